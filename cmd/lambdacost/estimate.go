@@ -1,0 +1,198 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/reports"
+)
+
+func init() { register(func(f *Factory) *cobra.Command { return NewCmdEstimate(f, nil) }) }
+
+// EstimateOptions are the parsed flags of `lambdacost estimate`.
+type EstimateOptions struct {
+	F *Factory
+
+	Requests               int64
+	Duration               pricing.Duration
+	MemoryMB               int
+	Arch                   string
+	FreeTier               bool
+	EphemeralMB            int
+	ColdStartRate          float64
+	InitDuration           pricing.Duration
+	ProvisionedConcurrency int
+	ProvisionedHours       float64
+	ProvisionedRequests    int64
+	ProvisionedDuration    pricing.Duration
+	UsageFile              string
+
+	changed func(string) bool
+}
+
+// NewCmdEstimate builds `estimate`. runF replaces the run function in tests.
+func NewCmdEstimate(f *Factory, runF func(*EstimateOptions) error) *cobra.Command {
+	o := &EstimateOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "estimate",
+		Short: "The Lambda bill for a month of usage",
+		Long: `Prices a month of Lambda usage exactly as AWS bills it: requests, duration rounded up to
+the millisecond per invocation, x86_64/arm64 tiers on aggregated GB-s, the free tier (--free-tier),
+ephemeral storage above 512 MB, provisioned concurrency, and INIT billed on cold starts.
+Months are 730 hours when hours are projected.`,
+		Example: `  lambdacost estimate --requests 3000000 --duration 120ms --memory 1536 --free-tier
+  lambdacost estimate --requests 10M --duration 80ms --memory 512 --arch both -o json
+  lambdacost estimate --usage functions.yaml -o markdown`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.changed = cmd.Flags().Changed
+			if runF != nil {
+				return runF(o)
+			}
+			return estimateRun(o)
+		},
+	}
+	fs := cmd.Flags()
+	fs.Int64Var(&o.Requests, "requests", 0, "requests per month (total)")
+	durationFlag(fs, &o.Duration, "duration", 0, "average billed handler time per invocation (e.g. 120ms)")
+	fs.IntVar(&o.MemoryMB, "memory", 128, "memory in MB (128–10240)")
+	fs.StringVar(&o.Arch, "arch", "x86_64", "architecture: x86_64|arm64|both")
+	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply the monthly free tier (1M requests + 400,000 GB-s)")
+	fs.IntVar(&o.EphemeralMB, "ephemeral-storage", 512, "ephemeral storage in MB (512–10240)")
+	fs.Float64Var(&o.ColdStartRate, "cold-start-rate", 0, "share of on-demand invocations that are cold (0–1)")
+	durationFlag(fs, &o.InitDuration, "init-duration", 0, "INIT duration of a cold start, billed since 2025-08-01")
+	fs.IntVar(&o.ProvisionedConcurrency, "provisioned-concurrency", 0, "provisioned concurrency (environments)")
+	fs.Float64Var(&o.ProvisionedHours, "provisioned-hours", 0, "hours per month provisioned concurrency is enabled")
+	fs.Int64Var(&o.ProvisionedRequests, "provisioned-requests", 0, "how many of --requests run on provisioned environments")
+	durationFlag(fs, &o.ProvisionedDuration, "provisioned-duration", 0, "average duration of provisioned requests (default --duration)")
+	fs.StringVar(&o.UsageFile, "usage", "", "YAML file with many functions' configuration and usage")
+	_ = cmd.RegisterFlagCompletionFunc("arch", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"x86_64", "arm64", "both"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.MarkFlagFilename("usage", "yaml", "yml")
+	return cmd
+}
+
+// flagErrors maps validation errors on model fields to the flags that set them.
+var estimateFieldFlags = map[string]string{
+	"memory_mb": "--memory", "architecture": "--arch", "ephemeral_storage_mb": "--ephemeral-storage",
+	"timeout": "--timeout", "provisioned_concurrency": "--provisioned-concurrency",
+	"requests": "--requests", "duration": "--duration", "cold_start_rate": "--cold-start-rate",
+	"init_duration": "--init-duration", "provisioned_hours": "--provisioned-hours",
+	"provisioned_requests": "--provisioned-requests", "provisioned_duration": "--provisioned-duration",
+}
+
+func toFlagErrors(errs []error) []error {
+	for i, e := range errs {
+		if ie, ok := e.(*pricing.InputError); ok {
+			if fl, ok := estimateFieldFlags[ie.Source]; ok {
+				errs[i] = &pricing.InputError{Source: fl, Msg: ie.Msg}
+			}
+		}
+	}
+	return errs
+}
+
+func estimateRun(o *EstimateOptions) error {
+	f := o.F
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	prices, err := f.Prices()
+	if err != nil {
+		return err
+	}
+	region := f.Region
+	freeTier := o.FreeTier
+	var items []pricing.Item
+	multi := false
+	if o.UsageFile != "" {
+		for _, name := range []string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration"} {
+			if o.changed(name) {
+				return pricing.Inputf("--"+name, "cannot be combined with --usage (put it in the usage file)")
+			}
+		}
+		u, err := pricing.ReadUsageFile(o.UsageFile)
+		if err != nil {
+			return err
+		}
+		if u.Region != "" && !o.changed("region") && f.IO.Getenv("LAMBDACOST_REGION") == "" {
+			region = u.Region
+		}
+		freeTier = freeTier || u.FreeTier
+		items = u.Items()
+		multi = true
+	} else {
+		var errs []error
+		if !o.changed("requests") {
+			errs = append(errs, pricing.Inputf("--requests", "is required (or give --usage FILE)"))
+		}
+		if !o.changed("duration") && o.Requests > 0 {
+			errs = append(errs, pricing.Inputf("--duration", "is required (average billed handler time, e.g. 120ms)"))
+		}
+		archs := []pricing.Architecture{}
+		if o.Arch == "both" {
+			archs = pricing.Architectures
+		} else if a, err := pricing.ParseArchitecture(o.Arch); err != nil {
+			errs = append(errs, pricing.Inputf("--arch", "unknown architecture %q (want x86_64, arm64 or both)", o.Arch))
+		} else {
+			archs = append(archs, a)
+		}
+		u := pricing.Usage{
+			Requests: o.Requests, Duration: o.Duration, ColdStartRate: o.ColdStartRate, InitDuration: o.InitDuration,
+			ProvisionedHours: o.ProvisionedHours, ProvisionedRequests: o.ProvisionedRequests, ProvisionedDuration: o.ProvisionedDuration,
+		}
+		fc := pricing.FunctionConfig{MemoryMB: o.MemoryMB, Architecture: pricing.X86_64, EphemeralStorageMB: o.EphemeralMB, ProvisionedConcurrency: o.ProvisionedConcurrency}
+		errs = append(errs, toFlagErrors(fc.Validate(""))...)
+		errs = append(errs, toFlagErrors(u.Validate("", o.ProvisionedConcurrency))...)
+		if o.ProvisionedConcurrency > 0 && o.ProvisionedHours == 0 {
+			errs = append(errs, pricing.Inputf("--provisioned-hours", "is required with --provisioned-concurrency (hours per month it is enabled, at most %d)", pricing.HoursPerMonth))
+		}
+		if err := pricing.Errors(errs); err != nil {
+			return err
+		}
+		for _, a := range archs {
+			fc.Architecture = a
+			items = append(items, pricing.Item{Function: fc, Usage: u.Billed(fc.ProvisionedConcurrency)})
+		}
+	}
+
+	if !multi && len(items) > 1 {
+		// --arch both: two independent single-function bills.
+		var ests []pricing.Estimate
+		for _, it := range items {
+			b, err := prices.LambdaBill(region, []pricing.Item{it}, pricing.Options{FreeTier: freeTier})
+			if err != nil {
+				return err
+			}
+			ests = append(ests, b.Estimates()...)
+		}
+		if format == reports.JSON {
+			return reports.WriteJSON(f.IO.Out, struct {
+				Estimates []pricing.Estimate `json:"estimates"`
+			}{ests})
+		}
+		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.EstimateGrids(ests, prices.Date)...)
+	}
+
+	b, err := prices.LambdaBill(region, items, pricing.Options{FreeTier: freeTier})
+	if err != nil {
+		return err
+	}
+	if !multi {
+		e := b.Estimates()[0]
+		if format == reports.JSON {
+			return reports.WriteJSON(f.IO.Out, e)
+		}
+		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.EstimateGrids([]pricing.Estimate{e}, prices.Date)...)
+	}
+	if format == reports.JSON {
+		return reports.WriteJSON(f.IO.Out, reports.NewBillJSON(b))
+	}
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.BillGrids(b, prices.Date)...)
+}
+
+var _ = fmt.Sprintf

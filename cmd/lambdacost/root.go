@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/reports"
+)
+
+// Exit codes of the CLI contract.
+const (
+	ExitOK       = 0
+	ExitFailed   = 1 // a `check` threshold failed
+	ExitBadInput = 2 // bad input or usage
+	ExitExternal = 3 // AWS API or runner infrastructure failure
+)
+
+// IO holds the streams a command reads and writes, and whether they are
+// terminals. Tests replace them with buffers.
+type IO struct {
+	In         io.Reader
+	Out        io.Writer
+	ErrOut     io.Writer
+	OutTTY     bool // stdout is a terminal: colours and box drawing
+	ErrTTY     bool // stderr is a terminal: progress bars
+	Getenv     func(string) string
+	Environ    func() []string
+	Executable func() (string, error)
+}
+
+// SystemIO returns the process's own streams.
+func SystemIO() *IO {
+	return &IO{
+		In:         os.Stdin,
+		Out:        os.Stdout,
+		ErrOut:     os.Stderr,
+		OutTTY:     term.IsTerminal(int(os.Stdout.Fd())),
+		ErrTTY:     term.IsTerminal(int(os.Stderr.Fd())),
+		Getenv:     os.Getenv,
+		Environ:    os.Environ,
+		Executable: os.Executable,
+	}
+}
+
+// Factory carries what every command needs: the streams and the global
+// flags. Commands read the global flags through it after parsing.
+type Factory struct {
+	IO     *IO
+	Output string // -o/--output
+	Region string // --region
+
+	prices *pricing.PriceTable
+}
+
+// Format returns the validated output format.
+func (f *Factory) Format() (reports.Format, error) {
+	fm, err := reports.ParseFormat(f.Output)
+	if err != nil {
+		return "", pricing.Inputf("--output", "%v", err)
+	}
+	return fm, nil
+}
+
+// Prices returns the price table in use (embedded, or the override file).
+func (f *Factory) Prices() (*pricing.PriceTable, error) {
+	if f.prices == nil {
+		t, err := pricing.Load()
+		if err != nil {
+			return nil, err
+		}
+		f.prices = t
+	}
+	return f.prices, nil
+}
+
+// Style returns the terminal style for tables.
+func (f *Factory) Style() reports.Style { return reports.Style{Color: f.IO.OutTTY} }
+
+// NewRootCmd builds the command tree.
+func NewRootCmd(f *Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "lambdacost",
+		Short: "What your AWS Lambda workloads cost, how they behave under traffic, and when a server is cheaper",
+		Long: `lambdacost prices AWS Lambda workloads exactly (requests, x86/arm64 tiers, free tier,
+ephemeral storage, provisioned concurrency, INIT billing), and compares them with always-on
+servers.
+
+Flags may also be set from the environment as LAMBDACOST_<FLAG_NAME>, e.g. LAMBDACOST_REGION.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version(),
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			if err := applyEnv(cmd, f.IO.Getenv); err != nil {
+				return err
+			}
+			if f.Region == "" {
+				f.Region = f.IO.Getenv("AWS_REGION")
+			}
+			if f.Region == "" {
+				f.Region = "us-east-1"
+			}
+			_, err := f.Format()
+			return err
+		},
+	}
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	root.PersistentFlags().StringVarP(&f.Output, "output", "o", "table", "output format: table|json|csv|markdown")
+	root.PersistentFlags().StringVar(&f.Region, "region", "", "AWS region for prices and APIs (default $AWS_REGION, else us-east-1)")
+	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"table", "json", "csv", "markdown"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = root.RegisterFlagCompletionFunc("region", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return pricing.Embedded().Regions(), cobra.ShellCompDirectiveNoFileComp
+	})
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &pricing.InputError{Msg: err.Error() + " (see '" + c.CommandPath() + " --help')"}
+	})
+	for _, add := range commands {
+		root.AddCommand(add(f))
+	}
+	return root
+}
+
+// commands lists the constructors of the registered subcommands. Each
+// command file appends itself in an init function, so that only commands
+// that exist are registered.
+var commands []func(*Factory) *cobra.Command
+
+func register(c func(*Factory) *cobra.Command) { commands = append(commands, c) }
+
+// applyEnv sets every flag the user did not give from LAMBDACOST_<NAME>.
+func applyEnv(cmd *cobra.Command, getenv func(string) string) error {
+	var errs []error
+	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
+		if fl.Changed || fl.Name == "help" || fl.Name == "version" {
+			return
+		}
+		key := "LAMBDACOST_" + strings.ToUpper(strings.ReplaceAll(fl.Name, "-", "_"))
+		v := getenv(key)
+		if v == "" {
+			return
+		}
+		if err := cmd.Flags().Set(fl.Name, v); err != nil {
+			errs = append(errs, pricing.Inputf(key, "invalid value %q for --%s: %v", v, fl.Name, err))
+		}
+	})
+	return pricing.Errors(errs)
+}
+
+func version() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+// ExitError carries an exit code without a message of its own (e.g. a
+// failed `check`, whose report was already written).
+type ExitError struct{ Code int }
+
+func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// Main runs the CLI with args and returns the process exit code. Errors are
+// one line on stderr; bad input exits 2, external failures 3; a panic is
+// reported as an internal error without a stack trace unless
+// LAMBDACOST_DEBUG is set.
+func Main(ctx context.Context, args []string, streams *IO) (code int) {
+	f := &Factory{IO: streams}
+	defer func() {
+		if r := recover(); r != nil {
+			if streams.Getenv("LAMBDACOST_DEBUG") != "" {
+				panic(r)
+			}
+			fmt.Fprintf(streams.ErrOut, "lambdacost: internal error: %v (set LAMBDACOST_DEBUG=1 for details)\n", r)
+			code = 70
+		}
+	}()
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return ExitOK
+	}
+	return reportError(streams.ErrOut, err)
+}
+
+func reportError(w io.Writer, err error) int {
+	var ee *ExitError
+	if errors.As(err, &ee) {
+		return ee.Code
+	}
+	var ie *pricing.InputError
+	var xe *pricing.ExternalError
+	code := ExitBadInput
+	switch {
+	case errors.As(err, &xe) && !errors.As(err, &ie):
+		code = ExitExternal
+	case errors.As(err, &ie):
+		code = ExitBadInput
+	case errors.Is(err, context.Canceled):
+		code = 130
+	case isCobraUsage(err):
+		code = ExitBadInput
+	default:
+		// Errors that are neither typed input nor external come from the
+		// environment we run in (files, processes): treat as external.
+		code = ExitExternal
+	}
+	msg := strings.TrimSpace(err.Error())
+	for _, line := range strings.Split(msg, "\n") {
+		fmt.Fprintf(w, "lambdacost: error: %s\n", line)
+	}
+	return code
+}
+
+func isCobraUsage(err error) bool {
+	m := err.Error()
+	return strings.HasPrefix(m, "unknown command") || strings.HasPrefix(m, "unknown flag") ||
+		strings.Contains(m, "arg(s)") || strings.HasPrefix(m, "required flag") ||
+		strings.HasPrefix(m, "invalid argument") || strings.Contains(m, "flag needs an argument")
+}

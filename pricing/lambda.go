@@ -1,0 +1,282 @@
+package pricing
+
+import (
+	"fmt"
+
+	"github.com/shopspring/decimal"
+)
+
+// Item is one function's configuration and billed usage over the span being priced.
+type Item struct {
+	Function FunctionConfig
+	Usage    BilledUsage
+}
+
+// Options change how a bill is computed.
+type Options struct {
+	// FreeTier applies Lambda's monthly free tier (1M requests and 400,000
+	// GB-s of on-demand duration, shared by both architectures). It never
+	// applies to provisioned-concurrency charges.
+	FreeTier bool
+}
+
+// Bill is the Lambda bill for a set of functions in one region. Duration
+// tiers are applied to the aggregate GB-s of each architecture, as AWS does,
+// and each function carries its pro-rata share of every tier, so the
+// functions' totals add up exactly to the bill's total.
+type Bill struct {
+	Region    string         `json:"region"`
+	FreeTier  bool           `json:"free_tier"`
+	Functions []FunctionBill `json:"functions"`
+	Cost      Cost           `json:"cost"`
+}
+
+// FunctionBill is one function's part of a Bill.
+type FunctionBill struct {
+	Function FunctionConfig `json:"function"`
+	Usage    BilledUsage    `json:"usage"`
+	// GBSeconds is the on-demand compute (handler + INIT) before the free tier.
+	GBSeconds decimal.Decimal `json:"-"`
+	// InitGBSeconds is the part of GBSeconds spent in INIT.
+	InitGBSeconds decimal.Decimal `json:"-"`
+	// ProvisionedGBSeconds is compute run on provisioned environments.
+	ProvisionedGBSeconds decimal.Decimal `json:"-"`
+	Cost                 Cost            `json:"cost"`
+}
+
+var (
+	dMillion  = decimal.NewFromInt(1_000_000)
+	dMBmsToGB = decimal.NewFromInt(1024 * 1000) // MB·ms per GB-s
+	d1024     = decimal.NewFromInt(1024)
+	dZero     = decimal.Zero
+)
+
+// GBSeconds converts milliseconds of a function with memoryMB into GB-s,
+// exactly (1 GB = 1024 MB).
+func GBSeconds(ms int64, memoryMB int) decimal.Decimal {
+	return decimal.NewFromInt(ms).Mul(decimal.NewFromInt(int64(memoryMB))).Div(dMBmsToGB)
+}
+
+// LambdaBill prices items in region. Every function is validated; all
+// problems are returned together.
+func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill, error) {
+	reg, err := t.LambdaRegion(region)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	fbs := make([]FunctionBill, len(items))
+	agg := map[Architecture]decimal.Decimal{}
+	var totalReq int64
+	for i, it := range items {
+		f := it.Function.WithDefaults()
+		prefix := f.Name
+		if prefix == "" && len(items) > 1 {
+			prefix = fmt.Sprintf("functions[%d]", i)
+		}
+		errs = append(errs, f.Validate(prefix)...)
+		u := it.Usage
+		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 {
+			errs = append(errs, Inputf(prefix, "usage quantities must not be negative"))
+		}
+		fbs[i] = FunctionBill{
+			Function:             f,
+			Usage:                u,
+			GBSeconds:            GBSeconds(u.OnDemandMs, f.MemoryMB),
+			InitGBSeconds:        GBSeconds(u.InitMs, f.MemoryMB),
+			ProvisionedGBSeconds: GBSeconds(u.ProvisionedMs, f.MemoryMB),
+		}
+		agg[f.Architecture] = agg[f.Architecture].Add(fbs[i].GBSeconds)
+		totalReq += u.Requests
+	}
+	if err := Errors(errs); err != nil {
+		return nil, err
+	}
+
+	// Free tier: requests shared by all functions; GB-s applied to x86_64
+	// first, then arm64 (AWS does not document an order; x86 first gives the
+	// customer the larger saving since its rate is higher).
+	free := map[Architecture]decimal.Decimal{}
+	freeReq := dZero
+	if opt.FreeTier {
+		left := decimal.NewFromInt(t.FreeTier.GBSeconds)
+		for _, a := range Architectures {
+			use := decimal.Min(left, agg[a])
+			free[a] = use
+			left = left.Sub(use)
+		}
+		freeReq = decimal.NewFromInt(min(totalReq, t.FreeTier.Requests))
+	}
+
+	// Tier split of each architecture's net aggregate.
+	type tierQ struct {
+		q     decimal.Decimal
+		price decimal.Decimal
+	}
+	split := map[Architecture][]tierQ{}
+	for _, a := range Architectures {
+		net := agg[a].Sub(free[a])
+		if !net.IsPositive() {
+			continue
+		}
+		ap := reg.Arch(a)
+		qs := splitTiers(net, ap.DurationTiers)
+		for k, q := range qs {
+			if !q.IsPositive() {
+				continue
+			}
+			if ap.DurationTiers[k].Price == nil {
+				return nil, Inputf("--region", "the %s duration price for tier %d in %s is not known (the embedded table has it for us-east-1 only); run `lambdacost pricing --update` or price in us-east-1", a, k+1, region)
+			}
+			split[a] = append(split[a], tierQ{q, *ap.DurationTiers[k].Price})
+		}
+		for len(split[a]) < len(qs) {
+			split[a] = append(split[a], tierQ{})
+		}
+	}
+
+	// Allocate shared quantities pro rata. The last function of each group
+	// takes the remainder so that the parts add up exactly.
+	lastOfArch := map[Architecture]int{}
+	lastReq := -1
+	for i, fb := range fbs {
+		if fb.GBSeconds.IsPositive() {
+			lastOfArch[fb.Function.Architecture] = i
+		}
+		if fb.Usage.Requests > 0 {
+			lastReq = i
+		}
+	}
+	usedFree := map[Architecture]decimal.Decimal{}
+	usedTier := map[Architecture][]tierQ{}
+	usedFreeReq := dZero
+
+	bill := &Bill{Region: region, FreeTier: opt.FreeTier}
+	for i := range fbs {
+		fb := &fbs[i]
+		f := fb.Function
+		ap := reg.Arch(f.Architecture)
+		var c Cost
+
+		// Requests.
+		if fb.Usage.Requests > 0 {
+			if ap.RequestsPerMillion == nil {
+				return nil, Inputf("--region", "the request price in %s is not known", region)
+			}
+			req := decimal.NewFromInt(fb.Usage.Requests)
+			var fr decimal.Decimal
+			if i == lastReq {
+				fr = freeReq.Sub(usedFreeReq)
+			} else {
+				fr = share(freeReq, req, decimal.NewFromInt(totalReq))
+				usedFreeReq = usedFreeReq.Add(fr)
+			}
+			c.Add(NewLine(LineRequests, "requests", req.Sub(fr), ap.RequestsPerMillion.Div(dMillion)))
+		}
+
+		// On-demand duration, tiered.
+		a := f.Architecture
+		if fb.GBSeconds.IsPositive() && len(split[a]) > 0 {
+			if usedTier[a] == nil {
+				usedTier[a] = make([]tierQ, len(split[a]))
+			}
+			for k, tq := range split[a] {
+				if !tq.q.IsPositive() {
+					continue
+				}
+				var q decimal.Decimal
+				if i == lastOfArch[a] {
+					q = tq.q.Sub(usedTier[a][k].q)
+				} else {
+					q = share(tq.q, fb.GBSeconds, agg[a])
+					usedTier[a][k].q = usedTier[a][k].q.Add(q)
+				}
+				l := NewLine(LineDuration, "GB-s", q, tq.price)
+				if len(ap.DurationTiers) > 1 {
+					l.Tier = k + 1
+				}
+				c.Add(l)
+			}
+		}
+		if opt.FreeTier && fb.GBSeconds.IsPositive() {
+			if i == lastOfArch[a] {
+				usedFree[a] = free[a]
+			} else {
+				usedFree[a] = usedFree[a].Add(share(free[a], fb.GBSeconds, agg[a]))
+			}
+		}
+
+		// Ephemeral storage above 512 MB, for all compute time.
+		if f.EphemeralStorageMB > FreeEphemeralMB {
+			ms := fb.Usage.OnDemandMs + fb.Usage.ProvisionedMs
+			if ms > 0 {
+				if ap.Ephemeral == nil {
+					return nil, Inputf("--region", "the %s ephemeral-storage price in %s is not known", a, region)
+				}
+				q := GBSeconds(ms, f.EphemeralStorageMB-FreeEphemeralMB)
+				c.Add(NewLine(LineEphemeralStorage, "GB-s", q, *ap.Ephemeral))
+			}
+		}
+
+		// Provisioned concurrency: configured GB-s and duration while provisioned.
+		if fb.Usage.ProvisionedEnvSeconds > 0 {
+			if ap.Provisioned == nil {
+				return nil, Inputf("--region", "the %s provisioned-concurrency price in %s is not known", a, region)
+			}
+			q := decimal.NewFromInt(fb.Usage.ProvisionedEnvSeconds).Mul(decimal.NewFromInt(int64(f.MemoryMB))).Div(d1024)
+			c.Add(NewLine(LineProvisionedConcurrency, "GB-s", q, *ap.Provisioned))
+		}
+		if fb.Usage.ProvisionedMs > 0 {
+			if ap.ProvisionedDuration == nil {
+				return nil, Inputf("--region", "the %s provisioned-duration price in %s is not known", a, region)
+			}
+			c.Add(NewLine(LineProvisionedDuration, "GB-s", fb.ProvisionedGBSeconds, *ap.ProvisionedDuration))
+		}
+		fb.Cost = c
+	}
+	bill.Functions = fbs
+	costs := make([]Cost, len(fbs))
+	for i := range fbs {
+		costs[i] = fbs[i].Cost
+	}
+	bill.Cost = Sum(costs...)
+	return bill, nil
+}
+
+// share returns whole × part / of, computed to 24 decimal places.
+func share(whole, part, of decimal.Decimal) decimal.Decimal {
+	if of.IsZero() {
+		return dZero
+	}
+	return whole.Mul(part).DivRound(of, 24)
+}
+
+// splitTiers splits a cumulative quantity over tiers with cumulative upper
+// bounds (nil = unbounded): with x86 bounds 6e9/15e9/∞, 20e9 GB-s splits
+// into 6e9, 9e9 and 5e9.
+func splitTiers(q decimal.Decimal, tiers []Tier) []decimal.Decimal {
+	out := make([]decimal.Decimal, len(tiers))
+	lower := dZero
+	for k, t := range tiers {
+		if !q.GreaterThan(lower) {
+			break
+		}
+		if t.UpTo == nil {
+			out[k] = q.Sub(lower)
+			break
+		}
+		out[k] = decimal.Min(q, *t.UpTo).Sub(lower)
+		lower = *t.UpTo
+	}
+	return out
+}
+
+// SplitMillionTiers splits a request count in millions over API Gateway
+// style tiers and returns the quantity (in millions) in each.
+func SplitMillionTiers(millions decimal.Decimal, tiers []MillionTier) []decimal.Decimal {
+	ts := make([]Tier, len(tiers))
+	for i, t := range tiers {
+		ts[i] = Tier{UpTo: t.UpToMillions}
+	}
+	return splitTiers(millions, ts)
+}

@@ -1,0 +1,86 @@
+package pricing
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+)
+
+// UsageFile is the `estimate --usage` file: many functions with their
+// configuration and monthly usage, priced together (tiers aggregate across
+// functions of the same architecture).
+//
+//	region: us-east-1        # optional; --region wins when given
+//	free_tier: true          # optional; --free-tier also enables it
+//	functions:
+//	  - name: api
+//	    memory_mb: 512
+//	    architecture: arm64
+//	    requests: 3000000
+//	    duration: 120ms
+//	    cold_start_rate: 0.01
+//	    init_duration: 250ms
+type UsageFile struct {
+	Region    string       `yaml:"region,omitempty" json:"region,omitempty"`
+	FreeTier  bool         `yaml:"free_tier,omitempty" json:"free_tier,omitempty"`
+	Functions []UsageEntry `yaml:"functions" json:"functions"`
+}
+
+// UsageEntry is one function of a usage file: its configuration and usage.
+type UsageEntry struct {
+	FunctionConfig `yaml:",inline"`
+	Usage          `yaml:",inline"`
+}
+
+// Items returns the entries as pricing items.
+func (u *UsageFile) Items() []Item {
+	items := make([]Item, len(u.Functions))
+	for i, e := range u.Functions {
+		f := e.FunctionConfig.WithDefaults()
+		items[i] = Item{Function: f, Usage: e.Usage.Billed(f.ProvisionedConcurrency)}
+	}
+	return items
+}
+
+// ReadUsageFile reads and validates a usage file; every problem is reported
+// with its file:line.
+func ReadUsageFile(path string) (*UsageFile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, Inputf("--usage", "%v", err)
+	}
+	return ParseUsageFile(path, data)
+}
+
+// ParseUsageFile parses and validates usage-file content read from path.
+func ParseUsageFile(path string, data []byte) (*UsageFile, error) {
+	var u UsageFile
+	root, err := DecodeYAML(path, data, &u)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	if len(u.Functions) == 0 {
+		errs = append(errs, Inputf(At(path, root), "no functions: the file needs a `functions:` list"))
+	}
+	for i, e := range u.Functions {
+		idx := strconv.Itoa(i)
+		f := e.FunctionConfig.WithDefaults()
+		for _, ve := range append(f.Validate(""), e.Usage.Validate("", f.ProvisionedConcurrency)...) {
+			if ie, ok := ve.(*InputError); ok {
+				field := ie.Source
+				name := e.Name
+				if name == "" {
+					name = "functions[" + idx + "]"
+				}
+				errs = append(errs, &InputError{Source: At(path, root, "functions", idx, field), Msg: fmt.Sprintf("%s: %s: %s", name, field, ie.Msg)})
+			} else {
+				errs = append(errs, ve)
+			}
+		}
+	}
+	if err := Errors(errs); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}

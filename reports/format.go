@@ -1,0 +1,251 @@
+// Package reports renders lambdacost results for people and machines:
+// terminal tables (go-pretty), Markdown, CSV, JSON and self-contained HTML
+// pages with charts. Every format is a view of the same result values; the
+// package never computes money itself.
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
+	"github.com/shopspring/decimal"
+)
+
+// Format is an output format of the -o/--output flag.
+type Format string
+
+// The output formats.
+const (
+	Table    Format = "table"
+	JSON     Format = "json"
+	CSV      Format = "csv"
+	Markdown Format = "markdown"
+)
+
+// Formats lists every output format.
+var Formats = []Format{Table, JSON, CSV, Markdown}
+
+// ParseFormat validates an output format name.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(strings.ToLower(s)); f {
+	case Table, JSON, CSV, Markdown:
+		return f, nil
+	case "md":
+		return Markdown, nil
+	}
+	return "", fmt.Errorf("unknown output format %q (want table, json, csv or markdown)", s)
+}
+
+// Grid is a titled table of cells: a header, rows and an optional footer
+// (totals). Renderers turn it into a terminal table, Markdown or CSV.
+type Grid struct {
+	Title  string
+	Header []string
+	Rows   [][]string
+	Footer []string
+	// AlignRight marks numeric columns by index.
+	AlignRight map[int]bool
+}
+
+// Style controls terminal rendering.
+type Style struct {
+	// Color enables ANSI colours and box drawing (a TTY); otherwise plain text.
+	Color bool
+}
+
+// WriteGrids writes grids in format f (table, markdown or csv). JSON is not
+// a grid format: callers encode their result with WriteJSON.
+func WriteGrids(w io.Writer, f Format, st Style, grids ...Grid) error {
+	for i, g := range grids {
+		if i > 0 && f != CSV {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		if err := writeGrid(w, f, st, g); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeGrid(w io.Writer, f Format, st Style, g Grid) error {
+	switch f {
+	case CSV:
+		return writeCSV(w, g)
+	case Markdown:
+		t := newTable(g)
+		if g.Title != "" {
+			if _, err := fmt.Fprintf(w, "### %s\n\n", escapeMarkdown(g.Title)); err != nil {
+				return err
+			}
+		}
+		t.SetTitle("")
+		_, err := io.WriteString(w, t.RenderMarkdown()+"\n")
+		return err
+	default:
+		t := newTable(g)
+		if st.Color {
+			t.SetStyle(table.StyleRounded)
+			t.Style().Title.Colors = text.Colors{text.Bold}
+		} else {
+			t.SetStyle(table.StyleLight)
+			t.Style().Format.Header = text.FormatDefault
+			t.Style().Format.Footer = text.FormatDefault
+			t.Style().Format.FooterAlign = text.AlignRight
+		}
+		_, err := io.WriteString(w, t.Render()+"\n")
+		return err
+	}
+}
+
+func newTable(g Grid) table.Writer {
+	t := table.NewWriter()
+	if g.Title != "" {
+		t.SetTitle(g.Title)
+	}
+	t.AppendHeader(toRow(g.Header))
+	for _, r := range g.Rows {
+		t.AppendRow(toRow(r))
+	}
+	if len(g.Footer) > 0 {
+		t.AppendFooter(toRow(g.Footer))
+	}
+	var cfg []table.ColumnConfig
+	for i := range g.Header {
+		if g.AlignRight[i] {
+			cfg = append(cfg, table.ColumnConfig{Number: i + 1, Align: text.AlignRight, AlignFooter: text.AlignRight, AlignHeader: text.AlignRight})
+		}
+	}
+	t.SetColumnConfigs(cfg)
+	return t
+}
+
+func toRow(cells []string) table.Row {
+	r := make(table.Row, len(cells))
+	for i, c := range cells {
+		r[i] = c
+	}
+	return r
+}
+
+func escapeMarkdown(s string) string {
+	r := strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ")
+	return r.Replace(s)
+}
+
+// writeCSV writes the grid as RFC 4180 CSV, neutralising cells that a
+// spreadsheet would run as a formula (leading = + - @ tab or CR, unless the
+// cell is a plain number).
+func writeCSV(w io.Writer, g Grid) error {
+	var b strings.Builder
+	row := func(cells []string) {
+		for i, c := range cells {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(csvCell(c))
+		}
+		b.WriteString("\r\n")
+	}
+	row(g.Header)
+	for _, r := range g.Rows {
+		row(r)
+	}
+	if len(g.Footer) > 0 {
+		row(g.Footer)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// SafeCSVCell neutralises a cell that a spreadsheet would evaluate.
+func SafeCSVCell(c string) string {
+	if c == "" {
+		return c
+	}
+	switch c[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		if _, err := strconv.ParseFloat(c, 64); err != nil {
+			return "'" + c
+		}
+	}
+	return c
+}
+
+func csvCell(c string) string {
+	c = SafeCSVCell(c)
+	if strings.ContainsAny(c, ",\"\r\n") {
+		return `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
+	}
+	return c
+}
+
+// WriteJSON writes v as indented JSON followed by a newline.
+func WriteJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// USD formats money for tables: rounded half-up to cents, thousands separated.
+func USD(d decimal.Decimal) string {
+	s := d.StringFixed(2)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, _ := strings.Cut(s, ".")
+	out := groupThousands(intPart) + "." + frac
+	if neg {
+		return "-$" + out
+	}
+	return "$" + out
+}
+
+// USDf formats a float amount like USD.
+func USDf(f float64) string { return USD(decimal.NewFromFloat(f)) }
+
+// Num formats a quantity with thousands separators and up to prec decimals
+// (trailing zeros trimmed).
+func Num(d decimal.Decimal, prec int32) string {
+	s := d.Round(prec).String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	intPart, frac, hasFrac := strings.Cut(s, ".")
+	out := groupThousands(intPart)
+	if hasFrac {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// Numf formats a float like Num.
+func Numf(f float64, prec int32) string { return Num(decimal.NewFromFloat(f), prec) }
+
+// UnitPrice formats a unit price with all its significant digits.
+func UnitPrice(d decimal.Decimal) string { return "$" + d.String() }
+
+func groupThousands(s string) string {
+	if len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	pre := len(s) % 3
+	if pre > 0 {
+		b.WriteString(s[:pre])
+	}
+	for i := pre; i < len(s); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}
