@@ -62,3 +62,5 @@ func IsInput(err error) bool {
 	var ie *InputError
 	return errors.As(err, &ie)
 }
+
+func asErr[T error](err error, target *T) bool { return errors.As(err, target) }

@@ -1,0 +1,204 @@
+package pricing
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"time"
+)
+
+// DatasetVersion is the version of the dataset format this build writes.
+const DatasetVersion = 1
+
+// Dataset is what lambdacost knows about real functions over a time window:
+// written by `collect` (CloudWatch) and `import` (logs), read by `report`,
+// `simulate` (trace replay, empirical durations), `compare` and `check`.
+// It is the one usage model shared by all packages. It never holds
+// credentials, tokens or account secrets.
+type Dataset struct {
+	Version   int               `json:"version"`
+	Source    string            `json:"source"` // "cloudwatch" | "logs" | "runner"
+	Region    string            `json:"region"`
+	Start     time.Time         `json:"start"`
+	End       time.Time         `json:"end"`
+	Functions []DatasetFunction `json:"functions"`
+	// Problems lists partial failures (a metric that could not be fetched,
+	// malformed log lines) so that nothing is silently lost.
+	Problems []string `json:"problems,omitempty"`
+}
+
+// DatasetFunction is one function of a dataset: its configuration (memory,
+// architecture, …; flattened into the JSON object), a summary and series.
+type DatasetFunction struct {
+	FunctionConfig
+	Summary FunctionSummary `json:"summary"`
+	Series  *Series         `json:"series,omitempty"`
+}
+
+// FunctionSummary aggregates a function's activity over the dataset window.
+type FunctionSummary struct {
+	Invocations     int64       `json:"invocations"`
+	Errors          int64       `json:"errors"`
+	Throttles       int64       `json:"throttles"`
+	Timeouts        int64       `json:"timeouts,omitempty"`
+	ColdStarts      int64       `json:"cold_starts"`
+	DurationMs      DurationSet `json:"duration_ms"`
+	InitDurationMs  InitSet     `json:"init_duration_ms"`
+	MaxMemoryUsedMB int         `json:"max_memory_used_mb"`
+	// BilledDurationMs is the exact sum of billed milliseconds (handler +
+	// INIT) when known per invocation (logs); 0 when only averages are known.
+	BilledDurationMs int64   `json:"billed_duration_ms,omitempty"`
+	BilledGBSeconds  float64 `json:"billed_gb_seconds"`
+	ConcurrencyMax   float64 `json:"concurrency_max,omitempty"`
+}
+
+// DurationSet holds duration statistics in milliseconds.
+type DurationSet struct {
+	Avg float64 `json:"avg"`
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	P99 float64 `json:"p99"`
+	Max float64 `json:"max"`
+}
+
+// InitSet holds INIT duration statistics in milliseconds.
+type InitSet struct {
+	Avg float64 `json:"avg"`
+	P99 float64 `json:"p99"`
+}
+
+// Series is a per-period time series (e.g. CloudWatch's 1-minute points).
+// All slices have the same length; missing points are 0.
+type Series struct {
+	PeriodS        int       `json:"period_s"`
+	Start          time.Time `json:"start"`
+	Invocations    []float64 `json:"invocations"`
+	DurationAvgMs  []float64 `json:"duration_avg_ms"`
+	ConcurrencyMax []float64 `json:"concurrency_max"`
+	Errors         []float64 `json:"errors,omitempty"`
+	Throttles      []float64 `json:"throttles,omitempty"`
+}
+
+// Span returns the dataset window.
+func (d *Dataset) Span() time.Duration { return d.End.Sub(d.Start) }
+
+// BilledUsage returns the function's billable usage over the dataset window:
+// the exact billed milliseconds when known, else invocations × the average
+// duration rounded up to the ms (the collector's CloudWatch averages).
+func (f *DatasetFunction) BilledUsage() BilledUsage {
+	s := f.Summary
+	ms := s.BilledDurationMs
+	if ms == 0 && s.Invocations > 0 {
+		ms = s.Invocations * BilledMs(time.Duration(s.DurationMs.Avg*float64(time.Millisecond)))
+		ms += s.ColdStarts * BilledMs(time.Duration(s.InitDurationMs.Avg*float64(time.Millisecond)))
+	}
+	return BilledUsage{
+		Requests:   s.Invocations,
+		OnDemandMs: ms,
+		InitMs:     s.ColdStarts * BilledMs(time.Duration(s.InitDurationMs.Avg*float64(time.Millisecond))),
+		ColdStarts: s.ColdStarts,
+	}
+}
+
+// MonthlyUsage scales the window's usage to a 730-hour month.
+func (d *Dataset) MonthlyUsage(f *DatasetFunction) BilledUsage {
+	u := f.BilledUsage()
+	span := d.Span().Seconds()
+	if span <= 0 {
+		return u
+	}
+	return u.Scale(float64(SecondsPerMonth) / span)
+}
+
+// Scale multiplies every quantity by k, rounding to integers.
+func (b BilledUsage) Scale(k float64) BilledUsage {
+	r := func(v int64) int64 { return int64(math.Round(float64(v) * k)) }
+	return BilledUsage{
+		Requests:              r(b.Requests),
+		OnDemandMs:            r(b.OnDemandMs),
+		InitMs:                r(b.InitMs),
+		ColdStarts:            r(b.ColdStarts),
+		ProvisionedMs:         r(b.ProvisionedMs),
+		ProvisionedEnvSeconds: r(b.ProvisionedEnvSeconds),
+	}
+}
+
+// Validate checks a dataset read from path and returns every problem.
+func (d *Dataset) Validate(path string) []error {
+	var errs []error
+	if d.Version != DatasetVersion {
+		errs = append(errs, Inputf(path, "dataset version %d is not supported (this build reads version %d)", d.Version, DatasetVersion))
+	}
+	if !d.End.IsZero() && d.End.Before(d.Start) {
+		errs = append(errs, Inputf(path, "dataset end %s is before its start %s", d.End, d.Start))
+	}
+	for i, f := range d.Functions {
+		prefix := fmt.Sprintf("%s: functions[%d] (%s)", path, i, f.Name)
+		fc := f.FunctionConfig.WithDefaults()
+		for _, e := range fc.Validate("") {
+			errs = append(errs, Inputf(prefix, "%v", e))
+		}
+		if s := f.Series; s != nil {
+			n := len(s.Invocations)
+			if s.PeriodS <= 0 {
+				errs = append(errs, Inputf(prefix, "series.period_s must be positive"))
+			}
+			if len(s.DurationAvgMs) != 0 && len(s.DurationAvgMs) != n || len(s.ConcurrencyMax) != 0 && len(s.ConcurrencyMax) != n {
+				errs = append(errs, Inputf(prefix, "series arrays must all have the same length"))
+			}
+		}
+	}
+	return errs
+}
+
+// ReadDataset reads and validates a dataset JSON file. Unknown fields are errors.
+func ReadDataset(path string) (*Dataset, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, Inputf(path, "%v", err)
+	}
+	defer fh.Close()
+	return DecodeDataset(path, fh)
+}
+
+// DecodeDataset decodes and validates a dataset from r (path names it in errors).
+func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
+	var d Dataset
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil {
+		return nil, jsonError(path, r, err)
+	}
+	if err := Errors(d.Validate(path)); err != nil {
+		return nil, err
+	}
+	for i := range d.Functions {
+		d.Functions[i].FunctionConfig = d.Functions[i].FunctionConfig.WithDefaults()
+	}
+	return &d, nil
+}
+
+// WriteDataset writes d as indented JSON.
+func WriteDataset(w io.Writer, d *Dataset) error {
+	if d.Version == 0 {
+		d.Version = DatasetVersion
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", " ")
+	return enc.Encode(d)
+}
+
+// jsonError reports a JSON decoding error with its byte offset.
+func jsonError(path string, _ io.Reader, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case asErr(err, &se):
+		return Inputf(fmt.Sprintf("%s:offset %d", path, se.Offset), "invalid JSON: %v", err)
+	case asErr(err, &te):
+		return Inputf(fmt.Sprintf("%s:offset %d", path, te.Offset), "field %s: expected %s, got %s", te.Field, te.Type, te.Value)
+	}
+	return Inputf(path, "invalid dataset: %v", err)
+}
