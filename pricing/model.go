@@ -256,7 +256,7 @@ func (u Usage) Validate(prefix string, pc int) []error {
 	if math.IsNaN(u.ProvisionedHours) || u.ProvisionedHours < 0 || u.ProvisionedHours > HoursPerMonth {
 		errs = append(errs, Inputf(p("provisioned_hours"), "must be between 0 and %d hours per month", HoursPerMonth))
 	}
-	if u.ProvisionedRequests < 0 || u.ProvisionedRequests > u.Requests {
+	if u.ProvisionedRequests < 0 || (u.Requests >= 0 && u.ProvisionedRequests > u.Requests) {
 		errs = append(errs, Inputf(p("provisioned_requests"), "must be between 0 and requests (%d)", u.Requests))
 	}
 	if u.ProvisionedRequests > 0 && pc == 0 {

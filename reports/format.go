@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -178,7 +179,14 @@ func SafeCSVCell(c string) string {
 	return c
 }
 
+var formattedNumber = regexp.MustCompile(`^-?\$?-?[0-9][0-9,]*(\.[0-9]+)?$`)
+
 func csvCell(c string) string {
+	// Numbers and money are written plain (no $ or thousands separators) so
+	// that spreadsheets and scripts read them as numbers.
+	if formattedNumber.MatchString(c) {
+		c = strings.NewReplacer("$", "", ",", "").Replace(c)
+	}
 	c = SafeCSVCell(c)
 	if strings.ContainsAny(c, ",\"\r\n") {
 		return `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
