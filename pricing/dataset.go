@@ -52,6 +52,9 @@ type FunctionSummary struct {
 	BilledDurationMs int64   `json:"billed_duration_ms,omitempty"`
 	BilledGBSeconds  float64 `json:"billed_gb_seconds"`
 	ConcurrencyMax   float64 `json:"concurrency_max,omitempty"`
+	// ProvisionedInvocations is how many of Invocations ran on provisioned
+	// environments (CloudWatch ProvisionedConcurrencyInvocations).
+	ProvisionedInvocations int64 `json:"provisioned_invocations,omitempty"`
 }
 
 // DurationSet holds duration statistics in milliseconds.
