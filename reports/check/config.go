@@ -1,0 +1,328 @@
+// Package check evaluates CI cost checks (`lambdacost check`): a
+// lambdacost.yaml lists checks over scenarios, datasets or inline estimates,
+// each with k6-style thresholds on named metrics; the result says which
+// thresholds hold, and, against a baseline (a previous result), how every
+// metric moved. The package never prints: it returns a Report, and renders
+// it (table, Markdown, JSON) to a writer it is given.
+package check
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// DefaultConfig is the file `check` reads when --config is not given.
+const DefaultConfig = "lambdacost.yaml"
+
+// SourceKind says where a check's numbers come from.
+type SourceKind string
+
+// The source kinds of a check.
+const (
+	SourceEstimate SourceKind = "estimate" // inline monthly usage, priced
+	SourceDataset  SourceKind = "dataset"  // a collected/imported dataset file
+	SourceScenario SourceKind = "scenario" // a traffic scenario, simulated
+)
+
+// Config is a parsed and validated lambdacost.yaml:
+//
+//	region: us-east-1            # optional; prices for estimate sources
+//	free_tier: false             # optional; apply Lambda's monthly free tier
+//	checks:
+//	  - name: checkout-api
+//	    scenario: scenarios/checkout.yaml   # or dataset: FILE [function: NAME]
+//	                                        # or estimate: {requests: ..., duration: ..., memory_mb: ...}
+//	    thresholds:
+//	      monthly_cost_usd: ["< 250"]
+//	      latency_p99_ms: ["< 800", "<= 750"]  # a list: all must hold
+//	      monthly_cost_increase_pct: ["< 10"]  # needs a baseline
+//
+// Paths are relative to the directory of the config file.
+type Config struct {
+	Path     string // the file as given
+	Region   string
+	FreeTier bool
+	Checks   []Check
+
+	regionPos string
+}
+
+// Check is one named check: a source and its thresholds.
+type Check struct {
+	Name   string
+	Pos    string // "file:line" of the check
+	Source SourceKind
+	// File is the scenario or dataset path as written in the config;
+	// Resolved is it joined to the config's directory.
+	File     string
+	Resolved string
+	// Function selects one function of a multi-function dataset.
+	Function string
+	// Estimate is the inline usage of an estimate source.
+	Estimate *pricing.UsageEntry
+	// Thresholds are the check's expressions in file order; a metric with a
+	// list of expressions contributes one Threshold per expression.
+	Thresholds []Threshold
+}
+
+// Threshold is one expression on one metric, e.g. monthly_cost_usd "< 250".
+type Threshold struct {
+	Metric   string // the key as written: "monthly_cost_usd", "latency_p99_ms_increase_pct"
+	Base     string // the base metric ("latency_p99_ms")
+	Increase bool   // an increase against the baseline, in percent
+	Expr     Expr
+	Text     string // the expression as written
+	Pos      string // "file:line"
+}
+
+// String is "metric < value".
+func (t Threshold) String() string { return t.Metric + " " + t.Expr.String() }
+
+type configYAML struct {
+	Region   string      `yaml:"region,omitempty"`
+	FreeTier bool        `yaml:"free_tier,omitempty"`
+	Checks   []checkYAML `yaml:"checks"`
+}
+
+type checkYAML struct {
+	Name       string              `yaml:"name"`
+	Scenario   string              `yaml:"scenario,omitempty"`
+	Dataset    string              `yaml:"dataset,omitempty"`
+	Function   string              `yaml:"function,omitempty"`
+	Estimate   *pricing.UsageEntry `yaml:"estimate,omitempty"`
+	Thresholds yaml.Node           `yaml:"thresholds,omitempty"`
+}
+
+// staticProvides lists what a source kind can ever provide; nil = decided
+// by the data at run time.
+var staticProvides = map[SourceKind][]string{
+	SourceEstimate: {MonthlyCostUSD, CostPerMillion, ColdStartRate},
+}
+
+// LoadConfig reads and validates a config file. Every problem is reported
+// (not just the first), each as a *pricing.InputError with "file:line".
+func LoadConfig(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, pricing.Inputf("--config", "%v", err)
+	}
+	return ParseConfig(path, data)
+}
+
+// ParseConfig parses and validates config content read from path.
+func ParseConfig(path string, data []byte) (*Config, error) {
+	var raw configYAML
+	root, err := pricing.DecodeYAML(path, data, &raw)
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Dir(path)
+	cfg := &Config{Path: path, Region: raw.Region, FreeTier: raw.FreeTier, regionPos: pricing.At(path, root, "region")}
+	var errs []error
+	at := func(p ...string) string { return pricing.At(path, root, p...) }
+	if len(raw.Checks) == 0 {
+		errs = append(errs, pricing.Inputf(at(), "no checks: the file needs a `checks:` list (see `lambdacost check --help`)"))
+	}
+	seen := map[string]string{}
+	for i, rc := range raw.Checks {
+		idx := strconv.Itoa(i)
+		c := Check{Name: rc.Name, Pos: at("checks", idx), Function: rc.Function, Estimate: rc.Estimate}
+		label := rc.Name
+		if label == "" {
+			label = "checks[" + idx + "]"
+		}
+		switch {
+		case strings.TrimSpace(rc.Name) == "":
+			errs = append(errs, pricing.Inputf(c.Pos, "%s: needs a name (results and baselines are matched by name)", label))
+		case seen[rc.Name] != "":
+			errs = append(errs, pricing.Inputf(at("checks", idx, "name"), "check name %q is already used at %s", rc.Name, seen[rc.Name]))
+		default:
+			seen[rc.Name] = at("checks", idx, "name")
+		}
+
+		var kinds []string
+		if rc.Scenario != "" {
+			kinds = append(kinds, "scenario")
+			c.Source, c.File = SourceScenario, rc.Scenario
+		}
+		if rc.Dataset != "" {
+			kinds = append(kinds, "dataset")
+			c.Source, c.File = SourceDataset, rc.Dataset
+		}
+		if rc.Estimate != nil {
+			kinds = append(kinds, "estimate")
+			c.Source = SourceEstimate
+		}
+		switch len(kinds) {
+		case 0:
+			errs = append(errs, pricing.Inputf(c.Pos, "%s: needs a source: one of scenario: FILE, dataset: FILE or estimate: {...}", label))
+		case 1:
+		default:
+			errs = append(errs, pricing.Inputf(c.Pos, "%s: has %s; give exactly one source", label, strings.Join(kinds, " and ")))
+		}
+		if rc.Function != "" && rc.Dataset == "" {
+			errs = append(errs, pricing.Inputf(at("checks", idx, "function"), "%s: function: selects a function of a dataset; it needs dataset: FILE", label))
+		}
+		if c.File != "" {
+			c.Resolved = c.File
+			if !filepath.IsAbs(c.File) {
+				c.Resolved = filepath.Join(dir, c.File)
+			}
+			if st, err := os.Stat(c.Resolved); err != nil {
+				errs = append(errs, pricing.Inputf(at("checks", idx, string(c.Source)), "%s: %s file %s: %v", label, c.Source, c.File, unwrapPathErr(err)))
+			} else if st.IsDir() {
+				errs = append(errs, pricing.Inputf(at("checks", idx, string(c.Source)), "%s: %s %s is a directory, not a file", label, c.Source, c.File))
+			}
+		}
+		if e := rc.Estimate; e != nil {
+			f := e.FunctionConfig.WithDefaults()
+			for _, ve := range append(f.Validate(""), e.Usage.Validate("", f.ProvisionedConcurrency)...) {
+				if ie, ok := ve.(*pricing.InputError); ok {
+					errs = append(errs, pricing.Inputf(at("checks", idx, "estimate", ie.Source), "%s: estimate.%s: %s", label, ie.Source, ie.Msg))
+				} else {
+					errs = append(errs, ve)
+				}
+			}
+		}
+		ths, terrs := parseThresholds(path, &rc.Thresholds, label, c.Source)
+		c.Thresholds = ths
+		errs = append(errs, terrs...)
+		cfg.Checks = append(cfg.Checks, c)
+	}
+	if err := pricing.Errors(errs); err != nil {
+		return nil, err
+	}
+	return cfg, nil
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// parseThresholds reads a `thresholds:` mapping node, keeping file order
+// and line numbers, and validates every key and expression.
+func parseThresholds(path string, n *yaml.Node, label string, kind SourceKind) ([]Threshold, []error) {
+	if n.Kind == 0 {
+		return nil, nil // no thresholds: a report-only check
+	}
+	pos := func(l int) string { return fmt.Sprintf("%s:%d", path, l) }
+	if n.Kind != yaml.MappingNode {
+		return nil, []error{pricing.Inputf(pos(n.Line), "%s: thresholds must be a mapping of metric to expressions, e.g. monthly_cost_usd: [\"< 250\"]", label)}
+	}
+	var out []Threshold
+	var errs []error
+	seen := map[string]int{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := k.Value
+		if l, dup := seen[key]; dup {
+			errs = append(errs, pricing.Inputf(pos(k.Line), "%s: threshold metric %s is already given at line %d (put all its expressions in one list)", label, key, l))
+			continue
+		}
+		seen[key] = k.Line
+		base, inc, ok := ParseMetric(key)
+		if !ok {
+			msg := fmt.Sprintf("%s: unknown metric %q", label, key)
+			if s := suggest(key, MetricNames()); s != "" {
+				msg += fmt.Sprintf(" (did you mean %s?)", s)
+			}
+			msg += "; known metrics: " + strings.Join(MetricNames(), ", ")
+			errs = append(errs, pricing.Inputf(pos(k.Line), "%s", msg))
+			continue
+		}
+		if prov, static := staticProvides[kind]; static && !contains(prov, base) {
+			errs = append(errs, pricing.Inputf(pos(k.Line), "%s: an %s source cannot provide %s (it provides %s); use a scenario or a dataset for it", label, kind, base, strings.Join(prov, ", ")))
+			continue
+		}
+		var items []*yaml.Node
+		switch v.Kind {
+		case yaml.ScalarNode:
+			items = []*yaml.Node{v}
+		case yaml.SequenceNode:
+			items = v.Content
+			if len(items) == 0 {
+				errs = append(errs, pricing.Inputf(pos(v.Line), "%s: %s has an empty list of expressions", label, key))
+			}
+		default:
+			errs = append(errs, pricing.Inputf(pos(v.Line), "%s: %s must be an expression or a list of expressions, e.g. [\"< 250\"]", label, key))
+			continue
+		}
+		for _, it := range items {
+			if it.Kind != yaml.ScalarNode {
+				errs = append(errs, pricing.Inputf(pos(it.Line), "%s: %s: each expression must be a string such as \"< 250\"", label, key))
+				continue
+			}
+			e, err := ParseExpr(key, it.Value)
+			if err != nil {
+				errs = append(errs, pricing.Inputf(pos(it.Line), "%s: %s: %v", label, key, err))
+				continue
+			}
+			out = append(out, Threshold{Metric: key, Base: base, Increase: inc, Expr: e, Text: it.Value, Pos: pos(it.Line)})
+		}
+	}
+	return out, errs
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// suggest returns the closest known name within a small edit distance.
+func suggest(s string, known []string) string {
+	best, bestD := "", 1<<30
+	for _, k := range known {
+		if d := editDistance(s, k); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if bestD <= max(2, len(s)/4) {
+		return best
+	}
+	return ""
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// sortedKeys returns a map's keys in order (deterministic output).
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

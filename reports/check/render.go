@@ -1,0 +1,241 @@
+package check
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/lambdacost/lambdacost/reports"
+)
+
+// Write renders r in format f to w: JSON (the stable result, usable as the
+// next --baseline), Markdown (a pull-request comment or
+// $GITHUB_STEP_SUMMARY: failing thresholds first, then the diff), or
+// table/CSV grids.
+func Write(w io.Writer, f reports.Format, st reports.Style, r *Report) error {
+	switch f {
+	case reports.JSON:
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false) // expressions stay readable: "< 250"
+		return enc.Encode(r)
+	case reports.Markdown:
+		return WriteMarkdown(w, r)
+	}
+	return reports.WriteGrids(w, f, st, Grids(r)...)
+}
+
+// Grids renders r as tables: every threshold in config order (k6's ✓/✗),
+// then, with a baseline, the diff.
+func Grids(r *Report) []reports.Grid {
+	title := "lambdacost check · "
+	if r.Passed {
+		title += "passed · " + plural(r.Summary.Thresholds, "threshold")
+	} else {
+		title += fmt.Sprintf("FAILED · %d of %s", r.Summary.FailedThresholds, plural(r.Summary.Thresholds, "threshold"))
+	}
+	g := reports.Grid{
+		Title:      title,
+		Header:     []string{"", "Check", "Threshold", "Value"},
+		AlignRight: map[int]bool{3: true},
+	}
+	for _, c := range r.Checks {
+		if len(c.Thresholds) == 0 {
+			g.Rows = append(g.Rows, []string{"·", c.Name, "(no thresholds)", ""})
+		}
+		for _, t := range c.Thresholds {
+			mark := "✓"
+			if !t.Passed {
+				mark = "✗"
+			}
+			g.Rows = append(g.Rows, []string{mark, c.Name, t.Metric + " " + t.Expression, thresholdValue(t)})
+		}
+	}
+	gs := []reports.Grid{g}
+	if r.Diff != nil {
+		g, _ := diffGrid(r.Diff, false)
+		gs = append(gs, g)
+	}
+	return gs
+}
+
+// thresholdValue is a threshold's value for people; increases also show
+// the base metric before → after.
+func thresholdValue(t ThresholdResult) string {
+	s := FormatValue(t.Metric, t.Value)
+	if t.Before != nil && t.After != nil {
+		base, _, _ := ParseMetric(t.Metric)
+		s += fmt.Sprintf(" (%s → %s)", FormatValue(base, *t.Before), FormatValue(base, *t.After))
+	}
+	return s
+}
+
+// diffGrid renders the diff; in Markdown (a PR comment) only the rows that
+// changed, like infracost, and it reports how many it left out.
+func diffGrid(d *Diff, md bool) (reports.Grid, int) {
+	unchanged := 0
+	g := reports.Grid{
+		Header:     []string{"Check", "Metric", "Before", "After", "Change", "%"},
+		AlignRight: map[int]bool{2: true, 3: true, 4: true, 5: true},
+	}
+	if !md {
+		g.Title = "Against the baseline " + d.Baseline
+	}
+	name := func(s string) string {
+		if md {
+			return mdEscape(s)
+		}
+		return s
+	}
+	for _, row := range d.Rows {
+		if md && row.Change != nil && *row.Change == 0 {
+			unchanged++
+			continue
+		}
+		before, after, change, pct := "–", "–", "", ""
+		if row.Before != nil {
+			before = FormatValue(row.Metric, *row.Before)
+		}
+		if row.After != nil {
+			after = FormatValue(row.Metric, *row.After)
+		}
+		switch {
+		case row.Change != nil:
+			change = FormatChange(row.Metric, *row.Change)
+			if row.ChangePct != nil {
+				pct = FormatPct(*row.ChangePct)
+			} else if *row.Change != 0 {
+				pct = FormatPct(increasePct(0, *row.Change))
+			} else {
+				pct = FormatPct(0)
+			}
+		case row.Before == nil:
+			change, pct = "new", "new"
+		default:
+			change, pct = "removed", "removed"
+		}
+		g.Rows = append(g.Rows, []string{name(row.Check), Label(row.Metric), before, after, change, pct})
+	}
+	g.Footer = []string{"Total monthly cost", "", reports.USDf(d.MonthlyCostBefore), reports.USDf(d.MonthlyCostAfter),
+		FormatChange(MonthlyCostUSD, d.MonthlyCostAfter-d.MonthlyCostBefore), FormatPct(increasePct(d.MonthlyCostBefore, d.MonthlyCostAfter))}
+	return g, unchanged
+}
+
+// WriteMarkdown writes r as a pull-request comment: a headline, the failing
+// thresholds with their values, the passing ones folded away, and the diff
+// against the baseline like infracost's (before, after, change, %).
+func WriteMarkdown(w io.Writer, r *Report) error {
+	var b strings.Builder
+	if r.Passed {
+		fmt.Fprintf(&b, "## ✅ lambdacost check passed\n\n%s in %s passed.\n\n", capital(plural(r.Summary.Thresholds, "threshold")), plural(r.Summary.Checks, "check"))
+	} else {
+		fmt.Fprintf(&b, "## ❌ lambdacost check failed\n\n%d of %s failed in %d of %s.\n\n", r.Summary.FailedThresholds, plural(r.Summary.Thresholds, "threshold"), r.Summary.FailedChecks, plural(r.Summary.Checks, "check"))
+	}
+	if d := r.Diff; d != nil {
+		change := d.MonthlyCostAfter - d.MonthlyCostBefore
+		verb := "is unchanged at"
+		switch {
+		case change > 0.005:
+			verb = "increases by"
+		case change < -0.005:
+			verb = "decreases by"
+		}
+		if verb == "is unchanged at" {
+			fmt.Fprintf(&b, "Monthly cost %s **%s**.\n\n", verb, reports.USDf(d.MonthlyCostAfter))
+		} else {
+			fmt.Fprintf(&b, "Monthly cost %s **%s (%s)**: %s → %s.\n\n", verb, strings.TrimLeft(FormatChange(MonthlyCostUSD, change), "+-"),
+				FormatPct(increasePct(d.MonthlyCostBefore, d.MonthlyCostAfter)), reports.USDf(d.MonthlyCostBefore), reports.USDf(d.MonthlyCostAfter))
+		}
+	}
+
+	failed, passed := thresholdGrid(), thresholdGrid()
+	for _, c := range r.Checks {
+		for _, t := range c.Thresholds {
+			row := []string{"", mdEscape(c.Name), "`" + t.Metric + " " + t.Expression + "`", thresholdValue(t)}
+			if t.Passed {
+				row[0] = "✅"
+				passed.Rows = append(passed.Rows, row)
+			} else {
+				row[0] = "❌"
+				row[3] = "**" + row[3] + "**"
+				failed.Rows = append(failed.Rows, row)
+			}
+		}
+	}
+	if len(failed.Rows) > 0 {
+		b.WriteString("### Failing thresholds\n\n")
+		if err := reports.WriteGrids(&b, reports.Markdown, reports.Style{}, failed); err != nil {
+			return err
+		}
+		b.WriteString("\n")
+	}
+	if len(passed.Rows) > 0 {
+		if len(failed.Rows) > 0 {
+			fmt.Fprintf(&b, "<details><summary>%s passed</summary>\n\n", capital(plural(len(passed.Rows), "threshold")))
+		} else {
+			b.WriteString("### Thresholds\n\n")
+		}
+		if err := reports.WriteGrids(&b, reports.Markdown, reports.Style{}, passed); err != nil {
+			return err
+		}
+		if len(failed.Rows) > 0 {
+			b.WriteString("\n</details>\n")
+		}
+		b.WriteString("\n")
+	}
+	if d := r.Diff; d != nil {
+		fmt.Fprintf(&b, "### Change against the baseline `%s`\n\n", strings.ReplaceAll(d.Baseline, "`", "'"))
+		g, unchanged := diffGrid(d, true)
+		if err := reports.WriteGrids(&b, reports.Markdown, reports.Style{}, g); err != nil {
+			return err
+		}
+		b.WriteString("\n")
+		if unchanged > 0 {
+			fmt.Fprintf(&b, "%s unchanged (not shown).\n\n", capital(plural(unchanged, "metric")))
+		}
+		if len(d.Added) > 0 {
+			fmt.Fprintf(&b, "New checks: %s.\n\n", mdList(d.Added))
+		}
+		if len(d.Removed) > 0 {
+			fmt.Fprintf(&b, "Removed checks: %s.\n\n", mdList(d.Removed))
+		}
+	}
+	fmt.Fprintf(&b, "<sub>`lambdacost check` · %s · prices of %s · months of 730 hours</sub>\n", strings.ReplaceAll(r.Config, "`", "'"), r.PricesDate)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func thresholdGrid() reports.Grid {
+	return reports.Grid{Header: []string{"", "Check", "Threshold", "Value"}, AlignRight: map[int]bool{3: true}}
+}
+
+// mdEscape neutralises Markdown and HTML in a name from the config, so a
+// check called "<b>x</b>" or "*x*" prints as written. ("|" is escaped by
+// the table renderer.)
+func mdEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "`", "\\`", "*", `\*`, "_", `\_`, "[", `\[`, "]", `\]`,
+		"<", "&lt;", ">", "&gt;", "&", "&amp;", "#", `\#`, "\n", " ").Replace(s)
+}
+
+func mdList(names []string) string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = mdEscape(n)
+	}
+	return strings.Join(out, ", ")
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,199 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// values are what one source measured: the metrics it provides, why the
+// others are missing, and the monthly bill behind the money metrics.
+type values struct {
+	metrics map[string]float64
+	missing map[string]string // metric → why the source cannot provide it
+	cost    *pricing.Cost
+	region  string
+}
+
+func newValues(region string) values {
+	return values{metrics: map[string]float64{}, missing: map[string]string{}, region: region}
+}
+
+func (v values) set(metric string, x float64) {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		v.missing[metric] = "the value is not a finite number"
+		return
+	}
+	v.metrics[metric] = x
+}
+
+// env is what evaluating sources needs besides the check itself.
+type env struct {
+	prices   *pricing.PriceTable
+	region   string // for sources that do not name their own
+	freeTier bool
+}
+
+func (e env) bill(c *Check, region string, items []pricing.Item) (*pricing.Bill, error) {
+	b, err := e.prices.LambdaBill(region, items, pricing.Options{FreeTier: e.freeTier})
+	if err != nil {
+		return nil, pricing.Inputf(c.Pos, "%s: pricing the %s in %s: %v", c.Name, c.Source, region, err)
+	}
+	return b, nil
+}
+
+func (e env) measure(ctx context.Context, c *Check) (values, error) {
+	switch c.Source {
+	case SourceEstimate:
+		return e.estimate(c)
+	case SourceDataset:
+		return e.dataset(c)
+	case SourceScenario:
+		return e.scenario(ctx, c)
+	}
+	return values{}, pricing.Inputf(c.Pos, "%s: no source", c.Name)
+}
+
+// estimate prices the inline usage: a month of averages. It provides the
+// money metrics and the cold-start rate (cold starts ÷ requests); traffic
+// shape (latency, throttles, concurrency) needs a scenario or a dataset.
+func (e env) estimate(c *Check) (values, error) {
+	v := newValues(e.region)
+	f := c.Estimate.FunctionConfig.WithDefaults()
+	u := c.Estimate.Usage.Billed(f.ProvisionedConcurrency)
+	b, err := e.bill(c, v.region, []pricing.Item{{Function: f, Usage: u}})
+	if err != nil {
+		return v, err
+	}
+	v.cost = &b.Cost
+	v.set(MonthlyCostUSD, b.Cost.TotalUSD())
+	if u.Requests > 0 {
+		v.set(CostPerMillion, pricing.CostPerMillion(b.Cost.Total, u.Requests).InexactFloat64())
+		v.set(ColdStartRate, float64(u.ColdStarts)/float64(u.Requests))
+	} else {
+		v.missing[CostPerMillion] = "the estimate has no requests"
+		v.missing[ColdStartRate] = "the estimate has no requests"
+	}
+	for _, m := range []string{Throttles, ThrottleRate, LatencyP50Ms, LatencyP90Ms, LatencyP99Ms, PeakConcurrency} {
+		v.missing[m] = "an estimate has no traffic shape; use a scenario or a dataset"
+	}
+	return v, nil
+}
+
+// dataset reads a collected or imported dataset. Money is the dataset
+// window's usage scaled to a 730-hour month (Dataset.MonthlyUsage) and
+// priced; throttles are counted over the window; latency percentiles and
+// peak concurrency come from the summary of one function (name it with
+// function: when the dataset has several).
+func (e env) dataset(c *Check) (values, error) {
+	d, err := pricing.ReadDataset(c.Resolved)
+	if err != nil {
+		return values{}, err
+	}
+	region := d.Region
+	if region == "" {
+		region = e.region
+	}
+	v := newValues(region)
+	fns := d.Functions
+	if c.Function != "" {
+		fns = nil
+		var names []string
+		for _, f := range d.Functions {
+			names = append(names, f.Name)
+			if f.Name == c.Function {
+				fns = append(fns, f)
+			}
+		}
+		if len(fns) == 0 {
+			return v, pricing.Inputf(c.Pos, "%s: function %q is not in dataset %s (it has: %s)", c.Name, c.Function, c.File, strings.Join(names, ", "))
+		}
+	}
+	if len(fns) == 0 {
+		return v, pricing.Inputf(c.Pos, "%s: dataset %s has no functions", c.Name, c.File)
+	}
+
+	var inv, cold, thr, monthlyReq int64
+	items := make([]pricing.Item, len(fns))
+	for i := range fns {
+		s := fns[i].Summary
+		inv += s.Invocations
+		cold += s.ColdStarts
+		thr += s.Throttles
+		items[i] = pricing.Item{Function: fns[i].FunctionConfig, Usage: d.MonthlyUsage(&fns[i])}
+		monthlyReq += items[i].Usage.Requests
+	}
+
+	if d.Span() <= 0 {
+		v.missing[MonthlyCostUSD] = "the dataset has no time window (start/end) to scale to a month"
+		v.missing[CostPerMillion] = v.missing[MonthlyCostUSD]
+	} else {
+		b, err := e.bill(c, region, items)
+		if err != nil {
+			return v, err
+		}
+		v.cost = &b.Cost
+		v.set(MonthlyCostUSD, b.Cost.TotalUSD())
+		if monthlyReq > 0 {
+			v.set(CostPerMillion, pricing.CostPerMillion(b.Cost.Total, monthlyReq).InexactFloat64())
+		} else {
+			v.missing[CostPerMillion] = "the dataset has no invocations"
+		}
+	}
+
+	v.set(Throttles, float64(thr))
+	if inv+thr > 0 {
+		v.set(ThrottleRate, float64(thr)/float64(inv+thr))
+	} else {
+		v.missing[ThrottleRate] = "the dataset has no invocations"
+	}
+	noColdData := d.Source == "cloudwatch" && cold == 0
+	for _, f := range fns {
+		if f.Summary.InitDurationMs.Avg > 0 {
+			noColdData = false
+		}
+	}
+	switch {
+	case inv == 0:
+		v.missing[ColdStartRate] = "the dataset has no invocations"
+	case noColdData:
+		v.missing[ColdStartRate] = "the dataset (from CloudWatch metrics) has no cold-start data; collect with Lambda Insights or import the function's logs"
+	default:
+		v.set(ColdStartRate, float64(cold)/float64(inv))
+	}
+
+	perFunction := []string{LatencyP50Ms, LatencyP90Ms, LatencyP99Ms, PeakConcurrency}
+	if len(fns) > 1 {
+		var names []string
+		for _, f := range fns {
+			names = append(names, f.Name)
+		}
+		for _, m := range perFunction {
+			v.missing[m] = fmt.Sprintf("dataset %s has %d functions (%s); choose one with function: NAME", c.File, len(fns), strings.Join(names, ", "))
+		}
+		return v, nil
+	}
+	s := fns[0].Summary
+	for m, x := range map[string]float64{LatencyP50Ms: s.DurationMs.P50, LatencyP90Ms: s.DurationMs.P90, LatencyP99Ms: s.DurationMs.P99} {
+		if x == 0 && s.Invocations > 0 {
+			v.missing[m] = "the dataset has no such duration percentile"
+			continue
+		}
+		v.set(m, x)
+	}
+	peak := s.ConcurrencyMax
+	if se := fns[0].Series; se != nil {
+		for _, x := range se.ConcurrencyMax {
+			peak = math.Max(peak, x)
+		}
+	}
+	if peak == 0 && s.Invocations > 0 {
+		v.missing[PeakConcurrency] = "the dataset has no concurrency data"
+	} else {
+		v.set(PeakConcurrency, peak)
+	}
+	return v, nil
+}
