@@ -1,0 +1,471 @@
+package simulator
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// The model, per arrival at time t (one event per invocation; everything
+// else is resolved lazily and exactly when the next arrival is processed):
+//
+//  1. Invocations that ended at or before t release their environments
+//     (a min-heap on end time). A provisioned environment becomes idle in
+//     the provisioned pool; an on-demand one is pushed on the idle stack
+//     with its reclaim deadline min(end + idle_timeout, birth + max_lifetime)
+//     — or dies at once if its lifetime is over.
+//  2. Idle environments whose deadline passed are reclaimed. They are pushed
+//     in end-time order, so with a fixed idle timeout and no max lifetime
+//     the oldest sit at the bottom of the stack and expire first; with a
+//     random timeout or a max lifetime, an expired environment in the middle
+//     is found when it reaches the top or the bottom. Either way its death is
+//     accounted at its deadline, so time averages are exact.
+//  3. If busy environments (on-demand + provisioned) ≥ the concurrency cap
+//     (reserved concurrency, else the account limit): throttled (429).
+//  4. Else an idle provisioned environment serves it (never cold).
+//  5. Else the most recently used idle on-demand environment (top of the
+//     stack; this lets the pool shrink, as Lambda's routing does).
+//  6. Else a new environment is started if the scaling budget allows: a
+//     token bucket of scaling_rate tokens refilled continuously at
+//     scaling_rate per 10 s (unused capacity beyond scaling_rate is not
+//     banked), kept in exact integer units; else throttled.
+//
+// A cold invocation takes INIT + duration; a duration beyond the timeout is
+// an error that ends (and is billed) at the timeout.
+
+type busyEnt struct {
+	end   int64 // ns
+	birth int64 // ns; provisioned environments have birth = provBirth
+}
+
+type idleEnt struct {
+	deadline int64
+	birth    int64
+}
+
+const provBirth = math.MinInt64
+
+// engineSeg is a compiled traffic segment.
+type engineSeg struct {
+	start, end float64 // s
+	r0, slope  float64
+	invR       float64 // 1/r0 when constant, else 0
+	area       float64
+}
+
+// bucketStats are the raw per-bucket counters of one replica.
+type bucketStats struct {
+	arrivals, cold, throttles int64
+	cmax                      int64
+	envPart                   int64 // partial env-ns in this bucket
+	envFull                   int64 // difference array of fully covering envs
+}
+
+// replica is one simulation run: configuration, state and statistics. It
+// allocates only when its heap or idle stack first grow.
+type replica struct {
+	// configuration
+	span      int64
+	cap       int
+	prov      int
+	maxLife   int64
+	idleFixed bool
+	idleNs    int64
+	idleDist  Distribution
+	dur, init Distribution
+	timeout   int64
+	rate      int64 // scaling tokens per ns (scaled units)
+	tokCap    int64
+	segs      []engineSeg
+	even      bool
+	rng       *rand.Rand
+	bw        int64 // timeline bucket width, ns
+
+	// arrival process
+	seg     int
+	t       float64
+	lamLeft float64
+
+	// state
+	heap      []busyEnt
+	idle      []idleEnt // ring buffer, len = power of two
+	idleHead  int       // index of the bottom (oldest)
+	idleLen   int
+	provIdle  int
+	busy      int
+	tokens    int64
+	lastToken int64
+	curB      int
+	nextB     int64
+
+	// statistics
+	st      rawStats
+	buckets []bucketStats
+	hist    *Histogram
+}
+
+// rawStats are the exact counters of one replica.
+type rawStats struct {
+	Arrivals, Invocations, Cold, Throttles, Errors int64
+	Provisioned                                    int64 // invocations served by provisioned environments
+	Peak                                           int64
+	BusyNs                                         float64 // ∫ busy environments dt within the span
+	BusyNsUnclipped                                float64 // Σ latencies
+	EnvNs                                          float64 // ∫ live on-demand environments dt
+	Deaths                                         int64
+	LifeNs                                         float64 // total lifetime of environments reclaimed within the span
+	OnDemandMs, InitMs, ProvisionedMs              int64
+	EnvsCreated                                    int64
+}
+
+const tokenUnit = int64(10 * time.Second) // one environment, in token units (rate S per ns ⇒ S per 10 s)
+
+func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
+	r := &replica{
+		span:     int64(s.Span()),
+		cap:      s.Concurrency.Cap(),
+		prov:     s.Concurrency.Provisioned,
+		maxLife:  int64(s.KeepAlive.MaxLifetime),
+		dur:      s.Function.Duration,
+		init:     s.Function.InitDuration,
+		timeout:  int64(s.Function.Timeout),
+		rate:     int64(s.Concurrency.ScalingRate),
+		even:     s.Traffic.Arrivals == Even,
+		rng:      rand.New(rand.NewPCG(seed, stream)),
+		bw:       bw,
+		idleDist: s.KeepAlive.IdleTimeout,
+		hist:     new(Histogram),
+	}
+	if r.timeout <= 0 {
+		r.timeout = int64(15 * time.Minute)
+	}
+	if f, ok := s.KeepAlive.IdleTimeout.(Fixed); ok {
+		r.idleFixed, r.idleNs = true, int64(f.Value)
+	}
+	r.tokCap = r.rate * tokenUnit
+	r.tokens = r.tokCap
+	for _, g := range s.Traffic.segs {
+		e := engineSeg{start: g.Start, end: g.End, r0: g.R0, slope: g.slope(), area: g.area()}
+		if g.R0 == g.R1 && g.R0 > 0 {
+			e.invR = 1 / g.R0
+		}
+		r.segs = append(r.segs, e)
+	}
+	nb := int((r.span + bw - 1) / bw)
+	r.buckets = make([]bucketStats, nb+1)
+	r.nextB = bw
+	r.provIdle = r.prov
+	r.heap = make([]busyEnt, 0, 256)
+	r.idle = make([]idleEnt, 256)
+	if len(r.segs) > 0 {
+		r.lamLeft = r.segs[0].area
+		r.t = r.segs[0].start
+	}
+	return r
+}
+
+// nextArrival advances the arrival process and returns the next arrival
+// time in seconds, or false at the end of the traffic. The n-th arrival is
+// where the integrated rate Λ(t) = ∫₀ᵗ r reaches E₁+…+Eₙ, with Eᵢ ~ Exp(1)
+// for Poisson arrivals (an exact non-homogeneous Poisson process, by time
+// change) or Eᵢ = 1 for even arrivals. Inside a segment where
+// r(t) = r + s·(t − now), solving r·τ + s·τ²/2 = x gives
+// τ = 2x / (r + √(r² + 2sx)), which is stable for s → 0 and s < 0.
+func (r *replica) nextArrival() (float64, bool) {
+	x := 1.0
+	if !r.even {
+		x = r.rng.ExpFloat64()
+	}
+	for {
+		if x <= r.lamLeft {
+			g := &r.segs[r.seg]
+			r.lamLeft -= x
+			if g.invR != 0 {
+				r.t += x * g.invR
+			} else {
+				rt := g.r0 + g.slope*(r.t-g.start)
+				disc := rt*rt + 2*g.slope*x
+				if disc < 0 {
+					disc = 0
+				}
+				if den := rt + math.Sqrt(disc); den > 0 {
+					r.t += 2 * x / den
+				}
+			}
+			if r.t > g.end {
+				r.t = g.end
+			}
+			return r.t, true
+		}
+		x -= r.lamLeft
+		r.seg++
+		if r.seg >= len(r.segs) {
+			r.seg = len(r.segs)
+			r.lamLeft = math.Inf(-1)
+			return 0, false
+		}
+		r.t = r.segs[r.seg].start
+		r.lamLeft = r.segs[r.seg].area
+	}
+}
+
+// ---- busy heap (binary min-heap on end) ----
+
+func (r *replica) push(e busyEnt) {
+	h := append(r.heap, e)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].end <= e.end {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+	r.heap = h
+}
+
+func (r *replica) pop() busyEnt {
+	h := r.heap
+	top := h[0]
+	n := len(h) - 1
+	last := h[n]
+	h = h[:n]
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h[c+1].end < h[c].end {
+			c++
+		}
+		if last.end <= h[c].end {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	if n > 0 {
+		h[i] = last
+	}
+	r.heap = h
+	return top
+}
+
+// ---- idle stack (ring buffer: bottom = oldest, top = most recently used) ----
+
+func (r *replica) idlePush(e idleEnt) {
+	if r.idleLen == len(r.idle) {
+		n := make([]idleEnt, 2*len(r.idle))
+		for i := 0; i < r.idleLen; i++ {
+			n[i] = r.idle[(r.idleHead+i)&(len(r.idle)-1)]
+		}
+		r.idle, r.idleHead = n, 0
+	}
+	r.idle[(r.idleHead+r.idleLen)&(len(r.idle)-1)] = e
+	r.idleLen++
+}
+
+// die accounts an on-demand environment alive over [birth, death).
+func (r *replica) die(birth, death int64) {
+	if death > r.span {
+		death = r.span
+	} else {
+		r.st.Deaths++
+		r.st.LifeNs += float64(death - birth)
+	}
+	if death <= birth {
+		return
+	}
+	r.st.EnvNs += float64(death - birth)
+	bw := r.bw
+	ba, bd := birth/bw, death/bw
+	if ba == bd {
+		r.buckets[ba].envPart += death - birth
+		return
+	}
+	r.buckets[ba].envPart += (ba+1)*bw - birth
+	r.buckets[ba+1].envFull++
+	r.buckets[bd].envFull--
+	r.buckets[bd].envPart += death - bd*bw
+}
+
+// complete releases the environment of the earliest-ending invocation.
+func (r *replica) complete() {
+	e := r.pop()
+	r.busy--
+	if e.birth == provBirth {
+		r.provIdle++
+		return
+	}
+	if r.maxLife > 0 && e.birth+r.maxLife <= e.end {
+		r.die(e.birth, e.end)
+		return
+	}
+	var dl int64
+	if r.idleFixed {
+		dl = e.end + r.idleNs
+	} else {
+		dl = e.end + int64(r.idleDist.Sample(r.rng))
+	}
+	if r.maxLife > 0 {
+		dl = min(dl, e.birth+r.maxLife)
+	}
+	r.idlePush(idleEnt{deadline: dl, birth: e.birth})
+}
+
+// release processes completions and reclaims up to and including time t.
+func (r *replica) release(t int64) {
+	for len(r.heap) > 0 && r.heap[0].end <= t {
+		r.complete()
+	}
+	mask := len(r.idle) - 1
+	for r.idleLen > 0 {
+		b := &r.idle[r.idleHead]
+		if b.deadline > t {
+			break
+		}
+		r.die(b.birth, b.deadline)
+		r.idleHead = (r.idleHead + 1) & mask
+		r.idleLen--
+	}
+}
+
+// crossBuckets moves the timeline to the bucket holding t, recording the
+// busy count at each bucket start (the concurrency a bucket starts with).
+func (r *replica) crossBuckets(t int64) {
+	for t >= r.nextB {
+		r.release(r.nextB)
+		r.curB++
+		r.nextB += r.bw
+		if r.curB < len(r.buckets) {
+			r.buckets[r.curB].cmax = int64(r.busy)
+		}
+	}
+}
+
+// run simulates the whole span. tick is called every 2^16 arrivals with
+// the simulated time reached; if it returns false the run stops early.
+func (r *replica) run(tick func(simNs int64) bool) bool {
+	span := r.span
+	timeout := r.timeout
+	st := &r.st
+	n := 0
+	for {
+		ts, ok := r.nextArrival()
+		if !ok {
+			break
+		}
+		t := int64(ts * 1e9)
+		if t >= span {
+			break
+		}
+		if t >= r.nextB {
+			r.crossBuckets(t)
+		}
+		r.release(t)
+		n++
+		if n&0xffff == 0 && tick != nil && !tick(t) {
+			return false
+		}
+		bk := &r.buckets[r.curB]
+		bk.arrivals++
+		st.Arrivals++
+		if r.busy >= r.cap {
+			bk.throttles++
+			st.Throttles++
+			continue
+		}
+		d := r.dur.Sample(r.rng)
+		if int64(d) > timeout {
+			d = time.Duration(timeout)
+			st.Errors++
+		}
+		birth := int64(provBirth)
+		lat := d
+		switch {
+		case r.provIdle > 0:
+			r.provIdle--
+			st.Provisioned++
+			st.ProvisionedMs += int64((d + time.Millisecond - 1) / time.Millisecond)
+		default:
+			found := false
+			mask := len(r.idle) - 1
+			for r.idleLen > 0 {
+				top := r.idle[(r.idleHead+r.idleLen-1)&mask]
+				r.idleLen--
+				if top.deadline <= t {
+					r.die(top.birth, top.deadline)
+					continue
+				}
+				birth, found = top.birth, true
+				break
+			}
+			if !found {
+				// Scaling budget: refill, then spend one environment.
+				if r.tokens < r.tokCap {
+					dt := t - r.lastToken
+					if dt >= tokenUnit {
+						r.tokens = r.tokCap
+					} else {
+						r.tokens = min(r.tokCap, r.tokens+dt*r.rate)
+					}
+				}
+				r.lastToken = t
+				if r.tokens < tokenUnit {
+					bk.throttles++
+					st.Throttles++
+					continue
+				}
+				r.tokens -= tokenUnit
+				birth = t
+				lat += r.init.Sample(r.rng)
+				st.Cold++
+				st.EnvsCreated++
+				bk.cold++
+				wms := int64((d + time.Millisecond - 1) / time.Millisecond)
+				cms := int64((lat + time.Millisecond - 1) / time.Millisecond)
+				st.OnDemandMs += cms
+				st.InitMs += cms - wms
+			} else {
+				st.OnDemandMs += int64((d + time.Millisecond - 1) / time.Millisecond)
+			}
+		}
+		st.Invocations++
+		end := t + int64(lat)
+		r.push(busyEnt{end: end, birth: birth})
+		r.busy++
+		if b := int64(r.busy); b > bk.cmax {
+			bk.cmax = b
+			if b > st.Peak {
+				st.Peak = b
+			}
+		}
+		st.BusyNs += float64(min(end, span) - t)
+		st.BusyNsUnclipped += float64(lat)
+		r.hist.Record(lat)
+	}
+	r.finish()
+	return true
+}
+
+// finish closes the books at the end of the span.
+func (r *replica) finish() {
+	if r.nextB <= r.span {
+		r.crossBuckets(r.span)
+	}
+	r.release(r.span)
+	for _, e := range r.heap {
+		if e.birth != provBirth {
+			r.die(e.birth, r.span)
+		}
+	}
+	mask := len(r.idle) - 1
+	for i := 0; i < r.idleLen; i++ {
+		e := r.idle[(r.idleHead+i)&mask]
+		r.die(e.birth, e.deadline)
+	}
+	r.heap, r.idleLen = r.heap[:0], 0
+}

@@ -1,0 +1,158 @@
+package simulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"strings"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// Latency holds latency percentiles in milliseconds (INIT included for
+// cold invocations; throttled requests have none).
+type Latency struct {
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
+	Mean float64 `json:"mean"`
+}
+
+// Bucket is one interval of the timeline. With --runs the values are means
+// across replicas.
+type Bucket struct {
+	TS             float64 `json:"t_s"` // start of the bucket, seconds
+	Arrivals       float64 `json:"arrivals"`
+	ColdStarts     float64 `json:"cold_starts"`
+	Throttles      float64 `json:"throttles"`
+	ConcurrencyMax float64 `json:"concurrency_max"` // busy environments, maximum in the bucket
+	Environments   float64 `json:"environments"`    // live environments, time average in the bucket
+}
+
+// Band summarises one metric across Monte Carlo replicas.
+type Band struct {
+	P5   float64 `json:"p5"`
+	P50  float64 `json:"p50"`
+	P95  float64 `json:"p95"`
+	Mean float64 `json:"mean"`
+}
+
+// Result is what `simulate -o json` prints (SPEC) plus extras. With Runs > 1
+// the headline numbers pool all replicas (counts are means rounded to the
+// nearest integer, rates are pooled ratios, latency percentiles come from
+// the merged histogram) and Bands holds each metric's spread, written in
+// JSON as `<name>_p5` / `<name>_p95` siblings.
+type Result struct {
+	Scenario         string  `json:"scenario,omitempty"`
+	Region           string  `json:"region"`
+	Seed             uint64  `json:"seed"`
+	Runs             int     `json:"runs"`
+	SimulatedSeconds float64 `json:"simulated_seconds"`
+
+	Arrivals      int64   `json:"arrivals"`    // offered requests (accepted + throttled)
+	Invocations   int64   `json:"invocations"` // accepted (not throttled)
+	ColdStarts    int64   `json:"cold_starts"`
+	ColdStartRate float64 `json:"cold_start_rate"` // cold_starts / invocations
+	Throttles     int64   `json:"throttles"`
+	ThrottleRate  float64 `json:"throttle_rate"` // throttles / arrivals
+	Errors        int64   `json:"errors"`        // timeouts
+	// ProvisionedInvocations ran on provisioned environments; with
+	// provisioned concurrency, the rest (SpilloverInvocations) spilled over
+	// to on-demand environments.
+	ProvisionedInvocations int64 `json:"provisioned_invocations"`
+	SpilloverInvocations   int64 `json:"spillover_invocations"`
+
+	PeakConcurrency          int                 `json:"peak_concurrency"`
+	MeanConcurrency          float64             `json:"mean_concurrency"`  // time-average busy environments
+	MeanEnvironments         float64             `json:"mean_environments"` // time-average live environments (busy + idle, provisioned included)
+	EnvironmentsCreated      int64               `json:"environments_created"`
+	MeanEnvironmentLifetimeS float64             `json:"mean_environment_lifetime_s"` // of on-demand environments reclaimed within the span
+	Utilization              float64             `json:"utilization"`                 // mean_concurrency / mean_environments
+	LatencyMs                Latency             `json:"latency_ms"`
+	BilledGBSeconds          float64             `json:"billed_gb_seconds"`
+	Usage                    pricing.BilledUsage `json:"billed_usage"`
+	CostUSD                  float64             `json:"cost_usd"` // the simulated span
+	Cost                     pricing.Cost        `json:"cost"`
+	MonthlyCostUSD           float64             `json:"monthly_cost_usd"` // the span's usage projected to a 730-hour month
+	MonthlyCost              pricing.Cost        `json:"monthly_cost"`
+	CostPerMillionUSD        float64             `json:"cost_per_million_usd"` // per million accepted invocations
+	BucketSeconds            float64             `json:"bucket_s"`
+	Timeline                 []Bucket            `json:"timeline"`
+	Analytic                 *AnalyticResult     `json:"analytic,omitempty"`
+	Bands                    map[string]Band     `json:"-"`
+}
+
+// bandKeys are the metrics that get _p5/_p95 siblings with --runs, in the
+// JSON names used as Bands keys (nested ones as "latency_ms.p99").
+var bandKeys = []string{
+	"invocations", "cold_starts", "cold_start_rate", "throttles", "throttle_rate", "errors",
+	"peak_concurrency", "mean_concurrency", "mean_environments", "environments_created",
+	"mean_environment_lifetime_s", "utilization",
+	"latency_ms.p50", "latency_ms.p90", "latency_ms.p99", "latency_ms.max", "latency_ms.mean",
+	"billed_gb_seconds", "cost_usd", "monthly_cost_usd", "cost_per_million_usd",
+}
+
+// MarshalJSON writes the fields in declaration order, each banded metric
+// followed by its `_p5` and `_p95` siblings when Bands is set.
+func (r Result) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	if err := writeOrdered(&b, reflect.ValueOf(r), r.Bands, ""); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+func writeOrdered(b *bytes.Buffer, v reflect.Value, bands map[string]Band, prefix string) error {
+	t := v.Type()
+	b.WriteByte('{')
+	first := true
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" || !f.IsExported() {
+			continue
+		}
+		fv := v.Field(i)
+		if strings.Contains(opts, "omitempty") && fv.IsZero() {
+			continue
+		}
+		if !first {
+			b.WriteByte(',')
+		}
+		first = false
+		key, _ := json.Marshal(name)
+		b.Write(key)
+		b.WriteByte(':')
+		if fv.Type() == reflect.TypeOf(Latency{}) && len(bands) > 0 {
+			if err := writeOrdered(b, fv, bands, prefix+name+"."); err != nil {
+				return err
+			}
+		} else {
+			val, err := json.Marshal(fv.Interface())
+			if err != nil {
+				return err
+			}
+			b.Write(val)
+		}
+		if bd, ok := bands[prefix+name]; ok {
+			for _, s := range []struct {
+				suffix string
+				v      float64
+			}{{"_p5", bd.P5}, {"_p95", bd.P95}} {
+				k, _ := json.Marshal(name + s.suffix)
+				val, err := json.Marshal(s.v)
+				if err != nil {
+					return err
+				}
+				b.WriteByte(',')
+				b.Write(k)
+				b.WriteByte(':')
+				b.Write(val)
+			}
+		}
+	}
+	b.WriteByte('}')
+	return nil
+}

@@ -1,0 +1,450 @@
+package simulator
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// MaxBuckets bounds the timeline length.
+const MaxBuckets = 2000
+
+// Options change how a scenario is run.
+type Options struct {
+	// Seed overrides the scenario's seed.
+	Seed *uint64
+	// Runs is the number of Monte Carlo replicas (default 1). Replica i uses
+	// the PCG stream i of the seed, so results do not depend on Workers.
+	Runs int
+	// Workers run replicas in parallel (default GOMAXPROCS).
+	Workers int
+	// Prices prices the result (default: the embedded table).
+	Prices *pricing.PriceTable
+	// Region overrides the scenario's region (default: the scenario's, else us-east-1).
+	Region string
+	// Analytic adds the Mahmoudi & Khazaei steady-state prediction; the
+	// scenario must have constant-rate Poisson traffic.
+	Analytic bool
+	// Progress, if set, is called now and then with the simulated time done
+	// and the total (nanoseconds summed over replicas). Calls are serialised.
+	Progress func(done, total int64)
+}
+
+// BucketWidth is the timeline bucket for a span: the smallest of 1 s, 2 s,
+// 5 s, 10 s, 15 s, 30 s, 1 m, 2 m, 5 m, 10 m, 15 m, 30 m, 1 h, 2 h, 3 h,
+// 6 h, 12 h, 1 d, … giving at most MaxBuckets buckets.
+func BucketWidth(span time.Duration) time.Duration {
+	nice := []time.Duration{time.Second, 2 * time.Second, 5 * time.Second, 10 * time.Second, 15 * time.Second,
+		30 * time.Second, time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute,
+		30 * time.Minute, time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour}
+	for _, w := range nice {
+		if span <= w*MaxBuckets {
+			return w
+		}
+	}
+	day := 24 * time.Hour
+	return day * ((span + day*MaxBuckets - 1) / (day * MaxBuckets))
+}
+
+// replicaOut is what one finished replica contributes.
+type replicaOut struct {
+	st       rawStats
+	hist     *Histogram
+	timeline []Bucket
+	metrics  map[string]float64
+	err      error
+}
+
+// Run simulates the scenario (opt.Runs replicas on opt.Workers cores) and
+// prices the result. The same scenario, seed and runs give the same Result,
+// byte for byte in JSON, whatever the number of workers.
+func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
+	if s == nil || len(s.Traffic.segs) == 0 {
+		return nil, pricing.Inputf(scenarioSource(s), "the scenario has no traffic")
+	}
+	runs := max(1, opt.Runs)
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, runs)
+	seed := s.Seed
+	if opt.Seed != nil {
+		seed = *opt.Seed
+	}
+	prices := opt.Prices
+	if prices == nil {
+		prices = pricing.Embedded()
+	}
+	region := opt.Region
+	if region == "" {
+		region = s.Region
+	}
+	if region == "" {
+		region = "us-east-1"
+	}
+	if _, err := prices.LambdaRegion(region); err != nil {
+		return nil, err
+	}
+	var analytic *AnalyticResult
+	if opt.Analytic {
+		a, err := AnalyticFor(s)
+		if err != nil {
+			return nil, err
+		}
+		analytic = &a
+	}
+
+	span := s.Span()
+	bw := BucketWidth(span)
+	total := int64(span) * int64(runs)
+	var done atomic.Int64
+	var progMu sync.Mutex
+	report := func() {
+		if opt.Progress != nil {
+			progMu.Lock()
+			opt.Progress(min(done.Load(), total), total)
+			progMu.Unlock()
+		}
+	}
+	report()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	jobs := make(chan int)
+	outs := make(chan struct {
+		i int
+		o *replicaOut
+	}, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				rp := newReplica(s, seed, uint64(i), int64(bw))
+				var last int64
+				ok := rp.run(func(t int64) bool {
+					done.Add(t - last)
+					last = t
+					report()
+					return ctx.Err() == nil
+				})
+				done.Add(int64(span) - last)
+				o := &replicaOut{err: ctx.Err()}
+				if ok {
+					o = summarise(s, rp, prices, region)
+				}
+				outs <- struct {
+					i int
+					o *replicaOut
+				}{i, o}
+			}
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for i := 0; i < runs; i++ {
+			select {
+			case jobs <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	go func() { wg.Wait(); close(outs) }()
+
+	// Aggregate in replica order, so that float sums are deterministic.
+	agg := newAggregate(runs)
+	pending := map[int]*replicaOut{}
+	next := 0
+	var firstErr error
+	for r := range outs {
+		pending[r.i] = r.o
+		for {
+			o, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			if o.err != nil {
+				if firstErr == nil {
+					firstErr = o.err
+				}
+				cancel()
+				continue
+			}
+			if firstErr == nil {
+				agg.add(o)
+			}
+		}
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil && next < runs {
+		return nil, err
+	}
+	report()
+	res, err := agg.result(s, prices, region, seed, bw)
+	if err != nil {
+		return nil, err
+	}
+	res.Analytic = analytic
+	return res, nil
+}
+
+func scenarioSource(s *Scenario) string {
+	if s == nil || s.Path == "" {
+		return "scenario"
+	}
+	return s.Path
+}
+
+// AnalyticFor evaluates the analytical model for a constant-rate Poisson
+// scenario (the model's assumptions); otherwise it returns an InputError.
+func AnalyticFor(s *Scenario) (AnalyticResult, error) {
+	rate, ok := s.ConstantRate()
+	if !ok || s.Traffic.Arrivals != Poisson {
+		return AnalyticResult{}, pricing.Inputf("--analytic", "the analytical model needs constant-rate Poisson traffic (a start_rate with no stages, arrivals: poisson)")
+	}
+	if s.Concurrency.Provisioned > 0 {
+		return AnalyticResult{}, pricing.Inputf("--analytic", "the analytical model has no provisioned concurrency")
+	}
+	warm := s.Function.Duration.Mean().Seconds()
+	cold := warm + s.Function.InitDuration.Mean().Seconds()
+	return Analytic(rate, warm, cold, s.KeepAlive.IdleTimeout.Mean().Seconds(), s.Concurrency.Cap()), nil
+}
+
+// usage converts a replica's counters into billed usage for the span.
+func usage(s *Scenario, st rawStats) pricing.BilledUsage {
+	return pricing.BilledUsage{
+		Requests:              st.Invocations,
+		OnDemandMs:            st.OnDemandMs,
+		InitMs:                st.InitMs,
+		ColdStarts:            st.Cold,
+		ProvisionedMs:         st.ProvisionedMs,
+		ProvisionedEnvSeconds: int64(s.Concurrency.Provisioned) * pricing.ProvisionedSeconds(s.Span()),
+	}
+}
+
+// monthly projects span usage to a 730-hour month (provisioned concurrency
+// is enabled the whole month).
+func monthly(s *Scenario, u pricing.BilledUsage) pricing.BilledUsage {
+	m := u.Scale(float64(pricing.SecondsPerMonth) / s.Span().Seconds())
+	m.ProvisionedEnvSeconds = int64(s.Concurrency.Provisioned) * pricing.SecondsPerMonth
+	return m
+}
+
+type costs struct {
+	span, month pricing.Cost
+	gbs         float64
+}
+
+func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage) (costs, error) {
+	fc := s.Function.FunctionConfig
+	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, pricing.Options{})
+	if err != nil {
+		return costs{}, err
+	}
+	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthly(s, u)}}, pricing.Options{})
+	if err != nil {
+		return costs{}, err
+	}
+	gbs := pricing.GBSeconds(u.OnDemandMs+u.ProvisionedMs, fc.MemoryMB).InexactFloat64()
+	return costs{span: b.Cost, month: m.Cost, gbs: gbs}, nil
+}
+
+func ratio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// summarise turns a finished replica into its timeline and metrics.
+func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region string) *replicaOut {
+	st := rp.st
+	span := float64(rp.span)
+	o := &replicaOut{st: st, hist: rp.hist}
+	nb := int((rp.span + rp.bw - 1) / rp.bw)
+	o.timeline = make([]Bucket, nb)
+	full := int64(0)
+	prov := float64(s.Concurrency.Provisioned)
+	for i := 0; i < nb; i++ {
+		b := rp.buckets[i]
+		full += b.envFull
+		start := int64(i) * rp.bw
+		width := min(rp.bw, rp.span-start)
+		envNs := float64(b.envPart) + float64(full)*float64(rp.bw)
+		o.timeline[i] = Bucket{TS: float64(start) / 1e9, Arrivals: float64(b.arrivals), ColdStarts: float64(b.cold),
+			Throttles: float64(b.throttles), ConcurrencyMax: float64(b.cmax), Environments: envNs/float64(width) + prov}
+	}
+	u := usage(s, st)
+	c, err := price(s, prices, region, u)
+	if err != nil {
+		o.err = err
+		return o
+	}
+	meanEnv := st.EnvNs/span + prov
+	meanConc := st.BusyNs / span
+	o.metrics = map[string]float64{
+		"invocations": float64(st.Invocations), "cold_starts": float64(st.Cold),
+		"cold_start_rate": ratio(float64(st.Cold), float64(st.Invocations)),
+		"throttles":       float64(st.Throttles), "throttle_rate": ratio(float64(st.Throttles), float64(st.Arrivals)),
+		"errors": float64(st.Errors), "peak_concurrency": float64(st.Peak),
+		"mean_concurrency": meanConc, "mean_environments": meanEnv,
+		"environments_created":        float64(st.EnvsCreated),
+		"mean_environment_lifetime_s": ratio(st.LifeNs, float64(st.Deaths)) / 1e9,
+		"utilization":                 ratio(meanConc, meanEnv),
+		"latency_ms.p50":              ms(rp.hist.Quantile(0.5)), "latency_ms.p90": ms(rp.hist.Quantile(0.9)),
+		"latency_ms.p99": ms(rp.hist.Quantile(0.99)), "latency_ms.max": ms(rp.hist.Max()),
+		"latency_ms.mean":   ratio(st.BusyNsUnclipped, float64(st.Invocations)) / 1e6,
+		"billed_gb_seconds": c.gbs, "cost_usd": c.span.TotalUSD(), "monthly_cost_usd": c.month.TotalUSD(),
+		"cost_per_million_usd": ratio(c.span.TotalUSD(), float64(st.Invocations)) * 1e6,
+	}
+	return o
+}
+
+// aggregate pools replicas (added in replica order).
+type aggregate struct {
+	runs     int
+	n        int
+	st       rawStats
+	hist     *Histogram
+	timeline []Bucket
+	metrics  map[string][]float64
+}
+
+func newAggregate(runs int) *aggregate {
+	return &aggregate{runs: runs, hist: new(Histogram), metrics: map[string][]float64{}}
+}
+
+func (a *aggregate) add(o *replicaOut) {
+	a.n++
+	s, t := &a.st, o.st
+	s.Arrivals += t.Arrivals
+	s.Invocations += t.Invocations
+	s.Cold += t.Cold
+	s.Throttles += t.Throttles
+	s.Errors += t.Errors
+	s.Provisioned += t.Provisioned
+	s.Peak += t.Peak
+	s.BusyNs += t.BusyNs
+	s.BusyNsUnclipped += t.BusyNsUnclipped
+	s.EnvNs += t.EnvNs
+	s.Deaths += t.Deaths
+	s.LifeNs += t.LifeNs
+	s.OnDemandMs += t.OnDemandMs
+	s.InitMs += t.InitMs
+	s.ProvisionedMs += t.ProvisionedMs
+	s.EnvsCreated += t.EnvsCreated
+	a.hist.Merge(o.hist)
+	if a.timeline == nil {
+		a.timeline = make([]Bucket, len(o.timeline))
+		for i := range a.timeline {
+			a.timeline[i].TS = o.timeline[i].TS
+		}
+	}
+	for i, b := range o.timeline {
+		x := &a.timeline[i]
+		x.Arrivals += b.Arrivals
+		x.ColdStarts += b.ColdStarts
+		x.Throttles += b.Throttles
+		x.ConcurrencyMax += b.ConcurrencyMax
+		x.Environments += b.Environments
+	}
+	for k, v := range o.metrics {
+		a.metrics[k] = append(a.metrics[k], v)
+	}
+}
+
+func meanInt(sum int64, n int) int64 { return int64(math.Round(float64(sum) / float64(n))) }
+
+func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region string, seed uint64, bw time.Duration) (*Result, error) {
+	n := a.n
+	if n == 0 {
+		return nil, fmt.Errorf("no replica finished")
+	}
+	st := rawStats{
+		Arrivals: meanInt(a.st.Arrivals, n), Invocations: meanInt(a.st.Invocations, n), Cold: meanInt(a.st.Cold, n),
+		Throttles: meanInt(a.st.Throttles, n), Errors: meanInt(a.st.Errors, n), Provisioned: meanInt(a.st.Provisioned, n),
+		OnDemandMs: meanInt(a.st.OnDemandMs, n), InitMs: meanInt(a.st.InitMs, n), ProvisionedMs: meanInt(a.st.ProvisionedMs, n),
+		EnvsCreated: meanInt(a.st.EnvsCreated, n),
+	}
+	span := s.Span()
+	u := usage(s, st)
+	c, err := price(s, prices, region, u)
+	if err != nil {
+		return nil, err
+	}
+	fn := float64(n)
+	meanConc := a.st.BusyNs / fn / float64(span)
+	meanEnv := a.st.EnvNs/fn/float64(span) + float64(s.Concurrency.Provisioned)
+	r := &Result{
+		Scenario: s.Name, Region: region, Seed: seed, Runs: n, SimulatedSeconds: span.Seconds(),
+		Arrivals: st.Arrivals, Invocations: st.Invocations, ColdStarts: st.Cold,
+		ColdStartRate: ratio(float64(a.st.Cold), float64(a.st.Invocations)),
+		Throttles:     st.Throttles, ThrottleRate: ratio(float64(a.st.Throttles), float64(a.st.Arrivals)),
+		Errors: st.Errors, ProvisionedInvocations: st.Provisioned,
+		PeakConcurrency:          int(meanInt(a.st.Peak, n)),
+		MeanConcurrency:          meanConc,
+		MeanEnvironments:         meanEnv,
+		EnvironmentsCreated:      st.EnvsCreated,
+		MeanEnvironmentLifetimeS: ratio(a.st.LifeNs, float64(a.st.Deaths)) / 1e9,
+		Utilization:              ratio(meanConc, meanEnv),
+		LatencyMs: Latency{P50: ms(a.hist.Quantile(0.5)), P90: ms(a.hist.Quantile(0.9)), P99: ms(a.hist.Quantile(0.99)),
+			Max: ms(a.hist.Max()), Mean: ratio(a.st.BusyNsUnclipped, float64(a.st.Invocations)) / 1e6},
+		BilledGBSeconds: c.gbs, Usage: u,
+		CostUSD: c.span.TotalUSD(), Cost: c.span, MonthlyCostUSD: c.month.TotalUSD(), MonthlyCost: c.month,
+		CostPerMillionUSD: ratio(c.span.TotalUSD(), float64(st.Invocations)) * 1e6,
+		BucketSeconds:     bw.Seconds(),
+		Timeline:          a.timeline,
+	}
+	if s.Concurrency.Provisioned > 0 {
+		r.SpilloverInvocations = st.Invocations - st.Provisioned
+	}
+	for i := range r.Timeline {
+		b := &r.Timeline[i]
+		b.Arrivals /= fn
+		b.ColdStarts /= fn
+		b.Throttles /= fn
+		b.ConcurrencyMax /= fn
+		b.Environments /= fn
+	}
+	if n > 1 {
+		r.Bands = map[string]Band{}
+		for _, k := range bandKeys {
+			r.Bands[k] = band(a.metrics[k])
+		}
+	}
+	return r, nil
+}
+
+// band returns nearest-rank p5/p50/p95 and the mean.
+func band(xs []float64) Band {
+	if len(xs) == 0 {
+		return Band{}
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	q := func(p float64) float64 {
+		i := int(math.Ceil(p*float64(len(s)))) - 1
+		return s[max(0, min(len(s)-1, i))]
+	}
+	sum := 0.0
+	for _, x := range xs {
+		sum += x
+	}
+	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95), Mean: sum / float64(len(s))}
+}

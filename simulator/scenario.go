@@ -1,0 +1,529 @@
+// Package simulator simulates a Lambda function under a traffic scenario:
+// arrivals, execution environments with keep-alive, cold starts, the
+// concurrency and scaling limits, throttles, latency and the bill. It is a
+// discrete-event simulation with one event per invocation, exact in the
+// model it states, deterministic for a seed, and its memory does not grow
+// with the number of invocations.
+package simulator
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// Defaults of a scenario.
+const (
+	DefaultIdleTimeout = 10 * time.Minute // measured AWS keep-alive (research §5.1)
+	DefaultSeed        = 1
+	MaxScalingRate     = 1_000_000
+	MaxSpan            = 366 * 24 * time.Hour
+)
+
+// Arrival processes.
+const (
+	Poisson = "poisson" // exact non-homogeneous Poisson arrivals
+	Even    = "even"    // k6 style: the n-th arrival when the integrated rate reaches n
+)
+
+// Scenario is the parsed, validated scenario YAML of SPEC (strict: unknown
+// keys and invalid values are reported with file:line).
+type Scenario struct {
+	Name     string
+	Region   string // empty: the caller's region
+	Seed     uint64
+	Duration pricing.Duration // simulated time (Span)
+
+	Function    FunctionSpec
+	Concurrency ConcurrencySpec
+	KeepAlive   KeepAliveSpec
+	Traffic     TrafficSpec
+
+	// Path is the file the scenario was read from ("" if built in code).
+	Path string
+}
+
+// FunctionSpec is the simulated function: its configuration (memory,
+// architecture, timeout, …) and its duration distributions.
+type FunctionSpec struct {
+	pricing.FunctionConfig `yaml:",inline"`
+	// Duration is the warm handler time.
+	Duration Distribution
+	// InitDuration is added to (and billed with) every cold invocation.
+	InitDuration Distribution
+}
+
+// ConcurrencySpec holds the concurrency and scaling limits.
+type ConcurrencySpec struct {
+	AccountLimit int `yaml:"account_limit" json:"account_limit"` // regional limit (default 1,000)
+	Reserved     int `yaml:"reserved" json:"reserved"`           // 0 = none; else a hard cap
+	Provisioned  int `yaml:"provisioned" json:"provisioned"`     // always-warm environments
+	ScalingRate  int `yaml:"scaling_rate" json:"scaling_rate"`   // new environments per 10 s (default 1,000)
+}
+
+// Cap is the function's concurrency limit: the reserved concurrency if set,
+// else the account limit.
+func (c ConcurrencySpec) Cap() int {
+	if c.Reserved > 0 {
+		return min(c.Reserved, c.AccountLimit)
+	}
+	return c.AccountLimit
+}
+
+// KeepAliveSpec says when idle environments are reclaimed.
+type KeepAliveSpec struct {
+	// IdleTimeout: an environment idle this long is reclaimed (default 10m).
+	IdleTimeout Distribution
+	// MaxLifetime: environments are recycled this long after creation (0 = never).
+	MaxLifetime pricing.Duration
+}
+
+// Stage is a k6 ramping-arrival-rate stage: the rate moves linearly to
+// Target (req/s) over Duration.
+type Stage struct {
+	Duration pricing.Duration `yaml:"duration" json:"duration"`
+	Target   float64          `yaml:"target" json:"target"`
+}
+
+// Diurnal is a sine-shaped rate: Mean + Amplitude·sin(2π(t+Phase)/Period).
+type Diurnal struct {
+	Mean      float64          `yaml:"mean" json:"mean"`
+	Amplitude float64          `yaml:"amplitude" json:"amplitude"`
+	Period    pricing.Duration `yaml:"period" json:"period"`
+	Phase     pricing.Duration `yaml:"phase" json:"phase"`
+}
+
+// TrafficSpec is the offered load.
+type TrafficSpec struct {
+	Arrivals  string // Poisson or Even
+	StartRate float64
+	Stages    []Stage
+	Diurnal   *Diurnal
+	// Trace is a file of per-interval counts (CSV timestamp,count) or a
+	// dataset whose function series is replayed; TraceFunction picks the
+	// dataset function.
+	Trace         string
+	TraceFunction string
+	// Scale multiplies the rate (default 1).
+	Scale float64
+
+	segs []segment
+}
+
+// segment is a piece of the rate curve on which the rate is linear:
+// r(t) = R0 + (R1−R0)·(t−Start)/(End−Start); Lam is ∫₀^Start r.
+type segment struct {
+	Start, End float64 // seconds
+	R0, R1     float64 // req/s
+	Lam        float64 // integrated rate at Start
+}
+
+func (g segment) slope() float64 {
+	if g.End <= g.Start {
+		return 0
+	}
+	return (g.R1 - g.R0) / (g.End - g.Start)
+}
+func (g segment) area() float64 { return (g.R0 + g.R1) / 2 * (g.End - g.Start) }
+
+// Span is the simulated time.
+func (s *Scenario) Span() time.Duration { return s.Duration.D() }
+
+// Rate is the offered request rate (req/s) at t; 0 outside the span.
+func (s *Scenario) Rate(t time.Duration) float64 {
+	segs := s.Traffic.segs
+	x := t.Seconds()
+	if len(segs) == 0 || x < 0 || x > segs[len(segs)-1].End {
+		return 0
+	}
+	i := sort.Search(len(segs), func(i int) bool { return segs[i].End > x })
+	if i == len(segs) {
+		i = len(segs) - 1
+	}
+	g := segs[i]
+	return g.R0 + g.slope()*(x-g.Start)
+}
+
+// PeakRate is the highest offered rate over the span.
+func (s *Scenario) PeakRate() float64 {
+	p := 0.0
+	for _, g := range s.Traffic.segs {
+		p = max(p, g.R0, g.R1)
+	}
+	return p
+}
+
+// ExpectedRequests is the integral of Rate over the span: the expected
+// number of arrivals (exactly the number with even arrivals, up to rounding).
+func (s *Scenario) ExpectedRequests() float64 {
+	segs := s.Traffic.segs
+	if len(segs) == 0 {
+		return 0
+	}
+	g := segs[len(segs)-1]
+	return g.Lam + g.area()
+}
+
+// ConstantRate reports the rate if the traffic is constant over the span.
+func (s *Scenario) ConstantRate() (float64, bool) {
+	segs := s.Traffic.segs
+	if len(segs) == 0 {
+		return 0, false
+	}
+	r := segs[0].R0
+	for _, g := range segs {
+		if g.R0 != r || g.R1 != r {
+			return 0, false
+		}
+	}
+	return r, true
+}
+
+// ---- YAML ----
+
+type scenarioFile struct {
+	Name        string           `yaml:"name"`
+	Region      string           `yaml:"region"`
+	Seed        *uint64          `yaml:"seed"`
+	Duration    pricing.Duration `yaml:"duration"`
+	Function    functionFile     `yaml:"function"`
+	Concurrency concurrencyFile  `yaml:"concurrency"`
+	KeepAlive   keepAliveFile    `yaml:"keep_alive"`
+	Traffic     trafficFile      `yaml:"traffic"`
+}
+
+type functionFile struct {
+	pricing.FunctionConfig `yaml:",inline"`
+	Duration               yaml.Node `yaml:"duration"`
+	InitDuration           yaml.Node `yaml:"init_duration"`
+}
+
+type concurrencyFile struct {
+	AccountLimit *int `yaml:"account_limit"`
+	Reserved     *int `yaml:"reserved"`
+	Provisioned  *int `yaml:"provisioned"`
+	ScalingRate  *int `yaml:"scaling_rate"`
+}
+
+type keepAliveFile struct {
+	IdleTimeout yaml.Node        `yaml:"idle_timeout"`
+	MaxLifetime pricing.Duration `yaml:"max_lifetime"`
+}
+
+type trafficFile struct {
+	Arrivals  string   `yaml:"arrivals"`
+	StartRate *float64 `yaml:"start_rate"`
+	Stages    []Stage  `yaml:"stages"`
+	Diurnal   *Diurnal `yaml:"diurnal"`
+	Trace     string   `yaml:"trace"`
+	Function  string   `yaml:"function"`
+	Scale     *float64 `yaml:"scale"`
+}
+
+// LoadScenario reads and validates a scenario file.
+func LoadScenario(path string) (*Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, pricing.Inputf(path, "cannot read scenario: %v", err)
+	}
+	return ParseScenario(path, data)
+}
+
+// ParseScenario parses and validates scenario YAML read from path (files it
+// names are resolved relative to path's directory). Every problem is
+// reported, each with its file:line.
+func ParseScenario(path string, data []byte) (*Scenario, error) {
+	var f scenarioFile
+	root, err := pricing.DecodeYAML(path, data, &f)
+	if err != nil {
+		return nil, err
+	}
+	p := &parser{path: path, root: root, dir: filepath.Dir(path)}
+	s := p.build(&f)
+	if err := pricing.Errors(p.errs); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+type parser struct {
+	path string
+	root *yaml.Node
+	dir  string
+	errs []error
+}
+
+func (p *parser) at(path ...string) string { return pricing.At(p.path, p.root, path...) }
+
+func (p *parser) errf(src, format string, args ...any) {
+	p.errs = append(p.errs, pricing.Inputf(src, format, args...))
+}
+
+func (p *parser) resolve(file string) string {
+	if file == "" || filepath.IsAbs(file) {
+		return file
+	}
+	return filepath.Join(p.dir, file)
+}
+
+func (p *parser) build(f *scenarioFile) *Scenario {
+	s := &Scenario{Name: f.Name, Region: f.Region, Seed: DefaultSeed, Path: p.path}
+	if f.Seed != nil {
+		s.Seed = *f.Seed
+	}
+
+	// Function.
+	fc := f.Function.FunctionConfig
+	if fc.Architecture != "" {
+		if a, err := pricing.ParseArchitecture(string(fc.Architecture)); err == nil {
+			fc.Architecture = a
+		}
+	}
+	fc = fc.WithDefaults()
+	for _, e := range fc.Validate("") {
+		if ie, ok := e.(*pricing.InputError); ok {
+			p.errf(p.at("function", ie.Source), "function.%s: %s", ie.Source, ie.Msg)
+		} else {
+			p.errs = append(p.errs, e)
+		}
+	}
+	if fc.Timeout.D() <= 0 && fc.Timeout != 0 {
+		p.errf(p.at("function", "timeout"), "function.timeout must be positive")
+	}
+
+	// Concurrency (concurrency.* wins; function.reserved/provisioned_concurrency also accepted).
+	c := ConcurrencySpec{AccountLimit: pricing.DefaultAccountLimit, ScalingRate: pricing.DefaultScalingRate,
+		Reserved: fc.ReservedConcurrency, Provisioned: fc.ProvisionedConcurrency}
+	cf := f.Concurrency
+	setInt := func(dst *int, v *int, key string, lo, hi int) {
+		if v == nil {
+			return
+		}
+		if *v < lo || *v > hi {
+			p.errf(p.at("concurrency", key), "concurrency.%s %d is outside [%d, %d]", key, *v, lo, hi)
+			return
+		}
+		*dst = *v
+	}
+	setInt(&c.AccountLimit, cf.AccountLimit, "account_limit", 1, 10_000_000)
+	setInt(&c.Reserved, cf.Reserved, "reserved", 0, 10_000_000)
+	setInt(&c.Provisioned, cf.Provisioned, "provisioned", 0, 10_000_000)
+	setInt(&c.ScalingRate, cf.ScalingRate, "scaling_rate", 1, MaxScalingRate)
+	if cf.Reserved != nil && fc.ReservedConcurrency != 0 && *cf.Reserved != fc.ReservedConcurrency {
+		p.errf(p.at("concurrency", "reserved"), "concurrency.reserved %d contradicts function.reserved_concurrency %d", *cf.Reserved, fc.ReservedConcurrency)
+	}
+	if cf.Provisioned != nil && fc.ProvisionedConcurrency != 0 && *cf.Provisioned != fc.ProvisionedConcurrency {
+		p.errf(p.at("concurrency", "provisioned"), "concurrency.provisioned %d contradicts function.provisioned_concurrency %d", *cf.Provisioned, fc.ProvisionedConcurrency)
+	}
+	if c.Reserved > c.AccountLimit {
+		p.errf(p.at("concurrency", "reserved"), "reserved concurrency %d exceeds the account limit %d", c.Reserved, c.AccountLimit)
+	}
+	if c.Provisioned > c.Cap() {
+		p.errf(p.at("concurrency", "provisioned"), "provisioned concurrency %d exceeds the concurrency limit %d", c.Provisioned, c.Cap())
+	}
+	fc.ReservedConcurrency, fc.ProvisionedConcurrency = c.Reserved, c.Provisioned
+	s.Concurrency = c
+
+	// Distributions.
+	s.Function.FunctionConfig = fc
+	s.Function.Duration = p.dist(&f.Function.Duration, distCtx{field: "function.duration", path: []string{"function", "duration"},
+		kind: KindDuration, max: pricing.MaxTimeout, memoryMB: fc.MemoryMB, required: true})
+	s.Function.InitDuration = p.dist(&f.Function.InitDuration, distCtx{field: "function.init_duration", path: []string{"function", "init_duration"},
+		kind: KindInit, max: pricing.MaxInitDuration, memoryMB: fc.MemoryMB, def: Fixed{0}})
+	s.KeepAlive.IdleTimeout = p.dist(&f.KeepAlive.IdleTimeout, distCtx{field: "keep_alive.idle_timeout", path: []string{"keep_alive", "idle_timeout"},
+		kind: KindIdle, max: MaxSpan, def: Fixed{DefaultIdleTimeout}})
+	s.KeepAlive.MaxLifetime = f.KeepAlive.MaxLifetime
+	if f.KeepAlive.MaxLifetime < 0 {
+		p.errf(p.at("keep_alive", "max_lifetime"), "keep_alive.max_lifetime must not be negative (0 = unlimited)")
+	}
+
+	// Traffic.
+	p.traffic(s, f)
+	return s
+}
+
+func (p *parser) traffic(s *Scenario, f *scenarioFile) {
+	tf := f.Traffic
+	t := TrafficSpec{Arrivals: strings.ToLower(tf.Arrivals), Stages: tf.Stages, Diurnal: tf.Diurnal,
+		Trace: p.resolve(tf.Trace), TraceFunction: tf.Function, Scale: 1}
+	if t.Arrivals == "" {
+		t.Arrivals = Poisson
+	}
+	if t.Arrivals != Poisson && t.Arrivals != Even {
+		p.errf(p.at("traffic", "arrivals"), "traffic.arrivals %q is not poisson or even", tf.Arrivals)
+	}
+	if tf.Scale != nil {
+		t.Scale = *tf.Scale
+		if !(t.Scale >= 0) || math.IsInf(t.Scale, 0) {
+			p.errf(p.at("traffic", "scale"), "traffic.scale must be a non-negative number")
+			t.Scale = 1
+		}
+	}
+	if tf.StartRate != nil {
+		t.StartRate = *tf.StartRate
+	}
+	badRate := func(v float64) bool { return !(v >= 0) || math.IsInf(v, 0) || v > 1e9 }
+	shapes := 0
+	for _, b := range []bool{len(tf.Stages) > 0 || tf.StartRate != nil, tf.Diurnal != nil, tf.Trace != ""} {
+		if b {
+			shapes++
+		}
+	}
+	if shapes > 1 {
+		p.errf(p.at("traffic"), "traffic: give one of start_rate/stages, diurnal or trace")
+		return
+	}
+	if shapes == 0 {
+		p.errf(p.at("traffic"), "traffic: no traffic (give start_rate/stages, diurnal or trace)")
+		return
+	}
+	if tf.Function != "" && tf.Trace == "" {
+		p.errf(p.at("traffic", "function"), "traffic.function only applies to a dataset trace")
+	}
+	span := f.Duration.D()
+	if f.Duration < 0 {
+		p.errf(p.at("duration"), "duration must not be negative")
+		return
+	}
+	var segs []segment
+	ok := true
+	switch {
+	case tf.Trace != "":
+		counts, widths, err := loadTrace(t.Trace, tf.Function, p.at("traffic", "trace"))
+		if err != nil {
+			p.errs = append(p.errs, err)
+			return
+		}
+		total := 0.0
+		for _, w := range widths {
+			total += w
+		}
+		if span == 0 {
+			span = time.Duration(total * float64(time.Second))
+		}
+		// Replay; a span longer than the trace repeats it.
+		at := 0.0
+		for at < span.Seconds() {
+			for i, c := range counts {
+				r := c / widths[i]
+				segs = append(segs, segment{Start: at, End: at + widths[i], R0: r, R1: r})
+				at += widths[i]
+				if at >= span.Seconds() {
+					break
+				}
+			}
+			if len(segs) > 20_000_000 {
+				p.errf(p.at("duration"), "duration %s repeats the trace too many times", f.Duration)
+				return
+			}
+		}
+	case tf.Diurnal != nil:
+		d := tf.Diurnal
+		if badRate(d.Mean) {
+			p.errf(p.at("traffic", "diurnal", "mean"), "traffic.diurnal.mean must be a non-negative rate")
+			ok = false
+		}
+		if !(d.Amplitude >= 0) || d.Amplitude > d.Mean {
+			p.errf(p.at("traffic", "diurnal", "amplitude"), "traffic.diurnal.amplitude must be between 0 and the mean (rates cannot go negative)")
+			ok = false
+		}
+		if d.Period.D() < time.Second {
+			p.errf(p.at("traffic", "diurnal", "period"), "traffic.diurnal.period must be at least 1s")
+			ok = false
+		}
+		if !ok {
+			return
+		}
+		if span == 0 {
+			span = d.Period.D()
+		}
+		// Piecewise-linear through 288 points per period (5 min for a day):
+		// the integrated rate differs from the sine's by < 0.01 %.
+		step := d.Period.D().Seconds() / 288
+		rate := func(x float64) float64 {
+			return d.Mean + d.Amplitude*math.Sin(2*math.Pi*(x+d.Phase.D().Seconds())/d.Period.D().Seconds())
+		}
+		for at := 0.0; at < span.Seconds(); at += step {
+			end := math.Min(at+step, span.Seconds())
+			segs = append(segs, segment{Start: at, End: end, R0: rate(at), R1: rate(end)})
+			if len(segs) > 20_000_000 {
+				p.errf(p.at("duration"), "duration %s is too many diurnal periods", f.Duration)
+				return
+			}
+		}
+	default:
+		if badRate(t.StartRate) {
+			p.errf(p.at("traffic", "start_rate"), "traffic.start_rate must be a non-negative rate (req/s)")
+			ok = false
+		}
+		total := time.Duration(0)
+		for i, st := range tf.Stages {
+			if badRate(st.Target) {
+				p.errf(p.at("traffic", "stages", fmt.Sprint(i), "target"), "traffic.stages[%d].target must be a non-negative rate (req/s)", i)
+				ok = false
+			}
+			if st.Duration < 0 {
+				p.errf(p.at("traffic", "stages", fmt.Sprint(i), "duration"), "traffic.stages[%d].duration must not be negative", i)
+				ok = false
+			}
+			total += st.Duration.D()
+		}
+		if !ok {
+			return
+		}
+		if span == 0 {
+			span = total
+		}
+		at, r := 0.0, t.StartRate
+		for _, st := range tf.Stages {
+			if at >= span.Seconds() {
+				break
+			}
+			d := st.Duration.D().Seconds()
+			if d == 0 { // an instantaneous step
+				r = st.Target
+				continue
+			}
+			end := at + d
+			target := st.Target
+			if end > span.Seconds() { // truncate the stage, interpolating its rate
+				target = r + (st.Target-r)*(span.Seconds()-at)/d
+				end = span.Seconds()
+			}
+			segs = append(segs, segment{Start: at, End: end, R0: r, R1: target})
+			at, r = end, target
+		}
+		if at < span.Seconds() { // the last rate holds to the end of the span
+			segs = append(segs, segment{Start: at, End: span.Seconds(), R0: r, R1: r})
+		}
+	}
+	if span <= 0 {
+		p.errf(p.at("duration"), "the scenario has no duration (set duration or give stages)")
+		return
+	}
+	if span > MaxSpan {
+		p.errf(p.at("duration"), "duration %s is longer than the %s the simulator accepts", span, MaxSpan)
+		return
+	}
+	lam := 0.0
+	for i := range segs {
+		segs[i].R0 *= t.Scale
+		segs[i].R1 *= t.Scale
+		segs[i].Lam = lam
+		lam += segs[i].area()
+	}
+	t.segs = segs
+	s.Traffic = t
+	s.Duration = pricing.Duration(span)
+	if !(lam > 0) {
+		p.errf(p.at("traffic"), "traffic: the scenario offers no requests (every rate is 0)")
+	}
+}
