@@ -1,0 +1,529 @@
+package fleet
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// Input is everything a comparison needs.
+type Input struct {
+	Region string
+	// Name labels the comparison (the scenario or function name).
+	Name string
+	// Function is the Lambda function; its architecture is the one
+	// Result.Lambda.MonthlyCostUSD reports (both are always priced).
+	Function pricing.FunctionConfig
+	// Usage is the function's billed usage for one month at
+	// Workload.MonthlyRequests (from the simulator or a dataset). Zero:
+	// derived from the workload (every request Duration, rounded up to the ms).
+	Usage pricing.BilledUsage
+	// Workload is the traffic and per-request needs on a server.
+	Workload Workload
+	// InstanceTypes are the EC2 candidates; empty means every
+	// non-burstable type priced in the region. The cheapest is chosen.
+	InstanceTypes []string
+	// FargateTask is the Fargate task size (zero: DefaultFargateTask).
+	FargateTask FargateTask
+	Options     Options
+	// CurvePointsPerDecade sets the curve's density (default 4).
+	CurvePointsPerDecade int
+}
+
+// Result is a comparison of Lambda with always-on fleets for one workload
+// (the `compare -o json` contract).
+type Result struct {
+	Name      string          `json:"name,omitempty"`
+	Region    string          `json:"region"`
+	PriceDate string          `json:"price_date"`
+	Workload  WorkloadSummary `json:"workload"`
+	Lambda    LambdaResult    `json:"lambda"`
+	// EC2 is the cheapest EC2 fleet among the candidates; EC2Options all of them.
+	EC2        FleetResult   `json:"ec2"`
+	EC2Options []FleetResult `json:"ec2_options"`
+	// Fargate is the cheaper architecture; FargateOptions both.
+	Fargate        FleetResult   `json:"fargate"`
+	FargateOptions []FleetResult `json:"fargate_options"`
+	// BreakevenRequestsPerMonth is where the function's own architecture
+	// costs as much as the EC2 fleet; null when Lambda is cheaper at every
+	// volume searched (up to MaxSearchRequests).
+	BreakevenRequestsPerMonth *int64       `json:"breakeven_requests_per_month"`
+	Breakevens                []Breakeven  `json:"breakevens"`
+	Curve                     []CurvePoint `json:"curve"`
+	// Cheapest names the cheapest option at the current volume.
+	Cheapest string   `json:"cheapest"`
+	Notes    []string `json:"notes,omitempty"`
+}
+
+// WorkloadSummary is the traffic the comparison is for.
+type WorkloadSummary struct {
+	MonthlyRequests    float64 `json:"monthly_requests"`
+	MeanRPS            float64 `json:"mean_rps"`
+	PeakRPS            float64 `json:"peak_rps"`
+	DurationMs         float64 `json:"duration_ms"`
+	CPUFraction        float64 `json:"cpu_fraction"`
+	CPUMsPerRequest    float64 `json:"cpu_ms_per_request"`
+	MemoryPerRequestMB float64 `json:"memory_per_request_mb"`
+	BytesPerRequest    float64 `json:"bytes_per_request"`
+	Autoscale          bool    `json:"autoscale"`
+	TargetUtilization  float64 `json:"target_utilization"`
+	MinInstances       int     `json:"min_instances"`
+	APIGateway         string  `json:"api_gateway,omitempty"`
+}
+
+// LambdaResult is the Lambda bill for the month in both architectures.
+type LambdaResult struct {
+	// MonthlyCostUSD is the bill of the function's configured architecture.
+	MonthlyCostUSD float64              `json:"monthly_cost_usd"`
+	Architecture   pricing.Architecture `json:"architecture"`
+	MemoryMB       int                  `json:"memory_mb"`
+	X86            LambdaArch           `json:"x86_64"`
+	ARM            LambdaArch           `json:"arm64"`
+}
+
+// Arch returns the bill of one architecture.
+func (l LambdaResult) Arch(a pricing.Architecture) LambdaArch {
+	if a == pricing.ARM64 {
+		return l.ARM
+	}
+	return l.X86
+}
+
+// LambdaArch is one architecture's monthly Lambda bill.
+type LambdaArch struct {
+	MonthlyCostUSD float64         `json:"monthly_cost_usd"`
+	Cost           pricing.Cost    `json:"cost"`
+	Total          decimal.Decimal `json:"-"`
+}
+
+// FleetResult is one always-on fleet, sized and priced for the month.
+type FleetResult struct {
+	Kind         string               `json:"kind"` // "ec2" | "fargate"
+	InstanceType string               `json:"instance_type"`
+	Architecture pricing.Architecture `json:"architecture"`
+	Sizing
+	MonthlyCostUSD float64         `json:"monthly_cost_usd"`
+	Cost           pricing.Cost    `json:"cost"`
+	Total          decimal.Decimal `json:"-"`
+	// Task is the Fargate task size (Fargate only).
+	Task *FargateTask `json:"task,omitempty"`
+}
+
+// Breakeven is the monthly volume at which a Lambda architecture costs as
+// much as a fleet: below it Lambda is cheaper.
+type Breakeven struct {
+	LambdaArchitecture pricing.Architecture `json:"lambda_architecture"`
+	Fleet              string               `json:"fleet"` // "ec2" | "fargate"
+	// RequestsPerMonth is the smallest volume at which the fleet costs no
+	// more than Lambda; null when there is none up to MaxSearchRequests.
+	RequestsPerMonth *int64  `json:"requests_per_month"`
+	MeanRPS          float64 `json:"mean_rps,omitempty"`
+	CostUSD          float64 `json:"cost_usd,omitempty"`
+}
+
+// CurvePoint is both bills at one monthly volume.
+type CurvePoint struct {
+	RequestsPerMonth int64   `json:"requests_per_month"`
+	LambdaX86USD     float64 `json:"lambda_x86_64_usd"`
+	LambdaARMUSD     float64 `json:"lambda_arm64_usd"`
+	EC2USD           float64 `json:"ec2_usd"`
+	EC2Instances     int     `json:"ec2_instances"`
+	FargateUSD       float64 `json:"fargate_usd"`
+	// Current marks the workload's own volume.
+	Current bool `json:"current,omitempty"`
+}
+
+// MaxSearchRequests bounds the break-even search: 10^15 requests a month
+// (about 380 million requests per second).
+const MaxSearchRequests = 1e15
+
+// Compare prices the workload on Lambda (x86_64 and arm64), on the cheapest
+// EC2 fleet among the candidates and on Fargate, finds the break-even
+// volumes and draws the cost curves.
+func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
+	in.Workload = in.Workload.WithDefaults()
+	in.Options.Scaling = in.Options.Scaling.WithDefaults()
+	if in.FargateTask == (FargateTask{}) {
+		in.FargateTask = DefaultFargateTask
+	}
+	if in.CurvePointsPerDecade <= 0 {
+		in.CurvePointsPerDecade = 4
+	}
+	fc := in.Function.WithDefaults()
+	var errs []error
+	errs = append(errs, in.Workload.Validate()...)
+	errs = append(errs, in.Options.Validate()...)
+	errs = append(errs, fc.Validate("")...)
+	if err := in.FargateTask.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if in.Options.Scaling.Autoscale && len(in.Workload.Profile) == 0 {
+		errs = append(errs, pricing.Inputf("--autoscale", "needs a traffic profile (a scenario or a dataset with a series)"))
+	}
+	if err := pricing.Errors(errs); err != nil {
+		return nil, err
+	}
+	w := in.Workload
+	base := in.Usage
+	if base.Requests == 0 {
+		n := int64(math.Round(w.MonthlyRequests))
+		base = pricing.BilledUsage{Requests: n, OnDemandMs: n * pricing.BilledMs(w.Duration)}
+	}
+	res := &Result{Name: in.Name, Region: in.Region, PriceDate: t.Date}
+	res.Workload = WorkloadSummary{
+		MonthlyRequests: w.MonthlyRequests, MeanRPS: w.MeanRPS(), PeakRPS: w.PeakRPS,
+		DurationMs: float64(w.Duration) / 1e6, CPUFraction: w.CPUFraction, CPUMsPerRequest: w.CPUSeconds() * 1000,
+		MemoryPerRequestMB: w.MemoryPerRequestMB, BytesPerRequest: w.BytesPerRequest,
+		Autoscale: in.Options.Scaling.Autoscale, TargetUtilization: in.Options.Scaling.TargetUtilization,
+		MinInstances: in.Options.Scaling.MinInstances, APIGateway: in.Options.APIGateway,
+	}
+
+	// Lambda, both architectures.
+	lambdaAt := func(a pricing.Architecture, v float64) (pricing.Cost, error) {
+		f := fc
+		f.Architecture = a
+		return LambdaCost(t, in.Region, f, base, v, in.Options)
+	}
+	res.Lambda = LambdaResult{Architecture: fc.Architecture, MemoryMB: fc.MemoryMB}
+	for _, a := range pricing.Architectures {
+		c, err := lambdaAt(a, w.MonthlyRequests)
+		if err != nil {
+			return nil, err
+		}
+		la := LambdaArch{MonthlyCostUSD: c.TotalUSD(), Cost: c, Total: c.Total}
+		if a == pricing.ARM64 {
+			res.Lambda.ARM = la
+		} else {
+			res.Lambda.X86 = la
+		}
+	}
+	res.Lambda.MonthlyCostUSD = res.Lambda.Arch(fc.Architecture).MonthlyCostUSD
+
+	// EC2 candidates.
+	types, notes, err := candidates(t, in.Region, in.InstanceTypes)
+	if err != nil {
+		return nil, err
+	}
+	res.Notes = append(res.Notes, notes...)
+	var tooSmall []error
+	for _, it := range types {
+		sz, c, err := EC2Cost(t, in.Region, it, w, 1, in.Options)
+		if err != nil {
+			if pricing.IsInput(err) && len(types) > 1 {
+				tooSmall = append(tooSmall, err)
+				res.Notes = append(res.Notes, "skipped "+err.Error())
+				continue
+			}
+			return nil, err
+		}
+		res.EC2Options = append(res.EC2Options, FleetResult{Kind: "ec2", InstanceType: it.Name, Architecture: it.Architecture, Sizing: sz, MonthlyCostUSD: c.TotalUSD(), Cost: c, Total: c.Total})
+	}
+	if len(res.EC2Options) == 0 {
+		return nil, pricing.Errors(tooSmall)
+	}
+	sort.SliceStable(res.EC2Options, func(i, j int) bool { return res.EC2Options[i].Total.LessThan(res.EC2Options[j].Total) })
+	res.EC2 = res.EC2Options[0]
+	ec2Type, _ := t.Instance(in.Region, res.EC2.InstanceType)
+
+	// Fargate, both architectures.
+	for _, a := range pricing.Architectures {
+		sz, c, err := FargateCost(t, in.Region, in.FargateTask, a, w, 1, in.Options)
+		if err != nil {
+			return nil, err
+		}
+		task := in.FargateTask
+		res.FargateOptions = append(res.FargateOptions, FleetResult{Kind: "fargate", InstanceType: task.Server(a).Name, Architecture: a, Sizing: sz, MonthlyCostUSD: c.TotalUSD(), Cost: c, Total: c.Total, Task: &task})
+	}
+	sort.SliceStable(res.FargateOptions, func(i, j int) bool { return res.FargateOptions[i].Total.LessThan(res.FargateOptions[j].Total) })
+	res.Fargate = res.FargateOptions[0]
+
+	// Break-even volumes and curves.
+	ec2At := func(v float64) (decimal.Decimal, int, error) {
+		sz, c, err := EC2Cost(t, in.Region, ec2Type, w, scaleFor(w, v), in.Options)
+		return c.Total, sz.Instances, err
+	}
+	fargateAt := func(v float64) (decimal.Decimal, error) {
+		_, c, err := FargateCost(t, in.Region, in.FargateTask, res.Fargate.Architecture, w, scaleFor(w, v), in.Options)
+		return c.Total, err
+	}
+	fleets := []struct {
+		name string
+		cost func(float64) (decimal.Decimal, error)
+		step float64 // volume per server at the peak (peak sizing), 0 = unknown
+		min  int
+	}{
+		{"ec2", func(v float64) (decimal.Decimal, error) { c, _, err := ec2At(v); return c, err }, stepVolume(w, res.EC2.CapacityRPS), in.Options.Scaling.MinInstances},
+		{"fargate", fargateAt, stepVolume(w, res.Fargate.CapacityRPS), in.Options.Scaling.MinInstances},
+	}
+	if in.Options.Scaling.Autoscale {
+		for i := range fleets {
+			fleets[i].step = 0
+		}
+	}
+	for _, a := range pricing.Architectures {
+		for _, fl := range fleets {
+			a := a
+			diff := func(v float64) (float64, error) {
+				l, err := lambdaAt(a, v)
+				if err != nil {
+					return 0, err
+				}
+				f, err := fl.cost(v)
+				if err != nil {
+					return 0, err
+				}
+				return l.Total.Sub(f).InexactFloat64(), nil
+			}
+			v, found, err := FindBreakeven(diff, fl.step, fl.min, MaxSearchRequests)
+			if err != nil {
+				return nil, err
+			}
+			be := Breakeven{LambdaArchitecture: a, Fleet: fl.name}
+			if found {
+				be.RequestsPerMonth = &v
+				be.MeanRPS = float64(v) / pricing.SecondsPerMonth
+				if c, err := fl.cost(float64(v)); err == nil {
+					be.CostUSD = c.InexactFloat64()
+				}
+			}
+			res.Breakevens = append(res.Breakevens, be)
+			if a == fc.Architecture && fl.name == "ec2" {
+				res.BreakevenRequestsPerMonth = be.RequestsPerMonth
+			}
+		}
+	}
+	curve, err := buildCurve(res, w.MonthlyRequests, in.CurvePointsPerDecade, lambdaAt, ec2At, fargateAt)
+	if err != nil {
+		return nil, err
+	}
+	res.Curve = curve
+	res.Cheapest = cheapest(res)
+	if strings.HasPrefix(res.EC2.InstanceType, "t") {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s is burstable: sustained CPU above its baseline bills CPU credits ($0.05 per vCPU-hour), which this comparison does not include", res.EC2.InstanceType))
+	}
+	return res, nil
+}
+
+// scaleFor is the factor taking w to volume v.
+func scaleFor(w Workload, v float64) float64 {
+	if w.MonthlyRequests <= 0 {
+		return 0
+	}
+	return v / w.MonthlyRequests
+}
+
+// stepVolume is the monthly volume one more server adds when the fleet is
+// sized for the peak: the fleet has n servers up to n × step.
+func stepVolume(w Workload, capRPS float64) float64 {
+	if w.PeakRPS <= 0 || capRPS <= 0 || math.IsInf(capRPS, 0) {
+		return 0
+	}
+	return capRPS * w.MonthlyRequests / w.PeakRPS
+}
+
+// candidates resolves the EC2 instance types to consider.
+func candidates(t *pricing.PriceTable, region string, names []string) ([]*pricing.InstanceType, []string, error) {
+	var notes []string
+	if len(names) == 0 {
+		var out []*pricing.InstanceType
+		for _, it := range t.Instances(region) {
+			if !strings.HasPrefix(it.Name, "t") {
+				out = append(out, it)
+			}
+		}
+		if len(out) == 0 {
+			return nil, nil, pricing.Inputf("--region", "no EC2 prices for region %q", region)
+		}
+		notes = append(notes, "EC2 candidates: every non-burstable instance type priced in "+region+" (choose with --instance-type)")
+		return out, notes, nil
+	}
+	var out []*pricing.InstanceType
+	var errs []error
+	seen := map[string]bool{}
+	for _, n := range names {
+		n = strings.TrimSpace(n)
+		if n == "" || seen[n] {
+			continue
+		}
+		seen[n] = true
+		it, err := t.Instance(region, n)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out = append(out, it)
+	}
+	if err := pricing.Errors(errs); err != nil {
+		return nil, nil, err
+	}
+	if len(out) == 0 {
+		return nil, nil, pricing.Inputf("--instance-type", "no instance type given")
+	}
+	return out, notes, nil
+}
+
+// cheapest names the cheapest option at the workload's volume.
+func cheapest(r *Result) string {
+	type opt struct {
+		name string
+		d    decimal.Decimal
+	}
+	opts := []opt{
+		{"lambda x86_64", r.Lambda.X86.Total},
+		{"lambda arm64", r.Lambda.ARM.Total},
+		{"ec2 " + r.EC2.InstanceType, r.EC2.Total},
+		{"fargate " + string(r.Fargate.Architecture), r.Fargate.Total},
+	}
+	best := opts[0]
+	for _, o := range opts[1:] {
+		if o.d.LessThan(best.d) {
+			best = o
+		}
+	}
+	return best.name
+}
+
+// buildCurve evaluates every bill at log-spaced volumes (pointsPerDecade per
+// decade, rounded to three significant digits) from a hundredth of the
+// smaller of the current volume and the break-even to a hundred times the
+// larger, plus the current volume itself.
+func buildCurve(r *Result, current float64, perDecade int,
+	lambdaAt func(pricing.Architecture, float64) (pricing.Cost, error),
+	ec2At func(float64) (decimal.Decimal, int, error),
+	fargateAt func(float64) (decimal.Decimal, error)) ([]CurvePoint, error) {
+	lo, hi := current, current
+	for _, b := range r.Breakevens {
+		if b.RequestsPerMonth != nil && *b.RequestsPerMonth > 0 {
+			lo = math.Min(lo, float64(*b.RequestsPerMonth))
+			hi = math.Max(hi, float64(*b.RequestsPerMonth))
+		}
+	}
+	if lo < 1 {
+		lo = 1e6
+	}
+	if hi < lo {
+		hi = lo
+	}
+	from := int(math.Floor(math.Log10(lo/100) * float64(perDecade)))
+	to := int(math.Ceil(math.Log10(hi*100) * float64(perDecade)))
+	from = max(from, 3*perDecade) // at least 1,000 requests
+	var vols []int64
+	for i := from; i <= to; i++ {
+		v := math.Pow(10, float64(i)/float64(perDecade))
+		vols = append(vols, int64(roundSig(v, 3)))
+	}
+	cur := int64(math.Round(current))
+	if cur > 0 {
+		vols = append(vols, cur)
+	}
+	sort.Slice(vols, func(i, j int) bool { return vols[i] < vols[j] })
+	var out []CurvePoint
+	for i, v := range vols {
+		if i > 0 && v == vols[i-1] {
+			if v == cur {
+				out[len(out)-1].Current = true
+			}
+			continue
+		}
+		fv := float64(v)
+		x, err := lambdaAt(pricing.X86_64, fv)
+		if err != nil {
+			return nil, err
+		}
+		a, err := lambdaAt(pricing.ARM64, fv)
+		if err != nil {
+			return nil, err
+		}
+		e, n, err := ec2At(fv)
+		if err != nil {
+			return nil, err
+		}
+		f, err := fargateAt(fv)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, CurvePoint{RequestsPerMonth: v, LambdaX86USD: x.TotalUSD(), LambdaARMUSD: a.TotalUSD(), EC2USD: e.InexactFloat64(), EC2Instances: n, FargateUSD: f.InexactFloat64(), Current: v == cur})
+	}
+	return out, nil
+}
+
+func roundSig(v float64, digits int) float64 {
+	if v <= 0 {
+		return 0
+	}
+	p := math.Pow(10, float64(digits)-math.Ceil(math.Log10(v)))
+	return math.Round(v*p) / p
+}
+
+// FindBreakeven finds the smallest monthly volume v in [0, hi] at which
+// diff(v) = Lambda(v) − fleet(v) ≥ 0, i.e. the fleet is no dearer.
+//
+// Lambda's bill rises almost linearly with volume; the fleet's is a step
+// function (one more server every step requests when it is sized for the
+// peak) plus the linear load-balancer LCUs. Within one step the difference
+// therefore only rises (Lambda's marginal cost per request — at least its
+// $0.20 per million request fee — is above the ALB's, $0.089 per million at
+// 25 new connections per second per LCU), and it drops by a server's price
+// at each step. So the first crossing lies inside the first step at whose
+// end the difference is ≥ 0. The search:
+//
+//  1. evaluates diff at 0, at log-spaced volumes (5 % apart) and at the end
+//     of each of the first 2,000 steps (step > 0), in increasing order, and
+//     stops at the first point with diff ≥ 0;
+//  2. bisects the bracket between that point and the one before it down to a
+//     single request (diff rises within the bracket, which holds no step).
+//
+// With autoscaling (step = 0) the fleet steps at many volumes; the result is
+// then the first crossing found on the 5 % grid, refined by bisection.
+func FindBreakeven(diff func(float64) (float64, error), step float64, minServers int, hi float64) (int64, bool, error) {
+	pts := []float64{0}
+	for v := 100.0; v <= hi; v *= 1.05 {
+		pts = append(pts, math.Round(v))
+	}
+	if step > 0 {
+		for k := max(minServers, 1); k < minServers+2000; k++ {
+			v := math.Floor(float64(k) * step)
+			if v > hi {
+				break
+			}
+			pts = append(pts, v)
+		}
+	}
+	sort.Float64s(pts)
+	prev := -1.0
+	for _, v := range pts {
+		if v == prev {
+			continue
+		}
+		d, err := diff(v)
+		if err != nil {
+			return 0, false, err
+		}
+		if d >= 0 {
+			if prev < 0 {
+				return int64(v), true, nil
+			}
+			lo, up := int64(prev), int64(v)
+			for up-lo > 1 {
+				mid := lo + (up-lo)/2
+				dm, err := diff(float64(mid))
+				if err != nil {
+					return 0, false, err
+				}
+				if dm >= 0 {
+					up = mid
+				} else {
+					lo = mid
+				}
+			}
+			return up, true, nil
+		}
+		prev = v
+	}
+	return 0, false, nil
+}
