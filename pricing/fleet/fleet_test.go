@@ -57,8 +57,8 @@ func TestSizing(t *testing.T) {
 			// 1 ms of CPU: 1.2 / 0.001 = 1,200 req/s by CPU; 1 GB per request:
 			// floor(8192 × 0.6 / 1024) = floor(4.8) = 4 in flight / 0.1 s =
 			// 40 req/s. 100 / 40 = 2.5 → 3.
-			name: "memory bound",
-			w:    Workload{MonthlyRequests: 131_400_000, PeakRPS: 100, Duration: 100 * time.Millisecond, CPUFraction: 0.01, MemoryPerRequestMB: 1024},
+			name:   "memory bound",
+			w:      Workload{MonthlyRequests: 131_400_000, PeakRPS: 100, Duration: 100 * time.Millisecond, CPUFraction: 0.01, MemoryPerRequestMB: 1024},
 			server: EC2Server(mustType(t, "m7g.large")), capRPS: 40, limit: "memory", instances: 3, mean: 3,
 		},
 		{
