@@ -291,7 +291,7 @@ func suggest(s string, known []string) string {
 			best, bestD = k, d
 		}
 	}
-	if bestD <= max(2, len(s)/4) {
+	if bestD <= max(2, len(s)/3) {
 		return best
 	}
 	return ""
