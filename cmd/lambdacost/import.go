@@ -1,0 +1,154 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lambdacost/lambdacost/collector"
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/reports"
+)
+
+func init() { register(func(f *Factory) *cobra.Command { return NewCmdImport(f, nil) }) }
+
+// ImportOptions are the parsed flags of `lambdacost import`.
+type ImportOptions struct {
+	F *Factory
+
+	Files    []string
+	Function string
+	Out      string
+
+	changed func(string) bool
+}
+
+// NewCmdImport builds `import`. runF replaces the run function in tests.
+func NewCmdImport(f *Factory, runF func(*ImportOptions) error) *cobra.Command {
+	o := &ImportOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "import FILE...",
+		Short: "Read exported Lambda logs or get-metric-data JSON into a dataset",
+		Long: `Reads Lambda log files as exported from CloudWatch Logs — text REPORT lines and JSON
+platform.report records, mixed, plain or gzip (detected by content), several files — and
+'aws cloudwatch get-metric-data' JSON, and writes a dataset for report, simulate, compare and check.
+
+Files are streamed: a large log is never loaded whole. Billed duration is the exact sum of the
+REPORT lines' Billed Duration; cold starts are the lines with an Init Duration. Malformed lines
+are counted and listed with file:line on stderr and in the dataset's "problems"; they never stop
+the import.
+
+A log line names its function by a /aws/lambda/NAME log-group prefix; otherwise the file name
+(without .log/.json/.gz) does, or --function for all lines. get-metric-data results need the
+label "FUNCTION METRIC STAT", which the dynamic label
+"${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}" produces.`,
+		Example: `  lambdacost import checkout-api.log.gz --out checkout.json
+  lambdacost import exported/*.gz --function checkout-api -o json
+  aws cloudwatch get-metric-data --cli-input-json file://q.json > m.json && lambdacost import m.json`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Files = args
+			o.changed = cmd.Flags().Changed
+			if runF != nil {
+				return runF(o)
+			}
+			return importRun(o)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.Function, "function", "", "function name for every log line (default: log group or file name)")
+	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
+	_ = cmd.MarkFlagFilename("out", "json")
+	return cmd
+}
+
+func importRun(o *ImportOptions) error {
+	f := o.F
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	opts := collector.ImportOptions{Function: o.Function, Region: f.Region}
+	if f.IO.ErrTTY {
+		bar := newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
+		defer bar.finish()
+		opts.Progress = func(p collector.Progress) { bar.update(p.Done, p.Total) }
+	}
+	d, st, err := collector.ImportFiles(o.Files, opts)
+	if err != nil {
+		return err
+	}
+	writeProblems(f, d.Problems)
+	if st.Malformed > 0 {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: %d malformed line(s) skipped out of %d read\n", st.Malformed, st.Lines)
+	}
+	if st.Reports == 0 && st.MetricResults == 0 {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: no REPORT lines or metric results found in %d file(s)\n", st.Files)
+	}
+	return writeDataset(f, format, o.Out, d)
+}
+
+// writeProblems prints a dataset's problems on stderr, one per line.
+func writeProblems(f *Factory, problems []string) {
+	for _, p := range problems {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: %s\n", p)
+	}
+}
+
+// writeDataset writes d to path (when given) and prints it: the dataset
+// JSON with -o json, else a summary table.
+func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dataset) error {
+	if path != "" {
+		fh, err := os.Create(path)
+		if err != nil {
+			return pricing.Inputf("--out", "%v", err)
+		}
+		if err := pricing.WriteDataset(fh, d); err != nil {
+			fh.Close()
+			return &pricing.ExternalError{Op: "write " + path, Err: err}
+		}
+		if err := fh.Close(); err != nil {
+			return &pricing.ExternalError{Op: "write " + path, Err: err}
+		}
+	}
+	if format == reports.JSON {
+		return pricing.WriteDataset(f.IO.Out, d)
+	}
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), datasetGrid(d))
+}
+
+// datasetGrid is the summary table of a dataset: one row per function.
+func datasetGrid(d *pricing.Dataset) reports.Grid {
+	title := fmt.Sprintf("Dataset (%s, %s)", d.Source, d.Region)
+	if !d.Start.IsZero() {
+		title = fmt.Sprintf("Dataset (%s, %s, %s – %s)", d.Source, d.Region, d.Start.Format(time.RFC3339), d.End.Format(time.RFC3339))
+	}
+	g := reports.Grid{
+		Title:      title,
+		Header:     []string{"Function", "Memory MB", "Arch", "Invocations", "Errors", "Throttles", "Cold starts", "p50 ms", "p99 ms", "Max ms", "Max mem MB", "GB-s"},
+		AlignRight: map[int]bool{1: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true},
+	}
+	var inv, errs, thr, cold int64
+	var gbs float64
+	for _, fn := range d.Functions {
+		s := fn.Summary
+		mem := "–"
+		if s.MaxMemoryUsedMB > 0 {
+			mem = fmt.Sprint(s.MaxMemoryUsedMB)
+		}
+		g.Rows = append(g.Rows, []string{fn.Name, fmt.Sprint(fn.MemoryMB), string(fn.Architecture),
+			reports.Numf(float64(s.Invocations), 0), reports.Numf(float64(s.Errors), 0), reports.Numf(float64(s.Throttles), 0),
+			reports.Numf(float64(s.ColdStarts), 0), reports.Numf(s.DurationMs.P50, 2), reports.Numf(s.DurationMs.P99, 2),
+			reports.Numf(s.DurationMs.Max, 2), mem, reports.Numf(s.BilledGBSeconds, 3)})
+		inv += s.Invocations
+		errs += s.Errors
+		thr += s.Throttles
+		cold += s.ColdStarts
+		gbs += s.BilledGBSeconds
+	}
+	g.Footer = []string{"Total", "", "", reports.Numf(float64(inv), 0), reports.Numf(float64(errs), 0), reports.Numf(float64(thr), 0),
+		reports.Numf(float64(cold), 0), "", "", "", "", reports.Numf(gbs, 3)}
+	return g
+}

@@ -1,0 +1,506 @@
+package collector
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// report is one invocation as Lambda reports it at its end: a text
+// `REPORT RequestId: …` line or a JSON `platform.report` record. Durations
+// are in microseconds (REPORT lines carry 2 decimals of ms, JSON records 3),
+// so sums and averages are exact integers.
+type report struct {
+	// Function is the function name when the line carries it (a
+	// `/aws/lambda/NAME` log-group prefix); nil otherwise. It aliases the line.
+	Function []byte
+	// TimeMs is the record's timestamp (Unix ms; the end of the invocation),
+	// 0 when the line has none.
+	TimeMs         int64
+	DurationUs     int64
+	BilledMs       int64
+	MemorySizeMB   int64
+	MaxMemoryMB    int64
+	InitDurationUs int64 // > 0 on a cold start (on-demand INIT)
+	Cold           bool
+	Status         Status
+}
+
+// Status is how an invocation ended.
+type Status uint8
+
+// Invocation outcomes.
+const (
+	StatusSuccess Status = iota
+	StatusError
+	StatusTimeout
+)
+
+var (
+	textMarker   = []byte("REPORT RequestId:")
+	jsonMarker   = []byte(`platform.report"`)
+	lambdaPrefix = []byte("/aws/lambda/")
+)
+
+// errNotReport means the line is not a REPORT record (START, END, app logs…).
+var errNotReport = errors.New("not a report line")
+
+// ParseLine parses one log line. It returns errNotReport for lines that
+// are not REPORT records (they are skipped, not malformed), and another
+// error for a REPORT record that cannot be read (malformed). It does not
+// allocate for text lines; Function aliases line.
+func parseLine(line []byte, r *report) error {
+	*r = report{}
+	if i := bytes.Index(line, textMarker); i >= 0 {
+		prefix(line[:i], r)
+		return parseText(line[i+len(textMarker):], r)
+	}
+	if i := bytes.Index(line, jsonMarker); i >= 0 {
+		j := bytes.IndexByte(line, '{')
+		if j < 0 || j > i {
+			return fmt.Errorf("platform.report outside a JSON object")
+		}
+		prefix(line[:j], r)
+		return parseJSON(line[j:], r)
+	}
+	return errNotReport
+}
+
+// prefix reads what export tools put before the message: a timestamp
+// (CloudWatch Logs export to S3, `aws logs tail`) and a `/aws/lambda/NAME`
+// log group (`aws logs tail` over several groups).
+func prefix(p []byte, r *report) {
+	p = bytes.TrimLeft(p, " \t")
+	if len(p) >= 20 && p[0] >= '0' && p[0] <= '9' {
+		if ms, ok := parseRFC3339Ms(p); ok {
+			r.TimeMs = ms
+		}
+	}
+	if k := bytes.Index(p, lambdaPrefix); k >= 0 {
+		name := p[k+len(lambdaPrefix):]
+		if e := bytes.IndexAny(name, " \t"); e >= 0 {
+			name = name[:e]
+		}
+		r.Function = name
+	}
+}
+
+// parseText reads the fields after "REPORT RequestId:". Fields are
+// "Key: value [unit]" separated by tabs (sometimes spaces); the key may
+// contain spaces ("Billed Duration"). Unknown fields are ignored.
+func parseText(s []byte, r *report) error {
+	var have uint8
+	const (
+		hDur = 1 << iota
+		hBilled
+		hMem
+		hMax
+	)
+	// The request id.
+	s = skipSpace(s)
+	_, s = token(s)
+	for {
+		s = skipSpace(s)
+		if len(s) == 0 {
+			break
+		}
+		c := bytes.IndexByte(s, ':')
+		if c < 0 {
+			return fmt.Errorf("REPORT field %q has no value", trunc(s))
+		}
+		key := bytes.TrimRight(s[:c], " \t")
+		s = skipSpace(s[c+1:])
+		var val []byte
+		val, s = token(s)
+		// An optional unit after the value.
+		if t := skipSpace(s); len(t) >= 2 && (t[0] == 'm' && (t[1] == 's' || t[1] == 'B') || t[0] == 'M' && t[1] == 'B') && (len(t) == 2 || t[2] == ' ' || t[2] == '\t' || t[2] == '\r') {
+			s = t[2:]
+		}
+		var err error
+		switch string(key) { // no allocation: the compiler optimises switch on string(bytes)
+		case "Duration":
+			r.DurationUs, err = parseMicros(val)
+			have |= hDur
+		case "Billed Duration":
+			r.BilledMs, err = parseInt(val)
+			have |= hBilled
+		case "Memory Size":
+			r.MemorySizeMB, err = parseInt(val)
+			have |= hMem
+		case "Max Memory Used":
+			r.MaxMemoryMB, err = parseInt(val)
+			have |= hMax
+		case "Init Duration":
+			r.InitDurationUs, err = parseMicros(val)
+			r.Cold = true
+		case "Status":
+			r.Status = parseStatus(val)
+		}
+		if err != nil {
+			return fmt.Errorf("REPORT field %s: %v", key, err)
+		}
+	}
+	if have != hDur|hBilled|hMem|hMax {
+		var missing []string
+		for i, n := range []string{"Duration", "Billed Duration", "Memory Size", "Max Memory Used"} {
+			if have&(1<<i) == 0 {
+				missing = append(missing, n)
+			}
+		}
+		return fmt.Errorf("REPORT line lacks %s", joinAnd(missing))
+	}
+	return nil
+}
+
+func parseStatus(v []byte) Status {
+	switch string(v) {
+	case "timeout":
+		return StatusTimeout
+	case "error", "failure":
+		return StatusError
+	}
+	return StatusSuccess
+}
+
+// parseJSON reads a compact `platform.report` record with a fast key scan,
+// and falls back to encoding/json for anything unusual (spaces, escapes).
+func parseJSON(obj []byte, r *report) error {
+	if fastJSON(obj, r) {
+		return nil
+	}
+	*r = report{TimeMs: r.TimeMs, Function: r.Function}
+	var rec struct {
+		Time   string `json:"time"`
+		Type   string `json:"type"`
+		Record struct {
+			Status  string `json:"status"`
+			Metrics *struct {
+				DurationMs       *json.Number `json:"durationMs"`
+				BilledDurationMs *json.Number `json:"billedDurationMs"`
+				MemorySizeMB     *json.Number `json:"memorySizeMB"`
+				MaxMemoryUsedMB  *json.Number `json:"maxMemoryUsedMB"`
+				InitDurationMs   *json.Number `json:"initDurationMs"`
+			} `json:"metrics"`
+		} `json:"record"`
+	}
+	obj = bytes.TrimRight(obj, " \t\r")
+	if err := json.Unmarshal(obj, &rec); err != nil {
+		return fmt.Errorf("platform.report record: %v", err)
+	}
+	if rec.Type != "platform.report" {
+		return errNotReport
+	}
+	m := rec.Record.Metrics
+	if m == nil || m.DurationMs == nil || m.BilledDurationMs == nil || m.MemorySizeMB == nil || m.MaxMemoryUsedMB == nil {
+		return fmt.Errorf("platform.report record lacks metrics (durationMs, billedDurationMs, memorySizeMB, maxMemoryUsedMB)")
+	}
+	var err error
+	set := func(dst *int64, n *json.Number, micros bool) {
+		if err != nil {
+			return
+		}
+		if micros {
+			*dst, err = parseMicros([]byte(*n))
+		} else {
+			*dst, err = parseInt([]byte(*n))
+		}
+	}
+	set(&r.DurationUs, m.DurationMs, true)
+	set(&r.BilledMs, m.BilledDurationMs, false)
+	set(&r.MemorySizeMB, m.MemorySizeMB, false)
+	set(&r.MaxMemoryMB, m.MaxMemoryUsedMB, false)
+	if m.InitDurationMs != nil {
+		set(&r.InitDurationUs, m.InitDurationMs, true)
+		r.Cold = true
+	}
+	if err != nil {
+		return fmt.Errorf("platform.report record: %v", err)
+	}
+	r.Status = parseStatus([]byte(rec.Record.Status))
+	if ms, ok := parseRFC3339Ms([]byte(rec.Time)); ok {
+		r.TimeMs = ms
+	}
+	return nil
+}
+
+var (
+	kType     = []byte(`"type":"platform.report"`)
+	kTime     = []byte(`"time":"`)
+	kStatus   = []byte(`"status":"`)
+	kDuration = []byte(`"durationMs":`)
+	kBilled   = []byte(`"billedDurationMs":`)
+	kMem      = []byte(`"memorySizeMB":`)
+	kMax      = []byte(`"maxMemoryUsedMB":`)
+	kInit     = []byte(`"initDurationMs":`)
+	kMetrics  = []byte(`"metrics":{`)
+)
+
+// fastJSON handles the compact records Lambda writes. It reports false
+// when the record does not look exactly like that, and the caller decodes
+// it properly.
+func fastJSON(obj []byte, r *report) bool {
+	if bytes.IndexByte(obj, '\\') >= 0 || !bytes.Contains(obj, kType) {
+		return false
+	}
+	mi := bytes.Index(obj, kMetrics)
+	if mi < 0 {
+		return false
+	}
+	metrics := obj[mi+len(kMetrics):]
+	if e := bytes.IndexByte(metrics, '}'); e >= 0 {
+		metrics = metrics[:e]
+	} else {
+		return false
+	}
+	num := func(key []byte) ([]byte, bool) {
+		i := bytes.Index(metrics, key)
+		if i < 0 {
+			return nil, false
+		}
+		v := metrics[i+len(key):]
+		e := bytes.IndexAny(v, ",}")
+		if e < 0 {
+			e = len(v)
+		}
+		return v[:e], true
+	}
+	var err error
+	var ok bool
+	var v []byte
+	if v, ok = num(kDuration); !ok {
+		return false
+	}
+	if r.DurationUs, err = parseMicros(v); err != nil {
+		return false
+	}
+	if v, ok = num(kBilled); !ok {
+		return false
+	}
+	if r.BilledMs, err = parseInt(v); err != nil {
+		return false
+	}
+	if v, ok = num(kMem); !ok {
+		return false
+	}
+	if r.MemorySizeMB, err = parseInt(v); err != nil {
+		return false
+	}
+	if v, ok = num(kMax); !ok {
+		return false
+	}
+	if r.MaxMemoryMB, err = parseInt(v); err != nil {
+		return false
+	}
+	if v, ok = num(kInit); ok {
+		if r.InitDurationUs, err = parseMicros(v); err != nil {
+			return false
+		}
+		r.Cold = true
+	}
+	if i := bytes.Index(obj, kStatus); i >= 0 {
+		v := obj[i+len(kStatus):]
+		if e := bytes.IndexByte(v, '"'); e >= 0 {
+			r.Status = parseStatus(v[:e])
+		}
+	}
+	if i := bytes.Index(obj, kTime); i >= 0 {
+		if ms, ok := parseRFC3339Ms(obj[i+len(kTime):]); ok {
+			r.TimeMs = ms
+		}
+	}
+	return true
+}
+
+func skipSpace(s []byte) []byte {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r') {
+		s = s[1:]
+	}
+	return s
+}
+
+func token(s []byte) (tok, rest []byte) {
+	for i, c := range s {
+		if c == ' ' || c == '\t' || c == '\r' {
+			return s[:i], s[i:]
+		}
+	}
+	return s, nil
+}
+
+var errNumber = errors.New("not a number")
+
+// parseInt parses a non-negative decimal integer.
+func parseInt(b []byte) (int64, error) {
+	if len(b) == 0 || len(b) > 15 {
+		return 0, errNumber
+	}
+	var v int64
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, errNumber
+		}
+		v = v*10 + int64(c-'0')
+	}
+	return v, nil
+}
+
+// parseMicros parses a non-negative decimal number of milliseconds
+// ("128.83", "11.642", "12") into microseconds, rounding half up beyond
+// the third decimal.
+func parseMicros(b []byte) (int64, error) {
+	if len(b) == 0 || len(b) > 24 {
+		return 0, errNumber
+	}
+	var ip, fp int64
+	i := 0
+	for ; i < len(b) && b[i] != '.'; i++ {
+		c := b[i]
+		if c < '0' || c > '9' || i >= 12 {
+			return 0, errNumber
+		}
+		ip = ip*10 + int64(c-'0')
+	}
+	if i == 0 {
+		return 0, errNumber
+	}
+	digits := 0
+	round := false
+	if i < len(b) {
+		i++ // '.'
+		if i == len(b) {
+			return 0, errNumber
+		}
+		for ; i < len(b); i++ {
+			c := b[i]
+			if c < '0' || c > '9' {
+				return 0, errNumber
+			}
+			switch {
+			case digits < 3:
+				fp = fp*10 + int64(c-'0')
+			case digits == 3:
+				round = c >= '5'
+			}
+			digits++
+		}
+	}
+	for d := digits; d < 3; d++ {
+		fp *= 10
+	}
+	v := ip*1000 + fp
+	if round {
+		v++
+	}
+	return v, nil
+}
+
+// parseRFC3339Ms parses the start of b as an RFC 3339 timestamp
+// ("2024-05-20T16:29:45.022Z", "2024-05-20T16:29:45.022000+00:00",
+// "2024-05-20 16:29:45Z") into Unix milliseconds, without allocating.
+func parseRFC3339Ms(b []byte) (int64, bool) {
+	if len(b) < 20 {
+		return 0, false
+	}
+	d := func(i, n int) (int, bool) {
+		v := 0
+		for k := i; k < i+n; k++ {
+			c := b[k]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	if b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != ' ') || b[13] != ':' || b[16] != ':' {
+		return 0, false
+	}
+	y, ok1 := d(0, 4)
+	mo, ok2 := d(5, 2)
+	dd, ok3 := d(8, 2)
+	hh, ok4 := d(11, 2)
+	mi, ok5 := d(14, 2)
+	ss, ok6 := d(17, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || mo < 1 || mo > 12 || dd < 1 || dd > 31 || hh > 23 || mi > 59 || ss > 60 {
+		return 0, false
+	}
+	i := 19
+	ms := 0
+	if i < len(b) && b[i] == '.' {
+		i++
+		n := 0
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			if n < 3 {
+				ms = ms*10 + int(b[i]-'0')
+			}
+			n++
+		}
+		if n == 0 {
+			return 0, false
+		}
+		for ; n < 3; n++ {
+			ms *= 10
+		}
+	}
+	off := 0
+	if i >= len(b) {
+		return 0, false
+	}
+	switch b[i] {
+	case 'Z', 'z':
+	case '+', '-':
+		if i+6 > len(b) || b[i+3] != ':' {
+			return 0, false
+		}
+		oh, ok1 := d(i+1, 2)
+		om, ok2 := d(i+4, 2)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		off = (oh*60 + om) * 60
+		if b[i] == '-' {
+			off = -off
+		}
+	default:
+		return 0, false
+	}
+	days := daysFromCivil(y, mo, dd)
+	sec := int64(days)*86400 + int64(hh*3600+mi*60+ss) - int64(off)
+	return sec*1000 + int64(ms), true
+}
+
+// daysFromCivil returns days since 1970-01-01 of a proleptic Gregorian
+// date (Howard Hinnant's algorithm).
+func daysFromCivil(y, m, d int) int {
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+func trunc(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:40]) + "…"
+	}
+	return string(b)
+}
+
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 0:
+		return ""
+	case 1:
+		return s[0]
+	}
+	out := s[0]
+	for _, x := range s[1 : len(s)-1] {
+		out += ", " + x
+	}
+	return out + " and " + s[len(s)-1]
+}
