@@ -1,0 +1,623 @@
+package pricing
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	pricingapi "github.com/aws/aws-sdk-go-v2/service/pricing"
+	"github.com/shopspring/decimal"
+)
+
+// priceListStub is a loopback server speaking the AWS Price List Query API's
+// wire protocol (AWS JSON 1.1): POST / with X-Amz-Target
+// AWSPriceListService.GetProducts; the response's PriceList is an array of
+// JSON strings, paged with NextToken. Products come from
+// testdata/pricelist/<ServiceCode>.json and are filtered like TERM_MATCH.
+type priceListStub struct {
+	t        *testing.T
+	products map[string][]json.RawMessage
+	pageSize int
+	// fail, if set, may answer a request with an AWS JSON error instead.
+	fail func(req stubRequest) (status int, errType, msg string, ok bool)
+	// corrupt, if set, replaces a PriceList item on the wire.
+	corrupt func(req stubRequest, item string) string
+
+	mu       sync.Mutex
+	requests []stubRequest
+}
+
+type stubRequest struct {
+	ServiceCode   string
+	Filters       []struct{ Field, Type, Value string }
+	FormatVersion string
+	MaxResults    int
+	NextToken     string
+
+	Auth string `json:"-"`
+}
+
+func (r stubRequest) filter(field string) string {
+	for _, f := range r.Filters {
+		if f.Field == field {
+			return f.Value
+		}
+	}
+	return ""
+}
+
+func newPriceListStub(t *testing.T, fixtures string) (*priceListStub, *httptest.Server) {
+	t.Helper()
+	s := &priceListStub{t: t, products: map[string][]json.RawMessage{}, pageSize: 3}
+	for _, svc := range []string{ServiceLambda, ServiceEC2} {
+		b, err := os.ReadFile(filepath.Join(fixtures, svc+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var recs []json.RawMessage
+		if err := json.Unmarshal(b, &recs); err != nil {
+			t.Fatalf("%s.json: %v", svc, err)
+		}
+		s.products[svc] = recs
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return s, srv
+}
+
+func (s *priceListStub) awsError(w http.ResponseWriter, status int, typ, msg string) {
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("X-Amzn-Requestid", "stub-error")
+	w.WriteHeader(status)
+	b, _ := json.Marshal(map[string]string{"__type": "com.amazonaws.pricing#" + typ, "Message": msg})
+	_, _ = w.Write(b)
+}
+
+func (s *priceListStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/" {
+		s.t.Errorf("stub: %s %s, want POST /", r.Method, r.URL.Path)
+		s.awsError(w, 404, "UnknownOperationException", "bad path")
+		return
+	}
+	if got := r.Header.Get("X-Amz-Target"); got != "AWSPriceListService.GetProducts" {
+		s.t.Errorf("stub: X-Amz-Target %q", got)
+		s.awsError(w, 400, "UnknownOperationException", "unknown target "+got)
+		return
+	}
+	if got := r.Header.Get("Content-Type"); got != "application/x-amz-json-1.1" {
+		s.t.Errorf("stub: Content-Type %q", got)
+	}
+	var req stubRequest
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil {
+		s.t.Errorf("stub: request body: %v", err)
+		s.awsError(w, 400, "InvalidParameterException", err.Error())
+		return
+	}
+	req.Auth = r.Header.Get("Authorization")
+	s.mu.Lock()
+	s.requests = append(s.requests, req)
+	reqID := fmt.Sprintf("stub-%d", len(s.requests))
+	s.mu.Unlock()
+	if s.fail != nil {
+		if status, typ, msg, ok := s.fail(req); ok {
+			s.awsError(w, status, typ, msg)
+			return
+		}
+	}
+	recs, ok := s.products[req.ServiceCode]
+	if !ok {
+		s.awsError(w, 400, "NotFoundException", "unknown service code "+req.ServiceCode)
+		return
+	}
+	var items []string
+	for _, raw := range recs {
+		var p struct {
+			Product struct {
+				Attributes map[string]string `json:"attributes"`
+			} `json:"product"`
+		}
+		if err := json.Unmarshal(raw, &p); err != nil {
+			s.t.Fatalf("fixture: %v", err)
+		}
+		match := true
+		for _, f := range req.Filters {
+			if f.Type != "TERM_MATCH" {
+				s.t.Errorf("stub: filter type %q", f.Type)
+			}
+			if p.Product.Attributes[f.Field] != f.Value {
+				match = false
+			}
+		}
+		if match {
+			var compact strings.Builder
+			enc := json.NewEncoder(&compact)
+			if err := enc.Encode(raw); err != nil {
+				s.t.Fatal(err)
+			}
+			items = append(items, strings.TrimSpace(compact.String()))
+		}
+	}
+	start := 0
+	if req.NextToken != "" {
+		n, err := strconv.Atoi(strings.TrimPrefix(req.NextToken, "page:"))
+		if err != nil {
+			s.awsError(w, 400, "InvalidNextTokenException", "bad token")
+			return
+		}
+		start = n
+	}
+	size := s.pageSize
+	if req.MaxResults > 0 && req.MaxResults < size {
+		size = req.MaxResults
+	}
+	end := min(start+size, len(items))
+	page := items[start:end]
+	if s.corrupt != nil {
+		for i := range page {
+			page[i] = s.corrupt(req, page[i])
+		}
+	}
+	resp := map[string]any{"FormatVersion": "aws_v1", "PriceList": page}
+	if end < len(items) {
+		resp["NextToken"] = "page:" + strconv.Itoa(end)
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
+	w.Header().Set("X-Amzn-Requestid", reqID)
+	_ = json.NewEncoder(w).Encode(resp)
+}
+
+func (s *priceListStub) calls() []stubRequest {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]stubRequest(nil), s.requests...)
+}
+
+// anonClient is the real SDK client pointed at the stub, unsigned.
+func anonClient(url string) *pricingapi.Client {
+	return pricingapi.New(pricingapi.Options{
+		BaseEndpoint: aws.String(url),
+		Credentials:  aws.AnonymousCredentials{},
+		Region:       PriceListRegion,
+	})
+}
+
+func fixedNow() time.Time { return time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC) }
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func wantPrice(t *testing.T, what string, got *Price, want string) {
+	t.Helper()
+	if want == "" {
+		if got != nil {
+			t.Errorf("%s = %s, want not known", what, got)
+		}
+		return
+	}
+	if got == nil {
+		t.Errorf("%s = not known, want %s", what, want)
+		return
+	}
+	if !got.Equal(d(want)) {
+		t.Errorf("%s = %s, want %s", what, got, want)
+	}
+}
+
+type wantTier struct{ upTo, price string }
+
+func wantTiers(t *testing.T, what string, got []Tier, want []wantTier) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d tiers, want %d: %+v", what, len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		switch {
+		case w.upTo == "" && g.UpTo != nil:
+			t.Errorf("%s tier %d: up to %s, want unbounded", what, i+1, g.UpTo)
+		case w.upTo != "" && (g.UpTo == nil || !g.UpTo.Equal(d(w.upTo))):
+			t.Errorf("%s tier %d: up to %v, want %s", what, i+1, g.UpTo, w.upTo)
+		}
+		wantPrice(t, fmt.Sprintf("%s tier %d", what, i+1), g.Price, w.price)
+	}
+}
+
+// The expected values below are typed in from pricing-facts.md §1 (us-east-1
+// Lambda), §6 (EC2) — the figures the fixtures carry — not from the code.
+var (
+	x86Tiers = []wantTier{{"6000000000", "0.0000166667"}, {"15000000000", "0.0000150000"}, {"", "0.0000133334"}}
+	armTiers = []wantTier{{"7500000000", "0.0000133334"}, {"18750000000", "0.0000120001"}, {"", "0.0000106667"}}
+)
+
+func TestFetchPricesFromStub(t *testing.T) {
+	stub, srv := newPriceListStub(t, "testdata/pricelist")
+	var progress []int
+	res, err := FetchPrices(context.Background(), anonClient(srv.URL), UpdateOptions{
+		Regions:       []string{"us-east-1", "us-west-2"},
+		InstanceTypes: []string{"t3.micro", "m7g.large", "c7g.large"},
+		Now:           fixedNow,
+		Concurrency:   3,
+		Progress:      func(done, total int) { progress = append(progress, done*100+total) },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab := res.Table
+	if tab.Date != "2026-12-01" {
+		t.Errorf("date %q", tab.Date)
+	}
+	if len(tab.Sources) != 1 || tab.Sources[0].ID != PriceListSourceID || !strings.Contains(tab.Sources[0].Title, "publication 2026-11-20T18:02:11Z") {
+		t.Errorf("sources %+v", tab.Sources)
+	}
+	if res.Publication != "2026-11-20T18:02:11Z" {
+		t.Errorf("publication %q", res.Publication)
+	}
+
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		r := tab.Lambda[region]
+		if r == nil {
+			t.Fatalf("%s not refreshed; notes %q", region, res.Notes)
+		}
+		for _, a := range Architectures {
+			p := r.Arch(a)
+			wantPrice(t, region+" "+string(a)+" requests per million", p.RequestsPerMillion, "0.20")
+			wantPrice(t, region+" "+string(a)+" ephemeral", p.Ephemeral, "0.0000000309")
+		}
+		wantTiers(t, region+" x86_64 duration", r.X86.DurationTiers, x86Tiers)
+		wantTiers(t, region+" arm64 duration", r.ARM.DurationTiers, armTiers)
+		wantPrice(t, region+" x86 PC", r.X86.Provisioned, "0.0000041667")
+		wantPrice(t, region+" arm PC", r.ARM.Provisioned, "0.0000033334")
+		wantPrice(t, region+" x86 PC duration", r.X86.ProvisionedDuration, "0.0000097222")
+		wantPrice(t, region+" arm PC duration", r.ARM.ProvisionedDuration, "0.0000077778")
+		if !strings.HasPrefix(r.Source, "AWS Price List API, fetched 2026-12-01") {
+			t.Errorf("%s source %q", region, r.Source)
+		}
+	}
+	// Not in the Price List: kept from the embedded table, never invented.
+	wantPrice(t, "us-east-1 x86 SnapStart cache (kept)", tab.Lambda["us-east-1"].X86.SnapStartCache, "0.0000015046")
+	wantPrice(t, "us-west-2 x86 SnapStart cache", tab.Lambda["us-west-2"].X86.SnapStartCache, "")
+	if n := tab.Lambda["us-east-1"].Name; n != "US East (N. Virginia)" {
+		t.Errorf("name %q", n)
+	}
+
+	// EC2: on-demand Linux shared only; us-east-1 BoxUsage without prefix.
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		t3 := tab.EC2[region]["t3.micro"]
+		if t3 == nil || !t3.Hourly.Equal(d("0.0104")) || t3.VCPU != 2 || t3.MemoryGiB != 1 || t3.Architecture != X86_64 {
+			t.Errorf("%s t3.micro = %+v, want 2 vCPU, 1 GiB, $0.0104/h, x86_64", region, t3)
+		}
+		m7g := tab.EC2[region]["m7g.large"]
+		if m7g == nil || !m7g.Hourly.Equal(d("0.0816")) || m7g.VCPU != 2 || m7g.MemoryGiB != 8 || m7g.Architecture != ARM64 {
+			t.Errorf("%s m7g.large = %+v, want 2 vCPU, 8 GiB, $0.0816/h, arm64", region, m7g)
+		}
+		if _, ok := tab.EC2[region]["c7g.large"]; ok {
+			t.Errorf("%s c7g.large present though the Price List has none", region)
+		}
+	}
+	wantNote(t, res.Notes, "us-east-1 EC2 c7g.large: not in the Price List; not refreshed")
+	wantNote(t, res.Notes, "us-west-2 EC2 c7g.large: not in the Price List; not refreshed")
+	if len(res.Notes) != 2 {
+		t.Errorf("notes %q, want only the two c7g.large ones", res.Notes)
+	}
+
+	// Wire: every query for the right service and region, paginated.
+	calls := stub.calls()
+	if res.Calls != len(calls) {
+		t.Errorf("Calls = %d, stub saw %d", res.Calls, len(calls))
+	}
+	pages := map[string]int{}
+	for _, c := range calls {
+		if c.FormatVersion != "aws_v1" || c.MaxResults != 100 {
+			t.Errorf("request %+v", c)
+		}
+		if c.Auth != "" {
+			t.Errorf("anonymous client sent Authorization %q", c.Auth)
+		}
+		key := c.ServiceCode + " " + c.filter("regionCode") + " " + c.filter("instanceType")
+		pages[key]++
+		if c.ServiceCode == ServiceEC2 && (c.filter("operatingSystem") != "Linux" || c.filter("tenancy") != "Shared" || c.filter("preInstalledSw") != "NA" || c.filter("capacitystatus") != "Used") {
+			t.Errorf("EC2 filters %+v", c.Filters)
+		}
+	}
+	// 12 us-east-1 Lambda products at 3 per page = 4 pages; the free-tier
+	// products have no regionCode, so the regionCode filter leaves them out.
+	if pages["AWSLambda us-east-1 "] != 4 || pages["AWSLambda us-west-2 "] != 4 {
+		t.Errorf("Lambda pages %v, want 4 per region", pages)
+	}
+	if pages["AmazonEC2 us-east-1 t3.micro"] != 1 || len(pages) != 2+2*3 {
+		t.Errorf("EC2 pages %v", pages)
+	}
+	if res.Products != 2*12+2*2 {
+		t.Errorf("Products = %d, want %d", res.Products, 2*12+2*2)
+	}
+	if len(progress) != 2+2*3 || progress[len(progress)-1] != 808 {
+		t.Errorf("progress %v", progress)
+	}
+}
+
+// wantNote checks that a note containing s exists.
+func wantNote(t *testing.T, notes []string, s string) {
+	t.Helper()
+	for _, n := range notes {
+		if strings.Contains(n, s) {
+			return
+		}
+	}
+	t.Errorf("no note containing %q in %q", s, notes)
+}
+
+func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
+	_, srv := newPriceListStub(t, "testdata/pricelist")
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "sub", "prices.json")
+
+	// Two updates into the same file: the second keeps the first's region.
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		res, err := FetchPrices(ctx, anonClient(srv.URL), UpdateOptions{Regions: []string{region}, InstanceTypes: []string{"t3.micro"}, Now: fixedNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteOverride(path, res.Table); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	over, err := ParseTable(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(over.Lambda) != 2 || len(over.Sources) != 1 {
+		t.Errorf("override has regions %v and %d sources, want 2 regions and 1 source", over.Regions(), len(over.Sources))
+	}
+
+	// Before: the embedded table does not know us-west-2 arm tier 2.
+	if p := Embedded().Lambda["us-west-2"].ARM.DurationTiers[1].Price; p != nil {
+		t.Fatalf("embedded us-west-2 arm tier 2 is known (%s); pick another probe", p)
+	}
+	t.Setenv(EnvPriceFile, path)
+	tab, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.Origin != path || tab.Date != "2026-12-01" {
+		t.Errorf("origin %q date %q", tab.Origin, tab.Date)
+	}
+	wantTiers(t, "loaded us-west-2 arm64", tab.Lambda["us-west-2"].ARM.DurationTiers, armTiers)
+	if it, err := tab.Instance("us-west-2", "t3.micro"); err != nil || !it.Hourly.Equal(d("0.0104")) {
+		t.Errorf("us-west-2 t3.micro: %+v %v", it, err)
+	}
+	// Regions not refreshed still come from the embedded table.
+	if _, err := tab.LambdaRegion("eu-west-1"); err != nil {
+		t.Error(err)
+	}
+	// The engine uses the refreshed prices: 10B arm GB-s in us-west-2 cross
+	// into tier 2: 7.5B × 0.0000133334 + 2.5B × 0.0000120001 = 100000.50 +
+	// 30000.25 = 130000.75 (arithmetic by hand from the tier prices).
+	bill, err := tab.LambdaBill("us-west-2", []Item{{
+		Function: FunctionConfig{MemoryMB: 1024, Architecture: ARM64},
+		Usage:    BilledUsage{OnDemandMs: 10_000_000_000_000},
+	}}, Options{})
+	if err != nil {
+		t.Fatalf("bill with refreshed prices: %v", err)
+	}
+	if got := bill.Cost.Total.StringFixed(2); got != "130000.75" {
+		t.Errorf("bill total %s, want 130000.75", got)
+	}
+
+	// LoadFile reads the same file without the environment.
+	t.Setenv(EnvPriceFile, "")
+	lf, err := LoadFile(path)
+	if err != nil || lf.Origin != path {
+		t.Fatalf("LoadFile: %v", err)
+	}
+	wantTiers(t, "LoadFile us-west-2 arm64", lf.Lambda["us-west-2"].ARM.DurationTiers, armTiers)
+}
+
+func TestFetchPricesAPIError(t *testing.T) {
+	stub, srv := newPriceListStub(t, "testdata/pricelist")
+	stub.fail = func(r stubRequest) (int, string, string, bool) {
+		return 400, "InvalidParameterException", "Input parameters are invalid. Check the region code.", r.filter("regionCode") == "eu-west-1"
+	}
+	_, err := FetchPrices(context.Background(), anonClient(srv.URL), UpdateOptions{Regions: []string{"us-east-1", "eu-west-1"}, InstanceTypes: []string{"t3.micro"}})
+	var xe *ExternalError
+	if !errors.As(err, &xe) {
+		t.Fatalf("err = %v (%T), want *ExternalError", err, err)
+	}
+	for _, s := range []string{"GetProducts", "eu-west-1", "InvalidParameterException", "Check the region code"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q does not mention %q", err, s)
+		}
+	}
+}
+
+func TestFetchPricesCorruptItem(t *testing.T) {
+	stub, srv := newPriceListStub(t, "testdata/pricelist")
+	stub.corrupt = func(r stubRequest, item string) string {
+		if r.ServiceCode == ServiceLambda {
+			return item[:len(item)/2]
+		}
+		return item
+	}
+	_, err := FetchPrices(context.Background(), anonClient(srv.URL), UpdateOptions{Regions: []string{"us-east-1"}, InstanceTypes: []string{"t3.micro"}})
+	var xe *ExternalError
+	if !errors.As(err, &xe) || !strings.Contains(err.Error(), "not a product record") {
+		t.Fatalf("err = %v, want an ExternalError about the record", err)
+	}
+}
+
+func TestFetchPricesBadRegion(t *testing.T) {
+	_, err := FetchPrices(context.Background(), nil, UpdateOptions{Regions: []string{"us-east-1", "mars-1", "US-EAST-1"}})
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Source != "--region" {
+		t.Fatalf("err = %v, want an InputError naming --region", err)
+	}
+	if !strings.Contains(err.Error(), "mars-1") || !strings.Contains(err.Error(), "US-EAST-1") {
+		t.Errorf("error %q should list every bad region", err)
+	}
+}
+
+// TestNewPriceListClientEndpointFromEnv checks that the client built from
+// the standard AWS configuration honours AWS_ENDPOINT_URL_PRICING, signs with
+// the chain's credentials for service "pricing" in us-east-1 whatever
+// AWS_REGION says.
+func TestNewPriceListClientEndpointFromEnv(t *testing.T) {
+	stub, srv := newPriceListStub(t, "testdata/pricelist")
+	dir := t.TempDir()
+	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
+	t.Setenv("AWS_PROFILE", "")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDLAMBDACOSTTEST")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-a-secret")
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_REGION", "eu-west-1")
+	t.Setenv("AWS_ENDPOINT_URL", "")
+	t.Setenv("AWS_ENDPOINT_URL_PRICING", srv.URL)
+	c, err := NewPriceListClient(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := FetchPrices(context.Background(), c, UpdateOptions{Regions: []string{"us-west-2"}, InstanceTypes: []string{"m7g.large"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Table.Lambda["us-west-2"] == nil {
+		t.Fatal("us-west-2 not refreshed")
+	}
+	for _, c := range stub.calls() {
+		if !strings.HasPrefix(c.Auth, "AWS4-HMAC-SHA256 Credential=AKIDLAMBDACOSTTEST/") || !strings.Contains(c.Auth, "/us-east-1/pricing/aws4_request") {
+			t.Fatalf("Authorization %q: want SigV4 for pricing in us-east-1", c.Auth)
+		}
+	}
+}
+
+func TestUsageTypeMatches(t *testing.T) {
+	tests := []struct {
+		usagetype, suffix string
+		want              bool
+	}{
+		{"Lambda-GB-Second", "Lambda-GB-Second", true},                   // us-east-1: no prefix
+		{"USW2-Lambda-GB-Second", "Lambda-GB-Second", true},              // prefixed region
+		{"APN1-Lambda-GB-Second-ARM", "Lambda-GB-Second-ARM", true},      // arm
+		{"EU-BoxUsage:t3.micro", "BoxUsage:t3.micro", true},              // two-letter prefix
+		{"BoxUsage:t3.micro", "BoxUsage:t3.micro", true},                 // us-east-1 EC2
+		{"USW2-Lambda-GB-Second-ARM", "Lambda-GB-Second", false},         // arm is not x86
+		{"Lambda-GB-Second-ARM", "Lambda-GB-Second", false},              // idem, no prefix
+		{"Global-Lambda-GB-Second", "Lambda-GB-Second", false},           // free tier
+		{"Global-Request", "Request", false},                             // free tier
+		{"APN1-Lambda-Edge-GB-Second", "Lambda-GB-Second", false},        // Lambda@Edge
+		{"Lambda-Edge-Request", "Request", false},                        // Lambda@Edge, us-east-1
+		{"USE2-Lambda-Provisioned-GB-Second", "Lambda-GB-Second", false}, // PC duration
+		{"USW2-DedicatedUsage:t3.micro", "BoxUsage:t3.micro", false},     // not shared tenancy
+		{"USW2-BoxUsage:t3.micro.large", "BoxUsage:t3.micro", false},
+	}
+	for _, tt := range tests {
+		if got := UsageTypeMatches(tt.usagetype, tt.suffix); got != tt.want {
+			t.Errorf("UsageTypeMatches(%q, %q) = %v, want %v", tt.usagetype, tt.suffix, got, tt.want)
+		}
+	}
+}
+
+func TestTiersValidation(t *testing.T) {
+	dim := func(b, e, usd string) priceDimension {
+		return priceDimension{Unit: "Lambda-GB-Second", BeginRange: b, EndRange: e, PricePerUnit: map[string]string{"USD": usd}}
+	}
+	tests := []struct {
+		name    string
+		dims    []priceDimension
+		wantErr string
+		want    []wantTier
+	}{
+		{"single unbounded", []priceDimension{dim("0", "Inf", "0.0000166667")}, "", []wantTier{{"", "0.0000166667"}}},
+		{"three tiers", []priceDimension{dim("0", "6000000000", "0.0000166667"), dim("6000000000", "15000000000", "0.0000150000"), dim("15000000000", "Inf", "0.0000133334")}, "", x86Tiers},
+		{"gap", []priceDimension{dim("0", "6000000000", "1"), dim("7000000000", "Inf", "1")}, "tier 2 begins at 7000000000", nil},
+		{"not from zero", []priceDimension{dim("100", "Inf", "1")}, "tier 1 begins at 100", nil},
+		{"bounded last", []priceDimension{dim("0", "6000000000", "1")}, "want Inf", nil},
+		{"inf not last", []priceDimension{dim("0", "Inf", "1"), dim("0", "Inf", "2")}, "", nil},
+		{"no USD", []priceDimension{{BeginRange: "0", EndRange: "Inf", PricePerUnit: map[string]string{"CNY": "1"}}}, "no USD price", nil},
+		{"negative", []priceDimension{dim("0", "Inf", "-1")}, "negative price", nil},
+		{"empty", nil, "no price dimensions", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var a ArchPrices
+			err := tiers(&a, tt.dims)
+			if tt.want != nil {
+				if err != nil {
+					t.Fatal(err)
+				}
+				wantTiers(t, tt.name, a.DurationTiers, tt.want)
+				return
+			}
+			if err == nil {
+				t.Fatalf("no error, tiers %+v", a.DurationTiers)
+			}
+			if !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error %q, want %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// TestLambdaRegionIgnoresFreeTierAndEdge feeds the record classifier every
+// fixture product, free tier and Lambda@Edge included, with the free-tier
+// products given the region's code — as if the API's regionCode filter let
+// them through — and checks that none of them leaks into the prices.
+func TestLambdaRegionIgnoresFreeTierAndEdge(t *testing.T) {
+	b, err := os.ReadFile("testdata/pricelist/AWSLambda.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []priceListProduct
+	if err := json.Unmarshal(b, &recs); err != nil {
+		t.Fatal(err)
+	}
+	var use1 []priceListProduct
+	free := 0
+	for _, r := range recs {
+		at := r.Product.Attributes
+		if at["location"] == "Any" {
+			at["regionCode"] = "us-east-1"
+			free++
+		}
+		if at["regionCode"] == "us-east-1" {
+			use1 = append(use1, r)
+		}
+	}
+	if free != 2 {
+		t.Fatalf("fixture has %d free-tier products, want 2", free)
+	}
+	r, notes := lambdaRegionFrom("us-east-1", use1, nil, "2026-12-01")
+	if r == nil {
+		t.Fatalf("no region; notes %q", notes)
+	}
+	if len(notes) != 0 {
+		t.Errorf("notes %q", notes)
+	}
+	wantTiers(t, "x86", r.X86.DurationTiers, x86Tiers)
+	wantPrice(t, "x86 requests", r.X86.RequestsPerMillion, "0.20")
+	wantPrice(t, "SnapStart (nothing to keep from)", r.X86.SnapStartCache, "")
+
+	// Two products for one price: ambiguous, so nothing is taken.
+	dup := append(append([]priceListProduct(nil), use1...), use1[0])
+	r, notes = lambdaRegionFrom("us-east-1", dup, nil, "2026-12-01")
+	wantPrice(t, "ambiguous requests", r.X86.RequestsPerMillion, "")
+	if len(notes) != 1 || !strings.Contains(notes[0], "2 Price List products match") {
+		t.Errorf("notes %q", notes)
+	}
+}
