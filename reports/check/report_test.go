@@ -452,3 +452,77 @@ func golden(t *testing.T, path string, got []byte) {
 		t.Errorf("%s differs from the golden file (run with -update and review the diff):\n--- got\n%s\n--- want\n%s", path, got, want)
 	}
 }
+
+// A scenario with a closed form: n evenly spaced requests of 50 ms over
+// 10 minutes at 10 per second (arm64, 512 MB), the first one cold with
+// 20 ms INIT; one environment, no throttles. Projected to a 730-hour month
+// (× 730 × 3600 / 600 = 4,380):
+//
+//	requests  n × 4,380 × $0.2e-6
+//	GB-s      (50 n + 20) ms × 4,380 / 1000 × 0.5 GB × $0.0000133334
+//
+// n is 5,999 or 6,000 or 6,001 depending on whether the ends of the
+// interval get an arrival; the expected bill is computed from it.
+func TestRunScenario(t *testing.T) {
+	p := writeConfig(t, `
+checks:
+  - name: steady
+    scenario: scenarios/steady.yaml
+    thresholds:
+      monthly_cost_usd: ["< 20"]
+      cold_start_rate: ["< 0.001"]
+      latency_p99_ms: ["<= 50"]
+      throttles: ["== 0"]
+      peak_concurrency: ["== 1"]
+`)
+	abs, _ := filepath.Abs(filepath.Join(testdata, "scenarios"))
+	if err := os.Symlink(abs, filepath.Join(filepath.Dir(p), "scenarios")); err != nil {
+		t.Fatal(err)
+	}
+	r := mustRun(t, p, Options{})
+	c := r.Checks[0]
+	if !r.Passed {
+		t.Errorf("failed: %+v", c.Thresholds)
+	}
+	cpm := c.Metrics[CostPerMillion]
+	monthly := c.Metrics[MonthlyCostUSD]
+	// Recover n from the cold-start rate (1/n) and check it is sane.
+	n := math.Round(1 / c.Metrics[ColdStartRate])
+	if n < 5999 || n > 6001 {
+		t.Fatalf("n = %v from cold_start_rate %v", n, c.Metrics[ColdStartRate])
+	}
+	req := decimal.NewFromFloat(n).Mul(decimal.NewFromInt(4380))
+	gbs := decimal.NewFromFloat(50*n + 20).Mul(decimal.NewFromInt(4380)).Div(decimal.NewFromInt(1000)).Mul(decimal.RequireFromString("0.5"))
+	want := req.Mul(decimal.RequireFromString("0.0000002")).Add(gbs.Mul(decimal.RequireFromString("0.0000133334")))
+	if !c.Cost.Total.Equal(want) || !near(monthly, want.InexactFloat64()) {
+		t.Errorf("monthly cost %s (%v), want %s for n = %v", c.Cost.Total, monthly, want, n)
+	}
+	// Per million over the simulated span: the same ratio as the month's.
+	if !near(cpm, want.InexactFloat64()/req.InexactFloat64()*1e6) {
+		t.Errorf("cost per million %v, want %v", cpm, want.InexactFloat64()/req.InexactFloat64()*1e6)
+	}
+	checkMetrics(t, c, map[string]float64{
+		MonthlyCostUSD: monthly, CostPerMillion: cpm, ColdStartRate: 1 / n,
+		Throttles: 0, ThrottleRate: 0, LatencyP50Ms: 50, LatencyP90Ms: 50, LatencyP99Ms: 50, PeakConcurrency: 1,
+	})
+	if c.Region != "us-east-1" || c.Source != SourceScenario || c.File != "scenarios/steady.yaml" {
+		t.Errorf("check %+v", c)
+	}
+}
+
+// A broken scenario is reported with its own file:line, like a broken config.
+func TestRunScenarioBroken(t *testing.T) {
+	p := writeConfig(t, `
+checks:
+  - name: bad
+    scenario: bad-scenario.yaml
+`)
+	bad := filepath.Join(filepath.Dir(p), "bad-scenario.yaml")
+	if err := os.WriteFile(bad, []byte("name: x\nfunction:\n  memory_mb: 64\n  duration: 10ms\n  colour: blue\ntraffic: {start_rate: 1, stages: [{duration: 1m, target: 1}]}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := run(t, p, Options{})
+	if err == nil || !strings.Contains(err.Error(), bad+":5") || !pricing.IsInput(err) {
+		t.Errorf("got %v, want an input error at %s:5", err, bad)
+	}
+}
