@@ -85,6 +85,7 @@ type replica struct {
 	seg     int
 	t       float64
 	lamLeft float64
+	started bool // even arrivals: the first is at Λ = ½
 
 	// state
 	heap      []busyEnt
@@ -168,13 +169,17 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 // time in seconds, or false at the end of the traffic. The n-th arrival is
 // where the integrated rate Λ(t) = ∫₀ᵗ r reaches E₁+…+Eₙ, with Eᵢ ~ Exp(1)
 // for Poisson arrivals (an exact non-homogeneous Poisson process, by time
-// change) or Eᵢ = 1 for even arrivals. Inside a segment where
+// change), or n − ½ for even arrivals (evenly spaced and centred, so an
+// interval offering k requests receives exactly k). Inside a segment where
 // r(t) = r + s·(t − now), solving r·τ + s·τ²/2 = x gives
 // τ = 2x / (r + √(r² + 2sx)), which is stable for s → 0 and s < 0.
 func (r *replica) nextArrival() (float64, bool) {
 	x := 1.0
-	if !r.even {
+	switch {
+	case !r.even:
 		x = r.rng.ExpFloat64()
+	case !r.started:
+		x, r.started = 0.5, true
 	}
 	for {
 		if x <= r.lamLeft {

@@ -31,7 +31,7 @@ const (
 // Arrival processes.
 const (
 	Poisson = "poisson" // exact non-homogeneous Poisson arrivals
-	Even    = "even"    // k6 style: the n-th arrival when the integrated rate reaches n
+	Even    = "even"    // evenly spaced: the n-th arrival when the integrated rate reaches n − ½
 )
 
 // Scenario is the parsed, validated scenario YAML of SPEC (strict: unknown

@@ -233,7 +233,8 @@ func (p *parser) dist(n *yaml.Node, c distCtx) Distribution {
 				p.errs = append(p.errs, err)
 				break
 			}
-			if q := d.Quantile(1); q > c.max {
+			if e, ok := d.(*Empirical); ok && e.Quantile(1) > c.max {
+				q := e.Quantile(1)
 				p.errf(lineOf("file"), "%s: %s holds a duration of %s, beyond the maximum %s", c.field, file, q, c.max)
 				break
 			}

@@ -1,0 +1,406 @@
+package simulator
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+)
+
+// Oracles: every expected value below is derived by hand or typed in from
+// a published source, never taken from this code's output.
+
+func parse(t *testing.T, y string) *Scenario {
+	t.Helper()
+	s, err := ParseScenario("test.yaml", []byte(y))
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	return s
+}
+
+func run(t *testing.T, s *Scenario, opt Options) *Result {
+	t.Helper()
+	r, err := Run(context.Background(), s, opt)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	return r
+}
+
+// Single environment, Poisson arrivals at rate λ, service time ≪ 1/λ, fixed
+// keep-alive T from the end of an execution: the gap to the next arrival is
+// Exp(λ), so P(cold) = e^(−λT) (research/runtime-cloudwatch-coldstart.md
+// §5.5a). Asserted within 3 binomial standard deviations.
+func TestColdProbabilitySingleEnvironment(t *testing.T) {
+	for _, tc := range []struct {
+		meanGapMin float64
+		want       float64 // e^(−λT), T = 10 min, typed from the research table
+	}{
+		{5, 0.1353},
+		{15, 0.5134},
+		{60, 0.8465},
+	} {
+		t.Run(fmt.Sprintf("1 per %g min", tc.meanGapMin), func(t *testing.T) {
+			rate := 1 / (tc.meanGapMin * 60)
+			s := parse(t, fmt.Sprintf(`
+duration: 20000000s
+function: {memory_mb: 128, duration: 100ms}
+keep_alive: {idle_timeout: 10m}
+traffic: {start_rate: %g}
+`, rate))
+			r := run(t, s, Options{})
+			n := float64(r.Invocations)
+			sigma := math.Sqrt(tc.want * (1 - tc.want) / n)
+			if got := r.ColdStartRate; math.Abs(got-tc.want) > 3*sigma+0.0001 {
+				t.Errorf("P(cold) = %.4f over %d invocations, want %.4f ± %.4f", got, r.Invocations, tc.want, 3*sigma)
+			}
+			// The expected number of arrivals is λ·span.
+			if want := rate * 2e7; math.Abs(n-want) > 4*math.Sqrt(want) {
+				t.Errorf("invocations = %v, want %v ± 4σ", n, want)
+			}
+		})
+	}
+}
+
+// Little's law: time-average busy concurrency = λ·E[S]. λ = 50/s and
+// exponential service with mean 200 ms give 10; uniform 100–300 ms at 20/s
+// gives 4.
+func TestLittlesLaw(t *testing.T) {
+	for _, tc := range []struct {
+		name, dur string
+		rate      float64
+		want      float64
+	}{
+		{"exponential", "{distribution: exponential, mean: 200ms}", 50, 10},
+		{"uniform", "{distribution: uniform, min: 100ms, max: 300ms}", 20, 4},
+		{"lognormal", "{distribution: lognormal, p50: 80ms, p99: 400ms}", 100, 100 * 0.080 * math.Exp(math.Pow(math.Log(5)/2.3263478740408408, 2)/2)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := parse(t, fmt.Sprintf(`
+duration: 2000s
+function: {memory_mb: 256, duration: %s}
+traffic: {start_rate: %g}
+`, tc.dur, tc.rate))
+			r := run(t, s, Options{})
+			if math.Abs(r.MeanConcurrency-tc.want)/tc.want > 0.02 {
+				t.Errorf("mean concurrency = %.4f, want %.4f ± 2%%", r.MeanConcurrency, tc.want)
+			}
+			if r.MeanEnvironments < r.MeanConcurrency {
+				t.Errorf("mean environments %.3f < mean concurrency %.3f", r.MeanEnvironments, r.MeanConcurrency)
+			}
+		})
+	}
+}
+
+// SimFaaS's reference run (pacslab/simfaas README; research §5.5d): 0.9
+// req/s, exponential service 1.991 s warm and 2.244 s cold, 600 s keep-alive,
+// 10⁶ s: P(cold) 0.0014, 7.6612 instances, 1.7879 running, lifespan 6335 s.
+// Bands from the research: P(cold) ∈ [0.0011, 0.0017], instances ∈ [7.3,
+// 8.0], running 1.79 ± 0.05. Cold = INIT 253 ms + warm, mean 2.244 s.
+func TestSimFaaSReference(t *testing.T) {
+	s := parse(t, `
+duration: 1000000s
+function:
+  memory_mb: 128
+  timeout: 900s
+  duration: {distribution: exponential, mean: 1991ms}
+  init_duration: 253ms
+keep_alive: {idle_timeout: 600s}
+traffic: {start_rate: 0.9}
+`)
+	r := run(t, s, Options{})
+	if r.ColdStartRate < 0.0011 || r.ColdStartRate > 0.0017 {
+		t.Errorf("P(cold) = %.5f, want in [0.0011, 0.0017]", r.ColdStartRate)
+	}
+	if r.MeanEnvironments < 7.3 || r.MeanEnvironments > 8.0 {
+		t.Errorf("mean environments = %.3f, want in [7.3, 8.0]", r.MeanEnvironments)
+	}
+	if math.Abs(r.MeanConcurrency-1.79) > 0.05 {
+		t.Errorf("mean concurrency = %.3f, want 1.79 ± 0.05", r.MeanConcurrency)
+	}
+	if r.MeanEnvironmentLifetimeS < 5500 || r.MeanEnvironmentLifetimeS > 7500 {
+		t.Errorf("mean lifetime = %.0f s, want about 6335 s", r.MeanEnvironmentLifetimeS)
+	}
+	if r.Throttles != 0 {
+		t.Errorf("throttles = %d, want 0", r.Throttles)
+	}
+}
+
+// AWS Lambda measurements shipped with SimFaaS (pacslab/simfaas
+// examples/exp.csv, MIT; 20 experiments, 10-minute keep-alive): arrival
+// rate, mean warm and cold response times (ms), measured average instance
+// count, cold-start probability and its standard error. SimFaaS's own
+// simulator matches them with an instance-count MAPE of 3.05 % and a
+// cold-start MAPE of 12.23 % (notebook 04-Experiment-Comparison; the
+// measurements' own SE is ≈ 10 %). We require instance-count MAPE ≤ 5 % and
+// cold-start MAPE ≤ 17 % (SimFaaS's figure plus our shorter runs' sampling
+// error), and every instance count within 10 %.
+func TestAWSMeasurements(t *testing.T) {
+	rows := []struct{ rate, warmMs, coldMs, instances, pCold float64 }{
+		{0.0018631367641819018, 1955.000046527747, 2563.417463075547, 0.6741935483870968, 0.34298826173826175},
+		{0.0024576618629581367, 1954.2007836428556, 2462.7508521080017, 0.8135048231511254, 0.210828111946533},
+		{0.002881640680737374, 1952.4110773558257, 2536.062640528525, 0.7794707297514034, 0.14543114043342875},
+		{0.003453464480801769, 1959.8251247810106, 2430.1412930855386, 0.9075697211155378, 0.11009813675603149},
+		{0.004247997269166777, 1958.2814464443609, 2397.801420905373, 0.9459029435163087, 0.07948013592410144},
+		{0.0057247758503054915, 1951.7069925176036, 2358.568004939867, 1.0318979266347688, 0.03828475236870019},
+		{0.007850937561749665, 1969.644856327678, 2421.957872130654, 1.1290836653386453, 0.033821376876008905},
+		{0.01638363227041079, 1959.4280868768692, 2340.8639073371887, 1.269904458598726, 0.01955255921357668},
+		{0.05011997483167722, 1967.1349511571775, 2192.3078695933023, 2.113582208101668, 0.008542126411410991},
+		{0.09987113315257176, 1972.586858761803, 2310.1063804192977, 2.7640984908657664, 0.005949123396194999},
+		{0.10037738637293372, 1975.8880602605868, 2244.1262576891027, 2.8888006354249405, 0.005658487683960966},
+		{0.19807612739820504, 1986.1366562956214, 2301.9977474212646, 3.7188244638602064, 0.0037242831087297436},
+		{0.30179128934985394, 1991.6797596346114, 2270.796701312065, 4.421763304209691, 0.002939493732069899},
+		{0.397485817087294, 1997.7783597571406, 2180.5139324881816, 5.0450045004500454, 0.002084642933169204},
+		{0.4996728494874295, 2006.7396194224252, 2152.437480056987, 5.694201747418586, 0.0019133093104785875},
+		{0.5956057891943456, 2002.3978716234699, 2208.7130634873, 6.419380460683082, 0.001755948041692015},
+		{0.6972660899741501, 2012.6834804681198, 2183.5311407684, 6.927720413026211, 0.0017512076961520968},
+		{0.7979431166958569, 2015.4936532006104, 2182.832784950733, 7.5639396346306595, 0.001560203556088947},
+		{0.9024594401863006, 2016.0483306969988, 2163.4318779424293, 7.869841269841269, 0.001513391210191625},
+		{1.0005331788760239, 2021.7483822409881, 2172.538336040904, 8.39714058776807, 0.0013070399809943605},
+	}
+	var mapeInst, mapeCold float64
+	for _, e := range rows {
+		// At most ~150,000 invocations per row (test time), at least 2·10⁵ s.
+		span := math.Min(1e6, math.Max(2e5, 1.5e5/e.rate))
+		s := parse(t, fmt.Sprintf(`
+duration: %.0fs
+function:
+  memory_mb: 128
+  timeout: 900s
+  duration: {distribution: exponential, mean: %.3fms}
+  init_duration: %.3fms
+keep_alive: {idle_timeout: 10m}
+traffic: {start_rate: %g}
+`, span, e.warmMs, e.coldMs-e.warmMs, e.rate))
+		r := run(t, s, Options{})
+		errInst := math.Abs(r.MeanEnvironments-e.instances) / e.instances
+		if errInst > 0.10 {
+			t.Errorf("λ = %.4f: mean environments = %.3f, measured %.3f (want within 10%%)", e.rate, r.MeanEnvironments, e.instances)
+		}
+		mapeInst += errInst / float64(len(rows))
+		mapeCold += math.Abs(r.ColdStartRate-e.pCold) / e.pCold / float64(len(rows))
+	}
+	t.Logf("instance-count MAPE %.2f %%, cold-start MAPE %.2f %%", mapeInst*100, mapeCold*100)
+	if mapeInst > 0.05 {
+		t.Errorf("instance-count MAPE = %.2f %%, want ≤ 5 %%", mapeInst*100)
+	}
+	if mapeCold > 0.17 {
+		t.Errorf("cold-start MAPE = %.2f %%, want ≤ 17 %%", mapeCold*100)
+	}
+}
+
+// A step in demand beyond the scaling rate. scaling_rate 10 (per 10 s) is a
+// bucket of 10 environments refilled at 1 per second. Even arrivals at 4/s
+// (t = 0.125, 0.375, …, 19.875) for 20 s, then 0.5/s (t = 21, 23, …, 59);
+// every invocation lasts 600 s, so each needs a new environment. By hand:
+// the bucket is full at the first arrival; each arrival then adds 0.25 and
+// spends 1, so arrivals 1–13 (t ≤ 3.125) are accepted and leave it empty;
+// from then on it holds exactly 1 at t = 4.125, 5.125, …, 19.125 (16 more
+// accepted) and the other three arrivals of each second from 3.375 to
+// 19.875 are throttled (3 per 1-s bucket for buckets 3–19): 51 throttles,
+// 29 accepted. After the step down the bucket refills by 2 between
+// arrivals, so all 20 are accepted. Totals: 100 offered, 49 invocations,
+// all cold, peak concurrency 49.
+func TestScalingRateStep(t *testing.T) {
+	s := parse(t, `
+duration: 60s
+function: {memory_mb: 128, timeout: 900s, duration: 600s}
+concurrency: {scaling_rate: 10}
+traffic:
+  arrivals: even
+  start_rate: 4
+  stages:
+    - {duration: 20s, target: 4}
+    - {duration: 0s, target: 0.5}
+    - {duration: 40s, target: 0.5}
+`)
+	r := run(t, s, Options{})
+	if r.Arrivals != 100 || r.Invocations != 49 || r.Throttles != 51 || r.ColdStarts != 49 {
+		t.Fatalf("arrivals/invocations/throttles/cold = %d/%d/%d/%d, want 100/49/51/49", r.Arrivals, r.Invocations, r.Throttles, r.ColdStarts)
+	}
+	if r.PeakConcurrency != 49 {
+		t.Errorf("peak concurrency = %d, want 49", r.PeakConcurrency)
+	}
+	if r.BucketSeconds != 1 || len(r.Timeline) != 60 {
+		t.Fatalf("timeline: %d buckets of %g s, want 60 of 1 s", len(r.Timeline), r.BucketSeconds)
+	}
+	for i, b := range r.Timeline {
+		want := 0.0
+		if i >= 3 && i <= 19 {
+			want = 3
+		}
+		if b.Throttles != want {
+			t.Errorf("bucket %d: %g throttles, want %g", i, b.Throttles, want)
+		}
+	}
+}
+
+// Reserved concurrency is a hard cap: 10 reserved, 100 req/s of 1 s
+// invocations (≈ 100 wanted) → the peak is exactly 10 and the rest throttle.
+func TestReservedConcurrencyCapsPeak(t *testing.T) {
+	s := parse(t, `
+duration: 120s
+function: {memory_mb: 128, duration: 1s}
+concurrency: {reserved: 10}
+traffic: {start_rate: 100}
+`)
+	r := run(t, s, Options{})
+	if r.PeakConcurrency != 10 {
+		t.Errorf("peak concurrency = %d, want exactly 10", r.PeakConcurrency)
+	}
+	if r.Throttles == 0 || r.Invocations+r.Throttles != r.Arrivals {
+		t.Errorf("throttles = %d, invocations = %d, arrivals = %d", r.Throttles, r.Invocations, r.Arrivals)
+	}
+	// At most 10 per second can be accepted (each holds a slot for 1 s).
+	if r.Invocations > 10*120+10 {
+		t.Errorf("invocations = %d, want ≤ %d", r.Invocations, 10*120+10)
+	}
+	for _, b := range r.Timeline {
+		if b.ConcurrencyMax > 10 {
+			t.Fatalf("bucket at %g s has concurrency %g > 10", b.TS, b.ConcurrencyMax)
+		}
+	}
+}
+
+// Provisioned concurrency at or above the peak: no cold starts. Even
+// arrivals every 0.25 s (from 0.125 s) of exactly 1 s invocations keep exactly 4 busy
+// (one ends as the next starts), so 4 provisioned environments serve
+// everything; with 3, the 4th concurrent request spills over on demand.
+func TestProvisionedConcurrency(t *testing.T) {
+	for _, tc := range []struct {
+		prov      int
+		wantCold  bool
+		wantSpill bool
+	}{{4, false, false}, {6, false, false}, {3, true, true}} {
+		t.Run(fmt.Sprint(tc.prov), func(t *testing.T) {
+			s := parse(t, fmt.Sprintf(`
+duration: 1h
+function: {memory_mb: 512, duration: 1s}
+concurrency: {provisioned: %d}
+traffic: {arrivals: even, start_rate: 4}
+`, tc.prov))
+			r := run(t, s, Options{})
+			if r.PeakConcurrency != 4 {
+				t.Errorf("peak concurrency = %d, want 4", r.PeakConcurrency)
+			}
+			if (r.ColdStarts > 0) != tc.wantCold {
+				t.Errorf("cold starts = %d", r.ColdStarts)
+			}
+			if (r.SpilloverInvocations > 0) != tc.wantSpill {
+				t.Errorf("spillover = %d", r.SpilloverInvocations)
+			}
+			if !tc.wantSpill && r.ProvisionedInvocations != r.Invocations {
+				t.Errorf("provisioned invocations %d != invocations %d", r.ProvisionedInvocations, r.Invocations)
+			}
+			// 3600 s × 4/s = 14,400 arrivals.
+			if r.Invocations != 14400 {
+				t.Errorf("invocations = %d, want 14400", r.Invocations)
+			}
+			// Provisioned environments are billed for the whole hour: prov × 3600 s.
+			if r.Usage.ProvisionedEnvSeconds != int64(tc.prov)*3600 {
+				t.Errorf("provisioned env-seconds = %d, want %d", r.Usage.ProvisionedEnvSeconds, tc.prov*3600)
+			}
+		})
+	}
+}
+
+// Billing is exact: each invocation rounds up to the ms, cold ones include
+// INIT; a duration beyond the timeout is an error billed at the timeout.
+func TestBillingExact(t *testing.T) {
+	s := parse(t, `
+duration: 100s
+function: {memory_mb: 1024, duration: 80.2ms, init_duration: 250ms}
+keep_alive: {idle_timeout: 0s}
+traffic: {arrivals: even, start_rate: 1}
+`)
+	r := run(t, s, Options{})
+	// Arrivals at t = 0.5, 1.5, …, 99.5 s; idle timeout 0 makes every one
+	// cold: ceil(250 + 80.2) = 331 ms each, of which ceil(80.2) = 81 is handler.
+	if r.Invocations != 100 || r.ColdStarts != 100 {
+		t.Fatalf("invocations/cold = %d/%d, want 100/100", r.Invocations, r.ColdStarts)
+	}
+	if r.Usage.OnDemandMs != 100*331 || r.Usage.InitMs != 100*(331-81) {
+		t.Errorf("billed ms = %d (init %d), want %d (init %d)", r.Usage.OnDemandMs, r.Usage.InitMs, 100*331, 100*250)
+	}
+	// 1024 MB: GB-s = ms / 1000.
+	if want := 100 * 0.331; math.Abs(r.BilledGBSeconds-want) > 1e-9 {
+		t.Errorf("GB-s = %v, want %v", r.BilledGBSeconds, want)
+	}
+	// us-east-1 x86: $0.20 per million requests + $0.0000166667 per GB-s.
+	if want := 100*0.2e-6 + 100*0.331*0.0000166667; math.Abs(r.CostUSD-want) > 1e-12 {
+		t.Errorf("cost = %v, want %v", r.CostUSD, want)
+	}
+
+	s = parse(t, `
+duration: 10s
+function: {memory_mb: 128, timeout: 1s, duration: 2500ms}
+traffic: {arrivals: even, start_rate: 1}
+`)
+	r = run(t, s, Options{})
+	if r.Errors != r.Invocations || r.Invocations != 10 {
+		t.Fatalf("errors = %d of %d invocations, want 10 of 10", r.Errors, r.Invocations)
+	}
+	// Each ends at the 1 s timeout, just as the next arrives, which reuses
+	// the environment: only the first is cold. All billed 1,000 ms.
+	if r.ColdStarts != 1 || r.Usage.OnDemandMs != 10*1000 || r.LatencyMs.Max != 1000 {
+		t.Errorf("cold = %d, billed ms = %d, max latency = %g; want 1, 10000, 1000", r.ColdStarts, r.Usage.OnDemandMs, r.LatencyMs.Max)
+	}
+}
+
+// max_lifetime recycles environments: arrivals every second (t = 0.5, 1.5,
+// …), 100 ms each, one environment; recycled 60 s after creation, so
+// arrivals at t = 0.5, 60.5, …, 540.5 are cold: 10 of 600.
+func TestMaxLifetime(t *testing.T) {
+	s := parse(t, `
+duration: 600s
+function: {memory_mb: 128, duration: 100ms}
+keep_alive: {idle_timeout: 10m, max_lifetime: 60s}
+traffic: {arrivals: even, start_rate: 1}
+`)
+	r := run(t, s, Options{})
+	if r.Invocations != 600 || r.ColdStarts != 10 {
+		t.Errorf("invocations/cold = %d/%d, want 600/10", r.Invocations, r.ColdStarts)
+	}
+	// One environment alive from t = 0.5 s to the end: mean = 599.5/600.
+	if math.Abs(r.MeanEnvironments-599.5/600) > 1e-9 {
+		t.Errorf("mean environments = %v, want %v", r.MeanEnvironments, 599.5/600)
+	}
+}
+
+// Deterministic: the same seed gives byte-identical JSON, whatever the
+// number of workers; another seed differs.
+func TestDeterministic(t *testing.T) {
+	s := parse(t, `
+seed: 7
+duration: 10m
+function: {memory_mb: 256, duration: {distribution: lognormal, p50: 50ms, p99: 300ms}, init_duration: {distribution: uniform, min: 100ms, max: 300ms}}
+keep_alive: {idle_timeout: {distribution: exponential, mean: 30s}}
+traffic: {start_rate: 5, stages: [{duration: 5m, target: 50}, {duration: 5m, target: 5}]}
+`)
+	js := func(opt Options) string {
+		r := run(t, s, opt)
+		b, err := r.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	a := js(Options{Runs: 5, Workers: 1})
+	if b := js(Options{Runs: 5, Workers: 2}); a != b {
+		t.Errorf("workers change the result")
+	}
+	if b := js(Options{Runs: 5, Workers: 3}); a != b {
+		t.Errorf("a second run differs")
+	}
+	seed := uint64(8)
+	if b := js(Options{Runs: 5, Seed: &seed}); a == b {
+		t.Errorf("another seed gives the same result")
+	}
+	for _, k := range []string{`"cold_start_rate_p5":`, `"cold_start_rate_p95":`, `"p99_p95":`, `"monthly_cost_usd_p5":`} {
+		if !strings.Contains(a, k) {
+			t.Errorf("JSON lacks %s", k)
+		}
+	}
+}
