@@ -148,8 +148,9 @@ const MaxSearchRequests = 1e15
 func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 	in.Workload = in.Workload.WithDefaults()
 	in.Options.Scaling = in.Options.Scaling.WithDefaults()
-	if in.FargateTask == (FargateTask{}) {
-		in.FargateTask = DefaultFargateTask
+	autoTask := in.FargateTask == (FargateTask{})
+	if autoTask {
+		in.FargateTask = fittingTask(in.Workload, in.Options.Scaling.TargetUtilization)
 	}
 	if in.CurvePointsPerDecade <= 0 {
 		in.CurvePointsPerDecade = 4
@@ -307,6 +308,21 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s is burstable: sustained CPU above its baseline bills CPU credits ($0.05 per vCPU-hour), which this comparison does not include", res.EC2.InstanceType))
 	}
 	return res, nil
+}
+
+// taskLadder is the sequence of Fargate task sizes tried when none is given.
+var taskLadder = []FargateTask{{1, 2}, {1, 4}, {1, 8}, {2, 16}, {4, 30}, {8, 60}, {16, 120}}
+
+// fittingTask is the default task (1 vCPU, 2 GB) or, when one request
+// needs more memory than it offers at target utilisation u, the smallest
+// task of taskLadder that holds one.
+func fittingTask(w Workload, u float64) FargateTask {
+	for _, t := range taskLadder {
+		if t.MemoryGB*1024*u >= w.MemoryPerRequestMB {
+			return t
+		}
+	}
+	return taskLadder[len(taskLadder)-1]
 }
 
 // scaleFor is the factor taking w to volume v.

@@ -1,0 +1,88 @@
+// Package planner answers the capacity-planning questions that need the
+// simulator: how a scenario compares with an always-on fleet, which
+// provisioned-concurrency level (PC) is cheapest for a cold-start or latency
+// target, and what to change in a function given a dataset or a tune
+// result. Money comes from the pricing engine (pricing, pricing/fleet); the
+// package never prints.
+package planner
+
+import (
+	"context"
+	"math"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
+	"github.com/lambdacost/lambdacost/simulator"
+)
+
+// maxProfileIntervals bounds the traffic profile drawn from a scenario.
+const maxProfileIntervals = 10_000
+
+// ScenarioInput simulates the scenario once and builds the comparison input
+// from it: the simulated billed usage projected to a 730-hour month (cold
+// starts and INIT included; provisioned concurrency enabled all month), the
+// scenario's offered peak rate, its traffic profile (the highest rate in
+// each interval of at least a minute, repeated to fill the month), and the
+// mean warm duration. The per-request server needs take fleet's defaults.
+func ScenarioInput(ctx context.Context, s *simulator.Scenario, opt simulator.Options) (fleet.Input, *simulator.Result, error) {
+	res, err := simulator.Run(ctx, s, opt)
+	if err != nil {
+		return fleet.Input{}, nil, err
+	}
+	fc := s.Function.FunctionConfig.WithDefaults()
+	fc.ProvisionedConcurrency = s.Concurrency.Provisioned
+	month := MonthlyUsage(s, res)
+	w := fleet.Workload{
+		MonthlyRequests:    float64(month.Requests),
+		PeakRPS:            s.PeakRate(),
+		Duration:           s.Function.Duration.Mean(),
+		CPUFraction:        fleet.DefaultCPUFraction(fc.MemoryMB),
+		MemoryPerRequestMB: fleet.DefaultMemoryPerRequestMB(fc, 0),
+	}
+	w.Profile, w.ProfileInterval = Profile(s)
+	region := opt.Region
+	if region == "" {
+		region = res.Region
+	}
+	return fleet.Input{Region: region, Name: s.Name, Function: fc, Usage: month, Workload: w}, res, nil
+}
+
+// MonthlyUsage projects a simulation's billed usage to a 730-hour month;
+// provisioned concurrency is enabled all month.
+func MonthlyUsage(s *simulator.Scenario, r *simulator.Result) pricing.BilledUsage {
+	span := r.SimulatedSeconds
+	if span <= 0 {
+		span = s.Span().Seconds()
+	}
+	m := r.Usage.Scale(pricing.SecondsPerMonth / span)
+	m.ProvisionedEnvSeconds = int64(s.Concurrency.Provisioned) * pricing.SecondsPerMonth
+	return m
+}
+
+// Profile samples the scenario's offered rate into intervals (one minute,
+// or longer so that there are at most 10,000) and returns the highest rate
+// seen in each, sampling at least every second or 100 times per interval.
+func Profile(s *simulator.Scenario) ([]float64, time.Duration) {
+	span := s.Span()
+	if span <= 0 {
+		return nil, 0
+	}
+	interval := time.Minute
+	if n := (span + interval - 1) / interval; n > maxProfileIntervals {
+		interval = (span + maxProfileIntervals - 1) / maxProfileIntervals
+	}
+	n := int((span + interval - 1) / interval)
+	step := min(time.Second, interval/100)
+	out := make([]float64, n)
+	for i := range out {
+		from := time.Duration(i) * interval
+		to := min(from+interval, span)
+		peak := 0.0
+		for t := from; t <= to; t += step {
+			peak = math.Max(peak, s.Rate(t))
+		}
+		out[i] = math.Max(peak, s.Rate(to))
+	}
+	return out, interval
+}

@@ -1,0 +1,342 @@
+package planner
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
+)
+
+// Recommendation kinds.
+const (
+	KindMemory        = "memory"
+	KindArchitecture  = "architecture"
+	KindAlwaysOn      = "always_on"
+	KindDurationLimit = "duration_limit"
+	KindTimeout       = "timeout"
+	KindThrottles     = "throttles"
+	KindErrors        = "errors"
+	KindColdStarts    = "cold_starts"
+)
+
+// Severities.
+const (
+	Info    = "info"
+	Warning = "warning"
+)
+
+// Recommendation is one suggested change for one function.
+type Recommendation struct {
+	Function string `json:"function"`
+	Kind     string `json:"kind"`
+	Severity string `json:"severity"`
+	Message  string `json:"message"`
+	// MonthlySavingsUSD is what the change would save a month (0 when it
+	// is about reliability rather than money); an upper bound where the
+	// message says so.
+	MonthlySavingsUSD float64 `json:"monthly_savings_usd,omitempty"`
+	// Suggested is the suggested value, when there is one (MB, architecture, …).
+	Suggested string `json:"suggested,omitempty"`
+}
+
+// Thresholds of the dataset rules.
+const (
+	nearLimitShare     = 0.8  // p99 or max above 80 % of 15 minutes
+	nearTimeoutShare   = 0.8  // p99 above 80 % of the configured timeout
+	oversizedTimeout   = 10.0 // timeout more than 10 × the max duration…
+	minOversizedTO     = 30 * time.Second
+	memoryHeadroom     = 1.5  // suggested memory: max used × 1.5
+	underusedMemory    = 0.5  // max used below half of the configured memory
+	errorRateWarning   = 0.01 // 1 % of invocations
+	coldStartRateHint  = 0.01
+	minMonthlySavings  = 0.01 // below a cent a month, stay quiet
+	memoryGranularityM = 64
+)
+
+// RecommendOptions tune the dataset rules.
+type RecommendOptions struct {
+	Region string
+	// Compare holds the fleet options used for the always-on check.
+	Compare fleet.Options
+	// InstanceTypes are the EC2 candidates of the always-on check.
+	InstanceTypes []string
+}
+
+// RecommendDataset inspects every function of a dataset and returns the
+// recommendations, most valuable first:
+//
+//   - architecture: an x86_64 function whose month would cost less on arm64
+//     at the same duration;
+//   - memory: the maximum memory used is below half the configured memory;
+//     the month at max used × 1.5 (rounded up to 64 MB) and the same
+//     duration is an upper bound of the saving, since CPU shrinks with memory;
+//   - duration_limit: p99 or max above 80 % of Lambda's 15-minute limit;
+//   - timeout: timeouts happened, p99 is above 80 % of the timeout, or the
+//     timeout is more than 10 × the longest duration (a hung call bills it all);
+//   - throttles and errors (above 1 %) seen in the window;
+//   - cold_starts above 1 % (plan provisioned concurrency with `plan`);
+//   - always_on: the cheapest always-on fleet for the function's traffic
+//     costs less than Lambda (long durations at high utilisation).
+func RecommendDataset(t *pricing.PriceTable, d *pricing.Dataset, o RecommendOptions) ([]Recommendation, error) {
+	region := o.Region
+	if region == "" {
+		region = d.Region
+	}
+	var out []Recommendation
+	for i := range d.Functions {
+		f := &d.Functions[i]
+		recs, err := recommendFunction(t, d, f, region, o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, recs...)
+	}
+	sortRecommendations(out)
+	return out, nil
+}
+
+func sortRecommendations(rs []Recommendation) {
+	rank := map[string]int{Warning: 0, Info: 1}
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].MonthlySavingsUSD != rs[j].MonthlySavingsUSD {
+			return rs[i].MonthlySavingsUSD > rs[j].MonthlySavingsUSD
+		}
+		return rank[rs[i].Severity] < rank[rs[j].Severity]
+	})
+}
+
+func monthCost(t *pricing.PriceTable, region string, fc pricing.FunctionConfig, u pricing.BilledUsage) (decimal.Decimal, error) {
+	b, err := t.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, pricing.Options{})
+	if err != nil {
+		return decimal.Zero, err
+	}
+	return b.Cost.Total, nil
+}
+
+func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, f *pricing.DatasetFunction, region string, o RecommendOptions) ([]Recommendation, error) {
+	var out []Recommendation
+	add := func(kind, sev, suggested string, savings decimal.Decimal, format string, args ...any) {
+		out = append(out, Recommendation{Function: f.Name, Kind: kind, Severity: sev, Message: fmt.Sprintf(format, args...), MonthlySavingsUSD: savings.InexactFloat64(), Suggested: suggested})
+	}
+	fc := f.FunctionConfig.WithDefaults()
+	s := f.Summary
+	u := d.MonthlyUsage(f)
+	now, err := monthCost(t, region, fc, u)
+	if err != nil {
+		return nil, err
+	}
+
+	// Architecture.
+	if fc.Architecture == pricing.X86_64 && u.Requests > 0 {
+		arm := fc
+		arm.Architecture = pricing.ARM64
+		c, err := monthCost(t, region, arm, u)
+		if err != nil {
+			return nil, err
+		}
+		if save := now.Sub(c); save.GreaterThan(decimal.NewFromFloat(minMonthlySavings)) {
+			add(KindArchitecture, Info, string(pricing.ARM64), save, "arm64 (Graviton) bills duration about 20%% lower: the same month would cost %s instead of %s; check the duration on arm64 first (lambdacost tune)", usd(c), usd(now))
+		}
+	}
+
+	// Memory.
+	if used := s.MaxMemoryUsedMB; used > 0 && float64(used) < underusedMemory*float64(fc.MemoryMB) && fc.MemoryMB > pricing.MinMemoryMB {
+		mb := int(math.Ceil(float64(used)*memoryHeadroom/memoryGranularityM)) * memoryGranularityM
+		mb = max(pricing.MinMemoryMB, mb)
+		if mb < fc.MemoryMB {
+			smaller := fc
+			smaller.MemoryMB = mb
+			c, err := monthCost(t, region, smaller, u)
+			if err != nil {
+				return nil, err
+			}
+			add(KindMemory, Info, fmt.Sprint(mb), now.Sub(c), "uses at most %d MB of %d MB: at %d MB the same durations would cost %s instead of %s a month (an upper bound: CPU shrinks with memory, so a CPU-bound function runs longer; measure with lambdacost tune)", used, fc.MemoryMB, mb, usd(c), usd(now))
+		}
+	}
+
+	// The 15-minute limit and the timeout.
+	limitMs := float64(pricing.MaxTimeout / time.Millisecond)
+	longest := math.Max(s.DurationMs.P99, s.DurationMs.Max)
+	if longest >= nearLimitShare*limitMs {
+		add(KindDurationLimit, Warning, "", decimal.Zero, "runs up to %s, %.0f%% of Lambda's 15-minute limit: split the work (Step Functions, a queue) or move it to Fargate/EC2 before it is cut off", msDur(longest), 100*longest/limitMs)
+	}
+	timeoutMs := float64(fc.Timeout.D() / time.Millisecond)
+	switch {
+	case s.Timeouts > 0:
+		add(KindTimeout, Warning, "", decimal.Zero, "%d invocations timed out at %s (each bills the whole timeout): raise the timeout or fix the slow path", s.Timeouts, fc.Timeout)
+	case timeoutMs > 0 && s.DurationMs.P99 >= nearTimeoutShare*timeoutMs:
+		add(KindTimeout, Warning, "", decimal.Zero, "p99 duration %s is %.0f%% of the %s timeout: timeouts are likely under load", msDur(s.DurationMs.P99), 100*s.DurationMs.P99/timeoutMs, fc.Timeout)
+	case s.DurationMs.Max > 0 && timeoutMs > oversizedTimeout*s.DurationMs.Max && fc.Timeout.D() > minOversizedTO:
+		sug := time.Duration(math.Ceil(3*s.DurationMs.Max/1000)) * time.Second
+		add(KindTimeout, Info, sug.String(), decimal.Zero, "the timeout %s is over 10× the longest run (%s): a hung call bills the whole timeout; about %s would do", fc.Timeout, msDur(s.DurationMs.Max), sug)
+	}
+
+	// Throttles, errors, cold starts.
+	if s.Throttles > 0 {
+		add(KindThrottles, Warning, "", decimal.Zero, "%d requests were throttled (%.2f%% of %d): raise reserved concurrency or the account limit, or add provisioned concurrency for the peaks", s.Throttles, 100*ratio(s.Throttles, s.Invocations+s.Throttles), s.Invocations+s.Throttles)
+	}
+	if s.Invocations > 0 && ratio(s.Errors, s.Invocations) > errorRateWarning {
+		add(KindErrors, Warning, "", decimal.Zero, "%.2f%% of invocations failed (%d): failed invocations are billed too", 100*ratio(s.Errors, s.Invocations), s.Errors)
+	}
+	if s.Invocations > 0 && ratio(s.ColdStarts, s.Invocations) > coldStartRateHint {
+		add(KindColdStarts, Info, "", decimal.Zero, "%.2f%% of invocations were cold (INIT %s on average, billed): find the cheapest provisioned concurrency for a target with lambdacost plan", 100*ratio(s.ColdStarts, s.Invocations), msDur(s.InitDurationMs.Avg))
+	}
+
+	// Always-on.
+	if s.Invocations > 0 && s.DurationMs.Avg > 0 {
+		in, _ := fleet.DatasetInput(d, f, region)
+		in.InstanceTypes = o.InstanceTypes
+		in.Options = o.Compare
+		r, err := fleet.Compare(t, in)
+		if pricing.IsInput(err) {
+			// The traffic cannot be served by the fleet model (e.g. a
+			// request larger than every server): nothing to recommend.
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		fl := r.EC2
+		if r.Fargate.Total.LessThan(fl.Total) {
+			fl = r.Fargate
+		}
+		lam := r.Lambda.Arch(fc.Architecture)
+		if fl.Total.LessThan(lam.Total) {
+			conc := float64(s.Invocations) * s.DurationMs.Avg / 1000 / math.Max(d.Span().Seconds(), 1)
+			add(KindAlwaysOn, Info, fl.InstanceType, lam.Total.Sub(fl.Total), "busy %.1f environments on average (%s per call): an always-on %s fleet (%d × %s, %.0f%% mean CPU) would cost %s instead of %s a month",
+				conc, msDur(s.DurationMs.Avg), fl.Kind, fl.Instances, fl.InstanceType, 100*fl.Utilization, usd(fl.Total), usd(lam.Total))
+		}
+	}
+	return out, nil
+}
+
+func ratio(a, b int64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return float64(a) / float64(b)
+}
+
+func usd(d decimal.Decimal) string { return "$" + d.StringFixed(2) }
+
+func msDur(ms float64) string {
+	return time.Duration(ms * float64(time.Millisecond)).Round(time.Millisecond).String()
+}
+
+// TuneResult is the part of a `tune -o json` result (SPEC) the
+// recommendations read.
+type TuneResult struct {
+	Function string      `json:"function,omitempty"`
+	Results  []TunePoint `json:"results"`
+	// Recommendation is tune's own pick.
+	Recommendation *struct {
+		MemoryMB int    `json:"memory_mb"`
+		Strategy string `json:"strategy"`
+	} `json:"recommendation,omitempty"`
+}
+
+// TunePoint is one memory size of a tune result.
+type TunePoint struct {
+	MemoryMB   int `json:"memory_mb"`
+	DurationMs struct {
+		P50  float64 `json:"p50"`
+		P90  float64 `json:"p90"`
+		P99  float64 `json:"p99"`
+		Mean float64 `json:"mean"`
+	} `json:"duration_ms"`
+	CostPerInvocationUSD float64 `json:"cost_per_invocation_usd"`
+	CostPerMillionUSD    float64 `json:"cost_per_million_usd"`
+	Error                string  `json:"error,omitempty"`
+}
+
+// ReadTuneResult reads a `tune -o json` file; unknown fields are ignored so
+// that richer results still load.
+func ReadTuneResult(path string) (*TuneResult, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, pricing.Inputf(path, "%v", err)
+	}
+	defer fh.Close()
+	return DecodeTuneResult(path, fh)
+}
+
+// DecodeTuneResult decodes a tune result from r.
+func DecodeTuneResult(path string, r io.Reader) (*TuneResult, error) {
+	var tr TuneResult
+	if err := json.NewDecoder(r).Decode(&tr); err != nil {
+		return nil, pricing.Inputf(path, "not a tune result: %v", err)
+	}
+	var ok []TunePoint
+	for _, p := range tr.Results {
+		if p.Error == "" && p.MemoryMB > 0 && p.CostPerMillionUSD > 0 {
+			ok = append(ok, p)
+		}
+	}
+	if len(ok) == 0 {
+		return nil, pricing.Inputf(path, "the tune result has no successful memory size")
+	}
+	tr.Results = ok
+	return &tr, nil
+}
+
+// RecommendTune picks memory sizes from a tune result: the cheapest per
+// million requests, the fastest (p99), and — when current > 0 — the
+// monthly saving of the cheapest against the current size at
+// monthlyRequests (0: savings per million requests).
+func RecommendTune(tr *TuneResult, current int, monthlyRequests int64) []Recommendation {
+	name := tr.Function
+	pts := tr.Results
+	cheap, fast := pts[0], pts[0]
+	for _, p := range pts[1:] {
+		if p.CostPerMillionUSD < cheap.CostPerMillionUSD {
+			cheap = p
+		}
+		if p.DurationMs.P99 < fast.DurationMs.P99 {
+			fast = p
+		}
+	}
+	per := func(p TunePoint) float64 {
+		if monthlyRequests > 0 {
+			return p.CostPerMillionUSD * float64(monthlyRequests) / 1e6
+		}
+		return p.CostPerMillionUSD
+	}
+	unit := "per million requests"
+	if monthlyRequests > 0 {
+		unit = fmt.Sprintf("a month at %d requests", monthlyRequests)
+	}
+	var out []Recommendation
+	var cur *TunePoint
+	for i := range pts {
+		if pts[i].MemoryMB == current {
+			cur = &pts[i]
+		}
+	}
+	r := Recommendation{Function: name, Kind: KindMemory, Severity: Info, Suggested: fmt.Sprint(cheap.MemoryMB)}
+	if cur != nil && cur.MemoryMB != cheap.MemoryMB {
+		save := per(*cur) - per(cheap)
+		r.Message = fmt.Sprintf("%d MB is the cheapest size measured: $%.4f instead of $%.4f %s at %d MB (p99 %s instead of %s)", cheap.MemoryMB, per(cheap), per(*cur), unit, cur.MemoryMB, msDur(cheap.DurationMs.P99), msDur(cur.DurationMs.P99))
+		if monthlyRequests > 0 {
+			r.MonthlySavingsUSD = save
+		}
+	} else {
+		r.Message = fmt.Sprintf("%d MB is the cheapest size measured: $%.4f %s (p99 %s)", cheap.MemoryMB, per(cheap), unit, msDur(cheap.DurationMs.P99))
+	}
+	out = append(out, r)
+	if fast.MemoryMB != cheap.MemoryMB {
+		out = append(out, Recommendation{Function: name, Kind: KindMemory, Severity: Info, Suggested: fmt.Sprint(fast.MemoryMB),
+			Message: fmt.Sprintf("%d MB is the fastest (p99 %s vs %s) for $%.4f %s, %.0f%% more than the cheapest", fast.MemoryMB, msDur(fast.DurationMs.P99), msDur(cheap.DurationMs.P99), per(fast), unit, 100*(per(fast)/per(cheap)-1))})
+	}
+	if cur == nil && current > 0 {
+		out = append(out, Recommendation{Function: name, Kind: KindMemory, Severity: Info, Message: fmt.Sprintf("the current size %d MB was not measured; add it to the tune sweep to see the saving", current)})
+	}
+	return out
+}
