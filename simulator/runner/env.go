@@ -1,0 +1,578 @@
+package runner
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// Runtime API constants (API version 2018-06-01).
+const (
+	apiPrefix = "/2018-06-01/runtime/"
+	// MaxPayloadBytes is the largest response a function may return
+	// synchronously: 6 MB (as the Runtime Interface Emulator enforces it,
+	// 6 MiB + 100 bytes).
+	MaxPayloadBytes = 6*1024*1024 + 100
+
+	hdrRequestID     = "Lambda-Runtime-Aws-Request-Id"
+	hdrDeadline      = "Lambda-Runtime-Deadline-Ms"
+	hdrFunctionARN   = "Lambda-Runtime-Invoked-Function-Arn"
+	hdrTraceID       = "Lambda-Runtime-Trace-Id"
+	hdrErrorType     = "Lambda-Runtime-Function-Error-Type"
+	hdrErrorBody     = "Lambda-Runtime-Function-Error-Body"
+	hdrResponseMode  = "Lambda-Runtime-Function-Response-Mode"
+	containerErrBody = `{"errorMessage":"Container error. Non-recoverable state. Runtime should exit promptly.","errorType":"Runtime.ContainerError"}`
+)
+
+// call is one invocation in flight.
+type call struct {
+	id    string
+	event []byte
+
+	// Set by the /next handler when the event is handed out.
+	start    time.Time
+	cpuStart time.Duration
+
+	// Set when finished (under env.mu); done is closed then.
+	done     chan struct{}
+	finished bool
+	end      time.Time
+	status   string // success | error | timeout
+	failure  bool   // the runtime failed (crash, OOM, timeout): discard the environment
+	errType  string
+	errMsg   string
+	response []byte
+	funcErr  bool // the function reported an error via /error
+}
+
+// env is one execution environment: a process serving the Runtime API.
+type env struct {
+	r        *runner
+	id       int
+	cmd      *exec.Cmd
+	pid      int
+	srv      *http.Server
+	ln       net.Listener
+	cg       *cgroup
+	logGroup string
+
+	started time.Time // process start (INIT begins)
+
+	ready     chan struct{} // closed at the first GET /next
+	initEnd   time.Time
+	initCPU   time.Duration
+	initFail  chan struct{} // closed when the runtime posts /init/error
+	initErr   errorBody
+	exited    chan struct{} // closed when the process has exited
+	exitState *os.ProcessState
+	exitErr   error
+	next      chan *call // the /next handler takes invocations from here
+	outDone   chan struct{} // closed when the function's output is drained
+	out       *os.File
+	closing   chan struct{}
+
+	mu       sync.Mutex
+	cur      *call
+	lastID   string
+	inited   bool
+	lastUsed time.Time
+	killed   bool
+
+	timer *time.Timer
+}
+
+type errorBody struct {
+	Type    string `json:"errorType"`
+	Message string `json:"errorMessage"`
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var s [36]byte
+	hex.Encode(s[0:8], b[0:4])
+	s[8] = '-'
+	hex.Encode(s[9:13], b[4:6])
+	s[13] = '-'
+	hex.Encode(s[14:18], b[6:8])
+	s[18] = '-'
+	hex.Encode(s[19:23], b[8:10])
+	s[23] = '-'
+	hex.Encode(s[24:], b[10:])
+	return string(s[:])
+}
+
+func randHex(n int) string {
+	b := make([]byte, n/2)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// startEnv starts a new execution environment: its own Runtime API
+// listener on 127.0.0.1 and the bootstrap process in its own process group
+// (and cgroup, where allowed).
+func (r *runner) startEnv(id int) (*env, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, &pricing.ExternalError{Op: "listening on 127.0.0.1", Err: err}
+	}
+	e := &env{
+		r: r, id: id, ln: ln,
+		ready: make(chan struct{}), initFail: make(chan struct{}), exited: make(chan struct{}),
+		next: make(chan *call), closing: make(chan struct{}), outDone: make(chan struct{}),
+	}
+	e.srv = &http.Server{Handler: e, ErrorLog: discardLogger}
+
+	now := time.Now().UTC()
+	stream := now.Format("2006/01/02") + "/[" + r.version + "]" + randHex(32)
+	cmd := exec.Command(r.path, r.args...)
+	cmd.Dir = r.dir
+	cmd.Env = append(append(make([]string, 0, len(r.baseEnv)+2), r.baseEnv...),
+		"AWS_LAMBDA_RUNTIME_API="+ln.Addr().String(),
+		"AWS_LAMBDA_LOG_STREAM_NAME="+stream)
+	cmd.SysProcAttr = sysProcAttr()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		e.closeServer()
+		return nil, &pricing.ExternalError{Op: "creating a pipe", Err: err}
+	}
+	cmd.Stdout, cmd.Stderr = outW, outW
+	if r.cgroups != nil {
+		cg, err := r.cgroups.create(r.cfg.Function.MemoryMB, r.vcpu)
+		if err != nil {
+			outR.Close()
+			outW.Close()
+			e.closeServer()
+			return nil, &pricing.ExternalError{Op: "creating the environment's cgroup", Err: err}
+		}
+		e.cg = cg
+	}
+	e.started = time.Now()
+	if e.cg != nil {
+		err = e.cg.start(cmd)
+	} else {
+		err = cmd.Start()
+	}
+	outW.Close()
+	if err != nil {
+		outR.Close()
+		e.closeServer()
+		if e.cg != nil {
+			e.cg.remove()
+		}
+		return nil, &pricing.ExternalError{Op: "starting " + r.path, Err: err}
+	}
+	e.cmd, e.pid = cmd, cmd.Process.Pid
+	// Serve only now that the environment is complete: a runtime that
+	// connects earlier waits in the listen backlog.
+	go func() { _ = e.srv.Serve(ln) }()
+	r.track(e)
+	if r.logs.format == LogJSON {
+		r.logs.event(e.started, "platform.initStart", map[string]any{
+			"initializationType": "on-demand", "phase": "init",
+			"functionName": r.cfg.Function.Name, "functionVersion": r.version,
+		})
+	}
+	e.out = outR
+	go e.copyOutput(outR)
+	go func() {
+		err := cmd.Wait()
+		e.mu.Lock()
+		e.exitErr, e.exitState = err, cmd.ProcessState
+		e.mu.Unlock()
+		close(e.exited)
+	}()
+	return e, nil
+}
+
+var discardLogger = newDiscardLogger()
+
+// copyOutput forwards the function's stdout and stderr, line by line.
+func (e *env) copyOutput(rd *os.File) {
+	defer close(e.outDone)
+	if !e.r.logs.enabled() {
+		_, _ = io.Copy(io.Discard, rd)
+		return
+	}
+	br := bufio.NewReaderSize(rd, 64*1024)
+	for {
+		line, err := br.ReadSlice('\n')
+		if len(line) > 0 {
+			text := line
+			if text[len(text)-1] == '\n' {
+				text = text[:len(text)-1]
+			}
+			if err != bufio.ErrBufferFull || len(text) > 0 {
+				e.mu.Lock()
+				id := ""
+				if e.cur != nil {
+					id = e.cur.id
+				}
+				e.mu.Unlock()
+				e.r.logs.functionLine(time.Now(), id, text)
+			}
+		}
+		if err != nil && err != bufio.ErrBufferFull {
+			return
+		}
+	}
+}
+
+// ServeHTTP implements the Runtime API for this environment.
+func (e *env) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	p, ok := strings.CutPrefix(req.URL.Path, apiPrefix)
+	if !ok {
+		writeAPIError(w, http.StatusNotFound, "InvalidPath", "unknown path "+req.URL.Path)
+		return
+	}
+	switch {
+	case p == "invocation/next":
+		if req.Method != http.MethodGet {
+			writeAPIError(w, http.StatusMethodNotAllowed, "InvalidMethod", "use GET")
+			return
+		}
+		e.handleNext(w, req)
+	case p == "init/error":
+		if req.Method != http.MethodPost {
+			writeAPIError(w, http.StatusMethodNotAllowed, "InvalidMethod", "use POST")
+			return
+		}
+		e.handleInitError(w, req)
+	case strings.HasPrefix(p, "invocation/"):
+		rest := p[len("invocation/"):]
+		id, kind, ok := strings.Cut(rest, "/")
+		if !ok || (kind != "response" && kind != "error") {
+			writeAPIError(w, http.StatusNotFound, "InvalidPath", "unknown path "+req.URL.Path)
+			return
+		}
+		if req.Method != http.MethodPost {
+			writeAPIError(w, http.StatusMethodNotAllowed, "InvalidMethod", "use POST")
+			return
+		}
+		e.handleResult(w, req, id, kind == "error")
+	default:
+		writeAPIError(w, http.StatusNotFound, "InvalidPath", "unknown path "+req.URL.Path)
+	}
+}
+
+func writeAPIError(w http.ResponseWriter, code int, typ, msg string) {
+	b, _ := json.Marshal(errorBody{Type: typ, Message: msg})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	_, _ = w.Write(b)
+}
+
+var acceptedBody = []byte(`{"status":"OK"}`)
+
+func writeAccepted(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusAccepted)
+	_, _ = w.Write(acceptedBody)
+}
+
+func (e *env) handleNext(w http.ResponseWriter, req *http.Request) {
+	now := time.Now()
+	e.mu.Lock()
+	first := !e.inited
+	if first {
+		e.inited = true
+		e.initEnd = now
+		e.initCPU, _ = e.cpuTime()
+	}
+	if c := e.cur; c != nil && !c.finished {
+		// The runtime asked for more work without answering: Lambda ends
+		// the invocation there.
+		e.finishLocked(c, now, func(c *call) {
+			c.status, c.errType, c.errMsg = "error", "Runtime.NoResponse", "the runtime asked for the next event without posting a response or an error"
+		})
+	}
+	e.mu.Unlock()
+	if first {
+		close(e.ready)
+	}
+	var c *call
+	select {
+	case c = <-e.next:
+	case <-req.Context().Done():
+		return
+	case <-e.closing:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, containerErrBody)
+		return
+	}
+	r := e.r
+	cpu, _ := e.cpuTime()
+	start := time.Now()
+	e.mu.Lock()
+	c.start, c.cpuStart = start, cpu
+	e.cur = c
+	e.mu.Unlock()
+	h := w.Header()
+	h[hdrRequestID] = []string{c.id}
+	h[hdrDeadline] = []string{strconv.FormatInt(start.Add(r.timeout).UnixMilli(), 10)}
+	h[hdrFunctionARN] = r.arnHeader
+	h[hdrTraceID] = []string{traceID(start)}
+	h["Content-Type"] = jsonCT
+	h["Content-Length"] = []string{strconv.Itoa(len(c.event))}
+	if r.logs.enabled() {
+		if r.logs.format == LogJSON {
+			r.logs.event(start, "platform.start", map[string]string{"requestId": c.id, "version": r.version})
+		} else {
+			r.logs.line(StartLine(c.id, r.version))
+		}
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(c.event)
+}
+
+var jsonCT = []string{"application/json"}
+
+func traceID(t time.Time) string {
+	return "Root=1-" + strconv.FormatInt(t.Unix(), 16) + "-" + randHex(24) + ";Parent=" + randHex(16) + ";Sampled=0"
+}
+
+func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, isError bool) {
+	e.mu.Lock()
+	c := e.cur
+	if c == nil || c.id != id || c.finished {
+		known := id == e.lastID || (c != nil && c.id == id)
+		e.mu.Unlock()
+		_, _ = io.Copy(io.Discard, io.LimitReader(req.Body, MaxPayloadBytes))
+		if known {
+			writeAPIError(w, http.StatusForbidden, "InvalidStateTransition", "State transition from Ready to InvocationResponse failed for runtime. Error: State transition is not allowed")
+		} else {
+			writeAPIError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID: "+id)
+		}
+		return
+	}
+	e.mu.Unlock()
+	if !isError {
+		if m := req.Header.Get(hdrResponseMode); m != "" && !strings.EqualFold(m, "streaming") {
+			writeAPIError(w, http.StatusBadRequest, "InvalidFunctionResponseMode", "unsupported response mode "+m)
+			return
+		}
+	}
+	body, err := readLimited(req.Body, MaxPayloadBytes)
+	now := time.Now()
+	if errors.Is(err, errTooLarge) {
+		e.finish(c, now, func(c *call) {
+			c.status, c.errType = "error", "Function.ResponseSizeTooLarge"
+			c.errMsg = fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", MaxPayloadBytes)
+		})
+		writeAPIError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxPayloadBytes))
+		return
+	}
+	if err != nil {
+		e.finish(c, now, func(c *call) {
+			c.status, c.errType, c.errMsg, c.failure = "error", "Runtime.TruncatedResponse", "reading the response: "+err.Error(), false
+		})
+		writeAPIError(w, http.StatusBadRequest, "TruncatedResponse", err.Error())
+		return
+	}
+	if isError {
+		var eb errorBody
+		_ = json.Unmarshal(body, &eb)
+		typ := req.Header.Get(hdrErrorType)
+		if typ == "" {
+			typ = req.Trailer.Get(hdrErrorType)
+		}
+		if typ == "" {
+			typ = eb.Type
+		}
+		if typ == "" {
+			typ = "Function.Unknown"
+		}
+		msg := eb.Message
+		if msg == "" && len(body) > 0 && eb.Type == "" {
+			msg = string(body)
+		}
+		e.finish(c, now, func(c *call) {
+			c.status, c.errType, c.errMsg, c.funcErr, c.response = "error", typ, msg, true, body
+		})
+	} else {
+		if t := req.Trailer.Get(hdrErrorType); t != "" {
+			// A streamed response that failed midway reports its error in trailers.
+			e.finish(c, now, func(c *call) {
+				c.status, c.errType, c.funcErr = "error", t, true
+				c.errMsg = req.Trailer.Get(hdrErrorBody)
+			})
+		} else {
+			e.finish(c, now, func(c *call) { c.status, c.response = "success", body })
+		}
+	}
+	writeAccepted(w)
+}
+
+func (e *env) handleInitError(w http.ResponseWriter, req *http.Request) {
+	body, _ := readLimited(req.Body, MaxPayloadBytes)
+	e.mu.Lock()
+	if e.inited {
+		e.mu.Unlock()
+		writeAPIError(w, http.StatusForbidden, "InvalidStateTransition", "State transition from Ready to InitError failed for runtime. Error: State transition is not allowed")
+		return
+	}
+	var eb errorBody
+	_ = json.Unmarshal(body, &eb)
+	if t := req.Header.Get(hdrErrorType); t != "" {
+		eb.Type = t
+	}
+	if eb.Type == "" {
+		eb.Type = "Runtime.Unknown"
+	}
+	already := e.initErr.Type != ""
+	if !already {
+		e.initErr = eb
+		e.initEnd = time.Now()
+	}
+	e.mu.Unlock()
+	if !already {
+		close(e.initFail)
+	}
+	writeAccepted(w)
+}
+
+var errTooLarge = errors.New("payload too large")
+
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return b, err
+	}
+	if int64(len(b)) > limit {
+		return nil, errTooLarge
+	}
+	return b, nil
+}
+
+// finish completes c once (the first of response, error, timeout or crash
+// wins).
+func (e *env) finish(c *call, t time.Time, set func(*call)) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.finishLocked(c, t, set)
+}
+
+func (e *env) finishLocked(c *call, t time.Time, set func(*call)) bool {
+	if c.finished {
+		return false
+	}
+	set(c)
+	c.end = t
+	c.finished = true
+	if e.cur == c {
+		e.cur = nil
+		e.lastID = c.id
+	}
+	close(c.done)
+	return true
+}
+
+// cpuTime is the environment's CPU time so far: the cgroup's (every
+// process) where there is one, else the bootstrap process's own clock.
+func (e *env) cpuTime() (time.Duration, bool) {
+	if e.cg != nil {
+		if d, ok := e.cg.cpuTime(); ok {
+			return d, true
+		}
+	}
+	if e.pid == 0 {
+		return 0, false
+	}
+	return processCPU(e.pid)
+}
+
+// peakMemoryBytes is the environment's peak memory so far.
+func (e *env) peakMemoryBytes() (int64, bool) {
+	if e.cg != nil {
+		if b, ok := e.cg.peakBytes(); ok {
+			return b, true
+		}
+	}
+	return peakRSS(e.pid)
+}
+
+// kill stops the environment for good: SIGKILL to its process group (and
+// to everything in its cgroup), then waits for the process to be reaped.
+func (e *env) kill() {
+	e.mu.Lock()
+	if e.killed {
+		e.mu.Unlock()
+		<-e.exited
+		return
+	}
+	e.killed = true
+	e.mu.Unlock()
+	close(e.closing)
+	if e.pid > 0 {
+		killGroup(e.pid)
+	}
+	if e.cg != nil {
+		e.cg.killAll()
+	}
+	if e.cmd != nil {
+		<-e.exited
+	}
+	// The leader is reaped; make sure nothing of its group is left running
+	// (a grandchild can outlive the leader for an instant).
+	for i := 0; e.pid > 0 && i < 1000 && groupAlive(e.pid); i++ {
+		killGroup(e.pid)
+		time.Sleep(time.Millisecond)
+	}
+	// Every writer of the output pipe is gone: drain what is left. Should
+	// a process have escaped the group, stop waiting after a while.
+	select {
+	case <-e.outDone:
+	case <-time.After(2 * time.Second):
+	}
+	_ = e.out.Close()
+	<-e.outDone
+	e.closeServer()
+	if e.cg != nil {
+		e.cg.remove()
+	}
+	e.r.untrack(e)
+}
+
+func (e *env) closeServer() {
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := e.srv.Shutdown(ctx); err != nil {
+		_ = e.srv.Close()
+	}
+	_ = e.ln.Close() // in case Serve never ran
+}
+
+// exitReason describes how the process ended, as Lambda words it.
+func (e *env) exitReason() string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.exitErr == nil {
+		return "exit status 0"
+	}
+	var ee *exec.ExitError
+	if errors.As(e.exitErr, &ee) {
+		return ee.Error()
+	}
+	return e.exitErr.Error()
+}
+
+func newDiscardLogger() *log.Logger { return log.New(io.Discard, "", 0) }

@@ -1,0 +1,105 @@
+//go:build linux
+
+package runner
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// processCPU is the CPU time used so far by every thread of process pid
+// (its process-wide CPU clock, CPUCLOCK_SCHED; nanosecond precision; the
+// CPU of child processes is not included).
+func processCPU(pid int) (time.Duration, bool) {
+	// clock_getcpuclockid(3): ((~pid) << 3) | CPUCLOCK_SCHED (2).
+	clk := int32((^pid)<<3 | 2)
+	var ts unix.Timespec
+	if err := unix.ClockGettime(clk, &ts); err != nil {
+		return 0, false
+	}
+	return time.Duration(ts.Nano()), true
+}
+
+var vmHWM = []byte("VmHWM:")
+
+// peakRSS is the peak resident set size of process pid (VmHWM, tracked by
+// the kernel, exact for that one process).
+func peakRSS(pid int) (int64, bool) {
+	var buf [4096]byte
+	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return 0, false
+	}
+	n, _ := f.Read(buf[:])
+	f.Close()
+	b := buf[:n]
+	i := bytes.Index(b, vmHWM)
+	if i < 0 {
+		return 0, false
+	}
+	b = b[i+len(vmHWM):]
+	if j := bytes.IndexByte(b, '\n'); j >= 0 {
+		b = b[:j]
+	}
+	b = bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(b), []byte("kB")))
+	kb, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		return 0, false
+	}
+	return kb << 10, true
+}
+
+// sysProcAttr puts the environment in its own process group and has the
+// kernel kill it should the runner die.
+func sysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+}
+
+// killGroup sends SIGKILL to process group pgid.
+func killGroup(pgid int) { _ = syscall.Kill(-pgid, syscall.SIGKILL) }
+
+// groupAlive reports whether any process of group pgid is still running.
+// Zombies (dead, waiting for their parent to reap them) do not count: a
+// killed grandchild is reparented to init, which reaps it on its own time.
+func groupAlive(pgid int) bool {
+	if err := syscall.Kill(-pgid, 0); err == syscall.ESRCH {
+		return false
+	}
+	dir, err := os.Open("/proc")
+	if err != nil {
+		return true
+	}
+	defer dir.Close()
+	names, _ := dir.Readdirnames(-1)
+	var buf [512]byte
+	for _, n := range names {
+		if n[0] < '0' || n[0] > '9' {
+			continue
+		}
+		f, err := os.Open("/proc/" + n + "/stat")
+		if err != nil {
+			continue
+		}
+		k, _ := f.Read(buf[:])
+		f.Close()
+		// pid (comm) state ppid pgrp ...; comm may contain spaces.
+		b := buf[:k]
+		i := bytes.LastIndexByte(b, ')')
+		if i < 0 {
+			continue
+		}
+		fields := bytes.Fields(b[i+1:])
+		if len(fields) < 3 {
+			continue
+		}
+		if pg, _ := strconv.Atoi(string(fields[2])); pg == pgid && fields[0][0] != 'Z' && fields[0][0] != 'X' {
+			return true
+		}
+	}
+	return false
+}

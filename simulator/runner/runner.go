@@ -1,0 +1,1082 @@
+// Package runner measures a real Lambda function without an AWS account. It
+// serves the Lambda Runtime API (2018-06-01) on 127.0.0.1, starts the same
+// bootstrap binary that would be deployed (or a built-in function) as
+// execution environments, hands them events, and measures what Lambda
+// would bill: INIT (process start to first GET /next), duration (event
+// handed out to response or error), billed duration, peak memory and CPU
+// time. It enforces Lambda's limits (timeout, 6 MB responses, 10 s INIT,
+// memory, CPU share proportional to memory) where the machine allows, and
+// says so in the result when it cannot.
+//
+// Nothing here prints: log lines go to Config.Logs, results are returned.
+package runner
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/simulator/runner/builtin"
+)
+
+// Isolation chooses how environments are confined.
+type Isolation string
+
+const (
+	// IsolationAuto uses cgroups where the machine allows, else none.
+	IsolationAuto Isolation = "auto"
+	// IsolationCgroup requires cgroups (an error when unavailable).
+	IsolationCgroup Isolation = "cgroup"
+	// IsolationNone never uses cgroups: CPU is unrestricted and memory is
+	// only observed.
+	IsolationNone Isolation = "none"
+)
+
+// CPU and memory models reported in results.
+const (
+	CPUModelCgroup       = "cgroup"       // CFS quota = vCPU share of the memory size
+	CPUModelUnrestricted = "unrestricted" // no quota: durations are modelled separately
+	MemoryModelCgroup    = "cgroup"       // limit enforced, peak = cgroup peak (whole process tree, page cache included)
+	MemoryModelVmHWM     = "vmhwm"        // not enforced; peak = bootstrap process's VmHWM (children not counted), checked after each invocation
+)
+
+// DefaultVersion is the function version the runner reports.
+const DefaultVersion = "$LATEST"
+
+// Config describes the function to run and how.
+type Config struct {
+	// Function is the configuration: name, memory, architecture, timeout.
+	// Zero fields take Lambda's defaults (128 MB, 3 s, x86_64); an empty
+	// name becomes the handler's file name or the built-in's name.
+	Function pricing.FunctionConfig
+	// Region names the region the function pretends to run in (AWS_REGION)
+	// and whose prices are used. Default us-east-1.
+	Region string
+	// Handler is the path of an executable that speaks the Runtime API.
+	Handler string
+	// Builtin is the name of a built-in function (see builtin.Names);
+	// exactly one of Handler and Builtin is set.
+	Builtin string
+	// Args are passed to the handler.
+	Args []string
+	// Env adds K=V variables to the function's environment.
+	Env []string
+	// PassEnv passes the operator's whole environment (credentials
+	// included) to the function. Off by default.
+	PassEnv bool
+	// Concurrency is how many invocations run at once (default 1); at most
+	// that many environments exist.
+	Concurrency int
+	// IdleTimeout reclaims an environment idle this long (0 = never during
+	// the run).
+	IdleTimeout time.Duration
+	// InitTimeout caps INIT (default 10 s, Lambda's limit).
+	InitTimeout time.Duration
+	// LogFormat is LogText (default) or LogJSON.
+	LogFormat string
+	// Logs receives the Lambda log lines; nil discards them.
+	Logs io.Writer
+	// Isolation chooses cgroups or not (default IsolationAuto).
+	Isolation Isolation
+	// Prices prices the invocations (default pricing.Embedded()).
+	Prices *pricing.PriceTable
+	// DiscardResponses drops response payloads from the result (benchmarks
+	// and large counts).
+	DiscardResponses bool
+	// Progress, when set, is called after each invocation.
+	Progress func(done, total int)
+	// Executable is how a built-in is started (default: this program,
+	// os.Executable()); the program must call builtin.MaybeRun first thing.
+	Executable string
+}
+
+// Invocation is one measured invocation.
+type Invocation struct {
+	RequestID string `json:"request_id"`
+	// Status is success, error or timeout.
+	Status string `json:"status"`
+	Cold   bool   `json:"cold"`
+	// Environment numbers the execution environment (1-based).
+	Environment      int     `json:"environment"`
+	DurationMs       float64 `json:"duration_ms"`
+	BilledDurationMs int64   `json:"billed_duration_ms"`
+	InitDurationMs   float64 `json:"init_duration_ms"`
+	MaxMemoryUsedMB  int     `json:"max_memory_used_mb"`
+	// CPUTimeMs is the CPU time used during the invocation.
+	CPUTimeMs float64 `json:"cpu_time_ms"`
+	// ModelledDurationMs and ModelledInitMs are set only when the CPU was
+	// unrestricted: the durations Lambda's CPU share would give (see
+	// ModelDuration). They are never measured values.
+	ModelledDurationMs       *float64 `json:"modelled_duration_ms,omitempty"`
+	ModelledInitMs           *float64 `json:"modelled_init_duration_ms,omitempty"`
+	ModelledBilledDurationMs *int64   `json:"modelled_billed_duration_ms,omitempty"`
+	// InitStatus is set when INIT failed: "error" or "timeout".
+	InitStatus string `json:"init_status,omitempty"`
+	// MemoryExceeded: the peak exceeded the memory size (Lambda would have
+	// killed the function); with cgroups it was killed.
+	MemoryExceeded bool            `json:"memory_exceeded,omitempty"`
+	Response       json.RawMessage `json:"response,omitempty"`
+	Error          *FunctionError  `json:"error,omitempty"`
+	Start          time.Time       `json:"start"`
+}
+
+// FunctionError is the error an invocation returned.
+type FunctionError struct {
+	Type    string `json:"error_type"`
+	Message string `json:"error_message"`
+}
+
+// Percentiles summarise a sample of milliseconds. Percentiles interpolate
+// linearly between the closest ranks (Hyndman & Fan type 7, numpy's
+// default).
+type Percentiles struct {
+	N    int     `json:"n"`
+	Min  float64 `json:"min"`
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P99  float64 `json:"p99"`
+	Max  float64 `json:"max"`
+	Mean float64 `json:"mean"`
+}
+
+// Summary aggregates a run.
+type Summary struct {
+	Invocations  int `json:"invocations"`
+	Successes    int `json:"successes"`
+	Errors       int `json:"errors"`
+	Timeouts     int `json:"timeouts"`
+	ColdStarts   int `json:"cold_starts"`
+	Environments int `json:"environments"`
+	// DurationMs covers every invocation; Warm and Cold split it.
+	DurationMs     Percentiles `json:"duration_ms"`
+	WarmDurationMs Percentiles `json:"warm_duration_ms"`
+	ColdDurationMs Percentiles `json:"cold_duration_ms"`
+	InitDurationMs Percentiles `json:"init_duration_ms"`
+	CPUTimeMs      Percentiles `json:"cpu_time_ms"`
+	// Modelled* are set only with cpu_model "unrestricted".
+	ModelledDurationMs     *Percentiles `json:"modelled_duration_ms,omitempty"`
+	ModelledWarmDurationMs *Percentiles `json:"modelled_warm_duration_ms,omitempty"`
+	MaxMemoryUsedMB        int          `json:"max_memory_used_mb"`
+	WallSeconds            float64      `json:"wall_seconds"`
+	InvocationsPerSecond   float64      `json:"invocations_per_second"`
+	// Usage and Cost price the measured invocations (no free tier).
+	Usage                pricing.BilledUsage `json:"usage"`
+	Cost                 pricing.Cost        `json:"cost"`
+	CostPerInvocationUSD float64             `json:"cost_per_invocation_usd"`
+	CostPerMillionUSD    float64             `json:"cost_per_million_usd"`
+	// ModelledCost* price the modelled durations (cpu_model unrestricted).
+	ModelledCostPerInvocationUSD *float64 `json:"modelled_cost_per_invocation_usd,omitempty"`
+	ModelledCostPerMillionUSD    *float64 `json:"modelled_cost_per_million_usd,omitempty"`
+}
+
+// Result is a run's outcome: every invocation and their summary.
+type Result struct {
+	Function pricing.FunctionConfig `json:"function"`
+	Region   string                 `json:"region"`
+	Handler  string                 `json:"handler,omitempty"`
+	Builtin  string                 `json:"builtin,omitempty"`
+	// VCPU is Lambda's CPU share for the memory size.
+	VCPU float64 `json:"vcpu"`
+	// CPUModel is "cgroup" (the share was enforced by a CFS quota) or
+	// "unrestricted" (it was not; see the modelled fields).
+	CPUModel    string `json:"cpu_model"`
+	MemoryModel string `json:"memory_model"`
+	// IsolationNote says why cgroups were not used, if they were not.
+	IsolationNote string `json:"isolation_note,omitempty"`
+	// HostCPUs is the number of CPUs of this machine; a share above it
+	// cannot be reached here.
+	HostCPUs    int          `json:"host_cpus"`
+	Concurrency int          `json:"concurrency"`
+	Invocations []Invocation `json:"invocations"`
+	Summary     Summary      `json:"summary"`
+}
+
+// runner is one Run's state.
+type runner struct {
+	cfg       Config
+	path      string
+	args      []string
+	dir       string
+	baseEnv   []string
+	version   string
+	timeout   time.Duration
+	initLimit time.Duration
+	vcpu      float64
+	arnHeader []string
+	logs      *logSink
+	cgroups   *cgroupSys
+	cgNote    string
+
+	mu      sync.Mutex
+	idle    []*env
+	live    map[*env]struct{}
+	nextEnv int
+	pgids   []int // every process group started, for the orphan check
+
+	stopJanitor chan struct{}
+}
+
+// reservedEnv are variables Lambda sets and the user cannot override.
+var reservedEnv = []string{
+	"AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+	"AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+	"AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_REGION", "AWS_DEFAULT_REGION", "_HANDLER",
+	"LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", builtin.EnvBootstrap,
+}
+
+// Validate checks cfg and returns every problem found, naming the CLI flag
+// that sets each field.
+func (c Config) Validate() []error {
+	var errs []error
+	switch {
+	case c.Handler == "" && c.Builtin == "":
+		errs = append(errs, pricing.Inputf("--handler", "give a handler executable (--handler PATH) or a built-in function (--builtin %s)", strings.Join(builtin.Names(), "|")))
+	case c.Handler != "" && c.Builtin != "":
+		errs = append(errs, pricing.Inputf("--builtin", "give either --handler or --builtin, not both"))
+	case c.Builtin != "":
+		if _, ok := builtin.Lookup(c.Builtin); !ok {
+			errs = append(errs, pricing.Inputf("--builtin", "unknown built-in function %q (known: %s)", c.Builtin, strings.Join(builtin.Names(), ", ")))
+		}
+	default:
+		st, err := os.Stat(c.Handler)
+		switch {
+		case err != nil:
+			errs = append(errs, pricing.Inputf("--handler", "%v", err))
+		case st.IsDir():
+			errs = append(errs, pricing.Inputf("--handler", "%s is a directory; give the bootstrap executable", c.Handler))
+		case st.Mode()&0o111 == 0:
+			errs = append(errs, pricing.Inputf("--handler", "%s is not executable (chmod +x)", c.Handler))
+		}
+	}
+	f := c.Function.WithDefaults()
+	for _, e := range f.Validate("") {
+		var ie *pricing.InputError
+		if errors.As(e, &ie) {
+			if fl, ok := map[string]string{"memory_mb": "--memory", "architecture": "--arch", "timeout": "--timeout"}[ie.Source]; ok {
+				e = &pricing.InputError{Source: fl, Msg: ie.Msg}
+			}
+		}
+		errs = append(errs, e)
+	}
+	if c.Function.Timeout < 0 {
+		errs = append(errs, pricing.Inputf("--timeout", "must be positive"))
+	}
+	if c.Concurrency < 0 {
+		errs = append(errs, pricing.Inputf("--concurrency", "must be at least 1"))
+	}
+	if c.IdleTimeout < 0 {
+		errs = append(errs, pricing.Inputf("--idle-timeout", "must not be negative"))
+	}
+	if c.InitTimeout < 0 || c.InitTimeout > pricing.MaxInitDuration {
+		errs = append(errs, pricing.Inputf("init timeout", "must be within (0, %s]", pricing.MaxInitDuration))
+	}
+	switch c.LogFormat {
+	case "", LogText, LogJSON:
+	default:
+		errs = append(errs, pricing.Inputf("--log-format", "unknown log format %q (want text or json)", c.LogFormat))
+	}
+	switch c.Isolation {
+	case "", IsolationAuto, IsolationCgroup, IsolationNone:
+	default:
+		errs = append(errs, pricing.Inputf("--isolation", "unknown isolation %q (want auto, cgroup or none)", c.Isolation))
+	}
+	for _, kv := range c.Env {
+		k, _, ok := strings.Cut(kv, "=")
+		switch {
+		case !ok || k == "":
+			errs = append(errs, pricing.Inputf("--env", "%q: want KEY=VALUE", kv))
+		case slices.Contains(reservedEnv, k):
+			errs = append(errs, pricing.Inputf("--env", "%s is reserved: Lambda sets it", k))
+		}
+	}
+	return errs
+}
+
+// newRunner validates cfg and prepares a run.
+func newRunner(cfg Config) (*runner, error) {
+	if err := pricing.Errors(cfg.Validate()); err != nil {
+		return nil, err
+	}
+	cfg.Function = cfg.Function.WithDefaults()
+	if cfg.Region == "" {
+		cfg.Region = "us-east-1"
+	}
+	if cfg.Concurrency == 0 {
+		cfg.Concurrency = 1
+	}
+	if cfg.InitTimeout == 0 {
+		cfg.InitTimeout = pricing.MaxInitDuration
+	}
+	if cfg.LogFormat == "" {
+		cfg.LogFormat = LogText
+	}
+	if cfg.Isolation == "" {
+		cfg.Isolation = IsolationAuto
+	}
+	if cfg.Prices == nil {
+		cfg.Prices = pricing.Embedded()
+	}
+	if _, err := cfg.Prices.LambdaRegion(cfg.Region); err != nil {
+		return nil, err
+	}
+	r := &runner{
+		cfg: cfg, version: DefaultVersion, timeout: cfg.Function.Timeout.D(), initLimit: cfg.InitTimeout,
+		vcpu: pricing.VCPUForMemory(cfg.Function.MemoryMB),
+		logs: &logSink{w: cfg.Logs, format: cfg.LogFormat},
+		live: map[*env]struct{}{},
+	}
+	handlerName := ""
+	if cfg.Builtin != "" {
+		exe := cfg.Executable
+		if exe == "" {
+			var err error
+			if exe, err = os.Executable(); err != nil {
+				return nil, &pricing.ExternalError{Op: "finding the lambdacost executable", Err: err}
+			}
+		}
+		r.path, r.dir, handlerName = exe, filepath.Dir(exe), cfg.Builtin
+		if r.cfg.Function.Name == "" {
+			r.cfg.Function.Name = cfg.Builtin
+		}
+	} else {
+		abs, err := filepath.Abs(cfg.Handler)
+		if err != nil {
+			return nil, pricing.Inputf("--handler", "%v", err)
+		}
+		r.path, r.dir, handlerName = abs, filepath.Dir(abs), filepath.Base(abs)
+		if r.cfg.Function.Name == "" {
+			r.cfg.Function.Name = strings.TrimSuffix(handlerName, filepath.Ext(handlerName))
+		}
+	}
+	r.args = cfg.Args
+	name := r.cfg.Function.Name
+	r.arnHeader = []string{"arn:aws:lambda:" + cfg.Region + ":123456789012:function:" + name}
+
+	// The environment is built from scratch: the operator's variables (and
+	// so their AWS credentials) reach the function only when asked.
+	var envv []string
+	if cfg.PassEnv {
+		envv = append(envv, os.Environ()...)
+	} else {
+		path := os.Getenv("PATH")
+		if path == "" {
+			path = "/usr/local/bin:/usr/bin/:/bin:/opt/bin"
+		}
+		envv = append(envv, "PATH="+path, "LANG=en_US.UTF-8")
+	}
+	envv = append(envv, cfg.Env...)
+	logFormat := "Text"
+	if cfg.LogFormat == LogJSON {
+		logFormat = "JSON"
+	}
+	envv = append(envv,
+		"TZ=UTC",
+		"AWS_REGION="+cfg.Region,
+		"AWS_DEFAULT_REGION="+cfg.Region,
+		"AWS_LAMBDA_FUNCTION_NAME="+name,
+		"AWS_LAMBDA_FUNCTION_MEMORY_SIZE="+strconv.Itoa(r.cfg.Function.MemoryMB),
+		"AWS_LAMBDA_FUNCTION_VERSION="+r.version,
+		"AWS_LAMBDA_INITIALIZATION_TYPE=on-demand",
+		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/"+name,
+		"AWS_LAMBDA_LOG_FORMAT="+logFormat,
+		"_HANDLER="+handlerName,
+		"LAMBDA_TASK_ROOT="+r.dir,
+		"LAMBDA_RUNTIME_DIR="+r.dir,
+	)
+	if cfg.Builtin != "" {
+		envv = append(envv, builtin.EnvBootstrap+"="+cfg.Builtin)
+	}
+	r.baseEnv = dedupEnv(envv)
+
+	if cfg.Isolation != IsolationNone {
+		r.cgroups, r.cgNote = cachedCgroups()
+		if r.cgroups == nil && cfg.Isolation == IsolationCgroup {
+			return nil, &pricing.ExternalError{Op: "cgroups", Err: errors.New(r.cgNote)}
+		}
+	} else {
+		r.cgNote = "cgroups disabled (isolation none)"
+	}
+	return r, nil
+}
+
+var (
+	cgOnce sync.Once
+	cgSys  *cgroupSys
+	cgWhy  string
+)
+
+func cachedCgroups() (*cgroupSys, string) {
+	cgOnce.Do(func() { cgSys, cgWhy = detectCgroups() })
+	return cgSys, cgWhy
+}
+
+// dedupEnv keeps the last value of each key (later entries win), in order
+// of first appearance.
+func dedupEnv(kv []string) []string {
+	idx := map[string]int{}
+	var out []string
+	for _, s := range kv {
+		k, _, _ := strings.Cut(s, "=")
+		if i, ok := idx[k]; ok {
+			out[i] = s
+			continue
+		}
+		idx[k] = len(out)
+		out = append(out, s)
+	}
+	return out
+}
+
+func (r *runner) track(e *env) {
+	r.mu.Lock()
+	r.live[e] = struct{}{}
+	r.pgids = append(r.pgids, e.pid)
+	r.mu.Unlock()
+}
+
+func (r *runner) untrack(e *env) {
+	r.mu.Lock()
+	delete(r.live, e)
+	r.mu.Unlock()
+}
+
+// acquire returns an idle environment (most recently used first), or
+// starts a new one (cold).
+func (r *runner) acquire() (*env, bool, error) {
+	now := time.Now()
+	var expired []*env
+	r.mu.Lock()
+	if r.cfg.IdleTimeout > 0 {
+		keep := r.idle[:0]
+		for _, e := range r.idle {
+			if now.Sub(e.lastUsed) >= r.cfg.IdleTimeout {
+				expired = append(expired, e)
+			} else {
+				keep = append(keep, e)
+			}
+		}
+		r.idle = keep
+	}
+	var e *env
+	if n := len(r.idle); n > 0 {
+		e = r.idle[n-1]
+		r.idle = r.idle[:n-1]
+	}
+	if e == nil {
+		r.nextEnv++
+	}
+	id := r.nextEnv
+	r.mu.Unlock()
+	for _, x := range expired {
+		x.kill()
+	}
+	if e != nil {
+		return e, false, nil
+	}
+	e, err := r.startEnv(id)
+	return e, true, err
+}
+
+func (r *runner) release(e *env) {
+	e.lastUsed = time.Now()
+	r.mu.Lock()
+	r.idle = append(r.idle, e)
+	r.mu.Unlock()
+}
+
+// janitor reclaims idle environments after IdleTimeout.
+func (r *runner) janitor() {
+	tick := time.NewTicker(max(r.cfg.IdleTimeout/4, 10*time.Millisecond))
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.stopJanitor:
+			return
+		case now := <-tick.C:
+			var expired []*env
+			r.mu.Lock()
+			keep := r.idle[:0]
+			for _, e := range r.idle {
+				if now.Sub(e.lastUsed) >= r.cfg.IdleTimeout {
+					expired = append(expired, e)
+				} else {
+					keep = append(keep, e)
+				}
+			}
+			r.idle = keep
+			r.mu.Unlock()
+			for _, e := range expired {
+				e.kill()
+			}
+		}
+	}
+}
+
+// shutdown kills every environment and waits until they are gone.
+func (r *runner) shutdown() {
+	if r.stopJanitor != nil {
+		close(r.stopJanitor)
+	}
+	r.mu.Lock()
+	all := make([]*env, 0, len(r.live))
+	for e := range r.live {
+		all = append(all, e)
+	}
+	r.idle = nil
+	r.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, e := range all {
+		wg.Add(1)
+		go func() { defer wg.Done(); e.kill() }()
+	}
+	wg.Wait()
+}
+
+// Run invokes the function count times with events (cycled; none = the
+// built-in's default event or {}), Concurrency at a time, and returns every
+// invocation with a summary. Function errors and timeouts are results, not
+// errors; an error is returned for bad configuration (*pricing.InputError),
+// infrastructure failures (*pricing.ExternalError) or cancellation, in
+// which case the invocations completed so far are still returned. No
+// process started by Run outlives it.
+func Run(ctx context.Context, cfg Config, events [][]byte, count int) (*Result, error) {
+	res, _, err := run(ctx, cfg, events, count)
+	return res, err
+}
+
+func run(ctx context.Context, cfg Config, events [][]byte, count int) (*Result, []int, error) {
+	if count < 1 {
+		return nil, nil, pricing.Inputf("--count", "must be at least 1")
+	}
+	r, err := newRunner(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(events) == 0 {
+		if f, ok := builtin.Lookup(cfg.Builtin); ok {
+			events = [][]byte{f.Event()}
+		} else {
+			events = [][]byte{[]byte("{}")}
+		}
+	}
+	if r.cfg.IdleTimeout > 0 {
+		r.stopJanitor = make(chan struct{})
+		go r.janitor()
+	}
+	workers := min(r.cfg.Concurrency, count)
+	invs := make([]Invocation, count)
+	filled := make([]bool, count)
+	var next atomic.Int64
+	var done atomic.Int64
+	var firstErr error
+	var errOnce sync.Once
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	start := time.Now()
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= count || ctx.Err() != nil {
+					return
+				}
+				inv, err := r.invoke(ctx, events[i%len(events)])
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					cancel()
+					return
+				}
+				invs[i], filled[i] = inv, true
+				n := int(done.Add(1))
+				if r.cfg.Progress != nil {
+					r.cfg.Progress(n, count)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	wall := time.Since(start)
+	r.shutdown()
+	pg := r.pgids
+
+	out := invs[:0]
+	for i, ok := range filled {
+		if ok {
+			out = append(out, invs[i])
+		}
+	}
+	res := r.result(out, wall)
+	if firstErr == nil && ctx.Err() != nil {
+		firstErr = ctx.Err()
+	}
+	if firstErr != nil {
+		return res, pg, firstErr
+	}
+	return res, pg, nil
+}
+
+// invoke runs one invocation to its end, starting an environment if none
+// is idle.
+func (r *runner) invoke(ctx context.Context, event []byte) (Invocation, error) {
+	for {
+		e, cold, err := r.acquire()
+		if err != nil {
+			return Invocation{}, err
+		}
+		c := &call{id: newRequestID(), event: event, done: make(chan struct{})}
+		var initMs float64
+		var initCPU time.Duration
+		if cold {
+			inv, ok, err := r.awaitInit(ctx, e, c)
+			if err != nil || !ok {
+				e.kill()
+				return inv, err
+			}
+			initMs = ms(e.initEnd.Sub(e.started))
+			initCPU = e.initCPU
+		}
+		retry, err := r.dispatch(ctx, e, c)
+		if err != nil {
+			e.kill()
+			return Invocation{}, err
+		}
+		if retry {
+			// The environment died while idle: discard it and start over
+			// (the invocation never began).
+			e.kill()
+			continue
+		}
+		inv := r.record(e, c, cold, initMs, initCPU)
+		if c.failure || inv.MemoryExceeded {
+			e.kill()
+		} else {
+			r.release(e)
+		}
+		return inv, nil
+	}
+}
+
+// awaitInit waits for a new environment's first GET /next. On an INIT
+// failure it returns the failed invocation and ok = false.
+func (r *runner) awaitInit(ctx context.Context, e *env, c *call) (Invocation, bool, error) {
+	t := time.NewTimer(r.initLimit)
+	defer t.Stop()
+	var status, errType, msg string
+	select {
+	case <-e.ready:
+		return Invocation{}, true, nil
+	case <-ctx.Done():
+		return Invocation{}, false, ctx.Err()
+	case <-e.initFail:
+		e.mu.Lock()
+		status, errType, msg = "error", e.initErr.Type, e.initErr.Message
+		e.mu.Unlock()
+	case <-e.exited:
+		select {
+		case <-e.initFail: // posted /init/error and exited: the report wins
+			e.mu.Lock()
+			status, errType, msg = "error", e.initErr.Type, e.initErr.Message
+			e.mu.Unlock()
+		default:
+			status, errType = "error", "Runtime.ExitError"
+			if e.cg != nil && e.cg.oomKilled() {
+				errType = "Runtime.OutOfMemory"
+			}
+			msg = "RequestId: " + c.id + " Error: Runtime exited with error: " + e.exitReason()
+			e.mu.Lock()
+			e.initEnd = time.Now()
+			e.mu.Unlock()
+		}
+	case <-t.C:
+		status, errType = "timeout", "Sandbox.Timedout"
+		msg = fmt.Sprintf("RequestId: %s Error: INIT timed out after %.2f seconds", c.id, r.initLimit.Seconds())
+		e.mu.Lock()
+		e.initEnd = time.Now()
+		e.mu.Unlock()
+	}
+	e.mu.Lock()
+	initDur := e.initEnd.Sub(e.started)
+	e.mu.Unlock()
+	if status == "timeout" {
+		initDur = r.initLimit
+	}
+	initMs := ms(initDur)
+	mem := r.memoryMB(e)
+	inv := Invocation{
+		RequestID: c.id, Status: "error", Cold: true, Environment: e.id,
+		InitDurationMs: initMs, InitStatus: status, MaxMemoryUsedMB: mem,
+		BilledDurationMs: pricing.BilledMs(initDur),
+		Error:            &FunctionError{Type: errType, Message: msg},
+		Start:            e.started,
+	}
+	if r.logs.enabled() {
+		if r.logs.format == LogJSON {
+			r.logs.event(time.Now(), "platform.initReport", map[string]any{
+				"initializationType": "on-demand", "phase": "init", "status": status, "errorType": errType,
+				"metrics": map[string]float64{"durationMs": round2(initMs)},
+			})
+		} else {
+			r.logs.line(InitReportLine(initMs, status, errType))
+		}
+	}
+	return inv, false, nil
+}
+
+// dispatch hands c to e and waits for its end. retry reports that e died
+// before taking the event.
+func (r *runner) dispatch(ctx context.Context, e *env, c *call) (retry bool, err error) {
+	select {
+	case e.next <- c:
+	case <-e.exited:
+		return true, nil
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	if e.timer == nil {
+		e.timer = time.NewTimer(r.timeout)
+	} else {
+		e.timer.Reset(r.timeout)
+	}
+	defer e.timer.Stop()
+	select {
+	case <-c.done:
+	case <-e.timer.C:
+		e.mu.Lock()
+		start := c.start
+		e.mu.Unlock()
+		if e.finish(c, start.Add(r.timeout), func(c *call) {
+			c.status, c.failure, c.errType = "timeout", true, "Sandbox.Timedout"
+			c.errMsg = fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", c.id, r.timeout.Seconds())
+		}) {
+			if r.logs.enabled() && r.logs.format == LogText {
+				r.logs.line(TimeoutLine(start.Add(r.timeout), c.id, r.timeout))
+			}
+		}
+	case <-e.exited:
+		oom := e.cg != nil && e.cg.oomKilled()
+		reason := e.exitReason()
+		e.finish(c, time.Now(), func(c *call) {
+			c.status, c.failure, c.errType = "error", true, "Runtime.ExitError"
+			if oom {
+				c.errType = "Runtime.OutOfMemory"
+			}
+			c.errMsg = "RequestId: " + c.id + " Error: Runtime exited with error: " + reason
+		})
+	case <-ctx.Done():
+		return false, ctx.Err()
+	}
+	return false, nil
+}
+
+// memoryMB is the environment's peak memory in MB (rounded up).
+func (r *runner) memoryMB(e *env) int {
+	b, ok := e.peakMemoryBytes()
+	if !ok {
+		return 0
+	}
+	return int((b + (1<<20 - 1)) >> 20)
+}
+
+// record turns a finished call into an Invocation and writes its log lines.
+func (r *runner) record(e *env, c *call, cold bool, initMs float64, initCPU time.Duration) Invocation {
+	cpu1, cpuOK := e.cpuTime()
+	e.mu.Lock()
+	dur := c.end.Sub(c.start)
+	status, errType, errMsg, funcErr, failure := c.status, c.errType, c.errMsg, c.funcErr, c.failure
+	resp := c.response
+	cpuStart := c.cpuStart
+	e.mu.Unlock()
+	if status == "timeout" {
+		dur = r.timeout
+	}
+	if dur < 0 {
+		dur = 0
+	}
+	mem := r.memoryMB(e)
+	mf := r.cfg.Function.MemoryMB
+	inv := Invocation{
+		RequestID: c.id, Status: status, Cold: cold, Environment: e.id,
+		DurationMs: ms(dur), MaxMemoryUsedMB: mem, Start: c.start,
+	}
+	initDur := time.Duration(0)
+	if cold {
+		inv.InitDurationMs = initMs
+		initDur = time.Duration(initMs * float64(time.Millisecond))
+	}
+	inv.BilledDurationMs = pricing.BilledMs(dur + initDur)
+	if cpuOK {
+		inv.CPUTimeMs = ms(cpu1 - cpuStart)
+	}
+	if r.cgroups == nil && mem > mf && status != "timeout" {
+		// Without a cgroup nothing stopped the function; Lambda would have.
+		inv.MemoryExceeded = true
+		status, errType, failure = "error", "Runtime.OutOfMemory", true
+		errMsg = fmt.Sprintf("RequestId: %s Error: Runtime exited with error: the function used %d MB, above its %d MB (not enforced on this machine)", c.id, mem, mf)
+		inv.Status = status
+		c.failure = true
+	}
+	if errType == "Runtime.OutOfMemory" {
+		inv.MemoryExceeded = true
+		if inv.MaxMemoryUsedMB < mf {
+			inv.MaxMemoryUsedMB = mf
+		}
+	}
+	if status != "success" {
+		inv.Error = &FunctionError{Type: errType, Message: errMsg}
+	}
+	if !r.cfg.DiscardResponses && len(resp) > 0 && (status == "success" || funcErr) {
+		if json.Valid(resp) {
+			inv.Response = json.RawMessage(resp)
+		} else {
+			inv.Response, _ = json.Marshal(string(resp))
+		}
+	}
+	if r.cgroups == nil {
+		v := r.vcpu
+		md := ModelDuration(dur, time.Duration(inv.CPUTimeMs*float64(time.Millisecond)), v)
+		mdm := ms(md)
+		inv.ModelledDurationMs = &mdm
+		mi := time.Duration(0)
+		if cold {
+			mi = ModelDuration(initDur, initCPU, v)
+			mim := ms(mi)
+			inv.ModelledInitMs = &mim
+		}
+		if status == "timeout" {
+			md = r.timeout
+		}
+		b := pricing.BilledMs(min(md, r.timeout) + mi)
+		inv.ModelledBilledDurationMs = &b
+	}
+	if r.logs.enabled() {
+		rep := Report{
+			RequestID: c.id, DurationMs: round2(inv.DurationMs), BilledDurationMs: inv.BilledDurationMs,
+			MemorySizeMB: mf, MaxMemoryUsedMB: inv.MaxMemoryUsedMB, InitDurationMs: round2(inv.InitDurationMs),
+		}
+		if failure {
+			rep.Status, rep.ErrorType = "error", errType
+		}
+		if status == "timeout" {
+			rep.Status, rep.ErrorType = "timeout", ""
+		}
+		if funcErr && !failure {
+			rep.ErrorType = errType
+		}
+		now := time.Now()
+		if r.logs.format == LogJSON {
+			rtStatus := "success"
+			switch {
+			case status == "timeout":
+				rtStatus = "timeout"
+			case failure:
+				rtStatus = "failure"
+			case funcErr:
+				rtStatus = "error"
+			}
+			r.logs.event(now, "platform.runtimeDone", map[string]any{
+				"requestId": c.id, "status": rtStatus,
+				"metrics": map[string]any{"durationMs": round2(inv.DurationMs), "producedBytes": len(resp)},
+			})
+			r.logs.line(ReportJSONLine(now, rep, funcErr && !failure))
+		} else {
+			r.logs.line(EndLine(c.id))
+			r.logs.line(ReportLine(rep))
+		}
+	}
+	return inv
+}
+
+// ModelDuration estimates how long an invocation measured with wall time
+// wall and CPU time cpu on an unrestricted machine would take with a share
+// of vcpu CPUs, as Lambda gives:
+//
+//	off-CPU time   w = max(0, wall − cpu)           (waiting: I/O, sleep)
+//	on-CPU time    max(cpu / vcpu, min(cpu, wall))
+//	modelled       w + on-CPU time
+//
+// A single-threaded handler's CPU part stretches by 1/vcpu when vcpu < 1;
+// with vcpu ≥ 1 it is not faster than measured; a parallel handler
+// (cpu > wall) needs at least cpu / vcpu. It is a model, never a
+// measurement.
+func ModelDuration(wall, cpu time.Duration, vcpu float64) time.Duration {
+	if vcpu <= 0 {
+		return wall
+	}
+	off := max(0, wall-cpu)
+	on := max(time.Duration(float64(cpu)/vcpu), min(cpu, wall))
+	return off + on
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func round2(v float64) float64 { return math.Round(v*100) / 100 }
+
+// result builds the Result of a run.
+func (r *runner) result(invs []Invocation, wall time.Duration) *Result {
+	res := &Result{
+		Function: r.cfg.Function, Region: r.cfg.Region, Handler: r.cfg.Handler, Builtin: r.cfg.Builtin,
+		VCPU: r.vcpu, HostCPUs: runtime.NumCPU(), Concurrency: r.cfg.Concurrency,
+		Invocations: invs,
+	}
+	if res.Invocations == nil {
+		res.Invocations = []Invocation{}
+	}
+	if r.cgroups != nil {
+		res.CPUModel, res.MemoryModel = CPUModelCgroup, MemoryModelCgroup
+	} else {
+		res.CPUModel, res.MemoryModel, res.IsolationNote = CPUModelUnrestricted, MemoryModelVmHWM, r.cgNote
+	}
+	res.Summary = summarize(r.cfg, invs, r.cgroups == nil)
+	res.Summary.Environments = r.nextEnv
+	res.Summary.WallSeconds = wall.Seconds()
+	if wall > 0 {
+		res.Summary.InvocationsPerSecond = float64(len(invs)) / wall.Seconds()
+	}
+	return res
+}
+
+func summarize(cfg Config, invs []Invocation, modelled bool) Summary {
+	var s Summary
+	var all, warm, cold, init, cpu, mAll, mWarm []float64
+	var usage, mUsage pricing.BilledUsage
+	for _, inv := range invs {
+		s.Invocations++
+		switch inv.Status {
+		case "success":
+			s.Successes++
+		case "timeout":
+			s.Timeouts++
+		default:
+			s.Errors++
+		}
+		if inv.Cold {
+			s.ColdStarts++
+		}
+		s.MaxMemoryUsedMB = max(s.MaxMemoryUsedMB, inv.MaxMemoryUsedMB)
+		usage.Requests++
+		usage.OnDemandMs += inv.BilledDurationMs
+		if inv.InitStatus != "" {
+			// INIT failed: no handler ran, the whole billed time is INIT.
+			usage.ColdStarts++
+			usage.InitMs += inv.BilledDurationMs
+			init = append(init, inv.InitDurationMs)
+			continue
+		}
+		all = append(all, inv.DurationMs)
+		cpu = append(cpu, inv.CPUTimeMs)
+		if inv.Cold {
+			usage.ColdStarts++
+			usage.InitMs += inv.BilledDurationMs - pricing.BilledMs(time.Duration(inv.DurationMs*float64(time.Millisecond)))
+			cold = append(cold, inv.DurationMs)
+			init = append(init, inv.InitDurationMs)
+		} else {
+			warm = append(warm, inv.DurationMs)
+		}
+		if modelled && inv.ModelledDurationMs != nil {
+			mAll = append(mAll, *inv.ModelledDurationMs)
+			if !inv.Cold {
+				mWarm = append(mWarm, *inv.ModelledDurationMs)
+			}
+		}
+		if inv.ModelledBilledDurationMs != nil {
+			mUsage.OnDemandMs += *inv.ModelledBilledDurationMs
+		}
+	}
+	s.DurationMs, s.WarmDurationMs, s.ColdDurationMs = Summarize(all), Summarize(warm), Summarize(cold)
+	s.InitDurationMs, s.CPUTimeMs = Summarize(init), Summarize(cpu)
+	s.Usage = usage
+	if modelled {
+		p, q := Summarize(mAll), Summarize(mWarm)
+		s.ModelledDurationMs, s.ModelledWarmDurationMs = &p, &q
+	}
+	if s.Invocations == 0 {
+		s.Cost = pricing.Cost{}
+		return s
+	}
+	if c, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, usage); err == nil {
+		s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD = c, per, million
+	}
+	if modelled {
+		mUsage.Requests = usage.Requests
+		if _, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, mUsage); err == nil {
+			s.ModelledCostPerInvocationUSD, s.ModelledCostPerMillionUSD = &per, &million
+		}
+	}
+	return s
+}
+
+// PriceUsage prices a measured batch of invocations with the pricing
+// engine (no free tier) and returns its cost, the average cost per
+// invocation, and the cost of a million invocations with the same mix
+// (billed milliseconds scaled to 1,000,000 requests and priced again, so
+// that tiers apply exactly).
+func PriceUsage(prices *pricing.PriceTable, region string, fn pricing.FunctionConfig, u pricing.BilledUsage) (pricing.Cost, float64, float64, error) {
+	if u.Requests <= 0 {
+		return pricing.Cost{}, 0, 0, nil
+	}
+	bill, err := prices.LambdaBill(region, []pricing.Item{{Function: fn, Usage: u}}, pricing.Options{})
+	if err != nil {
+		return pricing.Cost{}, 0, 0, err
+	}
+	per := bill.Cost.Total.Div(decimal.NewFromInt(u.Requests)).InexactFloat64()
+	const million = 1_000_000
+	scale := func(v int64) int64 {
+		return int64(math.Round(float64(v) * million / float64(u.Requests)))
+	}
+	mu := pricing.BilledUsage{Requests: million, OnDemandMs: scale(u.OnDemandMs), InitMs: scale(u.InitMs), ColdStarts: scale(u.ColdStarts)}
+	mb, err := prices.LambdaBill(region, []pricing.Item{{Function: fn, Usage: mu}}, pricing.Options{})
+	if err != nil {
+		return pricing.Cost{}, 0, 0, err
+	}
+	return bill.Cost, per, mb.Cost.Total.InexactFloat64(), nil
+}
+
+// Summarize computes percentiles of a sample (type 7 interpolation).
+func Summarize(xs []float64) Percentiles {
+	if len(xs) == 0 {
+		return Percentiles{}
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	var sum float64
+	for _, x := range s {
+		sum += x
+	}
+	return Percentiles{
+		N: len(s), Min: s[0], Max: s[len(s)-1], Mean: sum / float64(len(s)),
+		P50: Quantile(s, 0.50), P90: Quantile(s, 0.90), P99: Quantile(s, 0.99),
+	}
+}
+
+// Quantile is the q-quantile of sorted, interpolating linearly between the
+// closest ranks: h = (n−1)q, x[⌊h⌋] + (h−⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
+func Quantile(sorted []float64, q float64) float64 {
+	n := len(sorted)
+	if n == 0 {
+		return 0
+	}
+	h := float64(n-1) * q
+	lo := int(math.Floor(h))
+	if lo >= n-1 {
+		return sorted[n-1]
+	}
+	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
+}
