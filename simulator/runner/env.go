@@ -82,7 +82,7 @@ type env struct {
 	exited    chan struct{} // closed when the process has exited
 	exitState *os.ProcessState
 	exitErr   error
-	next      chan *call // the /next handler takes invocations from here
+	next      chan *call    // the /next handler takes invocations from here
 	outDone   chan struct{} // closed when the function's output is drained
 	out       *os.File
 	closing   chan struct{}
