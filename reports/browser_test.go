@@ -406,3 +406,52 @@ func TestBrowserWithoutEcharts(t *testing.T) {
 		t.Errorf("alerts %q dialogs %q", st.Alerts, st.Dialogs)
 	}
 }
+
+func TestBrowserSimulationReport(t *testing.T) {
+	requireAssets(t)
+	browser(t)
+	r, s := testSimulation(t)
+	if r.Throttles == 0 || r.ColdStarts == 0 {
+		t.Fatalf("fixture should throttle and cold-start: %d throttles, %d cold starts", r.Throttles, r.ColdStarts)
+	}
+	dir := t.TempDir()
+	path := writeReport(t, dir, "simulation.html", SimulationPage(r, s))
+	st := openReport(t, path, screenshotPath("simulation.png"))
+	t.Logf("simulation report drawn in %v", st.Elapsed)
+	assertClean(t, st, dir)
+	want := []string{"environments", "traffic", "latency-percentiles", "cost-breakdown"}
+	if got := st.chartIDs(); !slices.Equal(got, want) {
+		t.Fatalf("charts = %v, want %v", got, want)
+	}
+	if got := st.chart(t, "traffic").Series; !slices.Equal(got, []string{"Requests per second", "Cold starts", "Throttles"}) {
+		t.Errorf("traffic series = %v", got)
+	}
+	if got := st.chart(t, "environments").Series; len(got) != 2 {
+		t.Errorf("environments series = %v", got)
+	}
+	if st.Title != "Simulation: "+xssName || !strings.Contains(st.Text, "Simulation: "+xssName) {
+		t.Errorf("the scenario name is not shown literally: title %q", st.Title)
+	}
+}
+
+func TestBrowserCompareReport(t *testing.T) {
+	requireAssets(t)
+	browser(t)
+	r := testCompare(t)
+	dir := t.TempDir()
+	path := writeReport(t, dir, "compare.html", ComparePage(r))
+	st := openReport(t, path, screenshotPath("compare.png"))
+	t.Logf("compare report drawn in %v", st.Elapsed)
+	assertClean(t, st, dir)
+	if got := st.chartIDs(); !slices.Equal(got, []string{"cost-curve", "cost-now"}) {
+		t.Fatalf("charts = %v", got)
+	}
+	curve := st.chart(t, "cost-curve")
+	if len(curve.Series) != 4 || curve.Series[0] != "Lambda x86_64" || curve.Series[1] != "Lambda arm64" ||
+		!strings.HasPrefix(curve.Series[2], "EC2 (") || curve.Series[3] != "Fargate" {
+		t.Errorf("cost-curve series = %v", curve.Series)
+	}
+	if !strings.HasPrefix(st.Title, markerFn+" · ") {
+		t.Errorf("title %q does not show %s literally", st.Title, markerFn)
+	}
+}

@@ -89,8 +89,9 @@ type axisSpec struct {
 	Type string
 	// Data are the categories of a category axis.
 	Data []string
-	// Min forces the axis minimum (nil: automatic; value axes start at 0).
-	Min any
+	// Min and Max force the axis range (nil: automatic; value axes start
+	// at 0; "dataMax" ends the axis at the last value).
+	Min, Max any
 }
 
 // seriesSpec is one series of an xy chart.
@@ -154,7 +155,7 @@ func (a axisSpec) typ() string {
 }
 
 func (a axisSpec) x() opts.XAxis {
-	x := opts.XAxis{Name: a.Name, Type: a.typ(), NameLocation: "middle", NameGap: 30, AxisLabel: axisLabel(a.Fmt), Min: a.Min}
+	x := opts.XAxis{Name: a.Name, Type: a.typ(), NameLocation: "middle", NameGap: 30, AxisLabel: axisLabel(a.Fmt), Min: a.Min, Max: a.Max}
 	if a.Type == "category" {
 		x.Data = a.Data
 	}

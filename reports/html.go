@@ -72,6 +72,8 @@ type HTMLTable struct {
 	SortedBy int
 	// Caption is a short note printed under the table.
 	Caption string
+	// Half lays the table out at half width next to another half table.
+	Half bool
 }
 
 // NumCol reports whether column i holds numbers (right-aligned).

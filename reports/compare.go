@@ -1,0 +1,294 @@
+package reports
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
+)
+
+// componentLabel names any cost line for people: Lambda's by lineLabel,
+// others from their snake_case name ("alb_lcu" → "ALB LCU").
+func componentLabel(name string) string {
+	if l := lineLabel(pricing.CostLine{Name: name}); l != name {
+		return l
+	}
+	known := map[string]string{
+		"ec2_instances": "EC2 instances", fleet.LineEBS: "EBS gp3", fleet.LineALBHours: "Load balancer hours",
+		fleet.LineALBLCU: "Load balancer LCUs", fleet.LineFargateVCPU: "Fargate vCPU", fleet.LineFargateMemory: "Fargate memory",
+		fleet.LineFargateCommitment: "Fargate commitment discount", fleet.LineAPIGateway: "API Gateway",
+		fleet.LineLambdaSavingsPlans: "Lambda Savings Plans discount",
+	}
+	if l, ok := known[name]; ok {
+		return l
+	}
+	s := strings.ReplaceAll(name, "_", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+func fleetLabel(f fleet.FleetResult) string {
+	if f.Kind == "fargate" {
+		task := ""
+		if f.Task != nil {
+			task = " " + f.Task.String()
+		}
+		return fmt.Sprintf("Fargate %s%s × %d", f.Architecture, task, f.Instances)
+	}
+	return fmt.Sprintf("EC2 %s × %d", f.InstanceType, f.Instances)
+}
+
+// compareOption is one way to run the workload, priced for the month.
+type compareOption struct {
+	label string
+	usd   float64
+	cost  pricing.Cost
+	color string
+}
+
+func compareOptions(r *fleet.Result) []compareOption {
+	return []compareOption{
+		{"Lambda x86_64", r.Lambda.X86.MonthlyCostUSD, r.Lambda.X86.Cost, colorX86},
+		{"Lambda arm64", r.Lambda.ARM.MonthlyCostUSD, r.Lambda.ARM.Cost, colorARM},
+		{fleetLabel(r.EC2), r.EC2.MonthlyCostUSD, r.EC2.Cost, colorEC2},
+		{fleetLabel(r.Fargate), r.Fargate.MonthlyCostUSD, r.Fargate.Cost, colorFargate},
+	}
+}
+
+func breakevenText(b *int64) string {
+	if b == nil {
+		return "none (Lambda is cheaper at every volume)"
+	}
+	return Numf(float64(*b), 0) + " requests/month"
+}
+
+// CompareGrids renders a comparison as terminal tables: the options at the
+// current volume and the break-even volumes.
+func CompareGrids(r *fleet.Result) []Grid {
+	title := "Lambda vs always-on servers"
+	if r.Name != "" {
+		title = r.Name + " · " + title
+	}
+	title += fmt.Sprintf(" · %s requests/month (peak %s req/s) · %s · prices of %s",
+		Numf(r.Workload.MonthlyRequests, 0), Numf(r.Workload.PeakRPS, 1), r.Region, r.PriceDate)
+	g := Grid{Title: title, Header: []string{"Option", "Utilisation", "Cost per month"}, AlignRight: map[int]bool{1: true, 2: true}}
+	for _, o := range compareOptions(r) {
+		util := ""
+		switch {
+		case strings.HasPrefix(o.label, "EC2"):
+			util = Numf(r.EC2.Utilization*100, 1) + "%"
+		case strings.HasPrefix(o.label, "Fargate"):
+			util = Numf(r.Fargate.Utilization*100, 1) + "%"
+		}
+		g.Rows = append(g.Rows, []string{o.label, util, USDf(o.usd)})
+	}
+	g.Footer = []string{"Cheapest: " + r.Cheapest, "", ""}
+	b := Grid{Title: "Break-even monthly volume (below it, Lambda is cheaper)", Header: []string{"Lambda", "Fleet", "Break-even", "Mean req/s", "Cost per month"},
+		AlignRight: map[int]bool{2: true, 3: true, 4: true}}
+	for _, be := range r.Breakevens {
+		row := []string{string(be.LambdaArchitecture), be.Fleet, breakevenText(be.RequestsPerMonth), "", ""}
+		if be.RequestsPerMonth != nil {
+			row[3], row[4] = Numf(be.MeanRPS, 2), USDf(be.CostUSD)
+		}
+		b.Rows = append(b.Rows, row)
+	}
+	return []Grid{g, b}
+}
+
+// ComparePage builds the HTML page of a comparison.
+func ComparePage(r *fleet.Result) *Page {
+	title := "Lambda vs EC2 vs Fargate"
+	if r.Name != "" {
+		title = r.Name + " · " + title
+	}
+	opts := compareOptions(r)
+	cheapest := opts[0]
+	for _, o := range opts[1:] {
+		if o.usd < cheapest.usd {
+			cheapest = o
+		}
+	}
+	lam := r.Lambda.Arch(r.Lambda.Architecture)
+	p := &Page{
+		Title: title,
+		Subtitle: fmt.Sprintf("%s requests per month · %s ms per request · peak %s req/s · %s · AWS list prices of %s",
+			Numf(r.Workload.MonthlyRequests, 0), Numf(r.Workload.DurationMs, 1), Numf(r.Workload.PeakRPS, 1), r.Region, r.PriceDate),
+		Facts: []Fact{
+			{Label: "Lambda " + string(r.Lambda.Architecture), Value: USDf(lam.MonthlyCostUSD), Detail: fmt.Sprintf("%d MB, per month", r.Lambda.MemoryMB)},
+			{Label: "EC2", Value: USDf(r.EC2.MonthlyCostUSD), Detail: fmt.Sprintf("%d × %s at %s%% utilisation", r.EC2.Instances, r.EC2.InstanceType, Numf(r.EC2.Utilization*100, 0))},
+			{Label: "Fargate", Value: USDf(r.Fargate.MonthlyCostUSD), Detail: fmt.Sprintf("%d tasks, %s", r.Fargate.Instances, r.Fargate.Architecture)},
+			{Label: "Break-even vs EC2", Value: shortBreakeven(r.BreakevenRequestsPerMonth), Detail: "requests per month"},
+			{Label: "Cheapest now", Value: cheapest.label},
+		},
+	}
+	p.Sections = append(p.Sections, Section{
+		Title: "Cost across monthly volume",
+		Text:  "Each option's monthly bill if the same traffic shape were scaled to other volumes (both axes logarithmic). Lambda grows with every request; a fleet is paid for by the hour and steps up as servers are added. Dashed lines mark today's volume and where a Lambda architecture starts to cost more than EC2.",
+		Charts: []Chart{
+			compareCurveChart(r),
+			compareNowChart(r, opts),
+		},
+	})
+	opt := HTMLTable{Title: "Options at the current volume", Header: []string{"Option", "Instances", "Utilisation (mean)", "Utilisation (peak)", "Cost per month", "vs cheapest"}, Sortable: true}
+	for _, o := range opts {
+		row := []Cell{TextCell(o.label), {}, {}, {}, NumCell(USDf(o.usd), o.usd), NumCell("", 0)}
+		var f *fleet.FleetResult
+		switch {
+		case strings.HasPrefix(o.label, "EC2"):
+			f = &r.EC2
+		case strings.HasPrefix(o.label, "Fargate"):
+			f = &r.Fargate
+		}
+		if f != nil {
+			row[1] = NumCell(fmt.Sprint(f.Instances), float64(f.Instances))
+			row[2] = NumCell(Numf(f.Utilization*100, 1)+"%", f.Utilization)
+			row[3] = NumCell(Numf(f.PeakUtilization*100, 1)+"%", f.PeakUtilization)
+		}
+		if cheapest.usd > 0 {
+			x := o.usd / cheapest.usd
+			row[5] = NumCell(Numf(x, 2)+"×", x)
+		}
+		opt.Rows = append(opt.Rows, row)
+	}
+	be := HTMLTable{Title: "Break-even volumes (below them, Lambda is cheaper)", Header: []string{"Lambda", "Fleet", "Requests per month", "Mean req/s", "Cost per month"}}
+	for _, b := range r.Breakevens {
+		row := []Cell{TextCell(string(b.LambdaArchitecture)), TextCell(b.Fleet), NumCell(breakevenText(b.RequestsPerMonth), 0), {}, {}}
+		if b.RequestsPerMonth != nil {
+			row[2].Key = float64(*b.RequestsPerMonth)
+			row[3] = NumCell(Numf(b.MeanRPS, 2), b.MeanRPS)
+			row[4] = NumCell(USDf(b.CostUSD), b.CostUSD)
+		}
+		be.Rows = append(be.Rows, row)
+	}
+	tables := []HTMLTable{opt, be}
+	if len(r.EC2Options) > 1 {
+		ec2 := HTMLTable{Title: "EC2 candidates", Header: []string{"Instance type", "Arch", "vCPU", "Memory MB", "Instances", "Limited by", "Utilisation", "Cost per month"}, Sortable: true, SortedBy: 8}
+		cands := append([]fleet.FleetResult(nil), r.EC2Options...)
+		sort.SliceStable(cands, func(i, j int) bool { return cands[i].MonthlyCostUSD < cands[j].MonthlyCostUSD })
+		for _, c := range cands {
+			ec2.Rows = append(ec2.Rows, []Cell{TextCell(c.InstanceType), TextCell(string(c.Architecture)),
+				NumCell(Numf(c.Server.VCPU, 2), c.Server.VCPU), NumCell(Numf(c.Server.MemoryMB, 0), c.Server.MemoryMB),
+				NumCell(fmt.Sprint(c.Instances), float64(c.Instances)), TextCell(c.LimitedBy),
+				NumCell(Numf(c.Utilization*100, 1)+"%", c.Utilization), NumCell(USDf(c.MonthlyCostUSD), c.MonthlyCostUSD)})
+		}
+		ec2.SortedBy = 0 // sorted cheapest first, not by the descending marker
+		tables = append(tables, ec2)
+	}
+	p.Sections = append(p.Sections, Section{Title: "Details", Tables: tables})
+	w := r.Workload
+	p.Notes = append([]string{
+		fmt.Sprintf("Servers are sized for the peak of %s req/s at %s%% target CPU utilisation, with at least %d instances; each request keeps %s of a vCPU busy for %s ms and needs %s MB in flight.",
+			Numf(w.PeakRPS, 1), Numf(w.TargetUtilization*100, 0), w.MinInstances, Numf(w.CPUFraction, 2), Numf(w.DurationMs, 1), Numf(w.MemoryPerRequestMB, 0)),
+		"Fleets include their load balancer (hours and LCUs) and storage; Lambda is priced without the free tier. A month is 730 hours.",
+	}, r.Notes...)
+	return p
+}
+
+func shortBreakeven(b *int64) string {
+	if b == nil {
+		return "none"
+	}
+	v := float64(*b)
+	switch {
+	case v >= 1e9:
+		return Numf(v/1e9, 2) + " B"
+	case v >= 1e6:
+		return Numf(v/1e6, 1) + " M"
+	case v >= 1e3:
+		return Numf(v/1e3, 1) + " k"
+	}
+	return Numf(v, 0)
+}
+
+// compareCurveChart draws every option's monthly cost across volumes on
+// log-log axes, marking the break-even with EC2 and the current volume.
+func compareCurveChart(r *fleet.Result) Chart {
+	n := len(r.Curve)
+	x86, arm, ec2, fg := make([][2]float64, 0, n), make([][2]float64, 0, n), make([][2]float64, 0, n), make([][2]float64, 0, n)
+	for _, c := range r.Curve {
+		if c.RequestsPerMonth <= 0 {
+			continue // a log axis has no zero
+		}
+		x := float64(c.RequestsPerMonth)
+		pos := func(v float64) float64 { return math.Max(v, 0.01) }
+		x86 = append(x86, [2]float64{x, pos(c.LambdaX86USD)})
+		arm = append(arm, [2]float64{x, pos(c.LambdaARMUSD)})
+		ec2 = append(ec2, [2]float64{x, pos(c.EC2USD)})
+		fg = append(fg, [2]float64{x, pos(c.FargateUSD)})
+	}
+	var marks []markLine
+	for _, b := range r.Breakevens {
+		if b.Fleet == "ec2" && b.RequestsPerMonth != nil && *b.RequestsPerMonth > 0 {
+			marks = append(marks, markLine{Name: fmt.Sprintf("%s = EC2 at %s", b.LambdaArchitecture, shortBreakeven(b.RequestsPerMonth)), X: float64(*b.RequestsPerMonth)})
+		}
+	}
+	if r.Workload.MonthlyRequests > 0 {
+		marks = append(marks, markLine{Name: "today", X: r.Workload.MonthlyRequests})
+	}
+	lambdaOwn := string(r.Lambda.Architecture)
+	series := []seriesSpec{
+		{Name: "Lambda x86_64", XY: x86, Fmt: "usd", Color: colorX86},
+		{Name: "Lambda arm64", XY: arm, Fmt: "usd", Color: colorARM},
+		{Name: "EC2 (" + r.EC2.InstanceType + ")", XY: ec2, Fmt: "usd", Color: colorEC2, Step: true},
+		{Name: "Fargate", XY: fg, Fmt: "usd", Color: colorFargate, Step: true},
+	}
+	// The marks ride on the EC2 series (drawn once).
+	series[2].MarkX = marks
+	return xyChart(xySpec{
+		ID: "cost-curve", Title: "Monthly cost by monthly request volume", Subtitle: "Lambda (" + lambdaOwn + " configured) vs always-on fleets", Height: 440,
+		X:      axisSpec{Name: "requests per month", Type: "log", Fmt: "numAxis"},
+		Y:      []axisSpec{{Name: "USD per month", Type: "log", Fmt: "usdAxis"}},
+		Series: series,
+	})
+}
+
+// compareNowChart stacks each option's monthly bill by component at the
+// current volume.
+func compareNowChart(r *fleet.Result, opts []compareOption) Chart {
+	names := make([]string, len(opts))
+	costs := make([]pricing.Cost, len(opts))
+	for i, o := range opts {
+		names[i] = o.label
+		costs[i] = o.cost
+	}
+	var comps []string
+	seen := map[string]bool{}
+	for _, c := range costs {
+		for _, l := range c.Lines {
+			if n := componentLabel(l.Name); !seen[n] {
+				seen[n] = true
+				comps = append(comps, n)
+			}
+		}
+	}
+	var series []seriesSpec
+	for _, comp := range comps {
+		vals := make([]float64, len(opts))
+		for i, c := range costs {
+			for _, l := range c.Lines {
+				if componentLabel(l.Name) == comp {
+					vals[i] += l.Cost.InexactFloat64()
+				}
+			}
+		}
+		series = append(series, seriesSpec{Name: comp, Kind: "bar", Values: vals, Stack: "cost", Fmt: "usd"})
+	}
+	return xyChart(xySpec{
+		ID: "cost-now", Title: "Monthly cost at today's volume", Subtitle: Numf(r.Workload.MonthlyRequests, 0) + " requests per month, by component",
+		Horizontal: true, Height: 320,
+		X:      axisSpec{Type: "category", Data: names},
+		Y:      []axisSpec{{Name: "USD", Fmt: "usdAxis"}},
+		Series: series,
+	})
+}
+
+// WriteCompareHTML writes the HTML report of a comparison.
+func WriteCompareHTML(w io.Writer, r *fleet.Result, opts ...HTMLOption) error {
+	return ComparePage(r).Render(w, opts...)
+}

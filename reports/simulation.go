@@ -1,0 +1,331 @@
+package reports
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/simulator"
+)
+
+// simMetric is one headline number of a simulation, with its band key.
+type simMetric struct {
+	name, key string
+	v         float64
+	kind      string // "n" count, "f2" 2 decimals, "ms", "pct", "usd"
+}
+
+func simMetrics(r *simulator.Result) []simMetric {
+	m := []simMetric{
+		{"Requests offered", "", float64(r.Arrivals), "n"},
+		{"Invocations", "invocations", float64(r.Invocations), "n"},
+		{"Cold starts", "cold_starts", float64(r.ColdStarts), "n"},
+		{"Cold-start rate", "cold_start_rate", r.ColdStartRate, "pct"},
+		{"Throttles (429)", "throttles", float64(r.Throttles), "n"},
+		{"Throttle rate", "throttle_rate", r.ThrottleRate, "pct"},
+		{"Errors (timeouts)", "errors", float64(r.Errors), "n"},
+	}
+	if r.ProvisionedInvocations > 0 {
+		m = append(m, simMetric{"On provisioned concurrency", "", float64(r.ProvisionedInvocations), "n"},
+			simMetric{"Spillover to on-demand", "", float64(r.SpilloverInvocations), "n"})
+	}
+	m = append(m,
+		simMetric{"Peak concurrency", "peak_concurrency", float64(r.PeakConcurrency), "n"},
+		simMetric{"Mean concurrency (busy)", "mean_concurrency", r.MeanConcurrency, "f2"},
+		simMetric{"Mean environments (live)", "mean_environments", r.MeanEnvironments, "f2"},
+		simMetric{"Environments created", "environments_created", float64(r.EnvironmentsCreated), "n"},
+		simMetric{"Latency p50", "latency_ms.p50", r.LatencyMs.P50, "ms"},
+		simMetric{"Latency p90", "latency_ms.p90", r.LatencyMs.P90, "ms"},
+		simMetric{"Latency p99", "latency_ms.p99", r.LatencyMs.P99, "ms"},
+		simMetric{"Latency max", "latency_ms.max", r.LatencyMs.Max, "ms"},
+		simMetric{"Billed GB-s", "billed_gb_seconds", r.BilledGBSeconds, "f2"},
+		simMetric{"Cost of the simulated span", "cost_usd", r.CostUSD, "usd"},
+		simMetric{"Cost per million invocations", "cost_per_million_usd", r.CostPerMillionUSD, "usd"},
+		simMetric{"Cost per month (730 h projection)", "monthly_cost_usd", r.MonthlyCostUSD, "usd"},
+	)
+	return m
+}
+
+func (m simMetric) text(v float64) string {
+	switch m.kind {
+	case "n":
+		return Numf(v, 0)
+	case "f2":
+		return Numf(v, 2)
+	case "ms":
+		return Numf(v, 1) + " ms"
+	case "pct":
+		return Numf(v*100, 3) + "%"
+	case "usd":
+		return USDf(v)
+	}
+	return Numf(v, 3)
+}
+
+func simTitle(r *simulator.Result) string {
+	t := "Simulation"
+	if r.Scenario != "" {
+		t += ": " + r.Scenario
+	}
+	return t
+}
+
+func simSubtitle(r *simulator.Result) string {
+	s := fmt.Sprintf("%s simulated · %s · seed %d", humanSpan(time.Duration(r.SimulatedSeconds*float64(time.Second))), r.Region, r.Seed)
+	if r.Runs > 1 {
+		s += fmt.Sprintf(" · %d Monte Carlo runs (p5–p95 bands)", r.Runs)
+	}
+	return s
+}
+
+// SimulationGrids renders a simulation result as terminal tables: the
+// headline metrics (with p5/p95 bands when it has several runs) and the
+// monthly bill.
+func SimulationGrids(r *simulator.Result) []Grid {
+	banded := r.Runs > 1 && len(r.Bands) > 0
+	g := Grid{Title: simTitle(r) + " · " + simSubtitle(r), Header: []string{"Metric", "Value"}, AlignRight: map[int]bool{1: true, 2: true, 3: true}}
+	if banded {
+		g.Header = append(g.Header, "p5", "p95")
+	}
+	for _, m := range simMetrics(r) {
+		row := []string{m.name, m.text(m.v)}
+		if banded {
+			if b, ok := r.Bands[m.key]; ok {
+				row = append(row, m.text(b.P5), m.text(b.P95))
+			} else {
+				row = append(row, "", "")
+			}
+		}
+		g.Rows = append(g.Rows, row)
+	}
+	return []Grid{g, linesGrid("Monthly bill (730-hour projection, "+r.Region+")", r.MonthlyCost.Lines, r.MonthlyCost.Total)}
+}
+
+// SimulationPage builds the HTML page of a simulation. s, when known, adds
+// the scenario's settings; a result read back from JSON has none.
+func SimulationPage(r *simulator.Result, s *simulator.Scenario) *Page {
+	p := &Page{
+		Title:    simTitle(r),
+		Subtitle: simSubtitle(r),
+		Facts: []Fact{
+			{Label: "Cost per month", Value: USDf(r.MonthlyCostUSD), Detail: fmt.Sprintf("%s per million invocations", USDf(r.CostPerMillionUSD))},
+			{Label: "Invocations", Value: Numf(float64(r.Invocations), 0), Detail: fmt.Sprintf("of %s requests offered", Numf(float64(r.Arrivals), 0))},
+			{Label: "Cold-start rate", Value: Numf(r.ColdStartRate*100, 2) + "%", Detail: Numf(float64(r.ColdStarts), 0) + " cold starts"},
+			{Label: "Throttled", Value: Numf(float64(r.Throttles), 0), Detail: Numf(r.ThrottleRate*100, 2) + "% of requests"},
+			{Label: "Peak concurrency", Value: Numf(float64(r.PeakConcurrency), 0), Detail: Numf(r.MeanEnvironments, 1) + " environments on average"},
+			{Label: "Latency p99", Value: Numf(r.LatencyMs.P99, 0) + " ms", Detail: "p50 " + Numf(r.LatencyMs.P50, 0) + " ms, INIT included"},
+		},
+	}
+	if len(r.Timeline) > 0 {
+		p.Sections = append(p.Sections, Section{
+			Title:  "Scaling over time",
+			Text:   "How many execution environments Lambda keeps alive (busy or idle) and how many are busy at once, and what traffic they face: cold starts happen when no idle environment is free; throttles when the concurrency limit or the scaling rate is reached.",
+			Charts: simulationTimeCharts(r),
+		})
+	}
+	p.Sections = append(p.Sections, Section{
+		Title: "Latency and cost",
+		Charts: []Chart{
+			latencyPercentileChart("latency-percentiles", r, true),
+			costBreakdownChart("cost-breakdown", "Monthly cost by component", "730-hour projection, no free tier", r.MonthlyCost, true),
+		},
+	})
+	summary := TableFromGrid(SimulationGrids(r)[0])
+	summary.Title = "Summary"
+	summary.Half = true
+	lines := TableFromGrid(linesGrid("Monthly bill (730-hour projection)", r.MonthlyCost.Lines, r.MonthlyCost.Total))
+	lines.Half = true
+	tables := []HTMLTable{summary, lines}
+	if s != nil {
+		sc := scenarioTable(s)
+		sc.Half = true
+		tables = append(tables, sc)
+	}
+	if a := r.Analytic; a != nil {
+		tables = append(tables, HTMLTable{
+			Title:  "Analytical model (" + a.Model + ") next to the simulation",
+			Header: []string{"Metric", "Model", "Simulation"},
+			Rows: [][]Cell{
+				{TextCell("Cold-start rate"), NumCell(Numf(a.ColdStartRate*100, 4)+"%", a.ColdStartRate), NumCell(Numf(r.ColdStartRate*100, 4)+"%", r.ColdStartRate)},
+				{TextCell("Mean environments"), NumCell(Numf(a.MeanEnvironments, 3), a.MeanEnvironments), NumCell(Numf(r.MeanEnvironments, 3), r.MeanEnvironments)},
+				{TextCell("Mean concurrency"), NumCell(Numf(a.MeanConcurrency, 3), a.MeanConcurrency), NumCell(Numf(r.MeanConcurrency, 3), r.MeanConcurrency)},
+				{TextCell("Mean latency"), NumCell(Numf(a.MeanLatencyMs, 1)+" ms", a.MeanLatencyMs), NumCell(Numf(r.LatencyMs.Mean, 1)+" ms", r.LatencyMs.Mean)},
+				{TextCell("Throttle rate"), NumCell(Numf(a.ThrottleRate*100, 4)+"%", a.ThrottleRate), NumCell(Numf(r.ThrottleRate*100, 4)+"%", r.ThrottleRate)},
+			},
+		})
+	}
+	p.Sections = append(p.Sections, Section{Title: "Details", Tables: tables})
+	p.Notes = []string{
+		"Latency includes the INIT duration of cold invocations; throttled requests have no latency.",
+		"The monthly figures project the simulated span's billed usage to a 730-hour month, without the free tier.",
+	}
+	if r.Runs > 1 {
+		p.Notes = append(p.Notes, "With several runs, the headline numbers pool all runs; the timeline shows the mean of the runs per interval.")
+	}
+	return p
+}
+
+// simulationTimeCharts draws the timeline: environments and concurrency, and
+// traffic with cold starts and throttles.
+func simulationTimeCharts(r *simulator.Result) []Chart {
+	w := r.BucketSeconds
+	if w <= 0 && len(r.Timeline) > 1 {
+		w = r.Timeline[1].TS - r.Timeline[0].TS
+	}
+	if w <= 0 {
+		w = 1
+	}
+	n := len(r.Timeline)
+	env, conc, rps, cold, thr := make([][2]float64, n), make([][2]float64, n), make([][2]float64, n), make([][2]float64, n), make([][2]float64, n)
+	for i, b := range r.Timeline {
+		x := b.TS / 60
+		env[i] = [2]float64{x, b.Environments}
+		conc[i] = [2]float64{x, b.ConcurrencyMax}
+		rps[i] = [2]float64{x, b.Arrivals / w}
+		cold[i] = [2]float64{x, b.ColdStarts}
+		thr[i] = [2]float64{x, b.Throttles}
+	}
+	per := humanSpan(time.Duration(w * float64(time.Second)))
+	xAxis := axisSpec{Name: "time since start (minutes)", Fmt: "minutes", Min: 0, Max: "dataMax"}
+	return []Chart{
+		xyChart(xySpec{
+			ID: "environments", Title: "Execution environments and concurrency", Subtitle: "live environments (time average) and busy ones (maximum) per " + per, ZoomX: true,
+			X: xAxis, Y: []axisSpec{{Name: "environments", Fmt: "numAxis"}},
+			Series: []seriesSpec{
+				{Name: "Live environments (busy + idle)", XY: env, Area: true, Fmt: "num", Color: colorX86},
+				{Name: "Concurrency (busy, max)", XY: conc, Fmt: "num", Color: colorEC2},
+			},
+		}),
+		xyChart(xySpec{
+			ID: "traffic", Title: "Traffic, cold starts and throttles", Subtitle: "offered requests per second; cold starts and throttles per " + per, ZoomX: true,
+			X: xAxis, Y: []axisSpec{{Name: "requests per second", Fmt: "numAxis"}, {Name: "per " + per, Fmt: "numAxis"}},
+			Series: []seriesSpec{
+				{Name: "Requests per second", XY: rps, Fmt: "num", Color: colorMuted, Area: true},
+				{Name: "Cold starts", Kind: "bar", XY: cold, YAxis: 1, Fmt: "num", Color: colorCold},
+				{Name: "Throttles", Kind: "bar", XY: thr, YAxis: 1, Fmt: "num", Color: colorThrottl},
+			},
+		}),
+	}
+}
+
+// latencyPercentileChart shows the latency distribution's percentiles.
+func latencyPercentileChart(id string, r *simulator.Result, half bool) Chart {
+	names := []string{"p50", "p90", "p99", "max"}
+	vals := []float64{r.LatencyMs.P50, r.LatencyMs.P90, r.LatencyMs.P99, r.LatencyMs.Max}
+	c := xyChart(xySpec{
+		ID: id, Title: "Latency percentiles", Subtitle: "INIT included for cold invocations", Height: 340,
+		X: axisSpec{Type: "category", Data: names}, Y: []axisSpec{{Name: "ms", Fmt: "numAxis"}},
+		Series: []seriesSpec{{Name: "Latency", Kind: "bar", Values: vals, Fmt: "ms", Color: colorX86}},
+	})
+	c.Half = half
+	return c
+}
+
+func distText(d simulator.Distribution) string {
+	if d == nil {
+		return "–"
+	}
+	return fmt.Sprint(d)
+}
+
+// scenarioTable lists a scenario's settings.
+func scenarioTable(s *simulator.Scenario) HTMLTable {
+	f := s.Function.FunctionConfig
+	rows := [][]string{
+		{"Memory", fmt.Sprintf("%d MB (%.2f vCPU)", f.MemoryMB, f.VCPU())},
+		{"Architecture", string(f.Architecture)},
+		{"Timeout", f.Timeout.String()},
+		{"Handler duration", distText(s.Function.Duration)},
+		{"INIT duration", distText(s.Function.InitDuration)},
+		{"Concurrency limit", fmt.Sprintf("%d (account %d, reserved %d)", s.Concurrency.Cap(), s.Concurrency.AccountLimit, s.Concurrency.Reserved)},
+		{"Provisioned concurrency", fmt.Sprint(s.Concurrency.Provisioned)},
+		{"Scaling rate", fmt.Sprintf("%d new environments per 10 s", s.Concurrency.ScalingRate)},
+		{"Idle timeout", distText(s.KeepAlive.IdleTimeout)},
+		{"Traffic", trafficText(s)},
+	}
+	t := HTMLTable{Title: "Scenario", Header: []string{"Setting", "Value"}}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, []Cell{TextCell(r[0]), TextCell(r[1])})
+	}
+	return t
+}
+
+func trafficText(s *simulator.Scenario) string {
+	tr := s.Traffic
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s arrivals", tr.Arrivals)
+	switch {
+	case tr.Trace != "":
+		fmt.Fprintf(&b, ", replaying %s", tr.Trace)
+	case tr.Diurnal != nil:
+		fmt.Fprintf(&b, ", diurnal mean %g ± %g req/s over %s", tr.Diurnal.Mean, tr.Diurnal.Amplitude, tr.Diurnal.Period)
+	default:
+		fmt.Fprintf(&b, ", from %g req/s", tr.StartRate)
+		for _, st := range tr.Stages {
+			fmt.Fprintf(&b, " → %g over %s", st.Target, st.Duration)
+		}
+	}
+	return b.String()
+}
+
+// WriteSimulationHTML writes the HTML report of a simulation. s may be nil.
+func WriteSimulationHTML(w io.Writer, r *simulator.Result, s *simulator.Scenario, opts ...HTMLOption) error {
+	return SimulationPage(r, s).Render(w, opts...)
+}
+
+// DecodeSimulationResult reads `simulate -o json` output back, including
+// the `_p5`/`_p95` band siblings of a multi-run result.
+func DecodeSimulationResult(data []byte) (*simulator.Result, error) {
+	var r simulator.Result
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, err
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return nil, err
+	}
+	bands := map[string]simulator.Band{}
+	collect := func(prefix string, m map[string]json.RawMessage) {
+		for k, v := range m {
+			base, isP5 := strings.CutSuffix(k, "_p5")
+			base95, isP95 := strings.CutSuffix(k, "_p95")
+			if !isP5 && !isP95 {
+				continue
+			}
+			var f float64
+			if json.Unmarshal(v, &f) != nil {
+				continue
+			}
+			if isP95 {
+				base = base95
+			}
+			b := bands[prefix+base]
+			if isP5 {
+				b.P5 = f
+			} else {
+				b.P95 = f
+			}
+			bands[prefix+base] = b
+		}
+	}
+	collect("", raw)
+	if lat, ok := raw["latency_ms"]; ok {
+		var m map[string]json.RawMessage
+		if json.Unmarshal(lat, &m) == nil {
+			collect("latency_ms.", m)
+		}
+	}
+	if len(bands) > 0 {
+		r.Bands = bands
+	}
+	// Totals are exact in memory but floats in JSON: keep them consistent.
+	if r.MonthlyCost.Total.IsZero() && r.MonthlyCostUSD != 0 {
+		r.MonthlyCost.Total = decimal.NewFromFloat(r.MonthlyCostUSD)
+	}
+	return &r, nil
+}
+
