@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -361,7 +362,7 @@ func ParseBaseline(path string, data []byte) (*Report, error) {
 	var r Report
 	if err := json.Unmarshal(data, &r); err != nil {
 		var se *json.SyntaxError
-		if asSyntax(err, &se) {
+		if errors.As(err, &se) {
 			return nil, pricing.Inputf("--baseline", "%s:offset %d: not valid JSON (want the output of `lambdacost check -o json`): %v", path, se.Offset, err)
 		}
 		return nil, pricing.Inputf("--baseline", "%s: not a `lambdacost check -o json` result: %v", path, err)
@@ -389,12 +390,4 @@ func ParseBaseline(path string, data []byte) (*Report, error) {
 		return nil, err
 	}
 	return &r, nil
-}
-
-func asSyntax(err error, target **json.SyntaxError) bool {
-	se, ok := err.(*json.SyntaxError)
-	if ok {
-		*target = se
-	}
-	return ok
 }
