@@ -239,6 +239,9 @@ func FetchPrices(ctx context.Context, api PriceListAPI, opts UpdateOptions) (*Up
 			}
 		}
 	}
+	if len(out.Lambda) == 0 && len(out.EC2) == 0 {
+		return nil, Inputf("--region", "the AWS Price List has no Lambda or EC2 prices for %s", strings.Join(opts.Regions, ", "))
+	}
 	title := "AWS Price List API GetProducts (AWSLambda, AmazonEC2), fetched " + out.Date
 	if res.Publication != "" {
 		title += ", publication " + res.Publication

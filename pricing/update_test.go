@@ -26,7 +26,7 @@ import (
 // JSON strings, paged with NextToken. Products come from
 // testdata/pricelist/<ServiceCode>.json and are filtered like TERM_MATCH.
 type priceListStub struct {
-	t        *testing.T
+	t        testing.TB
 	products map[string][]json.RawMessage
 	pageSize int
 	// fail, if set, may answer a request with an AWS JSON error instead.
@@ -57,7 +57,7 @@ func (r stubRequest) filter(field string) string {
 	return ""
 }
 
-func newPriceListStub(t *testing.T, fixtures string) (*priceListStub, *httptest.Server) {
+func newPriceListStub(t testing.TB, fixtures string) (*priceListStub, *httptest.Server) {
 	t.Helper()
 	s := &priceListStub{t: t, products: map[string][]json.RawMessage{}, pageSize: 3}
 	for _, svc := range []string{ServiceLambda, ServiceEC2} {
@@ -471,6 +471,15 @@ func TestFetchPricesBadRegion(t *testing.T) {
 	}
 }
 
+func TestFetchPricesUnknownRegion(t *testing.T) {
+	_, srv := newPriceListStub(t, "testdata/pricelist")
+	_, err := FetchPrices(context.Background(), anonClient(srv.URL), UpdateOptions{Regions: []string{"xx-nowhere-9"}, InstanceTypes: []string{"t3.micro"}})
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Source != "--region" || !strings.Contains(err.Error(), "xx-nowhere-9") {
+		t.Fatalf("err = %v, want an InputError naming --region and the region", err)
+	}
+}
+
 // TestNewPriceListClientEndpointFromEnv checks that the client built from
 // the standard AWS configuration honours AWS_ENDPOINT_URL_PRICING, signs with
 // the chain's credentials for service "pricing" in us-east-1 whatever
@@ -620,4 +629,22 @@ func TestLambdaRegionIgnoresFreeTierAndEdge(t *testing.T) {
 	if len(notes) != 1 || !strings.Contains(notes[0], "2 Price List products match") {
 		t.Errorf("notes %q", notes)
 	}
+}
+
+// BenchmarkFetchPrices measures a refresh of two regions (Lambda plus every
+// embedded EC2 instance type) through the real SDK client against the
+// loopback stub: SDK, wire and parsing cost, without AWS's latency.
+func BenchmarkFetchPrices(b *testing.B) {
+	_, srv := newPriceListStub(b, "testdata/pricelist")
+	c := anonClient(srv.URL)
+	b.ReportAllocs()
+	calls := 0
+	for b.Loop() {
+		res, err := FetchPrices(context.Background(), c, UpdateOptions{Regions: []string{"us-east-1", "us-west-2"}, Now: fixedNow})
+		if err != nil {
+			b.Fatal(err)
+		}
+		calls = res.Calls
+	}
+	b.ReportMetric(float64(calls), "calls/op")
 }
