@@ -89,6 +89,12 @@ func TestCheckEndToEnd(t *testing.T) {
 			t.Errorf("table: exit %d, want 1", code)
 		}
 		golden(t, "failing.txt", tbl)
+		// A failed check still writes its JSON (usable as a baseline).
+		js, _, code := lc(t, "check", "--config", "failing.yaml", "-o", "json")
+		if code != 1 {
+			t.Errorf("json: exit %d, want 1", code)
+		}
+		golden(t, "failing.json", js)
 	})
 
 	t.Run("broken config", func(t *testing.T) {
