@@ -100,8 +100,8 @@ func msText(v float64) string {
 func DatasetGrids(r *DatasetReport) []Grid {
 	d := r.Dataset
 	g := Grid{
-		Title: fmt.Sprintf("Lambda functions · %s · %s · %s → %s · prices of %s", d.Source, r.Window.Region, r.span(),
-			"per 730-hour month", r.PriceDate),
+		Title: fmt.Sprintf("Lambda functions · %s dataset over %s · %s · month = 730 h · prices of %s", d.Source, r.span(),
+			r.Window.Region, r.PriceDate),
 		Header:     []string{"Function", "Arch", "Memory MB", "Invocations", "Errors", "Cold starts", "p50 ms", "p99 ms", "GB-s", "Cost in window", "Cost per month"},
 		AlignRight: map[int]bool{2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true},
 	}

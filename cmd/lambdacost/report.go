@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
+	"github.com/lambdacost/lambdacost/reports"
+)
+
+func init() { register(func(f *Factory) *cobra.Command { return NewCmdReport(f, nil) }) }
+
+// ReportOptions are the parsed flags of `lambdacost report`.
+type ReportOptions struct {
+	F *Factory
+
+	Path   string // DATASET.json or RESULT.json ("-" for stdin)
+	HTML   string // --html FILE
+	Assets string // --assets DIR
+}
+
+// NewCmdReport builds `report`. runF replaces the run function in tests.
+func NewCmdReport(f *Factory, runF func(*ReportOptions) error) *cobra.Command {
+	o := &ReportOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "report DATASET.json|RESULT.json",
+		Short: "Tables and a self-contained HTML report from a dataset or a result",
+		Long: `Reads a dataset (from collect or import) or the JSON output of simulate, compare,
+tune or estimate, tells which it is, and prints its tables. With --html it also writes one
+self-contained HTML file with charts (cost breakdown, cost by function, cost and duration vs
+memory, Lambda vs EC2 vs Fargate across volume with the break-even, concurrency, environments,
+cold starts and throttles over time, latency percentiles) that opens with no network.
+Every name that comes from the data is escaped.
+
+With --assets DIR the report loads echarts.min.js from DIR (written there) instead of
+inlining it, so that many reports share one copy.`,
+		Example: `  lambdacost report dataset.json
+  lambdacost report dataset.json --html report.html
+  lambdacost simulate checkout.yaml -o json > sim.json && lambdacost report sim.json --html sim.html
+  lambdacost report compare.json --html out/compare.html --assets out/assets -o markdown`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Path = args[0]
+			if runF != nil {
+				return runF(o)
+			}
+			return reportRun(o)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to FILE")
+	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
+	_ = cmd.MarkFlagFilename("html", "html")
+	_ = cmd.MarkFlagDirname("assets")
+	cmd.ValidArgsFunction = func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"json"}, cobra.ShellCompDirectiveFilterFileExt
+	}
+	return cmd
+}
+
+// reportView is what report prints and draws for one kind of input.
+type reportView struct {
+	value any // re-encoded for -o json
+	grids []reports.Grid
+	page  *reports.Page
+}
+
+func reportRun(o *ReportOptions) error {
+	f := o.F
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	if o.Assets != "" && o.HTML == "" {
+		return pricing.Inputf("--assets", "is only used with --html FILE")
+	}
+	var data []byte
+	if o.Path == "-" {
+		data, err = io.ReadAll(f.IO.In)
+	} else {
+		data, err = os.ReadFile(o.Path)
+	}
+	if err != nil {
+		return pricing.Inputf(o.Path, "%v", err)
+	}
+	kind, err := reports.DetectKind(data)
+	if err != nil {
+		return pricing.Inputf(o.Path, "%v", err)
+	}
+	prices, err := f.Prices()
+	if err != nil {
+		return err
+	}
+	v, err := buildReportView(o.Path, kind, data, prices)
+	if err != nil {
+		return err
+	}
+	if o.HTML != "" {
+		if err := reports.WriteHTMLFile(o.HTML, o.Assets, v.page.Render); err != nil {
+			return err
+		}
+		fmt.Fprintf(f.IO.ErrOut, "wrote %s (%s report)\n", o.HTML, kind)
+		if !reports.HasEmbeddedAssets() && o.Assets == "" {
+			fmt.Fprintf(f.IO.ErrOut, "note: this build has no echarts.min.js, so the report has tables but no charts; run `make assets` and rebuild\n")
+		}
+	}
+	if format == reports.JSON {
+		return reports.WriteJSON(f.IO.Out, v.value)
+	}
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), v.grids...)
+}
+
+func decodeStrict(path string, data []byte, v any) error {
+	if err := json.Unmarshal(data, v); err != nil {
+		return pricing.Inputf(path, "invalid JSON: %v", err)
+	}
+	return nil
+}
+
+// buildReportView decodes data of the given kind and builds its tables and page.
+func buildReportView(path string, kind reports.Kind, data []byte, prices *pricing.PriceTable) (*reportView, error) {
+	switch kind {
+	case reports.KindDataset:
+		d, err := pricing.DecodeDataset(path, bytesReader(data))
+		if err != nil {
+			return nil, err
+		}
+		r, err := reports.NewDatasetReport(d, prices)
+		if err != nil {
+			return nil, err
+		}
+		return &reportView{value: d, grids: reports.DatasetGrids(r), page: reports.DatasetPage(r)}, nil
+	case reports.KindSimulation:
+		r, err := reports.DecodeSimulationResult(data)
+		if err != nil {
+			return nil, pricing.Inputf(path, "invalid simulation result: %v", err)
+		}
+		return &reportView{value: r, grids: reports.SimulationGrids(r), page: reports.SimulationPage(r, nil)}, nil
+	case reports.KindCompare:
+		var r fleet.Result
+		if err := decodeStrict(path, data, &r); err != nil {
+			return nil, err
+		}
+		return &reportView{value: &r, grids: reports.CompareGrids(&r), page: reports.ComparePage(&r)}, nil
+	case reports.KindTune:
+		return tuneReportView(path, data)
+	case reports.KindBill:
+		b, err := reports.DecodeBill(data)
+		if err != nil {
+			return nil, pricing.Inputf(path, "invalid bill: %v", err)
+		}
+		return &reportView{value: reports.NewBillJSON(b), grids: reports.BillGrids(b, prices.Date), page: reports.BillPage(b, "")}, nil
+	case reports.KindEstimate:
+		ests, err := reports.DecodeEstimates(data)
+		if err != nil {
+			return nil, pricing.Inputf(path, "invalid estimate: %v", err)
+		}
+		var v any = ests[0]
+		if len(ests) > 1 {
+			v = struct {
+				Estimates []pricing.Estimate `json:"estimates"`
+			}{ests}
+		}
+		return &reportView{value: v, grids: reports.EstimateGrids(ests, prices.Date), page: reports.EstimatesPage(ests, "")}, nil
+	}
+	return nil, pricing.Inputf(path, "reports of kind %s are not supported", kind)
+}
+
+func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// tuneReportView is filled in once the runner's tune result lands.
+func tuneReportView(path string, _ []byte) (*reportView, error) {
+	return nil, pricing.Inputf(path, "tune results are not supported by this build yet")
+}
