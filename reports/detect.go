@@ -72,8 +72,8 @@ func DecodeBill(data []byte) (*pricing.Bill, error) {
 
 func functionBillOf(e pricing.Estimate) pricing.FunctionBill {
 	return pricing.FunctionBill{
-		Function: pricing.FunctionConfig{Name: e.Name, MemoryMB: e.MemoryMB, Architecture: e.Architecture, EphemeralStorageMB: e.EphemeralStorageMB},
-		Usage:    pricing.BilledUsage{Requests: e.Requests, ColdStarts: e.ColdStarts},
+		Function:  pricing.FunctionConfig{Name: e.Name, MemoryMB: e.MemoryMB, Architecture: e.Architecture, EphemeralStorageMB: e.EphemeralStorageMB},
+		Usage:     pricing.BilledUsage{Requests: e.Requests, ColdStarts: e.ColdStarts},
 		GBSeconds: decimal.NewFromFloat(e.GBSeconds), InitGBSeconds: decimal.NewFromFloat(e.InitGBSeconds),
 		ProvisionedGBSeconds: decimal.NewFromFloat(e.ProvisionedGBSeconds),
 		Cost:                 pricing.Cost{Lines: e.Lines, Total: decimal.NewFromFloat(e.TotalUSD)},

@@ -92,8 +92,8 @@ func testCompare(t testing.TB) *fleet.Result {
 	t.Helper()
 	in := fleet.Input{
 		Region: "us-east-1", Name: markerFn,
-		Function: pricing.FunctionConfig{Name: markerFn, MemoryMB: 1024, Architecture: pricing.ARM64},
-		Workload: fleet.Workload{MonthlyRequests: 131_400_000, PeakRPS: 100, Duration: 100 * time.Millisecond, CPUFraction: 0.5, MemoryPerRequestMB: 128},
+		Function:      pricing.FunctionConfig{Name: markerFn, MemoryMB: 1024, Architecture: pricing.ARM64},
+		Workload:      fleet.Workload{MonthlyRequests: 131_400_000, PeakRPS: 100, Duration: 100 * time.Millisecond, CPUFraction: 0.5, MemoryPerRequestMB: 128},
 		InstanceTypes: []string{"m7g.large", "c7g.large", "m6i.large"},
 	}
 	r, err := fleet.Compare(pricing.Embedded(), in)

@@ -328,4 +328,3 @@ func DecodeSimulationResult(data []byte) (*simulator.Result, error) {
 	}
 	return &r, nil
 }
-
