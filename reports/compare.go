@@ -131,8 +131,8 @@ func ComparePage(r *fleet.Result) *Page {
 		Title: "Cost across monthly volume",
 		Text:  "Each option's monthly bill if the same traffic shape were scaled to other volumes (both axes logarithmic). Lambda grows with every request; a fleet is paid for by the hour and steps up as servers are added. Dashed lines mark today's volume and where a Lambda architecture starts to cost more than EC2.",
 		Charts: []Chart{
-			compareCurveChart(r),
-			compareNowChart(r, opts),
+			compareCurveChart(r, ""),
+			compareNowChart(r, opts, ""),
 		},
 	})
 	opt := HTMLTable{Title: "Options at the current volume", Header: []string{"Option", "Instances", "Utilisation (mean)", "Utilisation (peak)", "Cost per month", "vs cheapest"}, Sortable: true}
@@ -208,7 +208,7 @@ func shortBreakeven(b *int64) string {
 
 // compareCurveChart draws every option's monthly cost across volumes on
 // log-log axes, marking the break-even with EC2 and the current volume.
-func compareCurveChart(r *fleet.Result) Chart {
+func compareCurveChart(r *fleet.Result, suffix string) Chart {
 	n := len(r.Curve)
 	x86, arm, ec2, fg := make([][2]float64, 0, n), make([][2]float64, 0, n), make([][2]float64, 0, n), make([][2]float64, 0, n)
 	for _, c := range r.Curve {
@@ -241,7 +241,7 @@ func compareCurveChart(r *fleet.Result) Chart {
 	// The marks ride on the EC2 series (drawn once).
 	series[2].MarkX = marks
 	return xyChart(xySpec{
-		ID: "cost-curve", Title: "Monthly cost by monthly request volume", Subtitle: "Lambda (" + lambdaOwn + " configured) vs always-on fleets", Height: 440,
+		ID: "cost-curve" + suffix, Title: "Monthly cost by monthly request volume", Subtitle: "Lambda (" + lambdaOwn + " configured) vs always-on fleets", Height: 440,
 		X:      axisSpec{Name: "requests per month", Type: "log", Fmt: "numAxis"},
 		Y:      []axisSpec{{Name: "USD per month", Type: "log", Fmt: "usdAxis"}},
 		Series: series,
@@ -250,7 +250,7 @@ func compareCurveChart(r *fleet.Result) Chart {
 
 // compareNowChart stacks each option's monthly bill by component at the
 // current volume.
-func compareNowChart(r *fleet.Result, opts []compareOption) Chart {
+func compareNowChart(r *fleet.Result, opts []compareOption, suffix string) Chart {
 	names := make([]string, len(opts))
 	costs := make([]pricing.Cost, len(opts))
 	for i, o := range opts {
@@ -280,7 +280,7 @@ func compareNowChart(r *fleet.Result, opts []compareOption) Chart {
 		series = append(series, seriesSpec{Name: comp, Kind: "bar", Values: vals, Stack: "cost", Fmt: "usd"})
 	}
 	return xyChart(xySpec{
-		ID: "cost-now", Title: "Monthly cost at today's volume", Subtitle: Numf(r.Workload.MonthlyRequests, 0) + " requests per month, by component",
+		ID: "cost-now" + suffix, Title: "Monthly cost at today's volume", Subtitle: Numf(r.Workload.MonthlyRequests, 0) + " requests per month, by component",
 		Horizontal: true, Height: 320,
 		X:      axisSpec{Type: "category", Data: names},
 		Y:      []axisSpec{{Name: "USD", Fmt: "usdAxis"}},
@@ -291,4 +291,50 @@ func compareNowChart(r *fleet.Result, opts []compareOption) Chart {
 // WriteCompareHTML writes the HTML report of a comparison.
 func WriteCompareHTML(w io.Writer, r *fleet.Result, opts ...HTMLOption) error {
 	return ComparePage(r).Render(w, opts...)
+}
+
+// ComparisonsPage puts several comparisons (e.g. one per function of a
+// dataset) on one page: each gets its own section of charts and tables.
+func ComparisonsPage(rs []*fleet.Result) *Page {
+	if len(rs) == 1 {
+		return ComparePage(rs[0])
+	}
+	p := &Page{Title: fmt.Sprintf("Lambda vs EC2 vs Fargate · %d workloads", len(rs))}
+	var lam, ec2, fg float64
+	for i, r := range rs {
+		one := ComparePage(r)
+		suffix := fmt.Sprintf("-%d", i+1)
+		for si := range one.Sections {
+			sec := one.Sections[si]
+			for ci := range sec.Charts {
+				sec.Charts[ci].ID += suffix
+			}
+			sec.Title = one.Title + " · " + sec.Title
+			if si == 0 {
+				sec.Text = one.Subtitle
+			}
+			p.Sections = append(p.Sections, sec)
+		}
+		lam += r.Lambda.MonthlyCostUSD
+		ec2 += r.EC2.MonthlyCostUSD
+		fg += r.Fargate.MonthlyCostUSD
+		if p.Subtitle == "" {
+			p.Subtitle = fmt.Sprintf("%s · AWS list prices of %s", r.Region, r.PriceDate)
+		}
+	}
+	p.Facts = []Fact{
+		{Label: "Lambda, all workloads", Value: USDf(lam), Detail: "per month, as configured"},
+		{Label: "EC2, all workloads", Value: USDf(ec2), Detail: "cheapest fleet for each"},
+		{Label: "Fargate, all workloads", Value: USDf(fg), Detail: "per month"},
+	}
+	p.Notes = ComparePage(rs[0]).Notes
+	return p
+}
+
+// WriteComparisonsHTML writes several comparisons as one HTML report.
+func WriteComparisonsHTML(w io.Writer, rs []*fleet.Result, opts ...HTMLOption) error {
+	if len(rs) == 0 {
+		return fmt.Errorf("reports: no comparison to write")
+	}
+	return ComparisonsPage(rs).Render(w, opts...)
 }

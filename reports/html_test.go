@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/lambdacost/lambdacost/pricing/fleet"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -196,5 +198,19 @@ func TestDownsampleMax(t *testing.T) {
 		if got[i] != want[i] {
 			t.Fatalf("got %v, want %v", got, want)
 		}
+	}
+}
+
+func TestComparisonsPageHasUniqueCharts(t *testing.T) {
+	r := testCompare(t)
+	p := ComparisonsPage([]*fleet.Result{r, r})
+	html := renderString(t, p)
+	for _, id := range []string{`id="cost-curve-1"`, `id="cost-now-1"`, `id="cost-curve-2"`, `id="cost-now-2"`} {
+		if !strings.Contains(html, id) {
+			t.Errorf("page lacks %s", id)
+		}
+	}
+	if len(p.Facts) != 3 || p.Facts[0].Value != USDf(2*r.Lambda.MonthlyCostUSD) {
+		t.Errorf("facts = %+v", p.Facts)
 	}
 }
