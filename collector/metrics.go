@@ -33,14 +33,17 @@ const (
 	mInitDuration   = "init_duration"
 )
 
-// metricKey names one statistic of one metric.
-type metricKey struct{ Metric, Stat string }
+// metricKey names one statistic of one metric, per period or (Whole) over
+// the entire window.
+type metricKey struct {
+	Metric, Stat string
+	Whole        bool
+}
 
 // metricSeries is what arrived for one (function, metric, statistic):
 // timestamps (Unix seconds, any order) and values.
 type metricSeries struct {
 	period int64 // seconds; 0 = unknown (inferred from the timestamps)
-	whole  bool  // one value for the whole window
 	ts     []int64
 	vals   []float64
 }
@@ -61,16 +64,19 @@ func newMetricSet() *metricSet {
 	return &metricSet{results: map[string]map[metricKey]*metricSeries{}, configs: map[string]pricing.FunctionConfig{}}
 }
 
-func (m *metricSet) add(fn string, k metricKey, period int64, whole bool, ts []int64, vals []float64) {
-	byKey := m.results[fn]
-	if byKey == nil {
-		byKey = map[metricKey]*metricSeries{}
-		m.results[fn] = byKey
+func (m *metricSet) ensure(fn string) {
+	if m.results[fn] == nil {
+		m.results[fn] = map[metricKey]*metricSeries{}
 		m.order = append(m.order, fn)
 	}
+}
+
+func (m *metricSet) add(fn string, k metricKey, period int64, ts []int64, vals []float64) {
+	m.ensure(fn)
+	byKey := m.results[fn]
 	s := byKey[k]
 	if s == nil {
-		s = &metricSeries{period: period, whole: whole}
+		s = &metricSeries{period: period}
 		byKey[k] = s
 	}
 	n := min(len(ts), len(vals))
@@ -156,18 +162,19 @@ func (m *metricSet) dataset(region string) *pricing.Dataset {
 
 func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 	rs := m.results[fn]
-	get := func(metric, stat string) *metricSeries { return rs[metricKey{metric, stat}] }
-	series := func(metric, stat string) *metricSeries {
-		if s := get(metric, stat); s != nil && !s.whole {
-			return s
-		}
-		return nil
-	}
+	series := func(metric, stat string) *metricSeries { return rs[metricKey{metric, stat, false}] }
 	whole := func(metric, stat string) (float64, bool) {
-		if s := get(metric, stat); s != nil && s.whole && len(s.vals) > 0 {
+		if s := rs[metricKey{metric, stat, true}]; s != nil && len(s.vals) > 0 {
 			return s.vals[0], true
 		}
 		return 0, false
+	}
+	// get prefers the whole-window value, else the per-period series.
+	get := func(metric, stat string) *metricSeries {
+		if s := rs[metricKey{metric, stat, true}]; s != nil && len(s.vals) > 0 {
+			return s
+		}
+		return series(metric, stat)
 	}
 	cfg, ok := m.configs[fn]
 	if !ok {
@@ -194,7 +201,7 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 	// Per-period grid.
 	inv := series(mInvocations, "Sum")
 	var period int64
-	for _, k := range []metricKey{{mInvocations, "Sum"}, {mDuration, "Average"}, {mConcurrent, "Maximum"}, {mErrors, "Sum"}, {mThrottles, "Sum"}} {
+	for _, k := range seriesMetrics {
 		if x := series(k.Metric, k.Stat); x != nil {
 			if p := x.inferPeriod(); p > 0 && (period == 0 || p < period) {
 				period = p
@@ -215,8 +222,8 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 		if !m.end.IsZero() {
 			end = m.end.Unix()
 		} else {
-			for _, x := range rs {
-				if x.whole {
+			for k, x := range rs {
+				if k.Whole {
 					continue
 				}
 				for _, t := range x.ts {
@@ -412,7 +419,7 @@ func (im *Importer) readMetricData(name string, r *bufio.Reader) error {
 				im.stats.Malformed++
 				im.problem(fmt.Sprintf("%s: MetricDataResults[%d]: %d timestamps but %d values", name, i, len(res.Timestamps), len(res.Values)))
 			}
-			im.metrics.add(fn, metricKey{metric, stat}, 0, false, kt, kv)
+			im.metrics.add(fn, metricKey{Metric: metric, Stat: stat}, 0, kt, kv)
 		}
 	}
 }

@@ -1,0 +1,513 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/aws/smithy-go"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// CloudWatchAPI is the part of the CloudWatch client the collector uses
+// (*cloudwatch.Client satisfies it).
+type CloudWatchAPI interface {
+	GetMetricData(context.Context, *cloudwatch.GetMetricDataInput, ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error)
+	ListMetrics(context.Context, *cloudwatch.ListMetricsInput, ...func(*cloudwatch.Options)) (*cloudwatch.ListMetricsOutput, error)
+}
+
+// LambdaAPI is the part of the Lambda client the collector uses.
+type LambdaAPI interface {
+	ListFunctions(context.Context, *lambda.ListFunctionsInput, ...func(*lambda.Options)) (*lambda.ListFunctionsOutput, error)
+	GetFunctionConfiguration(context.Context, *lambda.GetFunctionConfigurationInput, ...func(*lambda.Options)) (*lambda.GetFunctionConfigurationOutput, error)
+	ListProvisionedConcurrencyConfigs(context.Context, *lambda.ListProvisionedConcurrencyConfigsInput, ...func(*lambda.Options)) (*lambda.ListProvisionedConcurrencyConfigsOutput, error)
+}
+
+// LogsAPI is the part of the CloudWatch Logs client the collector uses.
+type LogsAPI interface {
+	FilterLogEvents(context.Context, *cloudwatchlogs.FilterLogEventsInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error)
+}
+
+// Collector pulls function configuration from Lambda, metrics from
+// CloudWatch and, optionally, REPORT lines from CloudWatch Logs.
+type Collector struct {
+	CloudWatch CloudWatchAPI
+	Lambda     LambdaAPI
+	Logs       LogsAPI
+	Region     string
+	// Concurrency is how many API calls run at once (default 4).
+	Concurrency int
+	// RatePerSecond caps GetMetricData calls per second (default 25, half
+	// the 50 TPS quota); <0 means unlimited. Throttling beyond that is
+	// retried by the SDK's retryer.
+	RatePerSecond float64
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Progress, when set, is called after every API call.
+	Progress func(Progress)
+
+	calls atomic.Int64
+}
+
+// New returns a collector using the SDK clients built from cfg (the
+// standard credential chain and region; AWS_ENDPOINT_URL_CLOUDWATCH,
+// AWS_ENDPOINT_URL_LAMBDA and AWS_ENDPOINT_URL_CLOUDWATCH_LOGS are honoured
+// by the SDK). Throttled calls are retried up to 8 attempts.
+func New(cfg aws.Config) *Collector {
+	return &Collector{
+		CloudWatch: cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
+			if o.RetryMaxAttempts == 0 {
+				o.RetryMaxAttempts = 8
+			}
+		}),
+		Lambda: lambda.NewFromConfig(cfg),
+		Logs:   cloudwatchlogs.NewFromConfig(cfg),
+		Region: cfg.Region,
+	}
+}
+
+// CollectOptions say what to collect.
+type CollectOptions struct {
+	Functions []string      // names (or ARNs) to collect
+	All       bool          // discover every function in the region
+	Since     time.Duration // how far back (default 14 days)
+	Period    time.Duration // 0 = the finest CloudWatch keeps for Since
+	Logs      bool          // also read REPORT lines from CloudWatch Logs
+}
+
+// CollectStats counts the API calls made.
+type CollectStats struct {
+	GetMetricDataCalls int `json:"get_metric_data_calls"`
+	ListMetricsCalls   int `json:"list_metrics_calls"`
+	LambdaCalls        int `json:"lambda_calls"`
+	LogsCalls          int `json:"logs_calls"`
+	Queries            int `json:"queries"`
+	Batches            int `json:"batches"`
+	MinCalls           int `json:"min_calls"` // theoretical minimum of GetMetricData calls
+	Datapoints         int `json:"datapoints"`
+	LogReports         int64
+	Window             Window `json:"-"`
+}
+
+// Collect gathers a dataset. Partial failures (a batch that kept failing,
+// a result with PartialData or an error status, a log group that could not
+// be read) are listed in the dataset's Problems, and what arrived is kept.
+// It returns an *pricing.ExternalError when nothing could be collected,
+// and an *pricing.InputError for bad options or unknown functions.
+func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dataset, CollectStats, error) {
+	var st CollectStats
+	if !o.All && len(o.Functions) == 0 {
+		return nil, st, pricing.Inputf("--function", "give --function NAME (repeatable) or --all")
+	}
+	if o.All && len(o.Functions) > 0 {
+		return nil, st, pricing.Inputf("--all", "cannot be combined with --function")
+	}
+	if o.Since == 0 {
+		o.Since = 14 * 24 * time.Hour
+	}
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
+	}
+	w, err := ChooseWindow(now(), o.Since, o.Period)
+	if err != nil {
+		return nil, st, err
+	}
+	st.Window = w
+
+	// Functions and what they have enabled.
+	fns, probs, err := c.functions(ctx, o, &st)
+	if err != nil {
+		return nil, st, err
+	}
+	qs := PlanQueries(fns)
+	batches := Pack(qs, w)
+	st.Queries, st.Batches, st.MinCalls = len(qs), len(batches), MinCalls(qs, w)
+
+	ms := newMetricSet()
+	ms.start, ms.end, ms.period = w.Start, w.End, int64(w.Period/time.Second)
+	for _, f := range fns {
+		ms.configs[f.Config.Name] = f.Config
+		ms.ensure(f.Config.Name) // every function appears, even without data
+	}
+	ms.problems = append(ms.problems, probs...)
+	failed, err := c.fetch(ctx, batches, w, ms, &st)
+	if err != nil {
+		return nil, st, err
+	}
+	if len(batches) > 0 && failed == len(batches) {
+		return nil, st, &pricing.ExternalError{Op: "cloudwatch GetMetricData", Err: errors.New(strings.Join(ms.problems, "; "))}
+	}
+	d := ms.dataset(c.Region)
+	if o.Logs {
+		c.collectLogs(ctx, fns, w, d, &st)
+	}
+	st.GetMetricDataCalls = int(c.calls.Load())
+	return d, st, nil
+}
+
+// functions resolves the functions to collect with their configuration.
+func (c *Collector) functions(ctx context.Context, o CollectOptions, st *CollectStats) ([]FunctionInfo, []string, error) {
+	var fns []FunctionInfo
+	var problems []string
+	if o.All {
+		var marker *string
+		for {
+			out, err := c.Lambda.ListFunctions(ctx, &lambda.ListFunctionsInput{Marker: marker, MaxItems: aws.Int32(50)})
+			st.LambdaCalls++
+			if err != nil {
+				return nil, nil, &pricing.ExternalError{Op: "lambda ListFunctions", Err: err}
+			}
+			for _, f := range out.Functions {
+				fns = append(fns, functionInfo(f))
+			}
+			c.progress("functions", int64(len(fns)), 0)
+			if out.NextMarker == nil || *out.NextMarker == "" {
+				break
+			}
+			marker = out.NextMarker
+		}
+	} else {
+		var errs []error
+		seen := map[string]bool{}
+		for _, name := range o.Functions {
+			if seen[name] {
+				continue
+			}
+			seen[name] = true
+			out, err := c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
+			st.LambdaCalls++
+			var nf *lambdatypes.ResourceNotFoundException
+			switch {
+			case errors.As(err, &nf):
+				errs = append(errs, pricing.Inputf("--function", "function %q not found in region %s", name, c.Region))
+				continue
+			case err != nil:
+				return nil, nil, &pricing.ExternalError{Op: "lambda GetFunctionConfiguration " + name, Err: err}
+			}
+			fns = append(fns, functionInfo(lambdatypes.FunctionConfiguration{
+				FunctionName: out.FunctionName, MemorySize: out.MemorySize, Architectures: out.Architectures,
+				Timeout: out.Timeout, EphemeralStorage: out.EphemeralStorage, Layers: out.Layers, LoggingConfig: out.LoggingConfig,
+			}))
+		}
+		if err := pricing.Errors(errs); err != nil {
+			return nil, nil, err
+		}
+	}
+	sort.Slice(fns, func(i, j int) bool { return fns[i].Config.Name < fns[j].Config.Name })
+
+	// Which functions have provisioned concurrency or Lambda Insights:
+	// one ListMetrics listing each instead of a call per function.
+	pc, err := c.listMetricFunctions(ctx, nsLambda, mPCExecutions, "FunctionName", st)
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("cloudwatch ListMetrics %s: %v (provisioned concurrency not detected)", mPCExecutions, err))
+	}
+	ins, err := c.listMetricFunctions(ctx, nsInsights, mUsedMemoryMax, "function_name", st)
+	if err != nil {
+		problems = append(problems, fmt.Sprintf("cloudwatch ListMetrics %s: %v (Lambda Insights not detected)", mUsedMemoryMax, err))
+	}
+	for i := range fns {
+		f := &fns[i]
+		name := f.Config.Name
+		f.Insights = f.Insights || ins[name]
+		if !pc[name] {
+			continue
+		}
+		f.Provisioned = true
+		var marker *string
+		for {
+			out, err := c.Lambda.ListProvisionedConcurrencyConfigs(ctx, &lambda.ListProvisionedConcurrencyConfigsInput{FunctionName: aws.String(name), Marker: marker})
+			st.LambdaCalls++
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("lambda ListProvisionedConcurrencyConfigs %s: %v", name, err))
+				break
+			}
+			for _, p := range out.ProvisionedConcurrencyConfigs {
+				f.Config.ProvisionedConcurrency += int(aws.ToInt32(p.RequestedProvisionedConcurrentExecutions))
+			}
+			if out.NextMarker == nil || *out.NextMarker == "" {
+				break
+			}
+			marker = out.NextMarker
+		}
+	}
+	return fns, problems, nil
+}
+
+func functionInfo(f lambdatypes.FunctionConfiguration) FunctionInfo {
+	cfg := pricing.FunctionConfig{
+		Name:     aws.ToString(f.FunctionName),
+		MemoryMB: int(aws.ToInt32(f.MemorySize)),
+		Timeout:  pricing.Duration(time.Duration(aws.ToInt32(f.Timeout)) * time.Second),
+	}
+	cfg.Architecture = pricing.X86_64
+	if len(f.Architectures) > 0 && f.Architectures[0] == lambdatypes.ArchitectureArm64 {
+		cfg.Architecture = pricing.ARM64
+	}
+	if f.EphemeralStorage != nil {
+		cfg.EphemeralStorageMB = int(aws.ToInt32(f.EphemeralStorage.Size))
+	}
+	info := FunctionInfo{Config: cfg, LogGroup: "/aws/lambda/" + cfg.Name}
+	if f.LoggingConfig != nil && aws.ToString(f.LoggingConfig.LogGroup) != "" {
+		info.LogGroup = aws.ToString(f.LoggingConfig.LogGroup)
+	}
+	for _, l := range f.Layers {
+		if strings.Contains(aws.ToString(l.Arn), "LambdaInsightsExtension") {
+			info.Insights = true
+		}
+	}
+	return info
+}
+
+// listMetricFunctions returns the functions (values of dim) that publish
+// metric in namespace.
+func (c *Collector) listMetricFunctions(ctx context.Context, namespace, metric, dim string, st *CollectStats) (map[string]bool, error) {
+	out := map[string]bool{}
+	var token *string
+	for {
+		res, err := c.CloudWatch.ListMetrics(ctx, &cloudwatch.ListMetricsInput{Namespace: aws.String(namespace), MetricName: aws.String(metric), NextToken: token})
+		st.ListMetricsCalls++
+		if err != nil {
+			return out, err
+		}
+		for _, m := range res.Metrics {
+			for _, d := range m.Dimensions {
+				if aws.ToString(d.Name) == dim {
+					out[aws.ToString(d.Value)] = true
+				}
+			}
+		}
+		if res.NextToken == nil || *res.NextToken == "" {
+			return out, nil
+		}
+		token = res.NextToken
+	}
+}
+
+// fetch runs the batches concurrently under the rate limit and returns how
+// many failed for good.
+func (c *Collector) fetch(ctx context.Context, batches [][]MetricQuery, w Window, ms *metricSet, st *CollectStats) (int, error) {
+	workers := c.Concurrency
+	if workers <= 0 {
+		workers = 4
+	}
+	rate := c.RatePerSecond
+	if rate == 0 {
+		rate = 25
+	}
+	lim := newLimiter(rate)
+	var (
+		mu     sync.Mutex
+		failed int
+		done   int64
+		wg     sync.WaitGroup
+		next   atomic.Int64
+	)
+	total := int64(len(batches))
+	for range min(workers, len(batches)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(batches) || ctx.Err() != nil {
+					return
+				}
+				res, probs, err := c.fetchBatch(ctx, lim, batches[i], w)
+				mu.Lock()
+				for _, r := range res {
+					ms.add(r.q.Function, metricKey{r.q.Metric, r.q.Stat, r.q.Whole}, int64(r.q.period(w)), r.ts, r.vals)
+					st.Datapoints += len(r.vals)
+				}
+				ms.problems = append(ms.problems, probs...)
+				if err != nil {
+					failed++
+					ms.problems = append(ms.problems, fmt.Sprintf("cloudwatch GetMetricData for %s: %v", batchFunctions(batches[i]), err))
+				}
+				done++
+				c.progress("metrics", done, total) // serialised by mu
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return failed, err
+	}
+	sort.Strings(ms.problems)
+	return failed, nil
+}
+
+func batchFunctions(b []MetricQuery) string {
+	var names []string
+	seen := map[string]bool{}
+	for _, q := range b {
+		if !seen[q.Function] {
+			seen[q.Function] = true
+			names = append(names, q.Function)
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+type queryResult struct {
+	q    MetricQuery
+	ts   []int64
+	vals []float64
+}
+
+// fetchBatch runs one GetMetricData request and its pages.
+func (c *Collector) fetchBatch(ctx context.Context, lim *limiter, b []MetricQuery, w Window) ([]queryResult, []string, error) {
+	in := &cloudwatch.GetMetricDataInput{
+		StartTime: aws.Time(w.Start), EndTime: aws.Time(w.End),
+		ScanBy:        cwtypes.ScanByTimestampAscending,
+		MaxDatapoints: aws.Int32(MaxDatapointsPerCall),
+	}
+	byID := map[string]int{}
+	for i, q := range b {
+		id := "q" + strconv.Itoa(i)
+		byID[id] = i
+		in.MetricDataQueries = append(in.MetricDataQueries, cwtypes.MetricDataQuery{
+			Id:    aws.String(id),
+			Label: aws.String(q.Function + " " + q.Metric + " " + q.Stat),
+			MetricStat: &cwtypes.MetricStat{
+				Metric: &cwtypes.Metric{
+					Namespace:  aws.String(q.Namespace),
+					MetricName: aws.String(q.Metric),
+					Dimensions: []cwtypes.Dimension{{Name: aws.String(q.dimension()), Value: aws.String(q.Function)}},
+				},
+				Period: aws.Int32(q.period(w)),
+				Stat:   aws.String(q.Stat),
+			},
+			ReturnData: aws.Bool(true),
+		})
+	}
+	res := make([]queryResult, len(b))
+	for i, q := range b {
+		res[i].q = q
+	}
+	var problems []string
+	for page := 1; ; page++ {
+		if err := lim.wait(ctx); err != nil {
+			return res, problems, err
+		}
+		out, err := c.CloudWatch.GetMetricData(ctx, in)
+		c.calls.Add(1)
+		if err != nil {
+			return res, problems, describeAPIError(err)
+		}
+		for _, m := range out.Messages {
+			problems = append(problems, fmt.Sprintf("cloudwatch: %s: %s", aws.ToString(m.Code), aws.ToString(m.Value)))
+		}
+		for _, r := range out.MetricDataResults {
+			i, ok := byID[aws.ToString(r.Id)]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("cloudwatch returned an unknown query id %q", aws.ToString(r.Id)))
+				continue
+			}
+			for k, t := range r.Timestamps {
+				if k < len(r.Values) {
+					res[i].ts = append(res[i].ts, t.Unix())
+					res[i].vals = append(res[i].vals, r.Values[k])
+				}
+			}
+			switch r.StatusCode {
+			case cwtypes.StatusCodeComplete, "":
+			case cwtypes.StatusCodePartialData:
+				if out.NextToken == nil || *out.NextToken == "" {
+					problems = append(problems, fmt.Sprintf("%s %s %s: partial data%s", b[i].Function, b[i].Metric, b[i].Stat, messages(r.Messages)))
+				}
+			default:
+				problems = append(problems, fmt.Sprintf("%s %s %s: status %s%s", b[i].Function, b[i].Metric, b[i].Stat, r.StatusCode, messages(r.Messages)))
+			}
+		}
+		if out.NextToken == nil || *out.NextToken == "" {
+			return res, problems, nil
+		}
+		in.NextToken = out.NextToken
+	}
+}
+
+func messages(ms []cwtypes.MessageData) string {
+	if len(ms) == 0 {
+		return ""
+	}
+	var s []string
+	for _, m := range ms {
+		s = append(s, aws.ToString(m.Code)+": "+aws.ToString(m.Value))
+	}
+	return " (" + strings.Join(s, "; ") + ")"
+}
+
+// describeAPIError shortens SDK errors to the service's code and message.
+func describeAPIError(err error) error {
+	var ae smithy.APIError
+	if errors.As(err, &ae) {
+		return fmt.Errorf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
+	}
+	var re interface{ HTTPStatusCode() int }
+	if errors.As(err, &re) {
+		return fmt.Errorf("HTTP %d %s", re.HTTPStatusCode(), http.StatusText(re.HTTPStatusCode()))
+	}
+	return err
+}
+
+func (c *Collector) progress(phase string, done, total int64) {
+	if c.Progress != nil {
+		c.Progress(Progress{Phase: phase, Done: done, Total: total, Unit: "calls"})
+	}
+}
+
+// limiter spaces calls at least 1/rate apart (no bursts); rate < 0 is
+// unlimited.
+type limiter struct {
+	mu       sync.Mutex
+	interval time.Duration
+	next     time.Time
+}
+
+func newLimiter(rate float64) *limiter {
+	if rate < 0 {
+		return &limiter{}
+	}
+	return &limiter{interval: time.Duration(float64(time.Second) / rate)}
+}
+
+func (l *limiter) wait(ctx context.Context) error {
+	if l.interval == 0 {
+		return ctx.Err()
+	}
+	l.mu.Lock()
+	now := time.Now()
+	at := l.next
+	if at.Before(now) {
+		at = now
+	}
+	l.next = at.Add(l.interval)
+	l.mu.Unlock()
+	if d := time.Until(at); d > 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return ctx.Err()
+}

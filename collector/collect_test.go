@@ -1,0 +1,410 @@
+package collector
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/smithy-go/encoding/cbor"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+const day = 24 * time.Hour
+
+// The plans meet the theoretical minimum of calls, whichever limit binds.
+//
+// 40 functions over one day at 1-minute period: per function 5 series
+// queries of 1,440 points and 5 whole-window queries; 4 functions with
+// provisioned concurrency add 1 query, 3 with Lambda Insights (fn-000,
+// fn-020 and fn-007 by its layer) add 4: 416 queries and
+// 200·1,440 + 216 = 288,216 datapoints, so at least
+// max(⌈288,216 / 100,800⌉, ⌈416 / 500⌉) = max(3, 1) = 3 calls.
+//
+// 120 functions over two hours: 1,200 + 12 + 7·4 = 1,240 queries and
+// 600·120 + 640 = 72,640 datapoints: max(1, ⌈1,240 / 500⌉) = 3 calls.
+func TestCollectBatchesToTheMinimum(t *testing.T) {
+	for _, tc := range []struct {
+		n, minutes, queries, calls, listFunctions, pc int
+	}{
+		{40, 1440, 416, 3, 1, 4},
+		{120, 120, 1240, 3, 3, 12},
+	} {
+		s := newStub(t, tc.n)
+		c := s.collector()
+		var progress []Progress
+		c.Progress = func(p Progress) { progress = append(progress, p) }
+		d, st, err := c.Collect(context.Background(), CollectOptions{All: true, Since: time.Duration(tc.minutes) * time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Queries != tc.queries || st.MinCalls != tc.calls || st.GetMetricDataCalls != tc.calls || len(s.gmd) != tc.calls {
+			t.Errorf("%d functions: queries %d, min calls %d, calls %d (stub saw %d); want %d, %d", tc.n, st.Queries, st.MinCalls, st.GetMetricDataCalls, len(s.gmd), tc.queries, tc.calls)
+		}
+		// ListFunctions at 50 per page; one ListProvisionedConcurrencyConfigs
+		// per provisioned function; one ListMetrics per detection (2).
+		if s.http["ListFunctions"] != tc.listFunctions || s.http["ListProvisionedConcurrencyConfigs"] != tc.pc || s.http["ListMetrics"] != 2 || s.http["GetMetricData"] != tc.calls {
+			t.Errorf("HTTP calls = %v", s.http)
+		}
+		checkStubDataset(t, d, tc.n, tc.minutes)
+		if len(d.Problems) != 0 {
+			t.Errorf("problems: %v", d.Problems)
+		}
+		wantEnd := time.Date(2026, 11, 20, 12, 34, 0, 0, time.UTC)
+		if !d.End.Equal(wantEnd) || !d.Start.Equal(wantEnd.Add(-time.Duration(tc.minutes)*time.Minute)) {
+			t.Errorf("window %s – %s, want back from the last complete minute", d.Start, d.End)
+		}
+		last := progress[len(progress)-1]
+		if last.Done != int64(tc.calls) || last.Total != int64(tc.calls) || last.Phase != "metrics" {
+			t.Errorf("last progress = %+v", last)
+		}
+	}
+}
+
+// checkStubDataset checks the numbers of the stub's data model (see
+// awsStub), computed here from the model, not from the collector.
+func checkStubDataset(t *testing.T, d *pricing.Dataset, n, minutes int) {
+	t.Helper()
+	if d.Source != "cloudwatch" || d.Region != "us-east-1" || len(d.Functions) != n {
+		t.Fatalf("dataset %s %s with %d functions, want %d", d.Source, d.Region, len(d.Functions), n)
+	}
+	for i, f := range d.Functions {
+		name := fmt.Sprintf("fn-%03d", i)
+		s := f.Summary
+		wantArch := pricing.X86_64
+		if i%2 == 1 {
+			wantArch = pricing.ARM64
+		}
+		if f.Name != name || f.MemoryMB != 128*(1+i%8) || f.Architecture != wantArch || f.Timeout.D() != 30*time.Second || f.EphemeralStorageMB != 512 {
+			t.Errorf("%s config = %+v", name, f.FunctionConfig)
+		}
+		perMin := int64(1 + i%3)
+		wantThr := int64(0)
+		if i == 1 {
+			wantThr = 2
+		}
+		if s.Invocations != perMin*int64(minutes) || s.Errors != int64((minutes+9)/10) || s.Throttles != wantThr || s.ConcurrencyMax != 7 {
+			t.Errorf("%s counts: %d inv, %d errors, %d throttles, %v concurrency", name, s.Invocations, s.Errors, s.Throttles, s.ConcurrencyMax)
+		}
+		fi := float64(i)
+		if s.DurationMs != (pricing.DurationSet{Avg: 100 + fi, P50: 90 + fi, P90: 150 + fi, P99: 300 + fi, Max: 900 + fi}) {
+			t.Errorf("%s durations = %+v", name, s.DurationMs)
+		}
+		wantPC, wantPCInv := 0, int64(0)
+		if i%10 == 0 {
+			wantPC, wantPCInv = 5, 1000
+		}
+		if f.ProvisionedConcurrency != wantPC || s.ProvisionedInvocations != wantPCInv {
+			t.Errorf("%s provisioned = %d, invocations %d", name, f.ProvisionedConcurrency, s.ProvisionedInvocations)
+		}
+		if i%20 == 0 || i == 7 {
+			if s.MaxMemoryUsedMB != 200 || s.ColdStarts != 12 || s.InitDurationMs != (pricing.InitSet{Avg: 250.5, P99: 480}) {
+				t.Errorf("%s insights: mem %d cold %d init %+v", name, s.MaxMemoryUsedMB, s.ColdStarts, s.InitDurationMs)
+			}
+		} else if s.MaxMemoryUsedMB != 0 || s.ColdStarts != 0 {
+			t.Errorf("%s has insights numbers it should not have", name)
+		}
+		// On-demand GB-s from averages: invocations × (100+i) ms, plus
+		// cold starts × ⌈250.5⌉ ms INIT, × memory / 1,024,000.
+		ms := float64(s.Invocations) * (100 + fi)
+		if s.ColdStarts > 0 {
+			ms += float64(s.ColdStarts) * 251
+		}
+		if want := ms * float64(f.MemoryMB) / 1024000; !near(s.BilledGBSeconds, want) {
+			t.Errorf("%s GB-s = %v, want %v", name, s.BilledGBSeconds, want)
+		}
+		sr := f.Series
+		if sr == nil || sr.PeriodS != 60 || len(sr.Invocations) != minutes || len(sr.ConcurrencyMax) != minutes || len(sr.DurationAvgMs) != minutes {
+			t.Fatalf("%s series = %+v", name, sr)
+		}
+		for k := 0; k < minutes; k += 97 {
+			if sr.Invocations[k] != float64(perMin) || sr.ConcurrencyMax[k] != float64(1+k%7) || sr.DurationAvgMs[k] != 100+fi {
+				t.Fatalf("%s series at %d: %v %v %v", name, k, sr.Invocations[k], sr.ConcurrencyMax[k], sr.DurationAvgMs[k])
+			}
+		}
+	}
+	// fn-000 by hand: 1,440 invocations × 100 ms × 128 MB + 12 × 251 ms × 128 MB.
+	if minutes == 1440 && !near(d.Functions[0].Summary.BilledGBSeconds, (1440*100+12*251)*128/1024000.0) {
+		t.Errorf("fn-000 GB-s = %v", d.Functions[0].Summary.BilledGBSeconds)
+	}
+}
+
+// Pages: the stub returns at most 10,000 datapoints per response, so each
+// call is followed through its NextToken pages and the pieces reassemble.
+func TestCollectPaginates(t *testing.T) {
+	s := newStub(t, 10)
+	s.pageSize = 3000
+	d, st, err := s.collector().Collect(context.Background(), CollectOptions{All: true, Since: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkStubDataset(t, d, 10, 1440)
+	// One batch (50 series queries of 1,440 points + 55 one-point queries
+	// ≤ 100,800). The stub emits, per function, 1,440 Invocations, 1,440
+	// Duration, 1,440 ConcurrentExecutions and 144 Errors points plus 5
+	// whole-window points, fn-001 one Throttles point, fn-000 one
+	// provisioned and four Insights points, fn-007 four Insights points:
+	// 10·4,469 + 1 + 5 + 4 = 44,700 points, sent 3,000 per page: 15 pages.
+	if st.Batches != 1 || st.GetMetricDataCalls != 15 || len(s.gmd) != 15 {
+		t.Errorf("%d calls for %d batches (stub saw %d); want 15 pages of one batch", st.GetMetricDataCalls, st.Batches, len(s.gmd))
+	}
+	for _, c := range s.gmd {
+		if c.points > 3000 {
+			t.Errorf("page with %d points", c.points)
+		}
+	}
+}
+
+// Throttling, then a 5xx, then success: the SDK's retryer handles both,
+// the data is complete, and the only extra requests are the two retries.
+func TestCollectRetriesThrottlingAnd5xx(t *testing.T) {
+	s := newStub(t, 10)
+	s.fault = func(op string, attempt int, _ cbor.Map) (int, string) {
+		if op != "GetMetricData" {
+			return 0, ""
+		}
+		switch attempt {
+		case 1:
+			return 400, "Throttling"
+		case 2:
+			return 503, "ServiceUnavailable"
+		}
+		return 0, ""
+	}
+	c := s.collector()
+	c.Concurrency = 1
+	d, st, err := c.Collect(context.Background(), CollectOptions{All: true, Since: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkStubDataset(t, d, 10, 1440)
+	if len(d.Problems) != 0 {
+		t.Errorf("problems after successful retries: %v", d.Problems)
+	}
+	if st.GetMetricDataCalls != st.MinCalls || s.http["GetMetricData"] != st.MinCalls+2 {
+		t.Errorf("operations %d (min %d), HTTP requests %d; want min and min+2", st.GetMetricDataCalls, st.MinCalls, s.http["GetMetricData"])
+	}
+}
+
+// A batch that keeps failing is reported; the other batches' data stays.
+// When every batch fails, Collect is an external error.
+func TestCollectPartialFailure(t *testing.T) {
+	s := newStub(t, 40)
+	s.fault = func(op string, _ int, in cbor.Map) (int, string) {
+		if op != "GetMetricData" {
+			return 0, ""
+		}
+		for _, q := range in["MetricDataQueries"].(cbor.List) {
+			if strings.HasPrefix(str(q.(cbor.Map)["Label"]), "fn-030 Invocations") {
+				return 500, "InternalServiceError"
+			}
+		}
+		return 0, ""
+	}
+	d, st, err := s.collector().Collect(context.Background(), CollectOptions{All: true, Since: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Functions) != 40 {
+		t.Fatalf("functions = %d", len(d.Functions))
+	}
+	if !slices.ContainsFunc(d.Problems, func(p string) bool {
+		return strings.Contains(p, "fn-030") && strings.Contains(p, "InternalServiceError")
+	}) {
+		t.Errorf("problems do not name the failed batch: %v", d.Problems)
+	}
+	ok := 0
+	for _, f := range d.Functions {
+		if f.Summary.Invocations > 0 {
+			ok++
+		}
+	}
+	if ok == 0 || ok == 40 || d.Functions[30].Summary.Invocations != 0 {
+		t.Errorf("%d functions have data; want the other batches' data kept", ok)
+	}
+	// 3 attempts for the failing batch.
+	if s.http["GetMetricData"] != st.MinCalls+2 {
+		t.Errorf("HTTP GetMetricData = %d, want %d", s.http["GetMetricData"], st.MinCalls+2)
+	}
+
+	s2 := newStub(t, 3)
+	s2.fault = func(op string, _ int, _ cbor.Map) (int, string) {
+		if op == "GetMetricData" {
+			return 403, "AccessDenied"
+		}
+		return 0, ""
+	}
+	_, _, err = s2.collector().Collect(context.Background(), CollectOptions{All: true, Since: day})
+	var xe *pricing.ExternalError
+	if !errors.As(err, &xe) || !strings.Contains(err.Error(), "AccessDenied") {
+		t.Errorf("all batches failing: err = %v, want an ExternalError naming AccessDenied", err)
+	}
+}
+
+// PartialData on the last page is reported with CloudWatch's message; the
+// values that arrived are used.
+func TestCollectPartialData(t *testing.T) {
+	s := newStub(t, 2)
+	s.partial = true
+	d, _, err := s.collector().Collect(context.Background(), CollectOptions{Functions: []string{"fn-001", "fn-000"}, Since: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkStubDataset(t, d, 2, 1440)
+	if len(d.Problems) != 2 || !strings.Contains(d.Problems[0], "fn-000 Duration p99: partial data (MaxQueryTimeRangeExceed: stub: only part of the range)") {
+		t.Errorf("problems = %q", d.Problems)
+	}
+	if s.http["GetFunctionConfiguration"] != 2 || s.http["ListFunctions"] != 0 {
+		t.Errorf("lambda calls %v", s.http)
+	}
+}
+
+func TestCollectInputErrors(t *testing.T) {
+	s := newStub(t, 2)
+	c := s.collector()
+	for _, tc := range []struct {
+		o    CollectOptions
+		want string
+	}{
+		{CollectOptions{Functions: []string{"fn-000", "nope", "fn-999"}}, `--function: function "nope" not found`},
+		{CollectOptions{}, "--function"},
+		{CollectOptions{All: true, Functions: []string{"x"}}, "--all"},
+		{CollectOptions{All: true, Since: 500 * day}, "--since"},
+		{CollectOptions{All: true, Since: 30 * day, Period: time.Minute}, "--period"},
+	} {
+		_, _, err := c.Collect(context.Background(), tc.o)
+		if !pricing.IsInput(err) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%+v: err = %v, want input error with %q", tc.o, err, tc.want)
+		}
+	}
+	_, _, err := c.Collect(context.Background(), CollectOptions{Functions: []string{"nope", "fn-999"}})
+	if err == nil || !strings.Contains(err.Error(), "fn-999") {
+		t.Errorf("every unknown function is listed: %v", err)
+	}
+}
+
+// --logs: REPORT records from CloudWatch Logs (JSON 1.1, paginated) add
+// cold starts, INIT and memory; with as many records as invocations the
+// billed duration becomes exact.
+func TestCollectLogs(t *testing.T) {
+	s := newStub(t, 2)
+	// fn-001 over 2 minutes: 2 invocations per minute = 4 invocations.
+	s.logs["/aws/lambda/fn-001"] = []string{
+		"REPORT RequestId: a\tDuration: 101.20 ms\tBilled Duration: 402 ms\tMemory Size: 256 MB\tMax Memory Used: 77 MB\tInit Duration: 300.10 ms\t",
+		"START RequestId: b Version: $LATEST",
+		"REPORT RequestId: b\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 256 MB\tMax Memory Used: 79 MB\t",
+		`{"time":"2026-11-20T12:33:00.000Z","type":"platform.report","record":{"requestId":"c","status":"timeout","metrics":{"durationMs":30000.0,"billedDurationMs":30000,"memorySizeMB":256,"maxMemoryUsedMB":81}}}`,
+		"REPORT RequestId: d\tDuration: 99.50 ms\tBilled Duration: 100 ms\tMemory Size: 256 MB\tMax Memory Used: 78 MB\t",
+		"REPORT RequestId: e\tDuration: x ms",
+	}
+	c := s.collector()
+	d, st, err := c.Collect(context.Background(), CollectOptions{Functions: []string{"fn-000", "fn-001"}, Since: 2 * time.Minute, Logs: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := d.Functions[1].Summary
+	if f.Invocations != 4 || f.ColdStarts != 1 || f.Timeouts != 1 || f.MaxMemoryUsedMB != 81 || f.BilledDurationMs != 402+100+30000+100 {
+		t.Errorf("fn-001 with logs = %+v", f)
+	}
+	// (402+100+30000+100) ms × 256 MB / 1,024,000
+	if !near(f.BilledGBSeconds, 30602*256/1024000.0) || !near(f.InitDurationMs.Avg, 300.1) {
+		t.Errorf("fn-001 GB-s %v init %+v", f.BilledGBSeconds, f.InitDurationMs)
+	}
+	// 6 messages at 2 per page = 3 calls; fn-000 has no log group: 1 call.
+	if st.LogsCalls != 4 || s.http["FilterLogEvents"] != 4 || st.LogReports != 4 {
+		t.Errorf("logs calls %d (HTTP %d), reports %d", st.LogsCalls, s.http["FilterLogEvents"], st.LogReports)
+	}
+	joined := strings.Join(d.Problems, "\n")
+	if !strings.Contains(joined, "log group /aws/lambda/fn-000 of fn-000 not found") || !strings.Contains(joined, "event 5: REPORT field Duration") {
+		t.Errorf("problems:\n%s", joined)
+	}
+}
+
+func TestChooseWindow(t *testing.T) {
+	now := time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
+	for _, tc := range []struct {
+		since, period time.Duration
+		wantPeriod    time.Duration
+		wantPoints    int
+		err           string
+	}{
+		{14 * day, 0, time.Minute, 20160, ""},
+		{15 * day, 0, time.Minute, 21600, ""},
+		{16 * day, 0, 5 * time.Minute, 4608, ""},
+		{63 * day, 0, 5 * time.Minute, 18144, ""},
+		{90 * day, 0, time.Hour, 2160, ""},
+		{455 * day, 0, time.Hour, 10920, ""},
+		{456 * day, 0, 0, 0, "--since"},
+		{14 * day, 5 * time.Minute, 5 * time.Minute, 4032, ""},
+		{30 * day, time.Minute, 0, 0, "--period"},
+		{30 * day, 7 * time.Minute, 0, 0, "--period"},
+		{day, 90 * time.Second, 0, 0, "--period"},
+		{30 * time.Second, 0, 0, 0, "--since"},
+		{0, 0, 0, 0, "--since"},
+	} {
+		w, err := ChooseWindow(now, tc.since, tc.period)
+		if tc.err != "" {
+			if !pricing.IsInput(err) || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("since %s period %s: err %v, want %s", tc.since, tc.period, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || w.Period != tc.wantPeriod || w.Points() != tc.wantPoints || w.End.After(now) || w.End.Unix()%int64(w.Period/time.Second) != 0 || w.Start.Unix()%int64(w.Period/time.Second) != 0 {
+			t.Errorf("since %s: %+v (%d points), %v; want period %s, %d points", tc.since, w, w.Points(), err, tc.wantPeriod, tc.wantPoints)
+		}
+	}
+}
+
+// The benchmark's scenario as a plan: 1,000 functions × 8 metrics at a
+// 1-minute period over 14 days are 8,000 queries of 20,160 points, 5 per
+// call: 1,600 calls, which is also the datapoint bound
+// 161,280,000 / 100,800.
+func TestPackThousandFunctions(t *testing.T) {
+	w, _ := ChooseWindow(stubNow, 14*day, 0)
+	qs := benchQueries(1000, 8)
+	b := Pack(qs, w)
+	if MinCalls(qs, w) != 1600 || len(b) != 1600 {
+		t.Errorf("min %d, batches %d; want 1600", MinCalls(qs, w), len(b))
+	}
+	n := 0
+	for _, x := range b {
+		n += len(x)
+		if len(x)*20160 > MaxDatapointsPerCall || len(x) > MaxQueriesPerCall {
+			t.Fatalf("batch of %d queries", len(x))
+		}
+	}
+	if n != 8000 {
+		t.Errorf("%d queries packed", n)
+	}
+	// The collector's own plan for 1,000 plain functions: 5,000 series
+	// queries of 20,160 points (5 fill a call) and 5,000 one-point queries.
+	// With a calls holding 5 series, b holding 4 (room for 496 one-point
+	// queries) and c holding only one-point queries: 5a + 4b = 5,000 and
+	// 496b + 500c ≥ 5,000; calls = 1,000 + b/5 + c ≥ 1,000 + 5,000/(5·496)
+	// = 1,002.02, so at least 1,003 — which b = 15, c = 0 reaches. The naive
+	// bound MinCalls (1,001) is not reachable here.
+	var fns []FunctionInfo
+	for i := range 1000 {
+		fns = append(fns, FunctionInfo{Config: pricing.FunctionConfig{Name: fmt.Sprintf("f%d", i)}})
+	}
+	qs = PlanQueries(fns)
+	if got := len(Pack(qs, w)); got != 1003 || MinCalls(qs, w) != 1001 {
+		t.Errorf("own plan: %d batches (want the optimum 1003), naive minimum %d", got, MinCalls(qs, w))
+	}
+}
+
+func benchQueries(nfn, nmetric int) []MetricQuery {
+	metrics := []metricKey{{Metric: mInvocations, Stat: "Sum"}, {Metric: mErrors, Stat: "Sum"}, {Metric: mThrottles, Stat: "Sum"}, {Metric: mDuration, Stat: "Average"},
+		{Metric: mDuration, Stat: "p99"}, {Metric: mDuration, Stat: "Maximum"}, {Metric: mConcurrent, Stat: "Maximum"}, {Metric: mPCInvocations, Stat: "Sum"}}
+	var qs []MetricQuery
+	for i := range nfn {
+		for _, m := range metrics[:nmetric] {
+			qs = append(qs, MetricQuery{Function: fmt.Sprintf("fn-%04d", i), Namespace: nsLambda, Metric: m.Metric, Stat: m.Stat})
+		}
+	}
+	return qs
+}

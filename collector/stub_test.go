@@ -1,0 +1,447 @@
+package collector
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/smithy-go/encoding/cbor"
+)
+
+// awsStub is a loopback server speaking the real wire protocols of the
+// three services the collector calls, so the real SDK clients run against
+// it: CloudWatch over Smithy RPC v2 CBOR, Lambda over REST-JSON and
+// CloudWatch Logs over AWS JSON 1.1.
+//
+// Its data model (what a test expects back, computed independently):
+// function i of n is named fn-%03d, has memory 128·(1 + i mod 8) MB, is
+// arm64 when i is odd, and per minute k of the window it reports
+//
+//	Invocations Sum          = 1 + i mod 3           (every minute)
+//	Errors Sum               = 1 when k mod 10 = 0   (zeros not emitted)
+//	Throttles Sum            = 2 at k = 5 for fn-001 only
+//	Duration Average         = 100 + i
+//	ConcurrentExecutions Max = 1 + k mod 7
+//
+// and over the whole window Duration Average 100+i, p50 90+i, p90 150+i,
+// p99 300+i, Maximum 900+i. Functions with i mod 10 = 0 have provisioned
+// concurrency 5 (ProvisionedConcurrencyInvocations 1000); functions with
+// i mod 20 = 0 publish Lambda Insights metrics, and fn-007 has the Insights
+// layer: used_memory_max 200, init_duration SampleCount 12, Average 250.5,
+// p99 480.
+type awsStub struct {
+	t   *testing.T
+	srv *httptest.Server
+	n   int
+
+	mu       sync.Mutex
+	http     map[string]int // HTTP requests by operation
+	gmd      []gmdCall      // successful GetMetricData requests
+	pageSize int            // datapoints per GetMetricData page
+	// fault, when set, may answer a request with an error status and type.
+	fault   func(op string, attempt int, in cbor.Map) (status int, errType string)
+	partial bool // mark Duration p99 results PartialData with a message
+	logs    map[string][]string
+}
+
+type gmdCall struct{ queries, points int }
+
+func newStub(t *testing.T, n int) *awsStub {
+	s := &awsStub{t: t, n: n, http: map[string]int{}, pageSize: MaxDatapointsPerCall, logs: map[string][]string{}}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *awsStub) collector() *Collector {
+	retryer := func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 3
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+			o.RateLimiter = ratelimit.None
+		})
+	}
+	ep := aws.String(s.srv.URL)
+	anon := aws.AnonymousCredentials{}
+	return &Collector{
+		CloudWatch:    cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
+		Lambda:        lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
+		Logs:          cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
+		Region:        "us-east-1",
+		RatePerSecond: -1,
+		Concurrency:   4,
+		Now:           func() time.Time { return stubNow },
+	}
+}
+
+var stubNow = time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
+
+func (s *awsStub) count(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.http[op]++
+	return s.http[op]
+}
+
+func (s *awsStub) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	switch {
+	case strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/operation/"):
+		s.serveCloudWatch(w, r, body)
+	case r.Header.Get("X-Amz-Target") != "":
+		s.serveLogs(w, r, body)
+	case strings.HasPrefix(r.URL.Path, "/2015-03-31/functions") || strings.HasPrefix(r.URL.Path, "/2019-09-30/functions"):
+		s.serveLambda(w, r)
+	default:
+		s.t.Errorf("stub: unexpected request %s %s", r.Method, r.URL)
+		w.WriteHeader(http.StatusNotFound)
+	}
+}
+
+// ---- CloudWatch: Smithy RPC v2 CBOR ----
+
+func cborReply(w http.ResponseWriter, status int, v cbor.Map) {
+	w.Header().Set("Smithy-Protocol", "rpc-v2-cbor")
+	w.Header().Set("Content-Type", "application/cbor")
+	w.WriteHeader(status)
+	w.Write(cbor.Encode(v))
+}
+
+func cborErr(w http.ResponseWriter, status int, typ string) {
+	if typ == "Throttling" {
+		w.Header().Set("X-Amzn-Query-Error", "Throttling;Sender")
+	}
+	cborReply(w, status, cbor.Map{"__type": cbor.String("com.amazonaws.cloudwatch#" + typ), "message": cbor.String("stub says " + typ)})
+}
+
+func (s *awsStub) serveCloudWatch(w http.ResponseWriter, r *http.Request, body []byte) {
+	op := path.Base(r.URL.Path)
+	if r.Header.Get("Smithy-Protocol") != "rpc-v2-cbor" || r.Method != http.MethodPost {
+		s.t.Errorf("stub: CloudWatch request without the rpc-v2-cbor protocol header: %s %v", r.Method, r.Header)
+	}
+	v, err := cbor.Decode(body)
+	in, ok := v.(cbor.Map)
+	if err != nil || !ok {
+		s.t.Errorf("stub: %s body is not a CBOR map: %v", op, err)
+		cborErr(w, 400, "InvalidParameterValueException")
+		return
+	}
+	attempt := s.count(op)
+	if s.fault != nil {
+		if st, typ := s.fault(op, attempt, in); st != 0 {
+			cborErr(w, st, typ)
+			return
+		}
+	}
+	switch op {
+	case "GetMetricData":
+		s.getMetricData(w, in)
+	case "ListMetrics":
+		s.listMetrics(w, in)
+	default:
+		s.t.Errorf("stub: unexpected CloudWatch operation %s", op)
+		cborErr(w, 400, "InvalidAction")
+	}
+}
+
+func str(v cbor.Value) string {
+	if s, ok := v.(cbor.String); ok {
+		return string(s)
+	}
+	return ""
+}
+
+// fnIndex parses "fn-007" → 7.
+func fnIndex(name string) int {
+	i, err := strconv.Atoi(strings.TrimPrefix(name, "fn-"))
+	if err != nil {
+		return -1
+	}
+	return i
+}
+
+// value is the stub's data model (see awsStub). whole: one point for the
+// window; k: the minute index otherwise.
+func stubValue(i int, metric, stat string, k int, whole bool) (float64, bool) {
+	fi := float64(i)
+	switch metric + " " + stat {
+	case "Invocations Sum":
+		return float64(1 + i%3), true
+	case "Errors Sum":
+		return 1, k%10 == 0
+	case "Throttles Sum":
+		return 2, i == 1 && k == 5
+	case "Duration Average":
+		return 100 + fi, true
+	case "Duration p50":
+		return 90 + fi, whole
+	case "Duration p90":
+		return 150 + fi, whole
+	case "Duration p99":
+		return 300 + fi, whole
+	case "Duration Maximum":
+		return 900 + fi, whole
+	case "ConcurrentExecutions Maximum":
+		return float64(1 + k%7), true
+	case "ProvisionedConcurrencyInvocations Sum":
+		return 1000, i%10 == 0 && whole
+	case "used_memory_max Maximum":
+		return 200, whole && (i%20 == 0 || i == 7)
+	case "init_duration SampleCount":
+		return 12, whole && (i%20 == 0 || i == 7)
+	case "init_duration Average":
+		return 250.5, whole && (i%20 == 0 || i == 7)
+	case "init_duration p99":
+		return 480, whole && (i%20 == 0 || i == 7)
+	}
+	return 0, false
+}
+
+type stubPoint struct {
+	q   int
+	t   float64
+	val float64
+}
+
+func (s *awsStub) getMetricData(w http.ResponseWriter, in cbor.Map) {
+	start, err1 := cbor.AsTime(in["StartTime"])
+	end, err2 := cbor.AsTime(in["EndTime"])
+	if err1 != nil || err2 != nil {
+		s.t.Errorf("stub: bad StartTime/EndTime: %v %v", err1, err2)
+	}
+	if start.Unix()%60 != 0 || end.Unix()%60 != 0 {
+		s.t.Errorf("stub: window not aligned to the minute: %s – %s", start, end)
+	}
+	qs, _ := in["MetricDataQueries"].(cbor.List)
+	if len(qs) == 0 || len(qs) > MaxQueriesPerCall {
+		s.t.Errorf("stub: %d queries in one call (limit %d)", len(qs), MaxQueriesPerCall)
+	}
+	if md, err := cbor.AsInt64(in["MaxDatapoints"]); err == nil && md > MaxDatapointsPerCall {
+		s.t.Errorf("stub: MaxDatapoints %d", md)
+	}
+	var points []stubPoint
+	ids := make([]string, len(qs))
+	labels := make([]string, len(qs))
+	requested := 0
+	seen := map[string]bool{}
+	for qi, qv := range qs {
+		q := qv.(cbor.Map)
+		ids[qi] = str(q["Id"])
+		labels[qi] = str(q["Label"])
+		if seen[ids[qi]] {
+			s.t.Errorf("stub: duplicate query id %s", ids[qi])
+		}
+		seen[ids[qi]] = true
+		ms := q["MetricStat"].(cbor.Map)
+		metric := ms["Metric"].(cbor.Map)
+		period, _ := cbor.AsInt64(ms["Period"])
+		stat := str(ms["Stat"])
+		name := str(metric["MetricName"])
+		dims := metric["Dimensions"].(cbor.List)
+		fn := str(dims[0].(cbor.Map)["Value"])
+		if period <= 0 || period%60 != 0 {
+			s.t.Errorf("stub: period %d is not a multiple of 60", period)
+			continue
+		}
+		n := int((end.Unix() - start.Unix() + period - 1) / period)
+		requested += n
+		whole := n == 1
+		for k := 0; k < n; k++ {
+			t := start.Unix() + int64(k)*period
+			if v, ok := stubValue(fnIndex(fn), name, stat, k, whole); ok {
+				points = append(points, stubPoint{qi, float64(t), v})
+			}
+		}
+	}
+	if requested > MaxDatapointsPerCall {
+		s.t.Errorf("stub: a call asks for %d datapoints (limit %d)", requested, MaxDatapointsPerCall)
+	}
+	off := 0
+	if tok := str(in["NextToken"]); tok != "" {
+		off, _ = strconv.Atoi(strings.TrimPrefix(tok, "page@"))
+	}
+	page := points[min(off, len(points)):min(off+s.pageSize, len(points))]
+	more := off+s.pageSize < len(points)
+	s.mu.Lock()
+	s.gmd = append(s.gmd, gmdCall{len(qs), len(page)})
+	s.mu.Unlock()
+	ts := make([]cbor.List, len(qs))
+	vals := make([]cbor.List, len(qs))
+	for _, p := range page {
+		ts[p.q] = append(ts[p.q], &cbor.Tag{ID: 1, Value: cbor.Float64(p.t)})
+		vals[p.q] = append(vals[p.q], cbor.Float64(p.val))
+	}
+	var results cbor.List
+	for qi := range qs {
+		status := "Complete"
+		if more {
+			status = "PartialData"
+		}
+		res := cbor.Map{
+			"Id": cbor.String(ids[qi]), "Label": cbor.String(labels[qi]), "StatusCode": cbor.String(status),
+			"Timestamps": append(cbor.List{}, ts[qi]...), "Values": append(cbor.List{}, vals[qi]...),
+		}
+		if s.partial && strings.HasSuffix(labels[qi], "Duration p99") && !more {
+			res["StatusCode"] = cbor.String("PartialData")
+			res["Messages"] = cbor.List{cbor.Map{"Code": cbor.String("MaxQueryTimeRangeExceed"), "Value": cbor.String("stub: only part of the range")}}
+		}
+		results = append(results, res)
+	}
+	out := cbor.Map{"MetricDataResults": results}
+	if more {
+		out["NextToken"] = cbor.String("page@" + strconv.Itoa(off+s.pageSize))
+	}
+	cborReply(w, 200, out)
+}
+
+func (s *awsStub) listMetrics(w http.ResponseWriter, in cbor.Map) {
+	ns, metric := str(in["Namespace"]), str(in["MetricName"])
+	var ms cbor.List
+	for i := 0; i < s.n; i++ {
+		name := cbor.String(fmt.Sprintf("fn-%03d", i))
+		switch {
+		case ns == "AWS/Lambda" && metric == "ProvisionedConcurrentExecutions" && i%10 == 0:
+			ms = append(ms, cbor.Map{"Namespace": cbor.String(ns), "MetricName": cbor.String(metric), "Dimensions": cbor.List{
+				cbor.Map{"Name": cbor.String("FunctionName"), "Value": name}, cbor.Map{"Name": cbor.String("Resource"), "Value": name + ":live"}}})
+		case ns == "LambdaInsights" && metric == "used_memory_max" && i%20 == 0:
+			ms = append(ms, cbor.Map{"Namespace": cbor.String(ns), "MetricName": cbor.String(metric), "Dimensions": cbor.List{
+				cbor.Map{"Name": cbor.String("function_name"), "Value": name}}})
+		}
+	}
+	cborReply(w, 200, cbor.Map{"Metrics": ms})
+}
+
+// ---- Lambda: REST-JSON ----
+
+func (s *awsStub) fnConfig(i int) map[string]any {
+	arch := "x86_64"
+	if i%2 == 1 {
+		arch = "arm64"
+	}
+	name := fmt.Sprintf("fn-%03d", i)
+	c := map[string]any{
+		"FunctionName": name, "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:" + name,
+		"MemorySize": 128 * (1 + i%8), "Timeout": 30, "Architectures": []string{arch},
+		"EphemeralStorage": map[string]any{"Size": 512}, "Runtime": "provided.al2023",
+	}
+	if i == 7 {
+		c["Layers"] = []map[string]any{{"Arn": "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:53", "CodeSize": 100}}
+	}
+	return c
+}
+
+func jsonReply(w http.ResponseWriter, status int, v any, ctype string) {
+	w.Header().Set("Content-Type", ctype)
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (s *awsStub) serveLambda(w http.ResponseWriter, r *http.Request) {
+	p := strings.TrimSuffix(r.URL.Path, "/")
+	q := r.URL.Query()
+	notFound := func(name string) {
+		w.Header().Set("X-Amzn-ErrorType", "ResourceNotFoundException")
+		jsonReply(w, 404, map[string]any{"Type": "User", "Message": "Function not found: " + name}, "application/json")
+	}
+	switch {
+	case p == "/2015-03-31/functions":
+		s.count("ListFunctions")
+		from, _ := strconv.Atoi(q.Get("Marker"))
+		n, _ := strconv.Atoi(q.Get("MaxItems"))
+		if n <= 0 || n > 50 {
+			n = 50
+		}
+		var fns []map[string]any
+		for i := from; i < min(from+n, s.n); i++ {
+			fns = append(fns, s.fnConfig(i))
+		}
+		out := map[string]any{"Functions": fns}
+		if from+n < s.n {
+			out["NextMarker"] = strconv.Itoa(from + n)
+		}
+		jsonReply(w, 200, out, "application/json")
+	case strings.HasPrefix(p, "/2015-03-31/functions/") && strings.HasSuffix(p, "/configuration"):
+		s.count("GetFunctionConfiguration")
+		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(p, "/2015-03-31/functions/"), "/configuration"))
+		i := fnIndex(name)
+		if i < 0 || i >= s.n {
+			notFound(name)
+			return
+		}
+		jsonReply(w, 200, s.fnConfig(i), "application/json")
+	case strings.HasPrefix(p, "/2019-09-30/functions/") && strings.HasSuffix(p, "/provisioned-concurrency"):
+		s.count("ListProvisionedConcurrencyConfigs")
+		if q.Get("List") != "ALL" {
+			s.t.Errorf("stub: ListProvisionedConcurrencyConfigs without List=ALL: %s", r.URL)
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "/2019-09-30/functions/"), "/provisioned-concurrency")
+		i := fnIndex(name)
+		var cfgs []map[string]any
+		if i%10 == 0 {
+			cfgs = append(cfgs, map[string]any{"FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:" + name + ":live",
+				"RequestedProvisionedConcurrentExecutions": 5, "AllocatedProvisionedConcurrentExecutions": 5, "AvailableProvisionedConcurrentExecutions": 5, "Status": "READY"})
+		}
+		jsonReply(w, 200, map[string]any{"ProvisionedConcurrencyConfigs": cfgs}, "application/json")
+	default:
+		s.t.Errorf("stub: unexpected Lambda request %s", r.URL)
+		notFound(p)
+	}
+}
+
+// ---- CloudWatch Logs: AWS JSON 1.1 ----
+
+func (s *awsStub) serveLogs(w http.ResponseWriter, r *http.Request, body []byte) {
+	const ctype = "application/x-amz-json-1.1"
+	if r.Header.Get("X-Amz-Target") != "Logs_20140328.FilterLogEvents" || r.Header.Get("Content-Type") != ctype {
+		s.t.Errorf("stub: unexpected Logs request %s %s", r.Header.Get("X-Amz-Target"), r.Header.Get("Content-Type"))
+	}
+	s.count("FilterLogEvents")
+	var in struct {
+		LogGroupName  string `json:"logGroupName"`
+		StartTime     int64  `json:"startTime"`
+		EndTime       int64  `json:"endTime"`
+		FilterPattern string `json:"filterPattern"`
+		NextToken     string `json:"nextToken"`
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		s.t.Errorf("stub: FilterLogEvents body: %v", err)
+	}
+	if in.FilterPattern != reportFilter || in.StartTime == 0 || in.EndTime <= in.StartTime {
+		s.t.Errorf("stub: FilterLogEvents input %+v", in)
+	}
+	msgs, ok := s.logs[in.LogGroupName]
+	if !ok {
+		jsonReply(w, 400, map[string]any{"__type": "ResourceNotFoundException", "message": "The specified log group does not exist."}, ctype)
+		return
+	}
+	off, _ := strconv.Atoi(in.NextToken)
+	const pageSize = 2
+	var events []map[string]any
+	for i := off; i < min(off+pageSize, len(msgs)); i++ {
+		events = append(events, map[string]any{"logStreamName": "2026/11/19/[$LATEST]abc", "timestamp": in.StartTime + int64(i)*1000,
+			"message": msgs[i], "eventId": strconv.Itoa(i), "ingestionTime": in.StartTime + int64(i)*1000 + 50})
+	}
+	out := map[string]any{"events": events}
+	if off+pageSize < len(msgs) {
+		out["nextToken"] = strconv.Itoa(off + pageSize)
+	}
+	jsonReply(w, 200, out, ctype)
+}
+
+func ceilDiv(a, b int) int { return int(math.Ceil(float64(a) / float64(b))) }
