@@ -138,6 +138,9 @@ type CurvePoint struct {
 	Current bool `json:"current,omitempty"`
 }
 
+// maxStepPoints is how many fleet steps the break-even search checks exactly.
+const maxStepPoints = 250
+
 // MaxSearchRequests bounds the break-even search: 10^15 requests a month
 // (about 380 million requests per second).
 const MaxSearchRequests = 1e15
@@ -431,7 +434,7 @@ func buildCurve(r *Result, current float64, perDecade int,
 	var vols []int64
 	for i := from; i <= to; i++ {
 		v := math.Pow(10, float64(i)/float64(perDecade))
-		vols = append(vols, int64(roundSig(v, 3)))
+		vols = append(vols, roundSig(v, 3))
 	}
 	cur := int64(math.Round(current))
 	if cur > 0 {
@@ -468,12 +471,21 @@ func buildCurve(r *Result, current float64, perDecade int,
 	return out, nil
 }
 
-func roundSig(v float64, digits int) float64 {
-	if v <= 0 {
+// roundSig rounds v to digits significant digits, exactly in integers
+// (17,782,794.1 → 17,800,000).
+func roundSig(v float64, digits int) int64 {
+	if v < 1 {
 		return 0
 	}
-	p := math.Pow(10, float64(digits)-math.Ceil(math.Log10(v)))
-	return math.Round(v*p) / p
+	exp := int(math.Floor(math.Log10(v))) - digits + 1
+	if exp <= 0 {
+		return int64(math.Round(v))
+	}
+	pow := int64(1)
+	for range exp {
+		pow *= 10
+	}
+	return int64(math.Round(v/float64(pow))) * pow
 }
 
 // FindBreakeven finds the smallest monthly volume v in [0, hi] at which
@@ -489,20 +501,22 @@ func roundSig(v float64, digits int) float64 {
 // end the difference is ≥ 0. The search:
 //
 //  1. evaluates diff at 0, at log-spaced volumes (5 % apart) and at the end
-//     of each of the first 2,000 steps (step > 0), in increasing order, and
-//     stops at the first point with diff ≥ 0;
+//     of each of the first maxStepPoints steps (step > 0), in increasing
+//     order, and stops at the first point with diff ≥ 0;
 //  2. bisects the bracket between that point and the one before it down to a
 //     single request (diff rises within the bracket, which holds no step).
 //
-// With autoscaling (step = 0) the fleet steps at many volumes; the result is
-// then the first crossing found on the 5 % grid, refined by bisection.
+// With autoscaling (step = 0), or beyond maxStepPoints servers, the result
+// is the first crossing found on the 5 % grid, refined by bisection: a
+// crossing that lasts less than 5 % of the volume between two grid points
+// may be missed (there, the fleet and Lambda cost the same within a server).
 func FindBreakeven(diff func(float64) (float64, error), step float64, minServers int, hi float64) (int64, bool, error) {
 	pts := []float64{0}
 	for v := 100.0; v <= hi; v *= 1.05 {
 		pts = append(pts, math.Round(v))
 	}
 	if step > 0 {
-		for k := max(minServers, 1); k < minServers+2000; k++ {
+		for k := max(minServers, 1); k < minServers+maxStepPoints; k++ {
 			v := math.Floor(float64(k) * step)
 			if v > hi {
 				break

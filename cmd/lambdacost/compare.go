@@ -1,0 +1,539 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
+	"github.com/lambdacost/lambdacost/reports"
+	"github.com/lambdacost/lambdacost/simulator"
+	"github.com/lambdacost/lambdacost/simulator/planner"
+)
+
+func init() { register(func(f *Factory) *cobra.Command { return NewCmdCompare(f, nil) }) }
+
+// CompareOptions are the parsed flags of `lambdacost compare`.
+type CompareOptions struct {
+	F *Factory
+
+	Scenario string
+	Dataset  string
+	Function string
+
+	Requests int64
+	Duration pricing.Duration
+	MemoryMB int
+	Arch     string
+	PeakRPS  float64
+
+	InstanceTypes         []string
+	TargetUtilization     float64
+	MinInstances          int
+	CPUFraction           float64
+	MemoryPerRequestMB    float64
+	BytesPerRequest       float64
+	RequestsPerConnection float64
+	Autoscale             bool
+	ScaleOutLag           pricing.Duration
+	EBSGB                 int
+	NoLoadBalancer        bool
+	EC2Discount           float64
+	FargateDiscount       float64
+	LambdaDiscount        float64
+	APIGateway            string
+	APIGatewayLambdaOnly  bool
+	FargateTask           string
+	FreeTier              bool
+	Seed                  uint64
+	HTML                  string
+
+	changed func(string) bool
+	ctx     context.Context
+}
+
+// NewCmdCompare builds `compare`. runF replaces the run function in tests.
+func NewCmdCompare(f *Factory, runF func(*CompareOptions) error) *cobra.Command {
+	o := &CompareOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "compare [SCENARIO.yaml | --dataset FILE | --requests N --duration D]",
+		Short: "Lambda against an always-on EC2 fleet and Fargate, with the break-even volume",
+		Long: `Prices the same traffic on Lambda (x86_64 and arm64), on an always-on EC2 fleet behind an
+Application Load Balancer, and on Fargate, and finds the monthly request volume at which the
+fleet becomes cheaper (the break-even), with both cost curves across volumes.
+
+The traffic comes from a scenario (simulated once: cold starts and INIT are billed), a dataset
+(collect/import; --function picks functions), or flags (--requests, --duration, --memory,
+--peak-rps). The fleet is sized for the peak (or per interval with --autoscale): each server
+handles vCPUs × --target-utilization / CPU time per request, limited by memory (in-flight
+requests × --memory-per-request), with at least --min-instances. CPU time per request is the
+duration × --cpu-fraction; by default the fraction is the vCPU share Lambda gives the memory
+(1 vCPU at 1,769 MB, at most 1) and the memory per request is the function's (or the measured
+maximum), i.e. each request gets on a server what it had on Lambda. Months are 730 hours.`,
+		Example: `  lambdacost compare testdata/scenarios/checkout.yaml
+  lambdacost compare --requests 100000000 --duration 120ms --memory 1024 --peak-rps 200 -o json
+  lambdacost compare --dataset prod.json --function checkout --instance-type m7g.large,c7g.large
+  lambdacost compare spike.yaml --autoscale --scale-out-lag 3m --ec2-discount 0.3 --api-gateway http`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 1 {
+				o.Scenario = args[0]
+			}
+			o.changed = cmd.Flags().Changed
+			o.ctx = cmd.Context()
+			if runF != nil {
+				return runF(o)
+			}
+			return compareRun(o)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&o.Dataset, "dataset", "", "dataset file (collect/import) instead of a scenario")
+	fs.StringVar(&o.Function, "function", "", "dataset functions to compare, comma-separated (default: all)")
+	fs.Int64Var(&o.Requests, "requests", 0, "requests per month (without a scenario or dataset)")
+	durationFlag(fs, &o.Duration, "duration", 0, "average duration per request (without a scenario or dataset)")
+	fs.IntVar(&o.MemoryMB, "memory", 128, "Lambda memory in MB (without a scenario or dataset)")
+	fs.StringVar(&o.Arch, "arch", "x86_64", "Lambda architecture: x86_64|arm64 (without a scenario or dataset)")
+	fs.Float64Var(&o.PeakRPS, "peak-rps", 0, "peak requests per second (default: the mean rate; without a scenario or dataset)")
+	fs.StringSliceVar(&o.InstanceTypes, "instance-type", nil, "EC2 instance types to consider, comma-separated (default: every non-burstable type priced)")
+	fs.Float64Var(&o.TargetUtilization, "target-utilization", fleet.DefaultTargetUtilization, "share of each server's vCPUs and memory to plan for (0–1]")
+	fs.IntVar(&o.MinInstances, "min-instances", fleet.DefaultMinInstances, "smallest fleet, for availability")
+	fs.Float64Var(&o.CPUFraction, "cpu-fraction", 0, "share of the duration a request keeps one vCPU busy (default: Lambda's vCPU share of the memory, at most 1)")
+	fs.Float64Var(&o.MemoryPerRequestMB, "memory-per-request", 0, "MB one in-flight request needs on a server (default: measured max memory, else the function's memory)")
+	fs.Float64Var(&o.BytesPerRequest, "bytes-per-request", fleet.DefaultBytesPerRequest, "request + response bytes through the load balancer")
+	fs.Float64Var(&o.RequestsPerConnection, "requests-per-connection", fleet.DefaultRequestsPerConnection, "requests per client connection to the load balancer")
+	fs.BoolVar(&o.Autoscale, "autoscale", false, "size the fleet per interval of the traffic profile instead of for the peak")
+	durationFlag(fs, &o.ScaleOutLag, "scale-out-lag", 0, "with --autoscale: how long new capacity takes to serve (e.g. 3m)")
+	fs.IntVar(&o.EBSGB, "ebs-gb", 20, "gp3 volume per EC2 instance in GB (0: none)")
+	fs.BoolVar(&o.NoLoadBalancer, "no-load-balancer", false, "leave the Application Load Balancer out of the fleet")
+	fs.Float64Var(&o.EC2Discount, "ec2-discount", 0, "Savings Plan / reserved-instance discount on EC2 instance-hours (0–1, e.g. 0.37)")
+	fs.Float64Var(&o.FargateDiscount, "fargate-discount", 0, "Compute Savings Plan discount on Fargate (0–1)")
+	fs.Float64Var(&o.LambdaDiscount, "lambda-discount", 0, "Compute Savings Plan discount on Lambda duration and provisioned concurrency (0–1)")
+	fs.StringVar(&o.APIGateway, "api-gateway", "none", "API Gateway in front: none|rest|http (charged on both sides unless --api-gateway-lambda-only)")
+	fs.BoolVar(&o.APIGatewayLambdaOnly, "api-gateway-lambda-only", false, "charge the API Gateway on the Lambda side only")
+	fs.StringVar(&o.FargateTask, "fargate-task", "", "Fargate task size, e.g. 1vCPU:2GB or 0.5:1 (default: 1 vCPU with 2 GB, larger if one request needs it)")
+	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply Lambda's monthly free tier")
+	fs.Uint64Var(&o.Seed, "seed", 0, "random seed of the scenario's simulation (overrides the file)")
+	if htmlCompareAvailable {
+		fs.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to FILE")
+	}
+	_ = cmd.RegisterFlagCompletionFunc("api-gateway", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"none", "rest", "http"}, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.MarkFlagFilename("dataset", "json")
+	return cmd
+}
+
+// compareFieldFlags maps fleet.Workload fields to the flags that set them.
+var compareFieldFlags = map[string]string{
+	"monthly_requests": "--requests", "peak_rps": "--peak-rps", "duration": "--duration",
+	"cpu_fraction": "--cpu-fraction", "memory_per_request_mb": "--memory-per-request",
+	"bytes_per_request": "--bytes-per-request", "requests_per_connection": "--requests-per-connection",
+	"memory_mb": "--memory", "architecture": "--arch",
+}
+
+// flagFromFile lists the workload fields a scenario or dataset sets.
+var compareFileFields = map[string]bool{"monthly_requests": true, "peak_rps": true, "duration": true, "memory_mb": true, "architecture": true, "profile": true}
+
+// mapCompareErrors names flags (or the input file) in validation errors.
+func mapCompareErrors(err error, file string) error {
+	if err == nil {
+		return nil
+	}
+	var errs []error
+	for _, e := range unjoin(err) {
+		if ie, ok := e.(*pricing.InputError); ok {
+			if file != "" && compareFileFields[ie.Source] {
+				e = pricing.Inputf(file, "%s: %s", ie.Source, ie.Msg)
+			} else if fl, ok := compareFieldFlags[ie.Source]; ok {
+				e = &pricing.InputError{Source: fl, Msg: ie.Msg}
+			}
+		}
+		errs = append(errs, e)
+	}
+	return pricing.Errors(errs)
+}
+
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// parseFargateTask reads "1vCPU:2GB", "1:2" or "0.25 vcpu : 0.5 gb".
+func parseFargateTask(s string) (fleet.FargateTask, error) {
+	l := strings.ToLower(strings.ReplaceAll(s, " ", ""))
+	c, m, ok := strings.Cut(l, ":")
+	if !ok {
+		return fleet.FargateTask{}, pricing.Inputf("--fargate-task", "want VCPU:GB such as 1vCPU:2GB, not %q", s)
+	}
+	v, err1 := strconv.ParseFloat(strings.TrimSuffix(c, "vcpu"), 64)
+	g, err2 := strconv.ParseFloat(strings.TrimSuffix(m, "gb"), 64)
+	if err1 != nil || err2 != nil {
+		return fleet.FargateTask{}, pricing.Inputf("--fargate-task", "want VCPU:GB such as 1vCPU:2GB, not %q", s)
+	}
+	t := fleet.FargateTask{VCPU: v, MemoryGB: g}
+	return t, t.Validate()
+}
+
+func (o *CompareOptions) fleetOptions() (fleet.Options, fleet.FargateTask, error) {
+	var errs []error
+	api := o.APIGateway
+	if api == "none" {
+		api = fleet.APIGatewayNone
+	}
+	fo := fleet.Options{
+		Scaling: fleet.Scaling{TargetUtilization: o.TargetUtilization, MinInstances: o.MinInstances, Autoscale: o.Autoscale, ScaleOutLag: o.ScaleOutLag.D()},
+		EBSGB:   o.EBSGB, NoLoadBalancer: o.NoLoadBalancer,
+		EC2Discount: o.EC2Discount, FargateDiscount: o.FargateDiscount, LambdaDiscount: o.LambdaDiscount,
+		APIGateway: api, APIGatewayLambdaOnly: o.APIGatewayLambdaOnly, FreeTier: o.FreeTier,
+	}
+	errs = append(errs, fo.Validate()...)
+	if o.ScaleOutLag > 0 && !o.Autoscale {
+		errs = append(errs, pricing.Inputf("--scale-out-lag", "only applies with --autoscale"))
+	}
+	var task fleet.FargateTask
+	if o.FargateTask != "" {
+		t, err := parseFargateTask(o.FargateTask)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		task = t
+	}
+	return fo, task, pricing.Errors(errs)
+}
+
+// compareInputs builds one comparison input per function from the chosen
+// source, each with its notes.
+func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Input, [][]string, error) {
+	f := o.F
+	sources := 0
+	for _, set := range []bool{o.Scenario != "", o.Dataset != "", o.changed("requests")} {
+		if set {
+			sources++
+		}
+	}
+	if sources != 1 {
+		return nil, nil, pricing.Inputf("compare", "give exactly one of SCENARIO.yaml, --dataset FILE or --requests N (with --duration)")
+	}
+	var errs []error
+	if o.Scenario != "" || o.Dataset != "" {
+		for _, name := range []string{"duration", "memory", "arch", "peak-rps"} {
+			if o.changed(name) {
+				errs = append(errs, pricing.Inputf("--"+name, "describes flag-given traffic; it cannot be combined with a scenario or a dataset"))
+			}
+		}
+	}
+	if o.Dataset == "" && o.changed("function") {
+		errs = append(errs, pricing.Inputf("--function", "only applies with --dataset"))
+	}
+	if o.Scenario == "" && o.changed("seed") {
+		errs = append(errs, pricing.Inputf("--seed", "only applies to a scenario"))
+	}
+	if err := pricing.Errors(errs); err != nil {
+		return nil, nil, err
+	}
+	regionGiven := o.changed("region") || f.IO.Getenv("LAMBDACOST_REGION") != ""
+	switch {
+	case o.Scenario != "":
+		s, err := simulator.LoadScenario(o.Scenario)
+		if err != nil {
+			return nil, nil, err
+		}
+		opt := simulator.Options{Prices: prices, Workers: 1}
+		if s.Region == "" || regionGiven {
+			opt.Region = f.Region
+		}
+		if o.changed("seed") {
+			opt.Seed = &o.Seed
+		}
+		ctx := o.ctx
+		if ctx == nil {
+			ctx = context.Background()
+		}
+		in, res, err := planner.ScenarioInput(ctx, s, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		var notes []string
+		if res.Throttles > 0 {
+			notes = append(notes, fmt.Sprintf("the simulation throttled %d requests; Lambda is billed for accepted invocations only", res.Throttles))
+		}
+		return []fleet.Input{in}, [][]string{notes}, nil
+	case o.Dataset != "":
+		d, err := pricing.ReadDataset(o.Dataset)
+		if err != nil {
+			return nil, nil, err
+		}
+		region := ""
+		if regionGiven || d.Region == "" {
+			region = f.Region
+		}
+		want := map[string]bool{}
+		for _, n := range strings.Split(o.Function, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				want[n] = true
+			}
+		}
+		var ins []fleet.Input
+		var notes [][]string
+		for i := range d.Functions {
+			fn := &d.Functions[i]
+			if len(want) > 0 && !want[fn.Name] {
+				continue
+			}
+			delete(want, fn.Name)
+			in, n := fleet.DatasetInput(d, fn, region)
+			if in.Workload.MonthlyRequests == 0 {
+				fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: no invocations in the dataset window; skipped\n", fn.Name)
+				continue
+			}
+			ins = append(ins, in)
+			notes = append(notes, n)
+		}
+		for n := range want {
+			errs = append(errs, pricing.Inputf("--function", "no function %q in %s", n, o.Dataset))
+		}
+		if err := pricing.Errors(errs); err != nil {
+			return nil, nil, err
+		}
+		if len(ins) == 0 {
+			return nil, nil, pricing.Inputf(o.Dataset, "no function with invocations to compare")
+		}
+		return ins, notes, nil
+	default:
+		a, err := pricing.ParseArchitecture(o.Arch)
+		if err != nil {
+			errs = append(errs, pricing.Inputf("--arch", "%v", err))
+		}
+		if !o.changed("duration") {
+			errs = append(errs, pricing.Inputf("--duration", "is required with --requests (average duration per request, e.g. 120ms)"))
+		}
+		if o.Requests <= 0 {
+			errs = append(errs, pricing.Inputf("--requests", "must be positive"))
+		}
+		if err := pricing.Errors(errs); err != nil {
+			return nil, nil, err
+		}
+		fc := pricing.FunctionConfig{MemoryMB: o.MemoryMB, Architecture: a}
+		w := fleet.Workload{
+			MonthlyRequests: float64(o.Requests), PeakRPS: o.PeakRPS, Duration: o.Duration.D(),
+			CPUFraction: fleet.DefaultCPUFraction(o.MemoryMB), MemoryPerRequestMB: fleet.DefaultMemoryPerRequestMB(fc, 0),
+		}
+		return []fleet.Input{{Region: f.Region, Function: fc, Workload: w}}, [][]string{nil}, nil
+	}
+}
+
+func compareRun(o *CompareOptions) error {
+	f := o.F
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	fo, task, err := o.fleetOptions()
+	if err != nil {
+		return err
+	}
+	prices, err := f.Prices()
+	if err != nil {
+		return err
+	}
+	ins, notes, err := o.compareInputs(prices)
+	if err != nil {
+		return err
+	}
+	file := o.Scenario
+	if file == "" {
+		file = o.Dataset
+	}
+	var results []*fleet.Result
+	for i, in := range ins {
+		in.Options = fo
+		in.FargateTask = task
+		in.InstanceTypes = o.InstanceTypes
+		if o.changed("cpu-fraction") {
+			in.Workload.CPUFraction = o.CPUFraction
+		}
+		if o.changed("memory-per-request") {
+			in.Workload.MemoryPerRequestMB = o.MemoryPerRequestMB
+		}
+		in.Workload.BytesPerRequest = o.BytesPerRequest
+		in.Workload.RequestsPerConnection = o.RequestsPerConnection
+		r, err := fleet.Compare(prices, in)
+		if err != nil {
+			return mapCompareErrors(err, file)
+		}
+		r.Notes = append(notes[i], r.Notes...)
+		if !o.changed("cpu-fraction") {
+			r.Notes = append(r.Notes, fmt.Sprintf("CPU per request assumed %.3g of the duration (Lambda's vCPU share at %d MB); measure it (lambdacost run) and pass --cpu-fraction", in.Workload.CPUFraction, in.Function.WithDefaults().MemoryMB))
+		}
+		results = append(results, r)
+	}
+	if o.HTML != "" {
+		if err := writeCompareHTML(o.HTML, results); err != nil {
+			return err
+		}
+	}
+	return writeCompare(f.IO.Out, format, f.Style(), results)
+}
+
+// writeCompare writes the results in the output format: one JSON object
+// for one function, {"comparisons":[...]} for several.
+func writeCompare(w io.Writer, format reports.Format, st reports.Style, results []*fleet.Result) error {
+	if format == reports.JSON {
+		if len(results) == 1 {
+			return reports.WriteJSON(w, results[0])
+		}
+		return reports.WriteJSON(w, struct {
+			Comparisons []*fleet.Result `json:"comparisons"`
+		}{results})
+	}
+	for i, r := range results {
+		if i > 0 && format != reports.CSV {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+		}
+		grids := compareGrids(r)
+		if format == reports.CSV {
+			grids = []reports.Grid{curveGrid(r)}
+		}
+		if err := reports.WriteGrids(w, format, st, grids...); err != nil {
+			return err
+		}
+		if format != reports.CSV {
+			if err := writeNotes(w, format, r.Notes); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func writeNotes(w io.Writer, format reports.Format, notes []string) error {
+	if len(notes) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("\nNotes:\n")
+	if format == reports.Markdown {
+		b.Reset()
+		b.WriteString("\n**Notes**\n\n")
+	}
+	for _, n := range notes {
+		b.WriteString("- " + n + "\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+var fleetLineLabels = map[string]string{
+	fleet.LineEC2Instances: "EC2 instances", fleet.LineEC2Commitment: "Savings Plan / RI discount",
+	fleet.LineEBS: "EBS gp3", fleet.LineALBHours: "Load balancer (ALB)", fleet.LineALBLCU: "Load balancer capacity (LCU)",
+	fleet.LineFargateVCPU: "Fargate vCPU", fleet.LineFargateMemory: "Fargate memory", fleet.LineFargateCommitment: "Savings Plan discount",
+	fleet.LineAPIGateway: "API Gateway", fleet.LineLambdaSavingsPlans: "Savings Plan discount",
+	pricing.LineRequests: "Requests", pricing.LineDuration: "Duration", pricing.LineEphemeralStorage: "Ephemeral storage",
+	pricing.LineProvisionedConcurrency: "Provisioned concurrency", pricing.LineProvisionedDuration: "Provisioned duration",
+}
+
+func linesGrid(title string, c pricing.Cost) reports.Grid {
+	g := reports.Grid{Title: title, Header: []string{"Line", "Quantity", "Unit", "Unit price", "Cost"}, AlignRight: map[int]bool{1: true, 3: true, 4: true}}
+	for _, l := range c.Lines {
+		name := fleetLineLabels[l.Name]
+		if name == "" {
+			name = l.Name
+		}
+		if l.Tier > 0 {
+			name += fmt.Sprintf(" (tier %d)", l.Tier)
+		}
+		g.Rows = append(g.Rows, []string{name, reports.Num(l.Quantity, 2), l.Unit, reports.UnitPrice(l.UnitPrice), reports.USD(l.Cost)})
+	}
+	g.Footer = []string{"Total", "", "", "", reports.USD(c.Total)}
+	return g
+}
+
+func pct(f float64) string { return reports.Numf(f*100, 1) + "%" }
+
+// compareGrids are the human views of a comparison.
+func compareGrids(r *fleet.Result) []reports.Grid {
+	w := r.Workload
+	title := "Lambda vs always-on"
+	if r.Name != "" {
+		title += " · " + r.Name
+	}
+	title += fmt.Sprintf(" · %s · %s requests/month (mean %s req/s, peak %s req/s)", r.Region, reports.Numf(w.MonthlyRequests, 0), reports.Numf(w.MeanRPS, 2), reports.Numf(w.PeakRPS, 2))
+	g := reports.Grid{Title: title, Header: []string{"Option", "Monthly cost", "Detail"}, AlignRight: map[int]bool{1: true}}
+	for _, a := range pricing.Architectures {
+		detail := fmt.Sprintf("%d MB", r.Lambda.MemoryMB)
+		if a == r.Lambda.Architecture {
+			detail += ", as configured"
+		}
+		g.Rows = append(g.Rows, []string{"Lambda " + string(a), reports.USD(r.Lambda.Arch(a).Total), detail})
+	}
+	fleetRow := func(label string, fr fleet.FleetResult, unit string) {
+		mode := "for the peak"
+		if w.Autoscale {
+			mode = fmt.Sprintf("autoscaled, mean %s", reports.Numf(fr.MeanInstances, 2))
+		}
+		g.Rows = append(g.Rows, []string{label, reports.USD(fr.Total),
+			fmt.Sprintf("%d %s (%s), %s req/s each (%s-bound), CPU %s mean / %s peak", fr.Instances, unit, mode, reports.Numf(fr.CapacityRPS, 1), fr.LimitedBy, pct(fr.Utilization), pct(fr.PeakUtilization))})
+	}
+	fleetRow("EC2 "+r.EC2.InstanceType, r.EC2, "instances")
+	fleetRow("Fargate "+string(r.Fargate.Architecture)+" "+strings.TrimPrefix(r.Fargate.InstanceType, "fargate "), r.Fargate, "tasks")
+	g.Footer = []string{"Cheapest", r.Cheapest, ""}
+
+	be := reports.Grid{Title: "Break-even: the monthly volume from which the fleet costs no more than Lambda",
+		Header: []string{"Lambda", "Fleet", "Requests/month", "Mean req/s", "Cost there"}, AlignRight: map[int]bool{2: true, 3: true, 4: true}}
+	for _, b := range r.Breakevens {
+		fl := "EC2 " + r.EC2.InstanceType
+		if b.Fleet == "fargate" {
+			fl = "Fargate " + string(r.Fargate.Architecture)
+		}
+		if b.RequestsPerMonth == nil {
+			be.Rows = append(be.Rows, []string{string(b.LambdaArchitecture), fl, "none (Lambda is cheaper)", "", ""})
+			continue
+		}
+		be.Rows = append(be.Rows, []string{string(b.LambdaArchitecture), fl, reports.Numf(float64(*b.RequestsPerMonth), 0), reports.Numf(b.MeanRPS, 2), reports.USDf(b.CostUSD)})
+	}
+	grids := []reports.Grid{g, be,
+		linesGrid(fmt.Sprintf("EC2 fleet: %d × %s (%s)", r.EC2.Instances, r.EC2.InstanceType, r.EC2.Architecture), r.EC2.Cost),
+		linesGrid(fmt.Sprintf("Fargate: %d × %s tasks (%s)", r.Fargate.Instances, strings.TrimPrefix(r.Fargate.InstanceType, "fargate "), r.Fargate.Architecture), r.Fargate.Cost),
+	}
+	if len(r.EC2Options) > 1 {
+		og := reports.Grid{Title: "EC2 instance types considered", Header: []string{"Instance type", "Architecture", "Instances", "Req/s each", "Monthly cost"}, AlignRight: map[int]bool{2: true, 3: true, 4: true}}
+		for _, e := range r.EC2Options {
+			og.Rows = append(og.Rows, []string{e.InstanceType, string(e.Architecture), fmt.Sprint(e.Instances), reports.Numf(e.CapacityRPS, 1), reports.USD(e.Total)})
+		}
+		grids = append(grids, og)
+	}
+	return append(grids, curveGrid(r))
+}
+
+// curveGrid is the cost curve across monthly volumes.
+func curveGrid(r *fleet.Result) reports.Grid {
+	g := reports.Grid{Title: "Monthly cost by volume", Header: []string{"Requests/month", "Lambda x86_64", "Lambda arm64", "EC2 " + r.EC2.InstanceType, "Fargate " + string(r.Fargate.Architecture)},
+		AlignRight: map[int]bool{0: true, 1: true, 2: true, 3: true, 4: true}}
+	for _, p := range r.Curve {
+		v := reports.Numf(float64(p.RequestsPerMonth), 0)
+		if p.Current {
+			v += " (now)"
+		}
+		g.Rows = append(g.Rows, []string{v, reports.USDf(p.LambdaX86USD), reports.USDf(p.LambdaARMUSD), reports.USDf(p.EC2USD), reports.USDf(p.FargateUSD)})
+	}
+	return g
+}
+
+// htmlCompareAvailable says whether the reports package can draw a
+// comparison page. It cannot yet (reports.WriteCompareHTML has not landed),
+// so --html is not registered.
+const htmlCompareAvailable = false
+
+func writeCompareHTML(path string, _ []*fleet.Result) error {
+	return pricing.Inputf("--html", "HTML comparison reports are not available in this build (%s not written)", path)
+}

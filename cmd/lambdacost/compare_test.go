@@ -1,0 +1,217 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// compareGolden compares got with testdata/compare/<name>, rewriting it with -update.
+func compareGolden(t *testing.T, name, got string) {
+	t.Helper()
+	golden(t, filepath.Join("..", "compare", name), got)
+}
+
+// The reference case of pricing/fleet's hand calculations, through the CLI:
+// 131.4M requests a month (50 req/s mean, 100 at the peak), 100 ms at
+// 2,048 MB, half of it on CPU, 128 MB per request, m7g.large.
+var compareFlags = []string{"compare", "--requests", "131400000", "--duration", "100ms", "--memory", "2048", "--peak-rps", "100",
+	"--cpu-fraction", "0.5", "--memory-per-request", "128", "--instance-type", "m7g.large"}
+
+type compareJSON struct {
+	Lambda struct {
+		MonthlyCostUSD float64 `json:"monthly_cost_usd"`
+		Architecture   string  `json:"architecture"`
+		X86            struct {
+			MonthlyCostUSD float64 `json:"monthly_cost_usd"`
+		} `json:"x86_64"`
+		ARM struct {
+			MonthlyCostUSD float64 `json:"monthly_cost_usd"`
+		} `json:"arm64"`
+	} `json:"lambda"`
+	EC2 struct {
+		InstanceType   string  `json:"instance_type"`
+		Instances      int     `json:"instances"`
+		MonthlyCostUSD float64 `json:"monthly_cost_usd"`
+		Utilization    float64 `json:"utilization"`
+	} `json:"ec2"`
+	Fargate struct {
+		MonthlyCostUSD float64 `json:"monthly_cost_usd"`
+		Architecture   string  `json:"architecture"`
+	} `json:"fargate"`
+	Breakeven *int64 `json:"breakeven_requests_per_month"`
+	Curve     []struct {
+		Requests int64   `json:"requests_per_month"`
+		X86      float64 `json:"lambda_x86_64_usd"`
+		EC2      float64 `json:"ec2_usd"`
+		Current  bool    `json:"current"`
+	} `json:"curve"`
+	Notes []string `json:"notes"`
+}
+
+func TestCompareFlagsJSON(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, append(compareFlags, "-o", "json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r compareJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	// Lambda x86: 131.4M × $0.20/M = $26.28 + 26.28M GB-s × $0.0000166667
+	// = $438.000876 → $464.280876; arm64: 26.28M × $0.0000133334 =
+	// $350.401752 → $376.681752. EC2: 5 × m7g.large, $333.945 (see
+	// pricing/fleet TestEC2Cost); Fargate arm64 $287.62; break-even 40,285,374.
+	if r.Lambda.Architecture != "x86_64" || r.Lambda.MonthlyCostUSD != 464.280876 || r.Lambda.X86.MonthlyCostUSD != 464.280876 || r.Lambda.ARM.MonthlyCostUSD != 376.681752 {
+		t.Errorf("lambda = %+v", r.Lambda)
+	}
+	if r.EC2.InstanceType != "m7g.large" || r.EC2.Instances != 5 || r.EC2.MonthlyCostUSD != 333.945 || r.EC2.Utilization != 0.25 {
+		t.Errorf("ec2 = %+v", r.EC2)
+	}
+	if r.Fargate.Architecture != "arm64" || r.Fargate.MonthlyCostUSD != 287.62 {
+		t.Errorf("fargate = %+v", r.Fargate)
+	}
+	if r.Breakeven == nil || *r.Breakeven != 40_285_374 {
+		t.Errorf("break-even = %v", r.Breakeven)
+	}
+	if len(r.Curve) < 10 {
+		t.Errorf("curve = %+v", r.Curve)
+	}
+}
+
+func TestCompareOutputs(t *testing.T) {
+	for _, f := range []string{"table", "markdown", "csv"} {
+		out, errOut, code := runCLI(t, nil, append(compareFlags, "-o", f)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", f, code, errOut)
+		}
+		compareGolden(t, "flags."+f, out)
+	}
+}
+
+// TestCompareScenario: the Lambda side of a scenario comparison is the
+// simulation's own monthly projection, to the cent and beyond.
+func TestCompareScenario(t *testing.T) {
+	scenario := filepath.Join("..", "..", "testdata", "scenarios", "checkout.yaml")
+	out, errOut, code := runCLI(t, nil, "compare", scenario, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r compareJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	sim, errOut, code := runCLI(t, nil, "simulate", scenario, "-o", "json")
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, errOut)
+	}
+	var s struct {
+		MonthlyCostUSD float64 `json:"monthly_cost_usd"`
+	}
+	if err := json.Unmarshal([]byte(sim), &s); err != nil {
+		t.Fatal(err)
+	}
+	if r.Lambda.Architecture != "arm64" || r.Lambda.MonthlyCostUSD != s.MonthlyCostUSD {
+		t.Errorf("compare's Lambda %s %v, simulate's month %v", r.Lambda.Architecture, r.Lambda.MonthlyCostUSD, s.MonthlyCostUSD)
+	}
+	// A 160× spike over a 5 req/s base: the fleet sized for 800 req/s idles
+	// most of the month, so it costs more than Lambda; autoscaling cuts it.
+	if r.EC2.MonthlyCostUSD <= r.Lambda.MonthlyCostUSD || r.EC2.Instances < 2 {
+		t.Errorf("ec2 = %+v", r.EC2)
+	}
+	out, errOut, code = runCLI(t, nil, "compare", scenario, "--autoscale", "--scale-out-lag", "3m", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var a compareJSON
+	if err := json.Unmarshal([]byte(out), &a); err != nil {
+		t.Fatal(err)
+	}
+	if a.EC2.MonthlyCostUSD >= r.EC2.MonthlyCostUSD || a.Lambda.MonthlyCostUSD != r.Lambda.MonthlyCostUSD {
+		t.Errorf("autoscaled ec2 %v, peak-sized %v", a.EC2.MonthlyCostUSD, r.EC2.MonthlyCostUSD)
+	}
+}
+
+func TestCompareDataset(t *testing.T) {
+	ds := filepath.Join("..", "..", "testdata", "compare", "dataset.json")
+	out, errOut, code := runCLI(t, nil, "compare", "--dataset", ds, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var many struct {
+		Comparisons []struct {
+			Name     string `json:"name"`
+			Workload struct {
+				MonthlyRequests float64 `json:"monthly_requests"`
+				PeakRPS         float64 `json:"peak_rps"`
+				MemoryMB        float64 `json:"memory_per_request_mb"`
+			} `json:"workload"`
+			Breakeven *int64 `json:"breakeven_requests_per_month"`
+		} `json:"comparisons"`
+	}
+	if err := json.Unmarshal([]byte(out), &many); err != nil {
+		t.Fatal(err)
+	}
+	if len(many.Comparisons) != 2 {
+		t.Fatalf("%d comparisons", len(many.Comparisons))
+	}
+	// api: 360,000 invocations in 1 h → 262,800,000 a month; its busiest
+	// 10-minute period holds 120,000 → 200 req/s; 256 MB measured.
+	api := many.Comparisons[0]
+	if api.Name != "api" || api.Workload.MonthlyRequests != 262_800_000 || api.Workload.PeakRPS != 200 || api.Workload.MemoryMB != 256 {
+		t.Errorf("api = %+v", api)
+	}
+	// report: 10-minute jobs, 36 an hour: the always-on fleet wins early.
+	if rep := many.Comparisons[1]; rep.Name != "report" || rep.Breakeven == nil || *rep.Breakeven > 26_280 {
+		t.Errorf("report = %+v", rep)
+	}
+	out, _, code = runCLI(t, nil, "compare", "--dataset", ds, "--function", "report", "-o", "json")
+	if code != 0 || !strings.HasPrefix(out, "{\n  \"name\": \"report\"") {
+		t.Errorf("--function report: exit %d, %.80s", code, out)
+	}
+}
+
+func TestCompareBadInput(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "missing.yaml")
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("name: x\nfunction:\n  memory_mb: 64\n  colour: red\n"), 0o644)
+	ds := filepath.Join("..", "..", "testdata", "compare", "dataset.json")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"no source", []string{"compare"}, []string{"exactly one of"}},
+		{"two sources", []string{"compare", "--dataset", ds, "--requests", "5"}, []string{"exactly one of"}},
+		{"no duration", []string{"compare", "--requests", "1000000"}, []string{"--duration: is required"}},
+		{"every option problem", append(append([]string{}, compareFlags...), "--target-utilization", "2", "--ec2-discount", "1.5", "--min-instances", "0", "--api-gateway", "soap"),
+			[]string{"--target-utilization", "--ec2-discount", "--min-instances", "--api-gateway"}},
+		{"workload flags", []string{"compare", "--requests", "1000", "--duration", "100ms", "--cpu-fraction", "-1", "--peak-rps", "-3"}, []string{"--cpu-fraction", "--peak-rps"}},
+		{"unknown instance type", []string{"compare", "--requests", "1000", "--duration", "100ms", "--instance-type", "z9.huge"}, []string{"--instance-type", "z9.huge"}},
+		{"fargate task", []string{"compare", "--requests", "1000", "--duration", "100ms", "--fargate-task", "3:7"}, []string{"--fargate-task"}},
+		{"lag without autoscale", []string{"compare", "--requests", "1000", "--duration", "100ms", "--scale-out-lag", "3m"}, []string{"--scale-out-lag"}},
+		{"missing scenario", []string{"compare", missing}, []string{"missing.yaml"}},
+		{"bad scenario", []string{"compare", bad}, []string{"bad.yaml:4", "colour"}},
+		{"unknown function", []string{"compare", "--dataset", ds, "--function", "nope"}, []string{"--function", "nope"}},
+		{"memory with dataset", []string{"compare", "--dataset", ds, "--memory", "512"}, []string{"--memory"}},
+		{"request too big", []string{"compare", "--requests", "1000", "--duration", "100ms", "--memory-per-request", "100000", "--instance-type", "m7g.large"}, []string{"--instance-type", "cannot hold"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runCLI(t, nil, tc.args...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2; stdout %q stderr %q", code, out, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr %q does not mention %q", errOut, w)
+				}
+			}
+			if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "panic") {
+				t.Errorf("stack trace: %s", errOut)
+			}
+		})
+	}
+}
