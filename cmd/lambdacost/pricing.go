@@ -47,8 +47,8 @@ The table in use is the one embedded in the binary, with the override file merge
 file named by $LAMBDACOST_PRICE_FILE, else the default override path, when it exists.
 
 --update refreshes the Lambda and EC2 prices from the AWS Price List API (GetProducts, service
-codes AWSLambda and AmazonEC2; credentials from the standard AWS chain, any account can read
-prices; AWS_ENDPOINT_URL_PRICING is honoured) and writes them to the override file
+codes AWSLambda and AmazonEC2; credentials from the standard AWS chain, with the
+pricing:GetProducts permission; AWS_ENDPOINT_URL_PRICING is honoured) and writes them to the override file
 (--price-file, else $LAMBDACOST_PRICE_FILE, else the default path). It refreshes every region
 in the table, or only --region when given. Prices the API does not return keep their previous
 value and source, and are listed on stderr.`,

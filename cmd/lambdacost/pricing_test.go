@@ -144,6 +144,7 @@ func TestPricingBadInput(t *testing.T) {
 		{[]string{"pricing", "--update", "--region", "mars-1", "--price-file", filepath.Join(t.TempDir(), "p.json")}, "--region"},
 		{[]string{"pricing", "--all-regions", "--region", "eu-west-1"}, "--all-regions"},
 		{[]string{"pricing", "--instance-type", "t3.micro"}, "--instance-type"},
+		{[]string{"pricing", "--update", "--region", "us-east-1", "--instance-type", "t3 micro", "--price-file", filepath.Join(t.TempDir(), "p.json")}, "--instance-type"},
 		{[]string{"pricing", "-o", "yaml"}, "--output"},
 		{[]string{"pricing", "--price-file", filepath.Join(t.TempDir(), "missing.json")}, "--price-file"},
 	}
