@@ -500,14 +500,19 @@ func (e *env) cpuTime() (time.Duration, bool) {
 	return processCPU(e.pid)
 }
 
-// peakMemoryBytes is the environment's peak memory so far.
+// peakMemoryBytes is the environment's peak memory so far: the larger of
+// the cgroup's peak (every process; anonymous memory and the page cache it
+// brought in) and the bootstrap's peak RSS (VmHWM, which also counts the
+// pages of its executable that the cgroup does not own because they were
+// already cached: on Lambda's fresh micro-VM they are loaded and counted).
 func (e *env) peakMemoryBytes() (int64, bool) {
+	rss, ok := peakRSS(e.pid)
 	if e.cg != nil {
-		if b, ok := e.cg.peakBytes(); ok {
-			return b, true
+		if b, cok := e.cg.peakBytes(); cok {
+			return max(b, rss), true
 		}
 	}
-	return peakRSS(e.pid)
+	return rss, ok
 }
 
 // kill stops the environment for good: SIGKILL to its process group (and

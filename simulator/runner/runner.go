@@ -51,7 +51,7 @@ const (
 const (
 	CPUModelCgroup       = "cgroup"       // CFS quota = vCPU share of the memory size
 	CPUModelUnrestricted = "unrestricted" // no quota: durations are modelled separately
-	MemoryModelCgroup    = "cgroup"       // limit enforced, peak = cgroup peak (whole process tree, page cache included)
+	MemoryModelCgroup    = "cgroup"       // limit enforced; peak = max(cgroup peak of the process tree, bootstrap's VmHWM)
 	MemoryModelVmHWM     = "vmhwm"        // not enforced; peak = bootstrap process's VmHWM (children not counted), checked after each invocation
 )
 
@@ -171,6 +171,8 @@ type Summary struct {
 	// Modelled* are set only with cpu_model "unrestricted".
 	ModelledDurationMs     *Percentiles `json:"modelled_duration_ms,omitempty"`
 	ModelledWarmDurationMs *Percentiles `json:"modelled_warm_duration_ms,omitempty"`
+	ModelledColdDurationMs *Percentiles `json:"modelled_cold_duration_ms,omitempty"`
+	ModelledInitDurationMs *Percentiles `json:"modelled_init_duration_ms,omitempty"`
 	MaxMemoryUsedMB        int          `json:"max_memory_used_mb"`
 	WallSeconds            float64      `json:"wall_seconds"`
 	InvocationsPerSecond   float64      `json:"invocations_per_second"`
@@ -955,7 +957,7 @@ func (r *runner) result(invs []Invocation, wall time.Duration) *Result {
 
 func summarize(cfg Config, invs []Invocation, modelled bool) Summary {
 	var s Summary
-	var all, warm, cold, init, cpu, mAll, mWarm []float64
+	var all, warm, cold, init, cpu, mAll, mWarm, mCold, mInit []float64
 	var usage, mUsage pricing.BilledUsage
 	for _, inv := range invs {
 		s.Invocations++
@@ -994,6 +996,11 @@ func summarize(cfg Config, invs []Invocation, modelled bool) Summary {
 			mAll = append(mAll, *inv.ModelledDurationMs)
 			if !inv.Cold {
 				mWarm = append(mWarm, *inv.ModelledDurationMs)
+			} else {
+				mCold = append(mCold, *inv.ModelledDurationMs)
+			}
+			if inv.ModelledInitMs != nil {
+				mInit = append(mInit, *inv.ModelledInitMs)
 			}
 		}
 		if inv.ModelledBilledDurationMs != nil {
@@ -1004,8 +1011,8 @@ func summarize(cfg Config, invs []Invocation, modelled bool) Summary {
 	s.InitDurationMs, s.CPUTimeMs = Summarize(init), Summarize(cpu)
 	s.Usage = usage
 	if modelled {
-		p, q := Summarize(mAll), Summarize(mWarm)
-		s.ModelledDurationMs, s.ModelledWarmDurationMs = &p, &q
+		p, q, c, i := Summarize(mAll), Summarize(mWarm), Summarize(mCold), Summarize(mInit)
+		s.ModelledDurationMs, s.ModelledWarmDurationMs, s.ModelledColdDurationMs, s.ModelledInitDurationMs = &p, &q, &c, &i
 	}
 	if s.Invocations == 0 {
 		s.Cost = pricing.Cost{}

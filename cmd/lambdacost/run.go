@@ -1,0 +1,314 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/reports"
+	"github.com/lambdacost/lambdacost/simulator/runner"
+	"github.com/lambdacost/lambdacost/simulator/runner/builtin"
+)
+
+func init() { register(func(f *Factory) *cobra.Command { return NewCmdRun(f, nil) }) }
+
+// FunctionFlags are the flags `run` and `tune` share: what to run and how.
+type FunctionFlags struct {
+	Handler     string
+	Builtin     string
+	Name        string
+	Timeout     pricing.Duration
+	Arch        string
+	Events      []string
+	Concurrency int
+	Env         []string
+	PassEnv     bool
+	IdleTimeout pricing.Duration
+	LogFormat   string
+	Logs        string
+	Isolation   string
+	Args        []string
+}
+
+func (o *FunctionFlags) register(fs *pflag.FlagSet) {
+	fs.StringVar(&o.Handler, "handler", "", "executable that speaks the Lambda Runtime API (e.g. a bootstrap built with aws-lambda-go)")
+	fs.StringVar(&o.Builtin, "builtin", "", "built-in function: "+strings.Join(builtin.Names(), "|"))
+	fs.StringVar(&o.Name, "name", "", "function name (default: the handler's file name or the built-in's name)")
+	durationFlag(fs, &o.Timeout, "timeout", pricing.Duration(pricing.DefaultTimeout), "function timeout (Lambda's limit is 15m)")
+	fs.StringVar(&o.Arch, "arch", "x86_64", "architecture to price: x86_64|arm64 (the function runs on this machine's)")
+	fs.StringArrayVar(&o.Events, "event", nil, "event JSON file, or - for stdin; repeat to cycle through several (default: the built-in's sample event, else {})")
+	fs.IntVar(&o.Concurrency, "concurrency", 1, "invocations at once (= most execution environments)")
+	fs.StringArrayVar(&o.Env, "env", nil, "KEY=VALUE for the function's environment (repeatable)")
+	fs.BoolVar(&o.PassEnv, "pass-env", false, "pass this shell's whole environment to the function, AWS credentials included")
+	durationFlag(fs, &o.IdleTimeout, "idle-timeout", 0, "reclaim an environment idle this long (0 = keep for the whole run)")
+	fs.StringVar(&o.LogFormat, "log-format", runner.LogText, "Lambda log format: text|json")
+	fs.StringVar(&o.Logs, "logs", "", "where Lambda log lines go: - (stdout), stderr, a FILE, or none (default: stdout for tables, none for -o json)")
+	fs.StringVar(&o.Isolation, "isolation", string(runner.IsolationAuto), "auto|cgroup|none: enforce CPU share and memory with cgroups where allowed")
+}
+
+// config builds the runner configuration (the memory size is set by the caller).
+func (o *FunctionFlags) config(f *Factory, memory int) (runner.Config, []error) {
+	var errs []error
+	arch, err := pricing.ParseArchitecture(o.Arch)
+	if err != nil {
+		errs = append(errs, pricing.Inputf("--arch", "%v", err))
+	}
+	prices, err := f.Prices()
+	if err != nil {
+		errs = append(errs, err)
+	}
+	cfg := runner.Config{
+		Function: pricing.FunctionConfig{Name: o.Name, MemoryMB: memory, Architecture: arch, Timeout: o.Timeout},
+		Region:   f.Region, Handler: o.Handler, Builtin: o.Builtin, Args: o.Args, Env: o.Env, PassEnv: o.PassEnv,
+		Concurrency: o.Concurrency, IdleTimeout: o.IdleTimeout.D(), LogFormat: o.LogFormat,
+		Isolation: runner.Isolation(o.Isolation), Prices: prices,
+	}
+	if o.Builtin != "" && f.IO.Executable != nil {
+		if exe, err := f.IO.Executable(); err == nil {
+			cfg.Executable = exe
+		}
+	}
+	if o.Timeout <= 0 {
+		errs = append(errs, pricing.Inputf("--timeout", "must be positive"))
+	}
+	if o.Concurrency < 1 {
+		errs = append(errs, pricing.Inputf("--concurrency", "must be at least 1"))
+	}
+	return cfg, errs
+}
+
+// events reads the --event files (or stdin for -).
+func (o *FunctionFlags) events(in io.Reader) ([][]byte, []error) {
+	var out [][]byte
+	var errs []error
+	stdin := false
+	for _, name := range o.Events {
+		var b []byte
+		var err error
+		if name == "-" {
+			if stdin {
+				errs = append(errs, pricing.Inputf("--event", "stdin (-) can be given once"))
+				continue
+			}
+			stdin = true
+			b, err = io.ReadAll(in)
+			name = "stdin"
+		} else {
+			b, err = os.ReadFile(name)
+		}
+		if err != nil {
+			errs = append(errs, pricing.Inputf("--event", "%v", err))
+			continue
+		}
+		if !json.Valid(b) {
+			errs = append(errs, pricing.Inputf(name, "the event is not valid JSON"))
+			continue
+		}
+		out = append(out, b)
+	}
+	return out, errs
+}
+
+// logWriter opens where Lambda log lines go. close must be called.
+func (o *FunctionFlags) logWriter(f *Factory, format reports.Format) (io.Writer, func() error, error) {
+	nop := func() error { return nil }
+	switch o.Logs {
+	case "":
+		if format == reports.JSON {
+			return nil, nop, nil
+		}
+		return f.IO.Out, nop, nil
+	case "none":
+		return nil, nop, nil
+	case "-", "stdout":
+		return f.IO.Out, nop, nil
+	case "stderr":
+		return f.IO.ErrOut, nop, nil
+	}
+	fh, err := os.Create(o.Logs)
+	if err != nil {
+		return nil, nop, pricing.Inputf("--logs", "%v", err)
+	}
+	return fh, fh.Close, nil
+}
+
+// RunOptions are the parsed flags of `lambdacost run`.
+type RunOptions struct {
+	F   *Factory
+	Ctx context.Context
+	FunctionFlags
+	MemoryMB int
+	Count    int
+}
+
+// NewCmdRun builds `run`. runF replaces the run function in tests.
+func NewCmdRun(f *Factory, runF func(*RunOptions) error) *cobra.Command {
+	o := &RunOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "run (--handler PATH | --builtin NAME) [flags] [-- ARGS...]",
+		Short: "Run a Lambda function locally over the real Runtime API and measure what it would cost",
+		Long: `Runs a function the way Lambda does, without an AWS account: serves the Lambda Runtime API
+(2018-06-01) on 127.0.0.1, starts the bootstrap executable (--handler) or a built-in function
+(--builtin) as execution environments with Lambda's environment variables, and prints Lambda's
+START/END/REPORT lines and a summary with the cost per invocation.
+
+Measured like Lambda bills: INIT (process start to its first request for an event), duration (event
+handed out to response), billed duration (rounded up to the ms, INIT included on cold starts), peak
+memory and CPU time. Timeouts, crashes, INIT failures, responses over 6 MB and the memory limit
+behave as on Lambda. Where this machine allows cgroups (root on Linux), each environment gets
+Lambda's CPU share for its memory (1 vCPU at 1,769 MB) and a hard memory limit; otherwise the output
+says "cpu_model":"unrestricted" and durations at Lambda's CPU share are modelled in separate fields.
+
+The function gets none of this shell's environment (AWS credentials included) unless --env or
+--pass-env asks for it. Arguments after -- are passed to the handler.`,
+		Example: `  lambdacost run --builtin image-resize --memory 512 --count 20
+  lambdacost run --handler ./bootstrap --event event.json --count 1000 --concurrency 4 -o json
+  echo '{"ms":50}' | lambdacost run --builtin cpu --memory 256 --event - --log-format json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 && cmd.ArgsLenAtDash() != 0 {
+				return pricing.Inputf("", "unexpected argument %q (handler arguments go after --)", args[0])
+			}
+			o.Args, o.Ctx = args, cmd.Context()
+			if runF != nil {
+				return runF(o)
+			}
+			return runRun(o)
+		},
+	}
+	fs := cmd.Flags()
+	o.FunctionFlags.register(fs)
+	fs.IntVar(&o.MemoryMB, "memory", 128, "memory in MB (128–10240); sets the CPU share")
+	fs.IntVar(&o.Count, "count", 1, "number of invocations")
+	_ = cmd.RegisterFlagCompletionFunc("builtin", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return builtin.Names(), cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func runRun(o *RunOptions) error {
+	f := o.F
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	cfg, errs := o.config(f, o.MemoryMB)
+	events, evErrs := o.events(f.IO.In)
+	errs = append(errs, evErrs...)
+	if o.Count < 1 {
+		errs = append(errs, pricing.Inputf("--count", "must be at least 1"))
+	}
+	errs = append(errs, cfg.Validate()...)
+	if err := pricing.Errors(errs); err != nil {
+		return err
+	}
+	logs, closeLogs, err := o.logWriter(f, format)
+	if err != nil {
+		return err
+	}
+	defer closeLogs()
+	cfg.Logs = logs
+	cfg.Progress = progress(f, "invocations")
+	res, err := runner.Run(o.Ctx, cfg, events, o.Count)
+	clearProgress(f)
+	if err != nil && res == nil {
+		return err
+	}
+	if werr := writeRunResult(f, format, res); werr != nil {
+		return werr
+	}
+	return err
+}
+
+func writeRunResult(f *Factory, format reports.Format, res *runner.Result) error {
+	if format == reports.JSON {
+		return reports.WriteJSON(f.IO.Out, res)
+	}
+	if format == reports.Table && f.IO.Out != nil {
+		fmt.Fprintln(f.IO.Out)
+	}
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), RunGrids(res)...)
+}
+
+// RunGrids renders a run's summary.
+func RunGrids(res *runner.Result) []reports.Grid {
+	s := res.Summary
+	name := res.Function.Name
+	g := reports.Grid{
+		Title:      fmt.Sprintf("%s — %d MB (%.3g vCPU), %s, %s", name, res.Function.MemoryMB, res.VCPU, res.Function.Architecture, res.Region),
+		Header:     []string{"metric", "value"},
+		AlignRight: map[int]bool{1: true},
+	}
+	add := func(k, v string) { g.Rows = append(g.Rows, []string{k, v}) }
+	add("invocations", fmt.Sprintf("%d (%d success, %d error, %d timeout)", s.Invocations, s.Successes, s.Errors, s.Timeouts))
+	add("cold starts", fmt.Sprintf("%d in %d environments", s.ColdStarts, s.Environments))
+	pct := func(p runner.Percentiles) string {
+		if p.N == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("p50 %s · p90 %s · p99 %s · max %s ms", msf(p.P50), msf(p.P90), msf(p.P99), msf(p.Max))
+	}
+	add("warm duration", pct(s.WarmDurationMs))
+	add("cold duration", pct(s.ColdDurationMs))
+	add("INIT duration", pct(s.InitDurationMs))
+	if s.ModelledWarmDurationMs != nil {
+		add("modelled warm duration", pct(*s.ModelledWarmDurationMs))
+	}
+	add("CPU time", pct(s.CPUTimeMs))
+	add("max memory used", fmt.Sprintf("%d MB of %d MB", s.MaxMemoryUsedMB, res.Function.MemoryMB))
+	add("billed", fmt.Sprintf("%d ms (INIT %d ms)", s.Usage.OnDemandMs, s.Usage.InitMs))
+	add("cost per invocation", fmt.Sprintf("$%.10f", s.CostPerInvocationUSD))
+	add("cost per million", reports.USDf(s.CostPerMillionUSD))
+	if s.ModelledCostPerMillionUSD != nil {
+		add("modelled cost per million", reports.USDf(*s.ModelledCostPerMillionUSD))
+	}
+	add("throughput", fmt.Sprintf("%.0f invocations/s", s.InvocationsPerSecond))
+	cpu := res.CPUModel + " (CPU share enforced by a cgroup quota)"
+	if res.CPUModel == runner.CPUModelUnrestricted {
+		cpu = res.CPUModel + " — durations are this machine's; modelled figures apply Lambda's CPU share"
+		if res.IsolationNote != "" {
+			cpu += " (" + res.IsolationNote + ")"
+		}
+	}
+	add("cpu model", cpu)
+	if res.VCPU > float64(res.HostCPUs) {
+		add("note", fmt.Sprintf("%.2f vCPU asked, this machine has %d", res.VCPU, res.HostCPUs))
+	}
+	return []reports.Grid{g}
+}
+
+func msf(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
+
+// progress returns a callback that shows a counter on a terminal's stderr.
+func progress(f *Factory, what string) func(done, total int) {
+	if !f.IO.ErrTTY {
+		return nil
+	}
+	var mu sync.Mutex
+	var last time.Time
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if done < total && time.Since(last) < 100*time.Millisecond {
+			return
+		}
+		last = time.Now()
+		fmt.Fprintf(f.IO.ErrOut, "\r%s %d/%d", what, done, total)
+	}
+}
+
+func clearProgress(f *Factory) {
+	if f.IO.ErrTTY {
+		fmt.Fprint(f.IO.ErrOut, "\r\033[K")
+	}
+}

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/reports"
+	"github.com/lambdacost/lambdacost/simulator/runner"
+	"github.com/lambdacost/lambdacost/simulator/runner/builtin"
+)
+
+func init() { register(func(f *Factory) *cobra.Command { return NewCmdTune(f, nil) }) }
+
+// TuneOptions are the parsed flags of `lambdacost tune`.
+type TuneOptions struct {
+	F   *Factory
+	Ctx context.Context
+	FunctionFlags
+	Memories []int
+	Count    int
+	Strategy string
+	Weight   float64
+}
+
+// NewCmdTune builds `tune`. runF replaces the run function in tests.
+func NewCmdTune(f *Factory, runF func(*TuneOptions) error) *cobra.Command {
+	o := &TuneOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "tune (--handler PATH | --builtin NAME) --memory 128,256,... [flags] [-- ARGS...]",
+		Short: "Find the memory size with the best cost or speed by running the function at each",
+		Long: `Runs the function --count times (the first cold) at each memory size, with Lambda's CPU share
+for that size (1 vCPU at 1,769 MB, enforced by a cgroup quota where this machine allows; otherwise
+modelled from measured CPU time and reported as such), and prints warm duration percentiles, cold
+start and INIT, and the cost per invocation and per million (request fee and INIT included, for the
+measured mix of one cold start per --count invocations).
+
+Strategies: cost (cheapest), speed (fastest warm p50), balanced (cost and duration scaled to [0,1]
+across the sizes, weighted by --weight on cost). A size whose invocations fail or time out (e.g. out
+of memory) is reported and skipped; it never stops the sweep.`,
+		Example: `  lambdacost tune --builtin image-resize --memory 128,256,512,1024,1769,3008
+  lambdacost tune --handler ./bootstrap --event event.json --count 20 --strategy balanced --weight 0.7 -o json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 && cmd.ArgsLenAtDash() != 0 {
+				return pricing.Inputf("", "unexpected argument %q (handler arguments go after --)", args[0])
+			}
+			o.Args, o.Ctx = args, cmd.Context()
+			if !cmd.Flags().Changed("logs") && o.Logs == "" {
+				o.Logs = "none"
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return tuneRun(o)
+		},
+	}
+	fs := cmd.Flags()
+	o.FunctionFlags.register(fs)
+	fs.IntSliceVar(&o.Memories, "memory", []int{128, 256, 512, 1024, 1769, 3008}, "memory sizes in MB to try")
+	fs.IntVar(&o.Count, "count", 10, "invocations per memory size (the first is cold)")
+	fs.StringVar(&o.Strategy, "strategy", runner.StrategyCost, "cost|speed|balanced")
+	fs.Float64Var(&o.Weight, "weight", 0.5, "balanced: weight of cost against speed, 0–1")
+	_ = cmd.RegisterFlagCompletionFunc("strategy", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{runner.StrategyCost, runner.StrategySpeed, runner.StrategyBalanced}, cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.RegisterFlagCompletionFunc("builtin", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return builtin.Names(), cobra.ShellCompDirectiveNoFileComp
+	})
+	return cmd
+}
+
+func tuneRun(o *TuneOptions) error {
+	f := o.F
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	first := 0
+	if len(o.Memories) > 0 {
+		first = o.Memories[0]
+	}
+	cfg, errs := o.config(f, first)
+	events, evErrs := o.events(f.IO.In)
+	errs = append(errs, evErrs...)
+	strategy, err := runner.ParseStrategy(o.Strategy, o.Weight)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if err := pricing.Errors(errs); err != nil {
+		return err
+	}
+	logs, closeLogs, err := o.logWriter(f, format)
+	if err != nil {
+		return err
+	}
+	defer closeLogs()
+	cfg.Logs = logs
+	res, err := runner.Tune(o.Ctx, cfg, o.Memories, o.Count, strategy, events)
+	if err != nil && (res == nil || pricing.IsInput(err)) {
+		return err
+	}
+	if format == reports.JSON {
+		if werr := reports.WriteJSON(f.IO.Out, res); werr != nil {
+			return werr
+		}
+		return err
+	}
+	if werr := reports.WriteGrids(f.IO.Out, format, f.Style(), TuneGrids(res)...); werr != nil {
+		return werr
+	}
+	return err
+}
+
+// TuneGrids renders a memory sweep.
+func TuneGrids(res *runner.TuneResult) []reports.Grid {
+	basis := "measured"
+	if res.Basis == "modelled" {
+		basis = "modelled from CPU time (cpu_model unrestricted)"
+	}
+	g := reports.Grid{
+		Title: fmt.Sprintf("%s — %d invocations per size, %s, %s; durations %s", res.Function, res.Count, res.Architecture, res.Region, basis),
+		Header: []string{"memory", "vCPU", "status", "warm p50 ms", "p90", "p99", "mean", "cold ms", "INIT ms",
+			"max mem MB", "$/invocation", "$/million"},
+		AlignRight: map[int]bool{0: true, 1: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true},
+	}
+	for _, p := range res.Results {
+		d, cold, init := p.DurationMs, p.ColdDurationMs, p.InitDurationMs
+		if p.ModelledDurationMs != nil {
+			d = *p.ModelledDurationMs
+		}
+		if p.ModelledColdDurationMs != nil && p.ModelledInitDurationMs != nil {
+			cold, init = *p.ModelledColdDurationMs, *p.ModelledInitDurationMs
+		}
+		status := p.Status
+		if p.Failure != "" {
+			status += ": " + p.Failure
+		}
+		g.Rows = append(g.Rows, []string{
+			strconv.Itoa(p.MemoryMB), strconv.FormatFloat(p.VCPU, 'f', 2, 64), status,
+			msf(d.P50), msf(d.P90), msf(d.P99), msf(d.Mean), msf(cold.P50), msf(init.P50),
+			strconv.Itoa(p.MaxMemoryUsedMB), fmt.Sprintf("$%.10f", p.CostPerInvocationUSD), reports.USDf(p.CostPerMillionUSD),
+		})
+	}
+	if r := res.Recommendation; r != nil {
+		g.Footer = []string{strconv.Itoa(r.MemoryMB), "", "recommended (" + r.Strategy + ")", msf(r.DurationMs), "", "", "", "", "", "", "", reports.USDf(r.CostPerMillionUSD)}
+	}
+	out := []reports.Grid{g}
+	if r := res.Recommendation; r != nil {
+		out = append(out, reports.Grid{Header: []string{"recommendation"}, Rows: [][]string{{fmt.Sprintf("%d MB: %s", r.MemoryMB, r.Reason)}}})
+	} else {
+		out = append(out, reports.Grid{Header: []string{"recommendation"}, Rows: [][]string{{"none: every memory size failed"}}})
+	}
+	return out
+}
