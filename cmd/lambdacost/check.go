@@ -106,8 +106,8 @@ func checkRun(o *CheckOptions) error {
 		return err
 	}
 	if f.IO.ErrTTY && len(cfg.Checks) > 1 {
-		opt.Progress = func(name string, i, n int) {
-			fmt.Fprintf(f.IO.ErrOut, "\rchecking %d/%d: %s\x1b[K", i+1, n, name)
+		opt.Progress = func(name string, done, n int) {
+			fmt.Fprintf(f.IO.ErrOut, "\rchecked %d/%d: %s\x1b[K", done, n, name)
 		}
 	}
 	ctx := o.Ctx

@@ -132,8 +132,9 @@ type Options struct {
 	// diff need it. BaselinePath names it in messages and output.
 	Baseline     *Report
 	BaselinePath string
-	// Progress, when set, is called before each check is measured.
-	Progress func(check string, i, n int)
+	// Progress, when set, is called after each check is measured, with how
+	// many are done; calls are serialised.
+	Progress func(check string, done, total int)
 }
 
 // Run measures every check of cfg and evaluates its thresholds. A threshold
@@ -169,18 +170,16 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 	}
 
 	r := &Report{Version: ReportVersion, Config: cfg.Path, PricesDate: opt.Prices.Date, Passed: true}
+	measured, merrs := e.measureAll(ctx, cfg.Checks, opt.Progress)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var errs []error
 	for i := range cfg.Checks {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		c := &cfg.Checks[i]
-		if opt.Progress != nil {
-			opt.Progress(c.Name, i, len(cfg.Checks))
-		}
-		v, err := e.measure(ctx, c)
-		if err != nil {
-			errs = append(errs, err)
+		v := measured[i]
+		if merrs[i] != nil {
+			errs = append(errs, merrs[i])
 			continue
 		}
 		cr := CheckResult{Name: c.Name, Source: c.Source, File: c.File, Function: c.Function, Region: v.region, Passed: true, Metrics: v.metrics, Cost: v.cost}

@@ -97,7 +97,13 @@ func checkMetrics(t *testing.T, c CheckResult, want map[string]float64) {
 }
 
 func TestRunPassing(t *testing.T) {
-	r := mustRun(t, filepath.Join(testdata, "passing.yaml"), Options{})
+	var progress []int
+	r := mustRun(t, filepath.Join(testdata, "passing.yaml"), Options{Progress: func(_ string, done, total int) {
+		progress = append(progress, done*10+total) // serialised: no lock needed
+	}})
+	if len(progress) != 2 || progress[0] != 12 || progress[1] != 22 {
+		t.Errorf("progress calls %v, want done 1 then 2 of 2", progress)
+	}
 	if !r.Passed || r.Summary != (Summary{Checks: 2, Thresholds: 8}) {
 		t.Fatalf("passed %v, summary %+v", r.Passed, r.Summary)
 	}

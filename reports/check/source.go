@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/lambdacost/lambdacost/pricing"
 )
@@ -43,6 +45,39 @@ func (e env) bill(c *Check, region string, items []pricing.Item) (*pricing.Bill,
 		return nil, pricing.Inputf(c.Pos, "%s: pricing the %s in %s: %v", c.Name, c.Source, region, err)
 	}
 	return b, nil
+}
+
+// measureAll measures every check, several at a time (a scenario check
+// runs a simulation; datasets are read from disk); results keep the
+// config's order, so the report does not depend on scheduling.
+func (e env) measureAll(ctx context.Context, checks []Check, progress func(string, int, int)) ([]values, []error) {
+	vs := make([]values, len(checks))
+	errs := make([]error, len(checks))
+	sem := make(chan struct{}, max(1, runtime.GOMAXPROCS(0)))
+	var mu sync.Mutex
+	done := 0
+	var wg sync.WaitGroup
+	for i := range checks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if err := ctx.Err(); err != nil {
+				errs[i] = err
+				return
+			}
+			vs[i], errs[i] = e.measure(ctx, &checks[i])
+			if progress != nil {
+				mu.Lock()
+				done++
+				progress(checks[i].Name, done, len(checks))
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return vs, errs
 }
 
 func (e env) measure(ctx context.Context, c *Check) (values, error) {
