@@ -88,7 +88,8 @@ type replica struct {
 	started bool // even arrivals: the first is at Λ = ½
 
 	// state
-	heap      []busyEnt
+	busyQ     *wheel
+	due       []busyEnt // completions being processed
 	idle      []idleEnt // ring buffer, len = power of two
 	idleHead  int       // index of the bottom (oldest)
 	idleLen   int
@@ -156,7 +157,8 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	r.buckets = make([]bucketStats, nb+1)
 	r.nextB = bw
 	r.provIdle = r.prov
-	r.heap = make([]busyEnt, 0, 256)
+	r.busyQ = newWheel(s.PeakRate(), float64(s.Function.Duration.Mean()+s.Function.InitDuration.Mean()))
+	r.due = make([]busyEnt, 0, 64)
 	r.idle = make([]idleEnt, 256)
 	if len(r.segs) > 0 {
 		r.lamLeft = r.segs[0].area
@@ -214,51 +216,6 @@ func (r *replica) nextArrival() (float64, bool) {
 	}
 }
 
-// ---- busy heap (binary min-heap on end) ----
-
-func (r *replica) push(e busyEnt) {
-	h := append(r.heap, e)
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if h[p].end <= e.end {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = e
-	r.heap = h
-}
-
-func (r *replica) pop() busyEnt {
-	h := r.heap
-	top := h[0]
-	n := len(h) - 1
-	last := h[n]
-	h = h[:n]
-	i := 0
-	for {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if c+1 < n && h[c+1].end < h[c].end {
-			c++
-		}
-		if last.end <= h[c].end {
-			break
-		}
-		h[i] = h[c]
-		i = c
-	}
-	if n > 0 {
-		h[i] = last
-	}
-	r.heap = h
-	return top
-}
-
 // ---- idle stack (ring buffer: bottom = oldest, top = most recently used) ----
 
 func (r *replica) idlePush(e idleEnt) {
@@ -297,9 +254,8 @@ func (r *replica) die(birth, death int64) {
 	r.buckets[bd].envPart += death - bd*bw
 }
 
-// complete releases the environment of the earliest-ending invocation.
-func (r *replica) complete() {
-	e := r.pop()
+// complete releases the environment of an invocation that ended.
+func (r *replica) complete(e busyEnt) {
 	r.busy--
 	if e.birth == provBirth {
 		r.provIdle++
@@ -323,8 +279,9 @@ func (r *replica) complete() {
 
 // release processes completions and reclaims up to and including time t.
 func (r *replica) release(t int64) {
-	for len(r.heap) > 0 && r.heap[0].end <= t {
-		r.complete()
+	r.due = r.busyQ.collect(t, r.due[:0])
+	for _, e := range r.due {
+		r.complete(e)
 	}
 	mask := len(r.idle) - 1
 	for r.idleLen > 0 {
@@ -440,7 +397,7 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 		}
 		st.Invocations++
 		end := t + int64(lat)
-		r.push(busyEnt{end: end, birth: birth})
+		r.busyQ.push(busyEnt{end: end, birth: birth})
 		r.busy++
 		if b := int64(r.busy); b > bk.cmax {
 			bk.cmax = b
@@ -462,15 +419,15 @@ func (r *replica) finish() {
 		r.crossBuckets(r.span)
 	}
 	r.release(r.span)
-	for _, e := range r.heap {
+	r.busyQ.each(func(e busyEnt) {
 		if e.birth != provBirth {
 			r.die(e.birth, r.span)
 		}
-	}
+	})
 	mask := len(r.idle) - 1
 	for i := 0; i < r.idleLen; i++ {
 		e := r.idle[(r.idleHead+i)&mask]
 		r.die(e.birth, e.deadline)
 	}
-	r.heap, r.idleLen = r.heap[:0], 0
+	r.busyQ, r.idleLen = nil, 0
 }

@@ -1,0 +1,188 @@
+package simulator
+
+import (
+	"math"
+	"math/bits"
+)
+
+// wheel holds the running invocations, keyed by end time: a calendar queue
+// (timing wheel) of 2^k slots of 2^shift ns, each an unsorted linked list in
+// an arena, plus a min-heap for ends beyond the wheel's horizon. Insertion
+// is O(1); collecting the ends ≤ t walks the slots passed since the last
+// call (about one per arrival, as a slot is sized to the peak inter-arrival
+// time) and sorts the few entries found, so completions are processed in
+// exact end-time order. It replaces a binary heap whose dependent loads
+// cost ~45 ns per invocation at 100 concurrent.
+type wheel struct {
+	shift uint
+	mask  int64
+	slots []int32 // list heads, -1 = empty
+	ents  []wheelEnt
+	free  int32
+	cur   int64 // absolute slot index; slots before it are empty
+	count int   // entries in the slots
+	over  []busyEnt
+}
+
+type wheelEnt struct {
+	e    busyEnt
+	next int32
+}
+
+// newWheel sizes the wheel: slots of about 1/peakRate (a power of two in
+// [1 µs, 68 s]) and enough of them to cover 4× the typical response time.
+func newWheel(peakRate float64, typical float64 /* ns */) *wheel {
+	w := &wheel{free: -1}
+	width := 1e9 / math.Max(peakRate, 1e-9)
+	w.shift = uint(max(10, min(36, int(math.Floor(math.Log2(width))))))
+	n := int(4 * typical / float64(int64(1)<<w.shift))
+	n = max(256, min(1<<16, n))
+	n = 1 << bits.Len(uint(n-1))
+	w.slots = make([]int32, n)
+	for i := range w.slots {
+		w.slots[i] = -1
+	}
+	w.mask = int64(n - 1)
+	w.ents = make([]wheelEnt, 0, 256)
+	return w
+}
+
+func (w *wheel) push(e busyEnt) {
+	s := e.end >> w.shift
+	if s-w.cur >= int64(len(w.slots)) {
+		heapPush(&w.over, e)
+		return
+	}
+	var i int32
+	if w.free >= 0 {
+		i = w.free
+		w.free = w.ents[i].next
+	} else {
+		i = int32(len(w.ents))
+		w.ents = append(w.ents, wheelEnt{})
+	}
+	slot := &w.slots[s&w.mask]
+	w.ents[i] = wheelEnt{e: e, next: *slot}
+	*slot = i
+	w.count++
+}
+
+// collect appends every entry ending at or before t to buf, removes them,
+// and returns buf sorted by end.
+func (w *wheel) collect(t int64, buf []busyEnt) []busyEnt {
+	ts := t >> w.shift
+	if w.count > 0 {
+		n := int64(len(w.slots))
+		from := w.cur
+		if ts-from >= n { // more than a revolution: every slot is due
+			from = ts - n
+		}
+		for s := from; s < ts; s++ {
+			slot := &w.slots[s&w.mask]
+			for i := *slot; i >= 0; {
+				en := &w.ents[i]
+				buf = append(buf, en.e)
+				next := en.next
+				en.next = w.free
+				w.free = i
+				w.count--
+				i = next
+			}
+			*slot = -1
+			if w.count == 0 {
+				break
+			}
+		}
+		// The slot holding t: take only the ends ≤ t.
+		if w.count > 0 {
+			prev := &w.slots[ts&w.mask]
+			for i := *prev; i >= 0; {
+				en := &w.ents[i]
+				next := en.next
+				if en.e.end <= t {
+					buf = append(buf, en.e)
+					*prev = next
+					en.next = w.free
+					w.free = i
+					w.count--
+				} else {
+					prev = &en.next
+				}
+				i = next
+			}
+		}
+	}
+	w.cur = ts
+	for len(w.over) > 0 && w.over[0].end <= t {
+		buf = append(buf, heapPop(&w.over))
+	}
+	// Insertion sort: usually 0–2 entries. Ties keep a deterministic order.
+	for i := 1; i < len(buf); i++ {
+		x := buf[i]
+		j := i
+		for j > 0 && (buf[j-1].end > x.end || buf[j-1].end == x.end && buf[j-1].birth > x.birth) {
+			buf[j] = buf[j-1]
+			j--
+		}
+		buf[j] = x
+	}
+	return buf
+}
+
+// each calls f for every entry still in the wheel.
+func (w *wheel) each(f func(busyEnt)) {
+	for _, h := range w.slots {
+		for i := h; i >= 0; i = w.ents[i].next {
+			f(w.ents[i].e)
+		}
+	}
+	for _, e := range w.over {
+		f(e)
+	}
+}
+
+// ---- binary min-heap on end (the overflow) ----
+
+func heapPush(hp *[]busyEnt, e busyEnt) {
+	h := append(*hp, e)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].end <= e.end {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = e
+	*hp = h
+}
+
+func heapPop(hp *[]busyEnt) busyEnt {
+	h := *hp
+	top := h[0]
+	n := len(h) - 1
+	last := h[n]
+	h = h[:n]
+	*hp = h
+	if n == 0 {
+		return top
+	}
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h[c+1].end < h[c].end {
+			c++
+		}
+		if last.end <= h[c].end {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	h[i] = last
+	return top
+}
