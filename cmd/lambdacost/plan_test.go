@@ -1,0 +1,123 @@
+package main
+
+import (
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var compareData = filepath.Join("..", "..", "testdata", "compare")
+
+// TestPlanSteady: 10 requests always in flight; 10 provisioned environments
+// serve all of them warm and, at 95 % busy, cost less than on-demand
+// (0.0000041667 + 0.95 × 0.0000097222 per GB-s against 0.95 ×
+// 0.0000166667), so 10 is the cheapest level and the cheapest without cold
+// starts.
+func TestPlanSteady(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "plan", filepath.Join(compareData, "steady.yaml"), "--max-cold-start-rate", "0", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var p struct {
+		Best *struct {
+			Provisioned   int     `json:"provisioned"`
+			ColdStartRate float64 `json:"cold_start_rate"`
+		} `json:"best"`
+		Current struct {
+			Provisioned int `json:"provisioned"`
+		} `json:"current"`
+		Savings float64 `json:"monthly_savings_usd"`
+		Curve   []struct {
+			Provisioned int  `json:"provisioned"`
+			Meets       bool `json:"meets_target"`
+		} `json:"curve"`
+	}
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Best == nil || p.Best.Provisioned != 10 || p.Best.ColdStartRate != 0 || p.Savings <= 0 {
+		t.Fatalf("plan = %s", out)
+	}
+	for _, c := range p.Curve {
+		if c.Meets != (c.Provisioned >= 10) {
+			t.Errorf("level %d meets=%v", c.Provisioned, c.Meets)
+		}
+	}
+	for _, f := range []string{"table", "markdown"} {
+		out, errOut, code := runCLI(t, nil, "plan", filepath.Join(compareData, "steady.yaml"), "--max-cold-start-rate", "0", "-o", f)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		compareGolden(t, "plan-steady."+f, out)
+	}
+}
+
+func TestRecommendDatasetCLI(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "recommend", "--dataset", filepath.Join(compareData, "dataset.json"), "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r struct {
+		Recs []struct {
+			Function string  `json:"function"`
+			Kind     string  `json:"kind"`
+			Savings  float64 `json:"monthly_savings_usd"`
+		} `json:"recommendations"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for _, x := range r.Recs {
+		got[x.Function+"/"+x.Kind] = true
+	}
+	for _, k := range []string{"api/memory", "api/architecture", "report/always_on", "report/duration_limit", "report/timeout"} {
+		if !got[k] {
+			t.Errorf("missing %s: %s", k, out)
+		}
+	}
+	out, _, code = runCLI(t, nil, "plan", "--dataset", filepath.Join(compareData, "dataset.json"), "-o", "markdown")
+	if code != 0 {
+		t.Fatal(code)
+	}
+	compareGolden(t, "recommend-dataset.markdown", out)
+}
+
+func TestRecommendTuneCLI(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "plan", "--tune", filepath.Join(compareData, "tune.json"), "--memory", "1024", "--requests", "10000000", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// 512 MB: 10 × $1.50 = $15 against 10 × $1.90 = $19 at 1,024 MB.
+	if !strings.Contains(out, `"suggested": "512"`) || !strings.Contains(out, `"monthly_savings_usd": 4`) {
+		t.Errorf("tune recommendations = %s", out)
+	}
+}
+
+func TestPlanBadInput(t *testing.T) {
+	ds := filepath.Join(compareData, "dataset.json")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"no source", []string{"plan"}, []string{"exactly one of"}},
+		{"scenario flags with dataset", []string{"plan", "--dataset", ds, "--max-p99", "1s", "--memory", "512"}, []string{"--max-p99", "--memory"}},
+		{"bad target", []string{"plan", filepath.Join(compareData, "steady.yaml"), "--max-cold-start-rate", "2", "--max-throttles", "-1"}, []string{"--max-cold-start-rate", "--max-throttles"}},
+		{"not a tune result", []string{"plan", "--tune", ds}, []string{"dataset.json", "no successful memory size"}},
+		{"missing dataset", []string{"recommend", "--dataset", "nope.json"}, []string{"nope.json"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, errOut, code := runCLI(t, nil, tc.args...)
+			if code != 2 {
+				t.Fatalf("exit %d, want 2: %s", code, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr %q does not mention %q", errOut, w)
+				}
+			}
+		})
+	}
+}
