@@ -48,8 +48,10 @@ config file.
         monthly_cost_increase_pct: ["< 10"]  # needs --baseline
 
 Metrics: monthly_cost_usd, cost_per_million_usd, cold_start_rate, throttles, throttle_rate,
-latency_p50_ms, latency_p90_ms, latency_p99_ms, peak_concurrency, and <metric>_increase_pct
-(percent change against --baseline, a previous 'check -o json'). Rates are fractions (0.01 = 1%).
+latency_p50_ms, latency_p90_ms, latency_p99_ms, peak_concurrency, and each one's change in
+percent against --baseline (a previous 'check -o json'), named without the _usd/_ms unit:
+monthly_cost_increase_pct, latency_p99_increase_pct, throttles_increase_pct, ...
+Rates are fractions (0.01 = 1%).
 A threshold that cannot be evaluated (an unknown metric, an increase without a baseline, a metric
 the source does not provide) is an error, never a pass.
 
@@ -72,8 +74,8 @@ Exit codes: 0 all thresholds hold · 1 a threshold failed · 2 bad config (file:
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.Config, "config", check.DefaultConfig, "the checks to run (YAML)")
-	fs.StringVar(&o.Baseline, "baseline", "", "a previous `check -o json` result to diff against (needed by *_increase_pct)")
+	fs.StringVar(&o.Config, "config", check.DefaultConfig, "the `FILE` with the checks to run (YAML)")
+	fs.StringVar(&o.Baseline, "baseline", "", "a `FILE` written by a previous check -o json, to diff against (needed by *_increase_pct)")
 	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply the monthly free tier to every bill (or free_tier: true in the config)")
 	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("baseline", "json")
