@@ -9,10 +9,47 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/smithy-go/encoding/cbor"
 
+	"github.com/lambdacost/lambdacost/collector/collectortest"
 	"github.com/lambdacost/lambdacost/pricing"
 )
+
+var stubNow = time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
+
+// newStub starts the loopback AWS (its data model is documented on
+// collectortest.Stub).
+func newStub(t *testing.T, n int) *collectortest.Stub { return collectortest.New(t, n) }
+
+// stubCollector returns a collector whose real SDK clients talk to s with
+// anonymous credentials, the standard retryer without backoff sleeps, and
+// a fixed clock.
+func stubCollector(s *collectortest.Stub) *Collector {
+	retryer := func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = 3
+			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
+			o.RateLimiter = ratelimit.None
+		})
+	}
+	ep := aws.String(s.URL)
+	anon := aws.AnonymousCredentials{}
+	return &Collector{
+		CloudWatch:    cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
+		Lambda:        lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
+		Logs:          cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
+		Region:        "us-east-1",
+		RatePerSecond: -1,
+		Concurrency:   4,
+		Now:           func() time.Time { return stubNow },
+	}
+}
 
 const day = 24 * time.Hour
 
@@ -35,20 +72,20 @@ func TestCollectBatchesToTheMinimum(t *testing.T) {
 		{120, 120, 1240, 3, 3, 12},
 	} {
 		s := newStub(t, tc.n)
-		c := s.collector()
+		c := stubCollector(s)
 		var progress []Progress
 		c.Progress = func(p Progress) { progress = append(progress, p) }
 		d, st, err := c.Collect(context.Background(), CollectOptions{All: true, Since: time.Duration(tc.minutes) * time.Minute})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Queries != tc.queries || st.MinCalls != tc.calls || st.GetMetricDataCalls != tc.calls || len(s.gmd) != tc.calls {
-			t.Errorf("%d functions: queries %d, min calls %d, calls %d (stub saw %d); want %d, %d", tc.n, st.Queries, st.MinCalls, st.GetMetricDataCalls, len(s.gmd), tc.queries, tc.calls)
+		if st.Queries != tc.queries || st.MinCalls != tc.calls || st.GetMetricDataCalls != tc.calls || len(s.Pages()) != tc.calls {
+			t.Errorf("%d functions: queries %d, min calls %d, calls %d (stub saw %d); want %d, %d", tc.n, st.Queries, st.MinCalls, st.GetMetricDataCalls, len(s.Pages()), tc.queries, tc.calls)
 		}
 		// ListFunctions at 50 per page; one ListProvisionedConcurrencyConfigs
 		// per provisioned function; one ListMetrics per detection (2).
-		if s.http["ListFunctions"] != tc.listFunctions || s.http["ListProvisionedConcurrencyConfigs"] != tc.pc || s.http["ListMetrics"] != 2 || s.http["GetMetricData"] != tc.calls {
-			t.Errorf("HTTP calls = %v", s.http)
+		if s.Calls("ListFunctions") != tc.listFunctions || s.Calls("ListProvisionedConcurrencyConfigs") != tc.pc || s.Calls("ListMetrics") != 2 || s.Calls("GetMetricData") != tc.calls {
+			t.Errorf("HTTP calls: ListFunctions %d, ListProvisionedConcurrencyConfigs %d, ListMetrics %d, GetMetricData %d", s.Calls("ListFunctions"), s.Calls("ListProvisionedConcurrencyConfigs"), s.Calls("ListMetrics"), s.Calls("GetMetricData"))
 		}
 		checkStubDataset(t, d, tc.n, tc.minutes)
 		if len(d.Problems) != 0 {
@@ -137,8 +174,8 @@ func checkStubDataset(t *testing.T, d *pricing.Dataset, n, minutes int) {
 // call is followed through its NextToken pages and the pieces reassemble.
 func TestCollectPaginates(t *testing.T) {
 	s := newStub(t, 10)
-	s.pageSize = 3000
-	d, st, err := s.collector().Collect(context.Background(), CollectOptions{All: true, Since: day})
+	s.PageSize = 3000
+	d, st, err := stubCollector(s).Collect(context.Background(), CollectOptions{All: true, Since: day})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,12 +186,12 @@ func TestCollectPaginates(t *testing.T) {
 	// whole-window points, fn-001 one Throttles point, fn-000 one
 	// provisioned and four Insights points, fn-007 four Insights points:
 	// 10·4,469 + 1 + 5 + 4 = 44,700 points, sent 3,000 per page: 15 pages.
-	if st.Batches != 1 || st.GetMetricDataCalls != 15 || len(s.gmd) != 15 {
-		t.Errorf("%d calls for %d batches (stub saw %d); want 15 pages of one batch", st.GetMetricDataCalls, st.Batches, len(s.gmd))
+	if st.Batches != 1 || st.GetMetricDataCalls != 15 || len(s.Pages()) != 15 {
+		t.Errorf("%d calls for %d batches (stub saw %d); want 15 pages of one batch", st.GetMetricDataCalls, st.Batches, len(s.Pages()))
 	}
-	for _, c := range s.gmd {
-		if c.points > 3000 {
-			t.Errorf("page with %d points", c.points)
+	for _, c := range s.Pages() {
+		if c.Points > 3000 {
+			t.Errorf("page with %d points", c.Points)
 		}
 	}
 }
@@ -163,7 +200,7 @@ func TestCollectPaginates(t *testing.T) {
 // the data is complete, and the only extra requests are the two retries.
 func TestCollectRetriesThrottlingAnd5xx(t *testing.T) {
 	s := newStub(t, 10)
-	s.fault = func(op string, attempt int, _ cbor.Map) (int, string) {
+	s.Fault = func(op string, attempt int, _ cbor.Map) (int, string) {
 		if op != "GetMetricData" {
 			return 0, ""
 		}
@@ -175,7 +212,7 @@ func TestCollectRetriesThrottlingAnd5xx(t *testing.T) {
 		}
 		return 0, ""
 	}
-	c := s.collector()
+	c := stubCollector(s)
 	c.Concurrency = 1
 	d, st, err := c.Collect(context.Background(), CollectOptions{All: true, Since: day})
 	if err != nil {
@@ -185,8 +222,8 @@ func TestCollectRetriesThrottlingAnd5xx(t *testing.T) {
 	if len(d.Problems) != 0 {
 		t.Errorf("problems after successful retries: %v", d.Problems)
 	}
-	if st.GetMetricDataCalls != st.MinCalls || s.http["GetMetricData"] != st.MinCalls+2 {
-		t.Errorf("operations %d (min %d), HTTP requests %d; want min and min+2", st.GetMetricDataCalls, st.MinCalls, s.http["GetMetricData"])
+	if st.GetMetricDataCalls != st.MinCalls || s.Calls("GetMetricData") != st.MinCalls+2 {
+		t.Errorf("operations %d (min %d), HTTP requests %d; want min and min+2", st.GetMetricDataCalls, st.MinCalls, s.Calls("GetMetricData"))
 	}
 }
 
@@ -194,18 +231,18 @@ func TestCollectRetriesThrottlingAnd5xx(t *testing.T) {
 // When every batch fails, Collect is an external error.
 func TestCollectPartialFailure(t *testing.T) {
 	s := newStub(t, 40)
-	s.fault = func(op string, _ int, in cbor.Map) (int, string) {
+	s.Fault = func(op string, _ int, in cbor.Map) (int, string) {
 		if op != "GetMetricData" {
 			return 0, ""
 		}
 		for _, q := range in["MetricDataQueries"].(cbor.List) {
-			if strings.HasPrefix(str(q.(cbor.Map)["Label"]), "fn-030 Invocations") {
+			if strings.HasPrefix(collectortest.Str(q.(cbor.Map)["Label"]), "fn-030 Invocations") {
 				return 500, "InternalServiceError"
 			}
 		}
 		return 0, ""
 	}
-	d, st, err := s.collector().Collect(context.Background(), CollectOptions{All: true, Since: day})
+	d, st, err := stubCollector(s).Collect(context.Background(), CollectOptions{All: true, Since: day})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,18 +264,18 @@ func TestCollectPartialFailure(t *testing.T) {
 		t.Errorf("%d functions have data; want the other batches' data kept", ok)
 	}
 	// 3 attempts for the failing batch.
-	if s.http["GetMetricData"] != st.MinCalls+2 {
-		t.Errorf("HTTP GetMetricData = %d, want %d", s.http["GetMetricData"], st.MinCalls+2)
+	if s.Calls("GetMetricData") != st.MinCalls+2 {
+		t.Errorf("HTTP GetMetricData = %d, want %d", s.Calls("GetMetricData"), st.MinCalls+2)
 	}
 
 	s2 := newStub(t, 3)
-	s2.fault = func(op string, _ int, _ cbor.Map) (int, string) {
+	s2.Fault = func(op string, _ int, _ cbor.Map) (int, string) {
 		if op == "GetMetricData" {
 			return 403, "AccessDenied"
 		}
 		return 0, ""
 	}
-	_, _, err = s2.collector().Collect(context.Background(), CollectOptions{All: true, Since: day})
+	_, _, err = stubCollector(s2).Collect(context.Background(), CollectOptions{All: true, Since: day})
 	var xe *pricing.ExternalError
 	if !errors.As(err, &xe) || !strings.Contains(err.Error(), "AccessDenied") {
 		t.Errorf("all batches failing: err = %v, want an ExternalError naming AccessDenied", err)
@@ -249,8 +286,8 @@ func TestCollectPartialFailure(t *testing.T) {
 // values that arrived are used.
 func TestCollectPartialData(t *testing.T) {
 	s := newStub(t, 2)
-	s.partial = true
-	d, _, err := s.collector().Collect(context.Background(), CollectOptions{Functions: []string{"fn-001", "fn-000"}, Since: day})
+	s.Partial = true
+	d, _, err := stubCollector(s).Collect(context.Background(), CollectOptions{Functions: []string{"fn-001", "fn-000"}, Since: day})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,14 +295,14 @@ func TestCollectPartialData(t *testing.T) {
 	if len(d.Problems) != 2 || !strings.Contains(d.Problems[0], "fn-000 Duration p99: partial data (MaxQueryTimeRangeExceed: stub: only part of the range)") {
 		t.Errorf("problems = %q", d.Problems)
 	}
-	if s.http["GetFunctionConfiguration"] != 2 || s.http["ListFunctions"] != 0 {
-		t.Errorf("lambda calls %v", s.http)
+	if s.Calls("GetFunctionConfiguration") != 2 || s.Calls("ListFunctions") != 0 {
+		t.Errorf("lambda calls %d %d", s.Calls("GetFunctionConfiguration"), s.Calls("ListFunctions"))
 	}
 }
 
 func TestCollectInputErrors(t *testing.T) {
 	s := newStub(t, 2)
-	c := s.collector()
+	c := stubCollector(s)
 	for _, tc := range []struct {
 		o    CollectOptions
 		want string
@@ -293,7 +330,7 @@ func TestCollectInputErrors(t *testing.T) {
 func TestCollectLogs(t *testing.T) {
 	s := newStub(t, 2)
 	// fn-001 over 2 minutes: 2 invocations per minute = 4 invocations.
-	s.logs["/aws/lambda/fn-001"] = []string{
+	s.Logs["/aws/lambda/fn-001"] = []string{
 		"REPORT RequestId: a\tDuration: 101.20 ms\tBilled Duration: 402 ms\tMemory Size: 256 MB\tMax Memory Used: 77 MB\tInit Duration: 300.10 ms\t",
 		"START RequestId: b Version: $LATEST",
 		"REPORT RequestId: b\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 256 MB\tMax Memory Used: 79 MB\t",
@@ -301,7 +338,7 @@ func TestCollectLogs(t *testing.T) {
 		"REPORT RequestId: d\tDuration: 99.50 ms\tBilled Duration: 100 ms\tMemory Size: 256 MB\tMax Memory Used: 78 MB\t",
 		"REPORT RequestId: e\tDuration: x ms",
 	}
-	c := s.collector()
+	c := stubCollector(s)
 	d, st, err := c.Collect(context.Background(), CollectOptions{Functions: []string{"fn-000", "fn-001"}, Since: 2 * time.Minute, Logs: true})
 	if err != nil {
 		t.Fatal(err)
@@ -315,8 +352,8 @@ func TestCollectLogs(t *testing.T) {
 		t.Errorf("fn-001 GB-s %v init %+v", f.BilledGBSeconds, f.InitDurationMs)
 	}
 	// 6 messages at 2 per page = 3 calls; fn-000 has no log group: 1 call.
-	if st.LogsCalls != 4 || s.http["FilterLogEvents"] != 4 || st.LogReports != 4 {
-		t.Errorf("logs calls %d (HTTP %d), reports %d", st.LogsCalls, s.http["FilterLogEvents"], st.LogReports)
+	if st.LogsCalls != 4 || s.Calls("FilterLogEvents") != 4 || st.LogReports != 4 {
+		t.Errorf("logs calls %d (HTTP %d), reports %d", st.LogsCalls, s.Calls("FilterLogEvents"), st.LogReports)
 	}
 	joined := strings.Join(d.Problems, "\n")
 	if !strings.Contains(joined, "log group /aws/lambda/fn-000 of fn-000 not found") || !strings.Contains(joined, "event 5: REPORT field Duration") {

@@ -1,10 +1,13 @@
-package collector
+// Package collectortest is a loopback AWS for tests: one HTTP server that
+// speaks the real wire protocols of CloudWatch (Smithy RPC v2 CBOR),
+// Lambda (REST-JSON) and CloudWatch Logs (AWS JSON 1.1), so that the real
+// SDK clients run against it. Its data model is documented on Stub.
+package collectortest
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -13,21 +16,17 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/smithy-go/encoding/cbor"
 )
 
-// awsStub is a loopback server speaking the real wire protocols of the
+// Stub is a loopback server speaking the real wire protocols of the
 // three services the collector calls, so the real SDK clients run against
 // it: CloudWatch over Smithy RPC v2 CBOR, Lambda over REST-JSON and
-// CloudWatch Logs over AWS JSON 1.1.
+// CloudWatch Logs over AWS JSON 1.1. It checks every GetMetricData request
+// against the API's limits (500 queries, 100,800 datapoints, periods that
+// are multiples of 60 s, windows aligned to the minute) and fails the test
+// otherwise.
 //
 // Its data model (what a test expects back, computed independently):
 // function i of n is named fn-%03d, has memory 128·(1 + i mod 8) MB, is
@@ -45,61 +44,73 @@ import (
 // i mod 20 = 0 publish Lambda Insights metrics, and fn-007 has the Insights
 // layer: used_memory_max 200, init_duration SampleCount 12, Average 250.5,
 // p99 480.
-type awsStub struct {
-	t   *testing.T
+type Stub struct {
+	// URL is the server's base URL (http://127.0.0.1:port).
+	URL string
+	// PageSize is the most datapoints one GetMetricData response carries
+	// (default 100,800); more are paginated with NextToken.
+	PageSize int
+	// Fault, when set, may answer a CloudWatch request with an error
+	// status and error type (attempt counts requests of that operation).
+	Fault func(op string, attempt int, in cbor.Map) (status int, errType string)
+	// Partial marks "Duration p99" results PartialData with a message.
+	Partial bool
+	// Logs holds the messages of each log group FilterLogEvents serves,
+	// two per page; other groups do not exist.
+	Logs map[string][]string
+
+	t   testing.TB
 	srv *httptest.Server
 	n   int
 
-	mu       sync.Mutex
-	http     map[string]int // HTTP requests by operation
-	gmd      []gmdCall      // successful GetMetricData requests
-	pageSize int            // datapoints per GetMetricData page
-	// fault, when set, may answer a request with an error status and type.
-	fault   func(op string, attempt int, in cbor.Map) (status int, errType string)
-	partial bool // mark Duration p99 results PartialData with a message
-	logs    map[string][]string
+	mu   sync.Mutex
+	http map[string]int // HTTP requests by operation
+	gmd  []Page         // successful GetMetricData responses
 }
 
-type gmdCall struct{ queries, points int }
+// Page is one GetMetricData request the stub answered.
+type Page struct{ Queries, Points int }
 
-func newStub(t *testing.T, n int) *awsStub {
-	s := &awsStub{t: t, n: n, http: map[string]int{}, pageSize: MaxDatapointsPerCall, logs: map[string][]string{}}
+// MaxQueriesPerCall and MaxDatapointsPerCall are GetMetricData's limits,
+// typed in from the API reference.
+const (
+	MaxQueriesPerCall    = 500
+	MaxDatapointsPerCall = 100_800
+)
+
+// New starts a stub with n functions (fn-000 …) on a loopback port; it
+// stops when the test ends.
+func New(t testing.TB, n int) *Stub {
+	s := &Stub{t: t, n: n, http: map[string]int{}, PageSize: MaxDatapointsPerCall, Logs: map[string][]string{}}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.URL = s.srv.URL
 	t.Cleanup(s.srv.Close)
 	return s
 }
 
-func (s *awsStub) collector() *Collector {
-	retryer := func() aws.Retryer {
-		return retry.NewStandard(func(o *retry.StandardOptions) {
-			o.MaxAttempts = 3
-			o.Backoff = retry.BackoffDelayerFunc(func(int, error) (time.Duration, error) { return 0, nil })
-			o.RateLimiter = ratelimit.None
-		})
-	}
-	ep := aws.String(s.srv.URL)
-	anon := aws.AnonymousCredentials{}
-	return &Collector{
-		CloudWatch:    cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
-		Lambda:        lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
-		Logs:          cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
-		Region:        "us-east-1",
-		RatePerSecond: -1,
-		Concurrency:   4,
-		Now:           func() time.Time { return stubNow },
-	}
+// Calls returns how many HTTP requests of operation op arrived (retries
+// included).
+func (s *Stub) Calls(op string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.http[op]
 }
 
-var stubNow = time.Date(2026, 11, 20, 12, 34, 56, 0, time.UTC)
+// Pages returns the GetMetricData responses sent.
+func (s *Stub) Pages() []Page {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Page(nil), s.gmd...)
+}
 
-func (s *awsStub) count(op string) int {
+func (s *Stub) count(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.http[op]++
 	return s.http[op]
 }
 
-func (s *awsStub) serve(w http.ResponseWriter, r *http.Request) {
+func (s *Stub) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/operation/"):
@@ -130,7 +141,7 @@ func cborErr(w http.ResponseWriter, status int, typ string) {
 	cborReply(w, status, cbor.Map{"__type": cbor.String("com.amazonaws.cloudwatch#" + typ), "message": cbor.String("stub says " + typ)})
 }
 
-func (s *awsStub) serveCloudWatch(w http.ResponseWriter, r *http.Request, body []byte) {
+func (s *Stub) serveCloudWatch(w http.ResponseWriter, r *http.Request, body []byte) {
 	op := path.Base(r.URL.Path)
 	if r.Header.Get("Smithy-Protocol") != "rpc-v2-cbor" || r.Method != http.MethodPost {
 		s.t.Errorf("stub: CloudWatch request without the rpc-v2-cbor protocol header: %s %v", r.Method, r.Header)
@@ -143,8 +154,8 @@ func (s *awsStub) serveCloudWatch(w http.ResponseWriter, r *http.Request, body [
 		return
 	}
 	attempt := s.count(op)
-	if s.fault != nil {
-		if st, typ := s.fault(op, attempt, in); st != 0 {
+	if s.Fault != nil {
+		if st, typ := s.Fault(op, attempt, in); st != 0 {
 			cborErr(w, st, typ)
 			return
 		}
@@ -160,7 +171,8 @@ func (s *awsStub) serveCloudWatch(w http.ResponseWriter, r *http.Request, body [
 	}
 }
 
-func str(v cbor.Value) string {
+// Str returns a CBOR text string's value ("" for other values).
+func Str(v cbor.Value) string {
 	if s, ok := v.(cbor.String); ok {
 		return string(s)
 	}
@@ -176,9 +188,9 @@ func fnIndex(name string) int {
 	return i
 }
 
-// value is the stub's data model (see awsStub). whole: one point for the
+// value is the stub's data model (see Stub). whole: one point for the
 // window; k: the minute index otherwise.
-func stubValue(i int, metric, stat string, k int, whole bool) (float64, bool) {
+func value(i int, metric, stat string, k int, whole bool) (float64, bool) {
 	fi := float64(i)
 	switch metric + " " + stat {
 	case "Invocations Sum":
@@ -219,7 +231,7 @@ type stubPoint struct {
 	val float64
 }
 
-func (s *awsStub) getMetricData(w http.ResponseWriter, in cbor.Map) {
+func (s *Stub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 	start, err1 := cbor.AsTime(in["StartTime"])
 	end, err2 := cbor.AsTime(in["EndTime"])
 	if err1 != nil || err2 != nil {
@@ -242,8 +254,8 @@ func (s *awsStub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 	seen := map[string]bool{}
 	for qi, qv := range qs {
 		q := qv.(cbor.Map)
-		ids[qi] = str(q["Id"])
-		labels[qi] = str(q["Label"])
+		ids[qi] = Str(q["Id"])
+		labels[qi] = Str(q["Label"])
 		if seen[ids[qi]] {
 			s.t.Errorf("stub: duplicate query id %s", ids[qi])
 		}
@@ -251,10 +263,10 @@ func (s *awsStub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 		ms := q["MetricStat"].(cbor.Map)
 		metric := ms["Metric"].(cbor.Map)
 		period, _ := cbor.AsInt64(ms["Period"])
-		stat := str(ms["Stat"])
-		name := str(metric["MetricName"])
+		stat := Str(ms["Stat"])
+		name := Str(metric["MetricName"])
 		dims := metric["Dimensions"].(cbor.List)
-		fn := str(dims[0].(cbor.Map)["Value"])
+		fn := Str(dims[0].(cbor.Map)["Value"])
 		if period <= 0 || period%60 != 0 {
 			s.t.Errorf("stub: period %d is not a multiple of 60", period)
 			continue
@@ -264,7 +276,7 @@ func (s *awsStub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 		whole := n == 1
 		for k := 0; k < n; k++ {
 			t := start.Unix() + int64(k)*period
-			if v, ok := stubValue(fnIndex(fn), name, stat, k, whole); ok {
+			if v, ok := value(fnIndex(fn), name, stat, k, whole); ok {
 				points = append(points, stubPoint{qi, float64(t), v})
 			}
 		}
@@ -273,13 +285,13 @@ func (s *awsStub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 		s.t.Errorf("stub: a call asks for %d datapoints (limit %d)", requested, MaxDatapointsPerCall)
 	}
 	off := 0
-	if tok := str(in["NextToken"]); tok != "" {
+	if tok := Str(in["NextToken"]); tok != "" {
 		off, _ = strconv.Atoi(strings.TrimPrefix(tok, "page@"))
 	}
-	page := points[min(off, len(points)):min(off+s.pageSize, len(points))]
-	more := off+s.pageSize < len(points)
+	page := points[min(off, len(points)):min(off+s.PageSize, len(points))]
+	more := off+s.PageSize < len(points)
 	s.mu.Lock()
-	s.gmd = append(s.gmd, gmdCall{len(qs), len(page)})
+	s.gmd = append(s.gmd, Page{len(qs), len(page)})
 	s.mu.Unlock()
 	ts := make([]cbor.List, len(qs))
 	vals := make([]cbor.List, len(qs))
@@ -297,7 +309,7 @@ func (s *awsStub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 			"Id": cbor.String(ids[qi]), "Label": cbor.String(labels[qi]), "StatusCode": cbor.String(status),
 			"Timestamps": append(cbor.List{}, ts[qi]...), "Values": append(cbor.List{}, vals[qi]...),
 		}
-		if s.partial && strings.HasSuffix(labels[qi], "Duration p99") && !more {
+		if s.Partial && strings.HasSuffix(labels[qi], "Duration p99") && !more {
 			res["StatusCode"] = cbor.String("PartialData")
 			res["Messages"] = cbor.List{cbor.Map{"Code": cbor.String("MaxQueryTimeRangeExceed"), "Value": cbor.String("stub: only part of the range")}}
 		}
@@ -305,13 +317,13 @@ func (s *awsStub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 	}
 	out := cbor.Map{"MetricDataResults": results}
 	if more {
-		out["NextToken"] = cbor.String("page@" + strconv.Itoa(off+s.pageSize))
+		out["NextToken"] = cbor.String("page@" + strconv.Itoa(off+s.PageSize))
 	}
 	cborReply(w, 200, out)
 }
 
-func (s *awsStub) listMetrics(w http.ResponseWriter, in cbor.Map) {
-	ns, metric := str(in["Namespace"]), str(in["MetricName"])
+func (s *Stub) listMetrics(w http.ResponseWriter, in cbor.Map) {
+	ns, metric := Str(in["Namespace"]), Str(in["MetricName"])
 	var ms cbor.List
 	for i := 0; i < s.n; i++ {
 		name := cbor.String(fmt.Sprintf("fn-%03d", i))
@@ -329,7 +341,7 @@ func (s *awsStub) listMetrics(w http.ResponseWriter, in cbor.Map) {
 
 // ---- Lambda: REST-JSON ----
 
-func (s *awsStub) fnConfig(i int) map[string]any {
+func (s *Stub) fnConfig(i int) map[string]any {
 	arch := "x86_64"
 	if i%2 == 1 {
 		arch = "arm64"
@@ -352,7 +364,7 @@ func jsonReply(w http.ResponseWriter, status int, v any, ctype string) {
 	json.NewEncoder(w).Encode(v)
 }
 
-func (s *awsStub) serveLambda(w http.ResponseWriter, r *http.Request) {
+func (s *Stub) serveLambda(w http.ResponseWriter, r *http.Request) {
 	p := strings.TrimSuffix(r.URL.Path, "/")
 	q := r.URL.Query()
 	notFound := func(name string) {
@@ -406,7 +418,7 @@ func (s *awsStub) serveLambda(w http.ResponseWriter, r *http.Request) {
 
 // ---- CloudWatch Logs: AWS JSON 1.1 ----
 
-func (s *awsStub) serveLogs(w http.ResponseWriter, r *http.Request, body []byte) {
+func (s *Stub) serveLogs(w http.ResponseWriter, r *http.Request, body []byte) {
 	const ctype = "application/x-amz-json-1.1"
 	if r.Header.Get("X-Amz-Target") != "Logs_20140328.FilterLogEvents" || r.Header.Get("Content-Type") != ctype {
 		s.t.Errorf("stub: unexpected Logs request %s %s", r.Header.Get("X-Amz-Target"), r.Header.Get("Content-Type"))
@@ -422,10 +434,10 @@ func (s *awsStub) serveLogs(w http.ResponseWriter, r *http.Request, body []byte)
 	if err := json.Unmarshal(body, &in); err != nil {
 		s.t.Errorf("stub: FilterLogEvents body: %v", err)
 	}
-	if in.FilterPattern != reportFilter || in.StartTime == 0 || in.EndTime <= in.StartTime {
+	if !strings.Contains(in.FilterPattern, "REPORT") || in.StartTime == 0 || in.EndTime <= in.StartTime {
 		s.t.Errorf("stub: FilterLogEvents input %+v", in)
 	}
-	msgs, ok := s.logs[in.LogGroupName]
+	msgs, ok := s.Logs[in.LogGroupName]
 	if !ok {
 		jsonReply(w, 400, map[string]any{"__type": "ResourceNotFoundException", "message": "The specified log group does not exist."}, ctype)
 		return
@@ -443,5 +455,3 @@ func (s *awsStub) serveLogs(w http.ResponseWriter, r *http.Request, body []byte)
 	}
 	jsonReply(w, 200, out, ctype)
 }
-
-func ceilDiv(a, b int) int { return int(math.Ceil(float64(a) / float64(b))) }

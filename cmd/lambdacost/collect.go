@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/spf13/cobra"
+
+	"github.com/lambdacost/lambdacost/collector"
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+func init() { register(func(f *Factory) *cobra.Command { return NewCmdCollect(f, nil) }) }
+
+// CollectOptions are the parsed flags of `lambdacost collect`.
+type CollectOptions struct {
+	F *Factory
+
+	Functions   []string
+	All         bool
+	Since       string
+	Period      string
+	Logs        bool
+	Out         string
+	Concurrency int
+
+	ctx     context.Context
+	changed func(string) bool
+}
+
+// NewCmdCollect builds `collect`. runF replaces the run function in tests.
+func NewCmdCollect(f *Factory, runF func(*CollectOptions) error) *cobra.Command {
+	o := &CollectOptions{F: f}
+	cmd := &cobra.Command{
+		Use:   "collect (--function NAME... | --all)",
+		Short: "Pull Lambda metrics and configuration from CloudWatch into a dataset",
+		Long: `Pulls AWS/Lambda metrics (Invocations, Duration average/p50/p90/p99/max, Errors, Throttles,
+ConcurrentExecutions; provisioned-concurrency invocations where provisioned) and, where Lambda
+Insights is enabled, memory and INIT metrics, with each function's configuration (memory,
+architecture, timeout, ephemeral storage, provisioned concurrency), into a dataset.
+
+Credentials and region come from the standard AWS chain (environment, profiles, SSO); the
+standard endpoint variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_CLOUDWATCH, _LAMBDA,
+_CLOUDWATCH_LOGS) are honoured. Queries are packed into as few GetMetricData calls as the API's
+limits allow (500 queries, 100,800 datapoints per call), at the finest period CloudWatch keeps
+for the window (1m up to 15 days, 5m up to 63 days, 1h up to 455 days).
+
+--logs also reads the REPORT lines from CloudWatch Logs for cold starts, INIT durations, memory
+used and the exact billed duration. Partial failures are listed on stderr and in the dataset's
+"problems"; what arrived is kept.`,
+		Example: `  lambdacost collect --function checkout-api --since 14d --out checkout.json
+  lambdacost collect --all --since 30d --region eu-west-1 -o json > dataset.json
+  AWS_PROFILE=prod lambdacost collect --all --logs --since 2d`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.ctx = cmd.Context()
+			o.changed = cmd.Flags().Changed
+			if runF != nil {
+				return runF(o)
+			}
+			return collectRun(o)
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringSliceVar(&o.Functions, "function", nil, "function name or ARN (repeatable, or comma-separated)")
+	fs.BoolVar(&o.All, "all", false, "every function in the region")
+	fs.StringVar(&o.Since, "since", "14d", "how far back: days (14d) or a Go duration (36h)")
+	fs.StringVar(&o.Period, "period", "auto", "datapoint period (1m, 5m, 1h); auto = the finest CloudWatch keeps for --since")
+	fs.BoolVar(&o.Logs, "logs", false, "also read REPORT lines from CloudWatch Logs (cold starts, INIT, memory, exact billing)")
+	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
+	fs.IntVar(&o.Concurrency, "concurrency", 4, "API calls in flight at once")
+	_ = cmd.MarkFlagFilename("out", "json")
+	return cmd
+}
+
+// parseSince reads "14d", "1d12h" or any Go duration.
+func parseSince(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	var days time.Duration
+	if i := strings.IndexByte(s, 'd'); i > 0 {
+		n, err := strconv.Atoi(s[:i])
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("invalid duration %q (use 14d, 36h or 90m)", s)
+		}
+		days = time.Duration(n) * 24 * time.Hour
+		s = s[i+1:]
+		if s == "" {
+			return days, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q (use 14d, 36h or 90m)", s)
+	}
+	return days + d, nil
+}
+
+func collectRun(o *CollectOptions) error {
+	f := o.F
+	format, err := f.Format()
+	if err != nil {
+		return err
+	}
+	var errs []error
+	since, err := parseSince(o.Since)
+	if err != nil {
+		errs = append(errs, pricing.Inputf("--since", "%v", err))
+	}
+	var period time.Duration
+	if o.Period != "auto" && o.Period != "" {
+		p, err := time.ParseDuration(o.Period)
+		if err != nil {
+			errs = append(errs, pricing.Inputf("--period", "invalid duration %q (use 1m, 5m or 1h, or auto)", o.Period))
+		}
+		period = p
+	}
+	if o.Concurrency < 1 || o.Concurrency > 32 {
+		errs = append(errs, pricing.Inputf("--concurrency", "must be between 1 and 32"))
+	}
+	var names []string
+	for _, n := range o.Functions {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	if err := pricing.Errors(errs); err != nil {
+		return err
+	}
+	ctx := o.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+
+	// The standard chain decides the region unless it was given to us.
+	var loadOpts []func(*config.LoadOptions) error
+	if o.changed("region") || f.IO.Getenv("LAMBDACOST_REGION") != "" {
+		loadOpts = append(loadOpts, config.WithRegion(f.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, loadOpts...)
+	if err != nil {
+		return &pricing.ExternalError{Op: "load AWS configuration", Err: err}
+	}
+	if cfg.Region == "" {
+		cfg.Region = f.Region
+	}
+	c := collector.New(cfg)
+	c.Concurrency = o.Concurrency
+	if f.IO.ErrTTY {
+		bar := newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
+		defer bar.finish()
+		c.Progress = func(p collector.Progress) {
+			if p.Phase == "metrics" {
+				bar.update(p.Done, p.Total)
+			}
+		}
+	}
+	d, st, err := c.Collect(ctx, collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs})
+	if err != nil {
+		return err
+	}
+	writeProblems(f, d.Problems)
+	fmt.Fprintf(f.IO.ErrOut, "lambdacost: %d functions, %d queries in %d GetMetricData calls (minimum %d), period %s\n",
+		len(d.Functions), st.Queries, st.GetMetricDataCalls, st.MinCalls, st.Window.Period)
+	return writeDataset(f, format, o.Out, d)
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/smithy-go/encoding/cbor"
+
+	"github.com/lambdacost/lambdacost/collector/collectortest"
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// awsEnv points the standard AWS chain at the loopback stub through the
+// standard variables only: AWS_ENDPOINT_URL, static keys, a region.
+func awsEnv(t *testing.T, url string) {
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL": url, "AWS_ACCESS_KEY_ID": "AKIDSTUBEXAMPLE", "AWS_SECRET_ACCESS_KEY": "stub-secret-do-not-leak",
+		"AWS_SESSION_TOKEN": "stub-session-token", "AWS_REGION": "eu-west-1", "AWS_CONFIG_FILE": filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"), "AWS_EC2_METADATA_DISABLED": "true", "AWS_PROFILE": "",
+		"AWS_MAX_ATTEMPTS": "2", "AWS_RETRY_MODE": "standard",
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+func TestCollectCommand(t *testing.T) {
+	s := collectortest.New(t, 3)
+	awsEnv(t, s.URL)
+	out := filepath.Join(t.TempDir(), "ds.json")
+	stdout, stderr, code := runCLI(t, map[string]string{"AWS_REGION": "eu-west-1"}, "collect", "--function", "fn-000,fn-002", "--since", "1d", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stdout, "fn-000") || !strings.Contains(stdout, "fn-002") || strings.Contains(stdout, "fn-001") {
+		t.Errorf("summary table:\n%s", stdout)
+	}
+	raw, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"AKIDSTUBEXAMPLE", "stub-secret-do-not-leak", "stub-session-token"} {
+		if strings.Contains(string(raw), secret) || strings.Contains(stdout+stderr, secret) {
+			t.Errorf("credential %q leaked into the output", secret)
+		}
+	}
+	d, err := pricing.ReadDataset(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The stub's model: fn-002 invokes 3 times a minute for 1,440 minutes
+	// at 102 ms, 384 MB, x86_64.
+	if d.Source != "cloudwatch" || d.Region != "eu-west-1" || len(d.Functions) != 2 || d.Span() != 24*time.Hour {
+		t.Fatalf("dataset %s %s, %d functions, span %s", d.Source, d.Region, len(d.Functions), d.Span())
+	}
+	f := d.Functions[1]
+	if f.Name != "fn-002" || f.MemoryMB != 384 || f.Summary.Invocations != 3*1440 || f.Summary.DurationMs.Avg != 102 || f.Series.PeriodS != 60 {
+		t.Errorf("fn-002 = %+v", f)
+	}
+	if s.Calls("GetMetricData") != 1 || s.Calls("GetFunctionConfiguration") != 2 {
+		t.Errorf("calls: %d GetMetricData, %d GetFunctionConfiguration", s.Calls("GetMetricData"), s.Calls("GetFunctionConfiguration"))
+	}
+	if !strings.Contains(stderr, "in 1 GetMetricData calls (minimum 1)") {
+		t.Errorf("stderr:\n%s", stderr)
+	}
+
+	// -o json prints the dataset.
+	stdout, stderr, code = runCLI(t, nil, "collect", "--all", "--since", "2h", "--period", "5m", "-o", "json")
+	var js struct {
+		Functions []json.RawMessage `json:"functions"`
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &js) != nil || len(js.Functions) != 3 {
+		t.Errorf("--all -o json: exit %d, %d functions\n%s", code, len(js.Functions), stderr)
+	}
+}
+
+func TestCollectCommandErrors(t *testing.T) {
+	s := collectortest.New(t, 1)
+	awsEnv(t, s.URL)
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"collect"}, 2, "--function"},
+		{[]string{"collect", "--function", "nope"}, 2, `function "nope" not found`},
+		{[]string{"collect", "--all", "--since", "soon"}, 2, "--since"},
+		{[]string{"collect", "--all", "--since", "30d", "--period", "1m"}, 2, "--period"},
+		{[]string{"collect", "--all", "--concurrency", "0", "--period", "x"}, 2, "--concurrency"},
+	} {
+		_, stderr, code := runCLI(t, nil, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "goroutine") {
+			t.Errorf("%v: exit %d, stderr %q; want %d with %q", tc.args, code, stderr, tc.code, tc.want)
+		}
+	}
+	// An AWS failure is exit 3.
+	s.Fault = func(op string, _ int, _ cbor.Map) (int, string) {
+		if op == "GetMetricData" {
+			return 403, "AccessDenied"
+		}
+		return 0, ""
+	}
+	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h")
+	if code != 3 || !strings.Contains(stderr, "AccessDenied") {
+		t.Errorf("AWS failure: exit %d, %s", code, stderr)
+	}
+}
