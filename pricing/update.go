@@ -319,10 +319,19 @@ type priceDimension struct {
 // dimensions returns the on-demand price dimensions of a product, sorted by
 // beginRange.
 func (p *priceListProduct) dimensions() ([]priceDimension, error) {
+	return dimensionsOf([]*priceListProduct{p})
+}
+
+// dimensionsOf returns the on-demand price dimensions of several products
+// together, sorted by beginRange (tiers published as one product or as one
+// product per tier read the same).
+func dimensionsOf(ps []*priceListProduct) ([]priceDimension, error) {
 	var dims []priceDimension
-	for _, term := range p.Terms.OnDemand {
-		for _, d := range term.PriceDimensions {
-			dims = append(dims, d)
+	for _, p := range ps {
+		for _, term := range p.Terms.OnDemand {
+			for _, d := range term.PriceDimensions {
+				dims = append(dims, d)
+			}
 		}
 	}
 	begins := make([]decimal.Decimal, len(dims))
@@ -390,6 +399,7 @@ type lambdaField struct {
 	group, suffix string
 	arch          Architecture
 	name          string // ArchPrices JSON name, for notes
+	tiered        bool   // may come as several products, one per tier
 	set           func(*ArchPrices, []priceDimension) error
 }
 
@@ -462,11 +472,11 @@ var lambdaFields = func() []lambdaField {
 			g, s = "-ARM", "-ARM"
 		}
 		fs = append(fs,
-			lambdaField{"AWS-Lambda-Requests" + g, "Request" + s, a, "requests_usd_per_million", single(func(p *ArchPrices) **Price { return &p.RequestsPerMillion }, million)},
-			lambdaField{"AWS-Lambda-Duration" + g, "Lambda-GB-Second" + s, a, "duration_tiers", tiers},
-			lambdaField{"AWS-Lambda-Storage-Duration" + g, "Lambda-Storage-GB-Second" + s, a, "ephemeral_usd_per_gb_s", single(func(p *ArchPrices) **Price { return &p.Ephemeral }, one)},
-			lambdaField{"AWS-Lambda-Provisioned-Concurrency" + g, "Lambda-Provisioned-Concurrency" + s, a, "provisioned_usd_per_gb_s", single(func(p *ArchPrices) **Price { return &p.Provisioned }, one)},
-			lambdaField{"AWS-Lambda-Duration-Provisioned" + g, "Lambda-Provisioned-GB-Second" + s, a, "provisioned_duration_usd_per_gb_s", single(func(p *ArchPrices) **Price { return &p.ProvisionedDuration }, one)},
+			lambdaField{"AWS-Lambda-Requests" + g, "Request" + s, a, "requests_usd_per_million", false, single(func(p *ArchPrices) **Price { return &p.RequestsPerMillion }, million)},
+			lambdaField{"AWS-Lambda-Duration" + g, "Lambda-GB-Second" + s, a, "duration_tiers", true, tiers},
+			lambdaField{"AWS-Lambda-Storage-Duration" + g, "Lambda-Storage-GB-Second" + s, a, "ephemeral_usd_per_gb_s", false, single(func(p *ArchPrices) **Price { return &p.Ephemeral }, one)},
+			lambdaField{"AWS-Lambda-Provisioned-Concurrency" + g, "Lambda-Provisioned-Concurrency" + s, a, "provisioned_usd_per_gb_s", false, single(func(p *ArchPrices) **Price { return &p.Provisioned }, one)},
+			lambdaField{"AWS-Lambda-Duration-Provisioned" + g, "Lambda-Provisioned-GB-Second" + s, a, "provisioned_duration_usd_per_gb_s", false, single(func(p *ArchPrices) **Price { return &p.ProvisionedDuration }, one)},
 		)
 	}
 	return fs
@@ -495,21 +505,26 @@ func lambdaRegionFrom(region string, recs []priceListProduct, prev *LambdaRegion
 		if prev != nil && !archFieldEmpty(prev.Arch(f.arch), f.name) {
 			kept = "kept from the previous table"
 		}
-		switch len(match) {
-		case 0:
+		switch {
+		case len(match) == 0:
 			notes = append(notes, fmt.Sprintf("%s: not in the Price List (group %s, usagetype *%s); %s", where, f.group, f.suffix, kept))
 			continue
-		case 1:
-		default:
+		case len(match) > 1 && !f.tiered:
 			notes = append(notes, fmt.Sprintf("%s: %d Price List products match (group %s, usagetype *%s); %s", where, len(match), f.group, f.suffix, kept))
 			continue
 		}
-		dims, err := match[0].dimensions()
+		// Tiers must form one contiguous range whether they come as one
+		// product or several; duplicates overlap and are rejected by tiers.
+		dims, err := dimensionsOf(match)
 		if err == nil {
 			err = f.set(r.Arch(f.arch), dims)
 		}
 		if err != nil {
-			notes = append(notes, fmt.Sprintf("%s: product %s unusable: %v; %s", where, match[0].Product.SKU, err, kept))
+			skus := make([]string, len(match))
+			for i, p := range match {
+				skus[i] = p.Product.SKU
+			}
+			notes = append(notes, fmt.Sprintf("%s: product %s unusable: %v; %s", where, strings.Join(skus, "+"), err, kept))
 			continue
 		}
 		if r.Name == "" {

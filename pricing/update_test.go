@@ -648,3 +648,71 @@ func BenchmarkFetchPrices(b *testing.B) {
 	}
 	b.ReportMetric(float64(calls), "calls/op")
 }
+
+// TestLambdaDurationTiersAcrossProducts: tiers published as one product
+// per tier read the same as one product with three dimensions; the same
+// product twice overlaps and is refused (the previous tiers are kept).
+func TestLambdaDurationTiersAcrossProducts(t *testing.T) {
+	b, err := os.ReadFile("testdata/pricelist/AWSLambda.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []priceListProduct
+	if err := json.Unmarshal(b, &recs); err != nil {
+		t.Fatal(err)
+	}
+	var others []priceListProduct
+	var dur priceListProduct
+	for _, r := range recs {
+		at := r.Product.Attributes
+		switch {
+		case at["regionCode"] != "us-east-1":
+		case at["group"] == "AWS-Lambda-Duration":
+			dur = r
+		default:
+			others = append(others, r)
+		}
+	}
+	// Split: one product per price dimension.
+	split := append([]priceListProduct(nil), others...)
+	for _, term := range dur.Terms.OnDemand {
+		for rc, dim := range term.PriceDimensions {
+			var p priceListProduct
+			if err := json.Unmarshal(mustJSON(t, dur), &p); err != nil {
+				t.Fatal(err)
+			}
+			p.Product.SKU = rc
+			for k, tm := range p.Terms.OnDemand {
+				tm.PriceDimensions = map[string]priceDimension{rc: dim}
+				p.Terms.OnDemand[k] = tm
+			}
+			split = append(split, p)
+		}
+	}
+	r, notes := lambdaRegionFrom("us-east-1", split, nil, "2026-12-01")
+	if len(notes) != 0 {
+		t.Errorf("notes %q", notes)
+	}
+	wantTiers(t, "split x86", r.X86.DurationTiers, x86Tiers)
+
+	// Twice the same product: refused, previous (embedded) tiers kept.
+	prev := Embedded().Lambda["us-east-1"]
+	twice := append(append([]priceListProduct(nil), others...), dur, dur)
+	r, notes = lambdaRegionFrom("us-east-1", twice, prev, "2026-12-01")
+	if len(notes) != 1 || !strings.Contains(notes[0], "x86_64 duration_tiers: product TG3M4CAGBA3NYQBH+TG3M4CAGBA3NYQBH unusable: tier 2 begins at 0") || !strings.Contains(notes[0], "kept from the previous table") {
+		t.Errorf("notes %q", notes)
+	}
+	wantTiers(t, "kept x86", r.X86.DurationTiers, x86Tiers)
+	if !strings.Contains(r.Source, "others: "+prev.Source) {
+		t.Errorf("source %q should name where the kept prices come from", r.Source)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
