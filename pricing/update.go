@@ -202,6 +202,9 @@ func FetchPrices(ctx context.Context, api PriceListAPI, opts UpdateOptions) (*Up
 		})
 	}
 	if err := g.Wait(); err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err() // interrupted, not an AWS failure
+		}
 		return nil, err
 	}
 
@@ -706,7 +709,10 @@ func WriteOverride(path string, fresh *PriceTable) error {
 		return &ExternalError{Op: "writing " + path, Err: err}
 	}
 	tmp := f.Name()
-	_, werr := f.Write(b)
+	werr := f.Chmod(0o644)
+	if werr == nil {
+		_, werr = f.Write(b)
+	}
 	cerr := f.Close()
 	if werr == nil {
 		werr = cerr

@@ -445,6 +445,17 @@ func TestFetchPricesAPIError(t *testing.T) {
 	}
 }
 
+func TestFetchPricesCanceled(t *testing.T) {
+	_, srv := newPriceListStub(t, "testdata/pricelist")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := FetchPrices(ctx, anonClient(srv.URL), UpdateOptions{Regions: []string{"us-east-1"}, InstanceTypes: []string{"t3.micro"}})
+	var xe *ExternalError
+	if !errors.Is(err, context.Canceled) || errors.As(err, &xe) {
+		t.Fatalf("err = %v, want context.Canceled (not an AWS failure)", err)
+	}
+}
+
 func TestFetchPricesCorruptItem(t *testing.T) {
 	stub, srv := newPriceListStub(t, "testdata/pricelist")
 	stub.corrupt = func(r stubRequest, item string) string {
@@ -715,4 +726,29 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestWriteOverrideRefusesToClobberAForeignFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "prices.json")
+	foreign := []byte(`{"version": 3, "something": "else"}`)
+	if err := os.WriteFile(path, foreign, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fresh := &PriceTable{Date: "2026-12-01", Currency: "USD"}
+	err := WriteOverride(path, fresh)
+	var ie *InputError
+	if !errors.As(err, &ie) || ie.Source != path {
+		t.Fatalf("err = %v, want an InputError naming %s", err, path)
+	}
+	if b, _ := os.ReadFile(path); string(b) != string(foreign) {
+		t.Errorf("foreign file was changed: %s", b)
+	}
+	// A new file is created readable (0644), with its directory.
+	path2 := filepath.Join(t.TempDir(), "a", "b", "prices.json")
+	if err := WriteOverride(path2, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(path2); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("stat %v %v", fi, err)
+	}
 }
