@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -26,6 +27,7 @@ type SimulateOptions struct {
 	Runs     int
 	Workers  int
 	Analytic bool
+	HTML     string
 
 	changed func(string) bool
 	ctx     context.Context
@@ -50,7 +52,8 @@ steady-state prediction of Mahmoudi & Khazaei's model next to the simulation (co
 Poisson scenarios). The same seed gives the same result, byte for byte.`,
 		Example: `  lambdacost simulate testdata/scenarios/checkout.yaml
   lambdacost simulate spike.yaml --runs 20 -o json
-  lambdacost simulate steady.yaml --analytic --seed 7`,
+  lambdacost simulate steady.yaml --analytic --seed 7
+  lambdacost simulate spike.yaml --html spike.html`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
@@ -70,6 +73,8 @@ Poisson scenarios). The same seed gives the same result, byte for byte.`,
 	fs.IntVar(&o.Runs, "runs", 1, "Monte Carlo replicas; results carry p5/p95 bands")
 	fs.IntVar(&o.Workers, "workers", 0, "replicas run in parallel (default: all cores)")
 	fs.BoolVar(&o.Analytic, "analytic", false, "also print the analytical model's steady-state prediction")
+	fs.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to FILE")
+	_ = cmd.MarkFlagFilename("html", "html")
 	return cmd
 }
 
@@ -117,6 +122,11 @@ func simulateRun(o *SimulateOptions) error {
 	if err != nil {
 		return err
 	}
+	if o.HTML != "" {
+		if err := writeSimulationHTML(o.HTML, res, s); err != nil {
+			return err
+		}
+	}
 	if format == reports.JSON {
 		return reports.WriteJSON(f.IO.Out, res)
 	}
@@ -125,6 +135,21 @@ func simulateRun(o *SimulateOptions) error {
 		grids = append(grids, timelineGrid(res))
 	}
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), grids...)
+}
+
+func writeSimulationHTML(path string, res *simulator.Result, s *simulator.Scenario) error {
+	fh, err := os.Create(path)
+	if err != nil {
+		return pricing.Inputf("--html", "%v", err)
+	}
+	if err := reports.WriteSimulationHTML(fh, res, s); err != nil {
+		fh.Close()
+		return err
+	}
+	if err := fh.Close(); err != nil {
+		return pricing.Inputf("--html", "%v", err)
+	}
+	return nil
 }
 
 // simulationGrids are the human views of a result: the summary, the bill
@@ -205,7 +230,7 @@ func simulationGrids(r *simulator.Result, s *simulator.Scenario) []reports.Grid 
 	grids = append(grids, c)
 
 	if a := r.Analytic; a != nil {
-		ag := reports.Grid{Title: "Analytical model (" + a.Model + ")", Header: []string{"Metric", "Model", "Simulation"},
+		ag := reports.Grid{Title: "Analytical model: " + a.Model, Header: []string{"Metric", "Model", "Simulation"},
 			AlignRight: map[int]bool{1: true, 2: true}}
 		ag.Rows = [][]string{
 			{"Cold start rate", reports.Numf(a.ColdStartRate*100, 4) + " %", reports.Numf(r.ColdStartRate*100, 4) + " %"},
