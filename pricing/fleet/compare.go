@@ -187,11 +187,24 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 		MinInstances: in.Options.Scaling.MinInstances, APIGateway: in.Options.APIGateway,
 	}
 
-	// Lambda, both architectures.
+	// Lambda, both architectures. The break-even searches and the curve
+	// visit the same volumes for both fleets: price each once.
+	type key struct {
+		a pricing.Architecture
+		v float64
+	}
+	memo := map[key]pricing.Cost{}
 	lambdaAt := func(a pricing.Architecture, v float64) (pricing.Cost, error) {
+		if c, ok := memo[key{a, v}]; ok {
+			return c, nil
+		}
 		f := fc
 		f.Architecture = a
-		return LambdaCost(t, in.Region, f, base, v, in.Options)
+		c, err := LambdaCost(t, in.Region, f, base, v, in.Options)
+		if err == nil {
+			memo[key{a, v}] = c
+		}
+		return c, err
 	}
 	res.Lambda = LambdaResult{Architecture: fc.Architecture, MemoryMB: fc.MemoryMB}
 	for _, a := range pricing.Architectures {
