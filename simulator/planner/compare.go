@@ -86,3 +86,26 @@ func Profile(s *simulator.Scenario) ([]float64, time.Duration) {
 	}
 	return out, interval
 }
+
+// CompareScenario simulates the scenario once and compares it with
+// always-on fleets in one call (for `demo` and reports): ScenarioInput, then
+// fleet.Compare with in's options, instance types and Fargate task. Fields
+// of in other than those are ignored. Zero Options get the CLI's defaults
+// (a 20 GB gp3 volume per instance, ALB, target utilisation 0.6, two
+// instances at least).
+func CompareScenario(ctx context.Context, prices *pricing.PriceTable, s *simulator.Scenario, sim simulator.Options, in fleet.Input) (*fleet.Result, error) {
+	if sim.Prices == nil {
+		sim.Prices = prices
+	}
+	base, _, err := ScenarioInput(ctx, s, sim)
+	if err != nil {
+		return nil, err
+	}
+	base.Options = in.Options
+	if base.Options == (fleet.Options{}) {
+		base.Options.EBSGB = 20
+	}
+	base.InstanceTypes = in.InstanceTypes
+	base.FargateTask = in.FargateTask
+	return fleet.Compare(prices, base)
+}

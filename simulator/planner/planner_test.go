@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
 	"github.com/lambdacost/lambdacost/simulator"
 )
 
@@ -230,3 +231,27 @@ func TestRecommendTune(t *testing.T) {
 		t.Errorf("empty tune: %v", err)
 	}
 }
+
+func TestCompareScenario(t *testing.T) {
+	s := loadSteady(t)
+	r, err := CompareScenario(context.Background(), pricing.Embedded(), s, simulator.Options{}, fleetInput("m7g.large"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1,024 MB × 0.95 s per request = 0.95 GB-s; 26,280,000 requests a month.
+	if r.Name != "steady" || r.Workload.MonthlyRequests != 26_280_000 || r.EC2.InstanceType != "m7g.large" || r.EC2.Instances < 2 {
+		t.Errorf("result = %+v", r)
+	}
+	// The EBS default applies when no options are given: 20 GB per instance.
+	found := false
+	for _, l := range r.EC2.Cost.Lines {
+		if l.Name == "ebs_gp3" && l.Quantity.Equal(decimal.NewFromInt(int64(20*r.EC2.Instances))) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no 20 GB volume per instance in %+v", r.EC2.Cost.Lines)
+	}
+}
+
+func fleetInput(types ...string) fleet.Input { return fleet.Input{InstanceTypes: types} }
