@@ -86,10 +86,8 @@ func tuneRun(o *TuneOptions) error {
 	cfg, errs := o.config(f, first)
 	events, evErrs := o.events(f.IO.In)
 	errs = append(errs, evErrs...)
-	strategy, err := runner.ParseStrategy(o.Strategy, o.Weight)
-	if err != nil {
-		errs = append(errs, err)
-	}
+	strategy := runner.Strategy{Name: o.Strategy, Weight: o.Weight}
+	errs = append(errs, runner.ValidateTune(cfg, o.Memories, o.Count, strategy)...)
 	if err := pricing.Errors(errs); err != nil {
 		return err
 	}

@@ -94,7 +94,9 @@ type env struct {
 	lastUsed time.Time
 	killed   bool
 
-	timer *time.Timer
+	timer   *time.Timer
+	hwm     int64 // VmHWM after the first invocation (cgroup mode)
+	hwmRead bool
 }
 
 type errorBody struct {
@@ -505,14 +507,21 @@ func (e *env) cpuTime() (time.Duration, bool) {
 // brought in) and the bootstrap's peak RSS (VmHWM, which also counts the
 // pages of its executable that the cgroup does not own because they were
 // already cached: on Lambda's fresh micro-VM they are loaded and counted).
+//
+// With a cgroup, VmHWM is read once, after the first invocation (the
+// executable's pages are in by then; later growth is anonymous memory,
+// which the cgroup counts): reading /proc/PID/status costs tens of µs.
 func (e *env) peakMemoryBytes() (int64, bool) {
-	rss, ok := peakRSS(e.pid)
 	if e.cg != nil {
-		if b, cok := e.cg.peakBytes(); cok {
-			return max(b, rss), true
+		if b, ok := e.cg.peakBytes(); ok {
+			if !e.hwmRead {
+				e.hwm, _ = peakRSS(e.pid)
+				e.hwmRead = true
+			}
+			return max(b, e.hwm), true
 		}
 	}
-	return rss, ok
+	return peakRSS(e.pid)
 }
 
 // kill stops the environment for good: SIGKILL to its process group (and

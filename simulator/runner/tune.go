@@ -108,11 +108,9 @@ type TuneResult struct {
 	Recommendation *Recommendation `json:"recommendation"`
 }
 
-// Tune runs the function count times (the first cold) at each memory size
-// and recommends one by strategy. A size whose invocations fail or time out
-// is reported as failed and skipped; it never aborts the sweep. Only bad
-// input and cancellation return an error.
-func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy Strategy, events [][]byte) (*TuneResult, error) {
+// ValidateTune checks a sweep's parameters and the function's
+// configuration, and returns every problem found.
+func ValidateTune(cfg Config, memories []int, count int, strategy Strategy) []error {
 	var errs []error
 	if len(memories) == 0 {
 		errs = append(errs, pricing.Inputf("--memory", "give at least one memory size"))
@@ -144,7 +142,15 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 		}
 		errs = append(errs, e)
 	}
-	if err := pricing.Errors(errs); err != nil {
+	return errs
+}
+
+// Tune runs the function count times (the first cold) at each memory size
+// and recommends one by strategy. A size whose invocations fail or time out
+// is reported as failed and skipped; it never aborts the sweep. Only bad
+// input and cancellation return an error.
+func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy Strategy, events [][]byte) (*TuneResult, error) {
+	if err := pricing.Errors(ValidateTune(cfg, memories, count, strategy)); err != nil {
 		return nil, err
 	}
 	strategy, _ = ParseStrategy(strategy.Name, strategy.Weight)

@@ -1,0 +1,95 @@
+package runner
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// benchIsolations are the modes benchmarked: none, and cgroup when allowed.
+func benchIsolations() []Isolation {
+	if cg, _ := cachedCgroups(); cg != nil {
+		return []Isolation{IsolationNone, IsolationCgroup}
+	}
+	return []Isolation{IsolationNone}
+}
+
+// BenchmarkWarmInvocation measures what one warm invocation of a trivial
+// aws-lambda-go handler costs end to end through the runner: dispatch, the
+// Runtime API round trip (GET /next reply, POST /response), CPU and memory
+// readings and the record. Reported: p50 and p99 latency per invocation.
+// Memory 3008 MB (1.7 vCPU) so that a CPU quota does not throttle.
+func BenchmarkWarmInvocation(b *testing.B) {
+	for _, iso := range benchIsolations() {
+		b.Run("isolation="+string(iso), func(b *testing.B) {
+			cfg := Config{Handler: testFn, Isolation: iso, DiscardResponses: true,
+				Function: pricing.FunctionConfig{MemoryMB: 3008, Timeout: pricing.Duration(10 * time.Second)}}
+			r, err := newRunner(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.shutdown()
+			ctx := context.Background()
+			event := []byte(`{}`)
+			for i := 0; i < 20; i++ { // cold start and warm-up
+				if _, err := r.invoke(ctx, event); err != nil {
+					b.Fatal(err)
+				}
+			}
+			lat := make([]float64, 0, b.N)
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				t0 := time.Now()
+				inv, err := r.invoke(ctx, event)
+				if err != nil || inv.Status != "success" || inv.Cold {
+					b.Fatalf("%v %+v", err, inv)
+				}
+				lat = append(lat, float64(time.Since(t0).Microseconds()))
+			}
+			b.StopTimer()
+			slices.Sort(lat)
+			b.ReportMetric(Quantile(lat, 0.5), "p50-µs")
+			b.ReportMetric(Quantile(lat, 0.99), "p99-µs")
+		})
+	}
+}
+
+// BenchmarkThroughput runs b.N invocations of the trivial handler at
+// concurrency 1 and 4 through Run and reports invocations per second.
+func BenchmarkThroughput(b *testing.B) {
+	for _, iso := range benchIsolations() {
+		for _, c := range []int{1, 4} {
+			b.Run("isolation="+string(iso)+"/concurrency="+strconv.Itoa(c), func(b *testing.B) {
+				cfg := Config{Handler: testFn, Isolation: iso, Concurrency: c, DiscardResponses: true,
+					Function: pricing.FunctionConfig{MemoryMB: 3008, Timeout: pricing.Duration(10 * time.Second)}}
+				// Start the environments outside the timing.
+				if _, err := Run(context.Background(), cfg, nil, c); err != nil {
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				t0 := time.Now()
+				res, err := Run(context.Background(), cfg, nil, b.N)
+				el := time.Since(t0)
+				b.StopTimer()
+				if err != nil || res.Summary.Successes != b.N {
+					b.Fatalf("%v: %d of %d succeeded", err, res.Summary.Successes, b.N)
+				}
+				b.ReportMetric(float64(b.N)/el.Seconds(), "inv/s")
+			})
+		}
+	}
+}
+
+// BenchmarkReportLine formats one REPORT line.
+func BenchmarkReportLine(b *testing.B) {
+	r := Report{RequestID: "c793869b-ee49-115b-a5b6-4fd21e8dedac", DurationMs: 128.83, BilledDurationMs: 296, MemorySizeMB: 128, MaxMemoryUsedMB: 74, InitDurationMs: 166.62}
+	buf := make([]byte, 0, 256)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		buf = appendReport(buf[:0], r)
+	}
+}
