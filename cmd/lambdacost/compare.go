@@ -140,16 +140,20 @@ var compareFieldFlags = map[string]string{
 // flagFromFile lists the workload fields a scenario or dataset sets.
 var compareFileFields = map[string]bool{"monthly_requests": true, "peak_rps": true, "duration": true, "memory_mb": true, "architecture": true, "profile": true}
 
-// mapCompareErrors names flags (or the input file) in validation errors.
-func mapCompareErrors(err error, file string) error {
+// mapCompareErrors names flags (or the input file and function) in
+// validation errors.
+func mapCompareErrors(err error, file, function string) error {
 	if err == nil {
 		return nil
+	}
+	if function != "" {
+		function = "function " + function + ": "
 	}
 	var errs []error
 	for _, e := range unjoin(err) {
 		if ie, ok := e.(*pricing.InputError); ok {
 			if file != "" && compareFileFields[ie.Source] {
-				e = pricing.Inputf(file, "%s: %s", ie.Source, ie.Msg)
+				e = pricing.Inputf(file, "%s%s: %s", function, ie.Source, ie.Msg)
 			} else if fl, ok := compareFieldFlags[ie.Source]; ok {
 				e = &pricing.InputError{Source: fl, Msg: ie.Msg}
 			}
@@ -367,7 +371,7 @@ func compareRun(o *CompareOptions) error {
 		in.Workload.RequestsPerConnection = o.RequestsPerConnection
 		r, err := fleet.Compare(prices, in)
 		if err != nil {
-			return mapCompareErrors(err, file)
+			return mapCompareErrors(err, file, in.Name)
 		}
 		r.Notes = append(notes[i], r.Notes...)
 		if !o.changed("cpu-fraction") {

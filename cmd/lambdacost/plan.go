@@ -28,6 +28,7 @@ type PlanOptions struct {
 	MaxThrottles     int64
 	MaxProvisioned   int
 	Seed             uint64
+	Runs             int
 
 	Dataset       string
 	InstanceTypes []string
@@ -83,6 +84,7 @@ and the monthly saving against --memory at --requests a month.`,
 	fs.Int64Var(&o.MaxThrottles, "max-throttles", 0, "target: the most throttled requests accepted")
 	fs.IntVar(&o.MaxProvisioned, "max-provisioned", 0, "highest provisioned-concurrency level considered (default: the peak concurrency without it)")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed of the simulations (overrides the scenario's)")
+	fs.IntVar(&o.Runs, "runs", 1, "Monte Carlo replicas per level (pooled: steadier rates for tight targets)")
 	fs.StringVar(&o.Dataset, "dataset", "", "dataset file (collect/import): recommendations per function")
 	fs.StringSliceVar(&o.InstanceTypes, "instance-type", nil, "EC2 instance types for the always-on check (default: every non-burstable type)")
 	fs.StringVar(&o.Tune, "tune", "", "tune result (tune -o json): memory recommendations")
@@ -109,7 +111,7 @@ func planRun(o *PlanOptions) error {
 	if n != 1 {
 		errs = append(errs, pricing.Inputf("plan", "give exactly one of SCENARIO.yaml, --dataset FILE or --tune FILE"))
 	}
-	scenarioOnly := []string{"max-cold-start-rate", "max-p99", "max-throttles", "max-provisioned", "seed"}
+	scenarioOnly := []string{"max-cold-start-rate", "max-p99", "max-throttles", "max-provisioned", "seed", "runs"}
 	if o.Scenario == "" {
 		for _, name := range scenarioOnly {
 			if o.changed(name) {
@@ -142,6 +144,9 @@ func planRun(o *PlanOptions) error {
 	if o.Requests < 0 {
 		errs = append(errs, pricing.Inputf("--requests", "must not be negative"))
 	}
+	if o.Runs < 1 || o.Runs > 10_000 {
+		errs = append(errs, pricing.Inputf("--runs", "must be between 1 and 10000"))
+	}
 	if o.changed("memory") && (o.MemoryMB < pricing.MinMemoryMB || o.MemoryMB > pricing.MaxMemoryMB) {
 		errs = append(errs, pricing.Inputf("--memory", "must be between %d and %d MB", pricing.MinMemoryMB, pricing.MaxMemoryMB))
 	}
@@ -160,7 +165,7 @@ func planRun(o *PlanOptions) error {
 		if err != nil {
 			return err
 		}
-		sim := simulator.Options{Prices: prices}
+		sim := simulator.Options{Prices: prices, Runs: o.Runs}
 		if s.Region == "" || regionGiven {
 			sim.Region = f.Region
 		}
