@@ -8,11 +8,37 @@ PKGS    := ./...
 build:
 	$(GO) build -o $(BIN) ./cmd/lambdacost
 
-# The main job on embedded defaults: no AWS account needed.
-demo: build
-	./$(BIN) estimate --requests 3000000 --duration 120ms --memory 1536 --free-tier --arch both
+# Apache ECharts for the HTML reports: fetched from the npm registry at build
+# time (version pinned here and in package.json/package-lock.json, tarball
+# checked against its SHA-256), never committed, embedded by go:embed when
+# present. A build without it still works (reports then say how to get it).
+ECHARTS_VERSION := 6.1.0
+ECHARTS_SHA256  := 681aff88cc1038c3fa941a3a53d1b177a52250b05335efc607d6105ae13be481
+ASSETS_DIR      := reports/assets
 
-test:
+assets: $(ASSETS_DIR)/echarts.min.js
+
+$(ASSETS_DIR)/echarts.min.js: package.json package-lock.json
+	@set -eu; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	tgz="$$tmp/echarts-$(ECHARTS_VERSION).tgz"; \
+	(cd "$$tmp" && npm pack --silent --ignore-scripts --no-audit --no-fund echarts@$(ECHARTS_VERSION) >/dev/null); \
+	echo "$(ECHARTS_SHA256)  $$tgz" | sha256sum --check --quiet - \
+	  || { echo "assets: echarts-$(ECHARTS_VERSION).tgz does not match its pinned SHA-256" >&2; exit 1; }; \
+	tar -xzf "$$tgz" -C "$$tmp" package/dist/echarts.min.js package/LICENSE package/NOTICE; \
+	if grep -q -i '</script' "$$tmp/package/dist/echarts.min.js"; then \
+	  echo "assets: echarts.min.js contains </script and cannot be inlined" >&2; exit 1; fi; \
+	cp "$$tmp/package/LICENSE" $(ASSETS_DIR)/echarts-LICENSE; \
+	cp "$$tmp/package/NOTICE" $(ASSETS_DIR)/echarts-NOTICE; \
+	cp "$$tmp/package/dist/echarts.min.js" $@.tmp && mv $@.tmp $@; \
+	echo "assets: echarts $(ECHARTS_VERSION) -> $@"
+
+# The whole pipeline on embedded defaults, no AWS account needed: measure the
+# built-in image-resize in the runner, simulate a spike, compare with EC2,
+# print tables and write lambdacost-report.html.
+demo: assets build
+	./$(BIN) demo
+
+test: assets
 	$(GO) vet $(PKGS)
 	$(GO) test -race -count=1 $(PKGS)
 

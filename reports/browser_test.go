@@ -18,6 +18,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/lambdacost/lambdacost/simulator/runner/builtin"
 )
 
 // The browser tests open generated reports in a real headless Chromium
@@ -34,6 +36,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	builtin.MaybeRun() // the runner re-executes this test binary for built-in functions
 	code := m.Run()
 	browserCancel()
 	os.Exit(code)
@@ -453,5 +456,29 @@ func TestBrowserCompareReport(t *testing.T) {
 	}
 	if !strings.HasPrefix(st.Title, markerFn+" · ") {
 		t.Errorf("title %q does not show %s literally", st.Title, markerFn)
+	}
+}
+
+func TestBrowserPipelineReport(t *testing.T) {
+	requireAssets(t)
+	browser(t)
+	tune := testTune(t)
+	sim, s := testSimulation(t)
+	cmp := testCompare(t)
+	dir := t.TempDir()
+	path := writeReport(t, dir, "pipeline.html", PipelinePage("lambdacost demo", tune, sim, s, cmp))
+	st := openReport(t, path, screenshotPath("pipeline.png"))
+	t.Logf("pipeline report drawn in %v", st.Elapsed)
+	assertClean(t, st, dir)
+	want := []string{"cost-vs-memory", "environments", "traffic", "latency-percentiles", "cost-breakdown", "cost-curve", "cost-now"}
+	if got := st.chartIDs(); !slices.Equal(got, want) {
+		t.Fatalf("charts = %v, want %v", got, want)
+	}
+	cvm := st.chart(t, "cost-vs-memory")
+	if !slices.Equal(cvm.Series, []string{"Cost per million", "Duration p50", "Duration p99"}) {
+		t.Errorf("cost-vs-memory series = %v", cvm.Series)
+	}
+	if !slices.Contains(cvm.Categories, fmt.Sprintf("%d MB ✓", tune.Recommendation.MemoryMB)) {
+		t.Errorf("the recommended size is not marked: %v", cvm.Categories)
 	}
 }

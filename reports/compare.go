@@ -75,8 +75,7 @@ func CompareGrids(r *fleet.Result) []Grid {
 	if r.Name != "" {
 		title = r.Name + " · " + title
 	}
-	title += fmt.Sprintf(" · %s requests/month (peak %s req/s) · %s · prices of %s",
-		Numf(r.Workload.MonthlyRequests, 0), Numf(r.Workload.PeakRPS, 1), r.Region, r.PriceDate)
+	title += fmt.Sprintf(" · %s requests/month · peak %s req/s", shortBreakeven(ptr(int64(r.Workload.MonthlyRequests))), Numf(r.Workload.PeakRPS, 1))
 	g := Grid{Title: title, Header: []string{"Option", "Utilisation", "Cost per month"}, AlignRight: map[int]bool{1: true, 2: true}}
 	for _, o := range compareOptions(r) {
 		util := ""
@@ -189,6 +188,8 @@ func ComparePage(r *fleet.Result) *Page {
 	}, r.Notes...)
 	return p
 }
+
+func ptr[T any](v T) *T { return &v }
 
 func shortBreakeven(b *int64) string {
 	if b == nil {

@@ -74,8 +74,12 @@ func humanSpan(d time.Duration) string {
 		return fmt.Sprintf("%d h", d/time.Hour)
 	case d >= time.Hour:
 		return fmt.Sprintf("%d h %d min", d/time.Hour, (d%time.Hour)/time.Minute)
+	case d >= time.Minute && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	case d >= time.Minute:
+		return fmt.Sprintf("%d min %d s", d/time.Minute, (d%time.Minute)/time.Second)
 	default:
-		return d.Round(time.Second).String()
+		return d.Round(time.Millisecond).String()
 	}
 }
 

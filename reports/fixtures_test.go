@@ -8,6 +8,7 @@ import (
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/pricing/fleet"
 	"github.com/lambdacost/lambdacost/simulator"
+	"github.com/lambdacost/lambdacost/simulator/runner"
 )
 
 // testDatasetReport prices testdata/dataset.json: four functions over one
@@ -99,6 +100,20 @@ func testCompare(t testing.TB) *fleet.Result {
 	r, err := fleet.Compare(pricing.Embedded(), in)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return r
+}
+
+// testTune sweeps the built-in cpu function (20 ms of CPU) at two sizes.
+func testTune(t testing.TB) *runner.TuneResult {
+	t.Helper()
+	cfg := runner.Config{Builtin: "cpu", Function: pricing.FunctionConfig{Name: markerFn}, DiscardResponses: true}
+	r, err := runner.Tune(context.Background(), cfg, []int{256, 1024}, 2, runner.Strategy{Name: runner.StrategyCost}, [][]byte{[]byte(`{"ms":20}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Recommendation == nil {
+		t.Fatalf("no recommendation: %+v", r.Results)
 	}
 	return r
 }

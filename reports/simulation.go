@@ -87,7 +87,7 @@ func simSubtitle(r *simulator.Result) string {
 // monthly bill.
 func SimulationGrids(r *simulator.Result) []Grid {
 	banded := r.Runs > 1 && len(r.Bands) > 0
-	g := Grid{Title: simTitle(r) + " · " + simSubtitle(r), Header: []string{"Metric", "Value"}, AlignRight: map[int]bool{1: true, 2: true, 3: true}}
+	g := Grid{Title: fmt.Sprintf("%s (%s, seed %d)", simTitle(r), humanSpan(time.Duration(r.SimulatedSeconds*float64(time.Second))), r.Seed), Header: []string{"Metric", "Value"}, AlignRight: map[int]bool{1: true, 2: true, 3: true}}
 	if banded {
 		g.Header = append(g.Header, "p5", "p95")
 	}
@@ -138,13 +138,15 @@ func SimulationPage(r *simulator.Result, s *simulator.Scenario) *Page {
 	summary.Title = "Summary"
 	summary.Half = true
 	lines := TableFromGrid(linesGrid("Monthly bill (730-hour projection)", r.MonthlyCost.Lines, r.MonthlyCost.Total))
-	lines.Half = true
-	tables := []HTMLTable{summary, lines}
+	tables := []HTMLTable{summary}
 	if s != nil {
 		sc := scenarioTable(s)
 		sc.Half = true
 		tables = append(tables, sc)
+	} else {
+		lines.Half = true
 	}
+	tables = append(tables, lines)
 	if a := r.Analytic; a != nil {
 		tables = append(tables, HTMLTable{
 			Title:  "Analytical model (" + a.Model + ") next to the simulation",

@@ -12,6 +12,7 @@ import (
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/pricing/fleet"
 	"github.com/lambdacost/lambdacost/reports"
+	"github.com/lambdacost/lambdacost/simulator/runner"
 )
 
 func init() { register(func(f *Factory) *cobra.Command { return NewCmdReport(f, nil) }) }
@@ -174,7 +175,11 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 
-// tuneReportView is filled in once the runner's tune result lands.
-func tuneReportView(path string, _ []byte) (*reportView, error) {
-	return nil, pricing.Inputf(path, "tune results are not supported by this build yet")
+// tuneReportView reads `tune -o json` output.
+func tuneReportView(path string, data []byte) (*reportView, error) {
+	var r runner.TuneResult
+	if err := decodeStrict(path, data, &r); err != nil {
+		return nil, err
+	}
+	return &reportView{value: &r, grids: reports.TuneGrids(&r), page: reports.TunePage(&r)}, nil
 }
