@@ -301,6 +301,12 @@ func (cg *cgroup) start(cmd *exec.Cmd) error {
 		}
 		if back {
 			runtime.UnlockOSThread()
+		} else if err == nil {
+			// This thread is discarded when the goroutine ends, and
+			// Pdeathsig would kill the child with it: give up cleanly.
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			err = errors.New("cannot move the starting thread back out of the environment's cgroup")
 		}
 		errc <- err
 	}()
