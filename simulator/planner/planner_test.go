@@ -215,9 +215,12 @@ func TestRecommendTune(t *testing.T) {
 	 {"memory_mb":128,"duration_ms":{"p50":800,"p90":900,"p99":1000,"mean":820},"cost_per_invocation_usd":0.0000018,"cost_per_million_usd":1.9},
 	 {"memory_mb":512,"duration_ms":{"p50":200,"p90":220,"p99":250,"mean":205},"cost_per_invocation_usd":0.0000019,"cost_per_million_usd":1.5},
 	 {"memory_mb":1024,"duration_ms":{"p50":100,"p90":110,"p99":120,"mean":102},"cost_per_invocation_usd":0.0000019,"cost_per_million_usd":1.9},
-	 {"memory_mb":3008,"error":"timeout"}],"recommendation":{"memory_mb":512,"strategy":"cost"}}`))
+	 {"memory_mb":3008,"status":"failed","failure":"timeout","duration_ms":{"p99":5},"cost_per_million_usd":0.5}],"recommendation":{"memory_mb":512,"strategy":"cost"}}`))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(tr.Results) != 3 {
+		t.Fatalf("the failed size was kept: %+v", tr.Results)
 	}
 	recs := RecommendTune(tr, 1024, 10_000_000)
 	// Cheapest 512 MB: 10 × $1.50 = $15 vs 10 × $1.90 = $19 at 1,024 MB → $4 a month.

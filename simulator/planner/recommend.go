@@ -13,6 +13,7 @@ import (
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/pricing/fleet"
+	"github.com/lambdacost/lambdacost/simulator/runner"
 )
 
 // Recommendation kinds.
@@ -231,35 +232,9 @@ func msDur(ms float64) string {
 	return time.Duration(ms * float64(time.Millisecond)).Round(time.Millisecond).String()
 }
 
-// TuneResult is the part of a `tune -o json` result (SPEC) the
-// recommendations read.
-type TuneResult struct {
-	Function string      `json:"function,omitempty"`
-	Results  []TunePoint `json:"results"`
-	// Recommendation is tune's own pick.
-	Recommendation *struct {
-		MemoryMB int    `json:"memory_mb"`
-		Strategy string `json:"strategy"`
-	} `json:"recommendation,omitempty"`
-}
-
-// TunePoint is one memory size of a tune result.
-type TunePoint struct {
-	MemoryMB   int `json:"memory_mb"`
-	DurationMs struct {
-		P50  float64 `json:"p50"`
-		P90  float64 `json:"p90"`
-		P99  float64 `json:"p99"`
-		Mean float64 `json:"mean"`
-	} `json:"duration_ms"`
-	CostPerInvocationUSD float64 `json:"cost_per_invocation_usd"`
-	CostPerMillionUSD    float64 `json:"cost_per_million_usd"`
-	Error                string  `json:"error,omitempty"`
-}
-
-// ReadTuneResult reads a `tune -o json` file; unknown fields are ignored so
-// that richer results still load.
-func ReadTuneResult(path string) (*TuneResult, error) {
+// ReadTuneResult reads a `tune -o json` file (runner.TuneResult); unknown
+// fields are ignored so that richer results still load.
+func ReadTuneResult(path string) (*runner.TuneResult, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, pricing.Inputf(path, "%v", err)
@@ -268,15 +243,16 @@ func ReadTuneResult(path string) (*TuneResult, error) {
 	return DecodeTuneResult(path, fh)
 }
 
-// DecodeTuneResult decodes a tune result from r.
-func DecodeTuneResult(path string, r io.Reader) (*TuneResult, error) {
-	var tr TuneResult
+// DecodeTuneResult decodes a tune result from r and keeps the memory sizes
+// that succeeded (status "ok", or no status, with a cost).
+func DecodeTuneResult(path string, r io.Reader) (*runner.TuneResult, error) {
+	var tr runner.TuneResult
 	if err := json.NewDecoder(r).Decode(&tr); err != nil {
 		return nil, pricing.Inputf(path, "not a tune result: %v", err)
 	}
-	var ok []TunePoint
+	var ok []runner.TunePoint
 	for _, p := range tr.Results {
-		if p.Error == "" && p.MemoryMB > 0 && p.CostPerMillionUSD > 0 {
+		if (p.Status == "" || p.Status == "ok") && p.MemoryMB > 0 && p.CostPerMillionUSD > 0 {
 			ok = append(ok, p)
 		}
 	}
@@ -291,7 +267,7 @@ func DecodeTuneResult(path string, r io.Reader) (*TuneResult, error) {
 // million requests, the fastest (p99), and — when current > 0 — the
 // monthly saving of the cheapest against the current size at
 // monthlyRequests (0: savings per million requests).
-func RecommendTune(tr *TuneResult, current int, monthlyRequests int64) []Recommendation {
+func RecommendTune(tr *runner.TuneResult, current int, monthlyRequests int64) []Recommendation {
 	name := tr.Function
 	pts := tr.Results
 	cheap, fast := pts[0], pts[0]
@@ -303,7 +279,7 @@ func RecommendTune(tr *TuneResult, current int, monthlyRequests int64) []Recomme
 			fast = p
 		}
 	}
-	per := func(p TunePoint) float64 {
+	per := func(p runner.TunePoint) float64 {
 		if monthlyRequests > 0 {
 			return p.CostPerMillionUSD * float64(monthlyRequests) / 1e6
 		}
@@ -314,7 +290,7 @@ func RecommendTune(tr *TuneResult, current int, monthlyRequests int64) []Recomme
 		unit = fmt.Sprintf("a month at %d requests", monthlyRequests)
 	}
 	var out []Recommendation
-	var cur *TunePoint
+	var cur *runner.TunePoint
 	for i := range pts {
 		if pts[i].MemoryMB == current {
 			cur = &pts[i]
@@ -334,6 +310,11 @@ func RecommendTune(tr *TuneResult, current int, monthlyRequests int64) []Recomme
 	if fast.MemoryMB != cheap.MemoryMB {
 		out = append(out, Recommendation{Function: name, Kind: KindMemory, Severity: Info, Suggested: fmt.Sprint(fast.MemoryMB),
 			Message: fmt.Sprintf("%d MB is the fastest (p99 %s vs %s) for $%.4f %s, %.0f%% more than the cheapest", fast.MemoryMB, msDur(fast.DurationMs.P99), msDur(cheap.DurationMs.P99), per(fast), unit, 100*(per(fast)/per(cheap)-1))})
+	}
+	if tr.Basis == "modelled" {
+		for i := range out {
+			out[i].Message += " (durations modelled from CPU time: the runner could not enforce the CPU share here)"
+		}
 	}
 	if cur == nil && current > 0 {
 		out = append(out, Recommendation{Function: name, Kind: KindMemory, Severity: Info, Message: fmt.Sprintf("the current size %d MB was not measured; add it to the tune sweep to see the saving", current)})
