@@ -11,6 +11,9 @@ import (
 	"testing"
 )
 
+// checkE2ERace is set when the tests are built with -race (check_race_test.go).
+var checkE2ERace bool
+
 // TestCheckEndToEnd builds the real binary once and runs `lambdacost check`
 // as CI would: in the config's directory, reading stdout, stderr and the
 // exit code. The table and Markdown outputs must be exactly the reviewed
@@ -18,7 +21,11 @@ import (
 func TestCheckEndToEnd(t *testing.T) {
 	tmp := t.TempDir()
 	bin := filepath.Join(tmp, "lambdacost")
-	build := exec.Command("go", "build", "-o", bin, ".")
+	args := []string{"build", "-o", bin}
+	if checkE2ERace {
+		args = append(args, "-race")
+	}
+	build := exec.Command("go", append(args, ".")...)
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
