@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 )
 
 // Oracles: every expected value below is derived by hand or typed in from
@@ -402,5 +403,78 @@ traffic: {start_rate: 5, stages: [{duration: 5m, target: 50}, {duration: 5m, tar
 		if !strings.Contains(a, k) {
 			t.Errorf("JSON lacks %s", k)
 		}
+	}
+}
+
+// Deterministic period P and keep-alive T (research §5.5b): every
+// invocation is cold iff P > T. Even arrivals every 60 min with T = 10 min:
+// all cold; every 5 min: only the first.
+func TestPeriodicArrivals(t *testing.T) {
+	for _, tc := range []struct {
+		rate     string
+		wantCold int64
+	}{{"0.000277777777777777778", 48}, {"0.0033333333333333333", 1}} {
+		s := parse(t, `
+duration: 48h
+function: {memory_mb: 128, duration: 100ms}
+keep_alive: {idle_timeout: 10m}
+traffic: {arrivals: even, start_rate: `+tc.rate+`}
+`)
+		r := run(t, s, Options{})
+		if r.ColdStarts != tc.wantCold {
+			t.Errorf("rate %s: %d cold of %d, want %d", tc.rate, r.ColdStarts, r.Invocations, tc.wantCold)
+		}
+	}
+}
+
+// A random keep-alive: idle timeout uniform on [20 min, 40 min] and an
+// invocation every 30 min (100 ms each): the environment survives a gap of
+// 29 min 59.9 s with probability (40 − 29.998)/20 ≈ 0.5, so P(cold) ≈ 0.5
+// (within 3 binomial σ over ~10,000 invocations).
+func TestRandomIdleTimeout(t *testing.T) {
+	s := parse(t, `
+duration: 5000h
+function: {memory_mb: 128, duration: 100ms}
+keep_alive: {idle_timeout: {distribution: uniform, min: 20m, max: 40m}}
+traffic: {arrivals: even, start_rate: 0.000555555555555555556}
+`)
+	r := run(t, s, Options{})
+	p := (40 - (30 - 0.1/60)) / 20.0
+	p = 1 - p // cold when the timeout is shorter than the gap
+	n := float64(r.Invocations)
+	if sigma := math.Sqrt(p * (1 - p) / n); math.Abs(r.ColdStartRate-p) > 3*sigma {
+		t.Errorf("P(cold) = %.4f over %v, want %.4f ± %.4f", r.ColdStartRate, n, p, 3*sigma)
+	}
+}
+
+// Progress is reported monotonically up to done == total, and a cancelled
+// context stops the run with its error.
+func TestProgressAndCancel(t *testing.T) {
+	s := parse(t, `
+duration: 300s
+function: {memory_mb: 128, duration: 10ms}
+traffic: {start_rate: 1000}
+`)
+	var last, total int64
+	calls := 0
+	run(t, s, Options{Runs: 2, Progress: func(done, tot int64) {
+		if done < last {
+			t.Errorf("progress went back: %d after %d", done, last)
+		}
+		last, total = done, tot
+		calls++
+	}})
+	if calls < 3 || last != total || total != 2*int64(300*time.Second) {
+		t.Errorf("%d calls, last %d of %d", calls, last, total)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	_, err := Run(ctx, s, Options{Progress: func(done, tot int64) {
+		if n++; n == 2 {
+			cancel()
+		}
+	}})
+	if err != context.Canceled {
+		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
