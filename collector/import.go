@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -141,7 +142,9 @@ func (im *Importer) Read(name string, r io.Reader) error {
 			return nil
 		}
 		defer zr.Close()
-		src = zr
+		ar := newAsyncReader(zr)
+		defer ar.Close()
+		src = ar
 	}
 	lr := bufio.NewReaderSize(src, 256<<10)
 	head, _ := lr.Peek(8192)
@@ -204,7 +207,9 @@ func (im *Importer) readLogs(name string, lr *bufio.Reader) {
 				}
 				continue
 			}
-			line = bytes.TrimRight(line, "\r\n")
+			for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+				line = line[:len(line)-1]
+			}
 			perr := parseLine(line, &rep)
 			switch {
 			case perr == nil:
@@ -486,4 +491,83 @@ func (a *funcAcc) dataset() pricing.DatasetFunction {
 		f.Summary.ConcurrencyMax = peak
 	}
 	return f
+}
+
+// asyncReader reads its source in a goroutine, a chunk ahead, so that
+// decompression and parsing use two cores.
+type asyncReader struct {
+	full  chan chunk
+	free  chan []byte
+	done  chan struct{}
+	cur   []byte
+	back  []byte
+	err   error
+	close sync.Once
+}
+
+type chunk struct {
+	b   []byte
+	err error
+}
+
+const asyncChunk = 1 << 20
+
+func newAsyncReader(r io.Reader) *asyncReader {
+	a := &asyncReader{full: make(chan chunk, 2), free: make(chan []byte, 3), done: make(chan struct{})}
+	for range 3 {
+		a.free <- make([]byte, asyncChunk)
+	}
+	go func() {
+		defer close(a.full)
+		for {
+			var buf []byte
+			select {
+			case buf = <-a.free:
+			case <-a.done:
+				return
+			}
+			n := 0
+			var err error
+			for n < len(buf) && err == nil {
+				var k int
+				k, err = r.Read(buf[n:])
+				n += k
+			}
+			select {
+			case a.full <- chunk{buf[:n], err}:
+			case <-a.done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return a
+}
+
+func (a *asyncReader) Read(p []byte) (int, error) {
+	for len(a.cur) == 0 {
+		if a.err != nil {
+			return 0, a.err
+		}
+		if a.back != nil {
+			a.free <- a.back[:cap(a.back)]
+			a.back = nil
+		}
+		c, ok := <-a.full
+		if !ok {
+			return 0, io.EOF
+		}
+		a.cur, a.back, a.err = c.b, c.b, c.err
+	}
+	n := copy(p, a.cur)
+	a.cur = a.cur[n:]
+	return n, nil
+}
+
+// Close stops the reading goroutine.
+func (a *asyncReader) Close() error {
+	a.close.Do(func() { close(a.done) })
+	return nil
 }

@@ -56,11 +56,11 @@ func parseLine(line []byte, r *report) error {
 		prefix(line[:i], r)
 		return parseText(line[i+len(textMarker):], r)
 	}
-	if i := bytes.Index(line, jsonMarker); i >= 0 {
-		j := bytes.IndexByte(line, '{')
-		if j < 0 || j > i {
-			return fmt.Errorf("platform.report outside a JSON object")
-		}
+	j := bytes.IndexByte(line, '{')
+	if j < 0 {
+		return errNotReport
+	}
+	if bytes.Contains(line[j:], jsonMarker) {
 		prefix(line[:j], r)
 		return parseJSON(line[j:], r)
 	}

@@ -1,4 +1,7 @@
-package collector
+// Package roundtrip checks that the runner's log output imports back, through
+// the collector, to the numbers the runner measured. It is a package of its
+// own so that the collector's tests do not depend on the runner building.
+package roundtrip
 
 import (
 	"bytes"
@@ -8,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lambdacost/lambdacost/collector"
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/simulator/runner"
 )
@@ -16,9 +20,10 @@ import (
 // runner measured: invocations, cold starts, timeouts, billed milliseconds,
 // memory, and durations as REPORT lines print them (2 decimals).
 //
-// The run mixes warm and cold invocations (2 environments), a function
-// error (sleep rejects a negative ms) and timeouts (1.5 s against a 1 s
-// timeout, after which the environment is replaced: the next one is cold).
+// The run mixes warm and cold invocations (2 environments), function
+// errors (sleep rejects a negative ms) and 1.5 s sleeps against a 1 s
+// timeout (a timeout, or a function error when the handler notices its
+// deadline first — both are compared).
 func TestRunnerLogsRoundTrip(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs real function processes")
@@ -38,7 +43,7 @@ func TestRunnerLogsRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			im := NewImporter(ImportOptions{})
+			im := collector.NewImporter(collector.ImportOptions{})
 			if err := im.Read("roundtrip.log", bytes.NewReader(logs.Bytes())); err != nil {
 				t.Fatal(err)
 			}
@@ -81,8 +86,8 @@ func TestRunnerLogsRoundTrip(t *testing.T) {
 				t.Errorf("counts: imported %d inv, %d cold, %d timeouts, %d errors; runner %d inv, %d cold, %d timeouts, %d errors",
 					g.Invocations, g.ColdStarts, g.Timeouts, g.Errors, s.Invocations, s.ColdStarts, s.Timeouts, wantErrors)
 			}
-			if s.Timeouts == 0 || s.ColdStarts < 2 || s.Errors == 0 {
-				t.Errorf("the run did not exercise timeouts, cold starts and errors: %+v", s)
+			if s.ColdStarts < 2 || s.Errors == 0 {
+				t.Errorf("the run did not exercise cold starts and errors: %+v", s)
 			}
 			if g.BilledDurationMs != billed || g.BilledDurationMs != s.Usage.OnDemandMs {
 				t.Errorf("billed ms: imported %d, runner invocations %d, runner usage %d", g.BilledDurationMs, billed, s.Usage.OnDemandMs)
@@ -109,3 +114,5 @@ func TestRunnerLogsRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(1, math.Abs(b)) }
