@@ -36,6 +36,8 @@ type CompareOptions struct {
 	TargetUtilization     float64
 	MinInstances          int
 	CPUFraction           float64
+	CPUTime               pricing.Duration
+	RunFile               string
 	MemoryPerRequestMB    float64
 	BytesPerRequest       float64
 	RequestsPerConnection float64
@@ -104,6 +106,8 @@ maximum), i.e. each request gets on a server what it had on Lambda. Months are 7
 	fs.Float64Var(&o.TargetUtilization, "target-utilization", fleet.DefaultTargetUtilization, "share of each server's vCPUs and memory to plan for (0–1]")
 	fs.IntVar(&o.MinInstances, "min-instances", fleet.DefaultMinInstances, "smallest fleet, for availability")
 	fs.Float64Var(&o.CPUFraction, "cpu-fraction", 0, "share of the duration a request keeps one vCPU busy (default: Lambda's vCPU share of the memory, at most 1)")
+	durationFlag(fs, &o.CPUTime, "cpu-time", 0, "measured CPU time per request (e.g. 12ms); sets the CPU fraction")
+	fs.StringVar(&o.RunFile, "run", "", "a `lambdacost run -o json` result: its mean CPU time per request sets the CPU fraction")
 	fs.Float64Var(&o.MemoryPerRequestMB, "memory-per-request", 0, "MB one in-flight request needs on a server (default: measured max memory, else the function's memory)")
 	fs.Float64Var(&o.BytesPerRequest, "bytes-per-request", fleet.DefaultBytesPerRequest, "request + response bytes through the load balancer")
 	fs.Float64Var(&o.RequestsPerConnection, "requests-per-connection", fleet.DefaultRequestsPerConnection, "requests per client connection to the load balancer")
@@ -234,6 +238,18 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 			}
 		}
 	}
+	cpuGiven := 0
+	for _, name := range []string{"cpu-fraction", "cpu-time", "run"} {
+		if o.changed(name) {
+			cpuGiven++
+		}
+	}
+	if cpuGiven > 1 {
+		errs = append(errs, pricing.Inputf("--cpu-fraction", "give at most one of --cpu-fraction, --cpu-time and --run"))
+	}
+	if o.changed("cpu-time") && o.CPUTime <= 0 {
+		errs = append(errs, pricing.Inputf("--cpu-time", "must be positive"))
+	}
 	if o.Dataset == "" && o.changed("function") {
 		errs = append(errs, pricing.Inputf("--function", "only applies with --dataset"))
 	}
@@ -356,6 +372,14 @@ func compareRun(o *CompareOptions) error {
 	if file == "" {
 		file = o.Dataset
 	}
+	cpuTime := o.CPUTime.D()
+	cpuSource := "--cpu-time"
+	if o.RunFile != "" {
+		if cpuTime, err = planner.CPUTimeFromRun(o.RunFile); err != nil {
+			return err
+		}
+		cpuSource = o.RunFile
+	}
 	var results []*fleet.Result
 	for i, in := range ins {
 		in.Options = fo
@@ -363,6 +387,10 @@ func compareRun(o *CompareOptions) error {
 		in.InstanceTypes = o.InstanceTypes
 		if o.changed("cpu-fraction") {
 			in.Workload.CPUFraction = o.CPUFraction
+		}
+		if cpuTime > 0 && in.Workload.Duration > 0 {
+			in.Workload.CPUFraction = float64(cpuTime) / float64(in.Workload.Duration)
+			notes[i] = append(notes[i], fmt.Sprintf("CPU per request: %s measured (%s), %.3g of the %s mean duration", cpuTime, cpuSource, in.Workload.CPUFraction, in.Workload.Duration))
 		}
 		if o.changed("memory-per-request") {
 			in.Workload.MemoryPerRequestMB = o.MemoryPerRequestMB
@@ -374,7 +402,7 @@ func compareRun(o *CompareOptions) error {
 			return mapCompareErrors(err, file, in.Name)
 		}
 		r.Notes = append(notes[i], r.Notes...)
-		if !o.changed("cpu-fraction") {
+		if !o.changed("cpu-fraction") && cpuTime == 0 {
 			r.Notes = append(r.Notes, fmt.Sprintf("CPU per request assumed %.3g of the duration (Lambda's vCPU share at %d MB); measure it (lambdacost run) and pass --cpu-fraction", in.Workload.CPUFraction, in.Function.WithDefaults().MemoryMB))
 		}
 		results = append(results, r)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -213,5 +214,37 @@ func TestCompareBadInput(t *testing.T) {
 				t.Errorf("stack trace: %s", errOut)
 			}
 		})
+	}
+}
+
+// TestCompareRunCPU: a real `lambdacost run` result (the built-in cpu
+// function busy for 20 ms at 1,769 MB: echo '{"ms":20}' | lambdacost run
+// --builtin cpu --memory 1769 --event - --count 5 -o json) sets the CPU per
+// request: its mean CPU time 21.043744 ms over the 100 ms duration.
+func TestCompareRunCPU(t *testing.T) {
+	run := filepath.Join("..", "..", "testdata", "compare", "run-cpu20ms.json")
+	out, errOut, code := runCLI(t, nil, "compare", "--requests", "1000000", "--duration", "100ms", "--run", run, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r struct {
+		Workload struct {
+			CPUFraction float64 `json:"cpu_fraction"`
+			CPUMs       float64 `json:"cpu_ms_per_request"`
+		} `json:"workload"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(r.Workload.CPUFraction-0.21043744) > 1e-12 || math.Abs(r.Workload.CPUMs-21.043744) > 1e-9 {
+		t.Errorf("workload = %+v", r.Workload)
+	}
+	_, errOut, code = runCLI(t, nil, "compare", "--requests", "1000000", "--duration", "100ms", "--run", run, "--cpu-fraction", "0.3")
+	if code != 2 || !strings.Contains(errOut, "at most one of") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+	_, errOut, code = runCLI(t, nil, "compare", "--requests", "1000000", "--duration", "100ms", "--run", filepath.Join("..", "..", "testdata", "compare", "tune.json"))
+	if code != 2 || !strings.Contains(errOut, "no CPU time") {
+		t.Errorf("exit %d: %s", code, errOut)
 	}
 }

@@ -8,12 +8,15 @@ package planner
 
 import (
 	"context"
+	"encoding/json"
 	"math"
+	"os"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/pricing/fleet"
 	"github.com/lambdacost/lambdacost/simulator"
+	"github.com/lambdacost/lambdacost/simulator/runner"
 )
 
 // maxProfileIntervals bounds the traffic profile drawn from a scenario.
@@ -108,4 +111,23 @@ func CompareScenario(ctx context.Context, prices *pricing.PriceTable, s *simulat
 	base.InstanceTypes = in.InstanceTypes
 	base.FargateTask = in.FargateTask
 	return fleet.Compare(prices, base)
+}
+
+// CPUTimeFromRun reads a `run -o json` result (runner.Result) and returns
+// the mean CPU time of its invocations: the CPU one request needs, measured,
+// for the fleet model (CPU fraction = CPU time / duration).
+func CPUTimeFromRun(path string) (time.Duration, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, pricing.Inputf(path, "%v", err)
+	}
+	var r runner.Result
+	if err := json.Unmarshal(b, &r); err != nil {
+		return 0, pricing.Inputf(path, "not a run result: %v", err)
+	}
+	ms := r.Summary.CPUTimeMs.Mean
+	if r.Summary.CPUTimeMs.N == 0 || ms <= 0 || math.IsNaN(ms) {
+		return 0, pricing.Inputf(path, "the run result has no CPU time (run it with lambdacost run -o json)")
+	}
+	return time.Duration(ms * float64(time.Millisecond)), nil
 }
