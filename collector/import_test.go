@@ -315,3 +315,67 @@ func TestImportProgress(t *testing.T) {
 		t.Errorf("progress = %+v, want a final call with %d of %d bytes", calls, st.Size(), st.Size())
 	}
 }
+
+// `aws cloudwatch get-metric-data` output (descending timestamps, zeros
+// omitted, a PartialData result, an unattributable label). Expected values
+// worked out from the fixture by hand.
+func TestImportMetricData(t *testing.T) {
+	path := filepath.Join("..", "testdata", "cloudwatch", "get-metric-data.json")
+	d, st, err := ImportFiles([]string{path}, ImportOptions{Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Source != "cloudwatch" || len(d.Functions) != 2 || st.MetricResults != 9 || st.Malformed != 1 {
+		t.Fatalf("source %s, %d functions, %+v", d.Source, len(d.Functions), st)
+	}
+	c := findFn(t, d, "checkout-api")
+	s := c.Summary
+	// Invocations 3+7+5; Duration average and p99 weighted by invocations:
+	// (3·80 + 7·100 + 5·120)/15 and (3·200 + 7·250 + 5·300)/15.
+	if s.Invocations != 15 || s.Errors != 1 || s.ConcurrencyMax != 4 || !near(s.DurationMs.Avg, 1540.0/15) || !near(s.DurationMs.P99, 3850.0/15) || s.DurationMs.Max != 450 {
+		t.Errorf("checkout-api summary = %+v", s)
+	}
+	// 15 × ⌈102.67⌉ ms × 128 MB (no configuration known: Lambda's default).
+	if c.MemoryMB != 128 || !near(s.BilledGBSeconds, 15*103*128/1024000.0) {
+		t.Errorf("checkout-api memory %d, GB-s %v", c.MemoryMB, s.BilledGBSeconds)
+	}
+	sr := c.Series
+	if sr == nil || sr.PeriodS != 60 || !sr.Start.Equal(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)) ||
+		!slices.Equal(sr.Invocations, []float64{3, 7, 5}) || !slices.Equal(sr.DurationAvgMs, []float64{80, 100, 120}) ||
+		!slices.Equal(sr.ConcurrencyMax, []float64{2, 4, 3}) || !slices.Equal(sr.Errors, []float64{0, 1, 0}) {
+		t.Errorf("checkout-api series = %+v", sr)
+	}
+	// orders: the missing minute is a zero; its average counts only where
+	// a duration point exists.
+	o := findFn(t, d, "orders")
+	if o.Summary.Invocations != 6 || o.Summary.DurationMs.Avg != 50 || !slices.Equal(o.Series.Invocations, []float64{2, 0, 4}) {
+		t.Errorf("orders = %+v %+v", o.Summary, o.Series)
+	}
+	if !d.Start.Equal(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)) || !d.End.Equal(time.Date(2026, 11, 2, 10, 3, 0, 0, time.UTC)) {
+		t.Errorf("window %s – %s", d.Start, d.End)
+	}
+	joined := strings.Join(d.Problems, "\n")
+	if !strings.Contains(joined, `MetricDataResults[8] (Id "m1", Label "Invocations"): cannot tell function`) ||
+		!strings.Contains(joined, "orders Duration Average: status PartialData MaxQueryTimeRangeExceed: Only part of the requested range was returned") {
+		t.Errorf("problems:\n%s", joined)
+	}
+	// With --function, a bare metric label is that function's.
+	d, _, err = ImportFiles([]string{path}, ImportOptions{Function: "solo"})
+	if err != nil || len(d.Functions) != 3 || findFn(t, d, "solo").Summary.Invocations != 9 {
+		t.Errorf("--function: %v %+v", err, d.Functions)
+	}
+	golden(t, filepath.Join("..", "testdata", "cloudwatch", "get-metric-data.golden.json"), d)
+}
+
+// Logs and metrics in one import: a function in both keeps the exact log
+// summary and gains the metric series.
+func TestImportLogsAndMetrics(t *testing.T) {
+	d, _, err := ImportFiles([]string{corpus("checkout-api.log"), filepath.Join("..", "testdata", "cloudwatch", "get-metric-data.json")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := findFn(t, d, "checkout-api")
+	if d.Source != "logs" || c.Summary.Invocations != 7 || c.Summary.BilledDurationMs != 3911 || len(d.Functions) != 2 {
+		t.Errorf("merged: %s %+v", d.Source, c.Summary)
+	}
+}

@@ -140,6 +140,18 @@ func (m *metricSet) dataset(region string) *pricing.Dataset {
 			}
 		}
 	}
+	if m.period == 0 {
+		// get-metric-data JSON carries no period: the smallest gap between
+		// timestamps of any series (CloudWatch omits zero datapoints, so a
+		// single series may show only multiples of it).
+		for _, fn := range m.order {
+			for k, s := range m.results[fn] {
+				if p := s.inferPeriod(); !k.Whole && p > 0 && (m.period == 0 || p < m.period) {
+					m.period = p
+				}
+			}
+		}
+	}
 	names := append([]string(nil), m.order...)
 	sort.Strings(names)
 	for _, fn := range names {
@@ -200,17 +212,7 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 
 	// Per-period grid.
 	inv := series(mInvocations, "Sum")
-	var period int64
-	for _, k := range seriesMetrics {
-		if x := series(k.Metric, k.Stat); x != nil {
-			if p := x.inferPeriod(); p > 0 && (period == 0 || p < period) {
-				period = p
-			}
-		}
-	}
-	if period == 0 && m.period > 0 {
-		period = m.period
-	}
+	period := m.period
 	var start int64
 	if !m.start.IsZero() {
 		start = m.start.Unix()
@@ -258,24 +260,9 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 		}
 	}
 
-	// Durations.
-	if v, ok := whole(mDuration, "Average"); ok {
-		s.DurationMs.Avg = v
-	} else if f.Series != nil {
-		var w, t float64
-		for i, a := range f.Series.DurationAvgMs {
-			t += a * f.Series.Invocations[i]
-			w += f.Series.Invocations[i]
-		}
-		if w > 0 {
-			s.DurationMs.Avg = t / w
-		}
-	}
-	pct := func(stat string) float64 {
-		if v, ok := whole(mDuration, stat); ok {
-			return v
-		}
-		x := series(mDuration, stat)
+	// Durations: the per-period statistics weighted by the invocations of
+	// the same period (periods without a duration point do not count).
+	weighted := func(x *metricSeries) float64 {
 		if x == nil {
 			return 0
 		}
@@ -286,9 +273,9 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 			}
 			return t / float64(max(len(x.vals), 1))
 		}
-		w := map[int64]float64{}
+		w := make(map[int64]float64, len(inv.ts))
 		for i, t := range inv.ts {
-			w[t] = inv.vals[i]
+			w[t] += inv.vals[i]
 		}
 		var tw, tv float64
 		for i, t := range x.ts {
@@ -299,6 +286,17 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 			return 0
 		}
 		return tv / tw
+	}
+	if v, ok := whole(mDuration, "Average"); ok {
+		s.DurationMs.Avg = v
+	} else {
+		s.DurationMs.Avg = weighted(series(mDuration, "Average"))
+	}
+	pct := func(stat string) float64 {
+		if v, ok := whole(mDuration, stat); ok {
+			return v
+		}
+		return weighted(series(mDuration, stat))
 	}
 	s.DurationMs.P50 = pct("p50")
 	s.DurationMs.P90 = pct("p90")
