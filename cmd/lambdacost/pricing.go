@@ -47,11 +47,11 @@ The table in use is the one embedded in the binary, with the override file merge
 file named by $LAMBDACOST_PRICE_FILE, else the default override path, when it exists.
 
 --update refreshes the Lambda and EC2 prices from the AWS Price List API (GetProducts, service
-codes AWSLambda and AmazonEC2; credentials from the standard AWS chain, with the
-pricing:GetProducts permission; AWS_ENDPOINT_URL_PRICING is honoured) and writes them to the override file
-(--price-file, else $LAMBDACOST_PRICE_FILE, else the default path). It refreshes every region
-in the table, or only --region when given. Prices the API does not return keep their previous
-value and source, and are listed on stderr.`,
+codes AWSLambda and AmazonEC2; credentials from the standard AWS chain, allowed
+pricing:GetProducts; AWS_ENDPOINT_URL_PRICING is honoured) and writes them to the override
+file (--price-file, else $LAMBDACOST_PRICE_FILE, else the default path). It refreshes every
+region in the table, or only --region when given. Prices the API does not return keep their
+previous value and source, and are listed on stderr.`,
 		Example: `  lambdacost pricing
   lambdacost pricing --region eu-west-1 -o markdown
   lambdacost pricing --all-regions -o json > prices.json
@@ -182,6 +182,10 @@ func pricingUpdate(o *PricingOptions) error {
 	res, err := pricing.FetchPrices(ctx, client, opts)
 	if opts.Progress != nil {
 		fmt.Fprint(f.IO.ErrOut, "\r\x1b[K")
+	}
+	var xe *pricing.ExternalError
+	if errors.As(err, &xe) && strings.Contains(xe.Error(), "get credentials") {
+		return &pricing.ExternalError{Op: xe.Op, Err: fmt.Errorf("%w (--update needs AWS credentials allowed pricing:GetProducts, e.g. AWS_PROFILE; showing the table needs none)", xe.Err)}
 	}
 	if err != nil {
 		return err

@@ -326,3 +326,18 @@ func TestPricingUpdateAPIError(t *testing.T) {
 		t.Errorf("price file written despite the error: %v", err)
 	}
 }
+
+func TestPricingUpdateWithoutCredentials(t *testing.T) {
+	isolatePrices(t)
+	_, calls := cliPriceListStub(t, "")
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	file := filepath.Join(t.TempDir(), "prices.json")
+	_, errOut, code := runCLI(t, nil, "pricing", "--update", "--region", "us-west-2", "--instance-type", "t3.micro", "--price-file", file)
+	if code != 3 || !strings.Contains(errOut, "needs AWS credentials") {
+		t.Errorf("exit %d, stderr %q: want 3 and a hint about credentials", code, errOut)
+	}
+	if n := calls.Load(); n != 0 {
+		t.Errorf("%d unsigned calls reached the API", n)
+	}
+}
