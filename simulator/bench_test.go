@@ -78,29 +78,41 @@ func BenchmarkSimulate(b *testing.B) {
 	}
 }
 
-// BenchmarkFloor draws the same random numbers as BenchmarkSimulate's
-// exponential case and does nothing else: one Exp(1) for the arrival and one
-// duration sample per invocation (the INIT draws of the few cold starts are
-// left out). The engine's overhead is the ratio of the two.
+// BenchmarkFloor draws the same random numbers as each BenchmarkSimulate
+// case and does nothing else: one Exp(1) for the arrival and one duration
+// sample per invocation (the INIT draws of the few cold starts are left
+// out). The engine's overhead is the ratio of the two.
 func BenchmarkFloor(b *testing.B) {
-	rng := rand.New(rand.NewPCG(1, 0))
-	d := Distribution(Exponential{80 * time.Millisecond})
-	var x float64
-	var t time.Duration
-	b.ReportAllocs()
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	b.ResetTimer()
-	cpu0 := threadCPU()
-	for i := 0; i < b.N; i++ {
-		x += rng.ExpFloat64()
-		t += d.Sample(rng)
-	}
-	cpu := threadCPU() - cpu0
-	b.StopTimer()
-	b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/invocation")
-	if x < 0 || t < 0 {
-		b.Fatal("impossible")
+	ln, _ := LogNormalP50P99(60*time.Millisecond, 300*time.Millisecond)
+	for _, c := range []struct {
+		name string
+		d    Distribution
+	}{
+		{"exponential", Exponential{80 * time.Millisecond}},
+		{"lognormal", ln},
+		{"fixed", Fixed{80 * time.Millisecond}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 0))
+			d := c.d
+			var x float64
+			var t time.Duration
+			b.ReportAllocs()
+			runtime.LockOSThread()
+			defer runtime.UnlockOSThread()
+			b.ResetTimer()
+			cpu0 := threadCPU()
+			for i := 0; i < b.N; i++ {
+				x += rng.ExpFloat64()
+				t += d.Sample(rng)
+			}
+			cpu := threadCPU() - cpu0
+			b.StopTimer()
+			b.ReportMetric(float64(cpu)/float64(b.N), "cpu-ns/invocation")
+			if x < 0 || t < 0 {
+				b.Fatal("impossible")
+			}
+		})
 	}
 }
 

@@ -368,3 +368,31 @@ traffic: {start_rate: 1, stages: [{duration: 10s, target: 1}]}
 		}
 	}
 }
+
+// Every example scenario parses.
+func TestExampleScenarios(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "testdata", "scenarios", "*.yaml"))
+	if err != nil || len(files) < 5 {
+		t.Fatalf("examples: %v %v", files, err)
+	}
+	for _, f := range files {
+		s, err := LoadScenario(f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if s.ExpectedRequests() <= 0 || s.Span() <= 0 {
+			t.Errorf("%s: no traffic", f)
+		}
+	}
+	s, err := LoadScenario(filepath.Join("..", "testdata", "scenarios", "diurnal.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := s.Rate(15 * time.Hour); math.Abs(r-95) > 1e-6 {
+		t.Errorf("diurnal rate at 15:00 = %v, want 95", r)
+	}
+	if r := s.Rate(3 * time.Hour); math.Abs(r-5) > 1e-6 {
+		t.Errorf("diurnal rate at 03:00 = %v, want 5", r)
+	}
+}
