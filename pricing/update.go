@@ -21,7 +21,9 @@ package pricing
 //     "Global-Request"; the prefix rule below never matches them.
 //
 // Tiered duration is one product with several price dimensions, each with
-// beginRange/endRange in GB-s ("0"–"6000000000", …, "15000000000"–"Inf").
+// beginRange/endRange in GB-s ("0"–"6000000000", …, "15000000000"–"Inf");
+// tiers split over several products are read the same way, and together
+// they must cover 0 to Inf without gaps or overlaps.
 //
 // Nothing is guessed: a price the API does not return keeps the value it had
 // in the table the update started from (which names its own source), and
@@ -406,7 +408,7 @@ type lambdaField struct {
 	set           func(*ArchPrices, []priceDimension) error
 }
 
-func single(dst func(*ArchPrices) **Price, scale decimal.Decimal) func(*ArchPrices, []priceDimension) error {
+func singlePrice(dst func(*ArchPrices) **Price, scale decimal.Decimal) func(*ArchPrices, []priceDimension) error {
 	return func(a *ArchPrices, dims []priceDimension) error {
 		if len(dims) != 1 {
 			return fmt.Errorf("%d price dimensions, want 1", len(dims))
@@ -421,11 +423,11 @@ func single(dst func(*ArchPrices) **Price, scale decimal.Decimal) func(*ArchPric
 	}
 }
 
-var one = decimal.NewFromInt(1)
+var decOne = decimal.NewFromInt(1)
 
-// tiers turns ordered price dimensions into duration tiers: they must start
+// durationTiersFrom turns ordered price dimensions into duration tiers: they must start
 // at 0, be contiguous and end at "Inf".
-func tiers(a *ArchPrices, dims []priceDimension) error {
+func durationTiersFrom(a *ArchPrices, dims []priceDimension) error {
 	if len(dims) == 0 {
 		return errors.New("no price dimensions")
 	}
@@ -475,11 +477,11 @@ var lambdaFields = func() []lambdaField {
 			g, s = "-ARM", "-ARM"
 		}
 		fs = append(fs,
-			lambdaField{"AWS-Lambda-Requests" + g, "Request" + s, a, "requests_usd_per_million", false, single(func(p *ArchPrices) **Price { return &p.RequestsPerMillion }, million)},
-			lambdaField{"AWS-Lambda-Duration" + g, "Lambda-GB-Second" + s, a, "duration_tiers", true, tiers},
-			lambdaField{"AWS-Lambda-Storage-Duration" + g, "Lambda-Storage-GB-Second" + s, a, "ephemeral_usd_per_gb_s", false, single(func(p *ArchPrices) **Price { return &p.Ephemeral }, one)},
-			lambdaField{"AWS-Lambda-Provisioned-Concurrency" + g, "Lambda-Provisioned-Concurrency" + s, a, "provisioned_usd_per_gb_s", false, single(func(p *ArchPrices) **Price { return &p.Provisioned }, one)},
-			lambdaField{"AWS-Lambda-Duration-Provisioned" + g, "Lambda-Provisioned-GB-Second" + s, a, "provisioned_duration_usd_per_gb_s", false, single(func(p *ArchPrices) **Price { return &p.ProvisionedDuration }, one)},
+			lambdaField{"AWS-Lambda-Requests" + g, "Request" + s, a, "requests_usd_per_million", false, singlePrice(func(p *ArchPrices) **Price { return &p.RequestsPerMillion }, million)},
+			lambdaField{"AWS-Lambda-Duration" + g, "Lambda-GB-Second" + s, a, "duration_tiers", true, durationTiersFrom},
+			lambdaField{"AWS-Lambda-Storage-Duration" + g, "Lambda-Storage-GB-Second" + s, a, "ephemeral_usd_per_gb_s", false, singlePrice(func(p *ArchPrices) **Price { return &p.Ephemeral }, decOne)},
+			lambdaField{"AWS-Lambda-Provisioned-Concurrency" + g, "Lambda-Provisioned-Concurrency" + s, a, "provisioned_usd_per_gb_s", false, singlePrice(func(p *ArchPrices) **Price { return &p.Provisioned }, decOne)},
+			lambdaField{"AWS-Lambda-Duration-Provisioned" + g, "Lambda-Provisioned-GB-Second" + s, a, "provisioned_duration_usd_per_gb_s", false, singlePrice(func(p *ArchPrices) **Price { return &p.ProvisionedDuration }, decOne)},
 		)
 	}
 	return fs
@@ -517,7 +519,7 @@ func lambdaRegionFrom(region string, recs []priceListProduct, prev *LambdaRegion
 			continue
 		}
 		// Tiers must form one contiguous range whether they come as one
-		// product or several; duplicates overlap and are rejected by tiers.
+		// product or several; duplicates overlap and are rejected by durationTiersFrom.
 		dims, err := dimensionsOf(match)
 		if err == nil {
 			err = f.set(r.Arch(f.arch), dims)

@@ -196,7 +196,7 @@ func anonClient(url string) *pricingapi.Client {
 
 func fixedNow() time.Time { return time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC) }
 
-func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+func mustDec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
 func wantPrice(t *testing.T, what string, got *Price, want string) {
 	t.Helper()
@@ -210,7 +210,7 @@ func wantPrice(t *testing.T, what string, got *Price, want string) {
 		t.Errorf("%s = not known, want %s", what, want)
 		return
 	}
-	if !got.Equal(d(want)) {
+	if !got.Equal(mustDec(want)) {
 		t.Errorf("%s = %s, want %s", what, got, want)
 	}
 }
@@ -227,7 +227,7 @@ func wantTiers(t *testing.T, what string, got []Tier, want []wantTier) {
 		switch {
 		case w.upTo == "" && g.UpTo != nil:
 			t.Errorf("%s tier %d: up to %s, want unbounded", what, i+1, g.UpTo)
-		case w.upTo != "" && (g.UpTo == nil || !g.UpTo.Equal(d(w.upTo))):
+		case w.upTo != "" && (g.UpTo == nil || !g.UpTo.Equal(mustDec(w.upTo))):
 			t.Errorf("%s tier %d: up to %v, want %s", what, i+1, g.UpTo, w.upTo)
 		}
 		wantPrice(t, fmt.Sprintf("%s tier %d", what, i+1), g.Price, w.price)
@@ -295,11 +295,11 @@ func TestFetchPricesFromStub(t *testing.T) {
 	// EC2: on-demand Linux shared only; us-east-1 BoxUsage without prefix.
 	for _, region := range []string{"us-east-1", "us-west-2"} {
 		t3 := tab.EC2[region]["t3.micro"]
-		if t3 == nil || !t3.Hourly.Equal(d("0.0104")) || t3.VCPU != 2 || t3.MemoryGiB != 1 || t3.Architecture != X86_64 {
+		if t3 == nil || !t3.Hourly.Equal(mustDec("0.0104")) || t3.VCPU != 2 || t3.MemoryGiB != 1 || t3.Architecture != X86_64 {
 			t.Errorf("%s t3.micro = %+v, want 2 vCPU, 1 GiB, $0.0104/h, x86_64", region, t3)
 		}
 		m7g := tab.EC2[region]["m7g.large"]
-		if m7g == nil || !m7g.Hourly.Equal(d("0.0816")) || m7g.VCPU != 2 || m7g.MemoryGiB != 8 || m7g.Architecture != ARM64 {
+		if m7g == nil || !m7g.Hourly.Equal(mustDec("0.0816")) || m7g.VCPU != 2 || m7g.MemoryGiB != 8 || m7g.Architecture != ARM64 {
 			t.Errorf("%s m7g.large = %+v, want 2 vCPU, 8 GiB, $0.0816/h, arm64", region, m7g)
 		}
 		if _, ok := tab.EC2[region]["c7g.large"]; ok {
@@ -398,7 +398,7 @@ func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
 		t.Errorf("origin %q date %q", tab.Origin, tab.Date)
 	}
 	wantTiers(t, "loaded us-west-2 arm64", tab.Lambda["us-west-2"].ARM.DurationTiers, armTiers)
-	if it, err := tab.Instance("us-west-2", "t3.micro"); err != nil || !it.Hourly.Equal(d("0.0104")) {
+	if it, err := tab.Instance("us-west-2", "t3.micro"); err != nil || !it.Hourly.Equal(mustDec("0.0104")) {
 		t.Errorf("us-west-2 t3.micro: %+v %v", it, err)
 	}
 	// Regions not refreshed still come from the embedded table.
@@ -576,7 +576,7 @@ func TestTiersValidation(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var a ArchPrices
-			err := tiers(&a, tt.dims)
+			err := durationTiersFrom(&a, tt.dims)
 			if tt.want != nil {
 				if err != nil {
 					t.Fatal(err)
