@@ -478,3 +478,44 @@ traffic: {start_rate: 1000}
 		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
+
+// The timeline adds up to the totals: arrivals, cold starts and throttles
+// sum to theirs, the time-weighted environments average to
+// mean_environments, and the largest bucket maximum is the peak.
+func TestTimelineConsistent(t *testing.T) {
+	s := parse(t, `
+duration: 1h
+function: {memory_mb: 256, duration: {distribution: lognormal, p50: 200ms, p99: 2s}, init_duration: 300ms}
+concurrency: {reserved: 60, provisioned: 5, scaling_rate: 20}
+keep_alive: {idle_timeout: {distribution: exponential, mean: 2m}, max_lifetime: 15m}
+traffic: {start_rate: 10, stages: [{duration: 20m, target: 10}, {duration: 1m, target: 300}, {duration: 10m, target: 300}, {duration: 1m, target: 10}]}
+`)
+	r := run(t, s, Options{})
+	var arr, cold, thr, envS, peak float64
+	for i, b := range r.Timeline {
+		arr += b.Arrivals
+		cold += b.ColdStarts
+		thr += b.Throttles
+		w := r.BucketSeconds
+		if i == len(r.Timeline)-1 {
+			w = r.SimulatedSeconds - b.TS
+		}
+		envS += b.Environments * w
+		peak = math.Max(peak, b.ConcurrencyMax)
+	}
+	if arr != float64(r.Arrivals) || cold != float64(r.ColdStarts) || thr != float64(r.Throttles) {
+		t.Errorf("timeline sums %v/%v/%v, totals %d/%d/%d", arr, cold, thr, r.Arrivals, r.ColdStarts, r.Throttles)
+	}
+	if got := envS / r.SimulatedSeconds; math.Abs(got-r.MeanEnvironments) > 1e-6*r.MeanEnvironments {
+		t.Errorf("timeline environments average %v, mean_environments %v", got, r.MeanEnvironments)
+	}
+	if peak != float64(r.PeakConcurrency) || r.PeakConcurrency > 60 {
+		t.Errorf("timeline peak %v, peak_concurrency %d (cap 60)", peak, r.PeakConcurrency)
+	}
+	if r.Throttles == 0 || r.ColdStarts == 0 || r.SpilloverInvocations == 0 {
+		t.Errorf("expected throttles, cold starts and spillover: %d %d %d", r.Throttles, r.ColdStarts, r.SpilloverInvocations)
+	}
+	if r.MeanEnvironments < r.MeanConcurrency || r.MeanEnvironments < 5 {
+		t.Errorf("mean environments %v < concurrency %v or provisioned 5", r.MeanEnvironments, r.MeanConcurrency)
+	}
+}
