@@ -74,4 +74,3 @@ func BenchmarkBrowserDraw(b *testing.B) {
 		})
 	}
 }
-
