@@ -95,7 +95,7 @@ func TestCompareOutputs(t *testing.T) {
 // TestCompareScenario: the Lambda side of a scenario comparison is the
 // simulation's own monthly projection, to the cent and beyond.
 func TestCompareScenario(t *testing.T) {
-	scenario := filepath.Join("..", "..", "testdata", "scenarios", "checkout.yaml")
+	scenario := filepath.Join("..", "..", "testdata", "compare", "spike.yaml")
 	out, errOut, code := runCLI(t, nil, "compare", scenario, "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -117,7 +117,7 @@ func TestCompareScenario(t *testing.T) {
 	if r.Lambda.Architecture != "arm64" || r.Lambda.MonthlyCostUSD != s.MonthlyCostUSD {
 		t.Errorf("compare's Lambda %s %v, simulate's month %v", r.Lambda.Architecture, r.Lambda.MonthlyCostUSD, s.MonthlyCostUSD)
 	}
-	// A 160× spike over a 5 req/s base: the fleet sized for 800 req/s idles
+	// A 50× spike over a 2 req/s base: the fleet sized for 100 req/s idles
 	// most of the month, so it costs more than Lambda; autoscaling cuts it.
 	if r.EC2.MonthlyCostUSD <= r.Lambda.MonthlyCostUSD || r.EC2.Instances < 2 {
 		t.Errorf("ec2 = %+v", r.EC2)
