@@ -25,6 +25,11 @@ type ImportOptions struct {
 	Function string
 	// Region is written into the dataset (logs do not carry it).
 	Region string
+	// Architecture of the functions read from logs (REPORT lines do not
+	// say); default x86_64.
+	Architecture pricing.Architecture
+	// Stdin is read for the path "-".
+	Stdin io.Reader
 	// Progress, when set, is called as input is read (about every 4 MiB
 	// and at the end of each file).
 	Progress func(Progress)
@@ -65,8 +70,7 @@ type Importer struct {
 	problems []string
 	stats    ImportStats
 
-	totalBytes, doneBytes int64
-	buf                   []byte
+	totalBytes, doneBytes, nextProgress int64
 }
 
 // maxLine is the longest line read whole; longer lines are skipped (and
@@ -88,6 +92,12 @@ func ImportFiles(paths []string, opts ImportOptions) (*pricing.Dataset, ImportSt
 	im := NewImporter(opts)
 	var errs []error
 	for _, p := range paths {
+		if p == "-" {
+			if opts.Stdin == nil {
+				errs = append(errs, pricing.Inputf("-", "standard input is not available"))
+			}
+			continue
+		}
 		st, err := os.Stat(p)
 		if err != nil {
 			errs = append(errs, pricing.Inputf(p, "%v", unwrapPath(err)))
@@ -103,6 +113,12 @@ func ImportFiles(paths []string, opts ImportOptions) (*pricing.Dataset, ImportSt
 		return nil, ImportStats{}, err
 	}
 	for _, p := range paths {
+		if p == "-" {
+			if err := im.Read("stdin", opts.Stdin); err != nil {
+				return nil, im.stats, err
+			}
+			continue
+		}
 		if err := im.ReadFile(p); err != nil {
 			return nil, im.stats, err
 		}
@@ -239,7 +255,8 @@ func (im *Importer) readLogs(name string, lr *bufio.Reader) {
 			}
 			break
 		}
-		if im.stats.Bytes&(4<<20-1) < int64(len(line)+2) {
+		if im.doneBytes >= im.nextProgress {
+			im.nextProgress = im.doneBytes + 4<<20
 			im.progress(name, false)
 		}
 	}
@@ -323,7 +340,11 @@ func (im *Importer) Dataset() *pricing.Dataset {
 		d.End = time.UnixMilli(end).UTC()
 	}
 	for _, name := range im.order {
-		d.Functions = append(d.Functions, im.funcs[name].dataset())
+		f := im.funcs[name].dataset()
+		if im.opts.Architecture != "" {
+			f.Architecture = im.opts.Architecture
+		}
+		d.Functions = append(d.Functions, f)
 	}
 	if len(im.metrics.results) > 0 {
 		md := im.metrics.dataset(im.opts.Region)

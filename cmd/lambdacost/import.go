@@ -20,6 +20,7 @@ type ImportOptions struct {
 
 	Files    []string
 	Function string
+	Arch     string
 	Out      string
 
 	changed func(string) bool
@@ -41,10 +42,11 @@ are counted and listed with file:line on stderr and in the dataset's "problems";
 the import.
 
 A log line names its function by a /aws/lambda/NAME log-group prefix; otherwise the file name
-(without .log/.json/.gz) does, or --function for all lines. get-metric-data results need the
+(without .log/.json/.gz) does, or --function for all lines. "-" reads standard input. get-metric-data results need the
 label "FUNCTION METRIC STAT", which the dynamic label
 "${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}" produces.`,
 		Example: `  lambdacost import checkout-api.log.gz --out checkout.json
+  aws logs tail /aws/lambda/checkout-api --since 1d | lambdacost import - --function checkout-api --arch arm64
   lambdacost import exported/*.gz --function checkout-api -o json
   aws cloudwatch get-metric-data --cli-input-json file://q.json > m.json && lambdacost import m.json`,
 		Args: cobra.MinimumNArgs(1),
@@ -59,6 +61,7 @@ label "FUNCTION METRIC STAT", which the dynamic label
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.Function, "function", "", "function name for every log line (default: log group or file name)")
+	fs.StringVar(&o.Arch, "arch", "x86_64", "architecture of the functions in the logs (REPORT lines do not say): x86_64|arm64")
 	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
 	_ = cmd.MarkFlagFilename("out", "json")
 	return cmd
@@ -70,7 +73,11 @@ func importRun(o *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := collector.ImportOptions{Function: o.Function, Region: f.Region}
+	arch, err := pricing.ParseArchitecture(o.Arch)
+	if err != nil {
+		return pricing.Inputf("--arch", "%v", err)
+	}
+	opts := collector.ImportOptions{Function: o.Function, Region: f.Region, Architecture: arch, Stdin: f.IO.In}
 	if f.IO.ErrTTY {
 		bar := newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
 		defer bar.finish()

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -33,6 +37,18 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("stderr lacks the malformed lines:\n%s", errOut)
 	}
 
+	// Standard input, with the architecture given.
+	var stdin bytes.Buffer
+	stdin.WriteString("2026-11-02T10:00:00.000Z REPORT RequestId: a\tDuration: 1.50 ms\tBilled Duration: 2 ms\tMemory Size: 2048 MB\tMax Memory Used: 99 MB\t\n")
+	out, errOut, code = runCLIWithStdin(t, &stdin, "import", "-", "--function", "piped", "--arch", "arm64", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"name": "piped"`) || !strings.Contains(out, `"architecture": "arm64"`) || !strings.Contains(out, `"billed_duration_ms": 2`) {
+		t.Errorf("stdin import: exit %d\n%s\n%s", code, out, errOut)
+	}
+	_, errOut, code = runCLI(t, nil, "import", "x.log", "--arch", "sparc")
+	if code != 2 || !strings.Contains(errOut, "--arch") {
+		t.Errorf("--arch sparc: exit %d, %s", code, errOut)
+	}
+
 	_, errOut, code = runCLI(t, nil, "import", "missing.log")
 	if code != 2 || !strings.Contains(errOut, "missing.log") || strings.Contains(errOut, "goroutine") {
 		t.Errorf("missing file: exit %d, %s", code, errOut)
@@ -41,4 +57,12 @@ func TestImportCommand(t *testing.T) {
 	if code != 2 {
 		t.Errorf("no files: exit %d, want 2", code)
 	}
+}
+
+func runCLIWithStdin(t *testing.T, in io.Reader, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	streams := &IO{In: in, Out: &out, ErrOut: &errOut, Getenv: func(string) string { return "" }, Environ: func() []string { return nil }, Executable: os.Executable}
+	code = Main(context.Background(), args, streams)
+	return out.String(), errOut.String(), code
 }
