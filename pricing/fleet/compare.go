@@ -282,6 +282,19 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 			fleets[i].step = 0
 		}
 	}
+	// The search and the curve stop where Lambda can no longer be priced
+	// (a higher duration tier whose price the table lacks for the region).
+	limit := float64(MaxSearchRequests)
+	for _, a := range pricing.Architectures {
+		if _, err := lambdaAt(a, limit); err != nil {
+			l, err := pricedUpTo(func(v float64) error { _, err := lambdaAt(a, v); return err }, w.MonthlyRequests, limit)
+			if err != nil {
+				return nil, err
+			}
+			limit = l
+			res.Notes = append(res.Notes, fmt.Sprintf("volumes above %s requests a month cannot be priced in %s (a higher Lambda duration tier's price is not known; run lambdacost pricing --update): the break-even search and the curve stop there", fmtInt(limit), in.Region))
+		}
+	}
 	for _, a := range pricing.Architectures {
 		for _, fl := range fleets {
 			a := a
@@ -296,7 +309,7 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 				}
 				return l.Total.Sub(f).InexactFloat64(), nil
 			}
-			v, found, err := FindBreakeven(diff, fl.step, fl.min, MaxSearchRequests)
+			v, found, err := FindBreakeven(diff, fl.step, fl.min, limit)
 			if err != nil {
 				return nil, err
 			}
@@ -314,7 +327,7 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 			}
 		}
 	}
-	curve, err := buildCurve(res, w.MonthlyRequests, in.CurvePointsPerDecade, lambdaAt, ec2At, fargateAt)
+	curve, err := buildCurve(res, w.MonthlyRequests, limit, in.CurvePointsPerDecade, lambdaAt, ec2At, fargateAt)
 	if err != nil {
 		return nil, err
 	}
@@ -324,6 +337,38 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s is burstable: sustained CPU above its baseline bills CPU credits ($0.05 per vCPU-hour), which this comparison does not include", res.EC2.InstanceType))
 	}
 	return res, nil
+}
+
+// pricedUpTo returns the largest whole volume in [from, to] that price
+// accepts, by bisection (prices fail from some volume on, as higher tiers
+// come into use). It fails when even from cannot be priced.
+func pricedUpTo(price func(float64) error, from, to float64) (float64, error) {
+	if err := price(from); err != nil {
+		return 0, err
+	}
+	lo, hi := int64(from), int64(to)
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if price(float64(mid)) == nil {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return float64(lo), nil
+}
+
+// fmtInt formats a whole number with thousands separators.
+func fmtInt(v float64) string {
+	s := fmt.Sprintf("%.0f", v)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // taskLadder is the sequence of Fargate task sizes tried when none is given.
@@ -424,7 +469,7 @@ func cheapest(r *Result) string {
 // decade, rounded to three significant digits) from a hundredth of the
 // smaller of the current volume and the break-even to a hundred times the
 // larger, plus the current volume itself.
-func buildCurve(r *Result, current float64, perDecade int,
+func buildCurve(r *Result, current, limit float64, perDecade int,
 	lambdaAt func(pricing.Architecture, float64) (pricing.Cost, error),
 	ec2At func(float64) (decimal.Decimal, int, error),
 	fargateAt func(float64) (decimal.Decimal, error)) ([]CurvePoint, error) {
@@ -463,6 +508,9 @@ func buildCurve(r *Result, current float64, perDecade int,
 			continue
 		}
 		fv := float64(v)
+		if fv > limit {
+			break
+		}
 		x, err := lambdaAt(pricing.X86_64, fv)
 		if err != nil {
 			return nil, err

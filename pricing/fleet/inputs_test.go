@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,5 +113,34 @@ func TestCompareFreeTier(t *testing.T) {
 	}
 	if want := dec("464.280876").Sub(dec("0.2")).Sub(dec("6.66668")); !r.Lambda.X86.Total.Equal(want) {
 		t.Errorf("x86 with free tier = %s, want %s", r.Lambda.X86.Total, want)
+	}
+}
+
+// TestCompareUnpricedTier: when the table lacks the x86 tier-2 duration
+// price, volumes past tier 1 (6 billion GB-s; at 0.2 GB-s per request,
+// 30 billion requests) cannot be priced: the comparison still succeeds,
+// says so, and stops its curve there.
+func TestCompareUnpricedTier(t *testing.T) {
+	tbl := pricing.Embedded()
+	x86 := *tbl.Lambda[region].X86
+	x86.DurationTiers = append([]pricing.Tier(nil), x86.DurationTiers...)
+	x86.DurationTiers[1].Price = nil
+	x86.DurationTiers[2].Price = nil
+	reg := *tbl.Lambda[region]
+	reg.X86 = &x86
+	tbl.Lambda[region] = &reg
+	in := Input{Region: region, Function: pricing.FunctionConfig{MemoryMB: 2048}, Workload: web(), InstanceTypes: []string{"m7g.large"}, Options: Options{EBSGB: 20}}
+	r, err := Compare(tbl, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.BreakevenRequestsPerMonth == nil || *r.BreakevenRequestsPerMonth != 40_285_374 {
+		t.Errorf("break-even = %v", r.BreakevenRequestsPerMonth)
+	}
+	if last := r.Curve[len(r.Curve)-1].RequestsPerMonth; last > 30_000_000_000 {
+		t.Errorf("curve goes to %d", last)
+	}
+	if len(r.Notes) == 0 || !strings.Contains(r.Notes[0], "30,000,000,000") {
+		t.Errorf("notes = %v", r.Notes)
 	}
 }
