@@ -369,3 +369,27 @@ func TestUsageFileErrorsHaveLines(t *testing.T) {
 		t.Errorf("err = %v, want u.yaml:3", err)
 	}
 }
+
+func TestMergeKeepsEveryService(t *testing.T) {
+	base := Embedded()
+	over := &PriceTable{
+		Date:    "2099-01-01",
+		Sources: []Source{base.Sources[0], {ID: "NEW", Title: "new"}},
+		Fargate: map[string]map[Architecture]*FargatePrices{"eu-west-1": {X86_64: {VCPUHour: decimal.RequireFromString("0.05"), GBHour: decimal.RequireFromString("0.005")}}},
+		ALB:     map[string]*ALBPrices{"eu-west-1": {Hour: decimal.RequireFromString("0.0252"), LCUHour: decimal.RequireFromString("0.008")}},
+	}
+	n := len(base.Sources)
+	base.Merge(over)
+	if base.Date != "2099-01-01" || len(base.Sources) != n+1 {
+		t.Errorf("date %s, %d sources (want %d)", base.Date, len(base.Sources), n+1)
+	}
+	if _, err := base.FargateFor("eu-west-1", X86_64); err != nil {
+		t.Error(err)
+	}
+	if _, err := base.FargateFor("us-east-1", X86_64); err != nil {
+		t.Error("embedded Fargate region lost:", err)
+	}
+	if p, err := base.ALBFor("eu-west-1"); err != nil || p.Hour.String() != "0.0252" {
+		t.Error(p, err)
+	}
+}

@@ -174,9 +174,13 @@ func ParseTable(b []byte) (*PriceTable, error) {
 // Load returns the price table in use: the override file named by
 // $LAMBDACOST_PRICE_FILE or the default override path when it exists,
 // merged over the embedded table; else the embedded table.
-func Load() (*PriceTable, error) {
+func Load() (*PriceTable, error) { return LoadEnv(os.Getenv) }
+
+// LoadEnv is Load with an injected environment lookup (for tests and for
+// commands that receive their environment explicitly).
+func LoadEnv(getenv func(string) string) (*PriceTable, error) {
 	base := Embedded()
-	path := os.Getenv(EnvPriceFile)
+	path := getenv(EnvPriceFile)
 	if path == "" {
 		path = DefaultOverridePath()
 		if _, err := os.Stat(path); err != nil {
@@ -205,19 +209,30 @@ func DefaultOverridePath() string {
 	return dir + string(os.PathSeparator) + "lambdacost" + string(os.PathSeparator) + "prices.json"
 }
 
-// Merge overlays the regions and instance types present in o onto t; a
-// newer date wins.
+// Merge overlays every region, instance type and service price present in o
+// onto t; sources are added once; a newer date wins.
 func (t *PriceTable) Merge(o *PriceTable) {
 	if o.Date > t.Date {
 		t.Date = o.Date
 	}
-	t.Sources = append(t.Sources, o.Sources...)
-	for k, v := range o.Lambda {
-		if t.Lambda == nil {
-			t.Lambda = map[string]*LambdaRegion{}
-		}
-		t.Lambda[k] = v
+	seen := map[string]bool{}
+	for _, s := range t.Sources {
+		seen[s.ID+"\x00"+s.Title] = true
 	}
+	for _, s := range o.Sources {
+		if !seen[s.ID+"\x00"+s.Title] {
+			t.Sources = append(t.Sources, s)
+			seen[s.ID+"\x00"+s.Title] = true
+		}
+	}
+	if o.FreeTier != (FreeTier{}) {
+		t.FreeTier = o.FreeTier
+	}
+	t.Lambda = mergeMap(t.Lambda, o.Lambda)
+	t.Fargate = mergeMap(t.Fargate, o.Fargate)
+	t.ALB = mergeMap(t.ALB, o.ALB)
+	t.APIGateway = mergeMap(t.APIGateway, o.APIGateway)
+	t.EBS = mergeMap(t.EBS, o.EBS)
 	for region, m := range o.EC2 {
 		if t.EC2 == nil {
 			t.EC2 = map[string]map[string]*InstanceType{}
@@ -229,6 +244,19 @@ func (t *PriceTable) Merge(o *PriceTable) {
 			t.EC2[region][name] = it
 		}
 	}
+}
+
+func mergeMap[V any](dst, src map[string]V) map[string]V {
+	if len(src) == 0 {
+		return dst
+	}
+	if dst == nil {
+		dst = map[string]V{}
+	}
+	for k, v := range src {
+		dst[k] = v
+	}
+	return dst
 }
 
 // Regions lists the Lambda regions in the table, sorted.

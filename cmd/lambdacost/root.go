@@ -74,7 +74,7 @@ func (f *Factory) Format() (reports.Format, error) {
 // Prices returns the price table in use (embedded, or the override file).
 func (f *Factory) Prices() (*pricing.PriceTable, error) {
 	if f.prices == nil {
-		t, err := pricing.Load()
+		t, err := pricing.LoadEnv(f.IO.Getenv)
 		if err != nil {
 			return nil, err
 		}
