@@ -166,7 +166,7 @@ func (s *pageState) chartIDs() []string {
 // openReport loads the report at path in a new tab and waits until every
 // chart has fired its "finished" event (or the page reported that echarts is
 // missing). screenshot, when set, receives a full-page PNG.
-func openReport(t testing.TB, path, screenshot string) *pageState {
+func openReport(t testing.TB, path, screenshot string, then ...func(tab context.Context)) *pageState {
 	t.Helper()
 	tab, cancelTab := chromedp.NewContext(browser(t))
 	defer cancelTab()
@@ -235,6 +235,9 @@ func openReport(t testing.TB, path, screenshot string) *pageState {
 	mu.Lock()
 	got.Console, got.Requests, got.Dialogs, got.Elapsed = st.Console, st.Requests, st.Dialogs, st.Elapsed
 	mu.Unlock()
+	for _, fn := range then {
+		fn(tab)
+	}
 	if screenshot != "" {
 		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
 		if err != nil {
@@ -322,8 +325,32 @@ func TestBrowserDatasetReport(t *testing.T) {
 	r := testDatasetReport(t)
 	dir := t.TempDir()
 	path := writeReport(t, dir, "dataset.html", DatasetPage(r))
-	st := openReport(t, path, screenshotPath("dataset.png"))
+	var byInvocations, byInvocationsAgain []string
+	firstColumn := `Array.prototype.map.call(document.querySelectorAll("table.sortable tbody tr td:first-child"), function (td) { return td.textContent; })`
+	st := openReport(t, path, screenshotPath("dataset.png"), func(tab context.Context) {
+		// Sort by invocations (header 6): largest first, then reversed.
+		th := chromedp.CSS("table.sortable thead th:nth-child(6)")
+		var err error
+		if err = chromedp.Do(tab, chromedp.Click(th)); err == nil {
+			byInvocations, err = chromedp.Run(tab, chromedp.Evaluate[[]string](firstColumn))
+		}
+		if err == nil {
+			err = chromedp.Do(tab, chromedp.Click(th))
+		}
+		if err == nil {
+			byInvocationsAgain, err = chromedp.Run(tab, chromedp.Evaluate[[]string](firstColumn))
+		}
+		if err != nil {
+			t.Errorf("sorting the table: %v", err)
+		}
+	})
 	t.Logf("dataset report drawn in %v", st.Elapsed)
+	if want := []string{"checkout-api", xssName, markerFn, "nightly-report"}; !slices.Equal(byInvocations, want) {
+		t.Errorf("sorted by invocations: %q, want %q", byInvocations, want)
+	}
+	if want := []string{"nightly-report", markerFn, xssName, "checkout-api"}; !slices.Equal(byInvocationsAgain, want) {
+		t.Errorf("sorted by invocations, ascending: %q, want %q", byInvocationsAgain, want)
+	}
 	assertClean(t, st, dir)
 
 	want := []string{"cost-by-function", "cost-breakdown", "latency", "invocations-over-time", "concurrency-over-time"}

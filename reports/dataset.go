@@ -262,10 +262,10 @@ func latencyChart(r *DatasetReport, half bool) Chart {
 		p50[k], p90[k], p99[k] = s.P50, s.P90, s.P99
 	}
 	c := xyChart(xySpec{
-		ID: "latency", Title: "Handler duration percentiles", Subtitle: "the busiest functions", Horizontal: true,
+		ID: "latency", Title: "Handler duration percentiles", Subtitle: "the busiest functions · logarithmic scale", Horizontal: true,
 		Height: max(340, 110+30*len(names)),
 		X:      axisSpec{Type: "category", Data: names},
-		Y:      []axisSpec{{Name: "ms", Fmt: "numAxis"}},
+		Y:      []axisSpec{{Name: "ms", Fmt: "numAxis", Type: "log"}},
 		Series: []seriesSpec{
 			{Name: "p50", Kind: "bar", Values: p50, Fmt: "ms", Color: "#91cc75"},
 			{Name: "p90", Kind: "bar", Values: p90, Fmt: "ms", Color: "#fac858"},
