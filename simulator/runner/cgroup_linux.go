@@ -62,6 +62,7 @@ func detectCgroups() (*cgroupSys, string) {
 	}
 	if v1["cpu"] != "" && v1["memory"] != "" {
 		s := &cgroupSys{parent: v1}
+		s.removeStale()
 		if reason := s.probe(); reason != "" {
 			return nil, reason
 		}
@@ -84,6 +85,7 @@ func detectCgroups() (*cgroupSys, string) {
 			}
 		}
 		s := &cgroupSys{v2: true, parent: map[string]string{"unified": dir}}
+		s.removeStale()
 		if reason := s.probe(); reason != "" {
 			return nil, reason
 		}
@@ -110,6 +112,24 @@ func relTo(p, root string) string {
 		return r
 	}
 	return p
+}
+
+// removeStale deletes the empty cgroups left by a runner that was killed
+// (SIGKILL) before it could clean up: lambdacost-PID-N with PID gone.
+func (s *cgroupSys) removeStale() {
+	for _, parent := range s.parent {
+		matches, _ := filepath.Glob(filepath.Join(parent, "lambdacost-*-*"))
+		for _, m := range matches {
+			parts := strings.Split(filepath.Base(m), "-")
+			pid, err := strconv.Atoi(parts[1])
+			if err != nil || pid == os.Getpid() {
+				continue
+			}
+			if err := syscall.Kill(pid, 0); err == syscall.ESRCH {
+				_ = os.Remove(m) // fails harmlessly if processes remain
+			}
+		}
+	}
 }
 
 // probe creates and removes one child cgroup to learn whether we may.
@@ -313,45 +333,25 @@ func (cg *cgroup) start(cmd *exec.Cmd) error {
 	return <-errc
 }
 
-func readInt(dir, name string) (int64, bool) {
-	b, err := os.ReadFile(filepath.Join(dir, name))
-	if err != nil {
-		return 0, false
+// cpuStat names the file holding the cgroup's CPU time, the key of the
+// line to read ("" = the whole file is the number) and its unit.
+func (cg *cgroup) cpuStat() (path, key string, unit time.Duration) {
+	if cg.sys.v2 {
+		return filepath.Join(cg.dirs["unified"], "cpu.stat"), "usage_usec", time.Microsecond
 	}
-	v, err := strconv.ParseInt(strings.TrimSpace(string(b)), 10, 64)
-	return v, err == nil
+	if d, ok := cg.dirs["cpuacct"]; ok {
+		return filepath.Join(d, "cpuacct.usage"), "", time.Nanosecond
+	}
+	return "", "", 0
 }
 
-// cpuTime is the CPU time used by every process in the cgroup so far.
-func (cg *cgroup) cpuTime() (time.Duration, bool) {
+// peakStat names the file holding the cgroup's peak memory since it was
+// created, in bytes (v2 needs Linux 5.19 for memory.peak).
+func (cg *cgroup) peakStat() string {
 	if cg.sys.v2 {
-		b, err := os.ReadFile(filepath.Join(cg.dirs["unified"], "cpu.stat"))
-		if err != nil {
-			return 0, false
-		}
-		for _, line := range strings.Split(string(b), "\n") {
-			if v, ok := strings.CutPrefix(line, "usage_usec "); ok {
-				us, err := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
-				return time.Duration(us) * time.Microsecond, err == nil
-			}
-		}
-		return 0, false
+		return filepath.Join(cg.dirs["unified"], "memory.peak")
 	}
-	d, ok := cg.dirs["cpuacct"]
-	if !ok {
-		return 0, false
-	}
-	ns, ok := readInt(d, "cpuacct.usage")
-	return time.Duration(ns), ok
-}
-
-// peakBytes is the cgroup's peak memory use since it was created (v2 needs
-// Linux 5.19 for memory.peak).
-func (cg *cgroup) peakBytes() (int64, bool) {
-	if cg.sys.v2 {
-		return readInt(cg.dirs["unified"], "memory.peak")
-	}
-	return readInt(cg.dirs["memory"], "memory.max_usage_in_bytes")
+	return filepath.Join(cg.dirs["memory"], "memory.max_usage_in_bytes")
 }
 
 // oomKilled reports whether the kernel's OOM killer acted in the cgroup.

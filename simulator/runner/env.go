@@ -97,6 +97,11 @@ type env struct {
 	timer   *time.Timer
 	hwm     int64 // VmHWM after the first invocation (cgroup mode)
 	hwmRead bool
+
+	// Statistics files kept open for the environment's life.
+	cpuF, peakF, statusF *statFile
+	cpuKey               string
+	cpuUnit              time.Duration
 }
 
 type errorBody struct {
@@ -183,6 +188,12 @@ func (r *runner) startEnv(id int) (*env, error) {
 		return nil, &pricing.ExternalError{Op: "starting " + r.path, Err: err}
 	}
 	e.cmd, e.pid = cmd, cmd.Process.Pid
+	e.statusF = statusFile(e.pid)
+	if e.cg != nil {
+		var path string
+		path, e.cpuKey, e.cpuUnit = e.cg.cpuStat()
+		e.cpuF, e.peakF = openStatFile(path), openStatFile(e.cg.peakStat())
+	}
 	// Serve only now that the environment is complete: a runtime that
 	// connects earlier waits in the listen backlog.
 	go func() { _ = e.srv.Serve(ln) }()
@@ -491,15 +502,23 @@ func (e *env) finishLocked(c *call, t time.Time, set func(*call)) bool {
 // cpuTime is the environment's CPU time so far: the cgroup's (every
 // process) where there is one, else the bootstrap process's own clock.
 func (e *env) cpuTime() (time.Duration, bool) {
-	if e.cg != nil {
-		if d, ok := e.cg.cpuTime(); ok {
-			return d, true
+	if e.cpuF != nil {
+		var buf [512]byte
+		if v, ok := statValue(e.cpuF.read(buf[:]), e.cpuKey); ok {
+			return time.Duration(v) * e.cpuUnit, true
 		}
 	}
 	if e.pid == 0 {
 		return 0, false
 	}
 	return processCPU(e.pid)
+}
+
+// peakRSS is the bootstrap process's VmHWM in bytes.
+func (e *env) peakRSS() (int64, bool) {
+	var buf [4096]byte
+	kb, ok := statValue(e.statusF.read(buf[:]), "VmHWM")
+	return kb << 10, ok
 }
 
 // peakMemoryBytes is the environment's peak memory so far: the larger of
@@ -510,18 +529,19 @@ func (e *env) cpuTime() (time.Duration, bool) {
 //
 // With a cgroup, VmHWM is read once, after the first invocation (the
 // executable's pages are in by then; later growth is anonymous memory,
-// which the cgroup counts): reading /proc/PID/status costs tens of µs.
+// which the cgroup counts).
 func (e *env) peakMemoryBytes() (int64, bool) {
-	if e.cg != nil {
-		if b, ok := e.cg.peakBytes(); ok {
+	if e.peakF != nil {
+		var buf [64]byte
+		if b, ok := statValue(e.peakF.read(buf[:]), ""); ok {
 			if !e.hwmRead {
-				e.hwm, _ = peakRSS(e.pid)
+				e.hwm, _ = e.peakRSS()
 				e.hwmRead = true
 			}
 			return max(b, e.hwm), true
 		}
 	}
-	return peakRSS(e.pid)
+	return e.peakRSS()
 }
 
 // kill stops the environment for good: SIGKILL to its process group (and
@@ -560,6 +580,9 @@ func (e *env) kill() {
 	_ = e.out.Close()
 	<-e.outDone
 	e.closeServer()
+	e.cpuF.close()
+	e.peakF.close()
+	e.statusF.close()
 	if e.cg != nil {
 		e.cg.remove()
 	}

@@ -25,35 +25,6 @@ func processCPU(pid int) (time.Duration, bool) {
 	return time.Duration(ts.Nano()), true
 }
 
-var vmHWM = []byte("VmHWM:")
-
-// peakRSS is the peak resident set size of process pid (VmHWM, tracked by
-// the kernel, exact for that one process).
-func peakRSS(pid int) (int64, bool) {
-	var buf [4096]byte
-	f, err := os.Open("/proc/" + strconv.Itoa(pid) + "/status")
-	if err != nil {
-		return 0, false
-	}
-	n, _ := f.Read(buf[:])
-	f.Close()
-	b := buf[:n]
-	i := bytes.Index(b, vmHWM)
-	if i < 0 {
-		return 0, false
-	}
-	b = b[i+len(vmHWM):]
-	if j := bytes.IndexByte(b, '\n'); j >= 0 {
-		b = b[:j]
-	}
-	b = bytes.TrimSpace(bytes.TrimSuffix(bytes.TrimSpace(b), []byte("kB")))
-	kb, err := strconv.ParseInt(string(b), 10, 64)
-	if err != nil {
-		return 0, false
-	}
-	return kb << 10, true
-}
-
 // sysProcAttr puts the environment in its own process group and has the
 // kernel kill it should the runner die.
 func sysProcAttr() *syscall.SysProcAttr {

@@ -9,7 +9,6 @@ import (
 )
 
 func processCPU(pid int) (time.Duration, bool) { return 0, false }
-func peakRSS(pid int) (int64, bool)            { return 0, false }
 
 func sysProcAttr() *syscall.SysProcAttr { return &syscall.SysProcAttr{Setpgid: true} }
 
@@ -24,11 +23,11 @@ func groupAlive(pgid int) bool {
 type cgroupSys struct{}
 type cgroup struct{}
 
-func detectCgroups() (*cgroupSys, string)                 { return nil, "cgroups exist only on Linux" }
-func (s *cgroupSys) create(int, float64) (*cgroup, error) { return nil, nil }
-func (cg *cgroup) start(cmd *exec.Cmd) error              { return cmd.Start() }
-func (cg *cgroup) cpuTime() (time.Duration, bool)         { return 0, false }
-func (cg *cgroup) peakBytes() (int64, bool)               { return 0, false }
-func (cg *cgroup) oomKilled() bool                        { return false }
-func (cg *cgroup) killAll()                               {}
-func (cg *cgroup) remove()                                {}
+func detectCgroups() (*cgroupSys, string)                   { return nil, "cgroups exist only on Linux" }
+func (s *cgroupSys) create(int, float64) (*cgroup, error)   { return nil, nil }
+func (cg *cgroup) start(cmd *exec.Cmd) error                { return cmd.Start() }
+func (cg *cgroup) cpuStat() (string, string, time.Duration) { return "", "", 0 }
+func (cg *cgroup) peakStat() string                         { return "" }
+func (cg *cgroup) oomKilled() bool                          { return false }
+func (cg *cgroup) killAll()                                 {}
+func (cg *cgroup) remove()                                  {}

@@ -186,3 +186,26 @@ func TestQuantile(t *testing.T) {
 		t.Errorf("summary %+v", s)
 	}
 }
+
+func TestStatValue(t *testing.T) {
+	status := []byte("Name:\tbootstrap\nVmPeak:\t  1234 kB\nVmHWM:\t   20480 kB\nVmRSS:\t 10 kB\n")
+	cases := []struct {
+		b    []byte
+		key  string
+		want int64
+		ok   bool
+	}{
+		{status, "VmHWM", 20480, true},
+		{status, "VmRSS", 10, true},
+		{status, "VmSwap", 0, false},
+		{[]byte("2032239472889\n"), "", 2032239472889, true},
+		{[]byte("usage_usec 1500\nuser_usec 1000\n"), "usage_usec", 1500, true},
+		{[]byte("usage_usec_x 9\n"), "usage_usec", 0, false},
+		{nil, "", 0, false},
+	}
+	for _, c := range cases {
+		if got, ok := statValue(c.b, c.key); got != c.want || ok != c.ok {
+			t.Errorf("statValue(%q, %q) = %d %v, want %d %v", c.b, c.key, got, ok, c.want, c.ok)
+		}
+	}
+}
