@@ -54,6 +54,7 @@ type CompareOptions struct {
 	FreeTier              bool
 	Seed                  uint64
 	HTML                  string
+	Assets                string
 
 	changed func(string) bool
 	ctx     context.Context
@@ -123,9 +124,10 @@ maximum), i.e. each request gets on a server what it had on Lambda. Months are 7
 	fs.StringVar(&o.FargateTask, "fargate-task", "", "Fargate task size, e.g. 1vCPU:2GB or 0.5:1 (default: 1 vCPU with 2 GB, larger if one request needs it)")
 	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply Lambda's monthly free tier")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed of the scenario's simulation (overrides the file)")
-	if htmlCompareAvailable {
-		fs.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to FILE")
-	}
+	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (charts: cost across volumes, break-even) to FILE")
+	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
+	_ = cmd.MarkFlagFilename("html", "html")
+	_ = cmd.MarkFlagDirname("assets")
 	_ = cmd.RegisterFlagCompletionFunc("api-gateway", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"none", "rest", "http"}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -252,6 +254,9 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 	}
 	if o.Dataset == "" && o.changed("function") {
 		errs = append(errs, pricing.Inputf("--function", "only applies with --dataset"))
+	}
+	if o.HTML == "" && o.changed("assets") {
+		errs = append(errs, pricing.Inputf("--assets", "only applies with --html"))
 	}
 	if o.Scenario == "" && o.changed("seed") {
 		errs = append(errs, pricing.Inputf("--seed", "only applies to a scenario"))
@@ -408,7 +413,7 @@ func compareRun(o *CompareOptions) error {
 		results = append(results, r)
 	}
 	if o.HTML != "" {
-		if err := writeCompareHTML(o.HTML, results); err != nil {
+		if err := writeCompareHTML(o.HTML, o.Assets, results); err != nil {
 			return err
 		}
 	}
@@ -561,11 +566,14 @@ func curveGrid(r *fleet.Result) reports.Grid {
 	return g
 }
 
-// htmlCompareAvailable says whether the reports package can draw a
-// comparison page. It cannot yet (reports.WriteCompareHTML has not landed),
-// so --html is not registered.
-const htmlCompareAvailable = false
-
-func writeCompareHTML(path string, _ []*fleet.Result) error {
-	return pricing.Inputf("--html", "HTML comparison reports are not available in this build (%s not written)", path)
+// writeCompareHTML writes the comparison page (several comparisons share
+// one page) through reports.WriteHTMLFile: self-contained, or loading
+// echarts from --assets DIR.
+func writeCompareHTML(path, assets string, rs []*fleet.Result) error {
+	return reports.WriteHTMLFile(path, assets, func(w io.Writer, opts ...reports.HTMLOption) error {
+		if len(rs) == 1 {
+			return reports.WriteCompareHTML(w, rs[0], opts...)
+		}
+		return reports.WriteComparisonsHTML(w, rs, opts...)
+	})
 }

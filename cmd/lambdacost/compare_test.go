@@ -248,3 +248,27 @@ func TestCompareRunCPU(t *testing.T) {
 		t.Errorf("exit %d: %s", code, errOut)
 	}
 }
+
+func TestCompareHTML(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "compare.html")
+	args := append(append([]string{}, compareFlags...), "--html", page, "-o", "json")
+	if _, errOut, code := runCLI(t, nil, args...); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "<html") || !strings.Contains(string(b), "Lambda vs EC2 vs Fargate") {
+		t.Errorf("not a comparison page: %.200s", b)
+	}
+	_, errOut, code := runCLI(t, nil, append(append([]string{}, compareFlags...), "--html", filepath.Join(dir, "no", "such", "dir.html"))...)
+	if code != 2 || !strings.Contains(errOut, "--html") {
+		t.Errorf("unwritable --html: exit %d: %s", code, errOut)
+	}
+	_, errOut, code = runCLI(t, nil, append(append([]string{}, compareFlags...), "--assets", dir)...)
+	if code != 2 || !strings.Contains(errOut, "--assets") {
+		t.Errorf("--assets without --html: exit %d: %s", code, errOut)
+	}
+}
