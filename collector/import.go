@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -164,6 +165,11 @@ func (im *Importer) Read(name string, r io.Reader) error {
 	}
 	lr := bufio.NewReaderSize(src, 256<<10)
 	head, _ := lr.Peek(8192)
+	if isLogEventsJSON(head) {
+		im.readLogEvents(name, lr)
+		im.progress(name, true)
+		return nil
+	}
 	if isMetricDataJSON(head) {
 		err := im.readMetricData(name, lr)
 		im.progress(name, true)
@@ -591,4 +597,109 @@ func (a *asyncReader) Read(p []byte) (int, error) {
 func (a *asyncReader) Close() error {
 	a.close.Do(func() { close(a.done) })
 	return nil
+}
+
+// isLogEventsJSON recognises the output of `aws logs filter-log-events`
+// and `aws logs get-log-events`: one JSON object whose first member is
+// "events" (the CLI's pretty-printed form or compact).
+func isLogEventsJSON(head []byte) bool {
+	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
+	if len(t) == 0 || t[0] != '{' {
+		return false
+	}
+	t = bytes.TrimLeft(t[1:], " \t\r\n")
+	return bytes.HasPrefix(t, []byte(`"events"`))
+}
+
+// readLogEvents streams the events of one or more concatenated
+// filter-log-events / get-log-events outputs; each event's message is a
+// log line, its timestamp used when the message has none. A malformed
+// record is reported as file: events[i].
+func (im *Importer) readLogEvents(name string, r io.Reader) {
+	defName := im.opts.Function
+	if defName == "" {
+		defName = baseName(name)
+	}
+	dec := json.NewDecoder(r)
+	var rep report
+	listed, malformed := 0, 0
+	fail := func(msg string) {
+		malformed++
+		if listed < im.opts.MaxProblemsPerFile {
+			listed++
+			im.problem(name + ": " + msg)
+		}
+	}
+	defer func() {
+		im.stats.Malformed += int64(malformed)
+		if malformed > listed {
+			im.problem(fmt.Sprintf("%s: %d malformed records in all (first %d listed)", name, malformed, listed))
+		}
+	}()
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return
+		}
+		if err != nil || tok != json.Delim('{') {
+			fail(fmt.Sprintf("offset %d: expected a JSON object of log events (%v); rest of file skipped", dec.InputOffset(), err))
+			return
+		}
+		for dec.More() {
+			key, err := dec.Token()
+			if err != nil {
+				fail(fmt.Sprintf("offset %d: %v; rest of file skipped", dec.InputOffset(), err))
+				return
+			}
+			if key != "events" {
+				var skip json.RawMessage
+				if err := dec.Decode(&skip); err != nil {
+					fail(fmt.Sprintf("offset %d: %v; rest of file skipped", dec.InputOffset(), err))
+					return
+				}
+				continue
+			}
+			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+				fail(fmt.Sprintf("offset %d: \"events\" is not a list; rest of file skipped", dec.InputOffset()))
+				return
+			}
+			for i := 0; dec.More(); i++ {
+				var ev struct {
+					Timestamp int64  `json:"timestamp"`
+					Message   string `json:"message"`
+					Stream    string `json:"logStreamName"`
+				}
+				if err := dec.Decode(&ev); err != nil {
+					fail(fmt.Sprintf("events[%d]: %v; rest of file skipped", i, err))
+					return
+				}
+				im.stats.Lines++
+				im.stats.Bytes += int64(len(ev.Message))
+				perr := parseLine([]byte(strings.TrimRight(ev.Message, "\r\n")), &rep)
+				switch {
+				case perr == nil:
+					if rep.TimeMs == 0 {
+						rep.TimeMs = ev.Timestamp
+					}
+					im.stats.Reports++
+					fn := defName
+					if rep.Function != nil && im.opts.Function == "" {
+						fn = string(rep.Function)
+					}
+					im.fn(fn).add(&rep)
+				case errors.Is(perr, errNotReport):
+				default:
+					fail(fmt.Sprintf("events[%d] (stream %s): %v", i, ev.Stream, perr))
+				}
+			}
+			if _, err := dec.Token(); err != nil {
+				fail(fmt.Sprintf("offset %d: %v; rest of file skipped", dec.InputOffset(), err))
+				return
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			fail(fmt.Sprintf("offset %d: %v; rest of file skipped", dec.InputOffset(), err))
+			return
+		}
+	}
 }

@@ -379,3 +379,30 @@ func TestImportLogsAndMetrics(t *testing.T) {
 		t.Errorf("merged: %s %+v", d.Source, c.Summary)
 	}
 }
+
+// `aws logs filter-log-events` output: messages are log lines, event
+// timestamps date them. Expected values from the fixture by hand.
+func TestImportFilterLogEvents(t *testing.T) {
+	d, st, err := ImportFiles([]string{corpus("inventory.json")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Functions) != 1 || st.Reports != 3 || st.Malformed != 1 || st.Lines != 5 {
+		t.Fatalf("%d functions, stats %+v", len(d.Functions), st)
+	}
+	f := d.Functions[0]
+	s := f.Summary
+	// Billed 110 + 21 + 31 ms at 256 MB; durations 10, 20.5, 30.25 ms.
+	if f.Name != "inventory" || s.Invocations != 3 || s.ColdStarts != 1 || s.Timeouts != 1 || s.Errors != 1 || s.BilledDurationMs != 162 ||
+		!near(s.BilledGBSeconds, 162*256/1024000.0) || !near(s.DurationMs.Avg, 20.25) || s.MaxMemoryUsedMB != 60 || !near(s.InitDurationMs.Avg, 100) {
+		t.Errorf("inventory = %s %+v", f.Name, s)
+	}
+	// By start minute: the cold one ended at 10:00:00.000 after 110 ms, so
+	// it started in 09:59; the others started in 10:00.
+	if f.Series == nil || !f.Series.Start.Equal(time.Date(2026, 11, 2, 9, 59, 0, 0, time.UTC)) || !slices.Equal(f.Series.Invocations, []float64{1, 2}) {
+		t.Errorf("series = %+v", f.Series)
+	}
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "inventory.json: events[4] (stream 2026/11/02/[$LATEST]0a1b2c3d): REPORT line lacks Billed Duration, Memory Size and Max Memory Used") {
+		t.Errorf("problems = %q", d.Problems)
+	}
+}

@@ -33,8 +33,9 @@ func NewCmdImport(f *Factory, runF func(*ImportOptions) error) *cobra.Command {
 		Use:   "import FILE...",
 		Short: "Read exported Lambda logs or get-metric-data JSON into a dataset",
 		Long: `Reads Lambda log files as exported from CloudWatch Logs — text REPORT lines and JSON
-platform.report records, mixed, plain or gzip (detected by content), several files — and
-'aws cloudwatch get-metric-data' JSON, and writes a dataset for report, simulate, compare and check.
+platform.report records, mixed, plain or gzip (detected by content), several files — the JSON
+output of 'aws logs filter-log-events' / 'get-log-events', and 'aws cloudwatch get-metric-data'
+JSON, and writes a dataset for report, simulate, compare and check.
 
 Files are streamed: a large log is never loaded whole. Billed duration is the exact sum of the
 REPORT lines' Billed Duration; cold starts are the lines with an Init Duration. Malformed lines
