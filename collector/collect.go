@@ -99,8 +99,10 @@ type CollectStats struct {
 	Batches            int `json:"batches"`
 	MinCalls           int `json:"min_calls"` // theoretical minimum of GetMetricData calls
 	Datapoints         int `json:"datapoints"`
-	LogReports         int64
-	Window             Window `json:"-"`
+	// LogReports counts the REPORT records read with --logs.
+	LogReports int64 `json:"log_reports"`
+	// Window is the collected time range and base period.
+	Window Window `json:"-"`
 }
 
 // Collect gathers a dataset. Partial failures (a batch that kept failing,

@@ -414,10 +414,10 @@ type funcAcc struct {
 func (a *funcAcc) add(r *report) {
 	a.invocations++
 	switch r.Status {
-	case StatusTimeout:
+	case statusTimeout:
 		a.timeouts++
 		a.errors++
-	case StatusError:
+	case statusError:
 		a.errors++
 	}
 	a.billedMs += r.BilledMs
@@ -472,7 +472,7 @@ func (a *funcAcc) addSeries(minute int64, r *report) {
 	}
 	a.inv[i]++
 	a.durSum[i] += r.DurationUs
-	if r.Status != StatusSuccess {
+	if r.Status != statusSuccess {
 		a.errs[i]++
 	}
 }

@@ -24,17 +24,17 @@ type report struct {
 	MaxMemoryMB    int64
 	InitDurationUs int64 // > 0 on a cold start (on-demand INIT)
 	Cold           bool
-	Status         Status
+	Status         status
 }
 
-// Status is how an invocation ended.
-type Status uint8
+// status is how an invocation ended.
+type status uint8
 
 // Invocation outcomes.
 const (
-	StatusSuccess Status = iota
-	StatusError
-	StatusTimeout
+	statusSuccess status = iota
+	statusError
+	statusTimeout
 )
 
 var (
@@ -153,14 +153,14 @@ func parseText(s []byte, r *report) error {
 	return nil
 }
 
-func parseStatus(v []byte) Status {
+func parseStatus(v []byte) status {
 	switch string(v) {
 	case "timeout":
-		return StatusTimeout
+		return statusTimeout
 	case "error", "failure":
-		return StatusError
+		return statusError
 	}
-	return StatusSuccess
+	return statusSuccess
 }
 
 // parseJSON reads a compact `platform.report` record with a fast key scan,

@@ -75,9 +75,13 @@ func (d *Distribution) Add(v int64) {
 	d.counts[bucketOf(v)]++
 }
 
-// N is the number of samples; Sum their exact sum.
-func (d *Distribution) N() int64   { return d.n }
+// N is the number of samples.
+func (d *Distribution) N() int64 { return d.n }
+
+// Sum is the exact sum of the samples.
 func (d *Distribution) Sum() int64 { return d.sum }
+
+// Max is the largest sample (0 without samples).
 func (d *Distribution) Max() int64 { return d.max }
 
 // Mean is the exact mean (0 without samples).
