@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/pricelist"
 	"github.com/lambdacost/lambdacost/reports"
 )
 
@@ -89,7 +90,7 @@ func (o *PricingOptions) overridePath() string {
 
 func (o *PricingOptions) table() (*pricing.PriceTable, error) {
 	if o.PriceFile != "" {
-		return pricing.LoadFile(o.PriceFile)
+		return pricelist.LoadFile(o.PriceFile)
 	}
 	return o.F.Prices()
 }
@@ -146,7 +147,7 @@ func pricingUpdate(o *PricingOptions) error {
 	// Start from the table the file will be merged into: embedded + the
 	// override file at path when it exists.
 	base := pricing.Embedded()
-	if t, err := pricing.LoadFile(path); err == nil {
+	if t, err := pricelist.LoadFile(path); err == nil {
 		base = t
 	} else if !isNotExist(path) {
 		return err
@@ -157,7 +158,7 @@ func pricingUpdate(o *PricingOptions) error {
 	}
 	var bad []error
 	for _, r := range regions {
-		if !pricing.RegionCodePattern.MatchString(r) {
+		if !pricelist.RegionCodePattern.MatchString(r) {
 			bad = append(bad, pricing.Inputf("--region", "%q is not an AWS region code (e.g. us-east-1)", r))
 		}
 	}
@@ -169,17 +170,17 @@ func pricingUpdate(o *PricingOptions) error {
 	if err := pricing.Errors(bad); err != nil {
 		return err
 	}
-	client, err := pricing.NewPriceListClient(ctx)
+	client, err := pricelist.NewClient(ctx)
 	if err != nil {
 		return err
 	}
-	opts := pricing.UpdateOptions{Regions: regions, InstanceTypes: o.InstanceTypes, Base: base}
+	opts := pricelist.Options{Regions: regions, InstanceTypes: o.InstanceTypes, Base: base}
 	if f.IO.ErrTTY {
 		opts.Progress = func(done, total int) {
 			fmt.Fprintf(f.IO.ErrOut, "\rfetching prices %d/%d\x1b[K", done, total)
 		}
 	}
-	res, err := pricing.FetchPrices(ctx, client, opts)
+	res, err := pricelist.Fetch(ctx, client, opts)
 	if opts.Progress != nil {
 		fmt.Fprint(f.IO.ErrOut, "\r\x1b[K")
 	}
@@ -190,7 +191,7 @@ func pricingUpdate(o *PricingOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := pricing.WriteOverride(path, res.Table); err != nil {
+	if err := pricelist.WriteOverride(path, res.Table); err != nil {
 		return err
 	}
 	for _, n := range res.Notes {

@@ -14,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/pricelist"
 )
 
 // isolatePrices makes the price table in use the embedded one: no override
@@ -170,12 +171,12 @@ func TestPricingBadInput(t *testing.T) {
 }
 
 // cliPriceListStub is a loopback AWS Price List API (AWS JSON 1.1) serving
-// the fixtures of pricing/testdata/pricelist, two products per page.
+// the fixtures of pricing/pricelist/testdata, two products per page.
 func cliPriceListStub(t *testing.T, failWith string) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	products := map[string][]json.RawMessage{}
-	for _, svc := range []string{pricing.ServiceLambda, pricing.ServiceEC2} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "pricing", "testdata", "pricelist", svc+".json"))
+	for _, svc := range []string{pricelist.ServiceLambda, pricelist.ServiceEC2} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "pricing", "pricelist", "testdata", svc+".json"))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package pricing
+package pricelist
 
 import (
 	"context"
@@ -18,13 +18,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	pricingapi "github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 // priceListStub is a loopback server speaking the AWS Price List Query API's
 // wire protocol (AWS JSON 1.1): POST / with X-Amz-Target
 // AWSPriceListService.GetProducts; the response's PriceList is an array of
 // JSON strings, paged with NextToken. Products come from
-// testdata/pricelist/<ServiceCode>.json and are filtered like TERM_MATCH.
+// testdata/<ServiceCode>.json and are filtered like TERM_MATCH.
 type priceListStub struct {
 	t        testing.TB
 	products map[string][]json.RawMessage
@@ -190,7 +192,7 @@ func anonClient(url string) *pricingapi.Client {
 	return pricingapi.New(pricingapi.Options{
 		BaseEndpoint: aws.String(url),
 		Credentials:  aws.AnonymousCredentials{},
-		Region:       PriceListRegion,
+		Region:       Region,
 	})
 }
 
@@ -198,7 +200,7 @@ func fixedNow() time.Time { return time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
 
 func mustDec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func wantPrice(t *testing.T, what string, got *Price, want string) {
+func wantPrice(t *testing.T, what string, got *pricing.Price, want string) {
 	t.Helper()
 	if want == "" {
 		if got != nil {
@@ -217,7 +219,7 @@ func wantPrice(t *testing.T, what string, got *Price, want string) {
 
 type wantTier struct{ upTo, price string }
 
-func wantTiers(t *testing.T, what string, got []Tier, want []wantTier) {
+func wantTiers(t *testing.T, what string, got []pricing.Tier, want []wantTier) {
 	t.Helper()
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d tiers, want %d: %+v", what, len(got), len(want), got)
@@ -241,10 +243,10 @@ var (
 	armTiers = []wantTier{{"7500000000", "0.0000133334"}, {"18750000000", "0.0000120001"}, {"", "0.0000106667"}}
 )
 
-func TestFetchPricesFromStub(t *testing.T) {
-	stub, srv := newPriceListStub(t, "testdata/pricelist")
+func TestFetchFromStub(t *testing.T) {
+	stub, srv := newPriceListStub(t, "testdata")
 	var progress []int
-	res, err := FetchPrices(context.Background(), anonClient(srv.URL), UpdateOptions{
+	res, err := Fetch(context.Background(), anonClient(srv.URL), Options{
 		Regions:       []string{"us-east-1", "us-west-2"},
 		InstanceTypes: []string{"t3.micro", "m7g.large", "c7g.large"},
 		Now:           fixedNow,
@@ -258,7 +260,7 @@ func TestFetchPricesFromStub(t *testing.T) {
 	if tab.Date != "2026-12-01" {
 		t.Errorf("date %q", tab.Date)
 	}
-	if len(tab.Sources) != 1 || tab.Sources[0].ID != PriceListSourceID || !strings.Contains(tab.Sources[0].Title, "publication 2026-11-20T18:02:11Z") {
+	if len(tab.Sources) != 1 || tab.Sources[0].ID != SourceID || !strings.Contains(tab.Sources[0].Title, "publication 2026-11-20T18:02:11Z") {
 		t.Errorf("sources %+v", tab.Sources)
 	}
 	if res.Publication != "2026-11-20T18:02:11Z" {
@@ -270,7 +272,7 @@ func TestFetchPricesFromStub(t *testing.T) {
 		if r == nil {
 			t.Fatalf("%s not refreshed; notes %q", region, res.Notes)
 		}
-		for _, a := range Architectures {
+		for _, a := range pricing.Architectures {
 			p := r.Arch(a)
 			wantPrice(t, region+" "+string(a)+" requests per million", p.RequestsPerMillion, "0.20")
 			wantPrice(t, region+" "+string(a)+" ephemeral", p.Ephemeral, "0.0000000309")
@@ -295,11 +297,11 @@ func TestFetchPricesFromStub(t *testing.T) {
 	// EC2: on-demand Linux shared only; us-east-1 BoxUsage without prefix.
 	for _, region := range []string{"us-east-1", "us-west-2"} {
 		t3 := tab.EC2[region]["t3.micro"]
-		if t3 == nil || !t3.Hourly.Equal(mustDec("0.0104")) || t3.VCPU != 2 || t3.MemoryGiB != 1 || t3.Architecture != X86_64 {
+		if t3 == nil || !t3.Hourly.Equal(mustDec("0.0104")) || t3.VCPU != 2 || t3.MemoryGiB != 1 || t3.Architecture != pricing.X86_64 {
 			t.Errorf("%s t3.micro = %+v, want 2 vCPU, 1 GiB, $0.0104/h, x86_64", region, t3)
 		}
 		m7g := tab.EC2[region]["m7g.large"]
-		if m7g == nil || !m7g.Hourly.Equal(mustDec("0.0816")) || m7g.VCPU != 2 || m7g.MemoryGiB != 8 || m7g.Architecture != ARM64 {
+		if m7g == nil || !m7g.Hourly.Equal(mustDec("0.0816")) || m7g.VCPU != 2 || m7g.MemoryGiB != 8 || m7g.Architecture != pricing.ARM64 {
 			t.Errorf("%s m7g.large = %+v, want 2 vCPU, 8 GiB, $0.0816/h, arm64", region, m7g)
 		}
 		if _, ok := tab.EC2[region]["c7g.large"]; ok {
@@ -359,13 +361,13 @@ func wantNote(t *testing.T, notes []string, s string) {
 }
 
 func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
-	_, srv := newPriceListStub(t, "testdata/pricelist")
+	_, srv := newPriceListStub(t, "testdata")
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "sub", "prices.json")
 
 	// Two updates into the same file: the second keeps the first's region.
 	for _, region := range []string{"us-east-1", "us-west-2"} {
-		res, err := FetchPrices(ctx, anonClient(srv.URL), UpdateOptions{Regions: []string{region}, InstanceTypes: []string{"t3.micro"}, Now: fixedNow})
+		res, err := Fetch(ctx, anonClient(srv.URL), Options{Regions: []string{region}, InstanceTypes: []string{"t3.micro"}, Now: fixedNow})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -377,7 +379,7 @@ func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	over, err := ParseTable(raw)
+	over, err := pricing.ParseTable(raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -386,11 +388,11 @@ func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
 	}
 
 	// Before: the embedded table does not know us-west-2 arm tier 2.
-	if p := Embedded().Lambda["us-west-2"].ARM.DurationTiers[1].Price; p != nil {
+	if p := pricing.Embedded().Lambda["us-west-2"].ARM.DurationTiers[1].Price; p != nil {
 		t.Fatalf("embedded us-west-2 arm tier 2 is known (%s); pick another probe", p)
 	}
-	t.Setenv(EnvPriceFile, path)
-	tab, err := Load()
+	t.Setenv(pricing.EnvPriceFile, path)
+	tab, err := pricing.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -408,10 +410,10 @@ func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
 	// The engine uses the refreshed prices: 10B arm GB-s in us-west-2 cross
 	// into tier 2: 7.5B × 0.0000133334 + 2.5B × 0.0000120001 = 100000.50 +
 	// 30000.25 = 130000.75 (arithmetic by hand from the tier prices).
-	bill, err := tab.LambdaBill("us-west-2", []Item{{
-		Function: FunctionConfig{MemoryMB: 1024, Architecture: ARM64},
-		Usage:    BilledUsage{OnDemandMs: 10_000_000_000_000},
-	}}, Options{})
+	bill, err := tab.LambdaBill("us-west-2", []pricing.Item{{
+		Function: pricing.FunctionConfig{MemoryMB: 1024, Architecture: pricing.ARM64},
+		Usage:    pricing.BilledUsage{OnDemandMs: 10_000_000_000_000},
+	}}, pricing.Options{})
 	if err != nil {
 		t.Fatalf("bill with refreshed prices: %v", err)
 	}
@@ -420,7 +422,7 @@ func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
 	}
 
 	// LoadFile reads the same file without the environment.
-	t.Setenv(EnvPriceFile, "")
+	t.Setenv(pricing.EnvPriceFile, "")
 	lf, err := LoadFile(path)
 	if err != nil || lf.Origin != path {
 		t.Fatalf("LoadFile: %v", err)
@@ -428,13 +430,13 @@ func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
 	wantTiers(t, "LoadFile us-west-2 arm64", lf.Lambda["us-west-2"].ARM.DurationTiers, armTiers)
 }
 
-func TestFetchPricesAPIError(t *testing.T) {
-	stub, srv := newPriceListStub(t, "testdata/pricelist")
+func TestFetchAPIError(t *testing.T) {
+	stub, srv := newPriceListStub(t, "testdata")
 	stub.fail = func(r stubRequest) (int, string, string, bool) {
 		return 400, "InvalidParameterException", "Input parameters are invalid. Check the region code.", r.filter("regionCode") == "eu-west-1"
 	}
-	_, err := FetchPrices(context.Background(), anonClient(srv.URL), UpdateOptions{Regions: []string{"us-east-1", "eu-west-1"}, InstanceTypes: []string{"t3.micro"}})
-	var xe *ExternalError
+	_, err := Fetch(context.Background(), anonClient(srv.URL), Options{Regions: []string{"us-east-1", "eu-west-1"}, InstanceTypes: []string{"t3.micro"}})
+	var xe *pricing.ExternalError
 	if !errors.As(err, &xe) {
 		t.Fatalf("err = %v (%T), want *ExternalError", err, err)
 	}
@@ -445,35 +447,35 @@ func TestFetchPricesAPIError(t *testing.T) {
 	}
 }
 
-func TestFetchPricesCanceled(t *testing.T) {
-	_, srv := newPriceListStub(t, "testdata/pricelist")
+func TestFetchCanceled(t *testing.T) {
+	_, srv := newPriceListStub(t, "testdata")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err := FetchPrices(ctx, anonClient(srv.URL), UpdateOptions{Regions: []string{"us-east-1"}, InstanceTypes: []string{"t3.micro"}})
-	var xe *ExternalError
+	_, err := Fetch(ctx, anonClient(srv.URL), Options{Regions: []string{"us-east-1"}, InstanceTypes: []string{"t3.micro"}})
+	var xe *pricing.ExternalError
 	if !errors.Is(err, context.Canceled) || errors.As(err, &xe) {
 		t.Fatalf("err = %v, want context.Canceled (not an AWS failure)", err)
 	}
 }
 
-func TestFetchPricesCorruptItem(t *testing.T) {
-	stub, srv := newPriceListStub(t, "testdata/pricelist")
+func TestFetchCorruptItem(t *testing.T) {
+	stub, srv := newPriceListStub(t, "testdata")
 	stub.corrupt = func(r stubRequest, item string) string {
 		if r.ServiceCode == ServiceLambda {
 			return item[:len(item)/2]
 		}
 		return item
 	}
-	_, err := FetchPrices(context.Background(), anonClient(srv.URL), UpdateOptions{Regions: []string{"us-east-1"}, InstanceTypes: []string{"t3.micro"}})
-	var xe *ExternalError
+	_, err := Fetch(context.Background(), anonClient(srv.URL), Options{Regions: []string{"us-east-1"}, InstanceTypes: []string{"t3.micro"}})
+	var xe *pricing.ExternalError
 	if !errors.As(err, &xe) || !strings.Contains(err.Error(), "not a product record") {
 		t.Fatalf("err = %v, want an ExternalError about the record", err)
 	}
 }
 
-func TestFetchPricesBadRegion(t *testing.T) {
-	_, err := FetchPrices(context.Background(), nil, UpdateOptions{Regions: []string{"us-east-1", "mars-1", "US-EAST-1"}})
-	var ie *InputError
+func TestFetchBadRegion(t *testing.T) {
+	_, err := Fetch(context.Background(), nil, Options{Regions: []string{"us-east-1", "mars-1", "US-EAST-1"}})
+	var ie *pricing.InputError
 	if !errors.As(err, &ie) || ie.Source != "--region" {
 		t.Fatalf("err = %v, want an InputError naming --region", err)
 	}
@@ -482,21 +484,21 @@ func TestFetchPricesBadRegion(t *testing.T) {
 	}
 }
 
-func TestFetchPricesUnknownRegion(t *testing.T) {
-	_, srv := newPriceListStub(t, "testdata/pricelist")
-	_, err := FetchPrices(context.Background(), anonClient(srv.URL), UpdateOptions{Regions: []string{"xx-nowhere-9"}, InstanceTypes: []string{"t3.micro"}})
-	var ie *InputError
+func TestFetchUnknownRegion(t *testing.T) {
+	_, srv := newPriceListStub(t, "testdata")
+	_, err := Fetch(context.Background(), anonClient(srv.URL), Options{Regions: []string{"xx-nowhere-9"}, InstanceTypes: []string{"t3.micro"}})
+	var ie *pricing.InputError
 	if !errors.As(err, &ie) || ie.Source != "--region" || !strings.Contains(err.Error(), "xx-nowhere-9") {
 		t.Fatalf("err = %v, want an InputError naming --region and the region", err)
 	}
 }
 
-// TestNewPriceListClientEndpointFromEnv checks that the client built from
+// TestNewClientEndpointFromEnv checks that the client built from
 // the standard AWS configuration honours AWS_ENDPOINT_URL_PRICING, signs with
 // the chain's credentials for service "pricing" in us-east-1 whatever
 // AWS_REGION says.
-func TestNewPriceListClientEndpointFromEnv(t *testing.T) {
-	stub, srv := newPriceListStub(t, "testdata/pricelist")
+func TestNewClientEndpointFromEnv(t *testing.T) {
+	stub, srv := newPriceListStub(t, "testdata")
 	dir := t.TempDir()
 	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
@@ -508,11 +510,11 @@ func TestNewPriceListClientEndpointFromEnv(t *testing.T) {
 	t.Setenv("AWS_REGION", "eu-west-1")
 	t.Setenv("AWS_ENDPOINT_URL", "")
 	t.Setenv("AWS_ENDPOINT_URL_PRICING", srv.URL)
-	c, err := NewPriceListClient(context.Background())
+	c, err := NewClient(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := FetchPrices(context.Background(), c, UpdateOptions{Regions: []string{"us-west-2"}, InstanceTypes: []string{"m7g.large"}})
+	res, err := Fetch(context.Background(), c, Options{Regions: []string{"us-west-2"}, InstanceTypes: []string{"m7g.large"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,7 +577,7 @@ func TestTiersValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var a ArchPrices
+			var a pricing.ArchPrices
 			err := durationTiersFrom(&a, tt.dims)
 			if tt.want != nil {
 				if err != nil {
@@ -599,7 +601,7 @@ func TestTiersValidation(t *testing.T) {
 // products given the region's code — as if the API's regionCode filter let
 // them through — and checks that none of them leaks into the prices.
 func TestLambdaRegionIgnoresFreeTierAndEdge(t *testing.T) {
-	b, err := os.ReadFile("testdata/pricelist/AWSLambda.json")
+	b, err := os.ReadFile("testdata/AWSLambda.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -642,16 +644,16 @@ func TestLambdaRegionIgnoresFreeTierAndEdge(t *testing.T) {
 	}
 }
 
-// BenchmarkFetchPrices measures a refresh of two regions (Lambda plus every
+// BenchmarkFetch measures a refresh of two regions (Lambda plus every
 // embedded EC2 instance type) through the real SDK client against the
 // loopback stub: SDK, wire and parsing cost, without AWS's latency.
-func BenchmarkFetchPrices(b *testing.B) {
-	_, srv := newPriceListStub(b, "testdata/pricelist")
+func BenchmarkFetch(b *testing.B) {
+	_, srv := newPriceListStub(b, "testdata")
 	c := anonClient(srv.URL)
 	b.ReportAllocs()
 	calls := 0
 	for b.Loop() {
-		res, err := FetchPrices(context.Background(), c, UpdateOptions{Regions: []string{"us-east-1", "us-west-2"}, Now: fixedNow})
+		res, err := Fetch(context.Background(), c, Options{Regions: []string{"us-east-1", "us-west-2"}, Now: fixedNow})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -664,7 +666,7 @@ func BenchmarkFetchPrices(b *testing.B) {
 // per tier read the same as one product with three dimensions; the same
 // product twice overlaps and is refused (the previous tiers are kept).
 func TestLambdaDurationTiersAcrossProducts(t *testing.T) {
-	b, err := os.ReadFile("testdata/pricelist/AWSLambda.json")
+	b, err := os.ReadFile("testdata/AWSLambda.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -707,7 +709,7 @@ func TestLambdaDurationTiersAcrossProducts(t *testing.T) {
 	wantTiers(t, "split x86", r.X86.DurationTiers, x86Tiers)
 
 	// Twice the same product: refused, previous (embedded) tiers kept.
-	prev := Embedded().Lambda["us-east-1"]
+	prev := pricing.Embedded().Lambda["us-east-1"]
 	twice := append(append([]priceListProduct(nil), others...), dur, dur)
 	r, notes = lambdaRegionFrom("us-east-1", twice, prev, "2026-12-01")
 	if len(notes) != 1 || !strings.Contains(notes[0], "x86_64 duration_tiers: product TG3M4CAGBA3NYQBH+TG3M4CAGBA3NYQBH unusable: tier 2 begins at 0") || !strings.Contains(notes[0], "kept from the previous table") {
@@ -734,9 +736,9 @@ func TestWriteOverrideRefusesToClobberAForeignFile(t *testing.T) {
 	if err := os.WriteFile(path, foreign, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	fresh := &PriceTable{Date: "2026-12-01", Currency: "USD"}
+	fresh := &pricing.PriceTable{Date: "2026-12-01", Currency: "USD"}
 	err := WriteOverride(path, fresh)
-	var ie *InputError
+	var ie *pricing.InputError
 	if !errors.As(err, &ie) || ie.Source != path {
 		t.Fatalf("err = %v, want an InputError naming %s", err, path)
 	}

@@ -1,6 +1,6 @@
-package pricing
-
-// Refreshing the price table from the AWS Price List Query API.
+// Package pricelist refreshes lambdacost's price table from the AWS Price
+// List Query API. It is kept out of package pricing so that the domain model
+// and the cost engine do not link the AWS SDK.
 //
 // The Price List API (service code "pricing", only served from us-east-1,
 // eu-central-1 and ap-south-1) answers GetProducts with one JSON document per
@@ -27,7 +27,8 @@ package pricing
 //
 // Nothing is guessed: a price the API does not return keeps the value it had
 // in the table the update started from (which names its own source), and
-// every such gap is listed in UpdateResult.Notes.
+// every such gap is listed in Result.Notes.
+package pricelist
 
 import (
 	"context"
@@ -49,14 +50,16 @@ import (
 	pltypes "github.com/aws/aws-sdk-go-v2/service/pricing/types"
 	"github.com/shopspring/decimal"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
-// PriceListRegion is the region whose Price List API endpoint lambdacost
+// Region is the region whose Price List API endpoint lambdacost
 // calls (the API is global; its endpoints live in a few regions only).
-const PriceListRegion = "us-east-1"
+const Region = "us-east-1"
 
-// PriceListSourceID is the Source.ID of prices read from the Price List API.
-const PriceListSourceID = "PRICE-LIST-API"
+// SourceID is the pricing.Source ID of prices read from the Price List API.
+const SourceID = "PRICE-LIST-API"
 
 // Service codes of the Price List API that the update reads.
 const (
@@ -64,33 +67,33 @@ const (
 	ServiceEC2    = "AmazonEC2"
 )
 
-// PriceListAPI is the part of the AWS Price List Query API client that the
+// API is the part of the AWS Price List Query API client that the
 // update needs. *pricingapi.Client (aws-sdk-go-v2 service/pricing) satisfies it.
-type PriceListAPI interface {
+type API interface {
 	GetProducts(ctx context.Context, in *pricingapi.GetProductsInput, optFns ...func(*pricingapi.Options)) (*pricingapi.GetProductsOutput, error)
 }
 
-// NewPriceListClient returns a Price List API client configured from the
+// NewClient returns a Price List API client configured from the
 // standard AWS chain (environment, profiles, SSO; AWS_ENDPOINT_URL_PRICING
-// and AWS_ENDPOINT_URL are honoured), always in PriceListRegion.
-func NewPriceListClient(ctx context.Context) (*pricingapi.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(PriceListRegion))
+// and AWS_ENDPOINT_URL are honoured), always in Region.
+func NewClient(ctx context.Context) (*pricingapi.Client, error) {
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(Region))
 	if err != nil {
-		return nil, &ExternalError{Op: "loading AWS configuration", Err: err}
+		return nil, &pricing.ExternalError{Op: "loading AWS configuration", Err: err}
 	}
 	return pricingapi.NewFromConfig(cfg), nil
 }
 
-// UpdateOptions say what to refresh.
-type UpdateOptions struct {
+// Options say what to refresh.
+type Options struct {
 	// Regions whose Lambda and EC2 prices are fetched. Required.
 	Regions []string
 	// InstanceTypes are the EC2 instance types fetched in every region. Empty
 	// means the types the base table lists in any region.
 	InstanceTypes []string
 	// Base is the table the update starts from: prices the API does not
-	// return keep their value (and source) from it. Nil means Embedded().
-	Base *PriceTable
+	// return keep their value (and source) from it. Nil means pricing.Embedded().
+	Base *pricing.PriceTable
 	// Now stamps the refreshed table's date; nil means time.Now.
 	Now func() time.Time
 	// Concurrency caps parallel API calls; 0 means 4.
@@ -100,11 +103,11 @@ type UpdateOptions struct {
 	Progress func(done, total int)
 }
 
-// UpdateResult is what an update fetched.
-type UpdateResult struct {
+// Result is what an update fetched.
+type Result struct {
 	// Table holds only the refreshed regions and instance types, ready to be
-	// written as an override file (see WriteOverride) and merged by Load.
-	Table *PriceTable
+	// written as an override file (see WriteOverride) and merged by pricing.Load.
+	Table *pricing.PriceTable
 	// Products is the number of Price List records read; Calls the number
 	// of GetProducts requests made (pages included).
 	Products int
@@ -119,25 +122,25 @@ type UpdateResult struct {
 // RegionCodePattern is the shape of an AWS region code (e.g. us-east-1).
 var RegionCodePattern = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]+$`)
 
-// FetchPrices queries the Price List API for the Lambda and EC2 prices of
+// Fetch queries the Price List API for the Lambda and EC2 prices of
 // opts.Regions and returns them as a price table. API and network failures
-// are *ExternalError; bad options are *InputError.
-func FetchPrices(ctx context.Context, api PriceListAPI, opts UpdateOptions) (*UpdateResult, error) {
+// are *pricing.ExternalError; bad options are *pricing.InputError.
+func Fetch(ctx context.Context, api API, opts Options) (*Result, error) {
 	if len(opts.Regions) == 0 {
-		return nil, Inputf("--region", "no region to update")
+		return nil, pricing.Inputf("--region", "no region to update")
 	}
 	var bad []error
 	for _, r := range opts.Regions {
 		if !RegionCodePattern.MatchString(r) {
-			bad = append(bad, Inputf("--region", "%q is not an AWS region code (e.g. us-east-1)", r))
+			bad = append(bad, pricing.Inputf("--region", "%q is not an AWS region code (e.g. us-east-1)", r))
 		}
 	}
-	if err := Errors(bad); err != nil {
+	if err := pricing.Errors(bad); err != nil {
 		return nil, err
 	}
 	base := opts.Base
 	if base == nil {
-		base = Embedded()
+		base = pricing.Embedded()
 	}
 	now := time.Now
 	if opts.Now != nil {
@@ -173,7 +176,7 @@ func FetchPrices(ctx context.Context, api PriceListAPI, opts UpdateOptions) (*Up
 	}
 	records := make([][]priceListProduct, len(queries))
 	var mu sync.Mutex
-	res := &UpdateResult{}
+	res := &Result{}
 	done := 0
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(limit)
@@ -210,13 +213,13 @@ func FetchPrices(ctx context.Context, api PriceListAPI, opts UpdateOptions) (*Up
 		return nil, err
 	}
 
-	out := &PriceTable{
+	out := &pricing.PriceTable{
 		Date:        now().UTC().Format("2006-01-02"),
 		Currency:    "USD",
 		Description: "Prices refreshed by `lambdacost pricing --update` from the AWS Price List API; merged over the embedded table.",
 		FreeTier:    base.FreeTier,
-		Lambda:      map[string]*LambdaRegion{},
-		EC2:         map[string]map[string]*InstanceType{},
+		Lambda:      map[string]*pricing.LambdaRegion{},
+		EC2:         map[string]map[string]*pricing.InstanceType{},
 	}
 	for i, q := range queries {
 		for _, p := range records[i] {
@@ -238,26 +241,26 @@ func FetchPrices(ctx context.Context, api PriceListAPI, opts UpdateOptions) (*Up
 			}
 			if it != nil {
 				if out.EC2[q.region] == nil {
-					out.EC2[q.region] = map[string]*InstanceType{}
+					out.EC2[q.region] = map[string]*pricing.InstanceType{}
 				}
 				out.EC2[q.region][q.instanceType] = it
 			}
 		}
 	}
 	if len(out.Lambda) == 0 && len(out.EC2) == 0 {
-		return nil, Inputf("--region", "the AWS Price List has no Lambda or EC2 prices for %s", strings.Join(opts.Regions, ", "))
+		return nil, pricing.Inputf("--region", "the AWS Price List has no Lambda or EC2 prices for %s", strings.Join(opts.Regions, ", "))
 	}
 	title := "AWS Price List API GetProducts (AWSLambda, AmazonEC2), fetched " + out.Date
 	if res.Publication != "" {
 		title += ", publication " + res.Publication
 	}
-	out.Sources = []Source{{ID: PriceListSourceID, Title: title, URL: "https://api.pricing.us-east-1.amazonaws.com"}}
+	out.Sources = []pricing.Source{{ID: SourceID, Title: title, URL: "https://api.pricing.us-east-1.amazonaws.com"}}
 	res.Table = out
 	return res, nil
 }
 
 // getProducts reads every page of one GetProducts query.
-func getProducts(ctx context.Context, api PriceListAPI, service string, filters map[string]string) ([]priceListProduct, int, error) {
+func getProducts(ctx context.Context, api API, service string, filters map[string]string) ([]priceListProduct, int, error) {
 	in := &pricingapi.GetProductsInput{
 		ServiceCode:   aws.String(service),
 		FormatVersion: aws.String("aws_v1"),
@@ -282,12 +285,12 @@ func getProducts(ctx context.Context, api PriceListAPI, service string, filters 
 		page, err := p.NextPage(ctx)
 		calls++
 		if err != nil {
-			return nil, calls, &ExternalError{Op: op, Err: err}
+			return nil, calls, &pricing.ExternalError{Op: op, Err: err}
 		}
 		for i, s := range page.PriceList {
 			var rec priceListProduct
 			if err := json.Unmarshal([]byte(s), &rec); err != nil {
-				return nil, calls, &ExternalError{Op: op, Err: fmt.Errorf("PriceList item %d of page %d is not a product record: %w", i, calls, err)}
+				return nil, calls, &pricing.ExternalError{Op: op, Err: fmt.Errorf("PriceList item %d of page %d is not a product record: %w", i, calls, err)}
 			}
 			out = append(out, rec)
 		}
@@ -402,14 +405,14 @@ func UsageTypeMatches(usagetype, suffix string) bool {
 // suffix and where it goes in ArchPrices.
 type lambdaField struct {
 	group, suffix string
-	arch          Architecture
+	arch          pricing.Architecture
 	name          string // ArchPrices JSON name, for notes
 	tiered        bool   // may come as several products, one per tier
-	set           func(*ArchPrices, []priceDimension) error
+	set           func(*pricing.ArchPrices, []priceDimension) error
 }
 
-func singlePrice(dst func(*ArchPrices) **Price, scale decimal.Decimal) func(*ArchPrices, []priceDimension) error {
-	return func(a *ArchPrices, dims []priceDimension) error {
+func singlePrice(dst func(*pricing.ArchPrices) **pricing.Price, scale decimal.Decimal) func(*pricing.ArchPrices, []priceDimension) error {
+	return func(a *pricing.ArchPrices, dims []priceDimension) error {
 		if len(dims) != 1 {
 			return fmt.Errorf("%d price dimensions, want 1", len(dims))
 		}
@@ -427,11 +430,11 @@ var decOne = decimal.NewFromInt(1)
 
 // durationTiersFrom turns ordered price dimensions into duration tiers: they must start
 // at 0, be contiguous and end at "Inf".
-func durationTiersFrom(a *ArchPrices, dims []priceDimension) error {
+func durationTiersFrom(a *pricing.ArchPrices, dims []priceDimension) error {
 	if len(dims) == 0 {
 		return errors.New("no price dimensions")
 	}
-	var out []Tier
+	var out []pricing.Tier
 	prev := decimal.Zero
 	for i, d := range dims {
 		b, _ := decimal.NewFromString(orZero(d.BeginRange))
@@ -442,7 +445,7 @@ func durationTiersFrom(a *ArchPrices, dims []priceDimension) error {
 		if err != nil {
 			return err
 		}
-		t := Tier{Price: &v}
+		t := pricing.Tier{Price: &v}
 		if d.EndRange == "Inf" || d.EndRange == "" {
 			if i != len(dims)-1 {
 				return fmt.Errorf("tier %d is unbounded but not last", i+1)
@@ -471,17 +474,17 @@ func durationTiersFrom(a *ArchPrices, dims []priceDimension) error {
 var lambdaFields = func() []lambdaField {
 	million := decimal.NewFromInt(1_000_000)
 	var fs []lambdaField
-	for _, a := range Architectures {
+	for _, a := range pricing.Architectures {
 		g, s := "", ""
-		if a == ARM64 {
+		if a == pricing.ARM64 {
 			g, s = "-ARM", "-ARM"
 		}
 		fs = append(fs,
-			lambdaField{"AWS-Lambda-Requests" + g, "Request" + s, a, "requests_usd_per_million", false, singlePrice(func(p *ArchPrices) **Price { return &p.RequestsPerMillion }, million)},
+			lambdaField{"AWS-Lambda-Requests" + g, "Request" + s, a, "requests_usd_per_million", false, singlePrice(func(p *pricing.ArchPrices) **pricing.Price { return &p.RequestsPerMillion }, million)},
 			lambdaField{"AWS-Lambda-Duration" + g, "Lambda-GB-Second" + s, a, "duration_tiers", true, durationTiersFrom},
-			lambdaField{"AWS-Lambda-Storage-Duration" + g, "Lambda-Storage-GB-Second" + s, a, "ephemeral_usd_per_gb_s", false, singlePrice(func(p *ArchPrices) **Price { return &p.Ephemeral }, decOne)},
-			lambdaField{"AWS-Lambda-Provisioned-Concurrency" + g, "Lambda-Provisioned-Concurrency" + s, a, "provisioned_usd_per_gb_s", false, singlePrice(func(p *ArchPrices) **Price { return &p.Provisioned }, decOne)},
-			lambdaField{"AWS-Lambda-Duration-Provisioned" + g, "Lambda-Provisioned-GB-Second" + s, a, "provisioned_duration_usd_per_gb_s", false, singlePrice(func(p *ArchPrices) **Price { return &p.ProvisionedDuration }, decOne)},
+			lambdaField{"AWS-Lambda-Storage-Duration" + g, "Lambda-Storage-GB-Second" + s, a, "ephemeral_usd_per_gb_s", false, singlePrice(func(p *pricing.ArchPrices) **pricing.Price { return &p.Ephemeral }, decOne)},
+			lambdaField{"AWS-Lambda-Provisioned-Concurrency" + g, "Lambda-Provisioned-Concurrency" + s, a, "provisioned_usd_per_gb_s", false, singlePrice(func(p *pricing.ArchPrices) **pricing.Price { return &p.Provisioned }, decOne)},
+			lambdaField{"AWS-Lambda-Duration-Provisioned" + g, "Lambda-Provisioned-GB-Second" + s, a, "provisioned_duration_usd_per_gb_s", false, singlePrice(func(p *pricing.ArchPrices) **pricing.Price { return &p.ProvisionedDuration }, decOne)},
 		)
 	}
 	return fs
@@ -489,11 +492,11 @@ var lambdaFields = func() []lambdaField {
 
 // lambdaRegionFrom builds a region's Lambda prices from its Price List
 // records, starting from prev (the base table's region, may be nil).
-func lambdaRegionFrom(region string, recs []priceListProduct, prev *LambdaRegion, date string) (*LambdaRegion, []string) {
+func lambdaRegionFrom(region string, recs []priceListProduct, prev *pricing.LambdaRegion, date string) (*pricing.LambdaRegion, []string) {
 	var notes []string
 	r := cloneRegion(prev)
 	if r == nil {
-		r = &LambdaRegion{X86: &ArchPrices{}, ARM: &ArchPrices{}}
+		r = &pricing.LambdaRegion{X86: &pricing.ArchPrices{}, ARM: &pricing.ArchPrices{}}
 	}
 	found := 0
 	for _, f := range lambdaFields {
@@ -549,7 +552,7 @@ func lambdaRegionFrom(region string, recs []priceListProduct, prev *LambdaRegion
 	return r, notes
 }
 
-func archFieldEmpty(a *ArchPrices, name string) bool {
+func archFieldEmpty(a *pricing.ArchPrices, name string) bool {
 	if a == nil {
 		return true
 	}
@@ -569,7 +572,7 @@ func archFieldEmpty(a *ArchPrices, name string) bool {
 }
 
 // cloneRegion deep-copies a region through its JSON form.
-func cloneRegion(r *LambdaRegion) *LambdaRegion {
+func cloneRegion(r *pricing.LambdaRegion) *pricing.LambdaRegion {
 	if r == nil {
 		return nil
 	}
@@ -577,21 +580,21 @@ func cloneRegion(r *LambdaRegion) *LambdaRegion {
 	if err != nil {
 		return nil
 	}
-	var c LambdaRegion
+	var c pricing.LambdaRegion
 	if err := json.Unmarshal(b, &c); err != nil {
 		return nil
 	}
 	if c.X86 == nil {
-		c.X86 = &ArchPrices{}
+		c.X86 = &pricing.ArchPrices{}
 	}
 	if c.ARM == nil {
-		c.ARM = &ArchPrices{}
+		c.ARM = &pricing.ArchPrices{}
 	}
 	return &c
 }
 
 // instanceFrom finds an EC2 instance type's on-demand Linux hourly price.
-func instanceFrom(region, name string, recs []priceListProduct, base *PriceTable) (*InstanceType, string) {
+func instanceFrom(region, name string, recs []priceListProduct, base *pricing.PriceTable) (*pricing.InstanceType, string) {
 	var match []*priceListProduct
 	for i := range recs {
 		p := &recs[i]
@@ -627,8 +630,8 @@ func instanceFrom(region, name string, recs []priceListProduct, base *PriceTable
 		return nil, where + ": no usable on-demand hourly price; not refreshed"
 	}
 	at := p0.Product.Attributes
-	it := &InstanceType{Name: name, Hourly: *price}
-	var prev *InstanceType
+	it := &pricing.InstanceType{Name: name, Hourly: *price}
+	var prev *pricing.InstanceType
 	for _, m := range base.EC2 {
 		if m[name] != nil {
 			prev = m[name]
@@ -647,11 +650,11 @@ func instanceFrom(region, name string, recs []priceListProduct, base *PriceTable
 	}
 	switch {
 	case strings.Contains(strings.ToLower(at["physicalProcessor"]), "graviton") || strings.Contains(strings.ToLower(at["processorArchitecture"]), "arm"):
-		it.Architecture = ARM64
+		it.Architecture = pricing.ARM64
 	case prev != nil:
 		it.Architecture = prev.Architecture
 	default:
-		it.Architecture = X86_64
+		it.Architecture = pricing.X86_64
 	}
 	return it, ""
 }
@@ -664,17 +667,17 @@ func orNA(s string) string {
 }
 
 // LoadFile returns the embedded table with the price file at path merged
-// over it (what Load does for $LAMBDACOST_PRICE_FILE).
-func LoadFile(path string) (*PriceTable, error) {
+// over it (what pricing.Load does for $LAMBDACOST_PRICE_FILE).
+func LoadFile(path string) (*pricing.PriceTable, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, Inputf("--price-file", "reading price file: %v", err)
+		return nil, pricing.Inputf("--price-file", "reading price file: %v", err)
 	}
-	over, err := ParseTable(b)
+	over, err := pricing.ParseTable(b)
 	if err != nil {
-		return nil, Inputf(path, "invalid price file: %v", err)
+		return nil, pricing.Inputf(path, "invalid price file: %v", err)
 	}
-	t := Embedded()
+	t := pricing.Embedded()
 	t.Merge(over)
 	t.Origin = path
 	return t, nil
@@ -683,32 +686,32 @@ func LoadFile(path string) (*PriceTable, error) {
 // WriteOverride writes fresh into the override file at path, keeping the
 // regions and instance types an existing file there has and fresh does not.
 // The file is replaced atomically; its directory is created if needed.
-func WriteOverride(path string, fresh *PriceTable) error {
+func WriteOverride(path string, fresh *pricing.PriceTable) error {
 	out := fresh
 	if b, err := os.ReadFile(path); err == nil {
-		old, err := ParseTable(b)
+		old, err := pricing.ParseTable(b)
 		if err != nil {
-			return Inputf(path, "existing price file is invalid (move it away or pass another --price-file): %v", err)
+			return pricing.Inputf(path, "existing price file is invalid (move it away or pass another --price-file): %v", err)
 		}
 		out = mergeOverride(old, fresh)
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return &ExternalError{Op: "reading " + path, Err: err}
+		return &pricing.ExternalError{Op: "reading " + path, Err: err}
 	}
 	b, err := json.MarshalIndent(out, "", " ")
 	if err != nil {
 		return err
 	}
 	b = append(b, '\n')
-	if _, err := ParseTable(b); err != nil { // never write a file Load would reject
-		return fmt.Errorf("pricing: refreshed table does not validate: %w", err)
+	if _, err := pricing.ParseTable(b); err != nil { // never write a file pricing.Load would reject
+		return fmt.Errorf("pricelist: refreshed table does not validate: %w", err)
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return &ExternalError{Op: "creating " + dir, Err: err}
+		return &pricing.ExternalError{Op: "creating " + dir, Err: err}
 	}
 	f, err := os.CreateTemp(dir, ".prices-*.json")
 	if err != nil {
-		return &ExternalError{Op: "writing " + path, Err: err}
+		return &pricing.ExternalError{Op: "writing " + path, Err: err}
 	}
 	tmp := f.Name()
 	werr := f.Chmod(0o644)
@@ -724,14 +727,14 @@ func WriteOverride(path string, fresh *PriceTable) error {
 	}
 	if werr != nil {
 		_ = os.Remove(tmp)
-		return &ExternalError{Op: "writing " + path, Err: werr}
+		return &pricing.ExternalError{Op: "writing " + path, Err: werr}
 	}
 	return nil
 }
 
 // mergeOverride overlays fresh on old: regions and instance types are
 // replaced, sources are unique by ID (fresh wins), the newer date wins.
-func mergeOverride(old, fresh *PriceTable) *PriceTable {
+func mergeOverride(old, fresh *pricing.PriceTable) *pricing.PriceTable {
 	out := *old
 	out.Origin = ""
 	if fresh.Date > out.Date {
@@ -743,12 +746,12 @@ func mergeOverride(old, fresh *PriceTable) *PriceTable {
 	if out.Currency == "" {
 		out.Currency = fresh.Currency
 	}
-	if out.FreeTier == (FreeTier{}) {
+	if out.FreeTier == (pricing.FreeTier{}) {
 		out.FreeTier = fresh.FreeTier
 	}
 	byID := map[string]int{}
 	out.Sources = nil
-	for _, s := range append(append([]Source{}, old.Sources...), fresh.Sources...) {
+	for _, s := range append(append([]pricing.Source{}, old.Sources...), fresh.Sources...) {
 		if i, ok := byID[s.ID]; ok {
 			out.Sources[i] = s
 			continue
@@ -756,18 +759,18 @@ func mergeOverride(old, fresh *PriceTable) *PriceTable {
 		byID[s.ID] = len(out.Sources)
 		out.Sources = append(out.Sources, s)
 	}
-	out.Lambda = map[string]*LambdaRegion{}
+	out.Lambda = map[string]*pricing.LambdaRegion{}
 	for k, v := range old.Lambda {
 		out.Lambda[k] = v
 	}
 	for k, v := range fresh.Lambda {
 		out.Lambda[k] = v
 	}
-	out.EC2 = map[string]map[string]*InstanceType{}
-	for _, src := range []map[string]map[string]*InstanceType{old.EC2, fresh.EC2} {
+	out.EC2 = map[string]map[string]*pricing.InstanceType{}
+	for _, src := range []map[string]map[string]*pricing.InstanceType{old.EC2, fresh.EC2} {
 		for region, m := range src {
 			if out.EC2[region] == nil {
-				out.EC2[region] = map[string]*InstanceType{}
+				out.EC2[region] = map[string]*pricing.InstanceType{}
 			}
 			for name, it := range m {
 				out.EC2[region][name] = it
