@@ -37,6 +37,9 @@ type PlanOptions struct {
 	MemoryMB int
 	Requests int64
 
+	HTML   string
+	Assets string
+
 	changed func(string) bool
 	ctx     context.Context
 }
@@ -90,8 +93,12 @@ and the monthly saving against --memory at --requests a month.`,
 	fs.StringVar(&o.Tune, "tune", "", "tune result (tune -o json): memory recommendations")
 	fs.IntVar(&o.MemoryMB, "memory", 0, "with --tune: the current memory size in MB")
 	fs.Int64Var(&o.Requests, "requests", 0, "with --tune: requests per month, for monthly savings")
+	fs.StringVar(&o.HTML, "html", "", "also write an HTML report to FILE")
+	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
 	_ = cmd.MarkFlagFilename("dataset", "json")
 	_ = cmd.MarkFlagFilename("tune", "json")
+	_ = cmd.MarkFlagFilename("html", "html")
+	_ = cmd.MarkFlagDirname("assets")
 	return cmd
 }
 
@@ -144,6 +151,9 @@ func planRun(o *PlanOptions) error {
 	if o.Requests < 0 {
 		errs = append(errs, pricing.Inputf("--requests", "must not be negative"))
 	}
+	if o.HTML == "" && o.changed("assets") {
+		errs = append(errs, pricing.Inputf("--assets", "only applies with --html"))
+	}
 	if o.Runs < 1 || o.Runs > 10_000 {
 		errs = append(errs, pricing.Inputf("--runs", "must be between 1 and 10000"))
 	}
@@ -190,6 +200,11 @@ func planRun(o *PlanOptions) error {
 		if err != nil {
 			return err
 		}
+		if o.HTML != "" {
+			if err := writePlanHTML(o, planPage(plan)); err != nil {
+				return err
+			}
+		}
 		if format == reports.JSON {
 			return reports.WriteJSON(f.IO.Out, plan)
 		}
@@ -218,7 +233,13 @@ func planRun(o *PlanOptions) error {
 		if err != nil {
 			return err
 		}
-		return writeRecommendations(f.IO.Out, format, f.Style(), "Recommendations · "+o.Dataset, recs)
+		title := "Recommendations · " + o.Dataset
+		if o.HTML != "" {
+			if err := writePlanHTML(o, recommendationsPage(title, recs)); err != nil {
+				return err
+			}
+		}
+		return writeRecommendations(f.IO.Out, format, f.Style(), title, recs)
 
 	default:
 		tr, err := planner.ReadTuneResult(o.Tune)
@@ -226,8 +247,51 @@ func planRun(o *PlanOptions) error {
 			return err
 		}
 		recs := planner.RecommendTune(tr, o.MemoryMB, o.Requests)
-		return writeRecommendations(f.IO.Out, format, f.Style(), "Memory recommendations · "+o.Tune, recs)
+		title := "Memory recommendations · " + o.Tune
+		if o.HTML != "" {
+			if err := writePlanHTML(o, recommendationsPage(title, recs)); err != nil {
+				return err
+			}
+		}
+		return writeRecommendations(f.IO.Out, format, f.Style(), title, recs)
 	}
+}
+
+// writePlanHTML writes a plan or recommendations page (tables from the same
+// grids as the terminal output) through reports.WriteHTMLFile.
+func writePlanHTML(o *PlanOptions, p *reports.Page) error {
+	return reports.WriteHTMLFile(o.HTML, o.Assets, p.Render)
+}
+
+func planPage(p *planner.Plan) *reports.Page {
+	grids := planGrids(p)
+	page := &reports.Page{Title: "Provisioned concurrency plan", Subtitle: "target: " + targetText(p) + " · " + p.Region, Notes: p.Notes}
+	if p.Scenario != "" {
+		page.Title += " · " + p.Scenario
+	}
+	page.Facts = append(page.Facts, reports.Fact{Label: "Current", Value: reports.USD(p.Current.Total), Detail: fmt.Sprintf("%d provisioned, per month", p.Current.Provisioned)})
+	if p.Best != nil {
+		page.Facts = append(page.Facts,
+			reports.Fact{Label: "Best", Value: fmt.Sprint(p.Best.Provisioned), Detail: "provisioned environments"},
+			reports.Fact{Label: "Its cost", Value: reports.USD(p.Best.Total), Detail: "per month"},
+			reports.Fact{Label: "Saving", Value: reports.USDf(p.MonthlySavingsUSD), Detail: "per month"})
+	} else {
+		page.Facts = append(page.Facts, reports.Fact{Label: "Best", Value: "none", Detail: "no level meets the target"})
+	}
+	page.Sections = []reports.Section{{Title: "Plan", Tables: []reports.HTMLTable{reports.TableFromGrid(grids[0])}},
+		{Title: "Trade-off", Text: "Every level simulated with the same arrivals: cost rises with each provisioned environment, cold starts fall.", Tables: []reports.HTMLTable{reports.TableFromGrid(grids[1])}}}
+	return page
+}
+
+func recommendationsPage(title string, recs []planner.Recommendation) *reports.Page {
+	total := 0.0
+	for _, r := range recs {
+		total += r.MonthlySavingsUSD
+	}
+	page := &reports.Page{Title: "Recommendations", Subtitle: title,
+		Facts: []reports.Fact{{Label: "Recommendations", Value: fmt.Sprint(len(recs))}, {Label: "Savings named", Value: reports.USDf(total), Detail: "per month, not all combinable"}}}
+	page.Sections = []reports.Section{{Title: "By saving", Tables: []reports.HTMLTable{reports.TableFromGrid(recommendationsGrid(title, recs))}}}
+	return page
 }
 
 func writeRecommendations(w io.Writer, format reports.Format, st reports.Style, title string, recs []planner.Recommendation) error {
@@ -239,20 +303,22 @@ func writeRecommendations(w io.Writer, format reports.Format, st reports.Style, 
 			Recommendations []planner.Recommendation `json:"recommendations"`
 		}{recs})
 	}
+	return reports.WriteGrids(w, format, st, recommendationsGrid(title, recs))
+}
+
+func recommendationsGrid(title string, recs []planner.Recommendation) reports.Grid {
 	g := reports.Grid{Title: title, Header: []string{"Function", "Kind", "Severity", "Saving/month", "Recommendation"}, AlignRight: map[int]bool{3: true}}
-	total := 0.0
 	for _, r := range recs {
 		save := ""
 		if r.MonthlySavingsUSD != 0 {
 			save = reports.USDf(r.MonthlySavingsUSD)
-			total += r.MonthlySavingsUSD
 		}
 		g.Rows = append(g.Rows, []string{r.Function, r.Kind, r.Severity, save, r.Message})
 	}
 	if len(recs) == 0 {
 		g.Rows = append(g.Rows, []string{"", "", "", "", "nothing to recommend"})
 	}
-	return reports.WriteGrids(w, format, st, g)
+	return g
 }
 
 func targetText(p *planner.Plan) string {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -119,5 +120,26 @@ func TestPlanBadInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestPlanHTML(t *testing.T) {
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"plan", filepath.Join(compareData, "steady.yaml"), "--max-cold-start-rate", "0"},
+		{"recommend", "--dataset", filepath.Join(compareData, "dataset.json")},
+		{"plan", "--tune", filepath.Join(compareData, "tune.json")},
+	} {
+		page := filepath.Join(dir, "page.html")
+		if _, errOut, code := runCLI(t, nil, append(args, "--html", page)...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		b, err := os.ReadFile(page)
+		if err != nil || !strings.Contains(string(b), "<html") {
+			t.Fatalf("%v: %v %.100s", args, err, b)
+		}
+		if args[0] == "plan" && args[1] != "--tune" && !strings.Contains(string(b), "yes (best)") {
+			t.Errorf("plan page lacks the trade-off table")
+		}
 	}
 }
