@@ -94,11 +94,15 @@ traffic:
 
 func loadSteady(t *testing.T) *simulator.Scenario {
 	t.Helper()
-	s, err := simulator.ParseScenario("steady.yaml", []byte(steady))
+	s, err := loadSteadyB()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return s
+}
+
+func loadSteadyB() (*simulator.Scenario, error) {
+	return simulator.ParseScenario("steady.yaml", []byte(steady))
 }
 
 // TestPlanProvisionedSteady: with 10 requests always in flight, 10
