@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -71,17 +72,34 @@ func BenchmarkThroughput(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.ResetTimer()
+				cpu0 := selfCPU()
 				t0 := time.Now()
 				res, err := Run(context.Background(), cfg, nil, b.N)
 				el := time.Since(t0)
+				cpu1 := selfCPU()
 				b.StopTimer()
 				if err != nil || res.Summary.Successes != b.N {
 					b.Fatalf("%v: %d of %d succeeded", err, res.Summary.Successes, b.N)
 				}
+				var fnCPU float64
+				for _, inv := range res.Invocations {
+					fnCPU += inv.CPUTimeMs
+				}
 				b.ReportMetric(float64(b.N)/el.Seconds(), "inv/s")
+				// CPU per invocation, independent of how busy the machine is:
+				// the runner's own, and the handler processes'.
+				b.ReportMetric(float64((cpu1-cpu0).Microseconds())/float64(b.N), "runner-cpu-µs/inv")
+				b.ReportMetric(fnCPU*1000/float64(b.N), "handler-cpu-µs/inv")
 			})
 		}
 	}
+}
+
+// selfCPU is this process's CPU time (user + system).
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkReportLine formats one REPORT line.
