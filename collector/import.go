@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -409,6 +410,11 @@ type funcAcc struct {
 	inv     []int64
 	durSum  []int64
 	errs    []int64
+	// conc holds per minute the start/end events of invocations (see
+	// addInterval) for the exact peak concurrency.
+	conc       [][]int32
+	concEvents int
+	concLost   bool
 }
 
 func (a *funcAcc) add(r *report) {
@@ -442,6 +448,7 @@ func (a *funcAcc) add(r *report) {
 			a.maxT = r.TimeMs
 		}
 		a.addSeries(floorDiv(startMs, 60_000), r)
+		a.addInterval(startMs, r.TimeMs)
 	}
 }
 
@@ -454,6 +461,16 @@ func floorDiv(a, b int64) int64 {
 }
 
 func (a *funcAcc) addSeries(minute int64, r *report) {
+	i := a.slot(minute)
+	a.inv[i]++
+	a.durSum[i] += r.DurationUs
+	if r.Status != statusSuccess {
+		a.errs[i]++
+	}
+}
+
+// slot returns the index of minute in the series, growing them as needed.
+func (a *funcAcc) slot(minute int64) int {
 	if a.inv == nil {
 		a.baseMin = minute
 	}
@@ -462,6 +479,7 @@ func (a *funcAcc) addSeries(minute int64, r *report) {
 		a.inv = append(make([]int64, grow), a.inv...)
 		a.durSum = append(make([]int64, grow), a.durSum...)
 		a.errs = append(make([]int64, grow), a.errs...)
+		a.conc = append(make([][]int32, grow), a.conc...)
 		a.baseMin = minute
 	}
 	i := int(minute - a.baseMin)
@@ -469,12 +487,57 @@ func (a *funcAcc) addSeries(minute int64, r *report) {
 		a.inv = append(a.inv, 0)
 		a.durSum = append(a.durSum, 0)
 		a.errs = append(a.errs, 0)
+		a.conc = append(a.conc, nil)
 	}
-	a.inv[i]++
-	a.durSum[i] += r.DurationUs
-	if r.Status != statusSuccess {
-		a.errs[i]++
+	return i
+}
+
+// maxConcEvents bounds the memory spent on exact concurrency (8 bytes per
+// invocation); beyond it concurrency falls back to the per-minute mean.
+const maxConcEvents = 50_000_000
+
+// addInterval records that an invocation was running over [startMs, endMs):
+// a start event in its minute and an end event in the minute it ends in.
+// Events are encoded as offset·2 + 1 (start) or offset·2 (end) within the
+// minute, so that sorting puts an end before a start at the same
+// millisecond (back-to-back invocations do not overlap). An end exactly on
+// a minute boundary belongs to the previous minute (offset 60,000).
+func (a *funcAcc) addInterval(startMs, endMs int64) {
+	if a.concEvents >= maxConcEvents {
+		a.concLost = true
+		return
 	}
+	if endMs <= startMs {
+		endMs = startMs + 1
+	}
+	sm := floorDiv(startMs, 60_000)
+	em := floorDiv(endMs-1, 60_000)
+	i := a.slot(sm)
+	a.conc[i] = append(a.conc[i], int32(startMs-sm*60_000)*2+1)
+	j := a.slot(em)
+	a.conc[j] = append(a.conc[j], int32(endMs-em*60_000)*2)
+	a.concEvents += 2
+}
+
+// concurrency sweeps the events minute by minute: the peak number of
+// invocations running at once within each minute.
+func (a *funcAcc) concurrency() []float64 {
+	out := make([]float64, len(a.inv))
+	running := 0
+	for i, ev := range a.conc {
+		slices.Sort(ev)
+		peak := running
+		for _, e := range ev {
+			if e&1 == 1 {
+				running++
+				peak = max(peak, running)
+			} else {
+				running--
+			}
+		}
+		out[i] = float64(peak)
+	}
+	return out
 }
 
 func (a *funcAcc) dataset() pricing.DatasetFunction {
@@ -501,6 +564,10 @@ func (a *funcAcc) dataset() pricing.DatasetFunction {
 		s.Invocations = make([]float64, len(a.inv))
 		s.DurationAvgMs = make([]float64, len(a.inv))
 		s.Errors = make([]float64, len(a.inv))
+		var conc []float64
+		if !a.concLost {
+			conc = a.concurrency()
+		}
 		var peak float64
 		for i, n := range a.inv {
 			s.Invocations[i] = float64(n)
@@ -508,9 +575,14 @@ func (a *funcAcc) dataset() pricing.DatasetFunction {
 				s.DurationAvgMs[i] = float64(a.durSum[i]) / float64(n) / 1000
 			}
 			s.Errors[i] = float64(a.errs[i])
-			// Logs carry no concurrency; the per-minute busy time over the
-			// minute (Little's law) is a lower bound of its peak.
-			c := float64(a.durSum[i]) / 60e6
+			c := 0.0
+			if conc != nil {
+				c = conc[i]
+			} else {
+				// Too many invocations to keep every interval: the mean
+				// number running over the minute, a lower bound of its peak.
+				c = float64(a.durSum[i]) / 60e6
+			}
 			s.ConcurrencyMax = append(s.ConcurrencyMax, c)
 			peak = max(peak, c)
 		}

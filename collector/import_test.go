@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"flag"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -83,7 +84,8 @@ func TestImportCorpus(t *testing.T) {
 	if s == nil || s.PeriodS != 60 || !s.Start.Equal(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)) {
 		t.Fatalf("series = %+v", s)
 	}
-	if !slices.Equal(s.Invocations, []float64{3, 3}) || !slices.Equal(s.Errors, []float64{0, 2}) {
+	// No two checkout-api invocations overlap: one at a time.
+	if !slices.Equal(s.Invocations, []float64{3, 3}) || !slices.Equal(s.Errors, []float64{0, 2}) || !slices.Equal(s.ConcurrencyMax, []float64{1, 1}) {
 		t.Errorf("series invocations %v errors %v, want [3 3] [0 2]", s.Invocations, s.Errors)
 	}
 	if len(s.DurationAvgMs) != 2 || !near(s.DurationAvgMs[0], 245.51/3) || !near(s.DurationAvgMs[1], 3112.33/3) {
@@ -404,5 +406,35 @@ func TestImportFilterLogEvents(t *testing.T) {
 	}
 	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "inventory.json: events[4] (stream 2026/11/02/[$LATEST]0a1b2c3d): REPORT line lacks Billed Duration, Memory Size and Max Memory Used") {
 		t.Errorf("problems = %q", d.Problems)
+	}
+}
+
+// Peak concurrency per minute from the invocation intervals [end −
+// duration, end), whatever order the records come in. By hand:
+//
+//	A [10:00:05, 10:00:10)  B [10:00:06, 10:00:08)  C [10:00:10, 10:00:12)
+//	D [10:00:20, 10:01:30)  E [10:01:04, 10:01:05)
+//
+// Minute 10:00: A and B overlap (2); C starts as A ends (no overlap); D
+// alone. Minute 10:01: D and E overlap (2). Invocations by start minute: 4, 1.
+func TestImportConcurrency(t *testing.T) {
+	line := func(end string, ms int) string {
+		return fmt.Sprintf("2026-11-02T%sZ REPORT RequestId: r\tDuration: %d.00 ms\tBilled Duration: %d ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n", end, ms, ms)
+	}
+	log := line("10:01:05.000", 1000) + line("10:00:08.000", 2000) + line("10:01:30.000", 70000) + line("10:00:10.000", 5000) + line("10:00:12.000", 2000)
+	im := NewImporter(ImportOptions{Function: "f"})
+	if err := im.Read("c.log", strings.NewReader(log)); err != nil {
+		t.Fatal(err)
+	}
+	f := im.Dataset().Functions[0]
+	if !slices.Equal(f.Series.Invocations, []float64{4, 1}) || !slices.Equal(f.Series.ConcurrencyMax, []float64{2, 2}) || f.Summary.ConcurrencyMax != 2 {
+		t.Errorf("series %+v, peak %v", f.Series, f.Summary.ConcurrencyMax)
+	}
+	// Back to back in the same environment: one at a time.
+	log = line("10:00:01.000", 1000) + line("10:00:02.000", 1000) + line("10:00:03.000", 1000)
+	im = NewImporter(ImportOptions{Function: "f"})
+	im.Read("b.log", strings.NewReader(log))
+	if f := im.Dataset().Functions[0]; !slices.Equal(f.Series.ConcurrencyMax, []float64{1}) {
+		t.Errorf("back to back: %v", f.Series.ConcurrencyMax)
 	}
 }
