@@ -100,6 +100,12 @@ type replica struct {
 	curB      int
 	nextB     int64
 
+	// asynchronous invocations
+	async      bool
+	maxRetries int
+	maxAge     int64
+	retries    []retryEnt // min-heap on at
+
 	// statistics
 	st      rawStats
 	buckets []bucketStats
@@ -118,6 +124,8 @@ type rawStats struct {
 	LifeNs                                         float64 // total lifetime of environments reclaimed within the span
 	OnDemandMs, InitMs, ProvisionedMs              int64
 	EnvsCreated                                    int64
+	Retries, Dropped                               int64 // async: retried attempts, events given up
+	PendingRetries                                 int64 // async: retries due after the span
 }
 
 const tokenUnit = int64(10 * time.Second) // one environment, in token units (rate S per ns ⇒ S per 10 s)
@@ -143,6 +151,9 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	}
 	if f, ok := s.KeepAlive.IdleTimeout.(Fixed); ok {
 		r.idleFixed, r.idleNs = true, int64(f.Value)
+	}
+	if s.Traffic.Invocation == Async {
+		r.async, r.maxRetries, r.maxAge = true, s.Traffic.MaxRetries, int64(s.Traffic.MaxEventAge)
 	}
 	r.tokCap = r.rate * tokenUnit
 	r.tokens = r.tokCap
@@ -315,12 +326,24 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 	timeout := r.timeout
 	st := &r.st
 	n := 0
+	ts, more := r.nextArrival()
 	for {
-		ts, ok := r.nextArrival()
-		if !ok {
+		// The next event: a new arrival, or (async) a retry due before it.
+		var t int64
+		var ev retryEnt
+		if len(r.retries) > 0 && (!more || r.retries[0].at < int64(ts*1e9)) {
+			if r.retries[0].at >= span {
+				break
+			}
+			ev = r.popRetry()
+			t = ev.at
+		} else if more {
+			t = int64(ts * 1e9)
+			ev = retryEnt{first: t}
+			ts, more = r.nextArrival()
+		} else {
 			break
 		}
-		t := int64(ts * 1e9)
 		if t >= span {
 			break
 		}
@@ -333,17 +356,20 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 			return false
 		}
 		bk := &r.buckets[r.curB]
-		bk.arrivals++
-		st.Arrivals++
+		if ev.throttled == 0 && ev.failed == 0 {
+			bk.arrivals++
+			st.Arrivals++
+		}
 		if r.busy >= r.cap {
-			bk.throttles++
-			st.Throttles++
+			r.throttle(bk, t, ev)
 			continue
 		}
 		d := r.dur.Sample(r.rng)
+		failed := false
 		if int64(d) > timeout {
 			d = time.Duration(timeout)
 			st.Errors++
+			failed = true
 		}
 		birth := int64(provBirth)
 		lat := d
@@ -377,8 +403,7 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 				}
 				r.lastToken = t
 				if r.tokens < tokenUnit {
-					bk.throttles++
-					st.Throttles++
+					r.throttle(bk, t, ev)
 					continue
 				}
 				r.tokens -= tokenUnit
@@ -408,9 +433,103 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 		st.BusyNs += float64(min(end, span) - t)
 		st.BusyNsUnclipped += float64(lat)
 		r.hist.Record(lat)
+		if failed && r.async {
+			r.retryError(end, ev)
+		}
 	}
 	r.finish()
 	return true
+}
+
+// ---- asynchronous invocations (Lambda's retry behaviour) ----
+//
+// An async event that is throttled goes back to Lambda's queue and is
+// retried with an exponential backoff, 1 s after the first attempt doubling
+// to at most 5 min, until it is older than the maximum event age (default
+// 6 h), then dropped. An event whose invocation fails (here: a timeout) is
+// retried up to max_retries times (default 2), 1 min after the first failure
+// and 2 min after the second. Synchronous throttles are final (429).
+
+type retryEnt struct {
+	at, first int64
+	throttled uint16 // throttles so far
+	failed    uint8  // failed invocations so far
+}
+
+const (
+	maxThrottleBackoff = int64(5 * time.Minute)
+)
+
+func (r *replica) throttle(bk *bucketStats, t int64, ev retryEnt) {
+	bk.throttles++
+	r.st.Throttles++
+	if !r.async {
+		return
+	}
+	delay := maxThrottleBackoff
+	if ev.throttled < 16 {
+		delay = min(int64(time.Second)<<ev.throttled, maxThrottleBackoff)
+	}
+	ev.throttled++
+	r.schedule(t+delay, ev)
+}
+
+func (r *replica) retryError(end int64, ev retryEnt) {
+	if int(ev.failed) >= r.maxRetries {
+		r.st.Dropped++
+		return
+	}
+	ev.failed++
+	r.schedule(end+int64(ev.failed)*int64(time.Minute), ev)
+}
+
+func (r *replica) schedule(at int64, ev retryEnt) {
+	if at-ev.first > r.maxAge {
+		r.st.Dropped++
+		return
+	}
+	ev.at = at
+	r.st.Retries++
+	h := append(r.retries, ev)
+	i := len(h) - 1
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].at <= ev.at {
+			break
+		}
+		h[i] = h[p]
+		i = p
+	}
+	h[i] = ev
+	r.retries = h
+}
+
+func (r *replica) popRetry() retryEnt {
+	h := r.retries
+	top := h[0]
+	n := len(h) - 1
+	last := h[n]
+	h = h[:n]
+	i := 0
+	for {
+		c := 2*i + 1
+		if c >= n {
+			break
+		}
+		if c+1 < n && h[c+1].at < h[c].at {
+			c++
+		}
+		if last.at <= h[c].at {
+			break
+		}
+		h[i] = h[c]
+		i = c
+	}
+	if n > 0 {
+		h[i] = last
+	}
+	r.retries = h
+	return top
 }
 
 // finish closes the books at the end of the span.
@@ -430,4 +549,5 @@ func (r *replica) finish() {
 		r.die(e.birth, e.deadline)
 	}
 	r.busyQ, r.idleLen = nil, 0
+	r.st.PendingRetries = int64(len(r.retries))
 }

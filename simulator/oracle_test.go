@@ -520,3 +520,64 @@ traffic: {start_rate: 10, stages: [{duration: 20m, target: 10}, {duration: 1m, t
 		t.Errorf("mean environments %v < concurrency %v or provisioned 5", r.MeanEnvironments, r.MeanConcurrency)
 	}
 }
+
+// Async invocations follow Lambda's retry behaviour, by hand:
+//   - throttled: reserved concurrency 1, events at t = 0.25 s and 0.75 s,
+//     each running 10 s. The second is throttled at 0.75 and retried after
+//     1, 2, 4 s (1.75, 3.75, 7.75: throttled again) and 8 s (15.75: the
+//     first ended at 10.25, so it runs, warm): 4 throttles, 4 retries.
+//   - too old: the same with 100 s invocations and max_event_age 1m:
+//     throttled at 0.75, 1.75, 3.75, 7.75, 15.75 and 31.75; the next retry
+//     would be at 63.75, 63 s after the event: dropped. 6 throttles, 5
+//     retries, 1 dropped.
+//   - failed: one event at 0.5 s that always times out (2 s > 1 s timeout):
+//     retried 1 min after the first failure (61.5) and 2 min after the
+//     second (182.5), then dropped: 3 invocations and errors, 2 retries.
+func TestAsyncRetries(t *testing.T) {
+	for _, tc := range []struct {
+		name, yaml                                            string
+		invocations, throttles, retries, dropped, errs, colds int64
+	}{
+		{"throttled", `
+duration: 60s
+function: {memory_mb: 128, timeout: 900s, duration: 10s}
+concurrency: {reserved: 1}
+traffic: {arrivals: even, invocation: async, start_rate: 2, stages: [{duration: 1s, target: 2}, {duration: 0s, target: 0}, {duration: 59s, target: 0}]}
+`, 2, 4, 4, 0, 0, 1},
+		{"too old", `
+duration: 120s
+function: {memory_mb: 128, timeout: 900s, duration: 100s}
+concurrency: {reserved: 1}
+traffic: {arrivals: even, invocation: async, max_event_age: 1m, start_rate: 2, stages: [{duration: 1s, target: 2}, {duration: 0s, target: 0}, {duration: 119s, target: 0}]}
+`, 1, 6, 5, 1, 0, 1},
+		{"failed", `
+duration: 300s
+function: {memory_mb: 128, timeout: 1s, duration: 2s}
+traffic: {arrivals: even, invocation: async, start_rate: 1, stages: [{duration: 1s, target: 1}, {duration: 0s, target: 0}, {duration: 299s, target: 0}]}
+`, 3, 0, 2, 1, 3, 1},
+		{"failed, no retries", `
+duration: 300s
+function: {memory_mb: 128, timeout: 1s, duration: 2s}
+traffic: {arrivals: even, invocation: async, max_retries: 0, start_rate: 1, stages: [{duration: 1s, target: 1}, {duration: 0s, target: 0}, {duration: 299s, target: 0}]}
+`, 1, 0, 0, 1, 1, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, parse(t, tc.yaml), Options{})
+			got := []int64{r.Invocations, r.Throttles, r.Retries, r.DroppedEvents, r.Errors, r.ColdStarts}
+			want := []int64{tc.invocations, tc.throttles, tc.retries, tc.dropped, tc.errs, tc.colds}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("invocations/throttles/retries/dropped/errors/cold = %v, want %v", got, want)
+			}
+		})
+	}
+	// A synchronous throttle is final: the same first case gives 1 throttle.
+	r := run(t, parse(t, `
+duration: 60s
+function: {memory_mb: 128, timeout: 900s, duration: 10s}
+concurrency: {reserved: 1}
+traffic: {arrivals: even, start_rate: 2, stages: [{duration: 1s, target: 2}, {duration: 0s, target: 0}, {duration: 59s, target: 0}]}
+`), Options{})
+	if r.Throttles != 1 || r.Retries != 0 || r.Invocations != 1 {
+		t.Errorf("sync: throttles/retries/invocations = %d/%d/%d, want 1/0/1", r.Throttles, r.Retries, r.Invocations)
+	}
+}

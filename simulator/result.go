@@ -55,13 +55,19 @@ type Result struct {
 	ColdStarts    int64   `json:"cold_starts"`
 	ColdStartRate float64 `json:"cold_start_rate"` // cold_starts / invocations
 	Throttles     int64   `json:"throttles"`
-	ThrottleRate  float64 `json:"throttle_rate"` // throttles / arrivals
+	ThrottleRate  float64 `json:"throttle_rate"` // throttles / attempts (arrivals + retries)
 	Errors        int64   `json:"errors"`        // timeouts
 	// ProvisionedInvocations ran on provisioned environments; with
 	// provisioned concurrency, the rest (SpilloverInvocations) spilled over
 	// to on-demand environments.
 	ProvisionedInvocations int64 `json:"provisioned_invocations"`
 	SpilloverInvocations   int64 `json:"spillover_invocations"`
+	// Async invocations: attempts retried by Lambda (after a throttle or a
+	// failure), events dropped (too old, or out of retries), and retries
+	// still queued at the end of the span.
+	Retries        int64 `json:"retries,omitempty"`
+	DroppedEvents  int64 `json:"dropped_events,omitempty"`
+	PendingRetries int64 `json:"pending_retries,omitempty"`
 
 	PeakConcurrency          int                 `json:"peak_concurrency"`
 	MeanConcurrency          float64             `json:"mean_concurrency"`  // time-average busy environments

@@ -301,7 +301,7 @@ func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region stri
 	o.metrics = map[string]float64{
 		"invocations": float64(st.Invocations), "cold_starts": float64(st.Cold),
 		"cold_start_rate": ratio(float64(st.Cold), float64(st.Invocations)),
-		"throttles":       float64(st.Throttles), "throttle_rate": ratio(float64(st.Throttles), float64(st.Arrivals)),
+		"throttles":       float64(st.Throttles), "throttle_rate": ratio(float64(st.Throttles), float64(st.Arrivals+st.Retries)),
 		"errors": float64(st.Errors), "peak_concurrency": float64(st.Peak),
 		"mean_concurrency": meanConc, "mean_environments": meanEnv,
 		"environments_created":        float64(st.EnvsCreated),
@@ -349,6 +349,9 @@ func (a *aggregate) add(o *replicaOut) {
 	s.InitMs += t.InitMs
 	s.ProvisionedMs += t.ProvisionedMs
 	s.EnvsCreated += t.EnvsCreated
+	s.Retries += t.Retries
+	s.Dropped += t.Dropped
+	s.PendingRetries += t.PendingRetries
 	a.hist.Merge(o.hist)
 	if a.timeline == nil {
 		a.timeline = make([]Bucket, len(o.timeline))
@@ -381,6 +384,7 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 		Throttles: meanInt(a.st.Throttles, n), Errors: meanInt(a.st.Errors, n), Provisioned: meanInt(a.st.Provisioned, n),
 		OnDemandMs: meanInt(a.st.OnDemandMs, n), InitMs: meanInt(a.st.InitMs, n), ProvisionedMs: meanInt(a.st.ProvisionedMs, n),
 		EnvsCreated: meanInt(a.st.EnvsCreated, n),
+		Retries:     meanInt(a.st.Retries, n), Dropped: meanInt(a.st.Dropped, n), PendingRetries: meanInt(a.st.PendingRetries, n),
 	}
 	span := s.Span()
 	u := usage(s, st)
@@ -395,7 +399,8 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 		Scenario: s.Name, Region: region, Seed: seed, Runs: n, SimulatedSeconds: span.Seconds(),
 		Arrivals: st.Arrivals, Invocations: st.Invocations, ColdStarts: st.Cold,
 		ColdStartRate: ratio(float64(a.st.Cold), float64(a.st.Invocations)),
-		Throttles:     st.Throttles, ThrottleRate: ratio(float64(a.st.Throttles), float64(a.st.Arrivals)),
+		Throttles:     st.Throttles, ThrottleRate: ratio(float64(a.st.Throttles), float64(a.st.Arrivals+a.st.Retries)),
+		Retries: st.Retries, DroppedEvents: st.Dropped, PendingRetries: st.PendingRetries,
 		Errors: st.Errors, ProvisionedInvocations: st.Provisioned,
 		PeakConcurrency:          int(meanInt(a.st.Peak, n)),
 		MeanConcurrency:          meanConc,

@@ -28,6 +28,19 @@ const (
 	MaxSpan            = 366 * 24 * time.Hour
 )
 
+// Invocation types.
+const (
+	Sync  = "sync"  // RequestResponse: a throttle is a 429 to the caller
+	Async = "async" // Event: Lambda queues, retries throttles and failures
+)
+
+// Async defaults and limits (Lambda's documented behaviour).
+const (
+	DefaultMaxRetries  = 2
+	DefaultMaxEventAge = 6 * time.Hour
+	MinMaxEventAge     = time.Minute
+)
+
 // Arrival processes.
 const (
 	Poisson = "poisson" // exact non-homogeneous Poisson arrivals
@@ -114,6 +127,11 @@ type TrafficSpec struct {
 	TraceFunction string
 	// Scale multiplies the rate (default 1).
 	Scale float64
+	// Invocation is Sync (default) or Async; async events that are
+	// throttled or fail are retried (MaxRetries failures, MaxEventAge).
+	Invocation  string
+	MaxRetries  int
+	MaxEventAge pricing.Duration
 
 	segs []segment
 }
@@ -226,6 +244,10 @@ type trafficFile struct {
 	Trace     string   `yaml:"trace"`
 	Function  string   `yaml:"function"`
 	Scale     *float64 `yaml:"scale"`
+
+	Invocation  string            `yaml:"invocation"`
+	MaxRetries  *int              `yaml:"max_retries"`
+	MaxEventAge *pricing.Duration `yaml:"max_event_age"`
 }
 
 // LoadScenario reads and validates a scenario file.
@@ -359,6 +381,29 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 	}
 	if t.Arrivals != Poisson && t.Arrivals != Even {
 		p.errf(p.at("traffic", "arrivals"), "traffic.arrivals %q is not poisson or even", tf.Arrivals)
+	}
+	t.Invocation = strings.ToLower(tf.Invocation)
+	if t.Invocation == "" {
+		t.Invocation = Sync
+	}
+	if t.Invocation != Sync && t.Invocation != Async {
+		p.errf(p.at("traffic", "invocation"), "traffic.invocation %q is not sync or async", tf.Invocation)
+	}
+	t.MaxRetries, t.MaxEventAge = DefaultMaxRetries, pricing.Duration(DefaultMaxEventAge)
+	if tf.MaxRetries != nil {
+		t.MaxRetries = *tf.MaxRetries
+		if t.MaxRetries < 0 || t.MaxRetries > 2 {
+			p.errf(p.at("traffic", "max_retries"), "traffic.max_retries %d is outside Lambda's range [0, 2]", t.MaxRetries)
+		}
+	}
+	if tf.MaxEventAge != nil {
+		t.MaxEventAge = *tf.MaxEventAge
+		if t.MaxEventAge.D() < MinMaxEventAge || t.MaxEventAge.D() > DefaultMaxEventAge {
+			p.errf(p.at("traffic", "max_event_age"), "traffic.max_event_age %s is outside Lambda's range [1m, 6h]", t.MaxEventAge)
+		}
+	}
+	if (tf.MaxRetries != nil || tf.MaxEventAge != nil) && t.Invocation != Async {
+		p.errf(p.at("traffic"), "traffic.max_retries and max_event_age apply to invocation: async")
 	}
 	if tf.Scale != nil {
 		t.Scale = *tf.Scale

@@ -156,6 +156,12 @@ traffic: {start_rate: 1, arrivals: bursty}
 			"reserved concurrency 200 exceeds the account limit 100",
 			"provisioned concurrency 300 exceeds the concurrency limit",
 			`test.yaml:4: traffic.arrivals "bursty" is not poisson or even`}},
+		{"async settings", `
+function: {memory_mb: 128, duration: 10ms}
+traffic: {start_rate: 1, invocation: later, max_retries: 3, max_event_age: 7h}
+`, []string{`test.yaml:3: traffic.invocation "later" is not sync or async`,
+			"test.yaml:3: traffic.max_retries 3 is outside Lambda's range [0, 2]",
+			"traffic.max_event_age 7h0m0s is outside Lambda's range [1m, 6h]"}},
 		{"empty", ``, []string{"test.yaml: file is empty"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

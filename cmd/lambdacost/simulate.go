@@ -200,6 +200,10 @@ func simulationGrids(r *simulator.Result, s *simulator.Scenario) []reports.Grid 
 	pct("Cold start rate", "cold_start_rate", r.ColdStartRate)
 	row("Throttles (429)", "throttles", float64(r.Throttles), 0, "")
 	row("Errors (timeouts)", "errors", float64(r.Errors), 0, "")
+	if s.Traffic.Invocation == simulator.Async {
+		row("Async retries", "", float64(r.Retries), 0, "")
+		row("Async events dropped", "", float64(r.DroppedEvents), 0, "")
+	}
 	if s.Concurrency.Provisioned > 0 {
 		row("On provisioned concurrency", "", float64(r.ProvisionedInvocations), 0, "")
 		row("Spillover to on-demand", "", float64(r.SpilloverInvocations), 0, "")
