@@ -173,6 +173,9 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 		return nil, err
 	}
 	w := in.Workload
+	if in.Options.Scaling.Autoscale {
+		w.demand = newDemand(w.Profile, w.ProfileInterval, in.Options.Scaling.ScaleOutLag)
+	}
 	base := in.Usage
 	if base.Requests == 0 {
 		n := int64(math.Round(w.MonthlyRequests))

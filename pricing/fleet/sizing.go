@@ -3,6 +3,7 @@ package fleet
 import (
 	"fmt"
 	"math"
+	"sort"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -136,7 +137,11 @@ func Size(w Workload, srv Server, s Scaling, scale float64) (Sizing, error) {
 	sz.Instances = need(w.PeakRPS)
 	sz.units, sz.intervals = int64(sz.Instances), 1
 	if s.Autoscale && len(w.Profile) > 0 {
-		sz.units, sz.intervals = autoscaled(w.Profile, w.ProfileInterval, s.ScaleOutLag, need)
+		d := w.demand
+		if d == nil || d.interval != w.ProfileInterval || d.lag != s.ScaleOutLag {
+			d = newDemand(w.Profile, w.ProfileInterval, s.ScaleOutLag)
+		}
+		sz.units, sz.intervals = d.units(need), d.n
 	}
 	sz.MeanInstances = float64(sz.units) / float64(sz.intervals)
 	sz.InstanceHours = sz.MeanInstances * pricing.HoursPerMonth
@@ -148,19 +153,29 @@ func Size(w Workload, srv Server, s Scaling, scale float64) (Sizing, error) {
 	return sz, nil
 }
 
-// autoscaled returns the server count summed over the profile's intervals,
-// and the number of intervals, when each interval runs enough
-// servers for the highest rate within ScaleOutLag either side of it: new
-// servers must be running lag before the demand arrives (the scaler reacts
-// lag late, so it has to be provisioned for what is coming), and are only
-// removed once the demand has been gone for as long.
-func autoscaled(profile []float64, interval, lag time.Duration, need func(float64) int) (int64, int64) {
+// demand is a traffic profile reduced for autoscaled sizing: the rate each
+// interval must be provisioned for, as distinct rates with their counts (a
+// repeating daily shape has few), so that sizing at another volume costs
+// one step per distinct rate.
+type demand struct {
+	interval, lag time.Duration
+	rates         []float64
+	counts        []int64
+	n             int64
+}
+
+// newDemand provisions each interval for the highest rate within the
+// scale-out lag either side of it: new servers must be running lag before
+// the demand arrives (the scaler reacts lag late, so it has to be
+// provisioned for what is coming), and are only removed once the demand has
+// been gone for as long. k = ceil(lag / interval) intervals each side.
+func newDemand(profile []float64, interval, lag time.Duration) *demand {
 	k := 0
-	if lag > 0 {
+	if lag > 0 && interval > 0 {
 		k = int((lag + interval - 1) / interval)
 	}
 	n := len(profile)
-	var total int64
+	peaks := make([]float64, n)
 	// Sliding-window maximum over [i−k, i+k] with a monotonic deque of
 	// indexes whose rates decrease: O(n) whatever the lag.
 	dq := make([]int, 0, 2*k+1)
@@ -175,9 +190,28 @@ func autoscaled(profile []float64, interval, lag time.Duration, need func(float6
 		for dq[0] < i-k {
 			dq = dq[1:]
 		}
-		total += int64(need(profile[dq[0]]))
+		peaks[i] = profile[dq[0]]
 	}
-	return total, int64(n)
+	sort.Float64s(peaks)
+	d := &demand{interval: interval, lag: lag, n: int64(n)}
+	for i, r := range peaks {
+		if i > 0 && r == peaks[i-1] {
+			d.counts[len(d.counts)-1]++
+			continue
+		}
+		d.rates = append(d.rates, r)
+		d.counts = append(d.counts, 1)
+	}
+	return d
+}
+
+// units sums need over every interval.
+func (d *demand) units(need func(float64) int) int64 {
+	var total int64
+	for i, r := range d.rates {
+		total += d.counts[i] * int64(need(r))
+	}
+	return total
 }
 
 // EC2Server describes an EC2 instance type as a fleet server.

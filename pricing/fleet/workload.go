@@ -62,6 +62,10 @@ type Workload struct {
 	// RequestsPerConnection is how many requests share one client
 	// connection to the load balancer (default 1).
 	RequestsPerConnection float64 `json:"requests_per_connection"`
+
+	// demand caches the profile reduced for autoscaled sizing (see
+	// newDemand); Compare prepares it once for all the volumes it prices.
+	demand *demand
 }
 
 // Default workload values.
@@ -147,6 +151,7 @@ func (w Workload) AtVolume(requests float64) Workload {
 		k = requests / w.MonthlyRequests
 	}
 	out := w
+	out.demand = nil
 	out.MonthlyRequests = requests
 	out.PeakRPS = w.PeakRPS * k
 	if w.Profile != nil {
