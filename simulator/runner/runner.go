@@ -198,6 +198,8 @@ type Result struct {
 	// "unrestricted" (it was not; see the modelled fields).
 	CPUModel    string `json:"cpu_model"`
 	MemoryModel string `json:"memory_model"`
+	// MemoryPrecision says what max_memory_used_mb measures.
+	MemoryPrecision string `json:"memory_precision"`
 	// IsolationNote says why cgroups were not used, if they were not.
 	IsolationNote string `json:"isolation_note,omitempty"`
 	// HostCPUs is the number of CPUs of this machine; a share above it
@@ -943,8 +945,10 @@ func (r *runner) result(invs []Invocation, wall time.Duration) *Result {
 	}
 	if r.cgroups != nil {
 		res.CPUModel, res.MemoryModel = CPUModelCgroup, MemoryModelCgroup
+		res.MemoryPrecision = "limit enforced by the cgroup; peak = max(the cgroup's peak over every process of the environment, the bootstrap's VmHWM after its first invocation), rounded up to the MB"
 	} else {
 		res.CPUModel, res.MemoryModel, res.IsolationNote = CPUModelUnrestricted, MemoryModelVmHWM, r.cgNote
+		res.MemoryPrecision = "not enforced (exceeding it is reported as Runtime.OutOfMemory); peak = the bootstrap process's VmHWM read after each invocation: exact for that process, child processes not counted; rounded up to the MB"
 	}
 	res.Summary = summarize(r.cfg, invs, r.cgroups == nil)
 	res.Summary.Environments = r.nextEnv

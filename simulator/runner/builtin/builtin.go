@@ -3,6 +3,11 @@
 // http-echo. They are ordinary aws-lambda-go handlers; the runner starts
 // them over the same Lambda Runtime API path as an external bootstrap, by
 // re-executing the current binary with EnvBootstrap set (see MaybeRun).
+//
+// The package's init function calls MaybeRun, so every program that links
+// it (lambdacost, test binaries of packages that use the runner) can serve
+// as the bootstrap of a built-in: a re-executed test binary serves the
+// function instead of running its tests again.
 package builtin
 
 import (
@@ -81,6 +86,8 @@ func Lookup(name string) (Function, bool) {
 	f, ok := functions[name]
 	return f, ok
 }
+
+func init() { MaybeRun() }
 
 // MaybeRun makes the current process the bootstrap of a built-in function
 // when EnvBootstrap and AWS_LAMBDA_RUNTIME_API are both set: it serves
