@@ -89,7 +89,8 @@ type CollectOptions struct {
 	Logs      bool          // also read REPORT lines from CloudWatch Logs
 }
 
-// CollectStats counts the API calls made.
+// CollectStats counts the API calls made (operations; the SDK's retries
+// of an operation are not counted separately).
 type CollectStats struct {
 	GetMetricDataCalls int `json:"get_metric_data_calls"`
 	ListMetricsCalls   int `json:"list_metrics_calls"`
@@ -112,6 +113,7 @@ type CollectStats struct {
 // and an *pricing.InputError for bad options or unknown functions.
 func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dataset, CollectStats, error) {
 	var st CollectStats
+	c.calls.Store(0)
 	if !o.All && len(o.Functions) == 0 {
 		return nil, st, pricing.Inputf("--function", "give --function NAME (repeatable) or --all")
 	}

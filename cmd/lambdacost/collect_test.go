@@ -78,6 +78,18 @@ func TestCollectCommand(t *testing.T) {
 	}
 }
 
+// The service-specific endpoint variables win over AWS_ENDPOINT_URL.
+func TestCollectCommandServiceEndpoints(t *testing.T) {
+	s := collectortest.New(t, 2)
+	awsEnv(t, "http://127.0.0.1:1") // nothing listens there
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", s.URL)
+	t.Setenv("AWS_ENDPOINT_URL_LAMBDA", s.URL)
+	out, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"fn-001"`) || s.Calls("GetMetricData") != 1 || s.Calls("ListFunctions") != 1 {
+		t.Errorf("exit %d, %d GetMetricData, %d ListFunctions\n%s", code, s.Calls("GetMetricData"), s.Calls("ListFunctions"), stderr)
+	}
+}
+
 func TestCollectCommandErrors(t *testing.T) {
 	s := collectortest.New(t, 1)
 	awsEnv(t, s.URL)
