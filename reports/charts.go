@@ -282,10 +282,15 @@ func xyChart(spec xySpec) Chart {
 		}
 		m["nameTextStyle"] = map[string]any{"align": align, "color": "#4b5563"}
 	})
-	// Long line series: draw about one point per pixel, keeping the peaks.
+	// Long series: lines draw about one point per pixel, keeping the peaks.
 	eachMap(o, "series", func(_ int, m map[string]any) {
-		if d, ok := m["data"].([]any); ok && m["type"] == "line" && len(d) > 600 {
-			m["sampling"] = "lttb"
+		if d, ok := m["data"].([]any); ok && len(d) > 600 {
+			switch m["type"] {
+			case "line":
+				m["sampling"] = "lttb"
+			case "bar":
+				m["large"] = true // one path for all bars
+			}
 		}
 	})
 	grid := o["grid"].([]any)[0].(map[string]any)

@@ -78,6 +78,8 @@ func humanSpan(d time.Duration) string {
 		return fmt.Sprintf("%d min", d/time.Minute)
 	case d >= time.Minute:
 		return fmt.Sprintf("%d min %d s", d/time.Minute, (d%time.Minute)/time.Second)
+	case d >= time.Second && d%time.Second == 0:
+		return fmt.Sprintf("%d s", d/time.Second)
 	default:
 		return d.Round(time.Millisecond).String()
 	}

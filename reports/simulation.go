@@ -123,7 +123,7 @@ func SimulationPage(r *simulator.Result, s *simulator.Scenario) *Page {
 	if len(r.Timeline) > 0 {
 		p.Sections = append(p.Sections, Section{
 			Title:  "Scaling over time",
-			Text:   "How many execution environments Lambda keeps alive (busy or idle) and how many are busy at once, and what traffic they face: cold starts happen when no idle environment is free; throttles when the concurrency limit or the scaling rate is reached.",
+			Text:   "How many execution environments Lambda keeps alive (busy or idle), how many are busy at once, and what traffic they face. A cold start happens when no idle environment is free; a request is throttled when the concurrency limit or the scaling rate is reached.",
 			Charts: simulationTimeCharts(r),
 		})
 	}
@@ -182,32 +182,48 @@ func simulationTimeCharts(r *simulator.Result) []Chart {
 		w = 1
 	}
 	n := len(r.Timeline)
-	env, conc, rps, cold, thr := make([][2]float64, n), make([][2]float64, n), make([][2]float64, n), make([][2]float64, n), make([][2]float64, n)
+	env, conc, rps := make([][2]float64, n), make([][2]float64, n), make([][2]float64, n)
 	for i, b := range r.Timeline {
 		x := b.TS / 60
 		env[i] = [2]float64{x, b.Environments}
 		conc[i] = [2]float64{x, b.ConcurrencyMax}
 		rps[i] = [2]float64{x, b.Arrivals / w}
-		cold[i] = [2]float64{x, b.ColdStarts}
-		thr[i] = [2]float64{x, b.Throttles}
 	}
-	per := humanSpan(time.Duration(w * float64(time.Second)))
+	// Counts are summed into at most maxBars bars, wide enough to see (a
+	// burst of cold starts in one second is otherwise a hairline).
+	const maxBars = 120
+	k := (n + maxBars - 1) / maxBars
+	if k < 1 {
+		k = 1
+	}
+	var cold, thr [][2]float64
+	for i := 0; i < n; i += k {
+		var c, t float64
+		for _, b := range r.Timeline[i:min(i+k, n)] {
+			c += b.ColdStarts
+			t += b.Throttles
+		}
+		x := r.Timeline[i].TS / 60
+		cold = append(cold, [2]float64{x, c})
+		thr = append(thr, [2]float64{x, t})
+	}
+	per := humanSpan(time.Duration(float64(k) * w * float64(time.Second)))
 	xAxis := axisSpec{Name: "time since start (minutes)", Fmt: "minutes", Min: 0, Max: "dataMax"}
 	return []Chart{
 		xyChart(xySpec{
-			ID: "environments", Title: "Execution environments and concurrency", Subtitle: "live environments (time average) and busy ones (maximum) per " + per, ZoomX: true,
-			X: xAxis, Y: []axisSpec{{Name: "environments", Fmt: "numAxis"}},
+			ID: "environments", Title: "Execution environments, concurrency and cold starts", Subtitle: "live environments (time average) and busy ones (maximum) per " + humanSpan(time.Duration(w*float64(time.Second))) + "; cold starts per " + per, ZoomX: true,
+			X: xAxis, Y: []axisSpec{{Name: "environments", Fmt: "numAxis"}, {Name: "cold starts per " + per, Fmt: "numAxis"}},
 			Series: []seriesSpec{
 				{Name: "Live environments (busy + idle)", XY: env, Area: true, Fmt: "num", Color: colorX86},
 				{Name: "Concurrency (busy, max)", XY: conc, Fmt: "num", Color: colorEC2},
+				{Name: "Cold starts", Kind: "bar", XY: cold, YAxis: 1, Fmt: "num", Color: colorCold},
 			},
 		}),
 		xyChart(xySpec{
-			ID: "traffic", Title: "Traffic, cold starts and throttles", Subtitle: "offered requests per second; cold starts and throttles per " + per, ZoomX: true,
-			X: xAxis, Y: []axisSpec{{Name: "requests per second", Fmt: "numAxis"}, {Name: "per " + per, Fmt: "numAxis"}},
+			ID: "traffic", Title: "Traffic and throttles", Subtitle: "offered requests per second; requests throttled (429) per " + per, ZoomX: true,
+			X: xAxis, Y: []axisSpec{{Name: "requests per second", Fmt: "numAxis"}, {Name: "throttled per " + per, Fmt: "numAxis"}},
 			Series: []seriesSpec{
 				{Name: "Requests per second", XY: rps, Fmt: "num", Color: colorMuted, Area: true},
-				{Name: "Cold starts", Kind: "bar", XY: cold, YAxis: 1, Fmt: "num", Color: colorCold},
 				{Name: "Throttles", Kind: "bar", XY: thr, YAxis: 1, Fmt: "num", Color: colorThrottl},
 			},
 		}),
