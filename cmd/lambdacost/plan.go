@@ -274,13 +274,20 @@ func planPage(p *planner.Plan) *reports.Page {
 		page.Facts = append(page.Facts,
 			reports.Fact{Label: "Best", Value: fmt.Sprint(p.Best.Provisioned), Detail: "provisioned environments"},
 			reports.Fact{Label: "Its cost", Value: reports.USD(p.Best.Total), Detail: "per month"},
-			reports.Fact{Label: "Saving", Value: reports.USDf(p.MonthlySavingsUSD), Detail: "per month"})
+			savingFact(p.MonthlySavingsUSD))
 	} else {
 		page.Facts = append(page.Facts, reports.Fact{Label: "Best", Value: "none", Detail: "no level meets the target"})
 	}
 	page.Sections = []reports.Section{{Title: "Plan", Tables: []reports.HTMLTable{reports.TableFromGrid(grids[0])}},
 		{Title: "Trade-off", Text: "Every level simulated with the same arrivals: cost rises with each provisioned environment, cold starts fall.", Tables: []reports.HTMLTable{reports.TableFromGrid(grids[1])}}}
 	return page
+}
+
+func savingFact(v float64) reports.Fact {
+	if v >= 0 {
+		return reports.Fact{Label: "Saving", Value: reports.USDf(v), Detail: "per month"}
+	}
+	return reports.Fact{Label: "Extra cost", Value: reports.USDf(-v), Detail: "per month, to meet the target"}
 }
 
 func recommendationsPage(title string, recs []planner.Recommendation) *reports.Page {
@@ -353,7 +360,11 @@ func planGrids(p *planner.Plan) []reports.Grid {
 	s.Rows = append(s.Rows, row("Current", p.Current))
 	if p.Best != nil {
 		s.Rows = append(s.Rows, row("Best", *p.Best))
-		s.Footer = []string{"Saving/month", "", reports.USDf(p.MonthlySavingsUSD), "", "", ""}
+		if p.MonthlySavingsUSD >= 0 {
+			s.Footer = []string{"Saving/month", "", reports.USDf(p.MonthlySavingsUSD), "", "", ""}
+		} else {
+			s.Footer = []string{"Extra cost/month", "", reports.USDf(-p.MonthlySavingsUSD), "", "", ""}
+		}
 	} else {
 		s.Rows = append(s.Rows, []string{"Best", "none meets the target", "", "", "", ""})
 	}
