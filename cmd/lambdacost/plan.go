@@ -196,6 +196,10 @@ func planRun(o *PlanOptions) error {
 		if ctx == nil {
 			ctx = context.Background()
 		}
+		if f.IO.ErrTTY {
+			po.Progress = func(n int) { fmt.Fprintf(f.IO.ErrOut, "\rsimulated %d provisioned-concurrency levels…", n) }
+			defer fmt.Fprint(f.IO.ErrOut, "\r\033[K")
+		}
 		plan, err := planner.PlanProvisioned(ctx, s, po)
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -75,6 +76,9 @@ type PlanOptions struct {
 	Workers int
 	// Sim are the simulator options of every run (seed, region, prices).
 	Sim simulator.Options
+	// Progress, if set, is called after each level is simulated with the
+	// number done so far (calls are serialised).
+	Progress func(levels int)
 }
 
 // Plan is the outcome of a provisioned-concurrency search: every level
@@ -172,6 +176,8 @@ func Search(ctx context.Context, eval Evaluator, current int, o PlanOptions) (*P
 		return nil, pricing.Inputf("--max-provisioned", "must not be negative")
 	}
 	seen := map[int]Point{}
+	var mu sync.Mutex
+	done := 0
 	evalAll := func(levels []int) error {
 		var todo []int
 		for _, l := range levels {
@@ -192,6 +198,12 @@ func Search(ctx context.Context, eval Evaluator, current int, o PlanOptions) (*P
 				p.Provisioned = l
 				p.MeetsTarget = o.Target.Meets(p)
 				pts[i] = p
+				if o.Progress != nil {
+					mu.Lock()
+					done++
+					o.Progress(done)
+					mu.Unlock()
+				}
 				return nil
 			})
 		}
