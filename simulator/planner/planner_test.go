@@ -47,7 +47,8 @@ func TestSearchSynthetic(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			calls := 0
 			eval := func(ctx context.Context, p int) (Point, error) { calls++; return synthetic(ctx, p) }
-			plan, err := Search(context.Background(), eval, 0, PlanOptions{Target: tc.target, MaxLevel: 200, Workers: 1})
+			last := 0
+			plan, err := Search(context.Background(), eval, 0, PlanOptions{Target: tc.target, MaxLevel: 200, Workers: 1, Progress: func(n int) { last = n }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,6 +63,9 @@ func TestSearchSynthetic(t *testing.T) {
 			}
 			if calls > 60 {
 				t.Errorf("%d evaluations for 201 levels: the search is not narrowing", calls)
+			}
+			if last != calls {
+				t.Errorf("progress reported %d of %d evaluations", last, calls)
 			}
 			if len(plan.Curve) != calls {
 				t.Errorf("curve has %d points, %d evaluated", len(plan.Curve), calls)
