@@ -459,7 +459,7 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		for at < span.Seconds() {
 			for i, c := range counts {
 				r := c / widths[i]
-				segs = append(segs, segment{Start: at, End: at + widths[i], R0: r, R1: r})
+				segs = append(segs, segment{Start: at, End: math.Min(at+widths[i], span.Seconds()), R0: r, R1: r})
 				at += widths[i]
 				if at >= span.Seconds() {
 					break

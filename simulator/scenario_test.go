@@ -248,6 +248,20 @@ traffic: {trace: trace.csv, arrivals: even}
 	if s.Span() != 4*time.Minute || s.ExpectedRequests() != 210 {
 		t.Fatalf("span %s, expected %v; want 4m, 210", s.Span(), s.ExpectedRequests())
 	}
+	// A shorter span truncates the trace (90 s: 60 + 30 × 2/s); a longer
+	// one repeats it (10 min: 210 + 210 + the first two minutes, 60 + 120).
+	for _, c := range []struct {
+		dur  string
+		want float64
+	}{{"90s", 120}, {"10m", 600}} {
+		st, err := ParseScenario(path, []byte("duration: "+c.dur+"\n"+sc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.ExpectedRequests(); got != c.want {
+			t.Errorf("duration %s: expected requests %v, want %v", c.dur, got, c.want)
+		}
+	}
 	r := run(t, s, Options{})
 	// Even arrivals: 1/s in minute 1, 2/s in minute 2, none, 0.5/s.
 	if r.Arrivals != 210 {
