@@ -234,9 +234,15 @@ func openReport(t testing.TB, path, screenshot string, then ...func(tab context.
 	}
 	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.documentElement.getAttribute("data-charts-ready") !== null`,
 		chromedp.WithPollingTimeout(15*time.Second), chromedp.WithPollingInterval(20*time.Millisecond))); err != nil {
-		t.Fatalf("the page never finished drawing its charts: %v", err)
+		// Report what the page did (alerts, errors) rather than only the timeout.
+		t.Errorf("the page never finished drawing its charts: %v", err)
 	}
 	st.Elapsed = time.Since(start)
+	// Interactions run before the state is read, so that anything they
+	// trigger (alerts, errors, requests) is caught.
+	for _, fn := range then {
+		fn(tab)
+	}
 	got, err := chromedp.Run(tab, chromedp.Evaluate[pageState](stateScript))
 	if err != nil {
 		t.Fatal(err)
@@ -244,9 +250,6 @@ func openReport(t testing.TB, path, screenshot string, then ...func(tab context.
 	mu.Lock()
 	got.Console, got.Requests, got.Dialogs, got.Elapsed = st.Console, st.Requests, st.Dialogs, st.Elapsed
 	mu.Unlock()
-	for _, fn := range then {
-		fn(tab)
-	}
 	if screenshot != "" {
 		png, err := chromedp.Run(tab, chromedp.FullScreenshot(100))
 		if err != nil {
@@ -334,7 +337,8 @@ func TestBrowserDatasetReport(t *testing.T) {
 	r := testDatasetReport(t)
 	dir := t.TempDir()
 	path := writeReport(t, dir, "dataset.html", DatasetPage(r))
-	var byInvocations, byInvocationsAgain []string
+	var byInvocations, byInvocationsAgain, tooltips []string
+	var scripts int
 	firstColumn := `Array.prototype.map.call(document.querySelectorAll("table.sortable tbody tr td:first-child"), function (td) { return td.textContent; })`
 	st := openReport(t, path, screenshotPath("dataset.png"), func(tab context.Context) {
 		// Sort by invocations (header 6): largest first, then reversed.
@@ -352,7 +356,40 @@ func TestBrowserDatasetReport(t *testing.T) {
 		if err != nil {
 			t.Errorf("sorting the table: %v", err)
 		}
+		// Tooltips (where echarts' own XSS was): open one on the hostile
+		// category and one listing the hostile series name.
+		for _, c := range []struct{ chart, js string }{
+			{"cost-by-function", `{type: "showTip", seriesIndex: 0, dataIndex: 2}`},
+			{"invocations-over-time", `{type: "showTip", seriesIndex: 1, dataIndex: 150}`},
+		} {
+			tip, err := chromedp.Run(tab, chromedp.Evaluate[string](`(function () {
+  var el = document.getElementById("`+c.chart+`");
+  echarts.getInstanceByDom(el).dispatchAction(`+c.js+`);
+  return "ok";
+})()`))
+			if err == nil {
+				tip, err = chromedp.Run(tab, chromedp.Poll[string](`(function () {
+  var t = Array.prototype.filter.call(document.querySelectorAll("#`+c.chart+` div"), function (d) {
+    return d.style.position === "absolute" && d.style.zIndex && d.innerText.indexOf("alert(1)") >= 0; });
+  return t.length ? t[0].innerText : false;
+})()`, chromedp.WithPollingTimeout(3*time.Second)))
+			}
+			if err != nil {
+				t.Errorf("%s tooltip: %v", c.chart, err)
+				continue
+			}
+			tooltips = append(tooltips, tip)
+		}
+		scripts, _ = chromedp.Run(tab, chromedp.Evaluate[int](`document.scripts.length`))
 	})
+	for _, tip := range tooltips {
+		if !strings.Contains(tip, xssName) {
+			t.Errorf("tooltip does not show %q literally: %q", xssName, tip)
+		}
+	}
+	if len(tooltips) != 2 || scripts != 2 {
+		t.Errorf("%d tooltips checked; the page has %d script elements, want 2", len(tooltips), scripts)
+	}
 	t.Logf("dataset report drawn in %v", st.Elapsed)
 	if want := []string{"checkout-api", xssName, markerFn, "nightly-report"}; !slices.Equal(byInvocations, want) {
 		t.Errorf("sorted by invocations: %q, want %q", byInvocations, want)
