@@ -431,23 +431,30 @@ func writeCompare(w io.Writer, format reports.Format, st reports.Style, results 
 			Comparisons []*fleet.Result `json:"comparisons"`
 		}{results})
 	}
+	if format == reports.CSV {
+		// One table: the curves of every function, named when there are several.
+		g := curveGrid(results[0], true)
+		if len(results) > 1 {
+			g = reports.Grid{Header: []string{"Function", "Requests/month", "Lambda x86_64", "Lambda arm64", "EC2 instance type", "EC2", "Fargate architecture", "Fargate", "current"}}
+			for _, r := range results {
+				for _, row := range curveGrid(r, true).Rows {
+					g.Rows = append(g.Rows, []string{r.Name, row[0], row[1], row[2], r.EC2.InstanceType, row[3], string(r.Fargate.Architecture), row[4], row[5]})
+				}
+			}
+		}
+		return reports.WriteGrids(w, format, st, g)
+	}
 	for i, r := range results {
-		if i > 0 && format != reports.CSV {
+		if i > 0 {
 			if _, err := io.WriteString(w, "\n"); err != nil {
 				return err
 			}
 		}
-		grids := compareGrids(r)
-		if format == reports.CSV {
-			grids = []reports.Grid{curveGrid(r)}
-		}
-		if err := reports.WriteGrids(w, format, st, grids...); err != nil {
+		if err := reports.WriteGrids(w, format, st, compareGrids(r)...); err != nil {
 			return err
 		}
-		if format != reports.CSV {
-			if err := writeNotes(w, format, r.Notes); err != nil {
-				return err
-			}
+		if err := writeNotes(w, format, r.Notes); err != nil {
+			return err
 		}
 	}
 	return nil
@@ -549,19 +556,33 @@ func compareGrids(r *fleet.Result) []reports.Grid {
 		}
 		grids = append(grids, og)
 	}
-	return append(grids, curveGrid(r))
+	return append(grids, curveGrid(r, false))
 }
 
-// curveGrid is the cost curve across monthly volumes.
-func curveGrid(r *fleet.Result) reports.Grid {
+// curveGrid is the cost curve across monthly volumes. For CSV the volume is
+// a plain number and a "current" column marks today's volume.
+func curveGrid(r *fleet.Result, csv bool) reports.Grid {
 	g := reports.Grid{Title: "Monthly cost by volume", Header: []string{"Requests/month", "Lambda x86_64", "Lambda arm64", "EC2 " + r.EC2.InstanceType, "Fargate " + string(r.Fargate.Architecture)},
 		AlignRight: map[int]bool{0: true, 1: true, 2: true, 3: true, 4: true}}
+	if csv {
+		g.Header = append(g.Header, "current")
+	}
 	for _, p := range r.Curve {
 		v := reports.Numf(float64(p.RequestsPerMonth), 0)
-		if p.Current {
+		if csv {
+			v = strconv.FormatInt(p.RequestsPerMonth, 10)
+		} else if p.Current {
 			v += " (now)"
 		}
-		g.Rows = append(g.Rows, []string{v, reports.USDf(p.LambdaX86USD), reports.USDf(p.LambdaARMUSD), reports.USDf(p.EC2USD), reports.USDf(p.FargateUSD)})
+		row := []string{v, reports.USDf(p.LambdaX86USD), reports.USDf(p.LambdaARMUSD), reports.USDf(p.EC2USD), reports.USDf(p.FargateUSD)}
+		if csv {
+			cur := ""
+			if p.Current {
+				cur = "yes"
+			}
+			row = append(row, cur)
+		}
+		g.Rows = append(g.Rows, row)
 	}
 	return g
 }

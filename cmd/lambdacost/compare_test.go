@@ -272,3 +272,30 @@ func TestCompareHTML(t *testing.T) {
 		t.Errorf("--assets without --html: exit %d: %s", code, errOut)
 	}
 }
+
+// TestCompareCSVDataset: several functions' curves in one CSV table, with
+// plain numbers and a column marking today's volume.
+func TestCompareCSVDataset(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "compare", "--dataset", filepath.Join("..", "..", "testdata", "compare", "dataset.json"), "-o", "csv")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\r\n")
+	if lines[0] != "Function,Requests/month,Lambda x86_64,Lambda arm64,EC2 instance type,EC2,Fargate architecture,Fargate,current" {
+		t.Errorf("header = %q", lines[0])
+	}
+	current := map[string]string{}
+	for _, l := range lines[1:] {
+		cells := strings.Split(l, ",")
+		if len(cells) != 9 {
+			t.Fatalf("row %q", l)
+		}
+		if cells[8] == "yes" {
+			current[cells[0]] = cells[1]
+		}
+	}
+	// api: 360,000 an hour → 262,800,000 a month; report: 36 → 26,280.
+	if current["api"] != "262800000" || current["report"] != "26280" {
+		t.Errorf("current volumes = %v", current)
+	}
+}
