@@ -172,9 +172,10 @@ func simulationGrids(r *simulator.Result, s *simulator.Scenario) []reports.Grid 
 	g := reports.Grid{Title: title, Header: header, AlignRight: map[int]bool{1: true, 2: true, 3: true}}
 	row := func(name, key string, v float64, prec int32, unit string) {
 		cells := []string{name, reports.Numf(v, prec) + unit}
-		if banded {
-			b := r.Bands[key]
+		if b, ok := r.Bands[key]; ok {
 			cells = append(cells, reports.Numf(b.P5, prec)+unit, reports.Numf(b.P95, prec)+unit)
+		} else if banded {
+			cells = append(cells, "", "")
 		}
 		g.Rows = append(g.Rows, cells)
 	}
