@@ -52,7 +52,7 @@ func (o *FunctionFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.PassEnv, "pass-env", false, "pass this shell's whole environment to the function, AWS credentials included")
 	durationFlag(fs, &o.IdleTimeout, "idle-timeout", 0, "reclaim an environment idle this long (0 = keep for the whole run)")
 	fs.StringVar(&o.LogFormat, "log-format", runner.LogText, "Lambda log format: text|json")
-	fs.StringVar(&o.Logs, "logs", "", "where Lambda log lines go: - (stdout), stderr, a FILE, or none (default: stdout for tables, none for -o json)")
+	fs.StringVar(&o.Logs, "logs", "", "where Lambda log lines go: - (stdout), stderr, a FILE, or none (default: stdout for table and markdown, none for json and csv)")
 	fs.StringVar(&o.Isolation, "isolation", string(runner.IsolationAuto), "auto|cgroup|none: enforce CPU share and memory with cgroups where allowed")
 }
 
@@ -124,8 +124,8 @@ func (o *FunctionFlags) logWriter(f *Factory, format reports.Format) (io.Writer,
 	nop := func() error { return nil }
 	switch o.Logs {
 	case "":
-		if format == reports.JSON {
-			return nil, nop, nil
+		if format == reports.JSON || format == reports.CSV {
+			return nil, nop, nil // machine-readable stdout: no log lines in it
 		}
 		return f.IO.Out, nop, nil
 	case "none":

@@ -132,13 +132,50 @@ func (s *cgroupSys) removeStale() {
 	}
 }
 
-// probe creates and removes one child cgroup to learn whether we may.
+// probe creates a child cgroup, starts a shell in it that prints its own
+// cgroups, and removes it, to learn whether the whole path works here.
 func (s *cgroupSys) probe() string {
-	cg, err := s.create(128, 0.1)
+	cg, err := s.create(128, 1)
 	if err != nil {
 		return "cannot create cgroups: " + err.Error()
 	}
-	cg.remove()
+	defer cg.remove()
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		return "" // nothing to start a probe with; creating cgroups works
+	}
+	cmd := exec.Command(sh, "-c", "cat /proc/self/cgroup")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	var out strings.Builder
+	cmd.Stdout = &out
+	if err := cg.start(cmd); err != nil {
+		return "cannot start a process in a cgroup: " + err.Error()
+	}
+	if err := cmd.Wait(); err != nil {
+		return "probe process failed: " + err.Error()
+	}
+	// Each hierarchy's line (id:controllers:path) must end in our cgroup.
+	landed := map[string]bool{}
+	for _, line := range strings.Split(out.String(), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		ctrls := strings.Split(parts[1], ",")
+		if parts[1] == "" {
+			ctrls = []string{"unified"}
+		}
+		for _, c := range ctrls {
+			if d, ok := cg.dirs[c]; ok && strings.HasSuffix(parts[2], "/"+filepath.Base(d)) {
+				landed[c] = true
+			}
+		}
+	}
+	for ctrl := range cg.dirs {
+		if !landed[ctrl] {
+			return "a process started for a cgroup did not land in it (" + ctrl + ")"
+		}
+	}
 	return ""
 }
 
@@ -227,13 +264,18 @@ type cgroup struct {
 func (s *cgroupSys) create(memMB int, vcpu float64) (*cgroup, error) {
 	name := fmt.Sprintf("lambdacost-%d-%d", os.Getpid(), s.seq.Add(1))
 	cg := &cgroup{sys: s, dirs: map[string]string{}}
+	made := map[string]bool{}
 	for ctrl, parent := range s.parent {
 		d := filepath.Join(parent, name)
+		cg.dirs[ctrl] = d
+		if made[d] {
+			continue // co-mounted controllers (cpu,cpuacct) share a directory
+		}
 		if err := os.Mkdir(d, 0o755); err != nil {
 			cg.remove()
 			return nil, err
 		}
-		cg.dirs[ctrl] = d
+		made[d] = true
 	}
 	limit := strconv.FormatInt(int64(memMB)<<20, 10)
 	period := cfsPeriod.Microseconds()
