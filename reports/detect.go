@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/shopspring/decimal"
 
@@ -140,4 +141,10 @@ func EstimatesPage(ests []pricing.Estimate, priceDate string) *Page {
 	p.Sections = []Section{{Title: "Where the money goes", Charts: charts, Tables: tables}}
 	p.Notes = []string{"Duration is billed per invocation rounded up to the millisecond; a month is 730 hours."}
 	return p
+}
+
+// WriteEstimatesHTML writes the HTML report of one or more alternative
+// single-function estimates (`estimate`, `estimate --arch both`).
+func WriteEstimatesHTML(w io.Writer, ests []pricing.Estimate, priceDate string, opts ...HTMLOption) error {
+	return EstimatesPage(ests, priceDate).Render(w, opts...)
 }
