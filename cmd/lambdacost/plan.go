@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -214,7 +215,7 @@ func planRun(o *PlanOptions) error {
 		}
 		grids := planGrids(plan)
 		if format == reports.CSV {
-			grids = grids[1:]
+			grids = []reports.Grid{planCurveCSV(plan)}
 		}
 		if err := reports.WriteGrids(f.IO.Out, format, f.Style(), grids...); err != nil {
 			return err
@@ -348,6 +349,18 @@ func targetText(p *planner.Plan) string {
 		return "the cheapest level"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// planCurveCSV is the trade-off curve with plain numbers (rates as
+// fractions, latency in ms, money in USD).
+func planCurveCSV(p *planner.Plan) reports.Grid {
+	g := reports.Grid{Header: []string{"provisioned", "monthly_cost_usd", "cold_start_rate", "cold_starts", "latency_p99_ms", "throttles", "meets_target", "best"}}
+	for _, pt := range p.Curve {
+		best := p.Best != nil && pt.Provisioned == p.Best.Provisioned
+		g.Rows = append(g.Rows, []string{fmt.Sprint(pt.Provisioned), pt.Total.String(), strconv.FormatFloat(pt.ColdStartRate, 'g', -1, 64),
+			fmt.Sprint(pt.ColdStarts), strconv.FormatFloat(pt.LatencyP99Ms, 'g', -1, 64), fmt.Sprint(pt.Throttles), fmt.Sprint(pt.MeetsTarget), fmt.Sprint(best)})
+	}
+	return g
 }
 
 // planGrids are the plan's summary and its trade-off curve.

@@ -45,7 +45,7 @@ func TestPlanSteady(t *testing.T) {
 			t.Errorf("level %d meets=%v", c.Provisioned, c.Meets)
 		}
 	}
-	for _, f := range []string{"table", "markdown"} {
+	for _, f := range []string{"table", "markdown", "csv"} {
 		out, errOut, code := runCLI(t, nil, "plan", filepath.Join(compareData, "steady.yaml"), "--max-cold-start-rate", "0", "-o", f)
 		if code != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
