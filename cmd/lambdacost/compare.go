@@ -290,6 +290,9 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 		if res.Throttles > 0 {
 			notes = append(notes, fmt.Sprintf("the simulation throttled %d requests; Lambda is billed for accepted invocations only", res.Throttles))
 		}
+		if res.ColdStarts > 0 {
+			notes = append(notes, fmt.Sprintf("at other volumes the curve keeps the simulated share of cold starts (%.3g%%) and their INIT per request", 100*res.ColdStartRate))
+		}
 		return []fleet.Input{in}, [][]string{notes}, nil
 	case o.Dataset != "":
 		d, err := pricing.ReadDataset(o.Dataset)
