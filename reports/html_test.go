@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/lambdacost/lambdacost/pricing/fleet"
+	"github.com/lambdacost/lambdacost/simulator"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files under testdata/")
@@ -212,5 +214,48 @@ func TestComparisonsPageHasUniqueCharts(t *testing.T) {
 	}
 	if len(p.Facts) != 3 || p.Facts[0].Value != USDf(2*r.Lambda.MonthlyCostUSD) {
 		t.Errorf("facts = %+v", p.Facts)
+	}
+}
+
+// TestSimulationJSONRoundTrip: a multi-run result written as JSON reads
+// back with its bands (the _p5/_p95 siblings) and renders the same tables.
+func TestSimulationJSONRoundTrip(t *testing.T) {
+	s, err := simulator.ParseScenario("s.yaml", []byte(`name: bands
+seed: 5
+function: {memory_mb: 512, duration: {distribution: exponential, mean: 40ms}, init_duration: 200ms}
+keep_alive: {idle_timeout: 30s}
+traffic: {start_rate: 3, stages: [{duration: 3m, target: 3}]}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := simulator.Run(context.Background(), s, simulator.Options{Runs: 3, Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeSimulationResult(js)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Bands) == 0 || len(back.Bands) != len(r.Bands) {
+		t.Fatalf("bands: %d written, %d read back", len(r.Bands), len(back.Bands))
+	}
+	for k, b := range r.Bands {
+		if got := back.Bands[k]; got.P5 != b.P5 || got.P95 != b.P95 {
+			t.Errorf("band %s = %+v, want p5 %v p95 %v", k, got, b.P5, b.P95)
+		}
+	}
+	var want, got bytes.Buffer
+	WriteGrids(&want, Table, Style{}, SimulationGrids(r)...)
+	WriteGrids(&got, Table, Style{}, SimulationGrids(back)...)
+	if want.String() != got.String() {
+		t.Errorf("tables differ after the JSON round trip:\n%s\n%s", want.String(), got.String())
+	}
+	if !strings.Contains(got.String(), "p95") {
+		t.Errorf("no p5/p95 columns:\n%s", got.String())
 	}
 }
