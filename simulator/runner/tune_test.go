@@ -17,11 +17,11 @@ func TestTuneSkipsFailedSizes(t *testing.T) {
 			cfg.Isolation = iso
 			cfg.DiscardResponses = true
 			// 140 MB does not fit in 128 MB: that size fails and is skipped.
-			res, err := Tune(context.Background(), cfg, []int{1024, 128, 512}, 2, Strategy{Name: StrategyCost}, ev(`{"action":"alloc","mb":150}`))
+			res, err := Tune(context.Background(), cfg, []int{3008, 128, 1769}, 2, Strategy{Name: StrategyCost}, ev(`{"action":"alloc","mb":150}`))
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(res.Results) != 3 || res.Results[0].MemoryMB != 128 || res.Results[1].MemoryMB != 512 || res.Results[2].MemoryMB != 1024 {
+			if len(res.Results) != 3 || res.Results[0].MemoryMB != 128 || res.Results[1].MemoryMB != 1769 || res.Results[2].MemoryMB != 3008 {
 				t.Fatalf("results not sorted by memory: %+v", res.Results)
 			}
 			if p := res.Results[0]; p.Status != "failed" || !strings.Contains(p.Failure, "Runtime.OutOfMemory") {
@@ -40,7 +40,7 @@ func TestTuneSkipsFailedSizes(t *testing.T) {
 					t.Errorf("every data point must be in the result, the first cold")
 				}
 				if cheapest == 0 || p.CostPerInvocationUSD < res.Results[cheapest].CostPerInvocationUSD {
-					cheapest = map[int]int{512: 1, 1024: 2}[p.MemoryMB]
+					cheapest = map[int]int{1769: 1, 3008: 2}[p.MemoryMB]
 				}
 				// Cost per million = 1e6 × the batch's cost per invocation
 				// (tier 1 throughout).
