@@ -445,3 +445,22 @@ func benchQueries(nfn, nmetric int) []MetricQuery {
 	}
 	return qs
 }
+
+// The rate limiter spaces calls: at one call an hour, the first call goes
+// at once and the second waits — here until its context is cancelled.
+func TestLimiter(t *testing.T) {
+	l := newLimiter(1.0 / 3600)
+	if err := l.wait(context.Background()); err != nil {
+		t.Fatalf("first call waited: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- l.wait(ctx) }()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("second call: %v, want it to wait until cancelled", err)
+	}
+	if err := newLimiter(-1).wait(context.Background()); err != nil {
+		t.Errorf("unlimited: %v", err)
+	}
+}
