@@ -50,14 +50,25 @@ type compareOption struct {
 	usd   float64
 	cost  pricing.Cost
 	color string
+	fleet *fleet.FleetResult // nil for Lambda
+}
+
+func cheapestOption(opts []compareOption) compareOption {
+	c := opts[0]
+	for _, o := range opts[1:] {
+		if o.usd < c.usd {
+			c = o
+		}
+	}
+	return c
 }
 
 func compareOptions(r *fleet.Result) []compareOption {
 	return []compareOption{
-		{"Lambda x86_64", r.Lambda.X86.MonthlyCostUSD, r.Lambda.X86.Cost, colorX86},
-		{"Lambda arm64", r.Lambda.ARM.MonthlyCostUSD, r.Lambda.ARM.Cost, colorARM},
-		{fleetLabel(r.EC2), r.EC2.MonthlyCostUSD, r.EC2.Cost, colorEC2},
-		{fleetLabel(r.Fargate), r.Fargate.MonthlyCostUSD, r.Fargate.Cost, colorFargate},
+		{"Lambda x86_64", r.Lambda.X86.MonthlyCostUSD, r.Lambda.X86.Cost, colorX86, nil},
+		{"Lambda arm64", r.Lambda.ARM.MonthlyCostUSD, r.Lambda.ARM.Cost, colorARM, nil},
+		{fleetLabel(r.EC2), r.EC2.MonthlyCostUSD, r.EC2.Cost, colorEC2, &r.EC2},
+		{fleetLabel(r.Fargate), r.Fargate.MonthlyCostUSD, r.Fargate.Cost, colorFargate, &r.Fargate},
 	}
 }
 
@@ -76,18 +87,22 @@ func CompareGrids(r *fleet.Result) []Grid {
 		title = r.Name + " · " + title
 	}
 	title += fmt.Sprintf(" · %s requests/month · peak %s req/s", shortBreakeven(ptr(int64(r.Workload.MonthlyRequests))), Numf(r.Workload.PeakRPS, 1))
-	g := Grid{Title: title, Header: []string{"Option", "Utilisation", "Cost per month"}, AlignRight: map[int]bool{1: true, 2: true}}
-	for _, o := range compareOptions(r) {
-		util := ""
-		switch {
-		case strings.HasPrefix(o.label, "EC2"):
-			util = Numf(r.EC2.Utilization*100, 1) + "%"
-		case strings.HasPrefix(o.label, "Fargate"):
-			util = Numf(r.Fargate.Utilization*100, 1) + "%"
+	opts := compareOptions(r)
+	cheapest := cheapestOption(opts)
+	g := Grid{Title: title, Header: []string{"Option", "Instances", "Utilisation", "Cost per month", "vs cheapest"},
+		AlignRight: map[int]bool{1: true, 2: true, 3: true, 4: true}}
+	for _, o := range opts {
+		inst, util := "", ""
+		if f := o.fleet; f != nil {
+			inst, util = fmt.Sprint(f.Instances), Numf(f.Utilization*100, 1)+"%"
 		}
-		g.Rows = append(g.Rows, []string{o.label, util, USDf(o.usd)})
+		vs := ""
+		if cheapest.usd > 0 {
+			vs = Numf(o.usd/cheapest.usd, 2) + "×"
+		}
+		g.Rows = append(g.Rows, []string{o.label, inst, util, USDf(o.usd), vs})
 	}
-	g.Footer = []string{"Cheapest: " + r.Cheapest, "", ""}
+	g.Footer = []string{"Cheapest: " + cheapest.label, "", "", USDf(cheapest.usd), ""}
 	b := Grid{Title: "Break-even monthly volume (below it, Lambda is cheaper)", Header: []string{"Lambda", "Fleet", "Break-even", "Mean req/s", "Cost per month"},
 		AlignRight: map[int]bool{2: true, 3: true, 4: true}}
 	for _, be := range r.Breakevens {
@@ -107,12 +122,7 @@ func ComparePage(r *fleet.Result) *Page {
 		title = r.Name + " · " + title
 	}
 	opts := compareOptions(r)
-	cheapest := opts[0]
-	for _, o := range opts[1:] {
-		if o.usd < cheapest.usd {
-			cheapest = o
-		}
-	}
+	cheapest := cheapestOption(opts)
 	lam := r.Lambda.Arch(r.Lambda.Architecture)
 	p := &Page{
 		Title: title,
@@ -137,14 +147,7 @@ func ComparePage(r *fleet.Result) *Page {
 	opt := HTMLTable{Title: "Options at the current volume", Header: []string{"Option", "Instances", "Utilisation (mean)", "Utilisation (peak)", "Cost per month", "vs cheapest"}, Sortable: true}
 	for _, o := range opts {
 		row := []Cell{TextCell(o.label), {}, {}, {}, NumCell(USDf(o.usd), o.usd), NumCell("", 0)}
-		var f *fleet.FleetResult
-		switch {
-		case strings.HasPrefix(o.label, "EC2"):
-			f = &r.EC2
-		case strings.HasPrefix(o.label, "Fargate"):
-			f = &r.Fargate
-		}
-		if f != nil {
+		if f := o.fleet; f != nil {
 			row[1] = NumCell(fmt.Sprint(f.Instances), float64(f.Instances))
 			row[2] = NumCell(Numf(f.Utilization*100, 1)+"%", f.Utilization)
 			row[3] = NumCell(Numf(f.PeakUtilization*100, 1)+"%", f.PeakUtilization)

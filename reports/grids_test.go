@@ -1,0 +1,108 @@
+package reports
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
+	"github.com/lambdacost/lambdacost/simulator"
+	"github.com/lambdacost/lambdacost/simulator/runner"
+)
+
+// Golden tables for results built by hand (not by the engines), so that
+// they test this package's formatting only.
+
+func handSimulation() *simulator.Result {
+	lines := []pricing.CostLine{
+		pricing.NewLine(pricing.LineRequests, "requests", decimal.NewFromInt(1_000_000), decimal.RequireFromString("0.0000002")),
+		pricing.NewLine(pricing.LineDuration, "GB-s", decimal.NewFromInt(50_000), decimal.RequireFromString("0.0000133334")),
+	}
+	monthly := pricing.Cost{}
+	for _, l := range lines {
+		monthly.Add(l)
+	}
+	return &simulator.Result{
+		Scenario: xssName, Region: "us-east-1", Seed: 42, Runs: 3, SimulatedSeconds: 7200,
+		Arrivals: 10_500, Invocations: 10_000, ColdStarts: 125, ColdStartRate: 0.0125, Throttles: 500, ThrottleRate: 500.0 / 10_500,
+		PeakConcurrency: 48, MeanConcurrency: 3.25, MeanEnvironments: 9.5, EnvironmentsCreated: 130,
+		LatencyMs:       simulator.Latency{P50: 80, P90: 160, P99: 420.5, Max: 1900, Mean: 101},
+		BilledGBSeconds: 1234.5, CostUSD: 0.0185, CostPerMillionUSD: 1.85,
+		MonthlyCostUSD: monthly.TotalUSD(), MonthlyCost: monthly,
+		Bands: map[string]simulator.Band{
+			"invocations":    {P5: 9_800, P95: 10_200},
+			"cold_starts":    {P5: 110, P95: 140},
+			"latency_ms.p99": {P5: 400, P95: 450},
+		},
+	}
+}
+
+func handCompare() *fleet.Result {
+	be := int64(40_285_374)
+	return &fleet.Result{
+		Name: markerFn, Region: "us-east-1", PriceDate: "2026-11-01",
+		Workload: fleet.WorkloadSummary{MonthlyRequests: 131_400_000, MeanRPS: 50, PeakRPS: 100, DurationMs: 100},
+		Lambda: fleet.LambdaResult{MonthlyCostUSD: 464.06, Architecture: pricing.X86_64, MemoryMB: 2048,
+			X86: fleet.LambdaArch{MonthlyCostUSD: 464.06}, ARM: fleet.LambdaArch{MonthlyCostUSD: 376.47}},
+		EC2:                       fleet.FleetResult{Kind: "ec2", InstanceType: "m7g.large", Architecture: pricing.ARM64, Sizing: fleet.Sizing{Instances: 2, Utilization: 0.25}, MonthlyCostUSD: 158.9},
+		Fargate:                   fleet.FleetResult{Kind: "fargate", Architecture: pricing.ARM64, Sizing: fleet.Sizing{Instances: 4, Utilization: 0.3125}, MonthlyCostUSD: 201.33, Task: &fleet.FargateTask{VCPU: 1, MemoryGB: 2}},
+		BreakevenRequestsPerMonth: &be,
+		Breakevens: []fleet.Breakeven{
+			{LambdaArchitecture: pricing.X86_64, Fleet: "ec2", RequestsPerMonth: &be, MeanRPS: 15.33, CostUSD: 158.9},
+			{LambdaArchitecture: pricing.ARM64, Fleet: "fargate"},
+		},
+		Cheapest: "ec2",
+	}
+}
+
+func handTune() *runner.TuneResult {
+	return &runner.TuneResult{
+		Function: markerFn, Region: "us-east-1", Architecture: pricing.ARM64, Count: 10, Strategy: "cost", Basis: "measured",
+		Results: []runner.TunePoint{
+			{MemoryMB: 128, VCPU: 128.0 / 1769, Status: "failed", Failure: "timeout"},
+			{MemoryMB: 512, VCPU: 512.0 / 1769, Status: "ok", Invocations: 10,
+				DurationMs:     runner.Percentiles{N: 9, P50: 400, P90: 420, P99: 431.5, Mean: 405},
+				InitDurationMs: runner.Percentiles{N: 1, P50: 120}, MaxMemoryUsedMB: 61,
+				CostPerInvocationUSD: 0.0000028667, CostPerMillionUSD: 2.8667},
+			{MemoryMB: 1024, VCPU: 1024.0 / 1769, Status: "ok", Invocations: 10,
+				DurationMs:     runner.Percentiles{N: 9, P50: 200, P90: 210, P99: 215, Mean: 202},
+				InitDurationMs: runner.Percentiles{N: 1, P50: 110}, MaxMemoryUsedMB: 61,
+				CostPerInvocationUSD: 0.0000028000, CostPerMillionUSD: 2.8},
+		},
+		Recommendation: &runner.Recommendation{MemoryMB: 1024, Strategy: "cost", DurationMs: 200, CostPerMillionUSD: 2.8},
+	}
+}
+
+func TestResultGridsGolden(t *testing.T) {
+	for name, grids := range map[string][]Grid{
+		"simulation": SimulationGrids(handSimulation()),
+		"compare":    CompareGrids(handCompare()),
+		"tune":       TuneGrids(handTune()),
+	} {
+		for _, f := range []Format{Table, Markdown, CSV} {
+			var b bytes.Buffer
+			if err := WriteGrids(&b, f, Style{}, grids...); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, name+"."+string(f)+".golden", b.Bytes())
+		}
+	}
+}
+
+// TestHandPagesRender: the pages of hand-built results render, and the
+// hostile names land escaped.
+func TestHandPagesRender(t *testing.T) {
+	for name, p := range map[string]*Page{
+		"simulation": SimulationPage(handSimulation(), nil),
+		"compare":    ComparePage(handCompare()),
+		"tune":       TunePage(handTune()),
+		"pipeline":   PipelinePage("demo", handTune(), handSimulation(), nil, handCompare()),
+	} {
+		html := renderString(t, p)
+		if bytes.Contains([]byte(html), []byte("<script>alert")) {
+			t.Errorf("%s: raw markup from data", name)
+		}
+	}
+}
