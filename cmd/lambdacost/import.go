@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -91,6 +92,12 @@ func importRun(o *ImportOptions) error {
 	writeProblems(f, d.Problems)
 	if st.Malformed > 0 {
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: %d malformed line(s) skipped out of %d read\n", st.Malformed, st.Lines)
+	}
+	for _, fn := range d.Functions {
+		if o.Function == "" && strings.Trim(fn.Name, "0123456789") == "" {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: hint: function %q is named after its file (CloudWatch Logs exports to S3 are 000000.gz files); name it with --function\n", fn.Name)
+			break
+		}
 	}
 	if st.Reports == 0 && st.MetricResults == 0 {
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: no REPORT lines or metric results found in %d file(s)\n", st.Files)

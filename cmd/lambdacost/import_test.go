@@ -44,6 +44,13 @@ func TestImportCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, `"name": "piped"`) || !strings.Contains(out, `"architecture": "arm64"`) || !strings.Contains(out, `"billed_duration_ms": 2`) {
 		t.Errorf("stdin import: exit %d\n%s\n%s", code, out, errOut)
 	}
+	// An S3 export's 000000.gz names nothing: a hint says so.
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "000000"), []byte("REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 9 MB\n"), 0o644)
+	_, errOut, code = runCLI(t, nil, "import", filepath.Join(dir, "000000"))
+	if code != 0 || !strings.Contains(errOut, "name it with --function") {
+		t.Errorf("numeric name: exit %d, %s", code, errOut)
+	}
 	_, errOut, code = runCLI(t, nil, "import", "x.log", "--arch", "sparc")
 	if code != 2 || !strings.Contains(errOut, "--arch") {
 		t.Errorf("--arch sparc: exit %d, %s", code, errOut)
