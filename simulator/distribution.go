@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -204,3 +205,65 @@ func clampDur(ns float64) time.Duration {
 	}
 	return time.Duration(ns)
 }
+
+// CDF is a distribution given by points of its cumulative distribution
+// function, linear between them (uniform within each interval), e.g. the
+// measured probability that an idle AWS environment is gone after a gap.
+// The first point may carry an atom (P > 0 at its duration); the last must
+// reach 1.
+type CDF struct {
+	at   []time.Duration
+	p    []float64
+	mean time.Duration
+	desc string
+}
+
+// NewCDF builds a CDF distribution from points sorted by duration with
+// non-decreasing probabilities ending at 1.
+func NewCDF(at []time.Duration, p []float64) (*CDF, error) {
+	if len(at) == 0 || len(at) != len(p) {
+		return nil, fmt.Errorf("needs [duration, probability] points")
+	}
+	for i := range at {
+		if at[i] < 0 || !(p[i] >= 0 && p[i] <= 1) {
+			return nil, fmt.Errorf("point %d: durations must be ≥ 0 and probabilities in [0, 1]", i)
+		}
+		if i > 0 && (at[i] < at[i-1] || p[i] < p[i-1]) {
+			return nil, fmt.Errorf("point %d: durations and probabilities must not decrease", i)
+		}
+	}
+	if p[len(p)-1] != 1 {
+		return nil, fmt.Errorf("the last point's probability must be 1, not %g", p[len(p)-1])
+	}
+	mean := p[0] * float64(at[0])
+	for i := 1; i < len(at); i++ {
+		mean += (p[i] - p[i-1]) * (float64(at[i-1]) + float64(at[i])) / 2
+	}
+	return &CDF{at: slices.Clone(at), p: slices.Clone(p), mean: time.Duration(math.Round(mean)),
+		desc: fmt.Sprintf("cdf(%d points, %s–%s)", len(at), at[0], at[len(at)-1])}, nil
+}
+
+// Sample inverts the CDF at a uniform random number.
+func (d *CDF) Sample(r *rand.Rand) time.Duration { return d.Quantile(r.Float64()) }
+
+// Mean is Σ (pᵢ − pᵢ₋₁)·(xᵢ₋₁ + xᵢ)/2 (plus the first point's atom).
+func (d *CDF) Mean() time.Duration { return d.mean }
+
+// Quantile interpolates linearly between the points.
+func (d *CDF) Quantile(u float64) time.Duration {
+	if u <= d.p[0] {
+		return d.at[0]
+	}
+	i := sort.SearchFloat64s(d.p, u) // first p ≥ u, i ≥ 1
+	if i >= len(d.p) {
+		return d.at[len(d.at)-1]
+	}
+	lo, hi := d.p[i-1], d.p[i]
+	if hi == lo {
+		return d.at[i]
+	}
+	f := (u - lo) / (hi - lo)
+	return d.at[i-1] + time.Duration(f*float64(d.at[i]-d.at[i-1]))
+}
+
+func (d *CDF) String() string { return d.desc }

@@ -581,3 +581,39 @@ traffic: {arrivals: even, start_rate: 2, stages: [{duration: 1s, target: 2}, {du
 		t.Errorf("sync: throttles/retries/invocations = %d/%d/%d, want 1/0/1", r.Throttles, r.Retries, r.Invocations)
 	}
 }
+
+// Shilkov's 2019 measurement of AWS keep-alive (research §5.1, §5.5e): the
+// probability that an idle environment is gone after a gap — ≈ 0 until
+// 25 min (2.97 % at 25), 14.4 % at 30, 40.4 % at 40, 67.0 % at 50, 93.5 %
+// at 60, 100 % at 65 min. Fed as a cdf idle timeout, invocations arriving
+// every G minutes (100 ms each, so the gap is G min − 0.1 s) are cold with
+// probability F(G): within 3 binomial σ.
+func TestShilkovKeepAliveCurve(t *testing.T) {
+	for _, tc := range []struct {
+		gapMin float64
+		want   float64 // F at G − 0.1 s, interpolated by hand between the table's points
+	}{
+		{20, 0.0297 * 1199.9 / 1500},
+		{30, 0.144 - (0.144-0.0297)*0.1/300},
+		{40, 0.404 - (0.404-0.144)*0.1/600},
+		{60, 0.935 - (0.935-0.67)*0.1/600},
+	} {
+		rate := 1 / (tc.gapMin * 60)
+		s := parse(t, fmt.Sprintf(`
+duration: %.0fs
+function: {memory_mb: 128, duration: 100ms}
+keep_alive:
+  idle_timeout:
+    distribution: cdf
+    points: [[0s, 0], [25m, 0.0297], [30m, 0.144], [40m, 0.404], [50m, 0.67], [60m, 0.935], [65m, 1]]
+traffic: {arrivals: even, start_rate: %.12g}
+`, 8000*tc.gapMin*60, rate))
+		r := run(t, s, Options{})
+		n := float64(r.Invocations - 1) // the first is always cold
+		got := float64(r.ColdStarts-1) / n
+		sigma := math.Sqrt(tc.want * (1 - tc.want) / n)
+		if math.Abs(got-tc.want) > 3*sigma+1e-9 {
+			t.Errorf("gap %g min: P(cold) = %.4f over %v, want %.4f ± %.4f", tc.gapMin, got, n, tc.want, 3*sigma)
+		}
+	}
+}

@@ -43,6 +43,7 @@ var distKeys = map[string][]string{
 	"uniform":     {"min", "max"},
 	"lognormal":   {"p50", "p99", "mean"},
 	"empirical":   {"file", "function", "values"},
+	"cdf":         {"points"},
 }
 
 // dist reads a distribution: a plain duration (fixed) or a map with
@@ -100,13 +101,13 @@ func (p *parser) dist(n *yaml.Node, c distCtx) Distribution {
 	lineOf := func(k string) string { return fmt.Sprintf("%s:%d", p.path, keyLine[k]) }
 	typNode, ok := keys["distribution"]
 	if !ok {
-		p.errf(here, "%s: missing distribution: (one of fixed, exponential, uniform, lognormal, empirical)", c.field)
+		p.errf(here, "%s: missing distribution: (one of fixed, exponential, uniform, lognormal, empirical, cdf)", c.field)
 		return fallback
 	}
 	typ := strings.ToLower(typNode.Value)
 	allowed, ok := distKeys[typ]
 	if !ok {
-		p.errf(lineOf("distribution"), "%s: unknown distribution %q (want fixed, exponential, uniform, lognormal or empirical)", c.field, typNode.Value)
+		p.errf(lineOf("distribution"), "%s: unknown distribution %q (want fixed, exponential, uniform, lognormal, empirical or cdf)", c.field, typNode.Value)
 		return fallback
 	}
 	bad := false
@@ -185,6 +186,42 @@ func (p *parser) dist(n *yaml.Node, c distCtx) Distribution {
 		default:
 			p.errf(here, "%s: a lognormal distribution needs p50 (or mean) and p99", c.field)
 		}
+	case "cdf":
+		pts, ok := keys["points"]
+		if !ok || pts.Kind != yaml.SequenceNode || len(pts.Content) == 0 {
+			p.errf(here, "%s: a cdf distribution needs points: [[duration, probability], ...]", c.field)
+			break
+		}
+		var at []time.Duration
+		var ps []float64
+		for _, pt := range pts.Content {
+			src := fmt.Sprintf("%s:%d", p.path, pt.Line)
+			if pt.Kind != yaml.SequenceNode || len(pt.Content) != 2 {
+				p.errf(src, "%s.points: each point is [duration, probability]", c.field)
+				bad = true
+				continue
+			}
+			d, err := pricing.ParseDuration(pt.Content[0].Value)
+			pr, perr := strconv.ParseFloat(pt.Content[1].Value, 64)
+			if err != nil || perr != nil {
+				p.errf(src, "%s.points: each point is [duration, probability]", c.field)
+				bad = true
+				continue
+			}
+			if !inRange(src, c.field+".points[]", d.D()) {
+				bad = true
+			}
+			at, ps = append(at, d.D()), append(ps, pr)
+		}
+		if bad {
+			break
+		}
+		cdf, err := NewCDF(at, ps)
+		if err != nil {
+			p.errf(lineOf("points"), "%s: %v", c.field, err)
+			break
+		}
+		out = cdf
 	case "empirical":
 		_, hasFile := keys["file"]
 		vals, hasVals := keys["values"]
