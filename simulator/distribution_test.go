@@ -100,6 +100,18 @@ func TestDistributions(t *testing.T) {
 			t.Errorf("%s: sample mean off by %.2f%%", d, rel*100)
 		}
 	}
+	// A CDF through (0, 0), (10 s, 0.5), (30 s, 1): uniform halves, mean
+	// 0.5·5 s + 0.5·20 s = 12.5 s, quartiles 5 s and 20 s.
+	c, err := NewCDF([]time.Duration{0, 10 * time.Second, 30 * time.Second}, []float64{0, 0.5, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Mean() != 12500*time.Millisecond || c.Quantile(0.25) != 5*time.Second || c.Quantile(0.75) != 20*time.Second {
+		t.Errorf("cdf mean %s, quartiles %s %s", c.Mean(), c.Quantile(0.25), c.Quantile(0.75))
+	}
+	if _, err := NewCDF([]time.Duration{0, time.Second}, []float64{0, 0.9}); err == nil {
+		t.Error("a CDF not reaching 1 was accepted")
+	}
 	emp, _ := NewEmpirical([]time.Duration{30, 10, 20, 40}, "x")
 	if emp.Quantile(0.5) != 20 || emp.Quantile(1) != 40 || emp.Mean() != 25 {
 		t.Errorf("empirical quantiles/mean: %s %s %s", emp.Quantile(0.5), emp.Quantile(1), emp.Mean())
