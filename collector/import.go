@@ -164,7 +164,7 @@ func (im *Importer) Read(name string, r io.Reader) error {
 		defer ar.Close()
 		src = ar
 	}
-	lr := bufio.NewReaderSize(src, 256<<10)
+	lr := bufio.NewReaderSize(src, maxLine)
 	head, _ := lr.Peek(8192)
 	if isLogEventsJSON(head) {
 		im.readLogEvents(name, lr)
