@@ -151,8 +151,7 @@ const MaxSearchRequests = 1e15
 func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 	in.Workload = in.Workload.WithDefaults()
 	in.Options.Scaling = in.Options.Scaling.WithDefaults()
-	autoTask := in.FargateTask == (FargateTask{})
-	if autoTask {
+	if in.FargateTask == (FargateTask{}) {
 		in.FargateTask = fittingTask(in.Workload, in.Options.Scaling.TargetUtilization)
 	}
 	if in.CurvePointsPerDecade <= 0 {

@@ -86,11 +86,10 @@ var (
 // 3,000 active connections (per minute), 1 GB processed per hour for
 // EC2/container targets; rule evaluations are assumed within the 10 free rules.
 const (
-	lcuNewConnPerS   = 25
-	lcuActiveConns   = 3000
-	lcuGBPerHour     = 1
-	secondsPerHour   = 3600
-	defaultEBSGBFlag = 20
+	lcuNewConnPerS = 25
+	lcuActiveConns = 3000
+	lcuGBPerHour   = 1
+	secondsPerHour = 3600
 )
 
 // LCUs returns the load-balancer capacity units w uses at the given mean
