@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 )
 
 // EchartsVersion is the Apache ECharts release the reports are written for
@@ -31,13 +32,15 @@ var assetFiles = []string{EchartsFile, "echarts-LICENSE", "echarts-NOTICE"}
 // embeddedEcharts returns the embedded echarts.min.js, or nil when the binary
 // was built without it. A script that could close its <script> element is
 // refused (the Makefile checks this too).
-func embeddedEcharts() []byte {
+func embeddedEcharts() []byte { return echartsOnce() }
+
+var echartsOnce = sync.OnceValue(func() []byte {
 	b, err := fs.ReadFile(assetFS, "assets/"+EchartsFile)
 	if err != nil || !safeInlineScript(b) {
 		return nil
 	}
 	return b
-}
+})
 
 // HasEmbeddedAssets reports whether this binary carries echarts.min.js, so
 // that its HTML reports draw charts with no network and no extra files.
