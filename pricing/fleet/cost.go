@@ -97,9 +97,10 @@ const (
 // the rate, so a month of LCU-hours is 730 × LCUs(mean rate).
 func LCUs(w Workload, rps float64) float64 {
 	w = w.WithDefaults()
-	conns := rps / w.RequestsPerConnection
-	newConn := conns / lcuNewConnPerS
-	active := conns * w.Duration.Seconds() / lcuActiveConns
+	newConn := rps / w.RequestsPerConnection / lcuNewConnPerS
+	// A connection carrying RequestsPerConnection requests is open for at
+	// least their durations: rps/RPC connections × RPC × duration each.
+	active := rps * w.Duration.Seconds() / lcuActiveConns
 	gb := rps * w.BytesPerRequest * secondsPerHour / dGiB / lcuGBPerHour
 	return math.Max(newConn, math.Max(active, gb))
 }

@@ -20,9 +20,13 @@ func TestLCUs(t *testing.T) {
 		{"connections", Workload{Duration: 100 * time.Millisecond}, 100, 4},
 		// 200 kB a request: 100 × 200,000 × 3,600 / 2³⁰ = 67.055 GB/h.
 		{"bytes", Workload{Duration: 100 * time.Millisecond, BytesPerRequest: 200_000}, 100, 100 * 200_000 * 3600 / float64(1<<30)},
-		// 10 requests per connection, 1 kB: 10 new connections/s → 0.4;
-		// active 10 × 100 s / 3,000 = 0.333; 0.34 GB/h.
-		{"keep-alive", Workload{Duration: 100 * time.Second, BytesPerRequest: 1000, RequestsPerConnection: 10}, 100, 0.4},
+		// 10 requests per connection, 1 kB, 100 ms: 10 new connections/s →
+		// 0.4; active 100 × 0.1 s / 3,000 = 0.0033; 0.34 GB/h.
+		{"keep-alive", Workload{Duration: 100 * time.Millisecond, BytesPerRequest: 1000, RequestsPerConnection: 10}, 100, 0.4},
+		// Slow requests on kept-alive connections: each of the 10 connections
+		// a second stays open for its 10 requests × 100 s, so 100 × 100 /
+		// 3,000 = 3.33 active-connection LCUs.
+		{"keep-alive, slow", Workload{Duration: 100 * time.Second, BytesPerRequest: 1000, RequestsPerConnection: 10}, 100, 100 * 100.0 / 3000},
 		// Long-lived: 10 connections/s × 900 s / 3,000 = 3 active-connection LCUs.
 		{"long connections", Workload{Duration: 900 * time.Second, BytesPerRequest: 1, RequestsPerConnection: 1}, 10, 3},
 	} {

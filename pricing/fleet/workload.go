@@ -17,7 +17,7 @@
 //	instances (autoscale)  per interval i: max(MinInstances, ceil(max rate in [i−k, i+k] / C)),
 //	                       k = ceil(ScaleOutLag / interval): capacity must be there
 //	                       before demand arrives and is kept until it has gone
-//	ALB                    730 h + LCU-hours, LCU = mean RPS × max(1/(25·RPC), Duration/(3000·RPC),
+//	ALB                    730 h + LCU-hours, LCU = mean RPS × max(1/(25·RPC), Duration/3000,
 //	                       BytesPerRequest·3600/2³⁰)   (new connections/s, active connections,
 //	                       GB processed per hour; every dimension is proportional to the rate,
 //	                       so the hourly maximum of the dimensions is linear in it)
