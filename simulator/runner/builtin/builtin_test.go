@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"image"
 	"image/jpeg"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -77,5 +80,34 @@ func TestHandlers(t *testing.T) {
 	r, err := httpEchoHandler(ctx, events.APIGatewayV2HTTPRequest{RawPath: "/x", Body: "hi", RequestContext: events.APIGatewayV2HTTPRequestContext{HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST"}}})
 	if err != nil || r.StatusCode != 200 || r.Body != `{"method":"POST","path":"/x","body":"hi","request_id":""}` {
 		t.Errorf("http-echo %+v %v", r, err)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the sample events in testdata/runner/events")
+
+// The sample events in testdata/runner/events are the built-ins' default
+// events, pretty-printed, for users to copy and edit.
+func TestSampleEventsMatchDefaults(t *testing.T) {
+	for _, name := range Names() {
+		f, _ := Lookup(name)
+		var buf bytes.Buffer
+		if err := json.Indent(&buf, f.Event(), "", "  "); err != nil {
+			t.Fatal(err)
+		}
+		buf.WriteByte('\n')
+		path := filepath.Join("..", "..", "..", "testdata", "runner", "events", name+".json")
+		if *update {
+			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (go test -update to create it)", err)
+		}
+		if !bytes.Equal(got, buf.Bytes()) {
+			t.Errorf("%s differs from the default event of %s (go test -update)", path, name)
+		}
 	}
 }
