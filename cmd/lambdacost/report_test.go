@@ -76,6 +76,9 @@ traffic: {start_rate: 2, stages: [{duration: 2m, target: 20}]}
 		{"estimate", []string{"estimate", "--requests", "3000000", "--duration", "120ms", "--memory", "1536", "-o", "json"}, []string{"Lambda bill per month", "$0.60", "$9.00", "$9.60"}},
 		{"estimates", []string{"estimate", "--requests", "3000000", "--duration", "120ms", "--memory", "1536", "--arch", "both", "-o", "json"}, []string{"x86_64", "arm64"}},
 		{"simulation", []string{"simulate", scen, "-o", "json"}, []string{"Simulation: tiny", "Cold-start rate"}},
+		{"compare", []string{"compare", "--requests", "100000000", "--duration", "120ms", "--memory", "1024", "--peak-rps", "200", "-o", "json"},
+			[]string{"Lambda vs always-on servers", "Lambda x86_64", "Break-even"}},
+		{"tune", []string{"tune", "--builtin", "cpu", "--memory", "256,512", "--count", "2", "-o", "json"}, []string{"Memory sweep · cpu", "recommended"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
