@@ -106,3 +106,32 @@ func TestHandPagesRender(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyResultsRender: results with nothing in them still give tables
+// and a page (no panic, no NaN in the options).
+func TestEmptyResultsRender(t *testing.T) {
+	d := &pricing.Dataset{Version: 1, Source: "logs", Region: "us-east-1"}
+	r, err := NewDatasetReport(d, pricing.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed := &runner.TuneResult{Function: "f", Results: []runner.TunePoint{{MemoryMB: 128, Status: "failed", Failure: "out of memory"}}}
+	empty := &simulator.Result{Region: "us-east-1"}
+	cmp := &fleet.Result{Region: "us-east-1"}
+	for name, p := range map[string]*Page{
+		"dataset":    DatasetPage(r),
+		"tune":       TunePage(failed),
+		"simulation": SimulationPage(empty, nil),
+		"compare":    ComparePage(cmp),
+	} {
+		var b bytes.Buffer
+		if err := p.Render(&b); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for _, g := range [][]Grid{DatasetGrids(r), TuneGrids(failed), SimulationGrids(empty), CompareGrids(cmp)} {
+		if err := WriteGrids(&bytes.Buffer{}, Table, Style{}, g...); err != nil {
+			t.Error(err)
+		}
+	}
+}
