@@ -53,6 +53,7 @@ type compareJSON struct {
 }
 
 func TestCompareFlagsJSON(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := runCLI(t, nil, append(compareFlags, "-o", "json")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -83,6 +84,7 @@ func TestCompareFlagsJSON(t *testing.T) {
 }
 
 func TestCompareOutputs(t *testing.T) {
+	t.Parallel()
 	for _, f := range []string{"table", "markdown", "csv"} {
 		out, errOut, code := runCLI(t, nil, append(compareFlags, "-o", f)...)
 		if code != 0 {
@@ -95,6 +97,7 @@ func TestCompareOutputs(t *testing.T) {
 // TestCompareScenario: the Lambda side of a scenario comparison is the
 // simulation's own monthly projection, to the cent and beyond.
 func TestCompareScenario(t *testing.T) {
+	t.Parallel()
 	scenario := filepath.Join("..", "..", "testdata", "compare", "spike.yaml")
 	out, errOut, code := runCLI(t, nil, "compare", scenario, "-o", "json")
 	if code != 0 {
@@ -136,6 +139,7 @@ func TestCompareScenario(t *testing.T) {
 }
 
 func TestCompareDataset(t *testing.T) {
+	t.Parallel()
 	ds := filepath.Join("..", "..", "testdata", "compare", "dataset.json")
 	out, errOut, code := runCLI(t, nil, "compare", "--dataset", ds, "-o", "json")
 	if code != 0 {
@@ -175,6 +179,7 @@ func TestCompareDataset(t *testing.T) {
 }
 
 func TestCompareBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	missing := filepath.Join(dir, "missing.yaml")
 	bad := filepath.Join(dir, "bad.yaml")
@@ -222,6 +227,7 @@ func TestCompareBadInput(t *testing.T) {
 // --builtin cpu --memory 1769 --event - --count 5 -o json) sets the CPU per
 // request: its mean CPU time 21.043744 ms over the 100 ms duration.
 func TestCompareRunCPU(t *testing.T) {
+	t.Parallel()
 	run := filepath.Join("..", "..", "testdata", "compare", "run-cpu20ms.json")
 	out, errOut, code := runCLI(t, nil, "compare", "--requests", "1000000", "--duration", "100ms", "--run", run, "-o", "json")
 	if code != 0 {
@@ -250,6 +256,7 @@ func TestCompareRunCPU(t *testing.T) {
 }
 
 func TestCompareHTML(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	page := filepath.Join(dir, "compare.html")
 	args := append(append([]string{}, compareFlags...), "--html", page, "-o", "json")
@@ -276,6 +283,7 @@ func TestCompareHTML(t *testing.T) {
 // TestCompareCSVDataset: several functions' curves in one CSV table, with
 // plain numbers and a column marking today's volume.
 func TestCompareCSVDataset(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := runCLI(t, nil, "compare", "--dataset", filepath.Join("..", "..", "testdata", "compare", "dataset.json"), "-o", "csv")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

@@ -16,6 +16,7 @@ var compareData = filepath.Join("..", "..", "testdata", "compare")
 // 0.0000166667), so 10 is the cheapest level and the cheapest without cold
 // starts.
 func TestPlanSteady(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := runCLI(t, nil, "plan", filepath.Join(compareData, "steady.yaml"), "--max-cold-start-rate", "0", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -55,6 +56,7 @@ func TestPlanSteady(t *testing.T) {
 }
 
 func TestRecommendDatasetCLI(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := runCLI(t, nil, "recommend", "--dataset", filepath.Join(compareData, "dataset.json"), "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -86,6 +88,7 @@ func TestRecommendDatasetCLI(t *testing.T) {
 }
 
 func TestRecommendTuneCLI(t *testing.T) {
+	t.Parallel()
 	out, errOut, code := runCLI(t, nil, "plan", "--tune", filepath.Join(compareData, "tune.json"), "--memory", "1024", "--requests", "10000000", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -97,6 +100,7 @@ func TestRecommendTuneCLI(t *testing.T) {
 }
 
 func TestPlanBadInput(t *testing.T) {
+	t.Parallel()
 	ds := filepath.Join(compareData, "dataset.json")
 	for _, tc := range []struct {
 		name string
@@ -124,6 +128,7 @@ func TestPlanBadInput(t *testing.T) {
 }
 
 func TestPlanHTML(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	for _, args := range [][]string{
 		{"plan", filepath.Join(compareData, "steady.yaml"), "--max-cold-start-rate", "0"},
