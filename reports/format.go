@@ -108,7 +108,7 @@ func writeGrid(w io.Writer, f Format, st Style, g Grid) error {
 func newTable(g Grid) table.Writer {
 	t := table.NewWriter()
 	if g.Title != "" {
-		t.SetTitle(g.Title)
+		t.SetTitle("%s", g.Title)
 	}
 	t.AppendHeader(toRow(g.Header))
 	for _, r := range g.Rows {
