@@ -381,7 +381,14 @@ func newRunner(cfg Config) (*runner, error) {
 		if path == "" {
 			path = "/usr/local/bin:/usr/bin/:/bin:/opt/bin"
 		}
-		envv = append(envv, "PATH="+path, "LANG=en_US.UTF-8")
+		envv = append(envv, "PATH="+path, "LANG=en_US.UTF-8",
+			// Nor through the SDKs' other sources: the shared credentials
+			// and config files (found from the user's home directory even
+			// without HOME) and the EC2 instance metadata service. --env
+			// can set these differently.
+			"AWS_SHARED_CREDENTIALS_FILE=/dev/null",
+			"AWS_CONFIG_FILE=/dev/null",
+			"AWS_EC2_METADATA_DISABLED=true")
 	}
 	envv = append(envv, cfg.Env...)
 	logFormat := "Text"
