@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
+	"sync"
+	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -20,92 +23,146 @@ const reportFilter = `?"REPORT RequestId" ?"platform.report"`
 // function; beyond it the logs are a sample and the dataset says so.
 var MaxLogEventsPerFunction int64 = 1_000_000
 
-// collectLogs reads each function's REPORT records over the window and
-// folds into d what only logs know: cold starts, INIT durations, memory
-// used, timeouts, and — when the logs are complete (as many REPORT records
-// as CloudWatch counted invocations) — the exact billed duration.
+// LogsRatePerSecond caps FilterLogEvents calls per second across the
+// workers of `--logs` (CloudWatch Logs throttles this API at a few TPS per
+// account; throttled calls are retried by the SDK).
+var LogsRatePerSecond = 5.0
+
+// collectLogs reads each function's REPORT records over the window, several
+// functions at once, and folds into d what only logs know: cold starts,
+// INIT durations, memory used, timeouts, and — when the logs are complete
+// (as many REPORT records as CloudWatch counted invocations) — the exact
+// billed duration.
 func (c *Collector) collectLogs(ctx context.Context, fns []FunctionInfo, w Window, d *pricing.Dataset, st *CollectStats) {
 	byName := map[string]int{}
 	for i, f := range d.Functions {
 		byName[f.Name] = i
 	}
-	for _, fi := range fns {
-		name := fi.Config.Name
-		acc := &funcAcc{name: name}
-		var token *string
-		var rep report
-		malformed := 0
-		truncated := false
-		for {
-			if err := ctx.Err(); err != nil {
-				return
-			}
-			out, err := c.Logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{
-				LogGroupName:  aws.String(fi.LogGroup),
-				StartTime:     aws.Int64(w.Start.UnixMilli()),
-				EndTime:       aws.Int64(w.End.UnixMilli()),
-				FilterPattern: aws.String(reportFilter),
-				NextToken:     token,
-			})
-			st.LogsCalls++
-			if err != nil {
-				var nf *logtypes.ResourceNotFoundException
-				if errors.As(err, &nf) {
-					d.Problems = append(d.Problems, fmt.Sprintf("logs: log group %s of %s not found", fi.LogGroup, name))
-				} else {
-					d.Problems = append(d.Problems, fmt.Sprintf("logs: FilterLogEvents %s: %v (logs incomplete)", fi.LogGroup, describeAPIError(err)))
-				}
-				truncated = true
-				break
-			}
-			for _, e := range out.Events {
-				perr := parseLine([]byte(aws.ToString(e.Message)), &rep)
-				switch {
-				case perr == nil:
-					if rep.TimeMs == 0 {
-						rep.TimeMs = aws.ToInt64(e.Timestamp)
-					}
-					rep.Function = nil
-					acc.add(&rep)
-					st.LogReports++
-				case errors.Is(perr, errNotReport):
-				default:
-					malformed++
-					if malformed <= 20 {
-						d.Problems = append(d.Problems, fmt.Sprintf("logs: %s %s event %s: %v", fi.LogGroup, aws.ToString(e.LogStreamName), aws.ToString(e.EventId), perr))
-					}
-				}
-			}
-			c.progress("logs", int64(st.LogsCalls), 0)
-			if out.NextToken == nil || *out.NextToken == "" {
-				break
-			}
-			if acc.invocations >= MaxLogEventsPerFunction {
-				truncated = true
-				d.Problems = append(d.Problems, fmt.Sprintf("logs: %s: stopped after %d REPORT records (a sample)", name, acc.invocations))
-				break
-			}
-			token = out.NextToken
-		}
-		if malformed > 20 {
-			d.Problems = append(d.Problems, fmt.Sprintf("logs: %s: %d malformed REPORT records in all", fi.LogGroup, malformed))
-		}
-		i, ok := byName[name]
-		if !ok || acc.invocations == 0 {
-			continue
-		}
-		lf := acc.dataset()
-		f := &d.Functions[i]
-		s := &f.Summary
-		s.ColdStarts = lf.Summary.ColdStarts
-		s.InitDurationMs = lf.Summary.InitDurationMs
-		s.Timeouts = lf.Summary.Timeouts
-		s.MaxMemoryUsedMB = max(s.MaxMemoryUsedMB, lf.Summary.MaxMemoryUsedMB)
-		if !truncated && acc.invocations == s.Invocations {
-			s.BilledDurationMs = lf.Summary.BilledDurationMs
-			s.BilledGBSeconds = lf.Summary.BilledGBSeconds
-		} else {
-			d.Problems = append(d.Problems, fmt.Sprintf("logs: %s: %d REPORT records for %d invocations counted by CloudWatch; billed duration estimated from averages, cold starts are a lower bound", name, acc.invocations, s.Invocations))
-		}
+	rate := LogsRatePerSecond
+	if c.RatePerSecond < 0 {
+		rate = -1
 	}
+	lim := newLimiter(rate)
+	workers := max(1, min(c.Concurrency, len(fns)))
+	if c.Concurrency <= 0 {
+		workers = min(4, len(fns))
+	}
+	var (
+		mu       sync.Mutex
+		wg       sync.WaitGroup
+		next     atomic.Int64
+		problems []string
+	)
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(fns) || ctx.Err() != nil {
+					return
+				}
+				fi := fns[k]
+				r := c.logsOf(ctx, lim, fi, w)
+				mu.Lock()
+				st.LogsCalls += r.calls
+				st.LogReports += r.acc.invocations
+				problems = append(problems, r.problems...)
+				if i, ok := byName[fi.Config.Name]; ok && r.acc.invocations > 0 {
+					problems = append(problems, mergeLogs(&d.Functions[i], r)...)
+				}
+				c.progress("logs", int64(st.LogsCalls), 0)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	sort.Strings(problems)
+	d.Problems = append(d.Problems, problems...)
+}
+
+type logsResult struct {
+	acc       *funcAcc
+	calls     int
+	problems  []string
+	truncated bool
+}
+
+// logsOf pages through one function's REPORT records.
+func (c *Collector) logsOf(ctx context.Context, lim *limiter, fi FunctionInfo, w Window) logsResult {
+	name := fi.Config.Name
+	r := logsResult{acc: &funcAcc{name: name}}
+	var token *string
+	var rep report
+	malformed := 0
+	for {
+		if err := lim.wait(ctx); err != nil {
+			r.truncated = true
+			return r
+		}
+		out, err := c.Logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{
+			LogGroupName:  aws.String(fi.LogGroup),
+			StartTime:     aws.Int64(w.Start.UnixMilli()),
+			EndTime:       aws.Int64(w.End.UnixMilli()),
+			FilterPattern: aws.String(reportFilter),
+			NextToken:     token,
+		})
+		r.calls++
+		if err != nil {
+			var nf *logtypes.ResourceNotFoundException
+			if errors.As(err, &nf) {
+				r.problems = append(r.problems, fmt.Sprintf("logs: log group %s of %s not found", fi.LogGroup, name))
+			} else {
+				r.problems = append(r.problems, fmt.Sprintf("logs: FilterLogEvents %s: %v (logs incomplete)", fi.LogGroup, describeAPIError(err)))
+			}
+			r.truncated = true
+			break
+		}
+		for _, e := range out.Events {
+			perr := parseLine([]byte(aws.ToString(e.Message)), &rep)
+			switch {
+			case perr == nil:
+				if rep.TimeMs == 0 {
+					rep.TimeMs = aws.ToInt64(e.Timestamp)
+				}
+				rep.Function = nil
+				r.acc.add(&rep)
+			case errors.Is(perr, errNotReport):
+			default:
+				malformed++
+				if malformed <= 20 {
+					r.problems = append(r.problems, fmt.Sprintf("logs: %s %s event %s: %v", fi.LogGroup, aws.ToString(e.LogStreamName), aws.ToString(e.EventId), perr))
+				}
+			}
+		}
+		if out.NextToken == nil || *out.NextToken == "" {
+			break
+		}
+		if r.acc.invocations >= MaxLogEventsPerFunction {
+			r.truncated = true
+			r.problems = append(r.problems, fmt.Sprintf("logs: %s: stopped after %d REPORT records (a sample)", name, r.acc.invocations))
+			break
+		}
+		token = out.NextToken
+	}
+	if malformed > 20 {
+		r.problems = append(r.problems, fmt.Sprintf("logs: %s: %d malformed REPORT records in all", fi.LogGroup, malformed))
+	}
+	return r
+}
+
+// mergeLogs folds one function's log summary into its metric summary.
+func mergeLogs(f *pricing.DatasetFunction, r logsResult) []string {
+	lf := r.acc.dataset()
+	s := &f.Summary
+	s.ColdStarts = lf.Summary.ColdStarts
+	s.InitDurationMs = lf.Summary.InitDurationMs
+	s.Timeouts = lf.Summary.Timeouts
+	s.MaxMemoryUsedMB = max(s.MaxMemoryUsedMB, lf.Summary.MaxMemoryUsedMB)
+	if !r.truncated && r.acc.invocations == s.Invocations {
+		s.BilledDurationMs = lf.Summary.BilledDurationMs
+		s.BilledGBSeconds = lf.Summary.BilledGBSeconds
+		return nil
+	}
+	return []string{fmt.Sprintf("logs: %s: %d REPORT records for %d invocations counted by CloudWatch; billed duration estimated from averages, cold starts are a lower bound", f.Name, r.acc.invocations, s.Invocations)}
 }
