@@ -86,6 +86,8 @@ type replica struct {
 	t       float64
 	lamLeft float64
 	started bool // even arrivals: the first is at Λ = ½
+	invR    float64 // of the current segment, 0 if its rate is not constant
+	segEnd  float64
 
 	// state
 	busyQ     *wheel
@@ -175,6 +177,7 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 		r.lamLeft = r.segs[0].area
 		r.t = r.segs[0].start
 	}
+	r.cacheSeg()
 	return r
 }
 
@@ -194,6 +197,12 @@ func (r *replica) nextArrival() (float64, bool) {
 	case !r.started:
 		x, r.started = 0.5, true
 	}
+	return r.advance(x)
+}
+
+// advance moves the integrated rate on by x and returns the time reached.
+func (r *replica) advance(x float64) (float64, bool) {
+	defer r.cacheSeg()
 	for {
 		if x <= r.lamLeft {
 			g := &r.segs[r.seg]
@@ -224,6 +233,15 @@ func (r *replica) nextArrival() (float64, bool) {
 		}
 		r.t = r.segs[r.seg].start
 		r.lamLeft = r.segs[r.seg].area
+	}
+}
+
+// cacheSeg keeps the current segment's 1/rate and end at hand for the
+// run loop's fast path (a Poisson arrival inside a constant-rate segment).
+func (r *replica) cacheSeg() {
+	r.invR, r.segEnd = 0, 0
+	if r.seg < len(r.segs) {
+		r.invR, r.segEnd = r.segs[r.seg].invR, r.segs[r.seg].end
 	}
 }
 
@@ -292,7 +310,12 @@ func (r *replica) complete(e busyEnt) {
 func (r *replica) release(t int64) {
 	r.due = r.busyQ.collect(t, r.due[:0])
 	for _, e := range r.due {
-		r.complete(e)
+		if e.birth == provBirth || r.maxLife > 0 || !r.idleFixed {
+			r.complete(e)
+			continue
+		}
+		r.busy-- // the common case of complete, inlined
+		r.idlePush(idleEnt{deadline: e.end + r.idleNs, birth: e.birth})
 	}
 	mask := len(r.idle) - 1
 	for r.idleLen > 0 {
@@ -340,7 +363,19 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 		} else if more {
 			t = int64(ts * 1e9)
 			ev = retryEnt{first: t}
-			ts, more = r.nextArrival()
+			if x := 0.0; !r.even {
+				// Fast path of nextArrival: Poisson, constant rate, same segment.
+				x = r.rng.ExpFloat64()
+				if x <= r.lamLeft && r.invR != 0 {
+					r.lamLeft -= x
+					r.t = min(r.t+x*r.invR, r.segEnd)
+					ts = r.t
+				} else {
+					ts, more = r.advance(x)
+				}
+			} else {
+				ts, more = r.nextArrival()
+			}
 		} else {
 			break
 		}

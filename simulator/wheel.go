@@ -49,22 +49,29 @@ func newWheel(peakRate float64, typical float64 /* ns */) *wheel {
 
 func (w *wheel) push(e busyEnt) {
 	s := e.end >> w.shift
-	if s-w.cur >= int64(len(w.slots)) {
+	if s-w.cur >= int64(len(w.slots)) || w.free < 0 {
+		w.pushSlow(e)
+		return
+	}
+	i := w.free
+	en := &w.ents[i]
+	w.free = en.next
+	slot := &w.slots[s&w.mask]
+	en.e, en.next = e, *slot
+	*slot = i
+	w.count++
+}
+
+// pushSlow handles an end beyond the horizon (to the overflow heap) or a
+// full arena (grown, then pushed).
+func (w *wheel) pushSlow(e busyEnt) {
+	if (e.end>>w.shift)-w.cur >= int64(len(w.slots)) {
 		heapPush(&w.over, e)
 		return
 	}
-	var i int32
-	if w.free >= 0 {
-		i = w.free
-		w.free = w.ents[i].next
-	} else {
-		i = int32(len(w.ents))
-		w.ents = append(w.ents, wheelEnt{})
-	}
-	slot := &w.slots[s&w.mask]
-	w.ents[i] = wheelEnt{e: e, next: *slot}
-	*slot = i
-	w.count++
+	w.ents = append(w.ents, wheelEnt{next: w.free})
+	w.free = int32(len(w.ents) - 1)
+	w.push(e)
 }
 
 // collect appends every entry ending at or before t to buf, removes them,
