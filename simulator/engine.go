@@ -85,7 +85,7 @@ type replica struct {
 	seg     int
 	t       float64
 	lamLeft float64
-	started bool // even arrivals: the first is at Λ = ½
+	started bool    // even arrivals: the first is at Λ = ½
 	invR    float64 // of the current segment, 0 if its rate is not constant
 	segEnd  float64
 

@@ -19,10 +19,10 @@ const (
 // (48 KiB), O(1) allocation-free Record (inlined), quantiles within 0.4 %
 // relative error, exact count and max. Histograms of replicas merge exactly.
 type Histogram struct {
-	counts   [histBuckets]uint64
-	zeros uint64
-	n     uint64
-	max   time.Duration
+	counts [histBuckets]uint64
+	zeros  uint64
+	n      uint64
+	max    time.Duration
 }
 
 // bucketOf maps v ≥ 1 ns to its bucket using the float64 exponent and the
