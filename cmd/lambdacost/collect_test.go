@@ -84,9 +84,17 @@ func TestCollectCommandServiceEndpoints(t *testing.T) {
 	awsEnv(t, "http://127.0.0.1:1") // nothing listens there
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH", s.URL)
 	t.Setenv("AWS_ENDPOINT_URL_LAMBDA", s.URL)
-	out, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "-o", "json")
-	if code != 0 || !strings.Contains(out, `"fn-001"`) || s.Calls("GetMetricData") != 1 || s.Calls("ListFunctions") != 1 {
-		t.Errorf("exit %d, %d GetMetricData, %d ListFunctions\n%s", code, s.Calls("GetMetricData"), s.Calls("ListFunctions"), stderr)
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", s.URL)
+	s.Logs["/aws/lambda/fn-001"] = []string{"REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 251 ms\tMemory Size: 256 MB\tMax Memory Used: 77 MB\tInit Duration: 250.00 ms\t"}
+	s.Logs["/aws/lambda/fn-000"] = nil
+	out, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--logs", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"fn-001"`) || s.Calls("GetMetricData") != 1 || s.Calls("ListFunctions") != 1 || s.Calls("FilterLogEvents") != 2 {
+		t.Errorf("exit %d, %d GetMetricData, %d ListFunctions, %d FilterLogEvents\n%s", code, s.Calls("GetMetricData"), s.Calls("ListFunctions"), s.Calls("FilterLogEvents"), stderr)
+	}
+	// One REPORT record against 120 invocations: cold starts and memory
+	// from the log, billing stays estimated, and stderr says why.
+	if !strings.Contains(out, `"max_memory_used_mb": 77`) || !strings.Contains(stderr, "1 REPORT records for 120 invocations") {
+		t.Errorf("logs not merged:\n%s\n%s", out, stderr)
 	}
 }
 
