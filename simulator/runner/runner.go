@@ -653,16 +653,14 @@ func (r *runner) invoke(ctx context.Context, event []byte) (Invocation, error) {
 			return Invocation{}, err
 		}
 		c := &call{id: newRequestID(), event: event, done: make(chan struct{})}
-		var initMs float64
-		var initCPU time.Duration
+		var initDur, initCPU time.Duration
 		if cold {
 			inv, ok, err := r.awaitInit(ctx, e, c)
 			if err != nil || !ok {
 				e.kill()
 				return inv, err
 			}
-			initMs = ms(e.initEnd.Sub(e.started))
-			initCPU = e.initCPU
+			initDur, initCPU = e.initEnd.Sub(e.started), e.initCPU
 		}
 		retry, err := r.dispatch(ctx, e, c)
 		if err != nil {
@@ -675,7 +673,7 @@ func (r *runner) invoke(ctx context.Context, event []byte) (Invocation, error) {
 			e.kill()
 			continue
 		}
-		inv := r.record(e, c, cold, initMs, initCPU)
+		inv := r.record(e, c, cold, initDur, initCPU)
 		if c.failure || inv.MemoryExceeded {
 			e.kill()
 		} else {
@@ -807,7 +805,7 @@ func (r *runner) memoryMB(e *env) int {
 }
 
 // record turns a finished call into an Invocation and writes its log lines.
-func (r *runner) record(e *env, c *call, cold bool, initMs float64, initCPU time.Duration) Invocation {
+func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Duration) Invocation {
 	cpu1, cpuOK := e.cpuTime()
 	e.mu.Lock()
 	dur := c.end.Sub(c.start)
@@ -827,10 +825,10 @@ func (r *runner) record(e *env, c *call, cold bool, initMs float64, initCPU time
 		RequestID: c.id, Status: status, Cold: cold, Environment: e.id,
 		DurationMs: ms(dur), MaxMemoryUsedMB: mem, Start: c.start,
 	}
-	initDur := time.Duration(0)
 	if cold {
-		inv.InitDurationMs = initMs
-		initDur = time.Duration(initMs * float64(time.Millisecond))
+		inv.InitDurationMs = ms(initDur)
+	} else {
+		initDur = 0
 	}
 	inv.BilledDurationMs = pricing.BilledMs(dur + initDur)
 	if cpuOK {
@@ -997,7 +995,7 @@ func summarize(cfg Config, invs []Invocation, modelled bool) Summary {
 		cpu = append(cpu, inv.CPUTimeMs)
 		if inv.Cold {
 			usage.ColdStarts++
-			usage.InitMs += inv.BilledDurationMs - pricing.BilledMs(time.Duration(inv.DurationMs*float64(time.Millisecond)))
+			usage.InitMs += inv.BilledDurationMs - pricing.BilledMs(time.Duration(math.Round(inv.DurationMs*float64(time.Millisecond))))
 			cold = append(cold, inv.DurationMs)
 			init = append(init, inv.InitDurationMs)
 		} else {
