@@ -42,6 +42,7 @@ func (d Fixed) Mean() time.Duration { return d.Value }
 // Quantile returns the value.
 func (d Fixed) Quantile(float64) time.Duration { return d.Value }
 
+// String describes the distribution.
 func (d Fixed) String() string { return d.Value.String() }
 
 // Exponential has the given mean (memoryless; SimFaaS's service times).
@@ -63,6 +64,7 @@ func (d Exponential) Quantile(p float64) time.Duration {
 	return clampDur(-math.Log1p(-p) * float64(d.MeanValue))
 }
 
+// String describes the distribution.
 func (d Exponential) String() string { return fmt.Sprintf("exponential(mean=%s)", d.MeanValue) }
 
 // Uniform is uniform on [Min, Max].
@@ -81,6 +83,7 @@ func (d Uniform) Quantile(p float64) time.Duration {
 	return d.Min + time.Duration(p*float64(d.Max-d.Min))
 }
 
+// String describes the distribution.
 func (d Uniform) String() string { return fmt.Sprintf("uniform(min=%s, max=%s)", d.Min, d.Max) }
 
 // LogNormal is exp(N(Mu, Sigma²)) nanoseconds: the usual shape of function
@@ -144,6 +147,7 @@ func (d LogNormal) Quantile(p float64) time.Duration {
 	return clampDur(math.Exp(d.Mu + d.Sigma*math.Sqrt2*math.Erfinv(2*p-1)))
 }
 
+// String describes the distribution.
 func (d LogNormal) String() string {
 	if d.desc != "" {
 		return d.desc
@@ -192,6 +196,7 @@ func (d *Empirical) Quantile(p float64) time.Duration {
 // Len is the number of observations.
 func (d *Empirical) Len() int { return len(d.sorted) }
 
+// String describes the distribution.
 func (d *Empirical) String() string {
 	return fmt.Sprintf("empirical(%s, n=%d, mean=%s)", d.source, len(d.sorted), d.mean)
 }
@@ -266,4 +271,5 @@ func (d *CDF) Quantile(u float64) time.Duration {
 	return d.at[i-1] + time.Duration(f*float64(d.at[i]-d.at[i-1]))
 }
 
+// String describes the distribution.
 func (d *CDF) String() string { return d.desc }
