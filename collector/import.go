@@ -358,6 +358,14 @@ func (im *Importer) Dataset() *pricing.Dataset {
 		if len(d.Functions) == 0 {
 			d.Source = "cloudwatch"
 			d.Start, d.End = md.Start, md.End
+		} else if !md.Start.IsZero() {
+			// The window covers both.
+			if d.Start.IsZero() || md.Start.Before(d.Start) {
+				d.Start = md.Start
+			}
+			if md.End.After(d.End) {
+				d.End = md.End
+			}
 		}
 		d.Functions = mergeFunctions(d.Functions, md.Functions)
 		d.Problems = append(d.Problems, md.Problems...)

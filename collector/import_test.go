@@ -380,6 +380,10 @@ func TestImportLogsAndMetrics(t *testing.T) {
 	if d.Source != "logs" || c.Summary.Invocations != 7 || c.Summary.BilledDurationMs != 3911 || len(d.Functions) != 2 {
 		t.Errorf("merged: %s %+v", d.Source, c.Summary)
 	}
+	// The window spans the logs (from 10:00:00.099) and the metrics (to 10:03).
+	if !d.Start.Equal(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)) || !d.End.Equal(time.Date(2026, 11, 2, 10, 3, 0, 0, time.UTC)) {
+		t.Errorf("window %s – %s", d.Start, d.End)
+	}
 }
 
 // `aws logs filter-log-events` output: messages are log lines, event

@@ -147,6 +147,12 @@ func datasetGrid(d *pricing.Dataset) reports.Grid {
 	}
 	var inv, errs, thr, cold int64
 	var gbs float64
+	ms := func(v float64) string { // 0 = not known (e.g. a statistic not queried)
+		if v == 0 {
+			return "–"
+		}
+		return reports.Numf(v, 2)
+	}
 	for _, fn := range d.Functions {
 		s := fn.Summary
 		mem := "–"
@@ -155,8 +161,8 @@ func datasetGrid(d *pricing.Dataset) reports.Grid {
 		}
 		g.Rows = append(g.Rows, []string{fn.Name, fmt.Sprint(fn.MemoryMB), string(fn.Architecture),
 			reports.Numf(float64(s.Invocations), 0), reports.Numf(float64(s.Errors), 0), reports.Numf(float64(s.Throttles), 0),
-			reports.Numf(float64(s.ColdStarts), 0), reports.Numf(s.DurationMs.P50, 2), reports.Numf(s.DurationMs.P99, 2),
-			reports.Numf(s.DurationMs.Max, 2), mem, reports.Numf(s.BilledGBSeconds, 3)})
+			reports.Numf(float64(s.ColdStarts), 0), ms(s.DurationMs.P50), ms(s.DurationMs.P99),
+			ms(s.DurationMs.Max), mem, reports.Numf(s.BilledGBSeconds, 3)})
 		inv += s.Invocations
 		errs += s.Errors
 		thr += s.Throttles
