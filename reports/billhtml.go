@@ -62,13 +62,14 @@ func BillPage(b *pricing.Bill, priceDate string) *Page {
 	fnTable.Footer = []Cell{TextCell("Total"), {}, {}, NumCell(Num(decimal.NewFromInt(req), 0), 0), NumCell(Num(gbs, 1), 0), NumCell(USD(b.Cost.Total), 0)}
 
 	charts := []Chart{}
+	// Up to 8 functions, the two charts sit side by side.
+	side := len(order) > 1 && len(order) <= 8
 	if len(order) > 1 {
-		charts = append(charts, costByFunctionChart("cost-by-function", "Monthly cost by function", "most expensive first", names, costs, 20))
+		c := costByFunctionChart("cost-by-function", "Monthly cost by function", "most expensive first", names, costs, 20)
+		c.Half = side
+		charts = append(charts, c)
 	}
-	charts = append(charts, costBreakdownChart("cost-breakdown", "Monthly cost by component", free, b.Cost, len(order) > 1))
-	if len(order) > 1 {
-		charts[len(charts)-1].Half = true
-	}
+	charts = append(charts, costBreakdownChart("cost-breakdown", "Monthly cost by component", free, b.Cost, side))
 	lines := TableFromGrid(linesGrid("Cost lines (tiers aggregated per architecture)", b.Cost.Lines, b.Cost.Total))
 	p.Sections = []Section{
 		{Title: "Where the money goes", Charts: charts},

@@ -448,7 +448,7 @@ func TestBrowserAssetsBesideReport(t *testing.T) {
 	if len(b) > 100_000 {
 		t.Errorf("a report with --assets should not inline echarts: %d bytes", len(b))
 	}
-	st := openReport(t, path, "")
+	st := openReport(t, path, screenshotPath("bill.png"))
 	assertClean(t, st, dir)
 	if got := st.chartIDs(); !slices.Equal(got, []string{"cost-by-function", "cost-breakdown"}) {
 		t.Errorf("charts = %v", got)
