@@ -361,3 +361,38 @@ func WriteDatasetHTML(w io.Writer, d *pricing.Dataset, prices *pricing.PriceTabl
 	}
 	return DatasetPage(r).Render(w, opts...)
 }
+
+// DatasetReportJSON is the JSON view of a priced dataset (`report
+// DATASET.json -o json`): the bill over the dataset's window and projected
+// to a 730-hour month, per function (most expensive first) and in total.
+type DatasetReportJSON struct {
+	Source         string                `json:"source"`
+	Region         string                `json:"region"`
+	Start          time.Time             `json:"start"`
+	End            time.Time             `json:"end"`
+	PriceDate      string                `json:"price_date"`
+	WindowCostUSD  float64               `json:"window_cost_usd"`
+	MonthlyCostUSD float64               `json:"monthly_cost_usd"`
+	Functions      []DatasetFunctionJSON `json:"functions"`
+	Problems       []string              `json:"problems,omitempty"`
+}
+
+// DatasetFunctionJSON is one function of DatasetReportJSON.
+type DatasetFunctionJSON struct {
+	Name    string                  `json:"name"`
+	Summary pricing.FunctionSummary `json:"summary"`
+	Window  pricing.Estimate        `json:"window"`
+	Monthly pricing.Estimate        `json:"monthly"`
+}
+
+// JSON returns the JSON view of r.
+func (r *DatasetReport) JSON() DatasetReportJSON {
+	d := r.Dataset
+	out := DatasetReportJSON{Source: d.Source, Region: r.Window.Region, Start: d.Start, End: d.End, PriceDate: r.PriceDate,
+		WindowCostUSD: r.Window.Cost.TotalUSD(), MonthlyCostUSD: r.Monthly.Cost.TotalUSD(), Functions: []DatasetFunctionJSON{}, Problems: d.Problems}
+	win, month := r.Window.Estimates(), r.Monthly.Estimates()
+	for _, i := range r.order {
+		out.Functions = append(out.Functions, DatasetFunctionJSON{Name: d.Functions[i].Name, Summary: d.Functions[i].Summary, Window: win[i], Monthly: month[i]})
+	}
+	return out
+}

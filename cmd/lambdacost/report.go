@@ -136,7 +136,7 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 		if err != nil {
 			return nil, err
 		}
-		return &reportView{value: d, grids: reports.DatasetGrids(r), page: reports.DatasetPage(r)}, nil
+		return &reportView{value: r.JSON(), grids: reports.DatasetGrids(r), page: reports.DatasetPage(r)}, nil
 	case reports.KindSimulation:
 		r, err := reports.DecodeSimulationResult(data)
 		if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,5 +133,37 @@ func TestReportBadInput(t *testing.T) {
 		if strings.Contains(errOut, "goroutine") {
 			t.Errorf("%v: stack trace", c.args)
 		}
+	}
+}
+
+func TestReportDatasetJSON(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "report", reportDataset, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Monthly   float64 `json:"monthly_cost_usd"`
+		Window    float64 `json:"window_cost_usd"`
+		Functions []struct {
+			Name    string `json:"name"`
+			Monthly struct {
+				Total float64 `json:"total_usd"`
+			} `json:"monthly"`
+		} `json:"functions"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Functions) != 4 || got.Functions[0].Name != "a__f__b" {
+		t.Fatalf("functions = %+v", got.Functions)
+	}
+	sum := 0.0
+	for _, f := range got.Functions {
+		sum += f.Monthly.Total
+	}
+	// The parts add up to the total (tiers are shared pro rata), and the
+	// month is 730/24 of the one-day window.
+	if math.Abs(sum-got.Monthly) > 1e-6 || math.Abs(got.Monthly/got.Window-730.0/24) > 0.01 {
+		t.Errorf("monthly %v, sum of functions %v, window %v", got.Monthly, sum, got.Window)
 	}
 }
