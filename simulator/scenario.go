@@ -26,6 +26,8 @@ const (
 	DefaultSeed        = 1
 	MaxScalingRate     = 1_000_000
 	MaxSpan            = 366 * 24 * time.Hour
+	maxSegments        = 2_000_000 // pieces of the rate curve
+	maxRate            = 1e9       // req/s, after traffic.scale
 )
 
 // Invocation types.
@@ -415,7 +417,7 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 	if tf.StartRate != nil {
 		t.StartRate = *tf.StartRate
 	}
-	badRate := func(v float64) bool { return !(v >= 0) || math.IsInf(v, 0) || v > 1e9 }
+	badRate := func(v float64) bool { return !(v >= 0) || math.IsInf(v, 0) || v > maxRate }
 	shapes := 0
 	for _, b := range []bool{len(tf.Stages) > 0 || tf.StartRate != nil, tf.Diurnal != nil, tf.Trace != ""} {
 		if b {
@@ -436,6 +438,10 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 	span := f.Duration.D()
 	if f.Duration < 0 {
 		p.errf(p.at("duration"), "duration must not be negative")
+		return
+	}
+	if span > MaxSpan {
+		p.errf(p.at("duration"), "duration %s is longer than the %s the simulator accepts", span, MaxSpan)
 		return
 	}
 	var segs []segment
@@ -465,8 +471,8 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 					break
 				}
 			}
-			if len(segs) > 20_000_000 {
-				p.errf(p.at("duration"), "duration %s repeats the trace too many times", f.Duration)
+			if len(segs) > maxSegments {
+				p.errf(p.at("duration"), "duration %s repeats the trace into more than %d intervals", f.Duration, maxSegments)
 				return
 			}
 		}
@@ -490,6 +496,10 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		if span == 0 {
 			span = d.Period.D()
 		}
+		if n := span.Seconds() / (d.Period.D().Seconds() / 288); n > maxSegments {
+			p.errf(p.at("traffic", "diurnal", "period"), "traffic.diurnal.period %s is too short for a %s span (more than %d pieces)", d.Period, span, maxSegments)
+			return
+		}
 		// Piecewise-linear through 288 points per period (5 min for a day):
 		// the integrated rate differs from the sine's by < 0.01 %.
 		step := d.Period.D().Seconds() / 288
@@ -499,10 +509,7 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		for at := 0.0; at < span.Seconds(); at += step {
 			end := math.Min(at+step, span.Seconds())
 			segs = append(segs, segment{Start: at, End: end, R0: rate(at), R1: rate(end)})
-			if len(segs) > 20_000_000 {
-				p.errf(p.at("duration"), "duration %s is too many diurnal periods", f.Duration)
-				return
-			}
+
 		}
 	default:
 		if badRate(t.StartRate) {
@@ -554,8 +561,12 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		p.errf(p.at("duration"), "the scenario has no duration (set duration or give stages)")
 		return
 	}
+	if span < time.Second {
+		p.errf(p.at("duration"), "the simulated span %s is shorter than the 1s minimum", span)
+		return
+	}
 	if span > MaxSpan {
-		p.errf(p.at("duration"), "duration %s is longer than the %s the simulator accepts", span, MaxSpan)
+		p.errf(p.at("duration"), "the traffic lasts %s, longer than the %s the simulator accepts", span, MaxSpan)
 		return
 	}
 	lam := 0.0
@@ -564,6 +575,10 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		segs[i].R1 *= t.Scale
 		segs[i].Lam = lam
 		lam += segs[i].area()
+	}
+	if peak := (&Scenario{Traffic: TrafficSpec{segs: segs}}).PeakRate(); peak > maxRate {
+		p.errf(p.at("traffic"), "traffic: a peak rate of %g req/s is beyond the %g the simulator accepts", peak, maxRate)
+		return
 	}
 	t.segs = segs
 	s.Traffic = t
