@@ -45,6 +45,14 @@ type idleEnt struct {
 
 const provBirth = math.MinInt64
 
+// Duration distributions the run loop samples without an interface call.
+const (
+	durOther = iota
+	durExp
+	durLogNormal
+	durFixed
+)
+
 // engineSeg is a compiled traffic segment.
 type engineSeg struct {
 	start, end float64 // s
@@ -73,6 +81,9 @@ type replica struct {
 	idleNs    int64
 	idleDist  Distribution
 	dur, init Distribution
+	durKind   int
+	durA      float64
+	durB      float64
 	timeout   int64
 	rate      int64 // scaling tokens per ns (scaled units)
 	tokCap    int64
@@ -150,6 +161,14 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	}
 	if r.timeout <= 0 {
 		r.timeout = int64(15 * time.Minute)
+	}
+	switch d := s.Function.Duration.(type) {
+	case Exponential:
+		r.durKind, r.durA = durExp, float64(d.MeanValue)
+	case LogNormal:
+		r.durKind, r.durA, r.durB = durLogNormal, d.Mu, d.Sigma
+	case Fixed:
+		r.durKind, r.durA = durFixed, float64(d.Value)
 	}
 	if f, ok := s.KeepAlive.IdleTimeout.(Fixed); ok {
 		r.idleFixed, r.idleNs = true, int64(f.Value)
@@ -399,7 +418,17 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 			r.throttle(bk, t, ev)
 			continue
 		}
-		d := r.dur.Sample(r.rng)
+		var d time.Duration
+		switch r.durKind { // the common distributions without an interface call; same draws
+		case durExp:
+			d = clampDur(r.rng.ExpFloat64() * r.durA)
+		case durLogNormal:
+			d = clampDur(math.Exp(r.durA + r.durB*r.rng.NormFloat64()))
+		case durFixed:
+			d = time.Duration(r.durA)
+		default:
+			d = r.dur.Sample(r.rng)
+		}
 		failed := false
 		if int64(d) > timeout {
 			d = time.Duration(timeout)

@@ -86,7 +86,12 @@ func (w *wheel) collect(t int64, buf []busyEnt) []busyEnt {
 		}
 		for s := from; s < ts; s++ {
 			slot := &w.slots[s&w.mask]
-			for i := *slot; i >= 0; {
+			i := *slot
+			if i < 0 {
+				continue
+			}
+			*slot = -1
+			for i >= 0 {
 				en := &w.ents[i]
 				buf = append(buf, en.e)
 				next := en.next
@@ -95,14 +100,9 @@ func (w *wheel) collect(t int64, buf []busyEnt) []busyEnt {
 				w.count--
 				i = next
 			}
-			*slot = -1
-			if w.count == 0 {
-				break
-			}
 		}
 		// The slot holding t: take only the ends ≤ t.
-		if w.count > 0 {
-			prev := &w.slots[ts&w.mask]
+		if prev := &w.slots[ts&w.mask]; *prev >= 0 {
 			for i := *prev; i >= 0; {
 				en := &w.ents[i]
 				next := en.next
@@ -122,6 +122,9 @@ func (w *wheel) collect(t int64, buf []busyEnt) []busyEnt {
 	w.cur = ts
 	for len(w.over) > 0 && w.over[0].end <= t {
 		buf = append(buf, heapPop(&w.over))
+	}
+	if len(buf) < 2 {
+		return buf
 	}
 	// Insertion sort: usually 0–2 entries. Ties keep a deterministic order.
 	for i := 1; i < len(buf); i++ {
