@@ -9,8 +9,8 @@ import (
 // The model, per arrival at time t (one event per invocation; everything
 // else is resolved lazily and exactly when the next arrival is processed):
 //
-//  1. Invocations that ended at or before t release their environments
-//     (a min-heap on end time). A provisioned environment becomes idle in
+//  1. Invocations that ended at or before t release their environments, in
+//     end-time order (the calendar queue of wheel.go). A provisioned environment becomes idle in
 //     the provisioned pool; an on-demand one is pushed on the idle stack
 //     with its reclaim deadline min(end + idle_timeout, birth + max_lifetime)
 //     — or dies at once if its lifetime is over.
@@ -31,7 +31,11 @@ import (
 //     banked), kept in exact integer units; else throttled.
 //
 // A cold invocation takes INIT + duration; a duration beyond the timeout is
-// an error that ends (and is billed) at the timeout.
+// an error that ends (and is billed) at the timeout. With async invocations
+// a throttled or failed event comes back later as a retry (see throttle).
+// Times are integer nanoseconds; the timeline, the scaling budget and the
+// billing are exact integer arithmetic, so a seed gives the same result
+// byte for byte on a platform.
 
 type busyEnt struct {
 	end   int64 // ns
