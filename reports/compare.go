@@ -170,7 +170,7 @@ func ComparePage(r *fleet.Result) *Page {
 	}
 	tables := []HTMLTable{opt, be}
 	if len(r.EC2Options) > 1 {
-		ec2 := HTMLTable{Title: "EC2 candidates", Header: []string{"Instance type", "Arch", "vCPU", "Memory MB", "Instances", "Limited by", "Utilisation", "Cost per month"}, Sortable: true, SortedBy: 8}
+		ec2 := HTMLTable{Title: "EC2 candidates", Header: []string{"Instance type", "Arch", "vCPU", "Memory MB", "Instances", "Limited by", "Utilisation", "Cost per month"}, Sortable: true}
 		cands := append([]fleet.FleetResult(nil), r.EC2Options...)
 		sort.SliceStable(cands, func(i, j int) bool { return cands[i].MonthlyCostUSD < cands[j].MonthlyCostUSD })
 		for _, c := range cands {
@@ -179,7 +179,6 @@ func ComparePage(r *fleet.Result) *Page {
 				NumCell(fmt.Sprint(c.Instances), float64(c.Instances)), TextCell(c.LimitedBy),
 				NumCell(Numf(c.Utilization*100, 1)+"%", c.Utilization), NumCell(USDf(c.MonthlyCostUSD), c.MonthlyCostUSD)})
 		}
-		ec2.SortedBy = 0 // sorted cheapest first, not by the descending marker
 		tables = append(tables, ec2)
 	}
 	p.Sections = append(p.Sections, Section{Title: "Details", Tables: tables})

@@ -12,8 +12,9 @@ import (
 )
 
 // Page is one self-contained HTML report: headline facts, then sections of
-// charts and tables. Build it with the New*Page functions (or by hand) and
-// write it with Render. Every string is data: the page template escapes it
+// charts and tables. Build it with DatasetPage, BillPage, SimulationPage,
+// TunePage, ComparePage or PipelinePage (or by hand) and write it with
+// Render or WriteHTMLFile. Every string is data: the page template escapes it
 // for the context it lands in (HTML text, attribute, or the JSON of a chart
 // option inside a script), so a function named
 // `</script><script>alert(1)</script>` is shown literally and runs nothing.
@@ -41,8 +42,8 @@ type Section struct {
 	Tables []HTMLTable
 }
 
-// Chart is one echarts chart: an option object (built with go-echarts, see
-// chartOption) drawn into a div with a fixed id.
+// Chart is one echarts chart: an option object (built with go-echarts'
+// option model, see optionOf) drawn into a div with a fixed id.
 type Chart struct {
 	// ID names the chart's div; unique in the page, stable across runs.
 	ID string
@@ -55,7 +56,8 @@ type Chart struct {
 	Half bool
 	// Option is the echarts option object. Formatter fields may name one of
 	// the page's own constant JavaScript formatters with a "fmt:" prefix
-	// (fmt:usd, fmt:usdAxis, fmt:ms, fmt:num, fmt:pct, fmt:mb, fmt:minutes);
+	// (fmt:usd, fmt:usdAxis, fmt:ms, fmt:num, fmt:numAxis, fmt:pct, fmt:mb,
+	// fmt:minutes, fmt:labelUsd, fmt:labelPct); any other name is dropped;
 	// no JavaScript is ever built from data.
 	Option map[string]any
 }
