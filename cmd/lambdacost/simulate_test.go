@@ -55,11 +55,21 @@ func TestSimulateJSON(t *testing.T) {
 }
 
 func TestSimulateRunsBands(t *testing.T) {
-	a, errOut, code := runCLI(t, nil, "simulate", checkoutScenario, "-o", "json", "--runs", "4", "--workers", "1")
+	spike := filepath.Join(t.TempDir(), "spike.yaml")
+	if err := os.WriteFile(spike, []byte(`
+name: spike
+seed: 5
+function: {memory_mb: 256, duration: {distribution: lognormal, p50: 50ms, p99: 400ms}, init_duration: 200ms}
+concurrency: {scaling_rate: 5}
+traffic: {start_rate: 5, stages: [{duration: 5m, target: 5}, {duration: 10s, target: 200}, {duration: 2m, target: 200}, {duration: 10s, target: 5}, {duration: 3m, target: 5}]}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	a, errOut, code := runCLI(t, nil, "simulate", spike, "-o", "json", "--runs", "4", "--workers", "1")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	b, _, _ := runCLI(t, nil, "simulate", checkoutScenario, "-o", "json", "--runs", "4", "--workers", "2")
+	b, _, _ := runCLI(t, nil, "simulate", spike, "-o", "json", "--runs", "4", "--workers", "2")
 	if a != b {
 		t.Error("--workers changes the result")
 	}
@@ -74,6 +84,9 @@ func TestSimulateRunsBands(t *testing.T) {
 	}
 	if p5, p95 := m["cold_starts_p5"].(float64), m["cold_starts_p95"].(float64); p5 > p95 {
 		t.Errorf("p5 %v > p95 %v", p5, p95)
+	}
+	if m["throttles"].(float64) == 0 || m["throttles_p95"].(float64) < m["throttles_p5"].(float64) {
+		t.Errorf("the spike beyond the scaling rate should throttle: %v (p5 %v, p95 %v)", m["throttles"], m["throttles_p5"], m["throttles_p95"])
 	}
 	if m["latency_ms"].(map[string]any)["p99_p95"] == nil {
 		t.Error("latency_ms lacks p99_p95")
