@@ -15,6 +15,7 @@ import (
 	"github.com/lambdacost/lambdacost/simulator"
 	"github.com/lambdacost/lambdacost/simulator/planner"
 	"github.com/lambdacost/lambdacost/simulator/runner"
+	"github.com/lambdacost/lambdacost/simulator/runner/builtin"
 )
 
 func init() { register(func(f *Factory) *cobra.Command { return NewCmdDemo(f, nil) }) }
@@ -65,6 +66,11 @@ It prints the tables and writes one self-contained HTML report (lambdacost-repor
 	fs.IntSliceVar(&o.Memory, "memory", []int{512, 1024, 1769}, "memory sizes (MB) to measure")
 	fs.IntVar(&o.Count, "count", 5, "invocations per memory size (the first is cold)")
 	fs.StringVar(&o.Builtin, "builtin", "image-resize", "built-in function to measure")
+	_ = cmd.RegisterFlagCompletionFunc("builtin", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return builtin.Names(), cobra.ShellCompDirectiveNoFileComp
+	})
+	_ = cmd.MarkFlagFilename("html", "html")
+	_ = cmd.MarkFlagDirname("assets")
 	return cmd
 }
 
