@@ -90,6 +90,8 @@ type axisSpec struct {
 	Type string
 	// Data are the categories of a category axis.
 	Data []string
+	// Integer keeps ticks on whole numbers (counts).
+	Integer bool
 	// Min and Max force the axis range (nil: automatic; value axes start
 	// at 0; "dataMax" ends the axis at the last value).
 	Min, Max any
@@ -111,6 +113,8 @@ type seriesSpec struct {
 	Color  string
 	// Symbols shows a marker at every point (lines with few points).
 	Symbols bool
+	// Markers draws only the markers, no line (e.g. p5/p95 across runs).
+	Markers bool
 	// Fmt names the tooltip formatter of this series' values.
 	Fmt string
 	// MarkX draws labelled vertical lines at these x values.
@@ -165,6 +169,9 @@ func (a axisSpec) x() opts.XAxis {
 
 func (a axisSpec) y(i int) opts.YAxis {
 	y := opts.YAxis{Name: a.Name, Type: a.typ(), AxisLabel: axisLabel(a.Fmt), Min: a.Min}
+	if a.Integer {
+		y.MinInterval = 1
+	}
 	if a.Type == "category" {
 		y.Data = a.Data
 		y.Inverse = opts.Bool(true) // first category on top
@@ -234,6 +241,12 @@ func xyChart(spec xySpec) Chart {
 				ls := &opts.LineStyle{Width: 2}
 				if s.Dashed {
 					ls.Type = "dashed"
+				}
+				if s.Markers {
+					ls.Opacity = opts.Float(0)
+					ss.ShowSymbol = opts.Bool(true)
+					ss.Symbol = "diamond"
+					ss.SymbolSize = 11
 				}
 				ss.LineStyle = ls
 			}

@@ -135,3 +135,23 @@ func TestEmptyResultsRender(t *testing.T) {
 		}
 	}
 }
+
+// TestLatencyChartShowsRunBands: with several runs the latency chart adds
+// the p5 and p95 of each percentile across runs as markers.
+func TestLatencyChartShowsRunBands(t *testing.T) {
+	r := handSimulation()
+	c := latencyPercentileChart("l", r, false)
+	series := c.Option["series"].([]any)
+	if len(series) != 3 {
+		t.Fatalf("%d series, want bars + p5 + p95", len(series))
+	}
+	p95 := series[2].(map[string]any)["data"].([]any)
+	// Bands["latency_ms.p99"] = {400, 450}: the p99 column's p95 marker.
+	if v := p95[2].(map[string]any)["value"]; v != 450.0 {
+		t.Errorf("p95 marker at p99 = %v, want 450", v)
+	}
+	r.Runs, r.Bands = 1, nil
+	if n := len(latencyPercentileChart("l", r, false).Option["series"].([]any)); n != 1 {
+		t.Errorf("one run: %d series, want 1", n)
+	}
+}

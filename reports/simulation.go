@@ -212,7 +212,7 @@ func simulationTimeCharts(r *simulator.Result) []Chart {
 	return []Chart{
 		xyChart(xySpec{
 			ID: "environments", Title: "Execution environments, concurrency and cold starts", Subtitle: "live environments (time average) and busy ones (maximum) per " + humanSpan(time.Duration(w*float64(time.Second))) + "; cold starts per " + per, ZoomX: true,
-			X: xAxis, Y: []axisSpec{{Name: "environments", Fmt: "numAxis"}, {Name: "cold starts per " + per, Fmt: "numAxis"}},
+			X: xAxis, Y: []axisSpec{{Name: "environments", Fmt: "numAxis", Integer: true}, {Name: "cold starts per " + per, Fmt: "numAxis", Integer: true}},
 			Series: []seriesSpec{
 				{Name: "Live environments (busy + idle)", XY: env, Area: true, Fmt: "num", Color: colorX86},
 				{Name: "Concurrency (busy, max)", XY: conc, Fmt: "num", Color: colorEC2},
@@ -221,7 +221,7 @@ func simulationTimeCharts(r *simulator.Result) []Chart {
 		}),
 		xyChart(xySpec{
 			ID: "traffic", Title: "Traffic and throttles", Subtitle: "offered requests per second; requests throttled (429) per " + per, ZoomX: true,
-			X: xAxis, Y: []axisSpec{{Name: "requests per second", Fmt: "numAxis"}, {Name: "throttled per " + per, Fmt: "numAxis"}},
+			X: xAxis, Y: []axisSpec{{Name: "requests per second", Fmt: "numAxis"}, {Name: "throttled per " + per, Fmt: "numAxis", Integer: true}},
 			Series: []seriesSpec{
 				{Name: "Requests per second", XY: rps, Fmt: "num", Color: colorMuted, Area: true},
 				{Name: "Throttles", Kind: "bar", XY: thr, YAxis: 1, Fmt: "num", Color: colorThrottl},
@@ -234,10 +234,23 @@ func simulationTimeCharts(r *simulator.Result) []Chart {
 func latencyPercentileChart(id string, r *simulator.Result, half bool) Chart {
 	names := []string{"p50", "p90", "p99", "max"}
 	vals := []float64{r.LatencyMs.P50, r.LatencyMs.P90, r.LatencyMs.P99, r.LatencyMs.Max}
+	series := []seriesSpec{{Name: "Latency", Kind: "bar", Values: vals, Fmt: "ms", Color: colorX86}}
+	sub := "INIT included for cold invocations"
+	if r.Runs > 1 && len(r.Bands) > 0 {
+		lo, hi := make([]float64, len(names)), make([]float64, len(names))
+		for i, n := range names {
+			b := r.Bands["latency_ms."+n]
+			lo[i], hi[i] = b.P5, b.P95
+		}
+		series = append(series,
+			seriesSpec{Name: "p5 of runs", Values: lo, Fmt: "ms", Color: "#111827", Markers: true},
+			seriesSpec{Name: "p95 of runs", Values: hi, Fmt: "ms", Color: colorThrottl, Markers: true})
+		sub += fmt.Sprintf("; markers: spread across %d runs", r.Runs)
+	}
 	c := xyChart(xySpec{
-		ID: id, Title: "Latency percentiles", Subtitle: "INIT included for cold invocations", Height: 340,
+		ID: id, Title: "Latency percentiles", Subtitle: sub, Height: 340,
 		X: axisSpec{Type: "category", Data: names}, Y: []axisSpec{{Name: "ms", Fmt: "numAxis"}},
-		Series: []seriesSpec{{Name: "Latency", Kind: "bar", Values: vals, Fmt: "ms", Color: colorX86}},
+		Series: series,
 	})
 	c.Half = half
 	return c
