@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // UsageFile is the `estimate --usage` file: many functions with their
@@ -55,13 +57,20 @@ func ReadUsageFile(path string) (*UsageFile, error) {
 // ParseUsageFile parses and validates usage-file content read from path.
 func ParseUsageFile(path string, data []byte) (*UsageFile, error) {
 	var u UsageFile
-	root, err := DecodeYAML(path, data, &u)
-	if err != nil {
+	if err := DecodeYAMLStrict(path, data, &u); err != nil {
 		return nil, err
+	}
+	// The node tree is only needed to point errors at lines: build it lazily.
+	var root *yaml.Node
+	at := func(p ...string) string {
+		if root == nil {
+			root = YAMLRoot(data)
+		}
+		return At(path, root, p...)
 	}
 	var errs []error
 	if len(u.Functions) == 0 {
-		errs = append(errs, Inputf(At(path, root), "no functions: the file needs a `functions:` list"))
+		errs = append(errs, Inputf(at(), "no functions: the file needs a `functions:` list"))
 	}
 	for i, e := range u.Functions {
 		idx := strconv.Itoa(i)
@@ -73,7 +82,7 @@ func ParseUsageFile(path string, data []byte) (*UsageFile, error) {
 				if name == "" {
 					name = "functions[" + idx + "]"
 				}
-				errs = append(errs, &InputError{Source: At(path, root, "functions", idx, field), Msg: fmt.Sprintf("%s: %s: %s", name, field, ie.Msg)})
+				errs = append(errs, &InputError{Source: at("functions", idx, field), Msg: fmt.Sprintf("%s: %s: %s", name, field, ie.Msg)})
 			} else {
 				errs = append(errs, ve)
 			}

@@ -12,6 +12,30 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
+// DecodeYAMLStrict decodes data strictly into v like DecodeYAML, without
+// building the node tree (callers that need positions only on error can
+// call YAMLRoot then).
+func DecodeYAMLStrict(path string, data []byte, v any) error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return Inputf(path, "file is empty")
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
+		return yamlError(path, err)
+	}
+	return nil
+}
+
+// YAMLRoot parses data into a node tree for positions (nil if it does not parse).
+func YAMLRoot(data []byte) *yaml.Node {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil
+	}
+	return &root
+}
+
 // DecodeYAML decodes data strictly into v: unknown keys and wrong types are
 // errors, each an *InputError whose Source is "path:line". It also returns
 // the document's node tree so callers can point validation errors at lines
