@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -88,6 +90,10 @@ func reportRun(o *ReportOptions) error {
 		data, err = os.ReadFile(o.Path)
 	}
 	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
 		return pricing.Inputf(o.Path, "%v", err)
 	}
 	kind, err := reports.DetectKind(data)
@@ -117,7 +123,9 @@ func reportRun(o *ReportOptions) error {
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), v.grids...)
 }
 
-func decodeStrict(path string, data []byte, v any) error {
+// decodeJSON decodes a result; unknown fields are allowed, so that results
+// written by a newer lambdacost still read.
+func decodeJSON(path string, data []byte, v any) error {
 	if err := json.Unmarshal(data, v); err != nil {
 		return pricing.Inputf(path, "invalid JSON: %v", err)
 	}
@@ -145,7 +153,7 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 		return &reportView{value: r, grids: reports.SimulationGrids(r), page: reports.SimulationPage(r, nil)}, nil
 	case reports.KindCompare:
 		var r fleet.Result
-		if err := decodeStrict(path, data, &r); err != nil {
+		if err := decodeJSON(path, data, &r); err != nil {
 			return nil, err
 		}
 		return &reportView{value: &r, grids: reports.CompareGrids(&r), page: reports.ComparePage(&r)}, nil
@@ -178,7 +186,7 @@ func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
 // tuneReportView reads `tune -o json` output.
 func tuneReportView(path string, data []byte) (*reportView, error) {
 	var r runner.TuneResult
-	if err := decodeStrict(path, data, &r); err != nil {
+	if err := decodeJSON(path, data, &r); err != nil {
 		return nil, err
 	}
 	return &reportView{value: &r, grids: reports.TuneGrids(&r), page: reports.TunePage(&r)}, nil
