@@ -155,3 +155,23 @@ func TestTuneJSON(t *testing.T) {
 		t.Errorf("recommendation %+v", res.Recommendation)
 	}
 }
+
+func TestTuneHTML(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "tune.html")
+	_, errOut, code := runCLI(t, nil, "tune", "--builtin", "sleep", "--memory", "128,256", "--count", "2", "--html", page, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "<html") || !strings.Contains(string(b), "256") {
+		t.Errorf("tune page lacks the sweep: %.300s", b)
+	}
+	_, errOut, code = runCLI(t, nil, "tune", "--builtin", "sleep", "--memory", "128", "--assets", dir)
+	if code != 2 || !strings.Contains(errOut, "--assets") {
+		t.Errorf("--assets without --html: exit %d %s", code, errOut)
+	}
+}

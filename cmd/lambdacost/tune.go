@@ -2,8 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"strconv"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +23,8 @@ type TuneOptions struct {
 	Count    int
 	Strategy string
 	Weight   float64
+	HTML     string
+	Assets   string
 }
 
 // NewCmdTune builds `tune`. runF replaces the run function in tests.
@@ -64,6 +65,10 @@ of memory) is reported and skipped; it never stops the sweep.`,
 	fs.IntVar(&o.Count, "count", 10, "invocations per memory size (the first is cold)")
 	fs.StringVar(&o.Strategy, "strategy", runner.StrategyCost, "cost|speed|balanced")
 	fs.Float64Var(&o.Weight, "weight", 0.5, "balanced: weight of cost against speed, 0–1")
+	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (cost and duration vs memory) to FILE")
+	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
+	_ = cmd.MarkFlagFilename("html", "html")
+	_ = cmd.MarkFlagDirname("assets")
 	_ = cmd.RegisterFlagCompletionFunc("strategy", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{runner.StrategyCost, runner.StrategySpeed, runner.StrategyBalanced}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -88,6 +93,9 @@ func tuneRun(o *TuneOptions) error {
 	errs = append(errs, evErrs...)
 	strategy := runner.Strategy{Name: o.Strategy, Weight: o.Weight}
 	errs = append(errs, runner.ValidateTune(cfg, o.Memories, o.Count, strategy)...)
+	if o.Assets != "" && o.HTML == "" {
+		errs = append(errs, pricing.Inputf("--assets", "only applies with --html"))
+	}
 	if err := pricing.Errors(errs); err != nil {
 		return err
 	}
@@ -101,56 +109,21 @@ func tuneRun(o *TuneOptions) error {
 	if err != nil && (res == nil || pricing.IsInput(err)) {
 		return err
 	}
+	if o.HTML != "" && res != nil {
+		if werr := reports.WriteHTMLFile(o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
+			return reports.WriteTuneHTML(w, res, opts...)
+		}); werr != nil {
+			return werr
+		}
+	}
 	if format == reports.JSON {
 		if werr := reports.WriteJSON(f.IO.Out, res); werr != nil {
 			return werr
 		}
 		return err
 	}
-	if werr := reports.WriteGrids(f.IO.Out, format, f.Style(), TuneGrids(res)...); werr != nil {
+	if werr := reports.WriteGrids(f.IO.Out, format, f.Style(), reports.TuneGrids(res)...); werr != nil {
 		return werr
 	}
 	return err
-}
-
-// TuneGrids renders a memory sweep.
-func TuneGrids(res *runner.TuneResult) []reports.Grid {
-	basis := "measured"
-	if res.Basis == "modelled" {
-		basis = "modelled from CPU time (cpu_model unrestricted)"
-	}
-	g := reports.Grid{
-		Title: fmt.Sprintf("%s — %d invocations per size, %s, %s; durations %s", res.Function, res.Count, res.Architecture, res.Region, basis),
-		Header: []string{"memory", "vCPU", "status", "warm p50 ms", "p90", "p99", "mean", "cold ms", "INIT ms",
-			"max mem MB", "$/invocation", "$/million"},
-		AlignRight: map[int]bool{0: true, 1: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true},
-	}
-	for _, p := range res.Results {
-		d, cold, init := p.DurationMs, p.ColdDurationMs, p.InitDurationMs
-		if p.ModelledDurationMs != nil {
-			d = *p.ModelledDurationMs
-		}
-		if p.ModelledColdDurationMs != nil && p.ModelledInitDurationMs != nil {
-			cold, init = *p.ModelledColdDurationMs, *p.ModelledInitDurationMs
-		}
-		status := p.Status
-		if p.Failure != "" {
-			status += ": " + p.Failure
-		}
-		g.Rows = append(g.Rows, []string{
-			strconv.Itoa(p.MemoryMB), strconv.FormatFloat(p.VCPU, 'f', 2, 64), status,
-			msf(d.P50), msf(d.P90), msf(d.P99), msf(d.Mean), msf(cold.P50), msf(init.P50),
-			strconv.Itoa(p.MaxMemoryUsedMB), fmt.Sprintf("$%.10f", p.CostPerInvocationUSD), reports.USDf(p.CostPerMillionUSD),
-		})
-	}
-	if r := res.Recommendation; r != nil {
-		g.Footer = []string{strconv.Itoa(r.MemoryMB), "", "recommended (" + r.Strategy + ")", msf(r.DurationMs), "", "", "", "", "", "", "", reports.USDf(r.CostPerMillionUSD)}
-	}
-	out := []reports.Grid{g}
-	if r := res.Recommendation; r != nil {
-		out = append(out, reports.Grid{Header: []string{"recommendation"}, Rows: [][]string{{fmt.Sprintf("%d MB: %s", r.MemoryMB, r.Reason)}}})
-	} else {
-		out = append(out, reports.Grid{Header: []string{"recommendation"}, Rows: [][]string{{"none: every memory size failed"}}})
-	}
-	return out
 }
