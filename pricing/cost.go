@@ -18,26 +18,29 @@ const (
 // CostLine is one priced component of a bill: quantity × unit price = cost.
 // Amounts are exact decimals; JSON carries them as unrounded numbers.
 type CostLine struct {
-	Name      string          // e.g. "duration"
-	Tier      int             // 1-based pricing tier, 0 when the price is flat
-	Unit      string          // "requests", "GB-s", "hours", ...
-	Quantity  decimal.Decimal // billed quantity (after the free tier)
-	UnitPrice decimal.Decimal // USD per unit
-	Cost      decimal.Decimal // USD
+	Name string // e.g. "duration"
+	Tier int    // 1-based pricing tier, 0 when the price is flat
+	// Architecture is set on Lambda lines (tiers and rates are per architecture).
+	Architecture Architecture
+	Unit         string          // "requests", "GB-s", "hours", ...
+	Quantity     decimal.Decimal // billed quantity (after the free tier)
+	UnitPrice    decimal.Decimal // USD per unit
+	Cost         decimal.Decimal // USD
 }
 
 type costLineJSON struct {
-	Name      string  `json:"name"`
-	Tier      int     `json:"tier,omitempty"`
-	Quantity  float64 `json:"quantity"`
-	Unit      string  `json:"unit"`
-	UnitPrice float64 `json:"unit_price_usd"`
-	Cost      float64 `json:"cost_usd"`
+	Name      string       `json:"name"`
+	Tier      int          `json:"tier,omitempty"`
+	Arch      Architecture `json:"architecture,omitempty"`
+	Quantity  float64      `json:"quantity"`
+	Unit      string       `json:"unit"`
+	UnitPrice float64      `json:"unit_price_usd"`
+	Cost      float64      `json:"cost_usd"`
 }
 
 // MarshalJSON writes the line with amounts as JSON numbers.
 func (l CostLine) MarshalJSON() ([]byte, error) {
-	return json.Marshal(costLineJSON{l.Name, l.Tier, l.Quantity.InexactFloat64(), l.Unit, l.UnitPrice.InexactFloat64(), l.Cost.InexactFloat64()})
+	return json.Marshal(costLineJSON{l.Name, l.Tier, l.Architecture, l.Quantity.InexactFloat64(), l.Unit, l.UnitPrice.InexactFloat64(), l.Cost.InexactFloat64()})
 }
 
 // UnmarshalJSON reads a line written by MarshalJSON.
@@ -46,7 +49,7 @@ func (l *CostLine) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*l = CostLine{Name: j.Name, Tier: j.Tier, Unit: j.Unit, Quantity: decimal.NewFromFloat(j.Quantity), UnitPrice: decimal.NewFromFloat(j.UnitPrice), Cost: decimal.NewFromFloat(j.Cost)}
+	*l = CostLine{Name: j.Name, Tier: j.Tier, Architecture: j.Arch, Unit: j.Unit, Quantity: decimal.NewFromFloat(j.Quantity), UnitPrice: decimal.NewFromFloat(j.UnitPrice), Cost: decimal.NewFromFloat(j.Cost)}
 	return nil
 }
 
@@ -102,12 +105,13 @@ func Sum(costs ...Cost) Cost {
 	type key struct {
 		name, unit, price string
 		tier              int
+		arch              Architecture
 	}
 	idx := map[key]int{}
 	var out Cost
 	for _, c := range costs {
 		for _, l := range c.Lines {
-			k := key{l.Name, l.Unit, l.UnitPrice.String(), l.Tier}
+			k := key{l.Name, l.Unit, l.UnitPrice.String(), l.Tier, l.Architecture}
 			if i, ok := idx[k]; ok {
 				out.Lines[i].Quantity = out.Lines[i].Quantity.Add(l.Quantity)
 				out.Lines[i].Cost = out.Lines[i].Cost.Add(l.Cost)

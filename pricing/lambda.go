@@ -232,6 +232,9 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			}
 			c.Add(NewLine(LineProvisionedDuration, "GB-s", fb.ProvisionedGBSeconds, *ap.ProvisionedDuration))
 		}
+		for k := range c.Lines {
+			c.Lines[k].Architecture = a
+		}
 		fb.Cost = c
 	}
 	bill.Functions = fbs

@@ -27,13 +27,23 @@ func lineLabel(l pricing.CostLine) string {
 }
 
 func linesGrid(title string, lines []pricing.CostLine, total decimal.Decimal) Grid {
+	archs := map[pricing.Architecture]bool{}
+	for _, l := range lines {
+		if l.Architecture != "" {
+			archs[l.Architecture] = true
+		}
+	}
 	g := Grid{
 		Title:      title,
 		Header:     []string{"Line", "Quantity", "Unit", "Unit price", "Cost"},
 		AlignRight: map[int]bool{1: true, 3: true, 4: true},
 	}
 	for _, l := range lines {
-		g.Rows = append(g.Rows, []string{lineLabel(l), Num(l.Quantity, 3), l.Unit, UnitPrice(l.UnitPrice), USD(l.Cost)})
+		label := lineLabel(l)
+		if len(archs) > 1 && l.Architecture != "" {
+			label += " · " + string(l.Architecture)
+		}
+		g.Rows = append(g.Rows, []string{label, Num(l.Quantity, 3), l.Unit, UnitPrice(l.UnitPrice), USD(l.Cost)})
 	}
 	g.Footer = []string{"Total", "", "", "", USD(total)}
 	return g
