@@ -1,7 +1,7 @@
 package main
 
 import (
-	"fmt"
+	"io"
 
 	"github.com/spf13/cobra"
 
@@ -28,6 +28,8 @@ type EstimateOptions struct {
 	ProvisionedRequests    int64
 	ProvisionedDuration    pricing.Duration
 	UsageFile              string
+	HTML                   string
+	Assets                 string
 
 	changed func(string) bool
 }
@@ -68,6 +70,10 @@ Months are 730 hours when hours are projected.`,
 	fs.Int64Var(&o.ProvisionedRequests, "provisioned-requests", 0, "how many of --requests run on provisioned environments")
 	durationFlag(fs, &o.ProvisionedDuration, "provisioned-duration", 0, "average duration of provisioned requests (default --duration)")
 	fs.StringVar(&o.UsageFile, "usage", "", "YAML file with many functions' configuration and usage")
+	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (cost breakdown) to FILE")
+	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
+	_ = cmd.MarkFlagFilename("html", "html")
+	_ = cmd.MarkFlagDirname("assets")
 	_ = cmd.RegisterFlagCompletionFunc("arch", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"x86_64", "arm64", "both"}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -104,6 +110,9 @@ func estimateRun(o *EstimateOptions) error {
 	prices, err := f.Prices()
 	if err != nil {
 		return err
+	}
+	if o.Assets != "" && o.HTML == "" {
+		return pricing.Inputf("--assets", "only applies with --html")
 	}
 	region := f.Region
 	freeTier := o.FreeTier
@@ -170,6 +179,9 @@ func estimateRun(o *EstimateOptions) error {
 			}
 			ests = append(ests, b.Estimates()...)
 		}
+		if err := o.writeEstimatesHTML(ests, prices.Date); err != nil {
+			return err
+		}
 		if format == reports.JSON {
 			return reports.WriteJSON(f.IO.Out, struct {
 				Estimates []pricing.Estimate `json:"estimates"`
@@ -184,10 +196,20 @@ func estimateRun(o *EstimateOptions) error {
 	}
 	if !multi {
 		e := b.Estimates()[0]
+		if err := o.writeEstimatesHTML([]pricing.Estimate{e}, prices.Date); err != nil {
+			return err
+		}
 		if format == reports.JSON {
 			return reports.WriteJSON(f.IO.Out, e)
 		}
 		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.EstimateGrids([]pricing.Estimate{e}, prices.Date)...)
+	}
+	if o.HTML != "" {
+		if err := reports.WriteHTMLFile(o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
+			return reports.WriteBillHTML(w, b, prices.Date, opts...)
+		}); err != nil {
+			return err
+		}
 	}
 	if format == reports.JSON {
 		return reports.WriteJSON(f.IO.Out, reports.NewBillJSON(b))
@@ -195,4 +217,11 @@ func estimateRun(o *EstimateOptions) error {
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.BillGrids(b, prices.Date)...)
 }
 
-var _ = fmt.Sprintf
+func (o *EstimateOptions) writeEstimatesHTML(ests []pricing.Estimate, priceDate string) error {
+	if o.HTML == "" {
+		return nil
+	}
+	return reports.WriteHTMLFile(o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
+		return reports.WriteEstimatesHTML(w, ests, priceDate, opts...)
+	})
+}

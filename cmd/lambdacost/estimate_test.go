@@ -188,3 +188,20 @@ func TestCompletion(t *testing.T) {
 		t.Errorf("dynamic completion: %q", out)
 	}
 }
+
+func TestEstimateHTML(t *testing.T) {
+	dir := t.TempDir()
+	page := filepath.Join(dir, "bill.html")
+	_, errOut, code := runCLI(t, nil, "estimate", "--requests", "3000000", "--duration", "120ms", "--memory", "1536", "--arch", "both", "--html", page)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil || !strings.Contains(string(b), "arm64") || !strings.Contains(string(b), "<html") {
+		t.Fatalf("page: %v %.200s", err, b)
+	}
+	_, errOut, code = runCLI(t, nil, "estimate", "--requests", "1", "--duration", "1ms", "--assets", dir)
+	if code != 2 || !strings.Contains(errOut, "--assets") {
+		t.Errorf("--assets without --html: exit %d %s", code, errOut)
+	}
+}
