@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacost/lambdacost/collector"
@@ -136,7 +137,9 @@ func collectRun(o *CollectOptions) error {
 	}
 
 	// The standard chain decides the region unless it was given to us.
-	var loadOpts []func(*config.LoadOptions) error
+	// The SDK's own log lines (e.g. "falling back to IMDSv1") are not ours to
+	// print: failures reach the user as one error line.
+	loadOpts := []func(*config.LoadOptions) error{config.WithLogger(logging.Nop{})}
 	if o.changed("region") || f.IO.Getenv("LAMBDACOST_REGION") != "" {
 		loadOpts = append(loadOpts, config.WithRegion(f.Region))
 	}

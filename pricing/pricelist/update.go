@@ -48,6 +48,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	pricingapi "github.com/aws/aws-sdk-go-v2/service/pricing"
 	pltypes "github.com/aws/aws-sdk-go-v2/service/pricing/types"
+	"github.com/aws/smithy-go/logging"
 	"github.com/shopspring/decimal"
 	"golang.org/x/sync/errgroup"
 
@@ -77,7 +78,7 @@ type API interface {
 // standard AWS chain (environment, profiles, SSO; AWS_ENDPOINT_URL_PRICING
 // and AWS_ENDPOINT_URL are honoured), always in Region.
 func NewClient(ctx context.Context) (*pricingapi.Client, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(Region))
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(Region), config.WithLogger(logging.Nop{}))
 	if err != nil {
 		return nil, &pricing.ExternalError{Op: "loading AWS configuration", Err: err}
 	}
