@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -163,6 +164,10 @@ func collectRun(o *CollectOptions) error {
 	}
 	d, st, err := c.Collect(ctx, collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs})
 	if err != nil {
+		var xe *pricing.ExternalError
+		if errors.As(err, &xe) && strings.Contains(xe.Error(), "get credentials") {
+			return &pricing.ExternalError{Op: xe.Op, Err: fmt.Errorf("%w (collect needs AWS credentials from the standard chain: AWS_PROFILE, SSO, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; read-only cloudwatch:GetMetricData, lambda:List*/Get*, logs:FilterLogEvents suffice)", xe.Err)}
+		}
 		return err
 	}
 	writeProblems(f, d.Problems)
