@@ -2,6 +2,7 @@ package runner
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -49,6 +50,11 @@ type call struct {
 	start    time.Time
 	cpuStart time.Duration
 
+	// cpuEnd is the CPU reading taken when the response or error arrived,
+	// while the runtime waits for the reply (cpuEndOK: taken).
+	cpuEnd   time.Duration
+	cpuEndOK bool
+
 	// Set when finished (under env.mu); done is closed then.
 	done     chan struct{}
 	finished bool
@@ -58,6 +64,7 @@ type call struct {
 	errType  string
 	errMsg   string
 	response []byte
+	respLen  int  // bytes of the response or error payload (also when response is discarded)
 	funcErr  bool // the function reported an error via /error
 }
 
@@ -288,17 +295,28 @@ func (e *env) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 func writeAPIError(w http.ResponseWriter, code int, typ, msg string) {
 	b, _ := json.Marshal(errorBody{Type: typ, Message: msg})
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = jsonCT
 	w.WriteHeader(code)
 	_, _ = w.Write(b)
 }
 
-var acceptedBody = []byte(`{"status":"OK"}`)
+var (
+	acceptedBody = []byte(`{"status":"OK"}`)
+	acceptedLen  = []string{strconv.Itoa(len(acceptedBody))}
+)
 
+// writeAccepted replies 202 and sends the reply at once (the length is
+// declared, so no chunking): the runtime can go on while the handler
+// finishes its bookkeeping.
 func writeAccepted(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/json")
+	h := w.Header()
+	h["Content-Type"] = jsonCT
+	h["Content-Length"] = acceptedLen
 	w.WriteHeader(http.StatusAccepted)
 	_, _ = w.Write(acceptedBody)
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 func (e *env) handleNext(w http.ResponseWriter, req *http.Request) {
@@ -339,13 +357,16 @@ func (e *env) handleNext(w http.ResponseWriter, req *http.Request) {
 	c.start, c.cpuStart = start, cpu
 	e.cur = c
 	e.mu.Unlock()
+	// Header values share one backing array (net/http copies them when
+	// the header is written); keys are already in canonical form.
+	v := []string{c.id, strconv.FormatInt(start.Add(r.timeout).UnixMilli(), 10), traceID(start), strconv.Itoa(len(c.event))}
 	h := w.Header()
-	h[hdrRequestID] = []string{c.id}
-	h[hdrDeadline] = []string{strconv.FormatInt(start.Add(r.timeout).UnixMilli(), 10)}
+	h[hdrRequestID] = v[0:1:1]
+	h[hdrDeadline] = v[1:2:2]
 	h[hdrFunctionARN] = r.arnHeader
-	h[hdrTraceID] = []string{traceID(start)}
+	h[hdrTraceID] = v[2:3:3]
 	h["Content-Type"] = jsonCT
-	h["Content-Length"] = []string{strconv.Itoa(len(c.event))}
+	h["Content-Length"] = v[3:4:4]
 	if r.logs.enabled() {
 		if r.logs.format == LogJSON {
 			r.logs.event(start, "platform.start", map[string]string{"requestId": c.id, "version": r.version})
@@ -359,8 +380,27 @@ func (e *env) handleNext(w http.ResponseWriter, req *http.Request) {
 
 var jsonCT = []string{"application/json"}
 
+// traceID is an X-Ray trace header for an invocation starting at t:
+// Root=1-<8 hex: epoch seconds>-<24 hex>;Parent=<16 hex>;Sampled=0, built
+// with a single allocation.
 func traceID(t time.Time) string {
-	return "Root=1-" + strconv.FormatInt(t.Unix(), 16) + "-" + randHex(24) + ";Parent=" + randHex(16) + ";Sampled=0"
+	const (
+		root   = "Root=1-"
+		parent = ";Parent="
+		tail   = ";Sampled=0"
+	)
+	var rnd [20]byte
+	_, _ = rand.Read(rnd[:])
+	var b [len(root) + 8 + 1 + 24 + len(parent) + 16 + len(tail)]byte
+	n := copy(b[:], root)
+	n += len(strconv.AppendInt(b[n:n], t.Unix(), 16))
+	b[n] = '-'
+	n++
+	n += hex.Encode(b[n:], rnd[:12])
+	n += copy(b[n:], parent)
+	n += hex.Encode(b[n:], rnd[12:])
+	n += copy(b[n:], tail)
+	return string(b[:n])
 }
 
 func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, isError bool) {
@@ -384,12 +424,20 @@ func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, 
 			return
 		}
 	}
-	body, err := readLimited(req.Body, MaxPayloadBytes)
+	buf := bodyPool.Get().(*[]byte)
+	defer bodyPool.Put(buf)
+	body, err := readBody(req.Body, MaxPayloadBytes, (*buf)[:0])
+	if cap(body) <= maxPooledBody {
+		*buf = body[:0]
+	}
 	now := time.Now()
+	// The invocation's CPU ends here, while the runtime waits for the reply.
+	cpuEnd, cpuOK := e.cpuTime()
 	if errors.Is(err, errTooLarge) {
 		e.finish(c, now, func(c *call) {
 			c.status, c.errType = "error", "Function.ResponseSizeTooLarge"
 			c.errMsg = fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", MaxPayloadBytes)
+			c.cpuEnd, c.cpuEndOK = cpuEnd, cpuOK
 		})
 		writeAPIError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxPayloadBytes))
 		return
@@ -397,10 +445,17 @@ func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, 
 	if err != nil {
 		e.finish(c, now, func(c *call) {
 			c.status, c.errType, c.errMsg, c.failure = "error", "Runtime.TruncatedResponse", "reading the response: "+err.Error(), false
+			c.cpuEnd, c.cpuEndOK = cpuEnd, cpuOK
 		})
 		writeAPIError(w, http.StatusBadRequest, "TruncatedResponse", err.Error())
 		return
 	}
+	// The payload outlives the pooled buffer only when it is kept.
+	var kept []byte
+	if isError || !e.r.cfg.DiscardResponses {
+		kept = bytes.Clone(body)
+	}
+	var set func(*call)
 	if isError {
 		var eb errorBody
 		_ = json.Unmarshal(body, &eb)
@@ -418,22 +473,38 @@ func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, 
 		if msg == "" && len(body) > 0 && eb.Type == "" {
 			msg = string(body)
 		}
-		e.finish(c, now, func(c *call) {
-			c.status, c.errType, c.errMsg, c.funcErr, c.response = "error", typ, msg, true, body
-		})
-	} else {
-		if t := req.Trailer.Get(hdrErrorType); t != "" {
-			// A streamed response that failed midway reports its error in trailers.
-			e.finish(c, now, func(c *call) {
-				c.status, c.errType, c.funcErr = "error", t, true
-				c.errMsg = req.Trailer.Get(hdrErrorBody)
-			})
-		} else {
-			e.finish(c, now, func(c *call) { c.status, c.response = "success", body })
+		set = func(c *call) { c.status, c.errType, c.errMsg, c.funcErr = "error", typ, msg, true }
+	} else if t := req.Trailer.Get(hdrErrorType); t != "" {
+		// A streamed response that failed midway reports its error in trailers.
+		set = func(c *call) {
+			c.status, c.errType, c.funcErr = "error", t, true
+			c.errMsg = req.Trailer.Get(hdrErrorBody)
+			c.response, c.respLen = nil, 0
 		}
 	}
+	// Settle the call, reply, and only then wake the invoker: the 202 is
+	// not delayed by the wake-up. A concurrent timeout or crash sees the
+	// call finished already.
+	e.mu.Lock()
+	settled := e.settleLocked(c, now, func(c *call) {
+		c.status, c.response, c.respLen = "success", kept, len(body)
+		c.cpuEnd, c.cpuEndOK = cpuEnd, cpuOK
+		if set != nil {
+			set(c)
+		}
+	})
+	e.mu.Unlock()
 	writeAccepted(w)
+	if settled {
+		close(c.done)
+	}
 }
+
+// bodyPool holds the buffers response payloads are read into; buffers
+// grown beyond maxPooledBody are not kept.
+const maxPooledBody = 64 << 10
+
+var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
 func (e *env) handleInitError(w http.ResponseWriter, req *http.Request) {
 	body, _ := readLimited(req.Body, MaxPayloadBytes)
@@ -466,14 +537,32 @@ func (e *env) handleInitError(w http.ResponseWriter, req *http.Request) {
 var errTooLarge = errors.New("payload too large")
 
 func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return b, err
+	return readBody(r, limit, nil)
+}
+
+// readBody appends r's content to buf, up to limit bytes (errTooLarge
+// beyond), without allocating when buf is large enough.
+func readBody(r io.Reader, limit int64, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		room := cap(buf) - len(buf)
+		if over := int64(len(buf)) + int64(room) - (limit + 1); over > 0 {
+			room -= int(over)
+		}
+		n, err := r.Read(buf[len(buf) : len(buf)+room])
+		buf = buf[:len(buf)+n]
+		if int64(len(buf)) > limit {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
 	}
-	if int64(len(b)) > limit {
-		return nil, errTooLarge
-	}
-	return b, nil
 }
 
 // finish completes c once (the first of response, error, timeout or crash
@@ -485,6 +574,15 @@ func (e *env) finish(c *call, t time.Time, set func(*call)) bool {
 }
 
 func (e *env) finishLocked(c *call, t time.Time, set func(*call)) bool {
+	if !e.settleLocked(c, t, set) {
+		return false
+	}
+	close(c.done)
+	return true
+}
+
+// settleLocked records c's outcome once; the caller then closes c.done.
+func (e *env) settleLocked(c *call, t time.Time, set func(*call)) bool {
 	if c.finished {
 		return false
 	}
@@ -495,7 +593,6 @@ func (e *env) finishLocked(c *call, t time.Time, set func(*call)) bool {
 		e.cur = nil
 		e.lastID = c.id
 	}
-	close(c.done)
 	return true
 }
 

@@ -806,13 +806,17 @@ func (r *runner) memoryMB(e *env) int {
 
 // record turns a finished call into an Invocation and writes its log lines.
 func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Duration) Invocation {
-	cpu1, cpuOK := e.cpuTime()
 	e.mu.Lock()
 	dur := c.end.Sub(c.start)
 	status, errType, errMsg, funcErr, failure := c.status, c.errType, c.errMsg, c.funcErr, c.failure
-	resp := c.response
+	resp, respLen := c.response, c.respLen
 	cpuStart := c.cpuStart
+	cpu1, cpuOK := c.cpuEnd, c.cpuEndOK
 	e.mu.Unlock()
+	if !cpuOK {
+		// Ended by a timeout or a crash: read now.
+		cpu1, cpuOK = e.cpuTime()
+	}
 	if status == "timeout" {
 		dur = r.timeout
 	}
@@ -902,7 +906,7 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 			}
 			r.logs.event(now, "platform.runtimeDone", map[string]any{
 				"requestId": c.id, "status": rtStatus,
-				"metrics": map[string]any{"durationMs": round2(inv.DurationMs), "producedBytes": len(resp)},
+				"metrics": map[string]any{"durationMs": round2(inv.DurationMs), "producedBytes": respLen},
 			})
 			r.logs.line(ReportJSONLine(now, rep, funcErr && !failure))
 		} else {
