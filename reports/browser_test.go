@@ -555,3 +555,45 @@ func TestBrowserPipelineReport(t *testing.T) {
 		t.Errorf("the recommended size is not marked: %v", cvm.Categories)
 	}
 }
+
+// TestBrowserPlanReport: the plan page's trade-off chart draws its series,
+// the current and best levels and the target line, with no console error;
+// the hostile scenario name is shown literally.
+func TestBrowserPlanReport(t *testing.T) {
+	requireAssets(t)
+	browser(t)
+	p := handPlan()
+	p99 := 450.0
+	p.Target.MaxP99Ms = p99 // two targets: three y axes
+	dir := t.TempDir()
+	path := writeReport(t, dir, "plan.html", PlanPage(p))
+	var marks []string
+	st := openReport(t, path, screenshotPath("plan.png"), func(tab context.Context) {
+		var err error
+		marks, err = chromedp.Run(tab, chromedp.Evaluate[[]string](`(function () {
+  var o = echarts.getInstanceByDom(document.getElementById("plan-tradeoff")).getOption(), out = [];
+  o.series.forEach(function (s) {
+    ((s.markLine && s.markLine.data) || []).forEach(function (d) { out.push(s.name + ": " + d.name); });
+  });
+  return out;
+})()`))
+		if err != nil {
+			t.Errorf("reading the marks: %v", err)
+		}
+	})
+	t.Logf("plan report drawn in %v", st.Elapsed)
+	assertClean(t, st, dir)
+	if got := st.chartIDs(); !slices.Equal(got, []string{"plan-tradeoff"}) {
+		t.Fatalf("charts = %v", got)
+	}
+	if got, want := st.chart(t, "plan-tradeoff").Series, []string{"Monthly cost", "Cold-start rate (%)", "p99 latency (ms)"}; !slices.Equal(got, want) {
+		t.Errorf("plan-tradeoff series = %v, want %v", got, want)
+	}
+	want := []string{"Monthly cost: best: 4", "Monthly cost: current: 2", "Cold-start rate (%): target ≤ 0.1%", "p99 latency (ms): target p99 ≤ 450 ms"}
+	if !slices.Equal(marks, want) {
+		t.Errorf("marks = %q, want %q", marks, want)
+	}
+	if !strings.HasPrefix(st.Title, "Provisioned concurrency plan · "+xssName) || !slices.Contains(st.Cells, "yes (best)") {
+		t.Errorf("title %q, or the trade-off table lacks the best level", st.Title)
+	}
+}

@@ -4,9 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -206,16 +203,17 @@ func planRun(o *PlanOptions) error {
 			return err
 		}
 		if o.HTML != "" {
-			if err := writePlanHTML(o, planPage(plan)); err != nil {
+			render := func(w io.Writer, opts ...reports.HTMLOption) error { return reports.WritePlanHTML(w, plan, opts...) }
+			if err := reports.WriteHTMLFile(o.HTML, o.Assets, render); err != nil {
 				return err
 			}
 		}
 		if format == reports.JSON {
 			return reports.WriteJSON(f.IO.Out, plan)
 		}
-		grids := planGrids(plan)
+		grids := reports.PlanGrids(plan)
 		if format == reports.CSV {
-			grids = []reports.Grid{planCurveCSV(plan)}
+			grids = []reports.Grid{reports.PlanCurveCSV(plan)}
 		}
 		if err := reports.WriteGrids(f.IO.Out, format, f.Style(), grids...); err != nil {
 			return err
@@ -240,7 +238,7 @@ func planRun(o *PlanOptions) error {
 		}
 		title := "Recommendations · " + o.Dataset
 		if o.HTML != "" {
-			if err := writePlanHTML(o, recommendationsPage(title, recs)); err != nil {
+			if err := reports.WriteHTMLFile(o.HTML, o.Assets, reports.RecommendationsPage(title, recs).Render); err != nil {
 				return err
 			}
 		}
@@ -254,7 +252,7 @@ func planRun(o *PlanOptions) error {
 		recs := planner.RecommendTune(tr, o.MemoryMB, o.Requests)
 		title := "Memory recommendations · " + o.Tune
 		if o.HTML != "" {
-			if err := writePlanHTML(o, recommendationsPage(title, recs)); err != nil {
+			if err := reports.WriteHTMLFile(o.HTML, o.Assets, reports.RecommendationsPage(title, recs).Render); err != nil {
 				return err
 			}
 		}
@@ -262,50 +260,7 @@ func planRun(o *PlanOptions) error {
 	}
 }
 
-// writePlanHTML writes a plan or recommendations page (tables from the same
-// grids as the terminal output) through reports.WriteHTMLFile.
-func writePlanHTML(o *PlanOptions, p *reports.Page) error {
-	return reports.WriteHTMLFile(o.HTML, o.Assets, p.Render)
-}
-
-func planPage(p *planner.Plan) *reports.Page {
-	grids := planGrids(p)
-	page := &reports.Page{Title: "Provisioned concurrency plan", Subtitle: "target: " + targetText(p) + " · " + p.Region, Notes: p.Notes}
-	if p.Scenario != "" {
-		page.Title += " · " + p.Scenario
-	}
-	page.Facts = append(page.Facts, reports.Fact{Label: "Current", Value: reports.USD(p.Current.Total), Detail: fmt.Sprintf("%d provisioned, per month", p.Current.Provisioned)})
-	if p.Best != nil {
-		page.Facts = append(page.Facts,
-			reports.Fact{Label: "Best", Value: fmt.Sprint(p.Best.Provisioned), Detail: "provisioned environments"},
-			reports.Fact{Label: "Its cost", Value: reports.USD(p.Best.Total), Detail: "per month"},
-			savingFact(p.MonthlySavingsUSD))
-	} else {
-		page.Facts = append(page.Facts, reports.Fact{Label: "Best", Value: "none", Detail: "no level meets the target"})
-	}
-	page.Sections = []reports.Section{{Title: "Plan", Tables: []reports.HTMLTable{reports.TableFromGrid(grids[0])}},
-		{Title: "Trade-off", Text: "Every level simulated with the same arrivals: cost rises with each provisioned environment, cold starts fall.", Tables: []reports.HTMLTable{reports.TableFromGrid(grids[1])}}}
-	return page
-}
-
-func savingFact(v float64) reports.Fact {
-	if v >= 0 {
-		return reports.Fact{Label: "Saving", Value: reports.USDf(v), Detail: "per month"}
-	}
-	return reports.Fact{Label: "Extra cost", Value: reports.USDf(-v), Detail: "per month, to meet the target"}
-}
-
-func recommendationsPage(title string, recs []planner.Recommendation) *reports.Page {
-	total := 0.0
-	for _, r := range recs {
-		total += r.MonthlySavingsUSD
-	}
-	page := &reports.Page{Title: "Recommendations", Subtitle: title,
-		Facts: []reports.Fact{{Label: "Recommendations", Value: fmt.Sprint(len(recs))}, {Label: "Savings named", Value: reports.USDf(total), Detail: "per month, not all combinable"}}}
-	page.Sections = []reports.Section{{Title: "By saving", Tables: []reports.HTMLTable{reports.TableFromGrid(recommendationsGrid(title, recs))}}}
-	return page
-}
-
+// writeRecommendations prints recommendations (JSON keeps an empty list).
 func writeRecommendations(w io.Writer, format reports.Format, st reports.Style, title string, recs []planner.Recommendation) error {
 	if recs == nil {
 		recs = []planner.Recommendation{}
@@ -315,87 +270,5 @@ func writeRecommendations(w io.Writer, format reports.Format, st reports.Style, 
 			Recommendations []planner.Recommendation `json:"recommendations"`
 		}{recs})
 	}
-	return reports.WriteGrids(w, format, st, recommendationsGrid(title, recs))
-}
-
-func recommendationsGrid(title string, recs []planner.Recommendation) reports.Grid {
-	g := reports.Grid{Title: title, Header: []string{"Function", "Kind", "Severity", "Saving/month", "Recommendation"}, AlignRight: map[int]bool{3: true}}
-	for _, r := range recs {
-		save := ""
-		if r.MonthlySavingsUSD != 0 {
-			save = reports.USDf(r.MonthlySavingsUSD)
-		}
-		g.Rows = append(g.Rows, []string{r.Function, r.Kind, r.Severity, save, r.Message})
-	}
-	if len(recs) == 0 {
-		g.Rows = append(g.Rows, []string{"", "", "", "", "nothing to recommend"})
-	}
-	return g
-}
-
-func targetText(p *planner.Plan) string {
-	var parts []string
-	if r := p.Target.MaxColdStartRate; r != nil {
-		// A fraction, not a percentage: go-pretty reads titles as formats.
-		parts = append(parts, "cold-start rate ≤ "+reports.Numf(*r, 6))
-	}
-	if p.Target.MaxP99Ms > 0 {
-		parts = append(parts, "p99 ≤ "+time.Duration(p.Target.MaxP99Ms*float64(time.Millisecond)).String())
-	}
-	if t := p.Target.MaxThrottles; t != nil {
-		parts = append(parts, fmt.Sprintf("throttles ≤ %d", *t))
-	}
-	if len(parts) == 0 {
-		return "the cheapest level"
-	}
-	return strings.Join(parts, ", ")
-}
-
-// planCurveCSV is the trade-off curve with plain numbers (rates as
-// fractions, latency in ms, money in USD).
-func planCurveCSV(p *planner.Plan) reports.Grid {
-	g := reports.Grid{Header: []string{"provisioned", "monthly_cost_usd", "cold_start_rate", "cold_starts", "latency_p99_ms", "throttles", "meets_target", "best"}}
-	for _, pt := range p.Curve {
-		best := p.Best != nil && pt.Provisioned == p.Best.Provisioned
-		g.Rows = append(g.Rows, []string{fmt.Sprint(pt.Provisioned), pt.Total.String(), strconv.FormatFloat(pt.ColdStartRate, 'g', -1, 64),
-			fmt.Sprint(pt.ColdStarts), strconv.FormatFloat(pt.LatencyP99Ms, 'g', -1, 64), fmt.Sprint(pt.Throttles), fmt.Sprint(pt.MeetsTarget), fmt.Sprint(best)})
-	}
-	return g
-}
-
-// planGrids are the plan's summary and its trade-off curve.
-func planGrids(p *planner.Plan) []reports.Grid {
-	title := "Provisioned concurrency plan"
-	if p.Scenario != "" {
-		title += " · " + p.Scenario
-	}
-	title += " · target: " + targetText(p)
-	s := reports.Grid{Title: title, Header: []string{"", "Provisioned", "Monthly cost", "Cold start rate", "p99", "Throttles"}, AlignRight: map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true}}
-	row := func(label string, pt planner.Point) []string {
-		return []string{label, fmt.Sprint(pt.Provisioned), reports.USD(pt.Total), reports.Numf(pt.ColdStartRate*100, 4) + "%", reports.Numf(pt.LatencyP99Ms, 1) + " ms", fmt.Sprint(pt.Throttles)}
-	}
-	s.Rows = append(s.Rows, row("Current", p.Current))
-	if p.Best != nil {
-		s.Rows = append(s.Rows, row("Best", *p.Best))
-		if p.MonthlySavingsUSD >= 0 {
-			s.Footer = []string{"Saving/month", "", reports.USDf(p.MonthlySavingsUSD), "", "", ""}
-		} else {
-			s.Footer = []string{"Extra cost/month", "", reports.USDf(-p.MonthlySavingsUSD), "", "", ""}
-		}
-	} else {
-		s.Rows = append(s.Rows, []string{"Best", "none meets the target", "", "", "", ""})
-	}
-	c := reports.Grid{Title: "Trade-off: every level simulated", Header: []string{"Provisioned", "Monthly cost", "Cold start rate", "Cold starts", "p99", "Throttles", "Meets target"},
-		AlignRight: map[int]bool{0: true, 1: true, 2: true, 3: true, 4: true, 5: true}}
-	for _, pt := range p.Curve {
-		meets := "no"
-		if pt.MeetsTarget {
-			meets = "yes"
-		}
-		if p.Best != nil && pt.Provisioned == p.Best.Provisioned {
-			meets += " (best)"
-		}
-		c.Rows = append(c.Rows, []string{fmt.Sprint(pt.Provisioned), reports.USD(pt.Total), reports.Numf(pt.ColdStartRate*100, 4) + "%", fmt.Sprint(pt.ColdStarts), reports.Numf(pt.LatencyP99Ms, 1) + " ms", fmt.Sprint(pt.Throttles), meets})
-	}
-	return []reports.Grid{s, c}
+	return reports.WriteGrids(w, format, st, reports.RecommendationsGrid(title, recs))
 }
