@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -28,6 +27,7 @@ type SimulateOptions struct {
 	Workers  int
 	Analytic bool
 	HTML     string
+	Assets   string
 
 	changed func(string) bool
 	ctx     context.Context
@@ -53,7 +53,8 @@ Poisson scenarios). The same seed gives the same result, byte for byte.`,
 		Example: `  lambdacost simulate testdata/scenarios/checkout.yaml
   lambdacost simulate spike.yaml --runs 20 -o json
   lambdacost simulate steady.yaml --analytic --seed 7
-  lambdacost simulate spike.yaml --html spike.html`,
+  lambdacost simulate spike.yaml --html spike.html
+  lambdacost simulate spike.yaml --html reports/spike.html --assets reports/assets`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
@@ -74,7 +75,9 @@ Poisson scenarios). The same seed gives the same result, byte for byte.`,
 	fs.IntVar(&o.Workers, "workers", 0, "replicas run in parallel (default: all cores)")
 	fs.BoolVar(&o.Analytic, "analytic", false, "also print the analytical model's steady-state prediction")
 	fs.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to FILE")
+	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
 	_ = cmd.MarkFlagFilename("html", "html")
+	_ = cmd.MarkFlagDirname("assets")
 	return cmd
 }
 
@@ -90,6 +93,9 @@ func simulateRun(o *SimulateOptions) error {
 	}
 	if o.Workers < 0 {
 		errs = append(errs, pricing.Inputf("--workers", "must not be negative"))
+	}
+	if o.HTML == "" && o.changed("assets") {
+		errs = append(errs, pricing.Inputf("--assets", "only applies with --html"))
 	}
 	if err := pricing.Errors(errs); err != nil {
 		return err
@@ -123,7 +129,11 @@ func simulateRun(o *SimulateOptions) error {
 		return err
 	}
 	if o.HTML != "" {
-		if err := writeSimulationHTML(o.HTML, res, s); err != nil {
+		// Atomic: a failed render never leaves half a report behind.
+		render := func(w io.Writer, opts ...reports.HTMLOption) error {
+			return reports.WriteSimulationHTML(w, res, s, opts...)
+		}
+		if err := reports.WriteHTMLFile(o.HTML, o.Assets, render); err != nil {
 			return err
 		}
 	}
@@ -137,115 +147,31 @@ func simulateRun(o *SimulateOptions) error {
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), grids...)
 }
 
-func writeSimulationHTML(path string, res *simulator.Result, s *simulator.Scenario) error {
-	fh, err := os.Create(path)
-	if err != nil {
-		return pricing.Inputf("--html", "%v", err)
-	}
-	if err := reports.WriteSimulationHTML(fh, res, s); err != nil {
-		fh.Close()
-		return err
-	}
-	if err := fh.Close(); err != nil {
-		return pricing.Inputf("--html", "%v", err)
-	}
-	return nil
-}
-
-// simulationGrids are the human views of a result: the summary, the bill
-// and, with --analytic, the model next to the simulation.
+// simulationGrids are the human views of a result: reports' summary and
+// bill (the same tables as `report` and the HTML page), then what only a
+// fresh run has: the async retries of an async scenario and, with
+// --analytic, the model next to the simulation. s may be nil.
 func simulationGrids(r *simulator.Result, s *simulator.Scenario) []reports.Grid {
-	title := "Simulation"
-	if r.Scenario != "" {
-		title += ": " + r.Scenario
+	grids := reports.SimulationGrids(r)
+	if (s != nil && s.Traffic.Invocation == simulator.Async) || r.Retries > 0 || r.DroppedEvents > 0 || r.PendingRetries > 0 {
+		grids = append(grids, reports.Grid{Title: "Async invocations", Header: []string{"Metric", "Value"}, AlignRight: map[int]bool{1: true},
+			Rows: [][]string{
+				{"Retries", reports.Numf(float64(r.Retries), 0)},
+				{"Events dropped", reports.Numf(float64(r.DroppedEvents), 0)},
+				{"Retries pending at the end", reports.Numf(float64(r.PendingRetries), 0)},
+			}})
 	}
-	title += fmt.Sprintf(" (%s simulated, seed %d", time.Duration(r.SimulatedSeconds*float64(time.Second)), r.Seed)
-	if r.Runs > 1 {
-		title += fmt.Sprintf(", %d runs", r.Runs)
-	}
-	title += ")"
-	banded := r.Runs > 1
-	header := []string{"Metric", "Value"}
-	if banded {
-		header = append(header, "p5", "p95")
-	}
-	g := reports.Grid{Title: title, Header: header, AlignRight: map[int]bool{1: true, 2: true, 3: true}}
-	row := func(name, key string, v float64, prec int32, unit string) {
-		cells := []string{name, reports.Numf(v, prec) + unit}
-		if b, ok := r.Bands[key]; ok {
-			cells = append(cells, reports.Numf(b.P5, prec)+unit, reports.Numf(b.P95, prec)+unit)
-		} else if banded {
-			cells = append(cells, "", "")
-		}
-		g.Rows = append(g.Rows, cells)
-	}
-	pct := func(name, key string, v float64) {
-		cells := []string{name, reports.Numf(v*100, 3) + " %"}
-		if banded {
-			b := r.Bands[key]
-			cells = append(cells, reports.Numf(b.P5*100, 3)+" %", reports.Numf(b.P95*100, 3)+" %")
-		}
-		g.Rows = append(g.Rows, cells)
-	}
-	usd := func(name, key string, v float64) {
-		cells := []string{name, reports.USDf(v)}
-		if banded {
-			b := r.Bands[key]
-			cells = append(cells, reports.USDf(b.P5), reports.USDf(b.P95))
-		}
-		g.Rows = append(g.Rows, cells)
-	}
-	row("Requests offered", "", float64(r.Arrivals), 0, "")
-	row("Invocations", "invocations", float64(r.Invocations), 0, "")
-	row("Cold starts", "cold_starts", float64(r.ColdStarts), 0, "")
-	pct("Cold start rate", "cold_start_rate", r.ColdStartRate)
-	row("Throttles (429)", "throttles", float64(r.Throttles), 0, "")
-	row("Errors (timeouts)", "errors", float64(r.Errors), 0, "")
-	if s.Traffic.Invocation == simulator.Async {
-		row("Async retries", "", float64(r.Retries), 0, "")
-		row("Async events dropped", "", float64(r.DroppedEvents), 0, "")
-	}
-	if s.Concurrency.Provisioned > 0 {
-		row("On provisioned concurrency", "", float64(r.ProvisionedInvocations), 0, "")
-		row("Spillover to on-demand", "", float64(r.SpilloverInvocations), 0, "")
-	}
-	row("Peak concurrency", "peak_concurrency", float64(r.PeakConcurrency), 0, "")
-	row("Mean concurrency (busy)", "mean_concurrency", r.MeanConcurrency, 2, "")
-	row("Mean environments (live)", "mean_environments", r.MeanEnvironments, 2, "")
-	row("Latency p50", "latency_ms.p50", r.LatencyMs.P50, 1, " ms")
-	row("Latency p90", "latency_ms.p90", r.LatencyMs.P90, 1, " ms")
-	row("Latency p99", "latency_ms.p99", r.LatencyMs.P99, 1, " ms")
-	row("Latency max", "latency_ms.max", r.LatencyMs.Max, 1, " ms")
-	row("Billed GB-s", "billed_gb_seconds", r.BilledGBSeconds, 2, "")
-	usd("Cost (simulated span)", "cost_usd", r.CostUSD)
-	usd("Cost per million invocations", "cost_per_million_usd", r.CostPerMillionUSD)
-	usd("Monthly cost (730 h projection)", "monthly_cost_usd", r.MonthlyCostUSD)
-	grids := []reports.Grid{g}
-
-	c := reports.Grid{Title: "Monthly bill (projected to 730 h, " + r.Region + ")",
-		Header: []string{"Line", "Quantity", "Unit", "Unit price", "Cost"}, AlignRight: map[int]bool{1: true, 3: true, 4: true}}
-	for _, l := range r.MonthlyCost.Lines {
-		name := l.Name
-		if l.Tier > 0 {
-			name += fmt.Sprintf(" (tier %d)", l.Tier)
-		}
-		c.Rows = append(c.Rows, []string{name, reports.Num(l.Quantity, 2), l.Unit, reports.UnitPrice(l.UnitPrice), reports.USD(l.Cost)})
-	}
-	c.Footer = []string{"Total", "", "", "", reports.USD(r.MonthlyCost.Total)}
-	grids = append(grids, c)
-
 	if a := r.Analytic; a != nil {
-		ag := reports.Grid{Title: "Analytical model: " + a.Model, Header: []string{"Metric", "Model", "Simulation"},
-			AlignRight: map[int]bool{1: true, 2: true}}
-		ag.Rows = [][]string{
-			{"Cold start rate", reports.Numf(a.ColdStartRate*100, 4) + " %", reports.Numf(r.ColdStartRate*100, 4) + " %"},
-			{"Mean environments", reports.Numf(a.MeanEnvironments, 3), reports.Numf(r.MeanEnvironments, 3)},
-			{"Mean concurrency", reports.Numf(a.MeanConcurrency, 3), reports.Numf(r.MeanConcurrency, 3)},
-			{"Utilisation", reports.Numf(a.Utilization*100, 2) + " %", reports.Numf(r.Utilization*100, 2) + " %"},
-			{"Mean latency", reports.Numf(a.MeanLatencyMs, 1) + " ms", reports.Numf(r.LatencyMs.Mean, 1) + " ms"},
-			{"Throttle rate", reports.Numf(a.ThrottleRate*100, 4) + " %", reports.Numf(r.ThrottleRate*100, 4) + " %"},
-		}
-		grids = append(grids, ag)
+		grids = append(grids, reports.Grid{Title: "Analytical model: " + a.Model, Header: []string{"Metric", "Model", "Simulation"},
+			AlignRight: map[int]bool{1: true, 2: true},
+			Rows: [][]string{
+				{"Cold-start rate", reports.Numf(a.ColdStartRate*100, 4) + "%", reports.Numf(r.ColdStartRate*100, 4) + "%"},
+				{"Mean environments", reports.Numf(a.MeanEnvironments, 3), reports.Numf(r.MeanEnvironments, 3)},
+				{"Mean concurrency", reports.Numf(a.MeanConcurrency, 3), reports.Numf(r.MeanConcurrency, 3)},
+				{"Utilisation", reports.Numf(a.Utilization*100, 2) + "%", reports.Numf(r.Utilization*100, 2) + "%"},
+				{"Mean latency", reports.Numf(a.MeanLatencyMs, 1) + " ms", reports.Numf(r.LatencyMs.Mean, 1) + " ms"},
+				{"Throttle rate", reports.Numf(a.ThrottleRate*100, 4) + "%", reports.Numf(r.ThrottleRate*100, 4) + "%"},
+			}})
 	}
 	return grids
 }

@@ -1,11 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/reports"
+	"github.com/lambdacost/lambdacost/simulator"
 )
 
 var checkoutScenario = filepath.Join("..", "..", "testdata", "scenarios", "checkout.yaml")
@@ -120,7 +125,8 @@ traffic: {start_rate: 0.9}
 }
 
 func TestSimulateHTML(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "sim.html")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sim.html")
 	_, errOut, code := runCLI(t, nil, "simulate", checkoutScenario, "--html", path, "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -129,8 +135,96 @@ func TestSimulateHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), "checkout-api") {
-		t.Error("the HTML report does not name the scenario")
+	if !strings.Contains(string(b), "checkout-api") || !strings.Contains(string(b), `id="environments"`) {
+		t.Error("the HTML report does not name the scenario or lacks its charts")
+	}
+	// Written through a temporary file and renamed: nothing else is left.
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("the report's folder holds %d entries, want only sim.html", len(ents))
+	}
+
+	// An unwritable destination: exit 2 naming --html, no stack trace.
+	_, errOut, code = runCLI(t, nil, "simulate", checkoutScenario, "--html", filepath.Join(dir, "missing", "sim.html"))
+	if code != 2 || !strings.Contains(errOut, "--html") || strings.Contains(errOut, "goroutine") {
+		t.Errorf("--html into a missing folder: exit %d: %s", code, errOut)
+	}
+}
+
+// TestSimulateHTMLAssets: --assets writes echarts beside the report, which
+// loads it by a relative path instead of inlining it.
+func TestSimulateHTMLAssets(t *testing.T) {
+	if !reports.HasEmbeddedAssets() {
+		t.Skip("echarts.min.js is not embedded: run `make assets`")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out", "sim.html")
+	if err := os.Mkdir(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := runCLI(t, nil, "simulate", checkoutScenario, "--html", path, "--assets", filepath.Join(dir, "assets"), "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "assets", "echarts.min.js")); err != nil {
+		t.Errorf("--assets did not write echarts.min.js: %v", err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `src="../assets/echarts.min.js"`) || len(b) > 200_000 {
+		t.Errorf("the report does not load ../assets/echarts.min.js (%d bytes)", len(b))
+	}
+}
+
+// TestSimulationGridsOneRenderer: the terminal tables are reports' own
+// (the same as `report` prints for the JSON), then the async and analytic
+// extras; a result without its scenario (nil) renders without a panic.
+func TestSimulationGridsOneRenderer(t *testing.T) {
+	dir := t.TempDir()
+	async := filepath.Join(dir, "async.yaml")
+	if err := os.WriteFile(async, []byte(`
+name: queue
+seed: 9
+duration: 10m
+function: {memory_mb: 512, duration: 200ms, init_duration: 300ms}
+concurrency: {reserved: 2}
+traffic: {invocation: async, start_rate: 20}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := simulator.LoadScenario(async)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := simulator.Run(context.Background(), s, simulator.Options{Prices: pricing.Embedded()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Retries == 0 {
+		t.Fatalf("20 req/s of 200 ms on 2 environments should throttle and retry: %+v", r.Retries)
+	}
+	text := func(gs []reports.Grid) string {
+		var b strings.Builder
+		if err := reports.WriteGrids(&b, reports.Markdown, reports.Style{}, gs...); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	base := text(reports.SimulationGrids(r))
+	for name, sc := range map[string]*simulator.Scenario{"with scenario": s, "nil scenario": nil} {
+		got := simulationGrids(r, sc)
+		if !strings.HasPrefix(text(got), base) {
+			t.Errorf("%s: the tables do not start with reports.SimulationGrids", name)
+		}
+		if len(got) != 3 || got[2].Title != "Async invocations" || got[2].Rows[0][1] != reports.Numf(float64(r.Retries), 0) {
+			t.Errorf("%s: async grid = %+v", name, got[len(got)-1])
+		}
+	}
+	// A sync result read back without its scenario: just reports' tables.
+	r.Retries, r.DroppedEvents, r.PendingRetries = 0, 0, 0
+	if got := simulationGrids(r, nil); len(got) != 2 {
+		t.Errorf("sync result, nil scenario: %d grids, want 2", len(got))
 	}
 }
 
@@ -154,6 +248,7 @@ func TestSimulateBadInput(t *testing.T) {
 		{[]string{"simulate", checkoutScenario, "--runs", "0"}, []string{"--runs: must be between 1 and 100000"}},
 		{[]string{"simulate", checkoutScenario, "--analytic"}, []string{"--analytic: the analytical model needs constant-rate Poisson traffic"}},
 		{[]string{"simulate", checkoutScenario, "--seed", "x"}, []string{"invalid argument"}},
+		{[]string{"simulate", checkoutScenario, "--assets", dir}, []string{"--assets: only applies with --html"}},
 		{[]string{"simulate"}, []string{"accepts 1 arg(s)"}},
 	} {
 		out, errOut, code := runCLI(t, nil, tc.args...)
