@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/lambdacost/lambdacost/reports"
 )
 
 var compareData = filepath.Join("..", "..", "testdata", "compare")
@@ -143,8 +145,37 @@ func TestPlanHTML(t *testing.T) {
 		if err != nil || !strings.Contains(string(b), "<html") {
 			t.Fatalf("%v: %v %.100s", args, err, b)
 		}
-		if args[0] == "plan" && args[1] != "--tune" && !strings.Contains(string(b), "yes (best)") {
-			t.Errorf("plan page lacks the trade-off table")
+		if args[0] == "plan" && args[1] != "--tune" && (!strings.Contains(string(b), "yes (best)") || !strings.Contains(string(b), `id="plan-tradeoff"`)) {
+			t.Errorf("plan page lacks the trade-off table or chart")
 		}
+	}
+}
+
+// TestPlanHTMLAssets: plan --html --assets loads echarts from the assets
+// folder; --assets alone is an input error.
+func TestPlanHTMLAssets(t *testing.T) {
+	t.Parallel()
+	steady := filepath.Join(compareData, "steady.yaml")
+	dir := t.TempDir()
+	_, errOut, code := runCLI(t, nil, "plan", steady, "--assets", dir)
+	if code != 2 || !strings.Contains(errOut, "--assets: only applies with --html") {
+		t.Errorf("--assets without --html: exit %d: %s", code, errOut)
+	}
+	if !reports.HasEmbeddedAssets() {
+		t.Skip("echarts.min.js is not embedded: run `make assets`")
+	}
+	page := filepath.Join(dir, "plan.html")
+	if _, errOut, code := runCLI(t, nil, "plan", steady, "--max-cold-start-rate", "0", "--html", page, "--assets", filepath.Join(dir, "assets"), "-o", "json"); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), `src="assets/echarts.min.js"`) || !strings.Contains(string(b), `id="plan-tradeoff"`) {
+		t.Errorf("the plan page does not load assets/echarts.min.js or lacks its chart (%d bytes)", len(b))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "assets", "echarts.min.js")); err != nil {
+		t.Error(err)
 	}
 }
