@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"time"
 )
@@ -82,6 +83,7 @@ type replica struct {
 	prov      int
 	maxLife   int64
 	idleFixed bool
+	fast      bool // releaseFast applies: prov == 0, idleFixed, maxLife == 0
 	idleNs    int64
 	idleDist  Distribution
 	dur, init Distribution
@@ -180,6 +182,7 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	if s.Traffic.Invocation == Async {
 		r.async, r.maxRetries, r.maxAge = true, s.Traffic.MaxRetries, int64(s.Traffic.MaxEventAge)
 	}
+	r.fast = r.prov == 0 && r.idleFixed && r.maxLife <= 0
 	r.tokCap = r.rate * tokenUnit
 	r.tokens = r.tokCap
 	for _, g := range s.Traffic.segs {
@@ -282,6 +285,138 @@ func (r *replica) idlePush(e idleEnt) {
 	r.idleLen++
 }
 
+// growIdle doubles the idle ring until it holds n entries.
+func (r *replica) growIdle(n int) {
+	sz := len(r.idle)
+	for sz < n {
+		sz *= 2
+	}
+	nb := make([]idleEnt, sz)
+	for i := 0; i < r.idleLen; i++ {
+		nb[i] = r.idle[(r.idleHead+i)&(len(r.idle)-1)]
+	}
+	r.idle, r.idleHead = nb, 0
+}
+
+// releaseFast is release for the common configuration — no provisioned
+// concurrency, a fixed idle timeout, no maximum lifetime — where every
+// completion goes on the idle stack with deadline end + idle timeout. It
+// walks the wheel itself and pushes straight onto the idle ring: no
+// intermediate buffer, and no sort unless a slot held several entries or
+// the overflow heap gave some (deadline order = end order, ties by birth:
+// the order release gives).
+func (r *replica) releaseFast(t int64) {
+	w := r.busyQ
+	if need := r.idleLen + w.count + len(w.over); need > len(r.idle) {
+		r.growIdle(need)
+	}
+	idle := r.idle
+	imask := len(idle) - 1
+	start := r.idleHead + r.idleLen // unmasked push position
+	pos := start
+	unsorted := false
+	idleNs := r.idleNs
+	ts := t >> w.shift
+	if w.count > 0 {
+		n := int64(len(w.slots))
+		s := w.cur
+		if ts-s >= n { // more than a revolution: every slot is due
+			s = ts - n
+		}
+		// Whole slots [s, ts), a bitmap word at a time.
+		for s < ts {
+			p := s & w.mask
+			off := p & 63
+			step := min(64-off, ts-s)
+			m := ^uint64(0) >> (64 - step) << off
+			wp := &w.bits[p>>6]
+			word := *wp & m
+			*wp &^= m
+			base := p &^ 63
+			for word != 0 {
+				q := base + int64(bits.TrailingZeros64(word))
+				word &= word - 1
+				slot := &w.slots[q]
+				i := *slot
+				*slot = -1
+				for {
+					en := &w.ents[i]
+					idle[pos&imask] = idleEnt{deadline: en.e.end + idleNs, birth: en.e.birth}
+					pos++
+					next := en.next
+					en.next = w.free
+					w.free = i
+					if next < 0 {
+						break
+					}
+					unsorted = true // several ends in one slot
+					i = next
+				}
+			}
+			s += step
+		}
+		// The slot holding t: take only the ends ≤ t.
+		p := ts & w.mask
+		if w.bits[p>>6]>>(p&63)&1 != 0 {
+			prev := &w.slots[p]
+			for i := *prev; i >= 0; {
+				en := &w.ents[i]
+				next := en.next
+				if en.e.end <= t {
+					if pos != start {
+						unsorted = true
+					}
+					idle[pos&imask] = idleEnt{deadline: en.e.end + idleNs, birth: en.e.birth}
+					pos++
+					*prev = next
+					en.next = w.free
+					w.free = i
+				} else {
+					prev = &en.next
+				}
+				i = next
+			}
+			if w.slots[p] < 0 {
+				w.bits[p>>6] &^= 1 << (p & 63)
+			}
+		}
+		w.count -= pos - start
+	}
+	w.cur = ts
+	for len(w.over) > 0 && w.over[0].end <= t {
+		e := heapPop(&w.over)
+		idle[pos&imask] = idleEnt{deadline: e.end + idleNs, birth: e.birth}
+		pos++
+		unsorted = true
+	}
+	if unsorted {
+		for i := start + 1; i < pos; i++ {
+			x := idle[i&imask]
+			j := i
+			for j > start {
+				y := idle[(j-1)&imask]
+				if y.deadline < x.deadline || y.deadline == x.deadline && y.birth <= x.birth {
+					break
+				}
+				idle[j&imask] = y
+				j--
+			}
+			idle[j&imask] = x
+		}
+	}
+	r.busy -= pos - start
+	r.idleLen += pos - start
+	for r.idleLen > 0 {
+		b := &idle[r.idleHead]
+		if b.deadline > t {
+			break
+		}
+		r.die(b.birth, b.deadline)
+		r.idleHead = (r.idleHead + 1) & imask
+		r.idleLen--
+	}
+}
+
 // die accounts an on-demand environment alive over [birth, death).
 func (r *replica) die(birth, death int64) {
 	if death > r.span {
@@ -331,6 +466,10 @@ func (r *replica) complete(e busyEnt) {
 
 // release processes completions and reclaims up to and including time t.
 func (r *replica) release(t int64) {
+	if r.fast {
+		r.releaseFast(t)
+		return
+	}
 	r.due = r.busyQ.collect(t, r.due[:0])
 	for _, e := range r.due {
 		if e.birth == provBirth || r.maxLife > 0 || !r.idleFixed {
