@@ -233,6 +233,9 @@ type runner struct {
 	pgids   []int // every process group started, for the orphan check
 
 	stopJanitor chan struct{}
+
+	// probe, when set (benchmarks), sees each recorded call.
+	probe func(c *call)
 }
 
 // reservedEnv are variables Lambda sets and the user cannot override.
@@ -674,6 +677,9 @@ func (r *runner) invoke(ctx context.Context, event []byte) (Invocation, error) {
 			continue
 		}
 		inv := r.record(e, c, cold, initDur, initCPU)
+		if r.probe != nil {
+			r.probe(c)
+		}
 		if c.failure || inv.MemoryExceeded {
 			e.kill()
 		} else {
