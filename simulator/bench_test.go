@@ -125,3 +125,70 @@ func BenchmarkHistogramRecord(b *testing.B) {
 		h.Record(v + time.Duration(i&1023))
 	}
 }
+
+// TestReleaseFastMatchesRelease checks the fused completion path (wheel
+// walked straight onto the idle ring) against the general one (collect,
+// sort, complete) on scenarios that exercise shared wheel slots (fixed
+// durations, even arrivals), the overflow heap (ends beyond the wheel's
+// horizon), gaps of more than a wheel revolution and idle reclaims: both
+// must give the same counters, timeline and histogram, exactly.
+func TestReleaseFastMatchesRelease(t *testing.T) {
+	for _, tc := range []struct{ name, yaml string }{
+		{"poisson exponential", `
+duration: 60s
+function: {memory_mb: 512, duration: {distribution: exponential, mean: 80ms}, init_duration: 200ms}
+keep_alive: {idle_timeout: 2s}
+traffic: {start_rate: 400, stages: [{duration: 30s, target: 1500}, {duration: 30s, target: 20}]}
+`},
+		{"even fixed (ties)", `
+duration: 30s
+function: {memory_mb: 512, duration: 80ms, init_duration: 200ms}
+keep_alive: {idle_timeout: 1s}
+traffic: {arrivals: even, start_rate: 1000, stages: [{duration: 10s, target: 3000}, {duration: 20s, target: 50}]}
+`},
+		{"heavy tail (overflow heap)", `
+duration: 600s
+function: {memory_mb: 128, timeout: 900s, duration: {distribution: lognormal, p50: 50ms, p99: 60s}, init_duration: 1s}
+keep_alive: {idle_timeout: 30s}
+traffic: {start_rate: 50}
+`},
+		{"sparse (gaps beyond a revolution)", `
+duration: 48h
+function: {memory_mb: 128, duration: {distribution: exponential, mean: 2s}, init_duration: 250ms}
+keep_alive: {idle_timeout: 10m}
+traffic: {start_rate: 0.01, stages: [{duration: 24h, target: 0.01}, {duration: 24h, target: 2}]}
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := ParseScenario("t.yaml", []byte(tc.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			bw := int64(BucketWidth(s.Span()))
+			for seed := uint64(1); seed <= 3; seed++ {
+				fast := newReplica(s, seed, 0, bw)
+				slow := newReplica(s, seed, 0, bw)
+				if !fast.fast {
+					t.Fatal("scenario does not take the fast path")
+				}
+				slow.fast = false
+				fast.run(nil)
+				slow.run(nil)
+				if fast.st != slow.st {
+					t.Fatalf("seed %d: stats differ:\nfast %+v\nslow %+v", seed, fast.st, slow.st)
+				}
+				for i := range fast.buckets {
+					if fast.buckets[i] != slow.buckets[i] {
+						t.Fatalf("seed %d: bucket %d differs: %+v vs %+v", seed, i, fast.buckets[i], slow.buckets[i])
+					}
+				}
+				if *fast.hist != *slow.hist {
+					t.Fatalf("seed %d: histograms differ", seed)
+				}
+				if fast.st.Invocations == 0 {
+					t.Fatal("nothing simulated")
+				}
+			}
+		})
+	}
+}

@@ -322,6 +322,7 @@ func (r *replica) releaseFast(t int64) {
 		s := w.cur
 		if ts-s >= n { // more than a revolution: every slot is due
 			s = ts - n
+			unsorted = true // slots then come out rotated, not in end order
 		}
 		// Whole slots [s, ts), 64 at a time from any slot (usually once:
 		// a window spans 4–8 mean inter-arrival times), reading two bitmap
