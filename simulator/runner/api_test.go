@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -68,6 +69,16 @@ func TestRuntimeAPIConformance(t *testing.T) {
 		h.Get("Lambda-Runtime-Invoked-Function-Arn") != "arn:aws:lambda:us-east-1:123456789012:function:bootstrap" ||
 		!strings.HasPrefix(h.Get("Lambda-Runtime-Trace-Id"), "Root=1-") {
 		t.Errorf("headers %v", h)
+	}
+	// X-Ray's format: Root=1-<epoch seconds, 8 hex>-<24 hex>;Parent=<16 hex>;Sampled=0.
+	trace := h.Get("Lambda-Runtime-Trace-Id")
+	if m := traceRE.FindStringSubmatch(trace); m == nil {
+		t.Errorf("trace id %q is not Root=1-xxxxxxxx-<24 hex>;Parent=<16 hex>;Sampled=0", trace)
+	} else if sec, _ := strconv.ParseInt(m[1], 16, 64); sec < before.Unix() || sec > time.Now().Unix() {
+		t.Errorf("trace id %q: epoch %d not within the hand-out (%d)", trace, sec, before.Unix())
+	}
+	if again := traceID(before); again == traceID(before) || !traceRE.MatchString(again) {
+		t.Errorf("trace ids must be random and well formed: %q", again)
 	}
 	dl, err := strconv.ParseInt(h.Get("Lambda-Runtime-Deadline-Ms"), 10, 64)
 	if want := before.Add(3 * time.Second).UnixMilli(); err != nil || dl < want || dl > want+1000 {
@@ -154,5 +165,55 @@ func TestRuntimeAPIInitError(t *testing.T) {
 	// A second report is accepted and ignored.
 	if w = do(e, "POST", "/2018-06-01/runtime/init/error", `{}`, nil); w.Code != 202 {
 		t.Errorf("second init/error: %d", w.Code)
+	}
+}
+
+var traceRE = regexp.MustCompile(`^Root=1-([0-9a-f]{8})-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$`)
+
+// chunkedReader returns its chunks one Read at a time, then err.
+type chunkedReader struct {
+	chunks []string
+	err    error
+}
+
+func (r *chunkedReader) Read(p []byte) (int, error) {
+	if len(r.chunks) == 0 {
+		return 0, r.err
+	}
+	n := copy(p, r.chunks[0])
+	if n < len(r.chunks[0]) {
+		r.chunks[0] = r.chunks[0][n:]
+	} else {
+		r.chunks = r.chunks[1:]
+	}
+	return n, nil
+}
+
+func TestReadBody(t *testing.T) {
+	broken := io.ErrUnexpectedEOF
+	cases := []struct {
+		name    string
+		chunks  []string
+		err     error // what the reader ends with
+		limit   int64
+		buf     []byte
+		want    string
+		wantErr error
+	}{
+		{"empty", nil, io.EOF, 10, nil, "", nil},
+		{"small, no buffer", []string{`{"a":`, `1}`}, io.EOF, 10, nil, `{"a":1}`, nil},
+		{"exactly the limit", []string{"12345", "67890"}, io.EOF, 10, make([]byte, 0, 3), "1234567890", nil},
+		{"one byte over", []string{"12345", "678901"}, io.EOF, 10, nil, "", errTooLarge},
+		{"far over, big buffer", []string{strings.Repeat("x", 100)}, io.EOF, 10, make([]byte, 0, 4096), "", errTooLarge},
+		{"grows past the buffer", []string{strings.Repeat("y", 5000)}, io.EOF, 1 << 20, make([]byte, 0, 16), strings.Repeat("y", 5000), nil},
+		{"truncated", []string{"abc"}, broken, 10, nil, "abc", broken},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, err := readBody(&chunkedReader{chunks: append([]string(nil), c.chunks...), err: c.err}, c.limit, c.buf)
+			if err != c.wantErr || string(got) != c.want {
+				t.Errorf("readBody = %q, %v; want %q, %v", got, err, c.want, c.wantErr)
+			}
+		})
 	}
 }
