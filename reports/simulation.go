@@ -102,7 +102,39 @@ func SimulationGrids(r *simulator.Result) []Grid {
 		}
 		g.Rows = append(g.Rows, row)
 	}
-	return []Grid{g, linesGrid("Monthly bill (730-hour projection, "+r.Region+")", r.MonthlyCost.Lines, r.MonthlyCost.Total)}
+	grids := []Grid{g, linesGrid("Monthly bill (730-hour projection, "+r.Region+")", r.MonthlyCost.Lines, r.MonthlyCost.Total)}
+	if r.Retries > 0 || r.DroppedEvents > 0 || r.PendingRetries > 0 {
+		grids = append(grids, asyncGrid(r))
+	}
+	if r.Analytic != nil {
+		grids = append(grids, analyticGrid(r))
+	}
+	return grids
+}
+
+// asyncGrid shows what Lambda's retries of asynchronous events did.
+func asyncGrid(r *simulator.Result) Grid {
+	return Grid{Title: "Async invocations", Header: []string{"Metric", "Value"}, AlignRight: map[int]bool{1: true},
+		Rows: [][]string{
+			{"Retries", Numf(float64(r.Retries), 0)},
+			{"Events dropped", Numf(float64(r.DroppedEvents), 0)},
+			{"Retries pending at the end", Numf(float64(r.PendingRetries), 0)},
+		}}
+}
+
+// analyticGrid puts the analytical model's prediction next to the simulation.
+func analyticGrid(r *simulator.Result) Grid {
+	a := r.Analytic
+	return Grid{Title: "Analytical model: " + a.Model, Header: []string{"Metric", "Model", "Simulation"},
+		AlignRight: map[int]bool{1: true, 2: true},
+		Rows: [][]string{
+			{"Cold-start rate", Numf(a.ColdStartRate*100, 4) + "%", Numf(r.ColdStartRate*100, 4) + "%"},
+			{"Mean environments", Numf(a.MeanEnvironments, 3), Numf(r.MeanEnvironments, 3)},
+			{"Mean concurrency", Numf(a.MeanConcurrency, 3), Numf(r.MeanConcurrency, 3)},
+			{"Utilisation", Numf(a.Utilization*100, 2) + "%", Numf(r.Utilization*100, 2) + "%"},
+			{"Mean latency", Numf(a.MeanLatencyMs, 1) + " ms", Numf(r.LatencyMs.Mean, 1) + " ms"},
+			{"Throttle rate", Numf(a.ThrottleRate*100, 4) + "%", Numf(r.ThrottleRate*100, 4) + "%"},
+		}}
 }
 
 // SimulationPage builds the HTML page of a simulation. s, when known, adds

@@ -153,25 +153,10 @@ func simulateRun(o *SimulateOptions) error {
 // --analytic, the model next to the simulation. s may be nil.
 func simulationGrids(r *simulator.Result, s *simulator.Scenario) []reports.Grid {
 	grids := reports.SimulationGrids(r)
-	if (s != nil && s.Traffic.Invocation == simulator.Async) || r.Retries > 0 || r.DroppedEvents > 0 || r.PendingRetries > 0 {
+	if s != nil && s.Traffic.Invocation == simulator.Async && r.Retries == 0 && r.DroppedEvents == 0 && r.PendingRetries == 0 {
+		// An async scenario that needed no retries still says so.
 		grids = append(grids, reports.Grid{Title: "Async invocations", Header: []string{"Metric", "Value"}, AlignRight: map[int]bool{1: true},
-			Rows: [][]string{
-				{"Retries", reports.Numf(float64(r.Retries), 0)},
-				{"Events dropped", reports.Numf(float64(r.DroppedEvents), 0)},
-				{"Retries pending at the end", reports.Numf(float64(r.PendingRetries), 0)},
-			}})
-	}
-	if a := r.Analytic; a != nil {
-		grids = append(grids, reports.Grid{Title: "Analytical model: " + a.Model, Header: []string{"Metric", "Model", "Simulation"},
-			AlignRight: map[int]bool{1: true, 2: true},
-			Rows: [][]string{
-				{"Cold-start rate", reports.Numf(a.ColdStartRate*100, 4) + "%", reports.Numf(r.ColdStartRate*100, 4) + "%"},
-				{"Mean environments", reports.Numf(a.MeanEnvironments, 3), reports.Numf(r.MeanEnvironments, 3)},
-				{"Mean concurrency", reports.Numf(a.MeanConcurrency, 3), reports.Numf(r.MeanConcurrency, 3)},
-				{"Utilisation", reports.Numf(a.Utilization*100, 2) + "%", reports.Numf(r.Utilization*100, 2) + "%"},
-				{"Mean latency", reports.Numf(a.MeanLatencyMs, 1) + " ms", reports.Numf(r.LatencyMs.Mean, 1) + " ms"},
-				{"Throttle rate", reports.Numf(a.ThrottleRate*100, 4) + "%", reports.Numf(r.ThrottleRate*100, 4) + "%"},
-			}})
+			Rows: [][]string{{"Retries", "0"}, {"Events dropped", "0"}, {"Retries pending at the end", "0"}}})
 	}
 	return grids
 }
