@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"syscall"
@@ -160,35 +161,59 @@ traffic: {start_rate: 0.01, stages: [{duration: 24h, target: 0.01}, {duration: 2
 `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := ParseScenario("t.yaml", []byte(tc.yaml))
-			if err != nil {
-				t.Fatal(err)
-			}
-			bw := int64(BucketWidth(s.Span()))
-			for seed := uint64(1); seed <= 3; seed++ {
-				fast := newReplica(s, seed, 0, bw)
-				slow := newReplica(s, seed, 0, bw)
-				if !fast.fast {
-					t.Fatal("scenario does not take the fast path")
-				}
-				slow.fast = false
-				fast.run(nil)
-				slow.run(nil)
-				if fast.st != slow.st {
-					t.Fatalf("seed %d: stats differ:\nfast %+v\nslow %+v", seed, fast.st, slow.st)
-				}
-				for i := range fast.buckets {
-					if fast.buckets[i] != slow.buckets[i] {
-						t.Fatalf("seed %d: bucket %d differs: %+v vs %+v", seed, i, fast.buckets[i], slow.buckets[i])
-					}
-				}
-				if *fast.hist != *slow.hist {
-					t.Fatalf("seed %d: histograms differ", seed)
-				}
-				if fast.st.Invocations == 0 {
-					t.Fatal("nothing simulated")
-				}
-			}
+			compareReleasePaths(t, tc.yaml)
 		})
+	}
+	// Random shapes: rates from sparse to dense, all duration forms, idle
+	// timeouts from 0 to beyond the span.
+	rng := rand.New(rand.NewPCG(42, 7))
+	durs := []string{"30ms", "{distribution: exponential, mean: 150ms}",
+		"{distribution: lognormal, p50: 40ms, p99: 4s}", "{distribution: uniform, min: 1ms, max: 900ms}"}
+	for i := 0; i < 24; i++ {
+		r0, r1 := math.Exp(rng.Float64()*12-5), math.Exp(rng.Float64()*12-5) // 0.007–150/s
+		y := fmt.Sprintf(`
+duration: 200s
+function: {memory_mb: 128, duration: %s, init_duration: %dms}
+keep_alive: {idle_timeout: %dms}
+traffic: {arrivals: %s, start_rate: %.4f, stages: [{duration: 100s, target: %.4f}, {duration: 100s, target: %.4f}]}
+`, durs[rng.IntN(len(durs))], rng.IntN(500), rng.IntN(300000), []string{"poisson", "even"}[rng.IntN(2)], r0, r1, r0)
+		t.Run(fmt.Sprintf("random %d", i), func(t *testing.T) { compareReleasePaths(t, y) })
+	}
+}
+
+// compareReleasePaths runs a scenario with and without releaseFast (three
+// seeds) and fails unless counters, timeline and histogram are identical.
+func compareReleasePaths(t *testing.T, yaml string) {
+	t.Helper()
+	s, err := ParseScenario("t.yaml", []byte(yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bw := int64(BucketWidth(s.Span()))
+	var arrivals int64
+	for seed := uint64(1); seed <= 3; seed++ {
+		fast := newReplica(s, seed, 0, bw)
+		slow := newReplica(s, seed, 0, bw)
+		if !fast.fast {
+			t.Fatal("scenario does not take the fast path")
+		}
+		slow.fast = false
+		fast.run(nil)
+		slow.run(nil)
+		if fast.st != slow.st {
+			t.Fatalf("seed %d: stats differ:\nfast %+v\nslow %+v", seed, fast.st, slow.st)
+		}
+		for i := range fast.buckets {
+			if fast.buckets[i] != slow.buckets[i] {
+				t.Fatalf("seed %d: bucket %d differs: %+v vs %+v", seed, i, fast.buckets[i], slow.buckets[i])
+			}
+		}
+		if *fast.hist != *slow.hist {
+			t.Fatalf("seed %d: histograms differ", seed)
+		}
+		arrivals += fast.st.Arrivals
+	}
+	if arrivals == 0 {
+		t.Fatal("nothing simulated")
 	}
 }
