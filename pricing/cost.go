@@ -13,6 +13,8 @@ const (
 	LineEphemeralStorage       = "ephemeral_storage"
 	LineProvisionedConcurrency = "provisioned_concurrency"
 	LineProvisionedDuration    = "provisioned_duration"
+	LineSnapStartCache         = "snapstart_cache"
+	LineSnapStartRestore       = "snapstart_restore"
 )
 
 // CostLine is one priced component of a bill: quantity × unit price = cost.

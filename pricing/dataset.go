@@ -125,6 +125,8 @@ func (b BilledUsage) Scale(k float64) BilledUsage {
 		ColdStarts:            r(b.ColdStarts),
 		ProvisionedMs:         r(b.ProvisionedMs),
 		ProvisionedEnvSeconds: r(b.ProvisionedEnvSeconds),
+		SnapStartCacheMs:      r(b.SnapStartCacheMs),
+		SnapStartRestores:     r(b.SnapStartRestores),
 	}
 }
 

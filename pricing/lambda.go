@@ -76,7 +76,7 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 		}
 		errs = append(errs, f.Validate(prefix)...)
 		u := it.Usage
-		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 {
+		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 {
 			errs = append(errs, Inputf(prefix, "usage quantities must not be negative"))
 		}
 		fbs[i] = FunctionBill{
@@ -231,6 +231,21 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 				return nil, Inputf("--region", "the %s provisioned-duration price in %s is not known", a, region)
 			}
 			c.Add(NewLine(LineProvisionedDuration, "GB-s", fb.ProvisionedGBSeconds, *ap.ProvisionedDuration))
+		}
+		// SnapStart: the snapshot cache per GB-s of memory while the version
+		// is active, and each restore per GB of memory restored.
+		if fb.Usage.SnapStartCacheMs > 0 {
+			if ap.SnapStartCache == nil {
+				return nil, Inputf("--region", "the %s SnapStart cache price in %s is not known", a, region)
+			}
+			c.Add(NewLine(LineSnapStartCache, "GB-s", GBSeconds(fb.Usage.SnapStartCacheMs, f.MemoryMB), *ap.SnapStartCache))
+		}
+		if fb.Usage.SnapStartRestores > 0 {
+			if ap.SnapStartRestore == nil {
+				return nil, Inputf("--region", "the %s SnapStart restore price in %s is not known", a, region)
+			}
+			q := decimal.NewFromInt(fb.Usage.SnapStartRestores).Mul(decimal.NewFromInt(int64(f.MemoryMB))).Div(d1024)
+			c.Add(NewLine(LineSnapStartRestore, "GB", q, *ap.SnapStartRestore))
 		}
 		for k := range c.Lines {
 			c.Lines[k].Architecture = a

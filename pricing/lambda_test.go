@@ -64,6 +64,18 @@ func TestAWSWorkedExamples(t *testing.T) {
 			total: "32.26",
 		},
 		{
+			// LPP SnapStart "Enriching streaming telemetry": as E2 plus one
+			// version active all month (24 × 31 × 3600 = 2,678,400 s × 1 GB
+			// → "2.68 million GB-s × $0.0000015046 = $4.03") and 1 % of the
+			// 7.44M requests restored (74,400 × 1 GB × $0.0001397998 =
+			// "$10.4"): total $263.92.
+			name:  "S1 SnapStart",
+			fn:    FunctionConfig{MemoryMB: 1024, Architecture: X86_64},
+			usage: Usage{Requests: 7_440_000, Duration: ms("2s"), SnapStartHours: 24 * 31, SnapStartRestores: 74_400},
+			lines: []want{{"requests", 0, "1.49"}, {"duration", 1, "248.00"}, {"snapstart_cache", 0, "4.03"}, {"snapstart_restore", 0, "10.40"}},
+			total: "263.92",
+		},
+		{
 			// 1 ms billing blog: 60M invocations × 28 ms × 1 GB: requests $12,
 			// duration "= $28".
 			name:  "B1 1ms billing",
@@ -194,6 +206,13 @@ func TestBilledRounding(t *testing.T) {
 		if got := BilledMs(c.d); got != c.want {
 			t.Errorf("BilledMs(%v) = %d, want %d", c.d, got, c.want)
 		}
+	}
+	// A SnapStart cache is billed for at least 3 hours, then per ms.
+	if got := SnapStartCacheMs(time.Hour); got != 3*3600*1000 {
+		t.Errorf("SnapStartCacheMs(1h) = %d", got)
+	}
+	if got := SnapStartCacheMs(3*time.Hour + 1500*time.Microsecond); got != 3*3600*1000+2 {
+		t.Errorf("SnapStartCacheMs(3h+1.5ms) = %d", got)
 	}
 	// Provisioned time is rounded up to 5 minutes.
 	ps := []struct {

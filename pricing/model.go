@@ -29,6 +29,9 @@ const (
 	ScalingWindow         = 10 * time.Second
 	MaxSyncPayloadBytes   = 6 * 1024 * 1024
 	ProvisionedBillingRes = 5 * time.Minute // PC is billed rounded up to 5 minutes
+	// MaxHoursInMonth bounds hour counts given for a calendar month (31 days:
+	// AWS's own examples use 744-hour months; projections use HoursPerMonth).
+	MaxHoursInMonth = 31 * 24
 )
 
 // Architecture is a Lambda instruction set architecture.
@@ -229,6 +232,12 @@ type Usage struct {
 	ProvisionedRequests int64 `json:"provisioned_requests,omitempty" yaml:"provisioned_requests,omitempty"`
 	// ProvisionedDuration is their average duration (default: Duration).
 	ProvisionedDuration Duration `json:"provisioned_duration,omitempty" yaml:"provisioned_duration,omitempty"`
+	// SnapStartHours is how long a SnapStart-enabled version stays active
+	// (its snapshot cached) in the month; AWS bills at least 3 hours.
+	SnapStartHours float64 `json:"snapstart_hours,omitempty" yaml:"snapstart_hours,omitempty"`
+	// SnapStartRestores is how many environments were resumed from the
+	// snapshot (SnapStart's cold starts).
+	SnapStartRestores int64 `json:"snapstart_restores,omitempty" yaml:"snapstart_restores,omitempty"`
 }
 
 // Validate checks u (for a function with provisioned concurrency pc) and
@@ -253,8 +262,8 @@ func (u Usage) Validate(prefix string, pc int) []error {
 	if u.InitDuration < 0 || u.InitDuration.D() > MaxInitDuration {
 		errs = append(errs, Inputf(p("init_duration"), "INIT duration %s is outside Lambda's range [0, 10s]", u.InitDuration))
 	}
-	if math.IsNaN(u.ProvisionedHours) || u.ProvisionedHours < 0 || u.ProvisionedHours > HoursPerMonth {
-		errs = append(errs, Inputf(p("provisioned_hours"), "must be between 0 and %d hours per month", HoursPerMonth))
+	if math.IsNaN(u.ProvisionedHours) || u.ProvisionedHours < 0 || u.ProvisionedHours > MaxHoursInMonth {
+		errs = append(errs, Inputf(p("provisioned_hours"), "must be between 0 and %d hours (a 31-day month)", MaxHoursInMonth))
 	}
 	if u.ProvisionedRequests < 0 || (u.Requests >= 0 && u.ProvisionedRequests > u.Requests) {
 		errs = append(errs, Inputf(p("provisioned_requests"), "must be between 0 and requests (%d)", u.Requests))
@@ -264,6 +273,15 @@ func (u Usage) Validate(prefix string, pc int) []error {
 	}
 	if u.ProvisionedHours > 0 && pc == 0 {
 		errs = append(errs, Inputf(p("provisioned_hours"), "provisioned hours need provisioned concurrency > 0"))
+	}
+	if math.IsNaN(u.SnapStartHours) || u.SnapStartHours < 0 || u.SnapStartHours > MaxHoursInMonth {
+		errs = append(errs, Inputf(p("snapstart_hours"), "must be between 0 and %d hours (a 31-day month)", MaxHoursInMonth))
+	}
+	if u.SnapStartRestores < 0 {
+		errs = append(errs, Inputf(p("snapstart_restores"), "must not be negative"))
+	}
+	if u.SnapStartRestores > 0 && u.SnapStartHours == 0 {
+		errs = append(errs, Inputf(p("snapstart_hours"), "restores need the hours the SnapStart version is active"))
 	}
 	if u.ProvisionedDuration < 0 || u.ProvisionedDuration.D() > MaxTimeout {
 		errs = append(errs, Inputf(p("provisioned_duration"), "duration %s is outside Lambda's range [0, 15m]", u.ProvisionedDuration))
@@ -290,6 +308,23 @@ type BilledUsage struct {
 	// ProvisionedEnvSeconds is provisioned concurrency × seconds enabled,
 	// already rounded up to 5 minutes.
 	ProvisionedEnvSeconds int64 `json:"provisioned_env_seconds,omitempty"`
+	// SnapStartCacheMs is how long the SnapStart snapshot was cached, in ms
+	// (at least 3 hours, then per millisecond).
+	SnapStartCacheMs int64 `json:"snapstart_cache_ms,omitempty"`
+	// SnapStartRestores counts resumes from the snapshot.
+	SnapStartRestores int64 `json:"snapstart_restores,omitempty"`
+}
+
+// SnapStartMinimum is the shortest span AWS bills for a SnapStart cache.
+const SnapStartMinimum = 3 * time.Hour
+
+// SnapStartCacheMs applies SnapStart's billing rule to an active span: at
+// least 3 hours, then per millisecond.
+func SnapStartCacheMs(active time.Duration) int64 {
+	if active <= 0 {
+		return 0
+	}
+	return BilledMs(max(active, SnapStartMinimum))
 }
 
 // Add returns the sum of b and o.
@@ -301,6 +336,8 @@ func (b BilledUsage) Add(o BilledUsage) BilledUsage {
 		ColdStarts:            b.ColdStarts + o.ColdStarts,
 		ProvisionedMs:         b.ProvisionedMs + o.ProvisionedMs,
 		ProvisionedEnvSeconds: b.ProvisionedEnvSeconds + o.ProvisionedEnvSeconds,
+		SnapStartCacheMs:      b.SnapStartCacheMs + o.SnapStartCacheMs,
+		SnapStartRestores:     b.SnapStartRestores + o.SnapStartRestores,
 	}
 }
 
@@ -331,6 +368,7 @@ func ProvisionedSeconds(enabled time.Duration) int64 {
 //	on-demand ms           (n − c) × ceil(Duration) + c × ceil(InitDuration + Duration)
 //	provisioned ms         ProvisionedRequests × ceil(ProvisionedDuration or Duration)
 //	provisioned env-s      pc × ProvisionedHours rounded up to 5 min
+//	SnapStart cache ms     SnapStartHours (at least 3 h), restores as given
 //
 // pc is the function's provisioned concurrency (FunctionConfig.ProvisionedConcurrency).
 func (u Usage) Billed(pc int) BilledUsage {
@@ -350,5 +388,7 @@ func (u Usage) Billed(pc int) BilledUsage {
 		ColdStarts:            c,
 		ProvisionedMs:         u.ProvisionedRequests * BilledMs(pd.D()),
 		ProvisionedEnvSeconds: int64(pc) * ProvisionedSeconds(hours),
+		SnapStartCacheMs:      SnapStartCacheMs(time.Duration(u.SnapStartHours * float64(time.Hour))),
+		SnapStartRestores:     u.SnapStartRestores,
 	}
 }

@@ -16,6 +16,8 @@ func lineLabel(l pricing.CostLine) string {
 		pricing.LineEphemeralStorage:       "Ephemeral storage",
 		pricing.LineProvisionedConcurrency: "Provisioned concurrency",
 		pricing.LineProvisionedDuration:    "Provisioned duration",
+		pricing.LineSnapStartCache:         "SnapStart cache",
+		pricing.LineSnapStartRestore:       "SnapStart restores",
 	}[l.Name]
 	if label == "" {
 		label = l.Name

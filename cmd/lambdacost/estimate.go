@@ -27,6 +27,8 @@ type EstimateOptions struct {
 	ProvisionedHours       float64
 	ProvisionedRequests    int64
 	ProvisionedDuration    pricing.Duration
+	SnapStartHours         float64
+	SnapStartRestores      int64
 	UsageFile              string
 	HTML                   string
 	Assets                 string
@@ -42,7 +44,8 @@ func NewCmdEstimate(f *Factory, runF func(*EstimateOptions) error) *cobra.Comman
 		Short: "The Lambda bill for a month of usage",
 		Long: `Prices a month of Lambda usage exactly as AWS bills it: requests, duration rounded up to
 the millisecond per invocation, x86_64/arm64 tiers on aggregated GB-s, the free tier (--free-tier),
-ephemeral storage above 512 MB, provisioned concurrency, and INIT billed on cold starts.
+ephemeral storage above 512 MB, provisioned concurrency, SnapStart (cache and restores), and INIT
+billed on cold starts.
 Months are 730 hours when hours are projected.`,
 		Example: `  lambdacost estimate --requests 3000000 --duration 120ms --memory 1536 --free-tier
   lambdacost estimate --requests 10M --duration 80ms --memory 512 --arch both -o json
@@ -69,6 +72,8 @@ Months are 730 hours when hours are projected.`,
 	fs.Float64Var(&o.ProvisionedHours, "provisioned-hours", 0, "hours per month provisioned concurrency is enabled")
 	fs.Int64Var(&o.ProvisionedRequests, "provisioned-requests", 0, "how many of --requests run on provisioned environments")
 	durationFlag(fs, &o.ProvisionedDuration, "provisioned-duration", 0, "average duration of provisioned requests (default --duration)")
+	fs.Float64Var(&o.SnapStartHours, "snapstart-hours", 0, "hours per month a SnapStart version is active (cache billed, at least 3 h)")
+	fs.Int64Var(&o.SnapStartRestores, "snapstart-restores", 0, "environments resumed from the SnapStart snapshot (billed per GB restored)")
 	fs.StringVar(&o.UsageFile, "usage", "", "YAML file with many functions' configuration and usage")
 	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (cost breakdown) to FILE")
 	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
@@ -88,6 +93,7 @@ var estimateFieldFlags = map[string]string{
 	"requests": "--requests", "duration": "--duration", "cold_start_rate": "--cold-start-rate",
 	"init_duration": "--init-duration", "provisioned_hours": "--provisioned-hours",
 	"provisioned_requests": "--provisioned-requests", "provisioned_duration": "--provisioned-duration",
+	"snapstart_hours": "--snapstart-hours", "snapstart_restores": "--snapstart-restores",
 }
 
 func toFlagErrors(errs []error) []error {
@@ -119,7 +125,7 @@ func estimateRun(o *EstimateOptions) error {
 	var items []pricing.Item
 	multi := false
 	if o.UsageFile != "" {
-		for _, name := range []string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration"} {
+		for _, name := range []string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores"} {
 			if o.changed(name) {
 				return pricing.Inputf("--"+name, "cannot be combined with --usage (put it in the usage file)")
 			}
@@ -153,12 +159,13 @@ func estimateRun(o *EstimateOptions) error {
 		u := pricing.Usage{
 			Requests: o.Requests, Duration: o.Duration, ColdStartRate: o.ColdStartRate, InitDuration: o.InitDuration,
 			ProvisionedHours: o.ProvisionedHours, ProvisionedRequests: o.ProvisionedRequests, ProvisionedDuration: o.ProvisionedDuration,
+			SnapStartHours: o.SnapStartHours, SnapStartRestores: o.SnapStartRestores,
 		}
 		fc := pricing.FunctionConfig{MemoryMB: o.MemoryMB, Architecture: pricing.X86_64, EphemeralStorageMB: o.EphemeralMB, ProvisionedConcurrency: o.ProvisionedConcurrency}
 		errs = append(errs, toFlagErrors(fc.Validate(""))...)
 		errs = append(errs, toFlagErrors(u.Validate("", o.ProvisionedConcurrency))...)
 		if o.ProvisionedConcurrency > 0 && o.ProvisionedHours == 0 {
-			errs = append(errs, pricing.Inputf("--provisioned-hours", "is required with --provisioned-concurrency (hours per month it is enabled, at most %d)", pricing.HoursPerMonth))
+			errs = append(errs, pricing.Inputf("--provisioned-hours", "is required with --provisioned-concurrency (hours per month it is enabled, at most %d)", pricing.MaxHoursInMonth))
 		}
 		if err := pricing.Errors(errs); err != nil {
 			return err

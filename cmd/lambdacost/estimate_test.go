@@ -205,3 +205,23 @@ func TestEstimateHTML(t *testing.T) {
 		t.Errorf("--assets without --html: exit %d %s", code, errOut)
 	}
 }
+
+// TestEstimateSnapStart reproduces AWS's SnapStart example (S1) through the CLI:
+// $1.49 requests + $248.00 compute + $4.03 cache + $10.40 restores = $263.92.
+func TestEstimateSnapStart(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "estimate", "--requests", "7440000", "--duration", "2s", "--memory", "1024",
+		"--snapstart-hours", "744", "--snapstart-restores", "74400", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var e struct {
+		Total float64 `json:"total_usd"`
+	}
+	if err := json.Unmarshal([]byte(out), &e); err != nil || round2(e.Total) != 263.92 {
+		t.Errorf("total %v (%v): %s", e.Total, err, out)
+	}
+	_, errOut, code = runCLI(t, nil, "estimate", "--requests", "1", "--duration", "1s", "--snapstart-restores", "5")
+	if code != 2 || !strings.Contains(errOut, "--snapstart-hours") {
+		t.Errorf("restores without hours: exit %d %s", code, errOut)
+	}
+}
