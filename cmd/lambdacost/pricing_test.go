@@ -2,19 +2,16 @@ package main
 
 import (
 	"encoding/json"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/pricing/pricelist"
+	"github.com/lambdacost/lambdacost/pricing/pricelist/pricelisttest"
 )
 
 // isolatePrices makes the price table in use the embedded one: no override
@@ -170,94 +167,33 @@ func TestPricingBadInput(t *testing.T) {
 	}
 }
 
-// cliPriceListStub is a loopback AWS Price List API (AWS JSON 1.1) serving
-// the fixtures of pricing/pricelist/testdata, two products per page.
-func cliPriceListStub(t *testing.T, failWith string) (*httptest.Server, *atomic.Int32) {
+// cliPriceListStub starts the loopback AWS Price List API (AWS JSON 1.1) on
+// the fixtures of pricing/pricelist/testdata, two products per page, every
+// request required to be signed for pricing in us-east-1, and points the
+// standard AWS chain at it.
+func cliPriceListStub(t *testing.T, failWith string) *pricelisttest.Stub {
 	t.Helper()
-	products := map[string][]json.RawMessage{}
-	for _, svc := range []string{pricelist.ServiceLambda, pricelist.ServiceEC2} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "pricing", "pricelist", "testdata", svc+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var recs []json.RawMessage
-		if err := json.Unmarshal(b, &recs); err != nil {
-			t.Fatal(err)
-		}
-		products[svc] = recs
+	stub, srv := pricelisttest.New(t, filepath.Join("..", "..", "pricing", "pricelist", "testdata"), pricelist.ServiceLambda, pricelist.ServiceEC2)
+	stub.PageSize = 2
+	stub.RequireSigV4Scope = "/us-east-1/pricing/aws4_request"
+	if failWith != "" {
+		stub.Fail = func(pricelisttest.Request) (int, string, string, bool) { return 400, failWith, "stub refuses", true }
 	}
-	var calls atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		calls.Add(1)
-		w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-		if r.Method != http.MethodPost || r.URL.Path != "/" || r.Header.Get("X-Amz-Target") != "AWSPriceListService.GetProducts" ||
-			r.Header.Get("Content-Type") != "application/x-amz-json-1.1" || !strings.Contains(r.Header.Get("Authorization"), "/us-east-1/pricing/aws4_request") {
-			t.Errorf("stub: unexpected request %s %s %v", r.Method, r.URL.Path, r.Header)
-			w.WriteHeader(400)
-			return
-		}
-		if failWith != "" {
-			w.WriteHeader(400)
-			json.NewEncoder(w).Encode(map[string]string{"__type": "com.amazonaws.pricing#" + failWith, "Message": "stub refuses"})
-			return
-		}
-		var req struct {
-			ServiceCode   string
-			Filters       []struct{ Field, Type, Value string }
-			FormatVersion string
-			MaxResults    int
-			NextToken     string
-		}
-		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-			t.Errorf("stub: %v", err)
-		}
-		var items []string
-		for _, raw := range products[req.ServiceCode] {
-			var p struct {
-				Product struct{ Attributes map[string]string } `json:"product"`
-			}
-			json.Unmarshal(raw, &p)
-			ok := true
-			for _, f := range req.Filters {
-				ok = ok && f.Type == "TERM_MATCH" && p.Product.Attributes[f.Field] == f.Value
-			}
-			if ok {
-				items = append(items, string(raw))
-			}
-		}
-		start, _ := strconv.Atoi(req.NextToken)
-		end := min(start+2, len(items))
-		resp := map[string]any{"FormatVersion": "aws_v1", "PriceList": items[start:end]}
-		if end < len(items) {
-			resp["NextToken"] = strconv.Itoa(end)
-		}
-		json.NewEncoder(w).Encode(resp)
-	}))
-	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDLAMBDACOSTTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-a-secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
-	t.Setenv("AWS_ENDPOINT_URL", "")
-	t.Setenv("AWS_ENDPOINT_URL_PRICING", srv.URL)
-	return srv, &calls
+	pricelisttest.UseEnv(t, srv.URL)
+	return stub
 }
 
 func TestPricingUpdate(t *testing.T) {
 	isolatePrices(t)
-	_, calls := cliPriceListStub(t, "")
+	stub := cliPriceListStub(t, "")
 	file := filepath.Join(t.TempDir(), "prices.json")
 
 	out, errOut, code := runCLI(t, nil, "pricing", "--update", "--region", "us-west-2", "--instance-type", "t3.micro,c7g.large", "--price-file", file, "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if calls.Load() < 7 { // Lambda: 12 products, 2 per page; EC2: 2 queries
-		t.Errorf("%d API calls", calls.Load())
+	if len(stub.Requests()) < 7 { // Lambda: 12 products, 2 per page; EC2: 2 queries
+		t.Errorf("%d API calls", len(stub.Requests()))
 	}
 	for _, s := range []string{"updated Lambda prices of 1 region(s) and 1 EC2 instance price(s)", file, "us-west-2 EC2 c7g.large: not in the Price List", "set LAMBDACOST_PRICE_FILE=" + file} {
 		if !strings.Contains(errOut, s) {
@@ -330,7 +266,7 @@ func TestPricingUpdateAPIError(t *testing.T) {
 
 func TestPricingUpdateWithoutCredentials(t *testing.T) {
 	isolatePrices(t)
-	_, calls := cliPriceListStub(t, "")
+	stub := cliPriceListStub(t, "")
 	t.Setenv("AWS_ACCESS_KEY_ID", "")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
 	file := filepath.Join(t.TempDir(), "prices.json")
@@ -338,7 +274,7 @@ func TestPricingUpdateWithoutCredentials(t *testing.T) {
 	if code != 3 || !strings.Contains(errOut, "needs AWS credentials") {
 		t.Errorf("exit %d, stderr %q: want 3 and a hint about credentials", code, errOut)
 	}
-	if n := calls.Load(); n != 0 {
+	if n := len(stub.Requests()); n != 0 {
 		t.Errorf("%d unsigned calls reached the API", n)
 	}
 }

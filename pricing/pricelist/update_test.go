@@ -5,13 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,171 +17,12 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/pricelist/pricelisttest"
 )
 
-// priceListStub is a loopback server speaking the AWS Price List Query API's
-// wire protocol (AWS JSON 1.1): POST / with X-Amz-Target
-// AWSPriceListService.GetProducts; the response's PriceList is an array of
-// JSON strings, paged with NextToken. Products come from
-// testdata/<ServiceCode>.json and are filtered like TERM_MATCH.
-type priceListStub struct {
-	t        testing.TB
-	products map[string][]json.RawMessage
-	pageSize int
-	// fail, if set, may answer a request with an AWS JSON error instead.
-	fail func(req stubRequest) (status int, errType, msg string, ok bool)
-	// corrupt, if set, replaces a PriceList item on the wire.
-	corrupt func(req stubRequest, item string) string
-
-	mu       sync.Mutex
-	requests []stubRequest
-}
-
-type stubRequest struct {
-	ServiceCode   string
-	Filters       []struct{ Field, Type, Value string }
-	FormatVersion string
-	MaxResults    int
-	NextToken     string
-
-	Auth string `json:"-"`
-}
-
-func (r stubRequest) filter(field string) string {
-	for _, f := range r.Filters {
-		if f.Field == field {
-			return f.Value
-		}
-	}
-	return ""
-}
-
-func newPriceListStub(t testing.TB, fixtures string) (*priceListStub, *httptest.Server) {
-	t.Helper()
-	s := &priceListStub{t: t, products: map[string][]json.RawMessage{}, pageSize: 3}
-	for _, svc := range []string{ServiceLambda, ServiceEC2} {
-		b, err := os.ReadFile(filepath.Join(fixtures, svc+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var recs []json.RawMessage
-		if err := json.Unmarshal(b, &recs); err != nil {
-			t.Fatalf("%s.json: %v", svc, err)
-		}
-		s.products[svc] = recs
-	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	return s, srv
-}
-
-func (s *priceListStub) awsError(w http.ResponseWriter, status int, typ, msg string) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-Requestid", "stub-error")
-	w.WriteHeader(status)
-	b, _ := json.Marshal(map[string]string{"__type": "com.amazonaws.pricing#" + typ, "Message": msg})
-	_, _ = w.Write(b)
-}
-
-func (s *priceListStub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost || r.URL.Path != "/" {
-		s.t.Errorf("stub: %s %s, want POST /", r.Method, r.URL.Path)
-		s.awsError(w, 404, "UnknownOperationException", "bad path")
-		return
-	}
-	if got := r.Header.Get("X-Amz-Target"); got != "AWSPriceListService.GetProducts" {
-		s.t.Errorf("stub: X-Amz-Target %q", got)
-		s.awsError(w, 400, "UnknownOperationException", "unknown target "+got)
-		return
-	}
-	if got := r.Header.Get("Content-Type"); got != "application/x-amz-json-1.1" {
-		s.t.Errorf("stub: Content-Type %q", got)
-	}
-	var req stubRequest
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&req); err != nil {
-		s.t.Errorf("stub: request body: %v", err)
-		s.awsError(w, 400, "InvalidParameterException", err.Error())
-		return
-	}
-	req.Auth = r.Header.Get("Authorization")
-	s.mu.Lock()
-	s.requests = append(s.requests, req)
-	reqID := fmt.Sprintf("stub-%d", len(s.requests))
-	s.mu.Unlock()
-	if s.fail != nil {
-		if status, typ, msg, ok := s.fail(req); ok {
-			s.awsError(w, status, typ, msg)
-			return
-		}
-	}
-	recs, ok := s.products[req.ServiceCode]
-	if !ok {
-		s.awsError(w, 400, "NotFoundException", "unknown service code "+req.ServiceCode)
-		return
-	}
-	var items []string
-	for _, raw := range recs {
-		var p struct {
-			Product struct {
-				Attributes map[string]string `json:"attributes"`
-			} `json:"product"`
-		}
-		if err := json.Unmarshal(raw, &p); err != nil {
-			s.t.Fatalf("fixture: %v", err)
-		}
-		match := true
-		for _, f := range req.Filters {
-			if f.Type != "TERM_MATCH" {
-				s.t.Errorf("stub: filter type %q", f.Type)
-			}
-			if p.Product.Attributes[f.Field] != f.Value {
-				match = false
-			}
-		}
-		if match {
-			var compact strings.Builder
-			enc := json.NewEncoder(&compact)
-			if err := enc.Encode(raw); err != nil {
-				s.t.Fatal(err)
-			}
-			items = append(items, strings.TrimSpace(compact.String()))
-		}
-	}
-	start := 0
-	if req.NextToken != "" {
-		n, err := strconv.Atoi(strings.TrimPrefix(req.NextToken, "page:"))
-		if err != nil {
-			s.awsError(w, 400, "InvalidNextTokenException", "bad token")
-			return
-		}
-		start = n
-	}
-	size := s.pageSize
-	if req.MaxResults > 0 && req.MaxResults < size {
-		size = req.MaxResults
-	}
-	end := min(start+size, len(items))
-	page := items[start:end]
-	if s.corrupt != nil {
-		for i := range page {
-			page[i] = s.corrupt(req, page[i])
-		}
-	}
-	resp := map[string]any{"FormatVersion": "aws_v1", "PriceList": page}
-	if end < len(items) {
-		resp["NextToken"] = "page:" + strconv.Itoa(end)
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-Requestid", reqID)
-	_ = json.NewEncoder(w).Encode(resp)
-}
-
-func (s *priceListStub) calls() []stubRequest {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]stubRequest(nil), s.requests...)
+// newPriceListStub starts the Price List stub on this package's fixtures.
+func newPriceListStub(t testing.TB, fixtures string) (*pricelisttest.Stub, *httptest.Server) {
+	return pricelisttest.New(t, fixtures, ServiceLambda, ServiceEC2)
 }
 
 // anonClient is the real SDK client pointed at the stub, unsigned.
@@ -315,7 +153,7 @@ func TestFetchFromStub(t *testing.T) {
 	}
 
 	// Wire: every query for the right service and region, paginated.
-	calls := stub.calls()
+	calls := stub.Requests()
 	if res.Calls != len(calls) {
 		t.Errorf("Calls = %d, stub saw %d", res.Calls, len(calls))
 	}
@@ -327,9 +165,9 @@ func TestFetchFromStub(t *testing.T) {
 		if c.Auth != "" {
 			t.Errorf("anonymous client sent Authorization %q", c.Auth)
 		}
-		key := c.ServiceCode + " " + c.filter("regionCode") + " " + c.filter("instanceType")
+		key := c.ServiceCode + " " + c.Filter("regionCode") + " " + c.Filter("instanceType")
 		pages[key]++
-		if c.ServiceCode == ServiceEC2 && (c.filter("operatingSystem") != "Linux" || c.filter("tenancy") != "Shared" || c.filter("preInstalledSw") != "NA" || c.filter("capacitystatus") != "Used") {
+		if c.ServiceCode == ServiceEC2 && (c.Filter("operatingSystem") != "Linux" || c.Filter("tenancy") != "Shared" || c.Filter("preInstalledSw") != "NA" || c.Filter("capacitystatus") != "Used") {
 			t.Errorf("EC2 filters %+v", c.Filters)
 		}
 	}
@@ -432,8 +270,8 @@ func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
 
 func TestFetchAPIError(t *testing.T) {
 	stub, srv := newPriceListStub(t, "testdata")
-	stub.fail = func(r stubRequest) (int, string, string, bool) {
-		return 400, "InvalidParameterException", "Input parameters are invalid. Check the region code.", r.filter("regionCode") == "eu-west-1"
+	stub.Fail = func(r pricelisttest.Request) (int, string, string, bool) {
+		return 400, "InvalidParameterException", "Input parameters are invalid. Check the region code.", r.Filter("regionCode") == "eu-west-1"
 	}
 	_, err := Fetch(context.Background(), anonClient(srv.URL), Options{Regions: []string{"us-east-1", "eu-west-1"}, InstanceTypes: []string{"t3.micro"}})
 	var xe *pricing.ExternalError
@@ -460,7 +298,7 @@ func TestFetchCanceled(t *testing.T) {
 
 func TestFetchCorruptItem(t *testing.T) {
 	stub, srv := newPriceListStub(t, "testdata")
-	stub.corrupt = func(r stubRequest, item string) string {
+	stub.Corrupt = func(r pricelisttest.Request, item string) string {
 		if r.ServiceCode == ServiceLambda {
 			return item[:len(item)/2]
 		}
@@ -499,17 +337,8 @@ func TestFetchUnknownRegion(t *testing.T) {
 // AWS_REGION says.
 func TestNewClientEndpointFromEnv(t *testing.T) {
 	stub, srv := newPriceListStub(t, "testdata")
-	dir := t.TempDir()
-	t.Setenv("AWS_CONFIG_FILE", filepath.Join(dir, "config"))
-	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", filepath.Join(dir, "credentials"))
-	t.Setenv("AWS_PROFILE", "")
-	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
-	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDLAMBDACOSTTEST")
-	t.Setenv("AWS_SECRET_ACCESS_KEY", "not-a-secret")
-	t.Setenv("AWS_SESSION_TOKEN", "")
+	pricelisttest.UseEnv(t, srv.URL)
 	t.Setenv("AWS_REGION", "eu-west-1")
-	t.Setenv("AWS_ENDPOINT_URL", "")
-	t.Setenv("AWS_ENDPOINT_URL_PRICING", srv.URL)
 	c, err := NewClient(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -521,7 +350,7 @@ func TestNewClientEndpointFromEnv(t *testing.T) {
 	if res.Table.Lambda["us-west-2"] == nil {
 		t.Fatal("us-west-2 not refreshed")
 	}
-	for _, c := range stub.calls() {
+	for _, c := range stub.Requests() {
 		if !strings.HasPrefix(c.Auth, "AWS4-HMAC-SHA256 Credential=AKIDLAMBDACOSTTEST/") || !strings.Contains(c.Auth, "/us-east-1/pricing/aws4_request") {
 			t.Fatalf("Authorization %q: want SigV4 for pricing in us-east-1", c.Auth)
 		}
