@@ -117,3 +117,27 @@ func TestDistributions(t *testing.T) {
 		t.Errorf("empirical quantiles/mean: %s %s %s", emp.Quantile(0.5), emp.Quantile(1), emp.Mean())
 	}
 }
+
+// Quantiles are clamped to the exact min and max: a constant series (a
+// fixed duration) reads back exactly, and Min is exact, also after a merge.
+func TestHistogramExactBounds(t *testing.T) {
+	h, a, b := new(Histogram), new(Histogram), new(Histogram)
+	for i := 0; i < 1000; i++ {
+		h.Record(50 * time.Millisecond)
+	}
+	for _, p := range []float64{0.01, 0.5, 0.9, 0.99, 1} {
+		if got := h.Quantile(p); got != 50*time.Millisecond {
+			t.Errorf("constant 50ms: p%g = %s", p*100, got)
+		}
+	}
+	a.Record(1234567 * time.Nanosecond)
+	a.Record(9 * time.Second)
+	b.Record(777 * time.Microsecond)
+	a.Merge(b)
+	if a.Min() != 777*time.Microsecond || a.Max() != 9*time.Second {
+		t.Errorf("min/max after merge = %s/%s", a.Min(), a.Max())
+	}
+	if got := a.Quantile(0.1); got != 777*time.Microsecond {
+		t.Errorf("p10 of 3 values = %s, want the smallest, 777µs", got)
+	}
+}

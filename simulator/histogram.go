@@ -17,12 +17,17 @@ const (
 
 // Histogram is a streaming, log-bucketed histogram of durations: fixed size
 // (48 KiB), O(1) allocation-free Record (inlined), quantiles within 0.4 %
-// relative error, exact count and max. Histograms of replicas merge exactly.
+// relative error, exact count, min and max (quantiles are clamped to them,
+// so a constant series reads back exactly). Histograms of replicas merge
+// exactly.
 type Histogram struct {
 	counts [histBuckets]uint64
 	zeros  uint64
 	n      uint64
 	max    time.Duration
+	// rmin is math.MaxInt64 − the smallest value recorded, so that the zero
+	// Histogram needs no initialisation and Record one max, like max.
+	rmin time.Duration
 }
 
 // bucketOf maps v ≥ 1 ns to its bucket using the float64 exponent and the
@@ -46,9 +51,8 @@ func bucketMid(i int) float64 {
 // enough to be inlined into the simulation loop.
 func (h *Histogram) Record(v time.Duration) {
 	h.n++
-	if v > h.max {
-		h.max = v
-	}
+	h.max = max(h.max, v)
+	h.rmin = max(h.rmin, math.MaxInt64-v)
 	if v <= 0 {
 		h.zeros++
 		return
@@ -62,19 +66,13 @@ func (h *Histogram) Count() uint64 { return h.n }
 // Max is the largest recorded value (exact).
 func (h *Histogram) Max() time.Duration { return h.max }
 
-// Min is the smallest recorded value, to within 0.8 % (the lower edge of
-// the lowest non-empty bucket).
+// Min is the smallest recorded value (exact; 0 when empty or when a value
+// was ≤ 0).
 func (h *Histogram) Min() time.Duration {
 	if h.n == 0 || h.zeros > 0 {
 		return 0
 	}
-	for i, c := range h.counts {
-		if c > 0 {
-			e, m := i>>histSubBits, i&(histSub-1)
-			return time.Duration(math.Ceil(math.Ldexp(1+float64(m)/histSub, e)))
-		}
-	}
-	return h.max
+	return math.MaxInt64 - h.rmin
 }
 
 // Quantile returns the nearest-rank p-quantile (0 when empty), within 0.4 %.
@@ -95,7 +93,7 @@ func (h *Histogram) Quantile(p float64) time.Duration {
 		seen += c
 		if seen >= rank {
 			v := time.Duration(math.Round(bucketMid(i)))
-			return min(h.max, v)
+			return max(h.Min(), min(h.max, v))
 		}
 	}
 	return h.max
@@ -107,6 +105,7 @@ func (h *Histogram) Merge(o *Histogram) {
 		return
 	}
 	h.max = max(h.max, o.max)
+	h.rmin = max(h.rmin, o.rmin)
 	h.n += o.n
 	h.zeros += o.zeros
 	for i, c := range o.counts {

@@ -507,14 +507,8 @@ checks:
 	if !near(cpm, want.InexactFloat64()/req.InexactFloat64()*1e6) {
 		t.Errorf("cost per million %v, want %v", cpm, want.InexactFloat64()/req.InexactFloat64()*1e6)
 	}
-	// Latency percentiles come from the simulator's streaming histogram,
-	// whose documented relative error is at most 0.5 %: compare within it.
-	for _, m := range []string{LatencyP50Ms, LatencyP90Ms, LatencyP99Ms} {
-		if got, ok := c.Metrics[m]; !ok || math.Abs(got-50) > 0.005*50 {
-			t.Errorf("%s = %v (present %v), want 50 ms within 0.5 %%", m, got, ok)
-		}
-		c.Metrics[m] = 50
-	}
+	// Every invocation takes exactly 50 ms; the simulator's histogram clamps
+	// its quantiles to the exact min and max, so the percentiles are exact.
 	checkMetrics(t, c, map[string]float64{
 		MonthlyCostUSD: monthly, CostPerMillion: cpm, ColdStartRate: 1 / n,
 		Throttles: 0, ThrottleRate: 0, LatencyP50Ms: 50, LatencyP90Ms: 50, LatencyP99Ms: 50, PeakConcurrency: 1,
