@@ -1,52 +1,83 @@
 package runner
 
 import (
+	"bufio"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 )
 
-// newTestEnv is an environment without a process: the Runtime API alone.
+// newTestEnv is an environment without a process: the Runtime API alone,
+// served on 127.0.0.1 like a real one.
 func newTestEnv(t *testing.T) *env {
 	t.Helper()
 	r, err := newRunner(Config{Handler: testFn, Isolation: IsolationNone})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{r: r, id: 1, ready: make(chan struct{}), initFail: make(chan struct{}), exited: make(chan struct{}),
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{r: r, id: 1, ln: ln, ready: make(chan struct{}), initFail: make(chan struct{}), exited: make(chan struct{}),
 		next: make(chan *call), closing: make(chan struct{}), outDone: make(chan struct{})}
+	go e.serve(ln)
+	t.Cleanup(e.closeServer)
+	return e
 }
 
-func do(e *env, method, path, body string, hdr map[string]string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(method, path, strings.NewReader(body))
+// apiResponse is what a client got back.
+type apiResponse struct {
+	Code   int
+	Header http.Header
+	Body   string
+}
+
+// testClient is an ordinary net/http client, as runtimes written in Go use.
+var testClient = &http.Client{Transport: &http.Transport{Proxy: nil}, Timeout: 10 * time.Second}
+
+func do(t *testing.T, e *env, method, path, body string, hdr map[string]string) apiResponse {
+	t.Helper()
+	req, err := http.NewRequest(method, "http://"+e.ln.Addr().String()+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
-	w := httptest.NewRecorder()
-	e.ServeHTTP(w, req)
-	return w
+	resp, err := testClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: reading the body: %v", method, path, err)
+	}
+	return apiResponse{resp.StatusCode, resp.Header, string(b)}
 }
 
-func apiError(t *testing.T, w *httptest.ResponseRecorder) errorBody {
+func apiError(t *testing.T, w apiResponse) errorBody {
 	t.Helper()
 	var eb errorBody
-	if err := json.Unmarshal(w.Body.Bytes(), &eb); err != nil {
-		t.Fatalf("error body %q: %v", w.Body.String(), err)
+	if err := json.Unmarshal([]byte(w.Body), &eb); err != nil {
+		t.Fatalf("error body %q: %v", w.Body, err)
 	}
 	return eb
 }
 
 // handOut serves GET /next in the background and hands it c.
-func handOut(t *testing.T, e *env, c *call) *httptest.ResponseRecorder {
+func handOut(t *testing.T, e *env, c *call) apiResponse {
 	t.Helper()
-	got := make(chan *httptest.ResponseRecorder)
-	go func() { got <- do(e, "GET", "/2018-06-01/runtime/invocation/next", "", nil) }()
+	got := make(chan apiResponse)
+	go func() { got <- do(t, e, "GET", "/2018-06-01/runtime/invocation/next", "", nil) }()
 	e.next <- c
 	return <-got
 }
@@ -61,10 +92,10 @@ func TestRuntimeAPIConformance(t *testing.T) {
 	default:
 		t.Fatal("the first GET /next must end INIT")
 	}
-	if w.Code != 200 || w.Body.String() != `{"k":"v"}` {
-		t.Fatalf("/next = %d %q", w.Code, w.Body.String())
+	if w.Code != 200 || w.Body != `{"k":"v"}` {
+		t.Fatalf("/next = %d %q", w.Code, w.Body)
 	}
-	h := w.Result().Header
+	h := w.Header
 	if h.Get("Lambda-Runtime-Aws-Request-Id") != c.id || h.Get("Content-Type") != "application/json" ||
 		h.Get("Lambda-Runtime-Invoked-Function-Arn") != "arn:aws:lambda:us-east-1:123456789012:function:bootstrap" ||
 		!strings.HasPrefix(h.Get("Lambda-Runtime-Trace-Id"), "Root=1-") {
@@ -86,46 +117,46 @@ func TestRuntimeAPIConformance(t *testing.T) {
 	}
 
 	// Unknown request id: 400 InvalidRequestID.
-	w = do(e, "POST", "/2018-06-01/runtime/invocation/nope/response", `{}`, nil)
+	w = do(t, e, "POST", "/2018-06-01/runtime/invocation/nope/response", `{}`, nil)
 	if w.Code != 400 || apiError(t, w).Type != "InvalidRequestID" {
-		t.Errorf("unknown id: %d %s", w.Code, w.Body.String())
+		t.Errorf("unknown id: %d %s", w.Code, w.Body)
 	}
 	// Wrong response mode: 400.
-	w = do(e, "POST", "/2018-06-01/runtime/invocation/"+c.id+"/response", `{}`, map[string]string{"Lambda-Runtime-Function-Response-Mode": "buffered"})
+	w = do(t, e, "POST", "/2018-06-01/runtime/invocation/"+c.id+"/response", `{}`, map[string]string{"Lambda-Runtime-Function-Response-Mode": "buffered"})
 	if w.Code != 400 || apiError(t, w).Type != "InvalidFunctionResponseMode" {
-		t.Errorf("bad response mode: %d %s", w.Code, w.Body.String())
+		t.Errorf("bad response mode: %d %s", w.Code, w.Body)
 	}
 	// The response: 202 {"status":"OK"}.
-	w = do(e, "POST", "/2018-06-01/runtime/invocation/"+c.id+"/response", `"done"`, nil)
-	if w.Code != 202 || w.Body.String() != `{"status":"OK"}` {
-		t.Errorf("response: %d %q", w.Code, w.Body.String())
+	w = do(t, e, "POST", "/2018-06-01/runtime/invocation/"+c.id+"/response", `"done"`, nil)
+	if w.Code != 202 || w.Body != `{"status":"OK"}` {
+		t.Errorf("response: %d %q", w.Code, w.Body)
 	}
 	<-c.done
 	if c.status != "success" || string(c.response) != `"done"` {
 		t.Errorf("call = %s %q", c.status, c.response)
 	}
 	// Answering twice: 403 InvalidStateTransition.
-	w = do(e, "POST", "/2018-06-01/runtime/invocation/"+c.id+"/error", `{}`, nil)
+	w = do(t, e, "POST", "/2018-06-01/runtime/invocation/"+c.id+"/error", `{}`, nil)
 	if w.Code != 403 || apiError(t, w).Type != "InvalidStateTransition" {
-		t.Errorf("second answer: %d %s", w.Code, w.Body.String())
+		t.Errorf("second answer: %d %s", w.Code, w.Body)
 	}
 	// init/error after INIT: 403.
-	w = do(e, "POST", "/2018-06-01/runtime/init/error", `{}`, nil)
+	w = do(t, e, "POST", "/2018-06-01/runtime/init/error", `{}`, nil)
 	if w.Code != 403 {
 		t.Errorf("late init/error: %d", w.Code)
 	}
 	// Unknown path and wrong method.
-	if w = do(e, "GET", "/2018-06-01/runtime/invocation/x/nothing", "", nil); w.Code != 404 {
+	if w = do(t, e, "GET", "/2018-06-01/runtime/invocation/x/nothing", "", nil); w.Code != 404 {
 		t.Errorf("unknown path: %d", w.Code)
 	}
-	if w = do(e, "POST", "/2018-06-01/runtime/invocation/next", "", nil); w.Code != 405 {
+	if w = do(t, e, "POST", "/2018-06-01/runtime/invocation/next", "", nil); w.Code != 405 {
 		t.Errorf("POST /next: %d", w.Code)
 	}
 
 	// An error: the type comes from the header when given, else the body.
 	c2 := &call{id: "second", event: []byte(`{}`), done: make(chan struct{})}
 	handOut(t, e, c2)
-	w = do(e, "POST", "/2018-06-01/runtime/invocation/second/error", `{"errorMessage":"Error parsing event data.","errorType":"InvalidEventDataException"}`, map[string]string{"Lambda-Runtime-Function-Error-Type": "Function.Parse"})
+	w = do(t, e, "POST", "/2018-06-01/runtime/invocation/second/error", `{"errorMessage":"Error parsing event data.","errorType":"InvalidEventDataException"}`, map[string]string{"Lambda-Runtime-Function-Error-Type": "Function.Parse"})
 	<-c2.done
 	if w.Code != 202 || c2.status != "error" || c2.errType != "Function.Parse" || c2.errMsg != "Error parsing event data." {
 		t.Errorf("error = %d %s %s %q", w.Code, c2.status, c2.errType, c2.errMsg)
@@ -134,7 +165,7 @@ func TestRuntimeAPIConformance(t *testing.T) {
 	// A response over 6 MB: 413 RequestEntityTooLarge, the call fails.
 	c3 := &call{id: "third", event: []byte(`{}`), done: make(chan struct{})}
 	handOut(t, e, c3)
-	w = do(e, "POST", "/2018-06-01/runtime/invocation/third/response", strings.Repeat("x", MaxPayloadBytes+1), nil)
+	w = do(t, e, "POST", "/2018-06-01/runtime/invocation/third/response", strings.Repeat("x", MaxPayloadBytes+1), nil)
 	<-c3.done
 	if w.Code != 413 || apiError(t, w).Type != "RequestEntityTooLarge" || c3.errType != "Function.ResponseSizeTooLarge" {
 		t.Errorf("oversized: %d %s", w.Code, c3.errType)
@@ -142,15 +173,15 @@ func TestRuntimeAPIConformance(t *testing.T) {
 
 	// A closing environment answers /next with 500 and Lambda's message.
 	close(e.closing)
-	w = do(e, "GET", "/2018-06-01/runtime/invocation/next", "", nil)
-	if b, _ := io.ReadAll(w.Result().Body); w.Code != http.StatusInternalServerError || !strings.Contains(string(b), "Runtime should exit promptly") {
-		t.Errorf("closing: %d %s", w.Code, b)
+	w = do(t, e, "GET", "/2018-06-01/runtime/invocation/next", "", nil)
+	if w.Code != http.StatusInternalServerError || !strings.Contains(w.Body, "Runtime should exit promptly") {
+		t.Errorf("closing: %d %s", w.Code, w.Body)
 	}
 }
 
 func TestRuntimeAPIInitError(t *testing.T) {
 	e := newTestEnv(t)
-	w := do(e, "POST", "/2018-06-01/runtime/init/error", `{"errorMessage":"no config","errorType":"Runtime.Config"}`, nil)
+	w := do(t, e, "POST", "/2018-06-01/runtime/init/error", `{"errorMessage":"no config","errorType":"Runtime.Config"}`, nil)
 	if w.Code != 202 {
 		t.Fatalf("init/error: %d", w.Code)
 	}
@@ -163,57 +194,218 @@ func TestRuntimeAPIInitError(t *testing.T) {
 		t.Errorf("init error %+v", e.initErr)
 	}
 	// A second report is accepted and ignored.
-	if w = do(e, "POST", "/2018-06-01/runtime/init/error", `{}`, nil); w.Code != 202 {
+	if w = do(t, e, "POST", "/2018-06-01/runtime/init/error", `{}`, nil); w.Code != 202 {
 		t.Errorf("second init/error: %d", w.Code)
 	}
 }
 
 var traceRE = regexp.MustCompile(`^Root=1-([0-9a-f]{8})-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$`)
 
-// chunkedReader returns its chunks one Read at a time, then err.
-type chunkedReader struct {
-	chunks []string
-	err    error
+// rawExchange writes raw to a new connection to e's Runtime API and reads
+// the responses that come back until the server closes the connection or
+// want responses have arrived.
+func rawExchange(t *testing.T, e *env, raw string, want int, halfClose bool) (resps []apiResponse, closed bool) {
+	t.Helper()
+	nc, err := net.Dial("tcp", e.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	_ = nc.SetDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.WriteString(nc, raw); err != nil {
+		t.Fatal(err)
+	}
+	if halfClose {
+		_ = nc.(*net.TCPConn).CloseWrite()
+	}
+	br := bufio.NewReader(nc)
+	for len(resps) < want {
+		resp, err := http.ReadResponse(br, nil)
+		if err != nil {
+			return resps, true
+		}
+		b, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatalf("reading a body: %v", err)
+		}
+		resps = append(resps, apiResponse{resp.StatusCode, resp.Header, string(b)})
+		if resp.Close {
+			return resps, true
+		}
+	}
+	// Anything more, or the close?
+	_ = nc.SetReadDeadline(time.Now().Add(50 * time.Millisecond))
+	if _, err := br.ReadByte(); err == io.EOF {
+		closed = true
+	}
+	return resps, closed
 }
 
-func (r *chunkedReader) Read(p []byte) (int, error) {
-	if len(r.chunks) == 0 {
-		return 0, r.err
-	}
-	n := copy(p, r.chunks[0])
-	if n < len(r.chunks[0]) {
-		r.chunks[0] = r.chunks[0][n:]
-	} else {
-		r.chunks = r.chunks[1:]
-	}
-	return n, nil
-}
-
-func TestReadBody(t *testing.T) {
-	broken := io.ErrUnexpectedEOF
+// TestRuntimeAPIWire checks the HTTP/1.1 the Runtime API server speaks,
+// byte for byte as clients other than Go's send it.
+func TestRuntimeAPIWire(t *testing.T) {
+	const respPath = "/2018-06-01/runtime/invocation/ID/response"
+	const errPath = "/2018-06-01/runtime/invocation/ID/error"
 	cases := []struct {
-		name    string
-		chunks  []string
-		err     error // what the reader ends with
-		limit   int64
-		buf     []byte
-		want    string
-		wantErr error
+		name  string
+		raw   string // ID is replaced by the call's request id
+		codes []int  // the status codes expected, in order
+		// what the call must end as ("" when no call is answered)
+		status, errType, response string
+		closed                    bool
+		halfClose                 bool // the client stops sending after raw
 	}{
-		{"empty", nil, io.EOF, 10, nil, "", nil},
-		{"small, no buffer", []string{`{"a":`, `1}`}, io.EOF, 10, nil, `{"a":1}`, nil},
-		{"exactly the limit", []string{"12345", "67890"}, io.EOF, 10, make([]byte, 0, 3), "1234567890", nil},
-		{"one byte over", []string{"12345", "678901"}, io.EOF, 10, nil, "", errTooLarge},
-		{"far over, big buffer", []string{strings.Repeat("x", 100)}, io.EOF, 10, make([]byte, 0, 4096), "", errTooLarge},
-		{"grows past the buffer", []string{strings.Repeat("y", 5000)}, io.EOF, 1 << 20, make([]byte, 0, 16), strings.Repeat("y", 5000), nil},
-		{"truncated", []string{"abc"}, broken, 10, nil, "abc", broken},
+		{name: "content-length body",
+			raw:   "POST " + respPath + " HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\n\"ok\"",
+			codes: []int{202}, status: "success", response: `"ok"`},
+		{name: "chunked body with extensions and trailers",
+			raw:   "POST " + respPath + " HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTrailer: Lambda-Runtime-Function-Error-Type\r\n\r\n2;ext=1\r\n{\"\r\n4\r\na\":1\r\n1\r\n}\r\n0\r\nlambda-runtime-function-error-type: Runtime.StreamError\r\n\r\n",
+			codes: []int{202}, status: "error", errType: "Runtime.StreamError"},
+		{name: "chunked body, sizes in upper case hex",
+			raw:   "POST " + respPath + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\n\r\n",
+			codes: []int{202}, status: "success", response: `0123456789`},
+		{name: "Expect: 100-continue gets 100 first",
+			raw:   "POST " + respPath + " HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}",
+			codes: []int{100, 202}, status: "success", response: `{}`},
+		{name: "absolute-form target and a query",
+			raw:   "POST http://127.0.0.1:9001" + respPath + "?x=1 HTTP/1.1\r\nContent-Length: 2\r\n\r\n[]",
+			codes: []int{202}, status: "success", response: `[]`},
+		{name: "error with the type in a header",
+			raw:   "POST " + errPath + " HTTP/1.1\r\nLambda-Runtime-Function-Error-Type: Custom.Err\r\nContent-Length: 26\r\n\r\n{\"errorMessage\":\"it broke\"}",
+			codes: []int{202}, status: "error", errType: "Custom.Err"},
+		{name: "HTTP/1.0 is answered and closed",
+			raw:   "POST " + respPath + " HTTP/1.0\r\nContent-Length: 2\r\n\r\n{}",
+			codes: []int{202}, status: "success", response: `{}`, closed: true},
+		{name: "Connection: close is honoured",
+			raw:   "POST " + respPath + " HTTP/1.1\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}",
+			codes: []int{202}, status: "success", response: `{}`, closed: true},
+		{name: "pipelined requests are answered in order",
+			raw:   "POST " + respPath + " HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}POST " + respPath + " HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}GET /nowhere HTTP/1.1\r\n\r\n",
+			codes: []int{202, 403, 404}, status: "success", response: `{}`},
+		{name: "truncated chunked body",
+			raw:   "POST " + respPath + " HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nshort\r\nzz\r\n",
+			codes: []int{400}, status: "error", errType: "Runtime.TruncatedResponse", closed: true, halfClose: true},
+		{name: "malformed request line",
+			raw:   "HELLO\r\n\r\n",
+			codes: []int{400}, closed: true},
+		{name: "unsupported HTTP version",
+			raw:   "GET /x HTTP/2.0\r\n\r\n",
+			codes: []int{505}, closed: true},
+		{name: "unsupported transfer coding",
+			raw:   "POST " + respPath + " HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n",
+			codes: []int{501}, closed: true},
+		{name: "header field without a colon",
+			raw:   "GET /x HTTP/1.1\r\nNoColon\r\n\r\n",
+			codes: []int{400}, closed: true},
+		{name: "obsolete line folding",
+			raw:   "GET /x HTTP/1.1\r\nA: b\r\n c\r\n\r\n",
+			codes: []int{400}, closed: true},
+		{name: "conflicting Content-Length",
+			raw:   "POST " + respPath + " HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+			codes: []int{400}, closed: true},
+		{name: "header fields too large",
+			raw:   "GET /x HTTP/1.1\r\nX-Big: " + strings.Repeat("a", maxHeaderBytes) + "\r\n\r\n",
+			codes: []int{431}, closed: true},
+		{name: "a 1 MiB X-Ray cause header is accepted",
+			raw:   "POST " + errPath + " HTTP/1.1\r\nLambda-Runtime-Function-Xray-Error-Cause: " + strings.Repeat("c", 1<<20) + "\r\nContent-Length: 2\r\n\r\n{}",
+			codes: []int{202}, status: "error", errType: "Function.Unknown"},
+		{name: "an unwanted body is drained, the connection kept",
+			raw:   "GET /2018-06-01/runtime/invocation/x/nothing HTTP/1.1\r\nContent-Length: 5\r\n\r\nhelloGET /y HTTP/1.1\r\n\r\n",
+			codes: []int{404, 404}},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			got, err := readBody(&chunkedReader{chunks: append([]string(nil), c.chunks...), err: c.err}, c.limit, c.buf)
-			if err != c.wantErr || string(got) != c.want {
-				t.Errorf("readBody = %q, %v; want %q, %v", got, err, c.want, c.wantErr)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newTestEnv(t)
+			c := &call{id: newRequestID(), event: []byte(`{}`), done: make(chan struct{})}
+			if tc.status != "" {
+				if w := handOut(t, e, c); w.Code != 200 {
+					t.Fatalf("/next: %d", w.Code)
+				}
+			}
+			resps, closed := rawExchange(t, e, strings.ReplaceAll(tc.raw, "ID", c.id), len(tc.codes), tc.halfClose)
+			var codes []int
+			for _, r := range resps {
+				codes = append(codes, r.Code)
+			}
+			if !slices.Equal(codes, tc.codes) {
+				t.Fatalf("status codes %v, want %v (%v)", codes, tc.codes, resps)
+			}
+			if closed != tc.closed {
+				t.Errorf("connection closed = %v, want %v", closed, tc.closed)
+			}
+			if tc.status == "" {
+				return
+			}
+			select {
+			case <-c.done:
+			case <-time.After(5 * time.Second):
+				t.Fatal("the call did not end")
+			}
+			if c.status != tc.status || c.errType != tc.errType || (tc.response != "" && string(c.response) != tc.response) {
+				t.Errorf("call = %s %s %q, want %s %s %q", c.status, c.errType, c.response, tc.status, tc.errType, tc.response)
 			}
 		})
+	}
+}
+
+// TestRuntimeAPIOversizedBodyKeepsConnection: a response over 6 MB is
+// refused with 413 after being read, and the same connection serves the
+// next request.
+func TestRuntimeAPIOversizedBodyKeepsConnection(t *testing.T) {
+	for _, chunked := range []bool{false, true} {
+		e := newTestEnv(t)
+		c := &call{id: newRequestID(), event: []byte(`{}`), done: make(chan struct{})}
+		handOut(t, e, c)
+		body := strings.Repeat("x", MaxPayloadBytes+1)
+		raw := "POST /2018-06-01/runtime/invocation/" + c.id + "/response HTTP/1.1\r\nContent-Length: " + strconv.Itoa(len(body)) + "\r\n\r\n" + body
+		if chunked {
+			raw = "POST /2018-06-01/runtime/invocation/" + c.id + "/response HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n" +
+				strconv.FormatInt(int64(len(body)/2), 16) + "\r\n" + body[:len(body)/2] + "\r\n" +
+				strconv.FormatInt(int64(len(body)-len(body)/2), 16) + "\r\n" + body[len(body)/2:] + "\r\n0\r\n\r\n"
+		}
+		raw += "GET /elsewhere HTTP/1.1\r\n\r\n"
+		resps, closed := rawExchange(t, e, raw, 2, false)
+		if len(resps) != 2 || resps[0].Code != 413 || resps[1].Code != 404 || closed {
+			t.Fatalf("chunked=%v: %v closed=%v", chunked, resps, closed)
+		}
+		<-c.done
+		if c.errType != "Function.ResponseSizeTooLarge" {
+			t.Errorf("chunked=%v: call %s %s", chunked, c.status, c.errType)
+		}
+	}
+}
+
+// TestRuntimeAPIRuntimeGoneWhileWaiting: a runtime that closes its GET /next
+// connection before an event arrives does not take the event with it; the
+// next connection gets it.
+func TestRuntimeAPIRuntimeGoneWhileWaiting(t *testing.T) {
+	e := newTestEnv(t)
+	nc, err := net.Dial("tcp", e.ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.WriteString(nc, "GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	<-e.ready
+	nc.Close()
+	// Wait for the server to let go of the connection.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		e.connMu.Lock()
+		n := len(e.conns)
+		e.connMu.Unlock()
+		if n == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the closed connection is still served")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	c := &call{id: newRequestID(), event: []byte(`{"n":1}`), done: make(chan struct{})}
+	if w := handOut(t, e, c); w.Code != 200 || w.Body != `{"n":1}` || w.Header.Get("Lambda-Runtime-Aws-Request-Id") != c.id {
+		t.Fatalf("second /next: %d %q", w.Code, w.Body)
 	}
 }

@@ -3,14 +3,12 @@ package runner
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net"
 	"net/http"
 	"os"
@@ -76,7 +74,6 @@ type env struct {
 	id       int
 	cmd      *exec.Cmd
 	pid      int
-	srv      *http.Server
 	ln       net.Listener
 	cg       *cgroup
 	logGroup string
@@ -95,6 +92,11 @@ type env struct {
 	outDone   chan struct{} // closed when the function's output is drained
 	out       *os.File
 	closing   chan struct{}
+
+	// The Runtime API server's open connections.
+	connMu    sync.Mutex
+	conns     map[net.Conn]struct{}
+	srvClosed bool
 
 	mu       sync.Mutex
 	cur      *call
@@ -155,7 +157,6 @@ func (r *runner) startEnv(id int) (*env, error) {
 		ready: make(chan struct{}), initFail: make(chan struct{}), exited: make(chan struct{}),
 		next: make(chan *call), closing: make(chan struct{}), outDone: make(chan struct{}),
 	}
-	e.srv = &http.Server{Handler: e, ErrorLog: discardLogger}
 
 	now := time.Now().UTC()
 	stream := now.Format("2006/01/02") + "/[" + r.version + "]" + randHex(32)
@@ -205,7 +206,7 @@ func (r *runner) startEnv(id int) (*env, error) {
 	}
 	// Serve only now that the environment is complete: a runtime that
 	// connects earlier waits in the listen backlog.
-	go func() { _ = e.srv.Serve(ln) }()
+	go e.serve(ln)
 	r.track(e)
 	if r.logs.format == LogJSON {
 		r.logs.event(e.started, "platform.initStart", map[string]any{
@@ -224,8 +225,6 @@ func (r *runner) startEnv(id int) (*env, error) {
 	}()
 	return e, nil
 }
-
-var discardLogger = newDiscardLogger()
 
 // copyOutput forwards the function's stdout and stderr, line by line.
 func (e *env) copyOutput(rd *os.File) {
@@ -258,59 +257,49 @@ func (e *env) copyOutput(rd *os.File) {
 	}
 }
 
-// ServeHTTP implements the Runtime API for this environment.
-func (e *env) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	p, ok := strings.CutPrefix(req.URL.Path, apiPrefix)
+// route serves one request of the Runtime API.
+func (e *env) route(c *apiConn) {
+	path, method := c.req.path, c.req.method
+	p, ok := strings.CutPrefix(path, apiPrefix)
 	if !ok {
-		writeAPIError(w, http.StatusNotFound, "InvalidPath", "unknown path "+req.URL.Path)
+		c.writeError(http.StatusNotFound, "InvalidPath", "unknown path "+path)
 		return
 	}
 	switch {
-	case p == "invocation/next":
-		if req.Method != http.MethodGet {
-			writeAPIError(w, http.StatusMethodNotAllowed, "InvalidMethod", "use GET")
+	case path == pathNext:
+		if method != http.MethodGet {
+			c.writeError(http.StatusMethodNotAllowed, "InvalidMethod", "use GET")
 			return
 		}
-		e.handleNext(w, req)
-	case p == "init/error":
-		if req.Method != http.MethodPost {
-			writeAPIError(w, http.StatusMethodNotAllowed, "InvalidMethod", "use POST")
+		// A GET has no body to wait for; drop one sent anyway.
+		if c.discardBody() != nil {
 			return
 		}
-		e.handleInitError(w, req)
+		e.handleNext(c)
+	case path == pathInitError:
+		if method != http.MethodPost {
+			c.writeError(http.StatusMethodNotAllowed, "InvalidMethod", "use POST")
+			return
+		}
+		e.handleInitError(c)
 	case strings.HasPrefix(p, "invocation/"):
 		rest := p[len("invocation/"):]
 		id, kind, ok := strings.Cut(rest, "/")
 		if !ok || (kind != "response" && kind != "error") {
-			writeAPIError(w, http.StatusNotFound, "InvalidPath", "unknown path "+req.URL.Path)
+			c.writeError(http.StatusNotFound, "InvalidPath", "unknown path "+path)
 			return
 		}
-		if req.Method != http.MethodPost {
-			writeAPIError(w, http.StatusMethodNotAllowed, "InvalidMethod", "use POST")
+		if method != http.MethodPost {
+			c.writeError(http.StatusMethodNotAllowed, "InvalidMethod", "use POST")
 			return
 		}
-		e.handleResult(w, req, id, kind == "error")
+		e.handleResult(c, id, kind == "error")
 	default:
-		writeAPIError(w, http.StatusNotFound, "InvalidPath", "unknown path "+req.URL.Path)
+		c.writeError(http.StatusNotFound, "InvalidPath", "unknown path "+path)
 	}
 }
 
-func writeAPIError(w http.ResponseWriter, code int, typ, msg string) {
-	b, _ := json.Marshal(errorBody{Type: typ, Message: msg})
-	w.Header()["Content-Type"] = jsonCT
-	w.WriteHeader(code)
-	_, _ = w.Write(b)
-}
-
-var acceptedBody = []byte(`{"status":"OK"}`)
-
-func writeAccepted(w http.ResponseWriter) {
-	w.Header()["Content-Type"] = jsonCT
-	w.WriteHeader(http.StatusAccepted)
-	_, _ = w.Write(acceptedBody)
-}
-
-func (e *env) handleNext(w http.ResponseWriter, req *http.Request) {
+func (e *env) handleNext(c *apiConn) {
 	now := time.Now()
 	e.mu.Lock()
 	first := !e.inited
@@ -319,10 +308,10 @@ func (e *env) handleNext(w http.ResponseWriter, req *http.Request) {
 		e.initEnd = now
 		e.initCPU, _ = e.cpuTime()
 	}
-	if c := e.cur; c != nil && !c.finished {
+	if cur := e.cur; cur != nil && !cur.finished {
 		// The runtime asked for more work without answering: Lambda ends
 		// the invocation there.
-		e.finishLocked(c, now, func(c *call) {
+		e.finishLocked(cur, now, func(c *call) {
 			c.status, c.errType, c.errMsg = "error", "Runtime.NoResponse", "the runtime asked for the next event without posting a response or an error"
 		})
 	}
@@ -330,94 +319,113 @@ func (e *env) handleNext(w http.ResponseWriter, req *http.Request) {
 	if first {
 		close(e.ready)
 	}
-	var c *call
+	var cl *call
 	select {
-	case c = <-e.next:
-	case <-req.Context().Done():
-		return
-	case <-e.closing:
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusInternalServerError)
-		_, _ = io.WriteString(w, containerErrBody)
-		return
+	case cl = <-e.next:
+	default:
+		if cl = e.awaitCall(c); cl == nil {
+			return
+		}
 	}
 	r := e.r
 	cpu, _ := e.cpuTime()
 	start := time.Now()
 	e.mu.Lock()
-	c.start, c.cpuStart, c.asked = start, cpu, now
-	e.cur = c
+	cl.start, cl.cpuStart, cl.asked = start, cpu, now
+	e.cur = cl
 	e.mu.Unlock()
-	// Header values share one backing array (net/http copies them when
-	// the header is written); keys are already in canonical form.
-	v := []string{c.id, strconv.FormatInt(start.Add(r.timeout).UnixMilli(), 10), traceID(start), strconv.Itoa(len(c.event))}
-	h := w.Header()
-	h[hdrRequestID] = v[0:1:1]
-	h[hdrDeadline] = v[1:2:2]
-	h[hdrFunctionARN] = r.arnHeader
-	h[hdrTraceID] = v[2:3:3]
-	h["Content-Type"] = jsonCT
-	h["Content-Length"] = v[3:4:4]
+	c.begin(http.StatusOK, start)
+	c.header(hdrRequestID, cl.id)
+	c.w = append(c.w, hdrDeadline+": "...)
+	c.w = strconv.AppendInt(c.w, start.Add(r.timeout).UnixMilli(), 10)
+	c.w = append(c.w, "\r\n"+hdrFunctionARN+": "...)
+	c.w = append(c.w, r.arn...)
+	c.w = append(c.w, "\r\n"+hdrTraceID+": "...)
+	c.w = appendTraceID(c.w, start)
+	c.w = append(c.w, "\r\nContent-Type: application/json\r\n"...)
 	if r.logs.enabled() {
 		if r.logs.format == LogJSON {
-			r.logs.event(start, "platform.start", map[string]string{"requestId": c.id, "version": r.version})
+			r.logs.event(start, "platform.start", map[string]string{"requestId": cl.id, "version": r.version})
 		} else {
-			r.logs.line(StartLine(c.id, r.version))
+			r.logs.line(StartLine(cl.id, r.version))
 		}
 	}
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(c.event)
+	c.send(cl.event)
 }
 
-var jsonCT = []string{"application/json"}
+// awaitCall waits for an invocation while the runtime's GET /next is
+// open. It returns nil when the runtime went away (the connection closed:
+// the call stays for another connection) or the environment is closing
+// (answered with 500, as Lambda does).
+func (e *env) awaitCall(c *apiConn) *call {
+	var gone bool
+	done := make(chan struct{})
+	go c.watchClose(&gone, done)
+	watching := done
+	for {
+		select {
+		case cl := <-e.next:
+			c.stopWatch(done)
+			return cl
+		case <-watching:
+			if gone {
+				c.close = true
+				return nil
+			}
+			watching = nil // the client sent more (pipelining): it is there
+		case <-e.closing:
+			c.stopWatch(done)
+			c.close = true
+			c.begin(http.StatusInternalServerError, time.Now())
+			c.header("Content-Type", "application/json")
+			c.send([]byte(containerErrBody))
+			return nil
+		}
+	}
+}
 
-// traceID is an X-Ray trace header for an invocation starting at t:
-// Root=1-<8 hex: epoch seconds>-<24 hex>;Parent=<16 hex>;Sampled=0, built
-// with a single allocation.
-func traceID(t time.Time) string {
-	const (
-		root   = "Root=1-"
-		parent = ";Parent="
-		tail   = ";Sampled=0"
-	)
+// appendTraceID appends an X-Ray trace header for an invocation starting
+// at t: Root=1-<8 hex: epoch seconds>-<24 hex>;Parent=<16 hex>;Sampled=0.
+func appendTraceID(b []byte, t time.Time) []byte {
 	var rnd [20]byte
 	_, _ = rand.Read(rnd[:])
-	var b [len(root) + 8 + 1 + 24 + len(parent) + 16 + len(tail)]byte
-	n := copy(b[:], root)
-	n += len(strconv.AppendInt(b[n:n], t.Unix(), 16))
-	b[n] = '-'
-	n++
-	n += hex.Encode(b[n:], rnd[:12])
-	n += copy(b[n:], parent)
-	n += hex.Encode(b[n:], rnd[12:])
-	n += copy(b[n:], tail)
-	return string(b[:n])
+	b = append(b, "Root=1-"...)
+	b = strconv.AppendInt(b, t.Unix(), 16)
+	b = append(b, '-')
+	b = hex.AppendEncode(b, rnd[:12])
+	b = append(b, ";Parent="...)
+	b = hex.AppendEncode(b, rnd[12:])
+	return append(b, ";Sampled=0"...)
 }
 
-func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, isError bool) {
+// traceID is appendTraceID as a string.
+func traceID(t time.Time) string {
+	return string(appendTraceID(make([]byte, 0, 64), t))
+}
+
+func (e *env) handleResult(c *apiConn, id string, isError bool) {
 	e.mu.Lock()
-	c := e.cur
-	if c == nil || c.id != id || c.finished {
-		known := id == e.lastID || (c != nil && c.id == id)
+	cl := e.cur
+	if cl == nil || cl.id != id || cl.finished {
+		known := id == e.lastID || (cl != nil && cl.id == id)
 		e.mu.Unlock()
-		_, _ = io.Copy(io.Discard, io.LimitReader(req.Body, MaxPayloadBytes))
 		if known {
-			writeAPIError(w, http.StatusForbidden, "InvalidStateTransition", "State transition from Ready to InvocationResponse failed for runtime. Error: State transition is not allowed")
+			c.writeError(http.StatusForbidden, "InvalidStateTransition", "State transition from Ready to InvocationResponse failed for runtime. Error: State transition is not allowed")
 		} else {
-			writeAPIError(w, http.StatusBadRequest, "InvalidRequestID", "Invalid request ID: "+id)
+			c.writeError(http.StatusBadRequest, "InvalidRequestID", "Invalid request ID: "+id)
 		}
 		return
 	}
 	e.mu.Unlock()
 	if !isError {
-		if m := req.Header.Get(hdrResponseMode); m != "" && !strings.EqualFold(m, "streaming") {
-			writeAPIError(w, http.StatusBadRequest, "InvalidFunctionResponseMode", "unsupported response mode "+m)
+		if m := c.req.responseMode; m != "" && !strings.EqualFold(m, "streaming") {
+			c.writeError(http.StatusBadRequest, "InvalidFunctionResponseMode", "unsupported response mode "+m)
 			return
 		}
 	}
 	buf := bodyPool.Get().(*[]byte)
 	defer bodyPool.Put(buf)
-	body, err := readBody(req.Body, MaxPayloadBytes, (*buf)[:0])
+	body, err := c.readBody(MaxPayloadBytes, (*buf)[:0])
 	if cap(body) <= maxPooledBody {
 		*buf = body[:0]
 	}
@@ -425,20 +433,20 @@ func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, 
 	// The invocation's CPU ends here, while the runtime waits for the reply.
 	cpuEnd, cpuOK := e.cpuTime()
 	if errors.Is(err, errTooLarge) {
-		e.finish(c, now, func(c *call) {
+		e.finish(cl, now, func(c *call) {
 			c.status, c.errType = "error", "Function.ResponseSizeTooLarge"
 			c.errMsg = fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", MaxPayloadBytes)
 			c.cpuEnd, c.cpuEndOK = cpuEnd, cpuOK
 		})
-		writeAPIError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxPayloadBytes))
+		c.writeError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxPayloadBytes))
 		return
 	}
 	if err != nil {
-		e.finish(c, now, func(c *call) {
+		e.finish(cl, now, func(c *call) {
 			c.status, c.errType, c.errMsg, c.failure = "error", "Runtime.TruncatedResponse", "reading the response: "+err.Error(), false
 			c.cpuEnd, c.cpuEndOK = cpuEnd, cpuOK
 		})
-		writeAPIError(w, http.StatusBadRequest, "TruncatedResponse", err.Error())
+		c.writeError(http.StatusBadRequest, "TruncatedResponse", err.Error())
 		return
 	}
 	// The payload outlives the pooled buffer only when it is kept.
@@ -450,9 +458,9 @@ func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, 
 	if isError {
 		var eb errorBody
 		_ = json.Unmarshal(body, &eb)
-		typ := req.Header.Get(hdrErrorType)
+		typ := c.req.errorType
 		if typ == "" {
-			typ = req.Trailer.Get(hdrErrorType)
+			typ = c.req.trailerErrorType
 		}
 		if typ == "" {
 			typ = eb.Type
@@ -465,11 +473,12 @@ func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, 
 			msg = string(body)
 		}
 		set = func(c *call) { c.status, c.errType, c.errMsg, c.funcErr = "error", typ, msg, true }
-	} else if t := req.Trailer.Get(hdrErrorType); t != "" {
+	} else if t := c.req.trailerErrorType; t != "" {
 		// A streamed response that failed midway reports its error in trailers.
+		msg := c.req.trailerErrorBody
 		set = func(c *call) {
 			c.status, c.errType, c.funcErr = "error", t, true
-			c.errMsg = req.Trailer.Get(hdrErrorBody)
+			c.errMsg = msg
 			c.response, c.respLen = nil, 0
 		}
 	}
@@ -477,14 +486,14 @@ func (e *env) handleResult(w http.ResponseWriter, req *http.Request, id string, 
 	// this goroutine sends the 202 (after a loopback write the woken
 	// runtime often takes this CPU; waking the invoker after it measured
 	// 40–130 µs later).
-	e.finish(c, now, func(c *call) {
+	e.finish(cl, now, func(c *call) {
 		c.status, c.response, c.respLen = "success", kept, len(body)
 		c.cpuEnd, c.cpuEndOK = cpuEnd, cpuOK
 		if set != nil {
 			set(c)
 		}
 	})
-	writeAccepted(w)
+	c.writeAccepted()
 }
 
 // bodyPool holds the buffers response payloads are read into; buffers
@@ -493,17 +502,21 @@ const maxPooledBody = 64 << 10
 
 var bodyPool = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
 
-func (e *env) handleInitError(w http.ResponseWriter, req *http.Request) {
-	body, _ := readLimited(req.Body, MaxPayloadBytes)
+func (e *env) handleInitError(c *apiConn) {
+	body, err := c.readBody(MaxPayloadBytes, nil)
+	if err != nil && err != errTooLarge {
+		c.writeError(http.StatusBadRequest, "TruncatedResponse", err.Error())
+		return
+	}
 	e.mu.Lock()
 	if e.inited {
 		e.mu.Unlock()
-		writeAPIError(w, http.StatusForbidden, "InvalidStateTransition", "State transition from Ready to InitError failed for runtime. Error: State transition is not allowed")
+		c.writeError(http.StatusForbidden, "InvalidStateTransition", "State transition from Ready to InitError failed for runtime. Error: State transition is not allowed")
 		return
 	}
 	var eb errorBody
 	_ = json.Unmarshal(body, &eb)
-	if t := req.Header.Get(hdrErrorType); t != "" {
+	if t := c.req.errorType; t != "" {
 		eb.Type = t
 	}
 	if eb.Type == "" {
@@ -518,39 +531,10 @@ func (e *env) handleInitError(w http.ResponseWriter, req *http.Request) {
 	if !already {
 		close(e.initFail)
 	}
-	writeAccepted(w)
+	c.writeAccepted()
 }
 
 var errTooLarge = errors.New("payload too large")
-
-func readLimited(r io.Reader, limit int64) ([]byte, error) {
-	return readBody(r, limit, nil)
-}
-
-// readBody appends r's content to buf, up to limit bytes (errTooLarge
-// beyond), without allocating when buf is large enough.
-func readBody(r io.Reader, limit int64, buf []byte) ([]byte, error) {
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		room := cap(buf) - len(buf)
-		if over := int64(len(buf)) + int64(room) - (limit + 1); over > 0 {
-			room -= int(over)
-		}
-		n, err := r.Read(buf[len(buf) : len(buf)+room])
-		buf = buf[:len(buf)+n]
-		if int64(len(buf)) > limit {
-			return nil, errTooLarge
-		}
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
-}
 
 // finish completes c once (the first of response, error, timeout or crash
 // wins).
@@ -665,15 +649,6 @@ func (e *env) kill() {
 	e.r.untrack(e)
 }
 
-func (e *env) closeServer() {
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	if err := e.srv.Shutdown(ctx); err != nil {
-		_ = e.srv.Close()
-	}
-	_ = e.ln.Close() // in case Serve never ran
-}
-
 // exitReason describes how the process ended, as Lambda words it.
 func (e *env) exitReason() string {
 	e.mu.Lock()
@@ -687,5 +662,3 @@ func (e *env) exitReason() string {
 	}
 	return e.exitErr.Error()
 }
-
-func newDiscardLogger() *log.Logger { return log.New(io.Discard, "", 0) }

@@ -221,7 +221,7 @@ type runner struct {
 	timeout   time.Duration
 	initLimit time.Duration
 	vcpu      float64
-	arnHeader []string
+	arn       string
 	logs      *logSink
 	cgroups   *cgroupSys
 	cgNote    string
@@ -372,7 +372,7 @@ func newRunner(cfg Config) (*runner, error) {
 	}
 	r.args = cfg.Args
 	name := r.cfg.Function.Name
-	r.arnHeader = []string{"arn:aws:lambda:" + cfg.Region + ":123456789012:function:" + name}
+	r.arn = "arn:aws:lambda:" + cfg.Region + ":123456789012:function:" + name
 
 	// The environment is built from scratch: the operator's variables (and
 	// so their AWS credentials) reach the function only when asked.
