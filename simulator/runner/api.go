@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -159,12 +160,17 @@ var readerPool = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, rea
 
 // serveConn answers one connection's requests in order.
 func (e *env) serveConn(nc net.Conn) {
-	br := readerPool.Get().(*bufio.Reader)
-	br.Reset(nc)
-	c := &apiConn{e: e, nc: nc, br: br, w: make([]byte, 0, 1024)}
+	c := &apiConn{e: e, nc: nc, w: make([]byte, 0, 1024)}
 	if sc, ok := nc.(syscall.Conn); ok {
 		c.rc, _ = sc.SyscallConn()
 	}
+	br := readerPool.Get().(*bufio.Reader)
+	if c.rc != nil {
+		br.Reset(connReader{c.rc})
+	} else {
+		br.Reset(nc)
+	}
+	c.br = br
 	defer func() {
 		if c.lingering {
 			lingeringClose(nc)
@@ -650,8 +656,27 @@ func (c *apiConn) begin(code int, now time.Time) {
 	c.w = append(c.w, ' ')
 	c.w = append(c.w, http.StatusText(code)...)
 	c.w = append(c.w, "\r\nDate: "...)
-	c.w = now.UTC().AppendFormat(c.w, http.TimeFormat)
+	c.w = appendDate(c.w, now)
 	c.w = append(c.w, "\r\n"...)
+}
+
+// httpDate is a Date header value and the second it stands for.
+type httpDate struct {
+	sec int64
+	b   []byte
+}
+
+var lastDate atomic.Pointer[httpDate]
+
+// appendDate appends now as an HTTP date, formatted once a second.
+func appendDate(b []byte, now time.Time) []byte {
+	sec := now.Unix()
+	d := lastDate.Load()
+	if d == nil || d.sec != sec {
+		d = &httpDate{sec: sec, b: now.UTC().AppendFormat(make([]byte, 0, 32), http.TimeFormat)}
+		lastDate.Store(d)
+	}
+	return append(b, d.b...)
 }
 
 func (c *apiConn) header(k, v string) {
@@ -681,9 +706,61 @@ func (c *apiConn) send(body []byte) {
 }
 
 func (c *apiConn) write(b []byte) {
-	if _, err := c.nc.Write(b); err != nil {
+	if c.rc == nil {
+		if _, err := c.nc.Write(b); err != nil {
+			c.dead = true
+		}
+		return
+	}
+	// Written with raw system calls (rawio_linux.go); EAGAIN waits for the
+	// network poller.
+	err := c.rc.Write(func(fd uintptr) bool {
+		for len(b) > 0 {
+			n, errno := rawWrite(fd, b)
+			switch errno {
+			case 0:
+				b = b[n:]
+			case syscall.EAGAIN:
+				return false
+			default:
+				c.dead = true
+				return true
+			}
+		}
+		return true
+	})
+	if err != nil {
 		c.dead = true
 	}
+}
+
+// connReader reads a connection with raw system calls (rawio_linux.go);
+// EAGAIN waits for the network poller, and deadlines apply as usual.
+type connReader struct{ rc syscall.RawConn }
+
+func (r connReader) Read(p []byte) (n int, err error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	rerr := r.rc.Read(func(fd uintptr) bool {
+		m, errno := rawRead(fd, p)
+		switch errno {
+		case 0:
+			n = m
+			if n == 0 {
+				err = io.EOF
+			}
+		case syscall.EAGAIN:
+			return false
+		default:
+			err = errno
+		}
+		return true
+	})
+	if err == nil {
+		err = rerr
+	}
+	return n, err
 }
 
 // writeError answers with a Runtime API error body.
@@ -703,37 +780,19 @@ func (c *apiConn) writeAccepted() {
 	c.send(acceptedBody)
 }
 
-// watchClose blocks until the peer closes the connection or sends
-// something (done is then closed with gone telling which), or until the
-// read deadline is set to the past. It peeks: nothing is consumed.
-func (c *apiConn) watchClose(gone *bool, done chan<- struct{}) {
-	defer close(done)
+// peerGone reports whether the client has closed or reset the connection,
+// without waiting or consuming anything (a peek). Data waiting to be read
+// means it is there.
+func (c *apiConn) peerGone() bool {
 	if c.rc == nil || c.br.Buffered() > 0 {
-		return
+		return false
 	}
 	var b [1]byte
-	var n int
-	var rerr error
-	err := c.rc.Read(func(fd uintptr) bool {
-		n, _, rerr = unix.Recvfrom(int(fd), b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
-		return rerr != unix.EAGAIN && rerr != unix.EINTR
+	gone := false
+	_ = c.rc.Read(func(fd uintptr) bool { // a peek: never blocks
+		n, _, err := unix.Recvfrom(int(fd), b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
+		gone = (err == nil && n == 0) || (err != nil && err != unix.EAGAIN && err != unix.EINTR)
+		return true
 	})
-	if err == nil && (rerr != nil || n == 0) {
-		*gone = true
-	}
+	return gone
 }
-
-// stopWatch ends a watchClose started with done and waits for it.
-func (c *apiConn) stopWatch(done chan struct{}) {
-	select {
-	case <-done:
-		return
-	default:
-	}
-	_ = c.nc.SetReadDeadline(aLongTimeAgo)
-	<-done
-	_ = c.nc.SetReadDeadline(time.Time{})
-}
-
-// aLongTimeAgo is a deadline in the past: it unblocks a pending read.
-var aLongTimeAgo = time.Unix(1, 0)

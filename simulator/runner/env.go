@@ -88,7 +88,7 @@ type env struct {
 	exited    chan struct{} // closed when the process has exited
 	exitState *os.ProcessState
 	exitErr   error
-	next      chan *call    // the /next handler takes invocations from here
+	next      chan *call    // the /next handler takes invocations from here (one waits)
 	outDone   chan struct{} // closed when the function's output is drained
 	out       *os.File
 	closing   chan struct{}
@@ -155,7 +155,7 @@ func (r *runner) startEnv(id int) (*env, error) {
 	e := &env{
 		r: r, id: id, ln: ln,
 		ready: make(chan struct{}), initFail: make(chan struct{}), exited: make(chan struct{}),
-		next: make(chan *call), closing: make(chan struct{}), outDone: make(chan struct{}),
+		next: make(chan *call, 1), closing: make(chan struct{}), outDone: make(chan struct{}),
 	}
 
 	now := time.Now().UTC()
@@ -354,34 +354,31 @@ func (e *env) handleNext(c *apiConn) {
 }
 
 // awaitCall waits for an invocation while the runtime's GET /next is
-// open. It returns nil when the runtime went away (the connection closed:
-// the call stays for another connection) or the environment is closing
-// (answered with 500, as Lambda does).
+// open. It returns nil when the environment is closing (answered with
+// 500, as Lambda does) or when the runtime hung up while waiting: the call
+// then goes to the runtime's next connection, or back to the invoker
+// should the process have exited.
 func (e *env) awaitCall(c *apiConn) *call {
-	var gone bool
-	done := make(chan struct{})
-	go c.watchClose(&gone, done)
-	watching := done
-	for {
-		select {
-		case cl := <-e.next:
-			c.stopWatch(done)
-			return cl
-		case <-watching:
-			if gone {
-				c.close = true
-				return nil
-			}
-			watching = nil // the client sent more (pipelining): it is there
-		case <-e.closing:
-			c.stopWatch(done)
-			c.close = true
-			c.begin(http.StatusInternalServerError, time.Now())
-			c.header("Content-Type", "application/json")
-			c.send([]byte(containerErrBody))
-			return nil
-		}
+	var cl *call
+	select {
+	case cl = <-e.next:
+	case <-e.closing:
+		c.close = true
+		c.begin(http.StatusInternalServerError, time.Now())
+		c.header("Content-Type", "application/json")
+		c.send([]byte(containerErrBody))
+		return nil
 	}
+	if !c.peerGone() {
+		return cl
+	}
+	c.close = true
+	select {
+	case e.next <- cl:
+	case <-e.exited: // dispatch sees it was never handed out
+	case <-e.closing:
+	}
+	return nil
 }
 
 // appendTraceID appends an X-Ray trace header for an invocation starting

@@ -19,7 +19,7 @@ func processCPU(pid int) (time.Duration, bool) {
 	// clock_getcpuclockid(3): ((~pid) << 3) | CPUCLOCK_SCHED (2).
 	clk := int32((^pid)<<3 | 2)
 	var ts unix.Timespec
-	if err := unix.ClockGettime(clk, &ts); err != nil {
+	if err := rawClockGettime(clk, &ts); err != nil {
 		return 0, false
 	}
 	return time.Duration(ts.Nano()), true

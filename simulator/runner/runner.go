@@ -757,6 +757,12 @@ func (r *runner) awaitInit(ctx context.Context, e *env, c *call) (Invocation, bo
 
 // dispatch hands c to e and waits for its end. retry reports that e died
 // before taking the event.
+//
+// The hand-off does not wait for the runtime: e.next holds one call, which
+// the runtime's next GET /next takes (an invoker woken only when its call
+// ends, not also when it is taken). The timeout runs from the hand-out, as
+// Lambda's does: the timer is armed for the whole timeout and, when it
+// fires early, re-armed for what is left.
 func (r *runner) dispatch(ctx context.Context, e *env, c *call) (retry bool, err error) {
 	select {
 	case e.next <- c:
@@ -771,12 +777,22 @@ func (r *runner) dispatch(ctx context.Context, e *env, c *call) (retry bool, err
 		e.timer.Reset(r.timeout)
 	}
 	defer e.timer.Stop()
+wait:
 	select {
 	case <-c.done:
-	case <-e.timer.C:
+	case now := <-e.timer.C:
 		e.mu.Lock()
 		start := c.start
 		e.mu.Unlock()
+		if start.IsZero() {
+			// Not taken yet: the timeout has not begun.
+			e.timer.Reset(r.timeout)
+			goto wait
+		}
+		if left := start.Add(r.timeout).Sub(now); left > 0 {
+			e.timer.Reset(left)
+			goto wait
+		}
 		if e.finish(c, start.Add(r.timeout), func(c *call) {
 			c.status, c.failure, c.errType = "timeout", true, "Sandbox.Timedout"
 			c.errMsg = fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", c.id, r.timeout.Seconds())
@@ -786,6 +802,14 @@ func (r *runner) dispatch(ctx context.Context, e *env, c *call) (retry bool, err
 			}
 		}
 	case <-e.exited:
+		e.mu.Lock()
+		handedOut := !c.start.IsZero()
+		e.mu.Unlock()
+		if !handedOut {
+			// Never handed out (still waiting, or taken by a connection
+			// the runtime had left): the invocation never began.
+			return true, nil
+		}
 		oom := e.cg != nil && e.cg.oomKilled()
 		reason := e.exitReason()
 		e.finish(c, time.Now(), func(c *call) {

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"os"
 	"strconv"
-
-	"golang.org/x/sys/unix"
 )
 
 // statFile is a kernel statistics file (procfs, cgroupfs) kept open and
@@ -32,7 +30,7 @@ func (s *statFile) read(buf []byte) []byte {
 	if s == nil {
 		return nil
 	}
-	n, err := unix.Pread(s.fd, buf, 0)
+	n, err := rawPread(s.fd, buf)
 	if err != nil || n <= 0 {
 		return nil
 	}
