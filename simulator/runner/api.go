@@ -91,11 +91,14 @@ type apiConn struct {
 	rc syscall.RawConn // for the disconnect watch; nil if unavailable
 	br *bufio.Reader
 
-	req   apiRequest
-	long  []byte // a header line longer than the read buffer
-	w     []byte // the response being built
-	close bool   // close the connection after this response
-	dead  bool   // a write failed
+	req     apiRequest
+	long    []byte // a header line longer than the read buffer
+	w       []byte // the response being built
+	wbuf    []byte // what write has left to send
+	writeFn func(fd uintptr) bool
+
+	close bool // close the connection after this response
+	dead  bool // a write failed
 	// lingering: the connection ends on a broken request; close it
 	// gracefully.
 	lingering bool
@@ -166,7 +169,7 @@ func (e *env) serveConn(nc net.Conn) {
 	}
 	br := readerPool.Get().(*bufio.Reader)
 	if c.rc != nil {
-		br.Reset(connReader{c.rc})
+		br.Reset(newConnReader(c.rc))
 	} else {
 		br.Reset(nc)
 	}
@@ -713,54 +716,77 @@ func (c *apiConn) write(b []byte) {
 		return
 	}
 	// Written with raw system calls (rawio_linux.go); EAGAIN waits for the
-	// network poller.
-	err := c.rc.Write(func(fd uintptr) bool {
-		for len(b) > 0 {
-			n, errno := rawWrite(fd, b)
-			switch errno {
-			case 0:
-				b = b[n:]
-			case syscall.EAGAIN:
-				return false
-			default:
-				c.dead = true
-				return true
-			}
-		}
-		return true
-	})
-	if err != nil {
+	// network poller. The callback is made once per connection.
+	c.wbuf = b
+	if c.writeFn == nil {
+		c.writeFn = c.writeRaw
+	}
+	if err := c.rc.Write(c.writeFn); err != nil {
 		c.dead = true
 	}
+	c.wbuf = nil
+}
+
+// writeRaw writes c.wbuf; false asks the poller to wait for room.
+func (c *apiConn) writeRaw(fd uintptr) bool {
+	for len(c.wbuf) > 0 {
+		n, errno := rawWrite(fd, c.wbuf)
+		switch errno {
+		case 0:
+			c.wbuf = c.wbuf[n:]
+		case syscall.EAGAIN:
+			return false
+		default:
+			c.dead = true
+			return true
+		}
+	}
+	return true
 }
 
 // connReader reads a connection with raw system calls (rawio_linux.go);
 // EAGAIN waits for the network poller, and deadlines apply as usual.
-type connReader struct{ rc syscall.RawConn }
+type connReader struct {
+	rc     syscall.RawConn
+	readFn func(fd uintptr) bool
+	p      []byte
+	n      int
+	err    error
+}
 
-func (r connReader) Read(p []byte) (n int, err error) {
+func newConnReader(rc syscall.RawConn) *connReader {
+	r := &connReader{rc: rc}
+	r.readFn = r.readRaw
+	return r
+}
+
+func (r *connReader) Read(p []byte) (int, error) {
 	if len(p) == 0 {
 		return 0, nil
 	}
-	rerr := r.rc.Read(func(fd uintptr) bool {
-		m, errno := rawRead(fd, p)
-		switch errno {
-		case 0:
-			n = m
-			if n == 0 {
-				err = io.EOF
-			}
-		case syscall.EAGAIN:
-			return false
-		default:
-			err = errno
-		}
-		return true
-	})
-	if err == nil {
-		err = rerr
+	r.p, r.n, r.err = p, 0, nil
+	if err := r.rc.Read(r.readFn); err != nil && r.err == nil {
+		r.err = err
 	}
-	return n, err
+	r.p = nil
+	return r.n, r.err
+}
+
+// readRaw reads into r.p; false asks the poller to wait for data.
+func (r *connReader) readRaw(fd uintptr) bool {
+	n, errno := rawRead(fd, r.p)
+	switch errno {
+	case 0:
+		r.n = n
+		if n == 0 {
+			r.err = io.EOF
+		}
+	case syscall.EAGAIN:
+		return false
+	default:
+		r.err = errno
+	}
+	return true
 }
 
 // writeError answers with a Runtime API error body.

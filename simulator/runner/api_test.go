@@ -395,3 +395,19 @@ func TestRuntimeAPIRuntimeGoneWhileWaiting(t *testing.T) {
 		t.Fatalf("second /next: %d %q", w.Code, w.Body)
 	}
 }
+
+// TestRuntimeAPILargeEvent: events above the inline size go out whole.
+func TestRuntimeAPILargeEvent(t *testing.T) {
+	e := newTestEnv(t)
+	for _, n := range []int{inlineBody - 10, inlineBody + 1, 256 << 10, 6 << 20} {
+		ev := []byte(`"` + strings.Repeat("e", n) + `"`)
+		c := &call{id: newRequestID(), event: ev, done: make(chan struct{})}
+		w := handOut(t, e, c)
+		if w.Code != 200 || w.Body != string(ev) || w.Header.Get("Content-Length") != strconv.Itoa(len(ev)) {
+			t.Fatalf("%d-byte event: %d, %d bytes back", len(ev), w.Code, len(w.Body))
+		}
+		if r := do(t, e, "POST", "/2018-06-01/runtime/invocation/"+c.id+"/response", `{}`, nil); r.Code != 202 {
+			t.Fatalf("response: %d", r.Code)
+		}
+	}
+}
