@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -448,12 +449,20 @@ func truncate(b []byte, n int) []byte {
 // validFieldName reports whether name is an RFC 9110 token.
 func validFieldName(name []byte) bool {
 	for _, ch := range name {
-		if ch <= ' ' || ch >= 0x7f || bytes.IndexByte([]byte(`"(),/:;<=>?@[\]{}`), ch) >= 0 {
+		if !tokenChar[ch] {
 			return false
 		}
 	}
 	return true
 }
+
+// tokenChar: the characters of an RFC 9110 token (tchar).
+var tokenChar = func() (t [256]bool) {
+	for ch := '!'; ch <= '~'; ch++ {
+		t[ch] = !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, ch)
+	}
+	return t
+}()
 
 // readBody appends the request body to buf, up to limit bytes. A larger
 // body is read to its end and discarded (up to maxDrainBytes) and

@@ -411,3 +411,18 @@ func TestRuntimeAPILargeEvent(t *testing.T) {
 		}
 	}
 }
+
+func TestValidFieldName(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		ok   bool
+	}{
+		{"Content-Length", true}, {"lambda-runtime-function-error-type", true}, {"X_Odd.Name~1!", true},
+		{"", true}, {"Bad Name", false}, {"Bad:Name", false}, {"Bad\tName", false}, {"Bad(Name)", false},
+		{"Bad\x7fName", false}, {"Bäd", false}, {`Bad"Name`, false}, {"Bad/Name", false},
+	} {
+		if got := validFieldName([]byte(c.name)); got != c.ok {
+			t.Errorf("validFieldName(%q) = %v, want %v", c.name, got, c.ok)
+		}
+	}
+}

@@ -2,6 +2,7 @@
 // and run. The event chooses what it does:
 //
 //	{"action":"echo"}            returns the event (default)
+//	{"action":"noop"}            returns "ok" and does nothing else (the benchmarks' trivial handler)
 //	{"action":"env"}             returns the process environment as a map
 //	{"action":"error","message":"m"}  returns an error
 //	{"action":"sleep","ms":N}    sleeps N ms, ignoring the deadline
@@ -47,6 +48,8 @@ func processCPU() time.Duration {
 
 func handle(ctx context.Context, ev event) (any, error) {
 	switch ev.Action {
+	case "noop":
+		return "ok", nil
 	case "", "echo":
 		lc, _ := lambdacontext.FromContext(ctx)
 		dl, _ := ctx.Deadline()
