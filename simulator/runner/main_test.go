@@ -24,6 +24,9 @@ var testFn string
 // shellFn is the shell-script custom runtime.
 var shellFn string
 
+// nodeFn is the Node.js (fetch) custom runtime.
+var nodeFn string
+
 // builtinsFn starts the built-in functions (testdata/runner/handlers/builtins).
 var builtinsFn string
 
@@ -63,6 +66,7 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	shellFn = filepath.Join(root, "testdata/runner/handlers/shell/bootstrap")
+	nodeFn = filepath.Join(root, "testdata/runner/handlers/node/bootstrap")
 	return m.Run()
 }
 
@@ -74,7 +78,14 @@ func base(memory int, timeout time.Duration) Config {
 	}
 }
 
-func ev(s string) [][]byte { return [][]byte{[]byte(s)} }
+// ev is the events given as JSON text.
+func ev(ss ...string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
+}
 
 // mustRun runs and checks the invariants every run must keep: every
 // invocation is accounted for and no process group survives.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -244,6 +245,55 @@ func TestShellCustomRuntime(t *testing.T) {
 	}
 	if !strings.Contains(logs, "Status: error\tError Type: Runtime.ConfigError") {
 		t.Errorf("logs:\n%s", logs)
+	}
+}
+
+// TestNodeCustomRuntime runs a custom runtime written in Node.js with
+// fetch (undici): a second HTTP client, other than Go's and curl, against
+// the Runtime API server — lower-case headers, streamed (chunked) bodies, a
+// refused 7 MB response on a connection that goes on serving.
+func TestNodeCustomRuntime(t *testing.T) {
+	if _, err := lookPath("node"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("node is not installed (.ci/run installs npm, which brings it)")
+		}
+		t.Skip("node is not installed")
+	}
+	cfg := Config{Handler: nodeFn, Function: pricing.FunctionConfig{MemoryMB: 512, Timeout: pricing.Duration(10 * time.Second)}}
+	res, logs := mustRun(t, cfg, ev(`{"n":1}`, `{"fail":true}`, `{"stream":200000}`, `{"big":7000000}`, `{"n":5}`), 5)
+	invs := res.Invocations
+	var got struct {
+		Node     bool            `json:"node"`
+		Event    json.RawMessage `json:"event"`
+		Deadline int64           `json:"deadline"`
+	}
+	if err := json.Unmarshal(invs[0].Response, &got); err != nil || !got.Node || string(got.Event) != `{"n":1}` {
+		t.Fatalf("first = %s %s (%v)", invs[0].Status, invs[0].Response, err)
+	}
+	if want := invs[0].Start.Add(10 * time.Second).UnixMilli(); got.Deadline < want-1000 || got.Deadline > want+1000 {
+		t.Errorf("deadline %d, want about %d", got.Deadline, want)
+	}
+	if e := invs[1].Error; invs[1].Status != "error" || e == nil || e.Type != "NodeError" || e.Message != "node says no" {
+		t.Errorf("second = %s %+v", invs[1].Status, invs[1].Error)
+	}
+	if invs[2].Status != "success" || len(invs[2].Response) != 200000+2 {
+		t.Errorf("streamed = %s, %d bytes", invs[2].Status, len(invs[2].Response))
+	}
+	if e := invs[3].Error; e == nil || e.Type != "Function.ResponseSizeTooLarge" {
+		t.Errorf("7 MB response = %s %+v", invs[3].Status, e)
+	}
+	if last := invs[4]; last.Status != "success" || last.Cold || last.Environment != invs[0].Environment {
+		t.Errorf("after the refused response the environment must go on warm: %+v", last)
+	}
+	if !strings.Contains(logs, "\t"+invs[0].RequestID+"\tnode runtime handling "+invs[0].RequestID) ||
+		!strings.Contains(logs, "big response answered 413") {
+		t.Errorf("function output:\n%s", logs)
+	}
+
+	cfg.Env = []string{"NODE_INIT_ERROR=1"}
+	res, _ = mustRun(t, cfg, nil, 1)
+	if inv := res.Invocations[0]; inv.InitStatus != "error" || inv.Error.Type != "Runtime.NodeInit" || inv.Error.Message != "node init failed" {
+		t.Errorf("init/error = %+v %+v", inv, inv.Error)
 	}
 }
 
