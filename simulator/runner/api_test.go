@@ -16,7 +16,7 @@ import (
 
 // newTestEnv is an environment without a process: the Runtime API alone,
 // served on 127.0.0.1 like a real one.
-func newTestEnv(t *testing.T) *env {
+func newTestEnv(t testing.TB) *env {
 	t.Helper()
 	r, err := newRunner(Config{Handler: testFn, Isolation: IsolationNone})
 	if err != nil {
@@ -425,4 +425,58 @@ func TestValidFieldName(t *testing.T) {
 			t.Errorf("validFieldName(%q) = %v, want %v", c.name, got, c.ok)
 		}
 	}
+}
+
+// FuzzRuntimeAPIRequest feeds arbitrary bytes to the Runtime API server
+// (an environment that is closing, so /next answers at once). Whatever
+// arrives, the server must not panic, must answer only with well-formed
+// HTTP responses, and must close the connection once the client has
+// stopped sending. `go test -fuzz FuzzRuntimeAPIRequest ./simulator/runner`
+// explores; the seeds run with every `go test`.
+func FuzzRuntimeAPIRequest(f *testing.F) {
+	for _, seed := range []string{
+		"GET /2018-06-01/runtime/invocation/next HTTP/1.1\r\nHost: x\r\n\r\n",
+		"POST /2018-06-01/runtime/invocation/abc/response HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}",
+		"POST /2018-06-01/runtime/invocation/abc/error HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0\r\nLambda-Runtime-Function-Error-Type: T\r\n\r\n",
+		"POST /2018-06-01/runtime/init/error HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n{}",
+		"POST http://h/2018-06-01/runtime/init/error?q HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\nx",
+		"GET / HTTP/1.1\r\n\r\nGET / HTTP/1.1\r\n\r\n",
+		"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\n",
+		"POST / HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+		"\r\n\r\nGET / HTTP/9.9\r\n\r\n",
+		"GET / HTTP/1.1\r\n: empty name\r\n\r\n",
+		"\x00\xff garbage",
+	} {
+		f.Add([]byte(seed))
+	}
+	e := newTestEnv(f)
+	close(e.closing)
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		nc, err := net.Dial("tcp", e.ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer nc.Close()
+		_ = nc.SetDeadline(time.Now().Add(10 * time.Second))
+		go func() {
+			_, _ = nc.Write(raw)
+			_ = nc.(*net.TCPConn).CloseWrite()
+		}()
+		br := bufio.NewReader(nc)
+		for {
+			if _, err := br.Peek(1); err == io.EOF {
+				return // closed after zero or more good responses
+			} else if err != nil {
+				t.Fatalf("waiting for the server to answer or close: %v", err)
+			}
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				t.Fatalf("malformed response: %v", err)
+			}
+			if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+				t.Fatalf("response body: %v", err)
+			}
+			resp.Body.Close()
+		}
+	})
 }
