@@ -23,25 +23,18 @@ import (
 // reads are computed on the spot.
 
 // rawRead reads from a non-blocking fd.
-func rawRead(fd uintptr, b []byte) (int, syscall.Errno) {
-	if len(b) == 0 {
-		return 0, 0
-	}
-	for {
-		n, _, errno := unix.RawSyscall(unix.SYS_READ, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
-		if errno != unix.EINTR {
-			return int(n), errno
-		}
-	}
-}
+func rawRead(fd uintptr, b []byte) (int, syscall.Errno) { return rawIO(unix.SYS_READ, fd, b) }
 
 // rawWrite writes to a non-blocking fd.
-func rawWrite(fd uintptr, b []byte) (int, syscall.Errno) {
+func rawWrite(fd uintptr, b []byte) (int, syscall.Errno) { return rawIO(unix.SYS_WRITE, fd, b) }
+
+// rawIO makes read(2) or write(2) on b, again on EINTR.
+func rawIO(sysno, fd uintptr, b []byte) (int, syscall.Errno) {
 	if len(b) == 0 {
 		return 0, 0
 	}
 	for {
-		n, _, errno := unix.RawSyscall(unix.SYS_WRITE, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
+		n, _, errno := unix.RawSyscall(sysno, fd, uintptr(unsafe.Pointer(&b[0])), uintptr(len(b)))
 		if errno != unix.EINTR {
 			return int(n), errno
 		}
