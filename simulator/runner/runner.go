@@ -141,9 +141,10 @@ type FunctionError struct {
 	Message string `json:"error_message"`
 }
 
-// Percentiles summarise a sample of milliseconds. Percentiles interpolate
-// linearly between the closest ranks (Hyndman & Fan type 7, numpy's
-// default).
+// Percentiles summarise a sample of milliseconds. Percentiles are
+// nearest-rank (the smallest sample with at least q·n samples at or below
+// it: always a measured value), the definition the collector uses for
+// imported logs and metrics, so a run and the import of its logs agree.
 type Percentiles struct {
 	N    int     `json:"n"`
 	Min  float64 `json:"min"`
@@ -1099,7 +1100,7 @@ func PriceUsage(prices *pricing.PriceTable, region string, fn pricing.FunctionCo
 	return bill.Cost, per, mb.Cost.Total.InexactFloat64(), nil
 }
 
-// Summarize computes percentiles of a sample (type 7 interpolation).
+// Summarize computes percentiles of a sample (nearest-rank).
 func Summarize(xs []float64) Percentiles {
 	if len(xs) == 0 {
 		return Percentiles{}
@@ -1116,17 +1117,14 @@ func Summarize(xs []float64) Percentiles {
 	}
 }
 
-// Quantile is the q-quantile of sorted, interpolating linearly between the
-// closest ranks: h = (n−1)q, x[⌊h⌋] + (h−⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]).
+// Quantile is the nearest-rank q-quantile of sorted: the sample at rank
+// ⌈q·n⌉ (1-based, at least 1), i.e. the smallest sample such that at least
+// q·n samples are at or below it.
 func Quantile(sorted []float64, q float64) float64 {
 	n := len(sorted)
 	if n == 0 {
 		return 0
 	}
-	h := float64(n-1) * q
-	lo := int(math.Floor(h))
-	if lo >= n-1 {
-		return sorted[n-1]
-	}
-	return sorted[lo] + (h-float64(lo))*(sorted[lo+1]-sorted[lo])
+	rank := int(math.Ceil(q * float64(n)))
+	return sorted[min(max(rank, 1), n)-1]
 }

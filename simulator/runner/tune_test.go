@@ -175,8 +175,8 @@ func TestModelDuration(t *testing.T) {
 
 func TestQuantile(t *testing.T) {
 	xs := []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
-	// Type 7: h = 9q. p50 → 5.5, p90 → h = 8.1 → 9.1, p99 → h = 8.91 → 9.91.
-	for q, want := range map[float64]float64{0: 1, 0.5: 5.5, 0.9: 9.1, 0.99: 9.91, 1: 10} {
+	// Nearest rank ⌈10q⌉: p50 → 5th, p90 → 9th, p99 → ⌈9.9⌉ = 10th, p0 → the first.
+	for q, want := range map[float64]float64{0: 1, 0.05: 1, 0.5: 5, 0.51: 6, 0.9: 9, 0.99: 10, 1: 10} {
 		if got := Quantile(xs, q); !near(got, want, 1e-9) {
 			t.Errorf("q%.2f = %v, want %v", q, got, want)
 		}
