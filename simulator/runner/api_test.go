@@ -480,3 +480,8 @@ func FuzzRuntimeAPIRequest(f *testing.F) {
 		}
 	})
 }
+
+// traceID is appendTraceID as a string.
+func traceID(t time.Time) string {
+	return string(appendTraceID(make([]byte, 0, 64), t))
+}

@@ -395,10 +395,6 @@ func appendTraceID(b []byte, t time.Time) []byte {
 	return append(b, ";Sampled=0"...)
 }
 
-// traceID is appendTraceID as a string.
-func traceID(t time.Time) string {
-	return string(appendTraceID(make([]byte, 0, 64), t))
-}
 
 func (e *env) handleResult(c *apiConn, id string, isError bool) {
 	e.mu.Lock()
