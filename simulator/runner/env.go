@@ -395,7 +395,6 @@ func appendTraceID(b []byte, t time.Time) []byte {
 	return append(b, ";Sampled=0"...)
 }
 
-
 func (e *env) handleResult(c *apiConn, id string, isError bool) {
 	e.mu.Lock()
 	cl := e.cur
