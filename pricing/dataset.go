@@ -27,14 +27,41 @@ type Dataset struct {
 	// Problems lists partial failures (a metric that could not be fetched,
 	// malformed log lines) so that nothing is silently lost.
 	Problems []string `json:"problems,omitempty"`
+	// Assumptions lists the values the dataset's producer did not measure
+	// (a default memory size, a window taken from the first and last record).
+	Assumptions Assumptions `json:"assumptions,omitempty"`
 }
 
 // DatasetFunction is one function of a dataset: its configuration (memory,
 // architecture, …; flattened into the JSON object), a summary and series.
 type DatasetFunction struct {
 	FunctionConfig
-	Summary FunctionSummary `json:"summary"`
-	Series  *Series         `json:"series,omitempty"`
+	// ConfigUnknown lists the configuration fields (JSON names: "memory_mb",
+	// "architecture", "timeout", …) whose value was not known to the
+	// producer: the value in FunctionConfig is then Lambda's default, and
+	// every bill from the dataset must say so or refuse.
+	ConfigUnknown []string        `json:"config_unknown,omitempty"`
+	Summary       FunctionSummary `json:"summary"`
+	Series        *Series         `json:"series,omitempty"`
+	// Missing lists the summary and series values (JSON paths such as
+	// "summary.invocations", "series.duration_avg_ms") that were not
+	// collected: they are written as null, never as zero, and a function
+	// with any is incomplete.
+	Missing []string `json:"missing,omitempty"`
+}
+
+// Incomplete reports whether some of f's values were not collected.
+func (f *DatasetFunction) Incomplete() bool { return len(f.Missing) > 0 }
+
+// Unknown reports whether the configuration field (a JSON name such as
+// "memory_mb") was not known to the dataset's producer.
+func (f *DatasetFunction) Unknown(field string) bool {
+	for _, u := range f.ConfigUnknown {
+		if u == field {
+			return true
+		}
+	}
+	return false
 }
 
 // FunctionSummary aggregates a function's activity over the dataset window.
@@ -55,6 +82,28 @@ type FunctionSummary struct {
 	// ProvisionedInvocations is how many of Invocations ran on provisioned
 	// environments (CloudWatch ProvisionedConcurrencyInvocations).
 	ProvisionedInvocations int64 `json:"provisioned_invocations,omitempty"`
+	// ByMemory splits the invocations by the memory size they ran at, when
+	// the producer knows it per invocation (logs: each REPORT line's
+	// "Memory Size"). A function whose memory changed during the window has
+	// several entries, and its bill is the sum of one line per size.
+	ByMemory []MemoryUsage `json:"by_memory,omitempty"`
+	// InitUnbilledMs is INIT time (ms) of cold starts that AWS did not bill
+	// when they happened (REPORT lines before 2025-08-01, when Billed
+	// Duration excluded INIT): BilledDurationMs does not include it, and a
+	// projection at today's rules adds it.
+	InitUnbilledMs int64 `json:"init_unbilled_ms,omitempty"`
+}
+
+// MemoryUsage is the part of a function's activity that ran at one memory size.
+type MemoryUsage struct {
+	MemoryMB    int   `json:"memory_mb"`
+	Invocations int64 `json:"invocations"`
+	ColdStarts  int64 `json:"cold_starts"`
+	// BilledDurationMs is the exact sum of the billed ms at this size
+	// (handler + INIT where AWS billed it).
+	BilledDurationMs int64 `json:"billed_duration_ms"`
+	// InitBilledMs is the part of BilledDurationMs that was INIT.
+	InitBilledMs int64 `json:"init_billed_ms,omitempty"`
 }
 
 // DurationSet holds duration statistics in milliseconds.
