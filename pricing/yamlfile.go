@@ -24,7 +24,67 @@ func DecodeYAMLStrict(path string, data []byte, v any) error {
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		return yamlError(path, err)
 	}
-	return nil
+	return oneDocument(path, data, dec)
+}
+
+// oneDocument refuses a file with more than one YAML document (separated by
+// "---"): lambdacost reads one document per file, and a later document
+// would otherwise be ignored without a word.
+func oneDocument(path string, data []byte, dec *yaml.Decoder) error {
+	var next yaml.Node
+	for {
+		next = yaml.Node{}
+		err := dec.Decode(&next)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return yamlError(path, err)
+		}
+		if !emptyDocument(&next) {
+			break
+		}
+		// An empty document ("---" at the end) holds nothing to ignore.
+	}
+	line := secondDocumentLine(data)
+	if line == 0 {
+		line = next.Line
+	}
+	return Inputf(fmt.Sprintf("%s:%d", path, line), "a second YAML document starts here; a file holds one document (remove the \"---\" and what follows, or split it into files)")
+}
+
+// emptyDocument reports whether n is a document with no content (or only a
+// null scalar, as yaml.v3 reads a bare "---").
+func emptyDocument(n *yaml.Node) bool {
+	if n.Kind == yaml.DocumentNode {
+		if len(n.Content) == 0 {
+			return true
+		}
+		n = n.Content[0]
+	}
+	return n.Kind == yaml.ScalarNode && n.Tag == "!!null" && n.Value == ""
+}
+
+// secondDocumentLine returns the 1-based line of the "---" marker that
+// starts a file's second YAML document, or 0 if it cannot find one. A
+// marker before any content opens the first document.
+func secondDocumentLine(data []byte) int {
+	content := false // content (not a comment or directive) seen yet
+	markers := 0
+	for i, l := range strings.Split(string(data), "\n") {
+		t := strings.TrimRight(l, " \t\r")
+		if t == "---" || strings.HasPrefix(t, "--- ") {
+			markers++
+			if content || markers == 2 {
+				return i + 1
+			}
+			continue
+		}
+		if s := strings.TrimSpace(t); s != "" && !strings.HasPrefix(s, "#") && !strings.HasPrefix(s, "%") {
+			content = true
+		}
+	}
+	return 0
 }
 
 // YAMLRoot parses data into a node tree for positions (nil if it does not parse).
@@ -52,6 +112,9 @@ func DecodeYAML(path string, data []byte, v any) (*yaml.Node, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		return nil, yamlError(path, err)
+	}
+	if err := oneDocument(path, data, dec); err != nil {
+		return nil, err
 	}
 	return &root, nil
 }

@@ -238,11 +238,16 @@ func TestSimulateBadInput(t *testing.T) {
 	if err := os.WriteFile(impossible, []byte("function:\n  memory_mb: 99999\n  duration: {distribution: lognormal, p50: 1s, p99: 10ms}\ntraffic: {start_rate: -1}\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	twoDocs := filepath.Join(dir, "two.yaml")
+	if err := os.WriteFile(twoDocs, []byte("function: {duration: 10ms}\ntraffic: {start_rate: 1}\nduration: 1m\n---\nfunction: {duration: 20ms}\ntraffic: {start_rate: 2}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		want []string
 	}{
 		{[]string{"simulate", bad}, []string{bad + `:4: unknown key "colour"`}},
+		{[]string{"simulate", twoDocs}, []string{twoDocs + ":4: a second YAML document starts here"}},
 		{[]string{"simulate", impossible}, []string{impossible + ":2: function.memory_mb", impossible + ":3: function.duration: p99 10ms is below p50 1s", impossible + ":4: traffic.start_rate"}},
 		{[]string{"simulate", filepath.Join(dir, "missing.yaml")}, []string{"missing.yaml: cannot read scenario"}},
 		{[]string{"simulate", checkoutScenario, "--runs", "0"}, []string{"--runs: must be between 1 and 100000"}},
