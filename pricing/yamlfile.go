@@ -24,7 +24,13 @@ func DecodeYAMLStrict(path string, data []byte, v any) error {
 	if err := dec.Decode(v); err != nil && !errors.Is(err, io.EOF) {
 		return yamlError(path, err)
 	}
-	return oneDocument(path, data, dec)
+	if err := oneDocument(path, data, dec); err != nil {
+		return err
+	}
+	if bytes.ContainsAny(data, ".eE") { // only a float can be fractional
+		return Errors(fractionalInts(path, YAMLRoot(data), v))
+	}
+	return nil
 }
 
 // oneDocument refuses a file with more than one YAML document (separated by
@@ -114,6 +120,9 @@ func DecodeYAML(path string, data []byte, v any) (*yaml.Node, error) {
 		return nil, yamlError(path, err)
 	}
 	if err := oneDocument(path, data, dec); err != nil {
+		return nil, err
+	}
+	if err := Errors(fractionalInts(path, &root, v)); err != nil {
 		return nil, err
 	}
 	return &root, nil
