@@ -188,6 +188,7 @@ func (d *Dataset) Validate(path string) []error {
 	if !d.End.IsZero() && d.End.Before(d.Start) {
 		errs = append(errs, Inputf(path, "dataset end %s is before its start %s", d.End, d.Start))
 	}
+	errs = append(errs, d.checkValues(path)...)
 	for i, f := range d.Functions {
 		prefix := fmt.Sprintf("%s: functions[%d] (%s)", path, i, f.Name)
 		fc := f.FunctionConfig.WithDefaults()
