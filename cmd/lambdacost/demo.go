@@ -63,7 +63,7 @@ It prints the tables and writes one self-contained HTML report (lambdacost-repor
 	fs := cmd.Flags()
 	fs.StringVar(&o.HTML, "html", "lambdacost-report.html", "write the HTML report to FILE (\"\" for none)")
 	fs.StringVar(&o.Assets, "assets", "", "write echarts.min.js into DIR and load it from there instead of inlining it")
-	fs.IntSliceVar(&o.Memory, "memory", []int{512, 1024, 1769}, "memory sizes (MB) to measure")
+	memoryListFlag(fs, &o.Memory, "memory", []int{512, 1024, 1769}, "memory sizes (MB) to measure")
 	fs.IntVar(&o.Count, "count", 5, "invocations per memory size (the first is cold)")
 	fs.StringVar(&o.Builtin, "builtin", "image-resize", "built-in function to measure")
 	_ = cmd.RegisterFlagCompletionFunc("builtin", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {

@@ -111,7 +111,8 @@ func TestPlanBadInput(t *testing.T) {
 	}{
 		{"no source", []string{"plan"}, []string{"exactly one of"}},
 		{"scenario flags with dataset", []string{"plan", "--dataset", ds, "--max-p99", "1s", "--memory", "512"}, []string{"--max-p99", "--memory"}},
-		{"bad target", []string{"plan", filepath.Join(compareData, "steady.yaml"), "--max-cold-start-rate", "2", "--max-throttles", "-1"}, []string{"--max-cold-start-rate", "--max-throttles"}},
+		{"bad target", []string{"plan", filepath.Join(compareData, "steady.yaml"), "--max-cold-start-rate", "2"}, []string{"--max-cold-start-rate"}},
+		{"negative count", []string{"plan", filepath.Join(compareData, "steady.yaml"), "--max-throttles", "-1"}, []string{`"--max-throttles"`, `"-1" is negative`}},
 		{"not a tune result", []string{"plan", "--tune", ds}, []string{"dataset.json", "no successful memory size"}},
 		{"missing dataset", []string{"recommend", "--dataset", "nope.json"}, []string{"nope.json"}},
 	} {

@@ -188,7 +188,7 @@ The function gets none of this shell's environment (AWS credentials included) un
 	}
 	fs := cmd.Flags()
 	o.FunctionFlags.register(fs)
-	fs.IntVar(&o.MemoryMB, "memory", 128, "memory in MB (128–10240); sets the CPU share")
+	memoryFlag(fs, &o.MemoryMB, "memory", 128, "memory in MB (128–10240); sets the CPU share")
 	fs.IntVar(&o.Count, "count", 1, "number of invocations")
 	_ = cmd.RegisterFlagCompletionFunc("builtin", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return builtin.Names(), cobra.ShellCompDirectiveNoFileComp

@@ -61,7 +61,7 @@ of memory) is reported and skipped; it never stops the sweep.`,
 	}
 	fs := cmd.Flags()
 	o.FunctionFlags.register(fs)
-	fs.IntSliceVar(&o.Memories, "memory", []int{128, 256, 512, 1024, 1769, 3008}, "memory sizes in MB to try")
+	memoryListFlag(fs, &o.Memories, "memory", []int{128, 256, 512, 1024, 1769, 3008}, "memory sizes in MB to try")
 	fs.IntVar(&o.Count, "count", 10, "invocations per memory size (the first is cold)")
 	fs.StringVar(&o.Strategy, "strategy", runner.StrategyCost, "cost|speed|balanced")
 	fs.Float64Var(&o.Weight, "weight", 0.5, "balanced: weight of cost against speed, 0–1")
