@@ -5,8 +5,11 @@ PKGS    := ./...
 
 .PHONY: build demo test bench assets clean
 
+# The version printed by `lambdacost version`: the nearest tag, else the commit.
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+
 build:
-	$(GO) build -o $(BIN) ./cmd/lambdacost
+	$(GO) build -ldflags "-X main.buildVersion=$(VERSION)" -o $(BIN) ./cmd/lambdacost
 
 # Apache ECharts for the HTML reports: fetched from the npm registry at build
 # time (version pinned here and in package.json/package-lock.json, tarball

@@ -90,3 +90,25 @@ func TestFlagUnitsThroughCLI(t *testing.T) {
 		t.Errorf("help shows a zero default:\n%s", out)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	out, _, code := runCLI(t, nil, "version")
+	if code != 0 || !strings.HasPrefix(out, "lambdacost ") || !strings.Contains(out, "go1.") {
+		t.Errorf("version: exit %d\n%s", code, out)
+	}
+	js, _, code := runCLI(t, nil, "version", "-o", "json")
+	if code != 0 || !strings.Contains(js, `"version": "`) || !strings.Contains(js, `"platform": "`) {
+		t.Errorf("version -o json: exit %d\n%s", code, js)
+	}
+	flag, _, _ := runCLI(t, nil, "--version")
+	first := strings.SplitN(out, "\n", 2)[0]
+	if !strings.Contains(flag, strings.TrimPrefix(first, "lambdacost ")) {
+		t.Errorf("--version %q and version %q disagree", flag, first)
+	}
+	old := buildVersion
+	buildVersion = "v9.8.7"
+	defer func() { buildVersion = old }()
+	if v := version(); v != "v9.8.7" {
+		t.Errorf("stamped version = %q", v)
+	}
+}

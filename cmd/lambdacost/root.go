@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -159,12 +158,6 @@ func applyEnv(cmd *cobra.Command, getenv func(string) string) error {
 	return pricing.Errors(errs)
 }
 
-func version() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "dev"
-}
 
 // ExitError carries an exit code without a message of its own (e.g. a
 // failed `check`, whose report was already written).
