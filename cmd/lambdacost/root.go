@@ -158,7 +158,6 @@ func applyEnv(cmd *cobra.Command, getenv func(string) string) error {
 	return pricing.Errors(errs)
 }
 
-
 // ExitError carries an exit code without a message of its own (e.g. a
 // failed `check`, whose report was already written).
 type ExitError struct{ Code int }
