@@ -56,7 +56,10 @@ func SystemIO() *IO {
 type Factory struct {
 	IO     *IO
 	Output string // -o/--output
-	Region string // --region
+	Region string // --region, else resolved like the AWS SDK (see resolveRegion)
+	// RegionSource says where Region came from: "--region", "AWS_REGION",
+	// "AWS_DEFAULT_REGION", "profile NAME (FILE)" or "default".
+	RegionSource string
 
 	prices *pricing.PriceTable
 }
@@ -102,12 +105,7 @@ Flags may also be set from the environment as LAMBDACOST_<FLAG_NAME>, e.g. LAMBD
 			if err := applyEnv(cmd, f.IO.Getenv); err != nil {
 				return err
 			}
-			if f.Region == "" {
-				f.Region = f.IO.Getenv("AWS_REGION")
-			}
-			if f.Region == "" {
-				f.Region = "us-east-1"
-			}
+			f.Region, f.RegionSource = resolveRegion(f.Region, f.IO.Getenv)
 			_, err := f.Format()
 			return err
 		},
@@ -116,7 +114,7 @@ Flags may also be set from the environment as LAMBDACOST_<FLAG_NAME>, e.g. LAMBD
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.PersistentFlags().StringVarP(&f.Output, "output", "o", "table", "output format: table|json|csv|markdown")
-	root.PersistentFlags().StringVar(&f.Region, "region", "", "AWS region for prices and APIs (default $AWS_REGION, else us-east-1)")
+	root.PersistentFlags().StringVar(&f.Region, "region", "", "AWS region for prices and APIs (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's region, else us-east-1)")
 	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"table", "json", "csv", "markdown"}, cobra.ShellCompDirectiveNoFileComp
 	})
