@@ -112,3 +112,11 @@ func TestVersion(t *testing.T) {
 		t.Errorf("stamped version = %q", v)
 	}
 }
+
+func TestUnknownCommandSuggestion(t *testing.T) {
+	_, errOut, code := runCLI(t, nil, "estimat")
+	want := "lambdacost: error: unknown command \"estimat\" for \"lambdacost\"\n\nDid you mean this?\n\testimate\n\nRun 'lambdacost --help' for usage.\n"
+	if code != 2 || errOut != want {
+		t.Errorf("exit %d, stderr:\n%q\nwant:\n%q", code, errOut, want)
+	}
+}

@@ -209,6 +209,12 @@ func reportError(w io.Writer, err error) int {
 		code = ExitExternal
 	}
 	msg := strings.TrimSpace(err.Error())
+	// cobra's "unknown command" carries its suggestions on later lines: one
+	// error line, then the suggestions as they are.
+	if head, sugg, ok := strings.Cut(msg, "\n\nDid you mean this?\n"); ok {
+		fmt.Fprintf(w, "lambdacost: error: %s\n\nDid you mean this?\n%s\n\nRun 'lambdacost --help' for usage.\n", head, strings.TrimRight(sugg, "\n"))
+		return code
+	}
 	for _, line := range strings.Split(msg, "\n") {
 		fmt.Fprintf(w, "lambdacost: error: %s\n", line)
 	}
