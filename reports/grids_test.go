@@ -155,3 +155,19 @@ func TestLatencyChartShowsRunBands(t *testing.T) {
 		t.Errorf("one run: %d series, want 1", n)
 	}
 }
+
+// The recommended row repeats the recommended size's own figures: the mean
+// under "Mean ms" (202 in handTune), the p50 under "p50 ms" (200).
+func TestTuneFooterColumns(t *testing.T) {
+	g := TuneGrids(handTune())[0]
+	col := map[string]int{}
+	for i, h := range g.Header {
+		col[h] = i
+	}
+	if got := g.Footer[col["Mean ms"]]; got != "202" {
+		t.Errorf("Mean ms = %q, want 202 (the 1024 MB size's mean)", got)
+	}
+	if got := g.Footer[col["p50 ms"]]; got != "200" {
+		t.Errorf("p50 ms = %q, want 200", got)
+	}
+}

@@ -56,7 +56,16 @@ func TuneGrids(r *runner.TuneResult) []Grid {
 			fmt.Sprint(p.MaxMemoryUsedMB), fmt.Sprintf("$%.10f", p.CostPerInvocationUSD), USDf(p.CostPerMillionUSD), mark})
 	}
 	if rec := r.Recommendation; rec != nil {
-		g.Footer = []string{fmt.Sprint(rec.MemoryMB), "", "recommended", "", "", "", Numf(rec.DurationMs, 1), "", "", "", USDf(rec.CostPerMillionUSD), rec.Strategy}
+		// The footer repeats the recommended size's own figures under their
+		// own headers (the recommendation's duration is its p50, not a mean).
+		g.Footer = []string{fmt.Sprint(rec.MemoryMB), "", "recommended", Numf(rec.DurationMs, 1), "", "", "", "", "", "", USDf(rec.CostPerMillionUSD), rec.Strategy}
+		for _, p := range r.Results {
+			if p.MemoryMB == rec.MemoryMB && p.Status == "ok" {
+				d := tuneDurations(p)
+				g.Footer[3], g.Footer[4], g.Footer[5], g.Footer[6] = Numf(d.P50, 1), Numf(d.P90, 1), Numf(d.P99, 1), Numf(d.Mean, 1)
+				break
+			}
+		}
 	}
 	return []Grid{g}
 }
