@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/lambdacost
 PKGS    := ./...
 
-.PHONY: build demo test bench assets clean
+.PHONY: build demo test bench assets clean docs man
 
 # The version printed by `lambdacost version`: the nearest tag, else the commit.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -51,6 +51,14 @@ test: assets
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# The command reference, generated from the commands (a test keeps docs/cli
+# in sync); man pages go to bin/man (not committed).
+docs:
+	$(GO) test ./cmd/lambdacost -run TestCLIDocsInSync -update
+
+man: build
+	./$(BIN) gen-docs --man --dir bin/man
 
 clean:
 	rm -rf bin
