@@ -196,12 +196,21 @@ func (d *Dataset) Validate(path string) []error {
 			errs = append(errs, Inputf(prefix, "%v", e))
 		}
 		if s := f.Series; s != nil {
-			n := len(s.Invocations)
 			if s.PeriodS <= 0 {
 				errs = append(errs, Inputf(prefix, "series.period_s must be positive"))
 			}
-			if len(s.DurationAvgMs) != 0 && len(s.DurationAvgMs) != n || len(s.ConcurrencyMax) != 0 && len(s.ConcurrencyMax) != n {
-				errs = append(errs, Inputf(prefix, "series arrays must all have the same length"))
+			// Every array present has the same length (a missing one is null).
+			n := 0
+			for _, a := range [][]float64{s.Invocations, s.DurationAvgMs, s.ConcurrencyMax, s.Errors, s.Throttles} {
+				if len(a) == 0 {
+					continue
+				}
+				if n == 0 {
+					n = len(a)
+				} else if len(a) != n {
+					errs = append(errs, Inputf(prefix, "series arrays must all have the same length"))
+					break
+				}
 			}
 		}
 	}
@@ -225,6 +234,9 @@ func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d); err != nil {
 		return nil, jsonError(path, r, err)
+	}
+	if err := CheckJSONEnd(path, dec); err != nil {
+		return nil, err
 	}
 	if err := Errors(d.Validate(path)); err != nil {
 		return nil, err

@@ -158,6 +158,9 @@ func ParseTable(b []byte) (*PriceTable, error) {
 	if err := dec.Decode(&t); err != nil {
 		return nil, err
 	}
+	if off := dec.InputOffset(); !atJSONEnd(dec) {
+		return nil, fmt.Errorf("offset %d: data after the JSON value", off)
+	}
 	for code, r := range t.Lambda {
 		if r == nil || r.X86 == nil || r.ARM == nil {
 			return nil, fmt.Errorf("lambda region %s: both architectures must be present", code)

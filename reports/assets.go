@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/lambdacost/lambdacost/internal/outfile"
 )
 
 // EchartsVersion is the Apache ECharts release the reports are written for
@@ -69,7 +71,7 @@ func WriteAssets(dir string) error {
 			}
 			continue // licence files are optional in a hand-made build
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+		if err := outfile.WriteBytes("--assets", filepath.Join(dir, name), b); err != nil {
 			return err
 		}
 	}

@@ -4,11 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/lambdacost/lambdacost/internal/outfile"
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
@@ -20,12 +19,19 @@ type RenderFunc func(w io.Writer, opts ...HTMLOption) error
 // (the --assets flag) echarts.min.js and its licence are written into that
 // directory and the report loads them by a relative path, so that many
 // reports share one copy; otherwise echarts is inlined and the file stands
-// alone. The file is written to a temporary name and renamed, so a failed
-// render never leaves half a report.
+// alone. The file is written atomically (package outfile): a failed
+// render, a full disk or a kill never leaves half a report, a symlink's
+// target is replaced (the link stays), a device is written into and a
+// directory refused; write failures are *pricing.ExternalError naming the
+// path.
 func WriteHTMLFile(path, assetsDir string, render RenderFunc) error {
 	var opts []HTMLOption
 	if assetsDir != "" {
 		if err := WriteAssets(assetsDir); err != nil {
+			var xe *pricing.ExternalError
+			if pricing.IsInput(err) || errors.As(err, &xe) {
+				return err
+			}
 			return pricing.Inputf("--assets", "%v", err)
 		}
 		href, err := relativeHref(path, filepath.Join(assetsDir, EchartsFile))
@@ -34,31 +40,7 @@ func WriteHTMLFile(path, assetsDir string, render RenderFunc) error {
 		}
 		opts = append(opts, WithAssetsHref(href))
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".lambdacost-report-*.html")
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			return pricing.Inputf("--html", "cannot write %s: %v", path, pe.Err)
-		}
-		return pricing.Inputf("--html", "cannot write %s: %v", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := render(tmp, opts...); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return pricing.Inputf("--html", "cannot write %s: %v", path, err)
-	}
-	return nil
+	return outfile.Write("--html", path, func(w io.Writer) error { return render(w, opts...) })
 }
 
 // relativeHref is the URL path from the report at htmlPath to target, with

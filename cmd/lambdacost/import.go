@@ -2,13 +2,14 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacost/lambdacost/collector"
+	"github.com/lambdacost/lambdacost/internal/outfile"
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/reports"
 )
@@ -112,20 +113,13 @@ func writeProblems(f *Factory, problems []string) {
 	}
 }
 
-// writeDataset writes d to path (when given) and prints it: the dataset
+// writeDataset writes d to path (when given; atomically, see package
+// outfile) and prints it: the dataset
 // JSON with -o json, else a summary table.
 func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dataset) error {
 	if path != "" {
-		fh, err := os.Create(path)
-		if err != nil {
-			return pricing.Inputf("--out", "%v", err)
-		}
-		if err := pricing.WriteDataset(fh, d); err != nil {
-			fh.Close()
-			return &pricing.ExternalError{Op: "write " + path, Err: err}
-		}
-		if err := fh.Close(); err != nil {
-			return &pricing.ExternalError{Op: "write " + path, Err: err}
+		if err := outfile.Write("--out", path, func(w io.Writer) error { return pricing.WriteDataset(w, d) }); err != nil {
+			return err
 		}
 	}
 	if format == reports.JSON {

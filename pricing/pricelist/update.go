@@ -52,6 +52,7 @@ import (
 	"github.com/shopspring/decimal"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/lambdacost/lambdacost/internal/outfile"
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
@@ -710,27 +711,7 @@ func WriteOverride(path string, fresh *pricing.PriceTable) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return &pricing.ExternalError{Op: "creating " + dir, Err: err}
 	}
-	f, err := os.CreateTemp(dir, ".prices-*.json")
-	if err != nil {
-		return &pricing.ExternalError{Op: "writing " + path, Err: err}
-	}
-	tmp := f.Name()
-	werr := f.Chmod(0o644)
-	if werr == nil {
-		_, werr = f.Write(b)
-	}
-	cerr := f.Close()
-	if werr == nil {
-		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Rename(tmp, path)
-	}
-	if werr != nil {
-		_ = os.Remove(tmp)
-		return &pricing.ExternalError{Op: "writing " + path, Err: werr}
-	}
-	return nil
+	return outfile.WriteBytes("--price-file", path, b)
 }
 
 // mergeOverride overlays fresh on old: regions and instance types are

@@ -247,8 +247,12 @@ func ReadTuneResult(path string) (*runner.TuneResult, error) {
 // that succeeded (status "ok", or no status, with a cost).
 func DecodeTuneResult(path string, r io.Reader) (*runner.TuneResult, error) {
 	var tr runner.TuneResult
-	if err := json.NewDecoder(r).Decode(&tr); err != nil {
+	dec := json.NewDecoder(r)
+	if err := dec.Decode(&tr); err != nil {
 		return nil, pricing.Inputf(path, "not a tune result: %v", err)
+	}
+	if err := pricing.CheckJSONEnd(path, dec); err != nil {
+		return nil, err
 	}
 	var ok []runner.TunePoint
 	for _, p := range tr.Results {

@@ -1,0 +1,183 @@
+package pricing
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// JSON encoding of a dataset function's missing values.
+//
+// A value that was not collected (a metric whose GetMetricData calls kept
+// failing, a result CloudWatch marked PartialData) is listed in
+// DatasetFunction.Missing by its JSON path ("summary.invocations",
+// "series.duration_avg_ms") and written as JSON null, never as 0, so that
+// no reader can take it for a measured zero. Reading, a null summary or
+// series value is added to Missing (its Go value stays 0), so a file
+// edited by hand or written by another tool says the same. A path listed
+// in Missing that holds a value is a contradiction and refused.
+
+var jsonNull = []byte("null")
+
+// MarshalJSON writes f with every value listed in f.Missing as null.
+func (f DatasetFunction) MarshalJSON() ([]byte, error) {
+	type plain DatasetFunction
+	b, err := json.Marshal(plain(f))
+	if err != nil || len(f.Missing) == 0 {
+		return b, err
+	}
+	for _, p := range f.Missing {
+		if b, err = setNull(b, strings.Split(p, ".")); err != nil {
+			return nil, fmt.Errorf("function %s: missing %q: %w", f.Name, p, err)
+		}
+	}
+	return b, nil
+}
+
+// UnmarshalJSON reads a function (unknown fields are errors) and adds the
+// path of every null summary or series value to Missing.
+func (f *DatasetFunction) UnmarshalJSON(b []byte) error {
+	type plain DatasetFunction
+	var p plain
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return err
+	}
+	*f = DatasetFunction(p)
+	// The listed paths must hold null (or be absent).
+	for _, path := range f.Missing {
+		if v, ok := lookup(b, strings.Split(path, ".")); ok && !bytes.Equal(v, jsonNull) {
+			return fmt.Errorf("function %q: %s is listed in \"missing\" but holds the value %s", f.Name, path, v)
+		}
+	}
+	if !bytes.Contains(b, jsonNull) {
+		return nil
+	}
+	var nulls []string
+	for _, top := range []string{"summary", "series"} {
+		if v, ok := lookup(b, []string{top}); ok {
+			if bytes.Equal(v, jsonNull) {
+				if top == "summary" {
+					nulls = append(nulls, top)
+				}
+				continue
+			}
+			nullLeaves(v, top, &nulls)
+		}
+	}
+	for _, n := range nulls {
+		if !slices.Contains(f.Missing, n) {
+			f.Missing = append(f.Missing, n)
+		}
+	}
+	return nil
+}
+
+// member is one member of a JSON object, in the order written.
+type member struct {
+	key string
+	raw json.RawMessage
+}
+
+// members splits a JSON object; ok is false for any other value.
+func members(b []byte) ([]member, bool) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, false
+	}
+	var ms []member
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, false
+		}
+		k, _ := t.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, false
+		}
+		ms = append(ms, member{k, raw})
+	}
+	return ms, true
+}
+
+func join(ms []member) []byte {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, m := range ms {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, _ := json.Marshal(m.key)
+		buf.Write(k)
+		buf.WriteByte(':')
+		buf.Write(m.raw)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes()
+}
+
+// setNull replaces the value at path in the object b by null, adding the
+// member when it was left out (omitempty); a path through an absent or
+// null parent is left alone (the parent already says "not there").
+func setNull(b []byte, path []string) ([]byte, error) {
+	ms, ok := members(b)
+	if !ok {
+		return nil, fmt.Errorf("not a JSON object")
+	}
+	i := slices.IndexFunc(ms, func(m member) bool { return m.key == path[0] })
+	switch {
+	case len(path) == 1 && i < 0:
+		ms = append(ms, member{path[0], jsonNull})
+	case len(path) == 1:
+		ms[i].raw = jsonNull
+	case i < 0 || bytes.Equal(ms[i].raw, jsonNull):
+		return b, nil
+	default:
+		v, err := setNull(ms[i].raw, path[1:])
+		if err != nil {
+			return nil, err
+		}
+		ms[i].raw = v
+	}
+	return join(ms), nil
+}
+
+// lookup returns the value at path in the object b.
+func lookup(b []byte, path []string) (json.RawMessage, bool) {
+	for _, k := range path {
+		ms, ok := members(b)
+		if !ok {
+			return nil, false
+		}
+		i := slices.IndexFunc(ms, func(m member) bool { return m.key == k })
+		if i < 0 {
+			return nil, false
+		}
+		b = ms[i].raw
+	}
+	return b, true
+}
+
+// nullLeaves appends the path of every null member below the value b
+// (at path); an array holding a null anywhere counts as one null value.
+func nullLeaves(b []byte, path string, out *[]string) {
+	b = bytes.TrimSpace(b)
+	if !bytes.Contains(b, jsonNull) {
+		return
+	}
+	switch {
+	case bytes.Equal(b, jsonNull):
+		*out = append(*out, path)
+	case len(b) > 0 && b[0] == '{':
+		ms, _ := members(b)
+		for _, m := range ms {
+			nullLeaves(m.raw, path+"."+m.key, out)
+		}
+	case len(b) > 0 && b[0] == '[':
+		*out = append(*out, path)
+	}
+}
