@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,7 +17,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
-	"github.com/aws/smithy-go"
 
 	"github.com/lambdacost/lambdacost/pricing"
 )
@@ -66,16 +64,18 @@ type Collector struct {
 // New returns a collector using the SDK clients built from cfg (the
 // standard credential chain and region; AWS_ENDPOINT_URL_CLOUDWATCH,
 // AWS_ENDPOINT_URL_LAMBDA and AWS_ENDPOINT_URL_CLOUDWATCH_LOGS are honoured
-// by the SDK). Throttled calls are retried up to 8 attempts.
+// by the SDK). Throttled calls are retried up to 8 attempts; a response
+// body cut short is retried too (CheckedHTTPClient).
 func New(cfg aws.Config) *Collector {
 	return &Collector{
 		CloudWatch: cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
 			if o.RetryMaxAttempts == 0 {
 				o.RetryMaxAttempts = 8
 			}
+			o.HTTPClient = CheckedHTTPClient(o.HTTPClient)
 		}),
-		Lambda: lambda.NewFromConfig(cfg),
-		Logs:   cloudwatchlogs.NewFromConfig(cfg),
+		Lambda: lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.HTTPClient = CheckedHTTPClient(o.HTTPClient) }),
+		Logs:   cloudwatchlogs.NewFromConfig(cfg, func(o *cloudwatchlogs.Options) { o.HTTPClient = CheckedHTTPClient(o.HTTPClient) }),
 		Region: cfg.Region,
 	}
 }
@@ -334,13 +334,17 @@ func (c *Collector) fetch(ctx context.Context, batches [][]MetricQuery, w Window
 				res, probs, err := c.fetchBatch(ctx, lim, batches[i], w)
 				mu.Lock()
 				for _, r := range res {
-					ms.add(r.q.Function, metricKey{r.q.Metric, r.q.Stat, r.q.Whole}, int64(r.q.period(w)), r.ts, r.vals)
+					k := metricKey{r.q.Metric, r.q.Stat, r.q.Whole}
+					ms.add(r.q.Function, k, int64(r.q.period(w)), r.ts, r.vals)
 					st.Datapoints += len(r.vals)
+					if r.incomplete || err != nil {
+						ms.markMissing(r.q.Function, k)
+					}
 				}
 				ms.problems = append(ms.problems, probs...)
 				if err != nil {
 					failed++
-					ms.problems = append(ms.problems, fmt.Sprintf("cloudwatch GetMetricData for %s: %v", batchFunctions(batches[i]), err))
+					ms.problems = append(ms.problems, fmt.Sprintf("cloudwatch GetMetricData for %s: %v (their values in this call are missing)", batchFunctions(batches[i]), err))
 				}
 				done++
 				c.progress("metrics", done, total) // serialised by mu
@@ -366,6 +370,9 @@ func batchFunctions(b []MetricQuery) string {
 		}
 	}
 	sort.Strings(names)
+	if len(names) > 6 { // each incomplete function is listed in the dataset anyway
+		return fmt.Sprintf("%s and %d more functions", strings.Join(names[:5], ", "), len(names)-5)
+	}
 	return strings.Join(names, ", ")
 }
 
@@ -373,6 +380,15 @@ type queryResult struct {
 	q    MetricQuery
 	ts   []int64
 	vals []float64
+	// status is the query's StatusCode on the last page that listed it,
+	// final whether that page was the last one; failed keeps an error
+	// status (InternalError, Forbidden) from any page.
+	status cwtypes.StatusCode
+	final  bool
+	msgs   string
+	failed string
+	// incomplete: the values did not all arrive (set when the pages end).
+	incomplete bool
 }
 
 // fetchBatch runs one GetMetricData request and its pages.
@@ -430,21 +446,34 @@ func (c *Collector) fetchBatch(ctx context.Context, lim *limiter, b []MetricQuer
 					res[i].vals = append(res[i].vals, r.Values[k])
 				}
 			}
+			last := out.NextToken == nil || *out.NextToken == ""
+			res[i].status, res[i].final, res[i].msgs = r.StatusCode, last, messages(r.Messages)
 			switch r.StatusCode {
-			case cwtypes.StatusCodeComplete, "":
-			case cwtypes.StatusCodePartialData:
-				if out.NextToken == nil || *out.NextToken == "" {
-					problems = append(problems, fmt.Sprintf("%s %s %s: partial data%s", b[i].Function, b[i].Metric, b[i].Stat, messages(r.Messages)))
-				}
+			case cwtypes.StatusCodeComplete, cwtypes.StatusCodePartialData, "":
 			default:
-				problems = append(problems, fmt.Sprintf("%s %s %s: status %s%s", b[i].Function, b[i].Metric, b[i].Stat, r.StatusCode, messages(r.Messages)))
+				res[i].failed = fmt.Sprintf("status %s%s", r.StatusCode, messages(r.Messages))
 			}
 		}
 		if out.NextToken == nil || *out.NextToken == "" {
-			return res, problems, nil
+			break
 		}
 		in.NextToken = out.NextToken
 	}
+	// PartialData on a page followed by a NextToken only says "more on
+	// the next pages"; it is a gap only when the last page still says so.
+	for i := range res {
+		r := &res[i]
+		q := r.q
+		switch {
+		case r.failed != "":
+			r.incomplete = true
+			problems = append(problems, fmt.Sprintf("%s %s %s: %s", q.Function, q.Metric, q.Stat, r.failed))
+		case r.status == cwtypes.StatusCodePartialData && r.final:
+			r.incomplete = true
+			problems = append(problems, fmt.Sprintf("%s %s %s: partial data%s", q.Function, q.Metric, q.Stat, r.msgs))
+		}
+	}
+	return res, problems, nil
 }
 
 func messages(ms []cwtypes.MessageData) string {
@@ -456,19 +485,6 @@ func messages(ms []cwtypes.MessageData) string {
 		s = append(s, aws.ToString(m.Code)+": "+aws.ToString(m.Value))
 	}
 	return " (" + strings.Join(s, "; ") + ")"
-}
-
-// describeAPIError shortens SDK errors to the service's code and message.
-func describeAPIError(err error) error {
-	var ae smithy.APIError
-	if errors.As(err, &ae) {
-		return fmt.Errorf("%s: %s", ae.ErrorCode(), ae.ErrorMessage())
-	}
-	var re interface{ HTTPStatusCode() int }
-	if errors.As(err, &re) {
-		return fmt.Errorf("HTTP %d %s", re.HTTPStatusCode(), http.StatusText(re.HTTPStatusCode()))
-	}
-	return err
 }
 
 func (c *Collector) progress(phase string, done, total int64) {

@@ -41,7 +41,7 @@ func stubCollector(s *collectortest.Stub) *Collector {
 	ep := aws.String(s.URL)
 	anon := aws.AnonymousCredentials{}
 	return &Collector{
-		CloudWatch:    cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
+		CloudWatch:    cloudwatch.New(cloudwatch.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer(), HTTPClient: CheckedHTTPClient(nil)}),
 		Lambda:        lambda.New(lambda.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
 		Logs:          cloudwatchlogs.New(cloudwatchlogs.Options{Region: "us-east-1", BaseEndpoint: ep, Credentials: anon, Retryer: retryer()}),
 		Region:        "us-east-1",
@@ -112,6 +112,9 @@ func checkStubDataset(t *testing.T, d *pricing.Dataset, n, minutes int) {
 	for i, f := range d.Functions {
 		name := fmt.Sprintf("fn-%03d", i)
 		s := f.Summary
+		if len(f.Missing) != 0 {
+			t.Errorf("%s: missing %v", name, f.Missing)
+		}
 		wantArch := pricing.X86_64
 		if i%2 == 1 {
 			wantArch = pricing.ARM64
@@ -283,13 +286,22 @@ func TestCollectPartialFailure(t *testing.T) {
 }
 
 // PartialData on the last page is reported with CloudWatch's message; the
-// values that arrived are used.
+// p99 that arrived only in part is missing (null), never a number computed
+// from part of the window; every other value is complete.
 func TestCollectPartialData(t *testing.T) {
 	s := newStub(t, 2)
 	s.Partial = true
 	d, _, err := stubCollector(s).Collect(context.Background(), CollectOptions{Functions: []string{"fn-001", "fn-000"}, Since: day})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i := range d.Functions {
+		f := &d.Functions[i]
+		if !slices.Equal(f.Missing, []string{"summary.duration_ms.p99"}) || f.Summary.DurationMs.P99 != 0 {
+			t.Errorf("%s: missing %v, p99 %v; want only the p99, as 0 in Go", f.Name, f.Missing, f.Summary.DurationMs.P99)
+		}
+		f.Summary.DurationMs.P99 = 300 + float64(i) // the model's, to check the rest
+		f.Missing = nil
 	}
 	checkStubDataset(t, d, 2, 1440)
 	if len(d.Problems) != 2 || !strings.Contains(d.Problems[0], "fn-000 Duration p99: partial data (MaxQueryTimeRangeExceed: stub: only part of the range)") {

@@ -52,7 +52,12 @@ type metricSeries struct {
 // dataset functions. Both `collect` and the import of get-metric-data JSON
 // use it.
 type metricSet struct {
-	results    map[string]map[metricKey]*metricSeries
+	results map[string]map[metricKey]*metricSeries
+	// missing holds the (function, statistic) results that did not arrive
+	// whole: their call kept failing, or CloudWatch answered a status
+	// other than Complete. What did arrive of them is not used: the values
+	// they feed are listed in DatasetFunction.Missing and written as null.
+	missing    map[string]map[metricKey]bool
 	order      []string
 	configs    map[string]pricing.FunctionConfig
 	problems   []string
@@ -61,7 +66,16 @@ type metricSet struct {
 }
 
 func newMetricSet() *metricSet {
-	return &metricSet{results: map[string]map[metricKey]*metricSeries{}, configs: map[string]pricing.FunctionConfig{}}
+	return &metricSet{results: map[string]map[metricKey]*metricSeries{}, missing: map[string]map[metricKey]bool{}, configs: map[string]pricing.FunctionConfig{}}
+}
+
+// markMissing records that fn's statistic k did not arrive whole.
+func (m *metricSet) markMissing(fn string, k metricKey) {
+	m.ensure(fn)
+	if m.missing[fn] == nil {
+		m.missing[fn] = map[metricKey]bool{}
+	}
+	m.missing[fn][k] = true
 }
 
 func (m *metricSet) ensure(fn string) {
@@ -174,6 +188,17 @@ func (m *metricSet) dataset(region string) *pricing.Dataset {
 
 func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 	rs := m.results[fn]
+	miss := m.missing[fn]
+	if len(miss) > 0 {
+		// A statistic that did not arrive whole is not used at all.
+		kept := make(map[metricKey]*metricSeries, len(rs))
+		for k, v := range rs {
+			if !miss[k] {
+				kept[k] = v
+			}
+		}
+		rs = kept
+	}
 	series := func(metric, stat string) *metricSeries { return rs[metricKey{metric, stat, false}] }
 	whole := func(metric, stat string) (float64, bool) {
 		if s := rs[metricKey{metric, stat, true}]; s != nil && len(s.vals) > 0 {
@@ -321,9 +346,143 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 		s.InitDurationMs.P99 = v
 	}
 
+	if len(miss) > 0 {
+		f.Missing = missingPaths(rs, miss)
+		clearMissing(&f)
+	}
 	u := f.BilledUsage()
 	s.BilledGBSeconds = float64(u.OnDemandMs) * float64(cfg.MemoryMB) / (1024 * 1000)
 	return f
+}
+
+// summarySources names, for each summary value, the statistic it comes
+// from (whole-window or per period).
+var summarySources = []struct {
+	path         string
+	metric, stat string
+}{
+	{"summary.invocations", mInvocations, "Sum"},
+	{"summary.errors", mErrors, "Sum"},
+	{"summary.throttles", mThrottles, "Sum"},
+	{"summary.cold_starts", mInitDuration, "SampleCount"},
+	{"summary.duration_ms.p50", mDuration, "p50"},
+	{"summary.duration_ms.p90", mDuration, "p90"},
+	{"summary.duration_ms.p99", mDuration, "p99"},
+	{"summary.duration_ms.max", mDuration, "Maximum"},
+	{"summary.init_duration_ms.avg", mInitDuration, "Average"},
+	{"summary.init_duration_ms.p99", mInitDuration, "p99"},
+	{"summary.max_memory_used_mb", mUsedMemoryMax, "Maximum"},
+	{"summary.concurrency_max", mConcurrent, "Maximum"},
+	{"summary.provisioned_invocations", mPCInvocations, "Sum"},
+}
+
+// seriesSources names the per-period statistic of each series.
+var seriesSources = []struct {
+	path         string
+	metric, stat string
+}{
+	{"series.invocations", mInvocations, "Sum"},
+	{"series.duration_avg_ms", mDuration, "Average"},
+	{"series.concurrency_max", mConcurrent, "Maximum"},
+	{"series.errors", mErrors, "Sum"},
+	{"series.throttles", mThrottles, "Sum"},
+}
+
+// missingPaths lists the dataset values (JSON paths) that cannot be
+// computed because a statistic they need did not arrive whole (miss) and
+// no other source for them did (rs holds what arrived whole).
+func missingPaths(rs map[metricKey]*metricSeries, miss map[metricKey]bool) []string {
+	has := func(metric, stat string) bool {
+		return rs[metricKey{metric, stat, false}] != nil || rs[metricKey{metric, stat, true}] != nil
+	}
+	failed := func(metric, stat string) bool {
+		return miss[metricKey{metric, stat, false}] || miss[metricKey{metric, stat, true}]
+	}
+	var out []string
+	add := func(p string) { out = append(out, p) }
+	for _, x := range summarySources {
+		if x.path == "summary.duration_ms.p50" {
+			// The average: CloudWatch's whole-window Average, or the
+			// per-period averages weighted by the per-period invocations.
+			whole := rs[metricKey{mDuration, "Average", true}] != nil
+			perPeriod := rs[metricKey{mDuration, "Average", false}] != nil && rs[metricKey{mInvocations, "Sum", false}] != nil
+			if !whole && !perPeriod && (failed(mDuration, "Average") || failed(mInvocations, "Sum")) {
+				add("summary.duration_ms.avg")
+			}
+		}
+		if !has(x.metric, x.stat) && failed(x.metric, x.stat) {
+			add(x.path)
+		}
+	}
+	for _, x := range seriesSources {
+		if miss[metricKey{x.metric, x.stat, false}] {
+			add(x.path)
+		}
+	}
+	// The billed GB-s need the invocations, the average duration and,
+	// when cold starts are counted, the INIT average.
+	for _, p := range out {
+		switch p {
+		case "summary.invocations", "summary.duration_ms.avg", "summary.cold_starts", "summary.init_duration_ms.avg":
+			return append(out, "summary.billed_gb_seconds")
+		}
+	}
+	return out
+}
+
+// clearMissing sets the values listed in f.Missing to zero (their Go
+// value; they are written as null) and drops series that are missing.
+func clearMissing(f *pricing.DatasetFunction) {
+	s := &f.Summary
+	for _, p := range f.Missing {
+		switch p {
+		case "summary.invocations":
+			s.Invocations = 0
+		case "summary.errors":
+			s.Errors = 0
+		case "summary.throttles":
+			s.Throttles = 0
+		case "summary.cold_starts":
+			s.ColdStarts = 0
+		case "summary.duration_ms.avg":
+			s.DurationMs.Avg = 0
+		case "summary.duration_ms.p50":
+			s.DurationMs.P50 = 0
+		case "summary.duration_ms.p90":
+			s.DurationMs.P90 = 0
+		case "summary.duration_ms.p99":
+			s.DurationMs.P99 = 0
+		case "summary.duration_ms.max":
+			s.DurationMs.Max = 0
+		case "summary.init_duration_ms.avg":
+			s.InitDurationMs.Avg = 0
+		case "summary.init_duration_ms.p99":
+			s.InitDurationMs.P99 = 0
+		case "summary.max_memory_used_mb":
+			s.MaxMemoryUsedMB = 0
+		case "summary.concurrency_max":
+			s.ConcurrencyMax = 0
+		case "summary.provisioned_invocations":
+			s.ProvisionedInvocations = 0
+		}
+		if sr := f.Series; sr != nil {
+			switch p {
+			case "series.invocations":
+				sr.Invocations = nil
+			case "series.duration_avg_ms":
+				sr.DurationAvgMs = nil
+			case "series.concurrency_max":
+				sr.ConcurrencyMax = nil
+			case "series.errors":
+				sr.Errors = nil
+			case "series.throttles":
+				sr.Throttles = nil
+			}
+		}
+	}
+	if sr := f.Series; sr != nil && sr.Invocations == nil && sr.DurationAvgMs == nil && sr.ConcurrencyMax == nil && sr.Errors == nil && sr.Throttles == nil {
+		f.Series = nil
+	}
 }
 
 // ---- `aws cloudwatch get-metric-data` JSON ----

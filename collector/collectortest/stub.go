@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -51,7 +52,8 @@ type Stub struct {
 	// (default 100,800); more are paginated with NextToken.
 	PageSize int
 	// Fault, when set, may answer a CloudWatch request with an error
-	// status and error type (attempt counts requests of that operation).
+	// status and error type (attempt counts requests of that operation),
+	// or break the connection: FaultReset, FaultTruncate.
 	Fault func(op string, attempt int, in cbor.Map) (status int, errType string)
 	// Partial marks "Duration p99" results PartialData with a message.
 	Partial bool
@@ -70,6 +72,17 @@ type Stub struct {
 	http map[string]int // HTTP requests by operation
 	gmd  []Page         // successful GetMetricData responses
 }
+
+// Connection faults a Fault function may return instead of an HTTP status.
+const (
+	// FaultReset reads the request and resets the connection (TCP RST,
+	// "connection reset by peer") without answering.
+	FaultReset = -1
+	// FaultTruncate sends the real response's headers, with its full
+	// Content-Length, and only the first half of its body, then closes
+	// the connection.
+	FaultTruncate = -2
+)
 
 // Page is one GetMetricData request the stub answered.
 type Page struct{ Queries, Points int }
@@ -158,11 +171,64 @@ func (s *Stub) serveCloudWatch(w http.ResponseWriter, r *http.Request, body []by
 	}
 	attempt := s.count(op)
 	if s.Fault != nil {
-		if st, typ := s.Fault(op, attempt, in); st != 0 {
+		switch st, typ := s.Fault(op, attempt, in); st {
+		case 0:
+		case FaultReset:
+			s.reset(w)
+			return
+		case FaultTruncate:
+			rec := httptest.NewRecorder()
+			s.cloudWatchOp(rec, op, in)
+			if op == "GetMetricData" { // not delivered: not a page
+				s.mu.Lock()
+				s.gmd = s.gmd[:len(s.gmd)-1]
+				s.mu.Unlock()
+			}
+			s.truncate(w, rec)
+			return
+		default:
 			cborErr(w, st, typ)
 			return
 		}
 	}
+	s.cloudWatchOp(w, op, in)
+}
+
+// reset answers nothing and resets the connection.
+func (s *Stub) reset(w http.ResponseWriter) {
+	conn, _, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		s.t.Errorf("stub: hijack: %v", err)
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		tc.SetLinger(0) // close sends RST
+	}
+	conn.Close()
+}
+
+// truncate sends rec's status and headers with the full Content-Length
+// and half of its body, then closes the connection.
+func (s *Stub) truncate(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
+	conn, bw, err := w.(http.Hijacker).Hijack()
+	if err != nil {
+		s.t.Errorf("stub: hijack: %v", err)
+		return
+	}
+	defer conn.Close()
+	body := rec.Body.Bytes()
+	fmt.Fprintf(bw, "HTTP/1.1 %d %s\r\n", rec.Code, http.StatusText(rec.Code))
+	for k, vs := range rec.Header() {
+		for _, v := range vs {
+			fmt.Fprintf(bw, "%s: %s\r\n", k, v)
+		}
+	}
+	fmt.Fprintf(bw, "Content-Length: %d\r\n\r\n", len(body))
+	bw.Write(body[:len(body)/2])
+	bw.Flush()
+}
+
+func (s *Stub) cloudWatchOp(w http.ResponseWriter, op string, in cbor.Map) {
 	switch op {
 	case "GetMetricData":
 		s.getMetricData(w, in)
