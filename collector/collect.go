@@ -370,9 +370,6 @@ func batchFunctions(b []MetricQuery) string {
 		}
 	}
 	sort.Strings(names)
-	if len(names) > 6 { // each incomplete function is listed in the dataset anyway
-		return fmt.Sprintf("%s and %d more functions", strings.Join(names[:5], ", "), len(names)-5)
-	}
 	return strings.Join(names, ", ")
 }
 
