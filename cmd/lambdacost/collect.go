@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacost/lambdacost/collector"
+	"github.com/lambdacost/lambdacost/internal/outfile"
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
@@ -22,13 +23,14 @@ func init() { register(func(f *Factory) *cobra.Command { return NewCmdCollect(f,
 type CollectOptions struct {
 	F *Factory
 
-	Functions   []string
-	All         bool
-	Since       string
-	Period      string
-	Logs        bool
-	Out         string
-	Concurrency int
+	Functions    []string
+	All          bool
+	Since        string
+	Period       string
+	Logs         bool
+	Out          string
+	Concurrency  int
+	AllowPartial bool
 
 	ctx     context.Context
 	changed func(string) bool
@@ -53,7 +55,11 @@ for the window (1m up to 15 days, 5m up to 63 days, 1h up to 455 days).
 
 --logs also reads the REPORT lines from CloudWatch Logs for cold starts, INIT durations, memory
 used and the exact billed duration. Partial failures are listed on stderr and in the dataset's
-"problems"; what arrived is kept.`,
+"problems"; what arrived is kept. A value that was not collected (its calls kept failing,
+or CloudWatch marked it PartialData) is written as null, never 0, and listed in the function's
+"missing"; collect then exits 3 after writing the dataset, unless --allow-partial is given
+(exit 0, still listing what is missing). The --out path is checked before the collection
+starts, and the file is written atomically (a temporary file in the same folder, renamed).`,
 		Example: `  lambdacost collect --function checkout-api --since 14d --out checkout.json
   lambdacost collect --all --since 30d --region eu-west-1 -o json > dataset.json
   AWS_PROFILE=prod lambdacost collect --all --logs --since 2d`,
@@ -75,6 +81,7 @@ used and the exact billed duration. Partial failures are listed on stderr and in
 	fs.BoolVar(&o.Logs, "logs", false, "also read REPORT lines from CloudWatch Logs (cold starts, INIT, memory, exact billing)")
 	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
 	fs.IntVar(&o.Concurrency, "concurrency", 4, "API calls in flight at once")
+	fs.BoolVar(&o.AllowPartial, "allow-partial", false, "exit 0 when some values could not be collected (they are null in the dataset and listed on stderr)")
 	_ = cmd.MarkFlagFilename("out", "json")
 	return cmd
 }
@@ -132,6 +139,12 @@ func collectRun(o *CollectOptions) error {
 	if err := pricing.Errors(errs); err != nil {
 		return err
 	}
+	// A path we cannot write is found now, not after a long collection.
+	if o.Out != "" {
+		if err := outfile.Check("--out", o.Out); err != nil {
+			return err
+		}
+	}
 	ctx := o.ctx
 	if ctx == nil {
 		ctx = context.Background()
@@ -173,5 +186,27 @@ func collectRun(o *CollectOptions) error {
 	writeProblems(f, d.Problems)
 	fmt.Fprintf(f.IO.ErrOut, "lambdacost: %d functions, %d queries in %d GetMetricData calls (minimum %d), period %s\n",
 		len(d.Functions), st.Queries, st.GetMetricDataCalls, st.MinCalls, st.Window.Period)
-	return writeDataset(f, format, o.Out, d)
+	incomplete := 0
+	for _, fn := range d.Functions {
+		if fn.Incomplete() {
+			incomplete++
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: incomplete: %s: not collected: %s\n", fn.Name, strings.Join(fn.Missing, ", "))
+		}
+	}
+	if err := writeDataset(f, format, o.Out, d); err != nil {
+		return err
+	}
+	if incomplete == 0 {
+		return nil
+	}
+	where := "the dataset"
+	if o.Out != "" {
+		where = o.Out
+	}
+	msg := fmt.Sprintf("%d of %d functions are incomplete: %s keeps what arrived, with the values not collected as null", incomplete, len(d.Functions), where)
+	if o.AllowPartial {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: %s (--allow-partial)\n", msg)
+		return nil
+	}
+	return &pricing.ExternalError{Op: "collect", Err: fmt.Errorf("%s; run again, or pass --allow-partial to accept a partial dataset", msg)}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -147,16 +148,29 @@ func datasetGrid(d *pricing.Dataset) reports.Grid {
 		}
 		return reports.Numf(v, 2)
 	}
+	incomplete := 0
 	for _, fn := range d.Functions {
 		s := fn.Summary
 		mem := "–"
 		if s.MaxMemoryUsedMB > 0 {
 			mem = fmt.Sprint(s.MaxMemoryUsedMB)
 		}
-		g.Rows = append(g.Rows, []string{fn.Name, fmt.Sprint(fn.MemoryMB), string(fn.Architecture),
+		row := []string{fn.Name, fmt.Sprint(fn.MemoryMB), string(fn.Architecture),
 			reports.Numf(float64(s.Invocations), 0), reports.Numf(float64(s.Errors), 0), reports.Numf(float64(s.Throttles), 0),
 			reports.Numf(float64(s.ColdStarts), 0), ms(s.DurationMs.P50), ms(s.DurationMs.P99),
-			ms(s.DurationMs.Max), mem, reports.Numf(s.BilledGBSeconds, 3)})
+			ms(s.DurationMs.Max), mem, reports.Numf(s.BilledGBSeconds, 3)}
+		if fn.Incomplete() {
+			// A value that was not collected is shown as missing, never as 0.
+			incomplete++
+			row[0] += " (incomplete)"
+			for col, path := range map[int]string{3: "summary.invocations", 4: "summary.errors", 5: "summary.throttles", 6: "summary.cold_starts",
+				7: "summary.duration_ms.p50", 8: "summary.duration_ms.p99", 9: "summary.duration_ms.max", 10: "summary.max_memory_used_mb", 11: "summary.billed_gb_seconds"} {
+				if slices.Contains(fn.Missing, path) || slices.Contains(fn.Missing, "summary") {
+					row[col] = "missing"
+				}
+			}
+		}
+		g.Rows = append(g.Rows, row)
 		inv += s.Invocations
 		errs += s.Errors
 		thr += s.Throttles
@@ -165,5 +179,8 @@ func datasetGrid(d *pricing.Dataset) reports.Grid {
 	}
 	g.Footer = []string{"Total", "", "", reports.Numf(float64(inv), 0), reports.Numf(float64(errs), 0), reports.Numf(float64(thr), 0),
 		reports.Numf(float64(cold), 0), "", "", "", "", reports.Numf(gbs, 3)}
+	if incomplete > 0 {
+		g.Footer[0] = fmt.Sprintf("Total of what arrived (%d incomplete)", incomplete)
+	}
 	return g
 }

@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/lambdacost/lambdacost/pricing"
 )
@@ -35,7 +36,7 @@ func Target(path string) (string, fs.FileInfo, error) {
 	p := path
 	for range maxLinks {
 		fi, err := os.Lstat(p)
-		if errors.Is(err, fs.ErrNotExist) {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
 			return p, nil, nil
 		}
 		if err != nil {
@@ -99,8 +100,9 @@ func check(flag, path, target string, fi fs.FileInfo) error {
 // the path is not a directory or other non-regular file, and its folder
 // exists and lets us create a file there (probed with a temporary file
 // that is removed at once). flag names the option in errors ("--out").
-// A path that must not be replaced is an *pricing.InputError; a folder we
-// cannot write into is an *pricing.ExternalError naming the path.
+// A path that must not be replaced, or in a folder that does not exist, is
+// an *pricing.InputError; a folder we may not write into is an
+// *pricing.ExternalError naming the path.
 func Check(flag, path string) error {
 	target, fi, err := Target(path)
 	if err != nil {
@@ -118,10 +120,24 @@ func Check(flag, path string) error {
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".check-*")
 	if err != nil {
-		return &pricing.ExternalError{Op: "write " + name(path, target), Err: unwrapPath(err)}
+		return createErr(flag, path, target, err)
 	}
 	tmp.Close()
 	return os.Remove(tmp.Name())
+}
+
+// createErr classifies a failure to create the temporary file: a folder
+// that does not exist (or a path through a regular file) is the user's
+// input, an *pricing.InputError; anything else (permissions, a read-only
+// or full file system) is an *pricing.ExternalError.
+func createErr(flag, path, target string, err error) error {
+	switch {
+	case errors.Is(err, syscall.ENOTDIR):
+		return pricing.Inputf(flag, "cannot write %s: %s is not a folder", name(path, target), filepath.Dir(target))
+	case errors.Is(err, fs.ErrNotExist):
+		return pricing.Inputf(flag, "cannot write %s: the folder %s does not exist", name(path, target), filepath.Dir(target))
+	}
+	return &pricing.ExternalError{Op: "write " + name(path, target), Err: unwrapPath(err)}
 }
 
 // unwrapPath drops a *fs.PathError's own (temporary) path: the message
@@ -197,7 +213,7 @@ func Write(flag, path string, content func(io.Writer) error) error {
 	dir := filepath.Dir(target)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(target)+".tmp-*")
 	if err != nil {
-		return fail(err)
+		return createErr(flag, path, target, err)
 	}
 	committed := false
 	defer func() {

@@ -387,15 +387,17 @@ func TestConcurrentWritersDoNotInterleave(t *testing.T) {
 	}
 }
 
-// Check: a missing folder and a path under a regular file fail up front.
+// Check: a missing folder and a path under a regular file fail up front,
+// as input errors naming the flag and the folder.
 func TestCheck(t *testing.T) {
 	dir := t.TempDir()
 	f := filepath.Join(dir, "file")
 	mustWrite(t, f, "x")
-	var xe *pricing.ExternalError
-	for _, p := range []string{filepath.Join(dir, "nope", "ds.json"), filepath.Join(f, "ds.json")} {
-		if err := Check("--out", p); !errors.As(err, &xe) || !strings.Contains(err.Error(), "write "+p+": ") {
-			t.Errorf("Check(%s) = %v", p, err)
+	for p, why := range map[string]string{filepath.Join(dir, "nope", "ds.json"): "the folder " + filepath.Join(dir, "nope") + " does not exist", filepath.Join(f, "ds.json"): f + " is not a folder"} {
+		for _, err := range []error{Check("--out", p), WriteBytes("--out", p, nil)} {
+			if want := "--out: cannot write " + p + ": " + why; !pricing.IsInput(err) || err.Error() != want {
+				t.Errorf("%s: %v, want %q", p, err, want)
+			}
 		}
 	}
 	if err := Check("--out", filepath.Join(dir, "new.json")); err != nil {
