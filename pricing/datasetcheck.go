@@ -3,6 +3,7 @@ package pricing
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // maxExactCount is the largest count a float64 series value holds exactly
@@ -47,7 +48,7 @@ func (d *Dataset) checkValues(path string) []error {
 		if s.MaxMemoryUsedMB < 0 {
 			bad(at+".summary.max_memory_used_mb", "must not be negative (got %d)", s.MaxMemoryUsedMB)
 		}
-		if s.ProvisionedInvocations > s.Invocations && s.Invocations >= 0 {
+		if s.ProvisionedInvocations > s.Invocations && s.Invocations >= 0 && !slices.Contains(f.Missing, "summary.invocations") {
 			bad(at+".summary.provisioned_invocations", "%d is more than the %d invocations", s.ProvisionedInvocations, s.Invocations)
 		}
 		for _, c := range []struct {

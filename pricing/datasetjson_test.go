@@ -97,6 +97,11 @@ func TestNullReadIsMissing(t *testing.T) {
 	if _, err := DecodeDataset("bad.json", strings.NewReader(bad)); !IsInput(err) || !strings.Contains(err.Error(), `summary.invocations is listed in "missing" but holds the value 7`) {
 		t.Errorf("contradiction: %v", err)
 	}
+	// Provisioned invocations with the invocations missing are no contradiction.
+	pc := strings.Replace(in, `"name":"b","memory_mb":128,"summary":null`, `"name":"b","memory_mb":128,"summary":{"invocations":null,"provisioned_invocations":1000}`, 1)
+	if d, err := DecodeDataset("pc.json", strings.NewReader(pc)); err != nil || !slices.Equal(d.Functions[1].Missing, []string{"summary.invocations"}) {
+		t.Errorf("provisioned invocations without invocations: %v", err)
+	}
 	unknown := strings.Replace(in, `"name":"b",`, `"name":"b","colour":"red",`, 1)
 	if _, err := DecodeDataset("u.json", strings.NewReader(unknown)); !IsInput(err) || !strings.Contains(err.Error(), `unknown field "colour"`) {
 		t.Errorf("unknown field in a function: %v", err)
