@@ -347,11 +347,13 @@ func TestImportMetricData(t *testing.T) {
 		!slices.Equal(sr.ConcurrencyMax, []float64{2, 4, 3}) || !slices.Equal(sr.Errors, []float64{0, 1, 0}) {
 		t.Errorf("checkout-api series = %+v", sr)
 	}
-	// orders: the missing minute is a zero; its average counts only where
-	// a duration point exists.
+	// orders: the missing minute is a zero; its Duration Average ended
+	// PartialData, so the average and its series are missing (null in the
+	// file), not computed from part of the window.
 	o := findFn(t, d, "orders")
-	if o.Summary.Invocations != 6 || o.Summary.DurationMs.Avg != 50 || !slices.Equal(o.Series.Invocations, []float64{2, 0, 4}) {
-		t.Errorf("orders = %+v %+v", o.Summary, o.Series)
+	if o.Summary.Invocations != 6 || o.Summary.DurationMs.Avg != 0 || !slices.Equal(o.Series.Invocations, []float64{2, 0, 4}) || o.Series.DurationAvgMs != nil ||
+		!slices.Equal(o.Missing, []string{"summary.duration_ms.avg", "series.duration_avg_ms", "summary.billed_gb_seconds"}) {
+		t.Errorf("orders = %+v %+v, missing %v", o.Summary, o.Series, o.Missing)
 	}
 	if !d.Start.Equal(time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)) || !d.End.Equal(time.Date(2026, 11, 2, 10, 3, 0, 0, time.UTC)) {
 		t.Errorf("window %s – %s", d.Start, d.End)

@@ -57,7 +57,12 @@ type metricSet struct {
 	// whole: their call kept failing, or CloudWatch answered a status
 	// other than Complete. What did arrive of them is not used: the values
 	// they feed are listed in DatasetFunction.Missing and written as null.
-	missing    map[string]map[metricKey]bool
+	missing map[string]map[metricKey]bool
+	// status is the StatusCode of each imported series' latest result:
+	// pages of one query (several documents, or the CLI's merged pages
+	// in one) are PartialData until the last one, so only the last
+	// status counts; an error status on any page sticks.
+	status     map[string]map[metricKey]*seriesStatus
 	order      []string
 	configs    map[string]pricing.FunctionConfig
 	problems   []string
@@ -67,6 +72,58 @@ type metricSet struct {
 
 func newMetricSet() *metricSet {
 	return &metricSet{results: map[string]map[metricKey]*metricSeries{}, missing: map[string]map[metricKey]bool{}, configs: map[string]pricing.FunctionConfig{}}
+}
+
+// seriesStatus is what the pages of one imported series said.
+type seriesStatus struct {
+	partial string // the problem when the latest page said PartialData
+	failed  string // the problem when any page said InternalError, Forbidden, …
+}
+
+// noteStatus records the status of one page of fn's series k; problem is
+// what to report if it turns out to be the final word.
+func (m *metricSet) noteStatus(fn string, k metricKey, code string, more bool, problem string) {
+	if m.status == nil {
+		m.status = map[string]map[metricKey]*seriesStatus{}
+	}
+	if m.status[fn] == nil {
+		m.status[fn] = map[metricKey]*seriesStatus{}
+	}
+	st := m.status[fn][k]
+	if st == nil {
+		st = &seriesStatus{}
+		m.status[fn][k] = st
+	}
+	switch code {
+	case "", "Complete":
+		st.partial = ""
+	case "PartialData":
+		st.partial = problem
+		if more {
+			st.partial += " (the page after its NextToken is not in the input)"
+		}
+	default:
+		st.failed = problem
+	}
+}
+
+// resolveStatuses turns the final statuses of imported series into
+// problems and missing values.
+func (m *metricSet) resolveStatuses() {
+	for fn, byKey := range m.status {
+		for k, st := range byKey {
+			switch {
+			case st.failed != "":
+				m.problems = append(m.problems, st.failed)
+				m.markMissing(fn, k)
+			case st.partial != "":
+				m.problems = append(m.problems, st.partial)
+				m.markMissing(fn, k)
+			}
+		}
+	}
+	m.status = nil
+	sort.Strings(m.problems)
 }
 
 // markMissing records that fn's statistic k did not arrive whole.
@@ -140,6 +197,7 @@ func (s *metricSeries) inferPeriod() int64 {
 // invocations (exact), the maximum of maxima (exact), and percentiles as
 // the invocation-weighted mean of per-period percentiles (an approximation).
 func (m *metricSet) dataset(region string) *pricing.Dataset {
+	m.resolveStatuses()
 	d := &pricing.Dataset{Version: pricing.DatasetVersion, Source: "cloudwatch", Region: region, Start: m.start, End: m.end}
 	var minT, maxT int64
 	for _, fn := range m.order {
@@ -547,13 +605,12 @@ func (im *Importer) readMetricData(name string, r *bufio.Reader) error {
 				im.problem(fmt.Sprintf("%s: MetricDataResults[%d] (Id %q, Label %q): cannot tell function, metric and statistic; use the label \"${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}\"", name, i, res.ID, res.Label))
 				continue
 			}
-			if res.StatusCode != "" && res.StatusCode != "Complete" {
-				msgs := make([]string, 0, len(res.Messages))
-				for _, m := range res.Messages {
-					msgs = append(msgs, m.Code+": "+m.Value)
-				}
-				im.metrics.problems = append(im.metrics.problems, fmt.Sprintf("%s: %s %s %s: status %s %s", name, fn, metric, stat, res.StatusCode, strings.Join(msgs, "; ")))
+			msgs := make([]string, 0, len(res.Messages))
+			for _, m := range res.Messages {
+				msgs = append(msgs, m.Code+": "+m.Value)
 			}
+			im.metrics.noteStatus(fn, metricKey{Metric: metric, Stat: stat}, res.StatusCode, out.NextToken != "",
+				fmt.Sprintf("%s: %s %s %s: status %s %s", name, fn, metric, stat, res.StatusCode, strings.Join(msgs, "; ")))
 			ts := make([]int64, 0, len(res.Timestamps))
 			for j, raw := range res.Timestamps {
 				t, err := parseCLITime(raw)
