@@ -410,3 +410,27 @@ func TestCheck(t *testing.T) {
 		t.Errorf("leftovers %v", l)
 	}
 }
+
+// A full file system (a 64 KiB tmpfs, when we may mount one): the write
+// fails with ENOSPC naming the path, the previous file stays whole and
+// the temporary file is removed.
+func TestWriteFullDisk(t *testing.T) {
+	dir := t.TempDir()
+	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=64k"); err != nil {
+		t.Skipf("cannot mount a small tmpfs here: %v", err)
+	}
+	t.Cleanup(func() { syscall.Unmount(dir, 0) })
+	p := filepath.Join(dir, "ds.json")
+	mustWrite(t, p, "previous\n")
+	err := WriteBytes("--out", p, make([]byte, 1<<20))
+	var xe *pricing.ExternalError
+	if !errors.As(err, &xe) || !errors.Is(err, syscall.ENOSPC) || err.Error() != "write "+p+": no space left on device" {
+		t.Errorf("err = %v", err)
+	}
+	if got := read(t, p); got != "previous\n" {
+		t.Errorf("the previous file became %d bytes", len(got))
+	}
+	if l := leftovers(t, dir); len(l) != 0 {
+		t.Errorf("leftovers %v", l)
+	}
+}
