@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -87,6 +88,13 @@ type CollectOptions struct {
 	Since     time.Duration // how far back (default 14 days)
 	Period    time.Duration // 0 = the finest CloudWatch keeps for Since
 	Logs      bool          // also read REPORT lines from CloudWatch Logs
+	// Checkpoint, when set, is a file where the collection keeps each
+	// GetMetricData call's results as it completes (see checkpoint.go);
+	// it is removed when every call succeeded, and kept otherwise.
+	Checkpoint string
+	// Resume continues the collection kept in Checkpoint: its window and
+	// functions, fetching only the calls that did not complete.
+	Resume bool
 }
 
 // CollectStats counts the API calls made (operations; the SDK's retries
@@ -100,6 +108,10 @@ type CollectStats struct {
 	Batches            int `json:"batches"`
 	MinCalls           int `json:"min_calls"` // theoretical minimum of GetMetricData calls
 	Datapoints         int `json:"datapoints"`
+	// Resumed counts the calls whose results came from the checkpoint;
+	// Failed the calls that failed for good (kept for a resume).
+	Resumed int `json:"resumed"`
+	Failed  int `json:"failed"`
 	// LogReports counts the REPORT records read with --logs.
 	LogReports int64 `json:"log_reports"`
 	// Window is the collected time range and base period.
@@ -127,20 +139,57 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 	if c.Now != nil {
 		now = c.Now
 	}
-	w, err := ChooseWindow(now(), o.Since, o.Period)
-	if err != nil {
-		return nil, st, err
+	var (
+		w     Window
+		fns   []FunctionInfo
+		probs []string
+		cp    *checkpoint
+		err   error
+	)
+	if o.Resume {
+		// The checkpoint's window and functions, not fetched again.
+		if o.Checkpoint == "" {
+			return nil, st, pricing.Inputf("--resume", "needs the checkpoint of an earlier collection (give the same --out)")
+		}
+		var h checkpointHeader
+		if cp, h, err = openCheckpoint(o.Checkpoint, o); err != nil {
+			return nil, st, err
+		}
+		defer func() { cp.finish(false) }() // finish(true) below removes it when complete
+		w = Window{Start: h.Start, End: h.End, Period: time.Duration(h.PeriodS) * time.Second}
+		if c.Region == "" {
+			c.Region = h.Region
+		}
+		for _, in := range h.Infos {
+			fns = append(fns, FunctionInfo{Config: in.Config, Insights: in.Insights, Provisioned: in.Provisioned, LogGroup: in.LogGroup})
+		}
+		probs = h.Problems
+	} else {
+		if w, err = ChooseWindow(now(), o.Since, o.Period); err != nil {
+			return nil, st, err
+		}
+		// Functions and what they have enabled.
+		if fns, probs, err = c.functions(ctx, o, &st); err != nil {
+			return nil, st, err
+		}
 	}
 	st.Window = w
-
-	// Functions and what they have enabled.
-	fns, probs, err := c.functions(ctx, o, &st)
-	if err != nil {
-		return nil, st, err
-	}
 	qs := PlanQueries(fns)
 	batches := Pack(qs, w)
 	st.Queries, st.Batches, st.MinCalls = len(qs), len(batches), MinCalls(qs, w)
+	if o.Checkpoint != "" && !o.Resume {
+		h := checkpointHeader{All: o.All, Region: c.Region, Start: w.Start, End: w.End, PeriodS: int(w.Period / time.Second), Problems: probs, Batches: len(batches)}
+		h.Functions = append(h.Functions, o.Functions...)
+		sort.Strings(h.Functions)
+		h.Functions = slices.Compact(h.Functions)
+		for _, f := range fns {
+			h.Infos = append(h.Infos, cpInfo{Config: f.Config, Insights: f.Insights, Provisioned: f.Provisioned, LogGroup: f.LogGroup})
+		}
+		if cp, err = createCheckpoint(o.Checkpoint, h); err != nil {
+			return nil, st, err
+		}
+		defer func() { cp.finish(false) }()
+	}
 
 	ms := newMetricSet()
 	ms.start, ms.end, ms.period = w.Start, w.End, int64(w.Period/time.Second)
@@ -149,9 +198,15 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 		ms.ensure(f.Config.Name) // every function appears, even without data
 	}
 	ms.problems = append(ms.problems, probs...)
-	failed, err := c.fetch(ctx, batches, w, ms, &st)
+	failed, err := c.fetch(ctx, batches, w, ms, &st, cp)
+	st.Failed = failed
 	if err != nil {
 		return nil, st, err
+	}
+	if cp != nil && failed == 0 {
+		if err := cp.finish(true); err != nil {
+			ms.problems = append(ms.problems, err.Error())
+		}
 	}
 	if len(batches) > 0 && failed == len(batches) {
 		return nil, st, &pricing.ExternalError{Op: "cloudwatch GetMetricData", Err: errors.New(strings.Join(ms.problems, "; "))}
@@ -304,7 +359,7 @@ func (c *Collector) listMetricFunctions(ctx context.Context, namespace, metric, 
 
 // fetch runs the batches concurrently under the rate limit and returns how
 // many failed for good.
-func (c *Collector) fetch(ctx context.Context, batches [][]MetricQuery, w Window, ms *metricSet, st *CollectStats) (int, error) {
+func (c *Collector) fetch(ctx context.Context, batches [][]MetricQuery, w Window, ms *metricSet, st *CollectStats, cp *checkpoint) (int, error) {
 	workers := c.Concurrency
 	if workers <= 0 {
 		workers = 4
@@ -321,7 +376,27 @@ func (c *Collector) fetch(ctx context.Context, batches [][]MetricQuery, w Window
 		wg     sync.WaitGroup
 		next   atomic.Int64
 	)
-	total := int64(len(batches))
+	// Batches kept in the checkpoint are not fetched again.
+	skip := make([]bool, len(batches))
+	if cp != nil {
+		for i, rec := range cp.done {
+			if i >= len(batches) || rec.Key != batchKey(batches[i]) {
+				continue
+			}
+			skip[i] = true
+			st.Resumed++
+			for _, r := range rec.Results {
+				k := metricKey{r.Q.Metric, r.Q.Stat, r.Q.Whole}
+				ms.add(r.Q.Function, k, int64(r.Q.period(w)), r.Ts, r.Vals)
+				st.Datapoints += len(r.Vals)
+				if r.Incomplete {
+					ms.markMissing(r.Q.Function, k)
+				}
+			}
+			ms.problems = append(ms.problems, rec.Problems...)
+		}
+	}
+	total := int64(len(batches) - st.Resumed)
 	for range min(workers, len(batches)) {
 		wg.Add(1)
 		go func() {
@@ -331,8 +406,16 @@ func (c *Collector) fetch(ctx context.Context, batches [][]MetricQuery, w Window
 				if i >= len(batches) || ctx.Err() != nil {
 					return
 				}
+				if skip[i] {
+					continue
+				}
 				res, probs, err := c.fetchBatch(ctx, lim, batches[i], w)
 				mu.Lock()
+				if cp != nil && err == nil {
+					if cerr := cp.record(i, batches[i], res, probs); cerr != nil {
+						ms.problems = append(ms.problems, cerr.Error()+" (a resume would fetch this call again)")
+					}
+				}
 				for _, r := range res {
 					k := metricKey{r.q.Metric, r.q.Stat, r.q.Whole}
 					ms.add(r.q.Function, k, int64(r.q.period(w)), r.ts, r.vals)

@@ -104,6 +104,10 @@ func New(t testing.TB, n int) *Stub {
 	return s
 }
 
+// Close stops the server now (as a lost network would: later requests
+// are refused); tests use it to kill the stub mid-collection.
+func (s *Stub) Close() { s.srv.Close() }
+
 // Calls returns how many HTTP requests of operation op arrived (retries
 // included).
 func (s *Stub) Calls(op string) int {
