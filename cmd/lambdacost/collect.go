@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,7 @@ type CollectOptions struct {
 	Out          string
 	Concurrency  int
 	AllowPartial bool
+	Resume       bool
 
 	ctx     context.Context
 	changed func(string) bool
@@ -59,7 +61,13 @@ used and the exact billed duration. Partial failures are listed on stderr and in
 or CloudWatch marked it PartialData) is written as null, never 0, and listed in the function's
 "missing"; collect then exits 3 after writing the dataset, unless --allow-partial is given
 (exit 0, still listing what is missing). The --out path is checked before the collection
-starts, and the file is written atomically (a temporary file in the same folder, renamed).`,
+starts, and the file is written atomically (a temporary file in the same folder, renamed).
+
+With --out, each GetMetricData call's results are kept in FILE.checkpoint as the call completes;
+a collection that was interrupted (Ctrl-C, network loss) or whose calls kept failing continues
+with --resume: same functions, the checkpoint's window, and only the calls that did not complete
+are made (function listing and detection are not repeated; --logs is read again). The checkpoint
+is removed once every call succeeded.`,
 		Example: `  lambdacost collect --function checkout-api --since 14d --out checkout.json
   lambdacost collect --all --since 30d --region eu-west-1 -o json > dataset.json
   AWS_PROFILE=prod lambdacost collect --all --logs --since 2d`,
@@ -81,6 +89,7 @@ starts, and the file is written atomically (a temporary file in the same folder,
 	fs.BoolVar(&o.Logs, "logs", false, "also read REPORT lines from CloudWatch Logs (cold starts, INIT, memory, exact billing)")
 	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
 	fs.IntVar(&o.Concurrency, "concurrency", 4, "API calls in flight at once")
+	fs.BoolVar(&o.Resume, "resume", false, "continue the interrupted or partly failed collection kept next to --out (FILE.checkpoint), fetching only what did not arrive")
 	fs.BoolVar(&o.AllowPartial, "allow-partial", false, "exit 0 when some values could not be collected (they are null in the dataset and listed on stderr)")
 	_ = cmd.MarkFlagFilename("out", "json")
 	return cmd
@@ -175,7 +184,20 @@ func collectRun(o *CollectOptions) error {
 			}
 		}
 	}
-	d, st, err := c.Collect(ctx, collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs})
+	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, Resume: o.Resume}
+	if o.Out != "" {
+		co.Checkpoint = o.Out + ".checkpoint"
+		if _, err := os.Stat(co.Checkpoint); err == nil && !o.Resume {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: starting over; the checkpoint %s of an earlier collection is replaced (--resume continues it)\n", co.Checkpoint)
+		}
+	}
+	if o.Resume && (o.changed("since") || o.changed("period")) {
+		return pricing.Inputf("--resume", "continues the checkpoint's window; --since and --period cannot change it")
+	}
+	d, st, err := c.Collect(ctx, co)
+	if err != nil && errors.Is(err, context.Canceled) && co.Checkpoint != "" {
+		return fmt.Errorf("interrupted: what arrived is kept in %s; run the same command with --resume to continue: %w", co.Checkpoint, err)
+	}
 	if err != nil {
 		var xe *pricing.ExternalError
 		if errors.As(err, &xe) && strings.Contains(xe.Error(), "get credentials") {
@@ -205,8 +227,15 @@ func collectRun(o *CollectOptions) error {
 	}
 	msg := fmt.Sprintf("%d of %d functions are incomplete: %s keeps what arrived, with the values not collected as null", incomplete, len(d.Functions), where)
 	if o.AllowPartial {
+		if st.Failed > 0 && co.Checkpoint != "" {
+			msg += fmt.Sprintf("; --resume fetches the %d calls that failed (kept in %s)", st.Failed, co.Checkpoint)
+		}
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: %s (--allow-partial)\n", msg)
 		return nil
 	}
-	return &pricing.ExternalError{Op: "collect", Err: fmt.Errorf("%s; run again, or pass --allow-partial to accept a partial dataset", msg)}
+	again := "run again"
+	if st.Failed > 0 && co.Checkpoint != "" {
+		again = fmt.Sprintf("run the same command with --resume to fetch only the %d calls that failed (kept in %s)", st.Failed, co.Checkpoint)
+	}
+	return &pricing.ExternalError{Op: "collect", Err: fmt.Errorf("%s; %s, or pass --allow-partial to accept a partial dataset", msg, again)}
 }

@@ -185,3 +185,43 @@ func TestReportRefusesTrailingData(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
 }
+
+// A call that keeps failing leaves a checkpoint; --resume makes only that
+// call again and completes the dataset.
+func TestCollectCommandResume(t *testing.T) {
+	s := collectortest.New(t, 40)
+	awsEnv(t, s.URL)
+	failInvocationsOf(s, "fn-001", 500, "InternalServiceError")
+	out := filepath.Join(t.TempDir(), "c.json")
+	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--out", out)
+	if code != 3 || !strings.Contains(stderr, "run the same command with --resume to fetch only the 1 calls that failed (kept in "+out+".checkpoint)") {
+		t.Fatalf("first run: exit %d\n%s", code, stderr)
+	}
+	before := s.Calls("GetMetricData")
+	s.Fault = nil
+	_, stderr, code = runCLI(t, nil, "collect", "--all", "--out", out, "--resume")
+	if code != 0 || s.Calls("GetMetricData") != before+1 || s.Calls("ListFunctions") != 1 {
+		t.Errorf("resume: exit %d, %d more GetMetricData calls, %d ListFunctions\n%s", code, s.Calls("GetMetricData")-before, s.Calls("ListFunctions"), stderr)
+	}
+	d, err := pricing.ReadDataset(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range d.Functions {
+		if f.Incomplete() {
+			t.Errorf("%s still incomplete: %v", f.Name, f.Missing)
+		}
+	}
+	// fn-001: 2 invocations a minute for a day (the stub's model).
+	if d.Functions[1].Summary.Invocations != 2*1440 {
+		t.Errorf("fn-001 invocations %d", d.Functions[1].Summary.Invocations)
+	}
+	if _, err := os.Stat(out + ".checkpoint"); !os.IsNotExist(err) {
+		t.Errorf("checkpoint left after a complete resume: %v", err)
+	}
+	for _, args := range [][]string{{"collect", "--all", "--resume"}, {"collect", "--all", "--out", out, "--resume", "--since", "2d"}} {
+		if _, stderr, code := runCLI(t, nil, args...); code != 2 || !strings.Contains(stderr, "--resume") {
+			t.Errorf("%v: exit %d\n%s", args, code, stderr)
+		}
+	}
+}
