@@ -387,9 +387,18 @@ func mergeFunctions(logs, metrics []pricing.DatasetFunction) []pricing.DatasetFu
 		if i, ok := idx[m.Name]; ok {
 			if logs[i].Series == nil {
 				logs[i].Series = m.Series
+				// The series' gaps come along with them (null, never 0).
+				for _, p := range m.Missing {
+					if strings.HasPrefix(p, "series.") {
+						logs[i].Missing = append(logs[i].Missing, p)
+					}
+				}
 			}
 			if logs[i].Summary.Throttles == 0 {
 				logs[i].Summary.Throttles = m.Summary.Throttles
+				if slices.Contains(m.Missing, "summary.throttles") {
+					logs[i].Missing = append(logs[i].Missing, "summary.throttles")
+				}
 			}
 			continue
 		}

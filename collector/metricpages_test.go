@@ -71,3 +71,22 @@ func TestImportMetricPages(t *testing.T) {
 		}
 	}
 }
+
+// A function in both logs and metrics keeps the log summary and takes
+// the metric series, with their gaps: a series that ended PartialData is
+// still missing after the merge.
+func TestImportLogsWithPartialMetricSeries(t *testing.T) {
+	log := writeTemp(t, "a.log", "REPORT RequestId: 3f0b4c1e-6a55-4d8e-9d0b-1a2b3c4d5e6f\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 70 MB\t\n")
+	gmd := writeTemp(t, "gmd.json", metricPage(`"2026-11-02T10:00:00+00:00"`, "3.0", "PartialData", ""))
+	d, _, err := ImportFiles([]string{log, gmd}, ImportOptions{Function: "checkout-api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Functions) != 1 {
+		t.Fatalf("%d functions", len(d.Functions))
+	}
+	f := d.Functions[0]
+	if f.Summary.Invocations != 1 || !slices.Contains(f.Missing, "series.invocations") || f.Series != nil && f.Series.Invocations != nil {
+		t.Errorf("merged: %+v, missing %v, series %+v", f.Summary, f.Missing, f.Series)
+	}
+}
