@@ -28,10 +28,12 @@ func (f DatasetFunction) MarshalJSON() ([]byte, error) {
 	if err != nil || len(f.Missing) == 0 {
 		return b, err
 	}
-	for _, p := range f.Missing {
-		if b, err = setNull(b, strings.Split(p, ".")); err != nil {
-			return nil, fmt.Errorf("function %s: missing %q: %w", f.Name, p, err)
-		}
+	paths := make([][]string, len(f.Missing))
+	for i, p := range f.Missing {
+		paths[i] = strings.Split(p, ".")
+	}
+	if b, err = setNulls(b, paths); err != nil {
+		return nil, fmt.Errorf("function %s: missing %q: %w", f.Name, f.Missing, err)
 	}
 	return b, nil
 }
@@ -47,26 +49,28 @@ func (f *DatasetFunction) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*f = DatasetFunction(p)
+	if len(f.Missing) == 0 && !bytes.Contains(b, jsonNull) {
+		return nil
+	}
+	top, _ := members(b)
 	// The listed paths must hold null (or be absent).
 	for _, path := range f.Missing {
-		if v, ok := lookup(b, strings.Split(path, ".")); ok && !bytes.Equal(v, jsonNull) {
+		if v, ok := lookup(top, strings.Split(path, ".")); ok && !bytes.Equal(v, jsonNull) {
 			return fmt.Errorf("function %q: %s is listed in \"missing\" but holds the value %s", f.Name, path, v)
 		}
 	}
-	if !bytes.Contains(b, jsonNull) {
-		return nil
-	}
 	var nulls []string
-	for _, top := range []string{"summary", "series"} {
-		if v, ok := lookup(b, []string{top}); ok {
-			if bytes.Equal(v, jsonNull) {
-				if top == "summary" {
-					nulls = append(nulls, top)
-				}
-				continue
-			}
-			nullLeaves(v, top, &nulls)
+	for _, m := range top {
+		if m.key != "summary" && m.key != "series" {
+			continue
 		}
+		if bytes.Equal(m.raw, jsonNull) {
+			if m.key == "summary" {
+				nulls = append(nulls, m.key)
+			}
+			continue
+		}
+		nullLeaves(m.raw, m.key, &nulls)
 	}
 	for _, n := range nulls {
 		if !slices.Contains(f.Missing, n) {
@@ -120,46 +124,63 @@ func join(ms []member) []byte {
 	return buf.Bytes()
 }
 
-// setNull replaces the value at path in the object b by null, adding the
-// member when it was left out (omitempty); a path through an absent or
-// null parent is left alone (the parent already says "not there").
-func setNull(b []byte, path []string) ([]byte, error) {
+// setNulls replaces the values at paths in the object b by null, adding a
+// member that was left out (omitempty); a path through an absent or null
+// parent is left alone (the parent already says "not there"). Each object
+// on the way is parsed once.
+func setNulls(b []byte, paths [][]string) ([]byte, error) {
 	ms, ok := members(b)
 	if !ok {
 		return nil, fmt.Errorf("not a JSON object")
 	}
-	i := slices.IndexFunc(ms, func(m member) bool { return m.key == path[0] })
-	switch {
-	case len(path) == 1 && i < 0:
-		ms = append(ms, member{path[0], jsonNull})
-	case len(path) == 1:
-		ms[i].raw = jsonNull
-	case i < 0 || bytes.Equal(ms[i].raw, jsonNull):
-		return b, nil
-	default:
-		v, err := setNull(ms[i].raw, path[1:])
-		if err != nil {
-			return nil, err
+	var keys []string
+	sub := map[string][][]string{}
+	leaf := map[string]bool{}
+	for _, p := range paths {
+		if _, seen := sub[p[0]]; !seen && !leaf[p[0]] {
+			keys = append(keys, p[0])
 		}
-		ms[i].raw = v
+		if len(p) == 1 {
+			leaf[p[0]] = true
+		} else {
+			sub[p[0]] = append(sub[p[0]], p[1:])
+		}
+	}
+	for _, k := range keys {
+		i := slices.IndexFunc(ms, func(m member) bool { return m.key == k })
+		switch {
+		case leaf[k] && i < 0:
+			ms = append(ms, member{k, jsonNull})
+		case leaf[k]:
+			ms[i].raw = jsonNull
+		case i < 0 || bytes.Equal(ms[i].raw, jsonNull):
+		default:
+			v, err := setNulls(ms[i].raw, sub[k])
+			if err != nil {
+				return nil, err
+			}
+			ms[i].raw = v
+		}
 	}
 	return join(ms), nil
 }
 
-// lookup returns the value at path in the object b.
-func lookup(b []byte, path []string) (json.RawMessage, bool) {
-	for _, k := range path {
-		ms, ok := members(b)
-		if !ok {
-			return nil, false
-		}
+// lookup returns the value at path below the object members ms.
+func lookup(ms []member, path []string) (json.RawMessage, bool) {
+	for d, k := range path {
 		i := slices.IndexFunc(ms, func(m member) bool { return m.key == k })
 		if i < 0 {
 			return nil, false
 		}
-		b = ms[i].raw
+		if d == len(path)-1 {
+			return ms[i].raw, true
+		}
+		var ok bool
+		if ms, ok = members(ms[i].raw); !ok {
+			return nil, false
+		}
 	}
-	return b, true
+	return nil, false
 }
 
 // nullLeaves appends the path of every null member below the value b
