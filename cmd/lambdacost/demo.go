@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambdacost/lambdacost/internal/outfile"
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/pricing/fleet"
 	"github.com/lambdacost/lambdacost/reports"
@@ -125,6 +126,10 @@ func demoRun(o *DemoOptions) error {
 	}
 	prices, err := f.Prices()
 	if err != nil {
+		return err
+	}
+	// A report path we cannot write is found before the measurements.
+	if err := outfile.CheckAll(map[string]string{"--html": o.HTML}); err != nil {
 		return err
 	}
 	ctx := o.ctx

@@ -225,3 +225,18 @@ func TestCollectCommandResume(t *testing.T) {
 		}
 	}
 }
+
+// A long command finds an --html path it cannot write before it starts
+// (a directory, a missing folder), and prints nothing else.
+func TestHTMLPathCheckedFirst(t *testing.T) {
+	dir := t.TempDir()
+	for path, want := range map[string]string{
+		dir:                                "--html: cannot write " + dir + ": it is a directory",
+		filepath.Join(dir, "no", "r.html"): "--html: cannot write " + filepath.Join(dir, "no", "r.html") + ": the folder " + filepath.Join(dir, "no") + " does not exist",
+	} {
+		stdout, stderr, code := runCLI(t, nil, "simulate", checkoutScenario, "--html", path)
+		if code != 2 || !strings.Contains(stderr, want) || stdout != "" {
+			t.Errorf("simulate --html %s: exit %d, stdout %d bytes, stderr %q", path, code, len(stdout), stderr)
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambdacost/lambdacost/internal/outfile"
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/reports"
 	"github.com/lambdacost/lambdacost/simulator"
@@ -98,6 +99,10 @@ func simulateRun(o *SimulateOptions) error {
 		errs = append(errs, pricing.Inputf("--assets", "only applies with --html"))
 	}
 	if err := pricing.Errors(errs); err != nil {
+		return err
+	}
+	// A report path we cannot write is found before the simulation.
+	if err := outfile.CheckAll(map[string]string{"--html": o.HTML}); err != nil {
 		return err
 	}
 	s, err := simulator.LoadScenario(o.Scenario)

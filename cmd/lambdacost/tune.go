@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lambdacost/lambdacost/internal/outfile"
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/reports"
 	"github.com/lambdacost/lambdacost/simulator/runner"
@@ -97,6 +98,10 @@ func tuneRun(o *TuneOptions) error {
 		errs = append(errs, pricing.Inputf("--assets", "only applies with --html"))
 	}
 	if err := pricing.Errors(errs); err != nil {
+		return err
+	}
+	// A report path we cannot write is found before the measurements.
+	if err := outfile.CheckAll(map[string]string{"--html": o.HTML}); err != nil {
 		return err
 	}
 	logs, closeLogs, err := o.logWriter(f, format)

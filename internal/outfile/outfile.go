@@ -21,6 +21,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"syscall"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -138,6 +139,24 @@ func createErr(flag, path, target string, err error) error {
 		return pricing.Inputf(flag, "cannot write %s: the folder %s does not exist", name(path, target), filepath.Dir(target))
 	}
 	return &pricing.ExternalError{Op: "write " + name(path, target), Err: unwrapPath(err)}
+}
+
+// CheckAll runs Check for each flag → path given (empty paths are
+// skipped), in flag order, and returns the first failure.
+func CheckAll(paths map[string]string) error {
+	flags := make([]string, 0, len(paths))
+	for f := range paths {
+		flags = append(flags, f)
+	}
+	sort.Strings(flags)
+	for _, f := range flags {
+		if p := paths[f]; p != "" {
+			if err := Check(f, p); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // unwrapPath drops a *fs.PathError's own (temporary) path: the message
