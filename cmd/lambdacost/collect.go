@@ -203,6 +203,9 @@ func collectRun(o *CollectOptions) error {
 		if errors.As(err, &xe) && strings.Contains(xe.Error(), "get credentials") {
 			return &pricing.ExternalError{Op: xe.Op, Err: fmt.Errorf("%w (collect needs AWS credentials from the standard chain: AWS_PROFILE, SSO, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; read-only cloudwatch:GetMetricData, lambda:List*/Get*, logs:FilterLogEvents suffice)", xe.Err)}
 		}
+		if _, serr := os.Stat(co.Checkpoint); errors.As(err, &xe) && co.Checkpoint != "" && serr == nil {
+			return &pricing.ExternalError{Op: xe.Op, Err: fmt.Errorf("%w (the functions found are kept in %s: run the same command with --resume to retry without listing them again)", xe.Err, co.Checkpoint)}
+		}
 		return err
 	}
 	writeProblems(f, d.Problems)

@@ -240,3 +240,24 @@ func TestHTMLPathCheckedFirst(t *testing.T) {
 		}
 	}
 }
+
+// Every call failing: exit 3, no dataset, and the hint to resume.
+func TestCollectCommandTotalFailureKeepsTheFunctions(t *testing.T) {
+	s := collectortest.New(t, 2)
+	awsEnv(t, s.URL)
+	s.Fault = func(op string, _ int, _ cbor.Map) (int, string) {
+		if op == "GetMetricData" {
+			return 403, "AccessDenied"
+		}
+		return 0, ""
+	}
+	out := filepath.Join(t.TempDir(), "c.json")
+	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--out", out)
+	if _, err := os.Stat(out); code != 3 || !os.IsNotExist(err) || !strings.Contains(stderr, "AccessDenied") || !strings.Contains(stderr, "--resume to retry without listing them again") {
+		t.Errorf("exit %d, dataset %v\n%s", code, err, stderr)
+	}
+	s.Fault = nil
+	if _, stderr, code := runCLI(t, nil, "collect", "--all", "--out", out, "--resume"); code != 0 || s.Calls("ListFunctions") != 1 {
+		t.Errorf("resume: exit %d, %d ListFunctions\n%s", code, s.Calls("ListFunctions"), stderr)
+	}
+}
