@@ -59,6 +59,13 @@ func TestCollectResumeAfterTheStubDies(t *testing.T) {
 		t.Errorf("resume with other functions: %v", err)
 	}
 
+	// And the same region.
+	other := stubCollector(newStub(t, 40))
+	other.Region = "eu-west-1"
+	if _, _, err := other.Collect(context.Background(), CollectOptions{All: true, Checkpoint: cpPath, Resume: true}); !pricing.IsInput(err) || !strings.Contains(err.Error(), "is of region us-east-1, not eu-west-1") {
+		t.Errorf("resume in another region: %v", err)
+	}
+
 	s2 := newStub(t, 40)
 	d, st, err = stubCollector(s2).Collect(context.Background(), CollectOptions{All: true, Checkpoint: cpPath, Resume: true})
 	if err != nil {

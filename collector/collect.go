@@ -157,8 +157,11 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 		}
 		defer func() { cp.finish(false) }() // finish(true) below removes it when complete
 		w = Window{Start: h.Start, End: h.End, Period: time.Duration(h.PeriodS) * time.Second}
-		if c.Region == "" {
+		switch {
+		case c.Region == "":
 			c.Region = h.Region
+		case h.Region != "" && h.Region != c.Region:
+			return nil, st, pricing.Inputf("--resume", "the checkpoint %s is of region %s, not %s; resume it in the same region", o.Checkpoint, h.Region, c.Region)
 		}
 		for _, in := range h.Infos {
 			fns = append(fns, FunctionInfo{Config: in.Config, Insights: in.Insights, Provisioned: in.Provisioned, LogGroup: in.LogGroup})
