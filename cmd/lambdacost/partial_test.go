@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -53,7 +54,10 @@ func TestCollectCommandPartial(t *testing.T) {
 			awsEnv(t, s.URL)
 			failInvocationsOf(s, "fn-001", tc.status, tc.errType)
 			out := filepath.Join(t.TempDir(), "c.json")
-			_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--out", out)
+			stdout, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--out", out)
+			if !regexp.MustCompile(`fn-001 \(incomplete\)[^\n]*missing`).MatchString(stdout) || !strings.Contains(stdout, "incomplete)") {
+				t.Errorf("the summary table does not show fn-001's missing values:\n%s", stdout)
+			}
 			if code != 3 {
 				t.Errorf("exit %d, want 3\n%s", code, stderr)
 			}
