@@ -81,6 +81,10 @@ func importRun(o *ImportOptions) error {
 	if err != nil {
 		return pricing.Inputf("--arch", "%v", err)
 	}
+	// An --out path we cannot write is found before reading the files.
+	if err := outfile.CheckAll(map[string]string{"--out": o.Out}); err != nil {
+		return err
+	}
 	opts := collector.ImportOptions{Function: o.Function, Region: f.Region, Architecture: arch, Stdin: f.IO.In}
 	if f.IO.ErrTTY {
 		bar := newProgressBar(f.IO.ErrOut, 500*time.Millisecond)

@@ -265,3 +265,12 @@ func TestCollectCommandTotalFailureKeepsTheFunctions(t *testing.T) {
 		t.Errorf("resume: exit %d, %d ListFunctions\n%s", code, s.Calls("ListFunctions"), stderr)
 	}
 }
+
+// import --out into a directory is refused before the files are read.
+func TestImportChecksOutFirst(t *testing.T) {
+	dir := t.TempDir()
+	_, stderr, code := runCLI(t, nil, "import", filepath.Join(dir, "does-not-matter.log"), "--out", dir)
+	if code != 2 || !strings.Contains(stderr, "--out: cannot write "+dir+": it is a directory") {
+		t.Errorf("exit %d\n%s", code, stderr)
+	}
+}
