@@ -35,6 +35,16 @@ func TestMain(m *testing.M) {
 		})
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
+	case "repeat":
+		// Writes the file 10 times, each time 1 MiB of one letter.
+		b := []byte(strings.Repeat(os.Getenv("OUTFILE_LETTER"), 1<<20))
+		for range 10 {
+			if err := WriteBytes("--out", os.Getenv("OUTFILE_PATH"), b); err != nil {
+				fmt.Print(err)
+				os.Exit(3)
+			}
+		}
+		os.Exit(0)
 	case "write":
 		err := WriteBytes("--out", os.Getenv("OUTFILE_PATH"), []byte("x\n"))
 		fmt.Print(err)
@@ -433,4 +443,47 @@ func TestWriteFullDisk(t *testing.T) {
 	if l := leftovers(t, dir); len(l) != 0 {
 		t.Errorf("leftovers %v", l)
 	}
+}
+
+// Two processes writing the same path: a reader only ever sees one
+// process's whole file.
+func TestTwoProcessesDoNotInterleave(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "out.json")
+	var cmds []*exec.Cmd
+	for _, letter := range []string{"a", "b"} {
+		c := helper(t, "repeat", p, false)
+		c.Env = append(c.Env, "OUTFILE_LETTER="+letter)
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		cmds = append(cmds, c)
+	}
+	done := make(chan error, 2)
+	for _, c := range cmds {
+		go func() { done <- c.Wait() }()
+	}
+	check := func() {
+		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) != 1<<20 || strings.Count(string(b), string(b[0])) != len(b) {
+			t.Fatalf("a reader saw %d bytes that are not one whole write", len(b))
+		}
+	}
+	for finished := 0; finished < 2; {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+			finished++
+		default:
+			check()
+		}
+	}
+	check()
 }
