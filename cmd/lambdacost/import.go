@@ -22,6 +22,8 @@ type ImportOptions struct {
 	Files    []string
 	Function string
 	Arch     string
+	Memory   int
+	Timeout  time.Duration
 	Out      string
 
 	changed func(string) bool
@@ -63,7 +65,9 @@ label "FUNCTION METRIC STAT", which the dynamic label
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.Function, "function", "", "function name for every log line (default: log group or file name)")
-	fs.StringVar(&o.Arch, "arch", "x86_64", "architecture of the functions in the logs (REPORT lines do not say): x86_64|arm64")
+	fs.StringVar(&o.Arch, "arch", "", "architecture of the functions (logs and metrics do not say): x86_64|arm64; unset = recorded as unknown")
+	fs.IntVar(&o.Memory, "memory", 0, "memory size (MB) of functions whose records do not carry it (get-metric-data, Managed Instances); unset = recorded as unknown")
+	fs.DurationVar(&o.Timeout, "timeout", 0, "timeout of the functions (e.g. 30s); unset = from \"Task timed out\" lines, else recorded as unknown")
 	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
 	_ = cmd.MarkFlagFilename("out", "json")
 	return cmd
@@ -75,11 +79,22 @@ func importRun(o *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	arch, err := pricing.ParseArchitecture(o.Arch)
-	if err != nil {
-		return pricing.Inputf("--arch", "%v", err)
+	var arch pricing.Architecture
+	if o.Arch != "" {
+		if arch, err = pricing.ParseArchitecture(o.Arch); err != nil {
+			return pricing.Inputf("--arch", "%v", err)
+		}
 	}
-	opts := collector.ImportOptions{Function: o.Function, Region: f.Region, Architecture: arch, Stdin: f.IO.In}
+	if o.Memory != 0 {
+		fc := pricing.FunctionConfig{MemoryMB: o.Memory}.WithDefaults()
+		if errs := fc.Validate(""); len(errs) > 0 {
+			return pricing.Inputf("--memory", "%v", errs[0])
+		}
+	}
+	if o.Timeout < 0 {
+		return pricing.Inputf("--timeout", "must be positive")
+	}
+	opts := collector.ImportOptions{Function: o.Function, Region: f.Region, Architecture: arch, MemoryMB: o.Memory, Timeout: o.Timeout, Stdin: f.IO.In}
 	if f.IO.ErrTTY {
 		bar := newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
 		defer bar.finish()
@@ -99,8 +114,10 @@ func importRun(o *ImportOptions) error {
 			break
 		}
 	}
-	if st.Reports == 0 && st.MetricResults == 0 {
-		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: no REPORT lines or metric results found in %d file(s)\n", st.Files)
+	for _, a := range d.Assumptions {
+		if strings.Contains(a.Why, "pass --") {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: assumed: %s\n", a)
+		}
 	}
 	return writeDataset(f, format, o.Out, d)
 }
