@@ -258,7 +258,7 @@ func baseName(p string) string {
 	for {
 		ext := strings.ToLower(filepath.Ext(b))
 		switch ext {
-		case ".gz", ".log", ".txt", ".json", ".jsonl", ".ndjson":
+		case ".gz", ".log", ".txt", ".json", ".jsonl", ".ndjson", ".csv":
 			b = b[:len(b)-len(ext)]
 			continue
 		}

@@ -109,13 +109,15 @@ var errInsightsEMF = &unsupportedError{
 // that is one JSON object spread over several lines (pretty-printed) is
 // read whole. Lines that are not records are skipped.
 func parseEvent(msg []byte, r *report, each func(r *report, err error)) {
-	if t := bytes.TrimSpace(msg); len(t) > 1 && t[0] == '{' && t[len(t)-1] == '}' && bytes.IndexByte(t, '\n') >= 0 {
-		// A pretty-printed JSON record.
-		err := parseLine(t, r)
-		if !errors.Is(err, errNotReport) {
-			each(r, err)
+	if t := bytes.TrimSpace(msg); len(t) > 1 && t[len(t)-1] == '}' && bytes.IndexByte(t, '\n') >= 0 {
+		// A pretty-printed JSON record, perhaps after a prefix (time, stream).
+		if j := bytes.IndexByte(t, '{'); j >= 0 && bytes.IndexByte(t[:j], '\n') < 0 && json.Valid(t[j:]) {
+			err := parseLine(t, r)
+			if !errors.Is(err, errNotReport) {
+				each(r, err)
+			}
+			return
 		}
-		return
 	}
 	for len(msg) > 0 {
 		line := msg
