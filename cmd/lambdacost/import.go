@@ -35,20 +35,27 @@ func NewCmdImport(f *Factory, runF func(*ImportOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
 		Short: "Read exported Lambda logs or get-metric-data JSON into a dataset",
-		Long: `Reads Lambda log files as exported from CloudWatch Logs — text REPORT lines and JSON
-platform.report records, mixed, plain or gzip (detected by content), several files — the JSON
-output of 'aws logs filter-log-events' / 'get-log-events', and 'aws cloudwatch get-metric-data'
-JSON, and writes a dataset for report, simulate, compare and check.
+		Long: `Reads Lambda logs and metrics as AWS and its tools write them, through one parser:
+exported log files (text REPORT / INIT_REPORT / RESTORE_REPORT / timeout lines and JSON
+platform.* records, pretty-printed or not, mixed, plain or gzip), 'aws logs tail', the JSON and
+text output of 'aws logs filter-log-events' / 'get-log-events', CloudWatch Logs subscription and
+Firehose payloads, Logs Insights results (JSON or CSV, with @message or the REPORT fields) and
+'aws cloudwatch get-metric-data' JSON; and writes a dataset for report, simulate, compare and check.
+Known formats it does not read (Lambda Insights EMF events, Logs Insights stats results,
+--output table/yaml) are refused by name. No record at all exits 2.
 
 Files are streamed: a large log is never loaded whole. Billed duration is the exact sum of the
-REPORT lines' Billed Duration; cold starts are the lines with an Init Duration. Malformed lines
-are counted and listed with file:line on stderr and in the dataset's "problems"; they never stop
-the import.
+REPORT lines' Billed Duration, per memory size; cold starts are the lines with an Init Duration
+or a SnapStart Restore Duration. Malformed lines are counted and listed with file:line on stderr
+and in the dataset's "problems"; they never stop the import.
 
-A log line names its function by a /aws/lambda/NAME log-group prefix; otherwise the file name
-(without .log/.json/.gz) does, or --function for all lines. "-" reads standard input. get-metric-data results need the
-label "FUNCTION METRIC STAT", which the dynamic label
-"${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}" produces.`,
+A log line names its function by a /aws/lambda/NAME log-group prefix (or the carrier's log
+group); otherwise the file name (without .log/.json/.gz) does, or --function for all lines. "-"
+reads standard input. get-metric-data results need the statistic in the label
+"${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}" or in the query Id
+(duration_p99). Memory (metrics, Managed Instances), architecture and timeout come from --memory,
+--arch and --timeout; what stays unknown is recorded in the dataset and printed, never assumed
+silently.`,
 		Example: `  lambdacost import checkout-api.log.gz --out checkout.json
   aws logs tail /aws/lambda/checkout-api --since 1d | lambdacost import - --function checkout-api --arch arm64
   lambdacost import exported/*.gz --function checkout-api -o json
