@@ -258,6 +258,13 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 					}
 				}
 			}
+			if len(line) > 0 && line[0] == '{' && bytes.Contains(line, []byte(`"message"`)) && hasRecordMarker(line) {
+				// A log event as JSON on one line (jq -c '.events[]'):
+				// the record is inside its escaped "message".
+				if s.eventLine(line, at(lineNo)) {
+					goto next
+				}
+			}
 			if bytes.HasPrefix(line, eventsText) {
 				s.eventsTextLine(line, at(lineNo))
 				goto next
@@ -277,6 +284,31 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 		}
 	}
 	flush()
+}
+
+func hasRecordMarker(b []byte) bool {
+	return bytes.Contains(b, textMarker) || bytes.Contains(b, initMarker) || bytes.Contains(b, restoreMarker) || bytes.Contains(b, timeoutMarker)
+}
+
+// eventLine reads a line that is one CloudWatch Logs event object; false
+// when it is not one.
+func (s *source) eventLine(line []byte, where func() string) bool {
+	var ev struct {
+		Timestamp json.RawMessage `json:"timestamp"`
+		Message   *string         `json:"message"`
+		Type      string          `json:"type"`
+		Group     string          `json:"logGroupName"`
+		Stream    string          `json:"logStreamName"`
+	}
+	if json.Unmarshal(line, &ev) != nil || ev.Message == nil || ev.Type != "" {
+		return false
+	}
+	var ts int64
+	if json.Unmarshal(ev.Timestamp, &ts) != nil && ev.Stream == "" {
+		return false // an application's JSON log line ("timestamp":"…"), not an event
+	}
+	s.message([]byte(*ev.Message), ts, functionOfGroup(ev.Group), where)
+	return true
 }
 
 // eventsTextLine reads a line of `aws logs filter-log-events --output
@@ -326,7 +358,7 @@ func cliOutputFormat(head []byte) *unsupportedError {
 // "logStream", "subscriptionFilters", "logEvents"), the event a Lambda
 // subscriber receives ("awslogs"), and Logs Insights get-query-results
 // ("results", "statistics", "status", "encryptionKey").
-var jsonDocKeys = []string{"events", "nextToken", "searchedLogStreams", "nextForwardToken", "nextBackwardToken",
+var jsonDocKeys = []string{"events", "nextToken", "searchedLogStreams", "nextForwardToken", "nextBackwardToken", "logStreamName", "eventId", "ingestionTime",
 	"messageType", "owner", "logGroup", "logStream", "subscriptionFilters", "logEvents", "awslogs",
 	"results", "statistics", "status", "encryptionKey", "queryLanguage"}
 
@@ -648,6 +680,9 @@ func (s *source) insightsRow(row map[string]string, where, group string) {
 // insightsTime parses Logs Insights' "2026-11-02 10:00:00.123" (UTC, no
 // zone) or an RFC 3339 time, into Unix ms (0 if neither).
 func insightsTime(v string) int64 {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 1e11 {
+		return n // Unix ms
+	}
 	if ms, ok := parseRFC3339Ms([]byte(v)); ok {
 		return ms
 	}
@@ -660,11 +695,29 @@ func insightsTime(v string) int64 {
 // ---- Logs Insights console export, CSV ----
 
 // isInsightsCSV: a CSV whose header names @message (or the REPORT fields).
+// The CloudWatch console's log-events download (timestamp,message) is read
+// the same way.
 func isInsightsCSV(head []byte) bool {
 	t := bytes.TrimLeft(head, "\xef\xbb\xbf")
 	first, _, _ := bytes.Cut(t, []byte("\n"))
-	return bytes.Contains(first, []byte("@")) && bytes.Contains(first, []byte(",")) &&
-		(bytes.Contains(first, []byte("@message")) || bytes.Contains(first, []byte("@duration")) || bytes.Contains(first, []byte("@timestamp")))
+	first = bytes.TrimRight(first, "\r")
+	if !bytes.Contains(first, []byte(",")) {
+		return false
+	}
+	msg := false
+	for _, f := range bytes.Split(first, []byte(",")) {
+		f = bytes.Trim(bytes.TrimSpace(f), `"`)
+		for _, c := range f {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || bytes.IndexByte([]byte("@_().* "), c) >= 0) {
+				return false
+			}
+		}
+		switch strings.ToLower(string(f)) {
+		case "@message", "message", "@duration":
+			msg = true
+		}
+	}
+	return msg
 }
 
 func (im *Importer) readInsightsCSV(s *source, r io.Reader) {
@@ -678,6 +731,14 @@ func (im *Importer) readInsightsCSV(s *source, r io.Reader) {
 	}
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\xef\xbb\xbf")
+	}
+	for i, h := range header {
+		switch strings.ToLower(strings.TrimSpace(h)) {
+		case "message":
+			header[i] = "@message"
+		case "timestamp":
+			header[i] = "@timestamp"
+		}
 	}
 	for line := 2; ; line++ {
 		rec, err := cr.Read()

@@ -144,11 +144,12 @@ func parseLine(line []byte, r *report) error {
 	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
 		line = line[:len(line)-1]
 	}
-	if i := bytes.Index(line, textMarker); i >= 0 {
+	j := bytes.IndexByte(line, '{')
+	if i := bytes.Index(line, textMarker); i >= 0 && (j < 0 || j > i) {
+		// (A marker inside a JSON object is text some log line quotes.)
 		prefix(line[:i], r)
 		return parseText(line[i+len(textMarker):], r)
 	}
-	j := bytes.IndexByte(line, '{')
 	if j >= 0 {
 		obj := line[j:]
 		switch {

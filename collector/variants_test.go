@@ -59,6 +59,12 @@ func TestImportVariants(t *testing.T) {
 		// Memory changed: one usage line per size.
 		{"mixed-memory.log", ImportOptions{}, want{fn: "mixed-memory", inv: 3, billed: 250, maxMem: 300, byMemory: 2}},
 		{"sparse.log", ImportOptions{}, want{fn: "sparse", inv: 5, billed: 5, maxMem: 30, byMemory: 1}},
+		// One event object per line (jq -c '.events[]'): 40 + 10.
+		{"events.jsonl", ImportOptions{}, want{fn: "events", inv: 2, billed: 50, maxMem: 67, byMemory: 1}},
+		// JSON log format: an app log whose message mentions REPORT is not one.
+		{"json-format.log", ImportOptions{}, want{fn: "json-format", inv: 1, billed: 20, maxMem: 33, byMemory: 1}},
+		// The CloudWatch console's CSV download (timestamp in ms, message).
+		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
