@@ -23,7 +23,7 @@ type ImportOptions struct {
 	Function string
 	Arch     string
 	Memory   int
-	Timeout  time.Duration
+	Timeout  pricing.Duration
 	Out      string
 
 	changed func(string) bool
@@ -73,8 +73,8 @@ silently.`,
 	fs := cmd.Flags()
 	fs.StringVar(&o.Function, "function", "", "function name for every log line (default: log group or file name)")
 	fs.StringVar(&o.Arch, "arch", "", "architecture of the functions (logs and metrics do not say): x86_64|arm64; unset = recorded as unknown")
-	fs.IntVar(&o.Memory, "memory", 0, "memory size (MB) of functions whose records do not carry it (get-metric-data, Managed Instances); unset = recorded as unknown")
-	fs.DurationVar(&o.Timeout, "timeout", 0, "timeout of the functions (e.g. 30s); unset = from \"Task timed out\" lines, else recorded as unknown")
+	memoryFlag(fs, &o.Memory, "memory", 0, "memory size (MB) of functions whose records do not carry it (get-metric-data, Managed Instances); unset = recorded as unknown")
+	durationFlag(fs, &o.Timeout, "timeout", 0, "timeout of the functions (e.g. 30s); unset = from \"Task timed out\" lines, else recorded as unknown")
 	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
 	_ = cmd.MarkFlagFilename("out", "json")
 	return cmd
@@ -101,7 +101,7 @@ func importRun(o *ImportOptions) error {
 	if o.Timeout < 0 {
 		return pricing.Inputf("--timeout", "must be positive")
 	}
-	opts := collector.ImportOptions{Function: o.Function, Region: f.Region, Architecture: arch, MemoryMB: o.Memory, Timeout: o.Timeout, Stdin: f.IO.In}
+	opts := collector.ImportOptions{Function: o.Function, Region: f.Region, Architecture: arch, MemoryMB: o.Memory, Timeout: time.Duration(o.Timeout), Stdin: f.IO.In}
 	if f.IO.ErrTTY {
 		bar := newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
 		defer bar.finish()
