@@ -45,7 +45,6 @@ type funcAcc struct {
 
 	initUnbilledMs   int64 // INIT of cold starts whose Billed Duration excluded it
 	initUnbilledN    int64
-	beforeChange     int64 // REPORTs dated before 2025-08-01
 	initFailures     int64 // INIT_REPORT with Phase: init and a failed status
 	initFailBilledMs int64 // their INIT, billed (on or after 2025-08-01)
 	initRetries      int64 // INIT_REPORT with Phase: invoke (in the next Duration)
@@ -141,9 +140,6 @@ func (a *funcAcc) add(r *report) {
 	a.dur.Add(r.DurationUs)
 	if r.MaxMemoryMB > a.maxMemUsed {
 		a.maxMemUsed = r.MaxMemoryMB
-	}
-	if r.TimeMs != 0 && r.TimeMs < initBillingChange {
-		a.beforeChange++
 	}
 	if r.Managed {
 		a.managed++

@@ -61,8 +61,11 @@ func TestImportVariants(t *testing.T) {
 		{"sparse.log", ImportOptions{}, want{fn: "sparse", inv: 5, billed: 5, maxMem: 30, byMemory: 1}},
 		// One event object per line (jq -c '.events[]'): 40 + 10.
 		{"events.jsonl", ImportOptions{}, want{fn: "events", inv: 2, billed: 50, maxMem: 67, byMemory: 1}},
-		// JSON log format: an app log whose message mentions REPORT is not one.
-		{"json-format.log", ImportOptions{}, want{fn: "json-format", inv: 1, billed: 20, maxMem: 33, byMemory: 1}},
+		// JSON log format: a failed INIT (billed, 10,000 ms), an app log whose
+		// message mentions REPORT (not a record), a SnapStart restore told
+		// by both its restoreReport and its report (one restore):
+		// 10000 + 20 + 26 + 50 (billed restore).
+		{"json-format.log", ImportOptions{}, want{fn: "json-format", inv: 2, billed: 10096, cold: 1, restores: 1, maxMem: 35, byMemory: 1}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
