@@ -301,6 +301,11 @@ func (im *Importer) Dataset() *pricing.Dataset {
 			d.Assumptions.Add(x)
 		}
 		im.configure(&f, a.memMB > 0, a.maxTimeoutUs > 0, d)
+		if a.memMB == 0 {
+			// Only records without a memory size (failed INITs): billed at
+			// the memory given or assumed.
+			f.Summary.BilledGBSeconds = float64(f.Summary.BilledDurationMs) * float64(f.MemoryMB) / (1024 * 1000)
+		}
 		fromLogs[name] = true
 		d.Functions = append(d.Functions, f)
 	}

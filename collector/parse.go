@@ -712,6 +712,8 @@ func parseRFC3339Ms(b []byte) (int64, bool) {
 	}
 	switch b[i] {
 	case 'Z', 'z':
+	case ' ', '\t':
+		// No zone, then the message (`aws logs tail --format short`): UTC.
 	case '+', '-':
 		if i+6 > len(b) || b[i+3] != ':' {
 			return 0, false

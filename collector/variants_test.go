@@ -31,6 +31,8 @@ func TestImportVariants(t *testing.T) {
 		// aws logs tail: EXTENSION/TELEMETRY/INIT_START/XRAY lines skipped;
 		// 211 (INIT billed: ⌈10.50 + 200.20⌉ = 211) + 4 + 5 (spaces, not tabs).
 		{"tail-text.log", ImportOptions{}, want{fn: "tail-text", inv: 3, billed: 220, cold: 1, maxMem: 42, byMemory: 1}},
+		// aws logs tail --format short: times without a zone (UTC).
+		{"tail-short.log", ImportOptions{}, want{fn: "tail-short", inv: 2, billed: 12, maxMem: 41, byMemory: 1}},
 		// Pretty-printed records over several lines among plain lines:
 		// 251 (cold, ⌈100.25 + 150.5⌉) + 300 (timeout) + 1.
 		{"tail-pretty.log", ImportOptions{}, want{fn: "tail-pretty", inv: 3, billed: 552, cold: 1, timeouts: 1, errs: 1, maxMem: 70, byMemory: 1}},
@@ -133,6 +135,11 @@ func TestImportVariantDetails(t *testing.T) {
 	d = imp("snapstart.log", ImportOptions{})
 	if s := d.Functions[0].Summary; !near(s.InitDurationMs.Avg, (571.67+480.10)/2) || s.ByMemory[0].InitBilledMs != 175 {
 		t.Errorf("snapstart: %+v", s)
+	}
+	// Zone-less times are dated: the window spans the two records.
+	d = imp("tail-short.log", ImportOptions{})
+	if !d.Start.Equal(time.Date(2026, 3, 2, 9, 59, 59, 989e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 5, 0, 0, time.UTC)) {
+		t.Errorf("tail short window %s – %s", d.Start, d.End)
 	}
 	// Sparse: 485 days of minutes would be 698,401 points; 30-minute buckets.
 	d = imp("sparse.log", ImportOptions{})
