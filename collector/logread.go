@@ -147,6 +147,20 @@ func functionOfGroup(g string) string {
 	return ""
 }
 
+// functionOfStream is the function a log stream of a custom log group
+// belongs to: Lambda names those streams YYYY/MM/DD/<function>[<version>]<id>
+// ("" for the default groups' YYYY/MM/DD/[<version>]<id>).
+func functionOfStream(st string) string {
+	if len(st) < 12 || st[4] != '/' || st[7] != '/' || st[10] != '/' {
+		return ""
+	}
+	name, _, ok := strings.Cut(st[11:], "[")
+	if !ok {
+		return ""
+	}
+	return name
+}
+
 // ---- text: exported log files, `aws logs tail`, stdin ----
 
 // jsonScan tracks the nesting depth of JSON text fed to it in pieces.
@@ -454,6 +468,14 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 				return fail(err)
 			}
 			group = functionOfGroup(g)
+		case "logStream":
+			var st string
+			if err := dec.Decode(&st); err != nil {
+				return fail(err)
+			}
+			if group == "" {
+				group = functionOfStream(st)
+			}
 		case "messageType":
 			var m string
 			if err := dec.Decode(&m); err != nil {
@@ -576,6 +598,8 @@ func (s *source) element(m map[string]json.RawMessage, raw []byte, where, group 
 		g := group
 		if lg, ok := str("logGroupName"); ok && functionOfGroup(lg) != "" {
 			g = functionOfGroup(lg)
+		} else if st, ok := str("logStreamName"); ok && g == "" {
+			g = functionOfStream(st)
 		}
 		s.message([]byte(msg), ts, g, w)
 		return

@@ -228,3 +228,18 @@ func TestImportMetricDefaultLabels(t *testing.T) {
 		t.Errorf("--memory 1024: %v %+v", err, f)
 	}
 }
+
+// A custom log group shared by functions: Lambda names each stream
+// YYYY/MM/DD/<function>[<version>]<id>, which names the function.
+func TestFunctionOfStream(t *testing.T) {
+	for st, want := range map[string]string{
+		"2026/03/02/orders[$LATEST]0a1b2c3d": "orders",
+		"2026/03/02/[$LATEST]0a1b2c3d":       "",
+		"2026/03/02/orders[3]0a1b2c3d":       "orders",
+		"orders":                             "",
+	} {
+		if got := functionOfStream(st); got != want {
+			t.Errorf("%q: %q, want %q", st, got, want)
+		}
+	}
+}
