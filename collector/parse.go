@@ -68,6 +68,7 @@ const (
 )
 
 var (
+	reportWord    = []byte("REPORT")
 	textMarker    = []byte("REPORT RequestId:")
 	jsonMarker    = []byte(`platform.report"`)
 	initMarker    = []byte("INIT_REPORT ")
@@ -145,10 +146,16 @@ func parseLine(line []byte, r *report) error {
 		line = line[:len(line)-1]
 	}
 	j := bytes.IndexByte(line, '{')
-	if i := bytes.Index(line, textMarker); i >= 0 && (j < 0 || j > i) {
+	// One scan for "REPORT" finds REPORT, INIT_REPORT and RESTORE_REPORT
+	// lines; most lines (START, END, handler output) have none.
+	k := bytes.Index(line, reportWord)
+	if k >= 0 {
 		// (A marker inside a JSON object is text some log line quotes.)
-		prefix(line[:i], r)
-		return parseText(line[i+len(textMarker):], r)
+		if i := bytes.Index(line[k:], textMarker); i >= 0 && (j < 0 || j > i+k) {
+			i += k
+			prefix(line[:i], r)
+			return parseText(line[i+len(textMarker):], r)
+		}
 	}
 	if j >= 0 {
 		obj := line[j:]
@@ -163,20 +170,38 @@ func parseLine(line []byte, r *report) error {
 			return errInsightsEMF
 		}
 	}
-	if i := bytes.Index(line, initMarker); i >= 0 && isWordStart(line, i) {
-		prefix(line[:i], r)
-		r.Kind = kindInitReport
-		return parseFields(line[i+len(initMarker):], r, false)
+	if k >= 0 {
+		if i := bytes.Index(line, initMarker); i >= 0 && isWordStart(line, i) {
+			prefix(line[:i], r)
+			r.Kind = kindInitReport
+			return parseFields(line[i+len(initMarker):], r, false)
+		}
+		if i := bytes.Index(line, restoreMarker); i >= 0 && isWordStart(line, i) {
+			prefix(line[:i], r)
+			r.Kind = kindRestore
+			return parseFields(line[i+len(restoreMarker):], r, false)
+		}
 	}
-	if i := bytes.Index(line, restoreMarker); i >= 0 && isWordStart(line, i) {
-		prefix(line[:i], r)
-		r.Kind = kindRestore
-		return parseFields(line[i+len(restoreMarker):], r, false)
-	}
-	if i := bytes.Index(line, timeoutMarker); i >= 0 {
+	if i := indexTimeout(line); i >= 0 {
 		return parseTimeout(line, i, r)
 	}
 	return errNotReport
+}
+
+// indexTimeout finds "Task timed out after " by its 'k' (IndexByte is
+// several times faster than Index, and 'k' is rare in log lines).
+func indexTimeout(line []byte) int {
+	for off := 0; ; {
+		k := bytes.IndexByte(line[off:], 'k')
+		if k < 0 {
+			return -1
+		}
+		k += off
+		if k >= 3 && bytes.HasPrefix(line[k-3:], timeoutMarker) {
+			return k - 3
+		}
+		off = k + 1
+	}
 }
 
 // isWordStart: line[i] starts a word (not "XINIT_REPORT").
