@@ -250,9 +250,14 @@ func looksLikeID(b []byte) bool {
 // log group (`aws logs tail` over several groups).
 func prefix(p []byte, r *report) {
 	p = bytes.TrimLeft(p, " \t")
-	if len(p) >= 20 && p[0] >= '0' && p[0] <= '9' {
-		if ms, ok := parseRFC3339Ms(p); ok {
-			r.TimeMs = ms
+	// The first timestamp in the prefix: at its start (S3 export, aws logs
+	// tail) or after the stream name (sam logs, some tail formats).
+	for i := 0; i+20 <= len(p); i++ {
+		if p[i] >= '0' && p[i] <= '9' && p[i+4] == '-' && (i == 0 || p[i-1] == ' ' || p[i-1] == '\t') {
+			if ms, ok := parseRFC3339Ms(p[i:]); ok {
+				r.TimeMs = ms
+				break
+			}
 		}
 	}
 	if k := bytes.Index(p, lambdaPrefix); k >= 0 {

@@ -33,6 +33,9 @@ func TestImportVariants(t *testing.T) {
 		{"tail-text.log", ImportOptions{}, want{fn: "tail-text", inv: 3, billed: 220, cold: 1, maxMem: 42, byMemory: 1}},
 		// aws logs tail --format short: times without a zone (UTC).
 		{"tail-short.log", ImportOptions{}, want{fn: "tail-short", inv: 2, billed: 12, maxMem: 41, byMemory: 1}},
+		// sam logs / tail with the stream first, then the time (zone-less or
+		// not); 2019 line: 100 ms rounding; 2026: INIT billed ⌈12.68 + 295.33⌉ = 309.
+		{"sam-logs.log", ImportOptions{}, want{fn: "sam-logs", inv: 2, billed: 509, cold: 1, maxMem: 93, byMemory: 2}},
 		// Pretty-printed records over several lines among plain lines:
 		// 251 (cold, ⌈100.25 + 150.5⌉) + 300 (timeout) + 1.
 		{"tail-pretty.log", ImportOptions{}, want{fn: "tail-pretty", inv: 3, billed: 552, cold: 1, timeouts: 1, errs: 1, maxMem: 70, byMemory: 1}},
@@ -140,6 +143,10 @@ func TestImportVariantDetails(t *testing.T) {
 	d = imp("tail-short.log", ImportOptions{})
 	if !d.Start.Equal(time.Date(2026, 3, 2, 9, 59, 59, 989e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 5, 0, 0, time.UTC)) {
 		t.Errorf("tail short window %s – %s", d.Start, d.End)
+	}
+	d = imp("sam-logs.log", ImportOptions{})
+	if !d.End.Equal(time.Date(2026, 5, 15, 8, 47, 1, 34e6, time.UTC)) || !d.Start.Equal(time.Date(2019, 6, 7, 19, 11, 20, 561e6, time.UTC)) {
+		t.Errorf("sam logs window %s – %s", d.Start, d.End)
 	}
 	// Sparse: 485 days of minutes would be 698,401 points; 30-minute buckets.
 	d = imp("sparse.log", ImportOptions{})
