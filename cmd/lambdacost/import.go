@@ -183,7 +183,14 @@ func datasetGrid(d *pricing.Dataset) reports.Grid {
 		if s.MaxMemoryUsedMB > 0 {
 			mem = fmt.Sprint(s.MaxMemoryUsedMB)
 		}
-		g.Rows = append(g.Rows, []string{fn.Name, fmt.Sprint(fn.MemoryMB), string(fn.Architecture),
+		memMB, arch := fmt.Sprint(fn.MemoryMB), string(fn.Architecture)
+		if fn.Unknown("memory_mb") {
+			memMB += " (assumed)" // not in the records: see the dataset's assumptions
+		}
+		if fn.Unknown("architecture") {
+			arch += " (assumed)"
+		}
+		g.Rows = append(g.Rows, []string{fn.Name, memMB, arch,
 			reports.Numf(float64(s.Invocations), 0), reports.Numf(float64(s.Errors), 0), reports.Numf(float64(s.Throttles), 0),
 			reports.Numf(float64(s.ColdStarts), 0), ms(s.DurationMs.P50), ms(s.DurationMs.P99),
 			ms(s.DurationMs.Max), mem, reports.Numf(s.BilledGBSeconds, 3)})
