@@ -384,7 +384,9 @@ func isJSONDoc(head []byte) bool {
 		return false
 	}
 	if t[0] == '[' {
-		return true
+		// A JSON array of objects, not a "[INFO]\t…" line of a Python log.
+		u := bytes.TrimLeft(t[1:], " \t\r\n")
+		return len(u) > 0 && (u[0] == '{' || u[0] == '[' || u[0] == ']')
 	}
 	if t[0] != '{' {
 		return false

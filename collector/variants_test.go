@@ -36,6 +36,8 @@ func TestImportVariants(t *testing.T) {
 		// sam logs / tail with the stream first, then the time (zone-less or
 		// not); 2019 line: 100 ms rounding; 2026: INIT billed ⌈12.68 + 295.33⌉ = 309.
 		{"sam-logs.log", ImportOptions{}, want{fn: "sam-logs", inv: 2, billed: 509, cold: 1, maxMem: 93, byMemory: 2}},
+		// A file whose first line is a Python "[INFO]" line is text, not JSON.
+		{"python-first.log", ImportOptions{}, want{fn: "python-first", inv: 1, billed: 2, maxMem: 40, byMemory: 1}},
 		// Pretty-printed records over several lines among plain lines:
 		// 251 (cold, ⌈100.25 + 150.5⌉) + 300 (timeout) + 1.
 		{"tail-pretty.log", ImportOptions{}, want{fn: "tail-pretty", inv: 3, billed: 552, cold: 1, timeouts: 1, errs: 1, maxMem: 70, byMemory: 1}},
