@@ -318,11 +318,28 @@ func (s *source) eventLine(line []byte, where func() string) bool {
 		return false
 	}
 	var ts int64
-	if json.Unmarshal(ev.Timestamp, &ts) != nil && ev.Stream == "" {
-		return false // an application's JSON log line ("timestamp":"…"), not an event
+	if json.Unmarshal(ev.Timestamp, &ts) != nil {
+		if ev.Stream == "" {
+			return false // an application's JSON log line ("timestamp":"…"), not an event
+		}
+		ts = eventTime(ev.Timestamp)
 	}
 	s.message([]byte(*ev.Message), ts, functionOfGroup(ev.Group), where)
 	return true
+}
+
+// eventTime reads an event's timestamp: Unix ms, or a time string
+// (`aws logs tail --format none` prints datetimes); 0 if neither.
+func eventTime(v json.RawMessage) int64 {
+	var ms int64
+	if json.Unmarshal(v, &ms) == nil {
+		return ms
+	}
+	var str string
+	if json.Unmarshal(v, &str) == nil {
+		return insightsTime(str)
+	}
+	return 0
 }
 
 // eventsTextLine reads a line of `aws logs filter-log-events --output
@@ -593,10 +610,7 @@ func (s *source) element(m map[string]json.RawMessage, raw []byte, where, group 
 	s.im.stats.Lines++
 	if msg, ok := str("message"); ok && m["type"] == nil {
 		s.im.stats.Bytes += int64(len(msg))
-		var ts int64
-		if v, ok := m["timestamp"]; ok {
-			_ = json.Unmarshal(v, &ts)
-		}
+		ts := eventTime(m["timestamp"])
 		g := group
 		if lg, ok := str("logGroupName"); ok && functionOfGroup(lg) != "" {
 			g = functionOfGroup(lg)

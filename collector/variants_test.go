@@ -38,6 +38,12 @@ func TestImportVariants(t *testing.T) {
 		{"sam-logs.log", ImportOptions{}, want{fn: "sam-logs", inv: 2, billed: 509, cold: 1, maxMem: 93, byMemory: 2}},
 		// A file whose first line is a Python "[INFO]" line is text, not JSON.
 		{"python-first.log", ImportOptions{}, want{fn: "python-first", inv: 1, billed: 2, maxMem: 40, byMemory: 1}},
+		// aws logs tail --format json as awscli's tail.py prints it: the
+		// time and stream, then the message indented 4 on the next lines;
+		// 251 (cold) + 300 (timeout).
+		{"tail-format-json.log", ImportOptions{}, want{fn: "tail-format-json", inv: 2, billed: 551, cold: 1, timeouts: 1, errs: 1, maxMem: 70, byMemory: 1}},
+		// aws logs tail --format none: one JSON event per line.
+		{"tail-format-none.log", ImportOptions{}, want{fn: "tail-format-none", inv: 1, billed: 10, maxMem: 30, byMemory: 1}},
 		// Pretty-printed records over several lines among plain lines:
 		// 251 (cold, ⌈100.25 + 150.5⌉) + 300 (timeout) + 1.
 		{"tail-pretty.log", ImportOptions{}, want{fn: "tail-pretty", inv: 3, billed: 552, cold: 1, timeouts: 1, errs: 1, maxMem: 70, byMemory: 1}},
