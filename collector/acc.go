@@ -55,7 +55,7 @@ type funcAcc struct {
 	// "Task timed out" lines (old-format REPORTs have no Status); the union
 	// counts once each.
 	timeoutIDs     map[string]struct{}
-	lineTimeoutIDs map[string]struct{}
+	lineTimeoutIDs map[string]int64 // → start minute of the invocation (Unix minutes; 0 = unknown)
 	anonTimeouts   int64 // timeout lines without a request id
 	maxTimeoutUs   int64 // the largest "Task timed out after N seconds"
 
@@ -114,9 +114,13 @@ func (a *funcAcc) record(r *report) {
 			return
 		}
 		if a.lineTimeoutIDs == nil {
-			a.lineTimeoutIDs = map[string]struct{}{}
+			a.lineTimeoutIDs = map[string]int64{}
 		}
-		a.lineTimeoutIDs[string(r.RequestID)] = struct{}{}
+		var startMin int64
+		if r.TimeMs != 0 {
+			startMin = floorDiv(r.TimeMs-r.TimeoutUs/1000, 60_000)
+		}
+		a.lineTimeoutIDs[string(r.RequestID)] = startMin
 	}
 }
 
@@ -398,6 +402,15 @@ func (a *funcAcc) series() (*pricing.Series, string) {
 	s.Errors = make([]float64, n)
 	s.ConcurrencyMax = make([]float64, n)
 	durSum := make([]int64, n)
+	// Timeouts told only by their "Task timed out" line are errors of the
+	// minute their invocation started in.
+	for id, m := range a.lineTimeoutIDs {
+		if _, ok := a.timeoutIDs[id]; !ok && m != 0 {
+			if b := (m - base) / k; b >= 0 && b < int64(n) {
+				s.Errors[b]++
+			}
+		}
+	}
 	keys := slices.Sorted(maps.Keys(a.minutes))
 	running := 0
 	lastBucket := -1

@@ -141,6 +141,14 @@ func TestImportVariantDetails(t *testing.T) {
 	if f := d.Functions[0]; time.Duration(f.Timeout) != 3*time.Second || f.Unknown("timeout") || !hasAssumption(d, "functions[old-2019].summary.init_unbilled_ms", "before 2025-08-01") {
 		t.Errorf("old logs: timeout %v unknown %v, assumptions %+v", f.Timeout, f.ConfigUnknown, d.Assumptions)
 	}
+	// The timeout told only by its line is an error in its minute too.
+	var errSum float64
+	for _, e := range d.Functions[0].Series.Errors {
+		errSum += e
+	}
+	if errSum != 1 {
+		t.Errorf("old logs: series errors %v", d.Functions[0].Series.Errors)
+	}
 	// SnapStart restore time counts as the cold start's latency:
 	// (571.67 + 480.10) / 2.
 	d = imp("snapstart.log", ImportOptions{})
