@@ -56,8 +56,8 @@ type funcAcc struct {
 	// counts once each.
 	timeoutIDs     map[string]struct{}
 	lineTimeoutIDs map[string]int64 // → start minute of the invocation (Unix minutes; 0 = unknown)
-	anonTimeouts   int64 // timeout lines without a request id
-	maxTimeoutUs   int64 // the largest "Task timed out after N seconds"
+	anonTimeouts   int64            // timeout lines without a request id
+	maxTimeoutUs   int64            // the largest "Task timed out after N seconds"
 
 	// per-minute series, sparse: only minutes with records are held.
 	minutes  map[int64]*minuteAcc
