@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -459,14 +458,4 @@ func (a *funcAcc) series() (*pricing.Series, string) {
 		}
 	}
 	return s, note
-}
-
-// sortedNames returns map keys in order (tests, deterministic output).
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
