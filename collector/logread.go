@@ -33,6 +33,7 @@ type refusal struct {
 	err   *unsupportedError
 	count int64
 	where string // first occurrence
+	whole bool   // the whole input is in that format
 }
 
 func (im *Importer) newSource(name string) *source {
@@ -78,6 +79,9 @@ func (s *source) finish() {
 	for _, f := range formats {
 		r := s.refused[f]
 		msg := fmt.Sprintf("%s: %d record(s) (first at %s) are %v", s.name, r.count, r.where, r.err)
+		if r.whole {
+			msg = fmt.Sprintf("%s is %v", s.name, r.err)
+		}
 		s.im.problem(msg)
 		s.im.refused = append(s.im.refused, msg)
 	}
@@ -202,6 +206,7 @@ var (
 func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 	if e := cliOutputFormat(peekHead(lr)); e != nil {
 		s.refuse(s.name+":1", e)
+		s.refused[e.Format].whole = true
 		_, _ = io.Copy(io.Discard, lr)
 		return
 	}

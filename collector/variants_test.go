@@ -202,7 +202,7 @@ func TestImportRefusedAndEmpty(t *testing.T) {
 	for _, c := range []struct{ file, msg string }{
 		{"insights-stats.json", "are a Logs Insights result without @message"},
 		{"lambda-insights.log", "a Lambda Insights performance event"},
-		{"table.txt", "--output table; this format is not supported: rerun the command with --output json"},
+		{"table.txt", "table.txt is the output of an aws CLI command with --output table; this format is not supported: rerun the command with --output json"},
 		{"empty.log", "no Lambda records found"},
 		{"binary.bin", "no Lambda records found"},
 		{"unrelated.txt", "no Lambda records found"},
