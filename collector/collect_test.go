@@ -368,7 +368,7 @@ func TestCollectLogs(t *testing.T) {
 		t.Errorf("logs calls %d (HTTP %d), reports %d", st.LogsCalls, s.Calls("FilterLogEvents"), st.LogReports)
 	}
 	joined := strings.Join(d.Problems, "\n")
-	if !strings.Contains(joined, "log group /aws/lambda/fn-000 of fn-000 not found") || !strings.Contains(joined, "event 5: REPORT field Duration") {
+	if !strings.Contains(joined, "log group /aws/lambda/fn-000 of fn-000 not found") || !strings.Contains(joined, "5: REPORT field Duration") {
 		t.Errorf("problems:\n%s", joined)
 	}
 }

@@ -2,9 +2,7 @@ package collector
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,9 +25,16 @@ type ImportOptions struct {
 	Function string
 	// Region is written into the dataset (logs do not carry it).
 	Region string
-	// Architecture of the functions read from logs (REPORT lines do not
-	// say); default x86_64.
+	// Architecture of the functions (neither REPORT lines nor metrics
+	// say); when empty the dataset records it as unknown (x86_64 assumed).
 	Architecture pricing.Architecture
+	// MemoryMB is the memory size of functions whose records do not carry
+	// it (get-metric-data results, Managed Instances REPORT lines); when 0
+	// the dataset records it as unknown. REPORT lines' Memory Size wins.
+	MemoryMB int
+	// Timeout of the functions; when 0 it is taken from "Task timed out
+	// after N seconds" lines, else recorded as unknown.
+	Timeout time.Duration
 	// Stdin is read for the path "-".
 	Stdin io.Reader
 	// Progress, when set, is called as input is read (about every 4 MiB
@@ -52,10 +57,13 @@ type Progress struct {
 
 // ImportStats counts what an import read.
 type ImportStats struct {
-	Files     int   `json:"files"`
-	Bytes     int64 `json:"bytes"` // uncompressed bytes scanned
-	Lines     int64 `json:"lines"`
-	Reports   int64 `json:"reports"`
+	Files   int   `json:"files"`
+	Bytes   int64 `json:"bytes"` // uncompressed bytes scanned
+	Lines   int64 `json:"lines"`
+	Reports int64 `json:"reports"`
+	// Records counts the other records read: INIT_REPORT, RESTORE_REPORT,
+	// timeout lines.
+	Records   int64 `json:"records,omitempty"`
 	Malformed int64 `json:"malformed"`
 	// MetricResults counts get-metric-data results read.
 	MetricResults int `json:"metric_results"`
@@ -70,7 +78,10 @@ type Importer struct {
 	order    []string
 	metrics  *metricSet
 	problems []string
-	stats    ImportStats
+	refused  []string // formats refused by name, with where
+	// metricNotes are the statistics assumed for get-metric-data labels.
+	metricNotes pricing.Assumptions
+	stats       ImportStats
 
 	totalBytes, doneBytes, nextProgress int64
 }
@@ -125,6 +136,9 @@ func ImportFiles(paths []string, opts ImportOptions) (*pricing.Dataset, ImportSt
 			return nil, im.stats, err
 		}
 	}
+	if err := im.NoRecords(paths); err != nil {
+		return nil, im.stats, err
+	}
 	return im.Dataset(), im.stats, nil
 }
 
@@ -166,111 +180,39 @@ func (im *Importer) Read(name string, r io.Reader) error {
 	}
 	lr := bufio.NewReaderSize(src, maxLine)
 	head, _ := lr.Peek(8192)
-	if isLogEventsJSON(head) {
-		im.readLogEvents(name, lr)
-		im.progress(name, true)
-		return nil
-	}
 	if isMetricDataJSON(head) {
 		err := im.readMetricData(name, lr)
 		im.progress(name, true)
 		return err
 	}
-	im.readLogs(name, lr)
+	s := im.newSource(name)
+	switch {
+	case isJSONDoc(head):
+		im.readJSONDocs(s, lr)
+	case isInsightsCSV(head):
+		im.readInsightsCSV(s, lr)
+	default:
+		im.readLogs(s, lr)
+	}
+	s.finish()
 	im.progress(name, true)
 	return nil
 }
 
-func (im *Importer) readLogs(name string, lr *bufio.Reader) {
-	defName := im.opts.Function
-	if defName == "" {
-		defName = baseName(name)
+// NoRecords returns an *pricing.InputError when nothing at all was read
+// from the inputs (empty, binary or unrelated files, or only formats
+// refused by name), nil otherwise.
+func (im *Importer) NoRecords(paths []string) error {
+	if im.stats.Reports > 0 || im.stats.Records > 0 || im.stats.MetricResults > 0 {
+		return nil
 	}
-	var (
-		rep        report
-		lineNo     int64
-		malformed  int64
-		listed     int
-		skipping   bool // inside an over-long line
-		longHasRep bool
-	)
-	bad := func(msg string) {
-		malformed++
-		if listed < im.opts.MaxProblemsPerFile {
-			listed++
-			im.problem(fmt.Sprintf("%s:%d: %s", name, lineNo, msg))
-		}
+	msg := fmt.Sprintf("no Lambda records found (REPORT lines, platform.report records, INIT_REPORT, RESTORE_REPORT or timeout lines, or get-metric-data results) in %d file(s), %d line(s) read", im.stats.Files, im.stats.Lines)
+	if len(im.refused) > 0 {
+		msg += ":\n  " + strings.Join(im.refused, "\n  ")
+	} else if len(im.problems) > 0 {
+		msg += ":\n  " + strings.Join(im.problems[:min(len(im.problems), 10)], "\n  ")
 	}
-	cur := (*funcAcc)(nil)
-	curName := ""
-	for {
-		line, err := lr.ReadSlice('\n')
-		if len(line) > 0 || err == nil {
-			if !skipping {
-				lineNo++
-				im.stats.Lines++
-			}
-			im.stats.Bytes += int64(len(line))
-			if err == bufio.ErrBufferFull {
-				// An over-long line: look for a record marker in what fits,
-				// then skip to its end.
-				if !skipping {
-					longHasRep = bytes.Contains(line, textMarker) || bytes.Contains(line, jsonMarker)
-				}
-				skipping = true
-				continue
-			}
-			if skipping {
-				skipping = false
-				if longHasRep {
-					bad(fmt.Sprintf("line longer than %d bytes skipped", lr.Size()))
-				}
-				if err != nil {
-					break
-				}
-				continue
-			}
-			for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
-				line = line[:len(line)-1]
-			}
-			perr := parseLine(line, &rep)
-			switch {
-			case perr == nil:
-				im.stats.Reports++
-				fn := defName
-				var acc *funcAcc
-				if rep.Function != nil && im.opts.Function == "" {
-					acc = im.funcs[string(rep.Function)] // no allocation for the lookup
-					if acc == nil {
-						acc = im.fn(string(rep.Function))
-					}
-				} else {
-					if cur == nil || curName != fn {
-						cur, curName = im.fn(fn), fn
-					}
-					acc = cur
-				}
-				acc.add(&rep)
-			case errors.Is(perr, errNotReport):
-			default:
-				bad(perr.Error())
-			}
-		}
-		if err != nil {
-			if err != io.EOF {
-				bad(fmt.Sprintf("read error: %v (rest of file skipped)", err))
-			}
-			break
-		}
-		if im.doneBytes >= im.nextProgress {
-			im.nextProgress = im.doneBytes + 4<<20
-			im.progress(name, false)
-		}
-	}
-	im.stats.Malformed += malformed
-	if malformed > int64(listed) {
-		im.problem(fmt.Sprintf("%s: %d malformed lines in all (first %d listed)", name, malformed, listed))
-	}
+	return pricing.Inputf(strings.Join(paths, ", "), "%s", msg)
 }
 
 func (im *Importer) fn(name string) *funcAcc {
@@ -317,7 +259,7 @@ func baseName(p string) string {
 	for {
 		ext := strings.ToLower(filepath.Ext(b))
 		switch ext {
-		case ".gz", ".log", ".txt", ".json", ".jsonl", ".ndjson":
+		case ".gz", ".log", ".txt", ".json", ".jsonl", ".ndjson", ".csv":
 			b = b[:len(b)-len(ext)]
 			continue
 		}
@@ -329,7 +271,11 @@ func baseName(p string) string {
 	return b
 }
 
-// Dataset builds the dataset of everything read so far.
+// Dataset builds the dataset of everything read so far. Configuration
+// the records do not carry (architecture always; memory for metrics and
+// Managed Instances; timeout unless "Task timed out" lines give it) comes
+// from ImportOptions, else is listed in the function's ConfigUnknown and
+// the dataset's Assumptions with Lambda's default, never silently.
 func (im *Importer) Dataset() *pricing.Dataset {
 	d := &pricing.Dataset{Version: pricing.DatasetVersion, Source: "logs", Region: im.opts.Region}
 	var start, end int64
@@ -345,12 +291,23 @@ func (im *Importer) Dataset() *pricing.Dataset {
 	if start != 0 {
 		d.Start = time.UnixMilli(start).UTC()
 		d.End = time.UnixMilli(end).UTC()
+		d.Assumptions.Add(pricing.Assumption{Field: "window", Value: d.Start.Format(time.RFC3339) + " – " + d.End.Format(time.RFC3339),
+			Why: "from the first and last record read: logs carry no query window"})
 	}
+	fromLogs := map[string]bool{}
 	for _, name := range im.order {
-		f := im.funcs[name].dataset()
-		if im.opts.Architecture != "" {
-			f.Architecture = im.opts.Architecture
+		a := im.funcs[name]
+		f, as := a.dataset()
+		for _, x := range as {
+			d.Assumptions.Add(x)
 		}
+		im.configure(&f, a.memMB > 0, a.maxTimeoutUs > 0, d)
+		if a.memMB == 0 {
+			// Only records without a memory size (failed INITs): billed at
+			// the memory given or assumed.
+			f.Summary.BilledGBSeconds = float64(f.Summary.BilledDurationMs) * float64(f.MemoryMB) / (1024 * 1000)
+		}
+		fromLogs[name] = true
 		d.Functions = append(d.Functions, f)
 	}
 	if len(im.metrics.results) > 0 {
@@ -367,12 +324,60 @@ func (im *Importer) Dataset() *pricing.Dataset {
 				d.End = md.End
 			}
 		}
+		for i := range md.Functions {
+			f := &md.Functions[i]
+			if fromLogs[f.Name] {
+				continue
+			}
+			f.FunctionConfig = pricing.FunctionConfig{Name: f.Name}.WithDefaults()
+			im.configure(f, false, false, d)
+			// The metrics' GB-s at the memory now known (or assumed).
+			f.Summary.BilledGBSeconds = float64(f.BilledUsage().OnDemandMs) * float64(f.MemoryMB) / (1024 * 1000)
+		}
 		d.Functions = mergeFunctions(d.Functions, md.Functions)
 		d.Problems = append(d.Problems, md.Problems...)
+		for _, x := range im.metricNotes {
+			d.Assumptions.Add(x)
+		}
 	}
 	sort.SliceStable(d.Functions, func(i, j int) bool { return d.Functions[i].Name < d.Functions[j].Name })
 	d.Problems = append(im.problems, d.Problems...)
 	return d
+}
+
+// configure fills f's configuration from the options where the records
+// did not give it, and records what stays unknown.
+func (im *Importer) configure(f *pricing.DatasetFunction, memKnown, timeoutKnown bool, d *pricing.Dataset) {
+	def := pricing.FunctionConfig{}.WithDefaults()
+	unknown := func(field, value, why string) {
+		f.ConfigUnknown = append(f.ConfigUnknown, field)
+		d.Assumptions.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].%s", f.Name, field), Value: value, Why: why})
+	}
+	switch {
+	case memKnown:
+		if im.opts.MemoryMB > 0 && im.opts.MemoryMB != f.MemoryMB {
+			im.problem(fmt.Sprintf("%s: --memory %d ignored: its REPORT lines say Memory Size %d MB", f.Name, im.opts.MemoryMB, f.MemoryMB))
+		}
+	case im.opts.MemoryMB > 0:
+		f.MemoryMB = im.opts.MemoryMB
+	default:
+		f.MemoryMB = def.MemoryMB
+		unknown("memory_mb", fmt.Sprintf("%d MB", def.MemoryMB), "Lambda's default: the records do not carry the memory size; pass --memory")
+	}
+	if im.opts.Architecture != "" {
+		f.Architecture = im.opts.Architecture
+	} else {
+		f.Architecture = def.Architecture
+		unknown("architecture", string(def.Architecture), "Lambda's default: logs and metrics do not say; pass --arch")
+	}
+	switch {
+	case im.opts.Timeout > 0:
+		f.Timeout = pricing.Duration(im.opts.Timeout)
+	case timeoutKnown:
+	default:
+		f.Timeout = def.Timeout
+		unknown("timeout", def.Timeout.String(), "Lambda's default: the records do not carry the timeout; pass --timeout")
+	}
 }
 
 // mergeFunctions adds metric-derived functions to log-derived ones; a
@@ -405,208 +410,6 @@ func mergeFunctions(logs, metrics []pricing.DatasetFunction) []pricing.DatasetFu
 		logs = append(logs, m)
 	}
 	return logs
-}
-
-// funcAcc accumulates one function's invocations from log records.
-type funcAcc struct {
-	name        string
-	invocations int64
-	errors      int64
-	timeouts    int64
-	cold        int64
-	billedMs    int64
-	mbMs        int64 // Σ billed ms × memory MB, exact
-	memMB       int64
-	maxMemUsed  int64
-	dur         Distribution
-	init        Distribution
-	minT, maxT  int64
-
-	// per-minute series, indexed from baseMin
-	baseMin int64
-	inv     []int64
-	durSum  []int64
-	errs    []int64
-	// conc holds per minute the start/end events of invocations (see
-	// addInterval) for the exact peak concurrency.
-	conc       [][]int32
-	concEvents int
-	concLost   bool
-}
-
-func (a *funcAcc) add(r *report) {
-	a.invocations++
-	switch r.Status {
-	case statusTimeout:
-		a.timeouts++
-		a.errors++
-	case statusError:
-		a.errors++
-	}
-	a.billedMs += r.BilledMs
-	a.mbMs += r.BilledMs * r.MemorySizeMB
-	a.memMB = r.MemorySizeMB
-	if r.MaxMemoryMB > a.maxMemUsed {
-		a.maxMemUsed = r.MaxMemoryMB
-	}
-	a.dur.Add(r.DurationUs)
-	if r.Cold {
-		a.cold++
-		a.init.Add(r.InitDurationUs)
-	}
-	if r.TimeMs != 0 {
-		// The record is written at the end; CloudWatch files an invocation
-		// under its start.
-		startMs := r.TimeMs - (r.DurationUs+r.InitDurationUs+999)/1000
-		if a.minT == 0 || startMs < a.minT {
-			a.minT = startMs
-		}
-		if r.TimeMs > a.maxT {
-			a.maxT = r.TimeMs
-		}
-		a.addSeries(floorDiv(startMs, 60_000), r)
-		a.addInterval(startMs, r.TimeMs)
-	}
-}
-
-func floorDiv(a, b int64) int64 {
-	q := a / b
-	if a%b != 0 && (a < 0) != (b < 0) {
-		q--
-	}
-	return q
-}
-
-func (a *funcAcc) addSeries(minute int64, r *report) {
-	i := a.slot(minute)
-	a.inv[i]++
-	a.durSum[i] += r.DurationUs
-	if r.Status != statusSuccess {
-		a.errs[i]++
-	}
-}
-
-// slot returns the index of minute in the series, growing them as needed.
-func (a *funcAcc) slot(minute int64) int {
-	if a.inv == nil {
-		a.baseMin = minute
-	}
-	if minute < a.baseMin {
-		grow := int(a.baseMin - minute)
-		a.inv = append(make([]int64, grow), a.inv...)
-		a.durSum = append(make([]int64, grow), a.durSum...)
-		a.errs = append(make([]int64, grow), a.errs...)
-		a.conc = append(make([][]int32, grow), a.conc...)
-		a.baseMin = minute
-	}
-	i := int(minute - a.baseMin)
-	for i >= len(a.inv) {
-		a.inv = append(a.inv, 0)
-		a.durSum = append(a.durSum, 0)
-		a.errs = append(a.errs, 0)
-		a.conc = append(a.conc, nil)
-	}
-	return i
-}
-
-// maxConcEvents bounds the memory spent on exact concurrency (8 bytes per
-// invocation); beyond it concurrency falls back to the per-minute mean.
-const maxConcEvents = 50_000_000
-
-// addInterval records that an invocation was running over [startMs, endMs):
-// a start event in its minute and an end event in the minute it ends in.
-// Events are encoded as offset·2 + 1 (start) or offset·2 (end) within the
-// minute, so that sorting puts an end before a start at the same
-// millisecond (back-to-back invocations do not overlap). An end exactly on
-// a minute boundary belongs to the previous minute (offset 60,000).
-func (a *funcAcc) addInterval(startMs, endMs int64) {
-	if a.concEvents >= maxConcEvents {
-		a.concLost = true
-		return
-	}
-	if endMs <= startMs {
-		endMs = startMs + 1
-	}
-	sm := floorDiv(startMs, 60_000)
-	em := floorDiv(endMs-1, 60_000)
-	i := a.slot(sm)
-	a.conc[i] = append(a.conc[i], int32(startMs-sm*60_000)*2+1)
-	j := a.slot(em)
-	a.conc[j] = append(a.conc[j], int32(endMs-em*60_000)*2)
-	a.concEvents += 2
-}
-
-// concurrency sweeps the events minute by minute: the peak number of
-// invocations running at once within each minute.
-func (a *funcAcc) concurrency() []float64 {
-	out := make([]float64, len(a.inv))
-	running := 0
-	for i, ev := range a.conc {
-		slices.Sort(ev)
-		peak := running
-		for _, e := range ev {
-			if e&1 == 1 {
-				running++
-				peak = max(peak, running)
-			} else {
-				running--
-			}
-		}
-		out[i] = float64(peak)
-	}
-	return out
-}
-
-func (a *funcAcc) dataset() pricing.DatasetFunction {
-	q := a.dur.Quantiles(0.5, 0.9, 0.99)
-	f := pricing.DatasetFunction{
-		FunctionConfig: pricing.FunctionConfig{Name: a.name, MemoryMB: int(a.memMB), Architecture: pricing.X86_64},
-		Summary: pricing.FunctionSummary{
-			Invocations: a.invocations,
-			Errors:      a.errors,
-			Timeouts:    a.timeouts,
-			ColdStarts:  a.cold,
-			DurationMs: pricing.DurationSet{
-				Avg: a.dur.Mean() / 1000, P50: q[0] / 1000, P90: q[1] / 1000, P99: q[2] / 1000,
-				Max: float64(a.dur.Max()) / 1000,
-			},
-			InitDurationMs:   pricing.InitSet{Avg: a.init.Mean() / 1000, P99: a.init.Quantile(0.99) / 1000},
-			MaxMemoryUsedMB:  int(a.maxMemUsed),
-			BilledDurationMs: a.billedMs,
-			BilledGBSeconds:  float64(a.mbMs) / (1024 * 1000),
-		},
-	}
-	if len(a.inv) > 0 {
-		s := &pricing.Series{PeriodS: 60, Start: time.UnixMilli(a.baseMin * 60_000).UTC()}
-		s.Invocations = make([]float64, len(a.inv))
-		s.DurationAvgMs = make([]float64, len(a.inv))
-		s.Errors = make([]float64, len(a.inv))
-		var conc []float64
-		if !a.concLost {
-			conc = a.concurrency()
-		}
-		var peak float64
-		for i, n := range a.inv {
-			s.Invocations[i] = float64(n)
-			if n > 0 {
-				s.DurationAvgMs[i] = float64(a.durSum[i]) / float64(n) / 1000
-			}
-			s.Errors[i] = float64(a.errs[i])
-			c := 0.0
-			if conc != nil {
-				c = conc[i]
-			} else {
-				// Too many invocations to keep every interval: the mean
-				// number running over the minute, a lower bound of its peak.
-				c = float64(a.durSum[i]) / 60e6
-			}
-			s.ConcurrencyMax = append(s.ConcurrencyMax, c)
-			peak = max(peak, c)
-		}
-		f.Series = s
-		f.Summary.ConcurrencyMax = peak
-	}
-	return f
 }
 
 // asyncReader reads its source in a goroutine, a chunk ahead, so that
@@ -686,109 +489,4 @@ func (a *asyncReader) Read(p []byte) (int, error) {
 func (a *asyncReader) Close() error {
 	a.close.Do(func() { close(a.done) })
 	return nil
-}
-
-// isLogEventsJSON recognises the output of `aws logs filter-log-events`
-// and `aws logs get-log-events`: one JSON object whose first member is
-// "events" (the CLI's pretty-printed form or compact).
-func isLogEventsJSON(head []byte) bool {
-	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
-	if len(t) == 0 || t[0] != '{' {
-		return false
-	}
-	t = bytes.TrimLeft(t[1:], " \t\r\n")
-	return bytes.HasPrefix(t, []byte(`"events"`))
-}
-
-// readLogEvents streams the events of one or more concatenated
-// filter-log-events / get-log-events outputs; each event's message is a
-// log line, its timestamp used when the message has none. A malformed
-// record is reported as file: events[i].
-func (im *Importer) readLogEvents(name string, r io.Reader) {
-	defName := im.opts.Function
-	if defName == "" {
-		defName = baseName(name)
-	}
-	dec := json.NewDecoder(r)
-	var rep report
-	listed, malformed := 0, 0
-	fail := func(msg string) {
-		malformed++
-		if listed < im.opts.MaxProblemsPerFile {
-			listed++
-			im.problem(name + ": " + msg)
-		}
-	}
-	defer func() {
-		im.stats.Malformed += int64(malformed)
-		if malformed > listed {
-			im.problem(fmt.Sprintf("%s: %d malformed records in all (first %d listed)", name, malformed, listed))
-		}
-	}()
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return
-		}
-		if err != nil || tok != json.Delim('{') {
-			fail(fmt.Sprintf("offset %d: expected a JSON object of log events (%v); rest of file skipped", dec.InputOffset(), err))
-			return
-		}
-		for dec.More() {
-			key, err := dec.Token()
-			if err != nil {
-				fail(fmt.Sprintf("offset %d: %v; rest of file skipped", dec.InputOffset(), err))
-				return
-			}
-			if key != "events" {
-				var skip json.RawMessage
-				if err := dec.Decode(&skip); err != nil {
-					fail(fmt.Sprintf("offset %d: %v; rest of file skipped", dec.InputOffset(), err))
-					return
-				}
-				continue
-			}
-			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
-				fail(fmt.Sprintf("offset %d: \"events\" is not a list; rest of file skipped", dec.InputOffset()))
-				return
-			}
-			for i := 0; dec.More(); i++ {
-				var ev struct {
-					Timestamp int64  `json:"timestamp"`
-					Message   string `json:"message"`
-					Stream    string `json:"logStreamName"`
-				}
-				if err := dec.Decode(&ev); err != nil {
-					fail(fmt.Sprintf("events[%d]: %v; rest of file skipped", i, err))
-					return
-				}
-				im.stats.Lines++
-				im.stats.Bytes += int64(len(ev.Message))
-				perr := parseLine([]byte(strings.TrimRight(ev.Message, "\r\n")), &rep)
-				switch {
-				case perr == nil:
-					if rep.TimeMs == 0 {
-						rep.TimeMs = ev.Timestamp
-					}
-					im.stats.Reports++
-					fn := defName
-					if rep.Function != nil && im.opts.Function == "" {
-						fn = string(rep.Function)
-					}
-					im.fn(fn).add(&rep)
-				case errors.Is(perr, errNotReport):
-				default:
-					fail(fmt.Sprintf("events[%d] (stream %s): %v", i, ev.Stream, perr))
-				}
-			}
-			if _, err := dec.Token(); err != nil {
-				fail(fmt.Sprintf("offset %d: %v; rest of file skipped", dec.InputOffset(), err))
-				return
-			}
-		}
-		if _, err := dec.Token(); err != nil {
-			fail(fmt.Sprintf("offset %d: %v; rest of file skipped", dec.InputOffset(), err))
-			return
-		}
-	}
 }

@@ -410,7 +410,7 @@ func TestImportFilterLogEvents(t *testing.T) {
 	if f.Series == nil || !f.Series.Start.Equal(time.Date(2026, 11, 2, 9, 59, 0, 0, time.UTC)) || !slices.Equal(f.Series.Invocations, []float64{1, 2}) {
 		t.Errorf("series = %+v", f.Series)
 	}
-	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "inventory.json: events[4] (stream 2026/11/02/[$LATEST]0a1b2c3d): REPORT line lacks Billed Duration, Memory Size and Max Memory Used") {
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "inventory.json: events[4]: REPORT line lacks Memory Size and Max Memory Used") {
 		t.Errorf("problems = %q", d.Problems)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -15,9 +16,11 @@ import (
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
-// reportFilter matches text REPORT lines and JSON platform.report records
-// (CloudWatch Logs filter syntax: ?term ?term is "either").
-const reportFilter = `?"REPORT RequestId" ?"platform.report"`
+// reportFilter matches the records parseEvent reads: text REPORT,
+// INIT_REPORT and RESTORE_REPORT lines, old-format timeout lines, and the
+// JSON platform.report / initReport / restoreReport records (CloudWatch
+// Logs filter syntax: ?term ?term is "either").
+const reportFilter = `?"REPORT RequestId" ?"platform.report" ?"INIT_REPORT" ?"RESTORE_REPORT" ?"platform.initReport" ?"platform.restoreReport" ?"Task timed out"`
 
 // MaxLogEventsPerFunction bounds how many REPORT records `--logs` reads per
 // function; beyond it the logs are a sample and the dataset says so.
@@ -68,8 +71,12 @@ func (c *Collector) collectLogs(ctx context.Context, fns []FunctionInfo, w Windo
 				st.LogsCalls += r.calls
 				st.LogReports += r.acc.invocations
 				problems = append(problems, r.problems...)
-				if i, ok := byName[fi.Config.Name]; ok && r.acc.invocations > 0 {
-					problems = append(problems, mergeLogs(&d.Functions[i], r)...)
+				if i, ok := byName[fi.Config.Name]; ok && r.acc.hasRecords() {
+					ps, as := mergeLogs(&d.Functions[i], r)
+					problems = append(problems, ps...)
+					for _, a := range as {
+						d.Assumptions.Add(a)
+					}
 				}
 				c.progress("logs", int64(st.LogsCalls), 0)
 				mu.Unlock()
@@ -91,7 +98,7 @@ type logsResult struct {
 // logsOf pages through one function's REPORT records.
 func (c *Collector) logsOf(ctx context.Context, lim *limiter, fi FunctionInfo, w Window) logsResult {
 	name := fi.Config.Name
-	r := logsResult{acc: &funcAcc{name: name}}
+	r := logsResult{acc: newFuncAcc(name)}
 	var token *string
 	var rep report
 	malformed := 0
@@ -119,21 +126,22 @@ func (c *Collector) logsOf(ctx context.Context, lim *limiter, fi FunctionInfo, w
 			break
 		}
 		for _, e := range out.Events {
-			perr := parseLine([]byte(aws.ToString(e.Message)), &rep)
-			switch {
-			case perr == nil:
+			// The same parser as every import path: CloudWatch's messages
+			// end in "\n" (platform lines in "\t\n").
+			parseEvent([]byte(aws.ToString(e.Message)), &rep, func(rep *report, perr error) {
+				if perr != nil {
+					malformed++
+					if malformed <= 20 {
+						r.problems = append(r.problems, fmt.Sprintf("logs: %s %s event %s: %v", fi.LogGroup, aws.ToString(e.LogStreamName), aws.ToString(e.EventId), perr))
+					}
+					return
+				}
 				if rep.TimeMs == 0 {
 					rep.TimeMs = aws.ToInt64(e.Timestamp)
 				}
 				rep.Function = nil
-				r.acc.add(&rep)
-			case errors.Is(perr, errNotReport):
-			default:
-				malformed++
-				if malformed <= 20 {
-					r.problems = append(r.problems, fmt.Sprintf("logs: %s %s event %s: %v", fi.LogGroup, aws.ToString(e.LogStreamName), aws.ToString(e.EventId), perr))
-				}
-			}
+				r.acc.record(rep)
+			})
 		}
 		if out.NextToken == nil || *out.NextToken == "" {
 			break
@@ -151,18 +159,28 @@ func (c *Collector) logsOf(ctx context.Context, lim *limiter, fi FunctionInfo, w
 	return r
 }
 
-// mergeLogs folds one function's log summary into its metric summary.
-func mergeLogs(f *pricing.DatasetFunction, r logsResult) []string {
-	lf := r.acc.dataset()
+// mergeLogs folds one function's log summary into its metric summary, and
+// returns the problems and assumptions of the logs.
+func mergeLogs(f *pricing.DatasetFunction, r logsResult) ([]string, pricing.Assumptions) {
+	lf, all := r.acc.dataset()
+	var as pricing.Assumptions
+	for _, a := range all {
+		if !strings.HasSuffix(a.Field, ".series.period_s") { // the series comes from metrics
+			as.Add(a)
+		}
+	}
 	s := &f.Summary
 	s.ColdStarts = lf.Summary.ColdStarts
+	s.Restores = lf.Summary.Restores
 	s.InitDurationMs = lf.Summary.InitDurationMs
 	s.Timeouts = lf.Summary.Timeouts
 	s.MaxMemoryUsedMB = max(s.MaxMemoryUsedMB, lf.Summary.MaxMemoryUsedMB)
 	if !r.truncated && r.acc.invocations == s.Invocations {
 		s.BilledDurationMs = lf.Summary.BilledDurationMs
 		s.BilledGBSeconds = lf.Summary.BilledGBSeconds
-		return nil
+		s.ByMemory = lf.Summary.ByMemory
+		s.InitUnbilledMs = lf.Summary.InitUnbilledMs
+		return nil, as
 	}
-	return []string{fmt.Sprintf("logs: %s: %d REPORT records for %d invocations counted by CloudWatch; billed duration estimated from averages, cold starts are a lower bound", f.Name, r.acc.invocations, s.Invocations)}
+	return []string{fmt.Sprintf("logs: %s: %d REPORT records for %d invocations counted by CloudWatch; billed duration estimated from averages, cold starts are a lower bound", f.Name, r.acc.invocations, s.Invocations)}, as
 }

@@ -597,12 +597,21 @@ func (im *Importer) readMetricData(name string, r *bufio.Reader) error {
 		for _, msg := range out.Messages {
 			im.metrics.problems = append(im.metrics.problems, fmt.Sprintf("%s: CloudWatch message %s: %s", name, msg.Code, msg.Value))
 		}
+		ids := make([]string, len(out.MetricDataResults))
+		labels := make([]string, len(out.MetricDataResults))
+		for i, res := range out.MetricDataResults {
+			ids[i], labels[i] = res.ID, res.Label
+		}
+		resolved, err := im.resolveLabels(name, ids, labels)
+		if err != nil {
+			return err
+		}
 		for i, res := range out.MetricDataResults {
 			im.stats.MetricResults++
-			fn, metric, stat, ok := parseLabel(res.Label, im.opts.Function)
-			if !ok {
+			fn, metric, stat := resolved[i].fn, resolved[i].metric, resolved[i].stat
+			if resolved[i].skip != "" {
 				im.stats.Malformed++
-				im.problem(fmt.Sprintf("%s: MetricDataResults[%d] (Id %q, Label %q): cannot tell function, metric and statistic; use the label \"${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}\"", name, i, res.ID, res.Label))
+				im.problem(resolved[i].skip)
 				continue
 			}
 			msgs := make([]string, 0, len(res.Messages))

@@ -7,14 +7,20 @@ import (
 	"fmt"
 )
 
-// report is one invocation as Lambda reports it at its end: a text
-// `REPORT RequestId: …` line or a JSON `platform.report` record. Durations
-// are in microseconds (REPORT lines carry 2 decimals of ms, JSON records 3),
-// so sums and averages are exact integers.
+// report is one record Lambda writes to CloudWatch Logs that lambdacost
+// reads: an invocation's REPORT (a text `REPORT RequestId: …` line or a
+// JSON `platform.report` record), a failed INIT (`INIT_REPORT`,
+// `platform.initReport`), a SnapStart restore (`RESTORE_REPORT`,
+// `platform.restoreReport`) or an old-format timeout line (`Task timed out
+// after N seconds`). Kind says which. Durations are in microseconds (REPORT
+// lines carry 2 decimals of ms, JSON records 3), so sums are exact integers.
 type report struct {
+	Kind kind
 	// Function is the function name when the line carries it (a
 	// `/aws/lambda/NAME` log-group prefix); nil otherwise. It aliases the line.
 	Function []byte
+	// RequestID aliases the line (REPORT and timeout lines).
+	RequestID []byte
 	// TimeMs is the record's timestamp (Unix ms; the end of the invocation),
 	// 0 when the line has none.
 	TimeMs         int64
@@ -22,12 +28,36 @@ type report struct {
 	BilledMs       int64
 	MemorySizeMB   int64
 	MaxMemoryMB    int64
-	InitDurationUs int64 // > 0 on a cold start (on-demand INIT)
+	InitDurationUs int64 // > 0 on a cold start (on-demand INIT), or the INIT_REPORT's
 	Cold           bool
-	Status         status
+	// Restored: a SnapStart restore (REPORT "Restore Duration"); the
+	// invocation is a cold start whose latency is RestoreUs + DurationUs.
+	Restored        bool
+	RestoreUs       int64
+	BilledRestoreMs int64
+	// Managed: a Lambda Managed Instances REPORT (Duration only, no Billed
+	// Duration or Memory Size: compute is billed per instance, not per ms).
+	Managed bool
+	Status  status
+	// Phase is an INIT_REPORT's phase: "init", or "invoke" for an INIT
+	// retried within the first invocation (its time is in that Duration).
+	Phase []byte
+	// TimeoutUs is a "Task timed out after N seconds" line's N.
+	TimeoutUs int64
 }
 
-// status is how an invocation ended.
+// kind is what a parsed record is.
+type kind uint8
+
+// Record kinds.
+const (
+	kindReport     kind = iota // an invocation
+	kindInitReport             // INIT_REPORT / platform.initReport
+	kindRestore                // RESTORE_REPORT / platform.restoreReport
+	kindTimeout                // "Task timed out after N seconds"
+)
+
+// status is how an invocation (or an INIT) ended.
 type status uint8
 
 // Invocation outcomes.
@@ -38,33 +68,181 @@ const (
 )
 
 var (
-	textMarker   = []byte("REPORT RequestId:")
-	jsonMarker   = []byte(`platform.report"`)
-	lambdaPrefix = []byte("/aws/lambda/")
+	reportWord    = []byte("REPORT")
+	textMarker    = []byte("REPORT RequestId:")
+	jsonMarker    = []byte(`platform.report"`)
+	initMarker    = []byte("INIT_REPORT ")
+	restoreMarker = []byte("RESTORE_REPORT ")
+	timeoutMarker = []byte("Task timed out after ")
+	jsonInit      = []byte(`platform.initReport"`)
+	jsonRestore   = []byte(`platform.restoreReport"`)
+	lambdaPrefix  = []byte("/aws/lambda/")
 )
 
-// errNotReport means the line is not a REPORT record (START, END, app logs…).
+// errNotReport means the line is not a record lambdacost reads (START,
+// END, INIT_START, EXTENSION, TELEMETRY, XRAY, app logs…).
 var errNotReport = errors.New("not a report line")
 
-// ParseLine parses one log line. It returns errNotReport for lines that
-// are not REPORT records (they are skipped, not malformed), and another
-// error for a REPORT record that cannot be read (malformed). It does not
-// allocate for text lines; Function aliases line.
+// unsupportedError is a line or document in a known format that
+// lambdacost does not read: it is refused by name, never reported as a
+// malformed REPORT.
+type unsupportedError struct {
+	Format string // "a Lambda Insights performance event (EMF)"
+	Hint   string // what to import instead
+}
+
+func (e *unsupportedError) Error() string {
+	return fmt.Sprintf("%s; this format is not supported: %s", e.Format, e.Hint)
+}
+
+var errInsightsEMF = &unsupportedError{
+	Format: "a Lambda Insights performance event (embedded metric format, {\"_aws\":…,\"memory_utilization\":…} from /aws/lambda-insights)",
+	Hint:   "import the function's own log group /aws/lambda/NAME, whose REPORT lines carry the billed duration, memory and cold starts",
+}
+
+// parseEvent is the one entry point for a CloudWatch Logs event message,
+// whatever carried it (a line of an exported file, FilterLogEvents,
+// get-log-events or filter-log-events JSON, a subscription or Firehose
+// payload, a Logs Insights @message): it splits the message into lines
+// (CloudWatch messages end in "\n", platform lines in "\t\n"; a REPORT may
+// carry its X-Ray trace on a second line) and calls each for every line
+// that is a record (err nil) or a malformed record (err set). A message
+// that is one JSON object spread over several lines (pretty-printed) is
+// read whole. Lines that are not records are skipped.
+func parseEvent(msg []byte, r *report, each func(r *report, err error)) {
+	if t := bytes.TrimSpace(msg); len(t) > 1 && t[len(t)-1] == '}' && bytes.IndexByte(t, '\n') >= 0 {
+		// A pretty-printed JSON record, perhaps after a prefix (time, stream).
+		if j := bytes.IndexByte(t, '{'); j >= 0 && bytes.IndexByte(t[:j], '\n') < 0 && json.Valid(t[j:]) {
+			err := parseLine(t, r)
+			if !errors.Is(err, errNotReport) {
+				each(r, err)
+			}
+			return
+		}
+	}
+	for len(msg) > 0 {
+		line := msg
+		if i := bytes.IndexByte(msg, '\n'); i >= 0 {
+			line, msg = msg[:i], msg[i+1:]
+		} else {
+			msg = nil
+		}
+		err := parseLine(line, r)
+		if !errors.Is(err, errNotReport) {
+			each(r, err)
+		}
+	}
+}
+
+// parseLine parses one log line (its end of line may be present). It
+// returns errNotReport for lines that are not records (they are skipped,
+// not malformed), an *unsupportedError for a known format lambdacost does
+// not read, and another error for a record that cannot be read
+// (malformed). It does not allocate for text lines; Function and
+// RequestID alias line.
 func parseLine(line []byte, r *report) error {
 	*r = report{}
-	if i := bytes.Index(line, textMarker); i >= 0 {
-		prefix(line[:i], r)
-		return parseText(line[i+len(textMarker):], r)
+	for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+		line = line[:len(line)-1]
 	}
 	j := bytes.IndexByte(line, '{')
-	if j < 0 {
-		return errNotReport
+	// One scan for "REPORT" finds REPORT, INIT_REPORT and RESTORE_REPORT
+	// lines; most lines (START, END, handler output) have none.
+	k := bytes.Index(line, reportWord)
+	if k >= 0 {
+		// (A marker inside a JSON object is text some log line quotes.)
+		if i := bytes.Index(line[k:], textMarker); i >= 0 && (j < 0 || j > i+k) {
+			i += k
+			prefix(line[:i], r)
+			return parseText(line[i+len(textMarker):], r)
+		}
 	}
-	if bytes.Contains(line[j:], jsonMarker) {
-		prefix(line[:j], r)
-		return parseJSON(line[j:], r)
+	if j >= 0 {
+		obj := line[j:]
+		switch {
+		case bytes.Contains(obj, jsonMarker):
+			prefix(line[:j], r)
+			return parseJSON(obj, r)
+		case bytes.Contains(obj, jsonInit), bytes.Contains(obj, jsonRestore):
+			prefix(line[:j], r)
+			return parsePlatformJSON(obj, r)
+		case bytes.Contains(obj, []byte(`"_aws"`)) && (bytes.Contains(obj, []byte(`"memory_utilization"`)) || bytes.Contains(obj, []byte(`LambdaInsights`))):
+			return errInsightsEMF
+		}
+	}
+	if k >= 0 {
+		if i := bytes.Index(line, initMarker); i >= 0 && isWordStart(line, i) {
+			prefix(line[:i], r)
+			r.Kind = kindInitReport
+			return parseFields(line[i+len(initMarker):], r, false)
+		}
+		if i := bytes.Index(line, restoreMarker); i >= 0 && isWordStart(line, i) {
+			prefix(line[:i], r)
+			r.Kind = kindRestore
+			return parseFields(line[i+len(restoreMarker):], r, false)
+		}
+	}
+	if i := indexTimeout(line); i >= 0 {
+		return parseTimeout(line, i, r)
 	}
 	return errNotReport
+}
+
+// indexTimeout finds "Task timed out after " by its 'k' (IndexByte is
+// several times faster than Index, and 'k' is rare in log lines).
+func indexTimeout(line []byte) int {
+	for off := 0; ; {
+		k := bytes.IndexByte(line[off:], 'k')
+		if k < 0 {
+			return -1
+		}
+		k += off
+		if k >= 3 && bytes.HasPrefix(line[k-3:], timeoutMarker) {
+			return k - 3
+		}
+		off = k + 1
+	}
+}
+
+// isWordStart: line[i] starts a word (not "XINIT_REPORT").
+func isWordStart(line []byte, i int) bool {
+	return i == 0 || line[i-1] == ' ' || line[i-1] == '\t'
+}
+
+// parseTimeout reads "[time]\t[request id]\tTask timed out after 3.00
+// seconds" (the request id is the field before the message).
+func parseTimeout(line []byte, i int, r *report) error {
+	pre := line[:i]
+	prefix(pre, r)
+	r.Kind = kindTimeout
+	p := bytes.TrimRight(pre, " \t")
+	if k := bytes.LastIndexAny(p, " \t"); k >= 0 {
+		p = p[k+1:]
+	}
+	if looksLikeID(p) {
+		r.RequestID = p
+	}
+	v, _ := token(skipSpace(line[i+len(timeoutMarker):]))
+	us, err := parseMicros(v) // seconds with 2 decimals, read as "ms" then scaled
+	if err != nil {
+		return fmt.Errorf("timeout line: duration %q: %v", trunc(v), err)
+	}
+	r.TimeoutUs = us * 1000
+	r.Status = statusTimeout
+	return nil
+}
+
+// looksLikeID: a request id (UUID-like: hex digits and dashes).
+func looksLikeID(b []byte) bool {
+	if len(b) < 8 || len(b) > 64 {
+		return false
+	}
+	for _, c := range b {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // prefix reads what export tools put before the message: a timestamp
@@ -72,9 +250,14 @@ func parseLine(line []byte, r *report) error {
 // log group (`aws logs tail` over several groups).
 func prefix(p []byte, r *report) {
 	p = bytes.TrimLeft(p, " \t")
-	if len(p) >= 20 && p[0] >= '0' && p[0] <= '9' {
-		if ms, ok := parseRFC3339Ms(p); ok {
-			r.TimeMs = ms
+	// The first timestamp in the prefix: at its start (S3 export, aws logs
+	// tail) or after the stream name (sam logs, some tail formats).
+	for i := 0; i+20 <= len(p); i++ {
+		if p[i] >= '0' && p[i] <= '9' && p[i+4] == '-' && (i == 0 || p[i-1] == ' ' || p[i-1] == '\t') {
+			if ms, ok := parseRFC3339Ms(p[i:]); ok {
+				r.TimeMs = ms
+				break
+			}
 		}
 	}
 	if k := bytes.Index(p, lambdaPrefix); k >= 0 {
@@ -86,10 +269,21 @@ func prefix(p []byte, r *report) {
 	}
 }
 
-// parseText reads the fields after "REPORT RequestId:". Fields are
-// "Key: value [unit]" separated by tabs (sometimes spaces); the key may
-// contain spaces ("Billed Duration"). Unknown fields are ignored.
+// parseText reads the fields after "REPORT RequestId:".
 func parseText(s []byte, r *report) error {
+	r.Kind = kindReport
+	s = skipSpace(s)
+	r.RequestID, s = token(s)
+	return parseFields(s, r, true)
+}
+
+// parseFields reads "Key: value [unit]" fields separated by tabs
+// (sometimes spaces; the key may contain spaces, "Billed Duration"; the
+// unit may be glued to the value, "9804ms"). Unknown fields are ignored.
+// For a REPORT (isReport) Duration is required; Billed Duration and Memory
+// Size are too, except on Lambda Managed Instances, whose REPORT lines
+// carry neither.
+func parseFields(s []byte, r *report, isReport bool) error {
 	var have uint8
 	const (
 		hDur = 1 << iota
@@ -97,9 +291,6 @@ func parseText(s []byte, r *report) error {
 		hMem
 		hMax
 	)
-	// The request id.
-	s = skipSpace(s)
-	_, s = token(s)
 	for {
 		s = skipSpace(s)
 		if len(s) == 0 {
@@ -107,15 +298,17 @@ func parseText(s []byte, r *report) error {
 		}
 		c := bytes.IndexByte(s, ':')
 		if c < 0 {
-			return fmt.Errorf("REPORT field %q has no value", trunc(s))
+			return fmt.Errorf("%s field %q has no value (a truncated or altered line?)", kindName(r.Kind), trunc(s))
 		}
 		key := bytes.TrimRight(s[:c], " \t")
 		s = skipSpace(s[c+1:])
 		var val []byte
 		val, s = token(s)
-		// An optional unit after the value.
+		// An optional unit after the value, or glued to it.
 		if t := skipSpace(s); len(t) >= 2 && (t[0] == 'm' && (t[1] == 's' || t[1] == 'B') || t[0] == 'M' && t[1] == 'B') && (len(t) == 2 || t[2] == ' ' || t[2] == '\t' || t[2] == '\r') {
 			s = t[2:]
+		} else if n := len(val); n > 2 && (bytes.HasSuffix(val, []byte("ms")) || bytes.HasSuffix(val, []byte("MB"))) && val[n-3] >= '0' && val[n-3] <= '9' {
+			val = val[:n-2]
 		}
 		var err error
 		switch string(key) { // no allocation: the compiler optimises switch on string(bytes)
@@ -133,24 +326,56 @@ func parseText(s []byte, r *report) error {
 			have |= hMax
 		case "Init Duration":
 			r.InitDurationUs, err = parseMicros(val)
-			r.Cold = true
+			r.Cold = isReport
+		case "Restore Duration":
+			r.RestoreUs, err = parseMicros(val)
+			r.Restored = isReport
+		case "Billed Restore Duration":
+			r.BilledRestoreMs, err = parseInt(val)
 		case "Status":
 			r.Status = parseStatus(val)
+		case "Phase":
+			r.Phase = val
 		}
 		if err != nil {
-			return fmt.Errorf("REPORT field %s: %v", key, err)
+			return fmt.Errorf("%s field %s: %v", kindName(r.Kind), key, err)
 		}
 	}
-	if have != hDur|hBilled|hMem|hMax {
+	if !isReport {
+		if r.Kind == kindRestore && r.RestoreUs == 0 {
+			r.RestoreUs = r.DurationUs
+		}
+		return nil
+	}
+	switch {
+	case have&hDur == 0:
+		return fmt.Errorf("REPORT line lacks Duration")
+	case have&(hBilled|hMem) == 0:
+		// Lambda Managed Instances: no per-ms billing in the line.
+		r.Managed = true
+		return nil
+	case have&(hBilled|hMem|hMax) != hBilled|hMem|hMax:
 		var missing []string
-		for i, n := range []string{"Duration", "Billed Duration", "Memory Size", "Max Memory Used"} {
-			if have&(1<<i) == 0 {
+		for i, n := range []string{"Billed Duration", "Memory Size", "Max Memory Used"} {
+			if have&(2<<i) == 0 {
 				missing = append(missing, n)
 			}
 		}
 		return fmt.Errorf("REPORT line lacks %s", joinAnd(missing))
 	}
 	return nil
+}
+
+func kindName(k kind) string {
+	switch k {
+	case kindInitReport:
+		return "INIT_REPORT"
+	case kindRestore:
+		return "RESTORE_REPORT"
+	case kindTimeout:
+		return "timeout line"
+	}
+	return "REPORT"
 }
 
 func parseStatus(v []byte) status {
@@ -163,28 +388,71 @@ func parseStatus(v []byte) status {
 	return statusSuccess
 }
 
+// platformRecord is a JSON-format platform record (Telemetry API schema).
+type platformRecord struct {
+	Time   string `json:"time"`
+	Type   string `json:"type"`
+	Record struct {
+		RequestID string `json:"requestId"`
+		Status    string `json:"status"`
+		Phase     string `json:"phase"`
+		Metrics   *struct {
+			DurationMs              *json.Number `json:"durationMs"`
+			BilledDurationMs        *json.Number `json:"billedDurationMs"`
+			MemorySizeMB            *json.Number `json:"memorySizeMB"`
+			MaxMemoryUsedMB         *json.Number `json:"maxMemoryUsedMB"`
+			InitDurationMs          *json.Number `json:"initDurationMs"`
+			RestoreDurationMs       *json.Number `json:"restoreDurationMs"`
+			BilledRestoreDurationMs *json.Number `json:"billedRestoreDurationMs"`
+		} `json:"metrics"`
+	} `json:"record"`
+}
+
+// parsePlatformJSON reads platform.initReport and platform.restoreReport
+// records (whitespace and key order free).
+func parsePlatformJSON(obj []byte, r *report) error {
+	var rec platformRecord
+	if err := json.Unmarshal(bytes.TrimRight(obj, " \t\r\n"), &rec); err != nil {
+		return fmt.Errorf("platform record: %v", err)
+	}
+	switch rec.Type {
+	case "platform.initReport":
+		r.Kind = kindInitReport
+	case "platform.restoreReport":
+		r.Kind = kindRestore
+	default:
+		return errNotReport
+	}
+	r.Status = parseStatus([]byte(rec.Record.Status))
+	r.Phase = []byte(rec.Record.Phase)
+	if m := rec.Record.Metrics; m != nil && m.DurationMs != nil {
+		us, err := parseMicros([]byte(*m.DurationMs))
+		if err != nil {
+			return fmt.Errorf("%s record: durationMs: %v", rec.Type, err)
+		}
+		if r.Kind == kindRestore {
+			r.RestoreUs = us
+		} else {
+			r.InitDurationUs = us
+		}
+	}
+	if ms, ok := parseRFC3339Ms([]byte(rec.Time)); ok {
+		r.TimeMs = ms
+	}
+	return nil
+}
+
 // parseJSON reads a compact `platform.report` record with a fast key scan,
-// and falls back to encoding/json for anything unusual (spaces, escapes).
+// and falls back to encoding/json for anything unusual (spaces, escapes,
+// several lines).
 func parseJSON(obj []byte, r *report) error {
+	r.Kind = kindReport
 	if fastJSON(obj, r) {
 		return nil
 	}
 	*r = report{TimeMs: r.TimeMs, Function: r.Function}
-	var rec struct {
-		Time   string `json:"time"`
-		Type   string `json:"type"`
-		Record struct {
-			Status  string `json:"status"`
-			Metrics *struct {
-				DurationMs       *json.Number `json:"durationMs"`
-				BilledDurationMs *json.Number `json:"billedDurationMs"`
-				MemorySizeMB     *json.Number `json:"memorySizeMB"`
-				MaxMemoryUsedMB  *json.Number `json:"maxMemoryUsedMB"`
-				InitDurationMs   *json.Number `json:"initDurationMs"`
-			} `json:"metrics"`
-		} `json:"record"`
-	}
-	obj = bytes.TrimRight(obj, " \t\r")
+	var rec platformRecord
+	obj = bytes.TrimRight(obj, " \t\r\n")
 	if err := json.Unmarshal(obj, &rec); err != nil {
 		return fmt.Errorf("platform.report record: %v", err)
 	}
@@ -192,12 +460,12 @@ func parseJSON(obj []byte, r *report) error {
 		return errNotReport
 	}
 	m := rec.Record.Metrics
-	if m == nil || m.DurationMs == nil || m.BilledDurationMs == nil || m.MemorySizeMB == nil || m.MaxMemoryUsedMB == nil {
-		return fmt.Errorf("platform.report record lacks metrics (durationMs, billedDurationMs, memorySizeMB, maxMemoryUsedMB)")
+	if m == nil || m.DurationMs == nil {
+		return fmt.Errorf("platform.report record lacks metrics.durationMs")
 	}
 	var err error
 	set := func(dst *int64, n *json.Number, micros bool) {
-		if err != nil {
+		if err != nil || n == nil {
 			return
 		}
 		if micros {
@@ -205,6 +473,12 @@ func parseJSON(obj []byte, r *report) error {
 		} else {
 			*dst, err = parseInt([]byte(*n))
 		}
+	}
+	switch {
+	case m.BilledDurationMs == nil && m.MemorySizeMB == nil:
+		r.Managed = true // Lambda Managed Instances
+	case m.BilledDurationMs == nil || m.MemorySizeMB == nil || m.MaxMemoryUsedMB == nil:
+		return fmt.Errorf("platform.report record lacks metrics (durationMs, billedDurationMs, memorySizeMB, maxMemoryUsedMB)")
 	}
 	set(&r.DurationUs, m.DurationMs, true)
 	set(&r.BilledMs, m.BilledDurationMs, false)
@@ -214,9 +488,15 @@ func parseJSON(obj []byte, r *report) error {
 		set(&r.InitDurationUs, m.InitDurationMs, true)
 		r.Cold = true
 	}
+	if m.RestoreDurationMs != nil {
+		set(&r.RestoreUs, m.RestoreDurationMs, true)
+		r.Restored = true
+	}
+	set(&r.BilledRestoreMs, m.BilledRestoreDurationMs, false)
 	if err != nil {
 		return fmt.Errorf("platform.report record: %v", err)
 	}
+	r.Kind = kindReport
 	r.Status = parseStatus([]byte(rec.Record.Status))
 	if ms, ok := parseRFC3339Ms([]byte(rec.Time)); ok {
 		r.TimeMs = ms
@@ -225,15 +505,17 @@ func parseJSON(obj []byte, r *report) error {
 }
 
 var (
-	kType     = []byte(`"type":"platform.report"`)
-	kTime     = []byte(`"time":"`)
-	kStatus   = []byte(`"status":"`)
-	kDuration = []byte(`"durationMs":`)
-	kBilled   = []byte(`"billedDurationMs":`)
-	kMem      = []byte(`"memorySizeMB":`)
-	kMax      = []byte(`"maxMemoryUsedMB":`)
-	kInit     = []byte(`"initDurationMs":`)
-	kMetrics  = []byte(`"metrics":{`)
+	kType          = []byte(`"type":"platform.report"`)
+	kTime          = []byte(`"time":"`)
+	kStatus        = []byte(`"status":"`)
+	kDuration      = []byte(`"durationMs":`)
+	kBilled        = []byte(`"billedDurationMs":`)
+	kMem           = []byte(`"memorySizeMB":`)
+	kMax           = []byte(`"maxMemoryUsedMB":`)
+	kInit          = []byte(`"initDurationMs":`)
+	kRestore       = []byte(`"restoreDurationMs":`)
+	kBilledRestore = []byte(`"billedRestoreDurationMs":`)
+	kMetrics       = []byte(`"metrics":{`)
 )
 
 // fastJSON handles the compact records Lambda writes. It reports false
@@ -297,6 +579,17 @@ func fastJSON(obj []byte, r *report) bool {
 			return false
 		}
 		r.Cold = true
+	}
+	if v, ok = num(kRestore); ok {
+		if r.RestoreUs, err = parseMicros(v); err != nil {
+			return false
+		}
+		r.Restored = true
+	}
+	if v, ok = num(kBilledRestore); ok {
+		if r.BilledRestoreMs, err = parseInt(v); err != nil {
+			return false
+		}
 	}
 	if i := bytes.Index(obj, kStatus); i >= 0 {
 		v := obj[i+len(kStatus):]
@@ -449,6 +742,8 @@ func parseRFC3339Ms(b []byte) (int64, bool) {
 	}
 	switch b[i] {
 	case 'Z', 'z':
+	case ' ', '\t':
+		// No zone, then the message (`aws logs tail --format short`): UTC.
 	case '+', '-':
 		if i+6 > len(b) || b[i+3] != ':' {
 			return 0, false

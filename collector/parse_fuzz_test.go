@@ -3,6 +3,7 @@ package collector
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -32,6 +33,37 @@ func FuzzParseLine(f *testing.F) {
 		}
 		if errors.Is(parseLine([]byte("START RequestId: x Version: $LATEST"), &r), errNotReport) == false {
 			t.Fatal("START line taken for a report")
+		}
+	})
+}
+
+// FuzzParseEvent: any CloudWatch message parses without panicking, and a
+// REPORT record survives the line endings and trailers CloudWatch adds.
+func FuzzParseEvent(f *testing.F) {
+	f.Add("REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n", "\t\n")
+	f.Add("INIT_REPORT Init Duration: 9804ms  Phase: init  Status: error  Error Type: Extension.Crash\n", "\n")
+	f.Add("RESTORE_REPORT Restore Duration: 571.67 ms\n", "\n")
+	f.Add("2019-06-07T19:11:20.562Z\tc793869b-ee49-415b-a5b6-4fd21e8dedac\tTask timed out after 3.00 seconds\n\n", "\n")
+	f.Add("x {\n  \"time\": \"2026-03-02T11:00:00.200Z\",\n  \"type\": \"platform.report\",\n  \"record\": {\"metrics\": {\"durationMs\": 1}}\n}", "")
+	f.Add(`{"_aws":{"CloudWatchMetrics":[]},"memory_utilization":3}`, "")
+	f.Fuzz(func(t *testing.T, msg, trailer string) {
+		var r report
+		parseEvent([]byte(msg), &r, func(*report, error) {})
+		n := 0
+		line := "REPORT RequestId: id\tDuration: 2.50 ms\tBilled Duration: 3 ms\tMemory Size: 256 MB\tMax Memory Used: 80 MB" + strings.Map(func(c rune) rune {
+			if c == '\t' || c == ' ' || c == '\n' || c == '\r' {
+				return c
+			}
+			return -1
+		}, trailer)
+		parseEvent([]byte(line), &r, func(r *report, err error) {
+			n++
+			if n == 1 && (err != nil || r.BilledMs != 3 || r.DurationUs != 2500 || r.MemorySizeMB != 256 || r.MaxMemoryMB != 80) {
+				t.Fatalf("%q: %+v %v", line, r, err)
+			}
+		})
+		if n != 1 {
+			t.Fatalf("%q: %d records", line, n)
 		}
 	})
 }

@@ -66,11 +66,15 @@ func (f *DatasetFunction) Unknown(field string) bool {
 
 // FunctionSummary aggregates a function's activity over the dataset window.
 type FunctionSummary struct {
-	Invocations     int64       `json:"invocations"`
-	Errors          int64       `json:"errors"`
-	Throttles       int64       `json:"throttles"`
-	Timeouts        int64       `json:"timeouts,omitempty"`
-	ColdStarts      int64       `json:"cold_starts"`
+	Invocations int64 `json:"invocations"`
+	Errors      int64 `json:"errors"`
+	Throttles   int64 `json:"throttles"`
+	Timeouts    int64 `json:"timeouts,omitempty"`
+	ColdStarts  int64 `json:"cold_starts"`
+	// Restores is how many of ColdStarts were SnapStart restores (REPORT
+	// "Restore Duration"): AWS counts a SnapStart cold start as Restore
+	// Duration + Duration.
+	Restores        int64       `json:"restores,omitempty"`
 	DurationMs      DurationSet `json:"duration_ms"`
 	InitDurationMs  InitSet     `json:"init_duration_ms"`
 	MaxMemoryUsedMB int         `json:"max_memory_used_mb"`

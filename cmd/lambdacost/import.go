@@ -24,6 +24,8 @@ type ImportOptions struct {
 	Files    []string
 	Function string
 	Arch     string
+	Memory   int
+	Timeout  pricing.Duration
 	Out      string
 
 	changed func(string) bool
@@ -35,20 +37,27 @@ func NewCmdImport(f *Factory, runF func(*ImportOptions) error) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
 		Short: "Read exported Lambda logs or get-metric-data JSON into a dataset",
-		Long: `Reads Lambda log files as exported from CloudWatch Logs — text REPORT lines and JSON
-platform.report records, mixed, plain or gzip (detected by content), several files — the JSON
-output of 'aws logs filter-log-events' / 'get-log-events', and 'aws cloudwatch get-metric-data'
-JSON, and writes a dataset for report, simulate, compare and check.
+		Long: `Reads Lambda logs and metrics as AWS and its tools write them, through one parser:
+exported log files (text REPORT / INIT_REPORT / RESTORE_REPORT / timeout lines and JSON
+platform.* records, pretty-printed or not, mixed, plain or gzip), 'aws logs tail', the JSON and
+text output of 'aws logs filter-log-events' / 'get-log-events', CloudWatch Logs subscription and
+Firehose payloads, Logs Insights results (JSON or CSV, with @message or the REPORT fields) and
+'aws cloudwatch get-metric-data' JSON; and writes a dataset for report, simulate, compare and check.
+Known formats it does not read (Lambda Insights EMF events, Logs Insights stats results,
+--output table/yaml) are refused by name. No record at all exits 2.
 
 Files are streamed: a large log is never loaded whole. Billed duration is the exact sum of the
-REPORT lines' Billed Duration; cold starts are the lines with an Init Duration. Malformed lines
-are counted and listed with file:line on stderr and in the dataset's "problems"; they never stop
-the import.
+REPORT lines' Billed Duration, per memory size; cold starts are the lines with an Init Duration
+or a SnapStart Restore Duration. Malformed lines are counted and listed with file:line on stderr
+and in the dataset's "problems"; they never stop the import.
 
-A log line names its function by a /aws/lambda/NAME log-group prefix; otherwise the file name
-(without .log/.json/.gz) does, or --function for all lines. "-" reads standard input. get-metric-data results need the
-label "FUNCTION METRIC STAT", which the dynamic label
-"${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}" produces.`,
+A log line names its function by a /aws/lambda/NAME log-group prefix (or the carrier's log
+group); otherwise the file name (without .log/.json/.gz) does, or --function for all lines. "-"
+reads standard input. get-metric-data results need the statistic in the label
+"${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}" or in the query Id
+(duration_p99). Memory (metrics, Managed Instances), architecture and timeout come from --memory,
+--arch and --timeout; what stays unknown is recorded in the dataset and printed, never assumed
+silently.`,
 		Example: `  lambdacost import checkout-api.log.gz --out checkout.json
   aws logs tail /aws/lambda/checkout-api --since 1d | lambdacost import - --function checkout-api --arch arm64
   lambdacost import exported/*.gz --function checkout-api -o json
@@ -65,7 +74,9 @@ label "FUNCTION METRIC STAT", which the dynamic label
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&o.Function, "function", "", "function name for every log line (default: log group or file name)")
-	fs.StringVar(&o.Arch, "arch", "x86_64", "architecture of the functions in the logs (REPORT lines do not say): x86_64|arm64")
+	fs.StringVar(&o.Arch, "arch", "", "architecture of the functions (logs and metrics do not say): x86_64|arm64; unset = recorded as unknown")
+	memoryFlag(fs, &o.Memory, "memory", 0, "memory size (MB) of functions whose records do not carry it (get-metric-data, Managed Instances); unset = recorded as unknown")
+	durationFlag(fs, &o.Timeout, "timeout", 0, "timeout of the functions (e.g. 30s); unset = from \"Task timed out\" lines, else recorded as unknown")
 	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
 	_ = cmd.MarkFlagFilename("out", "json")
 	return cmd
@@ -77,15 +88,26 @@ func importRun(o *ImportOptions) error {
 	if err != nil {
 		return err
 	}
-	arch, err := pricing.ParseArchitecture(o.Arch)
-	if err != nil {
-		return pricing.Inputf("--arch", "%v", err)
+	var arch pricing.Architecture
+	if o.Arch != "" {
+		if arch, err = pricing.ParseArchitecture(o.Arch); err != nil {
+			return pricing.Inputf("--arch", "%v", err)
+		}
 	}
 	// An --out path we cannot write is found before reading the files.
 	if err := outfile.CheckAll(map[string]string{"--out": o.Out}); err != nil {
 		return err
 	}
-	opts := collector.ImportOptions{Function: o.Function, Region: f.Region, Architecture: arch, Stdin: f.IO.In}
+	if o.Memory != 0 {
+		fc := pricing.FunctionConfig{MemoryMB: o.Memory}.WithDefaults()
+		if errs := fc.Validate(""); len(errs) > 0 {
+			return pricing.Inputf("--memory", "%v", errs[0])
+		}
+	}
+	if o.Timeout < 0 {
+		return pricing.Inputf("--timeout", "must be positive")
+	}
+	opts := collector.ImportOptions{Function: o.Function, Region: f.Region, Architecture: arch, MemoryMB: o.Memory, Timeout: time.Duration(o.Timeout), Stdin: f.IO.In}
 	if f.IO.ErrTTY {
 		bar := newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
 		defer bar.finish()
@@ -105,8 +127,10 @@ func importRun(o *ImportOptions) error {
 			break
 		}
 	}
-	if st.Reports == 0 && st.MetricResults == 0 {
-		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: no REPORT lines or metric results found in %d file(s)\n", st.Files)
+	for _, a := range d.Assumptions {
+		if strings.Contains(a.Why, "pass --") {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: assumed: %s\n", a)
+		}
 	}
 	return writeDataset(f, format, o.Out, d)
 }
@@ -159,7 +183,14 @@ func datasetGrid(d *pricing.Dataset) reports.Grid {
 		if s.MaxMemoryUsedMB > 0 {
 			mem = fmt.Sprint(s.MaxMemoryUsedMB)
 		}
-		row := []string{fn.Name, fmt.Sprint(fn.MemoryMB), string(fn.Architecture),
+		memMB, arch := fmt.Sprint(fn.MemoryMB), string(fn.Architecture)
+		if fn.Unknown("memory_mb") {
+			memMB += " (assumed)" // not in the records: see the dataset's assumptions
+		}
+		if fn.Unknown("architecture") {
+			arch += " (assumed)"
+		}
+		row := []string{fn.Name, memMB, arch,
 			reports.Numf(float64(s.Invocations), 0), reports.Numf(float64(s.Errors), 0), reports.Numf(float64(s.Throttles), 0),
 			reports.Numf(float64(s.ColdStarts), 0), ms(s.DurationMs.P50), ms(s.DurationMs.P99),
 			ms(s.DurationMs.Max), mem, reports.Numf(s.BilledGBSeconds, 3)}

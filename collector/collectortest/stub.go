@@ -63,6 +63,9 @@ type Stub struct {
 	// Logs holds the messages of each log group FilterLogEvents serves,
 	// two per page; other groups do not exist.
 	Logs map[string][]string
+	// Events holds real-shaped log events of a group (see logs.go), served
+	// within the requested window and through the filter pattern, two per page.
+	Events map[string][]LogEvent
 
 	t   testing.TB
 	srv *httptest.Server
@@ -510,7 +513,7 @@ func (s *Stub) serveLogs(w http.ResponseWriter, r *http.Request, body []byte) {
 	if !strings.Contains(in.FilterPattern, "REPORT") || in.StartTime == 0 || in.EndTime <= in.StartTime {
 		s.t.Errorf("stub: FilterLogEvents input %+v", in)
 	}
-	msgs, ok := s.Logs[in.LogGroupName]
+	msgs, ok := s.logEvents(in.LogGroupName, in.FilterPattern, in.StartTime, in.EndTime)
 	if !ok {
 		jsonReply(w, 400, map[string]any{"__type": "ResourceNotFoundException", "message": "The specified log group does not exist."}, ctype)
 		return
@@ -519,8 +522,8 @@ func (s *Stub) serveLogs(w http.ResponseWriter, r *http.Request, body []byte) {
 	const pageSize = 2
 	var events []map[string]any
 	for i := off; i < min(off+pageSize, len(msgs)); i++ {
-		events = append(events, map[string]any{"logStreamName": "2026/11/19/[$LATEST]abc", "timestamp": in.StartTime + int64(i)*1000,
-			"message": msgs[i], "eventId": strconv.Itoa(i), "ingestionTime": in.StartTime + int64(i)*1000 + 50})
+		events = append(events, map[string]any{"logStreamName": msgs[i].Stream, "timestamp": msgs[i].Timestamp,
+			"message": msgs[i].Message, "eventId": eventID(i), "ingestionTime": msgs[i].Timestamp + 50})
 	}
 	out := map[string]any{"events": events}
 	if off+pageSize < len(msgs) {

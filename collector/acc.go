@@ -1,0 +1,461 @@
+package collector
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// initBillingChange is when AWS started to bill the INIT phase of
+// on-demand functions on managed runtimes (2025-08-01 00:00 UTC): before
+// it, a REPORT's Billed Duration excluded Init Duration.
+var initBillingChange = time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC).UnixMilli()
+
+// maxSeriesPoints caps a function's per-period series: 31 days of
+// minutes. Records spread over a longer span are put in coarser buckets
+// (the dataset's assumptions say so), so that a handful of events months
+// apart cannot blow up the dataset.
+const maxSeriesPoints = 31 * 24 * 60
+
+// seriesPeriodsMin are the bucket sizes (minutes) a long span may use.
+var seriesPeriodsMin = []int64{1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080}
+
+// funcAcc accumulates one function's records from its logs.
+type funcAcc struct {
+	name        string
+	invocations int64
+	errors      int64
+	timeouts    int64 // REPORTs with Status: timeout
+	cold        int64 // on-demand INITs (Init Duration)
+	restores    int64 // SnapStart restores (Restore Duration)
+	managed     int64 // Lambda Managed Instances REPORTs
+	billedMs    int64
+	mbMs        int64 // Σ billed ms × memory MB, exact
+	memMB       int64 // memory of the last REPORT
+	maxMemUsed  int64
+	dur         Distribution
+	init        Distribution // INIT or restore durations of cold starts
+	minT, maxT  int64
+
+	byMem map[int64]*pricing.MemoryUsage
+
+	initUnbilledMs   int64 // INIT of cold starts whose Billed Duration excluded it
+	initUnbilledN    int64
+	initFailures     int64 // INIT_REPORT with Phase: init and a failed status
+	initFailBilledMs int64 // their INIT, billed (on or after 2025-08-01)
+	initRetries      int64 // INIT_REPORT with Phase: invoke (in the next Duration)
+	restoreLines     int64 // RESTORE_REPORT lines / platform.restoreReport records
+	restoreFailures  int64
+
+	// Timeouts by request id: REPORTs with Status: timeout and the
+	// "Task timed out" lines (old-format REPORTs have no Status); the union
+	// counts once each.
+	timeoutIDs     map[string]struct{}
+	lineTimeoutIDs map[string]int64 // → start minute of the invocation (Unix minutes; 0 = unknown)
+	anonTimeouts   int64            // timeout lines without a request id
+	maxTimeoutUs   int64            // the largest "Task timed out after N seconds"
+
+	// per-minute series, sparse: only minutes with records are held.
+	minutes  map[int64]*minuteAcc
+	lastMin  int64
+	lastAcc  *minuteAcc
+	minMin   int64
+	maxMin   int64
+	hasMin   bool
+	concEvts int
+	concLost bool
+}
+
+type minuteAcc struct {
+	inv, durSum, errs int64
+	// conc holds the start/end events of invocations (see addInterval) for
+	// the exact peak concurrency.
+	conc []int32
+}
+
+func newFuncAcc(name string) *funcAcc { return &funcAcc{name: name} }
+
+// record folds one parsed record in.
+func (a *funcAcc) record(r *report) {
+	switch r.Kind {
+	case kindReport:
+		a.add(r)
+	case kindInitReport:
+		if string(r.Phase) == "invoke" {
+			a.initRetries++
+			return
+		}
+		if r.Status == statusSuccess {
+			return // a successful INIT: its REPORT carries Init Duration
+		}
+		a.initFailures++
+		ms := ceilMs(r.InitDurationUs)
+		if r.TimeMs != 0 && r.TimeMs < initBillingChange {
+			a.initUnbilledMs += ms
+			a.initUnbilledN++
+		} else {
+			a.initFailBilledMs += ms
+		}
+	case kindRestore:
+		a.restoreLines++
+		if r.Status != statusSuccess {
+			a.restoreFailures++
+		}
+	case kindTimeout:
+		if r.TimeoutUs > a.maxTimeoutUs {
+			a.maxTimeoutUs = r.TimeoutUs
+		}
+		if r.RequestID == nil {
+			a.anonTimeouts++
+			return
+		}
+		if a.lineTimeoutIDs == nil {
+			a.lineTimeoutIDs = map[string]int64{}
+		}
+		var startMin int64
+		if r.TimeMs != 0 {
+			startMin = floorDiv(r.TimeMs-r.TimeoutUs/1000, 60_000)
+		}
+		a.lineTimeoutIDs[string(r.RequestID)] = startMin
+	}
+}
+
+func ceilMs(us int64) int64 { return (us + 999) / 1000 }
+
+func (a *funcAcc) add(r *report) {
+	a.invocations++
+	switch r.Status {
+	case statusTimeout:
+		a.timeouts++
+		a.errors++
+		if r.RequestID != nil {
+			if a.timeoutIDs == nil {
+				a.timeoutIDs = map[string]struct{}{}
+			}
+			a.timeoutIDs[string(r.RequestID)] = struct{}{}
+		}
+	case statusError:
+		a.errors++
+	}
+	a.dur.Add(r.DurationUs)
+	if r.MaxMemoryMB > a.maxMemUsed {
+		a.maxMemUsed = r.MaxMemoryMB
+	}
+	if r.Managed {
+		a.managed++
+	} else {
+		billed := r.BilledMs + r.BilledRestoreMs
+		a.billedMs += billed
+		a.mbMs += billed * r.MemorySizeMB
+		a.memMB = r.MemorySizeMB
+		if a.byMem == nil {
+			a.byMem = map[int64]*pricing.MemoryUsage{}
+		}
+		m := a.byMem[r.MemorySizeMB]
+		if m == nil {
+			m = &pricing.MemoryUsage{MemoryMB: int(r.MemorySizeMB)}
+			a.byMem[r.MemorySizeMB] = m
+		}
+		m.Invocations++
+		m.BilledDurationMs += billed
+		if r.Cold || r.Restored {
+			m.ColdStarts++
+		}
+		m.InitBilledMs += r.BilledRestoreMs
+		if r.Cold {
+			// Billed Duration includes INIT (since 2025-08-01, and always for
+			// custom runtimes) when it covers Init + Duration; otherwise INIT
+			// was not billed (the 1 ms allows for rounding each part up).
+			if r.BilledMs+1 >= ceilMs(r.DurationUs+r.InitDurationUs) {
+				m.InitBilledMs += max(0, min(r.BilledMs-ceilMs(r.DurationUs), ceilMs(r.InitDurationUs)))
+			} else {
+				a.initUnbilledMs += ceilMs(r.InitDurationUs)
+				a.initUnbilledN++
+			}
+		}
+	}
+	if r.Cold {
+		a.cold++
+		a.init.Add(r.InitDurationUs)
+	}
+	if r.Restored {
+		a.restores++
+		a.init.Add(r.RestoreUs)
+	}
+	if r.TimeMs != 0 {
+		// The record is written at the end; CloudWatch files an invocation
+		// under its start.
+		startMs := r.TimeMs - (r.DurationUs+r.InitDurationUs+r.RestoreUs+999)/1000
+		if a.minT == 0 || startMs < a.minT {
+			a.minT = startMs
+		}
+		if r.TimeMs > a.maxT {
+			a.maxT = r.TimeMs
+		}
+		m := a.minute(floorDiv(startMs, 60_000))
+		m.inv++
+		m.durSum += r.DurationUs
+		if r.Status != statusSuccess {
+			m.errs++
+		}
+		a.addInterval(startMs, r.TimeMs)
+	}
+}
+
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b != 0 && (a < 0) != (b < 0) {
+		q--
+	}
+	return q
+}
+
+// minute returns the accumulator of a minute (Unix minutes), creating it.
+func (a *funcAcc) minute(k int64) *minuteAcc {
+	if a.lastAcc != nil && a.lastMin == k {
+		return a.lastAcc
+	}
+	if a.minutes == nil {
+		a.minutes = map[int64]*minuteAcc{}
+	}
+	m := a.minutes[k]
+	if m == nil {
+		m = &minuteAcc{}
+		a.minutes[k] = m
+		if !a.hasMin || k < a.minMin {
+			a.minMin = k
+		}
+		if !a.hasMin || k > a.maxMin {
+			a.maxMin = k
+		}
+		a.hasMin = true
+	}
+	a.lastMin, a.lastAcc = k, m
+	return m
+}
+
+// maxConcEvents bounds the memory spent on exact concurrency (4 bytes per
+// event); beyond it concurrency falls back to the per-minute mean.
+const maxConcEvents = 50_000_000
+
+// addInterval records that an invocation was running over [startMs, endMs):
+// a start event in its minute and an end event in the minute it ends in.
+// Events are encoded as offset·2 + 1 (start) or offset·2 (end) within the
+// minute, so that sorting puts an end before a start at the same
+// millisecond (back-to-back invocations do not overlap). An end exactly on
+// a minute boundary belongs to the previous minute (offset 60,000).
+func (a *funcAcc) addInterval(startMs, endMs int64) {
+	if a.concEvts >= maxConcEvents {
+		a.concLost = true
+		return
+	}
+	if endMs <= startMs {
+		endMs = startMs + 1
+	}
+	sm := floorDiv(startMs, 60_000)
+	em := floorDiv(endMs-1, 60_000)
+	ms := a.minute(sm)
+	ms.conc = append(ms.conc, int32(startMs-sm*60_000)*2+1)
+	me := a.minute(em)
+	me.conc = append(me.conc, int32(endMs-em*60_000)*2)
+	a.concEvts += 2
+}
+
+// summaryTimeouts is the number of timed-out invocations: REPORTs with
+// Status: timeout, plus "Task timed out" lines of other request ids (old
+// REPORT lines have no Status); lines without a request id count only when
+// no REPORT says timeout.
+func (a *funcAcc) summaryTimeouts() (total, fromLines int64) {
+	for id := range a.lineTimeoutIDs {
+		if _, ok := a.timeoutIDs[id]; !ok {
+			fromLines++
+		}
+	}
+	if a.timeouts == 0 && len(a.lineTimeoutIDs) == 0 {
+		fromLines += a.anonTimeouts
+	}
+	return a.timeouts + fromLines, fromLines
+}
+
+// hasRecords: anything was read for the function.
+func (a *funcAcc) hasRecords() bool {
+	return a.invocations > 0 || a.initFailures > 0 || a.restoreLines > 0 || a.anonTimeouts > 0 || len(a.lineTimeoutIDs) > 0 || a.initRetries > 0
+}
+
+// dataset builds the function's dataset entry and the assumptions and
+// notes its numbers rest on.
+func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
+	var as pricing.Assumptions
+	q := a.dur.Quantiles(0.5, 0.9, 0.99)
+	timeouts, fromLines := a.summaryTimeouts()
+	restores := max(a.restores, a.restoreLines)
+	billed := a.billedMs + a.initFailBilledMs
+	mbMs := a.mbMs + a.initFailBilledMs*a.memMB
+	f := pricing.DatasetFunction{
+		FunctionConfig: pricing.FunctionConfig{Name: a.name, MemoryMB: int(a.memMB), Architecture: pricing.X86_64},
+		Summary: pricing.FunctionSummary{
+			Invocations: a.invocations,
+			Errors:      a.errors + fromLines,
+			Timeouts:    timeouts,
+			ColdStarts:  a.cold + restores,
+			Restores:    restores,
+			DurationMs: pricing.DurationSet{
+				Avg: a.dur.Mean() / 1000, P50: q[0] / 1000, P90: q[1] / 1000, P99: q[2] / 1000,
+				Max: float64(a.dur.Max()) / 1000,
+			},
+			InitDurationMs:   pricing.InitSet{Avg: a.init.Mean() / 1000, P99: a.init.Quantile(0.99) / 1000},
+			MaxMemoryUsedMB:  int(a.maxMemUsed),
+			BilledDurationMs: billed,
+			BilledGBSeconds:  float64(mbMs) / (1024 * 1000),
+			InitUnbilledMs:   a.initUnbilledMs,
+		},
+	}
+	if a.maxTimeoutUs > 0 {
+		f.Timeout = pricing.Duration(time.Duration(a.maxTimeoutUs) * time.Microsecond)
+	}
+	if len(a.byMem) > 0 {
+		keys := slices.Sorted(maps.Keys(a.byMem))
+		for _, k := range keys {
+			f.Summary.ByMemory = append(f.Summary.ByMemory, *a.byMem[k])
+		}
+		if a.initFailBilledMs > 0 {
+			// Failed INITs carry no memory size: billed at the last REPORT's.
+			i := slices.Index(keys, a.memMB)
+			f.Summary.ByMemory[i].BilledDurationMs += a.initFailBilledMs
+			f.Summary.ByMemory[i].InitBilledMs += a.initFailBilledMs
+		}
+		if len(keys) > 1 {
+			as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].memory_mb", a.name), Value: fmt.Sprintf("%d MB (last)", a.memMB),
+				Why: fmt.Sprintf("memory changed during the window (%s); summary.by_memory holds each size's usage", memList(keys))})
+		}
+	}
+	if a.initUnbilledN > 0 {
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.init_unbilled_ms", a.name), Value: fmt.Sprintf("%d ms", a.initUnbilledMs),
+			Why: fmt.Sprintf("%d INIT phase(s) were not in Billed Duration (logs before 2025-08-01, when AWS did not bill INIT on managed runtimes); at today's rules they are billed", a.initUnbilledN)})
+	}
+	if a.initFailures > 0 {
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].init_failures", a.name), Value: fmt.Sprint(a.initFailures),
+			Why: fmt.Sprintf("INIT_REPORT lines of failed INITs; %d ms of them billed (since 2025-08-01) at the last REPORT's memory size", a.initFailBilledMs)})
+	}
+	if a.managed > 0 {
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].compute", a.name), Value: "Lambda Managed Instances",
+			Why: fmt.Sprintf("%d REPORT(s) without Billed Duration or Memory Size: duration is not billed per ms; the instances' cost is not in the logs", a.managed)})
+	}
+	if a.maxTimeoutUs > 0 {
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", a.name), Value: f.Timeout.String(),
+			Why: "from the logs' \"Task timed out after N seconds\" lines"})
+	}
+	if a.hasMin {
+		s, note := a.series()
+		f.Series = s
+		for _, c := range s.ConcurrencyMax {
+			f.Summary.ConcurrencyMax = max(f.Summary.ConcurrencyMax, c)
+		}
+		if note != "" {
+			as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].series.period_s", a.name), Value: fmt.Sprintf("%d s", s.PeriodS), Why: note})
+		}
+	}
+	return f, as
+}
+
+func memList(keys []int64) string {
+	s := ""
+	for i, k := range keys {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%d MB", k)
+	}
+	return s
+}
+
+// series builds the per-period series: per minute when the records span
+// at most maxSeriesPoints minutes, else in the smallest bucket of
+// seriesPeriodsMin that fits (note says so). Concurrency is the exact peak
+// within each bucket (a sweep over the start/end events; an invocation
+// spanning empty minutes keeps counting).
+func (a *funcAcc) series() (*pricing.Series, string) {
+	span := a.maxMin - a.minMin + 1
+	k := int64(1)
+	note := ""
+	if span > maxSeriesPoints {
+		need := (span + maxSeriesPoints - 1) / maxSeriesPoints
+		k = need
+		for _, p := range seriesPeriodsMin {
+			if p >= need {
+				k = p
+				break
+			}
+		}
+		note = fmt.Sprintf("the records span %.1f days: per-minute points would be %d, more than the cap of %d, so the series is in %d-minute buckets (sums per bucket; concurrency is each bucket's peak)",
+			float64(span)/1440, span, maxSeriesPoints, k)
+	}
+	base := floorDiv(a.minMin, k) * k
+	n := int((a.maxMin-base)/k + 1)
+	s := &pricing.Series{PeriodS: int(k * 60), Start: time.UnixMilli(base * 60_000).UTC()}
+	s.Invocations = make([]float64, n)
+	s.DurationAvgMs = make([]float64, n)
+	s.Errors = make([]float64, n)
+	s.ConcurrencyMax = make([]float64, n)
+	durSum := make([]int64, n)
+	// Timeouts told only by their "Task timed out" line are errors of the
+	// minute their invocation started in.
+	for id, m := range a.lineTimeoutIDs {
+		if _, ok := a.timeoutIDs[id]; !ok && m != 0 {
+			if b := (m - base) / k; b >= 0 && b < int64(n) {
+				s.Errors[b]++
+			}
+		}
+	}
+	keys := slices.Sorted(maps.Keys(a.minutes))
+	running := 0
+	lastBucket := -1
+	for _, key := range keys {
+		m := a.minutes[key]
+		b := int((key - base) / k)
+		if b != lastBucket {
+			// Invocations still running from earlier buckets are running in
+			// every bucket up to this one.
+			for j := lastBucket + 1; j <= b && j < n; j++ {
+				if j >= 0 {
+					s.ConcurrencyMax[j] = float64(running)
+				}
+			}
+			lastBucket = b
+		}
+		s.Invocations[b] += float64(m.inv)
+		durSum[b] += m.durSum
+		s.Errors[b] += float64(m.errs)
+		if a.concLost {
+			// Too many invocations to keep every interval: the mean number
+			// running over the bucket, a lower bound of its peak.
+			continue
+		}
+		slices.Sort(m.conc)
+		peak := running
+		for _, e := range m.conc {
+			if e&1 == 1 {
+				running++
+				peak = max(peak, running)
+			} else {
+				running--
+			}
+		}
+		s.ConcurrencyMax[b] = max(s.ConcurrencyMax[b], float64(peak))
+	}
+	for j := lastBucket + 1; j < n; j++ {
+		s.ConcurrencyMax[j] = float64(running)
+	}
+	for b := range n {
+		if s.Invocations[b] > 0 {
+			s.DurationAvgMs[b] = float64(durSum[b]) / s.Invocations[b] / 1000
+		}
+		if a.concLost {
+			s.ConcurrencyMax[b] = float64(durSum[b]) / (float64(k) * 60e6)
+		}
+	}
+	return s, note
+}

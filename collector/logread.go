@@ -1,0 +1,810 @@
+package collector
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// source is the state of one input being read: where records go, and
+// what was wrong or refused in it.
+type source struct {
+	im        *Importer
+	name      string
+	defName   string
+	malformed int64
+	listed    int
+	refused   map[string]*refusal // by format
+	cur       *funcAcc
+	curName   string
+	rep       report
+}
+
+type refusal struct {
+	err   *unsupportedError
+	count int64
+	where string // first occurrence
+	whole bool   // the whole input is in that format
+}
+
+func (im *Importer) newSource(name string) *source {
+	def := im.opts.Function
+	if def == "" {
+		def = baseName(name)
+	}
+	return &source{im: im, name: name, defName: def}
+}
+
+func (s *source) bad(where, msg string) {
+	s.malformed++
+	if s.listed < s.im.opts.MaxProblemsPerFile {
+		s.listed++
+		s.im.problem(fmt.Sprintf("%s: %s", where, msg))
+	}
+}
+
+func (s *source) refuse(where string, e *unsupportedError) {
+	if s.refused == nil {
+		s.refused = map[string]*refusal{}
+	}
+	r := s.refused[e.Format]
+	if r == nil {
+		r = &refusal{err: e, where: where}
+		s.refused[e.Format] = r
+	}
+	r.count++
+}
+
+// finish reports the file's totals: malformed records beyond those listed
+// and every refused format, by name.
+func (s *source) finish() {
+	s.im.stats.Malformed += s.malformed
+	if s.malformed > int64(s.listed) {
+		s.im.problem(fmt.Sprintf("%s: %d malformed records in all (first %d listed)", s.name, s.malformed, s.listed))
+	}
+	formats := make([]string, 0, len(s.refused))
+	for f := range s.refused {
+		formats = append(formats, f)
+	}
+	sort.Strings(formats)
+	for _, f := range formats {
+		r := s.refused[f]
+		msg := fmt.Sprintf("%s: %d record(s) (first at %s) are %v", s.name, r.count, r.where, r.err)
+		if r.whole {
+			msg = fmt.Sprintf("%s is %v", s.name, r.err)
+		}
+		s.im.problem(msg)
+		s.im.refused = append(s.im.refused, msg)
+	}
+}
+
+// message reads one CloudWatch Logs event message (any number of lines)
+// through parseEvent. timeMs is the event's timestamp (used when the
+// message carries none); group names the function when the carrier says
+// (a log group).
+func (s *source) message(msg []byte, timeMs int64, group string, where func() string) {
+	parseEvent(msg, &s.rep, func(r *report, err error) {
+		if err != nil {
+			var ue *unsupportedError
+			if errors.As(err, &ue) {
+				s.refuse(where(), ue)
+				return
+			}
+			s.bad(where(), err.Error())
+			return
+		}
+		if r.TimeMs == 0 {
+			r.TimeMs = timeMs
+		}
+		s.add(r, group)
+	})
+}
+
+// add files a record under its function: --function, else the line's
+// /aws/lambda/NAME prefix, else the carrier's log group, else the file name.
+func (s *source) add(r *report, group string) {
+	im := s.im
+	if r.Kind == kindReport {
+		im.stats.Reports++
+	} else {
+		im.stats.Records++
+	}
+	var acc *funcAcc
+	switch {
+	case im.opts.Function != "":
+		acc = s.fixed(im.opts.Function)
+	case r.Function != nil:
+		acc = im.funcs[string(r.Function)] // no allocation for the lookup
+		if acc == nil {
+			acc = im.fn(string(r.Function))
+		}
+	case group != "":
+		acc = s.fixed(group)
+	default:
+		acc = s.fixed(s.defName)
+	}
+	acc.record(r)
+}
+
+func (s *source) fixed(name string) *funcAcc {
+	if s.cur == nil || s.curName != name {
+		s.cur, s.curName = s.im.fn(name), name
+	}
+	return s.cur
+}
+
+// functionOfGroup is the function a log group belongs to ("" when the
+// group is not a Lambda function's default group).
+func functionOfGroup(g string) string {
+	if i := strings.Index(g, "/aws/lambda/"); i >= 0 {
+		return g[i+len("/aws/lambda/"):]
+	}
+	return ""
+}
+
+// functionOfStream is the function a log stream of a custom log group
+// belongs to: Lambda names those streams YYYY/MM/DD/<function>[<version>]<id>
+// ("" for the default groups' YYYY/MM/DD/[<version>]<id>).
+func functionOfStream(st string) string {
+	if len(st) < 12 || st[4] != '/' || st[7] != '/' || st[10] != '/' {
+		return ""
+	}
+	name, _, ok := strings.Cut(st[11:], "[")
+	if !ok {
+		return ""
+	}
+	return name
+}
+
+// ---- text: exported log files, `aws logs tail`, stdin ----
+
+// jsonScan tracks the nesting depth of JSON text fed to it in pieces.
+type jsonScan struct {
+	depth     int
+	inStr, bs bool
+}
+
+func (j *jsonScan) feed(b []byte) {
+	for _, c := range b {
+		switch {
+		case j.bs:
+			j.bs = false
+		case j.inStr:
+			if c == '\\' {
+				j.bs = true
+			} else if c == '"' {
+				j.inStr = false
+			}
+		case c == '"':
+			j.inStr = true
+		case c == '{' || c == '[':
+			j.depth++
+		case c == '}' || c == ']':
+			j.depth--
+		}
+	}
+}
+
+var (
+	eventsText = []byte("EVENTS\t")
+)
+
+// readLogs reads a text log: one record per line, and JSON records
+// pretty-printed over several lines (`aws logs tail --format json`, jq),
+// mixed with plain lines. A JSON object opens on a line that ends in "{"
+// and continues on indented lines until its braces balance; a line that
+// cannot continue it ends it, and its lines are read as plain lines.
+func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
+	if e := cliOutputFormat(peekHead(lr)); e != nil {
+		s.refuse(s.name+":1", e)
+		s.refused[e.Format].whole = true
+		_, _ = io.Copy(io.Discard, lr)
+		return
+	}
+	var (
+		lineNo     int64
+		skipping   bool // inside an over-long line
+		longHasRep bool
+		pending    []byte // a multi-line JSON object being gathered
+		pendLine   int64
+		scan       jsonScan
+	)
+	at := func(n int64) func() string { return func() string { return fmt.Sprintf("%s:%d", s.name, n) } }
+	flush := func() {
+		if pending != nil {
+			s.message(pending, 0, "", at(pendLine))
+			pending = nil
+		}
+	}
+	for {
+		line, err := lr.ReadSlice('\n')
+		if len(line) > 0 || err == nil {
+			if !skipping {
+				lineNo++
+				im.stats.Lines++
+			}
+			im.stats.Bytes += int64(len(line))
+			if err == bufio.ErrBufferFull {
+				// An over-long line: look for a record marker in what fits,
+				// then skip to its end.
+				if !skipping {
+					longHasRep = bytes.Contains(line, textMarker) || bytes.Contains(line, jsonMarker)
+				}
+				skipping = true
+				continue
+			}
+			if skipping {
+				skipping = false
+				if longHasRep {
+					s.bad(at(lineNo)(), fmt.Sprintf("line longer than %d bytes skipped", lr.Size()))
+				}
+				if err != nil {
+					break
+				}
+				continue
+			}
+			for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
+				line = line[:len(line)-1]
+			}
+			if pending != nil {
+				if len(line) > 0 && (line[0] == ' ' || line[0] == '\t' || line[0] == '}' || line[0] == ']') && len(pending)+len(line) < maxLine {
+					pending = append(append(pending, '\n'), line...)
+					scan.feed(line)
+					if scan.depth <= 0 {
+						flush()
+					}
+					goto next
+				}
+				flush()
+			}
+			if n := len(line); n > 0 && line[n-1] == '{' {
+				if j := bytes.IndexByte(line, '{'); j >= 0 {
+					scan = jsonScan{}
+					scan.feed(line[j:])
+					if scan.depth > 0 {
+						pending = append([]byte(nil), line...)
+						pendLine = lineNo
+						goto next
+					}
+				}
+			}
+			if len(line) > 0 && line[0] == '{' && bytes.Contains(line, []byte(`"message"`)) && hasRecordMarker(line) {
+				// A log event as JSON on one line (jq -c '.events[]'):
+				// the record is inside its escaped "message".
+				if s.eventLine(line, at(lineNo)) {
+					goto next
+				}
+			}
+			if bytes.HasPrefix(line, eventsText) {
+				s.eventsTextLine(line, at(lineNo))
+				goto next
+			}
+			s.message(line, 0, "", at(lineNo))
+		}
+	next:
+		if err != nil {
+			if err != io.EOF {
+				s.bad(at(lineNo)(), fmt.Sprintf("read error: %v (rest of file skipped)", err))
+			}
+			break
+		}
+		if im.doneBytes >= im.nextProgress {
+			im.nextProgress = im.doneBytes + 4<<20
+			im.progress(s.name, false)
+		}
+	}
+	flush()
+}
+
+func hasRecordMarker(b []byte) bool {
+	return bytes.Contains(b, textMarker) || bytes.Contains(b, initMarker) || bytes.Contains(b, restoreMarker) || bytes.Contains(b, timeoutMarker)
+}
+
+// eventLine reads a line that is one CloudWatch Logs event object; false
+// when it is not one.
+func (s *source) eventLine(line []byte, where func() string) bool {
+	var ev struct {
+		Timestamp json.RawMessage `json:"timestamp"`
+		Message   *string         `json:"message"`
+		Type      string          `json:"type"`
+		Group     string          `json:"logGroupName"`
+		Stream    string          `json:"logStreamName"`
+	}
+	if json.Unmarshal(line, &ev) != nil || ev.Message == nil || ev.Type != "" {
+		return false
+	}
+	var ts int64
+	if json.Unmarshal(ev.Timestamp, &ts) != nil {
+		if ev.Stream == "" {
+			return false // an application's JSON log line ("timestamp":"…"), not an event
+		}
+		ts = eventTime(ev.Timestamp)
+	}
+	s.message([]byte(*ev.Message), ts, functionOfGroup(ev.Group), where)
+	return true
+}
+
+// eventTime reads an event's timestamp: Unix ms, or a time string
+// (`aws logs tail --format none` prints datetimes); 0 if neither.
+func eventTime(v json.RawMessage) int64 {
+	var ms int64
+	if json.Unmarshal(v, &ms) == nil {
+		return ms
+	}
+	var str string
+	if json.Unmarshal(v, &str) == nil {
+		return insightsTime(str)
+	}
+	return 0
+}
+
+// eventsTextLine reads a line of `aws logs filter-log-events --output
+// text` (or get-log-events): "EVENTS\t…\tMESSAGE\tTIMESTAMP"; the message
+// is found by its record marker, the timestamp is the last column.
+func (s *source) eventsTextLine(line []byte, where func() string) {
+	var ts int64
+	if k := bytes.LastIndexByte(line, '\t'); k >= 0 {
+		if v, err := strconv.ParseInt(string(bytes.TrimSpace(line[k+1:])), 10, 64); err == nil {
+			ts = v
+			line = line[:k]
+		}
+	}
+	s.message(line[len(eventsText):], ts, "", where)
+}
+
+func peekHead(lr *bufio.Reader) []byte {
+	head, _ := lr.Peek(4096)
+	return head
+}
+
+// cliOutputFormat recognises aws CLI output in a format lambdacost does
+// not read (--output table, --output yaml).
+func cliOutputFormat(head []byte) *unsupportedError {
+	t := bytes.TrimLeft(head, " \r\n\xef\xbb\xbf")
+	lines := bytes.SplitN(t, []byte("\n"), 3)
+	if len(lines) >= 2 {
+		first := bytes.TrimSpace(lines[0])
+		if len(first) >= 3 && len(bytes.Trim(first, "-+")) == 0 && bytes.HasPrefix(bytes.TrimSpace(lines[1]), []byte("|")) {
+			return &unsupportedError{Format: "the output of an aws CLI command with --output table", Hint: "rerun the command with --output json"}
+		}
+	}
+	for _, k := range []string{"events:", "results:", "MetricDataResults:", "logEvents:"} {
+		if bytes.HasPrefix(t, []byte(k)) {
+			return &unsupportedError{Format: "the output of an aws CLI command with --output yaml", Hint: "rerun the command with --output json"}
+		}
+	}
+	return nil
+}
+
+// ---- JSON documents: CLI output, subscription/Firehose payloads, Logs Insights ----
+
+// jsonDocKeys are the first keys of the JSON documents read by
+// readJSONDocs: filter-log-events / get-log-events output ("events",
+// "nextToken", "searchedLogStreams", "nextForwardToken"), CloudWatch Logs
+// subscription and Firehose payloads ("messageType", "owner", "logGroup",
+// "logStream", "subscriptionFilters", "logEvents"), the event a Lambda
+// subscriber receives ("awslogs"), and Logs Insights get-query-results
+// ("results", "statistics", "status", "encryptionKey").
+var jsonDocKeys = []string{"events", "nextToken", "searchedLogStreams", "nextForwardToken", "nextBackwardToken", "logStreamName", "eventId", "ingestionTime",
+	"messageType", "owner", "logGroup", "logStream", "subscriptionFilters", "logEvents", "awslogs",
+	"results", "statistics", "status", "encryptionKey", "queryLanguage"}
+
+// isJSONDoc: the input is a JSON document of one of those kinds, or a
+// JSON array (Logs Insights console export, a list of events).
+func isJSONDoc(head []byte) bool {
+	t := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
+	if len(t) == 0 {
+		return false
+	}
+	if t[0] == '[' {
+		// A JSON array of objects, not a "[INFO]\t…" line of a Python log.
+		u := bytes.TrimLeft(t[1:], " \t\r\n")
+		return len(u) > 0 && (u[0] == '{' || u[0] == '[' || u[0] == ']')
+	}
+	if t[0] != '{' {
+		return false
+	}
+	t = bytes.TrimLeft(t[1:], " \t\r\n")
+	for _, k := range jsonDocKeys {
+		if bytes.HasPrefix(t, []byte(`"`+k+`"`)) {
+			return true
+		}
+	}
+	return false
+}
+
+// readJSONDocs streams one or more concatenated JSON documents (Firehose
+// writes subscription payloads back to back). Big arrays ("events",
+// "logEvents", "results") are read element by element.
+func (im *Importer) readJSONDocs(s *source, r io.Reader) {
+	dec := json.NewDecoder(r)
+	for doc := 1; ; doc++ {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return
+		}
+		where := s.name + ":"
+		if doc > 1 {
+			where = fmt.Sprintf("%s: document %d:", s.name, doc)
+		}
+		if err != nil {
+			s.bad(where, fmt.Sprintf("offset %d: invalid JSON: %v (rest of file skipped)", dec.InputOffset(), err))
+			return
+		}
+		var ok bool
+		switch tok {
+		case json.Delim('{'):
+			ok = s.object(dec, where)
+		case json.Delim('['):
+			ok = s.array(dec, where, "")
+		default:
+			s.bad(where, fmt.Sprintf("offset %d: expected a JSON object or array (rest of file skipped)", dec.InputOffset()))
+			return
+		}
+		if !ok {
+			return
+		}
+	}
+}
+
+// object reads the members of a JSON object whose "{" was read.
+func (s *source) object(dec *json.Decoder, where string) bool {
+	fail := func(err error) bool {
+		s.bad(where, fmt.Sprintf("offset %d: %v (rest of file skipped)", dec.InputOffset(), err))
+		return false
+	}
+	group := ""
+	other := map[string]json.RawMessage{}
+	control := false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return fail(err)
+		}
+		key, _ := t.(string)
+		switch key {
+		case "events", "logEvents", "results":
+			if control {
+				var skip json.RawMessage
+				if err := dec.Decode(&skip); err != nil {
+					return fail(err)
+				}
+				continue
+			}
+			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+				return fail(fmt.Errorf("%q is not a list", key))
+			}
+			if !s.array(dec, where+" "+key, group) {
+				return false
+			}
+		case "logGroup":
+			var g string
+			if err := dec.Decode(&g); err != nil {
+				return fail(err)
+			}
+			group = functionOfGroup(g)
+		case "logStream":
+			var st string
+			if err := dec.Decode(&st); err != nil {
+				return fail(err)
+			}
+			if group == "" {
+				group = functionOfStream(st)
+			}
+		case "messageType":
+			var m string
+			if err := dec.Decode(&m); err != nil {
+				return fail(err)
+			}
+			control = m == "CONTROL_MESSAGE"
+		case "awslogs":
+			var aw struct {
+				Data string `json:"data"`
+			}
+			if err := dec.Decode(&aw); err != nil {
+				return fail(err)
+			}
+			s.awslogs(aw.Data, where)
+		default:
+			var v json.RawMessage
+			if err := dec.Decode(&v); err != nil {
+				return fail(err)
+			}
+			if len(other) < 64 {
+				other[key] = v
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // "}"
+		return fail(err)
+	}
+	if len(other) > 0 && (other["type"] != nil || other["_aws"] != nil || other["message"] != nil || other["@message"] != nil) {
+		s.element(other, nil, where, group)
+	}
+	return true
+}
+
+// awslogs reads the event a Lambda subscriber receives:
+// {"awslogs":{"data":"<base64 of a gzip'd subscription payload>"}}.
+func (s *source) awslogs(data, where string) {
+	raw, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		s.bad(where+".awslogs.data", fmt.Sprintf("not base64: %v", err))
+		return
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(raw))
+	if err != nil {
+		s.bad(where+".awslogs.data", fmt.Sprintf("not gzip data: %v", err))
+		return
+	}
+	defer zr.Close()
+	s.im.readJSONDocs(s, zr)
+}
+
+// array reads the elements of a JSON array whose "[" was read, and its "]".
+func (s *source) array(dec *json.Decoder, where, group string) bool {
+	for i := 0; dec.More(); i++ {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			s.bad(fmt.Sprintf("%s[%d]", where, i), fmt.Sprintf("%v (rest of file skipped)", err))
+			return false
+		}
+		w := fmt.Sprintf("%s[%d]", where, i)
+		t := bytes.TrimLeft(raw, " \t\r\n")
+		switch {
+		case len(t) > 0 && t[0] == '{':
+			var m map[string]json.RawMessage
+			if err := json.Unmarshal(raw, &m); err != nil {
+				s.bad(w, err.Error())
+				continue
+			}
+			s.element(m, raw, w, group)
+		case len(t) > 0 && t[0] == '[':
+			// A Logs Insights get-query-results row: [{"field","value"}…].
+			var cells []struct {
+				Field string `json:"field"`
+				Value string `json:"value"`
+			}
+			if err := json.Unmarshal(raw, &cells); err != nil {
+				s.bad(w, fmt.Sprintf("not a Logs Insights result row: %v", err))
+				continue
+			}
+			s.im.stats.Lines++
+			row := make(map[string]string, len(cells))
+			for _, c := range cells {
+				row[c.Field] = c.Value
+			}
+			s.insightsRow(row, w, group)
+		default:
+			s.bad(w, "expected a JSON object")
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		s.bad(where, fmt.Sprintf("offset %d: %v (rest of file skipped)", dec.InputOffset(), err))
+		return false
+	}
+	return true
+}
+
+// element reads one JSON object found in a document: a log event
+// ({"timestamp","message",…}), a Logs Insights row exported from the
+// console ({"@timestamp","@message",…}), a platform record, or a Lambda
+// Insights EMF event (refused).
+func (s *source) element(m map[string]json.RawMessage, raw []byte, where, group string) {
+	str := func(k string) (string, bool) {
+		v, ok := m[k]
+		if !ok {
+			return "", false
+		}
+		var x string
+		if json.Unmarshal(v, &x) != nil {
+			return string(v), true
+		}
+		return x, true
+	}
+	w := func() string { return where }
+	s.im.stats.Lines++
+	if msg, ok := str("message"); ok && m["type"] == nil {
+		s.im.stats.Bytes += int64(len(msg))
+		ts := eventTime(m["timestamp"])
+		g := group
+		if lg, ok := str("logGroupName"); ok && functionOfGroup(lg) != "" {
+			g = functionOfGroup(lg)
+		} else if st, ok := str("logStreamName"); ok && g == "" {
+			g = functionOfStream(st)
+		}
+		s.message([]byte(msg), ts, g, w)
+		return
+	}
+	if _, ok := m["@message"]; ok {
+		s.insightsRow(stringMap(m), where, group)
+		return
+	}
+	if _, ok := m["@duration"]; ok {
+		s.insightsRow(stringMap(m), where, group)
+		return
+	}
+	if m["_aws"] != nil {
+		s.refuse(where, errInsightsEMF)
+		return
+	}
+	if m["type"] != nil {
+		if raw == nil {
+			raw, _ = json.Marshal(m)
+		}
+		s.message(raw, 0, group, w)
+		return
+	}
+	s.refuse(where, &unsupportedError{Format: "a JSON object that is not a Lambda log event", Hint: "give CloudWatch Logs events (message, timestamp), Lambda log lines or Logs Insights results with @message"})
+}
+
+func stringMap(m map[string]json.RawMessage) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		var x string
+		if json.Unmarshal(v, &x) != nil {
+			x = string(v)
+		}
+		out[k] = x
+	}
+	return out
+}
+
+var errInsightsAggregate = &unsupportedError{
+	Format: "a Logs Insights result without @message or the REPORT fields (@duration, @billedDuration, @memorySize, @maxMemoryUsed), e.g. of a stats query",
+	Hint:   "rerun the query as `fields @timestamp, @log, @message | filter @message like /REPORT RequestId|platform.report|INIT_REPORT|Task timed out/` and import its results",
+}
+
+// insightsRow reads one Logs Insights result row: its @message through
+// parseEvent, or else the fields Logs Insights discovers in REPORT lines
+// (@duration, @billedDuration in ms; @memorySize, @maxMemoryUsed in
+// bytes, 10^6 per MB; @initDuration).
+func (s *source) insightsRow(row map[string]string, where, group string) {
+	var ts int64
+	if v := row["@timestamp"]; v != "" {
+		ts = insightsTime(v)
+	}
+	g := group
+	if lg := row["@log"]; lg != "" {
+		if fn := functionOfGroup(lg); fn != "" {
+			g = fn
+		}
+	}
+	w := func() string { return where }
+	if msg, ok := row["@message"]; ok {
+		s.im.stats.Bytes += int64(len(msg))
+		s.message([]byte(msg), ts, g, w)
+		return
+	}
+	if row["@duration"] == "" || row["@billedDuration"] == "" || row["@memorySize"] == "" {
+		s.refuse(where, errInsightsAggregate)
+		return
+	}
+	r := &s.rep
+	*r = report{Kind: kindReport, TimeMs: ts}
+	if t := row["@type"]; t != "" && t != "REPORT" {
+		return
+	}
+	var err error
+	num := func(k string) float64 {
+		v, e := strconv.ParseFloat(row[k], 64)
+		if e != nil && err == nil {
+			err = fmt.Errorf("%s %q: not a number", k, row[k])
+		}
+		return v
+	}
+	r.DurationUs = int64(num("@duration")*1000 + 0.5)
+	r.BilledMs = int64(num("@billedDuration") + 0.5)
+	r.MemorySizeMB = int64(num("@memorySize")/1e6 + 0.5)
+	if row["@maxMemoryUsed"] != "" {
+		r.MaxMemoryMB = int64(num("@maxMemoryUsed")/1e6 + 0.5)
+	}
+	if row["@initDuration"] != "" {
+		r.InitDurationUs = int64(num("@initDuration")*1000 + 0.5)
+		r.Cold = true
+	}
+	if err != nil {
+		s.bad(where, err.Error())
+		return
+	}
+	if id := row["@requestId"]; id != "" {
+		r.RequestID = []byte(id)
+	}
+	s.add(r, g)
+}
+
+// insightsTime parses Logs Insights' "2026-11-02 10:00:00.123" (UTC, no
+// zone) or an RFC 3339 time, into Unix ms (0 if neither).
+func insightsTime(v string) int64 {
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 1e11 {
+		return n // Unix ms
+	}
+	if ms, ok := parseRFC3339Ms([]byte(v)); ok {
+		return ms
+	}
+	if ms, ok := parseRFC3339Ms([]byte(v + "Z")); ok {
+		return ms
+	}
+	return 0
+}
+
+// ---- Logs Insights console export, CSV ----
+
+// isInsightsCSV: a CSV whose header names @message (or the REPORT fields).
+// The CloudWatch console's log-events download (timestamp,message) is read
+// the same way.
+func isInsightsCSV(head []byte) bool {
+	t := bytes.TrimLeft(head, "\xef\xbb\xbf")
+	first, _, _ := bytes.Cut(t, []byte("\n"))
+	first = bytes.TrimRight(first, "\r")
+	if !bytes.Contains(first, []byte(",")) {
+		return false
+	}
+	msg := false
+	for _, f := range bytes.Split(first, []byte(",")) {
+		f = bytes.Trim(bytes.TrimSpace(f), `"`)
+		for _, c := range f {
+			if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || bytes.IndexByte([]byte("@_().* "), c) >= 0) {
+				return false
+			}
+		}
+		switch strings.ToLower(string(f)) {
+		case "@message", "message", "@duration":
+			msg = true
+		}
+	}
+	return msg
+}
+
+func (im *Importer) readInsightsCSV(s *source, r io.Reader) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	header, err := cr.Read()
+	if err != nil {
+		s.bad(s.name+":1", fmt.Sprintf("CSV header: %v", err))
+		return
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\xef\xbb\xbf")
+	}
+	for i, h := range header {
+		switch strings.ToLower(strings.TrimSpace(h)) {
+		case "message":
+			header[i] = "@message"
+		case "timestamp":
+			header[i] = "@timestamp"
+		}
+	}
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return
+		}
+		where := fmt.Sprintf("%s: row %d", s.name, line-1)
+		im.stats.Lines++
+		if err != nil {
+			s.bad(where, fmt.Sprintf("CSV: %v", err))
+			if errors.Is(err, csv.ErrFieldCount) {
+				continue
+			}
+			return
+		}
+		row := make(map[string]string, len(header))
+		for i, h := range header {
+			if i < len(rec) {
+				row[h] = rec[i]
+			}
+		}
+		s.insightsRow(row, where, "")
+	}
+}

@@ -1,0 +1,268 @@
+package collector
+
+import (
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// Every real shape of Lambda logs and of the tools that export them
+// (fixtures in testdata/logs/variants, formats from AWS documentation and
+// public captures, values ours), each imported to totals worked out by
+// hand in the comments.
+func TestImportVariants(t *testing.T) {
+	type want struct {
+		fn                           string
+		inv, billed, cold, restores  int64
+		timeouts, errs, initUnbilled int64
+		maxMem, byMemory             int
+		memUnknown                   bool
+		problem                      string // a problem that must be listed
+	}
+	cases := []struct {
+		file string
+		opts ImportOptions
+		want want
+	}{
+		// aws logs tail: EXTENSION/TELEMETRY/INIT_START/XRAY lines skipped;
+		// 211 (INIT billed: ⌈10.50 + 200.20⌉ = 211) + 4 + 5 (spaces, not tabs).
+		{"tail-text.log", ImportOptions{}, want{fn: "tail-text", inv: 3, billed: 220, cold: 1, maxMem: 42, byMemory: 1}},
+		// aws logs tail --format short: times without a zone (UTC).
+		{"tail-short.log", ImportOptions{}, want{fn: "tail-short", inv: 2, billed: 12, maxMem: 41, byMemory: 1}},
+		// sam logs / tail with the stream first, then the time (zone-less or
+		// not); 2019 line: 100 ms rounding; 2026: INIT billed ⌈12.68 + 295.33⌉ = 309.
+		{"sam-logs.log", ImportOptions{}, want{fn: "sam-logs", inv: 2, billed: 509, cold: 1, maxMem: 93, byMemory: 2}},
+		// A file whose first line is a Python "[INFO]" line is text, not JSON.
+		{"python-first.log", ImportOptions{}, want{fn: "python-first", inv: 1, billed: 2, maxMem: 40, byMemory: 1}},
+		// aws logs tail --format json as awscli's tail.py prints it: the
+		// time and stream, then the message indented 4 on the next lines;
+		// 251 (cold) + 300 (timeout).
+		{"tail-format-json.log", ImportOptions{}, want{fn: "tail-format-json", inv: 2, billed: 551, cold: 1, timeouts: 1, errs: 1, maxMem: 70, byMemory: 1}},
+		// aws logs tail --format none: one JSON event per line.
+		{"tail-format-none.log", ImportOptions{}, want{fn: "tail-format-none", inv: 1, billed: 10, maxMem: 30, byMemory: 1}},
+		// Pretty-printed records over several lines among plain lines:
+		// 251 (cold, ⌈100.25 + 150.5⌉) + 300 (timeout) + 1.
+		{"tail-pretty.log", ImportOptions{}, want{fn: "tail-pretty", inv: 3, billed: 552, cold: 1, timeouts: 1, errs: 1, maxMem: 70, byMemory: 1}},
+		// 2019: Billed 200 < ⌈128.83 + 166.62⌉ = 296: INIT not billed
+		// (⌈166.62⌉ = 167 ms); the timeout is told only by its own line.
+		{"old-2019.log", ImportOptions{}, want{fn: "old-2019", inv: 2, billed: 3200, cold: 1, timeouts: 1, errs: 1, initUnbilled: 167, maxMem: 80, byMemory: 1}},
+		// Failed INITs in 2026 are billed: 3000 + 10000 + 9804; the
+		// Phase: invoke retry is inside the REPORT's Duration.
+		{"init-report.log", ImportOptions{}, want{fn: "init-report", inv: 1, billed: 22804, errs: 1, maxMem: 150, byMemory: 1}},
+		// SnapStart: 2 restores (cold starts); billed 2+95 + 1 + 3+80.
+		{"snapstart.log", ImportOptions{}, want{fn: "snapstart", inv: 3, billed: 181, cold: 2, restores: 2, maxMem: 77, byMemory: 1}},
+		// Managed Instances: no per-ms billing, memory unknown.
+		{"managed.log", ImportOptions{}, want{fn: "managed", inv: 2, memUnknown: true}},
+		{"managed.log", ImportOptions{MemoryMB: 2048}, want{fn: "managed", inv: 2}},
+		// Firehose: gzip of a control message and a data message back to back.
+		{"firehose.gz", ImportOptions{}, want{fn: "firehose-fn", inv: 2, billed: 76, maxMem: 65, byMemory: 1}},
+		// The event a Lambda subscriber receives (base64 of gzip).
+		{"subscriber-event.json", ImportOptions{}, want{fn: "sub-fn", inv: 2, billed: 76, maxMem: 65, byMemory: 1}},
+		// Logs Insights results with @message (and @log naming the function).
+		{"insights-results.json", ImportOptions{}, want{fn: "insights-fn", inv: 2, billed: 451, cold: 1, maxMem: 310, byMemory: 1}},
+		// Logs Insights REPORT fields (memory in bytes): 102 + 171.
+		{"insights-fields.json", ImportOptions{}, want{fn: "insights-fields", inv: 2, billed: 273, cold: 1, maxMem: 90, byMemory: 1}},
+		{"insights-export.csv", ImportOptions{}, want{fn: "insights-export", inv: 2, billed: 22, maxMem: 51, byMemory: 1}},
+		// filter-log-events --output text.
+		{"events-text.txt", ImportOptions{}, want{fn: "events-text", inv: 2, billed: 12, maxMem: 31, byMemory: 1}},
+		// Memory changed: one usage line per size.
+		{"mixed-memory.log", ImportOptions{}, want{fn: "mixed-memory", inv: 3, billed: 250, maxMem: 300, byMemory: 2}},
+		{"sparse.log", ImportOptions{}, want{fn: "sparse", inv: 5, billed: 5, maxMem: 30, byMemory: 1}},
+		// One event object per line (jq -c '.events[]'): 40 + 10.
+		{"events.jsonl", ImportOptions{}, want{fn: "events", inv: 2, billed: 50, maxMem: 67, byMemory: 1}},
+		// JSON log format: a failed INIT (billed, 10,000 ms), an app log whose
+		// message mentions REPORT (not a record), a SnapStart restore told
+		// by both its restoreReport and its report (one restore):
+		// 10000 + 20 + 26 + 50 (billed restore).
+		{"json-format.log", ImportOptions{}, want{fn: "json-format", inv: 2, billed: 10096, cold: 1, restores: 1, maxMem: 35, byMemory: 1}},
+		// The CloudWatch console's CSV download (timestamp in ms, message).
+		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", c.file)}, c.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Functions) != 1 {
+				t.Fatalf("%d functions: %+v\nproblems %q", len(d.Functions), d.Functions, d.Problems)
+			}
+			f := d.Functions[0]
+			s := f.Summary
+			w := c.want
+			got := want{fn: f.Name, inv: s.Invocations, billed: s.BilledDurationMs, cold: s.ColdStarts, restores: s.Restores, timeouts: s.Timeouts,
+				errs: s.Errors, initUnbilled: s.InitUnbilledMs, maxMem: s.MaxMemoryUsedMB, byMemory: len(s.ByMemory), memUnknown: f.Unknown("memory_mb"), problem: w.problem}
+			if got != w {
+				t.Errorf("got  %+v\nwant %+v\nproblems %q", got, w, d.Problems)
+			}
+			for _, p := range d.Problems {
+				t.Errorf("unexpected problem %q", p)
+			}
+			var billedByMem int64
+			for _, m := range s.ByMemory {
+				billedByMem += m.BilledDurationMs
+			}
+			if len(s.ByMemory) > 0 && billedByMem != s.BilledDurationMs {
+				t.Errorf("by memory %+v does not add up to %d ms", s.ByMemory, s.BilledDurationMs)
+			}
+			if errs := d.Validate("dataset"); len(errs) > 0 {
+				t.Errorf("invalid dataset: %v", errs)
+			}
+		})
+	}
+}
+
+// The details the table does not show.
+func TestImportVariantDetails(t *testing.T) {
+	imp := func(file string, o ImportOptions) *pricing.Dataset {
+		t.Helper()
+		d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", file)}, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	// Mixed memory: (100+50) ms at 512 MB and 100 ms at 1024 MB:
+	// (150·512 + 100·1024) / 1,024,000 = 0.175 GB-s, and it is said.
+	d := imp("mixed-memory.log", ImportOptions{})
+	s := d.Functions[0].Summary
+	if s.ByMemory[0] != (pricing.MemoryUsage{MemoryMB: 512, Invocations: 2, BilledDurationMs: 150}) || s.ByMemory[1] != (pricing.MemoryUsage{MemoryMB: 1024, Invocations: 1, BilledDurationMs: 100}) || !near(s.BilledGBSeconds, 0.175) {
+		t.Errorf("mixed memory: %+v GB-s %v", s.ByMemory, s.BilledGBSeconds)
+	}
+	if !hasAssumption(d, "functions[mixed-memory].memory_mb", "memory changed") {
+		t.Errorf("assumptions %+v", d.Assumptions)
+	}
+	// Old logs: INIT not billed then, said so; the timeout from the line.
+	d = imp("old-2019.log", ImportOptions{})
+	if f := d.Functions[0]; time.Duration(f.Timeout) != 3*time.Second || f.Unknown("timeout") || !hasAssumption(d, "functions[old-2019].summary.init_unbilled_ms", "before 2025-08-01") {
+		t.Errorf("old logs: timeout %v unknown %v, assumptions %+v", f.Timeout, f.ConfigUnknown, d.Assumptions)
+	}
+	// The timeout told only by its line is an error in its minute too.
+	var errSum float64
+	for _, e := range d.Functions[0].Series.Errors {
+		errSum += e
+	}
+	if errSum != 1 {
+		t.Errorf("old logs: series errors %v", d.Functions[0].Series.Errors)
+	}
+	// SnapStart restore time counts as the cold start's latency:
+	// (571.67 + 480.10) / 2.
+	d = imp("snapstart.log", ImportOptions{})
+	if s := d.Functions[0].Summary; !near(s.InitDurationMs.Avg, (571.67+480.10)/2) || s.ByMemory[0].InitBilledMs != 175 {
+		t.Errorf("snapstart: %+v", s)
+	}
+	// Zone-less times are dated: the window spans the two records.
+	d = imp("tail-short.log", ImportOptions{})
+	if !d.Start.Equal(time.Date(2026, 3, 2, 9, 59, 59, 989e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 5, 0, 0, time.UTC)) {
+		t.Errorf("tail short window %s – %s", d.Start, d.End)
+	}
+	d = imp("sam-logs.log", ImportOptions{})
+	if !d.End.Equal(time.Date(2026, 5, 15, 8, 47, 1, 34e6, time.UTC)) || !d.Start.Equal(time.Date(2019, 6, 7, 19, 11, 20, 561e6, time.UTC)) {
+		t.Errorf("sam logs window %s – %s", d.Start, d.End)
+	}
+	// Sparse: 485 days of minutes would be 698,401 points; 30-minute buckets.
+	d = imp("sparse.log", ImportOptions{})
+	sr := d.Functions[0].Series
+	var n float64
+	for _, v := range sr.Invocations {
+		n += v
+	}
+	if sr.PeriodS != 1800 || len(sr.Invocations) > maxSeriesPoints || n != 5 || !hasAssumption(d, "functions[sparse].series.period_s", "30-minute buckets") {
+		t.Errorf("sparse: period %d, %d points, %v invocations, %+v", sr.PeriodS, len(sr.Invocations), n, d.Assumptions)
+	}
+	// Managed Instances without --memory: memory, architecture and
+	// timeout are unknown and listed; with the flags they are not.
+	d = imp("managed.log", ImportOptions{})
+	f := d.Functions[0]
+	if f.MemoryMB != 128 || len(f.ConfigUnknown) != 3 || !hasAssumption(d, "functions[managed].memory_mb", "pass --memory") || !hasAssumption(d, "functions[managed].compute", "Managed Instances") {
+		t.Errorf("managed: %+v %+v", f, d.Assumptions)
+	}
+	d = imp("managed.log", ImportOptions{MemoryMB: 2048, Architecture: pricing.ARM64, Timeout: 30 * time.Second})
+	if f := d.Functions[0]; f.MemoryMB != 2048 || f.Architecture != pricing.ARM64 || time.Duration(f.Timeout) != 30*time.Second || len(f.ConfigUnknown) != 0 {
+		t.Errorf("managed with flags: %+v", f)
+	}
+}
+
+func hasAssumption(d *pricing.Dataset, field, why string) bool {
+	for _, a := range d.Assumptions {
+		if a.Field == field && strings.Contains(a.Value+" "+a.Why, why) {
+			return true
+		}
+	}
+	return false
+}
+
+// Known formats lambdacost does not read are refused by name; inputs with
+// no record at all stop the import with an input error (exit 2).
+func TestImportRefusedAndEmpty(t *testing.T) {
+	for _, c := range []struct{ file, msg string }{
+		{"insights-stats.json", "are a Logs Insights result without @message"},
+		{"lambda-insights.log", "a Lambda Insights performance event"},
+		{"table.txt", "table.txt is the output of an aws CLI command with --output table; this format is not supported: rerun the command with --output json"},
+		{"empty.log", "no Lambda records found"},
+		{"binary.bin", "no Lambda records found"},
+		{"unrelated.txt", "no Lambda records found"},
+	} {
+		_, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", c.file)}, ImportOptions{})
+		var ie *pricing.InputError
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), c.msg) || strings.Contains(err.Error(), "has no value") {
+			t.Errorf("%s: %v", c.file, err)
+		}
+	}
+	// Beside readable files, a refused one is a problem, not a stop.
+	d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", "lambda-insights.log"), filepath.Join("..", "testdata", "logs", "variants", "tail-text.log")}, ImportOptions{})
+	if err != nil || len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "lambda-insights.log: 2 record(s) (first at ") {
+		t.Errorf("mixed: %v %q", err, d.Problems)
+	}
+}
+
+// get-metric-data with the CLI's default labels (just the metric name):
+// statistics are told by the query Id, or the import stops, never merging
+// Average, p99 and Maximum into one series. A metrics-only function has no
+// memory size: unknown unless --memory.
+func TestImportMetricDefaultLabels(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "cloudwatch")
+	_, _, err := ImportFiles([]string{filepath.Join(dir, "default-labels-ambiguous.json")}, ImportOptions{Function: "api"})
+	var ie *pricing.InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), `MetricDataResults[0] and [1] (Ids "m0" and "m1") are both labelled "Duration"`) || !strings.Contains(err.Error(), "${PROP('Stat')}") {
+		t.Errorf("ambiguous labels: %v", err)
+	}
+	d, _, err := ImportFiles([]string{filepath.Join(dir, "default-labels-ids.json")}, ImportOptions{Function: "api"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := d.Functions[0]
+	s := f.Summary
+	// Invocations 4 + 6; average weighted (4·90 + 6·110)/10 = 102; p99
+	// weighted (4·300 + 6·400)/10 = 360; maximum 900.
+	if s.Invocations != 10 || !near(s.DurationMs.Avg, 102) || !near(s.DurationMs.P99, 360) || s.DurationMs.Max != 900 {
+		t.Errorf("summary %+v", s)
+	}
+	// 10 × ⌈102⌉ ms at 128 MB, the memory being unknown and said so.
+	if !f.Unknown("memory_mb") || f.MemoryMB != 128 || !near(s.BilledGBSeconds, 10*102*128/1024000.0) || !hasAssumption(d, "functions[api].memory_mb", "pass --memory") || !hasAssumption(d, dir+"/default-labels-ids.json: api Invocations", "Sum") {
+		t.Errorf("memory: %+v %+v", f, d.Assumptions)
+	}
+	d, _, err = ImportFiles([]string{filepath.Join(dir, "default-labels-ids.json")}, ImportOptions{Function: "api", MemoryMB: 1024})
+	if f := d.Functions[0]; err != nil || f.Unknown("memory_mb") || f.MemoryMB != 1024 || !near(f.Summary.BilledGBSeconds, 10*102*1024/1024000.0) {
+		t.Errorf("--memory 1024: %v %+v", err, f)
+	}
+}
+
+// A custom log group shared by functions: Lambda names each stream
+// YYYY/MM/DD/<function>[<version>]<id>, which names the function.
+func TestFunctionOfStream(t *testing.T) {
+	for st, want := range map[string]string{
+		"2026/03/02/orders[$LATEST]0a1b2c3d": "orders",
+		"2026/03/02/[$LATEST]0a1b2c3d":       "",
+		"2026/03/02/orders[3]0a1b2c3d":       "orders",
+		"orders":                             "",
+	} {
+		if got := functionOfStream(st); got != want {
+			t.Errorf("%q: %q, want %q", st, got, want)
+		}
+	}
+}
