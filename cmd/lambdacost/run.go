@@ -37,6 +37,7 @@ type FunctionFlags struct {
 	LogFormat   string
 	Logs        string
 	Isolation   string
+	Ephemeral   int
 	Args        []string
 }
 
@@ -53,7 +54,8 @@ func (o *FunctionFlags) register(fs *pflag.FlagSet) {
 	durationFlag(fs, &o.IdleTimeout, "idle-timeout", 0, "reclaim an environment idle this long (0 = keep for the whole run)")
 	fs.StringVar(&o.LogFormat, "log-format", runner.LogText, "Lambda log format: text|json")
 	fs.StringVar(&o.Logs, "logs", "", "where Lambda log lines go: - (stdout), stderr, a FILE, or none (default: stdout for table and markdown, none for json and csv)")
-	fs.StringVar(&o.Isolation, "isolation", string(runner.IsolationAuto), "auto|cgroup|none: enforce CPU share and memory with cgroups where allowed")
+	fs.StringVar(&o.Isolation, "isolation", string(runner.IsolationAuto), "auto|namespaces|cgroup|none: auto sandboxes each environment (cgroup limits plus its own mount and network namespaces, private /tmp) where allowed, else uses cgroups only, else none; the others require their level")
+	fs.IntVar(&o.Ephemeral, "ephemeral-storage", pricing.MinEphemeralMB, "ephemeral storage (/tmp) in MB (512–10240): enforced per environment when sandboxed, and priced")
 }
 
 // config builds the runner configuration (the memory size is set by the caller).
@@ -68,7 +70,7 @@ func (o *FunctionFlags) config(f *Factory, memory int) (runner.Config, []error) 
 		errs = append(errs, err)
 	}
 	cfg := runner.Config{
-		Function: pricing.FunctionConfig{Name: o.Name, MemoryMB: memory, Architecture: arch, Timeout: o.Timeout},
+		Function: pricing.FunctionConfig{Name: o.Name, MemoryMB: memory, Architecture: arch, Timeout: o.Timeout, EphemeralStorageMB: o.Ephemeral},
 		Region:   f.Region, Handler: o.Handler, Builtin: o.Builtin, Args: o.Args, Env: o.Env, PassEnv: o.PassEnv,
 		Concurrency: o.Concurrency, IdleTimeout: o.IdleTimeout.D(), LogFormat: o.LogFormat,
 		Isolation: runner.Isolation(o.Isolation), Prices: prices,
@@ -281,6 +283,10 @@ func RunGrids(res *runner.Result) []reports.Grid {
 		}
 	}
 	add("cpu model", cpu)
+	add("isolation", res.Isolation)
+	for _, n := range res.Notes {
+		add("note", n)
+	}
 	if res.VCPU > float64(res.HostCPUs) {
 		add("note", fmt.Sprintf("%.2f vCPU asked, this machine has %d", res.VCPU, res.HostCPUs))
 	}

@@ -30,7 +30,8 @@ const cfsPeriod = 100 * time.Millisecond
 // directory). Children are created under the runner's own cgroup, so they
 // stay inside whatever limits the runner itself runs under.
 type cgroupSys struct {
-	v2 bool
+	v2     bool
+	v2pids bool // v2 children have the pids controller
 	// parent per controller ("cpu", "cpuacct", "memory"; v2: "unified").
 	parent map[string]string
 	seq    atomic.Int64
@@ -49,7 +50,7 @@ func detectCgroups() (*cgroupSys, string) {
 	}
 	// cgroup v1 (also the "hybrid" layout: v1 controllers plus an empty v2).
 	v1 := map[string]string{}
-	for _, ctrl := range []string{"cpu", "cpuacct", "memory"} {
+	for _, ctrl := range []string{"cpu", "cpuacct", "memory", "pids"} {
 		m, ok := mounts.v1[ctrl]
 		if !ok {
 			continue
@@ -85,6 +86,13 @@ func detectCgroups() (*cgroupSys, string) {
 			}
 		}
 		s := &cgroupSys{v2: true, parent: map[string]string{"unified": dir}}
+		// The pids controller (Lambda's 1,024 processes/threads), where
+		// it can be delegated.
+		if contains(have, "pids") {
+			if contains(strings.Fields(string(sub)), "pids") || os.WriteFile(filepath.Join(dir, "cgroup.subtree_control"), []byte("+pids"), 0) == nil {
+				s.v2pids = true
+			}
+		}
 		s.removeStale()
 		if reason := s.probe(); reason != "" {
 			return nil, reason
@@ -243,7 +251,7 @@ func cgroupMounts() (mountSet, error) {
 		case "cgroup":
 			for _, o := range strings.Split(fields[sep+3], ",") {
 				switch o {
-				case "cpu", "cpuacct", "memory":
+				case "cpu", "cpuacct", "memory", "pids":
 					out.v1[o] = cgMount{point, root}
 				}
 			}
@@ -288,6 +296,9 @@ func (s *cgroupSys) create(memMB int, vcpu float64) (*cgroup, error) {
 			writeFileOptional(d, "memory.swap.max", "0"),
 			writeFile(d, "cpu.max", fmt.Sprintf("%d %d", quota, period)),
 		)
+		if s.v2pids {
+			err = errors.Join(err, writeFile(d, "pids.max", strconv.Itoa(lambdaMaxTasks)))
+		}
 	} else {
 		m, c := cg.dirs["memory"], cg.dirs["cpu"]
 		err = errors.Join(
@@ -296,6 +307,9 @@ func (s *cgroupSys) create(memMB int, vcpu float64) (*cgroup, error) {
 			writeFile(c, "cpu.cfs_period_us", strconv.FormatInt(period, 10)),
 			writeFile(c, "cpu.cfs_quota_us", strconv.FormatInt(quota, 10)),
 		)
+		if p, ok := cg.dirs["pids"]; ok {
+			err = errors.Join(err, writeFile(p, "pids.max", strconv.Itoa(lambdaMaxTasks)))
+		}
 	}
 	if err != nil {
 		cg.remove()
@@ -451,4 +465,17 @@ func (cg *cgroup) remove() {
 		}
 		delete(cg.dirs, ctrl)
 	}
+}
+
+// countsTasks reports whether environments' cgroups limit processes and
+// threads (pids.max = 1,024).
+func (s *cgroupSys) countsTasks() bool {
+	if s == nil {
+		return false
+	}
+	if s.v2 {
+		return s.v2pids
+	}
+	_, ok := s.parent["pids"]
+	return ok
 }

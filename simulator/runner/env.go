@@ -66,6 +66,10 @@ type call struct {
 	response []byte
 	respLen  int  // bytes of the response or error payload (also when response is discarded)
 	funcErr  bool // the function reported an error via /error
+
+	// The invoke phase (invoke_phase.go): it ends when the runtime calls
+	// GET /next again, not at the response.
+	phase phaseEnd
 }
 
 // env is one execution environment: a process serving the Runtime API.
@@ -75,6 +79,7 @@ type env struct {
 	cmd      *exec.Cmd
 	pid      int
 	ln       net.Listener
+	box      *envBox // its namespaces (sandbox), or nil
 	cg       *cgroup
 	logGroup string
 
@@ -100,14 +105,14 @@ type env struct {
 
 	mu       sync.Mutex
 	cur      *call
+	last     *call // answered, its invoke phase not yet ended (no /next yet)
 	lastID   string
 	inited   bool
 	lastUsed time.Time
 	killed   bool
 
-	timer   *time.Timer
-	hwm     int64 // VmHWM after the first invocation (cgroup mode)
-	hwmRead bool
+	timer    *time.Timer
+	procPeak int64 // largest process memory of the cgroup seen (memory.go)
 
 	// Statistics files kept open for the environment's life.
 	cpuF, peakF, statusF *statFile
@@ -148,12 +153,12 @@ func randHex(n int) string {
 // listener on 127.0.0.1 and the bootstrap process in its own process group
 // (and cgroup, where allowed).
 func (r *runner) startEnv(id int) (*env, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, box, err := r.listen()
 	if err != nil {
-		return nil, &pricing.ExternalError{Op: "listening on 127.0.0.1", Err: err}
+		return nil, err
 	}
 	e := &env{
-		r: r, id: id, ln: ln,
+		r: r, id: id, ln: ln, box: box,
 		ready: make(chan struct{}), initFail: make(chan struct{}), exited: make(chan struct{}),
 		next: make(chan *call, 1), closing: make(chan struct{}), outDone: make(chan struct{}),
 	}
@@ -169,6 +174,7 @@ func (r *runner) startEnv(id int) (*env, error) {
 	outR, outW, err := os.Pipe()
 	if err != nil {
 		e.closeServer()
+		e.box.close()
 		return nil, &pricing.ExternalError{Op: "creating a pipe", Err: err}
 	}
 	cmd.Stdout, cmd.Stderr = outW, outW
@@ -178,31 +184,37 @@ func (r *runner) startEnv(id int) (*env, error) {
 			outR.Close()
 			outW.Close()
 			e.closeServer()
+			e.box.close()
 			return nil, &pricing.ExternalError{Op: "creating the environment's cgroup", Err: err}
 		}
 		e.cg = cg
 	}
 	e.started = time.Now()
-	if e.cg != nil {
+	switch {
+	case e.box != nil:
+		err = r.sandbox.startSandboxed(e.box, cmd, e.cg)
+	case e.cg != nil:
 		err = e.cg.start(cmd)
-	} else {
+	default:
 		err = cmd.Start()
 	}
 	outW.Close()
 	if err != nil {
 		outR.Close()
 		e.closeServer()
+		e.box.close()
 		if e.cg != nil {
 			e.cg.remove()
 		}
 		return nil, &pricing.ExternalError{Op: "starting " + r.path, Err: err}
 	}
 	e.cmd, e.pid = cmd, cmd.Process.Pid
+	limitProcess(e.pid, r.sandbox != nil && !r.cgroups.countsTasks())
 	e.statusF = statusFile(e.pid)
 	if e.cg != nil {
 		var path string
 		path, e.cpuKey, e.cpuUnit = e.cg.cpuStat()
-		e.cpuF, e.peakF = openStatFile(path), openStatFile(e.cg.peakStat())
+		e.cpuF, e.peakF = openStatFile(path), openStatFile(e.cg.memStat())
 	}
 	// Serve only now that the environment is complete: a runtime that
 	// connects earlier waits in the listen backlog.
@@ -308,12 +320,14 @@ func (e *env) handleNext(c *apiConn) {
 		e.initEnd = now
 		e.initCPU, _ = e.cpuTime()
 	}
+	e.endPhaseLocked(now)
 	if cur := e.cur; cur != nil && !cur.finished {
 		// The runtime asked for more work without answering: Lambda ends
 		// the invocation there.
 		e.finishLocked(cur, now, func(c *call) {
 			c.status, c.errType, c.errMsg = "error", "Runtime.NoResponse", "the runtime asked for the next event without posting a response or an error"
 		})
+		e.endPhaseLocked(now)
 	}
 	e.mu.Unlock()
 	if first {
@@ -545,6 +559,7 @@ func (e *env) finishLocked(c *call, t time.Time, set func(*call)) bool {
 	c.finished = true
 	if e.cur == c {
 		e.cur = nil
+		e.last = c
 		e.lastID = c.id
 	}
 	close(c.done)
@@ -571,29 +586,6 @@ func (e *env) peakRSS() (int64, bool) {
 	var buf [4096]byte
 	kb, ok := statValue(e.statusF.read(buf[:]), "VmHWM")
 	return kb << 10, ok
-}
-
-// peakMemoryBytes is the environment's peak memory so far: the larger of
-// the cgroup's peak (every process; anonymous memory and the page cache it
-// brought in) and the bootstrap's peak RSS (VmHWM, which also counts the
-// pages of its executable that the cgroup does not own because they were
-// already cached: on Lambda's fresh micro-VM they are loaded and counted).
-//
-// With a cgroup, VmHWM is read once, after the first invocation (the
-// executable's pages are in by then; later growth is anonymous memory,
-// which the cgroup counts).
-func (e *env) peakMemoryBytes() (int64, bool) {
-	if e.peakF != nil {
-		var buf [64]byte
-		if b, ok := statValue(e.peakF.read(buf[:]), ""); ok {
-			if !e.hwmRead {
-				e.hwm, _ = e.peakRSS()
-				e.hwmRead = true
-			}
-			return max(b, e.hwm), true
-		}
-	}
-	return e.peakRSS()
 }
 
 // kill stops the environment for good: SIGKILL to its process group (and
@@ -632,6 +624,7 @@ func (e *env) kill() {
 	_ = e.out.Close()
 	<-e.outDone
 	e.closeServer()
+	e.box.close()
 	e.cpuF.close()
 	e.peakF.close()
 	e.statusF.close()

@@ -40,8 +40,13 @@ type Isolation string
 const (
 	// IsolationAuto uses cgroups where the machine allows, else none.
 	IsolationAuto Isolation = "auto"
-	// IsolationCgroup requires cgroups (an error when unavailable).
+	// IsolationCgroup requires cgroups (an error when unavailable) and
+	// uses no namespaces.
 	IsolationCgroup Isolation = "cgroup"
+	// IsolationNamespaces requires the sandbox: cgroups plus mount and
+	// network namespaces (sandbox_linux.go); an error when unavailable.
+	// IsolationAuto uses it where the machine allows.
+	IsolationNamespaces Isolation = "namespaces"
 	// IsolationNone never uses cgroups: CPU is unrestricted and memory is
 	// only observed.
 	IsolationNone Isolation = "none"
@@ -51,7 +56,7 @@ const (
 const (
 	CPUModelCgroup       = "cgroup"       // CFS quota = vCPU share of the memory size
 	CPUModelUnrestricted = "unrestricted" // no quota: durations are modelled separately
-	MemoryModelCgroup    = "cgroup"       // limit enforced; peak = max(cgroup peak of the process tree, bootstrap's VmHWM)
+	MemoryModelCgroup    = "cgroup"       // limit enforced; peak = max(bootstrap's VmHWM, the cgroup's process memory after each invocation: not page cache)
 	MemoryModelVmHWM     = "vmhwm"        // not enforced; peak = bootstrap process's VmHWM (children not counted), checked after each invocation
 )
 
@@ -127,6 +132,10 @@ type Invocation struct {
 	ModelledBilledDurationMs *int64   `json:"modelled_billed_duration_ms,omitempty"`
 	// InitStatus is set when INIT failed: "error" or "timeout".
 	InitStatus string `json:"init_status,omitempty"`
+	// PostResponseMs is the time the runtime worked after posting its
+	// response before asking for the next event (GET /next), when at least
+	// 1 ms: part of the invoke phase, so of DurationMs and of the bill.
+	PostResponseMs float64 `json:"post_response_ms,omitempty"`
 	// MemoryExceeded: the peak exceeded the memory size (Lambda would have
 	// killed the function); with cgroups it was killed.
 	MemoryExceeded bool            `json:"memory_exceeded,omitempty"`
@@ -203,6 +212,12 @@ type Result struct {
 	MemoryPrecision string `json:"memory_precision"`
 	// IsolationNote says why cgroups were not used, if they were not.
 	IsolationNote string `json:"isolation_note,omitempty"`
+	// Isolation is what confined the environments: "namespaces+cgroup",
+	// "cgroup" or "none" (see sandbox.go and the README).
+	Isolation string `json:"isolation"`
+	// Notes say what the sandbox enforced and what it could not, and how
+	// the invocations were billed where that is not the obvious way.
+	Notes []string `json:"notes,omitempty"`
 	// HostCPUs is the number of CPUs of this machine; a share above it
 	// cannot be reached here.
 	HostCPUs    int          `json:"host_cpus"`
@@ -226,6 +241,8 @@ type runner struct {
 	logs      *logSink
 	cgroups   *cgroupSys
 	cgNote    string
+	sandbox   *sandboxSys // nil: no namespaces (sbNote says why)
+	sbNote    string
 
 	mu      sync.Mutex
 	idle    []*env
@@ -275,7 +292,7 @@ func (c Config) Validate() []error {
 	for _, e := range f.Validate("") {
 		var ie *pricing.InputError
 		if errors.As(e, &ie) {
-			if fl, ok := map[string]string{"memory_mb": "--memory", "architecture": "--arch", "timeout": "--timeout"}[ie.Source]; ok {
+			if fl, ok := map[string]string{"memory_mb": "--memory", "architecture": "--arch", "timeout": "--timeout", "ephemeral_storage_mb": "--ephemeral-storage"}[ie.Source]; ok {
 				e = &pricing.InputError{Source: fl, Msg: ie.Msg}
 			}
 		}
@@ -299,9 +316,9 @@ func (c Config) Validate() []error {
 		errs = append(errs, pricing.Inputf("--log-format", "unknown log format %q (want text or json)", c.LogFormat))
 	}
 	switch c.Isolation {
-	case "", IsolationAuto, IsolationCgroup, IsolationNone:
+	case "", IsolationAuto, IsolationNamespaces, IsolationCgroup, IsolationNone:
 	default:
-		errs = append(errs, pricing.Inputf("--isolation", "unknown isolation %q (want auto, cgroup or none)", c.Isolation))
+		errs = append(errs, pricing.Inputf("--isolation", "unknown isolation %q (want auto, namespaces, cgroup or none)", c.Isolation))
 	}
 	for _, kv := range c.Env {
 		k, _, ok := strings.Cut(kv, "=")
@@ -425,6 +442,9 @@ func newRunner(cfg Config) (*runner, error) {
 		}
 	} else {
 		r.cgNote = "cgroups disabled (isolation none)"
+	}
+	if err := r.initSandbox(); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -737,7 +757,7 @@ func (r *runner) awaitInit(ctx context.Context, e *env, c *call) (Invocation, bo
 	initMs := ms(initDur)
 	mem := r.memoryMB(e)
 	inv := Invocation{
-		RequestID: c.id, Status: "error", Cold: true, Environment: e.id,
+		RequestID: c.id, Status: initInvocationStatus(status), Cold: true, Environment: e.id,
 		InitDurationMs: initMs, InitStatus: status, MaxMemoryUsedMB: mem,
 		BilledDurationMs: pricing.BilledMs(initDur),
 		Error:            &FunctionError{Type: errType, Message: msg},
@@ -765,6 +785,7 @@ func (r *runner) awaitInit(ctx context.Context, e *env, c *call) (Invocation, bo
 // Lambda's does: the timer is armed for the whole timeout and, when it
 // fires early, re-armed for what is left.
 func (r *runner) dispatch(ctx context.Context, e *env, c *call) (retry bool, err error) {
+	c.phase.done = make(chan struct{})
 	select {
 	case e.next <- c:
 	case <-e.exited:
@@ -823,7 +844,8 @@ wait:
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
-	return false, nil
+	// The invocation ends with its invoke phase, at the next GET /next.
+	return false, r.awaitPhase(ctx, e, c)
 }
 
 // memoryMB is the environment's peak memory in MB (rounded up).
@@ -843,7 +865,12 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 	resp, respLen := c.response, c.respLen
 	cpuStart := c.cpuStart
 	cpu1, cpuOK := c.cpuEnd, c.cpuEndOK
+	ph, respEnd := c.phase, c.end
 	e.mu.Unlock()
+	if ph.cpuOK {
+		cpu1, cpuOK = ph.cpu, true
+	}
+	post := r.applyPhase(c, ph, respEnd, &dur, &status, &errType, &errMsg, &failure, &cpuOK)
 	if !cpuOK {
 		// Ended by a timeout or a crash: read now.
 		cpu1, cpuOK = e.cpuTime()
@@ -859,6 +886,9 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 	inv := Invocation{
 		RequestID: c.id, Status: status, Cold: cold, Environment: e.id,
 		DurationMs: ms(dur), MaxMemoryUsedMB: mem, Start: c.start,
+	}
+	if post >= postResponseReport || ph.timedOut || ph.exited {
+		inv.PostResponseMs = ms(post)
 	}
 	if cold {
 		inv.InitDurationMs = ms(initDur)
@@ -886,7 +916,7 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 	if status != "success" {
 		inv.Error = &FunctionError{Type: errType, Message: errMsg}
 	}
-	if !r.cfg.DiscardResponses && len(resp) > 0 && (status == "success" || funcErr) {
+	if !r.cfg.DiscardResponses && len(resp) > 0 && (status == "success" || funcErr || ph.timedOut) {
 		if json.Valid(resp) {
 			inv.Response = json.RawMessage(resp)
 		} else {
@@ -985,11 +1015,12 @@ func (r *runner) result(invs []Invocation, wall time.Duration) *Result {
 	}
 	if r.cgroups != nil {
 		res.CPUModel, res.MemoryModel = CPUModelCgroup, MemoryModelCgroup
-		res.MemoryPrecision = "limit enforced by the cgroup; peak = max(the cgroup's peak over every process of the environment, the bootstrap's VmHWM after its first invocation), rounded up to the MB"
+		res.MemoryPrecision = "limit enforced by the cgroup; peak = max(the bootstrap's VmHWM, the largest process memory of the environment's cgroup read after each invocation: anonymous + mapped files + shared memory, not the page cache of files written to /tmp, as Lambda does not count /tmp), rounded up to the MB; a child process's short-lived peak between two readings is not seen"
 	} else {
 		res.CPUModel, res.MemoryModel, res.IsolationNote = CPUModelUnrestricted, MemoryModelVmHWM, r.cgNote
 		res.MemoryPrecision = "not enforced (exceeding it is reported as Runtime.OutOfMemory); peak = the bootstrap process's VmHWM read after each invocation: exact for that process, child processes not counted; rounded up to the MB"
 	}
+	res.Isolation, res.Notes = r.isolationName(), r.notes(invs)
 	res.Summary = summarize(r.cfg, invs, r.cgroups == nil)
 	res.Summary.Environments = r.nextEnv
 	res.Summary.WallSeconds = wall.Seconds()

@@ -197,6 +197,11 @@ func TestInitFailures(t *testing.T) {
 		if inv.InitStatus != "timeout" || inv.InitDurationMs != 200 || inv.Error.Type != "Sandbox.Timedout" {
 			t.Fatalf("invocation = %+v %+v; want an INIT timeout at 200 ms", inv, inv.Error)
 		}
+		// Lambda counts an INIT that timed out (Sandbox.Timedout) as a
+		// timeout, not an error.
+		if inv.Status != "timeout" || res.Summary.Timeouts != 1 || res.Summary.Errors != 0 {
+			t.Errorf("status %q, summary %d timeouts %d errors; want a timeout", inv.Status, res.Summary.Timeouts, res.Summary.Errors)
+		}
 		if !strings.Contains(logs, "INIT_REPORT Init Duration: 200.00 ms\tPhase: init\tStatus: timeout") {
 			t.Errorf("logs:\n%s", logs)
 		}

@@ -10,6 +10,11 @@
 //	{"action":"alloc","mb":N}    allocates and touches N MB, then returns
 //	{"action":"big","mb":N}      returns a string of N MB
 //	{"action":"print","message":"m"}  prints m to stdout and stderr
+//	{"action":"writefile","path":"p","mb":N}  writes N MB to p in 1 MB writes: {"written":bytes,"error":"..."}
+//	{"action":"readfile","path":"p"}  returns p's content: {"content":"...","error":"..."}
+//	{"action":"listdir","path":"p"}  returns the names in folder p: {"names":[...],"error":"..."}
+//	{"action":"fork","n":N}      starts N "sleep 60" processes: {"started":k,"failed":m,"error":"first error"}
+//	{"action":"fds","n":N}       opens /dev/null N times: {"opened":k,"error":"..."}
 //	{"action":"exit"}            exits the process (a crash)
 //	{"action":"panic"}           panics
 //
@@ -22,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -36,7 +42,18 @@ type event struct {
 	Ms      float64 `json:"ms"`
 	MB      int     `json:"mb"`
 	Message string  `json:"message"`
+	Path    string  `json:"path"`
+	N       int     `json:"n"`
 }
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+var held []any // processes and files kept for the environment's life
 
 var hold [][]byte
 
@@ -88,6 +105,66 @@ func handle(ctx context.Context, ev event) (any, error) {
 		fmt.Println(ev.Message)
 		fmt.Fprintln(os.Stderr, "stderr: "+ev.Message)
 		return "printed", nil
+	case "writefile":
+		f, err := os.Create(ev.Path)
+		if err != nil {
+			return map[string]any{"written": 0, "error": err.Error()}, nil
+		}
+		buf := make([]byte, 1<<20)
+		for i := range buf {
+			buf[i] = byte(i)
+		}
+		var n int64
+		for i := 0; i < ev.MB && err == nil; i++ {
+			var k int
+			k, err = f.Write(buf)
+			n += int64(k)
+		}
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		return map[string]any{"written": n, "error": errString(err)}, nil
+	case "readfile":
+		b, err := os.ReadFile(ev.Path)
+		return map[string]any{"content": string(b), "error": errString(err)}, nil
+	case "listdir":
+		names := []string{}
+		ents, err := os.ReadDir(ev.Path)
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		return map[string]any{"names": names, "error": errString(err)}, nil
+	case "fork":
+		started, failed, first := 0, 0, ""
+		for i := 0; i < ev.N; i++ {
+			cmd := exec.Command("sleep", "60")
+			if err := cmd.Start(); err != nil {
+				failed++
+				if first == "" {
+					first = err.Error()
+				}
+				continue
+			}
+			started++
+			// Drop the process handle (a pidfd): only processes count here.
+			_ = cmd.Process.Release()
+		}
+		return map[string]any{"started": started, "failed": failed, "error": first}, nil
+	case "fds":
+		opened, first := 0, ""
+		for i := 0; i < ev.N; i++ {
+			f, err := os.Open("/dev/null")
+			if err != nil {
+				first = err.Error()
+				break
+			}
+			opened++
+			held = append(held, f)
+		}
+		return map[string]any{"opened": opened, "error": first}, nil
 	case "exit":
 		os.Exit(3)
 	case "panic":

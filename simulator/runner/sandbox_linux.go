@@ -1,0 +1,468 @@
+//go:build linux
+
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// The sandbox (isolation "namespaces+cgroup"): where the runner has
+// CAP_SYS_ADMIN (root), each execution environment gets, besides its
+// cgroup,
+//
+//   - its own network namespace, in which its Runtime API listener is
+//     created (from an OS thread locked into the namespace): no process
+//     outside the environment can connect to it;
+//   - its own mount namespace: the code folder read-only at /var/task (the
+//     only thing left under an empty /var), a /tmp of its own — an ext4
+//     file system of the configured ephemeral-storage size on a loop
+//     device, so writes past it fail with ENOSPC and its pages are page
+//     cache, not the function's memory — and empty read-only folders over
+//     the operator's home (/root, /home and $HOME);
+//   - an unprivileged user (nobody, 65534) with no capabilities, so it
+//     cannot undo those mounts, read other users' files or signal them.
+//
+// The namespaces are made once per environment (cold path): the warm path
+// is unchanged. A locked OS thread per environment holds them and forks the
+// bootstrap; it is parked until the environment ends (a child's parent-
+// death signal follows the thread that forked it), then exits, which frees
+// the namespaces: /tmp is unmounted, its loop device detached and its image
+// (already unlinked) gone.
+
+// sandboxUID is the user environments run as in the sandbox: nobody.
+const sandboxUID = 65534
+
+// sandboxSys is what every sandboxed environment of a run shares.
+type sandboxSys struct {
+	storageMB int
+	codeDir   string
+	exeName   string
+	hide      []string // the operator's home folders to cover
+	mkfs      string
+	usable    atomic.Int64 // usable bytes of a /tmp (statfs of the last made)
+}
+
+var (
+	nsOnce sync.Once
+	nsWhy  string
+)
+
+// probeNamespaces learns once whether this process may create mount and
+// network namespaces (CAP_SYS_ADMIN), on a thread that is then discarded.
+func probeNamespaces() string {
+	nsOnce.Do(func() {
+		if os.Geteuid() != 0 {
+			nsWhy = "namespaces need root (CAP_SYS_ADMIN); the runner is not root"
+			return
+		}
+		errc := make(chan error, 1)
+		go func() {
+			runtime.LockOSThread() // never unlocked: the thread is discarded
+			errc <- unix.Unshare(unix.CLONE_NEWNS | unix.CLONE_NEWNET)
+		}()
+		if err := <-errc; err != nil {
+			nsWhy = "cannot create mount and network namespaces: " + err.Error()
+			return
+		}
+		if f, err := os.OpenFile("/dev/loop-control", os.O_RDWR, 0); err != nil {
+			nsWhy = "no loop devices for a size-limited /tmp: " + err.Error()
+			return
+		} else {
+			f.Close()
+		}
+	})
+	return nsWhy
+}
+
+// findMkfs finds mkfs.ext4 (often in /sbin, outside a user's PATH).
+func findMkfs() (string, error) {
+	if p, err := exec.LookPath("mkfs.ext4"); err == nil {
+		return p, nil
+	}
+	for _, p := range []string{"/usr/sbin/mkfs.ext4", "/sbin/mkfs.ext4"} {
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", errors.New("mkfs.ext4 not found (Debian: e2fsprogs)")
+}
+
+// newSandbox decides whether r's environments can be sandboxed; it
+// returns nil and the reason when they cannot.
+func newSandbox(r *runner) (*sandboxSys, string) {
+	if why := probeNamespaces(); why != "" {
+		return nil, why
+	}
+	mkfs, err := findMkfs()
+	if err != nil {
+		return nil, err.Error()
+	}
+	// The unprivileged user must be able to run the code, as Lambda's
+	// does from a deployment package (folders 755, files 644/755).
+	if st, err := os.Stat(r.dir); err != nil || st.Mode().Perm()&0o005 != 0o005 {
+		return nil, fmt.Sprintf("the code folder %s is not readable by other users (the sandbox runs the function as nobody); chmod o+rx it to sandbox it", r.dir)
+	}
+	if st, err := os.Stat(r.path); err != nil || st.Mode().Perm()&0o005 != 0o005 {
+		return nil, fmt.Sprintf("%s is not readable and executable by other users (the sandbox runs the function as nobody); chmod o+rx it to sandbox it", r.path)
+	}
+	s := &sandboxSys{storageMB: r.cfg.Function.EphemeralStorageMB, codeDir: r.dir, exeName: filepath.Base(r.path), mkfs: mkfs}
+	seen := map[string]bool{}
+	homes := []string{"/root", "/home", os.Getenv("HOME")}
+	if h, err := os.UserHomeDir(); err == nil {
+		homes = append(homes, h)
+	}
+	for _, h := range homes {
+		if h == "" || h == "/" || !filepath.IsAbs(h) || seen[filepath.Clean(h)] {
+			continue
+		}
+		h = filepath.Clean(h)
+		if st, err := os.Stat(h); err == nil && st.IsDir() {
+			seen[h] = true
+			s.hide = append(s.hide, h)
+		}
+	}
+	return s, ""
+}
+
+// envBox is one environment's namespaces, held by a parked OS thread.
+type envBox struct {
+	ln      net.Listener
+	loopDev string // the loop device of its /tmp
+	image   string // its image (unlinked once attached)
+	tmpSize int64  // usable bytes of its /tmp (statfs)
+	req     chan func() error
+	res     chan error
+	quit    chan struct{}
+	gone    chan struct{}
+	once    sync.Once
+}
+
+// prepare makes an environment's namespaces, its /tmp and its Runtime API
+// listener.
+func (s *sandboxSys) prepare() (*envBox, error) {
+	img, err := os.CreateTemp("", "lambdacost-tmp-*.ext4")
+	if err != nil {
+		return nil, err
+	}
+	imgPath := img.Name()
+	defer os.Remove(imgPath) // the loop device keeps it open; unlinked it is freed with it
+	err = img.Truncate(int64(s.storageMB) << 20)
+	img.Close()
+	if err != nil {
+		return nil, err
+	}
+	// No journal and no reserved blocks: the space is the function's.
+	// One inode per 16 KiB as mke2fs's default.
+	if out, err := exec.Command(s.mkfs, "-q", "-F", "-m", "0", "-O", "^has_journal", "-i", "16384", "-E", "nodiscard", imgPath).CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("mkfs.ext4: %v: %s", err, strings.TrimSpace(string(out)))
+	}
+	stage, err := os.MkdirTemp("", "lambdacost-task-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(stage)
+	b := &envBox{image: imgPath, req: make(chan func() error), res: make(chan error), quit: make(chan struct{}), gone: make(chan struct{})}
+	ready := make(chan error, 1)
+	go b.hold(s, imgPath, stage, ready)
+	if err := <-ready; err != nil {
+		<-b.gone
+		return nil, err
+	}
+	s.usable.Store(b.tmpSize)
+	return b, nil
+}
+
+// hold runs on its own OS thread for the environment's life.
+func (b *envBox) hold(s *sandboxSys, img, stage string, ready chan<- error) {
+	defer close(b.gone)
+	// Never unlocked: the thread's namespaces are the environment's, and
+	// it ends with the goroutine.
+	runtime.LockOSThread()
+	if err := b.setup(s, img, stage); err != nil {
+		if b.ln != nil {
+			b.ln.Close()
+		}
+		ready <- err
+		return
+	}
+	ready <- nil
+	for {
+		select {
+		case fn := <-b.req:
+			b.res <- fn()
+		case <-b.quit:
+			// The environment's processes are gone: delete its files
+			// first, which drops their dirty pages, rather than have the
+			// unmount write them back to an image about to be freed.
+			if ents, err := os.ReadDir("/tmp"); err == nil {
+				for _, e := range ents {
+					_ = os.RemoveAll(filepath.Join("/tmp", e.Name()))
+				}
+			}
+			return
+		}
+	}
+}
+
+func (b *envBox) setup(s *sandboxSys, img, stage string) error {
+	if err := unix.Unshare(unix.CLONE_NEWNS | unix.CLONE_NEWNET); err != nil {
+		return fmt.Errorf("unshare: %w", err)
+	}
+	if err := loopbackUp(); err != nil {
+		return fmt.Errorf("bringing up the loopback interface: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	b.ln = ln
+	// /tmp's image on a loop device that detaches itself when unmounted
+	// (attached first: TMPDIR may be under a folder covered below).
+	dev, lfd, err := attachLoop(img)
+	if err != nil {
+		return err
+	}
+	// Autoclear detaches the device at its last close: keep it open
+	// until /tmp is mounted (the mount then holds it).
+	defer unix.Close(lfd)
+	b.loopDev = dev
+	// Nothing mounted here propagates to the machine.
+	if err := unix.Mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, ""); err != nil {
+		return fmt.Errorf("making mounts private: %w", err)
+	}
+	// The code folder, read-only at /var/task under an otherwise empty /var.
+	if err := unix.Mount(s.codeDir, stage, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return fmt.Errorf("binding the code folder: %w", err)
+	}
+	if err := unix.Mount("tmpfs", "/var", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=64k,mode=755"); err != nil {
+		return fmt.Errorf("mounting /var: %w", err)
+	}
+	if err := os.Mkdir(taskRoot, 0o755); err != nil {
+		return err
+	}
+	if err := unix.Mount(stage, taskRoot, "", unix.MS_MOVE, ""); err != nil {
+		return fmt.Errorf("moving the code folder to %s: %w", taskRoot, err)
+	}
+	if err := unix.Mount("", taskRoot, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+		return fmt.Errorf("making %s read-only: %w", taskRoot, err)
+	}
+	if err := unix.Mount("", "/var", "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "size=64k,mode=755"); err != nil {
+		return fmt.Errorf("making /var read-only: %w", err)
+	}
+	// The operator's home folders: covered by empty read-only folders.
+	for _, h := range s.hide {
+		if err := unix.Mount("tmpfs", h, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,mode=755"); err != nil {
+			return fmt.Errorf("covering %s: %w", h, err)
+		}
+	}
+	if err := unix.Mount(dev, "/tmp", "ext4", unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+		return fmt.Errorf("mounting /tmp: %w", err)
+	}
+	if err := os.Chmod("/tmp", 0o1777); err != nil {
+		return err
+	}
+	_ = os.Remove("/tmp/lost+found")
+	var st unix.Statfs_t
+	if unix.Statfs("/tmp", &st) == nil {
+		b.tmpSize = int64(st.Bavail) * st.Bsize
+	}
+	return nil
+}
+
+// loopbackUp brings up lo in the thread's network namespace (127.0.0.1).
+func loopbackUp() error {
+	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	ifr, err := unix.NewIfreq("lo")
+	if err != nil {
+		return err
+	}
+	if err := unix.IoctlIfreq(fd, unix.SIOCGIFFLAGS, ifr); err != nil {
+		return err
+	}
+	ifr.SetUint16(ifr.Uint16() | unix.IFF_UP)
+	return unix.IoctlIfreq(fd, unix.SIOCSIFFLAGS, ifr)
+}
+
+// attachLoop attaches img to a free loop device with autoclear and returns
+// the device's path and an open descriptor of it.
+func attachLoop(img string) (string, int, error) {
+	ctl, err := unix.Open("/dev/loop-control", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return "", -1, err
+	}
+	defer unix.Close(ctl)
+	f, err := unix.Open(img, unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return "", -1, err
+	}
+	defer unix.Close(f)
+	for try := 0; try < 20; try++ {
+		n, err := unix.IoctlRetInt(ctl, unix.LOOP_CTL_GET_FREE)
+		if err != nil {
+			return "", -1, fmt.Errorf("finding a free loop device: %w", err)
+		}
+		dev := "/dev/loop" + strconv.Itoa(n)
+		lfd, err := unix.Open(dev, unix.O_RDWR|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return "", -1, err
+		}
+		err = unix.IoctlSetInt(lfd, unix.LOOP_SET_FD, f)
+		if err == unix.EBUSY {
+			unix.Close(lfd) // taken meanwhile by someone else
+			continue
+		}
+		if err == nil {
+			info := unix.LoopInfo64{Flags: unix.LO_FLAGS_AUTOCLEAR}
+			copy(info.File_name[:], "lambdacost-tmp")
+			if err = unix.IoctlLoopSetStatus64(lfd, &info); err != nil {
+				_ = unix.IoctlSetInt(lfd, unix.LOOP_CLR_FD, 0)
+			}
+		}
+		if err != nil {
+			unix.Close(lfd)
+			return "", -1, fmt.Errorf("attaching %s: %w", dev, err)
+		}
+		return dev, lfd, nil
+	}
+	return "", -1, errors.New("no free loop device")
+}
+
+// run runs fn on the environment's thread (in its namespaces).
+func (b *envBox) run(fn func() error) error {
+	select {
+	case b.req <- fn:
+		return <-b.res
+	case <-b.gone:
+		return errors.New("the sandbox thread has ended")
+	}
+}
+
+// close ends the thread (and so, once the environment's processes are
+// gone, its namespaces, /tmp and loop device).
+func (b *envBox) close() {
+	if b == nil {
+		return
+	}
+	b.once.Do(func() { close(b.quit) })
+	<-b.gone
+	// The kernel unmounts /tmp and detaches its loop device once the
+	// namespace's last holder is gone, shortly after: wait for it, so
+	// that an environment's storage is gone when it is.
+	if b.loopDev == "" {
+		return
+	}
+	f := "/sys/block/" + filepath.Base(b.loopDev) + "/loop/backing_file"
+	for i := 0; i < 5000; i++ {
+		bf, err := os.ReadFile(f)
+		if err != nil || !strings.HasPrefix(string(bf), b.image) {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// startSandboxed starts cmd in the box as the sandbox user, in cg (if
+// any), with the code at /var/task.
+func (s *sandboxSys) startSandboxed(b *envBox, cmd *exec.Cmd, cg *cgroup) error {
+	cmd.Path = taskRoot + "/" + s.exeName
+	cmd.Args[0] = cmd.Path
+	cmd.Dir = taskRoot
+	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: sandboxUID, Gid: sandboxUID}
+	return b.run(func() error {
+		if cg == nil {
+			return cmd.Start()
+		}
+		return cg.startHere(cmd)
+	})
+}
+
+// startHere starts cmd in the cgroup from the calling (locked) thread:
+// v2 with CLONE_INTO_CGROUP; v1 by moving the thread in, forking, and
+// moving it back (else the runner itself would be in the environment's
+// cgroup, and killed with it).
+func (cg *cgroup) startHere(cmd *exec.Cmd) error {
+	if cg.sys.v2 {
+		fd, err := unix.Open(cg.dirs["unified"], unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return err
+		}
+		defer unix.Close(fd)
+		cmd.SysProcAttr.UseCgroupFD = true
+		cmd.SysProcAttr.CgroupFD = fd
+		return cmd.Start()
+	}
+	tid := strconv.Itoa(unix.Gettid())
+	var err error
+	for ctrl, d := range cg.dirs {
+		if err = writeFile(d, "tasks", tid); err != nil {
+			err = fmt.Errorf("moving into the %s cgroup: %w", ctrl, err)
+			break
+		}
+	}
+	if err == nil {
+		err = cmd.Start()
+	}
+	back := true
+	for ctrl := range cg.dirs {
+		if writeFile(cg.sys.parent[ctrl], "tasks", tid) != nil {
+			back = false
+		}
+	}
+	if !back {
+		if err == nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+		return errors.New("cannot move the sandbox thread back out of the environment's cgroup")
+	}
+	return err
+}
+
+// describe says what the sandbox gives each environment.
+func (s *sandboxSys) describe() string {
+	return fmt.Sprintf("each environment has its own mount and network namespaces and runs as nobody (uid %d) without capabilities: the code folder read-only at %s, "+
+		"a /tmp of its own (ext4 of %d MB on a loop device, %.1f MiB usable after file-system metadata; writes past it fail with ENOSPC; removed when the environment ends), "+
+		"%s covered by empty read-only folders; its Runtime API listens inside its network namespace, unreachable from any other process, "+
+		"and the function has no network but its own loopback (use --isolation cgroup to give it this machine's network)",
+		sandboxUID, taskRoot, s.storageMB, float64(s.usable.Load())/(1<<20), strings.Join(s.hide, ", "))
+}
+
+// limitProcess applies Lambda's 1,024 file descriptors to a new
+// environment's bootstrap (soft and hard limit: it cannot raise them), and
+// where the cgroup cannot count processes, RLIMIT_NPROC.
+func limitProcess(pid int, nproc bool) {
+	lim := unix.Rlimit{Cur: lambdaMaxFDs, Max: lambdaMaxFDs}
+	_ = unix.Prlimit(pid, unix.RLIMIT_NOFILE, &lim, nil)
+	if nproc {
+		lim = unix.Rlimit{Cur: lambdaMaxTasks, Max: lambdaMaxTasks}
+		_ = unix.Prlimit(pid, unix.RLIMIT_NPROC, &lim, nil)
+	}
+}
+
+// memStat names the cgroup's memory.stat (memory.go).
+func (cg *cgroup) memStat() string {
+	if cg.sys.v2 {
+		return filepath.Join(cg.dirs["unified"], "memory.stat")
+	}
+	return filepath.Join(cg.dirs["memory"], "memory.stat")
+}
+
+func (cg *cgroup) v2() bool { return cg != nil && cg.sys.v2 }
