@@ -154,7 +154,7 @@ type envBox struct {
 // prepare makes an environment's namespaces, its /tmp and its Runtime API
 // listener.
 func (s *sandboxSys) prepare() (*envBox, error) {
-	img, err := os.CreateTemp("", "lambdacost-tmp-*.ext4")
+	img, err := os.CreateTemp("", imagePrefix()+"*.ext4")
 	if err != nil {
 		return nil, err
 	}
@@ -466,3 +466,7 @@ func (cg *cgroup) memStat() string {
 }
 
 func (cg *cgroup) v2() bool { return cg != nil && cg.sys.v2 }
+
+// imagePrefix names this process's /tmp images (and so its loop devices'
+// backing files): lambdacost-tmp-PID-.
+func imagePrefix() string { return "lambdacost-tmp-" + strconv.Itoa(os.Getpid()) + "-" }

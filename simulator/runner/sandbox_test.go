@@ -41,13 +41,13 @@ func assertIsolation(t *testing.T, res *Result, want string) {
 	}
 }
 
-// loopsInUse lists the loop devices backed by a /tmp image of the runner.
+// loopsInUse lists the loop devices backed by a /tmp image of this process.
 func loopsInUse(t *testing.T) []string {
 	t.Helper()
 	var out []string
 	files, _ := filepath.Glob("/sys/block/loop*/loop/backing_file")
 	for _, f := range files {
-		if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), "lambdacost-tmp-") {
+		if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), imagePrefix()) {
 			out = append(out, f)
 		}
 	}
@@ -302,4 +302,3 @@ func TestSandboxRuntimeAPIUnreachable(t *testing.T) {
 		})
 	}
 }
-
