@@ -18,6 +18,9 @@ var trivialEvent = []byte(`{"action":"noop"}`)
 // benchIsolations are the modes benchmarked: none, and cgroup when allowed.
 func benchIsolations() []Isolation {
 	if cg, _ := cachedCgroups(); cg != nil {
+		if probeNamespaces() == "" {
+			return []Isolation{IsolationNone, IsolationCgroup, IsolationNamespaces}
+		}
 		return []Isolation{IsolationNone, IsolationCgroup}
 	}
 	return []Isolation{IsolationNone}

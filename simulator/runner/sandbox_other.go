@@ -32,3 +32,7 @@ func (*cgroupSys) countsTasks() bool { return false }
 
 func (*cgroup) memStat() string { return "" }
 func (*cgroup) v2() bool        { return false }
+
+func probeNamespaces() string { return "namespaces are Linux-only" }
+
+func imagePrefix() string { return "lambdacost-tmp-" }
