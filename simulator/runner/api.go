@@ -14,8 +14,6 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
-	"golang.org/x/sys/unix"
 )
 
 // The Runtime API is served by a small HTTP/1.1 server of its own rather
@@ -97,6 +95,8 @@ type apiConn struct {
 	w       []byte // the response being built
 	wbuf    []byte // what write has left to send
 	writeFn func(fd uintptr) bool
+	peekFn  func(fd uintptr) bool
+	gone    bool // set by peek
 
 	close bool // close the connection after this response
 	dead  bool // a write failed
@@ -822,12 +822,18 @@ func (c *apiConn) peerGone() bool {
 	if c.rc == nil || c.br.Buffered() > 0 {
 		return false
 	}
+	if c.peekFn == nil {
+		c.peekFn = c.peek
+	}
+	c.gone = false
+	_ = c.rc.Read(c.peekFn) // a peek: never blocks
+	return c.gone
+}
+
+// peek sets c.gone when the peer has closed or reset the connection.
+func (c *apiConn) peek(fd uintptr) bool {
 	var b [1]byte
-	gone := false
-	_ = c.rc.Read(func(fd uintptr) bool { // a peek: never blocks
-		n, _, err := unix.Recvfrom(int(fd), b[:], unix.MSG_PEEK|unix.MSG_DONTWAIT)
-		gone = (err == nil && n == 0) || (err != nil && err != unix.EAGAIN && err != unix.EINTR)
-		return true
-	})
-	return gone
+	n, errno := rawPeek(fd, &b)
+	c.gone = (errno == 0 && n == 0) || (errno != 0 && errno != syscall.EAGAIN && errno != syscall.EINTR)
+	return true
 }
