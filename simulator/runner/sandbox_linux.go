@@ -192,6 +192,21 @@ func (b *envBox) hold(s *sandboxSys, img, stage string, ready chan<- error) {
 	// Never unlocked: the thread's namespaces are the environment's, and
 	// it ends with the goroutine.
 	runtime.LockOSThread()
+	// Go does not end the main thread (it parks it for good) should this
+	// goroutine run on it: so the thread returns to the runner's
+	// namespaces before it ends, lest it keep the environment's alive.
+	mnt, err1 := unix.Open("/proc/thread-self/ns/mnt", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	nets, err2 := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
+	if err := errors.Join(err1, err2); err != nil {
+		ready <- err
+		return
+	}
+	defer func() {
+		_ = unix.Setns(mnt, unix.CLONE_NEWNS)
+		_ = unix.Setns(nets, unix.CLONE_NEWNET)
+		unix.Close(mnt)
+		unix.Close(nets)
+	}()
 	if err := b.setup(s, img, stage); err != nil {
 		if b.ln != nil {
 			b.ln.Close()
