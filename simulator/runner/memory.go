@@ -13,13 +13,22 @@ package runner
 //	cgroup v2: anon + file_mapped + shmem
 //
 // and reports the larger of the largest such reading and the bootstrap's
-// VmHWM (the kernel's exact peak resident size of that process). The limit
+// VmHWM (the kernel's exact peak resident size of that process). Sandboxed,
+// where /tmp is the environment's own file system, the cgroup's peak less
+// all the page cache /tmp can have held is a third, lower bound
+// (envBox.processPeak), which keeps the short-lived peaks of child
+// processes (a shell runtime's curl) in view when /tmp is little used. The limit
 // itself is still the cgroup's, which the kernel meets by reclaiming page
 // cache first, as Lambda's /tmp does not count against memory.
 
 // peakMemoryBytes is the environment's peak memory so far.
 func (e *env) peakMemoryBytes() (int64, bool) {
 	hwm, hwmOK := e.peakRSS()
+	if e.box != nil {
+		if v, ok := e.box.processPeak(); ok {
+			e.procPeak = max(e.procPeak, v)
+		}
+	}
 	if e.peakF != nil {
 		var buf [4096]byte
 		if v, ok := processMemory(e.peakF.read(buf[:]), e.cg.v2()); ok {

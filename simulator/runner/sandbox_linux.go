@@ -143,12 +143,17 @@ type envBox struct {
 	ln      net.Listener
 	loopDev string // the loop device of its /tmp
 	image   string // its image (unlinked once attached)
-	tmpSize int64  // usable bytes of its /tmp (statfs)
-	req     chan func() error
-	res     chan error
-	quit    chan struct{}
-	gone    chan struct{}
-	once    sync.Once
+	tmpFD   int    // an O_PATH descriptor of its /tmp (statfs), -1 if none
+	// For memory.go: the cgroup's peak usage and /tmp's lifetime writes.
+	cgPeakF, lifeF *statFile
+	// /tmp's lifetime writes and used bytes when mounted (mkfs's metadata).
+	life0, used0 int64
+	tmpSize      int64 // usable bytes of its /tmp (statfs)
+	req          chan func() error
+	res          chan error
+	quit         chan struct{}
+	gone         chan struct{}
+	once         sync.Once
 }
 
 // prepare makes an environment's namespaces, its /tmp and its Runtime API
@@ -175,7 +180,7 @@ func (s *sandboxSys) prepare() (*envBox, error) {
 		return nil, err
 	}
 	defer os.Remove(stage)
-	b := &envBox{image: imgPath, req: make(chan func() error), res: make(chan error), quit: make(chan struct{}), gone: make(chan struct{})}
+	b := &envBox{image: imgPath, tmpFD: -1, req: make(chan func() error), res: make(chan error), quit: make(chan struct{}), gone: make(chan struct{})}
 	ready := make(chan error, 1)
 	go b.hold(s, imgPath, stage, ready)
 	if err := <-ready; err != nil {
@@ -291,6 +296,10 @@ func (b *envBox) setup(s *sandboxSys, img, stage string) error {
 		return err
 	}
 	_ = os.Remove("/tmp/lost+found")
+	if fd, err := unix.Open("/tmp", unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0); err == nil {
+		b.tmpFD = fd
+		b.life0, b.used0 = b.tmpWrites()
+	}
 	var st unix.Statfs_t
 	if unix.Statfs("/tmp", &st) == nil {
 		b.tmpSize = int64(st.Bavail) * st.Bsize
@@ -376,7 +385,16 @@ func (b *envBox) close() {
 	if b == nil {
 		return
 	}
-	b.once.Do(func() { close(b.quit) })
+	b.once.Do(func() {
+		close(b.quit)
+		// Nothing of the runner may hold the file system: it would outlive
+		// the namespace.
+		if b.tmpFD >= 0 {
+			unix.Close(b.tmpFD)
+		}
+		b.cgPeakF.close()
+		b.lifeF.close()
+	})
 	<-b.gone
 	// The kernel unmounts /tmp and detaches its loop device once the
 	// namespace's last holder is gone, shortly after: wait for it, so
@@ -401,6 +419,10 @@ func (s *sandboxSys) startSandboxed(b *envBox, cmd *exec.Cmd, cg *cgroup) error 
 	cmd.Args[0] = cmd.Path
 	cmd.Dir = taskRoot
 	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: sandboxUID, Gid: sandboxUID}
+	if cg != nil {
+		b.cgPeakF = openStatFile(cg.peakStat())
+	}
+	b.lifeF = openStatFile("/sys/fs/ext4/" + filepath.Base(b.loopDev) + "/lifetime_write_kbytes")
 	return b.run(func() error {
 		if cg == nil {
 			return cmd.Start()
@@ -485,3 +507,41 @@ func (cg *cgroup) v2() bool { return cg != nil && cg.sys.v2 }
 // imagePrefix names this process's /tmp images (and so its loop devices'
 // backing files): lambdacost-tmp-PID-.
 func imagePrefix() string { return "lambdacost-tmp-" + strconv.Itoa(os.Getpid()) + "-" }
+
+// processPeak bounds the environment's peak process memory from below
+// with the cgroup's peak usage less all the page cache /tmp can have held:
+// every /tmp page was written during the environment's life, so its cache
+// is at most what was written back to the device (ext4's lifetime writes)
+// plus what is still in files (statfs). Without /tmp writes that is the
+// cgroup's peak, short-lived child processes included (memory.go).
+func (b *envBox) processPeak() (int64, bool) {
+	var buf [64]byte
+	peak, ok := statValue(b.cgPeakF.read(buf[:]), "")
+	if !ok || b.tmpFD < 0 {
+		return 0, false
+	}
+	life, used := b.tmpWrites()
+	if life < 0 || used < 0 {
+		return 0, false
+	}
+	return peak - max(life-b.life0, 0) - max(used-b.used0, 0), true
+}
+
+// tmpWrites reads /tmp's lifetime writes and used bytes (-1: unknown).
+func (b *envBox) tmpWrites() (life, used int64) {
+	life, used = -1, -1
+	f := b.lifeF
+	if f == nil {
+		f = openStatFile("/sys/fs/ext4/" + filepath.Base(b.loopDev) + "/lifetime_write_kbytes")
+		defer f.close()
+	}
+	var buf [64]byte
+	if v, ok := statValue(f.read(buf[:]), ""); ok {
+		life = v << 10
+	}
+	var st unix.Statfs_t
+	if b.tmpFD >= 0 && unix.Fstatfs(b.tmpFD, &st) == nil {
+		used = int64(st.Blocks-st.Bfree) * st.Bsize
+	}
+	return life, used
+}

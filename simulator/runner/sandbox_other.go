@@ -36,3 +36,5 @@ func (*cgroup) v2() bool        { return false }
 func probeNamespaces() string { return "namespaces are Linux-only" }
 
 func imagePrefix() string { return "lambdacost-tmp-" }
+
+func (*envBox) processPeak() (int64, bool) { return 0, false }
