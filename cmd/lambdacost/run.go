@@ -284,13 +284,20 @@ func RunGrids(res *runner.Result) []reports.Grid {
 	}
 	add("cpu model", cpu)
 	add("isolation", res.Isolation)
-	for _, n := range res.Notes {
-		add("note", n)
-	}
 	if res.VCPU > float64(res.HostCPUs) {
 		add("note", fmt.Sprintf("%.2f vCPU asked, this machine has %d", res.VCPU, res.HostCPUs))
 	}
-	return []reports.Grid{g}
+	grids := []reports.Grid{g}
+	if len(res.Notes) > 0 {
+		// What the sandbox enforced and how the run was billed: a table
+		// of their own, so that the long sentences do not widen the summary.
+		n := reports.Grid{Title: "notes", Header: []string{"note"}}
+		for _, x := range res.Notes {
+			n.Rows = append(n.Rows, []string{x})
+		}
+		grids = append(grids, n)
+	}
+	return grids
 }
 
 func msf(v float64) string { return strconv.FormatFloat(v, 'f', 2, 64) }
