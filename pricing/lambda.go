@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/shopspring/decimal"
 )
@@ -87,7 +88,11 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			ProvisionedGBSeconds: GBSeconds(u.ProvisionedMs, f.MemoryMB),
 		}
 		agg[f.Architecture] = agg[f.Architecture].Add(fbs[i].GBSeconds)
-		totalReq += u.Requests
+		if t, ok := AddInt64(totalReq, max(u.Requests, 0)); ok {
+			totalReq = t
+		} else {
+			errs = append(errs, Inputf(prefix, "the requests of all functions together exceed %d; price them in smaller groups", int64(math.MaxInt64)))
+		}
 	}
 	if err := Errors(errs); err != nil {
 		return nil, err

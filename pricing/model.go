@@ -286,7 +286,51 @@ func (u Usage) Validate(prefix string, pc int) []error {
 	if u.ProvisionedDuration < 0 || u.ProvisionedDuration.D() > MaxTimeout {
 		errs = append(errs, Inputf(p("provisioned_duration"), "duration %s is outside Lambda's range [0, 15m]", u.ProvisionedDuration))
 	}
+	if len(errs) == 0 {
+		errs = append(errs, u.checkRange(p)...)
+	}
 	return errs
+}
+
+// checkRange refuses volumes whose billed milliseconds do not fit in an
+// int64 (about 292 million years of compute): Billed would otherwise wrap
+// around silently and price a wrong, small number.
+func (u Usage) checkRange(p func(string) string) []error {
+	n := u.Requests - u.ProvisionedRequests
+	cold := BilledMs(u.Duration.D() + u.InitDuration.D())
+	pd := u.ProvisionedDuration
+	if pd == 0 {
+		pd = u.Duration
+	}
+	if _, ok := MulInt64(n, cold); !ok {
+		return []error{Inputf(p("requests"), "%d requests × %s exceed the largest volume lambdacost can bill exactly (%d ms of compute); split the usage into smaller parts", u.Requests, u.Duration+u.InitDuration, int64(math.MaxInt64))}
+	}
+	if _, ok := MulInt64(u.ProvisionedRequests, BilledMs(pd.D())); !ok {
+		return []error{Inputf(p("provisioned_requests"), "%d provisioned requests × %s exceed the largest volume lambdacost can bill exactly (%d ms of compute); split the usage into smaller parts", u.ProvisionedRequests, pd, int64(math.MaxInt64))}
+	}
+	return nil
+}
+
+// MulInt64 returns a × b and whether it fits in an int64 (a, b ≥ 0).
+func MulInt64(a, b int64) (int64, bool) {
+	if a < 0 || b < 0 {
+		return 0, false
+	}
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	if a > math.MaxInt64/b {
+		return 0, false
+	}
+	return a * b, true
+}
+
+// AddInt64 returns a + b and whether it fits in an int64 (a, b ≥ 0).
+func AddInt64(a, b int64) (int64, bool) {
+	if a < 0 || b < 0 || a > math.MaxInt64-b {
+		return 0, false
+	}
+	return a + b, true
 }
 
 // BilledUsage is a span of a function's activity in the exact integer
