@@ -12,7 +12,7 @@ import (
 // The largest volume that fits is billed exactly; one request more is
 // refused with a message naming the field, never wrapped around.
 func TestUsageBeyondInt64IsRefusedNotWrapped(t *testing.T) {
-	const perReq = int64(15 * 60 * 1000) // 15 min in ms
+	const perReq = int64(15 * 60 * 1000)    // 15 min in ms
 	maxReq := int64(math.MaxInt64) / perReq // 10,248,191,152,060
 	if maxReq != 10_248_191_152_060 {
 		t.Fatalf("maxReq = %d", maxReq)
