@@ -125,13 +125,16 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			continue
 		}
 		ap := reg.Arch(a)
+		if len(ap.DurationTiers) == 0 {
+			return nil, Inputf("--region", "the %s duration price in %s is not known; run `lambdacost pricing --update` or price in another region", a, region)
+		}
 		qs := splitTiers(net, ap.DurationTiers)
 		for k, q := range qs {
 			if !q.IsPositive() {
 				continue
 			}
 			if ap.DurationTiers[k].Price == nil {
-				return nil, Inputf("--region", "the %s duration price for tier %d in %s is not known (the embedded table has it for us-east-1 only); run `lambdacost pricing --update` or price in us-east-1", a, k+1, region)
+				return nil, Inputf("--region", "the %s duration price for tier %d in %s is not known (see README, Prices not known); run `lambdacost pricing --update` or price in us-east-1", a, k+1, region)
 			}
 			split[a] = append(split[a], tierQ{q, *ap.DurationTiers[k].Price})
 		}
