@@ -19,6 +19,17 @@ type Options struct {
 	// GB-s of on-demand duration, shared by both architectures). It never
 	// applies to provisioned-concurrency charges.
 	FreeTier bool
+	// StreamingFreeTierUsed says the 100 GB response-streaming free tier is
+	// already used by other functions of the account (AWS's streaming
+	// example), so streamed bytes are all billed.
+	StreamingFreeTierUsed bool
+	// APIGateway adds API Gateway requests in front of every function:
+	// "rest", "http" or "" (none).
+	APIGateway string
+	// ComputeSavingsPlan is a Compute Savings Plan discount (a fraction,
+	// e.g. 0.17) on duration and provisioned concurrency; never on
+	// requests. The bill lists it as an assumption.
+	ComputeSavingsPlan decimal.Decimal
 }
 
 // Bill is the Lambda bill for a set of functions in one region. Duration
@@ -30,6 +41,8 @@ type Bill struct {
 	FreeTier  bool           `json:"free_tier"`
 	Functions []FunctionBill `json:"functions"`
 	Cost      Cost           `json:"cost"`
+	// Assumptions lists what the bill assumed (e.g. a Savings Plan discount).
+	Assumptions Assumptions `json:"assumptions,omitempty"`
 }
 
 // FunctionBill is one function's part of a Bill.
@@ -65,6 +78,9 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 	if err != nil {
 		return nil, err
 	}
+	if err := opt.validateAround(); err != nil {
+		return nil, err
+	}
 	var errs []error
 	fbs := make([]FunctionBill, len(items))
 	agg := map[Architecture]decimal.Decimal{}
@@ -77,7 +93,7 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 		}
 		errs = append(errs, f.Validate(prefix)...)
 		u := it.Usage
-		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 {
+		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 || u.StreamedBytes < 0 || u.LogBytes < 0 {
 			errs = append(errs, Inputf(prefix, "usage quantities must not be negative"))
 		}
 		fbs[i] = FunctionBill{
@@ -259,6 +275,9 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			c.Lines[k].Architecture = a
 		}
 		fb.Cost = c
+	}
+	if err := t.aroundLambda(region, reg, fbs, opt, bill); err != nil {
+		return nil, err
 	}
 	bill.Functions = fbs
 	costs := make([]Cost, len(fbs))

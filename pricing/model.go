@@ -238,6 +238,14 @@ type Usage struct {
 	// SnapStartRestores is how many environments were resumed from the
 	// snapshot (SnapStart's cold starts).
 	SnapStartRestores int64 `json:"snapstart_restores,omitempty" yaml:"snapstart_restores,omitempty"`
+	// StreamedBytesPerRequest is the average size of a streamed response
+	// (HTTP response streaming). The first 6 MB of each response are free;
+	// the rest is billed per GB. An average stands for every request: with
+	// mixed sizes give one entry per size class (see README).
+	StreamedBytesPerRequest ByteSize `json:"streamed_bytes_per_request,omitempty" yaml:"streamed_bytes_per_request,omitempty"`
+	// LogBytesPerRequest is how many bytes of logs an invocation writes to
+	// CloudWatch Logs (its own lines and Lambda's START/END/REPORT lines).
+	LogBytesPerRequest ByteSize `json:"log_bytes_per_request,omitempty" yaml:"log_bytes_per_request,omitempty"`
 }
 
 // Validate checks u (for a function with provisioned concurrency pc) and
@@ -280,6 +288,12 @@ func (u Usage) Validate(prefix string, pc int) []error {
 	if u.SnapStartRestores < 0 {
 		errs = append(errs, Inputf(p("snapstart_restores"), "must not be negative"))
 	}
+	if u.StreamedBytesPerRequest < 0 {
+		errs = append(errs, Inputf(p("streamed_bytes_per_request"), "must not be negative"))
+	}
+	if u.LogBytesPerRequest < 0 {
+		errs = append(errs, Inputf(p("log_bytes_per_request"), "must not be negative"))
+	}
 	if u.SnapStartRestores > 0 && u.SnapStartHours == 0 {
 		errs = append(errs, Inputf(p("snapstart_hours"), "restores need the hours the SnapStart version is active"))
 	}
@@ -304,6 +318,12 @@ func (u Usage) checkRange(p func(string) string) []error {
 	}
 	if _, ok := MulInt64(n, cold); !ok {
 		return []error{Inputf(p("requests"), "%d requests × %s exceed the largest volume lambdacost can bill exactly (%d ms of compute); split the usage into smaller parts", u.Requests, u.Duration+u.InitDuration, int64(math.MaxInt64))}
+	}
+	if _, ok := MulInt64(u.Requests, max(int64(u.StreamedBytesPerRequest)-FreeStreamedBytesPerResponse, 0)); !ok {
+		return []error{Inputf(p("streamed_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.StreamedBytesPerRequest)}
+	}
+	if _, ok := MulInt64(u.Requests, int64(u.LogBytesPerRequest)); !ok {
+		return []error{Inputf(p("log_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.LogBytesPerRequest)}
 	}
 	if _, ok := MulInt64(u.ProvisionedRequests, BilledMs(pd.D())); !ok {
 		return []error{Inputf(p("provisioned_requests"), "%d provisioned requests × %s exceed the largest volume lambdacost can bill exactly (%d ms of compute); split the usage into smaller parts", u.ProvisionedRequests, pd, int64(math.MaxInt64))}
@@ -357,6 +377,12 @@ type BilledUsage struct {
 	SnapStartCacheMs int64 `json:"snapstart_cache_ms,omitempty"`
 	// SnapStartRestores counts resumes from the snapshot.
 	SnapStartRestores int64 `json:"snapstart_restores,omitempty"`
+	// StreamedBytes is the sum over streamed responses of their bytes
+	// beyond the free first 6 MB of each (HTTP response streaming).
+	StreamedBytes int64 `json:"streamed_bytes,omitempty"`
+	// LogBytes is how many bytes of logs the invocations wrote to
+	// CloudWatch Logs.
+	LogBytes int64 `json:"log_bytes,omitempty"`
 }
 
 // SnapStartMinimum is the shortest span AWS bills for a SnapStart cache.
@@ -382,6 +408,8 @@ func (b BilledUsage) Add(o BilledUsage) BilledUsage {
 		ProvisionedEnvSeconds: b.ProvisionedEnvSeconds + o.ProvisionedEnvSeconds,
 		SnapStartCacheMs:      b.SnapStartCacheMs + o.SnapStartCacheMs,
 		SnapStartRestores:     b.SnapStartRestores + o.SnapStartRestores,
+		StreamedBytes:         b.StreamedBytes + o.StreamedBytes,
+		LogBytes:              b.LogBytes + o.LogBytes,
 	}
 }
 
@@ -413,6 +441,8 @@ func ProvisionedSeconds(enabled time.Duration) int64 {
 //	provisioned ms         ProvisionedRequests × ceil(ProvisionedDuration or Duration)
 //	provisioned env-s      pc × ProvisionedHours rounded up to 5 min
 //	SnapStart cache ms     SnapStartHours (at least 3 h), restores as given
+//	streamed bytes         Requests × max(0, StreamedBytesPerRequest − 6 MB)
+//	log bytes              Requests × LogBytesPerRequest
 //
 // pc is the function's provisioned concurrency (FunctionConfig.ProvisionedConcurrency).
 func (u Usage) Billed(pc int) BilledUsage {
@@ -434,5 +464,7 @@ func (u Usage) Billed(pc int) BilledUsage {
 		ProvisionedEnvSeconds: int64(pc) * ProvisionedSeconds(hours),
 		SnapStartCacheMs:      SnapStartCacheMs(time.Duration(u.SnapStartHours * float64(time.Hour))),
 		SnapStartRestores:     u.SnapStartRestores,
+		StreamedBytes:         u.Requests * max(int64(u.StreamedBytesPerRequest)-FreeStreamedBytesPerResponse, 0),
+		LogBytes:              u.Requests * int64(u.LogBytesPerRequest),
 	}
 }
