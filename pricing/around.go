@@ -147,6 +147,8 @@ func (t *PriceTable) aroundLambda(region string, reg *LambdaRegion, fbs []Functi
 			bounds[k] = Tier{UpTo: lt.UpToGB}
 		}
 		logShares = sharedSplit(logs, decimal.Zero, bounds)
+		bill.Assumptions.Add(Assumption{Field: "logs", Value: "CloudWatch Logs Standard class, Lambda-log volume tiers",
+			Why: "only these functions' logs count towards the tiers; CloudWatch's 5 GB free tier (shared by all logs of the account) is not applied; storage after ingestion is not priced"})
 	}
 	// API Gateway: every request of every function, tiers in millions.
 	var gwTiers []MillionTier

@@ -198,6 +198,13 @@ func readCSV(path string, want []string) ([]row, error) {
 	return out, nil
 }
 
+// lambdaTierBounds are the cumulative upper bounds of Lambda's duration
+// tiers per architecture (the last tier is unbounded).
+var lambdaTierBounds = map[pricing.Architecture][]decimal.Decimal{
+	pricing.X86_64: {decimal.NewFromInt(6_000_000_000), decimal.NewFromInt(15_000_000_000)},
+	pricing.ARM64:  {decimal.NewFromInt(7_500_000_000), decimal.NewFromInt(18_750_000_000)},
+}
+
 type tierRow struct {
 	upTo  *decimal.Decimal
 	price decimal.Decimal
@@ -424,9 +431,17 @@ func (b *builder) finishTiers() error {
 				p := r.price
 				ap.DurationTiers = append(ap.DurationTiers, pricing.Tier{UpTo: r.upTo, Price: &p})
 			}
-			if rows[len(rows)-1].upTo != nil {
-				// Only the first tiers are known: the rest is an explicit
-				// unknown, which the engine refuses to price.
+			if last := rows[len(rows)-1].upTo; last != nil {
+				// Only the first tiers are known: the others keep their
+				// bounds (the same in every region: x86_64 6B/15B GB-s,
+				// arm64 7.5B/18.75B; AWS's tiered-pricing announcement) and
+				// an unknown price, which the engine refuses to bill.
+				for _, b := range lambdaTierBounds[pricing.Architecture(parts[2])] {
+					if b.GreaterThan(*last) {
+						b := b
+						ap.DurationTiers = append(ap.DurationTiers, pricing.Tier{UpTo: &b})
+					}
+				}
 				ap.DurationTiers = append(ap.DurationTiers, pricing.Tier{})
 			}
 		case "api_gateway":
