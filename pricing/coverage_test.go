@@ -51,6 +51,11 @@ func priceGaps(t *PriceTable) map[string][]string {
 		{"Lambda SnapStart cache and restore, x86_64", one(X86_64, func(a *ArchPrices) bool { return a.SnapStartCache != nil && a.SnapStartRestore != nil })},
 		{"Lambda SnapStart cache and restore, arm64", one(ARM64, func(a *ArchPrices) bool { return a.SnapStartCache != nil && a.SnapStartRestore != nil })},
 		{"Lambda response streaming", both(func(a *ArchPrices) bool { return a.Streaming != nil })},
+		{"Lambda@Edge, Durable Functions, tenant isolation, provisioned event source mappings", func(_ string, r *LambdaRegion) bool {
+			x := r.X86
+			return x.EdgeRequestsPerMillion != nil && x.EdgeDuration != nil && x.DurableOperationsPerMillion != nil && x.DurableWrittenPerGB != nil &&
+				x.DurableRetainedPerGBMonth != nil && x.TenantEnvironmentPerGB != nil && x.ESMKafkaEPUHour != nil && x.ESMSQSEPUHour != nil
+		}},
 		{"EC2 on-demand Linux (m/c/r 6–8 large–4xlarge, t3/t4g)", func(region string, _ *LambdaRegion) bool {
 			for _, it := range coverageInstanceTypes() {
 				if t.EC2[region][it] == nil {
@@ -182,7 +187,10 @@ func TestEveryPriceHasProvenance(t *testing.T) {
 		for _, a := range Architectures {
 			ap := r.Arch(a)
 			k := "lambda/" + region + "/" + string(a) + "/"
-			for name, p := range map[string]*Price{"requests": ap.RequestsPerMillion, "ephemeral": ap.Ephemeral, "provisioned": ap.Provisioned, "provisioned_duration": ap.ProvisionedDuration, "snapstart_cache": ap.SnapStartCache, "snapstart_restore": ap.SnapStartRestore, "streaming": ap.Streaming} {
+			for name, p := range map[string]*Price{"requests": ap.RequestsPerMillion, "ephemeral": ap.Ephemeral, "provisioned": ap.Provisioned, "provisioned_duration": ap.ProvisionedDuration,
+				"snapstart_cache": ap.SnapStartCache, "snapstart_restore": ap.SnapStartRestore, "streaming": ap.Streaming, "edge_requests": ap.EdgeRequestsPerMillion, "edge_duration": ap.EdgeDuration,
+				"durable_operations": ap.DurableOperationsPerMillion, "durable_written": ap.DurableWrittenPerGB, "durable_retained": ap.DurableRetainedPerGBMonth,
+				"tenant_environment": ap.TenantEnvironmentPerGB, "esm_kafka_epu_hour": ap.ESMKafkaEPUHour, "esm_sqs_epu_hour": ap.ESMSQSEPUHour} {
 				if p != nil {
 					need(k + name)
 				}

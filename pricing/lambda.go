@@ -103,6 +103,13 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			InitGBSeconds:        GBSeconds(u.InitMs, f.MemoryMB),
 			ProvisionedGBSeconds: GBSeconds(u.ProvisionedMs, f.MemoryMB),
 		}
+		if f.LambdaEdge {
+			// Lambda@Edge: own rates, outside the tiers and the free tier.
+			if f.ProvisionedConcurrency > 0 || u.ProvisionedMs > 0 || u.SnapStartCacheMs > 0 {
+				errs = append(errs, Inputf(prefix, "Lambda@Edge functions have no provisioned concurrency or SnapStart"))
+			}
+			continue
+		}
 		agg[f.Architecture] = agg[f.Architecture].Add(fbs[i].GBSeconds)
 		if t, ok := AddInt64(totalReq, max(u.Requests, 0)); ok {
 			totalReq = t
@@ -164,6 +171,9 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 	lastOfArch := map[Architecture]int{}
 	lastReq := -1
 	for i, fb := range fbs {
+		if fb.Function.LambdaEdge {
+			continue
+		}
 		if fb.GBSeconds.IsPositive() {
 			lastOfArch[fb.Function.Architecture] = i
 		}
@@ -182,8 +192,13 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 		ap := reg.Arch(f.Architecture)
 		var c Cost
 
+		if f.LambdaEdge {
+			if err := edgeLines(&c, fb, ap, region); err != nil {
+				return nil, err
+			}
+		}
 		// Requests.
-		if fb.Usage.Requests > 0 {
+		if fb.Usage.Requests > 0 && !f.LambdaEdge {
 			if ap.RequestsPerMillion == nil {
 				return nil, Inputf("--region", "the request price in %s is not known", region)
 			}
@@ -200,7 +215,7 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 
 		// On-demand duration, tiered.
 		a := f.Architecture
-		if fb.GBSeconds.IsPositive() && len(split[a]) > 0 {
+		if fb.GBSeconds.IsPositive() && len(split[a]) > 0 && !f.LambdaEdge {
 			if usedTier[a] == nil {
 				usedTier[a] = make([]tierQ, len(split[a]))
 			}
@@ -222,7 +237,7 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 				c.Add(l)
 			}
 		}
-		if opt.FreeTier && fb.GBSeconds.IsPositive() {
+		if opt.FreeTier && fb.GBSeconds.IsPositive() && !f.LambdaEdge {
 			if i == lastOfArch[a] {
 				usedFree[a] = free[a]
 			} else {
@@ -270,6 +285,9 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			}
 			q := decimal.NewFromInt(fb.Usage.SnapStartRestores).Mul(decimal.NewFromInt(int64(f.MemoryMB))).Div(d1024)
 			c.Add(NewLine(LineSnapStartRestore, "GB", q, *ap.SnapStartRestore))
+		}
+		if err := productLines(&c, fb, ap, region); err != nil {
+			return nil, err
 		}
 		for k := range c.Lines {
 			c.Lines[k].Architecture = a

@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -146,6 +147,9 @@ type FunctionConfig struct {
 	Timeout                Duration     `json:"timeout,omitempty" yaml:"timeout,omitempty"`
 	ProvisionedConcurrency int          `json:"provisioned_concurrency,omitempty" yaml:"provisioned_concurrency,omitempty"`
 	ReservedConcurrency    int          `json:"reserved_concurrency,omitempty" yaml:"reserved_concurrency,omitempty"`
+	// LambdaEdge marks a Lambda@Edge function: its own request and duration
+	// rates, no tiers, no free tier.
+	LambdaEdge bool `json:"lambda_edge,omitempty" yaml:"lambda_edge,omitempty"`
 }
 
 // WithDefaults returns f with Lambda's defaults filled in where a field is
@@ -246,6 +250,18 @@ type Usage struct {
 	// LogBytesPerRequest is how many bytes of logs an invocation writes to
 	// CloudWatch Logs (its own lines and Lambda's START/END/REPORT lines).
 	LogBytesPerRequest ByteSize `json:"log_bytes_per_request,omitempty" yaml:"log_bytes_per_request,omitempty"`
+	// Durable Functions: checkpoint operations in the month, GB of data
+	// written, and GB-months of data retained.
+	DurableOperations       int64   `json:"durable_operations,omitempty" yaml:"durable_operations,omitempty"`
+	DurableWrittenGB        float64 `json:"durable_written_gb,omitempty" yaml:"durable_written_gb,omitempty"`
+	DurableRetainedGBMonths float64 `json:"durable_retained_gb_months,omitempty" yaml:"durable_retained_gb_months,omitempty"`
+	// TenantEnvironments is how many tenant-isolated execution environments
+	// were created in the month.
+	TenantEnvironments int64 `json:"tenant_environments,omitempty" yaml:"tenant_environments,omitempty"`
+	// ESMType ("kafka" or "sqs") and ESMEPUHours: event poller unit hours of
+	// an event source mapping in provisioned mode.
+	ESMType     string  `json:"esm_type,omitempty" yaml:"esm_type,omitempty"`
+	ESMEPUHours float64 `json:"esm_epu_hours,omitempty" yaml:"esm_epu_hours,omitempty"`
 }
 
 // Validate checks u (for a function with provisioned concurrency pc) and
@@ -293,6 +309,25 @@ func (u Usage) Validate(prefix string, pc int) []error {
 	}
 	if u.LogBytesPerRequest < 0 {
 		errs = append(errs, Inputf(p("log_bytes_per_request"), "must not be negative"))
+	}
+	for name, v := range map[string]float64{"durable_written_gb": u.DurableWrittenGB, "durable_retained_gb_months": u.DurableRetainedGBMonths, "esm_epu_hours": u.ESMEPUHours} {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			errs = append(errs, Inputf(p(name), "must be a number ≥ 0"))
+		}
+	}
+	if u.DurableOperations < 0 {
+		errs = append(errs, Inputf(p("durable_operations"), "must not be negative"))
+	}
+	if u.TenantEnvironments < 0 {
+		errs = append(errs, Inputf(p("tenant_environments"), "must not be negative"))
+	}
+	switch u.ESMType {
+	case "", ESMKafka, ESMSQS:
+	default:
+		errs = append(errs, Inputf(p("esm_type"), "unknown event source mapping type %q (want kafka or sqs)", u.ESMType))
+	}
+	if u.ESMEPUHours > 0 && u.ESMType == "" {
+		errs = append(errs, Inputf(p("esm_type"), "is required with esm_epu_hours (kafka or sqs)"))
 	}
 	if u.SnapStartRestores > 0 && u.SnapStartHours == 0 {
 		errs = append(errs, Inputf(p("snapstart_hours"), "restores need the hours the SnapStart version is active"))
@@ -383,7 +418,21 @@ type BilledUsage struct {
 	// LogBytes is how many bytes of logs the invocations wrote to
 	// CloudWatch Logs.
 	LogBytes int64 `json:"log_bytes,omitempty"`
+	// Durable Functions, tenant isolation and provisioned event source
+	// mappings (see Usage).
+	DurableOperations       int64   `json:"durable_operations,omitempty"`
+	DurableWrittenGB        float64 `json:"durable_written_gb,omitempty"`
+	DurableRetainedGBMonths float64 `json:"durable_retained_gb_months,omitempty"`
+	TenantEnvironments      int64   `json:"tenant_environments,omitempty"`
+	ESMType                 string  `json:"esm_type,omitempty"`
+	ESMEPUHours             float64 `json:"esm_epu_hours,omitempty"`
 }
+
+// Event source mapping types with a provisioned-mode price.
+const (
+	ESMKafka = "kafka"
+	ESMSQS   = "sqs"
+)
 
 // SnapStartMinimum is the shortest span AWS bills for a SnapStart cache.
 const SnapStartMinimum = 3 * time.Hour
@@ -400,16 +449,22 @@ func SnapStartCacheMs(active time.Duration) int64 {
 // Add returns the sum of b and o.
 func (b BilledUsage) Add(o BilledUsage) BilledUsage {
 	return BilledUsage{
-		Requests:              b.Requests + o.Requests,
-		OnDemandMs:            b.OnDemandMs + o.OnDemandMs,
-		InitMs:                b.InitMs + o.InitMs,
-		ColdStarts:            b.ColdStarts + o.ColdStarts,
-		ProvisionedMs:         b.ProvisionedMs + o.ProvisionedMs,
-		ProvisionedEnvSeconds: b.ProvisionedEnvSeconds + o.ProvisionedEnvSeconds,
-		SnapStartCacheMs:      b.SnapStartCacheMs + o.SnapStartCacheMs,
-		SnapStartRestores:     b.SnapStartRestores + o.SnapStartRestores,
-		StreamedBytes:         b.StreamedBytes + o.StreamedBytes,
-		LogBytes:              b.LogBytes + o.LogBytes,
+		Requests:                b.Requests + o.Requests,
+		OnDemandMs:              b.OnDemandMs + o.OnDemandMs,
+		InitMs:                  b.InitMs + o.InitMs,
+		ColdStarts:              b.ColdStarts + o.ColdStarts,
+		ProvisionedMs:           b.ProvisionedMs + o.ProvisionedMs,
+		ProvisionedEnvSeconds:   b.ProvisionedEnvSeconds + o.ProvisionedEnvSeconds,
+		SnapStartCacheMs:        b.SnapStartCacheMs + o.SnapStartCacheMs,
+		SnapStartRestores:       b.SnapStartRestores + o.SnapStartRestores,
+		StreamedBytes:           b.StreamedBytes + o.StreamedBytes,
+		LogBytes:                b.LogBytes + o.LogBytes,
+		DurableOperations:       b.DurableOperations + o.DurableOperations,
+		DurableWrittenGB:        b.DurableWrittenGB + o.DurableWrittenGB,
+		DurableRetainedGBMonths: b.DurableRetainedGBMonths + o.DurableRetainedGBMonths,
+		TenantEnvironments:      b.TenantEnvironments + o.TenantEnvironments,
+		ESMType:                 cmp.Or(b.ESMType, o.ESMType),
+		ESMEPUHours:             b.ESMEPUHours + o.ESMEPUHours,
 	}
 }
 
@@ -456,15 +511,21 @@ func (u Usage) Billed(pc int) BilledUsage {
 	}
 	hours := time.Duration(u.ProvisionedHours * float64(time.Hour))
 	return BilledUsage{
-		Requests:              u.Requests,
-		OnDemandMs:            (n-c)*warm + c*cold,
-		InitMs:                c * (cold - warm),
-		ColdStarts:            c,
-		ProvisionedMs:         u.ProvisionedRequests * BilledMs(pd.D()),
-		ProvisionedEnvSeconds: int64(pc) * ProvisionedSeconds(hours),
-		SnapStartCacheMs:      SnapStartCacheMs(time.Duration(u.SnapStartHours * float64(time.Hour))),
-		SnapStartRestores:     u.SnapStartRestores,
-		StreamedBytes:         u.Requests * max(int64(u.StreamedBytesPerRequest)-FreeStreamedBytesPerResponse, 0),
-		LogBytes:              u.Requests * int64(u.LogBytesPerRequest),
+		Requests:                u.Requests,
+		OnDemandMs:              (n-c)*warm + c*cold,
+		InitMs:                  c * (cold - warm),
+		ColdStarts:              c,
+		ProvisionedMs:           u.ProvisionedRequests * BilledMs(pd.D()),
+		ProvisionedEnvSeconds:   int64(pc) * ProvisionedSeconds(hours),
+		SnapStartCacheMs:        SnapStartCacheMs(time.Duration(u.SnapStartHours * float64(time.Hour))),
+		SnapStartRestores:       u.SnapStartRestores,
+		StreamedBytes:           u.Requests * max(int64(u.StreamedBytesPerRequest)-FreeStreamedBytesPerResponse, 0),
+		LogBytes:                u.Requests * int64(u.LogBytesPerRequest),
+		DurableOperations:       u.DurableOperations,
+		DurableWrittenGB:        u.DurableWrittenGB,
+		DurableRetainedGBMonths: u.DurableRetainedGBMonths,
+		TenantEnvironments:      u.TenantEnvironments,
+		ESMType:                 u.ESMType,
+		ESMEPUHours:             u.ESMEPUHours,
 	}
 }

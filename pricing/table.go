@@ -115,6 +115,19 @@ type ArchPrices struct {
 	SnapStartCache      *Price `json:"snapstart_cache_usd_per_gb_s,omitempty"`
 	SnapStartRestore    *Price `json:"snapstart_restore_usd_per_gb,omitempty"`
 	Streaming           *Price `json:"streaming_usd_per_gb,omitempty"`
+	// Lambda@Edge: its own request and duration rates (x86_64).
+	EdgeRequestsPerMillion *Price `json:"edge_requests_usd_per_million,omitempty"`
+	EdgeDuration           *Price `json:"edge_duration_usd_per_gb_s,omitempty"`
+	// Durable Functions: operations, data written, data retained.
+	DurableOperationsPerMillion *Price `json:"durable_operations_usd_per_million,omitempty"`
+	DurableWrittenPerGB         *Price `json:"durable_written_usd_per_gb,omitempty"`
+	DurableRetainedPerGBMonth   *Price `json:"durable_retained_usd_per_gb_month,omitempty"`
+	// TenantEnvironmentPerGB is the tenant-isolation charge per execution
+	// environment created, per GB of the function's memory.
+	TenantEnvironmentPerGB *Price `json:"tenant_environment_usd_per_gb,omitempty"`
+	// Provisioned mode for event source mappings, per event poller unit hour.
+	ESMKafkaEPUHour *Price `json:"esm_kafka_usd_per_epu_hour,omitempty"`
+	ESMSQSEPUHour   *Price `json:"esm_sqs_usd_per_epu_hour,omitempty"`
 }
 
 // Tier is one band of a tiered price: usage up to UpTo (cumulative; nil =

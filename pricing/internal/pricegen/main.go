@@ -295,6 +295,24 @@ func (b *builder) add(f row) error {
 			return set(k, &ap.SnapStartRestore)
 		case "streaming":
 			return set(k, &ap.Streaming)
+		case "edge_requests":
+			v = v.Mul(decimal.NewFromInt(1_000_000))
+			return set(k, &ap.EdgeRequestsPerMillion)
+		case "edge_duration":
+			return set(k, &ap.EdgeDuration)
+		case "durable_operations":
+			v = v.Mul(decimal.NewFromInt(1_000_000))
+			return set(k, &ap.DurableOperationsPerMillion)
+		case "durable_written":
+			return set(k, &ap.DurableWrittenPerGB)
+		case "durable_retained":
+			return set(k, &ap.DurableRetainedPerGBMonth)
+		case "tenant_environment":
+			return set(k, &ap.TenantEnvironmentPerGB)
+		case "esm_kafka_epu_hour":
+			return set(k, &ap.ESMKafkaEPUHour)
+		case "esm_sqs_epu_hour":
+			return set(k, &ap.ESMSQSEPUHour)
 		}
 		return fmt.Errorf("unknown lambda item %q", item)
 	case "ec2":
