@@ -230,8 +230,22 @@ func tableView(t *pricing.PriceTable, regions []string) *pricing.PriceTable {
 		ALB:        map[string]*pricing.ALBPrices{},
 		APIGateway: map[string]*pricing.APIGatewayPrices{},
 		EBS:        map[string]*pricing.EBSPrices{},
+		Logs:       map[string]*pricing.LogsPrices{},
+		Provenance: map[string]pricing.PriceSource{},
+	}
+	want := map[string]bool{}
+	for _, r := range regions {
+		want[r] = true
+	}
+	for k, p := range t.Provenance {
+		if parts := strings.SplitN(k, "/", 3); len(parts) < 2 || want[parts[1]] || parts[0] == "free_tier" {
+			v.Provenance[k] = p
+		}
 	}
 	for _, r := range regions {
+		if x := t.Logs[r]; x != nil {
+			v.Logs[r] = x
+		}
 		if x := t.Lambda[r]; x != nil {
 			v.Lambda[r] = x
 		}
@@ -338,6 +352,14 @@ var lambdaRows = []lambdaRow{
 	{"SnapStart cache", "per GB-s", func(a *pricing.ArchPrices) *pricing.Price { return a.SnapStartCache }},
 	{"SnapStart restore", "per GB restored", func(a *pricing.ArchPrices) *pricing.Price { return a.SnapStartRestore }},
 	{"Response streaming", "per GB beyond 6 MB per request", func(a *pricing.ArchPrices) *pricing.Price { return a.Streaming }},
+	{"Lambda@Edge requests", "per 1M requests", func(a *pricing.ArchPrices) *pricing.Price { return a.EdgeRequestsPerMillion }},
+	{"Lambda@Edge duration", "per GB-s", func(a *pricing.ArchPrices) *pricing.Price { return a.EdgeDuration }},
+	{"Durable Functions operations", "per 1M operations", func(a *pricing.ArchPrices) *pricing.Price { return a.DurableOperationsPerMillion }},
+	{"Durable Functions data written", "per GB", func(a *pricing.ArchPrices) *pricing.Price { return a.DurableWrittenPerGB }},
+	{"Durable Functions data retained", "per GB-month", func(a *pricing.ArchPrices) *pricing.Price { return a.DurableRetainedPerGBMonth }},
+	{"Tenant isolation", "per environment created per GB", func(a *pricing.ArchPrices) *pricing.Price { return a.TenantEnvironmentPerGB }},
+	{"Provisioned ESM, Kafka", "per EPU-hour", func(a *pricing.ArchPrices) *pricing.Price { return a.ESMKafkaEPUHour }},
+	{"Provisioned ESM, SQS", "per EPU-hour", func(a *pricing.ArchPrices) *pricing.Price { return a.ESMSQSEPUHour }},
 }
 
 // priceGrids renders the table and markdown views: per region a Lambda grid,
@@ -449,6 +471,21 @@ func serviceRows(t *pricing.PriceTable, code string) []serviceRow {
 			serviceRow{"EBS gp2", "storage", "per GB-month", p(e.GP2GBMonth)})
 	} else {
 		rows = append(rows, serviceRow{"EBS", "", "", nil})
+	}
+	if l := t.Logs[code]; l != nil && len(l.LambdaStandard) > 0 {
+		for i, tier := range l.LambdaStandard {
+			lo := "0"
+			if i > 0 && l.LambdaStandard[i-1].UpToGB != nil {
+				lo = l.LambdaStandard[i-1].UpToGB.String()
+			}
+			hi := "∞"
+			if tier.UpToGB != nil {
+				hi = tier.UpToGB.String()
+			}
+			rows = append(rows, serviceRow{"CloudWatch Logs (Lambda logs)", "ingestion " + lo + "–" + hi + " GB", "per GB", p(tier.PerGB)})
+		}
+	} else {
+		rows = append(rows, serviceRow{"CloudWatch Logs (Lambda logs)", "", "", nil})
 	}
 	return rows
 }
