@@ -99,3 +99,59 @@ func TestAWSWorkedExamplesProducts(t *testing.T) {
 		t.Errorf("EPU hours without an ESM type: %v", errs)
 	}
 }
+
+// E3 (ephemeral storage) and P1 (provisioned concurrency on launch day) of
+// AWS's pricing page, to the cent.
+func TestAWSWorkedExamplesE3P1(t *testing.T) {
+	d := decimal.RequireFromString
+	// E3: 6M requests × 280 ms × 4096 MB with 2048 MB of ephemeral storage,
+	// free tier: 6,720,000 − 400,000 = 6,320,000 GB-s × $0.0000166667 =
+	// $105.333544 → $105.33; 5M requests → $1.00; storage 1.5 GB × 1,680,000 s
+	// = 2,520,000 GB-s × $0.0000000309 = $0.077868 → $0.08; total $106.41.
+	e3 := []Item{{Function: FunctionConfig{MemoryMB: 4096, EphemeralStorageMB: 2048}, Usage: Usage{Requests: 6_000_000, Duration: ms("280ms")}.Billed(0)}}
+	b, err := Embedded().LambdaBill("us-east-1", e3, Options{FreeTier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{LineDuration: "105.33", LineRequests: "1.00", LineEphemeralStorage: "0.08"} {
+		if got := RoundCents(lineSum(b.Cost, name)).StringFixed(2); got != want {
+			t.Errorf("E3 %s = $%s, AWS says $%s", name, got, want)
+		}
+	}
+	if !b.Cost.Total.Equal(d("106.411412")) || RoundCents(b.Cost.Total).StringFixed(2) != "106.41" {
+		t.Errorf("E3 total %s, AWS says $106.41", b.Cost.Total)
+	}
+
+	// P1: provisioned concurrency 100 for 8 h at 1536 MB: 4,320,000 GB-s ×
+	// $0.0000041667 = $18.000144 ("$18"); 500,000 requests on it × 100 ms =
+	// 75,000 GB-s × $0.0000097222 = $0.729165 → $0.73; the other 2.5M
+	// requests on demand × 120 ms = 450,000 GB-s, less the 400,000 free =
+	// 50,000 × $0.0000166667 = $0.833335 → $0.83; 3M − 1M free requests →
+	// $0.40. AWS's total $19.96 (exact 19.962644).
+	fn := FunctionConfig{MemoryMB: 1536, ProvisionedConcurrency: 100}
+	u := Usage{Requests: 3_000_000, Duration: ms("120ms"), ProvisionedRequests: 500_000, ProvisionedDuration: ms("100ms"), ProvisionedHours: 8}
+	p1 := []Item{{Function: fn, Usage: u.Billed(100)}}
+	b, err = Embedded().LambdaBill("us-east-1", p1, Options{FreeTier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{LineProvisionedConcurrency: "18.00", LineProvisionedDuration: "0.73", LineDuration: "0.83", LineRequests: "0.40"} {
+		if got := RoundCents(lineSum(b.Cost, name)).StringFixed(2); got != want {
+			t.Errorf("P1 %s = $%s, AWS says $%s", name, got, want)
+		}
+	}
+	if !b.Cost.Total.Equal(d("19.962644")) {
+		t.Errorf("P1 total %s, want 19.962644 ($19.96)", b.Cost.Total)
+	}
+	// AWS's slip: the same page says "The Lambda free tier does not apply
+	// to functions enabling Provisioned Concurrency", yet P1 applies it.
+	// Without it: on-demand 450,000 GB-s → $7.500015, requests 3M → $0.60,
+	// total 18.000144 + 0.729165 + 7.500015 + 0.6 = $26.829324 ($26.83).
+	b, err = Embedded().LambdaBill("us-east-1", p1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !b.Cost.Total.Equal(d("26.829324")) {
+		t.Errorf("P1 by AWS's own rule: %s, want 26.829324 ($26.83, vs AWS's $19.96)", b.Cost.Total)
+	}
+}
