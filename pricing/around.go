@@ -11,6 +11,7 @@ const (
 	LineLogs               = "logs"                 // CloudWatch Logs ingestion of the function's logs
 	LineAPIGateway         = "api_gateway"          // API Gateway requests in front of the function
 	LineComputeSavingsPlan = "compute_savings_plan" // negative: the Savings Plan discount
+	LineTransferOut        = "data_transfer_out"    // data sent to the internet
 )
 
 // API Gateway kinds for Options.APIGateway.
@@ -150,6 +151,33 @@ func (t *PriceTable) aroundLambda(region string, reg *LambdaRegion, fbs []Functi
 		bill.Assumptions.Add(Assumption{Field: "logs", Value: "CloudWatch Logs Standard class, Lambda-log volume tiers",
 			Why: "only these functions' logs count towards the tiers; CloudWatch's 5 GB free tier (shared by all logs of the account) is not applied; storage after ingestion is not priced"})
 	}
+	// Data transfer out to the internet: the region's tiers over all
+	// functions; the free 100 GB (account-wide) with the free tier.
+	out := make([]decimal.Decimal, n)
+	anyOut := false
+	for i, fb := range fbs {
+		out[i] = BytesToGB(fb.Usage.TransferOutBytes)
+		anyOut = anyOut || fb.Usage.TransferOutBytes > 0
+	}
+	var outTiers []GBTier
+	var outShares [][]decimal.Decimal
+	if anyOut {
+		outTiers = t.TransferOut[region]
+		if len(outTiers) == 0 {
+			return Inputf("--transfer-out-bytes-per-request", "data-transfer-out prices for %s are not known (see README, Prices not known)", region)
+		}
+		bounds := make([]Tier, len(outTiers))
+		for k, ot := range outTiers {
+			bounds[k] = Tier{UpTo: ot.UpToGB}
+		}
+		freeOut := decimal.Zero
+		if opt.FreeTier {
+			freeOut = decimal.NewFromInt(t.FreeTier.TransferOutGB)
+		}
+		outShares = sharedSplit(out, freeOut, bounds)
+		bill.Assumptions.Add(Assumption{Field: "data_transfer_out", Value: "to the internet, the region's volume tiers",
+			Why: "only these functions' transfer counts towards the tiers; the 100 GB monthly free transfer applies with the free tier only and is shared by all services of the account"})
+	}
 	// API Gateway: every request of every function, tiers in millions.
 	var gwTiers []MillionTier
 	var gwShares [][]decimal.Decimal
@@ -192,6 +220,13 @@ func (t *PriceTable) aroundLambda(region string, reg *LambdaRegion, fbs []Functi
 		for k := range logTiers {
 			if q := logShares[i][k]; q.IsPositive() {
 				l := NewLine(LineLogs, "GB", q, logTiers[k].PerGB)
+				l.Tier = k + 1
+				extra = append(extra, l)
+			}
+		}
+		for k := range outTiers {
+			if q := outShares[i][k]; q.IsPositive() {
+				l := NewLine(LineTransferOut, "GB", q, outTiers[k].PerGB)
 				l.Tier = k + 1
 				extra = append(extra, l)
 			}

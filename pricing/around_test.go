@@ -168,3 +168,23 @@ func TestParseByteSize(t *testing.T) {
 		}
 	}
 }
+
+// Data transfer out, tiers by hand (us-east-1): 20 TB = 20,480 GB:
+// 10,240 × $0.09 + 10,240 × $0.085 = $921.60 + $870.40 = $1,792.00; with
+// the free tier's 100 GB: 10,240 × 0.09 + 10,140 × 0.085 = $1,783.50.
+func TestTransferOutLine(t *testing.T) {
+	d := decimal.RequireFromString
+	it := []Item{{Function: FunctionConfig{MemoryMB: 128}, Usage: BilledUsage{Requests: 20480, TransferOutBytes: 20480 * GiB}}}
+	for free, want := range map[bool]string{false: "1792", true: "1783.5"} {
+		b, err := Embedded().LambdaBill("us-east-1", it, Options{FreeTier: free})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := lineSum(b.Cost, LineTransferOut); !got.Equal(d(want)) {
+			t.Errorf("free tier %v: transfer = %s, want %s", free, got, want)
+		}
+	}
+	if _, err := Embedded().LambdaBill("eu-west-1", it, Options{}); err == nil || !IsInput(err) {
+		t.Errorf("eu-west-1 transfer (not known): %v", err)
+	}
+}

@@ -73,6 +73,7 @@ func priceGaps(t *PriceTable) map[string][]string {
 			return p != nil && len(p.REST) > 0 && len(p.HTTP) > 0
 		}},
 		{"EBS gp3 and gp2", func(region string, _ *LambdaRegion) bool { return t.EBS[region] != nil }},
+		{"Data transfer out to the internet", func(region string, _ *LambdaRegion) bool { return len(t.TransferOut[region]) > 0 }},
 		{"CloudWatch Logs ingestion (Lambda logs)", func(region string, _ *LambdaRegion) bool {
 			_, err := t.LogsFor(region)
 			return err == nil
@@ -210,6 +211,11 @@ func TestEveryPriceHasProvenance(t *testing.T) {
 	for region := range tab.Logs {
 		for i := range tab.Logs[region].LambdaStandard {
 			need("logs/" + region + "/lambda_standard/tier" + string(rune('1'+i)))
+		}
+	}
+	for region, ts := range tab.TransferOut {
+		for i := range ts {
+			need("transfer/" + region + "/internet_out/tier" + string(rune('1'+i)))
 		}
 	}
 	sort.Strings(missing)

@@ -93,7 +93,7 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 		}
 		errs = append(errs, f.Validate(prefix)...)
 		u := it.Usage
-		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 || u.StreamedBytes < 0 || u.LogBytes < 0 {
+		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 || u.StreamedBytes < 0 || u.LogBytes < 0 || u.TransferOutBytes < 0 {
 			errs = append(errs, Inputf(prefix, "usage quantities must not be negative"))
 		}
 		fbs[i] = FunctionBill{

@@ -250,6 +250,9 @@ type Usage struct {
 	// LogBytesPerRequest is how many bytes of logs an invocation writes to
 	// CloudWatch Logs (its own lines and Lambda's START/END/REPORT lines).
 	LogBytesPerRequest ByteSize `json:"log_bytes_per_request,omitempty" yaml:"log_bytes_per_request,omitempty"`
+	// TransferOutBytesPerRequest is how many bytes each invocation sends to
+	// the internet (billed as data transfer out, e.g. API responses).
+	TransferOutBytesPerRequest ByteSize `json:"transfer_out_bytes_per_request,omitempty" yaml:"transfer_out_bytes_per_request,omitempty"`
 	// Durable Functions: checkpoint operations in the month, GB of data
 	// written, and GB-months of data retained.
 	DurableOperations       int64   `json:"durable_operations,omitempty" yaml:"durable_operations,omitempty"`
@@ -307,6 +310,9 @@ func (u Usage) Validate(prefix string, pc int) []error {
 	if u.StreamedBytesPerRequest < 0 {
 		errs = append(errs, Inputf(p("streamed_bytes_per_request"), "must not be negative"))
 	}
+	if u.TransferOutBytesPerRequest < 0 {
+		errs = append(errs, Inputf(p("transfer_out_bytes_per_request"), "must not be negative"))
+	}
 	if u.LogBytesPerRequest < 0 {
 		errs = append(errs, Inputf(p("log_bytes_per_request"), "must not be negative"))
 	}
@@ -356,6 +362,9 @@ func (u Usage) checkRange(p func(string) string) []error {
 	}
 	if _, ok := MulInt64(u.Requests, max(int64(u.StreamedBytesPerRequest)-FreeStreamedBytesPerResponse, 0)); !ok {
 		return []error{Inputf(p("streamed_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.StreamedBytesPerRequest)}
+	}
+	if _, ok := MulInt64(u.Requests, int64(u.TransferOutBytesPerRequest)); !ok {
+		return []error{Inputf(p("transfer_out_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.TransferOutBytesPerRequest)}
 	}
 	if _, ok := MulInt64(u.Requests, int64(u.LogBytesPerRequest)); !ok {
 		return []error{Inputf(p("log_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.LogBytesPerRequest)}
@@ -418,6 +427,8 @@ type BilledUsage struct {
 	// LogBytes is how many bytes of logs the invocations wrote to
 	// CloudWatch Logs.
 	LogBytes int64 `json:"log_bytes,omitempty"`
+	// TransferOutBytes is the data the invocations sent to the internet.
+	TransferOutBytes int64 `json:"transfer_out_bytes,omitempty"`
 	// Durable Functions, tenant isolation and provisioned event source
 	// mappings (see Usage).
 	DurableOperations       int64   `json:"durable_operations,omitempty"`
@@ -459,6 +470,7 @@ func (b BilledUsage) Add(o BilledUsage) BilledUsage {
 		SnapStartRestores:       b.SnapStartRestores + o.SnapStartRestores,
 		StreamedBytes:           b.StreamedBytes + o.StreamedBytes,
 		LogBytes:                b.LogBytes + o.LogBytes,
+		TransferOutBytes:        b.TransferOutBytes + o.TransferOutBytes,
 		DurableOperations:       b.DurableOperations + o.DurableOperations,
 		DurableWrittenGB:        b.DurableWrittenGB + o.DurableWrittenGB,
 		DurableRetainedGBMonths: b.DurableRetainedGBMonths + o.DurableRetainedGBMonths,
@@ -521,6 +533,7 @@ func (u Usage) Billed(pc int) BilledUsage {
 		SnapStartRestores:       u.SnapStartRestores,
 		StreamedBytes:           u.Requests * max(int64(u.StreamedBytesPerRequest)-FreeStreamedBytesPerResponse, 0),
 		LogBytes:                u.Requests * int64(u.LogBytesPerRequest),
+		TransferOutBytes:        u.Requests * int64(u.TransferOutBytesPerRequest),
 		DurableOperations:       u.DurableOperations,
 		DurableWrittenGB:        u.DurableWrittenGB,
 		DurableRetainedGBMonths: u.DurableRetainedGBMonths,

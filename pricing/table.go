@@ -46,6 +46,9 @@ type PriceTable struct {
 	EBS         map[string]*EBSPrices                      `json:"ebs"`
 	// Logs are CloudWatch Logs prices per region (optional).
 	Logs map[string]*LogsPrices `json:"logs,omitempty"`
+	// TransferOut are the tiers of data transfer out to the internet per
+	// region (optional), USD per GB with cumulative bounds in GB.
+	TransferOut map[string][]GBTier `json:"transfer_out,omitempty"`
 	// Provenance names the source and date of each price, keyed by its
 	// path in the table ("lambda/eu-west-1/arm64/requests",
 	// "ec2/us-east-1/m7g.large", "logs/us-east-1/lambda_standard"). Written
@@ -87,6 +90,9 @@ type FreeTier struct {
 	Requests    int64 `json:"requests"`
 	GBSeconds   int64 `json:"gb_seconds"`
 	StreamingGB int64 `json:"streaming_gb"`
+	// TransferOutGB is the monthly data transfer out to the internet that
+	// is free, aggregated over all services of the account.
+	TransferOutGB int64 `json:"transfer_out_gb,omitempty"`
 }
 
 // LambdaRegion holds one region's Lambda prices per architecture.
@@ -279,6 +285,7 @@ func (t *PriceTable) Merge(o *PriceTable) {
 	t.APIGateway = mergeMap(t.APIGateway, o.APIGateway)
 	t.EBS = mergeMap(t.EBS, o.EBS)
 	t.Logs = mergeMap(t.Logs, o.Logs)
+	t.TransferOut = mergeMap(t.TransferOut, o.TransferOut)
 	t.Provenance = mergeMap(t.Provenance, o.Provenance)
 	for region, m := range o.EC2 {
 		if t.EC2 == nil {

@@ -35,6 +35,7 @@ type EstimateOptions struct {
 	SnapStartRestores      int64
 	StreamedBytes          pricing.ByteSize
 	LogBytes               pricing.ByteSize
+	TransferOutBytes       pricing.ByteSize
 	StreamingFreeTierUsed  bool
 	APIGateway             string
 	SavingsPlan            float64
@@ -85,6 +86,7 @@ Months are 730 hours when hours are projected.`,
 	countFlag(fs, &o.SnapStartRestores, "snapstart-restores", 0, "environments resumed from the SnapStart snapshot (billed per GB restored)")
 	fs.Var(&o.StreamedBytes, "streamed-bytes-per-request", "average size of a streamed response (e.g. 7MB; the first 6 MB of each are free; 1 MB = 1024 KB)")
 	fs.Var(&o.LogBytes, "log-bytes", "bytes of CloudWatch logs each invocation writes (e.g. 2KB): adds a `logs` line")
+	fs.Var(&o.TransferOutBytes, "transfer-out-bytes-per-request", "bytes each invocation sends to the internet (e.g. 10KB): adds a `data_transfer_out` line")
 	fs.BoolVar(&o.StreamingFreeTierUsed, "streaming-free-tier-used", false, "with --free-tier: the 100 GB response-streaming free tier is already used elsewhere")
 	fs.StringVar(&o.APIGateway, "api-gateway", "", "add API Gateway requests in front of the function: rest|http")
 	fs.Float64Var(&o.SavingsPlan, "savings-plan", 0, "Compute Savings Plan discount on duration and provisioned concurrency, as a fraction (e.g. 0.17)")
@@ -109,6 +111,7 @@ var estimateFieldFlags = map[string]string{
 	"provisioned_requests": "--provisioned-requests", "provisioned_duration": "--provisioned-duration",
 	"snapstart_hours": "--snapstart-hours", "snapstart_restores": "--snapstart-restores",
 	"streamed_bytes_per_request": "--streamed-bytes-per-request", "log_bytes_per_request": "--log-bytes",
+	"transfer_out_bytes_per_request": "--transfer-out-bytes-per-request",
 }
 
 func toFlagErrors(errs []error) []error {
@@ -157,7 +160,7 @@ func estimateRun(o *EstimateOptions) error {
 	var items []pricing.Item
 	multi := false
 	if o.UsageFile != "" {
-		for _, name := range []string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores", "streamed-bytes-per-request", "log-bytes"} {
+		for _, name := range []string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores", "streamed-bytes-per-request", "log-bytes", "transfer-out-bytes-per-request"} {
 			if o.changed(name) {
 				return pricing.Inputf("--"+name, "cannot be combined with --usage (put it in the usage file)")
 			}
@@ -192,7 +195,7 @@ func estimateRun(o *EstimateOptions) error {
 			Requests: o.Requests, Duration: o.Duration, ColdStartRate: o.ColdStartRate, InitDuration: o.InitDuration,
 			ProvisionedHours: o.ProvisionedHours, ProvisionedRequests: o.ProvisionedRequests, ProvisionedDuration: o.ProvisionedDuration,
 			SnapStartHours: o.SnapStartHours, SnapStartRestores: o.SnapStartRestores,
-			StreamedBytesPerRequest: o.StreamedBytes, LogBytesPerRequest: o.LogBytes,
+			StreamedBytesPerRequest: o.StreamedBytes, LogBytesPerRequest: o.LogBytes, TransferOutBytesPerRequest: o.TransferOutBytes,
 		}
 		fc := pricing.FunctionConfig{MemoryMB: o.MemoryMB, Architecture: pricing.X86_64, EphemeralStorageMB: o.EphemeralMB, ProvisionedConcurrency: o.ProvisionedConcurrency}
 		errs = append(errs, toFlagErrors(fc.Validate(""))...)

@@ -38,7 +38,7 @@ func (e estimateJSON) line(name string) float64 {
 // $0.50 = $0.95367431640625. HTTP API: 1M × $1.00/M = $1.00.
 func TestEstimateAroundLambdaFlags(t *testing.T) {
 	out, errOut, code := runCLI(t, nil, "estimate", "--requests", "1000000", "--duration", "500ms", "--memory", "1536",
-		"--free-tier", "--streaming-free-tier-used", "--streamed-bytes-per-request", "7MB", "--log-bytes", "2KB", "--api-gateway", "http", "-o", "json")
+		"--free-tier", "--streaming-free-tier-used", "--streamed-bytes-per-request", "7MB", "--log-bytes", "2KB", "--api-gateway", "http", "--transfer-out-bytes-per-request", "10KB", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -46,7 +46,8 @@ func TestEstimateAroundLambdaFlags(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &e); err != nil {
 		t.Fatal(err)
 	}
-	for name, want := range map[string]float64{"streaming": 7.8125, "logs": 0.95367431640625, "api_gateway": 1} {
+	// Transfer out: 1M × 10 KB = 9.5367431640625 GB, inside the free 100 GB.
+	for name, want := range map[string]float64{"streaming": 7.8125, "logs": 0.95367431640625, "api_gateway": 1, "data_transfer_out": 0} {
 		if got := e.line(name); got != want {
 			t.Errorf("%s = %v, want %v", name, got, want)
 		}

@@ -224,14 +224,15 @@ func tableView(t *pricing.PriceTable, regions []string) *pricing.PriceTable {
 	v := &pricing.PriceTable{
 		Date: t.Date, Currency: t.Currency, Description: t.Description, Origin: t.Origin,
 		Sources: uniqueSources(t.Sources), FreeTier: t.FreeTier,
-		Lambda:     map[string]*pricing.LambdaRegion{},
-		EC2:        map[string]map[string]*pricing.InstanceType{},
-		Fargate:    map[string]map[pricing.Architecture]*pricing.FargatePrices{},
-		ALB:        map[string]*pricing.ALBPrices{},
-		APIGateway: map[string]*pricing.APIGatewayPrices{},
-		EBS:        map[string]*pricing.EBSPrices{},
-		Logs:       map[string]*pricing.LogsPrices{},
-		Provenance: map[string]pricing.PriceSource{},
+		Lambda:      map[string]*pricing.LambdaRegion{},
+		EC2:         map[string]map[string]*pricing.InstanceType{},
+		Fargate:     map[string]map[pricing.Architecture]*pricing.FargatePrices{},
+		ALB:         map[string]*pricing.ALBPrices{},
+		APIGateway:  map[string]*pricing.APIGatewayPrices{},
+		EBS:         map[string]*pricing.EBSPrices{},
+		Logs:        map[string]*pricing.LogsPrices{},
+		TransferOut: map[string][]pricing.GBTier{},
+		Provenance:  map[string]pricing.PriceSource{},
 	}
 	want := map[string]bool{}
 	for _, r := range regions {
@@ -245,6 +246,9 @@ func tableView(t *pricing.PriceTable, regions []string) *pricing.PriceTable {
 	for _, r := range regions {
 		if x := t.Logs[r]; x != nil {
 			v.Logs[r] = x
+		}
+		if x := t.TransferOut[r]; x != nil {
+			v.TransferOut[r] = x
 		}
 		if x := t.Lambda[r]; x != nil {
 			v.Lambda[r] = x
@@ -472,21 +476,28 @@ func serviceRows(t *pricing.PriceTable, code string) []serviceRow {
 	} else {
 		rows = append(rows, serviceRow{"EBS", "", "", nil})
 	}
-	if l := t.Logs[code]; l != nil && len(l.LambdaStandard) > 0 {
-		for i, tier := range l.LambdaStandard {
+	gbTiers := func(service, item string, ts []pricing.GBTier) {
+		if len(ts) == 0 {
+			rows = append(rows, serviceRow{service, "", "", nil})
+		}
+		for i, tier := range ts {
 			lo := "0"
-			if i > 0 && l.LambdaStandard[i-1].UpToGB != nil {
-				lo = l.LambdaStandard[i-1].UpToGB.String()
+			if i > 0 && ts[i-1].UpToGB != nil {
+				lo = ts[i-1].UpToGB.String()
 			}
 			hi := "∞"
 			if tier.UpToGB != nil {
 				hi = tier.UpToGB.String()
 			}
-			rows = append(rows, serviceRow{"CloudWatch Logs (Lambda logs)", "ingestion " + lo + "–" + hi + " GB", "per GB", p(tier.PerGB)})
+			rows = append(rows, serviceRow{service, item + " " + lo + "–" + hi + " GB", "per GB", p(tier.PerGB)})
 		}
-	} else {
-		rows = append(rows, serviceRow{"CloudWatch Logs (Lambda logs)", "", "", nil})
 	}
+	var logs []pricing.GBTier
+	if l := t.Logs[code]; l != nil {
+		logs = l.LambdaStandard
+	}
+	gbTiers("CloudWatch Logs (Lambda logs)", "ingestion", logs)
+	gbTiers("Data transfer out", "to the internet", t.TransferOut[code])
 	return rows
 }
 

@@ -94,6 +94,7 @@ func Build(data, offersDir string) (*pricing.PriceTable, []string, error) {
 		APIGateway:  map[string]*pricing.APIGatewayPrices{},
 		EBS:         map[string]*pricing.EBSPrices{},
 		Logs:        map[string]*pricing.LogsPrices{},
+		TransferOut: map[string][]pricing.GBTier{},
 		Provenance:  map[string]pricing.PriceSource{},
 	}
 	known := map[string]bool{}
@@ -266,6 +267,8 @@ func (b *builder) add(f row) error {
 				b.t.FreeTier.GBSeconds = n
 			case "free_streaming_gb":
 				b.t.FreeTier.StreamingGB = n
+			case "free_transfer_out_gb":
+				b.t.FreeTier.TransferOutGB = n
 			default:
 				return fmt.Errorf("unknown global lambda item %q", item)
 			}
@@ -404,6 +407,11 @@ func (b *builder) add(f row) error {
 			return fmt.Errorf("unknown logs item %q", item)
 		}
 		return tier(key("logs", region, item))
+	case "transfer":
+		if item != "internet_out" {
+			return fmt.Errorf("unknown transfer item %q", item)
+		}
+		return tier(key("transfer", region, item))
 	}
 	return fmt.Errorf("unknown service %q", f.get("service"))
 }
@@ -483,6 +491,12 @@ func (b *builder) finishTiers() error {
 				ts = append(ts, pricing.GBTier{UpToGB: r.upTo, PerGB: r.price})
 			}
 			b.t.Logs[parts[1]] = &pricing.LogsPrices{LambdaStandard: ts}
+		case "transfer":
+			var ts []pricing.GBTier
+			for _, r := range rows {
+				ts = append(ts, pricing.GBTier{UpToGB: r.upTo, PerGB: r.price})
+			}
+			b.t.TransferOut[parts[1]] = ts
 		}
 	}
 	return errors.Join(errs...)
