@@ -117,17 +117,29 @@ func (o Options) validateAround() error {
 // per account and region.
 func (t *PriceTable) aroundLambda(region string, reg *LambdaRegion, fbs []FunctionBill, opt Options, bill *Bill) error {
 	n := len(fbs)
+	anyStream, anyBytes := false, false
+	for _, fb := range fbs {
+		u := fb.Usage
+		anyStream = anyStream || u.StreamedBytes > 0
+		anyBytes = anyBytes || u.StreamedBytes > 0 || u.LogBytes > 0 || u.TransferOutBytes > 0
+	}
+	if !anyBytes && opt.APIGateway == "" && !opt.ComputeSavingsPlan.IsPositive() {
+		return nil // nothing around Lambda: the common case allocates nothing
+	}
 	// Response streaming: per architecture price; the 100 GB free tier is
 	// shared by all functions.
-	streamed := make([]decimal.Decimal, n)
-	for i, fb := range fbs {
-		streamed[i] = BytesToGB(fb.Usage.StreamedBytes)
+	var stream [][]decimal.Decimal
+	if anyStream {
+		streamed := make([]decimal.Decimal, n)
+		for i, fb := range fbs {
+			streamed[i] = BytesToGB(fb.Usage.StreamedBytes)
+		}
+		free := decimal.Zero
+		if opt.FreeTier && !opt.StreamingFreeTierUsed {
+			free = decimal.NewFromInt(t.FreeTier.StreamingGB)
+		}
+		stream = sharedSplit(streamed, free, []Tier{{}})
 	}
-	free := decimal.Zero
-	if opt.FreeTier && !opt.StreamingFreeTierUsed {
-		free = decimal.NewFromInt(t.FreeTier.StreamingGB)
-	}
-	stream := sharedSplit(streamed, free, []Tier{{}})
 	// Logs: the region's volume tiers over all functions' logs.
 	logs := make([]decimal.Decimal, n)
 	anyLogs := false
@@ -210,7 +222,8 @@ func (t *PriceTable) aroundLambda(region string, reg *LambdaRegion, fbs []Functi
 		a := fb.Function.Architecture
 		c := &fb.Cost
 		var extra []CostLine
-		if q := stream[i][0]; q.IsPositive() {
+		if stream != nil && stream[i][0].IsPositive() {
+			q := stream[i][0]
 			p := reg.Arch(a).Streaming
 			if p == nil {
 				return Inputf("--streamed-bytes-per-request", "the %s response-streaming price in %s is not known (see README, Prices not known)", a, region)
