@@ -93,7 +93,8 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 		}
 		errs = append(errs, f.Validate(prefix)...)
 		u := it.Usage
-		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 || u.StreamedBytes < 0 || u.LogBytes < 0 || u.TransferOutBytes < 0 {
+		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 || u.StreamedBytes < 0 || u.LogBytes < 0 || u.TransferOutBytes < 0 ||
+			u.DurableOperations < 0 || u.TenantEnvironments < 0 || !finiteNonNeg(u.DurableWrittenGB, u.DurableRetainedGBMonths, u.ESMKafkaEPUHours, u.ESMSQSEPUHours) {
 			errs = append(errs, Inputf(prefix, "usage quantities must not be negative"))
 		}
 		fbs[i] = FunctionBill{
@@ -304,6 +305,16 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 	}
 	bill.Cost = Sum(costs...)
 	return bill, nil
+}
+
+// finiteNonNeg reports whether every v is a finite number ≥ 0.
+func finiteNonNeg(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // share returns whole × part / of, computed to 24 decimal places.

@@ -1,7 +1,6 @@
 package pricing
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -435,8 +434,9 @@ type BilledUsage struct {
 	DurableWrittenGB        float64 `json:"durable_written_gb,omitempty"`
 	DurableRetainedGBMonths float64 `json:"durable_retained_gb_months,omitempty"`
 	TenantEnvironments      int64   `json:"tenant_environments,omitempty"`
-	ESMType                 string  `json:"esm_type,omitempty"`
-	ESMEPUHours             float64 `json:"esm_epu_hours,omitempty"`
+	// Event poller unit hours of provisioned event source mappings, per type.
+	ESMKafkaEPUHours float64 `json:"esm_kafka_epu_hours,omitempty"`
+	ESMSQSEPUHours   float64 `json:"esm_sqs_epu_hours,omitempty"`
 }
 
 // Event source mapping types with a provisioned-mode price.
@@ -475,8 +475,8 @@ func (b BilledUsage) Add(o BilledUsage) BilledUsage {
 		DurableWrittenGB:        b.DurableWrittenGB + o.DurableWrittenGB,
 		DurableRetainedGBMonths: b.DurableRetainedGBMonths + o.DurableRetainedGBMonths,
 		TenantEnvironments:      b.TenantEnvironments + o.TenantEnvironments,
-		ESMType:                 cmp.Or(b.ESMType, o.ESMType),
-		ESMEPUHours:             b.ESMEPUHours + o.ESMEPUHours,
+		ESMKafkaEPUHours:        b.ESMKafkaEPUHours + o.ESMKafkaEPUHours,
+		ESMSQSEPUHours:          b.ESMSQSEPUHours + o.ESMSQSEPUHours,
 	}
 }
 
@@ -538,7 +538,14 @@ func (u Usage) Billed(pc int) BilledUsage {
 		DurableWrittenGB:        u.DurableWrittenGB,
 		DurableRetainedGBMonths: u.DurableRetainedGBMonths,
 		TenantEnvironments:      u.TenantEnvironments,
-		ESMType:                 u.ESMType,
-		ESMEPUHours:             u.ESMEPUHours,
+		ESMKafkaEPUHours:        u.epuHours(ESMKafka),
+		ESMSQSEPUHours:          u.epuHours(ESMSQS),
 	}
+}
+
+func (u Usage) epuHours(kind string) float64 {
+	if u.ESMType == kind {
+		return u.ESMEPUHours
+	}
+	return 0
 }

@@ -65,15 +65,18 @@ func productLines(c *Cost, fb *FunctionBill, ap *ArchPrices, region string) erro
 		q := decimal.NewFromInt(u.TenantEnvironments).Mul(decimal.NewFromInt(int64(fb.Function.MemoryMB))).Div(d1024)
 		c.Add(NewLine(LineTenantEnvironments, "environment-GB", q, *ap.TenantEnvironmentPerGB))
 	}
-	if u.ESMEPUHours > 0 {
-		p := ap.ESMKafkaEPUHour
-		if u.ESMType == ESMSQS {
-			p = ap.ESMSQSEPUHour
+	for _, e := range []struct {
+		kind  string
+		hours float64
+		price *Price
+	}{{ESMKafka, u.ESMKafkaEPUHours, ap.ESMKafkaEPUHour}, {ESMSQS, u.ESMSQSEPUHours, ap.ESMSQSEPUHour}} {
+		if e.hours <= 0 {
+			continue
 		}
-		if err := need(p, u.ESMType+" event-poller-unit"); err != nil {
+		if err := need(e.price, e.kind+" event-poller-unit"); err != nil {
 			return err
 		}
-		c.Add(NewLine(LineESMProvisioned, "EPU-hours", decimal.NewFromFloat(u.ESMEPUHours), *p))
+		c.Add(NewLine(LineESMProvisioned, "EPU-hours", decimal.NewFromFloat(e.hours), *e.price))
 	}
 	return nil
 }
