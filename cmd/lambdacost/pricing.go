@@ -40,8 +40,10 @@ func NewCmdPricing(f *Factory, runF func(*PricingOptions) error) *cobra.Command 
 		Short: "Show the price table in use, or refresh it from the AWS Price List API",
 		Long: `Prints the prices lambdacost uses for a region: Lambda per architecture (requests, the three
 duration tiers with their GB-s boundaries, ephemeral storage, provisioned concurrency, SnapStart,
-response streaming) and, where the table has them, EC2 on-demand Linux instances, Fargate, ALB,
-API Gateway and EBS — with the table's date and sources. A price the table does not know is
+response streaming, Lambda@Edge, Durable Functions, tenant isolation, provisioned event source
+mappings) and, where the table has them, EC2 on-demand Linux instances, Fargate, ALB, API Gateway,
+EBS, CloudWatch Logs ingestion of Lambda logs and data transfer out — with the table's date and
+sources (-o json adds the source and date of every price). A price the table does not know is
 shown as "not known"; lambdacost never guesses one.
 
 The table in use is the one embedded in the binary, with the override file merged over it: the
