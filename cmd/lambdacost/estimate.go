@@ -173,6 +173,15 @@ func estimateRun(o *EstimateOptions) error {
 			region = u.Region
 		}
 		freeTier = freeTier || u.FreeTier
+		if !o.changed("streaming-free-tier-used") {
+			o.StreamingFreeTierUsed = u.StreamingFreeTierUsed
+		}
+		if !o.changed("api-gateway") {
+			o.APIGateway = u.APIGateway
+		}
+		if !o.changed("savings-plan") {
+			o.SavingsPlan = u.ComputeSavingsPlan
+		}
 		items = u.Items()
 		multi = true
 	} else {

@@ -63,13 +63,20 @@ func TestEstimateAroundLambdaFlags(t *testing.T) {
 	// The usage-file keys do the same.
 	dir := t.TempDir()
 	uf := filepath.Join(dir, "u.yaml")
-	os.WriteFile(uf, []byte("region: us-east-1\nfunctions:\n  - name: ssr\n    memory_mb: 1536\n    requests: 1000000\n    duration: 500ms\n    streamed_bytes_per_request: 7MB\n    log_bytes_per_request: 2048\n"), 0o644)
+	os.WriteFile(uf, []byte("region: us-east-1\napi_gateway: http\ncompute_savings_plan: 0.17\nfunctions:\n  - name: ssr\n    memory_mb: 1536\n    requests: 1000000\n    duration: 500ms\n    streamed_bytes_per_request: 7MB\n    log_bytes_per_request: 2048\n"), 0o644)
 	out, errOut, code = runCLI(t, nil, "estimate", "--usage", uf, "-o", "json")
 	if code != 0 {
 		t.Fatalf("usage file: exit %d: %s", code, errOut)
 	}
-	if !strings.Contains(out, `"name": "streaming"`) || !strings.Contains(out, `"name": "logs"`) {
-		t.Errorf("usage-file bill has no streaming or logs line: %s", out)
+	for _, line := range []string{"streaming", "logs", "api_gateway", "compute_savings_plan"} {
+		if !strings.Contains(out, `"name": "`+line+`"`) {
+			t.Errorf("usage-file bill has no %s line: %s", line, out)
+		}
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("api_gateway: websocket\nfunctions:\n  - name: f\n    requests: 1\n    duration: 1ms\n"), 0o644)
+	if _, errOut, code := runCLI(t, nil, "estimate", "--usage", bad); code != 2 || !strings.Contains(errOut, "bad.yaml:1") {
+		t.Errorf("bad api_gateway: exit %d, %s", code, errOut)
 	}
 
 	// With a 17 % Savings Plan the discount is a line and an assumption.
