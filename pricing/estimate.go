@@ -17,6 +17,7 @@ type Estimate struct {
 	InitGBSeconds        float64         `json:"init_gb_seconds,omitempty"`
 	ProvisionedGBSeconds float64         `json:"provisioned_gb_seconds,omitempty"`
 	Lines                []CostLine      `json:"lines"`
+	Assumptions          Assumptions     `json:"assumptions,omitempty"`
 	TotalUSD             float64         `json:"total_usd"`
 	Total                decimal.Decimal `json:"-"`
 }
@@ -46,6 +47,7 @@ func (b *Bill) Estimates() []Estimate {
 			InitGBSeconds:        fb.InitGBSeconds.InexactFloat64(),
 			ProvisionedGBSeconds: fb.ProvisionedGBSeconds.InexactFloat64(),
 			Lines:                lines,
+			Assumptions:          b.Assumptions,
 			TotalUSD:             fb.Cost.Total.InexactFloat64(),
 			Total:                fb.Cost.Total,
 		}

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/shopspring/decimal"
 )
@@ -18,6 +19,17 @@ type Options struct {
 	// GB-s of on-demand duration, shared by both architectures). It never
 	// applies to provisioned-concurrency charges.
 	FreeTier bool
+	// StreamingFreeTierUsed says the 100 GB response-streaming free tier is
+	// already used by other functions of the account (AWS's streaming
+	// example), so streamed bytes are all billed.
+	StreamingFreeTierUsed bool
+	// APIGateway adds API Gateway requests in front of every function:
+	// "rest", "http" or "" (none).
+	APIGateway string
+	// ComputeSavingsPlan is a Compute Savings Plan discount (a fraction,
+	// e.g. 0.17) on duration and provisioned concurrency; never on
+	// requests. The bill lists it as an assumption.
+	ComputeSavingsPlan decimal.Decimal
 }
 
 // Bill is the Lambda bill for a set of functions in one region. Duration
@@ -29,6 +41,8 @@ type Bill struct {
 	FreeTier  bool           `json:"free_tier"`
 	Functions []FunctionBill `json:"functions"`
 	Cost      Cost           `json:"cost"`
+	// Assumptions lists what the bill assumed (e.g. a Savings Plan discount).
+	Assumptions Assumptions `json:"assumptions,omitempty"`
 }
 
 // FunctionBill is one function's part of a Bill.
@@ -64,6 +78,9 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 	if err != nil {
 		return nil, err
 	}
+	if err := opt.validateAround(); err != nil {
+		return nil, err
+	}
 	var errs []error
 	fbs := make([]FunctionBill, len(items))
 	agg := map[Architecture]decimal.Decimal{}
@@ -76,7 +93,8 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 		}
 		errs = append(errs, f.Validate(prefix)...)
 		u := it.Usage
-		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 {
+		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 || u.StreamedBytes < 0 || u.LogBytes < 0 || u.TransferOutBytes < 0 ||
+			u.DurableOperations < 0 || u.TenantEnvironments < 0 || !finiteNonNeg(u.DurableWrittenGB, u.DurableRetainedGBMonths, u.ESMKafkaEPUHours, u.ESMSQSEPUHours) {
 			errs = append(errs, Inputf(prefix, "usage quantities must not be negative"))
 		}
 		fbs[i] = FunctionBill{
@@ -86,8 +104,19 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			InitGBSeconds:        GBSeconds(u.InitMs, f.MemoryMB),
 			ProvisionedGBSeconds: GBSeconds(u.ProvisionedMs, f.MemoryMB),
 		}
+		if f.LambdaEdge {
+			// Lambda@Edge: own rates, outside the tiers and the free tier.
+			if f.ProvisionedConcurrency > 0 || u.ProvisionedMs > 0 || u.SnapStartCacheMs > 0 {
+				errs = append(errs, Inputf(prefix, "Lambda@Edge functions have no provisioned concurrency or SnapStart"))
+			}
+			continue
+		}
 		agg[f.Architecture] = agg[f.Architecture].Add(fbs[i].GBSeconds)
-		totalReq += u.Requests
+		if t, ok := AddInt64(totalReq, max(u.Requests, 0)); ok {
+			totalReq = t
+		} else {
+			errs = append(errs, Inputf(prefix, "the requests of all functions together exceed %d; price them in smaller groups", int64(math.MaxInt64)))
+		}
 	}
 	if err := Errors(errs); err != nil {
 		return nil, err
@@ -120,13 +149,16 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			continue
 		}
 		ap := reg.Arch(a)
+		if len(ap.DurationTiers) == 0 {
+			return nil, Inputf("--region", "the %s duration price in %s is not known; run `lambdacost pricing --update` or price in another region", a, region)
+		}
 		qs := splitTiers(net, ap.DurationTiers)
 		for k, q := range qs {
 			if !q.IsPositive() {
 				continue
 			}
 			if ap.DurationTiers[k].Price == nil {
-				return nil, Inputf("--region", "the %s duration price for tier %d in %s is not known (the embedded table has it for us-east-1 only); run `lambdacost pricing --update` or price in us-east-1", a, k+1, region)
+				return nil, Inputf("--region", "the %s duration price for tier %d in %s is not known (see README, Prices not known); run `lambdacost pricing --update` or price in us-east-1", a, k+1, region)
 			}
 			split[a] = append(split[a], tierQ{q, *ap.DurationTiers[k].Price})
 		}
@@ -140,6 +172,9 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 	lastOfArch := map[Architecture]int{}
 	lastReq := -1
 	for i, fb := range fbs {
+		if fb.Function.LambdaEdge {
+			continue
+		}
 		if fb.GBSeconds.IsPositive() {
 			lastOfArch[fb.Function.Architecture] = i
 		}
@@ -158,8 +193,13 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 		ap := reg.Arch(f.Architecture)
 		var c Cost
 
+		if f.LambdaEdge {
+			if err := edgeLines(&c, fb, ap, region); err != nil {
+				return nil, err
+			}
+		}
 		// Requests.
-		if fb.Usage.Requests > 0 {
+		if fb.Usage.Requests > 0 && !f.LambdaEdge {
 			if ap.RequestsPerMillion == nil {
 				return nil, Inputf("--region", "the request price in %s is not known", region)
 			}
@@ -176,7 +216,7 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 
 		// On-demand duration, tiered.
 		a := f.Architecture
-		if fb.GBSeconds.IsPositive() && len(split[a]) > 0 {
+		if fb.GBSeconds.IsPositive() && len(split[a]) > 0 && !f.LambdaEdge {
 			if usedTier[a] == nil {
 				usedTier[a] = make([]tierQ, len(split[a]))
 			}
@@ -198,7 +238,7 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 				c.Add(l)
 			}
 		}
-		if opt.FreeTier && fb.GBSeconds.IsPositive() {
+		if opt.FreeTier && fb.GBSeconds.IsPositive() && !f.LambdaEdge {
 			if i == lastOfArch[a] {
 				usedFree[a] = free[a]
 			} else {
@@ -247,10 +287,16 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			q := decimal.NewFromInt(fb.Usage.SnapStartRestores).Mul(decimal.NewFromInt(int64(f.MemoryMB))).Div(d1024)
 			c.Add(NewLine(LineSnapStartRestore, "GB", q, *ap.SnapStartRestore))
 		}
+		if err := productLines(&c, fb, ap, region); err != nil {
+			return nil, err
+		}
 		for k := range c.Lines {
 			c.Lines[k].Architecture = a
 		}
 		fb.Cost = c
+	}
+	if err := t.aroundLambda(region, reg, fbs, opt, bill); err != nil {
+		return nil, err
 	}
 	bill.Functions = fbs
 	costs := make([]Cost, len(fbs))
@@ -259,6 +305,16 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 	}
 	bill.Cost = Sum(costs...)
 	return bill, nil
+}
+
+// finiteNonNeg reports whether every v is a finite number ≥ 0.
+func finiteNonNeg(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // share returns whole × part / of, computed to 24 decimal places.

@@ -321,9 +321,9 @@ func TestFreeTierSharedAndNeverOnProvisioned(t *testing.T) {
 }
 
 func TestUnknownPriceIsAnError(t *testing.T) {
-	// eu-north-1 has no known provisioned-concurrency price: never guess.
+	// eu-north-1 has no known arm64 provisioned-concurrency price: never guess.
 	_, err := Embedded().LambdaBill("eu-north-1", []Item{{
-		Function: FunctionConfig{MemoryMB: 1024, ProvisionedConcurrency: 1},
+		Function: FunctionConfig{MemoryMB: 1024, Architecture: ARM64, ProvisionedConcurrency: 1},
 		Usage:    Usage{ProvisionedHours: 1}.Billed(1),
 	}}, Options{})
 	if err == nil || !IsInput(err) {

@@ -146,6 +146,9 @@ type FunctionConfig struct {
 	Timeout                Duration     `json:"timeout,omitempty" yaml:"timeout,omitempty"`
 	ProvisionedConcurrency int          `json:"provisioned_concurrency,omitempty" yaml:"provisioned_concurrency,omitempty"`
 	ReservedConcurrency    int          `json:"reserved_concurrency,omitempty" yaml:"reserved_concurrency,omitempty"`
+	// LambdaEdge marks a Lambda@Edge function: its own request and duration
+	// rates, no tiers, no free tier.
+	LambdaEdge bool `json:"lambda_edge,omitempty" yaml:"lambda_edge,omitempty"`
 }
 
 // WithDefaults returns f with Lambda's defaults filled in where a field is
@@ -238,6 +241,29 @@ type Usage struct {
 	// SnapStartRestores is how many environments were resumed from the
 	// snapshot (SnapStart's cold starts).
 	SnapStartRestores int64 `json:"snapstart_restores,omitempty" yaml:"snapstart_restores,omitempty"`
+	// StreamedBytesPerRequest is the average size of a streamed response
+	// (HTTP response streaming). The first 6 MB of each response are free;
+	// the rest is billed per GB. An average stands for every request: with
+	// mixed sizes give one entry per size class (see README).
+	StreamedBytesPerRequest ByteSize `json:"streamed_bytes_per_request,omitempty" yaml:"streamed_bytes_per_request,omitempty"`
+	// LogBytesPerRequest is how many bytes of logs an invocation writes to
+	// CloudWatch Logs (its own lines and Lambda's START/END/REPORT lines).
+	LogBytesPerRequest ByteSize `json:"log_bytes_per_request,omitempty" yaml:"log_bytes_per_request,omitempty"`
+	// TransferOutBytesPerRequest is how many bytes each invocation sends to
+	// the internet (billed as data transfer out, e.g. API responses).
+	TransferOutBytesPerRequest ByteSize `json:"transfer_out_bytes_per_request,omitempty" yaml:"transfer_out_bytes_per_request,omitempty"`
+	// Durable Functions: checkpoint operations in the month, GB of data
+	// written, and GB-months of data retained.
+	DurableOperations       int64   `json:"durable_operations,omitempty" yaml:"durable_operations,omitempty"`
+	DurableWrittenGB        float64 `json:"durable_written_gb,omitempty" yaml:"durable_written_gb,omitempty"`
+	DurableRetainedGBMonths float64 `json:"durable_retained_gb_months,omitempty" yaml:"durable_retained_gb_months,omitempty"`
+	// TenantEnvironments is how many tenant-isolated execution environments
+	// were created in the month.
+	TenantEnvironments int64 `json:"tenant_environments,omitempty" yaml:"tenant_environments,omitempty"`
+	// ESMType ("kafka" or "sqs") and ESMEPUHours: event poller unit hours of
+	// an event source mapping in provisioned mode.
+	ESMType     string  `json:"esm_type,omitempty" yaml:"esm_type,omitempty"`
+	ESMEPUHours float64 `json:"esm_epu_hours,omitempty" yaml:"esm_epu_hours,omitempty"`
 }
 
 // Validate checks u (for a function with provisioned concurrency pc) and
@@ -280,13 +306,94 @@ func (u Usage) Validate(prefix string, pc int) []error {
 	if u.SnapStartRestores < 0 {
 		errs = append(errs, Inputf(p("snapstart_restores"), "must not be negative"))
 	}
+	if u.StreamedBytesPerRequest < 0 {
+		errs = append(errs, Inputf(p("streamed_bytes_per_request"), "must not be negative"))
+	}
+	if u.TransferOutBytesPerRequest < 0 {
+		errs = append(errs, Inputf(p("transfer_out_bytes_per_request"), "must not be negative"))
+	}
+	if u.LogBytesPerRequest < 0 {
+		errs = append(errs, Inputf(p("log_bytes_per_request"), "must not be negative"))
+	}
+	for name, v := range map[string]float64{"durable_written_gb": u.DurableWrittenGB, "durable_retained_gb_months": u.DurableRetainedGBMonths, "esm_epu_hours": u.ESMEPUHours} {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			errs = append(errs, Inputf(p(name), "must be a number ≥ 0"))
+		}
+	}
+	if u.DurableOperations < 0 {
+		errs = append(errs, Inputf(p("durable_operations"), "must not be negative"))
+	}
+	if u.TenantEnvironments < 0 {
+		errs = append(errs, Inputf(p("tenant_environments"), "must not be negative"))
+	}
+	switch u.ESMType {
+	case "", ESMKafka, ESMSQS:
+	default:
+		errs = append(errs, Inputf(p("esm_type"), "unknown event source mapping type %q (want kafka or sqs)", u.ESMType))
+	}
+	if u.ESMEPUHours > 0 && u.ESMType == "" {
+		errs = append(errs, Inputf(p("esm_type"), "is required with esm_epu_hours (kafka or sqs)"))
+	}
 	if u.SnapStartRestores > 0 && u.SnapStartHours == 0 {
 		errs = append(errs, Inputf(p("snapstart_hours"), "restores need the hours the SnapStart version is active"))
 	}
 	if u.ProvisionedDuration < 0 || u.ProvisionedDuration.D() > MaxTimeout {
 		errs = append(errs, Inputf(p("provisioned_duration"), "duration %s is outside Lambda's range [0, 15m]", u.ProvisionedDuration))
 	}
+	if len(errs) == 0 {
+		errs = append(errs, u.checkRange(p)...)
+	}
 	return errs
+}
+
+// checkRange refuses volumes whose billed milliseconds do not fit in an
+// int64 (about 292 million years of compute): Billed would otherwise wrap
+// around silently and price a wrong, small number.
+func (u Usage) checkRange(p func(string) string) []error {
+	n := u.Requests - u.ProvisionedRequests
+	cold := BilledMs(u.Duration.D() + u.InitDuration.D())
+	pd := u.ProvisionedDuration
+	if pd == 0 {
+		pd = u.Duration
+	}
+	if _, ok := MulInt64(n, cold); !ok {
+		return []error{Inputf(p("requests"), "%d requests × %s exceed the largest volume lambdacost can bill exactly (%d ms of compute); split the usage into smaller parts", u.Requests, u.Duration+u.InitDuration, int64(math.MaxInt64))}
+	}
+	if _, ok := MulInt64(u.Requests, max(int64(u.StreamedBytesPerRequest)-FreeStreamedBytesPerResponse, 0)); !ok {
+		return []error{Inputf(p("streamed_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.StreamedBytesPerRequest)}
+	}
+	if _, ok := MulInt64(u.Requests, int64(u.TransferOutBytesPerRequest)); !ok {
+		return []error{Inputf(p("transfer_out_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.TransferOutBytesPerRequest)}
+	}
+	if _, ok := MulInt64(u.Requests, int64(u.LogBytesPerRequest)); !ok {
+		return []error{Inputf(p("log_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.LogBytesPerRequest)}
+	}
+	if _, ok := MulInt64(u.ProvisionedRequests, BilledMs(pd.D())); !ok {
+		return []error{Inputf(p("provisioned_requests"), "%d provisioned requests × %s exceed the largest volume lambdacost can bill exactly (%d ms of compute); split the usage into smaller parts", u.ProvisionedRequests, pd, int64(math.MaxInt64))}
+	}
+	return nil
+}
+
+// MulInt64 returns a × b and whether it fits in an int64 (a, b ≥ 0).
+func MulInt64(a, b int64) (int64, bool) {
+	if a < 0 || b < 0 {
+		return 0, false
+	}
+	if a == 0 || b == 0 {
+		return 0, true
+	}
+	if a > math.MaxInt64/b {
+		return 0, false
+	}
+	return a * b, true
+}
+
+// AddInt64 returns a + b and whether it fits in an int64 (a, b ≥ 0).
+func AddInt64(a, b int64) (int64, bool) {
+	if a < 0 || b < 0 || a > math.MaxInt64-b {
+		return 0, false
+	}
+	return a + b, true
 }
 
 // BilledUsage is a span of a function's activity in the exact integer
@@ -313,7 +420,30 @@ type BilledUsage struct {
 	SnapStartCacheMs int64 `json:"snapstart_cache_ms,omitempty"`
 	// SnapStartRestores counts resumes from the snapshot.
 	SnapStartRestores int64 `json:"snapstart_restores,omitempty"`
+	// StreamedBytes is the sum over streamed responses of their bytes
+	// beyond the free first 6 MB of each (HTTP response streaming).
+	StreamedBytes int64 `json:"streamed_bytes,omitempty"`
+	// LogBytes is how many bytes of logs the invocations wrote to
+	// CloudWatch Logs.
+	LogBytes int64 `json:"log_bytes,omitempty"`
+	// TransferOutBytes is the data the invocations sent to the internet.
+	TransferOutBytes int64 `json:"transfer_out_bytes,omitempty"`
+	// Durable Functions, tenant isolation and provisioned event source
+	// mappings (see Usage).
+	DurableOperations       int64   `json:"durable_operations,omitempty"`
+	DurableWrittenGB        float64 `json:"durable_written_gb,omitempty"`
+	DurableRetainedGBMonths float64 `json:"durable_retained_gb_months,omitempty"`
+	TenantEnvironments      int64   `json:"tenant_environments,omitempty"`
+	// Event poller unit hours of provisioned event source mappings, per type.
+	ESMKafkaEPUHours float64 `json:"esm_kafka_epu_hours,omitempty"`
+	ESMSQSEPUHours   float64 `json:"esm_sqs_epu_hours,omitempty"`
 }
+
+// Event source mapping types with a provisioned-mode price.
+const (
+	ESMKafka = "kafka"
+	ESMSQS   = "sqs"
+)
 
 // SnapStartMinimum is the shortest span AWS bills for a SnapStart cache.
 const SnapStartMinimum = 3 * time.Hour
@@ -330,14 +460,23 @@ func SnapStartCacheMs(active time.Duration) int64 {
 // Add returns the sum of b and o.
 func (b BilledUsage) Add(o BilledUsage) BilledUsage {
 	return BilledUsage{
-		Requests:              b.Requests + o.Requests,
-		OnDemandMs:            b.OnDemandMs + o.OnDemandMs,
-		InitMs:                b.InitMs + o.InitMs,
-		ColdStarts:            b.ColdStarts + o.ColdStarts,
-		ProvisionedMs:         b.ProvisionedMs + o.ProvisionedMs,
-		ProvisionedEnvSeconds: b.ProvisionedEnvSeconds + o.ProvisionedEnvSeconds,
-		SnapStartCacheMs:      b.SnapStartCacheMs + o.SnapStartCacheMs,
-		SnapStartRestores:     b.SnapStartRestores + o.SnapStartRestores,
+		Requests:                b.Requests + o.Requests,
+		OnDemandMs:              b.OnDemandMs + o.OnDemandMs,
+		InitMs:                  b.InitMs + o.InitMs,
+		ColdStarts:              b.ColdStarts + o.ColdStarts,
+		ProvisionedMs:           b.ProvisionedMs + o.ProvisionedMs,
+		ProvisionedEnvSeconds:   b.ProvisionedEnvSeconds + o.ProvisionedEnvSeconds,
+		SnapStartCacheMs:        b.SnapStartCacheMs + o.SnapStartCacheMs,
+		SnapStartRestores:       b.SnapStartRestores + o.SnapStartRestores,
+		StreamedBytes:           b.StreamedBytes + o.StreamedBytes,
+		LogBytes:                b.LogBytes + o.LogBytes,
+		TransferOutBytes:        b.TransferOutBytes + o.TransferOutBytes,
+		DurableOperations:       b.DurableOperations + o.DurableOperations,
+		DurableWrittenGB:        b.DurableWrittenGB + o.DurableWrittenGB,
+		DurableRetainedGBMonths: b.DurableRetainedGBMonths + o.DurableRetainedGBMonths,
+		TenantEnvironments:      b.TenantEnvironments + o.TenantEnvironments,
+		ESMKafkaEPUHours:        b.ESMKafkaEPUHours + o.ESMKafkaEPUHours,
+		ESMSQSEPUHours:          b.ESMSQSEPUHours + o.ESMSQSEPUHours,
 	}
 }
 
@@ -369,6 +508,8 @@ func ProvisionedSeconds(enabled time.Duration) int64 {
 //	provisioned ms         ProvisionedRequests × ceil(ProvisionedDuration or Duration)
 //	provisioned env-s      pc × ProvisionedHours rounded up to 5 min
 //	SnapStart cache ms     SnapStartHours (at least 3 h), restores as given
+//	streamed bytes         Requests × max(0, StreamedBytesPerRequest − 6 MB)
+//	log bytes              Requests × LogBytesPerRequest
 //
 // pc is the function's provisioned concurrency (FunctionConfig.ProvisionedConcurrency).
 func (u Usage) Billed(pc int) BilledUsage {
@@ -382,13 +523,29 @@ func (u Usage) Billed(pc int) BilledUsage {
 	}
 	hours := time.Duration(u.ProvisionedHours * float64(time.Hour))
 	return BilledUsage{
-		Requests:              u.Requests,
-		OnDemandMs:            (n-c)*warm + c*cold,
-		InitMs:                c * (cold - warm),
-		ColdStarts:            c,
-		ProvisionedMs:         u.ProvisionedRequests * BilledMs(pd.D()),
-		ProvisionedEnvSeconds: int64(pc) * ProvisionedSeconds(hours),
-		SnapStartCacheMs:      SnapStartCacheMs(time.Duration(u.SnapStartHours * float64(time.Hour))),
-		SnapStartRestores:     u.SnapStartRestores,
+		Requests:                u.Requests,
+		OnDemandMs:              (n-c)*warm + c*cold,
+		InitMs:                  c * (cold - warm),
+		ColdStarts:              c,
+		ProvisionedMs:           u.ProvisionedRequests * BilledMs(pd.D()),
+		ProvisionedEnvSeconds:   int64(pc) * ProvisionedSeconds(hours),
+		SnapStartCacheMs:        SnapStartCacheMs(time.Duration(u.SnapStartHours * float64(time.Hour))),
+		SnapStartRestores:       u.SnapStartRestores,
+		StreamedBytes:           u.Requests * max(int64(u.StreamedBytesPerRequest)-FreeStreamedBytesPerResponse, 0),
+		LogBytes:                u.Requests * int64(u.LogBytesPerRequest),
+		TransferOutBytes:        u.Requests * int64(u.TransferOutBytesPerRequest),
+		DurableOperations:       u.DurableOperations,
+		DurableWrittenGB:        u.DurableWrittenGB,
+		DurableRetainedGBMonths: u.DurableRetainedGBMonths,
+		TenantEnvironments:      u.TenantEnvironments,
+		ESMKafkaEPUHours:        u.epuHours(ESMKafka),
+		ESMSQSEPUHours:          u.epuHours(ESMSQS),
 	}
+}
+
+func (u Usage) epuHours(kind string) float64 {
+	if u.ESMType == kind {
+		return u.ESMEPUHours
+	}
+	return 0
 }

@@ -44,6 +44,38 @@ type PriceTable struct {
 	ALB         map[string]*ALBPrices                      `json:"alb"`
 	APIGateway  map[string]*APIGatewayPrices               `json:"api_gateway"`
 	EBS         map[string]*EBSPrices                      `json:"ebs"`
+	// Logs are CloudWatch Logs prices per region (optional).
+	Logs map[string]*LogsPrices `json:"logs,omitempty"`
+	// TransferOut are the tiers of data transfer out to the internet per
+	// region (optional), USD per GB with cumulative bounds in GB.
+	TransferOut map[string][]GBTier `json:"transfer_out,omitempty"`
+	// Provenance names the source and date of each price, keyed by its
+	// path in the table ("lambda/eu-west-1/arm64/requests",
+	// "ec2/us-east-1/m7g.large", "logs/us-east-1/lambda_standard"). Written
+	// by the generator (go generate ./pricing); optional in override files.
+	Provenance map[string]PriceSource `json:"provenance,omitempty"`
+}
+
+// PriceSource says where one price comes from: a Source ID of the table
+// and the date the figure was read or published.
+type PriceSource struct {
+	Source string `json:"source"`
+	Date   string `json:"date"`
+}
+
+// LogsPrices are CloudWatch Logs prices in one region.
+type LogsPrices struct {
+	// LambdaStandard are the volume tiers of Standard-class ingestion of
+	// Lambda logs (vended-log pricing, since 2025-05-01), per GB
+	// (1 GB = 2^30 bytes), with cumulative upper bounds in GB.
+	LambdaStandard []GBTier `json:"lambda_standard_ingestion"`
+}
+
+// GBTier is a band of a per-GB tiered price: the monthly volume up to UpToGB
+// (cumulative; nil = unbounded) costs PerGB.
+type GBTier struct {
+	UpToGB *decimal.Decimal `json:"up_to_gb"`
+	PerGB  Price            `json:"usd_per_gb"`
 }
 
 // Source is one reference the prices come from.
@@ -58,6 +90,9 @@ type FreeTier struct {
 	Requests    int64 `json:"requests"`
 	GBSeconds   int64 `json:"gb_seconds"`
 	StreamingGB int64 `json:"streaming_gb"`
+	// TransferOutGB is the monthly data transfer out to the internet that
+	// is free, aggregated over all services of the account.
+	TransferOutGB int64 `json:"transfer_out_gb,omitempty"`
 }
 
 // LambdaRegion holds one region's Lambda prices per architecture.
@@ -86,6 +121,19 @@ type ArchPrices struct {
 	SnapStartCache      *Price `json:"snapstart_cache_usd_per_gb_s,omitempty"`
 	SnapStartRestore    *Price `json:"snapstart_restore_usd_per_gb,omitempty"`
 	Streaming           *Price `json:"streaming_usd_per_gb,omitempty"`
+	// Lambda@Edge: its own request and duration rates (x86_64).
+	EdgeRequestsPerMillion *Price `json:"edge_requests_usd_per_million,omitempty"`
+	EdgeDuration           *Price `json:"edge_duration_usd_per_gb_s,omitempty"`
+	// Durable Functions: operations, data written, data retained.
+	DurableOperationsPerMillion *Price `json:"durable_operations_usd_per_million,omitempty"`
+	DurableWrittenPerGB         *Price `json:"durable_written_usd_per_gb,omitempty"`
+	DurableRetainedPerGBMonth   *Price `json:"durable_retained_usd_per_gb_month,omitempty"`
+	// TenantEnvironmentPerGB is the tenant-isolation charge per execution
+	// environment created, per GB of the function's memory.
+	TenantEnvironmentPerGB *Price `json:"tenant_environment_usd_per_gb,omitempty"`
+	// Provisioned mode for event source mappings, per event poller unit hour.
+	ESMKafkaEPUHour *Price `json:"esm_kafka_usd_per_epu_hour,omitempty"`
+	ESMSQSEPUHour   *Price `json:"esm_sqs_usd_per_epu_hour,omitempty"`
 }
 
 // Tier is one band of a tiered price: usage up to UpTo (cumulative; nil =
@@ -236,6 +284,9 @@ func (t *PriceTable) Merge(o *PriceTable) {
 	t.ALB = mergeMap(t.ALB, o.ALB)
 	t.APIGateway = mergeMap(t.APIGateway, o.APIGateway)
 	t.EBS = mergeMap(t.EBS, o.EBS)
+	t.Logs = mergeMap(t.Logs, o.Logs)
+	t.TransferOut = mergeMap(t.TransferOut, o.TransferOut)
+	t.Provenance = mergeMap(t.Provenance, o.Provenance)
 	for region, m := range o.EC2 {
 		if t.EC2 == nil {
 			t.EC2 = map[string]map[string]*InstanceType{}
@@ -331,6 +382,14 @@ func (t *PriceTable) APIGatewayFor(region string) (*APIGatewayPrices, error) {
 		return p, nil
 	}
 	return nil, Inputf("--region", "no API Gateway prices for region %q", region)
+}
+
+// LogsFor returns CloudWatch Logs prices for a region.
+func (t *PriceTable) LogsFor(region string) (*LogsPrices, error) {
+	if p := t.Logs[region]; p != nil && len(p.LambdaStandard) > 0 {
+		return p, nil
+	}
+	return nil, Inputf("--region", "no CloudWatch Logs prices for region %q (known: %s)", region, strings.Join(keys(t.Logs), ", "))
 }
 
 // EBSFor returns EBS prices for a region.

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 
@@ -14,6 +15,8 @@ import (
 //
 //	region: us-east-1        # optional; --region wins when given
 //	free_tier: true          # optional; --free-tier also enables it
+//	api_gateway: http        # optional: rest|http in front of every function
+//	compute_savings_plan: 0.17  # optional discount on duration and PC
 //	functions:
 //	  - name: api
 //	    memory_mb: 512
@@ -23,9 +26,14 @@ import (
 //	    cold_start_rate: 0.01
 //	    init_duration: 250ms
 type UsageFile struct {
-	Region    string       `yaml:"region,omitempty" json:"region,omitempty"`
-	FreeTier  bool         `yaml:"free_tier,omitempty" json:"free_tier,omitempty"`
-	Functions []UsageEntry `yaml:"functions" json:"functions"`
+	Region   string `yaml:"region,omitempty" json:"region,omitempty"`
+	FreeTier bool   `yaml:"free_tier,omitempty" json:"free_tier,omitempty"`
+	// StreamingFreeTierUsed, APIGateway and ComputeSavingsPlan are the
+	// Options of the same names (the flags win when given).
+	StreamingFreeTierUsed bool         `yaml:"streaming_free_tier_used,omitempty" json:"streaming_free_tier_used,omitempty"`
+	APIGateway            string       `yaml:"api_gateway,omitempty" json:"api_gateway,omitempty"`
+	ComputeSavingsPlan    float64      `yaml:"compute_savings_plan,omitempty" json:"compute_savings_plan,omitempty"`
+	Functions             []UsageEntry `yaml:"functions" json:"functions"`
 }
 
 // UsageEntry is one function of a usage file: its configuration and usage.
@@ -71,6 +79,12 @@ func ParseUsageFile(path string, data []byte) (*UsageFile, error) {
 	var errs []error
 	if len(u.Functions) == 0 {
 		errs = append(errs, Inputf(at(), "no functions: the file needs a `functions:` list"))
+	}
+	if u.APIGateway != "" && u.APIGateway != APIGatewayREST && u.APIGateway != APIGatewayHTTP {
+		errs = append(errs, Inputf(at("api_gateway"), "unknown API Gateway kind %q (want rest or http)", u.APIGateway))
+	}
+	if math.IsNaN(u.ComputeSavingsPlan) || u.ComputeSavingsPlan < 0 || u.ComputeSavingsPlan >= 1 {
+		errs = append(errs, Inputf(at("compute_savings_plan"), "discount %v is outside [0, 1) (e.g. 0.17 for 17 %%)", u.ComputeSavingsPlan))
 	}
 	for i, e := range u.Functions {
 		idx := strconv.Itoa(i)

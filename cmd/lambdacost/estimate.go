@@ -2,6 +2,10 @@ package main
 
 import (
 	"io"
+	"math"
+	"strings"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/spf13/cobra"
 
@@ -29,6 +33,12 @@ type EstimateOptions struct {
 	ProvisionedDuration    pricing.Duration
 	SnapStartHours         float64
 	SnapStartRestores      int64
+	StreamedBytes          pricing.ByteSize
+	LogBytes               pricing.ByteSize
+	TransferOutBytes       pricing.ByteSize
+	StreamingFreeTierUsed  bool
+	APIGateway             string
+	SavingsPlan            float64
 	UsageFile              string
 	HTML                   string
 	Assets                 string
@@ -74,6 +84,12 @@ Months are 730 hours when hours are projected.`,
 	durationFlag(fs, &o.ProvisionedDuration, "provisioned-duration", 0, "average duration of provisioned requests (default --duration)")
 	fs.Float64Var(&o.SnapStartHours, "snapstart-hours", 0, "hours per month a SnapStart version is active (cache billed, at least 3 h)")
 	countFlag(fs, &o.SnapStartRestores, "snapstart-restores", 0, "environments resumed from the SnapStart snapshot (billed per GB restored)")
+	fs.Var(&o.StreamedBytes, "streamed-bytes-per-request", "average size of a streamed response (e.g. 7MB; the first 6 MB of each are free; 1 MB = 1024 KB)")
+	fs.Var(&o.LogBytes, "log-bytes", "bytes of CloudWatch logs each invocation writes (e.g. 2KB): adds a `logs` line")
+	fs.Var(&o.TransferOutBytes, "transfer-out-bytes-per-request", "bytes each invocation sends to the internet (e.g. 10KB): adds a `data_transfer_out` line")
+	fs.BoolVar(&o.StreamingFreeTierUsed, "streaming-free-tier-used", false, "with --free-tier: the 100 GB response-streaming free tier is already used elsewhere")
+	fs.StringVar(&o.APIGateway, "api-gateway", "", "add API Gateway requests in front of the function: rest|http")
+	fs.Float64Var(&o.SavingsPlan, "savings-plan", 0, "Compute Savings Plan discount on duration and provisioned concurrency, as a fraction (e.g. 0.17)")
 	fs.StringVar(&o.UsageFile, "usage", "", "YAML file with many functions' configuration and usage")
 	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (cost breakdown) to FILE")
 	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
@@ -94,6 +110,8 @@ var estimateFieldFlags = map[string]string{
 	"init_duration": "--init-duration", "provisioned_hours": "--provisioned-hours",
 	"provisioned_requests": "--provisioned-requests", "provisioned_duration": "--provisioned-duration",
 	"snapstart_hours": "--snapstart-hours", "snapstart_restores": "--snapstart-restores",
+	"streamed_bytes_per_request": "--streamed-bytes-per-request", "log_bytes_per_request": "--log-bytes",
+	"transfer_out_bytes_per_request": "--transfer-out-bytes-per-request",
 }
 
 func toFlagErrors(errs []error) []error {
@@ -122,10 +140,27 @@ func estimateRun(o *EstimateOptions) error {
 	}
 	region := f.Region
 	freeTier := o.FreeTier
+	if o.StreamingFreeTierUsed && !o.FreeTier && o.UsageFile == "" {
+		return pricing.Inputf("--streaming-free-tier-used", "only applies with --free-tier")
+	}
+	if math.IsNaN(o.SavingsPlan) || o.SavingsPlan < 0 || o.SavingsPlan >= 1 {
+		return pricing.Inputf("--savings-plan", "discount %v is outside [0, 1) (e.g. 0.17 for 17 %%)", o.SavingsPlan)
+	}
+	// assume lists what the flags imply but the bill cannot see.
+	assume := func(b *pricing.Bill) {
+		if o.StreamedBytes > 0 {
+			b.Assumptions.Add(pricing.Assumption{Field: "--streamed-bytes-per-request", Value: o.StreamedBytes.String() + " bytes",
+				Why: "every streamed response has this size; with mixed sizes the bytes beyond 6 MB per response differ from the average's (use a --usage file with one entry per size class)"})
+		}
+	}
+	opts := func() pricing.Options {
+		return pricing.Options{FreeTier: freeTier, StreamingFreeTierUsed: o.StreamingFreeTierUsed, APIGateway: strings.ToLower(o.APIGateway),
+			ComputeSavingsPlan: decimal.NewFromFloat(o.SavingsPlan)}
+	}
 	var items []pricing.Item
 	multi := false
 	if o.UsageFile != "" {
-		for _, name := range []string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores"} {
+		for _, name := range []string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores", "streamed-bytes-per-request", "log-bytes", "transfer-out-bytes-per-request"} {
 			if o.changed(name) {
 				return pricing.Inputf("--"+name, "cannot be combined with --usage (put it in the usage file)")
 			}
@@ -138,6 +173,15 @@ func estimateRun(o *EstimateOptions) error {
 			region = u.Region
 		}
 		freeTier = freeTier || u.FreeTier
+		if !o.changed("streaming-free-tier-used") {
+			o.StreamingFreeTierUsed = u.StreamingFreeTierUsed
+		}
+		if !o.changed("api-gateway") {
+			o.APIGateway = u.APIGateway
+		}
+		if !o.changed("savings-plan") {
+			o.SavingsPlan = u.ComputeSavingsPlan
+		}
 		items = u.Items()
 		multi = true
 	} else {
@@ -160,6 +204,7 @@ func estimateRun(o *EstimateOptions) error {
 			Requests: o.Requests, Duration: o.Duration, ColdStartRate: o.ColdStartRate, InitDuration: o.InitDuration,
 			ProvisionedHours: o.ProvisionedHours, ProvisionedRequests: o.ProvisionedRequests, ProvisionedDuration: o.ProvisionedDuration,
 			SnapStartHours: o.SnapStartHours, SnapStartRestores: o.SnapStartRestores,
+			StreamedBytesPerRequest: o.StreamedBytes, LogBytesPerRequest: o.LogBytes, TransferOutBytesPerRequest: o.TransferOutBytes,
 		}
 		fc := pricing.FunctionConfig{MemoryMB: o.MemoryMB, Architecture: pricing.X86_64, EphemeralStorageMB: o.EphemeralMB, ProvisionedConcurrency: o.ProvisionedConcurrency}
 		errs = append(errs, toFlagErrors(fc.Validate(""))...)
@@ -180,10 +225,11 @@ func estimateRun(o *EstimateOptions) error {
 		// --arch both: two independent single-function bills.
 		var ests []pricing.Estimate
 		for _, it := range items {
-			b, err := prices.LambdaBill(region, []pricing.Item{it}, pricing.Options{FreeTier: freeTier})
+			b, err := prices.LambdaBill(region, []pricing.Item{it}, opts())
 			if err != nil {
 				return err
 			}
+			assume(b)
 			ests = append(ests, b.Estimates()...)
 		}
 		if err := o.writeEstimatesHTML(ests, prices.Date); err != nil {
@@ -197,10 +243,11 @@ func estimateRun(o *EstimateOptions) error {
 		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.EstimateGrids(ests, prices.Date)...)
 	}
 
-	b, err := prices.LambdaBill(region, items, pricing.Options{FreeTier: freeTier})
+	b, err := prices.LambdaBill(region, items, opts())
 	if err != nil {
 		return err
 	}
+	assume(b)
 	if !multi {
 		e := b.Estimates()[0]
 		if err := o.writeEstimatesHTML([]pricing.Estimate{e}, prices.Date); err != nil {
@@ -209,7 +256,7 @@ func estimateRun(o *EstimateOptions) error {
 		if format == reports.JSON {
 			return reports.WriteJSON(f.IO.Out, e)
 		}
-		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.EstimateGrids([]pricing.Estimate{e}, prices.Date)...)
+		return reports.WriteGrids(f.IO.Out, format, f.Style(), append(reports.EstimateGrids([]pricing.Estimate{e}, prices.Date), assumptionGrids(e.Assumptions)...)...)
 	}
 	if o.HTML != "" {
 		if err := reports.WriteHTMLFile(o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
@@ -221,7 +268,19 @@ func estimateRun(o *EstimateOptions) error {
 	if format == reports.JSON {
 		return reports.WriteJSON(f.IO.Out, reports.NewBillJSON(b))
 	}
-	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.BillGrids(b, prices.Date)...)
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), append(reports.BillGrids(b, prices.Date), assumptionGrids(b.Assumptions)...)...)
+}
+
+// assumptionGrids lists a bill's assumptions as a table (none: no table).
+func assumptionGrids(as pricing.Assumptions) []reports.Grid {
+	if len(as) == 0 {
+		return nil
+	}
+	g := reports.Grid{Title: "Assumptions", Header: []string{"Field", "Value", "Why"}}
+	for _, a := range as {
+		g.Rows = append(g.Rows, []string{a.Field, a.Value, a.Why})
+	}
+	return []reports.Grid{g}
 }
 
 func (o *EstimateOptions) writeEstimatesHTML(ests []pricing.Estimate, priceDate string) error {

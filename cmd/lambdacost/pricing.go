@@ -40,8 +40,10 @@ func NewCmdPricing(f *Factory, runF func(*PricingOptions) error) *cobra.Command 
 		Short: "Show the price table in use, or refresh it from the AWS Price List API",
 		Long: `Prints the prices lambdacost uses for a region: Lambda per architecture (requests, the three
 duration tiers with their GB-s boundaries, ephemeral storage, provisioned concurrency, SnapStart,
-response streaming) and, where the table has them, EC2 on-demand Linux instances, Fargate, ALB,
-API Gateway and EBS — with the table's date and sources. A price the table does not know is
+response streaming, Lambda@Edge, Durable Functions, tenant isolation, provisioned event source
+mappings) and, where the table has them, EC2 on-demand Linux instances, Fargate, ALB, API Gateway,
+EBS, CloudWatch Logs ingestion of Lambda logs and data transfer out — with the table's date and
+sources (-o json adds the source and date of every price). A price the table does not know is
 shown as "not known"; lambdacost never guesses one.
 
 The table in use is the one embedded in the binary, with the override file merged over it: the
@@ -224,14 +226,32 @@ func tableView(t *pricing.PriceTable, regions []string) *pricing.PriceTable {
 	v := &pricing.PriceTable{
 		Date: t.Date, Currency: t.Currency, Description: t.Description, Origin: t.Origin,
 		Sources: uniqueSources(t.Sources), FreeTier: t.FreeTier,
-		Lambda:     map[string]*pricing.LambdaRegion{},
-		EC2:        map[string]map[string]*pricing.InstanceType{},
-		Fargate:    map[string]map[pricing.Architecture]*pricing.FargatePrices{},
-		ALB:        map[string]*pricing.ALBPrices{},
-		APIGateway: map[string]*pricing.APIGatewayPrices{},
-		EBS:        map[string]*pricing.EBSPrices{},
+		Lambda:      map[string]*pricing.LambdaRegion{},
+		EC2:         map[string]map[string]*pricing.InstanceType{},
+		Fargate:     map[string]map[pricing.Architecture]*pricing.FargatePrices{},
+		ALB:         map[string]*pricing.ALBPrices{},
+		APIGateway:  map[string]*pricing.APIGatewayPrices{},
+		EBS:         map[string]*pricing.EBSPrices{},
+		Logs:        map[string]*pricing.LogsPrices{},
+		TransferOut: map[string][]pricing.GBTier{},
+		Provenance:  map[string]pricing.PriceSource{},
+	}
+	want := map[string]bool{}
+	for _, r := range regions {
+		want[r] = true
+	}
+	for k, p := range t.Provenance {
+		if parts := strings.SplitN(k, "/", 3); len(parts) < 2 || want[parts[1]] || parts[0] == "free_tier" {
+			v.Provenance[k] = p
+		}
 	}
 	for _, r := range regions {
+		if x := t.Logs[r]; x != nil {
+			v.Logs[r] = x
+		}
+		if x := t.TransferOut[r]; x != nil {
+			v.TransferOut[r] = x
+		}
 		if x := t.Lambda[r]; x != nil {
 			v.Lambda[r] = x
 		}
@@ -338,6 +358,14 @@ var lambdaRows = []lambdaRow{
 	{"SnapStart cache", "per GB-s", func(a *pricing.ArchPrices) *pricing.Price { return a.SnapStartCache }},
 	{"SnapStart restore", "per GB restored", func(a *pricing.ArchPrices) *pricing.Price { return a.SnapStartRestore }},
 	{"Response streaming", "per GB beyond 6 MB per request", func(a *pricing.ArchPrices) *pricing.Price { return a.Streaming }},
+	{"Lambda@Edge requests", "per 1M requests", func(a *pricing.ArchPrices) *pricing.Price { return a.EdgeRequestsPerMillion }},
+	{"Lambda@Edge duration", "per GB-s", func(a *pricing.ArchPrices) *pricing.Price { return a.EdgeDuration }},
+	{"Durable Functions operations", "per 1M operations", func(a *pricing.ArchPrices) *pricing.Price { return a.DurableOperationsPerMillion }},
+	{"Durable Functions data written", "per GB", func(a *pricing.ArchPrices) *pricing.Price { return a.DurableWrittenPerGB }},
+	{"Durable Functions data retained", "per GB-month", func(a *pricing.ArchPrices) *pricing.Price { return a.DurableRetainedPerGBMonth }},
+	{"Tenant isolation", "per environment created per GB", func(a *pricing.ArchPrices) *pricing.Price { return a.TenantEnvironmentPerGB }},
+	{"Provisioned ESM, Kafka", "per EPU-hour", func(a *pricing.ArchPrices) *pricing.Price { return a.ESMKafkaEPUHour }},
+	{"Provisioned ESM, SQS", "per EPU-hour", func(a *pricing.ArchPrices) *pricing.Price { return a.ESMSQSEPUHour }},
 }
 
 // priceGrids renders the table and markdown views: per region a Lambda grid,
@@ -450,6 +478,28 @@ func serviceRows(t *pricing.PriceTable, code string) []serviceRow {
 	} else {
 		rows = append(rows, serviceRow{"EBS", "", "", nil})
 	}
+	gbTiers := func(service, item string, ts []pricing.GBTier) {
+		if len(ts) == 0 {
+			rows = append(rows, serviceRow{service, "", "", nil})
+		}
+		for i, tier := range ts {
+			lo := "0"
+			if i > 0 && ts[i-1].UpToGB != nil {
+				lo = ts[i-1].UpToGB.String()
+			}
+			hi := "∞"
+			if tier.UpToGB != nil {
+				hi = tier.UpToGB.String()
+			}
+			rows = append(rows, serviceRow{service, item + " " + lo + "–" + hi + " GB", "per GB", p(tier.PerGB)})
+		}
+	}
+	var logs []pricing.GBTier
+	if l := t.Logs[code]; l != nil {
+		logs = l.LambdaStandard
+	}
+	gbTiers("CloudWatch Logs (Lambda logs)", "ingestion", logs)
+	gbTiers("Data transfer out", "to the internet", t.TransferOut[code])
 	return rows
 }
 

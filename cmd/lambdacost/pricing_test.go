@@ -66,7 +66,7 @@ func TestPricingJSON(t *testing.T) {
 	if p := r.X86.DurationTiers[0].Price; p == nil || !p.Equal(decimal.RequireFromString("0.0000166667")) {
 		t.Errorf("x86 tier 1 %v", p)
 	}
-	if r.X86.DurationTiers[1].Price != nil || r.X86.Provisioned != nil {
+	if r.X86.DurationTiers[1].Price != nil || r.X86.SnapStartCache != nil {
 		t.Errorf("unknown prices must stay null: %+v", r.X86)
 	}
 	var raw map[string]any

@@ -222,6 +222,7 @@ func Fetch(ctx context.Context, api API, opts Options) (*Result, error) {
 		FreeTier:    base.FreeTier,
 		Lambda:      map[string]*pricing.LambdaRegion{},
 		EC2:         map[string]map[string]*pricing.InstanceType{},
+		Provenance:  map[string]pricing.PriceSource{},
 	}
 	for i, q := range queries {
 		for _, p := range records[i] {
@@ -235,6 +236,13 @@ func Fetch(ctx context.Context, api API, opts Options) (*Result, error) {
 			res.Notes = append(res.Notes, notes...)
 			if region != nil {
 				out.Lambda[q.region] = region
+				// Provenance of the prices the API gave (the others keep
+				// theirs from the base table when merged).
+				if got, _ := lambdaRegionFrom(q.region, records[i], nil, out.Date); got != nil {
+					for k := range lambdaProvenanceKeys(q.region, got) {
+						out.Provenance[k] = pricing.PriceSource{Source: SourceID, Date: out.Date}
+					}
+				}
 			}
 		case ServiceEC2:
 			it, note := instanceFrom(q.region, q.instanceType, records[i], base)
@@ -246,6 +254,7 @@ func Fetch(ctx context.Context, api API, opts Options) (*Result, error) {
 					out.EC2[q.region] = map[string]*pricing.InstanceType{}
 				}
 				out.EC2[q.region][q.instanceType] = it
+				out.Provenance["ec2/"+q.region+"/"+q.instanceType] = pricing.PriceSource{Source: SourceID, Date: out.Date}
 			}
 		}
 	}
@@ -741,6 +750,12 @@ func mergeOverride(old, fresh *pricing.PriceTable) *pricing.PriceTable {
 		byID[s.ID] = len(out.Sources)
 		out.Sources = append(out.Sources, s)
 	}
+	out.Provenance = map[string]pricing.PriceSource{}
+	for _, src := range []map[string]pricing.PriceSource{old.Provenance, fresh.Provenance} {
+		for k, v := range src {
+			out.Provenance[k] = v
+		}
+	}
 	out.Lambda = map[string]*pricing.LambdaRegion{}
 	for k, v := range old.Lambda {
 		out.Lambda[k] = v
@@ -760,4 +775,24 @@ func mergeOverride(old, fresh *pricing.PriceTable) *pricing.PriceTable {
 		}
 	}
 	return &out
+}
+
+// lambdaProvenanceKeys lists the provenance keys of the prices r has.
+func lambdaProvenanceKeys(region string, r *pricing.LambdaRegion) map[string]bool {
+	out := map[string]bool{}
+	for _, a := range pricing.Architectures {
+		ap := r.Arch(a)
+		k := "lambda/" + region + "/" + string(a) + "/"
+		for name, p := range map[string]*pricing.Price{"requests": ap.RequestsPerMillion, "ephemeral": ap.Ephemeral, "provisioned": ap.Provisioned, "provisioned_duration": ap.ProvisionedDuration} {
+			if p != nil {
+				out[k+name] = true
+			}
+		}
+		for i, t := range ap.DurationTiers {
+			if t.Price != nil {
+				out[fmt.Sprintf("%sduration/tier%d", k, i+1)] = true
+			}
+		}
+	}
+	return out
 }

@@ -234,10 +234,19 @@ func TestRefreshedFileIsPickedUpByLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tab.Origin != path || tab.Date != "2026-12-01" {
+	wantDate := max(pricing.Embedded().Date, "2026-12-01") // the newer date wins
+	if tab.Origin != path || tab.Date != wantDate {
 		t.Errorf("origin %q date %q", tab.Origin, tab.Date)
 	}
 	wantTiers(t, "loaded us-west-2 arm64", tab.Lambda["us-west-2"].ARM.DurationTiers, armTiers)
+	// The refreshed prices name the Price List API as their source; the
+	// others keep the embedded table's.
+	if p := tab.Provenance["lambda/us-west-2/arm64/duration/tier2"]; p.Source != SourceID || p.Date != "2026-12-01" {
+		t.Errorf("provenance of a refreshed price: %+v", p)
+	}
+	if p, q := tab.Provenance["lambda/eu-west-1/x86_64/requests"], pricing.Embedded().Provenance["lambda/eu-west-1/x86_64/requests"]; p != q {
+		t.Errorf("provenance of a price not refreshed changed: %+v, was %+v", p, q)
+	}
 	if it, err := tab.Instance("us-west-2", "t3.micro"); err != nil || !it.Hourly.Equal(mustDec("0.0104")) {
 		t.Errorf("us-west-2 t3.micro: %+v %v", it, err)
 	}
