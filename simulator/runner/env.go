@@ -1,14 +1,12 @@
 package runner
 
 import (
-	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -96,6 +94,7 @@ type env struct {
 	next      chan *call    // the /next handler takes invocations from here (one waits)
 	outDone   chan struct{} // closed when the function's output is drained
 	out       *os.File
+	pipe      *outPipe // nil when logs are discarded
 	closing   chan struct{}
 
 	// The Runtime API server's open connections.
@@ -227,7 +226,13 @@ func (r *runner) startEnv(id int) (*env, error) {
 		})
 	}
 	e.out = outR
-	go e.copyOutput(outR)
+	growPipe(outR)
+	if r.logs.enabled() {
+		e.pipe = newOutPipe(e, outR, r.logs)
+		go e.pipe.run(e.outDone)
+	} else {
+		go discardOutput(outR, e.outDone)
+	}
 	go func() {
 		err := cmd.Wait()
 		e.mu.Lock()
@@ -236,37 +241,6 @@ func (r *runner) startEnv(id int) (*env, error) {
 		close(e.exited)
 	}()
 	return e, nil
-}
-
-// copyOutput forwards the function's stdout and stderr, line by line.
-func (e *env) copyOutput(rd *os.File) {
-	defer close(e.outDone)
-	if !e.r.logs.enabled() {
-		_, _ = io.Copy(io.Discard, rd)
-		return
-	}
-	br := bufio.NewReaderSize(rd, 64*1024)
-	for {
-		line, err := br.ReadSlice('\n')
-		if len(line) > 0 {
-			text := line
-			if text[len(text)-1] == '\n' {
-				text = text[:len(text)-1]
-			}
-			if err != bufio.ErrBufferFull || len(text) > 0 {
-				e.mu.Lock()
-				id := ""
-				if e.cur != nil {
-					id = e.cur.id
-				}
-				e.mu.Unlock()
-				e.r.logs.functionLine(time.Now(), id, text)
-			}
-		}
-		if err != nil && err != bufio.ErrBufferFull {
-			return
-		}
-	}
 }
 
 // route serves one request of the Runtime API.
@@ -342,6 +316,8 @@ func (e *env) handleNext(c *apiConn) {
 		}
 	}
 	r := e.r
+	// What the environment wrote until now is not this invocation's.
+	e.pipe.mark(cl.id)
 	cpu, _ := e.cpuTime()
 	start := time.Now()
 	e.mu.Lock()

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -150,26 +151,107 @@ func ReportJSONLine(t time.Time, r Report, functionError bool) string {
 	return string(b)
 }
 
-// logSink serialises log lines from many environments onto one writer.
+// logSink serialises log lines from many environments onto one writer,
+// asynchronously: lines are appended to a buffer and one goroutine writes
+// the buffer out in large writes, so neither the runner nor the function
+// waits for a slow destination (a terminal, a file on a busy disk). Only
+// when maxPendingLog bytes are waiting do producers wait (the function's
+// pipe then fills and it blocks, as it would on a full disk): memory stays
+// bounded.
 type logSink struct {
-	mu     sync.Mutex
 	w      io.Writer
 	format string
-	buf    []byte
+
+	mu      sync.Mutex
+	cond    *sync.Cond
+	buf     []byte // pending
+	spare   []byte
+	started bool
+	closed  bool
+	done    chan struct{}
+}
+
+// maxPendingLog bounds the bytes waiting to be written.
+const maxPendingLog = 32 << 20
+
+func newLogSink(w io.Writer, format string) *logSink {
+	s := &logSink{w: w, format: format, done: make(chan struct{})}
+	s.cond = sync.NewCond(&s.mu)
+	return s
 }
 
 func (s *logSink) enabled() bool { return s != nil && s.w != nil }
+
+// begin reserves room for a line and returns the buffer to append to,
+// with s.mu held; end releases it.
+func (s *logSink) begin() []byte {
+	s.mu.Lock()
+	if !s.started {
+		s.started = true
+		go s.writer()
+	}
+	for len(s.buf) >= maxPendingLog && !s.closed {
+		s.cond.Wait()
+	}
+	return s.buf
+}
+
+func (s *logSink) end(b []byte) {
+	wake := len(s.buf) == 0
+	s.buf = b
+	if wake {
+		s.cond.Broadcast()
+	}
+	s.mu.Unlock()
+}
+
+func (s *logSink) writer() {
+	defer close(s.done)
+	s.mu.Lock()
+	for {
+		for len(s.buf) == 0 && !s.closed {
+			s.cond.Wait()
+		}
+		if len(s.buf) == 0 {
+			s.mu.Unlock()
+			return
+		}
+		b := s.buf
+		s.buf = s.spare[:0]
+		s.cond.Broadcast() // room again
+		s.mu.Unlock()
+		_, _ = s.w.Write(b)
+		s.mu.Lock()
+		if cap(b) <= 4*maxPendingLog {
+			s.spare = b[:0]
+		}
+	}
+}
+
+// close writes out what is pending and stops the writer.
+func (s *logSink) close() {
+	if !s.enabled() {
+		return
+	}
+	s.mu.Lock()
+	s.closed = true
+	started := s.started
+	s.cond.Broadcast()
+	s.mu.Unlock()
+	if started {
+		<-s.done
+	}
+}
 
 // line writes one line (a newline is added).
 func (s *logSink) line(text string) {
 	if !s.enabled() {
 		return
 	}
-	s.mu.Lock()
-	s.buf = append(s.buf[:0], text...)
-	s.buf = append(s.buf, '\n')
-	_, _ = s.w.Write(s.buf)
-	s.mu.Unlock()
+	b := s.begin()
+	b = append(b, text...)
+	b = append(b, '\n')
+	s.end(b)
 }
 
 // event writes one JSON platform event.
@@ -184,20 +266,72 @@ func (s *logSink) event(t time.Time, typ string, record any) {
 	s.line(string(b))
 }
 
-// functionLine writes a line the function printed, prefixed as CloudWatch
-// shows it: the time and the request id (text), or a "function" record
-// (JSON).
-func (s *logSink) functionLine(t time.Time, requestID string, text []byte) {
+// functionLine writes a line the function printed, as CloudWatch shows it.
+//
+// Text format: prefixed with the time and the request id (the shape
+// Lambda's managed runtimes write), unless the line already carries such a
+// prefix (a runtime's own logger: Node's RIC writes "time\tid\tLEVEL\tmsg",
+// Python's "[LEVEL]\ttime\tid\tmsg"), which is kept as is.
+//
+// JSON format: a line that is a JSON object is kept as that object (Lambda
+// does not double-encode logs that are already JSON); any other line
+// becomes a "function" record with the line as a string.
+func (s *logSink) functionLine(requestID string, text []byte) {
 	if !s.enabled() {
 		return
 	}
+	t := time.Now()
 	if s.format == LogJSON {
+		if isJSONObject(text) {
+			b := s.begin()
+			b = append(b, bytes.TrimSpace(text)...)
+			b = append(b, '\n')
+			s.end(b)
+			return
+		}
 		s.event(t, "function", string(text))
 		return
 	}
-	prefix := Timestamp(t) + "\t"
-	if requestID != "" {
-		prefix += requestID + "\t"
+	b := s.begin()
+	if !hasLambdaPrefix(text) {
+		b = t.UTC().AppendFormat(b, "2006-01-02T15:04:05.000Z")
+		b = append(b, '\t')
+		if requestID != "" {
+			b = append(b, requestID...)
+			b = append(b, '\t')
+		}
 	}
-	s.line(prefix + string(text))
+	b = append(b, text...)
+	b = append(b, '\n')
+	s.end(b)
+}
+
+// isJSONObject reports whether line is one JSON object.
+func isJSONObject(line []byte) bool {
+	t := bytes.TrimSpace(line)
+	return len(t) >= 2 && t[0] == '{' && t[len(t)-1] == '}' && json.Valid(t)
+}
+
+// hasLambdaPrefix reports whether line starts with the prefix Lambda's
+// runtimes write: an RFC 3339 UTC time then a TAB, either first
+// ("2024-05-20T16:29:45.008Z\t…", Node.js, Java, .NET) or after a
+// "[LEVEL]\t" field (Python's "[INFO]\t2024-05-20T16:29:45.008Z\t…").
+func hasLambdaPrefix(line []byte) bool {
+	if len(line) > 0 && line[0] == '[' {
+		i := bytes.IndexByte(line, '\t')
+		if i < 0 || i > 12 || line[i-1] != ']' {
+			return false
+		}
+		line = line[i+1:]
+	}
+	i := bytes.IndexByte(line, '\t')
+	if i < 20 || i > 35 {
+		return false
+	}
+	ts := line[:i]
+	if ts[len(ts)-1] != 'Z' {
+		return false
+	}
+	_, err := time.Parse(time.RFC3339Nano, string(ts))
+	return err == nil
 }

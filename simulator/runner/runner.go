@@ -362,7 +362,7 @@ func newRunner(cfg Config) (*runner, error) {
 	r := &runner{
 		cfg: cfg, version: DefaultVersion, timeout: cfg.Function.Timeout.D(), initLimit: cfg.InitTimeout,
 		vcpu: pricing.VCPUForMemory(cfg.Function.MemoryMB),
-		logs: &logSink{w: cfg.Logs, format: cfg.LogFormat},
+		logs: newLogSink(cfg.Logs, cfg.LogFormat),
 		live: map[*env]struct{}{},
 	}
 	handlerName := ""
@@ -650,6 +650,7 @@ func run(ctx context.Context, cfg Config, events [][]byte, count int) (*Result, 
 	wg.Wait()
 	wall := time.Since(start)
 	r.shutdown()
+	r.logs.close()
 	pg := r.pgids
 
 	out := invs[:0]
@@ -756,6 +757,7 @@ func (r *runner) awaitInit(ctx context.Context, e *env, c *call) (Invocation, bo
 	}
 	initMs := ms(initDur)
 	mem := r.memoryMB(e)
+	e.pipe.sync()
 	inv := Invocation{
 		RequestID: c.id, Status: initInvocationStatus(status), Cold: true, Environment: e.id,
 		InitDurationMs: initMs, InitStatus: status, MaxMemoryUsedMB: mem,
@@ -820,6 +822,7 @@ wait:
 			c.errMsg = fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", c.id, r.timeout.Seconds())
 		}) {
 			if r.logs.enabled() && r.logs.format == LogText {
+				e.pipe.sync()
 				r.logs.line(TimeoutLine(start.Add(r.timeout), c.id, r.timeout))
 			}
 		}
@@ -941,6 +944,8 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 		inv.ModelledBilledDurationMs = &b
 	}
 	if r.logs.enabled() {
+		// Every line the function wrote before now goes before END.
+		e.pipe.sync()
 		rep := Report{
 			RequestID: c.id, DurationMs: round2(inv.DurationMs), BilledDurationMs: inv.BilledDurationMs,
 			MemorySizeMB: mf, MaxMemoryUsedMB: inv.MaxMemoryUsedMB, InitDurationMs: round2(inv.InitDurationMs),

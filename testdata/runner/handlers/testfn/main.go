@@ -15,11 +15,15 @@
 //	{"action":"listdir","path":"p"}  returns the names in folder p: {"names":[...],"error":"..."}
 //	{"action":"fork","n":N}      starts N "sleep 60" processes: {"started":k,"failed":m,"error":"first error"}
 //	{"action":"fds","n":N}       opens /dev/null N times: {"opened":k,"error":"..."}
+//	{"action":"lines","n":N}     prints N lines naming the request id (stdout and stderr; the last without newline; "message":"json" makes every third a JSON object)
+//	{"action":"spawn"}           starts a setsid'd grandchild (sleep 600) and returns its pid
 //	{"action":"exit"}            exits the process (a crash)
 //	{"action":"panic"}           panics
 //
 // At start-up TESTFN_INIT_EXIT=1 exits before serving (an INIT crash) and
-// TESTFN_INIT_SLEEP=N sleeps N ms first (a slow INIT).
+// TESTFN_INIT_SLEEP=N sleeps N ms first (a slow INIT), TESTFN_INIT_CPU=N
+// burns N ms of CPU first (a CPU-bound INIT), TESTFN_INIT_ALLOC=N touches N
+// MB and then exits (an INIT crash with memory in use).
 package main
 
 import (
@@ -30,6 +34,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
@@ -165,6 +170,35 @@ func handle(ctx context.Context, ev event) (any, error) {
 			held = append(held, f)
 		}
 		return map[string]any{"opened": opened, "error": first}, nil
+	case "lines":
+		// N lines naming the request, alternately on stdout and stderr;
+		// with message "json" every third is a JSON object; the last has
+		// no newline.
+		lc, _ := lambdacontext.FromContext(ctx)
+		for i := 0; i < ev.N; i++ {
+			w := os.Stdout
+			if i%2 == 1 {
+				w = os.Stderr
+			}
+			switch {
+			case i == ev.N-1:
+				fmt.Fprintf(w, "line %d of %s (no newline)", i, lc.AwsRequestID)
+			case ev.Message == "json" && i%3 == 0:
+				fmt.Fprintf(w, "{\"level\":\"INFO\",\"requestId\":%q,\"line\":%d}\n", lc.AwsRequestID, i)
+			default:
+				fmt.Fprintf(w, "line %d of %s\n", i, lc.AwsRequestID)
+			}
+		}
+		return "printed", nil
+	case "spawn":
+		// A grandchild in its own session, outside the environment's
+		// process group, that would run for 10 minutes.
+		cmd := exec.Command("sleep", "600")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+		if err := cmd.Start(); err != nil {
+			return nil, err
+		}
+		return cmd.Process.Pid, nil
 	case "exit":
 		os.Exit(3)
 	case "panic":
@@ -177,6 +211,29 @@ func main() {
 	if os.Getenv("TESTFN_INIT_EXIT") == "1" {
 		fmt.Fprintln(os.Stderr, "testfn: failing INIT on purpose")
 		os.Exit(1)
+	}
+	if s := os.Getenv("TESTFN_INIT_ALLOC"); s != "" {
+		// Touch N MB, then fail INIT.
+		n, _ := strconv.Atoi(s)
+		b := make([]byte, n<<20)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		hold = append(hold, b)
+		fmt.Fprintln(os.Stderr, "testfn: failing INIT after allocating", n, "MB")
+		os.Exit(1)
+	}
+	if s := os.Getenv("TESTFN_INIT_CPU"); s != "" {
+		// Burn N ms of CPU time before serving (a CPU-bound INIT).
+		n, _ := strconv.Atoi(s)
+		start := processCPU()
+		x := 0
+		for processCPU()-start < time.Duration(n)*time.Millisecond {
+			for i := 0; i < 10000; i++ {
+				x += i * i
+			}
+		}
+		_ = x
 	}
 	if s := os.Getenv("TESTFN_INIT_SLEEP"); s != "" {
 		n, _ := strconv.Atoi(s)
