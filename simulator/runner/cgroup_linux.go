@@ -479,3 +479,14 @@ func (s *cgroupSys) countsTasks() bool {
 	_, ok := s.parent["pids"]
 	return ok
 }
+
+// setCPU changes the cgroup's CPU quota to vcpu CPUs (used when INIT, which
+// ran with the burst quota, ends).
+func (cg *cgroup) setCPU(vcpu float64) error {
+	period := cfsPeriod.Microseconds()
+	quota := int64(math.Max(1000, math.Round(vcpu*float64(period))))
+	if cg.sys.v2 {
+		return writeFile(cg.dirs["unified"], "cpu.max", fmt.Sprintf("%d %d", quota, period))
+	}
+	return writeFile(cg.dirs["cpu"], "cpu.cfs_quota_us", strconv.FormatInt(quota, 10))
+}

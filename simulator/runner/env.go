@@ -178,7 +178,7 @@ func (r *runner) startEnv(id int) (*env, error) {
 	}
 	cmd.Stdout, cmd.Stderr = outW, outW
 	if r.cgroups != nil {
-		cg, err := r.cgroups.create(r.cfg.Function.MemoryMB, r.vcpu)
+		cg, err := r.cgroups.create(r.cfg.Function.MemoryMB, initVCPU(r.vcpu))
 		if err != nil {
 			outR.Close()
 			outW.Close()
@@ -286,6 +286,7 @@ func (e *env) route(c *apiConn) {
 }
 
 func (e *env) handleNext(c *apiConn) {
+	r := e.r
 	now := time.Now()
 	e.mu.Lock()
 	first := !e.inited
@@ -305,6 +306,10 @@ func (e *env) handleNext(c *apiConn) {
 	}
 	e.mu.Unlock()
 	if first {
+		if e.cg != nil {
+			// INIT's burst ends: the memory's share from now on.
+			_ = e.cg.setCPU(r.vcpu)
+		}
 		close(e.ready)
 	}
 	var cl *call
@@ -315,7 +320,6 @@ func (e *env) handleNext(c *apiConn) {
 			return
 		}
 	}
-	r := e.r
 	// What the environment wrote until now is not this invocation's.
 	e.pipe.mark(cl.id)
 	cpu, _ := e.cpuTime()

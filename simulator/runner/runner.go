@@ -208,6 +208,11 @@ type Result struct {
 	// "unrestricted" (it was not; see the modelled fields).
 	CPUModel    string `json:"cpu_model"`
 	MemoryModel string `json:"memory_model"`
+	// InitCPUModel names how INIT's CPU is modelled ("burst") and
+	// InitVCPU is the CPU INIT gets; InitCPUModelNote states it.
+	InitCPUModel     string  `json:"init_cpu_model"`
+	InitVCPU         float64 `json:"init_vcpu"`
+	InitCPUModelNote string  `json:"init_cpu_model_note"`
 	// MemoryPrecision says what max_memory_used_mb measures.
 	MemoryPrecision string `json:"memory_precision"`
 	// IsolationNote says why cgroups were not used, if they were not.
@@ -933,7 +938,7 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 		inv.ModelledDurationMs = &mdm
 		mi := time.Duration(0)
 		if cold {
-			mi = ModelDuration(initDur, initCPU, v)
+			mi = ModelDuration(initDur, initCPU, initVCPU(v))
 			mim := ms(mi)
 			inv.ModelledInitMs = &mim
 		}
@@ -1013,6 +1018,7 @@ func (r *runner) result(invs []Invocation, wall time.Duration) *Result {
 	res := &Result{
 		Function: r.cfg.Function, Region: r.cfg.Region, Handler: r.cfg.Handler, Builtin: r.cfg.Builtin,
 		VCPU: r.vcpu, HostCPUs: runtime.NumCPU(), Concurrency: r.cfg.Concurrency,
+		InitCPUModel: InitCPUModelBurst, InitVCPU: initVCPU(r.vcpu), InitCPUModelNote: InitCPUModelNote,
 		Invocations: invs,
 	}
 	if res.Invocations == nil {
