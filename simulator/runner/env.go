@@ -112,6 +112,7 @@ type env struct {
 
 	timer    *time.Timer
 	procPeak int64 // largest process memory of the cgroup seen (memory.go)
+	lastHWM  int64 // the largest VmHWM read (or reported at exit), under mu
 
 	// Statistics files kept open for the environment's life.
 	cpuF, peakF, statusF *statFile
@@ -561,11 +562,21 @@ func (e *env) cpuTime() (time.Duration, bool) {
 	return processCPU(e.pid)
 }
 
-// peakRSS is the bootstrap process's VmHWM in bytes.
+// peakRSS is the bootstrap process's VmHWM in bytes. Once the process is
+// gone (a crash, a failed INIT) it is the last reading or, larger, the
+// peak the kernel reported when the process was reaped.
 func (e *env) peakRSS() (int64, bool) {
 	var buf [4096]byte
 	kb, ok := statValue(e.statusF.read(buf[:]), "VmHWM")
-	return kb << 10, ok
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ok && kb > 0 {
+		e.lastHWM = max(e.lastHWM, kb<<10)
+	}
+	if b, ok := exitPeakRSS(e.exitState); ok {
+		e.lastHWM = max(e.lastHWM, b)
+	}
+	return e.lastHWM, e.lastHWM > 0
 }
 
 // kill stops the environment for good: SIGKILL to its process group (and
@@ -612,6 +623,16 @@ func (e *env) kill() {
 		e.cg.remove()
 	}
 	e.r.untrack(e)
+}
+
+// hasExited reports whether the process has been reaped.
+func (e *env) hasExited() bool {
+	select {
+	case <-e.exited:
+		return true
+	default:
+		return false
+	}
 }
 
 // exitReason describes how the process ended, as Lambda words it.
