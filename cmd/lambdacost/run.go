@@ -39,6 +39,11 @@ type FunctionFlags struct {
 	Isolation   string
 	Ephemeral   int
 	Args        []string
+	// HandlerName, ClientContext and Identity: _HANDLER, and the files of
+	// the client context and Cognito identity JSON documents.
+	HandlerName   string
+	ClientContext string
+	Identity      string
 }
 
 func (o *FunctionFlags) register(fs *pflag.FlagSet) {
@@ -53,6 +58,9 @@ func (o *FunctionFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&o.PassEnv, "pass-env", false, "pass this shell's whole environment to the function, AWS credentials included")
 	durationFlag(fs, &o.IdleTimeout, "idle-timeout", 0, "reclaim an environment idle this long (0 = keep for the whole run)")
 	fs.StringVar(&o.LogFormat, "log-format", runner.LogText, "Lambda log format: text|json")
+	fs.StringVar(&o.HandlerName, "handler-name", "", "the function's handler setting, given to the runtime as _HANDLER (e.g. function.handler; default: the handler's file name)")
+	fs.StringVar(&o.ClientContext, "client-context", "", "JSON FILE sent with every event as the client context (Lambda-Runtime-Client-Context)")
+	fs.StringVar(&o.Identity, "identity", "", "JSON FILE sent with every event as the Cognito identity (Lambda-Runtime-Cognito-Identity)")
 	fs.StringVar(&o.Logs, "logs", "", "where Lambda log lines go: - (stdout), stderr, a FILE, or none (default: stdout for table and markdown, none for json and csv)")
 	fs.StringVar(&o.Isolation, "isolation", string(runner.IsolationAuto), "auto|namespaces|cgroup|none: auto sandboxes each environment (cgroup limits plus its own mount and network namespaces, private /tmp) where allowed, else uses cgroups only, else none; the others require their level")
 	fs.IntVar(&o.Ephemeral, "ephemeral-storage", pricing.MinEphemeralMB, "ephemeral storage (/tmp) in MB (512–10240): enforced per environment when sandboxed, and priced")
@@ -74,6 +82,21 @@ func (o *FunctionFlags) config(f *Factory, memory int) (runner.Config, []error) 
 		Region:   f.Region, Handler: o.Handler, Builtin: o.Builtin, Args: o.Args, Env: o.Env, PassEnv: o.PassEnv,
 		Concurrency: o.Concurrency, IdleTimeout: o.IdleTimeout.D(), LogFormat: o.LogFormat,
 		Isolation: runner.Isolation(o.Isolation), Prices: prices,
+	}
+	cfg.HandlerName = o.HandlerName
+	for _, d := range []struct {
+		flag, file string
+		dst        *[]byte
+	}{{"--client-context", o.ClientContext, &cfg.ClientContext}, {"--identity", o.Identity, &cfg.Identity}} {
+		if d.file == "" {
+			continue
+		}
+		b, err := os.ReadFile(d.file)
+		if err != nil {
+			errs = append(errs, pricing.Inputf(d.flag, "%v", err))
+			continue
+		}
+		*d.dst = b
 	}
 	if o.Builtin != "" && f.IO.Executable != nil {
 		if exe, err := f.IO.Executable(); err == nil {

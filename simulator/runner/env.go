@@ -27,14 +27,16 @@ const (
 	// 6 MiB + 100 bytes).
 	MaxPayloadBytes = 6*1024*1024 + 100
 
-	hdrRequestID     = "Lambda-Runtime-Aws-Request-Id"
-	hdrDeadline      = "Lambda-Runtime-Deadline-Ms"
-	hdrFunctionARN   = "Lambda-Runtime-Invoked-Function-Arn"
-	hdrTraceID       = "Lambda-Runtime-Trace-Id"
-	hdrErrorType     = "Lambda-Runtime-Function-Error-Type"
-	hdrErrorBody     = "Lambda-Runtime-Function-Error-Body"
-	hdrResponseMode  = "Lambda-Runtime-Function-Response-Mode"
-	containerErrBody = `{"errorMessage":"Container error. Non-recoverable state. Runtime should exit promptly.","errorType":"Runtime.ContainerError"}`
+	hdrRequestID       = "Lambda-Runtime-Aws-Request-Id"
+	hdrDeadline        = "Lambda-Runtime-Deadline-Ms"
+	hdrFunctionARN     = "Lambda-Runtime-Invoked-Function-Arn"
+	hdrTraceID         = "Lambda-Runtime-Trace-Id"
+	hdrClientContext   = "Lambda-Runtime-Client-Context"
+	hdrCognitoIdentity = "Lambda-Runtime-Cognito-Identity"
+	hdrErrorType       = "Lambda-Runtime-Function-Error-Type"
+	hdrErrorBody       = "Lambda-Runtime-Function-Error-Body"
+	hdrResponseMode    = "Lambda-Runtime-Function-Response-Mode"
+	containerErrBody   = `{"errorMessage":"Container error. Non-recoverable state. Runtime should exit promptly.","errorType":"Runtime.ContainerError"}`
 )
 
 // call is one invocation in flight.
@@ -338,6 +340,12 @@ func (e *env) handleNext(c *apiConn) {
 	c.w = append(c.w, "\r\n"+hdrTraceID+": "...)
 	c.w = appendTraceID(c.w, start)
 	c.w = append(c.w, "\r\nContent-Type: application/json\r\n"...)
+	if r.clientContext != nil {
+		c.header(hdrClientContext, string(r.clientContext))
+	}
+	if r.identity != nil {
+		c.header(hdrCognitoIdentity, string(r.identity))
+	}
 	if r.logs.enabled() {
 		if r.logs.format == LogJSON {
 			r.logs.event(start, "platform.start", map[string]string{"requestId": cl.id, "version": r.version})
@@ -410,9 +418,13 @@ func (e *env) handleResult(c *apiConn, id string, isError bool) {
 			return
 		}
 	}
+	limit := int64(MaxPayloadBytes)
+	if !isError && strings.EqualFold(c.req.responseMode, "streaming") {
+		limit = MaxStreamingBytes
+	}
 	buf := bodyPool.Get().(*[]byte)
 	defer bodyPool.Put(buf)
-	body, err := c.readBody(MaxPayloadBytes, (*buf)[:0])
+	body, err := c.readBody(limit, (*buf)[:0])
 	if cap(body) <= maxPooledBody {
 		*buf = body[:0]
 	}
@@ -422,10 +434,10 @@ func (e *env) handleResult(c *apiConn, id string, isError bool) {
 	if errors.Is(err, errTooLarge) {
 		e.finish(cl, now, func(c *call) {
 			c.status, c.errType = "error", "Function.ResponseSizeTooLarge"
-			c.errMsg = fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", MaxPayloadBytes)
+			c.errMsg = fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", limit)
 			c.cpuEnd, c.cpuEndOK = cpuEnd, cpuOK
 		})
-		c.writeError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", MaxPayloadBytes))
+		c.writeError(http.StatusRequestEntityTooLarge, "RequestEntityTooLarge", fmt.Sprintf("Exceeded maximum allowed payload size (%d bytes).", limit))
 		return
 	}
 	if err != nil {
@@ -461,8 +473,12 @@ func (e *env) handleResult(c *apiConn, id string, isError bool) {
 		}
 		set = func(c *call) { c.status, c.errType, c.errMsg, c.funcErr = "error", typ, msg, true }
 	} else if t := c.req.trailerErrorType; t != "" {
-		// A streamed response that failed midway reports its error in trailers.
-		msg := c.req.trailerErrorBody
+		// A streamed response that failed midway reports its error in
+		// trailers: the type, and the error JSON in base64.
+		msg, bodyType := streamError(c.req.trailerErrorBody)
+		if msg == "" {
+			msg = bodyType
+		}
 		set = func(c *call) {
 			c.status, c.errType, c.funcErr = "error", t, true
 			c.errMsg = msg

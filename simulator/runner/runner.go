@@ -79,8 +79,19 @@ type Config struct {
 	Builtin string
 	// Args are passed to the handler.
 	Args []string
-	// Env adds K=V variables to the function's environment.
+	// Env adds K=V variables to the function's environment. _HANDLER may
+	// be set here (as HandlerName does).
 	Env []string
+	// HandlerName is the function's handler setting, given to the runtime
+	// as _HANDLER (e.g. "function.handler" for AWS's bash tutorial
+	// runtime, "index.handler" for Node.js). Default: the handler file's
+	// name or the built-in's name.
+	HandlerName string
+	// ClientContext and Identity are JSON documents sent with every event
+	// as the Lambda-Runtime-Client-Context and
+	// Lambda-Runtime-Cognito-Identity headers (mobile SDK invocations).
+	ClientContext []byte
+	Identity      []byte
 	// PassEnv passes the operator's whole environment (credentials
 	// included) to the function. Off by default.
 	PassEnv bool
@@ -248,6 +259,8 @@ type runner struct {
 	cgNote    string
 	sandbox   *sandboxSys // nil: no namespaces (sbNote says why)
 	sbNote    string
+	// clientContext and identity are sent with every event (compact JSON).
+	clientContext, identity []byte
 
 	mu      sync.Mutex
 	idle    []*env
@@ -265,7 +278,7 @@ type runner struct {
 var reservedEnv = []string{
 	"AWS_LAMBDA_RUNTIME_API", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
 	"AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
-	"AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_REGION", "AWS_DEFAULT_REGION", "_HANDLER",
+	"AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_REGION", "AWS_DEFAULT_REGION",
 	"LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR", builtin.EnvBootstrap,
 }
 
@@ -332,6 +345,16 @@ func (c Config) Validate() []error {
 			errs = append(errs, pricing.Inputf("--env", "%q: want KEY=VALUE", kv))
 		case slices.Contains(reservedEnv, k):
 			errs = append(errs, pricing.Inputf("--env", "%s is reserved: Lambda sets it", k))
+		case k == "_HANDLER" && c.HandlerName != "" && kv[len(k)+1:] != c.HandlerName:
+			errs = append(errs, pricing.Inputf("--env", "_HANDLER=%s contradicts --handler-name %s", kv[len(k)+1:], c.HandlerName))
+		}
+	}
+	for _, d := range []struct {
+		flag string
+		doc  []byte
+	}{{"--client-context", c.ClientContext}, {"--identity", c.Identity}} {
+		if d.doc != nil && !isJSONObject(d.doc) {
+			errs = append(errs, pricing.Inputf(d.flag, "not a JSON object"))
 		}
 	}
 	return errs
@@ -394,6 +417,15 @@ func newRunner(cfg Config) (*runner, error) {
 		}
 	}
 	r.args = cfg.Args
+	if cfg.HandlerName != "" {
+		handlerName = cfg.HandlerName
+	}
+	for _, kv := range cfg.Env {
+		if v, ok := strings.CutPrefix(kv, "_HANDLER="); ok {
+			handlerName = v
+		}
+	}
+	r.clientContext, r.identity = compactJSON(cfg.ClientContext), compactJSON(cfg.Identity)
 	name := r.cfg.Function.Name
 	r.arn = "arn:aws:lambda:" + cfg.Region + ":123456789012:function:" + name
 
@@ -416,6 +448,10 @@ func newRunner(cfg Config) (*runner, error) {
 			"AWS_CONFIG_FILE=/dev/null",
 			"AWS_EC2_METADATA_DISABLED=true")
 	}
+	// Unreserved variables Lambda sets, which --env may change:
+	// LD_LIBRARY_PATH as on Lambda (system, runtime and task folders and
+	// their lib/, /opt/lib), with the bootstrap's folder as the task root.
+	envv = append(envv, "LD_LIBRARY_PATH="+lambdaLibraryPath(r.dir))
 	envv = append(envv, cfg.Env...)
 	logFormat := "Text"
 	if cfg.LogFormat == LogJSON {

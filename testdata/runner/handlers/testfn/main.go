@@ -75,7 +75,8 @@ func handle(ctx context.Context, ev event) (any, error) {
 	case "", "echo":
 		lc, _ := lambdacontext.FromContext(ctx)
 		dl, _ := ctx.Deadline()
-		return map[string]any{"event": ev, "request_id": lc.AwsRequestID, "arn": lc.InvokedFunctionArn, "deadline_ms": dl.UnixMilli()}, nil
+		return map[string]any{"event": ev, "request_id": lc.AwsRequestID, "arn": lc.InvokedFunctionArn, "deadline_ms": dl.UnixMilli(),
+			"client_context": lc.ClientContext, "identity": lc.Identity}, nil
 	case "env":
 		m := map[string]string{}
 		for _, kv := range os.Environ() {
