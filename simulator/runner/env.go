@@ -606,13 +606,19 @@ func (e *env) kill() {
 	}
 	e.killed = true
 	e.mu.Unlock()
-	close(e.closing)
+	var escaped []int
 	if e.pid > 0 {
+		// Processes that left the group (setsid) first, while their
+		// parent links still lead to the bootstrap.
+		escaped = killEscaped(e.pid, e.ln.Addr().String())
 		killGroup(e.pid)
 	}
 	if e.cg != nil {
 		e.cg.killAll()
 	}
+	// Only then answer a pending GET /next (500): a runtime is killed, as
+	// on Lambda, not told to log its way out.
+	close(e.closing)
 	if e.cmd != nil {
 		<-e.exited
 	}
@@ -621,6 +627,11 @@ func (e *env) kill() {
 	for i := 0; e.pid > 0 && i < 1000 && groupAlive(e.pid); i++ {
 		killGroup(e.pid)
 		time.Sleep(time.Millisecond)
+	}
+	if e.pid > 0 {
+		// Orphans re-parented to the runner meanwhile, then their exits.
+		escaped = append(escaped, killEscaped(e.pid, e.ln.Addr().String())...)
+		reapEscaped(escaped)
 	}
 	// Every writer of the output pipe is gone: drain what is left. Should
 	// a process have escaped the group, stop waiting after a while.

@@ -476,6 +476,9 @@ func newRunner(cfg Config) (*runner, error) {
 	}
 	r.baseEnv = dedupEnv(envv)
 
+	// Orphans of the environments come back to the runner (see
+	// killEscaped), with or without cgroups.
+	becomeSubreaper()
 	if cfg.Isolation != IsolationNone {
 		r.cgroups, r.cgNote = cachedCgroups()
 		if r.cgroups == nil && cfg.Isolation == IsolationCgroup {
