@@ -43,6 +43,12 @@ const (
 type call struct {
 	id    string
 	event []byte
+	// pre is the part of the invocation before the event was handed out:
+	// a suppressed INIT retried inside it (counted in its duration and
+	// timeout).
+	pre time.Duration
+	// billedInit is a timed-out INIT billed with this invocation.
+	billedInit time.Duration
 
 	// Set by the /next handler when the event is handed out; asked is
 	// when that GET /next reached the handler.
@@ -334,7 +340,7 @@ func (e *env) handleNext(c *apiConn) {
 	c.begin(http.StatusOK, start)
 	c.header(hdrRequestID, cl.id)
 	c.w = append(c.w, hdrDeadline+": "...)
-	c.w = strconv.AppendInt(c.w, start.Add(r.timeout).UnixMilli(), 10)
+	c.w = strconv.AppendInt(c.w, start.Add(r.timeout-cl.pre).UnixMilli(), 10)
 	c.w = append(c.w, "\r\n"+hdrFunctionARN+": "...)
 	c.w = append(c.w, r.arn...)
 	c.w = append(c.w, "\r\n"+hdrTraceID+": "...)

@@ -83,7 +83,14 @@ func EndLine(requestID string) string { return "END RequestId: " + requestID }
 // InitReportLine is the INIT_REPORT line Lambda writes when INIT fails
 // (status "error" or "timeout").
 func InitReportLine(initMs float64, status, errorType string) string {
-	s := "INIT_REPORT Init Duration: " + strconv.FormatFloat(initMs, 'f', 2, 64) + " ms\tPhase: init\tStatus: " + status
+	return InitReportPhaseLine(initMs, "init", status, errorType)
+}
+
+// InitReportPhaseLine is INIT_REPORT for a phase: "init", or "invoke" when
+// a suppressed INIT (one that exceeded 10 s) was retried inside the first
+// invocation.
+func InitReportPhaseLine(initMs float64, phase, status, errorType string) string {
+	s := "INIT_REPORT Init Duration: " + strconv.FormatFloat(initMs, 'f', 2, 64) + " ms\tPhase: " + phase + "\tStatus: " + status
 	if errorType != "" {
 		s += "\tError Type: " + errorType
 	}

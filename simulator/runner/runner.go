@@ -147,6 +147,10 @@ type Invocation struct {
 	// response before asking for the next event (GET /next), when at least
 	// 1 ms: part of the invoke phase, so of DurationMs and of the bill.
 	PostResponseMs float64 `json:"post_response_ms,omitempty"`
+	// SuppressedInit: INIT exceeded its 10 s and was retried inside this
+	// invocation (whose duration includes the retry); init_duration_ms is
+	// the timed-out INIT.
+	SuppressedInit bool `json:"suppressed_init,omitempty"`
 	// MemoryExceeded: the peak exceeded the memory size (Lambda would have
 	// killed the function); with cgroups it was killed.
 	MemoryExceeded bool            `json:"memory_exceeded,omitempty"`
@@ -727,6 +731,9 @@ func (r *runner) invoke(ctx context.Context, event []byte) (Invocation, error) {
 			inv, ok, err := r.awaitInit(ctx, e, c)
 			if err != nil || !ok {
 				e.kill()
+				if err == nil && inv.InitStatus == "timeout" {
+					return r.suppressedInit(ctx, c, inv)
+				}
 				return inv, err
 			}
 			initDur, initCPU = e.initEnd.Sub(e.started), e.initCPU
@@ -758,7 +765,14 @@ func (r *runner) invoke(ctx context.Context, event []byte) (Invocation, error) {
 // awaitInit waits for a new environment's first GET /next. On an INIT
 // failure it returns the failed invocation and ok = false.
 func (r *runner) awaitInit(ctx context.Context, e *env, c *call) (Invocation, bool, error) {
-	t := time.NewTimer(r.initLimit)
+	return r.awaitInitPhase(ctx, e, c, r.initLimit, "init")
+}
+
+// awaitInitPhase waits up to limit for INIT; phase ("init", or "invoke"
+// for a suppressed INIT retried inside the first invocation) is what
+// INIT_REPORT says.
+func (r *runner) awaitInitPhase(ctx context.Context, e *env, c *call, limit time.Duration, phase string) (Invocation, bool, error) {
+	t := time.NewTimer(limit)
 	defer t.Stop()
 	var status, errType, msg string
 	select {
@@ -788,7 +802,11 @@ func (r *runner) awaitInit(ctx context.Context, e *env, c *call) (Invocation, bo
 		}
 	case <-t.C:
 		status, errType = "timeout", "Sandbox.Timedout"
-		msg = fmt.Sprintf("RequestId: %s Error: INIT timed out after %.2f seconds", c.id, r.initLimit.Seconds())
+		msg = fmt.Sprintf("RequestId: %s Error: INIT timed out after %.2f seconds", c.id, limit.Seconds())
+		if phase == "invoke" {
+			// The retried INIT ran under the function's timeout.
+			msg = fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", c.id, limit.Seconds())
+		}
 		e.mu.Lock()
 		e.initEnd = time.Now()
 		e.mu.Unlock()
@@ -797,7 +815,7 @@ func (r *runner) awaitInit(ctx context.Context, e *env, c *call) (Invocation, bo
 	initDur := e.initEnd.Sub(e.started)
 	e.mu.Unlock()
 	if status == "timeout" {
-		initDur = r.initLimit
+		initDur = limit
 	}
 	initMs := ms(initDur)
 	mem := r.memoryMB(e)
@@ -812,11 +830,15 @@ func (r *runner) awaitInit(ctx context.Context, e *env, c *call) (Invocation, bo
 	if r.logs.enabled() {
 		if r.logs.format == LogJSON {
 			r.logs.event(time.Now(), "platform.initReport", map[string]any{
-				"initializationType": "on-demand", "phase": "init", "status": status, "errorType": errType,
+				"initializationType": "on-demand", "phase": phase, "status": status, "errorType": errType,
 				"metrics": map[string]float64{"durationMs": round2(initMs)},
 			})
 		} else {
-			r.logs.line(InitReportLine(initMs, status, errType))
+			et := errType
+			if status == "timeout" {
+				et = "" // as in AWS's example: "INIT_REPORT Init Duration: … ms	Phase: init	Status: timeout"
+			}
+			r.logs.line(InitReportPhaseLine(initMs, phase, status, et))
 		}
 	}
 	return inv, false, nil
@@ -839,10 +861,12 @@ func (r *runner) dispatch(ctx context.Context, e *env, c *call) (retry bool, err
 	case <-ctx.Done():
 		return false, ctx.Err()
 	}
+	// A suppressed INIT retried inside this invocation used part of it.
+	limit := r.timeout - c.pre
 	if e.timer == nil {
-		e.timer = time.NewTimer(r.timeout)
+		e.timer = time.NewTimer(limit)
 	} else {
-		e.timer.Reset(r.timeout)
+		e.timer.Reset(limit)
 	}
 	defer e.timer.Stop()
 wait:
@@ -854,20 +878,20 @@ wait:
 		e.mu.Unlock()
 		if start.IsZero() {
 			// Not taken yet: the timeout has not begun.
-			e.timer.Reset(r.timeout)
+			e.timer.Reset(limit)
 			goto wait
 		}
-		if left := start.Add(r.timeout).Sub(now); left > 0 {
+		if left := start.Add(limit).Sub(now); left > 0 {
 			e.timer.Reset(left)
 			goto wait
 		}
-		if e.finish(c, start.Add(r.timeout), func(c *call) {
+		if e.finish(c, start.Add(limit), func(c *call) {
 			c.status, c.failure, c.errType = "timeout", true, "Sandbox.Timedout"
 			c.errMsg = fmt.Sprintf("RequestId: %s Error: Task timed out after %.2f seconds", c.id, r.timeout.Seconds())
 		}) {
 			if r.logs.enabled() && r.logs.format == LogText {
 				e.pipe.sync()
-				r.logs.line(TimeoutLine(start.Add(r.timeout), c.id, r.timeout))
+				r.logs.line(TimeoutLine(start.Add(limit), c.id, r.timeout))
 			}
 		}
 	case <-e.exited:
@@ -907,7 +931,7 @@ func (r *runner) memoryMB(e *env) int {
 // record turns a finished call into an Invocation and writes its log lines.
 func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Duration) Invocation {
 	e.mu.Lock()
-	dur := c.end.Sub(c.start)
+	dur := c.end.Sub(c.start) + c.pre
 	status, errType, errMsg, funcErr, failure := c.status, c.errType, c.errMsg, c.funcErr, c.failure
 	resp, respLen := c.response, c.respLen
 	cpuStart := c.cpuStart
@@ -942,7 +966,7 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 	} else {
 		initDur = 0
 	}
-	inv.BilledDurationMs = pricing.BilledMs(dur + initDur)
+	inv.BilledDurationMs = pricing.BilledMs(dur + initDur + c.billedInit)
 	if cpuOK {
 		inv.CPUTimeMs = ms(cpu1 - cpuStart)
 	}

@@ -189,20 +189,24 @@ func TestInitFailures(t *testing.T) {
 		}
 	})
 	t.Run("timeout", func(t *testing.T) {
-		cfg := base(128, 5*time.Second)
+		// INIT times out (200 ms here, 10 s on Lambda), is retried inside
+		// the invocation under the function's 1 s timeout, and times out
+		// again: 200 + 1,000 ms of INIT, billed.
+		cfg := base(128, time.Second)
 		cfg.Env = []string{"TESTFN_INIT_SLEEP=30000"}
 		cfg.InitTimeout = 200 * time.Millisecond
 		res, logs := mustRun(t, cfg, nil, 1)
 		inv := res.Invocations[0]
-		if inv.InitStatus != "timeout" || inv.InitDurationMs != 200 || inv.Error.Type != "Sandbox.Timedout" {
-			t.Fatalf("invocation = %+v %+v; want an INIT timeout at 200 ms", inv, inv.Error)
+		if inv.InitStatus != "timeout" || inv.Status != "timeout" || !inv.SuppressedInit || inv.InitDurationMs != 1200 || inv.BilledDurationMs != 1200 || inv.Error.Type != "Sandbox.Timedout" {
+			t.Fatalf("invocation = %+v %+v; want INIT timeouts of 200 ms then 1 s", inv, inv.Error)
 		}
 		// Lambda counts an INIT that timed out (Sandbox.Timedout) as a
 		// timeout, not an error.
 		if inv.Status != "timeout" || res.Summary.Timeouts != 1 || res.Summary.Errors != 0 {
 			t.Errorf("status %q, summary %d timeouts %d errors; want a timeout", inv.Status, res.Summary.Timeouts, res.Summary.Errors)
 		}
-		if !strings.Contains(logs, "INIT_REPORT Init Duration: 200.00 ms\tPhase: init\tStatus: timeout") {
+		if !strings.Contains(logs, "INIT_REPORT Init Duration: 200.00 ms\tPhase: init\tStatus: timeout") ||
+			!strings.Contains(logs, "INIT_REPORT Init Duration: 1000.00 ms\tPhase: invoke\tStatus: timeout") {
 			t.Errorf("logs:\n%s", logs)
 		}
 	})
