@@ -24,8 +24,10 @@ type TuneOptions struct {
 	Count    int
 	Strategy string
 	Weight   float64
-	HTML     string
-	Assets   string
+	// ColdStartRate weights costs (negative: 1/--count).
+	ColdStartRate float64
+	HTML          string
+	Assets        string
 }
 
 // NewCmdTune builds `tune`. runF replaces the run function in tests.
@@ -37,11 +39,13 @@ func NewCmdTune(f *Factory, runF func(*TuneOptions) error) *cobra.Command {
 		Long: `Runs the function --count times (the first cold) at each memory size, with Lambda's CPU share
 for that size (1 vCPU at 1,769 MB, enforced by a cgroup quota where this machine allows; otherwise
 modelled from measured CPU time and reported as such), and prints warm duration percentiles, cold
-start and INIT, and the cost per invocation and per million (request fee and INIT included, for the
-measured mix of one cold start per --count invocations).
+start and INIT, and the cost per invocation and per million (request fee and INIT included, for a
+cold-start rate of --cold-start-rate, by default the measured mix of one cold start per --count
+invocations), with a 95% Student-t interval of the mean warm duration and cost per size.
 
 Strategies: cost (cheapest), speed (fastest warm p50), balanced (cost and duration scaled to [0,1]
-across the sizes, weighted by --weight on cost). A size whose invocations fail or time out (e.g. out
+across the sizes, weighted by --weight on cost). Sizes whose intervals overlap the best one's are
+tied (within run-to-run noise): cost then picks the fastest of them, speed the cheapest. A size whose invocations fail or time out (e.g. out
 of memory) is reported and skipped; it never stops the sweep.`,
 		Example: `  lambdacost tune --builtin image-resize --memory 128,256,512,1024,1769,3008
   lambdacost tune --handler ./bootstrap --event event.json --count 20 --strategy balanced --weight 0.7 -o json`,
@@ -66,6 +70,7 @@ of memory) is reported and skipped; it never stops the sweep.`,
 	fs.IntVar(&o.Count, "count", 10, "invocations per memory size (the first is cold)")
 	fs.StringVar(&o.Strategy, "strategy", runner.StrategyCost, "cost|speed|balanced")
 	fs.Float64Var(&o.Weight, "weight", 0.5, "balanced: weight of cost against speed, 0–1")
+	fs.Float64Var(&o.ColdStartRate, "cold-start-rate", -1, "fraction of invocations that are cold (0–1) that costs are weighted by (default 1/--count, the measured mix)")
 	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (cost and duration vs memory) to FILE")
 	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
 	_ = cmd.MarkFlagFilename("html", "html")
@@ -93,6 +98,10 @@ func tuneRun(o *TuneOptions) error {
 	events, evErrs := o.events(f.IO.In)
 	errs = append(errs, evErrs...)
 	strategy := runner.Strategy{Name: o.Strategy, Weight: o.Weight}
+	if o.ColdStartRate != -1 {
+		rate := o.ColdStartRate
+		strategy.ColdStartRate = &rate
+	}
 	errs = append(errs, runner.ValidateTune(cfg, o.Memories, o.Count, strategy)...)
 	if o.Assets != "" && o.HTML == "" {
 		errs = append(errs, pricing.Inputf("--assets", "only applies with --html"))

@@ -18,6 +18,10 @@ type Strategy struct {
 	// Weight is balanced's weight of cost against speed in [0, 1]
 	// (default 0.5; 1 = cost only, 0 = speed only).
 	Weight float64
+	// ColdStartRate is the fraction of invocations that are cold, in
+	// [0, 1], that costs are weighted by (nil: 1/count, the measured mix of
+	// one cold start per count invocations).
+	ColdStartRate *float64
 }
 
 // Strategy names.
@@ -76,6 +80,11 @@ type TunePoint struct {
 	// MeasuredCostPerMillionUSD prices the measured durations when the
 	// basis is modelled.
 	MeasuredCostPerMillionUSD *float64 `json:"measured_cost_per_million_usd,omitempty"`
+	// DurationCI is the 95% interval of the mean warm duration (the basis:
+	// modelled or measured); CostCI that of the cost per million (see
+	// CIMethod). Nil with fewer than two warm invocations.
+	DurationCI *Interval `json:"duration_ci_ms,omitempty"`
+	CostCI     *Interval `json:"cost_per_million_ci_usd,omitempty"`
 	// Run holds every invocation of this size.
 	Run *Result `json:"run,omitempty"`
 }
@@ -88,6 +97,9 @@ type Recommendation struct {
 	DurationMs        float64 `json:"duration_ms"`
 	CostPerMillionUSD float64 `json:"cost_per_million_usd"`
 	Reason            string  `json:"reason"`
+	// TiedWith lists the sizes within run-to-run noise of the best (the
+	// pick among them follows TieRule).
+	TiedWith []int `json:"tied_with,omitempty"`
 }
 
 // TuneResult is a memory sweep.
@@ -103,9 +115,15 @@ type TuneResult struct {
 	CPUModel     string               `json:"cpu_model"`
 	// Basis is "measured" (the CPU share was enforced) or "modelled"
 	// (durations and costs come from ModelDuration).
-	Basis          string          `json:"basis"`
-	Results        []TunePoint     `json:"results"`
-	Recommendation *Recommendation `json:"recommendation"`
+	Basis string `json:"basis"`
+	// ColdStartRate weights the costs: the fraction of cold invocations
+	// (ColdStartRateSource says where it came from).
+	ColdStartRate       float64         `json:"cold_start_rate"`
+	ColdStartRateSource string          `json:"cold_start_rate_source"`
+	CIMethod            string          `json:"ci_method"`
+	TieRule             string          `json:"tie_rule"`
+	Results             []TunePoint     `json:"results"`
+	Recommendation      *Recommendation `json:"recommendation"`
 }
 
 // ValidateTune checks a sweep's parameters and the function's
@@ -131,6 +149,9 @@ func ValidateTune(cfg Config, memories []int, count int, strategy Strategy) []er
 	if _, err := ParseStrategy(strategy.Name, strategy.Weight); err != nil {
 		errs = append(errs, err)
 	}
+	if r := strategy.ColdStartRate; r != nil && !(*r >= 0 && *r <= 1) {
+		errs = append(errs, pricing.Inputf("--cold-start-rate", "must be between 0 and 1"))
+	}
 	probe := cfg
 	if len(memories) > 0 {
 		probe.Function.MemoryMB = memories[0]
@@ -153,7 +174,9 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 	if err := pricing.Errors(ValidateTune(cfg, memories, count, strategy)); err != nil {
 		return nil, err
 	}
+	rate := strategy.ColdStartRate
 	strategy, _ = ParseStrategy(strategy.Name, strategy.Weight)
+	strategy.ColdStartRate = rate
 	sizes := slices.Clone(memories)
 	slices.Sort(sizes)
 
@@ -161,6 +184,15 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 	out := &TuneResult{
 		Handler: cfg.Handler, Builtin: cfg.Builtin, Region: cfg.Region, Architecture: fn.Architecture,
 		Count: count, Strategy: strategy.Name, Results: []TunePoint{},
+		ColdStartRate: 1 / float64(count), ColdStartRateSource: "1/count: the measured mix, one cold start per --count invocations",
+		CIMethod: CIMethod, TieRule: TieRule,
+	}
+	if rate != nil {
+		out.ColdStartRate, out.ColdStartRateSource = *rate, "--cold-start-rate"
+	}
+	prices := cfg.Prices
+	if prices == nil {
+		prices = pricing.Embedded()
 	}
 	if out.Region == "" {
 		out.Region = "us-east-1"
@@ -179,6 +211,9 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 			return out, err
 		}
 		p := point(m, res, err)
+		if res != nil && p.Run != nil {
+			p.price(prices, out.Region, res, out.ColdStartRate)
+		}
 		out.Results = append(out.Results, p)
 		if res != nil {
 			out.Function = res.Function.Name
@@ -297,8 +332,10 @@ func recommend(points []TunePoint, s Strategy) *Recommendation {
 			best, b1, b2 = p, s1, s2
 		}
 	}
+	best, tied := tieBreak(ok, best, s)
 	rec := &Recommendation{
 		MemoryMB: best.MemoryMB, Strategy: s.Name, DurationMs: basisDuration(best), CostPerMillionUSD: best.CostPerMillionUSD,
+		TiedWith: tied,
 	}
 	basis := "measured"
 	if best.ModelledDurationMs != nil {
@@ -312,6 +349,11 @@ func recommend(points []TunePoint, s Strategy) *Recommendation {
 		rec.Reason = fmt.Sprintf("best cost/speed balance (weight %.2f on cost) of %d sizes that succeeded", s.Weight, len(ok))
 	default:
 		rec.Reason = fmt.Sprintf("cheapest per invocation ($%.2f per million, %s) of %d sizes that succeeded", rec.CostPerMillionUSD, basis, len(ok))
+	}
+	if len(tied) > 0 {
+		rec.Reason = strings.Replace(rec.Reason, "cheapest per invocation", "among the cheapest per invocation", 1)
+		rec.Reason = strings.Replace(rec.Reason, "fastest", "among the fastest", 1)
+		rec.Reason += tieReason(s, tied, best.MemoryMB)
 	}
 	if n := len(points) - len(ok); n > 0 {
 		var failed []string
