@@ -6,6 +6,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 )
 
 // outPipe reads an environment's stdout and stderr (one pipe) and turns it
@@ -34,6 +35,9 @@ type outPipe struct {
 	rc   syscall.RawConn
 	sink *logSink
 
+	// kick wakes the reader from its batching pause (a barrier waits).
+	kick chan struct{}
+
 	mu      sync.Mutex
 	cond    *sync.Cond
 	read    int64 // bytes read from the pipe and turned into lines
@@ -53,7 +57,7 @@ type outMark struct {
 const maxLineBytes = 256 << 10
 
 func newOutPipe(e *env, f *os.File, sink *logSink) *outPipe {
-	p := &outPipe{e: e, f: f, sink: sink}
+	p := &outPipe{e: e, f: f, sink: sink, kick: make(chan struct{}, 1)}
 	p.cond = sync.NewCond(&p.mu)
 	if rc, err := f.SyscallConn(); err == nil {
 		p.rc = rc
@@ -82,6 +86,12 @@ func (p *outPipe) run(done chan struct{}) {
 			}
 		}
 	}
+	// A function printing many short lines would wake the reader once per
+	// write; after a short read the reader pauses (batchPause, or until a
+	// barrier kicks it) so that the next read takes many lines at once.
+	// The pipe (1 MiB) absorbs the writes meanwhile.
+	pause := time.NewTimer(time.Hour)
+	pause.Stop()
 	for {
 		var n int
 		var rerr error
@@ -105,6 +115,28 @@ func (p *outPipe) run(done chan struct{}) {
 			p.finish()
 			return
 		}
+		if n < len(buf)/4 {
+			pause.Reset(batchPause)
+			select {
+			case <-pause.C:
+			case <-p.kick:
+				if !pause.Stop() {
+					<-pause.C
+				}
+			}
+		}
+	}
+}
+
+// batchPause is how long the reader lets output accumulate after a short
+// read.
+const batchPause = time.Millisecond
+
+// wake ends the reader's batching pause.
+func (p *outPipe) wake() {
+	select {
+	case p.kick <- struct{}{}:
+	default:
 	}
 }
 
@@ -209,6 +241,7 @@ func (p *outPipe) mark(id string) int64 {
 		return off
 	}
 	p.marks = append(p.marks, outMark{off, id})
+	p.wake()
 	for p.read < off && !p.eof {
 		p.cond.Wait()
 	}
@@ -225,6 +258,9 @@ func (p *outPipe) sync() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	off := p.boundary()
+	if p.read < off {
+		p.wake()
+	}
 	for p.read < off && !p.eof {
 		p.cond.Wait()
 	}
