@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func handlerPath(t *testing.T, rel string) string {
@@ -115,5 +116,60 @@ func TestBashTutorialRuntime(t *testing.T) {
 	res, _ = mustRun(t, cfg, nil, 1)
 	if inv := res.Invocations[0]; inv.InitStatus != "error" || inv.Error.Type != "Runtime.ExitError" {
 		t.Errorf("without _HANDLER: %+v", inv)
+	}
+}
+
+// ricDir is where aws-lambda-ric is installed: $LAMBDACOST_RIC_DIR, else
+// .ci/run's cache folder.
+func ricDir() string {
+	if d := os.Getenv("LAMBDACOST_RIC_DIR"); d != "" {
+		return d
+	}
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(cache, "lambdacost", "aws-lambda-ric")
+}
+
+// TestNodeRICRuntime runs AWS's own Node.js Runtime Interface Client
+// (npm aws-lambda-ric, with its native HTTP client) unmodified, handler
+// "app.handler" from _HANDLER, at c=2. Its console.log lines carry its own
+// "time⇥id⇥INFO⇥" prefix, which must be kept and not doubled, under the
+// right request id.
+func TestNodeRICRuntime(t *testing.T) {
+	needTool(t, "node")
+	dir := ricDir()
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "aws-lambda-ric", "dist", "rapid-client.node")); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("aws-lambda-ric is not installed in %s (.ci/run installs it)", dir)
+		}
+		t.Skipf("aws-lambda-ric is not installed in %s (testdata/runner/handlers/noderic/install-ric.sh %s)", dir, dir)
+	}
+	cfg := Config{Handler: handlerPath(t, "noderic/bootstrap"), HandlerName: "app.handler", Concurrency: 2,
+		Env: []string{"LAMBDACOST_RIC_DIR=" + dir}, Isolation: IsolationNone, Function: base(1024, 10*time.Second).Function}
+	res, logs := mustRun(t, cfg, ev(`{"lines":3}`, `{"fail":true}`), 6)
+	if s := res.Summary; s.Successes != 3 || s.Errors != 3 {
+		t.Fatalf("summary %+v\n%s", s, logs)
+	}
+	for _, inv := range res.Invocations {
+		if inv.Status == "error" {
+			if inv.Error.Type != "TypeError" || inv.Error.Message != "node says no" {
+				t.Errorf("error %+v", inv.Error)
+			}
+			continue
+		}
+		var got struct {
+			Node      bool   `json:"node"`
+			RequestID string `json:"requestId"`
+			Handler   string `json:"handler"`
+		}
+		if err := json.Unmarshal(inv.Response, &got); err != nil || !got.Node || got.RequestID != inv.RequestID || got.Handler != "app.handler" {
+			t.Errorf("response %s for %s", inv.Response, inv.RequestID)
+		}
+	}
+	checkAttributed(t, logs, `INFO\tline \d+ of ([0-9a-f-]{36})`, 3*3)
+	if strings.Contains(logs, "Z\tZ") || regexp.MustCompile(`\t[0-9a-f-]{36}\t\d{4}-\d\d-\d\dT`).MatchString(logs) {
+		t.Errorf("a prefix was doubled:\n%s", logs)
 	}
 }
