@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/lambdacost/lambdacost/simulator/runner"
 )
@@ -94,7 +95,7 @@ func TunePage(r *runner.TuneResult) *Page {
 	}}
 	p.Sections[0].Tables[0].Title = "Every memory size"
 	p.Notes = append(p.Notes,
-		"Costs use AWS list prices for the function's architecture and region, without the free tier, for the measured mix of one cold start per sweep size.",
+		tuneMixNote(r),
 		"Each invocation is billed rounded up to the millisecond; cold invocations also bill their INIT duration.")
 	if r.Basis == "modelled" {
 		p.Notes = append(p.Notes, "The CPU share was not enforced here (no cgroup v2 CPU controller), so durations are modelled from the measured CPU time and Lambda's share at each size; measured values are in the JSON.")
@@ -142,4 +143,13 @@ func recommendedStrategy(r *runner.TuneResult) string {
 // WriteTuneHTML writes the HTML report of a memory sweep.
 func WriteTuneHTML(w io.Writer, r *runner.TuneResult, opts ...HTMLOption) error {
 	return TunePage(r).Render(w, opts...)
+}
+
+// tuneMixNote says which cold-start rate weights the costs.
+func tuneMixNote(r *runner.TuneResult) string {
+	mix := "the measured mix of one cold start per sweep size"
+	if r.ColdStartRateSource == "--cold-start-rate" {
+		mix = fmt.Sprintf("a cold-start rate of %s (--cold-start-rate)", strconv.FormatFloat(r.ColdStartRate, 'g', -1, 64))
+	}
+	return "Costs use AWS list prices for the function's architecture and region, without the free tier, for " + mix + "."
 }
