@@ -61,6 +61,7 @@ func (r *runner) awaitPhase(ctx context.Context, e *env, c *call) error {
 	e.mu.Lock()
 	failed, done, start := c.failure, c.phase.done, c.start
 	e.mu.Unlock()
+	limit := r.timeout - c.pre // a suppressed INIT used part of the timeout
 	if failed || done == nil {
 		return nil
 	}
@@ -69,11 +70,11 @@ func (r *runner) awaitPhase(ctx context.Context, e *env, c *call) error {
 		case <-done:
 			return nil
 		case now := <-e.timer.C:
-			if left := start.Add(r.timeout).Sub(now); left > 0 {
+			if left := start.Add(limit).Sub(now); left > 0 {
 				e.timer.Reset(left)
 				continue
 			}
-			end := start.Add(r.timeout)
+			end := start.Add(limit)
 			e.mu.Lock()
 			timedOut := e.last == c
 			if timedOut {
@@ -109,7 +110,7 @@ func (r *runner) applyPhase(c *call, ph phaseEnd, respEnd time.Time, dur *time.D
 		return 0
 	}
 	post := max(ph.at.Sub(respEnd), 0)
-	*dur = ph.at.Sub(c.start)
+	*dur = ph.at.Sub(c.start) + c.pre // c.pre: a suppressed INIT retried inside the invocation
 	switch {
 	case ph.cpuOK:
 		// read at GET /next
