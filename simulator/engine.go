@@ -757,7 +757,6 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 	return true
 }
 
-
 // stats are the replica's counters without the discarded warm-up: its
 // snapshot subtracted, and the environment time summed from the timeline
 // buckets after it (exact: buckets hold env-ns to the nanosecond).

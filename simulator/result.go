@@ -76,7 +76,7 @@ type Result struct {
 	// (cap or scaling rate).
 	RateThrottles        int64 `json:"rate_throttles"`
 	ConcurrencyThrottles int64 `json:"concurrency_throttles"`
-	Errors        int64   `json:"errors"`        // timeouts
+	Errors               int64 `json:"errors"` // timeouts
 	// ProvisionedInvocations ran on provisioned environments; with
 	// provisioned concurrency, the rest (SpilloverInvocations) spilled over
 	// to on-demand environments.
@@ -112,7 +112,7 @@ type Result struct {
 	// Assumptions lists what the numbers depend on that the scenario did
 	// not say: Lambda rules as modelled, filled trace gaps, fits.
 	Assumptions pricing.Assumptions `json:"assumptions,omitempty"`
-	Bands                    map[string]Band     `json:"-"`
+	Bands       map[string]Band     `json:"-"`
 }
 
 // bandKeys are the metrics that get _p5/_p95 siblings with --runs, in the
