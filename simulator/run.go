@@ -309,7 +309,12 @@ func AnalyticFor(s *Scenario) (AnalyticResult, error) {
 	}
 	warm := s.Function.Duration.Mean().Seconds()
 	cold := warm + s.Function.InitDuration.Mean().Seconds()
-	return Analytic(rate, warm, cold, s.KeepAlive.IdleTimeout.Mean().Seconds(), s.Concurrency.Cap()), nil
+	idle := s.KeepAlive.IdleTimeout.Mean().Seconds()
+	a := Analytic(rate, warm, cold, idle, s.Concurrency.Cap())
+	if rate > 0 && !(a.MeanEnvironments > 0) {
+		return AnalyticResult{}, pricing.Inputf("--analytic", "the analytical model has no numerical solution at %g req/s with a %gs idle timeout (its kill probabilities e^(−λ·idle) underflow; it was validated up to λ·idle ≈ 540)", rate, idle)
+	}
+	return a, nil
 }
 
 // usage converts a replica's counters into billed usage for the measured
