@@ -320,3 +320,34 @@ func TestFitRecoversLogNormal(t *testing.T) {
 }
 
 func newTestRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0)) }
+
+// The p5–p95 band of --runs 20 covers a new, independent replica with
+// probability 18/21 ≈ 85.7 % (for a continuous metric, the new value is
+// equally likely to fall in any of the 21 gaps of the 20 order
+// statistics; the band spans the 1st to the 19th). Over 200 bands the
+// coverage of mean_concurrency is within 3 standard deviations
+// (√(0.857·0.143/200) = 2.5 %) of 85.7 %.
+func TestBandCoverage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	s := parse(t, `
+duration: 20s
+function: {memory_mb: 128, duration: {distribution: exponential, mean: 100ms}}
+traffic: {start_rate: 20}
+`)
+	in := 0
+	const trials = 200
+	for k := uint64(1); k <= trials; k++ {
+		seed, other := k, 100_000+k
+		b := run(t, s, Options{Seed: &seed, Runs: 20, Workers: 1}).Bands["mean_concurrency"]
+		x := run(t, s, Options{Seed: &other}).MeanConcurrency
+		if b.P5 <= x && x <= b.P95 {
+			in++
+		}
+	}
+	cov := float64(in) / trials
+	if math.Abs(cov-18.0/21) > 3*0.025 {
+		t.Errorf("coverage %.3f, want 0.857 ± 0.075", cov)
+	}
+}

@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
@@ -538,20 +540,15 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 	return r, nil
 }
 
-// band returns nearest-rank p5/p50/p95 and the mean.
+// band returns nearest-rank p5/p50/p95 (stat.Quantile with stat.Empirical:
+// the smallest value with at least the fraction p of the replicas at or
+// below it) and the mean (stat.Mean).
 func band(xs []float64) Band {
 	if len(xs) == 0 {
 		return Band{}
 	}
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
-	q := func(p float64) float64 {
-		i := int(math.Ceil(p*float64(len(s)))) - 1
-		return s[max(0, min(len(s)-1, i))]
-	}
-	sum := 0.0
-	for _, x := range xs {
-		sum += x
-	}
-	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95), Mean: sum / float64(len(s))}
+	q := func(p float64) float64 { return stat.Quantile(p, stat.Empirical, s, nil) }
+	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95), Mean: stat.Mean(xs, nil)}
 }

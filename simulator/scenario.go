@@ -4,6 +4,50 @@
 // discrete-event simulation with one event per invocation, exact in the
 // model it states, deterministic for a seed, and its memory does not grow
 // with the number of invocations.
+//
+// # Fast mode
+//
+// Long horizons at high rates (a year at 10k req/s is 3·10¹¹ invocations)
+// are out of reach of one event per invocation, so Options.Mode = ModeFast
+// (or ModeAuto, when EstimateExact exceeds a minute) steps a fluid model
+// of the pool once per second instead. With λ(t) the admitted rate, E[S]
+// the mean (timeout-capped) duration, E[I] the mean INIT and p the cold
+// fraction:
+//
+//   - Arrivals per step are the integral of the rate curve, exactly.
+//   - Rate quota: the excess of a second's requests N ~ Poisson(a) over the
+//     limit l is E[(N − l)⁺] (a finite sum for small a, else the normal
+//     approximation σφ(z) − (l + ½ − a)(1 − Φ(z)), z = (l + ½ − a)/σ).
+//   - Busy environments: m = λ·(E[S] + p·E[I]) (M/G/∞, Little's law).
+//   - Cap: M/G/c/c is insensitive to the duration distribution, so the
+//     blocked fraction is Erlang B(m, c).
+//   - Keep-alive: with most-recently-used routing, an environment dies
+//     only after a whole idle timeout T with the busy count below its rank,
+//     so the live pool is the trailing maximum over T of the level the busy
+//     count reaches, L*(t) = m + q·√m (q: the excess of a Poisson busy count's
+//     running maximum, in standard deviations); a monotone deque gives it
+//     in O(1) per step.
+//   - Growth: when the pool must grow and the rate exceeds what the warm
+//     pool serves, each excess arrival is cold and holds its environment for
+//     INIT + duration, so the pool floods to lod + excess·(E[I] + E[S]); the
+//     scaling budget (a token bucket, scaling_rate per 10 s) grants what it
+//     can, the rest are throttled arrivals. New environments count as cold
+//     starts; environments created stay at least T.
+//   - Fluctuation cold starts in a steady pool (the busy count reaching a
+//     new maximum within T) occur at the rate c measured by the calibration,
+//     scaled by √(m/m꜀).
+//   - Billing: invocations × E[billed ms of a warm invocation] + cold
+//     starts × (E[billed ms of INIT + duration] − E[warm]); latency
+//     quantiles from the mixture (1 − p)·warm + p·cold of 400,000 draws.
+//
+// q and c come from a short exact run at the mean rate (a warm pool, one
+// idle timeout discarded, at most ≈ 2·10⁷ invocations): the stochastic
+// part is measured, the deterministic part integrated. Memory is O(idle
+// timeout / 1 s) for the deque and O(buckets) for the timeline. The error
+// against the exact engine on the validation set (a day at 10k req/s with
+// a 5× spike, a week at 1k req/s diurnal, a step 0→5k req/s, a trace with
+// gaps) is in BENCHMARKS.md; FastValidatedErrorPct is what every fast
+// result states. Async retries, warm starts and replicas need ModeExact.
 package simulator
 
 import (
