@@ -795,10 +795,9 @@ func (r *replica) stats() rawStats {
 	return st
 }
 
-// truncate closes the books of an interrupted replica at time t (its
-// statistics then cover [0, t)); t is rounded down to a second.
+// truncate closes the books of an interrupted replica at time t, the
+// arrival it stopped at (not processed): its statistics then cover [0, t).
 func (r *replica) truncate(t int64) {
-	t -= t % int64(time.Second)
 	if t <= 0 {
 		t = min(r.span, int64(time.Second))
 	}

@@ -19,11 +19,11 @@ type fastCase struct {
 }
 
 var fastCases = []fastCase{
-	{"step 0→5k req/s (30 min)", true, `
-duration: 30m
+	{"step 0→5k req/s (10 min)", true, `
+duration: 10m
 function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
 concurrency: {account_limit: 3000}
-traffic: {start_rate: 0, stages: [{duration: 0s, target: 5000}, {duration: 30m, target: 5000}]}
+traffic: {start_rate: 0, stages: [{duration: 0s, target: 5000}, {duration: 10m, target: 5000}]}
 `},
 	{"trace with gaps, 1-min CSV (1 h)", true, `
 duration: 1h

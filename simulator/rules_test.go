@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -349,5 +350,33 @@ traffic: {start_rate: 20}
 	cov := float64(in) / trials
 	if math.Abs(cov-18.0/21) > 3*0.025 {
 		t.Errorf("coverage %.3f, want 0.857 ± 0.075", cov)
+	}
+}
+
+// Interrupted, Run returns what was simulated so far, marked partial, with
+// context.Canceled: the statistics cover [0, S) up to the arrival it
+// stopped at, and the arrivals are those of that span (even arrivals at
+// (n − ½)/500 s: ⌈500·S + ½⌉ − 1 of them).
+func TestPartialResultOnCancel(t *testing.T) {
+	s := parse(t, `
+duration: 3000s
+function: {memory_mb: 128, duration: 10ms}
+traffic: {arrivals: even, start_rate: 500}
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	n := 0
+	res, err := Run(ctx, s, Options{Progress: func(done, tot int64) {
+		if n++; n == 3 {
+			cancel()
+		}
+	}})
+	if err != context.Canceled || res == nil || !res.Partial {
+		t.Fatalf("err = %v, result %v", err, res != nil)
+	}
+	if res.SimulatedSeconds <= 0 || res.SimulatedSeconds >= 3000 {
+		t.Fatalf("simulated %v s", res.SimulatedSeconds)
+	}
+	if want := int64(math.Ceil(500*res.SimulatedSeconds+0.5)) - 1; res.Arrivals != want {
+		t.Errorf("arrivals %d over %v s, want %d", res.Arrivals, res.SimulatedSeconds, want)
 	}
 }
