@@ -865,18 +865,18 @@ func (r *replica) transplant(w *replica, span int64) {
 // reads events from the queue" when the queue is long is not modelled
 // beyond that backoff.
 //
-// The pending events are kept compactly: as counts per (due millisecond,
+// The pending events are kept compactly: as counts per (due 10 ms,
 // first-attempt second, throttles, failures) — a burst of millions of
-// events throttled within seconds takes memory per distinct due
-// millisecond, not per event. Due times are rounded up to the millisecond
-// and the event age is measured from the first attempt's second (rounded
-// down, so an event may be dropped up to 1 s early).
+// events throttled within seconds takes memory per distinct due time, not
+// per event. Due times are rounded up to 10 ms and the event age is
+// measured from the first attempt's second (rounded down, so an event may
+// be dropped up to 1 s early).
 
 // AsyncRetryModel and AsyncRetryWhy summarise the async retry model for
 // the assumptions of a result.
 const (
 	AsyncRetryModel = "throttles: backoff min(2^k s, 5 min) × U[½, 1] until max_event_age; errors: retried after 1 and 2 min"
-	AsyncRetryWhy   = "AWS documents the 1 s → 5 min exponential backoff for 429s, the 6 h default age and the 1/2-minute error retries; the jitter (equal jitter), the due-order queue draining at the available concurrency and 1 ms due times are assumed"
+	AsyncRetryWhy   = "AWS documents the 1 s → 5 min exponential backoff for 429s, the 6 h default age and the 1/2-minute error retries; the jitter (equal jitter), the due-order queue draining at the available concurrency and 10 ms due times are assumed"
 )
 
 type retryEnt struct {
@@ -932,9 +932,9 @@ type retryClass struct {
 	failed    uint8
 }
 
-// retryQueue holds pending async events as counts per due millisecond.
+// retryQueue holds pending async events as counts per due time (10 ms).
 type retryQueue struct {
-	due     []int64 // min-heap of the distinct due times (ms) present
+	due     []int64 // min-heap of the distinct due times (10 ms units) present
 	classes map[int64][]retryClass
 	n       int64
 }
@@ -942,10 +942,13 @@ type retryQueue struct {
 func (q *retryQueue) len() int64 { return q.n }
 
 // next is the due time (ns) of the earliest event; only if len() > 0.
-func (q *retryQueue) next() int64 { return q.due[0] * int64(time.Millisecond) }
+func (q *retryQueue) next() int64 { return q.due[0] * retryTick }
+
+// retryTick is the resolution of due times.
+const retryTick = int64(10 * time.Millisecond)
 
 func (q *retryQueue) push(at int64, ev retryEnt) {
-	ms := (at + int64(time.Millisecond) - 1) / int64(time.Millisecond)
+	ms := (at + retryTick - 1) / retryTick
 	fs := ev.first / int64(time.Second)
 	if q.classes == nil {
 		q.classes = map[int64][]retryClass{}
@@ -980,11 +983,11 @@ func (q *retryQueue) push(at int64, ev retryEnt) {
 func (q *retryQueue) pop() retryEnt {
 	ms := q.due[0]
 	cs := q.classes[ms]
-	c := &cs[0]
-	ev := retryEnt{at: ms * int64(time.Millisecond), first: c.firstS * int64(time.Second), throttled: c.throttled, failed: c.failed}
+	c := &cs[len(cs)-1]
+	ev := retryEnt{at: ms * retryTick, first: c.firstS * int64(time.Second), throttled: c.throttled, failed: c.failed}
 	q.n--
 	if c.n--; c.n == 0 {
-		cs = cs[1:]
+		cs = cs[:len(cs)-1]
 		if len(cs) == 0 {
 			delete(q.classes, ms)
 			h := q.due
