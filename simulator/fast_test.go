@@ -19,15 +19,17 @@ type fastCase struct {
 }
 
 var fastCases = []fastCase{
-	{"step 0→5k req/s (10 min)", true, `
+	{"step 0→3k req/s (10 min, 2-min keep-alive)", true, `
 duration: 10m
 function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
-concurrency: {account_limit: 3000}
-traffic: {start_rate: 0, stages: [{duration: 0s, target: 5000}, {duration: 10m, target: 5000}]}
+concurrency: {account_limit: 3000, scaling_rate: 500}
+keep_alive: {idle_timeout: 2m}
+traffic: {start_rate: 0, stages: [{duration: 0s, target: 3000}, {duration: 10m, target: 3000}]}
 `},
-	{"trace with gaps, 1-min CSV (1 h)", true, `
+	{"trace with gaps, 1-min CSV (1 h, 2-min keep-alive)", true, `
 duration: 1h
 function: {memory_mb: 256, duration: {distribution: lognormal, p50: 40ms, p99: 250ms}, init_duration: 180ms}
+keep_alive: {idle_timeout: 2m}
 traffic: {trace: testdata/gaps.csv}
 `},
 	{"day at 10k req/s with a 5× spike", false, `
