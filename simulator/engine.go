@@ -137,8 +137,8 @@ type replica struct {
 
 	// invocation-rate quota: accepted invocations in the current second
 	rateLimit int64
-	rateN     int64
-	rateNext  int64
+	rateLeft  int64 // budget left in the current window
+	rateNext  int64 // end of the current window
 	rateSync  int64 // 1: invocations count (sync); 0: admitted events do (async)
 
 	// warm-up discarded from the statistics (bucket index; 0 = none)
@@ -578,6 +578,9 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 	// the float sums are added in the same order, so they are identical.
 	arrivals, invocations, onDemandMs, peak := st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak
 	busyNs, busyNsU := st.BusyNs, st.BusyNsUnclipped
+	rateLeft, rateNext, rateSync := r.rateLeft, r.rateNext, r.rateSync
+	rateAsync := 1 - rateSync
+	defer func() { r.rateLeft, r.rateNext = rateLeft, rateNext }()
 	n := 0
 	ts, more := r.nextArrival()
 	for {
@@ -634,17 +637,17 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 		if ev.throttled == 0 && ev.failed == 0 {
 			bk.arrivals++
 			arrivals++
-			if t >= r.rateNext {
-				r.rateNext = t - t%int64(time.Second) + int64(time.Second)
-				r.rateN = 0
+			if t >= rateNext {
+				rateNext = t - t%int64(time.Second) + int64(time.Second)
+				rateLeft = r.rateLimit
 			}
-			if r.rateN >= r.rateLimit {
+			if rateLeft <= 0 {
 				bk.throttles++
 				st.Throttles++
 				st.RateThrottles++
 				continue
 			}
-			r.rateN += 1 - r.rateSync
+			rateLeft -= rateAsync
 		}
 		if r.busy >= r.cap {
 			r.throttle(bk, t, ev)
@@ -717,7 +720,7 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 			}
 		}
 		invocations++
-		r.rateN += r.rateSync
+		rateLeft -= rateSync
 		end := t + int64(lat)
 		// w.push, inlined.
 		if s := end >> w.shift; s-w.cur < int64(len(w.slots)) && w.free >= 0 {

@@ -17,7 +17,7 @@ import (
 // "Fast mode"; TestFastMatchesExact runs the shorter cases) over total
 // cold starts, mean live environments, billed GB-s, cost, throttles and
 // p99 latency. It is what every fast-mode result states as its bound.
-const FastValidatedErrorPct = 35.0
+const FastValidatedErrorPct = 20.0
 
 // FastModeNote is what a fast-mode result says about itself.
 const FastModeNote = "fast mode: a fluid model of the pool stepped each second (Erlang-B throttles, trailing-maximum keep-alive, " +
