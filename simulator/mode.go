@@ -43,6 +43,9 @@ func chooseMode(s *Scenario, opt Options) (string, error) {
 	case ModeFast:
 		return ModeFast, nil
 	case ModeAuto:
+		if s.Traffic.Invocation == Async || s.Concurrency.WarmStart != "" || s.Concurrency.InitialEnvironments > 0 {
+			return ModeExact, nil // what only the exact engine models
+		}
 		th := opt.AutoThreshold
 		if th <= 0 {
 			th = DefaultAutoThreshold

@@ -298,7 +298,8 @@ func contains(xs []string, s string) bool {
 //   - a `lambdacost run -o json` result: warm durations from successful
 //     warm invocations, INIT durations from cold ones (kind);
 //   - a `lambdacost tune -o json` result: the entry for memoryMB, as a
-//     log-normal through its p50 and p99;
+//     QuantileFit keeping its mean, p50, p90 and p99 (a log-normal through
+//     p50 and p99 when the mean is missing);
 //   - a dataset (collect/import): the function's duration statistics
 //     (mean, p50, p90, p99, max) as a QuantileFit that keeps them all, or
 //     the INIT mean/p99 as a log-normal; function picks it when there are
@@ -410,7 +411,15 @@ func jsonDistribution(path string, data []byte, kind Kind, memoryMB int, functio
 		var have []string
 		for _, r := range tf.Results {
 			if r.MemoryMB == memoryMB {
-				return fromQuantiles(path, r.DurationMs.Mean, r.DurationMs.P50, r.DurationMs.P99)
+				d := r.DurationMs
+				if d.Mean > 0 && d.P50 > 0 && d.P99 >= d.P50 {
+					// Keep the tune result's mean, p50, p90 and p99 (it has no max).
+					if fit, err := FitQuantiles(FitTarget{Mean: msDur(d.Mean), P50: msDur(d.P50), P90: msDur(d.P90), P99: msDur(d.P99)},
+						fmt.Sprintf("%s, %d MB", path, memoryMB)); err == nil {
+						return fit, nil
+					}
+				}
+				return fromQuantiles(path, d.Mean, d.P50, d.P99)
 			}
 			have = append(have, strconv.Itoa(r.MemoryMB))
 		}
