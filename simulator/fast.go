@@ -23,7 +23,8 @@ const FastValidatedErrorPct = 20.0
 // FastModeNote is what a fast-mode result says about itself.
 const FastModeNote = "fast mode: a fluid model of the pool stepped each second (Erlang-B throttles, trailing-maximum keep-alive, " +
 	"Poisson rate-quota excess), calibrated by a short exact run at the mean rate; differences from the exact engine measured " +
-	"on the validation set are within mode_error_pct on cold starts, mean environments, billed GB-s, cost, throttles and p99 latency"
+	"on the validation set (pools of 30–4,000 busy environments not bound by the concurrency cap; a result outside it says so " +
+	"under assumptions) are within mode_error_pct on cold starts, mean environments, billed GB-s, cost, throttles and p99 latency"
 
 // fastStep is the fast mode's time step.
 const fastStep = time.Second

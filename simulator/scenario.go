@@ -47,7 +47,9 @@
 // against the exact engine on the validation set (a day at 10k req/s with
 // a 5× spike, a week at 1k req/s diurnal, a step 0→5k req/s, a trace with
 // gaps) is in BENCHMARKS.md; FastValidatedErrorPct is what every fast
-// result states. Async retries, warm starts and replicas need ModeExact.
+// result states, and a result outside the set's regime (a mean busy count
+// below 20, or a pool bounded by the concurrency cap) says the bound does
+// not apply. Async retries, warm starts and replicas need ModeExact.
 package simulator
 
 import (
