@@ -71,6 +71,13 @@ func simTitle(r *simulator.Result) string {
 	if r.Scenario != "" {
 		t += ": " + r.Scenario
 	}
+	// Exact results keep their title; others say what produced them.
+	if r.Mode != "" && r.Mode != simulator.ModeExact {
+		t += fmt.Sprintf(" [%s mode, within %g %% of the exact engine on the validation set]", r.Mode, r.ModeErrorPct)
+	}
+	if r.Partial {
+		t += " [PARTIAL: interrupted]"
+	}
 	return t
 }
 

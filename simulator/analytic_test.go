@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -95,5 +96,56 @@ traffic: {start_rate: 1, stages: [{duration: 60s, target: 2}]}
 `)
 	if _, err := Run(t.Context(), s, Options{Analytic: true}); err == nil || !contains([]string{"--analytic: the analytical model needs constant-rate Poisson traffic (a start_rate with no stages, arrivals: poisson)"}, err.Error()) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// The analytic model against the exact engine on constant-rate Poisson
+// cases where it applies (few environments, no cap): the largest relative
+// difference on mean environments, mean concurrency and cold-start rate
+// must stay within AnalyticValidatedErrorPct, the bound every analytic
+// output states.
+func TestAnalyticValidated(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short")
+	}
+	worst := 0.0
+	for _, c := range []struct{ rate, mean, init, idle string }{
+		{"0.9", "1991ms", "253ms", "600s"},
+		{"5", "200ms", "300ms", "60s"},
+		{"0.05", "1s", "500ms", "60s"},
+		{"2", "500ms", "200ms", "30s"},
+	} {
+		s := parse(t, `
+duration: 100000s
+function: {memory_mb: 128, timeout: 900s, duration: {distribution: exponential, mean: `+c.mean+`}, init_duration: `+c.init+`}
+keep_alive: {idle_timeout: `+c.idle+`}
+traffic: {start_rate: `+c.rate+`}
+`)
+		r := run(t, s, Options{Analytic: true})
+		a := r.Analytic
+		for _, m := range []struct {
+			name        string
+			model, exct float64
+		}{{"environments", a.MeanEnvironments, r.MeanEnvironments}, {"concurrency", a.MeanConcurrency, r.MeanConcurrency}, {"cold-start rate", a.ColdStartRate, r.ColdStartRate}} {
+			e := 100 * math.Abs(m.model-m.exct) / m.exct
+			worst = math.Max(worst, e)
+			t.Logf("rate %s, %s: %s model %.4g exact %.4g (%.1f %%)", c.rate, c.mean, m.name, m.model, m.exct, e)
+			if e > AnalyticValidatedErrorPct {
+				t.Errorf("rate %s: %s differs by %.2f %% > %.1f %%", c.rate, m.name, e, AnalyticValidatedErrorPct)
+			}
+		}
+	}
+	t.Logf("worst %.2f %%", worst)
+
+	// Where the model's numerical solution underflows (λ·idle ≫ 1000, every
+	// kill probability e^(−L·I) = 0), --analytic refuses rather than print
+	// zeros.
+	s := parse(t, `
+duration: 100s
+function: {memory_mb: 128, duration: 200ms}
+traffic: {start_rate: 5}
+`)
+	if _, err := Run(t.Context(), s, Options{Analytic: true}); err == nil || !strings.Contains(err.Error(), "--analytic") {
+		t.Errorf("degenerate model: %v", err)
 	}
 }

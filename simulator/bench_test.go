@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // threadCPU is the CPU time used by the calling OS thread (the goroutine
@@ -52,15 +54,41 @@ traffic: {start_rate: 1250}
 	return newReplica(s, 1, 0, int64(BucketWidth(s.Span())))
 }
 
+// distuvDist samples durations with gonum's distuv (issue 24's comparison
+// with the hand-written samplers of the run loop).
+type distuvDist struct {
+	exp *distuv.Exponential
+	ln  *distuv.LogNormal
+}
+
+func (d distuvDist) Sample(*rand.Rand) time.Duration {
+	if d.exp != nil {
+		return clampDur(d.exp.Rand())
+	}
+	return clampDur(d.ln.Rand())
+}
+func (d distuvDist) Mean() time.Duration            { return 0 }
+func (d distuvDist) Quantile(float64) time.Duration { return 0 }
+func (d distuvDist) String() string                 { return "distuv" }
+
 // BenchmarkSimulate measures the engine: ns per simulated invocation.
 func BenchmarkSimulate(b *testing.B) {
 	for _, c := range []struct{ name, dur string }{
 		{"exponential", ""},
 		{"lognormal", "{distribution: lognormal, p50: 60ms, p99: 300ms}"},
 		{"fixed", "80ms"},
+		{"exponential-distuv", ""},
+		{"lognormal-distuv", "{distribution: lognormal, p50: 60ms, p99: 300ms}"},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			r := benchReplica(b, c.dur)
+			switch c.name { // issue 24: gonum's samplers on the same stream, through the interface
+			case "exponential-distuv":
+				r.dur, r.durKind = distuvDist{exp: &distuv.Exponential{Rate: 1 / 80e6, Src: r.rng}}, durOther
+			case "lognormal-distuv":
+				ln := r.dur.(LogNormal)
+				r.dur, r.durKind = distuvDist{ln: &distuv.LogNormal{Mu: ln.Mu, Sigma: ln.Sigma, Src: r.rng}}, durOther
+			}
 			b.ReportAllocs()
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()

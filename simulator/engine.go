@@ -21,7 +21,14 @@ import (
 //     random timeout or a max lifetime, an expired environment in the middle
 //     is found when it reaches the top or the bottom. Either way its death is
 //     accounted at its deadline, so time averages are exact.
-//  3. If busy environments (on-demand + provisioned) ≥ the concurrency cap
+//  3. A first attempt beyond the invocation-rate quota (RateLimit, counted
+//     in fixed one-second windows from t = 0 over the requests accepted in
+//     the window: sync, invocations started; async, events admitted to
+//     Lambda's queue — its internal retries do not count) is throttled: a
+//     rate throttle, counted apart from the concurrency throttles, and
+//     final (sync: a 429 to the caller; async: the Invoke call itself is
+//     refused, so the event never reaches Lambda's queue).
+//     If busy environments (on-demand + provisioned) ≥ the concurrency cap
 //     (reserved concurrency, else the account limit): throttled (429).
 //  4. Else an idle provisioned environment serves it (never cold).
 //  5. Else the most recently used idle on-demand environment (top of the
@@ -31,8 +38,10 @@ import (
 //     scaling_rate per 10 s (unused capacity beyond scaling_rate is not
 //     banked), kept in exact integer units; else throttled.
 //
-// A cold invocation takes INIT + duration; a duration beyond the timeout is
-// an error that ends (and is billed) at the timeout. With async invocations
+// A cold invocation takes INIT + duration; a duration that reaches the
+// timeout is an error (Lambda stops the invocation when the timeout
+// expires: a duration equal to it is a timeout too) that ends, and is
+// billed, at the timeout. With async invocations
 // a throttled or failed event comes back later as a retry (see throttle).
 // Times are integer nanoseconds; the timeline, the scaling budget and the
 // billing are exact integer arithmetic, so a seed gives the same result
@@ -123,7 +132,19 @@ type replica struct {
 	async      bool
 	maxRetries int
 	maxAge     int64
-	retries    []retryEnt // min-heap on at
+	retries    retryQueue
+	jitter     bool
+
+	// invocation-rate quota: accepted invocations in the current second
+	rateLimit int64
+	rateLeft  int64 // budget left in the current window
+	rateNext  int64 // end of the current window
+	rateSync  int64 // 1: invocations count (sync); 0: admitted events do (async)
+
+	// warm-up discarded from the statistics (bucket index; 0 = none)
+	warmB    int
+	snap     *rawStats
+	noFinish bool // a warm-up run: keep the state at the end of the span
 
 	// statistics
 	st      rawStats
@@ -145,6 +166,7 @@ type rawStats struct {
 	EnvsCreated                                    int64
 	Retries, Dropped                               int64 // async: retried attempts, events given up
 	PendingRetries                                 int64 // async: retries due after the span
+	RateThrottles                                  int64 // of Throttles: over the invocation-rate quota
 }
 
 const tokenUnit = int64(10 * time.Second) // one environment, in token units (rate S per ns ⇒ S per 10 s)
@@ -181,8 +203,13 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	}
 	if s.Traffic.Invocation == Async {
 		r.async, r.maxRetries, r.maxAge = true, s.Traffic.MaxRetries, int64(s.Traffic.MaxEventAge)
+		r.jitter = s.Traffic.RetryJitter != JitterNone
 	}
 	r.fast = r.prov == 0 && r.idleFixed && r.maxLife <= 0
+	r.rateLimit = s.Concurrency.RateLimit(s.Traffic.Invocation)
+	if !r.async {
+		r.rateSync = 1
+	}
 	r.tokCap = r.rate * tokenUnit
 	r.tokens = r.tokCap
 	for _, g := range s.Traffic.segs {
@@ -204,6 +231,16 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 		r.t = r.segs[0].start
 	}
 	r.cacheSeg()
+	for i := 0; i < s.Concurrency.InitialEnvironments; i++ {
+		dl := r.idleNs
+		if !r.idleFixed {
+			dl = int64(r.idleDist.Sample(r.rng))
+		}
+		if r.maxLife > 0 {
+			dl = min(dl, r.maxLife)
+		}
+		r.idlePush(idleEnt{deadline: dl, birth: 0})
+	}
 	return r
 }
 
@@ -428,6 +465,7 @@ func (r *replica) die(birth, death int64) {
 		r.st.Deaths++
 		r.st.LifeNs += float64(death - birth)
 	}
+	birth = max(birth, 0) // born in a warm-up (warm_start: steady)
 	if death <= birth {
 		return
 	}
@@ -504,7 +542,29 @@ func (r *replica) crossBuckets(t int64) {
 		if r.curB < len(r.buckets) {
 			r.buckets[r.curB].cmax = int64(r.busy)
 		}
+		if r.curB == r.warmB && r.snap == nil {
+			r.snapshot()
+		}
 	}
+}
+
+// snapshot records the counters at the end of the warm-up (the start of
+// bucket warmB), so that finish can subtract them. Invocations in flight
+// belong to the warm-up (they are billed there), except the part of their
+// busy time after it; the histogram and the peak restart.
+func (r *replica) snapshot() {
+	at := int64(r.warmB) * r.bw
+	sn := r.st
+	tail := 0.0
+	r.busyQ.each(func(e busyEnt) {
+		if e.end > at {
+			tail += float64(min(e.end, r.span) - at)
+		}
+	})
+	sn.BusyNs -= tail
+	r.snap = &sn
+	r.hist = new(Histogram)
+	r.st.Peak = int64(r.busy)
 }
 
 // run simulates the whole span. tick is called every 2^16 arrivals with
@@ -518,17 +578,20 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 	// the float sums are added in the same order, so they are identical.
 	arrivals, invocations, onDemandMs, peak := st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak
 	busyNs, busyNsU := st.BusyNs, st.BusyNsUnclipped
+	rateLeft, rateNext, rateSync := r.rateLeft, r.rateNext, r.rateSync
+	rateAsync := 1 - rateSync
+	defer func() { r.rateLeft, r.rateNext = rateLeft, rateNext }()
 	n := 0
 	ts, more := r.nextArrival()
 	for {
 		// The next event: a new arrival, or (async) a retry due before it.
 		var t int64
 		var ev retryEnt
-		if len(r.retries) > 0 && (!more || r.retries[0].at < int64(ts*1e9)) {
-			if r.retries[0].at >= span {
+		if r.retries.n > 0 && (!more || r.retries.next() < int64(ts*1e9)) {
+			if r.retries.next() >= span {
 				break
 			}
-			ev = r.popRetry()
+			ev = r.retries.pop()
 			t = ev.at
 		} else if more {
 			t = int64(ts * 1e9)
@@ -553,7 +616,15 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 			break
 		}
 		if t >= r.nextB {
-			r.crossBuckets(t)
+			if r.warmB > 0 && r.snap == nil {
+				st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak = arrivals, invocations, onDemandMs, peak
+				st.BusyNs, st.BusyNsUnclipped = busyNs, busyNsU
+				r.crossBuckets(t)
+				arrivals, invocations, onDemandMs, peak = st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak
+				busyNs, busyNsU = st.BusyNs, st.BusyNsUnclipped
+			} else {
+				r.crossBuckets(t)
+			}
 		}
 		r.release(t)
 		n++
@@ -566,6 +637,17 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 		if ev.throttled == 0 && ev.failed == 0 {
 			bk.arrivals++
 			arrivals++
+			if t >= rateNext {
+				rateNext = t - t%int64(time.Second) + int64(time.Second)
+				rateLeft = r.rateLimit
+			}
+			if rateLeft <= 0 {
+				bk.throttles++
+				st.Throttles++
+				st.RateThrottles++
+				continue
+			}
+			rateLeft -= rateAsync
 		}
 		if r.busy >= r.cap {
 			r.throttle(bk, t, ev)
@@ -583,7 +665,7 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 			d = r.dur.Sample(r.rng)
 		}
 		failed := false
-		if int64(d) > timeout {
+		if int64(d) >= timeout {
 			d = time.Duration(timeout)
 			st.Errors++
 			failed = true
@@ -638,6 +720,7 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 			}
 		}
 		invocations++
+		rateLeft -= rateSync
 		end := t + int64(lat)
 		// w.push, inlined.
 		if s := end >> w.shift; s-w.cur < int64(len(w.slots)) && w.free >= 0 {
@@ -669,18 +752,135 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 	}
 	st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak = arrivals, invocations, onDemandMs, peak
 	st.BusyNs, st.BusyNsUnclipped = busyNs, busyNsU
+	if r.noFinish {
+		r.release(span)
+		return true
+	}
 	r.finish()
 	return true
 }
 
+// stats are the replica's counters without the discarded warm-up: its
+// snapshot subtracted, and the environment time summed from the timeline
+// buckets after it (exact: buckets hold env-ns to the nanosecond).
+func (r *replica) stats() rawStats {
+	st := r.st
+	sn := r.snap
+	if r.warmB == 0 || sn == nil {
+		return st
+	}
+	st.Arrivals -= sn.Arrivals
+	st.Invocations -= sn.Invocations
+	st.Cold -= sn.Cold
+	st.Throttles -= sn.Throttles
+	st.RateThrottles -= sn.RateThrottles
+	st.Errors -= sn.Errors
+	st.Provisioned -= sn.Provisioned
+	st.BusyNs -= sn.BusyNs
+	st.BusyNsUnclipped -= sn.BusyNsUnclipped
+	st.Deaths -= sn.Deaths
+	st.LifeNs -= sn.LifeNs
+	st.OnDemandMs -= sn.OnDemandMs
+	st.InitMs -= sn.InitMs
+	st.ProvisionedMs -= sn.ProvisionedMs
+	st.EnvsCreated -= sn.EnvsCreated
+	st.Retries -= sn.Retries
+	st.Dropped -= sn.Dropped
+	env, full := 0.0, int64(0)
+	nb := int((r.span + r.bw - 1) / r.bw)
+	for i := 0; i < nb && i < len(r.buckets); i++ {
+		full += r.buckets[i].envFull
+		if i >= r.warmB {
+			env += float64(r.buckets[i].envPart) + float64(full)*float64(r.bw)
+		}
+	}
+	st.EnvNs = env
+	return st
+}
+
+// truncate closes the books of an interrupted replica at time t, the
+// arrival it stopped at (not processed): its statistics then cover [0, t).
+func (r *replica) truncate(t int64) {
+	if t <= 0 {
+		t = min(r.span, int64(time.Second))
+	}
+	r.span = min(r.span, t)
+	if r.warmB > 0 && int64(r.warmB)*r.bw >= r.span {
+		r.warmB, r.snap = 0, nil
+	}
+	r.finish()
+}
+
+// transplant starts r (at t = 0) from the state of the warm-up replica w at
+// the end of its span: w's idle environments keep their reclaim deadlines
+// and its invocations in flight their end times, shifted by −span. Their
+// invocations were w's: they are neither counted nor billed here.
+func (r *replica) transplant(w *replica, span int64) {
+	w.busyQ.each(func(e busyEnt) {
+		if e.end <= span {
+			return
+		}
+		if e.birth == provBirth {
+			if r.provIdle == 0 {
+				return
+			}
+			r.provIdle--
+		} else {
+			e.birth -= span
+		}
+		e.end -= span
+		r.busyQ.push(e)
+		r.busy++
+	})
+	mask := len(w.idle) - 1
+	for i := 0; i < w.idleLen; i++ {
+		e := w.idle[(w.idleHead+i)&mask]
+		if e.deadline <= span {
+			continue
+		}
+		r.idlePush(idleEnt{deadline: e.deadline - span, birth: e.birth - span})
+	}
+	if len(r.buckets) > 0 {
+		r.buckets[0].cmax = int64(r.busy)
+	}
+	r.st.Peak = int64(r.busy)
+}
+
 // ---- asynchronous invocations (Lambda's retry behaviour) ----
 //
-// An async event that is throttled goes back to Lambda's queue and is
-// retried with an exponential backoff, 1 s after the first attempt doubling
-// to at most 5 min, until it is older than the maximum event age (default
-// 6 h), then dropped. An event whose invocation fails (here: a timeout) is
-// retried up to max_retries times (default 2), 1 min after the first failure
-// and 2 min after the second. Synchronous throttles are final (429).
+// What AWS documents (Lambda developer guide, "How Lambda handles errors
+// and retries with asynchronous invocation"): an event that is throttled
+// (429) goes back to Lambda's queue and is retried "for up to 6 hours by
+// default"; "the retry interval increases exponentially from 1 second
+// after the first attempt to a maximum of 5 minutes"; a function error
+// (a timeout here) is retried twice by default, "with a one-minute wait
+// between the first two attempts, and two minutes between the second and
+// third"; events older than the maximum event age are dropped.
+//
+// What is assumed (AWS does not say): the k-th throttle backs off by
+// min(2^k s, 5 min) with "equal jitter" — uniform in [½, 1] of that — so
+// that events throttled together do not come back together
+// (traffic.retry_jitter: none removes it); the queue is read in due order,
+// a due event takes a free environment when one is available (the queue
+// drains at the available concurrency, first come first served with new
+// arrivals), else it is throttled again and backs off further. AWS's
+// "Lambda increases the retry interval and reduces the rate at which it
+// reads events from the queue" when the queue is long is not modelled
+// beyond that backoff.
+//
+// The pending events are kept compactly: as counts per (due 10 ms,
+// first-attempt second, throttles, failures) — a burst of millions of
+// events throttled within seconds takes memory per distinct due time, not
+// per event. Due times are rounded up to 10 ms and the event age is
+// measured from the first attempt's second (rounded down, so an event may
+// be dropped up to 1 s early).
+
+// AsyncRetryModel and AsyncRetryWhy summarise the async retry model for
+// the assumptions of a result.
+const (
+	AsyncRetryModel = "throttles: backoff min(2^k s, 5 min) × U[½, 1] until max_event_age; errors: retried after 1 and 2 min"
+	AsyncRetryWhy   = "AWS documents the 1 s → 5 min exponential backoff for 429s, the 6 h default age and the 1/2-minute error retries; the jitter (equal jitter), the due-order queue draining at the available concurrency and 10 ms due times are assumed"
+)
 
 type retryEnt struct {
 	at, first int64
@@ -702,6 +902,9 @@ func (r *replica) throttle(bk *bucketStats, t int64, ev retryEnt) {
 	if ev.throttled < 16 {
 		delay = min(int64(time.Second)<<ev.throttled, maxThrottleBackoff)
 	}
+	if r.jitter {
+		delay -= int64(r.rng.Float64() * float64(delay/2))
+	}
 	ev.throttled++
 	r.schedule(t+delay, ev)
 }
@@ -720,48 +923,104 @@ func (r *replica) schedule(at int64, ev retryEnt) {
 		r.st.Dropped++
 		return
 	}
-	ev.at = at
 	r.st.Retries++
-	h := append(r.retries, ev)
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if h[p].at <= ev.at {
-			break
-		}
-		h[i] = h[p]
-		i = p
-	}
-	h[i] = ev
-	r.retries = h
+	r.retries.push(at, ev)
 }
 
-func (r *replica) popRetry() retryEnt {
-	h := r.retries
-	top := h[0]
-	n := len(h) - 1
-	last := h[n]
-	h = h[:n]
-	i := 0
-	for {
-		c := 2*i + 1
-		if c >= n {
-			break
-		}
-		if c+1 < n && h[c+1].at < h[c].at {
-			c++
-		}
-		if last.at <= h[c].at {
-			break
-		}
-		h[i] = h[c]
-		i = c
+// retryClass is a number of pending events that are alike.
+type retryClass struct {
+	firstS    int64 // first attempt, whole seconds
+	n         int64
+	throttled uint16
+	failed    uint8
+}
+
+// retryQueue holds pending async events as counts per due time (10 ms).
+type retryQueue struct {
+	due     []int64 // min-heap of the distinct due times (10 ms units) present
+	classes map[int64][]retryClass
+	n       int64
+}
+
+func (q *retryQueue) len() int64 { return q.n }
+
+// next is the due time (ns) of the earliest event; only if len() > 0.
+func (q *retryQueue) next() int64 { return q.due[0] * retryTick }
+
+// retryTick is the resolution of due times.
+const retryTick = int64(10 * time.Millisecond)
+
+func (q *retryQueue) push(at int64, ev retryEnt) {
+	ms := (at + retryTick - 1) / retryTick
+	fs := ev.first / int64(time.Second)
+	if q.classes == nil {
+		q.classes = map[int64][]retryClass{}
 	}
-	if n > 0 {
-		h[i] = last
+	cs, ok := q.classes[ms]
+	if !ok {
+		h := append(q.due, ms)
+		i := len(h) - 1
+		for i > 0 {
+			p := (i - 1) / 2
+			if h[p] <= ms {
+				break
+			}
+			h[i] = h[p]
+			i = p
+		}
+		h[i] = ms
+		q.due = h
 	}
-	r.retries = h
-	return top
+	q.n++
+	for i := range cs {
+		c := &cs[i]
+		if c.firstS == fs && c.throttled == ev.throttled && c.failed == ev.failed {
+			c.n++
+			return
+		}
+	}
+	q.classes[ms] = append(cs, retryClass{firstS: fs, n: 1, throttled: ev.throttled, failed: ev.failed})
+}
+
+// pop takes one of the earliest events.
+func (q *retryQueue) pop() retryEnt {
+	ms := q.due[0]
+	cs := q.classes[ms]
+	c := &cs[len(cs)-1]
+	ev := retryEnt{at: ms * retryTick, first: c.firstS * int64(time.Second), throttled: c.throttled, failed: c.failed}
+	q.n--
+	if c.n--; c.n == 0 {
+		cs = cs[:len(cs)-1]
+		if len(cs) == 0 {
+			delete(q.classes, ms)
+			h := q.due
+			n := len(h) - 1
+			last := h[n]
+			h = h[:n]
+			i := 0
+			for {
+				c := 2*i + 1
+				if c >= n {
+					break
+				}
+				if c+1 < n && h[c+1] < h[c] {
+					c++
+				}
+				if last <= h[c] {
+					break
+				}
+				h[i] = h[c]
+				i = c
+			}
+			if n > 0 {
+				h[i] = last
+			}
+			q.due = h
+		} else {
+			q.classes[ms] = cs
+		}
+	}
+	return ev
 }
 
 // finish closes the books at the end of the span.
@@ -781,5 +1040,5 @@ func (r *replica) finish() {
 		r.die(e.birth, e.deadline)
 	}
 	r.busyQ, r.idleLen = nil, 0
-	r.st.PendingRetries = int64(len(r.retries))
+	r.st.PendingRetries = r.retries.len()
 }

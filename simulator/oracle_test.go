@@ -542,13 +542,13 @@ func TestAsyncRetries(t *testing.T) {
 duration: 60s
 function: {memory_mb: 128, timeout: 900s, duration: 10s}
 concurrency: {reserved: 1}
-traffic: {arrivals: even, invocation: async, start_rate: 2, stages: [{duration: 1s, target: 2}, {duration: 0s, target: 0}, {duration: 59s, target: 0}]}
+traffic: {arrivals: even, invocation: async, retry_jitter: none, start_rate: 2, stages: [{duration: 1s, target: 2}, {duration: 0s, target: 0}, {duration: 59s, target: 0}]}
 `, 2, 4, 4, 0, 0, 1},
 		{"too old", `
 duration: 120s
 function: {memory_mb: 128, timeout: 900s, duration: 100s}
 concurrency: {reserved: 1}
-traffic: {arrivals: even, invocation: async, max_event_age: 1m, start_rate: 2, stages: [{duration: 1s, target: 2}, {duration: 0s, target: 0}, {duration: 119s, target: 0}]}
+traffic: {arrivals: even, invocation: async, retry_jitter: none, max_event_age: 1m, start_rate: 2, stages: [{duration: 1s, target: 2}, {duration: 0s, target: 0}, {duration: 119s, target: 0}]}
 `, 1, 6, 5, 1, 0, 1},
 		{"failed", `
 duration: 300s

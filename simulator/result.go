@@ -48,7 +48,22 @@ type Result struct {
 	Region           string  `json:"region"`
 	Seed             uint64  `json:"seed"`
 	Runs             int     `json:"runs"`
-	SimulatedSeconds float64 `json:"simulated_seconds"`
+	SimulatedSeconds float64 `json:"simulated_seconds"` // the span in the statistics (without a discarded warm-up)
+	// Mode is the engine that produced the result: "exact" (one event per
+	// invocation) or "fast" (see the package doc); ModeErrorPct is the
+	// largest relative difference from the exact engine measured on the
+	// validation set for the mode's headline numbers (0 for exact: its
+	// only error is sampling error, which --runs bands show), and
+	// ModeNote says what it covers.
+	Mode         string  `json:"mode"`
+	ModeErrorPct float64 `json:"mode_error_pct"`
+	ModeNote     string  `json:"mode_note"`
+	// Partial: the run was interrupted; the numbers cover the
+	// SimulatedSeconds reached.
+	Partial bool `json:"partial,omitempty"`
+	// DiscardedWarmupS is the start of the span left out of the statistics
+	// (--discard-warmup, rounded up to a timeline bucket).
+	DiscardedWarmupS float64 `json:"discarded_warmup_s,omitempty"`
 
 	Arrivals      int64   `json:"arrivals"`    // offered requests (accepted + throttled)
 	Invocations   int64   `json:"invocations"` // accepted (not throttled)
@@ -56,7 +71,12 @@ type Result struct {
 	ColdStartRate float64 `json:"cold_start_rate"` // cold_starts / invocations
 	Throttles     int64   `json:"throttles"`
 	ThrottleRate  float64 `json:"throttle_rate"` // throttles / attempts (arrivals + retries)
-	Errors        int64   `json:"errors"`        // timeouts
+	// Throttles split by cause: over the invocation-rate quota (10 ×
+	// concurrency, requests per second) or over the concurrency limits
+	// (cap or scaling rate).
+	RateThrottles        int64 `json:"rate_throttles"`
+	ConcurrencyThrottles int64 `json:"concurrency_throttles"`
+	Errors               int64 `json:"errors"` // timeouts
 	// ProvisionedInvocations ran on provisioned environments; with
 	// provisioned concurrency, the rest (SpilloverInvocations) spilled over
 	// to on-demand environments.
@@ -86,7 +106,13 @@ type Result struct {
 	BucketSeconds            float64             `json:"bucket_s"`
 	Timeline                 []Bucket            `json:"timeline"`
 	Analytic                 *AnalyticResult     `json:"analytic,omitempty"`
-	Bands                    map[string]Band     `json:"-"`
+	// DurationFit is how well the duration distribution fitted to a
+	// dataset's statistics matches them.
+	DurationFit *FitReport `json:"duration_fit,omitempty"`
+	// Assumptions lists what the numbers depend on that the scenario did
+	// not say: Lambda rules as modelled, filled trace gaps, fits.
+	Assumptions pricing.Assumptions `json:"assumptions,omitempty"`
+	Bands       map[string]Band     `json:"-"`
 }
 
 // bandKeys are the metrics that get _p5/_p95 siblings with --runs, in the

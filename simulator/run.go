@@ -10,6 +10,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gonum.org/v1/gonum/stat"
+
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
@@ -35,6 +37,15 @@ type Options struct {
 	// Progress, if set, is called now and then with the simulated time done
 	// and the total (nanoseconds summed over replicas). Calls are serialised.
 	Progress func(done, total int64)
+	// DiscardWarmup leaves the first part of the span out of the statistics
+	// (counts, rates, latency, bill); it is rounded up to a whole timeline
+	// bucket. The timeline still shows it.
+	DiscardWarmup time.Duration
+	// Mode is ModeExact (default), ModeFast or ModeAuto.
+	Mode string
+	// AutoThreshold is the estimated exact run time above which ModeAuto
+	// picks the fast mode (default DefaultAutoThreshold).
+	AutoThreshold time.Duration
 }
 
 // BucketWidth is the timeline bucket for a span: the smallest of 1 s, 2 s,
@@ -60,6 +71,49 @@ type replicaOut struct {
 	timeline []Bucket
 	metrics  map[string]float64
 	err      error
+	measured int64 // ns of the span in the statistics (span − warm-up, or reached if partial)
+	partial  bool
+}
+
+// warmupBuckets is the number of whole timeline buckets DiscardWarmup covers.
+func warmupBuckets(d time.Duration, bw time.Duration) int {
+	if d <= 0 {
+		return 0
+	}
+	return int((d + bw - 1) / bw)
+}
+
+// SteadyWarmup is the warm-up simulated before t = 0 for warm_start:
+// steady: three mean idle timeouts (at least a minute, and at least three
+// maximum lifetimes when one is set, capped at a day), long enough for a
+// pool at a constant rate to reach its steady size and age mix.
+func SteadyWarmup(s *Scenario) time.Duration {
+	w := max(time.Minute, 3*s.KeepAlive.IdleTimeout.Mean())
+	if ml := s.KeepAlive.MaxLifetime.D(); ml > 0 {
+		w = max(w, 3*ml)
+	}
+	return min(w, 24*time.Hour)
+}
+
+// buildReplica makes replica i, warm-started if the scenario asks.
+func buildReplica(s *Scenario, seed uint64, i int, bw time.Duration, warmB int) *replica {
+	rp := newReplica(s, seed, uint64(i), int64(bw))
+	rp.warmB = warmB
+	if s.Concurrency.WarmStart == WarmStartSteady && len(s.Traffic.segs) > 0 {
+		w := SteadyWarmup(s)
+		ws := *s
+		r0 := s.Traffic.segs[0].R0
+		ws.Traffic.segs = []segment{{Start: 0, End: w.Seconds(), R0: r0, R1: r0}}
+		ws.Duration = pricing.Duration(w)
+		ws.Concurrency.WarmStart = ""
+		ws.Concurrency.InitialEnvironments = 0
+		// A stream of its own (replica streams are 0, 1, 2, …).
+		wr := newReplica(&ws, seed, uint64(i)|1<<62, int64(BucketWidth(w)))
+		wr.noFinish = true
+		wr.run(nil)
+		rp.transplant(wr, int64(w))
+	}
+	return rp
 }
 
 // Run simulates the scenario (opt.Runs replicas on opt.Workers cores) and
@@ -104,6 +158,17 @@ func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
 
 	span := s.Span()
 	bw := BucketWidth(span)
+	warmB := warmupBuckets(opt.DiscardWarmup, bw)
+	if warmB > 0 && int64(warmB)*int64(bw) >= int64(span) {
+		return nil, pricing.Inputf("--discard-warmup", "%s (rounded up to the %s timeline bucket: %s) leaves nothing of the %s span", opt.DiscardWarmup, bw, time.Duration(warmB)*bw, span)
+	}
+	mode, err := chooseMode(s, opt)
+	if err != nil {
+		return nil, err
+	}
+	if mode == ModeFast {
+		return runFast(ctx, s, opt, prices, region, seed, analytic)
+	}
 	total := int64(span) * int64(runs)
 	var done atomic.Int64
 	var progMu sync.Mutex
@@ -129,7 +194,7 @@ func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				rp := newReplica(s, seed, uint64(i), int64(bw))
+				rp := buildReplica(s, seed, i, bw, warmB)
 				var last int64
 				ok := rp.run(func(t int64) bool {
 					done.Add(t - last)
@@ -138,9 +203,14 @@ func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
 					return ctx.Err() == nil
 				})
 				done.Add(int64(span) - last)
-				o := &replicaOut{err: ctx.Err()}
+				var o *replicaOut
 				if ok {
 					o = summarise(s, rp, prices, region)
+				} else {
+					// Interrupted: close the books at the time reached.
+					rp.truncate(last)
+					o = summarise(s, rp, prices, region)
+					o.partial = true
 				}
 				outs <- struct {
 					i int
@@ -162,10 +232,13 @@ func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
 	go func() { wg.Wait(); close(outs) }()
 
 	// Aggregate in replica order, so that float sums are deterministic.
+	// Interrupted, the result pools the replicas that finished, or if none
+	// did, the first one's partial run; it is marked partial.
 	agg := newAggregate(runs)
 	pending := map[int]*replicaOut{}
 	next := 0
 	var firstErr error
+	var firstPartial *replicaOut
 	for r := range outs {
 		pending[r.i] = r.o
 		for {
@@ -182,6 +255,12 @@ func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
 				cancel()
 				continue
 			}
+			if o.partial {
+				if firstPartial == nil {
+					firstPartial = o
+				}
+				continue
+			}
 			if firstErr == nil {
 				agg.add(o)
 			}
@@ -190,8 +269,14 @@ func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
 	if firstErr != nil {
 		return nil, firstErr
 	}
-	if err := ctx.Err(); err != nil && next < runs {
-		return nil, err
+	cerr := ctx.Err()
+	if cerr != nil && agg.n < runs {
+		if agg.n == 0 && firstPartial != nil {
+			agg.add(firstPartial)
+		}
+		if agg.n == 0 {
+			return nil, cerr
+		}
 	}
 	report()
 	res, err := agg.result(s, prices, region, seed, bw)
@@ -199,6 +284,11 @@ func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
 		return nil, err
 	}
 	res.Analytic = analytic
+	res.describe(s, ModeExact, opt)
+	if cerr != nil && agg.n < runs || agg.partial {
+		res.Partial = true
+		return res, cerr
+	}
 	return res, nil
 }
 
@@ -221,25 +311,31 @@ func AnalyticFor(s *Scenario) (AnalyticResult, error) {
 	}
 	warm := s.Function.Duration.Mean().Seconds()
 	cold := warm + s.Function.InitDuration.Mean().Seconds()
-	return Analytic(rate, warm, cold, s.KeepAlive.IdleTimeout.Mean().Seconds(), s.Concurrency.Cap()), nil
+	idle := s.KeepAlive.IdleTimeout.Mean().Seconds()
+	a := Analytic(rate, warm, cold, idle, s.Concurrency.Cap())
+	if rate > 0 && !(a.MeanEnvironments > 0) {
+		return AnalyticResult{}, pricing.Inputf("--analytic", "the analytical model has no numerical solution at %g req/s with a %gs idle timeout (its kill probabilities e^(−λ·idle) underflow; it was validated up to λ·idle ≈ 540)", rate, idle)
+	}
+	return a, nil
 }
 
-// usage converts a replica's counters into billed usage for the span.
-func usage(s *Scenario, st rawStats) pricing.BilledUsage {
+// usage converts a replica's counters into billed usage for the measured
+// span.
+func usage(s *Scenario, st rawStats, span time.Duration) pricing.BilledUsage {
 	return pricing.BilledUsage{
 		Requests:              st.Invocations,
 		OnDemandMs:            st.OnDemandMs,
 		InitMs:                st.InitMs,
 		ColdStarts:            st.Cold,
 		ProvisionedMs:         st.ProvisionedMs,
-		ProvisionedEnvSeconds: int64(s.Concurrency.Provisioned) * pricing.ProvisionedSeconds(s.Span()),
+		ProvisionedEnvSeconds: int64(s.Concurrency.Provisioned) * pricing.ProvisionedSeconds(span),
 	}
 }
 
 // monthly projects span usage to a 730-hour month (provisioned concurrency
 // is enabled the whole month).
-func monthly(s *Scenario, u pricing.BilledUsage) pricing.BilledUsage {
-	m := u.Scale(float64(pricing.SecondsPerMonth) / s.Span().Seconds())
+func monthly(s *Scenario, u pricing.BilledUsage, span time.Duration) pricing.BilledUsage {
+	m := u.Scale(float64(pricing.SecondsPerMonth) / span.Seconds())
 	m.ProvisionedEnvSeconds = int64(s.Concurrency.Provisioned) * pricing.SecondsPerMonth
 	return m
 }
@@ -249,13 +345,13 @@ type costs struct {
 	gbs         float64
 }
 
-func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage) (costs, error) {
+func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, span time.Duration) (costs, error) {
 	fc := s.Function.FunctionConfig
 	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, pricing.Options{})
 	if err != nil {
 		return costs{}, err
 	}
-	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthly(s, u)}}, pricing.Options{})
+	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthly(s, u, span)}}, pricing.Options{})
 	if err != nil {
 		return costs{}, err
 	}
@@ -274,9 +370,10 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 
 // summarise turns a finished replica into its timeline and metrics.
 func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region string) *replicaOut {
-	st := rp.st
-	span := float64(rp.span)
-	o := &replicaOut{st: st, hist: rp.hist}
+	st := rp.stats()
+	measured := rp.span - int64(rp.warmB)*rp.bw
+	span := float64(measured)
+	o := &replicaOut{st: st, hist: rp.hist, measured: measured}
 	nb := int((rp.span + rp.bw - 1) / rp.bw)
 	o.timeline = make([]Bucket, nb)
 	full := int64(0)
@@ -290,8 +387,8 @@ func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region stri
 		o.timeline[i] = Bucket{TS: float64(start) / 1e9, Arrivals: float64(b.arrivals), ColdStarts: float64(b.cold),
 			Throttles: float64(b.throttles), ConcurrencyMax: float64(b.cmax), Environments: envNs/float64(width) + prov}
 	}
-	u := usage(s, st)
-	c, err := price(s, prices, region, u)
+	u := usage(s, st, time.Duration(measured))
+	c, err := price(s, prices, region, u, time.Duration(measured))
 	if err != nil {
 		o.err = err
 		return o
@@ -320,6 +417,8 @@ func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region stri
 type aggregate struct {
 	runs     int
 	n        int
+	measured int64
+	partial  bool
 	st       rawStats
 	hist     *Histogram
 	timeline []Bucket
@@ -332,6 +431,8 @@ func newAggregate(runs int) *aggregate {
 
 func (a *aggregate) add(o *replicaOut) {
 	a.n++
+	a.measured = o.measured
+	a.partial = a.partial || o.partial
 	s, t := &a.st, o.st
 	s.Arrivals += t.Arrivals
 	s.Invocations += t.Invocations
@@ -352,6 +453,7 @@ func (a *aggregate) add(o *replicaOut) {
 	s.Retries += t.Retries
 	s.Dropped += t.Dropped
 	s.PendingRetries += t.PendingRetries
+	s.RateThrottles += t.RateThrottles
 	a.hist.Merge(o.hist)
 	if a.timeline == nil {
 		a.timeline = make([]Bucket, len(o.timeline))
@@ -385,10 +487,11 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 		OnDemandMs: meanInt(a.st.OnDemandMs, n), InitMs: meanInt(a.st.InitMs, n), ProvisionedMs: meanInt(a.st.ProvisionedMs, n),
 		EnvsCreated: meanInt(a.st.EnvsCreated, n),
 		Retries:     meanInt(a.st.Retries, n), Dropped: meanInt(a.st.Dropped, n), PendingRetries: meanInt(a.st.PendingRetries, n),
+		RateThrottles: meanInt(a.st.RateThrottles, n),
 	}
-	span := s.Span()
-	u := usage(s, st)
-	c, err := price(s, prices, region, u)
+	span := time.Duration(a.measured)
+	u := usage(s, st, span)
+	c, err := price(s, prices, region, u, span)
 	if err != nil {
 		return nil, err
 	}
@@ -400,6 +503,7 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 		Arrivals: st.Arrivals, Invocations: st.Invocations, ColdStarts: st.Cold,
 		ColdStartRate: ratio(float64(a.st.Cold), float64(a.st.Invocations)),
 		Throttles:     st.Throttles, ThrottleRate: ratio(float64(a.st.Throttles), float64(a.st.Arrivals+a.st.Retries)),
+		RateThrottles: st.RateThrottles, ConcurrencyThrottles: st.Throttles - st.RateThrottles,
 		Retries: st.Retries, DroppedEvents: st.Dropped, PendingRetries: st.PendingRetries,
 		Errors: st.Errors, ProvisionedInvocations: st.Provisioned,
 		PeakConcurrency:          int(meanInt(a.st.Peak, n)),
@@ -436,20 +540,15 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 	return r, nil
 }
 
-// band returns nearest-rank p5/p50/p95 and the mean.
+// band returns nearest-rank p5/p50/p95 (stat.Quantile with stat.Empirical:
+// the smallest value with at least the fraction p of the replicas at or
+// below it) and the mean (stat.Mean).
 func band(xs []float64) Band {
 	if len(xs) == 0 {
 		return Band{}
 	}
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)
-	q := func(p float64) float64 {
-		i := int(math.Ceil(p*float64(len(s)))) - 1
-		return s[max(0, min(len(s)-1, i))]
-	}
-	sum := 0.0
-	for _, x := range xs {
-		sum += x
-	}
-	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95), Mean: sum / float64(len(s))}
+	q := func(p float64) float64 { return stat.Quantile(p, stat.Empirical, s, nil) }
+	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95), Mean: stat.Mean(xs, nil)}
 }

@@ -4,6 +4,52 @@
 // discrete-event simulation with one event per invocation, exact in the
 // model it states, deterministic for a seed, and its memory does not grow
 // with the number of invocations.
+//
+// # Fast mode
+//
+// Long horizons at high rates (a year at 10k req/s is 3·10¹¹ invocations)
+// are out of reach of one event per invocation, so Options.Mode = ModeFast
+// (or ModeAuto, when EstimateExact exceeds a minute) steps a fluid model
+// of the pool once per second instead. With λ(t) the admitted rate, E[S]
+// the mean (timeout-capped) duration, E[I] the mean INIT and p the cold
+// fraction:
+//
+//   - Arrivals per step are the integral of the rate curve, exactly.
+//   - Rate quota: the excess of a second's requests N ~ Poisson(a) over the
+//     limit l is E[(N − l)⁺] (a finite sum for small a, else the normal
+//     approximation σφ(z) − (l + ½ − a)(1 − Φ(z)), z = (l + ½ − a)/σ).
+//   - Busy environments: m = λ·(E[S] + p·E[I]) (M/G/∞, Little's law).
+//   - Cap: M/G/c/c is insensitive to the duration distribution, so the
+//     blocked fraction is Erlang B(m, c).
+//   - Keep-alive: with most-recently-used routing, an environment dies
+//     only after a whole idle timeout T with the busy count below its rank,
+//     so the live pool is the trailing maximum over T of the level the busy
+//     count reaches, L*(t) = m + q·√m (q: the excess of a Poisson busy count's
+//     running maximum, in standard deviations); a monotone deque gives it
+//     in O(1) per step.
+//   - Growth: when the pool must grow and the rate exceeds what the warm
+//     pool serves, each excess arrival is cold and holds its environment for
+//     INIT + duration, so the pool floods to lod + excess·(E[I] + E[S]); the
+//     scaling budget (a token bucket, scaling_rate per 10 s) grants what it
+//     can, the rest are throttled arrivals. New environments count as cold
+//     starts; environments created stay at least T.
+//   - Fluctuation cold starts in a steady pool (the busy count reaching a
+//     new maximum within T) occur at the rate c measured by the calibration,
+//     scaled by √(m/m꜀).
+//   - Billing: invocations × E[billed ms of a warm invocation] + cold
+//     starts × (E[billed ms of INIT + duration] − E[warm]); latency
+//     quantiles from the mixture (1 − p)·warm + p·cold of 400,000 draws.
+//
+// q and c come from a short exact run at the mean rate (a warm pool, one
+// idle timeout discarded, at most ≈ 2·10⁷ invocations): the stochastic
+// part is measured, the deterministic part integrated. Memory is O(idle
+// timeout / 1 s) for the deque and O(buckets) for the timeline. The error
+// against the exact engine on the validation set (a day at 10k req/s with
+// a 5× spike, a week at 1k req/s diurnal, a step 0→5k req/s, a trace with
+// gaps) is in BENCHMARKS.md; FastValidatedErrorPct is what every fast
+// result states, and a result outside the set's regime (a mean busy count
+// below 20, or a pool bounded by the concurrency cap) says the bound does
+// not apply. Async retries, warm starts and replicas need ModeExact.
 package simulator
 
 import (
@@ -82,6 +128,46 @@ type ConcurrencySpec struct {
 	Reserved     int `yaml:"reserved" json:"reserved"`           // 0 = none; else a hard cap
 	Provisioned  int `yaml:"provisioned" json:"provisioned"`     // always-warm environments
 	ScalingRate  int `yaml:"scaling_rate" json:"scaling_rate"`   // new environments per 10 s (default 1,000)
+	// InitialEnvironments are idle on-demand environments alive at t = 0
+	// (reclaimed after the idle timeout unless used), so a steady state can
+	// be measured without the empty-start transient.
+	InitialEnvironments int `yaml:"initial_environments" json:"initial_environments,omitempty"`
+	// WarmStart "steady" starts from the state of a warm-up run at the
+	// traffic's starting rate (see WarmStartSteady); "" starts empty.
+	WarmStart string `yaml:"warm_start" json:"warm_start,omitempty"`
+}
+
+// WarmStartSteady starts a run from a pool in steady state: each replica
+// first simulates the traffic's starting rate, held constant, for a warm-up
+// window (SteadyWarmup), and its environments — idle ones with their
+// reclaim deadlines, busy ones with their end times — are carried over to
+// t = 0. The warm-up's invocations are not counted or billed.
+const WarmStartSteady = "steady"
+
+// MinUnreserved is the concurrency AWS keeps for functions without reserved
+// concurrency: "You can reserve up to the Unreserved account concurrency
+// value that is shown, minus 100 for functions that don't have reserved
+// concurrency" (Lambda developer guide, configuration-concurrency).
+const MinUnreserved = 100
+
+// RequestsPerConcurrency is Lambda's invocation-rate quota factor: "Invocation
+// requests per Region (requests per second): 10 x concurrent executions
+// quota" (synchronous, all sources; asynchronous, non-AWS sources), and
+// "each instance of your execution environment can serve up to 10 requests
+// per second" for synchronous invocations (Lambda quotas page).
+const RequestsPerConcurrency = 10
+
+// RateLimit is the invocation-rate quota the simulator applies, in
+// requests per second: 10 × the regional concurrency quota, and for
+// synchronous invocations also 10 × the function's concurrency cap (10
+// requests per second per execution environment). Asynchronous invocations
+// have no per-environment limit (AWS: "unlimited").
+func (c ConcurrencySpec) RateLimit(invocation string) int64 {
+	l := int64(RequestsPerConcurrency) * int64(c.AccountLimit)
+	if invocation != Async {
+		l = min(l, int64(RequestsPerConcurrency)*int64(c.Cap()))
+	}
+	return l
 }
 
 // Cap is the function's concurrency limit: the reserved concurrency if set,
@@ -134,6 +220,14 @@ type TrafficSpec struct {
 	Invocation  string
 	MaxRetries  int
 	MaxEventAge pricing.Duration
+	// RetryJitter is JitterEqual (default) or JitterNone: see the async
+	// retry model in engine.go.
+	RetryJitter string
+	// TraceCSV: the trace is a CSV (not a dataset series).
+	TraceCSV bool
+	// FilledPeriods is how many periods a CSV trace left out (gaps between
+	// its rows), replayed as zero traffic; see loadTrace.
+	FilledPeriods int
 
 	segs []segment
 }
@@ -231,6 +325,9 @@ type concurrencyFile struct {
 	Reserved     *int `yaml:"reserved"`
 	Provisioned  *int `yaml:"provisioned"`
 	ScalingRate  *int `yaml:"scaling_rate"`
+
+	InitialEnvironments *int   `yaml:"initial_environments"`
+	WarmStart           string `yaml:"warm_start"`
 }
 
 type keepAliveFile struct {
@@ -250,7 +347,14 @@ type trafficFile struct {
 	Invocation  string            `yaml:"invocation"`
 	MaxRetries  *int              `yaml:"max_retries"`
 	MaxEventAge *pricing.Duration `yaml:"max_event_age"`
+	RetryJitter string            `yaml:"retry_jitter"`
 }
+
+// Async retry jitter (traffic.retry_jitter).
+const (
+	JitterEqual = "equal" // a throttle's backoff d becomes uniform in [d/2, d]
+	JitterNone  = "none"  // exactly d
+)
 
 // LoadScenario reads and validates a scenario file.
 func LoadScenario(path string) (*Scenario, error) {
@@ -349,9 +453,26 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 	}
 	if c.Reserved > c.AccountLimit {
 		p.errf(p.at("concurrency", "reserved"), "reserved concurrency %d exceeds the account limit %d", c.Reserved, c.AccountLimit)
+	} else if c.Reserved > 0 && c.AccountLimit-c.Reserved < MinUnreserved {
+		p.errf(p.at("concurrency", "reserved"), "reserved concurrency %d leaves %d unreserved of the account limit %d; AWS keeps at least %d unreserved (reserve at most %d, or raise account_limit)",
+			c.Reserved, c.AccountLimit-c.Reserved, c.AccountLimit, MinUnreserved, max(0, c.AccountLimit-MinUnreserved))
 	}
 	if c.Provisioned > c.Cap() {
 		p.errf(p.at("concurrency", "provisioned"), "provisioned concurrency %d exceeds the concurrency limit %d", c.Provisioned, c.Cap())
+	}
+	setInt(&c.InitialEnvironments, cf.InitialEnvironments, "initial_environments", 0, 10_000_000)
+	switch strings.ToLower(cf.WarmStart) {
+	case "":
+	case WarmStartSteady:
+		c.WarmStart = WarmStartSteady
+		if cf.InitialEnvironments != nil {
+			p.errf(p.at("concurrency", "warm_start"), "concurrency: give initial_environments or warm_start: steady, not both")
+		}
+	default:
+		p.errf(p.at("concurrency", "warm_start"), "concurrency.warm_start %q is not steady (omit it to start with no environments)", cf.WarmStart)
+	}
+	if c.InitialEnvironments+c.Provisioned > c.Cap() {
+		p.errf(p.at("concurrency", "initial_environments"), "initial_environments %d plus provisioned %d exceed the concurrency limit %d", c.InitialEnvironments, c.Provisioned, c.Cap())
 	}
 	fc.ReservedConcurrency, fc.ProvisionedConcurrency = c.Reserved, c.Provisioned
 	s.Concurrency = c
@@ -404,8 +525,16 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 			p.errf(p.at("traffic", "max_event_age"), "traffic.max_event_age %s is outside Lambda's range [1m, 6h]", t.MaxEventAge)
 		}
 	}
-	if (tf.MaxRetries != nil || tf.MaxEventAge != nil) && t.Invocation != Async {
-		p.errf(p.at("traffic"), "traffic.max_retries and max_event_age apply to invocation: async")
+	if (tf.MaxRetries != nil || tf.MaxEventAge != nil || tf.RetryJitter != "") && t.Invocation != Async {
+		p.errf(p.at("traffic"), "traffic.max_retries, max_event_age and retry_jitter apply to invocation: async")
+	}
+	t.RetryJitter = JitterEqual
+	switch j := strings.ToLower(tf.RetryJitter); j {
+	case "", JitterEqual:
+	case JitterNone:
+		t.RetryJitter = JitterNone
+	default:
+		p.errf(p.at("traffic", "retry_jitter"), "traffic.retry_jitter %q is not equal or none", tf.RetryJitter)
 	}
 	if tf.Scale != nil {
 		t.Scale = *tf.Scale
@@ -448,11 +577,13 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 	ok := true
 	switch {
 	case tf.Trace != "":
-		counts, widths, err := loadTrace(t.Trace, tf.Function, p.at("traffic", "trace"))
+		counts, widths, filled, err := loadTrace(t.Trace, tf.Function, p.at("traffic", "trace"))
 		if err != nil {
 			p.errs = append(p.errs, err)
 			return
 		}
+		t.FilledPeriods = filled
+		t.TraceCSV = !isDatasetTrace(t.Trace)
 		total := 0.0
 		for _, w := range widths {
 			total += w

@@ -368,6 +368,10 @@ traffic: {start_rate: 1, stages: [{duration: 10s, target: 1}]}
 	if q := s.Function.Duration.Quantile(0.5); absDur(q-100*time.Millisecond) > time.Microsecond {
 		t.Errorf("tune p50 at 512 MB = %s, want 100ms", q)
 	}
+	// The tune result's mean (110 ms) and p90 (150 ms) are kept too.
+	if m, q := s.Function.Duration.Mean(), s.Function.Duration.Quantile(0.9); absDur(m-110*time.Millisecond) > time.Microsecond || absDur(q-150*time.Millisecond) > time.Microsecond {
+		t.Errorf("tune mean %s, p90 %s at 512 MB; want 110ms, 150ms", m, q)
+	}
 	if m := s.Function.InitDuration.Mean(); m != 20*time.Millisecond {
 		t.Errorf("text mean = %s, want 20ms", m)
 	}

@@ -298,9 +298,12 @@ func contains(xs []string, s string) bool {
 //   - a `lambdacost run -o json` result: warm durations from successful
 //     warm invocations, INIT durations from cold ones (kind);
 //   - a `lambdacost tune -o json` result: the entry for memoryMB, as a
-//     log-normal through its p50 and p99;
-//   - a dataset (collect/import): the function's duration p50/p99 (or the
-//     INIT mean/p99) as a log-normal; function picks it when there are several.
+//     QuantileFit keeping its mean, p50, p90 and p99 (a log-normal through
+//     p50 and p99 when the mean is missing);
+//   - a dataset (collect/import): the function's duration statistics
+//     (mean, p50, p90, p99, max) as a QuantileFit that keeps them all, or
+//     the INIT mean/p99 as a log-normal; function picks it when there are
+//     several.
 func LoadEmpirical(path string, kind Kind, memoryMB int, function string) (Distribution, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -408,7 +411,15 @@ func jsonDistribution(path string, data []byte, kind Kind, memoryMB int, functio
 		var have []string
 		for _, r := range tf.Results {
 			if r.MemoryMB == memoryMB {
-				return fromQuantiles(path, r.DurationMs.Mean, r.DurationMs.P50, r.DurationMs.P99)
+				d := r.DurationMs
+				if d.Mean > 0 && d.P50 > 0 && d.P99 >= d.P50 {
+					// Keep the tune result's mean, p50, p90 and p99 (it has no max).
+					if fit, err := FitQuantiles(FitTarget{Mean: msDur(d.Mean), P50: msDur(d.P50), P90: msDur(d.P90), P99: msDur(d.P99)},
+						fmt.Sprintf("%s, %d MB", path, memoryMB)); err == nil {
+						return fit, nil
+					}
+				}
+				return fromQuantiles(path, d.Mean, d.P50, d.P99)
 			}
 			have = append(have, strconv.Itoa(r.MemoryMB))
 		}
@@ -435,6 +446,14 @@ func jsonDistribution(path string, data []byte, kind Kind, memoryMB int, functio
 			return Fixed{msDur(s.Avg)}, nil
 		}
 		s := f.Summary.DurationMs
+		if s.Avg > 0 && s.P50 > 0 {
+			fit, err := FitQuantiles(FitTarget{Mean: msDur(s.Avg), P50: msDur(s.P50), P90: msDur(s.P90), P99: msDur(s.P99), Max: msDur(s.Max)},
+				fmt.Sprintf("%s, function %s", path, f.Name))
+			if err != nil {
+				return nil, pricing.Inputf(path, "function %q: duration statistics: %v", f.Name, err)
+			}
+			return fit, nil
+		}
 		return fromQuantiles(path, s.Avg, s.P50, s.P99)
 	}
 	return nil, pricing.Inputf(path, "unrecognised JSON: expected a run result (invocations), a tune result (results) or a dataset (functions)")
@@ -470,36 +489,43 @@ func datasetFunction(path string, ds *pricing.Dataset, name string) (*pricing.Da
 }
 
 // loadTrace reads per-interval request counts: a CSV of timestamp,count
-// (timestamps in RFC 3339 or seconds; each row lasts until the next, the
-// last as long as the one before) or a dataset's invocation series.
-// It returns counts and interval widths in seconds.
-func loadTrace(path, function, src string) (counts, widths []float64, err error) {
+// (timestamps in RFC 3339 or seconds) or a dataset's invocation series.
+// It returns counts and interval widths in seconds, and how many periods
+// a CSV left out.
+//
+// A CSV's period is the smallest step between two rows; each row covers
+// one period. A longer step is a gap: CloudWatch and most exporters omit
+// periods with no requests, so the periods in a gap are zero traffic (an
+// interval of count 0), never the previous count stretched over the gap.
+// filled is the number of periods so filled (gaps that are not a whole
+// number of periods count their rounded length).
+func loadTrace(path, function, src string) (counts, widths []float64, filled int, err error) {
 	data, rerr := os.ReadFile(path)
 	if rerr != nil {
-		return nil, nil, pricing.Inputf(src, "cannot read trace: %v", rerr)
+		return nil, nil, 0, pricing.Inputf(src, "cannot read trace: %v", rerr)
 	}
 	trim := bytes.TrimSpace(data)
 	if len(trim) > 0 && trim[0] == '{' {
 		ds, err := pricing.DecodeDataset(path, bytes.NewReader(trim))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		f, err := datasetFunction(path, ds, function)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 		if f.Series == nil || len(f.Series.Invocations) == 0 {
-			return nil, nil, pricing.Inputf(path, "function %q has no invocation series to replay", f.Name)
+			return nil, nil, 0, pricing.Inputf(path, "function %q has no invocation series to replay", f.Name)
 		}
 		w := float64(f.Series.PeriodS)
 		for _, c := range f.Series.Invocations {
 			if !(c >= 0) || math.IsInf(c, 0) {
-				return nil, nil, pricing.Inputf(path, "function %q: invocation counts must be non-negative numbers", f.Name)
+				return nil, nil, 0, pricing.Inputf(path, "function %q: invocation counts must be non-negative numbers", f.Name)
 			}
 			counts = append(counts, c)
 			widths = append(widths, w)
 		}
-		return counts, widths, nil
+		return counts, widths, 0, nil
 	}
 	var times []float64
 	var errs []error
@@ -546,21 +572,38 @@ func loadTrace(path, function, src string) (counts, widths []float64, err error)
 		}
 	}
 	if err := pricing.Errors(errs); err != nil {
-		return nil, nil, err
+		return nil, nil, 0, err
 	}
 	if len(counts) == 0 {
-		return nil, nil, pricing.Inputf(path, "the trace has no rows (expected timestamp,count)")
+		return nil, nil, 0, pricing.Inputf(path, "the trace has no rows (expected timestamp,count)")
 	}
-	widths = make([]float64, len(times))
-	for i := range times {
-		switch {
-		case i+1 < len(times):
-			widths[i] = times[i+1] - times[i]
-		case i > 0:
-			widths[i] = widths[i-1]
-		default:
-			widths[i] = 60
+	period := 60.0 // a single row: one minute, CloudWatch's usual period
+	for i := 1; i < len(times); i++ {
+		if d := times[i] - times[i-1]; i == 1 || d < period {
+			period = d
 		}
 	}
-	return counts, widths, nil
+	rows := counts
+	counts = make([]float64, 0, len(rows))
+	widths = make([]float64, 0, len(rows))
+	for i, c := range rows {
+		counts, widths = append(counts, c), append(widths, period)
+		if i+1 < len(times) {
+			if gap := times[i+1] - times[i] - period; gap > 1e-9*period {
+				counts, widths = append(counts, 0), append(widths, gap)
+				filled += max(1, int(math.Round(gap/period)))
+			}
+		}
+	}
+	return counts, widths, filled, nil
+}
+
+// isDatasetTrace reports whether a trace file is a JSON dataset (not a CSV).
+func isDatasetTrace(path string) bool {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return false
+	}
+	trim := bytes.TrimSpace(data)
+	return len(trim) > 0 && trim[0] == '{'
 }

@@ -29,6 +29,8 @@ type SimulateOptions struct {
 	Analytic bool
 	HTML     string
 	Assets   string
+	Mode     string
+	Warmup   string
 
 	changed func(string) bool
 	ctx     context.Context
@@ -50,10 +52,22 @@ It prints counts and rates, latency percentiles (INIT included), busy concurrenc
 environments, the bill for the simulated span and projected to a 730-hour month. --runs N runs
 Monte Carlo replicas on all cores and adds 5th/95th percentile bands. --analytic prints the
 steady-state prediction of Mahmoudi & Khazaei's model next to the simulation (constant-rate
-Poisson scenarios). The same seed gives the same result, byte for byte.`,
+Poisson scenarios; it is an approximation, and the output says how far it was from the
+simulation on the validation cases). The same seed gives the same result, byte for byte.
+
+--mode fast runs a fluid model of the pool (seconds for a year at 10k req/s), calibrated by a
+short exact run; --mode auto (the default is exact) picks it when the exact run would take more
+than a minute. Every output says which mode produced it and the mode's validated error bound.
+--discard-warmup D leaves the first D (rounded up to a timeline bucket) out of the statistics;
+a scenario's concurrency.initial_environments or warm_start: steady starts with a warm pool.
+Lambda's invocation-rate quota (10 × the concurrency quota, requests per second) throttles
+separately from the concurrency limits. Interrupted (Ctrl-C), it prints what was simulated so far,
+marked partial, and exits 130.`,
 		Example: `  lambdacost simulate testdata/scenarios/checkout.yaml
   lambdacost simulate spike.yaml --runs 20 -o json
   lambdacost simulate steady.yaml --analytic --seed 7
+  lambdacost simulate year.yaml --mode auto
+  lambdacost simulate steady.yaml --discard-warmup 30m
   lambdacost simulate spike.yaml --html spike.html
   lambdacost simulate spike.yaml --html reports/spike.html --assets reports/assets`,
 		Args: cobra.ExactArgs(1),
@@ -75,6 +89,8 @@ Poisson scenarios). The same seed gives the same result, byte for byte.`,
 	fs.IntVar(&o.Runs, "runs", 1, "Monte Carlo replicas; results carry p5/p95 bands")
 	fs.IntVar(&o.Workers, "workers", 0, "replicas run in parallel (default: all cores)")
 	fs.BoolVar(&o.Analytic, "analytic", false, "also print the analytical model's steady-state prediction")
+	fs.StringVar(&o.Mode, "mode", simulator.ModeExact, "exact, fast or auto (fast when the exact run would take more than a minute)")
+	fs.StringVar(&o.Warmup, "discard-warmup", "", "leave the first DURATION (e.g. 30m) out of the statistics")
 	fs.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to FILE")
 	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
 	_ = cmd.MarkFlagFilename("html", "html")
@@ -98,6 +114,20 @@ func simulateRun(o *SimulateOptions) error {
 	if o.HTML == "" && o.changed("assets") {
 		errs = append(errs, pricing.Inputf("--assets", "only applies with --html"))
 	}
+	switch o.Mode {
+	case simulator.ModeExact, simulator.ModeFast, simulator.ModeAuto:
+	default:
+		errs = append(errs, pricing.Inputf("--mode", "%q is not exact, fast or auto", o.Mode))
+	}
+	var warmup time.Duration
+	if o.Warmup != "" {
+		d, err := pricing.ParseDuration(o.Warmup)
+		if err != nil || d < 0 {
+			errs = append(errs, pricing.Inputf("--discard-warmup", "expected a duration such as 30m, got %q", o.Warmup))
+		} else {
+			warmup = d.D()
+		}
+	}
 	if err := pricing.Errors(errs); err != nil {
 		return err
 	}
@@ -113,16 +143,16 @@ func simulateRun(o *SimulateOptions) error {
 	if err != nil {
 		return err
 	}
-	opt := simulator.Options{Runs: o.Runs, Workers: o.Workers, Prices: prices, Analytic: o.Analytic}
+	opt := simulator.Options{Runs: o.Runs, Workers: o.Workers, Prices: prices, Analytic: o.Analytic, Mode: o.Mode, DiscardWarmup: warmup}
 	if o.changed("seed") {
 		opt.Seed = &o.Seed
 	}
 	if s.Region == "" || o.changed("region") || f.IO.Getenv("LAMBDACOST_REGION") != "" {
 		opt.Region = f.Region
 	}
+	var bar *progressBar
 	if f.IO.ErrTTY {
-		bar := newProgressBar(f.IO.ErrOut, time.Second)
-		defer bar.finish()
+		bar = newProgressBar(f.IO.ErrOut, time.Second)
 		opt.Progress = bar.update
 	}
 	ctx := o.ctx
@@ -130,9 +160,24 @@ func simulateRun(o *SimulateOptions) error {
 		ctx = context.Background()
 	}
 	res, err := simulator.Run(ctx, s, opt)
-	if err != nil {
+	if bar != nil {
+		bar.finish()
+	}
+	if err != nil && (res == nil || !res.Partial) {
 		return err
 	}
+	if res.Partial {
+		// Interrupted: print what was simulated, marked partial, and exit 130.
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: interrupted: partial result for the first %s simulated\n", time.Duration(res.SimulatedSeconds*float64(time.Second)))
+		if werr := writeSimulation(o, f, format, res, s); werr != nil {
+			return werr
+		}
+		return &ExitError{Code: 130}
+	}
+	return writeSimulation(o, f, format, res, s)
+}
+
+func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res *simulator.Result, s *simulator.Scenario) error {
 	if o.HTML != "" {
 		// Atomic: a failed render never leaves half a report behind.
 		render := func(w io.Writer, opts ...reports.HTMLOption) error {
@@ -146,6 +191,7 @@ func simulateRun(o *SimulateOptions) error {
 		return reports.WriteJSON(f.IO.Out, res)
 	}
 	grids := simulationGrids(res, s)
+	grids = append(grids, modeGrid(res))
 	if format == reports.CSV {
 		grids = append(grids, timelineGrid(res))
 	}
@@ -164,6 +210,34 @@ func simulationGrids(r *simulator.Result, s *simulator.Scenario) []reports.Grid 
 			Rows: [][]string{{"Retries", "0"}, {"Events dropped", "0"}, {"Retries pending at the end", "0"}}})
 	}
 	return grids
+}
+
+// modeGrid says which engine produced the result, its validated error
+// bound, and the assumptions behind the numbers.
+func modeGrid(r *simulator.Result) reports.Grid {
+	mode := r.Mode
+	if r.Partial {
+		mode += " (PARTIAL: interrupted)"
+	}
+	g := reports.Grid{Title: "Mode and assumptions", Header: []string{"Item", "Value"},
+		Rows: [][]string{{"Mode", mode}, {"Validated error bound", fmt.Sprintf("%g %%", r.ModeErrorPct)}, {"About the mode", r.ModeNote}}}
+	if r.DiscardedWarmupS > 0 {
+		g.Rows = append(g.Rows, []string{"Warm-up discarded", fmt.Sprintf("%g s", r.DiscardedWarmupS)})
+	}
+	g.Rows = append(g.Rows, []string{"Rate throttles (10 × concurrency quota)", fmt.Sprint(r.RateThrottles)},
+		[]string{"Concurrency throttles", fmt.Sprint(r.ConcurrencyThrottles)})
+	if r.Analytic != nil {
+		g.Rows = append(g.Rows, []string{"Analytic model", r.Analytic.Note})
+	}
+	if fit := r.DurationFit; fit != nil {
+		for _, row := range fit.Rows {
+			g.Rows = append(g.Rows, []string{"Duration fit " + row.Stat, fmt.Sprintf("dataset %.4g ms, fitted %.4g ms, sampled %.4g ms (%.2g %%)", row.DatasetMs, row.FittedMs, row.SampledMs, row.ErrorPct)})
+		}
+	}
+	for _, a := range r.Assumptions {
+		g.Rows = append(g.Rows, []string{"Assumed: " + a.Field, a.Value + " (" + a.Why + ")"})
+	}
+	return g
 }
 
 // timelineGrid is the timeline as a table (for CSV).
@@ -201,8 +275,13 @@ func (p *progressBar) update(done, total int64) {
 	p.last = now
 	frac := float64(done) / float64(total)
 	const width = 30
-	n := int(frac * width)
-	fmt.Fprintf(p.w, "\r[%s%s] %5.1f%%  %s", strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, now.Sub(p.start).Round(time.Second))
+	n := max(0, min(width, int(frac*width)))
+	el := now.Sub(p.start)
+	eta := "ETA --"
+	if frac > 0.001 {
+		eta = "ETA " + time.Duration(float64(el)*(1-frac)/frac).Round(time.Second).String()
+	}
+	fmt.Fprintf(p.w, "\r[%s%s] %5.1f%%  %s  %s ", strings.Repeat("=", n), strings.Repeat(" ", width-n), frac*100, el.Round(time.Second), eta)
 	p.drawn = true
 }
 
@@ -210,6 +289,6 @@ func (p *progressBar) finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.drawn {
-		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 50))
+		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 70))
 	}
 }

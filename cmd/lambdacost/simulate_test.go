@@ -1,12 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/reports"
@@ -271,5 +273,39 @@ func TestSimulateBadInput(t *testing.T) {
 		if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "panic") {
 			t.Errorf("%v: stack trace on stderr", tc.args)
 		}
+	}
+}
+
+// Interrupted (the context SIGINT cancels), simulate prints what was
+// simulated so far, marked partial, says so on stderr and exits 130.
+func TestSimulateInterruptedPrintsPartial(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "long.yaml")
+	if err := os.WriteFile(path, []byte(`
+duration: 100h
+function: {memory_mb: 128, duration: 10ms}
+traffic: {start_rate: 2000}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	var out, errOut bytes.Buffer
+	io := &IO{In: strings.NewReader(""), Out: &out, ErrOut: &errOut, Getenv: func(string) string { return "" },
+		Environ: func() []string { return nil }, Executable: os.Executable}
+	start := time.Now()
+	code := Main(ctx, []string{"simulate", path, "-o", "json"}, io)
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("took %s to stop", el)
+	}
+	if code != 130 {
+		t.Fatalf("exit %d, want 130: %s", code, errOut.String())
+	}
+	var m map[string]any
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+		t.Fatalf("no JSON result: %v (%q)", err, out.String())
+	}
+	if m["partial"] != true || !(m["simulated_seconds"].(float64) < 360000) || !strings.Contains(errOut.String(), "partial") {
+		t.Errorf("partial %v, simulated %v, stderr %q", m["partial"], m["simulated_seconds"], errOut.String())
 	}
 }

@@ -1,0 +1,421 @@
+package simulator
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// FastValidatedErrorPct is the largest relative difference between the
+// fast and the exact engine measured on the validation set (BENCHMARKS.md,
+// "Fast mode"; TestFastMatchesExact runs the shorter cases) over total
+// cold starts, mean live environments, billed GB-s, cost, throttles and
+// p99 latency. It is what every fast-mode result states as its bound.
+const FastValidatedErrorPct = 20.0
+
+// FastModeNote is what a fast-mode result says about itself.
+const FastModeNote = "fast mode: a fluid model of the pool stepped each second (Erlang-B throttles, trailing-maximum keep-alive, " +
+	"Poisson rate-quota excess), calibrated by a short exact run at the mean rate; differences from the exact engine measured " +
+	"on the validation set (pools of 30–4,000 busy environments not bound by the concurrency cap; a result outside it says so " +
+	"under assumptions) are within mode_error_pct on cold starts, mean environments, billed GB-s, cost, throttles and p99 latency"
+
+// fastStep is the fast mode's time step.
+const fastStep = time.Second
+
+// durStats are the moments of the duration distributions the fast mode
+// needs, estimated from draws of the scenario's own samplers.
+type durStats struct {
+	es, ei         float64 // mean warm duration (timeout-capped) and INIT, s
+	warmMs, coldMs float64 // mean billed ms of a warm and of a cold invocation
+	errFrac        float64 // P(duration ≥ timeout)
+	warm, cold     []float64
+}
+
+func sampleDurations(s *Scenario, seed uint64, n int) durStats {
+	rng := rand.New(rand.NewPCG(seed, 1<<61))
+	timeout := s.Function.Timeout.D()
+	if timeout <= 0 {
+		timeout = 15 * time.Minute
+	}
+	st := durStats{warm: make([]float64, n), cold: make([]float64, n)}
+	var sw, si, bw, bc float64
+	errs := 0
+	for i := 0; i < n; i++ {
+		d := s.Function.Duration.Sample(rng)
+		if d >= timeout {
+			d = timeout
+			errs++
+		}
+		in := s.Function.InitDuration.Sample(rng)
+		sw += d.Seconds()
+		si += in.Seconds()
+		bw += float64(pricing.BilledMs(d))
+		bc += float64(pricing.BilledMs(d + in))
+		st.warm[i], st.cold[i] = float64(d), float64(d+in)
+	}
+	f := float64(n)
+	st.es, st.ei, st.warmMs, st.coldMs, st.errFrac = sw/f, si/f, bw/f, bc/f, float64(errs)/f
+	slices.Sort(st.warm)
+	slices.Sort(st.cold)
+	return st
+}
+
+// mixQuantile is the p-quantile of the mixture (1−pc)·warm + pc·cold.
+func (d *durStats) mixQuantile(p, pc float64) time.Duration {
+	cdf := func(xs []float64, x float64) float64 {
+		return float64(sort.SearchFloat64s(xs, x)) / float64(len(xs))
+	}
+	lo, hi := 0.0, math.Max(d.warm[len(d.warm)-1], d.cold[len(d.cold)-1])
+	for i := 0; i < 80; i++ {
+		mid := (lo + hi) / 2
+		if (1-pc)*cdf(d.warm, mid)+pc*cdf(d.cold, mid) < p {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return time.Duration(hi)
+}
+
+// calibration is what a short exact run at the mean rate says about the
+// pool's stochastic excess over the mean concurrency.
+type calibration struct {
+	q      float64 // (mean live environments − mean busy) / √(mean busy)
+	cRate  float64 // cold starts per second in steady state
+	mBusy  float64 // the run's mean busy environments
+	events float64
+}
+
+func calibrate(s *Scenario, seed uint64, ds durStats) calibration {
+	rate := s.ExpectedRequests() / s.Span().Seconds()
+	idle := s.KeepAlive.IdleTimeout.Mean()
+	m := rate * (ds.es)
+	if !(m > 0) {
+		return calibration{}
+	}
+	warm := time.Duration(1.2 * float64(idle))
+	// Measure as long as ≈ 2·10⁷ invocations allow (steady cold starts
+	// are rare at low rates: they need many idle timeouts to be counted),
+	// between 2 and 500 idle timeouts, at least 30 s, and no longer than
+	// the scenario (or 2 idle timeouts).
+	budget := time.Duration(2e7/rate*1e9) - warm
+	meas := max(30*time.Second, min(max(budget, 2*idle), 500*idle, max(2*idle, s.Span())))
+	cs := *s
+	span := warm + meas
+	cs.Traffic.segs = []segment{{Start: 0, End: span.Seconds(), R0: rate, R1: rate}}
+	cs.Traffic.Arrivals = s.Traffic.Arrivals
+	cs.Duration = pricing.Duration(span)
+	cs.Concurrency.WarmStart = ""
+	cs.Concurrency.InitialEnvironments = min(s.Concurrency.Cap()-s.Concurrency.Provisioned, int(math.Ceil(m+4*math.Sqrt(m)+1)))
+	bw := BucketWidth(span)
+	rp := buildReplica(&cs, seed, 1<<40, bw, warmupBuckets(warm, bw))
+	rp.run(nil)
+	st := rp.stats()
+	ms := float64(rp.span - int64(rp.warmB)*rp.bw)
+	mb := st.BusyNs / ms
+	env := st.EnvNs/ms + float64(s.Concurrency.Provisioned)
+	c := calibration{mBusy: mb, events: rate * span.Seconds()}
+	if mb > 0 {
+		c.q = math.Max(0, (env-mb)/math.Sqrt(mb))
+	}
+	c.cRate = float64(st.Cold) / (ms / 1e9)
+	return c
+}
+
+// poissonExcess is E[(N − l)⁺] for N ~ Poisson(a): exact for small a,
+// else the normal approximation with a continuity correction.
+func poissonExcess(a, l float64) float64 {
+	if a <= l-10*math.Sqrt(l)-10 {
+		return 0
+	}
+	if a < 200 {
+		// E[(N−l)⁺] = a − l + E[(l−N)⁺], the last a finite sum.
+		p := math.Exp(-a)
+		under := 0.0
+		for k := 0.0; k < l; k++ {
+			under += (l - k) * p
+			p *= a / (k + 1)
+		}
+		return math.Max(0, a-l+under)
+	}
+	sd := math.Sqrt(a)
+	z := (l + 0.5 - a) / sd
+	phi := math.Exp(-z*z/2) / math.Sqrt(2*math.Pi)
+	return math.Max(0, sd*phi-(l+0.5-a)*0.5*math.Erfc(z/math.Sqrt2))
+}
+
+// runFast is the fast mode (see the package doc, "Fast mode").
+func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.PriceTable, region string, seed uint64, analytic *AnalyticResult) (*Result, error) {
+	if s.Traffic.Invocation == Async {
+		return nil, pricing.Inputf("--mode", "the fast mode does not model async retries; use --mode exact")
+	}
+	if s.Concurrency.WarmStart != "" || s.Concurrency.InitialEnvironments > 0 {
+		return nil, pricing.Inputf("--mode", "the fast mode starts from an empty pool; warm_start and initial_environments need --mode exact")
+	}
+	span := s.Span()
+	bw := BucketWidth(span)
+	warmB := warmupBuckets(opt.DiscardWarmup, bw)
+	ds := sampleDurations(s, seed, 400_000)
+	cal := calibrate(s, seed, ds)
+
+	c := s.Concurrency
+	capC := float64(c.Cap())
+	prov := float64(c.Provisioned)
+	rateL := float64(c.RateLimit(s.Traffic.Invocation))
+	scal := float64(c.ScalingRate)
+	idle := s.KeepAlive.IdleTimeout.Mean().Seconds()
+	maxLife := s.KeepAlive.MaxLifetime.D().Seconds()
+	even := s.Traffic.Arrivals == Even
+	nSteps := int(math.Ceil(span.Seconds() / fastStep.Seconds()))
+	win := max(1, int(math.Round(idle/fastStep.Seconds())))
+	nb := int((int64(span) + int64(bw) - 1) / int64(bw))
+	timeline := make([]Bucket, nb)
+	for i := range timeline {
+		timeline[i].TS = (time.Duration(i) * bw).Seconds()
+	}
+
+	// The trailing maximum of the target pool over one idle timeout: a
+	// monotone deque of (step, level).
+	dqK := make([]int, 0, 1024)
+	dqV := make([]float64, 0, 1024)
+	segs := s.Traffic.segs
+	lam := func(t float64) float64 { // Λ(t), t within the span
+		i := sort.Search(len(segs), func(i int) bool { return segs[i].End > t })
+		if i == len(segs) {
+			i = len(segs) - 1
+		}
+		g := segs[i]
+		x := math.Max(0, math.Min(t, g.End)-g.Start)
+		return g.Lam + g.R0*x + g.slope()*x*x/2
+	}
+	var tot struct {
+		arr, rateThr, thr, inv, cold, envS, busyS, deaths, lifeS, prov float64
+		peak                                                           float64
+	}
+	tok := scal
+	capped := false // the concurrency cap bound the pool (outside the validation set)
+	lod := 0.0      // on-demand environments
+	pc := 0.0       // cold fraction of the last step
+	prevLam := 0.0
+	measured := 0.0
+	partial := false
+	var done int64
+	for k := 0; k < nSteps; k++ {
+		t0 := float64(k) * fastStep.Seconds()
+		t1 := math.Min(t0+fastStep.Seconds(), span.Seconds())
+		dt := t1 - t0
+		if k&0xffff == 0 {
+			if ctx.Err() != nil {
+				partial = true
+				break
+			}
+			if opt.Progress != nil {
+				opt.Progress(done, int64(span))
+			}
+		}
+		done = int64(t1 * 1e9)
+		l1 := lam(t1)
+		a := math.Max(0, l1-prevLam)
+		prevLam = l1
+		// Rate quota: the excess of the second's requests over the limit.
+		var rth float64
+		if even {
+			rth = math.Max(0, a-rateL*dt)
+		} else {
+			rth = poissonExcess(a, rateL*dt)
+		}
+		adm := a - rth
+		rate := adm / dt
+		m := rate * (ds.es + pc*ds.ei)
+		target := math.Min(capC, m+cal.q*math.Sqrt(m))
+		for len(dqK) > 0 && dqV[len(dqV)-1] <= target {
+			dqK, dqV = dqK[:len(dqK)-1], dqV[:len(dqV)-1]
+		}
+		dqK, dqV = append(dqK, k), append(dqV, target)
+		for dqK[0] <= k-win {
+			dqK, dqV = dqK[1:], dqV[1:]
+		}
+		want := math.Max(0, dqV[0]-prov)
+		tok = math.Min(scal, tok+scal/10*dt)
+		grant, deficit := 0.0, 0.0
+		if want > lod {
+			// The pool grows to the target. If the arrival rate exceeds
+			// what the warm pool serves ((prov + lod)/E[S]), every arrival
+			// beyond it is a cold start that holds its environment for
+			// INIT + duration: the pool floods to lod + excess·(E[I] +
+			// E[S]); as many as the scaling budget allows, the rest are
+			// throttled arrivals.
+			level := want
+			if ex := rate - (prov+lod)/math.Max(ds.es, 1e-9); ex > 0 {
+				level = math.Max(level, lod+ex*(ds.ei+ds.es))
+			}
+			need := level - lod
+			// The cap bounds the pool: what it cannot hold is throttled too.
+			room := math.Max(0, capC-prov-lod)
+			if need > room {
+				capped = true
+			}
+			grant = math.Min(math.Min(need, tok), room)
+			deficit = need - grant
+			tok -= grant
+			lod += grant
+			// The environments created stay at least one idle timeout.
+			lv := lod + prov
+			for len(dqK) > 0 && dqV[len(dqV)-1] <= lv {
+				dqK, dqV = dqK[:len(dqK)-1], dqV[:len(dqV)-1]
+			}
+			dqK, dqV = append(dqK, k), append(dqV, lv)
+		} else {
+			tot.deaths += lod - want
+			tot.lifeS += (lod - want) * idle // an environment reclaimed had lived ≥ one idle timeout
+			lod = want
+		}
+		// Fluctuation cold starts: the busy count reaching above the pool.
+		// By Rice's formula the rate of up-crossings of m + z·√m goes as
+		// √m·e^(−z²/2); the calibration measured the rate at the steady
+		// headroom q, so with the pool's headroom z now (above q while the
+		// pool still holds a past peak) the rate is scaled by
+		// √(m/m꜀)·e^(−(z² − q²)/2), at most the calibrated one.
+		fl := 0.0
+		if cal.mBusy > 0 && m > 0 {
+			z := (prov + lod - m) / math.Sqrt(m)
+			h := 1.0
+			if z > cal.q {
+				h = math.Exp(-(z*z - cal.q*cal.q) / 2)
+			}
+			fl = cal.cRate * math.Sqrt(m/cal.mBusy) * h * dt
+		}
+		if maxLife > 0 {
+			fl += lod * dt / maxLife
+		}
+		cold := math.Max(grant, fl) // growth is made of the same up-crossings
+		// Concurrency throttles: the pool lags the load (scaling rate), or
+		// the cap blocks (Erlang B: M/G/c/c, insensitive to the durations).
+		thr := math.Min(adm, deficit)
+		if m+8*math.Sqrt(m)+1 >= capC && m > 0 {
+			thr = math.Max(thr, adm*ErlangB(m, int(capC)))
+			capped = true
+		}
+		inv := adm - thr
+		if inv > 0 {
+			pc = math.Min(1, cold/inv)
+		}
+		busy := m * inv / math.Max(adm, 1e-300)
+		b := int(int64(t0*1e9) / int64(bw))
+		if b < nb {
+			tb := &timeline[b]
+			tb.Arrivals += a
+			tb.ColdStarts += cold
+			tb.Throttles += rth + thr
+			tb.ConcurrencyMax = math.Max(tb.ConcurrencyMax, math.Min(capC, m+cal.q*math.Sqrt(m)))
+			tb.Environments += (prov + lod) * dt
+		}
+		if b < warmB {
+			continue
+		}
+		measured += dt
+		tot.arr += a
+		tot.rateThr += rth
+		tot.thr += rth + thr
+		tot.inv += inv
+		tot.cold += cold
+		tot.envS += (prov + lod) * dt
+		tot.busyS += busy * dt
+		tot.peak = math.Max(tot.peak, math.Min(capC, m+cal.q*math.Sqrt(m)))
+		if prov > 0 && m > 0 {
+			tot.prov += inv * math.Min(1, prov/m)
+		}
+	}
+	for i := range timeline {
+		w := math.Min(bw.Seconds(), span.Seconds()-timeline[i].TS)
+		timeline[i].Environments /= w
+	}
+	if measured <= 0 {
+		return nil, ctx.Err()
+	}
+	r64 := func(x float64) int64 { return int64(math.Round(x)) }
+	pcAll := ratio(tot.cold, tot.inv)
+	warmInv := tot.inv - tot.cold
+	st := rawStats{
+		Arrivals: r64(tot.arr), Invocations: r64(tot.inv), Cold: r64(tot.cold), Throttles: r64(tot.thr),
+		RateThrottles: r64(tot.rateThr), Errors: r64(tot.inv * ds.errFrac), Provisioned: r64(tot.prov),
+		EnvsCreated: r64(tot.cold),
+	}
+	provMs := r64(tot.prov * ds.warmMs)
+	st.ProvisionedMs = provMs
+	st.OnDemandMs = r64(math.Max(0, warmInv-tot.prov)*ds.warmMs + tot.cold*ds.coldMs)
+	st.InitMs = r64(tot.cold * (ds.coldMs - ds.warmMs))
+	mspan := time.Duration(measured * 1e9)
+	u := usage(s, st, mspan)
+	cst, err := price(s, prices, region, u, mspan)
+	if err != nil {
+		return nil, err
+	}
+	meanEnv := tot.envS / measured
+	meanConc := tot.busyS / measured
+	lat := Latency{
+		P50: ms(ds.mixQuantile(0.5, pcAll)), P90: ms(ds.mixQuantile(0.9, pcAll)), P99: ms(ds.mixQuantile(0.99, pcAll)),
+		Max:  ms(time.Duration(math.Max(ds.warm[len(ds.warm)-1], ds.cold[len(ds.cold)-1]))),
+		Mean: (ds.es + pcAll*ds.ei) * 1e3,
+	}
+	if pcAll == 0 {
+		lat.Max = ms(time.Duration(ds.warm[len(ds.warm)-1]))
+	}
+	res := &Result{
+		Scenario: s.Name, Region: region, Seed: seed, Runs: 1, SimulatedSeconds: measured,
+		Arrivals: st.Arrivals, Invocations: st.Invocations, ColdStarts: st.Cold, ColdStartRate: pcAll,
+		Throttles: st.Throttles, ThrottleRate: ratio(tot.thr, tot.arr),
+		RateThrottles: st.RateThrottles, ConcurrencyThrottles: st.Throttles - st.RateThrottles,
+		Errors: st.Errors, ProvisionedInvocations: st.Provisioned,
+		PeakConcurrency: int(math.Ceil(tot.peak)), MeanConcurrency: meanConc, MeanEnvironments: meanEnv,
+		EnvironmentsCreated: st.EnvsCreated, MeanEnvironmentLifetimeS: ratio(tot.lifeS, tot.deaths),
+		Utilization: ratio(meanConc, meanEnv), LatencyMs: lat,
+		BilledGBSeconds: cst.gbs, Usage: u, CostUSD: cst.span.TotalUSD(), Cost: cst.span,
+		MonthlyCostUSD: cst.month.TotalUSD(), MonthlyCost: cst.month,
+		CostPerMillionUSD: ratio(cst.span.TotalUSD(), float64(st.Invocations)) * 1e6,
+		BucketSeconds:     bw.Seconds(), Timeline: timeline, Analytic: analytic,
+	}
+	if c.Provisioned > 0 {
+		res.SpilloverInvocations = st.Invocations - st.Provisioned
+	}
+	res.describe(s, ModeFast, opt)
+	res.Assumptions.Add(pricing.Assumption{Field: "mode.fast.calibration",
+		Value: fmtCal(cal, s.ExpectedRequests()/span.Seconds()),
+		Why:   "the pool's excess over the mean busy count and the steady cold-start rate come from a short exact run at the mean rate"})
+	if capped || meanConc < 20 {
+		why := "the validation set has pools of 30–4,000 busy environments that the concurrency cap never bounds"
+		val := "outside the validation set: mode_error_pct does not apply"
+		if capped {
+			why += "; here the cap bounds the pool, and throttles while a burst fills it can be off by several times"
+		} else {
+			why += fmt.Sprintf("; here the mean busy count is %.3g, where the Gaussian excess of the pool is rough", meanConc)
+		}
+		res.Assumptions.Add(pricing.Assumption{Field: "mode.fast.regime", Value: val, Why: why + " (use --mode exact)"})
+	}
+	if opt.Runs > 1 {
+		res.Assumptions.Add(pricing.Assumption{Field: "--runs", Value: "1", Why: "the fast mode is a deterministic model: replicas and bands need --mode exact"})
+	}
+	if partial {
+		res.Partial = true
+		return res, ctx.Err()
+	}
+	if opt.Progress != nil {
+		opt.Progress(int64(span), int64(span))
+	}
+	return res, nil
+}
+
+func fmtCal(c calibration, rate float64) string {
+	return "q=" + ftoa(c.q) + ", steady cold starts " + ftoa(c.cRate) + "/s at " + ftoa(rate) + " req/s (" + ftoa(c.events) + " invocations simulated)"
+}
+
+func ftoa(x float64) string { return strconvFormat(x) }
+
+func strconvFormat(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }

@@ -1,0 +1,108 @@
+package simulator
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// Simulation modes (Options.Mode).
+const (
+	ModeExact = "exact" // one event per invocation
+	ModeFast  = "fast"  // the fluid model of fast.go, for long horizons
+	ModeAuto  = "auto"  // fast when the exact run would take longer than AutoThreshold
+)
+
+// DefaultAutoThreshold is the estimated exact run time beyond which
+// ModeAuto picks the fast mode.
+const DefaultAutoThreshold = 60 * time.Second
+
+// exactNsPerEvent is the planning figure for the exact engine's cost per
+// simulated invocation on one core (BENCHMARKS.md: 75–165 ns measured on
+// the shared 2-core VM; the upper end, so that auto errs towards fast).
+const exactNsPerEvent = 165
+
+// EstimateExact is the expected wall time of an exact run: the expected
+// invocations (retries aside) × runs × the planning cost per invocation,
+// divided among the workers.
+func EstimateExact(s *Scenario, runs, workers int) time.Duration {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, runs))
+	ev := s.ExpectedRequests() * float64(max(1, runs))
+	return time.Duration(ev * exactNsPerEvent / float64(workers))
+}
+
+func chooseMode(s *Scenario, opt Options) (string, error) {
+	switch opt.Mode {
+	case "", ModeExact:
+		return ModeExact, nil
+	case ModeFast:
+		return ModeFast, nil
+	case ModeAuto:
+		if s.Traffic.Invocation == Async || s.Concurrency.WarmStart != "" || s.Concurrency.InitialEnvironments > 0 {
+			return ModeExact, nil // what only the exact engine models
+		}
+		th := opt.AutoThreshold
+		if th <= 0 {
+			th = DefaultAutoThreshold
+		}
+		if EstimateExact(s, opt.Runs, opt.Workers) > th {
+			return ModeFast, nil
+		}
+		return ModeExact, nil
+	}
+	return "", pricing.Inputf("--mode", "%q is not exact, fast or auto", opt.Mode)
+}
+
+// describe fills in the mode and the assumptions behind a result.
+func (r *Result) describe(s *Scenario, mode string, opt Options) {
+	r.Mode = mode
+	switch mode {
+	case ModeExact:
+		r.ModeErrorPct = 0
+		r.ModeNote = "exact discrete-event simulation, one event per invocation; its only error is sampling error (see --runs bands)"
+	case ModeFast:
+		r.ModeErrorPct = FastValidatedErrorPct
+		r.ModeNote = FastModeNote
+	}
+	if w := warmupBuckets(opt.DiscardWarmup, BucketWidth(s.Span())); w > 0 {
+		r.DiscardedWarmupS = (time.Duration(w) * BucketWidth(s.Span())).Seconds()
+	}
+	c := s.Concurrency
+	as := &r.Assumptions
+	lim := c.RateLimit(s.Traffic.Invocation)
+	why := fmt.Sprintf("AWS quota: invocation requests per Region = 10 × the concurrent-executions quota (%d)", c.AccountLimit)
+	if s.Traffic.Invocation != Async {
+		why += fmt.Sprintf(", and 10 requests/s per execution environment for synchronous invocations (10 × the function's concurrency cap %d)", c.Cap())
+	}
+	why += "; counted in fixed one-second windows over accepted requests (AWS does not document the window: assumed); rate throttles are final"
+	as.Add(pricing.Assumption{Field: "invocation_rate_quota", Value: fmt.Sprintf("%d requests/s", lim), Why: why})
+	if c.Provisioned > 0 {
+		as.Add(pricing.Assumption{Field: "provisioned_invocation_rate", Value: "not modelled",
+			Why: "AWS also lists 10 × allocated provisioned concurrency requests/s per version or alias; the simulator applies only the regional and per-environment quotas"})
+	}
+	if s.Traffic.TraceCSV {
+		as.Add(pricing.Assumption{Field: "traffic.trace", Value: fmt.Sprintf("%d missing periods filled with 0 requests", s.Traffic.FilledPeriods),
+			Why: "a CSV trace's period is its smallest step between rows; periods absent from it are replayed as zero traffic (CloudWatch omits empty periods)"})
+	}
+	switch {
+	case c.WarmStart == WarmStartSteady:
+		as.Add(pricing.Assumption{Field: "concurrency.warm_start", Value: fmt.Sprintf("steady (warm-up of %s at %.6g req/s)", SteadyWarmup(s), s.Rate(0)),
+			Why: "the pool at t = 0 is the state of a run at the starting rate held constant; its invocations are not counted"})
+	case c.InitialEnvironments > 0:
+		as.Add(pricing.Assumption{Field: "concurrency.initial_environments", Value: fmt.Sprint(c.InitialEnvironments),
+			Why: "idle environments at t = 0, each reclaimed one idle timeout later unless used"})
+	}
+	if s.Traffic.Invocation == Async {
+		as.Add(pricing.Assumption{Field: "async.retries", Value: AsyncRetryModel, Why: AsyncRetryWhy})
+	}
+	if f, ok := s.Function.Duration.(*QuantileFit); ok {
+		r.DurationFit = f.Report()
+		as.Add(pricing.Assumption{Field: "function.duration", Value: f.String(),
+			Why: "the dataset gives statistics, not durations: a distribution is fitted to its mean, p50, p90, p99 and max (see duration_fit)"})
+	}
+}
