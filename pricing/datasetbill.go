@@ -120,7 +120,7 @@ func dedupe(s []string) []string {
 
 // windowItems returns f's exact usage over the window, one item per memory
 // size, with provisioned invocations moved to the provisioned rate.
-func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions) []Item {
+func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions, averaged *[]string) []Item {
 	fc := f.FunctionConfig.WithDefaults()
 	s := f.Summary
 	var items []Item
@@ -139,8 +139,7 @@ func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions) []I
 	} else {
 		u := f.BilledUsage()
 		if s.BilledDurationMs == 0 && s.Invocations > 0 {
-			as.Add(Assumption{Field: fq + ".billed_duration_ms", Value: "invocations × average duration",
-				Why: "only averages were collected: each invocation is billed the average duration rounded up to the ms, and each cold start the average INIT"})
+			*averaged = append(*averaged, f.Name)
 		}
 		items = append(items, Item{Function: fc, Usage: u})
 		for _, field := range []string{"memory_mb", "architecture"} {
@@ -254,6 +253,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	}
 
 	var win, month []Item
+	var averaged []string
 	for i := range d.Functions {
 		f := &d.Functions[i]
 		fq := fmt.Sprintf("functions[%s]", f.Name)
@@ -262,7 +262,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 			db.Functions = append(db.Functions, fb)
 			continue
 		}
-		items := windowItems(d, f, fq, as)
+		items := windowItems(d, f, fq, as, &averaged)
 		for _, it := range items {
 			fb.MemorySizes = append(fb.MemorySizes, it.Function.MemoryMB)
 		}
@@ -315,6 +315,10 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 				Why: "INIT that AWS did not bill when these logs were written (before 2025-08-01) is not in the window's bill"})
 		}
 		db.Functions = append(db.Functions, fb)
+	}
+	if len(averaged) > 0 {
+		as.Add(Assumption{Field: "billed_duration_ms", Value: "invocations × average duration",
+			Why: "only averages were collected (" + strings.Join(averaged, ", ") + "): each invocation is billed the average duration rounded up to the ms, and each cold start the average INIT"})
 	}
 	for i, fb := range db.Functions {
 		if fb.Incomplete {
