@@ -151,6 +151,8 @@ func humanSpan(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
 		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d >= 48*time.Hour && d%time.Hour == 0 && d < 14*24*time.Hour:
+		return fmt.Sprintf("%d h (%.1f days)", d/time.Hour, d.Hours()/24)
 	case d >= 48*time.Hour:
 		return fmt.Sprintf("%.1f days", d.Hours()/24)
 	case d >= time.Hour && d%time.Hour == 0:
