@@ -418,3 +418,27 @@ func humanWindow(d time.Duration) string {
 	}
 	return fmt.Sprintf("%.4g s", d.Seconds())
 }
+
+// MonthlyUsageAt returns the function's monthly usage expressed at one
+// memory size: each item's milliseconds are converted so that its GB-s
+// (and so its duration cost, tiers included) are unchanged. It lets a
+// model with one configuration (the EC2/Fargate comparison) price a
+// function whose memory changed exactly, to within a millisecond.
+func (db *DatasetBill) MonthlyUsageAt(k int, memoryMB int) BilledUsage {
+	var u BilledUsage
+	if db.Monthly == nil || memoryMB <= 0 {
+		return u
+	}
+	conv := func(ms int64, mb int) int64 {
+		return int64(math.Round(float64(ms) * float64(mb) / float64(memoryMB)))
+	}
+	for _, j := range db.Functions[k].MonthlyItems {
+		it := db.Monthly.Functions[j]
+		mb := it.Function.MemoryMB
+		x := it.Usage
+		x.OnDemandMs, x.InitMs, x.ProvisionedMs = conv(x.OnDemandMs, mb), conv(x.InitMs, mb), conv(x.ProvisionedMs, mb)
+		x.ProvisionedEnvSeconds = conv(x.ProvisionedEnvSeconds, mb)
+		u = addUsage(u, x)
+	}
+	return u
+}

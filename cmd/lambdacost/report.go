@@ -72,6 +72,9 @@ type reportView struct {
 	value any // re-encoded for -o json
 	grids []reports.Grid
 	page  *reports.Page
+	// warnings are printed on stderr too, so that they are not missed
+	// whatever the output format.
+	warnings []string
 }
 
 func reportRun(o *ReportOptions) error {
@@ -107,6 +110,9 @@ func reportRun(o *ReportOptions) error {
 	v, err := buildReportView(o.Path, kind, data, prices)
 	if err != nil {
 		return err
+	}
+	for _, w := range v.warnings {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
 	}
 	if o.HTML != "" {
 		if err := reports.WriteHTMLFile(o.HTML, o.Assets, v.page.Render); err != nil {
@@ -144,7 +150,7 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 		if err != nil {
 			return nil, err
 		}
-		return &reportView{value: r.JSON(), grids: reports.DatasetGrids(r), page: reports.DatasetPage(r)}, nil
+		return &reportView{value: r.JSON(), grids: reports.DatasetGrids(r), page: reports.DatasetPage(r), warnings: r.Warnings()}, nil
 	case reports.KindSimulation:
 		r, err := reports.DecodeSimulationResult(data)
 		if err != nil {
