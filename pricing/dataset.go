@@ -246,6 +246,7 @@ func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
 		return nil, err
 	}
 	for i := range d.Functions {
+		d.Functions[i].markUnknownConfig()
 		d.Functions[i].FunctionConfig = d.Functions[i].FunctionConfig.WithDefaults()
 	}
 	return &d, nil
@@ -272,4 +273,18 @@ func jsonError(path string, _ io.Reader, err error) error {
 		return Inputf(fmt.Sprintf("%s:offset %d", path, te.Offset), "field %s: expected %s, got %s", te.Field, te.Type, te.Value)
 	}
 	return Inputf(path, "invalid dataset: %v", err)
+}
+
+// markUnknownConfig records the configuration fields a dataset left out
+// (zero) as unknown before Lambda's defaults fill them in, so that no bill
+// or advice takes a default for a measured value.
+func (f *DatasetFunction) markUnknownConfig() {
+	mark := func(field string, zero bool) {
+		if zero && !f.Unknown(field) {
+			f.ConfigUnknown = append(f.ConfigUnknown, field)
+		}
+	}
+	mark("memory_mb", f.MemoryMB == 0 && len(f.Summary.ByMemory) == 0)
+	mark("architecture", f.Architecture == "")
+	mark("timeout", f.Timeout == 0)
 }
