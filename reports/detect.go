@@ -140,6 +140,11 @@ func EstimatesPage(ests []pricing.Estimate, priceDate string) *Page {
 	}
 	p.Sections = []Section{{Title: "Where the money goes", Charts: charts, Tables: tables}}
 	p.Notes = []string{"Duration is billed per invocation rounded up to the millisecond; a month is 730 hours."}
+	for _, e := range ests {
+		for _, a := range e.Assumptions {
+			p.Assumptions.Add(a)
+		}
+	}
 	return p
 }
 
