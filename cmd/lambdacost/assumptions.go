@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/simulator"
 )
 
 // regionAssumption says where the region came from when the user did not
@@ -51,4 +55,51 @@ func estimateAssumptions(o *EstimateOptions, region string, freeTier bool) prici
 	}
 	freeTierAssumption(freeTier, &as)
 	return as
+}
+
+// simulateAssumptions lists what a simulation's monthly figures assume:
+// the simulated span repeated to fill a 730-hour month, provisioned
+// concurrency enabled all month, no free tier, and the region.
+func simulateAssumptions(f *Factory, changed func(string) bool, s *simulator.Scenario, r *simulator.Result) pricing.Assumptions {
+	var as pricing.Assumptions
+	if r.SimulatedSeconds > 0 {
+		k := float64(pricing.SecondsPerMonth) / r.SimulatedSeconds
+		why := fmt.Sprintf("the simulated %s is scaled ×%.4g to a 730-hour month, as if the traffic repeated", time.Duration(r.SimulatedSeconds*float64(time.Second)), k)
+		if time.Duration(r.SimulatedSeconds*float64(time.Second)) < pricing.TinyWindow {
+			why = "WARNING: " + why + "; a span this short makes the monthly figures a guess"
+		}
+		as.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: why})
+	}
+	if pc := s.Function.ProvisionedConcurrency; pc > 0 {
+		as.Add(pricing.Assumption{Field: "function.provisioned_concurrency", Value: fmt.Sprint(pc), Why: "enabled for the whole month"})
+	}
+	as.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "a simulation prices one function, not the account"})
+	if s.Region == "" {
+		regionAssumption(f, changed, &as)
+	}
+	return as
+}
+
+// withAssumptions adds an "assumptions" member to v's JSON object.
+func withAssumptions(v any, as pricing.Assumptions) (json.RawMessage, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	if as == nil {
+		as = pricing.Assumptions{}
+	}
+	ab, err := json.Marshal(as)
+	if err != nil {
+		return nil, err
+	}
+	// Append rather than re-encode the map, so the object keeps its order.
+	b = bytes.TrimRight(b, " \n")
+	out := append(b[:len(b)-1:len(b)-1], []byte(`,"assumptions":`)...)
+	out = append(out, ab...)
+	return append(out, '}'), nil
 }

@@ -120,3 +120,48 @@ func TestReportTinyWindowWarns(t *testing.T) {
 		t.Errorf("no assumptions in the table:\n%s", out)
 	}
 }
+
+// TestSimulateAndEstimateAssumptionsJSON: every command's JSON carries an
+// assumptions array of {field, value, why}; simulate's says how the
+// simulated span was scaled (2 h → ×365), and its output still reads back
+// with report.
+func TestSimulateAndEstimateAssumptionsJSON(t *testing.T) {
+	t.Parallel()
+	type as struct {
+		Assumptions []struct{ Field, Value, Why string } `json:"assumptions"`
+	}
+	out, errOut, code := runCLI(t, nil, "simulate", checkoutScenario, "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var s as
+	if err := json.Unmarshal([]byte(out), &s); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Assumptions) == 0 || s.Assumptions[0].Field != "month" || !strings.Contains(s.Assumptions[0].Why, "×365") {
+		t.Errorf("simulate assumptions %+v", s.Assumptions)
+	}
+	p := filepath.Join(t.TempDir(), "sim.json")
+	if err := os.WriteFile(p, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := runCLI(t, nil, "report", p); code != 0 {
+		t.Errorf("report of a simulation with assumptions: exit %d %s", code, errOut)
+	}
+
+	out, errOut, code = runCLI(t, nil, "estimate", "--requests", "1000000", "--duration", "100ms", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var e as
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatal(err)
+	}
+	fields := map[string]string{}
+	for _, a := range e.Assumptions {
+		fields[a.Field] = a.Value
+	}
+	if fields["--memory"] != "128 MB" || fields["free_tier"] != "not applied" || fields["--cold-start-rate"] != "0" {
+		t.Errorf("estimate assumptions %+v", e.Assumptions)
+	}
+}

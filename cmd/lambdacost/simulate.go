@@ -133,19 +133,26 @@ func simulateRun(o *SimulateOptions) error {
 	if err != nil {
 		return err
 	}
+	as := simulateAssumptions(f, o.changed, s, res)
 	if o.HTML != "" {
 		// Atomic: a failed render never leaves half a report behind.
 		render := func(w io.Writer, opts ...reports.HTMLOption) error {
-			return reports.WriteSimulationHTML(w, res, s, opts...)
+			page := reports.SimulationPage(res, s)
+			page.Assumptions = as
+			return page.Render(w, opts...)
 		}
 		if err := reports.WriteHTMLFile(o.HTML, o.Assets, render); err != nil {
 			return err
 		}
 	}
 	if format == reports.JSON {
-		return reports.WriteJSON(f.IO.Out, res)
+		v, err := withAssumptions(res, as)
+		if err != nil {
+			return err
+		}
+		return reports.WriteJSON(f.IO.Out, v)
 	}
-	grids := simulationGrids(res, s)
+	grids := append(simulationGrids(res, s), reports.AssumptionsGrid(as)...)
 	if format == reports.CSV {
 		grids = append(grids, timelineGrid(res))
 	}
