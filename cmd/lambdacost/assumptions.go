@@ -11,12 +11,17 @@ import (
 )
 
 // regionAssumption says where the region came from when the user did not
-// name it (--region, $LAMBDACOST_REGION, $AWS_REGION): the default.
+// name it with --region: the environment, the profile or the default.
 func regionAssumption(f *Factory, changed func(string) bool, as *pricing.Assumptions) {
-	if changed != nil && changed("region") || f.IO.Getenv("LAMBDACOST_REGION") != "" || f.IO.Getenv("AWS_REGION") != "" {
+	if changed != nil && changed("region") || f.RegionSource == "--region" || f.IO.Getenv("LAMBDACOST_REGION") != "" {
 		return
 	}
-	as.Add(pricing.Assumption{Field: "--region", Value: f.Region, Why: "not given (nor $AWS_REGION): the default region's prices; pass --region"})
+	src := f.RegionSource
+	why := "from " + src + "; pass --region to choose"
+	if src == "" || src == "default" {
+		why = "not given (nor $AWS_REGION, nor a profile's region): the default region's prices; pass --region"
+	}
+	as.Add(pricing.Assumption{Field: "--region", Value: f.Region, Why: why})
 }
 
 // freeTierAssumption states whether the monthly free tier was applied.
@@ -48,10 +53,8 @@ func estimateAssumptions(o *EstimateOptions, region string, freeTier bool) prici
 			flagDefault(o.changed, &as, "cold-start-rate", "0", "not given: no INIT is billed (since August 2025 every cold start bills its INIT); pass --cold-start-rate and --init-duration")
 		}
 	}
-	if o.changed == nil || !o.changed("region") {
-		if o.F.IO.Getenv("LAMBDACOST_REGION") == "" && o.F.IO.Getenv("AWS_REGION") == "" {
-			as.Add(pricing.Assumption{Field: "--region", Value: region, Why: "not given (nor $AWS_REGION, nor in the usage file): the default region's prices; pass --region"})
-		}
+	if region == o.F.Region {
+		regionAssumption(o.F, o.changed, &as)
 	}
 	freeTierAssumption(freeTier, &as)
 	return as
