@@ -233,11 +233,9 @@ func ReadDataset(path string) (*Dataset, error) {
 
 // DecodeDataset decodes and validates a dataset from r (path names it in errors).
 func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
-	var d Dataset
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return nil, jsonError(path, r, err)
+	d, err := decodeDatasetStream(path, r)
+	if err != nil {
+		return nil, err
 	}
 	if err := CheckJSONEnd(path, dec); err != nil {
 		return nil, err
@@ -249,7 +247,7 @@ func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
 		d.Functions[i].markUnknownConfig()
 		d.Functions[i].FunctionConfig = d.Functions[i].FunctionConfig.WithDefaults()
 	}
-	return &d, nil
+	return d, nil
 }
 
 // WriteDataset writes d as indented JSON.

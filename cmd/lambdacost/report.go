@@ -87,21 +87,27 @@ func reportRun(o *ReportOptions) error {
 		return pricing.Inputf("--assets", "is only used with --html FILE")
 	}
 	var data []byte
-	if o.Path == "-" {
-		data, err = io.ReadAll(f.IO.In)
+	var kind reports.Kind
+	if o.Path != "-" && datasetFile(o.Path) {
+		// A dataset (often the largest input) is decoded straight from the
+		// file, one function at a time, never held whole in memory.
+		kind = reports.KindDataset
 	} else {
-		data, err = os.ReadFile(o.Path)
-	}
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+		if o.Path == "-" {
+			data, err = io.ReadAll(f.IO.In)
+		} else {
+			data, err = os.ReadFile(o.Path)
 		}
-		return pricing.Inputf(o.Path, "%v", err)
-	}
-	kind, err := reports.DetectKind(data)
-	if err != nil {
-		return pricing.Inputf(o.Path, "%v", err)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return pricing.Inputf(o.Path, "%v", err)
+		}
+		if kind, err = reports.DetectKind(data); err != nil {
+			return pricing.Inputf(o.Path, "%v", err)
+		}
 	}
 	prices, err := f.Prices()
 	if err != nil {
@@ -142,7 +148,13 @@ func decodeJSON(path string, data []byte, v any) error {
 func buildReportView(path string, kind reports.Kind, data []byte, prices *pricing.PriceTable) (*reportView, error) {
 	switch kind {
 	case reports.KindDataset:
-		d, err := pricing.DecodeDataset(path, bytesReader(data))
+		var d *pricing.Dataset
+		var err error
+		if data == nil {
+			d, err = pricing.ReadDataset(path)
+		} else {
+			d, err = pricing.DecodeDataset(path, bytesReader(data))
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -196,4 +208,21 @@ func tuneReportView(path string, data []byte) (*reportView, error) {
 		return nil, err
 	}
 	return &reportView{value: &r, grids: reports.TuneGrids(&r), page: reports.TunePage(&r)}, nil
+}
+
+// datasetFile tells a dataset file from its first 64 KiB (its version and
+// source come before its functions); false when it cannot tell, and the
+// whole file is then read and detected.
+func datasetFile(path string) bool {
+	fh, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	buf := make([]byte, 64<<10)
+	n, _ := io.ReadFull(fh, buf)
+	return reports.IsDatasetPrefix(buf[:n])
 }
