@@ -15,7 +15,7 @@ func TestDecodeDatasetStreamStrict(t *testing.T) {
 		t.Fatalf("%v %+v", err, d)
 	}
 	for name, in := range map[string]string{
-		"unknown top-level": strings.Replace(ok, `"region"`, `"colour":"blue","region"`, 1),
+		"unknown top-level":   strings.Replace(ok, `"region"`, `"colour":"blue","region"`, 1),
 		"unknown in function": strings.Replace(ok, `"name":"a"`, `"name":"a","colour":1`, 1),
 		"trailing data":       ok + `{"version":1}`,
 		"truncated":           ok[:len(ok)/2],
