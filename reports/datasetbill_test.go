@@ -108,3 +108,30 @@ func TestDatasetNoWindow(t *testing.T) {
 		t.Errorf("table does not say the month is not projected:\n%s", b.String())
 	}
 }
+
+// TestDatasetPageAssumptions: the HTML page lists the warnings at the top
+// and an "Assumptions" section, shows memory changes and incomplete
+// functions, and escapes what comes from the data.
+func TestDatasetPageAssumptions(t *testing.T) {
+	r := mixedPCReport(t)
+	r.Dataset.Functions[2].Name = "<b>legacy</b>"
+	r2, err := NewDatasetReport(r.Dataset, pricing.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	html := renderString(t, DatasetPage(r2), WithAssetsHref("echarts.min.js"))
+	for _, want := range []string{
+		`<div class="warnings" role="alert">`, `<h2>Assumptions</h2>`, "functions[orders].provisioned_concurrency",
+		"512/1024 (memory changed)", "&lt;b&gt;legacy&lt;/b&gt; [incomplete]", "at least $23.84",
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("page has no %q", want)
+		}
+	}
+	if strings.Contains(html, "<b>legacy") {
+		t.Error("a function name is not escaped")
+	}
+	if strings.Index(html, `class="warnings"`) > strings.Index(html, `class="facts"`) {
+		t.Error("warnings are not above the facts")
+	}
+}

@@ -102,7 +102,20 @@ func (e env) measure(ctx context.Context, c *Check) (values, error) {
 // shape (latency, throttles, concurrency) needs a scenario or a dataset.
 func (e env) estimate(c *Check) (values, error) {
 	v := newValues(e.region)
-	f := c.Estimate.FunctionConfig.WithDefaults()
+	given := c.Estimate.FunctionConfig
+	f := given.WithDefaults()
+	v.assumptions.Add(pricing.Assumption{Field: "month", Value: "as given", Why: "an estimate's usage is taken as one month's"})
+	if given.MemoryMB == 0 {
+		v.assumptions.Add(pricing.Assumption{Field: "estimate.memory_mb", Value: fmt.Sprintf("%d MB", f.MemoryMB), Why: "not in the check's estimate: Lambda's default; set memory_mb"})
+	}
+	if given.Architecture == "" {
+		v.assumptions.Add(pricing.Assumption{Field: "estimate.architecture", Value: string(f.Architecture), Why: "not in the check's estimate: Lambda's default; set architecture"})
+	}
+	if e.freeTier {
+		v.assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "applied", Why: "--free-tier or free_tier: true in the config"})
+	} else {
+		v.assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "pass --free-tier or set free_tier: true when nothing else in the account uses it"})
+	}
 	u := c.Estimate.Usage.Billed(f.ProvisionedConcurrency)
 	b, err := e.bill(c, v.region, []pricing.Item{{Function: f, Usage: u}})
 	if err != nil {
