@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -529,14 +530,16 @@ type DatasetReportJSON struct {
 
 // DatasetFunctionJSON is one function of DatasetReportJSON.
 type DatasetFunctionJSON struct {
-	Name          string                  `json:"name"`
-	Incomplete    bool                    `json:"incomplete,omitempty"`
-	Missing       []string                `json:"missing,omitempty"`
-	MemorySizesMB []int                   `json:"memory_sizes_mb,omitempty"`
-	MemoryChanged bool                    `json:"memory_changed,omitempty"`
-	Summary       pricing.FunctionSummary `json:"summary"`
-	Window        *DatasetCostJSON        `json:"window"`
-	Monthly       *DatasetCostJSON        `json:"monthly"`
+	Name          string   `json:"name"`
+	Incomplete    bool     `json:"incomplete,omitempty"`
+	Missing       []string `json:"missing,omitempty"`
+	MemorySizesMB []int    `json:"memory_sizes_mb,omitempty"`
+	MemoryChanged bool     `json:"memory_changed,omitempty"`
+	// Summary is the dataset's summary, with the values that were not
+	// collected as null (never 0).
+	Summary json.RawMessage  `json:"summary"`
+	Window  *DatasetCostJSON `json:"window"`
+	Monthly *DatasetCostJSON `json:"monthly"`
 }
 
 // DatasetCostJSON is one function's bill over a span: its usage, cost
@@ -579,7 +582,7 @@ func (r *DatasetReport) JSON() DatasetReportJSON {
 	for _, i := range r.order {
 		fb := db.Functions[i]
 		fj := DatasetFunctionJSON{Name: fb.Name, Incomplete: fb.Incomplete, Missing: d.Functions[i].Missing,
-			MemorySizesMB: fb.MemorySizes, MemoryChanged: fb.MemoryChanged, Summary: d.Functions[i].Summary}
+			MemorySizesMB: fb.MemorySizes, MemoryChanged: fb.MemoryChanged, Summary: summaryJSON(&d.Functions[i])}
 		if fb.Billed() {
 			fj.Window = costJSON(fb.Window, fb.WindowUsage, db.Window, fb.WindowItems)
 			if db.Monthly != nil {
@@ -587,6 +590,43 @@ func (r *DatasetReport) JSON() DatasetReportJSON {
 			}
 		}
 		out.Functions = append(out.Functions, fj)
+	}
+	return out
+}
+
+// summaryJSON writes f's summary with every value listed in f.Missing
+// ("summary.invocations", "summary.duration_ms") as null.
+func summaryJSON(f *pricing.DatasetFunction) json.RawMessage {
+	b, err := json.Marshal(f.Summary)
+	if err != nil || len(f.Missing) == 0 {
+		return b
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return b
+	}
+	for _, p := range f.Missing {
+		path, ok := strings.CutPrefix(p, "summary.")
+		if !ok {
+			continue
+		}
+		keys := strings.Split(path, ".")
+		obj := m
+		for _, k := range keys[:len(keys)-1] {
+			next, ok := obj[k].(map[string]any)
+			if !ok {
+				obj = nil
+				break
+			}
+			obj = next
+		}
+		if obj != nil {
+			obj[keys[len(keys)-1]] = nil
+		}
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return b
 	}
 	return out
 }

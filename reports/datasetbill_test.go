@@ -66,6 +66,10 @@ func TestMixedPCDatasetGolden(t *testing.T) {
 			Name          string          `json:"name"`
 			MemoryChanged bool            `json:"memory_changed"`
 			Monthly       json.RawMessage `json:"monthly"`
+			Summary       struct {
+				Invocations *int64 `json:"invocations"`
+				Errors      *int64 `json:"errors"`
+			} `json:"summary"`
 		} `json:"functions"`
 		Assumptions []pricing.Assumption `json:"assumptions"`
 	}
@@ -81,8 +85,8 @@ func TestMixedPCDatasetGolden(t *testing.T) {
 	if f := j.Functions[0]; f.Name != "orders" || !f.MemoryChanged {
 		t.Errorf("first function %+v", f)
 	}
-	if f := j.Functions[2]; f.Name != "legacy" || string(f.Monthly) != "null" {
-		t.Errorf("legacy monthly = %s, want null", f.Monthly)
+	if f := j.Functions[2]; f.Name != "legacy" || string(f.Monthly) != "null" || f.Summary.Invocations != nil || f.Summary.Errors == nil {
+		t.Errorf("legacy monthly = %s, invocations %v: want null (not collected), errors 0 (collected)", f.Monthly, f.Summary.Invocations)
 	}
 }
 

@@ -103,3 +103,24 @@ checks:
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestRunUnknownMemoryRefusesToPass: a function whose memory size the
+// dataset does not know would be billed at 128 MB (6× too low for a
+// 1024 MB function): no threshold passes on that.
+func TestRunUnknownMemoryRefusesToPass(t *testing.T) {
+	p := writeConfig(t, `
+checks:
+  - name: thumbs
+    dataset: nomem.json
+    function: thumbs
+    thresholds:
+      monthly_cost_usd: ["< 1000"]
+`)
+	copyDataset(t, p, "nomem.json", func(s string) string {
+		return strings.Replace(s, `"memory_mb": 2048,`, "", 1)
+	})
+	r := mustRun(t, p, Options{})
+	if c := r.Checks[0]; r.Passed || !strings.Contains(c.Incomplete, "memory size is not known") || !strings.Contains(c.Incomplete, "--memory") {
+		t.Errorf("passed %v incomplete %q", r.Passed, c.Incomplete)
+	}
+}

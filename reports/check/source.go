@@ -179,6 +179,9 @@ func (e env) dataset(c *Check) (values, error) {
 		if fns[i].Incomplete() {
 			incomplete = append(incomplete, fmt.Sprintf("%s lacks %s", fns[i].Name, strings.Join(fns[i].Missing, ", ")))
 		}
+		if fns[i].Unknown("memory_mb") && len(s.ByMemory) == 0 && s.Invocations > 0 {
+			incomplete = append(incomplete, fmt.Sprintf("%s's memory size is not known (re-import or collect with --memory)", fns[i].Name))
+		}
 	}
 	if len(incomplete) > 0 {
 		v.incomplete = "the dataset is incomplete (" + strings.Join(incomplete, "; ") + "): a threshold cannot pass on values that were not collected"
