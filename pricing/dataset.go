@@ -158,7 +158,10 @@ func (f *DatasetFunction) BilledUsage() BilledUsage {
 	}
 }
 
-// MonthlyUsage scales the window's usage to a 730-hour month.
+// MonthlyUsage scales the window's usage to a 730-hour month. Without a
+// window it returns the window's usage unscaled: callers check
+// MonthlyFactor first (or use PriceTable.DatasetBill, the exact bill per
+// memory size with provisioned concurrency, which refuses the projection).
 func (d *Dataset) MonthlyUsage(f *DatasetFunction) BilledUsage {
 	u := f.BilledUsage()
 	span := d.Span().Seconds()
