@@ -236,7 +236,7 @@ func ReadDataset(path string) (*Dataset, error) {
 
 // DecodeDataset decodes and validates a dataset from r (path names it in errors).
 func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
-	d, err := decodeDatasetStream(path, r)
+	d, dec, err := decodeDatasetStream(path, r)
 	if err != nil {
 		return nil, err
 	}

@@ -12,21 +12,22 @@ import (
 // json.Decoder buffers a whole top-level value): memory is the decoded
 // dataset plus one function's text. Unknown fields are errors at every
 // level, and data after the dataset's JSON object is refused.
-func decodeDatasetStream(path string, r io.Reader) (*Dataset, error) {
+// The decoder is returned positioned just after the dataset's object.
+func decodeDatasetStream(path string, r io.Reader) (*Dataset, *json.Decoder, error) {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	fail := func(err error) (*Dataset, error) {
+	fail := func(err error) (*Dataset, *json.Decoder, error) {
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, jsonError(path, r, err)
+		return nil, nil, jsonError(path, r, err)
 	}
 	t, err := dec.Token()
 	if err != nil {
 		return fail(err)
 	}
 	if t != json.Delim('{') {
-		return nil, Inputf(path, "invalid dataset: expected a JSON object, found %v", t)
+		return nil, nil, Inputf(path, "invalid dataset: expected a JSON object, found %v", t)
 	}
 	var fns []DatasetFunction
 	rest := map[string]json.RawMessage{}
@@ -52,7 +53,7 @@ func decodeDatasetStream(path string, r io.Reader) (*Dataset, error) {
 			continue
 		}
 		if t != json.Delim('[') {
-			return nil, Inputf(path, "invalid dataset: functions must be an array")
+			return nil, nil, Inputf(path, "invalid dataset: functions must be an array")
 		}
 		fns = []DatasetFunction{}
 		for dec.More() {
@@ -69,20 +70,17 @@ func decodeDatasetStream(path string, r io.Reader) (*Dataset, error) {
 	if _, err := dec.Token(); err != nil { // '}'
 		return fail(err)
 	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, Inputf(path, "invalid dataset: data after the dataset's JSON object (offset %d)", dec.InputOffset())
-	}
 	// The other members are small: decode them as one object, strictly.
 	var d Dataset
 	head, err := json.Marshal(rest)
 	if err != nil {
-		return nil, Inputf(path, "invalid dataset: %v", err)
+		return nil, nil, Inputf(path, "invalid dataset: %v", err)
 	}
 	hd := json.NewDecoder(bytes.NewReader(head))
 	hd.DisallowUnknownFields()
 	if err := hd.Decode(&d); err != nil {
-		return nil, Inputf(path, "invalid dataset: %v", err)
+		return nil, nil, Inputf(path, "invalid dataset: %v", err)
 	}
 	d.Functions = fns
-	return &d, nil
+	return &d, dec, nil
 }
