@@ -145,8 +145,9 @@ func TestSimulateAndEstimateAssumptionsJSON(t *testing.T) {
 	if err := os.WriteFile(p, []byte(out), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, errOut, code := runCLI(t, nil, "report", p); code != 0 {
-		t.Errorf("report of a simulation with assumptions: exit %d %s", code, errOut)
+	tab, errOut, code := runCLI(t, nil, "report", p)
+	if code != 0 || !strings.Contains(tab, "Assumptions") || !strings.Contains(tab, "×365") {
+		t.Errorf("report of a simulation with assumptions: exit %d %s\n%s", code, errOut, tab)
 	}
 
 	out, errOut, code = runCLI(t, nil, "estimate", "--requests", "1000000", "--duration", "100ms", "-o", "json")

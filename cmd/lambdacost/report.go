@@ -168,13 +168,28 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 		if err != nil {
 			return nil, pricing.Inputf(path, "invalid simulation result: %v", err)
 		}
-		return &reportView{value: r, grids: reports.SimulationGrids(r), page: reports.SimulationPage(r, nil)}, nil
+		// The assumptions simulate wrote with the result are shown again.
+		var extra struct {
+			Assumptions pricing.Assumptions `json:"assumptions"`
+		}
+		_ = json.Unmarshal(data, &extra)
+		page := reports.SimulationPage(r, nil)
+		page.Assumptions = extra.Assumptions
+		var value any = r
+		if extra.Assumptions != nil {
+			v, err := withAssumptions(r, extra.Assumptions)
+			if err != nil {
+				return nil, err
+			}
+			value = v
+		}
+		return &reportView{value: value, grids: append(reports.SimulationGrids(r), reports.AssumptionsGrid(extra.Assumptions)...), page: page}, nil
 	case reports.KindCompare:
 		var r fleet.Result
 		if err := decodeJSON(path, data, &r); err != nil {
 			return nil, err
 		}
-		return &reportView{value: &r, grids: reports.CompareGrids(&r), page: reports.ComparePage(&r)}, nil
+		return &reportView{value: &r, grids: append(reports.CompareGrids(&r), reports.AssumptionsGrid(r.Assumptions)...), page: reports.ComparePage(&r)}, nil
 	case reports.KindTune:
 		return tuneReportView(path, data)
 	case reports.KindBill:
