@@ -293,11 +293,16 @@ func DatasetPage(r *DatasetReport) *Page {
 		bill, costOf, what = r.Bill.Window, func(f pricing.DatasetFunctionBill) pricing.Cost { return f.Window }, "window's"
 	}
 
-	names := make([]string, len(r.order))
-	costs := make([]pricing.Cost, len(r.order))
-	for k, i := range r.order {
-		names[k] = d.Functions[i].Name
-		costs[k] = costOf(r.Bill.Functions[i])
+	// Functions that could not be billed are left out of the cost charts
+	// (their cost is unknown, not $0); the table and warnings name them.
+	var names []string
+	var costs []pricing.Cost
+	for _, i := range r.order {
+		if !r.Bill.Functions[i].Billed() {
+			continue
+		}
+		names = append(names, d.Functions[i].Name)
+		costs = append(costs, costOf(r.Bill.Functions[i]))
 	}
 	const top = 20
 	sub := "most expensive first"
