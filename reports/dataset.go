@@ -391,9 +391,11 @@ func datasetTable(r *DatasetReport) HTMLTable {
 // latencyChart shows p50/p90/p99 handler durations of the busiest functions.
 func latencyChart(r *DatasetReport, half bool) Chart {
 	d := r.Dataset
-	idx := make([]int, len(d.Functions))
-	for i := range idx {
-		idx[i] = i
+	var idx []int
+	for i := range d.Functions {
+		if !r.missing(i, "summary.duration_ms.p50") && !r.missing(i, "summary.invocations") {
+			idx = append(idx, i)
+		}
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		return d.Functions[idx[a]].Summary.Invocations > d.Functions[idx[b]].Summary.Invocations
