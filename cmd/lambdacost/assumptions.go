@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -83,8 +84,20 @@ func simulateAssumptions(f *Factory, changed func(string) bool, s *simulator.Sce
 	return as
 }
 
-// withAssumptions adds an "assumptions" member to v's JSON object.
+// withAssumptions adds as to v's JSON object: into v's own Assumptions
+// field when it has one (a pointer to a struct), else as an "assumptions"
+// member appended to the object.
 func withAssumptions(v any, as pricing.Assumptions) (json.RawMessage, error) {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Struct {
+		if f := rv.Elem().FieldByName("Assumptions"); f.IsValid() && f.CanSet() && f.Type() == reflect.TypeOf(pricing.Assumptions{}) {
+			all := append(pricing.Assumptions(nil), f.Interface().(pricing.Assumptions)...)
+			for _, a := range as {
+				all.Add(a)
+			}
+			f.Set(reflect.ValueOf(all))
+			return json.Marshal(v)
+		}
+	}
 	b, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
