@@ -270,6 +270,10 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		if f.Unknown("memory_mb") && len(f.Summary.ByMemory) == 0 && f.Summary.Invocations > 0 {
 			db.Warnings = append(db.Warnings, fmt.Sprintf("%s: the memory size is not known; billed at Lambda's default %d MB (pass --memory to import or collect)", f.Name, items[0].Function.MemoryMB))
 		}
+		if r := f.Summary.Restores; r > 0 {
+			as.Add(Assumption{Field: fq + ".snapstart", Value: fmt.Sprintf("%d restores, cache and restore charges not billed", r),
+				Why: "the dataset does not say the runtime: SnapStart's cache and per-GB restore charges apply to Python and .NET functions, not to Java managed runtimes; price them with estimate --snapstart-hours/--snapstart-restores"})
+		}
 		pc := int64(f.FunctionConfig.ProvisionedConcurrency)
 		// Provisioned concurrency is billed while enabled, rounded up to 5 minutes.
 		pcItem := func(sec int64) Item {
