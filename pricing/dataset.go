@@ -158,7 +158,10 @@ func (f *DatasetFunction) BilledUsage() BilledUsage {
 	}
 }
 
-// MonthlyUsage scales the window's usage to a 730-hour month.
+// MonthlyUsage scales the window's usage to a 730-hour month. Without a
+// window it returns the window's usage unscaled: callers check
+// MonthlyFactor first (or use PriceTable.DatasetBill, the exact bill per
+// memory size with provisioned concurrency, which refuses the projection).
 func (d *Dataset) MonthlyUsage(f *DatasetFunction) BilledUsage {
 	u := f.BilledUsage()
 	span := d.Span().Seconds()
@@ -233,11 +236,9 @@ func ReadDataset(path string) (*Dataset, error) {
 
 // DecodeDataset decodes and validates a dataset from r (path names it in errors).
 func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
-	var d Dataset
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
-		return nil, jsonError(path, r, err)
+	d, dec, err := decodeDatasetStream(path, r)
+	if err != nil {
+		return nil, err
 	}
 	if err := CheckJSONEnd(path, dec); err != nil {
 		return nil, err
@@ -246,9 +247,10 @@ func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
 		return nil, err
 	}
 	for i := range d.Functions {
+		d.Functions[i].markUnknownConfig()
 		d.Functions[i].FunctionConfig = d.Functions[i].FunctionConfig.WithDefaults()
 	}
-	return &d, nil
+	return d, nil
 }
 
 // WriteDataset writes d as indented JSON.
@@ -272,4 +274,18 @@ func jsonError(path string, _ io.Reader, err error) error {
 		return Inputf(fmt.Sprintf("%s:offset %d", path, te.Offset), "field %s: expected %s, got %s", te.Field, te.Type, te.Value)
 	}
 	return Inputf(path, "invalid dataset: %v", err)
+}
+
+// markUnknownConfig records the configuration fields a dataset left out
+// (zero) as unknown before Lambda's defaults fill them in, so that no bill
+// or advice takes a default for a measured value.
+func (f *DatasetFunction) markUnknownConfig() {
+	mark := func(field string, zero bool) {
+		if zero && !f.Unknown(field) {
+			f.ConfigUnknown = append(f.ConfigUnknown, field)
+		}
+	}
+	mark("memory_mb", f.MemoryMB == 0 && len(f.Summary.ByMemory) == 0)
+	mark("architecture", f.Architecture == "")
+	mark("timeout", f.Timeout == 0)
 }

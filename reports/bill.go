@@ -65,6 +65,14 @@ func EstimateGrids(ests []pricing.Estimate, priceDate string) []Grid {
 		title += " · prices of " + priceDate
 		gs = append(gs, linesGrid(title, e.Lines, e.Total))
 	}
+	// The assumptions of all estimates, once (--arch both repeats them).
+	var as pricing.Assumptions
+	for _, e := range ests {
+		for _, a := range e.Assumptions {
+			as.Add(a)
+		}
+	}
+	gs = append(gs, AssumptionsGrid(as)...)
 	return gs
 }
 
@@ -75,6 +83,8 @@ type BillJSON struct {
 	Functions []pricing.Estimate `json:"functions"`
 	Lines     []pricing.CostLine `json:"lines"`
 	TotalUSD  float64            `json:"total_usd"`
+	// Assumptions lists what the bill assumed (set by the caller).
+	Assumptions pricing.Assumptions `json:"assumptions,omitempty"`
 }
 
 // NewBillJSON builds the JSON view of b.

@@ -188,6 +188,7 @@ func ComparePage(r *fleet.Result) *Page {
 			Numf(w.PeakRPS, 1), Numf(w.TargetUtilization*100, 0), w.MinInstances, Numf(w.CPUFraction, 2), Numf(w.DurationMs, 1), Numf(w.MemoryPerRequestMB, 0)),
 		"Fleets include their load balancer (hours and LCUs) and storage; Lambda is priced without the free tier. A month is 730 hours.",
 	}, r.Notes...)
+	p.Assumptions = r.Assumptions
 	return p
 }
 
@@ -331,6 +332,14 @@ func ComparisonsPage(rs []*fleet.Result) *Page {
 		{Label: "Fargate, all workloads", Value: USDf(fg), Detail: "per month"},
 	}
 	p.Notes = ComparePage(rs[0]).Notes
+	for _, r := range rs {
+		for _, a := range r.Assumptions {
+			if len(rs) > 1 {
+				a.Field = r.Name + ": " + a.Field
+			}
+			p.Assumptions.Add(a)
+		}
+	}
 	return p
 }
 

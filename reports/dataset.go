@@ -1,10 +1,12 @@
 package reports
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -13,46 +15,128 @@ import (
 )
 
 // DatasetReport is a dataset priced with a price table: each function's
-// Lambda bill over the dataset's window and projected to a 730-hour month.
-// The free tier is not applied (a dataset is a slice of an account).
+// exact Lambda bill over the dataset's window (one line per memory size,
+// provisioned concurrency from the configuration) and projected to a
+// 730-hour month (pricing.DatasetBill). The free tier is not applied (a
+// dataset is a slice of an account). Functions whose values were not all
+// collected are shown as incomplete, never as $0.
 type DatasetReport struct {
 	Dataset   *pricing.Dataset
-	Window    *pricing.Bill
-	Monthly   *pricing.Bill
+	Bill      *pricing.DatasetBill
 	PriceDate string
-	// order lists function indexes by monthly cost, most expensive first.
+	// order lists function indexes by monthly cost (window cost without a
+	// window), most expensive first, unbilled functions last.
 	order []int
 }
 
 // NewDatasetReport prices every function of d in d's region.
 func NewDatasetReport(d *pricing.Dataset, prices *pricing.PriceTable) (*DatasetReport, error) {
-	region := d.Region
-	if region == "" {
-		region = "us-east-1"
-	}
-	var win, month []pricing.Item
-	for i := range d.Functions {
-		f := &d.Functions[i]
-		win = append(win, pricing.Item{Function: f.FunctionConfig, Usage: f.BilledUsage()})
-		month = append(month, pricing.Item{Function: f.FunctionConfig, Usage: d.MonthlyUsage(f)})
-	}
-	wb, err := prices.LambdaBill(region, win, pricing.Options{})
+	db, err := prices.DatasetBill(d, "", pricing.Options{})
 	if err != nil {
 		return nil, err
 	}
-	mb, err := prices.LambdaBill(region, month, pricing.Options{})
-	if err != nil {
-		return nil, err
-	}
-	r := &DatasetReport{Dataset: d, Window: wb, Monthly: mb, PriceDate: prices.Date}
+	r := &DatasetReport{Dataset: d, Bill: db, PriceDate: prices.Date}
 	r.order = make([]int, len(d.Functions))
 	for i := range r.order {
 		r.order[i] = i
 	}
-	sort.SliceStable(r.order, func(a, b int) bool {
-		return mb.Functions[r.order[a]].Cost.Total.GreaterThan(mb.Functions[r.order[b]].Cost.Total)
-	})
+	key := func(i int) decimal.Decimal {
+		f := db.Functions[i]
+		if !f.Billed() {
+			return decimal.NewFromInt(-1)
+		}
+		if db.Monthly != nil {
+			return f.Monthly.Total
+		}
+		return f.Window.Total
+	}
+	sort.SliceStable(r.order, func(a, b int) bool { return key(r.order[a]).GreaterThan(key(r.order[b])) })
 	return r, nil
+}
+
+// costText formats one function's cost: "incomplete" when it could not be
+// billed, a marker when some of its values are missing.
+func (r *DatasetReport) costText(i int, monthly bool) string {
+	f := r.Bill.Functions[i]
+	switch {
+	case !f.Billed():
+		return "incomplete"
+	case monthly && r.Bill.Monthly == nil:
+		return "not projected"
+	}
+	c := f.Window.Total
+	if monthly {
+		c = f.Monthly.Total
+	}
+	if f.Incomplete {
+		return USD(c) + " (incomplete)"
+	}
+	return USD(c)
+}
+
+// totalText formats a total: "at least" when some functions are not billed.
+func (r *DatasetReport) totalText(monthly bool) string {
+	if monthly && r.Bill.Monthly == nil {
+		return "not projected"
+	}
+	b := r.Bill.Window
+	if monthly {
+		b = r.Bill.Monthly
+	}
+	if _, unbilled := r.Bill.Incomplete(); unbilled > 0 {
+		return "at least " + USD(b.Cost.Total)
+	}
+	return USD(b.Cost.Total)
+}
+
+// memoryText is the memory size, or the sizes a function ran at.
+func (r *DatasetReport) memoryText(i int) string {
+	f := r.Bill.Functions[i]
+	if f.MemoryChanged {
+		s := ""
+		for k, m := range f.MemorySizes {
+			if k > 0 {
+				s += "/"
+			}
+			s += fmt.Sprint(m)
+		}
+		return s + " (memory changed)"
+	}
+	mb := r.Dataset.Functions[i].MemoryMB
+	if len(f.MemorySizes) == 1 {
+		mb = f.MemorySizes[0]
+	}
+	if r.Dataset.Functions[i].Unknown("memory_mb") && len(r.Dataset.Functions[i].Summary.ByMemory) == 0 {
+		return fmt.Sprintf("%d? (unknown)", mb)
+	}
+	return fmt.Sprint(mb)
+}
+
+// nameText marks incomplete functions in the name column.
+func (r *DatasetReport) nameText(i int) string {
+	f := r.Bill.Functions[i]
+	if f.Incomplete {
+		return f.Name + " [incomplete]"
+	}
+	return f.Name
+}
+
+// Warnings returns what a reader must not miss: the bill's warnings and
+// the functions with values that were not collected.
+func (r *DatasetReport) Warnings() []string {
+	w := append([]string(nil), r.Bill.Warnings...)
+	for i, f := range r.Bill.Functions {
+		if !f.Incomplete {
+			continue
+		}
+		miss := r.Dataset.Functions[i].Missing
+		if f.Billed() {
+			w = append(w, fmt.Sprintf("%s is incomplete: %s were not collected", f.Name, strings.Join(miss, ", ")))
+		} else {
+			w = append(w, fmt.Sprintf("%s is incomplete and not billed: %s were not collected (its cost is unknown, not $0)", f.Name, strings.Join(miss, ", ")))
+		}
+	}
+	return w
 }
 
 func (r *DatasetReport) span() string {
@@ -68,6 +152,8 @@ func humanSpan(d time.Duration) string {
 	switch {
 	case d >= 48*time.Hour && d%(24*time.Hour) == 0:
 		return fmt.Sprintf("%d days", d/(24*time.Hour))
+	case d >= 48*time.Hour && d%time.Hour == 0 && d < 14*24*time.Hour:
+		return fmt.Sprintf("%d h (%.1f days)", d/time.Hour, d.Hours()/24)
 	case d >= 48*time.Hour:
 		return fmt.Sprintf("%.1f days", d.Hours()/24)
 	case d >= time.Hour && d%time.Hour == 0:
@@ -102,12 +188,12 @@ func msText(v float64) string {
 }
 
 // DatasetGrids renders the dataset report as terminal tables: one row per
-// function, most expensive first, with totals.
+// function, most expensive first, with totals; then the assumptions.
 func DatasetGrids(r *DatasetReport) []Grid {
 	d := r.Dataset
 	g := Grid{
 		Title: fmt.Sprintf("Lambda functions · %s dataset over %s · %s · month = 730 h · prices of %s", d.Source, r.span(),
-			r.Window.Region, r.PriceDate),
+			r.Bill.Region, r.PriceDate),
 		Header:     []string{"Function", "Arch", "Memory MB", "Invocations", "Errors", "Cold starts", "p50 ms", "p99 ms", "GB-s", "Cost in window", "Cost per month"},
 		AlignRight: map[int]bool{2: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true},
 	}
@@ -116,21 +202,59 @@ func DatasetGrids(r *DatasetReport) []Grid {
 	for _, i := range r.order {
 		f := d.Functions[i]
 		s := f.Summary
-		wf := r.Window.Functions[i]
-		inv += s.Invocations
-		errs += s.Errors
-		cold += s.ColdStarts
-		gbs = gbs.Add(wf.GBSeconds)
+		fb := r.Bill.Functions[i]
+		gb := "–"
+		if fb.Billed() {
+			inv += s.Invocations
+			errs += s.Errors
+			cold += s.ColdStarts
+			gbs = gbs.Add(fb.WindowGBSeconds)
+			gb = Num(fb.WindowGBSeconds, 1)
+		}
 		g.Rows = append(g.Rows, []string{
-			f.Name, string(f.Architecture), fmt.Sprint(f.MemoryMB), Num(decimal.NewFromInt(s.Invocations), 0),
-			Num(decimal.NewFromInt(s.Errors), 0), pct(rate(s.ColdStarts, s.Invocations)),
-			msText(s.DurationMs.P50), msText(s.DurationMs.P99), Num(wf.GBSeconds, 1),
-			USD(wf.Cost.Total), USD(r.Monthly.Functions[i].Cost.Total),
+			r.nameText(i), string(f.Architecture), r.memoryText(i), r.count(i, "summary.invocations", s.Invocations),
+			r.count(i, "summary.errors", s.Errors), r.coldText(i),
+			msText(s.DurationMs.P50), msText(s.DurationMs.P99), gb,
+			r.costText(i, false), r.costText(i, true),
 		})
 	}
 	g.Footer = []string{fmt.Sprintf("Total (%d functions)", len(d.Functions)), "", "", Num(decimal.NewFromInt(inv), 0),
-		Num(decimal.NewFromInt(errs), 0), pct(rate(cold, inv)), "", "", Num(gbs, 1), USD(r.Window.Cost.Total), USD(r.Monthly.Cost.Total)}
-	return []Grid{g}
+		Num(decimal.NewFromInt(errs), 0), pct(rate(cold, inv)), "", "", Num(gbs, 1), r.totalText(false), r.totalText(true)}
+	out := []Grid{g}
+	if w := r.Warnings(); len(w) > 0 {
+		wg := Grid{Title: "Warnings", Header: []string{"Warning"}}
+		for _, x := range w {
+			wg.Rows = append(wg.Rows, []string{x})
+		}
+		out = append(out, wg)
+	}
+	return append(out, AssumptionsGrid(r.Bill.Assumptions)...)
+}
+
+// missing reports whether the function's value at path was not collected.
+func (r *DatasetReport) missing(i int, path string) bool {
+	for _, m := range r.Dataset.Functions[i].Missing {
+		if m == path || strings.HasPrefix(path, m+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// count formats a summary count, or "n/a" when it was not collected.
+func (r *DatasetReport) count(i int, path string, v int64) string {
+	if r.missing(i, path) {
+		return "n/a"
+	}
+	return Num(decimal.NewFromInt(v), 0)
+}
+
+func (r *DatasetReport) coldText(i int) string {
+	s := r.Dataset.Functions[i].Summary
+	if r.missing(i, "summary.cold_starts") || r.missing(i, "summary.invocations") {
+		return "n/a"
+	}
+	return pct(rate(s.ColdStarts, s.Invocations))
 }
 
 // DatasetPage builds the HTML page of a dataset report.
@@ -147,22 +271,38 @@ func DatasetPage(r *DatasetReport) *Page {
 	if !d.Start.IsZero() {
 		when = fmt.Sprintf(" · %s to %s", d.Start.UTC().Format("2006-01-02 15:04"), d.End.UTC().Format("2006-01-02 15:04 UTC"))
 	}
+	monthDetail := "730-hour month, no free tier"
+	if r.Bill.Monthly == nil {
+		monthDetail = r.Bill.NoMonthly
+	}
 	p := &Page{
-		Title:    fmt.Sprintf("Lambda usage and cost · %d functions · %s", len(d.Functions), r.Window.Region),
+		Title:    fmt.Sprintf("Lambda usage and cost · %d functions · %s", len(d.Functions), r.Bill.Region),
 		Subtitle: fmt.Sprintf("Dataset from %s over %s%s · AWS list prices of %s", d.Source, r.span(), when, r.PriceDate),
 		Facts: []Fact{
-			{Label: "Projected cost per month", Value: USD(r.Monthly.Cost.Total), Detail: "730-hour month, no free tier"},
-			{Label: "Cost in the window", Value: USD(r.Window.Cost.Total), Detail: r.span()},
+			{Label: "Projected cost per month", Value: r.totalText(true), Detail: monthDetail},
+			{Label: "Cost in the window", Value: r.totalText(false), Detail: r.span()},
 			{Label: "Invocations", Value: Num(decimal.NewFromInt(inv), 0), Detail: fmt.Sprintf("%s errors · %s throttles", Num(decimal.NewFromInt(errs), 0), Num(decimal.NewFromInt(thr), 0))},
 			{Label: "Cold-start rate", Value: pct(rate(cold, inv)), Detail: Num(decimal.NewFromInt(cold), 0) + " cold starts"},
 		},
+		Warnings:    r.Warnings(),
+		Assumptions: r.Bill.Assumptions,
+	}
+	bill, costOf := r.Bill.Monthly, func(f pricing.DatasetFunctionBill) pricing.Cost { return f.Monthly }
+	what := "projected monthly"
+	if bill == nil {
+		bill, costOf, what = r.Bill.Window, func(f pricing.DatasetFunctionBill) pricing.Cost { return f.Window }, "window's"
 	}
 
-	names := make([]string, len(r.order))
-	costs := make([]pricing.Cost, len(r.order))
-	for k, i := range r.order {
-		names[k] = d.Functions[i].Name
-		costs[k] = r.Monthly.Functions[i].Cost
+	// Functions that could not be billed are left out of the cost charts
+	// (their cost is unknown, not $0); the table and warnings name them.
+	var names []string
+	var costs []pricing.Cost
+	for _, i := range r.order {
+		if !r.Bill.Functions[i].Billed() {
+			continue
+		}
+		names = append(names, d.Functions[i].Name)
+		costs = append(costs, costOf(r.Bill.Functions[i]))
 	}
 	const top = 20
 	sub := "most expensive first"
@@ -171,10 +311,10 @@ func DatasetPage(r *DatasetReport) *Page {
 	}
 	costSec := Section{
 		Title: "Where the money goes",
-		Text:  "Each function's projected monthly Lambda bill, split into requests, compute (GB-s) and the other billed components. Duration tiers are applied to the aggregate GB-s of each architecture, as AWS does.",
+		Text:  "Each function's " + what + " Lambda bill, split into requests, compute (GB-s) and the other billed components. Duration tiers are applied to the aggregate GB-s of each architecture, as AWS does.",
 		Charts: []Chart{
-			costByFunctionChart("cost-by-function", "Monthly cost by function", sub, names, costs, top),
-			costBreakdownChart("cost-breakdown", "Monthly cost by component", "all functions", r.Monthly.Cost, true),
+			costByFunctionChart("cost-by-function", "Cost by function", sub, names, costs, top),
+			costBreakdownChart("cost-breakdown", "Cost by component", "all functions", bill.Cost, true),
 			latencyChart(r, true),
 		},
 	}
@@ -192,7 +332,7 @@ func DatasetPage(r *DatasetReport) *Page {
 		Tables: []HTMLTable{datasetTable(r)},
 	})
 	p.Notes = append(p.Notes,
-		fmt.Sprintf("Monthly figures scale the window's usage (%s) to a 730-hour month; the free tier is not applied.", r.span()),
+		"Each function is billed one line per memory size it ran at; provisioned concurrency is billed from the function's configuration.",
 		"Billed duration is rounded up to the millisecond per invocation; where only averages are known (CloudWatch), the average is rounded up.",
 	)
 	for _, pr := range d.Problems {
@@ -213,30 +353,36 @@ func datasetTable(r *DatasetReport) HTMLTable {
 	for _, i := range r.order {
 		f := d.Functions[i]
 		s := f.Summary
-		wf := r.Window.Functions[i]
-		mc := r.Monthly.Functions[i].Cost.Total
-		inv += s.Invocations
-		errs += s.Errors
-		thr += s.Throttles
-		cold += s.ColdStarts
-		gbs = gbs.Add(wf.GBSeconds)
+		fb := r.Bill.Functions[i]
+		mc, wc := -1.0, -1.0
+		if fb.Billed() {
+			inv += s.Invocations
+			errs += s.Errors
+			thr += s.Throttles
+			cold += s.ColdStarts
+			gbs = gbs.Add(fb.WindowGBSeconds)
+			wc = fb.Window.Total.InexactFloat64()
+			if r.Bill.Monthly != nil {
+				mc = fb.Monthly.Total.InexactFloat64()
+			}
+		}
 		cr := rate(s.ColdStarts, s.Invocations)
 		t.Rows = append(t.Rows, []Cell{
-			TextCell(f.Name), TextCell(string(f.Architecture)), NumCell(fmt.Sprint(f.MemoryMB), float64(f.MemoryMB)),
-			NumCell(USD(mc), mc.InexactFloat64()),
-			NumCell(USD(wf.Cost.Total), wf.Cost.Total.InexactFloat64()),
-			NumCell(Num(decimal.NewFromInt(s.Invocations), 0), float64(s.Invocations)),
-			NumCell(Num(decimal.NewFromInt(s.Errors), 0), float64(s.Errors)),
-			NumCell(Num(decimal.NewFromInt(s.Throttles), 0), float64(s.Throttles)),
-			NumCell(pct(cr), cr),
+			TextCell(r.nameText(i)), TextCell(string(f.Architecture)), NumCell(r.memoryText(i), float64(f.MemoryMB)),
+			NumCell(r.costText(i, true), mc),
+			NumCell(r.costText(i, false), wc),
+			NumCell(r.count(i, "summary.invocations", s.Invocations), float64(s.Invocations)),
+			NumCell(r.count(i, "summary.errors", s.Errors), float64(s.Errors)),
+			NumCell(r.count(i, "summary.throttles", s.Throttles), float64(s.Throttles)),
+			NumCell(r.coldText(i), cr),
 			NumCell(msText(s.DurationMs.P50), s.DurationMs.P50), NumCell(msText(s.DurationMs.P90), s.DurationMs.P90),
 			NumCell(msText(s.DurationMs.P99), s.DurationMs.P99),
 			NumCell(fmt.Sprint(s.MaxMemoryUsedMB), float64(s.MaxMemoryUsedMB)),
-			NumCell(Num(wf.GBSeconds, 1), wf.GBSeconds.InexactFloat64()),
+			NumCell(Num(fb.WindowGBSeconds, 1), fb.WindowGBSeconds.InexactFloat64()),
 		})
 	}
 	t.Footer = []Cell{TextCell(fmt.Sprintf("Total (%d)", len(d.Functions))), {}, {},
-		NumCell(USD(r.Monthly.Cost.Total), 0), NumCell(USD(r.Window.Cost.Total), 0),
+		NumCell(r.totalText(true), 0), NumCell(r.totalText(false), 0),
 		NumCell(Num(decimal.NewFromInt(inv), 0), 0), NumCell(Num(decimal.NewFromInt(errs), 0), 0), NumCell(Num(decimal.NewFromInt(thr), 0), 0),
 		NumCell(pct(rate(cold, inv)), 0), {}, {}, {}, {}, NumCell(Num(gbs, 1), 0)}
 	return t
@@ -245,9 +391,11 @@ func datasetTable(r *DatasetReport) HTMLTable {
 // latencyChart shows p50/p90/p99 handler durations of the busiest functions.
 func latencyChart(r *DatasetReport, half bool) Chart {
 	d := r.Dataset
-	idx := make([]int, len(d.Functions))
-	for i := range idx {
-		idx[i] = i
+	var idx []int
+	for i := range d.Functions {
+		if !r.missing(i, "summary.duration_ms.p50") && !r.missing(i, "summary.invocations") {
+			idx = append(idx, i)
+		}
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		return d.Functions[idx[a]].Summary.Invocations > d.Functions[idx[b]].Summary.Invocations
@@ -363,36 +511,129 @@ func WriteDatasetHTML(w io.Writer, d *pricing.Dataset, prices *pricing.PriceTabl
 }
 
 // DatasetReportJSON is the JSON view of a priced dataset (`report
-// DATASET.json -o json`): the bill over the dataset's window and projected
-// to a 730-hour month, per function (most expensive first) and in total.
+// DATASET.json -o json`): the exact bill over the dataset's window and
+// projected to a 730-hour month, per function (most expensive first) and in
+// total. monthly_cost_usd is null when the dataset has no window; a
+// function that could not be billed has null costs and "incomplete": true.
 type DatasetReportJSON struct {
-	Source         string                `json:"source"`
-	Region         string                `json:"region"`
-	Start          time.Time             `json:"start"`
-	End            time.Time             `json:"end"`
-	PriceDate      string                `json:"price_date"`
-	WindowCostUSD  float64               `json:"window_cost_usd"`
-	MonthlyCostUSD float64               `json:"monthly_cost_usd"`
-	Functions      []DatasetFunctionJSON `json:"functions"`
-	Problems       []string              `json:"problems,omitempty"`
+	Source         string    `json:"source"`
+	Region         string    `json:"region"`
+	Start          time.Time `json:"start"`
+	End            time.Time `json:"end"`
+	PriceDate      string    `json:"price_date"`
+	WindowCostUSD  float64   `json:"window_cost_usd"`
+	MonthlyCostUSD *float64  `json:"monthly_cost_usd"`
+	// MonthlyFactor is the window → month scale (null without a window).
+	MonthlyFactor *float64 `json:"monthly_factor"`
+	// Complete is false when some function's values were not collected;
+	// the totals then leave out the functions that could not be billed.
+	Complete            bool                  `json:"complete"`
+	IncompleteFunctions int                   `json:"incomplete_functions"`
+	Functions           []DatasetFunctionJSON `json:"functions"`
+	Problems            []string              `json:"problems,omitempty"`
+	Warnings            []string              `json:"warnings,omitempty"`
+	Assumptions         pricing.Assumptions   `json:"assumptions"`
 }
 
 // DatasetFunctionJSON is one function of DatasetReportJSON.
 type DatasetFunctionJSON struct {
-	Name    string                  `json:"name"`
-	Summary pricing.FunctionSummary `json:"summary"`
-	Window  pricing.Estimate        `json:"window"`
-	Monthly pricing.Estimate        `json:"monthly"`
+	Name          string   `json:"name"`
+	Incomplete    bool     `json:"incomplete,omitempty"`
+	Missing       []string `json:"missing,omitempty"`
+	MemorySizesMB []int    `json:"memory_sizes_mb,omitempty"`
+	MemoryChanged bool     `json:"memory_changed,omitempty"`
+	// Summary is the dataset's summary, with the values that were not
+	// collected as null (never 0).
+	Summary json.RawMessage  `json:"summary"`
+	Window  *DatasetCostJSON `json:"window"`
+	Monthly *DatasetCostJSON `json:"monthly"`
+}
+
+// DatasetCostJSON is one function's bill over a span: its usage, cost
+// lines, total and one estimate per billed item (memory size, and the
+// provisioned-concurrency item).
+type DatasetCostJSON struct {
+	TotalUSD float64             `json:"total_usd"`
+	Usage    pricing.BilledUsage `json:"usage"`
+	Lines    []pricing.CostLine  `json:"lines"`
+	Items    []pricing.Estimate  `json:"items"`
+}
+
+func costJSON(c pricing.Cost, u pricing.BilledUsage, b *pricing.Bill, idx []int) *DatasetCostJSON {
+	lines := c.Lines
+	if lines == nil {
+		lines = []pricing.CostLine{}
+	}
+	est := b.Estimates()
+	out := &DatasetCostJSON{TotalUSD: c.TotalUSD(), Usage: u, Lines: lines, Items: []pricing.Estimate{}}
+	for _, j := range idx {
+		out.Items = append(out.Items, est[j])
+	}
+	return out
 }
 
 // JSON returns the JSON view of r.
 func (r *DatasetReport) JSON() DatasetReportJSON {
-	d := r.Dataset
-	out := DatasetReportJSON{Source: d.Source, Region: r.Window.Region, Start: d.Start, End: d.End, PriceDate: r.PriceDate,
-		WindowCostUSD: r.Window.Cost.TotalUSD(), MonthlyCostUSD: r.Monthly.Cost.TotalUSD(), Functions: []DatasetFunctionJSON{}, Problems: d.Problems}
-	win, month := r.Window.Estimates(), r.Monthly.Estimates()
+	d, db := r.Dataset, r.Bill
+	inc, _ := db.Incomplete()
+	out := DatasetReportJSON{Source: d.Source, Region: db.Region, Start: d.Start, End: d.End, PriceDate: r.PriceDate,
+		WindowCostUSD: db.Window.Cost.TotalUSD(), Complete: inc == 0, IncompleteFunctions: inc,
+		Functions: []DatasetFunctionJSON{}, Problems: d.Problems, Warnings: r.Warnings(), Assumptions: db.Assumptions}
+	if out.Assumptions == nil {
+		out.Assumptions = pricing.Assumptions{}
+	}
+	if db.Monthly != nil {
+		m, f := db.Monthly.Cost.TotalUSD(), db.Factor
+		out.MonthlyCostUSD, out.MonthlyFactor = &m, &f
+	}
 	for _, i := range r.order {
-		out.Functions = append(out.Functions, DatasetFunctionJSON{Name: d.Functions[i].Name, Summary: d.Functions[i].Summary, Window: win[i], Monthly: month[i]})
+		fb := db.Functions[i]
+		fj := DatasetFunctionJSON{Name: fb.Name, Incomplete: fb.Incomplete, Missing: d.Functions[i].Missing,
+			MemorySizesMB: fb.MemorySizes, MemoryChanged: fb.MemoryChanged, Summary: summaryJSON(&d.Functions[i])}
+		if fb.Billed() {
+			fj.Window = costJSON(fb.Window, fb.WindowUsage, db.Window, fb.WindowItems)
+			if db.Monthly != nil {
+				fj.Monthly = costJSON(fb.Monthly, fb.MonthlyUsage, db.Monthly, fb.MonthlyItems)
+			}
+		}
+		out.Functions = append(out.Functions, fj)
+	}
+	return out
+}
+
+// summaryJSON writes f's summary with every value listed in f.Missing
+// ("summary.invocations", "summary.duration_ms") as null.
+func summaryJSON(f *pricing.DatasetFunction) json.RawMessage {
+	b, err := json.Marshal(f.Summary)
+	if err != nil || len(f.Missing) == 0 {
+		return b
+	}
+	var m map[string]any
+	if json.Unmarshal(b, &m) != nil {
+		return b
+	}
+	for _, p := range f.Missing {
+		path, ok := strings.CutPrefix(p, "summary.")
+		if !ok {
+			continue
+		}
+		keys := strings.Split(path, ".")
+		obj := m
+		for _, k := range keys[:len(keys)-1] {
+			next, ok := obj[k].(map[string]any)
+			if !ok {
+				obj = nil
+				break
+			}
+			obj = next
+		}
+		if obj != nil {
+			obj[keys[len(keys)-1]] = nil
+		}
+	}
+	out, err := json.Marshal(m)
+	if err != nil {
+		return b
 	}
 	return out
 }

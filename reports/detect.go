@@ -27,6 +27,9 @@ const (
 // DetectKind tells what kind of lambdacost JSON data holds, by the fields
 // each format is defined by (SPEC).
 func DetectKind(data []byte) (Kind, error) {
+	if datasetPrefix(data) {
+		return KindDataset, nil
+	}
 	var m map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&m); err != nil {
@@ -140,6 +143,11 @@ func EstimatesPage(ests []pricing.Estimate, priceDate string) *Page {
 	}
 	p.Sections = []Section{{Title: "Where the money goes", Charts: charts, Tables: tables}}
 	p.Notes = []string{"Duration is billed per invocation rounded up to the millisecond; a month is 730 hours."}
+	for _, e := range ests {
+		for _, a := range e.Assumptions {
+			p.Assumptions.Add(a)
+		}
+	}
 	return p
 }
 
@@ -147,4 +155,43 @@ func EstimatesPage(ests []pricing.Estimate, priceDate string) *Page {
 // single-function estimates (`estimate`, `estimate --arch both`).
 func WriteEstimatesHTML(w io.Writer, ests []pricing.Estimate, priceDate string, opts ...HTMLOption) error {
 	return EstimatesPage(ests, priceDate).Render(w, opts...)
+}
+
+// IsDatasetPrefix reports whether data (the whole file or its first bytes)
+// begins like a lambdacost dataset: "version" and "source" before
+// "functions".
+func IsDatasetPrefix(data []byte) bool { return datasetPrefix(data) }
+
+// datasetPrefix tells a dataset from its first members: "version" and
+// "source" (scalars, as lambdacost writes them first) and then the key
+// "functions", without reading the functions (most of a large dataset's
+// bytes). Any other order is left to the full detection.
+func datasetPrefix(data []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		k, ok := t.(string)
+		if !ok {
+			return false
+		}
+		if k == "functions" {
+			return seen["version"] && seen["source"]
+		}
+		v, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if _, isDelim := v.(json.Delim); isDelim {
+			return false
+		}
+		seen[k] = true
+	}
+	return false
 }

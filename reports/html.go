@@ -1,6 +1,8 @@
 package reports
 
 import (
+	"github.com/lambdacost/lambdacost/pricing"
+
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -23,8 +25,15 @@ type Page struct {
 	Subtitle string
 	Facts    []Fact
 	Sections []Section
-	// Notes are assumptions and caveats, printed under the sections.
+	// Notes are caveats, printed under the sections.
 	Notes []string
+	// Warnings are shown at the top, before the facts: what a reader must
+	// not miss (a tiny window projected to a month, an unknown memory size,
+	// incomplete data).
+	Warnings []string
+	// Assumptions are listed in their own "Assumptions" section: every
+	// value the numbers depend on that was not measured or given.
+	Assumptions pricing.Assumptions
 }
 
 // Fact is a headline number shown in a card at the top of the page.

@@ -53,21 +53,21 @@ func TestDatasetGridsGolden(t *testing.T) {
 func TestDatasetReportNumbers(t *testing.T) {
 	r := testDatasetReport(t)
 	d := r.Dataset
-	if got := len(r.Window.Functions); got != 4 {
+	if got := len(r.Bill.Functions); got != 4 {
 		t.Fatalf("%d functions priced", got)
 	}
 	// checkout-api: 2,160,000 × ceil(95.5) = 96 ms + 5,400 cold × 310 ms INIT
 	// at 1 GB arm64 = (207,360,000 + 1,674,000) ms = 209,034 GB-s.
-	co := r.Window.Functions[0]
-	if d.Functions[0].Name != "checkout-api" || co.GBSeconds.String() != "209034" {
-		t.Errorf("checkout-api GB-s = %s, want 209034", co.GBSeconds)
+	co := r.Bill.Functions[0]
+	if d.Functions[0].Name != "checkout-api" || co.WindowGBSeconds.String() != "209034" {
+		t.Errorf("checkout-api GB-s = %s, want 209034", co.WindowGBSeconds)
 	}
 	// window cost = 2.16 × $0.20 + 209,034 × $0.0000133334 = $0.432 + $2.78713… = $3.21913…
-	if got := co.Cost.Total.StringFixed(4); got != "3.2191" {
+	if got := co.Window.Total.StringFixed(4); got != "3.2191" {
 		t.Errorf("checkout-api window cost = %s, want 3.2191", got)
 	}
 	// The month is 730 h = 30.4167 days: 30.416… × the one-day window.
-	if got := r.Monthly.Functions[0].Usage.Requests; got != 65_700_000 {
+	if got := r.Bill.Functions[0].MonthlyUsage.Requests; got != 65_700_000 {
 		t.Errorf("checkout-api monthly requests = %d, want 65,700,000 (2.16M × 730/24)", got)
 	}
 	// Most expensive first: a__f__b (3008 MB × 1850 ms) before checkout-api.

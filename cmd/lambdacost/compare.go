@@ -58,6 +58,8 @@ type CompareOptions struct {
 
 	changed func(string) bool
 	ctx     context.Context
+	// assumptions are each input's assumptions (compareInputs fills them).
+	assumptions []pricing.Assumptions
 }
 
 // NewCmdCompare builds `compare`. runF replaces the run function in tests.
@@ -309,6 +311,19 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 				want[n] = true
 			}
 		}
+		// The dataset's one exact bill (per memory size, provisioned
+		// concurrency from the configuration): the Lambda side of every
+		// comparison is that bill, as report shows it.
+		db, err := prices.DatasetBill(d, region, pricing.Options{})
+		if err != nil {
+			return nil, nil, err
+		}
+		if db.Monthly == nil {
+			return nil, nil, pricing.Inputf(o.Dataset, "%s", db.NoMonthly)
+		}
+		for _, w := range db.Warnings {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
+		}
 		var ins []fleet.Input
 		var notes [][]string
 		for i := range d.Functions {
@@ -317,11 +332,31 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 				continue
 			}
 			delete(want, fn.Name)
+			fb := db.Functions[i]
+			if !fb.Billed() {
+				fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s is incomplete (%s were not collected): not compared\n", fn.Name, strings.Join(fn.Missing, ", "))
+				continue
+			}
 			in, n := fleet.DatasetInput(d, fn, region)
 			if in.Workload.MonthlyRequests == 0 {
 				fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: no invocations in the dataset window; skipped\n", fn.Name)
 				continue
 			}
+			in.Usage = db.MonthlyUsageAt(i, in.Function.WithDefaults().MemoryMB)
+			if fb.MemoryChanged {
+				n = append(n, fmt.Sprintf("memory changed during the window (%v MB): Lambda is billed at each size, shown as the equivalent GB-s at %d MB", fb.MemorySizes, in.Function.WithDefaults().MemoryMB))
+			}
+			if fb.Incomplete {
+				n = append(n, fmt.Sprintf("INCOMPLETE: %s were not collected; the comparison uses the values that were", strings.Join(fn.Missing, ", ")))
+			}
+			var as pricing.Assumptions
+			prefix := fmt.Sprintf("functions[%s]", fn.Name)
+			for _, a := range db.Assumptions {
+				if !strings.HasPrefix(a.Field, "functions[") || strings.HasPrefix(a.Field, prefix) {
+					as.Add(a)
+				}
+			}
+			o.assumptions = append(o.assumptions, as)
 			ins = append(ins, in)
 			notes = append(notes, n)
 		}
@@ -350,6 +385,18 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 			return nil, nil, err
 		}
 		fc := pricing.FunctionConfig{MemoryMB: o.MemoryMB, Architecture: a}
+		var as pricing.Assumptions
+		as.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: "--requests is per 730-hour month"})
+		if !o.changed("memory") {
+			as.Add(pricing.Assumption{Field: "--memory", Value: fmt.Sprintf("%d MB", o.MemoryMB), Why: "not given: the flag's default; pass --memory"})
+		}
+		if !o.changed("arch") {
+			as.Add(pricing.Assumption{Field: "--arch", Value: string(a), Why: "not given: the flag's default; pass --arch"})
+		}
+		if !o.changed("peak-rps") {
+			as.Add(pricing.Assumption{Field: "--peak-rps", Value: "the mean rate", Why: "not given: servers are sized for flat traffic; pass --peak-rps"})
+		}
+		o.assumptions = append(o.assumptions, as)
 		w := fleet.Workload{
 			MonthlyRequests: float64(o.Requests), PeakRPS: o.PeakRPS, Duration: o.Duration.D(),
 			CPUFraction: fleet.DefaultCPUFraction(o.MemoryMB), MemoryPerRequestMB: fleet.DefaultMemoryPerRequestMB(fc, 0),
@@ -410,6 +457,9 @@ func compareRun(o *CompareOptions) error {
 			return mapCompareErrors(err, file, in.Name)
 		}
 		r.Notes = append(notes[i], r.Notes...)
+		if i < len(o.assumptions) {
+			r.Assumptions = o.assumptions[i]
+		}
 		if !o.changed("cpu-fraction") && cpuTime == 0 {
 			r.Notes = append(r.Notes, fmt.Sprintf("CPU per request assumed %.3g of the duration (Lambda's vCPU share at %d MB); measure it (lambdacost run) and pass --cpu-fraction", in.Workload.CPUFraction, in.Function.WithDefaults().MemoryMB))
 		}
@@ -458,6 +508,14 @@ func writeCompare(w io.Writer, format reports.Format, st reports.Style, results 
 		}
 		if err := writeNotes(w, format, r.Notes); err != nil {
 			return err
+		}
+		if as := reports.AssumptionsGrid(r.Assumptions); len(as) > 0 {
+			if _, err := io.WriteString(w, "\n"); err != nil {
+				return err
+			}
+			if err := reports.WriteGrids(w, format, st, as...); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

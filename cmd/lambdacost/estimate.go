@@ -232,6 +232,11 @@ func estimateRun(o *EstimateOptions) error {
 			assume(b)
 			ests = append(ests, b.Estimates()...)
 		}
+		for i := range ests {
+			for _, a := range estimateAssumptions(o, region, freeTier) {
+				ests[i].Assumptions.Add(a)
+			}
+		}
 		if err := o.writeEstimatesHTML(ests, prices.Date); err != nil {
 			return err
 		}
@@ -250,13 +255,16 @@ func estimateRun(o *EstimateOptions) error {
 	assume(b)
 	if !multi {
 		e := b.Estimates()[0]
+		for _, a := range estimateAssumptions(o, region, freeTier) {
+			e.Assumptions.Add(a)
+		}
 		if err := o.writeEstimatesHTML([]pricing.Estimate{e}, prices.Date); err != nil {
 			return err
 		}
 		if format == reports.JSON {
 			return reports.WriteJSON(f.IO.Out, e)
 		}
-		return reports.WriteGrids(f.IO.Out, format, f.Style(), append(reports.EstimateGrids([]pricing.Estimate{e}, prices.Date), assumptionGrids(e.Assumptions)...)...)
+		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.EstimateGrids([]pricing.Estimate{e}, prices.Date)...)
 	}
 	if o.HTML != "" {
 		if err := reports.WriteHTMLFile(o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
@@ -265,22 +273,15 @@ func estimateRun(o *EstimateOptions) error {
 			return err
 		}
 	}
+	bj := reports.NewBillJSON(b)
+	bj.Assumptions = append(pricing.Assumptions(nil), b.Assumptions...)
+	for _, a := range estimateAssumptions(o, region, freeTier) {
+		bj.Assumptions.Add(a)
+	}
 	if format == reports.JSON {
-		return reports.WriteJSON(f.IO.Out, reports.NewBillJSON(b))
+		return reports.WriteJSON(f.IO.Out, bj)
 	}
-	return reports.WriteGrids(f.IO.Out, format, f.Style(), append(reports.BillGrids(b, prices.Date), assumptionGrids(b.Assumptions)...)...)
-}
-
-// assumptionGrids lists a bill's assumptions as a table (none: no table).
-func assumptionGrids(as pricing.Assumptions) []reports.Grid {
-	if len(as) == 0 {
-		return nil
-	}
-	g := reports.Grid{Title: "Assumptions", Header: []string{"Field", "Value", "Why"}}
-	for _, a := range as {
-		g.Rows = append(g.Rows, []string{a.Field, a.Value, a.Why})
-	}
-	return []reports.Grid{g}
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), append(reports.BillGrids(b, prices.Date), reports.AssumptionsGrid(bj.Assumptions)...)...)
 }
 
 func (o *EstimateOptions) writeEstimatesHTML(ests []pricing.Estimate, priceDate string) error {

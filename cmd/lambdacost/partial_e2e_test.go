@@ -1,9 +1,3 @@
-//go:build incomplete_e2e
-
-// This end-to-end test needs the report/check side of issue 27 (branch
-// h-bill). Remove the build constraint above once h-bill is merged; until
-// then run it with: go test -tags incomplete_e2e ./cmd/lambdacost -run TestPartialCollectionReportAndCheck
-
 package main
 
 import (

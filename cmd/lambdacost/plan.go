@@ -232,17 +232,26 @@ func planRun(o *PlanOptions) error {
 		if regionGiven || d.Region == "" {
 			ro.Region = f.Region
 		}
-		recs, err := planner.RecommendDataset(prices, d, ro)
+		rr, err := planner.RecommendDatasetFull(prices, d, ro)
 		if err != nil {
 			return err
 		}
+		for _, w := range rr.Warnings {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
+		}
 		title := "Recommendations · " + o.Dataset
 		if o.HTML != "" {
-			if err := reports.WriteHTMLFile(o.HTML, o.Assets, reports.RecommendationsPage(title, recs).Render); err != nil {
+			page := reports.RecommendationsPage(title, rr.Recommendations)
+			page.Warnings, page.Assumptions = rr.Warnings, rr.Assumptions
+			if err := reports.WriteHTMLFile(o.HTML, o.Assets, page.Render); err != nil {
 				return err
 			}
 		}
-		return writeRecommendations(f.IO.Out, format, f.Style(), title, recs)
+		if format == reports.JSON {
+			return reports.WriteJSON(f.IO.Out, rr)
+		}
+		grids := append([]reports.Grid{reports.RecommendationsGrid(title, rr.Recommendations)}, reports.AssumptionsGrid(rr.Assumptions)...)
+		return reports.WriteGrids(f.IO.Out, format, f.Style(), grids...)
 
 	default:
 		tr, err := planner.ReadTuneResult(o.Tune)

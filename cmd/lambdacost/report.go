@@ -72,6 +72,9 @@ type reportView struct {
 	value any // re-encoded for -o json
 	grids []reports.Grid
 	page  *reports.Page
+	// warnings are printed on stderr too, so that they are not missed
+	// whatever the output format.
+	warnings []string
 }
 
 func reportRun(o *ReportOptions) error {
@@ -84,21 +87,27 @@ func reportRun(o *ReportOptions) error {
 		return pricing.Inputf("--assets", "is only used with --html FILE")
 	}
 	var data []byte
-	if o.Path == "-" {
-		data, err = io.ReadAll(f.IO.In)
+	var kind reports.Kind
+	if o.Path != "-" && datasetFile(o.Path) {
+		// A dataset (often the largest input) is decoded straight from the
+		// file, one function at a time, never held whole in memory.
+		kind = reports.KindDataset
 	} else {
-		data, err = os.ReadFile(o.Path)
-	}
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
+		if o.Path == "-" {
+			data, err = io.ReadAll(f.IO.In)
+		} else {
+			data, err = os.ReadFile(o.Path)
 		}
-		return pricing.Inputf(o.Path, "%v", err)
-	}
-	kind, err := reports.DetectKind(data)
-	if err != nil {
-		return pricing.Inputf(o.Path, "%v", err)
+		if err != nil {
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return pricing.Inputf(o.Path, "%v", err)
+		}
+		if kind, err = reports.DetectKind(data); err != nil {
+			return pricing.Inputf(o.Path, "%v", err)
+		}
 	}
 	prices, err := f.Prices()
 	if err != nil {
@@ -107,6 +116,9 @@ func reportRun(o *ReportOptions) error {
 	v, err := buildReportView(o.Path, kind, data, prices)
 	if err != nil {
 		return err
+	}
+	for _, w := range v.warnings {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
 	}
 	if o.HTML != "" {
 		if err := reports.WriteHTMLFile(o.HTML, o.Assets, v.page.Render); err != nil {
@@ -136,7 +148,13 @@ func decodeJSON(path string, data []byte, v any) error {
 func buildReportView(path string, kind reports.Kind, data []byte, prices *pricing.PriceTable) (*reportView, error) {
 	switch kind {
 	case reports.KindDataset:
-		d, err := pricing.DecodeDataset(path, bytesReader(data))
+		var d *pricing.Dataset
+		var err error
+		if data == nil {
+			d, err = pricing.ReadDataset(path)
+		} else {
+			d, err = pricing.DecodeDataset(path, bytesReader(data))
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -144,19 +162,34 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 		if err != nil {
 			return nil, err
 		}
-		return &reportView{value: r.JSON(), grids: reports.DatasetGrids(r), page: reports.DatasetPage(r)}, nil
+		return &reportView{value: r.JSON(), grids: reports.DatasetGrids(r), page: reports.DatasetPage(r), warnings: r.Warnings()}, nil
 	case reports.KindSimulation:
 		r, err := reports.DecodeSimulationResult(data)
 		if err != nil {
 			return nil, pricing.Inputf(path, "invalid simulation result: %v", err)
 		}
-		return &reportView{value: r, grids: reports.SimulationGrids(r), page: reports.SimulationPage(r, nil)}, nil
+		// The assumptions simulate wrote with the result are shown again.
+		var extra struct {
+			Assumptions pricing.Assumptions `json:"assumptions"`
+		}
+		_ = json.Unmarshal(data, &extra)
+		page := reports.SimulationPage(r, nil)
+		page.Assumptions = extra.Assumptions
+		var value any = r
+		if extra.Assumptions != nil {
+			v, err := withAssumptions(r, extra.Assumptions)
+			if err != nil {
+				return nil, err
+			}
+			value = v
+		}
+		return &reportView{value: value, grids: append(reports.SimulationGrids(r), reports.AssumptionsGrid(extra.Assumptions)...), page: page}, nil
 	case reports.KindCompare:
 		var r fleet.Result
 		if err := decodeJSON(path, data, &r); err != nil {
 			return nil, err
 		}
-		return &reportView{value: &r, grids: reports.CompareGrids(&r), page: reports.ComparePage(&r)}, nil
+		return &reportView{value: &r, grids: append(reports.CompareGrids(&r), reports.AssumptionsGrid(r.Assumptions)...), page: reports.ComparePage(&r)}, nil
 	case reports.KindTune:
 		return tuneReportView(path, data)
 	case reports.KindBill:
@@ -190,4 +223,21 @@ func tuneReportView(path string, data []byte) (*reportView, error) {
 		return nil, err
 	}
 	return &reportView{value: &r, grids: reports.TuneGrids(&r), page: reports.TunePage(&r)}, nil
+}
+
+// datasetFile tells a dataset file from its first 64 KiB (its version and
+// source come before its functions); false when it cannot tell, and the
+// whole file is then read and detected.
+func datasetFile(path string) bool {
+	fh, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	buf := make([]byte, 64<<10)
+	n, _ := io.ReadFull(fh, buf)
+	return reports.IsDatasetPrefix(buf[:n])
 }

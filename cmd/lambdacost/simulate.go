@@ -178,20 +178,33 @@ func simulateRun(o *SimulateOptions) error {
 }
 
 func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res *simulator.Result, s *simulator.Scenario) error {
+	// One list: the simulator's own (quotas, the fast mode's regime) and
+	// the command's (month, free tier, region).
+	as := append(pricing.Assumptions(nil), res.Assumptions...)
+	for _, a := range simulateAssumptions(f, o.changed, s, res) {
+		as.Add(a)
+	}
 	if o.HTML != "" {
 		// Atomic: a failed render never leaves half a report behind.
 		render := func(w io.Writer, opts ...reports.HTMLOption) error {
-			return reports.WriteSimulationHTML(w, res, s, opts...)
+			page := reports.SimulationPage(res, s)
+			page.Assumptions = as
+			return page.Render(w, opts...)
 		}
 		if err := reports.WriteHTMLFile(o.HTML, o.Assets, render); err != nil {
 			return err
 		}
 	}
 	if format == reports.JSON {
-		return reports.WriteJSON(f.IO.Out, res)
+		v, err := withAssumptions(res, as)
+		if err != nil {
+			return err
+		}
+		return reports.WriteJSON(f.IO.Out, v)
 	}
 	grids := simulationGrids(res, s)
 	grids = append(grids, modeGrid(res))
+	grids = append(grids, reports.AssumptionsGrid(as)...)
 	if format == reports.CSV {
 		grids = append(grids, timelineGrid(res))
 	}
@@ -219,7 +232,7 @@ func modeGrid(r *simulator.Result) reports.Grid {
 	if r.Partial {
 		mode += " (PARTIAL: interrupted)"
 	}
-	g := reports.Grid{Title: "Mode and assumptions", Header: []string{"Item", "Value"},
+	g := reports.Grid{Title: "Mode", Header: []string{"Item", "Value"},
 		Rows: [][]string{{"Mode", mode}, {"Validated error bound", fmt.Sprintf("%g %%", r.ModeErrorPct)}, {"About the mode", r.ModeNote}}}
 	if r.DiscardedWarmupS > 0 {
 		g.Rows = append(g.Rows, []string{"Warm-up discarded", fmt.Sprintf("%g s", r.DiscardedWarmupS)})
@@ -233,9 +246,6 @@ func modeGrid(r *simulator.Result) reports.Grid {
 		for _, row := range fit.Rows {
 			g.Rows = append(g.Rows, []string{"Duration fit " + row.Stat, fmt.Sprintf("dataset %.4g ms, fitted %.4g ms, sampled %.4g ms (%.2g %%)", row.DatasetMs, row.FittedMs, row.SampledMs, row.ErrorPct)})
 		}
-	}
-	for _, a := range r.Assumptions {
-		g.Rows = append(g.Rows, []string{"Assumed: " + a.Field, a.Value + " (" + a.Why + ")"})
 	}
 	return g
 }

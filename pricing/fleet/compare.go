@@ -58,6 +58,10 @@ type Result struct {
 	// Cheapest names the cheapest option at the current volume.
 	Cheapest string   `json:"cheapest"`
 	Notes    []string `json:"notes,omitempty"`
+	// Assumptions lists the values the comparison depends on that were
+	// not measured (filled by the caller that knows them: the dataset's
+	// window → month extrapolation, unknown configuration, …).
+	Assumptions pricing.Assumptions `json:"assumptions,omitempty"`
 }
 
 // WorkloadSummary is the traffic the comparison is for.

@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 
+	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/reports"
 )
 
@@ -53,16 +55,45 @@ func Grids(r *Report) []reports.Grid {
 		}
 	}
 	gs := []reports.Grid{g}
+	for _, c := range r.Checks {
+		if c.Incomplete != "" {
+			gs = append(gs, reports.Grid{Title: c.Name + ": INCOMPLETE DATA", Header: []string{"Why every threshold of this check failed"}, Rows: [][]string{{c.Incomplete}}})
+		}
+	}
 	if r.Diff != nil {
 		g, _ := diffGrid(r.Diff, false)
 		gs = append(gs, g)
 	}
+	if as := assumptions(r); len(as) > 0 {
+		gs = append(gs, reports.AssumptionsGrid(as)...)
+	}
 	return gs
+}
+
+// assumptions lists every check's assumptions, each field qualified by
+// the check's name when there are several checks.
+func assumptions(r *Report) pricing.Assumptions {
+	var out pricing.Assumptions
+	for _, c := range r.Checks {
+		for _, a := range c.Assumptions {
+			if len(r.Checks) > 1 {
+				a.Field = c.Name + ": " + a.Field
+			}
+			out.Add(a)
+		}
+	}
+	return out
 }
 
 // thresholdValue is a threshold's value for people; increases also show
 // the base metric before → after.
 func thresholdValue(t ThresholdResult) string {
+	if t.Incomplete {
+		if math.IsNaN(t.Value) {
+			return "incomplete data"
+		}
+		return FormatValue(t.Metric, t.Value) + " (incomplete data)"
+	}
 	s := FormatValue(t.Metric, t.Value)
 	if t.Before != nil && t.After != nil {
 		base, _, _ := ParseMetric(t.Metric)
@@ -200,6 +231,18 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 		if len(d.Removed) > 0 {
 			fmt.Fprintf(&b, "Removed checks: %s.\n\n", mdList(d.Removed))
 		}
+	}
+	for _, c := range r.Checks {
+		if c.Incomplete != "" {
+			fmt.Fprintf(&b, "> [!WARNING]\n> **%s**: %s.\n\n", mdEscape(c.Name), mdEscape(c.Incomplete))
+		}
+	}
+	if as := assumptions(r); len(as) > 0 {
+		b.WriteString("<details><summary>Assumptions</summary>\n\n")
+		for _, a := range as {
+			fmt.Fprintf(&b, "- `%s` = %s: %s\n", strings.ReplaceAll(a.Field, "`", "'"), mdEscape(a.Value), mdEscape(a.Why))
+		}
+		b.WriteString("\n</details>\n\n")
 	}
 	fmt.Fprintf(&b, "<sub>`lambdacost check` · %s · prices of %s · months of 730 hours</sub>\n", strings.ReplaceAll(r.Config, "`", "'"), r.PricesDate)
 	_, err := io.WriteString(w, b.String())

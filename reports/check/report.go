@@ -48,6 +48,12 @@ type CheckResult struct {
 	Metrics    map[string]float64 `json:"metrics"`
 	Cost       *pricing.Cost      `json:"monthly_cost,omitempty"` // the month's cost lines
 	Thresholds []ThresholdResult  `json:"thresholds"`
+	// Incomplete says which values the source's data lacks; every
+	// threshold of the check then fails.
+	Incomplete string `json:"incomplete,omitempty"`
+	// Assumptions lists the values the metrics depend on that were not
+	// measured (defaults, the window → month extrapolation, …).
+	Assumptions pricing.Assumptions `json:"assumptions"`
 }
 
 // ThresholdResult is one evaluated expression.
@@ -63,6 +69,9 @@ type ThresholdResult struct {
 	After    *float64 `json:"after,omitempty"`
 	Passed   bool     `json:"passed"`
 	Position string   `json:"position"` // "lambdacost.yaml:12"
+	// Incomplete is set when the threshold failed because the data it is
+	// measured on is incomplete (whatever its value).
+	Incomplete bool `json:"incomplete,omitempty"`
 }
 
 type thresholdJSON struct {
@@ -73,11 +82,12 @@ type thresholdJSON struct {
 	After      *float64 `json:"after,omitempty"`
 	Passed     bool     `json:"passed"`
 	Position   string   `json:"position"`
+	Incomplete bool     `json:"incomplete,omitempty"`
 }
 
 // MarshalJSON writes a non-finite value (an increase from zero) as null.
 func (t ThresholdResult) MarshalJSON() ([]byte, error) {
-	j := thresholdJSON{t.Metric, t.Expression, nil, t.Before, t.After, t.Passed, t.Position}
+	j := thresholdJSON{t.Metric, t.Expression, nil, t.Before, t.After, t.Passed, t.Position, t.Incomplete}
 	if !math.IsInf(t.Value, 0) && !math.IsNaN(t.Value) {
 		v := t.Value
 		j.Value = &v
@@ -91,7 +101,7 @@ func (t *ThresholdResult) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
-	*t = ThresholdResult{Metric: j.Metric, Expression: j.Expression, Value: math.Inf(1), Before: j.Before, After: j.After, Passed: j.Passed, Position: j.Position}
+	*t = ThresholdResult{Metric: j.Metric, Expression: j.Expression, Value: math.Inf(1), Before: j.Before, After: j.After, Passed: j.Passed, Position: j.Position, Incomplete: j.Incomplete}
 	if j.Value != nil {
 		t.Value = *j.Value
 	}
@@ -182,7 +192,11 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 			errs = append(errs, merrs[i])
 			continue
 		}
-		cr := CheckResult{Name: c.Name, Source: c.Source, File: c.File, Function: c.Function, Region: v.region, Passed: true, Metrics: v.metrics, Cost: v.cost}
+		cr := CheckResult{Name: c.Name, Source: c.Source, File: c.File, Function: c.Function, Region: v.region, Passed: true, Metrics: v.metrics, Cost: v.cost,
+			Incomplete: v.incomplete, Assumptions: v.assumptions}
+		if cr.Assumptions == nil {
+			cr.Assumptions = pricing.Assumptions{}
+		}
 		cr.Thresholds = []ThresholdResult{}
 		for _, t := range c.Thresholds {
 			tr, err := evaluate(c, t, v, base, bpath)
@@ -216,6 +230,15 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 func evaluate(c *Check, t Threshold, v values, base map[string]*CheckResult, bpath string) (ThresholdResult, error) {
 	tr := ThresholdResult{Metric: t.Metric, Expression: t.Expr.String(), Position: t.Pos}
 	after, ok := v.metrics[t.Base]
+	if v.incomplete != "" {
+		// Refuse to pass on data that was not all collected: the value (if
+		// any) is shown, the threshold fails.
+		tr.Value, tr.Incomplete = math.NaN(), true
+		if ok && !t.Increase {
+			tr.Value = after
+		}
+		return tr, nil
+	}
 	if !ok {
 		why := v.missing[t.Base]
 		if why == "" {

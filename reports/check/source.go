@@ -18,6 +18,11 @@ type values struct {
 	missing map[string]string // metric → why the source cannot provide it
 	cost    *pricing.Cost
 	region  string
+	// incomplete says which values the source's data lacks (functions of a
+	// dataset whose series were not all collected): no threshold passes
+	// on such data.
+	incomplete  string
+	assumptions pricing.Assumptions
 }
 
 func newValues(region string) values {
@@ -97,7 +102,20 @@ func (e env) measure(ctx context.Context, c *Check) (values, error) {
 // shape (latency, throttles, concurrency) needs a scenario or a dataset.
 func (e env) estimate(c *Check) (values, error) {
 	v := newValues(e.region)
-	f := c.Estimate.FunctionConfig.WithDefaults()
+	given := c.Estimate.FunctionConfig
+	f := given.WithDefaults()
+	v.assumptions.Add(pricing.Assumption{Field: "month", Value: "as given", Why: "an estimate's usage is taken as one month's"})
+	if given.MemoryMB == 0 {
+		v.assumptions.Add(pricing.Assumption{Field: "estimate.memory_mb", Value: fmt.Sprintf("%d MB", f.MemoryMB), Why: "not in the check's estimate: Lambda's default; set memory_mb"})
+	}
+	if given.Architecture == "" {
+		v.assumptions.Add(pricing.Assumption{Field: "estimate.architecture", Value: string(f.Architecture), Why: "not in the check's estimate: Lambda's default; set architecture"})
+	}
+	if e.freeTier {
+		v.assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "applied", Why: "--free-tier or free_tier: true in the config"})
+	} else {
+		v.assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "pass --free-tier or set free_tier: true when nothing else in the account uses it"})
+	}
 	u := c.Estimate.Usage.Billed(f.ProvisionedConcurrency)
 	b, err := e.bill(c, v.region, []pricing.Item{{Function: f, Usage: u}})
 	if err != nil {
@@ -151,29 +169,44 @@ func (e env) dataset(c *Check) (values, error) {
 		return v, pricing.Inputf(c.Pos, "%s: dataset %s has no functions", c.Name, c.File)
 	}
 
-	var inv, cold, thr, monthlyReq int64
-	items := make([]pricing.Item, len(fns))
+	var inv, cold, thr int64
+	var incomplete []string
 	for i := range fns {
 		s := fns[i].Summary
 		inv += s.Invocations
 		cold += s.ColdStarts
 		thr += s.Throttles
-		items[i] = pricing.Item{Function: fns[i].FunctionConfig, Usage: d.MonthlyUsage(&fns[i])}
-		monthlyReq += items[i].Usage.Requests
+		if fns[i].Incomplete() {
+			incomplete = append(incomplete, fmt.Sprintf("%s lacks %s", fns[i].Name, strings.Join(fns[i].Missing, ", ")))
+		}
+		if fns[i].Unknown("memory_mb") && len(s.ByMemory) == 0 && s.Invocations > 0 {
+			incomplete = append(incomplete, fmt.Sprintf("%s's memory size is not known (re-import or collect with --memory)", fns[i].Name))
+		}
+	}
+	if len(incomplete) > 0 {
+		v.incomplete = "the dataset is incomplete (" + strings.Join(incomplete, "; ") + "): a threshold cannot pass on values that were not collected"
 	}
 
-	if d.Span() <= 0 {
-		v.missing[MonthlyCostUSD] = "the dataset has no time window (start/end) to scale to a month"
-		v.missing[CostPerMillion] = v.missing[MonthlyCostUSD]
+	// The one bill of a dataset (pricing.DatasetBill), as `report` shows it.
+	sub := *d
+	sub.Functions = fns
+	db, err := e.prices.DatasetBill(&sub, region, pricing.Options{FreeTier: e.freeTier})
+	if err != nil {
+		return v, pricing.Inputf(c.Pos, "%s: pricing the dataset %s in %s: %v", c.Name, c.File, region, err)
+	}
+	v.assumptions = db.Assumptions
+	if db.Monthly == nil {
+		v.missing[MonthlyCostUSD] = db.NoMonthly
+		v.missing[CostPerMillion] = db.NoMonthly
 	} else {
-		b, err := e.bill(c, region, items)
-		if err != nil {
-			return v, err
+		v.cost = &db.Monthly.Cost
+		v.set(MonthlyCostUSD, db.Monthly.Cost.TotalUSD())
+		var monthlyReq int64
+		for _, fb := range db.Functions {
+			monthlyReq += fb.MonthlyUsage.Requests
 		}
-		v.cost = &b.Cost
-		v.set(MonthlyCostUSD, b.Cost.TotalUSD())
 		if monthlyReq > 0 {
-			v.set(CostPerMillion, pricing.CostPerMillion(b.Cost.Total, monthlyReq).InexactFloat64())
+			v.set(CostPerMillion, pricing.CostPerMillion(db.Monthly.Cost.Total, monthlyReq).InexactFloat64())
 		} else {
 			v.missing[CostPerMillion] = "the dataset has no invocations"
 		}

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -26,6 +27,10 @@ const (
 	KindThrottles     = "throttles"
 	KindErrors        = "errors"
 	KindColdStarts    = "cold_starts"
+	// KindIncomplete flags a function whose values were not all collected.
+	KindIncomplete = "incomplete"
+	// KindMemoryLimit is "raise memory": the function used all its memory.
+	KindMemoryLimit = "memory_limit"
 )
 
 // Severities.
@@ -87,20 +92,53 @@ type RecommendOptions struct {
 //   - always_on: the cheapest always-on fleet for the function's traffic
 //     costs less than Lambda (long durations at high utilisation).
 func RecommendDataset(t *pricing.PriceTable, d *pricing.Dataset, o RecommendOptions) ([]Recommendation, error) {
+	r, err := RecommendDatasetFull(t, d, o)
+	if err != nil {
+		return nil, err
+	}
+	return r.Recommendations, nil
+}
+
+// DatasetRecommendations are the recommendations for a dataset and what
+// they assume (`recommend --dataset -o json`).
+type DatasetRecommendations struct {
+	Recommendations []Recommendation    `json:"recommendations"`
+	Assumptions     pricing.Assumptions `json:"assumptions"`
+	Warnings        []string            `json:"warnings,omitempty"`
+}
+
+// RecommendDatasetFull is RecommendDataset with the assumptions behind the
+// figures: money comes from the dataset's one exact bill
+// (pricing.DatasetBill: per memory size, provisioned concurrency), timeout
+// advice needs the real timeout (none when the dataset does not know it),
+// and incomplete functions are flagged as such.
+func RecommendDatasetFull(t *pricing.PriceTable, d *pricing.Dataset, o RecommendOptions) (*DatasetRecommendations, error) {
 	region := o.Region
 	if region == "" {
 		region = d.Region
 	}
-	var out []Recommendation
+	db, err := t.DatasetBill(d, region, pricing.Options{})
+	if err != nil {
+		return nil, err
+	}
+	region = db.Region
+	out := &DatasetRecommendations{Recommendations: []Recommendation{}, Assumptions: db.Assumptions, Warnings: db.Warnings}
+	if db.Monthly == nil {
+		out.Assumptions.Add(pricing.Assumption{Field: "monthly_savings", Value: "not computed", Why: "no money advice: " + db.NoMonthly})
+	}
 	for i := range d.Functions {
 		f := &d.Functions[i]
-		recs, err := recommendFunction(t, d, f, region, o)
+		if f.Unknown("timeout") {
+			out.Assumptions.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", f.Name), Value: "unknown",
+				Why: "not in the dataset: no timeout advice (collect the function configuration or import logs with --timeout)"})
+		}
+		recs, err := recommendFunction(t, d, db, i, region, o)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, recs...)
+		out.Recommendations = append(out.Recommendations, recs...)
 	}
-	sortRecommendations(out)
+	sortRecommendations(out.Recommendations)
 	return out, nil
 }
 
@@ -122,14 +160,37 @@ func monthCost(t *pricing.PriceTable, region string, fc pricing.FunctionConfig, 
 	return b.Cost.Total, nil
 }
 
-func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, f *pricing.DatasetFunction, region string, o RecommendOptions) ([]Recommendation, error) {
+func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.DatasetBill, k int, region string, o RecommendOptions) ([]Recommendation, error) {
+	f := &d.Functions[k]
+	fb := db.Functions[k]
 	var out []Recommendation
 	add := func(kind, sev, suggested string, savings decimal.Decimal, format string, args ...any) {
 		out = append(out, Recommendation{Function: f.Name, Kind: kind, Severity: sev, Message: fmt.Sprintf(format, args...), MonthlySavingsUSD: savings.InexactFloat64(), Suggested: suggested})
 	}
 	fc := f.FunctionConfig.WithDefaults()
 	s := f.Summary
-	u := d.MonthlyUsage(f)
+	if !fb.Billed() {
+		add(KindIncomplete, Warning, "", decimal.Zero, "incomplete: %s were not collected, so this function is neither billed nor advised on (its cost is unknown, not $0); collect it again", strings.Join(f.Missing, ", "))
+		return out, nil
+	}
+	if fb.Incomplete {
+		add(KindIncomplete, Warning, "", decimal.Zero, "incomplete: %s were not collected; the advice below uses the values that were", strings.Join(f.Missing, ", "))
+	}
+	// Memory at its limit: raise it (an out-of-memory error kills the
+	// invocation, and a full heap slows it down).
+	limit := fc.MemoryMB
+	for _, m := range fb.MemorySizes {
+		limit = max(limit, m)
+	}
+	if used := s.MaxMemoryUsedMB; used > 0 && used >= limit && !f.Unknown("memory_mb") && limit < pricing.MaxMemoryMB {
+		mb := min(pricing.MaxMemoryMB, int(math.Ceil(float64(limit)*memoryHeadroom/memoryGranularityM))*memoryGranularityM)
+		add(KindMemoryLimit, Warning, fmt.Sprint(mb), decimal.Zero, "used %d of %d MB, all of its memory: invocations may fail with Runtime.OutOfMemory; raise memory to about %d MB and measure (lambdacost tune)", used, limit, mb)
+	}
+	if db.Monthly == nil {
+		out = append(out, reliability(f, fc, s)...)
+		return out, nil
+	}
+	u := db.MonthlyUsageAt(k, fc.MemoryMB)
 	now, err := monthCost(t, region, fc, u)
 	if err != nil {
 		return nil, err
@@ -149,7 +210,7 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, f *pricing.Dat
 	}
 
 	// Memory.
-	if used := s.MaxMemoryUsedMB; used > 0 && float64(used) < underusedMemory*float64(fc.MemoryMB) && fc.MemoryMB > pricing.MinMemoryMB {
+	if used := s.MaxMemoryUsedMB; used > 0 && !f.Unknown("memory_mb") && !fb.MemoryChanged && float64(used) < underusedMemory*float64(fc.MemoryMB) && fc.MemoryMB > pricing.MinMemoryMB {
 		mb := int(math.Ceil(float64(used)*memoryHeadroom/memoryGranularityM)) * memoryGranularityM
 		mb = max(pricing.MinMemoryMB, mb)
 		if mb < fc.MemoryMB {
@@ -163,37 +224,12 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, f *pricing.Dat
 		}
 	}
 
-	// The 15-minute limit and the timeout.
-	limitMs := float64(pricing.MaxTimeout / time.Millisecond)
-	longest := math.Max(s.DurationMs.P99, s.DurationMs.Max)
-	if longest >= nearLimitShare*limitMs {
-		add(KindDurationLimit, Warning, "", decimal.Zero, "runs up to %s, %.0f%% of Lambda's 15-minute limit: split the work (Step Functions, a queue) or move it to Fargate/EC2 before it is cut off", msDur(longest), 100*longest/limitMs)
-	}
-	timeoutMs := float64(fc.Timeout.D() / time.Millisecond)
-	switch {
-	case s.Timeouts > 0:
-		add(KindTimeout, Warning, "", decimal.Zero, "%d invocations timed out at %s (each bills the whole timeout): raise the timeout or fix the slow path", s.Timeouts, fc.Timeout)
-	case timeoutMs > 0 && s.DurationMs.P99 >= nearTimeoutShare*timeoutMs:
-		add(KindTimeout, Warning, "", decimal.Zero, "p99 duration %s is %.0f%% of the %s timeout: timeouts are likely under load", msDur(s.DurationMs.P99), 100*s.DurationMs.P99/timeoutMs, fc.Timeout)
-	case s.DurationMs.Max > 0 && timeoutMs > oversizedTimeout*s.DurationMs.Max && fc.Timeout.D() > minOversizedTO:
-		sug := time.Duration(math.Ceil(3*s.DurationMs.Max/1000)) * time.Second
-		add(KindTimeout, Info, sug.String(), decimal.Zero, "the timeout %s is over 10× the longest run (%s): a hung call bills the whole timeout; about %s would do", fc.Timeout, msDur(s.DurationMs.Max), sug)
-	}
-
-	// Throttles, errors, cold starts.
-	if s.Throttles > 0 {
-		add(KindThrottles, Warning, "", decimal.Zero, "%d requests were throttled (%.2f%% of %d): raise reserved concurrency or the account limit, or add provisioned concurrency for the peaks", s.Throttles, 100*ratio(s.Throttles, s.Invocations+s.Throttles), s.Invocations+s.Throttles)
-	}
-	if s.Invocations > 0 && ratio(s.Errors, s.Invocations) > errorRateWarning {
-		add(KindErrors, Warning, "", decimal.Zero, "%.2f%% of invocations failed (%d): failed invocations are billed too", 100*ratio(s.Errors, s.Invocations), s.Errors)
-	}
-	if s.Invocations > 0 && ratio(s.ColdStarts, s.Invocations) > coldStartRateHint {
-		add(KindColdStarts, Info, "", decimal.Zero, "%.2f%% of invocations were cold (INIT %s on average, billed): find the cheapest provisioned concurrency for a target with lambdacost plan", 100*ratio(s.ColdStarts, s.Invocations), msDur(s.InitDurationMs.Avg))
-	}
+	out = append(out, reliability(f, fc, s)...)
 
 	// Always-on.
 	if s.Invocations > 0 && s.DurationMs.Avg > 0 {
 		in, _ := fleet.DatasetInput(d, f, region)
+		in.Usage = u // the exact bill, not one size × all billed ms
 		in.InstanceTypes = o.InstanceTypes
 		in.Options = o.Compare
 		r, err := fleet.Compare(t, in)
@@ -217,6 +253,50 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, f *pricing.Dat
 		}
 	}
 	return out, nil
+}
+
+// reliability is the advice that needs no bill: the 15-minute limit, the
+// timeout (only when the dataset knows it), throttles, errors and cold
+// starts.
+func reliability(f *pricing.DatasetFunction, fc pricing.FunctionConfig, s pricing.FunctionSummary) []Recommendation {
+	var out []Recommendation
+	add := func(kind, sev, suggested string, savings decimal.Decimal, format string, args ...any) {
+		out = append(out, Recommendation{Function: f.Name, Kind: kind, Severity: sev, Message: fmt.Sprintf(format, args...), MonthlySavingsUSD: savings.InexactFloat64(), Suggested: suggested})
+	}
+	// The 15-minute limit and the timeout.
+	limitMs := float64(pricing.MaxTimeout / time.Millisecond)
+	longest := math.Max(s.DurationMs.P99, s.DurationMs.Max)
+	if longest >= nearLimitShare*limitMs {
+		add(KindDurationLimit, Warning, "", decimal.Zero, "runs up to %s, %.0f%% of Lambda's 15-minute limit: split the work (Step Functions, a queue) or move it to Fargate/EC2 before it is cut off", msDur(longest), 100*longest/limitMs)
+	}
+	timeoutMs := float64(fc.Timeout.D() / time.Millisecond)
+	known := !f.Unknown("timeout")
+	switch {
+	case s.Timeouts > 0 && !known:
+		add(KindTimeout, Warning, "", decimal.Zero, "%d invocations timed out (each bills the whole timeout, which the dataset does not know): raise the timeout or fix the slow path", s.Timeouts)
+	case !known:
+		// No timeout advice without the real timeout.
+	case s.Timeouts > 0:
+		add(KindTimeout, Warning, "", decimal.Zero, "%d invocations timed out at %s (each bills the whole timeout): raise the timeout or fix the slow path", s.Timeouts, fc.Timeout)
+	case timeoutMs > 0 && s.DurationMs.P99 >= nearTimeoutShare*timeoutMs:
+		add(KindTimeout, Warning, "", decimal.Zero, "p99 duration %s is %.0f%% of the %s timeout: timeouts are likely under load", msDur(s.DurationMs.P99), 100*s.DurationMs.P99/timeoutMs, fc.Timeout)
+	case s.DurationMs.Max > 0 && timeoutMs > oversizedTimeout*s.DurationMs.Max && fc.Timeout.D() > minOversizedTO:
+		sug := time.Duration(math.Ceil(3*s.DurationMs.Max/1000)) * time.Second
+		add(KindTimeout, Info, sug.String(), decimal.Zero, "the timeout %s is over 10× the longest run (%s): a hung call bills the whole timeout; about %s would do", fc.Timeout, msDur(s.DurationMs.Max), sug)
+	}
+
+	// Throttles, errors, cold starts.
+	if s.Throttles > 0 {
+		add(KindThrottles, Warning, "", decimal.Zero, "%d requests were throttled (%.2f%% of %d): raise reserved concurrency or the account limit, or add provisioned concurrency for the peaks", s.Throttles, 100*ratio(s.Throttles, s.Invocations+s.Throttles), s.Invocations+s.Throttles)
+	}
+	if s.Invocations > 0 && ratio(s.Errors, s.Invocations) > errorRateWarning {
+		add(KindErrors, Warning, "", decimal.Zero, "%.2f%% of invocations failed (%d): failed invocations are billed too", 100*ratio(s.Errors, s.Invocations), s.Errors)
+	}
+	if s.Invocations > 0 && ratio(s.ColdStarts, s.Invocations) > coldStartRateHint {
+		add(KindColdStarts, Info, "", decimal.Zero, "%.2f%% of invocations were cold (INIT %s on average, billed): find the cheapest provisioned concurrency for a target with lambdacost plan", 100*ratio(s.ColdStarts, s.Invocations), msDur(s.InitDurationMs.Avg))
+	}
+
+	return out
 }
 
 func ratio(a, b int64) float64 {

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/simulator"
+)
+
+// regionAssumption says where the region came from when the user did not
+// name it with --region: the environment, the profile or the default.
+func regionAssumption(f *Factory, changed func(string) bool, as *pricing.Assumptions) {
+	if changed != nil && changed("region") || f.RegionSource == "--region" || f.IO.Getenv("LAMBDACOST_REGION") != "" {
+		return
+	}
+	src := f.RegionSource
+	why := "from " + src + "; pass --region to choose"
+	if src == "" || src == "default" {
+		why = "not given (nor $AWS_REGION, nor a profile's region): the default region's prices; pass --region"
+	}
+	as.Add(pricing.Assumption{Field: "--region", Value: f.Region, Why: why})
+}
+
+// freeTierAssumption states whether the monthly free tier was applied.
+func freeTierAssumption(applied bool, as *pricing.Assumptions) {
+	if applied {
+		as.Add(pricing.Assumption{Field: "free_tier", Value: "applied", Why: "the account's whole monthly free tier (1M requests, 400,000 GB-s) is given to these functions"})
+		return
+	}
+	as.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "pass --free-tier when nothing else in the account uses it"})
+}
+
+// flagDefault records that a flag's default value was used.
+func flagDefault(changed func(string) bool, as *pricing.Assumptions, flag, value, why string) {
+	if changed != nil && changed(flag) {
+		return
+	}
+	as.Add(pricing.Assumption{Field: "--" + flag, Value: value, Why: why})
+}
+
+// estimateAssumptions lists what `estimate` assumed: flag defaults, the
+// region, the free tier, and that the usage given is one month.
+func estimateAssumptions(o *EstimateOptions, region string, freeTier bool) pricing.Assumptions {
+	var as pricing.Assumptions
+	as.Add(pricing.Assumption{Field: "month", Value: "as given", Why: "the usage is taken as one month's; monthly figures elsewhere use a 730-hour month"})
+	if o.UsageFile == "" {
+		flagDefault(o.changed, &as, "memory", fmt.Sprintf("%d MB", o.MemoryMB), "not given: the flag's default (Lambda's minimum); pass --memory")
+		flagDefault(o.changed, &as, "arch", o.Arch, "not given: the flag's default; pass --arch")
+		if o.Requests > 0 {
+			flagDefault(o.changed, &as, "cold-start-rate", "0", "not given: no INIT is billed (since August 2025 every cold start bills its INIT); pass --cold-start-rate and --init-duration")
+		}
+	}
+	if region == o.F.Region {
+		regionAssumption(o.F, o.changed, &as)
+	}
+	freeTierAssumption(freeTier, &as)
+	return as
+}
+
+// simulateAssumptions lists what a simulation's monthly figures assume:
+// the simulated span repeated to fill a 730-hour month, provisioned
+// concurrency enabled all month, no free tier, and the region.
+func simulateAssumptions(f *Factory, changed func(string) bool, s *simulator.Scenario, r *simulator.Result) pricing.Assumptions {
+	var as pricing.Assumptions
+	if r.SimulatedSeconds > 0 {
+		k := float64(pricing.SecondsPerMonth) / r.SimulatedSeconds
+		why := fmt.Sprintf("the simulated %s is scaled ×%.4g to a 730-hour month, as if the traffic repeated", time.Duration(r.SimulatedSeconds*float64(time.Second)), k)
+		if time.Duration(r.SimulatedSeconds*float64(time.Second)) < pricing.TinyWindow {
+			why = "WARNING: " + why + "; a span this short makes the monthly figures a guess"
+		}
+		as.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: why})
+	}
+	if pc := s.Function.ProvisionedConcurrency; pc > 0 {
+		as.Add(pricing.Assumption{Field: "function.provisioned_concurrency", Value: fmt.Sprint(pc), Why: "enabled for the whole month"})
+	}
+	as.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "a simulation prices one function, not the account"})
+	if s.Region == "" {
+		regionAssumption(f, changed, &as)
+	}
+	return as
+}
+
+// withAssumptions adds as to v's JSON object: into v's own Assumptions
+// field when it has one (a pointer to a struct), else as an "assumptions"
+// member appended to the object.
+func withAssumptions(v any, as pricing.Assumptions) (json.RawMessage, error) {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Struct {
+		if f := rv.Elem().FieldByName("Assumptions"); f.IsValid() && f.CanSet() && f.Type() == reflect.TypeOf(pricing.Assumptions{}) {
+			all := append(pricing.Assumptions(nil), f.Interface().(pricing.Assumptions)...)
+			for _, a := range as {
+				all.Add(a)
+			}
+			f.Set(reflect.ValueOf(all))
+			return json.Marshal(v)
+		}
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	if as == nil {
+		as = pricing.Assumptions{}
+	}
+	ab, err := json.Marshal(as)
+	if err != nil {
+		return nil, err
+	}
+	// Append rather than re-encode the map, so the object keeps its order.
+	b = bytes.TrimRight(b, " \n")
+	out := append(b[:len(b)-1:len(b)-1], []byte(`,"assumptions":`)...)
+	out = append(out, ab...)
+	return append(out, '}'), nil
+}

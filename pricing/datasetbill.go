@@ -1,0 +1,448 @@
+package pricing
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// TinyWindow is the dataset window below which a monthly projection is
+// flagged loudly: a few minutes of traffic say little about a month.
+const TinyWindow = time.Hour
+
+// DatasetBill is the exact Lambda bill of a dataset: over its window and,
+// when the dataset has one, projected to a 730-hour month. It is the one
+// bill of a dataset that `report`, `compare`, `check` and `recommend` all
+// show. Each function is billed one item per memory size it ran at (a
+// function whose memory changed bills each invocation at its own size),
+// plus its provisioned concurrency from the configuration.
+type DatasetBill struct {
+	Region string
+	// Window bills the usage counted in the window; its Functions are the
+	// items (several per dataset function when its memory changed).
+	Window *Bill
+	// Monthly projects the window to a 730-hour month; nil when the
+	// dataset has no window (then NoMonthly says why).
+	Monthly   *Bill
+	NoMonthly string
+	// Factor is the window → month scale (0 without a window).
+	Factor float64
+	// Functions follow the dataset's order.
+	Functions []DatasetFunctionBill
+	// Assumptions lists every value the bill depends on that was not
+	// measured: defaults, the extrapolation, unknown configuration.
+	Assumptions Assumptions
+	// Warnings are the assumptions a user must not miss (a tiny window
+	// projected to a month, a memory size that is not known).
+	Warnings []string
+}
+
+// DatasetFunctionBill is one dataset function's part of a DatasetBill.
+type DatasetFunctionBill struct {
+	Name string
+	// MemorySizes lists the sizes it ran at, in the order billed.
+	MemorySizes []int
+	// MemoryChanged is set when it ran at more than one memory size.
+	MemoryChanged bool
+	// Missing lists the inputs of the bill that were not collected: the
+	// function is then not billed (its costs are zero and must be shown
+	// as unknown, never as $0).
+	Missing []string
+	// Incomplete is set when any of the function's values were not
+	// collected (DatasetFunction.Incomplete), billed or not.
+	Incomplete bool
+	// WindowItems and MonthlyItems index the function's items in
+	// DatasetBill.Window.Functions and .Monthly.Functions.
+	WindowItems, MonthlyItems []int
+	Window, Monthly           Cost
+	WindowUsage, MonthlyUsage BilledUsage
+	// WindowGBSeconds is the on-demand and provisioned compute in the window.
+	WindowGBSeconds decimal.Decimal
+}
+
+// Billed reports whether the function could be billed (no bill input missing).
+func (f *DatasetFunctionBill) Billed() bool { return len(f.Missing) == 0 }
+
+// MonthlyFactor returns the scale from the dataset window to a 730-hour
+// month, and false when the dataset has no window.
+func (d *Dataset) MonthlyFactor() (float64, bool) {
+	span := d.Span().Seconds()
+	if d.Start.IsZero() || d.End.IsZero() || span <= 0 {
+		return 0, false
+	}
+	return float64(SecondsPerMonth) / span, true
+}
+
+// NoWindowReason is the one message every command gives for a dataset
+// without a time window when a monthly projection is asked for.
+const NoWindowReason = "the dataset has no time window (start/end), so it cannot be projected to a month; re-import it with its time range or read the window's own bill"
+
+// billInputs are the summary values a bill is computed from: the exact
+// per-memory split, else the exact billed ms, else the averages.
+func billInputs(f *DatasetFunction) []string {
+	s := f.Summary
+	switch {
+	case len(s.ByMemory) > 0:
+		return []string{"summary.invocations", "summary.by_memory"}
+	case s.BilledDurationMs > 0:
+		return []string{"summary.invocations", "summary.billed_duration_ms"}
+	}
+	return []string{"summary.invocations", "summary.duration_ms.avg", "summary.cold_starts", "summary.init_duration_ms.avg"}
+}
+
+// BillMissing returns the values f's bill needs that were not collected.
+func (f *DatasetFunction) BillMissing() []string {
+	var out []string
+	for _, need := range billInputs(f) {
+		for _, m := range f.Missing {
+			if m == need || strings.HasPrefix(need, m+".") || strings.HasPrefix(m, need+".") || strings.HasPrefix(m, need+"[") {
+				out = append(out, m)
+			}
+		}
+	}
+	sort.Strings(out)
+	return dedupe(out)
+}
+
+func dedupe(s []string) []string {
+	var out []string
+	for i, x := range s {
+		if i == 0 || x != s[i-1] {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// windowItems returns f's exact usage over the window, one item per memory
+// size, with provisioned invocations moved to the provisioned rate.
+func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions, averaged *[]string) []Item {
+	fc := f.FunctionConfig.WithDefaults()
+	s := f.Summary
+	var items []Item
+	if len(s.ByMemory) > 0 {
+		var n int64
+		for _, m := range s.ByMemory {
+			c := fc
+			c.MemoryMB = m.MemoryMB
+			items = append(items, Item{Function: c, Usage: BilledUsage{Requests: m.Invocations, OnDemandMs: m.BilledDurationMs, InitMs: m.InitBilledMs, ColdStarts: m.ColdStarts}})
+			n += m.Invocations
+		}
+		if n != s.Invocations {
+			as.Add(Assumption{Field: fq + ".summary.by_memory", Value: fmt.Sprintf("%d invocations", n),
+				Why: fmt.Sprintf("the per-memory split counts %d invocations, the summary %d; the bill uses the split (it has the billed ms)", n, s.Invocations)})
+		}
+	} else {
+		u := f.BilledUsage()
+		if s.BilledDurationMs == 0 && s.Invocations > 0 {
+			*averaged = append(*averaged, f.Name)
+		}
+		items = append(items, Item{Function: fc, Usage: u})
+		for _, field := range []string{"memory_mb", "architecture"} {
+			if f.Unknown(field) {
+				flag := map[string]string{"memory_mb": "--memory", "architecture": "--arch"}[field]
+				val := map[string]string{"memory_mb": fmt.Sprintf("%d MB", fc.MemoryMB), "architecture": string(fc.Architecture)}[field]
+				as.Add(Assumption{Field: fq + "." + field, Value: val,
+					Why: fmt.Sprintf("not known to the dataset: Lambda's default is used; re-import or collect with %s", flag)})
+			}
+		}
+	}
+
+	// Provisioned concurrency: invocations served by provisioned
+	// environments bill their handler time at the provisioned rate.
+	if pc := fc.ProvisionedConcurrency; pc > 0 && s.Invocations > 0 {
+		p := s.ProvisionedInvocations
+		switch {
+		case p > 0:
+			as.Add(Assumption{Field: fq + ".provisioned_ms", Value: fmt.Sprintf("%d of %d invocations", p, s.Invocations),
+				Why: "the handler time of provisioned invocations is their share of the billed ms (pro rata by count)"})
+		case s.ConcurrencyMax > 0 && s.ConcurrencyMax <= float64(pc):
+			p = s.Invocations
+			as.Add(Assumption{Field: fq + ".provisioned_invocations", Value: "all",
+				Why: fmt.Sprintf("peak concurrency %g never exceeded the provisioned concurrency %d, so every invocation ran on a provisioned environment", s.ConcurrencyMax, pc)})
+		default:
+			as.Add(Assumption{Field: fq + ".provisioned_invocations", Value: "0",
+				Why: fmt.Sprintf("which invocations ran on the %d provisioned environments is not known: all are billed at the on-demand duration rate (an upper bound)", pc)})
+		}
+		if p > s.Invocations {
+			p = s.Invocations
+		}
+		if p > 0 {
+			var total int64
+			for _, it := range items {
+				total += it.Usage.Requests
+			}
+			for k := range items {
+				u := &items[k].Usage
+				handler := u.OnDemandMs - u.InitMs
+				moved := int64(math.Round(float64(handler) * float64(p) / float64(max(total, 1))))
+				moved = min(moved, handler)
+				u.ProvisionedMs = moved
+				u.OnDemandMs -= moved
+			}
+		}
+	}
+	return items
+}
+
+// addUnbilledInit adds INIT that AWS did not bill at the time (pre-August
+// 2025 logs) to the items, pro rata to their cold starts.
+func addUnbilledInit(items []Item, ms int64) {
+	var cold int64
+	for _, it := range items {
+		cold += it.Usage.ColdStarts
+	}
+	left := ms
+	for k := range items {
+		var add int64
+		if k == len(items)-1 {
+			add = left
+		} else if cold > 0 {
+			add = ms * items[k].Usage.ColdStarts / cold
+		}
+		left -= add
+		items[k].Usage.OnDemandMs += add
+		items[k].Usage.InitMs += add
+	}
+}
+
+// DatasetBill prices every function of d: its window exactly as counted and
+// its projection to a 730-hour month. region is used when the dataset
+// names none (then "us-east-1" when empty too). The free tier is applied
+// only when opt asks (a dataset is usually a slice of an account).
+func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*DatasetBill, error) {
+	db := &DatasetBill{}
+	as := &db.Assumptions
+	for _, a := range d.Assumptions {
+		as.Add(a)
+	}
+	switch {
+	case d.Region != "":
+		region = d.Region
+	case region != "":
+		as.Add(Assumption{Field: "region", Value: region, Why: "the dataset names no region; the region given (--region or the config) is used"})
+	default:
+		region = "us-east-1"
+		as.Add(Assumption{Field: "region", Value: region, Why: "neither the dataset nor the command names a region; pass --region"})
+	}
+	db.Region = region
+	if opt.FreeTier {
+		as.Add(Assumption{Field: "free_tier", Value: "applied", Why: "the account's whole monthly free tier is given to these functions"})
+	} else {
+		as.Add(Assumption{Field: "free_tier", Value: "not applied", Why: "a dataset is usually a slice of an account, whose free tier other functions may use"})
+	}
+
+	factor, hasWindow := d.MonthlyFactor()
+	span := d.Span()
+	if hasWindow {
+		db.Factor = factor
+		as.Add(Assumption{Field: "month", Value: fmt.Sprintf("%d h", HoursPerMonth),
+			Why: fmt.Sprintf("the %s window is scaled ×%s to a 730-hour month, as if the traffic repeated", humanWindow(span), fmtFactor(factor))})
+		if span < TinyWindow {
+			w := fmt.Sprintf("WARNING: the dataset covers only %s; projecting it to a month multiplies every count by %s, so the monthly figures are a guess", humanWindow(span), fmtFactor(factor))
+			db.Warnings = append(db.Warnings, w)
+			as.Add(Assumption{Field: "window", Value: humanWindow(span), Why: w})
+		}
+	} else {
+		db.NoMonthly = NoWindowReason
+		as.Add(Assumption{Field: "month", Value: "not projected", Why: NoWindowReason})
+	}
+
+	var win, month []Item
+	var averaged []string
+	for i := range d.Functions {
+		f := &d.Functions[i]
+		fq := fmt.Sprintf("functions[%s]", f.Name)
+		fb := DatasetFunctionBill{Name: f.Name, Incomplete: f.Incomplete(), Missing: f.BillMissing()}
+		if len(fb.Missing) > 0 {
+			db.Functions = append(db.Functions, fb)
+			continue
+		}
+		items := windowItems(d, f, fq, as, &averaged)
+		for _, it := range items {
+			fb.MemorySizes = append(fb.MemorySizes, it.Function.MemoryMB)
+		}
+		fb.MemoryChanged = len(items) > 1
+		if f.Unknown("memory_mb") && len(f.Summary.ByMemory) == 0 && f.Summary.Invocations > 0 {
+			db.Warnings = append(db.Warnings, fmt.Sprintf("%s: the memory size is not known; billed at Lambda's default %d MB (pass --memory to import or collect)", f.Name, items[0].Function.MemoryMB))
+		}
+		if r := f.Summary.Restores; r > 0 {
+			as.Add(Assumption{Field: fq + ".snapstart", Value: fmt.Sprintf("%d restores, cache and restore charges not billed", r),
+				Why: "the dataset does not say the runtime: SnapStart's cache and per-GB restore charges apply to Python and .NET functions, not to Java managed runtimes; price them with estimate --snapstart-hours/--snapstart-restores"})
+		}
+		pc := int64(f.FunctionConfig.ProvisionedConcurrency)
+		// Provisioned concurrency is billed while enabled, rounded up to 5 minutes.
+		pcItem := func(sec int64) Item {
+			c := f.FunctionConfig.WithDefaults()
+			return Item{Function: c, Usage: BilledUsage{ProvisionedEnvSeconds: pc * sec}}
+		}
+		wItems := append([]Item(nil), items...)
+		if pc > 0 {
+			if hasWindow {
+				res := int64(ProvisionedBillingRes / time.Second)
+				sec := (int64(math.Ceil(span.Seconds())) + res - 1) / res * res
+				wItems = append(wItems, pcItem(sec))
+				as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: fmt.Sprint(pc),
+					Why: "from the function configuration, taken as enabled for the whole window (and month)"})
+			} else {
+				as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: fmt.Sprint(pc),
+					Why: "configured, but the dataset has no window to bill its hours: the window's bill leaves them out"})
+			}
+		}
+		for _, it := range wItems {
+			fb.WindowItems = append(fb.WindowItems, len(win))
+			win = append(win, it)
+		}
+		if hasWindow {
+			mItems := make([]Item, len(items))
+			for k, it := range items {
+				mItems[k] = Item{Function: it.Function, Usage: it.Usage.Scale(factor)}
+			}
+			if ms := f.Summary.InitUnbilledMs; ms > 0 {
+				addUnbilledInit(mItems, int64(math.Round(float64(ms)*factor)))
+				as.Add(Assumption{Field: fq + ".init_unbilled_ms", Value: fmt.Sprintf("%d ms", ms),
+					Why: "INIT that AWS did not bill when these logs were written (before 2025-08-01) is billed in the monthly projection, at today's rules; the window's bill is as AWS billed it"})
+			}
+			if pc > 0 {
+				mItems = append(mItems, pcItem(SecondsPerMonth))
+			}
+			for _, it := range mItems {
+				fb.MonthlyItems = append(fb.MonthlyItems, len(month))
+				month = append(month, it)
+			}
+		} else if f.Summary.InitUnbilledMs > 0 {
+			as.Add(Assumption{Field: fq + ".init_unbilled_ms", Value: fmt.Sprintf("%d ms", f.Summary.InitUnbilledMs),
+				Why: "INIT that AWS did not bill when these logs were written (before 2025-08-01) is not in the window's bill"})
+		}
+		db.Functions = append(db.Functions, fb)
+	}
+	if len(averaged) > 0 {
+		as.Add(Assumption{Field: "billed_duration_ms", Value: "invocations × average duration",
+			Why: "only averages were collected (" + strings.Join(averaged, ", ") + "): each invocation is billed the average duration rounded up to the ms, and each cold start the average INIT"})
+	}
+	for i, fb := range db.Functions {
+		if fb.Incomplete {
+			as.Add(Assumption{Field: fmt.Sprintf("functions[%s].missing", fb.Name), Value: strings.Join(d.Functions[i].Missing, ", "),
+				Why: "these values were not collected: the function is incomplete" + map[bool]string{true: " and not billed", false: ""}[!fb.Billed()]})
+		}
+	}
+
+	var err error
+	if db.Window, err = t.LambdaBill(region, win, opt); err != nil {
+		return nil, err
+	}
+	if hasWindow {
+		if db.Monthly, err = t.LambdaBill(region, month, opt); err != nil {
+			return nil, err
+		}
+	}
+	for k := range db.Functions {
+		fb := &db.Functions[k]
+		var wc, mc []Cost
+		for _, j := range fb.WindowItems {
+			b := db.Window.Functions[j]
+			wc = append(wc, b.Cost)
+			fb.WindowUsage = addUsage(fb.WindowUsage, b.Usage)
+			fb.WindowGBSeconds = fb.WindowGBSeconds.Add(b.GBSeconds).Add(b.ProvisionedGBSeconds)
+		}
+		fb.Window = Sum(wc...)
+		if db.Monthly != nil {
+			for _, j := range fb.MonthlyItems {
+				b := db.Monthly.Functions[j]
+				mc = append(mc, b.Cost)
+				fb.MonthlyUsage = addUsage(fb.MonthlyUsage, b.Usage)
+			}
+			fb.Monthly = Sum(mc...)
+		}
+	}
+	return db, nil
+}
+
+func addUsage(a, b BilledUsage) BilledUsage {
+	a.Requests += b.Requests
+	a.OnDemandMs += b.OnDemandMs
+	a.InitMs += b.InitMs
+	a.ColdStarts += b.ColdStarts
+	a.ProvisionedMs += b.ProvisionedMs
+	a.ProvisionedEnvSeconds += b.ProvisionedEnvSeconds
+	a.SnapStartCacheMs += b.SnapStartCacheMs
+	a.SnapStartRestores += b.SnapStartRestores
+	return a
+}
+
+// Incomplete counts the functions with values not collected, and those of
+// them that could not be billed at all.
+func (db *DatasetBill) Incomplete() (incomplete, unbilled int) {
+	for _, f := range db.Functions {
+		if f.Incomplete {
+			incomplete++
+		}
+		if !f.Billed() {
+			unbilled++
+		}
+	}
+	return
+}
+
+func fmtFactor(f float64) string {
+	switch {
+	case f >= 100:
+		return groupThousands(int64(math.Round(f)))
+	case f >= 10:
+		return fmt.Sprintf("%.1f", f)
+	}
+	return fmt.Sprintf("%.3g", f)
+}
+
+func groupThousands(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// humanWindow prints a window length for people ("11 s", "14 days").
+func humanWindow(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%.4g days", d.Hours()/24)
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%.4g h", d.Hours())
+	case d >= 2*time.Minute:
+		return fmt.Sprintf("%.4g min", d.Minutes())
+	}
+	return fmt.Sprintf("%.4g s", d.Seconds())
+}
+
+// MonthlyUsageAt returns the function's monthly usage expressed at one
+// memory size: each item's milliseconds are converted so that its GB-s
+// (and so its duration cost, tiers included) are unchanged. It lets a
+// model with one configuration (the EC2/Fargate comparison) price a
+// function whose memory changed exactly, to within a millisecond.
+func (db *DatasetBill) MonthlyUsageAt(k int, memoryMB int) BilledUsage {
+	var u BilledUsage
+	if db.Monthly == nil || memoryMB <= 0 {
+		return u
+	}
+	conv := func(ms int64, mb int) int64 {
+		return int64(math.Round(float64(ms) * float64(mb) / float64(memoryMB)))
+	}
+	for _, j := range db.Functions[k].MonthlyItems {
+		it := db.Monthly.Functions[j]
+		mb := it.Function.MemoryMB
+		x := it.Usage
+		x.OnDemandMs, x.InitMs, x.ProvisionedMs = conv(x.OnDemandMs, mb), conv(x.InitMs, mb), conv(x.ProvisionedMs, mb)
+		x.ProvisionedEnvSeconds = conv(x.ProvisionedEnvSeconds, mb)
+		u = addUsage(u, x)
+	}
+	return u
+}
