@@ -138,7 +138,7 @@ func simulateRun(o *SimulateOptions) error {
 		render := func(w io.Writer, opts ...reports.HTMLOption) error {
 			return reports.WriteSimulationHTML(w, res, s, opts...)
 		}
-		if err := reports.WriteHTMLFile(o.HTML, o.Assets, render); err != nil {
+		if err := writeHTML(f, o.HTML, o.Assets, render); err != nil {
 			return err
 		}
 	}
