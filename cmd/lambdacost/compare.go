@@ -466,7 +466,7 @@ func compareRun(o *CompareOptions) error {
 		results = append(results, r)
 	}
 	if o.HTML != "" {
-		if err := writeCompareHTML(o.HTML, o.Assets, results); err != nil {
+		if err := writeCompareHTML(f, o.HTML, o.Assets, results); err != nil {
 			return err
 		}
 	}
@@ -649,10 +649,10 @@ func curveGrid(r *fleet.Result, csv bool) reports.Grid {
 }
 
 // writeCompareHTML writes the comparison page (several comparisons share
-// one page) through reports.WriteHTMLFile: self-contained, or loading
+// one page) through writeHTML: self-contained, or loading
 // echarts from --assets DIR.
-func writeCompareHTML(path, assets string, rs []*fleet.Result) error {
-	return reports.WriteHTMLFile(path, assets, func(w io.Writer, opts ...reports.HTMLOption) error {
+func writeCompareHTML(f *Factory, path, assets string, rs []*fleet.Result) error {
+	return writeHTML(f, path, assets, func(w io.Writer, opts ...reports.HTMLOption) error {
 		if len(rs) == 1 {
 			return reports.WriteCompareHTML(w, rs[0], opts...)
 		}

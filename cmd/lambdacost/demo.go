@@ -213,10 +213,9 @@ func demoRun(o *DemoOptions) error {
 
 	if o.HTML != "" {
 		page := reports.PipelinePage("lambdacost demo: "+tune.Function+" measured, simulated and compared", tune, sim, s, cmp)
-		if err := reports.WriteHTMLFile(o.HTML, o.Assets, page.Render); err != nil {
+		if err := writeHTML(f, o.HTML, o.Assets, page.Render); err != nil {
 			return err
 		}
-		say("wrote %s", o.HTML)
 	}
 	say("done in %s", time.Since(start).Round(100*time.Millisecond))
 

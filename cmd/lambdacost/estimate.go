@@ -267,7 +267,7 @@ func estimateRun(o *EstimateOptions) error {
 		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.EstimateGrids([]pricing.Estimate{e}, prices.Date)...)
 	}
 	if o.HTML != "" {
-		if err := reports.WriteHTMLFile(o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
+		if err := writeHTML(f, o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
 			return reports.WriteBillHTML(w, b, prices.Date, opts...)
 		}); err != nil {
 			return err
@@ -288,7 +288,7 @@ func (o *EstimateOptions) writeEstimatesHTML(ests []pricing.Estimate, priceDate 
 	if o.HTML == "" {
 		return nil
 	}
-	return reports.WriteHTMLFile(o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
+	return writeHTML(o.F, o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
 		return reports.WriteEstimatesHTML(w, ests, priceDate, opts...)
 	})
 }

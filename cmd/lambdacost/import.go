@@ -150,6 +150,7 @@ func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dat
 		if err := outfile.Write("--out", path, func(w io.Writer) error { return pricing.WriteDataset(w, d) }); err != nil {
 			return err
 		}
+		announce(f, path)
 	}
 	if format == reports.JSON {
 		return pricing.WriteDataset(f.IO.Out, d)

@@ -204,7 +204,7 @@ func planRun(o *PlanOptions) error {
 		}
 		if o.HTML != "" {
 			render := func(w io.Writer, opts ...reports.HTMLOption) error { return reports.WritePlanHTML(w, plan, opts...) }
-			if err := reports.WriteHTMLFile(o.HTML, o.Assets, render); err != nil {
+			if err := writeHTML(f, o.HTML, o.Assets, render); err != nil {
 				return err
 			}
 		}
@@ -243,7 +243,7 @@ func planRun(o *PlanOptions) error {
 		if o.HTML != "" {
 			page := reports.RecommendationsPage(title, rr.Recommendations)
 			page.Warnings, page.Assumptions = rr.Warnings, rr.Assumptions
-			if err := reports.WriteHTMLFile(o.HTML, o.Assets, page.Render); err != nil {
+			if err := writeHTML(f, o.HTML, o.Assets, page.Render); err != nil {
 				return err
 			}
 		}
@@ -261,7 +261,7 @@ func planRun(o *PlanOptions) error {
 		recs := planner.RecommendTune(tr, o.MemoryMB, o.Requests)
 		title := "Memory recommendations · " + o.Tune
 		if o.HTML != "" {
-			if err := reports.WriteHTMLFile(o.HTML, o.Assets, reports.RecommendationsPage(title, recs).Render); err != nil {
+			if err := writeHTML(f, o.HTML, o.Assets, reports.RecommendationsPage(title, recs).Render); err != nil {
 				return err
 			}
 		}

@@ -196,6 +196,7 @@ func pricingUpdate(o *PricingOptions) error {
 	if err := pricelist.WriteOverride(path, res.Table); err != nil {
 		return err
 	}
+	announce(f, path)
 	for _, n := range res.Notes {
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: note: %s\n", n)
 	}

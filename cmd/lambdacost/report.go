@@ -121,12 +121,8 @@ func reportRun(o *ReportOptions) error {
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
 	}
 	if o.HTML != "" {
-		if err := reports.WriteHTMLFile(o.HTML, o.Assets, v.page.Render); err != nil {
+		if err := writeHTML(f, o.HTML, o.Assets, v.page.Render); err != nil {
 			return err
-		}
-		fmt.Fprintf(f.IO.ErrOut, "wrote %s (%s report)\n", o.HTML, kind)
-		if !reports.HasEmbeddedAssets() && o.Assets == "" {
-			fmt.Fprintf(f.IO.ErrOut, "note: this build has no echarts.min.js, so the report has tables but no charts; run `make assets` and rebuild\n")
 		}
 	}
 	if format == reports.JSON {

@@ -191,7 +191,7 @@ func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res 
 			page.Assumptions = as
 			return page.Render(w, opts...)
 		}
-		if err := reports.WriteHTMLFile(o.HTML, o.Assets, render); err != nil {
+		if err := writeHTML(f, o.HTML, o.Assets, render); err != nil {
 			return err
 		}
 	}

@@ -124,7 +124,7 @@ func tuneRun(o *TuneOptions) error {
 		return err
 	}
 	if o.HTML != "" && res != nil {
-		if werr := reports.WriteHTMLFile(o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
+		if werr := writeHTML(f, o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
 			return reports.WriteTuneHTML(w, res, opts...)
 		}); werr != nil {
 			return werr
