@@ -57,6 +57,10 @@ type Grid struct {
 type Style struct {
 	// Color enables ANSI colours and box drawing (a TTY); otherwise plain text.
 	Color bool
+	// Width is the terminal's width in columns: a table wider than it has
+	// its widest columns wrapped at word boundaries until it fits. 0 means
+	// no limit (output to a pipe or a file).
+	Width int
 }
 
 // WriteGrids writes grids in format f (table, markdown or csv). JSON is not
@@ -91,6 +95,9 @@ func writeGrid(w io.Writer, f Format, st Style, g Grid) error {
 		return err
 	default:
 		t := newTable(g)
+		if st.Width > 0 && !fitWidth(t, g, st.Width) {
+			return writeRecords(w, g, st.Width)
+		}
 		if st.Color {
 			t.SetStyle(table.StyleRounded)
 			t.Style().Title.Colors = text.Colors{text.Bold}
@@ -103,6 +110,114 @@ func writeGrid(w io.Writer, f Format, st Style, g Grid) error {
 		_, err := io.WriteString(w, t.Render()+"\n")
 		return err
 	}
+}
+
+// fitWidth makes a table at most width columns wide: the widest columns are
+// narrowed (their cells wrapped at word boundaries, never inside a word)
+// one at a time until the table fits. It reports false when even then the
+// table is too wide (too many columns), and the caller prints records.
+func fitWidth(t table.Writer, g Grid, width int) bool {
+	n := len(g.Header)
+	if n == 0 {
+		return true
+	}
+	w := make([]int, n)     // natural width: the longest line
+	least := make([]int, n) // narrowest without splitting a word
+	measure := func(cells []string) {
+		for i := 0; i < n && i < len(cells); i++ {
+			for _, line := range strings.Split(cells[i], "\n") {
+				w[i] = max(w[i], text.RuneWidthWithoutEscSequences(line))
+				for _, word := range strings.Fields(line) {
+					least[i] = max(least[i], text.RuneWidthWithoutEscSequences(word))
+				}
+			}
+		}
+	}
+	measure(g.Header)
+	for _, r := range g.Rows {
+		measure(r)
+	}
+	measure(g.Footer)
+	// A box-drawn row is "│ c1 │ c2 │": 3 columns per cell and 1 more.
+	total := func() int {
+		s := 1
+		for _, c := range w {
+			s += c + 3
+		}
+		return s
+	}
+	natural := append([]int(nil), w...)
+	for total() > width {
+		widest, room := -1, 0
+		for i := range w {
+			if r := w[i] - least[i]; r > 0 && (widest < 0 || w[i] > w[widest]) {
+				widest, room = i, r
+			}
+		}
+		if widest < 0 {
+			return false
+		}
+		w[widest] -= min(room, total()-width)
+	}
+	var cfg []table.ColumnConfig
+	for i := range w {
+		c := table.ColumnConfig{Number: i + 1}
+		if g.AlignRight[i] {
+			c.Align, c.AlignFooter, c.AlignHeader = text.AlignRight, text.AlignRight, text.AlignRight
+		}
+		if w[i] < natural[i] {
+			c.WidthMax = w[i]
+			c.WidthMaxEnforcer = text.WrapSoft
+		}
+		cfg = append(cfg, c)
+	}
+	t.SetColumnConfigs(cfg)
+	if g.Title != "" {
+		t.SetTitle("%s", text.WrapSoft(g.Title, total()-4))
+	}
+	return true
+}
+
+// writeRecords prints a grid too wide for the terminal as one block per
+// row, "Header: value" per line, values wrapped at word boundaries, as
+// kubectl describe and gh do for wide data.
+func writeRecords(w io.Writer, g Grid, width int) error {
+	var b strings.Builder
+	if g.Title != "" {
+		b.WriteString(text.WrapSoft(g.Title, width))
+		b.WriteString("\n")
+		b.WriteString(strings.Repeat("─", min(width, text.RuneWidthWithoutEscSequences(g.Title))))
+		b.WriteString("\n")
+	}
+	key := 0
+	for _, h := range g.Header {
+		key = max(key, text.RuneWidthWithoutEscSequences(h))
+	}
+	block := func(cells []string) {
+		b.WriteString("\n")
+		for i, h := range g.Header {
+			if i >= len(cells) || cells[i] == "" {
+				continue
+			}
+			label := h
+			if label == "" {
+				label = "–"
+			}
+			val := text.WrapSoft(cells[i], max(10, width-key-2))
+			pad := strings.Repeat(" ", key+2)
+			b.WriteString(text.Pad(label+":", key+2, ' '))
+			b.WriteString(strings.ReplaceAll(val, "\n", "\n"+pad))
+			b.WriteString("\n")
+		}
+	}
+	for _, r := range g.Rows {
+		block(r)
+	}
+	if len(g.Footer) > 0 {
+		block(g.Footer)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 func newTable(g Grid) table.Writer {

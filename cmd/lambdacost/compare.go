@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -506,7 +507,7 @@ func writeCompare(w io.Writer, format reports.Format, st reports.Style, results 
 		if err := reports.WriteGrids(w, format, st, compareGrids(r)...); err != nil {
 			return err
 		}
-		if err := writeNotes(w, format, r.Notes); err != nil {
+		if err := writeNotes(w, format, st.Width, r.Notes); err != nil {
 			return err
 		}
 		if as := reports.AssumptionsGrid(r.Assumptions); len(as) > 0 {
@@ -521,7 +522,7 @@ func writeCompare(w io.Writer, format reports.Format, st reports.Style, results 
 	return nil
 }
 
-func writeNotes(w io.Writer, format reports.Format, notes []string) error {
+func writeNotes(w io.Writer, format reports.Format, width int, notes []string) error {
 	if len(notes) == 0 {
 		return nil
 	}
@@ -532,6 +533,10 @@ func writeNotes(w io.Writer, format reports.Format, notes []string) error {
 		b.WriteString("\n**Notes**\n\n")
 	}
 	for _, n := range notes {
+		if width > 4 && format == reports.Table {
+			// Wrapped at word boundaries, continuation lines indented.
+			n = strings.ReplaceAll(text.WrapSoft(n, width-2), "\n", "\n  ")
+		}
 		b.WriteString("- " + n + "\n")
 	}
 	_, err := io.WriteString(w, b.String())

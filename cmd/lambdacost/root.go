@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -27,11 +28,14 @@ const (
 // IO holds the streams a command reads and writes, and whether they are
 // terminals. Tests replace them with buffers.
 type IO struct {
-	In         io.Reader
-	Out        io.Writer
-	ErrOut     io.Writer
-	OutTTY     bool // stdout is a terminal: colours and box drawing
-	ErrTTY     bool // stderr is a terminal: progress bars
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+	OutTTY bool // stdout is a terminal: colours and box drawing
+	ErrTTY bool // stderr is a terminal: progress bars
+	// Width is the terminal's width in columns when stdout is one (tables
+	// are fitted to it), else 0.
+	Width      int
 	Getenv     func(string) string
 	Environ    func() []string
 	Executable func() (string, error)
@@ -44,6 +48,7 @@ func SystemIO() *IO {
 		Out:        os.Stdout,
 		ErrOut:     os.Stderr,
 		OutTTY:     term.IsTerminal(int(os.Stdout.Fd())),
+		Width:      terminalWidth(),
 		ErrTTY:     term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv:     os.Getenv,
 		Environ:    os.Environ,
@@ -86,7 +91,25 @@ func (f *Factory) Prices() (*pricing.PriceTable, error) {
 }
 
 // Style returns the terminal style for tables.
-func (f *Factory) Style() reports.Style { return reports.Style{Color: f.IO.OutTTY} }
+func (f *Factory) Style() reports.Style {
+	st := reports.Style{Color: f.IO.OutTTY}
+	if f.IO.OutTTY {
+		st.Width = f.IO.Width
+	}
+	return st
+}
+
+// terminalWidth is stdout's width in columns: $COLUMNS when set (as shells
+// export it), else what the terminal says, else 0 (not a terminal).
+func terminalWidth() int {
+	if c, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && c > 0 {
+		return c
+	}
+	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && w > 0 {
+		return w
+	}
+	return 0
+}
 
 // NewRootCmd builds the command tree.
 func NewRootCmd(f *Factory) *cobra.Command {
