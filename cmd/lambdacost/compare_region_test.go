@@ -50,3 +50,13 @@ func TestCompareRegionWithoutEC2Prices(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want exit 2 naming eu-central-1", code, errOut)
 	}
 }
+
+// In eu-west-1 only the c7g family's EC2 prices are known: another type is
+// refused by name with the known ones listed, exit 2, never guessed.
+func TestCompareEUWest1UnknownInstanceType(t *testing.T) {
+	t.Parallel()
+	_, errOut, code := runCLI(t, nil, "compare", "--region", "eu-west-1", "--requests", "1000000", "--duration", "100ms", "--memory", "1024", "--peak-rps", "10", "--instance-type", "m7g.large")
+	if code != 2 || !strings.Contains(errOut, `"m7g.large" in eu-west-1`) || !strings.Contains(errOut, "c7g.large") {
+		t.Errorf("exit %d, stderr %q; want exit 2 naming m7g.large, eu-west-1 and the known types", code, errOut)
+	}
+}
