@@ -184,7 +184,7 @@ func TestTransferOutLine(t *testing.T) {
 			t.Errorf("free tier %v: transfer = %s, want %s", free, got, want)
 		}
 	}
-	if _, err := Embedded().LambdaBill("eu-west-1", it, Options{}); err == nil || !IsInput(err) {
-		t.Errorf("eu-west-1 transfer (not known): %v", err)
+	if _, err := Embedded().LambdaBill("me-west-1", it, Options{}); err == nil || !IsInput(err) {
+		t.Errorf("me-west-1 transfer (not known): %v", err)
 	}
 }

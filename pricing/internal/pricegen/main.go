@@ -107,7 +107,7 @@ func Build(data, offersDir string) (*pricing.PriceTable, []string, error) {
 		regionNames[r.get("code")] = r.get("name")
 		t.Lambda[r.get("code")] = &pricing.LambdaRegion{Name: r.get("name"), X86: &pricing.ArchPrices{}, ARM: &pricing.ArchPrices{}}
 	}
-	b := &builder{t: t, tiers: map[string][]tierRow{}}
+	b := &builder{t: t, tiers: map[string][]tierRow{}, parts: map[string]bool{}}
 	var errs []error
 	for _, f := range facts {
 		if !known[f.get("source")] {
@@ -123,6 +123,9 @@ func Build(data, offersDir string) (*pricing.PriceTable, []string, error) {
 		}
 	}
 	if err := b.finishTiers(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := b.finishParts(); err != nil {
 		errs = append(errs, err)
 	}
 	if len(errs) > 0 {
@@ -216,6 +219,46 @@ type tierRow struct {
 type builder struct {
 	t     *pricing.PriceTable
 	tiers map[string][]tierRow // provenance key prefix → rows
+	parts map[string]bool      // provenance keys of the Fargate, ALB and EBS items given
+}
+
+// partItems are the items a Fargate (per architecture), ALB or EBS entry
+// needs all of: an entry with one of them missing would price it at zero.
+var partItems = map[string][]string{
+	"fargate": {"vcpu_hour", "gb_hour"},
+	"alb":     {"hour", "lcu_hour"},
+	"ebs":     {"gp3_gb_month", "gp3_iops_month", "gp3_mbps_month", "gp2_gb_month"},
+}
+
+// part records one item of a Fargate, ALB or EBS entry, refusing it twice.
+func (b *builder) part(k string) error {
+	if b.parts[k] {
+		return fmt.Errorf("%s given twice", k)
+	}
+	b.parts[k] = true
+	return nil
+}
+
+// finishParts refuses a Fargate, ALB or EBS entry that lacks an item.
+func (b *builder) finishParts() error {
+	entries := map[string]string{} // entry prefix → service
+	for k := range b.parts {
+		i := strings.LastIndex(k, "/")
+		entries[k[:i]] = strings.SplitN(k, "/", 2)[0]
+	}
+	var errs []string
+	for prefix, svc := range entries {
+		for _, item := range partItems[svc] {
+			if !b.parts[prefix+"/"+item] {
+				errs = append(errs, fmt.Sprintf("%s/%s is missing (a %s entry needs %s; it would be priced at zero)", prefix, item, svc, strings.Join(partItems[svc], ", ")))
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	sort.Strings(errs)
+	return errors.New(strings.Join(errs, "; "))
 }
 
 func (b *builder) add(f row) error {
@@ -360,7 +403,7 @@ func (b *builder) add(f row) error {
 			return fmt.Errorf("unknown fargate item %q", item)
 		}
 		b.t.Provenance[key("fargate", region, string(a), item)] = src
-		return nil
+		return b.part(key("fargate", region, string(a), item))
 	case "alb":
 		p := b.t.ALB[region]
 		if p == nil {
@@ -376,7 +419,7 @@ func (b *builder) add(f row) error {
 			return fmt.Errorf("unknown alb item %q", item)
 		}
 		b.t.Provenance[key("alb", region, item)] = src
-		return nil
+		return b.part(key("alb", region, item))
 	case "ebs":
 		p := b.t.EBS[region]
 		if p == nil {
@@ -396,7 +439,7 @@ func (b *builder) add(f row) error {
 			return fmt.Errorf("unknown ebs item %q", item)
 		}
 		b.t.Provenance[key("ebs", region, item)] = src
-		return nil
+		return b.part(key("ebs", region, item))
 	case "api_gateway":
 		if item != "rest" && item != "http" {
 			return fmt.Errorf("unknown api_gateway item %q", item)

@@ -139,3 +139,48 @@ func TestBuildRefusesBadFacts(t *testing.T) {
 		}
 	}
 }
+
+// A Fargate, ALB or EBS entry missing one of its items would price that
+// item at zero: the build refuses it by name, and refuses an item given
+// twice. A complete entry builds.
+func TestBuildRefusesIncompleteEntries(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"regions.csv", "sources.csv"} {
+		b, _ := os.ReadFile(filepath.Join("..", "..", "pricedata", f))
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	build := func(rows ...string) error {
+		os.WriteFile(filepath.Join(dir, "facts.csv"), []byte(strings.Join(factColumns, ",")+"\n"+strings.Join(rows, "\n")+"\n"), 0o644)
+		_, _, err := Build(dir, "")
+		return err
+	}
+	const (
+		albHour = "alb,eu-west-1,hour,,0.0252,,,,LPP,2026-01-01"
+		albLCU  = "alb,eu-west-1,lcu_hour,,0.008,,,,LPP,2026-01-01"
+		fgCPU   = "fargate,eu-west-1,vcpu_hour,arm64,0.03238,,,,LPP,2026-01-01"
+		fgGB    = "fargate,eu-west-1,gb_hour,arm64,0.00356,,,,LPP,2026-01-01"
+		gp3     = "ebs,eu-west-1,gp3_gb_month,,0.088,,,,LPP,2026-01-01"
+		iops    = "ebs,eu-west-1,gp3_iops_month,,0.0055,,,,LPP,2026-01-01"
+		mbps    = "ebs,eu-west-1,gp3_mbps_month,,0.044,,,,LPP,2026-01-01"
+		gp2     = "ebs,eu-west-1,gp2_gb_month,,0.11,,,,LPP,2026-01-01"
+	)
+	if err := build(albHour, albLCU, fgCPU, fgGB, gp3, iops, mbps, gp2); err != nil {
+		t.Fatalf("complete entries refused: %v", err)
+	}
+	for name, c := range map[string]struct {
+		rows []string
+		want string
+	}{
+		"ALB without LCU":        {[]string{albHour}, "alb/eu-west-1/lcu_hour is missing"},
+		"Fargate without GB-h":   {[]string{fgCPU}, "fargate/eu-west-1/arm64/gb_hour is missing"},
+		"EBS without gp2":        {[]string{gp3, iops, mbps}, "ebs/eu-west-1/gp2_gb_month is missing"},
+		"ALB hour twice":         {[]string{albHour, albHour, albLCU}, "alb/eu-west-1/hour given twice"},
+		"Fargate vCPU-h twice":   {[]string{fgCPU, fgCPU, fgGB}, "fargate/eu-west-1/arm64/vcpu_hour given twice"},
+		"EBS gp3 GB-month twice": {[]string{gp3, gp3, iops, mbps, gp2}, "ebs/eu-west-1/gp3_gb_month given twice"},
+	} {
+		err := build(c.rows...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want it to say %q", name, err, c.want)
+		}
+	}
+}

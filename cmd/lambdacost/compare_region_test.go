@@ -1,0 +1,62 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// compare outside us-east-1 (issue 14): eu-west-1 has EC2 (c7g), ALB, EBS
+// and Fargate prices in the embedded table, so the whole comparison runs
+// there end to end, at Ireland's prices.
+func TestCompareInEUWest1(t *testing.T) {
+	t.Parallel()
+	args := []string{"compare", "--region", "eu-west-1", "--requests", "131400000", "--duration", "100ms", "--memory", "2048", "--peak-rps", "100",
+		"--cpu-fraction", "0.5", "--memory-per-request", "128", "--instance-type", "c7g.large", "-o", "json"}
+	out, errOut, code := runCLI(t, nil, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r compareJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	// By hand, at Ireland's prices. Peak 100 req/s × 0.05 s of CPU = 5
+	// vCPUs busy → 5 × c7g.large (2 vCPUs, at most 50 % at the peak):
+	// 5 × 730 h × $0.0775 = $282.875; gp3 5 × 20 GB × $0.088 = $8.80;
+	// ALB 730 h × $0.0252 = $18.396; LCUs 2 × 730 h × $0.008 = $11.68.
+	// Total $321.751.
+	if r.EC2.InstanceType != "c7g.large" || r.EC2.Instances != 5 || r.EC2.MonthlyCostUSD != 321.751 {
+		t.Errorf("ec2 = %+v, want 5 × c7g.large at $321.751", r.EC2)
+	}
+	// Fargate arm64, 9 tasks × 730 h: 6,570 vCPU-h × $0.03238 = $212.7366,
+	// 13,140 GB-h × $0.00356 = $46.7784, plus the ALB $18.396 + $11.68:
+	// $289.591.
+	if r.Fargate.Architecture != "arm64" || r.Fargate.MonthlyCostUSD != 289.591 {
+		t.Errorf("fargate = %+v, want arm64 at $289.591", r.Fargate)
+	}
+	// Lambda in Ireland costs what it costs in N. Virginia: 131.4M ×
+	// $0.20/M + 26.28M GB-s × $0.0000166667 = $464.280876.
+	if r.Lambda.X86.MonthlyCostUSD != 464.280876 {
+		t.Errorf("lambda x86_64 = %v, want 464.280876", r.Lambda.X86.MonthlyCostUSD)
+	}
+}
+
+// A region whose EC2 prices are not known is refused by name, exit 2.
+func TestCompareRegionWithoutEC2Prices(t *testing.T) {
+	t.Parallel()
+	_, errOut, code := runCLI(t, nil, "compare", "--region", "eu-central-1", "--requests", "1000000", "--duration", "100ms", "--memory", "1024", "--peak-rps", "10")
+	if code != 2 || !strings.Contains(errOut, "eu-central-1") {
+		t.Errorf("exit %d, stderr %q; want exit 2 naming eu-central-1", code, errOut)
+	}
+}
+
+// In eu-west-1 only the c7g family's EC2 prices are known: another type is
+// refused by name with the known ones listed, exit 2, never guessed.
+func TestCompareEUWest1UnknownInstanceType(t *testing.T) {
+	t.Parallel()
+	_, errOut, code := runCLI(t, nil, "compare", "--region", "eu-west-1", "--requests", "1000000", "--duration", "100ms", "--memory", "1024", "--peak-rps", "10", "--instance-type", "m7g.large")
+	if code != 2 || !strings.Contains(errOut, `"m7g.large" in eu-west-1`) || !strings.Contains(errOut, "c7g.large") {
+		t.Errorf("exit %d, stderr %q; want exit 2 naming m7g.large, eu-west-1 and the known types", code, errOut)
+	}
+}
