@@ -697,28 +697,3 @@ func isStat(s string) bool {
 	return false
 }
 
-// parseLabel splits "FUNCTION METRIC [STAT]" (or "METRIC [STAT]" with a
-// default function).
-func parseLabel(label, defFn string) (fn, metric, stat string, ok bool) {
-	f := strings.Fields(label)
-	if n := len(f); n > 0 && isStat(f[n-1]) {
-		stat = f[n-1]
-		if stat[0] == 'P' {
-			stat = "p" + stat[1:]
-		}
-		f = f[:n-1]
-	}
-	switch len(f) {
-	case 1:
-		fn, metric = defFn, f[0]
-	case 2:
-		fn, metric = f[0], f[1]
-	default:
-		return "", "", "", false
-	}
-	if stat == "" {
-		stat = defaultStat[metric]
-	}
-	_, known := defaultStat[metric]
-	return fn, metric, stat, fn != "" && known && stat != ""
-}

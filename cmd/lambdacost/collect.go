@@ -175,9 +175,9 @@ func collectRun(o *CollectOptions) error {
 	}
 	c := collector.New(cfg)
 	c.Concurrency = o.Concurrency
+	var bar *progressBar
 	if f.IO.ErrTTY {
-		bar := newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
-		defer bar.finish()
+		bar = newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
 		c.Progress = func(p collector.Progress) {
 			if p.Phase == "metrics" {
 				bar.update(p.Done, p.Total)
@@ -195,6 +195,7 @@ func collectRun(o *CollectOptions) error {
 		return pricing.Inputf("--resume", "continues the checkpoint's window; --since and --period cannot change it")
 	}
 	d, st, err := c.Collect(ctx, co)
+	bar.finish() // cleared before anything else is printed
 	if err != nil && errors.Is(err, context.Canceled) && co.Checkpoint != "" {
 		return fmt.Errorf("interrupted: what arrived is kept in %s; run the same command with --resume to continue: %w", co.Checkpoint, err)
 	}

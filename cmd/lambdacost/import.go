@@ -108,12 +108,13 @@ func importRun(o *ImportOptions) error {
 		return pricing.Inputf("--timeout", "must be positive")
 	}
 	opts := collector.ImportOptions{Function: o.Function, Region: f.Region, Architecture: arch, MemoryMB: o.Memory, Timeout: time.Duration(o.Timeout), Stdin: f.IO.In}
+	var bar *progressBar
 	if f.IO.ErrTTY {
-		bar := newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
-		defer bar.finish()
+		bar = newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
 		opts.Progress = func(p collector.Progress) { bar.update(p.Done, p.Total) }
 	}
 	d, st, err := collector.ImportFiles(o.Files, opts)
+	bar.finish() // cleared before anything else is printed
 	if err != nil {
 		return err
 	}
