@@ -696,4 +696,3 @@ func isStat(s string) bool {
 	}
 	return false
 }
-

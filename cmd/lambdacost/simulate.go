@@ -257,4 +257,3 @@ func timelineGrid(r *simulator.Result) reports.Grid {
 	}
 	return g
 }
-
