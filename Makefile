@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/lambdacost
 PKGS    := ./...
 
-.PHONY: build demo test bench assets clean docs man
+.PHONY: build demo test bench assets clean docs man examples
 
 # The version printed by `lambdacost version`: the nearest tag, else the commit.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -51,6 +51,11 @@ test: assets
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# examples/bootstrap: a real aws-lambda-go handler (the runner's test
+# function) for the run and tune examples in --help.
+examples:
+	CGO_ENABLED=0 $(GO) build -o examples/bootstrap ./testdata/runner/handlers/testfn
 
 # The command reference, generated from the commands (a test keeps docs/cli
 # in sync); man pages go to bin/man (not committed).

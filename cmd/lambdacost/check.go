@@ -60,9 +60,9 @@ with their values, then the diff against the baseline. -o json is stable and is 
 --baseline.
 
 Exit codes: 0 all thresholds hold · 1 a threshold failed · 2 bad config (file:line).`,
-		Example: `  lambdacost check
-  lambdacost check --config ci/lambdacost.yaml -o json > lambdacost-base.json
-  lambdacost check --baseline lambdacost-base.json -o markdown >> "$GITHUB_STEP_SUMMARY"`,
+		Example: `  lambdacost check --config examples/lambdacost.yaml
+  lambdacost check --config examples/lambdacost.yaml -o json > lambdacost-base.json
+  lambdacost check --config examples/lambdacost.yaml --baseline lambdacost-base.json -o markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed

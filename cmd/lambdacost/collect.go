@@ -68,9 +68,9 @@ a collection that was interrupted (Ctrl-C, network loss) or whose calls kept fai
 with --resume: same functions, the checkpoint's window, and only the calls that did not complete
 are made (function listing and detection are not repeated; --logs is read again). The checkpoint
 is removed once every call succeeded.`,
-		Example: `  lambdacost collect --function checkout-api --since 14d --out checkout.json
-  lambdacost collect --all --since 30d --region eu-west-1 -o json > dataset.json
-  AWS_PROFILE=prod lambdacost collect --all --logs --since 2d`,
+		Example: `  lambdacost collect --function checkout-api --since 14d --out checkout.json    # needs AWS credentials (exit 3 without)
+  lambdacost collect --all --since 30d --region eu-west-1 -o json > dataset.json  # needs AWS credentials (exit 3 without)
+  AWS_PROFILE=prod lambdacost collect --all --logs --since 2d                     # needs AWS credentials (exit 3 without)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.ctx = cmd.Context()

@@ -81,10 +81,10 @@ requests × --memory-per-request), with at least --min-instances. CPU time per r
 duration × --cpu-fraction; by default the fraction is the vCPU share Lambda gives the memory
 (1 vCPU at 1,769 MB, at most 1) and the memory per request is the function's (or the measured
 maximum), i.e. each request gets on a server what it had on Lambda. Months are 730 hours.`,
-		Example: `  lambdacost compare testdata/scenarios/checkout.yaml
-  lambdacost compare --requests 100000000 --duration 120ms --memory 1024 --peak-rps 200 -o json
-  lambdacost compare --dataset prod.json --function checkout --instance-type m7g.large,c7g.large
-  lambdacost compare spike.yaml --autoscale --scale-out-lag 3m --ec2-discount 0.3 --api-gateway http`,
+		Example: `  lambdacost compare examples/checkout.yaml
+  lambdacost compare --requests 100M --duration 120ms --memory 1024 --peak-rps 200 -o json
+  lambdacost compare --dataset examples/prod.json --function checkout --instance-type m7g.large,c7g.large
+  lambdacost compare examples/spike.yaml --autoscale --scale-out-lag 3m --ec2-discount 0.3 --api-gateway http`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

@@ -51,7 +51,7 @@ func NewCmdDemo(f *Factory, runF func(*DemoOptions) error) *cobra.Command {
 
 It prints the tables and writes one self-contained HTML report (lambdacost-report.html).`,
 		Example: `  lambdacost demo
-  lambdacost demo --html /tmp/demo.html -o markdown`,
+  lambdacost demo --html demo.html -o markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.ctx = cmd.Context()

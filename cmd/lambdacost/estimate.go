@@ -57,9 +57,9 @@ the millisecond per invocation, x86_64/arm64 tiers on aggregated GB-s, the free 
 ephemeral storage above 512 MB, provisioned concurrency, SnapStart (cache and restores), and INIT
 billed on cold starts.
 Months are 730 hours when hours are projected.`,
-		Example: `  lambdacost estimate --requests 3000000 --duration 120ms --memory 1536 --free-tier
+		Example: `  lambdacost estimate --requests 3M --duration 120ms --memory 1536 --free-tier
   lambdacost estimate --requests 10M --duration 80ms --memory 512 --arch both -o json
-  lambdacost estimate --usage functions.yaml -o markdown`,
+  lambdacost estimate --usage examples/functions.yaml -o markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed

@@ -58,10 +58,10 @@ reads standard input. get-metric-data results need the statistic in the label
 (duration_p99). Memory (metrics, Managed Instances), architecture and timeout come from --memory,
 --arch and --timeout; what stays unknown is recorded in the dataset and printed, never assumed
 silently.`,
-		Example: `  lambdacost import checkout-api.log.gz --out checkout.json
+		Example: `  lambdacost import examples/checkout-api.log.gz --function checkout --arch x86_64 --out checkout.json
   aws logs tail /aws/lambda/checkout-api --since 1d | lambdacost import - --function checkout-api --arch arm64
-  lambdacost import exported/*.gz --function checkout-api -o json
-  aws cloudwatch get-metric-data --cli-input-json file://q.json > m.json && lambdacost import m.json`,
+  lambdacost import examples/*.gz --function checkout --memory 1024 -o json
+  lambdacost import examples/metrics.json --memory 1024 --arch arm64`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Files = args

@@ -62,10 +62,10 @@ throttles, errors, cold starts, and an always-on fleet where it would cost less.
 
 With --tune (a tune -o json result), recommends the memory size: the cheapest and the fastest,
 and the monthly saving against --memory at --requests a month.`,
-		Example: `  lambdacost plan testdata/scenarios/checkout.yaml --max-cold-start-rate 0.001
-  lambdacost plan spike.yaml --max-p99 400ms -o json
-  lambdacost recommend --dataset prod.json
-  lambdacost plan --tune tune.json --memory 1024 --requests 50000000`,
+		Example: `  lambdacost plan examples/checkout.yaml --max-cold-start-rate 0.001
+  lambdacost plan examples/spike.yaml --max-p99 400ms -o json
+  lambdacost recommend --dataset examples/prod.json
+  lambdacost plan --tune examples/tune.json --memory 1024 --requests 50M`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 1 {

@@ -58,8 +58,8 @@ previous value and source, and are listed on stderr.`,
 		Example: `  lambdacost pricing
   lambdacost pricing --region eu-west-1 -o markdown
   lambdacost pricing --all-regions -o json > prices.json
-  lambdacost pricing --update
-  lambdacost pricing --update --region ap-south-1 --price-file ./prices.json`,
+  lambdacost pricing --update                                                    # needs AWS credentials (exit 3 without)
+  lambdacost pricing --update --region ap-south-1 --price-file ./prices.json      # needs AWS credentials (exit 3 without)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Ctx = cmd.Context()

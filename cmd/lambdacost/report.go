@@ -43,10 +43,10 @@ Every name that comes from the data is escaped.
 
 With --assets DIR the report loads echarts.min.js from DIR (written there) instead of
 inlining it, so that many reports share one copy.`,
-		Example: `  lambdacost report dataset.json
-  lambdacost report dataset.json --html report.html
-  lambdacost simulate checkout.yaml -o json > sim.json && lambdacost report sim.json --html sim.html
-  lambdacost report compare.json --html out/compare.html --assets out/assets -o markdown`,
+		Example: `  lambdacost report examples/prod.json
+  lambdacost report examples/prod.json --html report.html
+  lambdacost simulate examples/checkout.yaml -o json > sim.json && lambdacost report sim.json --html sim.html
+  lambdacost compare examples/spike.yaml -o json > compare.json && lambdacost report compare.json --html out/compare.html --assets out/assets -o markdown`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.Path = args[0]

@@ -197,7 +197,7 @@ says "cpu_model":"unrestricted" and durations at Lambda's CPU share are modelled
 The function gets none of this shell's environment (AWS credentials included) unless --env or
 --pass-env asks for it. Arguments after -- are passed to the handler.`,
 		Example: `  lambdacost run --builtin image-resize --memory 512 --count 20
-  lambdacost run --handler ./bootstrap --event event.json --count 1000 --concurrency 4 -o json
+  lambdacost run --handler examples/bootstrap --event examples/event.json --count 1000 --concurrency 4 -o json   # make examples builds it
   echo '{"ms":50}' | lambdacost run --builtin cpu --memory 256 --event - --log-format json`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

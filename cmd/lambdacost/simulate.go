@@ -61,13 +61,13 @@ a scenario's concurrency.initial_environments or warm_start: steady starts with 
 Lambda's invocation-rate quota (10 × the concurrency quota, requests per second) throttles
 separately from the concurrency limits. Interrupted (Ctrl-C), it prints what was simulated so far,
 marked partial, and exits 130.`,
-		Example: `  lambdacost simulate testdata/scenarios/checkout.yaml
-  lambdacost simulate spike.yaml --runs 20 -o json
-  lambdacost simulate steady.yaml --analytic --seed 7
-  lambdacost simulate year.yaml --mode auto
-  lambdacost simulate steady.yaml --discard-warmup 30m
-  lambdacost simulate spike.yaml --html spike.html
-  lambdacost simulate spike.yaml --html reports/spike.html --assets reports/assets`,
+		Example: `  lambdacost simulate examples/checkout.yaml
+  lambdacost simulate examples/spike.yaml --runs 20 -o json
+  lambdacost simulate examples/steady.yaml --analytic --seed 7
+  lambdacost simulate examples/quarter.yaml --mode auto
+  lambdacost simulate examples/steady.yaml --discard-warmup 30m
+  lambdacost simulate examples/spike.yaml --html spike.html
+  lambdacost simulate examples/spike.yaml --html out/spike.html --assets out/assets`,
 		Args: cobra.ExactArgs(1),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt

@@ -48,7 +48,7 @@ across the sizes, weighted by --weight on cost). Sizes whose intervals overlap t
 tied (within run-to-run noise): cost then picks the fastest of them, speed the cheapest. A size whose invocations fail or time out (e.g. out
 of memory) is reported and skipped; it never stops the sweep.`,
 		Example: `  lambdacost tune --builtin image-resize --memory 128,256,512,1024,1769,3008
-  lambdacost tune --handler ./bootstrap --event event.json --count 20 --strategy balanced --weight 0.7 -o json`,
+  lambdacost tune --handler examples/bootstrap --event examples/event.json --count 20 --strategy balanced --weight 0.7 -o json   # make examples builds it`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 0 && cmd.ArgsLenAtDash() != 0 {
