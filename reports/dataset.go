@@ -218,7 +218,7 @@ func DatasetGrids(r *DatasetReport) []Grid {
 			r.costText(i, false), r.costText(i, true),
 		})
 	}
-	g.Footer = []string{fmt.Sprintf("Total (%d functions)", len(d.Functions)), "", "", Num(decimal.NewFromInt(inv), 0),
+	g.Footer = []string{"Total ("+Count(len(d.Functions), "function")+")", "", "", Num(decimal.NewFromInt(inv), 0),
 		Num(decimal.NewFromInt(errs), 0), pct(rate(cold, inv)), "", "", Num(gbs, 1), r.totalText(false), r.totalText(true)}
 	out := []Grid{g}
 	if w := r.Warnings(); len(w) > 0 {
@@ -276,7 +276,7 @@ func DatasetPage(r *DatasetReport) *Page {
 		monthDetail = r.Bill.NoMonthly
 	}
 	p := &Page{
-		Title:    fmt.Sprintf("Lambda usage and cost · %d functions · %s", len(d.Functions), r.Bill.Region),
+		Title:    fmt.Sprintf("Lambda usage and cost · %s · %s", Count(len(d.Functions), "function"), r.Bill.Region),
 		Subtitle: fmt.Sprintf("Dataset from %s over %s%s · AWS list prices of %s", d.Source, r.span(), when, r.PriceDate),
 		Facts: []Fact{
 			{Label: "Projected cost per month", Value: r.totalText(true), Detail: monthDetail},
@@ -636,4 +636,13 @@ func summaryJSON(f *pricing.DatasetFunction) json.RawMessage {
 		return b
 	}
 	return out
+}
+
+// Count formats n with word in the singular or plural ("1 function",
+// "2 functions").
+func Count(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"
@@ -95,7 +96,7 @@ func writeGrid(w io.Writer, f Format, st Style, g Grid) error {
 		return err
 	default:
 		t := newTable(g)
-		if st.Width > 0 && !fitWidth(t, g, st.Width) {
+		if !fitWidth(t, g, st.Width) {
 			return writeRecords(w, g, st.Width)
 		}
 		if st.Color {
@@ -117,6 +118,9 @@ func writeGrid(w io.Writer, f Format, st Style, g Grid) error {
 // one at a time until the table fits. It reports false when even then the
 // table is too wide (too many columns), and the caller prints records.
 func fitWidth(t table.Writer, g Grid, width int) bool {
+	if width <= 0 {
+		width = math.MaxInt // a pipe: no limit, but the title still wraps between words
+	}
 	n := len(g.Header)
 	if n == 0 {
 		return true

@@ -47,3 +47,11 @@ func TestTableFitsWidth(t *testing.T) {
 		t.Errorf("piped table wrapped a cell:\n%s", b.String())
 	}
 }
+
+func TestCount(t *testing.T) {
+	for n, want := range map[int]string{0: "0 functions", 1: "1 function", 2: "2 functions"} {
+		if got := Count(n, "function"); got != want {
+			t.Errorf("Count(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
