@@ -218,7 +218,7 @@ func DatasetGrids(r *DatasetReport) []Grid {
 			r.costText(i, false), r.costText(i, true),
 		})
 	}
-	g.Footer = []string{"Total ("+Count(len(d.Functions), "function")+")", "", "", Num(decimal.NewFromInt(inv), 0),
+	g.Footer = []string{"Total (" + Count(len(d.Functions), "function") + ")", "", "", Num(decimal.NewFromInt(inv), 0),
 		Num(decimal.NewFromInt(errs), 0), pct(rate(cold, inv)), "", "", Num(gbs, 1), r.totalText(false), r.totalText(true)}
 	out := []Grid{g}
 	if w := r.Warnings(); len(w) > 0 {
