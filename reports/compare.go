@@ -132,7 +132,7 @@ func ComparePage(r *fleet.Result) *Page {
 			{Label: "Lambda " + string(r.Lambda.Architecture), Value: USDf(lam.MonthlyCostUSD), Detail: fmt.Sprintf("%d MB, per month", r.Lambda.MemoryMB)},
 			{Label: "EC2", Value: USDf(r.EC2.MonthlyCostUSD), Detail: fmt.Sprintf("%d × %s at %s%% utilisation", r.EC2.Instances, r.EC2.InstanceType, Numf(r.EC2.Utilization*100, 0))},
 			{Label: "Fargate", Value: USDf(r.Fargate.MonthlyCostUSD), Detail: fmt.Sprintf("%d tasks, %s", r.Fargate.Instances, r.Fargate.Architecture)},
-			{Label: "Break-even vs EC2", Value: shortBreakeven(r.BreakevenRequestsPerMonth), Detail: "requests per month"},
+			{Label: "Break-even vs EC2", Value: shortBreakeven(r.BreakevenRequestsPerMonth), Detail: breakevenDetail(r.BreakevenRequestsPerMonth)},
 			{Label: "Cheapest now", Value: cheapest.label},
 		},
 	}
@@ -193,6 +193,14 @@ func ComparePage(r *fleet.Result) *Page {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// breakevenDetail says in words what the break-even card means.
+func breakevenDetail(b *int64) string {
+	if b == nil {
+		return "Lambda stays cheaper than this EC2 fleet at every monthly volume searched (see the notes for how far)"
+	}
+	return "requests per month: below it Lambda is cheaper, above it the EC2 fleet"
+}
 
 func shortBreakeven(b *int64) string {
 	if b == nil {

@@ -48,7 +48,7 @@ func PipelinePage(title string, tune *runner.TuneResult, sim *simulator.Result, 
 		p.Facts = append(p.Facts,
 			Fact{Label: "Lambda per month", Value: USDf(lam.MonthlyCostUSD), Detail: string(cmp.Lambda.Architecture) + ", at this traffic all month"},
 			Fact{Label: "EC2 per month", Value: USDf(cmp.EC2.MonthlyCostUSD), Detail: fmt.Sprintf("%d × %s", cmp.EC2.Instances, cmp.EC2.InstanceType)},
-			Fact{Label: "Break-even vs EC2", Value: shortBreakeven(cmp.BreakevenRequestsPerMonth), Detail: "requests per month"},
+			Fact{Label: "Break-even vs EC2", Value: shortBreakeven(cmp.BreakevenRequestsPerMonth), Detail: breakevenDetail(cmp.BreakevenRequestsPerMonth)},
 		)
 		add("3. Compared", ComparePage(cmp))
 	}
