@@ -39,6 +39,7 @@ type LambdaAPI interface {
 // LogsAPI is the part of the CloudWatch Logs client the collector uses.
 type LogsAPI interface {
 	FilterLogEvents(context.Context, *cloudwatchlogs.FilterLogEventsInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.FilterLogEventsOutput, error)
+	InsightsAPI
 }
 
 // Collector pulls function configuration from Lambda, metrics from
@@ -58,6 +59,12 @@ type Collector struct {
 	Now func() time.Time
 	// Progress, when set, is called after every API call.
 	Progress func(Progress)
+	// InsightsConcurrency is how many Logs Insights queries run at once
+	// (default 10, at most InsightsMaxQueries: the account's 30 are shared
+	// with dashboards and other users). InsightsPoll is the interval between
+	// GetQueryResults polls (default 1 s; < 0 means none, for tests).
+	InsightsConcurrency int
+	InsightsPoll        time.Duration
 
 	calls atomic.Int64
 }
@@ -88,6 +95,11 @@ type CollectOptions struct {
 	Since     time.Duration // how far back (default 14 days)
 	Period    time.Duration // 0 = the finest CloudWatch keeps for Since
 	Logs      bool          // also read REPORT lines from CloudWatch Logs
+	// LogsMode is how --logs reads them: LogsInsights (the default:
+	// statistics computed by CloudWatch Logs Insights) or LogsEvents (every
+	// record through FilterLogEvents; exact but slow, capped at
+	// MaxLogEventsPerFunction records per function).
+	LogsMode string
 	// Checkpoint, when set, is a file where the collection keeps each
 	// GetMetricData call's results as it completes (see checkpoint.go);
 	// it is removed when every call succeeded, and kept otherwise.
@@ -96,6 +108,12 @@ type CollectOptions struct {
 	// functions, fetching only the calls that did not complete.
 	Resume bool
 }
+
+// The ways --logs reads the logs (CollectOptions.LogsMode).
+const (
+	LogsInsights = "insights"
+	LogsEvents   = "events"
+)
 
 // CollectStats counts the API calls made (operations; the SDK's retries
 // of an operation are not counted separately).
@@ -114,6 +132,8 @@ type CollectStats struct {
 	Failed  int `json:"failed"`
 	// LogReports counts the REPORT records read with --logs.
 	LogReports int64 `json:"log_reports"`
+	// Insights is what the Logs Insights queries did (LogsInsights mode).
+	Insights InsightsStats `json:"insights"`
 	// Window is the collected time range and base period.
 	Window Window `json:"-"`
 }
@@ -126,6 +146,13 @@ type CollectStats struct {
 func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dataset, CollectStats, error) {
 	var st CollectStats
 	c.calls.Store(0)
+	switch o.LogsMode {
+	case "":
+		o.LogsMode = LogsInsights
+	case LogsInsights, LogsEvents:
+	default:
+		return nil, st, pricing.Inputf("--logs-mode", "must be %s or %s, not %q", LogsInsights, LogsEvents, o.LogsMode)
+	}
 	if !o.All && len(o.Functions) == 0 {
 		return nil, st, pricing.Inputf("--function", "give --function NAME (repeatable) or --all")
 	}
@@ -215,8 +242,11 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 		return nil, st, &pricing.ExternalError{Op: "cloudwatch GetMetricData", Err: errors.New(strings.Join(ms.problems, "; "))}
 	}
 	d := ms.dataset(c.Region)
-	if o.Logs {
+	switch {
+	case o.Logs && o.LogsMode == LogsEvents:
 		c.collectLogs(ctx, fns, w, d, &st)
+	case o.Logs:
+		c.collectInsights(ctx, fns, w, d, &st)
 	}
 	st.GetMetricDataCalls = int(c.calls.Load())
 	return d, st, nil

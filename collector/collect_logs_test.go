@@ -2,6 +2,8 @@ package collector
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +17,12 @@ import (
 // JSON-format records), filtered by the collector's own filter pattern.
 // Expected totals are worked out by hand in collectortest/logs.go.
 func TestCollectLogsRealShapes(t *testing.T) {
+	for _, mode := range []string{LogsInsights, LogsEvents} {
+		t.Run(mode, func(t *testing.T) { testCollectLogsRealShapes(t, mode) })
+	}
+}
+
+func testCollectLogsRealShapes(t *testing.T, mode string) {
 	s := newStub(t, 3)
 	w, err := ChooseWindow(stubNow, 2*time.Minute, 0)
 	if err != nil {
@@ -25,7 +33,7 @@ func TestCollectLogsRealShapes(t *testing.T) {
 		"/aws/lambda/fn-002": collectortest.JSONFormatEvents(w.Start),
 	}
 	c := stubCollector(s)
-	d, st, err := c.Collect(context.Background(), CollectOptions{Functions: []string{"fn-001", "fn-002"}, Since: 2 * time.Minute, Logs: true})
+	d, st, err := c.Collect(context.Background(), CollectOptions{Functions: []string{"fn-001", "fn-002"}, Since: 2 * time.Minute, Logs: true, LogsMode: mode})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,5 +68,44 @@ func TestCollectLogsRealShapes(t *testing.T) {
 			InitBilledMs: map[string]int64{"fn-001": 419 - 103, "fn-002": 431 - 251}[f.Name]}) {
 			t.Errorf("%s: by memory %+v", f.Name, s.ByMemory)
 		}
+	}
+}
+
+// --logs-mode events over the cap reads the window in 24 slices, each up
+// to its share of the cap: a sample spread over the window (a record in
+// the last hour is read), and the problems say the cap was hit.
+func TestCollectLogsEventsCapSamplesWholeWindow(t *testing.T) {
+	old := MaxLogEventsPerFunction
+	MaxLogEventsPerFunction = 48 // 2 a slice: one stub page
+	t.Cleanup(func() { MaxLogEventsPerFunction = old })
+	s := newStub(t, 2)
+	w, err := ChooseWindow(stubNow, day, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var evs []collectortest.LogEvent
+	for k := range 1440 {
+		used := 70
+		if k == 23*60 { // the first record of the last slice
+			used = 99
+		}
+		evs = append(evs, collectortest.LogEvent{Timestamp: w.Start.Add(time.Duration(k)*time.Minute + time.Second).UnixMilli(), Stream: "2026/11/20/[$LATEST]ab",
+			Message: fmt.Sprintf("REPORT RequestId: r%d\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 256 MB\tMax Memory Used: %d MB\t\n", k, used)})
+	}
+	s.Events = map[string][]collectortest.LogEvent{"/aws/lambda/fn-001": evs}
+	c := stubCollector(s)
+	d, st, err := c.Collect(context.Background(), CollectOptions{Functions: []string{"fn-001"}, Since: day, Logs: true, LogsMode: LogsEvents})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 24 slices × one page of 2 records.
+	if st.LogsCalls != 24 || st.LogReports != 48 {
+		t.Errorf("%d calls, %d records; want 24, 48", st.LogsCalls, st.LogReports)
+	}
+	if got := d.Functions[0].Summary.MaxMemoryUsedMB; got != 99 {
+		t.Errorf("max memory used %d: the last hour was not read", got)
+	}
+	if !strings.Contains(strings.Join(d.Problems, "\n"), "cap of 48 REPORT records reached (24 of 24 slices") {
+		t.Errorf("problems: %q", d.Problems)
 	}
 }

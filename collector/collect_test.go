@@ -48,6 +48,7 @@ func stubCollector(s *collectortest.Stub) *Collector {
 		RatePerSecond: -1,
 		Concurrency:   4,
 		Now:           func() time.Time { return stubNow },
+		InsightsPoll:  -1,
 	}
 }
 
@@ -351,7 +352,7 @@ func TestCollectLogs(t *testing.T) {
 		"REPORT RequestId: e\tDuration: x ms",
 	}
 	c := stubCollector(s)
-	d, st, err := c.Collect(context.Background(), CollectOptions{Functions: []string{"fn-000", "fn-001"}, Since: 2 * time.Minute, Logs: true})
+	d, st, err := c.Collect(context.Background(), CollectOptions{Functions: []string{"fn-000", "fn-001"}, Since: 2 * time.Minute, Logs: true, LogsMode: LogsEvents})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -66,7 +67,11 @@ func (c *Collector) collectLogs(ctx context.Context, fns []FunctionInfo, w Windo
 					return
 				}
 				fi := fns[k]
-				r := c.logsOf(ctx, lim, fi, w)
+				var expected int64
+				if i, ok := byName[fi.Config.Name]; ok {
+					expected = d.Functions[i].Summary.Invocations
+				}
+				r := c.logsOf(ctx, lim, fi, w, expected)
 				mu.Lock()
 				st.LogsCalls += r.calls
 				st.LogReports += r.acc.invocations
@@ -95,63 +100,86 @@ type logsResult struct {
 	truncated bool
 }
 
-// logsOf pages through one function's REPORT records.
-func (c *Collector) logsOf(ctx context.Context, lim *limiter, fi FunctionInfo, w Window) logsResult {
+// logSlices is how many equal slices of the window a function's records
+// are read in when CloudWatch counted more invocations than the cap.
+const logSlices = 24
+
+// logsOf pages through one function's REPORT records. When CloudWatch
+// counted more invocations than MaxLogEventsPerFunction (expected), the
+// window is read in logSlices equal slices, each up to its share of the
+// cap, so that a capped read samples the whole window, not its start.
+func (c *Collector) logsOf(ctx context.Context, lim *limiter, fi FunctionInfo, w Window, expected int64) logsResult {
 	name := fi.Config.Name
 	r := logsResult{acc: newFuncAcc(name)}
-	var token *string
+	slices, share := 1, MaxLogEventsPerFunction
+	if expected > MaxLogEventsPerFunction {
+		slices = logSlices
+		share = max(1, MaxLogEventsPerFunction/logSlices)
+	}
 	var rep report
 	malformed := 0
-	for {
-		if err := lim.wait(ctx); err != nil {
-			r.truncated = true
-			return r
-		}
-		out, err := c.Logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{
-			LogGroupName:  aws.String(fi.LogGroup),
-			StartTime:     aws.Int64(w.Start.UnixMilli()),
-			EndTime:       aws.Int64(w.End.UnixMilli()),
-			FilterPattern: aws.String(reportFilter),
-			NextToken:     token,
-		})
-		r.calls++
-		if err != nil {
-			var nf *logtypes.ResourceNotFoundException
-			if errors.As(err, &nf) {
-				r.problems = append(r.problems, fmt.Sprintf("logs: log group %s of %s not found", fi.LogGroup, name))
-			} else {
-				r.problems = append(r.problems, fmt.Sprintf("logs: FilterLogEvents %s: %v (logs incomplete)", fi.LogGroup, describeAPIError(err)))
+	span := w.End.Sub(w.Start)
+	capped := 0
+	for k := 0; k < slices; k++ {
+		start := w.Start.Add(span * time.Duration(k) / time.Duration(slices))
+		end := w.Start.Add(span * time.Duration(k+1) / time.Duration(slices))
+		base := r.acc.invocations
+		var token *string
+		for {
+			if err := lim.wait(ctx); err != nil {
+				r.truncated = true
+				return r
 			}
-			r.truncated = true
-			break
-		}
-		for _, e := range out.Events {
-			// The same parser as every import path: CloudWatch's messages
-			// end in "\n" (platform lines in "\t\n").
-			parseEvent([]byte(aws.ToString(e.Message)), &rep, func(rep *report, perr error) {
-				if perr != nil {
-					malformed++
-					if malformed <= 20 {
-						r.problems = append(r.problems, fmt.Sprintf("logs: %s %s event %s: %v", fi.LogGroup, aws.ToString(e.LogStreamName), aws.ToString(e.EventId), perr))
-					}
-					return
-				}
-				if rep.TimeMs == 0 {
-					rep.TimeMs = aws.ToInt64(e.Timestamp)
-				}
-				rep.Function = nil
-				r.acc.record(rep)
+			out, err := c.Logs.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{
+				LogGroupName:  aws.String(fi.LogGroup),
+				StartTime:     aws.Int64(start.UnixMilli()),
+				EndTime:       aws.Int64(end.UnixMilli() - 1), // inclusive: the slices do not overlap
+				FilterPattern: aws.String(reportFilter),
+				NextToken:     token,
 			})
+			r.calls++
+			if err != nil {
+				var nf *logtypes.ResourceNotFoundException
+				if errors.As(err, &nf) {
+					r.problems = append(r.problems, fmt.Sprintf("logs: log group %s of %s not found", fi.LogGroup, name))
+				} else {
+					r.problems = append(r.problems, fmt.Sprintf("logs: FilterLogEvents %s: %v (logs incomplete)", fi.LogGroup, describeAPIError(err)))
+				}
+				r.truncated = true
+				return r
+			}
+			for _, e := range out.Events {
+				// The same parser as every import path: CloudWatch's messages
+				// end in "\n" (platform lines in "\t\n").
+				parseEvent([]byte(aws.ToString(e.Message)), &rep, func(rep *report, perr error) {
+					if perr != nil {
+						malformed++
+						if malformed <= 20 {
+							r.problems = append(r.problems, fmt.Sprintf("logs: %s %s event %s: %v", fi.LogGroup, aws.ToString(e.LogStreamName), aws.ToString(e.EventId), perr))
+						}
+						return
+					}
+					if rep.TimeMs == 0 {
+						rep.TimeMs = aws.ToInt64(e.Timestamp)
+					}
+					rep.Function = nil
+					r.acc.record(rep)
+				})
+			}
+			if out.NextToken == nil || *out.NextToken == "" {
+				break
+			}
+			if r.acc.invocations-base >= share {
+				capped++
+				break
+			}
+			token = out.NextToken
 		}
-		if out.NextToken == nil || *out.NextToken == "" {
-			break
-		}
-		if r.acc.invocations >= MaxLogEventsPerFunction {
-			r.truncated = true
-			r.problems = append(r.problems, fmt.Sprintf("logs: %s: stopped after %d REPORT records (a sample)", name, r.acc.invocations))
-			break
-		}
-		token = out.NextToken
+	}
+	if capped > 0 {
+		r.truncated = true
+		r.problems = append(r.problems, fmt.Sprintf("logs: %s: --logs-mode events cap of %d REPORT records reached (%d of %d slices of the window capped at %d each): read %d of %d invocations, a sample spread over the window; --logs-mode insights reads them all",
+			name, MaxLogEventsPerFunction, capped, slices, share, r.acc.invocations, expected))
 	}
 	if malformed > 20 {
 		r.problems = append(r.problems, fmt.Sprintf("logs: %s: %d malformed REPORT records in all", fi.LogGroup, malformed))

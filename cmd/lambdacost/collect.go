@@ -29,6 +29,7 @@ type CollectOptions struct {
 	Since        string
 	Period       string
 	Logs         bool
+	LogsMode     string
 	Out          string
 	Concurrency  int
 	AllowPartial bool
@@ -56,7 +57,9 @@ limits allow (500 queries, 100,800 datapoints per call), at the finest period Cl
 for the window (1m up to 15 days, 5m up to 63 days, 1h up to 455 days).
 
 --logs also reads the REPORT lines from CloudWatch Logs for cold starts, INIT durations, memory
-used and the exact billed duration. Partial failures are listed on stderr and in the dataset's
+used and the exact billed duration. By default (--logs-mode insights) CloudWatch Logs Insights
+computes the statistics server-side (per function and hour; billed per GB scanned, printed);
+--logs-mode events reads every record with FilterLogEvents (exact, slow, capped per function). Partial failures are listed on stderr and in the dataset's
 "problems"; what arrived is kept. A value that was not collected (its calls kept failing,
 or CloudWatch marked it PartialData) is written as null, never 0, and listed in the function's
 "missing"; collect then exits 3 after writing the dataset, unless --allow-partial is given
@@ -87,6 +90,7 @@ is removed once every call succeeded.`,
 	fs.StringVar(&o.Since, "since", "14d", "how far back: days (14d) or a Go duration (36h)")
 	fs.StringVar(&o.Period, "period", "auto", "datapoint period (1m, 5m, 1h); auto = the finest CloudWatch keeps for --since")
 	fs.BoolVar(&o.Logs, "logs", false, "also read REPORT lines from CloudWatch Logs (cold starts, INIT, memory, exact billing)")
+	fs.StringVar(&o.LogsMode, "logs-mode", collector.LogsInsights, "how --logs reads them: insights (statistics computed by CloudWatch Logs Insights, billed per GB scanned) or events (every record through FilterLogEvents; exact, slow, capped)")
 	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
 	fs.IntVar(&o.Concurrency, "concurrency", 4, "API calls in flight at once")
 	fs.BoolVar(&o.Resume, "resume", false, "continue the interrupted or partly failed collection kept next to --out (FILE.checkpoint), fetching only what did not arrive")
@@ -136,6 +140,9 @@ func collectRun(o *CollectOptions) error {
 		}
 		period = p
 	}
+	if o.LogsMode != collector.LogsInsights && o.LogsMode != collector.LogsEvents {
+		errs = append(errs, pricing.Inputf("--logs-mode", "must be insights or events, not %q", o.LogsMode))
+	}
 	if o.Concurrency < 1 || o.Concurrency > 32 {
 		errs = append(errs, pricing.Inputf("--concurrency", "must be between 1 and 32"))
 	}
@@ -184,7 +191,7 @@ func collectRun(o *CollectOptions) error {
 			}
 		}
 	}
-	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, Resume: o.Resume}
+	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
 	if o.Out != "" {
 		co.Checkpoint = o.Out + ".checkpoint"
 		if _, err := os.Stat(co.Checkpoint); err == nil && !o.Resume {
@@ -212,6 +219,11 @@ func collectRun(o *CollectOptions) error {
 	writeProblems(f, d.Problems)
 	fmt.Fprintf(f.IO.ErrOut, "lambdacost: %d functions, %d queries in %d GetMetricData calls (minimum %d), period %s\n",
 		len(d.Functions), st.Queries, st.GetMetricDataCalls, st.MinCalls, st.Window.Period)
+	if o.Logs && o.LogsMode == collector.LogsInsights {
+		in := st.Insights
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: Logs Insights: %d queries scanned %.0f bytes (%.0f records, %.0f REPORT records matched): about $%.4f at $%.3f per GB scanned (us-east-1 list price, aws.amazon.com/cloudwatch/pricing; GB = 2^30 bytes)\n",
+			in.Queries, in.BytesScanned, in.RecordsScanned, in.RecordsMatched, in.CostUSD(), collector.InsightsPricePerGB)
+	}
 	incomplete := 0
 	for _, fn := range d.Functions {
 		if fn.Incomplete() {

@@ -87,7 +87,7 @@ func TestCollectCommandServiceEndpoints(t *testing.T) {
 	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", s.URL)
 	s.Logs["/aws/lambda/fn-001"] = []string{"REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 251 ms\tMemory Size: 256 MB\tMax Memory Used: 77 MB\tInit Duration: 250.00 ms\t\n"} // as CloudWatch stores it
 	s.Logs["/aws/lambda/fn-000"] = nil
-	out, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--logs", "-o", "json")
+	out, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--logs", "--logs-mode", "events", "-o", "json")
 	if code != 0 || !strings.Contains(out, `"fn-001"`) || s.Calls("GetMetricData") != 1 || s.Calls("ListFunctions") != 1 || s.Calls("FilterLogEvents") != 2 {
 		t.Errorf("exit %d, %d GetMetricData, %d ListFunctions, %d FilterLogEvents\n%s", code, s.Calls("GetMetricData"), s.Calls("ListFunctions"), s.Calls("FilterLogEvents"), stderr)
 	}

@@ -66,6 +66,9 @@ type Stub struct {
 	// Events holds real-shaped log events of a group (see logs.go), served
 	// within the requested window and through the filter pattern, two per page.
 	Events map[string][]LogEvent
+	// LogGroups gives functions a custom log group (LoggingConfig.LogGroup),
+	// which several may share; others log to /aws/lambda/NAME.
+	LogGroups map[string]string
 
 	t   testing.TB
 	srv *httptest.Server
@@ -74,6 +77,9 @@ type Stub struct {
 	mu   sync.Mutex
 	http map[string]int // HTTP requests by operation
 	gmd  []Page         // successful GetMetricData responses
+
+	queries map[string]*insightsQuery // Logs Insights queries by id
+	ins     InsightsStats
 }
 
 // Connection faults a Fault function may return instead of an HTTP status.
@@ -428,6 +434,9 @@ func (s *Stub) fnConfig(i int) map[string]any {
 		"MemorySize": 128 * (1 + i%8), "Timeout": 30, "Architectures": []string{arch},
 		"EphemeralStorage": map[string]any{"Size": 512}, "Runtime": "provided.al2023",
 	}
+	if g, ok := s.LogGroups[name]; ok {
+		c["LoggingConfig"] = map[string]any{"LogGroup": g, "LogFormat": "Text"}
+	}
 	if i == 7 {
 		c["Layers"] = []map[string]any{{"Arn": "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:53", "CodeSize": 100}}
 	}
@@ -496,8 +505,17 @@ func (s *Stub) serveLambda(w http.ResponseWriter, r *http.Request) {
 
 func (s *Stub) serveLogs(w http.ResponseWriter, r *http.Request, body []byte) {
 	const ctype = "application/x-amz-json-1.1"
-	if r.Header.Get("X-Amz-Target") != "Logs_20140328.FilterLogEvents" || r.Header.Get("Content-Type") != ctype {
-		s.t.Errorf("stub: unexpected Logs request %s %s", r.Header.Get("X-Amz-Target"), r.Header.Get("Content-Type"))
+	if r.Header.Get("Content-Type") != ctype {
+		s.t.Errorf("stub: Logs request with Content-Type %s", r.Header.Get("Content-Type"))
+	}
+	switch op := strings.TrimPrefix(r.Header.Get("X-Amz-Target"), "Logs_20140328."); op {
+	case "FilterLogEvents":
+	case "StartQuery", "GetQueryResults", "StopQuery":
+		s.count(op)
+		map[string]func(http.ResponseWriter, []byte){"StartQuery": s.startQuery, "GetQueryResults": s.getQueryResults, "StopQuery": s.stopQuery}[op](w, body)
+		return
+	default:
+		s.t.Errorf("stub: unexpected Logs request %s", r.Header.Get("X-Amz-Target"))
 	}
 	s.count("FilterLogEvents")
 	var in struct {
