@@ -51,10 +51,14 @@ type Collector struct {
 	Region     string
 	// Concurrency is how many API calls run at once (default 4).
 	Concurrency int
-	// RatePerSecond caps GetMetricData calls per second (default 25, half
-	// the 50 TPS quota); <0 means unlimited. Throttling beyond that is
-	// retried by the SDK's retryer.
+	// RatePerSecond, when > 0, caps GetMetricData calls per second below
+	// Quota's; < 0 means no pacing at all (tests).
 	RatePerSecond float64
+	// Quota paces GetMetricData by calls and datapoints per second (zero
+	// fields: AWS's quotas, GetMetricDataTPS and GetMetricDataDPS, or
+	// GetMetricDataDPSRecent for a window starting within 3 hours).
+	// Throttling halves the pace and the call is made again (see pacer).
+	Quota MetricQuota
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Progress, when set, is called after every API call.
@@ -130,6 +134,9 @@ type CollectStats struct {
 	// Failed the calls that failed for good (kept for a resume).
 	Resumed int `json:"resumed"`
 	Failed  int `json:"failed"`
+	// Throttles counts GetMetricData calls CloudWatch throttled past the
+	// SDK's retries (each halved the pace and was made again).
+	Throttles int `json:"throttles"`
 	// LogReports counts the REPORT records read with --logs.
 	LogReports int64 `json:"log_reports"`
 	// Insights is what the Logs Insights queries did (LogsInsights mode).
@@ -397,11 +404,12 @@ func (c *Collector) fetch(ctx context.Context, batches [][]MetricQuery, w Window
 	if workers <= 0 {
 		workers = 4
 	}
-	rate := c.RatePerSecond
-	if rate == 0 {
-		rate = 25
+	pace := c.pacer(w)
+	var totalPoints, donePoints int64
+	for _, b := range batches {
+		totalPoints += int64(batchPoints(b, w))
 	}
-	lim := newLimiter(rate)
+	began := time.Now()
 	var (
 		mu     sync.Mutex
 		failed int
@@ -442,7 +450,7 @@ func (c *Collector) fetch(ctx context.Context, batches [][]MetricQuery, w Window
 				if skip[i] {
 					continue
 				}
-				res, probs, err := c.fetchBatch(ctx, lim, batches[i], w)
+				res, probs, err := c.fetchBatch(ctx, pace, batches[i], w)
 				mu.Lock()
 				if cp != nil && err == nil {
 					if cerr := cp.record(i, batches[i], res, probs); cerr != nil {
@@ -463,12 +471,23 @@ func (c *Collector) fetch(ctx context.Context, batches [][]MetricQuery, w Window
 					ms.problems = append(ms.problems, fmt.Sprintf("cloudwatch GetMetricData for %s: %v (their values in this call are missing)", batchFunctions(batches[i]), err))
 				}
 				done++
-				c.progress("metrics", done, total) // serialised by mu
+				donePoints += int64(batchPoints(batches[i], w))
+				if c.Progress != nil { // serialised by mu
+					p := Progress{Phase: "metrics", Done: done, Total: total, Unit: "calls", Points: donePoints, PointsTotal: totalPoints}
+					if donePoints > 0 {
+						el := time.Since(began)
+						p.ETA = time.Duration(float64(el) * float64(totalPoints-donePoints) / float64(donePoints))
+					}
+					c.Progress(p)
+				}
 				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
+	if pace != nil {
+		st.Throttles = pace.throttles
+	}
 	if err := ctx.Err(); err != nil {
 		return failed, err
 	}
@@ -505,7 +524,7 @@ type queryResult struct {
 }
 
 // fetchBatch runs one GetMetricData request and its pages.
-func (c *Collector) fetchBatch(ctx context.Context, lim *limiter, b []MetricQuery, w Window) ([]queryResult, []string, error) {
+func (c *Collector) fetchBatch(ctx context.Context, pace *pacer, b []MetricQuery, w Window) ([]queryResult, []string, error) {
 	in := &cloudwatch.GetMetricDataInput{
 		StartTime: aws.Time(w.Start), EndTime: aws.Time(w.End),
 		ScanBy:        cwtypes.ScanByTimestampAscending,
@@ -535,12 +554,27 @@ func (c *Collector) fetchBatch(ctx context.Context, lim *limiter, b []MetricQuer
 		res[i].q = q
 	}
 	var problems []string
+	throttled := 0
 	for page := 1; ; page++ {
-		if err := lim.wait(ctx); err != nil {
+		// The call's datapoints are booked on its first page.
+		points := 0
+		if page == 1 {
+			points = batchPoints(b, w)
+		}
+		if err := pace.wait(ctx, points); err != nil {
 			return res, problems, err
 		}
 		out, err := c.CloudWatch.GetMetricData(ctx, in)
 		c.calls.Add(1)
+		if pace != nil && isThrottle(err) && throttled < 10 {
+			// Past the SDK's own retries: slow the whole collection down
+			// and make the call again.
+			throttled++
+			pace.done(true)
+			page--
+			continue
+		}
+		pace.done(false)
 		if err != nil {
 			return res, problems, describeAPIError(err)
 		}
@@ -604,6 +638,40 @@ func (c *Collector) progress(phase string, done, total int64) {
 	if c.Progress != nil {
 		c.Progress(Progress{Phase: phase, Done: done, Total: total, Unit: "calls"})
 	}
+}
+
+// batchPoints is how many datapoints a call of b asks for.
+func batchPoints(b []MetricQuery, w Window) int {
+	n := 0
+	for _, q := range b {
+		n += q.points(w)
+	}
+	return n
+}
+
+// pacer returns the GetMetricData pacer for a window (nil: no pacing).
+func (c *Collector) pacer(w Window) *pacer {
+	if c.RatePerSecond < 0 {
+		return nil
+	}
+	q := c.Quota
+	if q.CallsPerSecond <= 0 {
+		q.CallsPerSecond = GetMetricDataTPS
+	}
+	if c.RatePerSecond > 0 {
+		q.CallsPerSecond = min(q.CallsPerSecond, c.RatePerSecond)
+	}
+	if q.PointsPerSecond <= 0 {
+		q.PointsPerSecond = GetMetricDataDPS
+		now := time.Now
+		if c.Now != nil {
+			now = c.Now
+		}
+		if now().Sub(w.Start) <= 3*time.Hour {
+			q.PointsPerSecond = GetMetricDataDPSRecent
+		}
+	}
+	return newPacer(q)
 }
 
 // limiter spaces calls at least 1/rate apart (no bursts); rate < 0 is

@@ -53,6 +53,11 @@ type Progress struct {
 	Phase    string // "import", "functions", "metrics", "logs"
 	Unit     string // "bytes" or "calls"
 	Finished bool
+	// Points and PointsTotal are the GetMetricData datapoints asked for so
+	// far and in all (collect's metrics phase); ETA its estimated remaining
+	// time from the pace so far.
+	Points, PointsTotal int64
+	ETA                 time.Duration
 }
 
 // ImportStats counts what an import read.

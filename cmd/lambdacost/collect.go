@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -182,14 +183,10 @@ func collectRun(o *CollectOptions) error {
 	}
 	c := collector.New(cfg)
 	c.Concurrency = o.Concurrency
-	var bar *progressBar
+	var bar *collectProgress
 	if f.IO.ErrTTY {
-		bar = newProgressBar(f.IO.ErrOut, 500*time.Millisecond)
-		c.Progress = func(p collector.Progress) {
-			if p.Phase == "metrics" {
-				bar.update(p.Done, p.Total)
-			}
-		}
+		bar = &collectProgress{w: f.IO.ErrOut, start: time.Now()}
+		c.Progress = bar.update
 	}
 	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
 	if o.Out != "" {
@@ -217,8 +214,11 @@ func collectRun(o *CollectOptions) error {
 		return err
 	}
 	writeProblems(f, d.Problems)
-	fmt.Fprintf(f.IO.ErrOut, "lambdacost: %d functions, %d queries in %d GetMetricData calls (minimum %d), period %s\n",
-		len(d.Functions), st.Queries, st.GetMetricDataCalls, st.MinCalls, st.Window.Period)
+	fmt.Fprintf(f.IO.ErrOut, "lambdacost: %d functions, %d queries in %d GetMetricData calls (minimum %d), %d datapoints, period %s\n",
+		len(d.Functions), st.Queries, st.GetMetricDataCalls, st.MinCalls, st.Datapoints, st.Window.Period)
+	if st.Throttles > 0 {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: CloudWatch throttled %d GetMetricData calls past the SDK's retries; the collection slowed down and made them again\n", st.Throttles)
+	}
 	if o.Logs && o.LogsMode == collector.LogsInsights {
 		in := st.Insights
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: Logs Insights: %d queries scanned %.0f bytes (%.0f records, %.0f REPORT records matched): about $%.4f at $%.3f per GB scanned (us-east-1 list price, aws.amazon.com/cloudwatch/pricing; GB = 2^30 bytes)\n",
@@ -254,4 +254,45 @@ func collectRun(o *CollectOptions) error {
 		again = fmt.Sprintf("run the same command with --resume to fetch only the %d calls that failed (kept in %s)", st.Failed, co.Checkpoint)
 	}
 	return &pricing.ExternalError{Op: "collect", Err: fmt.Errorf("%s; %s, or pass --allow-partial to accept a partial dataset", msg, again)}
+}
+
+// collectProgress draws the metrics phase on a terminal: calls,
+// datapoints and the estimated time left, at most 5 times a second.
+type collectProgress struct {
+	w     io.Writer
+	start time.Time
+	last  time.Time
+	drawn bool
+}
+
+func (p *collectProgress) update(pr collector.Progress) {
+	if pr.Phase != "metrics" || pr.Total <= 0 {
+		return
+	}
+	now := time.Now()
+	if now.Sub(p.last) < 200*time.Millisecond && pr.Done < pr.Total {
+		return
+	}
+	p.last = now
+	fmt.Fprintf(p.w, "\rGetMetricData: %d/%d calls, %s/%s datapoints, %s elapsed, ETA %s   ",
+		pr.Done, pr.Total, siCount(pr.Points), siCount(pr.PointsTotal), now.Sub(p.start).Round(time.Second), pr.ETA.Round(time.Second))
+	p.drawn = true
+}
+
+func (p *collectProgress) finish() {
+	if p != nil && p.drawn {
+		fmt.Fprintf(p.w, "\r%s\r", strings.Repeat(" ", 100))
+	}
+}
+
+func siCount(n int64) string {
+	switch {
+	case n >= 1e9:
+		return fmt.Sprintf("%.2fG", float64(n)/1e9)
+	case n >= 1e6:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.1fk", float64(n)/1e3)
+	}
+	return fmt.Sprint(n)
 }

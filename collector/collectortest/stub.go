@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/smithy-go/encoding/cbor"
 )
@@ -66,6 +67,11 @@ type Stub struct {
 	// Events holds real-shaped log events of a group (see logs.go), served
 	// within the requested window and through the filter pattern, two per page.
 	Events map[string][]LogEvent
+	// Quota, when set, throttles GetMetricData as CloudWatch does: a call
+	// that would take the calls or the datapoints asked for (on a call's
+	// first page) in the last second past TPS or DPS is answered 400
+	// Throttling ("Rate exceeded") and not counted.
+	Quota struct{ TPS, DPS int }
 	// LogGroups gives functions a custom log group (LoggingConfig.LogGroup),
 	// which several may share; others log to /aws/lambda/NAME.
 	LogGroups map[string]string
@@ -79,6 +85,7 @@ type Stub struct {
 	gmd  []Page         // successful GetMetricData responses
 
 	queries map[string]*insightsQuery // Logs Insights queries by id
+	quota   quotaLog
 	ins     InsightsStats
 }
 
@@ -92,6 +99,50 @@ const (
 	// the connection.
 	FaultTruncate = -2
 )
+
+// QuotaUse is what the stub's GetMetricData quota saw: the most calls and
+// datapoints admitted within any one second, and the calls throttled.
+type QuotaUse struct {
+	MaxCalls, MaxPoints, Throttled int
+}
+
+type quotaLog struct {
+	at     []time.Time
+	points []int
+	use    QuotaUse
+}
+
+// QuotaUse returns what the GetMetricData quota saw.
+func (s *Stub) QuotaUse() QuotaUse {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.quota.use
+}
+
+// admit books a GetMetricData call of points datapoints against Quota.
+func (s *Stub) admit(points int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	q := &s.quota
+	cut := 0
+	for cut < len(q.at) && now.Sub(q.at[cut]) >= time.Second {
+		cut++
+	}
+	q.at, q.points = q.at[cut:], q.points[cut:]
+	sum := points
+	for _, p := range q.points {
+		sum += p
+	}
+	if s.Quota.TPS > 0 && (len(q.at)+1 > s.Quota.TPS || sum > s.Quota.DPS) {
+		q.use.Throttled++
+		return false
+	}
+	q.at, q.points = append(q.at, now), append(q.points, points)
+	q.use.MaxCalls = max(q.use.MaxCalls, len(q.at))
+	q.use.MaxPoints = max(q.use.MaxPoints, sum)
+	return true
+}
 
 // Page is one GetMetricData request the stub answered.
 type Page struct{ Queries, Points int }
@@ -365,6 +416,13 @@ func (s *Stub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 	}
 	if requested > MaxDatapointsPerCall {
 		s.t.Errorf("stub: a call asks for %d datapoints (limit %d)", requested, MaxDatapointsPerCall)
+	}
+	if Str(in["NextToken"]) != "" {
+		requested = 0 // booked on the first page
+	}
+	if !s.admit(requested) {
+		cborErr(w, 400, "Throttling")
+		return
 	}
 	off := 0
 	if tok := Str(in["NextToken"]); tok != "" {
