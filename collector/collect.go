@@ -49,6 +49,9 @@ type Collector struct {
 	Lambda     LambdaAPI
 	Logs       LogsAPI
 	Region     string
+	// Account is the AWS account id the clients reach, recorded with each
+	// function ("" when not known).
+	Account string
 	// Concurrency is how many API calls run at once (default 4).
 	Concurrency int
 	// RatePerSecond, when > 0, caps GetMetricData calls per second below
@@ -249,6 +252,31 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 		return nil, st, &pricing.ExternalError{Op: "cloudwatch GetMetricData", Err: errors.New(strings.Join(ms.problems, "; "))}
 	}
 	d := ms.dataset(c.Region)
+	for i := range d.Functions {
+		d.Functions[i].Region = c.Region
+		d.Functions[i].Account = c.Account
+	}
+	for i := range d.AccountConcurrency {
+		d.AccountConcurrency[i].Account = c.Account
+	}
+	if !o.Logs {
+		withInsights := 0
+		for _, f := range fns {
+			if f.Insights {
+				withInsights++
+			}
+		}
+		why := "CloudWatch's AWS/Lambda metrics have no INIT duration and no cold-start count (Duration excludes INIT): "
+		switch {
+		case withInsights == len(fns):
+			why += "every function has Lambda Insights, whose init_duration gives them"
+		case withInsights > 0:
+			why += fmt.Sprintf("%d of %d functions have Lambda Insights, whose init_duration gives them; for the others they are not estimated (0): collect --logs measures them", withInsights, len(fns))
+		default:
+			why += "they are not estimated (0), so INIT is not in the bill; collect --logs measures them"
+		}
+		d.Assumptions.Add(pricing.Assumption{Field: "summary.cold_starts", Value: "from Lambda Insights or not measured", Why: why})
+	}
 	switch {
 	case o.Logs && o.LogsMode == LogsEvents:
 		c.collectLogs(ctx, fns, w, d, &st)
@@ -501,7 +529,11 @@ func batchFunctions(b []MetricQuery) string {
 	for _, q := range b {
 		if !seen[q.Function] {
 			seen[q.Function] = true
-			names = append(names, q.Function)
+			name := q.Function
+			if name == accountFn {
+				name = "(account)"
+			}
+			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
@@ -536,12 +568,12 @@ func (c *Collector) fetchBatch(ctx context.Context, pace *pacer, b []MetricQuery
 		byID[id] = i
 		in.MetricDataQueries = append(in.MetricDataQueries, cwtypes.MetricDataQuery{
 			Id:    aws.String(id),
-			Label: aws.String(q.Function + " " + q.Metric + " " + q.Stat),
+			Label: aws.String(strings.TrimSpace(q.Function + " " + q.Metric + " " + q.Stat)),
 			MetricStat: &cwtypes.MetricStat{
 				Metric: &cwtypes.Metric{
 					Namespace:  aws.String(q.Namespace),
 					MetricName: aws.String(q.Metric),
-					Dimensions: []cwtypes.Dimension{{Name: aws.String(q.dimension()), Value: aws.String(q.Function)}},
+					Dimensions: q.dimensions(),
 				},
 				Period: aws.Int32(q.period(w)),
 				Stat:   aws.String(q.Stat),

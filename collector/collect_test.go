@@ -61,16 +61,23 @@ const day = 24 * time.Hour
 // provisioned concurrency add 1 query, 3 with Lambda Insights (fn-000,
 // fn-020 and fn-007 by its layer) add 4: 416 queries and
 // 200·1,440 + 216 = 288,216 datapoints, so at least
-// max(⌈288,216 / 100,800⌉, ⌈416 / 500⌉) = max(3, 1) = 3 calls.
+// max(⌈288,216 / 100,800⌉, ⌈416 / 500⌉) = max(3, 1) = 3 calls — before the
+// feature metrics: 5 more whole-window queries a function (extensions,
+// async age and drops, dead-letter errors, iterator age), 3 per
+// provisioned function (executions per minute, utilisation, spillover) and
+// 2 for the account make 416 + 200 + 12 + 2 = 630 queries and
+// 288,216 + 4·1,440 + 200 + 8 + 2 = 294,186 datapoints: still
+// max(⌈294,186 / 100,800⌉, ⌈630 / 500⌉) = 3 calls.
 //
-// 120 functions over two hours: 1,200 + 12 + 7·4 = 1,240 queries and
-// 600·120 + 640 = 72,640 datapoints: max(1, ⌈1,240 / 500⌉) = 3 calls.
+// 120 functions over two hours: 1,200 + 12 + 7·4 = 1,240 queries, + 600 +
+// 12·3 + 2 = 1,878, and 600·120 + 640 + 12·120 + 600 + 24 + 2 = 74,706
+// datapoints: max(1, ⌈1,878 / 500⌉) = 4 calls.
 func TestCollectBatchesToTheMinimum(t *testing.T) {
 	for _, tc := range []struct {
 		n, minutes, queries, calls, listFunctions, pc int
 	}{
-		{40, 1440, 416, 3, 1, 4},
-		{120, 120, 1240, 3, 3, 12},
+		{40, 1440, 630, 3, 1, 4},
+		{120, 120, 1878, 4, 3, 12},
 	} {
 		s := newStub(t, tc.n)
 		c := stubCollector(s)
@@ -189,9 +196,14 @@ func TestCollectPaginates(t *testing.T) {
 	// Duration, 1,440 ConcurrentExecutions and 144 Errors points plus 5
 	// whole-window points, fn-001 one Throttles point, fn-000 one
 	// provisioned and four Insights points, fn-007 four Insights points:
-	// 10·4,469 + 1 + 5 + 4 = 44,700 points, sent 3,000 per page: 15 pages.
-	if st.Batches != 1 || st.GetMetricDataCalls != 15 || len(s.Pages()) != 15 {
-		t.Errorf("%d calls for %d batches (stub saw %d); want 15 pages of one batch", st.GetMetricDataCalls, st.Batches, len(s.Pages()))
+	// 10·4,469 + 1 + 5 + 4 = 44,700 points; then fn-000's provisioned
+	// executions (1,440) with its utilisation and spillover (2),
+	// PostRuntimeExtensionsDuration of fn-001/005/009 (3), the three async
+	// metrics of fn-002/007 (6), IteratorAge of fn-003/008 (2) and the two
+	// account metrics: 44,700 + 1,455 = 46,155 points, sent 3,000 per page:
+	// 16 pages.
+	if st.Batches != 1 || st.GetMetricDataCalls != 16 || len(s.Pages()) != 16 {
+		t.Errorf("%d calls for %d batches (stub saw %d); want 16 pages of one batch", st.GetMetricDataCalls, st.Batches, len(s.Pages()))
 	}
 	for _, c := range s.Pages() {
 		if c.Points > 3000 {
@@ -431,19 +443,20 @@ func TestPackThousandFunctions(t *testing.T) {
 		t.Errorf("%d queries packed", n)
 	}
 	// The collector's own plan for 1,000 plain functions: 5,000 series
-	// queries of 20,160 points (5 fill a call) and 5,000 one-point queries.
-	// With a calls holding 5 series, b holding 4 (room for 496 one-point
-	// queries) and c holding only one-point queries: 5a + 4b = 5,000 and
-	// 496b + 500c ≥ 5,000; calls = 1,000 + b/5 + c ≥ 1,000 + 5,000/(5·496)
-	// = 1,002.02, so at least 1,003 — which b = 15, c = 0 reaches. The naive
-	// bound MinCalls (1,001) is not reachable here.
+	// queries of 20,160 points (5 fill a call) and 10,002 one-point queries
+	// (10 a function, 2 for the account). With a calls holding 5 series, b
+	// holding 4 (room for 496 one-point queries) and c holding only
+	// one-point queries: 5a + 4b = 5,000 and 496b + 500c ≥ 10,002; calls =
+	// 1,000 + b/5 + c ≥ 1,000 + 10,002/(5·496) = 1,004.03, so at least
+	// 1,005 — which b = 25, c = 0 reaches. The naive bound MinCalls (1,001)
+	// is not reachable here.
 	var fns []FunctionInfo
 	for i := range 1000 {
 		fns = append(fns, FunctionInfo{Config: pricing.FunctionConfig{Name: fmt.Sprintf("f%d", i)}})
 	}
 	qs = PlanQueries(fns)
-	if got := len(Pack(qs, w)); got != 1003 || MinCalls(qs, w) != 1001 {
-		t.Errorf("own plan: %d batches (want the optimum 1003), naive minimum %d", got, MinCalls(qs, w))
+	if got := len(Pack(qs, w)); got != 1005 || MinCalls(qs, w) != 1001 {
+		t.Errorf("own plan: %d batches (want the optimum 1005), naive minimum %d", got, MinCalls(qs, w))
 	}
 }
 

@@ -99,6 +99,22 @@ func pathsOf(q query) []string {
 		return []string{"summary.init_duration_ms.avg"}
 	case "init_duration p99":
 		return []string{"summary.init_duration_ms.p99"}
+	case "ProvisionedConcurrentExecutions Maximum":
+		return []string{"summary.provisioned_concurrent_executions_max", "series.provisioned_concurrent_executions"}
+	case "ProvisionedConcurrencyUtilization Maximum":
+		return []string{"summary.provisioned_utilization_max"}
+	case "ProvisionedConcurrencySpilloverInvocations Sum":
+		return []string{"summary.provisioned_spillover_invocations"}
+	case "PostRuntimeExtensionsDuration Average":
+		return []string{"summary.post_runtime_extensions_duration_ms"}
+	case "AsyncEventAge Maximum":
+		return []string{"summary.async_event_age_max_ms"}
+	case "AsyncEventsDropped Sum":
+		return []string{"summary.async_events_dropped"}
+	case "DeadLetterErrors Sum":
+		return []string{"summary.dead_letter_errors"}
+	case "IteratorAge Maximum":
+		return []string{"summary.iterator_age_max_ms"}
 	}
 	return nil
 }
@@ -130,7 +146,10 @@ func TestCollectPartialFaults(t *testing.T) {
 					ms := v.(cbor.Map)["MetricStat"].(cbor.Map)
 					m := ms["Metric"].(cbor.Map)
 					p, _ := cbor.AsInt64(ms["Period"])
-					fn := collectortest.Str(m["Dimensions"].(cbor.List)[0].(cbor.Map)["Value"])
+					fn := "" // account-level metrics have no dimension
+					if dims, _ := m["Dimensions"].(cbor.List); len(dims) > 0 {
+						fn = collectortest.Str(dims[0].(cbor.Map)["Value"])
+					}
 					failed[query{fn, collectortest.Str(m["MetricName"]), collectortest.Str(ms["Stat"]), p == 86400}] = true
 				}
 				return fk.status, fk.errType
@@ -278,6 +297,15 @@ func checkModelValues(t *testing.T, i int, f pricing.DatasetFunction) {
 		"summary.duration_ms.p90": {s.DurationMs.P90, 150 + fi},
 		"summary.duration_ms.p99": {s.DurationMs.P99, 300 + fi},
 		"summary.duration_ms.max": {s.DurationMs.Max, 900 + fi},
+		// The feature metrics, where the model publishes them (else 0).
+		"summary.post_runtime_extensions_duration_ms":   {s.PostRuntimeExtensionsDurationMs, map[bool]float64{true: 12.5}[i%4 == 1]},
+		"summary.async_event_age_max_ms":                {s.AsyncEventAgeMaxMs, map[bool]float64{true: 1500}[i%5 == 2]},
+		"summary.async_events_dropped":                  {float64(s.AsyncEventsDropped), map[bool]float64{true: 3}[i%5 == 2]},
+		"summary.dead_letter_errors":                    {float64(s.DeadLetterErrors), map[bool]float64{true: 1}[i%5 == 2]},
+		"summary.iterator_age_max_ms":                   {s.IteratorAgeMaxMs, map[bool]float64{true: 60000}[i%5 == 3]},
+		"summary.provisioned_concurrent_executions_max": {s.ProvisionedConcurrentExecutionsMax, map[bool]float64{true: 5}[i%10 == 0]},
+		"summary.provisioned_utilization_max":           {s.ProvisionedUtilizationMax, map[bool]float64{true: 0.8}[i%10 == 0]},
+		"summary.provisioned_spillover_invocations":     {float64(s.ProvisionedSpilloverInvocations), map[bool]float64{true: 7}[i%10 == 0]},
 	}
 	for p, v := range want {
 		if has(p) && v[0] != v[1] {

@@ -31,7 +31,19 @@ const (
 	mUsedMemoryMax  = "used_memory_max"
 	mMemUtilization = "memory_utilization"
 	mInitDuration   = "init_duration"
+
+	mPostRuntimeExt   = "PostRuntimeExtensionsDuration"
+	mAsyncEventAge    = "AsyncEventAge"
+	mAsyncDropped     = "AsyncEventsDropped"
+	mDeadLetterErrors = "DeadLetterErrors"
+	mIteratorAge      = "IteratorAge"
+	mClaimedAccount   = "ClaimedAccountConcurrency"
+	mUnreserved       = "UnreservedConcurrentExecutions"
 )
+
+// accountFn is the function name under which the metricSet keeps the
+// account-level metrics (queries without a function dimension).
+const accountFn = ""
 
 // metricKey names one statistic of one metric, per period or (Whole) over
 // the entire window.
@@ -227,6 +239,10 @@ func (m *metricSet) dataset(region string) *pricing.Dataset {
 	names := append([]string(nil), m.order...)
 	sort.Strings(names)
 	for _, fn := range names {
+		if fn == accountFn {
+			d.AccountConcurrency = append(d.AccountConcurrency, m.account(region))
+			continue
+		}
 		d.Functions = append(d.Functions, m.function(fn, minT))
 	}
 	if d.Start.IsZero() && minT != 0 {
@@ -340,6 +356,9 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 				Errors:         grid(series(mErrors, "Sum")),
 				Throttles:      grid(series(mThrottles, "Sum")),
 			}
+			if pc := series(mPCExecutions, "Maximum"); pc != nil {
+				f.Series.ProvisionedConcurrentExecutions = grid(pc)
+			}
 		}
 	}
 
@@ -390,6 +409,28 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 		s.DurationMs.Max = x.max()
 	}
 
+	// Features' metrics, present only where used.
+	if x := get(mPCExecutions, "Maximum"); x != nil {
+		s.ProvisionedConcurrentExecutionsMax = x.max()
+	}
+	if x := get(mPCUtilization, "Maximum"); x != nil {
+		s.ProvisionedUtilizationMax = x.max()
+	}
+	s.ProvisionedSpilloverInvocations = sumOf(mPCSpillover)
+	if v, ok := whole(mPostRuntimeExt, "Average"); ok {
+		s.PostRuntimeExtensionsDurationMs = v
+	} else {
+		s.PostRuntimeExtensionsDurationMs = weighted(series(mPostRuntimeExt, "Average"))
+	}
+	if x := get(mAsyncEventAge, "Maximum"); x != nil {
+		s.AsyncEventAgeMaxMs = x.max()
+	}
+	s.AsyncEventsDropped = sumOf(mAsyncDropped)
+	s.DeadLetterErrors = sumOf(mDeadLetterErrors)
+	if x := get(mIteratorAge, "Maximum"); x != nil {
+		s.IteratorAgeMaxMs = x.max()
+	}
+
 	// Lambda Insights.
 	if x := get(mUsedMemoryMax, "Maximum"); x != nil {
 		s.MaxMemoryUsedMB = int(math.Ceil(x.max()))
@@ -413,6 +454,23 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 	return f
 }
 
+// account returns the account-level concurrency metrics.
+func (m *metricSet) account(region string) pricing.AccountConcurrency {
+	a := pricing.AccountConcurrency{Region: region}
+	rs, miss := m.results[accountFn], m.missing[accountFn]
+	if x := rs[metricKey{mClaimedAccount, "Maximum", true}]; x != nil && !miss[metricKey{mClaimedAccount, "Maximum", true}] {
+		a.ClaimedMax = x.max()
+	} else if miss[metricKey{mClaimedAccount, "Maximum", true}] {
+		a.Missing = append(a.Missing, "claimed_max")
+	}
+	if x := rs[metricKey{mUnreserved, "Minimum", true}]; x != nil && len(x.vals) > 0 && !miss[metricKey{mUnreserved, "Minimum", true}] {
+		a.UnreservedMin = x.vals[0]
+	} else if miss[metricKey{mUnreserved, "Minimum", true}] {
+		a.Missing = append(a.Missing, "unreserved_min")
+	}
+	return a
+}
+
 // summarySources names, for each summary value, the statistic it comes
 // from (whole-window or per period).
 var summarySources = []struct {
@@ -432,6 +490,14 @@ var summarySources = []struct {
 	{"summary.max_memory_used_mb", mUsedMemoryMax, "Maximum"},
 	{"summary.concurrency_max", mConcurrent, "Maximum"},
 	{"summary.provisioned_invocations", mPCInvocations, "Sum"},
+	{"summary.provisioned_concurrent_executions_max", mPCExecutions, "Maximum"},
+	{"summary.provisioned_utilization_max", mPCUtilization, "Maximum"},
+	{"summary.provisioned_spillover_invocations", mPCSpillover, "Sum"},
+	{"summary.post_runtime_extensions_duration_ms", mPostRuntimeExt, "Average"},
+	{"summary.async_event_age_max_ms", mAsyncEventAge, "Maximum"},
+	{"summary.async_events_dropped", mAsyncDropped, "Sum"},
+	{"summary.dead_letter_errors", mDeadLetterErrors, "Sum"},
+	{"summary.iterator_age_max_ms", mIteratorAge, "Maximum"},
 }
 
 // seriesSources names the per-period statistic of each series.
@@ -444,6 +510,7 @@ var seriesSources = []struct {
 	{"series.concurrency_max", mConcurrent, "Maximum"},
 	{"series.errors", mErrors, "Sum"},
 	{"series.throttles", mThrottles, "Sum"},
+	{"series.provisioned_concurrent_executions", mPCExecutions, "Maximum"},
 }
 
 // missingPaths lists the dataset values (JSON paths) that cannot be
@@ -522,6 +589,22 @@ func clearMissing(f *pricing.DatasetFunction) {
 			s.ConcurrencyMax = 0
 		case "summary.provisioned_invocations":
 			s.ProvisionedInvocations = 0
+		case "summary.provisioned_concurrent_executions_max":
+			s.ProvisionedConcurrentExecutionsMax = 0
+		case "summary.provisioned_utilization_max":
+			s.ProvisionedUtilizationMax = 0
+		case "summary.provisioned_spillover_invocations":
+			s.ProvisionedSpilloverInvocations = 0
+		case "summary.post_runtime_extensions_duration_ms":
+			s.PostRuntimeExtensionsDurationMs = 0
+		case "summary.async_event_age_max_ms":
+			s.AsyncEventAgeMaxMs = 0
+		case "summary.async_events_dropped":
+			s.AsyncEventsDropped = 0
+		case "summary.dead_letter_errors":
+			s.DeadLetterErrors = 0
+		case "summary.iterator_age_max_ms":
+			s.IteratorAgeMaxMs = 0
 		}
 		if sr := f.Series; sr != nil {
 			switch p {
@@ -535,6 +618,8 @@ func clearMissing(f *pricing.DatasetFunction) {
 				sr.Errors = nil
 			case "series.throttles":
 				sr.Throttles = nil
+			case "series.provisioned_concurrent_executions":
+				sr.ProvisionedConcurrentExecutions = nil
 			}
 		}
 	}

@@ -34,7 +34,7 @@ type MetricQuota struct {
 // quota the effective pace is 1/1.1 of it (91 %); the account's quota is
 // also shared with dashboards and other tools, which the adaptive back-off
 // leaves room for.
-const paceWindow = 1100 * time.Millisecond
+var paceWindow = 1100 * time.Millisecond
 
 // pacer releases GetMetricData calls so that in any paceWindow no more
 // than the quota's calls and datapoints go out (a sliding log of the

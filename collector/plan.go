@@ -3,6 +3,8 @@ package collector
 import (
 	"container/heap"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"math"
 	"sort"
 	"time"
@@ -105,6 +107,15 @@ func (q MetricQuery) dimension() string {
 	return "FunctionName"
 }
 
+// dimensions are the query's metric dimensions: the function's, none for
+// the account-level metrics.
+func (q MetricQuery) dimensions() []cwtypes.Dimension {
+	if q.Function == accountFn {
+		return []cwtypes.Dimension{}
+	}
+	return []cwtypes.Dimension{{Name: aws.String(q.dimension()), Value: aws.String(q.Function)}}
+}
+
 // period returns the query's period in seconds.
 func (q MetricQuery) period(w Window) int32 {
 	if q.Whole {
@@ -134,9 +145,18 @@ var seriesMetrics = []metricKey{
 	{Metric: mInvocations, Stat: "Sum"}, {Metric: mDuration, Stat: "Average"}, {Metric: mConcurrent, Stat: "Maximum"}, {Metric: mErrors, Stat: "Sum"}, {Metric: mThrottles, Stat: "Sum"},
 }
 
-// wholeMetrics are queried once over the window: exact window statistics.
+// wholeMetrics are queried once over the window: exact window statistics,
+// and the metrics a function publishes only when it uses a feature
+// (extensions, asynchronous invocation, dead-letter queues, streams).
 var wholeMetrics = []metricKey{
 	{Metric: mDuration, Stat: "Average"}, {Metric: mDuration, Stat: "p50"}, {Metric: mDuration, Stat: "p90"}, {Metric: mDuration, Stat: "p99"}, {Metric: mDuration, Stat: "Maximum"},
+	{Metric: mPostRuntimeExt, Stat: "Average"}, {Metric: mAsyncEventAge, Stat: "Maximum"}, {Metric: mAsyncDropped, Stat: "Sum"}, {Metric: mDeadLetterErrors, Stat: "Sum"}, {Metric: mIteratorAge, Stat: "Maximum"},
+}
+
+// accountMetrics are the account-level metrics (no function dimension),
+// queried once per collection over the window.
+var accountMetrics = []metricKey{
+	{Metric: mClaimedAccount, Stat: "Maximum"}, {Metric: mUnreserved, Stat: "Minimum"},
 }
 
 // PlanQueries lists the queries for functions: the per-period series
@@ -154,7 +174,12 @@ func PlanQueries(fns []FunctionInfo) []MetricQuery {
 			qs = append(qs, MetricQuery{Function: name, Namespace: nsLambda, Metric: k.Metric, Stat: k.Stat, Whole: true})
 		}
 		if f.Provisioned {
-			qs = append(qs, MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCInvocations, Stat: "Sum", Whole: true})
+			qs = append(qs,
+				MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCInvocations, Stat: "Sum", Whole: true},
+				MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCExecutions, Stat: "Maximum"},
+				MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCUtilization, Stat: "Maximum", Whole: true},
+				MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCSpillover, Stat: "Sum", Whole: true},
+			)
 		}
 		if f.Insights {
 			qs = append(qs,
@@ -163,6 +188,11 @@ func PlanQueries(fns []FunctionInfo) []MetricQuery {
 				MetricQuery{Function: name, Namespace: nsInsights, Metric: mInitDuration, Stat: "Average", Whole: true},
 				MetricQuery{Function: name, Namespace: nsInsights, Metric: mInitDuration, Stat: "p99", Whole: true},
 			)
+		}
+	}
+	if len(fns) > 0 {
+		for _, k := range accountMetrics {
+			qs = append(qs, MetricQuery{Function: accountFn, Namespace: nsLambda, Metric: k.Metric, Stat: k.Stat, Whole: true})
 		}
 	}
 	return qs

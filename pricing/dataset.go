@@ -30,6 +30,24 @@ type Dataset struct {
 	// Assumptions lists the values the dataset's producer did not measure
 	// (a default memory size, a window taken from the first and last record).
 	Assumptions Assumptions `json:"assumptions,omitempty"`
+	// AccountConcurrency holds the account-level concurrency metrics of
+	// each account and region collected (CloudWatch AWS/Lambda without a
+	// function dimension).
+	AccountConcurrency []AccountConcurrency `json:"account_concurrency,omitempty"`
+}
+
+// AccountConcurrency is one account's and region's concurrency over the
+// window: the most concurrency claimed (ClaimedAccountConcurrency Maximum:
+// reserved, provisioned and on-demand in use) and the least left to
+// functions without reserved concurrency (UnreservedConcurrentExecutions
+// Minimum). A value not collected is listed in Missing ("claimed_max",
+// "unreserved_min").
+type AccountConcurrency struct {
+	Account       string   `json:"account,omitempty"`
+	Region        string   `json:"region"`
+	ClaimedMax    float64  `json:"claimed_max"`
+	UnreservedMin float64  `json:"unreserved_min"`
+	Missing       []string `json:"missing,omitempty"`
 }
 
 // DatasetFunction is one function of a dataset: its configuration (memory,
@@ -40,9 +58,13 @@ type DatasetFunction struct {
 	// "architecture", "timeout", …) whose value was not known to the
 	// producer: the value in FunctionConfig is then Lambda's default, and
 	// every bill from the dataset must say so or refuse.
-	ConfigUnknown []string        `json:"config_unknown,omitempty"`
-	Summary       FunctionSummary `json:"summary"`
-	Series        *Series         `json:"series,omitempty"`
+	ConfigUnknown []string `json:"config_unknown,omitempty"`
+	// Account and Region say where the function runs (collect; a merged
+	// dataset holds functions of several accounts and regions).
+	Account string          `json:"account,omitempty"`
+	Region  string          `json:"region,omitempty"`
+	Summary FunctionSummary `json:"summary"`
+	Series  *Series         `json:"series,omitempty"`
 	// Missing lists the summary and series values (JSON paths such as
 	// "summary.invocations", "series.duration_avg_ms") that were not
 	// collected: they are written as null, never as zero, and a function
@@ -96,6 +118,22 @@ type FunctionSummary struct {
 	// Duration excluded INIT): BilledDurationMs does not include it, and a
 	// projection at today's rules adds it.
 	InitUnbilledMs int64 `json:"init_unbilled_ms,omitempty"`
+
+	// CloudWatch metrics a function publishes only when it uses the
+	// feature (0 when it does not): provisioned concurrency in use (the
+	// most environments in use, the highest utilisation 0–1, invocations
+	// that spilled over to on-demand), the average PostRuntimeExtensions
+	// duration (ms, after the response, billed), asynchronous events' age
+	// (most, ms) and those dropped, dead-letter delivery errors, and the
+	// oldest stream record's age (IteratorAge, ms).
+	ProvisionedConcurrentExecutionsMax float64 `json:"provisioned_concurrent_executions_max,omitempty"`
+	ProvisionedUtilizationMax          float64 `json:"provisioned_utilization_max,omitempty"`
+	ProvisionedSpilloverInvocations    int64   `json:"provisioned_spillover_invocations,omitempty"`
+	PostRuntimeExtensionsDurationMs    float64 `json:"post_runtime_extensions_duration_ms,omitempty"`
+	AsyncEventAgeMaxMs                 float64 `json:"async_event_age_max_ms,omitempty"`
+	AsyncEventsDropped                 int64   `json:"async_events_dropped,omitempty"`
+	DeadLetterErrors                   int64   `json:"dead_letter_errors,omitempty"`
+	IteratorAgeMaxMs                   float64 `json:"iterator_age_max_ms,omitempty"`
 }
 
 // MemoryUsage is the part of a function's activity that ran at one memory size.
@@ -135,6 +173,9 @@ type Series struct {
 	ConcurrencyMax []float64 `json:"concurrency_max"`
 	Errors         []float64 `json:"errors,omitempty"`
 	Throttles      []float64 `json:"throttles,omitempty"`
+	// ProvisionedConcurrentExecutions is the most provisioned environments
+	// in use per period (functions with provisioned concurrency).
+	ProvisionedConcurrentExecutions []float64 `json:"provisioned_concurrent_executions,omitempty"`
 }
 
 // Span returns the dataset window.
@@ -208,7 +249,7 @@ func (d *Dataset) Validate(path string) []error {
 			}
 			// Every array present has the same length (a missing one is null).
 			n := 0
-			for _, a := range [][]float64{s.Invocations, s.DurationAvgMs, s.ConcurrencyMax, s.Errors, s.Throttles} {
+			for _, a := range [][]float64{s.Invocations, s.DurationAvgMs, s.ConcurrencyMax, s.Errors, s.Throttles, s.ProvisionedConcurrentExecutions} {
 				if len(a) == 0 {
 					continue
 				}

@@ -5,6 +5,7 @@
 package collectortest
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -41,8 +42,15 @@ import (
 //	ConcurrentExecutions Max = 1 + k mod 7
 //
 // and over the whole window Duration Average 100+i, p50 90+i, p90 150+i,
-// p99 300+i, Maximum 900+i. Functions with i mod 10 = 0 have provisioned
-// concurrency 5 (ProvisionedConcurrencyInvocations 1000); functions with
+// p99 300+i, Maximum 900+i; PostRuntimeExtensionsDuration Average 12.5
+// when i mod 4 = 1; AsyncEventAge Maximum 1500, AsyncEventsDropped Sum 3
+// and DeadLetterErrors Sum 1 when i mod 5 = 2; IteratorAge Maximum 60000
+// when i mod 5 = 3. Account level (no dimension): ClaimedAccountConcurrency
+// Maximum 120, UnreservedConcurrentExecutions Minimum 880. Functions with i mod 10 = 0 have provisioned
+// concurrency 5 (ProvisionedConcurrencyInvocations 1000 over the window,
+// ProvisionedConcurrentExecutions Maximum 1 + k mod 5 per minute,
+// ProvisionedConcurrencyUtilization Maximum 0.8 and
+// ProvisionedConcurrencySpilloverInvocations Sum 7 over it); functions with
 // i mod 20 = 0 publish Lambda Insights metrics, and fn-007 has the Insights
 // layer: used_memory_max 200, init_duration SampleCount 12, Average 250.5,
 // p99 480.
@@ -120,10 +128,9 @@ func (s *Stub) QuotaUse() QuotaUse {
 }
 
 // admit books a GetMetricData call of points datapoints against Quota.
-func (s *Stub) admit(points int) bool {
+func (s *Stub) admit(now time.Time, points int) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
 	q := &s.quota
 	cut := 0
 	for cut < len(q.at) && now.Sub(q.at[cut]) >= time.Second {
@@ -190,7 +197,11 @@ func (s *Stub) count(op string) int {
 	return s.http[op]
 }
 
+type arrivalKey struct{}
+
 func (s *Stub) serve(w http.ResponseWriter, r *http.Request) {
+	// The quota counts requests when they arrive, before their body is read.
+	r = r.WithContext(context.WithValue(r.Context(), arrivalKey{}, time.Now()))
 	body, _ := io.ReadAll(r.Body)
 	switch {
 	case strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/operation/"):
@@ -223,6 +234,7 @@ func cborErr(w http.ResponseWriter, status int, typ string) {
 
 func (s *Stub) serveCloudWatch(w http.ResponseWriter, r *http.Request, body []byte) {
 	op := path.Base(r.URL.Path)
+	arrived, _ := r.Context().Value(arrivalKey{}).(time.Time)
 	if r.Header.Get("Smithy-Protocol") != "rpc-v2-cbor" || r.Method != http.MethodPost {
 		s.t.Errorf("stub: CloudWatch request without the rpc-v2-cbor protocol header: %s %v", r.Method, r.Header)
 	}
@@ -242,7 +254,7 @@ func (s *Stub) serveCloudWatch(w http.ResponseWriter, r *http.Request, body []by
 			return
 		case FaultTruncate:
 			rec := httptest.NewRecorder()
-			s.cloudWatchOp(rec, op, in)
+			s.cloudWatchOp(rec, op, in, arrived)
 			if op == "GetMetricData" { // not delivered: not a page
 				s.mu.Lock()
 				s.gmd = s.gmd[:len(s.gmd)-1]
@@ -255,7 +267,7 @@ func (s *Stub) serveCloudWatch(w http.ResponseWriter, r *http.Request, body []by
 			return
 		}
 	}
-	s.cloudWatchOp(w, op, in)
+	s.cloudWatchOp(w, op, in, arrived)
 }
 
 // reset answers nothing and resets the connection.
@@ -292,10 +304,10 @@ func (s *Stub) truncate(w http.ResponseWriter, rec *httptest.ResponseRecorder) {
 	bw.Flush()
 }
 
-func (s *Stub) cloudWatchOp(w http.ResponseWriter, op string, in cbor.Map) {
+func (s *Stub) cloudWatchOp(w http.ResponseWriter, op string, in cbor.Map, arrived time.Time) {
 	switch op {
 	case "GetMetricData":
-		s.getMetricData(w, in)
+		s.getMetricData(w, in, arrived)
 	case "ListMetrics":
 		s.listMetrics(w, in)
 	default:
@@ -354,6 +366,26 @@ func value(i int, metric, stat string, k int, whole bool) (float64, bool) {
 		return 250.5, whole && (i%20 == 0 || i == 7)
 	case "init_duration p99":
 		return 480, whole && (i%20 == 0 || i == 7)
+	case "ProvisionedConcurrentExecutions Maximum":
+		return float64(1 + k%5), i%10 == 0 && !whole
+	case "ProvisionedConcurrencyUtilization Maximum":
+		return 0.8, i%10 == 0 && whole
+	case "ProvisionedConcurrencySpilloverInvocations Sum":
+		return 7, i%10 == 0 && whole
+	case "PostRuntimeExtensionsDuration Average":
+		return 12.5, i%4 == 1 && whole
+	case "AsyncEventAge Maximum":
+		return 1500, i%5 == 2 && whole
+	case "AsyncEventsDropped Sum":
+		return 3, i%5 == 2 && whole
+	case "DeadLetterErrors Sum":
+		return 1, i%5 == 2 && whole
+	case "IteratorAge Maximum":
+		return 60000, i%5 == 3 && whole
+	case "ClaimedAccountConcurrency Maximum":
+		return 120, i < 0 && whole
+	case "UnreservedConcurrentExecutions Minimum":
+		return 880, i < 0 && whole
 	}
 	return 0, false
 }
@@ -364,7 +396,7 @@ type stubPoint struct {
 	val float64
 }
 
-func (s *Stub) getMetricData(w http.ResponseWriter, in cbor.Map) {
+func (s *Stub) getMetricData(w http.ResponseWriter, in cbor.Map, arrived time.Time) {
 	start, err1 := cbor.AsTime(in["StartTime"])
 	end, err2 := cbor.AsTime(in["EndTime"])
 	if err1 != nil || err2 != nil {
@@ -398,8 +430,11 @@ func (s *Stub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 		period, _ := cbor.AsInt64(ms["Period"])
 		stat := Str(ms["Stat"])
 		name := Str(metric["MetricName"])
-		dims := metric["Dimensions"].(cbor.List)
-		fn := Str(dims[0].(cbor.Map)["Value"])
+		dims, _ := metric["Dimensions"].(cbor.List)
+		fn := "" // the account-level metrics have no dimension
+		if len(dims) > 0 {
+			fn = Str(dims[0].(cbor.Map)["Value"])
+		}
 		if period <= 0 || period%60 != 0 {
 			s.t.Errorf("stub: period %d is not a multiple of 60", period)
 			continue
@@ -420,7 +455,7 @@ func (s *Stub) getMetricData(w http.ResponseWriter, in cbor.Map) {
 	if Str(in["NextToken"]) != "" {
 		requested = 0 // booked on the first page
 	}
-	if !s.admit(requested) {
+	if !s.admit(arrived, requested) {
 		cborErr(w, 400, "Throttling")
 		return
 	}
