@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/smithy-go/logging"
 	"github.com/spf13/cobra"
@@ -17,6 +18,7 @@ import (
 	"github.com/lambdacost/lambdacost/collector"
 	"github.com/lambdacost/lambdacost/internal/outfile"
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/reports"
 )
 
 func init() { register(func(f *Factory) *cobra.Command { return NewCmdCollect(f, nil) }) }
@@ -35,6 +37,12 @@ type CollectOptions struct {
 	Concurrency  int
 	AllowPartial bool
 	Resume       bool
+	Regions      []string
+	AllRegions   bool
+	Profiles     []string
+	RoleARN      string
+	Accounts     []string
+	ExternalID   string
 
 	ctx     context.Context
 	changed func(string) bool
@@ -96,6 +104,12 @@ is removed once every call succeeded.`,
 	fs.IntVar(&o.Concurrency, "concurrency", 4, "API calls in flight at once")
 	fs.BoolVar(&o.Resume, "resume", false, "continue the interrupted or partly failed collection kept next to --out (FILE.checkpoint), fetching only what did not arrive")
 	fs.BoolVar(&o.AllowPartial, "allow-partial", false, "exit 0 when some values could not be collected (they are null in the dataset and listed on stderr)")
+	fs.StringSliceVar(&o.Regions, "regions", nil, "collect these regions (comma-separated) in parallel and merge them; each function records its region")
+	fs.BoolVar(&o.AllRegions, "all-regions", false, "collect every commercial region where Lambda runs (regions that refuse are reported)")
+	fs.StringSliceVar(&o.Profiles, "profile", nil, "AWS profiles (comma-separated): one account each, collected and merged")
+	fs.StringVar(&o.RoleARN, "role-arn", "", "IAM role to assume (STS AssumeRole) in each of --accounts: an ARN, whose account part is replaced, or a role name")
+	fs.StringSliceVar(&o.Accounts, "accounts", nil, "account ids (comma-separated) to assume --role-arn in")
+	fs.StringVar(&o.ExternalID, "external-id", "", "external id for --role-arn (never written anywhere)")
 	_ = cmd.MarkFlagFilename("out", "json")
 	return cmd
 }
@@ -144,6 +158,20 @@ func collectRun(o *CollectOptions) error {
 	if o.LogsMode != collector.LogsInsights && o.LogsMode != collector.LogsEvents {
 		errs = append(errs, pricing.Inputf("--logs-mode", "must be insights or events, not %q", o.LogsMode))
 	}
+	if o.AllRegions && len(o.Regions) > 0 {
+		errs = append(errs, pricing.Inputf("--all-regions", "cannot be combined with --regions"))
+	}
+	if (o.RoleARN == "") != (len(o.Accounts) == 0) {
+		errs = append(errs, pricing.Inputf("--role-arn", "--role-arn and --accounts go together"))
+	}
+	if o.RoleARN != "" && len(o.Profiles) > 1 {
+		errs = append(errs, pricing.Inputf("--profile", "with --role-arn, give at most one --profile (the credentials that assume the role)"))
+	}
+	for _, a := range o.Accounts {
+		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
+			errs = append(errs, pricing.Inputf("--accounts", "%q is not a 12-digit account id", a))
+		}
+	}
 	if o.Concurrency < 1 || o.Concurrency > 32 {
 		errs = append(errs, pricing.Inputf("--concurrency", "must be between 1 and 32"))
 	}
@@ -180,6 +208,10 @@ func collectRun(o *CollectOptions) error {
 	}
 	if cfg.Region == "" {
 		cfg.Region = f.Region
+	}
+	multi := len(o.Regions) > 0 || o.AllRegions || len(o.Profiles) > 0 || o.RoleARN != ""
+	if multi {
+		return collectTargets(o, ctx, cfg, loadOpts, names, since, period, format)
 	}
 	c := collector.New(cfg)
 	c.Concurrency = o.Concurrency
@@ -295,4 +327,82 @@ func siCount(n int64) string {
 		return fmt.Sprintf("%.1fk", float64(n)/1e3)
 	}
 	return fmt.Sprint(n)
+}
+
+// collectTargets collects several regions, profiles or accounts and
+// merges them (collector.CollectTargets).
+func collectTargets(o *CollectOptions, ctx context.Context, cfg aws.Config, loadOpts []func(*config.LoadOptions) error, names []string, since, period time.Duration, format reports.Format) error {
+	f := o.F
+	regions := o.Regions
+	if o.AllRegions {
+		regions = collector.LambdaRegions
+	}
+	if len(regions) == 0 {
+		regions = []string{cfg.Region}
+	}
+	type cred struct {
+		account string
+		cfg     aws.Config
+	}
+	var creds []cred
+	if len(o.Profiles) == 0 {
+		creds = append(creds, cred{cfg: cfg})
+	}
+	for _, p := range o.Profiles {
+		pc, err := config.LoadDefaultConfig(ctx, append(loadOpts, config.WithSharedConfigProfile(p))...)
+		if err != nil {
+			return pricing.Inputf("--profile", "%s: %v", p, err)
+		}
+		creds = append(creds, cred{cfg: pc})
+	}
+	if o.RoleARN != "" {
+		base := creds[0].cfg
+		creds = nil
+		for _, a := range o.Accounts {
+			arn, err := collector.RoleARN(o.RoleARN, a)
+			if err != nil {
+				return err
+			}
+			creds = append(creds, cred{account: a, cfg: collector.AssumeRole(base, arn, o.ExternalID)})
+		}
+	}
+	var targets []collector.Target
+	for _, c := range creds {
+		for _, r := range regions {
+			targets = append(targets, collector.Target{Account: c.account, Region: r, Config: c.cfg})
+		}
+	}
+	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
+	if o.Out != "" {
+		co.Checkpoint = o.Out + ".checkpoint"
+	}
+	d, res, err := collector.CollectTargets(ctx, targets, co, func(c *collector.Collector) { c.Concurrency = o.Concurrency })
+	for _, r := range res {
+		where := r.Region
+		if r.Account != "" {
+			where = r.Account + "/" + r.Region
+		}
+		if r.Err != nil {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: not collected: %v\n", where, r.Err)
+			continue
+		}
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: %d GetMetricData calls, %d datapoints\n", where, r.Stats.GetMetricDataCalls, r.Stats.Datapoints)
+	}
+	if err != nil {
+		return err
+	}
+	writeProblems(f, d.Problems)
+	incomplete := 0
+	for _, fn := range d.Functions {
+		if fn.Incomplete() {
+			incomplete++
+		}
+	}
+	if err := writeDataset(f, format, o.Out, d); err != nil {
+		return err
+	}
+	if incomplete > 0 && !o.AllowPartial {
+		return &pricing.ExternalError{Op: "collect", Err: fmt.Errorf("%d of %d functions are incomplete (null in the dataset); run again, or pass --allow-partial", incomplete, len(d.Functions))}
+	}
+	return nil
 }

@@ -80,6 +80,8 @@ type Stub struct {
 	// first page) in the last second past TPS or DPS is answered 400
 	// Throttling ("Rate exceeded") and not counted.
 	Quota struct{ TPS, DPS int }
+	// ExternalID, when set, is the external id AssumeRole requires.
+	ExternalID string
 	// LogGroups gives functions a custom log group (LoggingConfig.LogGroup),
 	// which several may share; others log to /aws/lambda/NAME.
 	LogGroups map[string]string
@@ -94,6 +96,8 @@ type Stub struct {
 
 	queries map[string]*insightsQuery // Logs Insights queries by id
 	quota   quotaLog
+	targets map[Target]int
+	roles   map[string]string
 	ins     InsightsStats
 }
 
@@ -203,7 +207,10 @@ func (s *Stub) serve(w http.ResponseWriter, r *http.Request) {
 	// The quota counts requests when they arrive, before their body is read.
 	r = r.WithContext(context.WithValue(r.Context(), arrivalKey{}, time.Now()))
 	body, _ := io.ReadAll(r.Body)
+	s.noteTarget(r)
 	switch {
+	case strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded"):
+		s.serveSTS(w, r, body)
 	case strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/operation/"):
 		s.serveCloudWatch(w, r, body)
 	case r.Header.Get("X-Amz-Target") != "":
