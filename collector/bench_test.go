@@ -165,3 +165,93 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkCollect1000FunctionsAtQuota is `collect --all --since 14d` of
+// 1,000 functions paced at GetMetricData's real quotas (50 calls/s,
+// 396,000 datapoints/s for a window older than 3 hours) against the stub,
+// which enforces the same quotas over every second (and answers without
+// datapoints: the datapoints asked for are what the quota counts).
+// Reported: calls, datapoints asked for, throttled calls, and the most
+// datapoints the stub admitted in one second. Takes ≈ 5 minutes.
+func BenchmarkCollect1000FunctionsAtQuota(b *testing.B) {
+	s := collectortest.New(b, 1000)
+	s.Empty = true
+	s.Quota.TPS, s.Quota.DPS = GetMetricDataTPS, GetMetricDataDPS
+	var st CollectStats
+	var points int64
+	for b.Loop() {
+		c := stubCollector(s)
+		c.RatePerSecond = 0
+		c.Progress = func(p Progress) {
+			if p.Phase == "metrics" {
+				points = p.PointsTotal
+			}
+		}
+		var err error
+		_, st, err = c.Collect(context.Background(), CollectOptions{All: true, Since: 14 * day})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	use := s.QuotaUse()
+	b.ReportMetric(float64(st.GetMetricDataCalls), "calls")
+	b.ReportMetric(float64(points), "points")
+	b.ReportMetric(float64(use.Throttled), "throttled")
+	b.ReportMetric(float64(use.MaxPoints), "max_points_per_s")
+	b.ReportMetric(float64(use.MaxCalls), "max_calls_per_s")
+}
+
+// BenchmarkLogsModes reads one function's day of logs — N invocations
+// (LAMBDACOST_BENCH_INVOCATIONS, default 50,000), each a START, an END and
+// a text REPORT line (1 in 20 cold) — with --logs-mode events (stub pages
+// of up to 10,000 events / 1 MB, as CloudWatch's) and with Logs Insights.
+// Reported per mode: API calls, bytes (events: FilterLogEvents response
+// bytes; insights: bytes scanned), REPORT records.
+func BenchmarkLogsModes(b *testing.B) {
+	n := 50_000
+	if v, err := strconv.Atoi(os.Getenv("LAMBDACOST_BENCH_INVOCATIONS")); err == nil && v > 0 {
+		n = v
+	}
+	s := collectortest.New(b, 1)
+	s.LogPageEvents = 10_000
+	w, _ := ChooseWindow(stubNow, day, 0)
+	evs := make([]collectortest.LogEvent, 0, 3*n)
+	step := w.End.Sub(w.Start).Milliseconds() / int64(n)
+	const stream = "2026/11/20/[$LATEST]0123456789abcdef0123456789abcdef"
+	for i := range n {
+		ts := w.Start.UnixMilli() + int64(i)*step
+		id := fmt.Sprintf("%08x-17b8-4cdb-a46b-a8dbe7918%03x", i, i%0xfff)
+		rep := fmt.Sprintf("REPORT RequestId: %s\tDuration: %d.%02d ms\tBilled Duration: %d ms\tMemory Size: 128 MB\tMax Memory Used: 71 MB\t", id, 20+i%200, i%100, 21+i%200)
+		if i%20 == 0 {
+			rep += "Init Duration: 180.25 ms\t"
+		}
+		evs = append(evs,
+			collectortest.LogEvent{Timestamp: ts, Stream: stream, Message: "START RequestId: " + id + " Version: $LATEST\n"},
+			collectortest.LogEvent{Timestamp: ts + 1, Stream: stream, Message: "END RequestId: " + id + "\n"},
+			collectortest.LogEvent{Timestamp: ts + 1, Stream: stream, Message: rep + "\n"})
+	}
+	s.Events = map[string][]collectortest.LogEvent{"/aws/lambda/fn-000": evs}
+	for _, mode := range []string{LogsEvents, LogsInsights} {
+		b.Run(mode, func(b *testing.B) {
+			var st CollectStats
+			var bytes0 int64
+			for b.Loop() {
+				bytes0 = s.LogBytes()
+				c := stubCollector(s)
+				var err error
+				_, st, err = c.Collect(context.Background(), CollectOptions{Functions: []string{"fn-000"}, Since: day, Logs: true, LogsMode: mode})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			if mode == LogsEvents {
+				b.ReportMetric(float64(st.LogsCalls), "calls")
+				b.ReportMetric(float64(s.LogBytes()-bytes0), "bytes")
+			} else {
+				b.ReportMetric(float64(st.Insights.Queries+st.Insights.Polls), "calls")
+				b.ReportMetric(st.Insights.BytesScanned, "bytes")
+			}
+			b.ReportMetric(float64(st.LogReports), "reports")
+		})
+	}
+}

@@ -80,6 +80,10 @@ type Stub struct {
 	// first page) in the last second past TPS or DPS is answered 400
 	// Throttling ("Rate exceeded") and not counted.
 	Quota struct{ TPS, DPS int }
+	// LogPageEvents, when > 0, is how many events a FilterLogEvents page
+	// carries at most, also capped at 1 MB of events as CloudWatch does
+	// ("up to 1 MB, up to 10,000 log events"); 0 means 2 a page.
+	LogPageEvents int
 	// ExternalID, when set, is the external id AssumeRole requires.
 	ExternalID string
 	// LogGroups gives functions a custom log group (LoggingConfig.LogGroup),
@@ -94,11 +98,12 @@ type Stub struct {
 	http map[string]int // HTTP requests by operation
 	gmd  []Page         // successful GetMetricData responses
 
-	queries map[string]*insightsQuery // Logs Insights queries by id
-	quota   quotaLog
-	targets map[Target]int
-	roles   map[string]string
-	ins     InsightsStats
+	queries  map[string]*insightsQuery // Logs Insights queries by id
+	quota    quotaLog
+	targets  map[Target]int
+	logBytes int64
+	roles    map[string]string
+	ins      InsightsStats
 }
 
 // Connection faults a Fault function may return instead of an HTTP status.
@@ -185,6 +190,13 @@ func (s *Stub) Calls(op string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.http[op]
+}
+
+// LogBytes returns the bytes of the FilterLogEvents responses sent.
+func (s *Stub) LogBytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.logBytes
 }
 
 // Pages returns the GetMetricData responses sent.
@@ -637,15 +649,33 @@ func (s *Stub) serveLogs(w http.ResponseWriter, r *http.Request, body []byte) {
 		return
 	}
 	off, _ := strconv.Atoi(in.NextToken)
-	const pageSize = 2
+	pageSize := 2
+	if s.LogPageEvents > 0 {
+		pageSize = s.LogPageEvents
+	}
 	var events []map[string]any
+	bytes, end := 0, off
 	for i := off; i < min(off+pageSize, len(msgs)); i++ {
-		events = append(events, map[string]any{"logStreamName": msgs[i].Stream, "timestamp": msgs[i].Timestamp,
-			"message": msgs[i].Message, "eventId": eventID(i), "ingestionTime": msgs[i].Timestamp + 50})
+		ev := map[string]any{"logStreamName": msgs[i].Stream, "timestamp": msgs[i].Timestamp,
+			"message": msgs[i].Message, "eventId": eventID(i), "ingestionTime": msgs[i].Timestamp + 50}
+		// An event counts as its message plus 26 bytes (the size rule of
+		// PutLogEvents; FilterLogEvents documents only "1 MB").
+		if n := len(msgs[i].Message) + 26; s.LogPageEvents > 0 && bytes+n > 1<<20 {
+			break
+		} else {
+			bytes += n
+		}
+		events = append(events, ev)
+		end = i + 1
 	}
 	out := map[string]any{"events": events}
-	if off+pageSize < len(msgs) {
-		out["nextToken"] = strconv.Itoa(off + pageSize)
+	if end < len(msgs) {
+		out["nextToken"] = strconv.Itoa(end)
 	}
-	jsonReply(w, 200, out, ctype)
+	b, _ := json.Marshal(out)
+	s.mu.Lock()
+	s.logBytes += int64(len(b))
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", ctype)
+	w.Write(b)
 }
