@@ -211,7 +211,7 @@ func collectRun(o *CollectOptions) error {
 	}
 	multi := len(o.Regions) > 0 || o.AllRegions || len(o.Profiles) > 0 || o.RoleARN != ""
 	if multi {
-		return collectTargets(o, ctx, cfg, loadOpts, names, since, period, format)
+		return collectTargets(ctx, o, cfg, loadOpts, names, since, period, format)
 	}
 	c := collector.New(cfg)
 	c.Concurrency = o.Concurrency
@@ -331,7 +331,7 @@ func siCount(n int64) string {
 
 // collectTargets collects several regions, profiles or accounts and
 // merges them (collector.CollectTargets).
-func collectTargets(o *CollectOptions, ctx context.Context, cfg aws.Config, loadOpts []func(*config.LoadOptions) error, names []string, since, period time.Duration, format reports.Format) error {
+func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, loadOpts []func(*config.LoadOptions) error, names []string, since, period time.Duration, format reports.Format) error {
 	f := o.F
 	regions := o.Regions
 	if o.AllRegions {
