@@ -25,7 +25,9 @@ func (d *Dataset) checkValues(path string) []error {
 	for i := range d.Functions {
 		f := &d.Functions[i]
 		at := fmt.Sprintf("functions[%d]", i)
-		key := f.Name
+		// A merged dataset holds functions of several accounts and regions:
+		// the same name in two of them is two functions.
+		key := f.Account + "\x00" + f.Region + "\x00" + f.Name
 		if j, ok := seen[key]; ok && f.Name != "" {
 			bad(at+".name", "function %q is listed twice (also functions[%d]); merge its data into one entry", f.Name, j)
 		} else {
@@ -40,6 +42,8 @@ func (d *Dataset) checkValues(path string) []error {
 			{"timeouts", s.Timeouts}, {"cold_starts", s.ColdStarts},
 			{"billed_duration_ms", s.BilledDurationMs}, {"provisioned_invocations", s.ProvisionedInvocations},
 			{"init_unbilled_ms", s.InitUnbilledMs},
+			{"provisioned_spillover_invocations", s.ProvisionedSpilloverInvocations}, {"async_events_dropped", s.AsyncEventsDropped},
+			{"dead_letter_errors", s.DeadLetterErrors},
 		} {
 			if c.v < 0 {
 				bad(at+".summary."+c.name, "must not be negative (got %d)", c.v)
@@ -57,6 +61,9 @@ func (d *Dataset) checkValues(path string) []error {
 		}{
 			{"billed_gb_seconds", s.BilledGBSeconds}, {"concurrency_max", s.ConcurrencyMax},
 			{"init_duration_ms.avg", s.InitDurationMs.Avg}, {"init_duration_ms.p99", s.InitDurationMs.P99},
+			{"provisioned_concurrent_executions_max", s.ProvisionedConcurrentExecutionsMax}, {"provisioned_utilization_max", s.ProvisionedUtilizationMax},
+			{"post_runtime_extensions_duration_ms", s.PostRuntimeExtensionsDurationMs}, {"async_event_age_max_ms", s.AsyncEventAgeMaxMs},
+			{"iterator_age_max_ms", s.IteratorAgeMaxMs},
 		} {
 			if math.IsNaN(c.v) || math.IsInf(c.v, 0) || c.v < 0 {
 				bad(at+".summary."+c.name, "must be a non-negative number (got %v)", c.v)
@@ -82,6 +89,7 @@ func (d *Dataset) checkValues(path string) []error {
 			}{
 				{"invocations", sr.Invocations}, {"duration_avg_ms", sr.DurationAvgMs},
 				{"concurrency_max", sr.ConcurrencyMax}, {"errors", sr.Errors}, {"throttles", sr.Throttles},
+				{"provisioned_concurrent_executions", sr.ProvisionedConcurrentExecutions},
 			} {
 				for k, v := range c.v {
 					if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > maxExactCount {

@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -42,6 +43,15 @@ func TestMergeDatasets(t *testing.T) {
 	}
 	if d.Region != "" || len(d.AccountConcurrency) != 1 || !strings.Contains(strings.Join(d.Problems, "\n"), "eu.json: logs: x") {
 		t.Errorf("merged %+v", d)
+	}
+	// The merged file reads back: the same name in two regions or
+	// accounts is two functions.
+	var buf bytes.Buffer
+	if err := WriteDataset(&buf, d); err != nil {
+		t.Fatal(err)
+	}
+	if back, err := DecodeDataset("merged.json", &buf); err != nil || len(back.Functions) != 4 {
+		t.Errorf("read back: %v", err)
 	}
 	other := &Dataset{Version: 1, Region: "us-east-1", Start: start, End: end.Add(time.Hour)}
 	if _, _, err := MergeDatasets([]NamedDataset{{"eu.json", eu}, {"late.json", other}}); !IsInput(err) || !strings.Contains(err.Error(), "late.json") {

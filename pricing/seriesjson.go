@@ -23,6 +23,7 @@ func (s *Series) UnmarshalJSON(b []byte) error {
 		ConcurrencyMax json.RawMessage `json:"concurrency_max"`
 		Errors         json.RawMessage `json:"errors"`
 		Throttles      json.RawMessage `json:"throttles"`
+		ProvisionedCE  json.RawMessage `json:"provisioned_concurrent_executions"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -35,7 +36,7 @@ func (s *Series) UnmarshalJSON(b []byte) error {
 		dst *[]float64
 	}{
 		{aux.Invocations, &out.Invocations}, {aux.DurationAvgMs, &out.DurationAvgMs}, {aux.ConcurrencyMax, &out.ConcurrencyMax},
-		{aux.Errors, &out.Errors}, {aux.Throttles, &out.Throttles},
+		{aux.Errors, &out.Errors}, {aux.Throttles, &out.Throttles}, {aux.ProvisionedCE, &out.ProvisionedConcurrentExecutions},
 	} {
 		if len(f.raw) == 0 {
 			continue
