@@ -31,3 +31,16 @@ func TestFilesAnnounced(t *testing.T) {
 		}
 	}
 }
+
+// usage init writes a usage file that estimate reads back.
+func TestUsageInitRoundTrip(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "functions.yaml")
+	_, errOut, code := runCLI(t, nil, "usage", "init", "--dataset", filepath.Join("..", "..", "examples", "prod.json"), "--out-file", p)
+	if code != 0 || !strings.Contains(errOut, "wrote "+p) {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	out, errOut, code := runCLI(t, nil, "estimate", "--usage", p, "-o", "json")
+	if code != 0 || !strings.Contains(out, `"name": "checkout"`) {
+		t.Errorf("estimate of the generated file: exit %d %s\n%s", code, errOut, out)
+	}
+}
