@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 )
@@ -66,5 +67,64 @@ func TestEphemeralStorageDuringProvisionedInvocations(t *testing.T) {
 				t.Errorf("ephemeral cost = $%s, want $%s", eph[0].Cost, c)
 			}
 		})
+	}
+}
+
+// TestFreeTierOnlyOnDemand: the free tier's 400,000 GB-s cover on-demand
+// duration only, never provisioned duration, and its 1M requests never
+// make a bill negative. 1,024 MB, x86, us-east-1, free tier on:
+//
+//   - 500,000 on-demand GB-s (500,000,000 ms × 1 GB) and 200,000 provisioned
+//     GB-s: on-demand 100,000 GB-s × $0.0000166667 = $1.66667; provisioned
+//     200,000 × $0.0000097222 = $1.94444 (untouched by the free tier);
+//   - 300,000 requests: all free, $0 (not a credit for the 700,000 unused).
+func TestFreeTierOnlyOnDemand(t *testing.T) {
+	b, err := Embedded().LambdaBill("us-east-1", []Item{{
+		Function: FunctionConfig{MemoryMB: 1024, ProvisionedConcurrency: 1},
+		Usage:    BilledUsage{Requests: 300_000, OnDemandMs: 500_000_000, ProvisionedMs: 200_000_000},
+	}}, Options{FreeTier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{LineDuration: "1.66667", LineProvisionedDuration: "1.94444", LineRequests: "0"}
+	got := map[string]decimal.Decimal{}
+	for _, l := range b.Cost.Lines {
+		got[l.Name] = got[l.Name].Add(l.Cost)
+		if l.Cost.IsNegative() || l.Quantity.IsNegative() {
+			t.Errorf("negative line %+v", l)
+		}
+	}
+	for name, w := range want {
+		if !got[name].Equal(decimal.RequireFromString(w)) {
+			t.Errorf("%s = $%s, want $%s", name, got[name], w)
+		}
+	}
+	if !b.Cost.Total.Equal(decimal.RequireFromString("3.61111")) {
+		t.Errorf("total = $%s, want $3.61111", b.Cost.Total)
+	}
+}
+
+// TestLimitsInclusive: Lambda's limits are inclusive — 10,240 MB of memory
+// and a 900 s (15 min) timeout are allowed, one more is not; 128 MB is the
+// smallest memory (Lambda quotas page).
+func TestLimitsInclusive(t *testing.T) {
+	for _, c := range []struct {
+		f  FunctionConfig
+		ok bool
+	}{
+		{FunctionConfig{MemoryMB: 10240}, true},
+		{FunctionConfig{MemoryMB: 10241}, false},
+		{FunctionConfig{MemoryMB: 128}, true},
+		{FunctionConfig{MemoryMB: 127}, false},
+		{FunctionConfig{MemoryMB: 128, Timeout: Duration(15 * time.Minute)}, true},
+		{FunctionConfig{MemoryMB: 128, Timeout: Duration(15*time.Minute + time.Nanosecond)}, false},
+		{FunctionConfig{MemoryMB: 128, EphemeralStorageMB: 10240}, true},
+		{FunctionConfig{MemoryMB: 128, EphemeralStorageMB: 10241}, false},
+		{FunctionConfig{MemoryMB: 128, EphemeralStorageMB: 511}, false},
+	} {
+		errs := c.f.WithDefaults().Validate("")
+		if (len(errs) == 0) != c.ok {
+			t.Errorf("%+v: errors %v, want ok = %v", c.f, errs, c.ok)
+		}
 	}
 }
