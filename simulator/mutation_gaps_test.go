@@ -208,3 +208,90 @@ traffic: {start_rate: 1}
 		}
 	}
 }
+
+// TestBillingWarmAndProvisionedExact: every invocation is billed rounded up
+// to the ms. Even arrivals at 1/s for 100 s, 80.2 ms handler, 250 ms INIT,
+// idle timeout 10 min: the first is cold, ⌈330.2⌉ = 331 ms; the other 99
+// are warm, ⌈80.2⌉ = 81 ms each: 331 + 99 × 81 = 8,350 ms. With one
+// provisioned environment all 100 run on it: 100 × 81 = 8,100 provisioned
+// ms and no on-demand ms. Both completion paths where they apply.
+func TestBillingWarmAndProvisionedExact(t *testing.T) {
+	fast, slow := simBoth(t, `
+duration: 100s
+function: {memory_mb: 128, duration: 80.2ms, init_duration: 250ms}
+keep_alive: {idle_timeout: 10m}
+traffic: {arrivals: even, start_rate: 1}
+`, 1)
+	for name, r := range map[string]*replica{"fused": fast, "general": slow} {
+		if r.st.Invocations != 100 || r.st.Cold != 1 || r.st.OnDemandMs != 8350 || r.st.InitMs != 250 {
+			t.Errorf("%s: %d invocations, %d cold, %d ms (INIT %d); want 100, 1, 8350 (250)", name, r.st.Invocations, r.st.Cold, r.st.OnDemandMs, r.st.InitMs)
+		}
+	}
+	s := parse(t, `
+duration: 100s
+function: {memory_mb: 128, duration: 80.2ms, init_duration: 250ms}
+concurrency: {provisioned: 1}
+traffic: {arrivals: even, start_rate: 1}
+`)
+	r := run(t, s, Options{})
+	if r.ProvisionedInvocations != 100 || r.Usage.ProvisionedMs != 8100 || r.Usage.OnDemandMs != 0 || r.ColdStarts != 0 {
+		t.Errorf("provisioned: %d invocations, %d ms, on-demand %d ms, %d cold; want 100, 8100, 0, 0", r.ProvisionedInvocations, r.Usage.ProvisionedMs, r.Usage.OnDemandMs, r.ColdStarts)
+	}
+}
+
+// TestTimeoutBoundary: an invocation that takes exactly its timeout has
+// finished in time; one nanosecond more is a timeout (Lambda's "Task timed
+// out after" is for a handler still running at the deadline). Even
+// arrivals at 1/s for 10 s.
+func TestTimeoutBoundary(t *testing.T) {
+	for _, c := range []struct {
+		dur    string
+		errors int64
+	}{{"1s", 0}, {"1000.000001ms", 10}} {
+		s := parse(t, `
+duration: 10s
+function: {memory_mb: 128, timeout: 1s, duration: `+c.dur+`}
+traffic: {arrivals: even, start_rate: 1}
+`)
+		if r := run(t, s, Options{}); r.Invocations != 10 || r.Errors != c.errors {
+			t.Errorf("duration %s, timeout 1s: %d errors of %d, want %d of 10", c.dur, r.Errors, r.Invocations, c.errors)
+		}
+	}
+}
+
+// TestProvisionedMonthByHand: one provisioned environment, 128 MB x86 in
+// us-east-1, even arrivals at 1/s for 1 h, 100 ms each, all on the
+// provisioned environment. The month is 730 h with provisioned concurrency
+// enabled throughout:
+//
+//	requests            3,600 × 730 = 2,628,000 × $0.20/M        = $0.5256
+//	provisioned dur.    262,800,000 ms × 0.125 GB = 32,850 GB-s
+//	                    × $0.0000097222                           = $0.31937427
+//	provisioned conc.   730 × 3,600 s × 0.125 GB = 328,500 GB-s
+//	                    × $0.0000041667                           = $1.36876095
+//	total                                                         = $2.21373522
+//
+// The hour itself: $0.00072 + 45 GB-s × $0.0000097222 ($0.000437499) +
+// 450 GB-s × $0.0000041667 ($0.001875015) = $0.003032514. One environment
+// is alive all the time: mean environments 1, all of it provisioned.
+func TestProvisionedMonthByHand(t *testing.T) {
+	s := parse(t, `
+duration: 1h
+function: {memory_mb: 128, duration: 100ms}
+concurrency: {provisioned: 1}
+traffic: {arrivals: even, start_rate: 1}
+`)
+	r := run(t, s, Options{})
+	if r.ProvisionedInvocations != 3600 {
+		t.Fatalf("%d provisioned invocations, want 3600", r.ProvisionedInvocations)
+	}
+	if math.Abs(r.MonthlyCostUSD-2.21373522) > 1e-9 {
+		t.Errorf("monthly cost $%v, want $2.21373522", r.MonthlyCostUSD)
+	}
+	if math.Abs(r.CostUSD-0.003032514) > 1e-12 {
+		t.Errorf("cost of the hour $%v, want $0.003032514", r.CostUSD)
+	}
+	if math.Abs(r.MeanEnvironments-1) > 1e-12 {
+		t.Errorf("mean environments %v, want 1", r.MeanEnvironments)
+	}
+}
