@@ -149,3 +149,42 @@ func TestImportDefaultLabelDuration(t *testing.T) {
 		t.Errorf("GB-s = %v, want %v", s.BilledGBSeconds, 15*103*128/1024000.0)
 	}
 }
+
+// TestImportInsightsMemoryRoundsUp: Lambda Insights' used_memory_max is in
+// MB and may be fractional (e.g. 200.3); the dataset's MaxMemoryUsedMB is
+// a whole MB that must not understate the peak (a right-sizing advice
+// built on a rounded-down peak can pick a size that runs out of memory):
+// max(180, 200.3) → 201.
+func TestImportInsightsMemoryRoundsUp(t *testing.T) {
+	doc := `{
+    "MetricDataResults": [
+        {
+            "Id": "inv",
+            "Label": "orders Invocations Sum",
+            "Timestamps": ["2026-11-02T10:01:00+00:00", "2026-11-02T10:00:00+00:00"],
+            "Values": [4.0, 2.0],
+            "StatusCode": "Complete"
+        },
+        {
+            "Id": "mem",
+            "Label": "orders used_memory_max Maximum",
+            "Timestamps": ["2026-11-02T10:01:00+00:00", "2026-11-02T10:00:00+00:00"],
+            "Values": [180.0, 200.3],
+            "StatusCode": "Complete"
+        }
+    ],
+    "Messages": []
+}
+`
+	path := filepath.Join(t.TempDir(), "insights.json")
+	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, _, err := ImportFiles([]string{path}, ImportOptions{Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := findFn(t, d, "orders"); f.Summary.Invocations != 6 || f.Summary.MaxMemoryUsedMB != 201 {
+		t.Errorf("invocations %d, max memory %d MB; want 6, 201", f.Summary.Invocations, f.Summary.MaxMemoryUsedMB)
+	}
+}
