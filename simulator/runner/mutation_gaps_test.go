@@ -4,6 +4,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,6 +124,47 @@ func TestOutOfMemoryBoundary(t *testing.T) {
 		// 20 ms warm: billed 20 ms.
 		if inv.BilledDurationMs != 20 {
 			t.Errorf("billed %d ms for 20 ms", inv.BilledDurationMs)
+		}
+	}
+	// Killed for memory (enforced: the runtime exits as the cgroup's OOM
+	// killer strikes) with a last reading below the size — the kill frees
+	// the memory before it is read: Lambda's REPORT then shows the memory
+	// size as Max Memory Used, 128 MB here, not the 98 MB read.
+	r := &runner{
+		cfg:     Config{Function: pricing.FunctionConfig{Name: "f", MemoryMB: 128, Timeout: pricing.Duration(3 * time.Second)}},
+		timeout: 3 * time.Second,
+		vcpu:    128.0 / 1769,
+	}
+	e := &env{statusF: openStatFile(statusWith(t, "100000"))}
+	defer e.statusF.close()
+	now := time.Now()
+	cl := &call{id: "8f5e1c3a-0000-4000-8000-000000000002", start: now, end: now.Add(20 * time.Millisecond), status: "error", failure: true,
+		errType: "Runtime.OutOfMemory", errMsg: "Runtime exited with error: signal: killed", cpuEndOK: true}
+	if inv := r.record(e, cl, false, 0, 0); inv.MaxMemoryUsedMB != 128 || !inv.MemoryExceeded || inv.Error == nil || inv.Error.Type != "Runtime.OutOfMemory" {
+		t.Errorf("OOM-killed at 98 MB read: %+v %+v; want max memory 128 MB, exceeded, Runtime.OutOfMemory", inv, inv.Error)
+	}
+}
+
+// TestResponseLimitExact: the synchronous response limit is 6 MB, enforced
+// as the Runtime Interface Emulator does: 6 × 1,048,576 + 100 = 6,291,556
+// bytes are accepted, 6,291,557 are refused with 413 and the invocation
+// fails with Function.ResponseSizeTooLarge. (A limit of 6,000,000 bytes —
+// MB read as 10^6 — would refuse the first.)
+func TestResponseLimitExact(t *testing.T) {
+	e := newTestEnv(t)
+	for i, c := range []struct {
+		n    int
+		code int
+	}{{6_291_556, 202}, {6_291_557, 413}} {
+		cl := &call{id: []string{"limit-ok", "limit-over"}[i], event: []byte(`{}`), done: make(chan struct{})}
+		handOut(t, e, cl)
+		w := do(t, e, "POST", "/2018-06-01/runtime/invocation/"+cl.id+"/response", strings.Repeat("x", c.n), nil)
+		<-cl.done
+		if w.Code != c.code {
+			t.Errorf("%d bytes: %d, want %d", c.n, w.Code, c.code)
+		}
+		if over := c.code == 413; over != (cl.errType == "Function.ResponseSizeTooLarge") || !over && cl.status != "success" {
+			t.Errorf("%d bytes: status %s, error type %q", c.n, cl.status, cl.errType)
 		}
 	}
 }

@@ -11,6 +11,10 @@
 //
 //	go run ./tools/mutate [-list tools/mutate/mutants.txt] [-pkg pricing] [-id pricing-03] [-v]
 //
+// A mutant marked "equivalent" in the list (with the reason) cannot change
+// behaviour; it is expected to survive, is left out of the kill rate, and
+// fails the run if it is killed (the reason is then wrong).
+//
 // A mutant whose original text is not found exactly once in its file is
 // reported as stale (the code moved on; update the list) and counted apart,
 // as is one that does not compile. Exit status: 0 when every listed mutant
@@ -33,7 +37,8 @@ import (
 
 type mutant struct {
 	id, file, desc string
-	line           int // in the list
+	equivalent     string // why the mutant cannot change behaviour, when it cannot
+	line           int    // in the list
 	from, to       string
 }
 
@@ -63,7 +68,7 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 
-	type tally struct{ total, killed, survived, stale, broken int }
+	type tally struct{ total, killed, survived, equivalent, stale, broken int }
 	byPkg := map[string]*tally{}
 	var survivors []string
 	baselineOK := map[string]bool{}
@@ -121,9 +126,16 @@ func main() {
 			fmt.Printf("%-14s NO-BUILD  %s: %s\n", m.id, m.file, m.desc)
 			t.broken++
 			bad = true
+		case !ok && m.equivalent != "":
+			fmt.Printf("%-14s KILLED    %s: %s (%s) — but listed as equivalent (%s): the reason is wrong\n", m.id, m.file, m.desc, el, m.equivalent)
+			t.killed++
+			bad = true
 		case !ok:
 			fmt.Printf("%-14s killed    %s: %s (%s)\n", m.id, m.file, m.desc, el)
 			t.killed++
+		case m.equivalent != "":
+			fmt.Printf("%-14s equiv.    %s: %s (%s): %s\n", m.id, m.file, m.desc, el, m.equivalent)
+			t.equivalent++
 		default:
 			fmt.Printf("%-14s SURVIVED  %s: %s (%s)\n", m.id, m.file, m.desc, el)
 			t.survived++
@@ -139,14 +151,15 @@ func main() {
 	}
 	sort.Strings(names)
 	fmt.Println()
-	fmt.Println("package               mutants  killed  survived  stale  no-build  kill rate")
+	fmt.Println("kill rate = killed / (killed + survived); equivalent mutants (which cannot change behaviour) are left out")
+	fmt.Println("package               mutants  killed  survived  equivalent  stale  no-build  kill rate")
 	for _, p := range names {
 		t := byPkg[p]
 		rate := "-"
 		if n := t.killed + t.survived; n > 0 {
 			rate = fmt.Sprintf("%.0f %%", 100*float64(t.killed)/float64(n))
 		}
-		fmt.Printf("%-21s %7d %7d %9d %6d %9d  %s\n", p, t.total, t.killed, t.survived, t.stale, t.broken, rate)
+		fmt.Printf("%-21s %7d %7d %9d %11d %6d %9d  %s\n", p, t.total, t.killed, t.survived, t.equivalent, t.stale, t.broken, rate)
 	}
 	if len(survivors) > 0 {
 		fmt.Println("\nsurvivors:")
@@ -174,7 +187,7 @@ func goTest(pkg, overlay string, timeout time.Duration) (string, bool) {
 
 // parseList reads the mutant list:
 //
-//	=== ID path/to/file.go | what the mutant does (the bug it stands for)
+//	=== ID path/to/file.go | what the mutant does (the bug it stands for) [| equivalent: why it cannot change behaviour]
 //	- original line(s), exactly as in the file (leading tabs kept after "- ")
 //	+ replacement line(s)
 //
@@ -211,6 +224,7 @@ func parseList(path string) ([]mutant, error) {
 				return nil, err
 			}
 			head, desc, _ := strings.Cut(l[4:], " | ")
+			desc, equiv, _ := strings.Cut(desc, " | equivalent: ")
 			fs := strings.Fields(head)
 			if len(fs) != 2 || desc == "" {
 				return nil, fmt.Errorf("%s:%d: want \"=== ID path | description\"", path, n)
@@ -219,7 +233,7 @@ func parseList(path string) ([]mutant, error) {
 				return nil, fmt.Errorf("%s:%d: duplicate mutant id %s", path, n, fs[0])
 			}
 			seen[fs[0]] = true
-			cur = &mutant{id: fs[0], file: fs[1], desc: desc, line: n}
+			cur = &mutant{id: fs[0], file: fs[1], desc: desc, equivalent: equiv, line: n}
 		case cur != nil && (strings.HasPrefix(l, "- ") || l == "-"):
 			from = append(from, strings.TrimPrefix(strings.TrimPrefix(l, "-"), " "))
 		case cur != nil && (strings.HasPrefix(l, "+ ") || l == "+"):
