@@ -294,4 +294,13 @@ traffic: {arrivals: even, start_rate: 1}
 	if math.Abs(r.MeanEnvironments-1) > 1e-12 {
 		t.Errorf("mean environments %v, want 1", r.MeanEnvironments)
 	}
+	// The replicas' bands say the same (every replica is this one: even
+	// arrivals, fixed durations): mean environments 1; busy 3,600 × 0.1 s
+	// over 3,600 s = 0.1, so utilisation 0.1 / 1 = 0.1.
+	r = run(t, s, Options{Runs: 2})
+	for k, want := range map[string]float64{"mean_environments": 1, "mean_concurrency": 0.1, "utilization": 0.1} {
+		if b := r.Bands[k]; math.Abs(b.P5-want) > 1e-9 || math.Abs(b.P95-want) > 1e-9 {
+			t.Errorf("band %s = %+v, want %v", k, b, want)
+		}
+	}
 }
