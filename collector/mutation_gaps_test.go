@@ -6,8 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 // Tests for the gaps a mutation run found (issue 25); expectations by hand.
@@ -98,13 +101,17 @@ func TestCollect501QueriesTakeTwoCalls(t *testing.T) {
 
 // TestImportDefaultLabelDuration: `aws cloudwatch get-metric-data` without
 // a Label returns CloudWatch's default label, the metric name ("Duration").
-// A Duration query is meant as the Average in this tool's docs; read as the
-// average, the summary is invocation-weighted: (3·80 + 7·100 + 5·120)/15 =
-// 1,540/15 ms, and the series is 80, 100, 120 (timestamps come newest
-// first). Were it read as the Maximum the average would be missing and the
-// maximum 120.
+// Duration may have been queried as Average, p99 or Maximum, so:
+//
+//   - with an Id that names no statistic ("m2") the import is refused with
+//     an input error saying how to label it — never read as some statistic;
+//   - with an Id that does ("duration_avg") it is the Average: the summary
+//     is invocation-weighted, (3·80 + 7·100 + 5·120)/15 = 1,540/15 ms, and
+//     the series 80, 100, 120 (timestamps come newest first). Read as the
+//     Maximum the maximum would be 120 and the average missing.
 func TestImportDefaultLabelDuration(t *testing.T) {
-	doc := `{
+	doc := func(durID string) string {
+		return `{
     "MetricDataResults": [
         {
             "Id": "m1",
@@ -114,7 +121,7 @@ func TestImportDefaultLabelDuration(t *testing.T) {
             "StatusCode": "Complete"
         },
         {
-            "Id": "m2",
+            "Id": "` + durID + `",
             "Label": "Duration",
             "Timestamps": ["2026-11-02T10:02:00+00:00", "2026-11-02T10:01:00+00:00", "2026-11-02T10:00:00+00:00"],
             "Values": [120.0, 100.0, 80.0],
@@ -124,12 +131,20 @@ func TestImportDefaultLabelDuration(t *testing.T) {
     "Messages": []
 }
 `
-	dir := t.TempDir()
-	path := filepath.Join(dir, "default-label.json")
-	if err := os.WriteFile(path, []byte(doc), 0o644); err != nil {
-		t.Fatal(err)
 	}
-	d, _, err := ImportFiles([]string{path}, ImportOptions{Function: "checkout-api", Region: "us-east-1"})
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	_, _, err := ImportFiles([]string{write("bare.json", doc("m2"))}, ImportOptions{Function: "checkout-api", Region: "us-east-1"})
+	if err == nil || !pricing.IsInput(err) || !strings.Contains(err.Error(), "statistic of Duration is not known") {
+		t.Errorf("a Duration result that does not say its statistic: %v, want an input error about its statistic", err)
+	}
+	d, _, err := ImportFiles([]string{write("avg.json", doc("duration_avg"))}, ImportOptions{Function: "checkout-api", Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
