@@ -62,8 +62,10 @@ func statusWith(t *testing.T, kb string) string {
 //	VmHWM 131,072 kB = 128 MiB exactly → 128
 //	VmHWM 131,073 kB → 128.001 MiB → 129 (×1000 would give 125.0 → 126)
 //	VmHWM  51,200 kB = 50 MiB → 50 (×1000 would give 48.8 → 49)
-//	memory.peak 209,715,200 B = 200 MiB → 200; + 1 B → 201; the larger of
-//	  memory.peak and VmHWM counts.
+//	cgroup (v1) memory.stat rss 104,857,600 + mapped_file 52,428,800 +
+//	  shmem 52,428,800 = 209,715,200 B = 200 MiB → 200; + 1 B → 201 (the
+//	  page cache, "cache", is not the function's memory); the larger of
+//	  that and VmHWM counts.
 func TestPeakMemoryUnits(t *testing.T) {
 	r := &runner{}
 	for _, c := range []struct {
@@ -79,14 +81,18 @@ func TestPeakMemoryUnits(t *testing.T) {
 	for _, c := range []struct {
 		peak, kb string
 		want     int
-	}{{"209715200\n", "1024", 200}, {"209715201\n", "1024", 201}, {"1048576\n", "51200", 50}} {
-		p := filepath.Join(t.TempDir(), "memory.peak")
+	}{
+		{"cache 999999999\nrss 104857600\nmapped_file 52428800\nshmem 52428800\n", "1024", 200},
+		{"cache 999999999\nrss 104857601\nmapped_file 52428800\nshmem 52428800\n", "1024", 201},
+		{"cache 0\nrss 1048576\nmapped_file 0\nshmem 0\n", "51200", 50},
+	} {
+		p := filepath.Join(t.TempDir(), "memory.stat")
 		if err := os.WriteFile(p, []byte(c.peak), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		e := &env{statusF: openStatFile(statusWith(t, c.kb)), peakF: openStatFile(p)}
 		if got := r.memoryMB(e); got != c.want {
-			t.Errorf("memory.peak %q, VmHWM %s kB: %d MB, want %d", c.peak, c.kb, got, c.want)
+			t.Errorf("memory.stat %q, VmHWM %s kB: %d MB, want %d", c.peak, c.kb, got, c.want)
 		}
 		e.statusF.close()
 		e.peakF.close()
