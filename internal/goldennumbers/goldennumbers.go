@@ -132,6 +132,21 @@ var (
 // 900 s; p99 780 s = 87 % of the 15 min timeout.
 var recommendDataset = []string{"271.65", "134.72", "136.93", "227.83", "43.82", "618.10", "6.0", "89%", "87%"}
 
+// mixed-pc (pricing/testdata/mixed-pc.dataset.json, 73 h; month ×10), by
+// hand in pricing/datasetbill_test.go: orders x86 at 512 and 1024 MB,
+// 2 provisioned: on-demand 6,247 GB-s × $0.0000166667 = $0.1041168749,
+// provisioned duration 1,553 GB-s × $0.0000097222 = $0.0150985766, PC
+// 2 × 73 h × 3,600 s × 1 GB = 525,600 GB-s × $0.0000041667 = $2.19001752,
+// requests $0.02: $2.3292329715 ($2.33), month $23.292329715 ($23.29);
+// window GB-s 2,403 + 3,844 + 1,553 = 7,800; thumbs arm64 2048 MB: $0.001 +
+// 4,000 GB-s × $0.0000133334 = $0.0543336 ($0.05), month $0.546536016
+// ($0.55); legacy incomplete: totals "at least" $2.38 and $23.84; 105,000
+// invocations, 11,800 GB-s.
+var (
+	mixedPC     = []string{"2.33", "23.29", "0.05", "0.55", "2.38", "23.84", "105000", "7800", "4000", "11800"}
+	mixedPCJSON = []string{"2.3292329715", "23.292329715", "0.0543336", "0.546536016", "0.1041168749", "0.0150985766", "4000"}
+)
+
 // keyNumbers maps a golden file (path from the repository root) to the
 // numbers it must contain.
 var keyNumbers = map[string][]string{
@@ -190,6 +205,8 @@ var keyNumbers = map[string][]string{
 	"testdata/golden/simulate/checkout.txt":       simCheckout,
 	"testdata/golden/simulate/steady-analytic.md": simSteady,
 	"testdata/compare/recommend-dataset.markdown": recommendDataset,
+	"reports/testdata/mixed-pc.table.golden":      mixedPC,
+	"reports/testdata/mixed-pc.json.golden":       mixedPCJSON,
 }
 
 var (
