@@ -3,7 +3,7 @@ GO      ?= go
 BIN     := bin/lambdacost
 PKGS    := ./...
 
-.PHONY: build demo test bench assets clean docs man examples
+.PHONY: build demo test bench assets clean docs man examples mutate
 
 # The version printed by `lambdacost version`: the nearest tag, else the commit.
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
@@ -67,3 +67,11 @@ man: build
 
 clean:
 	rm -rf bin
+
+# Mutation testing (not part of `make test` or CI): apply each listed mutant
+# of tools/mutate/mutants.txt in turn and run its package's tests; results
+# and the reasons survivors are acceptable are in TESTING.md. One package:
+# make mutate MUTATE_PKG=pricing
+MUTATE_PKG ?=
+mutate:
+	$(GO) run ./tools/mutate -pkg '$(MUTATE_PKG)'

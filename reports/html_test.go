@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"github.com/lambdacost/lambdacost/internal/goldennumbers"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -21,6 +22,7 @@ var update = flag.Bool("update", false, "rewrite golden files under testdata/")
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
+	goldennumbers.Check(t, path, got)
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)

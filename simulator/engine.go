@@ -15,12 +15,15 @@ import (
 //     the provisioned pool; an on-demand one is pushed on the idle stack
 //     with its reclaim deadline min(end + idle_timeout, birth + max_lifetime)
 //     — or dies at once if its lifetime is over.
-//  2. Idle environments whose deadline passed are reclaimed. They are pushed
-//     in end-time order, so with a fixed idle timeout and no max lifetime
-//     the oldest sit at the bottom of the stack and expire first; with a
-//     random timeout or a max lifetime, an expired environment in the middle
-//     is found when it reaches the top or the bottom. Either way its death is
-//     accounted at its deadline, so time averages are exact.
+//  2. An idle environment is reclaimed in one place only: when it reaches
+//     the top of the stack (step 5) with its deadline ≤ t, it dies at its
+//     deadline and the next one is tried; those never reached die at their
+//     deadline when the span ends (finish). Deaths are accounted at the
+//     deadline, not when found, so time averages are exact, and the stack
+//     never holds more than the concurrency cap (a new environment is only
+//     started when the stack is empty). A second sweep from the bottom used
+//     to reclaim the same environments earlier; it could not change any
+//     result (issue 25) and is gone.
 //  3. A first attempt beyond the invocation-rate quota (RateLimit, counted
 //     in fixed one-second windows from t = 0 over the requests accepted in
 //     the window: sync, invocations started; async, events admitted to
@@ -446,15 +449,6 @@ func (r *replica) releaseFast(t int64) {
 	}
 	r.busy -= pos - start
 	r.idleLen += pos - start
-	for r.idleLen > 0 {
-		b := &idle[r.idleHead]
-		if b.deadline > t {
-			break
-		}
-		r.die(b.birth, b.deadline)
-		r.idleHead = (r.idleHead + 1) & imask
-		r.idleLen--
-	}
 }
 
 // die accounts an on-demand environment alive over [birth, death).
@@ -505,7 +499,8 @@ func (r *replica) complete(e busyEnt) {
 	r.idlePush(idleEnt{deadline: dl, birth: e.birth})
 }
 
-// release processes completions and reclaims up to and including time t.
+// release processes the completions up to and including time t (idle
+// environments are reclaimed only when found expired at the top of the stack).
 func (r *replica) release(t int64) {
 	if r.fast {
 		r.releaseFast(t)
@@ -519,16 +514,6 @@ func (r *replica) release(t int64) {
 		}
 		r.busy-- // the common case of complete, inlined
 		r.idlePush(idleEnt{deadline: e.end + r.idleNs, birth: e.birth})
-	}
-	mask := len(r.idle) - 1
-	for r.idleLen > 0 {
-		b := &r.idle[r.idleHead]
-		if b.deadline > t {
-			break
-		}
-		r.die(b.birth, b.deadline)
-		r.idleHead = (r.idleHead + 1) & mask
-		r.idleLen--
 	}
 }
 
@@ -1031,7 +1016,7 @@ func (r *replica) finish() {
 	r.release(r.span)
 	r.busyQ.each(func(e busyEnt) {
 		if e.birth != provBirth {
-			r.die(e.birth, r.span)
+			r.die(e.birth, e.end) // end > span: clipped, not a death
 		}
 	})
 	mask := len(r.idle) - 1

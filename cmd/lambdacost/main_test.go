@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"github.com/lambdacost/lambdacost/internal/goldennumbers"
 	"os"
 	"path/filepath"
 	"strings"
@@ -32,6 +33,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("..", "..", "testdata", "golden", name)
+	goldennumbers.Check(t, path, []byte(got))
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

@@ -106,6 +106,7 @@ func TestSimulateTable(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	golden(t, "simulate/checkout.txt", out)
+	checkCheckoutByHand(t)
 
 	dir := t.TempDir()
 	steady := filepath.Join(dir, "steady.yaml")

@@ -77,6 +77,7 @@ func TestRunnerLogsRoundTrip(t *testing.T) {
 				durSum += v
 			}
 
+			checkByHand(t, res, got)
 			g := got.Summary
 			wantErrors := int64(s.Timeouts) // text: a handled function error prints no Status
 			if format == runner.LogJSON {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"flag"
+	"github.com/lambdacost/lambdacost/internal/goldennumbers"
 	"math"
 	"os"
 	"path/filepath"
@@ -441,6 +442,7 @@ func TestGolden(t *testing.T) {
 
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
+	goldennumbers.Check(t, path, got)
 	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)

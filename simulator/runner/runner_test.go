@@ -37,8 +37,7 @@ func TestSuccessColdThenWarm(t *testing.T) {
 					t.Errorf("invocation %d: duration %v ms, memory %d MB; want both > 0", i, inv.DurationMs, inv.MaxMemoryUsedMB)
 				}
 				// Billed duration: ceil(duration + INIT) to the millisecond.
-				d := time.Duration((inv.DurationMs + inv.InitDurationMs) * float64(time.Millisecond))
-				if got, lo, hi := inv.BilledDurationMs, pricing.BilledMs(d)-1, pricing.BilledMs(d)+1; got < lo || got > hi {
+				if got, want := inv.BilledDurationMs, billedByHand(inv.DurationMs+inv.InitDurationMs); got != want {
 					t.Errorf("invocation %d: billed %d ms for %.3f+%.3f ms", i, got, inv.DurationMs, inv.InitDurationMs)
 				}
 				resp := decode[map[string]any](t, inv.Response)
@@ -102,7 +101,7 @@ func TestTimeoutKillsEnvironment(t *testing.T) {
 	if to.DurationMs != 300 {
 		t.Errorf("timeout duration = %v ms, want exactly the timeout, 300", to.DurationMs)
 	}
-	if want := pricing.BilledMs(time.Duration((300 + to.InitDurationMs) * float64(time.Millisecond))); to.BilledDurationMs != want {
+	if want := billedByHand(300 + to.InitDurationMs); to.BilledDurationMs != want {
 		t.Errorf("billed = %d, want %d (timeout + INIT)", to.BilledDurationMs, want)
 	}
 	if !next.Cold || next.Status != "success" || res.Summary.Environments != 2 {
@@ -177,7 +176,7 @@ func TestInitFailures(t *testing.T) {
 			if inv.Status != "error" || inv.InitStatus != "error" || !inv.Cold || inv.Error.Type != "Runtime.ExitError" {
 				t.Fatalf("invocation = %+v %+v; want an INIT failure", inv, inv.Error)
 			}
-			if inv.BilledDurationMs != pricing.BilledMs(time.Duration(inv.InitDurationMs*float64(time.Millisecond))) {
+			if inv.BilledDurationMs != billedByHand(inv.InitDurationMs) {
 				t.Errorf("a failed INIT bills its duration: %+v", inv)
 			}
 		}

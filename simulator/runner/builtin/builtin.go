@@ -202,7 +202,7 @@ func HTTPEvent() []byte {
 			APIID:      "abc123",
 			DomainName: "abc123.execute-api.us-east-1.amazonaws.com",
 			Time:       "26/Nov/2026:18:00:00 +0000",
-			TimeEpoch:  1795802400000,
+			TimeEpoch:  1795716000000, // 2026-11-26T18:00:00Z, as Time says
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
 				Method: "GET", Path: "/hello", Protocol: "HTTP/1.1", SourceIP: "192.0.2.1", UserAgent: "lambdacost",
 			},

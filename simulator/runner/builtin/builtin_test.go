@@ -96,6 +96,7 @@ func TestSampleEventsMatchDefaults(t *testing.T) {
 		}
 		buf.WriteByte('\n')
 		path := filepath.Join("..", "..", "..", "testdata", "runner", "events", name+".json")
+		checkEventByHand(t, name, buf.Bytes())
 		if *update {
 			if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 				t.Fatal(err)
