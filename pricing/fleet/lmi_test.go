@@ -1,0 +1,151 @@
+package fleet
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+func lmiType(t *testing.T, name string) *pricing.InstanceType {
+	t.Helper()
+	it, err := pricing.Embedded().LMIInstance("us-east-1", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it
+}
+
+// The issue's example, by hand: 2,000 req/s × 40 ms of CPU on m7g.xlarge
+// (4 vCPU, 16 GiB), 64 concurrency per vCPU (Node.js), CPU target 50 %.
+//
+//	one 1-vCPU environment at 50 %: 0.5 / 0.040 s = 12.5 req/s (CPU-bound;
+//	concurrency allows 64 / 0.040 = 1,600 req/s)
+//	environments 2,000 / 12.5 = 160; per instance min(4/1, 16/2) = 4
+//	instances 160 / 4 = 40, all month: 29,200 instance-hours
+//	requests  2,000 × 2,628,000 s = 5,256,000,000 × $0.20/M = $1,051.20
+//	instances 29,200 × $0.1632 = $4,765.44; fee 29,200 × $0.02448 = $714.816
+//	total $6,531.456
+func TestSizeLMIIssueExample(t *testing.T) {
+	w := Workload{MonthlyRequests: 2000 * pricing.SecondsPerMonth, PeakRPS: 2000, Duration: 40 * time.Millisecond, CPUFraction: 1, MemoryPerRequestMB: 10}
+	c := LMIConfig{Runtime: "nodejs22.x", TargetCPU: 0.5}
+	sz, b, err := LMICost(pricing.Embedded(), "us-east-1", lmiType(t, "m7g.xlarge"), w, c, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sz.Environments != 160 || sz.EnvsPerInstance != 4 || sz.Instances != 40 || sz.LimitedBy != "cpu" || sz.MaxConcurrency != 64 {
+		t.Errorf("sizing = %+v", sz)
+	}
+	if sz.EnvCapacityRPS != 12.5 {
+		t.Errorf("env capacity = %v, want 12.5", sz.EnvCapacityRPS)
+	}
+	if sz.InstanceHours != 29200 {
+		t.Errorf("instance-hours = %v", sz.InstanceHours)
+	}
+	if got := b.Total.String(); got != "6531.456" {
+		t.Errorf("total = %s, want 6531.456", got)
+	}
+	// At 8 GiB per vCPU an instance holds min(4, 16/8) = 2 environments: 80 instances.
+	c.MemoryGiBPerVCPU = 8
+	sz, err = SizeLMI(w, lmiType(t, "m7g.xlarge"), c, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sz.EnvsPerInstance != 2 || sz.Instances != 80 {
+		t.Errorf("8 GiB/vCPU: %d per instance, %d instances; want 2, 80", sz.EnvsPerInstance, sz.Instances)
+	}
+}
+
+// I/O-bound Python: 100 req/s of 1 s with 10 ms CPU. Python's default is
+// 16 per vCPU: 100 in flight need ceil(100/16) = 7 environments (CPU needs
+// only 100 × 0.01 / 0.5 = 2); m7g.large holds min(2/1, 8/2) = 2 per
+// instance: 4 instances.
+func TestSizeLMIConcurrencyBound(t *testing.T) {
+	w := Workload{MonthlyRequests: 100 * pricing.SecondsPerMonth, PeakRPS: 100, Duration: time.Second, CPUFraction: 0.01, MemoryPerRequestMB: 50}
+	sz, err := SizeLMI(w, lmiType(t, "m7g.large"), LMIConfig{Runtime: "python3.13"}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sz.LimitedBy != "concurrency" || sz.MaxConcurrency != 16 || sz.Environments != 7 || sz.Instances != 4 {
+		t.Errorf("sizing = %+v", sz)
+	}
+}
+
+// Little traffic: the 3-environment, 3-instance floor holds all month.
+func TestSizeLMIFloor(t *testing.T) {
+	w := Workload{MonthlyRequests: 1e6, Duration: 50 * time.Millisecond, CPUFraction: 0.5, MemoryPerRequestMB: 128}
+	sz, err := SizeLMI(w, lmiType(t, "c7g.large"), LMIConfig{}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sz.Environments != 3 || sz.Instances != 3 || sz.InstanceHours != 3*730 {
+		t.Errorf("sizing = %+v", sz)
+	}
+	var fields []string
+	for _, a := range sz.Assumptions {
+		fields = append(fields, a.Field)
+	}
+	for _, f := range []string{"lmi.max_concurrency", "lmi.target_cpu", "lmi.profile", "lmi.instance_capacity"} {
+		if !strings.Contains(strings.Join(fields, ","), f) {
+			t.Errorf("assumption %s missing: %v", f, fields)
+		}
+	}
+}
+
+// With a profile every interval is sized: hourly rates 10, 2,000, 10, 10
+// (the issue example's traffic for one hour of four) need 3, 40, 3, 3
+// instances: 49 instance-intervals of 4, a mean of 12.25, 8,942.5 h.
+func TestSizeLMIProfile(t *testing.T) {
+	w := Workload{MonthlyRequests: 1, Profile: []float64{10, 2000, 10, 10}, ProfileInterval: time.Hour, Duration: 40 * time.Millisecond, CPUFraction: 1, MemoryPerRequestMB: 10}
+	w.MonthlyRequests = 507.5 * pricing.SecondsPerMonth // the profile's mean rate
+	sz, err := SizeLMI(w, lmiType(t, "m7g.xlarge"), LMIConfig{Runtime: "nodejs", TargetCPU: 0.5}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sz.PerInterval || sz.Instances != 40 || sz.MeanInstances != 12.25 || sz.InstanceHours != 8942.5 {
+		t.Errorf("sizing = %+v", sz)
+	}
+	// A 1-hour scale-out lag provisions each hour for its neighbours' peak:
+	// 40, 40, 40, 3 → mean 30.75.
+	sz, err = SizeLMI(w, lmiType(t, "m7g.xlarge"), LMIConfig{Runtime: "nodejs", TargetCPU: 0.5, ScaleOutLag: time.Hour}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sz.MeanInstances != 30.75 {
+		t.Errorf("with lag: mean %v, want 30.75", sz.MeanInstances)
+	}
+}
+
+func TestLMIConfigRefuses(t *testing.T) {
+	w := Workload{MonthlyRequests: 1e6, Duration: 50 * time.Millisecond, CPUFraction: 0.5, MemoryPerRequestMB: 128}
+	for _, c := range []struct {
+		cfg  LMIConfig
+		want string
+	}{
+		{LMIConfig{MemoryGiBPerVCPU: 1}, "--lmi-memory-per-vcpu"},
+		{LMIConfig{MemoryGiBPerVCPU: 9}, "--lmi-memory-per-vcpu"},
+		{LMIConfig{MaxConcurrency: 1601}, "--lmi-max-concurrency"},
+		{LMIConfig{EnvVCPU: 1.5}, "--lmi-env-vcpu"},
+		{LMIConfig{TargetCPU: 1.5}, "--lmi-target-cpu"},
+		{LMIConfig{EnvVCPU: 4, MemoryGiBPerVCPU: 8}, "--instance-type"}, // 32 GiB on an 8 GiB m7g.large
+	} {
+		_, err := SizeLMI(w, lmiType(t, "m7g.large"), c.cfg, 1)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%+v: err = %v, want %s", c.cfg, err, c.want)
+		}
+	}
+	big := w
+	big.MemoryPerRequestMB = 4096
+	if _, err := SizeLMI(big, lmiType(t, "m7g.large"), LMIConfig{}, 1); err == nil || !strings.Contains(err.Error(), "--memory-per-request") {
+		t.Errorf("4 GB request in a 2 GiB environment: %v", err)
+	}
+}
+
+func TestLMIRuntimeFamily(t *testing.T) {
+	for in, want := range map[string]string{"nodejs22.x": "nodejs", "python3.13": "python", "java21": "java", "dotnet8": "dotnet", "provided.al2023": "", "Node": "nodejs"} {
+		if got := LMIRuntimeFamily(in); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+}
