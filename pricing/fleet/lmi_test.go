@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -147,5 +148,60 @@ func TestLMIRuntimeFamily(t *testing.T) {
 		if got := LMIRuntimeFamily(in); got != want {
 			t.Errorf("%s: %q, want %q", in, got, want)
 		}
+	}
+}
+
+// LMI in a comparison, by hand: 100M requests/month of 200 ms (40 ms CPU,
+// 64 MB each), peak 100 req/s, Lambda x86_64 at 1,024 MB, LMI on
+// m7g.xlarge with Node.js defaults.
+//
+//	LMI: CPU needs 100 × 0.04 / 0.5 = 8 environments, 2 instances → the
+//	3-instance floor: 2,190 h × $0.1632 × 1.15 = $411.0192, + $20 requests
+//	Lambda x86_64: 100M × (0.2 GB-s × $0.0000166667 + $0.0000002) = $353.334
+//	break-even: Lambda − LMI = n × 0.2 × 0.0000166667 − 411.0192 ≥ 0 from
+//	n = 411.0192 / 0.00000333334 = 123,305,513.39 → 123,305,514 (the peak there, 123.3 req/s, still fits 3 instances:
+//	12 environments × 12.5 req/s = 150 req/s)
+func TestCompareLMI(t *testing.T) {
+	in := Input{
+		Region:   "us-east-1",
+		Function: pricing.FunctionConfig{MemoryMB: 1024, Architecture: pricing.X86_64},
+		Workload: Workload{MonthlyRequests: 100e6, PeakRPS: 100, Duration: 200 * time.Millisecond, CPUFraction: 0.2, MemoryPerRequestMB: 64},
+		LMI:      LMIConfig{Runtime: "nodejs22.x"}, LMIInstanceTypes: []string{"m7g.xlarge"},
+		Options: Options{NoLoadBalancer: true},
+	}
+	r, err := Compare(pricing.Embedded(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.LMI == nil || r.LMI.InstanceType != "m7g.xlarge" || r.LMI.Instances != 3 || r.LMI.Environments != 8 {
+		t.Fatalf("lmi = %+v", r.LMI)
+	}
+	if got := r.LMI.Total.String(); got != "431.0192" {
+		t.Errorf("LMI total = %s, want 431.0192", got)
+	}
+	var be *Breakeven
+	for i, b := range r.Breakevens {
+		if b.Fleet == "lmi" && b.LambdaArchitecture == pricing.X86_64 {
+			be = &r.Breakevens[i]
+		}
+	}
+	if be == nil || be.RequestsPerMonth == nil || *be.RequestsPerMonth != 123_305_514 {
+		t.Fatalf("break-even = %+v", be)
+	}
+	cur := false
+	for _, p := range r.Curve {
+		if p.LMIUSD <= 0 || p.LMIInstances < 3 {
+			t.Errorf("curve point without LMI: %+v", p)
+		}
+		cur = cur || (p.Current && math.Abs(p.LMIUSD-431.0192) < 1e-6)
+	}
+	if !cur {
+		t.Error("the curve's current point does not carry the LMI bill")
+	}
+	// NoLMI leaves it out.
+	in.NoLMI = true
+	r, err = Compare(pricing.Embedded(), in)
+	if err != nil || r.LMI != nil {
+		t.Errorf("NoLMI: %v, %+v", err, r.LMI)
 	}
 }
