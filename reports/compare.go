@@ -64,12 +64,16 @@ func cheapestOption(opts []compareOption) compareOption {
 }
 
 func compareOptions(r *fleet.Result) []compareOption {
-	return []compareOption{
+	opts := []compareOption{
 		{"Lambda x86_64", r.Lambda.X86.MonthlyCostUSD, r.Lambda.X86.Cost, colorX86, nil},
 		{"Lambda arm64", r.Lambda.ARM.MonthlyCostUSD, r.Lambda.ARM.Cost, colorARM, nil},
 		{fleetLabel(r.EC2), r.EC2.MonthlyCostUSD, r.EC2.Cost, colorEC2, &r.EC2},
 		{fleetLabel(r.Fargate), r.Fargate.MonthlyCostUSD, r.Fargate.Cost, colorFargate, &r.Fargate},
 	}
+	if o := lmiOption(r); o != nil {
+		opts = append(opts, *o)
+	}
+	return opts
 }
 
 func breakevenText(b *int64) string {
@@ -135,6 +139,9 @@ func ComparePage(r *fleet.Result) *Page {
 			{Label: "Break-even vs EC2", Value: shortBreakeven(r.BreakevenRequestsPerMonth), Detail: breakevenDetail(r.BreakevenRequestsPerMonth)},
 			{Label: "Cheapest now", Value: cheapest.label},
 		},
+	}
+	if l := r.LMI; l != nil {
+		p.Facts = append(p.Facts[:len(p.Facts)-1], Fact{Label: "Lambda Managed Instances", Value: USDf(l.MonthlyCostUSD), Detail: fmt.Sprintf("%d × %s, %d environments", l.Instances, l.InstanceType, l.Environments)}, p.Facts[len(p.Facts)-1])
 	}
 	p.Sections = append(p.Sections, Section{
 		Title: "Cost across monthly volume",
@@ -252,6 +259,9 @@ func compareCurveChart(r *fleet.Result, suffix string) Chart {
 	}
 	// The marks ride on the EC2 series (drawn once).
 	series[2].MarkX = marks
+	if s, ok := lmiCurveSeries(r); ok {
+		series = append(series, s)
+	}
 	return xyChart(xySpec{
 		ID: "cost-curve" + suffix, Title: "Monthly cost by monthly request volume", Subtitle: "Lambda (" + lambdaOwn + " configured) vs always-on fleets", Height: 440,
 		X:      axisSpec{Name: "requests per month", Type: "log", Fmt: "numAxis"},

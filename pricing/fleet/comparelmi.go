@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -74,6 +75,18 @@ func compareLMI(t *pricing.PriceTable, in Input, w Workload, res *Result, limit 
 	c.EC2Discount = in.Options.EC2Discount
 	if c.ScaleOutLag == 0 {
 		c.ScaleOutLag = in.Options.Scaling.ScaleOutLag
+	}
+	if c.Runtime != "" && LMIRuntimeFamily(c.Runtime) == "" {
+		if !strings.HasPrefix(c.Runtime, "provided") {
+			res.Notes = append(res.Notes, fmt.Sprintf("LMI left out: Lambda Managed Instances support Java 21+, Python 3.13+, Node.js 22+, .NET 8+ and OS-only runtimes, not %s", c.Runtime))
+			return nil, nil
+		}
+		if c.MaxConcurrency == 0 {
+			return nil, pricing.Inputf("--lmi-max-concurrency", "is needed for the OS-only runtime %s (it has no documented default concurrency)", c.Runtime)
+		}
+	}
+	if err := pricing.Errors(c.WithDefaults().Validate()); err != nil {
+		return nil, err
 	}
 	c, note := fitLMIConfig(w, c)
 	if note != "" {

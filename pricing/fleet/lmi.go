@@ -125,6 +125,9 @@ func (c LMIConfig) WithDefaults() LMIConfig {
 		if !ok {
 			per = LMIRuntimeConcurrency["nodejs"]
 			why = fmt.Sprintf("no runtime given: Node.js's default of %d per vCPU × %g vCPU (Java/.NET 32, Python 16); give the runtime or the maximum concurrency", per, c.EnvVCPU)
+			if c.Runtime != "" {
+				why = fmt.Sprintf("runtime %s has no documented default: Node.js's %d per vCPU × %g vCPU is assumed; give the maximum concurrency", c.Runtime, per, c.EnvVCPU)
+			}
 		}
 		c.MaxConcurrency = min(LMIMaxConcurrency, max(1, int(math.Floor(float64(per)*c.EnvVCPU))))
 		c.assumed.Add(pricing.Assumption{Field: "lmi.max_concurrency", Value: fmt.Sprint(c.MaxConcurrency), Why: why})
