@@ -146,6 +146,9 @@ func (c LMIConfig) WithDefaults() LMIConfig {
 	return c
 }
 
+// Assumptions lists the defaults WithDefaults filled in.
+func (c LMIConfig) Assumptions() pricing.Assumptions { return c.assumed }
+
 // Validate returns every problem with c (sources name the flags).
 func (c LMIConfig) Validate() []error {
 	var errs []error
