@@ -634,7 +634,7 @@ func compareGrids(r *fleet.Result) []reports.Grid {
 	}
 	if r.LMI != nil {
 		grids = append(grids, linesGrid(fmt.Sprintf("Lambda Managed Instances: %d × %s (%s), %d environments at the peak", r.LMI.Instances, r.LMI.InstanceType, r.LMI.Architecture, r.LMI.Environments), r.LMI.Cost))
-		if as := assumptionGrids(r.LMI.Assumptions); len(as) > 0 {
+		if as := reports.AssumptionsGrid(r.LMI.Assumptions); len(as) > 0 {
 			as[0].Title = "Lambda Managed Instances: assumptions"
 			grids = append(grids, as...)
 		}

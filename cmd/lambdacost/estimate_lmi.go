@@ -176,5 +176,5 @@ func lmiGrids(e *fleet.LMIEstimate, priceDate string) []reports.Grid {
 		}
 		grids = append(grids, sg)
 	}
-	return append(grids, assumptionGrids(b.Assumptions)...)
+	return append(grids, reports.AssumptionsGrid(b.Assumptions)...)
 }
