@@ -151,6 +151,13 @@ func ComparePage(r *fleet.Result) *Page {
 			compareNowChart(r, opts, ""),
 		},
 	})
+	if ch, ok := lmiFleetChart(r, ""); ok {
+		p.Sections = append(p.Sections, Section{
+			Title:  "Lambda Managed Instances over time",
+			Text:   "The capacity provider scales with the traffic: each interval of the profile gets the instances its rate needs (never fewer than the floor of 3 for AZ resiliency), and is billed for them.",
+			Charts: []Chart{ch},
+		})
+	}
 	opt := HTMLTable{Title: "Options at the current volume", Header: []string{"Option", "Instances", "Utilisation (mean)", "Utilisation (peak)", "Cost per month", "vs cheapest"}, Sortable: true}
 	for _, o := range opts {
 		row := []Cell{TextCell(o.label), {}, {}, {}, NumCell(USDf(o.usd), o.usd), NumCell("", 0)}

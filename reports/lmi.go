@@ -40,3 +40,27 @@ func lmiCurveSeries(r *fleet.Result) (seriesSpec, bool) {
 	}
 	return seriesSpec{Name: "LMI (" + r.LMI.InstanceType + ")", XY: xy, Fmt: "usd", Color: colorLMI, Step: true, MarkX: marks}, true
 }
+
+// lmiFleetChart draws the LMI capacity provider's instances in each
+// interval of the traffic profile (one profile period, as sized); false
+// when there is no profile.
+func lmiFleetChart(r *fleet.Result, suffix string) (Chart, bool) {
+	l := r.LMI
+	if l == nil || len(l.InstancesOverTime) == 0 || l.IntervalSeconds <= 0 {
+		return Chart{}, false
+	}
+	xy := make([][2]float64, 0, len(l.InstancesOverTime)+1)
+	for i, n := range l.InstancesOverTime {
+		xy = append(xy, [2]float64{float64(i) * l.IntervalSeconds / 3600, float64(n)})
+	}
+	// The last interval lasts until its end.
+	xy = append(xy, [2]float64{float64(len(l.InstancesOverTime)) * l.IntervalSeconds / 3600, float64(l.InstancesOverTime[len(l.InstancesOverTime)-1])})
+	return xyChart(xySpec{
+		ID: "lmi-fleet" + suffix, Title: "Lambda Managed Instances: instances over the traffic profile",
+		Subtitle: fmt.Sprintf("%s instances per %s interval (at least %d), sized at %s%% target CPU", l.InstanceType, Numf(l.IntervalSeconds/60, 0)+"-minute", l.MinInstances, Numf(l.TargetCPU*100, 0)),
+		Height:   320, ZoomX: len(xy) > 200,
+		X:      axisSpec{Name: "hours since the start of the profile", Fmt: "numAxis", Min: 0, Max: "dataMax"},
+		Y:      []axisSpec{{Name: "instances", Fmt: "numAxis", Integer: true}},
+		Series: []seriesSpec{{Name: "LMI instances (" + l.InstanceType + ")", XY: xy, Step: true, Area: true, Fmt: "num", Color: colorLMI}},
+	}), true
+}

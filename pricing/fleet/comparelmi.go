@@ -21,6 +21,10 @@ type LMIResult struct {
 	MonthlyCostUSD float64         `json:"monthly_cost_usd"`
 	Cost           pricing.Cost    `json:"cost"`
 	Total          decimal.Decimal `json:"-"`
+	// InstancesOverTime is the fleet in each interval of the traffic
+	// profile (IntervalSeconds wide), when there is one.
+	IntervalSeconds   float64 `json:"interval_seconds,omitempty"`
+	InstancesOverTime []int   `json:"instances_over_time,omitempty"`
 }
 
 // lmiCompareCost prices LMI on instance type it for w × scale: the LMI
@@ -125,6 +129,13 @@ func compareLMI(t *pricing.PriceTable, in Input, w Workload, res *Result, limit 
 	it, err := t.LMIInstance(in.Region, best.InstanceType)
 	if err != nil {
 		return nil, err
+	}
+	if len(w.Profile) > 0 {
+		if best.InstancesOverTime, err = LMIInstancesOverTime(w, it, c); err != nil {
+			return nil, err
+		}
+		best.IntervalSeconds = w.ProfileInterval.Seconds()
+		res.LMI = &best
 	}
 	lmiAt := func(v float64) (decimal.Decimal, int, error) {
 		sz, cost, _, err := lmiCompareCost(t, in.Region, it, w, c, scaleFor(w, v), in.Options)

@@ -235,6 +235,56 @@ func envCapacity(w Workload, c LMIConfig) (float64, string, error) {
 	return capRPS, limit, nil
 }
 
+// lmiPlan is the per-rate sizing of a capacity provider: environments and
+// instances for a request rate (before scale).
+type lmiPlan struct {
+	perInst   int
+	capRPS    float64
+	limit     string
+	envs      func(rate float64) int
+	instances func(rate float64) int
+}
+
+// newLMIPlan checks that an environment fits the instance type and one
+// request fits an environment, and returns the sizing functions. c must
+// have its defaults.
+func newLMIPlan(w Workload, it *pricing.InstanceType, c LMIConfig, scale float64) (lmiPlan, error) {
+	envMem := c.EnvVCPU * c.MemoryGiBPerVCPU
+	perInst := int(math.Min(math.Floor(float64(it.VCPU)/c.EnvVCPU+1e-9), math.Floor(it.MemoryGiB/envMem+1e-9)))
+	if perInst < 1 {
+		return lmiPlan{}, pricing.Inputf("--instance-type", "%s (%d vCPU, %g GiB) cannot hold one execution environment of %g vCPU and %g GiB", it.Name, it.VCPU, it.MemoryGiB, c.EnvVCPU, envMem)
+	}
+	capRPS, limit, err := envCapacity(w, c)
+	if err != nil {
+		return lmiPlan{}, err
+	}
+	pl := lmiPlan{perInst: perInst, capRPS: capRPS, limit: limit}
+	pl.envs = func(rate float64) int { return max(c.MinEnvironments, ceilCount(rate*scale/capRPS)) }
+	pl.instances = func(rate float64) int { return max(c.MinInstances, (pl.envs(rate)+perInst-1)/perInst) }
+	return pl, nil
+}
+
+// LMIInstancesOverTime is the capacity provider's instances in each
+// interval of w's profile (sized as SizeLMI does), in time order; nil
+// without a profile.
+func LMIInstancesOverTime(w Workload, it *pricing.InstanceType, c LMIConfig) ([]int, error) {
+	w = w.WithDefaults()
+	c = c.WithDefaults()
+	if len(w.Profile) == 0 {
+		return nil, nil
+	}
+	pl, err := newLMIPlan(w, it, c, 1)
+	if err != nil {
+		return nil, err
+	}
+	peaks := windowPeaks(w.Profile, w.ProfileInterval, c.ScaleOutLag)
+	out := make([]int, len(peaks))
+	for i, r := range peaks {
+		out[i] = pl.instances(r)
+	}
+	return out, nil
+}
+
 // SizeLMI sizes the capacity provider of instance type it for w × scale.
 // With a traffic profile every interval is sized (LMI always scales); else
 // the fleet is sized for the peak all month.
@@ -246,18 +296,11 @@ func SizeLMI(w Workload, it *pricing.InstanceType, c LMIConfig, scale float64) (
 	}
 	srv := EC2Server(it)
 	envMem := c.EnvVCPU * c.MemoryGiBPerVCPU
-	perInst := int(math.Min(math.Floor(float64(it.VCPU)/c.EnvVCPU+1e-9), math.Floor(it.MemoryGiB/envMem+1e-9)))
-	if perInst < 1 {
-		return LMISizing{}, pricing.Inputf("--instance-type", "%s (%d vCPU, %g GiB) cannot hold one execution environment of %g vCPU and %g GiB", it.Name, it.VCPU, it.MemoryGiB, c.EnvVCPU, envMem)
-	}
-	capRPS, limit, err := envCapacity(w, c)
+	pl, err := newLMIPlan(w, it, c, scale)
 	if err != nil {
 		return LMISizing{}, err
 	}
-	envs := func(rate float64) int { return max(c.MinEnvironments, ceilCount(rate*scale/capRPS)) }
-	need := func(rate float64) int {
-		return max(c.MinInstances, (envs(rate)+perInst-1)/perInst)
-	}
+	perInst, capRPS, limit, envs, need := pl.perInst, pl.capRPS, pl.limit, pl.envs, pl.instances
 	sz := LMISizing{
 		EnvVCPU: c.EnvVCPU, EnvMemoryGiB: envMem, MaxConcurrency: c.MaxConcurrency, EnvsPerInstance: perInst,
 		EnvCapacityRPS: capRPS, MinEnvironments: c.MinEnvironments, MinInstances: c.MinInstances, TargetCPU: c.TargetCPU,

@@ -1,6 +1,7 @@
 package fleet
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -115,6 +116,14 @@ func TestSizeLMIProfile(t *testing.T) {
 	}
 	if sz.MeanInstances != 30.75 {
 		t.Errorf("with lag: mean %v, want 30.75", sz.MeanInstances)
+	}
+	got, err := LMIInstancesOverTime(w, lmiType(t, "m7g.xlarge"), LMIConfig{Runtime: "nodejs", TargetCPU: 0.5, ScaleOutLag: time.Hour})
+	if err != nil || fmt.Sprint(got) != "[40 40 40 3]" {
+		t.Errorf("over time with lag = %v, %v; want [40 40 40 3]", got, err)
+	}
+	got, _ = LMIInstancesOverTime(w, lmiType(t, "m7g.xlarge"), LMIConfig{Runtime: "nodejs", TargetCPU: 0.5})
+	if fmt.Sprint(got) != "[3 40 3 3]" {
+		t.Errorf("over time = %v, want [3 40 3 3]", got)
 	}
 }
 
