@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"errors"
 	"math"
 	"time"
 
@@ -120,6 +121,10 @@ func SimulateLMI(s *Scenario, t *pricing.PriceTable, region string) (*lmi.Result
 	}
 	it, err := t.LMIInstance(region, s.LMI.InstanceType)
 	if err != nil {
+		var ie *pricing.InputError
+		if errors.As(err, &ie) && s.Path != "" {
+			return nil, nil, pricing.Inputf(s.Path, "lmi.instance_type: %s", ie.Msg)
+		}
 		return nil, nil, err
 	}
 	r, err := lmi.Simulate(s.Rate, s.Span(), it, s.LMI.Config)

@@ -73,3 +73,36 @@ func TestSimulateLMI(t *testing.T) {
 		t.Errorf("unknown key: exit %d: %s", code, errOut)
 	}
 }
+
+// The shipped example: 200 req/s (12 environments: 200 × 0.03 / 0.5) jump
+// to 600 at 10 min; the 12 vCPUs take 400 req/s, so 200 req/s are CPU
+// throttles for the 5-minute lag = 60,000. Offered: 200 × 600 + 600 × 1,200
+// + 400 (mean of the ramp) × 1,800 = 1,560,000.
+func TestSimulateLMIExample(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "simulate", filepath.Join("..", "..", "testdata", "scenarios", "lmi-burst.yaml"), "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r struct {
+		LMI struct {
+			Simulation struct {
+				Requests     float64 `json:"requests"`
+				CPUThrottles float64 `json:"cpu_throttles"`
+			} `json:"simulation"`
+		} `json:"lmi"`
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if math.Abs(r.LMI.Simulation.Requests-1_560_000) > 1e-6 || math.Abs(r.LMI.Simulation.CPUThrottles-60_000) > 1e-6 {
+		t.Errorf("lmi = %+v", r.LMI.Simulation)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("name: x\nduration: 10m\nfunction: {memory_mb: 2048, duration: 40ms}\ntraffic: {arrivals: even, start_rate: 100}\nlmi: {instance_type: t3.large}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code = runCLI(t, nil, "simulate", bad)
+	if code != 2 || !strings.Contains(errOut, "bad.yaml: lmi.instance_type") {
+		t.Errorf("burstable type: exit %d: %s", code, errOut)
+	}
+}

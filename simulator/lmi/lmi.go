@@ -2,8 +2,8 @@
 // capacity provider's execution environments serving a traffic curve,
 // scaling asynchronously behind it, and throttling what they cannot take.
 //
-// It is a fluid model in fixed time steps (default 1 s): requests are a
-// rate, not individual events, so a month costs the same memory as a
+// It is a fluid model in fixed time steps (default 1 s; each step takes
+// the rate at its midpoint): requests are a rate, not individual events, so a month costs the same memory as a
 // minute. There are no per-request cold starts on LMI: environments are
 // started ahead of traffic by the scaler.
 //
@@ -208,7 +208,7 @@ func Simulate(rate func(time.Duration) float64, span time.Duration, it *pricing.
 			pendingN -= pending[0].n
 			pending = pending[1:]
 		}
-		lam := rate(t)
+		lam := rate(t + step/2) // the midpoint: exact for piecewise-linear traffic
 		if lam < 0 || math.IsNaN(lam) || math.IsInf(lam, 0) {
 			return nil, pricing.Inputf("traffic", "rate %v at %s is not a number ≥ 0", lam, t)
 		}
