@@ -9,6 +9,7 @@ import (
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/pricing/fleet"
 	"github.com/lambdacost/lambdacost/reports"
+	"github.com/lambdacost/lambdacost/simulator/planner"
 )
 
 // lmiFlags are the `estimate --lmi` flags (Lambda Managed Instances).
@@ -20,6 +21,7 @@ type lmiFlags struct {
 	EC2Discount        float64
 	EC2Rate            float64
 	CPUTime            pricing.Duration
+	RunFile            string
 	CPUFraction        float64
 	PeakRPS            float64
 	MemoryPerRequestMB float64
@@ -46,6 +48,7 @@ func addLMIFlags(fs *pflag.FlagSet, l *lmiFlags) {
 	fs.Float64Var(&l.EC2Discount, "ec2-discount", 0, "with --lmi: Savings Plan / RI discount on the instance part only (0–1, e.g. 0.72); never on the management fee")
 	fs.Float64Var(&l.EC2Rate, "ec2-rate", 0, "with --lmi: the hourly instance rate paid (a published Savings Plan or RI rate, e.g. 0.0457)")
 	durationFlag(fs, &l.CPUTime, "cpu-time", 0, "with --lmi and --duration: CPU time per request (e.g. 40ms; default: the whole duration)")
+	fs.StringVar(&l.RunFile, "run", "", "with --lmi and --duration: a `lambdacost run -o json` result; its mean CPU time per request is the CPU time")
 	fs.Float64Var(&l.CPUFraction, "cpu-fraction", 0, "with --lmi and --duration: share of the duration a request keeps one vCPU busy")
 	fs.Float64Var(&l.PeakRPS, "peak-rps", 0, "with --lmi and --duration: peak requests per second (default: the mean rate)")
 	fs.Float64Var(&l.MemoryPerRequestMB, "memory-per-request", 0, "with --lmi and --duration: MB one in-flight request needs in an environment")
@@ -68,7 +71,7 @@ var lmiFieldFlags = map[string]string{
 }
 
 // lmiOnlyFlags are the flags that only apply with --lmi.
-var lmiOnlyFlags = []string{"instance-type", "instance-hours", "instances", "ec2-discount", "ec2-rate", "cpu-time", "cpu-fraction", "peak-rps", "memory-per-request", "runtime",
+var lmiOnlyFlags = []string{"instance-type", "instance-hours", "instances", "ec2-discount", "ec2-rate", "cpu-time", "run", "cpu-fraction", "peak-rps", "memory-per-request", "runtime",
 	"lmi-env-vcpu", "lmi-memory-per-vcpu", "lmi-max-concurrency", "lmi-min-environments", "lmi-min-instances", "lmi-target-cpu"}
 
 // mapLMIErrors names flags (or file:line positions) in errors about fields.
@@ -134,6 +137,16 @@ func estimateLMIRun(o *EstimateOptions) error {
 		if !o.changed("requests") {
 			return pricing.Inputf("--requests", "is required with --lmi (or give --usage FILE)")
 		}
+		if l.RunFile != "" {
+			if o.changed("cpu-time") {
+				return pricing.Inputf("--run", "give --run or --cpu-time, not both")
+			}
+			d, err := planner.CPUTimeFromRun(l.RunFile)
+			if err != nil {
+				return err
+			}
+			l.CPUTime = pricing.Duration(d)
+		}
 		req = fleet.LMIRequest{
 			InstanceType: l.InstanceType, Requests: o.Requests, InstanceHours: l.InstanceHours, Instances: l.Instances,
 			EC2Discount: l.EC2Discount, EC2Rate: l.EC2Rate, Duration: o.Duration, CPUTime: l.CPUTime, CPUFraction: l.CPUFraction,
@@ -145,6 +158,10 @@ func estimateLMIRun(o *EstimateOptions) error {
 	est, err := fleet.EstimateLMI(prices, region, req)
 	if err != nil {
 		return mapLMIErrors(err, o.UsageFile, data)
+	}
+	if l.RunFile != "" && o.UsageFile == "" {
+		est.Assumptions.Add(pricing.Assumption{Field: "--run", Value: l.CPUTime.String() + " of CPU per request",
+			Why: "the mean measured by lambdacost run on this machine; the capacity provider's instance type may run it faster or slower"})
 	}
 	if format == reports.JSON {
 		return reports.WriteJSON(f.IO.Out, est)

@@ -135,3 +135,34 @@ func TestEstimateLMIBadFlags(t *testing.T) {
 		}
 	}
 }
+
+// CPU time from a `lambdacost run` result (21.043744 ms mean, see
+// TestCompareRunCPU): a 1-vCPU environment at 50 % takes 0.5 / 0.021043744
+// = 23.76 req/s, so a 1,000 req/s peak needs ceil(42.09) = 43 environments
+// on ceil(43 / 4) = 11 m7g.xlarge.
+func TestEstimateLMIRun(t *testing.T) {
+	run := filepath.Join("..", "..", "testdata", "compare", "run-cpu20ms.json")
+	out, errOut, code := runCLI(t, nil, "estimate", "--lmi", "--requests", "1B", "--duration", "100ms", "--peak-rps", "1000", "--run", run,
+		"--instance-type", "m7g.xlarge", "--runtime", "nodejs22.x", "--lmi-target-cpu", "0.5", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var e lmiJSON
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatal(err)
+	}
+	if e.Sizing == nil || e.Sizing.Environments != 43 || e.Sizing.Instances != 11 {
+		t.Errorf("sizing = %+v", e.Sizing)
+	}
+	found := false
+	for _, a := range e.Assumptions {
+		found = found || a.Field == "--run"
+	}
+	if !found {
+		t.Error("the measured CPU time is not listed")
+	}
+	_, errOut, code = runCLI(t, nil, "estimate", "--lmi", "--requests", "1B", "--duration", "100ms", "--run", run, "--cpu-time", "10ms", "--instance-type", "m7g.xlarge")
+	if code != 2 || !strings.Contains(errOut, "--run") {
+		t.Errorf("--run with --cpu-time: exit %d: %s", code, errOut)
+	}
+}
