@@ -101,6 +101,11 @@ func compareLMI(t *pricing.PriceTable, in Input, w Workload, res *Result, limit 
 	}
 	types, err := LMICandidates(t, in.Region, in.LMIInstanceTypes)
 	if err != nil {
+		if len(in.LMIInstanceTypes) == 0 && pricing.IsInput(err) {
+			// Not asked for by name: the comparison goes on without it.
+			res.Notes = append(res.Notes, "LMI left out: "+err.Error())
+			return nil, nil
+		}
 		return nil, err
 	}
 	var opts []LMIResult
@@ -118,6 +123,10 @@ func compareLMI(t *pricing.PriceTable, in Input, w Workload, res *Result, limit 
 		opts = append(opts, LMIResult{InstanceType: it.Name, Architecture: it.Architecture, LMISizing: sz, MonthlyCostUSD: cost.TotalUSD(), Cost: cost, Total: cost.Total})
 	}
 	if len(opts) == 0 {
+		if len(in.LMIInstanceTypes) == 0 {
+			res.Notes = append(res.Notes, "LMI left out: "+pricing.Errors(skipped).Error())
+			return nil, nil
+		}
 		return nil, pricing.Errors(skipped)
 	}
 	sort.SliceStable(opts, func(i, j int) bool { return opts[i].Total.LessThan(opts[j].Total) })
