@@ -632,6 +632,9 @@ func compareGrids(r *fleet.Result) []reports.Grid {
 		linesGrid(fmt.Sprintf("EC2 fleet: %d × %s (%s)", r.EC2.Instances, r.EC2.InstanceType, r.EC2.Architecture), r.EC2.Cost),
 		linesGrid(fmt.Sprintf("Fargate: %d × %s tasks (%s)", r.Fargate.Instances, strings.TrimPrefix(r.Fargate.InstanceType, "fargate "), r.Fargate.Architecture), r.Fargate.Cost),
 	}
+	if len(r.PairBreakevens) > 0 {
+		grids = append(grids, pairBreakevenGrid(r))
+	}
 	if r.LMI != nil {
 		grids = append(grids, linesGrid(fmt.Sprintf("Lambda Managed Instances: %d × %s (%s), %d environments at the peak", r.LMI.Instances, r.LMI.InstanceType, r.LMI.Architecture, r.LMI.Environments), r.LMI.Cost))
 		if as := reports.AssumptionsGrid(r.LMI.Assumptions); len(as) > 0 {

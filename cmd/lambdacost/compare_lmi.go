@@ -52,3 +52,17 @@ func lmiCompareRow(r *fleet.LMIResult, autoscale bool) []string {
 	return []string{"LMI " + r.InstanceType + " (" + string(r.Architecture) + ")", reports.USD(r.Total),
 		fmt.Sprintf("%d instances (%s), %d environments × %s req/s (%s-bound), CPU %s mean / %s peak", r.Instances, mode, r.Environments, reports.Numf(r.EnvCapacityRPS, 1), r.LimitedBy, pct(r.Utilization), pct(r.PeakUtilization))}
 }
+
+// pairBreakevenGrid lists where LMI and the always-on fleets swap places.
+func pairBreakevenGrid(r *fleet.Result) reports.Grid {
+	g := reports.Grid{Title: "Break-even between LMI and the always-on fleets (first crossing on a 5% grid)",
+		Header: []string{"Cheaper below", "Than", "Requests/month", "Mean req/s"}, AlignRight: map[int]bool{2: true, 3: true}}
+	for _, p := range r.PairBreakevens {
+		if p.RequestsPerMonth == nil {
+			g.Rows = append(g.Rows, []string{p.CheaperBelow, p.Other, "none (cheaper over the whole curve)", ""})
+			continue
+		}
+		g.Rows = append(g.Rows, []string{p.CheaperBelow, p.Other, reports.Numf(float64(*p.RequestsPerMonth), 0), reports.Numf(p.MeanRPS, 2)})
+	}
+	return g
+}

@@ -64,6 +64,9 @@ type Result struct {
 	// volume searched (up to MaxSearchRequests).
 	BreakevenRequestsPerMonth *int64       `json:"breakeven_requests_per_month"`
 	Breakevens                []Breakeven  `json:"breakevens"`
+	// PairBreakevens are the volumes at which LMI and each always-on
+	// fleet swap places (see PairBreakeven); empty without LMI.
+	PairBreakevens []PairBreakeven `json:"pair_breakevens,omitempty"`
 	Curve                     []CurvePoint `json:"curve"`
 	// Cheapest names the cheapest option at the current volume.
 	Cheapest string   `json:"cheapest"`
@@ -360,6 +363,22 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 	if lmiAt != nil {
 		if err := fillLMICurve(res, lmiAt); err != nil {
 			return nil, err
+		}
+		ec2Cost := func(v float64) (decimal.Decimal, error) { c, _, err := ec2At(v); return c, err }
+		lmiCost := func(v float64) (decimal.Decimal, error) { c, _, err := lmiAt(v); return c, err }
+		hi := limit
+		if n := len(res.Curve); n > 0 {
+			hi = math.Min(hi, float64(res.Curve[n-1].RequestsPerMonth))
+		}
+		for _, p := range []struct {
+			name string
+			cost func(float64) (decimal.Decimal, error)
+		}{{"ec2 " + res.EC2.InstanceType, ec2Cost}, {"fargate " + string(res.Fargate.Architecture), fargateAt}} {
+			pb, err := pairBreakeven("lmi "+res.LMI.InstanceType, lmiCost, p.name, p.cost, hi)
+			if err != nil {
+				return nil, err
+			}
+			res.PairBreakevens = append(res.PairBreakevens, pb)
 		}
 	}
 	res.Cheapest = cheapest(res)

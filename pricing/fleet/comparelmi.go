@@ -195,3 +195,59 @@ func fillLMICurve(res *Result, lmiAt func(float64) (decimal.Decimal, int, error)
 	}
 	return nil
 }
+
+// PairBreakeven is where two options that are both paid by the hour swap
+// places: CheaperBelow costs less than Other up to RequestsPerMonth
+// (exclusive), and no less from there; null when it stays cheaper over the
+// curve's range. Both bills are step functions of the volume, so the
+// crossing is the first one found on FindBreakeven's 5 % grid, refined by
+// bisection: a crossing narrower than the grid may be missed.
+type PairBreakeven struct {
+	CheaperBelow     string  `json:"cheaper_below"`
+	Other            string  `json:"other"`
+	RequestsPerMonth *int64  `json:"requests_per_month"`
+	MeanRPS          float64 `json:"mean_rps,omitempty"`
+}
+
+// pairBreakeven finds where a and b swap places below hi requests a month;
+// the one cheaper at the smallest volume (1,000 requests) is CheaperBelow.
+func pairBreakeven(aName string, a func(float64) (decimal.Decimal, error), bName string, b func(float64) (decimal.Decimal, error), hi float64) (PairBreakeven, error) {
+	ca, err := a(1000)
+	if err != nil {
+		return PairBreakeven{}, err
+	}
+	cb, err := b(1000)
+	if err != nil {
+		return PairBreakeven{}, err
+	}
+	lo, loName, up, upName := a, aName, b, bName
+	if cb.LessThan(ca) {
+		lo, loName, up, upName = b, bName, a, aName
+	}
+	diff := func(v float64) (float64, error) {
+		l, err := lo(v)
+		if err != nil {
+			return 0, err
+		}
+		u, err := up(v)
+		if err != nil {
+			return 0, err
+		}
+		return l.Sub(u).InexactFloat64(), nil
+	}
+	pb := PairBreakeven{CheaperBelow: loName, Other: upName}
+	v, found, err := FindBreakeven(func(v float64) (float64, error) {
+		if v < 1000 {
+			return -1, nil // below the reference volume the order is as at 1,000
+		}
+		return diff(v)
+	}, 0, 0, hi)
+	if err != nil {
+		return pb, err
+	}
+	if found {
+		pb.RequestsPerMonth = &v
+		pb.MeanRPS = float64(v) / pricing.SecondsPerMonth
+	}
+	return pb, nil
+}

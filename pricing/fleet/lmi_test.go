@@ -214,3 +214,39 @@ func TestCompareLMI(t *testing.T) {
 		t.Errorf("NoLMI: %v, %+v", err, r.LMI)
 	}
 }
+
+// LMI against an EC2 fleet of the same type without a load balancer, at
+// the same 50 % target and the same 3-instance floor: both need
+// max(3, ceil(peak / 50 req/s)) m7g.xlarge (4 vCPU × 0.5 / 0.04 s = 50 req/s
+// per instance; LMI: 4 environments of 12.5 req/s), so LMI always costs the
+// 15 % fee and the request fee more: EC2 is cheaper at every volume and
+// the pair has no break-even.
+func TestComparePairBreakeven(t *testing.T) {
+	in := Input{
+		Region:   "us-east-1",
+		Function: pricing.FunctionConfig{MemoryMB: 1024, Architecture: pricing.X86_64},
+		Workload: Workload{MonthlyRequests: 100e6, PeakRPS: 100, Duration: 200 * time.Millisecond, CPUFraction: 0.2, MemoryPerRequestMB: 64},
+		LMI:      LMIConfig{Runtime: "nodejs22.x"}, LMIInstanceTypes: []string{"m7g.xlarge"}, InstanceTypes: []string{"m7g.xlarge"},
+		Options: Options{NoLoadBalancer: true, Scaling: Scaling{TargetUtilization: 0.5, MinInstances: 3}},
+	}
+	r, err := Compare(pricing.Embedded(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.PairBreakevens) != 2 {
+		t.Fatalf("pairs = %+v", r.PairBreakevens)
+	}
+	p := r.PairBreakevens[0]
+	if p.CheaperBelow != "ec2 m7g.xlarge" || p.Other != "lmi m7g.xlarge" || p.RequestsPerMonth != nil {
+		t.Errorf("ec2/lmi pair = %+v", p)
+	}
+	if r.EC2.Instances != r.LMI.Instances {
+		t.Errorf("instances: ec2 %d, lmi %d", r.EC2.Instances, r.LMI.Instances)
+	}
+	// The fleets' difference is exactly LMI's fee and request charge.
+	fee := r.LMI.Total.Sub(r.EC2.Total).InexactFloat64()
+	want := float64(r.LMI.Instances)*730*0.1632*0.15 + 100e6*0.2e-6
+	if math.Abs(fee-want) > 1e-6 {
+		t.Errorf("LMI − EC2 = %v, want %v", fee, want)
+	}
+}
