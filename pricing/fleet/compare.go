@@ -62,12 +62,12 @@ type Result struct {
 	// BreakevenRequestsPerMonth is where the function's own architecture
 	// costs as much as the EC2 fleet; null when Lambda is cheaper at every
 	// volume searched (up to MaxSearchRequests).
-	BreakevenRequestsPerMonth *int64       `json:"breakeven_requests_per_month"`
-	Breakevens                []Breakeven  `json:"breakevens"`
+	BreakevenRequestsPerMonth *int64      `json:"breakeven_requests_per_month"`
+	Breakevens                []Breakeven `json:"breakevens"`
 	// PairBreakevens are the volumes at which LMI and each always-on
 	// fleet swap places (see PairBreakeven); empty without LMI.
 	PairBreakevens []PairBreakeven `json:"pair_breakevens,omitempty"`
-	Curve                     []CurvePoint `json:"curve"`
+	Curve          []CurvePoint    `json:"curve"`
 	// Cheapest names the cheapest option at the current volume.
 	Cheapest string   `json:"cheapest"`
 	Notes    []string `json:"notes,omitempty"`
