@@ -523,8 +523,8 @@ func TestBrowserCompareReport(t *testing.T) {
 		t.Fatalf("charts = %v", got)
 	}
 	curve := st.chart(t, "cost-curve")
-	if len(curve.Series) != 4 || curve.Series[0] != "Lambda x86_64" || curve.Series[1] != "Lambda arm64" ||
-		!strings.HasPrefix(curve.Series[2], "EC2 (") || curve.Series[3] != "Fargate" {
+	if len(curve.Series) != 5 || curve.Series[0] != "Lambda x86_64" || curve.Series[1] != "Lambda arm64" ||
+		!strings.HasPrefix(curve.Series[2], "EC2 (") || curve.Series[3] != "Fargate" || !strings.HasPrefix(curve.Series[4], "LMI (") {
 		t.Errorf("cost-curve series = %v", curve.Series)
 	}
 	if !strings.HasPrefix(st.Title, markerFn+" · ") {

@@ -64,12 +64,16 @@ func cheapestOption(opts []compareOption) compareOption {
 }
 
 func compareOptions(r *fleet.Result) []compareOption {
-	return []compareOption{
+	opts := []compareOption{
 		{"Lambda x86_64", r.Lambda.X86.MonthlyCostUSD, r.Lambda.X86.Cost, colorX86, nil},
 		{"Lambda arm64", r.Lambda.ARM.MonthlyCostUSD, r.Lambda.ARM.Cost, colorARM, nil},
 		{fleetLabel(r.EC2), r.EC2.MonthlyCostUSD, r.EC2.Cost, colorEC2, &r.EC2},
 		{fleetLabel(r.Fargate), r.Fargate.MonthlyCostUSD, r.Fargate.Cost, colorFargate, &r.Fargate},
 	}
+	if o := lmiOption(r); o != nil {
+		opts = append(opts, *o)
+	}
+	return opts
 }
 
 func breakevenText(b *int64) string {
@@ -136,6 +140,9 @@ func ComparePage(r *fleet.Result) *Page {
 			{Label: "Cheapest now", Value: cheapest.label},
 		},
 	}
+	if l := r.LMI; l != nil {
+		p.Facts = append(p.Facts[:len(p.Facts)-1], Fact{Label: "Lambda Managed Instances", Value: USDf(l.MonthlyCostUSD), Detail: fmt.Sprintf("%d × %s, %d environments", l.Instances, l.InstanceType, l.Environments)}, p.Facts[len(p.Facts)-1])
+	}
 	p.Sections = append(p.Sections, Section{
 		Title: "Cost across monthly volume",
 		Text:  "Each option's monthly bill if the same traffic shape were scaled to other volumes (both axes logarithmic). Lambda grows with every request; a fleet is paid for by the hour and steps up as servers are added. Dashed lines mark today's volume and where a Lambda architecture starts to cost more than EC2.",
@@ -144,6 +151,13 @@ func ComparePage(r *fleet.Result) *Page {
 			compareNowChart(r, opts, ""),
 		},
 	})
+	if ch, ok := lmiFleetChart(r, ""); ok {
+		p.Sections = append(p.Sections, Section{
+			Title:  "Lambda Managed Instances over time",
+			Text:   "The capacity provider scales with the traffic: each interval of the profile gets the instances its rate needs (never fewer than the floor of 3 for AZ resiliency), and is billed for them.",
+			Charts: []Chart{ch},
+		})
+	}
 	opt := HTMLTable{Title: "Options at the current volume", Header: []string{"Option", "Instances", "Utilisation (mean)", "Utilisation (peak)", "Cost per month", "vs cheapest"}, Sortable: true}
 	for _, o := range opts {
 		row := []Cell{TextCell(o.label), {}, {}, {}, NumCell(USDf(o.usd), o.usd), NumCell("", 0)}
@@ -252,6 +266,9 @@ func compareCurveChart(r *fleet.Result, suffix string) Chart {
 	}
 	// The marks ride on the EC2 series (drawn once).
 	series[2].MarkX = marks
+	if s, ok := lmiCurveSeries(r); ok {
+		series = append(series, s)
+	}
 	return xyChart(xySpec{
 		ID: "cost-curve" + suffix, Title: "Monthly cost by monthly request volume", Subtitle: "Lambda (" + lambdaOwn + " configured) vs always-on fleets", Height: 440,
 		X:      axisSpec{Name: "requests per month", Type: "log", Fmt: "numAxis"},

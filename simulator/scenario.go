@@ -107,6 +107,8 @@ type Scenario struct {
 	Concurrency ConcurrencySpec
 	KeepAlive   KeepAliveSpec
 	Traffic     TrafficSpec
+	// LMI, when set, also runs the traffic on Lambda Managed Instances.
+	LMI *LMISpec
 
 	// Path is the file the scenario was read from ("" if built in code).
 	Path string
@@ -312,6 +314,7 @@ type scenarioFile struct {
 	Concurrency concurrencyFile  `yaml:"concurrency"`
 	KeepAlive   keepAliveFile    `yaml:"keep_alive"`
 	Traffic     trafficFile      `yaml:"traffic"`
+	LMI         yaml.Node        `yaml:"lmi"` // see lmispec.go
 }
 
 type functionFile struct {
@@ -492,6 +495,7 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 
 	// Traffic.
 	p.traffic(s, f)
+	s.LMI = p.lmiSpec(&f.LMI, s)
 	return s
 }
 

@@ -56,6 +56,8 @@ type CompareOptions struct {
 	Seed                  uint64
 	HTML                  string
 	Assets                string
+	// LMI holds the Lambda Managed Instances flags (compare_lmi.go).
+	LMI compareLMIFlags
 
 	changed func(string) bool
 	ctx     context.Context
@@ -127,6 +129,7 @@ maximum), i.e. each request gets on a server what it had on Lambda. Months are 7
 	fs.StringVar(&o.FargateTask, "fargate-task", "", "Fargate task size, e.g. 1vCPU:2GB or 0.5:1 (default: 1 vCPU with 2 GB, larger if one request needs it)")
 	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply Lambda's monthly free tier")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed of the scenario's simulation (overrides the file)")
+	addCompareLMIFlags(fs, &o.LMI)
 	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (charts: cost across volumes, break-even) to FILE")
 	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
 	_ = cmd.MarkFlagFilename("html", "html")
@@ -453,6 +456,7 @@ func compareRun(o *CompareOptions) error {
 		}
 		in.Workload.BytesPerRequest = o.BytesPerRequest
 		in.Workload.RequestsPerConnection = o.RequestsPerConnection
+		o.LMI.apply(&in)
 		r, err := fleet.Compare(prices, in)
 		if err != nil {
 			return mapCompareErrors(err, file, in.Name)
@@ -463,6 +467,9 @@ func compareRun(o *CompareOptions) error {
 		}
 		if !o.changed("cpu-fraction") && cpuTime == 0 {
 			r.Notes = append(r.Notes, fmt.Sprintf("CPU per request assumed %.3g of the duration (Lambda's vCPU share at %d MB); measure it (lambdacost run) and pass --cpu-fraction", in.Workload.CPUFraction, in.Function.WithDefaults().MemoryMB))
+		}
+		if r.LMI != nil && !o.changed("memory-per-request") {
+			r.Notes = append(r.Notes, fmt.Sprintf("LMI: each in-flight request is assumed to need %.0f MB, as on a server; a multi-concurrent runtime (Node.js, Java, .NET) shares memory between requests, so pass --memory-per-request for a fairer LMI sizing", in.Workload.MemoryPerRequestMB))
 		}
 		results = append(results, r)
 	}
@@ -489,10 +496,14 @@ func writeCompare(w io.Writer, format reports.Format, st reports.Style, results 
 		// One table: the curves of every function, named when there are several.
 		g := curveGrid(results[0], true)
 		if len(results) > 1 {
-			g = reports.Grid{Header: []string{"Function", "Requests/month", "Lambda x86_64", "Lambda arm64", "EC2 instance type", "EC2", "Fargate architecture", "Fargate", "current"}}
+			g = reports.Grid{Header: []string{"Function", "Requests/month", "Lambda x86_64", "Lambda arm64", "EC2 instance type", "EC2", "Fargate architecture", "Fargate", "LMI instance type", "LMI", "current"}}
 			for _, r := range results {
 				for _, row := range curveGrid(r, true).Rows {
-					g.Rows = append(g.Rows, []string{r.Name, row[0], row[1], row[2], r.EC2.InstanceType, row[3], string(r.Fargate.Architecture), row[4], row[5]})
+					lmiType, lmiCost, cur := "", "", row[len(row)-1]
+					if r.LMI != nil {
+						lmiType, lmiCost = r.LMI.InstanceType, row[5]
+					}
+					g.Rows = append(g.Rows, []string{r.Name, row[0], row[1], row[2], r.EC2.InstanceType, row[3], string(r.Fargate.Architecture), row[4], lmiType, lmiCost, cur})
 				}
 			}
 		}
@@ -596,6 +607,9 @@ func compareGrids(r *fleet.Result) []reports.Grid {
 	}
 	fleetRow("EC2 "+r.EC2.InstanceType, r.EC2, "instances")
 	fleetRow("Fargate "+string(r.Fargate.Architecture)+" "+strings.TrimPrefix(r.Fargate.InstanceType, "fargate "), r.Fargate, "tasks")
+	if r.LMI != nil {
+		g.Rows = append(g.Rows, lmiCompareRow(r.LMI, w.Autoscale))
+	}
 	g.Footer = []string{"Cheapest", r.Cheapest, ""}
 
 	be := reports.Grid{Title: "Break-even: the monthly volume from which the fleet costs no more than Lambda",
@@ -604,6 +618,9 @@ func compareGrids(r *fleet.Result) []reports.Grid {
 		fl := "EC2 " + r.EC2.InstanceType
 		if b.Fleet == "fargate" {
 			fl = "Fargate " + string(r.Fargate.Architecture)
+		}
+		if b.Fleet == "lmi" && r.LMI != nil {
+			fl = "LMI " + r.LMI.InstanceType
 		}
 		if b.RequestsPerMonth == nil {
 			be.Rows = append(be.Rows, []string{string(b.LambdaArchitecture), fl, "none (Lambda is cheaper)", "", ""})
@@ -614,6 +631,16 @@ func compareGrids(r *fleet.Result) []reports.Grid {
 	grids := []reports.Grid{g, be,
 		linesGrid(fmt.Sprintf("EC2 fleet: %d × %s (%s)", r.EC2.Instances, r.EC2.InstanceType, r.EC2.Architecture), r.EC2.Cost),
 		linesGrid(fmt.Sprintf("Fargate: %d × %s tasks (%s)", r.Fargate.Instances, strings.TrimPrefix(r.Fargate.InstanceType, "fargate "), r.Fargate.Architecture), r.Fargate.Cost),
+	}
+	if len(r.PairBreakevens) > 0 {
+		grids = append(grids, pairBreakevenGrid(r))
+	}
+	if r.LMI != nil {
+		grids = append(grids, linesGrid(fmt.Sprintf("Lambda Managed Instances: %d × %s (%s), %d environments at the peak", r.LMI.Instances, r.LMI.InstanceType, r.LMI.Architecture, r.LMI.Environments), r.LMI.Cost))
+		if as := reports.AssumptionsGrid(r.LMI.Assumptions); len(as) > 0 {
+			as[0].Title = "Lambda Managed Instances: assumptions"
+			grids = append(grids, as...)
+		}
 	}
 	if len(r.EC2Options) > 1 {
 		og := reports.Grid{Title: "EC2 instance types considered", Header: []string{"Instance type", "Architecture", "Instances", "Req/s each", "Monthly cost"}, AlignRight: map[int]bool{2: true, 3: true, 4: true}}
@@ -630,6 +657,11 @@ func compareGrids(r *fleet.Result) []reports.Grid {
 func curveGrid(r *fleet.Result, csv bool) reports.Grid {
 	g := reports.Grid{Title: "Monthly cost by volume", Header: []string{"Requests/month", "Lambda x86_64", "Lambda arm64", "EC2 " + r.EC2.InstanceType, "Fargate " + string(r.Fargate.Architecture)},
 		AlignRight: map[int]bool{0: true, 1: true, 2: true, 3: true, 4: true}}
+	lmi := r.LMI != nil
+	if lmi {
+		g.Header = append(g.Header, "LMI "+r.LMI.InstanceType)
+		g.AlignRight[5] = true
+	}
 	if csv {
 		g.Header = append(g.Header, "current")
 	}
@@ -641,6 +673,9 @@ func curveGrid(r *fleet.Result, csv bool) reports.Grid {
 			v += " (now)"
 		}
 		row := []string{v, reports.USDf(p.LambdaX86USD), reports.USDf(p.LambdaARMUSD), reports.USDf(p.EC2USD), reports.USDf(p.FargateUSD)}
+		if lmi {
+			row = append(row, reports.USDf(p.LMIUSD))
+		}
 		if csv {
 			cur := ""
 			if p.Current {

@@ -289,16 +289,16 @@ func TestCompareCSVDataset(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\r\n")
-	if lines[0] != "Function,Requests/month,Lambda x86_64,Lambda arm64,EC2 instance type,EC2,Fargate architecture,Fargate,current" {
+	if lines[0] != "Function,Requests/month,Lambda x86_64,Lambda arm64,EC2 instance type,EC2,Fargate architecture,Fargate,LMI instance type,LMI,current" {
 		t.Errorf("header = %q", lines[0])
 	}
 	current := map[string]string{}
 	for _, l := range lines[1:] {
 		cells := strings.Split(l, ",")
-		if len(cells) != 9 {
+		if len(cells) != 11 {
 			t.Fatalf("row %q", l)
 		}
-		if cells[8] == "yes" {
+		if cells[10] == "yes" {
 			current[cells[0]] = cells[1]
 		}
 	}

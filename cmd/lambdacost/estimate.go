@@ -42,6 +42,8 @@ type EstimateOptions struct {
 	UsageFile              string
 	HTML                   string
 	Assets                 string
+	// LMI holds the --lmi flags (Lambda Managed Instances; estimate_lmi.go).
+	LMI lmiFlags
 
 	changed func(string) bool
 }
@@ -59,7 +61,9 @@ billed on cold starts.
 Months are 730 hours when hours are projected.`,
 		Example: `  lambdacost estimate --requests 3M --duration 120ms --memory 1536 --free-tier
   lambdacost estimate --requests 10M --duration 80ms --memory 512 --arch both -o json
-  lambdacost estimate --usage examples/functions.yaml -o markdown`,
+  lambdacost estimate --usage examples/functions.yaml -o markdown
+  lambdacost estimate --lmi --requests 100M --instance-type m7g.xlarge --instance-hours 2000 --ec2-rate 0.0457
+  lambdacost estimate --lmi --requests 5.256B --duration 40ms --peak-rps 2000 --instance-type m7g.xlarge --runtime nodejs22.x`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed
@@ -93,6 +97,7 @@ Months are 730 hours when hours are projected.`,
 	fs.StringVar(&o.UsageFile, "usage", "", "YAML file with many functions' configuration and usage")
 	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (cost breakdown) to FILE")
 	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
+	addLMIFlags(fs, &o.LMI)
 	_ = cmd.MarkFlagFilename("html", "html")
 	_ = cmd.MarkFlagDirname("assets")
 	_ = cmd.RegisterFlagCompletionFunc("arch", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -126,6 +131,14 @@ func toFlagErrors(errs []error) []error {
 }
 
 func estimateRun(o *EstimateOptions) error {
+	if o.LMI.On {
+		return estimateLMIRun(o)
+	}
+	for _, name := range lmiOnlyFlags {
+		if o.changed(name) {
+			return pricing.Inputf("--"+name, "only applies with --lmi")
+		}
+	}
 	f := o.F
 	format, err := f.Format()
 	if err != nil {

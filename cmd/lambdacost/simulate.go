@@ -167,15 +167,24 @@ func simulateRun(o *SimulateOptions) error {
 	if res.Partial {
 		// Interrupted: print what was simulated, marked partial, and exit 130.
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: interrupted: partial result for the first %s simulated\n", time.Duration(res.SimulatedSeconds*float64(time.Second)))
-		if werr := writeSimulation(o, f, format, res, s); werr != nil {
+		if werr := writeSimulation(o, f, format, res, s, nil); werr != nil {
 			return werr
 		}
 		return &ExitError{Code: 130}
 	}
-	return writeSimulation(o, f, format, res, s)
+	// The scenario's lmi: section: the same traffic on Managed Instances.
+	region := s.Region
+	if opt.Region != "" || region == "" {
+		region = f.Region
+	}
+	lmiRun, err := simulateLMI(s, prices, region)
+	if err != nil {
+		return err
+	}
+	return writeSimulation(o, f, format, res, s, lmiRun)
 }
 
-func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res *simulator.Result, s *simulator.Scenario) error {
+func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res *simulator.Result, s *simulator.Scenario, lmiRun *lmiSimulation) error {
 	// One list: the simulator's own (quotas, the fast mode's regime) and
 	// the command's (month, free tier, region).
 	as := append(pricing.Assumptions(nil), res.Assumptions...)
@@ -198,13 +207,16 @@ func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res 
 		if err != nil {
 			return err
 		}
-		return reports.WriteJSON(f.IO.Out, v)
+		return writeJSONWithLMI(f.IO.Out, v, lmiRun)
 	}
 	grids := simulationGrids(res, s)
 	grids = append(grids, modeGrid(res))
 	grids = append(grids, reports.AssumptionsGrid(as)...)
 	if format == reports.CSV {
 		grids = append(grids, timelineGrid(res))
+	}
+	if lmiRun != nil {
+		grids = append(grids, lmiSimulationGrids(lmiRun, format == reports.CSV)...)
 	}
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), grids...)
 }

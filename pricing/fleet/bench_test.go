@@ -71,3 +71,16 @@ func BenchmarkEC2Cost(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkCompareNoLMI is BenchmarkCompare without Lambda Managed
+// Instances (every c/m/r type sized, two break-even searches, the curve
+// column): the difference is LMI's share.
+func BenchmarkCompareNoLMI(b *testing.B) {
+	in := Input{Region: region, Function: pricing.FunctionConfig{MemoryMB: 2048}, Workload: web(), Options: Options{EBSGB: 20}, NoLMI: true}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compare(prices, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -31,6 +31,12 @@ type Input struct {
 	// FargateTask is the Fargate task size (zero: DefaultFargateTask).
 	FargateTask FargateTask
 	Options     Options
+	// LMI configures the Lambda Managed Instances option (zero: AWS's
+	// defaults, see LMIConfig); LMIInstanceTypes are its candidates (empty:
+	// every c, m and r type priced in the region); NoLMI leaves it out.
+	LMI              LMIConfig
+	LMIInstanceTypes []string
+	NoLMI            bool
 	// CurvePointsPerDecade sets the curve's density (default 4).
 	CurvePointsPerDecade int
 }
@@ -49,12 +55,19 @@ type Result struct {
 	// Fargate is the cheaper architecture; FargateOptions both.
 	Fargate        FleetResult   `json:"fargate"`
 	FargateOptions []FleetResult `json:"fargate_options"`
+	// LMI is Lambda Managed Instances on the cheapest allowed instance
+	// type; LMIOptions all the types priced (when more than one).
+	LMI        *LMIResult  `json:"lmi,omitempty"`
+	LMIOptions []LMIResult `json:"lmi_options,omitempty"`
 	// BreakevenRequestsPerMonth is where the function's own architecture
 	// costs as much as the EC2 fleet; null when Lambda is cheaper at every
 	// volume searched (up to MaxSearchRequests).
-	BreakevenRequestsPerMonth *int64       `json:"breakeven_requests_per_month"`
-	Breakevens                []Breakeven  `json:"breakevens"`
-	Curve                     []CurvePoint `json:"curve"`
+	BreakevenRequestsPerMonth *int64      `json:"breakeven_requests_per_month"`
+	Breakevens                []Breakeven `json:"breakevens"`
+	// PairBreakevens are the volumes at which LMI and each always-on
+	// fleet swap places (see PairBreakeven); empty without LMI.
+	PairBreakevens []PairBreakeven `json:"pair_breakevens,omitempty"`
+	Curve          []CurvePoint    `json:"curve"`
 	// Cheapest names the cheapest option at the current volume.
 	Cheapest string   `json:"cheapest"`
 	Notes    []string `json:"notes,omitempty"`
@@ -138,6 +151,9 @@ type CurvePoint struct {
 	EC2USD           float64 `json:"ec2_usd"`
 	EC2Instances     int     `json:"ec2_instances"`
 	FargateUSD       float64 `json:"fargate_usd"`
+	// LMIUSD and LMIInstances are Lambda Managed Instances (when compared).
+	LMIUSD       float64 `json:"lmi_usd,omitempty"`
+	LMIInstances int     `json:"lmi_instances,omitempty"`
 	// Current marks the workload's own volume.
 	Current bool `json:"current,omitempty"`
 }
@@ -333,11 +349,38 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 			}
 		}
 	}
+	var lmiAt func(float64) (decimal.Decimal, int, error)
+	if !in.NoLMI {
+		if lmiAt, err = compareLMI(t, in, w, res, limit, lambdaAt); err != nil {
+			return nil, err
+		}
+	}
 	curve, err := buildCurve(res, w.MonthlyRequests, limit, in.CurvePointsPerDecade, lambdaAt, ec2At, fargateAt)
 	if err != nil {
 		return nil, err
 	}
 	res.Curve = curve
+	if lmiAt != nil {
+		if err := fillLMICurve(res, lmiAt); err != nil {
+			return nil, err
+		}
+		ec2Cost := func(v float64) (decimal.Decimal, error) { c, _, err := ec2At(v); return c, err }
+		lmiCost := func(v float64) (decimal.Decimal, error) { c, _, err := lmiAt(v); return c, err }
+		hi := limit
+		if n := len(res.Curve); n > 0 {
+			hi = math.Min(hi, float64(res.Curve[n-1].RequestsPerMonth))
+		}
+		for _, p := range []struct {
+			name string
+			cost func(float64) (decimal.Decimal, error)
+		}{{"ec2 " + res.EC2.InstanceType, ec2Cost}, {"fargate " + string(res.Fargate.Architecture), fargateAt}} {
+			pb, err := pairBreakeven("lmi "+res.LMI.InstanceType, lmiCost, p.name, p.cost, hi)
+			if err != nil {
+				return nil, err
+			}
+			res.PairBreakevens = append(res.PairBreakevens, pb)
+		}
+	}
 	res.Cheapest = cheapest(res)
 	if strings.HasPrefix(res.EC2.InstanceType, "t") {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s is burstable: sustained CPU above its baseline bills CPU credits ($0.05 per vCPU-hour), which this comparison does not include", res.EC2.InstanceType))
@@ -461,6 +504,9 @@ func cheapest(r *Result) string {
 		{"lambda arm64", r.Lambda.ARM.Total},
 		{"ec2 " + r.EC2.InstanceType, r.EC2.Total},
 		{"fargate " + string(r.Fargate.Architecture), r.Fargate.Total},
+	}
+	if r.LMI != nil {
+		opts = append(opts, opt{"lmi " + r.LMI.InstanceType, r.LMI.Total})
 	}
 	best := opts[0]
 	for _, o := range opts[1:] {

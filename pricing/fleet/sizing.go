@@ -170,6 +170,24 @@ type demand struct {
 // provisioned for what is coming), and are only removed once the demand has
 // been gone for as long. k = ceil(lag / interval) intervals each side.
 func newDemand(profile []float64, interval, lag time.Duration) *demand {
+	peaks := windowPeaks(profile, interval, lag)
+	sort.Float64s(peaks)
+	d := &demand{interval: interval, lag: lag, n: int64(len(peaks))}
+	for i, r := range peaks {
+		if i > 0 && r == peaks[i-1] {
+			d.counts[len(d.counts)-1]++
+			continue
+		}
+		d.rates = append(d.rates, r)
+		d.counts = append(d.counts, 1)
+	}
+	return d
+}
+
+// windowPeaks is, for each interval of profile, the highest rate within
+// the lag either side of it (k = ceil(lag / interval) intervals), in time
+// order.
+func windowPeaks(profile []float64, interval, lag time.Duration) []float64 {
 	k := 0
 	if lag > 0 && interval > 0 {
 		k = int((lag + interval - 1) / interval)
@@ -192,17 +210,7 @@ func newDemand(profile []float64, interval, lag time.Duration) *demand {
 		}
 		peaks[i] = profile[dq[0]]
 	}
-	sort.Float64s(peaks)
-	d := &demand{interval: interval, lag: lag, n: int64(n)}
-	for i, r := range peaks {
-		if i > 0 && r == peaks[i-1] {
-			d.counts[len(d.counts)-1]++
-			continue
-		}
-		d.rates = append(d.rates, r)
-		d.counts = append(d.counts, 1)
-	}
-	return d
+	return peaks
 }
 
 // units sums need over every interval.

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/lambdacost/lambdacost/pricing/fleet"
+	"github.com/lambdacost/lambdacost/reports"
+)
+
+// compareLMIFlags are compare's Lambda Managed Instances flags.
+type compareLMIFlags struct {
+	No               bool
+	InstanceTypes    []string
+	Runtime          string
+	EnvVCPU          float64
+	MemoryGiBPerVCPU float64
+	MaxConcurrency   int
+	MinEnvironments  int
+	MinInstances     int
+	TargetCPU        float64
+	ScaleOutLag      float64
+}
+
+func addCompareLMIFlags(fs *pflag.FlagSet, l *compareLMIFlags) {
+	fs.BoolVar(&l.No, "no-lmi", false, "leave Lambda Managed Instances out of the comparison")
+	fs.StringSliceVar(&l.InstanceTypes, "lmi-instance-type", nil, "LMI capacity provider instance types to consider (default: every c, m and r type priced)")
+	fs.StringVar(&l.Runtime, "runtime", "", "runtime (nodejs22.x, python3.13, java21, dotnet8): LMI's default concurrency per vCPU (default: Node.js's 64, listed as an assumption)")
+	fs.Float64Var(&l.EnvVCPU, "lmi-env-vcpu", 0, "vCPUs of one LMI execution environment (default 1, more when one request's memory needs it)")
+	fs.Float64Var(&l.MemoryGiBPerVCPU, "lmi-memory-per-vcpu", 0, "LMI ExecutionEnvironmentMemoryGiBPerVCpu, 2–8 (default 2, more when one request's memory needs it)")
+	fs.IntVar(&l.MaxConcurrency, "lmi-max-concurrency", 0, "LMI PerExecutionEnvironmentMaxConcurrency, 1–1600 (default: the runtime's per-vCPU default × vCPUs)")
+	fs.IntVar(&l.MinEnvironments, "lmi-min-environments", 0, "LMI minimum execution environments (default 3)")
+	fs.IntVar(&l.MinInstances, "lmi-min-instances", 0, "LMI minimum instances (default 3, one per AZ)")
+	fs.Float64Var(&l.TargetCPU, "lmi-target-cpu", 0, "LMI capacity provider's target CPU utilisation (0–1], default 0.5")
+}
+
+// apply sets the LMI part of a comparison input.
+func (l compareLMIFlags) apply(in *fleet.Input) {
+	in.NoLMI = l.No
+	in.LMIInstanceTypes = l.InstanceTypes
+	in.LMI = fleet.LMIConfig{Runtime: l.Runtime, EnvVCPU: l.EnvVCPU, MemoryGiBPerVCPU: l.MemoryGiBPerVCPU, MaxConcurrency: l.MaxConcurrency,
+		MinEnvironments: l.MinEnvironments, MinInstances: l.MinInstances, TargetCPU: l.TargetCPU}
+}
+
+// lmiCompareRow is LMI's row of the comparison summary.
+func lmiCompareRow(r *fleet.LMIResult, autoscale bool) []string {
+	mode := "for the peak"
+	if r.PerInterval {
+		mode = fmt.Sprintf("per interval, mean %s", reports.Numf(r.MeanInstances, 2))
+	}
+	return []string{"LMI " + r.InstanceType + " (" + string(r.Architecture) + ")", reports.USD(r.Total),
+		fmt.Sprintf("%d instances (%s), %d environments × %s req/s (%s-bound), CPU %s mean / %s peak", r.Instances, mode, r.Environments, reports.Numf(r.EnvCapacityRPS, 1), r.LimitedBy, pct(r.Utilization), pct(r.PeakUtilization))}
+}
+
+// pairBreakevenGrid lists where LMI and the always-on fleets swap places.
+func pairBreakevenGrid(r *fleet.Result) reports.Grid {
+	g := reports.Grid{Title: "Break-even between LMI and the always-on fleets (first crossing on a 5% grid)",
+		Header: []string{"Cheaper below", "Than", "Requests/month", "Mean req/s"}, AlignRight: map[int]bool{2: true, 3: true}}
+	for _, p := range r.PairBreakevens {
+		if p.RequestsPerMonth == nil {
+			g.Rows = append(g.Rows, []string{p.CheaperBelow, p.Other, "none (cheaper over the whole curve)", ""})
+			continue
+		}
+		g.Rows = append(g.Rows, []string{p.CheaperBelow, p.Other, reports.Numf(float64(*p.RequestsPerMonth), 0), reports.Numf(p.MeanRPS, 2)})
+	}
+	return g
+}
