@@ -26,7 +26,7 @@ func NewCmdDataset(f *Factory) *cobra.Command {
 window into one dataset. A function is identified by its account, region and name; one found in
 two files is a conflict: the first file's is kept and each conflict is listed on stderr and in
 the merged dataset's "problems". Datasets of different windows are refused (exit 2).`,
-		Example: `  lambdacost dataset merge eu.json us.json --out org.json`,
+		Example: `  lambdacost dataset merge examples/prod.json examples/prod-eu.json --out org.json`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := f.Format()

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/cobra"
 )
 
 // example is one command line from a command's --help or README.
@@ -57,13 +59,20 @@ func TestHelpExamplesRun(t *testing.T) {
 	root := NewRootCmd(&Factory{IO: &IO{Getenv: func(string) string { return "" }}})
 	var all []example
 	skipped := 0
-	for _, c := range root.Commands() {
-		if c.Hidden || c.Example == "" {
-			continue
+	var visit func(c *cobra.Command)
+	visit = func(c *cobra.Command) {
+		if c.Hidden {
+			return
 		}
-		ex, s := parseExamples(c.Name()+" --help", c.Example)
-		all, skipped = append(all, ex...), skipped+s
+		if c.Example != "" {
+			ex, s := parseExamples(c.CommandPath()+" --help", c.Example)
+			all, skipped = append(all, ex...), skipped+s
+		}
+		for _, sub := range c.Commands() {
+			visit(sub)
+		}
 	}
+	visit(root)
 	if len(all) < 30 {
 		t.Fatalf("only %d examples found", len(all))
 	}
