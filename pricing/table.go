@@ -408,3 +408,19 @@ func keys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// NewPriceTable returns an empty table with every per-region map made, for
+// producers that fill it (the generator, a view of some regions).
+func NewPriceTable() *PriceTable {
+	return &PriceTable{
+		Lambda:      map[string]*LambdaRegion{},
+		EC2:         map[string]map[string]*InstanceType{},
+		Fargate:     map[string]map[Architecture]*FargatePrices{},
+		ALB:         map[string]*ALBPrices{},
+		APIGateway:  map[string]*APIGatewayPrices{},
+		EBS:         map[string]*EBSPrices{},
+		Logs:        map[string]*LogsPrices{},
+		TransferOut: map[string][]GBTier{},
+		Provenance:  map[string]PriceSource{},
+	}
+}

@@ -224,19 +224,9 @@ func isNotExist(path string) bool {
 // tableView is the part of t that concerns regions, in the table's own JSON
 // form (which `--price-file` and $LAMBDACOST_PRICE_FILE accept back).
 func tableView(t *pricing.PriceTable, regions []string) *pricing.PriceTable {
-	v := &pricing.PriceTable{
-		Date: t.Date, Currency: t.Currency, Description: t.Description, Origin: t.Origin,
-		Sources: uniqueSources(t.Sources), FreeTier: t.FreeTier,
-		Lambda:      map[string]*pricing.LambdaRegion{},
-		EC2:         map[string]map[string]*pricing.InstanceType{},
-		Fargate:     map[string]map[pricing.Architecture]*pricing.FargatePrices{},
-		ALB:         map[string]*pricing.ALBPrices{},
-		APIGateway:  map[string]*pricing.APIGatewayPrices{},
-		EBS:         map[string]*pricing.EBSPrices{},
-		Logs:        map[string]*pricing.LogsPrices{},
-		TransferOut: map[string][]pricing.GBTier{},
-		Provenance:  map[string]pricing.PriceSource{},
-	}
+	v := pricing.NewPriceTable()
+	v.Date, v.Currency, v.Description, v.Origin = t.Date, t.Currency, t.Description, t.Origin
+	v.Sources, v.FreeTier = uniqueSources(t.Sources), t.FreeTier
 	want := map[string]bool{}
 	for _, r := range regions {
 		want[r] = true

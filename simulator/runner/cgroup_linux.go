@@ -346,47 +346,59 @@ func writeFileOptional(dir, name, v string) error {
 // when the goroutine ends.
 func (cg *cgroup) start(cmd *exec.Cmd) error {
 	if cg.sys.v2 {
-		fd, err := unix.Open(cg.dirs["unified"], unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return err
-		}
-		defer unix.Close(fd)
-		cmd.SysProcAttr.UseCgroupFD = true
-		cmd.SysProcAttr.CgroupFD = fd
-		return cmd.Start()
+		_, err := cg.startFromThread(cmd)
+		return err
 	}
 	errc := make(chan error, 1)
 	go func() {
 		runtime.LockOSThread()
-		tid := strconv.Itoa(unix.Gettid())
-		var err error
-		for ctrl, d := range cg.dirs {
-			if err = writeFile(d, "tasks", tid); err != nil {
-				err = fmt.Errorf("moving into the %s cgroup: %w", ctrl, err)
-				break
-			}
-		}
-		if err == nil {
-			err = cmd.Start()
-		}
-		back := true
-		for ctrl := range cg.dirs {
-			if writeFile(cg.sys.parent[ctrl], "tasks", tid) != nil {
-				back = false
-			}
-		}
+		back, err := cg.startFromThread(cmd)
 		if back {
 			runtime.UnlockOSThread()
-		} else if err == nil {
-			// This thread is discarded when the goroutine ends, and
-			// Pdeathsig would kill the child with it: give up cleanly.
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			err = errors.New("cannot move the starting thread back out of the environment's cgroup")
 		}
 		errc <- err
 	}()
 	return <-errc
+}
+
+// startFromThread starts cmd in the cgroup from the calling thread, which
+// must be locked to its goroutine under cgroup v1 (see start). It reports
+// whether the thread is back in the runner's own cgroups; when it is not,
+// the child is killed (its parent-death signal follows this thread, which
+// must then be discarded) and an error returned.
+func (cg *cgroup) startFromThread(cmd *exec.Cmd) (back bool, err error) {
+	if cg.sys.v2 {
+		fd, err := unix.Open(cg.dirs["unified"], unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			return true, err
+		}
+		defer unix.Close(fd)
+		cmd.SysProcAttr.UseCgroupFD = true
+		cmd.SysProcAttr.CgroupFD = fd
+		return true, cmd.Start()
+	}
+	tid := strconv.Itoa(unix.Gettid())
+	for ctrl, d := range cg.dirs {
+		if err = writeFile(d, "tasks", tid); err != nil {
+			err = fmt.Errorf("moving into the %s cgroup: %w", ctrl, err)
+			break
+		}
+	}
+	if err == nil {
+		err = cmd.Start()
+	}
+	back = true
+	for ctrl := range cg.dirs {
+		if writeFile(cg.sys.parent[ctrl], "tasks", tid) != nil {
+			back = false
+		}
+	}
+	if !back && err == nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		err = errors.New("cannot move the starting thread back out of the environment's cgroup")
+	}
+	return back, err
 }
 
 // cpuStat names the file holding the cgroup's CPU time, the key of the

@@ -436,40 +436,7 @@ func (s *sandboxSys) startSandboxed(b *envBox, cmd *exec.Cmd, cg *cgroup) error 
 // moving it back (else the runner itself would be in the environment's
 // cgroup, and killed with it).
 func (cg *cgroup) startHere(cmd *exec.Cmd) error {
-	if cg.sys.v2 {
-		fd, err := unix.Open(cg.dirs["unified"], unix.O_DIRECTORY|unix.O_RDONLY|unix.O_CLOEXEC, 0)
-		if err != nil {
-			return err
-		}
-		defer unix.Close(fd)
-		cmd.SysProcAttr.UseCgroupFD = true
-		cmd.SysProcAttr.CgroupFD = fd
-		return cmd.Start()
-	}
-	tid := strconv.Itoa(unix.Gettid())
-	var err error
-	for ctrl, d := range cg.dirs {
-		if err = writeFile(d, "tasks", tid); err != nil {
-			err = fmt.Errorf("moving into the %s cgroup: %w", ctrl, err)
-			break
-		}
-	}
-	if err == nil {
-		err = cmd.Start()
-	}
-	back := true
-	for ctrl := range cg.dirs {
-		if writeFile(cg.sys.parent[ctrl], "tasks", tid) != nil {
-			back = false
-		}
-	}
-	if !back {
-		if err == nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-		}
-		return errors.New("cannot move the sandbox thread back out of the environment's cgroup")
-	}
+	_, err := cg.startFromThread(cmd)
 	return err
 }
 
