@@ -218,7 +218,11 @@ func tuneReportView(path string, data []byte) (*reportView, error) {
 	if err := decodeJSON(path, data, &r); err != nil {
 		return nil, err
 	}
-	return &reportView{value: &r, grids: reports.TuneGrids(&r), page: reports.TunePage(&r)}, nil
+	v := &reportView{value: &r, grids: reports.TuneGrids(&r), page: reports.TunePage(&r)}
+	if r.Partial {
+		v.warnings = append(v.warnings, fmt.Sprintf("warning: %s is a partial tune result (interrupted after %d memory sizes): the recommendation covers only those", path, len(r.Results)))
+	}
+	return v, nil
 }
 
 // datasetFile tells a dataset file from its first 64 KiB (its version and

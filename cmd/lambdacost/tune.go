@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -122,6 +123,9 @@ func tuneRun(o *TuneOptions) error {
 	res, err := runner.Tune(o.Ctx, cfg, o.Memories, o.Count, strategy, events)
 	if err != nil && (res == nil || pricing.IsInput(err)) {
 		return err
+	}
+	if res.Partial {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: interrupted after %d of %d memory sizes: the result is marked partial\n", len(res.Results), len(o.Memories))
 	}
 	if o.HTML != "" && res != nil {
 		if werr := writeHTML(f, o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {

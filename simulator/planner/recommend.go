@@ -334,6 +334,9 @@ func DecodeTuneResult(path string, r io.Reader) (*runner.TuneResult, error) {
 	if err := pricing.CheckJSONEnd(path, dec); err != nil {
 		return nil, err
 	}
+	if tr.Partial {
+		return nil, pricing.Inputf(path, "the tune result is partial (the sweep was interrupted after %d of its memory sizes): run tune again to completion", len(tr.Results))
+	}
 	var ok []runner.TunePoint
 	for _, p := range tr.Results {
 		if (p.Status == "" || p.Status == "ok") && p.MemoryMB > 0 && p.CostPerMillionUSD > 0 {

@@ -124,6 +124,11 @@ type TuneResult struct {
 	TieRule             string          `json:"tie_rule"`
 	Results             []TunePoint     `json:"results"`
 	Recommendation      *Recommendation `json:"recommendation"`
+	// Partial marks a sweep that was interrupted (Ctrl-C) before every
+	// memory size was measured: Results holds only the sizes done, and
+	// readers (plan --tune, report) refuse or warn rather than take it as a
+	// whole sweep.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // ValidateTune checks a sweep's parameters and the function's
@@ -205,6 +210,7 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 		c.Function.MemoryMB = m
 		res, err := Run(ctx, c, events, count)
 		if ctx.Err() != nil {
+			out.Partial = true
 			return out, ctx.Err()
 		}
 		if err != nil && pricing.IsInput(err) {
