@@ -49,6 +49,9 @@ func (f *DatasetFunction) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*f = DatasetFunction(p)
+	if k, dup := duplicateKey(b); dup {
+		return fmt.Errorf("function %q: the key %q appears twice in one object (one of its values would be ignored)", f.Name, k)
+	}
 	if len(f.Missing) == 0 && !bytes.Contains(b, jsonNull) {
 		return nil
 	}

@@ -31,12 +31,17 @@ func decodeDatasetStream(path string, r io.Reader) (*Dataset, *json.Decoder, err
 	}
 	var fns []DatasetFunction
 	rest := map[string]json.RawMessage{}
+	seen := map[string]bool{}
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
 			return fail(err)
 		}
 		key, _ := t.(string)
+		if seen[key] {
+			return nil, nil, Inputf(path, "invalid dataset: the key %q appears twice (one of its values would be ignored)", key)
+		}
+		seen[key] = true
 		if key != "functions" {
 			var raw json.RawMessage
 			if err := dec.Decode(&raw); err != nil {
