@@ -27,6 +27,10 @@ func init() { register(func(f *Factory) *cobra.Command { return NewCmdCollect(f,
 type CollectOptions struct {
 	F *Factory
 
+	// Debug shows the AWS SDK's own error chain (e.g. every credential
+	// provider it tried) instead of one line saying what to do.
+	Debug bool
+
 	Functions    []string
 	All          bool
 	Since        string
@@ -102,6 +106,7 @@ is removed once every call succeeded.`,
 	fs.StringVar(&o.LogsMode, "logs-mode", collector.LogsInsights, "how --logs reads them: insights (statistics computed by CloudWatch Logs Insights, billed per GB scanned) or events (every record through FilterLogEvents; exact, slow, capped)")
 	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
 	fs.IntVar(&o.Concurrency, "concurrency", 4, "API calls in flight at once")
+	fs.BoolVar(&o.Debug, "debug", false, "show the AWS SDK's full error chain (e.g. every credential source tried)")
 	fs.BoolVar(&o.Resume, "resume", false, "continue the interrupted or partly failed collection kept next to --out (FILE.checkpoint), fetching only what did not arrive")
 	fs.BoolVar(&o.AllowPartial, "allow-partial", false, "exit 0 when some values could not be collected (they are null in the dataset and listed on stderr)")
 	fs.StringSliceVar(&o.Regions, "regions", nil, "collect these regions (comma-separated) in parallel and merge them; each function records its region")
@@ -238,7 +243,13 @@ func collectRun(o *CollectOptions) error {
 	if err != nil {
 		var xe *pricing.ExternalError
 		if errors.As(err, &xe) && strings.Contains(xe.Error(), "get credentials") {
-			return &pricing.ExternalError{Op: xe.Op, Err: fmt.Errorf("%w (collect needs AWS credentials from the standard chain: AWS_PROFILE, SSO, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY; read-only cloudwatch:GetMetricData, lambda:List*/Get*, logs:FilterLogEvents suffice)", xe.Err)}
+			// Like the AWS CLI's "Unable to locate credentials": what to
+			// do first, in one line; the SDK's chain with --debug.
+			msg := "unable to locate AWS credentials: set AWS_PROFILE (after `aws sso login` or `aws configure`) or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; collect needs read-only access (cloudwatch:GetMetricData, lambda:List*/Get*, logs:StartQuery/GetQueryResults/FilterLogEvents); --debug shows every source the SDK tried"
+			if o.Debug {
+				return &pricing.ExternalError{Op: xe.Op, Err: fmt.Errorf("%s: %w", msg, xe.Err)}
+			}
+			return &pricing.ExternalError{Op: "collect", Err: errors.New(msg)}
 		}
 		if _, serr := os.Stat(co.Checkpoint); errors.As(err, &xe) && co.Checkpoint != "" && serr == nil {
 			return &pricing.ExternalError{Op: xe.Op, Err: fmt.Errorf("%w (the functions found are kept in %s: run the same command with --resume to retry without listing them again)", xe.Err, co.Checkpoint)}

@@ -129,3 +129,25 @@ func TestCollectCommandErrors(t *testing.T) {
 		t.Errorf("AWS failure: exit %d, %s", code, stderr)
 	}
 }
+
+// Without credentials, collect says in one line what to do (like the AWS
+// CLI's "Unable to locate credentials"); --debug shows the SDK's chain.
+func TestCollectWithoutCredentials(t *testing.T) {
+	s := collectortest.New(t, 1)
+	awsEnv(t, s.URL)
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"} {
+		t.Setenv(k, "")
+	}
+	_, errOut, code := runCLI(t, nil, "collect", "--all", "--since", "1h")
+	if code != 3 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 ||
+		!strings.Contains(errOut, "unable to locate AWS credentials: set AWS_PROFILE") || strings.Contains(errOut, "IMDS") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	_, errOut, code = runCLI(t, nil, "collect", "--all", "--since", "1h", "--debug")
+	if code != 3 || !strings.Contains(errOut, "get credentials") {
+		t.Errorf("--debug: exit %d, stderr %q", code, errOut)
+	}
+	if s.Calls("GetMetricData") != 0 {
+		t.Errorf("calls made without credentials")
+	}
+}
