@@ -41,9 +41,32 @@ func groupAlive(pgid int) bool {
 	if err := syscall.Kill(-pgid, 0); err == syscall.ESRCH {
 		return false
 	}
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		return true // cannot tell: assume it is
+	}
+	alive := false
+	eachProcStat(func(_ int, fields [][]byte) bool {
+		if len(fields) < 3 {
+			return true
+		}
+		if pg, _ := strconv.Atoi(string(fields[2])); pg == pgid && fields[0][0] != 'Z' && fields[0][0] != 'X' {
+			alive = true
+			return false
+		}
+		return true
+	})
+	return alive
+}
+
+// eachProcStat calls fn with each process's pid and the fields of its
+// /proc/PID/stat after the command name (state, ppid, pgrp, ...; the
+// name may contain spaces, so fields start after its closing parenthesis),
+// until fn returns false. The fields alias a buffer reused for the next
+// process.
+func eachProcStat(fn func(pid int, fields [][]byte) bool) {
 	dir, err := os.Open("/proc")
 	if err != nil {
-		return true
+		return
 	}
 	defer dir.Close()
 	names, _ := dir.Readdirnames(-1)
@@ -52,25 +75,27 @@ func groupAlive(pgid int) bool {
 		if n[0] < '0' || n[0] > '9' {
 			continue
 		}
+		pid, err := strconv.Atoi(n)
+		if err != nil {
+			continue
+		}
 		f, err := os.Open("/proc/" + n + "/stat")
 		if err != nil {
 			continue
 		}
 		k, _ := f.Read(buf[:])
 		f.Close()
-		// pid (comm) state ppid pgrp ...; comm may contain spaces.
 		b := buf[:k]
 		i := bytes.LastIndexByte(b, ')')
 		if i < 0 {
 			continue
 		}
 		fields := bytes.Fields(b[i+1:])
-		if len(fields) < 3 {
+		if len(fields) == 0 {
 			continue
 		}
-		if pg, _ := strconv.Atoi(string(fields[2])); pg == pgid && fields[0][0] != 'Z' && fields[0][0] != 'X' {
-			return true
+		if !fn(pid, fields) {
+			return
 		}
 	}
-	return false
 }

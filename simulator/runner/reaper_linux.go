@@ -32,40 +32,14 @@ func becomeSubreaper() {
 
 // procTable maps every pid to its parent.
 func procTable() map[int]int {
-	dir, err := os.Open("/proc")
-	if err != nil {
-		return nil
-	}
-	defer dir.Close()
-	names, _ := dir.Readdirnames(-1)
-	out := make(map[int]int, len(names))
-	var buf [512]byte
-	for _, n := range names {
-		if n[0] < '0' || n[0] > '9' {
-			continue
+	out := map[int]int{}
+	eachProcStat(func(pid int, fields [][]byte) bool {
+		if len(fields) >= 2 {
+			ppid, _ := strconv.Atoi(string(fields[1]))
+			out[pid] = ppid
 		}
-		pid, err := strconv.Atoi(n)
-		if err != nil {
-			continue
-		}
-		f, err := os.Open("/proc/" + n + "/stat")
-		if err != nil {
-			continue
-		}
-		k, _ := f.Read(buf[:])
-		f.Close()
-		b := buf[:k]
-		i := bytes.LastIndexByte(b, ')')
-		if i < 0 {
-			continue
-		}
-		fields := bytes.Fields(b[i+1:])
-		if len(fields) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(string(fields[1]))
-		out[pid] = ppid
-	}
+		return true
+	})
 	return out
 }
 
