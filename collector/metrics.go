@@ -471,12 +471,16 @@ func (m *metricSet) account(region string) pricing.AccountConcurrency {
 	return a
 }
 
-// summarySources names, for each summary value, the statistic it comes
-// from (whole-window or per period).
-var summarySources = []struct {
+// valueSource names the metric and statistic a dataset value (a JSON
+// path) comes from.
+type valueSource struct {
 	path         string
 	metric, stat string
-}{
+}
+
+// summarySources names, for each summary value, the statistic it comes
+// from (whole-window or per period).
+var summarySources = []valueSource{
 	{"summary.invocations", mInvocations, "Sum"},
 	{"summary.errors", mErrors, "Sum"},
 	{"summary.throttles", mThrottles, "Sum"},
@@ -501,10 +505,7 @@ var summarySources = []struct {
 }
 
 // seriesSources names the per-period statistic of each series.
-var seriesSources = []struct {
-	path         string
-	metric, stat string
-}{
+var seriesSources = []valueSource{
 	{"series.invocations", mInvocations, "Sum"},
 	{"series.duration_avg_ms", mDuration, "Average"},
 	{"series.concurrency_max", mConcurrent, "Maximum"},
