@@ -113,7 +113,7 @@ maximum), i.e. each request gets on a server what it had on Lambda. Months are 7
 	fs.IntVar(&o.MinInstances, "min-instances", fleet.DefaultMinInstances, "smallest fleet, for availability")
 	fs.Float64Var(&o.CPUFraction, "cpu-fraction", 0, "share of the duration a request keeps one vCPU busy (default: Lambda's vCPU share of the memory, at most 1)")
 	durationFlag(fs, &o.CPUTime, "cpu-time", 0, "measured CPU time per request (e.g. 12ms); sets the CPU fraction")
-	fs.StringVar(&o.RunFile, "run", "", "a `lambdacost run -o json` result: its mean CPU time per request sets the CPU fraction")
+	fs.StringVar(&o.RunFile, "run", "", "`FILE` written by 'lambdacost run -o json': its mean CPU time per request sets the CPU fraction")
 	fs.Float64Var(&o.MemoryPerRequestMB, "memory-per-request", 0, "MB one in-flight request needs on a server (default: measured max memory, else the function's memory)")
 	fs.Float64Var(&o.BytesPerRequest, "bytes-per-request", fleet.DefaultBytesPerRequest, "request + response bytes through the load balancer")
 	fs.Float64Var(&o.RequestsPerConnection, "requests-per-connection", fleet.DefaultRequestsPerConnection, "requests per client connection to the load balancer")

@@ -48,7 +48,7 @@ func addLMIFlags(fs *pflag.FlagSet, l *lmiFlags) {
 	fs.Float64Var(&l.EC2Discount, "ec2-discount", 0, "with --lmi: Savings Plan / RI discount on the instance part only (0–1, e.g. 0.72); never on the management fee")
 	fs.Float64Var(&l.EC2Rate, "ec2-rate", 0, "with --lmi: the hourly instance rate paid (a published Savings Plan or RI rate, e.g. 0.0457)")
 	durationFlag(fs, &l.CPUTime, "cpu-time", 0, "with --lmi and --duration: CPU time per request (e.g. 40ms; default: the whole duration)")
-	fs.StringVar(&l.RunFile, "run", "", "with --lmi and --duration: a `lambdacost run -o json` result; its mean CPU time per request is the CPU time")
+	fs.StringVar(&l.RunFile, "run", "", "with --lmi and --duration: `FILE` written by 'lambdacost run -o json'; its mean CPU time per request is the CPU time")
 	fs.Float64Var(&l.CPUFraction, "cpu-fraction", 0, "with --lmi and --duration: share of the duration a request keeps one vCPU busy")
 	fs.Float64Var(&l.PeakRPS, "peak-rps", 0, "with --lmi and --duration: peak requests per second (default: the mean rate)")
 	fs.Float64Var(&l.MemoryPerRequestMB, "memory-per-request", 0, "with --lmi and --duration: MB one in-flight request needs in an environment")

@@ -190,7 +190,7 @@ func (v *memoryListValue) Set(s string) error {
 	*v.mbs = append(*v.mbs, out...)
 	return nil
 }
-func (v *memoryListValue) Type() string { return "MBs" }
+func (v *memoryListValue) Type() string { return "MB,..." }
 
 // memoryListFlag adds a comma-separated memory-size list flag to fs.
 func memoryListFlag(fs *pflag.FlagSet, p *[]int, name string, def []int, usage string) {
