@@ -107,3 +107,41 @@ func ParseUsageFile(path string, data []byte) (*UsageFile, error) {
 	}
 	return &u, nil
 }
+
+// Assumptions lists what pricing the entry takes that the entry does not
+// say: Lambda's default memory and architecture, and no INIT billed when
+// neither a cold-start rate nor cold starts are given (since August 2025
+// every cold start bills its INIT). field names the entry in the
+// assumption's Field ("functions[orders]", "estimate").
+func (e UsageEntry) Assumptions(field string) Assumptions {
+	var as Assumptions
+	if e.MemoryMB == 0 {
+		as.Add(Assumption{Field: field + ".memory_mb", Value: fmt.Sprintf("%d MB", MinMemoryMB), Why: "not given: Lambda's default; set memory_mb"})
+	}
+	if e.Architecture == "" {
+		as.Add(Assumption{Field: field + ".architecture", Value: string(X86_64), Why: "not given: Lambda's default; set architecture"})
+	}
+	if e.Requests-e.ProvisionedRequests > 0 && e.ColdStartRate == 0 {
+		as.Add(Assumption{Field: field + ".cold_start_rate", Value: "0", Why: "not given: no INIT is billed (since August 2025 every cold start bills its INIT); set cold_start_rate and init_duration"})
+	}
+	if e.ColdStartRate > 0 && e.InitDuration == 0 {
+		as.Add(Assumption{Field: field + ".init_duration", Value: "0 ms", Why: "not given: cold starts bill no INIT time; set init_duration"})
+	}
+	return as
+}
+
+// Assumptions lists every entry's assumptions, each entry named
+// functions[NAME] (functions[INDEX] when it has no name).
+func (u *UsageFile) Assumptions() Assumptions {
+	var as Assumptions
+	for i, e := range u.Functions {
+		field := fmt.Sprintf("functions[%d]", i)
+		if e.Name != "" {
+			field = "functions[" + e.Name + "]"
+		}
+		for _, a := range e.Assumptions(field) {
+			as.Add(a)
+		}
+	}
+	return as
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
-	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/simulator"
@@ -54,30 +53,18 @@ func estimateAssumptions(o *EstimateOptions, region string, freeTier bool) prici
 			flagDefault(o.changed, &as, "cold-start-rate", "0", "not given: no INIT is billed (since August 2025 every cold start bills its INIT); pass --cold-start-rate and --init-duration")
 		}
 	}
-	if region == o.F.Region {
+	if region == o.F.Region && !o.regionFromFile {
 		regionAssumption(o.F, o.changed, &as)
 	}
 	freeTierAssumption(freeTier, &as)
 	return as
 }
 
-// simulateAssumptions lists what a simulation's monthly figures assume:
-// the simulated span repeated to fill a 730-hour month, provisioned
-// concurrency enabled all month, no free tier, and the region.
+// simulateAssumptions lists what a simulation's monthly figures assume
+// (simulator.MonthlyAssumptions) and, when the scenario names none, where
+// the region came from.
 func simulateAssumptions(f *Factory, changed func(string) bool, s *simulator.Scenario, r *simulator.Result) pricing.Assumptions {
-	var as pricing.Assumptions
-	if r.SimulatedSeconds > 0 {
-		k := float64(pricing.SecondsPerMonth) / r.SimulatedSeconds
-		why := fmt.Sprintf("the simulated %s is scaled ×%.4g to a 730-hour month, as if the traffic repeated", time.Duration(r.SimulatedSeconds*float64(time.Second)), k)
-		if time.Duration(r.SimulatedSeconds*float64(time.Second)) < pricing.TinyWindow {
-			why = "WARNING: " + why + "; a span this short makes the monthly figures a guess"
-		}
-		as.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: why})
-	}
-	if pc := s.Function.ProvisionedConcurrency; pc > 0 {
-		as.Add(pricing.Assumption{Field: "function.provisioned_concurrency", Value: fmt.Sprint(pc), Why: "enabled for the whole month"})
-	}
-	as.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "a simulation prices one function, not the account"})
+	as := simulator.MonthlyAssumptions(s, r)
 	if s.Region == "" {
 		regionAssumption(f, changed, &as)
 	}

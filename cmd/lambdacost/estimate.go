@@ -18,6 +18,8 @@ func init() { register(func(f *Factory) *cobra.Command { return NewCmdEstimate(f
 // EstimateOptions are the parsed flags of `lambdacost estimate`.
 type EstimateOptions struct {
 	F *Factory
+	// regionFromFile is set when the usage file's region: is the one priced.
+	regionFromFile bool
 
 	Requests               int64
 	Duration               pricing.Duration
@@ -159,8 +161,13 @@ func estimateRun(o *EstimateOptions) error {
 	if math.IsNaN(o.SavingsPlan) || o.SavingsPlan < 0 || o.SavingsPlan >= 1 {
 		return pricing.Inputf("--savings-plan", "discount %v is outside [0, 1) (e.g. 0.17 for 17 %%)", o.SavingsPlan)
 	}
+	// fileAssumptions are the usage file's entries' defaults.
+	var fileAssumptions pricing.Assumptions
 	// assume lists what the flags imply but the bill cannot see.
 	assume := func(b *pricing.Bill) {
+		for _, a := range fileAssumptions {
+			b.Assumptions.Add(a)
+		}
 		if o.StreamedBytes > 0 {
 			b.Assumptions.Add(pricing.Assumption{Field: "--streamed-bytes-per-request", Value: o.StreamedBytes.String() + " bytes",
 				Why: "every streamed response has this size; with mixed sizes the bytes beyond 6 MB per response differ from the average's (use a --usage file with one entry per size class)"})
@@ -184,6 +191,7 @@ func estimateRun(o *EstimateOptions) error {
 		}
 		if u.Region != "" && !o.changed("region") && f.IO.Getenv("LAMBDACOST_REGION") == "" {
 			region = u.Region
+			o.regionFromFile = true
 		}
 		freeTier = freeTier || u.FreeTier
 		if !o.changed("streaming-free-tier-used") {
@@ -196,6 +204,7 @@ func estimateRun(o *EstimateOptions) error {
 			o.SavingsPlan = u.ComputeSavingsPlan
 		}
 		items = u.Items()
+		fileAssumptions = u.Assumptions()
 		multi = true
 	} else {
 		var errs []error

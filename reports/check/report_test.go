@@ -518,6 +518,15 @@ checks:
 	if c.Region != "us-east-1" || c.Source != SourceScenario || c.File != "scenarios/steady.yaml" {
 		t.Errorf("check %+v", c)
 	}
+	// The monthly figure is the span scaled ×4380 (2 h → 730 h) and prices
+	// no free tier: the check says so, as simulate does.
+	fields := map[string]string{}
+	for _, a := range c.Assumptions {
+		fields[a.Field] = a.Why
+	}
+	if !strings.Contains(fields["month"], "×4380") || fields["free_tier"] == "" {
+		t.Errorf("scenario check assumptions %+v lack the month's scaling or the free tier", c.Assumptions)
+	}
 }
 
 // A broken scenario is reported with its own file:line, like a broken config.

@@ -29,6 +29,12 @@ func (e env) scenario(ctx context.Context, c *Check) (values, error) {
 		return values{}, err
 	}
 	v := newValues(res.Region)
+	for _, a := range res.Assumptions {
+		v.assumptions.Add(a)
+	}
+	for _, a := range simulator.MonthlyAssumptions(s, res) {
+		v.assumptions.Add(a)
+	}
 	cost := res.MonthlyCost
 	v.cost = &cost
 	v.set(MonthlyCostUSD, res.MonthlyCost.TotalUSD())

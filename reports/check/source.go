@@ -105,11 +105,8 @@ func (e env) estimate(c *Check) (values, error) {
 	given := c.Estimate.FunctionConfig
 	f := given.WithDefaults()
 	v.assumptions.Add(pricing.Assumption{Field: "month", Value: "as given", Why: "an estimate's usage is taken as one month's"})
-	if given.MemoryMB == 0 {
-		v.assumptions.Add(pricing.Assumption{Field: "estimate.memory_mb", Value: fmt.Sprintf("%d MB", f.MemoryMB), Why: "not in the check's estimate: Lambda's default; set memory_mb"})
-	}
-	if given.Architecture == "" {
-		v.assumptions.Add(pricing.Assumption{Field: "estimate.architecture", Value: string(f.Architecture), Why: "not in the check's estimate: Lambda's default; set architecture"})
+	for _, a := range c.Estimate.Assumptions("estimate") {
+		v.assumptions.Add(a)
 	}
 	if e.freeTier {
 		v.assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "applied", Why: "--free-tier or free_tier: true in the config"})
