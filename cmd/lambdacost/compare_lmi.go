@@ -1,12 +1,9 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/spf13/pflag"
 
 	"github.com/lambdacost/lambdacost/pricing/fleet"
-	"github.com/lambdacost/lambdacost/reports"
 )
 
 // compareLMIFlags are compare's Lambda Managed Instances flags.
@@ -41,28 +38,4 @@ func (l compareLMIFlags) apply(in *fleet.Input) {
 	in.LMIInstanceTypes = l.InstanceTypes
 	in.LMI = fleet.LMIConfig{Runtime: l.Runtime, EnvVCPU: l.EnvVCPU, MemoryGiBPerVCPU: l.MemoryGiBPerVCPU, MaxConcurrency: l.MaxConcurrency,
 		MinEnvironments: l.MinEnvironments, MinInstances: l.MinInstances, TargetCPU: l.TargetCPU}
-}
-
-// lmiCompareRow is LMI's row of the comparison summary.
-func lmiCompareRow(r *fleet.LMIResult, autoscale bool) []string {
-	mode := "for the peak"
-	if r.PerInterval {
-		mode = fmt.Sprintf("per interval, mean %s", reports.Numf(r.MeanInstances, 2))
-	}
-	return []string{"LMI " + r.InstanceType + " (" + string(r.Architecture) + ")", reports.USD(r.Total),
-		fmt.Sprintf("%d instances (%s), %d environments × %s req/s (%s-bound), CPU %s mean / %s peak", r.Instances, mode, r.Environments, reports.Numf(r.EnvCapacityRPS, 1), r.LimitedBy, pct(r.Utilization), pct(r.PeakUtilization))}
-}
-
-// pairBreakevenGrid lists where LMI and the always-on fleets swap places.
-func pairBreakevenGrid(r *fleet.Result) reports.Grid {
-	g := reports.Grid{Title: "Break-even between LMI and the always-on fleets (first crossing on a 5% grid)",
-		Header: []string{"Cheaper below", "Than", "Requests/month", "Mean req/s"}, AlignRight: map[int]bool{2: true, 3: true}}
-	for _, p := range r.PairBreakevens {
-		if p.RequestsPerMonth == nil {
-			g.Rows = append(g.Rows, []string{p.CheaperBelow, p.Other, "none (cheaper over the whole curve)", ""})
-			continue
-		}
-		g.Rows = append(g.Rows, []string{p.CheaperBelow, p.Other, reports.Numf(float64(*p.RequestsPerMonth), 0), reports.Numf(p.MeanRPS, 2)})
-	}
-	return g
 }

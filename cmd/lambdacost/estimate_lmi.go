@@ -34,12 +34,6 @@ type lmiFlags struct {
 	TargetCPU          float64
 }
 
-func init() {
-	fleetLineLabels[pricing.LineLMIRequests] = "LMI requests"
-	fleetLineLabels[pricing.LineLMIInstances] = "LMI EC2 instances"
-	fleetLineLabels[pricing.LineLMIManagementFee] = "LMI management fee (15% of on-demand)"
-}
-
 func addLMIFlags(fs *pflag.FlagSet, l *lmiFlags) {
 	fs.BoolVar(&l.On, "lmi", false, "price the function on Lambda Managed Instances (requests + EC2 instance-hours + 15% management fee) instead of Lambda on-demand")
 	fs.StringVar(&l.InstanceType, "instance-type", "", "with --lmi: the capacity provider's EC2 instance type (c, m or r family, e.g. m7g.xlarge)")
@@ -175,7 +169,7 @@ func lmiGrids(e *fleet.LMIEstimate, priceDate string) []reports.Grid {
 	b := e.LMIBill
 	title := fmt.Sprintf("Lambda Managed Instances · %s · %s (%s, %d vCPU, %g GiB) · %s requests · %s instance-hours · prices of %s",
 		b.Region, b.InstanceType, b.Architecture, b.VCPU, b.MemoryGiB, reports.Numf(float64(b.Requests), 0), reports.Numf(b.InstanceHours, 2), priceDate)
-	g := linesGrid(title, b.Cost)
+	g := reports.CostLinesGrid(title, b.Cost)
 	grids := []reports.Grid{g}
 	if s := e.Sizing; s != nil {
 		mode := "sized for the peak all month"
@@ -185,11 +179,11 @@ func lmiGrids(e *fleet.LMIEstimate, priceDate string) []reports.Grid {
 		sg := reports.Grid{Title: "Capacity provider sizing", Header: []string{"Quantity", "Value"}, AlignRight: map[int]bool{1: true}}
 		sg.Rows = [][]string{
 			{"Execution environment", fmt.Sprintf("%g vCPU, %g GiB, max concurrency %d", s.EnvVCPU, s.EnvMemoryGiB, s.MaxConcurrency)},
-			{"Req/s per environment", fmt.Sprintf("%s (%s-bound, CPU target %s)", reports.Numf(s.EnvCapacityRPS, 2), s.LimitedBy, pct(s.TargetCPU))},
+			{"Req/s per environment", fmt.Sprintf("%s (%s-bound, CPU target %s)", reports.Numf(s.EnvCapacityRPS, 2), s.LimitedBy, reports.Percent(s.TargetCPU))},
 			{"Environments at the peak", fmt.Sprintf("%d (at least %d)", s.Environments, s.MinEnvironments)},
 			{"Environments per instance", fmt.Sprint(s.EnvsPerInstance)},
 			{"Instances at the peak", fmt.Sprintf("%d (at least %d; %s)", s.Instances, s.MinInstances, mode)},
-			{"CPU utilisation", fmt.Sprintf("%s mean / %s peak", pct(s.Utilization), pct(s.PeakUtilization))},
+			{"CPU utilisation", fmt.Sprintf("%s mean / %s peak", reports.Percent(s.Utilization), reports.Percent(s.PeakUtilization))},
 		}
 		grids = append(grids, sg)
 	}

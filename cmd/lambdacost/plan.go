@@ -219,7 +219,7 @@ func planRun(o *PlanOptions) error {
 			return err
 		}
 		if format != reports.CSV {
-			return writeNotes(f.IO.Out, format, f.Style().Width, plan.Notes)
+			return reports.WriteNotes(f.IO.Out, format, f.Style().Width, plan.Notes)
 		}
 		return nil
 

@@ -77,9 +77,9 @@ func lmiSimulationGrids(l *lmiSimulation, csv bool) []reports.Grid {
 		{"Mean duration", r.MeanDuration.Round(time.Microsecond).String()},
 		{"Max instances", fmt.Sprint(r.MaxInstances)},
 		{"Instance-hours", reports.Numf(r.InstanceHours, 3)},
-		{"Mean CPU utilisation", pct(r.MeanCPUUtilization)},
+		{"Mean CPU utilisation", reports.Percent(r.MeanCPUUtilization)},
 	}
-	grids := []reports.Grid{g, linesGrid("Lambda Managed Instances: bill of the simulated span", l.Bill.Cost)}
+	grids := []reports.Grid{g, reports.CostLinesGrid("Lambda Managed Instances: bill of the simulated span", l.Bill.Cost)}
 	grids = append(grids, reports.AssumptionsGrid(l.Bill.Assumptions)...)
 	if csv {
 		tl := reports.Grid{Title: "LMI timeline", Header: []string{"t_s", "offered_rps", "accepted_rps", "environments", "instances", "cpu_utilization", "concurrency_throttles", "cpu_throttles"}}
