@@ -1,0 +1,96 @@
+package fleet
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// DatasetInputSet is the comparison inputs of a dataset's functions, built
+// by DatasetInputs.
+type DatasetInputSet struct {
+	// Inputs are one per compared function, in dataset order; Notes[i] and
+	// Assumptions[i] belong to Inputs[i].
+	Inputs      []Input
+	Notes       [][]string
+	Assumptions []pricing.Assumptions
+	// Messages are what the user must read even when nothing fails, in
+	// order: the bill's warnings, then each function left out and why.
+	Messages []string
+}
+
+// DatasetInputs builds one comparison input per function of d (only those
+// named in functions, when any are; each must exist). The Lambda side of
+// each input is the dataset's one exact bill (prices.DatasetBill: per
+// memory size, provisioned concurrency from the configuration), as `report`
+// shows it, at the function's configured memory. Functions with data that
+// was not collected, and functions without invocations in the window, are
+// left out with a message. region overrides the dataset's when not empty;
+// source names the dataset in errors (its file). Each input's assumptions
+// are the bill's that concern the whole dataset or that function.
+//
+// When a function named is missing or none is left to compare, the error
+// comes with the set built so far, whose Messages still say what was left
+// out and why.
+func DatasetInputs(prices *pricing.PriceTable, d *pricing.Dataset, source, region string, functions []string) (*DatasetInputSet, error) {
+	want := map[string]bool{}
+	for _, n := range functions {
+		if n = strings.TrimSpace(n); n != "" {
+			want[n] = true
+		}
+	}
+	db, err := prices.DatasetBill(d, region, pricing.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if db.Monthly == nil {
+		return nil, pricing.Inputf(source, "%s", db.NoMonthly)
+	}
+	out := &DatasetInputSet{Messages: append([]string(nil), db.Warnings...)}
+	for i := range d.Functions {
+		fn := &d.Functions[i]
+		if len(want) > 0 && !want[fn.Name] {
+			continue
+		}
+		delete(want, fn.Name)
+		fb := db.Functions[i]
+		if !fb.Billed() {
+			out.Messages = append(out.Messages, fmt.Sprintf("%s is incomplete (%s were not collected): not compared", fn.Name, strings.Join(fn.Missing, ", ")))
+			continue
+		}
+		in, n := DatasetInput(d, fn, region)
+		if in.Workload.MonthlyRequests == 0 {
+			out.Messages = append(out.Messages, fmt.Sprintf("%s: no invocations in the dataset window; skipped", fn.Name))
+			continue
+		}
+		in.Usage = db.MonthlyUsageAt(i, in.Function.WithDefaults().MemoryMB)
+		if fb.MemoryChanged {
+			n = append(n, fmt.Sprintf("memory changed during the window (%v MB): Lambda is billed at each size, shown as the equivalent GB-s at %d MB", fb.MemorySizes, in.Function.WithDefaults().MemoryMB))
+		}
+		if fb.Incomplete {
+			n = append(n, fmt.Sprintf("INCOMPLETE: %s were not collected; the comparison uses the values that were", strings.Join(fn.Missing, ", ")))
+		}
+		var as pricing.Assumptions
+		prefix := fmt.Sprintf("functions[%s]", fn.Name)
+		for _, a := range db.Assumptions {
+			if !strings.HasPrefix(a.Field, "functions[") || strings.HasPrefix(a.Field, prefix) {
+				as.Add(a)
+			}
+		}
+		out.Assumptions = append(out.Assumptions, as)
+		out.Inputs = append(out.Inputs, in)
+		out.Notes = append(out.Notes, n)
+	}
+	var errs []error
+	for n := range want {
+		errs = append(errs, pricing.Inputf("--function", "no function %q in %s", n, source))
+	}
+	if err := pricing.Errors(errs); err != nil {
+		return out, err
+	}
+	if len(out.Inputs) == 0 {
+		return out, pricing.Inputf(source, "no function with invocations to compare")
+	}
+	return out, nil
+}

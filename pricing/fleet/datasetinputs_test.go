@@ -1,0 +1,95 @@
+package fleet
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// threeFunctions is a one-hour dataset: "api" with 360,000 invocations of
+// 50 ms at 1,024 MB, "idle" without invocations, "broken" whose
+// invocation count was not collected.
+func threeFunctions() *pricing.Dataset {
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	return &pricing.Dataset{Version: 1, Source: "cloudwatch", Region: "us-east-1", Start: start, End: start.Add(time.Hour), Functions: []pricing.DatasetFunction{
+		{FunctionConfig: pricing.FunctionConfig{Name: "api", MemoryMB: 1024, Architecture: pricing.ARM64},
+			Summary: pricing.FunctionSummary{Invocations: 360_000, DurationMs: pricing.DurationSet{Avg: 50}}},
+		{FunctionConfig: pricing.FunctionConfig{Name: "idle", MemoryMB: 128, Architecture: pricing.X86_64}},
+		{FunctionConfig: pricing.FunctionConfig{Name: "broken", MemoryMB: 128, Architecture: pricing.X86_64},
+			Summary: pricing.FunctionSummary{DurationMs: pricing.DurationSet{Avg: 10}}, Missing: []string{"summary.invocations"}},
+	}}
+}
+
+func TestDatasetInputs(t *testing.T) {
+	prices := pricing.Embedded()
+	for _, c := range []struct {
+		name      string
+		functions []string
+		region    string
+		inputs    []string
+		messages  []string // substrings, in order
+		err       string
+	}{
+		{"all", nil, "", []string{"api"}, []string{"broken is incomplete (summary.invocations were not collected): not compared"}, ""},
+		{"all, with idle", []string{"api", "idle"}, "", []string{"api"}, []string{"idle: no invocations in the dataset window; skipped"}, ""},
+		{"one, spaces", []string{" api ", ""}, "eu-west-1", []string{"api"}, nil, ""},
+		{"unknown", []string{"api", "nope"}, "", nil, nil, `--function: no function "nope" in prod.json`},
+		{"nothing left", []string{"idle"}, "", nil, []string{"idle: no invocations"}, "prod.json: no function with invocations to compare"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			set, err := DatasetInputs(prices, threeFunctions(), "prod.json", c.region, c.functions)
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) || !pricing.IsInput(err) {
+					t.Fatalf("err %v, want input error %q", err, c.err)
+				}
+			} else if err != nil {
+				t.Fatal(err)
+			}
+			if set == nil {
+				t.Fatal("no set (its messages are lost)")
+			}
+			joined := strings.Join(set.Messages, "\n")
+			for _, m := range c.messages {
+				if !strings.Contains(joined, m) {
+					t.Errorf("messages %q lack %q", set.Messages, m)
+				}
+			}
+			if c.err != "" {
+				return
+			}
+			var names []string
+			for _, in := range set.Inputs {
+				names = append(names, in.Name)
+			}
+			if !reflect.DeepEqual(names, c.inputs) || len(set.Notes) != len(names) || len(set.Assumptions) != len(names) {
+				t.Fatalf("inputs %q, %d notes, %d assumptions", names, len(set.Notes), len(set.Assumptions))
+			}
+			in := set.Inputs[0]
+			// 360,000 in one hour × 730 h = 262,800,000 requests a month;
+			// 262.8M × 50 ms = 13,140,000 s at 1 GB.
+			if in.Usage.Requests != 262_800_000 || in.Usage.OnDemandMs != 262_800_000*50 || in.Workload.MonthlyRequests != 262_800_000 {
+				t.Errorf("usage %+v", in.Usage)
+			}
+			wantRegion := "us-east-1"
+			if c.region != "" {
+				wantRegion = c.region
+			}
+			if in.Region != wantRegion {
+				t.Errorf("region %q, want %q", in.Region, wantRegion)
+			}
+			// The window is one hour: the month is an extrapolation, which
+			// each input's assumptions must carry.
+			if len(set.Assumptions[0]) == 0 {
+				t.Error("no assumptions for a one-hour window projected to a month")
+			}
+			for _, a := range set.Assumptions[0] {
+				if strings.HasPrefix(a.Field, "functions[") && !strings.HasPrefix(a.Field, "functions[api]") {
+					t.Errorf("api carries another function's assumption %+v", a)
+				}
+			}
+		})
+	}
+}
