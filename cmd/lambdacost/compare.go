@@ -291,14 +291,7 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 		if err != nil {
 			return nil, nil, err
 		}
-		var notes []string
-		if res.Throttles > 0 {
-			notes = append(notes, fmt.Sprintf("the simulation throttled %d requests; Lambda is billed for accepted invocations only", res.Throttles))
-		}
-		if res.ColdStarts > 0 {
-			notes = append(notes, fmt.Sprintf("at other volumes the curve keeps the simulated share of cold starts (%.3g%%) and their INIT per request", 100*res.ColdStartRate))
-		}
-		return []fleet.Input{in}, [][]string{notes}, nil
+		return []fleet.Input{in}, [][]string{planner.ScenarioNotes(res)}, nil
 	case o.Dataset != "":
 		d, err := pricing.ReadDataset(o.Dataset)
 		if err != nil {
@@ -308,71 +301,21 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 		if regionGiven || d.Region == "" {
 			region = f.Region
 		}
-		want := map[string]bool{}
-		for _, n := range strings.Split(o.Function, ",") {
-			if n = strings.TrimSpace(n); n != "" {
-				want[n] = true
+		var functions []string
+		if o.Function != "" {
+			functions = strings.Split(o.Function, ",")
+		}
+		di, err := fleet.DatasetInputs(prices, d, o.Dataset, region, functions)
+		if di != nil {
+			for _, m := range di.Messages {
+				fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", m)
 			}
 		}
-		// The dataset's one exact bill (per memory size, provisioned
-		// concurrency from the configuration): the Lambda side of every
-		// comparison is that bill, as report shows it.
-		db, err := prices.DatasetBill(d, region, pricing.Options{})
 		if err != nil {
 			return nil, nil, err
 		}
-		if db.Monthly == nil {
-			return nil, nil, pricing.Inputf(o.Dataset, "%s", db.NoMonthly)
-		}
-		for _, w := range db.Warnings {
-			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
-		}
-		var ins []fleet.Input
-		var notes [][]string
-		for i := range d.Functions {
-			fn := &d.Functions[i]
-			if len(want) > 0 && !want[fn.Name] {
-				continue
-			}
-			delete(want, fn.Name)
-			fb := db.Functions[i]
-			if !fb.Billed() {
-				fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s is incomplete (%s were not collected): not compared\n", fn.Name, strings.Join(fn.Missing, ", "))
-				continue
-			}
-			in, n := fleet.DatasetInput(d, fn, region)
-			if in.Workload.MonthlyRequests == 0 {
-				fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: no invocations in the dataset window; skipped\n", fn.Name)
-				continue
-			}
-			in.Usage = db.MonthlyUsageAt(i, in.Function.WithDefaults().MemoryMB)
-			if fb.MemoryChanged {
-				n = append(n, fmt.Sprintf("memory changed during the window (%v MB): Lambda is billed at each size, shown as the equivalent GB-s at %d MB", fb.MemorySizes, in.Function.WithDefaults().MemoryMB))
-			}
-			if fb.Incomplete {
-				n = append(n, fmt.Sprintf("INCOMPLETE: %s were not collected; the comparison uses the values that were", strings.Join(fn.Missing, ", ")))
-			}
-			var as pricing.Assumptions
-			prefix := fmt.Sprintf("functions[%s]", fn.Name)
-			for _, a := range db.Assumptions {
-				if !strings.HasPrefix(a.Field, "functions[") || strings.HasPrefix(a.Field, prefix) {
-					as.Add(a)
-				}
-			}
-			o.assumptions = append(o.assumptions, as)
-			ins = append(ins, in)
-			notes = append(notes, n)
-		}
-		for n := range want {
-			errs = append(errs, pricing.Inputf("--function", "no function %q in %s", n, o.Dataset))
-		}
-		if err := pricing.Errors(errs); err != nil {
-			return nil, nil, err
-		}
-		if len(ins) == 0 {
-			return nil, nil, pricing.Inputf(o.Dataset, "no function with invocations to compare")
-		}
-		return ins, notes, nil
+		o.assumptions = append(o.assumptions, di.Assumptions...)
+		return di.Inputs, di.Notes, nil
 	default:
 		a, err := pricing.ParseArchitecture(o.Arch)
 		if err != nil {
