@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -181,22 +180,6 @@ func unjoin(err error) []error {
 	return []error{err}
 }
 
-// parseFargateTask reads "1vCPU:2GB", "1:2" or "0.25 vcpu : 0.5 gb".
-func parseFargateTask(s string) (fleet.FargateTask, error) {
-	l := strings.ToLower(strings.ReplaceAll(s, " ", ""))
-	c, m, ok := strings.Cut(l, ":")
-	if !ok {
-		return fleet.FargateTask{}, pricing.Inputf("--fargate-task", "want VCPU:GB such as 1vCPU:2GB, not %q", s)
-	}
-	v, err1 := strconv.ParseFloat(strings.TrimSuffix(c, "vcpu"), 64)
-	g, err2 := strconv.ParseFloat(strings.TrimSuffix(m, "gb"), 64)
-	if err1 != nil || err2 != nil {
-		return fleet.FargateTask{}, pricing.Inputf("--fargate-task", "want VCPU:GB such as 1vCPU:2GB, not %q", s)
-	}
-	t := fleet.FargateTask{VCPU: v, MemoryGB: g}
-	return t, t.Validate()
-}
-
 func (o *CompareOptions) fleetOptions() (fleet.Options, fleet.FargateTask, error) {
 	var errs []error
 	api := o.APIGateway
@@ -215,7 +198,7 @@ func (o *CompareOptions) fleetOptions() (fleet.Options, fleet.FargateTask, error
 	}
 	var task fleet.FargateTask
 	if o.FargateTask != "" {
-		t, err := parseFargateTask(o.FargateTask)
+		t, err := fleet.ParseFargateTask(o.FargateTask)
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -381,23 +364,19 @@ func compareRun(o *CompareOptions) error {
 		}
 		cpuSource = o.RunFile
 	}
+	pr := fleet.PerRequest{CPUTime: cpuTime, CPUTimeSource: cpuSource, BytesPerRequest: o.BytesPerRequest, RequestsPerConnection: o.RequestsPerConnection}
+	if o.changed("cpu-fraction") {
+		pr.CPUFraction = &o.CPUFraction
+	}
+	if o.changed("memory-per-request") {
+		pr.MemoryPerRequestMB = &o.MemoryPerRequestMB
+	}
 	var results []*fleet.Result
 	for i, in := range ins {
 		in.Options = fo
 		in.FargateTask = task
 		in.InstanceTypes = o.InstanceTypes
-		if o.changed("cpu-fraction") {
-			in.Workload.CPUFraction = o.CPUFraction
-		}
-		if cpuTime > 0 && in.Workload.Duration > 0 {
-			in.Workload.CPUFraction = float64(cpuTime) / float64(in.Workload.Duration)
-			notes[i] = append(notes[i], fmt.Sprintf("CPU per request: %s measured (%s), %.3g of the %s mean duration", cpuTime, cpuSource, in.Workload.CPUFraction, in.Workload.Duration))
-		}
-		if o.changed("memory-per-request") {
-			in.Workload.MemoryPerRequestMB = o.MemoryPerRequestMB
-		}
-		in.Workload.BytesPerRequest = o.BytesPerRequest
-		in.Workload.RequestsPerConnection = o.RequestsPerConnection
+		notes[i] = append(notes[i], pr.Apply(&in)...)
 		o.LMI.apply(&in)
 		r, err := fleet.Compare(prices, in)
 		if err != nil {
@@ -407,12 +386,7 @@ func compareRun(o *CompareOptions) error {
 		if i < len(o.assumptions) {
 			r.Assumptions = o.assumptions[i]
 		}
-		if !o.changed("cpu-fraction") && cpuTime == 0 {
-			r.Notes = append(r.Notes, fmt.Sprintf("CPU per request assumed %.3g of the duration (Lambda's vCPU share at %d MB); measure it (lambdacost run) and pass --cpu-fraction", in.Workload.CPUFraction, in.Function.WithDefaults().MemoryMB))
-		}
-		if r.LMI != nil && !o.changed("memory-per-request") {
-			r.Notes = append(r.Notes, fmt.Sprintf("LMI: each in-flight request is assumed to need %.0f MB, as on a server; a multi-concurrent runtime (Node.js, Java, .NET) shares memory between requests, so pass --memory-per-request for a fairer LMI sizing", in.Workload.MemoryPerRequestMB))
-		}
+		r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 		results = append(results, r)
 	}
 	if o.HTML != "" {
