@@ -209,63 +209,9 @@ func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res 
 		}
 		return writeJSONWithLMI(f.IO.Out, v, lmiRun)
 	}
-	grids := simulationGrids(res, s)
-	grids = append(grids, modeGrid(res))
-	grids = append(grids, reports.AssumptionsGrid(as)...)
-	if format == reports.CSV {
-		grids = append(grids, timelineGrid(res))
-	}
+	grids := reports.SimulateGrids(res, s, as, format == reports.CSV)
 	if lmiRun != nil {
-		grids = append(grids, lmiSimulationGrids(lmiRun, format == reports.CSV)...)
+		grids = append(grids, reports.LMISimulationGrids(lmiRun.InstanceType, lmiRun.Simulation, lmiRun.Bill, format == reports.CSV)...)
 	}
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), grids...)
-}
-
-// simulationGrids are the human views of a result: reports' summary and
-// bill (the same tables as `report` and the HTML page), then what only a
-// fresh run has: the async retries of an async scenario and, with
-// --analytic, the model next to the simulation. s may be nil.
-func simulationGrids(r *simulator.Result, s *simulator.Scenario) []reports.Grid {
-	grids := reports.SimulationGrids(r)
-	if s != nil && s.Traffic.Invocation == simulator.Async && r.Retries == 0 && r.DroppedEvents == 0 && r.PendingRetries == 0 {
-		// An async scenario that needed no retries still says so.
-		grids = append(grids, reports.Grid{Title: "Async invocations", Header: []string{"Metric", "Value"}, AlignRight: map[int]bool{1: true},
-			Rows: [][]string{{"Retries", "0"}, {"Events dropped", "0"}, {"Retries pending at the end", "0"}}})
-	}
-	return grids
-}
-
-// modeGrid says which engine produced the result, its validated error
-// bound, and the assumptions behind the numbers.
-func modeGrid(r *simulator.Result) reports.Grid {
-	mode := r.Mode
-	if r.Partial {
-		mode += " (PARTIAL: interrupted)"
-	}
-	g := reports.Grid{Title: "Mode", Header: []string{"Item", "Value"},
-		Rows: [][]string{{"Mode", mode}, {"Validated error bound", fmt.Sprintf("%g %%", r.ModeErrorPct)}, {"About the mode", r.ModeNote}}}
-	if r.DiscardedWarmupS > 0 {
-		g.Rows = append(g.Rows, []string{"Warm-up discarded", fmt.Sprintf("%g s", r.DiscardedWarmupS)})
-	}
-	g.Rows = append(g.Rows, []string{"Rate throttles (10 × concurrency quota)", fmt.Sprint(r.RateThrottles)},
-		[]string{"Concurrency throttles", fmt.Sprint(r.ConcurrencyThrottles)})
-	if r.Analytic != nil {
-		g.Rows = append(g.Rows, []string{"Analytic model", r.Analytic.Note})
-	}
-	if fit := r.DurationFit; fit != nil {
-		for _, row := range fit.Rows {
-			g.Rows = append(g.Rows, []string{"Duration fit " + row.Stat, fmt.Sprintf("dataset %.4g ms, fitted %.4g ms, sampled %.4g ms (%.2g %%)", row.DatasetMs, row.FittedMs, row.SampledMs, row.ErrorPct)})
-		}
-	}
-	return g
-}
-
-// timelineGrid is the timeline as a table (for CSV).
-func timelineGrid(r *simulator.Result) reports.Grid {
-	g := reports.Grid{Title: "Timeline", Header: []string{"t_s", "arrivals", "cold_starts", "throttles", "concurrency_max", "environments"}}
-	f := func(v float64) string { return fmt.Sprint(v) }
-	for _, b := range r.Timeline {
-		g.Rows = append(g.Rows, []string{f(b.TS), f(b.Arrivals), f(b.ColdStarts), f(b.Throttles), f(b.ConcurrencyMax), f(b.Environments)})
-	}
-	return g
 }

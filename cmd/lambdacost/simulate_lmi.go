@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/reports"
@@ -62,32 +61,4 @@ func writeJSONWithLMI(w io.Writer, v any, l *lmiSimulation) error {
 	out.WriteByte('\n')
 	_, err = w.Write(out.Bytes())
 	return err
-}
-
-// lmiSimulationGrids are the human views of an LMI run.
-func lmiSimulationGrids(l *lmiSimulation, csv bool) []reports.Grid {
-	r := l.Simulation
-	g := reports.Grid{Title: fmt.Sprintf("Lambda Managed Instances · %s · %s simulated", l.InstanceType, r.Span), Header: []string{"Metric", "Value"}, AlignRight: map[int]bool{1: true}}
-	g.Rows = [][]string{
-		{"Requests offered", reports.Numf(r.Requests, 0)},
-		{"Accepted", reports.Numf(r.Accepted, 0)},
-		{"Throttles (concurrency)", reports.Numf(r.ConcurrencyThrottles, 0)},
-		{"Throttles (CPU)", reports.Numf(r.CPUThrottles, 0)},
-		{"Cold starts", "0 (environments start ahead of traffic)"},
-		{"Mean duration", r.MeanDuration.Round(time.Microsecond).String()},
-		{"Max instances", fmt.Sprint(r.MaxInstances)},
-		{"Instance-hours", reports.Numf(r.InstanceHours, 3)},
-		{"Mean CPU utilisation", reports.Percent(r.MeanCPUUtilization)},
-	}
-	grids := []reports.Grid{g, reports.CostLinesGrid("Lambda Managed Instances: bill of the simulated span", l.Bill.Cost)}
-	grids = append(grids, reports.AssumptionsGrid(l.Bill.Assumptions)...)
-	if csv {
-		tl := reports.Grid{Title: "LMI timeline", Header: []string{"t_s", "offered_rps", "accepted_rps", "environments", "instances", "cpu_utilization", "concurrency_throttles", "cpu_throttles"}}
-		f := func(v float64) string { return fmt.Sprint(v) }
-		for _, p := range r.Series {
-			tl.Rows = append(tl.Rows, []string{f(p.T.Seconds()), f(p.OfferedRPS), f(p.AcceptedRPS), fmt.Sprint(p.Environments), fmt.Sprint(p.Instances), f(p.CPUUtilization), f(p.ConcurrencyThrottles), f(p.CPUThrottles)})
-		}
-		grids = append(grids, tl)
-	}
-	return grids
 }

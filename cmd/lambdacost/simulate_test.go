@@ -216,18 +216,18 @@ traffic: {invocation: async, start_rate: 20}
 	}
 	base := text(reports.SimulationGrids(r))
 	for name, sc := range map[string]*simulator.Scenario{"with scenario": s, "nil scenario": nil} {
-		got := simulationGrids(r, sc)
+		got := reports.SimulateGrids(r, sc, nil, false)
 		if !strings.HasPrefix(text(got), base) {
 			t.Errorf("%s: the tables do not start with reports.SimulationGrids", name)
 		}
-		if len(got) != 3 || got[2].Title != "Async invocations" || got[2].Rows[0][1] != reports.Numf(float64(r.Retries), 0) {
+		if len(got) != 4 || got[2].Title != "Async invocations" || got[2].Rows[0][1] != reports.Numf(float64(r.Retries), 0) || got[3].Title != "Mode" {
 			t.Errorf("%s: async grid = %+v", name, got[len(got)-1])
 		}
 	}
 	// A sync result read back without its scenario: just reports' tables.
 	r.Retries, r.DroppedEvents, r.PendingRetries = 0, 0, 0
-	if got := simulationGrids(r, nil); len(got) != 2 {
-		t.Errorf("sync result, nil scenario: %d grids, want 2", len(got))
+	if got := reports.SimulateGrids(r, nil, nil, false); len(got) != 3 {
+		t.Errorf("sync result, nil scenario: %d grids, want 2 and the mode", len(got))
 	}
 }
 
