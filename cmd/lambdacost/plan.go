@@ -208,20 +208,7 @@ func planRun(o *PlanOptions) error {
 				return err
 			}
 		}
-		if format == reports.JSON {
-			return reports.WriteJSON(f.IO.Out, plan)
-		}
-		grids := reports.PlanGrids(plan)
-		if format == reports.CSV {
-			grids = []reports.Grid{reports.PlanCurveCSV(plan)}
-		}
-		if err := reports.WriteGrids(f.IO.Out, format, f.Style(), grids...); err != nil {
-			return err
-		}
-		if format != reports.CSV {
-			return reports.WriteNotes(f.IO.Out, format, f.Style().Width, plan.Notes)
-		}
-		return nil
+		return reports.WritePlan(f.IO.Out, format, f.Style(), plan)
 
 	case o.Dataset != "":
 		d, err := pricing.ReadDataset(o.Dataset)
@@ -265,19 +252,6 @@ func planRun(o *PlanOptions) error {
 				return err
 			}
 		}
-		return writeRecommendations(f.IO.Out, format, f.Style(), title, recs)
+		return reports.WriteRecommendations(f.IO.Out, format, f.Style(), title, recs)
 	}
-}
-
-// writeRecommendations prints recommendations (JSON keeps an empty list).
-func writeRecommendations(w io.Writer, format reports.Format, st reports.Style, title string, recs []planner.Recommendation) error {
-	if recs == nil {
-		recs = []planner.Recommendation{}
-	}
-	if format == reports.JSON {
-		return reports.WriteJSON(w, struct {
-			Recommendations []planner.Recommendation `json:"recommendations"`
-		}{recs})
-	}
-	return reports.WriteGrids(w, format, st, reports.RecommendationsGrid(title, recs))
 }
