@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/spf13/pflag"
@@ -160,32 +159,5 @@ func estimateLMIRun(o *EstimateOptions) error {
 	if format == reports.JSON {
 		return reports.WriteJSON(f.IO.Out, est)
 	}
-	return reports.WriteGrids(f.IO.Out, format, f.Style(), lmiGrids(est, prices.Date)...)
-}
-
-// lmiGrids are the human views of an LMI estimate: the bill, the sizing
-// when there is one, and the assumptions.
-func lmiGrids(e *fleet.LMIEstimate, priceDate string) []reports.Grid {
-	b := e.LMIBill
-	title := fmt.Sprintf("Lambda Managed Instances · %s · %s (%s, %d vCPU, %g GiB) · %s requests · %s instance-hours · prices of %s",
-		b.Region, b.InstanceType, b.Architecture, b.VCPU, b.MemoryGiB, reports.Numf(float64(b.Requests), 0), reports.Numf(b.InstanceHours, 2), priceDate)
-	g := reports.CostLinesGrid(title, b.Cost)
-	grids := []reports.Grid{g}
-	if s := e.Sizing; s != nil {
-		mode := "sized for the peak all month"
-		if s.PerInterval {
-			mode = fmt.Sprintf("sized per profile interval, mean %s", reports.Numf(s.MeanInstances, 2))
-		}
-		sg := reports.Grid{Title: "Capacity provider sizing", Header: []string{"Quantity", "Value"}, AlignRight: map[int]bool{1: true}}
-		sg.Rows = [][]string{
-			{"Execution environment", fmt.Sprintf("%g vCPU, %g GiB, max concurrency %d", s.EnvVCPU, s.EnvMemoryGiB, s.MaxConcurrency)},
-			{"Req/s per environment", fmt.Sprintf("%s (%s-bound, CPU target %s)", reports.Numf(s.EnvCapacityRPS, 2), s.LimitedBy, reports.Percent(s.TargetCPU))},
-			{"Environments at the peak", fmt.Sprintf("%d (at least %d)", s.Environments, s.MinEnvironments)},
-			{"Environments per instance", fmt.Sprint(s.EnvsPerInstance)},
-			{"Instances at the peak", fmt.Sprintf("%d (at least %d; %s)", s.Instances, s.MinInstances, mode)},
-			{"CPU utilisation", fmt.Sprintf("%s mean / %s peak", reports.Percent(s.Utilization), reports.Percent(s.PeakUtilization))},
-		}
-		grids = append(grids, sg)
-	}
-	return append(grids, reports.AssumptionsGrid(b.Assumptions)...)
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.LMIEstimateGrids(est, prices.Date)...)
 }
