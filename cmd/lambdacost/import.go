@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -156,68 +155,5 @@ func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dat
 	if format == reports.JSON {
 		return pricing.WriteDataset(f.IO.Out, d)
 	}
-	return reports.WriteGrids(f.IO.Out, format, f.Style(), datasetGrid(d))
-}
-
-// datasetGrid is the summary table of a dataset: one row per function.
-func datasetGrid(d *pricing.Dataset) reports.Grid {
-	title := fmt.Sprintf("Dataset (%s, %s)", d.Source, d.Region)
-	if !d.Start.IsZero() {
-		title = fmt.Sprintf("Dataset (%s, %s, %s – %s)", d.Source, d.Region, d.Start.Format(time.RFC3339), d.End.Format(time.RFC3339))
-	}
-	g := reports.Grid{
-		Title:      title,
-		Header:     []string{"Function", "Memory MB", "Arch", "Invocations", "Errors", "Throttles", "Cold starts", "p50 ms", "p99 ms", "Max ms", "Max mem MB", "GB-s"},
-		AlignRight: map[int]bool{1: true, 3: true, 4: true, 5: true, 6: true, 7: true, 8: true, 9: true, 10: true, 11: true},
-	}
-	var inv, errs, thr, cold int64
-	var gbs float64
-	ms := func(v float64) string { // 0 = not known (e.g. a statistic not queried)
-		if v == 0 {
-			return "–"
-		}
-		return reports.Numf(v, 2)
-	}
-	incomplete := 0
-	for _, fn := range d.Functions {
-		s := fn.Summary
-		mem := "–"
-		if s.MaxMemoryUsedMB > 0 {
-			mem = fmt.Sprint(s.MaxMemoryUsedMB)
-		}
-		memMB, arch := fmt.Sprint(fn.MemoryMB), string(fn.Architecture)
-		if fn.Unknown("memory_mb") {
-			memMB += " (assumed)" // not in the records: see the dataset's assumptions
-		}
-		if fn.Unknown("architecture") {
-			arch += " (assumed)"
-		}
-		row := []string{fn.Name, memMB, arch,
-			reports.Numf(float64(s.Invocations), 0), reports.Numf(float64(s.Errors), 0), reports.Numf(float64(s.Throttles), 0),
-			reports.Numf(float64(s.ColdStarts), 0), ms(s.DurationMs.P50), ms(s.DurationMs.P99),
-			ms(s.DurationMs.Max), mem, reports.Numf(s.BilledGBSeconds, 3)}
-		if fn.Incomplete() {
-			// A value that was not collected is shown as missing, never as 0.
-			incomplete++
-			row[0] += " (incomplete)"
-			for col, path := range map[int]string{3: "summary.invocations", 4: "summary.errors", 5: "summary.throttles", 6: "summary.cold_starts",
-				7: "summary.duration_ms.p50", 8: "summary.duration_ms.p99", 9: "summary.duration_ms.max", 10: "summary.max_memory_used_mb", 11: "summary.billed_gb_seconds"} {
-				if slices.Contains(fn.Missing, path) || slices.Contains(fn.Missing, "summary") {
-					row[col] = "missing"
-				}
-			}
-		}
-		g.Rows = append(g.Rows, row)
-		inv += s.Invocations
-		errs += s.Errors
-		thr += s.Throttles
-		cold += s.ColdStarts
-		gbs += s.BilledGBSeconds
-	}
-	g.Footer = []string{"Total", "", "", reports.Numf(float64(inv), 0), reports.Numf(float64(errs), 0), reports.Numf(float64(thr), 0),
-		reports.Numf(float64(cold), 0), "", "", "", "", reports.Numf(gbs, 3)}
-	if incomplete > 0 {
-		g.Footer[0] = fmt.Sprintf("Total of what arrived (%d incomplete)", incomplete)
-	}
-	return g
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.DatasetSummaryGrid(d))
 }
