@@ -262,12 +262,7 @@ func estimateRun(o *EstimateOptions) error {
 		if err := o.writeEstimatesHTML(ests, prices.Date); err != nil {
 			return err
 		}
-		if format == reports.JSON {
-			return reports.WriteJSON(f.IO.Out, struct {
-				Estimates []pricing.Estimate `json:"estimates"`
-			}{ests})
-		}
-		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.EstimateGrids(ests, prices.Date)...)
+		return reports.WriteEstimates(f.IO.Out, format, f.Style(), ests, prices.Date)
 	}
 
 	b, err := prices.LambdaBill(region, items, opts())
@@ -283,10 +278,7 @@ func estimateRun(o *EstimateOptions) error {
 		if err := o.writeEstimatesHTML([]pricing.Estimate{e}, prices.Date); err != nil {
 			return err
 		}
-		if format == reports.JSON {
-			return reports.WriteJSON(f.IO.Out, e)
-		}
-		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.EstimateGrids([]pricing.Estimate{e}, prices.Date)...)
+		return reports.WriteEstimates(f.IO.Out, format, f.Style(), []pricing.Estimate{e}, prices.Date)
 	}
 	if o.HTML != "" {
 		if err := writeHTML(f, o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
