@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -119,28 +118,6 @@ is removed once every call succeeded.`,
 	return cmd
 }
 
-// parseSince reads "14d", "1d12h" or any Go duration.
-func parseSince(s string) (time.Duration, error) {
-	s = strings.TrimSpace(s)
-	var days time.Duration
-	if i := strings.IndexByte(s, 'd'); i > 0 {
-		n, err := strconv.Atoi(s[:i])
-		if err != nil || n < 0 {
-			return 0, fmt.Errorf("invalid duration %q (use 14d, 36h or 90m)", s)
-		}
-		days = time.Duration(n) * 24 * time.Hour
-		s = s[i+1:]
-		if s == "" {
-			return days, nil
-		}
-	}
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		return 0, fmt.Errorf("invalid duration %q (use 14d, 36h or 90m)", s)
-	}
-	return days + d, nil
-}
-
 func collectRun(o *CollectOptions) error {
 	f := o.F
 	format, err := f.Format()
@@ -148,7 +125,7 @@ func collectRun(o *CollectOptions) error {
 		return err
 	}
 	var errs []error
-	since, err := parseSince(o.Since)
+	since, err := collector.ParseSince(o.Since)
 	if err != nil {
 		errs = append(errs, pricing.Inputf("--since", "%v", err))
 	}
