@@ -1089,10 +1089,10 @@ func (r *runner) result(invs []Invocation, wall time.Duration) *Result {
 	}
 	if r.cgroups != nil {
 		res.CPUModel, res.MemoryModel = CPUModelCgroup, MemoryModelCgroup
-		res.MemoryPrecision = "limit enforced by the cgroup; peak = max(the bootstrap's VmHWM, the largest process memory of the environment's cgroup read after each invocation: anonymous + mapped files + shared memory, not the page cache of files written to /tmp, as Lambda does not count /tmp), rounded up to the MB; a child process's short-lived peak between two readings is not seen"
+		res.MemoryPrecision = "limit enforced by the cgroup; peak = max(the bootstrap's VmHWM, the largest process memory of the environment's cgroup read after each invocation: anonymous + mapped files + shared memory, not the page cache of files written to /tmp, as Lambda does not count /tmp), rounded up to the MB; a child process's short-lived peak between two readings is not seen; after a crash or a failed INIT also the exit peak the kernel reports, when it is above the runner's own peak at the process's start (below it, it may be the runner's memory, which the kernel counts in, and the last reading stands)"
 	} else {
 		res.CPUModel, res.MemoryModel, res.IsolationNote = CPUModelUnrestricted, MemoryModelVmHWM, r.cgNote
-		res.MemoryPrecision = "not enforced (exceeding it is reported as Runtime.OutOfMemory); peak = the bootstrap process's VmHWM read after each invocation: exact for that process, child processes not counted; rounded up to the MB"
+		res.MemoryPrecision = "not enforced (exceeding it is reported as Runtime.OutOfMemory); peak = the bootstrap process's VmHWM read after each invocation: exact for that process, child processes not counted; rounded up to the MB; after a crash or a failed INIT also the exit peak the kernel reports, when it is above the runner's own peak at the process's start (below it, it may be the runner's memory, which the kernel counts in, and the last reading stands)"
 	}
 	res.Isolation, res.Notes = r.isolationName(), r.notes(invs)
 	res.Summary = summarize(r.cfg, invs, r.cgroups == nil)
