@@ -179,6 +179,7 @@ func newSandbox(r *runner) (*sandboxSys, string) {
 // envBox is one environment's namespaces, held by a parked OS thread.
 type envBox struct {
 	ln      net.Listener
+	uid     uint32 // the user its processes run as (pickSandboxUID)
 	loopDev string // the loop device of its /tmp
 	image   string // its image (unlinked once attached)
 	tmpFD   int    // an O_PATH descriptor of its /tmp (statfs), -1 if none
@@ -197,6 +198,11 @@ type envBox struct {
 // prepare makes an environment's namespaces, its /tmp and its Runtime API
 // listener.
 func (s *sandboxSys) prepare() (*envBox, error) {
+	// Picked here, before INIT's clock starts: it scans the process table.
+	uid, err := pickSandboxUID()
+	if err != nil {
+		return nil, err
+	}
 	img, err := os.CreateTemp("", imagePrefix()+"*.ext4")
 	if err != nil {
 		return nil, err
@@ -218,7 +224,7 @@ func (s *sandboxSys) prepare() (*envBox, error) {
 		return nil, err
 	}
 	defer os.Remove(stage)
-	b := &envBox{image: imgPath, tmpFD: -1, req: make(chan func() error), res: make(chan error), quit: make(chan struct{}), gone: make(chan struct{})}
+	b := &envBox{uid: uid, image: imgPath, tmpFD: -1, req: make(chan func() error), res: make(chan error), quit: make(chan struct{}), gone: make(chan struct{})}
 	ready := make(chan error, 1)
 	go b.hold(s, imgPath, stage, ready)
 	if err := <-ready; err != nil {
@@ -454,17 +460,13 @@ func (b *envBox) close() {
 	}
 }
 
-// startSandboxed starts cmd in the box as the sandbox user, in cg (if
+// startSandboxed starts cmd in the box as the environment's user, in cg (if
 // any), with the code at /var/task.
 func (s *sandboxSys) startSandboxed(b *envBox, cmd *exec.Cmd, cg *cgroup) error {
 	cmd.Path = taskRoot + "/" + s.exeName
 	cmd.Args[0] = cmd.Path
 	cmd.Dir = taskRoot
-	uid, err := pickSandboxUID()
-	if err != nil {
-		return err
-	}
-	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: uid, Gid: uid}
+	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: b.uid, Gid: b.uid}
 	if cg != nil {
 		b.cgPeakF = openStatFile(cg.peakStat())
 	}
