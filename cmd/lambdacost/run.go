@@ -249,6 +249,9 @@ func runRun(o *RunOptions) error {
 	if err != nil && res == nil {
 		return err
 	}
+	if res.Partial {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: stopped after %d of %d invocations: the result is marked partial\n", len(res.Invocations), res.Requested)
+	}
 	if werr := writeRunResult(f, format, res); werr != nil {
 		return werr
 	}
@@ -276,6 +279,9 @@ func RunGrids(res *runner.Result) []reports.Grid {
 	}
 	add := func(k, v string) { g.Rows = append(g.Rows, []string{k, v}) }
 	add("invocations", fmt.Sprintf("%d (%d success, %d error, %d timeout)", s.Invocations, s.Successes, s.Errors, s.Timeouts))
+	if res.Partial {
+		add("PARTIAL", fmt.Sprintf("stopped after %d of %d requested invocations", s.Invocations, res.Requested))
+	}
 	add("cold starts", fmt.Sprintf("%d in %d environments", s.ColdStarts, s.Environments))
 	pct := func(p runner.Percentiles) string {
 		if p.N == 0 {

@@ -240,8 +240,13 @@ type Result struct {
 	Notes []string `json:"notes,omitempty"`
 	// HostCPUs is the number of CPUs of this machine; a share above it
 	// cannot be reached here.
-	HostCPUs    int          `json:"host_cpus"`
-	Concurrency int          `json:"concurrency"`
+	HostCPUs    int `json:"host_cpus"`
+	Concurrency int `json:"concurrency"`
+	// Partial marks a run that ended (interrupted, or by an error) before
+	// all Requested invocations completed: Invocations and Summary cover
+	// the completed ones only.
+	Partial     bool         `json:"partial,omitempty"`
+	Requested   int          `json:"requested,omitempty"`
 	Invocations []Invocation `json:"invocations"`
 	Summary     Summary      `json:"summary"`
 }
@@ -712,6 +717,9 @@ func run(ctx context.Context, cfg Config, events [][]byte, count int) (*Result, 
 		firstErr = ctx.Err()
 	}
 	if firstErr != nil {
+		if len(out) < count {
+			res.Partial, res.Requested = true, count
+		}
 		return res, pg, firstErr
 	}
 	return res, pg, nil

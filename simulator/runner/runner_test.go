@@ -416,8 +416,8 @@ func TestCancelLeavesNoProcess(t *testing.T) {
 	if len(o.pgids) != 3 {
 		t.Errorf("%d environments started, want 3", len(o.pgids))
 	}
-	if n := len(o.res.Invocations); n != 0 {
-		t.Errorf("%d invocations recorded, want none: all three were cancelled while running", n)
+	if n := len(o.res.Invocations); n != 0 || !o.res.Partial || o.res.Requested != 10 {
+		t.Errorf("%d invocations recorded, partial %v of %d requested; want none (all three were cancelled while running), partial, of 10", n, o.res.Partial, o.res.Requested)
 	}
 	assertNoProcesses(t, o.pgids)
 }
