@@ -96,7 +96,7 @@ func TestSandboxEnvironmentsApart(t *testing.T) {
 			p.tries = append(p.tries, strconv.FormatBool(err == nil))
 		}
 	}()
-	res, _ := mustRun(t, cfg, ev(`{"action":"writefile","path":"`+shm+`","mb":1}`), 2)
+	res, _ := mustRun(t, cfg, ev(`{"action":"writefile","path":"`+shm+`","mb":1}`, `{"action":"readfile","path":"/etc/passwd"}`), 2)
 	p := <-got
 	assertIsolation(t, res, IsolatedNamespaces)
 	if len(p.pids) != 2 || len(p.tries) != 3 {
@@ -112,11 +112,16 @@ func TestSandboxEnvironmentsApart(t *testing.T) {
 	if want := "false false true"; strings.Join(p.tries, " ") != want {
 		t.Errorf("another environment's user listing the /tmp of, and signalling, the second; the second's own user listing its /tmp: succeeded %v, want %s", p.tries, want)
 	}
-	for _, inv := range res.Invocations {
-		w := decode[map[string]any](t, inv.Response)
-		if w["written"].(float64) != 0 || !strings.Contains(w["error"].(string), "read-only file system") {
-			t.Errorf("writing to the machine's /dev/shm: %v; want EROFS", w)
-		}
+	if w := decode[map[string]any](t, res.Invocations[0].Response); w["written"].(float64) != 0 || !strings.Contains(w["error"].(string), "read-only file system") {
+		t.Errorf("writing to the machine's /dev/shm: %v; want EROFS", w)
+	}
+	// The environment's user has an entry (runtimes look it up), its own.
+	passwd := decode[map[string]any](t, res.Invocations[1].Response)["content"].(string)
+	entry := func(uid uint32) bool {
+		return strings.Contains(passwd, "\nsbx_user1051:x:"+strconv.FormatUint(uint64(uid), 10)+":")
+	}
+	if entry(p.uids[0]) == entry(p.uids[1]) || !strings.HasPrefix(passwd, "root:") {
+		t.Errorf("the environment's /etc/passwd does not name exactly its own user (one of %v):\n%s", p.uids, passwd)
 	}
 	if _, err := os.Stat(shm); err == nil {
 		t.Errorf("%s was left on the machine", shm)

@@ -39,8 +39,8 @@ import (
 //     the operator's home (/root, /home and $HOME) and over the machine's
 //     other shared writable folders (/dev/shm, /run/lock: Lambda has no
 //     /dev/shm);
-//   - an unprivileged user of its own, with no capabilities and no entry
-//     in /etc/passwd, so it cannot undo those mounts, read other
+//   - an unprivileged user of its own, with no capabilities (and an entry
+//     of its own in the environment's /etc/passwd, userDB), so it cannot undo those mounts, read other
 //     users' files or signal their processes. Its own, not a shared one
 //     such as nobody: processes of the same user may signal one another
 //     and read one another's files through /proc/PID/root (the other
@@ -315,7 +315,7 @@ func (b *envBox) setup(s *sandboxSys, img, stage string) error {
 	if err := unix.Mount(s.codeDir, stage, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return fmt.Errorf("binding the code folder: %w", err)
 	}
-	if err := unix.Mount("tmpfs", "/var", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=64k,mode=755"); err != nil {
+	if err := unix.Mount("tmpfs", "/var", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=1m,mode=755"); err != nil {
 		return fmt.Errorf("mounting /var: %w", err)
 	}
 	if err := os.Mkdir(taskRoot, 0o755); err != nil {
@@ -327,7 +327,10 @@ func (b *envBox) setup(s *sandboxSys, img, stage string) error {
 	if err := unix.Mount("", taskRoot, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
 		return fmt.Errorf("making %s read-only: %w", taskRoot, err)
 	}
-	if err := unix.Mount("", "/var", "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "size=64k,mode=755"); err != nil {
+	if err := b.userDB(); err != nil {
+		return fmt.Errorf("the environment's user database: %w", err)
+	}
+	if err := unix.Mount("", "/var", "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "size=1m,mode=755"); err != nil {
 		return fmt.Errorf("making /var read-only: %w", err)
 	}
 	// The operator's home folders and the shared writable ones: covered
@@ -490,12 +493,12 @@ func (cg *cgroup) startHere(cmd *exec.Cmd) error {
 
 // describe says what the sandbox gives each environment.
 func (s *sandboxSys) describe() string {
-	return fmt.Sprintf("each environment has its own mount, network and IPC namespaces and runs as an unprivileged user of its own (a uid in %d…%d unused on this machine) without capabilities, "+
+	return fmt.Sprintf("each environment has its own mount, network and IPC namespaces and runs as an unprivileged user of its own (a uid in %d…%d unused on this machine, named %s in its /etc/passwd) without capabilities, "+
 		"so no other environment can signal it or read its files: the code folder read-only at %s, "+
 		"a /tmp of its own (ext4 of %d MB on a loop device, %.1f MiB usable after file-system metadata; writes past it fail with ENOSPC; removed when the environment ends), "+
 		"%s covered by empty read-only folders; its Runtime API listens inside its network namespace, unreachable from any other process, "+
 		"and the function has no network but its own loopback (use --isolation cgroup to give it this machine's network)",
-		sandboxUIDMin, sandboxUIDMax, taskRoot, s.storageMB, float64(s.usable.Load())/(1<<20), strings.Join(append(s.hide[:len(s.hide):len(s.hide)], s.cover...), ", "))
+		sandboxUIDMin, sandboxUIDMax, sandboxUserName, taskRoot, s.storageMB, float64(s.usable.Load())/(1<<20), strings.Join(append(s.hide[:len(s.hide):len(s.hide)], s.cover...), ", "))
 }
 
 // limitProcess applies Lambda's 1,024 file descriptors to a new
@@ -620,4 +623,46 @@ func uidRunning(uid uint32) bool {
 		}
 	}
 	return false
+}
+
+// sandboxUserName names every environment's user, as Lambda's runtimes
+// know theirs.
+const sandboxUserName = "sbx_user1051"
+
+// userDB gives the environment's user an entry in its /etc/passwd and
+// /etc/group (the machine's, bound read-only over them with one more
+// line, from the sandbox's /var): runtimes look their user up (Node's
+// os.homedir() and os.userInfo() throw for a user without one, Python's
+// getpass.getuser() raises), as Lambda's user has an entry. Its home is
+// /nonexistent, as nobody's. Called in the environment's mount namespace
+// while /var is still writable.
+func (b *envBox) userDB() error {
+	dir := "/var/.lambdacost"
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, line string }{
+		{"passwd", fmt.Sprintf("%s:x:%d:%d::/nonexistent:/usr/sbin/nologin", sandboxUserName, b.uid, b.uid)},
+		{"group", fmt.Sprintf("%s:x:%d:", sandboxUserName, b.uid)},
+	} {
+		target := "/etc/" + f.name
+		host, err := os.ReadFile(target)
+		if err != nil {
+			continue // no such database here: nothing to extend
+		}
+		if len(host) > 0 && host[len(host)-1] != '\n' {
+			host = append(host, '\n')
+		}
+		src := filepath.Join(dir, f.name)
+		if err := os.WriteFile(src, append(host, f.line+"\n"...), 0o644); err != nil {
+			return err
+		}
+		if err := unix.Mount(src, target, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("binding %s: %w", target, err)
+		}
+		if err := unix.Mount("", target, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+			return fmt.Errorf("making %s read-only: %w", target, err)
+		}
+	}
+	return nil
 }
