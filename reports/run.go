@@ -20,6 +20,9 @@ func RunGrids(res *runner.Result) []Grid {
 	}
 	add := func(k, v string) { g.Rows = append(g.Rows, []string{k, v}) }
 	add("invocations", fmt.Sprintf("%d (%d success, %d error, %d timeout)", s.Invocations, s.Successes, s.Errors, s.Timeouts))
+	if res.Partial {
+		add("PARTIAL", fmt.Sprintf("stopped after %d of %d requested invocations", s.Invocations, res.Requested))
+	}
 	add("cold starts", fmt.Sprintf("%d in %d environments", s.ColdStarts, s.Environments))
 	pct := func(p runner.Percentiles) string {
 		if p.N == 0 {

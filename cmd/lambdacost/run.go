@@ -61,7 +61,7 @@ func (o *FunctionFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&o.ClientContext, "client-context", "", "JSON FILE sent with every event as the client context (Lambda-Runtime-Client-Context)")
 	fs.StringVar(&o.Identity, "identity", "", "JSON FILE sent with every event as the Cognito identity (Lambda-Runtime-Cognito-Identity)")
 	fs.StringVar(&o.Logs, "logs", "", "where Lambda log lines go: - (stdout), stderr, a FILE, or none (default: stdout for table and markdown, none for json and csv)")
-	fs.StringVar(&o.Isolation, "isolation", string(runner.IsolationAuto), "auto|namespaces|cgroup|none: auto sandboxes each environment (cgroup limits plus its own mount and network namespaces, private /tmp) where allowed, else uses cgroups only, else none; the others require their level")
+	fs.StringVar(&o.Isolation, "isolation", string(runner.IsolationAuto), "auto|namespaces|cgroup|none: auto sandboxes each environment (cgroup limits, its own unprivileged user, its own mount, network and IPC namespaces, a private /tmp) where allowed, else uses cgroups only, else none; the others require their level")
 	fs.IntVar(&o.Ephemeral, "ephemeral-storage", pricing.MinEphemeralMB, "ephemeral storage (/tmp) in MB (512–10240): enforced per environment when sandboxed, and priced")
 }
 
@@ -247,6 +247,9 @@ func runRun(o *RunOptions) error {
 	clearProgress(f)
 	if err != nil && res == nil {
 		return err
+	}
+	if res.Partial {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: stopped after %d of %d invocations: the result is marked partial\n", len(res.Invocations), res.Requested)
 	}
 	if werr := writeRunResult(f, format, res); werr != nil {
 		return werr

@@ -121,6 +121,10 @@ type env struct {
 	timer    *time.Timer
 	procPeak int64 // largest process memory of the cgroup seen (memory.go)
 	lastHWM  int64 // the largest VmHWM read (or reported at exit), under mu
+	// forkHWM is the runner's own peak resident size once the bootstrap
+	// was started: an exit peak (ru_maxrss) up to it may be the runner's
+	// memory, not the function's (exitmem.go).
+	forkHWM int64
 
 	// Statistics files kept open for the environment's life.
 	cpuF, peakF, statusF *statFile
@@ -217,6 +221,8 @@ func (r *runner) startEnv(id int) (*env, error) {
 		return nil, &pricing.ExternalError{Op: "starting " + r.path, Err: err}
 	}
 	e.cmd, e.pid = cmd, cmd.Process.Pid
+	// Read after the exec, so at least the peak the process inherited.
+	e.forkHWM = selfPeakRSS()
 	limitProcess(e.pid, r.sandbox != nil && !r.cgroups.countsTasks())
 	e.statusF = statusFile(e.pid)
 	if e.cg != nil {
@@ -319,6 +325,9 @@ func (e *env) handleNext(c *apiConn) {
 			// INIT's burst ends: the memory's share from now on.
 			_ = e.cg.setCPU(r.vcpu)
 		}
+		// INIT's peak: what a crash in the first invocation reports at
+		// least (its exit peak may not be told from the runner's).
+		_, _ = e.peakRSS()
 		close(e.ready)
 	}
 	var cl *call
@@ -586,7 +595,8 @@ func (e *env) cpuTime() (time.Duration, bool) {
 
 // peakRSS is the bootstrap process's VmHWM in bytes. Once the process is
 // gone (a crash, a failed INIT) it is the last reading or, larger, the
-// peak the kernel reported when the process was reaped.
+// peak the kernel reported when the process was reaped, where that peak
+// is the process's own (above the runner's peak at its start, forkHWM).
 func (e *env) peakRSS() (int64, bool) {
 	var buf [4096]byte
 	kb, ok := statValue(e.statusF.read(buf[:]), "VmHWM")
@@ -595,7 +605,7 @@ func (e *env) peakRSS() (int64, bool) {
 	if ok && kb > 0 {
 		e.lastHWM = max(e.lastHWM, kb<<10)
 	}
-	if b, ok := exitPeakRSS(e.exitState); ok {
+	if b, ok := exitPeakRSS(e.exitState); ok && b > e.forkHWM {
 		e.lastHWM = max(e.lastHWM, b)
 	}
 	return e.lastHWM, e.lastHWM > 0

@@ -43,7 +43,7 @@ func runTests(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	// Sandboxed environments run as nobody: the code folder must be
+	// Sandboxed environments run as unprivileged users: the code folder must be
 	// readable by others, as a deployment package is.
 	_ = os.Chmod(dir, 0o755)
 	root, err := filepath.Abs("../..")

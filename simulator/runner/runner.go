@@ -240,8 +240,13 @@ type Result struct {
 	Notes []string `json:"notes,omitempty"`
 	// HostCPUs is the number of CPUs of this machine; a share above it
 	// cannot be reached here.
-	HostCPUs    int          `json:"host_cpus"`
-	Concurrency int          `json:"concurrency"`
+	HostCPUs    int `json:"host_cpus"`
+	Concurrency int `json:"concurrency"`
+	// Partial marks a run that ended (interrupted, or by an error) before
+	// all Requested invocations completed: Invocations and Summary cover
+	// the completed ones only.
+	Partial     bool         `json:"partial,omitempty"`
+	Requested   int          `json:"requested,omitempty"`
 	Invocations []Invocation `json:"invocations"`
 	Summary     Summary      `json:"summary"`
 }
@@ -712,6 +717,9 @@ func run(ctx context.Context, cfg Config, events [][]byte, count int) (*Result, 
 		firstErr = ctx.Err()
 	}
 	if firstErr != nil {
+		if len(out) < count {
+			res.Partial, res.Requested = true, count
+		}
 		return res, pg, firstErr
 	}
 	return res, pg, nil
@@ -1089,10 +1097,10 @@ func (r *runner) result(invs []Invocation, wall time.Duration) *Result {
 	}
 	if r.cgroups != nil {
 		res.CPUModel, res.MemoryModel = CPUModelCgroup, MemoryModelCgroup
-		res.MemoryPrecision = "limit enforced by the cgroup; peak = max(the bootstrap's VmHWM, the largest process memory of the environment's cgroup read after each invocation: anonymous + mapped files + shared memory, not the page cache of files written to /tmp, as Lambda does not count /tmp), rounded up to the MB; a child process's short-lived peak between two readings is not seen"
+		res.MemoryPrecision = "limit enforced by the cgroup; peak = max(the bootstrap's VmHWM, the largest process memory of the environment's cgroup read after each invocation: anonymous + mapped files + shared memory, not the page cache of files written to /tmp, as Lambda does not count /tmp), rounded up to the MB; a child process's short-lived peak between two readings is not seen; after a crash or a failed INIT also the exit peak the kernel reports, when it is above the runner's own peak at the process's start (below it, it may be the runner's memory, which the kernel counts in, and the last reading stands)"
 	} else {
 		res.CPUModel, res.MemoryModel, res.IsolationNote = CPUModelUnrestricted, MemoryModelVmHWM, r.cgNote
-		res.MemoryPrecision = "not enforced (exceeding it is reported as Runtime.OutOfMemory); peak = the bootstrap process's VmHWM read after each invocation: exact for that process, child processes not counted; rounded up to the MB"
+		res.MemoryPrecision = "not enforced (exceeding it is reported as Runtime.OutOfMemory); peak = the bootstrap process's VmHWM read after each invocation: exact for that process, child processes not counted; rounded up to the MB; after a crash or a failed INIT also the exit peak the kernel reports, when it is above the runner's own peak at the process's start (below it, it may be the runner's memory, which the kernel counts in, and the last reading stands)"
 	}
 	res.Isolation, res.Notes = r.isolationName(), r.notes(invs)
 	res.Summary = summarize(r.cfg, invs, r.cgroups == nil)

@@ -384,11 +384,7 @@ func TestCancelLeavesNoProcess(t *testing.T) {
 	cfg := base(128, 60*time.Second)
 	cfg.Concurrency = 3
 	started := make(chan struct{}, 16)
-	cfg.Logs = writerFunc(func(p []byte) {
-		if strings.HasPrefix(string(p), "START ") {
-			started <- struct{}{}
-		}
-	})
+	cfg.Logs = startsSeen(started) // counts lines: one write may carry several
 	type out struct {
 		res   *Result
 		pgids []int
@@ -399,15 +395,19 @@ func TestCancelLeavesNoProcess(t *testing.T) {
 		res, pg, err := run(ctx, cfg, ev(`{"action":"sleep","ms":60000}`), 10)
 		done <- out{res, pg, err}
 	}()
-	// Cancel once the first invocation has started and the three
-	// environments have had time to start (they start together, before any
-	// invocation). Waiting for all three STARTs is not used here: one
-	// invocation's start is sometimes held back until another times out (a
-	// known runner defect at concurrency > 1 with long invocations, see the
-	// closing note of 2026-12-06), which this test of cancellation does not
-	// cover.
-	<-started
-	time.Sleep(500 * time.Millisecond)
+	// Cancel while all three invocations are running. They start within
+	// milliseconds of one another (TestEveryStartBeforeFirstTimeout); the
+	// guard only turns a regression into a failure rather than a 60 s wait.
+	guard := time.After(30 * time.Second)
+	for i := 0; i < 3; i++ {
+		select {
+		case <-started:
+		case <-guard:
+			cancel()
+			<-done
+			t.Fatalf("%d of 3 invocations started within 30 s", i)
+		}
+	}
 	cancel()
 	o := <-done
 	if !errors.Is(o.err, context.Canceled) {
@@ -415,6 +415,9 @@ func TestCancelLeavesNoProcess(t *testing.T) {
 	}
 	if len(o.pgids) != 3 {
 		t.Errorf("%d environments started, want 3", len(o.pgids))
+	}
+	if n := len(o.res.Invocations); n != 0 || !o.res.Partial || o.res.Requested != 10 {
+		t.Errorf("%d invocations recorded, partial %v of %d requested; want none (all three were cancelled while running), partial, of 10", n, o.res.Partial, o.res.Requested)
 	}
 	assertNoProcesses(t, o.pgids)
 }

@@ -125,7 +125,7 @@ func (r *runner) sandboxNotes() []string {
 	case r.cgroups != nil && r.cgroups.countsTasks():
 		out = append(out, "processes/threads: at most 1,024 per environment (cgroup pids.max), as on Lambda; a fork past it fails with EAGAIN inside the function")
 	case r.sandbox != nil:
-		out = append(out, "processes/threads: RLIMIT_NPROC 1,024 on the bootstrap (no cgroup pids controller here): it counts every process of the sandbox user on this machine, so across environments, not per environment")
+		out = append(out, "processes/threads: RLIMIT_NPROC 1,024 on the bootstrap (no cgroup pids controller here): it counts the processes of the environment's own user, so per environment, as on Lambda")
 	default:
 		out = append(out, "processes/threads: not limited (no cgroup pids controller; RLIMIT_NPROC would count all of the user's processes on this machine and does not bind root)")
 	}

@@ -3,6 +3,8 @@
 package runner
 
 import (
+	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"net"
@@ -27,14 +29,23 @@ import (
 //   - its own network namespace, in which its Runtime API listener is
 //     created (from an OS thread locked into the namespace): no process
 //     outside the environment can connect to it;
+//   - its own IPC namespace: System V IPC objects and POSIX message queues
+//     are the environment's, and go with it;
 //   - its own mount namespace: the code folder read-only at /var/task (the
 //     only thing left under an empty /var), a /tmp of its own — an ext4
 //     file system of the configured ephemeral-storage size on a loop
 //     device, so writes past it fail with ENOSPC and its pages are page
 //     cache, not the function's memory — and empty read-only folders over
-//     the operator's home (/root, /home and $HOME);
-//   - an unprivileged user (nobody, 65534) with no capabilities, so it
-//     cannot undo those mounts, read other users' files or signal them.
+//     the operator's home (/root, /home and $HOME) and over the machine's
+//     other shared writable folders (/dev/shm, /run/lock: Lambda has no
+//     /dev/shm);
+//   - an unprivileged user of its own, with no capabilities (and an entry
+//     of its own in the environment's /etc/passwd, userDB), so it cannot undo those mounts, read other
+//     users' files or signal their processes. Its own, not a shared one
+//     such as nobody: processes of the same user may signal one another
+//     and read one another's files through /proc/PID/root (the other
+//     environment's private /tmp included), and RLIMIT_NPROC counts
+//     per user.
 //
 // The namespaces are made once per environment (cold path): the warm path
 // is unchanged. A locked OS thread per environment holds them and forks the
@@ -43,8 +54,20 @@ import (
 // the namespaces: /tmp is unmounted, its loop device detached and its image
 // (already unlinked) gone.
 
-// sandboxUID is the user environments run as in the sandbox: nobody.
-const sandboxUID = 65534
+// Sandboxed environments run as users of their own, picked at random in
+// [sandboxUIDMin, sandboxUIDMax]: the range systemd's "Users, Groups, UIDs
+// and GIDs" leaves unused (1879048192…2147483647, above the container
+// ranges and below the 2^31 that some programs mishandle), skipping any
+// uid /etc/passwd names or a running process has.
+const (
+	sandboxUIDMin = 1879048192
+	sandboxUIDMax = 2147483647
+)
+
+// sharedWritable are the machine's folders, besides /tmp, that every user
+// may write to: each is covered in the sandbox by an empty read-only
+// folder (/var/tmp is under the sandbox's own /var).
+var sharedWritable = []string{"/dev/shm", "/run/lock"}
 
 // sandboxSys is what every sandboxed environment of a run shares.
 type sandboxSys struct {
@@ -52,17 +75,27 @@ type sandboxSys struct {
 	codeDir   string
 	exeName   string
 	hide      []string // the operator's home folders to cover
+	cover     []string // the shared writable folders to cover (sharedWritable that exist)
 	mkfs      string
 	usable    atomic.Int64 // usable bytes of a /tmp (statfs of the last made)
 }
+
+// nsKinds are the namespaces each environment has of its own.
+var nsKinds = []struct {
+	name string // in /proc/PID/ns
+	flag int
+}{{"mnt", unix.CLONE_NEWNS}, {"net", unix.CLONE_NEWNET}, {"ipc", unix.CLONE_NEWIPC}}
+
+// nsFlags unshares every one of nsKinds.
+const nsFlags = unix.CLONE_NEWNS | unix.CLONE_NEWNET | unix.CLONE_NEWIPC
 
 var (
 	nsOnce sync.Once
 	nsWhy  string
 )
 
-// probeNamespaces learns once whether this process may create mount and
-// network namespaces (CAP_SYS_ADMIN), on a thread that is then discarded.
+// probeNamespaces learns once whether this process may create mount,
+// network and IPC namespaces (CAP_SYS_ADMIN), on a thread that is then discarded.
 func probeNamespaces() string {
 	nsOnce.Do(func() {
 		if os.Geteuid() != 0 {
@@ -72,10 +105,10 @@ func probeNamespaces() string {
 		errc := make(chan error, 1)
 		go func() {
 			runtime.LockOSThread() // never unlocked: the thread is discarded
-			errc <- unix.Unshare(unix.CLONE_NEWNS | unix.CLONE_NEWNET)
+			errc <- unix.Unshare(nsFlags)
 		}()
 		if err := <-errc; err != nil {
-			nsWhy = "cannot create mount and network namespaces: " + err.Error()
+			nsWhy = "cannot create mount, network and IPC namespaces: " + err.Error()
 			return
 		}
 		if f, err := os.OpenFile("/dev/loop-control", os.O_RDWR, 0); err != nil {
@@ -114,10 +147,10 @@ func newSandbox(r *runner) (*sandboxSys, string) {
 	// The unprivileged user must be able to run the code, as Lambda's
 	// does from a deployment package (folders 755, files 644/755).
 	if st, err := os.Stat(r.dir); err != nil || st.Mode().Perm()&0o005 != 0o005 {
-		return nil, fmt.Sprintf("the code folder %s is not readable by other users (the sandbox runs the function as nobody); chmod o+rx it to sandbox it", r.dir)
+		return nil, fmt.Sprintf("the code folder %s is not readable by other users (the sandbox runs the function as an unprivileged user); chmod o+rx it to sandbox it", r.dir)
 	}
 	if st, err := os.Stat(r.path); err != nil || st.Mode().Perm()&0o005 != 0o005 {
-		return nil, fmt.Sprintf("%s is not readable and executable by other users (the sandbox runs the function as nobody); chmod o+rx it to sandbox it", r.path)
+		return nil, fmt.Sprintf("%s is not readable and executable by other users (the sandbox runs the function as an unprivileged user); chmod o+rx it to sandbox it", r.path)
 	}
 	s := &sandboxSys{storageMB: r.cfg.Function.EphemeralStorageMB, codeDir: r.dir, exeName: filepath.Base(r.path), mkfs: mkfs}
 	seen := map[string]bool{}
@@ -135,12 +168,18 @@ func newSandbox(r *runner) (*sandboxSys, string) {
 			s.hide = append(s.hide, h)
 		}
 	}
+	for _, d := range sharedWritable {
+		if st, err := os.Stat(d); err == nil && st.IsDir() && !seen[d] {
+			s.cover = append(s.cover, d)
+		}
+	}
 	return s, ""
 }
 
 // envBox is one environment's namespaces, held by a parked OS thread.
 type envBox struct {
 	ln      net.Listener
+	uid     uint32 // the user its processes run as (pickSandboxUID)
 	loopDev string // the loop device of its /tmp
 	image   string // its image (unlinked once attached)
 	tmpFD   int    // an O_PATH descriptor of its /tmp (statfs), -1 if none
@@ -159,6 +198,11 @@ type envBox struct {
 // prepare makes an environment's namespaces, its /tmp and its Runtime API
 // listener.
 func (s *sandboxSys) prepare() (*envBox, error) {
+	// Picked here, before INIT's clock starts: it scans the process table.
+	uid, err := pickSandboxUID()
+	if err != nil {
+		return nil, err
+	}
 	img, err := os.CreateTemp("", imagePrefix()+"*.ext4")
 	if err != nil {
 		return nil, err
@@ -180,7 +224,7 @@ func (s *sandboxSys) prepare() (*envBox, error) {
 		return nil, err
 	}
 	defer os.Remove(stage)
-	b := &envBox{image: imgPath, tmpFD: -1, req: make(chan func() error), res: make(chan error), quit: make(chan struct{}), gone: make(chan struct{})}
+	b := &envBox{uid: uid, image: imgPath, tmpFD: -1, req: make(chan func() error), res: make(chan error), quit: make(chan struct{}), gone: make(chan struct{})}
 	ready := make(chan error, 1)
 	go b.hold(s, imgPath, stage, ready)
 	if err := <-ready; err != nil {
@@ -200,18 +244,21 @@ func (b *envBox) hold(s *sandboxSys, img, stage string, ready chan<- error) {
 	// Go does not end the main thread (it parks it for good) should this
 	// goroutine run on it: so the thread returns to the runner's
 	// namespaces before it ends, lest it keep the environment's alive.
-	mnt, err1 := unix.Open("/proc/thread-self/ns/mnt", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	nets, err2 := unix.Open("/proc/thread-self/ns/net", unix.O_RDONLY|unix.O_CLOEXEC, 0)
-	if err := errors.Join(err1, err2); err != nil {
-		ready <- err
-		return
-	}
+	var back []int // the runner's namespaces, in the order of nsKinds
 	defer func() {
-		_ = unix.Setns(mnt, unix.CLONE_NEWNS)
-		_ = unix.Setns(nets, unix.CLONE_NEWNET)
-		unix.Close(mnt)
-		unix.Close(nets)
+		for i, fd := range back {
+			_ = unix.Setns(fd, nsKinds[i].flag)
+			unix.Close(fd)
+		}
 	}()
+	for _, k := range nsKinds {
+		fd, err := unix.Open("/proc/thread-self/ns/"+k.name, unix.O_RDONLY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			ready <- err
+			return
+		}
+		back = append(back, fd)
+	}
 	if err := b.setup(s, img, stage); err != nil {
 		if b.ln != nil {
 			b.ln.Close()
@@ -239,7 +286,7 @@ func (b *envBox) hold(s *sandboxSys, img, stage string, ready chan<- error) {
 }
 
 func (b *envBox) setup(s *sandboxSys, img, stage string) error {
-	if err := unix.Unshare(unix.CLONE_NEWNS | unix.CLONE_NEWNET); err != nil {
+	if err := unix.Unshare(nsFlags); err != nil {
 		return fmt.Errorf("unshare: %w", err)
 	}
 	if err := loopbackUp(); err != nil {
@@ -268,7 +315,7 @@ func (b *envBox) setup(s *sandboxSys, img, stage string) error {
 	if err := unix.Mount(s.codeDir, stage, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
 		return fmt.Errorf("binding the code folder: %w", err)
 	}
-	if err := unix.Mount("tmpfs", "/var", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=64k,mode=755"); err != nil {
+	if err := unix.Mount("tmpfs", "/var", "tmpfs", unix.MS_NOSUID|unix.MS_NODEV, "size=1m,mode=755"); err != nil {
 		return fmt.Errorf("mounting /var: %w", err)
 	}
 	if err := os.Mkdir(taskRoot, 0o755); err != nil {
@@ -280,11 +327,15 @@ func (b *envBox) setup(s *sandboxSys, img, stage string) error {
 	if err := unix.Mount("", taskRoot, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
 		return fmt.Errorf("making %s read-only: %w", taskRoot, err)
 	}
-	if err := unix.Mount("", "/var", "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "size=64k,mode=755"); err != nil {
+	if err := b.userDB(); err != nil {
+		return fmt.Errorf("the environment's user database: %w", err)
+	}
+	if err := unix.Mount("", "/var", "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, "size=1m,mode=755"); err != nil {
 		return fmt.Errorf("making /var read-only: %w", err)
 	}
-	// The operator's home folders: covered by empty read-only folders.
-	for _, h := range s.hide {
+	// The operator's home folders and the shared writable ones: covered
+	// by empty read-only folders.
+	for _, h := range append(s.hide[:len(s.hide):len(s.hide)], s.cover...) {
 		if err := unix.Mount("tmpfs", h, "tmpfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "size=4k,mode=755"); err != nil {
 			return fmt.Errorf("covering %s: %w", h, err)
 		}
@@ -412,13 +463,13 @@ func (b *envBox) close() {
 	}
 }
 
-// startSandboxed starts cmd in the box as the sandbox user, in cg (if
+// startSandboxed starts cmd in the box as the environment's user, in cg (if
 // any), with the code at /var/task.
 func (s *sandboxSys) startSandboxed(b *envBox, cmd *exec.Cmd, cg *cgroup) error {
 	cmd.Path = taskRoot + "/" + s.exeName
 	cmd.Args[0] = cmd.Path
 	cmd.Dir = taskRoot
-	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: sandboxUID, Gid: sandboxUID}
+	cmd.SysProcAttr.Credential = &syscall.Credential{Uid: b.uid, Gid: b.uid}
 	if cg != nil {
 		b.cgPeakF = openStatFile(cg.peakStat())
 	}
@@ -442,11 +493,12 @@ func (cg *cgroup) startHere(cmd *exec.Cmd) error {
 
 // describe says what the sandbox gives each environment.
 func (s *sandboxSys) describe() string {
-	return fmt.Sprintf("each environment has its own mount and network namespaces and runs as nobody (uid %d) without capabilities: the code folder read-only at %s, "+
+	return fmt.Sprintf("each environment has its own mount, network and IPC namespaces and runs as an unprivileged user of its own (a uid in %d…%d unused on this machine, named %s in its /etc/passwd) without capabilities, "+
+		"so no other environment can signal it or read its files: the code folder read-only at %s, "+
 		"a /tmp of its own (ext4 of %d MB on a loop device, %.1f MiB usable after file-system metadata; writes past it fail with ENOSPC; removed when the environment ends), "+
 		"%s covered by empty read-only folders; its Runtime API listens inside its network namespace, unreachable from any other process, "+
 		"and the function has no network but its own loopback (use --isolation cgroup to give it this machine's network)",
-		sandboxUID, taskRoot, s.storageMB, float64(s.usable.Load())/(1<<20), strings.Join(s.hide, ", "))
+		sandboxUIDMin, sandboxUIDMax, sandboxUserName, taskRoot, s.storageMB, float64(s.usable.Load())/(1<<20), strings.Join(append(s.hide[:len(s.hide):len(s.hide)], s.cover...), ", "))
 }
 
 // limitProcess applies Lambda's 1,024 file descriptors to a new
@@ -511,4 +563,106 @@ func (b *envBox) tmpWrites() (life, used int64) {
 		used = int64(st.Blocks-st.Bfree) * st.Bsize
 	}
 	return life, used
+}
+
+// pickSandboxUID picks an environment's user: a random uid of
+// [sandboxUIDMin, sandboxUIDMax] that neither /etc/passwd nor a running
+// process has (two runs at once drawing the same uid among 2^28 is
+// left to chance: about n²/2^29 for n environments alive at once).
+func pickSandboxUID() (uint32, error) {
+	known := passwdUIDs()
+	for try := 0; try < 32; try++ {
+		var b [4]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return 0, err
+		}
+		uid := uint32(sandboxUIDMin + uint64(binary.LittleEndian.Uint32(b[:]))%(sandboxUIDMax-sandboxUIDMin+1))
+		if known[uid] || uidRunning(uid) {
+			continue
+		}
+		return uid, nil
+	}
+	return 0, errors.New("no unused uid found for the environment")
+}
+
+// passwdUIDs are the uids /etc/passwd names.
+func passwdUIDs() map[uint32]bool {
+	out := map[uint32]bool{}
+	b, err := os.ReadFile("/etc/passwd")
+	if err != nil {
+		return out
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, ":")
+		if len(f) < 3 {
+			continue
+		}
+		if n, err := strconv.ParseUint(f[2], 10, 32); err == nil {
+			out[uint32(n)] = true
+		}
+	}
+	return out
+}
+
+// uidRunning reports whether a process of the machine runs as uid (the
+// owner of /proc/PID is the process's effective uid).
+func uidRunning(uid uint32) bool {
+	d, err := os.Open("/proc")
+	if err != nil {
+		return false
+	}
+	defer d.Close()
+	names, _ := d.Readdirnames(-1)
+	for _, n := range names {
+		if n[0] < '0' || n[0] > '9' {
+			continue
+		}
+		var st unix.Stat_t
+		if unix.Stat("/proc/"+n, &st) == nil && st.Uid == uid {
+			return true
+		}
+	}
+	return false
+}
+
+// sandboxUserName names every environment's user, as Lambda's runtimes
+// know theirs.
+const sandboxUserName = "sbx_user1051"
+
+// userDB gives the environment's user an entry in its /etc/passwd and
+// /etc/group (the machine's, bound read-only over them with one more
+// line, from the sandbox's /var): runtimes look their user up (Node's
+// os.homedir() and os.userInfo() throw for a user without one, Python's
+// getpass.getuser() raises), as Lambda's user has an entry. Its home is
+// /nonexistent, as nobody's. Called in the environment's mount namespace
+// while /var is still writable.
+func (b *envBox) userDB() error {
+	dir := "/var/.lambdacost"
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, line string }{
+		{"passwd", fmt.Sprintf("%s:x:%d:%d::/nonexistent:/usr/sbin/nologin", sandboxUserName, b.uid, b.uid)},
+		{"group", fmt.Sprintf("%s:x:%d:", sandboxUserName, b.uid)},
+	} {
+		target := "/etc/" + f.name
+		host, err := os.ReadFile(target)
+		if err != nil {
+			continue // no such database here: nothing to extend
+		}
+		if len(host) > 0 && host[len(host)-1] != '\n' {
+			host = append(host, '\n')
+		}
+		src := filepath.Join(dir, f.name)
+		if err := os.WriteFile(src, append(host, f.line+"\n"...), 0o644); err != nil {
+			return err
+		}
+		if err := unix.Mount(src, target, "", unix.MS_BIND, ""); err != nil {
+			return fmt.Errorf("binding %s: %w", target, err)
+		}
+		if err := unix.Mount("", target, "", unix.MS_BIND|unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV, ""); err != nil {
+			return fmt.Errorf("making %s read-only: %w", target, err)
+		}
+	}
+	return nil
 }
