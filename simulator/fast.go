@@ -163,7 +163,10 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	bw := BucketWidth(span)
 	warmB := warmupBuckets(opt.DiscardWarmup, bw)
 	ds := sampleDurations(s, seed, 400_000)
-	cal := calibrate(s, seed, ds)
+	lcal := calibrateFor(s, seed, ds.es)
+	if lcal == nil {
+		return nil, pricing.Inputf("--mode", "the fast mode could not calibrate its pool model (too little traffic for it to help); use --mode exact")
+	}
 
 	c := s.Concurrency
 	capC := float64(c.Cap())
@@ -174,17 +177,15 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	maxLife := s.KeepAlive.MaxLifetime.D().Seconds()
 	even := s.Traffic.Arrivals == Even
 	nSteps := int(math.Ceil(span.Seconds() / fastStep.Seconds()))
-	win := max(1, int(math.Round(idle/fastStep.Seconds())))
 	nb := int((int64(span) + int64(bw) - 1) / int64(bw))
 	timeline := make([]Bucket, nb)
 	for i := range timeline {
 		timeline[i].TS = (time.Duration(i) * bw).Seconds()
 	}
+	pool := newLevelPool(lcal, idle, prov, s.ExpectedRequests()/span.Seconds()*ds.es)
+	sl := int(pool.slot)
+	kappa := floodPerRate(&ds)
 
-	// The trailing maximum of the target pool over one idle timeout: a
-	// monotone deque of (step, level).
-	dqK := make([]int, 0, 1024)
-	dqV := make([]float64, 0, 1024)
 	segs := s.Traffic.segs
 	lam := func(t float64) float64 { // Λ(t), t within the span
 		i := sort.Search(len(segs), func(i int) bool { return segs[i].End > t })
@@ -199,14 +200,97 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		arr, rateThr, thr, inv, cold, envS, busyS, deaths, lifeS, prov float64
 		peak                                                           float64
 	}
+	// One slot of steps, booked when the pool model has stepped.
+	type stepRec struct {
+		t0, dt, a, rth, adm, m, thrB float64
+	}
+	rec := make([]stepRec, 0, sl)
 	tok := scal
 	capped := false // the concurrency cap bound the pool (outside the validation set)
-	lod := 0.0      // on-demand environments
-	pc := 0.0       // cold fraction of the last step
+	pc := 0.0       // cold fraction of the last slot
+	prevEnv := 0.0  // on-demand environments at the end of the last slot
 	prevLam := 0.0
 	measured := 0.0
 	partial := false
 	var done int64
+	book := func() {
+		var sdt, sm, sadm float64
+		for _, r := range rec {
+			sdt += r.dt
+			sm += r.m * r.dt
+			sadm += r.adm
+		}
+		// A flood: arrivals beyond what the live pool serves warm
+		// ((prov + env)/E[S] per s) are cold and hold their new environment
+		// for INIT + duration until freed environments serve them warm:
+		// kappa environments per req/s of excess (floodPerRate), as many
+		// as the scaling budget allows.
+		tok = math.Min(scal, tok+scal/10*sdt)
+		flood, want := 0.0, 0.0
+		if ex := sadm/sdt - (prov+prevEnv)/math.Max(ds.es, 1e-9); ex > 0 {
+			want = ex * kappa
+			flood = prevEnv + math.Min(want, tok)
+		}
+		cold, env := pool.step(sm/sdt, flood)
+		if env > capC-prov {
+			env, capped = capC-prov, true
+		}
+		if maxLife > 0 {
+			cold += env * sdt / maxLife // each environment is replaced once per lifetime
+		}
+		// The scaling budget: new environments beyond it are throttled
+		// arrivals.
+		grant := math.Min(cold, tok)
+		deficit := cold - grant + math.Max(0, want-tok)
+		tok -= grant
+		thrDef := math.Min(sadm, deficit)
+		if d := cold - (env - prevEnv); d > 0 {
+			tot.deaths += d
+			tot.lifeS += d * idle // an environment reclaimed had lived ≥ one idle timeout
+		}
+		var sinv float64
+		for j, r := range rec {
+			share := 0.0
+			if sadm > 0 {
+				share = r.adm / sadm
+			}
+			thr := math.Max(r.thrB, thrDef*share)
+			inv := r.adm - thr
+			sinv += inv
+			cs := grant * share
+			e := prevEnv + (env-prevEnv)*(float64(j)+0.5)/float64(len(rec))
+			busy := r.m * inv / math.Max(r.adm, 1e-300)
+			b := int(int64(r.t0*1e9) / int64(bw))
+			if b < nb {
+				tb := &timeline[b]
+				tb.Arrivals += r.a
+				tb.ColdStarts += cs
+				tb.Throttles += r.rth + thr
+				tb.ConcurrencyMax = math.Max(tb.ConcurrencyMax, math.Min(capC, r.m))
+				tb.Environments += (prov + e) * r.dt
+			}
+			if b < warmB {
+				continue
+			}
+			measured += r.dt
+			tot.arr += r.a
+			tot.rateThr += r.rth
+			tot.thr += r.rth + thr
+			tot.inv += inv
+			tot.cold += cs
+			tot.envS += (prov + e) * r.dt
+			tot.busyS += busy * r.dt
+			tot.peak = math.Max(tot.peak, math.Min(capC, r.m))
+			if prov > 0 && r.m > 0 {
+				tot.prov += inv * math.Min(1, prov/r.m)
+			}
+		}
+		if sinv > 0 {
+			pc = math.Min(1, grant/sinv)
+		}
+		prevEnv = env
+		rec = rec[:0]
+	}
 	for k := 0; k < nSteps; k++ {
 		t0 := float64(k) * fastStep.Seconds()
 		t1 := math.Min(t0+fastStep.Seconds(), span.Seconds())
@@ -232,106 +316,20 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 			rth = poissonExcess(a, rateL*dt)
 		}
 		adm := a - rth
-		rate := adm / dt
-		m := rate * (ds.es + pc*ds.ei)
-		target := math.Min(capC, m+cal.q*math.Sqrt(m))
-		for len(dqK) > 0 && dqV[len(dqV)-1] <= target {
-			dqK, dqV = dqK[:len(dqK)-1], dqV[:len(dqV)-1]
-		}
-		dqK, dqV = append(dqK, k), append(dqV, target)
-		for dqK[0] <= k-win {
-			dqK, dqV = dqK[1:], dqV[1:]
-		}
-		want := math.Max(0, dqV[0]-prov)
-		tok = math.Min(scal, tok+scal/10*dt)
-		grant, deficit := 0.0, 0.0
-		if want > lod {
-			// The pool grows to the target. If the arrival rate exceeds
-			// what the warm pool serves ((prov + lod)/E[S]), every arrival
-			// beyond it is a cold start that holds its environment for
-			// INIT + duration: the pool floods to lod + excess·(E[I] +
-			// E[S]); as many as the scaling budget allows, the rest are
-			// throttled arrivals.
-			level := want
-			if ex := rate - (prov+lod)/math.Max(ds.es, 1e-9); ex > 0 {
-				level = math.Max(level, lod+ex*(ds.ei+ds.es))
-			}
-			need := level - lod
-			// The cap bounds the pool: what it cannot hold is throttled too.
-			room := math.Max(0, capC-prov-lod)
-			if need > room {
-				capped = true
-			}
-			grant = math.Min(math.Min(need, tok), room)
-			deficit = need - grant
-			tok -= grant
-			lod += grant
-			// The environments created stay at least one idle timeout.
-			lv := lod + prov
-			for len(dqK) > 0 && dqV[len(dqV)-1] <= lv {
-				dqK, dqV = dqK[:len(dqK)-1], dqV[:len(dqV)-1]
-			}
-			dqK, dqV = append(dqK, k), append(dqV, lv)
-		} else {
-			tot.deaths += lod - want
-			tot.lifeS += (lod - want) * idle // an environment reclaimed had lived ≥ one idle timeout
-			lod = want
-		}
-		// Fluctuation cold starts: the busy count reaching above the pool.
-		// By Rice's formula the rate of up-crossings of m + z·√m goes as
-		// √m·e^(−z²/2); the calibration measured the rate at the steady
-		// headroom q, so with the pool's headroom z now (above q while the
-		// pool still holds a past peak) the rate is scaled by
-		// √(m/m꜀)·e^(−(z² − q²)/2), at most the calibrated one.
-		fl := 0.0
-		if cal.mBusy > 0 && m > 0 {
-			z := (prov + lod - m) / math.Sqrt(m)
-			h := 1.0
-			if z > cal.q {
-				h = math.Exp(-(z*z - cal.q*cal.q) / 2)
-			}
-			fl = cal.cRate * math.Sqrt(m/cal.mBusy) * h * dt
-		}
-		if maxLife > 0 {
-			fl += lod * dt / maxLife
-		}
-		cold := math.Max(grant, fl) // growth is made of the same up-crossings
-		// Concurrency throttles: the pool lags the load (scaling rate), or
-		// the cap blocks (Erlang B: M/G/c/c, insensitive to the durations).
-		thr := math.Min(adm, deficit)
+		m := adm / dt * (ds.es + pc*ds.ei)
+		// The cap blocks (Erlang B: M/G/c/c, insensitive to the durations).
+		thrB := 0.0
 		if m+8*math.Sqrt(m)+1 >= capC && m > 0 {
-			thr = math.Max(thr, adm*ErlangB(m, int(capC)))
+			thrB = adm * ErlangB(m, int(capC))
 			capped = true
 		}
-		inv := adm - thr
-		if inv > 0 {
-			pc = math.Min(1, cold/inv)
+		rec = append(rec, stepRec{t0: t0, dt: dt, a: a, rth: rth, adm: adm, m: m, thrB: thrB})
+		if len(rec) == sl || k == nSteps-1 {
+			book()
 		}
-		busy := m * inv / math.Max(adm, 1e-300)
-		b := int(int64(t0*1e9) / int64(bw))
-		if b < nb {
-			tb := &timeline[b]
-			tb.Arrivals += a
-			tb.ColdStarts += cold
-			tb.Throttles += rth + thr
-			tb.ConcurrencyMax = math.Max(tb.ConcurrencyMax, math.Min(capC, m+cal.q*math.Sqrt(m)))
-			tb.Environments += (prov + lod) * dt
-		}
-		if b < warmB {
-			continue
-		}
-		measured += dt
-		tot.arr += a
-		tot.rateThr += rth
-		tot.thr += rth + thr
-		tot.inv += inv
-		tot.cold += cold
-		tot.envS += (prov + lod) * dt
-		tot.busyS += busy * dt
-		tot.peak = math.Max(tot.peak, math.Min(capC, m+cal.q*math.Sqrt(m)))
-		if prov > 0 && m > 0 {
-			tot.prov += inv * math.Min(1, prov/m)
-		}
+	}
+	if len(rec) > 0 {
+		book()
 	}
 	for i := range timeline {
 		w := math.Min(bw.Seconds(), span.Seconds()-timeline[i].TS)
@@ -387,8 +385,9 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	}
 	res.describe(s, ModeFast, opt)
 	res.Assumptions.Add(pricing.Assumption{Field: "mode.fast.calibration",
-		Value: fmtCal(cal, s.ExpectedRequests()/span.Seconds()),
-		Why:   "the pool's excess over the mean busy count and the steady cold-start rate come from a short exact run at the mean rate"})
+		Value: fmtCal(lcal),
+		Why: "the rate of the busy count's excursions to each pool level (a function of the level's z) comes from a busy-count simulation " +
+			"at one rate; its self-check compares the steady cold-start rate the model predicts with the one that simulation counted"})
 	if capped || meanConc < 20 {
 		why := "the validation set has pools of 30–4,000 busy environments that the concurrency cap never bounds"
 		val := "outside the validation set: mode_error_pct does not apply"
@@ -412,8 +411,9 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	return res, nil
 }
 
-func fmtCal(c calibration, rate float64) string {
-	return "q=" + ftoa(c.q) + ", steady cold starts " + ftoa(c.cRate) + "/s at " + ftoa(rate) + " req/s (" + ftoa(c.events) + " invocations simulated)"
+func fmtCal(c *levelCal) string {
+	return ftoa(c.rate*c.dur) + " arrivals at " + ftoa(c.rate) + " req/s over " + ftoa(c.dur) + " s (mean busy " + ftoa(c.m) +
+		"); steady cold starts " + ftoa(c.coldT) + "/s counted, " + ftoa(c.predT) + "/s predicted"
 }
 
 func ftoa(x float64) string { return strconvFormat(x) }

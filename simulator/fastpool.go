@@ -1,0 +1,492 @@
+package simulator
+
+import (
+	"math"
+	"math/rand/v2"
+	"time"
+)
+
+// zLevel is the standard-normal level equivalent of pool level k when the
+// busy count is Poisson(m): P(N ≥ k) = 1 − Φ(z), by the Wilson–Hilferty
+// transform of the Poisson–gamma identity P(N ≥ k) = P(Γ(k) ≤ m).
+func zLevel(k, m float64) float64 {
+	if m <= 0 {
+		return math.Inf(1)
+	}
+	return 3 * math.Sqrt(k) * (1 - 1/(9*k) - math.Cbrt(m/k))
+}
+
+// levelCal is the cluster rate of the busy count's excursions to a level,
+// as a function of the level's z (zLevel), measured by a busy-count
+// simulation at one rate: G(z) = visits to the level that start after at
+// least g0 below it, per second.
+type levelCal struct {
+	z0, dz float64   // the table's first z and step
+	lnG    []float64 // ln G at z0 + i·dz
+	g0     float64   // s
+	// The calibration run's own figures, for the self-check.
+	m, rate, dur float64
+	coldT, predT float64 // cold starts per s at idle timeout T: counted, and Σ G·e^(−G·T)
+	idle         float64
+	reliableZ    float64
+	counts       []int64
+	// ln G ≈ qa + qb·z + qc·z² above zPeak (weighted least squares on the
+	// levels with at least 10 visits), when quad is set.
+	quad       bool
+	qa, qb, qc float64
+	zPeak      float64
+}
+
+// g is G at z: interpolated in the table, +Inf below it, and beyond its
+// last reliable point extrapolated with a Gaussian tail (ln G falls as
+// −z²/2 + ln z).
+func (c *levelCal) g(z float64) float64 {
+	if c.quad {
+		if z < c.zPeak {
+			return math.Inf(1)
+		}
+		return math.Exp(c.qa + z*(c.qb+z*c.qc))
+	}
+	if z < c.z0 {
+		return math.Inf(1)
+	}
+	x := (z - c.z0) / c.dz
+	n := len(c.lnG)
+	if x >= float64(n-1) {
+		zl := c.z0 + float64(n-1)*c.dz
+		return math.Exp(c.lnG[n-1] - (z*z-zl*zl)/2 + math.Log(z/zl))
+	}
+	i := int(x)
+	f := x - float64(i)
+	return math.Exp(c.lnG[i]*(1-f) + c.lnG[i+1]*f)
+}
+
+// calibrateLevels simulates the busy count of an M/G/∞ system (Poisson
+// arrivals at rate, the scenario's durations) for dur seconds and measures
+// G per level.
+func calibrateLevels(s *Scenario, seed uint64, rate, dur, g0, idle float64) *levelCal {
+	rng := rand.New(rand.NewPCG(seed, 1<<60))
+	timeout := s.Function.Timeout.D()
+	if timeout <= 0 {
+		timeout = 15 * time.Minute
+	}
+	var ends []float64 // min-heap
+	push := func(x float64) {
+		ends = append(ends, x)
+		i := len(ends) - 1
+		for i > 0 {
+			p := (i - 1) / 2
+			if ends[p] <= ends[i] {
+				break
+			}
+			ends[p], ends[i] = ends[i], ends[p]
+			i = p
+		}
+	}
+	pop := func() {
+		n := len(ends) - 1
+		ends[0] = ends[n]
+		ends = ends[:n]
+		i := 0
+		for {
+			l := 2*i + 1
+			if l >= n {
+				break
+			}
+			if r := l + 1; r < n && ends[r] < ends[l] {
+				l = r
+			}
+			if ends[i] <= ends[l] {
+				break
+			}
+			ends[i], ends[l] = ends[l], ends[i]
+			i = l
+		}
+	}
+	var lastDown []float64
+	var ncl, ncold []int64
+	warm := idle + 10
+	t := 0.0
+	busy := 0
+	var sumS float64
+	var nS int64
+	for {
+		t += rng.ExpFloat64() / rate
+		if t >= dur {
+			break
+		}
+		for len(ends) > 0 && ends[0] <= t {
+			lastDown[busy-1] = ends[0] // level busy left
+			busy--
+			pop()
+		}
+		busy++
+		if busy > len(lastDown) {
+			lastDown = append(lastDown, 0)
+			ncl = append(ncl, 0)
+			ncold = append(ncold, 0)
+		}
+		d := s.Function.Duration.Sample(rng)
+		if d >= timeout {
+			d = timeout
+		}
+		sumS += d.Seconds()
+		nS++
+		push(t + d.Seconds())
+		if t > warm {
+			gap := t - lastDown[busy-1]
+			if gap > g0 {
+				ncl[busy-1]++
+			}
+			if gap > idle {
+				ncold[busy-1]++
+			}
+		}
+	}
+	return buildLevelCal(ncl, ncold, rate*sumS/float64(nS), rate, dur-warm, g0, idle)
+}
+
+// buildLevelCal turns the counts per level (index k−1 for level k) of a
+// calibration run into the table of ln G over z.
+func buildLevelCal(ncl, ncold []int64, m, rate, dur, g0, idle float64) *levelCal {
+	c := &levelCal{g0: g0, m: m, rate: rate, dur: dur, idle: idle, counts: ncl}
+	var zs, lg []float64
+	var s [5]float64 // Σw·z^i, i = 0…4
+	var sy [3]float64
+	// Below the level where long gaps are most frequent the count is
+	// mostly above the level: G is not a cluster rate there (+Inf).
+	peak := 0
+	for i, n := range ncl {
+		if n > ncl[peak] {
+			peak = i
+		}
+	}
+	for i, n := range ncl {
+		k := float64(i + 1)
+		c.coldT += float64(ncold[i]) / dur
+		if n < 10 || i < peak {
+			continue
+		}
+		y := float64(n) / dur
+		if y*g0 > 0.25 {
+			continue // the level is rarely left for g0: always alive
+		}
+		// n/dur = G·e^(−G·g0): the smaller root, by iteration.
+		gk := y
+		for j := 0; j < 50; j++ {
+			gk = y * math.Exp(gk*g0)
+		}
+		z := zLevel(k, m)
+		if len(zs) == 0 {
+			c.zPeak = z
+		}
+		w := float64(n)
+		zp := 1.0
+		for j := range s {
+			s[j] += w * zp
+			if j < 3 {
+				sy[j] += w * zp * math.Log(gk)
+			}
+			zp *= z
+		}
+		if n < 30 {
+			continue
+		}
+		zs = append(zs, z)
+		lg = append(lg, math.Log(gk))
+	}
+	// The normal equations of the quadratic fit (Cramer's rule).
+	det3 := func(a [3][3]float64) float64 {
+		return a[0][0]*(a[1][1]*a[2][2]-a[1][2]*a[2][1]) - a[0][1]*(a[1][0]*a[2][2]-a[1][2]*a[2][0]) + a[0][2]*(a[1][0]*a[2][1]-a[1][1]*a[2][0])
+	}
+	mat := [3][3]float64{{s[0], s[1], s[2]}, {s[1], s[2], s[3]}, {s[2], s[3], s[4]}}
+	if d := det3(mat); d != 0 {
+		var q [3]float64
+		for col := 0; col < 3; col++ {
+			mc := mat
+			for row := 0; row < 3; row++ {
+				mc[row][col] = sy[row]
+			}
+			q[col] = det3(mc) / d
+		}
+		if q[2] < 0 && q[1]+2*q[2]*c.zPeak < 0 {
+			c.quad, c.qa, c.qb, c.qc = true, q[0], q[1], q[2]
+		}
+	}
+	if len(zs) < 2 {
+		if c.quad {
+			c.predict()
+			return c
+		}
+		return nil
+	}
+	c.z0, c.dz = zs[0], 0.02
+	c.reliableZ = zs[len(zs)-1]
+	j := 0
+	for z := c.z0; z <= c.reliableZ; z += c.dz {
+		for j+1 < len(zs)-1 && zs[j+1] < z {
+			j++
+		}
+		f := (z - zs[j]) / (zs[j+1] - zs[j])
+		c.lnG = append(c.lnG, lg[j]*(1-f)+lg[j+1]*f)
+	}
+	c.predict()
+	return c
+}
+
+// predict is the model's steady cold-start rate at the calibration's own
+// rate: Σ_k G_k·e^(−G_k·T).
+func (c *levelCal) predict() {
+	c.predT = c.steadyCold(c.m, c.idle)
+}
+
+// steadyCold is Σ_k G_k·e^(−G_k·T) over the levels of a Poisson(m) count.
+func (c *levelCal) steadyCold(m, idle float64) float64 {
+	sum := 0.0
+	for k := 1.0; k < m+30*math.Sqrt(m)+30; k++ {
+		gk := c.g(zLevel(k, m))
+		if !math.IsInf(gk, 1) {
+			sum += gk * math.Exp(-gk*idle)
+		}
+	}
+	return sum
+}
+
+// levelPool is the fast mode's model of the on-demand pool (see the
+// package doc, "Fast mode"). With the engine's most-recently-used routing
+// the environment at stack level k (counted above the provisioned ones)
+// is alive exactly when the busy count reached k within the last idle
+// timeout T, and an arrival is cold exactly when it lifts the busy count
+// to a level not reached for T. The busy count's excursions to a level k
+// above its mean come in clusters that are, to a good approximation, a
+// Poisson process of rate G_k (levelCal); so level k is dead at t with
+// probability e^(−Λ_k(t)), Λ_k(t) = ∫_{t−T}^t G_k(s) ds, and its cold
+// starts come at the rate G_k(t)·e^(−Λ_k(t)) — the "e^(−λT)" keep-alive
+// law per level, exact in the window integral however the rate changes.
+// Levels are grouped in bins of b adjacent levels (b ≪ √m, so G varies
+// little across a bin); time in slots of T/W.
+type levelPool struct {
+	cal       *levelCal
+	b         int     // levels per bin
+	prov      float64 // provisioned environments (the levels below the first bin)
+	w         int     // slots per idle timeout
+	zSat, zHi float64 // G·slot ≥ satC below zSat; G·slot < 1e-12 above zHi
+	slot      float64 // s
+	ring      []float64
+	sum       []float64
+	lw        []int // last slot written, −1 never
+	det       []int // the bin is alive for certain before this slot (hand-off from an exact run)
+	detTop    int   // highest bin with det in the future, −1 none
+	iSat, iHi int
+	ks, kh    maxDeque
+	n         int
+}
+
+const satC = 40.0 // e^(−40): a level visited this surely is alive
+
+// maxDeque is the trailing maximum of an int series over a window of w
+// steps.
+type maxDeque struct {
+	k, v []int
+}
+
+func (d *maxDeque) push(step, v, w int) {
+	for len(d.k) > 0 && d.v[len(d.v)-1] <= v {
+		d.k, d.v = d.k[:len(d.k)-1], d.v[:len(d.v)-1]
+	}
+	d.k, d.v = append(d.k, step), append(d.v, v)
+	d.evict(step, w)
+}
+
+func (d *maxDeque) evict(step, w int) {
+	i := 0
+	for i < len(d.k) && d.k[i] <= step-w {
+		i++
+	}
+	if i > 0 {
+		n := copy(d.k, d.k[i:])
+		copy(d.v, d.v[i:])
+		d.k, d.v = d.k[:n], d.v[:n]
+	}
+}
+
+func (d *maxDeque) max() int {
+	if len(d.v) == 0 {
+		return -1
+	}
+	return d.v[0]
+}
+
+func newLevelPool(cal *levelCal, idle, prov, mRef float64) *levelPool {
+	p := &levelPool{cal: cal, prov: prov, iSat: -1, iHi: -1, detTop: -1}
+	// Whole seconds per slot (the fast loop's step), ≈ 120 slots per T.
+	p.slot = math.Max(1, math.Round(idle/120))
+	p.w = max(1, int(math.Round(idle/p.slot)))
+	p.b = max(1, int(math.Sqrt(math.Max(mRef, 0))/12))
+	// zSat and zHi by bisection (G decreases in z).
+	zAt := func(target float64) float64 {
+		lo, hi := -10.0, 40.0
+		for i := 0; i < 100; i++ {
+			mid := (lo + hi) / 2
+			if cal.g(mid)*p.slot >= target {
+				lo = mid
+			} else {
+				hi = mid
+			}
+		}
+		return lo
+	}
+	p.zSat, p.zHi = zAt(satC), zAt(1e-12)
+	return p
+}
+
+// center is the middle level of bin i.
+func (p *levelPool) center(i int) float64 {
+	return p.prov + float64(i*p.b) + float64(p.b+1)/2
+}
+
+func (p *levelPool) grow(i int) {
+	for len(p.sum) <= i {
+		p.sum = append(p.sum, 0)
+		p.lw = append(p.lw, -1)
+		p.det = append(p.det, 0)
+		p.ring = append(p.ring, make([]float64, p.w)...)
+	}
+}
+
+// step advances one slot at mean busy count m (over all levels,
+// provisioned included), with at least flood on-demand levels reached in
+// it, and returns the expected cold starts in it and the expected live
+// on-demand environments at its end.
+func (p *levelPool) step(m, flood float64) (cold, envs float64) {
+	n := p.n
+	p.n++
+	w := p.w
+	zb := func(i int) float64 { return zLevel(p.center(i), m) }
+	// The saturated and the negligible boundaries move little per slot.
+	for p.iSat >= 0 && zb(p.iSat) > p.zSat {
+		p.iSat--
+	}
+	for zb(p.iSat+1) <= p.zSat {
+		p.iSat++
+	}
+	p.iHi = max(p.iHi, p.iSat)
+	for p.iHi > p.iSat && zb(p.iHi) > p.zHi {
+		p.iHi--
+	}
+	for zb(p.iHi+1) <= p.zHi {
+		p.iHi++
+	}
+	sat := p.iSat
+	if flood > 0 {
+		sat = max(sat, int(math.Ceil(flood/float64(p.b)))-1)
+	}
+	p.ks.evict(n, w)
+	ksPrev := p.ks.max() // saturated within the previous w−1 slots
+	p.ks.push(n, sat, w)
+	p.kh.push(n, max(p.iHi, sat), w)
+	top := max(p.kh.max(), p.detTop)
+	p.grow(top)
+	for p.detTop >= 0 && p.det[p.detTop] <= n {
+		p.detTop--
+	}
+	// Bins saturated now but not surely alive before (the rate rose past
+	// them within one slot) are visited too: their first visit is cold.
+	lo := min(sat, ksPrev) + 1
+	envs = float64(lo * p.b)
+	bf := float64(p.b)
+	for i := lo; i <= top; i++ {
+		c := 0.0
+		switch {
+		case i <= sat:
+			c = satC
+		case i <= p.iHi:
+			c = p.cal.g(zb(i)) * p.slot
+		}
+		r := p.ring[i*w : (i+1)*w]
+		if lw := p.lw[i]; lw < n-1 {
+			// Not written since lw: it was either saturated (then ks
+			// still covers it) or negligible: zero those slots.
+			if lw < n-w {
+				clear(r)
+				p.sum[i] = 0
+			} else {
+				for j := lw + 1; j < n; j++ {
+					p.sum[i] -= r[j%w]
+					r[j%w] = 0
+				}
+			}
+		}
+		s := n % w
+		old := math.Max(0, p.sum[i]-r[s])
+		certain := i <= ksPrev || n < p.det[i]
+		if !certain {
+			cold += bf * math.Exp(-old) * -math.Expm1(-c)
+		}
+		p.sum[i] = old + c
+		r[s] = c
+		p.lw[i] = n
+		if certain || i <= sat {
+			envs += bf
+		} else {
+			envs += bf * -math.Expm1(-p.sum[i])
+		}
+	}
+	return cold, envs
+}
+
+// calibrateFor runs the level calibration for a scenario: a busy-count
+// simulation long enough (60 idle timeouts, at least 30 min) to count the
+// excursions to the levels whose cluster rate is about 1/T, at the mean
+// rate or, if that would take more than ≈ 2·10⁷ arrivals, at a lower rate
+// that still gives a mean busy count of about 25 or more (G is a function
+// of the level's z, whatever the rate: see zLevel).
+func calibrateFor(s *Scenario, seed uint64, es float64) *levelCal {
+	idle := s.KeepAlive.IdleTimeout.Mean().Seconds()
+	mean := s.ExpectedRequests() / s.Span().Seconds()
+	if !(mean > 0) || !(es > 0) {
+		return nil
+	}
+	dur := math.Max(60*idle, 1800)
+	rate := math.Min(mean, math.Max(2e7/dur, 25/es))
+	if rate*dur > 4e7 {
+		dur = math.Max(20*idle, 4e7/rate)
+	}
+	g0 := math.Min(math.Max(1.5, 20*es), idle/10)
+	return calibrateLevels(s, seed, rate, dur, g0, idle)
+}
+
+// floodPerRate is the pool a flood leaves per unit of arrival rate: the
+// arrivals that find no idle environment start one and hold it for
+// INIT + duration, the ones that find one (freed by an earlier
+// completion) hold it for the duration only. In the fluid limit of that
+// race, started from an empty pool at rate 1, the pool grows to this
+// many environments (less than E[INIT] + E[duration]: the first
+// environments freed already serve arrivals warm).
+func floodPerRate(ds *durStats) float64 {
+	h := 3 * (ds.warm[len(ds.warm)*999/1000] + ds.cold[len(ds.cold)*999/1000]) / 1e9 // s
+	const n = 4000
+	dt := h / n
+	hist := func(xs []float64) []float64 {
+		p := make([]float64, n+1)
+		for _, x := range xs {
+			j := min(n, int(x/1e9/dt)+1) // completes in a later step
+			p[j] += 1 / float64(len(xs))
+		}
+		return p
+	}
+	hw, hc := hist(ds.warm), hist(ds.cold)
+	comp := make([]float64, 2*n+2)
+	pool, busy := 0.0, 0.0
+	for i := 0; i < n; i++ {
+		busy -= comp[i]
+		warm := math.Min(dt, pool-busy)
+		cold := dt - warm
+		pool += cold
+		busy += dt
+		for j := 1; j <= n; j++ {
+			comp[i+j] += warm*hw[j] + cold*hc[j]
+		}
+	}
+	return pool
+}
