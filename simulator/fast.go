@@ -291,7 +291,34 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		prevEnv = env
 		rec = rec[:0]
 	}
-	for k := 0; k < nSteps; k++ {
+	// The first seconds run exact (see startWindow); the pool model takes
+	// over from their state.
+	k0 := 0
+	if tw := startWindow(s, ds, sl, lam); warmB == 0 && tw > 0 {
+		h := exactStart(s, seed, tw, bw)
+		k0 = int(tw / fastStep)
+		pool.handOff(h, int64(tw))
+		st := h.st
+		tot.arr, tot.inv, tot.cold = float64(st.Arrivals), float64(st.Invocations), float64(st.Cold)
+		tot.thr, tot.rateThr, tot.prov = float64(st.Throttles), float64(st.RateThrottles), float64(st.Provisioned)
+		tot.envS = st.EnvNs/1e9 + prov*tw.Seconds()
+		tot.busyS = st.BusyNs / 1e9
+		tot.peak = float64(st.Peak)
+		tot.deaths, tot.lifeS = float64(st.Deaths), st.LifeNs/1e9
+		measured = tw.Seconds()
+		for i, b := range h.timeline {
+			tb := &timeline[i]
+			tb.Arrivals += b.Arrivals
+			tb.ColdStarts += b.ColdStarts
+			tb.Throttles += b.Throttles
+			tb.ConcurrencyMax = math.Max(tb.ConcurrencyMax, b.ConcurrencyMax)
+			tb.Environments += b.Environments
+		}
+		prevEnv = float64(h.busyOD + len(h.idle))
+		tok = h.tokens
+		prevLam = lam(tw.Seconds())
+	}
+	for k := k0; k < nSteps; k++ {
 		t0 := float64(k) * fastStep.Seconds()
 		t1 := math.Min(t0+fastStep.Seconds(), span.Seconds())
 		dt := t1 - t0

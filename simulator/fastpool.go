@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 // zLevel is the standard-normal level equivalent of pool level k when the
@@ -438,9 +440,10 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 // calibrateFor runs the level calibration for a scenario: a busy-count
 // simulation long enough (60 idle timeouts, at least 30 min) to count the
 // excursions to the levels whose cluster rate is about 1/T, at the mean
-// rate or, if that would take more than ≈ 2·10⁷ arrivals, at a lower rate
-// that still gives a mean busy count of about 25 or more (G is a function
-// of the level's z, whatever the rate: see zLevel).
+// rate or, if that would take more than ≈ 6·10⁶ arrivals, at a lower rate
+// that still gives a mean busy count of about 20 or more (G is a function
+// of the level's z, whatever the rate: see zLevel), in at most ≈ 1.2·10⁷
+// arrivals.
 func calibrateFor(s *Scenario, seed uint64, es float64) *levelCal {
 	idle := s.KeepAlive.IdleTimeout.Mean().Seconds()
 	mean := s.ExpectedRequests() / s.Span().Seconds()
@@ -448,9 +451,9 @@ func calibrateFor(s *Scenario, seed uint64, es float64) *levelCal {
 		return nil
 	}
 	dur := math.Max(60*idle, 1800)
-	rate := math.Min(mean, math.Max(2e7/dur, 25/es))
-	if rate*dur > 4e7 {
-		dur = math.Max(20*idle, 4e7/rate)
+	rate := math.Min(mean, math.Max(6e6/dur, 20/es))
+	if rate*dur > 1.2e7 {
+		dur = math.Max(20*idle, 1.2e7/rate)
 	}
 	g0 := math.Min(math.Max(1.5, 20*es), idle/10)
 	return calibrateLevels(s, seed, rate, dur, g0, idle)
@@ -489,4 +492,96 @@ func floodPerRate(ds *durStats) float64 {
 		}
 	}
 	return pool
+}
+
+// startRun is the exact engine's run over the first seconds of the span
+// (the pool filling from empty, where the scaling budget and the INIT
+// flood race arrival by arrival), and the state the pool model takes over.
+type startRun struct {
+	st       rawStats
+	timeline []Bucket // env·s in Environments (not yet divided by the width)
+	busyOD   int      // on-demand environments busy at the hand-off
+	idle     []int64  // alive idle on-demand environments' deadlines, most recent first, ns
+	tokens   float64  // scaling budget left, environments
+}
+
+func exactStart(s *Scenario, seed uint64, tw, bw time.Duration) *startRun {
+	cs := *s
+	cs.Duration = pricing.Duration(tw)
+	rp := buildReplica(&cs, seed, 0, bw, 0)
+	rp.noFinish = true
+	rp.run(nil)
+	span := rp.span
+	o := &startRun{busyOD: rp.busy - (rp.prov - rp.provIdle)}
+	mask := len(rp.idle) - 1
+	for i := rp.idleLen - 1; i >= 0; i-- {
+		if e := rp.idle[(rp.idleHead+i)&mask]; e.deadline > span {
+			o.idle = append(o.idle, e.deadline)
+		}
+	}
+	tok := rp.tokens
+	if tok < rp.tokCap {
+		if dt := span - rp.lastToken; dt >= tokenUnit {
+			tok = rp.tokCap
+		} else {
+			tok = min(rp.tokCap, tok+dt*rp.rate)
+		}
+	}
+	o.tokens = float64(tok) / float64(tokenUnit)
+	rp.finish() // closes the books at the hand-off: environment time clipped to it
+	o.st = rp.stats()
+	nb := int((span + rp.bw - 1) / rp.bw)
+	o.timeline = make([]Bucket, nb)
+	full := int64(0)
+	prov := float64(s.Concurrency.Provisioned)
+	for i := 0; i < nb; i++ {
+		b := rp.buckets[i]
+		full += b.envFull
+		start := int64(i) * rp.bw
+		width := min(rp.bw, span-start)
+		envNs := float64(b.envPart) + float64(full)*float64(rp.bw)
+		o.timeline[i] = Bucket{Arrivals: float64(b.arrivals), ColdStarts: float64(b.cold), Throttles: float64(b.throttles),
+			ConcurrencyMax: float64(b.cmax), Environments: envNs/1e9 + prov*float64(width)/1e9}
+	}
+	return o
+}
+
+// handOff makes the pool model continue from an exact run's state at
+// the hand-off: the on-demand level j (1 = the lowest) was last reached
+// now if j ≤ busyOD, else when the (j − busyOD)-th most recent idle
+// environment was released (its deadline − T); each bin is alive for
+// certain until its middle level's environment would be reclaimed.
+func (p *levelPool) handOff(h *startRun, tw int64) {
+	nOD := h.busyOD + len(h.idle)
+	if nOD == 0 {
+		return
+	}
+	nBins := (nOD + p.b - 1) / p.b
+	p.grow(nBins - 1)
+	slotNs := p.slot * 1e9
+	for i := 0; i < nBins; i++ {
+		j := min(nOD, i*p.b+(p.b+1)/2)
+		d := p.w
+		if j > h.busyOD {
+			d = int(math.Round(float64(h.idle[j-h.busyOD-1]-tw) / slotNs))
+		}
+		p.det[i] = d
+		if d > 0 {
+			p.detTop = max(p.detTop, i)
+		}
+	}
+}
+
+// startWindow is how long the fast mode runs the exact engine from t = 0:
+// 30 s, or 10 × (E[INIT] + E[duration]) if longer, in whole pool slots —
+// but no more than ≈ 5·10⁶ arrivals, and never past the span.
+func startWindow(s *Scenario, ds durStats, slot int, lam func(float64) float64) time.Duration {
+	span := s.Span().Seconds()
+	w := math.Max(30, 10*(ds.ei+ds.es))
+	for w > float64(slot) && lam(math.Min(w, span)) > 5e6 {
+		w /= 2
+	}
+	n := math.Ceil(w / float64(slot))
+	w = math.Min(n*float64(slot), math.Floor(span))
+	return time.Duration(w) * time.Second
 }

@@ -124,3 +124,12 @@ func TestFloodProto(t *testing.T) {
 	ds = sampleDurations(s, 1, 400000)
 	fmt.Printf("flood %.4f ei %.4f es %.4f\n", floodPerRate(&ds), ds.ei, ds.es)
 }
+
+func TestFastOnlyLong(t *testing.T) {
+	for _, tc := range fastCases[2:] {
+		s := parse(t, tc.yaml)
+		s.Path = "testdata/x.yaml"
+		fa := run(t, s, Options{Mode: ModeFast})
+		fmt.Printf("%s: cold %d env %.1f gbs %.4g thr %d p99 %.1f | %v\n", tc.name, fa.ColdStarts, fa.MeanEnvironments, fa.BilledGBSeconds, fa.Throttles, fa.LatencyMs.P99, fa.Assumptions)
+	}
+}
