@@ -182,7 +182,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	for i := range timeline {
 		timeline[i].TS = (time.Duration(i) * bw).Seconds()
 	}
-	pool := newLevelPool(lcal, idle, prov, s.ExpectedRequests()/span.Seconds()*ds.es)
+	pool := newLevelPool(lcal, idle, prov, capC, s.ExpectedRequests()/span.Seconds()*ds.es)
 	sl := int(pool.slot)
 	kappa := floodPerRate(&ds)
 

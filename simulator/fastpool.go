@@ -280,6 +280,7 @@ type levelPool struct {
 	det       []int // the bin is alive for certain before this slot (hand-off from an exact run)
 	detTop    int   // highest bin with det in the future, −1 none
 	iSat, iHi int
+	maxBin    int // the last bin below the concurrency cap
 	ks, kh    maxDeque
 	n         int
 }
@@ -319,12 +320,15 @@ func (d *maxDeque) max() int {
 	return d.v[0]
 }
 
-func newLevelPool(cal *levelCal, idle, prov, mRef float64) *levelPool {
+func newLevelPool(cal *levelCal, idle, prov, capC, mRef float64) *levelPool {
 	p := &levelPool{cal: cal, prov: prov, iSat: -1, iHi: -1, detTop: -1}
 	// Whole seconds per slot (the fast loop's step), ≈ 120 slots per T.
 	p.slot = math.Max(1, math.Round(idle/120))
 	p.w = max(1, int(math.Round(idle/p.slot)))
 	p.b = max(1, int(math.Sqrt(math.Max(mRef, 0))/12))
+	// Levels above the cap do not exist: the arrivals that would reach
+	// them are throttled (Erlang B, in the fast loop).
+	p.maxBin = int(math.Floor((capC-prov)/float64(p.b))) - 1
 	// zSat and zHi by bisection (G decreases in z).
 	zAt := func(target float64) float64 {
 		lo, hi := -10.0, 40.0
@@ -383,10 +387,12 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 	if flood > 0 {
 		sat = max(sat, int(math.Ceil(flood/float64(p.b)))-1)
 	}
+	sat = min(sat, p.maxBin)
+	hi := min(p.iHi, p.maxBin)
 	p.ks.evict(n, w)
 	ksPrev := p.ks.max() // saturated within the previous w−1 slots
 	p.ks.push(n, sat, w)
-	p.kh.push(n, max(p.iHi, sat), w)
+	p.kh.push(n, max(hi, sat), w)
 	top := max(p.kh.max(), p.detTop)
 	p.grow(top)
 	for p.detTop >= 0 && p.det[p.detTop] <= n {
@@ -402,7 +408,7 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 		switch {
 		case i <= sat:
 			c = satC
-		case i <= p.iHi:
+		case i <= hi:
 			c = p.cal.g(zb(i)) * p.slot
 		}
 		r := p.ring[i*w : (i+1)*w]
@@ -423,7 +429,10 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 		old := math.Max(0, p.sum[i]-r[s])
 		certain := i <= ksPrev || n < p.det[i]
 		if !certain {
-			cold += bf * math.Exp(-old) * -math.Expm1(-c)
+			// A first visit at a uniform point of this slot finds the
+			// level unvisited for T if the w−1 slots before were empty and
+			// so was, on average, half of the slot n−w.
+			cold += bf * math.Exp(-old-r[s]/2) * -math.Expm1(-c)
 		}
 		p.sum[i] = old + c
 		r[s] = c

@@ -82,7 +82,7 @@ traffic: {start_rate: 1000, stages: [{duration: 2h, target: 1000}]}
 	ds := sampleDurations(s, 1, 400000)
 	c := calibrateFor(s, 1, ds.es)
 	fmt.Printf("cal m=%.1f rate %.0f dur %.0f coldT %.4f pred %.4f quad %v zPeak %.2f q=%.3f %.3f %.3f\n", c.m, c.rate, c.dur, c.coldT, c.predT, c.quad, c.zPeak, c.qa, c.qb, c.qc)
-	p := newLevelPool(c, 120, 0, c.m)
+	p := newLevelPool(c, 120, 0, 1000, c.m)
 	fmt.Printf("pool b=%d w=%d slot=%v zSat %.2f zHi %.2f\n", p.b, p.w, p.slot, p.zSat, p.zHi)
 	tc, te := 0.0, 0.0
 	for n := 0; n < 7200; n++ {

@@ -1,0 +1,107 @@
+package simulator
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"testing"
+)
+
+// More of the fast mode's validation: steady Poisson traffic at several
+// rates, a spike, a compressed diurnal cycle and a pool near the account
+// limit. The exact side is the mean of several replicas (seeds 1…R), so
+// that its standard error, sd/√R over the replicas, can be stated next to
+// each difference.
+var fastMoreCases = []struct {
+	name string
+	runs int
+	yaml string
+}{
+	{"steady 200 req/s, 30-s keep-alive", 4, `
+duration: 2h
+function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
+keep_alive: {idle_timeout: 30s}
+traffic: {start_rate: 200, stages: [{duration: 2h, target: 200}]}
+`},
+	{"steady 1k req/s, 1-min keep-alive", 4, `
+duration: 2h
+function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
+keep_alive: {idle_timeout: 1m}
+traffic: {start_rate: 1000, stages: [{duration: 2h, target: 1000}]}
+`},
+	{"steady 5k req/s, 2-min keep-alive", 4, `
+duration: 1h
+function: {memory_mb: 512, duration: {distribution: exponential, mean: 50ms}, init_duration: 300ms}
+keep_alive: {idle_timeout: 2m}
+traffic: {start_rate: 5000, stages: [{duration: 1h, target: 5000}]}
+`},
+	{"spike 1k→5k req/s for 5 min, 2-min keep-alive", 4, `
+duration: 1h
+function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
+keep_alive: {idle_timeout: 2m}
+traffic: {start_rate: 1000, stages: [{duration: 20m, target: 1000}, {duration: 1m, target: 5000}, {duration: 5m, target: 5000}, {duration: 1m, target: 1000}, {duration: 33m, target: 1000}]}
+`},
+	{"diurnal 1k ± 700 req/s, 1-h period, 2-min keep-alive", 4, `
+duration: 4h
+function: {memory_mb: 512, duration: {distribution: lognormal, p50: 80ms, p99: 400ms}, init_duration: 250ms}
+keep_alive: {idle_timeout: 2m}
+traffic: {diurnal: {mean: 1000, amplitude: 700, period: 1h}}
+`},
+	{"near the account limit: 1.8k req/s × 102 ms against 200", 4, `
+duration: 1h
+function: {memory_mb: 512, duration: {distribution: lognormal, p50: 80ms, p99: 400ms}, init_duration: 250ms}
+concurrency: {account_limit: 200}
+keep_alive: {idle_timeout: 2m}
+traffic: {start_rate: 1800, stages: [{duration: 1h, target: 1800}]}
+`},
+}
+
+func TestFastMoreValidation(t *testing.T) {
+	if os.Getenv("LAMBDACOST_FAST_VALIDATE") == "" {
+		t.Skip("LAMBDACOST_FAST_VALIDATE=1 runs it")
+	}
+	only := os.Getenv("LAMBDACOST_FAST_ONLY")
+	for _, tc := range fastMoreCases {
+		if only != "" && !strings.Contains(tc.name, only) {
+			continue
+		}
+		s := parse(t, tc.yaml)
+		s.Path = "testdata/x.yaml"
+		vals := make([][]float64, len(fastMetrics))
+		for i := 0; i < tc.runs; i++ {
+			seed := uint64(i + 1)
+			ex := run(t, s, Options{Mode: ModeExact, Seed: &seed})
+			for j, m := range fastMetrics {
+				vals[j] = append(vals[j], m.get(ex))
+			}
+		}
+		fa := run(t, s, Options{Mode: ModeFast})
+		line := fmt.Sprintf("| %s | %d |", tc.name, tc.runs)
+		for j, m := range fastMetrics {
+			mean, se := meanSE(vals[j])
+			line += fmt.Sprintf(" %.4g ± %.2g / %.4g (%.1f %%) |", mean, se, m.get(fa), relErr(m.get(fa), mean, 0))
+		}
+		t.Log(line)
+		for _, a := range fa.Assumptions {
+			if a.Field == "mode.fast.regime" || a.Field == "mode.fast.calibration" {
+				t.Log(a.Field, a.Value)
+			}
+		}
+	}
+}
+
+func meanSE(x []float64) (mean, se float64) {
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	if len(x) < 2 {
+		return mean, math.NaN()
+	}
+	ss := 0.0
+	for _, v := range x {
+		ss += (v - mean) * (v - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(x)-1) / float64(len(x)))
+}
