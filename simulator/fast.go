@@ -184,6 +184,9 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	}
 	pool := newLevelPool(lcal, idle, prov, capC, s.ExpectedRequests()/span.Seconds()*ds.es)
 	sl := int(pool.slot)
+	if maxLife > 0 {
+		pool.life = max(1, int(math.Round(maxLife/pool.slot)))
+	}
 	kappa := floodPerRate(&ds)
 
 	segs := s.Traffic.segs
@@ -226,24 +229,31 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		// kappa environments per req/s of excess (floodPerRate), as many
 		// as the scaling budget allows.
 		tok = math.Min(scal, tok+scal/10*sdt)
-		flood, want := 0.0, 0.0
+		flood, raceThr := 0.0, 0.0
 		if ex := sadm/sdt - (prov+prevEnv)/math.Max(ds.es, 1e-9); ex > 0 {
-			want = ex * kappa
-			flood = prevEnv + math.Min(want, tok)
+			want := ex * kappa
+			if want <= tok && prevEnv+want <= capC-prov {
+				flood = prevEnv + want
+			} else {
+				// Bounded by the budget or the cap: the race decides how
+				// many start and how many are throttled.
+				started, thr := floodRace(&ds, sadm/sdt, prov+prevEnv, math.Min(prov+prevEnv, sm/sdt), capC, tok, scal, scal/10)
+				flood, raceThr = prevEnv+started, thr
+				tok = math.Max(0, tok-started)
+			}
 		}
 		cold, env := pool.step(sm/sdt, flood)
 		if env > capC-prov {
 			env, capped = capC-prov, true
 		}
-		if maxLife > 0 {
-			cold += env * sdt / maxLife // each environment is replaced once per lifetime
-		}
 		// The scaling budget: new environments beyond it are throttled
 		// arrivals.
-		grant := math.Min(cold, tok)
-		deficit := cold - grant + math.Max(0, want-tok)
-		tok -= grant
-		thrDef := math.Min(sadm, deficit)
+		grant := cold
+		if raceThr == 0 {
+			grant = math.Min(cold, tok)
+			tok -= grant
+		}
+		thrDef := math.Min(sadm, cold-grant+raceThr)
 		if d := cold - (env - prevEnv); d > 0 {
 			tot.deaths += d
 			tot.lifeS += d * idle // an environment reclaimed had lived ≥ one idle timeout

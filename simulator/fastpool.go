@@ -281,6 +281,11 @@ type levelPool struct {
 	detTop    int   // highest bin with det in the future, −1 none
 	iSat, iHi int
 	maxBin    int // the last bin below the concurrency cap
+	// With a maximum lifetime (in slots, 0 = none): the slot a surely
+	// alive bin's environments were born, and the last slot it was surely
+	// alive.
+	life          int
+	born, lastCer []int
 	ks, kh    maxDeque
 	n         int
 }
@@ -357,6 +362,10 @@ func (p *levelPool) grow(i int) {
 		p.lw = append(p.lw, -1)
 		p.det = append(p.det, 0)
 		p.ring = append(p.ring, make([]float64, p.w)...)
+		if p.life > 0 {
+			p.born = append(p.born, 0)
+			p.lastCer = append(p.lastCer, -2)
+		}
 	}
 }
 
@@ -403,6 +412,11 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 	lo := min(sat, ksPrev) + 1
 	envs = float64(lo * p.b)
 	bf := float64(p.b)
+	if p.life > 0 {
+		for i := 0; i < lo; i++ {
+			cold += p.aging(i, n)
+		}
+	}
 	for i := lo; i <= top; i++ {
 		c := 0.0
 		switch {
@@ -437,6 +451,9 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 		p.sum[i] = old + c
 		r[s] = c
 		p.lw[i] = n
+		if p.life > 0 && (certain || i <= sat) {
+			cold += p.aging(i, n)
+		}
 		if certain || i <= sat {
 			envs += bf
 		} else {
@@ -593,4 +610,85 @@ func startWindow(s *Scenario, ds durStats, slot int, lam func(float64) float64) 
 	n := math.Ceil(w / float64(slot))
 	w = math.Min(n*float64(slot), math.Floor(span))
 	return time.Duration(w) * time.Second
+}
+
+// floodRace is the fluid race of a flood that the scaling budget or the
+// concurrency cap bounds: arrivals at rate r meet a pool of pool0
+// environments (provisioned included; busy0 of them busy, finishing at
+// the rate busy0/E[duration]); an arrival that finds no idle environment
+// starts one if the budget (tok, refilled at refill per s) and the cap
+// allow — it holds it for INIT + duration — and is throttled otherwise.
+// It returns the environments started and the arrivals throttled until
+// the race settles (no cold start and no throttle for 2 s after the
+// longest INIT + duration of the sample, or 60 s).
+func floodRace(ds *durStats, r, pool0, busy0, capC, tok, tokCap, refill float64) (started, throttled float64) {
+	long := (ds.warm[len(ds.warm)*999/1000] + ds.cold[len(ds.cold)*999/1000]) / 1e9
+	dt := math.Max(1e-3, long/2000)
+	span := math.Min(60, 20*long+2)
+	n := int(span / dt)
+	hb := int(3*long/dt) + 2 // completion horizon, steps
+	hist := func(xs []float64) []float64 {
+		p := make([]float64, hb+1)
+		for _, x := range xs {
+			j := min(hb, int(x/1e9/dt)+1)
+			p[j] += 1 / float64(len(xs))
+		}
+		return p
+	}
+	hw, hc := hist(ds.warm), hist(ds.cold)
+	comp := make([]float64, n+hb+2)
+	// The busy environments finish at the rate busy0/E[S] at first,
+	// spread like the residual of an equilibrium duration.
+	if busy0 > 0 {
+		for j := 1; j <= hb && j < len(comp); j++ {
+			tail := 0.0
+			for k := j; k <= hb; k++ {
+				tail += hw[k]
+			}
+			comp[j] += busy0 * tail * dt / math.Max(ds.es, 1e-9)
+		}
+	}
+	pool, busy := pool0, busy0
+	quiet := 0.0
+	for i := 0; i < n; i++ {
+		busy = math.Max(0, busy-comp[i])
+		tok = math.Min(tokCap, tok+refill*dt)
+		a := r * dt
+		warm := math.Min(a, math.Max(0, pool-busy))
+		need := a - warm
+		cold := math.Min(need, math.Min(tok, math.Max(0, capC-pool)))
+		thr := need - cold
+		tok -= cold
+		pool += cold
+		busy += warm + cold
+		started += cold
+		throttled += thr
+		for j := 1; j <= hb; j++ {
+			comp[i+j] += warm*hw[j] + cold*hc[j]
+		}
+		if cold+thr > 1e-9*a {
+			quiet = 0
+		} else if quiet += dt; quiet > 2+long {
+			break
+		}
+	}
+	return started, throttled
+}
+
+// aging is the cold starts of a surely alive bin that reaches the maximum
+// lifetime: its environments die at the end of it and are started again
+// by the next arrivals (the environments of bins not surely alive are
+// replaced by the gaps between visits, mostly before their lifetime ends:
+// not counted). A bin that was not surely alive in the last slot has
+// just been (re)started.
+func (p *levelPool) aging(i, n int) float64 {
+	if p.lastCer[i] != n-1 {
+		p.born[i] = n
+	}
+	p.lastCer[i] = n
+	if n-p.born[i] >= p.life {
+		p.born[i] = n
+		return float64(p.b)
+	}
+	return 0
 }
