@@ -220,7 +220,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		var sdt, sm, sadm float64
 		for _, r := range rec {
 			sdt += r.dt
-			sm += r.m * r.dt
+			sm += r.adm * ds.es // the calibration's busy count: warm durations (INIT is the floods')
 			sadm += r.adm
 		}
 		// A flood: arrivals beyond what the live pool serves warm
@@ -230,7 +230,9 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		// as the scaling budget allows.
 		tok = math.Min(scal, tok+scal/10*sdt)
 		flood, raceThr := 0.0, 0.0
-		if ex := sadm/sdt - (prov+prevEnv)/math.Max(ds.es, 1e-9); ex > 0 {
+		if ex := sadm/sdt - (prov+prevEnv)/math.Max(ds.es, 1e-9); ex*kappa >= 1 {
+			// (A surge of at least one environment: below that, the
+			// levels' excursions are the whole story.)
 			want := ex * kappa
 			if want <= tok && prevEnv+want <= capC-prov {
 				flood = prevEnv + want

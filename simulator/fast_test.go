@@ -68,7 +68,7 @@ func relErr(fast, exact, _ float64) float64 {
 }
 
 func TestFastMatchesExact(t *testing.T) {
-	all := os.Getenv("LAMBDACOST_FAST_VALIDATE") != ""
+	all := os.Getenv("LAMBDACOST_FAST_VALIDATE") != "" && os.Getenv("LAMBDACOST_FAST_SHORT") == ""
 	if testing.Short() && !all {
 		t.Skip("-short")
 	}

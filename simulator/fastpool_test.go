@@ -1,135 +1,96 @@
 package simulator
 
 import (
-	"fmt"
 	"math"
 	"testing"
 )
 
-func TestLevelCalProto(t *testing.T) {
+// With one environment at a time (λ·E[S] = 0.005), an arrival is cold
+// exactly when the gap since the previous invocation ended exceeds the
+// idle timeout T: for Poisson arrivals P(cold) = E[e^(−λ(T + S'))], S' the
+// previous invocation's duration (+ INIT if it was cold). With λT = 1,
+// S = 50 ms, INIT = 100 ms: p = e^(−1)·((1 − p)e^(−0.005) + p·e^(−0.015)),
+// p ≈ 0.3647. The pool model gets level 1's excursion rate G ≈ λ from its
+// calibration and its cold-start rate G·e^(−G·T) (the per-level keep-alive
+// law), so its fraction is e^(−1) ≈ 0.368: it leaves out the factor
+// E[e^(−λS')] ≈ 0.991 (the environment is busy for S' before its idle clock
+// starts), hence 3 % here rather than 2 % (a mean busy count of 0.005 is
+// far outside the validation set; what this checks is the law).
+func TestFastColdClosedForm(t *testing.T) {
 	s := parse(t, `
-duration: 1h
-function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
-keep_alive: {idle_timeout: 2m}
-traffic: {start_rate: 1000, stages: [{duration: 1h, target: 1000}]}
-`)
-	for _, rate := range []float64{300, 1000, 3000} {
-		c := calibrateLevels(s, 1, rate, 4*3600, 1.5, 120)
-		fmt.Printf("rate %v m %.1f coldT %.4f/s pred %.4f/s reliableZ %.2f\n", rate, c.m, c.coldT, c.predT, c.reliableZ)
-	}
-}
-
-func steadyPred(c *levelCal, m, T float64) float64 {
-	sum := 0.0
-	for k := 1.0; k < m+20*math.Sqrt(m)+20; k++ {
-		g := c.g(zLevel(k, m))
-		if !math.IsInf(g, 1) {
-			sum += g * math.Exp(-g*T)
-		}
-	}
-	return sum
-}
-
-func TestZInvariance(t *testing.T) {
-	s := parse(t, `
-duration: 1h
-function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
-keep_alive: {idle_timeout: 2m}
-traffic: {start_rate: 1000, stages: [{duration: 1h, target: 1000}]}
-`)
-	var cs []*levelCal
-	for _, rate := range []float64{300, 1000, 3000} {
-		cs = append(cs, calibrateLevels(s, 1, rate, 4*3600, 1.5, 120))
-	}
-	for _, c := range cs {
-		fmt.Printf("truth m=%.1f %.4f:", c.m, c.coldT)
-		for _, c2 := range cs {
-			fmt.Printf(" from m=%.0f: %.4f", c2.m, steadyPred(c2, c.m, 120))
-		}
-		fmt.Println()
-	}
-}
-
-func TestCalLong(t *testing.T) {
-	s := parse(t, `
-duration: 1h
-function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
-keep_alive: {idle_timeout: 2m}
-traffic: {start_rate: 1000, stages: [{duration: 1h, target: 1000}]}
-`)
-	long := calibrateLevels(s, 7, 1000, 40*3600, 1.5, 120)
-	fmt.Printf("LONG truth m=%.1f %.5f (n=%.0f) quad %.5f\n", long.m, long.coldT, long.coldT*long.dur, long.predT)
-	long.quad = false
-	fmt.Printf("LONG table %.5f\n", long.steadyCold(long.m, 120))
-	for _, d := range []float64{2400, 4 * 3600} {
-		for _, r := range []float64{300, 1000} {
-			c := calibrateLevels(s, 1, r, d, 1.5, 120)
-			q := c.steadyCold(long.m, 120)
-			c.quad = false
-			fmt.Printf("LONG from rate %v dur %v: quad %.5f table %.5f\n", r, d, q, c.steadyCold(long.m, 120))
-		}
-	}
-}
-
-func TestPoolDebug(t *testing.T) {
-	s := parse(t, `
-duration: 2h
-function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
-keep_alive: {idle_timeout: 2m}
-traffic: {start_rate: 1000, stages: [{duration: 2h, target: 1000}]}
+duration: 200000s
+function: {memory_mb: 128, duration: {distribution: fixed, value: 50ms}, init_duration: 100ms}
+keep_alive: {idle_timeout: 10s}
+traffic: {start_rate: 0.1, stages: [{duration: 200000s, target: 0.1}]}
 `)
 	s.Path = "testdata/x.yaml"
-	ds := sampleDurations(s, 1, 400000)
-	c := calibrateFor(s, 1, ds.es)
-	fmt.Printf("cal m=%.1f rate %.0f dur %.0f coldT %.4f pred %.4f quad %v zPeak %.2f q=%.3f %.3f %.3f\n", c.m, c.rate, c.dur, c.coldT, c.predT, c.quad, c.zPeak, c.qa, c.qb, c.qc)
-	p := newLevelPool(c, 120, 0, 1000, c.m)
-	fmt.Printf("pool b=%d w=%d slot=%v zSat %.2f zHi %.2f\n", p.b, p.w, p.slot, p.zSat, p.zHi)
-	tc, te := 0.0, 0.0
-	for n := 0; n < 7200; n++ {
-		cold, env := p.step(c.m, 0)
-		tc += cold
-		te += env
-		if n%600 == 0 || n < 3 {
-			fmt.Printf("n=%d cold %.3f env %.2f iSat %d iHi %d ks %d kh %d\n", n, cold, env, p.iSat, p.iHi, p.ks.max(), p.kh.max())
-		}
-	}
-	ex := run(t, s, Options{Mode: ModeExact})
-	fmt.Printf("fast cold %.1f env %.2f | exact cold %d env %.2f\n", tc, te/7200, ex.ColdStarts, ex.MeanEnvironments)
-}
-
-func TestGapsTimeline(t *testing.T) {
-	s := parse(t, fastCases[1].yaml)
-	s.Path = "testdata/x.yaml"
-	ex := run(t, s, Options{Mode: ModeExact})
 	fa := run(t, s, Options{Mode: ModeFast})
-	var ce, cf, ee, ef float64
-	for i := range ex.Timeline {
-		ce += ex.Timeline[i].ColdStarts
-		cf += fa.Timeline[i].ColdStarts
-		ee += ex.Timeline[i].Environments
-		ef += fa.Timeline[i].Environments
-		if (i+1)%60 == 0 {
-			fmt.Printf("min %d: cold %.0f / %.0f  env %.1f / %.1f\n", (i+1)/60, ce, cf, ee/60, ef/60)
-			ce, cf, ee, ef = 0, 0, 0, 0
+	// p = e^(−1)·(e^(−0.005) + p·(e^(−0.015) − e^(−0.005))), solved for p.
+	a, d := math.Exp(-1)*math.Exp(-0.005), math.Exp(-1)*(math.Exp(-0.015)-math.Exp(-0.005))
+	want := a / (1 - d)
+	got := fa.ColdStartRate
+	if math.Abs(got-want)/want > 0.03 {
+		t.Errorf("fast P(cold) = %.4f, closed form %.4f (λT = 1)", got, want)
+	}
+	// Little's law: mean busy = λ·(E[S] + P(cold)·E[INIT]).
+	if l := 0.1 * (0.05 + want*0.1); math.Abs(fa.MeanConcurrency-l)/l > 0.02 {
+		t.Errorf("fast mean concurrency %.5f, Little's law %.5f", fa.MeanConcurrency, l)
+	}
+}
+
+// Little's law at a high rate: mean busy = λ·E[S] with the log-normal's
+// mean E[S] = p50·e^(σ²/2), σ = ln(p99/p50)/z₀.₉₉ (cold starts add
+// P(cold)·E[INIT], under 10⁻³ of it here).
+func TestFastLittlesLaw(t *testing.T) {
+	s := parse(t, `
+duration: 6h
+function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
+traffic: {start_rate: 4000, stages: [{duration: 6h, target: 4000}]}
+`)
+	s.Path = "testdata/x.yaml"
+	fa := run(t, s, Options{Mode: ModeFast})
+	sigma := math.Log(300.0/60) / 2.3263478740408408
+	es := 0.060 * math.Exp(sigma*sigma/2)
+	want := 4000 * (es + fa.ColdStartRate*0.25)
+	if math.Abs(fa.MeanConcurrency-want)/want > 0.005 {
+		t.Errorf("fast mean concurrency %.2f, Little's law %.2f", fa.MeanConcurrency, want)
+	}
+	if fa.ColdStartRate > 1e-3 {
+		t.Errorf("cold start rate %.3g", fa.ColdStartRate)
+	}
+}
+
+// zLevel is the normal quantile of the Poisson upper tail: P(N ≥ k) for
+// N ~ Poisson(m) against 1 − Φ(zLevel(k, m)), computed by summing the
+// Poisson probabilities.
+func TestZLevelPoissonTail(t *testing.T) {
+	for _, c := range []struct{ k, m float64 }{{30, 20}, {120, 100}, {850, 760}, {3, 1}} {
+		tail := 0.0
+		for j := 0.0; j < c.k; j++ {
+			lg, _ := math.Lgamma(j + 1)
+			tail += math.Exp(j*math.Log(c.m) - c.m - lg)
+		}
+		upper := 1 - tail
+		got := 0.5 * math.Erfc(zLevel(c.k, c.m)/math.Sqrt2)
+		if math.Abs(got-upper)/upper > 0.05 {
+			t.Errorf("k=%v m=%v: P(N ≥ k) = %.4g, from zLevel %.4g", c.k, c.m, upper, got)
 		}
 	}
-	fmt.Println(ex.BucketSeconds)
 }
 
-func TestFloodProto(t *testing.T) {
-	s := parse(t, fastCases[1].yaml)
-	ds := sampleDurations(s, 1, 400000)
-	fmt.Printf("flood %.4f ei %.4f es %.4f\n", floodPerRate(&ds), ds.ei, ds.es)
-	s = parse(t, fastCases[0].yaml)
-	ds = sampleDurations(s, 1, 400000)
-	fmt.Printf("flood %.4f ei %.4f es %.4f\n", floodPerRate(&ds), ds.ei, ds.es)
-}
-
-func TestFastOnlyLong(t *testing.T) {
-	for _, tc := range fastCases[2:] {
-		s := parse(t, tc.yaml)
-		s.Path = "testdata/x.yaml"
-		fa := run(t, s, Options{Mode: ModeFast})
-		fmt.Printf("%s: cold %d env %.1f gbs %.4g thr %d p99 %.1f | %v\n", tc.name, fa.ColdStarts, fa.MeanEnvironments, fa.BilledGBSeconds, fa.Throttles, fa.LatencyMs.P99, fa.Assumptions)
+// The fluid flood from an empty pool: with a fixed INIT I and a fixed
+// duration S every arrival in the first I + S is cold (nothing has
+// finished), and from then on the freed environments serve the arrivals
+// warm, each for S: the pool is r·(I + S) per unit rate exactly when the
+// warm service S of a freed environment matches its turnover. Check
+// floodPerRate against that: (I + S) = 0.25 + 0.05.
+func TestFloodPerRateFixed(t *testing.T) {
+	ds := durStats{es: 0.05, ei: 0.25}
+	for i := 0; i < 1000; i++ {
+		ds.warm = append(ds.warm, 0.05e9)
+		ds.cold = append(ds.cold, 0.30e9)
+	}
+	if got := floodPerRate(&ds); math.Abs(got-0.30)/0.30 > 0.01 {
+		t.Errorf("flood per unit rate %.4f, want 0.30", got)
 	}
 }
