@@ -308,8 +308,8 @@ type levelPool struct {
 	// alive.
 	life          int
 	born, lastCer []int
-	ks, kh    maxDeque
-	n         int
+	ks, kh        maxDeque
+	n             int
 }
 
 const satC = 40.0 // e^(−40): a level visited this surely is alive
