@@ -9,47 +9,76 @@
 //
 // Long horizons at high rates (a year at 10k req/s is 3·10¹¹ invocations)
 // are out of reach of one event per invocation, so Options.Mode = ModeFast
-// (or ModeAuto, when EstimateExact exceeds a minute) steps a fluid model
-// of the pool once per second instead. With λ(t) the admitted rate, E[S]
-// the mean (timeout-capped) duration, E[I] the mean INIT and p the cold
-// fraction:
+// (or ModeAuto, when EstimateExact exceeds a minute) aggregates the
+// invocations but keeps the pool of environments at the level of
+// environments. With λ(t) the admitted rate, E[S] the mean (timeout-capped)
+// duration and E[I] the mean INIT:
 //
-//   - Arrivals per step are the integral of the rate curve, exactly.
+//   - Arrivals per 1-s step are the integral of the rate curve, exactly.
 //   - Rate quota: the excess of a second's requests N ~ Poisson(a) over the
 //     limit l is E[(N − l)⁺] (a finite sum for small a, else the normal
 //     approximation σφ(z) − (l + ½ − a)(1 − Φ(z)), z = (l + ½ − a)/σ).
-//   - Busy environments: m = λ·(E[S] + p·E[I]) (M/G/∞, Little's law).
+//   - Busy environments: m = λ·E[S] (M/G/∞, Little's law), Poisson
+//     distributed in steady state.
+//   - Levels: the engine routes to the most recently used idle environment,
+//     so the environment at stack level k (counted above the provisioned
+//     ones) is alive exactly when the busy count reached k within the last
+//     idle timeout T, and an arrival is cold exactly when it lifts the busy
+//     count to a level not reached for T. The busy count's visits to a
+//     level above its mean come in clusters that are, to a good
+//     approximation, a Poisson process of rate G_k; so level k is dead with
+//     probability e^(−Λ_k), Λ_k(t) = ∫_{t−T}^t G_k(s) ds, and its cold starts
+//     come at the rate G_k·e^(−Λ_k) — the e^(−λT) keep-alive law, level by
+//     level. The fast mode keeps Λ_k for each level in a ring of slots
+//     (≈ T/120 each, whole seconds), so that a change of rate at any speed
+//     is integrated exactly over the window: growth (levels newly reached),
+//     reclaim (levels not reached for T), and the steady fluctuation cold
+//     starts are one formula. Expected cold starts and live environments
+//     are Σ_k over the levels (in bins of b ≈ √m/12 adjacent levels).
+//   - G as a function of the level: with z_k the standard-normal level
+//     equivalent of k for a Poisson(m) count (P(N ≥ k) = 1 − Φ(z_k),
+//     Wilson–Hilferty), G depends on z_k and the duration distribution but
+//     hardly on m (the normalised busy count converges to a Gaussian
+//     process whose covariance depends on the durations only). It is
+//     measured once per run by a busy-count simulation (Poisson arrivals,
+//     the scenario's durations, ≈ 6·10⁶–1.2·10⁷ arrivals, ≥ 20 mean busy,
+//     ≥ 60 T): for each level, the visits that start after at least g0
+//     below it, n_k, give G_k from n_k/D = G_k·e^(−G_k·g0); ln G is fitted
+//     as a quadratic in z (weighted by n_k). The run states the simulation's
+//     counted steady cold-start rate next to the fit's Σ_k G_k·e^(−G_k·T).
+//   - Floods: when the rate jumps past what the live pool serves warm
+//     ((prov + pool)/E[S] per s), the arrivals that find no idle
+//     environment start one and hold it for INIT + duration, until freed
+//     environments serve the rest warm. The fluid of that race (completions
+//     from the sampled INIT + duration and duration distributions), run
+//     once from an empty pool at rate 1, gives κ environments per req/s of
+//     excess; a flood the scaling budget (a token bucket, scaling_rate per
+//     10 s) or the concurrency cap bounds is raced in the fluid at its own
+//     rate, pool, budget and cap, and its unserved arrivals are throttles.
+//   - The first seconds (30 s, or 10·(E[I] + E[S]), at most ≈ 5·10⁶
+//     arrivals) run the exact engine, with the seed of the exact run: the
+//     filling of the empty pool, where the scaling budget and the INIT
+//     flood race arrival by arrival, is the exact engine's; its pool is
+//     handed over level by level (the reclaim deadline of the environment
+//     at each level).
 //   - Cap: M/G/c/c is insensitive to the duration distribution, so the
-//     blocked fraction is Erlang B(m, c).
-//   - Keep-alive: with most-recently-used routing, an environment dies
-//     only after a whole idle timeout T with the busy count below its rank,
-//     so the live pool is the trailing maximum over T of the level the busy
-//     count reaches, L*(t) = m + q·√m (q: the excess of a Poisson busy count's
-//     running maximum, in standard deviations); a monotone deque gives it
-//     in O(1) per step.
-//   - Growth: when the pool must grow and the rate exceeds what the warm
-//     pool serves, each excess arrival is cold and holds its environment for
-//     INIT + duration, so the pool floods to lod + excess·(E[I] + E[S]); the
-//     scaling budget (a token bucket, scaling_rate per 10 s) grants what it
-//     can, the rest are throttled arrivals. New environments count as cold
-//     starts; environments created stay at least T.
-//   - Fluctuation cold starts in a steady pool (the busy count reaching a
-//     new maximum within T) occur at the rate c measured by the calibration,
-//     scaled by √(m/m꜀).
+//     blocked fraction is Erlang B(m, c); no level above the cap exists.
+//   - Maximum lifetime: a level surely alive for a whole lifetime is
+//     started again (one cold start per bin) at its end.
 //   - Billing: invocations × E[billed ms of a warm invocation] + cold
 //     starts × (E[billed ms of INIT + duration] − E[warm]); latency
 //     quantiles from the mixture (1 − p)·warm + p·cold of 400,000 draws.
 //
-// q and c come from a short exact run at the mean rate (a warm pool, one
-// idle timeout discarded, at most ≈ 2·10⁷ invocations): the stochastic
-// part is measured, the deterministic part integrated. Memory is O(idle
-// timeout / 1 s) for the deque and O(buckets) for the timeline. The error
-// against the exact engine on the validation set (a day at 10k req/s with
-// a 5× spike, a week at 1k req/s diurnal, a step 0→5k req/s, a trace with
-// gaps) is in BENCHMARKS.md; FastValidatedErrorPct is what every fast
-// result states, and a result outside the set's regime (a mean busy count
-// below 20, or a pool bounded by the concurrency cap) says the bound does
-// not apply. Async retries, warm starts and replicas need ModeExact.
+// Memory is O(levels × 120) for the rings, O(buckets) for the timeline and
+// the trace's segments: it does not grow with the number of invocations.
+// The error against the exact engine on the validation set (a day at 10k
+// req/s with a 5× spike, a week at 1k req/s diurnal, a step 0→3k req/s, a
+// trace with gaps, steady Poisson at three rates, a spike, a diurnal
+// cycle, a pool at the account limit) is in BENCHMARKS.md;
+// FastValidatedErrorPct is what every fast result states, and a result
+// outside the set's regime (a mean busy count below 20, or a pool bounded
+// by the concurrency cap) says the bound does not apply. Async retries,
+// warm starts and replicas need ModeExact.
 package simulator
 
 import (
