@@ -217,8 +217,8 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	rec := make([]stepRec, 0, sl)
 	tok := scal
 	capFlood := false // a flood the concurrency cap bounded (outside the validation set)
-	pc := 0.0       // cold fraction of the last slot
-	prevEnv := 0.0  // on-demand environments at the end of the last slot
+	pc := 0.0         // cold fraction of the last slot
+	prevEnv := 0.0    // on-demand environments at the end of the last slot
 	prevLam := 0.0
 	measured := 0.0
 	partial := false
