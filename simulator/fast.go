@@ -20,7 +20,7 @@ import (
 // mean live environments, billed GB-s, cost, throttles and p99 latency,
 // rounded up. Where the exact side is the mean of replicas, differences
 // within two of its standard errors are not held against the mode.
-const FastValidatedErrorPct = 2.0
+const FastValidatedErrorPct = 3.0
 
 // FastModeNote is what a fast-mode result says about itself.
 const FastModeNote = "fast mode: invocations aggregated in 1-s steps, the pool kept level by level (an environment per busy-count level, " +
