@@ -76,8 +76,8 @@
 // trace with gaps, steady Poisson at three rates, a spike, a diurnal
 // cycle, a pool at the account limit) is in BENCHMARKS.md;
 // FastValidatedErrorPct is what every fast result states, and a result
-// outside the set's regime (a mean busy count below 20, or a pool bounded
-// by the concurrency cap) says the bound does not apply. Async retries,
+// outside the set's regime (a mean busy count below 15, or a flood that
+// the concurrency cap stops) says the bound does not apply. Async retries,
 // warm starts and replicas need ModeExact.
 package simulator
 
