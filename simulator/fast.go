@@ -91,51 +91,6 @@ func (d *durStats) mixQuantile(p, pc float64) time.Duration {
 	return time.Duration(hi)
 }
 
-// calibration is what a short exact run at the mean rate says about the
-// pool's stochastic excess over the mean concurrency.
-type calibration struct {
-	q      float64 // (mean live environments − mean busy) / √(mean busy)
-	cRate  float64 // cold starts per second in steady state
-	mBusy  float64 // the run's mean busy environments
-	events float64
-}
-
-func calibrate(s *Scenario, seed uint64, ds durStats) calibration {
-	rate := s.ExpectedRequests() / s.Span().Seconds()
-	idle := s.KeepAlive.IdleTimeout.Mean()
-	m := rate * (ds.es)
-	if !(m > 0) {
-		return calibration{}
-	}
-	warm := time.Duration(1.2 * float64(idle))
-	// Measure as long as ≈ 2·10⁷ invocations allow (steady cold starts
-	// are rare at low rates: they need many idle timeouts to be counted),
-	// between 2 and 500 idle timeouts, at least 30 s, and no longer than
-	// the scenario (or 2 idle timeouts).
-	budget := time.Duration(2e7/rate*1e9) - warm
-	meas := max(30*time.Second, min(max(budget, 2*idle), 500*idle, max(2*idle, s.Span())))
-	cs := *s
-	span := warm + meas
-	cs.Traffic.segs = []segment{{Start: 0, End: span.Seconds(), R0: rate, R1: rate}}
-	cs.Traffic.Arrivals = s.Traffic.Arrivals
-	cs.Duration = pricing.Duration(span)
-	cs.Concurrency.WarmStart = ""
-	cs.Concurrency.InitialEnvironments = min(s.Concurrency.Cap()-s.Concurrency.Provisioned, int(math.Ceil(m+4*math.Sqrt(m)+1)))
-	bw := BucketWidth(span)
-	rp := buildReplica(&cs, seed, 1<<40, bw, warmupBuckets(warm, bw))
-	rp.run(nil)
-	st := rp.stats()
-	ms := float64(rp.span - int64(rp.warmB)*rp.bw)
-	mb := st.BusyNs / ms
-	env := st.EnvNs/ms + float64(s.Concurrency.Provisioned)
-	c := calibration{mBusy: mb, events: rate * span.Seconds()}
-	if mb > 0 {
-		c.q = math.Max(0, (env-mb)/math.Sqrt(mb))
-	}
-	c.cRate = float64(st.Cold) / (ms / 1e9)
-	return c
-}
-
 // poissonExcess is E[(N − l)⁺] for N ~ Poisson(a): exact for small a,
 // else the normal approximation with a continuity correction.
 func poissonExcess(a, l float64) float64 {

@@ -141,8 +141,8 @@ func TestFastSteadyReplicas(t *testing.T) {
 		mean, se := meanSE(vals[j])
 		got := m.get(fa)
 		t.Logf("%s: exact %.5g ± %.2g (SE, %d replicas), fast %.5g", m.name, mean, se, tc.runs, got)
-		if math.Abs(got-mean) > FastValidatedErrorPct/100*math.Max(mean, 100)+2*se {
-			t.Errorf("%s: fast %.5g, exact %.5g ± %.2g: beyond %.1f %% + 2 SE", m.name, got, mean, se, FastValidatedErrorPct)
+		if math.Abs(got-mean) > 0.02*math.Max(mean, 100)+2*se {
+			t.Errorf("%s: fast %.5g, exact %.5g ± %.2g: beyond 2 %% + 2 SE", m.name, got, mean, se)
 		}
 	}
 }
