@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -350,7 +351,8 @@ func WriteSimulationHTML(w io.Writer, r *simulator.Result, s *simulator.Scenario
 // DecodeSimulationResult reads `simulate -o json` output back, including
 // the `_p5`/`_p95` band siblings of a multi-run result.
 func DecodeSimulationResult(data []byte) (*simulator.Result, error) {
-	var r simulator.Result
+	// null (not measured) leaves the field as it is: NaN, as written.
+	r := simulator.Result{MeanEnvironmentLifetimeS: math.NaN()}
 	if err := json.Unmarshal(data, &r); err != nil {
 		return nil, err
 	}
@@ -366,7 +368,7 @@ func DecodeSimulationResult(data []byte) (*simulator.Result, error) {
 			if !isP5 && !isP95 {
 				continue
 			}
-			var f float64
+			f := math.NaN() // null stays NaN
 			if json.Unmarshal(v, &f) != nil {
 				continue
 			}

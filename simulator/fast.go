@@ -374,7 +374,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		RateThrottles: st.RateThrottles, ConcurrencyThrottles: st.Throttles - st.RateThrottles,
 		Errors: st.Errors, ProvisionedInvocations: st.Provisioned,
 		PeakConcurrency: int(math.Ceil(tot.peak)), MeanConcurrency: meanConc, MeanEnvironments: meanEnv,
-		EnvironmentsCreated: st.EnvsCreated, MeanEnvironmentLifetimeS: ratio(tot.lifeS, tot.deaths),
+		EnvironmentsCreated: st.EnvsCreated, MeanEnvironmentLifetimeS: lifetime(tot.lifeS, tot.deaths),
 		Utilization: ratio(meanConc, meanEnv), LatencyMs: lat,
 		BilledGBSeconds: cst.gbs, Usage: u, CostUSD: cst.span.TotalUSD(), Cost: cst.span,
 		MonthlyCostUSD: cst.month.TotalUSD(), MonthlyCost: cst.month,

@@ -1,6 +1,8 @@
 package simulator
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"testing"
 	"time"
@@ -301,6 +303,34 @@ traffic: {arrivals: even, start_rate: 1}
 	for k, want := range map[string]float64{"mean_environments": 1, "mean_concurrency": 0.1, "utilization": 0.1} {
 		if b := r.Bands[k]; math.Abs(b.P5-want) > 1e-9 || math.Abs(b.P95-want) > 1e-9 {
 			t.Errorf("band %s = %+v, want %v", k, b, want)
+		}
+	}
+}
+
+// One environment kept alive past the end of a 5 s span is never
+// reclaimed: its lifetime is not measured, and the JSON says null, not 0;
+// so do the bands over replicas that all lack it.
+func TestLifetimeWithoutReclaimIsNull(t *testing.T) {
+	s := parse(t, `
+duration: 5s
+function: {memory_mb: 128, duration: 100ms}
+keep_alive: {idle_timeout: 10m}
+traffic: {arrivals: even, start_rate: 1}
+`)
+	for _, runs := range []int{1, 3} {
+		r := run(t, s, Options{Runs: runs})
+		if !math.IsNaN(r.MeanEnvironmentLifetimeS) {
+			t.Errorf("runs %d: lifetime = %v, want NaN (none reclaimed)", runs, r.MeanEnvironmentLifetimeS)
+		}
+		b, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b, []byte(`"mean_environment_lifetime_s":null`)) {
+			t.Errorf("runs %d: JSON lacks a null lifetime: %.300s", runs, b)
+		}
+		if runs > 1 && !bytes.Contains(b, []byte(`"mean_environment_lifetime_s_p95":null`)) {
+			t.Errorf("runs %d: JSON lacks a null band", runs)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package simulator
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"reflect"
 	"strings"
 
@@ -93,7 +94,7 @@ type Result struct {
 	MeanConcurrency          float64             `json:"mean_concurrency"`  // time-average busy environments
 	MeanEnvironments         float64             `json:"mean_environments"` // time-average live environments (busy + idle, provisioned included)
 	EnvironmentsCreated      int64               `json:"environments_created"`
-	MeanEnvironmentLifetimeS float64             `json:"mean_environment_lifetime_s"` // of on-demand environments reclaimed within the span
+	MeanEnvironmentLifetimeS float64             `json:"mean_environment_lifetime_s"` // of on-demand environments reclaimed within the span; NaN (null) when none was
 	Utilization              float64             `json:"utilization"`                 // mean_concurrency / mean_environments
 	LatencyMs                Latency             `json:"latency_ms"`
 	BilledGBSeconds          float64             `json:"billed_gb_seconds"`
@@ -135,6 +136,8 @@ func (r Result) MarshalJSON() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+var jsonNull = []byte("null")
+
 func writeOrdered(b *bytes.Buffer, v reflect.Value, bands map[string]Band, prefix string) error {
 	t := v.Type()
 	b.WriteByte('{')
@@ -161,6 +164,8 @@ func writeOrdered(b *bytes.Buffer, v reflect.Value, bands map[string]Band, prefi
 			if err := writeOrdered(b, fv, bands, prefix+name+"."); err != nil {
 				return err
 			}
+		} else if fv.Kind() == reflect.Float64 && math.IsNaN(fv.Float()) {
+			b.Write(jsonNull)
 		} else {
 			val, err := json.Marshal(fv.Interface())
 			if err != nil {
@@ -175,6 +180,9 @@ func writeOrdered(b *bytes.Buffer, v reflect.Value, bands map[string]Band, prefi
 			}{{"_p5", bd.P5}, {"_p95", bd.P95}} {
 				k, _ := json.Marshal(name + s.suffix)
 				val, err := json.Marshal(s.v)
+				if math.IsNaN(s.v) {
+					val, err = jsonNull, nil
+				}
 				if err != nil {
 					return err
 				}

@@ -366,6 +366,16 @@ func ratio(a, b float64) float64 {
 	return a / b
 }
 
+// lifetime is the mean lifetime of reclaimed environments, NaN (written
+// as null) when none was reclaimed within the span: no measurement is not
+// a lifetime of zero.
+func lifetime(totalS, deaths float64) float64 {
+	if deaths == 0 {
+		return math.NaN()
+	}
+	return totalS / deaths
+}
+
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // summarise turns a finished replica into its timeline and metrics.
@@ -402,7 +412,7 @@ func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region stri
 		"errors": float64(st.Errors), "peak_concurrency": float64(st.Peak),
 		"mean_concurrency": meanConc, "mean_environments": meanEnv,
 		"environments_created":        float64(st.EnvsCreated),
-		"mean_environment_lifetime_s": ratio(st.LifeNs, float64(st.Deaths)) / 1e9,
+		"mean_environment_lifetime_s": lifetime(st.LifeNs/1e9, float64(st.Deaths)),
 		"utilization":                 ratio(meanConc, meanEnv),
 		"latency_ms.p50":              ms(rp.hist.Quantile(0.5)), "latency_ms.p90": ms(rp.hist.Quantile(0.9)),
 		"latency_ms.p99": ms(rp.hist.Quantile(0.99)), "latency_ms.max": ms(rp.hist.Max()),
@@ -510,7 +520,7 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 		MeanConcurrency:          meanConc,
 		MeanEnvironments:         meanEnv,
 		EnvironmentsCreated:      st.EnvsCreated,
-		MeanEnvironmentLifetimeS: ratio(a.st.LifeNs, float64(a.st.Deaths)) / 1e9,
+		MeanEnvironmentLifetimeS: lifetime(a.st.LifeNs/1e9, float64(a.st.Deaths)),
 		Utilization:              ratio(meanConc, meanEnv),
 		LatencyMs: Latency{P50: ms(a.hist.Quantile(0.5)), P90: ms(a.hist.Quantile(0.9)), P99: ms(a.hist.Quantile(0.99)),
 			Max: ms(a.hist.Max()), Mean: ratio(a.st.BusyNsUnclipped, float64(a.st.Invocations)) / 1e6},
@@ -547,8 +557,19 @@ func band(xs []float64) Band {
 	if len(xs) == 0 {
 		return Band{}
 	}
-	s := append([]float64(nil), xs...)
+	// Replicas without a value (NaN: e.g. no environment reclaimed) have
+	// no rank; none with a value gives NaN bands, written as null.
+	s := make([]float64, 0, len(xs))
+	for _, x := range xs {
+		if !math.IsNaN(x) {
+			s = append(s, x)
+		}
+	}
+	if len(s) == 0 {
+		nan := math.NaN()
+		return Band{P5: nan, P50: nan, P95: nan, Mean: nan}
+	}
 	sort.Float64s(s)
 	q := func(p float64) float64 { return stat.Quantile(p, stat.Empirical, s, nil) }
-	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95), Mean: stat.Mean(xs, nil)}
+	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95), Mean: stat.Mean(s, nil)}
 }
