@@ -64,14 +64,14 @@ const day = 24 * time.Hour
 // max(⌈288,216 / 100,800⌉, ⌈416 / 500⌉) = max(3, 1) = 3 calls — before the
 // feature metrics: 5 more whole-window queries a function (extensions,
 // async age and drops, dead-letter errors, iterator age), 3 per
-// provisioned function (executions per minute, utilisation, spillover) and
-// 2 for the account make 416 + 200 + 12 + 2 = 630 queries and
-// 288,216 + 4·1,440 + 200 + 8 + 2 = 294,186 datapoints: still
-// max(⌈294,186 / 100,800⌉, ⌈630 / 500⌉) = 3 calls.
+// provisioned function (executions and utilisation per minute, spillover)
+// and 2 for the account make 416 + 200 + 12 + 2 = 630 queries and
+// 288,216 + 4·(2·1,440 + 1) + 200 + 2 = 299,942 datapoints: still
+// max(⌈299,942 / 100,800⌉, ⌈630 / 500⌉) = 3 calls.
 //
 // 120 functions over two hours: 1,200 + 12 + 7·4 = 1,240 queries, + 600 +
-// 12·3 + 2 = 1,878, and 600·120 + 640 + 12·120 + 600 + 24 + 2 = 74,706
-// datapoints: max(1, ⌈1,878 / 500⌉) = 4 calls.
+// 12·3 + 2 = 1,878, and 600·120 + 640 + 12·(2·120 + 1) + 600 + 12 + 2 =
+// 76,146 datapoints: max(1, ⌈1,878 / 500⌉) = 4 calls.
 func TestCollectBatchesToTheMinimum(t *testing.T) {
 	for _, tc := range []struct {
 		n, minutes, queries, calls, listFunctions, pc int
@@ -197,10 +197,10 @@ func TestCollectPaginates(t *testing.T) {
 	// whole-window points, fn-001 one Throttles point, fn-000 one
 	// provisioned and four Insights points, fn-007 four Insights points:
 	// 10·4,469 + 1 + 5 + 4 = 44,700 points; then fn-000's provisioned
-	// executions (1,440) with its utilisation and spillover (2),
+	// executions and utilisation (2·1,440) with its spillover (1),
 	// PostRuntimeExtensionsDuration of fn-001/005/009 (3), the three async
 	// metrics of fn-002/007 (6), IteratorAge of fn-003/008 (2) and the two
-	// account metrics: 44,700 + 1,455 = 46,155 points, sent 3,000 per page:
+	// account metrics: 44,700 + 2,894 = 47,594 points, sent 3,000 per page:
 	// 16 pages.
 	if st.Batches != 1 || st.GetMetricDataCalls != 16 || len(s.Pages()) != 16 {
 		t.Errorf("%d calls for %d batches (stub saw %d); want 16 pages of one batch", st.GetMetricDataCalls, st.Batches, len(s.Pages()))

@@ -102,7 +102,7 @@ func pathsOf(q query) []string {
 	case "ProvisionedConcurrentExecutions Maximum":
 		return []string{"summary.provisioned_concurrent_executions_max", "series.provisioned_concurrent_executions"}
 	case "ProvisionedConcurrencyUtilization Maximum":
-		return []string{"summary.provisioned_utilization_max"}
+		return []string{"summary.provisioned_utilization_max", "series.provisioned_concurrency_utilization"}
 	case "ProvisionedConcurrencySpilloverInvocations Sum":
 		return []string{"summary.provisioned_spillover_invocations"}
 	case "PostRuntimeExtensionsDuration Average":
@@ -304,7 +304,7 @@ func checkModelValues(t *testing.T, i int, f pricing.DatasetFunction) {
 		"summary.dead_letter_errors":                    {float64(s.DeadLetterErrors), map[bool]float64{true: 1}[i%5 == 2]},
 		"summary.iterator_age_max_ms":                   {s.IteratorAgeMaxMs, map[bool]float64{true: 60000}[i%5 == 3]},
 		"summary.provisioned_concurrent_executions_max": {s.ProvisionedConcurrentExecutionsMax, map[bool]float64{true: 5}[i%10 == 0]},
-		"summary.provisioned_utilization_max":           {s.ProvisionedUtilizationMax, map[bool]float64{true: 0.8}[i%10 == 0]},
+		"summary.provisioned_utilization_max":           {s.ProvisionedUtilizationMax, map[bool]float64{true: 1}[i%10 == 0]},
 		"summary.provisioned_spillover_invocations":     {float64(s.ProvisionedSpilloverInvocations), map[bool]float64{true: 7}[i%10 == 0]},
 	}
 	for p, v := range want {

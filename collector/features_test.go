@@ -28,12 +28,18 @@ func TestCollectFeatureAndAccountMetrics(t *testing.T) {
 	if len(d.AccountConcurrency) != 1 || d.AccountConcurrency[0].ClaimedMax != 120 || d.AccountConcurrency[0].UnreservedMin != 880 || d.AccountConcurrency[0].Region != "us-east-1" {
 		t.Errorf("account concurrency %+v", d.AccountConcurrency)
 	}
-	f0 := d.Functions[0].Summary // provisioned: 1 + k mod 5 per minute, utilisation 0.8, spillover 7
-	if f0.ProvisionedConcurrentExecutionsMax != 5 || f0.ProvisionedUtilizationMax != 0.8 || f0.ProvisionedSpilloverInvocations != 7 {
+	f0 := d.Functions[0].Summary // provisioned: 1 + k mod 5 per minute, utilisation (1 + k mod 5)/5, spillover 7
+	if f0.ProvisionedConcurrentExecutionsMax != 5 || f0.ProvisionedUtilizationMax != 1 || f0.ProvisionedSpilloverInvocations != 7 {
 		t.Errorf("fn-000 provisioned %+v", f0)
 	}
-	if sr := d.Functions[0].Series; sr == nil || len(sr.ProvisionedConcurrentExecutions) != 60 || sr.ProvisionedConcurrentExecutions[7] != 3 {
+	if sr := d.Functions[0].Series; sr == nil || len(sr.ProvisionedConcurrentExecutions) != 60 || sr.ProvisionedConcurrentExecutions[7] != 3 ||
+		len(sr.ProvisionedConcurrencyUtilization) != 60 || sr.ProvisionedConcurrencyUtilization[7] != 0.6 {
 		t.Errorf("fn-000 provisioned series %+v", sr)
+	}
+	// The level billed is measured in every minute: 3/0.6 = 5, … — 5 for
+	// the hour, 5 × 3,600 = 18,000 env-s.
+	if pu := d.Functions[0].ProvisionedUse(d.Span()); pu.Source != pricing.PCFromSeries || pu.Measured != 60 || pu.Carried != 0 || pu.MinLevel != 5 || pu.MaxLevel != 5 || pu.EnvSeconds != 18000 {
+		t.Errorf("fn-000 provisioned use %+v", pu)
 	}
 	if d.Functions[1].Series.ProvisionedConcurrentExecutions != nil {
 		t.Errorf("fn-001 has no provisioned concurrency but a series")

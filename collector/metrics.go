@@ -359,6 +359,9 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 			if pc := series(mPCExecutions, "Maximum"); pc != nil {
 				f.Series.ProvisionedConcurrentExecutions = grid(pc)
 			}
+			if pu := series(mPCUtilization, "Maximum"); pu != nil {
+				f.Series.ProvisionedConcurrencyUtilization = grid(pu)
+			}
 		}
 	}
 
@@ -512,6 +515,7 @@ var seriesSources = []valueSource{
 	{"series.errors", mErrors, "Sum"},
 	{"series.throttles", mThrottles, "Sum"},
 	{"series.provisioned_concurrent_executions", mPCExecutions, "Maximum"},
+	{"series.provisioned_concurrency_utilization", mPCUtilization, "Maximum"},
 }
 
 // missingPaths lists the dataset values (JSON paths) that cannot be
@@ -621,6 +625,8 @@ func clearMissing(f *pricing.DatasetFunction) {
 				sr.Throttles = nil
 			case "series.provisioned_concurrent_executions":
 				sr.ProvisionedConcurrentExecutions = nil
+			case "series.provisioned_concurrency_utilization":
+				sr.ProvisionedConcurrencyUtilization = nil
 			}
 		}
 	}

@@ -177,7 +177,7 @@ func PlanQueries(fns []FunctionInfo) []MetricQuery {
 			qs = append(qs,
 				MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCInvocations, Stat: "Sum", Whole: true},
 				MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCExecutions, Stat: "Maximum"},
-				MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCUtilization, Stat: "Maximum", Whole: true},
+				MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCUtilization, Stat: "Maximum"},
 				MetricQuery{Function: name, Namespace: nsLambda, Metric: mPCSpillover, Stat: "Sum", Whole: true},
 			)
 		}

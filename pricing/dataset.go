@@ -176,6 +176,12 @@ type Series struct {
 	// ProvisionedConcurrentExecutions is the most provisioned environments
 	// in use per period (functions with provisioned concurrency).
 	ProvisionedConcurrentExecutions []float64 `json:"provisioned_concurrent_executions,omitempty"`
+	// ProvisionedConcurrencyUtilization is the highest share (0–1) of the
+	// configured provisioned concurrency in use per period; with
+	// ProvisionedConcurrentExecutions it gives the level configured
+	// (DatasetFunction.ProvisionedUse). 0 where CloudWatch published no
+	// value (no provisioned invocations in the period).
+	ProvisionedConcurrencyUtilization []float64 `json:"provisioned_concurrency_utilization,omitempty"`
 }
 
 // Span returns the dataset window.
@@ -249,7 +255,7 @@ func (d *Dataset) Validate(path string) []error {
 			}
 			// Every array present has the same length (a missing one is null).
 			n := 0
-			for _, a := range [][]float64{s.Invocations, s.DurationAvgMs, s.ConcurrencyMax, s.Errors, s.Throttles, s.ProvisionedConcurrentExecutions} {
+			for _, a := range [][]float64{s.Invocations, s.DurationAvgMs, s.ConcurrencyMax, s.Errors, s.Throttles, s.ProvisionedConcurrentExecutions, s.ProvisionedConcurrencyUtilization} {
 				if len(a) == 0 {
 					continue
 				}

@@ -62,6 +62,9 @@ type DatasetFunctionBill struct {
 	WindowUsage, MonthlyUsage BilledUsage
 	// WindowGBSeconds is the on-demand and provisioned compute in the window.
 	WindowGBSeconds decimal.Decimal
+	// Provisioned is the provisioned concurrency billed and where its
+	// level and hours come from.
+	Provisioned ProvisionedUse
 }
 
 // Billed reports whether the function could be billed (no bill input missing).
@@ -154,7 +157,7 @@ func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions, ave
 
 	// Provisioned concurrency: invocations served by provisioned
 	// environments bill their handler time at the provisioned rate.
-	if pc := fc.ProvisionedConcurrency; pc > 0 && s.Invocations > 0 {
+	if pc := fc.ProvisionedConcurrency; (pc > 0 || s.ProvisionedInvocations > 0) && s.Invocations > 0 {
 		p := s.ProvisionedInvocations
 		switch {
 		case p > 0:
@@ -274,24 +277,25 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 			as.Add(Assumption{Field: fq + ".snapstart", Value: fmt.Sprintf("%d restores, cache and restore charges not billed", r),
 				Why: "the dataset does not say the runtime: SnapStart's cache and per-GB restore charges apply to Python and .NET functions, not to Java managed runtimes; price them with estimate --snapstart-hours/--snapstart-restores"})
 		}
-		pc := int64(f.FunctionConfig.ProvisionedConcurrency)
-		// Provisioned concurrency is billed while enabled, rounded up to 5 minutes.
-		pcItem := func(sec int64) Item {
-			c := f.FunctionConfig.WithDefaults()
-			return Item{Function: c, Usage: BilledUsage{ProvisionedEnvSeconds: pc * sec}}
+		// Provisioned concurrency is billed for the level and the time it
+		// was configured: from the collected series where they measure it,
+		// else from the configuration (enabled for the whole window).
+		pu := f.ProvisionedUse(span)
+		fb.Provisioned = pu
+		pcItem := func(envSeconds int64) Item {
+			return Item{Function: f.FunctionConfig.WithDefaults(), Usage: BilledUsage{ProvisionedEnvSeconds: envSeconds}}
 		}
 		wItems := append([]Item(nil), items...)
-		if pc > 0 {
-			if hasWindow {
-				res := int64(ProvisionedBillingRes / time.Second)
-				sec := (int64(math.Ceil(span.Seconds())) + res - 1) / res * res
-				wItems = append(wItems, pcItem(sec))
-				as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: fmt.Sprint(pc),
-					Why: "from the function configuration, taken as enabled for the whole window (and month)"})
-			} else {
-				as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: fmt.Sprint(pc),
-					Why: "configured, but the dataset has no window to bill its hours: the window's bill leaves them out"})
-			}
+		switch {
+		case pu.Source != "":
+			wItems = append(wItems, pcItem(pu.EnvSeconds))
+			as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: fmt.Sprintf("%d env-s in the window", pu.EnvSeconds), Why: pu.Describe()})
+		case f.ProvisionedConcurrency > 0:
+			as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: fmt.Sprint(f.ProvisionedConcurrency),
+				Why: "configured, but the dataset has no window to bill its hours: the window's bill leaves them out"})
+		case f.Series != nil && len(f.Series.ProvisionedConcurrentExecutions) > 0 && len(f.Series.ProvisionedConcurrencyUtilization) == 0 && f.Summary.ProvisionedConcurrentExecutionsMax > 0:
+			as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: "not billed",
+				Why: "provisioned environments served invocations in the window, but neither the configuration nor a ProvisionedConcurrencyUtilization series says the level configured: re-collect with this version of lambdacost"})
 		}
 		for _, it := range wItems {
 			fb.WindowItems = append(fb.WindowItems, len(win))
@@ -307,8 +311,11 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 				as.Add(Assumption{Field: fq + ".init_unbilled_ms", Value: fmt.Sprintf("%d ms", ms),
 					Why: "INIT that AWS did not bill when these logs were written (before 2025-08-01) is billed in the monthly projection, at today's rules; the window's bill is as AWS billed it"})
 			}
-			if pc > 0 {
-				mItems = append(mItems, pcItem(SecondsPerMonth))
+			switch pu.Source {
+			case PCFromSeries:
+				mItems = append(mItems, pcItem(int64(math.Round(float64(pu.EnvSeconds)*factor))))
+			case PCFromConfiguration:
+				mItems = append(mItems, pcItem(int64(pu.Configured)*SecondsPerMonth))
 			}
 			for _, it := range mItems {
 				fb.MonthlyItems = append(fb.MonthlyItems, len(month))

@@ -90,6 +90,7 @@ func (d *Dataset) checkValues(path string) []error {
 				{"invocations", sr.Invocations}, {"duration_avg_ms", sr.DurationAvgMs},
 				{"concurrency_max", sr.ConcurrencyMax}, {"errors", sr.Errors}, {"throttles", sr.Throttles},
 				{"provisioned_concurrent_executions", sr.ProvisionedConcurrentExecutions},
+				{"provisioned_concurrency_utilization", sr.ProvisionedConcurrencyUtilization},
 			} {
 				for k, v := range c.v {
 					if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 || v > maxExactCount {

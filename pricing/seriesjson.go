@@ -24,6 +24,7 @@ func (s *Series) UnmarshalJSON(b []byte) error {
 		Errors         json.RawMessage `json:"errors"`
 		Throttles      json.RawMessage `json:"throttles"`
 		ProvisionedCE  json.RawMessage `json:"provisioned_concurrent_executions"`
+		ProvisionedCU  json.RawMessage `json:"provisioned_concurrency_utilization"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -37,6 +38,7 @@ func (s *Series) UnmarshalJSON(b []byte) error {
 	}{
 		{aux.Invocations, &out.Invocations}, {aux.DurationAvgMs, &out.DurationAvgMs}, {aux.ConcurrencyMax, &out.ConcurrencyMax},
 		{aux.Errors, &out.Errors}, {aux.Throttles, &out.Throttles}, {aux.ProvisionedCE, &out.ProvisionedConcurrentExecutions},
+		{aux.ProvisionedCU, &out.ProvisionedConcurrencyUtilization},
 	} {
 		if len(f.raw) == 0 {
 			continue

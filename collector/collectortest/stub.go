@@ -49,8 +49,9 @@ import (
 // Maximum 120, UnreservedConcurrentExecutions Minimum 880. Functions with i mod 10 = 0 have provisioned
 // concurrency 5 (ProvisionedConcurrencyInvocations 1000 over the window,
 // ProvisionedConcurrentExecutions Maximum 1 + k mod 5 per minute,
-// ProvisionedConcurrencyUtilization Maximum 0.8 and
-// ProvisionedConcurrencySpilloverInvocations Sum 7 over it); functions with
+// ProvisionedConcurrencyUtilization Maximum (1 + k mod 5)/5 per minute,
+// i.e. a level of 5, and ProvisionedConcurrencySpilloverInvocations Sum 7
+// over the window); functions with
 // i mod 20 = 0 publish Lambda Insights metrics, and fn-007 has the Insights
 // layer: used_memory_max 200, init_duration SampleCount 12, Average 250.5,
 // p99 480.
@@ -388,7 +389,7 @@ func value(i int, metric, stat string, k int, whole bool) (float64, bool) {
 	case "ProvisionedConcurrentExecutions Maximum":
 		return float64(1 + k%5), i%10 == 0 && !whole
 	case "ProvisionedConcurrencyUtilization Maximum":
-		return 0.8, i%10 == 0 && whole
+		return float64(1+k%5) / 5, i%10 == 0 && !whole
 	case "ProvisionedConcurrencySpilloverInvocations Sum":
 		return 7, i%10 == 0 && whole
 	case "PostRuntimeExtensionsDuration Average":
