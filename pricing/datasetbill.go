@@ -289,7 +289,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		switch {
 		case pu.Source != "":
 			wItems = append(wItems, pcItem(pu.EnvSeconds))
-			as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: fmt.Sprintf("%d env-s in the window", pu.EnvSeconds), Why: pu.Describe()})
+			as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: pu.Value(), Why: pu.Describe()})
 		case f.ProvisionedConcurrency > 0:
 			as.Add(Assumption{Field: fq + ".provisioned_concurrency", Value: fmt.Sprint(f.ProvisionedConcurrency),
 				Why: "configured, but the dataset has no window to bill its hours: the window's bill leaves them out"})

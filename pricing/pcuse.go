@@ -109,16 +109,20 @@ func (pu ProvisionedUse) hours(periods int) float64 {
 	return float64(periods) * float64(pu.PeriodS) / 3600
 }
 
+// Value is the level billed, for the assumptions ("4", "4–10").
+func (pu ProvisionedUse) Value() string {
+	if pu.MaxLevel != pu.MinLevel {
+		return fmt.Sprintf("%d–%d", pu.MinLevel, pu.MaxLevel)
+	}
+	return fmt.Sprint(pu.MinLevel)
+}
+
 // Describe says in one sentence what the bill used, for the assumptions.
 func (pu ProvisionedUse) Describe() string {
 	switch pu.Source {
 	case PCFromSeries:
-		lv := fmt.Sprint(pu.MinLevel)
-		if pu.MaxLevel != pu.MinLevel {
-			lv = fmt.Sprintf("%d–%d", pu.MinLevel, pu.MaxLevel)
-		}
 		s := fmt.Sprintf("level %s billed from the collected series: %s h measured (ProvisionedConcurrentExecutions ÷ ProvisionedConcurrencyUtilization per %d s period)",
-			lv, fmtHours(pu.hours(pu.Measured)), pu.PeriodS)
+			pu.Value(), fmtHours(pu.hours(pu.Measured)), pu.PeriodS)
 		if pu.Carried > 0 {
 			s += fmt.Sprintf(", %s h without provisioned invocations (CloudWatch publishes no value then) billed at the last measured level", fmtHours(pu.hours(pu.Carried)))
 		}
@@ -127,7 +131,7 @@ func (pu ProvisionedUse) Describe() string {
 		}
 		return s
 	case PCFromConfiguration:
-		return fmt.Sprintf("level %d from the function configuration, taken as enabled for the whole window (no ProvisionedConcurrencyUtilization series measured the level)", pu.Configured)
+		return "from the function configuration, taken as enabled for the whole window (and month): no ProvisionedConcurrencyUtilization series measured the level and hours configured"
 	}
 	return ""
 }
