@@ -82,6 +82,9 @@ func PlanGrids(p *planner.Plan) []Grid {
 		c.Rows = append(c.Rows, []string{fmt.Sprint(pt.Provisioned), USD(pt.Total), Numf(pt.ColdStartRate*100, 4) + "%", fmt.Sprint(pt.ColdStarts),
 			Numf(pt.LatencyP99Ms, 1) + " ms", fmt.Sprint(pt.Throttles), meets})
 	}
+	if p.LMI != nil {
+		return []Grid{s, c, LMIOptionGrid(p.LMI)}
+	}
 	return []Grid{s, c}
 }
 
@@ -311,4 +314,36 @@ func RecommendationsPage(title string, recs []planner.Recommendation) *Page {
 		Facts: []Fact{{Label: "Recommendations", Value: fmt.Sprint(len(recs))}, {Label: "Savings named", Value: USDf(total), Detail: "per month, not all combinable"}}}
 	page.Sections = []Section{{Title: "By saving", Tables: []HTMLTable{TableFromGrid(RecommendationsGrid(title, recs))}}}
 	return page
+}
+
+// LMIOptionGrid shows Lambda Managed Instances as an option: the fleet,
+// its bill against Lambda's, the break-even and the throttle risk.
+func LMIOptionGrid(o *planner.LMIOption) Grid {
+	l := o.LMI
+	g := Grid{Title: "Lambda Managed Instances for the same traffic", Header: []string{"", "Value"}}
+	saving := "saves " + USDf(o.MonthlySavingsUSD)
+	if o.MonthlySavingsUSD < 0 {
+		saving = "costs " + USDf(-o.MonthlySavingsUSD) + " more"
+	}
+	g.Rows = [][]string{
+		{"Instance type", l.InstanceType + " (" + string(l.Architecture) + ")"},
+		{"Fleet", fmt.Sprintf("%d instances for the peak, %d environments of %g vCPU × %d concurrent (%s-bound)", l.Instances, l.Environments, l.EnvVCPU, l.MaxConcurrency, l.LimitedBy)},
+		{"Monthly cost", USD(l.Total) + " against " + USDf(o.LambdaMonthlyUSD) + " on Lambda: " + saving},
+	}
+	be := "none up to the volumes searched"
+	if b := o.BreakevenRequestsPerMonth; b != nil {
+		be = Numf(float64(*b), 0) + " requests/month (" + Numf(o.BreakevenMeanRPS, 2) + " req/s)"
+	}
+	g.Rows = append(g.Rows, []string{"Break-even with Lambda", be})
+	if tr := o.ThrottleRisk; tr != nil {
+		v := fmt.Sprintf("%s: %s of %s requests throttled over %s (%s concurrency, %s CPU)", tr.Level, Numf(tr.Throttles, 0), Numf(tr.Requests, 0), tr.Span, Numf(tr.ConcurrencyThrottles, 0), Numf(tr.CPUThrottles, 0))
+		if tr.MaxRise5Min > 0 {
+			v += fmt.Sprintf("; steepest rise ×%s within 5 minutes", Numf(tr.MaxRise5Min, 1))
+		}
+		g.Rows = append(g.Rows, []string{"Throttle risk", v})
+	}
+	for _, n := range o.Notes {
+		g.Rows = append(g.Rows, []string{"Note", n})
+	}
+	return g
 }

@@ -54,11 +54,14 @@ target (--max-cold-start-rate, --max-p99, --max-throttles), by simulating the sc
 considered (the same seed, so every level sees the same arrivals), and prints the trade-off curve.
 Without a target it finds the cheapest level. Levels go up to the peak concurrency without
 provisioned concurrency (or --max-provisioned); the search narrows from a coarse grid to single
-levels around the best.
+levels around the best. Lambda Managed Instances are priced for the same traffic against the best
+level: the cheapest instance type's fleet, the break-even volume and the throttle risk of the
+scenario's traffic on that fleet.
 
 With --dataset, recommends per function: arm64 where it is cheaper, a smaller memory size when
 little of it is used, timeouts (too tight or too loose), functions near the 15-minute limit,
-throttles, errors, cold starts, and an always-on fleet where it would cost less.
+throttles, errors, cold starts, and an always-on fleet or Lambda Managed Instances where they would
+cost less (LMI with its fleet, break-even and the throttle risk of the function's measured traffic).
 
 With --tune (a tune -o json result), recommends the memory size: the cheapest and the fastest,
 and the monthly saving against --memory at --requests a month.`,

@@ -65,7 +65,16 @@ var flags = []string{"464.28", "376.68", "333.95", "287.62", "40285374", "3650",
 // $421.58. With 10 provisioned: 10 × 2,628,000 s × 1 GB × $0.0000041667 =
 // $109.50 + 5,700 × 4,380 GB-s × $0.0000097222 = $242.72 + $5.256 =
 // $357.48. Saving $64.09.
-var planSteady = []string{"421.58", "357.48", "64.09", "12"}
+//
+// LMI for the same traffic (c6g.large, 2 vCPU / 4 GiB, $0.068/h): a
+// request needs 0.95 s × 1,024/1,769 = 0.54991 s of CPU; an environment
+// (1 vCPU, 2 GiB) at the 50 % target takes 0.5 / 0.54991 = 0.909 req/s, so
+// 10 req/s need 11 environments, 2 per instance: 6 instances all month =
+// 4,380 h × $0.068 × 1.15 = $342.516 + 26,280,000 requests × $0.20/M =
+// $5.256 → $347.77, $9.71 less than the best level's $357.48; break-even
+// with the 3-instance floor ($171.258): 171.258 / ($421.58 / 26.28M −
+// $0.0000002) ≈ 10.81M requests a month.
+var planSteady = []string{"421.58", "357.48", "64.09", "12", "347.77", "9.71"}
 var planSteadyCSV = []string{"421.575832638", "357.4813212", "0.002", "12"}
 
 // check (testdata/check): checkout-api estimate 3M × 120 ms × 1536 MB, no
@@ -130,7 +139,18 @@ var (
 // 2.9375 GB × 730 = 46,357,098.75 GB-s × $0.0000133334 = $618.10; busy
 // 36 × 600.5 s / 3,600 s = 6.0 environments; max 800 s = 13m20s = 89 % of
 // 900 s; p99 780 s = 87 % of the 15 min timeout.
-var recommendDataset = []string{"271.65", "134.72", "136.93", "227.83", "43.82", "618.10", "6.0", "89%", "87%"}
+//
+// LMI (c6g.large, 2 vCPU / 4 GiB, $0.068/h; 1 vCPU × 2 GiB environments,
+// 2 per instance): api needs 0.05 s × 1,024/1,769 = 0.028943 s of CPU a
+// request, 0.5 / 0.028943 = 17.275 req/s per environment; its 10-minute
+// rates 50, 50, 100, 200, 100, 100 req/s need 3, 3, 6, 12, 6, 6
+// environments = 3, 3, 3, 6, 3, 3 instances (3 at least), a mean of 3.5:
+// 2,555 h × $0.068 = $173.74 + 15 % $26.061 + $52.56 = $252.36, saving
+// $271.65 − $252.36 = $19.29. report (2,000 MB used, so 2 GiB environments;
+// CPU 600 s a request, 0.01 req/s): 0.01 × 600 / 0.5 = 12 environments = 6
+// instances × 730 h × $0.068 × 1.15 = $342.516 + $0.005 = $342.52, saving
+// $618.10 − $342.52 = $275.58.
+var recommendDataset = []string{"271.65", "134.72", "136.93", "227.83", "43.82", "618.10", "6.0", "89%", "87%", "252.36", "19.29", "342.52", "275.58"}
 
 // mixed-pc (pricing/testdata/mixed-pc.dataset.json, 73 h; month ×10), by
 // hand in pricing/datasetbill_test.go: orders x86 at 512 and 1024 MB,

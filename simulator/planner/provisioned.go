@@ -79,6 +79,9 @@ type PlanOptions struct {
 	// Progress, if set, is called after each level is simulated with the
 	// number done so far (calls are serialised).
 	Progress func(levels int)
+	// NoLMI leaves out Lambda Managed Instances (Plan.LMI, PlanLMI),
+	// which are otherwise priced when Sim has prices.
+	NoLMI bool
 }
 
 // Plan is the outcome of a provisioned-concurrency search: every level
@@ -98,8 +101,12 @@ type Plan struct {
 	// MonthlySavingsUSD is Current − Best (negative: meeting the target costs more).
 	MonthlySavingsUSD float64 `json:"monthly_savings_usd"`
 	// Curve holds every level evaluated, by level.
-	Curve []Point  `json:"curve"`
-	Notes []string `json:"notes,omitempty"`
+	Curve []Point `json:"curve"`
+	// LMI is Lambda Managed Instances priced for the scenario's traffic
+	// against the best level (PlanLMI); nil when not asked for or when
+	// LMI cannot run it (Notes say why).
+	LMI   *LMIOption `json:"lmi,omitempty"`
+	Notes []string   `json:"notes,omitempty"`
 }
 
 // SimulatorEvaluator evaluates levels by simulating s with that many
@@ -150,6 +157,16 @@ func PlanProvisioned(ctx context.Context, s *simulator.Scenario, o PlanOptions) 
 	plan.Region = o.Sim.Region
 	if plan.Region == "" {
 		plan.Region = s.Region
+	}
+	if !o.NoLMI && o.Sim.Prices != nil {
+		sim := o.Sim
+		sim.Progress = nil
+		if plan.LMI, err = PlanLMI(ctx, o.Sim.Prices, s, sim, plan); err != nil {
+			if !pricing.IsInput(err) {
+				return nil, err
+			}
+			plan.Notes = append(plan.Notes, "LMI left out: "+err.Error())
+		}
 	}
 	return plan, nil
 }

@@ -74,6 +74,11 @@ type RecommendOptions struct {
 	Compare fleet.Options
 	// InstanceTypes are the EC2 candidates of the always-on check.
 	InstanceTypes []string
+	// LMI and LMIInstanceTypes are the Lambda Managed Instances settings
+	// and candidates (fleet.Input's); NoLMI leaves LMI out.
+	LMI              fleet.LMIConfig
+	LMIInstanceTypes []string
+	NoLMI            bool
 }
 
 // RecommendDataset inspects every function of a dataset and returns the
@@ -90,7 +95,11 @@ type RecommendOptions struct {
 //   - throttles and errors (above 1 %) seen in the window;
 //   - cold_starts above 1 % (plan provisioned concurrency with `plan`);
 //   - always_on: the cheapest always-on fleet for the function's traffic
-//     costs less than Lambda (long durations at high utilisation).
+//     costs less than Lambda (long durations at high utilisation);
+//   - lmi: Lambda Managed Instances, sized and priced as `compare` does,
+//     cost less than the function's Lambda bill at its measured traffic;
+//     the message gives the fleet, the break-even volume and the throttle
+//     risk of the traffic's shape (its series simulated on that fleet).
 func RecommendDataset(t *pricing.PriceTable, d *pricing.Dataset, o RecommendOptions) ([]Recommendation, error) {
 	r, err := RecommendDatasetFull(t, d, o)
 	if err != nil {
@@ -105,6 +114,10 @@ type DatasetRecommendations struct {
 	Recommendations []Recommendation    `json:"recommendations"`
 	Assumptions     pricing.Assumptions `json:"assumptions"`
 	Warnings        []string            `json:"warnings,omitempty"`
+	// LMI is Lambda Managed Instances priced for each function with
+	// traffic (cheaper or not): its sizing, bill, break-even and throttle
+	// risk. A KindLMI recommendation is made where it is cheaper.
+	LMI []LMIOption `json:"lmi,omitempty"`
 }
 
 // RecommendDatasetFull is RecommendDataset with the assumptions behind the
@@ -132,11 +145,14 @@ func RecommendDatasetFull(t *pricing.PriceTable, d *pricing.Dataset, o Recommend
 			out.Assumptions.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", f.Name), Value: "unknown",
 				Why: "not in the dataset: no timeout advice (collect the function configuration or import logs with --timeout)"})
 		}
-		recs, err := recommendFunction(t, d, db, i, region, o)
+		recs, lo, err := recommendFunction(t, d, db, i, region, o)
 		if err != nil {
 			return nil, err
 		}
 		out.Recommendations = append(out.Recommendations, recs...)
+		if lo != nil {
+			out.LMI = append(out.LMI, *lo)
+		}
 	}
 	sortRecommendations(out.Recommendations)
 	return out, nil
@@ -160,7 +176,7 @@ func monthCost(t *pricing.PriceTable, region string, fc pricing.FunctionConfig, 
 	return b.Cost.Total, nil
 }
 
-func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.DatasetBill, k int, region string, o RecommendOptions) ([]Recommendation, error) {
+func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.DatasetBill, k int, region string, o RecommendOptions) ([]Recommendation, *LMIOption, error) {
 	f := &d.Functions[k]
 	fb := db.Functions[k]
 	var out []Recommendation
@@ -171,7 +187,7 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.Da
 	s := f.Summary
 	if !fb.Billed() {
 		add(KindIncomplete, Warning, "", decimal.Zero, "incomplete: %s were not collected, so this function is neither billed nor advised on (its cost is unknown, not $0); collect it again", strings.Join(f.Missing, ", "))
-		return out, nil
+		return out, nil, nil
 	}
 	if fb.Incomplete {
 		add(KindIncomplete, Warning, "", decimal.Zero, "incomplete: %s were not collected; the advice below uses the values that were", strings.Join(f.Missing, ", "))
@@ -188,12 +204,12 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.Da
 	}
 	if db.Monthly == nil {
 		out = append(out, reliability(f, fc, s)...)
-		return out, nil
+		return out, nil, nil
 	}
 	u := db.MonthlyUsageAt(k, fc.MemoryMB)
 	now, err := monthCost(t, region, fc, u)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	// Architecture.
@@ -202,7 +218,7 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.Da
 		arm.Architecture = pricing.ARM64
 		c, err := monthCost(t, region, arm, u)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if save := now.Sub(c); save.GreaterThan(decimal.NewFromFloat(minMonthlySavings)) {
 			add(KindArchitecture, Info, string(pricing.ARM64), save, "arm64 (Graviton) bills duration about 20%% lower: the same month would cost %s instead of %s; check the duration on arm64 first (lambdacost tune)", usd(c), usd(now))
@@ -218,7 +234,7 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.Da
 			smaller.MemoryMB = mb
 			c, err := monthCost(t, region, smaller, u)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			add(KindMemory, Info, fmt.Sprint(mb), now.Sub(c), "uses at most %d MB of %d MB: at %d MB the same durations would cost %s instead of %s a month (an upper bound: CPU shrinks with memory, so a CPU-bound function runs longer; measure with lambdacost tune)", used, fc.MemoryMB, mb, usd(c), usd(now))
 		}
@@ -232,14 +248,15 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.Da
 		in.Usage = u // the exact bill, not one size × all billed ms
 		in.InstanceTypes = o.InstanceTypes
 		in.Options = o.Compare
+		in.LMI, in.LMIInstanceTypes, in.NoLMI = o.LMI, o.LMIInstanceTypes, o.NoLMI
 		r, err := fleet.Compare(t, in)
 		if pricing.IsInput(err) {
 			// The traffic cannot be served by the fleet model (e.g. a
 			// request larger than every server): nothing to recommend.
-			return out, nil
+			return out, nil, nil
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		fl := r.EC2
 		if r.Fargate.Total.LessThan(fl.Total) {
@@ -251,8 +268,18 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.Da
 			add(KindAlwaysOn, Info, fl.InstanceType, lam.Total.Sub(fl.Total), "busy %.1f environments on average (%s per call): an always-on %s fleet (%d × %s, %.0f%% mean CPU) would cost %s instead of %s a month",
 				conc, msDur(s.DurationMs.Avg), fl.Kind, fl.Instances, fl.InstanceType, 100*fl.Utilization, usd(fl.Total), usd(lam.Total))
 		}
+		// Lambda Managed Instances, at the function's measured traffic.
+		rate, span := ProfileRate(in.Workload.Profile, in.Workload.ProfileInterval)
+		lo, err := LMIFromComparison(t, in, r, lam.Total, rate, span)
+		if err != nil {
+			return nil, nil, err
+		}
+		if lo != nil && lo.Cheaper && lo.MonthlySavingsUSD >= minMonthlySavings {
+			add(KindLMI, Info, lo.LMI.InstanceType, lam.Total.Sub(lo.LMI.Total), "%s", lo.Message())
+		}
+		return out, lo, nil
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 // reliability is the advice that needs no bill: the 15-minute limit, the
