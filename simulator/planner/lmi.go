@@ -43,8 +43,8 @@ type LMIOption struct {
 	BreakevenMeanRPS          float64 `json:"breakeven_mean_rps,omitempty"`
 	// ThrottleRisk is the traffic's shape simulated on the LMI fleet; nil
 	// when there is no time series to simulate.
-	ThrottleRisk *LMIThrottleRisk `json:"throttle_risk,omitempty"`
-	Notes        []string         `json:"notes,omitempty"`
+	ThrottleRisk *LMIThrottleRisk    `json:"throttle_risk,omitempty"`
+	Notes        []string            `json:"notes,omitempty"`
 	Assumptions  pricing.Assumptions `json:"assumptions,omitempty"`
 }
 
