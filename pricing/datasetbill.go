@@ -3,6 +3,7 @@ package pricing
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -223,9 +224,18 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	for _, a := range d.Assumptions {
 		as.Add(a)
 	}
+	ownRegions := len(d.Functions) > 0
+	for i := range d.Functions {
+		ownRegions = ownRegions && d.Functions[i].Region != ""
+	}
 	switch {
 	case d.Region != "":
 		region = d.Region
+	case ownRegions:
+		// A merged dataset: every function is billed in its own region.
+		if region == "" {
+			region = d.Functions[0].Region
+		}
 	case region != "":
 		as.Add(Assumption{Field: "region", Value: region, Why: "the dataset names no region; the region given (--region or the config) is used"})
 	default:
@@ -256,6 +266,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	}
 
 	var win, month []Item
+	var winAt, monthAt []billGroup
 	var averaged []string
 	for i := range d.Functions {
 		f := &d.Functions[i]
@@ -266,6 +277,10 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 			continue
 		}
 		items := windowItems(d, f, fq, as, &averaged)
+		g := billGroup{account: f.Account, region: f.Region}
+		if g.region == "" {
+			g.region = region
+		}
 		for _, it := range items {
 			fb.MemorySizes = append(fb.MemorySizes, it.Function.MemoryMB)
 		}
@@ -300,6 +315,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		for _, it := range wItems {
 			fb.WindowItems = append(fb.WindowItems, len(win))
 			win = append(win, it)
+			winAt = append(winAt, g)
 		}
 		if hasWindow {
 			mItems := make([]Item, len(items))
@@ -320,6 +336,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 			for _, it := range mItems {
 				fb.MonthlyItems = append(fb.MonthlyItems, len(month))
 				month = append(month, it)
+				monthAt = append(monthAt, g)
 			}
 		} else if f.Summary.InitUnbilledMs > 0 {
 			as.Add(Assumption{Field: fq + ".init_unbilled_ms", Value: fmt.Sprintf("%d ms", f.Summary.InitUnbilledMs),
@@ -339,13 +356,22 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	}
 
 	var err error
-	if db.Window, err = t.LambdaBill(region, win, opt); err != nil {
+	if db.Window, err = t.groupedBill(region, win, winAt, opt); err != nil {
 		return nil, err
 	}
 	if hasWindow {
-		if db.Monthly, err = t.LambdaBill(region, month, opt); err != nil {
+		if db.Monthly, err = t.groupedBill(region, month, monthAt, opt); err != nil {
 			return nil, err
 		}
+	}
+	if gs := groupsOf(winAt); len(gs) > 1 {
+		var names []string
+		for _, g := range gs {
+			names = append(names, where(g.account, g.region))
+		}
+		db.Region = strings.Join(regionsOf(gs), ", ")
+		as.Add(Assumption{Field: "tiers", Value: fmt.Sprintf("%d accounts × regions", len(gs)),
+			Why: "each function is billed at its own region's prices, and the duration tiers are counted per account and region (" + strings.Join(names, "; ") + ")"})
 	}
 	for k := range db.Functions {
 		fb := &db.Functions[k]
@@ -452,4 +478,80 @@ func (db *DatasetBill) MonthlyUsageAt(k int, memoryMB int) BilledUsage {
 		u = addUsage(u, x)
 	}
 	return u
+}
+
+// billGroup is an account and region: its functions are billed together
+// (prices of the region; duration tiers counted per account and region).
+type billGroup struct{ account, region string }
+
+func groupsOf(at []billGroup) []billGroup {
+	seen := map[billGroup]bool{}
+	var out []billGroup
+	for _, g := range at {
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].account != out[j].account {
+			return out[i].account < out[j].account
+		}
+		return out[i].region < out[j].region
+	})
+	return out
+}
+
+func regionsOf(gs []billGroup) []string {
+	var out []string
+	for _, g := range gs {
+		if !slices.Contains(out, g.region) {
+			out = append(out, g.region)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// groupedBill bills items (at[i] is item i's account and region): one
+// LambdaBill per account and region, combined into one Bill whose
+// Functions follow items' order. With one group it is LambdaBill itself.
+// The free tier is an account's, shared by its regions, so a bill of
+// several accounts or regions with the free tier is refused.
+func (t *PriceTable) groupedBill(region string, items []Item, at []billGroup, opt Options) (*Bill, error) {
+	gs := groupsOf(at)
+	if len(gs) <= 1 {
+		if len(gs) == 1 {
+			region = gs[0].region
+		}
+		return t.LambdaBill(region, items, opt)
+	}
+	if opt.FreeTier {
+		return nil, Inputf("free tier", "the dataset holds functions of %d accounts or regions; the free tier is one account's, shared by its regions, so it cannot be given to each: price them without it", len(gs))
+	}
+	out := &Bill{Region: strings.Join(regionsOf(gs), ", "), FreeTier: opt.FreeTier, Functions: make([]FunctionBill, len(items))}
+	var costs []Cost
+	for _, g := range gs {
+		var sub []Item
+		var idx []int
+		for i, it := range items {
+			if at[i] == g {
+				sub = append(sub, it)
+				idx = append(idx, i)
+			}
+		}
+		b, err := t.LambdaBill(g.region, sub, opt)
+		if err != nil {
+			return nil, err
+		}
+		for k, i := range idx {
+			out.Functions[i] = b.Functions[k]
+		}
+		costs = append(costs, b.Cost)
+		for _, a := range b.Assumptions {
+			out.Assumptions.Add(a)
+		}
+	}
+	out.Cost = Sum(costs...)
+	return out, nil
 }

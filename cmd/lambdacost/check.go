@@ -35,7 +35,10 @@ fails a pull request that would break the budget or the latency target.
 Each check has one source (a scenario to simulate, a dataset from collect/import, or an inline
 estimate: the same fields as an estimate --usage entry) and k6-style thresholds: an operator
 (<, <=, >, >=, ==, !=) and a number; a list means all must hold. Paths are relative to the
-config file.
+config file. dataset: takes a file, a glob pattern (datasets/prod-*.json) or a list of them,
+read as one dataset by the rules of 'dataset merge' (a function in two files: the first kept and
+the conflict listed; different windows refused); function: is a name, or REGION/NAME or
+ACCOUNT/REGION/NAME when several accounts or regions have a function of that name.
 
   checks:
     - name: checkout-api

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -28,7 +29,8 @@ type PlanOptions struct {
 	Seed             uint64
 	Runs             int
 
-	Dataset       string
+	Dataset       string   // the --dataset values, joined (for messages and titles)
+	Datasets      []string // each --dataset: a file or a glob pattern
 	InstanceTypes []string
 
 	Tune     string
@@ -68,6 +70,7 @@ and the monthly saving against --memory at --requests a month.`,
 		Example: `  lambdacost plan examples/checkout.yaml --max-cold-start-rate 0.001
   lambdacost plan examples/spike.yaml --max-p99 400ms -o json
   lambdacost recommend --dataset examples/prod.json
+  lambdacost recommend --dataset examples/prod.json --dataset examples/prod-eu.json
   lambdacost plan --tune examples/tune.json --memory 1024 --requests 50M`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -75,6 +78,7 @@ and the monthly saving against --memory at --requests a month.`,
 				o.Scenario = args[0]
 			}
 			o.changed = cmd.Flags().Changed
+			o.Dataset = strings.Join(o.Datasets, ", ")
 			o.ctx = cmd.Context()
 			if runF != nil {
 				return runF(o)
@@ -89,7 +93,7 @@ and the monthly saving against --memory at --requests a month.`,
 	fs.IntVar(&o.MaxProvisioned, "max-provisioned", 0, "highest provisioned-concurrency level considered (default: the peak concurrency without it)")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed of the simulations (overrides the scenario's)")
 	fs.IntVar(&o.Runs, "runs", 1, "Monte Carlo replicas per level (pooled: steadier rates for tight targets)")
-	fs.StringVar(&o.Dataset, "dataset", "", "dataset file (collect/import): recommendations per function")
+	fs.StringArrayVar(&o.Datasets, "dataset", nil, "dataset file (collect/import) or glob pattern: recommendations per function; repeat it to read several as one (merged as dataset merge does)")
 	fs.StringSliceVar(&o.InstanceTypes, "instance-type", nil, "EC2 instance types for the always-on check (default: every non-burstable type)")
 	fs.StringVar(&o.Tune, "tune", "", "tune result (tune -o json): memory recommendations")
 	memoryFlag(fs, &o.MemoryMB, "memory", 0, "with --tune: the current memory size in MB")
@@ -214,9 +218,12 @@ func planRun(o *PlanOptions) error {
 		return reports.WritePlan(f.IO.Out, format, f.Style(), plan)
 
 	case o.Dataset != "":
-		d, err := pricing.ReadDataset(o.Dataset)
+		d, _, conflicts, err := pricing.ReadDatasets(o.Datasets)
 		if err != nil {
 			return err
+		}
+		for _, c := range conflicts {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: conflict: %s\n", c)
 		}
 		ro := planner.RecommendOptions{InstanceTypes: o.InstanceTypes, Compare: fleet.Options{EBSGB: 20}}
 		if regionGiven || d.Region == "" {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -24,6 +25,9 @@ type ReportOptions struct {
 	F *Factory
 
 	Path   string // DATASET.json or RESULT.json ("-" for stdin)
+	// Paths are all the arguments: several datasets (or glob patterns)
+	// are read as one, merged as dataset merge merges them.
+	Paths  []string
 	HTML   string // --html FILE
 	Assets string // --assets DIR
 }
@@ -32,7 +36,7 @@ type ReportOptions struct {
 func NewCmdReport(f *Factory, runF func(*ReportOptions) error) *cobra.Command {
 	o := &ReportOptions{F: f}
 	cmd := &cobra.Command{
-		Use:   "report DATASET.json|RESULT.json",
+		Use:   "report DATASET.json... | RESULT.json",
 		Short: "Tables and a self-contained HTML report from a dataset or a result",
 		Long: `Reads a dataset (from collect or import) or the JSON output of simulate, compare,
 tune or estimate, tells which it is, and prints its tables. With --html it also writes one
@@ -41,15 +45,21 @@ memory, Lambda vs EC2 vs Fargate across volume with the break-even, concurrency,
 cold starts and throttles over time, latency percentiles) that opens with no network.
 Every name that comes from the data is escaped.
 
+Several datasets (files or glob patterns such as 'prod-*.json') are reported as one, merged as
+'dataset merge' merges them: functions keyed by account, region and name, each billed at its own
+region's prices; a function found in two files is kept from the first and the conflict is listed
+(stderr and the problems); datasets of different windows are refused (exit 2).
+
 With --assets DIR the report loads echarts.min.js from DIR (written there) instead of
 inlining it, so that many reports share one copy.`,
 		Example: `  lambdacost report examples/prod.json
   lambdacost report examples/prod.json --html report.html
+  lambdacost report examples/prod.json examples/prod-eu.json
   lambdacost simulate examples/checkout.yaml -o json > sim.json && lambdacost report sim.json --html sim.html
   lambdacost compare examples/spike.yaml -o json > compare.json && lambdacost report compare.json --html out/compare.html --assets out/assets -o markdown`,
-		Args: cobra.ExactArgs(1),
+		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o.Path = args[0]
+			o.Path, o.Paths = args[0], args
 			if runF != nil {
 				return runF(o)
 			}
@@ -85,6 +95,9 @@ func reportRun(o *ReportOptions) error {
 	}
 	if o.Assets != "" && o.HTML == "" {
 		return pricing.Inputf("--assets", "is only used with --html FILE")
+	}
+	if len(o.Paths) > 1 || o.Path != "-" && !fileExists(o.Path) && strings.ContainsAny(o.Path, "*?[") {
+		return reportDatasets(o, format)
 	}
 	var data []byte
 	var kind reports.Kind
@@ -129,6 +142,47 @@ func reportRun(o *ReportOptions) error {
 		return reports.WriteJSON(f.IO.Out, v.value)
 	}
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), v.grids...)
+}
+
+// reportDatasets reports several datasets (or a glob pattern) as one.
+func reportDatasets(o *ReportOptions, format reports.Format) error {
+	f := o.F
+	d, files, conflicts, err := pricing.ReadDatasets(o.Paths)
+	if err != nil {
+		return err
+	}
+	prices, err := f.Prices()
+	if err != nil {
+		return err
+	}
+	for _, c := range conflicts {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: conflict: %s\n", c)
+	}
+	if len(files) > 1 {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: read %d datasets as one: %d functions, %d conflicts\n", len(files), len(d.Functions), len(conflicts))
+	}
+	r, err := reports.NewDatasetReport(d, prices)
+	if err != nil {
+		return err
+	}
+	v := &reportView{value: r.JSON(), grids: reports.DatasetGrids(r), page: reports.DatasetPage(r), warnings: r.Warnings()}
+	for _, w := range v.warnings {
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
+	}
+	if o.HTML != "" {
+		if err := writeHTML(f, o.HTML, o.Assets, v.page.Render); err != nil {
+			return err
+		}
+	}
+	if format == reports.JSON {
+		return reports.WriteJSON(f.IO.Out, v.value)
+	}
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), v.grids...)
+}
+
+func fileExists(p string) bool {
+	_, err := os.Stat(p)
+	return err == nil
 }
 
 // decodeJSON decodes a result; unknown fields are allowed, so that results

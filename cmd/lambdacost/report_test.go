@@ -124,7 +124,7 @@ func TestReportBadInput(t *testing.T) {
 		{[]string{"report", notJSON}, notJSON + ": not a lambdacost JSON object"},
 		{[]string{"report", reportDataset, "--assets", dir}, "--assets: is only used with --html"},
 		{[]string{"report", reportDataset, "--html", filepath.Join(dir, "no", "such", "dir", "r.html")}, "--html: cannot write"},
-		{[]string{"report"}, "accepts 1 arg"},
+		{[]string{"report"}, "requires at least 1 arg"},
 	} {
 		_, errOut, code := runCLI(t, nil, c.args...)
 		if code != ExitBadInput || !strings.Contains(errOut, c.want) {

@@ -63,7 +63,14 @@ type Check struct {
 	// Resolved is it joined to the config's directory.
 	File     string
 	Resolved string
-	// Function selects one function of a multi-function dataset.
+	// ResolvedFiles are a dataset source's files: dataset: takes one path
+	// or a list, each a file or a glob pattern (pricing.DatasetFiles),
+	// joined to the config's directory; several are read as one dataset
+	// by the rules of `dataset merge` (pricing.ReadDatasets).
+	ResolvedFiles []string
+	// Function selects one function of a multi-function dataset: its name,
+	// or REGION/NAME or ACCOUNT/REGION/NAME when datasets of several
+	// regions or accounts hold functions of the same name.
 	Function string
 	// Estimate is the inline usage of an estimate source.
 	Estimate *pricing.UsageEntry
@@ -94,7 +101,7 @@ type configYAML struct {
 type checkYAML struct {
 	Name       string              `yaml:"name"`
 	Scenario   string              `yaml:"scenario,omitempty"`
-	Dataset    string              `yaml:"dataset,omitempty"`
+	Dataset    datasetPaths        `yaml:"dataset,omitempty"`
 	Function   string              `yaml:"function,omitempty"`
 	Estimate   *pricing.UsageEntry `yaml:"estimate,omitempty"`
 	Thresholds yaml.Node           `yaml:"thresholds,omitempty"`
@@ -152,9 +159,9 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 			kinds = append(kinds, "scenario")
 			c.Source, c.File = SourceScenario, rc.Scenario
 		}
-		if rc.Dataset != "" {
+		if len(rc.Dataset) > 0 {
 			kinds = append(kinds, "dataset")
-			c.Source, c.File = SourceDataset, rc.Dataset
+			c.Source, c.File = SourceDataset, strings.Join(rc.Dataset, ", ")
 		}
 		if rc.Estimate != nil {
 			kinds = append(kinds, "estimate")
@@ -167,10 +174,42 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		default:
 			errs = append(errs, pricing.Inputf(c.Pos, "%s: has %s; give exactly one source", label, strings.Join(kinds, " and ")))
 		}
-		if rc.Function != "" && rc.Dataset == "" {
+		if rc.Function != "" && len(rc.Dataset) == 0 {
 			errs = append(errs, pricing.Inputf(at("checks", idx, "function"), "%s: function: selects a function of a dataset; it needs dataset: FILE", label))
 		}
-		if c.File != "" {
+		if c.Source == SourceDataset {
+			var rel []string
+			written := map[string]string{} // resolved → as written
+			for _, f := range rc.Dataset {
+				r := f
+				if !filepath.IsAbs(f) {
+					r = filepath.Join(dir, f)
+				}
+				rel = append(rel, r)
+				written[r] = f
+			}
+			name := func(f string) string {
+				if w, ok := written[f]; ok {
+					return w
+				}
+				return f
+			}
+			files, err := pricing.DatasetFiles(rel)
+			if err != nil {
+				errs = append(errs, pricing.Inputf(at("checks", idx, "dataset"), "%s: dataset %s: %v", label, c.File, err))
+			}
+			for _, f := range files {
+				if st, err := os.Stat(f); err != nil {
+					errs = append(errs, pricing.Inputf(at("checks", idx, "dataset"), "%s: dataset file %s: %v", label, name(f), unwrapPathErr(err)))
+				} else if st.IsDir() {
+					errs = append(errs, pricing.Inputf(at("checks", idx, "dataset"), "%s: dataset %s is a directory, not a file", label, name(f)))
+				}
+			}
+			c.ResolvedFiles = files
+			if len(files) > 0 {
+				c.Resolved = files[0]
+			}
+		} else if c.File != "" {
 			c.Resolved = c.File
 			if !filepath.IsAbs(c.File) {
 				c.Resolved = filepath.Join(dir, c.File)
@@ -314,4 +353,32 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// datasetPaths is a check's dataset: one path, or a list of them.
+type datasetPaths []string
+
+// UnmarshalYAML reads a scalar or a sequence of scalars.
+func (p *datasetPaths) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if n.Value != "" {
+			*p = datasetPaths{n.Value}
+		}
+		return nil
+	case yaml.SequenceNode:
+		var out []string
+		for _, e := range n.Content {
+			if e.Kind != yaml.ScalarNode || e.Value == "" {
+				return fmt.Errorf("line %d: dataset: each entry is a file path or a glob pattern", e.Line)
+			}
+			out = append(out, e.Value)
+		}
+		if len(out) == 0 {
+			return fmt.Errorf("line %d: dataset: the list is empty", n.Line)
+		}
+		*p = out
+		return nil
+	}
+	return fmt.Errorf("line %d: dataset: give a file path, a glob pattern or a list of them", n.Line)
 }

@@ -124,3 +124,55 @@ checks:
 		t.Errorf("passed %v incomplete %q", r.Passed, c.Incomplete)
 	}
 }
+
+// A check's dataset: may be a list or a glob pattern: the files are read
+// as one dataset by dataset merge's rules (a function found twice is kept
+// from the first file and the conflict is listed). orders-b is orders
+// renamed, so it costs $23.292329715 a month too.
+func TestRunSeveralDatasets(t *testing.T) {
+	p := writeConfig(t, `
+checks:
+  - name: by-list
+    dataset: [prod-a.json, prod-b.json]
+    function: orders-b
+    thresholds:
+      monthly_cost_usd: ["< 25"]
+  - name: by-glob
+    dataset: prod-*.json
+    function: orders
+    thresholds:
+      monthly_cost_usd: ["< 25"]
+`)
+	copyDataset(t, p, "prod-a.json", nil)
+	copyDataset(t, p, "prod-b.json", func(s string) string {
+		return strings.Replace(s, `"name": "orders"`, `"name": "orders-b"`, 1)
+	})
+	copyDataset(t, p, "prod-c.json", nil) // the same functions as prod-a: conflicts
+	r := mustRun(t, p, Options{})
+	for _, c := range r.Checks {
+		if !near(c.Metrics[MonthlyCostUSD], 23.292329715) || !c.Passed {
+			t.Errorf("%s: %v passed %v", c.Name, c.Metrics[MonthlyCostUSD], c.Passed)
+		}
+	}
+	var conflicts int
+	for _, a := range r.Checks[1].Assumptions {
+		if strings.HasPrefix(a.Field, "dataset.conflicts[") && strings.Contains(a.Why, "kept ") {
+			conflicts++
+		}
+	}
+	if conflicts != 5 { // thumbs and legacy of prod-b; orders, thumbs and legacy of prod-c
+		t.Errorf("%d conflicts listed: %v", conflicts, r.Checks[1].Assumptions)
+	}
+
+	// A pattern that matches nothing is refused when the config is read.
+	q := writeConfig(t, `
+checks:
+  - name: none
+    dataset: nothing-*.json
+    thresholds:
+      monthly_cost_usd: ["< 25"]
+`)
+	if _, err := LoadConfig(q); err == nil || !strings.Contains(err.Error(), "matches no file") || !strings.Contains(err.Error(), "lambdacost.yaml:4") {
+		t.Errorf("no match: %v", err)
+	}
+}

@@ -139,7 +139,11 @@ func (e env) estimate(c *Check) (values, error) {
 // peak concurrency come from the summary of one function (name it with
 // function: when the dataset has several).
 func (e env) dataset(c *Check) (values, error) {
-	d, err := pricing.ReadDataset(c.Resolved)
+	files := c.ResolvedFiles
+	if len(files) == 0 {
+		files = []string{c.Resolved}
+	}
+	d, _, conflicts, err := pricing.ReadDatasets(files)
 	if err != nil {
 		return values{}, err
 	}
@@ -154,7 +158,7 @@ func (e env) dataset(c *Check) (values, error) {
 		var names []string
 		for _, f := range d.Functions {
 			names = append(names, f.Name)
-			if f.Name == c.Function {
+			if f.Name == c.Function || f.Region+"/"+f.Name == c.Function || f.Account+"/"+f.Region+"/"+f.Name == c.Function {
 				fns = append(fns, f)
 			}
 		}
@@ -192,6 +196,9 @@ func (e env) dataset(c *Check) (values, error) {
 		return v, pricing.Inputf(c.Pos, "%s: pricing the dataset %s in %s: %v", c.Name, c.File, region, err)
 	}
 	v.assumptions = db.Assumptions
+	for i, cf := range conflicts {
+		v.assumptions.Add(pricing.Assumption{Field: fmt.Sprintf("dataset.conflicts[%d]", i), Value: "first file kept", Why: cf + " (as dataset merge does)"})
+	}
 	if db.Monthly == nil {
 		v.missing[MonthlyCostUSD] = db.NoMonthly
 		v.missing[CostPerMillion] = db.NoMonthly

@@ -134,7 +134,9 @@ func RecommendDatasetFull(t *pricing.PriceTable, d *pricing.Dataset, o Recommend
 	if err != nil {
 		return nil, err
 	}
-	region = db.Region
+	if !strings.Contains(db.Region, ",") {
+		region = db.Region // else each function is priced in its own region
+	}
 	out := &DatasetRecommendations{Recommendations: []Recommendation{}, Assumptions: db.Assumptions, Warnings: db.Warnings}
 	if db.Monthly == nil {
 		out.Assumptions.Add(pricing.Assumption{Field: "monthly_savings", Value: "not computed", Why: "no money advice: " + db.NoMonthly})
@@ -178,6 +180,9 @@ func monthCost(t *pricing.PriceTable, region string, fc pricing.FunctionConfig, 
 
 func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.DatasetBill, k int, region string, o RecommendOptions) ([]Recommendation, *LMIOption, error) {
 	f := &d.Functions[k]
+	if f.Region != "" {
+		region = f.Region // a merged dataset: the function's own region
+	}
 	fb := db.Functions[k]
 	var out []Recommendation
 	add := func(kind, sev, suggested string, savings decimal.Decimal, format string, args ...any) {
