@@ -24,7 +24,7 @@ func init() { register(func(f *Factory) *cobra.Command { return NewCmdReport(f, 
 type ReportOptions struct {
 	F *Factory
 
-	Path   string // DATASET.json or RESULT.json ("-" for stdin)
+	Path string // DATASET.json or RESULT.json ("-" for stdin)
 	// Paths are all the arguments: several datasets (or glob patterns)
 	// are read as one, merged as dataset merge merges them.
 	Paths  []string
