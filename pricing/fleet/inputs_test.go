@@ -148,3 +148,19 @@ func TestCompareUnpricedTier(t *testing.T) {
 		t.Errorf("notes = %v", r.Notes)
 	}
 }
+
+// A profile of intervals shorter than EC2's 60-second minimum charge is
+// refused: the per-interval fleet would start instances for less than the
+// time EC2 bills them.
+func TestProfileIntervalAtLeastAMinute(t *testing.T) {
+	w := Workload{MonthlyRequests: 1e6, Duration: 100 * time.Millisecond, CPUFraction: 0.5, MemoryPerRequestMB: 128,
+		Profile: []float64{1, 2, 1}, ProfileInterval: 30 * time.Second}
+	errs := w.Validate()
+	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "profile_interval") || !strings.Contains(errs[0].Error(), "60 s") {
+		t.Errorf("30 s intervals: %v", errs)
+	}
+	w.ProfileInterval = time.Minute
+	if errs := w.Validate(); len(errs) != 0 {
+		t.Errorf("1 min intervals: %v", errs)
+	}
+}

@@ -73,6 +73,14 @@ const (
 	DefaultBytesPerRequest       = 10240
 	DefaultRequestsPerConnection = 1
 	DefaultProfileInterval       = time.Hour
+	// MinProfileInterval is the shortest profile interval: EC2 bills a
+	// Linux instance per second with a 60-second minimum each time it
+	// starts, and an instance added for an interval runs at least that
+	// interval, so with intervals of a minute or more the minimum never
+	// adds to a per-interval fleet's instance-hours (CloudWatch periods
+	// and scenario profiles are a minute or more). simulator/lmi follows
+	// instances second by second and bills the minimum itself.
+	MinProfileInterval = time.Minute
 )
 
 // MeanRPS is the month's average request rate.
@@ -133,6 +141,8 @@ func (w Workload) Validate() []error {
 	}
 	if w.ProfileInterval < 0 {
 		errs = append(errs, pricing.Inputf("profile_interval", "must be positive"))
+	} else if len(w.Profile) > 0 && w.ProfileInterval > 0 && w.ProfileInterval < MinProfileInterval {
+		errs = append(errs, pricing.Inputf("profile_interval", "%s is shorter than %s: an autoscaled fleet adds and removes instances per interval, and EC2 bills an instance at least 60 s each time it starts", w.ProfileInterval, MinProfileInterval))
 	}
 	for i, r := range w.Profile {
 		if bad(r) || r < 0 {

@@ -28,7 +28,14 @@
 //     ceil(offered concurrency / (MaxConcurrency × TargetCPU))) environments,
 //     counting throttled requests as offered (Lambda sees them);
 //   - instances are billed from the moment they are ordered (they boot
-//     during the lag);
+//     during the lag), per second with EC2's 60-second minimum each time
+//     one starts (LMI's instances are EC2 Linux instances, "standard EC2
+//     pricing"; AWS announced per-second Linux billing with a 60-second
+//     minimum in 2017): an instance stopped less than 60 s after it started
+//     is billed 60 s, its management fee too (AWS does not say the fee's
+//     granularity). On scale-in the newest instances go first (an upper
+//     bound of the minimum's charge); instances still running at the end
+//     of the span are billed for the time within it;
 //   - scale-in: environments above the wanted number are removed once it
 //     has stayed lower for ScaleInDelay (default 5 min);
 //   - admission: an environment takes requests while it has a free
@@ -66,6 +73,9 @@ const (
 	DefaultScaleInDelay        = 5 * time.Minute
 	DefaultCPUOversubscription = 1.0
 	DefaultReportInterval      = time.Minute
+	// MinimumBilling is EC2's minimum charge each time a Linux instance
+	// starts (per-second billing, 60-second minimum).
+	MinimumBilling = 60 * time.Second
 )
 
 // Config is a simulated LMI function: its capacity provider (fleet.LMIConfig:
@@ -114,6 +124,12 @@ type Result struct {
 	MeanDuration  time.Duration `json:"mean_duration"`
 	MaxInstances  int           `json:"max_instances"`
 	InstanceHours float64       `json:"instance_hours"`
+	// MinimumChargeSeconds is the part of InstanceHours (in instance-
+	// seconds) that EC2's 60-second minimum adds for instances stopped
+	// sooner; InstanceStarts counts the instances started after the
+	// first ones.
+	MinimumChargeSeconds float64 `json:"minimum_charge_seconds"`
+	InstanceStarts       int     `json:"instance_starts"`
 	// MeanCPUUtilization is the span's mean share of environment vCPUs busy.
 	MeanCPUUtilization float64             `json:"mean_cpu_utilization"`
 	Series             []Point             `json:"series"`
@@ -199,6 +215,10 @@ func Simulate(rate func(time.Duration) float64, span time.Duration, it *pricing.
 	var lowSince time.Duration = -1
 	var pt Point
 	var ptCPU, ptSteps float64
+	// Start times of the running instances, oldest first (the newest are
+	// stopped first on scale-in), for EC2's 60-second minimum.
+	var started []time.Duration
+	running := -1
 	var busyTotal, capTotal, durTotal float64
 	for t := time.Duration(0); t < span; t += c.Step {
 		step := min(c.Step, span-t)
@@ -238,6 +258,25 @@ func Simulate(rate func(time.Duration) float64, span time.Duration, it *pricing.
 		busyTotal += busy * sdt
 		capTotal += K * sdt
 		inst := instances(env + pendingN) // instances are launched with the order
+		switch {
+		case running < 0:
+			for range inst {
+				started = append(started, t)
+			}
+		case inst > running:
+			for range inst - running {
+				started = append(started, t)
+			}
+			res.InstanceStarts += inst - running
+		case inst < running:
+			for _, s0 := range started[inst:] {
+				if life := t - s0; life < MinimumBilling {
+					res.MinimumChargeSeconds += (MinimumBilling - life).Seconds()
+				}
+			}
+			started = started[:inst]
+		}
+		running = inst
 		res.InstanceHours += float64(inst) * sdt / 3600
 		res.MaxInstances = max(res.MaxInstances, inst)
 
@@ -275,6 +314,11 @@ func Simulate(rate func(time.Duration) float64, span time.Duration, it *pricing.
 				ConcurrencyThrottles: pt.ConcurrencyThrottles, CPUThrottles: pt.CPUThrottles})
 			pt, ptCPU, ptSteps = Point{}, 0, 0
 		}
+	}
+	res.InstanceHours += res.MinimumChargeSeconds / 3600
+	if res.MinimumChargeSeconds > 0 {
+		res.Assumptions.Add(pricing.Assumption{Field: "lmi.minimum_billing", Value: fmt.Sprintf("%.0f instance-seconds", res.MinimumChargeSeconds),
+			Why: "EC2 bills a Linux instance per second with a 60-second minimum each time it starts: instances stopped sooner are billed 60 s (the newest stopped first; the management fee on the same time)"})
 	}
 	res.Throttles = res.ConcurrencyThrottles + res.CPUThrottles
 	if res.Accepted > 0 {

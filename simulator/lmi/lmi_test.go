@@ -166,3 +166,55 @@ func TestRefuses(t *testing.T) {
 		t.Error("negative rate accepted")
 	}
 }
+
+// EC2 bills an instance per second with a 60-second minimum each time it
+// starts. 40 ms CPU-bound requests on m7g.xlarge (4 environments of 1
+// vCPU an instance) at 30 req/s need max(3, ⌈30 × 0.04 / 0.5⌉) = 3
+// environments on the 3-instance floor; a 5-second burst to 200 req/s
+// (from 100 s) asks for ⌈200 × 0.08⌉ = 16 environments = 4 instances. With
+// a 10 s scale-out lag and a 10 s scale-in delay the 4th instance runs
+// from 101 s (the step after the order) until the scale-in at the end of
+// the 120 s step: 20 s, billed 60 s. By hand over 300 s: 3 × 300 + 20 =
+// 920 instance-seconds, + 40 s minimum = 960 = 0.26667 h. With a 60 s
+// scale-in delay it runs 101 → 171 s = 70 s: no minimum, 970 s.
+func TestMinimumBilling(t *testing.T) {
+	burst := func(t time.Duration) float64 {
+		if t >= 100*time.Second && t < 105*time.Second {
+			return 200
+		}
+		return 30
+	}
+	for _, c := range []struct {
+		delay          time.Duration
+		topUp, seconds float64
+	}{{10 * time.Second, 40, 960}, {60 * time.Second, 0, 970}} {
+		cfg := nodeConfig()
+		cfg.ScaleOutLag, cfg.ScaleInDelay = 10*time.Second, c.delay
+		r, err := Simulate(burst, 300*time.Second, m7gXL(t), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.MinimumChargeSeconds != c.topUp || math.Abs(r.InstanceHours*3600-c.seconds) > 1e-6 || r.InstanceStarts != 1 || r.MaxInstances != 4 {
+			t.Errorf("scale-in delay %s: minimum %v s, %v instance-s (want %v, %v), starts %d, max %d", c.delay, r.MinimumChargeSeconds, r.InstanceHours*3600, c.topUp, c.seconds, r.InstanceStarts, r.MaxInstances)
+		}
+		// The bill: 960 s = 0.266667 h × $0.1632 = $0.04352 of EC2 and
+		// 15 % = $0.006528 of management fee (970 s: $0.043973, $0.006596).
+		b, err := r.Bill(pricing.Embedded(), "us-east-1", "m7g.xlarge", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range b.Cost.Lines {
+			want := map[string]float64{pricing.LineLMIInstances: c.seconds / 3600 * 0.1632, pricing.LineLMIManagementFee: c.seconds / 3600 * 0.1632 * 0.15}[l.Name]
+			if want > 0 && math.Abs(l.Cost.InexactFloat64()-want) > 1e-9 {
+				t.Errorf("scale-in delay %s: %s $%s, want $%.6f", c.delay, l.Name, l.Cost, want)
+			}
+		}
+		said := false
+		for _, a := range r.Assumptions {
+			said = said || a.Field == "lmi.minimum_billing"
+		}
+		if said != (c.topUp > 0) {
+			t.Errorf("scale-in delay %s: minimum-billing assumption %v", c.delay, said)
+		}
+	}
+}
