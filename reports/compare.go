@@ -329,7 +329,8 @@ func ComparisonsPage(rs []*fleet.Result) *Page {
 		return ComparePage(rs[0])
 	}
 	p := &Page{Title: fmt.Sprintf("Lambda vs EC2 vs Fargate · %d workloads", len(rs))}
-	var lam, ec2, fg float64
+	var lam, ec2, fg, lmiUSD float64
+	var withLMI int
 	for i, r := range rs {
 		one := ComparePage(r)
 		suffix := fmt.Sprintf("-%d", i+1)
@@ -347,6 +348,10 @@ func ComparisonsPage(rs []*fleet.Result) *Page {
 		lam += r.Lambda.MonthlyCostUSD
 		ec2 += r.EC2.MonthlyCostUSD
 		fg += r.Fargate.MonthlyCostUSD
+		if r.LMI != nil {
+			lmiUSD += r.LMI.MonthlyCostUSD
+			withLMI++
+		}
 		if p.Subtitle == "" {
 			p.Subtitle = fmt.Sprintf("%s · AWS list prices of %s", r.Region, r.PriceDate)
 		}
@@ -355,6 +360,16 @@ func ComparisonsPage(rs []*fleet.Result) *Page {
 		{Label: "Lambda, all workloads", Value: USDf(lam), Detail: "per month, as configured"},
 		{Label: "EC2, all workloads", Value: USDf(ec2), Detail: "cheapest fleet for each"},
 		{Label: "Fargate, all workloads", Value: USDf(fg), Detail: "per month"},
+	}
+	switch {
+	case withLMI == len(rs):
+		p.Facts = append(p.Facts, Fact{Label: "LMI, all workloads", Value: USDf(lmiUSD), Detail: "cheapest capacity provider for each, per month"})
+	case withLMI > 0:
+		p.Facts = append(p.Facts, Fact{Label: fmt.Sprintf("LMI, %d of %d workloads", withLMI, len(rs)), Value: USDf(lmiUSD), Detail: "the others cannot run on LMI (see their notes)"})
+	}
+	p.Title = fmt.Sprintf("Lambda vs EC2 vs Fargate vs LMI · %d workloads", len(rs))
+	if withLMI == 0 {
+		p.Title = fmt.Sprintf("Lambda vs EC2 vs Fargate · %d workloads", len(rs))
 	}
 	p.Notes = ComparePage(rs[0]).Notes
 	for _, r := range rs {

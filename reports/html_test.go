@@ -214,7 +214,7 @@ func TestComparisonsPageHasUniqueCharts(t *testing.T) {
 			t.Errorf("page lacks %s", id)
 		}
 	}
-	if len(p.Facts) != 3 || p.Facts[0].Value != USDf(2*r.Lambda.MonthlyCostUSD) {
+	if len(p.Facts) != 4 || p.Facts[0].Value != USDf(2*r.Lambda.MonthlyCostUSD) || p.Facts[3].Value != USDf(2*r.LMI.MonthlyCostUSD) {
 		t.Errorf("facts = %+v", p.Facts)
 	}
 }

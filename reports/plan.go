@@ -133,6 +133,10 @@ func PlanPage(p *planner.Plan) *Page {
 	}
 	trade.Tables = []HTMLTable{curve}
 	page.Sections = []Section{{Title: "Plan", Tables: []HTMLTable{summary}}, trade}
+	if p.LMI != nil {
+		page.Facts = append(page.Facts, Fact{Label: "LMI", Value: USD(p.LMI.LMI.Total), Detail: fmt.Sprintf("per month on %d × %s; throttle risk %s", p.LMI.LMI.Instances, p.LMI.LMI.InstanceType, lmiRiskLevel(p.LMI))})
+		page.AddLMIOption(p.LMI)
+	}
 	return page
 }
 
@@ -346,4 +350,11 @@ func LMIOptionGrid(o *planner.LMIOption) Grid {
 		g.Rows = append(g.Rows, []string{"Note", n})
 	}
 	return g
+}
+
+func lmiRiskLevel(o *planner.LMIOption) string {
+	if o.ThrottleRisk == nil {
+		return "not simulated"
+	}
+	return o.ThrottleRisk.Level
 }

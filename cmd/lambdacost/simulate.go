@@ -196,6 +196,9 @@ func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res 
 		render := func(w io.Writer, opts ...reports.HTMLOption) error {
 			page := reports.SimulationPage(res, s)
 			page.Assumptions = as
+			if lmiRun != nil {
+				page.AddLMISimulation(lmiRun.InstanceType, lmiRun.Simulation, lmiRun.Bill)
+			}
 			return page.Render(w, opts...)
 		}
 		if err := writeHTML(f, o.HTML, o.Assets, render); err != nil {
