@@ -46,6 +46,8 @@ type CollectOptions struct {
 	RoleARN      string
 	Accounts     []string
 	ExternalID   string
+	Organization bool
+	RoleName     string
 
 	ctx     context.Context
 	changed func(string) bool
@@ -82,10 +84,21 @@ With --out, each GetMetricData call's results are kept in FILE.checkpoint as the
 a collection that was interrupted (Ctrl-C, network loss) or whose calls kept failing continues
 with --resume: same functions, the checkpoint's window, and only the calls that did not complete
 are made (function listing and detection are not repeated; --logs is read again). The checkpoint
-is removed once every call succeeded.`,
+is removed once every call succeeded.
+
+--organization lists the accounts of the AWS organization (Organizations ListAccounts, with the
+management account's or a delegated administrator's credentials), assumes --role-name
+(OrganizationAccountAccessRole by default, the role AWS creates in the accounts it creates) in
+each active account with STS AssumeRole (--external-id if the role needs one), collects each
+(in every --regions region) and merges them into one dataset keyed by account. The caller's own
+account is collected with its own credentials; suspended or closed accounts are left out and
+listed. An account whose role cannot be assumed, or whose collection fails, is reported on stderr
+by id and name and in the dataset's problems, and the other accounts are kept: the dataset is
+written, then collect exits 3 naming the accounts missing, or 0 with --allow-partial.`,
 		Example: `  lambdacost collect --function checkout-api --since 14d --out checkout.json    # needs AWS credentials (exit 3 without)
   lambdacost collect --all --since 30d --region eu-west-1 -o json > dataset.json  # needs AWS credentials (exit 3 without)
-  AWS_PROFILE=prod lambdacost collect --all --logs --since 2d                     # needs AWS credentials (exit 3 without)`,
+  AWS_PROFILE=prod lambdacost collect --all --logs --since 2d                     # needs AWS credentials (exit 3 without)
+  lambdacost collect --all --organization --regions us-east-1,eu-west-1 --out org.json  # needs AWS credentials (exit 3 without)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.ctx = cmd.Context()
@@ -113,7 +126,9 @@ is removed once every call succeeded.`,
 	fs.StringSliceVar(&o.Profiles, "profile", nil, "AWS profiles (comma-separated): one account each, collected and merged")
 	fs.StringVar(&o.RoleARN, "role-arn", "", "IAM role to assume (STS AssumeRole) in each of --accounts: an ARN, whose account part is replaced, or a role name")
 	fs.StringSliceVar(&o.Accounts, "accounts", nil, "account ids (comma-separated) to assume --role-arn in")
-	fs.StringVar(&o.ExternalID, "external-id", "", "external id for --role-arn (never written anywhere)")
+	fs.StringVar(&o.ExternalID, "external-id", "", "external id for --role-arn or --role-name (never written anywhere)")
+	fs.BoolVar(&o.Organization, "organization", false, "collect every active account of the AWS organization (Organizations ListAccounts), through --role-name, and merge them")
+	fs.StringVar(&o.RoleName, "role-name", collector.DefaultOrgRole, "with --organization: the role to assume in each account (a name, or an ARN whose account part is replaced)")
 	_ = cmd.MarkFlagFilename("out", "json")
 	return cmd
 }
@@ -148,6 +163,12 @@ func collectRun(o *CollectOptions) error {
 	}
 	if o.RoleARN != "" && len(o.Profiles) > 1 {
 		errs = append(errs, pricing.Inputf("--profile", "with --role-arn, give at most one --profile (the credentials that assume the role)"))
+	}
+	if o.Organization && (o.RoleARN != "" || len(o.Accounts) > 0 || len(o.Profiles) > 1) {
+		errs = append(errs, pricing.Inputf("--organization", "lists the accounts itself: it cannot be combined with --role-arn, --accounts or several --profile"))
+	}
+	if !o.Organization && o.changed("role-name") {
+		errs = append(errs, pricing.Inputf("--role-name", "only applies with --organization (use --role-arn with --accounts)"))
 	}
 	for _, a := range o.Accounts {
 		if len(a) != 12 || strings.Trim(a, "0123456789") != "" {
@@ -191,7 +212,7 @@ func collectRun(o *CollectOptions) error {
 	if cfg.Region == "" {
 		cfg.Region = f.Region
 	}
-	multi := len(o.Regions) > 0 || o.AllRegions || len(o.Profiles) > 0 || o.RoleARN != ""
+	multi := len(o.Regions) > 0 || o.AllRegions || len(o.Profiles) > 0 || o.RoleARN != "" || o.Organization
 	if multi {
 		return collectTargets(ctx, o, cfg, loadOpts, names, since, period, format)
 	}
@@ -360,6 +381,17 @@ func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, load
 			targets = append(targets, collector.Target{Account: c.account, Region: r, Config: c.cfg})
 		}
 	}
+	var org *collector.OrgPlan
+	if o.Organization {
+		pl, err := collector.OrganizationTargets(ctx, creds[0].cfg, regions, o.RoleName, o.ExternalID)
+		if err != nil {
+			return err
+		}
+		org, targets = pl, pl.Targets
+		for _, a := range pl.Skipped {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: left out: the account is %s\n", a.Label(), a.State)
+		}
+	}
 	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
 	if o.Out != "" {
 		co.Checkpoint = o.Out + ".checkpoint"
@@ -370,6 +402,9 @@ func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, load
 		if r.Account != "" {
 			where = r.Account + "/" + r.Region
 		}
+		if a, ok := org.Account(r.Account); ok {
+			where = a.Label() + "/" + r.Region
+		}
 		if r.Err != nil {
 			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: not collected: %v\n", where, r.Err)
 			continue
@@ -378,6 +413,9 @@ func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, load
 	}
 	if err != nil {
 		return err
+	}
+	if org != nil {
+		d.Assumptions.Add(org.Assumption)
 	}
 	writeProblems(f, d.Problems)
 	incomplete := 0
@@ -388,6 +426,13 @@ func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, load
 	}
 	if err := writeDataset(f, format, o.Out, d); err != nil {
 		return err
+	}
+	if failed := collector.FailedTargets(res, org.AccountsByID()); org != nil && len(failed) > 0 {
+		msg := fmt.Sprintf("%d of %d accounts × regions not collected (%s); the dataset keeps the others", len(failed), len(res), strings.Join(failed, "; "))
+		if !o.AllowPartial {
+			return &pricing.ExternalError{Op: "collect --organization", Err: fmt.Errorf("%s; fix their role or pass --allow-partial to accept the dataset", msg)}
+		}
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: %s (--allow-partial)\n", msg)
 	}
 	if incomplete > 0 && !o.AllowPartial {
 		return &pricing.ExternalError{Op: "collect", Err: fmt.Errorf("%d of %d functions are incomplete (null in the dataset); run again, or pass --allow-partial", incomplete, len(d.Functions))}

@@ -65,3 +65,46 @@ func TestCollectCommandAccountsRegionsAndMerge(t *testing.T) {
 		t.Errorf("--role-arn without --accounts: exit %d %s", code, stderr)
 	}
 }
+
+// collect --organization lists the organization's accounts through the
+// stub's Organizations (real SDK), assumes OrganizationAccountAccessRole
+// in each active one but the caller's, and merges them; an account whose
+// role refuses is named, the dataset keeps the others and the exit is 3
+// (0 with --allow-partial).
+func TestCollectOrganization(t *testing.T) {
+	s := collectortest.New(t, 2)
+	s.OrgAccounts = []collectortest.OrgAccount{{ID: collectortest.BaseAccount, Name: "Management"}, {ID: "111111111111", Name: "Prod"},
+		{ID: "222222222222", Name: "Staging"}, {ID: "333333333333", Name: "Gone", State: "CLOSED"}}
+	s.DenyRole = map[string]bool{"222222222222": true}
+	awsEnv(t, s.URL)
+	out := filepath.Join(t.TempDir(), "org.json")
+	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--organization", "--regions", "us-east-1", "--out", out)
+	if code != 3 || !strings.Contains(stderr, "222222222222 (Staging)/us-east-1") || !strings.Contains(stderr, "1 of 3 accounts × regions not collected") ||
+		!strings.Contains(stderr, "333333333333 (Gone): left out: the account is CLOSED") {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{`"account": "999999999999"`, `"account": "111111111111"`, `"field": "accounts"`, "OrganizationAccountAccessRole"} {
+		if !strings.Contains(string(b), w) {
+			t.Errorf("dataset lacks %s", w)
+		}
+	}
+	if strings.Contains(string(b), `"account": "222222222222"`) || strings.Contains(string(b), collectortest.SessionSecret("111111111111")) {
+		t.Error("the dataset holds the refused account or a secret")
+	}
+	_, stderr, code = runCLI(t, nil, "collect", "--all", "--since", "1d", "--organization", "--regions", "us-east-1", "--allow-partial", "--role-name", "OrganizationAccountAccessRole", "-o", "json")
+	if code != 0 || !strings.Contains(stderr, "(--allow-partial)") {
+		t.Errorf("--allow-partial: exit %d\n%s", code, stderr)
+	}
+	_, stderr, code = runCLI(t, nil, "collect", "--all", "--organization", "--accounts", "111111111111", "--role-arn", "Audit")
+	if code != 2 || !strings.Contains(stderr, "--organization") {
+		t.Errorf("--organization with --accounts: exit %d\n%s", code, stderr)
+	}
+	_, stderr, code = runCLI(t, nil, "collect", "--all", "--role-name", "Audit")
+	if code != 2 || !strings.Contains(stderr, "--role-name") {
+		t.Errorf("--role-name alone: exit %d\n%s", code, stderr)
+	}
+}

@@ -84,7 +84,7 @@ func (s *Stub) serveSTS(w http.ResponseWriter, r *http.Request, body []byte) {
 	case "AssumeRole":
 		arn := form.Get("RoleArn")
 		m := regexp.MustCompile(`^arn:aws:iam::(\d{12}):role/[\w+=,.@/-]+$`).FindStringSubmatch(arn)
-		if m == nil || form.Get("RoleSessionName") == "" || (s.ExternalID != "" && form.Get("ExternalId") != s.ExternalID) {
+		if m == nil || form.Get("RoleSessionName") == "" || (s.ExternalID != "" && form.Get("ExternalId") != s.ExternalID) || s.DenyRole[m[1]] {
 			w.WriteHeader(http.StatusForbidden)
 			fmt.Fprintf(w, `<ErrorResponse %s><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: arn:aws:iam::%s:user/ci is not authorized to perform: sts:AssumeRole on resource: %s</Message></Error><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>`, ns, BaseAccount, arn)
 			return

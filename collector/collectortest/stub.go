@@ -87,6 +87,14 @@ type Stub struct {
 	LogPageEvents int
 	// ExternalID, when set, is the external id AssumeRole requires.
 	ExternalID string
+	// OrgAccounts are the accounts AWS Organizations' ListAccounts lists
+	// (none: the caller is not in an organization); OrgDenied refuses the
+	// listing. DenyRole lists the accounts whose role AssumeRole refuses
+	// (AccessDenied, as when the role does not exist or does not trust
+	// the caller).
+	OrgAccounts []OrgAccount
+	OrgDenied   bool
+	DenyRole    map[string]bool
 	// LogGroups gives functions a custom log group (LoggingConfig.LogGroup),
 	// which several may share; others log to /aws/lambda/NAME.
 	LogGroups map[string]string
@@ -226,6 +234,8 @@ func (s *Stub) serve(w http.ResponseWriter, r *http.Request) {
 		s.serveSTS(w, r, body)
 	case strings.HasPrefix(r.URL.Path, "/service/GraniteServiceVersion20100801/operation/"):
 		s.serveCloudWatch(w, r, body)
+	case strings.HasPrefix(r.Header.Get("X-Amz-Target"), "AWSOrganizationsV20161128."):
+		s.serveOrganizations(w, r, body)
 	case r.Header.Get("X-Amz-Target") != "":
 		s.serveLogs(w, r, body)
 	case strings.HasPrefix(r.URL.Path, "/2015-03-31/functions") || strings.HasPrefix(r.URL.Path, "/2019-09-30/functions"):
