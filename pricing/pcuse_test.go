@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"bytes"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -121,5 +122,22 @@ func TestSeriesUtilizationRoundTrip(t *testing.T) {
 	}
 	if _, err := DecodeDataset("d.json", strings.NewReader(bad)); err == nil {
 		t.Error("a utilisation array of another length was accepted")
+	}
+}
+
+// usage init --dataset writes the measured provisioned concurrency as one
+// level and its hours with the same env-seconds: 3,720 env-s in 10 minutes
+// × 4,380 = 16,293,600 env-s a month = level 10 × 452.6 h.
+func TestUsageFileProvisionedFromSeries(t *testing.T) {
+	f := pcSeriesFunction(10, 8)
+	f.Summary = FunctionSummary{Invocations: 100, DurationMs: DurationSet{Avg: 10}}
+	d := &Dataset{Version: 1, Region: "us-east-1", Start: f.Series.Start, End: f.Series.Start.Add(10 * time.Minute), Functions: []DatasetFunction{f}}
+	u, as, err := UsageFileFromDataset(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := u.Functions[0]
+	if e.ProvisionedConcurrency != 10 || math.Abs(e.ProvisionedHours-16293600.0/10/3600) > 1e-9 || !hasField(as, "functions[pc].provisioned_hours") {
+		t.Errorf("level %d, hours %v, assumptions %v", e.ProvisionedConcurrency, e.ProvisionedHours, as)
 	}
 }

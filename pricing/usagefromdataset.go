@@ -41,7 +41,17 @@ func UsageFileFromDataset(d *Dataset) (*UsageFile, Assumptions, error) {
 			e.ColdStartRate = float64(s.ColdStarts) / float64(s.Invocations)
 			e.InitDuration = Duration(time.Duration(math.Round(s.InitDurationMs.Avg * float64(time.Millisecond))))
 		}
-		if f.ProvisionedConcurrency > 0 {
+		switch pu := f.ProvisionedUse(span); pu.Source {
+		case PCFromSeries:
+			// One level and its hours, for the env-seconds the series
+			// measured: the highest level, for the hours that give the
+			// same provisioned GB-s (to the 5-minute rounding).
+			e.ProvisionedConcurrency = pu.MaxLevel
+			e.ProvisionedHours = float64(pu.EnvSeconds) * k / float64(pu.MaxLevel) / 3600
+			e.ProvisionedRequests = int64(math.Round(float64(s.ProvisionedInvocations) * k))
+			as.Add(Assumption{Field: "functions[" + f.Name + "].provisioned_hours", Value: fmt.Sprintf("%d × %.4g h", pu.MaxLevel, e.ProvisionedHours),
+				Why: pu.Describe() + "; written as the highest level for the hours that give the same provisioned GB-s a month"})
+		case PCFromConfiguration:
 			e.ProvisionedHours = HoursPerMonth
 			e.ProvisionedRequests = int64(math.Round(float64(s.ProvisionedInvocations) * k))
 		}
