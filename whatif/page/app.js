@@ -1,0 +1,294 @@
+// lambdacost serve: the what-if page. It holds no cost or traffic model:
+// every number comes from POST api/plan (the CLI's engines, `simulate -o
+// json`). Data strings are only ever written with textContent, never as
+// HTML; charts get numbers and our own constant labels.
+(function () {
+  "use strict";
+
+  var $ = function (id) { return document.getElementById(id); };
+  var tab = (function () {
+    var a = new Uint8Array(8);
+    crypto.getRandomValues(a);
+    return Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  })();
+  var base = null;     // the scenario's fields (api/scenario)
+  var ctrl = null;     // AbortController of the request in flight
+  var timer = 0;
+  var lastMode = "exact";
+  var chart = null;
+  var seq = 0;
+
+  var numFields = ["traffic_scale", "start_rate", "memory_mb", "provisioned", "reserved", "account_limit"];
+  var intFields = {memory_mb: true, provisioned: true, reserved: true, account_limit: true};
+
+  function setText(id, s) { $(id).textContent = s; }
+
+  function group(s) { return s.replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
+  function usd(x) {
+    var neg = x < 0, p = Math.abs(x).toFixed(2).split(".");
+    return (neg ? "-$" : "$") + group(p[0]) + "." + p[1];
+  }
+  function count(x) { return group(String(Math.round(x))); }
+  function pct(x) { return (x * 100).toFixed(3) + " %"; }
+  function ms(x) { return (x >= 100 ? x.toFixed(0) : x.toPrecision(3)) + " ms"; }
+
+  // The session's changes: only the inputs that differ from the scenario.
+  function currentSet() {
+    var set = {};
+    numFields.forEach(function (f) {
+      var el = $(f), v = el.value.trim();
+      if (v === "") { return; }
+      var n = Number(v);
+      var b = f === "traffic_scale" ? 1 : base[f];
+      if (n !== b || isNaN(n)) { set[f] = isNaN(n) ? v : n; }
+    });
+    ["architecture", "region", "duration"].forEach(function (f) {
+      var v = $(f).value.trim();
+      if (v !== "" && v !== base[f]) { set[f] = v; }
+    });
+    if (base.shaped) {
+      var rows = $("stages").querySelectorAll("tr"), st = [], same = rows.length === base.stages.length;
+      Array.prototype.forEach.call(rows, function (tr, i) {
+        var d = tr.querySelector(".st-d").value.trim(), t = Number(tr.querySelector(".st-t").value);
+        st.push({duration: d, target: t});
+        if (same && (d !== base.stages[i].duration || t !== base.stages[i].target)) { same = false; }
+      });
+      if (!same) { set.stages = st; }
+    }
+    return set;
+  }
+
+  function body() { return JSON.stringify({set: currentSet(), mode: $("mode").value}); }
+
+  function saveHash() {
+    var s = {set: currentSet(), mode: $("mode").value};
+    var h = (Object.keys(s.set).length || s.mode !== "interactive") ? "#" + encodeURIComponent(JSON.stringify(s)) : " ";
+    history.replaceState(null, "", h === " " ? location.pathname : h);
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(run, 200);
+  }
+
+  function setBusy(msg) {
+    var st = $("status");
+    st.className = "status busy";
+    st.textContent = msg;
+    $("results").classList.add("stale");
+  }
+
+  function run() {
+    saveHash();
+    if (ctrl) { ctrl.abort(); }
+    ctrl = new AbortController();
+    var my = ++seq;
+    setBusy("Simulating…");
+    var t0 = performance.now();
+    fetch("api/plan", {method: "POST", headers: {"Content-Type": "application/json", "X-Lambdacost-Tab": tab},
+      body: body(), signal: ctrl.signal})
+      .then(function (resp) {
+        return resp.json().then(function (j) { return {ok: resp.ok, status: resp.status, j: j, cmd: resp.headers.get("X-Lambdacost-Command")}; });
+      })
+      .then(function (r) {
+        if (my !== seq) { return; }
+        if (!r.ok) { showError(r.j, r.status); return; }
+        render(r.j, r.cmd, performance.now() - t0);
+      })
+      .catch(function (e) {
+        if (e && e.name === "AbortError") { return; }
+        if (my === seq) { showError({error: "the server did not answer: " + e}, 0); }
+      });
+  }
+
+  function showError(j, status) {
+    var st = $("status");
+    st.className = "status";
+    st.textContent = status === 422 ? "Too large for an interactive answer." : "The scenario was not accepted.";
+    var e = $("error");
+    e.hidden = false;
+    e.textContent = String(j.error || "error " + status);
+    document.documentElement.setAttribute("data-state", "error");
+  }
+
+  function render(r, cmd, took) {
+    $("error").hidden = true;
+    $("results").classList.remove("stale");
+    lastMode = r.mode;
+    var bill = $("bill");
+    bill.textContent = usd(r.monthly_cost_usd);
+    bill.setAttribute("data-value", String(r.monthly_cost_usd));
+    setText("bill-detail", usd(r.cost_usd) + " for the simulated " + (r.simulated_seconds / 3600).toPrecision(3) + " h · " + usd(r.cost_per_million_usd) + " per million");
+    var cold = $("cold-rate");
+    cold.textContent = pct(r.cold_start_rate);
+    cold.setAttribute("data-value", String(r.cold_start_rate));
+    setText("cold-detail", count(r.cold_starts) + " cold starts in " + count(r.invocations) + " invocations");
+    setText("throttles", count(r.throttles));
+    setText("throttle-detail", pct(r.throttle_rate) + " · concurrency " + count(r.concurrency_throttles) + " · rate quota " + count(r.rate_throttles));
+    setText("latency", ms(r.latency_ms.p50) + " / " + ms(r.latency_ms.p99));
+    setText("concurrency", count(r.peak_concurrency) + " peak");
+    setText("env-detail", "mean busy " + r.mean_concurrency.toFixed(1) + " · mean environments " + r.mean_environments.toFixed(1));
+    setText("engine", r.mode);
+    setText("engine-detail", (r.mode_error_pct ? "validated error bound " + r.mode_error_pct + " %" : "exact engine") + " · answered in " + (took / 1000).toFixed(2) + " s");
+    if (cmd) { setText("command", cmd); }
+
+    var tb = $("lines").querySelector("tbody");
+    tb.textContent = "";
+    (r.monthly_cost.lines || []).forEach(function (l) {
+      var tr = document.createElement("tr");
+      [l.name + (l.tier ? " (tier " + l.tier + ")" : "") + (l.architecture ? " · " + l.architecture : ""),
+        group(l.quantity.toFixed(l.quantity % 1 ? 2 : 0)), l.unit, usd(l.cost_usd)].forEach(function (v, i) {
+        var td = document.createElement("td");
+        td.textContent = v;
+        if (i === 1 || i === 3) { td.className = "num"; }
+        tr.appendChild(td);
+      });
+      tb.appendChild(tr);
+    });
+    var tf = document.createElement("tr");
+    ["Total", "", "", usd(r.monthly_cost.total_usd)].forEach(function (v, i) {
+      var td = document.createElement(i === 0 ? "th" : "td");
+      td.textContent = v;
+      if (i === 3) { td.className = "num"; }
+      tf.appendChild(td);
+    });
+    tb.appendChild(tf);
+
+    var ul = $("assumptions");
+    ul.textContent = "";
+    (r.assumptions || []).forEach(function (a) {
+      var li = document.createElement("li"), b = document.createElement("strong");
+      b.textContent = a.field + ": " + a.value;
+      li.appendChild(b);
+      li.appendChild(document.createTextNode(" — " + a.why));
+      ul.appendChild(li);
+    });
+    drawChart(r);
+    var st = $("status");
+    st.className = "status";
+    st.textContent = "Updated: " + r.mode + " run of " + count(r.arrivals) + " requests.";
+    document.documentElement.setAttribute("data-state", "ready");
+    document.documentElement.setAttribute("data-seq", String(seq));
+  }
+
+  function drawChart(r) {
+    if (!window.echarts) { $("chart-missing").hidden = false; return; }
+    if (!chart) { chart = echarts.init($("chart"), null, {renderer: "canvas"}); }
+    var h = function (b) { return +(b.t_s / 3600).toFixed(4); };
+    var tl = r.timeline || [];
+    chart.setOption({
+      animation: false,
+      tooltip: {trigger: "axis", renderMode: "richText"},
+      legend: {top: 0, type: "scroll"},
+      grid: {left: 48, right: 16, top: 34, bottom: 36},
+      xAxis: {type: "value", name: "hours", nameLocation: "middle", nameGap: 24, min: 0},
+      yAxis: [{type: "value", name: "environments"}, {type: "value", name: "cold starts", splitLine: {show: false}}],
+      series: [
+        {name: "busy (max)", type: "line", showSymbol: false, data: tl.map(function (b) { return [h(b), b.concurrency_max]; })},
+        {name: "live environments", type: "line", showSymbol: false, data: tl.map(function (b) { return [h(b), b.environments]; })},
+        {name: "cold starts", type: "bar", yAxisIndex: 1, data: tl.map(function (b) { return [h(b), b.cold_starts]; })}
+      ]
+    }, true);
+  }
+
+  function stageRow(d, t) {
+    var tr = document.createElement("tr");
+    var n = $("stages").children.length + 1;
+    var td1 = document.createElement("td"), in1 = document.createElement("input");
+    in1.className = "st-d"; in1.type = "text"; in1.value = d; in1.setAttribute("aria-label", "Stage " + n + " duration");
+    td1.appendChild(in1);
+    var td2 = document.createElement("td"), in2 = document.createElement("input");
+    in2.className = "st-t"; in2.type = "number"; in2.step = "any"; in2.min = "0"; in2.value = String(t);
+    in2.setAttribute("aria-label", "Stage " + n + " target requests per second");
+    td2.appendChild(in2);
+    var td3 = document.createElement("td"), rm = document.createElement("button");
+    rm.type = "button"; rm.textContent = "×"; rm.setAttribute("aria-label", "Remove stage " + n);
+    rm.addEventListener("click", function () { tr.remove(); schedule(); });
+    td3.appendChild(rm);
+    tr.appendChild(td1); tr.appendChild(td2); tr.appendChild(td3);
+    $("stages").appendChild(tr);
+  }
+
+  function fill(f, set) {
+    set = set || {};
+    var v = function (k) { return set[k] !== undefined ? set[k] : (k === "traffic_scale" ? 1 : f[k]); };
+    numFields.forEach(function (k) { $(k).value = String(v(k)); });
+    $("architecture").value = v("architecture");
+    $("duration").value = v("duration");
+    var sel = $("region");
+    sel.textContent = "";
+    var regions = f.regions.slice();
+    if (regions.indexOf(f.region) < 0) { regions.unshift(f.region); }
+    regions.forEach(function (r) {
+      var o = document.createElement("option");
+      o.value = r; o.textContent = r;
+      sel.appendChild(o);
+    });
+    sel.value = v("region");
+    $("shape").hidden = !f.shaped;
+    $("shape-note").hidden = f.shaped;
+    $("stages").textContent = "";
+    (set.stages || f.stages).forEach(function (s) { stageRow(s.duration, s.target); });
+  }
+
+  function download() {
+    fetch("api/scenario", {method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({set: currentSet(), mode: lastMode})})
+      .then(function (resp) { return resp.json().then(function (j) { return {ok: resp.ok, status: resp.status, j: j}; }); })
+      .then(function (r) {
+        if (!r.ok) { showError(r.j, r.status); return; }
+        var a = document.createElement("a");
+        a.href = URL.createObjectURL(new Blob([r.j.scenario], {type: "application/yaml"}));
+        a.download = r.j.file;
+        document.body.appendChild(a);
+        a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+        var st = $("status");
+        st.className = "status";
+        st.textContent = "Saved " + r.j.file + ": " + r.j.command + " reproduces these numbers.";
+      });
+  }
+
+  function init() {
+    fetch("api/scenario").then(function (resp) { return resp.json(); }).then(function (j) {
+      base = j.fields;
+      document.title = "lambdacost what-if · " + base.name;
+      setText("title", base.name || "scenario");
+      setText("source", "Base scenario: " + j.source + " · region " + base.region);
+      var init = {};
+      if (location.hash.length > 1) {
+        try {
+          init = JSON.parse(decodeURIComponent(location.hash.slice(1)));
+        } catch (e) { init = {}; }
+      }
+      if (init && typeof init === "object") {
+        fill(base, init.set && typeof init.set === "object" ? init.set : {});
+        if (init.mode === "exact" || init.mode === "fast") { $("mode").value = init.mode; }
+      } else {
+        fill(base, {});
+      }
+      run();
+    }).catch(function (e) { showError({error: "could not load the scenario: " + e}, 0); });
+
+    $("inputs").addEventListener("input", schedule);
+    $("inputs").addEventListener("change", schedule);
+    $("inputs").addEventListener("submit", function (e) { e.preventDefault(); run(); });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-scale]"), function (b) {
+      b.addEventListener("click", function () { $("traffic_scale").value = b.getAttribute("data-scale"); schedule(); });
+    });
+    $("add-stage").addEventListener("click", function () {
+      var rows = $("stages").querySelectorAll(".st-t");
+      stageRow("10m", rows.length ? Number(rows[rows.length - 1].value) : 1);
+      schedule();
+    });
+    $("download").addEventListener("click", download);
+    $("reset").addEventListener("click", function () { $("mode").value = "interactive"; fill(base, {}); schedule(); });
+    addEventListener("resize", function () { if (chart) { chart.resize(); } });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

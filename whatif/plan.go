@@ -1,0 +1,192 @@
+package whatif
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/reports"
+	"github.com/lambdacost/lambdacost/simulator"
+	"github.com/lambdacost/lambdacost/simulator/lmi"
+)
+
+// Modes a session may ask for (Request.Mode).
+const (
+	// ModeInteractive (the page's default) answers with the exact engine
+	// when its estimated time fits Limits.ExactBudget, else with the fast
+	// mode, else refuses with a TooLargeError.
+	ModeInteractive = "interactive"
+	ModeExact       = simulator.ModeExact
+	ModeFast        = simulator.ModeFast
+)
+
+// Limits bound the work one request may do.
+type Limits struct {
+	// ExactBudget is the estimated exact run time (simulator.EstimateExact
+	// on one core) up to which the interactive mode uses the exact engine.
+	ExactBudget time.Duration
+	// MaxWork is the largest estimated run time a request may start, in any
+	// mode; beyond it the answer is a TooLargeError offering the CLI run.
+	MaxWork time.Duration
+	// Timeout cancels a run that takes longer than this anyway (the
+	// estimates are planning figures on a shared machine).
+	Timeout time.Duration
+}
+
+// DefaultLimits suit a shared laptop: exact answers up to ≈ 1.5 s of
+// estimated work, nothing over ≈ 20 s, and a hard stop at 60 s.
+var DefaultLimits = Limits{ExactBudget: 1500 * time.Millisecond, MaxWork: 20 * time.Second, Timeout: 60 * time.Second}
+
+// fastNsPerStep and fastCalibrationEvents are the planning figures of the
+// fast mode: its one-second steps (≈ 6 s of CPU for the 3.15·10⁷ steps of
+// a year in BENCHMARKS.md, rounded up) and its calibration run of at most
+// ≈ 2·10⁷ exact invocations at the exact engine's planning cost.
+const (
+	fastNsPerStep         = 250
+	fastCalibrationEvents = 2e7
+	exactNsPerEvent       = 165 // simulator's planning figure (mode.go)
+)
+
+// EstimateFast is the planning estimate of a fast-mode run of s on one
+// core: its calibration (at most ≈ 2·10⁷ invocations at the mean rate,
+// fewer for a short or slow scenario) and one step per simulated second.
+func EstimateFast(s *simulator.Scenario) time.Duration {
+	ev := min(fastCalibrationEvents, s.ExpectedRequests()+2e6)
+	return time.Duration(ev*exactNsPerEvent + s.Span().Seconds()*fastNsPerStep)
+}
+
+// fastAllowed reports whether the fast mode models s (mirrors the
+// simulator's refusals, so that the choice is made before the run).
+func fastAllowed(s *simulator.Scenario) bool {
+	return s.Traffic.Invocation != simulator.Async && s.Concurrency.WarmStart == "" && s.Concurrency.InitialEnvironments == 0
+}
+
+// TooLargeError says a scenario is too large for an interactive answer
+// and which command gives the exact one.
+type TooLargeError struct {
+	Estimate time.Duration
+	Mode     string
+	Command  string
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("too large for an interactive answer: the %s run is estimated at %s; download the scenario and run `%s` for the exact answer",
+		e.Mode, e.Estimate.Round(100*time.Millisecond), e.Command)
+}
+
+// Command is the CLI command that reproduces a result of mode on the
+// scenario saved as file.
+func Command(file, mode string) string {
+	if mode == ModeFast {
+		return "lambdacost simulate " + file + " --mode fast -o json"
+	}
+	return "lambdacost simulate " + file + " -o json"
+}
+
+// ChooseMode picks the engine for a request: requested is ModeInteractive,
+// ModeExact or ModeFast. It returns a *TooLargeError when the work would
+// exceed the limits, an *pricing.InputError for an unknown mode.
+func ChooseMode(s *simulator.Scenario, requested string, lim Limits) (string, error) {
+	exact := simulator.EstimateExact(s, 1, 1)
+	switch requested {
+	case "", ModeInteractive:
+		if exact <= lim.ExactBudget || !fastAllowed(s) {
+			if exact > lim.MaxWork {
+				return "", &TooLargeError{Estimate: exact, Mode: ModeExact, Command: Command(ScenarioFile, ModeExact)}
+			}
+			return ModeExact, nil
+		}
+		if f := EstimateFast(s); f > lim.MaxWork {
+			return "", &TooLargeError{Estimate: f, Mode: ModeFast, Command: Command(ScenarioFile, ModeExact)}
+		}
+		return ModeFast, nil
+	case ModeExact:
+		if exact > lim.MaxWork {
+			return "", &TooLargeError{Estimate: exact, Mode: ModeExact, Command: Command(ScenarioFile, ModeExact)}
+		}
+		return ModeExact, nil
+	case ModeFast:
+		if !fastAllowed(s) {
+			return "", pricing.Inputf("--mode", "the fast mode starts from an empty pool and does not model async retries; use exact")
+		}
+		if f := EstimateFast(s); f > lim.MaxWork {
+			return "", &TooLargeError{Estimate: f, Mode: ModeFast, Command: Command(ScenarioFile, ModeFast)}
+		}
+		return ModeFast, nil
+	}
+	return "", pricing.Inputf("mode", "%q is not interactive, exact or fast", requested)
+}
+
+// Simulate runs s in mode (ModeExact or ModeFast) as `lambdacost simulate
+// FILE [--mode fast] -o json` does for the same file, and returns that
+// command's JSON, byte for byte. s must name its region (the page's
+// scenarios always do). Cancelling ctx stops the simulator.
+func Simulate(ctx context.Context, s *simulator.Scenario, mode string, prices *pricing.PriceTable) ([]byte, error) {
+	if s.Region == "" {
+		return nil, pricing.Inputf(ScenarioFile, "region: the scenario must name its region")
+	}
+	res, err := simulator.Run(ctx, s, simulator.Options{Runs: 1, Prices: prices, Mode: mode})
+	if err != nil {
+		return nil, err
+	}
+	if res.Partial {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("simulate: the run stopped early")
+	}
+	// The simulator's own assumptions, then the command's (month, free
+	// tier), in the order `simulate` adds them.
+	as := append(pricing.Assumptions(nil), res.Assumptions...)
+	if res.SimulatedSeconds > 0 {
+		k := float64(pricing.SecondsPerMonth) / res.SimulatedSeconds
+		why := fmt.Sprintf("the simulated %s is scaled ×%.4g to a 730-hour month, as if the traffic repeated", time.Duration(res.SimulatedSeconds*float64(time.Second)), k)
+		if time.Duration(res.SimulatedSeconds*float64(time.Second)) < pricing.TinyWindow {
+			why = "WARNING: " + why + "; a span this short makes the monthly figures a guess"
+		}
+		as.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: why})
+	}
+	if pc := s.Function.ProvisionedConcurrency; pc > 0 {
+		as.Add(pricing.Assumption{Field: "function.provisioned_concurrency", Value: fmt.Sprint(pc), Why: "enabled for the whole month"})
+	}
+	as.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "a simulation prices one function, not the account"})
+	res.Assumptions = as
+
+	var buf bytes.Buffer
+	if s.LMI == nil {
+		if err := reports.WriteJSON(&buf, res); err != nil {
+			return nil, err
+		}
+		return buf.Bytes(), nil
+	}
+	// The scenario's lmi: section: the same traffic on Managed Instances,
+	// as an "lmi" member of the object.
+	r, b, err := simulator.SimulateLMI(s, prices, s.Region)
+	if err != nil {
+		return nil, err
+	}
+	a, err := json.Marshal(res)
+	if err != nil {
+		return nil, err
+	}
+	l, err := json.Marshal(lmiSimulation{InstanceType: s.LMI.InstanceType, Simulation: r, Bill: b})
+	if err != nil {
+		return nil, err
+	}
+	raw := append(append(append(a[:len(a)-1:len(a)-1], []byte(`,"lmi":`)...), l...), '}')
+	if err := json.Indent(&buf, raw, "", "  "); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// lmiSimulation is the "lmi" object of `simulate -o json`.
+type lmiSimulation struct {
+	InstanceType string           `json:"instance_type"`
+	Simulation   *lmi.Result      `json:"simulation"`
+	Bill         *pricing.LMIBill `json:"bill"`
+}

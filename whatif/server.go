@@ -1,0 +1,522 @@
+// Package whatif is the engine room of `lambdacost serve`: a local web
+// page on which a capacity-planning session changes a scenario (traffic,
+// memory, architecture, concurrency, region) and sees the bill, the cold
+// starts and the throttles of the change within a second.
+//
+// The page holds no model of its own: every answer comes from the JSON
+// API (POST api/plan), which writes the session's changes into the
+// scenario's YAML (Apply), validates it with the scenario parser and runs
+// the simulator and the pricing engine exactly as `lambdacost simulate`
+// does; its response is that command's `-o json` output, byte for byte.
+// The page's state is the scenario: POST api/scenario returns the YAML a
+// session downloads, and `lambdacost simulate` on it reproduces the page.
+//
+// The server binds loopback by default; bound beyond it, every URL must
+// carry a random token (Server.Prefix). Requests are bounded (Limits),
+// cancelled when their client goes away or a newer request of the same
+// tab supersedes them, and a panic in one request answers 500 without
+// stopping the server.
+package whatif
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/reports"
+	"github.com/lambdacost/lambdacost/simulator"
+)
+
+//go:embed page
+var pageFS embed.FS
+
+// CSP is the Content-Security-Policy of every response: scripts, styles
+// and connections only from the server itself, nothing inline, no frames,
+// no forms, no plugins.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
+	"font-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+// maxBody is the largest request body accepted (a scenario is a few KB).
+const maxBody = 1 << 20
+
+// Config configures a Server.
+type Config struct {
+	// Scenario is the base scenario's YAML (file references absolute; see
+	// Absolutize), and Name what it was read from, for the page's title.
+	Scenario []byte
+	Name     string
+	// Dir resolves relative file references left in a scenario.
+	Dir string
+	// Prices is the price table (nil: the embedded one).
+	Prices *pricing.PriceTable
+	// Limits bound each request (zero fields: DefaultLimits').
+	Limits Limits
+	// Token, when not empty, must prefix every path: /TOKEN/…
+	Token string
+	// Logf receives one line per failed request and recovered panic
+	// (nil: the standard logger).
+	Logf func(format string, args ...any)
+}
+
+// Server serves the page and its API. Create it with New; it is an
+// http.Handler.
+type Server struct {
+	cfg    Config
+	base   *simulator.Scenario
+	sem    chan struct{}
+	mux    *http.ServeMux
+	mu     sync.Mutex
+	tabs   map[string]*tabRun
+	active sync.WaitGroup
+	// running counts simulations in progress (tests watch it).
+	running  sync.Mutex
+	nRunning int
+}
+
+type tabRun struct {
+	seq    uint64
+	cancel context.CancelFunc
+}
+
+// New validates the base scenario (the CLI's message when it is bad) and
+// returns the server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Prices == nil {
+		cfg.Prices = pricing.Embedded()
+	}
+	if cfg.Limits.ExactBudget <= 0 {
+		cfg.Limits.ExactBudget = DefaultLimits.ExactBudget
+	}
+	if cfg.Limits.MaxWork <= 0 {
+		cfg.Limits.MaxWork = DefaultLimits.MaxWork
+	}
+	if cfg.Limits.Timeout <= 0 {
+		cfg.Limits.Timeout = DefaultLimits.Timeout
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = log.Printf
+	}
+	s, err := Parse(cfg.Scenario, cfg.Dir)
+	if err != nil {
+		return nil, err
+	}
+	if s.Region == "" {
+		return nil, pricing.Inputf(cfg.Name, "region: the scenario must name its region (New's caller sets it)")
+	}
+	srv := &Server{cfg: cfg, base: s, sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))), tabs: map[string]*tabRun{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", srv.page)
+	mux.HandleFunc("GET /app.js", srv.static("page/app.js", "text/javascript; charset=utf-8"))
+	mux.HandleFunc("GET /app.css", srv.static("page/app.css", "text/css; charset=utf-8"))
+	mux.HandleFunc("GET /echarts.min.js", srv.echarts)
+	mux.HandleFunc("GET /api/scenario", srv.getScenario)
+	mux.HandleFunc("POST /api/scenario", srv.postScenario)
+	mux.HandleFunc("POST /api/plan", srv.plan)
+	srv.mux = mux
+	return srv, nil
+}
+
+// NewToken returns a random 128-bit token (hex) for Config.Token.
+func NewToken() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// IsLoopback reports whether the host of addr (host:port) is a loopback
+// address or "localhost".
+func IsLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Running is the number of simulations in progress.
+func (s *Server) Running() int {
+	s.running.Lock()
+	defer s.running.Unlock()
+	return s.nRunning
+}
+
+// Wait waits for the requests in progress to finish.
+func (s *Server) Wait() { s.active.Wait() }
+
+// ServeHTTP checks the token, sets the security headers, and recovers
+// from a panic in a handler (500, logged; the server keeps serving).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.active.Add(1)
+	defer s.active.Done()
+	h := w.Header()
+	h.Set("Content-Security-Policy", CSP)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Referrer-Policy", "no-referrer") // the token is in the URL
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	h.Set("Cache-Control", "no-store")
+	defer func() {
+		if v := recover(); v != nil {
+			if v == http.ErrAbortHandler {
+				panic(v)
+			}
+			buf := make([]byte, 4096)
+			buf = buf[:runtime.Stack(buf, false)]
+			s.cfg.Logf("lambdacost serve: %s %s: panic: %v\n%s", r.Method, r.URL.Path, v, buf)
+			writeError(w, http.StatusInternalServerError, fmt.Sprintf("internal error: %v (the server keeps running; please report it)", v), nil)
+		}
+	}()
+	path := r.URL.Path
+	if s.cfg.Token != "" {
+		want := "/" + s.cfg.Token + "/"
+		if len(path) < len(want) || subtle.ConstantTimeCompare([]byte(path[:len(want)]), []byte(want)) != 1 {
+			if path == "/"+s.cfg.Token {
+				http.Redirect(w, r, want, http.StatusFound)
+				return
+			}
+			writeError(w, http.StatusForbidden, "this server needs the token printed when it started: open the URL it printed", nil)
+			return
+		}
+		path = path[len(want)-1:]
+	}
+	// A page of another site must not drive the API (CSRF): cross-origin
+	// requests are refused; JSON bodies need a CORS preflight we never grant.
+	if o := r.Header.Get("Origin"); o != "" && r.Method != http.MethodGet && !sameOrigin(o, r.Host) {
+		writeError(w, http.StatusForbidden, "cross-origin request refused", nil)
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Path = path
+	r2.URL.RawPath = ""
+	s.mux.ServeHTTP(w, r2)
+}
+
+func sameOrigin(origin, host string) bool {
+	return origin == "http://"+host || origin == "https://"+host
+}
+
+func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+	b, err := pageFS.ReadFile("page/index.html")
+	if err != nil {
+		panic(err)
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write(b)
+}
+
+func (s *Server) static(name, ctype string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		b, err := pageFS.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		w.Header().Set("Content-Type", ctype)
+		_, _ = w.Write(b)
+	}
+}
+
+func (s *Server) echarts(w http.ResponseWriter, r *http.Request) {
+	js := reports.EchartsScript()
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	if js == nil {
+		// The page shows its numbers and tables without charts, and says why.
+		_, _ = io.WriteString(w, "/* this lambdacost binary was built without echarts: run `make assets` and rebuild */\n")
+		return
+	}
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	_, _ = w.Write(js)
+}
+
+// Fields are the scenario's values the page shows in its inputs.
+type Fields struct {
+	Name         string  `json:"name"`
+	Region       string  `json:"region"`
+	Duration     string  `json:"duration"`
+	MemoryMB     int     `json:"memory_mb"`
+	Architecture string  `json:"architecture"`
+	Provisioned  int     `json:"provisioned"`
+	Reserved     int     `json:"reserved"`
+	AccountLimit int     `json:"account_limit"`
+	TrafficScale float64 `json:"traffic_scale"`
+	StartRate    float64 `json:"start_rate"`
+	Stages       []Stage `json:"stages"`
+	// Shaped says whether the traffic is stages (editable) rather than a
+	// sine or a trace.
+	Shaped  bool     `json:"shaped"`
+	Regions []string `json:"regions"`
+}
+
+// ScenarioResponse is the answer of api/scenario.
+type ScenarioResponse struct {
+	Scenario string `json:"scenario"`
+	File     string `json:"file"`
+	Command  string `json:"command"`
+	Fields   Fields `json:"fields"`
+	Source   string `json:"source"`
+}
+
+func (s *Server) fields(sc *simulator.Scenario) Fields {
+	f := Fields{Name: sc.Name, Region: sc.Region, Duration: sc.Duration.String(), MemoryMB: sc.Function.MemoryMB,
+		Architecture: string(sc.Function.Architecture), Provisioned: sc.Concurrency.Provisioned, Reserved: sc.Concurrency.Reserved,
+		AccountLimit: sc.Concurrency.AccountLimit, TrafficScale: 1, StartRate: sc.Traffic.StartRate,
+		Shaped: sc.Traffic.Trace == "" && sc.Traffic.Diurnal == nil, Stages: []Stage{}}
+	for _, st := range sc.Traffic.Stages {
+		f.Stages = append(f.Stages, Stage{Duration: st.Duration.String(), Target: st.Target})
+	}
+	f.Regions = s.cfg.Prices.Regions()
+	return f
+}
+
+func (s *Server) getScenario(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, ScenarioResponse{Scenario: string(s.cfg.Scenario), File: ScenarioFile,
+		Command: Command(ScenarioFile, ModeExact), Fields: s.fields(s.base), Source: s.cfg.Name})
+}
+
+// Request is the body of api/plan and api/scenario.
+type Request struct {
+	// Set are the session's changes to the base scenario.
+	Set Set `json:"set"`
+	// Mode is ModeInteractive (default), ModeExact or ModeFast; for
+	// api/scenario, the mode whose command heads the saved file.
+	Mode string `json:"mode,omitempty"`
+}
+
+// build applies req to the base scenario and validates the result.
+func (s *Server) build(req Request, mode string) ([]byte, *simulator.Scenario, error) {
+	// The head comment is there even when only validating, so that the
+	// line numbers of messages are those of the saved file (both commands
+	// are one line).
+	if mode == "" {
+		mode = ModeExact
+	}
+	y, err := Apply(s.cfg.Scenario, req.Set, Command(ScenarioFile, mode))
+	if err != nil {
+		return nil, nil, err
+	}
+	sc, err := Parse(y, s.cfg.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := s.cfg.Prices.LambdaRegion(sc.Region); err != nil {
+		return nil, nil, err
+	}
+	return y, sc, nil
+}
+
+func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (Request, bool) {
+	var req Request
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		writeError(w, http.StatusUnsupportedMediaType, "expected Content-Type: application/json", nil)
+		return req, false
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body: %v", err), nil)
+		return req, false
+	}
+	if err := decodeStrict(bytes.NewReader(body), &req); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return req, false
+	}
+	return req, true
+}
+
+func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) {
+	req, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	mode := req.Mode
+	switch mode {
+	case "", ModeInteractive, ModeExact:
+		mode = ModeExact
+	case ModeFast:
+	default:
+		writeError(w, http.StatusBadRequest, pricing.Inputf("mode", "%q is not interactive, exact or fast", req.Mode).Error(), nil)
+		return
+	}
+	y, sc, err := s.build(req, mode)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return
+	}
+	writeJSON(w, http.StatusOK, ScenarioResponse{Scenario: string(y), File: ScenarioFile, Command: Command(ScenarioFile, mode), Fields: s.fields(sc), Source: s.cfg.Name})
+}
+
+// plan answers a what-if: the body is `lambdacost simulate -o json` of
+// the changed scenario; X-Lambdacost-Command names the command that
+// reproduces it on the saved scenario.
+func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
+	req, ok := s.readRequest(w, r)
+	if !ok {
+		return
+	}
+	_, sc, err := s.build(req, "")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return
+	}
+	mode, err := ChooseMode(sc, req.Mode, s.cfg.Limits)
+	if err != nil {
+		var tl *TooLargeError
+		if errors.As(err, &tl) {
+			writeError(w, http.StatusUnprocessableEntity, err.Error(), map[string]any{"too_large": true, "command": tl.Command, "estimate_s": tl.Estimate.Seconds()})
+			return
+		}
+		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.Timeout)
+	defer cancel()
+	// A newer request of the same tab supersedes this one.
+	if tab := r.Header.Get("X-Lambdacost-Tab"); tab != "" {
+		if len(tab) > 64 {
+			writeError(w, http.StatusBadRequest, "X-Lambdacost-Tab: at most 64 characters", nil)
+			return
+		}
+		s.mu.Lock()
+		if old := s.tabs[tab]; old != nil {
+			old.cancel()
+		}
+		me := &tabRun{cancel: cancel}
+		s.tabs[tab] = me
+		s.mu.Unlock()
+		defer func() {
+			s.mu.Lock()
+			if s.tabs[tab] == me {
+				delete(s.tabs, tab)
+			}
+			s.mu.Unlock()
+		}()
+	}
+	// At most one simulation per core; the others wait (or give up when
+	// superseded).
+	select {
+	case s.sem <- struct{}{}:
+	case <-ctx.Done():
+		writeCancelled(w, ctx)
+		return
+	}
+	defer func() { <-s.sem }()
+	s.running.Lock()
+	s.nRunning++
+	s.running.Unlock()
+	out, err := func() ([]byte, error) {
+		defer func() {
+			s.running.Lock()
+			s.nRunning--
+			s.running.Unlock()
+		}()
+		return Simulate(ctx, sc, mode, s.cfg.Prices)
+	}()
+	if err != nil {
+		if ctx.Err() != nil {
+			writeCancelled(w, ctx)
+			return
+		}
+		if pricing.IsInput(err) {
+			writeError(w, http.StatusBadRequest, err.Error(), nil)
+			return
+		}
+		s.cfg.Logf("lambdacost serve: plan: %v", err)
+		writeError(w, http.StatusInternalServerError, err.Error(), nil)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Lambdacost-Command", Command(ScenarioFile, mode))
+	_, _ = w.Write(out)
+}
+
+func writeCancelled(w http.ResponseWriter, ctx context.Context) {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		writeError(w, http.StatusServiceUnavailable, "the run took longer than the interactive limit; download the scenario and run it with lambdacost simulate", map[string]any{"too_large": true})
+		return
+	}
+	// 499 in nginx's sense: the client (or a newer request) gave up.
+	writeError(w, 499, "cancelled: superseded by a newer request", map[string]any{"cancelled": true})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, code int, msg string, extra map[string]any) {
+	m := map[string]any{"error": msg}
+	for k, v := range extra {
+		m[k] = v
+	}
+	writeJSON(w, code, m)
+}
+
+// Listen binds addr ("" = 127.0.0.1 and a free port). Beyond loopback it
+// needs a token (Config.Token): it returns an error otherwise.
+func Listen(addr string, token string) (net.Listener, error) {
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	if !IsLoopback(addr) && token == "" {
+		return nil, pricing.Inputf("--addr", "%s is not a loopback address: the server needs a token", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, pricing.Inputf("--addr", "%v", err)
+	}
+	return ln, nil
+}
+
+// URL is the address to open for a listener and token.
+func URL(ln net.Listener, token string) string {
+	addr := ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	u := "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port)) + "/"
+	if token != "" {
+		u += token + "/"
+	}
+	return u
+}
+
+// Serve serves on ln until ctx is done, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
+		BaseContext: func(net.Listener) context.Context { return ctx }}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+		return nil
+	}
+}
