@@ -1,0 +1,360 @@
+package whatif
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const checkout = "../testdata/scenarios/checkout.yaml"
+
+// savedScenario asks api/scenario for the YAML of set and writes it where
+// a session would save it.
+func savedScenario(t *testing.T, url, set, mode string) (dir string, resp ScenarioResponse) {
+	t.Helper()
+	a := post(t, nil, url+"/api/scenario", fmt.Sprintf(`{"set":%s,"mode":%q}`, set, mode))
+	if a.code != 200 {
+		t.Fatalf("api/scenario: %d %s", a.code, a.body)
+	}
+	if err := json.Unmarshal(a.body, &resp); err != nil {
+		t.Fatal(err)
+	}
+	dir = t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, resp.File), []byte(resp.Scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir, resp
+}
+
+// The API's answer is `lambdacost simulate -o json` of the saved
+// scenario, byte for byte, for the exact and the fast engine; the saved
+// file names the command.
+func TestPlanIsTheCLIsJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the CLI")
+	}
+	_, ts := newTestServer(t, base(t, checkout), Config{})
+	for _, tc := range []struct {
+		name, set, mode, wantMode string
+	}{
+		{"as is", `{}`, "", ModeExact},
+		{"memory 1024, traffic ×10", `{"memory_mb":1024,"traffic_scale":10}`, "", ModeExact},
+		{"arm64, provisioned 5, new spike, eu-west-1", `{"architecture":"x86_64","provisioned":5,"region":"eu-west-1","start_rate":2,"stages":[{"duration":"20m","target":2},{"duration":"1m","target":300},{"duration":"20m","target":300}]}`, "", ModeExact},
+		{"fast mode", `{"traffic_scale":10}`, ModeFast, ModeFast},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := post(t, nil, ts.URL+"/api/plan", fmt.Sprintf(`{"set":%s,"mode":%q}`, tc.set, tc.mode))
+			if a.code != 200 {
+				t.Fatalf("api/plan: %d %s", a.code, a.body)
+			}
+			var r struct {
+				Mode string `json:"mode"`
+			}
+			if err := json.Unmarshal(a.body, &r); err != nil {
+				t.Fatal(err)
+			}
+			if r.Mode != tc.wantMode {
+				t.Errorf("mode %q, want %q", r.Mode, tc.wantMode)
+			}
+			cmd := a.header.Get("X-Lambdacost-Command")
+			dir, saved := savedScenario(t, ts.URL, tc.set, r.Mode)
+			if saved.Command != cmd || !strings.Contains(saved.Scenario, "#   "+cmd+"\n") {
+				t.Errorf("the saved scenario names %q (header comment present: %v), the answer %q", saved.Command, strings.Contains(saved.Scenario, cmd), cmd)
+			}
+			out, stderr, code := runCLI(t, dir, cmd)
+			if code != 0 {
+				t.Fatalf("%s: exit %d: %s", cmd, code, stderr)
+			}
+			if !bytes.Equal(out, a.body) {
+				t.Errorf("api/plan differs from `%s` on the saved scenario:\nAPI: %.600s\nCLI: %.600s", cmd, a.body, out)
+			}
+		})
+	}
+}
+
+// The memory and traffic of a change reach the engines: 1024 MB doubles
+// the GB-seconds of 512 MB for the same invocations (same seed, same
+// arrivals; durations do not depend on memory in a scenario), and ×10
+// traffic is ten times the offered requests within Poisson noise.
+func TestPlanFollowsTheChange(t *testing.T) {
+	_, ts := newTestServer(t, base(t, checkout), Config{})
+	res := func(set string) map[string]any {
+		a := post(t, nil, ts.URL+"/api/plan", `{"set":`+set+`}`)
+		if a.code != 200 {
+			t.Fatalf("%s: %d %s", set, a.code, a.body)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(a.body, &m); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	b := res(`{}`)
+	m := res(`{"memory_mb":1024}`)
+	x := res(`{"traffic_scale":10}`)
+	if b["invocations"] != m["invocations"] {
+		t.Fatalf("same seed, different invocations: %v vs %v", b["invocations"], m["invocations"])
+	}
+	if g0, g1 := b["billed_gb_seconds"].(float64), m["billed_gb_seconds"].(float64); g1 < 1.999*g0 || g1 > 2.001*g0 {
+		t.Errorf("GB-s at 1024 MB = %g, want 2 × %g", g1, g0)
+	}
+	// The checkout scenario: 5 req/s for 2 h with a 5-min spike to 800
+	// req/s (10 s ramps): ≈ 36,000 + 240,000 + 2 × 4,025 ≈ 2.8·10⁵
+	// requests; ×10 is ≈ 2.8·10⁶ (σ ≈ 1,700).
+	a0, a1 := b["arrivals"].(float64), x["arrivals"].(float64)
+	if r := a1 / a0; r < 9.9 || r > 10.1 {
+		t.Errorf("×10 traffic: %g arrivals against %g (ratio %g)", a1, a0, r)
+	}
+}
+
+// Every input is validated: a bad value answers 400 with the message the
+// CLI gives for the same saved file (or, for what only the API has, a
+// message naming the field).
+func TestBadInput(t *testing.T) {
+	_, ts := newTestServer(t, base(t, checkout), Config{})
+	for _, tc := range []struct {
+		name, body string
+		code       int
+		want       string // in the message
+		cli        bool   // the CLI on the same YAML gives the same message
+	}{
+		{"memory too large", `{"set":{"memory_mb":100000}}`, 400, "function.memory_mb", true},
+		{"memory too small", `{"set":{"memory_mb":64}}`, 400, "function.memory_mb", true},
+		{"architecture", `{"set":{"architecture":"sparc"}}`, 400, "sparc", true},
+		{"provisioned negative", `{"set":{"provisioned":-1}}`, 400, "provisioned", true},
+		{"provisioned above the limit", `{"set":{"provisioned":2000}}`, 400, "exceeds the concurrency limit", true},
+		{"reserved above the account", `{"set":{"reserved":5000}}`, 400, "reserved", true},
+		{"account limit zero", `{"set":{"account_limit":0}}`, 400, "account_limit", true},
+		{"region", `{"set":{"region":"mars-1"}}`, 400, `"mars-1"`, true},
+		{"duration", `{"set":{"duration":"soon"}}`, 400, "duration", true},
+		{"stage duration", `{"set":{"stages":[{"duration":"x","target":5}]}}`, 400, "duration", true},
+		{"stage target negative", `{"set":{"stages":[{"duration":"1h","target":-5}]}}`, 400, "target", true},
+		{"start rate negative", `{"set":{"start_rate":-1}}`, 400, "start_rate", true},
+		{"traffic scale zero", `{"set":{"traffic_scale":0}}`, 400, "traffic_scale: must be a multiplier above 0", false},
+		{"traffic scale huge", `{"set":{"traffic_scale":1e9}}`, 400, "traffic_scale", false},
+		{"unknown field", `{"set":{"memory":1024}}`, 400, `unknown field "memory"`, false},
+		{"unknown top-level field", `{"sets":{}}`, 400, `unknown field "sets"`, false},
+		{"wrong type", `{"set":{"memory_mb":"big"}}`, 400, "set.memory_mb: expected an integer", false},
+		{"fraction for an integer", `{"set":{"provisioned":1.5}}`, 400, "set.provisioned: expected an integer", false},
+		{"bad mode", `{"mode":"turbo"}`, 400, `"turbo" is not interactive, exact or fast`, false},
+		{"not JSON", `memory=1024`, 400, "request:", false},
+		{"empty body", ``, 400, "empty body", false},
+		{"two objects", `{} {}`, 400, "unexpected data after the JSON object", false},
+		{"body too large", `{"set":{"duration":"` + strings.Repeat("x", 2<<20) + `"}}`, 413, "request body", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, ep := range []string{"/api/plan", "/api/scenario"} {
+				a := post(t, nil, ts.URL+ep, tc.body)
+				if a.code != tc.code {
+					t.Fatalf("%s: %d, want %d: %s", ep, a.code, tc.code, a.body)
+				}
+				msg := a.errMsg(t)
+				if !strings.Contains(msg, tc.want) {
+					t.Errorf("%s: message %q does not contain %q", ep, msg, tc.want)
+				}
+				if tc.cli && ep == "/api/plan" && !testing.Short() {
+					// The same YAML, saved and given to the CLI.
+					var req Request
+					if err := json.Unmarshal([]byte(tc.body), &req); err != nil {
+						t.Fatal(err)
+					}
+					y, err := Apply(base(t, checkout), req.Set, Command(ScenarioFile, ModeExact))
+					if err != nil {
+						t.Fatal(err)
+					}
+					dir := t.TempDir()
+					if err := os.WriteFile(filepath.Join(dir, ScenarioFile), y, 0o644); err != nil {
+						t.Fatal(err)
+					}
+					_, stderr, code := runCLI(t, dir, Command(ScenarioFile, ModeExact))
+					// The CLI prints each error of a joined list on its own line.
+					for _, line := range strings.Split(msg, "\n") {
+						if code != 2 || !strings.Contains(stderr, "lambdacost: error: "+line+"\n") {
+							t.Errorf("CLI exit %d, stderr %q; want exit 2 with the API's message %q", code, stderr, line)
+						}
+					}
+				}
+			}
+		})
+	}
+	// Not JSON at all.
+	req, _ := http.NewRequest(http.MethodPost, ts.URL+"/api/plan", strings.NewReader(`{}`))
+	req.Header.Set("Content-Type", "text/plain")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnsupportedMediaType {
+		t.Errorf("text/plain body: %d, want 415", resp.StatusCode)
+	}
+	if a := get(t, ts.URL+"/api/plan"); a.code != http.StatusMethodNotAllowed {
+		t.Errorf("GET api/plan: %d, want 405", a.code)
+	}
+}
+
+// A day at 1,000 req/s is ≈ 8.6·10⁷ invocations (≈ 14 s of the exact
+// engine at its planning cost): work that cancellation must stop.
+const bigScenario = `name: big
+region: us-east-1
+duration: 24h
+function:
+  memory_mb: 512
+  architecture: x86_64
+  duration: {distribution: lognormal, p50: 80ms, p99: 400ms}
+  init_duration: 250ms
+traffic:
+  start_rate: 1000
+`
+
+func waitFor(t *testing.T, what string, d time.Duration, ok func() bool) {
+	t.Helper()
+	end := time.Now().Add(d)
+	for !ok() {
+		if time.Now().After(end) {
+			t.Fatalf("%s: not within %s", what, d)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// A request whose client goes away stops the simulator: the run ends
+// long before the work it was given would.
+func TestCancellationStopsTheWork(t *testing.T) {
+	lim := Limits{ExactBudget: time.Hour, MaxWork: time.Hour, Timeout: time.Hour}
+	srv, ts := newTestServer(t, []byte(bigScenario), Config{Limits: lim})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan answer, 1)
+	start := time.Now()
+	go func() { done <- post(t, ctx, ts.URL+"/api/plan", `{"mode":"exact"}`) }()
+	waitFor(t, "the simulation to start", 10*time.Second, func() bool { return srv.Running() == 1 })
+	time.Sleep(100 * time.Millisecond)
+	cancel()
+	<-done
+	waitFor(t, "the simulation to stop after the client left", 3*time.Second, func() bool { return srv.Running() == 0 })
+	t.Logf("stopped %s after the start (the whole run: ≈ 8.6·10⁷ invocations)", time.Since(start).Round(time.Millisecond))
+}
+
+// A newer request of the same tab supersedes the one in flight (499,
+// cancelled); another tab's request is not touched.
+func TestNewerRequestSupersedes(t *testing.T) {
+	lim := Limits{ExactBudget: time.Hour, MaxWork: time.Hour, Timeout: time.Hour}
+	srv, ts := newTestServer(t, []byte(bigScenario), Config{Limits: lim})
+	first := make(chan answer, 1)
+	go func() { first <- post(t, nil, ts.URL+"/api/plan", `{"mode":"exact"}`, "X-Lambdacost-Tab", "tab-a") }()
+	waitFor(t, "the first simulation to start", 10*time.Second, func() bool { return srv.Running() == 1 })
+	// The newer one is small: 1 minute at 1 req/s.
+	second := post(t, nil, ts.URL+"/api/plan", `{"set":{"duration":"1m","start_rate":1},"mode":"exact"}`, "X-Lambdacost-Tab", "tab-a")
+	a := <-first
+	if a.code != 499 || !strings.Contains(a.errMsg(t), "superseded") {
+		t.Errorf("superseded request: %d %s", a.code, a.body)
+	}
+	if second.code != 200 {
+		t.Errorf("newer request: %d %s", second.code, second.body)
+	}
+	waitFor(t, "no simulation left", 3*time.Second, func() bool { return srv.Running() == 0 })
+}
+
+// A scenario beyond the interactive bound is refused before any work,
+// with the message and the command of the exact run.
+func TestTooLarge(t *testing.T) {
+	srv, ts := newTestServer(t, []byte(bigScenario), Config{Limits: Limits{ExactBudget: time.Second, MaxWork: 2 * time.Second}})
+	for _, mode := range []string{"exact", "fast", "interactive"} {
+		a := post(t, nil, ts.URL+"/api/plan", `{"mode":"`+mode+`"}`)
+		if a.code != http.StatusUnprocessableEntity {
+			t.Fatalf("%s: %d %s", mode, a.code, a.body)
+		}
+		var m struct {
+			Error    string `json:"error"`
+			TooLarge bool   `json:"too_large"`
+			Command  string `json:"command"`
+		}
+		if err := json.Unmarshal(a.body, &m); err != nil {
+			t.Fatal(err)
+		}
+		if !m.TooLarge || !strings.HasPrefix(m.Command, "lambdacost simulate scenario.yaml") || !strings.Contains(m.Error, m.Command) {
+			t.Errorf("%s: %+v", mode, m)
+		}
+	}
+	if srv.Running() != 0 {
+		t.Error("a refused request ran")
+	}
+}
+
+// The interactive mode picks the exact engine for small runs and the fast
+// mode beyond the budget (estimates: simulator.EstimateExact, EstimateFast).
+func TestChooseMode(t *testing.T) {
+	s, err := Parse([]byte(bigScenario), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 8.64·10⁷ invocations × 165 ns ≈ 14.3 s exact.
+	if m, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: 15 * time.Second, MaxWork: time.Minute}); err != nil || m != ModeExact {
+		t.Errorf("budget 15 s: %q %v, want exact", m, err)
+	}
+	// Fast: 2·10⁷ × 165 ns + 86,400 steps × 250 ns ≈ 3.3 s.
+	if m, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: 14 * time.Second, MaxWork: time.Minute}); err != nil || m != ModeFast {
+		t.Errorf("budget 14 s: %q %v, want fast", m, err)
+	}
+	if _, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: time.Second, MaxWork: 3 * time.Second}); err == nil {
+		t.Error("max work 3 s: want too large")
+	}
+}
+
+// Several tabs at once: concurrent requests for different changes each get
+// their own answer, the same as when asked alone.
+func TestConcurrentRequests(t *testing.T) {
+	_, ts := newTestServer(t, base(t, checkout), Config{})
+	mems := []int{256, 512, 768, 1024, 2048, 3008}
+	alone := map[int][]byte{}
+	for _, m := range mems[:2] {
+		a := post(t, nil, ts.URL+"/api/plan", fmt.Sprintf(`{"set":{"memory_mb":%d}}`, m))
+		alone[m] = a.body
+	}
+	var wg sync.WaitGroup
+	got := make([]answer, len(mems)*2)
+	for i := range got {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			got[i] = post(t, nil, ts.URL+"/api/plan", fmt.Sprintf(`{"set":{"memory_mb":%d}}`, mems[i%len(mems)]), "X-Lambdacost-Tab", fmt.Sprintf("tab-%d", i))
+		}(i)
+	}
+	wg.Wait()
+	for i, a := range got {
+		m := mems[i%len(mems)]
+		if a.code != 200 {
+			t.Fatalf("memory %d: %d %s", m, a.code, a.body)
+		}
+		var r struct {
+			GBs float64 `json:"billed_gb_seconds"`
+		}
+		_ = json.Unmarshal(a.body, &r)
+		if want, ok := alone[m]; ok && !bytes.Equal(a.body, want) {
+			t.Errorf("memory %d: the concurrent answer differs from the one asked alone", m)
+		}
+		if i >= len(mems) && !bytes.Equal(a.body, got[i-len(mems)].body) {
+			t.Errorf("memory %d: two concurrent answers differ", m)
+		}
+	}
+}
+
+// A panic in a request answers 500 and the server keeps serving.
+func TestPanicIsContained(t *testing.T) {
+	srv, ts := newTestServer(t, base(t, checkout), Config{})
+	srv.mux.HandleFunc("GET /boom", func(http.ResponseWriter, *http.Request) { panic("boom") })
+	if a := get(t, ts.URL+"/boom"); a.code != 500 || !strings.Contains(a.errMsg(t), "boom") {
+		t.Errorf("panic: %d %s", a.code, a.body)
+	}
+	if a := post(t, nil, ts.URL+"/api/plan", `{}`); a.code != 200 {
+		t.Errorf("after a panic: %d %s", a.code, a.body)
+	}
+}

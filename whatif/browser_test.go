@@ -1,0 +1,2 @@
+package whatif
+var browserCancel = func() {}
