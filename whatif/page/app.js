@@ -29,7 +29,7 @@
     return (neg ? "-$" : "$") + group(p[0]) + "." + p[1];
   }
   function count(x) { return group(String(Math.round(x))); }
-  function pct(x) { return (x * 100).toFixed(3) + " %"; }
+  function pct(x) { return x === 0 ? "0 %" : (x * 100).toPrecision(3) + " %"; }
   function ms(x) { return (x >= 100 ? x.toFixed(0) : x.toPrecision(3)) + " ms"; }
 
   // The session's changes: only the inputs that differ from the scenario.
@@ -76,6 +76,7 @@
     st.className = "status busy";
     st.textContent = msg;
     $("results").classList.add("stale");
+    document.documentElement.setAttribute("data-state", "busy");
   }
 
   function run() {
