@@ -152,7 +152,7 @@ func openTab(t *testing.T, url string, width, height int64) (context.Context, *t
 // selectAll selects the text of an input, as a user's Ctrl+A would.
 func selectAll(id string) chromedp.Action[chromedp.Void] {
 	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
-		_, err := chromedp.Evaluate[bool](`(document.getElementById("` + id + `").select(), true)`)(ctx, t)
+		_, err := chromedp.Evaluate[bool](`(document.getElementById("`+id+`").select(), true)`)(ctx, t)
 		return chromedp.Void{}, err
 	}
 }
@@ -247,7 +247,7 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 
 	type shown struct {
 		Bill, BillValue, Cold, ColdValue, Command, Engine string
-		Canvases                                         int
+		Canvases                                          int
 	}
 	s := eval[shown](t, tab, `(function () {
 	  var g = function (id) { return document.getElementById(id); };

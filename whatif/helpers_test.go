@@ -59,7 +59,9 @@ type buildError struct {
 	out string
 }
 
-func (e *buildError) Error() string { return "go build ./cmd/lambdacost: " + e.err.Error() + "\n" + e.out }
+func (e *buildError) Error() string {
+	return "go build ./cmd/lambdacost: " + e.err.Error() + "\n" + e.out
+}
 
 // runCLI runs the CLI command line (as the page prints it, "lambdacost
 // simulate scenario.yaml …") in dir and returns stdout, stderr and the
