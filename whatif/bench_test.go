@@ -1,0 +1,86 @@
+package whatif
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// benchScenario is a steady API at rate req/s for span: the what-if sizes
+// of issue 22 (a month at 1k req/s, a year at 10k req/s).
+func benchScenario(span string, rate int) []byte {
+	return []byte(`name: bench
+region: us-east-1
+duration: ` + span + `
+function:
+  memory_mb: 1024
+  architecture: arm64
+  duration: {distribution: lognormal, p50: 60ms, p99: 300ms}
+  init_duration: 300ms
+concurrency:
+  account_limit: 20000
+traffic:
+  start_rate: ` + strconv.Itoa(rate) + `
+`)
+}
+
+// benchWhatIf times one answer of api/plan to a change (memory 1024 →
+// 512) in the interactive mode (its choice of engine), through the HTTP
+// handler.
+func benchWhatIf(b *testing.B, span string, rate int) {
+	srv, err := New(Config{Scenario: benchScenario(span, rate), Name: "bench", Logf: b.Logf})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest(http.MethodPost, "/api/plan", strings.NewReader(`{"set":{"memory_mb":512}}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+		if i == 0 {
+			b.Logf("mode %s", modeOf(rec.Body.String()))
+		}
+	}
+}
+
+func modeOf(js string) string {
+	i := strings.Index(js, `"mode": "`)
+	if i < 0 {
+		return "?"
+	}
+	rest := js[i+9:]
+	return rest[:strings.IndexByte(rest, '"')]
+}
+
+// BenchmarkWhatIfMonth1k: a 730-hour month at 1,000 req/s (2.6·10⁹
+// requests; goal: under 300 ms).
+func BenchmarkWhatIfMonth1k(b *testing.B) { benchWhatIf(b, "730h", 1000) }
+
+// BenchmarkWhatIfYear10k: a year at 10,000 req/s (3.15·10¹¹ requests;
+// goal: under 2 s).
+func BenchmarkWhatIfYear10k(b *testing.B) { benchWhatIf(b, "8760h", 10000) }
+
+// BenchmarkWhatIfCheckout: the checkout scenario ×10 at 1024 MB, the
+// browser test's what-if (exact engine).
+func BenchmarkWhatIfCheckout(b *testing.B) {
+	srv, err := New(Config{Scenario: base(b, checkout), Name: "checkout", Logf: b.Logf})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		req := httptest.NewRequest(http.MethodPost, "/api/plan", strings.NewReader(`{"set":{"memory_mb":1024,"traffic_scale":10}}`))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+	}
+}
