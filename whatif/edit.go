@@ -329,10 +329,12 @@ func floatNode(f float64) *yaml.Node {
 }
 
 // Prepare makes a scenario file ready to be a session's base: file
-// references absolute (Absolutize), and the region named (region, the
-// caller's --region, when the file has none), so that the scenario a
-// session saves gives the same numbers wherever and by whomever it is run.
-func Prepare(data []byte, path, region string) ([]byte, error) {
+// references absolute (Absolutize), and the region named — region (the
+// caller's resolved region) when the file has none or override is set (an
+// explicit --region, as `simulate` gives it precedence) — so that the
+// scenario a session saves gives the same numbers wherever and by whomever
+// it is run.
+func Prepare(data []byte, path, region string, override bool) ([]byte, error) {
 	out, err := Absolutize(data, path)
 	if err != nil {
 		return nil, err
@@ -341,10 +343,10 @@ func Prepare(data []byte, path, region string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.Region == "" {
-		if region == "" {
-			region = "us-east-1"
-		}
+	if region == "" {
+		region = "us-east-1"
+	}
+	if s.Region == "" || (override && region != s.Region) {
 		return Apply(out, Set{Region: &region}, "")
 	}
 	return out, nil

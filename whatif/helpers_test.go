@@ -94,7 +94,7 @@ func base(t testing.TB, path string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err = Prepare(b, path, "us-east-1")
+	b, err = Prepare(b, path, "us-east-1", false)
 	if err != nil {
 		t.Fatal(err)
 	}

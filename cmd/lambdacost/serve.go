@@ -106,7 +106,7 @@ func serveRun(o *ServeOptions) error {
 	default:
 		data = whatif.Starter
 	}
-	if data, err = whatif.Prepare(data, path, f.Region); err != nil {
+	if data, err = whatif.Prepare(data, path, f.Region, f.RegionSource == "--region"); err != nil {
 		return err
 	}
 	prices, err := f.Prices()
