@@ -365,3 +365,27 @@ func TestPanicIsContained(t *testing.T) {
 		t.Errorf("after a panic: %d %s", a.code, a.body)
 	}
 }
+
+// A session toggling back to an earlier value gets the kept answer, the
+// same bytes, without a new run; a different change is computed anew.
+func TestAnswerCache(t *testing.T) {
+	srv, ts := newTestServer(t, base(t, checkout), Config{})
+	a := post(t, nil, ts.URL+"/api/plan", `{"set":{"memory_mb":1024}}`)
+	b := post(t, nil, ts.URL+"/api/plan", `{"set":{"memory_mb":2048}}`)
+	c := post(t, nil, ts.URL+"/api/plan", `{"set":{"memory_mb":1024}}`)
+	if a.code != 200 || b.code != 200 || c.code != 200 {
+		t.Fatalf("%d %d %d", a.code, b.code, c.code)
+	}
+	if !bytes.Equal(a.body, c.body) || bytes.Equal(a.body, b.body) || c.header.Get("X-Lambdacost-Command") != a.header.Get("X-Lambdacost-Command") {
+		t.Error("the kept answer differs from the first")
+	}
+	if srv.cache.hits != 1 {
+		t.Errorf("cache hits %d, want 1", srv.cache.hits)
+	}
+	for i := 0; i < cacheSize+5; i++ {
+		srv.cache.put(fmt.Sprint(i), []byte{1})
+	}
+	if len(srv.cache.m) != cacheSize || len(srv.cache.order) != cacheSize {
+		t.Errorf("cache holds %d/%d answers, want at most %d", len(srv.cache.m), len(srv.cache.order), cacheSize)
+	}
+}

@@ -30,12 +30,15 @@ traffic:
 // 512) in the interactive mode (its choice of engine), through the HTTP
 // handler.
 func benchWhatIf(b *testing.B, span string, rate int) {
-	srv, err := New(Config{Scenario: benchScenario(span, rate), Name: "bench", Logf: b.Logf})
-	if err != nil {
-		b.Fatal(err)
-	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		// A new server each time: its answer cache must not answer.
+		b.StopTimer()
+		srv, err := New(Config{Scenario: benchScenario(span, rate), Name: "bench", Logf: b.Logf})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
 		req := httptest.NewRequest(http.MethodPost, "/api/plan", strings.NewReader(`{"set":{"memory_mb":512}}`))
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()
@@ -69,12 +72,14 @@ func BenchmarkWhatIfYear10k(b *testing.B) { benchWhatIf(b, "8760h", 10000) }
 // BenchmarkWhatIfCheckout: the checkout scenario ×10 at 1024 MB, the
 // browser test's what-if (exact engine).
 func BenchmarkWhatIfCheckout(b *testing.B) {
-	srv, err := New(Config{Scenario: base(b, checkout), Name: "checkout", Logf: b.Logf})
-	if err != nil {
-		b.Fatal(err)
-	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		srv, err := New(Config{Scenario: base(b, checkout), Name: "checkout", Logf: b.Logf})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
 		req := httptest.NewRequest(http.MethodPost, "/api/plan", strings.NewReader(`{"set":{"memory_mb":1024,"traffic_scale":10}}`))
 		req.Header.Set("Content-Type", "application/json")
 		rec := httptest.NewRecorder()

@@ -163,3 +163,21 @@ func TestHostileNameInert(t *testing.T) {
 		t.Error("the page's HTML carries the name")
 	}
 }
+
+// DNS rebinding: without a token, a request naming another host is
+// refused even though it reached the loopback socket.
+func TestForeignHostRefused(t *testing.T) {
+	_, ts := newTestServer(t, base(t, checkout), Config{})
+	for host, want := range map[string]int{"evil.example": 403, "evil.example:80": 403, "localhost": 200, "127.0.0.1": 200, "[::1]:8080": 200} {
+		req, _ := http.NewRequest(http.MethodGet, ts.URL+"/api/scenario", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("Host %s: %d, want %d", host, resp.StatusCode, want)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"embed"
 	"encoding/hex"
@@ -86,6 +87,9 @@ type Server struct {
 	// running counts simulations in progress (tests watch it).
 	running  sync.Mutex
 	nRunning int
+	// answers keeps the last answers (a session toggling back to an
+	// earlier value gets it at once; runs are deterministic for a seed).
+	cache answerCache
 }
 
 type tabRun struct {
@@ -189,6 +193,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	path := r.URL.Path
+	// Without a token the server trusts loopback alone; a page of another
+	// site whose name was rebound to 127.0.0.1 (DNS rebinding) arrives with
+	// its own name in Host and is refused.
+	if s.cfg.Token == "" && !IsLoopback(r.Host) {
+		writeError(w, http.StatusForbidden, "this server answers only to 127.0.0.1, localhost or [::1]", nil)
+		return
+	}
 	if s.cfg.Token != "" {
 		want := "/" + s.cfg.Token + "/"
 		if len(path) < len(want) || subtle.ConstantTimeCompare([]byte(path[:len(want)]), []byte(want)) != 1 {
@@ -373,7 +384,7 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	_, sc, err := s.build(req, "")
+	y, sc, err := s.build(req, "")
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
 		return
@@ -386,6 +397,11 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		return
+	}
+	key := cacheKey(y, mode)
+	if out, ok := s.cache.get(key); ok {
+		writePlan(w, out, mode)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.Timeout)
@@ -444,9 +460,67 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error(), nil)
 		return
 	}
+	s.cache.put(key, out)
+	writePlan(w, out, mode)
+}
+
+func writePlan(w http.ResponseWriter, out []byte, mode string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Lambdacost-Command", Command(ScenarioFile, mode))
 	_, _ = w.Write(out)
+}
+
+// cacheSize is the number of answers kept (a year's answer is ≈ 100 KB).
+const cacheSize = 32
+
+// answerCache is a small least-recently-used cache of api/plan answers,
+// keyed by the scenario's YAML and the engine.
+type answerCache struct {
+	mu    sync.Mutex
+	order []string
+	m     map[string][]byte
+	hits  int
+}
+
+func cacheKey(yaml []byte, mode string) string {
+	h := sha256.Sum256(append(append([]byte(mode), 0), yaml...))
+	return string(h[:])
+}
+
+func (c *answerCache) get(k string) ([]byte, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	b, ok := c.m[k]
+	if ok {
+		c.hits++
+		c.touch(k)
+	}
+	return b, ok
+}
+
+func (c *answerCache) put(k string, b []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string][]byte{}
+	}
+	if _, ok := c.m[k]; !ok && len(c.order) >= cacheSize {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[k] = b
+	c.touch(k)
+}
+
+// touch moves k to the most recent end.
+func (c *answerCache) touch(k string) {
+	for i, x := range c.order {
+		if x == k {
+			c.order = append(c.order[:i], c.order[i+1:]...)
+			break
+		}
+	}
+	c.order = append(c.order, k)
 }
 
 func writeCancelled(w http.ResponseWriter, ctx context.Context) {
