@@ -123,12 +123,14 @@ func ChooseMode(s *simulator.Scenario, requested string, lim Limits) (string, er
 // Simulate runs s in mode (ModeExact or ModeFast) as `lambdacost simulate
 // FILE [--mode fast] -o json` does for the same file, and returns that
 // command's JSON, byte for byte. s must name its region (the page's
-// scenarios always do). Cancelling ctx stops the simulator.
-func Simulate(ctx context.Context, s *simulator.Scenario, mode string, prices *pricing.PriceTable) ([]byte, error) {
+// scenarios always do). Cancelling ctx stops the simulator. progress, if
+// not nil, is called now and then with the simulated time done and the
+// total (nanoseconds).
+func Simulate(ctx context.Context, s *simulator.Scenario, mode string, prices *pricing.PriceTable, progress func(done, total int64)) ([]byte, error) {
 	if s.Region == "" {
 		return nil, pricing.Inputf(ScenarioFile, "region: the scenario must name its region")
 	}
-	res, err := simulator.Run(ctx, s, simulator.Options{Runs: 1, Prices: prices, Mode: mode})
+	res, err := simulator.Run(ctx, s, simulator.Options{Runs: 1, Prices: prices, Mode: mode, Progress: progress})
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -93,8 +94,9 @@ type Server struct {
 }
 
 type tabRun struct {
-	seq    uint64
 	cancel context.CancelFunc
+	// done and total are the simulated time of the run so far (ns).
+	done, total atomic.Int64
 }
 
 // New validates the base scenario (the CLI's message when it is bad) and
@@ -131,6 +133,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /api/scenario", srv.getScenario)
 	mux.HandleFunc("POST /api/scenario", srv.postScenario)
 	mux.HandleFunc("POST /api/plan", srv.plan)
+	mux.HandleFunc("GET /api/progress", srv.progress)
 	srv.mux = mux
 	return srv, nil
 }
@@ -407,6 +410,7 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.Timeout)
 	defer cancel()
 	// A newer request of the same tab supersedes this one.
+	var me *tabRun
 	if tab := r.Header.Get("X-Lambdacost-Tab"); tab != "" {
 		if len(tab) > 64 {
 			writeError(w, http.StatusBadRequest, "X-Lambdacost-Tab: at most 64 characters", nil)
@@ -416,7 +420,7 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 		if old := s.tabs[tab]; old != nil {
 			old.cancel()
 		}
-		me := &tabRun{cancel: cancel}
+		me = &tabRun{cancel: cancel}
 		s.tabs[tab] = me
 		s.mu.Unlock()
 		defer func() {
@@ -445,7 +449,11 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 			s.nRunning--
 			s.running.Unlock()
 		}()
-		return Simulate(ctx, sc, mode, s.cfg.Prices)
+		var progress func(done, total int64)
+		if me != nil {
+			progress = func(done, total int64) { me.done.Store(done); me.total.Store(total) }
+		}
+		return Simulate(ctx, sc, mode, s.cfg.Prices, progress)
 	}()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -521,6 +529,37 @@ func (c *answerCache) touch(k string) {
 		}
 	}
 	c.order = append(c.order, k)
+}
+
+// Progress is the answer of api/progress: how far the tab's run in
+// flight has got, in simulated seconds.
+type Progress struct {
+	Running    bool    `json:"running"`
+	DoneS      float64 `json:"done_s"`
+	TotalS     float64 `json:"total_s"`
+	Percentage float64 `json:"percent"`
+}
+
+// progress answers GET api/progress?tab=ID for the tab's run in flight.
+func (s *Server) progress(w http.ResponseWriter, r *http.Request) {
+	tab := r.URL.Query().Get("tab")
+	if tab == "" || len(tab) > 64 {
+		writeError(w, http.StatusBadRequest, "tab: expected the page's tab id (1–64 characters)", nil)
+		return
+	}
+	s.mu.Lock()
+	run := s.tabs[tab]
+	s.mu.Unlock()
+	var p Progress
+	if run != nil {
+		p.Running = true
+		d, t := run.done.Load(), run.total.Load()
+		p.DoneS, p.TotalS = float64(d)/1e9, float64(t)/1e9
+		if t > 0 {
+			p.Percentage = 100 * float64(d) / float64(t)
+		}
+	}
+	writeJSON(w, http.StatusOK, p)
 }
 
 func writeCancelled(w http.ResponseWriter, ctx context.Context) {

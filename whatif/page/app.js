@@ -79,12 +79,29 @@
     document.documentElement.setAttribute("data-state", "busy");
   }
 
+  // While a run is in flight, its progress (simulated time done) is shown.
+  var poller = 0;
+  function pollProgress(my) {
+    clearTimeout(poller);
+    poller = setTimeout(function () {
+      if (my !== seq) { return; }
+      fetch("api/progress?tab=" + tab).then(function (r) { return r.json(); }).then(function (p) {
+        if (my !== seq || !p.running || document.documentElement.getAttribute("data-state") !== "busy") { return; }
+        if (p.total_s > 0) {
+          setText("status", "Simulating… " + p.percent.toFixed(0) + " % of " + (p.total_s / 3600).toPrecision(3) + " h simulated");
+        }
+        pollProgress(my);
+      }).catch(function () {});
+    }, 400);
+  }
+
   function run() {
     saveHash();
     if (ctrl) { ctrl.abort(); }
     ctrl = new AbortController();
     var my = ++seq;
     setBusy("Simulating…");
+    pollProgress(my);
     var t0 = performance.now();
     fetch("api/plan", {method: "POST", headers: {"Content-Type": "application/json", "X-Lambdacost-Tab": tab},
       body: body(), signal: ctrl.signal})
