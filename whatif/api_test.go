@@ -80,6 +80,27 @@ func TestPlanIsTheCLIsJSON(t *testing.T) {
 	}
 }
 
+// A scenario with an lmi: section gets the "lmi" member, as the CLI's.
+func TestPlanWithLMIIsTheCLIsJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the CLI")
+	}
+	_, ts := newTestServer(t, base(t, "../testdata/scenarios/lmi-burst.yaml"), Config{})
+	a := post(t, nil, ts.URL+"/api/plan", `{"set":{"memory_mb":2048}}`)
+	if a.code != 200 || !strings.Contains(string(a.body), `"lmi": {`) {
+		t.Fatalf("api/plan: %d %.300s", a.code, a.body)
+	}
+	cmd := a.header.Get("X-Lambdacost-Command")
+	dir, _ := savedScenario(t, ts.URL, `{"memory_mb":2048}`, ModeExact)
+	out, stderr, code := runCLI(t, dir, cmd)
+	if code != 0 {
+		t.Fatalf("%s: exit %d: %s", cmd, code, stderr)
+	}
+	if !bytes.Equal(out, a.body) {
+		t.Errorf("api/plan differs from `%s`:\nAPI: %.800s\nCLI: %.800s", cmd, a.body, out)
+	}
+}
+
 // The memory and traffic of a change reach the engines: 1024 MB doubles
 // the GB-seconds of 512 MB for the same invocations (same seed, same
 // arrivals; durations do not depend on memory in a scenario), and ×10
