@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -383,5 +384,29 @@ func TestBrowserHostileNameAndPhoneWidth(t *testing.T) {
 		wide := eval[string](t, tab, `Array.from(document.querySelectorAll("body *")).filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5).slice(-3).map(e => e.tagName + "#" + e.id + "." + e.className).join("; ")`)
 		t.Errorf("at 390 px the page is %d px wide (inner %d): %s", sw, iw, wide)
 	}
+	l.assertClean(t, tab, ts.URL)
+}
+
+// A shared URL is data too: a fragment carrying markup fills the inputs as
+// text, runs nothing, and the server refuses the values by name.
+func TestBrowserHostileFragmentInert(t *testing.T) {
+	_, ts := newTestServer(t, hostileScenario, Config{})
+	frag := `{"set":{"duration":"<img src=x onerror=alert(3)>","region":"<script>alert(4)</script>","stages":[{"duration":"<b>x</b>","target":"<i>"}]},"mode":"exact"}`
+	tab, l := openTab(t, ts.URL+"/#"+url.PathEscape(frag), 1280, 1000)
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.documentElement.getAttribute("data-state") === "error"`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](t, tab, `document.getElementById("duration").value`); got != "<img src=x onerror=alert(3)>" {
+		t.Errorf("duration input %q", got)
+	}
+	if n := eval[int](t, tab, `document.querySelectorAll("img, b, i, main script").length`); n != 0 {
+		t.Errorf("%d elements parsed from the fragment", n)
+	}
+	if msg := eval[string](t, tab, `document.getElementById("error").textContent`); !strings.Contains(msg, "set.stages") {
+		t.Errorf("error shown %q", msg)
+	}
+	l.mu.Lock()
+	l.console = nil // the 400 answer is logged as a failed load
+	l.mu.Unlock()
 	l.assertClean(t, tab, ts.URL)
 }

@@ -56,6 +56,24 @@ type Stage struct {
 	Target   float64 `json:"target"`
 }
 
+// UnmarshalJSON reads a stage strictly: both fields, neither null.
+func (st *Stage) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Duration *string  `json:"duration"`
+		Target   *float64 `json:"target"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	if raw.Duration == nil || raw.Target == nil {
+		return pricing.Inputf("set.stages", "each stage needs a duration and a target (requests per second)")
+	}
+	st.Duration, st.Target = *raw.Duration, *raw.Target
+	return nil
+}
+
 // Apply writes set into the scenario YAML base and returns the new YAML
 // (comments and the order of keys kept), headed by a comment naming the
 // command that reproduces the page's numbers (command, if not empty). The
@@ -182,7 +200,10 @@ func decodeStrict(r io.Reader, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
+		var ie *pricing.InputError
 		switch {
+		case errors.As(err, &ie):
+			return ie
 		case errors.As(err, &te):
 			return pricing.Inputf(te.Field, "expected %s, got a JSON %s", jsonKind(te.Type.Kind().String()), te.Value)
 		case errors.Is(err, io.EOF):

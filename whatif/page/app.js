@@ -49,7 +49,8 @@
     if (base.shaped) {
       var rows = $("stages").querySelectorAll("tr"), st = [], same = rows.length === base.stages.length;
       Array.prototype.forEach.call(rows, function (tr, i) {
-        var d = tr.querySelector(".st-d").value.trim(), t = Number(tr.querySelector(".st-t").value);
+        var d = tr.querySelector(".st-d").value.trim(), tv = tr.querySelector(".st-t").value.trim(), t = Number(tv);
+        if (tv === "" || isNaN(t)) { t = tv; } // the server names it
         st.push({duration: d, target: t});
         if (same && (d !== base.stages[i].duration || t !== base.stages[i].target)) { same = false; }
       });
