@@ -140,21 +140,12 @@ func Simulate(ctx context.Context, s *simulator.Scenario, mode string, prices *p
 		}
 		return nil, fmt.Errorf("simulate: the run stopped early")
 	}
-	// The simulator's own assumptions, then the command's (month, free
-	// tier), in the order `simulate` adds them.
+	// The simulator's own assumptions, then the monthly figures' (month,
+	// provisioned concurrency, free tier), as `simulate` lists them.
 	as := append(pricing.Assumptions(nil), res.Assumptions...)
-	if res.SimulatedSeconds > 0 {
-		k := float64(pricing.SecondsPerMonth) / res.SimulatedSeconds
-		why := fmt.Sprintf("the simulated %s is scaled ×%.4g to a 730-hour month, as if the traffic repeated", time.Duration(res.SimulatedSeconds*float64(time.Second)), k)
-		if time.Duration(res.SimulatedSeconds*float64(time.Second)) < pricing.TinyWindow {
-			why = "WARNING: " + why + "; a span this short makes the monthly figures a guess"
-		}
-		as.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: why})
+	for _, a := range simulator.MonthlyAssumptions(s, res) {
+		as.Add(a)
 	}
-	if pc := s.Function.ProvisionedConcurrency; pc > 0 {
-		as.Add(pricing.Assumption{Field: "function.provisioned_concurrency", Value: fmt.Sprint(pc), Why: "enabled for the whole month"})
-	}
-	as.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "a simulation prices one function, not the account"})
 	res.Assumptions = as
 
 	var buf bytes.Buffer
