@@ -394,24 +394,38 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 	}
 	mode, err := ChooseMode(sc, req.Mode, s.cfg.Limits)
 	if err != nil {
-		var tl *TooLargeError
-		if errors.As(err, &tl) {
-			writeError(w, http.StatusUnprocessableEntity, err.Error(), map[string]any{"too_large": true, "command": tl.Command, "estimate_s": tl.Estimate.Seconds()})
-			return
-		}
-		writeError(w, http.StatusBadRequest, err.Error(), nil)
+		writeModeError(w, err)
 		return
 	}
-	key := cacheKey(y, mode)
+	s.answer(w, r, r.Header.Get("X-Lambdacost-Tab"), cacheKey(y, mode), Command(ScenarioFile, mode),
+		func(ctx context.Context, progress func(done, total int64)) ([]byte, error) {
+			return Simulate(ctx, sc, mode, s.cfg.Prices, progress)
+		})
+}
+
+func writeModeError(w http.ResponseWriter, err error) {
+	var tl *TooLargeError
+	if errors.As(err, &tl) {
+		writeError(w, http.StatusUnprocessableEntity, err.Error(), map[string]any{"too_large": true, "command": tl.Command, "estimate_s": tl.Estimate.Seconds()})
+		return
+	}
+	writeError(w, http.StatusBadRequest, err.Error(), nil)
+}
+
+// answer runs work for a request: from the cache when the same work was
+// done, else bounded by the timeout, superseded by a newer request of the
+// same tab (tab empty: none), one per core; its JSON is the body, command
+// the X-Lambdacost-Command header.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, command string, work func(ctx context.Context, progress func(done, total int64)) ([]byte, error)) {
 	if out, ok := s.cache.get(key); ok {
-		writePlan(w, out, mode)
+		writeAnswer(w, out, command)
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.Timeout)
 	defer cancel()
 	// A newer request of the same tab supersedes this one.
 	var me *tabRun
-	if tab := r.Header.Get("X-Lambdacost-Tab"); tab != "" {
+	if tab != "" {
 		if len(tab) > 64 {
 			writeError(w, http.StatusBadRequest, "X-Lambdacost-Tab: at most 64 characters", nil)
 			return
@@ -453,7 +467,7 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 		if me != nil {
 			progress = func(done, total int64) { me.done.Store(done); me.total.Store(total) }
 		}
-		return Simulate(ctx, sc, mode, s.cfg.Prices, progress)
+		return work(ctx, progress)
 	}()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -464,17 +478,17 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 			writeError(w, http.StatusBadRequest, err.Error(), nil)
 			return
 		}
-		s.cfg.Logf("lambdacost serve: plan: %v", err)
+		s.cfg.Logf("lambdacost serve: %s: %v", r.URL.Path, err)
 		writeError(w, http.StatusInternalServerError, err.Error(), nil)
 		return
 	}
 	s.cache.put(key, out)
-	writePlan(w, out, mode)
+	writeAnswer(w, out, command)
 }
 
-func writePlan(w http.ResponseWriter, out []byte, mode string) {
+func writeAnswer(w http.ResponseWriter, out []byte, command string) {
 	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Lambdacost-Command", Command(ScenarioFile, mode))
+	w.Header().Set("X-Lambdacost-Command", command)
 	_, _ = w.Write(out)
 }
 
