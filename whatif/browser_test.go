@@ -410,3 +410,36 @@ func TestBrowserHostileFragmentInert(t *testing.T) {
 	l.mu.Unlock()
 	l.assertClean(t, tab, ts.URL)
 }
+
+// Keyboard alone: Tab reaches every control of the page in order, each
+// with a visible focus ring.
+func TestBrowserKeyboardReachesEveryControl(t *testing.T) {
+	_, ts := newTestServer(t, hostileScenario, Config{})
+	tab, l := openTab(t, ts.URL+"/", 1280, 1000)
+	waitReady(t, tab)
+	var seen []string
+	for i := 0; i < 60; i++ {
+		if err := chromedp.Do(tab, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+		f := eval[string](t, tab, `(function () { var e = document.activeElement; if (!e || e === document.body) { return ""; }
+		  var o = getComputedStyle(e).outlineStyle; return (e.id || e.getAttribute("data-scale") || e.getAttribute("aria-label") || e.tagName) + (o === "none" ? "!nofocusring" : ""); })()`)
+		seen = append(seen, f)
+	}
+	all := strings.Join(seen, " ")
+	for _, want := range []string{"traffic_scale", "10", "duration", "start_rate", "Stage 1 duration", "add-stage", "memory_mb", "architecture", "region", "provisioned", "reserved", "account_limit", "mode", "download", "reset"} {
+		found := false
+		for _, s := range seen {
+			if s == want {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("Tab never reaches %q (order: %s)", want, all)
+		}
+	}
+	if strings.Contains(all, "!nofocusring") {
+		t.Errorf("a control has no visible focus ring: %s", all)
+	}
+	l.assertClean(t, tab, ts.URL)
+}
