@@ -315,6 +315,35 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 	}
 	t.Logf("page: bill %s, cold-start rate %s (%s); CLI on the download: %v, %v", s.Bill, s.Cold, s.Engine, r.Monthly, r.ColdStartRate)
 
+	// The always-on comparison, on request (keyboard), names the option
+	// `lambdacost compare` on the same file finds cheapest.
+	if err := chromedp.Do(tab, chromedp.Focus("#compare"), chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.getElementById("compare-status").hasAttribute("data-cheapest")`, chromedp.WithPollingTimeout(60*time.Second))); err != nil {
+		t.Fatalf("no comparison shown: %v (%s)", err, eval[string](t, tab, `document.getElementById("compare-status").textContent`))
+	}
+	cmpCmd := eval[string](t, tab, `document.getElementById("compare-command").textContent`)
+	cout, cerr, ccode := runCLI(t, dir, cmpCmd)
+	if ccode != 0 {
+		t.Fatalf("%s: exit %d: %s", cmpCmd, ccode, cerr)
+	}
+	var cr struct {
+		Cheapest string `json:"cheapest"`
+	}
+	if err := json.Unmarshal(cout, &cr); err != nil {
+		t.Fatal(err)
+	}
+	if got := eval[string](t, tab, `document.getElementById("compare-status").getAttribute("data-cheapest")`); got != cr.Cheapest {
+		t.Errorf("page says %q is cheapest, %s says %q", got, cmpCmd, cr.Cheapest)
+	}
+	if n := eval[int](t, tab, `document.querySelectorAll("#options tbody tr").length`); n < 4 {
+		t.Errorf("%d options shown", n)
+	}
+	if marked := eval[string](t, tab, `Array.from(document.querySelectorAll("#options td")).map(td => td.textContent).filter(x => x.indexOf("(cheapest)") >= 0).join("|")`); marked == "" {
+		t.Error("no option is marked cheapest")
+	}
+
 	// The URL fragment shares the state: a new tab opened on it shows the
 	// same answer.
 	u := eval[string](t, tab, `location.href`)
@@ -427,7 +456,7 @@ func TestBrowserKeyboardReachesEveryControl(t *testing.T) {
 		seen = append(seen, f)
 	}
 	all := strings.Join(seen, " ")
-	for _, want := range []string{"traffic_scale", "10", "duration", "start_rate", "Stage 1 duration", "add-stage", "memory_mb", "architecture", "region", "provisioned", "reserved", "account_limit", "mode", "download", "reset"} {
+	for _, want := range []string{"traffic_scale", "10", "duration", "start_rate", "Stage 1 duration", "add-stage", "memory_mb", "architecture", "region", "provisioned", "reserved", "account_limit", "mode", "download", "reset", "compare"} {
 		found := false
 		for _, s := range seen {
 			if s == want {

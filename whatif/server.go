@@ -133,6 +133,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("GET /api/scenario", srv.getScenario)
 	mux.HandleFunc("POST /api/scenario", srv.postScenario)
 	mux.HandleFunc("POST /api/plan", srv.plan)
+	mux.HandleFunc("POST /api/compare", srv.compare)
 	mux.HandleFunc("GET /api/progress", srv.progress)
 	srv.mux = mux
 	return srv, nil

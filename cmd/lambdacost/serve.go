@@ -46,6 +46,8 @@ state is a scenario: "Download scenario" saves the YAML, and the command the pag
 (lambdacost simulate scenario.yaml -o json, with --mode fast when the fast mode answered)
 reproduces its numbers exactly. Small runs use the exact engine, larger ones the fast mode; a
 scenario too large for an interactive answer gets a message and the command for the exact run.
+A "Compare" button prices EC2, Fargate and Managed Instances for the same month with the
+break-even volumes (POST api/compare, the output of lambdacost compare scenario.yaml -o json).
 
 Without a scenario it starts from a built-in example; --dataset replays one function of a
 dataset (its invocation series, duration and INIT statistics, memory and architecture).

@@ -210,6 +210,61 @@
     }, true);
   }
 
+  // The always-on comparison runs on request (it simulates again, exactly).
+  var cmpCtrl = null;
+  function compare() {
+    if (cmpCtrl) { cmpCtrl.abort(); }
+    cmpCtrl = new AbortController();
+    setText("compare-status", "Comparing…");
+    $("options").hidden = true;
+    $("breakevens").textContent = "";
+    fetch("api/compare", {method: "POST", headers: {"Content-Type": "application/json"}, body: body(), signal: cmpCtrl.signal})
+      .then(function (resp) { return resp.json().then(function (j) { return {ok: resp.ok, j: j, cmd: resp.headers.get("X-Lambdacost-Command")}; }); })
+      .then(function (r) {
+        if (!r.ok) { setText("compare-status", String(r.j.error)); return; }
+        renderCompare(r.j, r.cmd);
+      })
+      .catch(function (e) { if (!e || e.name !== "AbortError") { setText("compare-status", "the server did not answer: " + e); } });
+  }
+
+  function renderCompare(c, cmd) {
+    var tb = $("options").querySelector("tbody");
+    tb.textContent = "";
+    var row = function (name, sizing, usdv, key) {
+      var tr = document.createElement("tr");
+      [name + (c.cheapest === key ? " (cheapest)" : ""), sizing, usd(usdv)].forEach(function (v, i) {
+        var td = document.createElement("td");
+        td.textContent = v;
+        if (i === 2) { td.className = "num"; }
+        tr.appendChild(td);
+      });
+      tb.appendChild(tr);
+    };
+    var mem = c.lambda.memory_mb + " MB";
+    row("Lambda x86_64", mem, c.lambda.x86_64.monthly_cost_usd, "lambda x86_64");
+    row("Lambda arm64", mem, c.lambda.arm64.monthly_cost_usd, "lambda arm64");
+    if (c.ec2 && c.ec2.instance_type) { row("EC2", c.ec2.instances + " × " + c.ec2.instance_type, c.ec2.monthly_cost_usd, "ec2 " + c.ec2.instance_type); }
+    if (c.fargate && c.fargate.instance_type) { row("Fargate", c.fargate.instances + " × " + c.fargate.instance_type, c.fargate.monthly_cost_usd, "fargate " + c.fargate.architecture); }
+    if (c.lmi) { row("Managed Instances", (c.lmi.instances || 0) + " × " + c.lmi.instance_type, c.lmi.monthly_cost_usd, "lmi " + c.lmi.instance_type); }
+    $("options").hidden = false;
+    var ul = $("breakevens");
+    (c.breakevens || []).forEach(function (b) {
+      var li = document.createElement("li");
+      li.textContent = "Lambda " + b.lambda_architecture + " vs " + b.fleet + ": " +
+        (b.requests_per_month === null ? "Lambda is cheaper at every volume searched" :
+          "break-even at " + count(b.requests_per_month) + " requests/month (" + b.mean_rps.toPrecision(3) + " req/s)");
+      ul.appendChild(li);
+    });
+    (c.notes || []).forEach(function (n) {
+      var li = document.createElement("li");
+      li.textContent = "Note: " + n;
+      ul.appendChild(li);
+    });
+    setText("compare-status", "Cheapest at this volume: " + c.cheapest + ".");
+    $("compare-status").setAttribute("data-cheapest", String(c.cheapest));
+    if (cmd) { setText("compare-command", cmd); }
+  }
+
   function stageRow(d, t) {
     var tr = document.createElement("tr");
     var n = $("stages").children.length + 1;
@@ -301,6 +356,7 @@
       schedule();
     });
     $("download").addEventListener("click", download);
+    $("compare").addEventListener("click", compare);
     $("reset").addEventListener("click", function () { $("mode").value = "interactive"; fill(base, {}); schedule(); });
     addEventListener("resize", function () { if (chart) { chart.resize(); } });
   }

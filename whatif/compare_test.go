@@ -1,0 +1,58 @@
+package whatif
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+)
+
+// api/compare is `lambdacost compare -o json` of the saved scenario, byte
+// for byte (the CLI's defaults; its own exact simulation).
+func TestCompareIsTheCLIsJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the CLI")
+	}
+	_, ts := newTestServer(t, base(t, checkout), Config{})
+	const set = `{"memory_mb":1024,"traffic_scale":3}`
+	a := post(t, nil, ts.URL+"/api/compare", `{"set":`+set+`}`)
+	if a.code != 200 {
+		t.Fatalf("api/compare: %d %s", a.code, a.body)
+	}
+	cmd := a.header.Get("X-Lambdacost-Command")
+	if cmd != "lambdacost compare scenario.yaml -o json" {
+		t.Errorf("command %q", cmd)
+	}
+	dir, _ := savedScenario(t, ts.URL, set, ModeExact)
+	out, stderr, code := runCLI(t, dir, cmd)
+	if code != 0 {
+		t.Fatalf("%s: exit %d: %s", cmd, code, stderr)
+	}
+	if !bytes.Equal(out, a.body) {
+		t.Errorf("api/compare differs from `%s`:\nAPI: %.800s\nCLI: %.800s", cmd, a.body, out)
+	}
+	var r struct {
+		Cheapest string `json:"cheapest"`
+		Lambda   struct {
+			MemoryMB int `json:"memory_mb"`
+		} `json:"lambda"`
+	}
+	if err := json.Unmarshal(a.body, &r); err != nil || r.Cheapest == "" || r.Lambda.MemoryMB != 1024 {
+		t.Errorf("comparison %+v %v", r, err)
+	}
+}
+
+// api/compare validates like api/plan and is bounded like an exact run.
+func TestCompareBadInputAndBounds(t *testing.T) {
+	_, ts := newTestServer(t, base(t, checkout), Config{})
+	if a := post(t, nil, ts.URL+"/api/compare", `{"set":{"memory_mb":1}}`); a.code != http.StatusBadRequest || !strings.Contains(a.errMsg(t), "function.memory_mb") {
+		t.Errorf("bad memory: %d %s", a.code, a.body)
+	}
+	_, big := newTestServer(t, []byte(bigScenario), Config{Limits: Limits{ExactBudget: time.Second, MaxWork: 2 * time.Second}})
+	a := post(t, nil, big.URL+"/api/compare", `{}`)
+	if a.code != http.StatusUnprocessableEntity || !strings.Contains(a.errMsg(t), "lambdacost compare scenario.yaml -o json") {
+		t.Errorf("too large: %d %s", a.code, a.body)
+	}
+}
