@@ -125,7 +125,10 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	bw := BucketWidth(span)
 	warmB := warmupBuckets(opt.DiscardWarmup, bw)
 	ds := sampleDurations(s, seed, 400_000)
-	lcal := calibrateFor(s, seed, ds.es)
+	lcal := calibrateFor(ctx, s, seed, ds.es)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if lcal == nil {
 		return nil, pricing.Inputf("--mode", "the fast mode could not calibrate its pool model (too little traffic for it to help); use --mode exact")
 	}
@@ -270,7 +273,10 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	// over from their state.
 	k0 := 0
 	if tw := startWindow(s, ds, sl, lam); warmB == 0 && tw > 0 {
-		h := exactStart(s, seed, tw, bw)
+		h := exactStart(ctx, s, seed, tw, bw)
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		k0 = int(tw / fastStep)
 		pool.handOff(h, int64(tw))
 		st := h.st

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -77,7 +78,7 @@ func (c *levelCal) g(z float64) float64 {
 // calibrateLevels simulates the busy count of an M/G/∞ system (Poisson
 // arrivals at rate, the scenario's durations) for dur seconds and measures
 // G per level.
-func calibrateLevels(s *Scenario, seed uint64, rate, dur, g0, idle float64) *levelCal {
+func calibrateLevels(ctx context.Context, s *Scenario, seed uint64, rate, dur, g0, idle float64) *levelCal {
 	rng := rand.New(rand.NewPCG(seed, 1<<60))
 	timeout := s.Function.Timeout.D()
 	if timeout <= 0 {
@@ -123,7 +124,10 @@ func calibrateLevels(s *Scenario, seed uint64, rate, dur, g0, idle float64) *lev
 	busy := 0
 	var sumS float64
 	var nS int64
-	for {
+	for n := 0; ; n++ {
+		if n&0xffff == 0 && ctx.Err() != nil {
+			return nil
+		}
 		t += rng.ExpFloat64() / rate
 		if t >= dur {
 			break
@@ -524,8 +528,8 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 // rate or, if that would take more than ≈ 6·10⁶ arrivals, at a lower rate
 // that still gives a mean busy count of about 20 or more (G is a function
 // of the level's z, whatever the rate: see zLevel), in at most ≈ 1.2·10⁷
-// arrivals.
-func calibrateFor(s *Scenario, seed uint64, es float64) *levelCal {
+// arrivals. A cancelled ctx stops it (nil; the caller returns ctx.Err()).
+func calibrateFor(ctx context.Context, s *Scenario, seed uint64, es float64) *levelCal {
 	idle := s.KeepAlive.IdleTimeout.Mean().Seconds()
 	mean := s.ExpectedRequests() / s.Span().Seconds()
 	if !(mean > 0) || !(es > 0) {
@@ -539,7 +543,7 @@ func calibrateFor(s *Scenario, seed uint64, es float64) *levelCal {
 	// A low mean rate: as many arrivals as the budget gives.
 	dur = math.Max(dur, 6e6/rate)
 	g0 := math.Min(math.Max(1.5, 20*es), idle/10)
-	return calibrateLevels(s, seed, rate, dur, g0, idle)
+	return calibrateLevels(ctx, s, seed, rate, dur, g0, idle)
 }
 
 // floodPerRate is the pool a flood leaves per unit of arrival rate: the
@@ -588,12 +592,12 @@ type startRun struct {
 	tokens   float64  // scaling budget left, environments
 }
 
-func exactStart(s *Scenario, seed uint64, tw, bw time.Duration) *startRun {
+func exactStart(ctx context.Context, s *Scenario, seed uint64, tw, bw time.Duration) *startRun {
 	cs := *s
 	cs.Duration = pricing.Duration(tw)
 	rp := buildReplica(&cs, seed, 0, bw, 0)
 	rp.noFinish = true
-	rp.run(nil)
+	rp.run(func(int64) bool { return ctx.Err() == nil }) // cancelled: the caller returns ctx.Err()
 	span := rp.span
 	o := &startRun{busyOD: rp.busy - (rp.prov - rp.provIdle)}
 	mask := len(rp.idle) - 1

@@ -41,6 +41,7 @@ func benchWhatIf(b *testing.B, span string, rate int) {
 		b.StartTimer()
 		req := httptest.NewRequest(http.MethodPost, "/api/plan", strings.NewReader(`{"set":{"memory_mb":512}}`))
 		req.Header.Set("Content-Type", "application/json")
+		req.Host = "127.0.0.1" // the server answers loopback names only
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		if rec.Code != 200 {
@@ -82,6 +83,7 @@ func BenchmarkWhatIfCheckout(b *testing.B) {
 		b.StartTimer()
 		req := httptest.NewRequest(http.MethodPost, "/api/plan", strings.NewReader(`{"set":{"memory_mb":1024,"traffic_scale":10}}`))
 		req.Header.Set("Content-Type", "application/json")
+		req.Host = "127.0.0.1" // the server answers loopback names only
 		rec := httptest.NewRecorder()
 		srv.ServeHTTP(rec, req)
 		if rec.Code != 200 {
