@@ -338,12 +338,20 @@ func TestChooseMode(t *testing.T) {
 	if m, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: 15 * time.Second, MaxWork: time.Minute}); err != nil || m != ModeExact {
 		t.Errorf("budget 15 s: %q %v, want exact", m, err)
 	}
-	// Fast: 2·10⁷ × 165 ns + 86,400 steps × 250 ns ≈ 3.3 s.
+	// Fast: 2.6 s of calibration + 86,400 steps × 1 µs ≈ 2.7 s.
 	if m, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: 14 * time.Second, MaxWork: time.Minute}); err != nil || m != ModeFast {
 		t.Errorf("budget 14 s: %q %v, want fast", m, err)
 	}
-	if _, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: time.Second, MaxWork: 3 * time.Second}); err == nil {
-		t.Error("max work 3 s: want too large")
+	if _, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: time.Second, MaxWork: 2 * time.Second}); err == nil {
+		t.Error("max work 2 s: want too large")
+	}
+	// A year at 10k req/s: ≈ 34 s of fast-mode work, beyond the default 20 s.
+	y, err := Parse([]byte(strings.Replace(strings.Replace(bigScenario, "24h", "8760h", 1), "1000", "10000", 1)), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ChooseMode(y, ModeInteractive, DefaultLimits); err == nil || !strings.Contains(err.Error(), "lambdacost simulate scenario.yaml -o json") {
+		t.Errorf("a year at 10k req/s with the default limits: %v, want too large with the command", err)
 	}
 }
 

@@ -40,22 +40,19 @@ type Limits struct {
 // estimated work, nothing over ≈ 20 s, and a hard stop at 60 s.
 var DefaultLimits = Limits{ExactBudget: 1500 * time.Millisecond, MaxWork: 20 * time.Second, Timeout: 60 * time.Second}
 
-// fastNsPerStep and fastCalibrationEvents are the planning figures of the
-// fast mode: its one-second steps (≈ 6 s of CPU for the 3.15·10⁷ steps of
-// a year in BENCHMARKS.md, rounded up) and its calibration run of at most
-// ≈ 2·10⁷ exact invocations at the exact engine's planning cost.
+// fastNsPerStep and fastCalibrationNs are the planning figures of the
+// fast mode (the level model), from a CPU profile of a year at 10k req/s
+// (BENCHMARKS.md, serve): ≈ 1 µs of CPU per one-second step, and ≈ 2.6 s
+// for its level calibration (at most ≈ 1.2·10⁷ arrivals of an M/G/∞ run).
 const (
-	fastNsPerStep         = 250
-	fastCalibrationEvents = 2e7
-	exactNsPerEvent       = 165 // simulator's planning figure (mode.go)
+	fastNsPerStep     = 1000
+	fastCalibrationNs = 2.6e9
 )
 
 // EstimateFast is the planning estimate of a fast-mode run of s on one
-// core: its calibration (at most ≈ 2·10⁷ invocations at the mean rate,
-// fewer for a short or slow scenario) and one step per simulated second.
+// core: its calibration and one step per simulated second.
 func EstimateFast(s *simulator.Scenario) time.Duration {
-	ev := min(fastCalibrationEvents, s.ExpectedRequests()+2e6)
-	return time.Duration(ev*exactNsPerEvent + s.Span().Seconds()*fastNsPerStep)
+	return time.Duration(fastCalibrationNs + s.Span().Seconds()*fastNsPerStep)
 }
 
 // fastAllowed reports whether the fast mode models s (mirrors the
