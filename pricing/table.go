@@ -199,8 +199,16 @@ func Embedded() *PriceTable {
 }
 
 // ParseTable decodes and checks a price table.
+// The output of `pricing -o json` (the table inside its envelope) reads too.
 func ParseTable(b []byte) (*PriceTable, error) {
 	var t PriceTable
+	b, env, err := UnwrapEnvelope("", b)
+	if err != nil {
+		return nil, err
+	}
+	if env != nil && env.Kind != "prices" {
+		return nil, fmt.Errorf("not a price table: the file holds a lambdacost %s result", env.Kind)
+	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&t); err != nil {

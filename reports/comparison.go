@@ -13,14 +13,11 @@ import (
 )
 
 // WriteComparisons writes the results of `lambdacost compare` in format:
-// one JSON object for one function, {"comparisons":[...]} for several; one
+// JSON as {"comparisons":[...]}, for one function or several; one
 // CSV table of every function's cost curve (ComparisonsCSV); else, per
 // function, the grids of ComparisonGrids, its notes and its assumptions.
 func WriteComparisons(w io.Writer, format Format, st Style, results []*fleet.Result) error {
-	if format == JSON {
-		if len(results) == 1 {
-			return WriteJSON(w, results[0])
-		}
+	if format == JSON { // one shape for one function or many
 		return WriteJSON(w, struct {
 			Comparisons []*fleet.Result `json:"comparisons"`
 		}{results})

@@ -16,19 +16,31 @@ type Kind string
 
 // The kinds of JSON `report` reads.
 const (
-	KindDataset    Kind = "dataset"    // collect / import output
-	KindSimulation Kind = "simulation" // simulate -o json
-	KindCompare    Kind = "compare"    // compare -o json
-	KindTune       Kind = "tune"       // tune -o json
-	KindBill       Kind = "bill"       // estimate --usage -o json
-	KindEstimate   Kind = "estimate"   // estimate -o json (one, or {"estimates": [...]})
+	KindDataset     Kind = "dataset"     // collect / import output
+	KindSimulation  Kind = "simulation"  // simulate -o json
+	KindCompare     Kind = "compare"     // compare -o json
+	KindTune        Kind = "tune"        // tune -o json
+	KindBill        Kind = "bill"        // estimate --usage -o json
+	KindEstimate    Kind = "estimate"    // estimate -o json (one, or {"estimates": [...]})
+	KindComparisons Kind = "comparisons" // compare -o json: {"comparisons": [...]}
 )
 
 // DetectKind tells what kind of lambdacost JSON data holds, by the fields
 // each format is defined by (SPEC).
+// A result inside the envelope of -o json (pricing.Envelope) is detected
+// by its kind, else by its result's fields.
 func DetectKind(data []byte) (Kind, error) {
 	if datasetPrefix(data) {
 		return KindDataset, nil
+	}
+	if inner, env, err := pricing.UnwrapEnvelope("", data); err == nil && env != nil {
+		switch k := Kind(env.Kind); k {
+		case KindDataset, KindSimulation, KindCompare, KindComparisons, KindTune, KindBill, KindEstimate:
+			return k, nil
+		case "estimates":
+			return KindEstimate, nil
+		}
+		data = inner
 	}
 	var m map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -50,6 +62,8 @@ func DetectKind(data []byte) (Kind, error) {
 		return KindSimulation, nil
 	case has("lambda", "ec2", "curve"):
 		return KindCompare, nil
+	case has("comparisons"):
+		return KindComparisons, nil
 	case has("results", "recommendation"):
 		return KindTune, nil
 	case has("functions", "lines", "total_usd"):
@@ -190,6 +204,10 @@ func datasetPrefix(data []byte) bool {
 		}
 		if _, isDelim := v.(json.Delim); isDelim {
 			return false
+		}
+		// The envelope of `import -o json` says its kind before its result.
+		if k == "kind" && seen["schema_version"] {
+			return v == string(KindDataset)
 		}
 		seen[k] = true
 	}

@@ -7,13 +7,11 @@ import (
 )
 
 // WriteEstimates writes single-function estimates (prices of priceDate) in
-// format: the estimate's JSON object when there is one, {"estimates":[...]}
-// for several (`estimate --arch both`), else EstimateGrids.
+// format: {"estimates":[...]} whether there is one or several (`estimate
+// --arch both`), so the JSON has one shape whatever the flags; else
+// EstimateGrids.
 func WriteEstimates(w io.Writer, format Format, st Style, ests []pricing.Estimate, priceDate string) error {
 	if format == JSON {
-		if len(ests) == 1 {
-			return WriteJSON(w, ests[0])
-		}
 		return WriteJSON(w, struct {
 			Estimates []pricing.Estimate `json:"estimates"`
 		}{ests})

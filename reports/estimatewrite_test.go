@@ -14,8 +14,8 @@ func TestWriteEstimates(t *testing.T) {
 	for _, c := range []struct {
 		n      int
 		format Format
-		key    string // top-level JSON key wanted ("" for an estimate object)
-	}{{1, JSON, ""}, {2, JSON, "estimates"}} {
+		key    string // top-level JSON key wanted: one shape for one estimate or several
+	}{{1, JSON, "estimates"}, {2, JSON, "estimates"}} {
 		var b bytes.Buffer
 		ests := make([]pricing.Estimate, c.n)
 		for i := range ests {

@@ -373,6 +373,11 @@ func msDur(ms float64) time.Duration {
 }
 
 func jsonDistribution(path string, data []byte, kind Kind, memoryMB int, function string) (Distribution, error) {
+	// A run, tune or dataset result of -o json is inside the envelope.
+	data, _, err := pricing.UnwrapEnvelope(path, data)
+	if err != nil {
+		return nil, err
+	}
 	var keys map[string]json.RawMessage
 	if err := json.Unmarshal(data, &keys); err != nil {
 		return nil, pricing.Inputf(path, "invalid JSON: %v", err)

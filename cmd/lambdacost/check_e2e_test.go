@@ -60,6 +60,19 @@ func TestCheckEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if strings.HasSuffix(name, ".json") {
+			// The golden is the check report; the CLI writes it as the
+			// result of its -o json envelope.
+			var env struct{ Command, Kind string }
+			if err := json.Unmarshal([]byte(got), &env); err != nil || env.Command != "check" || env.Kind != "check" {
+				t.Errorf("envelope command %q kind %q (%v), want check", env.Command, env.Kind, err)
+			}
+			var ind bytes.Buffer
+			if err := json.Indent(&ind, resultOf(t, got), "", "  "); err != nil {
+				t.Fatal(err)
+			}
+			got = ind.String() + "\n"
+		}
 		if got != string(want) {
 			t.Errorf("output differs from golden/%s (regenerate with go test ./reports/check -update):\n--- got\n%s\n--- want\n%s", name, got, want)
 		}
@@ -194,7 +207,7 @@ func TestCheckEndToEnd(t *testing.T) {
 				Removed []string `json:"removed_checks"`
 			} `json:"diff"`
 		}
-		if err := json.Unmarshal([]byte(prJSON), &r); err != nil || code != 0 || !r.Passed {
+		if err := json.Unmarshal(resultOf(t, prJSON), &r); err != nil || code != 0 || !r.Passed {
 			t.Fatalf("json: exit %d, %v\n%s", code, err, prJSON)
 		}
 		row := r.Diff.Rows[0]

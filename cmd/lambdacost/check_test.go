@@ -43,7 +43,7 @@ func TestCheckRegion(t *testing.T) {
 				Region string `json:"region"`
 			} `json:"checks"`
 		}
-		if err := json.Unmarshal([]byte(out), &r); err != nil {
+		if err := json.Unmarshal(resultOf(t, out), &r); err != nil {
 			t.Fatal(err)
 		}
 		return r.Checks[0].Region

@@ -73,7 +73,7 @@ func TestCollectCommand(t *testing.T) {
 	var js struct {
 		Functions []json.RawMessage `json:"functions"`
 	}
-	if code != 0 || json.Unmarshal([]byte(stdout), &js) != nil || len(js.Functions) != 3 {
+	if code != 0 || json.Unmarshal(resultOf(t, stdout), &js) != nil || len(js.Functions) != 3 {
 		t.Errorf("--all -o json: exit %d, %d functions\n%s", code, len(js.Functions), stderr)
 	}
 }

@@ -59,7 +59,7 @@ func TestCompareFlagsJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var r compareJSON
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(soleItem(t, out, "comparisons"), &r); err != nil {
 		t.Fatal(err)
 	}
 	// Lambda x86: 131.4M × $0.20/M = $26.28 + 26.28M GB-s × $0.0000166667
@@ -104,7 +104,7 @@ func TestCompareScenario(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var r compareJSON
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(soleItem(t, out, "comparisons"), &r); err != nil {
 		t.Fatal(err)
 	}
 	sim, errOut, code := runCLI(t, nil, "simulate", scenario, "-o", "json")
@@ -114,7 +114,7 @@ func TestCompareScenario(t *testing.T) {
 	var s struct {
 		MonthlyCostUSD float64 `json:"monthly_cost_usd"`
 	}
-	if err := json.Unmarshal([]byte(sim), &s); err != nil {
+	if err := json.Unmarshal(resultOf(t, sim), &s); err != nil {
 		t.Fatal(err)
 	}
 	if r.Lambda.Architecture != "arm64" || r.Lambda.MonthlyCostUSD != s.MonthlyCostUSD {
@@ -130,7 +130,7 @@ func TestCompareScenario(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var a compareJSON
-	if err := json.Unmarshal([]byte(out), &a); err != nil {
+	if err := json.Unmarshal(soleItem(t, out, "comparisons"), &a); err != nil {
 		t.Fatal(err)
 	}
 	if a.EC2.MonthlyCostUSD >= r.EC2.MonthlyCostUSD || a.Lambda.MonthlyCostUSD != r.Lambda.MonthlyCostUSD {
@@ -156,7 +156,7 @@ func TestCompareDataset(t *testing.T) {
 			Breakeven *int64 `json:"breakeven_requests_per_month"`
 		} `json:"comparisons"`
 	}
-	if err := json.Unmarshal([]byte(out), &many); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &many); err != nil {
 		t.Fatal(err)
 	}
 	if len(many.Comparisons) != 2 {
@@ -173,7 +173,8 @@ func TestCompareDataset(t *testing.T) {
 		t.Errorf("report = %+v", rep)
 	}
 	out, _, code = runCLI(t, nil, "compare", "--dataset", ds, "--function", "report", "-o", "json")
-	if code != 0 || !strings.HasPrefix(out, "{\n  \"name\": \"report\"") {
+	var one struct{ Name string }
+	if code != 0 || json.Unmarshal(soleItem(t, out, "comparisons"), &one) != nil || one.Name != "report" {
 		t.Errorf("--function report: exit %d, %.80s", code, out)
 	}
 }
@@ -239,7 +240,7 @@ func TestCompareRunCPU(t *testing.T) {
 			CPUMs       float64 `json:"cpu_ms_per_request"`
 		} `json:"workload"`
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(soleItem(t, out, "comparisons"), &r); err != nil {
 		t.Fatal(err)
 	}
 	if math.Abs(r.Workload.CPUFraction-0.21043744) > 1e-12 || math.Abs(r.Workload.CPUMs-21.043744) > 1e-9 {

@@ -37,7 +37,7 @@ func TestCompareDatasetExactBill(t *testing.T) {
 			} `json:"assumptions"`
 		} `json:"comparisons"`
 	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Comparisons) != 2 || got.Comparisons[0].Name != "orders" {
@@ -78,7 +78,7 @@ func TestReportDatasetNoWindow(t *testing.T) {
 			Field, Value, Why string
 		} `json:"assumptions"`
 	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.Monthly != nil || got.Window <= 0 {
@@ -135,7 +135,7 @@ func TestSimulateAndEstimateAssumptionsJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var s as
-	if err := json.Unmarshal([]byte(out), &s); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &s); err != nil {
 		t.Fatal(err)
 	}
 	month := -1
@@ -160,7 +160,7 @@ func TestSimulateAndEstimateAssumptionsJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var e as
+	var e as // the envelope lists the estimate's assumptions
 	if err := json.Unmarshal([]byte(out), &e); err != nil {
 		t.Fatal(err)
 	}

@@ -39,7 +39,7 @@ func TestDemoPipeline(t *testing.T) {
 			} `json:"ec2"`
 		} `json:"compare"`
 	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &got); err != nil {
 		t.Fatalf("demo -o json: %v\n%s", err, out)
 	}
 	if len(got.Tune.Results) != 2 || got.Tune.Recommendation == nil {

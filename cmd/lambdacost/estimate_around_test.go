@@ -43,7 +43,7 @@ func TestEstimateAroundLambdaFlags(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var e estimateJSON
-	if err := json.Unmarshal([]byte(out), &e); err != nil {
+	if err := json.Unmarshal(soleItem(t, out, "estimates"), &e); err != nil {
 		t.Fatal(err)
 	}
 	// Transfer out: 1M × 10 KB = 9.5367431640625 GB, inside the free 100 GB.
@@ -85,7 +85,7 @@ func TestEstimateAroundLambdaFlags(t *testing.T) {
 		t.Fatal(code)
 	}
 	e = estimateJSON{}
-	json.Unmarshal([]byte(out), &e)
+	json.Unmarshal(soleItem(t, out, "estimates"), &e)
 	// duration 14,880,000 GB-s × 0.0000166667 = 248.000496; × 0.17 = 42.16008432.
 	if got := e.line("compute_savings_plan"); round2(-got) != 42.16 {
 		t.Errorf("savings plan line = %v, want -42.16", got)

@@ -40,7 +40,7 @@ func TestEstimateLMIAWSExample(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var e lmiJSON
-	if err := json.Unmarshal([]byte(out), &e); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &e); err != nil {
 		t.Fatal(err)
 	}
 	if round2(e.Total) != 160.36 || e.InstanceType != "m7g.xlarge" || e.Architecture != "arm64" || e.Requests != 100_000_000 || e.InstanceHours != 2000 {
@@ -65,7 +65,7 @@ func TestEstimateLMIFromTraffic(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var e lmiJSON
-	if err := json.Unmarshal([]byte(out), &e); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &e); err != nil {
 		t.Fatal(err)
 	}
 	if e.Sizing == nil || e.Sizing.Instances != 40 || e.Sizing.Environments != 160 || round2(e.Total) != 6531.46 {
@@ -92,7 +92,7 @@ func TestEstimateLMIUsageFile(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var e lmiJSON
-	if err := json.Unmarshal([]byte(out), &e); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &e); err != nil {
 		t.Fatal(err)
 	}
 	if round2(e.Total) != 160.36 {
@@ -148,7 +148,7 @@ func TestEstimateLMIRun(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var e lmiJSON
-	if err := json.Unmarshal([]byte(out), &e); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &e); err != nil {
 		t.Fatal(err)
 	}
 	if e.Sizing == nil || e.Sizing.Environments != 43 || e.Sizing.Instances != 11 {

@@ -28,7 +28,7 @@ func TestEstimateE1JSON(t *testing.T) {
 		} `json:"lines"`
 		Total float64 `json:"total_usd"`
 	}
-	if err := json.Unmarshal([]byte(out), &e); err != nil {
+	if err := json.Unmarshal(soleItem(t, out, "estimates"), &e); err != nil {
 		t.Fatal(err)
 	}
 	if e.Region != "us-east-1" || e.Arch != "x86_64" || e.Memory != 1536 || e.Requests != 3_000_000 || e.GBSeconds != 540000 {
@@ -63,7 +63,7 @@ func TestEstimateOutputs(t *testing.T) {
 			Total float64 `json:"total_usd"`
 		} `json:"estimates"`
 	}
-	if err := json.Unmarshal([]byte(out), &both); err != nil || len(both.Estimates) != 2 {
+	if err := json.Unmarshal(resultOf(t, out), &both); err != nil || len(both.Estimates) != 2 {
 		t.Fatalf("%v: %s", err, out)
 	}
 	// 10M × 80 ms × 0.5 GB = 400,000 GB-s; x86 × 0.0000166667 = 6.66668 + $2
@@ -99,7 +99,7 @@ functions:
 		} `json:"functions"`
 		Total float64 `json:"total_usd"`
 	}
-	if err := json.Unmarshal([]byte(out), &b); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &b); err != nil {
 		t.Fatal(err)
 	}
 	// api: 540,000 GB-s × 0.0000166667 = 9.000018 + 0.6 requests = 9.600018.
@@ -217,7 +217,7 @@ func TestEstimateSnapStart(t *testing.T) {
 	var e struct {
 		Total float64 `json:"total_usd"`
 	}
-	if err := json.Unmarshal([]byte(out), &e); err != nil || round2(e.Total) != 263.92 {
+	if err := json.Unmarshal(soleItem(t, out, "estimates"), &e); err != nil || round2(e.Total) != 263.92 {
 		t.Errorf("total %v (%v): %s", e.Total, err, out)
 	}
 	_, errOut, code = runCLI(t, nil, "estimate", "--requests", "1", "--duration", "1s", "--snapstart-restores", "5")

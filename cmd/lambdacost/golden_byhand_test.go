@@ -38,7 +38,7 @@ func checkCheckoutByHand(t *testing.T) {
 			Requests float64 `json:"requests"`
 		} `json:"billed_usage"`
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &r); err != nil {
 		t.Fatal(err)
 	}
 	if math.Abs(r.Invocations-282450) > 4*math.Sqrt(282450) {

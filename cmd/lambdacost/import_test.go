@@ -27,7 +27,7 @@ func TestImportCommand(t *testing.T) {
 		} `json:"functions"`
 		Problems []string `json:"problems"`
 	}
-	if err := json.Unmarshal([]byte(out), &d); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &d); err != nil {
 		t.Fatalf("stdout is not a dataset: %v\n%s", err, out)
 	}
 	if len(d.Functions) != 3 || d.Functions[0].Name != "checkout-api" || d.Functions[0].Summary.BilledDurationMs != 3911 {

@@ -234,7 +234,7 @@ func planRun(o *PlanOptions) error {
 			return err
 		}
 		for _, w := range rr.Warnings {
-			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", warningLine(w))
 		}
 		title := "Recommendations · " + o.Dataset
 		if o.HTML != "" {

@@ -37,7 +37,7 @@ func TestPlanSteady(t *testing.T) {
 			Meets       bool `json:"meets_target"`
 		} `json:"curve"`
 	}
-	if err := json.Unmarshal([]byte(out), &p); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &p); err != nil {
 		t.Fatal(err)
 	}
 	if p.Best == nil || p.Best.Provisioned != 10 || p.Best.ColdStartRate != 0 || p.Savings <= 0 {
@@ -70,7 +70,7 @@ func TestRecommendDatasetCLI(t *testing.T) {
 			Savings  float64 `json:"monthly_savings_usd"`
 		} `json:"recommendations"`
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &r); err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]bool{}

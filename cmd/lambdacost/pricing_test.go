@@ -70,7 +70,7 @@ func TestPricingJSON(t *testing.T) {
 		t.Errorf("unknown prices must stay null: %+v", r.X86)
 	}
 	var raw map[string]any
-	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &raw); err != nil {
 		t.Fatal(err)
 	}
 	tiers := raw["lambda"].(map[string]any)["us-east-2"].(map[string]any)["x86_64"].(map[string]any)["duration_tiers"].([]any)
@@ -236,7 +236,7 @@ func TestPricingUpdate(t *testing.T) {
 	var e struct {
 		Total float64 `json:"total_usd"`
 	}
-	if err := json.Unmarshal([]byte(out), &e); err != nil || round2(e.Total) != 8.76 {
+	if err := json.Unmarshal(soleItem(t, out, "estimates"), &e); err != nil || round2(e.Total) != 8.76 {
 		t.Errorf("estimate total %v (%v)", e.Total, err)
 	}
 	t.Setenv(pricing.EnvPriceFile, "")

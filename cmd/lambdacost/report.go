@@ -121,6 +121,11 @@ func reportRun(o *ReportOptions) error {
 		if kind, err = reports.DetectKind(data); err != nil {
 			return pricing.Inputf(o.Path, "%v", err)
 		}
+		if kind != reports.KindDataset { // a dataset's reader takes the envelope itself
+			if data, _, err = pricing.UnwrapEnvelope(o.Path, data); err != nil {
+				return err
+			}
+		}
 	}
 	prices, err := f.Prices()
 	if err != nil {
@@ -131,7 +136,7 @@ func reportRun(o *ReportOptions) error {
 		return err
 	}
 	for _, w := range v.warnings {
-		fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
+		fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", warningLine(w))
 	}
 	if o.HTML != "" {
 		if err := writeHTML(f, o.HTML, o.Assets, v.page.Render); err != nil {
@@ -240,6 +245,25 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 			return nil, err
 		}
 		return &reportView{value: &r, grids: append(reports.CompareGrids(&r), reports.AssumptionsGrid(r.Assumptions)...), page: reports.ComparePage(&r)}, nil
+	case reports.KindComparisons:
+		var c struct {
+			Comparisons []*fleet.Result `json:"comparisons"`
+		}
+		if err := decodeJSON(path, data, &c); err != nil {
+			return nil, err
+		}
+		if len(c.Comparisons) == 0 {
+			return nil, pricing.Inputf(path, "the compare result has no comparisons")
+		}
+		var grids []reports.Grid
+		for _, r := range c.Comparisons {
+			grids = append(append(grids, reports.CompareGrids(r)...), reports.AssumptionsGrid(r.Assumptions)...)
+		}
+		page := reports.ComparePage(c.Comparisons[0])
+		if len(c.Comparisons) > 1 {
+			page = reports.ComparisonsPage(c.Comparisons)
+		}
+		return &reportView{value: &c, grids: grids, page: page}, nil
 	case reports.KindTune:
 		return tuneReportView(path, data)
 	case reports.KindBill:
@@ -253,12 +277,9 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 		if err != nil {
 			return nil, pricing.Inputf(path, "invalid estimate: %v", err)
 		}
-		var v any = ests[0]
-		if len(ests) > 1 {
-			v = struct {
-				Estimates []pricing.Estimate `json:"estimates"`
-			}{ests}
-		}
+		v := struct {
+			Estimates []pricing.Estimate `json:"estimates"`
+		}{ests}
 		return &reportView{value: v, grids: reports.EstimateGrids(ests, prices.Date), page: reports.EstimatesPage(ests, "")}, nil
 	}
 	return nil, pricing.Inputf(path, "reports of kind %s are not supported", kind)

@@ -151,7 +151,7 @@ func TestReportDatasetJSON(t *testing.T) {
 			} `json:"monthly"`
 		} `json:"functions"`
 	}
-	if err := json.Unmarshal([]byte(out), &got); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &got); err != nil {
 		t.Fatal(err)
 	}
 	if len(got.Functions) != 4 || got.Functions[0].Name != "a__f__b" {

@@ -66,7 +66,8 @@ type Factory struct {
 	// "AWS_DEFAULT_REGION", "profile NAME (FILE)" or "default".
 	RegionSource string
 
-	prices *pricing.PriceTable
+	prices   *pricing.PriceTable
+	envelope *envelopeState // -o json: the result is written in its envelope (envelope.go)
 }
 
 // Format returns the validated output format.
@@ -130,6 +131,7 @@ Flags may also be set from the environment as LAMBDACOST_<FLAG_NAME>, e.g. LAMBD
 			}
 			f.Region, f.RegionSource = resolveRegion(f.Region, f.IO.Getenv)
 			_, err := f.Format()
+			f.startEnvelope(cmd)
 			return err
 		},
 	}
@@ -190,7 +192,8 @@ func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code
 // reported as an internal error without a stack trace unless
 // LAMBDACOST_DEBUG is set.
 func Main(ctx context.Context, args []string, streams *IO) (code int) {
-	f := &Factory{IO: streams}
+	wrapped, env := withEnvelope(streams)
+	f := &Factory{IO: wrapped, envelope: env}
 	defer func() {
 		if r := recover(); r != nil {
 			if streams.Getenv("LAMBDACOST_DEBUG") != "" {
@@ -203,6 +206,9 @@ func Main(ctx context.Context, args []string, streams *IO) (code int) {
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)
+	if werr := env.finish(); werr != nil && err == nil {
+		err = werr
+	}
 	if err == nil {
 		return ExitOK
 	}

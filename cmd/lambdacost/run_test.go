@@ -18,7 +18,7 @@ func TestRunBuiltinJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var res map[string]any
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &res); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
 	invs := res["invocations"].([]any)
@@ -135,7 +135,7 @@ func TestTuneJSON(t *testing.T) {
 			Strategy string `json:"strategy"`
 		} `json:"recommendation"`
 	}
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &res); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	if len(res.Results) != 2 || res.Results[0].MemoryMB != 128 || res.Results[1].MemoryMB != 256 {

@@ -43,7 +43,7 @@ func TestSimulateLMI(t *testing.T) {
 			} `json:"bill"`
 		} `json:"lmi"`
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &r); err != nil {
 		t.Fatal(err)
 	}
 	if math.Abs(r.LMI.Simulation.CPUThrottles-15000) > 1e-6 || r.LMI.Simulation.ConcurrencyThrottles != 0 || r.LMI.Simulation.MaxInstances != 5 || r.LMI.Bill.Total <= 0 {
@@ -61,7 +61,7 @@ func TestSimulateLMI(t *testing.T) {
 		t.Errorf("table without LMI:\n%s", out)
 	}
 	out, _, _ = runCLI(t, nil, "simulate", ramp, "-o", "json")
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &r); err != nil {
 		t.Fatal(err)
 	}
 	if r.LMI.Simulation.CPUThrottles != 0 || r.LMI.Simulation.ConcurrencyThrottles != 0 {
@@ -91,7 +91,7 @@ func TestSimulateLMIExample(t *testing.T) {
 			} `json:"simulation"`
 		} `json:"lmi"`
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &r); err != nil {
 		t.Fatal(err)
 	}
 	if math.Abs(r.LMI.Simulation.Requests-1_560_000) > 1e-6 || math.Abs(r.LMI.Simulation.CPUThrottles-60_000) > 1e-6 {

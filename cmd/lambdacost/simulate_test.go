@@ -23,7 +23,7 @@ func TestSimulateJSON(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var m map[string]any
-	if err := json.Unmarshal([]byte(out), &m); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &m); err != nil {
 		t.Fatal(err)
 	}
 	// The SPEC's fields.
@@ -81,7 +81,7 @@ traffic: {start_rate: 5, stages: [{duration: 5m, target: 5}, {duration: 10s, tar
 		t.Error("--workers changes the result")
 	}
 	var m map[string]any
-	if err := json.Unmarshal([]byte(a), &m); err != nil {
+	if err := json.Unmarshal(resultOf(t, a), &m); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"cold_start_rate_p5", "cold_start_rate_p95", "monthly_cost_usd_p5", "peak_concurrency_p95"} {
@@ -303,7 +303,7 @@ traffic: {start_rate: 2000}
 		t.Fatalf("exit %d, want 130: %s", code, errOut.String())
 	}
 	var m map[string]any
-	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+	if err := json.Unmarshal(resultOf(t, out.String()), &m); err != nil {
 		t.Fatalf("no JSON result: %v (%q)", err, out.String())
 	}
 	if m["partial"] != true || !(m["simulated_seconds"].(float64) < 360000) || !strings.Contains(errOut.String(), "partial") {

@@ -382,6 +382,11 @@ func ReadBaseline(path string) (*Report, error) {
 // allowed (a newer lambdacost may add some); the version must be known.
 func ParseBaseline(path string, data []byte) (*Report, error) {
 	var r Report
+	// `check -o json` wraps the report in the envelope; older baselines are bare.
+	data, _, err := pricing.UnwrapEnvelope(path, data)
+	if err != nil {
+		return nil, pricing.Inputf("--baseline", "%v", err)
+	}
 	if err := json.Unmarshal(data, &r); err != nil {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {

@@ -132,6 +132,10 @@ func CPUTimeFromRun(path string) (time.Duration, error) {
 		return 0, pricing.Inputf(path, "%v", err)
 	}
 	var r runner.Result
+	b, _, err = pricing.UnwrapEnvelope(path, b) // `run -o json`, or a bare result
+	if err != nil {
+		return 0, err
+	}
 	if err := json.Unmarshal(b, &r); err != nil {
 		return 0, pricing.Inputf(path, "not a run result: %v", err)
 	}

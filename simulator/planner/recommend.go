@@ -1,6 +1,7 @@
 package planner
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -359,7 +360,19 @@ func ReadTuneResult(path string) (*runner.TuneResult, error) {
 // that succeeded (status "ok", or no status, with a cost).
 func DecodeTuneResult(path string, r io.Reader) (*runner.TuneResult, error) {
 	var tr runner.TuneResult
-	dec := json.NewDecoder(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, pricing.Inputf(path, "%v", err)
+	}
+	// `tune -o json` wraps the result in the envelope; older files are bare.
+	data, env, err := pricing.UnwrapEnvelope(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if env != nil && env.Kind != "tune" {
+		return nil, pricing.Inputf(path, "not a tune result: the file holds a lambdacost %s result", env.Kind)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&tr); err != nil {
 		return nil, pricing.Inputf(path, "not a tune result: %v", err)
 	}
