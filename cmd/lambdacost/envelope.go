@@ -158,7 +158,11 @@ func resultKind(command string, result []byte) string {
 	case "pricing":
 		return "prices"
 	case "report":
-		if k, err := reports.DetectKind(result); err == nil {
+		switch k, err := reports.DetectKind(result); {
+		case err != nil:
+		case k == reports.KindEstimate:
+			return "estimates"
+		default:
 			return string(k)
 		}
 		if has("window_cost_usd") {

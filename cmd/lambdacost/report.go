@@ -244,7 +244,10 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 		if err := decodeJSON(path, data, &r); err != nil {
 			return nil, err
 		}
-		return &reportView{value: &r, grids: append(reports.CompareGrids(&r), reports.AssumptionsGrid(r.Assumptions)...), page: reports.ComparePage(&r)}, nil
+		value := struct { // the shape of compare -o json, whatever the file's
+			Comparisons []*fleet.Result `json:"comparisons"`
+		}{[]*fleet.Result{&r}}
+		return &reportView{value: &value, grids: append(reports.CompareGrids(&r), reports.AssumptionsGrid(r.Assumptions)...), page: reports.ComparePage(&r)}, nil
 	case reports.KindComparisons:
 		var c struct {
 			Comparisons []*fleet.Result `json:"comparisons"`
