@@ -142,7 +142,9 @@ func TestJSONSchemas(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, edit := range map[string]func(m map[string]any){
-		"no total":  func(m map[string]any) { delete(m["result"].(map[string]any)["estimates"].([]any)[0].(map[string]any), "total_usd") },
+		"no total": func(m map[string]any) {
+			delete(m["result"].(map[string]any)["estimates"].([]any)[0].(map[string]any), "total_usd")
+		},
 		"extra key": func(m map[string]any) { m["generated_at"] = "2026-01-01T00:00:00Z" },
 		"bad kind":  func(m map[string]any) { m["kind"] = "bill" },
 		"no result": func(m map[string]any) { delete(m, "result") },
