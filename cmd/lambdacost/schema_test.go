@@ -16,8 +16,8 @@ import (
 
 // schemaCases are real runs of every command that writes JSON, on the
 // files examples/ ships (and the collector's stub for collect), one per
-// kind of result a command gives. report reads the outputs of the earlier
-// cases (files named by their name).
+// kind of result a command gives. report and plan --tune read the outputs
+// of earlier cases (out-NAME.json): every reader takes the envelope.
 var schemaCases = []struct {
 	name string
 	args []string
@@ -43,13 +43,14 @@ var schemaCases = []struct {
 	{"run", []string{"run", "--builtin", "image-resize", "--memory", "512", "--count", "3"}},
 	{"tune", []string{"tune", "--builtin", "image-resize", "--memory", "256,512", "--count", "2"}},
 	{"demo", []string{"demo", "--memory", "512", "--count", "2", "--html", ""}},
+	{"plan-tune-out", []string{"plan", "--tune", "out-tune.json", "--memory", "512", "--requests", "50M"}},
 	{"report-dataset", []string{"report", "prod.json"}},
-	{"report-import", []string{"report", "import.json"}},
-	{"report-simulate", []string{"report", "simulate.json"}},
-	{"report-compare", []string{"report", "compare.json"}},
-	{"report-tune", []string{"report", "tune.json"}},
-	{"report-estimate-usage", []string{"report", "estimate-usage.json"}},
-	{"report-estimate-both", []string{"report", "estimate-both.json"}},
+	{"report-import", []string{"report", "out-import.json"}},
+	{"report-simulate", []string{"report", "out-simulate.json"}},
+	{"report-compare", []string{"report", "out-compare.json"}},
+	{"report-tune", []string{"report", "out-tune.json"}},
+	{"report-estimate-usage", []string{"report", "out-estimate-usage.json"}},
+	{"report-estimate-both", []string{"report", "out-estimate-both.json"}},
 }
 
 // TestJSONSchemas runs every command with -o json on the examples and
@@ -118,7 +119,7 @@ func TestJSONSchemas(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			if err := os.WriteFile(c.name+".json", []byte(out), 0o644); err != nil {
+			if err := os.WriteFile("out-"+c.name+".json", []byte(out), 0o644); err != nil {
 				t.Fatal(err)
 			}
 			v, err := jsonschema.UnmarshalJSON(strings.NewReader(out))
@@ -137,7 +138,7 @@ func TestJSONSchemas(t *testing.T) {
 
 	// The schemas can fail: an output whose result lacks a required key,
 	// or whose envelope has a key too many, is refused.
-	out, err := os.ReadFile("estimate.json")
+	out, err := os.ReadFile("out-estimate.json")
 	if err != nil {
 		t.Fatal(err)
 	}

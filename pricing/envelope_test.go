@@ -1,0 +1,117 @@
+package pricing
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// envelop wraps a result as `-o json` does.
+func envelop(t *testing.T, command, kind string, result []byte) []byte {
+	t.Helper()
+	e, err := NewEnvelope(command, kind, "v0.0.0-test", result, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.MarshalIndent(e, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// A dataset inside the envelope reads exactly as the bare file does
+// (which older versions wrote and --out-file still writes).
+func TestDatasetInEnvelope(t *testing.T) {
+	bare, err := os.ReadFile(filepath.Join("..", "examples", "prod.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := DecodeDataset("prod.json", bytes.NewReader(bare))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeDataset("env.json", bytes.NewReader(envelop(t, "import", "dataset", bare)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("the enveloped dataset reads differently:\n%+v\n%+v", got, want)
+	}
+
+	for name, tc := range map[string]struct{ data, want string }{
+		"another kind":   {`{"schema_version": 1, "command": "tune", "kind": "tune", "result": {}}`, "not a dataset: the file holds a lambdacost tune result"},
+		"newer envelope": {`{"schema_version": 2, "kind": "dataset", "result": {}}`, "schema_version 2 is not one this lambdacost reads"},
+		"no result":      {`{"schema_version": 1, "kind": "dataset"}`, "the envelope has no result"},
+		"unknown key":    {`{"schema_version": 1, "kind": "dataset", "extra": 1, "result": {}}`, `unknown envelope key "extra"`},
+		"twice":          {`{"schema_version": 1, "kind": "dataset", "kind": "dataset", "result": {}}`, `"kind" appears twice`},
+		"data after":     {`{"schema_version": 1, "kind": "dataset", "result": ` + string(bare) + `} {}`, "after"},
+	} {
+		_, err := DecodeDataset("d.json", strings.NewReader(tc.data))
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !IsInput(err) {
+			t.Errorf("%s: %v, want …%s…", name, err, tc.want)
+		}
+	}
+}
+
+// The envelope lists the result's assumptions and its items', once each,
+// and the warnings without a repeated "warning:" prefix.
+func TestNewEnvelope(t *testing.T) {
+	a := `{"field": "month", "value": "as given", "why": "x"}`
+	b := `{"field": "--memory", "value": "128 MB", "why": "y"}`
+	c := `{"field": "free_tier", "value": "not applied", "why": "z"}`
+	result := `{"estimates": [{"assumptions": [` + a + `,` + b + `]}, {"assumptions": [` + a + `,` + c + `]}],
+		"warnings": ["WARNING: short window", "other"], "assumptions": [` + c + `]}`
+	e, err := NewEnvelope("estimate", "estimates", "v1", []byte(result), []string{"short window"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fields []string
+	for _, x := range e.Assumptions {
+		fields = append(fields, x.Field)
+	}
+	if strings.Join(fields, ",") != "free_tier,month,--memory" {
+		t.Errorf("assumptions %v, want the result's own, then its items', once each", fields)
+	}
+	if strings.Join(e.Warnings, "|") != "short window|other" {
+		t.Errorf("warnings %q", e.Warnings)
+	}
+	// The result is kept byte for byte; lists are [] rather than null.
+	inner, env, err := UnwrapEnvelope("x", envelop(t, "version", "version", []byte(`{"version": "v1"}`)))
+	if err != nil || env == nil || env.Kind != "version" || !json.Valid(inner) || env.Assumptions == nil || env.Warnings == nil {
+		t.Fatalf("unwrap: %v %+v %s", err, env, inner)
+	}
+	var v struct{ Version string }
+	if json.Unmarshal(inner, &v) != nil || v.Version != "v1" {
+		t.Errorf("result %s", inner)
+	}
+	// A bare result is returned as it is.
+	if inner, env, err := UnwrapEnvelope("x", []byte(`{"version": 1, "checks": []}`)); err != nil || env != nil || string(inner) != `{"version": 1, "checks": []}` {
+		t.Errorf("bare: %s %+v %v", inner, env, err)
+	}
+	if _, err := NewEnvelope("x", "x", "v", []byte(`{"a":`), nil); err == nil {
+		t.Error("a result that is not JSON is wrapped")
+	}
+}
+
+// `pricing -o json` reads back as a price file.
+func TestPriceTableInEnvelope(t *testing.T) {
+	bare, err := json.Marshal(Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := ParseTable(envelop(t, "pricing", "prices", bare))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tab.Date != Embedded().Date || len(tab.Lambda) != len(Embedded().Lambda) {
+		t.Errorf("date %s, %d regions", tab.Date, len(tab.Lambda))
+	}
+	if _, err := ParseTable(envelop(t, "tune", "tune", []byte(`{}`))); err == nil || !strings.Contains(err.Error(), "not a price table") {
+		t.Errorf("a tune result as a price file: %v", err)
+	}
+}
