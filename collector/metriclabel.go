@@ -16,8 +16,12 @@ type labelInfo struct {
 	skip string
 }
 
-// labelAdvice says how to make get-metric-data results readable.
-const labelAdvice = `give each query a Label "${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}" (or end its Id in the statistic, e.g. duration_p99), or name the function with --function`
+// labelAdvice says how to make get-metric-data results readable; the
+// --function part only where the function is what is missing and
+// --function was not given (it names the function, never a statistic).
+const labelAdvice = `give each query a Label "${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}" (or end its Id in the statistic, e.g. duration_p99)`
+
+const functionAdvice = labelAdvice + `, or name the function with --function`
 
 // countMetrics are the metrics whose only sensible statistic is Sum: a
 // label without a statistic is read as Sum, and the dataset says so.
@@ -55,7 +59,7 @@ func (im *Importer) resolveLabels(name string, ids, labels []string) ([]labelInf
 			continue
 		}
 		if out[i].fn == "" {
-			out[i].skip = fmt.Sprintf("%s: MetricDataResults[%d] (Id %q, Label %q): cannot tell function, metric and statistic: the label does not name the function; %s", name, i, ids[i], label, labelAdvice)
+			out[i].skip = fmt.Sprintf("%s: MetricDataResults[%d] (Id %q, Label %q): cannot tell function, metric and statistic: the label does not name the function; %s", name, i, ids[i], label, functionAdvice)
 			continue
 		}
 		if out[i].stat == "" {
@@ -68,8 +72,7 @@ func (im *Importer) resolveLabels(name string, ids, labels []string) ([]labelInf
 		}
 		for j := range out {
 			if j != i && out[j].skip == "" && out[j].fn == out[i].fn && out[j].metric == out[i].metric {
-				return nil, pricing.Inputf(name, "MetricDataResults[%d] and [%d] (Ids %q and %q) are both labelled %q and neither says its statistic: they may be Average, p99 and Maximum, and will not be merged into one series; %s",
-					min(i, j), max(i, j), ids[min(i, j)], ids[max(i, j)], labels[i], labelAdvice)
+				return nil, im.ambiguousPair(name, min(i, j), max(i, j), ids, labels, out[i])
 			}
 		}
 		if !countMetrics[out[i].metric] {
@@ -80,6 +83,31 @@ func (im *Importer) resolveLabels(name string, ids, labels []string) ([]labelInf
 			Why: fmt.Sprintf("the result (Id %q, Label %q) does not say its statistic; Sum is the only one that counts %s", ids[i], labels[i], out[i].metric)})
 	}
 	return out, nil
+}
+
+// ambiguousPair is the error for results a and b that measure the same
+// function's metric without saying their statistics. It says what tells
+// them apart: a statistic in each Label or Id, or leaving one out — not
+// --function, which names a function (and, when given, is what made a
+// label without a function read as this one's).
+func (im *Importer) ambiguousPair(name string, a, b int, ids, labels []string, li labelInfo) error {
+	pair := fmt.Sprintf("MetricDataResults[%d] and [%d] (Ids %q and %q) are both labelled %q", a, b, ids[a], ids[b], labels[a])
+	if labels[a] != labels[b] {
+		desc := func(k int) string {
+			d := fmt.Sprintf("Id %q, Label %q", ids[k], labels[k])
+			if len(strings.Fields(labels[k])) == 1 && im.opts.Function != "" {
+				d += fmt.Sprintf(", read as function %s by --function", im.opts.Function)
+			}
+			return d
+		}
+		pair = fmt.Sprintf("MetricDataResults[%d] (%s) and [%d] (%s) both measure %s %s", a, desc(a), b, desc(b), li.fn, li.metric)
+	}
+	stat, may := "p99", "Average, p99 and Maximum"
+	if countMetrics[li.metric] {
+		stat, may = "sum", "Sum and SampleCount"
+	}
+	return pricing.Inputf(name, "%s and neither says its statistic: they may be %s, and will not be merged into one series; say each one's statistic in its Label (\"${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}\") or at the end of its Id (e.g. %s_%s and %s_%s), or leave out the query that repeats the other",
+		pair, may, ids[a], stat, ids[b], stat)
 }
 
 func normStat(s string) string {

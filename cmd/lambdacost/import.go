@@ -119,7 +119,11 @@ func importRun(o *ImportOptions) error {
 	}
 	writeProblems(f, d.Problems)
 	if st.Malformed > 0 {
-		fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: %d malformed line(s) skipped out of %d read\n", st.Malformed, st.Lines)
+		if st.MetricResults == 0 {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: %d malformed line(s) skipped out of %d read\n", st.Malformed, st.Lines)
+		} else {
+			fmt.Fprintf(f.IO.ErrOut, "lambdacost: warning: %d malformed record(s) skipped out of %s read\n", st.Malformed, readCounts(st))
+		}
 	}
 	for _, fn := range d.Functions {
 		if o.Function == "" && strings.Trim(fn.Name, "0123456789") == "" {
@@ -156,4 +160,16 @@ func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dat
 		return pricing.WriteDataset(f.IO.Out, d)
 	}
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.DatasetSummaryGrid(d))
+}
+
+// readCounts says what an import read: log lines, metric results or both.
+func readCounts(st collector.ImportStats) string {
+	var parts []string
+	if st.Lines > 0 {
+		parts = append(parts, fmt.Sprintf("%d log line(s)", st.Lines))
+	}
+	if st.MetricResults > 0 {
+		parts = append(parts, fmt.Sprintf("%d get-metric-data result(s)", st.MetricResults))
+	}
+	return strings.Join(parts, " and ")
 }
