@@ -145,7 +145,7 @@ func openCheckpoint(path string, o CollectOptions) (*checkpoint, checkpointHeade
 	var h checkpointHeader
 	raw, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, h, pricing.Inputf("--resume", "no checkpoint %s to resume (it is written next to --out while a collection runs, and removed when it completes)", path)
+		return nil, h, pricing.Inputf("--resume", "no checkpoint %s to resume (it is written next to --out-file while a collection runs, and removed when it completes)", path)
 	}
 	if err != nil {
 		return nil, h, &pricing.ExternalError{Op: "read checkpoint " + path, Err: unwrapPathErr(err)}

@@ -186,7 +186,7 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 	if o.Resume {
 		// The checkpoint's window and functions, not fetched again.
 		if o.Checkpoint == "" {
-			return nil, st, pricing.Inputf("--resume", "needs the checkpoint of an earlier collection (give the same --out)")
+			return nil, st, pricing.Inputf("--resume", "needs the checkpoint of an earlier collection (give the same --out-file)")
 		}
 		var h checkpointHeader
 		if cp, h, err = openCheckpoint(o.Checkpoint, o); err != nil {

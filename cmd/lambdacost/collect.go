@@ -77,10 +77,10 @@ computes the statistics server-side (per function and hour; billed per GB scanne
 "problems"; what arrived is kept. A value that was not collected (its calls kept failing,
 or CloudWatch marked it PartialData) is written as null, never 0, and listed in the function's
 "missing"; collect then exits 3 after writing the dataset, unless --allow-partial is given
-(exit 0, still listing what is missing). The --out path is checked before the collection
+(exit 0, still listing what is missing). The --out-file path is checked before the collection
 starts, and the file is written atomically (a temporary file in the same folder, renamed).
 
-With --out, each GetMetricData call's results are kept in FILE.checkpoint as the call completes;
+With --out-file, each GetMetricData call's results are kept in FILE.checkpoint as the call completes;
 a collection that was interrupted (Ctrl-C, network loss) or whose calls kept failing continues
 with --resume: same functions, the checkpoint's window, and only the calls that did not complete
 are made (function listing and detection are not repeated; --logs is read again). The checkpoint
@@ -95,10 +95,10 @@ account is collected with its own credentials; suspended or closed accounts are 
 listed. An account whose role cannot be assumed, or whose collection fails, is reported on stderr
 by id and name and in the dataset's problems, and the other accounts are kept: the dataset is
 written, then collect exits 3 naming the accounts missing, or 0 with --allow-partial.`,
-		Example: `  lambdacost collect --function checkout-api --since 14d --out checkout.json    # needs AWS credentials (exit 3 without)
+		Example: `  lambdacost collect --function checkout-api --since 14d --out-file checkout.json    # needs AWS credentials (exit 3 without)
   lambdacost collect --all --since 30d --region eu-west-1 -o json > dataset.json  # needs AWS credentials (exit 3 without)
   AWS_PROFILE=prod lambdacost collect --all --logs --since 2d                     # needs AWS credentials (exit 3 without)
-  lambdacost collect --all --organization --regions us-east-1,eu-west-1 --out org.json  # needs AWS credentials (exit 3 without)`,
+  lambdacost collect --all --organization --regions us-east-1,eu-west-1 --out-file org.json  # needs AWS credentials (exit 3 without)`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.ctx = cmd.Context()
@@ -110,16 +110,16 @@ written, then collect exits 3 naming the accounts missing, or 0 with --allow-par
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringSliceVar(&o.Functions, "function", nil, "function name or ARN (repeatable, or comma-separated)")
+	namesFlag(fs, &o.Functions, "function", "function name", "functions to collect, by name or ARN")
 	fs.BoolVar(&o.All, "all", false, "every function in the region")
 	fs.StringVar(&o.Since, "since", "14d", "how far back: days (14d) or a Go duration (36h)")
 	fs.StringVar(&o.Period, "period", "auto", "datapoint period (1m, 5m, 1h); auto = the finest CloudWatch keeps for --since")
 	fs.BoolVar(&o.Logs, "logs", false, "also read REPORT lines from CloudWatch Logs (cold starts, INIT, memory, exact billing)")
 	fs.StringVar(&o.LogsMode, "logs-mode", collector.LogsInsights, "how --logs reads them: insights (statistics computed by CloudWatch Logs Insights, billed per GB scanned) or events (every record through FilterLogEvents; exact, slow, capped)")
-	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
+	outFileFlag(f, cmd, &o.Out, "write the dataset (JSON, without the -o json envelope) to `FILE`")
 	fs.IntVar(&o.Concurrency, "concurrency", 4, "API calls in flight at once")
 	fs.BoolVar(&o.Debug, "debug", false, "show the AWS SDK's full error chain (e.g. every credential source tried)")
-	fs.BoolVar(&o.Resume, "resume", false, "continue the interrupted or partly failed collection kept next to --out (FILE.checkpoint), fetching only what did not arrive")
+	fs.BoolVar(&o.Resume, "resume", false, "continue the interrupted or partly failed collection kept next to --out-file (FILE.checkpoint), fetching only what did not arrive")
 	fs.BoolVar(&o.AllowPartial, "allow-partial", false, "exit 0 when some values could not be collected (they are null in the dataset and listed on stderr)")
 	fs.StringSliceVar(&o.Regions, "regions", nil, "collect these regions (comma-separated) in parallel and merge them; each function records its region")
 	fs.BoolVar(&o.AllRegions, "all-regions", false, "collect every commercial region where Lambda runs (regions that refuse are reported)")
@@ -129,7 +129,6 @@ written, then collect exits 3 naming the accounts missing, or 0 with --allow-par
 	fs.StringVar(&o.ExternalID, "external-id", "", "external id for --role-arn or --role-name (never written anywhere)")
 	fs.BoolVar(&o.Organization, "organization", false, "collect every active account of the AWS organization (Organizations ListAccounts), through --role-name, and merge them")
 	fs.StringVar(&o.RoleName, "role-name", collector.DefaultOrgRole, "with --organization: the role to assume in each account (a name, or an ARN whose account part is replaced)")
-	_ = cmd.MarkFlagFilename("out", "json")
 	return cmd
 }
 
@@ -189,7 +188,7 @@ func collectRun(o *CollectOptions) error {
 	}
 	// A path we cannot write is found now, not after a long collection.
 	if o.Out != "" {
-		if err := outfile.Check("--out", o.Out); err != nil {
+		if err := outfile.Check("--out-file", o.Out); err != nil {
 			return err
 		}
 	}

@@ -19,7 +19,7 @@ func TestCollectCommandAccountsRegionsAndMerge(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "org.json")
 	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--regions", "us-east-1,eu-west-1",
-		"--role-arn", "arn:aws:iam::111111111111:role/read", "--accounts", "111111111111,222222222222", "--external-id", "ext-42", "--out", out)
+		"--role-arn", "arn:aws:iam::111111111111:role/read", "--accounts", "111111111111,222222222222", "--external-id", "ext-42", "--out-file", out)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
@@ -43,13 +43,13 @@ func TestCollectCommandAccountsRegionsAndMerge(t *testing.T) {
 	var files []string
 	for _, r := range []string{"us-east-1", "eu-west-1"} {
 		f := filepath.Join(dir, r+".json")
-		if _, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--regions", r, "--out", f); code != 0 {
+		if _, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--regions", r, "--out-file", f); code != 0 {
 			t.Fatalf("collect %s: exit %d\n%s", r, code, stderr)
 		}
 		files = append(files, f)
 	}
 	merged := filepath.Join(dir, "merged.json")
-	_, stderr, code = runCLI(t, nil, "dataset", "merge", files[0], files[1], files[0], "--out", merged)
+	_, stderr, code = runCLI(t, nil, "dataset", "merge", files[0], files[1], files[0], "--out-file", merged)
 	if code != 0 || !strings.Contains(stderr, "merged 3 datasets: 4 functions, 2 conflicts") || !strings.Contains(stderr, "conflict: function fn-000") {
 		t.Errorf("merge: exit %d\n%s", code, stderr)
 	}

@@ -32,7 +32,7 @@ func TestCollectCommand(t *testing.T) {
 	s := collectortest.New(t, 3)
 	awsEnv(t, s.URL)
 	out := filepath.Join(t.TempDir(), "ds.json")
-	stdout, stderr, code := runCLI(t, map[string]string{"AWS_REGION": "eu-west-1"}, "collect", "--function", "fn-000,fn-002", "--since", "1d", "--out", out)
+	stdout, stderr, code := runCLI(t, map[string]string{"AWS_REGION": "eu-west-1"}, "collect", "--function", "fn-000,fn-002", "--since", "1d", "--out-file", out)
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}

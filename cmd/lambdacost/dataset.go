@@ -20,13 +20,13 @@ func NewCmdDataset(f *Factory) *cobra.Command {
 	}
 	var out string
 	merge := &cobra.Command{
-		Use:   "merge FILE FILE... [--out FILE]",
+		Use:   "merge FILE FILE... [--out-file FILE]",
 		Short: "Merge datasets of several regions or accounts, collected over the same window, into one",
 		Long: `Merges datasets collected separately (one per region, account or profile) over the same
 window into one dataset. A function is identified by its account, region and name; one found in
 two files is a conflict: the first file's is kept and each conflict is listed on stderr and in
 the merged dataset's "problems". Datasets of different windows are refused (exit 2).`,
-		Example: `  lambdacost dataset merge examples/prod.json examples/prod-eu.json --out org.json`,
+		Example: `  lambdacost dataset merge examples/prod.json examples/prod-eu.json --out-file org.json`,
 		Args:    cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			format, err := f.Format()
@@ -34,7 +34,7 @@ the merged dataset's "problems". Datasets of different windows are refused (exit
 				return err
 			}
 			if out != "" {
-				if err := outfile.Check("--out", out); err != nil {
+				if err := outfile.Check("--out-file", out); err != nil {
 					return err
 				}
 			}
@@ -62,8 +62,7 @@ the merged dataset's "problems". Datasets of different windows are refused (exit
 			return writeDataset(f, format, out, d)
 		},
 	}
-	merge.Flags().StringVar(&out, "out", "", "write the merged dataset JSON to this file")
-	_ = merge.MarkFlagFilename("out", "json")
+	outFileFlag(f, merge, &out, "write the merged dataset (JSON, without the -o json envelope) to `FILE`")
 	cmd.AddCommand(merge)
 	return cmd
 }

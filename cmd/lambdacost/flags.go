@@ -145,6 +145,9 @@ func (v memoryValue) String() string {
 	return strconv.Itoa(*v.mb)
 }
 func (v memoryValue) Set(s string) error {
+	if strings.Contains(s, ",") {
+		return fmt.Errorf("%q is a list: here it takes one memory size (tune --memory 512,1024 measures several)", s)
+	}
 	n, err := ParseMemoryMB(s)
 	if err != nil {
 		return err
@@ -161,7 +164,9 @@ func memoryFlag(fs *pflag.FlagSet, p *int, name string, def int, usage string) {
 }
 
 // memoryListValue is a pflag.Value for a comma-separated list of memory
-// sizes (128,256,1.5GB); given again, the flag adds to the list.
+// sizes (128,256,1.5GB); given again, the flag adds to the list. An empty
+// item is refused, as namesValue refuses one; a size listed twice is left
+// to the command, which says so with its other errors.
 type memoryListValue struct {
 	mbs     *[]int
 	changed bool
@@ -175,19 +180,20 @@ func (v *memoryListValue) String() string {
 	return "[" + strings.Join(parts, ",") + "]"
 }
 func (v *memoryListValue) Set(s string) error {
-	var out []int
-	for _, p := range strings.Split(s, ",") {
-		n, err := ParseMemoryMB(p)
-		if err != nil {
-			return err
-		}
-		out = append(out, n)
-	}
 	if !v.changed {
 		*v.mbs = nil
 		v.changed = true
 	}
-	*v.mbs = append(*v.mbs, out...)
+	for _, p := range strings.Split(s, ",") {
+		if strings.TrimSpace(p) == "" {
+			return fmt.Errorf("%q has an empty memory size: separate memory sizes with single commas (a,b)", s)
+		}
+		n, err := ParseMemoryMB(p)
+		if err != nil {
+			return err
+		}
+		*v.mbs = append(*v.mbs, n)
+	}
 	return nil
 }
 func (v *memoryListValue) Type() string { return "MB,..." }

@@ -57,7 +57,7 @@ reads standard input. get-metric-data results need the statistic in the label
 (duration_p99). Memory (metrics, Managed Instances), architecture and timeout come from --memory,
 --arch and --timeout; what stays unknown is recorded in the dataset and printed, never assumed
 silently.`,
-		Example: `  lambdacost import examples/checkout-api.log.gz --function checkout --arch x86_64 --out checkout.json
+		Example: `  lambdacost import examples/checkout-api.log.gz --function checkout --arch x86_64 --out-file checkout.json
   aws logs tail /aws/lambda/checkout-api --since 1d | lambdacost import - --function checkout-api --arch arm64
   lambdacost import examples/*.gz --function checkout --memory 1024 -o json
   lambdacost import examples/metrics.json --memory 1024 --arch arm64`,
@@ -72,12 +72,11 @@ silently.`,
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&o.Function, "function", "", "function name for every log line (default: log group or file name)")
+	fs.Var(oneName{&o.Function, "the function of every record; import one function's files at a time"}, "function", "function name for every log line (default: log group or file name)")
 	fs.StringVar(&o.Arch, "arch", "", "architecture of the functions (logs and metrics do not say): x86_64|arm64; unset = recorded as unknown")
 	memoryFlag(fs, &o.Memory, "memory", 0, "memory size (MB) of functions whose records do not carry it (get-metric-data, Managed Instances); unset = recorded as unknown")
 	durationFlag(fs, &o.Timeout, "timeout", 0, "timeout of the functions (e.g. 30s); unset = from \"Task timed out\" lines, else recorded as unknown")
-	fs.StringVar(&o.Out, "out", "", "write the dataset JSON to this file")
-	_ = cmd.MarkFlagFilename("out", "json")
+	outFileFlag(f, cmd, &o.Out, "write the dataset (JSON, without the -o json envelope) to `FILE`")
 	return cmd
 }
 
@@ -93,8 +92,8 @@ func importRun(o *ImportOptions) error {
 			return pricing.Inputf("--arch", "%v", err)
 		}
 	}
-	// An --out path we cannot write is found before reading the files.
-	if err := outfile.CheckAll(map[string]string{"--out": o.Out}); err != nil {
+	// An --out-file path we cannot write is found before reading the files.
+	if err := outfile.CheckAll(map[string]string{"--out-file": o.Out}); err != nil {
 		return err
 	}
 	if o.Memory != 0 {
@@ -151,7 +150,7 @@ func writeProblems(f *Factory, problems []string) {
 // JSON with -o json, else a summary table.
 func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dataset) error {
 	if path != "" {
-		if err := outfile.Write("--out", path, func(w io.Writer) error { return pricing.WriteDataset(w, d) }); err != nil {
+		if err := outfile.Write("--out-file", path, func(w io.Writer) error { return pricing.WriteDataset(w, d) }); err != nil {
 			return err
 		}
 		announce(f, path)

@@ -31,7 +31,7 @@ func TestPartialCollectionReportAndCheck(t *testing.T) {
 			failInvocationsOf(s, "fn-001", tc.status, tc.errType)
 			dir := t.TempDir()
 			out := filepath.Join(dir, "c.json")
-			if _, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--out", out); code != 3 {
+			if _, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--out-file", out); code != 3 {
 				t.Fatalf("collect: exit %d\n%s", code, stderr)
 			}
 

@@ -54,7 +54,7 @@ func TestCollectCommandPartial(t *testing.T) {
 			awsEnv(t, s.URL)
 			failInvocationsOf(s, "fn-001", tc.status, tc.errType)
 			out := filepath.Join(t.TempDir(), "c.json")
-			stdout, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--out", out)
+			stdout, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--out-file", out)
 			if !regexp.MustCompile(`fn-001 \(incomplete\)[^\n]*missing`).MatchString(stdout) || !strings.Contains(stdout, "incomplete)") {
 				t.Errorf("the summary table does not show fn-001's missing values:\n%s", stdout)
 			}
@@ -110,7 +110,7 @@ func TestCollectCommandPartial(t *testing.T) {
 			if f := d.Functions[1]; f.Name != "fn-001" || !f.Incomplete() || f.Summary.Invocations != 0 {
 				t.Errorf("fn-001 reads back as %+v, missing %v", f.Summary, f.Missing)
 			}
-			_, stderr, code = runCLI(t, nil, "collect", "--all", "--since", "1d", "--out", out, "--allow-partial")
+			_, stderr, code = runCLI(t, nil, "collect", "--all", "--since", "1d", "--out-file", out, "--allow-partial")
 			if code != 0 || !strings.Contains(stderr, "incomplete: fn-001") || !strings.Contains(stderr, "(--allow-partial)") {
 				t.Errorf("--allow-partial: exit %d\n%s", code, stderr)
 			}
@@ -127,10 +127,10 @@ func TestCollectCommandChecksOutFirst(t *testing.T) {
 		out, want string
 		code      int
 	}{
-		{filepath.Join(dir, "no", "such", "c.json"), "--out: cannot write " + filepath.Join(dir, "no", "such", "c.json") + ": the folder " + filepath.Join(dir, "no", "such") + " does not exist", 2},
-		{dir, "--out: cannot write " + dir + ": it is a directory", 2},
+		{filepath.Join(dir, "no", "such", "c.json"), "--out-file: cannot write " + filepath.Join(dir, "no", "such", "c.json") + ": the folder " + filepath.Join(dir, "no", "such") + " does not exist", 2},
+		{dir, "--out-file: cannot write " + dir + ": it is a directory", 2},
 	} {
-		_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--out", tc.out)
+		_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--out-file", tc.out)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("--out %s: exit %d, %q; want %d with %q", tc.out, code, stderr, tc.code, tc.want)
 		}
@@ -148,7 +148,7 @@ func TestWriteFailuresAreExternal(t *testing.T) {
 	}
 	s := collectortest.New(t, 1)
 	awsEnv(t, s.URL)
-	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--out", "/dev/full")
+	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--out-file", "/dev/full")
 	if code != 3 || !strings.Contains(stderr, "write /dev/full: no space left on device") {
 		t.Errorf("collect --out /dev/full: exit %d\n%s", code, stderr)
 	}
@@ -197,13 +197,13 @@ func TestCollectCommandResume(t *testing.T) {
 	awsEnv(t, s.URL)
 	failInvocationsOf(s, "fn-001", 500, "InternalServiceError")
 	out := filepath.Join(t.TempDir(), "c.json")
-	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--out", out)
+	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1d", "--out-file", out)
 	if code != 3 || !strings.Contains(stderr, "run the same command with --resume to fetch only the 1 calls that failed (kept in "+out+".checkpoint)") {
 		t.Fatalf("first run: exit %d\n%s", code, stderr)
 	}
 	before := s.Calls("GetMetricData")
 	s.Fault = nil
-	_, stderr, code = runCLI(t, nil, "collect", "--all", "--out", out, "--resume")
+	_, stderr, code = runCLI(t, nil, "collect", "--all", "--out-file", out, "--resume")
 	if code != 0 || s.Calls("GetMetricData") != before+1 || s.Calls("ListFunctions") != 1 {
 		t.Errorf("resume: exit %d, %d more GetMetricData calls, %d ListFunctions\n%s", code, s.Calls("GetMetricData")-before, s.Calls("ListFunctions"), stderr)
 	}
@@ -223,7 +223,7 @@ func TestCollectCommandResume(t *testing.T) {
 	if _, err := os.Stat(out + ".checkpoint"); !os.IsNotExist(err) {
 		t.Errorf("checkpoint left after a complete resume: %v", err)
 	}
-	for _, args := range [][]string{{"collect", "--all", "--resume"}, {"collect", "--all", "--out", out, "--resume", "--since", "2d"}} {
+	for _, args := range [][]string{{"collect", "--all", "--resume"}, {"collect", "--all", "--out-file", out, "--resume", "--since", "2d"}} {
 		if _, stderr, code := runCLI(t, nil, args...); code != 2 || !strings.Contains(stderr, "--resume") {
 			t.Errorf("%v: exit %d\n%s", args, code, stderr)
 		}
@@ -256,12 +256,12 @@ func TestCollectCommandTotalFailureKeepsTheFunctions(t *testing.T) {
 		return 0, ""
 	}
 	out := filepath.Join(t.TempDir(), "c.json")
-	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--out", out)
+	_, stderr, code := runCLI(t, nil, "collect", "--all", "--since", "1h", "--out-file", out)
 	if _, err := os.Stat(out); code != 3 || !os.IsNotExist(err) || !strings.Contains(stderr, "AccessDenied") || !strings.Contains(stderr, "--resume to retry without listing them again") {
 		t.Errorf("exit %d, dataset %v\n%s", code, err, stderr)
 	}
 	s.Fault = nil
-	if _, stderr, code := runCLI(t, nil, "collect", "--all", "--out", out, "--resume"); code != 0 || s.Calls("ListFunctions") != 1 {
+	if _, stderr, code := runCLI(t, nil, "collect", "--all", "--out-file", out, "--resume"); code != 0 || s.Calls("ListFunctions") != 1 {
 		t.Errorf("resume: exit %d, %d ListFunctions\n%s", code, s.Calls("ListFunctions"), stderr)
 	}
 }
@@ -269,8 +269,8 @@ func TestCollectCommandTotalFailureKeepsTheFunctions(t *testing.T) {
 // import --out into a directory is refused before the files are read.
 func TestImportChecksOutFirst(t *testing.T) {
 	dir := t.TempDir()
-	_, stderr, code := runCLI(t, nil, "import", filepath.Join(dir, "does-not-matter.log"), "--out", dir)
-	if code != 2 || !strings.Contains(stderr, "--out: cannot write "+dir+": it is a directory") {
+	_, stderr, code := runCLI(t, nil, "import", filepath.Join(dir, "does-not-matter.log"), "--out-file", dir)
+	if code != 2 || !strings.Contains(stderr, "--out-file: cannot write "+dir+": it is a directory") {
 		t.Errorf("exit %d\n%s", code, stderr)
 	}
 }

@@ -94,7 +94,7 @@ and the monthly saving against --memory at --requests a month.`,
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed of the simulations (overrides the scenario's)")
 	fs.IntVar(&o.Runs, "runs", 1, "Monte Carlo replicas per level (pooled: steadier rates for tight targets)")
 	fs.StringArrayVar(&o.Datasets, "dataset", nil, "dataset file (collect/import) or glob pattern: recommendations per function; repeat it to read several as one (merged as dataset merge does)")
-	fs.StringSliceVar(&o.InstanceTypes, "instance-type", nil, "EC2 instance types for the always-on check (default: every non-burstable type)")
+	namesFlag(fs, &o.InstanceTypes, "instance-type", "instance type", "EC2 instance types for the always-on check (default: every non-burstable type)")
 	fs.StringVar(&o.Tune, "tune", "", "tune result (tune -o json): memory recommendations")
 	memoryFlag(fs, &o.MemoryMB, "memory", 0, "with --tune: the current memory size in MB")
 	countFlag(fs, &o.Requests, "requests", 0, "with --tune: requests per month, for monthly savings")

@@ -73,7 +73,7 @@ previous value and source, and are listed on stderr.`,
 	fs.BoolVar(&o.Update, "update", false, "refresh Lambda and EC2 prices from the AWS Price List API into the override file")
 	fs.StringVar(&o.PriceFile, "price-file", "", "override file to read (and, with --update, write); default $LAMBDACOST_PRICE_FILE, else lambdacost/prices.json in the user config directory (~/.config on Linux)")
 	fs.BoolVar(&o.AllRegions, "all-regions", false, "show every region in the table")
-	fs.StringSliceVar(&o.InstanceTypes, "instance-type", nil, "EC2 instance types to refresh with --update (default: those in the table)")
+	namesFlag(fs, &o.InstanceTypes, "instance-type", "instance type", "EC2 instance types to refresh with --update (default: those in the table)")
 	_ = cmd.MarkFlagFilename("price-file", "json")
 	return cmd
 }

@@ -72,7 +72,7 @@ memory size are left out and named on stderr.`,
 		},
 	}
 	initCmd.Flags().StringVar(&dataset, "dataset", "", "dataset `FILE` from collect or import")
-	initCmd.Flags().StringVar(&out, "out-file", "", "write the usage file to `FILE` (default: stdout)")
+	outFileFlag(f, initCmd, &out, "write the usage file to `FILE` (default: stdout)")
 	cmd.AddCommand(initCmd)
 	return cmd
 }
