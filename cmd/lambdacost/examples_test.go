@@ -56,27 +56,31 @@ func TestHelpExamplesRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the built binary on every example")
 	}
-	root := NewRootCmd(&Factory{IO: &IO{Getenv: func(string) string { return "" }}})
-	var all []example
-	skipped := 0
-	var visit func(c *cobra.Command)
-	visit = func(c *cobra.Command) {
-		if c.Hidden {
-			return
-		}
-		if c.Example != "" {
-			ex, s := parseExamples(c.CommandPath()+" --help", c.Example)
-			all, skipped = append(all, ex...), skipped+s
-		}
-		for _, sub := range c.Commands() {
-			visit(sub)
-		}
-	}
-	visit(root)
+	all, skipped := helpExamples()
 	if len(all) < 30 {
 		t.Fatalf("only %d examples found", len(all))
 	}
 
+	dir, env := exampleSandbox(t)
+	runExamples(t, dir, env, all)
+	t.Logf("%d examples run, %d AWS CLI lines left out", len(all), skipped)
+}
+
+// The parser reads exit comments and skips AWS CLI lines.
+func TestParseExamples(t *testing.T) {
+	ex, skipped := parseExamples("x", "  lambdacost a\n  aws logs tail x | lambdacost import -\n  lambdacost b   # needs AWS credentials (exit 3 without)\n  # lambdacost c\n")
+	if skipped != 1 || len(ex) != 2 || ex[0].line != "lambdacost a" || ex[0].wantExit != 0 || ex[1].line != "lambdacost b" || ex[1].wantExit != 3 {
+		t.Errorf("parsed %+v, skipped %d", ex, skipped)
+	}
+}
+
+// exampleSandbox builds lambdacost into a temporary folder's bin/, copies
+// examples/ there (with the handler `make examples` builds) and returns the
+// folder and an environment without AWS credentials, instance metadata or
+// an endpoint off this machine, so that examples needing an account fail
+// fast with exit 3.
+func exampleSandbox(t *testing.T) (string, []string) {
+	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "bin")
 	repo, _ := filepath.Abs(filepath.Join("..", ".."))
@@ -112,6 +116,13 @@ func TestHelpExamplesRun(t *testing.T) {
 	env = append(env, "PATH="+bin+":"+os.Getenv("PATH"), "HOME="+filepath.Join(dir, "home"),
 		"AWS_EC2_METADATA_DISABLED=true", "AWS_ENDPOINT_URL=http://127.0.0.1:9", "AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null")
 
+	return dir, env
+}
+
+// runExamples runs each example with sh in dir, in order (a later line may
+// read what an earlier one wrote), and checks its exit code.
+func runExamples(t *testing.T, dir string, env []string, all []example) {
+	t.Helper()
 	for _, ex := range all {
 		t.Run(ex.where+": "+ex.line, func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
@@ -135,13 +146,25 @@ func TestHelpExamplesRun(t *testing.T) {
 			}
 		})
 	}
-	t.Logf("%d examples run, %d AWS CLI lines left out", len(all), skipped)
 }
 
-// The parser reads exit comments and skips AWS CLI lines.
-func TestParseExamples(t *testing.T) {
-	ex, skipped := parseExamples("x", "  lambdacost a\n  aws logs tail x | lambdacost import -\n  lambdacost b   # needs AWS credentials (exit 3 without)\n  # lambdacost c\n")
-	if skipped != 1 || len(ex) != 2 || ex[0].line != "lambdacost a" || ex[0].wantExit != 0 || ex[1].line != "lambdacost b" || ex[1].wantExit != 3 {
-		t.Errorf("parsed %+v, skipped %d", ex, skipped)
+// helpExamples returns the examples of every command's --help, and how
+// many AWS CLI lines were left out.
+func helpExamples() (all []example, skipped int) {
+	root := NewRootCmd(&Factory{IO: &IO{Getenv: func(string) string { return "" }}})
+	var visit func(c *cobra.Command)
+	visit = func(c *cobra.Command) {
+		if c.Hidden {
+			return
+		}
+		if c.Example != "" {
+			ex, s := parseExamples(c.CommandPath()+" --help", c.Example)
+			all, skipped = append(all, ex...), skipped+s
+		}
+		for _, sub := range c.Commands() {
+			visit(sub)
+		}
 	}
+	visit(root)
+	return all, skipped
 }
