@@ -46,6 +46,9 @@ func ParseFormat(s string) (Format, error) {
 // Grid is a titled table of cells: a header, rows and an optional footer
 // (totals). Renderers turn it into a terminal table, Markdown or CSV.
 type Grid struct {
+	// Name is the table's name for --table and --out-dir; "" derives it
+	// from the title (see GridName).
+	Name   string
 	Title  string
 	Header []string
 	Rows   [][]string
@@ -62,11 +65,19 @@ type Style struct {
 	// its widest columns wrapped at word boundaries until it fits. 0 means
 	// no limit (output to a pipe or a file).
 	Width int
+	// CSV says which table CSV output writes, and where the others go.
+	CSV CSVOptions
 }
 
 // WriteGrids writes grids in format f (table, markdown or csv). JSON is not
 // a grid format: callers encode their result with WriteJSON.
+//
+// CSV is one table per output: the first table, or the one st.CSV names;
+// st.CSV.Dir receives every table as its own file (see CSVOptions).
 func WriteGrids(w io.Writer, f Format, st Style, grids ...Grid) error {
+	if f == CSV {
+		return writeCSVGrids(w, st.CSV, grids)
+	}
 	for i, g := range grids {
 		if i > 0 && f != CSV {
 			if _, err := io.WriteString(w, "\n"); err != nil {

@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"io"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -83,7 +84,7 @@ func TestResultGridsGolden(t *testing.T) {
 	} {
 		for _, f := range []Format{Table, Markdown, CSV} {
 			var b bytes.Buffer
-			if err := WriteGrids(&b, f, Style{}, grids...); err != nil {
+			if err := writeAllGrids(&b, f, grids); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, name+"."+string(f)+".golden", b.Bytes())
@@ -170,4 +171,18 @@ func TestTuneFooterColumns(t *testing.T) {
 	if got := g.Footer[col["p50 ms"]]; got != "200" {
 		t.Errorf("p50 ms = %q, want 200", got)
 	}
+}
+
+// writeAllGrids writes every grid; CSV, one table per output, as each
+// table after the other (what --out-dir writes as files).
+func writeAllGrids(w io.Writer, f Format, grids []Grid) error {
+	if f != CSV {
+		return WriteGrids(w, f, Style{}, grids...)
+	}
+	for _, g := range grids {
+		if err := WriteGrids(w, f, Style{}, g); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -42,7 +42,7 @@ func TestDatasetGridsGolden(t *testing.T) {
 	r := testDatasetReport(t)
 	for _, f := range []Format{Table, Markdown, CSV} {
 		var b bytes.Buffer
-		if err := WriteGrids(&b, f, Style{}, DatasetGrids(r)...); err != nil {
+		if err := writeAllGrids(&b, f, DatasetGrids(r)); err != nil {
 			t.Fatal(err)
 		}
 		golden(t, "dataset."+string(f)+".golden", b.Bytes())

@@ -61,7 +61,9 @@ func SystemIO() *IO {
 type Factory struct {
 	IO     *IO
 	Output string // -o/--output
-	Region string // --region, else resolved like the AWS SDK (see resolveRegion)
+	// CSVTable and CSVDir are --table and --out-dir (csvflags.go).
+	CSVTable, CSVDir string
+	Region           string // --region, else resolved like the AWS SDK (see resolveRegion)
 	// RegionSource says where Region came from: "--region", "AWS_REGION",
 	// "AWS_DEFAULT_REGION", "profile NAME (FILE)" or "default".
 	RegionSource string
@@ -93,7 +95,7 @@ func (f *Factory) Prices() (*pricing.PriceTable, error) {
 
 // Style returns the terminal style for tables.
 func (f *Factory) Style() reports.Style {
-	st := reports.Style{Color: f.IO.OutTTY}
+	st := reports.Style{Color: f.IO.OutTTY, CSV: f.csvOptions()}
 	if f.IO.OutTTY {
 		st.Width = f.IO.Width
 	}
@@ -130,7 +132,10 @@ Flags may also be set from the environment as LAMBDACOST_<FLAG_NAME>, e.g. LAMBD
 				return err
 			}
 			f.Region, f.RegionSource = resolveRegion(f.Region, f.IO.Getenv)
-			_, err := f.Format()
+			fm, err := f.Format()
+			if err == nil {
+				err = f.checkCSVFlags(fm)
+			}
 			f.startEnvelope(cmd)
 			return err
 		},
@@ -139,6 +144,7 @@ Flags may also be set from the environment as LAMBDACOST_<FLAG_NAME>, e.g. LAMBD
 	root.SetOut(f.IO.Out)
 	root.SetErr(f.IO.ErrOut)
 	root.PersistentFlags().StringVarP(&f.Output, "output", "o", "table", "output format: table|json|csv|markdown")
+	csvFlags(root, f)
 	root.PersistentFlags().StringVar(&f.Region, "region", "", "AWS region for prices and APIs (default: $AWS_REGION, $AWS_DEFAULT_REGION, the profile's region, else us-east-1)")
 	_ = root.RegisterFlagCompletionFunc("output", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"table", "json", "csv", "markdown"}, cobra.ShellCompDirectiveNoFileComp
