@@ -1,9 +1,11 @@
 package pricing
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -64,56 +66,144 @@ func NewEnvelope(command, kind, version string, result []byte, warnings []string
 	for _, w := range warnings {
 		warn(w)
 	}
-	ms, ok := members(result)
-	if !ok {
-		return e, nil
-	}
-	addFrom := func(raw json.RawMessage) {
-		var as Assumptions
-		if json.Unmarshal(raw, &as) == nil {
-			for _, a := range as {
-				e.Assumptions.Add(a)
-			}
-		}
-	}
-	for _, m := range ms {
-		switch m.key {
-		case "assumptions":
-			addFrom(m.raw)
-		case "warnings":
-			var ws []string
-			if json.Unmarshal(m.raw, &ws) == nil {
-				for _, w := range ws {
-					warn(w)
-				}
-			}
-		}
-	}
-	// One level down: a member object's list, or each item's of a member array.
-	for _, m := range ms {
-		if m.key == "assumptions" || m.key == "warnings" {
-			continue
-		}
-		var items []json.RawMessage
-		switch firstByte(m.raw) {
-		case '{':
-			items = []json.RawMessage{m.raw}
-		case '[':
-			_ = json.Unmarshal(m.raw, &items)
-		}
-		for _, it := range items {
-			if firstByte(it) != '{' {
-				continue
-			}
-			var sub struct {
-				Assumptions json.RawMessage `json:"assumptions"`
-			}
-			if json.Unmarshal(it, &sub) == nil && sub.Assumptions != nil {
-				addFrom(sub.Assumptions)
-			}
+	own, items := gatherAssumptions(result, warn)
+	for _, as := range [][]Assumption{own, items} {
+		for _, a := range as {
+			e.Assumptions.Add(a)
 		}
 	}
 	return e, nil
+}
+
+// gatherAssumptions streams through result (never copying more than one
+// item of it at a time: a 100 MB dataset is not held twice) and returns
+// its top-level "assumptions" (own) and those of its member objects and
+// of the objects in its member arrays (items), in order; it hands the
+// top-level "warnings" strings to warn.
+func gatherAssumptions(result []byte, warn func(string)) (own, items Assumptions) {
+	dec := json.NewDecoder(bytes.NewReader(result))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, nil
+	}
+	// inObject reads an object's members (its '{' read), keeping its
+	// "assumptions" and skipping the rest.
+	inObject := func() error {
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			if kt == "assumptions" {
+				var as Assumptions
+				if err := dec.Decode(&as); err != nil {
+					return err
+				}
+				items = append(items, as...)
+				continue
+			}
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return err
+			}
+		}
+		_, err := dec.Token() // '}'
+		return err
+	}
+	for dec.More() {
+		kt, err := dec.Token()
+		if err != nil {
+			return own, items
+		}
+		switch kt {
+		case "assumptions":
+			var as Assumptions
+			if dec.Decode(&as) != nil {
+				return own, items
+			}
+			own = append(own, as...)
+			continue
+		case "warnings":
+			var ws []string
+			if dec.Decode(&ws) != nil {
+				return own, items
+			}
+			for _, w := range ws {
+				warn(w)
+			}
+			continue
+		}
+		t, err := dec.Token()
+		if err != nil {
+			return own, items
+		}
+		switch t {
+		case json.Delim('{'):
+			if inObject() != nil {
+				return own, items
+			}
+		case json.Delim('['):
+			for dec.More() {
+				var item json.RawMessage
+				if dec.Decode(&item) != nil {
+					return own, items
+				}
+				if firstByte(item) == '{' && bytes.Contains(item, []byte(`"assumptions"`)) {
+					var sub struct {
+						Assumptions Assumptions `json:"assumptions"`
+					}
+					if json.Unmarshal(item, &sub) == nil {
+						items = append(items, sub.Assumptions...)
+					}
+				}
+			}
+			if _, err := dec.Token(); err != nil { // ']'
+				return own, items
+			}
+		}
+	}
+	return own, items
+}
+
+// WriteTo writes the envelope as indented JSON: its own keys, then the
+// result as it is, its lines indented under "result" (the result is
+// neither parsed nor copied again, whatever its size).
+func (e *Envelope) WriteTo(w io.Writer) (int64, error) {
+	head := *e
+	head.Result = json.RawMessage("null")
+	b, err := json.MarshalIndent(head, "", "  ")
+	if err != nil {
+		return 0, err
+	}
+	// b ends with `"result": null` and "\n}": the result goes in place of null.
+	cut := bytes.LastIndex(b, []byte("null"))
+	cw := &countWriter{w: w}
+	bw := bufio.NewWriterSize(cw, 64<<10)
+	bw.Write(b[:cut])
+	res := bytes.TrimSpace(e.Result)
+	for len(res) > 0 {
+		i := bytes.IndexByte(res, '\n')
+		if i < 0 {
+			bw.Write(res)
+			break
+		}
+		bw.Write(res[:i+1])
+		bw.WriteString("  ")
+		res = res[i+1:]
+	}
+	bw.WriteString("\n}\n")
+	err = bw.Flush()
+	return cw.n, err
+}
+
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 func firstByte(b []byte) byte {

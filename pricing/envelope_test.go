@@ -115,3 +115,31 @@ func TestPriceTableInEnvelope(t *testing.T) {
 		t.Errorf("a tune result as a price file: %v", err)
 	}
 }
+
+// WriteTo writes valid, indented JSON whose result is the result given,
+// byte for byte once compacted.
+func TestEnvelopeWriteTo(t *testing.T) {
+	result := "{\n  \"a\": [\n    1,\n    {\"s\": \"x\\ny\"}\n  ],\n  \"assumptions\": [{\"field\": \"f\", \"value\": \"v\", \"why\": \"w\"}]\n}\n"
+	e, err := NewEnvelope("c", "k", "v1", []byte(result), []string{"careful"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	n, err := e.WriteTo(&b)
+	if err != nil || n != int64(b.Len()) || !json.Valid(b.Bytes()) {
+		t.Fatalf("%v, %d of %d bytes, valid %v:\n%s", err, n, b.Len(), json.Valid(b.Bytes()), b.String())
+	}
+	if !strings.HasPrefix(b.String(), "{\n  \"schema_version\": 1,\n  \"command\": \"c\",\n  \"kind\": \"k\",") || !strings.Contains(b.String(), "\n  \"result\": {\n    \"a\": [\n      1,") {
+		t.Errorf("layout:\n%s", b.String())
+	}
+	inner, env, err := UnwrapEnvelope("x", b.Bytes())
+	if err != nil || env == nil || len(env.Assumptions) != 1 || strings.Join(env.Warnings, ",") != "careful" {
+		t.Fatalf("%v %+v", err, env)
+	}
+	var got, want bytes.Buffer
+	_ = json.Compact(&got, inner)
+	_ = json.Compact(&want, []byte(result))
+	if got.String() != want.String() {
+		t.Errorf("result %s, want %s", got.String(), want.String())
+	}
+}

@@ -124,7 +124,8 @@ func (st *envelopeState) finish() error {
 	if err != nil {
 		return err
 	}
-	return reports.WriteJSON(st.stdout.out, env)
+	_, err = env.WriteTo(st.stdout.out)
+	return err
 }
 
 // resultKind names what a command's result holds (the envelope's "kind"),
@@ -132,9 +133,15 @@ func (st *envelopeState) finish() error {
 // a script can dispatch on it. docs/schema/ has a schema per command whose
 // result is one of its kinds.
 func resultKind(command string, result []byte) string {
-	var keys map[string]json.RawMessage
-	_ = json.Unmarshal(result, &keys)
-	has := func(k string) bool { _, ok := keys[k]; return ok }
+	var keys map[string]json.RawMessage // read only for the commands that need it
+	has := func(k string) bool {
+		if keys == nil {
+			keys = map[string]json.RawMessage{}
+			_ = json.Unmarshal(result, &keys)
+		}
+		_, ok := keys[k]
+		return ok
+	}
 	switch command {
 	case "estimate":
 		switch {
