@@ -22,7 +22,7 @@ type compareLMIFlags struct {
 
 func addCompareLMIFlags(fs *pflag.FlagSet, l *compareLMIFlags) {
 	fs.BoolVar(&l.No, "no-lmi", false, "leave Lambda Managed Instances out of the comparison")
-	fs.StringSliceVar(&l.InstanceTypes, "lmi-instance-type", nil, "LMI capacity provider instance types to consider (default: every c, m and r type priced)")
+	namesFlag(fs, &l.InstanceTypes, "lmi-instance-type", "instance type", "LMI capacity provider instance types to consider (default: every c, m and r type priced)")
 	fs.StringVar(&l.Runtime, "runtime", "", "runtime (nodejs22.x, python3.13, java21, dotnet8): LMI's default concurrency per vCPU (default: Node.js's 64, listed as an assumption)")
 	fs.Float64Var(&l.EnvVCPU, "lmi-env-vcpu", 0, "vCPUs of one LMI execution environment (default 1, more when one request's memory needs it)")
 	fs.Float64Var(&l.MemoryGiBPerVCPU, "lmi-memory-per-vcpu", 0, "LMI ExecutionEnvironmentMemoryGiBPerVCpu, 2–8 (default 2, more when one request's memory needs it)")

@@ -74,7 +74,7 @@ func TestCompareInAPNortheast1(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var r compareJSON
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(soleItem(t, out, "comparisons"), &r); err != nil {
 		t.Fatal(err)
 	}
 	// 5 × c7g.large × 730 h × $0.091 = $332.15; gp3 5 × 20 GB × $0.096 =

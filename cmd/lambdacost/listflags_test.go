@@ -60,6 +60,8 @@ func TestListFlagsAlike(t *testing.T) {
 		{[]string{"collect", "--all", "--function", "checkout,,orders"}, `"checkout,,orders" has an empty function name: separate function names with single commas (a,b)`},
 		{[]string{"compare", "--dataset", prod, "--function", "checkout", "--function", " checkout"}, `function name "checkout" is listed twice`},
 		{[]string{"collect", "--function", "a,b", "--function", "a"}, `function name "a" is listed twice`},
+		{[]string{"collect", "--all", "--regions", "eu-west-1,,us-east-1"}, `"eu-west-1,,us-east-1" has an empty region`},
+		{[]string{"compare", "--dataset", prod, "--lmi-instance-type", "m7g.large,m7g.large"}, `instance type "m7g.large" is listed twice`},
 		{[]string{"compare", "--dataset", prod, "--instance-type", "m7g.large,"}, `"m7g.large," has an empty instance type`},
 		{[]string{"plan", "--dataset", prod, "--instance-type", "m7g.large,"}, `"m7g.large," has an empty instance type`},
 		{[]string{"pricing", "--instance-type", "m7g.large,"}, `"m7g.large," has an empty instance type`},

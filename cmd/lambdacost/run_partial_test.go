@@ -25,7 +25,7 @@ func TestRunInterruptedIsPartial(t *testing.T) {
 		t.Fatalf("exit %d, want 130: %s", code, errOut.String())
 	}
 	var m map[string]any
-	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+	if err := json.Unmarshal(resultOf(t, out.String()), &m); err != nil {
 		t.Fatalf("no JSON result: %v (%q)", err, out.String())
 	}
 	n := len(m["invocations"].([]any))
