@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -88,7 +89,10 @@ type Importer struct {
 	metricNotes pricing.Assumptions
 	stats       ImportStats
 
-	totalBytes, doneBytes, nextProgress int64
+	totalBytes, nextProgress int64
+	// doneBytes is counted by the file's reader, which may run on the
+	// read-ahead goroutine of a compressed file (newAsyncReader).
+	doneBytes atomic.Int64
 }
 
 // maxLine is the longest line read whole; longer lines are skipped (and
@@ -243,7 +247,7 @@ func (im *Importer) progress(name string, finished bool) {
 	if im.opts.Progress == nil {
 		return
 	}
-	im.opts.Progress(Progress{File: name, Done: im.doneBytes, Total: im.totalBytes, Phase: "import", Unit: "bytes", Finished: finished})
+	im.opts.Progress(Progress{File: name, Done: im.doneBytes.Load(), Total: im.totalBytes, Phase: "import", Unit: "bytes", Finished: finished})
 }
 
 type countingReader struct {
@@ -254,7 +258,7 @@ type countingReader struct {
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
-	c.im.doneBytes += int64(n)
+	c.im.doneBytes.Add(int64(n))
 	return n, err
 }
 

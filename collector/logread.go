@@ -297,8 +297,8 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 			}
 			break
 		}
-		if im.doneBytes >= im.nextProgress {
-			im.nextProgress = im.doneBytes + 4<<20
+		if done := im.doneBytes.Load(); done >= im.nextProgress {
+			im.nextProgress = done + 4<<20
 			im.progress(s.name, false)
 		}
 	}

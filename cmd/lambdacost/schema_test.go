@@ -40,8 +40,8 @@ var schemaCases = []struct {
 	{"collect", []string{"collect", "--all", "--since", "2h", "--period", "5m"}},
 	{"check", []string{"check", "--config", "lambdacost.yaml"}},
 	{"version", []string{"version"}},
-	{"run", []string{"run", "--builtin", "image-resize", "--memory", "512", "--count", "3"}},
-	{"tune", []string{"tune", "--builtin", "image-resize", "--memory", "256,512", "--count", "2"}},
+	{"run", []string{"run", "--builtin", "image-resize", "--memory", "512", "--count", "3", "--timeout", "60s"}},
+	{"tune", []string{"tune", "--builtin", "image-resize", "--memory", "256,512", "--count", "2", "--timeout", "60s"}}, // generous under -race
 	{"demo", []string{"demo", "--memory", "512", "--count", "2", "--html", ""}},
 	{"plan-tune-out", []string{"plan", "--tune", "out-tune.json", "--memory", "512", "--requests", "50M"}},
 	{"report-dataset", []string{"report", "prod.json"}},
