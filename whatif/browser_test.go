@@ -292,7 +292,7 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 		ColdStartRate float64 `json:"cold_start_rate"`
 		ColdStarts    int64   `json:"cold_starts"`
 	}
-	if err := json.Unmarshal(out, &r); err != nil {
+	if err := json.Unmarshal(cliResult(t, out, ""), &r); err != nil {
 		t.Fatal(err)
 	}
 	if r.ColdStarts == 0 || r.Monthly <= 0 {
@@ -331,7 +331,7 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 	var cr struct {
 		Cheapest string `json:"cheapest"`
 	}
-	if err := json.Unmarshal(cout, &cr); err != nil {
+	if err := json.Unmarshal(cliResult(t, cout, "comparisons"), &cr); err != nil {
 		t.Fatal(err)
 	}
 	if got := eval[string](t, tab, `document.getElementById("compare-status").getAttribute("data-cheapest")`); got != cr.Cheapest {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 var (
@@ -167,4 +169,32 @@ func get(t testing.TB, url string) answer {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return answer{resp.StatusCode, b, resp.Header}
+}
+
+// cliResult is the result inside the CLI's -o json envelope, indented as
+// the API writes it (reports.WriteJSON); with item set, the one item of
+// that list (compare's {"comparisons": [...]}, whose API answers one).
+func cliResult(t testing.TB, out []byte, item string) []byte {
+	t.Helper()
+	res, env, err := pricing.UnwrapEnvelope("stdout", out)
+	if err != nil || env == nil {
+		t.Fatalf("the CLI's output is not an envelope (%v): %.300s", err, out)
+	}
+	if item != "" {
+		var m map[string][]json.RawMessage
+		if err := json.Unmarshal(res, &m); err != nil || len(m[item]) != 1 {
+			t.Fatalf("the CLI's result has not one %s (%v)", item, err)
+		}
+		res = m[item][0]
+	}
+	var b bytes.Buffer
+	if err := json.Indent(&b, res, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	var c bytes.Buffer
+	_ = json.Compact(&c, b.Bytes())
+	b.Reset()
+	_ = json.Indent(&b, c.Bytes(), "", "  ")
+	b.WriteByte('\n')
+	return b.Bytes()
 }
