@@ -14,7 +14,8 @@ var shellBlock = regexp.MustCompile("(?s)```(?:sh|bash|shell)\n(.*?)```")
 // blocks (a line continued with a backslash is one command). The rule for
 // what runs: a line whose command starts with "lambdacost" runs as
 // written; a line of the AWS CLI ("aws …") or of another tool (make, go)
-// is left out and counted; a trailing "# … exit N" comment is the exit
+// is left out and counted, and so is `lambdacost serve`, a server that
+// runs until stopped; a trailing "# … exit N" comment is the exit
 // code it must give (a line that needs AWS credentials says "exit 3").
 // TestREADMEExamplesRun leaves out a line that is also a --help example
 // (TestHelpExamplesRun runs it).
@@ -24,7 +25,8 @@ func readmeExamples(text string) (run []example, skipped int) {
 		ex, s := parseExamples("README", block)
 		skipped += s
 		for _, e := range ex {
-			if !strings.HasPrefix(e.line, "lambdacost ") {
+			// serve is a server: it runs until stopped (its own tests run it).
+			if !strings.HasPrefix(e.line, "lambdacost ") || strings.HasPrefix(e.line, "lambdacost serve") {
 				skipped++
 				continue
 			}
