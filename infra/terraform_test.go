@@ -256,3 +256,39 @@ func TestMissingUsageReported(t *testing.T) {
 		t.Errorf("a function without usage was priced at %s", e.Totals.Head)
 	}
 }
+
+// TestDatasetUsage takes the usage from a dataset, matched by function
+// name. testdata/iac/dataset-730h.json spans exactly 730 hours (no
+// projection): checkout-api made 10M invocations of 120 ms on average, so
+// the memory-only plan prices as with usage-memory.yml: $12.00002 →
+// $42.00008. A function the dataset does not have is named, not priced.
+func TestDatasetUsage(t *testing.T) {
+	d, err := pricing.ReadDataset("../testdata/iac/dataset-730h.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	du, err := NewDatasetUsage("dataset-730h.json", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadTerraformPlan("../testdata/iac/plan-memory.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Price(p, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "base", e.Totals.Base, d2("12.00002"))
+	eq(t, "head", e.Totals.Head, d2("42.00008"))
+	p.Head[0].Config.Name, p.Base[0].Config.Name = "renamed", "renamed"
+	e, err = Price(p, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Totals.Complete || !strings.Contains(strings.Join(e.Functions[0].MissingUsage, " "), `no function named "renamed"`) {
+		t.Errorf("unmatched function: %+v", e.Functions[0])
+	}
+}
+
+func d2(s string) decimal.Decimal { return decimal.RequireFromString(s) }

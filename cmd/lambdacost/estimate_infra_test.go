@@ -153,3 +153,22 @@ func TestEstimateInfraBadInput(t *testing.T) {
 		}
 	}
 }
+
+// --dataset: usage from a dataset spanning exactly 730 h (infra's
+// TestDatasetUsage): 10M × 120 ms at 2048 MB = $42.00008.
+func TestEstimateTerraformDataset(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "iac")
+	out, errOut, code := runCLI(t, nil, "estimate", "--terraform", filepath.Join(dir, "plan-memory.json"), "--dataset", filepath.Join(dir, "dataset-730h.json"), "-o", "json")
+	var e struct {
+		Totals struct {
+			HeadUSD float64 `json:"head_usd"`
+		}
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &e) != nil || e.Totals.HeadUSD != 42.00008 {
+		t.Fatalf("exit %d %s\n%s", code, errOut, out)
+	}
+	_, errOut, code = runCLI(t, nil, "estimate", "--terraform", filepath.Join(dir, "plan-memory.json"), "--dataset", "x.json", "--usage", "y.yml")
+	if code != 2 || !strings.Contains(errOut, "--dataset: give either a usage file or a dataset") {
+		t.Errorf("exit %d %s", code, errOut)
+	}
+}
