@@ -361,6 +361,9 @@ func (t *cfnTemplate) function(id, typ string, props *yaml.Node, sam bool) *Func
 	if n := t.prop(props, "ReservedConcurrentExecutions", sam); n != nil {
 		if v := t.eval(n); v.unknown == "" && !v.none {
 			f.Config.ReservedConcurrency = t.intOf(n, v, id+".ReservedConcurrentExecutions")
+			if f.Config.ReservedConcurrency == 0 {
+				f.Notes = append(f.Notes, "ReservedConcurrentExecutions = 0: the function is throttled (never invoked)")
+			}
 		}
 	}
 	f.Config.EphemeralStorageMB = pricing.MinEphemeralMB

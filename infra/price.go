@@ -324,10 +324,10 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 			errs = append(errs, err)
 			continue
 		}
-		switch {
-		case len(f.Unknown) == 0:
+		switch priced := costUnknowns(f); {
+		case len(priced) == 0:
 			known = append(known, owned{i, items})
-		case len(f.Unknown) == 1 && f.IsUnknown(AttrArchitecture):
+		case len(priced) == 1 && priced[0] == AttrArchitecture:
 			archOnly = append(archOnly, owned{i, items})
 		}
 	}
@@ -420,6 +420,18 @@ func itemsOf(f *Function, u FunctionUsage) ([]pricing.Item, error) {
 		items = append(items, pricing.Item{Function: c, Usage: us.Billed(c.ProvisionedConcurrency)})
 	}
 	return items, pricing.Errors(errs)
+}
+
+// costUnknowns are f's unknown values that the bill depends on (a timeout
+// known only after apply does not change the cost).
+func costUnknowns(f *Function) []string {
+	var out []string
+	for _, u := range f.Unknown {
+		if u != AttrTimeout {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // shown is f's configuration as the output shows it: values known only

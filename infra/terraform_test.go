@@ -292,3 +292,20 @@ func TestDatasetUsage(t *testing.T) {
 }
 
 func d2(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// A timeout known only after apply does not make the cost unknown.
+func TestUnknownTimeoutStillPriced(t *testing.T) {
+	plan := `{"format_version":"1.2","resource_changes":[{"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a",
+	 "change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":1024,"architectures":["arm64"]},"after_unknown":{"timeout":true}}}]}`
+	p, err := ParseTerraformPlan("plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_usage:\n  aws_lambda_function.a:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"))
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1M × 1 s × 1 GB = 1,000,000 GB-s × 0.0000133334 = 13.3334 + 0.2 = 13.5334
+	eq(t, "head", e.Totals.Head, d2("13.5334"))
+}
