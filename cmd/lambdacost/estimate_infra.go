@@ -28,11 +28,11 @@ var infraOnlyFlags = []string{"terraform", "template", "base-template", "paramet
 
 func addInfraFlags(cmd *cobra.Command, l *infraFlags) {
 	fs := cmd.Flags()
-	fs.StringVar(&l.Terraform, "terraform", "", "price the Lambda functions of a Terraform JSON plan (`terraform show -json plan.tfplan`): base, head and the diff")
-	fs.StringVar(&l.Template, "template", "", "price the Lambda functions of a CloudFormation, SAM or CDK-synthesised template (YAML or JSON)")
-	fs.StringVar(&l.BaseTemplate, "base-template", "", "with --template: the template before the change, to diff against")
-	fs.StringArrayVar(&l.Parameters, "parameter", nil, "with --template: a parameter value, Key=Value (repeatable; else each parameter's Default)")
-	fs.StringVar(&l.Dataset, "dataset", "", "with --terraform/--template: take each function's usage from this dataset (collect/import), matched by function name")
+	fs.StringVar(&l.Terraform, "terraform", "", "price the Lambda functions of a Terraform JSON `FILE` (terraform show -json plan.tfplan): base, head and the diff")
+	fs.StringVar(&l.Template, "template", "", "price the Lambda functions of a CloudFormation, SAM or CDK-synthesised template `FILE` (YAML or JSON)")
+	fs.StringVar(&l.BaseTemplate, "base-template", "", "with --template: the template `FILE` before the change, to diff against")
+	fs.StringArrayVar(&l.Parameters, "parameter", nil, "with --template: a parameter value `PARAM` written Key=Value (repeatable; else each parameter's Default)")
+	fs.StringVar(&l.Dataset, "dataset", "", "with --terraform/--template: take each function's usage from this dataset `FILE` (collect/import), matched by function name")
 	_ = cmd.MarkFlagFilename("terraform", "json")
 	_ = cmd.MarkFlagFilename("template", "yaml", "yml", "json", "template")
 	_ = cmd.MarkFlagFilename("base-template", "yaml", "yml", "json", "template")
