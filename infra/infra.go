@@ -36,6 +36,7 @@ const (
 	AttrTimeout      = "timeout"
 	AttrProvisioned  = "provisioned_concurrent_executions"
 	AttrFunctionName = "function_name"
+	AttrRegion       = "region"
 )
 
 // Function is one Lambda function on one side of a change (base or head).
@@ -46,6 +47,10 @@ type Function struct {
 	Address string `json:"address"`
 	// Type is the resource type (aws_lambda_function, AWS::Serverless::Function).
 	Type string `json:"type"`
+	// Region is where the function runs when the code says (a Terraform
+	// resource's region argument or its provider's region); empty: the
+	// estimate's region.
+	Region string `json:"region,omitempty"`
 	// Config is the function's configuration. Fields listed in Unknown
 	// hold Lambda's default and must not be priced as known.
 	Config pricing.FunctionConfig `json:"config"`
@@ -138,6 +143,7 @@ func Why(base, head *Function) []string {
 			out = append(out, fmt.Sprintf("%s %s → %s", label, bv, hv))
 		}
 	}
+	add(AttrRegion, "region", regionOr(base.Region), regionOr(head.Region))
 	add(AttrMemory, "memory", fmt.Sprintf("%d MB", b.MemoryMB), fmt.Sprintf("%d MB", h.MemoryMB))
 	add(AttrArchitecture, "architecture", string(b.Architecture), string(h.Architecture))
 	add(AttrEphemeral, "ephemeral storage", fmt.Sprintf("%d MB", b.EphemeralStorageMB), fmt.Sprintf("%d MB", h.EphemeralStorageMB))
@@ -174,4 +180,11 @@ func pcString(f *Function) string {
 		parts = append(parts, v)
 	}
 	return strings.Join(parts, ", ")
+}
+
+func regionOr(r string) string {
+	if r == "" {
+		return "(the estimate's)"
+	}
+	return r
 }

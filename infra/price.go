@@ -64,8 +64,11 @@ type FunctionDiff struct {
 
 // Side is a function's configuration and bill on one side.
 type Side struct {
-	Config      pricing.FunctionConfig `json:"config"`
-	Provisioned []Provisioned          `json:"provisioned,omitempty"`
+	Config pricing.FunctionConfig `json:"config"`
+	// Region is the function's region when the code names it (else the
+	// estimate's).
+	Region      string        `json:"region,omitempty"`
+	Provisioned []Provisioned `json:"provisioned,omitempty"`
 	// Unknown lists the values known only after apply; with any but the
 	// architecture the cost is unknown (Cost nil).
 	Unknown []string `json:"unknown,omitempty"`
@@ -317,7 +320,7 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 	var errs []error
 	for i := range fns {
 		f := &fns[i]
-		s := &Side{Config: shown(f), Provisioned: f.Provisioned, Unknown: f.Unknown}
+		s := &Side{Config: shown(f), Region: f.Region, Provisioned: f.Provisioned, Unknown: f.Unknown}
 		ps.sides[i] = s
 		items, err := itemsOf(f, usage(f))
 		if err != nil {
@@ -334,29 +337,42 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 	if err := pricing.Errors(errs); err != nil {
 		return nil, err
 	}
+	// bill prices a group in one bill per region (tiers aggregate per
+	// region and architecture), each function its share.
 	bill := func(group []owned, arch pricing.Architecture) ([]pricing.Cost, error) {
-		var items []pricing.Item
-		var owner []int
-		for k, o := range group {
-			for _, it := range o.items {
-				if arch != "" {
-					it.Function.Architecture = arch
-				}
-				items = append(items, it)
-				owner = append(owner, k)
-			}
-		}
 		costs := make([]pricing.Cost, len(group))
-		if len(items) == 0 {
-			return costs, nil
+		var regions []string
+		byRegion := map[string][]int{}
+		for k, o := range group {
+			reg := fns[o.fn].Region
+			if reg == "" {
+				reg = opt.Region
+			}
+			if _, ok := byRegion[reg]; !ok {
+				regions = append(regions, reg)
+			}
+			byRegion[reg] = append(byRegion[reg], k)
 		}
-		b, err := opt.Prices.LambdaBill(opt.Region, items, opt.Bill)
-		if err != nil {
-			return nil, err
-		}
-		for j, fb := range b.Functions {
-			k := owner[j]
-			costs[k] = pricing.Sum(costs[k], fb.Cost)
+		for _, reg := range regions {
+			var items []pricing.Item
+			var owner []int
+			for _, k := range byRegion[reg] {
+				for _, it := range group[k].items {
+					if arch != "" {
+						it.Function.Architecture = arch
+					}
+					items = append(items, it)
+					owner = append(owner, k)
+				}
+			}
+			b, err := opt.Prices.LambdaBill(reg, items, opt.Bill)
+			if err != nil {
+				return nil, err
+			}
+			for j, fb := range b.Functions {
+				k := owner[j]
+				costs[k] = pricing.Sum(costs[k], fb.Cost)
+			}
 		}
 		return costs, nil
 	}

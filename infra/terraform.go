@@ -91,11 +91,12 @@ type tfConfig struct {
 
 type tfConfigModule struct {
 	Resources []struct {
-		Address     string         `json:"address"`
-		Mode        string         `json:"mode"`
-		Type        string         `json:"type"`
-		Name        string         `json:"name"`
-		Expressions map[string]any `json:"expressions"`
+		Address           string         `json:"address"`
+		Mode              string         `json:"mode"`
+		Type              string         `json:"type"`
+		Name              string         `json:"name"`
+		ProviderConfigKey string         `json:"provider_config_key"`
+		Expressions       map[string]any `json:"expressions"`
 	} `json:"resources"`
 	ModuleCalls map[string]struct {
 		Module tfConfigModule `json:"module"`
@@ -211,11 +212,11 @@ func (r *tfReader) read() {
 		if containsStr(acts, "delete") && !containsStr(acts, "create") || containsStr(acts, "forget") {
 			after = nil
 		}
-		cfgExpr := r.configExpressions(rc.ModuleAddress, rc.Type, rc.Name)
+		cfgExpr, pkey := r.configResource(rc.ModuleAddress, rc.Type, rc.Name)
 		if before != nil {
 			switch rc.Type {
 			case tfFunction:
-				if f, ok := r.function(jp+".change.before", rc.Address, before, nil, cfgExpr); ok {
+				if f, ok := r.function(jp+".change.before", rc.Address, before, nil, cfgExpr, pkey); ok {
 					r.out.Base = append(r.out.Base, f)
 				}
 			case tfProvisioned:
@@ -227,7 +228,7 @@ func (r *tfReader) read() {
 		if after != nil {
 			switch rc.Type {
 			case tfFunction:
-				if f, ok := r.function(jp+".change.after", rc.Address, after, rc.Change.AfterUnknown, cfgExpr); ok {
+				if f, ok := r.function(jp+".change.after", rc.Address, after, rc.Change.AfterUnknown, cfgExpr, pkey); ok {
 					r.out.Head = append(r.out.Head, f)
 				}
 			case tfProvisioned:
@@ -246,10 +247,10 @@ func (r *tfReader) read() {
 			if res.Mode == "data" || seen[res.Address] {
 				return
 			}
-			cfgExpr := r.configExpressions(module, res.Type, res.Name)
+			cfgExpr, pkey := r.configResource(module, res.Type, res.Name)
 			switch res.Type {
 			case tfFunction:
-				if f, ok := r.function(jp+".values", res.Address, res.Values, nil, cfgExpr); ok {
+				if f, ok := r.function(jp+".values", res.Address, res.Values, nil, cfgExpr, pkey); ok {
 					r.out.Base = append(r.out.Base, f)
 					r.out.Head = append(r.out.Head, f)
 				}
@@ -283,13 +284,58 @@ func (r *tfReader) walkState(m *tfStateModule, jp string, fn func(string, tfStat
 	}
 }
 
-// providerRegion is the aws provider's region when the configuration gives
-// it as a constant.
-func (r *tfReader) providerRegion() string {
+// providerRegion is the default aws provider's region when the
+// configuration gives it as a constant.
+func (r *tfReader) providerRegion() string { return r.providerRegionOf("aws") }
+
+var moduleKeyRe = regexp.MustCompile(`\[[^\]]*\]`)
+
+// configExpressions returns the configuration block of a resource (its
+// expressions), or nil when the plan has no configuration for it. The
+// module address's instance keys are dropped: configuration is per
+// module call, not per instance.
+func (r *tfReader) configExpressions(module, typ, name string) map[string]any {
+	e, _ := r.configResource(module, typ, name)
+	return e
+}
+
+// configResource returns a resource's configuration expressions and its
+// provider configuration key ("aws", "aws.eu").
+func (r *tfReader) configResource(module, typ, name string) (map[string]any, string) {
 	if r.plan.Configuration == nil {
+		return nil, ""
+	}
+	m := &r.plan.Configuration.RootModule
+	if module != "" {
+		for _, part := range strings.Split(moduleKeyRe.ReplaceAllString(module, ""), ".") {
+			if part == "module" || part == "" {
+				continue
+			}
+			call, ok := m.ModuleCalls[part]
+			if !ok {
+				return nil, ""
+			}
+			m = &call.Module
+		}
+	}
+	for _, res := range m.Resources {
+		if res.Mode != "data" && res.Type == typ && res.Name == name {
+			if res.Expressions == nil {
+				return map[string]any{}, res.ProviderConfigKey
+			}
+			return res.Expressions, res.ProviderConfigKey
+		}
+	}
+	return nil, ""
+}
+
+// providerRegionOf is the constant region of a provider configuration key
+// ("aws", "aws.eu"), or "".
+func (r *tfReader) providerRegionOf(key string) string {
+	if r.plan.Configuration == nil || key == "" {
 		return ""
 	}
-	pc, ok := r.plan.Configuration.ProviderConfig["aws"]
+	pc, ok := r.plan.Configuration.ProviderConfig[key]
 	if !ok {
 		return ""
 	}
@@ -301,46 +347,23 @@ func (r *tfReader) providerRegion() string {
 	return ""
 }
 
-var moduleKeyRe = regexp.MustCompile(`\[[^\]]*\]`)
-
-// configExpressions returns the configuration block of a resource (its
-// expressions), or nil when the plan has no configuration for it. The
-// module address's instance keys are dropped: configuration is per
-// module call, not per instance.
-func (r *tfReader) configExpressions(module, typ, name string) map[string]any {
-	if r.plan.Configuration == nil {
-		return nil
-	}
-	m := &r.plan.Configuration.RootModule
-	if module != "" {
-		for _, part := range strings.Split(moduleKeyRe.ReplaceAllString(module, ""), ".") {
-			if part == "module" || part == "" {
-				continue
-			}
-			call, ok := m.ModuleCalls[part]
-			if !ok {
-				return nil
-			}
-			m = &call.Module
-		}
-	}
-	for _, res := range m.Resources {
-		if res.Mode != "data" && res.Type == typ && res.Name == name {
-			if res.Expressions == nil {
-				return map[string]any{}
-			}
-			return res.Expressions
-		}
-	}
-	return nil
-}
-
 // function reads an aws_lambda_function's values. unknown is the change's
 // after_unknown (nil for known values); expr is its configuration (nil when
 // the plan has none).
-func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map[string]any) (Function, bool) {
+func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map[string]any, providerKey string) (Function, bool) {
 	n := len(r.errs)
 	f := Function{Address: addr, Type: tfFunction}
+	// The region: the resource's own (AWS provider v6 has a region
+	// argument on every resource), else its provider configuration's.
+	_, regionSet := expr["region"]
+	switch reg, _ := v["region"].(string); {
+	case isUnknown(unknown, "region") && regionSet:
+		f.unknown(AttrRegion)
+	case reg != "" && !isUnknown(unknown, "region"):
+		f.Region = reg
+	default:
+		f.Region = r.providerRegionOf(providerKey)
+	}
 	f.Config.Name, _ = v["function_name"].(string)
 	if isUnknown(unknown, "function_name") {
 		f.Config.Name = ""

@@ -309,3 +309,34 @@ func TestUnknownTimeoutStillPriced(t *testing.T) {
 	// 1M × 1 s × 1 GB = 1,000,000 GB-s × 0.0000133334 = 13.3334 + 0.2 = 13.5334
 	eq(t, "head", e.Totals.Head, d2("13.5334"))
 }
+
+// A function's region comes from its own region argument (AWS provider
+// v6) or its provider configuration (an alias), else the estimate's; each
+// region is billed at its prices. af-south-1: requests $0.27/M, x86_64
+// duration $0.0000221/GB-s; us-east-1: $0.20/M, $0.0000166667/GB-s.
+func TestTerraformRegions(t *testing.T) {
+	plan := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":1024},"after_unknown":{}}},
+	 {"address":"aws_lambda_function.b","mode":"managed","type":"aws_lambda_function","name":"b","change":{"actions":["create"],"before":null,"after":{"function_name":"b","memory_size":1024,"region":"af-south-1"},"after_unknown":{}}},
+	 {"address":"aws_lambda_function.c","mode":"managed","type":"aws_lambda_function","name":"c","change":{"actions":["create"],"before":null,"after":{"function_name":"c","memory_size":1024},"after_unknown":{}}}],
+	 "configuration":{"provider_config":{"aws":{"name":"aws","expressions":{"region":{"constant_value":"us-east-1"}}},"aws.cpt":{"name":"aws","alias":"cpt","expressions":{"region":{"constant_value":"af-south-1"}}}},
+	  "root_module":{"resources":[
+	   {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","provider_config_key":"aws.cpt","expressions":{"memory_size":{"constant_value":1024}}},
+	   {"address":"aws_lambda_function.b","mode":"managed","type":"aws_lambda_function","name":"b","provider_config_key":"aws","expressions":{"region":{"constant_value":"af-south-1"}}},
+	   {"address":"aws_lambda_function.c","mode":"managed","type":"aws_lambda_function","name":"c","provider_config_key":"aws","expressions":{}}]}}}`
+	p, err := ParseTerraformPlan("plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"))
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: p.Region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a, b: 1M × 1 s × 1 GB = 1,000,000 GB-s × 0.0000221 = 22.1 + 0.27 = 22.37
+	// c:    1,000,000 GB-s × 0.0000166667 = 16.6667 + 0.2 = 16.8667
+	eq(t, "a (provider alias)", sideTotal(t, findFn(t, e, "aws_lambda_function.a").Head), d2("22.37"))
+	eq(t, "b (region argument)", sideTotal(t, findFn(t, e, "aws_lambda_function.b").Head), d2("22.37"))
+	eq(t, "c (default provider)", sideTotal(t, findFn(t, e, "aws_lambda_function.c").Head), d2("16.8667"))
+	eq(t, "total", e.Totals.Head, d2("61.6067"))
+}

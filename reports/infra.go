@@ -48,11 +48,19 @@ func diffCell(f infra.FunctionDiff) string {
 	return "unknown"
 }
 
-func fnLabel(f infra.FunctionDiff) string {
+func fnLabel(f infra.FunctionDiff, region string) string {
+	label := f.Address
 	if f.Name != "" && f.Name != f.Address {
-		return f.Name + " (" + f.Address + ")"
+		label = f.Name + " (" + f.Address + ")"
 	}
-	return f.Address
+	s := f.Head
+	if s == nil {
+		s = f.Base
+	}
+	if s != nil && s.Region != "" && s.Region != region {
+		label += " · " + s.Region
+	}
+	return label
 }
 
 func whyCell(f infra.FunctionDiff) string {
@@ -80,7 +88,7 @@ func InfraGrids(e *infra.Estimate) []Grid {
 		AlignRight: map[int]bool{2: true, 3: true, 4: true},
 	}
 	for _, f := range e.Functions {
-		g.Rows = append(g.Rows, []string{fnLabel(f), string(f.Change), sideCell(f.Base), sideCell(f.Head), diffCell(f), whyCell(f)})
+		g.Rows = append(g.Rows, []string{fnLabel(f, e.Region), string(f.Change), sideCell(f.Base), sideCell(f.Head), diffCell(f), whyCell(f)})
 	}
 	head := USD(e.Totals.Head)
 	if !e.Totals.Complete {
@@ -148,7 +156,7 @@ func WriteInfraSummary(w io.Writer, e *infra.Estimate, title string) error {
 			continue
 		}
 		changed++
-		fmt.Fprintf(&b, "- **%s** (%s): %s → %s", escapeMarkdown(fnLabel(f)), f.Change, sideCell(f.Base), sideCell(f.Head))
+		fmt.Fprintf(&b, "- **%s** (%s): %s → %s", escapeMarkdown(fnLabel(f, e.Region)), f.Change, sideCell(f.Base), sideCell(f.Head))
 		if dc := diffCell(f); dc != "unknown" {
 			fmt.Fprintf(&b, " (%s/month)", dc)
 		}
@@ -212,7 +220,7 @@ func InfraPage(e *infra.Estimate) *Page {
 		if f.DiffUSD != nil {
 			dv = &f.Diff
 		}
-		t.Rows = append(t.Rows, []Cell{TextCell(fnLabel(f)), TextCell(string(f.Change)), num(sideCell(f.Base), costOf(f.Base)),
+		t.Rows = append(t.Rows, []Cell{TextCell(fnLabel(f, e.Region)), TextCell(string(f.Change)), num(sideCell(f.Base), costOf(f.Base)),
 			num(sideCell(f.Head), costOf(f.Head)), num(diffCell(f), dv), TextCell(whyCell(f))})
 	}
 	t.Footer = []Cell{TextCell("Total"), {}, NumCell(USD(e.Totals.Base), 0), NumCell(USD(e.Totals.Head), 0), NumCell(signedUSD(e.Totals.Diff), 0), TextCell(increaseText(e.Totals))}
