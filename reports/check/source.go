@@ -339,6 +339,17 @@ func (e env) infra(c *Check) (values, error) {
 			unknown = append(unknown, fmt.Sprintf("%s (usage missing: %s)", f.Address, strings.Join(f.MissingUsage, ", ")))
 		}
 	}
+	// The month's cost lines of the head (the known part), for the diff
+	// against a --baseline and the JSON.
+	var costs []pricing.Cost
+	for i := range est.Functions {
+		f := &est.Functions[i]
+		if (c.Function == "" || f.Address == c.Function || f.Name == c.Function) && f.Head != nil && f.Head.Cost != nil {
+			costs = append(costs, *f.Head.Cost)
+		}
+	}
+	sum := pricing.Sum(costs...)
+	v.cost = &sum
 	sort.Strings(unknown)
 	if len(unknown) > 0 {
 		v.incomplete = "the cost of " + strings.Join(unknown, "; ") + " is not known: a threshold cannot pass on it"
