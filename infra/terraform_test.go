@@ -218,6 +218,7 @@ func TestUsageFileBadInput(t *testing.T) {
 		{"version", "version: 0.2\nresource_usage: {}\n", `usage.yml:1: usage file version "0.2"`},
 		{"no version", "resource_usage: {}\n", "no version"},
 		{"top key", "version: 0.1\nresources: {}\n", `usage.yml:2: unknown key "resources"`},
+		{"lambdacost's format", "functions:\n  - name: a\n", `usage.yml:1: "functions" is a key of lambdacost's own usage file`},
 		{"hours", "version: 0.1\nresource_usage:\n  aws_lambda_provisioned_concurrency_config.p:\n    monthly_duration_hrs: 800\n", "more than a month"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -164,6 +164,8 @@ func ParseUsageFile(path string, data []byte) (*UsageFile, error) {
 					u.exact[rk.Value] = e
 				}
 			}
+		case "functions", "region", "free_tier":
+			errs = append(errs, pricing.Inputf(at(k), "%q is a key of lambdacost's own usage file (estimate --usage without --terraform/--template); infrastructure code takes infracost's usage file: version: 0.1 and resource_usage: keyed by resource address", k.Value))
 		default:
 			errs = append(errs, pricing.Inputf(at(k), "unknown key %q (an infracost usage file has version, resource_type_default_usage and resource_usage)", k.Value))
 		}
