@@ -158,6 +158,10 @@ func (t *cfnTemplate) read() {
 	other := map[string]int{}
 	for i := 0; i+1 < len(res.Content); i += 2 {
 		id, r := res.Content[i].Value, res.Content[i+1]
+		if strings.HasPrefix(id, "Fn::ForEach::") {
+			t.notes = append(t.notes, fmt.Sprintf("%s (AWS::LanguageExtensions) is not expanded: the resources it makes are not priced", id))
+			continue
+		}
 		typ := get(r, "Type")
 		if typ == nil {
 			t.errorf(res.Content[i], "%s: no Type", id)
