@@ -118,9 +118,23 @@ type Plan struct {
 	Notes []string `json:"notes,omitempty"`
 }
 
+// UnknownPhrase is how outputs say a value is not known for code of kind k:
+// Terraform knows it after apply; a template's value depends on something
+// only a deployment resolves.
+func UnknownPhrase(k Kind) string {
+	if k == CloudFormation {
+		return "unresolved in the template"
+	}
+	return "known after apply"
+}
+
 // Why describes how a function's configuration changed between base and
 // head, one item per attribute ("memory 512 → 2048 MB").
 func Why(base, head *Function) []string {
+	return why(base, head, UnknownPhrase(Terraform))
+}
+
+func why(base, head *Function, phrase string) []string {
 	switch {
 	case base == nil && head == nil:
 		return nil
@@ -133,7 +147,7 @@ func Why(base, head *Function) []string {
 	b, h := base.Config, head.Config
 	val := func(f *Function, attr, known string) string {
 		if f.IsUnknown(attr) {
-			return "(known after apply)"
+			return "(" + phrase + ")"
 		}
 		return known
 	}
@@ -148,7 +162,7 @@ func Why(base, head *Function) []string {
 	add(AttrArchitecture, "architecture", string(b.Architecture), string(h.Architecture))
 	add(AttrEphemeral, "ephemeral storage", fmt.Sprintf("%d MB", b.EphemeralStorageMB), fmt.Sprintf("%d MB", h.EphemeralStorageMB))
 	add(AttrTimeout, "timeout", b.Timeout.String(), h.Timeout.String())
-	if bp, hp := pcString(base), pcString(head); bp != hp {
+	if bp, hp := pcString(base, phrase), pcString(head, phrase); bp != hp {
 		out = append(out, fmt.Sprintf("provisioned concurrency %s → %s", bp, hp))
 	}
 	if b.ReservedConcurrency != h.ReservedConcurrency {
@@ -164,7 +178,7 @@ func reserved(n int) string {
 	return fmt.Sprint(n)
 }
 
-func pcString(f *Function) string {
+func pcString(f *Function, phrase string) string {
 	if len(f.Provisioned) == 0 {
 		return "none"
 	}
@@ -172,7 +186,7 @@ func pcString(f *Function) string {
 	for _, p := range f.Provisioned {
 		v := fmt.Sprint(p.Concurrency)
 		if p.Unknown {
-			v = "(known after apply)"
+			v = "(" + phrase + ")"
 		}
 		if p.Qualifier != "" {
 			v += " on " + p.Qualifier

@@ -173,7 +173,7 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 	for _, a := range order {
 		bf, bs := base.find(a)
 		hf, hs := head.find(a)
-		d := FunctionDiff{Address: a, Base: bs, Head: hs, Why: Why(bf, hf)}
+		d := FunctionDiff{Address: a, Base: bs, Head: hs, Why: why(bf, hf, UnknownPhrase(p.Kind))}
 		var f *Function
 		switch {
 		case bf == nil:
@@ -238,7 +238,7 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 				continue
 			}
 			complete = false
-			what := fmt.Sprintf("%s (%s: %s known after apply)", a, x.side, strings.Join(x.s.Unknown, ", "))
+			what := fmt.Sprintf("%s (%s: %s %s)", a, x.side, strings.Join(x.s.Unknown, ", "), UnknownPhrase(p.Kind))
 			if x.s.Range != nil {
 				e.Totals.Ranged = append(e.Totals.Ranged, what)
 			} else {

@@ -20,7 +20,7 @@ func signedUSD(d decimal.Decimal) string {
 
 // sideCell renders one side of a function: its monthly cost, its range
 // when only the architecture is unknown, or what is unknown.
-func sideCell(s *infra.Side) string {
+func sideCell(s *infra.Side, k infra.Kind) string {
 	switch {
 	case s == nil:
 		return "—"
@@ -29,7 +29,7 @@ func sideCell(s *infra.Side) string {
 	case s.Range != nil:
 		return USD(s.Range.Min) + "–" + USD(s.Range.Max)
 	}
-	return "unknown (" + strings.Join(s.Unknown, ", ") + " known after apply)"
+	return "unknown (" + strings.Join(s.Unknown, ", ") + " " + infra.UnknownPhrase(k) + ")"
 }
 
 func diffCell(f infra.FunctionDiff) string {
@@ -88,7 +88,7 @@ func InfraGrids(e *infra.Estimate) []Grid {
 		AlignRight: map[int]bool{2: true, 3: true, 4: true},
 	}
 	for _, f := range e.Functions {
-		g.Rows = append(g.Rows, []string{fnLabel(f, e.Region), string(f.Change), sideCell(f.Base), sideCell(f.Head), diffCell(f), whyCell(f)})
+		g.Rows = append(g.Rows, []string{fnLabel(f, e.Region), string(f.Change), sideCell(f.Base, e.Kind), sideCell(f.Head, e.Kind), diffCell(f), whyCell(f)})
 	}
 	head := USD(e.Totals.Head)
 	if !e.Totals.Complete {
@@ -147,7 +147,7 @@ func WriteInfraSummary(w io.Writer, e *infra.Estimate, title string) error {
 		b.WriteString(" (known subtotal)")
 	}
 	if r := e.Totals.HeadRange; r != nil {
-		fmt.Fprintf(&b, "; with the architectures known only after apply: %s–%s", USD(r.Min), USD(r.Max))
+		fmt.Fprintf(&b, "; with the unknown architectures: %s–%s", USD(r.Min), USD(r.Max))
 	}
 	fmt.Fprintf(&b, " · %s · `%s`\n\n", e.Region, escapeMarkdown(e.Path))
 	changed := 0
@@ -156,7 +156,7 @@ func WriteInfraSummary(w io.Writer, e *infra.Estimate, title string) error {
 			continue
 		}
 		changed++
-		fmt.Fprintf(&b, "- **%s** (%s): %s → %s", escapeMarkdown(fnLabel(f, e.Region)), f.Change, sideCell(f.Base), sideCell(f.Head))
+		fmt.Fprintf(&b, "- **%s** (%s): %s → %s", escapeMarkdown(fnLabel(f, e.Region)), f.Change, sideCell(f.Base, e.Kind), sideCell(f.Head, e.Kind))
 		if dc := diffCell(f); dc != "unknown" {
 			fmt.Fprintf(&b, " (%s/month)", dc)
 		}
@@ -194,10 +194,10 @@ func InfraPage(e *infra.Estimate) *Page {
 		p.Facts = append(p.Facts, Fact{Label: "Head with unknown architectures", Value: USD(r.Min) + "–" + USD(r.Max)})
 	}
 	for _, u := range e.Totals.Unknown {
-		p.Warnings = append(p.Warnings, "Not in any total, a value is known only after apply: "+u)
+		p.Warnings = append(p.Warnings, "Not in any total, a value is unknown: "+u)
 	}
 	for _, u := range e.Totals.Ranged {
-		p.Warnings = append(p.Warnings, "Architecture known only after apply (priced as a range): "+u)
+		p.Warnings = append(p.Warnings, "Architecture unknown (priced as a range): "+u)
 	}
 	for _, u := range e.Totals.MissingUsage {
 		p.Warnings = append(p.Warnings, "Usage missing (its cost is not included): "+u)
@@ -220,8 +220,8 @@ func InfraPage(e *infra.Estimate) *Page {
 		if f.DiffUSD != nil {
 			dv = &f.Diff
 		}
-		t.Rows = append(t.Rows, []Cell{TextCell(fnLabel(f, e.Region)), TextCell(string(f.Change)), num(sideCell(f.Base), costOf(f.Base)),
-			num(sideCell(f.Head), costOf(f.Head)), num(diffCell(f), dv), TextCell(whyCell(f))})
+		t.Rows = append(t.Rows, []Cell{TextCell(fnLabel(f, e.Region)), TextCell(string(f.Change)), num(sideCell(f.Base, e.Kind), costOf(f.Base)),
+			num(sideCell(f.Head, e.Kind), costOf(f.Head)), num(diffCell(f), dv), TextCell(whyCell(f))})
 	}
 	t.Footer = []Cell{TextCell("Total"), {}, NumCell(USD(e.Totals.Base), 0), NumCell(USD(e.Totals.Head), 0), NumCell(signedUSD(e.Totals.Diff), 0), TextCell(increaseText(e.Totals))}
 	p.Sections = []Section{{Title: "Functions, base vs head", Text: "Changed functions first, largest change first.", Tables: []HTMLTable{t}}}

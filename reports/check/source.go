@@ -332,7 +332,7 @@ func (e env) infra(c *Check) (values, error) {
 			case s.Range != nil && side == "head":
 				head, worst = s.Range.Max, true
 			default:
-				unknown = append(unknown, fmt.Sprintf("%s (%s: %s known after apply)", f.Address, side, strings.Join(s.Unknown, ", ")))
+				unknown = append(unknown, fmt.Sprintf("%s (%s: %s %s)", f.Address, side, strings.Join(s.Unknown, ", "), infra.UnknownPhrase(est.Kind)))
 			}
 		}
 		if len(f.MissingUsage) > 0 {
