@@ -56,6 +56,10 @@ func (du *DatasetUsage) Usage(f *Function) FunctionUsage {
 		u.Requests -= preq
 	}
 	fu.OnDemand = u
+	if u.ColdStartRate > 0 {
+		fu.Assumptions.Add(pricing.Assumption{Field: f.Address + ".init_duration", Value: u.InitDuration.String(),
+			Why: "the dataset's INIT time, on both sides: a memory change that makes INIT shorter or longer is not modelled; cold starts are the dataset's rate"})
+	}
 	for i, p := range f.Provisioned {
 		pu := ProvisionedUsage{Hours: pricing.HoursPerMonth}
 		if i == 0 {

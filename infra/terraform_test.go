@@ -259,10 +259,17 @@ func TestMissingUsageReported(t *testing.T) {
 }
 
 // TestDatasetUsage takes the usage from a dataset, matched by function
-// name. testdata/iac/dataset-730h.json spans exactly 730 hours (no
-// projection): checkout-api made 10M invocations of 120 ms on average, so
-// the memory-only plan prices as with usage-memory.yml: $12.00002 →
-// $42.00008. A function the dataset does not have is named, not priced.
+// name, cold starts included. testdata/iac/dataset-730h.json spans exactly
+// 730 hours (no projection): checkout-api made 10M invocations of 120 ms on
+// average, 10,000 of them cold with 500 ms of INIT (billed since
+// 2025-08-01), so both sides bill
+//
+//	9,990,000 × 120 ms + 10,000 × (120 + 500) ms = 1,205,000,000 ms
+//	base 512 MB:  602,500 GB-s × 0.0000166667 = 10.04168675 + 2 = 12.04168675
+//	head 2048 MB: 2,410,000 GB-s × 0.0000166667 = 40.166747 + 2 = 42.166747
+//
+// (the INIT time itself is the dataset's at both sizes: listed). A
+// function the dataset does not have is named, not priced.
 func TestDatasetUsage(t *testing.T) {
 	d, err := pricing.ReadDataset("../testdata/iac/dataset-730h.json")
 	if err != nil {
@@ -280,8 +287,8 @@ func TestDatasetUsage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	eq(t, "base", e.Totals.Base, d2("12.00002"))
-	eq(t, "head", e.Totals.Head, d2("42.00008"))
+	eq(t, "base", e.Totals.Base, d2("12.04168675"))
+	eq(t, "head", e.Totals.Head, d2("42.166747"))
 	p.Head[0].Config.Name, p.Base[0].Config.Name = "renamed", "renamed"
 	e, err = Price(p, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
 	if err != nil {

@@ -154,8 +154,8 @@ func TestEstimateInfraBadInput(t *testing.T) {
 	}
 }
 
-// --dataset: usage from a dataset spanning exactly 730 h (infra's
-// TestDatasetUsage): 10M × 120 ms at 2048 MB = $42.00008.
+// --dataset: usage from a dataset spanning exactly 730 h, cold starts
+// included (infra's TestDatasetUsage): $42.166747 at 2048 MB.
 func TestEstimateTerraformDataset(t *testing.T) {
 	dir := filepath.Join("..", "..", "testdata", "iac")
 	out, errOut, code := runCLI(t, nil, "estimate", "--terraform", filepath.Join(dir, "plan-memory.json"), "--dataset", filepath.Join(dir, "dataset-730h.json"), "-o", "json")
@@ -164,7 +164,7 @@ func TestEstimateTerraformDataset(t *testing.T) {
 			HeadUSD float64 `json:"head_usd"`
 		}
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &e) != nil || e.Totals.HeadUSD != 42.00008 {
+	if code != 0 || json.Unmarshal([]byte(out), &e) != nil || e.Totals.HeadUSD != 42.166747 {
 		t.Fatalf("exit %d %s\n%s", code, errOut, out)
 	}
 	_, errOut, code = runCLI(t, nil, "estimate", "--terraform", filepath.Join(dir, "plan-memory.json"), "--dataset", "x.json", "--usage", "y.yml")
