@@ -2,18 +2,21 @@ package infra
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
 // DatasetUsage gives functions the usage a dataset (`collect`, `import`)
 // observed, matched by function name and projected to a 730-hour month
-// (pricing.UsageFileFromDataset). Provisioned concurrency configured in the
-// code is billed for the whole month (listed as an assumption).
+// (pricing.UsageFileFromDataset), cold starts included. Provisioned
+// concurrency configured in the code is billed for the whole month (listed
+// as an assumption); it serves every invocation when it covers the
+// dataset's peak concurrency, else the invocations stay on demand (listed).
 type DatasetUsage struct {
 	Path   string
 	byName map[string]pricing.UsageEntry
-	names  []string
+	peak   map[string]float64
 	// Assumptions are the projection's (the window scaled to a month, the
 	// functions left out and why).
 	Assumptions pricing.Assumptions
@@ -25,10 +28,19 @@ func NewDatasetUsage(path string, d *pricing.Dataset) (*DatasetUsage, error) {
 	if err != nil {
 		return nil, err
 	}
-	du := &DatasetUsage{Path: path, byName: map[string]pricing.UsageEntry{}, Assumptions: as}
+	du := &DatasetUsage{Path: path, byName: map[string]pricing.UsageEntry{}, peak: map[string]float64{}, Assumptions: as}
 	for _, e := range uf.Functions {
 		du.byName[e.Name] = e
-		du.names = append(du.names, e.Name)
+	}
+	for i := range d.Functions {
+		f := &d.Functions[i]
+		p := f.Summary.ConcurrencyMax
+		if f.Series != nil {
+			for _, x := range f.Series.ConcurrencyMax {
+				p = math.Max(p, x)
+			}
+		}
+		du.peak[f.Name] = p
 	}
 	return du, nil
 }
@@ -46,27 +58,30 @@ func (du *DatasetUsage) Usage(f *Function) FunctionUsage {
 		return fu
 	}
 	u := e.Usage
-	// The dataset's provisioned invocations are served by the code's
-	// provisioned concurrency when it has some; otherwise on demand.
-	preq := u.ProvisionedRequests
 	u.ProvisionedRequests, u.ProvisionedHours, u.ProvisionedDuration = 0, 0, 0
-	if len(f.Provisioned) == 0 {
-		preq = 0
-	} else {
-		u.Requests -= preq
-	}
 	fu.OnDemand = u
 	if u.ColdStartRate > 0 {
 		fu.Assumptions.Add(pricing.Assumption{Field: f.Address + ".init_duration", Value: u.InitDuration.String(),
 			Why: "the dataset's INIT time, on both sides: a memory change that makes INIT shorter or longer is not modelled; cold starts are the dataset's rate"})
 	}
+	peak := du.peak[f.Config.Name]
 	for i, p := range f.Provisioned {
 		pu := ProvisionedUsage{Hours: pricing.HoursPerMonth}
-		if i == 0 {
-			pu.Requests, pu.Duration = preq, e.Usage.Duration
+		fu.Assumptions.Add(pricing.Assumption{Field: p.Address, Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: "provisioned concurrency bills for as long as it is configured: a 730-hour month"})
+		switch {
+		case i == 0 && len(f.Provisioned) == 1 && !p.Unknown && peak > 0 && float64(p.Concurrency) >= peak:
+			// Lambda sends invocations to provisioned environments first;
+			// with at least as many as the observed peak, none spill over
+			// to on-demand environments, so none start cold.
+			pu.Requests, pu.Duration = u.Requests, u.Duration
+			fu.OnDemand = pricing.Usage{}
+			fu.Assumptions.Add(pricing.Assumption{Field: p.Address, Value: "serves every invocation, no cold starts",
+				Why: fmt.Sprintf("its %d environments cover the dataset's peak concurrency of %g (invocations through its qualifier %s)", p.Concurrency, peak, p.Qualifier)})
+		case i == 0:
+			fu.Assumptions.Add(pricing.Assumption{Field: p.Address, Value: "serves no invocation (an upper bound)",
+				Why: fmt.Sprintf("its %d environments do not cover the dataset's peak concurrency (%g) or the function has several configurations: the invocations are priced on demand with their cold starts; simulate the split with a scenario", p.Concurrency, peak)})
 		}
 		fu.Provisioned = append(fu.Provisioned, pu)
-		fu.Assumptions.Add(pricing.Assumption{Field: p.Address, Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: "provisioned concurrency bills for as long as it is configured: a 730-hour month"})
 	}
 	return fu
 }

@@ -133,13 +133,26 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 		Notes: append([]string(nil), p.Notes...), Assumptions: pricing.Assumptions{}}
 	usage := map[string]FunctionUsage{}
 	var errs []error
+	// Each side asks for its own usage (a side's provisioned concurrency
+	// can change how the usage splits); what is reported per function
+	// merges both sides'.
 	get := func(f *Function) FunctionUsage {
-		key := f.Address
-		if u, ok := usage[key]; ok && len(u.Provisioned) == len(f.Provisioned) {
-			return u
-		}
 		u := src.Usage(f)
-		usage[key] = u
+		prev, seen := usage[f.Address]
+		merged := u
+		merged.Assumptions = append(pricing.Assumptions(nil), prev.Assumptions...)
+		for _, a := range u.Assumptions {
+			merged.Assumptions.Add(a)
+		}
+		if seen {
+			merged.Missing = prev.Missing
+			for _, m := range u.Missing {
+				if !containsStr(merged.Missing, m) {
+					merged.Missing = append(merged.Missing, m)
+				}
+			}
+		}
+		usage[f.Address] = merged
 		return u
 	}
 	base, err := priceSide(p.Base, get, opt)

@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -347,4 +348,60 @@ func TestTerraformRegions(t *testing.T) {
 	eq(t, "b (region argument)", sideTotal(t, findFn(t, e, "aws_lambda_function.b").Head), d2("22.37"))
 	eq(t, "c (default provider)", sideTotal(t, findFn(t, e, "aws_lambda_function.c").Head), d2("16.8667"))
 	eq(t, "total", e.Totals.Head, d2("61.6067"))
+}
+
+// Provisioned concurrency with a dataset's usage: 20 environments cover the
+// dataset's peak concurrency of 12, so every invocation runs provisioned
+// and none starts cold; 5 do not, so the invocations stay on demand (with
+// their cold starts) and only the environments are added.
+//
+//	base (no PC): 12.04168675 (TestDatasetUsage)
+//	PC 20 at 512 MB: 20 × 0.5 GB × 2,628,000 s = 26,280,000 GB-s × 0.0000041667 = 109.500876
+//	  10M × 120 ms × 0.5 GB = 600,000 GB-s × 0.0000097222 = 5.83332; requests 2 → 117.334196
+//	PC 5: 5 × 0.5 × 2,628,000 = 6,570,000 GB-s × 0.0000041667 = 27.375219
+//	  + the on-demand 12.04168675 → 39.41690575
+func TestDatasetUsageProvisioned(t *testing.T) {
+	d, err := pricing.ReadDataset("../testdata/iac/dataset-730h.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	du, err := NewDatasetUsage("dataset-730h.json", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := Function{Address: "aws_lambda_function.api", Type: tfFunction, Config: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64}}
+	for _, tc := range []struct {
+		pc   int
+		want string
+	}{{20, "117.334196"}, {5, "39.41690575"}} {
+		head := fn
+		head.Provisioned = []Provisioned{{Address: "aws_lambda_provisioned_concurrency_config.live", Qualifier: "live", Concurrency: tc.pc}}
+		e, err := Price(&Plan{Kind: Terraform, HasBase: true, Base: []Function{fn}, Head: []Function{head}}, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, fmt.Sprintf("base (pc %d)", tc.pc), e.Totals.Base, d2("12.04168675"))
+		eq(t, fmt.Sprintf("head (pc %d)", tc.pc), e.Totals.Head, d2(tc.want))
+	}
+}
+
+// Each side gets its own usage: PC 5 → 20 on a function with a dataset
+// peak of 12 prices base with on-demand invocations and head with all of
+// them provisioned (TestDatasetUsageProvisioned's numbers).
+func TestDatasetUsagePerSide(t *testing.T) {
+	d, err := pricing.ReadDataset("../testdata/iac/dataset-730h.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	du, _ := NewDatasetUsage("dataset-730h.json", d)
+	fn := Function{Address: "aws_lambda_function.api", Type: tfFunction, Config: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64}}
+	base, head := fn, fn
+	base.Provisioned = []Provisioned{{Address: "aws_lambda_provisioned_concurrency_config.live", Concurrency: 5}}
+	head.Provisioned = []Provisioned{{Address: "aws_lambda_provisioned_concurrency_config.live", Concurrency: 20}}
+	e, err := Price(&Plan{Kind: Terraform, HasBase: true, Base: []Function{base}, Head: []Function{head}}, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "base", e.Totals.Base, d2("39.41690575"))
+	eq(t, "head", e.Totals.Head, d2("117.334196"))
 }
