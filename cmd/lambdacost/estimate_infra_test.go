@@ -172,3 +172,15 @@ func TestEstimateTerraformDataset(t *testing.T) {
 		t.Errorf("exit %d %s", code, errOut)
 	}
 }
+
+// A check's terraform: source with dataset: as its usage (infra's
+// TestDatasetUsage): $12.04168675 → $42.166747, +250.2 %.
+func TestCheckTerraformWithDataset(t *testing.T) {
+	abs, _ := filepath.Abs(filepath.Join("..", "..", "testdata", "iac"))
+	cfg := filepath.Join(t.TempDir(), "lambdacost.yaml")
+	_ = os.WriteFile(cfg, []byte("checks:\n  - name: api\n    terraform: "+abs+"/plan-memory.json\n    dataset: "+abs+"/dataset-730h.json\n    function: checkout-api\n    thresholds:\n      monthly_cost_usd: [\"< 50\"]\n      monthly_cost_increase_pct: [\"< 300\"]\n"), 0o644)
+	out, errOut, code := runCLI(t, nil, "check", "--config", cfg)
+	if code != 0 || !strings.Contains(out, "+250.2% ($12.04 → $42.17)") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
