@@ -353,7 +353,7 @@ func parseThresholds(path string, n *yaml.Node, label string, kind SourceKind) (
 			continue
 		}
 		if prov, static := staticProvides[kind]; static && !contains(prov, base) {
-			errs = append(errs, pricing.Inputf(pos(k.Line), "%s: an %s source cannot provide %s (it provides %s); use a scenario or a dataset for it", label, kind, base, strings.Join(prov, ", ")))
+			errs = append(errs, pricing.Inputf(pos(k.Line), "%s: %s %s source cannot provide %s (it provides %s); use a scenario or a dataset for it", label, article(string(kind)), kind, base, strings.Join(prov, ", ")))
 			continue
 		}
 		var items []*yaml.Node
@@ -454,4 +454,12 @@ func (p *datasetPaths) UnmarshalYAML(n *yaml.Node) error {
 		return nil
 	}
 	return fmt.Errorf("line %d: dataset: give a file path, a glob pattern or a list of them", n.Line)
+}
+
+// article is "an" before a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }
