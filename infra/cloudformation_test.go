@@ -168,3 +168,43 @@ func TestTemplateUnknownArchitecture(t *testing.T) {
 		t.Fatalf("with Arch=arm64: %+v %v", fns, err)
 	}
 }
+
+// SAM Globals may carry AutoPublishAlias and ProvisionedConcurrencyConfig;
+// a function's own mapping is merged over the global one.
+func TestSAMGlobalsProvisioned(t *testing.T) {
+	tpl := `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    AutoPublishAlias: live
+    ProvisionedConcurrencyConfig:
+      ProvisionedConcurrentExecutions: 2
+    EphemeralStorage:
+      Size: 1024
+Resources:
+  A:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: a.handler
+  B:
+    Type: AWS::Serverless::Function
+    Properties:
+      AutoPublishAlias: prod
+      ProvisionedConcurrencyConfig:
+        ProvisionedConcurrentExecutions: 7
+      EphemeralStorage: !Ref AWS::NoValue
+`
+	fns, _, err := ParseTemplate("t.yaml", []byte(tpl), TemplateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fns) != 2 {
+		t.Fatalf("%d functions", len(fns))
+	}
+	a, b := fns[0], fns[1]
+	if len(a.Provisioned) != 1 || a.Provisioned[0].Address != "AAliaslive" || a.Provisioned[0].Concurrency != 2 || a.Config.EphemeralStorageMB != 1024 {
+		t.Errorf("A: %+v", a)
+	}
+	if len(b.Provisioned) != 1 || b.Provisioned[0].Address != "BAliasprod" || b.Provisioned[0].Concurrency != 7 {
+		t.Errorf("B: %+v", b)
+	}
+}
