@@ -309,13 +309,13 @@ func SafeCSVCell(c string) string {
 	return c
 }
 
-var formattedNumber = regexp.MustCompile(`^-?\$?-?[0-9][0-9,]*(\.[0-9]+)?$`)
+var formattedNumber = regexp.MustCompile(`^[-+]?\$?-?[0-9][0-9,]*(\.[0-9]+)?$`)
 
 func csvCell(c string) string {
 	// Numbers and money are written plain (no $ or thousands separators) so
 	// that spreadsheets and scripts read them as numbers.
 	if formattedNumber.MatchString(c) {
-		c = strings.NewReplacer("$", "", ",", "").Replace(c)
+		c = strings.NewReplacer("$", "", ",", "", "+", "").Replace(c) // "+$1.50" (a change) is 1.50
 	}
 	c = SafeCSVCell(c)
 	if strings.ContainsAny(c, ",\"\r\n") {

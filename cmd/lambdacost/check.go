@@ -32,8 +32,9 @@ func NewCmdCheck(f *Factory, runF func(*CheckOptions) error) *cobra.Command {
 		Long: `Evaluates the checks of a lambdacost.yaml and exits 1 when any threshold fails, so that CI
 fails a pull request that would break the budget or the latency target.
 
-Each check has one source (a scenario to simulate, a dataset from collect/import, or an inline
-estimate: the same fields as an estimate --usage entry) and k6-style thresholds: an operator
+Each check has one source (a scenario to simulate, a dataset from collect/import, an inline
+estimate: the same fields as an estimate --usage entry, or infrastructure code: a Terraform JSON
+plan or a CloudFormation/SAM/CDK template with an infracost usage file) and k6-style thresholds: an operator
 (<, <=, >, >=, ==, !=) and a number; a list means all must hold. Paths are relative to the
 config file. dataset: takes a file, a glob pattern (datasets/prod-*.json) or a list of them,
 read as one dataset by the rules of 'dataset merge' (a function in two files: the first kept and
@@ -49,6 +50,11 @@ ACCOUNT/REGION/NAME when several accounts or regions have a function of that nam
         latency_p99_ms: ["< 800"]
         throttles: ["== 0"]
         monthly_cost_increase_pct: ["< 10"]  # needs --baseline
+    - name: lambda change
+      terraform: plan.json                  # terraform show -json plan.tfplan > plan.json
+      usage: infracost-usage.yml            # or template: FILE [base_template: FILE] [parameters: {K: V}]
+      thresholds:
+        monthly_cost_increase_pct: ["< 10"]  # head vs the plan's own base: no --baseline
 
 Metrics: monthly_cost_usd, cost_per_million_usd, cold_start_rate, throttles, throttle_rate,
 latency_p50_ms, latency_p90_ms, latency_p99_ms, peak_concurrency, and each one's change in
@@ -65,7 +71,8 @@ with their values, then the diff against the baseline. -o json is stable and is 
 Exit codes: 0 all thresholds hold · 1 a threshold failed · 2 bad config (file:line).`,
 		Example: `  lambdacost check --config examples/lambdacost.yaml
   lambdacost check --config examples/lambdacost.yaml -o json > lambdacost-base.json
-  lambdacost check --config examples/lambdacost.yaml --baseline lambdacost-base.json -o markdown`,
+  lambdacost check --config examples/lambdacost.yaml --baseline lambdacost-base.json -o markdown
+  lambdacost check --config examples/lambdacost-terraform.yaml -o markdown   # exit 1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed

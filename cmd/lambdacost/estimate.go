@@ -46,6 +46,8 @@ type EstimateOptions struct {
 	Assets                 string
 	// LMI holds the --lmi flags (Lambda Managed Instances; estimate_lmi.go).
 	LMI lmiFlags
+	// Infra holds the infrastructure-code flags (estimate_infra.go).
+	Infra infraFlags
 
 	changed func(string) bool
 }
@@ -65,7 +67,9 @@ Months are 730 hours when hours are projected.`,
   lambdacost estimate --requests 10M --duration 80ms --memory 512 --arch both -o json
   lambdacost estimate --usage examples/functions.yaml -o markdown
   lambdacost estimate --lmi --requests 100M --instance-type m7g.xlarge --instance-hours 2000 --ec2-rate 0.0457
-  lambdacost estimate --lmi --requests 5.256B --duration 40ms --peak-rps 2000 --instance-type m7g.xlarge --runtime nodejs22.x`,
+  lambdacost estimate --lmi --requests 5.256B --duration 40ms --peak-rps 2000 --instance-type m7g.xlarge --runtime nodejs22.x
+  lambdacost estimate --terraform examples/plan.json --usage examples/infracost-usage.yml -o markdown
+  lambdacost estimate --template examples/template.yaml --base-template examples/template-base.yaml --usage examples/template-usage.yml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed
@@ -96,10 +100,11 @@ Months are 730 hours when hours are projected.`,
 	fs.BoolVar(&o.StreamingFreeTierUsed, "streaming-free-tier-used", false, "with --free-tier: the 100 GB response-streaming free tier is already used elsewhere")
 	fs.StringVar(&o.APIGateway, "api-gateway", "", "add API Gateway requests in front of the function: rest|http")
 	fs.Float64Var(&o.SavingsPlan, "savings-plan", 0, "Compute Savings Plan discount on duration and provisioned concurrency, as a fraction (e.g. 0.17)")
-	fs.StringVar(&o.UsageFile, "usage", "", "YAML file with many functions' configuration and usage")
+	fs.StringVar(&o.UsageFile, "usage", "", "YAML file with many functions' configuration and usage (with --terraform/--template: an infracost usage file)")
 	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (cost breakdown) to FILE")
 	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
 	addLMIFlags(fs, &o.LMI)
+	addInfraFlags(cmd, &o.Infra)
 	_ = cmd.MarkFlagFilename("html", "html")
 	_ = cmd.MarkFlagDirname("assets")
 	_ = cmd.RegisterFlagCompletionFunc("arch", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -135,6 +140,9 @@ func toFlagErrors(errs []error) []error {
 func estimateRun(o *EstimateOptions) error {
 	if o.LMI.On {
 		return estimateLMIRun(o)
+	}
+	if o.Infra.on() {
+		return estimateInfraRun(o)
 	}
 	for _, name := range lmiOnlyFlags {
 		if o.changed(name) {

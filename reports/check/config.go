@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/lambdacost/lambdacost/infra"
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
@@ -29,6 +31,11 @@ const (
 	SourceEstimate SourceKind = "estimate" // inline monthly usage, priced
 	SourceDataset  SourceKind = "dataset"  // a collected/imported dataset file
 	SourceScenario SourceKind = "scenario" // a traffic scenario, simulated
+	// SourceTerraform and SourceTemplate price infrastructure code (package
+	// infra): the change between its base and head, with a usage file or
+	// a dataset.
+	SourceTerraform SourceKind = "terraform"
+	SourceTemplate  SourceKind = "template"
 )
 
 // Config is a parsed and validated lambdacost.yaml:
@@ -74,6 +81,10 @@ type Check struct {
 	Function string
 	// Estimate is the inline usage of an estimate source.
 	Estimate *pricing.UsageEntry
+	// Infra is the code and usage of a terraform or template source, its
+	// paths resolved against the config's directory; Function (an address,
+	// logical id or function name) then selects one function.
+	Infra *infra.Source
 	// Thresholds are the check's expressions in file order; a metric with a
 	// list of expressions contributes one Threshold per expression.
 	Thresholds []Threshold
@@ -99,18 +110,26 @@ type configYAML struct {
 }
 
 type checkYAML struct {
-	Name       string              `yaml:"name"`
-	Scenario   string              `yaml:"scenario,omitempty"`
-	Dataset    datasetPaths        `yaml:"dataset,omitempty"`
-	Function   string              `yaml:"function,omitempty"`
-	Estimate   *pricing.UsageEntry `yaml:"estimate,omitempty"`
-	Thresholds yaml.Node           `yaml:"thresholds,omitempty"`
+	Name     string              `yaml:"name"`
+	Scenario string              `yaml:"scenario,omitempty"`
+	Dataset  datasetPaths        `yaml:"dataset,omitempty"`
+	Function string              `yaml:"function,omitempty"`
+	Estimate *pricing.UsageEntry `yaml:"estimate,omitempty"`
+	// Infrastructure code (terraform: or template:) and its usage.
+	Terraform    string            `yaml:"terraform,omitempty"`
+	Template     string            `yaml:"template,omitempty"`
+	BaseTemplate string            `yaml:"base_template,omitempty"`
+	Parameters   map[string]string `yaml:"parameters,omitempty"`
+	Usage        string            `yaml:"usage,omitempty"`
+	Thresholds   yaml.Node         `yaml:"thresholds,omitempty"`
 }
 
 // staticProvides lists what a source kind can ever provide; nil = decided
 // by the data at run time.
 var staticProvides = map[SourceKind][]string{
-	SourceEstimate: {MonthlyCostUSD, CostPerMillion, ColdStartRate},
+	SourceEstimate:  {MonthlyCostUSD, CostPerMillion, ColdStartRate},
+	SourceTerraform: {MonthlyCostUSD},
+	SourceTemplate:  {MonthlyCostUSD},
 }
 
 // LoadConfig reads and validates a config file. Every problem is reported
@@ -159,7 +178,8 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 			kinds = append(kinds, "scenario")
 			c.Source, c.File = SourceScenario, rc.Scenario
 		}
-		if len(rc.Dataset) > 0 {
+		iac := rc.Terraform != "" || rc.Template != ""
+		if len(rc.Dataset) > 0 && !iac {
 			kinds = append(kinds, "dataset")
 			c.Source, c.File = SourceDataset, strings.Join(rc.Dataset, ", ")
 		}
@@ -167,16 +187,33 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 			kinds = append(kinds, "estimate")
 			c.Source = SourceEstimate
 		}
+		if rc.Terraform != "" {
+			kinds = append(kinds, "terraform")
+			c.Source, c.File = SourceTerraform, rc.Terraform
+		}
+		if rc.Template != "" {
+			kinds = append(kinds, "template")
+			c.Source, c.File = SourceTemplate, rc.Template
+		}
 		switch len(kinds) {
 		case 0:
-			errs = append(errs, pricing.Inputf(c.Pos, "%s: needs a source: one of scenario: FILE, dataset: FILE or estimate: {...}", label))
+			errs = append(errs, pricing.Inputf(c.Pos, "%s: needs a source: one of scenario: FILE, dataset: FILE, estimate: {...}, terraform: PLAN.json or template: FILE", label))
 		case 1:
 		default:
 			errs = append(errs, pricing.Inputf(c.Pos, "%s: has %s; give exactly one source", label, strings.Join(kinds, " and ")))
 		}
-		if rc.Function != "" && len(rc.Dataset) == 0 {
-			errs = append(errs, pricing.Inputf(at("checks", idx, "function"), "%s: function: selects a function of a dataset; it needs dataset: FILE", label))
+		if rc.Function != "" && len(rc.Dataset) == 0 && !iac {
+			errs = append(errs, pricing.Inputf(at("checks", idx, "function"), "%s: function: selects a function of a dataset, a plan or a template; it needs dataset:, terraform: or template:", label))
 		}
+		if !iac {
+			for key, set := range map[string]bool{"usage": rc.Usage != "", "base_template": rc.BaseTemplate != "", "parameters": len(rc.Parameters) > 0} {
+				if set {
+					errs = append(errs, pricing.Inputf(at("checks", idx, key), "%s: %s: applies to a terraform: or template: source", label, key))
+				}
+			}
+		}
+		// files lists every other file the check reads, by its key.
+		files := map[string][2]string{} // key → resolved path, path as written
 		if c.Source == SourceDataset {
 			var rel []string
 			written := map[string]string{} // resolved → as written
@@ -214,10 +251,46 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 			if !filepath.IsAbs(c.File) {
 				c.Resolved = filepath.Join(dir, c.File)
 			}
-			if st, err := os.Stat(c.Resolved); err != nil {
-				errs = append(errs, pricing.Inputf(at("checks", idx, string(c.Source)), "%s: %s file %s: %v", label, c.Source, c.File, unwrapPathErr(err)))
+			files[string(c.Source)] = [2]string{c.Resolved, c.File}
+		}
+		if iac && len(kinds) == 1 {
+			src := &infra.Source{Parameters: rc.Parameters}
+			resolve := func(p string) string {
+				if p == "" || filepath.IsAbs(p) {
+					return p
+				}
+				return filepath.Join(dir, p)
+			}
+			src.Terraform, src.Template = resolve(rc.Terraform), resolve(rc.Template)
+			if len(rc.Dataset) > 1 {
+				errs = append(errs, pricing.Inputf(at("checks", idx, "dataset"), "%s: the usage of a terraform: or template: source is one dataset file", label))
+			}
+			ds := ""
+			if len(rc.Dataset) > 0 {
+				ds = rc.Dataset[0]
+			}
+			src.BaseTemplate, src.Usage, src.Dataset = resolve(rc.BaseTemplate), resolve(rc.Usage), resolve(ds)
+			if err := src.Validate(func(k string) string { return at("checks", idx, k) }); err != nil {
+				errs = append(errs, pricing.Inputf(c.Pos, "%s: %v", label, err))
+			}
+			for key, p := range map[string][2]string{"base_template": {src.BaseTemplate, rc.BaseTemplate}, "usage": {src.Usage, rc.Usage}, "dataset": {src.Dataset, ds}} {
+				if p[0] != "" {
+					files[key] = p
+				}
+			}
+			c.Infra = src
+		}
+		keys := make([]string, 0, len(files))
+		for k := range files {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			p := files[k]
+			if st, err := os.Stat(p[0]); err != nil {
+				errs = append(errs, pricing.Inputf(at("checks", idx, k), "%s: %s file %s: %v", label, k, p[1], unwrapPathErr(err)))
 			} else if st.IsDir() {
-				errs = append(errs, pricing.Inputf(at("checks", idx, string(c.Source)), "%s: %s %s is a directory, not a file", label, c.Source, c.File))
+				errs = append(errs, pricing.Inputf(at("checks", idx, k), "%s: %s %s is a directory, not a file", label, k, p[1]))
 			}
 		}
 		if e := rc.Estimate; e != nil {
@@ -280,7 +353,7 @@ func parseThresholds(path string, n *yaml.Node, label string, kind SourceKind) (
 			continue
 		}
 		if prov, static := staticProvides[kind]; static && !contains(prov, base) {
-			errs = append(errs, pricing.Inputf(pos(k.Line), "%s: an %s source cannot provide %s (it provides %s); use a scenario or a dataset for it", label, kind, base, strings.Join(prov, ", ")))
+			errs = append(errs, pricing.Inputf(pos(k.Line), "%s: %s %s source cannot provide %s (it provides %s); use a scenario or a dataset for it", label, article(string(kind)), kind, base, strings.Join(prov, ", ")))
 			continue
 		}
 		var items []*yaml.Node
@@ -381,4 +454,12 @@ func (p *datasetPaths) UnmarshalYAML(n *yaml.Node) error {
 		return nil
 	}
 	return fmt.Errorf("line %d: dataset: give a file path, a glob pattern or a list of them", n.Line)
+}
+
+// article is "an" before a vowel, else "a".
+func article(word string) string {
+	if word != "" && strings.ContainsRune("aeiou", rune(word[0])) {
+		return "an"
+	}
+	return "a"
 }

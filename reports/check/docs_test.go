@@ -18,8 +18,37 @@ func TestDocsGitHubActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(string(data), -1)
-	if len(blocks) != 2 {
-		t.Fatalf("%d yaml blocks, want the config and the workflow", len(blocks))
+	if len(blocks) != 4 {
+		t.Fatalf("%d yaml blocks, want the config and the workflow, then the Terraform config and workflow", len(blocks))
+	}
+	// The Terraform flow: its config names files only a plan step makes.
+	if _, err := ParseConfig("lambdacost.yaml", []byte(blocks[2][1])); err == nil {
+		t.Error("the Terraform example names files that do not exist here; expected only those errors")
+	} else {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			if !strings.Contains(line, "no such file or directory") {
+				t.Errorf("documented Terraform config: %s", line)
+			}
+		}
+	}
+	var tf struct {
+		Jobs map[string]struct {
+			Steps []map[string]any `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(blocks[3][1]), &tf); err != nil {
+		t.Fatalf("Terraform workflow: %v", err)
+	}
+	var tfScript strings.Builder
+	for _, s := range tf.Jobs["cost-check"].Steps {
+		if r, ok := s["run"].(string); ok {
+			tfScript.WriteString(r)
+		}
+	}
+	for _, want := range []string{"terraform plan -input=false -lock=false -out plan.tfplan", "terraform show -json plan.tfplan > plan.json", "lambdacost check --config lambdacost.yaml -o markdown", `>> "$GITHUB_STEP_SUMMARY"`, "exit $code", "gh pr comment"} {
+		if !strings.Contains(tfScript.String(), want) {
+			t.Errorf("Terraform workflow lacks %q", want)
+		}
 	}
 	_, err = ParseConfig("lambdacost.yaml", []byte(blocks[0][1]))
 	if err == nil {

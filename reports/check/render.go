@@ -60,6 +60,13 @@ func Grids(r *Report) []reports.Grid {
 			gs = append(gs, reports.Grid{Title: c.Name + ": INCOMPLETE DATA", Header: []string{"Why every threshold of this check failed"}, Rows: [][]string{{c.Incomplete}}})
 		}
 	}
+	for _, c := range r.Checks {
+		if c.Infra != nil {
+			g := reports.InfraGrids(c.Infra)[0]
+			g.Title = c.Name + ": " + g.Title
+			gs = append(gs, g)
+		}
+	}
 	if r.Diff != nil {
 		g, _ := diffGrid(r.Diff, false)
 		gs = append(gs, g)
@@ -214,6 +221,13 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			b.WriteString("\n</details>\n")
 		}
 		b.WriteString("\n")
+	}
+	for _, c := range r.Checks {
+		if c.Infra != nil {
+			if err := reports.WriteInfraSummary(&b, c.Infra, c.Name); err != nil {
+				return err
+			}
+		}
 	}
 	if d := r.Diff; d != nil {
 		fmt.Fprintf(&b, "### Change against the baseline `%s`\n\n", strings.ReplaceAll(d.Baseline, "`", "'"))

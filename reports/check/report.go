@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/lambdacost/lambdacost/infra"
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
@@ -54,6 +55,9 @@ type CheckResult struct {
 	// Assumptions lists the values the metrics depend on that were not
 	// measured (defaults, the window → month extrapolation, …).
 	Assumptions pricing.Assumptions `json:"assumptions"`
+	// Infra is the priced change of a terraform or template source: every
+	// function before and after, changed ones first.
+	Infra *infra.Estimate `json:"infra,omitempty"`
 }
 
 // ThresholdResult is one evaluated expression.
@@ -157,7 +161,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 	if opt.Prices == nil {
 		return nil, fmt.Errorf("check: Options.Prices is required")
 	}
-	e := env{prices: opt.Prices, region: opt.Region, freeTier: opt.FreeTier || cfg.FreeTier}
+	e := env{prices: opt.Prices, region: opt.Region, freeTier: opt.FreeTier || cfg.FreeTier, regionGiven: opt.RegionOverride || cfg.Region != ""}
 	if cfg.Region != "" && !opt.RegionOverride {
 		if _, ok := opt.Prices.Lambda[cfg.Region]; !ok {
 			return nil, pricing.Inputf(cfg.regionPos, "no Lambda prices for region %q (known: %s)", cfg.Region, strings.Join(opt.Prices.Regions(), ", "))
@@ -193,7 +197,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 			continue
 		}
 		cr := CheckResult{Name: c.Name, Source: c.Source, File: c.File, Function: c.Function, Region: v.region, Passed: true, Metrics: v.metrics, Cost: v.cost,
-			Incomplete: v.incomplete, Assumptions: v.assumptions}
+			Incomplete: v.incomplete, Assumptions: v.assumptions, Infra: v.infra}
 		if cr.Assumptions == nil {
 			cr.Assumptions = pricing.Assumptions{}
 		}
@@ -249,6 +253,13 @@ func evaluate(c *Check, t Threshold, v values, base map[string]*CheckResult, bpa
 	if !t.Increase {
 		tr.Value = after
 		tr.Passed = t.Expr.Holds(after)
+		return tr, nil
+	}
+	if before, ok := v.before[t.Base]; ok {
+		// Infrastructure code carries its own base (the plan's before).
+		tr.Before, tr.After = &before, &after
+		tr.Value = increasePct(before, after)
+		tr.Passed = t.Expr.Holds(tr.Value)
 		return tr, nil
 	}
 	if base == nil {

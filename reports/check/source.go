@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
 
+	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/infra"
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
@@ -23,6 +27,11 @@ type values struct {
 	// on such data.
 	incomplete  string
 	assumptions pricing.Assumptions
+	// before holds the base side's metrics of an infrastructure change:
+	// increase thresholds compare with it (no --baseline needed).
+	before map[string]float64
+	// infra is the priced change of a terraform or template source.
+	infra *infra.Estimate
 }
 
 func newValues(region string) values {
@@ -42,6 +51,9 @@ type env struct {
 	prices   *pricing.PriceTable
 	region   string // for sources that do not name their own
 	freeTier bool
+	// regionGiven: the region was given (--region or the config's), so it
+	// wins over a Terraform plan's provider region.
+	regionGiven bool
 }
 
 func (e env) bill(c *Check, region string, items []pricing.Item) (*pricing.Bill, error) {
@@ -93,6 +105,8 @@ func (e env) measure(ctx context.Context, c *Check) (values, error) {
 		return e.dataset(c)
 	case SourceScenario:
 		return e.scenario(ctx, c)
+	case SourceTerraform, SourceTemplate:
+		return e.infra(c)
 	}
 	return values{}, pricing.Inputf(c.Pos, "%s: no source", c.Name)
 }
@@ -266,6 +280,87 @@ func (e env) dataset(c *Check) (values, error) {
 		v.missing[PeakConcurrency] = "the dataset has no concurrency data"
 	} else {
 		v.set(PeakConcurrency, peak)
+	}
+	return v, nil
+}
+
+// infra prices a Terraform plan or templates: monthly_cost_usd is the
+// head's cost (of all functions, or of the one named by function:), and
+// the base's cost is the "before" of monthly_cost_increase_pct. A head
+// whose architecture is known only after apply counts at its dearest; a
+// cost that is unknown (another value known only after apply) or usage
+// that is missing makes the data incomplete: no threshold passes on it.
+func (e env) infra(c *Check) (values, error) {
+	est, err := c.Infra.Estimate(e.prices, e.region, e.regionGiven, pricing.Options{FreeTier: e.freeTier})
+	if err != nil {
+		return values{}, err
+	}
+	v := newValues(est.Region)
+	v.infra = est
+	v.assumptions = append(pricing.Assumptions{}, est.Assumptions...)
+	var base, head decimal.Decimal
+	var unknown []string
+	worst := false
+	if c.Function == "" {
+		base, head = est.Totals.Base, est.Totals.Head
+		if r := est.Totals.HeadRange; r != nil {
+			head, worst = r.Max, true
+		}
+		unknown = append(append(unknown, est.Totals.Unknown...), est.Totals.MissingUsage...)
+	} else {
+		var f *infra.FunctionDiff
+		var names []string
+		for i := range est.Functions {
+			names = append(names, est.Functions[i].Address)
+			if est.Functions[i].Address == c.Function || est.Functions[i].Name == c.Function {
+				f = &est.Functions[i]
+				break
+			}
+		}
+		if f == nil {
+			return v, pricing.Inputf(c.Pos, "%s: function %q is not in %s (it has: %s)", c.Name, c.Function, c.File, strings.Join(names, ", "))
+		}
+		for side, s := range map[string]*infra.Side{"base": f.Base, "head": f.Head} {
+			switch {
+			case s == nil:
+			case s.Cost != nil:
+				if side == "base" {
+					base = s.Cost.Total
+				} else {
+					head = s.Cost.Total
+				}
+			case s.Range != nil && side == "head":
+				head, worst = s.Range.Max, true
+			default:
+				unknown = append(unknown, fmt.Sprintf("%s (%s: %s %s)", f.Address, side, strings.Join(s.Unknown, ", "), infra.UnknownPhrase(est.Kind)))
+			}
+		}
+		if len(f.MissingUsage) > 0 {
+			unknown = append(unknown, fmt.Sprintf("%s (usage missing: %s)", f.Address, strings.Join(f.MissingUsage, ", ")))
+		}
+	}
+	// The month's cost lines of the head (the known part), for the diff
+	// against a --baseline and the JSON.
+	var costs []pricing.Cost
+	for i := range est.Functions {
+		f := &est.Functions[i]
+		if (c.Function == "" || f.Address == c.Function || f.Name == c.Function) && f.Head != nil && f.Head.Cost != nil {
+			costs = append(costs, *f.Head.Cost)
+		}
+	}
+	sum := pricing.Sum(costs...)
+	v.cost = &sum
+	sort.Strings(unknown)
+	if len(unknown) > 0 {
+		v.incomplete = "the cost of " + strings.Join(unknown, "; ") + " is not known: a threshold cannot pass on it"
+	}
+	if worst {
+		v.assumptions.Add(pricing.Assumption{Field: "architecture", Value: "the dearest", Why: "an architecture known only after apply: thresholds take the head's highest cost of the two"})
+	}
+	v.set(MonthlyCostUSD, head.InexactFloat64())
+	v.before = map[string]float64{MonthlyCostUSD: base.InexactFloat64()}
+	for _, m := range []string{CostPerMillion, ColdStartRate, Throttles, ThrottleRate, LatencyP50Ms, LatencyP90Ms, LatencyP99Ms, PeakConcurrency} {
+		v.missing[m] = "infrastructure code gives configuration, not traffic; use a scenario or a dataset check for it"
 	}
 	return v, nil
 }

@@ -1,0 +1,204 @@
+// Package infra reads Lambda functions from infrastructure code — Terraform
+// JSON plans (`terraform show -json`), CloudFormation and SAM templates
+// (YAML with intrinsic-function tags, or JSON) and CDK's synthesised
+// templates — and prices the change they make: the base (what runs now),
+// the head (what the code deploys) and the difference, per function.
+//
+// Every function is described with the one configuration model,
+// pricing.FunctionConfig; the usage that multiplies it comes from an
+// infracost usage file (UsageFile) or a dataset (DatasetUsage). A value the
+// code leaves unknown until apply is reported with the function, never
+// guessed: the totals give the known subtotal and, for an unknown
+// architecture, the range of both.
+package infra
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// Kind names the infrastructure code a Plan was read from.
+type Kind string
+
+// The kinds of infrastructure code.
+const (
+	Terraform      Kind = "terraform"
+	CloudFormation Kind = "cloudformation" // also SAM and CDK output
+)
+
+// Attribute names of unknown values, as the infrastructure code names them.
+const (
+	AttrMemory       = "memory_size"
+	AttrArchitecture = "architectures"
+	AttrEphemeral    = "ephemeral_storage"
+	AttrTimeout      = "timeout"
+	AttrProvisioned  = "provisioned_concurrent_executions"
+	AttrFunctionName = "function_name"
+	AttrRegion       = "region"
+)
+
+// Function is one Lambda function on one side of a change (base or head).
+type Function struct {
+	// Address identifies the function across base and head: a Terraform
+	// resource address (module.api.aws_lambda_function.handler["eu"]) or a
+	// CloudFormation logical id.
+	Address string `json:"address"`
+	// Type is the resource type (aws_lambda_function, AWS::Serverless::Function).
+	Type string `json:"type"`
+	// Region is where the function runs when the code says (a Terraform
+	// resource's region argument or its provider's region); empty: the
+	// estimate's region.
+	Region string `json:"region,omitempty"`
+	// Config is the function's configuration. Fields listed in Unknown
+	// hold Lambda's default and must not be priced as known.
+	Config pricing.FunctionConfig `json:"config"`
+	// Unknown lists the attributes whose values are known only after apply
+	// (Terraform) or could not be resolved (a template's parameter without
+	// a value, an import): AttrMemory, AttrArchitecture, ...
+	Unknown []string `json:"unknown,omitempty"`
+	// Provisioned lists the provisioned-concurrency configurations of the
+	// function (per alias or version).
+	Provisioned []Provisioned `json:"provisioned,omitempty"`
+	// Defaults lists the configuration values the code does not set and
+	// Lambda's default fills in.
+	Defaults pricing.Assumptions `json:"defaults,omitempty"`
+	// Notes are facts about the function that the bill cannot price (a
+	// SnapStart setting without its usage).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// Provisioned is one provisioned-concurrency configuration.
+type Provisioned struct {
+	// Address is the resource that configures it (a Terraform
+	// aws_lambda_provisioned_concurrency_config, or the function's own
+	// address and alias in SAM).
+	Address string `json:"address"`
+	// Qualifier is the alias or version it applies to.
+	Qualifier string `json:"qualifier,omitempty"`
+	// Concurrency is the number of environments kept initialised.
+	Concurrency int `json:"concurrency"`
+	// Unknown is true when Concurrency is known only after apply.
+	Unknown bool `json:"unknown,omitempty"`
+}
+
+// IsUnknown reports whether attr is unknown.
+func (f *Function) IsUnknown(attr string) bool {
+	for _, u := range f.Unknown {
+		if u == attr {
+			return true
+		}
+	}
+	return false
+}
+
+func (f *Function) unknown(attr string) {
+	if !f.IsUnknown(attr) {
+		f.Unknown = append(f.Unknown, attr)
+	}
+}
+
+// Plan is the functions of a piece of infrastructure code before and after
+// the change. A template read alone has no base (HasBase false): every
+// function is new.
+type Plan struct {
+	Kind Kind   `json:"kind"`
+	Path string `json:"path"`
+	// BasePath is the base template of a template comparison.
+	BasePath string     `json:"base_path,omitempty"`
+	HasBase  bool       `json:"has_base"`
+	Base     []Function `json:"base"`
+	Head     []Function `json:"head"`
+	// Region is the region the code deploys to, when it says (a Terraform
+	// provider's region); empty otherwise.
+	Region string `json:"region,omitempty"`
+	// Notes are facts about the code that the bill does not include
+	// (resources lambdacost does not price, unlinked configurations).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// UnknownPhrase is how outputs say a value is not known for code of kind k:
+// Terraform knows it after apply; a template's value depends on something
+// only a deployment resolves.
+func UnknownPhrase(k Kind) string {
+	if k == CloudFormation {
+		return "unresolved in the template"
+	}
+	return "known after apply"
+}
+
+// Why describes how a function's configuration changed between base and
+// head, one item per attribute ("memory 512 → 2048 MB").
+func Why(base, head *Function) []string {
+	return why(base, head, UnknownPhrase(Terraform))
+}
+
+func why(base, head *Function, phrase string) []string {
+	switch {
+	case base == nil && head == nil:
+		return nil
+	case base == nil:
+		return []string{"new function"}
+	case head == nil:
+		return []string{"function removed"}
+	}
+	var out []string
+	b, h := base.Config, head.Config
+	val := func(f *Function, attr, known string) string {
+		if f.IsUnknown(attr) {
+			return "(" + phrase + ")"
+		}
+		return known
+	}
+	add := func(attr, label, bv, hv string) {
+		bv, hv = val(base, attr, bv), val(head, attr, hv)
+		if bv != hv {
+			out = append(out, fmt.Sprintf("%s %s → %s", label, bv, hv))
+		}
+	}
+	add(AttrRegion, "region", regionOr(base.Region), regionOr(head.Region))
+	add(AttrMemory, "memory", fmt.Sprintf("%d MB", b.MemoryMB), fmt.Sprintf("%d MB", h.MemoryMB))
+	add(AttrArchitecture, "architecture", string(b.Architecture), string(h.Architecture))
+	add(AttrEphemeral, "ephemeral storage", fmt.Sprintf("%d MB", b.EphemeralStorageMB), fmt.Sprintf("%d MB", h.EphemeralStorageMB))
+	add(AttrTimeout, "timeout", b.Timeout.String(), h.Timeout.String())
+	if bp, hp := pcString(base, phrase), pcString(head, phrase); bp != hp {
+		out = append(out, fmt.Sprintf("provisioned concurrency %s → %s", bp, hp))
+	}
+	if b.ReservedConcurrency != h.ReservedConcurrency {
+		out = append(out, fmt.Sprintf("reserved concurrency %s → %s", reserved(b.ReservedConcurrency), reserved(h.ReservedConcurrency)))
+	}
+	return out
+}
+
+func reserved(n int) string {
+	if n == 0 {
+		return "none"
+	}
+	return fmt.Sprint(n)
+}
+
+func pcString(f *Function, phrase string) string {
+	if len(f.Provisioned) == 0 {
+		return "none"
+	}
+	var parts []string
+	for _, p := range f.Provisioned {
+		v := fmt.Sprint(p.Concurrency)
+		if p.Unknown {
+			v = "(" + phrase + ")"
+		}
+		if p.Qualifier != "" {
+			v += " on " + p.Qualifier
+		}
+		parts = append(parts, v)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func regionOr(r string) string {
+	if r == "" {
+		return "(the estimate's)"
+	}
+	return r
+}

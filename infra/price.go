@@ -1,0 +1,483 @@
+package infra
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// Change says how a function differs between base and head.
+type Change string
+
+// The changes of a function.
+const (
+	Added     Change = "added"
+	Removed   Change = "removed"
+	Changed   Change = "changed"
+	Unchanged Change = "unchanged"
+)
+
+// Estimate is the priced change of a Plan: every function's monthly bill
+// before (base) and after (head), and the difference. It is the result of
+// `estimate --terraform/--template` (its JSON form) and a check source.
+type Estimate struct {
+	Kind       Kind   `json:"kind"`
+	Path       string `json:"path"`
+	BasePath   string `json:"base_path,omitempty"`
+	HasBase    bool   `json:"has_base"`
+	Region     string `json:"region"`
+	PricesDate string `json:"prices_date"`
+	// Functions lists the changed, added and removed functions first
+	// (largest cost change first), then the unchanged ones.
+	Functions []FunctionDiff `json:"functions"`
+	Totals    Totals         `json:"totals"`
+	// Assumptions lists every value the numbers depend on that the code
+	// and the usage did not give.
+	Assumptions pricing.Assumptions `json:"assumptions"`
+	// Notes are what the bill does not include (resources not priced,
+	// unlinked configurations, SnapStart).
+	Notes []string `json:"notes,omitempty"`
+}
+
+// FunctionDiff is one function before and after.
+type FunctionDiff struct {
+	Address string `json:"address"`
+	Name    string `json:"name,omitempty"`
+	Change  Change `json:"change"`
+	// Why lists the configuration changes ("memory 512 → 2048 MB").
+	Why  []string `json:"why,omitempty"`
+	Base *Side    `json:"base,omitempty"`
+	Head *Side    `json:"head,omitempty"`
+	// DiffUSD is head − base; absent when either side's cost is unknown.
+	DiffUSD *float64        `json:"diff_usd,omitempty"`
+	Diff    decimal.Decimal `json:"-"`
+	// MissingUsage lists usage values the source lacks: the cost they
+	// would add is not included on either side.
+	MissingUsage []string `json:"missing_usage,omitempty"`
+	UsageFrom    string   `json:"usage_from,omitempty"`
+}
+
+// Side is a function's configuration and bill on one side.
+type Side struct {
+	Config pricing.FunctionConfig `json:"config"`
+	// Region is the function's region when the code names it (else the
+	// estimate's).
+	Region      string        `json:"region,omitempty"`
+	Provisioned []Provisioned `json:"provisioned,omitempty"`
+	// Unknown lists the values known only after apply; with any but the
+	// architecture the cost is unknown (Cost nil).
+	Unknown []string `json:"unknown,omitempty"`
+	// Cost is the month's bill (nil when unknown). With an unknown
+	// architecture it is absent and Range gives both.
+	Cost       *pricing.Cost `json:"cost,omitempty"`
+	MonthlyUSD *float64      `json:"monthly_usd,omitempty"`
+	Range      *Range        `json:"range,omitempty"`
+}
+
+// Range is the cost of a function or total over the values an unknown
+// architecture can take.
+type Range struct {
+	MinUSD float64         `json:"min_usd"`
+	MaxUSD float64         `json:"max_usd"`
+	Min    decimal.Decimal `json:"-"`
+	Max    decimal.Decimal `json:"-"`
+}
+
+// Totals are the monthly totals. HeadUSD is the known subtotal: functions
+// whose cost is unknown are named in Unknown; those with an unknown
+// architecture add HeadRange.
+type Totals struct {
+	BaseUSD float64 `json:"base_usd"`
+	HeadUSD float64 `json:"head_usd"`
+	DiffUSD float64 `json:"diff_usd"`
+	// IncreasePct is (head − base) ÷ base × 100; absent when base is 0.
+	IncreasePct *float64 `json:"increase_pct,omitempty"`
+	// HeadRange is the head total with the functions whose only unknown is
+	// their architecture (Ranged) priced on each: the known subtotal plus
+	// each one's cheapest and dearest. Functions in Unknown are in neither.
+	HeadRange *Range `json:"head_range,omitempty"`
+	// Complete is false when a function's cost is unknown (not in the
+	// totals) or its usage is missing.
+	Complete bool `json:"complete"`
+	// Ranged names the functions whose architecture is known only after
+	// apply: not in HeadUSD, in HeadRange.
+	Ranged []string `json:"ranged,omitempty"`
+	// Unknown names the functions whose cost is unknown (another value is
+	// known only after apply): in no total.
+	Unknown []string `json:"unknown,omitempty"`
+	// MissingUsage names the functions priced without (part of) their usage.
+	MissingUsage []string `json:"missing_usage,omitempty"`
+
+	Base, Head, Diff decimal.Decimal `json:"-"`
+}
+
+// Options are what Price needs besides the plan and the usage.
+type Options struct {
+	Prices *pricing.PriceTable
+	Region string
+	Bill   pricing.Options
+}
+
+// Price prices both sides of p with the usage of src and returns the
+// change, function by function.
+func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
+	if opt.Prices == nil {
+		return nil, fmt.Errorf("infra: Options.Prices is required")
+	}
+	e := &Estimate{Kind: p.Kind, Path: p.Path, BasePath: p.BasePath, HasBase: p.HasBase, Region: opt.Region, PricesDate: opt.Prices.Date,
+		Notes: append([]string(nil), p.Notes...), Assumptions: pricing.Assumptions{}}
+	usage := map[string]FunctionUsage{}
+	var errs []error
+	// Each side asks for its own usage (a side's provisioned concurrency
+	// can change how the usage splits); what is reported per function
+	// merges both sides'.
+	get := func(f *Function) FunctionUsage {
+		u := src.Usage(f)
+		prev, seen := usage[f.Address]
+		merged := u
+		merged.Assumptions = append(pricing.Assumptions(nil), prev.Assumptions...)
+		for _, a := range u.Assumptions {
+			merged.Assumptions.Add(a)
+		}
+		if seen {
+			merged.Missing = prev.Missing
+			for _, m := range u.Missing {
+				if !containsStr(merged.Missing, m) {
+					merged.Missing = append(merged.Missing, m)
+				}
+			}
+		}
+		usage[f.Address] = merged
+		return u
+	}
+	base, err := priceSide(p.Base, get, opt)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	head, err := priceSide(p.Head, get, opt)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if err := pricing.Errors(errs); err != nil {
+		return nil, err
+	}
+	addrs := map[string]bool{}
+	var order []string
+	for _, f := range p.Base {
+		if !addrs[f.Address] {
+			addrs[f.Address] = true
+			order = append(order, f.Address)
+		}
+	}
+	for _, f := range p.Head {
+		if !addrs[f.Address] {
+			addrs[f.Address] = true
+			order = append(order, f.Address)
+		}
+	}
+	complete := true
+	var rangeLo, rangeHi decimal.Decimal
+	hasRange := false
+	for _, a := range order {
+		bf, bs := base.find(a)
+		hf, hs := head.find(a)
+		d := FunctionDiff{Address: a, Base: bs, Head: hs, Why: why(bf, hf, UnknownPhrase(p.Kind))}
+		var f *Function
+		switch {
+		case bf == nil:
+			d.Change, f = Added, hf
+		case hf == nil:
+			d.Change, f = Removed, bf
+		default:
+			f = hf
+			d.Change = Unchanged
+			if len(d.Why) > 0 {
+				d.Change = Changed
+			}
+		}
+		d.Name = f.Config.Name
+		u := usage[a]
+		d.MissingUsage, d.UsageFrom = u.Missing, u.From
+		for _, as := range u.Assumptions {
+			e.Assumptions.Add(as)
+		}
+		if len(u.Missing) > 0 {
+			complete = false
+			e.Totals.MissingUsage = append(e.Totals.MissingUsage, fmt.Sprintf("%s (%s)", a, strings.Join(u.Missing, ", ")))
+		}
+		for _, s := range []*Function{bf, hf} {
+			if s != nil {
+				for _, as := range s.Defaults {
+					e.Assumptions.Add(as)
+				}
+			}
+		}
+		for _, s := range []*Function{hf, bf} {
+			if s != nil {
+				for _, n := range s.Notes {
+					e.Notes = append(e.Notes, a+": "+n)
+				}
+				break
+			}
+		}
+		bc, bok := sideCost(bs)
+		hc, hok := sideCost(hs)
+		if bok && hok {
+			d.Diff = hc.Sub(bc)
+			v := d.Diff.InexactFloat64()
+			d.DiffUSD = &v
+		}
+		if bok {
+			e.Totals.Base = e.Totals.Base.Add(bc)
+		}
+		if hok {
+			e.Totals.Head = e.Totals.Head.Add(hc)
+			rangeLo, rangeHi = rangeLo.Add(hc), rangeHi.Add(hc)
+		}
+		if hs != nil && hs.Range != nil {
+			hasRange = true
+			rangeLo, rangeHi = rangeLo.Add(hs.Range.Min), rangeHi.Add(hs.Range.Max)
+		}
+		for _, x := range []struct {
+			side string
+			s    *Side
+		}{{"base", bs}, {"head", hs}} {
+			if x.s == nil || x.s.Cost != nil {
+				continue
+			}
+			complete = false
+			what := fmt.Sprintf("%s (%s: %s %s)", a, x.side, strings.Join(x.s.Unknown, ", "), UnknownPhrase(p.Kind))
+			if x.s.Range != nil {
+				e.Totals.Ranged = append(e.Totals.Ranged, what)
+			} else {
+				e.Totals.Unknown = append(e.Totals.Unknown, what)
+			}
+		}
+		e.Functions = append(e.Functions, d)
+	}
+	if hasRange {
+		e.Totals.HeadRange = newRange(rangeLo, rangeHi)
+	}
+	rank := func(c Change) int {
+		if c == Unchanged {
+			return 1
+		}
+		return 0
+	}
+	sort.SliceStable(e.Functions, func(i, j int) bool {
+		a, b := e.Functions[i], e.Functions[j]
+		if rank(a.Change) != rank(b.Change) {
+			return rank(a.Change) < rank(b.Change)
+		}
+		return a.Diff.Abs().GreaterThan(b.Diff.Abs())
+	})
+	e.Totals.Diff = e.Totals.Head.Sub(e.Totals.Base)
+	e.Totals.BaseUSD, e.Totals.HeadUSD, e.Totals.DiffUSD = e.Totals.Base.InexactFloat64(), e.Totals.Head.InexactFloat64(), e.Totals.Diff.InexactFloat64()
+	if !e.Totals.Base.IsZero() {
+		v := e.Totals.Diff.Div(e.Totals.Base).Mul(decimal.NewFromInt(100)).InexactFloat64()
+		e.Totals.IncreasePct = &v
+	}
+	e.Totals.Complete = complete
+	e.Assumptions.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: "usage is per month, as the usage source gives it"})
+	e.Assumptions.Add(pricing.Assumption{Field: "duration", Value: "the same on both sides", Why: "the usage prices base and head alike: a memory or architecture change that makes the handler faster or slower is not modelled"})
+	if opt.Bill.FreeTier {
+		e.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "applied", Why: "--free-tier: the account's monthly free tier goes to these functions"})
+	} else {
+		e.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "as infracost does; pass --free-tier when nothing else in the account uses it"})
+	}
+	return e, nil
+}
+
+func newRange(lo, hi decimal.Decimal) *Range {
+	return &Range{Min: lo, Max: hi, MinUSD: lo.InexactFloat64(), MaxUSD: hi.InexactFloat64()}
+}
+
+func sideCost(s *Side) (decimal.Decimal, bool) {
+	if s == nil {
+		return decimal.Zero, true // absent: costs nothing
+	}
+	if s.Cost == nil {
+		return decimal.Zero, false
+	}
+	return s.Cost.Total, true
+}
+
+type pricedSide struct {
+	fns   []Function
+	sides []*Side
+}
+
+func (p *pricedSide) find(addr string) (*Function, *Side) {
+	for i := range p.fns {
+		if p.fns[i].Address == addr {
+			return &p.fns[i], p.sides[i]
+		}
+	}
+	return nil, nil
+}
+
+// priceSide bills one side: the functions whose configuration is known in
+// one bill; those with only an unknown architecture once per architecture.
+func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options) (*pricedSide, error) {
+	ps := &pricedSide{fns: fns, sides: make([]*Side, len(fns))}
+	type owned struct {
+		fn    int
+		items []pricing.Item
+	}
+	var known, archOnly []owned
+	var errs []error
+	for i := range fns {
+		f := &fns[i]
+		s := &Side{Config: shown(f), Region: f.Region, Provisioned: f.Provisioned, Unknown: f.Unknown}
+		ps.sides[i] = s
+		items, err := itemsOf(f, usage(f))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		switch priced := costUnknowns(f); {
+		case len(priced) == 0:
+			known = append(known, owned{i, items})
+		case len(priced) == 1 && priced[0] == AttrArchitecture:
+			archOnly = append(archOnly, owned{i, items})
+		}
+	}
+	if err := pricing.Errors(errs); err != nil {
+		return nil, err
+	}
+	// bill prices a group in one bill per region (tiers aggregate per
+	// region and architecture), each function its share.
+	bill := func(group []owned, arch pricing.Architecture) ([]pricing.Cost, error) {
+		costs := make([]pricing.Cost, len(group))
+		var regions []string
+		byRegion := map[string][]int{}
+		for k, o := range group {
+			reg := fns[o.fn].Region
+			if reg == "" {
+				reg = opt.Region
+			}
+			if _, ok := byRegion[reg]; !ok {
+				regions = append(regions, reg)
+			}
+			byRegion[reg] = append(byRegion[reg], k)
+		}
+		for _, reg := range regions {
+			var items []pricing.Item
+			var owner []int
+			for _, k := range byRegion[reg] {
+				for _, it := range group[k].items {
+					if arch != "" {
+						it.Function.Architecture = arch
+					}
+					items = append(items, it)
+					owner = append(owner, k)
+				}
+			}
+			b, err := opt.Prices.LambdaBill(reg, items, opt.Bill)
+			if err != nil {
+				return nil, err
+			}
+			for j, fb := range b.Functions {
+				k := owner[j]
+				costs[k] = pricing.Sum(costs[k], fb.Cost)
+			}
+		}
+		return costs, nil
+	}
+	costs, err := bill(known, "")
+	if err != nil {
+		return nil, err
+	}
+	for k, o := range known {
+		c := costs[k]
+		v := c.Total.InexactFloat64()
+		ps.sides[o.fn].Cost, ps.sides[o.fn].MonthlyUSD = &c, &v
+	}
+	if len(archOnly) > 0 {
+		x86, err := bill(archOnly, pricing.X86_64)
+		if err != nil {
+			return nil, err
+		}
+		arm, err := bill(archOnly, pricing.ARM64)
+		if err != nil {
+			return nil, err
+		}
+		for k, o := range archOnly {
+			lo, hi := x86[k].Total, arm[k].Total
+			if hi.LessThan(lo) {
+				lo, hi = hi, lo
+			}
+			ps.sides[o.fn].Range = newRange(lo, hi)
+		}
+	}
+	return ps, nil
+}
+
+// itemsOf turns a function and its usage into pricing items: one for the
+// on-demand invocations and one per provisioned-concurrency configuration.
+func itemsOf(f *Function, u FunctionUsage) ([]pricing.Item, error) {
+	cfg := f.Config
+	cfg.ProvisionedConcurrency = 0
+	if cfg.Name == "" {
+		cfg.Name = f.Address
+	}
+	var errs []error
+	check := func(label string, c pricing.FunctionConfig, us pricing.Usage) {
+		for _, e := range us.Validate("", c.ProvisionedConcurrency) {
+			var ie *pricing.InputError
+			if errors.As(e, &ie) {
+				errs = append(errs, pricing.Inputf(u.From, "%s: usage %s: %s", label, ie.Source, ie.Msg))
+			}
+		}
+	}
+	check(f.Address, cfg, u.OnDemand)
+	items := []pricing.Item{{Function: cfg, Usage: u.OnDemand.Billed(0)}}
+	for i, p := range f.Provisioned {
+		if p.Unknown || i >= len(u.Provisioned) {
+			continue
+		}
+		pu := u.Provisioned[i]
+		c := cfg
+		c.ProvisionedConcurrency = p.Concurrency
+		us := pricing.Usage{Requests: pu.Requests, Duration: pu.Duration, ProvisionedRequests: pu.Requests, ProvisionedDuration: pu.Duration, ProvisionedHours: pu.Hours}
+		check(p.Address, c, us)
+		items = append(items, pricing.Item{Function: c, Usage: us.Billed(c.ProvisionedConcurrency)})
+	}
+	return items, pricing.Errors(errs)
+}
+
+// costUnknowns are f's unknown values that the bill depends on (a timeout
+// known only after apply does not change the cost).
+func costUnknowns(f *Function) []string {
+	var out []string
+	for _, u := range f.Unknown {
+		if u != AttrTimeout {
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// shown is f's configuration as the output shows it: values known only
+// after apply are empty (never a default that looks known).
+func shown(f *Function) pricing.FunctionConfig {
+	c := f.Config
+	if f.IsUnknown(AttrMemory) {
+		c.MemoryMB = 0
+	}
+	if f.IsUnknown(AttrArchitecture) {
+		c.Architecture = ""
+	}
+	if f.IsUnknown(AttrEphemeral) {
+		c.EphemeralStorageMB = 0
+	}
+	if f.IsUnknown(AttrTimeout) {
+		c.Timeout = 0
+	}
+	return c
+}

@@ -1,0 +1,407 @@
+package infra
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// us-east-1 list prices the hand computations below use (pricing/prices.json):
+//
+//	requests                 $0.20 per million
+//	x86_64 duration          $0.0000166667 per GB-s (first 6B GB-s)
+//	arm64 duration           $0.0000133334 per GB-s (first 7.5B GB-s)
+//	ephemeral storage        $0.0000000309 per GB-s above 512 MB
+//	x86_64 PC                $0.0000041667 per GB-s
+//	x86_64 PC duration       $0.0000097222 per GB-s
+func priceFixture(t *testing.T, plan, usage string) *Estimate {
+	t.Helper()
+	p, err := ReadTerraformPlan(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := ReadUsageFile(usage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func findFn(t *testing.T, e *Estimate, addr string) FunctionDiff {
+	t.Helper()
+	for _, f := range e.Functions {
+		if f.Address == addr {
+			return f
+		}
+	}
+	t.Fatalf("no function %s in %v", addr, e.Functions)
+	return FunctionDiff{}
+}
+
+func sideTotal(t *testing.T, s *Side) decimal.Decimal {
+	t.Helper()
+	if s == nil || s.Cost == nil {
+		t.Fatalf("side has no known cost: %+v", s)
+	}
+	return s.Cost.Total
+}
+
+func eq(t *testing.T, what string, got, want decimal.Decimal) {
+	t.Helper()
+	if !got.Equal(want) {
+		t.Errorf("%s = %s, want %s", what, got, want)
+	}
+}
+
+// TestTerraformPlanPriced prices testdata/iac/plan.json (a root module, a
+// module with count, for_each instances, an unknown memory size, an
+// unknown architecture, a deleted function and a new provisioned
+// concurrency config) with testdata/iac/usage.yml, every number by hand.
+func TestTerraformPlanPriced(t *testing.T) {
+	e := priceFixture(t, "../testdata/iac/plan.json", "../testdata/iac/usage.yml")
+
+	// aws_lambda_function.api (checkout-api), 10M requests × 120 ms, x86_64.
+	// base 512 MB:  10e6 × 0.120 s × 0.5 GB = 600,000 GB-s × 0.0000166667 = 10.00002
+	//               + 10M × $0.20/M = 2                                    = 12.00002
+	// head 1024 MB: 1,200,000 GB-s × 0.0000166667 = 20.00004; requests 2  = 22.00004
+	//   + PC api_live: 5 × 1 GB × 730 h × 3600 s = 13,140,000 GB-s × 0.0000041667 = 54.750438
+	//     its 4M requests × 100 ms × 1 GB = 400,000 GB-s × 0.0000097222           =  3.88888
+	//     4M requests × $0.20/M                                                    =  0.8
+	//   head = 22.00004 + 54.750438 + 3.88888 + 0.8                               = 81.439358
+	api := findFn(t, e, "aws_lambda_function.api")
+	eq(t, "api base", sideTotal(t, api.Base), d("12.00002"))
+	eq(t, "api head", sideTotal(t, api.Head), d("81.439358"))
+	eq(t, "api diff", api.Diff, d("69.439338"))
+	if api.Change != Changed || strings.Join(api.Why, "; ") != "memory 512 MB → 1024 MB; provisioned concurrency none → 5 on live" {
+		t.Errorf("api change %s why %q", api.Change, api.Why)
+	}
+
+	// module.workers...worker[0] and [1] (count), unchanged, matched by the
+	// wildcard worker[*]: 2M × 800 ms × 0.25 GB = 400,000 GB-s arm64
+	//   × 0.0000133334 = 5.33336 + 2M × $0.20/M = 0.4 → 5.73336 each side.
+	for _, a := range []string{"module.workers.aws_lambda_function.worker[0]", "module.workers.aws_lambda_function.worker[1]"} {
+		w := findFn(t, e, a)
+		eq(t, a+" base", sideTotal(t, w.Base), d("5.73336"))
+		eq(t, a+" head", sideTotal(t, w.Head), d("5.73336"))
+		if w.Change != Unchanged {
+			t.Errorf("%s: change %s", a, w.Change)
+		}
+	}
+
+	// for_each, new, 2048 MB, architecture not configured (Lambda's
+	// x86_64), 1024 MB ephemeral storage (0.5 GB billed):
+	// ["eu"] exact key: 1M × 0.3 s × 2 GB = 600,000 GB-s × 0.0000166667 = 10.00002
+	//        + 0.2 requests + 1M × 0.3 s × 0.5 GB = 150,000 × 0.0000000309 = 0.004635 → 10.204655
+	// ["us"] via fanout[*]: 3M × 0.3 × 2 = 1,800,000 GB-s → 30.00006 + 0.6
+	//        + 450,000 × 0.0000000309 = 0.013905                              → 30.613965
+	eq(t, "fanout eu", sideTotal(t, findFn(t, e, `aws_lambda_function.fanout["eu"]`).Head), d("10.204655"))
+	eq(t, "fanout us", sideTotal(t, findFn(t, e, `aws_lambda_function.fanout["us"]`).Head), d("30.613965"))
+
+	// legacy (deleted), 128 MB: 500,000 × 0.1 s × 0.125 GB = 6,250 GB-s
+	//   × 0.0000166667 = 0.104166875 + 0.1 = 0.204166875.
+	legacy := findFn(t, e, "aws_lambda_function.legacy")
+	eq(t, "legacy diff", legacy.Diff, d("-0.204166875"))
+	if legacy.Head != nil || legacy.Change != Removed {
+		t.Errorf("legacy: %+v", legacy)
+	}
+
+	// thumbnail: architecture known after apply → a range, never a guess:
+	// 2M × 0.5 s × 1 GB = 1,000,000 GB-s: x86 16.6667 + 0.4 = 17.0667;
+	// arm64 13.3334 + 0.4 = 13.7334.
+	th := findFn(t, e, "aws_lambda_function.thumbnail")
+	if th.Head.Cost != nil || th.Head.Range == nil || th.DiffUSD != nil {
+		t.Fatalf("thumbnail must have a range and no cost: %+v", th.Head)
+	}
+	eq(t, "thumbnail min", th.Head.Range.Min, d("13.7334"))
+	eq(t, "thumbnail max", th.Head.Range.Max, d("17.0667"))
+	if th.Head.Config.Architecture != "" {
+		t.Errorf("an unknown architecture is shown as %q", th.Head.Config.Architecture)
+	}
+
+	// report: memory known after apply → unknown, in no total.
+	rep := findFn(t, e, "aws_lambda_function.report")
+	if rep.Head.Cost != nil || rep.Head.Range != nil || rep.Head.Config.MemoryMB != 0 {
+		t.Errorf("report must be unknown: %+v", rep.Head)
+	}
+
+	// Totals: base = 12.00002 + 2 × 5.73336 + 0.204166875 = 23.670906875
+	// head (known) = 81.439358 + 11.46672 + 10.204655 + 30.613965 = 133.724698
+	// range = 133.724698 + [13.7334, 17.0667] = [147.458098, 150.791398]
+	eq(t, "base total", e.Totals.Base, d("23.670906875"))
+	eq(t, "head total", e.Totals.Head, d("133.724698"))
+	eq(t, "diff total", e.Totals.Diff, d("110.053791125"))
+	if e.Totals.HeadRange == nil {
+		t.Fatal("no head range")
+	}
+	eq(t, "range min", e.Totals.HeadRange.Min, d("147.458098"))
+	eq(t, "range max", e.Totals.HeadRange.Max, d("150.791398"))
+	if e.Totals.Complete || len(e.Totals.Unknown) != 1 || !strings.Contains(e.Totals.Unknown[0], "report") || len(e.Totals.Ranged) != 1 {
+		t.Errorf("totals must name the unknown and ranged functions: %+v", e.Totals)
+	}
+
+	// Changed functions first, largest change first; unchanged last.
+	if e.Functions[0].Address != "aws_lambda_function.api" || e.Functions[len(e.Functions)-1].Change != Unchanged {
+		t.Errorf("order: %s first, %s last", e.Functions[0].Address, e.Functions[len(e.Functions)-1].Change)
+	}
+	// Defaults are listed, never silent.
+	found := false
+	for _, a := range e.Assumptions {
+		if a.Field == `aws_lambda_function.fanout["us"].architectures` && a.Value == "x86_64" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the default architecture of fanout is not listed: %v", e.Assumptions)
+	}
+	if e.Region != "us-east-1" {
+		t.Errorf("region %q", e.Region)
+	}
+}
+
+// TestMemoryOnlyPlan: 512 → 2048 MB, 10M × 120 ms.
+// base 12.00002 (above); head 10e6 × 0.12 × 2 = 2,400,000 GB-s × 0.0000166667
+// = 40.00008 + 2 = 42.00008; +30.00006, i.e. 30.00006 ÷ 12.00002 = +250.0000833 %.
+func TestMemoryOnlyPlan(t *testing.T) {
+	e := priceFixture(t, "../testdata/iac/plan-memory.json", "../testdata/iac/usage-memory.yml")
+	eq(t, "base", e.Totals.Base, d("12.00002"))
+	eq(t, "head", e.Totals.Head, d("42.00008"))
+	if e.Totals.IncreasePct == nil || math.Abs(*e.Totals.IncreasePct-250.0000833) > 1e-6 {
+		t.Errorf("increase %v, want 250.0000833", e.Totals.IncreasePct)
+	}
+	if !e.Totals.Complete {
+		t.Errorf("complete plan reported incomplete: %+v", e.Totals)
+	}
+}
+
+func TestTerraformPlanBadInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, data, want string
+	}{
+		{"syntax", "{\n \"format_version\": \"1.2\",\n \"resource_changes\": [\n}", "plan.json:4:1: not valid JSON"},
+		{"state", `{"format_version":"1.0","values":{"root_module":{}}}`, "a Terraform state, not a plan"},
+		{"not a plan", `{"foo":1}`, "no format_version"},
+		{"major", `{"format_version":"2.0","resource_changes":[]}`, "format 2.0 is not supported"},
+		{"memory type", `{"format_version":"1.2","resource_changes":[{"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":"big"},"after_unknown":{}}}]}`,
+			`plan.json: resource_changes[0].change.after.memory_size: want a whole number, got "big"`},
+		{"memory range", `{"format_version":"1.2","resource_changes":[{"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":20000},"after_unknown":{}}}]}`,
+			"resource_changes[0].change.after: aws_lambda_function.a: memory 20000 MB is outside"},
+		{"two archs", `{"format_version":"1.2","resource_changes":[{"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":128,"architectures":["x86_64","arm64"]},"after_unknown":{}}}]}`,
+			"change.after.architectures: Lambda takes one architecture"},
+		{"action", `{"format_version":"1.2","resource_changes":[{"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["explode"],"before":null,"after":{}}}]}`,
+			`unknown action "explode"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseTerraformPlan("plan.json", []byte(tc.data))
+			if err == nil || !pricing.IsInput(err) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want an input error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestUsageFileBadInput(t *testing.T) {
+	for _, tc := range []struct{ name, data, want string }{
+		{"unknown key", "version: 0.1\nresource_usage:\n  aws_lambda_function.a:\n    monthly_request: 5\n", `usage.yml:4: aws_lambda_function.a: unknown usage key "monthly_request"`},
+		{"fraction", "version: 0.1\nresource_usage:\n  aws_lambda_function.a:\n    monthly_requests: 1.5\n", "usage.yml:4: aws_lambda_function.a: monthly_requests: want a whole number"},
+		{"negative", "version: 0.1\nresource_usage:\n  aws_lambda_function.a:\n    request_duration_ms: -3\n", "usage.yml:4:"},
+		{"version", "version: 0.2\nresource_usage: {}\n", `usage.yml:1: usage file version "0.2"`},
+		{"no version", "resource_usage: {}\n", "no version"},
+		{"top key", "version: 0.1\nresources: {}\n", `usage.yml:2: unknown key "resources"`},
+		{"lambdacost's format", "functions:\n  - name: a\n", `usage.yml:1: "functions" is a key of lambdacost's own usage file`},
+		{"hours", "version: 0.1\nresource_usage:\n  aws_lambda_provisioned_concurrency_config.p:\n    monthly_duration_hrs: 800\n", "more than a month"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseUsageFile("usage.yml", []byte(tc.data))
+			if err == nil || !pricing.IsInput(err) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+	// Other resource types' usage is allowed and left out.
+	u, err := ParseUsageFile("usage.yml", []byte("version: 0.1\nresource_usage:\n  aws_s3_bucket.b:\n    storage_gb: 5\n  module.m[\"x\"].aws_dynamodb_table.t:\n    monthly_write_request_units: 3\n"))
+	if err != nil || u.Ignored != 2 {
+		t.Errorf("other types: %v, ignored %d", err, u.Ignored)
+	}
+}
+
+// A function without usage is priced without it and named, never defaulted.
+func TestMissingUsageReported(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-memory.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParseTerraformPlan("plan-memory.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_usage:\n  aws_lambda_function.other:\n    monthly_requests: 1\n    request_duration_ms: 1\n"))
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Totals.Complete || len(e.Totals.MissingUsage) != 1 || !strings.Contains(e.Totals.MissingUsage[0], "monthly_requests") {
+		t.Errorf("missing usage not reported: %+v", e.Totals)
+	}
+	if !e.Totals.Head.IsZero() {
+		t.Errorf("a function without usage was priced at %s", e.Totals.Head)
+	}
+}
+
+// TestDatasetUsage takes the usage from a dataset, matched by function
+// name, cold starts included. testdata/iac/dataset-730h.json spans exactly
+// 730 hours (no projection): checkout-api made 10M invocations of 120 ms on
+// average, 10,000 of them cold with 500 ms of INIT (billed since
+// 2025-08-01), so both sides bill
+//
+//	9,990,000 × 120 ms + 10,000 × (120 + 500) ms = 1,205,000,000 ms
+//	base 512 MB:  602,500 GB-s × 0.0000166667 = 10.04168675 + 2 = 12.04168675
+//	head 2048 MB: 2,410,000 GB-s × 0.0000166667 = 40.166747 + 2 = 42.166747
+//
+// (the INIT time itself is the dataset's at both sizes: listed). A
+// function the dataset does not have is named, not priced.
+func TestDatasetUsage(t *testing.T) {
+	d, err := pricing.ReadDataset("../testdata/iac/dataset-730h.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	du, err := NewDatasetUsage("dataset-730h.json", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadTerraformPlan("../testdata/iac/plan-memory.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Price(p, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "base", e.Totals.Base, d2("12.04168675"))
+	eq(t, "head", e.Totals.Head, d2("42.166747"))
+	p.Head[0].Config.Name, p.Base[0].Config.Name = "renamed", "renamed"
+	e, err = Price(p, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Totals.Complete || !strings.Contains(strings.Join(e.Functions[0].MissingUsage, " "), `no function named "renamed"`) {
+		t.Errorf("unmatched function: %+v", e.Functions[0])
+	}
+}
+
+func d2(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// A timeout known only after apply does not make the cost unknown.
+func TestUnknownTimeoutStillPriced(t *testing.T) {
+	plan := `{"format_version":"1.2","resource_changes":[{"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a",
+	 "change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":1024,"architectures":["arm64"]},"after_unknown":{"timeout":true}}}]}`
+	p, err := ParseTerraformPlan("plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_usage:\n  aws_lambda_function.a:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"))
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1M × 1 s × 1 GB = 1,000,000 GB-s × 0.0000133334 = 13.3334 + 0.2 = 13.5334
+	eq(t, "head", e.Totals.Head, d2("13.5334"))
+}
+
+// A function's region comes from its own region argument (AWS provider
+// v6) or its provider configuration (an alias), else the estimate's; each
+// region is billed at its prices. af-south-1: requests $0.27/M, x86_64
+// duration $0.0000221/GB-s; us-east-1: $0.20/M, $0.0000166667/GB-s.
+func TestTerraformRegions(t *testing.T) {
+	plan := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":1024},"after_unknown":{}}},
+	 {"address":"aws_lambda_function.b","mode":"managed","type":"aws_lambda_function","name":"b","change":{"actions":["create"],"before":null,"after":{"function_name":"b","memory_size":1024,"region":"af-south-1"},"after_unknown":{}}},
+	 {"address":"aws_lambda_function.c","mode":"managed","type":"aws_lambda_function","name":"c","change":{"actions":["create"],"before":null,"after":{"function_name":"c","memory_size":1024},"after_unknown":{}}}],
+	 "configuration":{"provider_config":{"aws":{"name":"aws","expressions":{"region":{"constant_value":"us-east-1"}}},"aws.cpt":{"name":"aws","alias":"cpt","expressions":{"region":{"constant_value":"af-south-1"}}}},
+	  "root_module":{"resources":[
+	   {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","provider_config_key":"aws.cpt","expressions":{"memory_size":{"constant_value":1024}}},
+	   {"address":"aws_lambda_function.b","mode":"managed","type":"aws_lambda_function","name":"b","provider_config_key":"aws","expressions":{"region":{"constant_value":"af-south-1"}}},
+	   {"address":"aws_lambda_function.c","mode":"managed","type":"aws_lambda_function","name":"c","provider_config_key":"aws","expressions":{}}]}}}`
+	p, err := ParseTerraformPlan("plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"))
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: p.Region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a, b: 1M × 1 s × 1 GB = 1,000,000 GB-s × 0.0000221 = 22.1 + 0.27 = 22.37
+	// c:    1,000,000 GB-s × 0.0000166667 = 16.6667 + 0.2 = 16.8667
+	eq(t, "a (provider alias)", sideTotal(t, findFn(t, e, "aws_lambda_function.a").Head), d2("22.37"))
+	eq(t, "b (region argument)", sideTotal(t, findFn(t, e, "aws_lambda_function.b").Head), d2("22.37"))
+	eq(t, "c (default provider)", sideTotal(t, findFn(t, e, "aws_lambda_function.c").Head), d2("16.8667"))
+	eq(t, "total", e.Totals.Head, d2("61.6067"))
+}
+
+// Provisioned concurrency with a dataset's usage: 20 environments cover the
+// dataset's peak concurrency of 12, so every invocation runs provisioned
+// and none starts cold; 5 do not, so the invocations stay on demand (with
+// their cold starts) and only the environments are added.
+//
+//	base (no PC): 12.04168675 (TestDatasetUsage)
+//	PC 20 at 512 MB: 20 × 0.5 GB × 2,628,000 s = 26,280,000 GB-s × 0.0000041667 = 109.500876
+//	  10M × 120 ms × 0.5 GB = 600,000 GB-s × 0.0000097222 = 5.83332; requests 2 → 117.334196
+//	PC 5: 5 × 0.5 × 2,628,000 = 6,570,000 GB-s × 0.0000041667 = 27.375219
+//	  + the on-demand 12.04168675 → 39.41690575
+func TestDatasetUsageProvisioned(t *testing.T) {
+	d, err := pricing.ReadDataset("../testdata/iac/dataset-730h.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	du, err := NewDatasetUsage("dataset-730h.json", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := Function{Address: "aws_lambda_function.api", Type: tfFunction, Config: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64}}
+	for _, tc := range []struct {
+		pc   int
+		want string
+	}{{20, "117.334196"}, {5, "39.41690575"}} {
+		head := fn
+		head.Provisioned = []Provisioned{{Address: "aws_lambda_provisioned_concurrency_config.live", Qualifier: "live", Concurrency: tc.pc}}
+		e, err := Price(&Plan{Kind: Terraform, HasBase: true, Base: []Function{fn}, Head: []Function{head}}, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, fmt.Sprintf("base (pc %d)", tc.pc), e.Totals.Base, d2("12.04168675"))
+		eq(t, fmt.Sprintf("head (pc %d)", tc.pc), e.Totals.Head, d2(tc.want))
+	}
+}
+
+// Each side gets its own usage: PC 5 → 20 on a function with a dataset
+// peak of 12 prices base with on-demand invocations and head with all of
+// them provisioned (TestDatasetUsageProvisioned's numbers).
+func TestDatasetUsagePerSide(t *testing.T) {
+	d, err := pricing.ReadDataset("../testdata/iac/dataset-730h.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	du, _ := NewDatasetUsage("dataset-730h.json", d)
+	fn := Function{Address: "aws_lambda_function.api", Type: tfFunction, Config: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64}}
+	base, head := fn, fn
+	base.Provisioned = []Provisioned{{Address: "aws_lambda_provisioned_concurrency_config.live", Concurrency: 5}}
+	head.Provisioned = []Provisioned{{Address: "aws_lambda_provisioned_concurrency_config.live", Concurrency: 20}}
+	e, err := Price(&Plan{Kind: Terraform, HasBase: true, Base: []Function{base}, Head: []Function{head}}, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "base", e.Totals.Base, d2("39.41690575"))
+	eq(t, "head", e.Totals.Head, d2("117.334196"))
+}
