@@ -147,6 +147,8 @@ func resultKind(command string, result []byte) string {
 		switch {
 		case has("instance_type"):
 			return "lmi_estimate"
+		case has("totals") && has("has_base"):
+			return "infra_estimate" // --terraform / --template
 		case has("functions"):
 			return "bill"
 		}

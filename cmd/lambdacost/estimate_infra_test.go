@@ -50,7 +50,7 @@ func TestCheckTerraformMemoryIncreaseFails(t *testing.T) {
 			}
 		}
 	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
+	if err := json.Unmarshal(resultOf(t, out), &r); err != nil {
 		t.Fatal(err)
 	}
 	th := r.Checks[0].Thresholds[0]
@@ -100,7 +100,12 @@ func TestEstimateTerraformOutputs(t *testing.T) {
 		}
 		wants := []string{"$23.67", "$133.72", "+$110.05", "$147.46–$150.79", "memory_size known after apply", "memory 512 MB → 1024 MB"}
 		if format == "csv" { // money cells are plain numbers
-			wants = []string{"Total,,23.67,", "aws_lambda_function.api),changed,12.00,81.44,69.44,", "$147.46–$150.79", "memory_size known after apply"}
+			// One table per CSV output: the functions, then the totals table.
+			wants = []string{"Total,,23.67,", "aws_lambda_function.api),changed,12.00,81.44,69.44,", "memory_size known after apply"}
+			totals, errOut, code := runCLI(t, nil, "estimate", "--terraform", plan, "--usage", usage, "-o", "csv", "--table", "totals")
+			if code != 0 || !strings.Contains(totals, "Head with unknown architectures,$147.46–$150.79") || !strings.Contains(totals, "Base,23.67") {
+				t.Errorf("csv --table totals: exit %d %s:\n%s", code, errOut, totals)
+			}
 		}
 		for _, want := range wants {
 			if !strings.Contains(out, want) {
@@ -117,7 +122,7 @@ func TestEstimateTerraformOutputs(t *testing.T) {
 			} `json:"head_range"`
 		}
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &e) != nil {
+	if code != 0 || json.Unmarshal(resultOf(t, out), &e) != nil {
 		t.Fatalf("json: exit %d\n%s", code, out)
 	}
 	if e.Totals.HeadUSD != 133.724698 || e.Totals.HeadRange.MaxUSD != 150.791398 {
@@ -164,7 +169,7 @@ func TestEstimateTerraformDataset(t *testing.T) {
 			HeadUSD float64 `json:"head_usd"`
 		}
 	}
-	if code != 0 || json.Unmarshal([]byte(out), &e) != nil || e.Totals.HeadUSD != 42.166747 {
+	if code != 0 || json.Unmarshal(resultOf(t, out), &e) != nil || e.Totals.HeadUSD != 42.166747 {
 		t.Fatalf("exit %d %s\n%s", code, errOut, out)
 	}
 	_, errOut, code = runCLI(t, nil, "estimate", "--terraform", filepath.Join(dir, "plan-memory.json"), "--dataset", "x.json", "--usage", "y.yml")
