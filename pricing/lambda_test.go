@@ -18,7 +18,7 @@ func ms(d string) Duration {
 
 // TestAWSWorkedExamples reproduces AWS's published worked examples to the
 // cent. Inputs and expected figures are typed in from the sources
-// (shared/research/pricing-facts.md §4), not from this program's output.
+// (https://aws.amazon.com/lambda/pricing/, "Pricing examples"), not from this program's output.
 func TestAWSWorkedExamples(t *testing.T) {
 	type want struct {
 		name string

@@ -10,7 +10,7 @@ import (
 // Lambda Managed Instances (LMI): Lambda functions running on EC2 instances
 // of the user's account, managed by Lambda through a capacity provider.
 // AWS's pricing page (https://aws.amazon.com/lambda/pricing/, section
-// "Lambda Managed Instances"; shared/research/lambda-managed-instances.md §1)
+// "Lambda Managed Instances")
 // bills three things and nothing else:
 //
 //	requests         $0.20 per million (us-east-1)

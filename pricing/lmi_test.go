@@ -8,7 +8,7 @@ import (
 )
 
 // AWS's Lambda Managed Instances worked example (Lambda pricing page,
-// "Lambda Managed Instances" example; shared/research/lambda-managed-instances.md):
+// "Lambda Managed Instances" example, https://aws.amazon.com/lambda/pricing/):
 // 100M requests, m7g.xlarge at $0.1632/h on-demand, a 3-year Compute
 // Savings Plan rate of $0.0457/h, ~2,000 instance-hours:
 //

@@ -11,8 +11,10 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Lambda's configuration limits, as documented by AWS (see
-// shared/research/pricing-facts.md §5).
+// Lambda's configuration limits, as documented by AWS (Lambda developer guide, "Lambda quotas",
+// https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html,
+// and "Configure Lambda function memory",
+// https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
 const (
 	MinMemoryMB           = 128
 	MaxMemoryMB           = 10240

@@ -26,8 +26,8 @@ func TestErlangB(t *testing.T) {
 }
 
 // The analytical model for SimFaaS's reference inputs, as computed by an
-// independent re-implementation of pacsltk.perfmodel (research/anchors.md
-// §4c): 7.60 instances, P(cold) 0.0012, running (warm) 1.79, utilisation
+// independent re-implementation of pacsltk.perfmodel (SimFaaS,
+// github.com/pacslab/simfaas, its README's example): 7.60 instances, P(cold) 0.0012, running (warm) 1.79, utilisation
 // 0.235, mean response 1.991 s.
 func TestAnalyticReference(t *testing.T) {
 	a := Analytic(0.9, 1.991, 2.244, 600, 1000)

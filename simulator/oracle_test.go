@@ -32,8 +32,9 @@ func run(t *testing.T, s *Scenario, opt Options) *Result {
 
 // Single environment, Poisson arrivals at rate λ, service time ≪ 1/λ, fixed
 // keep-alive T from the end of an execution: the gap to the next arrival is
-// Exp(λ), so P(cold) = e^(−λT) (research/runtime-cloudwatch-coldstart.md
-// §5.5a). Asserted within 3 binomial standard deviations.
+// Exp(λ), so P(cold) = e^(−λT) (the
+// M/G/∞-with-keep-alive argument of Mahmoudi & Khazaei, "Performance
+// Modeling of Serverless Computing Platforms", IEEE TCC 2020, §4). Asserted within 3 binomial standard deviations.
 func TestColdProbabilitySingleEnvironment(t *testing.T) {
 	for _, tc := range []struct {
 		meanGapMin float64

@@ -10,8 +10,8 @@
 //
 //	terms.OnDemand.<sku>.<offerTermCode>.priceDimensions.<rateCode>.pricePerUnit.USD
 //
-// Lambda products are told apart by two attributes together (see
-// shared/research/pricing-facts.md §8):
+// Lambda products are told apart by two attributes together (see the AWSLambda offer file,
+// https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSLambda/current/index.json):
 //
 //   - group, e.g. AWS-Lambda-Duration or AWS-Lambda-Duration-ARM, and
 //   - usagetype, a region prefix plus a suffix such as Lambda-GB-Second-ARM.

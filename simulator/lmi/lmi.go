@@ -8,8 +8,8 @@
 // started ahead of traffic by the scaler.
 //
 // Documented by AWS (Lambda developer guide, "Scaling Lambda Managed
-// Instances", the runtime pages and the API reference; see
-// shared/research/lambda-managed-instances.md):
+// Instances", the runtime pages and the API reference,
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html):
 //   - no cold starts; scaling is asynchronous, on CPU utilisation and
 //     multi-concurrency saturation; "if your traffic more than doubles
 //     within 5 minutes, you might see throttles";
