@@ -7,7 +7,7 @@ import (
 )
 
 // AWS's worked examples for Lambda@Edge, provisioned event source mappings
-// and Durable Functions (shared/research/aws-lambda-pricing-examples-2026.md),
+// and Durable Functions (https://aws.amazon.com/lambda/pricing/, "Pricing examples"),
 // to the cent. Expectations are AWS's published figures; the comments redo
 // the arithmetic by hand.
 func TestAWSWorkedExamplesProducts(t *testing.T) {
@@ -157,7 +157,7 @@ func TestAWSWorkedExamplesE3P1(t *testing.T) {
 }
 
 // Two of AWS's examples whose published totals do not follow from their
-// own inputs (as summarised in shared/research/aws-lambda-pricing-examples-2026.md).
+// own inputs (https://aws.amazon.com/lambda/pricing/, "Pricing examples").
 // The tests state both figures; lambdacost's is derived by hand.
 func TestAWSWorkedExamplesWithSlips(t *testing.T) {
 	d := decimal.RequireFromString

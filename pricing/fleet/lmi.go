@@ -14,8 +14,8 @@ import (
 // Lambda Managed Instances (LMI) sizing. A capacity provider runs execution
 // environments of the function on EC2 instances; each environment serves
 // many requests at once. What AWS documents (Lambda developer guide,
-// "Lambda Managed Instances" chapters and API reference; facts with
-// sources in shared/research/lambda-managed-instances.md):
+// "Lambda Managed Instances" chapters and API reference,
+// https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html):
 //
 //   - an environment has at least 1 vCPU and 2 GB; its memory per vCPU
 //     (ExecutionEnvironmentMemoryGiBPerVCpu) is 2–8 GiB;
