@@ -3,6 +3,7 @@ package reports
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -98,9 +99,14 @@ func InfraGrids(e *infra.Estimate) []Grid {
 	grids := []Grid{g}
 	t := Grid{Title: "Totals", Header: []string{"", "Per month"}, AlignRight: map[int]bool{1: true}}
 	t.Rows = append(t.Rows, []string{"Base", USD(e.Totals.Base)}, []string{"Head (known subtotal)", USD(e.Totals.Head)},
-		[]string{"Diff", signedUSD(e.Totals.Diff) + " " + increaseText(e.Totals)})
+		[]string{"Diff", signedUSD(e.Totals.Diff)})
+	// One value per cell, so that CSV cells are numbers.
+	if p := e.Totals.IncreasePct; p != nil {
+		t.Rows = append(t.Rows, []string{"Change %", strconv.FormatFloat(*p, 'f', 1, 64)})
+	}
 	if r := e.Totals.HeadRange; r != nil {
-		t.Rows = append(t.Rows, []string{"Head with unknown architectures", USD(r.Min) + "–" + USD(r.Max)})
+		t.Rows = append(t.Rows, []string{"Head lowest (architectures unknown)", USD(r.Min)},
+			[]string{"Head highest (architectures unknown)", USD(r.Max)})
 	}
 	for _, u := range e.Totals.Ranged {
 		t.Rows = append(t.Rows, []string{"Ranged (architecture unknown)", u})
