@@ -98,7 +98,7 @@ func TestEstimateTerraformOutputs(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", format, code, errOut)
 		}
-		wants := []string{"$23.67", "$133.72", "+$110.05", "$147.46–$150.79", "memory_size known after apply", "memory 512 MB → 1024 MB"}
+		wants := []string{"$23.67", "$133.72", "+$110.05", "$147.46", "$150.79", "memory_size known after apply", "memory 512 MB → 1024 MB"}
 		if format == "csv" { // money cells are plain numbers
 			// One table per CSV output: the functions, then the totals table.
 			wants = []string{"Total,,23.67,", "aws_lambda_function.api),changed,12.00,81.44,69.44,", "memory_size known after apply"}
