@@ -17,10 +17,6 @@ import (
 // scenario saved as file.
 func CompareCommand(file string) string { return "lambdacost compare " + file + " -o json" }
 
-// compareEBSGB is `compare`'s --ebs-gb default (a gp3 volume per EC2
-// instance); the other defaults are fleet's named constants.
-const compareEBSGB = 20
-
 // Compare prices s's month on Lambda against the always-on options (EC2,
 // Fargate, Lambda Managed Instances) with `lambdacost compare`'s defaults
 // and returns what `lambdacost compare FILE -o json` prints for the same
@@ -42,7 +38,7 @@ func Compare(ctx context.Context, s *simulator.Scenario, prices *pricing.PriceTa
 	notes := planner.ScenarioNotes(res)
 	in.Options = fleet.Options{
 		Scaling:    fleet.Scaling{TargetUtilization: fleet.DefaultTargetUtilization, MinInstances: fleet.DefaultMinInstances},
-		EBSGB:      compareEBSGB,
+		EBSGB:      fleet.DefaultEBSGB,
 		APIGateway: fleet.APIGatewayNone,
 	}
 	pr := fleet.PerRequest{CPUTimeSource: "--cpu-time", BytesPerRequest: fleet.DefaultBytesPerRequest, RequestsPerConnection: fleet.DefaultRequestsPerConnection}

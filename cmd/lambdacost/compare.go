@@ -117,7 +117,7 @@ maximum), i.e. each request gets on a server what it had on Lambda. Months are 7
 	fs.Float64Var(&o.RequestsPerConnection, "requests-per-connection", fleet.DefaultRequestsPerConnection, "requests per client connection to the load balancer")
 	fs.BoolVar(&o.Autoscale, "autoscale", false, "size the fleet per interval of the traffic profile instead of for the peak")
 	durationFlag(fs, &o.ScaleOutLag, "scale-out-lag", 0, "with --autoscale: how long new capacity takes to serve (e.g. 3m)")
-	fs.IntVar(&o.EBSGB, "ebs-gb", 20, "gp3 volume per EC2 instance in GB (0: none)")
+	fs.IntVar(&o.EBSGB, "ebs-gb", fleet.DefaultEBSGB, "gp3 volume per EC2 instance in GB (0: none)")
 	fs.BoolVar(&o.NoLoadBalancer, "no-load-balancer", false, "leave the Application Load Balancer out of the fleet")
 	fs.Float64Var(&o.EC2Discount, "ec2-discount", 0, "Savings Plan / reserved-instance discount on EC2 instance-hours (0–1, e.g. 0.37)")
 	fs.Float64Var(&o.FargateDiscount, "fargate-discount", 0, "Compute Savings Plan discount on Fargate (0–1)")

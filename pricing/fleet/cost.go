@@ -32,7 +32,8 @@ const (
 // Options are the prices-related choices of a comparison.
 type Options struct {
 	Scaling Scaling
-	// EBSGB is the gp3 volume per EC2 instance (0 = none; the CLI default is 20).
+	// EBSGB is the gp3 volume per EC2 instance (0 = none; DefaultEBSGB
+	// in the CLI and the what-if page).
 	EBSGB int
 	// NoLoadBalancer leaves out the ALB (e.g. a fleet behind an existing one).
 	NoLoadBalancer bool
@@ -277,3 +278,7 @@ func LambdaCost(t *pricing.PriceTable, region string, fc pricing.FunctionConfig,
 	}
 	return out, nil
 }
+
+// DefaultEBSGB is the gp3 volume per EC2 instance when none is given
+// (`compare --ebs-gb`'s default, the what-if page's): an OS disk.
+const DefaultEBSGB = 20
