@@ -144,3 +144,24 @@ func SimulateLMI(s *Scenario, t *pricing.PriceTable, region string) (*lmi.Result
 	}
 	return r, b, nil
 }
+
+// LMIRun is a scenario's `lmi:` run and its bill: the "lmi" member of
+// `simulate -o json` (and of the what-if page's answer).
+type LMIRun struct {
+	InstanceType string           `json:"instance_type"`
+	Simulation   *lmi.Result      `json:"simulation"`
+	Bill         *pricing.LMIBill `json:"bill"`
+}
+
+// RunLMI runs the scenario's `lmi:` section with SimulateLMI; nil when the
+// scenario has none.
+func RunLMI(s *Scenario, t *pricing.PriceTable, region string) (*LMIRun, error) {
+	if s.LMI == nil {
+		return nil, nil
+	}
+	r, b, err := SimulateLMI(s, t, region)
+	if err != nil {
+		return nil, err
+	}
+	return &LMIRun{InstanceType: s.LMI.InstanceType, Simulation: r, Bill: b}, nil
+}

@@ -3,14 +3,12 @@ package whatif
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/reports"
 	"github.com/lambdacost/lambdacost/simulator"
-	"github.com/lambdacost/lambdacost/simulator/lmi"
 )
 
 // Modes a session may ask for (Request.Mode).
@@ -145,38 +143,15 @@ func Simulate(ctx context.Context, s *simulator.Scenario, mode string, prices *p
 	}
 	res.Assumptions = as
 
+	// The scenario's lmi: section, if any: the same traffic on Managed
+	// Instances, as the "lmi" member (simulate's one writer).
+	l, err := simulator.RunLMI(s, prices, s.Region)
+	if err != nil {
+		return nil, err
+	}
 	var buf bytes.Buffer
-	if s.LMI == nil {
-		if err := reports.WriteJSON(&buf, res); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
-	}
-	// The scenario's lmi: section: the same traffic on Managed Instances,
-	// as an "lmi" member of the object.
-	r, b, err := simulator.SimulateLMI(s, prices, s.Region)
-	if err != nil {
+	if err := reports.WriteSimulationJSON(&buf, res, l); err != nil {
 		return nil, err
 	}
-	a, err := json.Marshal(res)
-	if err != nil {
-		return nil, err
-	}
-	l, err := json.Marshal(lmiSimulation{InstanceType: s.LMI.InstanceType, Simulation: r, Bill: b})
-	if err != nil {
-		return nil, err
-	}
-	raw := append(append(append(a[:len(a)-1:len(a)-1], []byte(`,"lmi":`)...), l...), '}')
-	if err := json.Indent(&buf, raw, "", "  "); err != nil {
-		return nil, err
-	}
-	buf.WriteByte('\n')
 	return buf.Bytes(), nil
-}
-
-// lmiSimulation is the "lmi" object of `simulate -o json`.
-type lmiSimulation struct {
-	InstanceType string           `json:"instance_type"`
-	Simulation   *lmi.Result      `json:"simulation"`
-	Bill         *pricing.LMIBill `json:"bill"`
 }

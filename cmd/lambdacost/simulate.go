@@ -177,14 +177,14 @@ func simulateRun(o *SimulateOptions) error {
 	if opt.Region != "" || region == "" {
 		region = f.Region
 	}
-	lmiRun, err := simulateLMI(s, prices, region)
+	lmiRun, err := simulator.RunLMI(s, prices, region)
 	if err != nil {
 		return err
 	}
 	return writeSimulation(o, f, format, res, s, lmiRun)
 }
 
-func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res *simulator.Result, s *simulator.Scenario, lmiRun *lmiSimulation) error {
+func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res *simulator.Result, s *simulator.Scenario, lmiRun *simulator.LMIRun) error {
 	// One list: the simulator's own (quotas, the fast mode's regime) and
 	// the command's (month, free tier, region).
 	as := append(pricing.Assumptions(nil), res.Assumptions...)
@@ -210,7 +210,7 @@ func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res 
 		if err != nil {
 			return err
 		}
-		return writeJSONWithLMI(f.IO.Out, v, lmiRun)
+		return reports.WriteSimulationJSON(f.IO.Out, v, lmiRun)
 	}
 	grids := reports.SimulateGrids(res, s, as, format == reports.CSV)
 	if lmiRun != nil {
