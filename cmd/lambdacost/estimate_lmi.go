@@ -24,13 +24,7 @@ type lmiFlags struct {
 	CPUFraction        float64
 	PeakRPS            float64
 	MemoryPerRequestMB float64
-	Runtime            string
-	EnvVCPU            float64
-	MemoryGiBPerVCPU   float64
-	MaxConcurrency     int
-	MinEnvironments    int
-	MinInstances       int
-	TargetCPU          float64
+	lmiCapacityFlags
 }
 
 func addLMIFlags(fs *pflag.FlagSet, l *lmiFlags) {
@@ -45,13 +39,7 @@ func addLMIFlags(fs *pflag.FlagSet, l *lmiFlags) {
 	fs.Float64Var(&l.CPUFraction, "cpu-fraction", 0, "with --lmi and --duration: share of the duration a request keeps one vCPU busy")
 	fs.Float64Var(&l.PeakRPS, "peak-rps", 0, "with --lmi and --duration: peak requests per second (default: the mean rate)")
 	fs.Float64Var(&l.MemoryPerRequestMB, "memory-per-request", 0, "with --lmi and --duration: MB one in-flight request needs in an environment")
-	fs.StringVar(&l.Runtime, "runtime", "", "with --lmi and --duration: runtime (nodejs22.x, python3.13, java21, dotnet8) for the default concurrency per vCPU")
-	fs.Float64Var(&l.EnvVCPU, "lmi-env-vcpu", 0, "with --lmi and --duration: vCPUs of one execution environment (default 1)")
-	fs.Float64Var(&l.MemoryGiBPerVCPU, "lmi-memory-per-vcpu", 0, "with --lmi and --duration: ExecutionEnvironmentMemoryGiBPerVCpu, 2–8 (default 2)")
-	fs.IntVar(&l.MaxConcurrency, "lmi-max-concurrency", 0, "with --lmi and --duration: PerExecutionEnvironmentMaxConcurrency, 1–1600 (default: the runtime's per-vCPU default × vCPUs)")
-	fs.IntVar(&l.MinEnvironments, "lmi-min-environments", 0, "with --lmi and --duration: minimum execution environments (default 3)")
-	fs.IntVar(&l.MinInstances, "lmi-min-instances", 0, "with --lmi and --duration: minimum instances (default 3, one per AZ)")
-	fs.Float64Var(&l.TargetCPU, "lmi-target-cpu", 0, "with --lmi and --duration: the capacity provider's target CPU utilisation (0–1], default 0.5")
+	l.lmiCapacityFlags.add(fs, "with --lmi and --duration: ")
 }
 
 // lmiFieldFlags maps fleet.LMIRequest fields to their flags.
