@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/lambdacost/lambdacost/internal/browsertest"
 	"github.com/lambdacost/lambdacost/simulator/runner/builtin"
 )
 
@@ -28,61 +28,17 @@ import (
 // names must be shown literally without running. They skip only when no
 // Chromium is installed and CI is unset; .ci/run installs it.
 
-var (
-	browserOnce   sync.Once
-	browserCtx    context.Context
-	browserErr    error
-	browserCancel = func() {}
-)
-
 func TestMain(m *testing.M) {
 	builtin.MaybeRun() // the runner re-executes this test binary for built-in functions
 	code := m.Run()
-	browserCancel()
+	browsertest.Close()
 	os.Exit(code)
-}
-
-func chromePath() string {
-	if p := os.Getenv("CHROME_PATH"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless_shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
 }
 
 // browser returns the shared browser context, starting Chromium once.
 func browser(tb testing.TB) context.Context {
 	tb.Helper()
-	path := chromePath()
-	if path == "" {
-		if os.Getenv("CI") == "" {
-			tb.Skip("chromium is not installed (apt-get install chromium fonts-liberation); set CI=1 to make this a failure")
-		}
-		tb.Fatal("chromium is required when CI is set: .ci/run installs Debian's chromium")
-	}
-	browserOnce.Do(func() {
-		o := append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath(path),
-			chromedp.NoSandbox,
-			chromedp.Flag("disable-gpu", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-quic", true),
-			chromedp.WindowSize(1280, 1000),
-		)
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), o...)
-		ctx, cancelCtx := chromedp.NewContext(alloc)
-		browserErr = chromedp.Do(ctx)
-		browserCtx = ctx
-		browserCancel = func() { cancelCtx(); cancelAlloc() }
-	})
-	if browserErr != nil {
-		tb.Fatalf("starting chromium (%s): %v", path, browserErr)
-	}
-	return browserCtx
+	return browsertest.Browser(tb)
 }
 
 // hookScript runs before any page script: it records alerts instead of

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -24,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/lambdacost/lambdacost/internal/browsertest"
 	"github.com/lambdacost/lambdacost/reports"
 )
 
@@ -31,59 +31,15 @@ import (
 // `chromium`, installed by .ci/run), as the reports' tests do. They skip
 // only when no Chromium is installed and CI is unset.
 
-var (
-	browserOnce   sync.Once
-	browserCtx    context.Context
-	browserErr    error
-	browserCancel = func() {}
-)
-
-func chromePath() string {
-	if p := os.Getenv("CHROME_PATH"); p != "" {
-		return p
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "headless_shell"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
-
 func startBrowser(tb testing.TB) context.Context {
 	tb.Helper()
-	path := chromePath()
-	if path == "" {
-		if os.Getenv("CI") == "" {
-			tb.Skip("chromium is not installed (apt-get install chromium fonts-liberation); set CI=1 to make this a failure")
-		}
-		tb.Fatal("chromium is required when CI is set: .ci/run installs Debian's chromium")
-	}
 	if reports.EchartsScript() == nil {
 		if os.Getenv("CI") == "" {
 			tb.Skip("echarts.min.js is not embedded: run `make assets` (make test does)")
 		}
 		tb.Fatal("echarts.min.js is not embedded although CI is set: `make test` runs `make assets` first")
 	}
-	browserOnce.Do(func() {
-		o := append(chromedp.DefaultExecAllocatorOptions[:],
-			chromedp.ExecPath(path),
-			chromedp.NoSandbox,
-			chromedp.Flag("disable-gpu", true),
-			chromedp.Flag("disable-component-update", true),
-			chromedp.Flag("disable-quic", true),
-			chromedp.WindowSize(1280, 1000),
-		)
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), o...)
-		ctx, cancelCtx := chromedp.NewContext(alloc)
-		browserErr = chromedp.Do(ctx)
-		browserCtx = ctx
-		browserCancel = func() { cancelCtx(); cancelAlloc() }
-	})
-	if browserErr != nil {
-		tb.Fatalf("starting chromium (%s): %v", path, browserErr)
-	}
-	return browserCtx
+	return browsertest.Browser(tb)
 }
 
 // hookScript records dialogs instead of opening them, script errors and

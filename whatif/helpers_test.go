@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/lambdacost/lambdacost/internal/browsertest"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -27,7 +28,7 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	browserCancel()
+	browsertest.Close()
 	if cliDir != "" {
 		os.RemoveAll(cliDir)
 	}
