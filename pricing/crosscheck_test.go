@@ -38,6 +38,27 @@ func TestPricesAgreeWithASecondSource(t *testing.T) {
 		eq(region+" x86_64 duration tier 1", tier(region, X86_64, 0), w[0])
 		eq(region+" arm64 duration tier 1", tier(region, ARM64, 0), w[1])
 	}
+	// Lambda duration tier 1, every region group: janritter's
+	// aws-lambda-live-tuner cost/cost.go (2022), printed from the AWS Price
+	// List API (GetProducts, beginRange 0), x86_64 for 24 regions and arm64
+	// for 22 (its arm64 map has no me-central-1). The table's figures come
+	// from remotion's calculator extract and, for me-central-1, artillery.
+	// (ap-southeast-3's figures cite this file, so it is no check of them.)
+	const base86, baseArm = "0.0000166667", "0.0000133334"
+	for _, region := range []string{"us-east-1", "us-east-2", "us-west-1", "us-west-2", "ca-central-1", "sa-east-1",
+		"eu-west-1", "eu-west-2", "eu-west-3", "eu-central-1", "eu-north-1", "ap-south-1",
+		"ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3"} {
+		eq(region+" x86_64 duration tier 1 (live-tuner)", tier(region, X86_64, 0), base86)
+		eq(region+" arm64 duration tier 1 (live-tuner)", tier(region, ARM64, 0), baseArm)
+	}
+	for region, w := range map[string][2]string{
+		"af-south-1": {"0.0000221000", "0.0000176800"}, "ap-east-1": {"0.0000229200", "0.0000183000"},
+		"eu-south-1": {"0.0000195172", "0.0000156138"}, "me-south-1": {"0.0000206667", "0.0000165334"},
+	} {
+		eq(region+" x86_64 duration tier 1 (live-tuner)", tier(region, X86_64, 0), w[0])
+		eq(region+" arm64 duration tier 1 (live-tuner)", tier(region, ARM64, 0), w[1])
+	}
+	eq("me-central-1 x86_64 duration tier 1 (live-tuner)", tier("me-central-1", X86_64, 0), "0.0000206667")
 	// Lambda requests per million: the older remotion file (price-per-1-ms.ts,
 	// an earlier calculator extract) and AWS's worked examples (us-east-1).
 	for region, w := range map[string]string{"us-east-1": "0.20", "af-south-1": "0.27", "ap-east-1": "0.28", "eu-south-1": "0.23", "me-south-1": "0.25", "sa-east-1": "0.20"} {
