@@ -6,8 +6,8 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Tokyo's and Seoul's prices (TOKYO-OFFER-2026, EBS-APN1, SEOUL-PL-2026,
-// SEOUL-EBS-2026, EC2INSTANCES) and the EC2INSTANCES data set itself, each
+// Tokyo's, Seoul's and Singapore's prices (TOKYO-OFFER-2026, EBS-APN1,
+// SEOUL-PL-2026, SEOUL-EBS-2026, SGP-PL-2026, SGP-EBS-2026, EC2INSTANCES) and the EC2INSTANCES data set itself, each
 // against a second public source that pricedata/sources.csv does not cite
 // for them. The figures below were read
 // from those second sources by hand (2026-12-06), never from the table.
@@ -101,6 +101,28 @@ func TestEC2RegionsAgreeWithASecondSource(t *testing.T) {
 	eq("ap-northeast-2 gp3 GB-month", seoulEBS.GP3GBMonth, "0.0912")
 	eq("ap-northeast-2 gp2 GB-month", seoulEBS.GP2GBMonth, "0.114")
 
+	// ap-southeast-1 (Singapore). EC2 (table: EC2INSTANCES) against a
+	// cost document in another public repository quoting Price List rows
+	// APS1-BoxUsage:t3.small $0.0264, t3.large $0.1056, t3.xlarge $0.2112,
+	// and the "real Singapore prices (Oct 2026)" fixture that SGP-EBS-2026
+	// cites (t3.micro Linux $0.0132).
+	for name, want := range map[string]string{"t3.micro": "0.0132", "t3.small": "0.0264", "t3.large": "0.1056", "t3.xlarge": "0.2112"} {
+		eq("ap-southeast-1 "+name, instance("ap-southeast-1", name), want)
+	}
+	// ALB hour (table: SGP-PL-2026) against that same fixture ($0.0252 per
+	// hour), and gp3 (table: SGP-EBS-2026) against the cost document
+	// (APS1-EBS:VolumeUsage.gp3 $0.0960 per GB-month).
+	sgALB, err := tab.ALBFor("ap-southeast-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq("ap-southeast-1 ALB hour", sgALB.Hour, "0.0252")
+	sgEBS, err := tab.EBSFor("ap-southeast-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq("ap-southeast-1 gp3 GB-month", sgEBS.GP3GBMonth, "0.096")
+
 	// EC2INSTANCES against the table's other EC2 sources, where both have a
 	// figure: its us-east-1 rows (not used by the table) equal karpenter's
 	// (the table's us-east-1 source) and its eu-west-1 c7g rows equal
@@ -118,7 +140,7 @@ func TestEC2RegionsAgreeWithASecondSource(t *testing.T) {
 
 	// The 8th-generation Intel types are not in the 2025-05-28 data set:
 	// outside us-east-1 they are refused by name, not priced.
-	for _, region := range []string{"ap-northeast-1", "ap-northeast-2", "eu-west-1"} {
+	for _, region := range []string{"ap-northeast-1", "ap-northeast-2", "ap-southeast-1", "eu-west-1"} {
 		if _, err := tab.Instance(region, "m8i.large"); err == nil {
 			t.Errorf("%s m8i.large is priced; no source for it is cited", region)
 		}
