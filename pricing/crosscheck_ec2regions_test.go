@@ -123,6 +123,45 @@ func TestEC2RegionsAgreeWithASecondSource(t *testing.T) {
 	}
 	eq("ap-southeast-1 gp3 GB-month", sgEBS.GP3GBMonth, "0.096")
 
+	// eu-west-2 Fargate and ALB (table: LONDON-PL-2026) against a Go test's
+	// price fixture in another public repository (London rows, snapshot
+	// dated 2026-09-05): EUW2-Fargate-vCPU-Hours:perCPU 0.04656,
+	// EUW2-Fargate-GB-Hours 0.00511, ARM 0.03725 / 0.00409;
+	// EUW2-LoadBalancerUsage (Application) 0.02646, EUW2-LCUUsage 0.0084.
+	for a, want := range map[Architecture][2]string{X86_64: {"0.04656", "0.00511"}, ARM64: {"0.03725", "0.00409"}} {
+		f, err := tab.FargateFor("eu-west-2", a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq("eu-west-2 Fargate "+string(a)+" vCPU-hour", f.VCPUHour, want[0])
+		eq("eu-west-2 Fargate "+string(a)+" GB-hour", f.GBHour, want[1])
+	}
+	londonALB, err := tab.ALBFor("eu-west-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq("eu-west-2 ALB hour", londonALB.Hour, "0.02646")
+	eq("eu-west-2 ALB LCU-hour", londonALB.LCUHour, "0.0084")
+	// us-east-2 Fargate x86_64 (table: OHIO-FARGATE-2026) against another
+	// repository's test of "a real" Ohio price list answer:
+	// USE2-Fargate-vCPU-Hours:perCPU 0.04048, USE2-Fargate-GB-Hours 0.004445.
+	ohio, err := tab.FargateFor("us-east-2", X86_64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq("us-east-2 Fargate x86_64 vCPU-hour", ohio.VCPUHour, "0.04048")
+	eq("us-east-2 Fargate x86_64 GB-hour", ohio.GBHour, "0.004445")
+	// eu-central-1 has Fargate x86_64 only (FRA-FARGATE-2026): arm64 is
+	// refused, not borrowed from x86_64 or from another region.
+	if _, err := tab.FargateFor("eu-central-1", ARM64); err == nil {
+		t.Error("eu-central-1 Fargate arm64 is priced; no source for it is cited")
+	}
+	// London has no EBS (gp3 IOPS, throughput and gp2 have no source), so
+	// no EC2 either.
+	if _, err := tab.EBSFor("eu-west-2"); err == nil {
+		t.Error("eu-west-2 EBS is priced; its gp3 IOPS, throughput and gp2 have no source")
+	}
+
 	// EC2INSTANCES against the table's other EC2 sources, where both have a
 	// figure: its us-east-1 rows (not used by the table) equal karpenter's
 	// (the table's us-east-1 source) and its eu-west-1 c7g rows equal

@@ -72,6 +72,16 @@ func TestPricesAgreeWithASecondSource(t *testing.T) {
 	eq("sa-east-1 PC duration", lam("sa-east-1", X86_64).ProvisionedDuration, "0.0000154867")
 	// Ephemeral storage: AWS's example 3 (us-east-1).
 	eq("us-east-1 ephemeral", lam("us-east-1", X86_64).Ephemeral, "0.0000000309")
+	// eu-west-2 (table: remotion's calculator extract) against the London
+	// Price List rows that LONDON-PL-2026 quotes (AWSLambda file published
+	// 2026-10-01): EUW2-Request $0.0000002, EUW2-Lambda-GB-Second
+	// $0.0000166667, -ARM $0.0000133334, EUW2-Lambda-Storage-GB-Second
+	// $0.0000000358, EUW2-Lambda-Provisioned-Concurrency $0.0000048304.
+	eq("eu-west-2 requests", lam("eu-west-2", X86_64).RequestsPerMillion, "0.20")
+	eq("eu-west-2 x86_64 duration tier 1", tier("eu-west-2", X86_64, 0), "0.0000166667")
+	eq("eu-west-2 arm64 duration tier 1", tier("eu-west-2", ARM64, 0), "0.0000133334")
+	eq("eu-west-2 ephemeral", lam("eu-west-2", X86_64).Ephemeral, "0.0000000358")
+	eq("eu-west-2 PC", lam("eu-west-2", X86_64).Provisioned, "0.0000048304")
 
 	// Totals published by a second source, recomputed from the table.
 	total := func(what string, q string, p *Price, want string) {
