@@ -122,6 +122,25 @@ func TestEC2RegionsAgreeWithASecondSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq("ap-southeast-1 gp3 GB-month", sgEBS.GP3GBMonth, "0.096")
+	// A real Singapore bill (May 2025, printed 2026-06-01 as a sample in a
+	// third public repository): "$0.0528 per On Demand Linux t3.medium
+	// Instance Hour", "$0.096 per GB-month of General Purpose (gp3)
+	// provisioned storage - Asia Pacific (Singapore)", "$0.0252 per
+	// Application LoadBalancer-hour", and Fargate lines whose amounts the
+	// table's rates reproduce to the cent: APS1-Fargate-vCPU-Hours:perCPU
+	// 364.673 h → $18.44 (× $0.05056 = $18.4379) and APS1-Fargate-GB-Hours
+	// 729.347 h → $4.03 (× $0.00553 = $4.0333).
+	eq("ap-southeast-1 t3.medium (bill)", instance("ap-southeast-1", "t3.medium"), "0.0528")
+	sgF, err := tab.FargateFor("ap-southeast-1", X86_64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := RoundCents(d("364.673").Mul(sgF.VCPUHour)); !got.Equal(d("18.44")) {
+		t.Errorf("ap-southeast-1 Fargate vCPU: 364.673 h × $%s = $%s, the bill says $18.44", sgF.VCPUHour, got)
+	}
+	if got := RoundCents(d("729.347").Mul(sgF.GBHour)); !got.Equal(d("4.03")) {
+		t.Errorf("ap-southeast-1 Fargate GB: 729.347 h × $%s = $%s, the bill says $4.03", sgF.GBHour, got)
+	}
 
 	// eu-west-2 Fargate and ALB (table: LONDON-PL-2026) against a Go test's
 	// price fixture in another public repository (London rows, snapshot

@@ -82,6 +82,10 @@ func TestPricesAgreeWithASecondSource(t *testing.T) {
 	eq("eu-west-2 arm64 duration tier 1", tier("eu-west-2", ARM64, 0), "0.0000133334")
 	eq("eu-west-2 ephemeral", lam("eu-west-2", X86_64).Ephemeral, "0.0000000358")
 	eq("eu-west-2 PC", lam("eu-west-2", X86_64).Provisioned, "0.0000048304")
+	// ap-south-1 requests (table: remotion's extract) against the Mumbai
+	// list-price snapshot of a study in another public repository:
+	// "Lambda standard requests: 2e-07 USD per Request (APS3-Request)".
+	eq("ap-south-1 requests", lam("ap-south-1", X86_64).RequestsPerMillion, "0.20")
 
 	// Totals published by a second source, recomputed from the table.
 	total := func(what string, q string, p *Price, want string) {
