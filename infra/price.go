@@ -77,6 +77,9 @@ type Side struct {
 	Cost       *pricing.Cost `json:"cost,omitempty"`
 	MonthlyUSD *float64      `json:"monthly_usd,omitempty"`
 	Range      *Range        `json:"range,omitempty"`
+	// Simulated is what the simulation of this side's configuration under
+	// the function's scenario (or dataset traffic) observed.
+	Simulated *Simulation `json:"simulated,omitempty"`
 }
 
 // Range is the cost of a function or total over the values an unknown
@@ -284,7 +287,9 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 	}
 	e.Totals.Complete = complete
 	e.Assumptions.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: "usage is per month, as the usage source gives it"})
-	e.Assumptions.Add(pricing.Assumption{Field: "duration", Value: "the same on both sides", Why: "the usage prices base and head alike: a memory or architecture change that makes the handler faster or slower is not modelled"})
+	if ts, ok := src.(interface{ TimesPerSide() bool }); !ok || !ts.TimesPerSide() {
+		e.Assumptions.Add(pricing.Assumption{Field: "duration", Value: "the same on both sides", Why: "the usage prices base and head alike: a memory or architecture change that makes the handler faster or slower is not modelled"})
+	}
 	if opt.Bill.FreeTier {
 		e.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "applied", Why: "--free-tier: the account's monthly free tier goes to these functions"})
 	} else {
@@ -335,7 +340,13 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 		f := &fns[i]
 		s := &Side{Config: shown(f), Region: f.Region, Provisioned: f.Provisioned, Unknown: f.Unknown}
 		ps.sides[i] = s
-		items, err := itemsOf(f, usage(f))
+		u := usage(f)
+		if u.Err != nil {
+			errs = append(errs, u.Err)
+			continue
+		}
+		s.Simulated = u.Sim
+		items, err := itemsOf(f, u)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -435,10 +446,21 @@ func itemsOf(f *Function, u FunctionUsage) ([]pricing.Item, error) {
 			}
 		}
 	}
-	check(f.Address, cfg, u.OnDemand)
-	items := []pricing.Item{{Function: cfg, Usage: u.OnDemand.Billed(0)}}
+	var items []pricing.Item
+	if u.Billed != nil {
+		c := cfg
+		for i, p := range f.Provisioned {
+			if i < len(u.Provisioned) && u.Provisioned[i].Simulated {
+				c.ProvisionedConcurrency = p.Concurrency
+			}
+		}
+		items = append(items, pricing.Item{Function: c, Usage: *u.Billed})
+	} else {
+		check(f.Address, cfg, u.OnDemand)
+		items = append(items, pricing.Item{Function: cfg, Usage: u.OnDemand.Billed(0)})
+	}
 	for i, p := range f.Provisioned {
-		if p.Unknown || i >= len(u.Provisioned) {
+		if p.Unknown || i >= len(u.Provisioned) || u.Provisioned[i].Simulated {
 			continue
 		}
 		pu := u.Provisioned[i]

@@ -30,6 +30,30 @@ type FunctionUsage struct {
 	Missing []string
 	// Assumptions lists values used that the source did not give.
 	Assumptions pricing.Assumptions
+	// Billed, when a simulation gave the month, is the function's exact
+	// billed usage: its on-demand invocations with their cold starts and
+	// the provisioned configuration marked Simulated (its invocations and
+	// hours). OnDemand is then unused, and Provisioned entries not
+	// Simulated bill their hours only.
+	Billed *pricing.BilledUsage
+	// Sim summarises the simulation behind Billed.
+	Sim *Simulation
+	// Err is a failure to produce the usage that is not missing data (a
+	// tune file that cannot be read, a cancelled simulation).
+	Err error
+}
+
+// Simulation is what a side's simulation observed in its month: the cold
+// starts it bills, the peak of busy environments, the share of
+// invocations provisioned environments served and the throttles.
+type Simulation struct {
+	ColdStarts       int64   `json:"cold_starts_per_month"`
+	ColdStartRate    float64 `json:"cold_start_rate"`
+	PeakConcurrency  int     `json:"peak_concurrency"`
+	ProvisionedShare float64 `json:"provisioned_share"`
+	Throttles        int64   `json:"throttles"`
+	// Mode is the simulator's engine: exact or fast.
+	Mode string `json:"mode"`
 }
 
 // ProvisionedUsage is a month of one provisioned-concurrency configuration.
@@ -37,6 +61,9 @@ type ProvisionedUsage struct {
 	Hours    float64
 	Requests int64
 	Duration pricing.Duration
+	// Simulated: FunctionUsage.Billed includes this configuration (its
+	// hours and the invocations it served).
+	Simulated bool
 }
 
 // UsageSource gives the usage of a function read from infrastructure code.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"math"
 	"strings"
@@ -50,6 +51,7 @@ type EstimateOptions struct {
 	Infra infraFlags
 
 	changed func(string) bool
+	ctx     context.Context
 }
 
 // NewCmdEstimate builds `estimate`. runF replaces the run function in tests.
@@ -73,6 +75,7 @@ Months are 730 hours when hours are projected.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed
+			o.ctx = cmd.Context()
 			if runF != nil {
 				return runF(o)
 			}
