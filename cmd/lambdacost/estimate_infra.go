@@ -113,5 +113,8 @@ func estimateInfraRun(o *EstimateOptions) error {
 			return err
 		}
 	}
+	if format == reports.CSV {
+		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.InfraCSVGrids(e)...)
+	}
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.InfraGrids(e)...)
 }
