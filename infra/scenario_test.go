@@ -138,3 +138,103 @@ func TestScenarioMissing(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestDatasetSimulatesProvisionedChange: plan-pc.json adds provisioned
+// concurrency 1 to "orders", whose dataset traffic
+// (testdata/iac/dataset-series.json: 600 invocations a minute for an hour,
+// 100 ms on average, a peak of 3 busy environments) the single environment
+// cannot cover. The dataset's traffic is replayed through the simulator on
+// both sides (Poisson arrivals within each minute, a duration distribution
+// fitted to its statistics: the counts are sampled, so the test holds what
+// is certain).
+func TestDatasetSimulatesProvisionedChange(t *testing.T) {
+	e, err := Source{Terraform: "../testdata/iac/plan-pc.json", Dataset: "../testdata/iac/dataset-series.json"}.
+		Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := findFn(t, e, "aws_lambda_function.orders")
+	if !strings.Contains(f.UsageFrom, "(its traffic simulated)") || f.Base.Simulated == nil || f.Head.Simulated == nil {
+		t.Fatalf("not simulated: %+v", f)
+	}
+	// Base: no provisioned environment serves anything.
+	if s := f.Base.Simulated; s.ProvisionedShare != 0 || s.ColdStarts == 0 {
+		t.Errorf("base simulated = %+v", s)
+	}
+	// Head: the one provisioned environment serves some invocations but not
+	// all (busy environments reach 3 at 10 req/s × 100 ms), the rest spill
+	// over on demand; before, the whole head was priced on demand (an upper
+	// bound).
+	if s := f.Head.Simulated; !(s.ProvisionedShare > 0 && s.ProvisionedShare < 1) {
+		t.Errorf("head simulated = %+v, want a share of the invocations on the provisioned environment", s)
+	}
+	// The environment bills all month: 1 × 1 GB × 2,628,000 s =
+	// 2,628,000 GB-s × $0.0000041667 = $10.9500876.
+	found := false
+	for _, l := range f.Head.Cost.Lines {
+		if l.Name == "provisioned_concurrency" {
+			found = true
+			eq(t, "pc quantity", l.Quantity, d("2628000"))
+			eq(t, "pc cost", l.Cost, d("10.9500876"))
+		}
+	}
+	if !found {
+		t.Errorf("no provisioned_concurrency line: %+v", f.Head.Cost.Lines)
+	}
+	for _, a := range e.Assumptions {
+		if strings.Contains(a.Value, "upper bound") {
+			t.Errorf("a simulated change is still priced as an upper bound: %+v", a)
+		}
+	}
+
+	// A dataset without an invocation series cannot be replayed: the
+	// observed usage stays, and the reason is listed.
+	e, err = Source{Terraform: "../testdata/iac/plan-pc.json", Dataset: "../testdata/iac/dataset-730h.json"}.
+		Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// (dataset-730h.json has no function "orders": missing, named.)
+	if f := findFn(t, e, "aws_lambda_function.orders"); len(f.MissingUsage) != 1 {
+		t.Errorf("missing usage = %v", f.MissingUsage)
+	}
+}
+
+// TestDatasetTuned: dataset-730h.json's checkout-api (10M invocations,
+// 10,000 cold: a cold-start rate of 0.001) priced at 512 → 2048 MB
+// (plan-memory.json) with the times of tune/checkout-api.json (512 MB:
+// 80 ms, INIT 10 ms; 2048 MB: 20 ms, INIT 4 ms); the window is exactly
+// 730 h, so no projection.
+//
+//	base: 9,990,000 × 80 + 10,000 × (80 + 10) = 800,100,000 ms × 0.5 GB
+//	      = 400,050 GB-s × $0.0000166667 = $6.667513335 + $2 requests
+//	head: 9,990,000 × 20 + 10,000 × (20 + 4) = 200,040,000 ms × 2 GB
+//	      = 400,080 GB-s × $0.0000166667 = $6.668013336 + $2
+func TestDatasetTuned(t *testing.T) {
+	e, err := Source{Terraform: "../testdata/iac/plan-memory.json", Dataset: "../testdata/iac/dataset-730h.json", Tunes: []string{"../testdata/iac/tune/checkout-api.json"}}.
+		Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := findFn(t, e, "aws_lambda_function.api")
+	eq(t, "base", sideTotal(t, f.Base), d("8.667513335"))
+	eq(t, "head", sideTotal(t, f.Head), d("8.668013336"))
+	for _, a := range e.Assumptions {
+		if a.Field == "duration" {
+			t.Errorf("tuned times are per side; got the global %+v", a)
+		}
+	}
+	// A tune result without the side's memory keeps the dataset's times, said.
+	e, err = Source{Terraform: "../testdata/iac/plan.json", Dataset: "../testdata/iac/dataset-730h.json", Tunes: []string{"../testdata/iac/tune/checkout-api.json"}}.
+		Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	said := false
+	for _, a := range e.Assumptions {
+		said = said || strings.Contains(a.Why, "has no 1024 MB entry (it has 512, 2048 MB)")
+	}
+	if !said {
+		t.Errorf("the tune's missing size is not listed: %+v", e.Assumptions)
+	}
+}
