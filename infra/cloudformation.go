@@ -85,6 +85,12 @@ type cfnTemplate struct {
 	conds      map[string]*condState
 	globals    *yaml.Node // Globals.Function
 	sam        bool
+	// logRefs: a function's LoggingConfig.LogGroup given as !Ref of a
+	// log group resource (function logical id → log group logical id).
+	logRefs map[string]string
+	// logSet: the function's LoggingConfig sets LogGroup (its logs do
+	// not go to the default group).
+	logSet map[string]bool
 }
 
 type condState struct {
@@ -156,6 +162,7 @@ func (t *cfnTemplate) read() {
 	}
 	var links []link
 	other := map[string]int{}
+	logGroups := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(res.Content); i += 2 {
 		id, r := res.Content[i].Value, res.Content[i+1]
 		if strings.HasPrefix(id, "Fn::ForEach::") {
@@ -179,6 +186,11 @@ func (t *cfnTemplate) read() {
 			}
 		}
 		switch typ.Value {
+		case "AWS::Logs::LogGroup":
+			if props == nil {
+				props = &yaml.Node{Kind: yaml.MappingNode}
+			}
+			logGroups[id] = props
 		case cfnFunction:
 			t.function(id, typ.Value, props, false)
 		case samFunction:
@@ -208,6 +220,7 @@ func (t *cfnTemplate) read() {
 			}
 		}
 	}
+	t.logGroups(logGroups)
 	for _, l := range links {
 		n := get(l.pcNode, "ProvisionedConcurrentExecutions")
 		if n == nil {
@@ -336,6 +349,7 @@ func (t *cfnTemplate) function(id, typ string, props *yaml.Node, sam bool) *Func
 			f.Config.Name = v.s
 		}
 	}
+	t.logging(&f, props, sam)
 	if f.Config.Name == "" {
 		f.Config.Name = id
 	}
@@ -437,6 +451,90 @@ func (t *cfnTemplate) function(id, typ string, props *yaml.Node, sam bool) *Func
 	}
 	t.fns = append(t.fns, f)
 	return &t.fns[len(t.fns)-1]
+}
+
+// logging reads a function's LoggingConfig: LogFormat (Text by default)
+// and LogGroup (a name, or !Ref of an AWS::Logs::LogGroup; by default
+// /aws/lambda/<FunctionName>, unknown when CloudFormation names the
+// function).
+func (t *cfnTemplate) logging(f *Function, props *yaml.Node, sam bool) {
+	l := &Logs{Format: "Text", Class: LogClassStandard}
+	if f.Config.Name != "" {
+		l.Group = "/aws/lambda/" + f.Config.Name
+	}
+	if lc := t.prop(props, "LoggingConfig", sam); lc != nil {
+		if n := get(lc, "LogFormat"); n != nil {
+			if v := t.eval(n); v.unknown == "" && !v.none {
+				l.Format = v.s
+			}
+		}
+		if n := get(lc, "LogGroup"); n != nil {
+			if t.logSet == nil {
+				t.logSet = map[string]bool{}
+			}
+			t.logSet[f.Address] = true
+			if fn, arg := intrinsic(n); fn == "Ref" && arg != nil && t.params[arg.Value] == nil {
+				if t.logRefs == nil {
+					t.logRefs = map[string]string{}
+				}
+				t.logRefs[f.Address] = arg.Value
+				l.Group = ""
+			} else if v := t.eval(n); v.unknown == "" && !v.none {
+				l.Group = v.s
+			} else {
+				l.Group = ""
+			}
+		}
+	}
+	f.Logs = l
+}
+
+// logGroups links the functions to the template's AWS::Logs::LogGroup
+// resources: by !Ref, by name, or by a LogGroupName of
+// !Sub /aws/lambda/${Function} (the default group of a function that
+// CloudFormation names).
+func (t *cfnTemplate) logGroups(groups map[string]*yaml.Node) {
+	var lgs []logGroup
+	subOf := map[string]string{} // log group id → function id of its !Sub name
+	var ids []string
+	for id := range groups {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		props := groups[id]
+		g := logGroup{address: id, class: LogClassStandard}
+		if n := get(props, "LogGroupClass"); n != nil {
+			switch v := t.eval(n); {
+			case v.unknown != "":
+				g.classUnknown = true
+			case !v.none:
+				g.class = v.s
+			}
+		}
+		if n := get(props, "LogGroupName"); n != nil {
+			if fn, arg := intrinsic(n); fn == "Fn::Sub" && arg != nil && arg.Kind == yaml.ScalarNode && strings.HasPrefix(arg.Value, "/aws/lambda/${") && strings.HasSuffix(arg.Value, "}") {
+				subOf[id] = strings.TrimSuffix(strings.TrimPrefix(arg.Value, "/aws/lambda/${"), "}")
+			} else if v := t.eval(n); v.unknown == "" && !v.none {
+				g.name = v.s
+			}
+		}
+		lgs = append(lgs, g)
+	}
+	for i := range t.fns {
+		f := &t.fns[i]
+		if f.Logs == nil {
+			continue
+		}
+		for _, g := range lgs {
+			if t.logRefs[f.Address] == g.address || (g.name != "" && g.name == f.Logs.Group) || (subOf[g.address] == f.Address && !t.logSet[f.Address]) {
+				f.Logs.GroupAddress, f.Logs.Class, f.Logs.ClassUnknown = g.address, g.class, g.classUnknown
+				if g.name != "" {
+					f.Logs.Group = g.name
+				}
+			}
+		}
+	}
 }
 
 // samProvisioned reads a SAM function's ProvisionedConcurrencyConfig: it

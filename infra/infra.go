@@ -67,6 +67,55 @@ type Function struct {
 	// Notes are facts about the function that the bill cannot price (a
 	// SnapStart setting without its usage).
 	Notes []string `json:"notes,omitempty"`
+	// Logs is where the function's logs go (logging_config, LoggingConfig)
+	// and the class of that log group, which prices their ingestion; nil
+	// when the function's name (and so its default log group) is unknown.
+	Logs *Logs `json:"logs,omitempty"`
+}
+
+// Logs is a function's CloudWatch Logs destination.
+type Logs struct {
+	// Format is the log format, Text (Lambda's default) or JSON.
+	Format string `json:"format"`
+	// Group is the log group's name: the configured one, else Lambda's
+	// default /aws/lambda/<function name>.
+	Group string `json:"group"`
+	// GroupAddress is the log-group resource of the code that has this
+	// name (its usage-file key); empty when the code does not create it.
+	GroupAddress string `json:"group_address,omitempty"`
+	// Class is the log group's class: STANDARD (also when the code does
+	// not create the group: Lambda creates it so) or INFREQUENT_ACCESS.
+	Class string `json:"class"`
+	// ClassUnknown: the class is known only after apply.
+	ClassUnknown bool `json:"class_unknown,omitempty"`
+}
+
+// Log group classes (CloudWatch Logs LogGroupClass).
+const (
+	LogClassStandard = "STANDARD"
+	LogClassIA       = "INFREQUENT_ACCESS"
+)
+
+// logGroup is a CloudWatch log group resource of the code.
+type logGroup struct {
+	address, name string
+	class         string
+	classUnknown  bool
+}
+
+// linkLogs gives each function the class of the log group its logs go to.
+func linkLogs(fns []Function, groups []logGroup) {
+	for i := range fns {
+		l := fns[i].Logs
+		if l == nil {
+			continue
+		}
+		for _, g := range groups {
+			if g.name != "" && g.name == l.Group {
+				l.GroupAddress, l.Class, l.ClassUnknown = g.address, g.class, g.classUnknown
+			}
+		}
+	}
 }
 
 // Provisioned is one provisioned-concurrency configuration.
@@ -167,6 +216,24 @@ func why(base, head *Function, phrase string) []string {
 	}
 	if b.ReservedConcurrency != h.ReservedConcurrency {
 		out = append(out, fmt.Sprintf("reserved concurrency %s → %s", reserved(b.ReservedConcurrency), reserved(h.ReservedConcurrency)))
+	}
+	if bl, hl := base.Logs, head.Logs; bl != nil && hl != nil {
+		if bl.Format != hl.Format {
+			out = append(out, fmt.Sprintf("log format %s → %s", bl.Format, hl.Format))
+		}
+		if bl.Group != hl.Group {
+			out = append(out, fmt.Sprintf("log group %s → %s", bl.Group, hl.Group))
+		}
+		bc, hc := bl.Class, hl.Class
+		if bl.ClassUnknown {
+			bc = "(" + phrase + ")"
+		}
+		if hl.ClassUnknown {
+			hc = "(" + phrase + ")"
+		}
+		if bc != hc {
+			out = append(out, fmt.Sprintf("log group class %s → %s", bc, hc))
+		}
 	}
 	return out
 }

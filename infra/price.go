@@ -69,6 +69,8 @@ type Side struct {
 	// estimate's).
 	Region      string        `json:"region,omitempty"`
 	Provisioned []Provisioned `json:"provisioned,omitempty"`
+	// Logs is where the function's logs go and the log group's class.
+	Logs *Logs `json:"logs,omitempty"`
 	// Unknown lists the values known only after apply; with any but the
 	// architecture the cost is unknown (Cost nil).
 	Unknown []string `json:"unknown,omitempty"`
@@ -134,6 +136,9 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 	}
 	e := &Estimate{Kind: p.Kind, Path: p.Path, BasePath: p.BasePath, HasBase: p.HasBase, Region: opt.Region, PricesDate: opt.Prices.Date,
 		Notes: append([]string(nil), p.Notes...), Assumptions: pricing.Assumptions{}}
+	if pp, ok := src.(interface{ prepare(*Plan) }); ok {
+		pp.prepare(p)
+	}
 	usage := map[string]FunctionUsage{}
 	var errs []error
 	// Each side asks for its own usage (a side's provisioned concurrency
@@ -168,6 +173,11 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 	}
 	if err := pricing.Errors(errs); err != nil {
 		return nil, err
+	}
+	for _, ps := range []*pricedSide{base, head} {
+		for _, a := range ps.assumptions {
+			e.Assumptions.Add(a)
+		}
 	}
 	addrs := map[string]bool{}
 	var order []string
@@ -315,6 +325,8 @@ func sideCost(s *Side) (decimal.Decimal, bool) {
 type pricedSide struct {
 	fns   []Function
 	sides []*Side
+	// assumptions are the bills' (the logs line's tiers).
+	assumptions pricing.Assumptions
 }
 
 func (p *pricedSide) find(addr string) (*Function, *Side) {
@@ -338,7 +350,7 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 	var errs []error
 	for i := range fns {
 		f := &fns[i]
-		s := &Side{Config: shown(f), Region: f.Region, Provisioned: f.Provisioned, Unknown: f.Unknown}
+		s := &Side{Config: shown(f), Region: f.Region, Provisioned: f.Provisioned, Logs: f.Logs, Unknown: f.Unknown}
 		ps.sides[i] = s
 		u := usage(f)
 		if u.Err != nil {
@@ -390,8 +402,15 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 				}
 			}
 			b, err := opt.Prices.LambdaBill(reg, items, opt.Bill)
+			var ie *pricing.InputError
+			if errors.As(err, &ie) && ie.Source == "--log-bytes" {
+				return nil, pricing.Inputf("monthly_data_ingested_gb", "%s", ie.Msg)
+			}
 			if err != nil {
 				return nil, err
+			}
+			for _, a := range b.Assumptions {
+				ps.assumptions.Add(a)
 			}
 			for j, fb := range b.Functions {
 				k := owner[j]
@@ -459,6 +478,7 @@ func itemsOf(f *Function, u FunctionUsage) ([]pricing.Item, error) {
 		check(f.Address, cfg, u.OnDemand)
 		items = append(items, pricing.Item{Function: cfg, Usage: u.OnDemand.Billed(0)})
 	}
+	items[0].Usage.LogBytes += u.LogBytes
 	for i, p := range f.Provisioned {
 		if p.Unknown || i >= len(u.Provisioned) || u.Provisioned[i].Simulated {
 			continue

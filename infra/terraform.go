@@ -21,6 +21,7 @@ const (
 	tfFunction    = "aws_lambda_function"
 	tfProvisioned = "aws_lambda_provisioned_concurrency_config"
 	tfAlias       = "aws_lambda_alias"
+	tfLogGroup    = "aws_cloudwatch_log_group"
 )
 
 // billable are Lambda resource types that can add to the bill but that
@@ -179,6 +180,7 @@ type pcRes struct {
 func (r *tfReader) read() {
 	seen := map[string]bool{}
 	var basePC, headPC []pcRes
+	var baseLG, headLG []logGroup
 	other := map[string]int{}
 	for i, rc := range r.plan.ResourceChanges {
 		jp := fmt.Sprintf("resource_changes[%d]", i)
@@ -186,6 +188,17 @@ func (r *tfReader) read() {
 			continue
 		}
 		seen[rc.Address] = true
+		if rc.Type == tfLogGroup {
+			acts := rc.Change.Actions
+			if b := rc.Change.Before; b != nil {
+				baseLG = append(baseLG, tfLogGroupOf(rc.Address, b, nil, nil))
+			}
+			if a := rc.Change.After; a != nil && !(containsStr(acts, "delete") && !containsStr(acts, "create")) && !containsStr(acts, "forget") {
+				expr, _ := r.configResource(rc.ModuleAddress, rc.Type, rc.Name)
+				headLG = append(headLG, tfLogGroupOf(rc.Address, a, rc.Change.AfterUnknown, expr))
+			}
+			continue
+		}
 		if rc.Type != tfFunction && rc.Type != tfProvisioned {
 			if billable[rc.Type] {
 				other[rc.Type]++
@@ -259,9 +272,14 @@ func (r *tfReader) read() {
 					basePC = append(basePC, pc)
 					headPC = append(headPC, pc)
 				}
+			case tfLogGroup:
+				g := tfLogGroupOf(res.Address, res.Values, nil, nil)
+				baseLG, headLG = append(baseLG, g), append(headLG, g)
 			}
 		})
 	}
+	linkLogs(r.out.Base, baseLG)
+	linkLogs(r.out.Head, headLG)
 	r.link(r.out.Base, basePC, "base")
 	r.link(r.out.Head, headPC, "head")
 	var types []string
@@ -429,6 +447,25 @@ func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map
 			}
 		}
 	}
+	// Logs: logging_config's format and log group (Lambda's defaults Text
+	// and /aws/lambda/<name> when the configuration does not set them).
+	switch {
+	case isUnknown(unknown, "logging_config") && !computed("logging_config"):
+		f.Notes = append(f.Notes, "logging_config is known only after apply: its log group, and so its logs' price, is not known")
+	case f.Config.Name != "":
+		l := &Logs{Format: "Text", Group: "/aws/lambda/" + f.Config.Name, Class: LogClassStandard}
+		if lc, ok := v["logging_config"].([]any); ok && len(lc) > 0 && !isUnknown(unknown, "logging_config") {
+			if m, ok := lc[0].(map[string]any); ok {
+				if s, _ := m["log_format"].(string); s != "" {
+					l.Format = s
+				}
+				if s, _ := m["log_group"].(string); s != "" {
+					l.Group = s
+				}
+			}
+		}
+		f.Logs = l
+	}
 	if len(r.errs) > n {
 		return f, false
 	}
@@ -439,6 +476,25 @@ func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map
 		}
 	}
 	return f, len(r.errs) == n
+}
+
+// tfLogGroupOf reads an aws_cloudwatch_log_group's name and class
+// (log_group_class; STANDARD when not set).
+func tfLogGroupOf(addr string, v, unknown, expr map[string]any) logGroup {
+	g := logGroup{address: addr, class: LogClassStandard}
+	if _, set := expr["log_group_class"]; expr != nil && !set {
+		unknown = nil // computed: the provider's default, STANDARD
+	}
+	if !isUnknown(unknown, "name") {
+		g.name, _ = v["name"].(string)
+	}
+	switch c, _ := v["log_group_class"].(string); {
+	case isUnknown(unknown, "log_group_class"):
+		g.classUnknown = true
+	case c != "":
+		g.class = c
+	}
+	return g
 }
 
 func (r *tfReader) provisioned(jp, addr, module string, v, unknown map[string]any, expr map[string]any) (pcRes, bool) {
