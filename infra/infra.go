@@ -37,6 +37,9 @@ const (
 	AttrProvisioned  = "provisioned_concurrent_executions"
 	AttrFunctionName = "function_name"
 	AttrRegion       = "region"
+	// AttrInstanceType is a Managed Instances function's instance type,
+	// unknown when its capacity provider lets Lambda choose among several.
+	AttrInstanceType = "capacity_provider.instance_type"
 )
 
 // Function is one Lambda function on one side of a change (base or head).
@@ -71,6 +74,84 @@ type Function struct {
 	// and the class of that log group, which prices their ingestion; nil
 	// when the function's name (and so its default log group) is unknown.
 	Logs *Logs `json:"logs,omitempty"`
+	// LMI is the function's Lambda Managed Instances capacity provider;
+	// nil for a function on Lambda's own (on-demand) environments.
+	LMI *ManagedInstances `json:"managed_instances,omitempty"`
+}
+
+// ManagedInstances is a function's Lambda Managed Instances capacity
+// provider (capacity_provider_config, CapacityProviderConfig): the
+// function runs on the provider's EC2 instances, billed per instance-hour
+// with a 15 % management fee (pricing/fleet's LMI model), and its requests;
+// no duration charge.
+type ManagedInstances struct {
+	// Provider is the capacity provider's address (or logical id) in the
+	// code, else its ARN.
+	Provider string `json:"provider"`
+	// InstanceType is the provider's one allowed instance type; empty when
+	// Lambda chooses among several (the cost is then unknown: Why).
+	InstanceType string `json:"instance_type,omitempty"`
+	Why          string `json:"why,omitempty"`
+	// MemoryGiBPerVCPU (ExecutionEnvironmentMemoryGiBPerVCpu) and
+	// MaxConcurrency (PerExecutionEnvironmentMaxConcurrency) size the
+	// function's execution environments; 0: AWS's defaults.
+	MemoryGiBPerVCPU float64 `json:"memory_gib_per_vcpu,omitempty"`
+	MaxConcurrency   int     `json:"max_concurrency,omitempty"`
+	// Runtime picks the default maximum concurrency per vCPU.
+	Runtime string `json:"runtime,omitempty"`
+}
+
+func lmiString(m *ManagedInstances) string {
+	switch {
+	case m == nil:
+		return "Lambda (on demand)"
+	case m.InstanceType == "":
+		return "Managed Instances (" + m.Provider + ", instance type chosen by Lambda)"
+	}
+	return "Managed Instances (" + m.InstanceType + " on " + m.Provider + ")"
+}
+
+// capacityProvider is a Lambda Managed Instances capacity provider of the code.
+type capacityProvider struct {
+	address, arn  string
+	instanceTypes []string
+	typesUnknown  bool
+}
+
+// linkLMI gives each Managed Instances function its provider's instance
+// type: the provider is found by ARN or by the function's reference.
+func linkLMI(fns []Function, providers []capacityProvider, refs map[string]string) {
+	for i := range fns {
+		m := fns[i].LMI
+		if m == nil {
+			continue
+		}
+		var p *capacityProvider
+		for k := range providers {
+			if (m.Provider != "" && providers[k].arn == m.Provider) || refs[fns[i].Address] == providers[k].address {
+				p = &providers[k]
+			}
+		}
+		switch {
+		case p == nil:
+			m.Why = "its capacity provider " + m.Provider + " is not in the code, so its instance type is not known"
+		case p.typesUnknown:
+			m.Provider = p.address
+			m.Why = "the capacity provider's allowed instance types are not known"
+		case len(p.instanceTypes) != 1:
+			m.Provider = p.address
+			m.Why = fmt.Sprintf("the capacity provider allows %d instance types (%s) and Lambda chooses among them: give it one (allowed_instance_types) to price it", len(p.instanceTypes), strings.Join(p.instanceTypes, ", "))
+			if len(p.instanceTypes) == 0 {
+				m.Why = "the capacity provider lets Lambda choose any compatible instance type: give it one (allowed_instance_types / AllowedInstanceTypes) to price it"
+			}
+		default:
+			m.Provider, m.InstanceType, m.Why = p.address, p.instanceTypes[0], ""
+		}
+		if m.InstanceType == "" {
+			fns[i].unknown(AttrInstanceType)
+			fns[i].Notes = append(fns[i].Notes, "Lambda Managed Instances: "+m.Why)
+		}
+	}
 }
 
 // Logs is a function's CloudWatch Logs destination.
@@ -216,6 +297,9 @@ func why(base, head *Function, phrase string) []string {
 	}
 	if b.ReservedConcurrency != h.ReservedConcurrency {
 		out = append(out, fmt.Sprintf("reserved concurrency %s → %s", reserved(b.ReservedConcurrency), reserved(h.ReservedConcurrency)))
+	}
+	if bm, hm := lmiString(base.LMI), lmiString(head.LMI); bm != hm {
+		out = append(out, fmt.Sprintf("compute %s → %s", bm, hm))
 	}
 	if bl, hl := base.Logs, head.Logs; bl != nil && hl != nil {
 		if bl.Format != hl.Format {

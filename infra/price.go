@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
 )
 
 // Change says how a function differs between base and head.
@@ -71,6 +72,9 @@ type Side struct {
 	Provisioned []Provisioned `json:"provisioned,omitempty"`
 	// Logs is where the function's logs go and the log group's class.
 	Logs *Logs `json:"logs,omitempty"`
+	// ManagedInstances is the function's Lambda Managed Instances
+	// capacity provider (nil: Lambda's on-demand environments).
+	ManagedInstances *ManagedInstances `json:"managed_instances,omitempty"`
 	// Unknown lists the values known only after apply; with any but the
 	// architecture the cost is unknown (Cost nil).
 	Unknown []string `json:"unknown,omitempty"`
@@ -264,7 +268,7 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 				continue
 			}
 			complete = false
-			what := fmt.Sprintf("%s (%s: %s %s)", a, x.side, strings.Join(x.s.Unknown, ", "), UnknownPhrase(p.Kind))
+			what := fmt.Sprintf("%s (%s: %s)", a, x.side, UnknownText(x.s.Unknown, p.Kind))
 			if x.s.Range != nil {
 				e.Totals.Ranged = append(e.Totals.Ranged, what)
 			} else {
@@ -306,6 +310,24 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 		e.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "as infracost does; pass --free-tier when nothing else in the account uses it"})
 	}
 	return e, nil
+}
+
+// UnknownText says which values are unknown and why ("memory_size known
+// after apply"; a Managed Instances instance type is chosen by Lambda).
+func UnknownText(attrs []string, k Kind) string {
+	var known, chosen []string
+	for _, a := range attrs {
+		if a == AttrInstanceType {
+			chosen = append(chosen, a+" chosen by Lambda")
+		} else {
+			known = append(known, a)
+		}
+	}
+	var parts []string
+	if len(known) > 0 {
+		parts = append(parts, strings.Join(known, ", ")+" "+UnknownPhrase(k))
+	}
+	return strings.Join(append(parts, chosen...), "; ")
 }
 
 func newRange(lo, hi decimal.Decimal) *Range {
@@ -350,7 +372,7 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 	var errs []error
 	for i := range fns {
 		f := &fns[i]
-		s := &Side{Config: shown(f), Region: f.Region, Provisioned: f.Provisioned, Logs: f.Logs, Unknown: f.Unknown}
+		s := &Side{Config: shown(f), Region: f.Region, Provisioned: f.Provisioned, Logs: f.Logs, ManagedInstances: f.LMI, Unknown: f.Unknown}
 		ps.sides[i] = s
 		u := usage(f)
 		if u.Err != nil {
@@ -358,6 +380,21 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 			continue
 		}
 		s.Simulated = u.Sim
+		if f.LMI != nil {
+			if len(costUnknowns(f)) == 0 {
+				c, as, err := lmiCost(f, u, opt)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				v := c.Total.InexactFloat64()
+				s.Cost, s.MonthlyUSD = &c, &v
+				for _, a := range as {
+					ps.assumptions.Add(a)
+				}
+			}
+			continue
+		}
 		items, err := itemsOf(f, u)
 		if err != nil {
 			errs = append(errs, err)
@@ -491,6 +528,52 @@ func itemsOf(f *Function, u FunctionUsage) ([]pricing.Item, error) {
 		items = append(items, pricing.Item{Function: c, Usage: us.Billed(c.ProvisionedConcurrency)})
 	}
 	return items, pricing.Errors(errs)
+}
+
+// lmiCost prices a Lambda Managed Instances function with pricing/fleet's
+// LMI model (fleet.EstimateLMI): its requests, and the instance-hours of
+// a fleet of its provider's instance type sized for its traffic (the
+// usage's requests and duration; the peak is the mean rate, every
+// request CPU-bound: listed), plus the 15 % management fee. The
+// provider's fleet is sized for this function alone.
+func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.Assumptions, error) {
+	m := f.LMI
+	region := f.Region
+	if region == "" {
+		region = opt.Region
+	}
+	ratio := m.MemoryGiBPerVCPU
+	if ratio == 0 {
+		ratio = 2 // AWS's default ExecutionEnvironmentMemoryGiBPerVCpu
+	}
+	req := fleet.LMIRequest{InstanceType: m.InstanceType, Requests: u.OnDemand.Requests, Runtime: m.Runtime,
+		EnvVCPU: float64(f.Config.MemoryMB) / 1024 / ratio, MemoryGiBPerVCPU: ratio, MaxConcurrency: m.MaxConcurrency}
+	var as pricing.Assumptions
+	if u.OnDemand.Requests > 0 && u.OnDemand.Duration > 0 {
+		req.Duration = u.OnDemand.Duration
+	} else {
+		req.Instances = fleet.DefaultLMIMinInstances
+		req.Runtime, req.EnvVCPU, req.MemoryGiBPerVCPU, req.MaxConcurrency = "", 0, 0, 0
+		as.Add(pricing.Assumption{Field: f.Address + ".managed_instances", Value: fmt.Sprintf("%d instances all month", fleet.DefaultLMIMinInstances),
+			Why: "no traffic to size the fleet: the capacity provider's floor (AWS starts three instances for AZ resiliency)"})
+	}
+	est, err := fleet.EstimateLMI(opt.Prices, region, req)
+	if err != nil {
+		var ie *pricing.InputError
+		if errors.As(err, &ie) {
+			return pricing.Cost{}, nil, pricing.Inputf(f.Address, "Lambda Managed Instances on %s: %s: %s", m.InstanceType, ie.Source, ie.Msg)
+		}
+		return pricing.Cost{}, nil, err
+	}
+	for _, a := range est.Assumptions {
+		a.Field = f.Address + "." + a.Field
+		as.Add(a)
+	}
+	if est.Sizing != nil {
+		as.Add(pricing.Assumption{Field: f.Address + ".managed_instances", Value: fmt.Sprintf("%g instance-hours of %s", est.InstanceHours, m.InstanceType),
+			Why: fmt.Sprintf("%d environments of %g vCPU at the peak on %d instances; the capacity provider is sized for this function alone", est.Sizing.Environments, est.Sizing.EnvVCPU, est.Sizing.Instances)})
+	}
+	return est.Cost, as, nil
 }
 
 // costUnknowns are f's unknown values that the bill depends on (a timeout

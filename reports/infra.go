@@ -30,7 +30,7 @@ func sideCell(s *infra.Side, k infra.Kind) string {
 	case s.Range != nil:
 		return USD(s.Range.Min) + "–" + USD(s.Range.Max)
 	}
-	return "unknown (" + strings.Join(s.Unknown, ", ") + " " + infra.UnknownPhrase(k) + ")"
+	return "unknown (" + infra.UnknownText(s.Unknown, k) + ")"
 }
 
 func diffCell(f infra.FunctionDiff) string {

@@ -332,7 +332,7 @@ func (e env) infra(ctx context.Context, c *Check) (values, error) {
 			case s.Range != nil && side == "head":
 				head, worst = s.Range.Max, true
 			default:
-				unknown = append(unknown, fmt.Sprintf("%s (%s: %s %s)", f.Address, side, strings.Join(s.Unknown, ", "), infra.UnknownPhrase(est.Kind)))
+				unknown = append(unknown, fmt.Sprintf("%s (%s: %s)", f.Address, side, infra.UnknownText(s.Unknown, est.Kind)))
 			}
 		}
 		if len(f.MissingUsage) > 0 {
