@@ -91,6 +91,9 @@ type cfnTemplate struct {
 	// logSet: the function's LoggingConfig sets LogGroup (its logs do
 	// not go to the default group).
 	logSet map[string]bool
+	// lmiRefs: a function's CapacityProviderArn given as !GetAtt/!Ref of
+	// a capacity provider of the template (function id → provider id).
+	lmiRefs map[string]string
 }
 
 type condState struct {
@@ -163,6 +166,7 @@ func (t *cfnTemplate) read() {
 	var links []link
 	other := map[string]int{}
 	logGroups := map[string]*yaml.Node{}
+	var providers []capacityProvider
 	for i := 0; i+1 < len(res.Content); i += 2 {
 		id, r := res.Content[i].Value, res.Content[i+1]
 		if strings.HasPrefix(id, "Fn::ForEach::") {
@@ -186,6 +190,8 @@ func (t *cfnTemplate) read() {
 			}
 		}
 		switch typ.Value {
+		case cfnCapProvider:
+			providers = append(providers, t.capacityProvider(id, props))
 		case "AWS::Logs::LogGroup":
 			if props == nil {
 				props = &yaml.Node{Kind: yaml.MappingNode}
@@ -221,6 +227,7 @@ func (t *cfnTemplate) read() {
 		}
 	}
 	t.logGroups(logGroups)
+	linkLMI(t.fns, providers, t.lmiRefs)
 	for _, l := range links {
 		n := get(l.pcNode, "ProvisionedConcurrentExecutions")
 		if n == nil {
@@ -255,7 +262,7 @@ func (t *cfnTemplate) read() {
 	}
 	sort.Strings(types)
 	for _, k := range types {
-		if k == cfnCapProvider || strings.HasSuffix(k, "CapacityProvider") {
+		if k != cfnCapProvider && strings.HasSuffix(k, "CapacityProvider") {
 			t.notes = append(t.notes, fmt.Sprintf("%d %s resource(s): Lambda Managed Instances are not priced from templates (use estimate --lmi)", other[k], k))
 		}
 	}
@@ -350,6 +357,7 @@ func (t *cfnTemplate) function(id, typ string, props *yaml.Node, sam bool) *Func
 		}
 	}
 	t.logging(&f, props, sam)
+	t.managedInstances(&f, props, sam)
 	if f.Config.Name == "" {
 		f.Config.Name = id
 	}
@@ -487,6 +495,83 @@ func (t *cfnTemplate) logging(f *Function, props *yaml.Node, sam bool) {
 		}
 	}
 	f.Logs = l
+}
+
+// managedInstances reads a function's CapacityProviderConfig
+// (LambdaManagedInstancesCapacityProviderConfig: CapacityProviderArn, as
+// !GetAtt/!Ref of a capacity provider of the template or an ARN;
+// ExecutionEnvironmentMemoryGiBPerVCpu; PerExecutionEnvironmentMaxConcurrency).
+func (t *cfnTemplate) managedInstances(f *Function, props *yaml.Node, sam bool) {
+	cpc := t.prop(props, "CapacityProviderConfig", sam)
+	if cpc == nil {
+		return
+	}
+	lmi := get(cpc, "LambdaManagedInstancesCapacityProviderConfig")
+	if lmi == nil {
+		return
+	}
+	m := &ManagedInstances{}
+	if n := get(lmi, "CapacityProviderArn"); n != nil {
+		if fn, arg := intrinsic(n); (fn == "Ref" || fn == "Fn::GetAtt") && arg != nil {
+			id := arg.Value
+			if arg.Kind == yaml.SequenceNode && len(arg.Content) > 0 {
+				id = arg.Content[0].Value
+			}
+			id, _, _ = strings.Cut(id, ".")
+			if t.lmiRefs == nil {
+				t.lmiRefs = map[string]string{}
+			}
+			t.lmiRefs[f.Address] = id
+			m.Provider = id
+		} else if v := t.eval(n); v.unknown == "" && !v.none {
+			m.Provider = v.s
+		}
+	}
+	if n := get(lmi, "ExecutionEnvironmentMemoryGiBPerVCpu"); n != nil {
+		if v := t.eval(n); v.unknown == "" && !v.none {
+			if x, err := strconv.ParseFloat(v.s, 64); err == nil {
+				m.MemoryGiBPerVCPU = x
+			}
+		}
+	}
+	if n := get(lmi, "PerExecutionEnvironmentMaxConcurrency"); n != nil {
+		if v := t.eval(n); v.unknown == "" && !v.none {
+			m.MaxConcurrency = t.intOf(n, v, f.Address+".PerExecutionEnvironmentMaxConcurrency")
+		}
+	}
+	if n := t.prop(props, "Runtime", sam); n != nil {
+		if v := t.eval(n); v.unknown == "" {
+			m.Runtime = v.s
+		}
+	}
+	f.LMI = m
+}
+
+// capacityProvider reads an AWS::Lambda::CapacityProvider's
+// InstanceRequirements.AllowedInstanceTypes.
+func (t *cfnTemplate) capacityProvider(id string, props *yaml.Node) capacityProvider {
+	c := capacityProvider{address: id}
+	ir := get(props, "InstanceRequirements")
+	if ir == nil {
+		return c
+	}
+	n := get(ir, "AllowedInstanceTypes")
+	if n == nil {
+		return c
+	}
+	v := t.eval(n)
+	if v.unknown != "" {
+		c.typesUnknown = true
+		return c
+	}
+	for _, x := range v.list {
+		if x.unknown != "" {
+			c.typesUnknown = true
+			return c
+		}
+		c.instanceTypes = append(c.instanceTypes, x.s)
+	}
+	return c
 }
 
 // logGroups links the functions to the template's AWS::Logs::LogGroup

@@ -70,3 +70,21 @@ func TestTerraformManagedInstances(t *testing.T) {
 	}
 	eq(t, "known head", e.Totals.Head, d("0"))
 }
+
+// TestTemplateManagedInstances: testdata/iac/template-lmi.yaml runs
+// stream-worker on AWS::Lambda::CapacityProvider WorkersProvider (one
+// allowed type, m7g.large); with 10M requests of 100 ms it is the head of
+// TestTerraformManagedInstances: $207.5096.
+func TestTemplateManagedInstances(t *testing.T) {
+	e := priceTemplates(t, "../testdata/iac/template-lmi.yaml", "", "../testdata/iac/template-lmi-usage.yml", TemplateOptions{Region: "us-east-1"})
+	f := findFn(t, e, "StreamWorker")
+	if m := f.Head.ManagedInstances; m == nil || m.Provider != "WorkersProvider" || m.InstanceType != "m7g.large" || m.MemoryGiBPerVCPU != 2 {
+		t.Fatalf("managed instances %+v", f.Head.ManagedInstances)
+	}
+	eq(t, "head", sideTotal(t, f.Head), d("207.5096"))
+	for _, n := range e.Notes {
+		if strings.Contains(n, "CapacityProvider") {
+			t.Errorf("the capacity provider is priced now; note %q", n)
+		}
+	}
+}

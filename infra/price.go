@@ -549,9 +549,19 @@ func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.A
 	req := fleet.LMIRequest{InstanceType: m.InstanceType, Requests: u.OnDemand.Requests, Runtime: m.Runtime,
 		EnvVCPU: float64(f.Config.MemoryMB) / 1024 / ratio, MemoryGiBPerVCPU: ratio, MaxConcurrency: m.MaxConcurrency}
 	var as pricing.Assumptions
-	if u.OnDemand.Requests > 0 && u.OnDemand.Duration > 0 {
+	if b := u.Billed; b != nil && b.Requests > 0 {
+		// A simulation's month: its requests and their mean warm duration
+		// (Managed Instances have no cold starts to bill).
+		req.Requests = b.Requests
+		ms := float64(b.OnDemandMs-b.InitMs+b.ProvisionedMs) / float64(b.Requests)
+		req.Duration = msDuration(ms)
+		as.Add(pricing.Assumption{Field: f.Address + ".managed_instances.traffic", Value: fmt.Sprintf("%d requests of %s on average", b.Requests, req.Duration),
+			Why: "the simulated month's requests and mean duration size the fleet; its cold starts do not apply to Managed Instances"})
+	}
+	if req.Duration == 0 && u.OnDemand.Requests > 0 {
 		req.Duration = u.OnDemand.Duration
-	} else {
+	}
+	if req.Requests == 0 || req.Duration == 0 {
 		req.Instances = fleet.DefaultLMIMinInstances
 		req.Runtime, req.EnvVCPU, req.MemoryGiBPerVCPU, req.MaxConcurrency = "", 0, 0, 0
 		as.Add(pricing.Assumption{Field: f.Address + ".managed_instances", Value: fmt.Sprintf("%d instances all month", fleet.DefaultLMIMinInstances),
