@@ -259,6 +259,10 @@ func (su *ScenarioUsage) simulate(s *simulator.Scenario, f *Function, arch prici
 		a.Field = f.Address + "." + a.Field
 		as.Add(a)
 	}
+	if _, fixed := sc.Function.Duration.(simulator.Fixed); sc.Traffic.Arrivals != simulator.Even || !fixed {
+		as.Add(pricing.Assumption{Field: f.Address + ".simulation", Value: fmt.Sprintf("sampled (seed %d)", sc.Seed),
+			Why: "arrivals or durations are random: each side's simulation is its own sample of the scenario's traffic, so a small difference between base and head can be sampling noise, not the change"})
+	}
 	if res.Throttles > 0 {
 		as.Add(pricing.Assumption{Field: f.Address + ".throttles", Value: fmt.Sprintf("%d in the simulated %s", res.Throttles, time.Duration(res.SimulatedSeconds*float64(time.Second))),
 			Why: "throttled requests are not billed: the concurrency limits of this side's configuration and the scenario refuse them"})

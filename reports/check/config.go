@@ -312,9 +312,9 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		for _, k := range keys {
 			p := files[k]
 			if st, err := os.Stat(p[0]); err != nil {
-				errs = append(errs, pricing.Inputf(at("checks", idx, strings.Fields(k)[0]), "%s: %s file %s: %v", label, k, p[1], unwrapPathErr(err)))
+				errs = append(errs, pricing.Inputf(at("checks", idx, strings.Fields(k)[0]), "%s: %s file %s: %v", label, strings.Fields(k)[0], p[1], unwrapPathErr(err)))
 			} else if st.IsDir() {
-				errs = append(errs, pricing.Inputf(at("checks", idx, strings.Fields(k)[0]), "%s: %s %s is a directory, not a file", label, k, p[1]))
+				errs = append(errs, pricing.Inputf(at("checks", idx, strings.Fields(k)[0]), "%s: %s %s is a directory, not a file", label, strings.Fields(k)[0], p[1]))
 			}
 		}
 		if e := rc.Estimate; e != nil {
