@@ -85,6 +85,15 @@ type cfnTemplate struct {
 	conds      map[string]*condState
 	globals    *yaml.Node // Globals.Function
 	sam        bool
+	// logRefs: a function's LoggingConfig.LogGroup given as !Ref of a
+	// log group resource (function logical id → log group logical id).
+	logRefs map[string]string
+	// logSet: the function's LoggingConfig sets LogGroup (its logs do
+	// not go to the default group).
+	logSet map[string]bool
+	// lmiRefs: a function's CapacityProviderArn given as !GetAtt/!Ref of
+	// a capacity provider of the template (function id → provider id).
+	lmiRefs map[string]string
 }
 
 type condState struct {
@@ -156,6 +165,8 @@ func (t *cfnTemplate) read() {
 	}
 	var links []link
 	other := map[string]int{}
+	logGroups := map[string]*yaml.Node{}
+	var providers []capacityProvider
 	for i := 0; i+1 < len(res.Content); i += 2 {
 		id, r := res.Content[i].Value, res.Content[i+1]
 		if strings.HasPrefix(id, "Fn::ForEach::") {
@@ -179,6 +190,13 @@ func (t *cfnTemplate) read() {
 			}
 		}
 		switch typ.Value {
+		case cfnCapProvider:
+			providers = append(providers, t.capacityProvider(id, props))
+		case "AWS::Logs::LogGroup":
+			if props == nil {
+				props = &yaml.Node{Kind: yaml.MappingNode}
+			}
+			logGroups[id] = props
 		case cfnFunction:
 			t.function(id, typ.Value, props, false)
 		case samFunction:
@@ -208,6 +226,8 @@ func (t *cfnTemplate) read() {
 			}
 		}
 	}
+	t.logGroups(logGroups)
+	linkLMI(t.fns, providers, t.lmiRefs)
 	for _, l := range links {
 		n := get(l.pcNode, "ProvisionedConcurrentExecutions")
 		if n == nil {
@@ -242,7 +262,7 @@ func (t *cfnTemplate) read() {
 	}
 	sort.Strings(types)
 	for _, k := range types {
-		if k == cfnCapProvider || strings.HasSuffix(k, "CapacityProvider") {
+		if k != cfnCapProvider && strings.HasSuffix(k, "CapacityProvider") {
 			t.notes = append(t.notes, fmt.Sprintf("%d %s resource(s): Lambda Managed Instances are not priced from templates (use estimate --lmi)", other[k], k))
 		}
 	}
@@ -336,6 +356,8 @@ func (t *cfnTemplate) function(id, typ string, props *yaml.Node, sam bool) *Func
 			f.Config.Name = v.s
 		}
 	}
+	t.logging(&f, props, sam)
+	t.managedInstances(&f, props, sam)
 	if f.Config.Name == "" {
 		f.Config.Name = id
 	}
@@ -437,6 +459,167 @@ func (t *cfnTemplate) function(id, typ string, props *yaml.Node, sam bool) *Func
 	}
 	t.fns = append(t.fns, f)
 	return &t.fns[len(t.fns)-1]
+}
+
+// logging reads a function's LoggingConfig: LogFormat (Text by default)
+// and LogGroup (a name, or !Ref of an AWS::Logs::LogGroup; by default
+// /aws/lambda/<FunctionName>, unknown when CloudFormation names the
+// function).
+func (t *cfnTemplate) logging(f *Function, props *yaml.Node, sam bool) {
+	l := &Logs{Format: "Text", Class: LogClassStandard}
+	if f.Config.Name != "" {
+		l.Group = "/aws/lambda/" + f.Config.Name
+	}
+	if lc := t.prop(props, "LoggingConfig", sam); lc != nil {
+		if n := get(lc, "LogFormat"); n != nil {
+			if v := t.eval(n); v.unknown == "" && !v.none {
+				l.Format = v.s
+			}
+		}
+		if n := get(lc, "LogGroup"); n != nil {
+			if t.logSet == nil {
+				t.logSet = map[string]bool{}
+			}
+			t.logSet[f.Address] = true
+			if fn, arg := intrinsic(n); fn == "Ref" && arg != nil && t.params[arg.Value] == nil {
+				if t.logRefs == nil {
+					t.logRefs = map[string]string{}
+				}
+				t.logRefs[f.Address] = arg.Value
+				l.Group = ""
+			} else if v := t.eval(n); v.unknown == "" && !v.none {
+				l.Group = v.s
+			} else {
+				l.Group = ""
+			}
+		}
+	}
+	f.Logs = l
+}
+
+// managedInstances reads a function's CapacityProviderConfig
+// (LambdaManagedInstancesCapacityProviderConfig: CapacityProviderArn, as
+// !GetAtt/!Ref of a capacity provider of the template or an ARN;
+// ExecutionEnvironmentMemoryGiBPerVCpu; PerExecutionEnvironmentMaxConcurrency).
+func (t *cfnTemplate) managedInstances(f *Function, props *yaml.Node, sam bool) {
+	cpc := t.prop(props, "CapacityProviderConfig", sam)
+	if cpc == nil {
+		return
+	}
+	lmi := get(cpc, "LambdaManagedInstancesCapacityProviderConfig")
+	if lmi == nil {
+		return
+	}
+	m := &ManagedInstances{}
+	if n := get(lmi, "CapacityProviderArn"); n != nil {
+		if fn, arg := intrinsic(n); (fn == "Ref" || fn == "Fn::GetAtt") && arg != nil {
+			id := arg.Value
+			if arg.Kind == yaml.SequenceNode && len(arg.Content) > 0 {
+				id = arg.Content[0].Value
+			}
+			id, _, _ = strings.Cut(id, ".")
+			if t.lmiRefs == nil {
+				t.lmiRefs = map[string]string{}
+			}
+			t.lmiRefs[f.Address] = id
+			m.Provider = id
+		} else if v := t.eval(n); v.unknown == "" && !v.none {
+			m.Provider = v.s
+		}
+	}
+	if n := get(lmi, "ExecutionEnvironmentMemoryGiBPerVCpu"); n != nil {
+		if v := t.eval(n); v.unknown == "" && !v.none {
+			if x, err := strconv.ParseFloat(v.s, 64); err == nil {
+				m.MemoryGiBPerVCPU = x
+			}
+		}
+	}
+	if n := get(lmi, "PerExecutionEnvironmentMaxConcurrency"); n != nil {
+		if v := t.eval(n); v.unknown == "" && !v.none {
+			m.MaxConcurrency = t.intOf(n, v, f.Address+".PerExecutionEnvironmentMaxConcurrency")
+		}
+	}
+	if n := t.prop(props, "Runtime", sam); n != nil {
+		if v := t.eval(n); v.unknown == "" {
+			m.Runtime = v.s
+		}
+	}
+	f.LMI = m
+}
+
+// capacityProvider reads an AWS::Lambda::CapacityProvider's
+// InstanceRequirements.AllowedInstanceTypes.
+func (t *cfnTemplate) capacityProvider(id string, props *yaml.Node) capacityProvider {
+	c := capacityProvider{address: id}
+	ir := get(props, "InstanceRequirements")
+	if ir == nil {
+		return c
+	}
+	n := get(ir, "AllowedInstanceTypes")
+	if n == nil {
+		return c
+	}
+	v := t.eval(n)
+	if v.unknown != "" {
+		c.typesUnknown = true
+		return c
+	}
+	for _, x := range v.list {
+		if x.unknown != "" {
+			c.typesUnknown = true
+			return c
+		}
+		c.instanceTypes = append(c.instanceTypes, x.s)
+	}
+	return c
+}
+
+// logGroups links the functions to the template's AWS::Logs::LogGroup
+// resources: by !Ref, by name, or by a LogGroupName of
+// !Sub /aws/lambda/${Function} (the default group of a function that
+// CloudFormation names).
+func (t *cfnTemplate) logGroups(groups map[string]*yaml.Node) {
+	var lgs []logGroup
+	subOf := map[string]string{} // log group id → function id of its !Sub name
+	var ids []string
+	for id := range groups {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		props := groups[id]
+		g := logGroup{address: id, class: LogClassStandard}
+		if n := get(props, "LogGroupClass"); n != nil {
+			switch v := t.eval(n); {
+			case v.unknown != "":
+				g.classUnknown = true
+			case !v.none:
+				g.class = v.s
+			}
+		}
+		if n := get(props, "LogGroupName"); n != nil {
+			if fn, arg := intrinsic(n); fn == "Fn::Sub" && arg != nil && arg.Kind == yaml.ScalarNode && strings.HasPrefix(arg.Value, "/aws/lambda/${") && strings.HasSuffix(arg.Value, "}") {
+				subOf[id] = strings.TrimSuffix(strings.TrimPrefix(arg.Value, "/aws/lambda/${"), "}")
+			} else if v := t.eval(n); v.unknown == "" && !v.none {
+				g.name = v.s
+			}
+		}
+		lgs = append(lgs, g)
+	}
+	for i := range t.fns {
+		f := &t.fns[i]
+		if f.Logs == nil {
+			continue
+		}
+		for _, g := range lgs {
+			if t.logRefs[f.Address] == g.address || (g.name != "" && g.name == f.Logs.Group) || (subOf[g.address] == f.Address && !t.logSet[f.Address]) {
+				f.Logs.GroupAddress, f.Logs.Class, f.Logs.ClassUnknown = g.address, g.class, g.classUnknown
+				if g.name != "" {
+					f.Logs.Group = g.name
+				}
+			}
+		}
+	}
 }
 
 // samProvisioned reads a SAM function's ProvisionedConcurrencyConfig: it

@@ -1,10 +1,12 @@
 package infra
 
 import (
+	"context"
 	"fmt"
 	"math"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/simulator"
 )
 
 // DatasetUsage gives functions the usage a dataset (`collect`, `import`)
@@ -20,7 +22,77 @@ type DatasetUsage struct {
 	// Assumptions are the projection's (the window scaled to a month, the
 	// functions left out and why).
 	Assumptions pricing.Assumptions
+	// Tunes, when set, give each side's duration and INIT at its memory.
+	Tunes *Tunes
+	// sim replays the dataset's traffic for the functions whose
+	// provisioned concurrency the change adds, removes or resizes
+	// (Simulate); simWhy says why a function's traffic cannot be replayed.
+	sim    *ScenarioUsage
+	simWhy map[string]string
 }
+
+// Simulate prepares the functions of p whose provisioned concurrency
+// differs between base and head: their dataset traffic (its invocation
+// series, duration and INIT statistics: simulator.ScenarioFromDataset) is
+// simulated with each side's configuration, so the cold starts provisioned
+// concurrency removes and the invocations that spill over when it is
+// below the peak are priced, on both sides alike. A function the dataset
+// cannot replay (no series, no INIT statistics) keeps the observed usage,
+// with the reason listed.
+func (du *DatasetUsage) Simulate(ctx context.Context, p *Plan, prices *pricing.PriceTable, region string) {
+	du.simWhy = map[string]string{}
+	sc := map[string]*simulator.Scenario{}
+	for _, name := range pcChanged(p) {
+		if _, ok := du.byName[name]; !ok {
+			continue
+		}
+		data, err := simulator.ScenarioFromDataset(du.Path, name)
+		if err == nil {
+			var s *simulator.Scenario
+			if s, err = simulator.ParseScenario(du.Path, data); err == nil {
+				sc[name] = s
+				continue
+			}
+		}
+		du.simWhy[name] = err.Error()
+	}
+	if len(sc) > 0 {
+		du.sim = NewScenarioUsage(ctx, sc, du.Tunes, prices, region)
+	}
+}
+
+// pcChanged lists the names of the functions whose provisioned
+// concurrency differs between base and head.
+func pcChanged(p *Plan) []string {
+	pcs := map[string][2]string{}
+	var names []string
+	for side, fs := range [][]Function{p.Base, p.Head} {
+		for i := range fs {
+			f := &fs[i]
+			if f.Config.Name == "" {
+				continue
+			}
+			v, ok := pcs[f.Config.Name]
+			if !ok {
+				names = append(names, f.Config.Name)
+				v = [2]string{"none", "none"}
+			}
+			v[side] = pcString(f, "?")
+			pcs[f.Config.Name] = v
+		}
+	}
+	var out []string
+	for _, n := range names {
+		if v := pcs[n]; v[0] != v[1] {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// TimesPerSide reports whether each side's times are its own (a tune
+// result gives them).
+func (du *DatasetUsage) TimesPerSide() bool { return du.Tunes != nil }
 
 // NewDatasetUsage projects d (read from path) to a month.
 func NewDatasetUsage(path string, d *pricing.Dataset) (*DatasetUsage, error) {
@@ -57,13 +129,38 @@ func (du *DatasetUsage) Usage(f *Function) FunctionUsage {
 		fu.Missing = append(fu.Missing, why)
 		return fu
 	}
+	if du.sim != nil && du.sim.lookup(f) != nil {
+		su := du.sim.Usage(f)
+		su.From = "dataset " + du.Path + " (its traffic simulated)"
+		return su
+	}
 	u := e.Usage
 	u.ProvisionedRequests, u.ProvisionedHours, u.ProvisionedDuration = 0, 0, 0
-	fu.OnDemand = u
-	if u.ColdStartRate > 0 {
-		fu.Assumptions.Add(pricing.Assumption{Field: f.Address + ".init_duration", Value: u.InitDuration.String(),
-			Why: "the dataset's INIT time, on both sides: a memory change that makes INIT shorter or longer is not modelled; cold starts are the dataset's rate"})
+	if why, ok := du.simWhy[f.Config.Name]; ok {
+		fu.Assumptions.Add(pricing.Assumption{Field: f.Address + ".simulation", Value: "not simulated",
+			Why: "its provisioned concurrency changes, but the dataset's traffic cannot be replayed: " + why})
 	}
+	tt, tuned, tuneWhy := du.Tunes.times(f)
+	switch {
+	case tuned:
+		u.Duration = msDuration(tt.point.DurationMs.Mean)
+		init := "the dataset's INIT (the tune result has none at this size)"
+		if tt.hasInit {
+			u.InitDuration = msDuration(tt.point.InitDurationMs.Mean)
+			init = "INIT mean " + u.InitDuration.String()
+		}
+		fu.Assumptions.Add(pricing.Assumption{Field: f.Address + ".duration@" + fmt.Sprint(f.Config.MemoryMB), Value: fmt.Sprintf("tune %s at %d MB: duration mean %s, %s", tt.path, f.Config.MemoryMB, u.Duration, init),
+			Why: "the function's times at this side's memory are the tune result's mean, replacing the dataset's; requests and the cold-start rate stay the dataset's" + tt.archNote})
+	case u.ColdStartRate > 0:
+		why := "the dataset's INIT time, on both sides: a memory change that makes INIT shorter or longer is not modelled (give a tune result); cold starts are the dataset's rate"
+		if tuneWhy != "" {
+			why = tuneWhy + ": " + why
+		}
+		fu.Assumptions.Add(pricing.Assumption{Field: f.Address + ".init_duration", Value: u.InitDuration.String(), Why: why})
+	case tuneWhy != "":
+		fu.Assumptions.Add(pricing.Assumption{Field: f.Address + ".duration", Value: "the dataset's", Why: tuneWhy})
+	}
+	fu.OnDemand = u
 	peak := du.peak[f.Config.Name]
 	for i, p := range f.Provisioned {
 		pu := ProvisionedUsage{Hours: pricing.HoursPerMonth}
@@ -79,7 +176,7 @@ func (du *DatasetUsage) Usage(f *Function) FunctionUsage {
 				Why: fmt.Sprintf("its %d environments cover the dataset's peak concurrency of %g (invocations through its qualifier %s)", p.Concurrency, peak, p.Qualifier)})
 		case i == 0:
 			fu.Assumptions.Add(pricing.Assumption{Field: p.Address, Value: "serves no invocation (an upper bound)",
-				Why: fmt.Sprintf("its %d environments do not cover the dataset's peak concurrency (%g) or the function has several configurations: the invocations are priced on demand with their cold starts; simulate the split with a scenario", p.Concurrency, peak)})
+				Why: fmt.Sprintf("its %d environments do not cover the dataset's peak concurrency (%g) or the function has several configurations, and the change does not alter it (a change is simulated): the invocations are priced on demand with their cold starts", p.Concurrency, peak)})
 		}
 		fu.Provisioned = append(fu.Provisioned, pu)
 	}

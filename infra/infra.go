@@ -37,6 +37,9 @@ const (
 	AttrProvisioned  = "provisioned_concurrent_executions"
 	AttrFunctionName = "function_name"
 	AttrRegion       = "region"
+	// AttrInstanceType is a Managed Instances function's instance type,
+	// unknown when its capacity provider lets Lambda choose among several.
+	AttrInstanceType = "capacity_provider.instance_type"
 )
 
 // Function is one Lambda function on one side of a change (base or head).
@@ -67,6 +70,133 @@ type Function struct {
 	// Notes are facts about the function that the bill cannot price (a
 	// SnapStart setting without its usage).
 	Notes []string `json:"notes,omitempty"`
+	// Logs is where the function's logs go (logging_config, LoggingConfig)
+	// and the class of that log group, which prices their ingestion; nil
+	// when the function's name (and so its default log group) is unknown.
+	Logs *Logs `json:"logs,omitempty"`
+	// LMI is the function's Lambda Managed Instances capacity provider;
+	// nil for a function on Lambda's own (on-demand) environments.
+	LMI *ManagedInstances `json:"managed_instances,omitempty"`
+}
+
+// ManagedInstances is a function's Lambda Managed Instances capacity
+// provider (capacity_provider_config, CapacityProviderConfig): the
+// function runs on the provider's EC2 instances, billed per instance-hour
+// with a 15 % management fee (pricing/fleet's LMI model), and its requests;
+// no duration charge.
+type ManagedInstances struct {
+	// Provider is the capacity provider's address (or logical id) in the
+	// code, else its ARN.
+	Provider string `json:"provider"`
+	// InstanceType is the provider's one allowed instance type; empty when
+	// Lambda chooses among several (the cost is then unknown: Why).
+	InstanceType string `json:"instance_type,omitempty"`
+	Why          string `json:"why,omitempty"`
+	// MemoryGiBPerVCPU (ExecutionEnvironmentMemoryGiBPerVCpu) and
+	// MaxConcurrency (PerExecutionEnvironmentMaxConcurrency) size the
+	// function's execution environments; 0: AWS's defaults.
+	MemoryGiBPerVCPU float64 `json:"memory_gib_per_vcpu,omitempty"`
+	MaxConcurrency   int     `json:"max_concurrency,omitempty"`
+	// Runtime picks the default maximum concurrency per vCPU.
+	Runtime string `json:"runtime,omitempty"`
+}
+
+func lmiString(m *ManagedInstances) string {
+	switch {
+	case m == nil:
+		return "Lambda (on demand)"
+	case m.InstanceType == "":
+		return "Managed Instances (" + m.Provider + ", instance type chosen by Lambda)"
+	}
+	return "Managed Instances (" + m.InstanceType + " on " + m.Provider + ")"
+}
+
+// capacityProvider is a Lambda Managed Instances capacity provider of the code.
+type capacityProvider struct {
+	address, arn  string
+	instanceTypes []string
+	typesUnknown  bool
+}
+
+// linkLMI gives each Managed Instances function its provider's instance
+// type: the provider is found by ARN or by the function's reference.
+func linkLMI(fns []Function, providers []capacityProvider, refs map[string]string) {
+	for i := range fns {
+		m := fns[i].LMI
+		if m == nil {
+			continue
+		}
+		var p *capacityProvider
+		for k := range providers {
+			if (m.Provider != "" && providers[k].arn == m.Provider) || refs[fns[i].Address] == providers[k].address {
+				p = &providers[k]
+			}
+		}
+		switch {
+		case p == nil:
+			m.Why = "its capacity provider " + m.Provider + " is not in the code, so its instance type is not known"
+		case p.typesUnknown:
+			m.Provider = p.address
+			m.Why = "the capacity provider's allowed instance types are not known"
+		case len(p.instanceTypes) != 1:
+			m.Provider = p.address
+			m.Why = fmt.Sprintf("the capacity provider allows %d instance types (%s) and Lambda chooses among them: give it one (allowed_instance_types) to price it", len(p.instanceTypes), strings.Join(p.instanceTypes, ", "))
+			if len(p.instanceTypes) == 0 {
+				m.Why = "the capacity provider lets Lambda choose any compatible instance type: give it one (allowed_instance_types / AllowedInstanceTypes) to price it"
+			}
+		default:
+			m.Provider, m.InstanceType, m.Why = p.address, p.instanceTypes[0], ""
+		}
+		if m.InstanceType == "" {
+			fns[i].unknown(AttrInstanceType)
+			fns[i].Notes = append(fns[i].Notes, "Lambda Managed Instances: "+m.Why)
+		}
+	}
+}
+
+// Logs is a function's CloudWatch Logs destination.
+type Logs struct {
+	// Format is the log format, Text (Lambda's default) or JSON.
+	Format string `json:"format"`
+	// Group is the log group's name: the configured one, else Lambda's
+	// default /aws/lambda/<function name>.
+	Group string `json:"group"`
+	// GroupAddress is the log-group resource of the code that has this
+	// name (its usage-file key); empty when the code does not create it.
+	GroupAddress string `json:"group_address,omitempty"`
+	// Class is the log group's class: STANDARD (also when the code does
+	// not create the group: Lambda creates it so) or INFREQUENT_ACCESS.
+	Class string `json:"class"`
+	// ClassUnknown: the class is known only after apply.
+	ClassUnknown bool `json:"class_unknown,omitempty"`
+}
+
+// Log group classes (CloudWatch Logs LogGroupClass).
+const (
+	LogClassStandard = "STANDARD"
+	LogClassIA       = "INFREQUENT_ACCESS"
+)
+
+// logGroup is a CloudWatch log group resource of the code.
+type logGroup struct {
+	address, name string
+	class         string
+	classUnknown  bool
+}
+
+// linkLogs gives each function the class of the log group its logs go to.
+func linkLogs(fns []Function, groups []logGroup) {
+	for i := range fns {
+		l := fns[i].Logs
+		if l == nil {
+			continue
+		}
+		for _, g := range groups {
+			if g.name != "" && g.name == l.Group {
+				l.GroupAddress, l.Class, l.ClassUnknown = g.address, g.class, g.classUnknown
+			}
+		}
+	}
 }
 
 // Provisioned is one provisioned-concurrency configuration.
@@ -167,6 +297,27 @@ func why(base, head *Function, phrase string) []string {
 	}
 	if b.ReservedConcurrency != h.ReservedConcurrency {
 		out = append(out, fmt.Sprintf("reserved concurrency %s → %s", reserved(b.ReservedConcurrency), reserved(h.ReservedConcurrency)))
+	}
+	if bm, hm := lmiString(base.LMI), lmiString(head.LMI); bm != hm {
+		out = append(out, fmt.Sprintf("compute %s → %s", bm, hm))
+	}
+	if bl, hl := base.Logs, head.Logs; bl != nil && hl != nil {
+		if bl.Format != hl.Format {
+			out = append(out, fmt.Sprintf("log format %s → %s", bl.Format, hl.Format))
+		}
+		if bl.Group != hl.Group {
+			out = append(out, fmt.Sprintf("log group %s → %s", bl.Group, hl.Group))
+		}
+		bc, hc := bl.Class, hl.Class
+		if bl.ClassUnknown {
+			bc = "(" + phrase + ")"
+		}
+		if hl.ClassUnknown {
+			hc = "(" + phrase + ")"
+		}
+		if bc != hc {
+			out = append(out, fmt.Sprintf("log group class %s → %s", bc, hc))
+		}
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
 )
 
 // Change says how a function differs between base and head.
@@ -69,6 +70,11 @@ type Side struct {
 	// estimate's).
 	Region      string        `json:"region,omitempty"`
 	Provisioned []Provisioned `json:"provisioned,omitempty"`
+	// Logs is where the function's logs go and the log group's class.
+	Logs *Logs `json:"logs,omitempty"`
+	// ManagedInstances is the function's Lambda Managed Instances
+	// capacity provider (nil: Lambda's on-demand environments).
+	ManagedInstances *ManagedInstances `json:"managed_instances,omitempty"`
 	// Unknown lists the values known only after apply; with any but the
 	// architecture the cost is unknown (Cost nil).
 	Unknown []string `json:"unknown,omitempty"`
@@ -77,6 +83,9 @@ type Side struct {
 	Cost       *pricing.Cost `json:"cost,omitempty"`
 	MonthlyUSD *float64      `json:"monthly_usd,omitempty"`
 	Range      *Range        `json:"range,omitempty"`
+	// Simulated is what the simulation of this side's configuration under
+	// the function's scenario (or dataset traffic) observed.
+	Simulated *Simulation `json:"simulated,omitempty"`
 }
 
 // Range is the cost of a function or total over the values an unknown
@@ -131,6 +140,9 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 	}
 	e := &Estimate{Kind: p.Kind, Path: p.Path, BasePath: p.BasePath, HasBase: p.HasBase, Region: opt.Region, PricesDate: opt.Prices.Date,
 		Notes: append([]string(nil), p.Notes...), Assumptions: pricing.Assumptions{}}
+	if pp, ok := src.(interface{ prepare(*Plan) }); ok {
+		pp.prepare(p)
+	}
 	usage := map[string]FunctionUsage{}
 	var errs []error
 	// Each side asks for its own usage (a side's provisioned concurrency
@@ -165,6 +177,11 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 	}
 	if err := pricing.Errors(errs); err != nil {
 		return nil, err
+	}
+	for _, ps := range []*pricedSide{base, head} {
+		for _, a := range ps.assumptions {
+			e.Assumptions.Add(a)
+		}
 	}
 	addrs := map[string]bool{}
 	var order []string
@@ -251,7 +268,7 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 				continue
 			}
 			complete = false
-			what := fmt.Sprintf("%s (%s: %s %s)", a, x.side, strings.Join(x.s.Unknown, ", "), UnknownPhrase(p.Kind))
+			what := fmt.Sprintf("%s (%s: %s)", a, x.side, UnknownText(x.s.Unknown, p.Kind))
 			if x.s.Range != nil {
 				e.Totals.Ranged = append(e.Totals.Ranged, what)
 			} else {
@@ -284,13 +301,33 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 	}
 	e.Totals.Complete = complete
 	e.Assumptions.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: "usage is per month, as the usage source gives it"})
-	e.Assumptions.Add(pricing.Assumption{Field: "duration", Value: "the same on both sides", Why: "the usage prices base and head alike: a memory or architecture change that makes the handler faster or slower is not modelled"})
+	if ts, ok := src.(interface{ TimesPerSide() bool }); !ok || !ts.TimesPerSide() {
+		e.Assumptions.Add(pricing.Assumption{Field: "duration", Value: "the same on both sides", Why: "the usage prices base and head alike: a memory or architecture change that makes the handler faster or slower is not modelled"})
+	}
 	if opt.Bill.FreeTier {
 		e.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "applied", Why: "--free-tier: the account's monthly free tier goes to these functions"})
 	} else {
 		e.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "as infracost does; pass --free-tier when nothing else in the account uses it"})
 	}
 	return e, nil
+}
+
+// UnknownText says which values are unknown and why ("memory_size known
+// after apply"; a Managed Instances instance type is chosen by Lambda).
+func UnknownText(attrs []string, k Kind) string {
+	var known, chosen []string
+	for _, a := range attrs {
+		if a == AttrInstanceType {
+			chosen = append(chosen, a+" chosen by Lambda")
+		} else {
+			known = append(known, a)
+		}
+	}
+	var parts []string
+	if len(known) > 0 {
+		parts = append(parts, strings.Join(known, ", ")+" "+UnknownPhrase(k))
+	}
+	return strings.Join(append(parts, chosen...), "; ")
 }
 
 func newRange(lo, hi decimal.Decimal) *Range {
@@ -310,6 +347,8 @@ func sideCost(s *Side) (decimal.Decimal, bool) {
 type pricedSide struct {
 	fns   []Function
 	sides []*Side
+	// assumptions are the bills' (the logs line's tiers).
+	assumptions pricing.Assumptions
 }
 
 func (p *pricedSide) find(addr string) (*Function, *Side) {
@@ -333,9 +372,30 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 	var errs []error
 	for i := range fns {
 		f := &fns[i]
-		s := &Side{Config: shown(f), Region: f.Region, Provisioned: f.Provisioned, Unknown: f.Unknown}
+		s := &Side{Config: shown(f), Region: f.Region, Provisioned: f.Provisioned, Logs: f.Logs, ManagedInstances: f.LMI, Unknown: f.Unknown}
 		ps.sides[i] = s
-		items, err := itemsOf(f, usage(f))
+		u := usage(f)
+		if u.Err != nil {
+			errs = append(errs, u.Err)
+			continue
+		}
+		s.Simulated = u.Sim
+		if f.LMI != nil {
+			if len(costUnknowns(f)) == 0 {
+				c, as, err := lmiCost(f, u, opt)
+				if err != nil {
+					errs = append(errs, err)
+					continue
+				}
+				v := c.Total.InexactFloat64()
+				s.Cost, s.MonthlyUSD = &c, &v
+				for _, a := range as {
+					ps.assumptions.Add(a)
+				}
+			}
+			continue
+		}
+		items, err := itemsOf(f, u)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -379,8 +439,15 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 				}
 			}
 			b, err := opt.Prices.LambdaBill(reg, items, opt.Bill)
+			var ie *pricing.InputError
+			if errors.As(err, &ie) && ie.Source == "--log-bytes" {
+				return nil, pricing.Inputf("monthly_data_ingested_gb", "%s", ie.Msg)
+			}
 			if err != nil {
 				return nil, err
+			}
+			for _, a := range b.Assumptions {
+				ps.assumptions.Add(a)
 			}
 			for j, fb := range b.Functions {
 				k := owner[j]
@@ -435,10 +502,22 @@ func itemsOf(f *Function, u FunctionUsage) ([]pricing.Item, error) {
 			}
 		}
 	}
-	check(f.Address, cfg, u.OnDemand)
-	items := []pricing.Item{{Function: cfg, Usage: u.OnDemand.Billed(0)}}
+	var items []pricing.Item
+	if u.Billed != nil {
+		c := cfg
+		for i, p := range f.Provisioned {
+			if i < len(u.Provisioned) && u.Provisioned[i].Simulated {
+				c.ProvisionedConcurrency = p.Concurrency
+			}
+		}
+		items = append(items, pricing.Item{Function: c, Usage: *u.Billed})
+	} else {
+		check(f.Address, cfg, u.OnDemand)
+		items = append(items, pricing.Item{Function: cfg, Usage: u.OnDemand.Billed(0)})
+	}
+	items[0].Usage.LogBytes += u.LogBytes
 	for i, p := range f.Provisioned {
-		if p.Unknown || i >= len(u.Provisioned) {
+		if p.Unknown || i >= len(u.Provisioned) || u.Provisioned[i].Simulated {
 			continue
 		}
 		pu := u.Provisioned[i]
@@ -449,6 +528,62 @@ func itemsOf(f *Function, u FunctionUsage) ([]pricing.Item, error) {
 		items = append(items, pricing.Item{Function: c, Usage: us.Billed(c.ProvisionedConcurrency)})
 	}
 	return items, pricing.Errors(errs)
+}
+
+// lmiCost prices a Lambda Managed Instances function with pricing/fleet's
+// LMI model (fleet.EstimateLMI): its requests, and the instance-hours of
+// a fleet of its provider's instance type sized for its traffic (the
+// usage's requests and duration; the peak is the mean rate, every
+// request CPU-bound: listed), plus the 15 % management fee. The
+// provider's fleet is sized for this function alone.
+func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.Assumptions, error) {
+	m := f.LMI
+	region := f.Region
+	if region == "" {
+		region = opt.Region
+	}
+	ratio := m.MemoryGiBPerVCPU
+	if ratio == 0 {
+		ratio = 2 // AWS's default ExecutionEnvironmentMemoryGiBPerVCpu
+	}
+	req := fleet.LMIRequest{InstanceType: m.InstanceType, Requests: u.OnDemand.Requests, Runtime: m.Runtime,
+		EnvVCPU: float64(f.Config.MemoryMB) / 1024 / ratio, MemoryGiBPerVCPU: ratio, MaxConcurrency: m.MaxConcurrency}
+	var as pricing.Assumptions
+	if b := u.Billed; b != nil && b.Requests > 0 {
+		// A simulation's month: its requests and their mean warm duration
+		// (Managed Instances have no cold starts to bill).
+		req.Requests = b.Requests
+		ms := float64(b.OnDemandMs-b.InitMs+b.ProvisionedMs) / float64(b.Requests)
+		req.Duration = msDuration(ms)
+		as.Add(pricing.Assumption{Field: f.Address + ".managed_instances.traffic", Value: fmt.Sprintf("%d requests of %s on average", b.Requests, req.Duration),
+			Why: "the simulated month's requests and mean duration size the fleet; its cold starts do not apply to Managed Instances"})
+	}
+	if req.Duration == 0 && u.OnDemand.Requests > 0 {
+		req.Duration = u.OnDemand.Duration
+	}
+	if req.Requests == 0 || req.Duration == 0 {
+		req.Instances = fleet.DefaultLMIMinInstances
+		req.Runtime, req.EnvVCPU, req.MemoryGiBPerVCPU, req.MaxConcurrency = "", 0, 0, 0
+		as.Add(pricing.Assumption{Field: f.Address + ".managed_instances", Value: fmt.Sprintf("%d instances all month", fleet.DefaultLMIMinInstances),
+			Why: "no traffic to size the fleet: the capacity provider's floor (AWS starts three instances for AZ resiliency)"})
+	}
+	est, err := fleet.EstimateLMI(opt.Prices, region, req)
+	if err != nil {
+		var ie *pricing.InputError
+		if errors.As(err, &ie) {
+			return pricing.Cost{}, nil, pricing.Inputf(f.Address, "Lambda Managed Instances on %s: %s: %s", m.InstanceType, ie.Source, ie.Msg)
+		}
+		return pricing.Cost{}, nil, err
+	}
+	for _, a := range est.Assumptions {
+		a.Field = f.Address + "." + a.Field
+		as.Add(a)
+	}
+	if est.Sizing != nil {
+		as.Add(pricing.Assumption{Field: f.Address + ".managed_instances", Value: fmt.Sprintf("%g instance-hours of %s", est.InstanceHours, m.InstanceType),
+			Why: fmt.Sprintf("%d environments of %g vCPU at the peak on %d instances; the capacity provider is sized for this function alone", est.Sizing.Environments, est.Sizing.EnvVCPU, est.Sizing.Instances)})
+	}
+	return est.Cost, as, nil
 }
 
 // costUnknowns are f's unknown values that the bill depends on (a timeout

@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -19,9 +20,18 @@ type Source struct {
 	// Parameters are template parameter values.
 	Parameters map[string]string
 	// Usage is an infracost usage file; or Dataset a lambdacost dataset
-	// whose functions are matched by name.
-	Usage   string
-	Dataset string
+	// whose functions are matched by name; or Scenarios lambdacost
+	// scenario files (FILE, matched by function.name, or KEY=FILE),
+	// simulated with each side's configuration.
+	Usage     string
+	Dataset   string
+	Scenarios []string
+	// Tunes are `tune -o json` results (FILE or KEY=FILE): with a
+	// scenario or a dataset, each side's duration and INIT at its memory.
+	Tunes []string
+	// FlagNames maps a field's key (scenario, tune) to how the user wrote
+	// it, for errors; missing: --key.
+	FlagNames map[string]string
 }
 
 // Validate reports a source that names no code, both kinds, or both
@@ -40,11 +50,23 @@ func (s Source) Validate(flag func(string) string) error {
 	if len(s.Parameters) > 0 && s.Template == "" {
 		errs = append(errs, pricing.Inputf(flag("parameters"), "template parameters need a template"))
 	}
+	var usages []string
+	for _, u := range []struct {
+		key string
+		set bool
+	}{{"usage", s.Usage != ""}, {"dataset", s.Dataset != ""}, {"scenario", len(s.Scenarios) > 0}} {
+		if u.set {
+			usages = append(usages, u.key)
+		}
+	}
 	switch {
-	case s.Usage != "" && s.Dataset != "":
-		errs = append(errs, pricing.Inputf(flag("dataset"), "give either a usage file or a dataset, not both"))
-	case s.Usage == "" && s.Dataset == "":
-		errs = append(errs, pricing.Inputf(flag("usage"), "the functions' usage is required: an infracost usage file (monthly_requests, request_duration_ms) or a dataset from collect/import"))
+	case len(usages) > 1:
+		errs = append(errs, pricing.Inputf(flag(usages[1]), "give one usage source (a usage file, a dataset or scenarios), not %s", strings.Join(usages, " and ")))
+	case len(usages) == 0:
+		errs = append(errs, pricing.Inputf(flag("usage"), "the functions' usage is required: an infracost usage file (monthly_requests, request_duration_ms), a dataset from collect/import, or scenarios"))
+	}
+	if len(s.Tunes) > 0 && s.Usage != "" {
+		errs = append(errs, pricing.Inputf(flag("tune"), "a tune result gives the times of a scenario or a dataset; an infracost usage file's request_duration_ms is the usage as written"))
 	}
 	return pricing.Errors(errs)
 }
@@ -71,44 +93,69 @@ func ParseParameters(flag string, kvs []string) (map[string]string, error) {
 	return out, pricing.Errors(errs)
 }
 
-// Load reads the code (region resolves AWS::Region in templates) and the
-// usage source.
-func (s Source) Load(region string) (*Plan, UsageSource, error) {
-	var p *Plan
-	var err error
+// Load reads the code (region resolves AWS::Region in templates).
+func (s Source) Load(region string) (*Plan, error) {
 	if s.Terraform != "" {
-		p, err = ReadTerraformPlan(s.Terraform)
-	} else {
-		p, err = ReadTemplatePlan(s.Template, s.BaseTemplate, TemplateOptions{Parameters: s.Parameters, Region: region})
+		return ReadTerraformPlan(s.Terraform)
 	}
-	if err != nil {
-		return nil, nil, err
+	return ReadTemplatePlan(s.Template, s.BaseTemplate, TemplateOptions{Parameters: s.Parameters, Region: region})
+}
+
+// usage reads the usage source of p, priced in region.
+func (s Source) usage(ctx context.Context, p *Plan, prices *pricing.PriceTable, region string) (UsageSource, error) {
+	var tunes *Tunes
+	if len(s.Tunes) > 0 {
+		t, err := ReadTunes(s.flag("tune"), s.Tunes)
+		if err != nil {
+			return nil, err
+		}
+		tunes = t
 	}
-	if s.Usage != "" {
+	switch {
+	case s.Usage != "":
 		u, err := ReadUsageFile(s.Usage)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		if u.Ignored > 0 {
 			p.Notes = append(p.Notes, fmt.Sprintf("%d usage entries of other resource types in %s are not priced (lambdacost prices Lambda)", u.Ignored, s.Usage))
 		}
-		return p, u, nil
+		return u, nil
+	case len(s.Scenarios) > 0:
+		sc, err := ReadScenarios(s.flag("scenario"), s.Scenarios)
+		if err != nil {
+			return nil, err
+		}
+		su := NewScenarioUsage(ctx, sc, tunes, prices, region)
+		p.Notes = append(p.Notes, su.Unmatched(p)...)
+		return su, nil
 	}
 	d, err := pricing.ReadDataset(s.Dataset)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	du, err := NewDatasetUsage(s.Dataset, d)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return p, du, nil
+	du.Tunes = tunes
+	du.Simulate(ctx, p, prices, region)
+	return du, nil
+}
+
+// flag is how errors name a source field: FlagNames' entry, else --key.
+func (s Source) flag(key string) string {
+	if n, ok := s.FlagNames[key]; ok {
+		return n
+	}
+	return "--" + key
 }
 
 // Estimate loads the source and prices it. The region is the plan's (its
-// aws provider's) unless override; else region.
-func (s Source) Estimate(prices *pricing.PriceTable, region string, override bool, bill pricing.Options) (*Estimate, error) {
-	p, src, err := s.Load(region)
+// aws provider's) unless override; else region. Scenarios are simulated
+// under ctx.
+func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region string, override bool, bill pricing.Options) (*Estimate, error) {
+	p, err := s.Load(region)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +164,10 @@ func (s Source) Estimate(prices *pricing.PriceTable, region string, override boo
 	}
 	if region == "" {
 		region = "us-east-1"
+	}
+	src, err := s.usage(ctx, p, prices, region)
+	if err != nil {
+		return nil, err
 	}
 	e, err := Price(p, src, Options{Prices: prices, Region: region, Bill: bill})
 	if err != nil {

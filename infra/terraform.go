@@ -21,12 +21,13 @@ const (
 	tfFunction    = "aws_lambda_function"
 	tfProvisioned = "aws_lambda_provisioned_concurrency_config"
 	tfAlias       = "aws_lambda_alias"
+	tfLogGroup    = "aws_cloudwatch_log_group"
+	tfCapProvider = "aws_lambda_capacity_provider"
 )
 
 // billable are Lambda resource types that can add to the bill but that
 // lambdacost does not price from a plan: they are named in the notes.
 var billable = map[string]bool{
-	"aws_lambda_capacity_provider":     true, // Lambda Managed Instances
 	"aws_lambda_event_source_mapping":  true, // provisioned pollers
 	"aws_lambda_code_signing_config":   false,
 	"aws_lambda_function_event_invoke": false,
@@ -160,6 +161,9 @@ type tfReader struct {
 	plan *tfPlan
 	out  *Plan
 	errs []error
+	// lmiRefs: a Managed Instances function's reference to its capacity
+	// provider in the configuration (function address → provider address).
+	lmiRefs map[string]string
 }
 
 func (r *tfReader) errorf(jpath, format string, args ...any) {
@@ -179,6 +183,8 @@ type pcRes struct {
 func (r *tfReader) read() {
 	seen := map[string]bool{}
 	var basePC, headPC []pcRes
+	var baseLG, headLG []logGroup
+	var baseCP, headCP []capacityProvider
 	other := map[string]int{}
 	for i, rc := range r.plan.ResourceChanges {
 		jp := fmt.Sprintf("resource_changes[%d]", i)
@@ -186,6 +192,27 @@ func (r *tfReader) read() {
 			continue
 		}
 		seen[rc.Address] = true
+		if rc.Type == tfCapProvider {
+			acts := rc.Change.Actions
+			if b := rc.Change.Before; b != nil {
+				baseCP = append(baseCP, tfCapacityProvider(rc.Address, b, nil))
+			}
+			if a := rc.Change.After; a != nil && !(containsStr(acts, "delete") && !containsStr(acts, "create")) && !containsStr(acts, "forget") {
+				headCP = append(headCP, tfCapacityProvider(rc.Address, a, rc.Change.AfterUnknown))
+			}
+			continue
+		}
+		if rc.Type == tfLogGroup {
+			acts := rc.Change.Actions
+			if b := rc.Change.Before; b != nil {
+				baseLG = append(baseLG, tfLogGroupOf(rc.Address, b, nil, nil))
+			}
+			if a := rc.Change.After; a != nil && !(containsStr(acts, "delete") && !containsStr(acts, "create")) && !containsStr(acts, "forget") {
+				expr, _ := r.configResource(rc.ModuleAddress, rc.Type, rc.Name)
+				headLG = append(headLG, tfLogGroupOf(rc.Address, a, rc.Change.AfterUnknown, expr))
+			}
+			continue
+		}
 		if rc.Type != tfFunction && rc.Type != tfProvisioned {
 			if billable[rc.Type] {
 				other[rc.Type]++
@@ -259,9 +286,19 @@ func (r *tfReader) read() {
 					basePC = append(basePC, pc)
 					headPC = append(headPC, pc)
 				}
+			case tfLogGroup:
+				g := tfLogGroupOf(res.Address, res.Values, nil, nil)
+				baseLG, headLG = append(baseLG, g), append(headLG, g)
+			case tfCapProvider:
+				c := tfCapacityProvider(res.Address, res.Values, nil)
+				baseCP, headCP = append(baseCP, c), append(headCP, c)
 			}
 		})
 	}
+	linkLogs(r.out.Base, baseLG)
+	linkLogs(r.out.Head, headLG)
+	linkLMI(r.out.Base, baseCP, r.lmiRefs)
+	linkLMI(r.out.Head, headCP, r.lmiRefs)
 	r.link(r.out.Base, basePC, "base")
 	r.link(r.out.Head, headPC, "head")
 	var types []string
@@ -429,6 +466,26 @@ func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map
 			}
 		}
 	}
+	r.managedInstances(&f, v, unknown, expr)
+	// Logs: logging_config's format and log group (Lambda's defaults Text
+	// and /aws/lambda/<name> when the configuration does not set them).
+	switch {
+	case isUnknown(unknown, "logging_config") && !computed("logging_config"):
+		f.Notes = append(f.Notes, "logging_config is known only after apply: its log group, and so its logs' price, is not known")
+	case f.Config.Name != "":
+		l := &Logs{Format: "Text", Group: "/aws/lambda/" + f.Config.Name, Class: LogClassStandard}
+		if lc, ok := v["logging_config"].([]any); ok && len(lc) > 0 && !isUnknown(unknown, "logging_config") {
+			if m, ok := lc[0].(map[string]any); ok {
+				if s, _ := m["log_format"].(string); s != "" {
+					l.Format = s
+				}
+				if s, _ := m["log_group"].(string); s != "" {
+					l.Group = s
+				}
+			}
+		}
+		f.Logs = l
+	}
 	if len(r.errs) > n {
 		return f, false
 	}
@@ -439,6 +496,113 @@ func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map
 		}
 	}
 	return f, len(r.errs) == n
+}
+
+// managedInstances reads a function's capacity_provider_config: the
+// capacity provider (its ARN, or the configuration's reference to an
+// aws_lambda_capacity_provider) and the environment settings.
+func (r *tfReader) managedInstances(f *Function, v, unknown, expr map[string]any) {
+	cfg, ok := firstBlock(v["capacity_provider_config"])
+	if !ok {
+		return
+	}
+	lmi, ok := firstBlock(cfg["lambda_managed_instances_capacity_provider_config"])
+	if !ok {
+		return
+	}
+	m := &ManagedInstances{}
+	m.Provider, _ = lmi["capacity_provider_arn"].(string)
+	if x, ok := lmi["execution_environment_memory_gib_per_vcpu"].(float64); ok {
+		m.MemoryGiBPerVCPU = x
+	}
+	if x, ok := lmi["per_execution_environment_max_concurrency"].(float64); ok {
+		m.MaxConcurrency = int(x)
+	}
+	m.Runtime, _ = v["runtime"].(string)
+	// The reference, from the configuration's nested blocks.
+	if ec, ok := firstBlock(expr["capacity_provider_config"]); ok {
+		if el, ok := firstBlock(ec["lambda_managed_instances_capacity_provider_config"]); ok {
+			if a, ok := el["capacity_provider_arn"].(map[string]any); ok {
+				refs, _ := a["references"].([]any)
+				for _, x := range refs {
+					ref, _ := x.(string)
+					if strings.HasPrefix(ref, tfCapProvider+".") && strings.Count(ref, ".") == 1 {
+						if r.lmiRefs == nil {
+							r.lmiRefs = map[string]string{}
+						}
+						target := ref
+						if mod := moduleOf(f.Address); mod != "" {
+							target = mod + "." + ref
+						}
+						r.lmiRefs[f.Address] = target
+					}
+				}
+			}
+		}
+	}
+	f.LMI = m
+}
+
+// moduleOf is the module part of a resource address ("module.a.module.b"
+// of "module.a.module.b.aws_lambda_function.f[0]"), or "".
+func moduleOf(addr string) string {
+	parts := strings.Split(addr, ".")
+	n := 0
+	for n+1 < len(parts) && parts[n] == "module" {
+		n += 2
+	}
+	return strings.Join(parts[:n], ".")
+}
+
+// firstBlock is the first element of a nested block list ([{...}]).
+func firstBlock(v any) (map[string]any, bool) {
+	l, ok := v.([]any)
+	if !ok || len(l) == 0 {
+		return nil, false
+	}
+	m, ok := l[0].(map[string]any)
+	return m, ok
+}
+
+// tfCapacityProvider reads an aws_lambda_capacity_provider: its ARN and
+// instance_requirements' allowed_instance_types.
+func tfCapacityProvider(addr string, v, unknown map[string]any) capacityProvider {
+	c := capacityProvider{address: addr}
+	if !isUnknown(unknown, "arn") {
+		c.arn, _ = v["arn"].(string)
+	}
+	if isUnknown(unknown, "instance_requirements") {
+		c.typesUnknown = true
+		return c
+	}
+	if ir, ok := firstBlock(v["instance_requirements"]); ok {
+		types, _ := ir["allowed_instance_types"].([]any)
+		for _, t := range types {
+			if s, ok := t.(string); ok {
+				c.instanceTypes = append(c.instanceTypes, s)
+			}
+		}
+	}
+	return c
+}
+
+// tfLogGroupOf reads an aws_cloudwatch_log_group's name and class
+// (log_group_class; STANDARD when not set).
+func tfLogGroupOf(addr string, v, unknown, expr map[string]any) logGroup {
+	g := logGroup{address: addr, class: LogClassStandard}
+	if _, set := expr["log_group_class"]; expr != nil && !set {
+		unknown = nil // computed: the provider's default, STANDARD
+	}
+	if !isUnknown(unknown, "name") {
+		g.name, _ = v["name"].(string)
+	}
+	switch c, _ := v["log_group_class"].(string); {
+	case isUnknown(unknown, "log_group_class"):
+		g.classUnknown = true
+	case c != "":
+		g.class = c
+	}
+	return g
 }
 
 func (r *tfReader) provisioned(jp, addr, module string, v, unknown map[string]any, expr map[string]any) (pcRes, bool) {

@@ -30,6 +30,33 @@ type FunctionUsage struct {
 	Missing []string
 	// Assumptions lists values used that the source did not give.
 	Assumptions pricing.Assumptions
+	// Billed, when a simulation gave the month, is the function's exact
+	// billed usage: its on-demand invocations with their cold starts and
+	// the provisioned configuration marked Simulated (its invocations and
+	// hours). OnDemand is then unused, and Provisioned entries not
+	// Simulated bill their hours only.
+	Billed *pricing.BilledUsage
+	// Sim summarises the simulation behind Billed.
+	Sim *Simulation
+	// Err is a failure to produce the usage that is not missing data (a
+	// tune file that cannot be read, a cancelled simulation).
+	Err error
+	// LogBytes is the month's ingestion into the function's log group
+	// (Standard class): the logs line.
+	LogBytes int64
+}
+
+// Simulation is what a side's simulation observed in its month: the cold
+// starts it bills, the peak of busy environments, the share of
+// invocations provisioned environments served and the throttles.
+type Simulation struct {
+	ColdStarts       int64   `json:"cold_starts_per_month"`
+	ColdStartRate    float64 `json:"cold_start_rate"`
+	PeakConcurrency  int     `json:"peak_concurrency"`
+	ProvisionedShare float64 `json:"provisioned_share"`
+	Throttles        int64   `json:"throttles"`
+	// Mode is the simulator's engine: exact or fast.
+	Mode string `json:"mode"`
 }
 
 // ProvisionedUsage is a month of one provisioned-concurrency configuration.
@@ -37,6 +64,9 @@ type ProvisionedUsage struct {
 	Hours    float64
 	Requests int64
 	Duration pricing.Duration
+	// Simulated: FunctionUsage.Billed includes this configuration (its
+	// hours and the invocations it served).
+	Simulated bool
 }
 
 // UsageSource gives the usage of a function read from infrastructure code.
@@ -72,11 +102,14 @@ type UsageSource interface {
 // Entries of other resource types are allowed (a team's file covers all its
 // resources) and left out; an unknown key in a Lambda entry is an error.
 type UsageFile struct {
-	Path    string
-	exact   map[string]*usageEntry
-	wild    []*usageEntry
-	types   map[string]*usageEntry
-	Ignored int // entries of resource types lambdacost does not price
+	Path string
+	// unpriced are the log groups whose class has no known price on some
+	// side (prepare): their logs are priced on neither side.
+	unpriced map[string]string
+	exact    map[string]*usageEntry
+	wild     []*usageEntry
+	types    map[string]*usageEntry
+	Ignored  int // entries of resource types lambdacost does not price
 }
 
 type usageEntry struct {
@@ -91,7 +124,8 @@ type usageEntry struct {
 var (
 	functionKeys    = []string{"monthly_requests", "request_duration_ms"}
 	provisionedKeys = []string{"monthly_duration_hrs", "monthly_requests", "request_duration_ms", "memory_mb", "architecture"}
-	logicalIDKeys   = []string{"monthly_requests", "request_duration_ms", "monthly_duration_hrs"}
+	logGroupKeys    = []string{"monthly_data_ingested_gb", "storage_gb", "monthly_data_scanned_gb"}
+	logicalIDKeys   = []string{"monthly_requests", "request_duration_ms", "monthly_duration_hrs", "monthly_data_ingested_gb", "storage_gb", "monthly_data_scanned_gb"}
 )
 
 // ReadUsageFile reads an infracost usage file.
@@ -203,6 +237,8 @@ func usageKeys(typ string) []string {
 		return functionKeys
 	case tfProvisioned:
 		return provisionedKeys
+	case tfLogGroup, "AWS::Logs::LogGroup":
+		return logGroupKeys
 	case logicalID:
 		return logicalIDKeys
 	}
@@ -368,7 +404,66 @@ func (u *UsageFile) Usage(f *Function) FunctionUsage {
 		}
 		fu.Provisioned = append(fu.Provisioned, pu)
 	}
+	u.logs(f, &fu)
 	return fu
+}
+
+// prepare notes the log groups of p whose class has no known price on
+// either side, so that their logs are left out of both sides (a diff
+// that priced them on one side only would be wrong).
+func (u *UsageFile) prepare(p *Plan) {
+	u.unpriced = map[string]string{}
+	for _, fs := range [][]Function{p.Base, p.Head} {
+		for i := range fs {
+			l := fs[i].Logs
+			switch {
+			case l == nil || l.GroupAddress == "":
+			case l.ClassUnknown:
+				u.unpriced[l.GroupAddress] = fmt.Sprintf("logs (%s: the log group class is known only after apply)", l.GroupAddress)
+			case l.Class != LogClassStandard:
+				u.unpriced[l.GroupAddress] = fmt.Sprintf("logs (%s: the %s class's ingestion price for Lambda logs is not in the price table, so its logs are priced on neither side)", l.GroupAddress, l.Class)
+			}
+		}
+	}
+}
+
+// logs gives f the ingestion of its log group's entry
+// (monthly_data_ingested_gb, infracost's key for aws_cloudwatch_log_group)
+// when the code creates the group: Lambda logs in the Standard class are
+// priced at their volume tiers; another class's price is not known and is
+// named as missing, never priced at Standard's.
+func (u *UsageFile) logs(f *Function, fu *FunctionUsage) {
+	if f.Logs == nil || f.Logs.GroupAddress == "" {
+		return
+	}
+	typ := tfLogGroup
+	if !strings.Contains(f.Logs.GroupAddress, ".") {
+		typ = logicalID
+	}
+	es := u.lookup(f.Logs.GroupAddress, typ)
+	gb, pos, ok := first(es, "monthly_data_ingested_gb")
+	if !ok {
+		return
+	}
+	for _, k := range []string{"storage_gb", "monthly_data_scanned_gb"} {
+		if _, kpos, ok := first(es, k); ok {
+			fu.Assumptions.Add(pricing.Assumption{Field: f.Logs.GroupAddress + "." + k, Value: "not priced", Why: "given at " + kpos + "; lambdacost prices the ingestion of Lambda logs, not their storage or queries"})
+		}
+	}
+	why, unpriced := u.unpriced[f.Logs.GroupAddress]
+	switch {
+	case gb == 0:
+	case unpriced:
+		fu.Missing = append(fu.Missing, why)
+	case f.Logs.ClassUnknown:
+		fu.Missing = append(fu.Missing, fmt.Sprintf("logs (%s: the log group class is known only after apply)", f.Logs.GroupAddress))
+	case f.Logs.Class != LogClassStandard:
+		fu.Missing = append(fu.Missing, fmt.Sprintf("logs (%s: the %s class's ingestion price for Lambda logs is not in the price table)", f.Logs.GroupAddress, f.Logs.Class))
+	default:
+		fu.LogBytes = int64(math.Round(gb * float64(1<<30)))
+		fu.Assumptions.Add(pricing.Assumption{Field: f.Logs.GroupAddress + ".monthly_data_ingested_gb", Value: fmt.Sprintf("%g GB, on both sides", gb),
+			Why: "given at " + pos + " for the log group; a log format change (Text → JSON) that writes more bytes is not modelled"})
+	}
 }
 
 func msDuration(ms float64) pricing.Duration {

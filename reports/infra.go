@@ -30,23 +30,18 @@ func sideCell(s *infra.Side, k infra.Kind) string {
 	case s.Range != nil:
 		return USD(s.Range.Min) + "–" + USD(s.Range.Max)
 	}
-	return "unknown (" + strings.Join(s.Unknown, ", ") + " " + infra.UnknownPhrase(k) + ")"
+	return "unknown (" + infra.UnknownText(s.Unknown, k) + ")"
 }
 
 func diffCell(f infra.FunctionDiff) string {
+	lo, hi, ok := diffRange(f)
 	switch {
+	case !ok:
+		return "unknown"
 	case f.DiffUSD != nil:
-		return signedUSD(f.Diff)
-	case f.Head != nil && f.Head.Range != nil:
-		base := decimal.Zero
-		if f.Base != nil && f.Base.Cost != nil {
-			base = f.Base.Cost.Total
-		} else if f.Base != nil {
-			return "unknown"
-		}
-		return signedUSD(f.Head.Range.Min.Sub(base)) + " to " + signedUSD(f.Head.Range.Max.Sub(base))
+		return signedUSD(lo)
 	}
-	return "unknown"
+	return signedUSD(lo) + " to " + signedUSD(hi)
 }
 
 func fnLabel(f infra.FunctionDiff, region string) string {
@@ -66,6 +61,12 @@ func fnLabel(f infra.FunctionDiff, region string) string {
 
 func whyCell(f infra.FunctionDiff) string {
 	why := strings.Join(f.Why, "; ")
+	if c := coldCell(f); c != "" {
+		if why != "" {
+			why += "; "
+		}
+		why += c
+	}
 	if len(f.MissingUsage) > 0 {
 		if why != "" {
 			why += "; "
@@ -73,6 +74,28 @@ func whyCell(f infra.FunctionDiff) string {
 		why += "usage missing: " + strings.Join(f.MissingUsage, ", ")
 	}
 	return why
+}
+
+// coldCell says how the simulated cold starts change ("cold starts
+// 1,460 → 730/month (simulated)"); empty without a simulation.
+func coldCell(f infra.FunctionDiff) string {
+	side := func(s *infra.Side) string {
+		switch {
+		case s == nil:
+			return "—"
+		case s.Simulated == nil:
+			return "?"
+		}
+		return groupThousands(strconv.FormatInt(s.Simulated.ColdStarts, 10))
+	}
+	if (f.Base == nil || f.Base.Simulated == nil) && (f.Head == nil || f.Head.Simulated == nil) {
+		return ""
+	}
+	b, h := side(f.Base), side(f.Head)
+	if b == h {
+		return "cold starts " + h + "/month (simulated)"
+	}
+	return "cold starts " + b + " → " + h + "/month (simulated)"
 }
 
 // InfraGrids renders a priced infrastructure change: the functions (changed
@@ -96,6 +119,78 @@ func InfraGrids(e *infra.Estimate) []Grid {
 		head += " (known)"
 	}
 	g.Footer = []string{"Total", "", USD(e.Totals.Base), head, signedUSD(e.Totals.Diff), increaseText(e.Totals)}
+	return infraGrids(e, g)
+}
+
+// InfraCSVGrids are InfraGrids with every money cell of the functions
+// table a number: the head and the diff are two columns each, lowest and
+// highest, equal for a known cost and the two ends of the range for a
+// function whose architecture is unknown ("unknown" when neither).
+func InfraCSVGrids(e *infra.Estimate) []Grid {
+	g := Grid{
+		Title:      fmt.Sprintf("Lambda cost per month · %s · base vs head (%s)", e.Region, e.Path),
+		Header:     []string{"Function", "Change", "Base", "Head lowest", "Head highest", "Diff lowest", "Diff highest", "Why"},
+		AlignRight: map[int]bool{2: true, 3: true, 4: true, 5: true, 6: true},
+	}
+	for _, f := range e.Functions {
+		base := "" // no side: an empty cell, not a number
+		if f.Base != nil {
+			base = sideCell(f.Base, e.Kind)
+			if f.Base.Cost != nil {
+				base = USD(f.Base.Cost.Total)
+			}
+		}
+		hlo, hhi := "", ""
+		if s := f.Head; s != nil {
+			hlo, hhi = sideCell(s, e.Kind), sideCell(s, e.Kind)
+			switch {
+			case s.Cost != nil:
+				hlo, hhi = USD(s.Cost.Total), USD(s.Cost.Total)
+			case s.Range != nil:
+				hlo, hhi = USD(s.Range.Min), USD(s.Range.Max)
+			}
+		}
+		dlo, dhi := "unknown", "unknown"
+		if lo, hi, ok := diffRange(f); ok {
+			dlo, dhi = signedUSD(lo), signedUSD(hi)
+		}
+		g.Rows = append(g.Rows, []string{fnLabel(f, e.Region), string(f.Change), base, hlo, hhi, dlo, dhi, whyCell(f)})
+	}
+	hi := e.Totals.Head
+	if r := e.Totals.HeadRange; r != nil {
+		hi = r.Max
+	}
+	lo := e.Totals.Head
+	if r := e.Totals.HeadRange; r != nil {
+		lo = r.Min
+	}
+	label := "Total"
+	if !e.Totals.Complete {
+		label = "Total (known subtotal)"
+	}
+	g.Footer = []string{label, "", USD(e.Totals.Base), USD(lo), USD(hi), signedUSD(lo.Sub(e.Totals.Base)), signedUSD(hi.Sub(e.Totals.Base)), increaseText(e.Totals)}
+	return infraGrids(e, g)
+}
+
+// diffRange is a function's head − base: one value, or the range of an
+// unknown architecture; ok is false when unknown.
+func diffRange(f infra.FunctionDiff) (lo, hi decimal.Decimal, ok bool) {
+	switch {
+	case f.DiffUSD != nil:
+		return f.Diff, f.Diff, true
+	case f.Head != nil && f.Head.Range != nil:
+		base := decimal.Zero
+		if f.Base != nil && f.Base.Cost != nil {
+			base = f.Base.Cost.Total
+		} else if f.Base != nil {
+			return lo, hi, false
+		}
+		return f.Head.Range.Min.Sub(base), f.Head.Range.Max.Sub(base), true
+	}
+	return lo, hi, false
+}
+
+func infraGrids(e *infra.Estimate, g Grid) []Grid {
 	grids := []Grid{g}
 	t := Grid{Title: "Totals", Header: []string{"", "Per month"}, AlignRight: map[int]bool{1: true}}
 	t.Rows = append(t.Rows, []string{"Base", USD(e.Totals.Base)}, []string{"Head (known subtotal)", USD(e.Totals.Head)},

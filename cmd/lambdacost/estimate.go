@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"math"
 	"strings"
@@ -50,6 +51,7 @@ type EstimateOptions struct {
 	Infra infraFlags
 
 	changed func(string) bool
+	ctx     context.Context
 }
 
 // NewCmdEstimate builds `estimate`. runF replaces the run function in tests.
@@ -69,10 +71,12 @@ Months are 730 hours when hours are projected.`,
   lambdacost estimate --lmi --requests 100M --instance-type m7g.xlarge --instance-hours 2000 --ec2-rate 0.0457
   lambdacost estimate --lmi --requests 5.256B --duration 40ms --peak-rps 2000 --instance-type m7g.xlarge --runtime nodejs22.x
   lambdacost estimate --terraform examples/plan.json --usage examples/infracost-usage.yml -o markdown
-  lambdacost estimate --template examples/template.yaml --base-template examples/template-base.yaml --usage examples/template-usage.yml`,
+  lambdacost estimate --template examples/template.yaml --base-template examples/template-base.yaml --usage examples/template-usage.yml
+  lambdacost estimate --terraform examples/plan-pc.json --scenario examples/orders.yaml -o markdown`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o.changed = cmd.Flags().Changed
+			o.ctx = cmd.Context()
 			if runF != nil {
 				return runF(o)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"io"
 	"math"
 
@@ -21,10 +22,12 @@ type infraFlags struct {
 	BaseTemplate string
 	Parameters   []string
 	Dataset      string
+	Scenarios    []string
+	Tunes        []string
 }
 
 // infraOnlyFlags apply only with --terraform or --template.
-var infraOnlyFlags = []string{"terraform", "template", "base-template", "parameter", "dataset"}
+var infraOnlyFlags = []string{"terraform", "template", "base-template", "parameter", "dataset", "scenario", "tune"}
 
 func addInfraFlags(cmd *cobra.Command, l *infraFlags) {
 	fs := cmd.Flags()
@@ -33,6 +36,10 @@ func addInfraFlags(cmd *cobra.Command, l *infraFlags) {
 	fs.StringVar(&l.BaseTemplate, "base-template", "", "with --template: the template `FILE` before the change, to diff against")
 	fs.StringArrayVar(&l.Parameters, "parameter", nil, "with --template: a parameter value `PARAM` written Key=Value (repeatable; else each parameter's Default)")
 	fs.StringVar(&l.Dataset, "dataset", "", "with --terraform/--template: take each function's usage from this dataset `FILE` (collect/import), matched by function name")
+	fs.StringArrayVar(&l.Scenarios, "scenario", nil, "with --terraform/--template: simulate a scenario `FILE` (matched by its function.name, or NAME=FILE) with each side's configuration for the function's usage: cold starts and provisioned concurrency priced with their effect (repeatable)")
+	fs.StringArrayVar(&l.Tunes, "tune", nil, "with --scenario or --dataset: a tune -o json `FILE` (matched by its function, or NAME=FILE): each side's duration and INIT at its memory (repeatable)")
+	_ = cmd.MarkFlagFilename("scenario", "yaml", "yml")
+	_ = cmd.MarkFlagFilename("tune", "json")
 	_ = cmd.MarkFlagFilename("terraform", "json")
 	_ = cmd.MarkFlagFilename("template", "yaml", "yml", "json", "template")
 	_ = cmd.MarkFlagFilename("base-template", "yaml", "yml", "json", "template")
@@ -40,7 +47,7 @@ func addInfraFlags(cmd *cobra.Command, l *infraFlags) {
 }
 
 func (l *infraFlags) on() bool {
-	return l.Terraform != "" || l.Template != "" || l.BaseTemplate != "" || len(l.Parameters) > 0 || l.Dataset != ""
+	return l.Terraform != "" || l.Template != "" || l.BaseTemplate != "" || len(l.Parameters) > 0 || l.Dataset != "" || len(l.Scenarios) > 0 || len(l.Tunes) > 0
 }
 
 // estimateInfraRun prices infrastructure code: base vs head per function.
@@ -50,7 +57,7 @@ func estimateInfraRun(o *EstimateOptions) error {
 		"provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores",
 		"streamed-bytes-per-request", "log-bytes", "transfer-out-bytes-per-request", "streaming-free-tier-used", "api-gateway"}, lmiOnlyFlags...) {
 		if o.changed(name) {
-			return pricing.Inputf("--"+name, "cannot be combined with --terraform or --template (the configuration comes from the code, the usage from --usage or --dataset)")
+			return pricing.Inputf("--"+name, "cannot be combined with --terraform or --template (the configuration comes from the code, the usage from --usage, --dataset or --scenario)")
 		}
 	}
 	if o.Assets != "" && o.HTML == "" {
@@ -64,7 +71,7 @@ func estimateInfraRun(o *EstimateOptions) error {
 		return err
 	}
 	src := infra.Source{Terraform: o.Infra.Terraform, Template: o.Infra.Template, BaseTemplate: o.Infra.BaseTemplate,
-		Parameters: params, Usage: o.UsageFile, Dataset: o.Infra.Dataset}
+		Parameters: params, Usage: o.UsageFile, Dataset: o.Infra.Dataset, Scenarios: o.Infra.Scenarios, Tunes: o.Infra.Tunes}
 	flagNames := map[string]string{"base_template": "--base-template", "parameters": "--parameter"}
 	if err := src.Validate(func(k string) string {
 		if n, ok := flagNames[k]; ok {
@@ -82,8 +89,12 @@ func estimateInfraRun(o *EstimateOptions) error {
 	if err != nil {
 		return err
 	}
+	ctx := o.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	override := o.changed("region") || f.IO.Getenv("LAMBDACOST_REGION") != ""
-	e, err := src.Estimate(prices, f.Region, override, pricing.Options{FreeTier: o.FreeTier, ComputeSavingsPlan: decimal.NewFromFloat(o.SavingsPlan)})
+	e, err := src.Estimate(ctx, prices, f.Region, override, pricing.Options{FreeTier: o.FreeTier, ComputeSavingsPlan: decimal.NewFromFloat(o.SavingsPlan)})
 	if err != nil {
 		return err
 	}
@@ -101,6 +112,9 @@ func estimateInfraRun(o *EstimateOptions) error {
 		if err := reports.WriteInfraSummary(f.IO.Out, e, ""); err != nil {
 			return err
 		}
+	}
+	if format == reports.CSV {
+		return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.InfraCSVGrids(e)...)
 	}
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.InfraGrids(e)...)
 }

@@ -101,7 +101,13 @@ func TestEstimateTerraformOutputs(t *testing.T) {
 		wants := []string{"$23.67", "$133.72", "+$110.05", "$147.46", "$150.79", "memory_size known after apply", "memory 512 MB → 1024 MB"}
 		if format == "csv" { // money cells are plain numbers
 			// One table per CSV output: the functions, then the totals table.
-			wants = []string{"Total,,23.67,", "aws_lambda_function.api),changed,12.00,81.44,69.44,", "memory_size known after apply"}
+			// The head and the diff are two numeric cells each: equal for a
+			// known cost; the thumbnail's arm64/x86_64 ends $13.7334 and
+			// $17.0667 (infra's TestTerraformPlanPriced), a new function, so
+			// its diff is the same range. The footer's ends are the totals'
+			// range $147.46–$150.79, less the base $23.67: +$123.79 and +$127.12.
+			wants = []string{"Total (known subtotal),,23.67,147.46,150.79,123.79,127.12,", "aws_lambda_function.api),changed,12.00,81.44,81.44,69.44,69.44,",
+				",added,,13.73,17.07,13.73,17.07,", "memory_size known after apply"}
 			totals, errOut, code := runCLI(t, nil, "estimate", "--terraform", plan, "--usage", usage, "-o", "csv", "--table", "totals")
 			if code != 0 || !strings.Contains(totals, "Head lowest (architectures unknown),147.46") || !strings.Contains(totals, "Head highest (architectures unknown),150.79") || !strings.Contains(totals, "Diff,110.05") || !strings.Contains(totals, "Base,23.67") {
 				t.Errorf("csv --table totals: exit %d %s:\n%s", code, errOut, totals)
@@ -173,7 +179,7 @@ func TestEstimateTerraformDataset(t *testing.T) {
 		t.Fatalf("exit %d %s\n%s", code, errOut, out)
 	}
 	_, errOut, code = runCLI(t, nil, "estimate", "--terraform", filepath.Join(dir, "plan-memory.json"), "--dataset", "x.json", "--usage", "y.yml")
-	if code != 2 || !strings.Contains(errOut, "--dataset: give either a usage file or a dataset") {
+	if code != 2 || !strings.Contains(errOut, "--dataset: give one usage source (a usage file, a dataset or scenarios), not usage and dataset") {
 		t.Errorf("exit %d %s", code, errOut)
 	}
 }
@@ -187,5 +193,36 @@ func TestCheckTerraformWithDataset(t *testing.T) {
 	out, errOut, code := runCLI(t, nil, "check", "--config", cfg)
 	if code != 0 || !strings.Contains(out, "+250.2% ($12.04 → $42.17)") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// --scenario: the usage simulated per side (infra's
+// TestScenarioProvisionedConcurrency derives the numbers): base $80.59,
+// head $76.94, diff -$3.65; cold starts 2 → 1 an hour, ×730 a month.
+func TestEstimateTerraformScenario(t *testing.T) {
+	dir := filepath.Join("..", "..", "testdata", "iac")
+	out, errOut, code := runCLI(t, nil, "estimate", "--terraform", filepath.Join(dir, "plan-pc.json"), "--scenario", filepath.Join(dir, "scenarios", "orders.yaml"), "-o", "markdown")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"$80.59 → $76.94 (-$3.65/month)", "cold starts 1,460 → 730/month (simulated)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("markdown lacks %q:\n%s", want, out)
+		}
+	}
+	// The check: head $76.94 < 80 and -4.53 % (−3.65015 ÷ 80.59238) < 0 pass.
+	out, errOut, code = runCLI(t, nil, "check", "--config", filepath.Join(dir, "lambdacost-scenario.yaml"))
+	if code != 0 || !strings.Contains(out, "$76.94") {
+		t.Fatalf("check: exit %d\n%s\n%s", code, out, errOut)
+	}
+	// Scenarios are a usage source of their own: not with --usage; --tune
+	// needs a scenario or a dataset.
+	_, errOut, code = runCLI(t, nil, "estimate", "--terraform", filepath.Join(dir, "plan-pc.json"), "--scenario", filepath.Join(dir, "scenarios", "orders.yaml"), "--usage", filepath.Join(dir, "usage.yml"))
+	if code != 2 || !strings.Contains(errOut, "not usage and scenario") {
+		t.Errorf("exit %d %s", code, errOut)
+	}
+	_, errOut, code = runCLI(t, nil, "estimate", "--terraform", filepath.Join(dir, "plan-pc.json"), "--usage", filepath.Join(dir, "usage.yml"), "--tune", filepath.Join(dir, "tune", "checkout-api.json"))
+	if code != 2 || !strings.Contains(errOut, "--tune: a tune result gives the times of a scenario or a dataset") {
+		t.Errorf("exit %d %s", code, errOut)
 	}
 }

@@ -28,6 +28,7 @@ var schemaCases = []struct {
 	{"estimate-lmi", []string{"estimate", "--lmi", "--requests", "100M", "--instance-type", "m7g.xlarge", "--instance-hours", "2000", "--ec2-rate", "0.0457"}},
 	{"estimate-terraform", []string{"estimate", "--terraform", "plan.json", "--usage", "infracost-usage.yml"}},
 	{"estimate-template", []string{"estimate", "--template", "template.yaml", "--base-template", "template-base.yaml", "--usage", "template-usage.yml"}},
+	{"estimate-terraform-scenario", []string{"estimate", "--terraform", "plan-pc.json", "--scenario", "orders.yaml"}},
 	{"check-terraform", []string{"check", "--config", "lambdacost-terraform.yaml"}},
 	{"simulate", []string{"simulate", "checkout.yaml"}},
 	{"simulate-runs", []string{"simulate", "spike.yaml", "--runs", "3"}},

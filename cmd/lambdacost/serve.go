@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/simulator"
 	"github.com/lambdacost/lambdacost/whatif"
 )
 
@@ -102,7 +103,7 @@ func serveRun(o *ServeOptions) error {
 		}
 	case o.Dataset != "":
 		path, name = o.Dataset, o.Dataset
-		if data, err = whatif.ScenarioFromDataset(o.Dataset, o.Function); err != nil {
+		if data, err = simulator.ScenarioFromDataset(o.Dataset, o.Function); err != nil {
 			return err
 		}
 	default:

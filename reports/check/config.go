@@ -111,7 +111,7 @@ type configYAML struct {
 
 type checkYAML struct {
 	Name     string              `yaml:"name"`
-	Scenario string              `yaml:"scenario,omitempty"`
+	Scenario datasetPaths        `yaml:"scenario,omitempty"`
 	Dataset  datasetPaths        `yaml:"dataset,omitempty"`
 	Function string              `yaml:"function,omitempty"`
 	Estimate *pricing.UsageEntry `yaml:"estimate,omitempty"`
@@ -121,6 +121,7 @@ type checkYAML struct {
 	BaseTemplate string            `yaml:"base_template,omitempty"`
 	Parameters   map[string]string `yaml:"parameters,omitempty"`
 	Usage        string            `yaml:"usage,omitempty"`
+	Tune         datasetPaths      `yaml:"tune,omitempty"`
 	Thresholds   yaml.Node         `yaml:"thresholds,omitempty"`
 }
 
@@ -174,11 +175,14 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		}
 
 		var kinds []string
-		if rc.Scenario != "" {
-			kinds = append(kinds, "scenario")
-			c.Source, c.File = SourceScenario, rc.Scenario
-		}
 		iac := rc.Terraform != "" || rc.Template != ""
+		if len(rc.Scenario) > 0 && !iac {
+			kinds = append(kinds, "scenario")
+			c.Source, c.File = SourceScenario, rc.Scenario[0]
+			if len(rc.Scenario) > 1 {
+				errs = append(errs, pricing.Inputf(at("checks", idx, "scenario"), "%s: a scenario check simulates one scenario file (a list of them is the usage of a terraform: or template: source)", label))
+			}
+		}
 		if len(rc.Dataset) > 0 && !iac {
 			kinds = append(kinds, "dataset")
 			c.Source, c.File = SourceDataset, strings.Join(rc.Dataset, ", ")
@@ -206,7 +210,7 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 			errs = append(errs, pricing.Inputf(at("checks", idx, "function"), "%s: function: selects a function of a dataset, a plan or a template; it needs dataset:, terraform: or template:", label))
 		}
 		if !iac {
-			for key, set := range map[string]bool{"usage": rc.Usage != "", "base_template": rc.BaseTemplate != "", "parameters": len(rc.Parameters) > 0} {
+			for key, set := range map[string]bool{"usage": rc.Usage != "", "base_template": rc.BaseTemplate != "", "parameters": len(rc.Parameters) > 0, "tune": len(rc.Tune) > 0} {
 				if set {
 					errs = append(errs, pricing.Inputf(at("checks", idx, key), "%s: %s: applies to a terraform: or template: source", label, key))
 				}
@@ -270,7 +274,27 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 				ds = rc.Dataset[0]
 			}
 			src.BaseTemplate, src.Usage, src.Dataset = resolve(rc.BaseTemplate), resolve(rc.Usage), resolve(ds)
-			if err := src.Validate(func(k string) string { return at("checks", idx, k) }); err != nil {
+			// KEY=FILE keeps its key; the file is relative to the config.
+			keyFile := func(spec string) string {
+				if k, f := infra.SplitKeyFile(spec); k != "" {
+					return k + "=" + resolve(f)
+				}
+				return resolve(spec)
+			}
+			for _, sc := range rc.Scenario {
+				src.Scenarios = append(src.Scenarios, keyFile(sc))
+				{
+					_, f := infra.SplitKeyFile(sc)
+					files["scenario "+sc] = [2]string{resolve(f), f}
+				}
+			}
+			for _, t := range rc.Tune {
+				src.Tunes = append(src.Tunes, keyFile(t))
+				_, f := infra.SplitKeyFile(t)
+				files["tune "+t] = [2]string{resolve(f), f}
+			}
+			src.FlagNames = map[string]string{"scenario": at("checks", idx, "scenario"), "tune": at("checks", idx, "tune")}
+			if err := src.Validate(func(k string) string { return at("checks", idx, strings.Fields(k)[0]) }); err != nil {
 				errs = append(errs, pricing.Inputf(c.Pos, "%s: %v", label, err))
 			}
 			for key, p := range map[string][2]string{"base_template": {src.BaseTemplate, rc.BaseTemplate}, "usage": {src.Usage, rc.Usage}, "dataset": {src.Dataset, ds}} {
@@ -288,9 +312,9 @@ func ParseConfig(path string, data []byte) (*Config, error) {
 		for _, k := range keys {
 			p := files[k]
 			if st, err := os.Stat(p[0]); err != nil {
-				errs = append(errs, pricing.Inputf(at("checks", idx, k), "%s: %s file %s: %v", label, k, p[1], unwrapPathErr(err)))
+				errs = append(errs, pricing.Inputf(at("checks", idx, strings.Fields(k)[0]), "%s: %s file %s: %v", label, strings.Fields(k)[0], p[1], unwrapPathErr(err)))
 			} else if st.IsDir() {
-				errs = append(errs, pricing.Inputf(at("checks", idx, k), "%s: %s %s is a directory, not a file", label, k, p[1]))
+				errs = append(errs, pricing.Inputf(at("checks", idx, strings.Fields(k)[0]), "%s: %s %s is a directory, not a file", label, strings.Fields(k)[0], p[1]))
 			}
 		}
 		if e := rc.Estimate; e != nil {
@@ -443,12 +467,12 @@ func (p *datasetPaths) UnmarshalYAML(n *yaml.Node) error {
 		var out []string
 		for _, e := range n.Content {
 			if e.Kind != yaml.ScalarNode || e.Value == "" {
-				return fmt.Errorf("line %d: dataset: each entry is a file path or a glob pattern", e.Line)
+				return fmt.Errorf("line %d: each entry is a file path (dataset: also a glob pattern)", e.Line)
 			}
 			out = append(out, e.Value)
 		}
 		if len(out) == 0 {
-			return fmt.Errorf("line %d: dataset: the list is empty", n.Line)
+			return fmt.Errorf("line %d: the list of files is empty", n.Line)
 		}
 		*p = out
 		return nil

@@ -106,7 +106,7 @@ func (e env) measure(ctx context.Context, c *Check) (values, error) {
 	case SourceScenario:
 		return e.scenario(ctx, c)
 	case SourceTerraform, SourceTemplate:
-		return e.infra(c)
+		return e.infra(ctx, c)
 	}
 	return values{}, pricing.Inputf(c.Pos, "%s: no source", c.Name)
 }
@@ -290,8 +290,8 @@ func (e env) dataset(c *Check) (values, error) {
 // whose architecture is known only after apply counts at its dearest; a
 // cost that is unknown (another value known only after apply) or usage
 // that is missing makes the data incomplete: no threshold passes on it.
-func (e env) infra(c *Check) (values, error) {
-	est, err := c.Infra.Estimate(e.prices, e.region, e.regionGiven, pricing.Options{FreeTier: e.freeTier})
+func (e env) infra(ctx context.Context, c *Check) (values, error) {
+	est, err := c.Infra.Estimate(ctx, e.prices, e.region, e.regionGiven, pricing.Options{FreeTier: e.freeTier})
 	if err != nil {
 		return values{}, err
 	}
@@ -332,7 +332,7 @@ func (e env) infra(c *Check) (values, error) {
 			case s.Range != nil && side == "head":
 				head, worst = s.Range.Max, true
 			default:
-				unknown = append(unknown, fmt.Sprintf("%s (%s: %s %s)", f.Address, side, strings.Join(s.Unknown, ", "), infra.UnknownPhrase(est.Kind)))
+				unknown = append(unknown, fmt.Sprintf("%s (%s: %s)", f.Address, side, infra.UnknownText(s.Unknown, est.Kind)))
 			}
 		}
 		if len(f.MissingUsage) > 0 {

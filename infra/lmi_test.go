@@ -1,0 +1,90 @@
+package infra
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// TestTerraformManagedInstances prices testdata/iac/plan-lmi.json: the
+// function stream-worker (arm64, 2048 MB, nodejs22.x) moves from Lambda's
+// on-demand environments to a new capacity provider whose one allowed
+// instance type is m7g.large (2 vCPU, 8 GiB, $0.0816/h in us-east-1),
+// with testdata/iac/usage-lmi.yml: 10M requests of 100 ms.
+//
+//	base: 10M × 100 ms × 2 GB = 2,000,000 GB-s × $0.0000133334 = $26.6668
+//	      + 10M × $0.20/M = $2 → $28.6668
+//	head: an environment of 2048 MB at 2 GiB per vCPU is 1 vCPU; at the
+//	      50 % CPU target a CPU-bound 100 ms request gives 0.5 / 0.1 = 5
+//	      req/s per environment (Node.js's 64 concurrent requests per vCPU
+//	      would allow 640); the mean 10M / 2,628,000 s = 3.8 req/s needs 1,
+//	      AWS's floor is 3 environments; 2 fit on an m7g.large (2 vCPU,
+//	      4 × 2 GiB by memory), so 2 instances, raised to the floor of 3:
+//	      3 × 730 h = 2,190 instance-hours × $0.0816 = $178.704, the 15 %
+//	      fee 2,190 × $0.01224 = $26.8056, requests $2 → $207.5096.
+func TestTerraformManagedInstances(t *testing.T) {
+	e := priceFixture(t, "../testdata/iac/plan-lmi.json", "../testdata/iac/usage-lmi.yml")
+	f := findFn(t, e, "aws_lambda_function.worker")
+	if f.Change != Changed || len(f.Why) != 1 || f.Why[0] != "compute Lambda (on demand) → Managed Instances (m7g.large on aws_lambda_capacity_provider.workers)" {
+		t.Errorf("change %s why %v", f.Change, f.Why)
+	}
+	eq(t, "base", sideTotal(t, f.Base), d("28.6668"))
+	eq(t, "head", sideTotal(t, f.Head), d("207.5096"))
+	eq(t, "diff", f.Diff, d("178.8428"))
+	lines := map[string]string{}
+	for _, l := range f.Head.Cost.Lines {
+		lines[l.Name] = l.Quantity.String() + " " + l.Cost.String()
+	}
+	if lines["lmi_instances"] != "2190 178.704" || lines["lmi_management_fee"] != "2190 26.8056" || lines["lmi_requests"] != "10000000 2" {
+		t.Errorf("head lines %v", lines)
+	}
+
+	// A provider that lets Lambda choose among several types: the head's
+	// cost is unknown, named, never priced at one of them.
+	data, err := os.ReadFile("../testdata/iac/plan-lmi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	cp := raw["resource_changes"].([]any)[0].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)
+	cp["instance_requirements"].([]any)[0].(map[string]any)["allowed_instance_types"] = []any{"m7g.large", "c7g.large"}
+	data, _ = json.Marshal(raw)
+	p, err := ParseTerraformPlan("plan-lmi.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ReadUsageFile("../testdata/iac/usage-lmi.yml")
+	e, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = findFn(t, e, "aws_lambda_function.worker")
+	if f.Head.Cost != nil || len(e.Totals.Unknown) != 1 || !strings.Contains(e.Totals.Unknown[0], "capacity_provider.instance_type chosen by Lambda") {
+		t.Errorf("head %+v, unknown %v", f.Head.Cost, e.Totals.Unknown)
+	}
+	eq(t, "known head", e.Totals.Head, d("0"))
+}
+
+// TestTemplateManagedInstances: testdata/iac/template-lmi.yaml runs
+// stream-worker on AWS::Lambda::CapacityProvider WorkersProvider (one
+// allowed type, m7g.large); with 10M requests of 100 ms it is the head of
+// TestTerraformManagedInstances: $207.5096.
+func TestTemplateManagedInstances(t *testing.T) {
+	e := priceTemplates(t, "../testdata/iac/template-lmi.yaml", "", "../testdata/iac/template-lmi-usage.yml", TemplateOptions{Region: "us-east-1"})
+	f := findFn(t, e, "StreamWorker")
+	if m := f.Head.ManagedInstances; m == nil || m.Provider != "WorkersProvider" || m.InstanceType != "m7g.large" || m.MemoryGiBPerVCPU != 2 {
+		t.Fatalf("managed instances %+v", f.Head.ManagedInstances)
+	}
+	eq(t, "head", sideTotal(t, f.Head), d("207.5096"))
+	for _, n := range e.Notes {
+		if strings.Contains(n, "CapacityProvider") {
+			t.Errorf("the capacity provider is priced now; note %q", n)
+		}
+	}
+}
