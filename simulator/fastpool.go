@@ -314,6 +314,10 @@ type levelPool struct {
 	born, lastCer []int
 	ks, kh        maxDeque
 	n             int
+	// same counts the consecutive steps with the same inputs (and no
+	// hand-off or lifetime state), lastM and lastFlood are the last ones.
+	same             int
+	lastM, lastFlood float64
 }
 
 const satC = 40.0 // e^(−40): a level visited this surely is alive
@@ -341,6 +345,13 @@ func (d *maxDeque) evict(step, w int) {
 		n := copy(d.k, d.k[i:])
 		copy(d.v, d.v[i:])
 		d.k, d.v = d.k[:n], d.v[:n]
+	}
+}
+
+// shift moves every entry n steps later.
+func (d *maxDeque) shift(n int) {
+	for i := range d.k {
+		d.k[i] += n
 	}
 }
 
@@ -402,6 +413,12 @@ func (p *levelPool) grow(i int) {
 func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 	n := p.n
 	p.n++
+	if m == p.lastM && flood == p.lastFlood && p.detTop < 0 && p.life == 0 {
+		p.same++
+	} else {
+		p.same = 0
+	}
+	p.lastM, p.lastFlood = m, flood
 	w := p.w
 	zb := func(i int) float64 { return zLevel(p.center(i), m) }
 	// The saturated and the negligible boundaries move little per slot.
@@ -520,6 +537,28 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 		}
 	}
 	return cold, envs
+}
+
+// stationary reports whether the last 2w + 1 steps had the same inputs:
+// the window of every bin then holds w equal slots, the saturated and
+// negligible boundaries and their deques hold one value, and a step with
+// the same inputs again changes nothing but the slot index.
+func (p *levelPool) stationary() bool { return p.same > 2*p.w }
+
+// skip advances a stationary pool by n steps of the same inputs: the
+// slot index moves, the bins written in each step stay written up to the
+// new last one, the deques' single entries move with it.
+func (p *levelPool) skip(n int) {
+	last := p.n - 1
+	p.n += n
+	for i, lw := range p.lw {
+		if lw == last {
+			p.lw[i] = p.n - 1
+		}
+	}
+	p.ks.shift(n)
+	p.kh.shift(n)
+	p.same += n
 }
 
 // calibrateFor runs the level calibration for a scenario: a busy-count
