@@ -183,7 +183,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	// last is the per-step figures of the last slot booked, when it was
 	// a stationary one (see bulk).
 	var last struct {
-		ok                                                    bool
+		ok                                                  bool
 		a, rth, thr, inv, cs, env, busy, peak, prov, deaths float64
 	}
 	book := func() {
