@@ -124,7 +124,8 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	span := s.Span()
 	bw := BucketWidth(span)
 	warmB := warmupBuckets(opt.DiscardWarmup, bw)
-	ds := sampleDurations(s, seed, 400_000)
+	de := cachedDurations(s, seed, 400_000)
+	ds := de.ds
 	lcal := calibrateFor(ctx, s, seed, ds.es)
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -152,7 +153,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	if maxLife > 0 {
 		pool.life = max(1, int(math.Round(maxLife/pool.slot)))
 	}
-	kappa := floodPerRate(&ds)
+	kappa := de.kappa
 
 	segs := s.Traffic.segs
 	lam := func(t float64) float64 { // Λ(t), t within the span

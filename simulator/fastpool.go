@@ -582,7 +582,7 @@ func calibrateFor(ctx context.Context, s *Scenario, seed uint64, es float64) *le
 	// A low mean rate: as many arrivals as the budget gives.
 	dur = math.Max(dur, 6e6/rate)
 	g0 := math.Min(math.Max(1.5, 20*es), idle/10)
-	return calibrateLevels(ctx, s, seed, rate, dur, g0, idle)
+	return cachedCalibration(ctx, s, seed, rate, dur, g0, idle)
 }
 
 // floodPerRate is the pool a flood leaves per unit of arrival rate: the
