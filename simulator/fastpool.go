@@ -320,6 +320,17 @@ type levelPool struct {
 	lastM, lastFlood float64
 }
 
+// slotsPerT is the pool's resolution in time: slots per idle timeout.
+// A level's keep-alive window is summed over whole slots, the oldest
+// half-counted, so a steady level's cold rate comes out as
+// G·e^(−GT)·sinh(u/2)/(u/2), u = G·slot: within 0.3 % of G·e^(−GT)
+// wherever G·T ≤ 10 (the levels whose cold starts count); changing rates
+// are resolved to T/40. On the validation set 40 slots per T give the
+// cold starts of 120 (the earlier choice) within 0.03 % and mean
+// environments within 0.4 %, in a third of the time (the run time is
+// proportional to the number of slots).
+const slotsPerT = 40
+
 const satC = 40.0 // e^(−40): a level visited this surely is alive
 
 // maxDeque is the trailing maximum of an int series over a window of w
@@ -364,8 +375,8 @@ func (d *maxDeque) max() int {
 
 func newLevelPool(cal *levelCal, idle, prov, capC, mRef float64) *levelPool {
 	p := &levelPool{cal: cal, prov: prov, iSat: -1, iHi: -1, detTop: -1}
-	// Whole seconds per slot (the fast loop's step), ≈ 120 slots per T.
-	p.slot = math.Max(1, math.Round(idle/120))
+	// Whole seconds per slot (the fast loop's step), ≈ slotsPerT per T.
+	p.slot = math.Max(1, math.Round(idle/slotsPerT))
 	p.w = max(1, int(math.Round(idle/p.slot)))
 	p.b = max(1, int(math.Sqrt(math.Max(mRef, 0))/12))
 	// Levels above the cap do not exist: the arrivals that would reach
