@@ -113,6 +113,10 @@ func poissonExcess(a, l float64) float64 {
 	return math.Max(0, sd*phi-(l+0.5-a)*0.5*math.Erfc(z/math.Sqrt2))
 }
 
+// fastBulk lets the fast mode book stationary stretches in bulk (off only
+// in the test that checks bulk against slot-by-slot stepping).
+var fastBulk = true
+
 // runFast is the fast mode (see the package doc, "Fast mode").
 func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.PriceTable, region string, seed uint64, analytic *AnalyticResult) (*Result, error) {
 	if s.Traffic.Invocation == Async {
@@ -369,7 +373,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	bwS := int64(bw / time.Second)
 	for k := k0; k < nSteps; {
 		t0 := float64(k) * fastStep.Seconds()
-		if len(rec) == 0 && last.ok && bwS > 0 && int64(k)/bwS >= int64(warmB) {
+		if fastBulk && len(rec) == 0 && last.ok && bwS > 0 && int64(k)/bwS >= int64(warmB) {
 			// A stationary stretch: whole slots of the same steps ahead.
 			if end := cur.constantUntil(t0, last.a/fastStep.Seconds()); end > t0 {
 				if n := int(math.Floor((math.Min(end, span.Seconds())-t0)/fastStep.Seconds())) / sl; n > 0 {
