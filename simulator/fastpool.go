@@ -327,7 +327,7 @@ type levelPool struct {
 // wherever G·T ≤ 10 (the levels whose cold starts count); changing rates
 // are resolved to T/40. On the validation set 40 slots per T give the
 // cold starts of 120 (the earlier choice) within 0.03 % and mean
-// environments within 0.4 %, in a third of the time (the run time is
+// environments within 0.5 %, in a third of the time (the run time is
 // proportional to the number of slots).
 const slotsPerT = 40
 
