@@ -318,6 +318,25 @@ type levelPool struct {
 	// hand-off or lifetime state), lastM and lastFlood are the last ones.
 	same             int
 	lastM, lastFlood float64
+	// zc[i] holds bin i's middle level k as 3√k, 1 − 1/(9k) and 1/∛k, so
+	// that its z at a mean m is 3√k·(1 − 1/(9k) − ∛m/∛k) (zLevel) with
+	// one cube root per step, not one per bin.
+	zc []zConst
+}
+
+type zConst struct{ s3, a, icb float64 }
+
+// zOf is zLevel(center(i), m), cm = ∛m.
+func (p *levelPool) zOf(i int, m, cm float64) float64 {
+	if m <= 0 {
+		return math.Inf(1)
+	}
+	for len(p.zc) <= i {
+		k := p.center(len(p.zc))
+		p.zc = append(p.zc, zConst{3 * math.Sqrt(k), 1 - 1/(9*k), 1 / math.Cbrt(k)})
+	}
+	c := p.zc[i]
+	return c.s3 * (c.a - cm*c.icb)
 }
 
 // slotsPerT is the pool's resolution in time: slots per idle timeout.
@@ -431,7 +450,8 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 	}
 	p.lastM, p.lastFlood = m, flood
 	w := p.w
-	zb := func(i int) float64 { return zLevel(p.center(i), m) }
+	cm := math.Cbrt(m)
+	zb := func(i int) float64 { return p.zOf(i, m, cm) }
 	// The saturated and the negligible boundaries move little per slot.
 	for p.iSat >= 0 && zb(p.iSat) > p.zSat {
 		p.iSat--
