@@ -19,11 +19,11 @@ import (
 // non-comparable distributions, which then only match themselves), so a
 // result is the same whether an entry was cached or not.
 
-// fastCacheSize bounds each cache (entries; a calibration is a few KiB,
-// a duration sample ≈ 6 MiB).
+// calCacheSize and durCacheSize bound the caches (entries; a calibration
+// is a few KiB, a duration sample ≈ 6 MiB: at most ≈ 25 MiB held).
 const (
 	calCacheSize = 32
-	durCacheSize = 8
+	durCacheSize = 4
 )
 
 type calKey struct {
