@@ -94,3 +94,21 @@ func TestFloodPerRateFixed(t *testing.T) {
 		t.Errorf("flood per unit rate %.4f, want 0.30", got)
 	}
 }
+
+// TestZOfMatchesZLevel: the per-bin table of the pool (3√k, 1 − 1/(9k),
+// 1/∛k) gives zLevel's Wilson–Hilferty z, 3√k·(1 − 1/(9k) − ∛(m/k)),
+// to rounding, at every bin and mean; no traffic is +Inf.
+func TestZOfMatchesZLevel(t *testing.T) {
+	p := &levelPool{prov: 7, b: 3}
+	for _, m := range []float64{0.5, 20, 812.5, 5000} {
+		for i := 0; i < 3000; i++ {
+			want := zLevel(p.center(i), m)
+			if got := p.zOf(i, m, math.Cbrt(m)); math.Abs(got-want) > 1e-11*math.Max(1, math.Abs(want)) {
+				t.Fatalf("m %g bin %d: %.15g, zLevel %.15g", m, i, got, want)
+			}
+		}
+	}
+	if z := p.zOf(3, 0, 0); !math.IsInf(z, 1) {
+		t.Errorf("m = 0: %g, want +Inf", z)
+	}
+}

@@ -11,7 +11,7 @@ import (
 // Simulation modes (Options.Mode).
 const (
 	ModeExact = "exact" // one event per invocation
-	ModeFast  = "fast"  // the fluid model of fast.go, for long horizons
+	ModeFast  = "fast"  // the level model of fast.go and fastpool.go, for long horizons
 	ModeAuto  = "auto"  // fast when the exact run would take longer than AutoThreshold
 )
 

@@ -30,7 +30,7 @@
 //     probability e^(−Λ_k), Λ_k(t) = ∫_{t−T}^t G_k(s) ds, and its cold starts
 //     come at the rate G_k·e^(−Λ_k) — the e^(−λT) keep-alive law, level by
 //     level. The fast mode keeps Λ_k for each level in a ring of slots
-//     (≈ T/120 each, whole seconds), so that a change of rate at any speed
+//     (≈ T/40 each, whole seconds), so that a change of rate at any speed
 //     is integrated exactly over the window: growth (levels newly reached),
 //     reclaim (levels not reached for T), and the steady fluctuation cold
 //     starts are one formula. Expected cold starts and live environments
@@ -68,8 +68,20 @@
 //   - Billing: invocations × E[billed ms of a warm invocation] + cold
 //     starts × (E[billed ms of INIT + duration] − E[warm]); latency
 //     quantiles from the mixture (1 − p)·warm + p·cold of 400,000 draws.
+//   - Stationary stretches: when the rate has been constant for two idle
+//     timeouts (and no flood, hand-off or lifetime is pending), every
+//     level's window holds the same slot values and each further slot
+//     repeats the last one exactly; the rest of the constant stretch is
+//     booked at once (n slots × the last slot's figures). A steady year is
+//     a few hundred slots of stepping and one multiplication.
+//   - Reuse: the calibration and the duration sample depend only on the
+//     durations, INIT, timeout, idle timeout, the calibration's rate and
+//     length, and the seed; they are kept in small process-wide caches
+//     keyed by exactly those, so a what-if that changes memory,
+//     architecture, region or prices (or the traffic, above the
+//     calibration's rate) reuses them, with the same result as without.
 //
-// Memory is O(levels × 120) for the rings, O(buckets) for the timeline and
+// Memory is O(levels × 40) for the rings, O(buckets) for the timeline and
 // the trace's segments: it does not grow with the number of invocations.
 // The error against the exact engine on the validation set (a day at 10k
 // req/s with a 5× spike, a week at 1k req/s diurnal, a step 0→3k req/s, a

@@ -1,0 +1,69 @@
+package simulator
+
+import (
+	"reflect"
+	"sync"
+	"testing"
+)
+
+// cacheYAML is a steady 400 req/s scenario (mean busy ≈ 32) with the
+// given memory and duration p50.
+func cacheYAML(mem, p50 string) string {
+	return `
+duration: 20m
+function: {memory_mb: ` + mem + `, duration: {distribution: lognormal, p50: ` + p50 + `, p99: 300ms}, init_duration: 250ms}
+keep_alive: {idle_timeout: 1m}
+traffic: {start_rate: 400}
+`
+}
+
+// TestFastCacheSameResult: the calibration and duration caches change no
+// figure. A scenario run with empty caches, and the same scenario run
+// again next to one that differs only in memory (at once: the caches are
+// shared by concurrent runs), must give equal results (every field,
+// timeline and assumptions included); the second round must have found
+// its entries, and memory must not be part of the key (one calibration
+// for both), though it reaches the bill.
+func TestFastCacheSameResult(t *testing.T) {
+	a, b := parse(t, cacheYAML("512", "60ms")), parse(t, cacheYAML("1024", "60ms"))
+	fast := Options{Mode: ModeFast}
+	calCache.reset()
+	durCache.reset()
+	cold := run(t, b, fast)
+	if calCache.hits != 0 || durCache.hits != 0 || len(calCache.m) != 1 || len(durCache.m) != 1 {
+		t.Fatalf("empty caches: hits %d %d, entries %d %d", calCache.hits, durCache.hits, len(calCache.m), len(durCache.m))
+	}
+	var ra, rb *Result
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); ra = run(t, a, fast) }()
+	go func() { defer wg.Done(); rb = run(t, b, fast) }()
+	wg.Wait()
+	if calCache.hits != 2 || durCache.hits != 2 || len(calCache.m) != 1 {
+		t.Errorf("memory changed only: calibration hits %d (entries %d), duration-sample hits %d, want 2 (1) and 2", calCache.hits, len(calCache.m), durCache.hits)
+	}
+	if !reflect.DeepEqual(rb, cold) {
+		t.Errorf("cached and uncached results differ:\ncached   %+v\nuncached %+v", rb, cold)
+	}
+	if rb.CostUSD == ra.CostUSD || rb.ColdStarts != ra.ColdStarts {
+		t.Errorf("512 MB: $%g, %d cold starts; 1024 MB: $%g, %d: the bill must differ, the pool not", ra.CostUSD, ra.ColdStarts, rb.CostUSD, rb.ColdStarts)
+	}
+}
+
+// TestBoundedCacheEvicts: the cache keeps at most size entries, dropping
+// the oldest.
+func TestBoundedCacheEvicts(t *testing.T) {
+	c := boundedCache[int, int]{size: 3}
+	for i := 0; i < 5; i++ {
+		c.put(i, 10*i)
+	}
+	if len(c.m) != 3 || len(c.order) != 3 {
+		t.Fatalf("%d entries, want 3", len(c.m))
+	}
+	for i := 0; i < 5; i++ {
+		v, ok := c.get(i)
+		if want := i >= 2; ok != want || (ok && v != 10*i) {
+			t.Errorf("key %d: %d %v, want present=%v", i, v, ok, want)
+		}
+	}
+}
