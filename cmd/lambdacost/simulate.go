@@ -53,7 +53,7 @@ steady-state prediction of Mahmoudi & Khazaei's model next to the simulation (co
 Poisson scenarios; it is an approximation, and the output says how far it was from the
 simulation on the validation cases). The same seed gives the same result, byte for byte.
 
---mode fast aggregates invocations but keeps the pool level by level (about a minute of CPU
+--mode fast aggregates invocations but keeps the pool level by level (about 10 s of CPU
 for a year at 10k req/s; the first seconds run exact); --mode auto (the default is exact) picks it when the exact run would take more
 than a minute. Every output says which mode produced it and the mode's validated error bound.
 --discard-warmup D leaves the first D (rounded up to a timeline bucket) out of the statistics;
