@@ -341,53 +341,16 @@ func siCount(n int64) string {
 // merges them (collector.CollectTargets).
 func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, loadOpts []func(*config.LoadOptions) error, names []string, since, period time.Duration, format reports.Format) error {
 	f := o.F
-	regions := o.Regions
-	if o.AllRegions {
-		regions = collector.LambdaRegions
+	spec := collector.TargetSpec{Regions: o.Regions, AllRegions: o.AllRegions, Profiles: o.Profiles, RoleARN: o.RoleARN, Accounts: o.Accounts,
+		ExternalID: o.ExternalID, Organization: o.Organization, RoleName: o.RoleName}
+	targets, org, err := collector.PlanTargets(ctx, cfg, spec, func(ctx context.Context, p string) (aws.Config, error) {
+		return config.LoadDefaultConfig(ctx, append(loadOpts, config.WithSharedConfigProfile(p))...)
+	})
+	if err != nil {
+		return err
 	}
-	if len(regions) == 0 {
-		regions = []string{cfg.Region}
-	}
-	type cred struct {
-		account string
-		cfg     aws.Config
-	}
-	var creds []cred
-	if len(o.Profiles) == 0 {
-		creds = append(creds, cred{cfg: cfg})
-	}
-	for _, p := range o.Profiles {
-		pc, err := config.LoadDefaultConfig(ctx, append(loadOpts, config.WithSharedConfigProfile(p))...)
-		if err != nil {
-			return pricing.Inputf("--profile", "%s: %v", p, err)
-		}
-		creds = append(creds, cred{cfg: pc})
-	}
-	if o.RoleARN != "" {
-		base := creds[0].cfg
-		creds = nil
-		for _, a := range o.Accounts {
-			arn, err := collector.RoleARN(o.RoleARN, a)
-			if err != nil {
-				return err
-			}
-			creds = append(creds, cred{account: a, cfg: collector.AssumeRole(base, arn, o.ExternalID)})
-		}
-	}
-	var targets []collector.Target
-	for _, c := range creds {
-		for _, r := range regions {
-			targets = append(targets, collector.Target{Account: c.account, Region: r, Config: c.cfg})
-		}
-	}
-	var org *collector.OrgPlan
-	if o.Organization {
-		pl, err := collector.OrganizationTargets(ctx, creds[0].cfg, regions, o.RoleName, o.ExternalID)
-		if err != nil {
-			return err
-		}
-		org, targets = pl, pl.Targets
-		for _, a := range pl.Skipped {
+	if org != nil {
+		for _, a := range org.Skipped {
 			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: left out: the account is %s\n", a.Label(), a.State)
 		}
 	}
@@ -397,13 +360,7 @@ func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, load
 	}
 	d, res, err := collector.CollectTargets(ctx, targets, co, func(c *collector.Collector) { c.Concurrency = o.Concurrency })
 	for _, r := range res {
-		where := r.Region
-		if r.Account != "" {
-			where = r.Account + "/" + r.Region
-		}
-		if a, ok := org.Account(r.Account); ok {
-			where = a.Label() + "/" + r.Region
-		}
+		where := org.TargetName(r)
 		if r.Err != nil {
 			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: not collected: %v\n", where, r.Err)
 			continue
