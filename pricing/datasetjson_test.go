@@ -132,3 +132,34 @@ func TestDatasetRefusesTrailingData(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// WriteDataset streams one function at a time and writes what
+// json.Encoder with a one-space indent writes of the whole dataset: with
+// functions (missing values as null), with none, and with a nil list.
+func TestWriteDatasetAsEncoder(t *testing.T) {
+	full := partialDataset()
+	full.Functions = append(full.Functions, DatasetFunction{FunctionConfig: FunctionConfig{Name: "<b>&x</b>", MemoryMB: 256},
+		Series: &Series{PeriodS: 60, Invocations: []float64{1, 2.5, 3}}})
+	full.Problems = []string{"p"}
+	full.Assumptions = Assumptions{{Field: "f", Value: "v", Why: "w"}}
+	empty := partialDataset()
+	empty.Functions = []DatasetFunction{}
+	none := partialDataset()
+	none.Functions = nil
+	for name, d := range map[string]*Dataset{"functions": full, "empty": empty, "nil": none} {
+		t.Run(name, func(t *testing.T) {
+			var want, got bytes.Buffer
+			if err := WriteDataset(&got, d); err != nil { // sets the version
+				t.Fatal(err)
+			}
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", " ")
+			if err := enc.Encode(d); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+			}
+		})
+	}
+}
