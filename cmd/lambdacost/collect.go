@@ -40,14 +40,8 @@ type CollectOptions struct {
 	Concurrency  int
 	AllowPartial bool
 	Resume       bool
-	Regions      []string
-	AllRegions   bool
-	Profiles     []string
-	RoleARN      string
-	Accounts     []string
-	ExternalID   string
-	Organization bool
-	RoleName     string
+	// The regions, profiles and accounts collected.
+	collector.TargetSpec
 
 	ctx     context.Context
 	changed func(string) bool
@@ -222,7 +216,7 @@ func collectRun(o *CollectOptions) error {
 		bar = &collectProgress{w: f.IO.ErrOut, start: time.Now()}
 		c.Progress = bar.update
 	}
-	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
+	co := o.collectOptions(names, since, period)
 	if o.Out != "" {
 		co.Checkpoint = o.Out + ".checkpoint"
 		if _, err := os.Stat(co.Checkpoint); err == nil && !o.Resume {
@@ -296,6 +290,12 @@ func collectRun(o *CollectOptions) error {
 	return &pricing.ExternalError{Op: "collect", Err: fmt.Errorf("%s; %s, or pass --allow-partial to accept a partial dataset", msg, again)}
 }
 
+// collectOptions is what each collection collects: the functions, the
+// window and the logs.
+func (o *CollectOptions) collectOptions(names []string, since, period time.Duration) collector.CollectOptions {
+	return collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
+}
+
 // collectProgress draws the metrics phase on a terminal: calls,
 // datapoints and the estimated time left, at most 5 times a second.
 type collectProgress struct {
@@ -341,9 +341,7 @@ func siCount(n int64) string {
 // merges them (collector.CollectTargets).
 func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, loadOpts []func(*config.LoadOptions) error, names []string, since, period time.Duration, format reports.Format) error {
 	f := o.F
-	spec := collector.TargetSpec{Regions: o.Regions, AllRegions: o.AllRegions, Profiles: o.Profiles, RoleARN: o.RoleARN, Accounts: o.Accounts,
-		ExternalID: o.ExternalID, Organization: o.Organization, RoleName: o.RoleName}
-	targets, org, err := collector.PlanTargets(ctx, cfg, spec, func(ctx context.Context, p string) (aws.Config, error) {
+	targets, org, err := collector.PlanTargets(ctx, cfg, o.TargetSpec, func(ctx context.Context, p string) (aws.Config, error) {
 		return config.LoadDefaultConfig(ctx, append(loadOpts, config.WithSharedConfigProfile(p))...)
 	})
 	if err != nil {
@@ -354,7 +352,7 @@ func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, load
 			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: left out: the account is %s\n", a.Label(), a.State)
 		}
 	}
-	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
+	co := o.collectOptions(names, since, period)
 	if o.Out != "" {
 		co.Checkpoint = o.Out + ".checkpoint"
 	}
