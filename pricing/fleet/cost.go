@@ -172,19 +172,25 @@ func EC2Cost(t *pricing.PriceTable, region string, it *pricing.InstanceType, w W
 		gbMonths := hours.Mul(decimal.NewFromInt(int64(o.EBSGB))).Div(dHours)
 		c.Add(pricing.NewLine(pricing.LineEBS, "GB-months", gbMonths, ebs.GP3GBMonth))
 	}
+	if err := frontCost(t, region, w, scale, o, &c); err != nil {
+		return sz, c, err
+	}
+	return sz, c, nil
+}
+
+// frontCost adds what stands in front of a fleet to c: the ALB (unless
+// o.NoLoadBalancer) and, when chosen, the API Gateway.
+func frontCost(t *pricing.PriceTable, region string, w Workload, scale float64, o Options, c *pricing.Cost) error {
 	if !o.NoLoadBalancer {
 		alb, err := t.ALBFor(region)
 		if err != nil {
-			return sz, c, err
+			return err
 		}
 		for _, l := range albCost(alb, w.WithDefaults(), scale).Lines {
 			c.Add(l)
 		}
 	}
-	if err := fleetAPIGateway(t, region, w, scale, o, &c); err != nil {
-		return sz, c, err
-	}
-	return sz, c, nil
+	return fleetAPIGateway(t, region, w, scale, o, c)
 }
 
 // FargateCost sizes and prices a month of Fargate tasks of size task and
@@ -209,16 +215,7 @@ func FargateCost(t *pricing.PriceTable, region string, task FargateTask, a prici
 		c.Add(discountLine(pricing.LineFargateCommitment, "vCPU-hours", vcpuH, p.VCPUHour, o.FargateDiscount))
 		c.Add(discountLine(pricing.LineFargateCommitment, "GB-hours", gbH, p.GBHour, o.FargateDiscount))
 	}
-	if !o.NoLoadBalancer {
-		alb, err := t.ALBFor(region)
-		if err != nil {
-			return sz, c, err
-		}
-		for _, l := range albCost(alb, w.WithDefaults(), scale).Lines {
-			c.Add(l)
-		}
-	}
-	if err := fleetAPIGateway(t, region, w, scale, o, &c); err != nil {
+	if err := frontCost(t, region, w, scale, o, &c); err != nil {
 		return sz, c, err
 	}
 	return sz, c, nil
