@@ -51,3 +51,11 @@ func TestEveryLineLabelled(t *testing.T) {
 		t.Errorf("%d labels for %d lines", len(lineLabels), len(names))
 	}
 }
+
+func TestGroupThousands(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234", 100000: "100,000"} {
+		if got := GroupThousands(n); got != want {
+			t.Errorf("GroupThousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -336,22 +336,13 @@ func SizeLMI(w Workload, it *pricing.InstanceType, c LMIConfig, scale float64) (
 	sz.Instances = need(w.PeakRPS)
 	sz.units, sz.intervals = int64(sz.Instances), 1
 	if len(w.Profile) > 0 {
-		d := w.demand
-		if d == nil || d.interval != w.ProfileInterval || d.lag != c.ScaleOutLag {
-			d = newDemand(w.Profile, w.ProfileInterval, c.ScaleOutLag)
-		}
+		d := w.demandFor(c.ScaleOutLag)
 		sz.units, sz.intervals = d.units(need), d.n
 		sz.PerInterval = true
 	} else {
 		sz.Assumptions.Add(pricing.Assumption{Field: "lmi.profile", Value: "none: sized for the peak all month", Why: "without a traffic profile the scaling of the capacity provider cannot be followed"})
 	}
-	sz.MeanInstances = float64(sz.units) / float64(sz.intervals)
-	sz.InstanceHours = sz.MeanInstances * pricing.HoursPerMonth
-	cpu := w.CPUSeconds()
-	if sz.MeanInstances > 0 {
-		sz.Utilization = w.MeanRPS() * scale * cpu / (sz.MeanInstances * srv.VCPU)
-	}
-	sz.PeakUtilization = w.PeakRPS * scale * cpu / (float64(sz.Instances) * srv.VCPU)
+	sz.settle(w, scale)
 	return sz, nil
 }
 
