@@ -96,8 +96,11 @@ func decodeFunction(dec *json.Decoder) (DatasetFunction, error) {
 	for _, path := range f.Missing {
 		ps := strings.Split(path, ".")
 		v, ok := lookup(small, ps)
-		if ps[0] == "series" && len(ps) > 1 {
+		switch {
+		case ps[0] == "series" && len(ps) > 1:
 			v, ok = lookup(seriesRaw, ps[1:])
+		case ps[0] == "series" && series != nil:
+			v, ok = join(seriesRaw), true
 		}
 		if ok && !bytes.Equal(v, jsonNull) {
 			return f, fmt.Errorf("function %q: %s is listed in \"missing\" but holds the value %s", f.Name, path, v)

@@ -42,6 +42,8 @@ func TestDatasetDuplicateKeysRefused(t *testing.T) {
 		{"unknown series key", head + `"functions":[` + strings.Replace(fn, `}}`, `},"series":{"period_s":60,"latency":[1]}}`, 1) + `]}`, `unknown field "latency"`},
 		{"series listed missing", head + `"functions":[` + strings.Replace(fn, `}}`, `},"series":{"period_s":60,"invocations":[1,2]},"missing":["series.invocations"]}`, 1) + `]}`,
 			`series.invocations is listed in "missing" but holds the value [1,2]`},
+		{"whole series listed missing", head + `"functions":[` + strings.Replace(fn, `}}`, `},"series":{"period_s":60},"missing":["series"]}`, 1) + `]}`,
+			`series is listed in "missing" but holds the value {"period_s":60}`},
 	} {
 		_, err := DecodeDataset("ds.json", strings.NewReader(tc.doc))
 		if tc.want == "" {
