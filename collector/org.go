@@ -154,6 +154,16 @@ func (pl *OrgPlan) Account(id string) (OrgAccount, bool) {
 	return a, ok
 }
 
+// TargetName names a target's collection for people: REGION, or
+// ACCOUNT/REGION, the account by its label when the plan (which may be
+// nil) knows it.
+func (pl *OrgPlan) TargetName(r TargetStats) string {
+	if a, ok := pl.Account(r.Account); ok {
+		return a.Label() + "/" + r.Region
+	}
+	return where(r.Account, r.Region)
+}
+
 // AccountsByID is the plan's accounts (nil for a nil plan).
 func (pl *OrgPlan) AccountsByID() map[string]OrgAccount {
 	if pl == nil {

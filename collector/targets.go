@@ -75,6 +75,80 @@ func AccountID(ctx context.Context, cfg aws.Config) (string, error) {
 	return aws.ToString(out.Account), nil
 }
 
+// TargetSpec is what a collection over several regions, profiles or
+// accounts covers (collect's --regions, --all-regions, --profile,
+// --role-arn with --accounts, --organization).
+type TargetSpec struct {
+	Regions    []string // none: the base configuration's region
+	AllRegions bool     // LambdaRegions
+	// Profiles are shared-config profiles, each with its own credentials
+	// (none: the base configuration's).
+	Profiles []string
+	// RoleARN is assumed in each of Accounts (RoleARN, AssumeRole) with
+	// the first credentials, with ExternalID when given.
+	RoleARN    string
+	Accounts   []string
+	ExternalID string
+	// Organization lists the accounts itself (OrganizationTargets),
+	// through RoleName.
+	Organization bool
+	RoleName     string
+}
+
+// PlanTargets lists the targets of s: each set of credentials (the base
+// configuration cfg, each profile loaded by loadProfile, or the role in
+// each account) in each region. With Organization the plan of
+// OrganizationTargets is returned too (nil otherwise).
+func PlanTargets(ctx context.Context, cfg aws.Config, s TargetSpec, loadProfile func(ctx context.Context, profile string) (aws.Config, error)) ([]Target, *OrgPlan, error) {
+	regions := s.Regions
+	if s.AllRegions {
+		regions = LambdaRegions
+	}
+	if len(regions) == 0 {
+		regions = []string{cfg.Region}
+	}
+	type cred struct {
+		account string
+		cfg     aws.Config
+	}
+	var creds []cred
+	if len(s.Profiles) == 0 {
+		creds = append(creds, cred{cfg: cfg})
+	}
+	for _, p := range s.Profiles {
+		pc, err := loadProfile(ctx, p)
+		if err != nil {
+			return nil, nil, pricing.Inputf("--profile", "%s: %v", p, err)
+		}
+		creds = append(creds, cred{cfg: pc})
+	}
+	if s.RoleARN != "" {
+		base := creds[0].cfg
+		creds = nil
+		for _, a := range s.Accounts {
+			arn, err := RoleARN(s.RoleARN, a)
+			if err != nil {
+				return nil, nil, err
+			}
+			creds = append(creds, cred{account: a, cfg: AssumeRole(base, arn, s.ExternalID)})
+		}
+	}
+	if s.Organization {
+		pl, err := OrganizationTargets(ctx, creds[0].cfg, regions, s.RoleName, s.ExternalID)
+		if err != nil {
+			return nil, nil, err
+		}
+		return pl.Targets, pl, nil
+	}
+	var targets []Target
+	for _, c := range creds {
+		for _, r := range regions {
+			targets = append(targets, Target{Account: c.account, Region: r, Config: c.cfg})
+		}
+	}
+	return targets, nil, nil
+}
+
 // TargetStats is one target's collection.
 type TargetStats struct {
 	Account, Region string

@@ -1,6 +1,8 @@
 package pricing
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -300,14 +302,55 @@ func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
 	return d, nil
 }
 
-// WriteDataset writes d as indented JSON.
+// WriteDataset writes d as indented JSON (one space per level, as
+// json.Encoder with SetIndent("", " ") writes it), one function at a time:
+// a 100 MB dataset is never held as text in memory.
 func WriteDataset(w io.Writer, d *Dataset) error {
 	if d.Version == 0 {
 		d.Version = DatasetVersion
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", " ")
-	return enc.Encode(d)
+	head := *d
+	head.Functions = nil
+	hb, err := json.MarshalIndent(&head, "", " ")
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if d.Functions == nil {
+		bw.Write(hb)
+		bw.WriteByte('\n')
+		return bw.Flush()
+	}
+	// The functions go in place of the head's null.
+	key := []byte("\n \"functions\": ")
+	at := bytes.Index(hb, append(key, "null"...)) + len(key)
+	bw.Write(hb[:at])
+	if len(d.Functions) == 0 {
+		bw.WriteString("[]")
+	} else {
+		bw.WriteString("[\n")
+		var ind bytes.Buffer
+		for i := range d.Functions {
+			b, err := json.Marshal(d.Functions[i])
+			if err != nil {
+				return err
+			}
+			ind.Reset()
+			if err := json.Indent(&ind, b, "  ", " "); err != nil {
+				return err
+			}
+			bw.WriteString("  ")
+			bw.Write(ind.Bytes())
+			if i < len(d.Functions)-1 {
+				bw.WriteByte(',')
+			}
+			bw.WriteByte('\n')
+		}
+		bw.WriteString(" ]")
+	}
+	bw.Write(hb[at+len("null"):])
+	bw.WriteByte('\n')
+	return bw.Flush()
 }
 
 // jsonError reports a JSON decoding error with its byte offset.

@@ -424,14 +424,16 @@ func (db *DatasetBill) Incomplete() (incomplete, unbilled int) {
 func fmtFactor(f float64) string {
 	switch {
 	case f >= 100:
-		return groupThousands(int64(math.Round(f)))
+		return GroupThousands(int64(math.Round(f)))
 	case f >= 10:
 		return fmt.Sprintf("%.1f", f)
 	}
 	return fmt.Sprintf("%.3g", f)
 }
 
-func groupThousands(n int64) string {
+// GroupThousands writes n with commas between groups of three digits
+// (1234567 → "1,234,567").
+func GroupThousands(n int64) string {
 	s := fmt.Sprint(n)
 	var b strings.Builder
 	for i, c := range s {

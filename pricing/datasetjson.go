@@ -39,47 +39,13 @@ func (f DatasetFunction) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads a function (unknown fields are errors) and adds the
-// path of every null summary or series value to Missing.
+// path of every null summary or series value to Missing (decodeFunction).
 func (f *DatasetFunction) UnmarshalJSON(b []byte) error {
-	type plain DatasetFunction
-	var p plain
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	g, err := decodeFunction(json.NewDecoder(bytes.NewReader(b)))
+	if err != nil {
 		return err
 	}
-	*f = DatasetFunction(p)
-	if k, dup := duplicateKey(b); dup {
-		return fmt.Errorf("function %q: the key %q appears twice in one object (one of its values would be ignored)", f.Name, k)
-	}
-	if len(f.Missing) == 0 && !bytes.Contains(b, jsonNull) {
-		return nil
-	}
-	top, _ := members(b)
-	// The listed paths must hold null (or be absent).
-	for _, path := range f.Missing {
-		if v, ok := lookup(top, strings.Split(path, ".")); ok && !bytes.Equal(v, jsonNull) {
-			return fmt.Errorf("function %q: %s is listed in \"missing\" but holds the value %s", f.Name, path, v)
-		}
-	}
-	var nulls []string
-	for _, m := range top {
-		if m.key != "summary" && m.key != "series" {
-			continue
-		}
-		if bytes.Equal(m.raw, jsonNull) {
-			if m.key == "summary" {
-				nulls = append(nulls, m.key)
-			}
-			continue
-		}
-		nullLeaves(m.raw, m.key, &nulls)
-	}
-	for _, n := range nulls {
-		if !slices.Contains(f.Missing, n) {
-			f.Missing = append(f.Missing, n)
-		}
-	}
+	*f = g
 	return nil
 }
 

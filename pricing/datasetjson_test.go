@@ -132,3 +132,65 @@ func TestDatasetRefusesTrailingData(t *testing.T) {
 }
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// WriteDataset streams one function at a time and writes what
+// json.Encoder with a one-space indent writes of the whole dataset: with
+// functions (missing values as null), with none, and with a nil list.
+func TestWriteDatasetAsEncoder(t *testing.T) {
+	full := partialDataset()
+	full.Functions = append(full.Functions, DatasetFunction{FunctionConfig: FunctionConfig{Name: "<b>&x</b>", MemoryMB: 256},
+		Series: &Series{PeriodS: 60, Invocations: []float64{1, 2.5, 3}}})
+	full.Problems = []string{"p"}
+	full.Assumptions = Assumptions{{Field: "f", Value: "v", Why: "w"}}
+	empty := partialDataset()
+	empty.Functions = []DatasetFunction{}
+	none := partialDataset()
+	none.Functions = nil
+	for name, d := range map[string]*Dataset{"functions": full, "empty": empty, "nil": none} {
+		t.Run(name, func(t *testing.T) {
+			var want, got bytes.Buffer
+			if err := WriteDataset(&got, d); err != nil { // sets the version
+				t.Fatal(err)
+			}
+			enc := json.NewEncoder(&want)
+			enc.SetIndent("", " ")
+			if err := enc.Encode(d); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Errorf("got\n%s\nwant\n%s", got.String(), want.String())
+			}
+		})
+	}
+}
+
+// The stream's decoding of a function and DatasetFunction.UnmarshalJSON
+// are one: the same function, the same nulls found.
+func TestFunctionDecodedAlike(t *testing.T) {
+	fn := `{"name":"a","memory_mb":256,"summary":{"invocations":null,"errors":1,"throttles":0,"cold_starts":0,"duration_ms":{"avg":1,"p50":1,"p90":1,"p99":null,"max":1},"init_duration_ms":{"avg":0,"p99":0},"max_memory_used_mb":1,"billed_gb_seconds":0},` +
+		`"series":{"period_s":60,"start":"2026-01-01T00:00:00Z","invocations":[1,null,3],"duration_avg_ms":null,"concurrency_max":[1e2,2.5]}}`
+	var viaUnmarshal DatasetFunction
+	if err := json.Unmarshal([]byte(fn), &viaUnmarshal); err != nil {
+		t.Fatal(err)
+	}
+	doc := `{"version":1,"source":"logs","region":"us-east-1","start":"2026-01-01T00:00:00Z","end":"2026-01-01T00:03:00Z","functions":[` + fn + `]}`
+	d, _, err := decodeDatasetStream("d.json", strings.NewReader(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := d.Functions[0]
+	// Null values are missing, in the order written; an array with a null
+	// is one missing value; numbers are read as written.
+	want := []string{"summary.invocations", "summary.duration_ms.p99", "series.invocations", "series.duration_avg_ms"}
+	if !slices.Equal(got.Missing, want) || !slices.Equal(viaUnmarshal.Missing, want) {
+		t.Errorf("missing %q and %q, want %q", got.Missing, viaUnmarshal.Missing, want)
+	}
+	if got.Series == nil || !slices.Equal(got.Series.ConcurrencyMax, []float64{100, 2.5}) || got.Series.PeriodS != 60 || got.Summary.Errors != 1 || got.MemoryMB != 256 {
+		t.Errorf("decoded %+v", got)
+	}
+	a, _ := json.Marshal(got)
+	b, _ := json.Marshal(viaUnmarshal)
+	if string(a) != string(b) {
+		t.Errorf("stream %s\nunmarshal %s", a, b)
+	}
+}

@@ -148,8 +148,8 @@ func decodeDatasetMembers(path string, r io.Reader, dec *json.Decoder, first *st
 		}
 		fns = []DatasetFunction{}
 		for dec.More() {
-			var f DatasetFunction
-			if err := dec.Decode(&f); err != nil {
+			f, err := decodeFunction(dec)
+			if err != nil {
 				return fail(err)
 			}
 			fns = append(fns, f)

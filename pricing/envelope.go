@@ -36,6 +36,10 @@ type Envelope struct {
 	Assumptions       Assumptions     `json:"assumptions"`
 	Warnings          []string        `json:"warnings"`
 	Result            json.RawMessage `json:"result"`
+
+	// src holds the result instead of Result when it was too large to
+	// keep in memory (NewEnvelopeFrom); WriteTo copies it from there.
+	src io.ReadSeeker
 }
 
 // NewEnvelope wraps result, one JSON value, for command. Its assumptions
@@ -50,11 +54,48 @@ func NewEnvelope(command, kind, version string, result []byte, warnings []string
 	if !json.Valid(result) {
 		return nil, fmt.Errorf("the result of %s is not one JSON value", command)
 	}
+	e := newEnvelope(command, kind, version, warnings)
+	e.Result = json.RawMessage(result)
+	own, items, _ := gatherAssumptions(bytes.NewReader(result), e.warn())
+	e.addAssumptions(own, items)
+	return e, nil
+}
+
+// NewEnvelopeFrom is NewEnvelope for a result read from src, a result too
+// large to hold in memory (a file): src is read twice, once here (one
+// item of the result at a time) and again by WriteTo, so it must seek.
+func NewEnvelopeFrom(command, kind, version string, src io.ReadSeeker, warnings []string) (*Envelope, error) {
+	e := newEnvelope(command, kind, version, warnings)
+	own, items, err := gatherAssumptions(src, e.warn())
+	if err != nil {
+		return nil, fmt.Errorf("the result of %s is not one JSON value: %w", command, err)
+	}
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	e.addAssumptions(own, items)
+	e.src = src
+	return e, nil
+}
+
+func newEnvelope(command, kind, version string, warnings []string) *Envelope {
 	e := &Envelope{SchemaVersion: EnvelopeVersion, Command: command, Kind: kind, LambdacostVersion: version,
-		Assumptions: Assumptions{}, Warnings: []string{}, Result: json.RawMessage(result)}
+		Assumptions: Assumptions{}, Warnings: []string{}}
+	warn := e.warn()
+	for _, w := range warnings {
+		warn(w)
+	}
+	return e
+}
+
+// warn returns the function that adds a warning to e once: "WARNING: x"
+// in a result and "warning: x" on stderr are one warning.
+func (e *Envelope) warn() func(string) {
 	seen := map[string]bool{}
-	warn := func(w string) {
-		// "WARNING: x" in a result and "warning: x" on stderr are one warning.
+	for _, w := range e.Warnings {
+		seen[w] = true
+	}
+	return func(w string) {
 		if len(w) > len("warning: ") && strings.EqualFold(w[:len("warning: ")], "warning: ") {
 			w = w[len("warning: "):]
 		}
@@ -63,27 +104,43 @@ func NewEnvelope(command, kind, version string, result []byte, warnings []string
 			e.Warnings = append(e.Warnings, w)
 		}
 	}
-	for _, w := range warnings {
-		warn(w)
-	}
-	own, items := gatherAssumptions(result, warn)
-	for _, as := range [][]Assumption{own, items} {
+}
+
+func (e *Envelope) addAssumptions(lists ...Assumptions) {
+	for _, as := range lists {
 		for _, a := range as {
 			e.Assumptions.Add(a)
 		}
 	}
-	return e, nil
 }
 
-// gatherAssumptions streams through result (never copying more than one
+// gatherAssumptions streams through result (never holding more than one
 // item of it at a time: a 100 MB dataset is not held twice) and returns
 // its top-level "assumptions" (own) and those of its member objects and
 // of the objects in its member arrays (items), in order; it hands the
-// top-level "warnings" strings to warn.
-func gatherAssumptions(result []byte, warn func(string)) (own, items Assumptions) {
-	dec := json.NewDecoder(bytes.NewReader(result))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
-		return nil, nil
+// top-level "warnings" strings to warn. The error says where result is
+// not one JSON value (every byte is read and checked).
+func gatherAssumptions(result io.Reader, warn func(string)) (own, items Assumptions, err error) {
+	dec := json.NewDecoder(result)
+	// inArray reads an array's items (its '[' read), keeping the
+	// "assumptions" of the objects among them.
+	inArray := func() error {
+		for dec.More() {
+			var item json.RawMessage
+			if err := dec.Decode(&item); err != nil {
+				return err
+			}
+			if firstByte(item) == '{' && bytes.Contains(item, []byte(`"assumptions"`)) {
+				var sub struct {
+					Assumptions Assumptions `json:"assumptions"`
+				}
+				if json.Unmarshal(item, &sub) == nil {
+					items = append(items, sub.Assumptions...)
+				}
+			}
+		}
+		_, err := dec.Token() // ']'
+		return err
 	}
 	// inObject reads an object's members (its '{' read), keeping its
 	// "assumptions" and skipping the rest.
@@ -109,59 +166,67 @@ func gatherAssumptions(result []byte, warn func(string)) (own, items Assumptions
 		_, err := dec.Token() // '}'
 		return err
 	}
-	for dec.More() {
-		kt, err := dec.Token()
-		if err != nil {
-			return own, items
-		}
-		switch kt {
-		case "assumptions":
-			var as Assumptions
-			if dec.Decode(&as) != nil {
-				return own, items
-			}
-			own = append(own, as...)
-			continue
-		case "warnings":
-			var ws []string
-			if dec.Decode(&ws) != nil {
-				return own, items
-			}
-			for _, w := range ws {
-				warn(w)
-			}
-			continue
-		}
+	top := func() error {
 		t, err := dec.Token()
 		if err != nil {
-			return own, items
+			return err
 		}
 		switch t {
-		case json.Delim('{'):
-			if inObject() != nil {
-				return own, items
-			}
 		case json.Delim('['):
-			for dec.More() {
-				var item json.RawMessage
-				if dec.Decode(&item) != nil {
-					return own, items
-				}
-				if firstByte(item) == '{' && bytes.Contains(item, []byte(`"assumptions"`)) {
-					var sub struct {
-						Assumptions Assumptions `json:"assumptions"`
-					}
-					if json.Unmarshal(item, &sub) == nil {
-						items = append(items, sub.Assumptions...)
-					}
-				}
+			err := inArray()
+			items = nil // a list's items are the result's, not its members'
+			return err
+		case json.Delim('{'):
+		default:
+			return nil // a scalar
+		}
+		for dec.More() {
+			kt, err := dec.Token()
+			if err != nil {
+				return err
 			}
-			if _, err := dec.Token(); err != nil { // ']'
-				return own, items
+			switch kt {
+			case "assumptions":
+				var as Assumptions
+				if err := dec.Decode(&as); err != nil {
+					return err
+				}
+				own = append(own, as...)
+				continue
+			case "warnings":
+				var ws []string
+				if err := dec.Decode(&ws); err != nil {
+					return err
+				}
+				for _, w := range ws {
+					warn(w)
+				}
+				continue
+			}
+			t, err := dec.Token()
+			if err != nil {
+				return err
+			}
+			switch t {
+			case json.Delim('{'):
+				err = inObject()
+			case json.Delim('['):
+				err = inArray()
+			}
+			if err != nil {
+				return err
 			}
 		}
+		_, err = dec.Token() // '}'
+		return err
 	}
-	return own, items
+	if err := top(); err != nil {
+		return own, items, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return own, items, fmt.Errorf("data after the JSON value")
+	}
+	return own, items, nil
 }
 
 // WriteTo writes the envelope as indented JSON: its own keys, then the
@@ -179,20 +244,64 @@ func (e *Envelope) WriteTo(w io.Writer) (int64, error) {
 	cw := &countWriter{w: w}
 	bw := bufio.NewWriterSize(cw, 64<<10)
 	bw.Write(b[:cut])
-	res := bytes.TrimSpace(e.Result)
-	for len(res) > 0 {
-		i := bytes.IndexByte(res, '\n')
-		if i < 0 {
-			bw.Write(res)
-			break
+	if e.src != nil {
+		if err := writeIndented(bw, e.src); err != nil {
+			return cw.n, err
 		}
-		bw.Write(res[:i+1])
-		bw.WriteString("  ")
-		res = res[i+1:]
+	} else {
+		res := bytes.TrimSpace(e.Result)
+		for len(res) > 0 {
+			i := bytes.IndexByte(res, '\n')
+			if i < 0 {
+				bw.Write(res)
+				break
+			}
+			bw.Write(res[:i+1])
+			bw.WriteString("  ")
+			res = res[i+1:]
+		}
 	}
 	bw.WriteString("\n}\n")
 	err = bw.Flush()
 	return cw.n, err
+}
+
+// writeIndented copies src's JSON value without its surrounding white
+// space, each line after the first indented by two spaces, as WriteTo
+// writes a result held in memory.
+func writeIndented(bw *bufio.Writer, src io.Reader) error {
+	const space = " \t\r\n"
+	r := bufio.NewReaderSize(src, 64<<10)
+	var pending []byte // white space not written yet: none at the start or the end
+	started := false
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if err != nil && err != bufio.ErrBufferFull && err != io.EOF {
+			return err
+		}
+		body := bytes.TrimRight(chunk, space)
+		tail := chunk[len(body):]
+		if !started {
+			body = bytes.TrimLeft(body, space)
+		}
+		if len(body) > 0 {
+			for _, c := range pending {
+				bw.WriteByte(c)
+				if c == '\n' {
+					bw.WriteString("  ")
+				}
+			}
+			started = true
+			bw.Write(body)
+			pending = pending[:0]
+		}
+		if started {
+			pending = append(pending, tail...)
+		}
+		if err == io.EOF {
+			return nil
+		}
+	}
 }
 
 type countWriter struct {

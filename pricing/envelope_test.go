@@ -143,3 +143,45 @@ func TestEnvelopeWriteTo(t *testing.T) {
 		t.Errorf("result %s, want %s", got.String(), want.String())
 	}
 }
+
+// A result read from a file (NewEnvelopeFrom) is wrapped exactly as the
+// same result held in memory: the same assumptions, warnings and bytes,
+// white space around it left out, lines longer than the read buffer kept
+// whole; a result that is not one JSON value is refused.
+func TestNewEnvelopeFromReader(t *testing.T) {
+	long := strings.Repeat("x", 200<<10) // longer than one 64 KiB read
+	for name, result := range map[string]string{
+		"object":         "\n {\n  \"a\": [\n    1,\n\n    {\"s\": \"x\\ny\", \"assumptions\": [{\"field\": \"i\", \"value\": \"1\", \"why\": \"w\"}]}\n  ],\n  \"warnings\": [\"WARNING: w\"],\n  \"assumptions\": [{\"field\": \"f\", \"value\": \"v\", \"why\": \"w\"}]\n}\n\n",
+		"long line":      `{"s": "` + long + `",` + "\n" + ` "t": 1}` + "\n",
+		"array":          "[\n 1,\n {\"assumptions\": []}\n]\n",
+		"scalar":         " 3 ",
+		"space in lines": "{\"a\": 1,   \n  \t\n \"b\": 2}",
+	} {
+		t.Run(name, func(t *testing.T) {
+			mem, err := NewEnvelope("c", "k", "v1", []byte(result), []string{"careful"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			file, err := NewEnvelopeFrom("c", "k", "v1", strings.NewReader(result), []string{"careful"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a, b bytes.Buffer
+			if _, err := mem.WriteTo(&a); err != nil {
+				t.Fatal(err)
+			}
+			n, err := file.WriteTo(&b)
+			if err != nil || n != int64(b.Len()) {
+				t.Fatalf("%v, %d of %d bytes", err, n, b.Len())
+			}
+			if a.String() != b.String() {
+				t.Errorf("from a reader:\n%.500s\nfrom memory:\n%.500s", b.String(), a.String())
+			}
+		})
+	}
+	for _, bad := range []string{`{"a":`, `{"a": 1} {"b": 2}`, `{"a": [1, }`, ``} {
+		if _, err := NewEnvelopeFrom("c", "k", "v", strings.NewReader(bad), nil); err == nil {
+			t.Errorf("%q is wrapped", bad)
+		}
+	}
+}

@@ -36,6 +36,14 @@ func TestDatasetDuplicateKeysRefused(t *testing.T) {
 		{"top level", head + `"region":"eu-west-1","functions":[` + fn + `]}`, `the key "region" appears twice`},
 		{"function level", head + `"functions":[` + strings.Replace(fn, `"memory_mb":512`, `"memory_mb":512,"memory_mb":128`, 1) + `]}`, `the key "memory_mb" appears twice`},
 		{"summary level", head + `"functions":[` + strings.Replace(fn, `"invocations":100`, `"invocations":100,"invocations":1`, 1) + `]}`, `the key "invocations" appears twice`},
+		// The series are read apart from the rest of the function: their keys too.
+		{"series level", head + `"functions":[` + strings.Replace(fn, `}}`, `},"series":{"period_s":60,"invocations":[1,2],"invocations":[3,4]}}`, 1) + `]}`, `the key "invocations" appears twice`},
+		{"series twice", head + `"functions":[` + strings.Replace(fn, `}}`, `},"series":null,"series":{"period_s":60}}`, 1) + `]}`, `the key "series" appears twice`},
+		{"unknown series key", head + `"functions":[` + strings.Replace(fn, `}}`, `},"series":{"period_s":60,"latency":[1]}}`, 1) + `]}`, `unknown field "latency"`},
+		{"series listed missing", head + `"functions":[` + strings.Replace(fn, `}}`, `},"series":{"period_s":60,"invocations":[1,2]},"missing":["series.invocations"]}`, 1) + `]}`,
+			`series.invocations is listed in "missing" but holds the value [1,2]`},
+		{"whole series listed missing", head + `"functions":[` + strings.Replace(fn, `}}`, `},"series":{"period_s":60},"missing":["series"]}`, 1) + `]}`,
+			`series is listed in "missing" but holds the value {"period_s":60}`},
 	} {
 		_, err := DecodeDataset("ds.json", strings.NewReader(tc.doc))
 		if tc.want == "" {

@@ -8,26 +8,6 @@ import (
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
-// lineLabel names a cost line for people.
-func lineLabel(l pricing.CostLine) string {
-	label := map[string]string{
-		pricing.LineRequests:               "Requests",
-		pricing.LineDuration:               "Duration",
-		pricing.LineEphemeralStorage:       "Ephemeral storage",
-		pricing.LineProvisionedConcurrency: "Provisioned concurrency",
-		pricing.LineProvisionedDuration:    "Provisioned duration",
-		pricing.LineSnapStartCache:         "SnapStart cache",
-		pricing.LineSnapStartRestore:       "SnapStart restores",
-	}[l.Name]
-	if label == "" {
-		label = l.Name
-	}
-	if l.Tier > 0 {
-		label += fmt.Sprintf(" (tier %d)", l.Tier)
-	}
-	return label
-}
-
 func linesGrid(title string, lines []pricing.CostLine, total decimal.Decimal) Grid {
 	archs := map[pricing.Architecture]bool{}
 	for _, l := range lines {
@@ -41,7 +21,7 @@ func linesGrid(title string, lines []pricing.CostLine, total decimal.Decimal) Gr
 		AlignRight: map[int]bool{1: true, 3: true, 4: true},
 	}
 	for _, l := range lines {
-		label := lineLabel(l)
+		label := l.Label()
 		if len(archs) > 1 && l.Architecture != "" {
 			label += " · " + string(l.Architecture)
 		}

@@ -350,7 +350,7 @@ func costSlices(c pricing.Cost) []pieSlice {
 	var out []pieSlice
 	idx := map[string]int{}
 	for _, l := range c.Lines {
-		name := lineLabel(pricing.CostLine{Name: l.Name})
+		name := pricing.LineLabel(l.Name)
 		if i, ok := idx[name]; ok {
 			out[i].Value += l.Cost.InexactFloat64()
 			continue
@@ -376,7 +376,7 @@ func costByFunctionChart(id, title, subtitle string, names []string, costs []pri
 	seen := map[string]bool{}
 	for _, c := range costs {
 		for _, l := range c.Lines {
-			n := lineLabel(pricing.CostLine{Name: l.Name})
+			n := pricing.LineLabel(l.Name)
 			if !seen[n] {
 				seen[n] = true
 				comps = append(comps, n)

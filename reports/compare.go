@@ -5,33 +5,10 @@ import (
 	"io"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/pricing/fleet"
 )
-
-// componentLabel names any cost line for people: Lambda's by lineLabel,
-// others from their snake_case name ("alb_lcu" → "ALB LCU").
-func componentLabel(name string) string {
-	if l := lineLabel(pricing.CostLine{Name: name}); l != name {
-		return l
-	}
-	known := map[string]string{
-		"ec2_instances": "EC2 instances", fleet.LineEBS: "EBS gp3", fleet.LineALBHours: "Load balancer hours",
-		fleet.LineALBLCU: "Load balancer LCUs", fleet.LineFargateVCPU: "Fargate vCPU", fleet.LineFargateMemory: "Fargate memory",
-		fleet.LineFargateCommitment: "Fargate commitment discount", fleet.LineAPIGateway: "API Gateway",
-		fleet.LineLambdaSavingsPlans: "Lambda Savings Plans discount",
-	}
-	if l, ok := known[name]; ok {
-		return l
-	}
-	s := strings.ReplaceAll(name, "_", " ")
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
 
 func fleetLabel(f fleet.FleetResult) string {
 	if f.Kind == "fargate" {
@@ -290,7 +267,7 @@ func compareNowChart(r *fleet.Result, opts []compareOption, suffix string) Chart
 	seen := map[string]bool{}
 	for _, c := range costs {
 		for _, l := range c.Lines {
-			if n := componentLabel(l.Name); !seen[n] {
+			if n := pricing.LineLabel(l.Name); !seen[n] {
 				seen[n] = true
 				comps = append(comps, n)
 			}
@@ -301,7 +278,7 @@ func compareNowChart(r *fleet.Result, opts []compareOption, suffix string) Chart
 		vals := make([]float64, len(opts))
 		for i, c := range costs {
 			for _, l := range c.Lines {
-				if componentLabel(l.Name) == comp {
+				if pricing.LineLabel(l.Name) == comp {
 					vals[i] += l.Cost.InexactFloat64()
 				}
 			}

@@ -94,32 +94,12 @@ func WriteNotes(w io.Writer, format Format, width int, notes []string) error {
 	return err
 }
 
-// costLineLabels names the lines of fleet, LMI and Lambda costs in
-// CostLinesGrid.
-var costLineLabels = map[string]string{
-	fleet.LineEC2Instances: "EC2 instances", fleet.LineEC2Commitment: "Savings Plan / RI discount",
-	fleet.LineEBS: "EBS gp3", fleet.LineALBHours: "Load balancer (ALB)", fleet.LineALBLCU: "Load balancer capacity (LCU)",
-	fleet.LineFargateVCPU: "Fargate vCPU", fleet.LineFargateMemory: "Fargate memory", fleet.LineFargateCommitment: "Savings Plan discount",
-	fleet.LineAPIGateway: "API Gateway", fleet.LineLambdaSavingsPlans: "Savings Plan discount",
-	pricing.LineRequests: "Requests", pricing.LineDuration: "Duration", pricing.LineEphemeralStorage: "Ephemeral storage",
-	pricing.LineProvisionedConcurrency: "Provisioned concurrency", pricing.LineProvisionedDuration: "Provisioned duration",
-	pricing.LineLMIRequests: "LMI requests", pricing.LineLMIInstances: "LMI EC2 instances",
-	pricing.LineLMIManagementFee: "LMI management fee (15% of on-demand)",
-}
-
 // CostLinesGrid lists the lines of c (quantity rounded to at most 2
 // decimals, unit price with all its digits) with c's total as the footer.
 func CostLinesGrid(title string, c pricing.Cost) Grid {
 	g := Grid{Title: title, Header: []string{"Line", "Quantity", "Unit", "Unit price", "Cost"}, AlignRight: map[int]bool{1: true, 3: true, 4: true}}
 	for _, l := range c.Lines {
-		name := costLineLabels[l.Name]
-		if name == "" {
-			name = l.Name
-		}
-		if l.Tier > 0 {
-			name += fmt.Sprintf(" (tier %d)", l.Tier)
-		}
-		g.Rows = append(g.Rows, []string{name, Num(l.Quantity, 2), l.Unit, UnitPrice(l.UnitPrice), USD(l.Cost)})
+		g.Rows = append(g.Rows, []string{l.Label(), Num(l.Quantity, 2), l.Unit, UnitPrice(l.UnitPrice), USD(l.Cost)})
 	}
 	g.Footer = []string{"Total", "", "", "", USD(c.Total)}
 	return g

@@ -26,7 +26,7 @@ func TestPercent(t *testing.T) {
 func TestCostLinesGrid(t *testing.T) {
 	d := decimal.RequireFromString
 	c := pricing.Cost{Total: d("73.42"), Lines: []pricing.CostLine{
-		{Name: fleet.LineEC2Instances, Quantity: d("1460"), Unit: "instance-hours", UnitPrice: d("0.0816"), Cost: d("119.136")},
+		{Name: pricing.LineEC2Instances, Quantity: d("1460"), Unit: "instance-hours", UnitPrice: d("0.0816"), Cost: d("119.136")},
 		{Name: pricing.LineDuration, Tier: 2, Quantity: d("12.345"), Unit: "GB-s", UnitPrice: d("0.0000150000"), Cost: d("0.0002")},
 		{Name: pricing.LineLMIManagementFee, Quantity: d("1"), Unit: "fee", UnitPrice: d("1"), Cost: d("1")},
 		{Name: "something_new", Quantity: d("3"), Unit: "x", UnitPrice: d("2"), Cost: d("6")},
@@ -36,7 +36,8 @@ func TestCostLinesGrid(t *testing.T) {
 		{"EC2 instances", "1,460", "instance-hours", "$0.0816", "$119.14"},
 		{"Duration (tier 2)", "12.35", "GB-s", "$0.000015", "$0.00"},
 		{"LMI management fee (15% of on-demand)", "1", "fee", "$1", "$1.00"},
-		{"something_new", "3", "x", "$2", "$6.00"},
+		// A line without a label is its name, readable: "something_new" → "Something new".
+		{"Something new", "3", "x", "$2", "$6.00"},
 	}
 	if !reflect.DeepEqual(g.Rows, want) {
 		t.Errorf("rows\n got %q\nwant %q", g.Rows, want)

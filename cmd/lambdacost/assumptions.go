@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
-	"reflect"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/simulator"
@@ -69,40 +66,4 @@ func simulateAssumptions(f *Factory, changed func(string) bool, s *simulator.Sce
 		regionAssumption(f, changed, &as)
 	}
 	return as
-}
-
-// withAssumptions adds as to v's JSON object: into v's own Assumptions
-// field when it has one (a pointer to a struct), else as an "assumptions"
-// member appended to the object.
-func withAssumptions(v any, as pricing.Assumptions) (json.RawMessage, error) {
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer && rv.Elem().Kind() == reflect.Struct {
-		if f := rv.Elem().FieldByName("Assumptions"); f.IsValid() && f.CanSet() && f.Type() == reflect.TypeOf(pricing.Assumptions{}) {
-			all := append(pricing.Assumptions(nil), f.Interface().(pricing.Assumptions)...)
-			for _, a := range as {
-				all.Add(a)
-			}
-			f.Set(reflect.ValueOf(all))
-			return json.Marshal(v)
-		}
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
-	if as == nil {
-		as = pricing.Assumptions{}
-	}
-	ab, err := json.Marshal(as)
-	if err != nil {
-		return nil, err
-	}
-	// Append rather than re-encode the map, so the object keeps its order.
-	b = bytes.TrimRight(b, " \n")
-	out := append(b[:len(b)-1:len(b)-1], []byte(`,"assumptions":`)...)
-	out = append(out, ab...)
-	return append(out, '}'), nil
 }

@@ -40,14 +40,8 @@ type CollectOptions struct {
 	Concurrency  int
 	AllowPartial bool
 	Resume       bool
-	Regions      []string
-	AllRegions   bool
-	Profiles     []string
-	RoleARN      string
-	Accounts     []string
-	ExternalID   string
-	Organization bool
-	RoleName     string
+	// The regions, profiles and accounts collected.
+	collector.TargetSpec
 
 	ctx     context.Context
 	changed func(string) bool
@@ -222,7 +216,7 @@ func collectRun(o *CollectOptions) error {
 		bar = &collectProgress{w: f.IO.ErrOut, start: time.Now()}
 		c.Progress = bar.update
 	}
-	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
+	co := o.collectOptions(names, since, period)
 	if o.Out != "" {
 		co.Checkpoint = o.Out + ".checkpoint"
 		if _, err := os.Stat(co.Checkpoint); err == nil && !o.Resume {
@@ -296,6 +290,12 @@ func collectRun(o *CollectOptions) error {
 	return &pricing.ExternalError{Op: "collect", Err: fmt.Errorf("%s; %s, or pass --allow-partial to accept a partial dataset", msg, again)}
 }
 
+// collectOptions is what each collection collects: the functions, the
+// window and the logs.
+func (o *CollectOptions) collectOptions(names []string, since, period time.Duration) collector.CollectOptions {
+	return collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
+}
+
 // collectProgress draws the metrics phase on a terminal: calls,
 // datapoints and the estimated time left, at most 5 times a second.
 type collectProgress struct {
@@ -341,69 +341,24 @@ func siCount(n int64) string {
 // merges them (collector.CollectTargets).
 func collectTargets(ctx context.Context, o *CollectOptions, cfg aws.Config, loadOpts []func(*config.LoadOptions) error, names []string, since, period time.Duration, format reports.Format) error {
 	f := o.F
-	regions := o.Regions
-	if o.AllRegions {
-		regions = collector.LambdaRegions
+	targets, org, err := collector.PlanTargets(ctx, cfg, o.TargetSpec, func(ctx context.Context, p string) (aws.Config, error) {
+		return config.LoadDefaultConfig(ctx, append(loadOpts, config.WithSharedConfigProfile(p))...)
+	})
+	if err != nil {
+		return err
 	}
-	if len(regions) == 0 {
-		regions = []string{cfg.Region}
-	}
-	type cred struct {
-		account string
-		cfg     aws.Config
-	}
-	var creds []cred
-	if len(o.Profiles) == 0 {
-		creds = append(creds, cred{cfg: cfg})
-	}
-	for _, p := range o.Profiles {
-		pc, err := config.LoadDefaultConfig(ctx, append(loadOpts, config.WithSharedConfigProfile(p))...)
-		if err != nil {
-			return pricing.Inputf("--profile", "%s: %v", p, err)
-		}
-		creds = append(creds, cred{cfg: pc})
-	}
-	if o.RoleARN != "" {
-		base := creds[0].cfg
-		creds = nil
-		for _, a := range o.Accounts {
-			arn, err := collector.RoleARN(o.RoleARN, a)
-			if err != nil {
-				return err
-			}
-			creds = append(creds, cred{account: a, cfg: collector.AssumeRole(base, arn, o.ExternalID)})
-		}
-	}
-	var targets []collector.Target
-	for _, c := range creds {
-		for _, r := range regions {
-			targets = append(targets, collector.Target{Account: c.account, Region: r, Config: c.cfg})
-		}
-	}
-	var org *collector.OrgPlan
-	if o.Organization {
-		pl, err := collector.OrganizationTargets(ctx, creds[0].cfg, regions, o.RoleName, o.ExternalID)
-		if err != nil {
-			return err
-		}
-		org, targets = pl, pl.Targets
-		for _, a := range pl.Skipped {
+	if org != nil {
+		for _, a := range org.Skipped {
 			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: left out: the account is %s\n", a.Label(), a.State)
 		}
 	}
-	co := collector.CollectOptions{Functions: names, All: o.All, Since: since, Period: period, Logs: o.Logs, LogsMode: o.LogsMode, Resume: o.Resume}
+	co := o.collectOptions(names, since, period)
 	if o.Out != "" {
 		co.Checkpoint = o.Out + ".checkpoint"
 	}
 	d, res, err := collector.CollectTargets(ctx, targets, co, func(c *collector.Collector) { c.Concurrency = o.Concurrency })
 	for _, r := range res {
-		where := r.Region
-		if r.Account != "" {
-			where = r.Account + "/" + r.Region
-		}
-		if a, ok := org.Account(r.Account); ok {
-			where = a.Label() + "/" + r.Region
-		}
+		where := org.TargetName(r)
 		if r.Err != nil {
 			fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s: not collected: %v\n", where, r.Err)
 			continue

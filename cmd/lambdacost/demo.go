@@ -75,49 +75,6 @@ It prints the tables and writes one self-contained HTML report (lambdacost-repor
 	return cmd
 }
 
-// demoSpike is the simulated traffic: a steady 20 req/s with a 3-minute
-// spike to 300 req/s, the durations measured by the runner.
-const demoSpike = `name: %s
-seed: 42
-duration: 23m
-function:
-  name: %s
-  memory_mb: %d
-  architecture: %s
-  timeout: 30s
-  duration: %s
-  init_duration: %s
-concurrency: {account_limit: 1000, scaling_rate: 1000}
-keep_alive: {idle_timeout: 10m}
-traffic:
-  arrivals: poisson
-  start_rate: 20
-  stages:
-    - {duration: 10m, target: 20}
-    - {duration: 10s, target: 300}
-    - {duration: 3m, target: 300}
-    - {duration: 10s, target: 20}
-    - {duration: 9m40s, target: 20}
-`
-
-func msDur(ms float64) string {
-	if ms < 0.001 {
-		ms = 0.001
-	}
-	return strconv.FormatFloat(ms, 'f', 3, 64) + "ms"
-}
-
-// demoScenario builds the spike scenario from the recommended size's
-// durations (lognormal through the measured p50 and p99).
-func demoScenario(fn string, arch pricing.Architecture, p runner.TunePoint, d runner.Percentiles, initMs float64) (*simulator.Scenario, error) {
-	dist := fmt.Sprintf("{distribution: lognormal, p50: %s, p99: %s}", msDur(d.P50), msDur(d.P99))
-	if d.P99 <= d.P50*1.001 {
-		dist = msDur(d.P50)
-	}
-	y := fmt.Sprintf(demoSpike, strconv.Quote(fn+" spike"), strconv.Quote(fn), p.MemoryMB, arch, dist, msDur(initMs))
-	return simulator.ParseScenario("demo-spike.yaml", []byte(y))
-}
-
 func demoRun(o *DemoOptions) error {
 	f := o.F
 	format, err := f.Format()
@@ -161,32 +118,19 @@ func demoRun(o *DemoOptions) error {
 	if err != nil {
 		return err
 	}
-	rec := tune.Recommendation
-	if rec == nil {
-		return &pricing.ExternalError{Op: "demo", Err: fmt.Errorf("every memory size failed in the runner: %s", tuneFailures(tune))}
-	}
-	var point runner.TunePoint
-	for _, p := range tune.Results {
-		if p.MemoryMB == rec.MemoryMB {
-			point = p
-		}
-	}
-	d := point.DurationMs
-	initMs := point.InitDurationMs.P50
-	if point.ModelledDurationMs != nil {
-		d = *point.ModelledDurationMs
-	}
-	if point.ModelledInitDurationMs != nil {
-		initMs = point.ModelledInitDurationMs.P50
-	}
-
-	// 2. Simulate a spike with the measurements.
-	s, err := demoScenario(tune.Function, tune.Architecture, point, d, initMs)
+	m, err := planner.MeasuredSize("demo", tune)
 	if err != nil {
 		return err
 	}
-	say("2/3 simulating a spike from 20 to 300 req/s at %d MB (p50 %s ms, p99 %s ms, INIT %s ms)…", point.MemoryMB,
-		reports.Numf(d.P50, 1), reports.Numf(d.P99, 1), reports.Numf(initMs, 1))
+	point, d := m.Point, m.DurationMs
+
+	// 2. Simulate a spike with the measurements.
+	s, err := planner.SpikeScenario(tune.Function, tune.Architecture, m)
+	if err != nil {
+		return err
+	}
+	say("2/3 simulating a spike from %d to %d req/s at %d MB (p50 %s ms, p99 %s ms, INIT %s ms)…", planner.SpikeBaseRPS, planner.SpikePeakRPS, point.MemoryMB,
+		reports.Numf(d.P50, 1), reports.Numf(d.P99, 1), reports.Numf(m.InitMs, 1))
 	in, sim, err := planner.ScenarioInput(ctx, s, simulator.Options{Prices: prices, Region: f.Region})
 	if err != nil {
 		return err
@@ -194,17 +138,7 @@ func demoRun(o *DemoOptions) error {
 
 	// 3. Compare the same traffic with always-on servers, with the
 	// measured CPU share and memory per request.
-	fc := s.Function.FunctionConfig.WithDefaults()
-	if run := point.Run; run != nil && run.Summary.DurationMs.Mean > 0 {
-		frac := run.Summary.CPUTimeMs.Mean / run.Summary.DurationMs.Mean
-		if point.ModelledDurationMs != nil && point.ModelledDurationMs.Mean > 0 {
-			frac = run.Summary.CPUTimeMs.Mean / point.ModelledDurationMs.Mean
-		}
-		// CPU time per request over its duration: the share of one vCPU a
-		// request keeps busy on a server (CPU seconds = duration × fraction).
-		in.Workload.CPUFraction = min(1, max(0.01, frac))
-	}
-	in.Workload.MemoryPerRequestMB = fleet.DefaultMemoryPerRequestMB(fc, point.MaxMemoryUsedMB)
+	planner.MeasuredWorkload(&in, s.Function.FunctionConfig.WithDefaults(), point)
 	say("3/3 comparing %s requests a month with EC2 and Fargate…", reports.Numf(in.Workload.MonthlyRequests, 0))
 	cmp, err := fleet.Compare(prices, in)
 	if err != nil {
@@ -231,14 +165,4 @@ func demoRun(o *DemoOptions) error {
 	grids = append(grids, reports.SimulationGrids(sim)...)
 	grids = append(grids, reports.CompareGrids(cmp)...)
 	return reports.WriteGrids(f.IO.Out, format, f.Style(), grids...)
-}
-
-func tuneFailures(t *runner.TuneResult) string {
-	var out []string
-	for _, p := range t.Results {
-		if p.Failure != "" {
-			out = append(out, fmt.Sprintf("%d MB: %s", p.MemoryMB, p.Failure))
-		}
-	}
-	return strings.Join(out, "; ")
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"os"
 	"strings"
 	"sync"
 
@@ -19,18 +20,51 @@ import (
 // with the warnings it printed on stderr. Commands write their result as
 // they always did; none builds the envelope itself.
 
-// jsonCapture holds stdout while a command runs with -o json.
+// jsonCapture holds stdout while a command runs with -o json: in memory,
+// and in a temporary file once it is larger than spillAt (a dataset's
+// 150 MB of JSON is then not held a second time beside the dataset).
 type jsonCapture struct {
 	out    io.Writer // the real stdout
 	active bool
 	buf    bytes.Buffer
+	spill  *os.File // the held output beyond spillAt, nil until then
 }
+
+// spillAt is the most stdout held in memory with -o json.
+const spillAt = 4 << 20
 
 func (c *jsonCapture) Write(p []byte) (int, error) {
 	if !c.active {
 		return c.out.Write(p)
 	}
+	if c.spill == nil && c.buf.Len()+len(p) > spillAt {
+		// Where no temporary file can be made, the output stays in memory.
+		if fh, err := os.CreateTemp("", "lambdacost-result-*.json"); err == nil {
+			// Removed at once where the system allows it (the open file
+			// stays readable), so that nothing is left behind after a
+			// crash; else when closed.
+			_ = os.Remove(fh.Name())
+			c.spill = fh
+			if _, err := c.spill.Write(c.buf.Bytes()); err != nil {
+				return 0, err
+			}
+			c.buf = bytes.Buffer{}
+		}
+	}
+	if c.spill != nil {
+		return c.spill.Write(p)
+	}
 	return c.buf.Write(p)
+}
+
+// closeSpill closes and removes the temporary file, if any.
+func (c *jsonCapture) closeSpill() {
+	if c.spill != nil {
+		name := c.spill.Name()
+		c.spill.Close()
+		_ = os.Remove(name)
+		c.spill = nil
+	}
 }
 
 // warnTee passes stderr through and keeps the warning lines printed while
@@ -104,8 +138,9 @@ func (st *envelopeState) finish() error {
 		return nil
 	}
 	st.stdout.active = false
+	defer st.stdout.closeSpill()
 	held := st.stdout.buf.Bytes()
-	if len(bytes.TrimSpace(held)) == 0 {
+	if st.stdout.spill == nil && len(bytes.TrimSpace(held)) == 0 {
 		return nil
 	}
 	st.stderr.mu.Lock()
@@ -116,6 +151,9 @@ func (st *envelopeState) finish() error {
 	st.stderr.active = false
 	warnings := st.stderr.warnings
 	st.stderr.mu.Unlock()
+	if fh := st.stdout.spill; fh != nil {
+		return st.finishSpilled(fh, warnings)
+	}
 	if !json.Valid(held) {
 		_, err := st.stdout.out.Write(held)
 		return err
@@ -128,15 +166,53 @@ func (st *envelopeState) finish() error {
 	return err
 }
 
+// finishSpilled wraps a result held in a temporary file, read from there
+// twice (to gather its assumptions, then to write it); output that is not
+// one JSON value is written as it is.
+func (st *envelopeState) finishSpilled(fh *os.File, warnings []string) error {
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	// The kind is told from the command, or from the result's keys (read
+	// whole only for the commands whose kind depends on them).
+	kind := resultKindOf(st.command, func() []byte {
+		b, _ := io.ReadAll(fh)
+		return b
+	})
+	if _, err := fh.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	env, err := pricing.NewEnvelopeFrom(st.command, kind, version(), fh, warnings)
+	if err != nil {
+		if _, err := fh.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		_, err = io.Copy(st.stdout.out, fh)
+		return err
+	}
+	_, err = env.WriteTo(st.stdout.out)
+	return err
+}
+
 // resultKind names what a command's result holds (the envelope's "kind"),
 // from the command and the result's own keys: one name per shape, so that
 // a script can dispatch on it. docs/schema/ has a schema per command whose
 // result is one of its kinds.
 func resultKind(command string, result []byte) string {
+	return resultKindOf(command, func() []byte { return result })
+}
+
+// resultKindOf is resultKind with the result read only when the command's
+// kind depends on its keys.
+func resultKindOf(command string, read func() []byte) string {
+	var result []byte
 	var keys map[string]json.RawMessage // read only for the commands that need it
 	has := func(k string) bool {
 		if keys == nil {
 			keys = map[string]json.RawMessage{}
+			if result == nil {
+				result = read()
+			}
 			_ = json.Unmarshal(result, &keys)
 		}
 		_, ok := keys[k]
@@ -167,6 +243,9 @@ func resultKind(command string, result []byte) string {
 	case "pricing":
 		return "prices"
 	case "report":
+		if result == nil {
+			result = read()
+		}
 		switch k, err := reports.DetectKind(result); {
 		case err != nil:
 		case k == reports.KindEstimate:

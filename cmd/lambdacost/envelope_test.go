@@ -68,3 +68,62 @@ func TestReportReadsBareResults(t *testing.T) {
 		}
 	}
 }
+
+// A result larger than spillAt is held in a temporary file, not in memory,
+// and wrapped to the same bytes as one held in memory; the file is gone
+// afterwards, and output that is not JSON is written as it is.
+func TestEnvelopeSpilledResult(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	var big bytes.Buffer
+	big.WriteString("{\n \"version\": 1,\n \"functions\": [\n")
+	for i := 0; big.Len() <= spillAt; i++ {
+		if i > 0 {
+			big.WriteString(",\n")
+		}
+		big.WriteString(`  {"name": "f", "values": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], "assumptions": [{"field": "memory_mb", "value": "128 MB", "why": "w"}]}`)
+	}
+	big.WriteString("\n ],\n \"assumptions\": [{\"field\": \"month\", \"value\": \"730 h\", \"why\": \"x\"}]\n}\n")
+	for name, c := range map[string]struct {
+		out  []byte
+		json bool
+	}{"JSON": {big.Bytes(), true}, "not JSON": {append([]byte("not json "), big.Bytes()...), false}} {
+		t.Run(name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			streams, st := withEnvelope(&IO{Out: &stdout, ErrOut: &stderr})
+			st.command, st.stdout.active, st.stderr.active = "dataset merge", true, true
+			// Written in pieces, as a command writes.
+			for rest := c.out; len(rest) > 0; {
+				n := min(len(rest), 1<<20)
+				if _, err := streams.Out.Write(rest[:n]); err != nil {
+					t.Fatal(err)
+				}
+				rest = rest[n:]
+			}
+			if st.stdout.spill == nil || st.stdout.buf.Len() != 0 {
+				t.Fatalf("%d bytes held in memory, spilled %v", st.stdout.buf.Len(), st.stdout.spill != nil)
+			}
+			name := st.stdout.spill.Name()
+			if err := st.finish(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(name); !os.IsNotExist(err) {
+				t.Errorf("the temporary file %s is left: %v", name, err)
+			}
+			want := c.out
+			if c.json {
+				env, err := pricing.NewEnvelope("dataset merge", "dataset", version(), c.out, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var b bytes.Buffer
+				if _, err := env.WriteTo(&b); err != nil {
+					t.Fatal(err)
+				}
+				want = b.Bytes()
+			}
+			if !bytes.Equal(stdout.Bytes(), want) {
+				t.Errorf("spilled output differs from the in-memory one (%d vs %d bytes)", stdout.Len(), len(want))
+			}
+		})
+	}
+}

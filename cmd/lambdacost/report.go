@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,9 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lambdacost/lambdacost/pricing"
-	"github.com/lambdacost/lambdacost/pricing/fleet"
 	"github.com/lambdacost/lambdacost/reports"
-	"github.com/lambdacost/lambdacost/simulator/runner"
 )
 
 func init() { register(func(f *Factory) *cobra.Command { return NewCmdReport(f, nil) }) }
@@ -77,16 +73,6 @@ inlining it, so that many reports share one copy.`,
 	return cmd
 }
 
-// reportView is what report prints and draws for one kind of input.
-type reportView struct {
-	value any // re-encoded for -o json
-	grids []reports.Grid
-	page  *reports.Page
-	// warnings are printed on stderr too, so that they are not missed
-	// whatever the output format.
-	warnings []string
-}
-
 func reportRun(o *ReportOptions) error {
 	f := o.F
 	format, err := f.Format()
@@ -101,7 +87,7 @@ func reportRun(o *ReportOptions) error {
 	}
 	var data []byte
 	var kind reports.Kind
-	if o.Path != "-" && datasetFile(o.Path) {
+	if o.Path != "-" && reports.IsDatasetFile(o.Path) {
 		// A dataset (often the largest input) is decoded straight from the
 		// file, one function at a time, never held whole in memory.
 		kind = reports.KindDataset
@@ -131,22 +117,29 @@ func reportRun(o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	v, err := buildReportView(o.Path, kind, data, prices)
+	v, err := reports.BuildView(o.Path, kind, data, prices)
 	if err != nil {
 		return err
 	}
-	for _, w := range v.warnings {
+	return writeReportView(o, format, v)
+}
+
+// writeReportView prints v's warnings on stderr, writes its page (--html)
+// and prints its tables or JSON.
+func writeReportView(o *ReportOptions, format reports.Format, v *reports.View) error {
+	f := o.F
+	for _, w := range v.Warnings {
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", warningLine(w))
 	}
 	if o.HTML != "" {
-		if err := writeHTML(f, o.HTML, o.Assets, v.page.Render); err != nil {
+		if err := writeHTML(f, o.HTML, o.Assets, v.Page.Render); err != nil {
 			return err
 		}
 	}
 	if format == reports.JSON {
-		return reports.WriteJSON(f.IO.Out, v.value)
+		return reports.WriteJSON(f.IO.Out, v.Value)
 	}
-	return reports.WriteGrids(f.IO.Out, format, f.Style(), v.grids...)
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), v.Grids...)
 }
 
 // reportDatasets reports several datasets (or a glob pattern) as one.
@@ -170,152 +163,10 @@ func reportDatasets(o *ReportOptions, format reports.Format) error {
 	if err != nil {
 		return err
 	}
-	v := &reportView{value: r.JSON(), grids: reports.DatasetGrids(r), page: reports.DatasetPage(r), warnings: r.Warnings()}
-	for _, w := range v.warnings {
-		fmt.Fprintf(f.IO.ErrOut, "lambdacost: %s\n", w)
-	}
-	if o.HTML != "" {
-		if err := writeHTML(f, o.HTML, o.Assets, v.page.Render); err != nil {
-			return err
-		}
-	}
-	if format == reports.JSON {
-		return reports.WriteJSON(f.IO.Out, v.value)
-	}
-	return reports.WriteGrids(f.IO.Out, format, f.Style(), v.grids...)
+	return writeReportView(o, format, reports.DatasetView(r))
 }
 
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
-}
-
-// decodeJSON decodes a result; unknown fields are allowed, so that results
-// written by a newer lambdacost still read.
-func decodeJSON(path string, data []byte, v any) error {
-	if err := json.Unmarshal(data, v); err != nil {
-		return pricing.Inputf(path, "invalid JSON: %v", err)
-	}
-	return nil
-}
-
-// buildReportView decodes data of the given kind and builds its tables and page.
-func buildReportView(path string, kind reports.Kind, data []byte, prices *pricing.PriceTable) (*reportView, error) {
-	switch kind {
-	case reports.KindDataset:
-		var d *pricing.Dataset
-		var err error
-		if data == nil {
-			d, err = pricing.ReadDataset(path)
-		} else {
-			d, err = pricing.DecodeDataset(path, bytesReader(data))
-		}
-		if err != nil {
-			return nil, err
-		}
-		r, err := reports.NewDatasetReport(d, prices)
-		if err != nil {
-			return nil, err
-		}
-		return &reportView{value: r.JSON(), grids: reports.DatasetGrids(r), page: reports.DatasetPage(r), warnings: r.Warnings()}, nil
-	case reports.KindSimulation:
-		r, err := reports.DecodeSimulationResult(data)
-		if err != nil {
-			return nil, pricing.Inputf(path, "invalid simulation result: %v", err)
-		}
-		// The assumptions simulate wrote with the result are shown again.
-		var extra struct {
-			Assumptions pricing.Assumptions `json:"assumptions"`
-		}
-		_ = json.Unmarshal(data, &extra)
-		page := reports.SimulationPage(r, nil)
-		page.Assumptions = extra.Assumptions
-		var value any = r
-		if extra.Assumptions != nil {
-			v, err := withAssumptions(r, extra.Assumptions)
-			if err != nil {
-				return nil, err
-			}
-			value = v
-		}
-		return &reportView{value: value, grids: append(reports.SimulationGrids(r), reports.AssumptionsGrid(extra.Assumptions)...), page: page}, nil
-	case reports.KindCompare:
-		var r fleet.Result
-		if err := decodeJSON(path, data, &r); err != nil {
-			return nil, err
-		}
-		value := struct { // the shape of compare -o json, whatever the file's
-			Comparisons []*fleet.Result `json:"comparisons"`
-		}{[]*fleet.Result{&r}}
-		return &reportView{value: &value, grids: append(reports.CompareGrids(&r), reports.AssumptionsGrid(r.Assumptions)...), page: reports.ComparePage(&r)}, nil
-	case reports.KindComparisons:
-		var c struct {
-			Comparisons []*fleet.Result `json:"comparisons"`
-		}
-		if err := decodeJSON(path, data, &c); err != nil {
-			return nil, err
-		}
-		if len(c.Comparisons) == 0 {
-			return nil, pricing.Inputf(path, "the compare result has no comparisons")
-		}
-		var grids []reports.Grid
-		for _, r := range c.Comparisons {
-			grids = append(append(grids, reports.CompareGrids(r)...), reports.AssumptionsGrid(r.Assumptions)...)
-		}
-		page := reports.ComparePage(c.Comparisons[0])
-		if len(c.Comparisons) > 1 {
-			page = reports.ComparisonsPage(c.Comparisons)
-		}
-		return &reportView{value: &c, grids: grids, page: page}, nil
-	case reports.KindTune:
-		return tuneReportView(path, data)
-	case reports.KindBill:
-		b, err := reports.DecodeBill(data)
-		if err != nil {
-			return nil, pricing.Inputf(path, "invalid bill: %v", err)
-		}
-		return &reportView{value: reports.NewBillJSON(b), grids: reports.BillGrids(b, prices.Date), page: reports.BillPage(b, "")}, nil
-	case reports.KindEstimate:
-		ests, err := reports.DecodeEstimates(data)
-		if err != nil {
-			return nil, pricing.Inputf(path, "invalid estimate: %v", err)
-		}
-		v := struct {
-			Estimates []pricing.Estimate `json:"estimates"`
-		}{ests}
-		return &reportView{value: v, grids: reports.EstimateGrids(ests, prices.Date), page: reports.EstimatesPage(ests, "")}, nil
-	}
-	return nil, pricing.Inputf(path, "reports of kind %s are not supported", kind)
-}
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
-
-// tuneReportView reads `tune -o json` output.
-func tuneReportView(path string, data []byte) (*reportView, error) {
-	var r runner.TuneResult
-	if err := decodeJSON(path, data, &r); err != nil {
-		return nil, err
-	}
-	v := &reportView{value: &r, grids: reports.TuneGrids(&r), page: reports.TunePage(&r)}
-	if r.Partial {
-		v.warnings = append(v.warnings, fmt.Sprintf("warning: %s is a partial tune result (interrupted after %d memory sizes): the recommendation covers only those", path, len(r.Results)))
-	}
-	return v, nil
-}
-
-// datasetFile tells a dataset file from its first 64 KiB (its version and
-// source come before its functions); false when it cannot tell, and the
-// whole file is then read and detected.
-func datasetFile(path string) bool {
-	fh, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer fh.Close()
-	if st, err := fh.Stat(); err != nil || !st.Mode().IsRegular() {
-		return false
-	}
-	buf := make([]byte, 64<<10)
-	n, _ := io.ReadFull(fh, buf)
-	return reports.IsDatasetPrefix(buf[:n])
 }

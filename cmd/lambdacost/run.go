@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -21,28 +20,11 @@ import (
 
 func init() { register(func(f *Factory) *cobra.Command { return NewCmdRun(f, nil) }) }
 
-// FunctionFlags are the flags `run` and `tune` share: what to run and how.
+// FunctionFlags are the flags `run` and `tune` share: what to run
+// (runner.Spec) and where its log lines go.
 type FunctionFlags struct {
-	Handler     string
-	Builtin     string
-	Name        string
-	Timeout     pricing.Duration
-	Arch        string
-	Events      []string
-	Concurrency int
-	Env         []string
-	PassEnv     bool
-	IdleTimeout pricing.Duration
-	LogFormat   string
-	Logs        string
-	Isolation   string
-	Ephemeral   int
-	Args        []string
-	// HandlerName, ClientContext and Identity: _HANDLER, and the files of
-	// the client context and Cognito identity JSON documents.
-	HandlerName   string
-	ClientContext string
-	Identity      string
+	runner.Spec
+	Logs string
 }
 
 func (o *FunctionFlags) register(fs *pflag.FlagSet) {
@@ -65,82 +47,21 @@ func (o *FunctionFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&o.Ephemeral, "ephemeral-storage", pricing.MinEphemeralMB, "ephemeral storage (/tmp) in MB (512–10240): enforced per environment when sandboxed, and priced")
 }
 
-// config builds the runner configuration (the memory size is set by the caller).
+// config builds the runner configuration (the memory size is set by the
+// caller): the flags' (runner.Spec.Config), the price table and, for a
+// built-in, this executable.
 func (o *FunctionFlags) config(f *Factory, memory int) (runner.Config, []error) {
-	var errs []error
-	arch, err := pricing.ParseArchitecture(o.Arch)
-	if err != nil {
-		errs = append(errs, pricing.Inputf("--arch", "%v", err))
-	}
-	prices, err := f.Prices()
-	if err != nil {
-		errs = append(errs, err)
-	}
-	cfg := runner.Config{
-		Function: pricing.FunctionConfig{Name: o.Name, MemoryMB: memory, Architecture: arch, Timeout: o.Timeout, EphemeralStorageMB: o.Ephemeral},
-		Region:   f.Region, Handler: o.Handler, Builtin: o.Builtin, Args: o.Args, Env: o.Env, PassEnv: o.PassEnv,
-		Concurrency: o.Concurrency, IdleTimeout: o.IdleTimeout.D(), LogFormat: o.LogFormat,
-		Isolation: runner.Isolation(o.Isolation), Prices: prices,
-	}
-	cfg.HandlerName = o.HandlerName
-	for _, d := range []struct {
-		flag, file string
-		dst        *[]byte
-	}{{"--client-context", o.ClientContext, &cfg.ClientContext}, {"--identity", o.Identity, &cfg.Identity}} {
-		if d.file == "" {
-			continue
-		}
-		b, err := os.ReadFile(d.file)
-		if err != nil {
-			errs = append(errs, pricing.Inputf(d.flag, "%v", err))
-			continue
-		}
-		*d.dst = b
+	prices, perr := f.Prices()
+	cfg, errs := o.Spec.Config(memory, f.Region, prices)
+	if perr != nil {
+		errs = append([]error{perr}, errs...)
 	}
 	if o.Builtin != "" && f.IO.Executable != nil {
 		if exe, err := f.IO.Executable(); err == nil {
 			cfg.Executable = exe
 		}
 	}
-	if o.Timeout <= 0 {
-		errs = append(errs, pricing.Inputf("--timeout", "must be positive"))
-	}
-	if o.Concurrency < 1 {
-		errs = append(errs, pricing.Inputf("--concurrency", "must be at least 1"))
-	}
 	return cfg, errs
-}
-
-// events reads the --event files (or stdin for -).
-func (o *FunctionFlags) events(in io.Reader) ([][]byte, []error) {
-	var out [][]byte
-	var errs []error
-	stdin := false
-	for _, name := range o.Events {
-		var b []byte
-		var err error
-		if name == "-" {
-			if stdin {
-				errs = append(errs, pricing.Inputf("--event", "stdin (-) can be given once"))
-				continue
-			}
-			stdin = true
-			b, err = io.ReadAll(in)
-			name = "stdin"
-		} else {
-			b, err = os.ReadFile(name)
-		}
-		if err != nil {
-			errs = append(errs, pricing.Inputf("--event", "%v", err))
-			continue
-		}
-		if !json.Valid(b) {
-			errs = append(errs, pricing.Inputf(name, "the event is not valid JSON"))
-			continue
-		}
-		out = append(out, b)
-	}
-	return out, errs
 }
 
 // logWriter opens where Lambda log lines go. close must be called.
@@ -227,7 +148,7 @@ func runRun(o *RunOptions) error {
 		return err
 	}
 	cfg, errs := o.config(f, o.MemoryMB)
-	events, evErrs := o.events(f.IO.In)
+	events, evErrs := o.ReadEvents(f.IO.In)
 	errs = append(errs, evErrs...)
 	if o.Count < 1 {
 		errs = append(errs, pricing.Inputf("--count", "must be at least 1"))

@@ -206,7 +206,7 @@ func writeSimulation(o *SimulateOptions, f *Factory, format reports.Format, res 
 		}
 	}
 	if format == reports.JSON {
-		v, err := withAssumptions(res, as)
+		v, err := reports.WithAssumptions(res, as)
 		if err != nil {
 			return err
 		}

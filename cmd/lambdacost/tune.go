@@ -96,7 +96,7 @@ func tuneRun(o *TuneOptions) error {
 		first = o.Memories[0]
 	}
 	cfg, errs := o.config(f, first)
-	events, evErrs := o.events(f.IO.In)
+	events, evErrs := o.ReadEvents(f.IO.In)
 	errs = append(errs, evErrs...)
 	strategy := runner.Strategy{Name: o.Strategy, Weight: o.Weight}
 	if o.ColdStartRate != -1 {

@@ -314,7 +314,7 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 				return nil, err
 			}
 			limit = l
-			res.Notes = append(res.Notes, fmt.Sprintf("volumes above %s requests a month cannot be priced in %s (a higher Lambda duration tier's price is not known; run lambdacost pricing --update): the break-even search and the curve stop there", fmtInt(limit), in.Region))
+			res.Notes = append(res.Notes, fmt.Sprintf("volumes above %s requests a month cannot be priced in %s (a higher Lambda duration tier's price is not known; run lambdacost pricing --update): the break-even search and the curve stop there", pricing.GroupThousands(int64(math.Round(limit))), in.Region))
 		}
 	}
 	for _, a := range pricing.Architectures {
@@ -405,19 +405,6 @@ func pricedUpTo(price func(float64) error, from, to float64) (float64, error) {
 		}
 	}
 	return float64(lo), nil
-}
-
-// fmtInt formats a whole number with thousands separators.
-func fmtInt(v float64) string {
-	s := fmt.Sprintf("%.0f", v)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // taskLadder is the sequence of Fargate task sizes tried when none is given.

@@ -8,20 +8,6 @@ import (
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
-// Cost line names of the always-on side (and the options both sides share).
-const (
-	LineEC2Instances       = "ec2_instances"
-	LineEC2Commitment      = "ec2_commitment_discount"
-	LineEBS                = "ebs_gp3"
-	LineALBHours           = "alb_hours"
-	LineALBLCU             = "alb_lcu"
-	LineFargateVCPU        = "fargate_vcpu"
-	LineFargateMemory      = "fargate_memory"
-	LineFargateCommitment  = "fargate_commitment_discount"
-	LineAPIGateway         = "api_gateway"
-	LineLambdaSavingsPlans = "lambda_savings_plan_discount"
-)
-
 // API Gateway flavours in front of the service.
 const (
 	APIGatewayNone = ""
@@ -109,9 +95,9 @@ func LCUs(w Workload, rps float64) float64 {
 // albCost is the load balancer for a month at the workload's mean rate × scale.
 func albCost(p *pricing.ALBPrices, w Workload, scale float64) pricing.Cost {
 	var c pricing.Cost
-	c.Add(pricing.NewLine(LineALBHours, "hours", dHours, p.Hour))
+	c.Add(pricing.NewLine(pricing.LineALBHours, "hours", dHours, p.Hour))
 	lcuHours := decimal.NewFromFloat(LCUs(w, w.MeanRPS()*scale) * pricing.HoursPerMonth).Round(6)
-	c.Add(pricing.NewLine(LineALBLCU, "LCU-hours", lcuHours, p.LCUHour))
+	c.Add(pricing.NewLine(pricing.LineALBLCU, "LCU-hours", lcuHours, p.LCUHour))
 	return c
 }
 
@@ -135,7 +121,7 @@ func APIGatewayCost(t *pricing.PriceTable, region, kind string, requests int64) 
 		if !q.IsPositive() {
 			continue
 		}
-		l := pricing.NewLine(LineAPIGateway, "requests", q.Mul(dMillion), tiers[k].PerMillion.Div(dMillion))
+		l := pricing.NewLine(pricing.LineAPIGateway, "requests", q.Mul(dMillion), tiers[k].PerMillion.Div(dMillion))
 		if len(tiers) > 1 {
 			l.Tier = k + 1
 		}
@@ -174,9 +160,9 @@ func EC2Cost(t *pricing.PriceTable, region string, it *pricing.InstanceType, w W
 	}
 	var c pricing.Cost
 	hours := sz.hours()
-	c.Add(pricing.NewLine(LineEC2Instances, "hours", hours, it.Hourly))
+	c.Add(pricing.NewLine(pricing.LineEC2Instances, "hours", hours, it.Hourly))
 	if o.EC2Discount > 0 {
-		c.Add(discountLine(LineEC2Commitment, "hours", hours, it.Hourly, o.EC2Discount))
+		c.Add(discountLine(pricing.LineEC2Commitment, "hours", hours, it.Hourly, o.EC2Discount))
 	}
 	if o.EBSGB > 0 {
 		ebs, err := t.EBSFor(region)
@@ -184,21 +170,27 @@ func EC2Cost(t *pricing.PriceTable, region string, it *pricing.InstanceType, w W
 			return sz, c, err
 		}
 		gbMonths := hours.Mul(decimal.NewFromInt(int64(o.EBSGB))).Div(dHours)
-		c.Add(pricing.NewLine(LineEBS, "GB-months", gbMonths, ebs.GP3GBMonth))
+		c.Add(pricing.NewLine(pricing.LineEBS, "GB-months", gbMonths, ebs.GP3GBMonth))
 	}
+	if err := frontCost(t, region, w, scale, o, &c); err != nil {
+		return sz, c, err
+	}
+	return sz, c, nil
+}
+
+// frontCost adds what stands in front of a fleet to c: the ALB (unless
+// o.NoLoadBalancer) and, when chosen, the API Gateway.
+func frontCost(t *pricing.PriceTable, region string, w Workload, scale float64, o Options, c *pricing.Cost) error {
 	if !o.NoLoadBalancer {
 		alb, err := t.ALBFor(region)
 		if err != nil {
-			return sz, c, err
+			return err
 		}
 		for _, l := range albCost(alb, w.WithDefaults(), scale).Lines {
 			c.Add(l)
 		}
 	}
-	if err := fleetAPIGateway(t, region, w, scale, o, &c); err != nil {
-		return sz, c, err
-	}
-	return sz, c, nil
+	return fleetAPIGateway(t, region, w, scale, o, c)
 }
 
 // FargateCost sizes and prices a month of Fargate tasks of size task and
@@ -217,22 +209,13 @@ func FargateCost(t *pricing.PriceTable, region string, task FargateTask, a prici
 	hours := sz.hours()
 	vcpuH := hours.Mul(decimal.NewFromFloat(task.VCPU))
 	gbH := hours.Mul(decimal.NewFromFloat(task.MemoryGB))
-	c.Add(pricing.NewLine(LineFargateVCPU, "vCPU-hours", vcpuH, p.VCPUHour))
-	c.Add(pricing.NewLine(LineFargateMemory, "GB-hours", gbH, p.GBHour))
+	c.Add(pricing.NewLine(pricing.LineFargateVCPU, "vCPU-hours", vcpuH, p.VCPUHour))
+	c.Add(pricing.NewLine(pricing.LineFargateMemory, "GB-hours", gbH, p.GBHour))
 	if o.FargateDiscount > 0 {
-		c.Add(discountLine(LineFargateCommitment, "vCPU-hours", vcpuH, p.VCPUHour, o.FargateDiscount))
-		c.Add(discountLine(LineFargateCommitment, "GB-hours", gbH, p.GBHour, o.FargateDiscount))
+		c.Add(discountLine(pricing.LineFargateCommitment, "vCPU-hours", vcpuH, p.VCPUHour, o.FargateDiscount))
+		c.Add(discountLine(pricing.LineFargateCommitment, "GB-hours", gbH, p.GBHour, o.FargateDiscount))
 	}
-	if !o.NoLoadBalancer {
-		alb, err := t.ALBFor(region)
-		if err != nil {
-			return sz, c, err
-		}
-		for _, l := range albCost(alb, w.WithDefaults(), scale).Lines {
-			c.Add(l)
-		}
-	}
-	if err := fleetAPIGateway(t, region, w, scale, o, &c); err != nil {
+	if err := frontCost(t, region, w, scale, o, &c); err != nil {
 		return sz, c, err
 	}
 	return sz, c, nil
@@ -266,7 +249,7 @@ func LambdaCost(t *pricing.PriceTable, region string, fc pricing.FunctionConfig,
 			}
 		}
 		if covered.IsPositive() {
-			out.Add(discountLine(LineLambdaSavingsPlans, "USD", covered, decimal.NewFromInt(1), o.LambdaDiscount))
+			out.Add(discountLine(pricing.LineLambdaSavingsPlans, "USD", covered, decimal.NewFromInt(1), o.LambdaDiscount))
 		}
 	}
 	api, err := APIGatewayCost(t, region, o.APIGateway, u.Requests)

@@ -138,7 +138,7 @@ func TestEC2Cost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{LineEC2Instances: "297.84", LineEBS: "8", LineALBHours: "16.425", LineALBLCU: "11.68"}
+	want := map[string]string{pricing.LineEC2Instances: "297.84", pricing.LineEBS: "8", pricing.LineALBHours: "16.425", pricing.LineALBLCU: "11.68"}
 	checkLines(t, c, want)
 	if !c.Total.Equal(dec("333.945")) {
 		t.Errorf("total = %s, want 333.945", c.Total)
@@ -149,7 +149,7 @@ func TestEC2Cost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkLines(t, c, map[string]string{LineEC2Commitment: "-214.4448"})
+	checkLines(t, c, map[string]string{pricing.LineEC2Commitment: "-214.4448"})
 	if !c.Total.Equal(dec("119.5002")) {
 		t.Errorf("discounted total = %s, want 119.5002", c.Total)
 	}
@@ -171,7 +171,7 @@ func TestFargateCost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkLines(t, c, map[string]string{LineFargateVCPU: tc.vcpu, LineFargateMemory: tc.mem})
+		checkLines(t, c, map[string]string{pricing.LineFargateVCPU: tc.vcpu, pricing.LineFargateMemory: tc.mem})
 		if !c.Total.Equal(dec(tc.total)) {
 			t.Errorf("%s total = %s, want %s", tc.arch, c.Total, tc.total)
 		}

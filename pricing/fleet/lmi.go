@@ -235,6 +235,31 @@ func envCapacity(w Workload, c LMIConfig) (float64, string, error) {
 	return capRPS, limit, nil
 }
 
+// LMIPacking is how the execution environments of a capacity provider
+// fill its instances: as many per instance as its vCPUs and memory hold,
+// and never fewer instances than the floor. Sizing (SizeLMI) and the
+// simulation of the scaler (simulator/lmi) pack alike.
+type LMIPacking struct {
+	PerInstance  int // environments one instance holds
+	MinInstances int
+}
+
+// NewLMIPacking packs environments of c (with its defaults) onto instance
+// type it; an instance that cannot hold one environment is refused.
+func NewLMIPacking(it *pricing.InstanceType, c LMIConfig) (LMIPacking, error) {
+	envMem := c.EnvVCPU * c.MemoryGiBPerVCPU
+	per := int(math.Min(math.Floor(float64(it.VCPU)/c.EnvVCPU+1e-9), math.Floor(it.MemoryGiB/envMem+1e-9)))
+	if per < 1 {
+		return LMIPacking{}, pricing.Inputf("--instance-type", "%s (%d vCPU, %g GiB) cannot hold one execution environment of %g vCPU and %g GiB", it.Name, it.VCPU, it.MemoryGiB, c.EnvVCPU, envMem)
+	}
+	return LMIPacking{PerInstance: per, MinInstances: c.MinInstances}, nil
+}
+
+// Instances is the instances envs environments need.
+func (p LMIPacking) Instances(envs int) int {
+	return max(p.MinInstances, (envs+p.PerInstance-1)/p.PerInstance)
+}
+
 // lmiPlan is the per-rate sizing of a capacity provider: environments and
 // instances for a request rate (before scale).
 type lmiPlan struct {
@@ -249,18 +274,17 @@ type lmiPlan struct {
 // request fits an environment, and returns the sizing functions. c must
 // have its defaults.
 func newLMIPlan(w Workload, it *pricing.InstanceType, c LMIConfig, scale float64) (lmiPlan, error) {
-	envMem := c.EnvVCPU * c.MemoryGiBPerVCPU
-	perInst := int(math.Min(math.Floor(float64(it.VCPU)/c.EnvVCPU+1e-9), math.Floor(it.MemoryGiB/envMem+1e-9)))
-	if perInst < 1 {
-		return lmiPlan{}, pricing.Inputf("--instance-type", "%s (%d vCPU, %g GiB) cannot hold one execution environment of %g vCPU and %g GiB", it.Name, it.VCPU, it.MemoryGiB, c.EnvVCPU, envMem)
+	pack, err := NewLMIPacking(it, c)
+	if err != nil {
+		return lmiPlan{}, err
 	}
 	capRPS, limit, err := envCapacity(w, c)
 	if err != nil {
 		return lmiPlan{}, err
 	}
-	pl := lmiPlan{perInst: perInst, capRPS: capRPS, limit: limit}
+	pl := lmiPlan{perInst: pack.PerInstance, capRPS: capRPS, limit: limit}
 	pl.envs = func(rate float64) int { return max(c.MinEnvironments, ceilCount(rate*scale/capRPS)) }
-	pl.instances = func(rate float64) int { return max(c.MinInstances, (pl.envs(rate)+perInst-1)/perInst) }
+	pl.instances = func(rate float64) int { return pack.Instances(pl.envs(rate)) }
 	return pl, nil
 }
 
@@ -312,22 +336,13 @@ func SizeLMI(w Workload, it *pricing.InstanceType, c LMIConfig, scale float64) (
 	sz.Instances = need(w.PeakRPS)
 	sz.units, sz.intervals = int64(sz.Instances), 1
 	if len(w.Profile) > 0 {
-		d := w.demand
-		if d == nil || d.interval != w.ProfileInterval || d.lag != c.ScaleOutLag {
-			d = newDemand(w.Profile, w.ProfileInterval, c.ScaleOutLag)
-		}
+		d := w.demandFor(c.ScaleOutLag)
 		sz.units, sz.intervals = d.units(need), d.n
 		sz.PerInterval = true
 	} else {
 		sz.Assumptions.Add(pricing.Assumption{Field: "lmi.profile", Value: "none: sized for the peak all month", Why: "without a traffic profile the scaling of the capacity provider cannot be followed"})
 	}
-	sz.MeanInstances = float64(sz.units) / float64(sz.intervals)
-	sz.InstanceHours = sz.MeanInstances * pricing.HoursPerMonth
-	cpu := w.CPUSeconds()
-	if sz.MeanInstances > 0 {
-		sz.Utilization = w.MeanRPS() * scale * cpu / (sz.MeanInstances * srv.VCPU)
-	}
-	sz.PeakUtilization = w.PeakRPS * scale * cpu / (float64(sz.Instances) * srv.VCPU)
+	sz.settle(w, scale)
 	return sz, nil
 }
 

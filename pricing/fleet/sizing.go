@@ -137,20 +137,33 @@ func Size(w Workload, srv Server, s Scaling, scale float64) (Sizing, error) {
 	sz.Instances = need(w.PeakRPS)
 	sz.units, sz.intervals = int64(sz.Instances), 1
 	if s.Autoscale && len(w.Profile) > 0 {
-		d := w.demand
-		if d == nil || d.interval != w.ProfileInterval || d.lag != s.ScaleOutLag {
-			d = newDemand(w.Profile, w.ProfileInterval, s.ScaleOutLag)
-		}
+		d := w.demandFor(s.ScaleOutLag)
 		sz.units, sz.intervals = d.units(need), d.n
 	}
+	sz.settle(w, scale)
+	return sz, nil
+}
+
+// demandFor is w's profile reduced for a scale-out lag (newDemand), the
+// one w holds when it was reduced for the same lag.
+func (w Workload) demandFor(lag time.Duration) *demand {
+	if d := w.demand; d != nil && d.interval == w.ProfileInterval && d.lag == lag {
+		return d
+	}
+	return newDemand(w.Profile, w.ProfileInterval, lag)
+}
+
+// settle derives the month from sz's instance units over its intervals:
+// the mean instances, the instance-hours and the CPU utilisation of w ×
+// scale, mean and at the peak.
+func (sz *Sizing) settle(w Workload, scale float64) {
 	sz.MeanInstances = float64(sz.units) / float64(sz.intervals)
 	sz.InstanceHours = sz.MeanInstances * pricing.HoursPerMonth
 	cpu := w.CPUSeconds()
 	if sz.MeanInstances > 0 {
-		sz.Utilization = w.MeanRPS() * scale * cpu / (sz.MeanInstances * srv.VCPU)
+		sz.Utilization = w.MeanRPS() * scale * cpu / (sz.MeanInstances * sz.Server.VCPU)
 	}
-	sz.PeakUtilization = w.PeakRPS * scale * cpu / (float64(sz.Instances) * srv.VCPU)
-	return sz, nil
+	sz.PeakUtilization = w.PeakRPS * scale * cpu / (float64(sz.Instances) * sz.Server.VCPU)
 }
 
 // demand is a traffic profile reduced for autoscaled sizing: the rate each

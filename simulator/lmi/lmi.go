@@ -184,12 +184,11 @@ func Simulate(rate func(time.Duration) float64, span time.Duration, it *pricing.
 	for _, a := range cfg.Assumptions() {
 		res.Assumptions.Add(a)
 	}
-	envMem := cfg.EnvVCPU * cfg.MemoryGiBPerVCPU
-	perInst := int(math.Min(math.Floor(float64(it.VCPU)/cfg.EnvVCPU+1e-9), math.Floor(it.MemoryGiB/envMem+1e-9)))
-	if perInst < 1 {
-		return nil, pricing.Inputf("--instance-type", "%s cannot hold one environment of %g vCPU and %g GiB", it.Name, cfg.EnvVCPU, envMem)
+	pack, err := fleet.NewLMIPacking(it, cfg)
+	if err != nil {
+		return nil, err
 	}
-	instances := func(e int) int { return max(cfg.MinInstances, (e+perInst-1)/perInst) }
+	instances := pack.Instances
 
 	d, cpu := c.Duration.Seconds(), c.CPUTime.Seconds()
 	v, m, target, over := cfg.EnvVCPU, float64(cfg.MaxConcurrency), cfg.TargetCPU, c.CPUOversubscription
