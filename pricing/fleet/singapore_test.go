@@ -25,7 +25,7 @@ func TestCostsInSingapore(t *testing.T) {
 	if s.Instances != 5 {
 		t.Fatalf("%d instances, want 5", s.Instances)
 	}
-	checkLines(t, c, map[string]string{LineEC2Instances: "372.3", LineEBS: "9.6", LineALBHours: "18.396", LineALBLCU: "11.68"})
+	checkLines(t, c, map[string]string{pricing.LineEC2Instances: "372.3", pricing.LineEBS: "9.6", pricing.LineALBHours: "18.396", pricing.LineALBLCU: "11.68"})
 	if !c.Total.Equal(dec("411.976")) {
 		t.Errorf("EC2 total = %s, want 411.976", c.Total)
 	}
@@ -44,7 +44,7 @@ func TestCostsInSingapore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkLines(t, c, map[string]string{LineFargateVCPU: tc.vcpu, LineFargateMemory: tc.mem})
+		checkLines(t, c, map[string]string{pricing.LineFargateVCPU: tc.vcpu, pricing.LineFargateMemory: tc.mem})
 		if !c.Total.Equal(dec(tc.total)) {
 			t.Errorf("%s Fargate total = %s, want %s", tc.arch, c.Total, tc.total)
 		}
