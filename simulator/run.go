@@ -347,11 +347,11 @@ type costs struct {
 
 func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, span time.Duration) (costs, error) {
 	fc := s.Function.FunctionConfig
-	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, pricing.Options{})
+	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, s.Billing.Options(false))
 	if err != nil {
 		return costs{}, err
 	}
-	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthly(s, u, span)}}, pricing.Options{})
+	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthly(s, u, span)}}, s.Billing.Options(true))
 	if err != nil {
 		return costs{}, err
 	}

@@ -90,6 +90,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -138,6 +139,9 @@ type Scenario struct {
 	Traffic     TrafficSpec
 	// LMI, when set, also runs the traffic on Lambda Managed Instances.
 	LMI *LMISpec
+	// Billing holds the account's billing options the bill applies (free
+	// tier, Compute Savings Plan); they change the bill, not the traffic.
+	Billing BillingSpec
 
 	// Path is the file the scenario was read from ("" if built in code).
 	Path string
@@ -210,6 +214,25 @@ func (c ConcurrencySpec) Cap() int {
 	return c.AccountLimit
 }
 
+// BillingSpec is the scenario's billing: section. Neither option changes
+// what is simulated, only how its usage is priced.
+type BillingSpec struct {
+	// FreeTier applies Lambda's monthly free tier (1M requests, 400,000
+	// GB-s of on-demand duration) to the monthly projection; the bill of
+	// the simulated span never gets it (the allowance is per month).
+	FreeTier bool `yaml:"free_tier" json:"free_tier"`
+	// ComputeSavingsPlan is a Compute Savings Plan discount (a fraction in
+	// [0, 1), e.g. 0.17) on duration and provisioned concurrency, never on
+	// requests (pricing.Options.ComputeSavingsPlan).
+	ComputeSavingsPlan float64 `yaml:"compute_savings_plan" json:"compute_savings_plan"`
+}
+
+// Options are the pricing options of the billing section for a bill of
+// the simulated span (month false) or of the monthly projection.
+func (b BillingSpec) Options(month bool) pricing.Options {
+	return pricing.Options{FreeTier: month && b.FreeTier, ComputeSavingsPlan: decimal.NewFromFloat(b.ComputeSavingsPlan)}
+}
+
 // KeepAliveSpec says when idle environments are reclaimed.
 type KeepAliveSpec struct {
 	// IdleTimeout: an environment idle this long is reclaimed (default 10m).
@@ -246,6 +269,10 @@ type TrafficSpec struct {
 	TraceFunction string
 	// Scale multiplies the rate (default 1).
 	Scale float64
+	// MonthlyGrowth compounds the rate month by month: the rate in the
+	// k-th 730-hour month of the span (k = 0, 1, …) is (1 + MonthlyGrowth)^k
+	// times the shape's (0: none; −0.1 is a 10 % decline a month).
+	MonthlyGrowth float64
 	// Invocation is Sync (default) or Async; async events that are
 	// throttled or fail are retried (MaxRetries failures, MaxEventAge).
 	Invocation  string
@@ -344,6 +371,12 @@ type scenarioFile struct {
 	KeepAlive   keepAliveFile    `yaml:"keep_alive"`
 	Traffic     trafficFile      `yaml:"traffic"`
 	LMI         yaml.Node        `yaml:"lmi"` // see lmispec.go
+	Billing     billingFile      `yaml:"billing"`
+}
+
+type billingFile struct {
+	FreeTier           *bool    `yaml:"free_tier"`
+	ComputeSavingsPlan *float64 `yaml:"compute_savings_plan"`
 }
 
 type functionFile struct {
@@ -375,6 +408,7 @@ type trafficFile struct {
 	Trace     string   `yaml:"trace"`
 	Function  string   `yaml:"function"`
 	Scale     *float64 `yaml:"scale"`
+	Growth    *float64 `yaml:"monthly_growth"`
 
 	Invocation  string            `yaml:"invocation"`
 	MaxRetries  *int              `yaml:"max_retries"`
@@ -525,7 +559,58 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 	// Traffic.
 	p.traffic(s, f)
 	s.LMI = p.lmiSpec(&f.LMI, s)
+	s.Billing = p.billing(f.Billing)
 	return s
+}
+
+// MaxMonthlyGrowth bounds traffic.monthly_growth (10 = ×11 a month).
+const MaxMonthlyGrowth = 10
+
+func (p *parser) billing(f billingFile) BillingSpec {
+	var b BillingSpec
+	if f.FreeTier != nil {
+		b.FreeTier = *f.FreeTier
+	}
+	if f.ComputeSavingsPlan != nil {
+		d := *f.ComputeSavingsPlan
+		if !(d >= 0 && d < 1) {
+			p.errf(p.at("billing", "compute_savings_plan"), "billing.compute_savings_plan %v is outside [0, 1) (a discount, e.g. 0.17 for 17 %%)", d)
+		} else {
+			b.ComputeSavingsPlan = d
+		}
+	}
+	return b
+}
+
+// grow applies a monthly growth g to segs (already scaled): each segment
+// is split at the 730-hour month boundaries and the k-th month's rates
+// multiplied by (1+g)^k, so the curve stays piecewise linear and its
+// integral exact.
+func grow(segs []segment, g float64) []segment {
+	if g == 0 {
+		return segs
+	}
+	const month = float64(pricing.SecondsPerMonth)
+	out := make([]segment, 0, len(segs)+16)
+	for _, sg := range segs {
+		for sg.Start < sg.End {
+			k := math.Floor(sg.Start / month)
+			cut := math.Min(sg.End, (k+1)*month)
+			piece := sg
+			if cut < sg.End {
+				r := sg.R0 + sg.slope()*(cut-sg.Start)
+				piece.End, piece.R1 = cut, r
+				sg.Start, sg.R0 = cut, r
+			} else {
+				sg.Start = sg.End
+			}
+			f := math.Pow(1+g, k)
+			piece.R0 *= f
+			piece.R1 *= f
+			out = append(out, piece)
+		}
+	}
+	return out
 }
 
 func (p *parser) traffic(s *Scenario, f *scenarioFile) {
@@ -574,6 +659,13 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		if !(t.Scale >= 0) || math.IsInf(t.Scale, 0) {
 			p.errf(p.at("traffic", "scale"), "traffic.scale must be a non-negative number")
 			t.Scale = 1
+		}
+	}
+	if tf.Growth != nil {
+		t.MonthlyGrowth = *tf.Growth
+		if !(t.MonthlyGrowth > -1 && t.MonthlyGrowth <= MaxMonthlyGrowth) {
+			p.errf(p.at("traffic", "monthly_growth"), "traffic.monthly_growth %v is outside (-1, %d] (a fraction a month, e.g. 0.05 for 5 %%)", *tf.Growth, MaxMonthlyGrowth)
+			t.MonthlyGrowth = 0
 		}
 	}
 	if tf.StartRate != nil {
@@ -733,10 +825,13 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		p.errf(p.at("duration"), "the traffic lasts %s, longer than the %s the simulator accepts", span, MaxSpan)
 		return
 	}
-	lam := 0.0
 	for i := range segs {
 		segs[i].R0 *= t.Scale
 		segs[i].R1 *= t.Scale
+	}
+	segs = grow(segs, t.MonthlyGrowth)
+	lam := 0.0
+	for i := range segs {
 		segs[i].Lam = lam
 		lam += segs[i].area()
 	}
