@@ -47,6 +47,15 @@ type Set struct {
 	AccountLimit *int `json:"account_limit,omitempty"`
 	// Region is the AWS Region the bill is priced in.
 	Region *string `json:"region,omitempty"`
+	// MonthlyGrowth is traffic.monthly_growth (0.05: 5 % more a month,
+	// compounded per 730-hour month of the span).
+	MonthlyGrowth *float64 `json:"monthly_growth,omitempty"`
+	// FreeTier is billing.free_tier (Lambda's monthly free tier on the
+	// monthly bill).
+	FreeTier *bool `json:"free_tier,omitempty"`
+	// ComputeSavingsPlan is billing.compute_savings_plan (a discount in
+	// [0, 1) on duration and provisioned concurrency).
+	ComputeSavingsPlan *float64 `json:"compute_savings_plan,omitempty"`
 }
 
 // Stage is one k6-style stage: the rate moves linearly to Target
@@ -144,6 +153,15 @@ func Apply(base []byte, set Set, command string) ([]byte, error) {
 	}
 	if set.Region != nil {
 		setScalar(root, strNode(*set.Region), "region")
+	}
+	if set.MonthlyGrowth != nil {
+		setScalar(root, floatNode(*set.MonthlyGrowth), "traffic", "monthly_growth")
+	}
+	if set.FreeTier != nil {
+		setScalar(root, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(*set.FreeTier)}, "billing", "free_tier")
+	}
+	if set.ComputeSavingsPlan != nil {
+		setScalar(root, floatNode(*set.ComputeSavingsPlan), "billing", "compute_savings_plan")
 	}
 	if command != "" {
 		// yaml.v3 keeps a file's first comment on the document, the mapping

@@ -281,6 +281,11 @@ type Fields struct {
 	// sine or a trace.
 	Shaped  bool     `json:"shaped"`
 	Regions []string `json:"regions"`
+	// MonthlyGrowth, FreeTier and ComputeSavingsPlan are the scenario's
+	// traffic.monthly_growth and billing: section.
+	MonthlyGrowth      float64 `json:"monthly_growth"`
+	FreeTier           bool    `json:"free_tier"`
+	ComputeSavingsPlan float64 `json:"compute_savings_plan"`
 }
 
 // ScenarioResponse is the answer of api/scenario.
@@ -296,7 +301,8 @@ func (s *Server) fields(sc *simulator.Scenario) Fields {
 	f := Fields{Name: sc.Name, Region: sc.Region, Duration: sc.Duration.String(), MemoryMB: sc.Function.MemoryMB,
 		Architecture: string(sc.Function.Architecture), Provisioned: sc.Concurrency.Provisioned, Reserved: sc.Concurrency.Reserved,
 		AccountLimit: sc.Concurrency.AccountLimit, TrafficScale: 1, StartRate: sc.Traffic.StartRate,
-		Shaped: sc.Traffic.Trace == "" && sc.Traffic.Diurnal == nil, Stages: []Stage{}}
+		Shaped: sc.Traffic.Trace == "" && sc.Traffic.Diurnal == nil, Stages: []Stage{},
+		MonthlyGrowth: sc.Traffic.MonthlyGrowth, FreeTier: sc.Billing.FreeTier, ComputeSavingsPlan: sc.Billing.ComputeSavingsPlan}
 	for _, st := range sc.Traffic.Stages {
 		f.Stages = append(f.Stages, Stage{Duration: st.Duration.String(), Target: st.Target})
 	}
@@ -316,6 +322,8 @@ type Request struct {
 	// Mode is ModeInteractive (default), ModeExact or ModeFast; for
 	// api/scenario, the mode whose command heads the saved file.
 	Mode string `json:"mode,omitempty"`
+	// Compare are the choices of the always-on alternatives (api/compare).
+	Compare CompareSet `json:"compare,omitempty"`
 }
 
 // build applies req to the base scenario and validates the result.
