@@ -335,7 +335,12 @@ func usage(s *Scenario, st rawStats, span time.Duration) pricing.BilledUsage {
 // monthly projects span usage to a 730-hour month (provisioned concurrency
 // is enabled the whole month).
 func monthly(s *Scenario, u pricing.BilledUsage, span time.Duration) pricing.BilledUsage {
-	m := u.Scale(float64(pricing.SecondsPerMonth) / span.Seconds())
+	return monthlyS(s, u, span.Seconds())
+}
+
+// monthlyS is monthly for a span given in seconds.
+func monthlyS(s *Scenario, u pricing.BilledUsage, spanS float64) pricing.BilledUsage {
+	m := u.Scale(float64(pricing.SecondsPerMonth) / spanS)
 	m.ProvisionedEnvSeconds = int64(s.Concurrency.Provisioned) * pricing.SecondsPerMonth
 	return m
 }
@@ -346,12 +351,17 @@ type costs struct {
 }
 
 func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, span time.Duration) (costs, error) {
+	return priceS(s, prices, region, u, span.Seconds())
+}
+
+// priceS is price for a span given in seconds (Reprice's, from a Result).
+func priceS(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, spanS float64) (costs, error) {
 	fc := s.Function.FunctionConfig
 	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, s.Billing.Options(false))
 	if err != nil {
 		return costs{}, err
 	}
-	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthly(s, u, span)}}, s.Billing.Options(true))
+	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthlyS(s, u, spanS)}}, s.Billing.Options(true))
 	if err != nil {
 		return costs{}, err
 	}
