@@ -91,6 +91,8 @@ type Server struct {
 	// answers keeps the last answers (a session toggling back to an
 	// earlier value gets it at once; runs are deterministic for a seed).
 	cache answerCache
+	// pool keeps simulations for bill-only changes (Reprice).
+	pool poolCache
 }
 
 type tabRun struct {
@@ -406,9 +408,24 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 		writeModeError(w, err)
 		return
 	}
+	pk := poolKey(req.Set, mode)
 	s.answer(w, r, r.Header.Get("X-Lambdacost-Tab"), cacheKey(y, mode), Command(ScenarioFile, mode),
 		func(ctx context.Context, progress func(done, total int64)) ([]byte, error) {
-			return Simulate(ctx, sc, mode, s.cfg.Prices, progress)
+			// A change of region, architecture or billing alone is priced
+			// from the kept simulation (the same bytes as a fresh run).
+			if res, ok := s.pool.get(pk); ok {
+				again, err := simulator.Reprice(sc, res, s.cfg.Prices, sc.Region)
+				if err != nil {
+					return nil, err
+				}
+				return finish(sc, again, s.cfg.Prices)
+			}
+			res, err := run(ctx, sc, mode, s.cfg.Prices, progress)
+			if err != nil {
+				return nil, err
+			}
+			s.pool.put(pk, res)
+			return finish(sc, res, s.cfg.Prices)
 		})
 }
 
@@ -524,7 +541,7 @@ func (c *answerCache) get(k string) ([]byte, bool) {
 	b, ok := c.m[k]
 	if ok {
 		c.hits++
-		c.touch(k)
+		c.order = touch(c.order, k)
 	}
 	return b, ok
 }
@@ -540,18 +557,18 @@ func (c *answerCache) put(k string, b []byte) {
 		c.order = c.order[1:]
 	}
 	c.m[k] = b
-	c.touch(k)
+	c.order = touch(c.order, k)
 }
 
-// touch moves k to the most recent end.
-func (c *answerCache) touch(k string) {
-	for i, x := range c.order {
+// touch moves k to the most recent end of order.
+func touch(order []string, k string) []string {
+	for i, x := range order {
 		if x == k {
-			c.order = append(c.order[:i], c.order[i+1:]...)
+			order = append(order[:i], order[i+1:]...)
 			break
 		}
 	}
-	c.order = append(c.order, k)
+	return append(order, k)
 }
 
 // Progress is the answer of api/progress: how far the tab's run in
