@@ -441,7 +441,8 @@ func writeModeError(w http.ResponseWriter, err error) {
 // answer runs work for a request: from the cache when the same work was
 // done, else bounded by the timeout, superseded by a newer request of the
 // same tab (tab empty: none), one per core; its JSON is the body, command
-// the X-Lambdacost-Command header.
+// the X-Lambdacost-Command header. A request that accepts
+// text/event-stream gets the run's progress as it goes (see stream).
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, command string, work func(ctx context.Context, progress func(done, total int64)) ([]byte, error)) {
 	if out, ok := s.cache.get(key); ok {
 		writeAnswer(w, out, command)
@@ -450,7 +451,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, comman
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.Timeout)
 	defer cancel()
 	// A newer request of the same tab supersedes this one.
-	var me *tabRun
+	me := &tabRun{cancel: cancel}
 	if tab != "" {
 		if len(tab) > 64 {
 			writeError(w, http.StatusBadRequest, "X-Lambdacost-Tab: at most 64 characters", nil)
@@ -460,7 +461,6 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, comman
 		if old := s.tabs[tab]; old != nil {
 			old.cancel()
 		}
-		me = &tabRun{cancel: cancel}
 		s.tabs[tab] = me
 		s.mu.Unlock()
 		defer func() {
@@ -483,33 +483,143 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, comman
 	s.running.Lock()
 	s.nRunning++
 	s.running.Unlock()
-	out, err := func() ([]byte, error) {
+	done := make(chan workResult, 1)
+	go func() {
 		defer func() {
 			s.running.Lock()
 			s.nRunning--
 			s.running.Unlock()
 		}()
-		var progress func(done, total int64)
-		if me != nil {
-			progress = func(done, total int64) { me.done.Store(done); me.total.Store(total) }
-		}
-		return work(ctx, progress)
+		// A panic in the work is the request's, recovered by ServeHTTP.
+		var res workResult
+		defer func() {
+			if v := recover(); v != nil {
+				res.err = fmt.Errorf("internal error: %v (the server keeps running; please report it)", v)
+				buf := make([]byte, 4096)
+				buf = buf[:runtime.Stack(buf, false)]
+				s.cfg.Logf("lambdacost serve: %s: panic: %v\n%s", r.URL.Path, v, buf)
+			}
+			done <- res
+		}()
+		res.out, res.err = work(ctx, func(d, t int64) { me.done.Store(d); me.total.Store(t) })
 	}()
-	if err != nil {
+	var res workResult
+	if wantsStream(r) {
+		var ok bool
+		if res, ok = streamProgress(w, me, done); !ok {
+			return
+		}
+		if res.err == nil {
+			s.cache.put(key, res.out)
+		}
+		finishStream(w, ctx, res.out, res.err, command)
+		return
+	}
+	res = <-done
+	if res.err != nil {
 		if ctx.Err() != nil {
 			writeCancelled(w, ctx)
 			return
 		}
-		if pricing.IsInput(err) {
-			writeError(w, http.StatusBadRequest, err.Error(), nil)
+		if pricing.IsInput(res.err) {
+			writeError(w, http.StatusBadRequest, res.err.Error(), nil)
 			return
 		}
-		s.cfg.Logf("lambdacost serve: %s: %v", r.URL.Path, err)
-		writeError(w, http.StatusInternalServerError, err.Error(), nil)
+		s.cfg.Logf("lambdacost serve: %s: %v", r.URL.Path, res.err)
+		writeError(w, http.StatusInternalServerError, res.err.Error(), nil)
 		return
 	}
-	s.cache.put(key, out)
-	writeAnswer(w, out, command)
+	s.cache.put(key, res.out)
+	writeAnswer(w, res.out, command)
+}
+
+// workResult is what a request's work gave.
+type workResult struct {
+	out []byte
+	err error
+}
+
+// wantsStream says whether the request asked for the progress stream.
+func wantsStream(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+// streamInterval is how often a streamed run reports its progress.
+const streamInterval = 250 * time.Millisecond
+
+// streamProgress answers with a server-sent event stream: a "progress"
+// event ({"done_s", "total_s", "percent"}, simulated time) when the run
+// starts and every streamInterval while it advances, until the work is
+// done. ok is false when the client cannot be streamed to.
+func streamProgress(w http.ResponseWriter, run *tabRun, done <-chan workResult) (res workResult, ok bool) {
+	fl, can := w.(http.Flusher)
+	if !can {
+		writeError(w, http.StatusInternalServerError, "this connection cannot stream", nil)
+		return res, false
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	last := int64(-1)
+	send := func() {
+		d, t := run.done.Load(), run.total.Load()
+		if d == last {
+			return
+		}
+		last = d
+		p := Progress{Running: true, DoneS: float64(d) / 1e9, TotalS: float64(t) / 1e9}
+		if t > 0 {
+			p.Percentage = 100 * float64(d) / float64(t)
+		}
+		b, _ := json.Marshal(p)
+		fmt.Fprintf(w, "event: progress\ndata: %s\n\n", b)
+		fl.Flush()
+	}
+	send()
+	tick := time.NewTicker(streamInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case res = <-done:
+			return res, true
+		case <-tick.C:
+			send()
+		}
+	}
+}
+
+// finishStream ends an event stream: a "result" event whose data lines
+// are the answer's JSON (the client joins them with newlines: the same
+// bytes as the plain answer) after a "command" event, or an "error" event
+// ({"error", "status"} as the plain answer's body and status code).
+func finishStream(w http.ResponseWriter, ctx context.Context, out []byte, err error, command string) {
+	if err != nil {
+		code, extra := http.StatusInternalServerError, map[string]any{}
+		switch {
+		case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+			code, extra["too_large"] = http.StatusServiceUnavailable, true
+			err = errors.New(timeoutMessage)
+		case ctx.Err() != nil:
+			code, extra["cancelled"] = 499, true
+			err = errors.New(cancelledMessage)
+		case pricing.IsInput(err):
+			code = http.StatusBadRequest
+		}
+		extra["error"], extra["status"] = err.Error(), code
+		b, _ := json.Marshal(extra)
+		fmt.Fprintf(w, "event: error\ndata: %s\n\n", b)
+	} else {
+		fmt.Fprintf(w, "event: command\ndata: %s\n\n", command)
+		io.WriteString(w, "event: result\n")
+		for _, line := range bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n")) {
+			fmt.Fprintf(w, "data: %s\n", line)
+		}
+		io.WriteString(w, "\n")
+	}
+	if fl, ok := w.(http.Flusher); ok {
+		fl.Flush()
+	}
 }
 
 func writeAnswer(w http.ResponseWriter, out []byte, command string) {
@@ -602,13 +712,18 @@ func (s *Server) progress(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, p)
 }
 
+const (
+	timeoutMessage   = "the run took longer than the interactive limit; download the scenario and run it with lambdacost simulate"
+	cancelledMessage = "cancelled: superseded by a newer request"
+)
+
 func writeCancelled(w http.ResponseWriter, ctx context.Context) {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		writeError(w, http.StatusServiceUnavailable, "the run took longer than the interactive limit; download the scenario and run it with lambdacost simulate", map[string]any{"too_large": true})
+		writeError(w, http.StatusServiceUnavailable, timeoutMessage, map[string]any{"too_large": true})
 		return
 	}
 	// 499 in nginx's sense: the client (or a newer request) gave up.
-	writeError(w, 499, "cancelled: superseded by a newer request", map[string]any{"cancelled": true})
+	writeError(w, 499, cancelledMessage, map[string]any{"cancelled": true})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
