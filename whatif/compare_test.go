@@ -103,3 +103,48 @@ func TestCompareBadInputAndBounds(t *testing.T) {
 		t.Errorf("too large: %d %s", a.code, a.body)
 	}
 }
+
+// api/recommend is `lambdacost plan scenario.yaml --max-cold-start-rate
+// … -o json` of the saved scenario, byte for byte: the cheapest
+// provisioned-concurrency level meeting the target and its saving.
+func TestRecommendIsTheCLIsJSON(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the CLI")
+	}
+	_, ts := newTestServer(t, base(t, checkout), Config{})
+	const set = `{"duration":"40m","compute_savings_plan":0.1}`
+	a := post(t, nil, ts.URL+"/api/recommend", `{"set":`+set+`,"target":{"max_cold_start_rate":0.001}}`)
+	if a.code != 200 {
+		t.Fatalf("api/recommend: %d %s", a.code, a.body)
+	}
+	cmd := a.header.Get("X-Lambdacost-Command")
+	if want := "lambdacost plan scenario.yaml --max-cold-start-rate 0.001 -o json"; cmd != want {
+		t.Errorf("command %q, want %q", cmd, want)
+	}
+	dir, _ := savedScenario(t, ts.URL, set, ModeExact)
+	out, stderr, code := runCLI(t, dir, cmd)
+	if code != 0 {
+		t.Fatalf("%s: exit %d: %s", cmd, code, stderr)
+	}
+	if !bytes.Equal(cliResult(t, out, ""), a.body) {
+		t.Errorf("api/recommend differs from `%s`:\nAPI: %.800s\nCLI: %.800s", cmd, a.body, out)
+	}
+	var p struct {
+		Best *struct {
+			ColdStartRate float64 `json:"cold_start_rate"`
+		} `json:"best"`
+	}
+	if err := json.Unmarshal(a.body, &p); err != nil || p.Best == nil || p.Best.ColdStartRate > 0.001 {
+		t.Errorf("plan %s %v", a.body[:min(len(a.body), 400)], err)
+	}
+	for _, tc := range []struct{ body, want string }{
+		{`{"target":{}}`, "target: give max_cold_start_rate or max_p99"},
+		{`{"target":{"max_cold_start_rate":2}}`, "--max-cold-start-rate: must be between 0 and 1"},
+		{`{"target":{"max_p99":"soon"}}`, `--max-p99: expected a positive duration such as 400ms, got "soon"`},
+		{`{"set":{"memory_mb":1},"target":{"max_p99":"1s"}}`, "function.memory_mb"},
+	} {
+		if a := post(t, nil, ts.URL+"/api/recommend", tc.body); a.code != http.StatusBadRequest || !strings.Contains(a.errMsg(t), tc.want) {
+			t.Errorf("%s: %d %s, want 400 with %q", tc.body, a.code, a.body, tc.want)
+		}
+	}
+}

@@ -136,6 +136,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("POST /api/scenario", srv.postScenario)
 	mux.HandleFunc("POST /api/plan", srv.plan)
 	mux.HandleFunc("POST /api/compare", srv.compare)
+	mux.HandleFunc("POST /api/recommend", srv.recommend)
 	mux.HandleFunc("GET /api/progress", srv.progress)
 	srv.mux = mux
 	return srv, nil
@@ -352,20 +353,26 @@ func (s *Server) build(req Request, mode string) ([]byte, *simulator.Scenario, e
 
 func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (Request, bool) {
 	var req Request
+	ok := s.readBody(w, r, &req)
+	return req, ok
+}
+
+// readBody reads a JSON body strictly into v (415, 413 or 400 otherwise).
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		writeError(w, http.StatusUnsupportedMediaType, "expected Content-Type: application/json", nil)
-		return req, false
+		return false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body: %v", err), nil)
-		return req, false
+		return false
 	}
-	if err := decodeStrict(bytes.NewReader(body), &req); err != nil {
+	if err := decodeStrict(bytes.NewReader(body), v); err != nil {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
-		return req, false
+		return false
 	}
-	return req, true
+	return true
 }
 
 func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) {
