@@ -25,7 +25,10 @@ func MonthlyAssumptions(s *Scenario, r *Result) pricing.Assumptions {
 		}
 		as.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: why})
 	}
-	if pc := s.Function.ProvisionedConcurrency; pc > 0 {
+	if len(s.Concurrency.ProvisionedSchedule) > 0 {
+		as.Add(pricing.Assumption{Field: "concurrency.provisioned_schedule", Value: "repeated",
+			Why: "the month repeats the span's schedule as it repeats the traffic: its provisioned concurrency × seconds are scaled with the span"})
+	} else if pc := s.Function.ProvisionedConcurrency; pc > 0 {
 		as.Add(pricing.Assumption{Field: "function.provisioned_concurrency", Value: fmt.Sprint(pc), Why: "enabled for the whole month"})
 	}
 	if s.Billing.FreeTier {

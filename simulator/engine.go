@@ -95,7 +95,7 @@ type replica struct {
 	prov      int
 	maxLife   int64
 	idleFixed bool
-	fast      bool // releaseFast applies: prov == 0, idleFixed, maxLife == 0
+	fast      bool // releaseFast applies: prov == 0, no schedule, idleFixed, maxLife == 0
 	idleNs    int64
 	idleDist  Distribution
 	dur, init Distribution
@@ -109,6 +109,13 @@ type replica struct {
 	even      bool
 	rng       *rand.Rand
 	bw        int64 // timeline bucket width, ns
+
+	// sched is the provisioned-concurrency schedule, schedI its next step
+	// (prov is the current level), provRetire the busy provisioned environments
+	// a decrease retires when their invocation ends.
+	sched      []provStep
+	schedI     int
+	provRetire int
 
 	// arrival process
 	seg     int
@@ -208,7 +215,10 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 		r.async, r.maxRetries, r.maxAge = true, s.Traffic.MaxRetries, int64(s.Traffic.MaxEventAge)
 		r.jitter = s.Traffic.RetryJitter != JitterNone
 	}
-	r.fast = r.prov == 0 && r.idleFixed && r.maxLife <= 0
+	for _, st := range s.Concurrency.ProvisionedSchedule {
+		r.sched = append(r.sched, provStep{at: int64(st.At), level: st.Level})
+	}
+	r.fast = r.prov == 0 && len(r.sched) == 0 && r.idleFixed && r.maxLife <= 0
 	r.rateLimit = s.Concurrency.RateLimit(s.Traffic.Invocation)
 	if !r.async {
 		r.rateSync = 1
@@ -476,10 +486,42 @@ func (r *replica) die(birth, death int64) {
 	r.buckets[bd].envPart += death - bd*bw
 }
 
+// provStep is a scheduled provisioned level from at (ns).
+type provStep struct {
+	at    int64
+	level int
+}
+
+// provSchedule applies the provisioned-concurrency steps due at or before t.
+// An increase adds idle provisioned environments (ready at the step: the
+// schedule is assumed to lead the traffic by their INIT); a decrease
+// removes idle ones at once and retires busy ones when their invocation
+// ends.
+func (r *replica) provSchedule(t int64) {
+	for r.schedI < len(r.sched) && r.sched[r.schedI].at <= t {
+		st := r.sched[r.schedI]
+		r.schedI++
+		if d := st.level - r.prov; d > 0 {
+			keep := min(d, r.provRetire)
+			r.provRetire -= keep
+			r.provIdle += d - keep
+		} else if d < 0 {
+			idle := min(-d, r.provIdle)
+			r.provIdle -= idle
+			r.provRetire += -d - idle
+		}
+		r.prov = st.level
+	}
+}
+
 // complete releases the environment of an invocation that ended.
 func (r *replica) complete(e busyEnt) {
 	r.busy--
 	if e.birth == provBirth {
+		if r.provRetire > 0 { // a scheduled decrease waited for it
+			r.provRetire--
+			return
+		}
 		r.provIdle++
 		return
 	}
@@ -612,6 +654,9 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 			}
 		}
 		r.release(t)
+		if r.schedI < len(r.sched) && t >= r.sched[r.schedI].at {
+			r.provSchedule(t)
+		}
 		n++
 		if n&0xffff == 0 && tick != nil && !tick(t) {
 			st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak = arrivals, invocations, onDemandMs, peak

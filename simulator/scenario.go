@@ -170,6 +170,71 @@ type ConcurrencySpec struct {
 	// WarmStart "steady" starts from the state of a warm-up run at the
 	// traffic's starting rate (see WarmStartSteady); "" starts empty.
 	WarmStart string `yaml:"warm_start" json:"warm_start,omitempty"`
+	// ProvisionedSchedule changes the provisioned level during the span
+	// (Application Auto Scaling's scheduled actions): from each step's At
+	// (from the start of the span, strictly increasing) the level is its
+	// Level; before the first, Provisioned. The exact engine only.
+	ProvisionedSchedule []ProvisionedStep `yaml:"provisioned_schedule" json:"provisioned_schedule,omitempty"`
+}
+
+// ProvisionedStep is one scheduled provisioned-concurrency level.
+type ProvisionedStep struct {
+	At    pricing.Duration `yaml:"at" json:"at"`
+	Level int              `yaml:"level" json:"level"`
+}
+
+// ProvisionedLevel is the provisioned level at t.
+func (c ConcurrencySpec) ProvisionedLevel(t time.Duration) int {
+	l := c.Provisioned
+	for _, st := range c.ProvisionedSchedule {
+		if st.At.D() > t {
+			break
+		}
+		l = st.Level
+	}
+	return l
+}
+
+// provisionedIntervals calls f with each interval of [from, to) at one
+// provisioned level.
+func (c ConcurrencySpec) provisionedIntervals(from, to time.Duration, f func(level int, d time.Duration)) {
+	at, l := from, c.ProvisionedLevel(from)
+	for _, st := range c.ProvisionedSchedule {
+		if st.At.D() <= at {
+			continue
+		}
+		if st.At.D() >= to {
+			break
+		}
+		f(l, st.At.D()-at)
+		at, l = st.At.D(), st.Level
+	}
+	if to > at {
+		f(l, to-at)
+	}
+}
+
+// MeanProvisioned is the time-average provisioned level over [from, to).
+func (c ConcurrencySpec) MeanProvisioned(from, to time.Duration) float64 {
+	if len(c.ProvisionedSchedule) == 0 || to <= from {
+		return float64(c.Provisioned)
+	}
+	sum := 0.0
+	c.provisionedIntervals(from, to, func(l int, d time.Duration) { sum += float64(l) * float64(d) })
+	return sum / float64(to-from)
+}
+
+// ProvisionedEnvSeconds is the billed provisioned concurrency × seconds
+// of [from, to): each interval at one level rounded up to AWS's 5-minute
+// billing resolution (pricing.ProvisionedSeconds), as if enabled at that
+// level for the interval.
+func (c ConcurrencySpec) ProvisionedEnvSeconds(from, to time.Duration) int64 {
+	if len(c.ProvisionedSchedule) == 0 {
+		return int64(c.Provisioned) * pricing.ProvisionedSeconds(to-from)
+	}
+	var n int64
+	c.provisionedIntervals(from, to, func(l int, d time.Duration) { n += int64(l) * pricing.ProvisionedSeconds(d) })
+	return n
 }
 
 // WarmStartSteady starts a run from a pool in steady state: each replica
@@ -391,8 +456,9 @@ type concurrencyFile struct {
 	Provisioned  *int `yaml:"provisioned"`
 	ScalingRate  *int `yaml:"scaling_rate"`
 
-	InitialEnvironments *int   `yaml:"initial_environments"`
-	WarmStart           string `yaml:"warm_start"`
+	InitialEnvironments *int              `yaml:"initial_environments"`
+	WarmStart           string            `yaml:"warm_start"`
+	ProvisionedSchedule []ProvisionedStep `yaml:"provisioned_schedule"`
 }
 
 type keepAliveFile struct {
@@ -540,6 +606,25 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 	if c.InitialEnvironments+c.Provisioned > c.Cap() {
 		p.errf(p.at("concurrency", "initial_environments"), "initial_environments %d plus provisioned %d exceed the concurrency limit %d", c.InitialEnvironments, c.Provisioned, c.Cap())
 	}
+	for i, st := range cf.ProvisionedSchedule {
+		src := p.at("concurrency", "provisioned_schedule", fmt.Sprint(i))
+		switch {
+		case st.At <= 0 && i == 0:
+			p.errf(src, "concurrency.provisioned_schedule[%d].at must be after the start (concurrency.provisioned is the level at 0)", i)
+		case i > 0 && st.At <= cf.ProvisionedSchedule[i-1].At:
+			p.errf(src, "concurrency.provisioned_schedule[%d].at %s is not after the previous step's %s", i, st.At, cf.ProvisionedSchedule[i-1].At)
+		}
+		if st.Level < 0 || st.Level > c.Cap() {
+			p.errf(src, "concurrency.provisioned_schedule[%d].level %d is outside [0, the concurrency limit %d]", i, st.Level, c.Cap())
+		}
+		if c.InitialEnvironments+st.Level > c.Cap() {
+			p.errf(src, "initial_environments %d plus the scheduled level %d exceed the concurrency limit %d", c.InitialEnvironments, st.Level, c.Cap())
+		}
+	}
+	if len(cf.ProvisionedSchedule) > 10_000 {
+		p.errf(p.at("concurrency", "provisioned_schedule"), "concurrency.provisioned_schedule has %d steps; at most 10000", len(cf.ProvisionedSchedule))
+	}
+	c.ProvisionedSchedule = cf.ProvisionedSchedule
 	fc.ReservedConcurrency, fc.ProvisionedConcurrency = c.Reserved, c.Provisioned
 	s.Concurrency = c
 
@@ -558,6 +643,13 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 
 	// Traffic.
 	p.traffic(s, f)
+	if span := s.Span(); span > 0 {
+		for i, st := range s.Concurrency.ProvisionedSchedule {
+			if st.At.D() >= span {
+				p.errf(p.at("concurrency", "provisioned_schedule", fmt.Sprint(i), "at"), "concurrency.provisioned_schedule[%d].at %s is not within the simulated %s", i, st.At, span)
+			}
+		}
+	}
 	s.LMI = p.lmiSpec(&f.LMI, s)
 	s.Billing = p.billing(f.Billing)
 	return s
