@@ -432,7 +432,7 @@ func TestBrowserKeyboardReachesEveryControl(t *testing.T) {
 	tab, l := openTab(t, ts.URL+"/", 1280, 1000)
 	waitReady(t, tab)
 	var seen []string
-	for i := 0; i < 90; i++ {
+	for i := 0; i < 100; i++ {
 		if err := chromedp.Do(tab, chromedp.KeyEvent(kb.Tab)); err != nil {
 			t.Fatal(err)
 		}
@@ -441,7 +441,7 @@ func TestBrowserKeyboardReachesEveryControl(t *testing.T) {
 		seen = append(seen, f)
 	}
 	all := strings.Join(seen, " ")
-	for _, want := range []string{"traffic_scale", "10", "duration", "start_rate", "Stage 1 duration", "add-stage", "memory_mb", "architecture", "region", "provisioned", "reserved", "account_limit", "mode", "download", "reset", "monthly_growth", "free_tier", "compute_savings_plan",
+	for _, want := range []string{"traffic_scale", "10", "duration", "start_rate", "Stage 1 duration", "add-stage", "memory_mb", "architecture", "region", "provisioned", "reserved", "account_limit", "add-step", "mode", "download", "reset", "monthly_growth", "free_tier", "compute_savings_plan",
 		"cmp_instance", "cmp_fargate", "cmp_lmi_type", "cmp_lmi", "compare", "target_cold", "target_p99", "recommend"} {
 		found := false
 		for _, s := range seen {

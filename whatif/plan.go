@@ -58,7 +58,20 @@ func EstimateFast(s *simulator.Scenario) time.Duration {
 // fastAllowed reports whether the fast mode models s (mirrors the
 // simulator's refusals, so that the choice is made before the run).
 func fastAllowed(s *simulator.Scenario) bool {
-	return s.Traffic.Invocation != simulator.Async && s.Concurrency.WarmStart == "" && s.Concurrency.InitialEnvironments == 0
+	return s.Traffic.Invocation != simulator.Async && s.Concurrency.WarmStart == "" && s.Concurrency.InitialEnvironments == 0 &&
+		len(s.Concurrency.ProvisionedSchedule) == 0
+}
+
+// fastRefusal is why the fast mode cannot run s (nil: it can), in the
+// simulator's words where it has them.
+func fastRefusal(s *simulator.Scenario) error {
+	if len(s.Concurrency.ProvisionedSchedule) > 0 {
+		return pricing.Inputf("--mode", "concurrency.provisioned_schedule: the fast mode keeps one provisioned level for the whole span; use --mode exact (or auto)")
+	}
+	if !fastAllowed(s) {
+		return pricing.Inputf("--mode", "the fast mode starts from an empty pool and does not model async retries; use exact")
+	}
+	return nil
 }
 
 // TooLargeError says a scenario is too large for an interactive answer
@@ -106,8 +119,8 @@ func ChooseMode(s *simulator.Scenario, requested string, lim Limits) (string, er
 		}
 		return ModeExact, nil
 	case ModeFast:
-		if !fastAllowed(s) {
-			return "", pricing.Inputf("--mode", "the fast mode starts from an empty pool and does not model async retries; use exact")
+		if err := fastRefusal(s); err != nil {
+			return "", err
 		}
 		if f := EstimateFast(s); f > lim.MaxWork {
 			return "", &TooLargeError{Estimate: f, Mode: ModeFast, Command: Command(ScenarioFile, ModeFast)}

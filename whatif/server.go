@@ -289,6 +289,8 @@ type Fields struct {
 	MonthlyGrowth      float64 `json:"monthly_growth"`
 	FreeTier           bool    `json:"free_tier"`
 	ComputeSavingsPlan float64 `json:"compute_savings_plan"`
+	// ProvisionedSchedule is concurrency.provisioned_schedule.
+	ProvisionedSchedule []ScheduleStep `json:"provisioned_schedule"`
 }
 
 // ScenarioResponse is the answer of api/scenario.
@@ -306,6 +308,10 @@ func (s *Server) fields(sc *simulator.Scenario) Fields {
 		AccountLimit: sc.Concurrency.AccountLimit, TrafficScale: 1, StartRate: sc.Traffic.StartRate,
 		Shaped: sc.Traffic.Trace == "" && sc.Traffic.Diurnal == nil, Stages: []Stage{},
 		MonthlyGrowth: sc.Traffic.MonthlyGrowth, FreeTier: sc.Billing.FreeTier, ComputeSavingsPlan: sc.Billing.ComputeSavingsPlan}
+	f.ProvisionedSchedule = []ScheduleStep{}
+	for _, st := range sc.Concurrency.ProvisionedSchedule {
+		f.ProvisionedSchedule = append(f.ProvisionedSchedule, ScheduleStep{At: st.At.String(), Level: st.Level})
+	}
 	for _, st := range sc.Traffic.Stages {
 		f.Stages = append(f.Stages, Stage{Duration: st.Duration.String(), Target: st.Target})
 	}
@@ -390,6 +396,9 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	y, sc, err := s.build(req, mode)
+	if err == nil && mode == ModeFast {
+		err = fastRefusal(sc)
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
 		return

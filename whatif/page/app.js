@@ -58,6 +58,14 @@
       var v = $(f).value.trim();
       if (v !== "" && v !== base[f]) { set[f] = v; }
     });
+    var srows = $("schedule").querySelectorAll("tr"), sch = [], ssame = srows.length === base.provisioned_schedule.length;
+    Array.prototype.forEach.call(srows, function (tr, i) {
+      var a = tr.querySelector(".sc-a").value.trim(), lv = tr.querySelector(".sc-l").value.trim(), l = Number(lv);
+      if (lv === "" || isNaN(l)) { l = lv; } // the server names it
+      sch.push({at: a, level: l});
+      if (ssame && (a !== base.provisioned_schedule[i].at || l !== base.provisioned_schedule[i].level)) { ssame = false; }
+    });
+    if (!ssame) { set.provisioned_schedule = sch; }
     if (base.shaped) {
       var rows = $("stages").querySelectorAll("tr"), st = [], same = rows.length === base.stages.length;
       Array.prototype.forEach.call(rows, function (tr, i) {
@@ -389,6 +397,24 @@
     if (cmd) { setText("plan-command", cmd); }
   }
 
+  function scheduleRow(a, l) {
+    var tr = document.createElement("tr");
+    var n = $("schedule").children.length + 1;
+    var td1 = document.createElement("td"), in1 = document.createElement("input");
+    in1.className = "sc-a"; in1.type = "text"; in1.value = a; in1.setAttribute("aria-label", "Scheduled level " + n + " from");
+    td1.appendChild(in1);
+    var td2 = document.createElement("td"), in2 = document.createElement("input");
+    in2.className = "sc-l"; in2.type = "number"; in2.step = "1"; in2.min = "0"; in2.value = String(l);
+    in2.setAttribute("aria-label", "Scheduled level " + n + " provisioned concurrency");
+    td2.appendChild(in2);
+    var td3 = document.createElement("td"), rm = document.createElement("button");
+    rm.type = "button"; rm.textContent = "×"; rm.setAttribute("aria-label", "Remove scheduled level " + n);
+    rm.addEventListener("click", function () { tr.remove(); schedule(); });
+    td3.appendChild(rm);
+    tr.appendChild(td1); tr.appendChild(td2); tr.appendChild(td3);
+    $("schedule").appendChild(tr);
+  }
+
   function stageRow(d, t) {
     var tr = document.createElement("tr");
     var n = $("stages").children.length + 1;
@@ -427,6 +453,10 @@
     sel.value = v("region");
     $("shape").hidden = !f.shaped;
     $("shape-note").hidden = f.shaped;
+    $("schedule").textContent = "";
+    (Array.isArray(set.provisioned_schedule) ? set.provisioned_schedule : f.provisioned_schedule).forEach(function (st) {
+      if (st && typeof st === "object") { scheduleRow(String(st.at), st.level); }
+    });
     $("stages").textContent = "";
     (set.stages || f.stages).forEach(function (s) { stageRow(s.duration, s.target); });
   }
@@ -484,6 +514,10 @@
     $("add-stage").addEventListener("click", function () {
       var rows = $("stages").querySelectorAll(".st-t");
       stageRow("10m", rows.length ? Number(rows[rows.length - 1].value) : 1);
+      schedule();
+    });
+    $("add-step").addEventListener("click", function () {
+      scheduleRow("1h", Number($("provisioned").value) || 0);
       schedule();
     });
     $("download").addEventListener("click", download);
