@@ -110,13 +110,6 @@ type replica struct {
 	rng       *rand.Rand
 	bw        int64 // timeline bucket width, ns
 
-	// sched is the provisioned-concurrency schedule, schedI its next step
-	// (prov is the current level), provRetire the busy provisioned environments
-	// a decrease retires when their invocation ends.
-	sched      []provStep
-	schedI     int
-	provRetire int
-
 	// arrival process
 	seg     int
 	t       float64
@@ -160,6 +153,15 @@ type replica struct {
 	st      rawStats
 	buckets []bucketStats
 	hist    *Histogram
+
+	// sched is the provisioned-concurrency schedule, schedI its next step
+	// (prov is the current level), provRetire the busy provisioned environments
+	// a decrease retires when their invocation ends.
+	sched      []provStep
+	schedI     int
+	nextSched  int64 // the next step's at; MaxInt64 when none is left
+	nextStop   int64 // min(nextB, nextSched): the loop's one check
+	provRetire int
 }
 
 // rawStats are the exact counters of one replica.
@@ -218,6 +220,10 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	for _, st := range s.Concurrency.ProvisionedSchedule {
 		r.sched = append(r.sched, provStep{at: int64(st.At), level: st.Level})
 	}
+	r.nextSched = math.MaxInt64
+	if len(r.sched) > 0 {
+		r.nextSched = r.sched[0].at
+	}
 	r.fast = r.prov == 0 && len(r.sched) == 0 && r.idleFixed && r.maxLife <= 0
 	r.rateLimit = s.Concurrency.RateLimit(s.Traffic.Invocation)
 	if !r.async {
@@ -235,6 +241,7 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	nb := int((r.span + bw - 1) / bw)
 	r.buckets = make([]bucketStats, nb+1)
 	r.nextB = bw
+	r.nextStop = min(r.nextB, r.nextSched)
 	r.provIdle = r.prov
 	r.busyQ = newWheel(s.PeakRate(), float64(s.Function.Duration.Mean()+s.Function.InitDuration.Mean()))
 	r.due = make([]busyEnt, 0, 64)
@@ -486,6 +493,19 @@ func (r *replica) die(birth, death int64) {
 	r.buckets[bd].envPart += death - bd*bw
 }
 
+// schedStop applies the provisioned-concurrency steps due at t (after the
+// completions up to t) and sets the loop's next stop. Not inlined: the
+// arrival loop's code stays as compact as without a schedule.
+//
+//go:noinline
+func (r *replica) schedStop(t int64) {
+	if t >= r.nextSched {
+		r.release(t)
+		r.provSchedule(t)
+	}
+	r.nextStop = min(r.nextB, r.nextSched)
+}
+
 // provStep is a scheduled provisioned level from at (ns).
 type provStep struct {
 	at    int64
@@ -511,6 +531,10 @@ func (r *replica) provSchedule(t int64) {
 			r.provRetire += -d - idle
 		}
 		r.prov = st.level
+	}
+	r.nextSched = math.MaxInt64
+	if r.schedI < len(r.sched) {
+		r.nextSched = r.sched[r.schedI].at
 	}
 }
 
@@ -642,21 +666,21 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 		if t >= span {
 			break
 		}
-		if t >= r.nextB {
-			if r.warmB > 0 && r.snap == nil {
-				st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak = arrivals, invocations, onDemandMs, peak
-				st.BusyNs, st.BusyNsUnclipped = busyNs, busyNsU
-				r.crossBuckets(t)
-				arrivals, invocations, onDemandMs, peak = st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak
-				busyNs, busyNsU = st.BusyNs, st.BusyNsUnclipped
-			} else {
-				r.crossBuckets(t)
+		if t >= r.nextStop { // rare: a bucket boundary or a scheduled step
+			if t >= r.nextB {
+				if r.warmB > 0 && r.snap == nil {
+					st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak = arrivals, invocations, onDemandMs, peak
+					st.BusyNs, st.BusyNsUnclipped = busyNs, busyNsU
+					r.crossBuckets(t)
+					arrivals, invocations, onDemandMs, peak = st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak
+					busyNs, busyNsU = st.BusyNs, st.BusyNsUnclipped
+				} else {
+					r.crossBuckets(t)
+				}
 			}
+			r.schedStop(t)
 		}
 		r.release(t)
-		if r.schedI < len(r.sched) && t >= r.sched[r.schedI].at {
-			r.provSchedule(t)
-		}
 		n++
 		if n&0xffff == 0 && tick != nil && !tick(t) {
 			st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak = arrivals, invocations, onDemandMs, peak
