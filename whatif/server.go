@@ -10,6 +10,12 @@
 // does; its response is that command's `-o json` output, byte for byte.
 // The page's state is the scenario: POST api/scenario returns the YAML a
 // session downloads, and `lambdacost simulate` on it reproduces the page.
+// An exact run streams its progress (server-sent events) before its
+// answer; a change of region, architecture or billing alone is priced
+// from a kept simulation (simulator.Reprice), not simulated again.
+// POST api/compare and api/recommend answer `lambdacost compare` and
+// `lambdacost plan` of the same scenario, with the session's choices as
+// those commands' flags.
 //
 // The server binds loopback by default; bound beyond it, every URL must
 // carry a random token (Server.Prefix). Requests are bounded (Limits),
