@@ -405,7 +405,8 @@ func TestBrowserHostileNameAndPhoneWidth(t *testing.T) {
 // text, runs nothing, and the server refuses the values by name.
 func TestBrowserHostileFragmentInert(t *testing.T) {
 	_, ts := newTestServer(t, hostileScenario, Config{})
-	frag := `{"set":{"duration":"<img src=x onerror=alert(3)>","region":"<script>alert(4)</script>","stages":[{"duration":"<b>x</b>","target":"<i>"}]},"mode":"exact"}`
+	frag := `{"set":{"duration":"<img src=x onerror=alert(3)>","region":"<script>alert(4)</script>","stages":[{"duration":"<b>x</b>","target":"<i>"}],` +
+		`"provisioned_schedule":[{"at":"<img src=x onerror=alert(5)>","level":"<b>"}]},"mode":"exact","compare":{"instance_types":["<img src=x onerror=alert(6)>"]}}`
 	tab, l := openTab(t, ts.URL+"/#"+url.PathEscape(frag), 1280, 1000)
 	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.documentElement.getAttribute("data-state") === "error"`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatal(err)
@@ -413,10 +414,13 @@ func TestBrowserHostileFragmentInert(t *testing.T) {
 	if got := eval[string](t, tab, `document.getElementById("duration").value`); got != "<img src=x onerror=alert(3)>" {
 		t.Errorf("duration input %q", got)
 	}
+	if got := eval[string](t, tab, `document.querySelector("#schedule .sc-a").value + "|" + document.getElementById("cmp_instance").value`); got != "<img src=x onerror=alert(5)>|<img src=x onerror=alert(6)>" {
+		t.Errorf("schedule and instance-type inputs %q", got)
+	}
 	if n := eval[int](t, tab, `document.querySelectorAll("img, b, i, main script").length`); n != 0 {
 		t.Errorf("%d elements parsed from the fragment", n)
 	}
-	if msg := eval[string](t, tab, `document.getElementById("error").textContent`); !strings.Contains(msg, "set.stages") {
+	if msg := eval[string](t, tab, `document.getElementById("error").textContent`); !strings.Contains(msg, "set.stages") && !strings.Contains(msg, "set.provisioned_schedule") {
 		t.Errorf("error shown %q", msg)
 	}
 	l.mu.Lock()
