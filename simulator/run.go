@@ -307,7 +307,7 @@ func AnalyticFor(s *Scenario) (AnalyticResult, error) {
 	if !ok || s.Traffic.Arrivals != Poisson {
 		return AnalyticResult{}, pricing.Inputf("--analytic", "the analytical model needs constant-rate Poisson traffic (a start_rate with no stages, arrivals: poisson)")
 	}
-	if s.Concurrency.Provisioned > 0 {
+	if s.Concurrency.Provisioned > 0 || len(s.Concurrency.ProvisionedSchedule) > 0 {
 		return AnalyticResult{}, pricing.Inputf("--analytic", "the analytical model has no provisioned concurrency")
 	}
 	warm := s.Function.Duration.Mean().Seconds()
