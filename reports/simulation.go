@@ -318,6 +318,19 @@ func scenarioTable(s *simulator.Scenario) HTMLTable {
 		{"Idle timeout", distText(s.KeepAlive.IdleTimeout)},
 		{"Traffic", trafficText(s)},
 	}
+	if sch := s.Concurrency.ProvisionedSchedule; len(sch) > 0 {
+		txt := fmt.Sprint(s.Concurrency.Provisioned)
+		for _, st := range sch {
+			txt += fmt.Sprintf(", %d from %s", st.Level, st.At)
+		}
+		rows[6][1] = txt + " (schedule)"
+	}
+	if g := s.Traffic.MonthlyGrowth; g != 0 {
+		rows = append(rows, []string{"Monthly growth", fmt.Sprintf("%g %% a month, compounded per 730-hour month", g*100)})
+	}
+	if b := s.Billing; b.FreeTier || b.ComputeSavingsPlan > 0 {
+		rows = append(rows, []string{"Billing", fmt.Sprintf("free tier %v; Compute Savings Plan %g %%", b.FreeTier, b.ComputeSavingsPlan*100)})
+	}
 	t := HTMLTable{Title: "Scenario", Header: []string{"Setting", "Value"}}
 	for _, r := range rows {
 		t.Rows = append(t.Rows, []Cell{TextCell(r[0]), TextCell(r[1])})

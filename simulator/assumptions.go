@@ -10,9 +10,10 @@ import (
 // MonthlyAssumptions lists what a simulation's monthly figures assume that
 // the scenario does not say: the simulated span repeated to fill a
 // 730-hour month (a warning when the span is too short for that),
-// provisioned concurrency enabled all month, and no free tier. Every
-// consumer of a Result's monthly figures (simulate, check, serve) lists
-// them.
+// provisioned concurrency enabled all month, the free tier (the
+// scenario's billing.free_tier; off by default), a Compute Savings Plan
+// and a monthly growth when the scenario has them. Every consumer of a
+// Result's monthly figures (simulate, check, serve) lists them.
 func MonthlyAssumptions(s *Scenario, r *Result) pricing.Assumptions {
 	var as pricing.Assumptions
 	if r.SimulatedSeconds > 0 {
@@ -24,9 +25,25 @@ func MonthlyAssumptions(s *Scenario, r *Result) pricing.Assumptions {
 		}
 		as.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: why})
 	}
-	if pc := s.Function.ProvisionedConcurrency; pc > 0 {
+	if len(s.Concurrency.ProvisionedSchedule) > 0 {
+		as.Add(pricing.Assumption{Field: "concurrency.provisioned_schedule", Value: "repeated",
+			Why: "the month repeats the span's schedule as it repeats the traffic: its provisioned concurrency × seconds are scaled with the span"})
+	} else if pc := s.Function.ProvisionedConcurrency; pc > 0 {
 		as.Add(pricing.Assumption{Field: "function.provisioned_concurrency", Value: fmt.Sprint(pc), Why: "enabled for the whole month"})
 	}
-	as.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "a simulation prices one function, not the account"})
+	if s.Billing.FreeTier {
+		as.Add(pricing.Assumption{Field: "billing.free_tier", Value: "applied to the monthly bill",
+			Why: "the scenario gives this function the account's whole monthly free tier (1M requests, 400,000 GB-s of on-demand duration; never provisioned concurrency); the bill of the simulated span is before it"})
+	} else {
+		as.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "a simulation prices one function, not the account"})
+	}
+	if sp := s.Billing.ComputeSavingsPlan; sp > 0 {
+		as.Add(pricing.Assumption{Field: "billing.compute_savings_plan", Value: fmt.Sprintf("%g %%", sp*100),
+			Why: "a Compute Savings Plan discount, as given, on duration and provisioned concurrency (not on requests or ephemeral storage), on both bills; the plan's hourly commitment is assumed to cover this usage"})
+	}
+	if g := s.Traffic.MonthlyGrowth; g != 0 {
+		as.Add(pricing.Assumption{Field: "traffic.monthly_growth", Value: fmt.Sprintf("%g %% a month", g*100),
+			Why: "compounded per 730-hour month of the span: month k's rate is (1 + growth)^k × the shape's; a span of one month or less is not affected, and the monthly bill is the span's average month"})
+	}
 	return as
 }

@@ -95,7 +95,7 @@ type replica struct {
 	prov      int
 	maxLife   int64
 	idleFixed bool
-	fast      bool // releaseFast applies: prov == 0, idleFixed, maxLife == 0
+	fast      bool // releaseFast applies: prov == 0, no schedule, idleFixed, maxLife == 0
 	idleNs    int64
 	idleDist  Distribution
 	dur, init Distribution
@@ -153,6 +153,15 @@ type replica struct {
 	st      rawStats
 	buckets []bucketStats
 	hist    *Histogram
+
+	// sched is the provisioned-concurrency schedule, schedI its next step
+	// (prov is the current level), provRetire the busy provisioned environments
+	// a decrease retires when their invocation ends.
+	sched      []provStep
+	schedI     int
+	nextSched  int64 // the next step's at; MaxInt64 when none is left
+	nextStop   int64 // min(nextB, nextSched): the loop's one check
+	provRetire int
 }
 
 // rawStats are the exact counters of one replica.
@@ -208,7 +217,14 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 		r.async, r.maxRetries, r.maxAge = true, s.Traffic.MaxRetries, int64(s.Traffic.MaxEventAge)
 		r.jitter = s.Traffic.RetryJitter != JitterNone
 	}
-	r.fast = r.prov == 0 && r.idleFixed && r.maxLife <= 0
+	for _, st := range s.Concurrency.ProvisionedSchedule {
+		r.sched = append(r.sched, provStep{at: int64(st.At), level: st.Level})
+	}
+	r.nextSched = math.MaxInt64
+	if len(r.sched) > 0 {
+		r.nextSched = r.sched[0].at
+	}
+	r.fast = r.prov == 0 && len(r.sched) == 0 && r.idleFixed && r.maxLife <= 0
 	r.rateLimit = s.Concurrency.RateLimit(s.Traffic.Invocation)
 	if !r.async {
 		r.rateSync = 1
@@ -225,6 +241,7 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	nb := int((r.span + bw - 1) / bw)
 	r.buckets = make([]bucketStats, nb+1)
 	r.nextB = bw
+	r.nextStop = min(r.nextB, r.nextSched)
 	r.provIdle = r.prov
 	r.busyQ = newWheel(s.PeakRate(), float64(s.Function.Duration.Mean()+s.Function.InitDuration.Mean()))
 	r.due = make([]busyEnt, 0, 64)
@@ -476,10 +493,59 @@ func (r *replica) die(birth, death int64) {
 	r.buckets[bd].envPart += death - bd*bw
 }
 
+// schedStop applies the provisioned-concurrency steps due at t (after the
+// completions up to t) and sets the loop's next stop. Not inlined: the
+// arrival loop's code stays as compact as without a schedule.
+//
+//go:noinline
+func (r *replica) schedStop(t int64) {
+	if t >= r.nextSched {
+		r.release(t)
+		r.provSchedule(t)
+	}
+	r.nextStop = min(r.nextB, r.nextSched)
+}
+
+// provStep is a scheduled provisioned level from at (ns).
+type provStep struct {
+	at    int64
+	level int
+}
+
+// provSchedule applies the provisioned-concurrency steps due at or before t.
+// An increase adds idle provisioned environments (ready at the step: the
+// schedule is assumed to lead the traffic by their INIT); a decrease
+// removes idle ones at once and retires busy ones when their invocation
+// ends.
+func (r *replica) provSchedule(t int64) {
+	for r.schedI < len(r.sched) && r.sched[r.schedI].at <= t {
+		st := r.sched[r.schedI]
+		r.schedI++
+		if d := st.level - r.prov; d > 0 {
+			keep := min(d, r.provRetire)
+			r.provRetire -= keep
+			r.provIdle += d - keep
+		} else if d < 0 {
+			idle := min(-d, r.provIdle)
+			r.provIdle -= idle
+			r.provRetire += -d - idle
+		}
+		r.prov = st.level
+	}
+	r.nextSched = math.MaxInt64
+	if r.schedI < len(r.sched) {
+		r.nextSched = r.sched[r.schedI].at
+	}
+}
+
 // complete releases the environment of an invocation that ended.
 func (r *replica) complete(e busyEnt) {
 	r.busy--
 	if e.birth == provBirth {
+		if r.provRetire > 0 { // a scheduled decrease waited for it
+			r.provRetire--
+			return
+		}
 		r.provIdle++
 		return
 	}
@@ -600,16 +666,19 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 		if t >= span {
 			break
 		}
-		if t >= r.nextB {
-			if r.warmB > 0 && r.snap == nil {
-				st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak = arrivals, invocations, onDemandMs, peak
-				st.BusyNs, st.BusyNsUnclipped = busyNs, busyNsU
-				r.crossBuckets(t)
-				arrivals, invocations, onDemandMs, peak = st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak
-				busyNs, busyNsU = st.BusyNs, st.BusyNsUnclipped
-			} else {
-				r.crossBuckets(t)
+		if t >= r.nextStop { // rare: a bucket boundary or a scheduled step
+			if t >= r.nextB {
+				if r.warmB > 0 && r.snap == nil {
+					st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak = arrivals, invocations, onDemandMs, peak
+					st.BusyNs, st.BusyNsUnclipped = busyNs, busyNsU
+					r.crossBuckets(t)
+					arrivals, invocations, onDemandMs, peak = st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak
+					busyNs, busyNsU = st.BusyNs, st.BusyNsUnclipped
+				} else {
+					r.crossBuckets(t)
+				}
 			}
+			r.schedStop(t)
 		}
 		r.release(t)
 		n++

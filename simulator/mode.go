@@ -41,9 +41,12 @@ func chooseMode(s *Scenario, opt Options) (string, error) {
 	case "", ModeExact:
 		return ModeExact, nil
 	case ModeFast:
+		if len(s.Concurrency.ProvisionedSchedule) > 0 {
+			return "", pricing.Inputf("--mode", "concurrency.provisioned_schedule: the fast mode keeps one provisioned level for the whole span; use --mode exact (or auto)")
+		}
 		return ModeFast, nil
 	case ModeAuto:
-		if s.Traffic.Invocation == Async || s.Concurrency.WarmStart != "" || s.Concurrency.InitialEnvironments > 0 {
+		if s.Traffic.Invocation == Async || s.Concurrency.WarmStart != "" || s.Concurrency.InitialEnvironments > 0 || len(s.Concurrency.ProvisionedSchedule) > 0 {
 			return ModeExact, nil // what only the exact engine models
 		}
 		th := opt.AutoThreshold
@@ -81,7 +84,11 @@ func (r *Result) describe(s *Scenario, mode string, opt Options) {
 	}
 	why += "; counted in fixed one-second windows over accepted requests (AWS does not document the window: assumed); rate throttles are final"
 	as.Add(pricing.Assumption{Field: "invocation_rate_quota", Value: fmt.Sprintf("%d requests/s", lim), Why: why})
-	if c.Provisioned > 0 {
+	if len(c.ProvisionedSchedule) > 0 {
+		as.Add(pricing.Assumption{Field: "concurrency.provisioned_schedule", Value: fmt.Sprintf("%d steps", len(c.ProvisionedSchedule)),
+			Why: "a scheduled increase adds provisioned environments ready at the step (the schedule is assumed to lead the traffic by their INIT, which is not billed or counted); a decrease removes idle ones at once and busy ones when their invocation ends; each interval at one level is billed rounded up to 5 minutes"})
+	}
+	if c.Provisioned > 0 || len(c.ProvisionedSchedule) > 0 {
 		as.Add(pricing.Assumption{Field: "provisioned_invocation_rate", Value: "not modelled",
 			Why: "AWS also lists 10 × allocated provisioned concurrency requests/s per version or alias; the simulator applies only the regional and per-environment quotas"})
 	}

@@ -107,6 +107,7 @@ func buildReplica(s *Scenario, seed uint64, i int, bw time.Duration, warmB int) 
 		ws.Duration = pricing.Duration(w)
 		ws.Concurrency.WarmStart = ""
 		ws.Concurrency.InitialEnvironments = 0
+		ws.Concurrency.ProvisionedSchedule = nil // the warm-up holds the level at t = 0
 		// A stream of its own (replica streams are 0, 1, 2, …).
 		wr := newReplica(&ws, seed, uint64(i)|1<<62, int64(BucketWidth(w)))
 		wr.noFinish = true
@@ -306,7 +307,7 @@ func AnalyticFor(s *Scenario) (AnalyticResult, error) {
 	if !ok || s.Traffic.Arrivals != Poisson {
 		return AnalyticResult{}, pricing.Inputf("--analytic", "the analytical model needs constant-rate Poisson traffic (a start_rate with no stages, arrivals: poisson)")
 	}
-	if s.Concurrency.Provisioned > 0 {
+	if s.Concurrency.Provisioned > 0 || len(s.Concurrency.ProvisionedSchedule) > 0 {
 		return AnalyticResult{}, pricing.Inputf("--analytic", "the analytical model has no provisioned concurrency")
 	}
 	warm := s.Function.Duration.Mean().Seconds()
@@ -328,15 +329,22 @@ func usage(s *Scenario, st rawStats, span time.Duration) pricing.BilledUsage {
 		InitMs:                st.InitMs,
 		ColdStarts:            st.Cold,
 		ProvisionedMs:         st.ProvisionedMs,
-		ProvisionedEnvSeconds: int64(s.Concurrency.Provisioned) * pricing.ProvisionedSeconds(span),
+		ProvisionedEnvSeconds: s.Concurrency.ProvisionedEnvSeconds(s.Span()-span, s.Span()),
 	}
 }
 
 // monthly projects span usage to a 730-hour month (provisioned concurrency
-// is enabled the whole month).
+// is enabled the whole month; a schedule repeats as the traffic does).
 func monthly(s *Scenario, u pricing.BilledUsage, span time.Duration) pricing.BilledUsage {
-	m := u.Scale(float64(pricing.SecondsPerMonth) / span.Seconds())
-	m.ProvisionedEnvSeconds = int64(s.Concurrency.Provisioned) * pricing.SecondsPerMonth
+	return monthlyS(s, u, span.Seconds())
+}
+
+// monthlyS is monthly for a span given in seconds.
+func monthlyS(s *Scenario, u pricing.BilledUsage, spanS float64) pricing.BilledUsage {
+	m := u.Scale(float64(pricing.SecondsPerMonth) / spanS)
+	if len(s.Concurrency.ProvisionedSchedule) == 0 {
+		m.ProvisionedEnvSeconds = int64(s.Concurrency.Provisioned) * pricing.SecondsPerMonth
+	}
 	return m
 }
 
@@ -346,12 +354,17 @@ type costs struct {
 }
 
 func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, span time.Duration) (costs, error) {
+	return priceS(s, prices, region, u, span.Seconds())
+}
+
+// priceS is price for a span given in seconds (Reprice's, from a Result).
+func priceS(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, spanS float64) (costs, error) {
 	fc := s.Function.FunctionConfig
-	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, pricing.Options{})
+	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, s.Billing.Options(false))
 	if err != nil {
 		return costs{}, err
 	}
-	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthly(s, u, span)}}, pricing.Options{})
+	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthlyS(s, u, spanS)}}, s.Billing.Options(true))
 	if err != nil {
 		return costs{}, err
 	}
@@ -387,7 +400,7 @@ func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region stri
 	nb := int((rp.span + rp.bw - 1) / rp.bw)
 	o.timeline = make([]Bucket, nb)
 	full := int64(0)
-	prov := float64(s.Concurrency.Provisioned)
+	c := s.Concurrency
 	for i := 0; i < nb; i++ {
 		b := rp.buckets[i]
 		full += b.envFull
@@ -395,10 +408,12 @@ func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region stri
 		width := min(rp.bw, rp.span-start)
 		envNs := float64(b.envPart) + float64(full)*float64(rp.bw)
 		o.timeline[i] = Bucket{TS: float64(start) / 1e9, Arrivals: float64(b.arrivals), ColdStarts: float64(b.cold),
-			Throttles: float64(b.throttles), ConcurrencyMax: float64(b.cmax), Environments: envNs/float64(width) + prov}
+			Throttles: float64(b.throttles), ConcurrencyMax: float64(b.cmax),
+			Environments: envNs/float64(width) + c.MeanProvisioned(time.Duration(start), time.Duration(start+width))}
 	}
+	prov := c.MeanProvisioned(time.Duration(rp.span-measured), time.Duration(rp.span))
 	u := usage(s, st, time.Duration(measured))
-	c, err := price(s, prices, region, u, time.Duration(measured))
+	cst, err := price(s, prices, region, u, time.Duration(measured))
 	if err != nil {
 		o.err = err
 		return o
@@ -417,8 +432,8 @@ func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region stri
 		"latency_ms.p50":              ms(rp.hist.Quantile(0.5)), "latency_ms.p90": ms(rp.hist.Quantile(0.9)),
 		"latency_ms.p99": ms(rp.hist.Quantile(0.99)), "latency_ms.max": ms(rp.hist.Max()),
 		"latency_ms.mean":   ratio(st.BusyNsUnclipped, float64(st.Invocations)) / 1e6,
-		"billed_gb_seconds": c.gbs, "cost_usd": c.span.TotalUSD(), "monthly_cost_usd": c.month.TotalUSD(),
-		"cost_per_million_usd": ratio(c.span.TotalUSD(), float64(st.Invocations)) * 1e6,
+		"billed_gb_seconds": cst.gbs, "cost_usd": cst.span.TotalUSD(), "monthly_cost_usd": cst.month.TotalUSD(),
+		"cost_per_million_usd": ratio(cst.span.TotalUSD(), float64(st.Invocations)) * 1e6,
 	}
 	return o
 }
@@ -507,7 +522,7 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 	}
 	fn := float64(n)
 	meanConc := a.st.BusyNs / fn / float64(span)
-	meanEnv := a.st.EnvNs/fn/float64(span) + float64(s.Concurrency.Provisioned)
+	meanEnv := a.st.EnvNs/fn/float64(span) + s.Concurrency.MeanProvisioned(s.Span()-span, s.Span())
 	r := &Result{
 		Scenario: s.Name, Region: region, Seed: seed, Runs: n, SimulatedSeconds: span.Seconds(),
 		Arrivals: st.Arrivals, Invocations: st.Invocations, ColdStarts: st.Cold,
@@ -530,7 +545,7 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 		BucketSeconds:     bw.Seconds(),
 		Timeline:          a.timeline,
 	}
-	if s.Concurrency.Provisioned > 0 {
+	if s.Concurrency.Provisioned > 0 || len(s.Concurrency.ProvisionedSchedule) > 0 {
 		r.SpilloverInvocations = st.Invocations - st.Provisioned
 	}
 	for i := range r.Timeline {

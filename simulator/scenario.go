@@ -102,6 +102,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -150,6 +151,9 @@ type Scenario struct {
 	Traffic     TrafficSpec
 	// LMI, when set, also runs the traffic on Lambda Managed Instances.
 	LMI *LMISpec
+	// Billing holds the account's billing options the bill applies (free
+	// tier, Compute Savings Plan); they change the bill, not the traffic.
+	Billing BillingSpec
 
 	// Path is the file the scenario was read from ("" if built in code).
 	Path string
@@ -178,6 +182,71 @@ type ConcurrencySpec struct {
 	// WarmStart "steady" starts from the state of a warm-up run at the
 	// traffic's starting rate (see WarmStartSteady); "" starts empty.
 	WarmStart string `yaml:"warm_start" json:"warm_start,omitempty"`
+	// ProvisionedSchedule changes the provisioned level during the span
+	// (Application Auto Scaling's scheduled actions): from each step's At
+	// (from the start of the span, strictly increasing) the level is its
+	// Level; before the first, Provisioned. The exact engine only.
+	ProvisionedSchedule []ProvisionedStep `yaml:"provisioned_schedule" json:"provisioned_schedule,omitempty"`
+}
+
+// ProvisionedStep is one scheduled provisioned-concurrency level.
+type ProvisionedStep struct {
+	At    pricing.Duration `yaml:"at" json:"at"`
+	Level int              `yaml:"level" json:"level"`
+}
+
+// ProvisionedLevel is the provisioned level at t.
+func (c ConcurrencySpec) ProvisionedLevel(t time.Duration) int {
+	l := c.Provisioned
+	for _, st := range c.ProvisionedSchedule {
+		if st.At.D() > t {
+			break
+		}
+		l = st.Level
+	}
+	return l
+}
+
+// provisionedIntervals calls f with each interval of [from, to) at one
+// provisioned level.
+func (c ConcurrencySpec) provisionedIntervals(from, to time.Duration, f func(level int, d time.Duration)) {
+	at, l := from, c.ProvisionedLevel(from)
+	for _, st := range c.ProvisionedSchedule {
+		if st.At.D() <= at {
+			continue
+		}
+		if st.At.D() >= to {
+			break
+		}
+		f(l, st.At.D()-at)
+		at, l = st.At.D(), st.Level
+	}
+	if to > at {
+		f(l, to-at)
+	}
+}
+
+// MeanProvisioned is the time-average provisioned level over [from, to).
+func (c ConcurrencySpec) MeanProvisioned(from, to time.Duration) float64 {
+	if len(c.ProvisionedSchedule) == 0 || to <= from {
+		return float64(c.Provisioned)
+	}
+	sum := 0.0
+	c.provisionedIntervals(from, to, func(l int, d time.Duration) { sum += float64(l) * float64(d) })
+	return sum / float64(to-from)
+}
+
+// ProvisionedEnvSeconds is the billed provisioned concurrency × seconds
+// of [from, to): each interval at one level rounded up to AWS's 5-minute
+// billing resolution (pricing.ProvisionedSeconds), as if enabled at that
+// level for the interval.
+func (c ConcurrencySpec) ProvisionedEnvSeconds(from, to time.Duration) int64 {
+	if len(c.ProvisionedSchedule) == 0 {
+		return int64(c.Provisioned) * pricing.ProvisionedSeconds(to-from)
+	}
+	var n int64
+	c.provisionedIntervals(from, to, func(l int, d time.Duration) { n += int64(l) * pricing.ProvisionedSeconds(d) })
+	return n
 }
 
 // WarmStartSteady starts a run from a pool in steady state: each replica
@@ -222,6 +291,25 @@ func (c ConcurrencySpec) Cap() int {
 	return c.AccountLimit
 }
 
+// BillingSpec is the scenario's billing: section. Neither option changes
+// what is simulated, only how its usage is priced.
+type BillingSpec struct {
+	// FreeTier applies Lambda's monthly free tier (1M requests, 400,000
+	// GB-s of on-demand duration) to the monthly projection; the bill of
+	// the simulated span never gets it (the allowance is per month).
+	FreeTier bool `yaml:"free_tier" json:"free_tier"`
+	// ComputeSavingsPlan is a Compute Savings Plan discount (a fraction in
+	// [0, 1), e.g. 0.17) on duration and provisioned concurrency, never on
+	// requests (pricing.Options.ComputeSavingsPlan).
+	ComputeSavingsPlan float64 `yaml:"compute_savings_plan" json:"compute_savings_plan"`
+}
+
+// Options are the pricing options of the billing section for a bill of
+// the simulated span (month false) or of the monthly projection.
+func (b BillingSpec) Options(month bool) pricing.Options {
+	return pricing.Options{FreeTier: month && b.FreeTier, ComputeSavingsPlan: decimal.NewFromFloat(b.ComputeSavingsPlan)}
+}
+
 // KeepAliveSpec says when idle environments are reclaimed.
 type KeepAliveSpec struct {
 	// IdleTimeout: an environment idle this long is reclaimed (default 10m).
@@ -258,6 +346,10 @@ type TrafficSpec struct {
 	TraceFunction string
 	// Scale multiplies the rate (default 1).
 	Scale float64
+	// MonthlyGrowth compounds the rate month by month: the rate in the
+	// k-th 730-hour month of the span (k = 0, 1, …) is (1 + MonthlyGrowth)^k
+	// times the shape's (0: none; −0.1 is a 10 % decline a month).
+	MonthlyGrowth float64
 	// Invocation is Sync (default) or Async; async events that are
 	// throttled or fail are retried (MaxRetries failures, MaxEventAge).
 	Invocation  string
@@ -356,6 +448,12 @@ type scenarioFile struct {
 	KeepAlive   keepAliveFile    `yaml:"keep_alive"`
 	Traffic     trafficFile      `yaml:"traffic"`
 	LMI         yaml.Node        `yaml:"lmi"` // see lmispec.go
+	Billing     billingFile      `yaml:"billing"`
+}
+
+type billingFile struct {
+	FreeTier           *bool    `yaml:"free_tier"`
+	ComputeSavingsPlan *float64 `yaml:"compute_savings_plan"`
 }
 
 type functionFile struct {
@@ -370,8 +468,9 @@ type concurrencyFile struct {
 	Provisioned  *int `yaml:"provisioned"`
 	ScalingRate  *int `yaml:"scaling_rate"`
 
-	InitialEnvironments *int   `yaml:"initial_environments"`
-	WarmStart           string `yaml:"warm_start"`
+	InitialEnvironments *int              `yaml:"initial_environments"`
+	WarmStart           string            `yaml:"warm_start"`
+	ProvisionedSchedule []ProvisionedStep `yaml:"provisioned_schedule"`
 }
 
 type keepAliveFile struct {
@@ -387,6 +486,7 @@ type trafficFile struct {
 	Trace     string   `yaml:"trace"`
 	Function  string   `yaml:"function"`
 	Scale     *float64 `yaml:"scale"`
+	Growth    *float64 `yaml:"monthly_growth"`
 
 	Invocation  string            `yaml:"invocation"`
 	MaxRetries  *int              `yaml:"max_retries"`
@@ -518,6 +618,25 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 	if c.InitialEnvironments+c.Provisioned > c.Cap() {
 		p.errf(p.at("concurrency", "initial_environments"), "initial_environments %d plus provisioned %d exceed the concurrency limit %d", c.InitialEnvironments, c.Provisioned, c.Cap())
 	}
+	for i, st := range cf.ProvisionedSchedule {
+		src := p.at("concurrency", "provisioned_schedule", fmt.Sprint(i))
+		switch {
+		case st.At <= 0 && i == 0:
+			p.errf(src, "concurrency.provisioned_schedule[%d].at must be after the start (concurrency.provisioned is the level at 0)", i)
+		case i > 0 && st.At <= cf.ProvisionedSchedule[i-1].At:
+			p.errf(src, "concurrency.provisioned_schedule[%d].at %s is not after the previous step's %s", i, st.At, cf.ProvisionedSchedule[i-1].At)
+		}
+		if st.Level < 0 || st.Level > c.Cap() {
+			p.errf(src, "concurrency.provisioned_schedule[%d].level %d is outside [0, the concurrency limit %d]", i, st.Level, c.Cap())
+		}
+		if c.InitialEnvironments+st.Level > c.Cap() {
+			p.errf(src, "initial_environments %d plus the scheduled level %d exceed the concurrency limit %d", c.InitialEnvironments, st.Level, c.Cap())
+		}
+	}
+	if len(cf.ProvisionedSchedule) > 10_000 {
+		p.errf(p.at("concurrency", "provisioned_schedule"), "concurrency.provisioned_schedule has %d steps; at most 10000", len(cf.ProvisionedSchedule))
+	}
+	c.ProvisionedSchedule = cf.ProvisionedSchedule
 	fc.ReservedConcurrency, fc.ProvisionedConcurrency = c.Reserved, c.Provisioned
 	s.Concurrency = c
 
@@ -536,8 +655,66 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 
 	// Traffic.
 	p.traffic(s, f)
+	if span := s.Span(); span > 0 {
+		for i, st := range s.Concurrency.ProvisionedSchedule {
+			if st.At.D() >= span {
+				p.errf(p.at("concurrency", "provisioned_schedule", fmt.Sprint(i), "at"), "concurrency.provisioned_schedule[%d].at %s is not within the simulated %s", i, st.At, span)
+			}
+		}
+	}
 	s.LMI = p.lmiSpec(&f.LMI, s)
+	s.Billing = p.billing(f.Billing)
 	return s
+}
+
+// MaxMonthlyGrowth bounds traffic.monthly_growth (10 = ×11 a month).
+const MaxMonthlyGrowth = 10
+
+func (p *parser) billing(f billingFile) BillingSpec {
+	var b BillingSpec
+	if f.FreeTier != nil {
+		b.FreeTier = *f.FreeTier
+	}
+	if f.ComputeSavingsPlan != nil {
+		d := *f.ComputeSavingsPlan
+		if !(d >= 0 && d < 1) {
+			p.errf(p.at("billing", "compute_savings_plan"), "billing.compute_savings_plan %v is outside [0, 1) (a discount, e.g. 0.17 for 17 %%)", d)
+		} else {
+			b.ComputeSavingsPlan = d
+		}
+	}
+	return b
+}
+
+// grow applies a monthly growth g to segs (already scaled): each segment
+// is split at the 730-hour month boundaries and the k-th month's rates
+// multiplied by (1+g)^k, so the curve stays piecewise linear and its
+// integral exact.
+func grow(segs []segment, g float64) []segment {
+	if g == 0 {
+		return segs
+	}
+	const month = float64(pricing.SecondsPerMonth)
+	out := make([]segment, 0, len(segs)+16)
+	for _, sg := range segs {
+		for sg.Start < sg.End {
+			k := math.Floor(sg.Start / month)
+			cut := math.Min(sg.End, (k+1)*month)
+			piece := sg
+			if cut < sg.End {
+				r := sg.R0 + sg.slope()*(cut-sg.Start)
+				piece.End, piece.R1 = cut, r
+				sg.Start, sg.R0 = cut, r
+			} else {
+				sg.Start = sg.End
+			}
+			f := math.Pow(1+g, k)
+			piece.R0 *= f
+			piece.R1 *= f
+			out = append(out, piece)
+		}
+	}
+	return out
 }
 
 func (p *parser) traffic(s *Scenario, f *scenarioFile) {
@@ -586,6 +763,13 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		if !(t.Scale >= 0) || math.IsInf(t.Scale, 0) {
 			p.errf(p.at("traffic", "scale"), "traffic.scale must be a non-negative number")
 			t.Scale = 1
+		}
+	}
+	if tf.Growth != nil {
+		t.MonthlyGrowth = *tf.Growth
+		if !(t.MonthlyGrowth > -1 && t.MonthlyGrowth <= MaxMonthlyGrowth) {
+			p.errf(p.at("traffic", "monthly_growth"), "traffic.monthly_growth %v is outside (-1, %d] (a fraction a month, e.g. 0.05 for 5 %%)", *tf.Growth, MaxMonthlyGrowth)
+			t.MonthlyGrowth = 0
 		}
 	}
 	if tf.StartRate != nil {
@@ -745,10 +929,13 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		p.errf(p.at("duration"), "the traffic lasts %s, longer than the %s the simulator accepts", span, MaxSpan)
 		return
 	}
-	lam := 0.0
 	for i := range segs {
 		segs[i].R0 *= t.Scale
 		segs[i].R1 *= t.Scale
+	}
+	segs = grow(segs, t.MonthlyGrowth)
+	lam := 0.0
+	for i := range segs {
 		segs[i].Lam = lam
 		lam += segs[i].area()
 	}

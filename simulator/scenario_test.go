@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func TestSpecScenario(t *testing.T) {
 	if s.Function.MemoryMB != 512 || s.Function.Architecture != pricing.ARM64 || s.Function.Timeout.D() != 30*time.Second {
 		t.Errorf("function = %+v", s.Function.FunctionConfig)
 	}
-	if s.Concurrency != (ConcurrencySpec{AccountLimit: 1000, ScalingRate: 1000}) {
+	if !reflect.DeepEqual(s.Concurrency, ConcurrencySpec{AccountLimit: 1000, ScalingRate: 1000}) {
 		t.Errorf("concurrency = %+v", s.Concurrency)
 	}
 	ln := s.Function.Duration

@@ -49,6 +49,9 @@ func TestPlanIsTheCLIsJSON(t *testing.T) {
 		{"memory 1024, traffic ×10", `{"memory_mb":1024,"traffic_scale":10}`, "", ModeExact},
 		{"arm64, provisioned 5, new spike, eu-west-1", `{"architecture":"x86_64","provisioned":5,"region":"eu-west-1","start_rate":2,"stages":[{"duration":"20m","target":2},{"duration":"1m","target":300},{"duration":"20m","target":300}]}`, "", ModeExact},
 		{"fast mode", `{"traffic_scale":10}`, ModeFast, ModeFast},
+		{"free tier and a Savings Plan", `{"free_tier":true,"compute_savings_plan":0.17}`, "", ModeExact},
+		{"a provisioned-concurrency schedule for the spike", `{"provisioned":2,"provisioned_schedule":[{"at":"29m","level":150},{"at":"40m","level":2}]}`, "", ModeExact},
+		{"monthly growth", `{"monthly_growth":0.25,"duration":"1460h","stages":[{"duration":"1460h","target":2}],"start_rate":1}`, ModeFast, ModeFast},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := post(t, nil, ts.URL+"/api/plan", fmt.Sprintf(`{"set":%s,"mode":%q}`, tc.set, tc.mode))
@@ -167,6 +170,15 @@ func TestBadInput(t *testing.T) {
 		{"stage unknown field", `{"set":{"stages":[{"duration":"1h","target":5,"shape":"x"}]}}`, 400, `unknown field "shape"`, false},
 		{"stage target text", `{"set":{"stages":[{"duration":"1h","target":"<i>"}]}}`, 400, "expected a number", false},
 		{"start rate negative", `{"set":{"start_rate":-1}}`, 400, "start_rate", true},
+		{"growth of -100 %", `{"set":{"monthly_growth":-1}}`, 400, "traffic.monthly_growth -1 is outside (-1, 10]", true},
+		{"Savings Plan of 100 %", `{"set":{"compute_savings_plan":1}}`, 400, "billing.compute_savings_plan 1 is outside [0, 1)", true},
+		{"Savings Plan negative", `{"set":{"compute_savings_plan":-0.1}}`, 400, "billing.compute_savings_plan -0.1 is outside [0, 1)", true},
+		{"schedule level above the limit", `{"set":{"provisioned_schedule":[{"at":"1h","level":5000}]}}`, 400, "concurrency.provisioned_schedule[0].level 5000 is outside [0, the concurrency limit 1000]", true},
+		{"schedule out of order", `{"set":{"provisioned_schedule":[{"at":"1h","level":5},{"at":"30m","level":1}]}}`, 400, "concurrency.provisioned_schedule[1].at 30m0s is not after the previous step's 1h0m0s", true},
+		{"schedule beyond the span", `{"set":{"provisioned_schedule":[{"at":"3h","level":5}]}}`, 400, "is not within the simulated 2h0m0s", true},
+		{"schedule in the fast mode", `{"set":{"provisioned_schedule":[{"at":"1h","level":5}]},"mode":"fast"}`, 400, "--mode: concurrency.provisioned_schedule: the fast mode keeps one provisioned level", false},
+		{"schedule step without a level", `{"set":{"provisioned_schedule":[{"at":"1h"}]}}`, 400, "each step needs an at", false},
+		{"free tier not a boolean", `{"set":{"free_tier":"yes"}}`, 400, "set.free_tier: expected a bool", false},
 		{"traffic scale zero", `{"set":{"traffic_scale":0}}`, 400, "traffic_scale: must be a multiplier above 0", false},
 		{"traffic scale huge", `{"set":{"traffic_scale":1e9}}`, 400, "traffic_scale", false},
 		{"unknown field", `{"set":{"memory":1024}}`, 400, `unknown field "memory"`, false},

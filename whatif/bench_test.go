@@ -93,3 +93,40 @@ func BenchmarkWhatIfCheckout(b *testing.B) {
 		}
 	}
 }
+
+// benchRepriced times the answer to a bill-only change (a 17 % Savings
+// Plan and eu-west-1) after a what-if of the same pool was answered: it
+// is priced from the kept simulation.
+func benchRepriced(b *testing.B, span string, rate int) {
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		srv, err := New(Config{Scenario: benchScenario(span, rate), Name: "bench", Logf: b.Logf, Limits: Limits{ExactBudget: DefaultLimits.ExactBudget, MaxWork: time.Hour, Timeout: time.Hour}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		do := func(body string) {
+			req := httptest.NewRequest(http.MethodPost, "/api/plan", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Host = "127.0.0.1"
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+		}
+		do(`{"set":{"memory_mb":512}}`)
+		b.StartTimer()
+		do(`{"set":{"memory_mb":512,"compute_savings_plan":0.17,"free_tier":true}}`)
+		if srv.Repriced() != 1 {
+			b.Fatal("not priced from the kept simulation")
+		}
+	}
+}
+
+// BenchmarkWhatIfYear10kRepriced: a bill-only change of the year at 10k
+// req/s.
+func BenchmarkWhatIfYear10kRepriced(b *testing.B) { benchRepriced(b, "8760h", 10000) }
+
+// BenchmarkWhatIfMonth1kRepriced: a bill-only change of the month at 1k
+// req/s.
+func BenchmarkWhatIfMonth1kRepriced(b *testing.B) { benchRepriced(b, "730h", 1000) }

@@ -183,7 +183,7 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("drives Chromium and runs the CLI")
 	}
-	_, ts := newTestServer(t, base(t, checkout), Config{Name: "testdata/scenarios/checkout.yaml"})
+	srv, ts := newTestServer(t, base(t, checkout), Config{Name: "testdata/scenarios/checkout.yaml"})
 	tab, l := openTab(t, ts.URL+"/", 1280, 1000)
 	waitReady(t, tab)
 	if got := eval[string](t, tab, `document.getElementById("memory_mb").value`); got != "512" {
@@ -201,6 +201,31 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitReady(t, tab, `"memory_mb":1024`, `"traffic_scale":10`)
+	simulated := eval[string](t, tab, `document.getElementById("bill").getAttribute("data-value")`)
+
+	// Billing: a 17 % Compute Savings Plan (typed) and the free tier (Space
+	// on the checkbox). Neither changes the pool: the page's answer is
+	// priced from the kept simulation.
+	if err := chromedp.Do(tab, chromedp.Focus("#compute_savings_plan"), selectAll("compute_savings_plan"), chromedp.SendKeys("#compute_savings_plan", "17")); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, tab, `"compute_savings_plan":0.17`)
+	if err := chromedp.Do(tab, chromedp.Focus("#free_tier"), chromedp.KeyEvent(" ")); err != nil {
+		t.Fatal(err)
+	}
+	waitReady(t, tab, `"memory_mb":1024`, `"traffic_scale":10`, `"compute_savings_plan":0.17`, `"free_tier":true`)
+	if srv.Repriced() == 0 {
+		t.Error("the billing changes were simulated again instead of priced from the kept run")
+	}
+	if got := eval[string](t, tab, `document.getElementById("bill").getAttribute("data-value")`); got == simulated {
+		t.Errorf("the bill did not change with a Savings Plan and the free tier (%s)", got)
+	}
+	as := eval[string](t, tab, `document.getElementById("assumptions").textContent`)
+	for _, w := range []string{"billing.compute_savings_plan: 17 %", "billing.free_tier: applied to the monthly bill"} {
+		if !strings.Contains(as, w) {
+			t.Errorf("the assumptions shown lack %q: %s", w, as)
+		}
+	}
 
 	type shown struct {
 		Bill, BillValue, Cold, ColdValue, Command, Engine string
@@ -234,7 +259,8 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 		return err == nil && strings.Contains(string(b), "traffic:")
 	})
 	y, _ := os.ReadFile(saved)
-	if !strings.Contains(string(y), "memory_mb: 1024") || !strings.Contains(string(y), "scale: 10") || !strings.Contains(string(y), s.Command) {
+	if !strings.Contains(string(y), "memory_mb: 1024") || !strings.Contains(string(y), "scale: 10") || !strings.Contains(string(y), "compute_savings_plan: 0.17") ||
+		!strings.Contains(string(y), "free_tier: true") || !strings.Contains(string(y), s.Command) {
 		t.Errorf("the downloaded scenario does not hold the session's changes or its command %q:\n%s", s.Command, y)
 	}
 
@@ -304,7 +330,10 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 	// same answer.
 	u := eval[string](t, tab, `location.href`)
 	tab2, l2 := openTab(t, u, 1280, 1000)
-	waitReady(t, tab2, `"memory_mb":1024`, `"traffic_scale":10`)
+	waitReady(t, tab2, `"memory_mb":1024`, `"traffic_scale":10`, `"compute_savings_plan":0.17`)
+	if got := eval[string](t, tab2, `document.getElementById("compute_savings_plan").value + "/" + document.getElementById("free_tier").checked`); got != "17/true" {
+		t.Errorf("the shared URL's billing inputs show %s, want 17/true", got)
+	}
 	if got := eval[string](t, tab2, `document.getElementById("bill").getAttribute("data-value")`); got != s.BillValue {
 		t.Errorf("the shared URL shows bill %s, want %s", got, s.BillValue)
 	}
@@ -376,7 +405,8 @@ func TestBrowserHostileNameAndPhoneWidth(t *testing.T) {
 // text, runs nothing, and the server refuses the values by name.
 func TestBrowserHostileFragmentInert(t *testing.T) {
 	_, ts := newTestServer(t, hostileScenario, Config{})
-	frag := `{"set":{"duration":"<img src=x onerror=alert(3)>","region":"<script>alert(4)</script>","stages":[{"duration":"<b>x</b>","target":"<i>"}]},"mode":"exact"}`
+	frag := `{"set":{"duration":"<img src=x onerror=alert(3)>","region":"<script>alert(4)</script>","stages":[{"duration":"<b>x</b>","target":"<i>"}],` +
+		`"provisioned_schedule":[{"at":"<img src=x onerror=alert(5)>","level":"<b>"}]},"mode":"exact","compare":{"instance_types":["<img src=x onerror=alert(6)>"]}}`
 	tab, l := openTab(t, ts.URL+"/#"+url.PathEscape(frag), 1280, 1000)
 	if _, err := chromedp.Run(tab, chromedp.Poll[bool](`document.documentElement.getAttribute("data-state") === "error"`, chromedp.WithPollingTimeout(20*time.Second))); err != nil {
 		t.Fatal(err)
@@ -384,10 +414,13 @@ func TestBrowserHostileFragmentInert(t *testing.T) {
 	if got := eval[string](t, tab, `document.getElementById("duration").value`); got != "<img src=x onerror=alert(3)>" {
 		t.Errorf("duration input %q", got)
 	}
+	if got := eval[string](t, tab, `document.querySelector("#schedule .sc-a").value + "|" + document.getElementById("cmp_instance").value`); got != "<img src=x onerror=alert(5)>|<img src=x onerror=alert(6)>" {
+		t.Errorf("schedule and instance-type inputs %q", got)
+	}
 	if n := eval[int](t, tab, `document.querySelectorAll("img, b, i, main script").length`); n != 0 {
 		t.Errorf("%d elements parsed from the fragment", n)
 	}
-	if msg := eval[string](t, tab, `document.getElementById("error").textContent`); !strings.Contains(msg, "set.stages") {
+	if msg := eval[string](t, tab, `document.getElementById("error").textContent`); !strings.Contains(msg, "set.stages") && !strings.Contains(msg, "set.provisioned_schedule") {
 		t.Errorf("error shown %q", msg)
 	}
 	l.mu.Lock()
@@ -403,7 +436,7 @@ func TestBrowserKeyboardReachesEveryControl(t *testing.T) {
 	tab, l := openTab(t, ts.URL+"/", 1280, 1000)
 	waitReady(t, tab)
 	var seen []string
-	for i := 0; i < 60; i++ {
+	for i := 0; i < 100; i++ {
 		if err := chromedp.Do(tab, chromedp.KeyEvent(kb.Tab)); err != nil {
 			t.Fatal(err)
 		}
@@ -412,7 +445,8 @@ func TestBrowserKeyboardReachesEveryControl(t *testing.T) {
 		seen = append(seen, f)
 	}
 	all := strings.Join(seen, " ")
-	for _, want := range []string{"traffic_scale", "10", "duration", "start_rate", "Stage 1 duration", "add-stage", "memory_mb", "architecture", "region", "provisioned", "reserved", "account_limit", "mode", "download", "reset", "compare"} {
+	for _, want := range []string{"traffic_scale", "10", "duration", "start_rate", "Stage 1 duration", "add-stage", "memory_mb", "architecture", "region", "provisioned", "reserved", "account_limit", "add-step", "mode", "download", "reset", "monthly_growth", "free_tier", "compute_savings_plan",
+		"cmp_instance", "cmp_fargate", "cmp_lmi_type", "cmp_lmi", "compare", "target_cold", "target_p99", "recommend"} {
 		found := false
 		for _, s := range seen {
 			if s == want {

@@ -47,6 +47,43 @@ type Set struct {
 	AccountLimit *int `json:"account_limit,omitempty"`
 	// Region is the AWS Region the bill is priced in.
 	Region *string `json:"region,omitempty"`
+	// MonthlyGrowth is traffic.monthly_growth (0.05: 5 % more a month,
+	// compounded per 730-hour month of the span).
+	MonthlyGrowth *float64 `json:"monthly_growth,omitempty"`
+	// FreeTier is billing.free_tier (Lambda's monthly free tier on the
+	// monthly bill).
+	FreeTier *bool `json:"free_tier,omitempty"`
+	// ComputeSavingsPlan is billing.compute_savings_plan (a discount in
+	// [0, 1) on duration and provisioned concurrency).
+	ComputeSavingsPlan *float64 `json:"compute_savings_plan,omitempty"`
+	// ProvisionedSchedule replaces concurrency.provisioned_schedule (an
+	// empty list removes it): from each step's at (e.g. "8h", from the
+	// start of the span) the provisioned level is its level.
+	ProvisionedSchedule *[]ScheduleStep `json:"provisioned_schedule,omitempty"`
+}
+
+// ScheduleStep is one scheduled provisioned-concurrency level.
+type ScheduleStep struct {
+	At    string `json:"at"`
+	Level int    `json:"level"`
+}
+
+// UnmarshalJSON reads a step strictly: both fields, neither null.
+func (st *ScheduleStep) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		At    *string `json:"at"`
+		Level *int    `json:"level"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&raw); err != nil {
+		return err
+	}
+	if raw.At == nil || raw.Level == nil {
+		return pricing.Inputf("set.provisioned_schedule", "each step needs an at (a time from the start, e.g. 8h) and a level")
+	}
+	st.At, st.Level = *raw.At, *raw.Level
+	return nil
 }
 
 // Stage is one k6-style stage: the rate moves linearly to Target
@@ -144,6 +181,28 @@ func Apply(base []byte, set Set, command string) ([]byte, error) {
 	}
 	if set.Region != nil {
 		setScalar(root, strNode(*set.Region), "region")
+	}
+	if set.ProvisionedSchedule != nil {
+		if len(*set.ProvisionedSchedule) == 0 {
+			deleteKey(lookup(root, "concurrency"), "provisioned_schedule")
+		} else {
+			seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+			for _, st := range *set.ProvisionedSchedule {
+				m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Style: yaml.FlowStyle}
+				m.Content = append(m.Content, strNode("at"), strNode(st.At), strNode("level"), intNode(st.Level))
+				seq.Content = append(seq.Content, m)
+			}
+			setNode(root, seq, "concurrency", "provisioned_schedule")
+		}
+	}
+	if set.MonthlyGrowth != nil {
+		setScalar(root, floatNode(*set.MonthlyGrowth), "traffic", "monthly_growth")
+	}
+	if set.FreeTier != nil {
+		setScalar(root, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: strconv.FormatBool(*set.FreeTier)}, "billing", "free_tier")
+	}
+	if set.ComputeSavingsPlan != nil {
+		setScalar(root, floatNode(*set.ComputeSavingsPlan), "billing", "compute_savings_plan")
 	}
 	if command != "" {
 		// yaml.v3 keeps a file's first comment on the document, the mapping
@@ -292,6 +351,19 @@ func lookup(n *yaml.Node, keys ...string) *yaml.Node {
 		n = next
 	}
 	return n
+}
+
+// deleteKey removes key from the mapping m (nil: nothing).
+func deleteKey(m *yaml.Node, key string) {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			m.Content = append(m.Content[:i], m.Content[i+2:]...)
+			return
+		}
+	}
 }
 
 // setScalar sets the value at keys, keeping the old node's comments.

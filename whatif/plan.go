@@ -3,7 +3,9 @@ package whatif
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -56,7 +58,20 @@ func EstimateFast(s *simulator.Scenario) time.Duration {
 // fastAllowed reports whether the fast mode models s (mirrors the
 // simulator's refusals, so that the choice is made before the run).
 func fastAllowed(s *simulator.Scenario) bool {
-	return s.Traffic.Invocation != simulator.Async && s.Concurrency.WarmStart == "" && s.Concurrency.InitialEnvironments == 0
+	return s.Traffic.Invocation != simulator.Async && s.Concurrency.WarmStart == "" && s.Concurrency.InitialEnvironments == 0 &&
+		len(s.Concurrency.ProvisionedSchedule) == 0
+}
+
+// fastRefusal is why the fast mode cannot run s (nil: it can), in the
+// simulator's words where it has them.
+func fastRefusal(s *simulator.Scenario) error {
+	if len(s.Concurrency.ProvisionedSchedule) > 0 {
+		return pricing.Inputf("--mode", "concurrency.provisioned_schedule: the fast mode keeps one provisioned level for the whole span; use --mode exact (or auto)")
+	}
+	if !fastAllowed(s) {
+		return pricing.Inputf("--mode", "the fast mode starts from an empty pool and does not model async retries; use exact")
+	}
+	return nil
 }
 
 // TooLargeError says a scenario is too large for an interactive answer
@@ -104,8 +119,8 @@ func ChooseMode(s *simulator.Scenario, requested string, lim Limits) (string, er
 		}
 		return ModeExact, nil
 	case ModeFast:
-		if !fastAllowed(s) {
-			return "", pricing.Inputf("--mode", "the fast mode starts from an empty pool and does not model async retries; use exact")
+		if err := fastRefusal(s); err != nil {
+			return "", err
 		}
 		if f := EstimateFast(s); f > lim.MaxWork {
 			return "", &TooLargeError{Estimate: f, Mode: ModeFast, Command: Command(ScenarioFile, ModeFast)}
@@ -122,6 +137,16 @@ func ChooseMode(s *simulator.Scenario, requested string, lim Limits) (string, er
 // not nil, is called now and then with the simulated time done and the
 // total (nanoseconds).
 func Simulate(ctx context.Context, s *simulator.Scenario, mode string, prices *pricing.PriceTable, progress func(done, total int64)) ([]byte, error) {
+	res, err := run(ctx, s, mode, prices, progress)
+	if err != nil {
+		return nil, err
+	}
+	return finish(s, res, prices)
+}
+
+// run is the simulation of Simulate: the simulator's own result, before
+// the monthly assumptions (which depend on the billing: section).
+func run(ctx context.Context, s *simulator.Scenario, mode string, prices *pricing.PriceTable, progress func(done, total int64)) (*simulator.Result, error) {
 	if s.Region == "" {
 		return nil, pricing.Inputf(ScenarioFile, "region: the scenario must name its region")
 	}
@@ -135,13 +160,21 @@ func Simulate(ctx context.Context, s *simulator.Scenario, mode string, prices *p
 		}
 		return nil, fmt.Errorf("simulate: the run stopped early")
 	}
+	return res, nil
+}
+
+// finish writes simulate's JSON of res, a result of run for s (or one
+// priced again for s): the monthly assumptions and the lmi: section
+// added. res is not modified.
+func finish(s *simulator.Scenario, res *simulator.Result, prices *pricing.PriceTable) ([]byte, error) {
 	// The simulator's own assumptions, then the monthly figures' (month,
 	// provisioned concurrency, free tier), as `simulate` lists them.
+	out := *res
 	as := append(pricing.Assumptions(nil), res.Assumptions...)
 	for _, a := range simulator.MonthlyAssumptions(s, res) {
 		as.Add(a)
 	}
-	res.Assumptions = as
+	out.Assumptions = as
 
 	// The scenario's lmi: section, if any: the same traffic on Managed
 	// Instances, as the "lmi" member (simulate's one writer).
@@ -150,8 +183,67 @@ func Simulate(ctx context.Context, s *simulator.Scenario, mode string, prices *p
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := reports.WriteSimulationJSON(&buf, res, l); err != nil {
+	if err := reports.WriteSimulationJSON(&buf, &out, l); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// poolKey keys the simulations a bill-only change can reuse: the mode and
+// the session's changes without those the simulation does not read (the
+// region, the architecture and the billing: section; the base scenario
+// is the server's). Memory stays in the key: a tune result's duration
+// distribution depends on it.
+func poolKey(set Set, mode string) string {
+	set.Region, set.Architecture, set.FreeTier, set.ComputeSavingsPlan = nil, nil, nil, nil
+	b, err := json.Marshal(set)
+	if err != nil {
+		panic(err) // a Set always marshals
+	}
+	return cacheKey(b, "pool/"+mode)
+}
+
+// poolSize bounds the simulations kept for re-pricing (each holds its
+// timeline, at most 2,000 buckets).
+const poolSize = 16
+
+// poolCache is a small least-recently-used cache of simulator results for
+// re-pricing, safe for concurrent use.
+type poolCache struct {
+	mu    sync.Mutex
+	order []string
+	m     map[string]*simulator.Result
+	hits  int
+}
+
+func (c *poolCache) get(k string) (*simulator.Result, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	r, ok := c.m[k]
+	if ok {
+		c.hits++
+		c.order = touch(c.order, k)
+	}
+	return r, ok
+}
+
+func (c *poolCache) put(k string, r *simulator.Result) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]*simulator.Result{}
+	}
+	if _, ok := c.m[k]; !ok && len(c.order) >= poolSize {
+		delete(c.m, c.order[0])
+		c.order = c.order[1:]
+	}
+	c.m[k] = r
+	c.order = touch(c.order, k)
+}
+
+// Repriced is how many answers were priced from a kept simulation.
+func (s *Server) Repriced() int {
+	s.pool.mu.Lock()
+	defer s.pool.mu.Unlock()
+	return s.pool.hits
 }

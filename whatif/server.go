@@ -10,6 +10,12 @@
 // does; its response is that command's `-o json` output, byte for byte.
 // The page's state is the scenario: POST api/scenario returns the YAML a
 // session downloads, and `lambdacost simulate` on it reproduces the page.
+// An exact run streams its progress (server-sent events) before its
+// answer; a change of region, architecture or billing alone is priced
+// from a kept simulation (simulator.Reprice), not simulated again.
+// POST api/compare and api/recommend answer `lambdacost compare` and
+// `lambdacost plan` of the same scenario, with the session's choices as
+// those commands' flags.
 //
 // The server binds loopback by default; bound beyond it, every URL must
 // carry a random token (Server.Prefix). Requests are bounded (Limits),
@@ -91,6 +97,8 @@ type Server struct {
 	// answers keeps the last answers (a session toggling back to an
 	// earlier value gets it at once; runs are deterministic for a seed).
 	cache answerCache
+	// pool keeps simulations for bill-only changes (Reprice).
+	pool poolCache
 }
 
 type tabRun struct {
@@ -134,6 +142,7 @@ func New(cfg Config) (*Server, error) {
 	mux.HandleFunc("POST /api/scenario", srv.postScenario)
 	mux.HandleFunc("POST /api/plan", srv.plan)
 	mux.HandleFunc("POST /api/compare", srv.compare)
+	mux.HandleFunc("POST /api/recommend", srv.recommend)
 	mux.HandleFunc("GET /api/progress", srv.progress)
 	srv.mux = mux
 	return srv, nil
@@ -281,6 +290,13 @@ type Fields struct {
 	// sine or a trace.
 	Shaped  bool     `json:"shaped"`
 	Regions []string `json:"regions"`
+	// MonthlyGrowth, FreeTier and ComputeSavingsPlan are the scenario's
+	// traffic.monthly_growth and billing: section.
+	MonthlyGrowth      float64 `json:"monthly_growth"`
+	FreeTier           bool    `json:"free_tier"`
+	ComputeSavingsPlan float64 `json:"compute_savings_plan"`
+	// ProvisionedSchedule is concurrency.provisioned_schedule.
+	ProvisionedSchedule []ScheduleStep `json:"provisioned_schedule"`
 }
 
 // ScenarioResponse is the answer of api/scenario.
@@ -296,7 +312,12 @@ func (s *Server) fields(sc *simulator.Scenario) Fields {
 	f := Fields{Name: sc.Name, Region: sc.Region, Duration: sc.Duration.String(), MemoryMB: sc.Function.MemoryMB,
 		Architecture: string(sc.Function.Architecture), Provisioned: sc.Concurrency.Provisioned, Reserved: sc.Concurrency.Reserved,
 		AccountLimit: sc.Concurrency.AccountLimit, TrafficScale: 1, StartRate: sc.Traffic.StartRate,
-		Shaped: sc.Traffic.Trace == "" && sc.Traffic.Diurnal == nil, Stages: []Stage{}}
+		Shaped: sc.Traffic.Trace == "" && sc.Traffic.Diurnal == nil, Stages: []Stage{},
+		MonthlyGrowth: sc.Traffic.MonthlyGrowth, FreeTier: sc.Billing.FreeTier, ComputeSavingsPlan: sc.Billing.ComputeSavingsPlan}
+	f.ProvisionedSchedule = []ScheduleStep{}
+	for _, st := range sc.Concurrency.ProvisionedSchedule {
+		f.ProvisionedSchedule = append(f.ProvisionedSchedule, ScheduleStep{At: st.At.String(), Level: st.Level})
+	}
 	for _, st := range sc.Traffic.Stages {
 		f.Stages = append(f.Stages, Stage{Duration: st.Duration.String(), Target: st.Target})
 	}
@@ -316,6 +337,8 @@ type Request struct {
 	// Mode is ModeInteractive (default), ModeExact or ModeFast; for
 	// api/scenario, the mode whose command heads the saved file.
 	Mode string `json:"mode,omitempty"`
+	// Compare are the choices of the always-on alternatives (api/compare).
+	Compare CompareSet `json:"compare,omitempty"`
 }
 
 // build applies req to the base scenario and validates the result.
@@ -342,20 +365,26 @@ func (s *Server) build(req Request, mode string) ([]byte, *simulator.Scenario, e
 
 func (s *Server) readRequest(w http.ResponseWriter, r *http.Request) (Request, bool) {
 	var req Request
+	ok := s.readBody(w, r, &req)
+	return req, ok
+}
+
+// readBody reads a JSON body strictly into v (415, 413 or 400 otherwise).
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, v any) bool {
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		writeError(w, http.StatusUnsupportedMediaType, "expected Content-Type: application/json", nil)
-		return req, false
+		return false
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {
 		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body: %v", err), nil)
-		return req, false
+		return false
 	}
-	if err := decodeStrict(bytes.NewReader(body), &req); err != nil {
+	if err := decodeStrict(bytes.NewReader(body), v); err != nil {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
-		return req, false
+		return false
 	}
-	return req, true
+	return true
 }
 
 func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) {
@@ -373,6 +402,9 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	y, sc, err := s.build(req, mode)
+	if err == nil && mode == ModeFast {
+		err = fastRefusal(sc)
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
 		return
@@ -398,9 +430,24 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 		writeModeError(w, err)
 		return
 	}
+	pk := poolKey(req.Set, mode)
 	s.answer(w, r, r.Header.Get("X-Lambdacost-Tab"), cacheKey(y, mode), Command(ScenarioFile, mode),
 		func(ctx context.Context, progress func(done, total int64)) ([]byte, error) {
-			return Simulate(ctx, sc, mode, s.cfg.Prices, progress)
+			// A change of region, architecture or billing alone is priced
+			// from the kept simulation (the same bytes as a fresh run).
+			if res, ok := s.pool.get(pk); ok {
+				again, err := simulator.Reprice(sc, res, s.cfg.Prices, sc.Region)
+				if err != nil {
+					return nil, err
+				}
+				return finish(sc, again, s.cfg.Prices)
+			}
+			res, err := run(ctx, sc, mode, s.cfg.Prices, progress)
+			if err != nil {
+				return nil, err
+			}
+			s.pool.put(pk, res)
+			return finish(sc, res, s.cfg.Prices)
 		})
 }
 
@@ -416,7 +463,8 @@ func writeModeError(w http.ResponseWriter, err error) {
 // answer runs work for a request: from the cache when the same work was
 // done, else bounded by the timeout, superseded by a newer request of the
 // same tab (tab empty: none), one per core; its JSON is the body, command
-// the X-Lambdacost-Command header.
+// the X-Lambdacost-Command header. A request that accepts
+// text/event-stream gets the run's progress as it goes (see stream).
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, command string, work func(ctx context.Context, progress func(done, total int64)) ([]byte, error)) {
 	if out, ok := s.cache.get(key); ok {
 		writeAnswer(w, out, command)
@@ -425,7 +473,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, comman
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.Limits.Timeout)
 	defer cancel()
 	// A newer request of the same tab supersedes this one.
-	var me *tabRun
+	me := &tabRun{cancel: cancel}
 	if tab != "" {
 		if len(tab) > 64 {
 			writeError(w, http.StatusBadRequest, "X-Lambdacost-Tab: at most 64 characters", nil)
@@ -435,7 +483,6 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, comman
 		if old := s.tabs[tab]; old != nil {
 			old.cancel()
 		}
-		me = &tabRun{cancel: cancel}
 		s.tabs[tab] = me
 		s.mu.Unlock()
 		defer func() {
@@ -458,33 +505,143 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, comman
 	s.running.Lock()
 	s.nRunning++
 	s.running.Unlock()
-	out, err := func() ([]byte, error) {
+	done := make(chan workResult, 1)
+	go func() {
 		defer func() {
 			s.running.Lock()
 			s.nRunning--
 			s.running.Unlock()
 		}()
-		var progress func(done, total int64)
-		if me != nil {
-			progress = func(done, total int64) { me.done.Store(done); me.total.Store(total) }
-		}
-		return work(ctx, progress)
+		// A panic in the work is the request's, recovered by ServeHTTP.
+		var res workResult
+		defer func() {
+			if v := recover(); v != nil {
+				res.err = fmt.Errorf("internal error: %v (the server keeps running; please report it)", v)
+				buf := make([]byte, 4096)
+				buf = buf[:runtime.Stack(buf, false)]
+				s.cfg.Logf("lambdacost serve: %s: panic: %v\n%s", r.URL.Path, v, buf)
+			}
+			done <- res
+		}()
+		res.out, res.err = work(ctx, func(d, t int64) { me.done.Store(d); me.total.Store(t) })
 	}()
-	if err != nil {
+	var res workResult
+	if wantsStream(r) {
+		var ok bool
+		if res, ok = streamProgress(w, me, done); !ok {
+			return
+		}
+		if res.err == nil {
+			s.cache.put(key, res.out)
+		}
+		finishStream(w, ctx, res.out, res.err, command)
+		return
+	}
+	res = <-done
+	if res.err != nil {
 		if ctx.Err() != nil {
 			writeCancelled(w, ctx)
 			return
 		}
-		if pricing.IsInput(err) {
-			writeError(w, http.StatusBadRequest, err.Error(), nil)
+		if pricing.IsInput(res.err) {
+			writeError(w, http.StatusBadRequest, res.err.Error(), nil)
 			return
 		}
-		s.cfg.Logf("lambdacost serve: %s: %v", r.URL.Path, err)
-		writeError(w, http.StatusInternalServerError, err.Error(), nil)
+		s.cfg.Logf("lambdacost serve: %s: %v", r.URL.Path, res.err)
+		writeError(w, http.StatusInternalServerError, res.err.Error(), nil)
 		return
 	}
-	s.cache.put(key, out)
-	writeAnswer(w, out, command)
+	s.cache.put(key, res.out)
+	writeAnswer(w, res.out, command)
+}
+
+// workResult is what a request's work gave.
+type workResult struct {
+	out []byte
+	err error
+}
+
+// wantsStream says whether the request asked for the progress stream.
+func wantsStream(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "text/event-stream")
+}
+
+// streamInterval is how often a streamed run reports its progress.
+const streamInterval = 250 * time.Millisecond
+
+// streamProgress answers with a server-sent event stream: a "progress"
+// event ({"done_s", "total_s", "percent"}, simulated time) when the run
+// starts and every streamInterval while it advances, until the work is
+// done. ok is false when the client cannot be streamed to.
+func streamProgress(w http.ResponseWriter, run *tabRun, done <-chan workResult) (res workResult, ok bool) {
+	fl, can := w.(http.Flusher)
+	if !can {
+		writeError(w, http.StatusInternalServerError, "this connection cannot stream", nil)
+		return res, false
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream; charset=utf-8")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	last := int64(-1)
+	send := func() {
+		d, t := run.done.Load(), run.total.Load()
+		if d == last {
+			return
+		}
+		last = d
+		p := Progress{Running: true, DoneS: float64(d) / 1e9, TotalS: float64(t) / 1e9}
+		if t > 0 {
+			p.Percentage = 100 * float64(d) / float64(t)
+		}
+		b, _ := json.Marshal(p)
+		fmt.Fprintf(w, "event: progress\ndata: %s\n\n", b)
+		fl.Flush()
+	}
+	send()
+	tick := time.NewTicker(streamInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case res = <-done:
+			return res, true
+		case <-tick.C:
+			send()
+		}
+	}
+}
+
+// finishStream ends an event stream: a "result" event whose data lines
+// are the answer's JSON (the client joins them with newlines: the same
+// bytes as the plain answer) after a "command" event, or an "error" event
+// ({"error", "status"} as the plain answer's body and status code).
+func finishStream(w http.ResponseWriter, ctx context.Context, out []byte, err error, command string) {
+	if err != nil {
+		code, extra := http.StatusInternalServerError, map[string]any{}
+		switch {
+		case ctx.Err() != nil && errors.Is(ctx.Err(), context.DeadlineExceeded):
+			code, extra["too_large"] = http.StatusServiceUnavailable, true
+			err = errors.New(timeoutMessage)
+		case ctx.Err() != nil:
+			code, extra["cancelled"] = 499, true
+			err = errors.New(cancelledMessage)
+		case pricing.IsInput(err):
+			code = http.StatusBadRequest
+		}
+		extra["error"], extra["status"] = err.Error(), code
+		b, _ := json.Marshal(extra)
+		fmt.Fprintf(w, "event: error\ndata: %s\n\n", b)
+	} else {
+		fmt.Fprintf(w, "event: command\ndata: %s\n\n", command)
+		io.WriteString(w, "event: result\n")
+		for _, line := range bytes.Split(bytes.TrimSuffix(out, []byte("\n")), []byte("\n")) {
+			fmt.Fprintf(w, "data: %s\n", line)
+		}
+		io.WriteString(w, "\n")
+	}
+	if fl, ok := w.(http.Flusher); ok {
+		fl.Flush()
+	}
 }
 
 func writeAnswer(w http.ResponseWriter, out []byte, command string) {
@@ -516,7 +673,7 @@ func (c *answerCache) get(k string) ([]byte, bool) {
 	b, ok := c.m[k]
 	if ok {
 		c.hits++
-		c.touch(k)
+		c.order = touch(c.order, k)
 	}
 	return b, ok
 }
@@ -532,18 +689,18 @@ func (c *answerCache) put(k string, b []byte) {
 		c.order = c.order[1:]
 	}
 	c.m[k] = b
-	c.touch(k)
+	c.order = touch(c.order, k)
 }
 
-// touch moves k to the most recent end.
-func (c *answerCache) touch(k string) {
-	for i, x := range c.order {
+// touch moves k to the most recent end of order.
+func touch(order []string, k string) []string {
+	for i, x := range order {
 		if x == k {
-			c.order = append(c.order[:i], c.order[i+1:]...)
+			order = append(order[:i], order[i+1:]...)
 			break
 		}
 	}
-	c.order = append(c.order, k)
+	return append(order, k)
 }
 
 // Progress is the answer of api/progress: how far the tab's run in
@@ -577,13 +734,18 @@ func (s *Server) progress(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, p)
 }
 
+const (
+	timeoutMessage   = "the run took longer than the interactive limit; download the scenario and run it with lambdacost simulate"
+	cancelledMessage = "cancelled: superseded by a newer request"
+)
+
 func writeCancelled(w http.ResponseWriter, ctx context.Context) {
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		writeError(w, http.StatusServiceUnavailable, "the run took longer than the interactive limit; download the scenario and run it with lambdacost simulate", map[string]any{"too_large": true})
+		writeError(w, http.StatusServiceUnavailable, timeoutMessage, map[string]any{"too_large": true})
 		return
 	}
 	// 499 in nginx's sense: the client (or a newer request) gave up.
-	writeError(w, 499, "cancelled: superseded by a newer request", map[string]any{"cancelled": true})
+	writeError(w, 499, cancelledMessage, map[string]any{"cancelled": true})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

@@ -61,6 +61,8 @@ type CompareOptions struct {
 	ctx     context.Context
 	// assumptions are each input's assumptions (compareInputs fills them).
 	assumptions []pricing.Assumptions
+	// billing is the scenario's billing: section (nil without a scenario).
+	billing *simulator.BillingSpec
 }
 
 // NewCmdCompare builds `compare`. runF replaces the run function in tests.
@@ -121,11 +123,11 @@ maximum), i.e. each request gets on a server what it had on Lambda. Months are 7
 	fs.BoolVar(&o.NoLoadBalancer, "no-load-balancer", false, "leave the Application Load Balancer out of the fleet")
 	fs.Float64Var(&o.EC2Discount, "ec2-discount", 0, "Savings Plan / reserved-instance discount on EC2 instance-hours (0–1, e.g. 0.37)")
 	fs.Float64Var(&o.FargateDiscount, "fargate-discount", 0, "Compute Savings Plan discount on Fargate (0–1)")
-	fs.Float64Var(&o.LambdaDiscount, "lambda-discount", 0, "Compute Savings Plan discount on Lambda duration and provisioned concurrency (0–1)")
+	fs.Float64Var(&o.LambdaDiscount, "lambda-discount", 0, "Compute Savings Plan discount on Lambda duration and provisioned concurrency (0–1; default: a scenario's billing.compute_savings_plan)")
 	fs.StringVar(&o.APIGateway, "api-gateway", "none", "API Gateway in front: none|rest|http (charged on both sides unless --api-gateway-lambda-only)")
 	fs.BoolVar(&o.APIGatewayLambdaOnly, "api-gateway-lambda-only", false, "charge the API Gateway on the Lambda side only")
 	fs.StringVar(&o.FargateTask, "fargate-task", "", "Fargate task size, e.g. 1vCPU:2GB or 0.5:1 (default: 1 vCPU with 2 GB, larger if one request needs it)")
-	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply Lambda's monthly free tier")
+	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply Lambda's monthly free tier (default: a scenario's billing.free_tier)")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed of the scenario's simulation (overrides the file)")
 	addCompareLMIFlags(fs, &o.LMI)
 	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (charts: cost across volumes, break-even) to FILE")
@@ -274,6 +276,7 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 		if err != nil {
 			return nil, nil, err
 		}
+		o.billing = &s.Billing
 		return []fleet.Input{in}, [][]string{planner.ScenarioNotes(res)}, nil
 	case o.Dataset != "":
 		d, err := pricing.ReadDataset(o.Dataset)
@@ -372,6 +375,16 @@ func compareRun(o *CompareOptions) error {
 		pr.MemoryPerRequestMB = &o.MemoryPerRequestMB
 	}
 	var results []*fleet.Result
+	// The scenario's billing: section prices its Lambda side unless a flag
+	// says otherwise (--free-tier, --lambda-discount win).
+	if b := o.billing; b != nil {
+		if b.FreeTier && !o.changed("free-tier") {
+			fo.FreeTier = true
+		}
+		if b.ComputeSavingsPlan > 0 && !o.changed("lambda-discount") {
+			fo.LambdaDiscount = b.ComputeSavingsPlan
+		}
+	}
 	for i, in := range ins {
 		in.Options = fo
 		in.FargateTask = task

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"math"
 	"os"
@@ -306,5 +307,39 @@ func TestCompareCSVDataset(t *testing.T) {
 	// api: 360,000 an hour → 262,800,000 a month; report: 36 → 26,280.
 	if current["api"] != "262800000" || current["report"] != "26280" {
 		t.Errorf("current volumes = %v", current)
+	}
+}
+
+// A scenario's billing: section prices compare's Lambda side as the flags
+// --free-tier and --lambda-discount would; a flag given wins.
+func TestCompareScenarioBilling(t *testing.T) {
+	t.Parallel()
+	src := filepath.Join("..", "..", "testdata", "compare", "spike.yaml")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	billed := filepath.Join(t.TempDir(), "spike.yaml")
+	if err := os.WriteFile(billed, append(b, "billing: {free_tier: true, compute_savings_plan: 0.17}\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) []byte {
+		out, errOut, code := runCLI(t, nil, append([]string{"compare"}, append(args, "-o", "json")...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		return soleItem(t, out, "comparisons")
+	}
+	withSection := run(billed)
+	withFlags := run(src, "--free-tier", "--lambda-discount", "0.17")
+	if !bytes.Equal(withSection, withFlags) {
+		t.Errorf("the billing section differs from the flags:\n%.500s\n%.500s", withSection, withFlags)
+	}
+	plain := run(src)
+	if bytes.Equal(plain, withSection) {
+		t.Error("the billing section changed nothing")
+	}
+	if over := run(billed, "--lambda-discount", "0", "--free-tier=false"); !bytes.Equal(over, plain) {
+		t.Error("flags given do not win over the scenario's billing")
 	}
 }

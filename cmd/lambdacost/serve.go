@@ -36,19 +36,24 @@ func NewCmdServe(f *Factory, runF func(*ServeOptions) error) *cobra.Command {
 		Use:   "serve [SCENARIO.yaml | --dataset FILE]",
 		Short: "A local what-if page: change traffic, memory, concurrency or region and see the bill",
 		Long: `Starts a local web server with one page on which a planning session changes a scenario —
-the traffic (a multiplier, the start rate and the stages of the spike), memory, architecture,
-provisioned and reserved concurrency, the account limit, the region, the simulation mode — and
+the traffic (a multiplier, monthly growth, the start rate and the stages of the spike), memory,
+architecture, provisioned concurrency (a level and a schedule), reserved concurrency, the
+account limit, the region, the free tier, a Compute Savings Plan, the simulation mode — and
 sees within a second the monthly bill by cost line, the cold-start rate, throttles by reason,
 p50/p99 latency and concurrency over time, with the assumptions behind them.
 
 The page has no model of its own: its JSON API (POST api/plan) runs the same simulator and
-pricing engine as ` + "`lambdacost simulate`" + ` and answers with that command's -o json output. Its
-state is a scenario: "Download scenario" saves the YAML, and the command the page shows
-(lambdacost simulate scenario.yaml -o json, with --mode fast when the fast mode answered)
-reproduces its numbers exactly. Small runs use the exact engine, larger ones the fast mode; a
-scenario too large for an interactive answer gets a message and the command for the exact run.
-A "Compare" button prices EC2, Fargate and Managed Instances for the same month with the
-break-even volumes (POST api/compare, the output of lambdacost compare scenario.yaml -o json).
+pricing engine as ` + "`lambdacost simulate`" + ` and answers with that command's -o json output (an
+exact run streams its progress first). Its state is a scenario: "Download scenario" saves the
+YAML, and the command the page shows (lambdacost simulate scenario.yaml -o json, with --mode
+fast when the fast mode answered) reproduces its numbers exactly. Small runs use the exact
+engine, larger ones the fast mode; a scenario too large for an interactive answer gets a
+message and the command for the exact run. A change of region, architecture or billing alone
+is priced from the last simulation without running it again. "Compare" prices EC2 (an instance
+type of the session's choice, or the cheapest), Fargate (a task size) and Managed Instances for
+the same month with the break-even volumes (POST api/compare: lambdacost compare with the same
+choices as flags); "Recommend" finds the cheapest provisioned-concurrency level meeting a
+cold-start or p99 target and its monthly saving (POST api/recommend: lambdacost plan).
 
 Without a scenario it starts from a built-in example; --dataset replays one function of a
 dataset (its invocation series, duration and INIT statistics, memory and architecture).

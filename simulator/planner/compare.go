@@ -62,14 +62,17 @@ func sizingPeak(nominal, monthlyRequests float64) float64 {
 }
 
 // MonthlyUsage projects a simulation's billed usage to a 730-hour month;
-// provisioned concurrency is enabled all month.
+// provisioned concurrency is enabled all month (a schedule repeats as the
+// traffic does).
 func MonthlyUsage(s *simulator.Scenario, r *simulator.Result) pricing.BilledUsage {
 	span := r.SimulatedSeconds
 	if span <= 0 {
 		span = s.Span().Seconds()
 	}
 	m := r.Usage.Scale(pricing.SecondsPerMonth / span)
-	m.ProvisionedEnvSeconds = int64(s.Concurrency.Provisioned) * pricing.SecondsPerMonth
+	if len(s.Concurrency.ProvisionedSchedule) == 0 {
+		m.ProvisionedEnvSeconds = int64(s.Concurrency.Provisioned) * pricing.SecondsPerMonth
+	}
 	return m
 }
 

@@ -138,6 +138,9 @@ func SimulatorEvaluator(s *simulator.Scenario, opt simulator.Options) Evaluator 
 // considering is the peak concurrency without provisioned concurrency (more
 // environments than ever run at once cannot remove another cold start).
 func PlanProvisioned(ctx context.Context, s *simulator.Scenario, o PlanOptions) (*Plan, error) {
+	if len(s.Concurrency.ProvisionedSchedule) > 0 {
+		return nil, pricing.Inputf(s.Path, "concurrency.provisioned_schedule: plan searches one provisioned level for the whole span; remove the schedule to plan")
+	}
 	eval := SimulatorEvaluator(s, o.Sim)
 	if o.MaxLevel <= 0 {
 		p0, err := eval(ctx, 0)

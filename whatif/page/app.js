@@ -19,6 +19,10 @@
   var seq = 0;
 
   var numFields = ["traffic_scale", "start_rate", "memory_mb", "provisioned", "reserved", "account_limit"];
+  // Inputs shown in percent whose scenario field is a fraction.
+  var pctFields = ["monthly_growth", "compute_savings_plan"];
+  // A fraction shown in percent without binary noise (0.17 → 17).
+  function toPct(x) { return String(Number((x * 100).toPrecision(12))); }
   var intFields = {memory_mb: true, provisioned: true, reserved: true, account_limit: true};
 
   function setText(id, s) { $(id).textContent = s; }
@@ -42,10 +46,26 @@
       var b = f === "traffic_scale" ? 1 : base[f];
       if (n !== b || isNaN(n)) { set[f] = isNaN(n) ? v : n; }
     });
+    pctFields.forEach(function (f) {
+      var v = $(f).value.trim();
+      if (v === "") { return; }
+      var n = Number(v);
+      if (isNaN(n)) { set[f] = v; return; } // the server names it
+      if (v !== toPct(base[f])) { set[f] = n / 100; }
+    });
+    if ($("free_tier").checked !== base.free_tier) { set.free_tier = $("free_tier").checked; }
     ["architecture", "region", "duration"].forEach(function (f) {
       var v = $(f).value.trim();
       if (v !== "" && v !== base[f]) { set[f] = v; }
     });
+    var srows = $("schedule").querySelectorAll("tr"), sch = [], ssame = srows.length === base.provisioned_schedule.length;
+    Array.prototype.forEach.call(srows, function (tr, i) {
+      var a = tr.querySelector(".sc-a").value.trim(), lv = tr.querySelector(".sc-l").value.trim(), l = Number(lv);
+      if (lv === "" || isNaN(l)) { l = lv; } // the server names it
+      sch.push({at: a, level: l});
+      if (ssame && (a !== base.provisioned_schedule[i].at || l !== base.provisioned_schedule[i].level)) { ssame = false; }
+    });
+    if (!ssame) { set.provisioned_schedule = sch; }
     if (base.shaped) {
       var rows = $("stages").querySelectorAll("tr"), st = [], same = rows.length === base.stages.length;
       Array.prototype.forEach.call(rows, function (tr, i) {
@@ -61,9 +81,29 @@
 
   function body() { return JSON.stringify({set: currentSet(), mode: $("mode").value}); }
 
+  // The always-on alternatives chosen (compare's flags).
+  function names(id) {
+    return $(id).value.split(",").map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; });
+  }
+  function compareSet() {
+    var c = {};
+    if (names("cmp_instance").length) { c.instance_types = names("cmp_instance"); }
+    if ($("cmp_fargate").value) { c.fargate_task = $("cmp_fargate").value; }
+    if (!$("cmp_lmi").checked) { c.no_lmi = true; } else if (names("cmp_lmi_type").length) { c.lmi_instance_types = names("cmp_lmi_type"); }
+    return c;
+  }
+  // The plan's target (plan's --max-cold-start-rate, --max-p99).
+  function target() {
+    var t = {}, c = $("target_cold").value.trim(), p = $("target_p99").value.trim();
+    if (c !== "") { t.max_cold_start_rate = isNaN(Number(c)) ? c : Number(c) / 100; }
+    if (p !== "") { t.max_p99 = p; }
+    return t;
+  }
+
   function saveHash() {
-    var s = {set: currentSet(), mode: $("mode").value};
-    var h = (Object.keys(s.set).length || s.mode !== "interactive") ? "#" + encodeURIComponent(JSON.stringify(s)) : " ";
+    var s = {set: currentSet(), mode: $("mode").value}, c = compareSet();
+    if (Object.keys(c).length) { s.compare = c; }
+    var h = (Object.keys(s.set).length || s.mode !== "interactive" || s.compare) ? "#" + encodeURIComponent(JSON.stringify(s)) : " ";
     history.replaceState(null, "", h === " " ? location.pathname : h);
   }
 
@@ -80,39 +120,67 @@
     document.documentElement.setAttribute("data-state", "busy");
   }
 
-  // While a run is in flight, its progress (simulated time done) is shown.
-  var poller = 0;
-  function pollProgress(my) {
-    clearTimeout(poller);
-    poller = setTimeout(function () {
-      if (my !== seq) { return; }
-      fetch("api/progress?tab=" + tab).then(function (r) { return r.json(); }).then(function (p) {
-        if (my !== seq || !p.running || document.documentElement.getAttribute("data-state") !== "busy") { return; }
-        if (p.total_s > 0) {
-          setText("status", "Simulating… " + p.percent.toFixed(0) + " % of " + (p.total_s / 3600).toPrecision(3) + " h simulated");
-        }
-        pollProgress(my);
-      }).catch(function () {});
-    }, 400);
+  function progressText(p) {
+    return "Simulating… " + p.percent.toFixed(0) + " % of " + (p.total_s / 3600).toPrecision(3) + " h simulated";
   }
 
+  // Reads a server-sent event stream (api/plan with Accept:
+  // text/event-stream): progress events while the run goes, then the
+  // answer (its data lines joined: the plain answer's JSON) or an error.
+  function readStream(resp, my) {
+    var reader = resp.body.getReader(), dec = new TextDecoder(), buf = "", cmd = null;
+    function dispatch(block) {
+      var name = "message", data = [];
+      block.split("\n").forEach(function (line) {
+        if (line.indexOf("event: ") === 0) { name = line.slice(7); }
+        if (line.indexOf("data: ") === 0) { data.push(line.slice(6)); }
+      });
+      var d = data.join("\n");
+      if (my !== seq) { return; }
+      if (name === "progress") {
+        var p = JSON.parse(d);
+        if (p.total_s > 0) { setText("status", progressText(p)); }
+      } else if (name === "command") {
+        cmd = d;
+      } else if (name === "result") {
+        render(JSON.parse(d), cmd, performance.now() - started);
+      } else if (name === "error") {
+        var j = JSON.parse(d);
+        if (!j.cancelled) { showError(j, j.status); }
+      }
+    }
+    function pump() {
+      return reader.read().then(function (r) {
+        if (r.done) { return; }
+        buf += dec.decode(r.value, {stream: true});
+        var i;
+        while ((i = buf.indexOf("\n\n")) >= 0) {
+          dispatch(buf.slice(0, i));
+          buf = buf.slice(i + 2);
+        }
+        return pump();
+      });
+    }
+    return pump();
+  }
+
+  var started = 0;
   function run() {
     saveHash();
     if (ctrl) { ctrl.abort(); }
     ctrl = new AbortController();
     var my = ++seq;
     setBusy("Simulating…");
-    pollProgress(my);
-    var t0 = performance.now();
-    fetch("api/plan", {method: "POST", headers: {"Content-Type": "application/json", "X-Lambdacost-Tab": tab},
+    started = performance.now();
+    fetch("api/plan", {method: "POST", headers: {"Content-Type": "application/json", "Accept": "text/event-stream, application/json", "X-Lambdacost-Tab": tab},
       body: body(), signal: ctrl.signal})
       .then(function (resp) {
-        return resp.json().then(function (j) { return {ok: resp.ok, status: resp.status, j: j, cmd: resp.headers.get("X-Lambdacost-Command")}; });
-      })
-      .then(function (r) {
-        if (my !== seq) { return; }
-        if (!r.ok) { showError(r.j, r.status); return; }
-        render(r.j, r.cmd, performance.now() - t0);
+        if ((resp.headers.get("Content-Type") || "").indexOf("text/event-stream") === 0) { return readStream(resp, my); }
+        return resp.json().then(function (j) {
+          if (my !== seq) { return; }
+          if (!resp.ok) { showError(j, resp.status); return; }
+          render(j, resp.headers.get("X-Lambdacost-Command"), performance.now() - started);
+        });
       })
       .catch(function (e) {
         if (e && e.name === "AbortError") { return; }
@@ -218,7 +286,9 @@
     setText("compare-status", "Comparing…");
     $("options").hidden = true;
     $("breakevens").textContent = "";
-    fetch("api/compare", {method: "POST", headers: {"Content-Type": "application/json"}, body: body(), signal: cmpCtrl.signal})
+    saveHash();
+    fetch("api/compare", {method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({set: currentSet(), compare: compareSet()}), signal: cmpCtrl.signal})
       .then(function (resp) { return resp.json().then(function (j) { return {ok: resp.ok, j: j, cmd: resp.headers.get("X-Lambdacost-Command")}; }); })
       .then(function (r) {
         if (!r.ok) { setText("compare-status", String(r.j.error)); return; }
@@ -260,9 +330,89 @@
       li.textContent = "Note: " + n;
       ul.appendChild(li);
     });
+    var ca = $("cmp-assumptions");
+    ca.textContent = "";
+    (c.assumptions || []).forEach(function (a) {
+      var li = document.createElement("li"), b = document.createElement("strong");
+      b.textContent = a.field + ": " + a.value;
+      li.appendChild(b);
+      li.appendChild(document.createTextNode(" — " + a.why));
+      ca.appendChild(li);
+    });
+    $("cmp-assumptions-title").hidden = !(c.assumptions || []).length;
     setText("compare-status", "Cheapest at this volume: " + c.cheapest + ".");
     $("compare-status").setAttribute("data-cheapest", String(c.cheapest));
     if (cmd) { setText("compare-command", cmd); }
+  }
+
+  // The plan recommendation runs on request (it simulates every level).
+  var planCtrl = null;
+  function recommend() {
+    if (planCtrl) { planCtrl.abort(); }
+    planCtrl = new AbortController();
+    setText("plan-status", "Simulating the provisioned-concurrency levels…");
+    $("plan").hidden = true;
+    $("plan-notes").textContent = "";
+    fetch("api/recommend", {method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify({set: currentSet(), target: target()}), signal: planCtrl.signal})
+      .then(function (resp) { return resp.json().then(function (j) { return {ok: resp.ok, j: j, cmd: resp.headers.get("X-Lambdacost-Command")}; }); })
+      .then(function (r) {
+        if (!r.ok) { setText("plan-status", String(r.j.error)); return; }
+        renderPlan(r.j, r.cmd);
+      })
+      .catch(function (e) { if (!e || e.name !== "AbortError") { setText("plan-status", "the server did not answer: " + e); } });
+  }
+
+  function renderPlan(p, cmd) {
+    var tb = $("plan").querySelector("tbody");
+    tb.textContent = "";
+    var row = function (name, pt, best) {
+      var tr = document.createElement("tr");
+      if (best) { tr.className = "plan-best"; }
+      [name, count(pt.provisioned), pct(pt.cold_start_rate), ms(pt.latency_p99_ms), usd(pt.monthly_cost_usd)].forEach(function (v, i) {
+        var td = document.createElement("td");
+        td.textContent = v;
+        if (i > 0) { td.className = "num"; }
+        tr.appendChild(td);
+      });
+      tb.appendChild(tr);
+    };
+    row("the scenario's", p.current, false);
+    if (p.best) { row("recommended", p.best, true); }
+    $("plan").hidden = false;
+    var st = $("plan-status");
+    if (p.best) {
+      st.textContent = "Recommended: provisioned concurrency " + count(p.best.provisioned) + "; saving " + usd(p.monthly_savings_usd) + " a month" +
+        (p.monthly_savings_usd < 0 ? " (meeting the target costs more)" : "") + ".";
+      st.setAttribute("data-saving", String(p.monthly_savings_usd));
+      st.setAttribute("data-best", String(p.best.provisioned));
+    } else {
+      st.textContent = "No level up to the highest considered meets the target.";
+    }
+    (p.notes || []).forEach(function (n) {
+      var li = document.createElement("li");
+      li.textContent = n;
+      $("plan-notes").appendChild(li);
+    });
+    if (cmd) { setText("plan-command", cmd); }
+  }
+
+  function scheduleRow(a, l) {
+    var tr = document.createElement("tr");
+    var n = $("schedule").children.length + 1;
+    var td1 = document.createElement("td"), in1 = document.createElement("input");
+    in1.className = "sc-a"; in1.type = "text"; in1.value = a; in1.setAttribute("aria-label", "Scheduled level " + n + " from");
+    td1.appendChild(in1);
+    var td2 = document.createElement("td"), in2 = document.createElement("input");
+    in2.className = "sc-l"; in2.type = "number"; in2.step = "1"; in2.min = "0"; in2.value = String(l);
+    in2.setAttribute("aria-label", "Scheduled level " + n + " provisioned concurrency");
+    td2.appendChild(in2);
+    var td3 = document.createElement("td"), rm = document.createElement("button");
+    rm.type = "button"; rm.textContent = "×"; rm.setAttribute("aria-label", "Remove scheduled level " + n);
+    rm.addEventListener("click", function () { tr.remove(); schedule(); });
+    td3.appendChild(rm);
+    tr.appendChild(td1); tr.appendChild(td2); tr.appendChild(td3);
+    $("schedule").appendChild(tr);
   }
 
   function stageRow(d, t) {
@@ -287,6 +437,8 @@
     set = set || {};
     var v = function (k) { return set[k] !== undefined ? set[k] : (k === "traffic_scale" ? 1 : f[k]); };
     numFields.forEach(function (k) { $(k).value = String(v(k)); });
+    pctFields.forEach(function (k) { $(k).value = set[k] !== undefined && typeof set[k] === "number" ? toPct(set[k]) : toPct(f[k]); });
+    $("free_tier").checked = set.free_tier !== undefined ? set.free_tier === true : f.free_tier;
     $("architecture").value = v("architecture");
     $("duration").value = v("duration");
     var sel = $("region");
@@ -301,6 +453,10 @@
     sel.value = v("region");
     $("shape").hidden = !f.shaped;
     $("shape-note").hidden = f.shaped;
+    $("schedule").textContent = "";
+    (Array.isArray(set.provisioned_schedule) ? set.provisioned_schedule : f.provisioned_schedule).forEach(function (st) {
+      if (st && typeof st === "object") { scheduleRow(String(st.at), st.level); }
+    });
     $("stages").textContent = "";
     (set.stages || f.stages).forEach(function (s) { stageRow(s.duration, s.target); });
   }
@@ -338,6 +494,11 @@
       if (init && typeof init === "object") {
         fill(base, init.set && typeof init.set === "object" ? init.set : {});
         if (init.mode === "exact" || init.mode === "fast") { $("mode").value = init.mode; }
+        var c = init.compare && typeof init.compare === "object" ? init.compare : {};
+        if (Array.isArray(c.instance_types)) { $("cmp_instance").value = c.instance_types.map(String).join(","); }
+        if (typeof c.fargate_task === "string") { $("cmp_fargate").value = c.fargate_task; }
+        if (c.no_lmi === true) { $("cmp_lmi").checked = false; }
+        if (Array.isArray(c.lmi_instance_types)) { $("cmp_lmi_type").value = c.lmi_instance_types.map(String).join(","); }
       } else {
         fill(base, {});
       }
@@ -355,8 +516,13 @@
       stageRow("10m", rows.length ? Number(rows[rows.length - 1].value) : 1);
       schedule();
     });
+    $("add-step").addEventListener("click", function () {
+      scheduleRow("1h", Number($("provisioned").value) || 0);
+      schedule();
+    });
     $("download").addEventListener("click", download);
     $("compare").addEventListener("click", compare);
+    $("recommend").addEventListener("click", recommend);
     $("reset").addEventListener("click", function () { $("mode").value = "interactive"; fill(base, {}); schedule(); });
     addEventListener("resize", function () { if (chart) { chart.resize(); } });
   }

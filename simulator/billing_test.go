@@ -1,0 +1,120 @@
+package simulator
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestMonthlyGrowth(t *testing.T) {
+	const month = 730 * 3600.0 // s
+	for _, tc := range []struct {
+		name string
+		yaml string
+		// want is ∫ rate over the span, by hand.
+		want, peak float64
+	}{
+		// 1 req/s for two months, +50 %/month: month 0 at 1, month 1 at 1.5.
+		{"constant", "duration: 1460h\ntraffic: {start_rate: 1, monthly_growth: 0.5}\n",
+			(1 + 1.5) * month, 1.5},
+		// A ramp 0→2 over two months, doubling a month: month 0 runs 0→1
+		// (area ½·month), month 1 runs 1→2 doubled to 2→4 (area 3·month).
+		{"ramp across the boundary", "traffic: {start_rate: 0, monthly_growth: 1, stages: [{duration: 1460h, target: 2}]}\n",
+			0.5*month + 3*month, 4},
+		// scale and growth multiply: 2 × (1 + 0.9) over two months.
+		{"with scale", "duration: 1460h\ntraffic: {start_rate: 1, scale: 2, monthly_growth: -0.1}\n",
+			2 * (1 + 0.9) * month, 2},
+		// A span of one month or less is not changed.
+		{"within a month", "duration: 1h\ntraffic: {start_rate: 3, monthly_growth: 0.2}\n", 3 * 3600, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := parse(t, "function: {memory_mb: 128, duration: 10ms}\n"+tc.yaml)
+			if got := s.ExpectedRequests(); math.Abs(got-tc.want) > 1e-6*tc.want {
+				t.Errorf("expected requests = %v, want %v", got, tc.want)
+			}
+			if got := s.PeakRate(); math.Abs(got-tc.peak) > 1e-12 {
+				t.Errorf("peak = %v, want %v", got, tc.peak)
+			}
+		})
+	}
+	// Rate just after the first month's boundary of the ramp: 1 (the ramp's
+	// value at 730 h) × 2.
+	s := parse(t, "function: {memory_mb: 128, duration: 10ms}\ntraffic: {start_rate: 0, monthly_growth: 1, stages: [{duration: 1460h, target: 2}]}\n")
+	if got := s.Rate(730*time.Hour + time.Nanosecond); math.Abs(got-2) > 1e-6 {
+		t.Errorf("rate after the boundary = %v, want 2", got)
+	}
+	if got := s.Rate(730*time.Hour - time.Second); math.Abs(got-1) > 1e-5 {
+		t.Errorf("rate before the boundary = %v, want ≈ 1", got)
+	}
+}
+
+func TestBillingErrors(t *testing.T) {
+	_, err := ParseScenario("test.yaml", []byte(`function: {memory_mb: 128, duration: 10ms}
+traffic: {start_rate: 1, monthly_growth: -1}
+billing:
+  compute_savings_plan: 1
+  free_tier: true
+`))
+	for _, w := range []string{
+		"test.yaml:2: traffic.monthly_growth -1 is outside (-1, 10]",
+		"test.yaml:4: billing.compute_savings_plan 1 is outside [0, 1)",
+	} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("error lacks %q: %v", w, err)
+		}
+	}
+	_, err = ParseScenario("test.yaml", []byte("function: {memory_mb: 128, duration: 10ms}\ntraffic: {start_rate: 1}\nbilling: {savings: 0.1}\n"))
+	if err == nil || !strings.Contains(err.Error(), `test.yaml:3: unknown key "savings"`) {
+		t.Errorf("unknown billing key: %v", err)
+	}
+}
+
+// TestBillingOptions prices one hand-countable hour: even arrivals at 1
+// req/s, 100 ms each, 1024 MB, x86_64 in us-east-1, no INIT: 3,600
+// invocations of 100 ms = 360 GB-s. The month (× 730) is 2,628,000
+// requests and 262,800 GB-s; at $0.20 per million and $0.0000166667 per
+// GB-s that is $0.5256 + $4.38000876 = $4.90560876.
+func TestBillingOptions(t *testing.T) {
+	const head = `duration: 1h
+region: us-east-1
+function: {memory_mb: 1024, architecture: x86_64, duration: 100ms}
+traffic: {arrivals: even, start_rate: 1}
+`
+	for _, tc := range []struct {
+		name    string
+		billing string
+		// month and span are by hand (USD).
+		month, span float64
+		field       string
+	}{
+		{"none", "", 0.5256 + 4.38000876, 0.00072 + 0.006000012, "free_tier"},
+		// 262,800 GB-s are under the 400,000 free; requests beyond 1M:
+		// 1.628M × $0.20. The span's bill is before the free tier.
+		{"free tier", "billing: {free_tier: true}\n", 1.628 * 0.2, 0.00072 + 0.006000012, "billing.free_tier"},
+		// 17 % off the duration, none off the requests:
+		// 0.5256 + 0.83 × 4.38000876; the hour: 0.00072 + 0.83 × 0.006000012.
+		{"savings plan", "billing: {compute_savings_plan: 0.17}\n", 0.5256 + 0.83*4.38000876, 0.00072 + 0.83*0.006000012, "billing.compute_savings_plan"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := parse(t, head+tc.billing)
+			r := run(t, s, Options{})
+			if r.Invocations != 3600 {
+				t.Fatalf("invocations = %d, want 3600", r.Invocations)
+			}
+			if math.Abs(r.MonthlyCostUSD-tc.month) > 1e-9 {
+				t.Errorf("monthly = %.10f, want %.10f", r.MonthlyCostUSD, tc.month)
+			}
+			if math.Abs(r.CostUSD-tc.span) > 1e-9 {
+				t.Errorf("span = %.10f, want %.10f", r.CostUSD, tc.span)
+			}
+			found := false
+			for _, a := range MonthlyAssumptions(s, r) {
+				found = found || a.Field == tc.field
+			}
+			if !found {
+				t.Errorf("assumptions lack %s", tc.field)
+			}
+		})
+	}
+}
