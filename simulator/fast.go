@@ -126,11 +126,8 @@ var fastBulk = true
 
 // runFast is the fast mode (see the package doc, "Fast mode").
 func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.PriceTable, region string, seed uint64, analytic *AnalyticResult) (*Result, error) {
-	if s.Traffic.Invocation == Async {
-		return nil, pricing.Inputf("--mode", "the fast mode does not model async retries; use --mode exact")
-	}
-	if s.Concurrency.WarmStart != "" || s.Concurrency.InitialEnvironments > 0 {
-		return nil, pricing.Inputf("--mode", "the fast mode starts from an empty pool; warm_start and initial_environments need --mode exact")
+	if err := FastRefusal(s); err != nil {
+		return nil, err
 	}
 	span := s.Span()
 	bw := BucketWidth(span)

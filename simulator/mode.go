@@ -36,17 +36,67 @@ func EstimateExact(s *Scenario, runs, workers int) time.Duration {
 	return time.Duration(ev * exactNsPerEvent / float64(workers))
 }
 
+// Planning figures of the fast mode on one core (BENCHMARKS.md, "Fast
+// mode", the year at 10k req/s after bulk booking: ≈ 8.6 s of CPU):
+// its calibration (≈ 10⁷ arrivals of a busy-count run at ≈ 100 ns,
+// none when cached), ≈ 50 ns per one-second step, ≈ 2.4 µs per pool
+// slot (the idle timeout ÷ 40), and nothing for a constant-rate stretch
+// once the pool has settled (two idle timeouts into it: bulk booking).
+const (
+	fastCalibrationNs = 0.9e9
+	fastNsPerStep     = 50
+	fastNsPerSlot     = 2400
+	fastSlotsPerIdle  = 40
+)
+
+// EstimateFast is the planning estimate of a fast-mode run of s on one
+// core: the calibration, plus the steps and pool slots of every stretch
+// the mode cannot book in bulk. A constant-rate stage longer than two
+// idle timeouts costs only its first two; a trace or a ramp costs all
+// its seconds.
+func EstimateFast(s *Scenario) time.Duration {
+	idle := s.KeepAlive.IdleTimeout.Mean().Seconds()
+	if !(idle > 0) {
+		idle = 1
+	}
+	active := 0.0 // seconds stepped one by one
+	for _, g := range s.Traffic.segs {
+		l := g.End - g.Start
+		if g.slope() == 0 && l > 2*idle {
+			l = 2 * idle
+		}
+		active += l
+	}
+	slots := active / (idle / fastSlotsPerIdle)
+	return time.Duration(fastCalibrationNs + active*fastNsPerStep + slots*fastNsPerSlot)
+}
+
+// FastRefusal is why the fast mode cannot model s (nil: it can): async
+// retries, a warm start and a provisioned-concurrency schedule need the
+// exact engine.
+func FastRefusal(s *Scenario) error {
+	switch {
+	case len(s.Concurrency.ProvisionedSchedule) > 0:
+		return pricing.Inputf("--mode", "concurrency.provisioned_schedule: the fast mode keeps one provisioned level for the whole span; use --mode exact (or auto)")
+	case s.Traffic.Invocation == Async:
+		return pricing.Inputf("--mode", "the fast mode does not model async retries; use --mode exact")
+	case s.Concurrency.WarmStart != "" || s.Concurrency.InitialEnvironments > 0:
+		return pricing.Inputf("--mode", "the fast mode starts from an empty pool; warm_start and initial_environments need --mode exact")
+	}
+	return nil
+}
+
 func chooseMode(s *Scenario, opt Options) (string, error) {
 	switch opt.Mode {
 	case "", ModeExact:
 		return ModeExact, nil
 	case ModeFast:
 		if len(s.Concurrency.ProvisionedSchedule) > 0 {
-			return "", pricing.Inputf("--mode", "concurrency.provisioned_schedule: the fast mode keeps one provisioned level for the whole span; use --mode exact (or auto)")
+			return "", FastRefusal(s)
 		}
 		return ModeFast, nil
 	case ModeAuto:
-		if s.Traffic.Invocation == Async || s.Concurrency.WarmStart != "" || s.Concurrency.InitialEnvironments > 0 || len(s.Concurrency.ProvisionedSchedule) > 0 {
+		if FastRefusal(s) != nil {
 			return ModeExact, nil // what only the exact engine models
 		}
 		th := opt.AutoThreshold

@@ -64,3 +64,40 @@ traffic: {start_rate: 1000}
 		t.Errorf("mode quick: %v, want an input error", err)
 	}
 }
+
+// EstimateFast's planning figures applied by hand: a constant stage is
+// stepped for two idle timeouts only; sloped pieces are stepped whole.
+func TestEstimateFast(t *testing.T) {
+	steady := `name: s
+duration: 8760h
+function: {memory_mb: 512, duration: 100ms}
+keep_alive: {idle_timeout: 5m}
+traffic: {start_rate: 10000}
+`
+	ramp := `name: r
+duration: 2h
+function: {memory_mb: 512, duration: 100ms}
+keep_alive: {idle_timeout: 5m}
+traffic:
+  start_rate: 0
+  stages: [{duration: 2h, target: 1000}]
+`
+	for _, tc := range []struct {
+		name, yaml string
+		want       time.Duration
+	}{
+		// 600 s stepped (2 × 5 min), 80 slots of 7.5 s:
+		// 0.9 s + 600 × 50 ns + 80 × 2.4 µs = 900,222,000 ns.
+		{"steady year", steady, 900_222_000},
+		// 7,200 s stepped, 960 slots: 0.9 s + 360 µs + 2,304 µs.
+		{"two-hour ramp", ramp, 902_664_000},
+	} {
+		s, err := ParseScenario("", []byte(tc.yaml))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := EstimateFast(s); got < tc.want-time.Microsecond || got > tc.want+time.Microsecond {
+			t.Errorf("%s: EstimateFast = %v, want %v", tc.name, got, time.Duration(tc.want))
+		}
+	}
+}

@@ -350,20 +350,41 @@ func TestChooseMode(t *testing.T) {
 	if m, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: 15 * time.Second, MaxWork: time.Minute}); err != nil || m != ModeExact {
 		t.Errorf("budget 15 s: %q %v, want exact", m, err)
 	}
-	// Fast: 2.6 s of calibration + 86,400 steps × 1 µs ≈ 2.7 s.
+	// Fast (simulator.EstimateFast): one constant stage of 24 h with the
+	// default 10-min idle timeout is stepped for two idle timeouts (1,200 s,
+	// 80 slots of 15 s) and booked in bulk after: 0.9 s of calibration +
+	// 1,200 × 50 ns + 80 × 2.4 µs ≈ 0.90025 s.
 	if m, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: 14 * time.Second, MaxWork: time.Minute}); err != nil || m != ModeFast {
 		t.Errorf("budget 14 s: %q %v, want fast", m, err)
 	}
-	if _, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: time.Second, MaxWork: 2 * time.Second}); err == nil {
-		t.Error("max work 2 s: want too large")
+	if m, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: time.Second, MaxWork: time.Second}); err != nil || m != ModeFast {
+		t.Errorf("max work 1 s: %q %v, want fast (≈ 0.9 s)", m, err)
 	}
-	// A year at 10k req/s: ≈ 34 s of fast-mode work, beyond the default 20 s.
+	if _, err := ChooseMode(s, ModeInteractive, Limits{ExactBudget: time.Second, MaxWork: 800 * time.Millisecond}); err == nil {
+		t.Error("max work 0.8 s: want too large")
+	}
+	// A steady year at 10k req/s costs the same ≈ 0.9 s: within the
+	// default limits, answered by the fast mode.
 	y, err := Parse([]byte(strings.Replace(strings.Replace(bigScenario, "24h", "8760h", 1), "1000", "10000", 1)), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := ChooseMode(y, ModeInteractive, DefaultLimits); err == nil || !strings.Contains(err.Error(), "lambdacost simulate scenario.yaml -o json") {
-		t.Errorf("a year at 10k req/s with the default limits: %v, want too large with the command", err)
+	if m, err := ChooseMode(y, ModeInteractive, DefaultLimits); err != nil || m != ModeFast {
+		t.Errorf("a steady year at 10k req/s with the default limits: %q %v, want fast", m, err)
+	}
+	// A diurnal year (288 sloped pieces a day) is stepped second by second:
+	// 0.9 s + 3.1536·10⁷ × 50 ns (1.5768 s) + 2.1024·10⁶ slots × 2.4 µs
+	// (5.0458 s) ≈ 7.52 s: fast within the default 20 s, too large at 5 s.
+	d, err := Parse([]byte(strings.Replace(strings.Replace(bigScenario, "24h", "8760h", 1),
+		"  start_rate: 1000\n", "  diurnal: {mean: 10000, amplitude: 5000, period: 24h}\n", 1)), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, err := ChooseMode(d, ModeInteractive, DefaultLimits); err != nil || m != ModeFast {
+		t.Errorf("a diurnal year with the default limits: %q %v, want fast", m, err)
+	}
+	if _, err := ChooseMode(d, ModeInteractive, Limits{ExactBudget: DefaultLimits.ExactBudget, MaxWork: 5 * time.Second}); err == nil || !strings.Contains(err.Error(), "lambdacost simulate scenario.yaml -o json") {
+		t.Errorf("a diurnal year with 5 s of work allowed: %v, want too large with the command", err)
 	}
 }
 

@@ -40,40 +40,6 @@ type Limits struct {
 // estimated work, nothing over ≈ 20 s, and a hard stop at 60 s.
 var DefaultLimits = Limits{ExactBudget: 1500 * time.Millisecond, MaxWork: 20 * time.Second, Timeout: 60 * time.Second}
 
-// fastNsPerStep and fastCalibrationNs are the planning figures of the
-// fast mode (the level model), from a CPU profile of a year at 10k req/s
-// (BENCHMARKS.md, serve): ≈ 1 µs of CPU per one-second step, and ≈ 2.6 s
-// for its level calibration (at most ≈ 1.2·10⁷ arrivals of an M/G/∞ run).
-const (
-	fastNsPerStep     = 1000
-	fastCalibrationNs = 2.6e9
-)
-
-// EstimateFast is the planning estimate of a fast-mode run of s on one
-// core: its calibration and one step per simulated second.
-func EstimateFast(s *simulator.Scenario) time.Duration {
-	return time.Duration(fastCalibrationNs + s.Span().Seconds()*fastNsPerStep)
-}
-
-// fastAllowed reports whether the fast mode models s (mirrors the
-// simulator's refusals, so that the choice is made before the run).
-func fastAllowed(s *simulator.Scenario) bool {
-	return s.Traffic.Invocation != simulator.Async && s.Concurrency.WarmStart == "" && s.Concurrency.InitialEnvironments == 0 &&
-		len(s.Concurrency.ProvisionedSchedule) == 0
-}
-
-// fastRefusal is why the fast mode cannot run s (nil: it can), in the
-// simulator's words where it has them.
-func fastRefusal(s *simulator.Scenario) error {
-	if len(s.Concurrency.ProvisionedSchedule) > 0 {
-		return pricing.Inputf("--mode", "concurrency.provisioned_schedule: the fast mode keeps one provisioned level for the whole span; use --mode exact (or auto)")
-	}
-	if !fastAllowed(s) {
-		return pricing.Inputf("--mode", "the fast mode starts from an empty pool and does not model async retries; use exact")
-	}
-	return nil
-}
-
 // TooLargeError says a scenario is too large for an interactive answer
 // and which command gives the exact one.
 type TooLargeError struct {
@@ -103,13 +69,13 @@ func ChooseMode(s *simulator.Scenario, requested string, lim Limits) (string, er
 	exact := simulator.EstimateExact(s, 1, 1)
 	switch requested {
 	case "", ModeInteractive:
-		if exact <= lim.ExactBudget || !fastAllowed(s) {
+		if exact <= lim.ExactBudget || simulator.FastRefusal(s) != nil {
 			if exact > lim.MaxWork {
 				return "", &TooLargeError{Estimate: exact, Mode: ModeExact, Command: Command(ScenarioFile, ModeExact)}
 			}
 			return ModeExact, nil
 		}
-		if f := EstimateFast(s); f > lim.MaxWork {
+		if f := simulator.EstimateFast(s); f > lim.MaxWork {
 			return "", &TooLargeError{Estimate: f, Mode: ModeFast, Command: Command(ScenarioFile, ModeExact)}
 		}
 		return ModeFast, nil
@@ -119,10 +85,10 @@ func ChooseMode(s *simulator.Scenario, requested string, lim Limits) (string, er
 		}
 		return ModeExact, nil
 	case ModeFast:
-		if err := fastRefusal(s); err != nil {
+		if err := simulator.FastRefusal(s); err != nil {
 			return "", err
 		}
-		if f := EstimateFast(s); f > lim.MaxWork {
+		if f := simulator.EstimateFast(s); f > lim.MaxWork {
 			return "", &TooLargeError{Estimate: f, Mode: ModeFast, Command: Command(ScenarioFile, ModeFast)}
 		}
 		return ModeFast, nil

@@ -403,7 +403,7 @@ func (s *Server) postScenario(w http.ResponseWriter, r *http.Request) {
 	}
 	y, sc, err := s.build(req, mode)
 	if err == nil && mode == ModeFast {
-		err = fastRefusal(sc)
+		err = simulator.FastRefusal(sc)
 	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error(), nil)
