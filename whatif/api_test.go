@@ -316,7 +316,8 @@ func TestNewerRequestSupersedes(t *testing.T) {
 // A scenario beyond the interactive bound is refused before any work,
 // with the message and the command of the exact run.
 func TestTooLarge(t *testing.T) {
-	srv, ts := newTestServer(t, []byte(bigScenario), Config{Limits: Limits{ExactBudget: time.Second, MaxWork: 2 * time.Second}})
+	// (exact ≈ 14.3 s, fast ≈ 0.90 s: see TestChooseMode)
+	srv, ts := newTestServer(t, []byte(bigScenario), Config{Limits: Limits{ExactBudget: time.Second, MaxWork: 800 * time.Millisecond}})
 	for _, mode := range []string{"exact", "fast", "interactive"} {
 		a := post(t, nil, ts.URL+"/api/plan", `{"mode":"`+mode+`"}`)
 		if a.code != http.StatusUnprocessableEntity {
