@@ -56,7 +56,12 @@ type funcAcc struct {
 	timeoutIDs     map[string]struct{}
 	lineTimeoutIDs map[string]int64 // → start minute of the invocation (Unix minutes; 0 = unknown)
 	anonTimeouts   int64            // timeout lines without a request id
-	maxTimeoutUs   int64            // the largest "Task timed out after N seconds"
+	// Crashes by request id: REPORTs with Status: error, and the
+	// "RequestId: ID Error: Runtime exited" lines (old REPORTs have no
+	// Status); the union counts once each.
+	errorIDs     map[string]struct{}
+	crashLineIDs map[string]int64 // → minute of the line (Unix minutes; 0 = unknown)
+	maxTimeoutUs int64            // the largest "Task timed out after N seconds"
 
 	// per-minute series, sparse: only minutes with records are held.
 	minutes  map[int64]*minuteAcc
@@ -104,6 +109,15 @@ func (a *funcAcc) record(r *report) {
 		if r.Status != statusSuccess {
 			a.restoreFailures++
 		}
+	case kindCrash:
+		if a.crashLineIDs == nil {
+			a.crashLineIDs = map[string]int64{}
+		}
+		var m int64
+		if r.TimeMs != 0 {
+			m = floorDiv(r.TimeMs, 60_000)
+		}
+		a.crashLineIDs[string(r.RequestID)] = m
 	case kindTimeout:
 		if r.TimeoutUs > a.maxTimeoutUs {
 			a.maxTimeoutUs = r.TimeoutUs
@@ -139,6 +153,12 @@ func (a *funcAcc) add(r *report) {
 		}
 	case statusError:
 		a.errors++
+		if r.RequestID != nil {
+			if a.errorIDs == nil {
+				a.errorIDs = map[string]struct{}{}
+			}
+			a.errorIDs[string(r.RequestID)] = struct{}{}
+		}
 	}
 	a.dur.Add(r.DurationUs)
 	if r.MaxMemoryMB > a.maxMemUsed {
@@ -280,9 +300,25 @@ func (a *funcAcc) summaryTimeouts() (total, fromLines int64) {
 	return a.timeouts + fromLines, fromLines
 }
 
+// crashesFromLines are the crash lines ("RequestId: ID Error: Runtime
+// exited …") of request ids no REPORT and no timeout line already counted
+// as an error; each is one more error.
+func (a *funcAcc) crashesFromLines() (n int64, minutes []int64) {
+	for id, m := range a.crashLineIDs {
+		_, e := a.errorIDs[id]
+		_, t := a.timeoutIDs[id]
+		_, tl := a.lineTimeoutIDs[id]
+		if !e && !t && !tl {
+			n++
+			minutes = append(minutes, m)
+		}
+	}
+	return n, minutes
+}
+
 // hasRecords: anything was read for the function.
 func (a *funcAcc) hasRecords() bool {
-	return a.invocations > 0 || a.initFailures > 0 || a.restoreLines > 0 || a.anonTimeouts > 0 || len(a.lineTimeoutIDs) > 0 || a.initRetries > 0
+	return a.invocations > 0 || a.initFailures > 0 || a.restoreLines > 0 || a.anonTimeouts > 0 || len(a.lineTimeoutIDs) > 0 || a.initRetries > 0 || len(a.crashLineIDs) > 0
 }
 
 // dataset builds the function's dataset entry and the assumptions and
@@ -291,6 +327,7 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 	var as pricing.Assumptions
 	q := a.dur.Quantiles(0.5, 0.9, 0.99)
 	timeouts, fromLines := a.summaryTimeouts()
+	crashes, _ := a.crashesFromLines()
 	restores := max(a.restores, a.restoreLines)
 	billed := a.billedMs + a.initFailBilledMs
 	mbMs := a.mbMs + a.initFailBilledMs*a.memMB
@@ -298,7 +335,7 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		FunctionConfig: pricing.FunctionConfig{Name: a.name, MemoryMB: int(a.memMB), Architecture: pricing.X86_64},
 		Summary: pricing.FunctionSummary{
 			Invocations: a.invocations,
-			Errors:      a.errors + fromLines,
+			Errors:      a.errors + fromLines + crashes,
 			Timeouts:    timeouts,
 			ColdStarts:  a.cold + restores,
 			Restores:    restores,
@@ -314,7 +351,10 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		},
 	}
 	if a.maxTimeoutUs > 0 {
-		f.Timeout = pricing.Duration(time.Duration(a.maxTimeoutUs) * time.Microsecond)
+		// Lambda's timeout is a whole number of seconds; the line tells
+		// when the invocation was stopped, a little after it ("Task timed
+		// out after 6.01 seconds" for a 6 s timeout).
+		f.Timeout = pricing.Duration(time.Duration(max(1, (a.maxTimeoutUs+500_000)/1_000_000)) * time.Second)
 	}
 	if len(a.byMem) > 0 {
 		keys := slices.Sorted(maps.Keys(a.byMem))
@@ -346,7 +386,7 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 	}
 	if a.maxTimeoutUs > 0 {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", a.name), Value: f.Timeout.String(),
-			Why: "from the logs' \"Task timed out after N seconds\" lines"})
+			Why: fmt.Sprintf("from the logs' \"Task timed out after N seconds\" lines (the longest, %.2f s, to the whole second)", float64(a.maxTimeoutUs)/1e6)})
 	}
 	if a.hasMin {
 		s, note := a.series()
@@ -408,6 +448,14 @@ func (a *funcAcc) series() (*pricing.Series, string) {
 			if b := (m - base) / k; b >= 0 && b < int64(n) {
 				s.Errors[b]++
 			}
+		}
+	}
+	// So are crashes told only by their line, in the line's minute (the
+	// invocation's end; its start is not in the line).
+	_, crashMins := a.crashesFromLines()
+	for _, m := range crashMins {
+		if b := (m - base) / k; m != 0 && b >= 0 && b < int64(n) {
+			s.Errors[b]++
 		}
 	}
 	keys := slices.Sorted(maps.Keys(a.minutes))

@@ -255,6 +255,12 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 			for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
 				line = line[:len(line)-1]
 			}
+			if bytes.IndexByte(line, 0x1b) >= 0 {
+				// Colours: aws logs tail --color on, sam logs, serverless logs
+				// and awslogs write ANSI escapes around times, stream names
+				// and whole REPORT lines.
+				line = stripANSI(line)
+			}
 			if pending != nil {
 				if len(line) > 0 && (line[0] == ' ' || line[0] == '\t' || line[0] == '}' || line[0] == ']') && len(pending)+len(line) < maxLine {
 					pending = append(append(pending, '\n'), line...)
@@ -303,6 +309,28 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 		}
 	}
 	flush()
+}
+
+// stripANSI removes ANSI escape sequences (CSI "ESC [ params final" and
+// two-byte "ESC x") from b in place and returns the shortened slice.
+func stripANSI(b []byte) []byte {
+	out := b[:0]
+	for i := 0; i < len(b); i++ {
+		if b[i] != 0x1b {
+			out = append(out, b[i])
+			continue
+		}
+		if i+1 < len(b) && b[i+1] == '[' {
+			j := i + 2
+			for j < len(b) && (b[j] >= 0x20 && b[j] <= 0x3f) {
+				j++
+			}
+			i = j // the final byte (0x40–0x7e) is skipped with the loop's i++
+			continue
+		}
+		i++ // ESC and the byte after it
+	}
+	return out
 }
 
 func hasRecordMarker(b []byte) bool {

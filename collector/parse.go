@@ -55,6 +55,7 @@ const (
 	kindInitReport             // INIT_REPORT / platform.initReport
 	kindRestore                // RESTORE_REPORT / platform.restoreReport
 	kindTimeout                // "Task timed out after N seconds"
+	kindCrash                  // "RequestId: ID Error: Runtime exited …"
 )
 
 // status is how an invocation (or an INIT) ended.
@@ -153,6 +154,9 @@ func parseLine(line []byte, r *report) error {
 		// (A marker inside a JSON object is text some log line quotes.)
 		if i := bytes.Index(line[k:], textMarker); i >= 0 && (j < 0 || j > i+k) {
 			i += k
+			if err := checkPrefix(line[:i], "REPORT RequestId:"); err != nil {
+				return err
+			}
 			prefix(line[:i], r)
 			return parseText(line[i+len(textMarker):], r)
 		}
@@ -172,20 +176,142 @@ func parseLine(line []byte, r *report) error {
 	}
 	if k >= 0 {
 		if i := bytes.Index(line, initMarker); i >= 0 && isWordStart(line, i) {
+			if err := checkPrefix(line[:i], "INIT_REPORT"); err != nil {
+				return err
+			}
 			prefix(line[:i], r)
 			r.Kind = kindInitReport
 			return parseFields(line[i+len(initMarker):], r, false)
 		}
 		if i := bytes.Index(line, restoreMarker); i >= 0 && isWordStart(line, i) {
+			if err := checkPrefix(line[:i], "RESTORE_REPORT"); err != nil {
+				return err
+			}
 			prefix(line[:i], r)
 			r.Kind = kindRestore
 			return parseFields(line[i+len(restoreMarker):], r, false)
 		}
 	}
 	if i := indexTimeout(line); i >= 0 {
+		if hasLevel(line[:i]) {
+			return errNotReport // an application's log line that mentions a timeout
+		}
 		return parseTimeout(line, i, r)
 	}
+	if i := bytes.Index(line, exitedWord); i >= 0 {
+		return parseCrash(line, i, r)
+	}
 	return errNotReport
+}
+
+var (
+	exitedWord     = []byte(" exited ")
+	requestIDColon = []byte("RequestId: ")
+	crashRuntime   = []byte("Error: Runtime exited")
+	crashProcess   = []byte("Process exited before completing request")
+)
+
+// parseCrash reads the line Lambda writes when the runtime process dies
+// during an invocation (out of memory, exit, crash):
+// "RequestId: ID Error: Runtime exited with error: signal: killed" (often
+// followed by "Runtime.ExitError" on the same or the next line), or, from
+// the Node.js 4.3–8.10 era, "RequestId: ID Process exited before completing
+// request". Before 2023 or so the REPORT of that invocation carried no
+// Status, so this line is the only sign of the error. i indexes " exited ".
+func parseCrash(line []byte, i int, r *report) error {
+	k := bytes.LastIndex(line[:i], requestIDColon)
+	if k < 0 || !isWordStart(line, k) || hasLevel(line[:k]) {
+		return errNotReport
+	}
+	id, rest := token(line[k+len(requestIDColon):])
+	rest = skipSpace(rest)
+	if len(id) == 0 || !(bytes.HasPrefix(rest, crashRuntime) || bytes.HasPrefix(rest, crashProcess)) {
+		return errNotReport
+	}
+	prefix(line[:k], r)
+	r.Kind = kindCrash
+	r.RequestID = id
+	r.Status = statusError
+	return nil
+}
+
+// levelWords are the log levels Lambda's runtimes put before an
+// application's message in the text log format: Node.js
+// "TIME\tID\tINFO\tmessage", Python "[INFO]\tTIME\tID\tmessage", Java and
+// Ruby loggers alike.
+var levelWords = [...]string{"INFO", "ERROR", "WARN", "WARNING", "DEBUG", "TRACE", "FATAL", "CRITICAL"}
+
+// hasLevel: the text before a record marker holds a log level word (the
+// line is an application's log message quoting a record).
+func hasLevel(p []byte) bool {
+	for len(p) > 0 {
+		p = bytes.TrimLeft(p, " \t")
+		tok, rest := token(p)
+		p = rest
+		tok = bytes.Trim(tok, "[]():,")
+		for _, w := range levelWords {
+			if string(tok) == w {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// checkPrefix tells a record from an application's log line that quotes
+// one: the text before the record's marker may hold only what Lambda and
+// export tools put there — timestamps, numbers (event ids, epoch ms), log
+// stream names ("2026/03/02/[$LATEST]0a1b…", sam logs' hex ids), log group
+// names ("/aws/lambda/NAME") and punctuation. A log level word ("INFO",
+// "[ERROR]") marks an application's line: not a record (errNotReport).
+// Any other word is an error naming it, so that such a line is listed as
+// not read, never counted as an invocation nor dropped silently.
+func checkPrefix(p []byte, marker string) error {
+	p = bytes.TrimPrefix(p, []byte("\xef\xbb\xbf"))
+	for rest := p; len(rest) > 0; {
+		rest = bytes.TrimLeft(rest, " \t")
+		if len(rest) == 0 {
+			break
+		}
+		var tok []byte
+		tok, rest = token(rest)
+		if prefixToken(tok) {
+			continue
+		}
+		if hasLevel(p) {
+			return errNotReport
+		}
+		return fmt.Errorf("text %q before %q is not a timestamp, log stream or log group (an application's log line quoting a record?); not counted", trunc(tok), marker)
+	}
+	return nil
+}
+
+// prefixToken: tok is a timestamp, number, log stream or log group name,
+// or punctuation (see checkPrefix).
+func prefixToken(tok []byte) bool {
+	if bytes.IndexByte(tok, '[') >= 0 && bytes.IndexByte(tok, ']') > bytes.IndexByte(tok, '[') && !bytes.HasPrefix(tok, []byte("[")) {
+		return true // a log stream: 2026/03/02/[$LATEST]0a1b…, 2026/03/02/fn[3]0a1b…
+	}
+	if bytes.Contains(tok, lambdaPrefix) || tok[0] == '/' {
+		return true // a log group
+	}
+	if looksLikeID(tok) || string(tok) == "EVENTS" {
+		return true // a hex stream id (sam logs), an event id
+	}
+	digit := false
+	for _, c := range tok {
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case bytes.IndexByte([]byte("-:TZ.+/,()[]|"), c) >= 0:
+		default:
+			return false
+		}
+	}
+	// Timestamps and numbers ("2026-03-02T10:00:00.311000+00:00",
+	// "[2026-03-02T10:00:00Z]", "(+00:00)", "1772456400120"), or
+	// punctuation alone ("-", "|").
+	return digit || len(bytes.Trim(tok, "-:|")) == 0
 }
 
 // indexTimeout finds "Task timed out after " by its 'k' (IndexByte is
@@ -374,6 +500,8 @@ func kindName(k kind) string {
 		return "RESTORE_REPORT"
 	case kindTimeout:
 		return "timeout line"
+	case kindCrash:
+		return "crash line"
 	}
 	return "REPORT"
 }

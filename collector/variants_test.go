@@ -79,6 +79,15 @@ func TestImportVariants(t *testing.T) {
 		// by both its restoreReport and its report (one restore):
 		// 10000 + 20 + 26 + 50 (billed restore).
 		{"json-format.log", ImportOptions{}, want{fn: "json-format", inv: 2, billed: 10096, cold: 1, restores: 1, maxMem: 35, byMemory: 1}},
+		// Crashes told by "RequestId: ID Error: Runtime exited …" lines
+		// (REPORTs without Status before ~2024): 1688 + 3297 + 50 + 6000 =
+		// 11,035 ms; errors: the two crash-only invocations, the OOM told by
+		// both its REPORT and its line (one), the timeout (one) = 4; the
+		// failed INIT of 2023 was not billed then: ⌈206.72⌉ = 207 ms.
+		{"crash-lines.log", ImportOptions{}, want{fn: "crash-lines", inv: 4, billed: 11035, timeouts: 1, errs: 4, initUnbilled: 207, maxMem: 128, byMemory: 1}},
+		// ANSI colours (aws logs tail --color on, serverless logs): 11 + 2
+		// at 128 MB and 4 at 1024 MB.
+		{"colors.log", ImportOptions{}, want{fn: "colors", inv: 3, billed: 17, maxMem: 70, byMemory: 2}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
@@ -113,6 +122,24 @@ func TestImportVariants(t *testing.T) {
 				t.Errorf("invalid dataset: %v", errs)
 			}
 		})
+	}
+}
+
+// A function's own log lines that quote records (a log forwarder) are
+// not records: with a log level they are skipped; with any other text
+// before the marker they are listed, never counted.
+func TestImportQuotedRecords(t *testing.T) {
+	d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", "quoted.log")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only line 6, its own REPORT: 5 ms at 256 MB, no error, no timeout.
+	s := d.Functions[0].Summary
+	if s.Invocations != 1 || s.BilledDurationMs != 5 || s.Errors != 0 || s.Timeouts != 0 || len(s.ByMemory) != 1 || s.ByMemory[0].MemoryMB != 256 {
+		t.Errorf("summary %+v", s)
+	}
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], `quoted.log:7: text "forwarding" before "REPORT RequestId:"`) {
+		t.Errorf("problems %q", d.Problems)
 	}
 }
 
@@ -154,6 +181,26 @@ func TestImportVariantDetails(t *testing.T) {
 	d = imp("snapstart.log", ImportOptions{})
 	if s := d.Functions[0].Summary; !near(s.InitDurationMs.Avg, (571.67+480.10)/2) || s.ByMemory[0].InitBilledMs != 175 {
 		t.Errorf("snapstart: %+v", s)
+	}
+	// A timeout line says when the invocation was stopped ("after 6.01
+	// seconds"); the configured timeout is the whole second, 6 s. The
+	// crash-only errors of 2023 are in the series too: 2 in the minute of
+	// their lines, with the OOM and the timeout, 4 in all.
+	d = imp("crash-lines.log", ImportOptions{})
+	if f := d.Functions[0]; time.Duration(f.Timeout) != 6*time.Second {
+		t.Errorf("crash lines: timeout %v", f.Timeout)
+	}
+	errSum = 0
+	for _, e := range d.Functions[0].Series.Errors {
+		errSum += e
+	}
+	if errSum != 4 {
+		t.Errorf("crash lines: series errors sum %v", errSum)
+	}
+	// Colours do not hide the times: 10:00:00.311 − ⌈10.50⌉ ms to 10:05:00.311.
+	d = imp("colors.log", ImportOptions{})
+	if !d.Start.Equal(time.Date(2026, 3, 2, 10, 0, 0, 300e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 5, 0, 311e6, time.UTC)) {
+		t.Errorf("colors window %s – %s", d.Start, d.End)
 	}
 	// Zone-less times are dated: the window spans the two records.
 	d = imp("tail-short.log", ImportOptions{})
