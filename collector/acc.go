@@ -26,6 +26,7 @@ var seriesPeriodsMin = []int64{1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2
 // funcAcc accumulates one function's records from its logs.
 type funcAcc struct {
 	name        string
+	fromGroup   bool // named by a log group (not by --function or a file name)
 	invocations int64
 	errors      int64
 	timeouts    int64 // REPORTs with Status: timeout

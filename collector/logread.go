@@ -127,8 +127,10 @@ func (s *source) add(r *report, group string) {
 		if acc == nil {
 			acc = im.fn(string(r.Function))
 		}
+		acc.fromGroup = true
 	case group != "":
 		acc = s.fixed(group)
+		acc.fromGroup = true
 	default:
 		acc = s.fixed(s.defName)
 	}

@@ -101,6 +101,11 @@ var errInsightsEMF = &unsupportedError{
 	Hint:   "import the function's own log group /aws/lambda/NAME, whose REPORT lines carry the billed duration, memory and cold starts",
 }
 
+var errWebFunctions = &unsupportedError{
+	Format: "a Lambda Web Functions system event (platform.invokeReport, platform.invokeSummary or platform.requestComplete, from /aws/lambda/web/NAME)",
+	Hint:   "Web Functions are billed by requests, active CPU time and memory over each environment's life, which lambdacost does not model",
+}
+
 // parseEvent is the one entry point for a CloudWatch Logs event message,
 // whatever carried it (a line of an exported file, FilterLogEvents,
 // get-log-events or filter-log-events JSON, a subscription or Firehose
@@ -170,6 +175,8 @@ func parseLine(line []byte, r *report) error {
 		case bytes.Contains(obj, jsonInit), bytes.Contains(obj, jsonRestore):
 			prefix(line[:j], r)
 			return parsePlatformJSON(obj, r)
+		case bytes.Contains(obj, []byte(`"platform.invokeReport"`)) || bytes.Contains(obj, []byte(`"platform.invokeSummary"`)) || bytes.Contains(obj, []byte(`"platform.requestComplete"`)):
+			return errWebFunctions
 		case bytes.Contains(obj, []byte(`"_aws"`)) && (bytes.Contains(obj, []byte(`"memory_utilization"`)) || bytes.Contains(obj, []byte(`LambdaInsights`))):
 			return errInsightsEMF
 		}

@@ -88,6 +88,9 @@ func TestImportVariants(t *testing.T) {
 		// ANSI colours (aws logs tail --color on, serverless logs): 11 + 2
 		// at 128 MB and 4 at 1024 MB.
 		{"colors.log", ImportOptions{}, want{fn: "colors", inv: 3, billed: 17, maxMem: 70, byMemory: 2}},
+		// A Lambda@Edge function's subscription payload (its log group
+		// /aws/lambda/us-east-1.NAME, in whatever Region it ran): 11 + 4.
+		{"edge-subscription.json", ImportOptions{}, want{fn: "us-east-1.edge-auth", inv: 2, billed: 15, maxMem: 71, byMemory: 1}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
@@ -249,6 +252,7 @@ func TestImportRefusedAndEmpty(t *testing.T) {
 	for _, c := range []struct{ file, msg string }{
 		{"insights-stats.json", "are a Logs Insights result without @message"},
 		{"lambda-insights.log", "a Lambda Insights performance event"},
+		{"web-function.log", "2 record(s) (first at ../testdata/logs/variants/web-function.log:2) are a Lambda Web Functions system event"},
 		{"table.txt", "table.txt is the output of an aws CLI command with --output table; this format is not supported: rerun the command with --output json"},
 		{"empty.log", "no Lambda records found"},
 		{"binary.bin", "no Lambda records found"},
@@ -296,6 +300,29 @@ func TestImportMetricDefaultLabels(t *testing.T) {
 	d, _, err = ImportFiles([]string{filepath.Join(dir, "default-labels-ids.json")}, ImportOptions{Function: "api", MemoryMB: 1024})
 	if f := d.Functions[0]; err != nil || f.Unknown("memory_mb") || f.MemoryMB != 1024 || !near(f.Summary.BilledGBSeconds, 10*102*1024/1024000.0) {
 		t.Errorf("--memory 1024: %v %+v", err, f)
+	}
+}
+
+// Lambda@Edge is told by its log group's name only: "us-east-1.NAME"
+// from a log group is Edge's (function names cannot hold '.'); the same
+// name given by --function (or a file name) is not.
+func TestImportLambdaEdge(t *testing.T) {
+	path := filepath.Join("..", "testdata", "logs", "variants", "edge-subscription.json")
+	d, _, err := ImportFiles([]string{path}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := d.Functions[0]; !f.LambdaEdge || !hasAssumption(d, "functions[us-east-1.edge-auth].lambda_edge", "Lambda@Edge rates") {
+		t.Errorf("edge: %+v %+v", f.FunctionConfig, d.Assumptions)
+	}
+	d, _, err = ImportFiles([]string{path}, ImportOptions{Function: "us-east-1.edge-auth"})
+	if err != nil || d.Functions[0].LambdaEdge {
+		t.Errorf("--function: %v %+v", err, d.Functions[0].FunctionConfig)
+	}
+	for name, want := range map[string]bool{"us-east-1.edge-auth": true, "us-gov-west-1.f": true, "eu-west-1.orders": true, "orders": false, "v1.2": false, "us-east-1.": false, "my-app.prod": false} {
+		if got := isEdgeName(name); got != want {
+			t.Errorf("isEdgeName(%q) = %v", name, got)
+		}
 	}
 }
 
