@@ -758,8 +758,13 @@ func token(s []byte) (tok, rest []byte) {
 
 var errNumber = errors.New("not a number")
 
-// parseInt parses a non-negative decimal integer.
+// parseInt parses a non-negative decimal integer; a zero fraction
+// ("12.0", as JSON encoders write whole floats) is the same integer, any
+// other fraction is an error.
 func parseInt(b []byte) (int64, error) {
+	if i := bytes.IndexByte(b, '.'); i > 0 && i < len(b)-1 && len(bytes.TrimRight(b[i+1:], "0")) == 0 {
+		b = b[:i]
+	}
 	if len(b) == 0 || len(b) > 15 {
 		return 0, errNumber
 	}

@@ -91,6 +91,11 @@ func TestImportVariants(t *testing.T) {
 		// A Lambda@Edge function's subscription payload (its log group
 		// /aws/lambda/us-east-1.NAME, in whatever Region it ran): 11 + 4.
 		{"edge-subscription.json", ImportOptions{}, want{fn: "us-east-1.edge-auth", inv: 2, billed: 15, maxMem: 71, byMemory: 1}},
+		// JSON platform.report shapes: 5000 (timeout, status last) + 2600
+		// (2022 cold start; INIT not billed then: ⌈549.04⌉ = 550) + 21
+		// (error) at 128 MB, and 12 ("12.0") at 1280 MB; two timeouts and
+		// an error.
+		{"json-telemetry.log", ImportOptions{}, want{fn: "json-telemetry", inv: 4, billed: 7633, cold: 1, timeouts: 2, errs: 3, initUnbilled: 550, maxMem: 300, byMemory: 2}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
@@ -337,6 +342,17 @@ func TestFunctionOfStream(t *testing.T) {
 	} {
 		if got := functionOfStream(st); got != want {
 			t.Errorf("%q: %q, want %q", st, got, want)
+		}
+	}
+}
+
+// Whole numbers written as floats are read; any other fraction of a
+// whole-number field (billed ms, MB) is an error, never rounded.
+func TestParseIntWholeFloats(t *testing.T) {
+	for in, want := range map[string]int64{"12": 12, "12.0": 12, "1280.00": 1280, "12.5": -1, "12.": -1, ".0": -1, "1.0.0": -1} {
+		got, err := parseInt([]byte(in))
+		if (want < 0) != (err != nil) || (err == nil && got != want) {
+			t.Errorf("parseInt(%q) = %d, %v", in, got, err)
 		}
 	}
 }
