@@ -45,6 +45,7 @@ type funcAcc struct {
 
 	initUnbilledMs   int64 // INIT of cold starts whose Billed Duration excluded it
 	initUnbilledN    int64
+	initUnbilledLate int64 // of them, REPORTs dated on or after 2025-08-01
 	initFailures     int64 // INIT_REPORT with Phase: init and a failed status
 	initFailBilledMs int64 // their INIT, billed (on or after 2025-08-01)
 	initRetries      int64 // INIT_REPORT with Phase: invoke (in the next Duration)
@@ -195,6 +196,9 @@ func (a *funcAcc) add(r *report) {
 			} else {
 				a.initUnbilledMs += ceilMs(r.InitDurationUs)
 				a.initUnbilledN++
+				if r.TimeMs >= initBillingChange {
+					a.initUnbilledLate++
+				}
 			}
 		}
 	}
@@ -374,8 +378,11 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		}
 	}
 	if a.initUnbilledN > 0 {
-		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.init_unbilled_ms", a.name), Value: fmt.Sprintf("%d ms", a.initUnbilledMs),
-			Why: fmt.Sprintf("%d INIT phase(s) were not in Billed Duration (logs before 2025-08-01, when AWS did not bill INIT on managed runtimes); at today's rules they are billed", a.initUnbilledN)})
+		why := fmt.Sprintf("%d INIT phase(s) were not in Billed Duration (logs before 2025-08-01, when AWS did not bill INIT on managed runtimes); at today's rules they are billed", a.initUnbilledN)
+		if a.initUnbilledLate > 0 {
+			why = fmt.Sprintf("%d INIT phase(s) were not in their REPORT's Billed Duration, %d of them dated on or after 2025-08-01 (when AWS started billing INIT on managed runtimes, but some REPORT lines still show only the invocation's duration); at today's rules they are billed", a.initUnbilledN, a.initUnbilledLate)
+		}
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.init_unbilled_ms", a.name), Value: fmt.Sprintf("%d ms", a.initUnbilledMs), Why: why})
 	}
 	if a.initFailures > 0 {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].init_failures", a.name), Value: fmt.Sprint(a.initFailures),

@@ -87,7 +87,10 @@ type Importer struct {
 	refused  []string // formats refused by name, with where
 	// metricNotes are the statistics assumed for get-metric-data labels.
 	metricNotes pricing.Assumptions
-	stats       ImportStats
+	// notes are what the import assumed about its inputs (the time zone
+	// of a console export).
+	notes pricing.Assumptions
+	stats ImportStats
 
 	totalBytes, nextProgress int64
 	// doneBytes is counted by the file's reader, which may run on the
@@ -355,6 +358,9 @@ func (im *Importer) Dataset() *pricing.Dataset {
 		for _, x := range im.metricNotes {
 			d.Assumptions.Add(x)
 		}
+	}
+	for _, x := range im.notes {
+		d.Assumptions.Add(x)
 	}
 	sort.SliceStable(d.Functions, func(i, j int) bool { return d.Functions[i].Name < d.Functions[j].Name })
 	d.Problems = append(im.problems, d.Problems...)

@@ -13,6 +13,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 // source is the state of one input being read: where records go, and
@@ -27,6 +30,173 @@ type source struct {
 	cur       *funcAcc
 	curName   string
 	rep       report
+	md        mdTable // a Logs Insights result copied or downloaded as Markdown
+	// csvZoneNoted: the zone-less times of a CSV export were noted.
+	csvZoneNoted bool
+}
+
+// mdTable is the state of a Markdown table being read: the CloudWatch
+// console's Logs Insights "Export results" as Markdown writes a header
+// (region, log-group-names, start-time, end-time, query-string), then
+// "| @timestamp | @message |", "| --- | --- |" and one row per result.
+type mdTable struct {
+	group string // the function of a single log-group-names entry
+	// The query's window (start-time, end-time: UTC), Unix ms; 0 unknown.
+	startMs, endMs int64
+	// offsetMs is what the rows' zone-less @timestamp (the console's time
+	// zone setting) is ahead of UTC, once found.
+	offsetMs    int64
+	offsetKnown bool
+	pending     []string // a header row waiting for its "| --- |" line
+	header      []string
+}
+
+// markdownLine reads a line of a Logs Insights Markdown export; false
+// when the line is not part of one.
+func (s *source) markdownLine(line []byte, where func() string) bool {
+	if g, ok := bytes.CutPrefix(line, []byte("log-group-names: ")); ok {
+		g = bytes.TrimSpace(g)
+		if bytes.IndexByte(g, ',') < 0 {
+			s.md.group = functionOfGroup(string(g))
+		}
+		return false
+	}
+	for _, k := range []struct {
+		key string
+		dst *int64
+	}{{"start-time: ", &s.md.startMs}, {"end-time: ", &s.md.endMs}} {
+		if v, ok := bytes.CutPrefix(line, []byte(k.key)); ok {
+			if ms, ok := parseRFC3339Ms(bytes.TrimSpace(v)); ok {
+				*k.dst = ms
+			}
+			return false
+		}
+	}
+	if len(line) < 2 || line[0] != '|' {
+		return false
+	}
+	cells := splitMarkdownRow(line)
+	switch {
+	case s.md.header == nil && s.md.pending == nil:
+		for _, c := range cells {
+			if strings.HasPrefix(c, "@") {
+				s.md.pending = cells
+				return true
+			}
+		}
+		return false
+	case s.md.header == nil:
+		for _, c := range cells {
+			if strings.Trim(c, "-: ") != "" {
+				s.md.pending = nil
+				return false
+			}
+		}
+		s.md.header, s.md.pending = s.md.pending, nil
+		return true
+	}
+	if len(cells) != len(s.md.header) {
+		s.bad(where(), fmt.Sprintf("Markdown row of %d cells under a header of %d", len(cells), len(s.md.header)))
+		return true
+	}
+	row := make(map[string]string, len(cells))
+	for i, h := range s.md.header {
+		row[h] = cells[i]
+	}
+	s.im.stats.Lines++
+	if v := row["@timestamp"]; v != "" {
+		row["@timestamp"] = s.markdownTime(v, where)
+	}
+	s.insightsRow(row, where(), s.md.group)
+	return true
+}
+
+// markdownTime returns a Markdown row's @timestamp as RFC 3339 UTC. The
+// console writes it without a zone, in the console's time-zone setting
+// (local time by default), while the header's start-time and end-time are
+// UTC: the offset is the one that puts the first row inside the query's
+// window — whole hours, else quarter hours, and only if exactly one fits;
+// otherwise the time is taken as UTC, and either way the dataset says so.
+func (s *source) markdownTime(v string, where func() string) string {
+	if _, ok := parseRFC3339Ms([]byte(v)); ok {
+		return v // it has a zone
+	}
+	ms, ok := parseRFC3339Ms([]byte(v + "Z"))
+	if !ok {
+		return v
+	}
+	if !s.md.offsetKnown {
+		s.md.offsetKnown = true
+		in := func(t int64) bool { return t >= s.md.startMs-60_000 && t <= s.md.endMs+60_000 }
+		switch {
+		case s.md.startMs == 0 || s.md.endMs < s.md.startMs:
+			s.zoneNote(where(), "UTC", "the export's header gives no query window to tell its zone by")
+		case in(ms):
+			s.zoneNote(where(), "UTC", "the rows fall in the header's query window (start-time, end-time, UTC)")
+		default:
+			var fits []int64
+			for _, step := range []int64{3_600_000, 900_000} {
+				for k := -14 * 3_600_000 / step; k <= 14*3_600_000/step; k++ {
+					if in(ms - k*step) {
+						fits = append(fits, k*step)
+					}
+				}
+				if len(fits) > 0 {
+					break
+				}
+			}
+			if len(fits) == 1 {
+				s.md.offsetMs = fits[0]
+				s.zoneNote(where(), fmt.Sprintf("UTC%+03d:%02d", fits[0]/3_600_000, abs64(fits[0]%3_600_000)/60_000),
+					"the console wrote the rows in its own time zone; this offset puts them in the header's query window (start-time, end-time, UTC)")
+			} else {
+				s.zoneNote(where(), "UTC", "the rows are outside the header's query window and no single time-zone offset puts them in it")
+			}
+		}
+	}
+	return time.UnixMilli(ms - s.md.offsetMs).UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// zoneNote records the time zone assumed for an export's zone-less times.
+func (s *source) zoneNote(where, zone, why string) {
+	s.im.notes.Add(pricing.Assumption{Field: where + ": @timestamp time zone", Value: zone, Why: "times without a zone; " + why})
+}
+
+// isMarkdownHeader: a line of a Logs Insights Markdown export's header
+// that markdownLine reads.
+func isMarkdownHeader(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("log-group-names: ")) || bytes.HasPrefix(line, []byte("start-time: ")) || bytes.HasPrefix(line, []byte("end-time: "))
+}
+
+// splitMarkdownRow splits "| a | b\|c |" into its cells, unescaping "\|".
+func splitMarkdownRow(line []byte) []string {
+	t := strings.TrimSpace(string(line))
+	t = strings.TrimPrefix(t, "|")
+	if strings.HasSuffix(t, "|") && !strings.HasSuffix(t, "\\|") {
+		t = t[:len(t)-1]
+	}
+	var cells []string
+	var cur strings.Builder
+	for i := 0; i < len(t); i++ {
+		switch {
+		case t[i] == '\\' && i+1 < len(t) && t[i+1] == '|':
+			cur.WriteByte('|')
+			i++
+		case t[i] == '|':
+			cells = append(cells, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteByte(t[i])
+		}
+	}
+	return append(cells, strings.TrimSpace(cur.String()))
 }
 
 type refusal struct {
@@ -291,6 +461,9 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 				if s.eventLine(line, at(lineNo)) {
 					goto next
 				}
+			}
+			if (len(line) > 0 && line[0] == '|' || isMarkdownHeader(line)) && s.markdownLine(line, at(lineNo)) {
+				goto next
 			}
 			if bytes.HasPrefix(line, eventsText) {
 				s.eventsTextLine(line, at(lineNo))
@@ -833,6 +1006,14 @@ func (im *Importer) readInsightsCSV(s *source, r io.Reader) {
 		for i, h := range header {
 			if i < len(rec) {
 				row[h] = rec[i]
+			}
+		}
+		if v := row["@timestamp"]; v != "" && !s.csvZoneNoted {
+			if _, ok := parseRFC3339Ms([]byte(v)); !ok {
+				if _, ok := parseRFC3339Ms([]byte(v + "Z")); ok {
+					s.csvZoneNoted = true
+					s.zoneNote(where, "UTC", "the console writes an export's times in its own time-zone setting (UTC or local), which the file does not state")
+				}
 			}
 		}
 		s.insightsRow(row, where, "")

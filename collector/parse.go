@@ -459,7 +459,10 @@ func parseFields(s []byte, r *report, isReport bool) error {
 			have |= hMax
 		case "Init Duration":
 			r.InitDurationUs, err = parseMicros(val)
-			r.Cold = isReport
+			// "Init Duration: 0.00 ms" is not a cold start: REPORT lines
+			// rebuilt from the Logs API by some forwarders (Datadog's
+			// extension before 2021-05) carried it on every invocation.
+			r.Cold = isReport && r.InitDurationUs > 0
 		case "Restore Duration":
 			r.RestoreUs, err = parseMicros(val)
 			r.Restored = isReport
@@ -621,7 +624,7 @@ func parseJSON(obj []byte, r *report) error {
 	set(&r.MaxMemoryMB, m.MaxMemoryUsedMB, false)
 	if m.InitDurationMs != nil {
 		set(&r.InitDurationUs, m.InitDurationMs, true)
-		r.Cold = true
+		r.Cold = r.InitDurationUs > 0
 	}
 	if m.RestoreDurationMs != nil {
 		set(&r.RestoreUs, m.RestoreDurationMs, true)
@@ -713,7 +716,7 @@ func fastJSON(obj []byte, r *report) bool {
 		if r.InitDurationUs, err = parseMicros(v); err != nil {
 			return false
 		}
-		r.Cold = true
+		r.Cold = r.InitDurationUs > 0
 	}
 	if v, ok = num(kRestore); ok {
 		if r.RestoreUs, err = parseMicros(v); err != nil {

@@ -96,6 +96,12 @@ func TestImportVariants(t *testing.T) {
 		// (error) at 128 MB, and 12 ("12.0") at 1280 MB; two timeouts and
 		// an error.
 		{"json-telemetry.log", ImportOptions{}, want{fn: "json-telemetry", inv: 4, billed: 7633, cold: 1, timeouts: 2, errs: 3, initUnbilled: 550, maxMem: 300, byMemory: 2}},
+		// Logs Insights results exported as Markdown (the shape of a public
+		// export of 2025-08-15: a header with the query's UTC window, rows
+		// in the console's time zone, REPORT fields, memory in bytes):
+		// 101 + 2895 + 2221 = 5217 ms at 1024 MB; the two cold starts'
+		// Billed Duration left INIT out: ⌈944.22⌉ + ⌈834.66⌉ = 1780 ms.
+		{"insights-markdown.md", ImportOptions{}, want{fn: "md-fn", inv: 3, billed: 5217, cold: 2, initUnbilled: 1780, maxMem: 120, byMemory: 1}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
@@ -209,6 +215,21 @@ func TestImportVariantDetails(t *testing.T) {
 	d = imp("colors.log", ImportOptions{})
 	if !d.Start.Equal(time.Date(2026, 3, 2, 10, 0, 0, 300e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 5, 0, 311e6, time.UTC)) {
 		t.Errorf("colors window %s – %s", d.Start, d.End)
+	}
+	// The Markdown rows are 5 hours behind the header's UTC window
+	// (18:21:49Z–18:43:03Z): read at UTC−05:00. First start 18:34:51.425 −
+	// ⌈2220.96 + 834.66⌉ ms = 18:34:48.369; last end 18:40:00.000.
+	d = imp("insights-markdown.md", ImportOptions{})
+	if !d.Start.Equal(time.Date(2025, 8, 15, 18, 34, 48, 369e6, time.UTC)) || !d.End.Equal(time.Date(2025, 8, 15, 18, 40, 0, 0, time.UTC)) || !hasAssumption(d, "../testdata/logs/variants/insights-markdown.md:15: @timestamp time zone", "UTC-05:00") {
+		t.Errorf("markdown window %s – %s, %+v", d.Start, d.End, d.Assumptions)
+	}
+	if !hasAssumption(d, "functions[md-fn].summary.init_unbilled_ms", "2 of them dated on or after 2025-08-01") {
+		t.Errorf("markdown INIT: %+v", d.Assumptions)
+	}
+	// The console's CSV export does not state its zone: UTC, and said so.
+	d = imp("insights-export.csv", ImportOptions{})
+	if !hasAssumption(d, "../testdata/logs/variants/insights-export.csv: row 1: @timestamp time zone", "UTC") {
+		t.Errorf("csv zone: %+v", d.Assumptions)
 	}
 	// Zone-less times are dated: the window spans the two records.
 	d = imp("tail-short.log", ImportOptions{})
@@ -353,6 +374,24 @@ func TestParseIntWholeFloats(t *testing.T) {
 		got, err := parseInt([]byte(in))
 		if (want < 0) != (err != nil) || (err == nil && got != want) {
 			t.Errorf("parseInt(%q) = %d, %v", in, got, err)
+		}
+	}
+}
+
+// "Init Duration: 0.00 ms" (REPORT lines rebuilt by forwarders from the
+// Logs API, Datadog's extension before its 2021-05 fix) is no cold start;
+// any positive Init Duration is one.
+func TestInitDurationZero(t *testing.T) {
+	var r report
+	for line, cold := range map[string]bool{
+		"REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 0.00 ms\t":                              false,
+		"REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 0.01 ms\t":                              true,
+		`{"type":"platform.report","record":{"metrics":{"durationMs":1,"billedDurationMs":1,"memorySizeMB":128,"maxMemoryUsedMB":60,"initDurationMs":0}}}`:                  false,
+		`{"type": "platform.report", "record": {"metrics": {"durationMs": 1, "billedDurationMs": 1, "memorySizeMB": 128, "maxMemoryUsedMB": 60, "initDurationMs": 0.0}}}`:   false,
+		`{"type": "platform.report", "record": {"metrics": {"durationMs": 1, "billedDurationMs": 1, "memorySizeMB": 128, "maxMemoryUsedMB": 60, "initDurationMs": 120.5}}}`: true,
+	} {
+		if err := parseLine([]byte(line), &r); err != nil || r.Cold != cold {
+			t.Errorf("%s: cold %v, %v", line, r.Cold, err)
 		}
 	}
 }
