@@ -102,6 +102,10 @@ func TestImportVariants(t *testing.T) {
 		// 101 + 2895 + 2221 = 5217 ms at 1024 MB; the two cold starts'
 		// Billed Duration left INIT out: ⌈944.22⌉ + ⌈834.66⌉ = 1780 ms.
 		{"insights-markdown.md", ImportOptions{}, want{fn: "md-fn", inv: 3, billed: 5217, cold: 2, initUnbilled: 1780, maxMem: 120, byMemory: 1}},
+		// Space-separated REPORTs: 662 (Billed ⌈395.99 + 265.72⌉ = 662:
+		// INIT billed) at 512 MB; 16 + 364 at 128 MB, whose Billed Duration
+		// left INIT out: ⌈171.86⌉ + ⌈1488.71⌉ = 172 + 1489 = 1661 ms.
+		{"spaces.log", ImportOptions{}, want{fn: "spaces", inv: 3, billed: 1042, cold: 3, initUnbilled: 1661, maxMem: 301, byMemory: 2}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
