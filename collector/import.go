@@ -191,6 +191,9 @@ func (im *Importer) Read(name string, r io.Reader) error {
 		src = ar
 	}
 	lr := bufio.NewReaderSize(src, maxLine)
+	if u := newUTF16Reader(lr); u != nil {
+		lr = bufio.NewReaderSize(u, maxLine)
+	}
 	head, _ := lr.Peek(8192)
 	if isMetricDataJSON(head) {
 		err := im.readMetricData(name, lr)

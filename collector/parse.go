@@ -211,6 +211,10 @@ func parseLine(line []byte, r *report) error {
 	return errNotReport
 }
 
+// utf8BOM is the byte order mark some editors and Windows tools put at
+// the start of a UTF-8 file.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 var (
 	exitedWord     = []byte(" exited ")
 	requestIDColon = []byte("RequestId: ")
@@ -274,7 +278,7 @@ func hasLevel(p []byte) bool {
 // Any other word is an error naming it, so that such a line is listed as
 // not read, never counted as an invocation nor dropped silently.
 func checkPrefix(p []byte, marker string) error {
-	p = bytes.TrimPrefix(p, []byte("\xef\xbb\xbf"))
+	p = bytes.TrimPrefix(p, utf8BOM)
 	for rest := p; len(rest) > 0; {
 		rest = bytes.TrimLeft(rest, " \t")
 		if len(rest) == 0 {
@@ -382,7 +386,7 @@ func looksLikeID(b []byte) bool {
 // (CloudWatch Logs export to S3, `aws logs tail`) and a `/aws/lambda/NAME`
 // log group (`aws logs tail` over several groups).
 func prefix(p []byte, r *report) {
-	p = bytes.TrimLeft(p, " \t")
+	p = bytes.TrimLeft(bytes.TrimPrefix(p, utf8BOM), " \t")
 	// The first timestamp in the prefix: at its start (S3 export, aws logs
 	// tail) or after the stream name (sam logs, some tail formats).
 	for i := 0; i+20 <= len(p); i++ {
@@ -888,12 +892,20 @@ func parseRFC3339Ms(b []byte) (int64, bool) {
 	case ' ', '\t':
 		// No zone, then the message (`aws logs tail --format short`): UTC.
 	case '+', '-':
-		if i+6 > len(b) || b[i+3] != ':' {
+		// ±hh:mm (RFC 3339), or ±hhmm and ±hh (ISO 8601 basic, as some
+		// log shippers write it).
+		if i+3 > len(b) {
 			return 0, false
 		}
 		oh, ok1 := d(i+1, 2)
-		om, ok2 := d(i+4, 2)
-		if !ok1 || !ok2 {
+		om, ok2 := 0, true
+		switch {
+		case i+6 <= len(b) && b[i+3] == ':':
+			om, ok2 = d(i+4, 2)
+		case i+5 <= len(b) && b[i+3] >= '0' && b[i+3] <= '9':
+			om, ok2 = d(i+3, 2)
+		}
+		if !ok1 || !ok2 || oh > 14 || om > 59 {
 			return 0, false
 		}
 		off = (oh*60 + om) * 60

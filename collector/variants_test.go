@@ -1,11 +1,15 @@
 package collector
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/lambdacost/lambdacost/pricing"
 )
@@ -106,6 +110,13 @@ func TestImportVariants(t *testing.T) {
 		// INIT billed) at 512 MB; 16 + 364 at 128 MB, whose Billed Duration
 		// left INIT out: ⌈171.86⌉ + ⌈1488.71⌉ = 172 + 1489 = 1661 ms.
 		{"spaces.log", ImportOptions{}, want{fn: "spaces", inv: 3, billed: 1042, cold: 3, initUnbilled: 1661, maxMem: 301, byMemory: 2}},
+		// CRLF line ends, a UTF-8 BOM before the first time, two streams
+		// interleaved, times in four zones (Z, -0800, +05:30, +01): 11 +
+		// 1500 at 128 MB, 21 + 1 at 256 MB.
+		{"crlf-bom-zones.log", ImportOptions{}, want{fn: "crlf-bom-zones", inv: 4, billed: 1533, maxMem: 61, byMemory: 2}},
+		// filter-log-events JSON saved by Windows PowerShell 5's ">" (UTF-16
+		// LE with BOM, CRLF, a non-BMP character in a message): 11 + 4.
+		{"powershell-utf16.json", ImportOptions{}, want{fn: "powershell-utf16", inv: 2, billed: 15, maxMem: 71, byMemory: 1}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
@@ -234,6 +245,15 @@ func TestImportVariantDetails(t *testing.T) {
 	d = imp("insights-export.csv", ImportOptions{})
 	if !hasAssumption(d, "../testdata/logs/variants/insights-export.csv: row 1: @timestamp time zone", "UTC") {
 		t.Errorf("csv zone: %+v", d.Assumptions)
+	}
+	// Every zone is read: the records end at 10:00:00.311, 10:00:01.311
+	// (02:00:01.311-0800), 10:00:02.500 (15:30:02.500+05:30) and
+	// 10:00:03 (11:00:03+01) UTC; the first starts ⌈10.50⌉ ms earlier,
+	// 10:00:00.300. The 1500 ms invocation (10:00:01.000–02.500) overlaps
+	// the other stream's (10:00:01.290–01.311): 2 at once.
+	d = imp("crlf-bom-zones.log", ImportOptions{})
+	if !d.Start.Equal(time.Date(2026, 3, 2, 10, 0, 0, 300e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 0, 3, 0, time.UTC)) || d.Functions[0].Summary.ConcurrencyMax != 2 {
+		t.Errorf("zones: window %s – %s, concurrency %v", d.Start, d.End, d.Functions[0].Summary.ConcurrencyMax)
 	}
 	// Zone-less times are dated: the window spans the two records.
 	d = imp("tail-short.log", ImportOptions{})
@@ -397,5 +417,39 @@ func TestInitDurationZero(t *testing.T) {
 		if err := parseLine([]byte(line), &r); err != nil || r.Cold != cold {
 			t.Errorf("%s: cold %v, %v", line, r.Cold, err)
 		}
+	}
+}
+
+// UTF-16 of either byte order becomes UTF-8, surrogate pairs included;
+// other input passes through untouched (nil: no decoder).
+func TestUTF16Reader(t *testing.T) {
+	text := "REPORT caf\u00e9 \U0001F600\n"
+	enc := func(big bool) []byte {
+		u := utf16.Encode([]rune(text))
+		b := []byte{0xff, 0xfe}
+		if big {
+			b = []byte{0xfe, 0xff}
+		}
+		for _, c := range u {
+			if big {
+				b = append(b, byte(c>>8), byte(c))
+			} else {
+				b = append(b, byte(c), byte(c>>8))
+			}
+		}
+		return b
+	}
+	for _, big := range []bool{false, true} {
+		r := newUTF16Reader(bufio.NewReader(bytes.NewReader(enc(big))))
+		if r == nil {
+			t.Fatalf("big %v: not detected", big)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || string(got) != text {
+			t.Errorf("big %v: %q %v", big, got, err)
+		}
+	}
+	if newUTF16Reader(bufio.NewReader(strings.NewReader("REPORT"))) != nil {
+		t.Error("UTF-8 taken for UTF-16")
 	}
 }
