@@ -117,6 +117,11 @@ func TestImportVariants(t *testing.T) {
 		// filter-log-events JSON saved by Windows PowerShell 5's ">" (UTF-16
 		// LE with BOM, CRLF, a non-BMP character in a message): 11 + 4.
 		{"powershell-utf16.json", ImportOptions{}, want{fn: "powershell-utf16", inv: 2, billed: 15, maxMem: 71, byMemory: 1}},
+		// Real SnapStart REPORTs: Billed Duration already holds the Billed
+		// Restore Duration (2521 = ⌈2338.66⌉ + 182; 610 = 307 + 303; 154 =
+		// 128 + 26; 313 = 150 + 163), so the bill is 2521 + 610 + 154 + 313
+		// = 3598 ms, not 3598 + 674.
+		{"snapstart-real.log", ImportOptions{}, want{fn: "snapstart-real", inv: 4, billed: 3598, cold: 4, restores: 4, maxMem: 212, byMemory: 3}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
@@ -451,5 +456,20 @@ func TestUTF16Reader(t *testing.T) {
 	}
 	if newUTF16Reader(bufio.NewReader(strings.NewReader("REPORT"))) != nil {
 		t.Error("UTF-8 taken for UTF-16")
+	}
+}
+
+// A SnapStart REPORT whose Billed Duration does not hold its Billed
+// Restore Duration (no AWS line seen so far) has it added, and said so.
+func TestSnapStartRestoreNotInBilled(t *testing.T) {
+	im := NewImporter(ImportOptions{})
+	line := "REPORT RequestId: a\tDuration: 10.20 ms\tBilled Duration: 11 ms\tMemory Size: 1024 MB\tMax Memory Used: 90 MB\tRestore Duration: 400.00 ms\tBilled Restore Duration: 120 ms\t\n"
+	if err := im.Read("added.log", strings.NewReader(line)); err != nil {
+		t.Fatal(err)
+	}
+	d := im.Dataset()
+	// 11 < ⌈10.20⌉ + 120 − 1: 11 + 120 = 131 ms.
+	if s := d.Functions[0].Summary; s.BilledDurationMs != 131 || !hasAssumption(d, "functions[added].summary.billed_duration_ms", "Billed Restore Duration was added") {
+		t.Errorf("%+v %+v", s, d.Assumptions)
 	}
 }
