@@ -122,6 +122,9 @@ func TestImportVariants(t *testing.T) {
 		// 128 + 26; 313 = 150 + 163), so the bill is 2521 + 610 + 154 + 313
 		// = 3598 ms, not 3598 + 674.
 		{"snapstart-real.log", ImportOptions{}, want{fn: "snapstart-real", inv: 4, billed: 3598, cold: 4, restores: 4, maxMem: 212, byMemory: 3}},
+		// sam logs, coloured, JSON records re-indented: 12 + 3 ms; the 2024
+		// cold start's Billed Duration left INIT out: ⌈174.055⌉ = 175.
+		{"sam-json.log", ImportOptions{}, want{fn: "sam-json", inv: 2, billed: 15, cold: 1, initUnbilled: 175, maxMem: 68, byMemory: 1}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
