@@ -390,7 +390,7 @@ func prefix(p []byte, r *report) {
 	// The first timestamp in the prefix: at its start (S3 export, aws logs
 	// tail) or after the stream name (sam logs, some tail formats).
 	for i := 0; i+20 <= len(p); i++ {
-		if p[i] >= '0' && p[i] <= '9' && p[i+4] == '-' && (i == 0 || p[i-1] == ' ' || p[i-1] == '\t') {
+		if p[i] >= '0' && p[i] <= '9' && p[i+4] == '-' && (i == 0 || p[i-1] == ' ' || p[i-1] == '\t' || p[i-1] == '[' || p[i-1] == '(') {
 			if ms, ok := parseRFC3339Ms(p[i:]); ok {
 				r.TimeMs = ms
 				break

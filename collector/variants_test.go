@@ -180,6 +180,25 @@ func TestImportQuotedRecords(t *testing.T) {
 	}
 }
 
+// Tailing tools' prefixes: awslogs' group and stream name the function
+// (4 + 4 ms), the bracketed time of the other line is read (2 ms, the
+// file's name for its function).
+func TestImportTailingTools(t *testing.T) {
+	d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", "tools.log")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, f := range d.Functions {
+		got[f.Name] = f.Summary.BilledDurationMs
+	}
+	// The window: 10:00:00 − ⌈1.50⌉ ms to 10:01:00.
+	if len(got) != 2 || got["awsl-fn"] != 8 || got["tools"] != 2 || len(d.Problems) != 0 ||
+		!d.Start.Equal(time.Date(2026, 3, 2, 9, 59, 59, 998e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 1, 0, 0, time.UTC)) {
+		t.Errorf("%v %q %s – %s", got, d.Problems, d.Start, d.End)
+	}
+}
+
 // The details the table does not show.
 func TestImportVariantDetails(t *testing.T) {
 	imp := func(file string, o ImportOptions) *pricing.Dataset {
