@@ -48,6 +48,7 @@ type funcAcc struct {
 	initUnbilledLate int64 // of them, REPORTs dated on or after 2025-08-01
 	initFailures     int64 // INIT_REPORT with Phase: init and a failed status
 	initFailBilledMs int64 // their INIT, billed (on or after 2025-08-01)
+	initFailUndated  int64 // of them, lines without a time (taken as billed)
 	initRetries      int64 // INIT_REPORT with Phase: invoke (in the next Duration)
 	restoreLines     int64 // RESTORE_REPORT lines / platform.restoreReport records
 	restoreAdded     int64 // REPORTs whose Billed Duration left out the Billed Restore Duration
@@ -106,6 +107,9 @@ func (a *funcAcc) record(r *report) {
 			a.initUnbilledN++
 		} else {
 			a.initFailBilledMs += ms
+			if r.TimeMs == 0 {
+				a.initFailUndated++
+			}
 		}
 	case kindRestore:
 		a.restoreLines++
@@ -400,7 +404,7 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 	}
 	if a.initFailures > 0 {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].init_failures", a.name), Value: fmt.Sprint(a.initFailures),
-			Why: fmt.Sprintf("INIT_REPORT lines of failed INITs; %d ms of them billed (since 2025-08-01) at the last REPORT's memory size", a.initFailBilledMs)})
+			Why: fmt.Sprintf("INIT_REPORT lines of failed INITs; %d ms of them billed (since 2025-08-01) at the last REPORT's memory size%s", a.initFailBilledMs, undatedNote(a.initFailUndated))})
 	}
 	if a.managed > 0 {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].compute", a.name), Value: "Lambda Managed Instances",
@@ -421,6 +425,15 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		}
 	}
 	return f, as
+}
+
+// undatedNote says how many failed INITs had no time to tell their
+// billing era by.
+func undatedNote(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d of them undated: the line carries no time, taken as on or after 2025-08-01)", n)
 }
 
 func memList(keys []int64) string {

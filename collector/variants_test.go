@@ -125,6 +125,10 @@ func TestImportVariants(t *testing.T) {
 		// sam logs, coloured, JSON records re-indented: 12 + 3 ms; the 2024
 		// cold start's Billed Duration left INIT out: ⌈174.055⌉ = 175.
 		{"sam-json.log", ImportOptions{}, want{fn: "sam-json", inv: 2, billed: 15, cold: 1, initUnbilled: 175, maxMem: 68, byMemory: 1}},
+		// Undated lines (a console copy): the failed INIT cannot be dated,
+		// so it is taken as billed (⌈206.72⌉ = 207 ms) and said so: 1688 +
+		// 207; the crash line makes the REPORT without Status an error.
+		{"undated-init.log", ImportOptions{}, want{fn: "undated-init", inv: 1, billed: 1895, errs: 1, maxMem: 16, byMemory: 1}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
@@ -281,6 +285,10 @@ func TestImportVariantDetails(t *testing.T) {
 	d = imp("crlf-bom-zones.log", ImportOptions{})
 	if !d.Start.Equal(time.Date(2026, 3, 2, 10, 0, 0, 300e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 0, 3, 0, time.UTC)) || d.Functions[0].Summary.ConcurrencyMax != 2 {
 		t.Errorf("zones: window %s – %s, concurrency %v", d.Start, d.End, d.Functions[0].Summary.ConcurrencyMax)
+	}
+	d = imp("undated-init.log", ImportOptions{})
+	if !hasAssumption(d, "functions[undated-init].init_failures", "1 of them undated") {
+		t.Errorf("undated INIT: %+v", d.Assumptions)
 	}
 	// Zone-less times are dated: the window spans the two records.
 	d = imp("tail-short.log", ImportOptions{})
