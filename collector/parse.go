@@ -248,9 +248,11 @@ func parseCrash(line []byte, i int, r *report) error {
 
 // levelWords are the log levels Lambda's runtimes put before an
 // application's message in the text log format: Node.js
-// "TIME\tID\tINFO\tmessage", Python "[INFO]\tTIME\tID\tmessage", Java and
-// Ruby loggers alike.
-var levelWords = [...]string{"INFO", "ERROR", "WARN", "WARNING", "DEBUG", "TRACE", "FATAL", "CRITICAL"}
+// "TIME\tID\tINFO\tmessage", Python "[INFO]\tTIME\tID\tmessage", .NET
+// "TIME\tID\tinfo\tmessage", Java and Ruby loggers alike.
+var levelWords = [...]string{"INFO", "ERROR", "WARN", "WARNING", "DEBUG", "TRACE", "FATAL", "CRITICAL",
+	// .NET's runtime writes "info", "warn", "fail", "crit", "dbug", "trce".
+	"info", "error", "warn", "warning", "debug", "trace", "fatal", "fail", "crit", "dbug", "trce"}
 
 // hasLevel: the text before a record marker holds a log level word (the
 // line is an application's log message quoting a record).
@@ -279,6 +281,12 @@ func hasLevel(p []byte) bool {
 // not read, never counted as an invocation nor dropped silently.
 func checkPrefix(p []byte, marker string) error {
 	p = bytes.TrimPrefix(p, utf8BOM)
+	if len(bytes.TrimLeft(p, " \t")) == 0 {
+		return nil
+	}
+	if hasLevel(p) {
+		return errNotReport
+	}
 	for rest := p; len(rest) > 0; {
 		rest = bytes.TrimLeft(rest, " \t")
 		if len(rest) == 0 {
@@ -289,9 +297,6 @@ func checkPrefix(p []byte, marker string) error {
 		if prefixToken(tok) {
 			continue
 		}
-		if hasLevel(p) {
-			return errNotReport
-		}
 		return fmt.Errorf("text %q before %q is not a timestamp, log stream or log group (an application's log line quoting a record?); not counted", trunc(tok), marker)
 	}
 	return nil
@@ -300,8 +305,8 @@ func checkPrefix(p []byte, marker string) error {
 // prefixToken: tok is a timestamp, number, log stream or log group name,
 // or punctuation (see checkPrefix).
 func prefixToken(tok []byte) bool {
-	if bytes.IndexByte(tok, '[') >= 0 && bytes.IndexByte(tok, ']') > bytes.IndexByte(tok, '[') && !bytes.HasPrefix(tok, []byte("[")) {
-		return true // a log stream: 2026/03/02/[$LATEST]0a1b…, 2026/03/02/fn[3]0a1b…
+	if i := bytes.IndexByte(tok, '['); i >= 0 && bytes.IndexByte(tok[i:], ']') > 0 {
+		return true // a log stream: 2026/03/02/[$LATEST]0a1b…, 2026/03/02/fn[3]0a1b…, [$LATEST]0a1b…
 	}
 	if bytes.Contains(tok, lambdaPrefix) || tok[0] == '/' {
 		return true // a log group
