@@ -427,10 +427,11 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 			for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
 				line = line[:len(line)-1]
 			}
-			if bytes.IndexByte(line, 0x1b) >= 0 {
+			if len(line) > 0 && line[0] == 0x1b {
 				// Colours: aws logs tail --color on, sam logs, serverless logs
 				// and awslogs write ANSI escapes around times, stream names
-				// and whole REPORT lines.
+				// and whole REPORT lines; each such line starts with one (the
+				// first byte is checked, not every byte of every line).
 				line = stripANSI(line)
 			}
 			if pending != nil {
@@ -462,7 +463,7 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 					goto next
 				}
 			}
-			if (len(line) > 0 && line[0] == '|' || isMarkdownHeader(line)) && s.markdownLine(line, at(lineNo)) {
+			if len(line) > 0 && (line[0] == '|' || (line[0] == 'l' || line[0] == 's' || line[0] == 'e') && isMarkdownHeader(line)) && s.markdownLine(line, at(lineNo)) {
 				goto next
 			}
 			if bytes.HasPrefix(line, eventsText) {

@@ -78,6 +78,7 @@ var (
 	jsonInit      = []byte(`platform.initReport"`)
 	jsonRestore   = []byte(`platform.restoreReport"`)
 	lambdaPrefix  = []byte("/aws/lambda/")
+	platformQuote = []byte(`"platform.`)
 )
 
 // errNotReport means the line is not a record lambdacost reads (START,
@@ -168,16 +169,29 @@ func parseLine(line []byte, r *report) error {
 	}
 	if j >= 0 {
 		obj := line[j:]
-		switch {
-		case bytes.Contains(obj, jsonMarker):
-			prefix(line[:j], r)
-			return parseJSON(obj, r)
-		case bytes.Contains(obj, jsonInit), bytes.Contains(obj, jsonRestore):
-			prefix(line[:j], r)
-			return parsePlatformJSON(obj, r)
-		case bytes.Contains(obj, []byte(`"platform.invokeReport"`)) || bytes.Contains(obj, []byte(`"platform.invokeSummary"`)) || bytes.Contains(obj, []byte(`"platform.requestComplete"`)):
-			return errWebFunctions
-		case bytes.Contains(obj, []byte(`"_aws"`)) && (bytes.Contains(obj, []byte(`"memory_utilization"`)) || bytes.Contains(obj, []byte(`LambdaInsights`))):
+		// One scan finds whether the object is a platform record at all
+		// (most JSON lines are an application's).
+		if p := bytes.Index(obj, platformQuote); p >= 0 {
+			// The first "platform. is the record's type, which says what it is.
+			pl := obj[p:]
+			t := pl[len(platformQuote):]
+			switch {
+			case bytes.HasPrefix(t, []byte(`report"`)):
+				prefix(line[:j], r)
+				return parseJSON(obj, r)
+			case bytes.HasPrefix(t, []byte(`initReport"`)), bytes.HasPrefix(t, []byte(`restoreReport"`)):
+				prefix(line[:j], r)
+				return parsePlatformJSON(obj, r)
+			case bytes.HasPrefix(t, []byte(`invokeReport"`)), bytes.HasPrefix(t, []byte(`invokeSummary"`)), bytes.HasPrefix(t, []byte(`requestComplete"`)):
+				return errWebFunctions
+			case bytes.Contains(t, jsonMarker):
+				// Another platform record first, then a report (several
+				// records on one line): read, or refused as malformed.
+				prefix(line[:j], r)
+				return parseJSON(obj, r)
+			}
+		}
+		if bytes.Contains(obj, []byte(`"_aws"`)) && (bytes.Contains(obj, []byte(`"memory_utilization"`)) || bytes.Contains(obj, []byte(`LambdaInsights`))) {
 			return errInsightsEMF
 		}
 	}
@@ -205,10 +219,35 @@ func parseLine(line []byte, r *report) error {
 		}
 		return parseTimeout(line, i, r)
 	}
-	if i := bytes.Index(line, exitedWord); i >= 0 {
+	if i := indexExited(line); i >= 0 {
 		return parseCrash(line, i, r)
 	}
 	return errNotReport
+}
+
+// indexExited finds " exited " by its 'x' (rare in log lines, absent from
+// request ids), as indexTimeout does.
+func indexExited(line []byte) int {
+	for off := 0; ; {
+		k := bytes.IndexByte(line[off:], 'x')
+		if k < 0 {
+			return -1
+		}
+		k += off
+		if k >= 2 && bytes.HasPrefix(line[k-2:], exitedWord) {
+			return k - 2
+		}
+		off = k + 1
+	}
+}
+
+// trimBlanks drops leading spaces and tabs (bytes.TrimLeft with a
+// two-byte cutset builds a set on every call).
+func trimBlanks(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
 }
 
 // utf8BOM is the byte order mark some editors and Windows tools put at
@@ -258,17 +297,38 @@ var levelWords = [...]string{"INFO", "ERROR", "WARN", "WARNING", "DEBUG", "TRACE
 // line is an application's log message quoting a record).
 func hasLevel(p []byte) bool {
 	for len(p) > 0 {
-		p = bytes.TrimLeft(p, " \t")
+		p = trimBlanks(p)
 		tok, rest := token(p)
 		p = rest
-		tok = bytes.Trim(tok, "[]():,")
-		for _, w := range levelWords {
-			if string(tok) == w {
-				return true
-			}
+		if isLevel(tok) {
+			return true
 		}
 	}
 	return false
+}
+
+// isLevel: tok is a log level word, bare or in brackets ("INFO",
+// "[ERROR]", "info:").
+func isLevel(tok []byte) bool {
+	for len(tok) > 0 && isLevelPunct(tok[0]) {
+		tok = tok[1:]
+	}
+	for len(tok) > 0 && isLevelPunct(tok[len(tok)-1]) {
+		tok = tok[:len(tok)-1]
+	}
+	if len(tok) < 4 || len(tok) > 8 || !(tok[0] >= 'A' && tok[0] <= 'Z' || tok[0] >= 'a' && tok[0] <= 'z') {
+		return false // timestamps, ids, streams (quickly)
+	}
+	for _, w := range levelWords {
+		if string(tok) == w {
+			return true
+		}
+	}
+	return false
+}
+
+func isLevelPunct(c byte) bool {
+	return c == '[' || c == ']' || c == '(' || c == ')' || c == ':' || c == ','
 }
 
 // checkPrefix tells a record from an application's log line that quotes
@@ -278,56 +338,76 @@ func hasLevel(p []byte) bool {
 // names ("/aws/lambda/NAME") and punctuation. A log level word ("INFO",
 // "[ERROR]") marks an application's line: not a record (errNotReport).
 // Any other word is an error naming it, so that such a line is listed as
-// not read, never counted as an invocation nor dropped silently.
+// not read, never counted as an invocation nor dropped silently. One pass
+// over the prefix's words, without allocating.
 func checkPrefix(p []byte, marker string) error {
-	p = bytes.TrimPrefix(p, utf8BOM)
-	if len(bytes.TrimLeft(p, " \t")) == 0 {
-		return nil
-	}
-	if hasLevel(p) {
-		return errNotReport
-	}
-	for rest := p; len(rest) > 0; {
-		rest = bytes.TrimLeft(rest, " \t")
-		if len(rest) == 0 {
+	// The common prefixes (none, a time, a time and an event id) are told
+	// by one pass over a byte table.
+	plain := true
+	for _, c := range p {
+		if !timeChars[c] {
+			plain = false
 			break
 		}
+	}
+	if plain {
+		return nil
+	}
+	for rest := trimBlanks(bytes.TrimPrefix(p, utf8BOM)); len(rest) > 0; rest = trimBlanks(rest) {
 		var tok []byte
 		tok, rest = token(rest)
-		if prefixToken(tok) {
-			continue
+		switch {
+		case isLevel(tok):
+			return errNotReport
+		case prefixToken(tok):
+		default:
+			if hasLevel(rest) {
+				return errNotReport
+			}
+			return fmt.Errorf("text %q before %q is not a timestamp, log stream or log group (an application's log line quoting a record?); not counted", trunc(tok), marker)
 		}
-		return fmt.Errorf("text %q before %q is not a timestamp, log stream or log group (an application's log line quoting a record?); not counted", trunc(tok), marker)
 	}
 	return nil
 }
 
+// timeChars are the bytes of timestamps, numbers and the blanks between
+// them.
+var timeChars = func() (t [256]bool) {
+	for _, c := range []byte("0123456789-:TZ.+/ \t") {
+		t[c] = true
+	}
+	return t
+}()
+
 // prefixToken: tok is a timestamp, number, log stream or log group name,
 // or punctuation (see checkPrefix).
 func prefixToken(tok []byte) bool {
+	// Timestamps and numbers ("2026-03-02T10:00:00.311000+00:00",
+	// "[2026-03-02T10:00:00Z]", "(+00:00)", "1772456400120"), or
+	// punctuation alone ("-", "|"): the common case, checked first.
+	digit, other := false, false
+	for _, c := range tok {
+		switch c {
+		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			digit = true
+		case '-', ':', 'T', 'Z', '.', '+', '/', ',', '(', ')', '[', ']', '|':
+		default:
+			other = true
+		}
+		if other {
+			break
+		}
+	}
+	if !other {
+		return digit || len(bytes.Trim(tok, "-:|")) == 0
+	}
 	if i := bytes.IndexByte(tok, '['); i >= 0 && bytes.IndexByte(tok[i:], ']') > 0 {
 		return true // a log stream: 2026/03/02/[$LATEST]0a1b…, 2026/03/02/fn[3]0a1b…, [$LATEST]0a1b…
 	}
 	if bytes.Contains(tok, lambdaPrefix) || tok[0] == '/' {
 		return true // a log group
 	}
-	if looksLikeID(tok) || string(tok) == "EVENTS" {
-		return true // a hex stream id (sam logs), an event id
-	}
-	digit := false
-	for _, c := range tok {
-		switch {
-		case c >= '0' && c <= '9':
-			digit = true
-		case bytes.IndexByte([]byte("-:TZ.+/,()[]|"), c) >= 0:
-		default:
-			return false
-		}
-	}
-	// Timestamps and numbers ("2026-03-02T10:00:00.311000+00:00",
-	// "[2026-03-02T10:00:00Z]", "(+00:00)", "1772456400120"), or
-	// punctuation alone ("-", "|").
-	return digit || len(bytes.Trim(tok, "-:|")) == 0
+	return looksLikeID(tok) || string(tok) == "EVENTS" // a hex stream id (sam logs), an event id
 }
 
 // indexTimeout finds "Task timed out after " by its 'k' (IndexByte is
@@ -391,7 +471,7 @@ func looksLikeID(b []byte) bool {
 // (CloudWatch Logs export to S3, `aws logs tail`) and a `/aws/lambda/NAME`
 // log group (`aws logs tail` over several groups).
 func prefix(p []byte, r *report) {
-	p = bytes.TrimLeft(bytes.TrimPrefix(p, utf8BOM), " \t")
+	p = trimBlanks(bytes.TrimPrefix(p, utf8BOM))
 	// The first timestamp in the prefix: at its start (S3 export, aws logs
 	// tail) or after the stream name (sam logs, some tail formats).
 	for i := 0; i+20 <= len(p); i++ {
