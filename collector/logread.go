@@ -33,6 +33,8 @@ type source struct {
 	md        mdTable // a Logs Insights result copied or downloaded as Markdown
 	// csvZoneNoted: the zone-less times of a CSV export were noted.
 	csvZoneNoted bool
+	// exportNoted: a function named after an export object was noted.
+	exportNoted bool
 }
 
 // mdTable is the state of a Markdown table being read: the CloudWatch
@@ -303,6 +305,13 @@ func (s *source) add(r *report, group string) {
 		acc.fromGroup = true
 	default:
 		acc = s.fixed(s.defName)
+		if !s.exportNoted && isExportObjectName(s.defName) {
+			// S3 export objects are 000000.gz, 000001.gz…: the name says
+			// nothing of the function.
+			s.exportNoted = true
+			im.notes.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].name", s.defName), Value: s.defName,
+				Why: "named after the file " + s.name + ", a CloudWatch Logs export object whose name and lines do not name the function or its log group; pass --function"})
+		}
 	}
 	acc.record(r)
 }
@@ -312,6 +321,17 @@ func (s *source) fixed(name string) *funcAcc {
 		s.cur, s.curName = s.im.fn(name), name
 	}
 	return s.cur
+}
+
+// isExportObjectName: a file name of digits only, as CloudWatch Logs'
+// S3 export writes its objects (000000.gz).
+func isExportObjectName(n string) bool {
+	for _, c := range n {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return n != ""
 }
 
 // functionOfGroup is the function a log group belongs to ("" when the

@@ -203,6 +203,24 @@ func TestImportTailingTools(t *testing.T) {
 	}
 }
 
+// A CloudWatch Logs export to S3 writes objects named 000000.gz (lines:
+// "TIME MESSAGE"): read, 11 ms at 256 MB, under the file's name, and the
+// dataset says that the name is the file's.
+func TestImportS3ExportObject(t *testing.T) {
+	path := filepath.Join("..", "testdata", "logs", "variants", "s3-export", "000000.gz")
+	d, _, err := ImportFiles([]string{path}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := d.Functions[0]; f.Name != "000000" || f.Summary.BilledDurationMs != 11 || f.MemoryMB != 256 || !hasAssumption(d, "functions[000000].name", "pass --function") {
+		t.Errorf("%+v %+v", f, d.Assumptions)
+	}
+	d, _, err = ImportFiles([]string{path}, ImportOptions{Function: "orders"})
+	if err != nil || d.Functions[0].Name != "orders" || hasAssumption(d, "functions[000000].name", "") {
+		t.Errorf("--function: %v %+v", err, d.Assumptions)
+	}
+}
+
 // The details the table does not show.
 func TestImportVariantDetails(t *testing.T) {
 	imp := func(file string, o ImportOptions) *pricing.Dataset {
