@@ -530,7 +530,8 @@ func stripANSI(b []byte) []byte {
 }
 
 func hasRecordMarker(b []byte) bool {
-	return bytes.Contains(b, textMarker) || bytes.Contains(b, initMarker) || bytes.Contains(b, restoreMarker) || bytes.Contains(b, timeoutMarker)
+	return bytes.Contains(b, textMarker) || bytes.Contains(b, initMarker) || bytes.Contains(b, restoreMarker) || bytes.Contains(b, timeoutMarker) ||
+		bytes.Contains(b, crashRuntime) || bytes.Contains(b, crashProcess)
 }
 
 // eventLine reads a line that is one CloudWatch Logs event object; false

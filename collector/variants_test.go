@@ -76,8 +76,9 @@ func TestImportVariants(t *testing.T) {
 		// Memory changed: one usage line per size.
 		{"mixed-memory.log", ImportOptions{}, want{fn: "mixed-memory", inv: 3, billed: 250, maxMem: 300, byMemory: 2}},
 		{"sparse.log", ImportOptions{}, want{fn: "sparse", inv: 5, billed: 5, maxMem: 30, byMemory: 1}},
-		// One event object per line (jq -c '.events[]'): 40 + 10.
-		{"events.jsonl", ImportOptions{}, want{fn: "events", inv: 2, billed: 50, maxMem: 67, byMemory: 1}},
+		// One event object per line (jq -c '.events[]'): 40 + 10; the
+		// second invocation's crash event makes it an error.
+		{"events.jsonl", ImportOptions{}, want{fn: "events", inv: 2, billed: 50, errs: 1, maxMem: 67, byMemory: 1}},
 		// JSON log format: a failed INIT (billed, 10,000 ms), an app log whose
 		// message mentions REPORT (not a record), a SnapStart restore told
 		// by both its restoreReport and its report (one restore):
