@@ -725,6 +725,9 @@ func parseJSON(obj []byte, r *report) error {
 	}
 	r.Kind = kindReport
 	r.Status = parseStatus([]byte(rec.Record.Status))
+	if rec.Record.RequestID != "" {
+		r.RequestID = []byte(rec.Record.RequestID)
+	}
 	if ms, ok := parseRFC3339Ms([]byte(rec.Time)); ok {
 		r.TimeMs = ms
 	}
@@ -735,6 +738,7 @@ var (
 	kType          = []byte(`"type":"platform.report"`)
 	kTime          = []byte(`"time":"`)
 	kStatus        = []byte(`"status":"`)
+	kRequestID     = []byte(`"requestId":"`)
 	kDuration      = []byte(`"durationMs":`)
 	kBilled        = []byte(`"billedDurationMs":`)
 	kMem           = []byte(`"memorySizeMB":`)
@@ -816,6 +820,12 @@ func fastJSON(obj []byte, r *report) bool {
 	if v, ok = num(kBilledRestore); ok {
 		if r.BilledRestoreMs, err = parseInt(v); err != nil {
 			return false
+		}
+	}
+	if i := bytes.Index(obj, kRequestID); i >= 0 {
+		v := obj[i+len(kRequestID):]
+		if e := bytes.IndexByte(v, '"'); e > 0 {
+			r.RequestID = v[:e] // matches a crash or timeout line of the same invocation
 		}
 	}
 	if i := bytes.Index(obj, kStatus); i >= 0 {

@@ -98,8 +98,9 @@ func TestImportVariants(t *testing.T) {
 		{"edge-subscription.json", ImportOptions{}, want{fn: "us-east-1.edge-auth", inv: 2, billed: 15, maxMem: 71, byMemory: 1}},
 		// JSON platform.report shapes: 5000 (timeout, status last) + 2600
 		// (2022 cold start; INIT not billed then: ⌈549.04⌉ = 550) + 21
-		// (error) at 128 MB, and 12 ("12.0") at 1280 MB; two timeouts and
-		// an error.
+		// (error) at 128 MB, and 12 ("12.0") at 1280 MB; two timeouts (the
+		// text "Task timed out" line is the first record's request: not a
+		// third) and an error.
 		{"json-telemetry.log", ImportOptions{}, want{fn: "json-telemetry", inv: 4, billed: 7633, cold: 1, timeouts: 2, errs: 3, initUnbilled: 550, maxMem: 300, byMemory: 2}},
 		// Logs Insights results exported as Markdown (the shape of a public
 		// export of 2025-08-15: a header with the query's UTC window, rows
