@@ -52,6 +52,8 @@ type funcAcc struct {
 	initRetries      int64 // INIT_REPORT with Phase: invoke (in the next Duration)
 	restoreLines     int64 // RESTORE_REPORT lines / platform.restoreReport records
 	restoreAdded     int64 // REPORTs whose Billed Duration left out the Billed Restore Duration
+	noStatus         int64 // invocations read from Logs Insights fields: status unknown
+	noMaxMem         int64 // of them, without @maxMemoryUsed
 	restoreFailures  int64
 
 	// Timeouts by request id: REPORTs with Status: timeout and the
@@ -148,6 +150,12 @@ func ceilMs(us int64) int64 { return (us + 999) / 1000 }
 
 func (a *funcAcc) add(r *report) {
 	a.invocations++
+	if r.NoStatus {
+		a.noStatus++
+	}
+	if r.NoMaxMem {
+		a.noMaxMem++
+	}
 	switch r.Status {
 	case statusTimeout:
 		a.timeouts++
@@ -397,6 +405,21 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 			why = fmt.Sprintf("%d INIT phase(s) were not in their REPORT's Billed Duration, %d of them dated on or after 2025-08-01 (when AWS started billing INIT on managed runtimes, but some REPORT lines still show only the invocation's duration); at today's rules they are billed", a.initUnbilledN, a.initUnbilledLate)
 		}
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.init_unbilled_ms", a.name), Value: fmt.Sprintf("%d ms", a.initUnbilledMs), Why: why})
+	}
+	if a.noStatus > 0 {
+		// Logs Insights REPORT fields carry no Status: errors and timeouts
+		// of those invocations are unknown, never zero.
+		f.Missing = append(f.Missing, "summary.errors", "summary.timeouts", "series.errors")
+		f.Summary.Errors, f.Summary.Timeouts = 0, 0
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: "unknown",
+			Why: fmt.Sprintf("%d invocation(s) were read from Logs Insights' REPORT fields (@duration, @billedDuration…), which do not carry the Status of a timeout or an error: query @message too", a.noStatus)})
+	}
+	if a.noMaxMem > 0 {
+		if a.noMaxMem == a.invocations {
+			f.Missing = append(f.Missing, "summary.max_memory_used_mb")
+		}
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.max_memory_used_mb", a.name), Value: fmt.Sprintf("unknown for %d invocation(s)", a.noMaxMem),
+			Why: "the Logs Insights results have no @maxMemoryUsed: query it too"})
 	}
 	if a.restoreAdded > 0 {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.billed_duration_ms", a.name), Value: fmt.Sprintf("%d SnapStart REPORT(s) + Billed Restore Duration", a.restoreAdded),

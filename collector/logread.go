@@ -930,12 +930,15 @@ func (s *source) insightsRow(row map[string]string, where, group string) {
 	r.DurationUs = int64(num("@duration")*1000 + 0.5)
 	r.BilledMs = int64(num("@billedDuration") + 0.5)
 	r.MemorySizeMB = int64(num("@memorySize")/1e6 + 0.5)
+	r.NoStatus = true // fields, not the line: no Status
 	if row["@maxMemoryUsed"] != "" {
 		r.MaxMemoryMB = int64(num("@maxMemoryUsed")/1e6 + 0.5)
+	} else {
+		r.NoMaxMem = true
 	}
 	if row["@initDuration"] != "" {
 		r.InitDurationUs = int64(num("@initDuration")*1000 + 0.5)
-		r.Cold = true
+		r.Cold = r.InitDurationUs > 0
 	}
 	if err != nil {
 		s.bad(where, err.Error())

@@ -44,6 +44,10 @@ type report struct {
 	Phase []byte
 	// TimeoutUs is a "Task timed out after N seconds" line's N.
 	TimeoutUs int64
+	// NoStatus, NoMaxMem: a Logs Insights row of REPORT fields without
+	// @message says nothing of the invocation's status (timeout, error),
+	// or was queried without @maxMemoryUsed.
+	NoStatus, NoMaxMem bool
 }
 
 // kind is what a parsed record is.

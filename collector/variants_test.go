@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -71,6 +72,10 @@ func TestImportVariants(t *testing.T) {
 		// Logs Insights REPORT fields (memory in bytes): 102 + 171.
 		{"insights-fields.json", ImportOptions{}, want{fn: "insights-fields", inv: 2, billed: 273, cold: 1, maxMem: 90, byMemory: 1}},
 		{"insights-export.csv", ImportOptions{}, want{fn: "insights-export", inv: 2, billed: 22, maxMem: 51, byMemory: 1}},
+		// get-query-results as the API returns numbers (a public mock of
+		// 2023-12: "15.0", "6.7E7" bytes, "1.28E8" bytes): 15 ms, 67 and
+		// 128 MB.
+		{"insights-sci.json", ImportOptions{}, want{fn: "insights-sci", inv: 1, billed: 15, maxMem: 67, byMemory: 1}},
 		// filter-log-events --output text.
 		{"events-text.txt", ImportOptions{}, want{fn: "events-text", inv: 2, billed: 12, maxMem: 31, byMemory: 1}},
 		// Memory changed: one usage line per size.
@@ -309,6 +314,15 @@ func TestImportVariantDetails(t *testing.T) {
 	d = imp("undated-init.log", ImportOptions{})
 	if !hasAssumption(d, "functions[undated-init].init_failures", "1 of them undated") {
 		t.Errorf("undated INIT: %+v", d.Assumptions)
+	}
+	// Logs Insights REPORT fields carry no Status: errors and timeouts are
+	// unknown (null), never 0, and said so.
+	d = imp("insights-fields.json", ImportOptions{})
+	if f := d.Functions[0]; !slices.Contains(f.Missing, "summary.errors") || !slices.Contains(f.Missing, "summary.timeouts") || !hasAssumption(d, "functions[insights-fields].summary.errors", "query @message too") {
+		t.Errorf("insights fields: missing %q, %+v", f.Missing, d.Assumptions)
+	}
+	if d := imp("insights-sci.json", ImportOptions{}); d.Functions[0].MemoryMB != 128 {
+		t.Errorf("insights sci: memory %d", d.Functions[0].MemoryMB)
 	}
 	// Zone-less times are dated: the window spans the two records.
 	d = imp("tail-short.log", ImportOptions{})
