@@ -274,8 +274,8 @@ var (
 // Status, so this line is the only sign of the error. i indexes " exited ".
 func parseCrash(line []byte, i int, r *report) error {
 	k := bytes.LastIndex(line[:i], requestIDColon)
-	if k < 0 || !isWordStart(line, k) || hasLevel(line[:k]) {
-		return errNotReport
+	if k < 0 || !isWordStart(line, k) || checkPrefix(line[:k], "RequestId:") != nil {
+		return errNotReport // another message that mentions a crash
 	}
 	id, rest := token(line[k+len(requestIDColon):])
 	rest = skipSpace(rest)
