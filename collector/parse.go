@@ -107,7 +107,7 @@ var errInsightsEMF = &unsupportedError{
 }
 
 var errWebFunctions = &unsupportedError{
-	Format: "a Lambda Web Functions system event (platform.invokeReport, platform.invokeSummary or platform.requestComplete, from /aws/lambda/web/NAME)",
+	Format: "a Lambda Web Functions system event (platform.invokeReport, platform.invokeSummary, platform.requestComplete, or a platform.* record in their timestamp/level envelope, from /aws/lambda/web/NAME)",
 	Hint:   "Web Functions are billed by requests, active CPU time and memory over each environment's life, which lambdacost does not model",
 }
 
@@ -621,9 +621,13 @@ func parseStatus(v []byte) status {
 
 // platformRecord is a JSON-format platform record (Telemetry API schema).
 type platformRecord struct {
-	Time   string `json:"time"`
-	Type   string `json:"type"`
-	Record struct {
+	Time string `json:"time"`
+	// Timestamp and Level are the envelope of Lambda Web Functions'
+	// system events (whose platform.initReport is not an Event Function's).
+	Timestamp string `json:"timestamp"`
+	Level     string `json:"level"`
+	Type      string `json:"type"`
+	Record    struct {
 		RequestID string `json:"requestId"`
 		Status    string `json:"status"`
 		Phase     string `json:"phase"`
@@ -645,6 +649,9 @@ func parsePlatformJSON(obj []byte, r *report) error {
 	var rec platformRecord
 	if err := json.Unmarshal(bytes.TrimRight(obj, " \t\r\n"), &rec); err != nil {
 		return fmt.Errorf("platform record: %v", err)
+	}
+	if rec.Time == "" && rec.Timestamp != "" && rec.Level != "" {
+		return errWebFunctions
 	}
 	switch rec.Type {
 	case "platform.initReport":

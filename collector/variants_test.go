@@ -371,7 +371,9 @@ func TestImportRefusedAndEmpty(t *testing.T) {
 	for _, c := range []struct{ file, msg string }{
 		{"insights-stats.json", "are a Logs Insights result without @message"},
 		{"lambda-insights.log", "a Lambda Insights performance event"},
-		{"web-function.log", "2 record(s) (first at ../testdata/logs/variants/web-function.log:2) are a Lambda Web Functions system event"},
+		// Including the failed platform.initReport in their envelope: not
+		// an Event Function's INIT to bill.
+		{"web-function.log", "3 record(s) (first at ../testdata/logs/variants/web-function.log:3) are a Lambda Web Functions system event"},
 		{"table.txt", "table.txt is the output of an aws CLI command with --output table; this format is not supported: rerun the command with --output json"},
 		{"empty.log", "no Lambda records found"},
 		{"binary.bin", "no Lambda records found"},
