@@ -690,6 +690,8 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	group := ""
 	other := map[string]json.RawMessage{}
 	control := false
+	var results int64 // rows of a Logs Insights "results" list
+	haveResults := false
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
@@ -708,8 +710,12 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
 				return fail(fmt.Errorf("%q is not a list", key))
 			}
+			before := s.im.stats.Lines
 			if !s.array(dec, where+" "+key, group) {
 				return false
+			}
+			if key == "results" {
+				results, haveResults = s.im.stats.Lines-before, true
 			}
 		case "logGroup":
 			var g string
@@ -752,10 +758,30 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	if _, err := dec.Token(); err != nil { // "}"
 		return fail(err)
 	}
+	if haveResults {
+		s.insightsComplete(other, results, where)
+	}
 	if len(other) > 0 && (other["type"] != nil || other["_aws"] != nil || other["message"] != nil || other["@message"] != nil) {
 		s.element(other, nil, where, group)
 	}
 	return true
+}
+
+// insightsComplete checks a get-query-results document: a query that did
+// not complete, or whose results stop at the query's row limit (1,000 by
+// default, 10,000 at most) before the records it matched, gives a part of
+// the records only — listed, never taken for the whole.
+func (s *source) insightsComplete(other map[string]json.RawMessage, rows int64, where string) {
+	var status string
+	if v, ok := other["status"]; ok && json.Unmarshal(v, &status) == nil && status != "" && status != "Complete" {
+		s.im.problem(fmt.Sprintf("%s the Logs Insights query's status is %q, not Complete: its results are partial", where, status))
+	}
+	var st struct {
+		RecordsMatched *float64 `json:"recordsMatched"`
+	}
+	if v, ok := other["statistics"]; ok && json.Unmarshal(v, &st) == nil && st.RecordsMatched != nil && int64(*st.RecordsMatched) > rows {
+		s.im.problem(fmt.Sprintf("%s the Logs Insights query matched %d records but its results hold %d rows (the query's limit: 1,000 by default, 10,000 at most): only those rows are imported; split the window or use `collect --logs`", where, int64(*st.RecordsMatched), rows))
+	}
 }
 
 // awslogs reads the event a Lambda subscriber receives:

@@ -228,6 +228,25 @@ func TestImportS3ExportObject(t *testing.T) {
 	}
 }
 
+// Logs Insights results that are a part of what the query matched (its
+// row limit; a query still running) are read and the import says so: 3
+// rows of the 2,500 records matched; a "Running" status.
+func TestImportInsightsPartial(t *testing.T) {
+	for file, want := range map[string]string{
+		"insights-limit.json":   "matched 2500 records but its results hold 3 rows",
+		"insights-running.json": `status is "Running", not Complete`,
+	} {
+		d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", file)}, ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 3 rows of 1 ms each, function from @log.
+		if f := d.Functions[0]; f.Name != "q-fn" || f.Summary.Invocations != 3 || f.Summary.BilledDurationMs != 3 || len(d.Problems) != 1 || !strings.Contains(d.Problems[0], want) {
+			t.Errorf("%s: %s %+v %q", file, f.Name, f.Summary, d.Problems)
+		}
+	}
+}
+
 // The details the table does not show.
 func TestImportVariantDetails(t *testing.T) {
 	imp := func(file string, o ImportOptions) *pricing.Dataset {
