@@ -761,6 +761,15 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	if haveResults {
 		s.insightsComplete(other, results, where)
 	}
+	for _, k := range []string{"nextToken", "NextToken"} {
+		// filter-log-events output carries a token only when more events
+		// remain (the CLI pages through them unless --max-items or
+		// --no-paginate); get-log-events' nextForwardToken is always there.
+		var tok string
+		if v, ok := other[k]; ok && json.Unmarshal(v, &tok) == nil && tok != "" {
+			s.im.problem(fmt.Sprintf("%s the document has a %s: more events remain than it holds (one page of filter-log-events); only those it holds are imported", where, k))
+		}
+	}
 	if len(other) > 0 && (other["type"] != nil || other["_aws"] != nil || other["message"] != nil || other["@message"] != nil) {
 		s.element(other, nil, where, group)
 	}

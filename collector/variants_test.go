@@ -247,6 +247,18 @@ func TestImportInsightsPartial(t *testing.T) {
 	}
 }
 
+// filter-log-events saved with --max-items (a "NextToken" after the
+// events): the page is read, 40 ms, and the import says more remain.
+func TestImportFilterLogEventsPage(t *testing.T) {
+	d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", "events-max-items.json")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := d.Functions[0].Summary; s.BilledDurationMs != 40 || len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "has a NextToken: more events remain") {
+		t.Errorf("%+v %q", s, d.Problems)
+	}
+}
+
 // The details the table does not show.
 func TestImportVariantDetails(t *testing.T) {
 	imp := func(file string, o ImportOptions) *pricing.Dataset {
