@@ -26,6 +26,7 @@ var seriesPeriodsMin = []int64{1, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2
 // funcAcc accumulates one function's records from its logs.
 type funcAcc struct {
 	name        string
+	fromGroup   bool // named by a log group (not by --function or a file name)
 	invocations int64
 	errors      int64
 	timeouts    int64 // REPORTs with Status: timeout
@@ -44,10 +45,15 @@ type funcAcc struct {
 
 	initUnbilledMs   int64 // INIT of cold starts whose Billed Duration excluded it
 	initUnbilledN    int64
+	initUnbilledLate int64 // of them, REPORTs dated on or after 2025-08-01
 	initFailures     int64 // INIT_REPORT with Phase: init and a failed status
 	initFailBilledMs int64 // their INIT, billed (on or after 2025-08-01)
+	initFailUndated  int64 // of them, lines without a time (taken as billed)
 	initRetries      int64 // INIT_REPORT with Phase: invoke (in the next Duration)
 	restoreLines     int64 // RESTORE_REPORT lines / platform.restoreReport records
+	restoreAdded     int64 // REPORTs whose Billed Duration left out the Billed Restore Duration
+	noStatus         int64 // invocations read from Logs Insights fields: status unknown
+	noMaxMem         int64 // of them, without @maxMemoryUsed
 	restoreFailures  int64
 
 	// Timeouts by request id: REPORTs with Status: timeout and the
@@ -56,7 +62,12 @@ type funcAcc struct {
 	timeoutIDs     map[string]struct{}
 	lineTimeoutIDs map[string]int64 // → start minute of the invocation (Unix minutes; 0 = unknown)
 	anonTimeouts   int64            // timeout lines without a request id
-	maxTimeoutUs   int64            // the largest "Task timed out after N seconds"
+	// Crashes by request id: REPORTs with Status: error, and the
+	// "RequestId: ID Error: Runtime exited" lines (old REPORTs have no
+	// Status); the union counts once each.
+	errorIDs     map[string]struct{}
+	crashLineIDs map[string]int64 // → minute of the line (Unix minutes; 0 = unknown)
+	maxTimeoutUs int64            // the largest "Task timed out after N seconds"
 
 	// per-minute series, sparse: only minutes with records are held.
 	minutes  map[int64]*minuteAcc
@@ -98,12 +109,24 @@ func (a *funcAcc) record(r *report) {
 			a.initUnbilledN++
 		} else {
 			a.initFailBilledMs += ms
+			if r.TimeMs == 0 {
+				a.initFailUndated++
+			}
 		}
 	case kindRestore:
 		a.restoreLines++
 		if r.Status != statusSuccess {
 			a.restoreFailures++
 		}
+	case kindCrash:
+		if a.crashLineIDs == nil {
+			a.crashLineIDs = map[string]int64{}
+		}
+		var m int64
+		if r.TimeMs != 0 {
+			m = floorDiv(r.TimeMs, 60_000)
+		}
+		a.crashLineIDs[string(r.RequestID)] = m
 	case kindTimeout:
 		if r.TimeoutUs > a.maxTimeoutUs {
 			a.maxTimeoutUs = r.TimeoutUs
@@ -127,6 +150,12 @@ func ceilMs(us int64) int64 { return (us + 999) / 1000 }
 
 func (a *funcAcc) add(r *report) {
 	a.invocations++
+	if r.NoStatus {
+		a.noStatus++
+	}
+	if r.NoMaxMem {
+		a.noMaxMem++
+	}
 	switch r.Status {
 	case statusTimeout:
 		a.timeouts++
@@ -139,6 +168,12 @@ func (a *funcAcc) add(r *report) {
 		}
 	case statusError:
 		a.errors++
+		if r.RequestID != nil {
+			if a.errorIDs == nil {
+				a.errorIDs = map[string]struct{}{}
+			}
+			a.errorIDs[string(r.RequestID)] = struct{}{}
+		}
 	}
 	a.dur.Add(r.DurationUs)
 	if r.MaxMemoryMB > a.maxMemUsed {
@@ -147,7 +182,16 @@ func (a *funcAcc) add(r *report) {
 	if r.Managed {
 		a.managed++
 	} else {
-		billed := r.BilledMs + r.BilledRestoreMs
+		// A SnapStart REPORT's Billed Duration already holds its Billed
+		// Restore Duration: every public capture (2023–2025, text and
+		// Logs Insights) has Billed Duration = ⌈Duration⌉ + Billed Restore
+		// Duration. A line where it does not (1 ms allowed for rounding)
+		// has the restore added, and the dataset says so.
+		billed := r.BilledMs
+		if r.BilledRestoreMs > 0 && r.BilledMs+1 < ceilMs(r.DurationUs)+r.BilledRestoreMs {
+			billed += r.BilledRestoreMs
+			a.restoreAdded++
+		}
 		a.billedMs += billed
 		a.mbMs += billed * r.MemorySizeMB
 		a.memMB = r.MemorySizeMB
@@ -174,6 +218,9 @@ func (a *funcAcc) add(r *report) {
 			} else {
 				a.initUnbilledMs += ceilMs(r.InitDurationUs)
 				a.initUnbilledN++
+				if r.TimeMs >= initBillingChange {
+					a.initUnbilledLate++
+				}
 			}
 		}
 	}
@@ -280,9 +327,25 @@ func (a *funcAcc) summaryTimeouts() (total, fromLines int64) {
 	return a.timeouts + fromLines, fromLines
 }
 
+// crashesFromLines are the crash lines ("RequestId: ID Error: Runtime
+// exited …") of request ids no REPORT and no timeout line already counted
+// as an error; each is one more error.
+func (a *funcAcc) crashesFromLines() (n int64, minutes []int64) {
+	for id, m := range a.crashLineIDs {
+		_, e := a.errorIDs[id]
+		_, t := a.timeoutIDs[id]
+		_, tl := a.lineTimeoutIDs[id]
+		if !e && !t && !tl {
+			n++
+			minutes = append(minutes, m)
+		}
+	}
+	return n, minutes
+}
+
 // hasRecords: anything was read for the function.
 func (a *funcAcc) hasRecords() bool {
-	return a.invocations > 0 || a.initFailures > 0 || a.restoreLines > 0 || a.anonTimeouts > 0 || len(a.lineTimeoutIDs) > 0 || a.initRetries > 0
+	return a.invocations > 0 || a.initFailures > 0 || a.restoreLines > 0 || a.anonTimeouts > 0 || len(a.lineTimeoutIDs) > 0 || a.initRetries > 0 || len(a.crashLineIDs) > 0
 }
 
 // dataset builds the function's dataset entry and the assumptions and
@@ -291,6 +354,7 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 	var as pricing.Assumptions
 	q := a.dur.Quantiles(0.5, 0.9, 0.99)
 	timeouts, fromLines := a.summaryTimeouts()
+	crashes, _ := a.crashesFromLines()
 	restores := max(a.restores, a.restoreLines)
 	billed := a.billedMs + a.initFailBilledMs
 	mbMs := a.mbMs + a.initFailBilledMs*a.memMB
@@ -298,7 +362,7 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		FunctionConfig: pricing.FunctionConfig{Name: a.name, MemoryMB: int(a.memMB), Architecture: pricing.X86_64},
 		Summary: pricing.FunctionSummary{
 			Invocations: a.invocations,
-			Errors:      a.errors + fromLines,
+			Errors:      a.errors + fromLines + crashes,
 			Timeouts:    timeouts,
 			ColdStarts:  a.cold + restores,
 			Restores:    restores,
@@ -314,7 +378,10 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		},
 	}
 	if a.maxTimeoutUs > 0 {
-		f.Timeout = pricing.Duration(time.Duration(a.maxTimeoutUs) * time.Microsecond)
+		// Lambda's timeout is a whole number of seconds; the line tells
+		// when the invocation was stopped, a little after it ("Task timed
+		// out after 6.01 seconds" for a 6 s timeout).
+		f.Timeout = pricing.Duration(time.Duration(max(1, (a.maxTimeoutUs+500_000)/1_000_000)) * time.Second)
 	}
 	if len(a.byMem) > 0 {
 		keys := slices.Sorted(maps.Keys(a.byMem))
@@ -333,12 +400,34 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		}
 	}
 	if a.initUnbilledN > 0 {
-		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.init_unbilled_ms", a.name), Value: fmt.Sprintf("%d ms", a.initUnbilledMs),
-			Why: fmt.Sprintf("%d INIT phase(s) were not in Billed Duration (logs before 2025-08-01, when AWS did not bill INIT on managed runtimes); at today's rules they are billed", a.initUnbilledN)})
+		why := fmt.Sprintf("%d INIT phase(s) were not in Billed Duration (logs before 2025-08-01, when AWS did not bill INIT on managed runtimes); at today's rules they are billed", a.initUnbilledN)
+		if a.initUnbilledLate > 0 {
+			why = fmt.Sprintf("%d INIT phase(s) were not in their REPORT's Billed Duration, %d of them dated on or after 2025-08-01 (when AWS started billing INIT on managed runtimes, but some REPORT lines still show only the invocation's duration); at today's rules they are billed", a.initUnbilledN, a.initUnbilledLate)
+		}
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.init_unbilled_ms", a.name), Value: fmt.Sprintf("%d ms", a.initUnbilledMs), Why: why})
+	}
+	if a.noStatus > 0 {
+		// Logs Insights REPORT fields carry no Status: errors and timeouts
+		// of those invocations are unknown, never zero.
+		f.Missing = append(f.Missing, "summary.errors", "summary.timeouts", "series.errors")
+		f.Summary.Errors, f.Summary.Timeouts = 0, 0
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: "unknown",
+			Why: fmt.Sprintf("%d invocation(s) were read from Logs Insights' REPORT fields (@duration, @billedDuration…), which do not carry the Status of a timeout or an error: query @message too", a.noStatus)})
+	}
+	if a.noMaxMem > 0 {
+		if a.noMaxMem == a.invocations {
+			f.Missing = append(f.Missing, "summary.max_memory_used_mb")
+		}
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.max_memory_used_mb", a.name), Value: fmt.Sprintf("unknown for %d invocation(s)", a.noMaxMem),
+			Why: "the Logs Insights results have no @maxMemoryUsed: query it too"})
+	}
+	if a.restoreAdded > 0 {
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.billed_duration_ms", a.name), Value: fmt.Sprintf("%d SnapStart REPORT(s) + Billed Restore Duration", a.restoreAdded),
+			Why: "their Billed Duration is less than ⌈Duration⌉ + Billed Restore Duration, which AWS's REPORT lines include: the Billed Restore Duration was added"})
 	}
 	if a.initFailures > 0 {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].init_failures", a.name), Value: fmt.Sprint(a.initFailures),
-			Why: fmt.Sprintf("INIT_REPORT lines of failed INITs; %d ms of them billed (since 2025-08-01) at the last REPORT's memory size", a.initFailBilledMs)})
+			Why: fmt.Sprintf("INIT_REPORT lines of failed INITs; %d ms of them billed (since 2025-08-01) at the last REPORT's memory size%s", a.initFailBilledMs, undatedNote(a.initFailUndated))})
 	}
 	if a.managed > 0 {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].compute", a.name), Value: "Lambda Managed Instances",
@@ -346,7 +435,7 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 	}
 	if a.maxTimeoutUs > 0 {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", a.name), Value: f.Timeout.String(),
-			Why: "from the logs' \"Task timed out after N seconds\" lines"})
+			Why: fmt.Sprintf("from the logs' \"Task timed out after N seconds\" lines (the longest, %.2f s, to the whole second)", float64(a.maxTimeoutUs)/1e6)})
 	}
 	if a.hasMin {
 		s, note := a.series()
@@ -359,6 +448,15 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		}
 	}
 	return f, as
+}
+
+// undatedNote says how many failed INITs had no time to tell their
+// billing era by.
+func undatedNote(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%d of them undated: the line carries no time, taken as on or after 2025-08-01)", n)
 }
 
 func memList(keys []int64) string {
@@ -408,6 +506,14 @@ func (a *funcAcc) series() (*pricing.Series, string) {
 			if b := (m - base) / k; b >= 0 && b < int64(n) {
 				s.Errors[b]++
 			}
+		}
+	}
+	// So are crashes told only by their line, in the line's minute (the
+	// invocation's end; its start is not in the line).
+	_, crashMins := a.crashesFromLines()
+	for _, m := range crashMins {
+		if b := (m - base) / k; m != 0 && b >= 0 && b < int64(n) {
+			s.Errors[b]++
 		}
 	}
 	keys := slices.Sorted(maps.Keys(a.minutes))

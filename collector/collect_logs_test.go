@@ -109,3 +109,32 @@ func TestCollectLogsEventsCapSamplesWholeWindow(t *testing.T) {
 		t.Errorf("problems: %q", d.Problems)
 	}
 }
+
+// `collect --logs` (events) reads what import reads: a handler's log line
+// quoting a REPORT (which the filter pattern lets through) is no
+// invocation. (Errors come from the Errors metric, which counts crashes.)
+func TestCollectLogsQuotedLines(t *testing.T) {
+	s := newStub(t, 2)
+	w, err := ChooseWindow(stubNow, 2*time.Minute, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := func(ms int64) int64 { return w.Start.UnixMilli() + ms }
+	st := "2026/11/20/[$LATEST]ab"
+	s.Events = map[string][]collectortest.LogEvent{"/aws/lambda/fn-001": {
+		{Timestamp: at(1000), Stream: st, Message: "REPORT RequestId: c1\tDuration: 3296.38 ms\tBilled Duration: 3297 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\t\n"},
+		{Timestamp: at(2000), Stream: st, Message: "2026-11-20T10:00:02.000Z\tc2\tINFO\tforwarding REPORT RequestId: x\tDuration: 100.00 ms\tBilled Duration: 100 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\n"},
+		{Timestamp: at(2001), Stream: st, Message: "REPORT RequestId: c2\tDuration: 5.17 ms\tBilled Duration: 6 ms\tMemory Size: 128 MB\tMax Memory Used: 51 MB\t\n"},
+		{Timestamp: at(61000), Stream: st, Message: "REPORT RequestId: c3\tDuration: 0.90 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 51 MB\t\n"},
+		{Timestamp: at(62000), Stream: st, Message: "REPORT RequestId: c4\tDuration: 0.80 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 51 MB\t\n"},
+	}}
+	d, cs, err := stubCollector(s).Collect(context.Background(), CollectOptions{Functions: []string{"fn-001"}, Since: 2 * time.Minute, Logs: true, LogsMode: LogsEvents})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Four REPORTs (the stub's 2 invocations a minute), 3297 + 6 + 1 + 1
+	// ms; the quoted line's 100 ms is not among them.
+	if sm := d.Functions[0].Summary; cs.LogReports != 4 || sm.BilledDurationMs != 3305 {
+		t.Errorf("reports %d billed %d; problems %q", cs.LogReports, sm.BilledDurationMs, d.Problems)
+	}
+}

@@ -87,7 +87,10 @@ type Importer struct {
 	refused  []string // formats refused by name, with where
 	// metricNotes are the statistics assumed for get-metric-data labels.
 	metricNotes pricing.Assumptions
-	stats       ImportStats
+	// notes are what the import assumed about its inputs (the time zone
+	// of a console export).
+	notes pricing.Assumptions
+	stats ImportStats
 
 	totalBytes, nextProgress int64
 	// doneBytes is counted by the file's reader, which may run on the
@@ -188,6 +191,9 @@ func (im *Importer) Read(name string, r io.Reader) error {
 		src = ar
 	}
 	lr := bufio.NewReaderSize(src, maxLine)
+	if u := newUTF16Reader(lr); u != nil {
+		lr = bufio.NewReaderSize(u, maxLine)
+	}
 	head, _ := lr.Peek(8192)
 	if isMetricDataJSON(head) {
 		err := im.readMetricData(name, lr)
@@ -310,6 +316,13 @@ func (im *Importer) Dataset() *pricing.Dataset {
 		for _, x := range as {
 			d.Assumptions.Add(x)
 		}
+		if a.fromGroup && isEdgeName(name) {
+			// Lambda@Edge logs to /aws/lambda/us-east-1.NAME in every Region
+			// it runs in; a function's own name cannot hold a '.'.
+			f.LambdaEdge = true
+			d.Assumptions.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].lambda_edge", name), Value: "true",
+				Why: "its log group /aws/lambda/" + name + " is a Lambda@Edge function's (Region prefix, then the name): priced at Lambda@Edge rates"})
+		}
 		im.configure(&f, a.memMB > 0, a.maxTimeoutUs > 0, d)
 		if a.memMB == 0 {
 			// Only records without a memory size (failed INITs): billed at
@@ -349,9 +362,32 @@ func (im *Importer) Dataset() *pricing.Dataset {
 			d.Assumptions.Add(x)
 		}
 	}
+	for _, x := range im.notes {
+		d.Assumptions.Add(x)
+	}
 	sort.SliceStable(d.Functions, func(i, j int) bool { return d.Functions[i].Name < d.Functions[j].Name })
 	d.Problems = append(im.problems, d.Problems...)
 	return d
+}
+
+// isEdgeName: a log group's function part "us-east-1.NAME", the way
+// Lambda@Edge names its log groups (Lambda function names hold only
+// letters, digits, '-' and '_', so a '.' after a Region code is Edge's).
+func isEdgeName(name string) bool {
+	region, fn, ok := strings.Cut(name, ".")
+	if !ok || fn == "" || len(region) < 9 {
+		return false
+	}
+	parts := strings.Split(region, "-")
+	if len(parts) < 3 || len(parts[0]) != 2 {
+		return false
+	}
+	for _, c := range parts[len(parts)-1] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // configure fills f's configuration from the options where the records

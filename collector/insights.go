@@ -51,7 +51,7 @@ const insightsBin = time.Hour
 // carry no name, and their group names the function.
 const insightsFields = `filter @type = "REPORT" or type = "platform.report" or @message like "Task timed out"
 | parse @logStream /^\d{4}\/\d{2}\/\d{2}\/(?<fn>[^\[]+)\[/
-| fields coalesce(@billedDuration, record.metrics.billedDurationMs) as billed, coalesce(@duration, record.metrics.durationMs) as dur, coalesce(@initDuration, record.metrics.initDurationMs) as init, coalesce(@maxMemoryUsed / 1000000, record.metrics.maxMemoryUsedMB) as used, coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) as size, strcontains(@message, "Status: timeout") + strcontains(@message, "\"status\":\"timeout\"") as tmo, strcontains(@message, "Status: error") + strcontains(@message, "\"status\":\"error\"") as err, strcontains(@message, "Task timed out") as tmoline
+| fields coalesce(@billedDuration, record.metrics.billedDurationMs) as billed, coalesce(@duration, record.metrics.durationMs) as dur, coalesce(@initDuration, record.metrics.initDurationMs) as init, coalesce(@maxMemoryUsed / 1000000, record.metrics.maxMemoryUsedMB) as used, coalesce(@memorySize / 1000000, record.metrics.memorySizeMB) as size, strcontains(@message, "Status: timeout") + strcontains(@message, "\"status\":\"timeout\"") as tmo, strcontains(@message, "Status: error") + strcontains(@message, "\"status\":\"error\"") + strcontains(@message, "\"status\":\"failure\"") as err, strcontains(@message, "Task timed out") as tmoline
 | fields ceil(init) as initceil, init * 0 + billed - ceil(dur) as initbilled`
 
 // InsightsBinnedQuery computes, per log group, function, memory size and

@@ -13,6 +13,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 // source is the state of one input being read: where records go, and
@@ -27,6 +30,175 @@ type source struct {
 	cur       *funcAcc
 	curName   string
 	rep       report
+	md        mdTable // a Logs Insights result copied or downloaded as Markdown
+	// csvZoneNoted: the zone-less times of a CSV export were noted.
+	csvZoneNoted bool
+	// exportNoted: a function named after an export object was noted.
+	exportNoted bool
+}
+
+// mdTable is the state of a Markdown table being read: the CloudWatch
+// console's Logs Insights "Export results" as Markdown writes a header
+// (region, log-group-names, start-time, end-time, query-string), then
+// "| @timestamp | @message |", "| --- | --- |" and one row per result.
+type mdTable struct {
+	group string // the function of a single log-group-names entry
+	// The query's window (start-time, end-time: UTC), Unix ms; 0 unknown.
+	startMs, endMs int64
+	// offsetMs is what the rows' zone-less @timestamp (the console's time
+	// zone setting) is ahead of UTC, once found.
+	offsetMs    int64
+	offsetKnown bool
+	pending     []string // a header row waiting for its "| --- |" line
+	header      []string
+}
+
+// markdownLine reads a line of a Logs Insights Markdown export; false
+// when the line is not part of one.
+func (s *source) markdownLine(line []byte, where func() string) bool {
+	if g, ok := bytes.CutPrefix(line, []byte("log-group-names: ")); ok {
+		g = bytes.TrimSpace(g)
+		if bytes.IndexByte(g, ',') < 0 {
+			s.md.group = functionOfGroup(string(g))
+		}
+		return false
+	}
+	for _, k := range []struct {
+		key string
+		dst *int64
+	}{{"start-time: ", &s.md.startMs}, {"end-time: ", &s.md.endMs}} {
+		if v, ok := bytes.CutPrefix(line, []byte(k.key)); ok {
+			if ms, ok := parseRFC3339Ms(bytes.TrimSpace(v)); ok {
+				*k.dst = ms
+			}
+			return false
+		}
+	}
+	if len(line) < 2 || line[0] != '|' {
+		return false
+	}
+	cells := splitMarkdownRow(line)
+	switch {
+	case s.md.header == nil && s.md.pending == nil:
+		for _, c := range cells {
+			if strings.HasPrefix(c, "@") {
+				s.md.pending = cells
+				return true
+			}
+		}
+		return false
+	case s.md.header == nil:
+		for _, c := range cells {
+			if strings.Trim(c, "-: ") != "" {
+				s.md.pending = nil
+				return false
+			}
+		}
+		s.md.header, s.md.pending = s.md.pending, nil
+		return true
+	}
+	if len(cells) != len(s.md.header) {
+		s.bad(where(), fmt.Sprintf("Markdown row of %d cells under a header of %d", len(cells), len(s.md.header)))
+		return true
+	}
+	row := make(map[string]string, len(cells))
+	for i, h := range s.md.header {
+		row[h] = cells[i]
+	}
+	s.im.stats.Lines++
+	if v := row["@timestamp"]; v != "" {
+		row["@timestamp"] = s.markdownTime(v, where)
+	}
+	s.insightsRow(row, where(), s.md.group)
+	return true
+}
+
+// markdownTime returns a Markdown row's @timestamp as RFC 3339 UTC. The
+// console writes it without a zone, in the console's time-zone setting
+// (local time by default), while the header's start-time and end-time are
+// UTC: the offset is the one that puts the first row inside the query's
+// window — whole hours, else quarter hours, and only if exactly one fits;
+// otherwise the time is taken as UTC, and either way the dataset says so.
+func (s *source) markdownTime(v string, where func() string) string {
+	if _, ok := parseRFC3339Ms([]byte(v)); ok {
+		return v // it has a zone
+	}
+	ms, ok := parseRFC3339Ms([]byte(v + "Z"))
+	if !ok {
+		return v
+	}
+	if !s.md.offsetKnown {
+		s.md.offsetKnown = true
+		in := func(t int64) bool { return t >= s.md.startMs-60_000 && t <= s.md.endMs+60_000 }
+		switch {
+		case s.md.startMs == 0 || s.md.endMs < s.md.startMs:
+			s.zoneNote(where(), "UTC", "the export's header gives no query window to tell its zone by")
+		case in(ms):
+			s.zoneNote(where(), "UTC", "the rows fall in the header's query window (start-time, end-time, UTC)")
+		default:
+			var fits []int64
+			for _, step := range []int64{3_600_000, 900_000} {
+				for k := -14 * 3_600_000 / step; k <= 14*3_600_000/step; k++ {
+					if in(ms - k*step) {
+						fits = append(fits, k*step)
+					}
+				}
+				if len(fits) > 0 {
+					break
+				}
+			}
+			if len(fits) == 1 {
+				s.md.offsetMs = fits[0]
+				s.zoneNote(where(), fmt.Sprintf("UTC%+03d:%02d", fits[0]/3_600_000, abs64(fits[0]%3_600_000)/60_000),
+					"the console wrote the rows in its own time zone; this offset puts them in the header's query window (start-time, end-time, UTC)")
+			} else {
+				s.zoneNote(where(), "UTC", "the rows are outside the header's query window and no single time-zone offset puts them in it")
+			}
+		}
+	}
+	return time.UnixMilli(ms - s.md.offsetMs).UTC().Format("2006-01-02T15:04:05.000Z")
+}
+
+func abs64(v int64) int64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// zoneNote records the time zone assumed for an export's zone-less times.
+func (s *source) zoneNote(where, zone, why string) {
+	s.im.notes.Add(pricing.Assumption{Field: where + ": @timestamp time zone", Value: zone, Why: "times without a zone; " + why})
+}
+
+// isMarkdownHeader: a line of a Logs Insights Markdown export's header
+// that markdownLine reads.
+func isMarkdownHeader(line []byte) bool {
+	return bytes.HasPrefix(line, []byte("log-group-names: ")) || bytes.HasPrefix(line, []byte("start-time: ")) || bytes.HasPrefix(line, []byte("end-time: "))
+}
+
+// splitMarkdownRow splits "| a | b\|c |" into its cells, unescaping "\|".
+func splitMarkdownRow(line []byte) []string {
+	t := strings.TrimSpace(string(line))
+	t = strings.TrimPrefix(t, "|")
+	if strings.HasSuffix(t, "|") && !strings.HasSuffix(t, "\\|") {
+		t = t[:len(t)-1]
+	}
+	var cells []string
+	var cur strings.Builder
+	for i := 0; i < len(t); i++ {
+		switch {
+		case t[i] == '\\' && i+1 < len(t) && t[i+1] == '|':
+			cur.WriteByte('|')
+			i++
+		case t[i] == '|':
+			cells = append(cells, strings.TrimSpace(cur.String()))
+			cur.Reset()
+		default:
+			cur.WriteByte(t[i])
+		}
+	}
+	return append(cells, strings.TrimSpace(cur.String()))
 }
 
 type refusal struct {
@@ -127,10 +299,19 @@ func (s *source) add(r *report, group string) {
 		if acc == nil {
 			acc = im.fn(string(r.Function))
 		}
+		acc.fromGroup = true
 	case group != "":
 		acc = s.fixed(group)
+		acc.fromGroup = true
 	default:
 		acc = s.fixed(s.defName)
+		if !s.exportNoted && isExportObjectName(s.defName) {
+			// S3 export objects are 000000.gz, 000001.gz…: the name says
+			// nothing of the function.
+			s.exportNoted = true
+			im.notes.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].name", s.defName), Value: s.defName,
+				Why: "named after the file " + s.name + ", a CloudWatch Logs export object whose name and lines do not name the function or its log group; pass --function"})
+		}
 	}
 	acc.record(r)
 }
@@ -140,6 +321,17 @@ func (s *source) fixed(name string) *funcAcc {
 		s.cur, s.curName = s.im.fn(name), name
 	}
 	return s.cur
+}
+
+// isExportObjectName: a file name of digits only, as CloudWatch Logs'
+// S3 export writes its objects (000000.gz).
+func isExportObjectName(n string) bool {
+	for _, c := range n {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return n != ""
 }
 
 // functionOfGroup is the function a log group belongs to ("" when the
@@ -255,6 +447,13 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 			for len(line) > 0 && (line[len(line)-1] == '\n' || line[len(line)-1] == '\r') {
 				line = line[:len(line)-1]
 			}
+			if len(line) > 0 && line[0] == 0x1b {
+				// Colours: aws logs tail --color on, sam logs, serverless logs
+				// and awslogs write ANSI escapes around times, stream names
+				// and whole REPORT lines; each such line starts with one (the
+				// first byte is checked, not every byte of every line).
+				line = stripANSI(line)
+			}
 			if pending != nil {
 				if len(line) > 0 && (line[0] == ' ' || line[0] == '\t' || line[0] == '}' || line[0] == ']') && len(pending)+len(line) < maxLine {
 					pending = append(append(pending, '\n'), line...)
@@ -284,6 +483,9 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 					goto next
 				}
 			}
+			if len(line) > 0 && (line[0] == '|' || (line[0] == 'l' || line[0] == 's' || line[0] == 'e') && isMarkdownHeader(line)) && s.markdownLine(line, at(lineNo)) {
+				goto next
+			}
 			if bytes.HasPrefix(line, eventsText) {
 				s.eventsTextLine(line, at(lineNo))
 				goto next
@@ -305,8 +507,31 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 	flush()
 }
 
+// stripANSI removes ANSI escape sequences (CSI "ESC [ params final" and
+// two-byte "ESC x") from b in place and returns the shortened slice.
+func stripANSI(b []byte) []byte {
+	out := b[:0]
+	for i := 0; i < len(b); i++ {
+		if b[i] != 0x1b {
+			out = append(out, b[i])
+			continue
+		}
+		if i+1 < len(b) && b[i+1] == '[' {
+			j := i + 2
+			for j < len(b) && (b[j] >= 0x20 && b[j] <= 0x3f) {
+				j++
+			}
+			i = j // the final byte (0x40–0x7e) is skipped with the loop's i++
+			continue
+		}
+		i++ // ESC and the byte after it
+	}
+	return out
+}
+
 func hasRecordMarker(b []byte) bool {
-	return bytes.Contains(b, textMarker) || bytes.Contains(b, initMarker) || bytes.Contains(b, restoreMarker) || bytes.Contains(b, timeoutMarker)
+	return bytes.Contains(b, textMarker) || bytes.Contains(b, initMarker) || bytes.Contains(b, restoreMarker) || bytes.Contains(b, timeoutMarker) ||
+		bytes.Contains(b, crashRuntime) || bytes.Contains(b, crashProcess)
 }
 
 // eventLine reads a line that is one CloudWatch Logs event object; false
@@ -465,6 +690,8 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	group := ""
 	other := map[string]json.RawMessage{}
 	control := false
+	var results int64 // rows of a Logs Insights "results" list
+	haveResults := false
 	for dec.More() {
 		t, err := dec.Token()
 		if err != nil {
@@ -483,8 +710,12 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 			if t, err := dec.Token(); err != nil || t != json.Delim('[') {
 				return fail(fmt.Errorf("%q is not a list", key))
 			}
+			before := s.im.stats.Lines
 			if !s.array(dec, where+" "+key, group) {
 				return false
+			}
+			if key == "results" {
+				results, haveResults = s.im.stats.Lines-before, true
 			}
 		case "logGroup":
 			var g string
@@ -527,10 +758,39 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	if _, err := dec.Token(); err != nil { // "}"
 		return fail(err)
 	}
+	if haveResults {
+		s.insightsComplete(other, results, where)
+	}
+	for _, k := range []string{"nextToken", "NextToken"} {
+		// filter-log-events output carries a token only when more events
+		// remain (the CLI pages through them unless --max-items or
+		// --no-paginate); get-log-events' nextForwardToken is always there.
+		var tok string
+		if v, ok := other[k]; ok && json.Unmarshal(v, &tok) == nil && tok != "" {
+			s.im.problem(fmt.Sprintf("%s the document has a %s: more events remain than it holds (one page of filter-log-events); only those it holds are imported", where, k))
+		}
+	}
 	if len(other) > 0 && (other["type"] != nil || other["_aws"] != nil || other["message"] != nil || other["@message"] != nil) {
 		s.element(other, nil, where, group)
 	}
 	return true
+}
+
+// insightsComplete checks a get-query-results document: a query that did
+// not complete, or whose results stop at the query's row limit (1,000 by
+// default, 10,000 at most) before the records it matched, gives a part of
+// the records only — listed, never taken for the whole.
+func (s *source) insightsComplete(other map[string]json.RawMessage, rows int64, where string) {
+	var status string
+	if v, ok := other["status"]; ok && json.Unmarshal(v, &status) == nil && status != "" && status != "Complete" {
+		s.im.problem(fmt.Sprintf("%s the Logs Insights query's status is %q, not Complete: its results are partial", where, status))
+	}
+	var st struct {
+		RecordsMatched *float64 `json:"recordsMatched"`
+	}
+	if v, ok := other["statistics"]; ok && json.Unmarshal(v, &st) == nil && st.RecordsMatched != nil && int64(*st.RecordsMatched) > rows {
+		s.im.problem(fmt.Sprintf("%s the Logs Insights query matched %d records but its results hold %d rows (the query's limit: 1,000 by default, 10,000 at most): only those rows are imported; split the window or use `collect --logs`", where, int64(*st.RecordsMatched), rows))
+	}
 }
 
 // awslogs reads the event a Lambda subscriber receives:
@@ -705,12 +965,15 @@ func (s *source) insightsRow(row map[string]string, where, group string) {
 	r.DurationUs = int64(num("@duration")*1000 + 0.5)
 	r.BilledMs = int64(num("@billedDuration") + 0.5)
 	r.MemorySizeMB = int64(num("@memorySize")/1e6 + 0.5)
+	r.NoStatus = true // fields, not the line: no Status
 	if row["@maxMemoryUsed"] != "" {
 		r.MaxMemoryMB = int64(num("@maxMemoryUsed")/1e6 + 0.5)
+	} else {
+		r.NoMaxMem = true
 	}
 	if row["@initDuration"] != "" {
 		r.InitDurationUs = int64(num("@initDuration")*1000 + 0.5)
-		r.Cold = true
+		r.Cold = r.InitDurationUs > 0
 	}
 	if err != nil {
 		s.bad(where, err.Error())
@@ -803,6 +1066,14 @@ func (im *Importer) readInsightsCSV(s *source, r io.Reader) {
 		for i, h := range header {
 			if i < len(rec) {
 				row[h] = rec[i]
+			}
+		}
+		if v := row["@timestamp"]; v != "" && !s.csvZoneNoted {
+			if _, ok := parseRFC3339Ms([]byte(v)); !ok {
+				if _, ok := parseRFC3339Ms([]byte(v + "Z")); ok {
+					s.csvZoneNoted = true
+					s.zoneNote(where, "UTC", "the console writes an export's times in its own time-zone setting (UTC or local), which the file does not state")
+				}
 			}
 		}
 		s.insightsRow(row, where, "")

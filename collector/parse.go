@@ -44,6 +44,10 @@ type report struct {
 	Phase []byte
 	// TimeoutUs is a "Task timed out after N seconds" line's N.
 	TimeoutUs int64
+	// NoStatus, NoMaxMem: a Logs Insights row of REPORT fields without
+	// @message says nothing of the invocation's status (timeout, error),
+	// or was queried without @maxMemoryUsed.
+	NoStatus, NoMaxMem bool
 }
 
 // kind is what a parsed record is.
@@ -55,6 +59,7 @@ const (
 	kindInitReport             // INIT_REPORT / platform.initReport
 	kindRestore                // RESTORE_REPORT / platform.restoreReport
 	kindTimeout                // "Task timed out after N seconds"
+	kindCrash                  // "RequestId: ID Error: Runtime exited …"
 )
 
 // status is how an invocation (or an INIT) ended.
@@ -77,6 +82,7 @@ var (
 	jsonInit      = []byte(`platform.initReport"`)
 	jsonRestore   = []byte(`platform.restoreReport"`)
 	lambdaPrefix  = []byte("/aws/lambda/")
+	platformQuote = []byte(`"platform.`)
 )
 
 // errNotReport means the line is not a record lambdacost reads (START,
@@ -98,6 +104,11 @@ func (e *unsupportedError) Error() string {
 var errInsightsEMF = &unsupportedError{
 	Format: "a Lambda Insights performance event (embedded metric format, {\"_aws\":…,\"memory_utilization\":…} from /aws/lambda-insights)",
 	Hint:   "import the function's own log group /aws/lambda/NAME, whose REPORT lines carry the billed duration, memory and cold starts",
+}
+
+var errWebFunctions = &unsupportedError{
+	Format: "a Lambda Web Functions system event (platform.invokeReport, platform.invokeSummary, platform.requestComplete, or a platform.* record in their timestamp/level envelope, from /aws/lambda/web/NAME)",
+	Hint:   "Web Functions are billed by requests, active CPU time and memory over each environment's life, which lambdacost does not model",
 }
 
 // parseEvent is the one entry point for a CloudWatch Logs event message,
@@ -153,39 +164,254 @@ func parseLine(line []byte, r *report) error {
 		// (A marker inside a JSON object is text some log line quotes.)
 		if i := bytes.Index(line[k:], textMarker); i >= 0 && (j < 0 || j > i+k) {
 			i += k
+			if err := checkPrefix(line[:i], "REPORT RequestId:"); err != nil {
+				return err
+			}
 			prefix(line[:i], r)
 			return parseText(line[i+len(textMarker):], r)
 		}
 	}
 	if j >= 0 {
 		obj := line[j:]
-		switch {
-		case bytes.Contains(obj, jsonMarker):
-			prefix(line[:j], r)
-			return parseJSON(obj, r)
-		case bytes.Contains(obj, jsonInit), bytes.Contains(obj, jsonRestore):
-			prefix(line[:j], r)
-			return parsePlatformJSON(obj, r)
-		case bytes.Contains(obj, []byte(`"_aws"`)) && (bytes.Contains(obj, []byte(`"memory_utilization"`)) || bytes.Contains(obj, []byte(`LambdaInsights`))):
+		// One scan finds whether the object is a platform record at all
+		// (most JSON lines are an application's).
+		if p := bytes.Index(obj, platformQuote); p >= 0 {
+			// The first "platform. is the record's type, which says what it is.
+			pl := obj[p:]
+			t := pl[len(platformQuote):]
+			switch {
+			case bytes.HasPrefix(t, []byte(`report"`)):
+				prefix(line[:j], r)
+				return parseJSON(obj, r)
+			case bytes.HasPrefix(t, []byte(`initReport"`)), bytes.HasPrefix(t, []byte(`restoreReport"`)):
+				prefix(line[:j], r)
+				return parsePlatformJSON(obj, r)
+			case bytes.HasPrefix(t, []byte(`invokeReport"`)), bytes.HasPrefix(t, []byte(`invokeSummary"`)), bytes.HasPrefix(t, []byte(`requestComplete"`)):
+				return errWebFunctions
+			case bytes.Contains(t, jsonMarker):
+				// Another platform record first, then a report (several
+				// records on one line): read, or refused as malformed.
+				prefix(line[:j], r)
+				return parseJSON(obj, r)
+			}
+		}
+		if bytes.Contains(obj, []byte(`"_aws"`)) && (bytes.Contains(obj, []byte(`"memory_utilization"`)) || bytes.Contains(obj, []byte(`LambdaInsights`))) {
 			return errInsightsEMF
 		}
 	}
 	if k >= 0 {
 		if i := bytes.Index(line, initMarker); i >= 0 && isWordStart(line, i) {
+			if err := checkPrefix(line[:i], "INIT_REPORT"); err != nil {
+				return err
+			}
 			prefix(line[:i], r)
 			r.Kind = kindInitReport
 			return parseFields(line[i+len(initMarker):], r, false)
 		}
 		if i := bytes.Index(line, restoreMarker); i >= 0 && isWordStart(line, i) {
+			if err := checkPrefix(line[:i], "RESTORE_REPORT"); err != nil {
+				return err
+			}
 			prefix(line[:i], r)
 			r.Kind = kindRestore
 			return parseFields(line[i+len(restoreMarker):], r, false)
 		}
 	}
 	if i := indexTimeout(line); i >= 0 {
+		if hasLevel(line[:i]) {
+			return errNotReport // an application's log line that mentions a timeout
+		}
 		return parseTimeout(line, i, r)
 	}
+	if i := indexExited(line); i >= 0 {
+		return parseCrash(line, i, r)
+	}
 	return errNotReport
+}
+
+// indexExited finds " exited " by its 'x' (rare in log lines, absent from
+// request ids), as indexTimeout does.
+func indexExited(line []byte) int {
+	for off := 0; ; {
+		k := bytes.IndexByte(line[off:], 'x')
+		if k < 0 {
+			return -1
+		}
+		k += off
+		if k >= 2 && bytes.HasPrefix(line[k-2:], exitedWord) {
+			return k - 2
+		}
+		off = k + 1
+	}
+}
+
+// trimBlanks drops leading spaces and tabs (bytes.TrimLeft with a
+// two-byte cutset builds a set on every call).
+func trimBlanks(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	return b
+}
+
+// utf8BOM is the byte order mark some editors and Windows tools put at
+// the start of a UTF-8 file.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
+var (
+	exitedWord     = []byte(" exited ")
+	requestIDColon = []byte("RequestId: ")
+	crashRuntime   = []byte("Error: Runtime exited")
+	crashProcess   = []byte("Process exited before completing request")
+)
+
+// parseCrash reads the line Lambda writes when the runtime process dies
+// during an invocation (out of memory, exit, crash):
+// "RequestId: ID Error: Runtime exited with error: signal: killed" (often
+// followed by "Runtime.ExitError" on the same or the next line), or, from
+// the Node.js 4.3–8.10 era, "RequestId: ID Process exited before completing
+// request". Before 2023 or so the REPORT of that invocation carried no
+// Status, so this line is the only sign of the error. i indexes " exited ".
+func parseCrash(line []byte, i int, r *report) error {
+	k := bytes.LastIndex(line[:i], requestIDColon)
+	if k < 0 || !isWordStart(line, k) || checkPrefix(line[:k], "RequestId:") != nil {
+		return errNotReport // another message that mentions a crash
+	}
+	id, rest := token(line[k+len(requestIDColon):])
+	rest = skipSpace(rest)
+	if len(id) == 0 || !(bytes.HasPrefix(rest, crashRuntime) || bytes.HasPrefix(rest, crashProcess)) {
+		return errNotReport
+	}
+	prefix(line[:k], r)
+	r.Kind = kindCrash
+	r.RequestID = id
+	r.Status = statusError
+	return nil
+}
+
+// levelWords are the log levels Lambda's runtimes put before an
+// application's message in the text log format: Node.js
+// "TIME\tID\tINFO\tmessage", Python "[INFO]\tTIME\tID\tmessage", .NET
+// "TIME\tID\tinfo\tmessage", Java and Ruby loggers alike.
+var levelWords = [...]string{"INFO", "ERROR", "WARN", "WARNING", "DEBUG", "TRACE", "FATAL", "CRITICAL",
+	// .NET's runtime writes "info", "warn", "fail", "crit", "dbug", "trce".
+	"info", "error", "warn", "warning", "debug", "trace", "fatal", "fail", "crit", "dbug", "trce"}
+
+// hasLevel: the text before a record marker holds a log level word (the
+// line is an application's log message quoting a record).
+func hasLevel(p []byte) bool {
+	for len(p) > 0 {
+		p = trimBlanks(p)
+		tok, rest := token(p)
+		p = rest
+		if isLevel(tok) {
+			return true
+		}
+	}
+	return false
+}
+
+// isLevel: tok is a log level word, bare or in brackets ("INFO",
+// "[ERROR]", "info:").
+func isLevel(tok []byte) bool {
+	for len(tok) > 0 && isLevelPunct(tok[0]) {
+		tok = tok[1:]
+	}
+	for len(tok) > 0 && isLevelPunct(tok[len(tok)-1]) {
+		tok = tok[:len(tok)-1]
+	}
+	if len(tok) < 4 || len(tok) > 8 || !(tok[0] >= 'A' && tok[0] <= 'Z' || tok[0] >= 'a' && tok[0] <= 'z') {
+		return false // timestamps, ids, streams (quickly)
+	}
+	for _, w := range levelWords {
+		if string(tok) == w {
+			return true
+		}
+	}
+	return false
+}
+
+func isLevelPunct(c byte) bool {
+	return c == '[' || c == ']' || c == '(' || c == ')' || c == ':' || c == ','
+}
+
+// checkPrefix tells a record from an application's log line that quotes
+// one: the text before the record's marker may hold only what Lambda and
+// export tools put there — timestamps, numbers (event ids, epoch ms), log
+// stream names ("2026/03/02/[$LATEST]0a1b…", sam logs' hex ids), log group
+// names ("/aws/lambda/NAME") and punctuation. A log level word ("INFO",
+// "[ERROR]") marks an application's line: not a record (errNotReport).
+// Any other word is an error naming it, so that such a line is listed as
+// not read, never counted as an invocation nor dropped silently. One pass
+// over the prefix's words, without allocating.
+func checkPrefix(p []byte, marker string) error {
+	// The common prefixes (none, a time, a time and an event id) are told
+	// by one pass over a byte table.
+	plain := true
+	for _, c := range p {
+		if !timeChars[c] {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return nil
+	}
+	for rest := trimBlanks(bytes.TrimPrefix(p, utf8BOM)); len(rest) > 0; rest = trimBlanks(rest) {
+		var tok []byte
+		tok, rest = token(rest)
+		switch {
+		case isLevel(tok):
+			return errNotReport
+		case prefixToken(tok):
+		default:
+			if hasLevel(rest) {
+				return errNotReport
+			}
+			return fmt.Errorf("text %q before %q is not a timestamp, log stream or log group (an application's log line quoting a record?); not counted", trunc(tok), marker)
+		}
+	}
+	return nil
+}
+
+// timeChars are the bytes of timestamps, numbers and the blanks between
+// them.
+var timeChars = func() (t [256]bool) {
+	for _, c := range []byte("0123456789-:TZ.+/ \t") {
+		t[c] = true
+	}
+	return t
+}()
+
+// prefixToken: tok is a timestamp, number, log stream or log group name,
+// or punctuation (see checkPrefix).
+func prefixToken(tok []byte) bool {
+	// Timestamps and numbers ("2026-03-02T10:00:00.311000+00:00",
+	// "[2026-03-02T10:00:00Z]", "(+00:00)", "1772456400120"), or
+	// punctuation alone ("-", "|"): the common case, checked first.
+	digit, other := false, false
+	for _, c := range tok {
+		switch c {
+		case '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+			digit = true
+		case '-', ':', 'T', 'Z', '.', '+', '/', ',', '(', ')', '[', ']', '|':
+		default:
+			other = true
+		}
+		if other {
+			break
+		}
+	}
+	if !other {
+		return digit || len(bytes.Trim(tok, "-:|")) == 0
+	}
+	if i := bytes.IndexByte(tok, '['); i >= 0 && bytes.IndexByte(tok[i:], ']') > 0 {
+		return true // a log stream: 2026/03/02/[$LATEST]0a1b…, 2026/03/02/fn[3]0a1b…, [$LATEST]0a1b…
+	}
+	if bytes.Contains(tok, lambdaPrefix) || tok[0] == '/' {
+		return true // a log group
+	}
+	return looksLikeID(tok) || string(tok) == "EVENTS" // a hex stream id (sam logs), an event id
 }
 
 // indexTimeout finds "Task timed out after " by its 'k' (IndexByte is
@@ -249,11 +475,11 @@ func looksLikeID(b []byte) bool {
 // (CloudWatch Logs export to S3, `aws logs tail`) and a `/aws/lambda/NAME`
 // log group (`aws logs tail` over several groups).
 func prefix(p []byte, r *report) {
-	p = bytes.TrimLeft(p, " \t")
+	p = trimBlanks(bytes.TrimPrefix(p, utf8BOM))
 	// The first timestamp in the prefix: at its start (S3 export, aws logs
 	// tail) or after the stream name (sam logs, some tail formats).
 	for i := 0; i+20 <= len(p); i++ {
-		if p[i] >= '0' && p[i] <= '9' && p[i+4] == '-' && (i == 0 || p[i-1] == ' ' || p[i-1] == '\t') {
+		if p[i] >= '0' && p[i] <= '9' && p[i+4] == '-' && (i == 0 || p[i-1] == ' ' || p[i-1] == '\t' || p[i-1] == '[' || p[i-1] == '(') {
 			if ms, ok := parseRFC3339Ms(p[i:]); ok {
 				r.TimeMs = ms
 				break
@@ -326,7 +552,10 @@ func parseFields(s []byte, r *report, isReport bool) error {
 			have |= hMax
 		case "Init Duration":
 			r.InitDurationUs, err = parseMicros(val)
-			r.Cold = isReport
+			// "Init Duration: 0.00 ms" is not a cold start: REPORT lines
+			// rebuilt from the Logs API by some forwarders (Datadog's
+			// extension before 2021-05) carried it on every invocation.
+			r.Cold = isReport && r.InitDurationUs > 0
 		case "Restore Duration":
 			r.RestoreUs, err = parseMicros(val)
 			r.Restored = isReport
@@ -374,6 +603,8 @@ func kindName(k kind) string {
 		return "RESTORE_REPORT"
 	case kindTimeout:
 		return "timeout line"
+	case kindCrash:
+		return "crash line"
 	}
 	return "REPORT"
 }
@@ -390,9 +621,13 @@ func parseStatus(v []byte) status {
 
 // platformRecord is a JSON-format platform record (Telemetry API schema).
 type platformRecord struct {
-	Time   string `json:"time"`
-	Type   string `json:"type"`
-	Record struct {
+	Time string `json:"time"`
+	// Timestamp and Level are the envelope of Lambda Web Functions'
+	// system events (whose platform.initReport is not an Event Function's).
+	Timestamp string `json:"timestamp"`
+	Level     string `json:"level"`
+	Type      string `json:"type"`
+	Record    struct {
 		RequestID string `json:"requestId"`
 		Status    string `json:"status"`
 		Phase     string `json:"phase"`
@@ -414,6 +649,9 @@ func parsePlatformJSON(obj []byte, r *report) error {
 	var rec platformRecord
 	if err := json.Unmarshal(bytes.TrimRight(obj, " \t\r\n"), &rec); err != nil {
 		return fmt.Errorf("platform record: %v", err)
+	}
+	if rec.Time == "" && rec.Timestamp != "" && rec.Level != "" {
+		return errWebFunctions
 	}
 	switch rec.Type {
 	case "platform.initReport":
@@ -486,7 +724,7 @@ func parseJSON(obj []byte, r *report) error {
 	set(&r.MaxMemoryMB, m.MaxMemoryUsedMB, false)
 	if m.InitDurationMs != nil {
 		set(&r.InitDurationUs, m.InitDurationMs, true)
-		r.Cold = true
+		r.Cold = r.InitDurationUs > 0
 	}
 	if m.RestoreDurationMs != nil {
 		set(&r.RestoreUs, m.RestoreDurationMs, true)
@@ -498,6 +736,9 @@ func parseJSON(obj []byte, r *report) error {
 	}
 	r.Kind = kindReport
 	r.Status = parseStatus([]byte(rec.Record.Status))
+	if rec.Record.RequestID != "" {
+		r.RequestID = []byte(rec.Record.RequestID)
+	}
 	if ms, ok := parseRFC3339Ms([]byte(rec.Time)); ok {
 		r.TimeMs = ms
 	}
@@ -508,6 +749,7 @@ var (
 	kType          = []byte(`"type":"platform.report"`)
 	kTime          = []byte(`"time":"`)
 	kStatus        = []byte(`"status":"`)
+	kRequestID     = []byte(`"requestId":"`)
 	kDuration      = []byte(`"durationMs":`)
 	kBilled        = []byte(`"billedDurationMs":`)
 	kMem           = []byte(`"memorySizeMB":`)
@@ -578,7 +820,7 @@ func fastJSON(obj []byte, r *report) bool {
 		if r.InitDurationUs, err = parseMicros(v); err != nil {
 			return false
 		}
-		r.Cold = true
+		r.Cold = r.InitDurationUs > 0
 	}
 	if v, ok = num(kRestore); ok {
 		if r.RestoreUs, err = parseMicros(v); err != nil {
@@ -589,6 +831,12 @@ func fastJSON(obj []byte, r *report) bool {
 	if v, ok = num(kBilledRestore); ok {
 		if r.BilledRestoreMs, err = parseInt(v); err != nil {
 			return false
+		}
+	}
+	if i := bytes.Index(obj, kRequestID); i >= 0 {
+		v := obj[i+len(kRequestID):]
+		if e := bytes.IndexByte(v, '"'); e > 0 {
+			r.RequestID = v[:e] // matches a crash or timeout line of the same invocation
 		}
 	}
 	if i := bytes.Index(obj, kStatus); i >= 0 {
@@ -623,8 +871,13 @@ func token(s []byte) (tok, rest []byte) {
 
 var errNumber = errors.New("not a number")
 
-// parseInt parses a non-negative decimal integer.
+// parseInt parses a non-negative decimal integer; a zero fraction
+// ("12.0", as JSON encoders write whole floats) is the same integer, any
+// other fraction is an error.
 func parseInt(b []byte) (int64, error) {
+	if i := bytes.IndexByte(b, '.'); i > 0 && i < len(b)-1 && len(bytes.TrimRight(b[i+1:], "0")) == 0 {
+		b = b[:i]
+	}
 	if len(b) == 0 || len(b) > 15 {
 		return 0, errNumber
 	}
@@ -745,12 +998,20 @@ func parseRFC3339Ms(b []byte) (int64, bool) {
 	case ' ', '\t':
 		// No zone, then the message (`aws logs tail --format short`): UTC.
 	case '+', '-':
-		if i+6 > len(b) || b[i+3] != ':' {
+		// ±hh:mm (RFC 3339), or ±hhmm and ±hh (ISO 8601 basic, as some
+		// log shippers write it).
+		if i+3 > len(b) {
 			return 0, false
 		}
 		oh, ok1 := d(i+1, 2)
-		om, ok2 := d(i+4, 2)
-		if !ok1 || !ok2 {
+		om, ok2 := 0, true
+		switch {
+		case i+6 <= len(b) && b[i+3] == ':':
+			om, ok2 = d(i+4, 2)
+		case i+5 <= len(b) && b[i+3] >= '0' && b[i+3] <= '9':
+			om, ok2 = d(i+3, 2)
+		}
+		if !ok1 || !ok2 || oh > 14 || om > 59 {
 			return 0, false
 		}
 		off = (oh*60 + om) * 60

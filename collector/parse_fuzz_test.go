@@ -23,7 +23,7 @@ func FuzzParseLine(f *testing.F) {
 			t.Fatalf("%q: %v", text, err)
 		}
 		if r.DurationUs != int64(durCentis)*10 || r.BilledMs != int64(durCentis/100+1) || r.MemorySizeMB != int64(mem) ||
-			r.MaxMemoryMB != int64(mem/2) || r.InitDurationUs != int64(initCentis)*10 || !r.Cold || r.TimeMs != 1793613600000 {
+			r.MaxMemoryMB != int64(mem/2) || r.InitDurationUs != int64(initCentis)*10 || r.Cold != (initCentis > 0) || r.TimeMs != 1793613600000 {
 			t.Fatalf("%q read back as %+v", text, r)
 		}
 		js := fmt.Sprintf(`{"time":"2026-11-02T10:00:00.000Z","type":"platform.report","record":{"requestId":"id","status":"timeout","metrics":{"durationMs":%d.%02d,"billedDurationMs":%d,"memorySizeMB":%d,"maxMemoryUsedMB":%d}}}`,

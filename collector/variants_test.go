@@ -1,11 +1,16 @@
 package collector
 
 import (
+	"bufio"
+	"bytes"
 	"errors"
+	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf16"
 
 	"github.com/lambdacost/lambdacost/pricing"
 )
@@ -67,18 +72,70 @@ func TestImportVariants(t *testing.T) {
 		// Logs Insights REPORT fields (memory in bytes): 102 + 171.
 		{"insights-fields.json", ImportOptions{}, want{fn: "insights-fields", inv: 2, billed: 273, cold: 1, maxMem: 90, byMemory: 1}},
 		{"insights-export.csv", ImportOptions{}, want{fn: "insights-export", inv: 2, billed: 22, maxMem: 51, byMemory: 1}},
+		// get-query-results as the API returns numbers (a public mock of
+		// 2023-12: "15.0", "6.7E7" bytes, "1.28E8" bytes): 15 ms, 67 and
+		// 128 MB.
+		{"insights-sci.json", ImportOptions{}, want{fn: "insights-sci", inv: 1, billed: 15, maxMem: 67, byMemory: 1}},
 		// filter-log-events --output text.
 		{"events-text.txt", ImportOptions{}, want{fn: "events-text", inv: 2, billed: 12, maxMem: 31, byMemory: 1}},
 		// Memory changed: one usage line per size.
 		{"mixed-memory.log", ImportOptions{}, want{fn: "mixed-memory", inv: 3, billed: 250, maxMem: 300, byMemory: 2}},
 		{"sparse.log", ImportOptions{}, want{fn: "sparse", inv: 5, billed: 5, maxMem: 30, byMemory: 1}},
-		// One event object per line (jq -c '.events[]'): 40 + 10.
-		{"events.jsonl", ImportOptions{}, want{fn: "events", inv: 2, billed: 50, maxMem: 67, byMemory: 1}},
+		// One event object per line (jq -c '.events[]'): 40 + 10; the
+		// second invocation's crash event makes it an error.
+		{"events.jsonl", ImportOptions{}, want{fn: "events", inv: 2, billed: 50, errs: 1, maxMem: 67, byMemory: 1}},
 		// JSON log format: a failed INIT (billed, 10,000 ms), an app log whose
 		// message mentions REPORT (not a record), a SnapStart restore told
 		// by both its restoreReport and its report (one restore):
 		// 10000 + 20 + 26 + 50 (billed restore).
 		{"json-format.log", ImportOptions{}, want{fn: "json-format", inv: 2, billed: 10096, cold: 1, restores: 1, maxMem: 35, byMemory: 1}},
+		// Crashes told by "RequestId: ID Error: Runtime exited …" lines
+		// (REPORTs without Status before ~2024): 1688 + 3297 + 50 + 6000 =
+		// 11,035 ms; errors: the two crash-only invocations, the OOM told by
+		// both its REPORT and its line (one), the timeout (one) = 4; the
+		// failed INIT of 2023 was not billed then: ⌈206.72⌉ = 207 ms.
+		{"crash-lines.log", ImportOptions{}, want{fn: "crash-lines", inv: 4, billed: 11035, timeouts: 1, errs: 4, initUnbilled: 207, maxMem: 128, byMemory: 1}},
+		// ANSI colours (aws logs tail --color on, serverless logs): 11 + 2
+		// at 128 MB and 4 at 1024 MB.
+		{"colors.log", ImportOptions{}, want{fn: "colors", inv: 3, billed: 17, maxMem: 70, byMemory: 2}},
+		// A Lambda@Edge function's subscription payload (its log group
+		// /aws/lambda/us-east-1.NAME, in whatever Region it ran): 11 + 4.
+		{"edge-subscription.json", ImportOptions{}, want{fn: "us-east-1.edge-auth", inv: 2, billed: 15, maxMem: 71, byMemory: 1}},
+		// JSON platform.report shapes: 5000 (timeout, status last) + 2600
+		// (2022 cold start; INIT not billed then: ⌈549.04⌉ = 550) + 21
+		// (error) at 128 MB, and 12 ("12.0") at 1280 MB; two timeouts (the
+		// text "Task timed out" line is the first record's request: not a
+		// third) and an error.
+		{"json-telemetry.log", ImportOptions{}, want{fn: "json-telemetry", inv: 4, billed: 7633, cold: 1, timeouts: 2, errs: 3, initUnbilled: 550, maxMem: 300, byMemory: 2}},
+		// Logs Insights results exported as Markdown (the shape of a public
+		// export of 2025-08-15: a header with the query's UTC window, rows
+		// in the console's time zone, REPORT fields, memory in bytes):
+		// 101 + 2895 + 2221 = 5217 ms at 1024 MB; the two cold starts'
+		// Billed Duration left INIT out: ⌈944.22⌉ + ⌈834.66⌉ = 1780 ms.
+		{"insights-markdown.md", ImportOptions{}, want{fn: "md-fn", inv: 3, billed: 5217, cold: 2, initUnbilled: 1780, maxMem: 120, byMemory: 1}},
+		// Space-separated REPORTs: 662 (Billed ⌈395.99 + 265.72⌉ = 662:
+		// INIT billed) at 512 MB; 16 + 364 at 128 MB, whose Billed Duration
+		// left INIT out: ⌈171.86⌉ + ⌈1488.71⌉ = 172 + 1489 = 1661 ms.
+		{"spaces.log", ImportOptions{}, want{fn: "spaces", inv: 3, billed: 1042, cold: 3, initUnbilled: 1661, maxMem: 301, byMemory: 2}},
+		// CRLF line ends, a UTF-8 BOM before the first time, two streams
+		// interleaved, times in four zones (Z, -0800, +05:30, +01): 11 +
+		// 1500 at 128 MB, 21 + 1 at 256 MB.
+		{"crlf-bom-zones.log", ImportOptions{}, want{fn: "crlf-bom-zones", inv: 4, billed: 1533, maxMem: 61, byMemory: 2}},
+		// filter-log-events JSON saved by Windows PowerShell 5's ">" (UTF-16
+		// LE with BOM, CRLF, a non-BMP character in a message): 11 + 4.
+		{"powershell-utf16.json", ImportOptions{}, want{fn: "powershell-utf16", inv: 2, billed: 15, maxMem: 71, byMemory: 1}},
+		// Real SnapStart REPORTs: Billed Duration already holds the Billed
+		// Restore Duration (2521 = ⌈2338.66⌉ + 182; 610 = 307 + 303; 154 =
+		// 128 + 26; 313 = 150 + 163), so the bill is 2521 + 610 + 154 + 313
+		// = 3598 ms, not 3598 + 674.
+		{"snapstart-real.log", ImportOptions{}, want{fn: "snapstart-real", inv: 4, billed: 3598, cold: 4, restores: 4, maxMem: 212, byMemory: 3}},
+		// sam logs, coloured, JSON records re-indented: 12 + 3 ms; the 2024
+		// cold start's Billed Duration left INIT out: ⌈174.055⌉ = 175.
+		{"sam-json.log", ImportOptions{}, want{fn: "sam-json", inv: 2, billed: 15, cold: 1, initUnbilled: 175, maxMem: 68, byMemory: 1}},
+		// Undated lines (a console copy): the failed INIT cannot be dated,
+		// so it is taken as billed (⌈206.72⌉ = 207 ms) and said so: 1688 +
+		// 207; the crash line makes the REPORT without Status an error.
+		{"undated-init.log", ImportOptions{}, want{fn: "undated-init", inv: 1, billed: 1895, errs: 1, maxMem: 16, byMemory: 1}},
 		// The CloudWatch console's CSV download (timestamp in ms, message).
 		{"console-download.csv", ImportOptions{}, want{fn: "console-download", inv: 1, billed: 70, maxMem: 44, byMemory: 1}},
 	}
@@ -113,6 +170,92 @@ func TestImportVariants(t *testing.T) {
 				t.Errorf("invalid dataset: %v", errs)
 			}
 		})
+	}
+}
+
+// A function's own log lines that quote records (a log forwarder) are
+// not records: with a log level they are skipped; with any other text
+// before the marker they are listed, never counted.
+func TestImportQuotedRecords(t *testing.T) {
+	d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", "quoted.log")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Only line 6, its own REPORT: 5 ms at 256 MB, no error, no timeout.
+	s := d.Functions[0].Summary
+	if s.Invocations != 1 || s.BilledDurationMs != 5 || s.Errors != 0 || s.Timeouts != 0 || len(s.ByMemory) != 1 || s.ByMemory[0].MemoryMB != 256 {
+		t.Errorf("summary %+v", s)
+	}
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], `quoted.log:7: text "forwarding" before "REPORT RequestId:"`) {
+		t.Errorf("problems %q", d.Problems)
+	}
+}
+
+// Tailing tools' prefixes: awslogs' group and stream name the function
+// (4 + 4 ms), the bracketed time of the other line is read (2 ms, the
+// file's name for its function).
+func TestImportTailingTools(t *testing.T) {
+	d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", "tools.log")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, f := range d.Functions {
+		got[f.Name] = f.Summary.BilledDurationMs
+	}
+	// The window: 10:00:00 − ⌈1.50⌉ ms to 10:01:00.
+	if len(got) != 2 || got["awsl-fn"] != 8 || got["tools"] != 2 || len(d.Problems) != 0 ||
+		!d.Start.Equal(time.Date(2026, 3, 2, 9, 59, 59, 998e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 1, 0, 0, time.UTC)) {
+		t.Errorf("%v %q %s – %s", got, d.Problems, d.Start, d.End)
+	}
+}
+
+// A CloudWatch Logs export to S3 writes objects named 000000.gz (lines:
+// "TIME MESSAGE"): read, 11 ms at 256 MB, under the file's name, and the
+// dataset says that the name is the file's.
+func TestImportS3ExportObject(t *testing.T) {
+	path := filepath.Join("..", "testdata", "logs", "variants", "s3-export", "000000.gz")
+	d, _, err := ImportFiles([]string{path}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := d.Functions[0]; f.Name != "000000" || f.Summary.BilledDurationMs != 11 || f.MemoryMB != 256 || !hasAssumption(d, "functions[000000].name", "pass --function") {
+		t.Errorf("%+v %+v", f, d.Assumptions)
+	}
+	d, _, err = ImportFiles([]string{path}, ImportOptions{Function: "orders"})
+	if err != nil || d.Functions[0].Name != "orders" || hasAssumption(d, "functions[000000].name", "") {
+		t.Errorf("--function: %v %+v", err, d.Assumptions)
+	}
+}
+
+// Logs Insights results that are a part of what the query matched (its
+// row limit; a query still running) are read and the import says so: 3
+// rows of the 2,500 records matched; a "Running" status.
+func TestImportInsightsPartial(t *testing.T) {
+	for file, want := range map[string]string{
+		"insights-limit.json":   "matched 2500 records but its results hold 3 rows",
+		"insights-running.json": `status is "Running", not Complete`,
+	} {
+		d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", file)}, ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 3 rows of 1 ms each, function from @log.
+		if f := d.Functions[0]; f.Name != "q-fn" || f.Summary.Invocations != 3 || f.Summary.BilledDurationMs != 3 || len(d.Problems) != 1 || !strings.Contains(d.Problems[0], want) {
+			t.Errorf("%s: %s %+v %q", file, f.Name, f.Summary, d.Problems)
+		}
+	}
+}
+
+// filter-log-events saved with --max-items (a "NextToken" after the
+// events): the page is read, 40 ms, and the import says more remain.
+func TestImportFilterLogEventsPage(t *testing.T) {
+	d, _, err := ImportFiles([]string{filepath.Join("..", "testdata", "logs", "variants", "events-max-items.json")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := d.Functions[0].Summary; s.BilledDurationMs != 40 || len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "has a NextToken: more events remain") {
+		t.Errorf("%+v %q", s, d.Problems)
 	}
 }
 
@@ -154,6 +297,63 @@ func TestImportVariantDetails(t *testing.T) {
 	d = imp("snapstart.log", ImportOptions{})
 	if s := d.Functions[0].Summary; !near(s.InitDurationMs.Avg, (571.67+480.10)/2) || s.ByMemory[0].InitBilledMs != 175 {
 		t.Errorf("snapstart: %+v", s)
+	}
+	// A timeout line says when the invocation was stopped ("after 6.01
+	// seconds"); the configured timeout is the whole second, 6 s. The
+	// crash-only errors of 2023 are in the series too: 2 in the minute of
+	// their lines, with the OOM and the timeout, 4 in all.
+	d = imp("crash-lines.log", ImportOptions{})
+	if f := d.Functions[0]; time.Duration(f.Timeout) != 6*time.Second {
+		t.Errorf("crash lines: timeout %v", f.Timeout)
+	}
+	errSum = 0
+	for _, e := range d.Functions[0].Series.Errors {
+		errSum += e
+	}
+	if errSum != 4 {
+		t.Errorf("crash lines: series errors sum %v", errSum)
+	}
+	// Colours do not hide the times: 10:00:00.311 − ⌈10.50⌉ ms to 10:05:00.311.
+	d = imp("colors.log", ImportOptions{})
+	if !d.Start.Equal(time.Date(2026, 3, 2, 10, 0, 0, 300e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 5, 0, 311e6, time.UTC)) {
+		t.Errorf("colors window %s – %s", d.Start, d.End)
+	}
+	// The Markdown rows are 5 hours behind the header's UTC window
+	// (18:21:49Z–18:43:03Z): read at UTC−05:00. First start 18:34:51.425 −
+	// ⌈2220.96 + 834.66⌉ ms = 18:34:48.369; last end 18:40:00.000.
+	d = imp("insights-markdown.md", ImportOptions{})
+	if !d.Start.Equal(time.Date(2025, 8, 15, 18, 34, 48, 369e6, time.UTC)) || !d.End.Equal(time.Date(2025, 8, 15, 18, 40, 0, 0, time.UTC)) || !hasAssumption(d, "../testdata/logs/variants/insights-markdown.md:15: @timestamp time zone", "UTC-05:00") {
+		t.Errorf("markdown window %s – %s, %+v", d.Start, d.End, d.Assumptions)
+	}
+	if !hasAssumption(d, "functions[md-fn].summary.init_unbilled_ms", "2 of them dated on or after 2025-08-01") {
+		t.Errorf("markdown INIT: %+v", d.Assumptions)
+	}
+	// The console's CSV export does not state its zone: UTC, and said so.
+	d = imp("insights-export.csv", ImportOptions{})
+	if !hasAssumption(d, "../testdata/logs/variants/insights-export.csv: row 1: @timestamp time zone", "UTC") {
+		t.Errorf("csv zone: %+v", d.Assumptions)
+	}
+	// Every zone is read: the records end at 10:00:00.311, 10:00:01.311
+	// (02:00:01.311-0800), 10:00:02.500 (15:30:02.500+05:30) and
+	// 10:00:03 (11:00:03+01) UTC; the first starts ⌈10.50⌉ ms earlier,
+	// 10:00:00.300. The 1500 ms invocation (10:00:01.000–02.500) overlaps
+	// the other stream's (10:00:01.290–01.311): 2 at once.
+	d = imp("crlf-bom-zones.log", ImportOptions{})
+	if !d.Start.Equal(time.Date(2026, 3, 2, 10, 0, 0, 300e6, time.UTC)) || !d.End.Equal(time.Date(2026, 3, 2, 10, 0, 3, 0, time.UTC)) || d.Functions[0].Summary.ConcurrencyMax != 2 {
+		t.Errorf("zones: window %s – %s, concurrency %v", d.Start, d.End, d.Functions[0].Summary.ConcurrencyMax)
+	}
+	d = imp("undated-init.log", ImportOptions{})
+	if !hasAssumption(d, "functions[undated-init].init_failures", "1 of them undated") {
+		t.Errorf("undated INIT: %+v", d.Assumptions)
+	}
+	// Logs Insights REPORT fields carry no Status: errors and timeouts are
+	// unknown (null), never 0, and said so.
+	d = imp("insights-fields.json", ImportOptions{})
+	if f := d.Functions[0]; !slices.Contains(f.Missing, "summary.errors") || !slices.Contains(f.Missing, "summary.timeouts") || !hasAssumption(d, "functions[insights-fields].summary.errors", "query @message too") {
+		t.Errorf("insights fields: missing %q, %+v", f.Missing, d.Assumptions)
+	}
+	if d := imp("insights-sci.json", ImportOptions{}); d.Functions[0].MemoryMB != 128 {
+		t.Errorf("insights sci: memory %d", d.Functions[0].MemoryMB)
 	}
 	// Zone-less times are dated: the window spans the two records.
 	d = imp("tail-short.log", ImportOptions{})
@@ -202,6 +402,9 @@ func TestImportRefusedAndEmpty(t *testing.T) {
 	for _, c := range []struct{ file, msg string }{
 		{"insights-stats.json", "are a Logs Insights result without @message"},
 		{"lambda-insights.log", "a Lambda Insights performance event"},
+		// Including the failed platform.initReport in their envelope: not
+		// an Event Function's INIT to bill.
+		{"web-function.log", "3 record(s) (first at ../testdata/logs/variants/web-function.log:3) are a Lambda Web Functions system event"},
 		{"table.txt", "table.txt is the output of an aws CLI command with --output table; this format is not supported: rerun the command with --output json"},
 		{"empty.log", "no Lambda records found"},
 		{"binary.bin", "no Lambda records found"},
@@ -252,6 +455,29 @@ func TestImportMetricDefaultLabels(t *testing.T) {
 	}
 }
 
+// Lambda@Edge is told by its log group's name only: "us-east-1.NAME"
+// from a log group is Edge's (function names cannot hold '.'); the same
+// name given by --function (or a file name) is not.
+func TestImportLambdaEdge(t *testing.T) {
+	path := filepath.Join("..", "testdata", "logs", "variants", "edge-subscription.json")
+	d, _, err := ImportFiles([]string{path}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := d.Functions[0]; !f.LambdaEdge || !hasAssumption(d, "functions[us-east-1.edge-auth].lambda_edge", "Lambda@Edge rates") {
+		t.Errorf("edge: %+v %+v", f.FunctionConfig, d.Assumptions)
+	}
+	d, _, err = ImportFiles([]string{path}, ImportOptions{Function: "us-east-1.edge-auth"})
+	if err != nil || d.Functions[0].LambdaEdge {
+		t.Errorf("--function: %v %+v", err, d.Functions[0].FunctionConfig)
+	}
+	for name, want := range map[string]bool{"us-east-1.edge-auth": true, "us-gov-west-1.f": true, "eu-west-1.orders": true, "orders": false, "v1.2": false, "us-east-1.": false, "my-app.prod": false} {
+		if got := isEdgeName(name); got != want {
+			t.Errorf("isEdgeName(%q) = %v", name, got)
+		}
+	}
+}
+
 // A custom log group shared by functions: Lambda names each stream
 // YYYY/MM/DD/<function>[<version>]<id>, which names the function.
 func TestFunctionOfStream(t *testing.T) {
@@ -264,5 +490,83 @@ func TestFunctionOfStream(t *testing.T) {
 		if got := functionOfStream(st); got != want {
 			t.Errorf("%q: %q, want %q", st, got, want)
 		}
+	}
+}
+
+// Whole numbers written as floats are read; any other fraction of a
+// whole-number field (billed ms, MB) is an error, never rounded.
+func TestParseIntWholeFloats(t *testing.T) {
+	for in, want := range map[string]int64{"12": 12, "12.0": 12, "1280.00": 1280, "12.5": -1, "12.": -1, ".0": -1, "1.0.0": -1} {
+		got, err := parseInt([]byte(in))
+		if (want < 0) != (err != nil) || (err == nil && got != want) {
+			t.Errorf("parseInt(%q) = %d, %v", in, got, err)
+		}
+	}
+}
+
+// "Init Duration: 0.00 ms" (REPORT lines rebuilt by forwarders from the
+// Logs API, Datadog's extension before its 2021-05 fix) is no cold start;
+// any positive Init Duration is one.
+func TestInitDurationZero(t *testing.T) {
+	var r report
+	for line, cold := range map[string]bool{
+		"REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 0.00 ms\t":                              false,
+		"REPORT RequestId: a\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tInit Duration: 0.01 ms\t":                              true,
+		`{"type":"platform.report","record":{"metrics":{"durationMs":1,"billedDurationMs":1,"memorySizeMB":128,"maxMemoryUsedMB":60,"initDurationMs":0}}}`:                  false,
+		`{"type": "platform.report", "record": {"metrics": {"durationMs": 1, "billedDurationMs": 1, "memorySizeMB": 128, "maxMemoryUsedMB": 60, "initDurationMs": 0.0}}}`:   false,
+		`{"type": "platform.report", "record": {"metrics": {"durationMs": 1, "billedDurationMs": 1, "memorySizeMB": 128, "maxMemoryUsedMB": 60, "initDurationMs": 120.5}}}`: true,
+	} {
+		if err := parseLine([]byte(line), &r); err != nil || r.Cold != cold {
+			t.Errorf("%s: cold %v, %v", line, r.Cold, err)
+		}
+	}
+}
+
+// UTF-16 of either byte order becomes UTF-8, surrogate pairs included;
+// other input passes through untouched (nil: no decoder).
+func TestUTF16Reader(t *testing.T) {
+	text := "REPORT caf\u00e9 \U0001F600\n"
+	enc := func(big bool) []byte {
+		u := utf16.Encode([]rune(text))
+		b := []byte{0xff, 0xfe}
+		if big {
+			b = []byte{0xfe, 0xff}
+		}
+		for _, c := range u {
+			if big {
+				b = append(b, byte(c>>8), byte(c))
+			} else {
+				b = append(b, byte(c), byte(c>>8))
+			}
+		}
+		return b
+	}
+	for _, big := range []bool{false, true} {
+		r := newUTF16Reader(bufio.NewReader(bytes.NewReader(enc(big))))
+		if r == nil {
+			t.Fatalf("big %v: not detected", big)
+		}
+		got, err := io.ReadAll(r)
+		if err != nil || string(got) != text {
+			t.Errorf("big %v: %q %v", big, got, err)
+		}
+	}
+	if newUTF16Reader(bufio.NewReader(strings.NewReader("REPORT"))) != nil {
+		t.Error("UTF-8 taken for UTF-16")
+	}
+}
+
+// A SnapStart REPORT whose Billed Duration does not hold its Billed
+// Restore Duration (no AWS line seen so far) has it added, and said so.
+func TestSnapStartRestoreNotInBilled(t *testing.T) {
+	im := NewImporter(ImportOptions{})
+	line := "REPORT RequestId: a\tDuration: 10.20 ms\tBilled Duration: 11 ms\tMemory Size: 1024 MB\tMax Memory Used: 90 MB\tRestore Duration: 400.00 ms\tBilled Restore Duration: 120 ms\t\n"
+	if err := im.Read("added.log", strings.NewReader(line)); err != nil {
+		t.Fatal(err)
+	}
+	d := im.Dataset()
+	// 11 < ⌈10.20⌉ + 120 − 1: 11 + 120 = 131 ms.
+	if s := d.Functions[0].Summary; s.BilledDurationMs != 131 || !hasAssumption(d, "functions[added].summary.billed_duration_ms", "Billed Restore Duration was added") {
+		t.Errorf("%+v %+v", s, d.Assumptions)
 	}
 }

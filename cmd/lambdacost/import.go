@@ -37,13 +37,16 @@ func NewCmdImport(f *Factory, runF func(*ImportOptions) error) *cobra.Command {
 		Use:   "import FILE...",
 		Short: "Read exported Lambda logs or get-metric-data JSON into a dataset",
 		Long: `Reads Lambda logs and metrics as AWS and its tools write them, through one parser:
-exported log files (text REPORT / INIT_REPORT / RESTORE_REPORT / timeout lines and JSON
-platform.* records, pretty-printed or not, mixed, plain or gzip), 'aws logs tail', the JSON and
-text output of 'aws logs filter-log-events' / 'get-log-events', CloudWatch Logs subscription and
-Firehose payloads, Logs Insights results (JSON or CSV, with @message or the REPORT fields) and
+exported log files (text REPORT / INIT_REPORT / RESTORE_REPORT / timeout / crash lines and JSON
+platform.* records, pretty-printed or not, mixed, plain or gzip, UTF-8 or UTF-16), 'aws logs tail',
+'sam logs' and 'serverless logs' (coloured or not), the JSON and text output of
+'aws logs filter-log-events' / 'get-log-events', CloudWatch Logs subscription and Firehose
+payloads, Logs Insights results (JSON, CSV or Markdown, with @message or the REPORT fields) and
 'aws cloudwatch get-metric-data' JSON; and writes a dataset for report, simulate, compare and check.
-Known formats it does not read (Lambda Insights EMF events, Logs Insights stats results,
---output table/yaml) are refused by name. No record at all exits 2.
+Known formats it does not read (Lambda Insights EMF events, Lambda Web Functions events, Logs
+Insights stats results, --output table/yaml) are refused by name, and so is text other than
+times, streams and log groups before a record (an application's line quoting one). No record at
+all exits 2.
 
 Files are streamed: a large log is never loaded whole. Billed duration is the exact sum of the
 REPORT lines' Billed Duration, per memory size; cold starts are the lines with an Init Duration
@@ -51,7 +54,8 @@ or a SnapStart Restore Duration. Malformed lines are counted and listed with fil
 and in the dataset's "problems"; they never stop the import.
 
 A log line names its function by a /aws/lambda/NAME log-group prefix (or the carrier's log
-group); otherwise the file name (without .log/.json/.gz) does, or --function for all lines. "-"
+group; /aws/lambda/us-east-1.NAME is Lambda@Edge's, priced at Edge rates); otherwise the file name
+(without .log/.json/.gz) does, or --function for all lines. "-"
 reads standard input. get-metric-data results need the statistic in the label
 "${PROP('Dim.FunctionName')} ${PROP('MetricName')} ${PROP('Stat')}" or in the query Id
 (duration_p99). Memory (metrics, Managed Instances), architecture and timeout come from --memory,
