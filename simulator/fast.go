@@ -124,6 +124,25 @@ func poissonExcess(a, l float64) float64 {
 // in the test that checks bulk against slot-by-slot stepping).
 var fastBulk = true
 
+// fastDurationSample is how many durations and INITs the fast mode draws
+// for its moments and quantiles.
+const fastDurationSample = 400_000
+
+// WarmFast computes and keeps what a fast-mode run of s with seed would
+// calibrate first (the duration sample and the level calibration, ≈ 1 s
+// of CPU), so that the run — and every what-if that changes only what
+// the calibration does not depend on: memory, architecture, region,
+// prices, or a rate beyond the calibration's — starts from the cache.
+// It changes no result (the caches hold pure functions of their keys)
+// and does nothing for a scenario the fast mode refuses.
+func WarmFast(ctx context.Context, s *Scenario, seed uint64) {
+	if FastRefusal(s) != nil || !(s.ExpectedRequests() > 0) {
+		return
+	}
+	de := cachedDurations(s, seed, fastDurationSample)
+	calibrateFor(ctx, s, seed, de.ds.es)
+}
+
 // runFast is the fast mode (see the package doc, "Fast mode").
 func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.PriceTable, region string, seed uint64, analytic *AnalyticResult) (*Result, error) {
 	if err := FastRefusal(s); err != nil {
@@ -132,7 +151,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	span := s.Span()
 	bw := BucketWidth(span)
 	warmB := warmupBuckets(opt.DiscardWarmup, bw)
-	de := cachedDurations(s, seed, 400_000)
+	de := cachedDurations(s, seed, fastDurationSample)
 	ds := de.ds
 	lcal := calibrateFor(ctx, s, seed, ds.es)
 	if err := ctx.Err(); err != nil {

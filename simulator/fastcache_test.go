@@ -1,7 +1,9 @@
 package simulator
 
 import (
+	"context"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -65,5 +67,27 @@ func TestBoundedCacheEvicts(t *testing.T) {
 		if want := i >= 2; ok != want || (ok && v != 10*i) {
 			t.Errorf("key %d: %d %v, want present=%v", i, v, ok, want)
 		}
+	}
+}
+
+// TestWarmFastFillsTheCaches: after WarmFast, a fast run of the same
+// scenario finds both of its entries (and gives what it gives cold, by
+// TestFastCacheSameResult); a scenario the fast mode refuses is left alone.
+func TestWarmFastFillsTheCaches(t *testing.T) {
+	s := parse(t, cacheYAML("512", "70ms"))
+	calCache.reset()
+	durCache.reset()
+	WarmFast(context.Background(), s, s.Seed)
+	if len(calCache.m) != 1 || len(durCache.m) != 1 || calCache.hits != 0 {
+		t.Fatalf("after WarmFast: entries %d %d, hits %d, want 1 1 0", len(calCache.m), len(durCache.m), calCache.hits)
+	}
+	run(t, s, Options{Mode: ModeFast})
+	if calCache.hits != 1 || durCache.hits != 1 {
+		t.Errorf("the run after WarmFast: calibration hits %d, duration-sample hits %d, want 1 and 1", calCache.hits, durCache.hits)
+	}
+	a := parse(t, strings.Replace(cacheYAML("512", "80ms"), "{start_rate: 400}", "{start_rate: 400, invocation: async}", 1))
+	WarmFast(context.Background(), a, a.Seed)
+	if len(calCache.m) != 1 || len(durCache.m) != 1 {
+		t.Errorf("an async scenario was warmed: entries %d %d", len(calCache.m), len(durCache.m))
 	}
 }

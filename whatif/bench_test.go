@@ -1,12 +1,15 @@
 package whatif
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdacost/lambdacost/simulator"
 )
 
 // benchScenario is a steady API at rate req/s for span: the what-if sizes
@@ -31,6 +34,13 @@ traffic:
 // 512) in the interactive mode (its choice of engine), through the HTTP
 // handler.
 func benchWhatIf(b *testing.B, span string, rate int) {
+	benchWhatIfSet(b, span, rate, `{"set":{"memory_mb":512}}`, false)
+}
+
+// benchWhatIfSet times one answer to the change set; warmed: after the
+// server's background warm-up (Serve runs simulator.WarmFast on the
+// loaded scenario while the page loads), not timed.
+func benchWhatIfSet(b *testing.B, span string, rate int, set string, warmed bool) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		// A new server each time: its answer cache must not answer.
@@ -40,8 +50,11 @@ func benchWhatIf(b *testing.B, span string, rate int) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if warmed {
+			simulator.WarmFast(context.Background(), srv.base, srv.base.Seed)
+		}
 		b.StartTimer()
-		req := httptest.NewRequest(http.MethodPost, "/api/plan", strings.NewReader(`{"set":{"memory_mb":512}}`))
+		req := httptest.NewRequest(http.MethodPost, "/api/plan", strings.NewReader(set))
 		req.Header.Set("Content-Type", "application/json")
 		req.Host = "127.0.0.1" // the server answers loopback names only
 		rec := httptest.NewRecorder()
@@ -71,6 +84,18 @@ func BenchmarkWhatIfMonth1k(b *testing.B) { benchWhatIf(b, "730h", 1000) }
 // BenchmarkWhatIfYear10k: a year at 10,000 req/s (3.15·10¹¹ requests;
 // goal: under 2 s).
 func BenchmarkWhatIfYear10k(b *testing.B) { benchWhatIf(b, "8760h", 10000) }
+
+// BenchmarkWhatIfMonth1kWarmed and BenchmarkWhatIfYear10kWarmed: the
+// same scenarios after the server's warm-up, asked memory 1024 → 512 and
+// traffic ×3 (the calibration does not depend on either; run each in its
+// own process, -bench 'Month1k$', for the cold figures above).
+func BenchmarkWhatIfMonth1kWarmed(b *testing.B) {
+	benchWhatIfSet(b, "730h", 1000, `{"set":{"memory_mb":512,"traffic_scale":3}}`, true)
+}
+
+func BenchmarkWhatIfYear10kWarmed(b *testing.B) {
+	benchWhatIfSet(b, "8760h", 10000, `{"set":{"memory_mb":512,"traffic_scale":3}}`, true)
+}
 
 // BenchmarkWhatIfCheckout: the checkout scenario ×10 at 1024 MB, the
 // browser test's what-if (exact engine).

@@ -796,6 +796,9 @@ func URL(ln net.Listener, token string) string {
 
 // Serve serves on ln until ctx is done, then shuts down gracefully.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	// The session's first fast answer would spend ≈ 1 s calibrating; do
+	// it now, in the background, for the loaded scenario (see WarmFast).
+	go simulator.WarmFast(ctx, s.base, s.base.Seed)
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return ctx }}
 	errc := make(chan error, 1)
