@@ -218,18 +218,28 @@ func (d *Dataset) MonthlyUsage(f *DatasetFunction) BilledUsage {
 	return u.Scale(float64(SecondsPerMonth) / span)
 }
 
-// Scale multiplies every quantity by k, rounding to integers.
+// Scale multiplies every quantity by k, rounding counts to integers.
 func (b BilledUsage) Scale(k float64) BilledUsage {
 	r := func(v int64) int64 { return int64(math.Round(float64(v) * k)) }
 	return BilledUsage{
-		Requests:              r(b.Requests),
-		OnDemandMs:            r(b.OnDemandMs),
-		InitMs:                r(b.InitMs),
-		ColdStarts:            r(b.ColdStarts),
-		ProvisionedMs:         r(b.ProvisionedMs),
-		ProvisionedEnvSeconds: r(b.ProvisionedEnvSeconds),
-		SnapStartCacheMs:      r(b.SnapStartCacheMs),
-		SnapStartRestores:     r(b.SnapStartRestores),
+		Requests:                r(b.Requests),
+		AsyncExtraRequests:      r(b.AsyncExtraRequests),
+		OnDemandMs:              r(b.OnDemandMs),
+		InitMs:                  r(b.InitMs),
+		ColdStarts:              r(b.ColdStarts),
+		ProvisionedMs:           r(b.ProvisionedMs),
+		ProvisionedEnvSeconds:   r(b.ProvisionedEnvSeconds),
+		SnapStartCacheMs:        r(b.SnapStartCacheMs),
+		SnapStartRestores:       r(b.SnapStartRestores),
+		StreamedBytes:           r(b.StreamedBytes),
+		LogBytes:                r(b.LogBytes),
+		TransferOutBytes:        r(b.TransferOutBytes),
+		DurableOperations:       r(b.DurableOperations),
+		DurableWrittenGB:        b.DurableWrittenGB * k,
+		DurableRetainedGBMonths: b.DurableRetainedGBMonths * k,
+		TenantEnvironments:      r(b.TenantEnvironments),
+		ESMKafkaEPUHours:        b.ESMKafkaEPUHours * k,
+		ESMSQSEPUHours:          b.ESMSQSEPUHours * k,
 	}
 }
 

@@ -395,17 +395,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	return db, nil
 }
 
-func addUsage(a, b BilledUsage) BilledUsage {
-	a.Requests += b.Requests
-	a.OnDemandMs += b.OnDemandMs
-	a.InitMs += b.InitMs
-	a.ColdStarts += b.ColdStarts
-	a.ProvisionedMs += b.ProvisionedMs
-	a.ProvisionedEnvSeconds += b.ProvisionedEnvSeconds
-	a.SnapStartCacheMs += b.SnapStartCacheMs
-	a.SnapStartRestores += b.SnapStartRestores
-	return a
-}
+func addUsage(a, b BilledUsage) BilledUsage { return a.Add(b) }
 
 // Incomplete counts the functions with values not collected, and those of
 // them that could not be billed at all.
