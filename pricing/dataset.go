@@ -118,6 +118,12 @@ type FunctionSummary struct {
 	// Duration excluded INIT): BilledDurationMs does not include it, and a
 	// projection at today's rules adds it.
 	InitUnbilledMs int64 `json:"init_unbilled_ms,omitempty"`
+	// LogBytes is how many bytes of logs the function wrote to CloudWatch
+	// Logs in the window (its own lines and Lambda's START/END/REPORT
+	// lines), as the runner or the imported logs measured them; 0 when not
+	// measured (every invocation writes at least Lambda's own lines, so a
+	// measured value is never 0). Its bill then has a `logs` line.
+	LogBytes int64 `json:"log_bytes,omitempty"`
 
 	// CloudWatch metrics a function publishes only when it uses the
 	// feature (0 when it does not): provisioned concurrency in use (the

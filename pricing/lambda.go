@@ -30,6 +30,13 @@ type Options struct {
 	// e.g. 0.17) on duration and provisioned concurrency; never on
 	// requests. The bill lists it as an assumption.
 	ComputeSavingsPlan decimal.Decimal
+	// LogBytesPerRequest and TransferOutBytesPerRequest add usage per
+	// invocation to a dataset's bill (DatasetBill only; LambdaBill's items
+	// carry their own): bytes of CloudWatch logs for the functions whose
+	// dataset did not measure them (summary.log_bytes), and bytes sent to
+	// the internet.
+	LogBytesPerRequest         ByteSize
+	TransferOutBytesPerRequest ByteSize
 }
 
 // Bill is the Lambda bill for a set of functions in one region. Duration
