@@ -224,7 +224,21 @@ func (d *Dataset) MonthlyUsage(f *DatasetFunction) BilledUsage {
 	return u.Scale(float64(SecondsPerMonth) / span)
 }
 
+// ScaleFits reports whether every count of b times k fits in an int64, so
+// that Scale(k) is exact rather than wrapped around (a huge volume over a
+// tiny window projected to a month).
+func (b BilledUsage) ScaleFits(k float64) bool {
+	for _, v := range []int64{b.Requests, b.AsyncExtraRequests, b.OnDemandMs, b.InitMs, b.ColdStarts, b.ProvisionedMs, b.ProvisionedEnvSeconds,
+		b.SnapStartCacheMs, b.SnapStartRestores, b.StreamedBytes, b.LogBytes, b.TransferOutBytes, b.DurableOperations, b.TenantEnvironments} {
+		if x := math.Round(float64(v) * k); math.IsNaN(x) || x < 0 || x >= math.MaxInt64 {
+			return false
+		}
+	}
+	return true
+}
+
 // Scale multiplies every quantity by k, rounding counts to integers.
+// Check ScaleFits first when the product may exceed an int64.
 func (b BilledUsage) Scale(k float64) BilledUsage {
 	r := func(v int64) int64 { return int64(math.Round(float64(v) * k)) }
 	return BilledUsage{

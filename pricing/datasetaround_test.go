@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -88,5 +89,22 @@ func TestDatasetBillAroundLambda(t *testing.T) {
 	}
 	if !said {
 		t.Errorf("assumptions %v do not say jobs' logs are not priced", db.Assumptions)
+	}
+}
+
+// A volume whose monthly projection overflows an int64 is refused, never
+// wrapped: 10^13 billed ms in a 1-second window × 2,628,000 (730 h) is
+// 2.628 × 10^19 ms > 9.22 × 10^18.
+func TestDatasetBillRefusesOverflowingProjection(t *testing.T) {
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	d := &Dataset{Version: DatasetVersion, Source: "logs", Region: "us-east-1", Start: start, End: start.Add(time.Second),
+		Functions: []DatasetFunction{{FunctionConfig: FunctionConfig{Name: "huge", MemoryMB: 128, Architecture: X86_64},
+			Summary: FunctionSummary{Invocations: 1000, BilledDurationMs: 10_000_000_000_000}}}}
+	if _, err := Embedded().DatasetBill(d, "", Options{}); err == nil || !IsInput(err) || !strings.Contains(err.Error(), "exceeds the largest volume") {
+		t.Fatalf("err = %v, want an input error saying the projection is too large", err)
+	}
+	d.End = start.Add(730 * time.Hour) // ×1: fits
+	if _, err := Embedded().DatasetBill(d, "", Options{}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -368,6 +368,9 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		if hasWindow {
 			mItems := make([]Item, len(items))
 			for k, it := range items {
+				if !it.Usage.ScaleFits(factor) {
+					return nil, Inputf(fq, "projecting the %s window ×%s to a 730-hour month exceeds the largest volume lambdacost can bill exactly; read a longer window", humanWindow(span), fmtFactor(factor))
+				}
 				mItems[k] = Item{Function: it.Function, Usage: it.Usage.Scale(factor)}
 			}
 			if ms := f.Summary.InitUnbilledMs; ms > 0 {
@@ -401,7 +404,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	}
 	if len(noLogs) > 0 {
 		as.Add(Assumption{Field: "logs", Value: "not priced",
-			Why: "the dataset has no log sizes for " + strings.Join(noLogs, ", ") + " (summary.log_bytes): their CloudWatch Logs ingestion is not in the bill; pass --log-bytes"})
+			Why: "the dataset does not measure the log bytes (summary.log_bytes) of " + strings.Join(noLogs, ", ") + ": their CloudWatch Logs ingestion is not in the bill; pass --log-bytes"})
 	}
 	if opt.TransferOutBytesPerRequest > 0 {
 		as.Add(Assumption{Field: "transfer_out_bytes_per_request", Value: opt.TransferOutBytesPerRequest.String() + " bytes",

@@ -30,6 +30,8 @@ type ReportOptions struct {
 	Paths  []string
 	HTML   string // --html FILE
 	Assets string // --assets DIR
+	// Bill holds the costs around Lambda a dataset's bill adds (billflags.go).
+	Bill billFlags
 }
 
 // NewCmdReport builds `report`. runF replaces the run function in tests.
@@ -69,6 +71,7 @@ inlining it, so that many reports share one copy.`,
 	fs := cmd.Flags()
 	fs.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to FILE")
 	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
+	addBillFlags(fs, &o.Bill)
 	_ = cmd.MarkFlagFilename("html", "html")
 	_ = cmd.MarkFlagDirname("assets")
 	cmd.ValidArgsFunction = func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -96,8 +99,12 @@ func reportRun(o *ReportOptions) error {
 	if o.Assets != "" && o.HTML == "" {
 		return pricing.Inputf("--assets", "is only used with --html FILE")
 	}
+	bill, err := o.Bill.options(false)
+	if err != nil {
+		return err
+	}
 	if len(o.Paths) > 1 || o.Path != "-" && !fileExists(o.Path) && strings.ContainsAny(o.Path, "*?[") {
-		return reportDatasets(o, format)
+		return reportDatasets(o, format, bill)
 	}
 	var data []byte
 	var kind reports.Kind
@@ -131,7 +138,10 @@ func reportRun(o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	v, err := buildReportView(o.Path, kind, data, prices)
+	if kind != reports.KindDataset && o.Bill.given() {
+		return pricing.Inputf(o.Bill.flagNames(), "only apply to a dataset (a result carries its own bill)")
+	}
+	v, err := buildReportView(o.Path, kind, data, prices, bill)
 	if err != nil {
 		return err
 	}
@@ -150,7 +160,7 @@ func reportRun(o *ReportOptions) error {
 }
 
 // reportDatasets reports several datasets (or a glob pattern) as one.
-func reportDatasets(o *ReportOptions, format reports.Format) error {
+func reportDatasets(o *ReportOptions, format reports.Format, bill pricing.Options) error {
 	f := o.F
 	d, files, conflicts, err := pricing.ReadDatasets(o.Paths)
 	if err != nil {
@@ -166,7 +176,7 @@ func reportDatasets(o *ReportOptions, format reports.Format) error {
 	if len(files) > 1 {
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: read %d datasets as one: %d functions, %d conflicts\n", len(files), len(d.Functions), len(conflicts))
 	}
-	r, err := reports.NewDatasetReport(d, prices)
+	r, err := reports.NewDatasetReportWith(d, prices, bill)
 	if err != nil {
 		return err
 	}
@@ -200,7 +210,7 @@ func decodeJSON(path string, data []byte, v any) error {
 }
 
 // buildReportView decodes data of the given kind and builds its tables and page.
-func buildReportView(path string, kind reports.Kind, data []byte, prices *pricing.PriceTable) (*reportView, error) {
+func buildReportView(path string, kind reports.Kind, data []byte, prices *pricing.PriceTable, bill pricing.Options) (*reportView, error) {
 	switch kind {
 	case reports.KindDataset:
 		var d *pricing.Dataset
@@ -213,7 +223,7 @@ func buildReportView(path string, kind reports.Kind, data []byte, prices *pricin
 		if err != nil {
 			return nil, err
 		}
-		r, err := reports.NewDatasetReport(d, prices)
+		r, err := reports.NewDatasetReportWith(d, prices, bill)
 		if err != nil {
 			return nil, err
 		}
