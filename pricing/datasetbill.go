@@ -404,7 +404,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	}
 	if len(noLogs) > 0 {
 		as.Add(Assumption{Field: "logs", Value: "not priced",
-			Why: "the dataset does not measure the log bytes (summary.log_bytes) of " + strings.Join(noLogs, ", ") + ": their CloudWatch Logs ingestion is not in the bill; pass --log-bytes"})
+			Why: "the dataset does not measure the log bytes (summary.log_bytes) of " + strings.Join(noLogs, ", ") + ": their CloudWatch Logs ingestion is not in the bill; report, check and compare take --log-bytes"})
 	}
 	if opt.TransferOutBytesPerRequest > 0 {
 		as.Add(Assumption{Field: "transfer_out_bytes_per_request", Value: opt.TransferOutBytesPerRequest.String() + " bytes",

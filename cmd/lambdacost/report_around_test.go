@@ -104,3 +104,16 @@ func TestCheckDatasetLogBytes(t *testing.T) {
 }
 
 func round6(x float64) float64 { return float64(int64(x*1e6+0.5)) / 1e6 }
+
+// compare --log-bytes puts the logs on the Lambda side: 1,000,000 requests ×
+// 2 KB = 1.9073486328125 GB × $0.50 = $0.95367431640625 (us-east-1).
+func TestCompareLogBytes(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "compare", "--requests", "1000000", "--duration", "100ms", "--memory", "128", "--instance-type", "t3.medium", "--log-bytes", "2KB", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	res := string(resultOf(t, out))
+	if !strings.Contains(res, `"name": "logs"`) || !strings.Contains(res, "0.95367431640625") || !strings.Contains(res, `"field": "--log-bytes"`) {
+		t.Errorf("no logs line of $0.95367431640625 or no --log-bytes assumption:\n%.3000s", res)
+	}
+}
