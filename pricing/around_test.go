@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -186,5 +187,97 @@ func TestTransferOutLine(t *testing.T) {
 	}
 	if _, err := Embedded().LambdaBill("me-west-1", it, Options{}); err == nil || !IsInput(err) {
 		t.Errorf("me-west-1 transfer (not known): %v", err)
+	}
+}
+
+// Asynchronous events over 256 KB, by AWS's rule (Lambda pricing page: "1
+// request per each asynchronous Event for first 256 KB. Individual event
+// size beyond 256 KB is charged 1 additional request for each 64 KB of
+// chunk upto 1 MB"; KB = 1024 bytes, a part-chunk counts whole).
+func TestAsyncEventsOver256KB(t *testing.T) {
+	// Extra requests per event, by hand: 256 KB = 262,144 bytes is the
+	// free part; (bytes − 262,144) / 65,536 rounded up.
+	for bytes, want := range map[int64]int64{
+		0:           0,
+		100 * KiB:   0,
+		256 * KiB:   0,  // exactly the first 256 KB
+		256*KiB + 1: 1,  // one byte into the first chunk
+		320 * KiB:   1,  // 64 KB beyond: one whole chunk
+		320*KiB + 1: 2,  // one byte into the second chunk
+		300 * KiB:   1,  // 44 KB beyond: a part-chunk counts whole
+		MiB:         12, // (1,048,576 − 262,144) / 65,536 = 12: 13 requests in all
+		1000 * KiB:  12, // 744 KB beyond = 11.625 chunks → 12
+		960 * KiB:   11, // 704 KB beyond = 11 chunks exactly
+	} {
+		if got := AsyncExtraRequests(bytes); got != want {
+			t.Errorf("AsyncExtraRequests(%d) = %d, want %d", bytes, got, want)
+		}
+	}
+
+	// Three size classes of 1M events each, no compute (duration 0):
+	// 100 KB → 1 request each, 300 KB → 2, 1 MB → 13: 16M requests ×
+	// $0.20/M = $3.20; with the free tier 15M → $3.00.
+	d := decimal.RequireFromString
+	fn := FunctionConfig{MemoryMB: 128}
+	var items []Item
+	for _, size := range []ByteSize{100 * KiB, 300 * KiB, MiB} {
+		u := Usage{Requests: 1_000_000, AsyncPayloadBytesPerRequest: size}
+		if errs := u.Validate("", 0); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		items = append(items, Item{Function: fn, Usage: u.Billed(0)})
+	}
+	if got := items[2].Usage.AsyncExtraRequests; got != 12_000_000 {
+		t.Fatalf("1M × 1 MB events: %d extra requests, want 12,000,000", got)
+	}
+	for free, want := range map[bool]string{false: "3.2", true: "3"} {
+		b, err := Embedded().LambdaBill("us-east-1", items, Options{FreeTier: free})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := lineSum(b.Cost, LineRequests); !got.Equal(d(want)) {
+			t.Errorf("free tier %v: requests = $%s, want $%s", free, got, want)
+		}
+		// The requests line of the 1 MB class bills 13M requests
+		// (16M with the free tier's 1M shared pro rata: 13M − 13/16 M).
+		wantQ := map[bool]string{false: "13000000", true: "12187500"}[free]
+		var q decimal.Decimal
+		for _, l := range b.Functions[2].Cost.Lines {
+			if l.Name == LineRequests {
+				q = l.Quantity
+			}
+		}
+		if !q.Equal(d(wantQ)) {
+			t.Errorf("free tier %v: 1 MB class bills %s requests, want %s", free, q, wantQ)
+		}
+		found := false
+		for _, a := range b.Assumptions {
+			found = found || (a.Field == "async_extra_requests" && a.Value == "13000000 requests")
+		}
+		if !found {
+			t.Errorf("the bill does not state the extra requests: %v", b.Assumptions)
+		}
+	}
+	// API Gateway counts invocations, not the extra requests: 3M × $1/M.
+	b, err := Embedded().LambdaBill("us-east-1", items, Options{APIGateway: APIGatewayHTTP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := lineSum(b.Cost, LineAPIGateway); !got.Equal(d("3")) {
+		t.Errorf("API Gateway = %s, want 3", got)
+	}
+
+	// Beyond Lambda's 1 MB limit, and negative sizes, are refused; so is an
+	// async payload on a Lambda@Edge function.
+	for _, bad := range []ByteSize{MiB + 1, -1} {
+		errs := Usage{Requests: 1, AsyncPayloadBytesPerRequest: bad}.Validate("", 0)
+		var ie *InputError
+		if len(errs) != 1 || !errors.As(errs[0], &ie) || ie.Source != "async_payload_bytes_per_request" {
+			t.Errorf("%d bytes: %v, want one error on async_payload_bytes_per_request", bad, errs)
+		}
+	}
+	edge := Item{Function: FunctionConfig{MemoryMB: 128, LambdaEdge: true}, Usage: BilledUsage{Requests: 1, AsyncExtraRequests: 1}}
+	if _, err := Embedded().LambdaBill("us-east-1", []Item{edge}, Options{}); err == nil || !IsInput(err) {
+		t.Errorf("Lambda@Edge with async chunks: %v, want an input error", err)
 	}
 }

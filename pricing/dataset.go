@@ -120,6 +120,12 @@ type FunctionSummary struct {
 	// Duration excluded INIT): BilledDurationMs does not include it, and a
 	// projection at today's rules adds it.
 	InitUnbilledMs int64 `json:"init_unbilled_ms,omitempty"`
+	// LogBytes is how many bytes of logs the function wrote to CloudWatch
+	// Logs in the window (its own lines and Lambda's START/END/REPORT
+	// lines), as the runner or the imported logs measured them; 0 when not
+	// measured (every invocation writes at least Lambda's own lines, so a
+	// measured value is never 0). Its bill then has a `logs` line.
+	LogBytes int64 `json:"log_bytes,omitempty"`
 
 	// CloudWatch metrics a function publishes only when it uses the
 	// feature (0 when it does not): provisioned concurrency in use (the
@@ -220,18 +226,42 @@ func (d *Dataset) MonthlyUsage(f *DatasetFunction) BilledUsage {
 	return u.Scale(float64(SecondsPerMonth) / span)
 }
 
-// Scale multiplies every quantity by k, rounding to integers.
+// ScaleFits reports whether every count of b times k fits in an int64, so
+// that Scale(k) is exact rather than wrapped around (a huge volume over a
+// tiny window projected to a month).
+func (b BilledUsage) ScaleFits(k float64) bool {
+	for _, v := range []int64{b.Requests, b.AsyncExtraRequests, b.OnDemandMs, b.InitMs, b.ColdStarts, b.ProvisionedMs, b.ProvisionedEnvSeconds,
+		b.SnapStartCacheMs, b.SnapStartRestores, b.StreamedBytes, b.LogBytes, b.TransferOutBytes, b.DurableOperations, b.TenantEnvironments} {
+		if x := math.Round(float64(v) * k); math.IsNaN(x) || x < 0 || x >= math.MaxInt64 {
+			return false
+		}
+	}
+	return true
+}
+
+// Scale multiplies every quantity by k, rounding counts to integers.
+// Check ScaleFits first when the product may exceed an int64.
 func (b BilledUsage) Scale(k float64) BilledUsage {
 	r := func(v int64) int64 { return int64(math.Round(float64(v) * k)) }
 	return BilledUsage{
-		Requests:              r(b.Requests),
-		OnDemandMs:            r(b.OnDemandMs),
-		InitMs:                r(b.InitMs),
-		ColdStarts:            r(b.ColdStarts),
-		ProvisionedMs:         r(b.ProvisionedMs),
-		ProvisionedEnvSeconds: r(b.ProvisionedEnvSeconds),
-		SnapStartCacheMs:      r(b.SnapStartCacheMs),
-		SnapStartRestores:     r(b.SnapStartRestores),
+		Requests:                r(b.Requests),
+		AsyncExtraRequests:      r(b.AsyncExtraRequests),
+		OnDemandMs:              r(b.OnDemandMs),
+		InitMs:                  r(b.InitMs),
+		ColdStarts:              r(b.ColdStarts),
+		ProvisionedMs:           r(b.ProvisionedMs),
+		ProvisionedEnvSeconds:   r(b.ProvisionedEnvSeconds),
+		SnapStartCacheMs:        r(b.SnapStartCacheMs),
+		SnapStartRestores:       r(b.SnapStartRestores),
+		StreamedBytes:           r(b.StreamedBytes),
+		LogBytes:                r(b.LogBytes),
+		TransferOutBytes:        r(b.TransferOutBytes),
+		DurableOperations:       r(b.DurableOperations),
+		DurableWrittenGB:        b.DurableWrittenGB * k,
+		DurableRetainedGBMonths: b.DurableRetainedGBMonths * k,
+		TenantEnvironments:      r(b.TenantEnvironments),
+		ESMKafkaEPUHours:        b.ESMKafkaEPUHours * k,
+		ESMSQSEPUHours:          b.ESMSQSEPUHours * k,
 	}
 }
 

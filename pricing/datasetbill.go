@@ -124,7 +124,7 @@ func dedupe(s []string) []string {
 
 // windowItems returns f's exact usage over the window, one item per memory
 // size, with provisioned invocations moved to the provisioned rate.
-func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions, averaged *[]string) []Item {
+func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions, averaged *[]string, opt Options) ([]Item, error) {
 	fc := f.FunctionConfig.WithDefaults()
 	s := f.Summary
 	var items []Item
@@ -190,7 +190,44 @@ func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions, ave
 			}
 		}
 	}
-	return items
+	return items, perRequestBytes(items, f, opt)
+}
+
+// perRequestBytes adds the bytes around Lambda to a dataset function's
+// items: the log bytes it measured (split pro rata by invocations, the
+// last item taking the remainder), else opt's log bytes per invocation;
+// opt's bytes sent to the internet per invocation.
+func perRequestBytes(items []Item, f *DatasetFunction, opt Options) error {
+	var total int64
+	for _, it := range items {
+		total += it.Usage.Requests
+	}
+	left := f.Summary.LogBytes
+	for k := range items {
+		u := &items[k].Usage
+		if f.Summary.LogBytes > 0 {
+			share := left
+			if k < len(items)-1 && total > 0 {
+				share = int64(math.Round(float64(f.Summary.LogBytes) * float64(u.Requests) / float64(total)))
+				share = min(share, left)
+			}
+			u.LogBytes, left = share, left-share
+		} else if opt.LogBytesPerRequest > 0 {
+			b, ok := MulInt64(u.Requests, int64(opt.LogBytesPerRequest))
+			if !ok {
+				return Inputf("--log-bytes", "%s: %d invocations × %d bytes exceed the largest volume lambdacost can bill exactly", f.Name, u.Requests, opt.LogBytesPerRequest)
+			}
+			u.LogBytes = b
+		}
+		if opt.TransferOutBytesPerRequest > 0 {
+			b, ok := MulInt64(u.Requests, int64(opt.TransferOutBytesPerRequest))
+			if !ok {
+				return Inputf("--transfer-out-bytes-per-request", "%s: %d invocations × %d bytes exceed the largest volume lambdacost can bill exactly", f.Name, u.Requests, opt.TransferOutBytesPerRequest)
+			}
+			u.TransferOutBytes = b
+		}
+	}
+	return nil
 }
 
 // addUnbilledInit adds INIT that AWS did not bill at the time (pre-August
@@ -267,7 +304,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 
 	var win, month []Item
 	var winAt, monthAt []billGroup
-	var averaged []string
+	var averaged, measuredLogs, givenLogs, noLogs []string
 	for i := range d.Functions {
 		f := &d.Functions[i]
 		fq := fmt.Sprintf("functions[%s]", f.Name)
@@ -276,7 +313,18 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 			db.Functions = append(db.Functions, fb)
 			continue
 		}
-		items := windowItems(d, f, fq, as, &averaged)
+		items, err := windowItems(d, f, fq, as, &averaged, opt)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case f.Summary.LogBytes > 0:
+			measuredLogs = append(measuredLogs, f.Name)
+		case opt.LogBytesPerRequest > 0:
+			givenLogs = append(givenLogs, f.Name)
+		case f.Summary.Invocations > 0:
+			noLogs = append(noLogs, f.Name)
+		}
 		g := billGroup{account: f.Account, region: f.Region}
 		if g.region == "" {
 			g.region = region
@@ -320,6 +368,9 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		if hasWindow {
 			mItems := make([]Item, len(items))
 			for k, it := range items {
+				if !it.Usage.ScaleFits(factor) {
+					return nil, Inputf(fq, "projecting the %s window ×%s to a 730-hour month exceeds the largest volume lambdacost can bill exactly; read a longer window", humanWindow(span), fmtFactor(factor))
+				}
 				mItems[k] = Item{Function: it.Function, Usage: it.Usage.Scale(factor)}
 			}
 			if ms := f.Summary.InitUnbilledMs; ms > 0 {
@@ -344,6 +395,21 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		}
 		db.Functions = append(db.Functions, fb)
 	}
+	if len(measuredLogs) > 0 {
+		as.Add(Assumption{Field: "logs", Value: "measured", Why: "the log bytes the dataset measured (" + strings.Join(measuredLogs, ", ") + ") are billed as CloudWatch Logs ingestion"})
+	}
+	if len(givenLogs) > 0 {
+		as.Add(Assumption{Field: "log_bytes_per_request", Value: opt.LogBytesPerRequest.String() + " bytes",
+			Why: "not measured by the dataset: every invocation of " + strings.Join(givenLogs, ", ") + " is taken to write this much to CloudWatch Logs (--log-bytes)"})
+	}
+	if len(noLogs) > 0 {
+		as.Add(Assumption{Field: "logs", Value: "not priced",
+			Why: "the dataset does not measure the log bytes (summary.log_bytes) of " + strings.Join(noLogs, ", ") + ": their CloudWatch Logs ingestion is not in the bill; report, check and compare take --log-bytes"})
+	}
+	if opt.TransferOutBytesPerRequest > 0 {
+		as.Add(Assumption{Field: "transfer_out_bytes_per_request", Value: opt.TransferOutBytesPerRequest.String() + " bytes",
+			Why: "given (--transfer-out-bytes-per-request): every invocation is taken to send this much to the internet"})
+	}
 	if len(averaged) > 0 {
 		as.Add(Assumption{Field: "billed_duration_ms", Value: "invocations × average duration",
 			Why: "only averages were collected (" + strings.Join(averaged, ", ") + "): each invocation is billed the average duration rounded up to the ms, and each cold start the average INIT"})
@@ -362,6 +428,14 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	if hasWindow {
 		if db.Monthly, err = t.groupedBill(region, month, monthAt, opt); err != nil {
 			return nil, err
+		}
+	}
+	// What the bills themselves assumed (the logs' tiers, a Savings Plan).
+	for _, b := range []*Bill{db.Window, db.Monthly} {
+		if b != nil {
+			for _, a := range b.Assumptions {
+				as.Add(a)
+			}
 		}
 	}
 	if gs := groupsOf(winAt); len(gs) > 1 {
@@ -395,17 +469,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	return db, nil
 }
 
-func addUsage(a, b BilledUsage) BilledUsage {
-	a.Requests += b.Requests
-	a.OnDemandMs += b.OnDemandMs
-	a.InitMs += b.InitMs
-	a.ColdStarts += b.ColdStarts
-	a.ProvisionedMs += b.ProvisionedMs
-	a.ProvisionedEnvSeconds += b.ProvisionedEnvSeconds
-	a.SnapStartCacheMs += b.SnapStartCacheMs
-	a.SnapStartRestores += b.SnapStartRestores
-	return a
-}
+func addUsage(a, b BilledUsage) BilledUsage { return a.Add(b) }
 
 // Incomplete counts the functions with values not collected, and those of
 // them that could not be billed at all.

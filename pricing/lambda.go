@@ -30,6 +30,13 @@ type Options struct {
 	// e.g. 0.17) on duration and provisioned concurrency; never on
 	// requests. The bill lists it as an assumption.
 	ComputeSavingsPlan decimal.Decimal
+	// LogBytesPerRequest and TransferOutBytesPerRequest add usage per
+	// invocation to a dataset's bill (DatasetBill only; LambdaBill's items
+	// carry their own): bytes of CloudWatch logs for the functions whose
+	// dataset did not measure them (summary.log_bytes), and bytes sent to
+	// the internet.
+	LogBytesPerRequest         ByteSize
+	TransferOutBytesPerRequest ByteSize
 }
 
 // Bill is the Lambda bill for a set of functions in one region. Duration
@@ -93,7 +100,7 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 		}
 		errs = append(errs, f.Validate(prefix)...)
 		u := it.Usage
-		if u.Requests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 || u.StreamedBytes < 0 || u.LogBytes < 0 || u.TransferOutBytes < 0 ||
+		if u.Requests < 0 || u.AsyncExtraRequests < 0 || u.OnDemandMs < 0 || u.ProvisionedMs < 0 || u.ProvisionedEnvSeconds < 0 || u.SnapStartCacheMs < 0 || u.SnapStartRestores < 0 || u.StreamedBytes < 0 || u.LogBytes < 0 || u.TransferOutBytes < 0 ||
 			u.DurableOperations < 0 || u.TenantEnvironments < 0 || !finiteNonNeg(u.DurableWrittenGB, u.DurableRetainedGBMonths, u.ESMKafkaEPUHours, u.ESMSQSEPUHours) {
 			errs = append(errs, Inputf(prefix, "usage quantities must not be negative"))
 		}
@@ -109,10 +116,14 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			if f.ProvisionedConcurrency > 0 || u.ProvisionedMs > 0 || u.SnapStartCacheMs > 0 {
 				errs = append(errs, Inputf(prefix, "Lambda@Edge functions have no provisioned concurrency or SnapStart"))
 			}
+			if u.AsyncExtraRequests > 0 {
+				errs = append(errs, Inputf(prefix, "Lambda@Edge functions are not invoked asynchronously: async_payload_bytes_per_request does not apply"))
+			}
 			continue
 		}
 		agg[f.Architecture] = agg[f.Architecture].Add(fbs[i].GBSeconds)
-		if t, ok := AddInt64(totalReq, max(u.Requests, 0)); ok {
+		billedReq, ok := AddInt64(max(u.Requests, 0), max(u.AsyncExtraRequests, 0))
+		if t, ok2 := AddInt64(totalReq, billedReq); ok && ok2 {
 			totalReq = t
 		} else {
 			errs = append(errs, Inputf(prefix, "the requests of all functions together exceed %d; price them in smaller groups", int64(math.MaxInt64)))
@@ -178,7 +189,7 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 		if fb.GBSeconds.IsPositive() {
 			lastOfArch[fb.Function.Architecture] = i
 		}
-		if fb.Usage.Requests > 0 {
+		if fb.Usage.Requests+fb.Usage.AsyncExtraRequests > 0 {
 			lastReq = i
 		}
 	}
@@ -198,12 +209,12 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 				return nil, err
 			}
 		}
-		// Requests.
-		if fb.Usage.Requests > 0 && !f.LambdaEdge {
+		// Requests, with the extra requests of asynchronous events over 256 KB.
+		if fb.Usage.Requests+fb.Usage.AsyncExtraRequests > 0 && !f.LambdaEdge {
 			if ap.RequestsPerMillion == nil {
 				return nil, Inputf("--region", "the request price in %s is not known", region)
 			}
-			req := decimal.NewFromInt(fb.Usage.Requests)
+			req := decimal.NewFromInt(fb.Usage.Requests + fb.Usage.AsyncExtraRequests)
 			var fr decimal.Decimal
 			if i == lastReq {
 				fr = freeReq.Sub(usedFreeReq)
@@ -294,6 +305,14 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 			c.Lines[k].Architecture = a
 		}
 		fb.Cost = c
+	}
+	var extra int64
+	for _, fb := range fbs {
+		extra += fb.Usage.AsyncExtraRequests
+	}
+	if extra > 0 {
+		bill.Assumptions.Add(Assumption{Field: "async_extra_requests", Value: fmt.Sprintf("%d requests", extra),
+			Why: "asynchronous events over 256 KB bill one more request per further 64 KB chunk (a part-chunk counts whole; 1 KB = 1024 bytes), as AWS's pricing page states; they are in the requests line and share its free tier"})
 	}
 	if err := t.aroundLambda(region, reg, fbs, opt, bill); err != nil {
 		return nil, err

@@ -16,20 +16,31 @@ import (
 // and "Configure Lambda function memory",
 // https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html).
 const (
-	MinMemoryMB           = 128
-	MaxMemoryMB           = 10240
-	MinEphemeralMB        = 512
-	MaxEphemeralMB        = 10240
-	FreeEphemeralMB       = 512               // storage up to this size is not billed
-	MaxTimeout            = 900 * time.Second // 15 minutes
-	MaxInitDuration       = 10 * time.Second  // INIT phase cap
-	DefaultTimeout        = 3 * time.Second
-	MBPerVCPU             = 1769 // "At 1,769 MB, a function has the equivalent of one vCPU"
-	MaxVCPU               = 6
-	DefaultAccountLimit   = 1000
-	DefaultScalingRate    = 1000 // new execution environments per 10 s per function
-	ScalingWindow         = 10 * time.Second
-	MaxSyncPayloadBytes   = 6 * 1024 * 1024
+	MinMemoryMB         = 128
+	MaxMemoryMB         = 10240
+	MinEphemeralMB      = 512
+	MaxEphemeralMB      = 10240
+	FreeEphemeralMB     = 512               // storage up to this size is not billed
+	MaxTimeout          = 900 * time.Second // 15 minutes
+	MaxInitDuration     = 10 * time.Second  // INIT phase cap
+	DefaultTimeout      = 3 * time.Second
+	MBPerVCPU           = 1769 // "At 1,769 MB, a function has the equivalent of one vCPU"
+	MaxVCPU             = 6
+	DefaultAccountLimit = 1000
+	DefaultScalingRate  = 1000 // new execution environments per 10 s per function
+	ScalingWindow       = 10 * time.Second
+	MaxSyncPayloadBytes = 6 * 1024 * 1024
+	// MaxAsyncPayloadBytes is the largest asynchronous event (1 MB since
+	// October 2025; it was 256 KB).
+	MaxAsyncPayloadBytes = 1024 * 1024
+	// AsyncIncludedBytes and AsyncChunkBytes are the request-counting rule
+	// of asynchronous events (AWS Lambda pricing page): "You are charged
+	// for 1 request per each asynchronous Event for first 256 KB.
+	// Individual event size beyond 256 KB is charged 1 additional request
+	// for each 64 KB of chunk upto 1 MB." KB is 1024 bytes, as Lambda's
+	// payload quotas count them (256 KB = 262,144 bytes).
+	AsyncIncludedBytes    = 256 * 1024
+	AsyncChunkBytes       = 64 * 1024
 	ProvisionedBillingRes = 5 * time.Minute // PC is billed rounded up to 5 minutes
 	// MaxHoursInMonth bounds hour counts given for a calendar month (31 days:
 	// AWS's own examples use 744-hour months; projections use HoursPerMonth).
@@ -248,6 +259,12 @@ type Usage struct {
 	// the rest is billed per GB. An average stands for every request: with
 	// mixed sizes give one entry per size class (see README).
 	StreamedBytesPerRequest ByteSize `json:"streamed_bytes_per_request,omitempty" yaml:"streamed_bytes_per_request,omitempty"`
+	// AsyncPayloadBytesPerRequest is the size of each asynchronous event
+	// (invocation type Event: S3, SNS, EventBridge, …). Beyond the first
+	// 256 KB, every further 64 KB chunk (a part-chunk counts whole) bills
+	// one more request; at most 1 MB. Like StreamedBytesPerRequest it
+	// stands for every request: give one entry per size class.
+	AsyncPayloadBytesPerRequest ByteSize `json:"async_payload_bytes_per_request,omitempty" yaml:"async_payload_bytes_per_request,omitempty"`
 	// LogBytesPerRequest is how many bytes of logs an invocation writes to
 	// CloudWatch Logs (its own lines and Lambda's START/END/REPORT lines).
 	LogBytesPerRequest ByteSize `json:"log_bytes_per_request,omitempty" yaml:"log_bytes_per_request,omitempty"`
@@ -317,6 +334,9 @@ func (u Usage) Validate(prefix string, pc int) []error {
 	if u.LogBytesPerRequest < 0 {
 		errs = append(errs, Inputf(p("log_bytes_per_request"), "must not be negative"))
 	}
+	if u.AsyncPayloadBytesPerRequest < 0 || u.AsyncPayloadBytesPerRequest > MaxAsyncPayloadBytes {
+		errs = append(errs, Inputf(p("async_payload_bytes_per_request"), "%d bytes is outside Lambda's asynchronous payload range [0, 1 MB = %d bytes]", u.AsyncPayloadBytesPerRequest, MaxAsyncPayloadBytes))
+	}
 	for name, v := range map[string]float64{"durable_written_gb": u.DurableWrittenGB, "durable_retained_gb_months": u.DurableRetainedGBMonths, "esm_epu_hours": u.ESMEPUHours} {
 		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
 			errs = append(errs, Inputf(p(name), "must be a number ≥ 0"))
@@ -367,6 +387,9 @@ func (u Usage) checkRange(p func(string) string) []error {
 	if _, ok := MulInt64(u.Requests, int64(u.TransferOutBytesPerRequest)); !ok {
 		return []error{Inputf(p("transfer_out_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.TransferOutBytesPerRequest)}
 	}
+	if _, ok := MulInt64(u.Requests, 1+AsyncExtraRequests(int64(u.AsyncPayloadBytesPerRequest))); !ok {
+		return []error{Inputf(p("async_payload_bytes_per_request"), "%d requests with %d extra requests each exceed the largest request count lambdacost can bill exactly; split the usage", u.Requests, AsyncExtraRequests(int64(u.AsyncPayloadBytesPerRequest)))}
+	}
 	if _, ok := MulInt64(u.Requests, int64(u.LogBytesPerRequest)); !ok {
 		return []error{Inputf(p("log_bytes_per_request"), "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly; split the usage", u.Requests, u.LogBytesPerRequest)}
 	}
@@ -404,6 +427,10 @@ func AddInt64(a, b int64) (int64, bool) {
 type BilledUsage struct {
 	// Requests billed (every invocation, on-demand or provisioned).
 	Requests int64 `json:"requests"`
+	// AsyncExtraRequests are the further requests AWS bills for
+	// asynchronous events larger than 256 KB (one per 64 KB chunk beyond
+	// it): the requests line bills Requests + AsyncExtraRequests.
+	AsyncExtraRequests int64 `json:"async_extra_requests,omitempty"`
 	// OnDemandMs is the sum over on-demand invocations of their billed
 	// milliseconds (each rounded up to the ms; cold ones include INIT).
 	OnDemandMs int64 `json:"on_demand_ms"`
@@ -463,6 +490,7 @@ func SnapStartCacheMs(active time.Duration) int64 {
 func (b BilledUsage) Add(o BilledUsage) BilledUsage {
 	return BilledUsage{
 		Requests:                b.Requests + o.Requests,
+		AsyncExtraRequests:      b.AsyncExtraRequests + o.AsyncExtraRequests,
 		OnDemandMs:              b.OnDemandMs + o.OnDemandMs,
 		InitMs:                  b.InitMs + o.InitMs,
 		ColdStarts:              b.ColdStarts + o.ColdStarts,
@@ -480,6 +508,18 @@ func (b BilledUsage) Add(o BilledUsage) BilledUsage {
 		ESMKafkaEPUHours:        b.ESMKafkaEPUHours + o.ESMKafkaEPUHours,
 		ESMSQSEPUHours:          b.ESMSQSEPUHours + o.ESMSQSEPUHours,
 	}
+}
+
+// AsyncExtraRequests is how many requests beyond the first AWS bills for
+// one asynchronous event of size bytes: none up to 256 KB, then one per
+// further 64 KB chunk, a part-chunk counting whole (ceil((bytes − 256 KB)
+// / 64 KB)); a 1 MB event bills 1 + 12 = 13 requests.
+func AsyncExtraRequests(bytes int64) int64 {
+	over := bytes - AsyncIncludedBytes
+	if over <= 0 {
+		return 0
+	}
+	return (over + AsyncChunkBytes - 1) / AsyncChunkBytes
 }
 
 // BilledMs rounds one invocation's duration up to the whole millisecond, as
@@ -512,6 +552,7 @@ func ProvisionedSeconds(enabled time.Duration) int64 {
 //	SnapStart cache ms     SnapStartHours (at least 3 h), restores as given
 //	streamed bytes         Requests × max(0, StreamedBytesPerRequest − 6 MB)
 //	log bytes              Requests × LogBytesPerRequest
+//	async extra requests   Requests × AsyncExtraRequests(AsyncPayloadBytesPerRequest)
 //
 // pc is the function's provisioned concurrency (FunctionConfig.ProvisionedConcurrency).
 func (u Usage) Billed(pc int) BilledUsage {
@@ -526,6 +567,7 @@ func (u Usage) Billed(pc int) BilledUsage {
 	hours := time.Duration(u.ProvisionedHours * float64(time.Hour))
 	return BilledUsage{
 		Requests:                u.Requests,
+		AsyncExtraRequests:      u.Requests * AsyncExtraRequests(int64(u.AsyncPayloadBytesPerRequest)),
 		OnDemandMs:              (n-c)*warm + c*cold,
 		InitMs:                  c * (cold - warm),
 		ColdStarts:              c,

@@ -31,7 +31,15 @@ type DatasetReport struct {
 
 // NewDatasetReport prices every function of d in d's region.
 func NewDatasetReport(d *pricing.Dataset, prices *pricing.PriceTable) (*DatasetReport, error) {
-	db, err := prices.DatasetBill(d, "", pricing.Options{})
+	return NewDatasetReportWith(d, prices, pricing.Options{})
+}
+
+// NewDatasetReportWith prices every function of d in d's region with opt:
+// the costs around Lambda it asks for (logs, data transfer out, API
+// Gateway, a Savings Plan). The free tier stays off (a dataset is a slice
+// of an account) unless opt applies it.
+func NewDatasetReportWith(d *pricing.Dataset, prices *pricing.PriceTable, opt pricing.Options) (*DatasetReport, error) {
+	db, err := prices.DatasetBill(d, "", opt)
 	if err != nil {
 		return nil, err
 	}

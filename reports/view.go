@@ -30,8 +30,10 @@ func DatasetView(r *DatasetReport) *View {
 
 // BuildView decodes data of the given kind (DetectKind, the envelope
 // already taken off) and builds its tables and page. A dataset with nil
-// data is read from path, one function at a time. Errors name path.
-func BuildView(path string, kind Kind, data []byte, prices *pricing.PriceTable) (*View, error) {
+// data is read from path, one function at a time, and billed with bill's
+// costs around Lambda (logs, API Gateway, transfer, a Savings Plan); the
+// other kinds carry their own bill. Errors name path.
+func BuildView(path string, kind Kind, data []byte, prices *pricing.PriceTable, bill pricing.Options) (*View, error) {
 	switch kind {
 	case KindDataset:
 		var d *pricing.Dataset
@@ -44,7 +46,7 @@ func BuildView(path string, kind Kind, data []byte, prices *pricing.PriceTable) 
 		if err != nil {
 			return nil, err
 		}
-		r, err := NewDatasetReport(d, prices)
+		r, err := NewDatasetReportWith(d, prices, bill)
 		if err != nil {
 			return nil, err
 		}

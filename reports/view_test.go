@@ -40,7 +40,7 @@ func TestBuildView(t *testing.T) {
 		{name: "bill not a bill", kind: KindBill, path: "b.json", data: []byte(`[]`), wantErr: "b.json: invalid bill"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			v, err := BuildView(c.path, c.kind, c.data, prices)
+			v, err := BuildView(c.path, c.kind, c.data, prices, pricing.Options{})
 			if c.wantErr != "" {
 				var ie *pricing.InputError
 				if err == nil || !errors.As(err, &ie) || !strings.HasPrefix(err.Error(), c.wantErr) {
@@ -82,7 +82,7 @@ func TestBuildViewSimulationAssumptions(t *testing.T) {
 	}
 	a := `{"field":"--region","value":"us-east-1","why":"the default"}`
 	data := append(b[:len(b)-1:len(b)-1], []byte(`,"assumptions":[`+a+`]}`)...)
-	v, err := BuildView("sim.json", KindSimulation, data, pricing.Embedded())
+	v, err := BuildView("sim.json", KindSimulation, data, pricing.Embedded(), pricing.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

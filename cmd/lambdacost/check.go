@@ -19,6 +19,8 @@ type CheckOptions struct {
 	Config   string
 	Baseline string
 	FreeTier bool
+	// Bill holds the costs around Lambda every bill adds (billflags.go).
+	Bill billFlags
 
 	changed func(string) bool
 }
@@ -87,6 +89,7 @@ Exit codes: 0 all thresholds hold · 1 a threshold failed · 2 bad config (file:
 	fs.StringVar(&o.Config, "config", check.DefaultConfig, "the `FILE` with the checks to run (YAML)")
 	fs.StringVar(&o.Baseline, "baseline", "", "a `FILE` written by a previous check -o json, to diff against (needed by *_increase_pct)")
 	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply the monthly free tier to every bill (or free_tier: true in the config)")
+	addBillFlags(fs, &o.Bill)
 	_ = cmd.MarkFlagFilename("config", "yaml", "yml")
 	_ = cmd.MarkFlagFilename("baseline", "json")
 	return cmd
@@ -102,7 +105,12 @@ func checkRun(o *CheckOptions) error {
 	if err != nil {
 		return err
 	}
+	bill, err := o.Bill.options(false)
+	if err != nil {
+		return err
+	}
 	opt := check.Options{
+		Bill:           bill,
 		Region:         f.Region,
 		RegionOverride: o.changed != nil && o.changed("region") || f.IO.Getenv("LAMBDACOST_REGION") != "",
 		FreeTier:       o.FreeTier,

@@ -49,6 +49,7 @@ type CompareOptions struct {
 	LambdaDiscount        float64
 	APIGateway            string
 	APIGatewayLambdaOnly  bool
+	LogBytes              pricing.ByteSize
 	FargateTask           string
 	FreeTier              bool
 	Seed                  uint64
@@ -128,6 +129,7 @@ maximum), i.e. each request gets on a server what it had on Lambda. Months are 7
 	fs.BoolVar(&o.APIGatewayLambdaOnly, "api-gateway-lambda-only", false, "charge the API Gateway on the Lambda side only")
 	fs.StringVar(&o.FargateTask, "fargate-task", "", "Fargate task size, e.g. 1vCPU:2GB or 0.5:1 (default: 1 vCPU with 2 GB, larger if one request needs it)")
 	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply Lambda's monthly free tier (default: a scenario's billing.free_tier)")
+	fs.Var(&o.LogBytes, "log-bytes", "bytes of CloudWatch logs each Lambda invocation writes (e.g. 2KB), unless a dataset measured them: adds a 'logs' line on the Lambda side")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed of the scenario's simulation (overrides the file)")
 	addCompareLMIFlags(fs, &o.LMI)
 	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (charts: cost across volumes, break-even) to FILE")
@@ -192,7 +194,7 @@ func (o *CompareOptions) fleetOptions() (fleet.Options, fleet.FargateTask, error
 		Scaling: fleet.Scaling{TargetUtilization: o.TargetUtilization, MinInstances: o.MinInstances, Autoscale: o.Autoscale, ScaleOutLag: o.ScaleOutLag.D()},
 		EBSGB:   o.EBSGB, NoLoadBalancer: o.NoLoadBalancer,
 		EC2Discount: o.EC2Discount, FargateDiscount: o.FargateDiscount, LambdaDiscount: o.LambdaDiscount,
-		APIGateway: api, APIGatewayLambdaOnly: o.APIGatewayLambdaOnly, FreeTier: o.FreeTier,
+		APIGateway: api, APIGatewayLambdaOnly: o.APIGatewayLambdaOnly, FreeTier: o.FreeTier, LogBytesPerRequest: o.LogBytes,
 	}
 	errs = append(errs, fo.Validate()...)
 	if o.ScaleOutLag > 0 && !o.Autoscale {
@@ -398,6 +400,10 @@ func compareRun(o *CompareOptions) error {
 		r.Notes = append(notes[i], r.Notes...)
 		if i < len(o.assumptions) {
 			r.Assumptions = o.assumptions[i]
+		}
+		if o.LogBytes > 0 {
+			r.Assumptions.Add(pricing.Assumption{Field: "--log-bytes", Value: o.LogBytes.String() + " bytes",
+				Why: "every Lambda invocation whose logs were not measured writes this much to CloudWatch Logs (a logs line on the Lambda side); the fleets' logs are not priced"})
 		}
 		r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 		results = append(results, r)

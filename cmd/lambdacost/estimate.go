@@ -38,6 +38,7 @@ type EstimateOptions struct {
 	SnapStartRestores      int64
 	StreamedBytes          pricing.ByteSize
 	LogBytes               pricing.ByteSize
+	AsyncPayloadBytes      pricing.ByteSize
 	TransferOutBytes       pricing.ByteSize
 	StreamingFreeTierUsed  bool
 	APIGateway             string
@@ -99,6 +100,7 @@ Months are 730 hours when hours are projected.`,
 	fs.Float64Var(&o.SnapStartHours, "snapstart-hours", 0, "hours per month a SnapStart version is active (cache billed, at least 3 h)")
 	countFlag(fs, &o.SnapStartRestores, "snapstart-restores", 0, "environments resumed from the SnapStart snapshot (billed per GB restored)")
 	fs.Var(&o.StreamedBytes, "streamed-bytes-per-request", "average size of a streamed response (e.g. 7MB; the first 6 MB of each are free; 1 MB = 1024 KB)")
+	fs.Var(&o.AsyncPayloadBytes, "async-payload-bytes-per-request", "size of each asynchronous event (e.g. 1MB, at most 1 MB): each 64 KB beyond the first 256 KB bills one more request")
 	fs.Var(&o.LogBytes, "log-bytes", "bytes of CloudWatch logs each invocation writes (e.g. 2KB): adds a 'logs' cost line")
 	fs.Var(&o.TransferOutBytes, "transfer-out-bytes-per-request", "bytes each invocation sends to the internet (e.g. 10KB): adds a 'data_transfer_out' cost line")
 	fs.BoolVar(&o.StreamingFreeTierUsed, "streaming-free-tier-used", false, "with --free-tier: the 100 GB response-streaming free tier is already used elsewhere")
@@ -127,7 +129,8 @@ var estimateFieldFlags = map[string]string{
 	"provisioned_requests": "--provisioned-requests", "provisioned_duration": "--provisioned-duration",
 	"snapstart_hours": "--snapstart-hours", "snapstart_restores": "--snapstart-restores",
 	"streamed_bytes_per_request": "--streamed-bytes-per-request", "log_bytes_per_request": "--log-bytes",
-	"transfer_out_bytes_per_request": "--transfer-out-bytes-per-request",
+	"async_payload_bytes_per_request": "--async-payload-bytes-per-request",
+	"transfer_out_bytes_per_request":  "--transfer-out-bytes-per-request",
 }
 
 func toFlagErrors(errs []error) []error {
@@ -192,7 +195,7 @@ func estimateRun(o *EstimateOptions) error {
 	var items []pricing.Item
 	multi := false
 	if o.UsageFile != "" {
-		for _, name := range []string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores", "streamed-bytes-per-request", "log-bytes", "transfer-out-bytes-per-request"} {
+		for _, name := range []string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores", "streamed-bytes-per-request", "log-bytes", "transfer-out-bytes-per-request", "async-payload-bytes-per-request"} {
 			if o.changed(name) {
 				return pricing.Inputf("--"+name, "cannot be combined with --usage (put it in the usage file)")
 			}
@@ -239,6 +242,7 @@ func estimateRun(o *EstimateOptions) error {
 			ProvisionedHours: o.ProvisionedHours, ProvisionedRequests: o.ProvisionedRequests, ProvisionedDuration: o.ProvisionedDuration,
 			SnapStartHours: o.SnapStartHours, SnapStartRestores: o.SnapStartRestores,
 			StreamedBytesPerRequest: o.StreamedBytes, LogBytesPerRequest: o.LogBytes, TransferOutBytesPerRequest: o.TransferOutBytes,
+			AsyncPayloadBytesPerRequest: o.AsyncPayloadBytes,
 		}
 		fc := pricing.FunctionConfig{MemoryMB: o.MemoryMB, Architecture: pricing.X86_64, EphemeralStorageMB: o.EphemeralMB, ProvisionedConcurrency: o.ProvisionedConcurrency}
 		errs = append(errs, toFlagErrors(fc.Validate(""))...)

@@ -92,6 +92,30 @@ func TestEstimateAroundLambdaFlags(t *testing.T) {
 	}
 }
 
+// Asynchronous events of 1 MB: 256 KB included, then (1,048,576 −
+// 262,144) / 65,536 = 12 more chunks, so each event bills 13 requests:
+// 1M events → 13M requests × $0.20/M = $2.60 (AWS's request rate).
+func TestEstimateAsyncPayloadBytes(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "estimate", "--requests", "1000000", "--duration", "100ms", "--async-payload-bytes-per-request", "1MB", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var e estimateJSON
+	if err := json.Unmarshal(soleItem(t, out, "estimates"), &e); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.line("requests"); got != 2.6 {
+		t.Errorf("requests = %v, want 2.6 (13M requests)", got)
+	}
+	found := false
+	for _, a := range e.Assumptions {
+		found = found || a.Field == "async_extra_requests"
+	}
+	if !found {
+		t.Errorf("assumptions %v do not state the extra requests", e.Assumptions)
+	}
+}
+
 func TestEstimateAroundLambdaBadInput(t *testing.T) {
 	base := []string{"estimate", "--requests", "1000", "--duration", "100ms"}
 	for _, c := range []struct {
@@ -105,6 +129,8 @@ func TestEstimateAroundLambdaBadInput(t *testing.T) {
 		{append(base, "--streaming-free-tier-used"), "--streaming-free-tier-used"},
 		{append(base, "--log-bytes", "2KB", "--region", "eu-west-1"), "--log-bytes"},
 		{append(base, "--region", "ap-east-2"), "--region"},
+		// Lambda's asynchronous payload limit is 1 MB.
+		{append(base, "--async-payload-bytes-per-request", "1025KB"), "--async-payload-bytes-per-request"},
 		// int64 milliseconds overflow: refused, never wrapped (it printed 248 GB-s).
 		{[]string{"estimate", "--requests", "20496382304122", "--duration", "15m", "--memory", "1024"}, "--requests"},
 	} {

@@ -55,7 +55,7 @@ func estimateInfraRun(o *EstimateOptions) error {
 	f := o.F
 	for _, name := range append([]string{"requests", "duration", "memory", "arch", "ephemeral-storage", "cold-start-rate", "init-duration",
 		"provisioned-concurrency", "provisioned-hours", "provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores",
-		"streamed-bytes-per-request", "log-bytes", "transfer-out-bytes-per-request", "streaming-free-tier-used", "api-gateway"}, lmiOnlyFlags...) {
+		"streamed-bytes-per-request", "log-bytes", "async-payload-bytes-per-request", "transfer-out-bytes-per-request", "streaming-free-tier-used", "api-gateway"}, lmiOnlyFlags...) {
 		if o.changed(name) {
 			return pricing.Inputf("--"+name, "cannot be combined with --terraform or --template (the configuration comes from the code, the usage from --usage, --dataset or --scenario)")
 		}

@@ -88,7 +88,7 @@ func estimateLMIRun(o *EstimateOptions) error {
 		return err
 	}
 	for _, name := range []string{"memory", "arch", "free-tier", "ephemeral-storage", "cold-start-rate", "init-duration", "provisioned-concurrency", "provisioned-hours",
-		"provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores", "streamed-bytes-per-request", "log-bytes",
+		"provisioned-requests", "provisioned-duration", "snapstart-hours", "snapstart-restores", "streamed-bytes-per-request", "log-bytes", "async-payload-bytes-per-request",
 		"transfer-out-bytes-per-request", "streaming-free-tier-used", "api-gateway", "savings-plan", "html", "assets"} {
 		if o.changed(name) {
 			return pricing.Inputf("--"+name, "does not apply with --lmi (Managed Instances bill requests, instance-hours and the management fee only)")

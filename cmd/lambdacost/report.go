@@ -26,6 +26,8 @@ type ReportOptions struct {
 	Paths  []string
 	HTML   string // --html FILE
 	Assets string // --assets DIR
+	// Bill holds the costs around Lambda a dataset's bill adds (billflags.go).
+	Bill billFlags
 }
 
 // NewCmdReport builds `report`. runF replaces the run function in tests.
@@ -65,6 +67,7 @@ inlining it, so that many reports share one copy.`,
 	fs := cmd.Flags()
 	fs.StringVar(&o.HTML, "html", "", "also write a self-contained HTML report to FILE")
 	fs.StringVar(&o.Assets, "assets", "", "with --html: write echarts.min.js into DIR and load it from there instead of inlining it")
+	addBillFlags(fs, &o.Bill)
 	_ = cmd.MarkFlagFilename("html", "html")
 	_ = cmd.MarkFlagDirname("assets")
 	cmd.ValidArgsFunction = func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
@@ -82,8 +85,12 @@ func reportRun(o *ReportOptions) error {
 	if o.Assets != "" && o.HTML == "" {
 		return pricing.Inputf("--assets", "is only used with --html FILE")
 	}
+	bill, err := o.Bill.options(false)
+	if err != nil {
+		return err
+	}
 	if len(o.Paths) > 1 || o.Path != "-" && !fileExists(o.Path) && strings.ContainsAny(o.Path, "*?[") {
-		return reportDatasets(o, format)
+		return reportDatasets(o, format, bill)
 	}
 	var data []byte
 	var kind reports.Kind
@@ -117,7 +124,10 @@ func reportRun(o *ReportOptions) error {
 	if err != nil {
 		return err
 	}
-	v, err := reports.BuildView(o.Path, kind, data, prices)
+	if kind != reports.KindDataset && o.Bill.given() {
+		return pricing.Inputf(o.Bill.flagNames(), "only apply to a dataset (a result carries its own bill)")
+	}
+	v, err := reports.BuildView(o.Path, kind, data, prices, bill)
 	if err != nil {
 		return err
 	}
@@ -143,7 +153,7 @@ func writeReportView(o *ReportOptions, format reports.Format, v *reports.View) e
 }
 
 // reportDatasets reports several datasets (or a glob pattern) as one.
-func reportDatasets(o *ReportOptions, format reports.Format) error {
+func reportDatasets(o *ReportOptions, format reports.Format, bill pricing.Options) error {
 	f := o.F
 	d, files, conflicts, err := pricing.ReadDatasets(o.Paths)
 	if err != nil {
@@ -159,7 +169,7 @@ func reportDatasets(o *ReportOptions, format reports.Format) error {
 	if len(files) > 1 {
 		fmt.Fprintf(f.IO.ErrOut, "lambdacost: read %d datasets as one: %d functions, %d conflicts\n", len(files), len(d.Functions), len(conflicts))
 	}
-	r, err := reports.NewDatasetReport(d, prices)
+	r, err := reports.NewDatasetReportWith(d, prices, bill)
 	if err != nil {
 		return err
 	}

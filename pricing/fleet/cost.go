@@ -39,6 +39,11 @@ type Options struct {
 	APIGatewayLambdaOnly bool
 	// FreeTier applies Lambda's monthly free tier.
 	FreeTier bool
+	// LogBytesPerRequest is how many bytes of CloudWatch logs each Lambda
+	// invocation writes when the usage measured none (a dataset's
+	// summary.log_bytes): the Lambda side gets a `logs` line. The fleets'
+	// logs are not priced (where they go is the fleet's choice).
+	LogBytesPerRequest pricing.ByteSize
 }
 
 // Validate returns every problem with o (sources name the flags).
@@ -234,6 +239,13 @@ func LambdaCost(t *pricing.PriceTable, region string, fc pricing.FunctionConfig,
 	}
 	u.Requests = int64(math.Round(volume))
 	u.ProvisionedEnvSeconds = base.ProvisionedEnvSeconds
+	if u.LogBytes == 0 && o.LogBytesPerRequest > 0 {
+		lb, ok := pricing.MulInt64(u.Requests, int64(o.LogBytesPerRequest))
+		if !ok {
+			return pricing.Cost{}, pricing.Inputf("--log-bytes", "%d requests × %d bytes exceed the largest volume lambdacost can bill exactly", u.Requests, o.LogBytesPerRequest)
+		}
+		u.LogBytes = lb
+	}
 	b, err := t.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, pricing.Options{FreeTier: o.FreeTier})
 	if err != nil {
 		return pricing.Cost{}, err

@@ -142,6 +142,10 @@ type Options struct {
 	RegionOverride bool
 	// FreeTier applies the monthly free tier (or set free_tier in the config).
 	FreeTier bool
+	// Bill adds the costs around Lambda to every dataset and estimate bill
+	// (pricing.Options: API Gateway, a Savings Plan, and for datasets log
+	// bytes not measured and data transfer out); its FreeTier is ignored.
+	Bill pricing.Options
 	// Baseline is a previous report (ReadBaseline); increase metrics and the
 	// diff need it. BaselinePath names it in messages and output.
 	Baseline     *Report
@@ -161,7 +165,7 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 	if opt.Prices == nil {
 		return nil, fmt.Errorf("check: Options.Prices is required")
 	}
-	e := env{prices: opt.Prices, region: opt.Region, freeTier: opt.FreeTier || cfg.FreeTier, regionGiven: opt.RegionOverride || cfg.Region != ""}
+	e := env{prices: opt.Prices, region: opt.Region, freeTier: opt.FreeTier || cfg.FreeTier, regionGiven: opt.RegionOverride || cfg.Region != "", around: opt.Bill}
 	if cfg.Region != "" && !opt.RegionOverride {
 		if _, ok := opt.Prices.Lambda[cfg.Region]; !ok {
 			return nil, pricing.Inputf(cfg.regionPos, "no Lambda prices for region %q (known: %s)", cfg.Region, strings.Join(opt.Prices.Regions(), ", "))

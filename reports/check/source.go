@@ -54,10 +54,19 @@ type env struct {
 	// regionGiven: the region was given (--region or the config's), so it
 	// wins over a Terraform plan's provider region.
 	regionGiven bool
+	// around holds the costs around Lambda every bill adds (Options.Bill).
+	around pricing.Options
+}
+
+// options are the bill options: the costs around Lambda and the free tier.
+func (e env) options() pricing.Options {
+	o := e.around
+	o.FreeTier = e.freeTier
+	return o
 }
 
 func (e env) bill(c *Check, region string, items []pricing.Item) (*pricing.Bill, error) {
-	b, err := e.prices.LambdaBill(region, items, pricing.Options{FreeTier: e.freeTier})
+	b, err := e.prices.LambdaBill(region, items, e.options())
 	if err != nil {
 		return nil, pricing.Inputf(c.Pos, "%s: pricing the %s in %s: %v", c.Name, c.Source, region, err)
 	}
@@ -205,7 +214,7 @@ func (e env) dataset(c *Check) (values, error) {
 	// The one bill of a dataset (pricing.DatasetBill), as `report` shows it.
 	sub := *d
 	sub.Functions = fns
-	db, err := e.prices.DatasetBill(&sub, region, pricing.Options{FreeTier: e.freeTier})
+	db, err := e.prices.DatasetBill(&sub, region, e.options())
 	if err != nil {
 		return v, pricing.Inputf(c.Pos, "%s: pricing the dataset %s in %s: %v", c.Name, c.File, region, err)
 	}
@@ -291,7 +300,7 @@ func (e env) dataset(c *Check) (values, error) {
 // cost that is unknown (another value known only after apply) or usage
 // that is missing makes the data incomplete: no threshold passes on it.
 func (e env) infra(ctx context.Context, c *Check) (values, error) {
-	est, err := c.Infra.Estimate(ctx, e.prices, e.region, e.regionGiven, pricing.Options{FreeTier: e.freeTier})
+	est, err := c.Infra.Estimate(ctx, e.prices, e.region, e.regionGiven, e.options())
 	if err != nil {
 		return values{}, err
 	}
