@@ -376,7 +376,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 			if ms := f.Summary.InitUnbilledMs; ms > 0 {
 				addUnbilledInit(mItems, int64(math.Round(float64(ms)*factor)))
 				as.Add(Assumption{Field: fq + ".init_unbilled_ms", Value: fmt.Sprintf("%d ms", ms),
-					Why: "INIT that AWS did not bill when these logs were written (before 2025-08-01) is billed in the monthly projection, at today's rules; the window's bill is as AWS billed it"})
+					Why: "INIT that these logs' REPORT lines left out of Billed Duration (AWS's rule before 2025-08-01) is billed in the monthly projection, at today's rules; the window's bill is as the logs billed it"})
 			}
 			switch pu.Source {
 			case PCFromSeries:
@@ -391,7 +391,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 			}
 		} else if f.Summary.InitUnbilledMs > 0 {
 			as.Add(Assumption{Field: fq + ".init_unbilled_ms", Value: fmt.Sprintf("%d ms", f.Summary.InitUnbilledMs),
-				Why: "INIT that AWS did not bill when these logs were written (before 2025-08-01) is not in the window's bill"})
+				Why: "INIT that these logs' REPORT lines left out of Billed Duration (AWS's rule before 2025-08-01) is not in the window's bill"})
 		}
 		db.Functions = append(db.Functions, fb)
 	}
