@@ -452,14 +452,14 @@ func TestAnswerCache(t *testing.T) {
 	if !bytes.Equal(a.body, c.body) || bytes.Equal(a.body, b.body) || c.header.Get("X-Lambdacost-Command") != a.header.Get("X-Lambdacost-Command") {
 		t.Error("the kept answer differs from the first")
 	}
-	if srv.cache.hits != 1 {
-		t.Errorf("cache hits %d, want 1", srv.cache.hits)
+	if srv.cache.Hits() != 1 {
+		t.Errorf("cache hits %d, want 1", srv.cache.Hits())
 	}
 	for i := 0; i < cacheSize+5; i++ {
-		srv.cache.put(fmt.Sprint(i), []byte{1})
+		srv.cache.Put(fmt.Sprint(i), []byte{1})
 	}
-	if len(srv.cache.m) != cacheSize || len(srv.cache.order) != cacheSize {
-		t.Errorf("cache holds %d/%d answers, want at most %d", len(srv.cache.m), len(srv.cache.order), cacheSize)
+	if srv.cache.Len() != cacheSize || srv.pool.Size != poolSize {
+		t.Errorf("cache holds %d answers, want at most %d (pool size %d, want %d)", srv.cache.Len(), cacheSize, srv.pool.Size, poolSize)
 	}
 }
 

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -173,43 +172,7 @@ func poolKey(set Set, mode string) string {
 // timeline, at most 2,000 buckets).
 const poolSize = 16
 
-// poolCache is a small least-recently-used cache of simulator results for
-// re-pricing, safe for concurrent use.
-type poolCache struct {
-	mu    sync.Mutex
-	order []string
-	m     map[string]*simulator.Result
-	hits  int
-}
-
-func (c *poolCache) get(k string) (*simulator.Result, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	r, ok := c.m[k]
-	if ok {
-		c.hits++
-		c.order = touch(c.order, k)
-	}
-	return r, ok
-}
-
-func (c *poolCache) put(k string, r *simulator.Result) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[string]*simulator.Result{}
-	}
-	if _, ok := c.m[k]; !ok && len(c.order) >= poolSize {
-		delete(c.m, c.order[0])
-		c.order = c.order[1:]
-	}
-	c.m[k] = r
-	c.order = touch(c.order, k)
-}
-
 // Repriced is how many answers were priced from a kept simulation.
 func (s *Server) Repriced() int {
-	s.pool.mu.Lock()
-	defer s.pool.mu.Unlock()
-	return s.pool.hits
+	return s.pool.Hits()
 }

@@ -3,10 +3,7 @@ package whatif
 import (
 	"bytes"
 	"fmt"
-	"sync"
 	"testing"
-
-	"github.com/lambdacost/lambdacost/simulator"
 )
 
 // A bill-only change (region, architecture, free tier, Savings Plan) is
@@ -46,27 +43,5 @@ func TestBillOnlyChangesArePricedAgain(t *testing.T) {
 				t.Errorf("a memory change was priced from another memory's run")
 			}
 		})
-	}
-}
-
-// The kept simulations are bounded and safe under concurrent sessions.
-func TestPoolCacheBoundedAndConcurrent(t *testing.T) {
-	var c poolCache
-	var wg sync.WaitGroup
-	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			for i := 0; i < 100; i++ {
-				k := fmt.Sprint(g, "/", i%(poolSize+3))
-				if _, ok := c.get(k); !ok {
-					c.put(k, &simulator.Result{Runs: 1})
-				}
-			}
-		}(g)
-	}
-	wg.Wait()
-	if len(c.m) > poolSize || len(c.order) > poolSize {
-		t.Errorf("pool holds %d/%d results, want at most %d", len(c.m), len(c.order), poolSize)
 	}
 }

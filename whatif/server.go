@@ -45,6 +45,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/lambdacost/lambdacost/internal/lru"
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/reports"
 	"github.com/lambdacost/lambdacost/simulator"
@@ -96,9 +97,9 @@ type Server struct {
 	nRunning int
 	// answers keeps the last answers (a session toggling back to an
 	// earlier value gets it at once; runs are deterministic for a seed).
-	cache answerCache
+	cache lru.Cache[string, []byte]
 	// pool keeps simulations for bill-only changes (Reprice).
-	pool poolCache
+	pool lru.Cache[string, *simulator.Result]
 }
 
 type tabRun struct {
@@ -132,7 +133,8 @@ func New(cfg Config) (*Server, error) {
 	if s.Region == "" {
 		return nil, pricing.Inputf(cfg.Name, "region: the scenario must name its region (New's caller sets it)")
 	}
-	srv := &Server{cfg: cfg, base: s, sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))), tabs: map[string]*tabRun{}}
+	srv := &Server{cfg: cfg, base: s, sem: make(chan struct{}, max(1, runtime.GOMAXPROCS(0))), tabs: map[string]*tabRun{},
+		cache: lru.Cache[string, []byte]{Size: cacheSize}, pool: lru.Cache[string, *simulator.Result]{Size: poolSize}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /{$}", srv.page)
 	mux.HandleFunc("GET /app.js", srv.static("page/app.js", "text/javascript; charset=utf-8"))
@@ -435,7 +437,7 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 		func(ctx context.Context, progress func(done, total int64)) ([]byte, error) {
 			// A change of region, architecture or billing alone is priced
 			// from the kept simulation (the same bytes as a fresh run).
-			if res, ok := s.pool.get(pk); ok {
+			if res, ok := s.pool.Get(pk); ok {
 				again, err := simulator.Reprice(sc, res, s.cfg.Prices, sc.Region)
 				if err != nil {
 					return nil, err
@@ -446,7 +448,7 @@ func (s *Server) plan(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return nil, err
 			}
-			s.pool.put(pk, res)
+			s.pool.Put(pk, res)
 			return finish(sc, res, s.cfg.Prices)
 		})
 }
@@ -466,7 +468,7 @@ func writeModeError(w http.ResponseWriter, err error) {
 // the X-Lambdacost-Command header. A request that accepts
 // text/event-stream gets the run's progress as it goes (see stream).
 func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, command string, work func(ctx context.Context, progress func(done, total int64)) ([]byte, error)) {
-	if out, ok := s.cache.get(key); ok {
+	if out, ok := s.cache.Get(key); ok {
 		writeAnswer(w, out, command)
 		return
 	}
@@ -532,7 +534,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, comman
 			return
 		}
 		if res.err == nil {
-			s.cache.put(key, res.out)
+			s.cache.Put(key, res.out)
 		}
 		finishStream(w, ctx, res.out, res.err, command)
 		return
@@ -551,7 +553,7 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request, tab, key, comman
 		writeError(w, http.StatusInternalServerError, res.err.Error(), nil)
 		return
 	}
-	s.cache.put(key, res.out)
+	s.cache.Put(key, res.out)
 	writeAnswer(w, res.out, command)
 }
 
@@ -653,54 +655,10 @@ func writeAnswer(w http.ResponseWriter, out []byte, command string) {
 // cacheSize is the number of answers kept (a year's answer is ≈ 100 KB).
 const cacheSize = 32
 
-// answerCache is a small least-recently-used cache of api/plan answers,
-// keyed by the scenario's YAML and the engine.
-type answerCache struct {
-	mu    sync.Mutex
-	order []string
-	m     map[string][]byte
-	hits  int
-}
-
+// cacheKey keys the answer cache by the scenario's YAML and the engine.
 func cacheKey(yaml []byte, mode string) string {
 	h := sha256.Sum256(append(append([]byte(mode), 0), yaml...))
 	return string(h[:])
-}
-
-func (c *answerCache) get(k string) ([]byte, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	b, ok := c.m[k]
-	if ok {
-		c.hits++
-		c.order = touch(c.order, k)
-	}
-	return b, ok
-}
-
-func (c *answerCache) put(k string, b []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[string][]byte{}
-	}
-	if _, ok := c.m[k]; !ok && len(c.order) >= cacheSize {
-		delete(c.m, c.order[0])
-		c.order = c.order[1:]
-	}
-	c.m[k] = b
-	c.order = touch(c.order, k)
-}
-
-// touch moves k to the most recent end of order.
-func touch(order []string, k string) []string {
-	for i, x := range order {
-		if x == k {
-			order = append(order[:i], order[i+1:]...)
-			break
-		}
-	}
-	return append(order, k)
 }
 
 // Progress is the answer of api/progress: how far the tab's run in
