@@ -18,16 +18,8 @@ func Reprice(s *Scenario, r *Result, prices *pricing.PriceTable, region string) 
 	if r.Runs != 1 || r.Bands != nil {
 		return nil, pricing.Inputf(scenarioSource(s), "only a single-replica result can be priced again")
 	}
-	if prices == nil {
-		prices = pricing.Embedded()
-	}
-	if region == "" {
-		region = s.Region
-	}
-	if region == "" {
-		region = "us-east-1"
-	}
-	if _, err := prices.LambdaRegion(region); err != nil {
+	prices, region, err := pricesFor(s, prices, region)
+	if err != nil {
 		return nil, err
 	}
 	// The span in seconds each engine priced: the exact one's measured

@@ -134,18 +134,8 @@ func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
 	if opt.Seed != nil {
 		seed = *opt.Seed
 	}
-	prices := opt.Prices
-	if prices == nil {
-		prices = pricing.Embedded()
-	}
-	region := opt.Region
-	if region == "" {
-		region = s.Region
-	}
-	if region == "" {
-		region = "us-east-1"
-	}
-	if _, err := prices.LambdaRegion(region); err != nil {
+	prices, region, err := pricesFor(s, opt.Prices, opt.Region)
+	if err != nil {
 		return nil, err
 	}
 	var analytic *AnalyticResult
@@ -587,4 +577,24 @@ func band(xs []float64) Band {
 	sort.Float64s(s)
 	q := func(p float64) float64 { return stat.Quantile(p, stat.Empirical, s, nil) }
 	return Band{P5: q(0.05), P50: q(0.5), P95: q(0.95), Mean: stat.Mean(s, nil)}
+}
+
+// pricesFor resolves the price table (nil: the embedded one) and the
+// region a simulation of s is priced in: the given one, else the
+// scenario's, else us-east-1 (the caller lists that default); a region
+// without Lambda prices is an error.
+func pricesFor(s *Scenario, prices *pricing.PriceTable, region string) (*pricing.PriceTable, string, error) {
+	if prices == nil {
+		prices = pricing.Embedded()
+	}
+	if region == "" {
+		region = s.Region
+	}
+	if region == "" {
+		region = "us-east-1"
+	}
+	if _, err := prices.LambdaRegion(region); err != nil {
+		return nil, "", err
+	}
+	return prices, region, nil
 }
