@@ -156,3 +156,20 @@ func TestTemplateManagedInstancesScaling(t *testing.T) {
 	}
 	eq(t, "head", sideTotal(t, f.Head), d("276.0128"))
 }
+
+// TestWhyManagedInstancesScaling: a change of only the minimum
+// environments or the provider's vCPU cap is a change, said as such.
+func TestWhyManagedInstancesScaling(t *testing.T) {
+	for _, c := range []struct {
+		base, head ManagedInstances
+		want       string
+	}{
+		{ManagedInstances{Provider: "p", InstanceType: "m7g.large"}, ManagedInstances{Provider: "p", InstanceType: "m7g.large", MinEnvironments: 8}, "min execution environments 3 (AWS's default) → 8"},
+		{ManagedInstances{Provider: "p", InstanceType: "m7g.large", MaxVCPU: 64}, ManagedInstances{Provider: "p", InstanceType: "m7g.large", MaxVCPU: 4}, "capacity provider max vCPUs 64 → 4"},
+	} {
+		b, h := Function{LMI: &c.base}, Function{LMI: &c.head}
+		if got := Why(&b, &h); len(got) != 1 || got[0] != c.want {
+			t.Errorf("why = %v, want [%s]", got, c.want)
+		}
+	}
+}
