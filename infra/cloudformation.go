@@ -544,6 +544,16 @@ func (t *cfnTemplate) managedInstances(f *Function, props *yaml.Node, sam bool) 
 			m.Runtime = v.s
 		}
 	}
+	if sc := t.prop(props, "FunctionScalingConfig", sam); sc != nil {
+		if n := get(sc, "MinExecutionEnvironments"); n != nil {
+			switch v := t.eval(n); {
+			case v.unknown != "":
+				f.unknown(AttrMinEnvironments)
+			case !v.none:
+				m.MinEnvironments = t.intOf(n, v, f.Address+".FunctionScalingConfig.MinExecutionEnvironments")
+			}
+		}
+	}
 	f.LMI = m
 }
 
@@ -551,6 +561,16 @@ func (t *cfnTemplate) managedInstances(f *Function, props *yaml.Node, sam bool) 
 // InstanceRequirements.AllowedInstanceTypes.
 func (t *cfnTemplate) capacityProvider(id string, props *yaml.Node) capacityProvider {
 	c := capacityProvider{address: id}
+	if sc := get(props, "CapacityProviderScalingConfig"); sc != nil {
+		if n := get(sc, "MaxVCpuCount"); n != nil {
+			switch v := t.eval(n); {
+			case v.unknown != "":
+				c.maxVCPUUnknown = true
+			case !v.none:
+				c.maxVCPU = t.intOf(n, v, id+".CapacityProviderScalingConfig.MaxVCpuCount")
+			}
+		}
+	}
 	ir := get(props, "InstanceRequirements")
 	if ir == nil {
 		return c

@@ -40,6 +40,11 @@ const (
 	// AttrInstanceType is a Managed Instances function's instance type,
 	// unknown when its capacity provider lets Lambda choose among several.
 	AttrInstanceType = "capacity_provider.instance_type"
+	// AttrMaxVCPU is a capacity provider's max_vcpu_count.
+	AttrMaxVCPU = "capacity_provider.max_vcpu_count"
+	// AttrMinEnvironments is a Managed Instances function's minimum
+	// execution environments.
+	AttrMinEnvironments = "min_execution_environments"
 )
 
 // Function is one Lambda function on one side of a change (base or head).
@@ -97,6 +102,14 @@ type ManagedInstances struct {
 	// function's execution environments; 0: AWS's defaults.
 	MemoryGiBPerVCPU float64 `json:"memory_gib_per_vcpu,omitempty"`
 	MaxConcurrency   int     `json:"max_concurrency,omitempty"`
+	// MaxVCPU is the capacity provider's max_vcpu_count
+	// (CapacityProviderScalingConfig.MaxVCpuCount): the fleet never has
+	// more vCPUs; 0: no limit set.
+	MaxVCPU int `json:"max_vcpu_count,omitempty"`
+	// MinEnvironments is the function's minimum execution environments
+	// (aws_lambda_function_scaling_config, FunctionScalingConfig
+	// MinExecutionEnvironments); 0: AWS's default, 3.
+	MinEnvironments int `json:"min_execution_environments,omitempty"`
 	// Runtime picks the default maximum concurrency per vCPU.
 	Runtime string `json:"runtime,omitempty"`
 }
@@ -116,6 +129,10 @@ type capacityProvider struct {
 	address, arn  string
 	instanceTypes []string
 	typesUnknown  bool
+	// maxVCPU is max_vcpu_count (0: none); maxVCPUUnknown: known only
+	// after apply.
+	maxVCPU        int
+	maxVCPUUnknown bool
 }
 
 // linkLMI gives each Managed Instances function its provider's instance
@@ -146,6 +163,12 @@ func linkLMI(fns []Function, providers []capacityProvider, refs map[string]strin
 			}
 		default:
 			m.Provider, m.InstanceType, m.Why = p.address, p.instanceTypes[0], ""
+		}
+		if p != nil {
+			m.MaxVCPU = p.maxVCPU
+			if p.maxVCPUUnknown {
+				fns[i].unknown(AttrMaxVCPU)
+			}
 		}
 		if m.InstanceType == "" {
 			fns[i].unknown(AttrInstanceType)
@@ -301,6 +324,14 @@ func why(base, head *Function, phrase string) []string {
 	if bm, hm := lmiString(base.LMI), lmiString(head.LMI); bm != hm {
 		out = append(out, fmt.Sprintf("compute %s → %s", bm, hm))
 	}
+	if bm, hm := base.LMI, head.LMI; bm != nil && hm != nil {
+		if bm.MinEnvironments != hm.MinEnvironments {
+			out = append(out, fmt.Sprintf("min execution environments %s → %s", minEnvs(bm.MinEnvironments), minEnvs(hm.MinEnvironments)))
+		}
+		if bm.MaxVCPU != hm.MaxVCPU {
+			out = append(out, fmt.Sprintf("capacity provider max vCPUs %s → %s", reserved(bm.MaxVCPU), reserved(hm.MaxVCPU)))
+		}
+	}
 	if bl, hl := base.Logs, head.Logs; bl != nil && hl != nil {
 		if bl.Format != hl.Format {
 			out = append(out, fmt.Sprintf("log format %s → %s", bl.Format, hl.Format))
@@ -320,6 +351,13 @@ func why(base, head *Function, phrase string) []string {
 		}
 	}
 	return out
+}
+
+func minEnvs(n int) string {
+	if n == 0 {
+		return "3 (AWS's default)"
+	}
+	return fmt.Sprint(n)
 }
 
 func reserved(n int) string {

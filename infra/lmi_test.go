@@ -88,3 +88,88 @@ func TestTemplateManagedInstances(t *testing.T) {
 		}
 	}
 }
+
+// TestTerraformManagedInstancesScaling prices testdata/iac/plan-lmi-scaling.json:
+// the move of TestTerraformManagedInstances (stream-worker to m7g.large,
+// 10M requests of 100 ms: 1 environment needed by CPU) plus an
+// aws_lambda_function_scaling_config for the function with
+// min_execution_environments 8 (the provider's max_vcpu_count is 64).
+//
+//	head: max(8, 1) = 8 environments of 1 vCPU, 2 per m7g.large → 4
+//	      instances × 730 h = 2,920 instance-hours × $0.0816 = $238.272,
+//	      the 15 % fee 2,920 × $0.01224 = $35.7408, requests $2 →
+//	      $276.0128.
+//
+// With the provider's max_vcpu_count lowered to 4, the fleet is capped at
+// 4 / 2 = 2 m7g.large: 1,460 h × $0.0816 = $119.136, plus the fee 1,460 ×
+// $0.01224 = $17.8704, plus requests $2 → $139.0064 (the traffic the
+// capped fleet cannot serve is throttled, listed).
+func TestTerraformManagedInstancesScaling(t *testing.T) {
+	e := priceFixture(t, "../testdata/iac/plan-lmi-scaling.json", "../testdata/iac/usage-lmi.yml")
+	f := findFn(t, e, "aws_lambda_function.worker")
+	if m := f.Head.ManagedInstances; m == nil || m.MinEnvironments != 8 || m.MaxVCPU != 64 {
+		t.Fatalf("managed instances %+v", f.Head.ManagedInstances)
+	}
+	eq(t, "head", sideTotal(t, f.Head), d("276.0128"))
+
+	data, err := os.ReadFile("../testdata/iac/plan-lmi-scaling.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	cp := raw["resource_changes"].([]any)[0].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)
+	cp["capacity_provider_scaling_config"].([]any)[0].(map[string]any)["max_vcpu_count"] = 4
+	data, _ = json.Marshal(raw)
+	p, err := ParseTerraformPlan("plan-lmi-scaling.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ReadUsageFile("../testdata/iac/usage-lmi.yml")
+	e, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = findFn(t, e, "aws_lambda_function.worker")
+	eq(t, "capped head", sideTotal(t, f.Head), d("139.0064"))
+	capped := false
+	for _, a := range e.Assumptions {
+		capped = capped || a.Field == "aws_lambda_function.worker.managed_instances.max_vcpu_count" && strings.HasPrefix(a.Value, "2 instances (4 vCPUs)")
+	}
+	if !capped {
+		t.Errorf("the cap is not stated: %+v", e.Assumptions)
+	}
+}
+
+// TestTemplateManagedInstancesScaling: testdata/iac/template-lmi-scaling.yaml
+// is template-lmi.yaml with the function's FunctionScalingConfig
+// MinExecutionEnvironments 8 (its provider's MaxVCpuCount 64 is read, and
+// does not bind): the head of TestTerraformManagedInstancesScaling,
+// $276.0128.
+func TestTemplateManagedInstancesScaling(t *testing.T) {
+	e := priceTemplates(t, "../testdata/iac/template-lmi-scaling.yaml", "", "../testdata/iac/template-lmi-usage.yml", TemplateOptions{Region: "us-east-1"})
+	f := findFn(t, e, "StreamWorker")
+	if m := f.Head.ManagedInstances; m == nil || m.MinEnvironments != 8 || m.MaxVCPU != 64 {
+		t.Fatalf("managed instances %+v", f.Head.ManagedInstances)
+	}
+	eq(t, "head", sideTotal(t, f.Head), d("276.0128"))
+}
+
+// TestWhyManagedInstancesScaling: a change of only the minimum
+// environments or the provider's vCPU cap is a change, said as such.
+func TestWhyManagedInstancesScaling(t *testing.T) {
+	for _, c := range []struct {
+		base, head ManagedInstances
+		want       string
+	}{
+		{ManagedInstances{Provider: "p", InstanceType: "m7g.large"}, ManagedInstances{Provider: "p", InstanceType: "m7g.large", MinEnvironments: 8}, "min execution environments 3 (AWS's default) → 8"},
+		{ManagedInstances{Provider: "p", InstanceType: "m7g.large", MaxVCPU: 64}, ManagedInstances{Provider: "p", InstanceType: "m7g.large", MaxVCPU: 4}, "capacity provider max vCPUs 64 → 4"},
+	} {
+		b, h := Function{LMI: &c.base}, Function{LMI: &c.head}
+		if got := Why(&b, &h); len(got) != 1 || got[0] != c.want {
+			t.Errorf("why = %v, want [%s]", got, c.want)
+		}
+	}
+}

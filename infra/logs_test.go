@@ -97,3 +97,51 @@ func TestTemplateLogs(t *testing.T) {
 	}
 	eq(t, "total", e.Totals.Head, d("18.100005"))
 }
+
+// TestTerraformSharedLogGroup prices testdata/iac/plan-shared-logs.json:
+// ingest and enrich (unchanged) and notify (added), all 1024 MB x86_64,
+// all writing to one log group, aws_cloudwatch_log_group.orders
+// (/app/orders, Standard), with testdata/iac/usage-shared-logs.yml: each
+// function 1M requests × 100 ms, the group 90 GB a month. Each function's
+// compute: 100,000 GB-s × $0.0000166667 = $1.66667 + 1M × $0.20/M =
+// $1.86667. The group is billed once a side, split evenly among its
+// writers, at $0.50/GB (us-east-1 Lambda logs, first 10 TB):
+//
+//	base: 2 writers, 45 GB each = $22.50 → ingest, enrich $24.36667
+//	head: 3 writers, 30 GB each = $15    → each $16.86667
+//	totals: base 2 × 24.36667 = $48.73334 (logs $45, not 2 × $45);
+//	        head 3 × 16.86667 = $50.60001 (logs $45, not 3 × $45);
+//	        diff = notify's compute $1.86667.
+func TestTerraformSharedLogGroup(t *testing.T) {
+	e := priceFixture(t, "../testdata/iac/plan-shared-logs.json", "../testdata/iac/usage-shared-logs.yml")
+	for _, a := range []string{"aws_lambda_function.ingest", "aws_lambda_function.enrich"} {
+		f := findFn(t, e, a)
+		eq(t, a+" base", sideTotal(t, f.Base), d("24.36667"))
+		eq(t, a+" head", sideTotal(t, f.Head), d("16.86667"))
+	}
+	n := findFn(t, e, "aws_lambda_function.notify")
+	eq(t, "notify head", sideTotal(t, n.Head), d("16.86667"))
+	eq(t, "base", e.Totals.Base, d("48.73334"))
+	eq(t, "head", e.Totals.Head, d("50.60001"))
+	eq(t, "diff", e.Totals.Diff, d("1.86667"))
+	stated := 0
+	for _, a := range e.Assumptions {
+		if a.Field == "aws_cloudwatch_log_group.orders.shared@base" && strings.HasPrefix(a.Value, "2 functions") ||
+			a.Field == "aws_cloudwatch_log_group.orders.shared@head" && strings.HasPrefix(a.Value, "3 functions") {
+			stated++
+		}
+	}
+	if stated != 2 {
+		t.Errorf("the split is not stated per side: %+v", e.Assumptions)
+	}
+}
+
+// TestSplit: even shares of a group's bytes add up to the total, the
+// first taking the remainder (10 bytes among 3: 4, 3, 3).
+func TestSplit(t *testing.T) {
+	for k, want := range []int64{4, 3, 3} {
+		if got := split(10, k, 3); got != want {
+			t.Errorf("split(10, %d, 3) = %d, want %d", k, got, want)
+		}
+	}
+}

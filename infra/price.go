@@ -547,7 +547,8 @@ func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.A
 		ratio = 2 // AWS's default ExecutionEnvironmentMemoryGiBPerVCpu
 	}
 	req := fleet.LMIRequest{InstanceType: m.InstanceType, Requests: u.OnDemand.Requests, Runtime: m.Runtime,
-		EnvVCPU: float64(f.Config.MemoryMB) / 1024 / ratio, MemoryGiBPerVCPU: ratio, MaxConcurrency: m.MaxConcurrency}
+		EnvVCPU: float64(f.Config.MemoryMB) / 1024 / ratio, MemoryGiBPerVCPU: ratio, MaxConcurrency: m.MaxConcurrency,
+		MinEnvironments: m.MinEnvironments}
 	var as pricing.Assumptions
 	if b := u.Billed; b != nil && b.Requests > 0 {
 		// A simulation's month: its requests and their mean warm duration
@@ -563,11 +564,41 @@ func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.A
 	}
 	if req.Requests == 0 || req.Duration == 0 {
 		req.Instances = fleet.DefaultLMIMinInstances
-		req.Runtime, req.EnvVCPU, req.MemoryGiBPerVCPU, req.MaxConcurrency = "", 0, 0, 0
-		as.Add(pricing.Assumption{Field: f.Address + ".managed_instances", Value: fmt.Sprintf("%d instances all month", fleet.DefaultLMIMinInstances),
-			Why: "no traffic to size the fleet: the capacity provider's floor (AWS starts three instances for AZ resiliency)"})
+		req.Runtime, req.EnvVCPU, req.MemoryGiBPerVCPU, req.MaxConcurrency, req.MinEnvironments = "", 0, 0, 0, 0
+		why := "no traffic to size the fleet: the capacity provider's floor (AWS starts three instances for AZ resiliency)"
+		if m.MinEnvironments != 0 {
+			why += fmt.Sprintf("; the function's min_execution_environments %d is not applied without traffic to size its environments", m.MinEnvironments)
+		}
+		as.Add(pricing.Assumption{Field: f.Address + ".managed_instances", Value: fmt.Sprintf("%d instances all month", fleet.DefaultLMIMinInstances), Why: why})
+	}
+	if m.MinEnvironments != 0 && req.Instances == 0 {
+		as.Add(pricing.Assumption{Field: f.Address + ".min_execution_environments", Value: fmt.Sprint(m.MinEnvironments),
+			Why: "the function's scaling configuration: at least this many execution environments all month (AWS's default is 3)"})
 	}
 	est, err := fleet.EstimateLMI(opt.Prices, region, req)
+	if err == nil && m.MaxVCPU > 0 {
+		// The capacity provider never runs more than max_vcpu_count vCPUs:
+		// a fleet sized above it is capped (whole instances), and the
+		// traffic it cannot serve is throttled.
+		it, ierr := opt.Prices.LMIInstance(region, m.InstanceType)
+		if ierr != nil {
+			return pricing.Cost{}, nil, ierr
+		}
+		need := req.Instances
+		if est.Sizing != nil {
+			need = est.Sizing.Instances
+		}
+		if capN := m.MaxVCPU / it.VCPU; need*it.VCPU > m.MaxVCPU {
+			if capN < 1 {
+				return pricing.Cost{}, nil, pricing.Inputf(f.Address, "Lambda Managed Instances: the capacity provider's max_vcpu_count %d is less than one %s (%d vCPUs)", m.MaxVCPU, m.InstanceType, it.VCPU)
+			}
+			as.Add(pricing.Assumption{Field: f.Address + ".managed_instances.max_vcpu_count", Value: fmt.Sprintf("%d instances (%d vCPUs) all month, capped from %d", capN, capN*it.VCPU, need),
+				Why: fmt.Sprintf("the capacity provider's max_vcpu_count %d allows %d %s: the fleet the traffic needs is larger, so requests beyond what the capped fleet serves are throttled (every request is still billed here: an upper bound on the requests line)", m.MaxVCPU, capN, m.InstanceType)})
+			req.Instances = capN
+			req.Runtime, req.EnvVCPU, req.MemoryGiBPerVCPU, req.MaxConcurrency, req.MinEnvironments, req.Duration = "", 0, 0, 0, 0, 0
+			est, err = fleet.EstimateLMI(opt.Prices, region, req)
+		}
+	}
 	if err != nil {
 		var ie *pricing.InputError
 		if errors.As(err, &ie) {

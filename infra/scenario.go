@@ -247,7 +247,7 @@ func (su *ScenarioUsage) simulate(s *simulator.Scenario, f *Function, arch prici
 		as.Add(pricing.Assumption{Field: f.Address + ".duration@" + fmt.Sprint(fc.MemoryMB), Value: fmt.Sprintf("scenario %s's times (written for %d MB)", s.Path, s.Function.MemoryMB),
 			Why: "no tune result for the function (--tune): a memory change's effect on duration and INIT is not modelled, both sides keep the scenario's times"})
 	}
-	res, err := simulator.Run(su.ctx, &sc, simulator.Options{Prices: su.prices, Region: region, Mode: simulator.ModeAuto})
+	res, err := simulator.Run(su.ctx, &sc, simulator.Options{Prices: su.prices, Region: region, Mode: simulator.ModeAuto, CommonRandomNumbers: true})
 	if err != nil {
 		return simulated{err: err}
 	}
@@ -260,8 +260,13 @@ func (su *ScenarioUsage) simulate(s *simulator.Scenario, f *Function, arch prici
 		as.Add(a)
 	}
 	if _, fixed := sc.Function.Duration.(simulator.Fixed); sc.Traffic.Arrivals != simulator.Even || !fixed {
-		as.Add(pricing.Assumption{Field: f.Address + ".simulation", Value: fmt.Sprintf("sampled (seed %d)", sc.Seed),
-			Why: "arrivals or durations are random: each side's simulation is its own sample of the scenario's traffic, so a small difference between base and head can be sampling noise, not the change"})
+		if res.Mode == simulator.ModeExact {
+			as.Add(pricing.Assumption{Field: f.Address + ".simulation", Value: fmt.Sprintf("common random numbers (seed %d)", sc.Seed),
+				Why: "arrivals and durations are random and drawn from streams of their own, so base and head see the same arrivals and the n-th accepted invocation the same duration draw (from a distribution the change alters — a tune result's at another memory — the draw maps to a different time); what differs is the configuration's effect. Throttles or retries that differ between the sides shift the duration draws after them"})
+		} else {
+			as.Add(pricing.Assumption{Field: f.Address + ".simulation", Value: fmt.Sprintf("sampled (seed %d, %s mode)", sc.Seed, res.Mode),
+				Why: "arrivals or durations are random and the scenario is long enough for the fast mode, which does not share its random draws between runs: each side's simulation is its own sample of the scenario's traffic, so a small difference between base and head can be sampling noise, not the change"})
+		}
 	}
 	if res.Throttles > 0 {
 		as.Add(pricing.Assumption{Field: f.Address + ".throttles", Value: fmt.Sprintf("%d in the simulated %s", res.Throttles, time.Duration(res.SimulatedSeconds*float64(time.Second))),

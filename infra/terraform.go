@@ -23,6 +23,9 @@ const (
 	tfAlias       = "aws_lambda_alias"
 	tfLogGroup    = "aws_cloudwatch_log_group"
 	tfCapProvider = "aws_lambda_capacity_provider"
+	// tfScaling is a Managed Instances function's scaling configuration
+	// (function_scaling_config: min/max_execution_environments).
+	tfScaling = "aws_lambda_function_scaling_config"
 )
 
 // billable are Lambda resource types that can add to the bill but that
@@ -178,6 +181,11 @@ type pcRes struct {
 	module       string
 	refs         []string // configuration references of function_name
 	jpath        string
+	// scaling: an aws_lambda_function_scaling_config, not a provisioned
+	// concurrency: minEnv is its min_execution_environments.
+	scaling    bool
+	minEnv     int
+	minUnknown bool
 }
 
 func (r *tfReader) read() {
@@ -213,7 +221,7 @@ func (r *tfReader) read() {
 			}
 			continue
 		}
-		if rc.Type != tfFunction && rc.Type != tfProvisioned {
+		if rc.Type != tfFunction && rc.Type != tfProvisioned && rc.Type != tfScaling {
 			if billable[rc.Type] {
 				other[rc.Type]++
 			}
@@ -250,6 +258,10 @@ func (r *tfReader) read() {
 				if pc, ok := r.provisioned(jp+".change.before", rc.Address, rc.ModuleAddress, before, nil, cfgExpr); ok {
 					basePC = append(basePC, pc)
 				}
+			case tfScaling:
+				if pc, ok := r.scaling(jp+".change.before", rc.Address, rc.ModuleAddress, before, nil, cfgExpr); ok {
+					basePC = append(basePC, pc)
+				}
 			}
 		}
 		if after != nil {
@@ -260,6 +272,10 @@ func (r *tfReader) read() {
 				}
 			case tfProvisioned:
 				if pc, ok := r.provisioned(jp+".change.after", rc.Address, rc.ModuleAddress, after, rc.Change.AfterUnknown, cfgExpr); ok {
+					headPC = append(headPC, pc)
+				}
+			case tfScaling:
+				if pc, ok := r.scaling(jp+".change.after", rc.Address, rc.ModuleAddress, after, rc.Change.AfterUnknown, cfgExpr); ok {
 					headPC = append(headPC, pc)
 				}
 			}
@@ -283,6 +299,11 @@ func (r *tfReader) read() {
 				}
 			case tfProvisioned:
 				if pc, ok := r.provisioned(jp+".values", res.Address, module, res.Values, nil, cfgExpr); ok {
+					basePC = append(basePC, pc)
+					headPC = append(headPC, pc)
+				}
+			case tfScaling:
+				if pc, ok := r.scaling(jp+".values", res.Address, module, res.Values, nil, cfgExpr); ok {
 					basePC = append(basePC, pc)
 					headPC = append(headPC, pc)
 				}
@@ -571,6 +592,15 @@ func tfCapacityProvider(addr string, v, unknown map[string]any) capacityProvider
 	if !isUnknown(unknown, "arn") {
 		c.arn, _ = v["arn"].(string)
 	}
+	if isUnknown(unknown, "capacity_provider_scaling_config") {
+		c.maxVCPUUnknown = true
+	} else if sc, ok := firstBlock(v["capacity_provider_scaling_config"]); ok {
+		if num, ok := sc["max_vcpu_count"].(json.Number); ok {
+			if x, err := num.Int64(); err == nil && x > 0 {
+				c.maxVCPU = int(x)
+			}
+		}
+	}
 	if isUnknown(unknown, "instance_requirements") {
 		c.typesUnknown = true
 		return c
@@ -631,6 +661,36 @@ func (r *tfReader) provisioned(jp, addr, module string, v, unknown map[string]an
 	return p, len(r.errs) == n
 }
 
+// scaling reads an aws_lambda_function_scaling_config: the function it
+// applies to (linked as a provisioned-concurrency configuration is) and
+// function_scaling_config[0].min_execution_environments (absent: AWS's
+// default of 3).
+func (r *tfReader) scaling(jp, addr, module string, v, unknown map[string]any, expr map[string]any) (pcRes, bool) {
+	n := len(r.errs)
+	p := pcRes{pc: Provisioned{Address: addr}, module: module, jpath: jp, scaling: true}
+	p.functionName, _ = v["function_name"].(string)
+	p.nameUnknown = isUnknown(unknown, "function_name") || p.functionName == ""
+	p.pc.Qualifier, _ = v["qualifier"].(string)
+	if isUnknown(unknown, "function_scaling_config") {
+		p.minUnknown = true
+	} else if sc, ok := firstBlock(v["function_scaling_config"]); ok && sc["min_execution_environments"] != nil {
+		p.minEnv = r.intAttr(jp+".function_scaling_config[0].min_execution_environments", sc["min_execution_environments"])
+		if (p.minEnv < 0 || p.minEnv > 15000) && len(r.errs) == n {
+			r.errorf(jp+".function_scaling_config[0].min_execution_environments", "%s: %d is outside Lambda's 0–15000", addr, p.minEnv)
+		}
+	}
+	if e, ok := expr["function_name"].(map[string]any); ok {
+		if refs, ok := e["references"].([]any); ok {
+			for _, x := range refs {
+				if s, ok := x.(string); ok {
+					p.refs = append(p.refs, s)
+				}
+			}
+		}
+	}
+	return p, len(r.errs) == n
+}
+
 // link attaches provisioned-concurrency configurations to their functions:
 // by function_name (a name or an ARN), else by the configuration's
 // reference to an aws_lambda_function of the same module instance.
@@ -676,7 +736,25 @@ func (r *tfReader) link(fns []Function, pcs []pcRes, side string) {
 			if p.nameUnknown {
 				what = "(known after apply)"
 			}
+			if p.scaling {
+				r.out.Notes = append(r.out.Notes, fmt.Sprintf("%s (%s): its function %s is not in the plan, so its scaling configuration is not applied", p.pc.Address, side, what))
+				continue
+			}
 			r.out.Notes = append(r.out.Notes, fmt.Sprintf("%s (%s): its function %s is not in the plan, so its provisioned concurrency is not priced", p.pc.Address, side, what))
+			continue
+		}
+		if p.scaling {
+			f := &fns[idx]
+			if f.LMI == nil {
+				r.out.Notes = append(r.out.Notes, fmt.Sprintf("%s (%s): %s does not run on a capacity provider, so its scaling configuration does not apply", p.pc.Address, side, f.Address))
+				continue
+			}
+			m := *f.LMI // a copy: an unchanged function's base and head share one
+			m.MinEnvironments = p.minEnv
+			f.LMI = &m
+			if p.minUnknown {
+				f.unknown(AttrMinEnvironments)
+			}
 			continue
 		}
 		fns[idx].Provisioned = append(fns[idx].Provisioned, p.pc)

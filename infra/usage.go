@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -106,10 +107,13 @@ type UsageFile struct {
 	// unpriced are the log groups whose class has no known price on some
 	// side (prepare): their logs are priced on neither side.
 	unpriced map[string]string
-	exact    map[string]*usageEntry
-	wild     []*usageEntry
-	types    map[string]*usageEntry
-	Ignored  int // entries of resource types lambdacost does not price
+	// shares splits a log group's ingestion among the functions of one
+	// side that write to it (prepare): keyed by the function.
+	shares  map[*Function]logShare
+	exact   map[string]*usageEntry
+	wild    []*usageEntry
+	types   map[string]*usageEntry
+	Ignored int // entries of resource types lambdacost does not price
 }
 
 type usageEntry struct {
@@ -413,6 +417,25 @@ func (u *UsageFile) Usage(f *Function) FunctionUsage {
 // that priced them on one side only would be wrong).
 func (u *UsageFile) prepare(p *Plan) {
 	u.unpriced = map[string]string{}
+	u.shares = map[*Function]logShare{}
+	for side, fs := range [][]Function{p.Base, p.Head} {
+		writers := map[string][]*Function{}
+		for i := range fs {
+			if l := fs[i].Logs; l != nil && l.GroupAddress != "" {
+				writers[l.GroupAddress] = append(writers[l.GroupAddress], &fs[i])
+			}
+		}
+		for _, ws := range writers {
+			sort.Slice(ws, func(a, b int) bool { return ws[a].Address < ws[b].Address })
+			var addrs []string
+			for _, w := range ws {
+				addrs = append(addrs, w.Address)
+			}
+			for k, w := range ws {
+				u.shares[w] = logShare{k: k, n: len(ws), side: [2]string{"base", "head"}[side], writers: addrs}
+			}
+		}
+	}
 	for _, fs := range [][]Function{p.Base, p.Head} {
 		for i := range fs {
 			l := fs[i].Logs
@@ -425,6 +448,24 @@ func (u *UsageFile) prepare(p *Plan) {
 			}
 		}
 	}
+}
+
+// logShare is a function's part of its log group's ingestion: the k-th
+// (by address) of the n functions of its side that write to the group.
+type logShare struct {
+	k, n    int
+	side    string
+	writers []string
+}
+
+// split returns the k-th of n even shares of total bytes; the first takes
+// the remainder, so the shares add up to total.
+func split(total int64, k, n int) int64 {
+	share := total / int64(n)
+	if k == 0 {
+		return total - share*int64(n-1)
+	}
+	return share
 }
 
 // logs gives f the ingestion of its log group's entry
@@ -463,6 +504,13 @@ func (u *UsageFile) logs(f *Function, fu *FunctionUsage) {
 		fu.LogBytes = int64(math.Round(gb * float64(1<<30)))
 		fu.Assumptions.Add(pricing.Assumption{Field: f.Logs.GroupAddress + ".monthly_data_ingested_gb", Value: fmt.Sprintf("%g GB, on both sides", gb),
 			Why: "given at " + pos + " for the log group; a log format change (Text → JSON) that writes more bytes is not modelled"})
+		if sh, ok := u.shares[f]; ok && sh.n > 1 {
+			// The group is billed once: its volume is split evenly among
+			// the functions of this side that write to it.
+			fu.LogBytes = split(fu.LogBytes, sh.k, sh.n)
+			fu.Assumptions.Add(pricing.Assumption{Field: f.Logs.GroupAddress + ".shared@" + sh.side, Value: fmt.Sprintf("%d functions: %s", sh.n, strings.Join(sh.writers, ", ")),
+				Why: "several functions of one side write to this log group: its ingestion is billed once, split evenly among them (the usage file gives the group's volume, not each function's)"})
+		}
 	}
 }
 

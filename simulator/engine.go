@@ -108,7 +108,10 @@ type replica struct {
 	segs      []engineSeg
 	even      bool
 	rng       *rand.Rand
-	bw        int64 // timeline bucket width, ns
+	// arrRng draws the Poisson arrivals and durRng the durations; both are
+	// rng unless splitStreams gave them streams of their own.
+	arrRng, durRng *rand.Rand
+	bw             int64 // timeline bucket width, ns
 
 	// arrival process
 	seg     int
@@ -199,6 +202,7 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 		idleDist: s.KeepAlive.IdleTimeout,
 		hist:     new(Histogram),
 	}
+	r.arrRng, r.durRng = r.rng, r.rng
 	if r.timeout <= 0 {
 		r.timeout = int64(15 * time.Minute)
 	}
@@ -264,6 +268,18 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	return r
 }
 
+// splitStreams gives the arrivals and the durations PCG streams of their
+// own (of seed; streams stream|1<<61 and stream|1<<60, apart from the
+// replica streams 0, 1, 2, … and the warm-up's stream|1<<62), so two runs
+// of one scenario whose configurations differ in what else draws random
+// numbers (cold starts' INIT, idle timeouts, retries) still see the same
+// arrivals and the n-th accepted invocation the same duration draw:
+// common random numbers (Options.CommonRandomNumbers).
+func (r *replica) splitStreams(seed, stream uint64) {
+	r.arrRng = rand.New(rand.NewPCG(seed, stream|1<<61))
+	r.durRng = rand.New(rand.NewPCG(seed, stream|1<<60))
+}
+
 // nextArrival advances the arrival process and returns the next arrival
 // time in seconds, or false at the end of the traffic. The n-th arrival is
 // where the integrated rate Λ(t) = ∫₀ᵗ r reaches E₁+…+Eₙ, with Eᵢ ~ Exp(1)
@@ -276,7 +292,7 @@ func (r *replica) nextArrival() (float64, bool) {
 	x := 1.0
 	switch {
 	case !r.even:
-		x = r.rng.ExpFloat64()
+		x = r.arrRng.ExpFloat64()
 	case !r.started:
 		x, r.started = 0.5, true
 	}
@@ -649,7 +665,7 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 			ev = retryEnt{first: t}
 			if x := 0.0; !r.even {
 				// Fast path of nextArrival: Poisson, constant rate, same segment.
-				x = r.rng.ExpFloat64()
+				x = r.arrRng.ExpFloat64()
 				if x <= r.lamLeft && r.invR != 0 {
 					r.lamLeft -= x
 					r.t = min(r.t+x*r.invR, r.segEnd)
@@ -710,13 +726,13 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 		var d time.Duration
 		switch r.durKind { // the common distributions without an interface call; same draws
 		case durExp:
-			d = clampDur(r.rng.ExpFloat64() * r.durA)
+			d = clampDur(r.durRng.ExpFloat64() * r.durA)
 		case durLogNormal:
-			d = clampDur(math.Exp(r.durA + r.durB*r.rng.NormFloat64()))
+			d = clampDur(math.Exp(r.durA + r.durB*r.durRng.NormFloat64()))
 		case durFixed:
 			d = time.Duration(r.durA)
 		default:
-			d = r.dur.Sample(r.rng)
+			d = r.dur.Sample(r.durRng)
 		}
 		failed := false
 		if int64(d) >= timeout {

@@ -43,6 +43,15 @@ type Options struct {
 	DiscardWarmup time.Duration
 	// Mode is ModeExact (default), ModeFast or ModeAuto.
 	Mode string
+	// CommonRandomNumbers draws the exact engine's arrivals and durations
+	// from streams of their own (the INIT, idle-timeout and retry draws
+	// stay on the replica's stream), so runs of one scenario and seed with
+	// configurations that differ (memory, provisioned concurrency) see the
+	// same arrivals and the same duration draw per accepted invocation:
+	// their difference is the configuration's, not sampling noise. Off (the
+	// default), one stream draws everything, as it always has. The fast
+	// mode does not use it.
+	CommonRandomNumbers bool
 	// AutoThreshold is the estimated exact run time above which ModeAuto
 	// picks the fast mode (default DefaultAutoThreshold).
 	AutoThreshold time.Duration
@@ -186,6 +195,9 @@ func Run(ctx context.Context, s *Scenario, opt Options) (*Result, error) {
 			defer wg.Done()
 			for i := range jobs {
 				rp := buildReplica(s, seed, i, bw, warmB)
+				if opt.CommonRandomNumbers {
+					rp.splitStreams(seed, uint64(i))
+				}
 				var last int64
 				ok := rp.run(func(t int64) bool {
 					done.Add(t - last)
