@@ -367,19 +367,19 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	// over from their state.
 	k0 := 0
 	if tw := startWindow(s, ds, sl, lam); warmB == 0 && tw > 0 {
-		h := exactStart(ctx, s, seed, tw, bw)
+		h := exactStarts(ctx, s, seed, tw, bw, startRuns(lam(tw.Seconds())))
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		k0 = int(tw / fastStep)
-		pool.handOff(h, int64(tw))
+		pool.handOff(h)
 		st := h.st
-		tot.arr, tot.inv, tot.cold = float64(st.Arrivals), float64(st.Invocations), float64(st.Cold)
-		tot.thr, tot.rateThr, tot.prov = float64(st.Throttles), float64(st.RateThrottles), float64(st.Provisioned)
-		tot.envS = st.EnvNs/1e9 + prov*tw.Seconds()
-		tot.busyS = st.BusyNs / 1e9
-		tot.peak = float64(st.Peak)
-		tot.deaths, tot.lifeS = float64(st.Deaths), st.LifeNs/1e9
+		tot.arr, tot.inv, tot.cold = st.arr, st.inv, st.cold
+		tot.thr, tot.rateThr, tot.prov = st.thr, st.rateThr, st.prov
+		tot.envS = st.envNs/1e9 + prov*tw.Seconds()
+		tot.busyS = st.busyNs / 1e9
+		tot.peak = st.peak
+		tot.deaths, tot.lifeS = st.deaths, st.lifeNs/1e9
 		measured = tw.Seconds()
 		for i, b := range h.timeline {
 			tb := &timeline[i]
@@ -389,7 +389,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 			tb.ConcurrencyMax = math.Max(tb.ConcurrencyMax, b.ConcurrencyMax)
 			tb.Environments += b.Environments
 		}
-		prevEnv = float64(h.busyOD + len(h.idle))
+		prevEnv = h.envs
 		tok = h.tokens
 	}
 	cur := segCursor{segs: segs}
