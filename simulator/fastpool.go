@@ -472,6 +472,7 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 	}
 	sat = min(sat, p.maxBin)
 	hi := min(p.iHi, p.maxBin)
+	ksW := p.ks.max() // saturated within the previous w slots
 	p.ks.evict(n, w)
 	ksPrev := p.ks.max() // saturated within the previous w−1 slots
 	p.ks.push(n, sat, w)
@@ -548,8 +549,15 @@ func (p *levelPool) step(m, flood float64) (cold, envs float64) {
 		}
 		s := n % w
 		old := math.Max(0, p.sum[i]-r[s])
+		// Slot n − w, leaving the window: saturated there if the deque
+		// says so (a bin below lo then was not written: its ring slot
+		// was cleared above).
+		prevS := r[s]
+		if i <= ksW {
+			prevS = math.Max(prevS, satC)
+		}
 		certain := i <= ksPrev || n < p.det[i]
-		if x := old + r[s]/2; !certain && x < 50 && c > 0 {
+		if x := old + prevS/2; !certain && x < 50 && c > 0 {
 			// A first visit at a uniform point of this slot finds the
 			// level unvisited for T if the w−1 slots before were empty and
 			// so was, on average, half of the slot n−w.
@@ -653,29 +661,122 @@ func floodPerRate(ds *durStats) float64 {
 
 // startRun is the exact engine's run over the first seconds of the span
 // (the pool filling from empty, where the scaling budget and the INIT
-// flood race arrival by arrival), and the state the pool model takes over.
+// flood race arrival by arrival), and the state the pool model takes over
+// — averaged over a few independent runs (exactStarts).
 type startRun struct {
-	st       rawStats
+	st       startTotals
 	timeline []Bucket // env·s in Environments (not yet divided by the width)
-	busyOD   int      // on-demand environments busy at the hand-off
-	idle     []int64  // alive idle on-demand environments' deadlines, most recent first, ns
-	tokens   float64  // scaling budget left, environments
+	// alive[j−1] is how long on-demand level j stays alive for certain
+	// after the hand-off, ns: the idle timeout if it is busy at the
+	// hand-off, its environment's deadline − hand-off if it is idle, 0 if
+	// it has no environment.
+	alive  []float64
+	envs   float64 // live on-demand environments at the hand-off
+	tokens float64 // scaling budget left, environments
 }
 
-func exactStart(ctx context.Context, s *Scenario, seed uint64, tw, bw time.Duration) *startRun {
+// startTotals are the exact start's totals (means over the runs).
+type startTotals struct {
+	arr, inv, cold, thr, rateThr, prov, envNs, busyNs, peak, deaths, lifeNs float64
+}
+
+// maxStartArrivals bounds the arrivals of all the exact starts together
+// (≈ 0.2 s of CPU); maxStarts bounds their number.
+const (
+	maxStartArrivals = 1.5e6
+	maxStarts        = 8
+)
+
+// startRuns is how many exact starts of a window with arrivals arrivals
+// the fast mode averages.
+func startRuns(arrivals float64) int {
+	if !(arrivals > 0) {
+		return 1
+	}
+	return int(math.Max(1, math.Min(maxStarts, math.Floor(maxStartArrivals/arrivals))))
+}
+
+// exactStarts runs the exact engine over the first tw of the span n times
+// (the streams 0…n−1 of seed: the first tw of the replicas `--runs n`
+// would run) and hands over their mean: totals, timeline, and per level
+// the mean time it stays alive. One start is one sample of the flood and
+// of the pool it leaves, and on an hour's run with a few hundred cold
+// starts its sampling error (the flood's ≈ √(cold starts in it)) was
+// most of a fast run's difference from the exact engine's expectation;
+// the mean of n carries 1/√n of it.
+func exactStarts(ctx context.Context, s *Scenario, seed uint64, tw, bw time.Duration, n int) *startRun {
+	var o *startRun
+	done := 0
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		done++
+		h := exactStart(ctx, s, seed, i, tw, bw)
+		if o == nil {
+			o = h
+			continue
+		}
+		a, b := &o.st, &h.st
+		a.arr, a.inv, a.cold, a.thr, a.rateThr = a.arr+b.arr, a.inv+b.inv, a.cold+b.cold, a.thr+b.thr, a.rateThr+b.rateThr
+		a.prov, a.envNs, a.busyNs, a.peak = a.prov+b.prov, a.envNs+b.envNs, a.busyNs+b.busyNs, a.peak+b.peak
+		a.deaths, a.lifeNs = a.deaths+b.deaths, a.lifeNs+b.lifeNs
+		for j, x := range h.timeline {
+			t := &o.timeline[j]
+			t.Arrivals += x.Arrivals
+			t.ColdStarts += x.ColdStarts
+			t.Throttles += x.Throttles
+			t.ConcurrencyMax += x.ConcurrencyMax
+			t.Environments += x.Environments
+		}
+		for len(o.alive) < len(h.alive) {
+			o.alive = append(o.alive, 0)
+		}
+		for j, x := range h.alive {
+			o.alive[j] += x
+		}
+		o.envs += h.envs
+		o.tokens += h.tokens
+	}
+	if o == nil || done == 1 {
+		return o
+	}
+	f := 1 / float64(done)
+	a := &o.st
+	for _, x := range []*float64{&a.arr, &a.inv, &a.cold, &a.thr, &a.rateThr, &a.prov, &a.envNs, &a.busyNs, &a.peak, &a.deaths, &a.lifeNs, &o.envs, &o.tokens} {
+		*x *= f
+	}
+	for j := range o.timeline {
+		t := &o.timeline[j]
+		t.Arrivals *= f
+		t.ColdStarts *= f
+		t.Throttles *= f
+		t.ConcurrencyMax *= f
+		t.Environments *= f
+	}
+	for j := range o.alive {
+		o.alive[j] *= f
+	}
+	return o
+}
+
+func exactStart(ctx context.Context, s *Scenario, seed uint64, stream int, tw, bw time.Duration) *startRun {
 	cs := *s
 	cs.Duration = pricing.Duration(tw)
-	rp := buildReplica(&cs, seed, 0, bw, 0)
+	rp := buildReplica(&cs, seed, stream, bw, 0)
 	rp.noFinish = true
 	rp.run(func(int64) bool { return ctx.Err() == nil }) // cancelled: the caller returns ctx.Err()
 	span := rp.span
-	o := &startRun{busyOD: rp.busy - (rp.prov - rp.provIdle)}
+	busyOD := rp.busy - (rp.prov - rp.provIdle)
+	o := &startRun{}
+	idleT := float64(s.KeepAlive.IdleTimeout.Mean())
+	for j := 0; j < busyOD; j++ {
+		o.alive = append(o.alive, idleT)
+	}
 	mask := len(rp.idle) - 1
 	for i := rp.idleLen - 1; i >= 0; i-- {
 		if e := rp.idle[(rp.idleHead+i)&mask]; e.deadline > span {
-			o.idle = append(o.idle, e.deadline)
+			o.alive = append(o.alive, float64(e.deadline-span))
 		}
 	}
+	o.envs = float64(len(o.alive))
 	tok := rp.tokens
 	if tok < rp.tokCap {
 		if dt := span - rp.lastToken; dt >= tokenUnit {
@@ -686,7 +787,10 @@ func exactStart(ctx context.Context, s *Scenario, seed uint64, tw, bw time.Durat
 	}
 	o.tokens = float64(tok) / float64(tokenUnit)
 	rp.finish() // closes the books at the hand-off: environment time clipped to it
-	o.st = rp.stats()
+	st := rp.stats()
+	o.st = startTotals{arr: float64(st.Arrivals), inv: float64(st.Invocations), cold: float64(st.Cold), thr: float64(st.Throttles),
+		rateThr: float64(st.RateThrottles), prov: float64(st.Provisioned), envNs: st.EnvNs, busyNs: st.BusyNs, peak: float64(st.Peak),
+		deaths: float64(st.Deaths), lifeNs: st.LifeNs}
 	nb := int((span + rp.bw - 1) / rp.bw)
 	o.timeline = make([]Bucket, nb)
 	full := int64(0)
@@ -703,13 +807,11 @@ func exactStart(ctx context.Context, s *Scenario, seed uint64, tw, bw time.Durat
 	return o
 }
 
-// handOff makes the pool model continue from an exact run's state at
-// the hand-off: the on-demand level j (1 = the lowest) was last reached
-// now if j ≤ busyOD, else when the (j − busyOD)-th most recent idle
-// environment was released (its deadline − T); each bin is alive for
-// certain until its middle level's environment would be reclaimed.
-func (p *levelPool) handOff(h *startRun, tw int64) {
-	nOD := h.busyOD + len(h.idle)
+// handOff makes the pool model continue from the exact starts' state at
+// the hand-off: each bin is alive for certain for its middle level's
+// mean time alive (startRun.alive), then kept by the level law.
+func (p *levelPool) handOff(h *startRun) {
+	nOD := len(h.alive)
 	if nOD == 0 {
 		return
 	}
@@ -718,10 +820,7 @@ func (p *levelPool) handOff(h *startRun, tw int64) {
 	slotNs := p.slot * 1e9
 	for i := 0; i < nBins; i++ {
 		j := min(nOD, i*p.b+(p.b+1)/2)
-		d := p.w
-		if j > h.busyOD {
-			d = int(math.Round(float64(h.idle[j-h.busyOD-1]-tw) / slotNs))
-		}
+		d := int(math.Round(h.alive[j-1] / slotNs))
 		p.det[i] = d
 		if d > 0 {
 			p.detTop = max(p.detTop, i)

@@ -56,11 +56,18 @@
 //     10 s) or the concurrency cap bounds is raced in the fluid at its own
 //     rate, pool, budget and cap, and its unserved arrivals are throttles.
 //   - The first seconds (30 s, or 10·(E[I] + E[S]), at most ≈ 5·10⁶
-//     arrivals) run the exact engine, with the seed of the exact run: the
-//     filling of the empty pool, where the scaling budget and the INIT
-//     flood race arrival by arrival, is the exact engine's; its pool is
-//     handed over level by level (the reclaim deadline of the environment
-//     at each level).
+//     arrivals) run the exact engine: the filling of the empty pool, where
+//     the scaling budget and the INIT flood race arrival by arrival, is
+//     the exact engine's. It runs n times — the streams 0…n−1 of the seed,
+//     i.e. the first seconds of the replicas `--runs n` would run, n = 8
+//     or fewer so that they hold at most 1.5·10⁶ arrivals together — and
+//     hands over their mean: totals, timeline, and per pool level the
+//     mean time its environment stays alive (the busy ones a full idle
+//     timeout, the idle ones until their reclaim deadline). One start is
+//     one sample of the flood (its cold starts vary by about their square
+//     root), which on an hour with a few hundred cold starts was most of
+//     a fast run's distance from the exact engine's expectation; the mean
+//     of n carries 1/√n of it.
 //   - Cap: M/G/c/c is insensitive to the duration distribution, so the
 //     blocked fraction is Erlang B(m, c); no level above the cap exists.
 //   - Maximum lifetime: a level surely alive for a whole lifetime is
