@@ -3,8 +3,9 @@ package simulator
 import (
 	"context"
 	"reflect"
-	"sync"
 	"time"
+
+	"github.com/lambdacost/lambdacost/internal/lru"
 )
 
 // The fast mode's inputs that take the longest to build — the level
@@ -46,52 +47,9 @@ type durEntry struct {
 	kappa float64
 }
 
-// boundedCache is a map of at most size entries, the oldest evicted
-// first; safe for concurrent use. Its values must not be modified.
-type boundedCache[K comparable, V any] struct {
-	mu    sync.Mutex
-	size  int
-	m     map[K]V
-	order []K
-	hits  int
-}
-
-func (c *boundedCache[K, V]) get(k K) (V, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.m[k]
-	if ok {
-		c.hits++
-	}
-	return v, ok
-}
-
-func (c *boundedCache[K, V]) put(k K, v V) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[K]V{}
-	}
-	if _, ok := c.m[k]; ok {
-		return
-	}
-	if len(c.order) >= c.size {
-		delete(c.m, c.order[0])
-		c.order = c.order[1:]
-	}
-	c.m[k] = v
-	c.order = append(c.order, k)
-}
-
-func (c *boundedCache[K, V]) reset() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.m, c.order, c.hits = nil, nil, 0
-}
-
 var (
-	calCache = boundedCache[calKey, *levelCal]{size: calCacheSize}
-	durCache = boundedCache[durKey, *durEntry]{size: durCacheSize}
+	calCache = lru.Cache[calKey, *levelCal]{Size: calCacheSize}
+	durCache = lru.Cache[durKey, *durEntry]{Size: durCacheSize}
 )
 
 // keyable reports whether a distribution can be a map key (its dynamic
@@ -111,12 +69,12 @@ func cachedCalibration(ctx context.Context, s *Scenario, seed uint64, rate, dur,
 		return calibrateLevels(ctx, s, seed, rate, dur, g0, idle)
 	}
 	k := calKey{dur: s.Function.Duration, timeout: s.Function.Timeout.D(), seed: seed, rate: rate, span: dur, g0: g0, idle: idle}
-	if c, ok := calCache.get(k); ok {
+	if c, ok := calCache.Get(k); ok {
 		return c
 	}
 	c := calibrateLevels(ctx, s, seed, rate, dur, g0, idle)
 	if c != nil {
-		calCache.put(k, c)
+		calCache.Put(k, c)
 	}
 	return c
 }
@@ -132,10 +90,10 @@ func cachedDurations(s *Scenario, seed uint64, n int) *durEntry {
 		return build()
 	}
 	k := durKey{dur: s.Function.Duration, init: s.Function.InitDuration, timeout: s.Function.Timeout.D(), seed: seed, n: n}
-	if e, ok := durCache.get(k); ok {
+	if e, ok := durCache.Get(k); ok {
 		return e
 	}
 	e := build()
-	durCache.put(k, e)
+	durCache.Put(k, e)
 	return e
 }

@@ -29,11 +29,11 @@ traffic: {start_rate: 400}
 func TestFastCacheSameResult(t *testing.T) {
 	a, b := parse(t, cacheYAML("512", "60ms")), parse(t, cacheYAML("1024", "60ms"))
 	fast := Options{Mode: ModeFast}
-	calCache.reset()
-	durCache.reset()
+	calCache.Reset()
+	durCache.Reset()
 	cold := run(t, b, fast)
-	if calCache.hits != 0 || durCache.hits != 0 || len(calCache.m) != 1 || len(durCache.m) != 1 {
-		t.Fatalf("empty caches: hits %d %d, entries %d %d", calCache.hits, durCache.hits, len(calCache.m), len(durCache.m))
+	if calCache.Hits() != 0 || durCache.Hits() != 0 || calCache.Len() != 1 || durCache.Len() != 1 {
+		t.Fatalf("empty caches: hits %d %d, entries %d %d", calCache.Hits(), durCache.Hits(), calCache.Len(), durCache.Len())
 	}
 	var ra, rb *Result
 	var wg sync.WaitGroup
@@ -41,8 +41,8 @@ func TestFastCacheSameResult(t *testing.T) {
 	go func() { defer wg.Done(); ra = run(t, a, fast) }()
 	go func() { defer wg.Done(); rb = run(t, b, fast) }()
 	wg.Wait()
-	if calCache.hits != 2 || durCache.hits != 2 || len(calCache.m) != 1 {
-		t.Errorf("memory changed only: calibration hits %d (entries %d), duration-sample hits %d, want 2 (1) and 2", calCache.hits, len(calCache.m), durCache.hits)
+	if calCache.Hits() != 2 || durCache.Hits() != 2 || calCache.Len() != 1 {
+		t.Errorf("memory changed only: calibration hits %d (entries %d), duration-sample hits %d, want 2 (1) and 2", calCache.Hits(), calCache.Len(), durCache.Hits())
 	}
 	if !reflect.DeepEqual(rb, cold) {
 		t.Errorf("cached and uncached results differ:\ncached   %+v\nuncached %+v", rb, cold)
@@ -52,42 +52,24 @@ func TestFastCacheSameResult(t *testing.T) {
 	}
 }
 
-// TestBoundedCacheEvicts: the cache keeps at most size entries, dropping
-// the oldest.
-func TestBoundedCacheEvicts(t *testing.T) {
-	c := boundedCache[int, int]{size: 3}
-	for i := 0; i < 5; i++ {
-		c.put(i, 10*i)
-	}
-	if len(c.m) != 3 || len(c.order) != 3 {
-		t.Fatalf("%d entries, want 3", len(c.m))
-	}
-	for i := 0; i < 5; i++ {
-		v, ok := c.get(i)
-		if want := i >= 2; ok != want || (ok && v != 10*i) {
-			t.Errorf("key %d: %d %v, want present=%v", i, v, ok, want)
-		}
-	}
-}
-
 // TestWarmFastFillsTheCaches: after WarmFast, a fast run of the same
 // scenario finds both of its entries (and gives what it gives cold, by
 // TestFastCacheSameResult); a scenario the fast mode refuses is left alone.
 func TestWarmFastFillsTheCaches(t *testing.T) {
 	s := parse(t, cacheYAML("512", "70ms"))
-	calCache.reset()
-	durCache.reset()
+	calCache.Reset()
+	durCache.Reset()
 	WarmFast(context.Background(), s, s.Seed)
-	if len(calCache.m) != 1 || len(durCache.m) != 1 || calCache.hits != 0 {
-		t.Fatalf("after WarmFast: entries %d %d, hits %d, want 1 1 0", len(calCache.m), len(durCache.m), calCache.hits)
+	if calCache.Len() != 1 || durCache.Len() != 1 || calCache.Hits() != 0 {
+		t.Fatalf("after WarmFast: entries %d %d, hits %d, want 1 1 0", calCache.Len(), durCache.Len(), calCache.Hits())
 	}
 	run(t, s, Options{Mode: ModeFast})
-	if calCache.hits != 1 || durCache.hits != 1 {
-		t.Errorf("the run after WarmFast: calibration hits %d, duration-sample hits %d, want 1 and 1", calCache.hits, durCache.hits)
+	if calCache.Hits() != 1 || durCache.Hits() != 1 {
+		t.Errorf("the run after WarmFast: calibration hits %d, duration-sample hits %d, want 1 and 1", calCache.Hits(), durCache.Hits())
 	}
 	a := parse(t, strings.Replace(cacheYAML("512", "80ms"), "{start_rate: 400}", "{start_rate: 400, invocation: async}", 1))
 	WarmFast(context.Background(), a, a.Seed)
-	if len(calCache.m) != 1 || len(durCache.m) != 1 {
-		t.Errorf("an async scenario was warmed: entries %d %d", len(calCache.m), len(durCache.m))
+	if calCache.Len() != 1 || durCache.Len() != 1 {
+		t.Errorf("an async scenario was warmed: entries %d %d", calCache.Len(), durCache.Len())
 	}
 }
