@@ -102,7 +102,9 @@
 
   function saveHash() {
     var s = {set: currentSet(), mode: $("mode").value}, c = compareSet();
-    if (Object.keys(c).length) { s.compare = c; }
+    // The choice is kept when it differs from compare's defaults or the
+    // base scenario has one (so that clearing the base's choice is kept too).
+    if (Object.keys(c).length || (base && base.compare && Object.keys(base.compare).length)) { s.compare = c; }
     var h = (Object.keys(s.set).length || s.mode !== "interactive" || s.compare) ? "#" + encodeURIComponent(JSON.stringify(s)) : " ";
     history.replaceState(null, "", h === " " ? location.pathname : h);
   }
