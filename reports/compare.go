@@ -115,10 +115,12 @@ func ComparePage(r *fleet.Result) *Page {
 			{Label: "Fargate", Value: USDf(r.Fargate.MonthlyCostUSD), Detail: fmt.Sprintf("%d tasks, %s", r.Fargate.Instances, r.Fargate.Architecture)},
 			{Label: "Break-even vs EC2", Value: shortBreakeven(r.BreakevenRequestsPerMonth), Detail: breakevenDetail(r.BreakevenRequestsPerMonth)},
 			{Label: "Cheapest now", Value: cheapest.label},
+			compareSavingFact(r.Saving),
 		},
 	}
 	if l := r.LMI; l != nil {
-		p.Facts = append(p.Facts[:len(p.Facts)-1], Fact{Label: "Lambda Managed Instances", Value: USDf(l.MonthlyCostUSD), Detail: fmt.Sprintf("%d × %s, %d environments", l.Instances, l.InstanceType, l.Environments)}, p.Facts[len(p.Facts)-1])
+		n := len(p.Facts) - 2 // before "Cheapest now" and the saving
+		p.Facts = append(p.Facts[:n], append([]Fact{{Label: "Lambda Managed Instances", Value: USDf(l.MonthlyCostUSD), Detail: fmt.Sprintf("%d × %s, %d environments", l.Instances, l.InstanceType, l.Environments)}}, p.Facts[n:]...)...)
 	}
 	p.Sections = append(p.Sections, Section{
 		Title: "Cost across monthly volume",
@@ -366,4 +368,19 @@ func WriteComparisonsHTML(w io.Writer, rs []*fleet.Result, opts ...HTMLOption) e
 		return fmt.Errorf("reports: no comparison to write")
 	}
 	return ComparisonsPage(rs).Render(w, opts...)
+}
+
+// compareSavingFact shows what the cheapest option saves against the current
+// Lambda bill (fleet.Saving).
+func compareSavingFact(s fleet.Saving) Fact {
+	f := Fact{Label: "Saving vs " + s.Current, Value: USDf(s.MonthlyUSD) + " a month"}
+	switch {
+	case s.MonthlyUSD == 0:
+		f.Detail = fmt.Sprintf("%s is the cheapest at today's volume (%s a month)", s.Current, USDf(s.CurrentMonthlyUSD))
+	case s.Percent != nil:
+		f.Detail = fmt.Sprintf("%s%% of %s, moving to %s", Numf(*s.Percent, 1), USDf(s.CurrentMonthlyUSD), s.Cheapest)
+	default:
+		f.Detail = "moving to " + s.Cheapest
+	}
+	return f
 }

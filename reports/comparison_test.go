@@ -176,3 +176,24 @@ func TestWriteComparisons(t *testing.T) {
 		}
 	}
 }
+
+// The comparison page states the saving of the cheapest option against the
+// current Lambda bill: $176.660876 rounds to $176.66; 176.660876 /
+// 464.280876 = 38.05 % → 38.1 %; none to save says so with the bill.
+func TestCompareSavingFact(t *testing.T) {
+	pct := 100 * 176.660876 / 464.280876
+	for _, tc := range []struct {
+		s                  fleet.Saving
+		label, value, want string
+	}{
+		{fleet.Saving{Current: "lambda x86_64", Cheapest: "fargate arm64", CurrentMonthlyUSD: 464.280876, CheapestMonthlyUSD: 287.62, MonthlyUSD: 176.660876, Percent: &pct},
+			"Saving vs lambda x86_64", "$176.66 a month", "38.1% of $464.28, moving to fargate arm64"},
+		{fleet.Saving{Current: "lambda arm64", Cheapest: "lambda arm64", CurrentMonthlyUSD: 113.880438, CheapestMonthlyUSD: 113.880438},
+			"Saving vs lambda arm64", "$0.00 a month", "lambda arm64 is the cheapest at today's volume ($113.88 a month)"},
+	} {
+		f := compareSavingFact(tc.s)
+		if f.Label != tc.label || f.Value != tc.value || f.Detail != tc.want {
+			t.Errorf("fact = %+v, want %q %q %q", f, tc.label, tc.value, tc.want)
+		}
+	}
+}

@@ -161,6 +161,9 @@ type Scenario struct {
 	// Billing holds the account's billing options the bill applies (free
 	// tier, Compute Savings Plan); they change the bill, not the traffic.
 	Billing BillingSpec
+	// Compare chooses the always-on alternatives `lambdacost compare`
+	// prices (see comparespec.go).
+	Compare CompareSpec
 
 	// Path is the file the scenario was read from ("" if built in code).
 	Path string
@@ -456,6 +459,7 @@ type scenarioFile struct {
 	Traffic     trafficFile      `yaml:"traffic"`
 	LMI         yaml.Node        `yaml:"lmi"` // see lmispec.go
 	Billing     billingFile      `yaml:"billing"`
+	Compare     compareFile      `yaml:"compare"` // see comparespec.go
 }
 
 type billingFile struct {
@@ -671,6 +675,7 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 	}
 	s.LMI = p.lmiSpec(&f.LMI, s)
 	s.Billing = p.billing(f.Billing)
+	s.Compare = p.compareSpec(f.Compare)
 	return s
 }
 

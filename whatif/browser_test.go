@@ -245,6 +245,12 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 		t.Error("the chart drew no canvas")
 	}
 
+	// The always-on alternatives: an EC2 type typed in. The choice is part
+	// of the scenario the page saves (its compare: section).
+	if err := chromedp.Do(tab, chromedp.Focus("#cmp_instance"), chromedp.SendKeys("#cmp_instance", "m7g.large")); err != nil {
+		t.Fatal(err)
+	}
+
 	// Download the scenario (keyboard again) into a folder of our own.
 	dir := t.TempDir()
 	if err := call(tab, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
@@ -260,7 +266,8 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 	})
 	y, _ := os.ReadFile(saved)
 	if !strings.Contains(string(y), "memory_mb: 1024") || !strings.Contains(string(y), "scale: 10") || !strings.Contains(string(y), "compute_savings_plan: 0.17") ||
-		!strings.Contains(string(y), "free_tier: true") || !strings.Contains(string(y), s.Command) {
+		!strings.Contains(string(y), "free_tier: true") || !strings.Contains(string(y), s.Command) ||
+		!strings.Contains(string(y), "instance_types: [m7g.large]") {
 		t.Errorf("the downloaded scenario does not hold the session's changes or its command %q:\n%s", s.Command, y)
 	}
 
@@ -310,14 +317,33 @@ func TestBrowserWhatIfMatchesCLI(t *testing.T) {
 	if ccode != 0 {
 		t.Fatalf("%s: exit %d: %s", cmpCmd, ccode, cerr)
 	}
+	// The file alone reproduces the panel: no flags.
+	if cmpCmd != "lambdacost compare scenario.yaml -o json" {
+		t.Errorf("compare command %q has flags", cmpCmd)
+	}
 	var cr struct {
 		Cheapest string `json:"cheapest"`
+		EC2      struct {
+			InstanceType string `json:"instance_type"`
+		} `json:"ec2"`
+		Saving struct {
+			MonthlyUSD float64 `json:"monthly_usd"`
+		} `json:"saving"`
 	}
 	if err := json.Unmarshal(cliResult(t, cout, "comparisons"), &cr); err != nil {
 		t.Fatal(err)
 	}
 	if got := eval[string](t, tab, `document.getElementById("compare-status").getAttribute("data-cheapest")`); got != cr.Cheapest {
 		t.Errorf("page says %q is cheapest, %s says %q", got, cmpCmd, cr.Cheapest)
+	}
+	if cr.EC2.InstanceType != "m7g.large" {
+		t.Errorf("%s priced EC2 on %q, not the page's m7g.large", cmpCmd, cr.EC2.InstanceType)
+	}
+	if got := eval[string](t, tab, `document.getElementById("compare-saving").getAttribute("data-saving-usd")`); got != strconv.FormatFloat(cr.Saving.MonthlyUSD, 'g', -1, 64) {
+		t.Errorf("page shows a saving of %s, %s says %v", got, cmpCmd, cr.Saving.MonthlyUSD)
+	}
+	if txt := eval[string](t, tab, `document.getElementById("compare-saving").textContent`); !strings.Contains(txt, "a 730-hour month, list prices and the assumptions below") && !strings.Contains(txt, "already the cheapest") {
+		t.Errorf("the saving is shown without its assumptions: %q", txt)
 	}
 	if n := eval[int](t, tab, `document.querySelectorAll("#options tbody tr").length`); n < 4 {
 		t.Errorf("%d options shown", n)

@@ -3,7 +3,10 @@ package whatif
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -45,24 +48,40 @@ func TestCompareIsTheCLIsJSON(t *testing.T) {
 }
 
 // The session's choice of the alternatives (an EC2 type, a Fargate size,
-// no Managed Instances) and the scenario's billing reach compare as its
-// flags: the answer is that command's JSON on the saved scenario.
+// no Managed Instances) is the saved scenario's compare: section, and its
+// billing the billing: section: `lambdacost compare` on the saved file,
+// without flags, gives the answer byte for byte.
 func TestCompareChoicesAreTheCLIsJSON(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the CLI")
 	}
 	_, ts := newTestServer(t, base(t, checkout), Config{})
-	const set = `{"free_tier":true,"compute_savings_plan":0.17}`
-	a := post(t, nil, ts.URL+"/api/compare", `{"set":`+set+`,"compare":{"instance_types":["m7g.large"],"fargate_task":"0.5:1","no_lmi":true}}`)
+	const body = `{"set":{"architecture":"x86_64","free_tier":true,"compute_savings_plan":0.17},"compare":{"instance_types":["m7g.large"],"fargate_task":"0.5:1","no_lmi":true}}`
+	a := post(t, nil, ts.URL+"/api/compare", body)
 	if a.code != 200 {
 		t.Fatalf("api/compare: %d %s", a.code, a.body)
 	}
 	cmd := a.header.Get("X-Lambdacost-Command")
-	want := "lambdacost compare scenario.yaml --instance-type m7g.large --fargate-task 0.5:1 --no-lmi --free-tier --lambda-discount 0.17 -o json"
-	if cmd != want {
+	if want := "lambdacost compare scenario.yaml -o json"; cmd != want {
 		t.Errorf("command %q, want %q", cmd, want)
 	}
-	dir, _ := savedScenario(t, ts.URL, set, ModeExact)
+	sv := post(t, nil, ts.URL+"/api/scenario", body)
+	var resp ScenarioResponse
+	if sv.code != 200 || json.Unmarshal(sv.body, &resp) != nil {
+		t.Fatalf("api/scenario: %d %s", sv.code, sv.body)
+	}
+	for _, w := range []string{"compare:", "instance_types: [m7g.large]", "fargate_task: 0.5:1", "no_lmi: true", "free_tier: true"} {
+		if !strings.Contains(resp.Scenario, w) {
+			t.Errorf("saved scenario lacks %q:\n%s", w, resp.Scenario)
+		}
+	}
+	if c := resp.Fields.Compare; len(c.InstanceTypes) != 1 || c.FargateTask != "0.5:1" || !c.NoLMI {
+		t.Errorf("fields.compare = %+v", c)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, resp.File), []byte(resp.Scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	out, stderr, code := runCLI(t, dir, cmd)
 	if code != 0 {
 		t.Fatalf("%s: exit %d: %s", cmd, code, stderr)
@@ -74,10 +93,35 @@ func TestCompareChoicesAreTheCLIsJSON(t *testing.T) {
 		EC2 struct {
 			InstanceType string `json:"instance_type"`
 		} `json:"ec2"`
-		LMI *struct{} `json:"lmi"`
+		Fargate struct {
+			Task struct {
+				VCPU float64 `json:"vcpu"`
+			} `json:"task"`
+		} `json:"fargate"`
+		LMI    *struct{} `json:"lmi"`
+		Saving struct {
+			Current            string   `json:"current"`
+			CurrentMonthlyUSD  float64  `json:"current_monthly_usd"`
+			CheapestMonthlyUSD float64  `json:"cheapest_monthly_usd"`
+			MonthlyUSD         float64  `json:"monthly_usd"`
+			Percent            *float64 `json:"percent"`
+		} `json:"saving"`
 	}
-	if err := json.Unmarshal(a.body, &r); err != nil || r.EC2.InstanceType != "m7g.large" || r.LMI != nil {
+	if err := json.Unmarshal(a.body, &r); err != nil || r.EC2.InstanceType != "m7g.large" || r.LMI != nil || r.Fargate.Task.VCPU != 0.5 {
 		t.Errorf("comparison %+v %v", r, err)
+	}
+	// The saving is the difference of the two bills it names, and its
+	// share of the current one; on x86_64 something is cheaper (arm64's
+	// duration price is 20 % lower).
+	s := r.Saving
+	if s.Current != "lambda x86_64" || !(s.MonthlyUSD > 0) || math.Abs(s.MonthlyUSD-(s.CurrentMonthlyUSD-s.CheapestMonthlyUSD)) > 1e-9 ||
+		s.Percent == nil || math.Abs(*s.Percent-100*s.MonthlyUSD/s.CurrentMonthlyUSD) > 1e-9 {
+		t.Errorf("saving %+v", s)
+	}
+	// A flag still wins over the file.
+	out, stderr, code = runCLI(t, dir, "lambdacost compare scenario.yaml --instance-type c7g.large -o json")
+	if code != 0 || !strings.Contains(string(out), `"instance_type": "c7g.large"`) {
+		t.Errorf("--instance-type c7g.large over the file: exit %d %s %.400s", code, stderr, out)
 	}
 }
 
@@ -87,11 +131,15 @@ func TestCompareBadInputAndBounds(t *testing.T) {
 	if a := post(t, nil, ts.URL+"/api/compare", `{"set":{"memory_mb":1}}`); a.code != http.StatusBadRequest || !strings.Contains(a.errMsg(t), "function.memory_mb") {
 		t.Errorf("bad memory: %d %s", a.code, a.body)
 	}
+	// The choices are the saved scenario's compare: section: refused in
+	// the parser's words, at the line of the file the session saves.
 	for _, tc := range []struct{ compare, want string }{
-		{`{"instance_types":["m7g.large --html /tmp/x"]}`, `--instance-type: "m7g.large --html /tmp/x" is not an instance type name`},
-		{`{"fargate_task":"lots"}`, "--fargate-task: want VCPU:GB"},
-		{`{"no_lmi":true,"lmi_instance_types":["m7g.large"]}`, "--no-lmi"},
+		{`{"instance_types":["m7g.large --html /tmp/x"]}`, `scenario.yaml:`},
+		{`{"instance_types":["m7g.large --html /tmp/x"]}`, `compare.instance_types[0]: "m7g.large --html /tmp/x" is not an instance type name`},
+		{`{"fargate_task":"lots"}`, "compare.fargate_task: want VCPU:GB"},
+		{`{"no_lmi":true,"lmi_instance_types":["m7g.large"]}`, "compare: no_lmi leaves Managed Instances out"},
 		{`{"instance_types":"m7g.large"}`, "compare.instance_types: expected a list"},
+		{`{"instance_types":["m9z.huge"]}`, `compare.instance_types: no price for EC2 instance type "m9z.huge"`},
 	} {
 		if a := post(t, nil, ts.URL+"/api/compare", `{"compare":`+tc.compare+`}`); a.code != http.StatusBadRequest || !strings.Contains(a.errMsg(t), tc.want) {
 			t.Errorf("%s: %d %s, want 400 with %q", tc.compare, a.code, a.body, tc.want)

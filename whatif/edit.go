@@ -227,6 +227,54 @@ func Apply(base []byte, set Set, command string) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// ApplyCompare writes the session's choice of the always-on alternatives
+// into the scenario YAML y as its compare: section (replacing the one it
+// has; none when c chooses nothing), the section `lambdacost compare`
+// reads. The result is not validated: Parse it.
+func ApplyCompare(y []byte, c CompareSet) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(y, &doc); err != nil {
+		return nil, pricing.Inputf(ScenarioFile, "%v", err)
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, pricing.Inputf(ScenarioFile, "a scenario is a YAML mapping (name:, function:, traffic:, …)")
+	}
+	root := doc.Content[0]
+	deleteKey(root, "compare")
+	if !c.IsZero() {
+		m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+		list := func(key string, names []string) {
+			if len(names) == 0 {
+				return
+			}
+			seq := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Style: yaml.FlowStyle}
+			for _, n := range names {
+				seq.Content = append(seq.Content, strNode(n))
+			}
+			m.Content = append(m.Content, strNode(key), seq)
+		}
+		list("instance_types", c.InstanceTypes)
+		if c.FargateTask != "" {
+			m.Content = append(m.Content, strNode("fargate_task"), strNode(c.FargateTask))
+		}
+		list("lmi_instance_types", c.LMIInstanceTypes)
+		if c.NoLMI {
+			m.Content = append(m.Content, strNode("no_lmi"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!bool", Value: "true"})
+		}
+		root.Content = append(root.Content, strNode("compare"), m)
+	}
+	var out bytes.Buffer
+	enc := yaml.NewEncoder(&out)
+	enc.SetIndent(2)
+	if err := enc.Encode(&doc); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
 // keepComment keeps the base scenario's own head comment under ours
 // (without an earlier "Saved by" header).
 func keepComment(c string) string {

@@ -14,8 +14,8 @@
 // answer; a change of region, architecture or billing alone is priced
 // from a kept simulation (simulator.Reprice), not simulated again.
 // POST api/compare and api/recommend answer `lambdacost compare` and
-// `lambdacost plan` of the same scenario, with the session's choices as
-// those commands' flags.
+// `lambdacost plan` of the same scenario: the session's choice of the
+// always-on alternatives is the scenario's compare: section.
 //
 // The server binds loopback by default; bound beyond it, every URL must
 // carry a random token (Server.Prefix). Requests are bounded (Limits),
@@ -299,6 +299,8 @@ type Fields struct {
 	ComputeSavingsPlan float64 `json:"compute_savings_plan"`
 	// ProvisionedSchedule is concurrency.provisioned_schedule.
 	ProvisionedSchedule []ScheduleStep `json:"provisioned_schedule"`
+	// Compare is the scenario's compare: section.
+	Compare CompareSet `json:"compare"`
 }
 
 // ScenarioResponse is the answer of api/scenario.
@@ -315,7 +317,8 @@ func (s *Server) fields(sc *simulator.Scenario) Fields {
 		Architecture: string(sc.Function.Architecture), Provisioned: sc.Concurrency.Provisioned, Reserved: sc.Concurrency.Reserved,
 		AccountLimit: sc.Concurrency.AccountLimit, TrafficScale: 1, StartRate: sc.Traffic.StartRate,
 		Shaped: sc.Traffic.Trace == "" && sc.Traffic.Diurnal == nil, Stages: []Stage{},
-		MonthlyGrowth: sc.Traffic.MonthlyGrowth, FreeTier: sc.Billing.FreeTier, ComputeSavingsPlan: sc.Billing.ComputeSavingsPlan}
+		MonthlyGrowth: sc.Traffic.MonthlyGrowth, FreeTier: sc.Billing.FreeTier, ComputeSavingsPlan: sc.Billing.ComputeSavingsPlan,
+		Compare: sc.Compare}
 	f.ProvisionedSchedule = []ScheduleStep{}
 	for _, st := range sc.Concurrency.ProvisionedSchedule {
 		f.ProvisionedSchedule = append(f.ProvisionedSchedule, ScheduleStep{At: st.At.String(), Level: st.Level})
@@ -339,8 +342,10 @@ type Request struct {
 	// Mode is ModeInteractive (default), ModeExact or ModeFast; for
 	// api/scenario, the mode whose command heads the saved file.
 	Mode string `json:"mode,omitempty"`
-	// Compare are the choices of the always-on alternatives (api/compare).
-	Compare CompareSet `json:"compare,omitempty"`
+	// Compare, when present, replaces the scenario's compare: section:
+	// the choices of the always-on alternatives (api/compare, and the
+	// saved scenario's); absent keeps the base scenario's.
+	Compare *CompareSet `json:"compare,omitempty"`
 }
 
 // build applies req to the base scenario and validates the result.
@@ -354,6 +359,11 @@ func (s *Server) build(req Request, mode string) ([]byte, *simulator.Scenario, e
 	y, err := Apply(s.cfg.Scenario, req.Set, Command(ScenarioFile, mode))
 	if err != nil {
 		return nil, nil, err
+	}
+	if req.Compare != nil {
+		if y, err = ApplyCompare(y, *req.Compare); err != nil {
+			return nil, nil, err
+		}
 	}
 	sc, err := Parse(y, s.cfg.Dir)
 	if err != nil {

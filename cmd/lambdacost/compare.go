@@ -64,6 +64,8 @@ type CompareOptions struct {
 	assumptions []pricing.Assumptions
 	// billing is the scenario's billing: section (nil without a scenario).
 	billing *simulator.BillingSpec
+	// choices is the scenario's compare: section (nil without a scenario).
+	choices *simulator.CompareSpec
 }
 
 // NewCmdCompare builds `compare`. runF replaces the run function in tests.
@@ -78,7 +80,9 @@ fleet becomes cheaper (the break-even), with both cost curves across volumes.
 
 The traffic comes from a scenario (simulated once: cold starts and INIT are billed), a dataset
 (collect/import; --function picks functions), or flags (--requests, --duration, --memory,
---peak-rps). The fleet is sized for the peak (or per interval with --autoscale): each server
+--peak-rps). A scenario's compare: section chooses the EC2 types, the Fargate task and the
+Managed Instances types as --instance-type, --fargate-task, --lmi-instance-type and --no-lmi
+do (a flag wins over the file). The fleet is sized for the peak (or per interval with --autoscale): each server
 handles vCPUs × --target-utilization / CPU time per request, limited by memory (in-flight
 requests × --memory-per-request), with at least --min-instances. CPU time per request is the
 duration × --cpu-fraction; by default the fraction is the vCPU share Lambda gives the memory
@@ -279,6 +283,7 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 			return nil, nil, err
 		}
 		o.billing = &s.Billing
+		o.choices = &s.Compare
 		return []fleet.Input{in}, [][]string{planner.ScenarioNotes(res)}, nil
 	case o.Dataset != "":
 		d, err := pricing.ReadDataset(o.Dataset)
@@ -393,6 +398,23 @@ func compareRun(o *CompareOptions) error {
 		in.InstanceTypes = o.InstanceTypes
 		notes[i] = append(notes[i], pr.Apply(&in)...)
 		o.LMI.apply(&in)
+		// The scenario's compare: section chooses the alternatives no
+		// flag chooses.
+		if o.choices != nil {
+			c := *o.choices
+			if o.changed("instance-type") {
+				c.InstanceTypes = nil
+			}
+			if o.changed("fargate-task") {
+				c.FargateTask = ""
+			}
+			if o.changed("lmi-instance-type") || o.changed("no-lmi") {
+				c.LMIInstanceTypes, c.NoLMI = nil, false
+			}
+			if err := c.Apply(prices, &in); err != nil {
+				return err
+			}
+		}
 		r, err := fleet.Compare(prices, in)
 		if err != nil {
 			return mapCompareErrors(err, file, in.Name)

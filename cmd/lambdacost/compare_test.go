@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -341,5 +342,47 @@ func TestCompareScenarioBilling(t *testing.T) {
 	}
 	if over := run(billed, "--lambda-discount", "0", "--free-tier=false"); !bytes.Equal(over, plain) {
 		t.Error("flags given do not win over the scenario's billing")
+	}
+}
+
+// A scenario's compare: section chooses the alternatives as the flags
+// --instance-type, --fargate-task and --no-lmi would; a flag given wins;
+// a type the price table does not know is refused at the section's line.
+func TestCompareScenarioChoices(t *testing.T) {
+	t.Parallel()
+	src := filepath.Join("..", "..", "testdata", "compare", "spike.yaml")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	chosen := filepath.Join(dir, "spike.yaml")
+	if err := os.WriteFile(chosen, append(b, "compare: {instance_types: [c7g.large], fargate_task: 0.5vCPU:1GB, no_lmi: true}\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	run := func(args ...string) []byte {
+		out, errOut, code := runCLI(t, nil, append([]string{"compare"}, append(args, "-o", "json")...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		return soleItem(t, out, "comparisons")
+	}
+	withSection := run(chosen)
+	withFlags := run(src, "--instance-type", "c7g.large", "--fargate-task", "0.5vCPU:1GB", "--no-lmi")
+	if !bytes.Equal(withSection, withFlags) {
+		t.Errorf("the compare section differs from the flags:\n%.500s\n%.500s", withSection, withFlags)
+	}
+	if over, plain := run(chosen, "--instance-type", "m7g.large", "--fargate-task", "1:2", "--no-lmi=false"),
+		run(src, "--instance-type", "m7g.large", "--fargate-task", "1:2"); !bytes.Equal(over, plain) {
+		t.Error("flags given do not win over the scenario's compare section")
+	}
+	unknown := filepath.Join(dir, "unknown.yaml")
+	if err := os.WriteFile(unknown, append(b, "compare:\n  instance_types: [z9.huge]\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Count(string(b), "\n") + 2
+	_, errOut, code := runCLI(t, nil, "compare", unknown)
+	if want := fmt.Sprintf("unknown.yaml:%d: compare.instance_types: no price for EC2 instance type \"z9.huge\"", line); code != 2 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q; want 2 and %q", code, errOut, want)
 	}
 }

@@ -51,8 +51,8 @@ engine, larger ones the fast mode; a scenario too large for an interactive answe
 message and the command for the exact run. A change of region, architecture or billing alone
 is priced from the last simulation without running it again. "Compare" prices EC2 (an instance
 type of the session's choice, or the cheapest), Fargate (a task size) and Managed Instances for
-the same month with the break-even volumes (POST api/compare: lambdacost compare with the same
-choices as flags); "Recommend" finds the cheapest provisioned-concurrency level meeting a
+the same month with the break-even volumes and the cheapest option's saving (POST api/compare:
+lambdacost compare on the scenario, whose compare: section holds the choices); "Recommend" finds the cheapest provisioned-concurrency level meeting a
 cold-start or p99 target and its monthly saving (POST api/recommend: lambdacost plan).
 
 Without a scenario it starts from a built-in example; --dataset replays one function of a

@@ -69,12 +69,32 @@ type Result struct {
 	PairBreakevens []PairBreakeven `json:"pair_breakevens,omitempty"`
 	Curve          []CurvePoint    `json:"curve"`
 	// Cheapest names the cheapest option at the current volume.
-	Cheapest string   `json:"cheapest"`
-	Notes    []string `json:"notes,omitempty"`
+	Cheapest string `json:"cheapest"`
+	// Saving is what the cheapest option saves against the current Lambda
+	// bill at the current volume.
+	Saving Saving   `json:"saving"`
+	Notes  []string `json:"notes,omitempty"`
 	// Assumptions lists the values the comparison depends on that were
 	// not measured (filled by the caller that knows them: the dataset's
 	// window → month extrapolation, unknown configuration, …).
 	Assumptions pricing.Assumptions `json:"assumptions,omitempty"`
+}
+
+// Saving compares the cheapest option with the function's current Lambda
+// bill (its own architecture) for the month at the current volume.
+type Saving struct {
+	// Current names the current option ("lambda x86_64"), Cheapest the
+	// cheapest (Result.Cheapest); both at the current volume.
+	Current            string  `json:"current"`
+	Cheapest           string  `json:"cheapest"`
+	CurrentMonthlyUSD  float64 `json:"current_monthly_usd"`
+	CheapestMonthlyUSD float64 `json:"cheapest_monthly_usd"`
+	// MonthlyUSD is the current bill minus the cheapest (0 when the
+	// current Lambda bill is the cheapest; never negative).
+	MonthlyUSD float64 `json:"monthly_usd"`
+	// Percent is MonthlyUSD as a percentage of the current bill; null when
+	// the current bill is zero (e.g. within the free tier).
+	Percent *float64 `json:"percent"`
 }
 
 // WorkloadSummary is the traffic the comparison is for.
@@ -381,7 +401,9 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 			res.PairBreakevens = append(res.PairBreakevens, pb)
 		}
 	}
-	res.Cheapest = cheapest(res)
+	var best decimal.Decimal
+	res.Cheapest, best = cheapest(res)
+	res.Saving = saving(res, best)
 	if strings.HasPrefix(res.EC2.InstanceType, "t") {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s is burstable: sustained CPU above its baseline bills CPU credits ($0.05 per vCPU-hour), which this comparison does not include", res.EC2.InstanceType))
 	}
@@ -480,8 +502,24 @@ func candidates(t *pricing.PriceTable, region string, names []string) ([]*pricin
 	return out, notes, nil
 }
 
-// cheapest names the cheapest option at the workload's volume.
-func cheapest(r *Result) string {
+// saving compares the cheapest option (its monthly total best) with the
+// function's own architecture on Lambda: exact decimal arithmetic, the
+// percentage of the current bill.
+func saving(r *Result, best decimal.Decimal) Saving {
+	cur := r.Lambda.Arch(r.Lambda.Architecture).Total
+	d := cur.Sub(best)
+	sv := Saving{Current: "lambda " + string(r.Lambda.Architecture), Cheapest: r.Cheapest,
+		CurrentMonthlyUSD: cur.InexactFloat64(), CheapestMonthlyUSD: best.InexactFloat64(), MonthlyUSD: d.InexactFloat64()}
+	if cur.IsPositive() {
+		p := d.Div(cur).Mul(decimal.NewFromInt(100)).InexactFloat64()
+		sv.Percent = &p
+	}
+	return sv
+}
+
+// cheapest names the cheapest option at the workload's volume and
+// returns its monthly total.
+func cheapest(r *Result) (string, decimal.Decimal) {
 	type opt struct {
 		name string
 		d    decimal.Decimal
@@ -501,7 +539,7 @@ func cheapest(r *Result) string {
 			best = o
 		}
 	}
-	return best.name
+	return best.name, best.d
 }
 
 // buildCurve evaluates every bill at log-spaced volumes (pointsPerDecade per

@@ -286,6 +286,12 @@ func TestCompareBreakeven(t *testing.T) {
 	if r.Cheapest != "fargate arm64" {
 		t.Errorf("cheapest = %q", r.Cheapest)
 	}
+	// The saving against the current bill (x86_64, 2,048 MB): 131.4M ×
+	// $0.20/M = $26.28 plus 131.4M × 0.1 s × 2 GB = 26.28M GB-s ×
+	// $0.0000166667 = $438.000876, i.e. $464.280876; less Fargate's
+	// $287.62 is $176.660876, 176.660876 / 464.280876 = 38.0504 %.
+	checkSaving(t, r.Saving, Saving{Current: "lambda x86_64", Cheapest: "fargate arm64", CurrentMonthlyUSD: 464.280876,
+		CheapestMonthlyUSD: 287.62, MonthlyUSD: 176.660876}, 38.0504313514)
 
 	// At 512 MB, Lambda costs V × 1.033335e-6 − LCU V × 8.8889e-8 =
 	// V × 9.44446e-7: over one instance's 31,536,000 requests that is
@@ -297,6 +303,33 @@ func TestCompareBreakeven(t *testing.T) {
 	}
 	if r.BreakevenRequestsPerMonth != nil {
 		t.Errorf("break-even = %d, want none", *r.BreakevenRequestsPerMonth)
+	}
+	// At 512 MB the cheapest is Lambda itself on arm64: x86_64 costs
+	// $26.28 + 6.57M GB-s × $0.0000166667 = $135.780219, arm64 $26.28 +
+	// 6.57M × $0.0000133334 = $113.880438 (both below the fleets' ≥ 2 ×
+	// $61.168 + $16.425 and Fargate's $287.62): a saving of $21.899781,
+	// 21.899781 / 135.780219 = 16.1288 %.
+	checkSaving(t, r.Saving, Saving{Current: "lambda x86_64", Cheapest: "lambda arm64", CurrentMonthlyUSD: 135.780219,
+		CheapestMonthlyUSD: 113.880438, MonthlyUSD: 21.899781}, 16.1288449535)
+	// On arm64 the current option is the cheapest: nothing to save.
+	in.Function.Architecture = pricing.ARM64
+	if r, err = Compare(prices, in); err != nil {
+		t.Fatal(err)
+	}
+	checkSaving(t, r.Saving, Saving{Current: "lambda arm64", Cheapest: "lambda arm64", CurrentMonthlyUSD: 113.880438,
+		CheapestMonthlyUSD: 113.880438}, 0)
+}
+
+// checkSaving compares a saving with want and its percentage with pct.
+func checkSaving(t *testing.T, got, want Saving, pct float64) {
+	t.Helper()
+	p := got.Percent
+	got.Percent = nil
+	if math.Abs(got.MonthlyUSD-want.MonthlyUSD) < 1e-9 {
+		got.MonthlyUSD = want.MonthlyUSD
+	}
+	if got != want || p == nil || math.Abs(*p-pct) > 1e-8 {
+		t.Errorf("saving = %+v (percent %v), want %+v (percent %v)", got, p, want, pct)
 	}
 }
 
@@ -456,5 +489,21 @@ func TestValidation(t *testing.T) {
 	_, err := Compare(prices, Input{Region: region, Workload: web(), InstanceTypes: []string{"z9.huge"}})
 	if err == nil || !strings.Contains(err.Error(), "--instance-type") {
 		t.Errorf("unknown type: err = %v", err)
+	}
+}
+
+// Within the free tier the current bill is $0: the saving is 0 and its
+// percentage null (not 0 %, which would claim a comparison), and the
+// cheapest is the current option itself (a tie with arm64 at $0 goes to
+// the first listed).
+func TestSavingWithinFreeTier(t *testing.T) {
+	w := Workload{MonthlyRequests: 1000, PeakRPS: 1, Duration: 100 * time.Millisecond, CPUFraction: 0.5, MemoryPerRequestMB: 128}
+	r, err := Compare(prices, Input{Region: region, Function: pricing.FunctionConfig{MemoryMB: 512}, Workload: w,
+		InstanceTypes: []string{"m7g.large"}, NoLMI: true, Options: Options{FreeTier: true, EBSGB: 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := r.Saving; s.Percent != nil || s.MonthlyUSD != 0 || s.CurrentMonthlyUSD != 0 || s.Cheapest != "lambda x86_64" {
+		t.Errorf("saving = %+v (percent %v), want 0 with a null percentage", s, s.Percent)
 	}
 }

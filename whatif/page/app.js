@@ -81,7 +81,7 @@
 
   function body() { return JSON.stringify({set: currentSet(), mode: $("mode").value}); }
 
-  // The always-on alternatives chosen (compare's flags).
+  // The always-on alternatives chosen (the scenario's compare: section).
   function names(id) {
     return $(id).value.split(",").map(function (x) { return x.trim(); }).filter(function (x) { return x !== ""; });
   }
@@ -102,7 +102,9 @@
 
   function saveHash() {
     var s = {set: currentSet(), mode: $("mode").value}, c = compareSet();
-    if (Object.keys(c).length) { s.compare = c; }
+    // The choice is kept when it differs from compare's defaults or the
+    // base scenario has one (so that clearing the base's choice is kept too).
+    if (Object.keys(c).length || (base && base.compare && Object.keys(base.compare).length)) { s.compare = c; }
     var h = (Object.keys(s.set).length || s.mode !== "interactive" || s.compare) ? "#" + encodeURIComponent(JSON.stringify(s)) : " ";
     history.replaceState(null, "", h === " " ? location.pathname : h);
   }
@@ -285,6 +287,7 @@
     cmpCtrl = new AbortController();
     setText("compare-status", "Comparing…");
     $("options").hidden = true;
+    $("compare-saving").hidden = true;
     $("breakevens").textContent = "";
     saveHash();
     fetch("api/compare", {method: "POST", headers: {"Content-Type": "application/json"},
@@ -341,6 +344,17 @@
     });
     $("cmp-assumptions-title").hidden = !(c.assumptions || []).length;
     setText("compare-status", "Cheapest at this volume: " + c.cheapest + ".");
+    // The recommendation's worth: compare's saving against the current bill.
+    var sv = c.saving, sp = $("compare-saving");
+    if (sv) {
+      sp.textContent = sv.monthly_usd > 0 ?
+        "Moving to " + sv.cheapest + " saves " + usd(sv.monthly_usd) + " a month" +
+          (sv.percent === null ? "" : " (" + sv.percent.toFixed(1) + " % of the current " + sv.current + " bill of " + usd(sv.current_monthly_usd) + ")") +
+          " — at today's volume, a 730-hour month, list prices and the assumptions below." :
+        "The current " + sv.current + " bill (" + usd(sv.current_monthly_usd) + " a month) is already the cheapest at today's volume.";
+      sp.setAttribute("data-saving-usd", String(sv.monthly_usd));
+      sp.hidden = false;
+    }
     $("compare-status").setAttribute("data-cheapest", String(c.cheapest));
     if (cmd) { setText("compare-command", cmd); }
   }
@@ -463,7 +477,7 @@
 
   function download() {
     fetch("api/scenario", {method: "POST", headers: {"Content-Type": "application/json"},
-      body: JSON.stringify({set: currentSet(), mode: lastMode})})
+      body: JSON.stringify({set: currentSet(), mode: lastMode, compare: compareSet()})})
       .then(function (resp) { return resp.json().then(function (j) { return {ok: resp.ok, status: resp.status, j: j}; }); })
       .then(function (r) {
         if (!r.ok) { showError(r.j, r.status); return; }
@@ -477,6 +491,24 @@
         st.className = "status";
         st.textContent = "Saved " + r.j.file + ": " + r.j.command + " reproduces these numbers.";
       });
+  }
+
+  // fillCompare shows a choice of the alternatives (the URL fragment's, or
+  // the base scenario's compare: section).
+  function fillCompare(c) {
+    if (Array.isArray(c.instance_types)) { $("cmp_instance").value = c.instance_types.map(String).join(","); }
+    if (typeof c.fargate_task === "string") {
+      var sel = $("cmp_fargate"), v = c.fargate_task;
+      if (!Array.prototype.some.call(sel.options, function (o) { return o.value === v; })) {
+        var o = document.createElement("option");
+        o.value = v;
+        o.textContent = v;
+        sel.appendChild(o);
+      }
+      sel.value = v;
+    }
+    if (c.no_lmi === true) { $("cmp_lmi").checked = false; }
+    if (Array.isArray(c.lmi_instance_types)) { $("cmp_lmi_type").value = c.lmi_instance_types.map(String).join(","); }
   }
 
   function init() {
@@ -494,13 +526,10 @@
       if (init && typeof init === "object") {
         fill(base, init.set && typeof init.set === "object" ? init.set : {});
         if (init.mode === "exact" || init.mode === "fast") { $("mode").value = init.mode; }
-        var c = init.compare && typeof init.compare === "object" ? init.compare : {};
-        if (Array.isArray(c.instance_types)) { $("cmp_instance").value = c.instance_types.map(String).join(","); }
-        if (typeof c.fargate_task === "string") { $("cmp_fargate").value = c.fargate_task; }
-        if (c.no_lmi === true) { $("cmp_lmi").checked = false; }
-        if (Array.isArray(c.lmi_instance_types)) { $("cmp_lmi_type").value = c.lmi_instance_types.map(String).join(","); }
+        fillCompare(init.compare && typeof init.compare === "object" ? init.compare : (base.compare || {}));
       } else {
         fill(base, {});
+        fillCompare(base.compare || {});
       }
       run();
     }).catch(function (e) { showError({error: "could not load the scenario: " + e}, 0); });

@@ -1,0 +1,135 @@
+package simulator
+
+import (
+	"regexp"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
+)
+
+// CompareSpec is a scenario's optional `compare:` section: which always-on
+// alternatives `lambdacost compare` prices the scenario's traffic on. It
+// carries compare's --instance-type, --fargate-task, --lmi-instance-type
+// and --no-lmi (a flag given on the command line wins over the file), so
+// that a saved scenario reproduces a comparison without flags.
+//
+//	compare:
+//	  instance_types: [m7g.large, c7g.large]  # EC2 candidates (default: every non-burstable type)
+//	  fargate_task: 1vCPU:2GB                  # Fargate task size (default: 1 vCPU with 2 GB, larger if needed)
+//	  lmi_instance_types: [m7g.xlarge]         # Managed Instances candidates (default: every c, m and r type)
+//	  no_lmi: false                            # true leaves Managed Instances out
+//
+// The `lmi:` section is another thing: simulate's run of the traffic on one
+// capacity provider; compare does not read it.
+type CompareSpec struct {
+	InstanceTypes    []string `json:"instance_types,omitempty"`
+	FargateTask      string   `json:"fargate_task,omitempty"`
+	LMIInstanceTypes []string `json:"lmi_instance_types,omitempty"`
+	NoLMI            bool     `json:"no_lmi,omitempty"`
+
+	// task is FargateTask parsed; the at fields are where the lists were
+	// written (file:line), for messages about names without a price.
+	task                          fleet.FargateTask
+	instancesAt, lmiAt, fargateAt string
+}
+
+type compareFile struct {
+	InstanceTypes    []string `yaml:"instance_types"`
+	FargateTask      string   `yaml:"fargate_task"`
+	LMIInstanceTypes []string `yaml:"lmi_instance_types"`
+	NoLMI            bool     `yaml:"no_lmi"`
+}
+
+// maxCompareTypes bounds each list of instance types.
+const maxCompareTypes = 50
+
+// instanceTypeName is the shape of an instance type name (m7g.large).
+var instanceTypeName = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{0,39}$`)
+
+// compareSpec reads and checks the compare: section (its keys are checked
+// by the strict decoder).
+func (p *parser) compareSpec(f compareFile) CompareSpec {
+	c := CompareSpec{InstanceTypes: f.InstanceTypes, FargateTask: f.FargateTask, LMIInstanceTypes: f.LMIInstanceTypes, NoLMI: f.NoLMI,
+		instancesAt: p.at("compare", "instance_types"), lmiAt: p.at("compare", "lmi_instance_types"),
+		fargateAt: p.at("compare", "fargate_task")}
+	names := func(key, at string, list []string) {
+		if len(list) > maxCompareTypes {
+			p.errf(at, "compare.%s: at most %d instance types, got %d", key, maxCompareTypes, len(list))
+			return
+		}
+		for i, n := range list {
+			if !instanceTypeName.MatchString(n) {
+				p.errf(at, "compare.%s[%d]: %q is not an instance type name (such as m7g.large)", key, i, n)
+			}
+		}
+	}
+	names("instance_types", c.instancesAt, c.InstanceTypes)
+	names("lmi_instance_types", c.lmiAt, c.LMIInstanceTypes)
+	if c.FargateTask != "" {
+		t, err := fleet.ParseFargateTask(c.FargateTask)
+		if err != nil {
+			msg := err.Error()
+			if ie, ok := err.(*pricing.InputError); ok {
+				msg = ie.Msg
+			}
+			p.errf(c.fargateAt, "compare.fargate_task: %s", msg)
+		}
+		c.task = t
+	}
+	if c.NoLMI && len(c.LMIInstanceTypes) > 0 {
+		p.errf(p.at("compare", "no_lmi"), "compare: no_lmi leaves Managed Instances out; give no lmi_instance_types with it")
+	}
+	return c
+}
+
+// IsZero reports whether the section chooses nothing (compare's defaults).
+func (c CompareSpec) IsZero() bool {
+	return len(c.InstanceTypes) == 0 && c.FargateTask == "" && len(c.LMIInstanceTypes) == 0 && !c.NoLMI
+}
+
+// Apply sets the choices the section makes on in (the EC2 and Managed
+// Instances candidates, the Fargate task, no Managed Instances), after
+// checking that t prices every named instance type in in.Region; a name it
+// does not price is an error naming the scenario's file and line. Choices
+// the section does not make leave in as it is (a caller that lets a flag
+// win clears that field of c first).
+func (c CompareSpec) Apply(t *pricing.PriceTable, in *fleet.Input) error {
+	var errs []error
+	check := func(key, at string, list []string, lookup func(region, name string) (*pricing.InstanceType, error)) {
+		for _, n := range list {
+			if _, err := lookup(in.Region, n); err != nil {
+				msg := err.Error()
+				if ie, ok := err.(*pricing.InputError); ok {
+					msg = ie.Msg
+				}
+				errs = append(errs, pricing.Inputf(at, "compare.%s: %s", key, msg))
+			}
+		}
+	}
+	check("instance_types", c.instancesAt, c.InstanceTypes, t.Instance)
+	check("lmi_instance_types", c.lmiAt, c.LMIInstanceTypes, t.LMIInstance)
+	if err := pricing.Errors(errs); err != nil {
+		return err
+	}
+	if len(c.InstanceTypes) > 0 {
+		in.InstanceTypes = c.InstanceTypes
+	}
+	if c.FargateTask != "" {
+		task := c.task
+		if task == (fleet.FargateTask{}) {
+			// Built in code rather than parsed.
+			var err error
+			if task, err = fleet.ParseFargateTask(c.FargateTask); err != nil {
+				return err
+			}
+		}
+		in.FargateTask = task
+	}
+	if len(c.LMIInstanceTypes) > 0 {
+		in.LMIInstanceTypes = c.LMIInstanceTypes
+	}
+	if c.NoLMI {
+		in.NoLMI = true
+	}
+	return nil
+}
