@@ -201,11 +201,16 @@ type Summary struct {
 	MaxMemoryUsedMB        int          `json:"max_memory_used_mb"`
 	WallSeconds            float64      `json:"wall_seconds"`
 	InvocationsPerSecond   float64      `json:"invocations_per_second"`
-	// Usage and Cost price the measured invocations (no free tier).
+	// Usage and Cost price the measured invocations (no free tier). Cost
+	// and the per-invocation figures are nil (JSON null) when the price
+	// table cannot price them (a region or dimension without a price);
+	// Assumptions then says why.
 	Usage                pricing.BilledUsage `json:"usage"`
-	Cost                 pricing.Cost        `json:"cost"`
-	CostPerInvocationUSD float64             `json:"cost_per_invocation_usd"`
-	CostPerMillionUSD    float64             `json:"cost_per_million_usd"`
+	Cost                 *pricing.Cost       `json:"cost"`
+	CostPerInvocationUSD *float64            `json:"cost_per_invocation_usd"`
+	CostPerMillionUSD    *float64            `json:"cost_per_million_usd"`
+	// Assumptions lists what the summary could not know (an unpriced cost).
+	Assumptions pricing.Assumptions `json:"assumptions,omitempty"`
 	// ModelledCost* price the modelled durations (cpu_model unrestricted).
 	ModelledCostPerInvocationUSD *float64 `json:"modelled_cost_per_invocation_usd,omitempty"`
 	ModelledCostPerMillionUSD    *float64 `json:"modelled_cost_per_million_usd,omitempty"`
@@ -1172,16 +1177,22 @@ func summarize(cfg Config, invs []Invocation, modelled bool) Summary {
 		s.ModelledDurationMs, s.ModelledWarmDurationMs, s.ModelledColdDurationMs, s.ModelledInitDurationMs = &p, &q, &c, &i
 	}
 	if s.Invocations == 0 {
-		s.Cost = pricing.Cost{}
+		s.Cost = &pricing.Cost{}
 		return s
 	}
+	// A pricing failure (no price for the region or a dimension) leaves
+	// the cost null and says why: never a silently missing number.
 	if c, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, usage); err == nil {
-		s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD = c, per, million
+		s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD = &c, &per, &million
+	} else {
+		s.Assumptions.Add(pricing.Assumption{Field: "cost", Value: "unknown", Why: "the measured invocations could not be priced: " + err.Error()})
 	}
 	if modelled {
 		mUsage.Requests = usage.Requests
 		if _, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, mUsage); err == nil {
 			s.ModelledCostPerInvocationUSD, s.ModelledCostPerMillionUSD = &per, &million
+		} else {
+			s.Assumptions.Add(pricing.Assumption{Field: "modelled_cost", Value: "unknown", Why: "the modelled durations could not be priced: " + err.Error()})
 		}
 	}
 	return s

@@ -563,12 +563,12 @@ func TestCostFromPricingEngine(t *testing.T) {
 		ms += inv.BilledDurationMs
 	}
 	want := (3*0.20/1e6 + float64(ms)/1000*1024.0/1024*0.0000166667) / 3
-	if got := res.Summary.CostPerInvocationUSD; !near(got, want, 1e-12) {
-		t.Errorf("cost per invocation %.12g, want %.12g", got, want)
+	if got := res.Summary.CostPerInvocationUSD; got == nil || !near(*got, want, 1e-12) {
+		t.Errorf("cost per invocation %v, want %.12g", got, want)
 	}
 	wantM := 0.20 + float64(ms)/3*1e6/1000*0.0000166667
-	if got := res.Summary.CostPerMillionUSD; !near(got, wantM, 1e-6) {
-		t.Errorf("cost per million %.9g, want %.9g", got, wantM)
+	if got := res.Summary.CostPerMillionUSD; got == nil || !near(*got, wantM, 1e-6) {
+		t.Errorf("cost per million %v, want %.9g", got, wantM)
 	}
 	if res.Summary.Usage.ColdStarts != 1 || res.Summary.Usage.InitMs <= 0 {
 		t.Errorf("usage %+v: INIT of the cold start must be billed", res.Summary.Usage)
@@ -576,3 +576,40 @@ func TestCostFromPricingEngine(t *testing.T) {
 }
 
 func near(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
+
+// TestCostUnknownIsVisible: a run in a region the price table does not
+// know cannot be priced; its cost must be null and say why, never a
+// vanished (zero) number, and a tune point of it must not pass for the
+// cheapest size.
+func TestCostUnknownIsVisible(t *testing.T) {
+	cfg := base(128, time.Second)
+	cfg.Region, cfg.Prices = "xx-nowhere-1", pricing.Embedded()
+	invs := []Invocation{{RequestID: "a", Status: "success", Cold: true, DurationMs: 10, BilledDurationMs: 110, InitDurationMs: 100},
+		{RequestID: "b", Status: "success", DurationMs: 10, BilledDurationMs: 10}}
+	s := summarize(cfg, invs, false)
+	if s.Cost != nil || s.CostPerInvocationUSD != nil || s.CostPerMillionUSD != nil {
+		t.Fatalf("cost %v / %v / %v in an unpriced region, want all nil", s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD)
+	}
+	var why string
+	for _, a := range s.Assumptions {
+		if a.Field == "cost" && a.Value == "unknown" {
+			why = a.Why
+		}
+	}
+	if !strings.Contains(why, "xx-nowhere-1") {
+		t.Errorf("assumptions %+v: want cost unknown naming the region", s.Assumptions)
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{`"cost":null`, `"cost_per_invocation_usd":null`, `"cost_per_million_usd":null`} {
+		if !strings.Contains(string(b), k) {
+			t.Errorf("summary JSON lacks %s: %s", k, b)
+		}
+	}
+	p := point(128, &Result{Summary: s, Invocations: invs}, nil)
+	if p.Status != "failed" || !strings.Contains(p.Failure, "cost unknown") {
+		t.Errorf("tune point status %q failure %q: an unpriced size must fail, not cost $0", p.Status, p.Failure)
+	}
+}
