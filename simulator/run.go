@@ -360,11 +360,19 @@ func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.Bil
 // priceS is price for a span given in seconds (Reprice's, from a Result).
 func priceS(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, spanS float64) (costs, error) {
 	fc := s.Function.FunctionConfig
-	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, s.Billing.Options(false))
+	su, err := s.Billing.withLogs(u)
 	if err != nil {
 		return costs{}, err
 	}
-	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthlyS(s, u, spanS)}}, s.Billing.Options(true))
+	mu, err := s.Billing.withLogs(monthlyS(s, u, spanS))
+	if err != nil {
+		return costs{}, err
+	}
+	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: su}}, s.Billing.Options(false))
+	if err != nil {
+		return costs{}, err
+	}
+	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: mu}}, s.Billing.Options(true))
 	if err != nil {
 		return costs{}, err
 	}
