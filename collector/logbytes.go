@@ -7,14 +7,6 @@ import (
 	"github.com/lambdacost/lambdacost/pricing"
 )
 
-// EventOverheadBytes is what a log event weighs in CloudWatch Logs beyond
-// its message: PutLogEvents counts a batch as "the sum of all event
-// messages in UTF-8, plus 26 bytes for each log event". The import takes
-// the billed ingestion of an event to be that same size (an assumption the
-// dataset states: AWS's pricing page bills "data ingested" without giving
-// the per-event rule).
-const EventOverheadBytes = 26
-
 // logBytesAcc counts the CloudWatch Logs events of one function as read
 // from carriers that keep each event whole (a JSON event's "message").
 type logBytesAcc struct {
@@ -104,9 +96,9 @@ func (a *logBytesAcc) logBytes(f *pricing.DatasetFunction) (pricing.Assumption, 
 		return pricing.Assumption{Field: field, Value: "not measured",
 			Why: fmt.Sprintf("the events hold %d START lines for %d invocations: the log was filtered (e.g. to REPORT lines), so the size of its events is not the function's whole log", a.starts, inv)}, true
 	}
-	total := a.msgBytes + EventOverheadBytes*a.events
+	total := a.msgBytes + pricing.LogEventOverheadBytes*a.events
 	f.Summary.LogBytes = total
 	return pricing.Assumption{Field: field, Value: fmt.Sprintf("%d bytes", total),
 		Why: fmt.Sprintf("measured from the %d CloudWatch Logs events read (START/END/REPORT lines included): %d bytes of UTF-8 messages plus %d bytes per event, the size PutLogEvents counts, taken as the billed ingestion (without the per-event bytes: %d)",
-			a.events, a.msgBytes, EventOverheadBytes, a.msgBytes)}, true
+			a.events, a.msgBytes, pricing.LogEventOverheadBytes, a.msgBytes)}, true
 }

@@ -39,6 +39,9 @@ func RunGrids(res *runner.Result) []Grid {
 	add("CPU time", pct(s.CPUTimeMs))
 	add("max memory used", fmt.Sprintf("%d MB of %d MB", s.MaxMemoryUsedMB, res.Function.MemoryMB))
 	add("billed", fmt.Sprintf("%d ms (INIT %d ms)", s.Usage.OnDemandMs, s.Usage.InitMs))
+	if s.LogBytesPerInvocation != nil {
+		add("log bytes", fmt.Sprintf("%d (%s per invocation, CloudWatch Logs ingestion)", s.LogBytes, Numf(*s.LogBytesPerInvocation, 0)))
+	}
 	if s.CostPerInvocationUSD != nil && s.CostPerMillionUSD != nil {
 		add("cost per invocation", fmt.Sprintf("$%.10f", *s.CostPerInvocationUSD))
 		add("cost per million", USDf(*s.CostPerMillionUSD))
