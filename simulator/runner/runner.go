@@ -1209,7 +1209,21 @@ func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summar
 	}
 	// A pricing failure (no price for the region or a dimension) leaves
 	// the cost null and says why: never a silently missing number.
-	if c, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, usage); err == nil {
+	c, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, usage)
+	if err != nil && usage.LogBytes > 0 {
+		// Lambda priced without the logs (CloudWatch Logs prices are not
+		// known everywhere Lambda's are): the cost says so, the bytes
+		// stay measured.
+		bare := usage
+		bare.LogBytes = 0
+		if c2, per2, million2, err2 := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, bare); err2 == nil {
+			s.Assumptions.Add(pricing.Assumption{Field: "logs", Value: "not priced",
+				Why: "the run's log bytes (log_bytes) are measured, but " + err.Error() + ": the cost leaves them out"})
+			c, per, million, err = c2, per2, million2, nil
+			usage.LogBytes = 0 // for the modelled cost too
+		}
+	}
+	if err == nil {
 		s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD = &c, &per, &million
 	} else {
 		s.Assumptions.Add(pricing.Assumption{Field: "cost", Value: "unknown", Why: "the measured invocations could not be priced: " + err.Error()})

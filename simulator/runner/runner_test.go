@@ -673,3 +673,34 @@ func TestRunLogBytes(t *testing.T) {
 		}
 	}
 }
+
+// TestRunLogsNotPricedInRegion: where CloudWatch Logs prices are not known
+// but Lambda's are (eu-west-1 in the embedded table), the run keeps its
+// Lambda cost, measured log bytes and a listed "logs not priced", never a
+// null cost nor a silent $0 of logs. Lambda in eu-west-1, x86_64: $0.20
+// per million requests and $0.0000166667 per GB-s, as in us-east-1.
+func TestRunLogsNotPricedInRegion(t *testing.T) {
+	cfg := base(1024, time.Second)
+	cfg.Region, cfg.Prices = "eu-west-1", pricing.Embedded()
+	if _, err := cfg.Prices.LogsFor("eu-west-1"); err == nil {
+		t.Skip("the table now knows eu-west-1's CloudWatch Logs prices")
+	}
+	invs := []Invocation{{RequestID: "a", Status: "success", DurationMs: 99.5, BilledDurationMs: 100}}
+	s := summarize(cfg, invs, false, logCount{events: 3, bytes: 300})
+	// 100 ms × 1 GB = 0.1 GB-s × $0.0000166667 + 1 request × $0.0000002.
+	want := 0.1*0.0000166667 + 0.0000002
+	if s.Cost == nil || s.CostPerInvocationUSD == nil || !near(*s.CostPerInvocationUSD, want, 1e-15) {
+		t.Fatalf("cost %v per invocation %v, want $%.10g (Lambda only)", s.Cost, s.CostPerInvocationUSD, want)
+	}
+	// 300 bytes + 3 × 26.
+	if s.LogBytes != 378 {
+		t.Errorf("log_bytes = %d, want 378", s.LogBytes)
+	}
+	var listed bool
+	for _, a := range s.Assumptions {
+		listed = listed || (a.Field == "logs" && a.Value == "not priced")
+	}
+	if !listed {
+		t.Errorf("assumptions %+v lack logs not priced", s.Assumptions)
+	}
+}

@@ -209,6 +209,12 @@ func (p *TunePoint) price(prices *pricing.PriceTable, region string, res *Result
 		logBytes = *lb
 	}
 	perMillion, perMs, err := mixCost(prices, region, res.Function, m, rate, logBytes)
+	if err != nil && logBytes > 0 {
+		// No CloudWatch Logs prices for the region: as the run's summary
+		// does, Lambda alone (its assumptions say the logs are not priced).
+		logBytes = 0
+		perMillion, perMs, err = mixCost(prices, region, res.Function, m, rate, logBytes)
+	}
 	if err != nil {
 		return
 	}
