@@ -1,10 +1,14 @@
 package simulator
 
 import (
+	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 func TestMonthlyGrowth(t *testing.T) {
@@ -126,5 +130,19 @@ traffic: {arrivals: even, start_rate: 1}
 				t.Errorf("assumptions lack %s", tc.field)
 			}
 		})
+	}
+}
+
+// A scenario that asks for logs in a region whose CloudWatch Logs prices
+// are not known is refused, naming the key, not billed without them.
+func TestBillingLogsUnknownRegion(t *testing.T) {
+	if _, err := pricing.Embedded().LogsFor("eu-west-1"); err == nil {
+		t.Skip("the table now knows eu-west-1's CloudWatch Logs prices")
+	}
+	s := parse(t, "region: eu-west-1\nduration: 1h\nfunction: {memory_mb: 128, duration: 10ms}\ntraffic: {arrivals: even, start_rate: 1}\nbilling: {log_bytes_per_request: 1KB}\n")
+	_, err := Run(context.Background(), s, Options{})
+	var ie *pricing.InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "billing.log_bytes_per_request") || !strings.Contains(err.Error(), "eu-west-1") {
+		t.Errorf("err = %v, want an input error naming billing.log_bytes_per_request and the region", err)
 	}
 }

@@ -360,6 +360,11 @@ func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.Bil
 // priceS is price for a span given in seconds (Reprice's, from a Result).
 func priceS(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, spanS float64) (costs, error) {
 	fc := s.Function.FunctionConfig
+	if s.Billing.LogBytesPerRequest > 0 {
+		if _, err := prices.LogsFor(region); err != nil {
+			return costs{}, pricing.Inputf("billing.log_bytes_per_request", "CloudWatch Logs prices for %s are not known (see README, Prices not known): the logs cannot be priced there", region)
+		}
+	}
 	su, err := s.Billing.withLogs(u)
 	if err != nil {
 		return costs{}, err
