@@ -79,9 +79,11 @@ type ImportStats struct {
 // platform.report records, mixed, plain or gzip) and `aws cloudwatch
 // get-metric-data` JSON, streaming, and builds a dataset.
 type Importer struct {
-	opts     ImportOptions
-	funcs    map[string]*funcAcc
-	order    []string
+	opts  ImportOptions
+	funcs map[string]*funcAcc
+	order []string
+	// logs counts each function's log events for its ingestion size.
+	logs     map[string]*logBytesAcc
 	metrics  *metricSet
 	problems []string
 	refused  []string // formats refused by name, with where
@@ -328,6 +330,9 @@ func (im *Importer) Dataset() *pricing.Dataset {
 			// Only records without a memory size (failed INITs): billed at
 			// the memory given or assumed.
 			f.Summary.BilledGBSeconds = float64(f.Summary.BilledDurationMs) * float64(f.MemoryMB) / (1024 * 1000)
+		}
+		if x, ok := im.logs[name].logBytes(&f); ok {
+			d.Assumptions.Add(x)
 		}
 		fromLogs[name] = true
 		d.Functions = append(d.Functions, f)

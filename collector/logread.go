@@ -35,6 +35,9 @@ type source struct {
 	csvZoneNoted bool
 	// exportNoted: a function named after an export object was noted.
 	exportNoted bool
+	// logCur counts the log events of logCurName (logbytes.go).
+	logCur     *logBytesAcc
+	logCurName string
 }
 
 // mdTable is the state of a Markdown table being read: the CloudWatch
@@ -413,6 +416,7 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 	at := func(n int64) func() string { return func() string { return fmt.Sprintf("%s:%d", s.name, n) } }
 	flush := func() {
 		if pending != nil {
+			s.logPartial("")
 			s.message(pending, 0, "", at(pendLine))
 			pending = nil
 		}
@@ -490,6 +494,7 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 				s.eventsTextLine(line, at(lineNo))
 				goto next
 			}
+			s.logPartial("")
 			s.message(line, 0, "", at(lineNo))
 		}
 	next:
@@ -554,6 +559,7 @@ func (s *source) eventLine(line []byte, where func() string) bool {
 		}
 		ts = eventTime(ev.Timestamp)
 	}
+	s.logEvent([]byte(*ev.Message), functionOfGroup(ev.Group))
 	s.message([]byte(*ev.Message), ts, functionOfGroup(ev.Group), where)
 	return true
 }
@@ -583,6 +589,7 @@ func (s *source) eventsTextLine(line []byte, where func() string) {
 			line = line[:k]
 		}
 	}
+	s.logPartial("")
 	s.message(line[len(eventsText):], ts, "", where)
 }
 
@@ -882,6 +889,7 @@ func (s *source) element(m map[string]json.RawMessage, raw []byte, where, group 
 		} else if st, ok := str("logStreamName"); ok && g == "" {
 			g = functionOfStream(st)
 		}
+		s.logEvent([]byte(msg), g)
 		s.message([]byte(msg), ts, g, w)
 		return
 	}
@@ -901,6 +909,7 @@ func (s *source) element(m map[string]json.RawMessage, raw []byte, where, group 
 		if raw == nil {
 			raw, _ = json.Marshal(m)
 		}
+		s.logPartial(group)
 		s.message(raw, 0, group, w)
 		return
 	}
@@ -942,6 +951,7 @@ func (s *source) insightsRow(row map[string]string, where, group string) {
 	w := func() string { return where }
 	if msg, ok := row["@message"]; ok {
 		s.im.stats.Bytes += int64(len(msg))
+		s.logPartial(g)
 		s.message([]byte(msg), ts, g, w)
 		return
 	}

@@ -22,6 +22,14 @@ const (
 
 var dGiB = decimal.NewFromInt(GiB)
 
+// LogEventOverheadBytes is what a log event weighs in CloudWatch Logs
+// beyond its message: PutLogEvents counts a batch as "the sum of all
+// event messages in UTF-8, plus 26 bytes for each log event".
+// lambdacost takes a Lambda log event's billed ingestion to be that same
+// size (an assumption every measured figure states: AWS's pricing page
+// bills "data ingested" without giving a per-event rule).
+const LogEventOverheadBytes = 26
+
 // BytesToGB converts bytes into GB as AWS bills streaming and logs (1 GB =
 // 2^30 bytes), exactly.
 func BytesToGB(b int64) decimal.Decimal { return decimal.NewFromInt(b).Div(dGiB) }

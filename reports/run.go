@@ -39,8 +39,15 @@ func RunGrids(res *runner.Result) []Grid {
 	add("CPU time", pct(s.CPUTimeMs))
 	add("max memory used", fmt.Sprintf("%d MB of %d MB", s.MaxMemoryUsedMB, res.Function.MemoryMB))
 	add("billed", fmt.Sprintf("%d ms (INIT %d ms)", s.Usage.OnDemandMs, s.Usage.InitMs))
-	add("cost per invocation", fmt.Sprintf("$%.10f", s.CostPerInvocationUSD))
-	add("cost per million", USDf(s.CostPerMillionUSD))
+	if s.LogBytesPerInvocation != nil {
+		add("log bytes", fmt.Sprintf("%d (%s per invocation, CloudWatch Logs ingestion)", s.LogBytes, Numf(*s.LogBytesPerInvocation, 0)))
+	}
+	if s.CostPerInvocationUSD != nil && s.CostPerMillionUSD != nil {
+		add("cost per invocation", fmt.Sprintf("$%.10f", *s.CostPerInvocationUSD))
+		add("cost per million", USDf(*s.CostPerMillionUSD))
+	} else {
+		add("cost per invocation", "unknown (see assumptions)")
+	}
 	if s.ModelledCostPerMillionUSD != nil {
 		add("modelled cost per million", USDf(*s.ModelledCostPerMillionUSD))
 	}
@@ -67,7 +74,7 @@ func RunGrids(res *runner.Result) []Grid {
 		}
 		grids = append(grids, n)
 	}
-	return grids
+	return append(grids, AssumptionsGrid(s.Assumptions)...)
 }
 
 // msf formats milliseconds with two decimals.

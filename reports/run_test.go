@@ -23,7 +23,7 @@ func TestRunGrids(t *testing.T) {
 			Summary: runner.Summary{Invocations: 10, Successes: 9, Errors: 1, ColdStarts: 1, Environments: 1,
 				WarmDurationMs:  runner.Percentiles{N: 9, P50: 40, P90: 41.5, P99: 42.25, Max: 42.3},
 				MaxMemoryUsedMB: 61, Usage: pricing.BilledUsage{OnDemandMs: 420, InitMs: 120},
-				CostPerInvocationUSD: 0.0000003, CostPerMillionUSD: 0.3, InvocationsPerSecond: 24.6},
+				CostPerInvocationUSD: ptr(0.0000003), CostPerMillionUSD: ptr(0.3), InvocationsPerSecond: 24.6},
 		}, map[string]string{
 			"invocations":         "10 (9 success, 1 error, 0 timeout)",
 			"cold starts":         "1 in 1 environments",

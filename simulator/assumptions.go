@@ -41,6 +41,13 @@ func MonthlyAssumptions(s *Scenario, r *Result) pricing.Assumptions {
 		as.Add(pricing.Assumption{Field: "billing.compute_savings_plan", Value: fmt.Sprintf("%g %%", sp*100),
 			Why: "a Compute Savings Plan discount, as given, on duration and provisioned concurrency (not on requests or ephemeral storage), on both bills; the plan's hourly commitment is assumed to cover this usage"})
 	}
+	if lb := s.Billing.LogBytesPerRequest; lb > 0 {
+		as.Add(pricing.Assumption{Field: "billing.log_bytes_per_request", Value: lb.String() + " bytes",
+			Why: "every invocation is taken to write this much to CloudWatch Logs (its own lines and Lambda's START/END/REPORT lines), billed as log ingestion on both bills"})
+	} else {
+		as.Add(pricing.Assumption{Field: "logs", Value: "not priced",
+			Why: "the scenario gives no billing.log_bytes_per_request: the CloudWatch Logs ingestion of the function's logs is not in the bill"})
+	}
 	if g := s.Traffic.MonthlyGrowth; g != 0 {
 		as.Add(pricing.Assumption{Field: "traffic.monthly_growth", Value: fmt.Sprintf("%g %% a month", g*100),
 			Why: "compounded per 730-hour month of the span: month k's rate is (1 + growth)^k × the shape's; a span of one month or less is not affected, and the monthly bill is the span's average month"})

@@ -1,10 +1,14 @@
 package simulator
 
 import (
+	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 func TestMonthlyGrowth(t *testing.T) {
@@ -64,6 +68,10 @@ billing:
 			t.Errorf("error lacks %q: %v", w, err)
 		}
 	}
+	_, err = ParseScenario("test.yaml", []byte("function: {memory_mb: 128, duration: 10ms}\ntraffic: {start_rate: 1}\nbilling: {log_bytes_per_request: -5}\n"))
+	if err == nil || !strings.Contains(err.Error(), `test.yaml:3`) || !strings.Contains(err.Error(), "negative") {
+		t.Errorf("negative log bytes: %v", err)
+	}
 	_, err = ParseScenario("test.yaml", []byte("function: {memory_mb: 128, duration: 10ms}\ntraffic: {start_rate: 1}\nbilling: {savings: 0.1}\n"))
 	if err == nil || !strings.Contains(err.Error(), `test.yaml:3: unknown key "savings"`) {
 		t.Errorf("unknown billing key: %v", err)
@@ -95,6 +103,12 @@ traffic: {arrivals: even, start_rate: 1}
 		// 17 % off the duration, none off the requests:
 		// 0.5256 + 0.83 × 4.38000876; the hour: 0.00072 + 0.83 × 0.006000012.
 		{"savings plan", "billing: {compute_savings_plan: 0.17}\n", 0.5256 + 0.83*4.38000876, 0.00072 + 0.83*0.006000012, "billing.compute_savings_plan"},
+		// 2,048 bytes of logs per invocation: the month's 2,628,000
+		// invocations write 5,382,144,000 bytes = 5.01251220703125 GB
+		// (1 GB = 2^30 bytes), all in the first Lambda-logs tier at
+		// $0.50/GB = $2.506256103515625; the hour's 3,600 write 7,372,800
+		// bytes = 0.006866455078125 GB = $0.0034332275390625.
+		{"logs", "billing: {log_bytes_per_request: 2048}\n", 0.5256 + 4.38000876 + 2.506256103515625, 0.00072 + 0.006000012 + 0.0034332275390625, "billing.log_bytes_per_request"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := parse(t, head+tc.billing)
@@ -116,5 +130,19 @@ traffic: {arrivals: even, start_rate: 1}
 				t.Errorf("assumptions lack %s", tc.field)
 			}
 		})
+	}
+}
+
+// A scenario that asks for logs in a region whose CloudWatch Logs prices
+// are not known is refused, naming the key, not billed without them.
+func TestBillingLogsUnknownRegion(t *testing.T) {
+	if _, err := pricing.Embedded().LogsFor("eu-west-1"); err == nil {
+		t.Skip("the table now knows eu-west-1's CloudWatch Logs prices")
+	}
+	s := parse(t, "region: eu-west-1\nduration: 1h\nfunction: {memory_mb: 128, duration: 10ms}\ntraffic: {arrivals: even, start_rate: 1}\nbilling: {log_bytes_per_request: 1KB}\n")
+	_, err := Run(context.Background(), s, Options{})
+	var ie *pricing.InputError
+	if !errors.As(err, &ie) || !strings.Contains(err.Error(), "billing.log_bytes_per_request") || !strings.Contains(err.Error(), "eu-west-1") {
+		t.Errorf("err = %v, want an input error naming billing.log_bytes_per_request and the region", err)
 	}
 }

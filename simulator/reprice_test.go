@@ -23,6 +23,7 @@ traffic: {start_rate: 200, stages: [{duration: 30m, target: 200}, {duration: 1m,
 	for _, b := range []*Scenario{
 		parse(t, "region: eu-west-1\nbilling: {free_tier: true, compute_savings_plan: 0.17}\n"+strings.Replace(shape, "ARCH", "architecture: x86_64", 1)),
 		parse(t, "region: us-east-1\nbilling: {compute_savings_plan: 0.05}\n"+strings.Replace(shape, "ARCH", "architecture: arm64", 1)),
+		parse(t, "region: us-east-1\nbilling: {log_bytes_per_request: 2KB}\n"+strings.Replace(shape, "ARCH", "architecture: x86_64", 1)),
 	} {
 		for _, mode := range []string{ModeExact, ModeFast} {
 			t.Run(b.Region+"/"+mode, func(t *testing.T) {

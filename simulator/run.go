@@ -362,11 +362,24 @@ func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.Bil
 // priceS is price for a span given in seconds (Reprice's, from a Result).
 func priceS(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, spanS float64) (costs, error) {
 	fc := s.Function.FunctionConfig
-	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: u}}, s.Billing.Options(false))
+	if s.Billing.LogBytesPerRequest > 0 {
+		if _, err := prices.LogsFor(region); err != nil {
+			return costs{}, pricing.Inputf("billing.log_bytes_per_request", "CloudWatch Logs prices for %s are not known (see README, Prices not known): the logs cannot be priced there", region)
+		}
+	}
+	su, err := s.Billing.withLogs(u)
 	if err != nil {
 		return costs{}, err
 	}
-	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: monthlyS(s, u, spanS)}}, s.Billing.Options(true))
+	mu, err := s.Billing.withLogs(monthlyS(s, u, spanS))
+	if err != nil {
+		return costs{}, err
+	}
+	b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: su}}, s.Billing.Options(false))
+	if err != nil {
+		return costs{}, err
+	}
+	m, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: mu}}, s.Billing.Options(true))
 	if err != nil {
 		return costs{}, err
 	}

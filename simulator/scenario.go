@@ -312,6 +312,26 @@ type BillingSpec struct {
 	// [0, 1), e.g. 0.17) on duration and provisioned concurrency, never on
 	// requests (pricing.Options.ComputeSavingsPlan).
 	ComputeSavingsPlan float64 `yaml:"compute_savings_plan" json:"compute_savings_plan"`
+	// LogBytesPerRequest is how many bytes of CloudWatch Logs each
+	// invocation writes (its own lines and Lambda's START/END/REPORT): both
+	// bills get a `logs` line for invocations × this (0 = not priced).
+	LogBytesPerRequest pricing.ByteSize `yaml:"log_bytes_per_request" json:"log_bytes_per_request,omitempty"`
+}
+
+// withLogs returns u with the log bytes of its invocations
+// (LogBytesPerRequest each; none when 0), replacing any it had: a bill's
+// log bytes always follow its own requests (the month's are not the
+// span's scaled and rounded).
+func (b BillingSpec) withLogs(u pricing.BilledUsage) (pricing.BilledUsage, error) {
+	u.LogBytes = 0
+	if b.LogBytesPerRequest > 0 {
+		v, ok := pricing.MulInt64(u.Requests, int64(b.LogBytesPerRequest))
+		if !ok {
+			return u, pricing.Inputf("billing.log_bytes_per_request", "%d invocations × %d bytes exceed the largest volume lambdacost can bill exactly", u.Requests, b.LogBytesPerRequest)
+		}
+		u.LogBytes = v
+	}
+	return u, nil
 }
 
 // Options are the pricing options of the billing section for a bill of
@@ -463,8 +483,9 @@ type scenarioFile struct {
 }
 
 type billingFile struct {
-	FreeTier           *bool    `yaml:"free_tier"`
-	ComputeSavingsPlan *float64 `yaml:"compute_savings_plan"`
+	FreeTier           *bool             `yaml:"free_tier"`
+	ComputeSavingsPlan *float64          `yaml:"compute_savings_plan"`
+	LogBytesPerRequest *pricing.ByteSize `yaml:"log_bytes_per_request"`
 }
 
 type functionFile struct {
@@ -694,6 +715,9 @@ func (p *parser) billing(f billingFile) BillingSpec {
 		} else {
 			b.ComputeSavingsPlan = d
 		}
+	}
+	if f.LogBytesPerRequest != nil { // ByteSize refuses a negative size
+		b.LogBytesPerRequest = *f.LogBytesPerRequest
 	}
 	return b
 }

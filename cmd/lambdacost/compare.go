@@ -133,7 +133,7 @@ maximum), i.e. each request gets on a server what it had on Lambda. Months are 7
 	fs.BoolVar(&o.APIGatewayLambdaOnly, "api-gateway-lambda-only", false, "charge the API Gateway on the Lambda side only")
 	fs.StringVar(&o.FargateTask, "fargate-task", "", "Fargate task size, e.g. 1vCPU:2GB or 0.5:1 (default: 1 vCPU with 2 GB, larger if one request needs it)")
 	fs.BoolVar(&o.FreeTier, "free-tier", false, "apply Lambda's monthly free tier (default: a scenario's billing.free_tier)")
-	fs.Var(&o.LogBytes, "log-bytes", "bytes of CloudWatch logs each Lambda invocation writes (e.g. 2KB), unless a dataset measured them: adds a 'logs' line on the Lambda side")
+	fs.Var(&o.LogBytes, "log-bytes", "bytes of CloudWatch logs each Lambda invocation writes (e.g. 2KB), unless a dataset measured them: adds a 'logs' line on the Lambda side (default: a scenario's billing.log_bytes_per_request)")
 	fs.Uint64Var(&o.Seed, "seed", 0, "random seed of the scenario's simulation (overrides the file)")
 	addCompareLMIFlags(fs, &o.LMI)
 	fs.StringVar(&o.HTML, "html", "", "also write an HTML report (charts: cost across volumes, break-even) to FILE")
@@ -391,6 +391,9 @@ func compareRun(o *CompareOptions) error {
 		if b.ComputeSavingsPlan > 0 && !o.changed("lambda-discount") {
 			fo.LambdaDiscount = b.ComputeSavingsPlan
 		}
+		if b.LogBytesPerRequest > 0 && !o.changed("log-bytes") {
+			fo.LogBytesPerRequest = b.LogBytesPerRequest
+		}
 	}
 	for i, in := range ins {
 		in.Options = fo
@@ -423,8 +426,12 @@ func compareRun(o *CompareOptions) error {
 		if i < len(o.assumptions) {
 			r.Assumptions = o.assumptions[i]
 		}
-		if o.LogBytes > 0 {
-			r.Assumptions.Add(pricing.Assumption{Field: "--log-bytes", Value: o.LogBytes.String() + " bytes",
+		if lb := fo.LogBytesPerRequest; lb > 0 {
+			field := "--log-bytes"
+			if !o.changed("log-bytes") {
+				field = "billing.log_bytes_per_request"
+			}
+			r.Assumptions.Add(pricing.Assumption{Field: field, Value: lb.String() + " bytes",
 				Why: "every Lambda invocation whose logs were not measured writes this much to CloudWatch Logs (a logs line on the Lambda side); the fleets' logs are not priced"})
 		}
 		r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)

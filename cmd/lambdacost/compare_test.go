@@ -386,3 +386,44 @@ func TestCompareScenarioChoices(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want 2 and %q", code, errOut, want)
 	}
 }
+
+// A scenario's billing.log_bytes_per_request gives compare's Lambda side
+// the same logs line as the simulation's month (not twice), as
+// --log-bytes would.
+func TestCompareScenarioLogs(t *testing.T) {
+	t.Parallel()
+	src := filepath.Join("..", "..", "testdata", "compare", "spike.yaml")
+	b, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logged := filepath.Join(t.TempDir(), "spike.yaml")
+	if err := os.WriteFile(logged, append(b, "billing: {log_bytes_per_request: 2KB}\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	lambdaMonth := func(args ...string) float64 {
+		out, errOut, code := runCLI(t, nil, append([]string{"compare"}, append(args, "-o", "json")...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		var r compareJSON
+		if err := json.Unmarshal(soleItem(t, out, "comparisons"), &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Lambda.MonthlyCostUSD
+	}
+	sim, errOut, code := runCLI(t, nil, "simulate", logged, "-o", "json")
+	if code != 0 {
+		t.Fatalf("simulate: exit %d: %s", code, errOut)
+	}
+	var s struct {
+		MonthlyCostUSD float64 `json:"monthly_cost_usd"`
+	}
+	if err := json.Unmarshal(resultOf(t, sim), &s); err != nil {
+		t.Fatal(err)
+	}
+	withSection, withFlag, plain := lambdaMonth(logged), lambdaMonth(src, "--log-bytes", "2KB"), lambdaMonth(src)
+	if withSection != s.MonthlyCostUSD || withFlag != withSection || !(withSection > plain) {
+		t.Errorf("Lambda month: billing section %v, --log-bytes %v, simulate %v, without logs %v", withSection, withFlag, s.MonthlyCostUSD, plain)
+	}
+}

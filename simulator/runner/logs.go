@@ -165,9 +165,17 @@ func ReportJSONLine(t time.Time, r Report, functionError bool) string {
 // when maxPendingLog bytes are waiting do producers wait (the function's
 // pipe then fills and it blocks, as it would on a full disk): memory stays
 // bounded.
+//
+// A sink without a writer (no --logs destination) still turns the output
+// into lines and counts them, writing nothing: the run's CloudWatch Logs
+// ingestion is measured either way.
 type logSink struct {
 	w      io.Writer
 	format string
+	// events and bytes count the lines written (bytes include each
+	// line's newline, which CloudWatch keeps at the end of a Lambda
+	// event's message).
+	events, bytes int64
 
 	mu      sync.Mutex
 	cond    *sync.Cond
@@ -187,12 +195,25 @@ func newLogSink(w io.Writer, format string) *logSink {
 	return s
 }
 
-func (s *logSink) enabled() bool { return s != nil && s.w != nil }
+func (s *logSink) enabled() bool { return s != nil }
+
+// counts returns the lines written so far and their bytes.
+func (s *logSink) counts() (events, bytes int64) {
+	if s == nil {
+		return 0, 0
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.events, s.bytes
+}
 
 // begin reserves room for a line and returns the buffer to append to,
 // with s.mu held; end releases it.
 func (s *logSink) begin() []byte {
 	s.mu.Lock()
+	if s.w == nil {
+		return s.buf[:0] // counted, not written: the buffer is reused
+	}
 	if !s.started {
 		s.started = true
 		go s.writer()
@@ -204,6 +225,17 @@ func (s *logSink) begin() []byte {
 }
 
 func (s *logSink) end(b []byte) {
+	start := len(s.buf)
+	if s.w == nil {
+		start = 0
+	}
+	s.events++
+	s.bytes += int64(len(b) - start)
+	if s.w == nil {
+		s.buf = b[:0]
+		s.mu.Unlock()
+		return
+	}
 	wake := len(s.buf) == 0
 	s.buf = b
 	if wake {

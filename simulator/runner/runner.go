@@ -12,6 +12,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -201,11 +202,24 @@ type Summary struct {
 	MaxMemoryUsedMB        int          `json:"max_memory_used_mb"`
 	WallSeconds            float64      `json:"wall_seconds"`
 	InvocationsPerSecond   float64      `json:"invocations_per_second"`
-	// Usage and Cost price the measured invocations (no free tier).
+	// Usage and Cost price the measured invocations (no free tier). Cost
+	// and the per-invocation figures are nil (JSON null) when the price
+	// table cannot price them (a region or dimension without a price);
+	// Assumptions then says why.
 	Usage                pricing.BilledUsage `json:"usage"`
-	Cost                 pricing.Cost        `json:"cost"`
-	CostPerInvocationUSD float64             `json:"cost_per_invocation_usd"`
-	CostPerMillionUSD    float64             `json:"cost_per_million_usd"`
+	Cost                 *pricing.Cost       `json:"cost"`
+	CostPerInvocationUSD *float64            `json:"cost_per_invocation_usd"`
+	CostPerMillionUSD    *float64            `json:"cost_per_million_usd"`
+	// LogBytes is the run's CloudWatch Logs ingestion: every line it
+	// wrote (one event each, newline included) plus
+	// pricing.LogEventOverheadBytes per event; the cost's logs line
+	// prices it. LogBytesPerInvocation is its average per invocation (INIT
+	// lines shared out).
+	LogBytes              int64    `json:"log_bytes"`
+	LogBytesPerInvocation *float64 `json:"log_bytes_per_invocation"`
+	// Assumptions lists what the summary assumed or could not know (the
+	// log size rule, an unpriced cost).
+	Assumptions pricing.Assumptions `json:"assumptions,omitempty"`
 	// ModelledCost* price the modelled durations (cpu_model unrestricted).
 	ModelledCostPerInvocationUSD *float64 `json:"modelled_cost_per_invocation_usd,omitempty"`
 	ModelledCostPerMillionUSD    *float64 `json:"modelled_cost_per_million_usd,omitempty"`
@@ -1103,7 +1117,8 @@ func (r *runner) result(invs []Invocation, wall time.Duration) *Result {
 		res.MemoryPrecision = "not enforced (exceeding it is reported as Runtime.OutOfMemory); peak = the bootstrap process's VmHWM read after each invocation: exact for that process, child processes not counted; rounded up to the MB; after a crash or a failed INIT also the exit peak the kernel reports, when it is above the runner's own peak at the process's start (below it, it may be the runner's memory, which the kernel counts in, and the last reading stands)"
 	}
 	res.Isolation, res.Notes = r.isolationName(), r.notes(invs)
-	res.Summary = summarize(r.cfg, invs, r.cgroups == nil)
+	events, bytes := r.logs.counts()
+	res.Summary = summarize(r.cfg, invs, r.cgroups == nil, logCount{events, bytes})
 	res.Summary.Environments = r.nextEnv
 	res.Summary.WallSeconds = wall.Seconds()
 	if wall > 0 {
@@ -1112,7 +1127,11 @@ func (r *runner) result(invs []Invocation, wall time.Duration) *Result {
 	return res
 }
 
-func summarize(cfg Config, invs []Invocation, modelled bool) Summary {
+// logCount is what a run wrote to its log: lines (CloudWatch Logs events)
+// and their bytes, newlines included.
+type logCount struct{ events, bytes int64 }
+
+func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summary {
 	var s Summary
 	var all, warm, cold, init, cpu, mAll, mWarm, mCold, mInit []float64
 	var usage, mUsage pricing.BilledUsage
@@ -1166,22 +1185,55 @@ func summarize(cfg Config, invs []Invocation, modelled bool) Summary {
 	}
 	s.DurationMs, s.WarmDurationMs, s.ColdDurationMs = Summarize(all), Summarize(warm), Summarize(cold)
 	s.InitDurationMs, s.CPUTimeMs = Summarize(init), Summarize(cpu)
+	if lc.events > 0 {
+		// Every line Lambda's platform and the function wrote, INIT's
+		// included, is one event: its bytes and the per-event overhead.
+		usage.LogBytes = lc.bytes + pricing.LogEventOverheadBytes*lc.events
+		s.LogBytes = usage.LogBytes
+		if s.Invocations > 0 {
+			per := float64(usage.LogBytes) / float64(s.Invocations)
+			s.LogBytesPerInvocation = &per
+		}
+		s.Assumptions.Add(pricing.Assumption{Field: "log_bytes", Value: fmt.Sprintf("%d bytes", usage.LogBytes),
+			Why: fmt.Sprintf("the %d log lines the run wrote (Lambda's START/END/REPORT and the function's output, in the %s log format; each line one CloudWatch Logs event): %d bytes with their newlines plus %d bytes per event, the size PutLogEvents counts, taken as the billed ingestion; priced in the logs line",
+				lc.events, cmp.Or(cfg.LogFormat, LogText), lc.bytes, pricing.LogEventOverheadBytes)})
+	}
 	s.Usage = usage
 	if modelled {
 		p, q, c, i := Summarize(mAll), Summarize(mWarm), Summarize(mCold), Summarize(mInit)
 		s.ModelledDurationMs, s.ModelledWarmDurationMs, s.ModelledColdDurationMs, s.ModelledInitDurationMs = &p, &q, &c, &i
 	}
 	if s.Invocations == 0 {
-		s.Cost = pricing.Cost{}
+		s.Cost = &pricing.Cost{}
 		return s
 	}
-	if c, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, usage); err == nil {
-		s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD = c, per, million
+	// A pricing failure (no price for the region or a dimension) leaves
+	// the cost null and says why: never a silently missing number.
+	c, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, usage)
+	if err != nil && usage.LogBytes > 0 {
+		// Lambda priced without the logs (CloudWatch Logs prices are not
+		// known everywhere Lambda's are): the cost says so, the bytes
+		// stay measured.
+		bare := usage
+		bare.LogBytes = 0
+		if c2, per2, million2, err2 := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, bare); err2 == nil {
+			s.Assumptions.Add(pricing.Assumption{Field: "logs", Value: "not priced",
+				Why: "the run's log bytes (log_bytes) are measured, but " + err.Error() + ": the cost leaves them out"})
+			c, per, million, err = c2, per2, million2, nil
+			usage.LogBytes = 0 // for the modelled cost too
+		}
+	}
+	if err == nil {
+		s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD = &c, &per, &million
+	} else {
+		s.Assumptions.Add(pricing.Assumption{Field: "cost", Value: "unknown", Why: "the measured invocations could not be priced: " + err.Error()})
 	}
 	if modelled {
-		mUsage.Requests = usage.Requests
+		mUsage.Requests, mUsage.LogBytes = usage.Requests, usage.LogBytes
 		if _, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, mUsage); err == nil {
 			s.ModelledCostPerInvocationUSD, s.ModelledCostPerMillionUSD = &per, &million
+		} else {
+			s.Assumptions.Add(pricing.Assumption{Field: "modelled_cost", Value: "unknown", Why: "the modelled durations could not be priced: " + err.Error()})
 		}
 	}
 	return s
@@ -1205,7 +1257,7 @@ func PriceUsage(prices *pricing.PriceTable, region string, fn pricing.FunctionCo
 	scale := func(v int64) int64 {
 		return int64(math.Round(float64(v) * million / float64(u.Requests)))
 	}
-	mu := pricing.BilledUsage{Requests: million, OnDemandMs: scale(u.OnDemandMs), InitMs: scale(u.InitMs), ColdStarts: scale(u.ColdStarts)}
+	mu := pricing.BilledUsage{Requests: million, OnDemandMs: scale(u.OnDemandMs), InitMs: scale(u.InitMs), ColdStarts: scale(u.ColdStarts), LogBytes: scale(u.LogBytes)}
 	mb, err := prices.LambdaBill(region, []pricing.Item{{Function: fn, Usage: mu}}, pricing.Options{})
 	if err != nil {
 		return pricing.Cost{}, 0, 0, err

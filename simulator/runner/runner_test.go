@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -562,13 +563,16 @@ func TestCostFromPricingEngine(t *testing.T) {
 	for _, inv := range res.Invocations {
 		ms += inv.BilledDurationMs
 	}
-	want := (3*0.20/1e6 + float64(ms)/1000*1024.0/1024*0.0000166667) / 3
-	if got := res.Summary.CostPerInvocationUSD; !near(got, want, 1e-12) {
-		t.Errorf("cost per invocation %.12g, want %.12g", got, want)
+	// The run's log (LogBytes, checked by hand in TestRunLogBytes) is
+	// CloudWatch Logs ingestion at $0.50/GB (1 GB = 2^30 bytes).
+	logsUSD := float64(res.Summary.LogBytes) / (1 << 30) * 0.50
+	want := (3*0.20/1e6 + float64(ms)/1000*1024.0/1024*0.0000166667 + logsUSD) / 3
+	if got := res.Summary.CostPerInvocationUSD; got == nil || !near(*got, want, 1e-12) {
+		t.Errorf("cost per invocation %v, want %.12g", got, want)
 	}
-	wantM := 0.20 + float64(ms)/3*1e6/1000*0.0000166667
-	if got := res.Summary.CostPerMillionUSD; !near(got, wantM, 1e-6) {
-		t.Errorf("cost per million %.9g, want %.9g", got, wantM)
+	wantM := 0.20 + float64(ms)/3*1e6/1000*0.0000166667 + logsUSD/3*1e6
+	if got := res.Summary.CostPerMillionUSD; got == nil || !near(*got, wantM, 1e-6) {
+		t.Errorf("cost per million %v, want %.9g", got, wantM)
 	}
 	if res.Summary.Usage.ColdStarts != 1 || res.Summary.Usage.InitMs <= 0 {
 		t.Errorf("usage %+v: INIT of the cold start must be billed", res.Summary.Usage)
@@ -576,3 +580,127 @@ func TestCostFromPricingEngine(t *testing.T) {
 }
 
 func near(a, b, tol float64) bool { return a-b <= tol && b-a <= tol }
+
+// TestCostUnknownIsVisible: a run in a region the price table does not
+// know cannot be priced; its cost must be null and say why, never a
+// vanished (zero) number, and a tune point of it must not pass for the
+// cheapest size.
+func TestCostUnknownIsVisible(t *testing.T) {
+	cfg := base(128, time.Second)
+	cfg.Region, cfg.Prices = "xx-nowhere-1", pricing.Embedded()
+	invs := []Invocation{{RequestID: "a", Status: "success", Cold: true, DurationMs: 10, BilledDurationMs: 110, InitDurationMs: 100},
+		{RequestID: "b", Status: "success", DurationMs: 10, BilledDurationMs: 10}}
+	s := summarize(cfg, invs, false, logCount{})
+	if s.Cost != nil || s.CostPerInvocationUSD != nil || s.CostPerMillionUSD != nil {
+		t.Fatalf("cost %v / %v / %v in an unpriced region, want all nil", s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD)
+	}
+	var why string
+	for _, a := range s.Assumptions {
+		if a.Field == "cost" && a.Value == "unknown" {
+			why = a.Why
+		}
+	}
+	if !strings.Contains(why, "xx-nowhere-1") {
+		t.Errorf("assumptions %+v: want cost unknown naming the region", s.Assumptions)
+	}
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{`"cost":null`, `"cost_per_invocation_usd":null`, `"cost_per_million_usd":null`} {
+		if !strings.Contains(string(b), k) {
+			t.Errorf("summary JSON lacks %s: %s", k, b)
+		}
+	}
+	p := point(128, &Result{Summary: s, Invocations: invs}, nil)
+	if p.Status != "failed" || !strings.Contains(p.Failure, "cost unknown") {
+		t.Errorf("tune point status %q failure %q: an unpriced size must fail, not cost $0", p.Status, p.Failure)
+	}
+}
+
+// TestRunLogBytes: a run measures its CloudWatch Logs ingestion from every
+// line it writes, whether or not the lines go anywhere. The "print" action
+// writes "hello" to stdout and "stderr: hello" to stderr; in the text
+// format each invocation's lines are (id = the request id, times 24
+// characters "2006-01-02T15:04:05.000Z", every line ending in "\n"):
+//
+//	START RequestId: id Version: $LATEST   17 + id + 17 + 1
+//	time TAB id TAB hello                  24 + 1 + id + 1 + 5 + 1
+//	time TAB id TAB stderr: hello          24 + 1 + id + 1 + 13 + 1
+//	END RequestId: id                      15 + id + 1
+//	REPORT …                               its fields as Lambda prints them, + 1
+//
+// and each of the 5 lines is an event of 26 bytes more.
+func TestRunLogBytes(t *testing.T) {
+	for _, written := range []bool{true, false} {
+		cfg := base(128, 5*time.Second)
+		var buf strings.Builder
+		if written {
+			cfg.Logs = &buf
+		}
+		res, _, err := run(context.Background(), cfg, ev(`{"action":"print","message":"hello"}`), 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want int64
+		for _, inv := range res.Invocations {
+			id := int64(len(inv.RequestID))
+			report := fmt.Sprintf("REPORT RequestId: %s\tDuration: %.2f ms\tBilled Duration: %d ms\tMemory Size: 128 MB\tMax Memory Used: %d MB\t",
+				inv.RequestID, inv.DurationMs, inv.BilledDurationMs, inv.MaxMemoryUsedMB)
+			if inv.Cold {
+				report += fmt.Sprintf("Init Duration: %.2f ms\t", inv.InitDurationMs)
+			}
+			want += (17 + id + 17 + 1) + (24 + 1 + id + 1 + 5 + 1) + (24 + 1 + id + 1 + 13 + 1) + (15 + id + 1) + int64(len(report)) + 1 + 5*26
+		}
+		if res.Summary.LogBytes != want {
+			t.Errorf("written %v: log_bytes = %d, want %d", written, res.Summary.LogBytes, want)
+		}
+		if written {
+			// The same figure from the log itself: its bytes and lines.
+			if lines := int64(strings.Count(buf.String(), "\n")); res.Summary.LogBytes != int64(buf.Len())+26*lines {
+				t.Errorf("log_bytes = %d, the log written is %d bytes in %d lines", res.Summary.LogBytes, buf.Len(), lines)
+			}
+		}
+		if p := res.Summary.LogBytesPerInvocation; p == nil || *p != float64(want)/2 {
+			t.Errorf("log_bytes_per_invocation = %v, want %v", p, float64(want)/2)
+		}
+		var logs bool
+		for _, l := range res.Summary.Cost.Lines {
+			logs = logs || l.Name == pricing.LineLogs
+		}
+		if !logs {
+			t.Errorf("cost %+v has no logs line", res.Summary.Cost.Lines)
+		}
+	}
+}
+
+// TestRunLogsNotPricedInRegion: where CloudWatch Logs prices are not known
+// but Lambda's are (eu-west-1 in the embedded table), the run keeps its
+// Lambda cost, measured log bytes and a listed "logs not priced", never a
+// null cost nor a silent $0 of logs. Lambda in eu-west-1, x86_64: $0.20
+// per million requests and $0.0000166667 per GB-s, as in us-east-1.
+func TestRunLogsNotPricedInRegion(t *testing.T) {
+	cfg := base(1024, time.Second)
+	cfg.Region, cfg.Prices = "eu-west-1", pricing.Embedded()
+	if _, err := cfg.Prices.LogsFor("eu-west-1"); err == nil {
+		t.Skip("the table now knows eu-west-1's CloudWatch Logs prices")
+	}
+	invs := []Invocation{{RequestID: "a", Status: "success", DurationMs: 99.5, BilledDurationMs: 100}}
+	s := summarize(cfg, invs, false, logCount{events: 3, bytes: 300})
+	// 100 ms × 1 GB = 0.1 GB-s × $0.0000166667 + 1 request × $0.0000002.
+	want := 0.1*0.0000166667 + 0.0000002
+	if s.Cost == nil || s.CostPerInvocationUSD == nil || !near(*s.CostPerInvocationUSD, want, 1e-15) {
+		t.Fatalf("cost %v per invocation %v, want $%.10g (Lambda only)", s.Cost, s.CostPerInvocationUSD, want)
+	}
+	// 300 bytes + 3 × 26.
+	if s.LogBytes != 378 {
+		t.Errorf("log_bytes = %d, want 378", s.LogBytes)
+	}
+	var listed bool
+	for _, a := range s.Assumptions {
+		listed = listed || (a.Field == "logs" && a.Value == "not priced")
+	}
+	if !listed {
+		t.Errorf("assumptions %+v lack logs not priced", s.Assumptions)
+	}
+}

@@ -250,7 +250,9 @@ func point(m int, res *Result, err error) TunePoint {
 	}
 	p.ColdDurationMs, p.InitDurationMs = s.ColdDurationMs, s.InitDurationMs
 	p.MaxMemoryUsedMB = s.MaxMemoryUsedMB
-	p.CostPerInvocationUSD, p.CostPerMillionUSD = s.CostPerInvocationUSD, s.CostPerMillionUSD
+	if s.CostPerInvocationUSD != nil && s.CostPerMillionUSD != nil {
+		p.CostPerInvocationUSD, p.CostPerMillionUSD = *s.CostPerInvocationUSD, *s.CostPerMillionUSD
+	}
 	if res.CPUModel == CPUModelUnrestricted {
 		md := s.ModelledWarmDurationMs
 		if md == nil || md.N == 0 {
@@ -259,8 +261,7 @@ func point(m int, res *Result, err error) TunePoint {
 		p.ModelledDurationMs = md
 		p.ModelledColdDurationMs, p.ModelledInitDurationMs = s.ModelledColdDurationMs, s.ModelledInitDurationMs
 		if s.ModelledCostPerInvocationUSD != nil {
-			measured := s.CostPerMillionUSD
-			p.MeasuredCostPerMillionUSD = &measured
+			p.MeasuredCostPerMillionUSD = s.CostPerMillionUSD
 			p.CostPerInvocationUSD, p.CostPerMillionUSD = *s.ModelledCostPerInvocationUSD, *s.ModelledCostPerMillionUSD
 			p.CostBasis = "modelled"
 		}
@@ -268,6 +269,15 @@ func point(m int, res *Result, err error) TunePoint {
 	switch {
 	case err != nil:
 		p.Status, p.Failure = "failed", err.Error()
+	case s.Cost == nil:
+		// A size that cannot be priced cannot be compared: it must not
+		// pass for the cheapest at $0.
+		p.Status, p.Failure = "failed", "cost unknown"
+		for _, a := range s.Assumptions {
+			if a.Field == "cost" {
+				p.Failure = "cost unknown: " + a.Why
+			}
+		}
 	case s.Errors+s.Timeouts > 0:
 		p.Status = "failed"
 		for _, inv := range res.Invocations {

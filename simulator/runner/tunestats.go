@@ -100,9 +100,10 @@ func mean(xs []float64) float64 {
 // mixCost prices a million invocations of which a fraction rate are cold:
 // billed ms = (1−rate)·mean warm + rate·mean cold (INIT included), INIT ms
 // = rate·mean INIT. With no warm (or no cold) sample, the other stands in.
-// It returns the cost per million and the cost of one more billed ms per
-// invocation (for mapping intervals).
-func mixCost(prices *pricing.PriceTable, region string, fn pricing.FunctionConfig, m mix, rate float64) (perMillion, perMs float64, err error) {
+// Each invocation writes logBytes of logs (the run's average). It returns
+// the cost per million and the cost of one more billed ms per invocation
+// (for mapping intervals).
+func mixCost(prices *pricing.PriceTable, region string, fn pricing.FunctionConfig, m mix, rate, logBytes float64) (perMillion, perMs float64, err error) {
 	warm, cold, initMs := mean(m.warmBilled), mean(m.coldBilled), mean(m.coldInit)
 	if len(m.warmBilled) == 0 {
 		warm = cold - initMs
@@ -116,6 +117,7 @@ func mixCost(prices *pricing.PriceTable, region string, fn pricing.FunctionConfi
 		OnDemandMs: int64(math.Round(million * ((1-rate)*warm + rate*cold))),
 		InitMs:     int64(math.Round(million * rate * initMs)),
 		ColdStarts: int64(math.Round(million * rate)),
+		LogBytes:   int64(math.Round(million * logBytes)),
 	}
 	_, _, c0, err := PriceUsage(prices, region, fn, u)
 	if err != nil {
@@ -202,13 +204,23 @@ func tieReason(s Strategy, tied []int, pick int) string {
 func (p *TunePoint) price(prices *pricing.PriceTable, region string, res *Result, rate float64) {
 	modelled := p.CostBasis == "modelled"
 	m := splitMix(res, modelled)
-	perMillion, perMs, err := mixCost(prices, region, res.Function, m, rate)
+	var logBytes float64
+	if lb := res.Summary.LogBytesPerInvocation; lb != nil {
+		logBytes = *lb
+	}
+	perMillion, perMs, err := mixCost(prices, region, res.Function, m, rate, logBytes)
+	if err != nil && logBytes > 0 {
+		// No CloudWatch Logs prices for the region: as the run's summary
+		// does, Lambda alone (its assumptions say the logs are not priced).
+		logBytes = 0
+		perMillion, perMs, err = mixCost(prices, region, res.Function, m, rate, logBytes)
+	}
 	if err != nil {
 		return
 	}
 	p.CostPerMillionUSD, p.CostPerInvocationUSD = perMillion, perMillion/1e6
 	if modelled {
-		if measured, _, err := mixCost(prices, region, res.Function, splitMix(res, false), rate); err == nil {
+		if measured, _, err := mixCost(prices, region, res.Function, splitMix(res, false), rate, logBytes); err == nil {
 			p.MeasuredCostPerMillionUSD = &measured
 		}
 	}
