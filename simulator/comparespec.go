@@ -133,3 +133,57 @@ func (c CompareSpec) Apply(t *pricing.PriceTable, in *fleet.Input) error {
 	}
 	return nil
 }
+
+// ApplyCompareSections applies s's billing: and compare: sections to a
+// comparison's input in, as `lambdacost compare` on the scenario reads
+// them: each choice is made unless compare's flag for it was given
+// (given(name) reports that; nil: none was) — --free-tier,
+// --lambda-discount and --log-bytes for the billing, --instance-type,
+// --fargate-task, --lmi-instance-type and --no-lmi for the alternatives.
+// It returns the assumption a logs line adds (nil without one). Errors are
+// CompareSpec.Apply's.
+func (s *Scenario) ApplyCompareSections(t *pricing.PriceTable, in *fleet.Input, given func(flag string) bool) (*pricing.Assumption, error) {
+	if given == nil {
+		given = func(string) bool { return false }
+	}
+	b := s.Billing
+	if b.FreeTier && !given("free-tier") {
+		in.Options.FreeTier = true
+	}
+	if b.ComputeSavingsPlan > 0 && !given("lambda-discount") {
+		in.Options.LambdaDiscount = b.ComputeSavingsPlan
+	}
+	if b.LogBytesPerRequest > 0 && !given("log-bytes") {
+		in.Options.LogBytesPerRequest = b.LogBytesPerRequest
+	}
+	c := s.Compare
+	if given("instance-type") {
+		c.InstanceTypes = nil
+	}
+	if given("fargate-task") {
+		c.FargateTask = ""
+	}
+	if given("lmi-instance-type") || given("no-lmi") {
+		c.LMIInstanceTypes, c.NoLMI = nil, false
+	}
+	if err := c.Apply(t, in); err != nil {
+		return nil, err
+	}
+	return LogBytesAssumption(in.Options.LogBytesPerRequest, given("log-bytes")), nil
+}
+
+// LogBytesAssumption is what a comparison's logs line assumes: lb bytes
+// of CloudWatch logs per Lambda invocation whose logs were not measured,
+// from --log-bytes (flag) or the scenario's billing.log_bytes_per_request;
+// nil when lb is 0.
+func LogBytesAssumption(lb pricing.ByteSize, flag bool) *pricing.Assumption {
+	if lb <= 0 {
+		return nil
+	}
+	field := "billing.log_bytes_per_request"
+	if flag {
+		field = "--log-bytes"
+	}
+	return &pricing.Assumption{Field: field, Value: lb.String() + " bytes",
+		Why: "every Lambda invocation whose logs were not measured writes this much to CloudWatch Logs (a logs line on the Lambda side); the fleets' logs are not priced"}
+}

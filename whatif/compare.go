@@ -52,11 +52,10 @@ func Compare(ctx context.Context, s *simulator.Scenario, prices *pricing.PriceTa
 		Scaling:    fleet.Scaling{TargetUtilization: fleet.DefaultTargetUtilization, MinInstances: fleet.DefaultMinInstances},
 		EBSGB:      fleet.DefaultEBSGB,
 		APIGateway: fleet.APIGatewayNone,
-		// The scenario's billing: section, as compare reads it.
-		FreeTier:       s.Billing.FreeTier,
-		LambdaDiscount: s.Billing.ComputeSavingsPlan,
 	}
-	if err := s.Compare.Apply(prices, &in); err != nil {
+	// The scenario's billing: and compare: sections, as compare reads them.
+	logs, err := s.ApplyCompareSections(prices, &in, nil)
+	if err != nil {
 		return nil, err
 	}
 	pr := fleet.PerRequest{CPUTimeSource: "--cpu-time", BytesPerRequest: fleet.DefaultBytesPerRequest, RequestsPerConnection: fleet.DefaultRequestsPerConnection}
@@ -66,6 +65,9 @@ func Compare(ctx context.Context, s *simulator.Scenario, prices *pricing.PriceTa
 		return nil, err
 	}
 	r.Notes = append(notes, r.Notes...)
+	if logs != nil {
+		r.Assumptions.Add(*logs)
+	}
 	r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 	var buf bytes.Buffer
 	if err := reports.WriteJSON(&buf, r); err != nil {

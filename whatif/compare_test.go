@@ -125,6 +125,42 @@ func TestCompareChoicesAreTheCLIsJSON(t *testing.T) {
 	}
 }
 
+// A base scenario's billing.log_bytes_per_request prices the Lambda
+// side's logs on the page's comparison as `lambdacost compare` does on the
+// saved file (one implementation: Scenario.ApplyCompareSections), with
+// the same assumption.
+func TestCompareLogBytesAreTheCLIs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the CLI")
+	}
+	_, ts := newTestServer(t, append(base(t, checkout), "billing: {log_bytes_per_request: 2KB}\n"...), Config{})
+	const body = `{"set":{"memory_mb":1024}}`
+	a := post(t, nil, ts.URL+"/api/compare", body)
+	if a.code != 200 {
+		t.Fatalf("api/compare: %d %s", a.code, a.body)
+	}
+	if !bytes.Contains(a.body, []byte(`"field": "billing.log_bytes_per_request"`)) || !bytes.Contains(a.body, []byte(`"logs`)) {
+		t.Errorf("api/compare has no logs line or no assumption for it: %.1500s", a.body)
+	}
+	sv := post(t, nil, ts.URL+"/api/scenario", body)
+	var resp ScenarioResponse
+	if sv.code != 200 || json.Unmarshal(sv.body, &resp) != nil {
+		t.Fatalf("api/scenario: %d %s", sv.code, sv.body)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, resp.File), []byte(resp.Scenario), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := a.header.Get("X-Lambdacost-Command")
+	out, stderr, code := runCLI(t, dir, cmd)
+	if code != 0 {
+		t.Fatalf("%s: exit %d: %s", cmd, code, stderr)
+	}
+	if !bytes.Equal(cliResult(t, out, "comparisons"), a.body) {
+		t.Errorf("api/compare differs from `%s`:\nAPI: %.800s\nCLI: %.800s", cmd, a.body, out)
+	}
+}
+
 // api/compare validates like api/plan and is bounded like an exact run.
 func TestCompareBadInputAndBounds(t *testing.T) {
 	_, ts := newTestServer(t, base(t, checkout), Config{})

@@ -62,10 +62,9 @@ type CompareOptions struct {
 	ctx     context.Context
 	// assumptions are each input's assumptions (compareInputs fills them).
 	assumptions []pricing.Assumptions
-	// billing is the scenario's billing: section (nil without a scenario).
-	billing *simulator.BillingSpec
-	// choices is the scenario's compare: section (nil without a scenario).
-	choices *simulator.CompareSpec
+	// scenario is the scenario compared (nil for a dataset or flags): its
+	// billing: and compare: sections choose what no flag chose.
+	scenario *simulator.Scenario
 }
 
 // NewCmdCompare builds `compare`. runF replaces the run function in tests.
@@ -282,8 +281,7 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 		if err != nil {
 			return nil, nil, err
 		}
-		o.billing = &s.Billing
-		o.choices = &s.Compare
+		o.scenario = s
 		return []fleet.Input{in}, [][]string{planner.ScenarioNotes(res)}, nil
 	case o.Dataset != "":
 		d, err := pricing.ReadDataset(o.Dataset)
@@ -382,39 +380,17 @@ func compareRun(o *CompareOptions) error {
 		pr.MemoryPerRequestMB = &o.MemoryPerRequestMB
 	}
 	var results []*fleet.Result
-	// The scenario's billing: section prices its Lambda side unless a flag
-	// says otherwise (--free-tier, --lambda-discount win).
-	if b := o.billing; b != nil {
-		if b.FreeTier && !o.changed("free-tier") {
-			fo.FreeTier = true
-		}
-		if b.ComputeSavingsPlan > 0 && !o.changed("lambda-discount") {
-			fo.LambdaDiscount = b.ComputeSavingsPlan
-		}
-		if b.LogBytesPerRequest > 0 && !o.changed("log-bytes") {
-			fo.LogBytesPerRequest = b.LogBytesPerRequest
-		}
-	}
 	for i, in := range ins {
 		in.Options = fo
 		in.FargateTask = task
 		in.InstanceTypes = o.InstanceTypes
 		notes[i] = append(notes[i], pr.Apply(&in)...)
 		o.LMI.apply(&in)
-		// The scenario's compare: section chooses the alternatives no
-		// flag chooses.
-		if o.choices != nil {
-			c := *o.choices
-			if o.changed("instance-type") {
-				c.InstanceTypes = nil
-			}
-			if o.changed("fargate-task") {
-				c.FargateTask = ""
-			}
-			if o.changed("lmi-instance-type") || o.changed("no-lmi") {
-				c.LMIInstanceTypes, c.NoLMI = nil, false
-			}
-			if err := c.Apply(prices, &in); err != nil {
+		// A scenario's billing: and compare: sections choose what no flag
+		// chose.
+		logs := simulator.LogBytesAssumption(fo.LogBytesPerRequest, true)
+		if o.scenario != nil {
+			if logs, err = o.scenario.ApplyCompareSections(prices, &in, o.changed); err != nil {
 				return err
 			}
 		}
@@ -426,13 +402,8 @@ func compareRun(o *CompareOptions) error {
 		if i < len(o.assumptions) {
 			r.Assumptions = o.assumptions[i]
 		}
-		if lb := fo.LogBytesPerRequest; lb > 0 {
-			field := "--log-bytes"
-			if !o.changed("log-bytes") {
-				field = "billing.log_bytes_per_request"
-			}
-			r.Assumptions.Add(pricing.Assumption{Field: field, Value: lb.String() + " bytes",
-				Why: "every Lambda invocation whose logs were not measured writes this much to CloudWatch Logs (a logs line on the Lambda side); the fleets' logs are not priced"})
+		if logs != nil {
+			r.Assumptions.Add(*logs)
 		}
 		r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 		results = append(results, r)
