@@ -2,6 +2,7 @@ package infra
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -103,7 +104,9 @@ func TestTemplateManagedInstances(t *testing.T) {
 // With the provider's max_vcpu_count lowered to 4, the fleet is capped at
 // 4 / 2 = 2 m7g.large: 1,460 h × $0.0816 = $119.136, plus the fee 1,460 ×
 // $0.01224 = $17.8704, plus requests $2 → $139.0064 (the traffic the
-// capped fleet cannot serve is throttled, listed).
+// capped fleet cannot serve is throttled, listed). A max_vcpu_count of 5
+// allows no third instance (floor(5 / 2) = 2 whole m7g.large, 4 vCPUs;
+// a third would make 6 > 5): the same $139.0064.
 func TestTerraformManagedInstancesScaling(t *testing.T) {
 	e := priceFixture(t, "../testdata/iac/plan-lmi-scaling.json", "../testdata/iac/usage-lmi.yml")
 	f := findFn(t, e, "aws_lambda_function.worker")
@@ -116,30 +119,32 @@ func TestTerraformManagedInstancesScaling(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var raw map[string]any
-	if err := json.Unmarshal(data, &raw); err != nil {
-		t.Fatal(err)
-	}
-	cp := raw["resource_changes"].([]any)[0].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)
-	cp["capacity_provider_scaling_config"].([]any)[0].(map[string]any)["max_vcpu_count"] = 4
-	data, _ = json.Marshal(raw)
-	p, err := ParseTerraformPlan("plan-lmi-scaling.json", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, _ := ReadUsageFile("../testdata/iac/usage-lmi.yml")
-	e, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f = findFn(t, e, "aws_lambda_function.worker")
-	eq(t, "capped head", sideTotal(t, f.Head), d("139.0064"))
-	capped := false
-	for _, a := range e.Assumptions {
-		capped = capped || a.Field == "aws_lambda_function.worker.managed_instances.max_vcpu_count" && strings.HasPrefix(a.Value, "2 instances (4 vCPUs)")
-	}
-	if !capped {
-		t.Errorf("the cap is not stated: %+v", e.Assumptions)
+	for _, maxVCPU := range []int{4, 5} {
+		var raw map[string]any
+		if err := json.Unmarshal(data, &raw); err != nil {
+			t.Fatal(err)
+		}
+		cp := raw["resource_changes"].([]any)[0].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)
+		cp["capacity_provider_scaling_config"].([]any)[0].(map[string]any)["max_vcpu_count"] = maxVCPU
+		mod, _ := json.Marshal(raw)
+		p, err := ParseTerraformPlan("plan-lmi-scaling.json", mod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, _ := ReadUsageFile("../testdata/iac/usage-lmi.yml")
+		e, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f = findFn(t, e, "aws_lambda_function.worker")
+		eq(t, fmt.Sprintf("head capped at %d vCPUs", maxVCPU), sideTotal(t, f.Head), d("139.0064"))
+		capped := false
+		for _, a := range e.Assumptions {
+			capped = capped || a.Field == "aws_lambda_function.worker.managed_instances.max_vcpu_count" && strings.HasPrefix(a.Value, "2 instances (4 vCPUs)")
+		}
+		if !capped {
+			t.Errorf("max_vcpu_count %d: the cap is not stated: %+v", maxVCPU, e.Assumptions)
+		}
 	}
 }
 

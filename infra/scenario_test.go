@@ -93,6 +93,14 @@ func TestScenarioTunedMemory(t *testing.T) {
 	if !said {
 		t.Errorf("the untuned memory change is not listed: %+v", e.Assumptions)
 	}
+	// The scenario is keyed by the function's name (checkout-api, the name
+	// of aws_lambda_function.api), not its address: it matched, so no note
+	// may call it unmatched.
+	for _, n := range e.Notes {
+		if strings.Contains(n, "matches no function") {
+			t.Errorf("a scenario matched by the function's name is noted as unmatched: %q", n)
+		}
+	}
 
 	// With testdata/iac/tune/checkout-api.json (512 MB: 80 ms, INIT 10 ms;
 	// 2048 MB: 20 ms, INIT 4 ms, every invocation alike): the base is as
