@@ -128,3 +128,38 @@ func TestLimitsInclusive(t *testing.T) {
 		}
 	}
 }
+
+// TestBilledLogBytesPerRequest: Usage.Billed's log bytes are every
+// request's: 1,000 requests × 500 bytes = 500,000 bytes (and 3 × 7 = 21).
+func TestBilledLogBytesPerRequest(t *testing.T) {
+	for _, c := range []struct {
+		req, per, want int64
+	}{{1000, 500, 500_000}, {3, 7, 21}, {0, 500, 0}} {
+		got := Usage{Requests: c.req, LogBytesPerRequest: ByteSize(c.per)}.Billed(0).LogBytes
+		if got != c.want {
+			t.Errorf("%d requests × %d bytes: log bytes %d, want %d", c.req, c.per, got, c.want)
+		}
+	}
+}
+
+// TestDatasetLogBytesSplitRemainder: a dataset function's measured log
+// bytes are split over its items pro rata by invocations, the last item
+// taking the remainder so that nothing is lost. 10 bytes over three
+// items of 1 invocation each: round(10 × 1/3) = 3, 3, then the remainder
+// 10 − 6 = 4 (not round(10/3) = 3, which would bill 9 bytes).
+func TestDatasetLogBytesSplitRemainder(t *testing.T) {
+	items := make([]Item, 3)
+	for k := range items {
+		items[k].Usage.Requests = 1
+	}
+	f := &DatasetFunction{}
+	f.Summary.LogBytes = 10
+	if err := perRequestBytes(items, f, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range []int64{3, 3, 4} {
+		if got := items[k].Usage.LogBytes; got != want {
+			t.Errorf("item %d: log bytes %d, want %d", k, got, want)
+		}
+	}
+}
