@@ -91,6 +91,14 @@ func TestImportLogBytesNotMeasured(t *testing.T) {
 	if err := os.WriteFile(p, []byte(filtered), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Only the first of the two START lines altered: 1 START line for 2
+	// invocations is still a filtered log (any START short of the
+	// invocations, not only none; mutant collector-25).
+	oneStart := strings.Replace(string(src), `"message": "START RequestId`, `"message": "STARTED RequestId`, 1)
+	p1 := filepath.Join(dir, "one-start.json")
+	if err := os.WriteFile(p1, []byte(oneStart), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	text := filepath.Join(dir, "tail.log")
 	if err := os.WriteFile(text, []byte("START RequestId: 8f5c2a1e-1111-4a2b-9c3d-000000000002 Version: $LATEST\nEND RequestId: 8f5c2a1e-1111-4a2b-9c3d-000000000002\nREPORT RequestId: 8f5c2a1e-1111-4a2b-9c3d-000000000002\tDuration: 30.40 ms\tBilled Duration: 31 ms\tMemory Size: 512 MB\tMax Memory Used: 82 MB\t\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -99,6 +107,7 @@ func TestImportLogBytesNotMeasured(t *testing.T) {
 		name, path, why string
 	}{
 		{"filtered", p, "0 START lines for 2 invocations"},
+		{"one START of two", p1, "1 START lines for 2 invocations"},
 		{"text", text, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

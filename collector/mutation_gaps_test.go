@@ -207,3 +207,33 @@ func TestImportInsightsMemoryRoundsUp(t *testing.T) {
 		t.Errorf("invocations %d, max memory %d MB; want 6, 201", f.Summary.Invocations, f.Summary.MaxMemoryUsedMB)
 	}
 }
+
+// TestCrashLineOfATimedOutInvocation: an old-format invocation (its REPORT
+// has no Status) that timed out has both a "Task timed out" line and the
+// runtime's "RequestId: ID Error: Runtime exited …" line. It is one
+// invocation, one timeout and one error (a timeout is an error): the crash
+// line names the request id the timeout line already counted, so it adds
+// no second error (mutant collector-17 counted it again: 2 errors).
+func TestCrashLineOfATimedOutInvocation(t *testing.T) {
+	const id = "c2000000-0000-4000-8000-000000000001"
+	log := "2024-06-01T08:00:00.000Z START RequestId: " + id + " Version: $LATEST\n" +
+		"2024-06-01T08:00:03.010Z " + id + " Task timed out after 3.01 seconds\n" +
+		"2024-06-01T08:00:03.011Z RequestId: " + id + " Error: Runtime exited with error: signal: killed\n" +
+		"2024-06-01T08:00:03.012Z END RequestId: " + id + "\n" +
+		"2024-06-01T08:00:03.012Z REPORT RequestId: " + id + "\tDuration: 3007.55 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 57 MB\t\n"
+	p := filepath.Join(t.TempDir(), "timeout-crash.log")
+	if err := os.WriteFile(p, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, _, err := ImportFiles([]string{p}, ImportOptions{Function: "fn"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Functions) != 1 {
+		t.Fatalf("functions %+v", d.Functions)
+	}
+	s := d.Functions[0].Summary
+	if s.Invocations != 1 || s.Timeouts != 1 || s.Errors != 1 {
+		t.Errorf("invocations %d, timeouts %d, errors %d; want 1, 1, 1", s.Invocations, s.Timeouts, s.Errors)
+	}
+}
