@@ -38,8 +38,8 @@ func TestComparePageLMIFactOrder(t *testing.T) {
 // TestInfraCSVRangedCells: a head whose architecture is unknown costs a
 // range; the CSV grid gives its lowest and highest in two cells each, for
 // the head and for the diff against the base (mutants reports-01, -02).
-// Base $10.00; head $13.7334 (x86_64) to $17.0712 (arm64 would be lower in
-// practice; any two figures do): head lowest $13.73, head highest $17.07;
+// Base $10.00; head $13.7334 to $17.0712 (the two architectures' bills;
+// any two figures do): head lowest $13.73, head highest $17.07;
 // diff lowest 13.7334 − 10 = +$3.73, diff highest 17.0712 − 10 = +$7.07.
 // The footer's totals are the same single function's.
 func TestInfraCSVRangedCells(t *testing.T) {
