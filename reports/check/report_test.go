@@ -613,3 +613,60 @@ checks:
 		})
 	}
 }
+
+// An estimate check takes --log-bytes and --transfer-out-bytes-per-request
+// when its entry gives none (they were dropped silently), and lists its
+// bill's assumptions (the Savings Plan). 30M requests, 1024 MB arm64,
+// 120 ms: duration 3,600,000 GB-s × $0.0000133334 = $48.00024; requests
+// 30M × $0.0000002 = $6; logs at 2,048 bytes each 61,440,000,000 bytes =
+// 57.220458984375 GB × $0.50 = $28.6102294921875; with the entry's own
+// 1,024 bytes half that, $14.30511474609375; 17 % off the duration
+// −$8.1600408.
+func TestRunEstimateBillOptions(t *testing.T) {
+	d := decimal.RequireFromString
+	for _, tc := range []struct {
+		name, entry string
+		want        string
+		fields      []string
+	}{
+		{"the flag's log bytes", "", "6 + 48.00024 + 28.6102294921875 - 8.1600408", []string{"log_bytes_per_request", "compute_savings_plan"}},
+		{"the entry's own log bytes win", ", log_bytes_per_request: 1024", "6 + 48.00024 + 14.30511474609375 - 8.1600408", []string{"compute_savings_plan"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeConfig(t, `
+checks:
+  - name: api
+    estimate: {memory_mb: 1024, architecture: arm64, requests: 30000000, duration: 120ms`+tc.entry+`}
+    thresholds:
+      monthly_cost_usd: ["< 1000"]
+`)
+			c := mustRun(t, p, Options{Bill: pricing.Options{LogBytesPerRequest: 2048, ComputeSavingsPlan: d("0.17")}}).Checks[0]
+			want := decimal.Zero
+			for i, term := range strings.Fields(tc.want) {
+				if term == "+" || term == "-" {
+					continue
+				}
+				x := d(term)
+				if i > 0 && strings.Fields(tc.want)[i-1] == "-" {
+					x = x.Neg()
+				}
+				want = want.Add(x)
+			}
+			if !c.Cost.Total.Equal(want) {
+				t.Errorf("monthly cost %s, want %s", c.Cost.Total, want)
+			}
+			listed := map[string]bool{}
+			for _, a := range c.Assumptions {
+				listed[a.Field] = true
+			}
+			for _, f := range tc.fields {
+				if !listed[f] {
+					t.Errorf("%s not listed in %+v", f, c.Assumptions)
+				}
+			}
+			if len(tc.fields) == 1 && listed["log_bytes_per_request"] {
+				t.Errorf("the flag's log bytes are listed although the entry's were used: %+v", c.Assumptions)
+			}
+		})
+	}
+}
