@@ -219,6 +219,11 @@ func (t *PriceTable) aroundLambda(region string, reg *LambdaRegion, fbs []Functi
 			bounds[k] = Tier{UpTo: gt.UpToMillions}
 		}
 		gwShares = sharedSplit(reqs, decimal.Zero, bounds)
+		why := "every invocation is one REST API request; only these functions' requests count towards the tiers; API Gateway's 12-month free tier, caching and data transfer are not priced"
+		if opt.APIGateway == APIGatewayHTTP {
+			why = "every invocation is one HTTP API request (AWS meters HTTP API requests in 512 KB increments: one whose request or response exceeds 512 KB counts more, not priced here); only these functions' requests count towards the tiers; API Gateway's 12-month free tier and data transfer are not priced"
+		}
+		bill.Assumptions.Add(Assumption{Field: "api_gateway", Value: opt.APIGateway + " API, one request per invocation", Why: why})
 	}
 	sp := opt.ComputeSavingsPlan
 	if sp.IsPositive() {

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -279,5 +280,39 @@ func TestAsyncEventsOver256KB(t *testing.T) {
 	edge := Item{Function: FunctionConfig{MemoryMB: 128, LambdaEdge: true}, Usage: BilledUsage{Requests: 1, AsyncExtraRequests: 1}}
 	if _, err := Embedded().LambdaBill("us-east-1", []Item{edge}, Options{}); err == nil || !IsInput(err) {
 		t.Errorf("Lambda@Edge with async chunks: %v, want an input error", err)
+	}
+}
+
+// An API Gateway line is listed as an assumption with what it leaves out:
+// one request per invocation (an HTTP API request over 512 KB counts more,
+// AWS meters them in 512 KB increments) and no free tier; without
+// --api-gateway nothing is listed.
+func TestAPIGatewayAssumption(t *testing.T) {
+	fn := FunctionConfig{MemoryMB: 128}
+	for _, tc := range []struct {
+		kind, value, why string // why: a part of the reason ("" = not listed)
+	}{
+		{"", "", ""},
+		{APIGatewayHTTP, "http API, one request per invocation", "512 KB increments"},
+		{APIGatewayREST, "rest API, one request per invocation", "12-month free tier"},
+	} {
+		b, err := Embedded().LambdaBill("us-east-1", []Item{{Function: fn, Usage: BilledUsage{Requests: 1000}}}, Options{APIGateway: tc.kind})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *Assumption
+		for i, a := range b.Assumptions {
+			if a.Field == "api_gateway" {
+				got = &b.Assumptions[i]
+			}
+		}
+		switch {
+		case tc.value == "" && got != nil:
+			t.Errorf("no API Gateway: listed %+v", *got)
+		case tc.value != "" && got == nil:
+			t.Errorf("%s: api_gateway not listed in %+v", tc.kind, b.Assumptions)
+		case tc.value != "" && (got.Value != tc.value || !strings.Contains(got.Why, tc.why)):
+			t.Errorf("%s: %+v, want value %q and a reason mentioning %q", tc.kind, *got, tc.value, tc.why)
+		}
 	}
 }

@@ -32,8 +32,14 @@ func MonthlyAssumptions(s *Scenario, r *Result) pricing.Assumptions {
 		as.Add(pricing.Assumption{Field: "function.provisioned_concurrency", Value: fmt.Sprint(pc), Why: "enabled for the whole month"})
 	}
 	if s.Billing.FreeTier {
-		as.Add(pricing.Assumption{Field: "billing.free_tier", Value: "applied to the monthly bill",
-			Why: "the scenario gives this function the account's whole monthly free tier (1M requests, 400,000 GB-s of on-demand duration; never provisioned concurrency); the bill of the simulated span is before it"})
+		why := "the scenario gives this function the account's whole monthly free tier (1M requests, 400,000 GB-s of on-demand duration; never provisioned concurrency); the bill of the simulated span is before it"
+		if months := r.SimulatedSeconds / float64(pricing.SecondsPerMonth); months > 1 {
+			// The usage is not kept month by month: the allowance is taken
+			// off the average month, which is not the average of the
+			// months' bills when a month uses less than the allowance.
+			why += fmt.Sprintf("; the span is %.4g months and the allowance is taken once off its average month, not off each month: where traffic differs between months (monthly_growth, stages) and a month uses less than the allowance, the mean of the months' bills is higher than this", months)
+		}
+		as.Add(pricing.Assumption{Field: "billing.free_tier", Value: "applied to the monthly bill", Why: why})
 	} else {
 		as.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "a simulation prices one function, not the account"})
 	}

@@ -146,3 +146,42 @@ func TestBillingLogsUnknownRegion(t *testing.T) {
 		t.Errorf("err = %v, want an input error naming billing.log_bytes_per_request and the region", err)
 	}
 }
+
+// With a span longer than a month the free tier is taken off the span's
+// average month, not month by month, and the assumption says so with the
+// number of months: 1,460 h = 2 × 730 h; 1,095 h = 1.5 months; a span of
+// a month or less says nothing about months. (Rate 0.2/s growing 300 % in
+// month 2 bills 525,600 then 2,102,400 requests: month by month
+// (0 + 1,102,400)/2 = 551,200 billed, the average month 1,314,000 − 1M =
+// 314,000: the average month understates the mean bill.)
+func TestFreeTierMonthsListed(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		spanS float64
+		want  string // "" = no note about months
+	}{
+		{"one hour", 3600, ""},
+		{"exactly a month", 730 * 3600, ""},
+		{"two months", 1460 * 3600, "the span is 2 months and the allowance is taken once off its average month"},
+		{"a month and a half", 1095 * 3600, "the span is 1.5 months"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := &Scenario{Billing: BillingSpec{FreeTier: true}}
+			var why string
+			for _, a := range MonthlyAssumptions(s, &Result{SimulatedSeconds: tc.spanS}) {
+				if a.Field == "billing.free_tier" {
+					why = a.Why
+				}
+			}
+			if why == "" {
+				t.Fatal("billing.free_tier is not listed")
+			}
+			if tc.want == "" && strings.Contains(why, "months") {
+				t.Errorf("a span of at most a month notes months: %s", why)
+			}
+			if tc.want != "" && !strings.Contains(why, tc.want) {
+				t.Errorf("why = %q, want it to contain %q", why, tc.want)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"fmt"
 	"regexp"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -140,9 +141,9 @@ func (c CompareSpec) Apply(t *pricing.PriceTable, in *fleet.Input) error {
 // (given(name) reports that; nil: none was) — --free-tier,
 // --lambda-discount and --log-bytes for the billing, --instance-type,
 // --fargate-task, --lmi-instance-type and --no-lmi for the alternatives.
-// It returns the assumption a logs line adds (nil without one). Errors are
-// CompareSpec.Apply's.
-func (s *Scenario) ApplyCompareSections(t *pricing.PriceTable, in *fleet.Input, given func(flag string) bool) (*pricing.Assumption, error) {
+// It returns what the Lambda side's billing then assumes
+// (CompareBillingAssumptions). Errors are CompareSpec.Apply's.
+func (s *Scenario) ApplyCompareSections(t *pricing.PriceTable, in *fleet.Input, given func(flag string) bool) (pricing.Assumptions, error) {
 	if given == nil {
 		given = func(string) bool { return false }
 	}
@@ -169,7 +170,41 @@ func (s *Scenario) ApplyCompareSections(t *pricing.PriceTable, in *fleet.Input, 
 	if err := c.Apply(t, in); err != nil {
 		return nil, err
 	}
-	return LogBytesAssumption(in.Options.LogBytesPerRequest, given("log-bytes")), nil
+	return CompareBillingAssumptions(in.Options, given), nil
+}
+
+// CompareBillingAssumptions lists what a comparison's Lambda bill assumes
+// from its billing options o: Lambda's free tier given to this function,
+// a Compute Savings Plan discount on Lambda alone (the fleets get only
+// their own discounts, although a Compute Savings Plan also covers EC2 and
+// Fargate) and the log bytes of each invocation. Each is named by
+// compare's flag when flag(name) reports it given, else by the scenario's
+// billing: key; an option not used is not listed.
+func CompareBillingAssumptions(o fleet.Options, flag func(name string) bool) pricing.Assumptions {
+	if flag == nil {
+		flag = func(string) bool { return false }
+	}
+	var as pricing.Assumptions
+	if o.FreeTier {
+		field := "billing.free_tier"
+		if flag("free-tier") {
+			field = "--free-tier"
+		}
+		as.Add(pricing.Assumption{Field: field, Value: "applied to the Lambda side",
+			Why: "Lambda's monthly free tier (1M requests, 400,000 GB-s of on-demand duration) is given to this function alone; EC2, Fargate and Managed Instances get no free tier"})
+	}
+	if d := o.LambdaDiscount; d > 0 {
+		field := "billing.compute_savings_plan"
+		if flag("lambda-discount") {
+			field = "--lambda-discount"
+		}
+		as.Add(pricing.Assumption{Field: field, Value: fmt.Sprintf("%g %% off Lambda", d*100),
+			Why: fmt.Sprintf("a Compute Savings Plan discount on Lambda duration and provisioned concurrency (not requests); EC2 and Fargate are discounted only by --ec2-discount (%g %%) and --fargate-discount (%g %%), although a Compute Savings Plan covers them too", o.EC2Discount*100, o.FargateDiscount*100)})
+	}
+	if logs := LogBytesAssumption(o.LogBytesPerRequest, flag("log-bytes")); logs != nil {
+		as.Add(*logs)
+	}
+	return as
 }
 
 // LogBytesAssumption is what a comparison's logs line assumes: lb bytes

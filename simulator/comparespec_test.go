@@ -71,3 +71,41 @@ func TestCompareSpecErrors(t *testing.T) {
 		}
 	}
 }
+
+// A comparison lists every billing choice its Lambda side used, named by
+// the flag when one was given, else by the scenario's billing: key: a
+// free tier or a Lambda-only Savings Plan discount used without being
+// listed made compare's saving silently favour Lambda.
+func TestCompareBillingAssumptions(t *testing.T) {
+	all := func(string) bool { return true }
+	for _, tc := range []struct {
+		name string
+		o    fleet.Options
+		flag func(string) bool
+		// want is the fields and values listed, in order.
+		want []string
+	}{
+		{"nothing used lists nothing", fleet.Options{}, nil, nil},
+		// 0.17 × 100 = 17 %; 2KB = 2 × 1024 = 2048 bytes.
+		{"the scenario's section", fleet.Options{FreeTier: true, LambdaDiscount: 0.17, LogBytesPerRequest: 2048}, nil,
+			[]string{"billing.free_tier=applied to the Lambda side", "billing.compute_savings_plan=17 % off Lambda", "billing.log_bytes_per_request=2048 bytes"}},
+		{"the flags", fleet.Options{FreeTier: true, LambdaDiscount: 0.3}, all,
+			[]string{"--free-tier=applied to the Lambda side", "--lambda-discount=30 % off Lambda"}},
+		{"a discount alone", fleet.Options{LambdaDiscount: 0.05}, nil, []string{"billing.compute_savings_plan=5 % off Lambda"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []string
+			for _, a := range CompareBillingAssumptions(tc.o, tc.flag) {
+				got = append(got, a.Field+"="+a.Value)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+	// The discount's note states the fleets' own discounts: 0.2 → 20 %, 0.1 → 10 %.
+	as := CompareBillingAssumptions(fleet.Options{LambdaDiscount: 0.17, EC2Discount: 0.2, FargateDiscount: 0.1}, nil)
+	if len(as) != 1 || !strings.Contains(as[0].Why, "--ec2-discount (20 %) and --fargate-discount (10 %)") {
+		t.Errorf("assumptions = %+v", as)
+	}
+}

@@ -54,7 +54,7 @@ func Compare(ctx context.Context, s *simulator.Scenario, prices *pricing.PriceTa
 		APIGateway: fleet.APIGatewayNone,
 	}
 	// The scenario's billing: and compare: sections, as compare reads them.
-	logs, err := s.ApplyCompareSections(prices, &in, nil)
+	billing, err := s.ApplyCompareSections(prices, &in, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +65,8 @@ func Compare(ctx context.Context, s *simulator.Scenario, prices *pricing.PriceTa
 		return nil, err
 	}
 	r.Notes = append(notes, r.Notes...)
-	if logs != nil {
-		r.Assumptions.Add(*logs)
+	for _, a := range billing {
+		r.Assumptions.Add(a)
 	}
 	r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 	var buf bytes.Buffer

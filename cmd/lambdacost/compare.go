@@ -388,9 +388,9 @@ func compareRun(o *CompareOptions) error {
 		o.LMI.apply(&in)
 		// A scenario's billing: and compare: sections choose what no flag
 		// chose.
-		logs := simulator.LogBytesAssumption(fo.LogBytesPerRequest, true)
+		billing := simulator.CompareBillingAssumptions(in.Options, func(string) bool { return true })
 		if o.scenario != nil {
-			if logs, err = o.scenario.ApplyCompareSections(prices, &in, o.changed); err != nil {
+			if billing, err = o.scenario.ApplyCompareSections(prices, &in, o.changed); err != nil {
 				return err
 			}
 		}
@@ -402,8 +402,8 @@ func compareRun(o *CompareOptions) error {
 		if i < len(o.assumptions) {
 			r.Assumptions = o.assumptions[i]
 		}
-		if logs != nil {
-			r.Assumptions.Add(*logs)
+		for _, a := range billing {
+			r.Assumptions.Add(a)
 		}
 		r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 		results = append(results, r)

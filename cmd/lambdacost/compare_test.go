@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -331,13 +332,43 @@ func TestCompareScenarioBilling(t *testing.T) {
 		}
 		return soleItem(t, out, "comparisons")
 	}
-	withSection := run(billed)
-	withFlags := run(src, "--free-tier", "--lambda-discount", "0.17")
+	// The numbers are the same; the assumptions name where each choice
+	// came from (the section's key or the flag).
+	split := func(b []byte) (numbers []byte, assumed []string) {
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		var as []struct{ Field, Value string }
+		if raw, ok := m["assumptions"]; ok {
+			if err := json.Unmarshal(raw, &as); err != nil {
+				t.Fatal(err)
+			}
+		}
+		delete(m, "assumptions")
+		for _, a := range as {
+			assumed = append(assumed, a.Field+"="+a.Value)
+		}
+		out, err := json.Marshal(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out, assumed
+	}
+	withSection, sectionAssumed := split(run(billed))
+	withFlags, flagsAssumed := split(run(src, "--free-tier", "--lambda-discount", "0.17"))
 	if !bytes.Equal(withSection, withFlags) {
 		t.Errorf("the billing section differs from the flags:\n%.500s\n%.500s", withSection, withFlags)
 	}
+	// Both are listed: 0.17 = 17 %.
+	if want := []string{"billing.free_tier=applied to the Lambda side", "billing.compute_savings_plan=17 % off Lambda"}; !reflect.DeepEqual(sectionAssumed, want) {
+		t.Errorf("the section's assumptions = %q, want %q", sectionAssumed, want)
+	}
+	if want := []string{"--free-tier=applied to the Lambda side", "--lambda-discount=17 % off Lambda"}; !reflect.DeepEqual(flagsAssumed, want) {
+		t.Errorf("the flags' assumptions = %q, want %q", flagsAssumed, want)
+	}
 	plain := run(src)
-	if bytes.Equal(plain, withSection) {
+	if bytes.Equal(plain, run(billed)) {
 		t.Error("the billing section changed nothing")
 	}
 	if over := run(billed, "--lambda-discount", "0", "--free-tier=false"); !bytes.Equal(over, plain) {

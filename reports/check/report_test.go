@@ -545,3 +545,128 @@ checks:
 		t.Errorf("got %v, want an input error at %s:5", err, bad)
 	}
 }
+
+// A scenario check prices the bill options it is given (--free-tier,
+// --savings-plan, --log-bytes) through the scenario's billing: section,
+// as simulate would, and lists what a simulation's bill cannot carry
+// (--api-gateway): they were dropped silently. Closed form as in
+// TestRunScenario (R = 4,380 n requests, G = (50 n + 20) × 4,380 / 1000 ×
+// 0.5 GB-s at arm64's $0.0000133334):
+//
+//	savings plan 17 %, 1,024 log bytes: R × $0.0000002 + 0.83 × G × price
+//	  + R × 1024 / 2^30 GB × $0.50 (all in the first Lambda-logs tier)
+//	free tier: (R − 1,000,000) × $0.0000002 + (G − 400,000) × price
+//	  (R ≈ 26.3M and G ≈ 657,000 are both above the allowance)
+func TestRunScenarioBillOptions(t *testing.T) {
+	d := decimal.RequireFromString
+	for _, tc := range []struct {
+		name   string
+		opt    Options
+		want   func(req, gbs decimal.Decimal) decimal.Decimal
+		fields []string
+	}{
+		{"savings plan, logs and API Gateway",
+			Options{Bill: pricing.Options{ComputeSavingsPlan: d("0.17"), LogBytesPerRequest: 1024, APIGateway: "http"}},
+			func(req, gbs decimal.Decimal) decimal.Decimal {
+				logs := req.Mul(decimal.NewFromInt(1024)).Div(decimal.NewFromInt(1 << 30)).Mul(d("0.5"))
+				return req.Mul(d("0.0000002")).Add(gbs.Mul(d("0.0000133334")).Mul(d("0.83"))).Add(logs)
+			},
+			[]string{"billing.compute_savings_plan", "billing.log_bytes_per_request", "--api-gateway"}},
+		{"free tier", Options{FreeTier: true},
+			func(req, gbs decimal.Decimal) decimal.Decimal {
+				return req.Sub(d("1000000")).Mul(d("0.0000002")).Add(gbs.Sub(d("400000")).Mul(d("0.0000133334")))
+			},
+			[]string{"billing.free_tier"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeConfig(t, `
+checks:
+  - name: steady
+    scenario: scenarios/steady.yaml
+    thresholds:
+      monthly_cost_usd: ["< 20"]
+`)
+			abs, _ := filepath.Abs(filepath.Join(testdata, "scenarios"))
+			if err := os.Symlink(abs, filepath.Join(filepath.Dir(p), "scenarios")); err != nil {
+				t.Fatal(err)
+			}
+			c := mustRun(t, p, tc.opt).Checks[0]
+			n := math.Round(1 / c.Metrics[ColdStartRate])
+			if n < 5999 || n > 6001 {
+				t.Fatalf("n = %v from cold_start_rate %v", n, c.Metrics[ColdStartRate])
+			}
+			req := decimal.NewFromFloat(n).Mul(decimal.NewFromInt(4380))
+			gbs := decimal.NewFromFloat(50*n + 20).Mul(decimal.NewFromInt(4380)).Div(decimal.NewFromInt(1000)).Mul(d("0.5"))
+			want := tc.want(req, gbs)
+			if diff := c.Cost.Total.Sub(want).Abs(); diff.GreaterThan(d("0.000001")) {
+				t.Errorf("monthly cost %s, want %s (n = %v)", c.Cost.Total, want, n)
+			}
+			listed := map[string]bool{}
+			for _, a := range c.Assumptions {
+				listed[a.Field] = true
+			}
+			for _, f := range tc.fields {
+				if !listed[f] {
+					t.Errorf("%s not listed in %+v", f, c.Assumptions)
+				}
+			}
+		})
+	}
+}
+
+// An estimate check takes --log-bytes and --transfer-out-bytes-per-request
+// when its entry gives none (they were dropped silently), and lists its
+// bill's assumptions (the Savings Plan). 30M requests, 1024 MB arm64,
+// 120 ms: duration 3,600,000 GB-s × $0.0000133334 = $48.00024; requests
+// 30M × $0.0000002 = $6; logs at 2,048 bytes each 61,440,000,000 bytes =
+// 57.220458984375 GB × $0.50 = $28.6102294921875; with the entry's own
+// 1,024 bytes half that, $14.30511474609375; 17 % off the duration
+// −$8.1600408.
+func TestRunEstimateBillOptions(t *testing.T) {
+	d := decimal.RequireFromString
+	for _, tc := range []struct {
+		name, entry string
+		want        string
+		fields      []string
+	}{
+		{"the flag's log bytes", "", "6 + 48.00024 + 28.6102294921875 - 8.1600408", []string{"log_bytes_per_request", "compute_savings_plan"}},
+		{"the entry's own log bytes win", ", log_bytes_per_request: 1024", "6 + 48.00024 + 14.30511474609375 - 8.1600408", []string{"compute_savings_plan"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := writeConfig(t, `
+checks:
+  - name: api
+    estimate: {memory_mb: 1024, architecture: arm64, requests: 30000000, duration: 120ms`+tc.entry+`}
+    thresholds:
+      monthly_cost_usd: ["< 1000"]
+`)
+			c := mustRun(t, p, Options{Bill: pricing.Options{LogBytesPerRequest: 2048, ComputeSavingsPlan: d("0.17")}}).Checks[0]
+			want := decimal.Zero
+			for i, term := range strings.Fields(tc.want) {
+				if term == "+" || term == "-" {
+					continue
+				}
+				x := d(term)
+				if i > 0 && strings.Fields(tc.want)[i-1] == "-" {
+					x = x.Neg()
+				}
+				want = want.Add(x)
+			}
+			if !c.Cost.Total.Equal(want) {
+				t.Errorf("monthly cost %s, want %s", c.Cost.Total, want)
+			}
+			listed := map[string]bool{}
+			for _, a := range c.Assumptions {
+				listed[a.Field] = true
+			}
+			for _, f := range tc.fields {
+				if !listed[f] {
+					t.Errorf("%s not listed in %+v", f, c.Assumptions)
+				}
+			}
+			if len(tc.fields) == 1 && listed["log_bytes_per_request"] {
+				t.Errorf("the flag's log bytes are listed although the entry's were used: %+v", c.Assumptions)
+			}
+		})
+	}
+}

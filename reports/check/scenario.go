@@ -21,6 +21,7 @@ func (e env) scenario(ctx context.Context, c *Check) (values, error) {
 	if s.Region == "" {
 		opt.Region = e.region
 	}
+	notApplied := e.billScenario(s)
 	res, err := simulator.Run(ctx, s, opt)
 	if err != nil {
 		if pricing.IsInput(err) {
@@ -29,6 +30,9 @@ func (e env) scenario(ctx context.Context, c *Check) (values, error) {
 		return values{}, err
 	}
 	v := newValues(res.Region)
+	for _, a := range notApplied {
+		v.assumptions.Add(a)
+	}
 	for _, a := range res.Assumptions {
 		v.assumptions.Add(a)
 	}
@@ -57,4 +61,33 @@ func (e env) scenario(ctx context.Context, c *Check) (values, error) {
 	v.set(LatencyP90Ms, res.LatencyMs.P90)
 	v.set(LatencyP99Ms, res.LatencyMs.P99)
 	return v, nil
+}
+
+// billScenario gives the scenario's billing: section the check's bill
+// options that it can price (--free-tier or the config's free_tier,
+// --savings-plan, and --log-bytes when the scenario gives no log bytes of
+// its own; a flag set wins over the section, as in compare), and returns
+// what a scenario's bill cannot carry (--api-gateway,
+// --transfer-out-bytes-per-request) as assumptions saying so: a flag given
+// is never dropped silently.
+func (e env) billScenario(s *simulator.Scenario) pricing.Assumptions {
+	if e.freeTier {
+		s.Billing.FreeTier = true
+	}
+	if sp := e.around.ComputeSavingsPlan; sp.IsPositive() {
+		s.Billing.ComputeSavingsPlan = sp.InexactFloat64()
+	}
+	if lb := e.around.LogBytesPerRequest; lb > 0 && s.Billing.LogBytesPerRequest == 0 {
+		s.Billing.LogBytesPerRequest = lb
+	}
+	var as pricing.Assumptions
+	if gw := e.around.APIGateway; gw != "" {
+		as.Add(pricing.Assumption{Field: "--api-gateway", Value: "not applied to this scenario",
+			Why: "a scenario check's bill is the simulation's, which has no API Gateway line: the monthly cost is Lambda's alone"})
+	}
+	if e.around.TransferOutBytesPerRequest > 0 {
+		as.Add(pricing.Assumption{Field: "--transfer-out-bytes-per-request", Value: "not applied to this scenario",
+			Why: "a scenario check's bill is the simulation's, which has no data-transfer line: the monthly cost is Lambda's alone"})
+	}
+	return as
 }

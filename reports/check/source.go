@@ -137,9 +137,29 @@ func (e env) estimate(c *Check) (values, error) {
 		v.assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied", Why: "pass --free-tier or set free_tier: true when nothing else in the account uses it"})
 	}
 	u := c.Estimate.Usage.Billed(f.ProvisionedConcurrency)
+	// --log-bytes and --transfer-out-bytes-per-request stand for an
+	// estimate that gives none of its own, as for a dataset.
+	if lb := e.around.LogBytesPerRequest; lb > 0 && u.LogBytes == 0 {
+		n, ok := pricing.MulInt64(u.Requests, int64(lb))
+		if !ok {
+			return v, pricing.Inputf("--log-bytes", "%s: %d invocations × %d bytes exceed the largest volume lambdacost can bill exactly", c.Name, u.Requests, lb)
+		}
+		u.LogBytes = n
+		v.assumptions.Add(pricing.Assumption{Field: "log_bytes_per_request", Value: lb.String() + " bytes", Why: "--log-bytes: the estimate gives no log bytes of its own"})
+	}
+	if tb := e.around.TransferOutBytesPerRequest; tb > 0 && u.TransferOutBytes == 0 {
+		n, ok := pricing.MulInt64(u.Requests, int64(tb))
+		if !ok {
+			return v, pricing.Inputf("--transfer-out-bytes-per-request", "%s: %d invocations × %d bytes exceed the largest volume lambdacost can bill exactly", c.Name, u.Requests, tb)
+		}
+		u.TransferOutBytes = n
+	}
 	b, err := e.bill(c, v.region, []pricing.Item{{Function: f, Usage: u}})
 	if err != nil {
 		return v, err
+	}
+	for _, a := range b.Assumptions {
+		v.assumptions.Add(a)
 	}
 	v.cost = &b.Cost
 	v.set(MonthlyCostUSD, b.Cost.TotalUSD())
