@@ -234,7 +234,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		if ex := sadm/sdt - (prov+prevEnv)/math.Max(ds.es, 1e-9); ex*kappa >= 1 {
 			// (A surge of at least one environment: below that, the
 			// levels' excursions are the whole story.)
-			want := ex * kappa
+			want := ex*kappa + de.gamma*math.Cbrt(ex*kappa) // fluid + the running maximum's overshoot (floodExcess)
 			if want <= tok && prevEnv+want <= capC-prov {
 				flood = prevEnv + want
 			} else {
@@ -248,7 +248,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 				tok = math.Max(0, tok-started)
 			}
 		}
-		cold, env := pool.step(sm/sdt, flood)
+		cold, env, rise, fall := pool.step(sm/sdt, flood)
 		env = math.Min(env, capC-prov)
 		// The scaling budget: new environments beyond it are throttled
 		// arrivals.
@@ -272,7 +272,12 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 			inv := r.adm - thr
 			sinv += inv
 			cs := grant * share
-			e := prevEnv + (env-prevEnv)*(float64(j)+0.5)/float64(len(rec))
+			// The live environments in the step: the straight line between
+			// the slot's ends, lifted by rise where levels were born early in
+			// the slot and by fall where they die late in it (levelPool.step;
+			// 2(1 − u) and 2u have mean 1 over the slot).
+			u := (float64(j) + 0.5) / float64(len(rec))
+			e := math.Min(capC-prov, prevEnv+(env-prevEnv)*u+2*rise*(1-u)+2*fall*u)
 			busy := r.m * inv / math.Max(r.adm, 1e-300)
 			b := int(int64(r.t0*1e9) / int64(bw))
 			if b < nb {
@@ -307,7 +312,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		// pool whose inputs have not changed for two idle timeouts, and
 		// the budget, the cold fraction and the pool settled; every
 		// following slot of the same steps books the same figures.
-		last.ok = len(rec) == sl && flood == 0 && raceThr == 0 && pool.stationary() &&
+		last.ok = len(rec) == sl && flood == 0 && raceThr == 0 && rise == 0 && fall == 0 && pool.stationary() &&
 			math.Abs(tok-tok0) <= 1e-9*math.Max(1, scal) && math.Abs(pc-pc0) <= 1e-12 && math.Abs(env-env0) <= 1e-9*math.Max(1, env)
 		for _, r := range rec {
 			r0 := rec[0]

@@ -41,10 +41,11 @@ type durKey struct {
 	n         int
 }
 
-// durEntry is a duration sample and its flood constant (floodPerRate).
+// durEntry is a duration sample and its flood constants (floodPerRate,
+// floodExcess).
 type durEntry struct {
-	ds    durStats
-	kappa float64
+	ds           durStats
+	kappa, gamma float64
 }
 
 var (
@@ -79,11 +80,11 @@ func cachedCalibration(ctx context.Context, s *Scenario, seed uint64, rate, dur,
 	return c
 }
 
-// cachedDurations is sampleDurations and floodPerRate through durCache.
+// cachedDurations is sampleDurations and floodConstants through durCache.
 func cachedDurations(s *Scenario, seed uint64, n int) *durEntry {
 	build := func() *durEntry {
 		e := &durEntry{ds: sampleDurations(s, seed, n)}
-		e.kappa = floodPerRate(&e.ds)
+		e.kappa, e.gamma = floodConstants(&e.ds, seed)
 		return e
 	}
 	if !keyable(s.Function.Duration, s.Function.InitDuration) {
