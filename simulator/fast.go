@@ -182,7 +182,16 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	if maxLife > 0 {
 		pool.life = max(1, int(math.Round(maxLife/pool.slot)))
 	}
-	kappa := de.kappa
+	kappa := de.flood.kappa
+	// The overshoot γ is measured with Poisson arrivals (floodExcess);
+	// evenly spaced ones leave only the durations' part of the busy
+	// count's noise, which was not measured: their floods keep the fluid.
+	gamma := de.flood.gamma
+	if even {
+		gamma = 0
+	}
+	pool.floodBirth = math.Min(1, de.flood.birth/pool.slot)
+	pool.floodDeath = math.Min(1, de.flood.death/pool.slot)
 
 	segs := s.Traffic.segs
 	lam := func(t float64) float64 { // Λ(t), t within the span
@@ -234,7 +243,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		if ex := sadm/sdt - (prov+prevEnv)/math.Max(ds.es, 1e-9); ex*kappa >= 1 {
 			// (A surge of at least one environment: below that, the
 			// levels' excursions are the whole story.)
-			want := ex*kappa + de.gamma*math.Cbrt(ex*kappa) // fluid + the running maximum's overshoot (floodExcess)
+			want := ex*kappa + gamma*math.Cbrt(ex*kappa) // fluid + the running maximum's overshoot (floodExcess)
 			if want <= tok && prevEnv+want <= capC-prov {
 				flood = prevEnv + want
 			} else {

@@ -41,11 +41,10 @@ type durKey struct {
 	n         int
 }
 
-// durEntry is a duration sample and its flood constants (floodPerRate,
-// floodExcess).
+// durEntry is a duration sample and its flood constants.
 type durEntry struct {
-	ds           durStats
-	kappa, gamma float64
+	ds    durStats
+	flood floodConst
 }
 
 var (
@@ -84,7 +83,7 @@ func cachedCalibration(ctx context.Context, s *Scenario, seed uint64, rate, dur,
 func cachedDurations(s *Scenario, seed uint64, n int) *durEntry {
 	build := func() *durEntry {
 		e := &durEntry{ds: sampleDurations(s, seed, n)}
-		e.kappa, e.gamma = floodConstants(&e.ds, seed)
+		e.flood = floodConstants(&e.ds, seed)
 		return e
 	}
 	if !keyable(s.Function.Duration, s.Function.InitDuration) {

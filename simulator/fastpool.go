@@ -318,6 +318,10 @@ type levelPool struct {
 	// hand-off or lifetime state), lastM and lastFlood are the last ones.
 	same             int
 	lastM, lastFlood float64
+	// floodBirth and floodDeath are where in a slot a flood's levels are
+	// born (from its start) and, T later, reclaimed: floodConst's birth
+	// and death in slots (at most 1).
+	floodBirth, floodDeath float64
 	// zc[i] holds bin i's middle level k as 3√k, 1 − 1/(9k) and 1/∛k, so
 	// that its z at a mean m is 3√k·(1 − 1/(9k) − ∛m/∛k) (zLevel) with
 	// one cube root per step, not one per bin.
@@ -519,7 +523,7 @@ func (p *levelPool) step(m, flood float64) (cold, envs, rise, fall float64) {
 		switch {
 		case n-1 < p.det[i] || a <= 1:
 		case a == satF:
-			rise += bf * floodGone(0)
+			rise += bf * floodGone(0, p.floodDeath)
 		default:
 			fall += bf * slotShape(a)
 		}
@@ -614,9 +618,9 @@ func (p *levelPool) step(m, flood float64) (cold, envs, rise, fall float64) {
 			// slot): its mean over the slot (see above).
 			switch x := bf * math.Exp(-old); {
 			case c == satF:
-				rise += x * math.Exp(-prevS) / 2
+				rise += x * math.Exp(-prevS) * (0.5 - p.floodBirth)
 			case prevS == satF:
-				rise += x * floodGone(c)
+				rise += x * floodGone(c, p.floodDeath)
 			case d > 0:
 				rise += x * math.Exp(-prevS) * slotShape(d)
 			default:
@@ -692,20 +696,33 @@ func calibrateFor(ctx context.Context, s *Scenario, seed uint64, es float64) *le
 // many environments (less than E[INIT] + E[duration]: the first
 // environments freed already serve arrivals warm).
 func floodPerRate(ds *durStats) float64 {
-	k, _ := floodFluid(ds)
-	return k
+	return floodFluid(ds).kappa
 }
 
-// floodConstants are a duration sample's flood constants: κ
-// (floodPerRate) and γ (floodExcess).
-func floodConstants(ds *durStats, seed uint64) (kappa, gamma float64) {
-	kappa, settle := floodFluid(ds)
-	return kappa, floodExcess(ds, kappa, settle, seed)
+// floodConst are a duration sample's flood constants (per unit of
+// arrival rate, from an empty pool).
+type floodConst struct {
+	kappa  float64 // environments per req/s: the fluid pool (floodPerRate)
+	gamma  float64 // the overshoot of the pool over the fluid's, per ∛environment (floodExcess)
+	settle float64 // s until the fluid pool is within 0.1 % of κ
+	// The mean time, s from the rate's jump, at which the fluid pool
+	// reaches a flood's level (birth) and at which the busy count leaves
+	// it for the last time (death), over the levels above the busy count
+	// the flood settles to: where in its slot a flood's levels are born,
+	// and where, T later, they are reclaimed (levelPool.step).
+	birth, death float64
 }
 
-// floodFluid is floodPerRate and the time the fluid pool takes to reach
-// 99.9 % of it, s.
-func floodFluid(ds *durStats) (perRate, settle float64) {
+// floodConstants are the flood constants of a duration sample.
+func floodConstants(ds *durStats, seed uint64) floodConst {
+	f := floodFluid(ds)
+	f.gamma = floodExcess(ds, f.kappa, f.settle, seed)
+	return f
+}
+
+// floodFluid is the fluid race of a flood from an empty pool at rate 1
+// (floodPerRate) and its time constants.
+func floodFluid(ds *durStats) floodConst {
 	h := 3 * (ds.warm[len(ds.warm)*999/1000] + ds.cold[len(ds.cold)*999/1000]) / 1e9 // s
 	const n = 4000
 	dt := h / n
@@ -720,6 +737,7 @@ func floodFluid(ds *durStats) (perRate, settle float64) {
 	hw, hc := hist(ds.warm), hist(ds.cold)
 	comp := make([]float64, 2*n+2)
 	pools := make([]float64, n)
+	busies := make([]float64, n)
 	pool, busy := 0.0, 0.0
 	for i := 0; i < n; i++ {
 		busy -= comp[i]
@@ -730,13 +748,35 @@ func floodFluid(ds *durStats) (perRate, settle float64) {
 		for j := 1; j <= n; j++ {
 			comp[i+j] += warm*hw[j] + cold*hc[j]
 		}
-		pools[i] = pool
+		pools[i], busies[i] = pool, busy
 	}
+	f := floodConst{kappa: pool}
 	i := 0
 	for i < n-1 && pools[i] < 0.999*pool {
 		i++
 	}
-	return pool, float64(i+1) * dt
+	f.settle = float64(i+1) * dt
+	// Births: the mean time of the pool's growth (mid-step).
+	prev := 0.0
+	for i, p := range pools {
+		f.birth += (float64(i) + 0.5) * dt * (p - prev) / pool
+		prev = p
+	}
+	// Deaths: level k is last visited when the maximum of the busy count
+	// over the rest of the race falls below it; the mean over the levels
+	// between the settled busy count and the pool.
+	sufMax := busies[n-1]
+	last := sufMax
+	for i := n - 1; i >= 0; i-- {
+		if busies[i] > sufMax {
+			f.death += (float64(i) + 0.5) * dt * (busies[i] - sufMax)
+			sufMax = busies[i]
+		}
+	}
+	if sufMax > last {
+		f.death /= sufMax - last
+	}
+	return f
 }
 
 // startRun is the exact engine's run over the first seconds of the span
@@ -1004,14 +1044,16 @@ func (p *levelPool) aging(i, n int) float64 {
 }
 
 // floodGone is the mean over the slot less the mean of its two ends of a
-// level whose leaving slot's visits were all at its start (a flood's:
-// reclaimed at once) and with c in the current slot: (1 − e^(−c))/c ·
-// (−1) + e^(−c)/2, i.e. −½ for c = 0 (times e^(−Λ'), by the caller).
-func floodGone(c float64) float64 {
+// level whose leaving slot's visits were a flood's, reclaimed at the
+// fraction ud of the slot, with c in the current slot: alive until ud,
+// then with probability 1 − e^(−cu), so the mean is 1 − (e^(−c·ud) −
+// e^(−c))/c against the ends' (1 + 1 − e^(−c))/2 (times e^(−Λ'), by the
+// caller): ud − ½ for c = 0.
+func floodGone(c, ud float64) float64 {
 	if c < 1e-3 {
-		return -0.5 + c*c/12 // (1 − c + c²/2)/2 − (1 − c/2 + c²/6)
+		return ud - 0.5 - c*ud*ud/2
 	}
-	return math.Exp(-c)/2 - (1-math.Exp(-c))/c
+	return math.Exp(-c)/2 - (math.Exp(-c*ud)-math.Exp(-c))/c
 }
 
 // slotShape is f(d) = (1 + e^(−d))/2 − (1 − e^(−d))/d, d ≥ 0 (see step).
