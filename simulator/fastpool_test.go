@@ -93,6 +93,24 @@ func TestFloodPerRateFixed(t *testing.T) {
 	if got := floodPerRate(&ds); math.Abs(got-0.30)/0.30 > 0.01 {
 		t.Errorf("flood per unit rate %.4f, want 0.30", got)
 	}
+	// When the flood's levels are born and last left, by hand (rate 1,
+	// I = 0.25, S = 0.05): the pool grows evenly over [0, I + S), so the
+	// mean birth is (I + S)/2 = 0.15 s. The busy count stays at I + S
+	// until the first warm arrivals (from I + S) finish at I + 2S; then
+	// the cold ones still running, started in (t − I − S, I + S), number
+	// 2(I + S) − t and the warm ones S: the busy count falls linearly from
+	// I + S at I + 2S to S at 2(I + S), leaving level k ∈ (S, I + S] at
+	// t = 2I + 3S − k. Over those levels (mean k = S + I/2) the mean last
+	// visit is 1.5·I + 2S = 0.475 s.
+	f := floodFluid(&ds)
+	for _, c := range []struct {
+		name      string
+		got, want float64
+	}{{"birth", f.birth, 0.15}, {"death", f.death, 0.475}} {
+		if math.Abs(c.got-c.want)/c.want > 0.01 {
+			t.Errorf("flood %s %.4f s, want %.4g", c.name, c.got, c.want)
+		}
+	}
 }
 
 // TestZOfMatchesZLevel: the per-bin table of the pool (3√k, 1 − 1/(9k),
@@ -110,5 +128,46 @@ func TestZOfMatchesZLevel(t *testing.T) {
 	}
 	if z := p.zOf(3, 0, 0); !math.IsInf(z, 1) {
 		t.Errorf("m = 0: %g, want +Inf", z)
+	}
+}
+
+// TestSlotShapes checks the closed forms of levelPool.step's mean over a
+// slot against the mean of their definitions by the midpoint rule (10⁵
+// points): a level with Λ' = 0 in between and a, c spread evenly over the
+// slot leaving the window and the current one is alive at u with
+// probability 1 − e^(−a(1−u)−cu), so its mean less the mean of its two
+// ends is e^(−min(a,c))·slotShape(|c − a|); a flood's level reclaimed at
+// ud is alive until ud, then with probability 1 − e^(−cu), against the
+// ends 1 and 1 − e^(−c): floodGone(c, ud).
+func TestSlotShapes(t *testing.T) {
+	mean := func(p func(u float64) float64) float64 {
+		const n = 100_000
+		s := 0.0
+		for i := 0; i < n; i++ {
+			s += p((float64(i) + 0.5) / n)
+		}
+		return s / n
+	}
+	for _, ac := range [][2]float64{{0, 40}, {40, 0}, {0.2, 3}, {5, 1.5}, {0.5, 0.5005}} {
+		a, c := ac[0], ac[1]
+		p := func(u float64) float64 { return 1 - math.Exp(-a*(1-u)-c*u) }
+		want := mean(p) - (p(0)+p(1))/2
+		if got := math.Exp(-math.Min(a, c)) * slotShape(math.Abs(c-a)); math.Abs(got-want) > 1e-6 {
+			t.Errorf("a %g c %g: %.8f, by quadrature %.8f", a, c, got, want)
+		}
+	}
+	for _, c := range []float64{0, 5e-4, 0.3, 4} {
+		for _, ud := range []float64{0, 0.12, 0.7} {
+			p := func(u float64) float64 {
+				if u < ud {
+					return 1
+				}
+				return 1 - math.Exp(-c*u)
+			}
+			want := mean(p) - (1+1-math.Exp(-c))/2
+			if got := floodGone(c, ud); math.Abs(got-want) > 1e-6 {
+				t.Errorf("c %g ud %g: %.8f, by quadrature %.8f", c, ud, got, want)
+			}
+		}
 	}
 }
