@@ -1093,7 +1093,7 @@ func oneMinusExp(c float64) float64 {
 // (64 runs per rate) were 2.7 to 16.9 environments above the fluid from
 // 100 to 10,000 req/s, (mean − κr)/∛(κr) = 1.0–1.1 at every rate, where a
 // square-root law's constant fell from 0.55 to 0.35; 2,000 raced floods
-// per rate gave the same γ (1.02–1.11) and means within 1.2 of the exact
+// per rate gave the same γ (1.02–1.11) and means within 2 SE of the exact
 // ones. Its sampling error at 1,000 floods of 50 (SD ≈ 0.09 over seeds)
 // is 0.75 of an environment at a flood of 550.
 const (
