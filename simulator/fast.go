@@ -32,7 +32,7 @@ const FastValidatedErrorPct = 3.0
 // FastModeNote is what a fast-mode result says about itself.
 const FastModeNote = "fast mode: invocations aggregated in 1-s steps, the pool kept level by level (an environment per busy-count level, " +
 	"alive while the level was reached within the idle timeout, with the per-level e^(−GT) keep-alive law and a calibrated excursion rate G), " +
-	"floods raced in the fluid against the scaling budget and the cap, Erlang-B throttles, Poisson rate-quota excess; the first seconds are " +
+	"floods raced in the fluid against the scaling budget and the cap (a flood's pool the fluid's plus the running maximum's overshoot, γ·∛pool), Erlang-B throttles, Poisson rate-quota excess; the first seconds are " +
 	"the mean of up to 8 runs of the exact engine. Differences from the exact engine measured on the validation set (mean busy counts of 15–3,500; a result outside it " +
 	"says so under assumptions) are within mode_error_pct on cold starts, mean environments, billed GB-s, cost, throttles and p99 latency " +
 	"with the default seed; the calibration is a seeded sample, so on short runs with a few hundred cold starts " +

@@ -1089,13 +1089,13 @@ func oneMinusExp(c float64) float64 {
 // the fluid's settling time) at the rate whose fluid pool is
 // floodExcessPool: γ = (mean pool − κr)/∛(κr), and a flood of excess rate
 // x then leaves κx + γ·∛(κx). With the trace case's durations (log-normal
-// 40/250 ms, INIT 180 ms; κ = 0.216 s) exact floods from an empty pool
-// (64 runs per rate) were 2.7 to 16.9 environments above the fluid from
-// 100 to 10,000 req/s, (mean − κr)/∛(κr) = 1.0–1.1 at every rate, where a
-// square-root law's constant fell from 0.55 to 0.35; 2,000 raced floods
-// per rate gave the same γ (1.02–1.11) and means within 2 SE of the exact
-// ones. Its sampling error at 1,000 floods of 50 (SD ≈ 0.09 over seeds)
-// is 0.75 of an environment at a flood of 550.
+// 40/250 ms, INIT 180 ms; κ = 0.216 s) 2,000 raced floods per rate from
+// 100 to 10,000 req/s gave γ = 1.02–1.11 at every rate (SE ≈ 0.05), where
+// a square-root law's constant fell from 0.6 to 0.3; exact floods from an
+// empty pool (64 runs per rate) were 2.6 to 16.9 environments above the
+// fluid, 0.6–1.4·∛(κr) with SEs of 0.2–0.45, and the raced means within
+// 2 of their SEs. γ's sampling error at 1,000 floods of 50 (SD ≈ 0.09
+// over seeds) is 0.75 of an environment at a flood of 550.
 const (
 	floodExcessPool = 50.0
 	floodExcessRuns = 1000
