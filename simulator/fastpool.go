@@ -463,11 +463,12 @@ func (p *levelPool) grow(i int) {
 // mean of its two ends is e^(−Λ'−min(a,c))·f(|c−a|), f(d) = (1 + e^(−d))/2 −
 // (1 − e^(−d))/d (≤ ½; it is left out where d ≤ 1, f < 0.052, and where
 // Λ' ≥ 8, e^(−8)/2 < 2·10⁻⁴ of an environment per level: on the year at
-// 10k req/s what it leaves out is 4 % of the correction, 10⁻⁶ of the
-// mean environments, and the rest costs 1/170 of the evaluations). A
-// level reclaimed after a busy minute (a saturated, c = 0) is alive for
-// all but the last 1/40 of the slot, not half of it; a flood's levels from
-// the first 1/40 of it.
+// 10k req/s what it leaves out is 3 % of the correction, < 10⁻⁶ of the
+// mean environments, for 1/180 of the evaluations). A level reclaimed
+// after a busy minute (a saturated, c = 0) is alive for all but the last
+// 1/40 of the slot, not half of it. A flood's levels (satF) are reached
+// once, not through the slot: born at floodBirth and, when that slot
+// leaves the window, reclaimed at floodDeath (floodGone).
 func (p *levelPool) step(m, flood float64) (cold, envs, rise, fall float64) {
 	n := p.n
 	p.n++

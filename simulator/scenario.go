@@ -51,7 +51,7 @@
 //     and 0.37 s for the trace case's durations). Each slot's steps get the
 //     straight line plus these corrections, shaped 2(1 − u) for early and 2u
 //     for late events. Left out where d ≤ 1 (f < 0.052) or Λ' ≥ 8 (a year
-//     at 10k req/s: 4 % of the correction, 10⁻⁶ of its mean environments).
+//     at 10k req/s: 3 % of the correction, < 10⁻⁶ of its mean environments).
 //   - G as a function of the level: with z_k the standard-normal level
 //     equivalent of k for a Poisson(m) count (P(N ≥ k) = 1 − Φ(z_k),
 //     Wilson–Hilferty), G depends on z_k and the duration distribution but
