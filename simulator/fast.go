@@ -285,8 +285,13 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 			// the slot's ends, lifted by rise where levels were born early in
 			// the slot and by fall where they die late in it (levelPool.step;
 			// 2(1 − u) and 2u have mean 1 over the slot).
-			u := (float64(j) + 0.5) / float64(len(rec))
-			e := math.Min(capC-prov, prevEnv+(env-prevEnv)*u+2*rise*(1-u)+2*fall*u)
+			e := prevEnv + (env-prevEnv)*(float64(j)+0.5)/float64(len(rec))
+			if rise != 0 || fall != 0 {
+				u := (float64(j) + 0.5) / float64(len(rec))
+				if e += 2*rise*(1-u) + 2*fall*u; e > capC-prov {
+					e = capC - prov
+				}
+			}
 			busy := r.m * inv / math.Max(r.adm, 1e-300)
 			b := int(int64(r.t0*1e9) / int64(bw))
 			if b < nb {
