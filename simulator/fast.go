@@ -186,9 +186,11 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	// The overshoot γ is measured with Poisson arrivals (floodExcess);
 	// evenly spaced ones leave only the durations' part of the busy
 	// count's noise, which was not measured: their floods keep the fluid.
-	gamma := de.flood.gamma
-	if even {
-		gamma = 0
+	overshoot := func() float64 {
+		if even {
+			return 0
+		}
+		return de.flood.overshoot()
 	}
 	pool.floodBirth = math.Min(1, de.flood.birth/pool.slot)
 	pool.floodDeath = math.Min(1, de.flood.death/pool.slot)
@@ -243,7 +245,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		if ex := sadm/sdt - (prov+prevEnv)/math.Max(ds.es, 1e-9); ex*kappa >= 1 {
 			// (A surge of at least one environment: below that, the
 			// levels' excursions are the whole story.)
-			want := ex*kappa + gamma*math.Cbrt(ex*kappa) // fluid + the running maximum's overshoot (floodExcess)
+			want := ex*kappa + overshoot()*math.Cbrt(ex*kappa) // fluid + the running maximum's overshoot (floodExcess)
 			if want <= tok && prevEnv+want <= capC-prov {
 				flood = prevEnv + want
 			} else {

@@ -79,11 +79,11 @@ func cachedCalibration(ctx context.Context, s *Scenario, seed uint64, rate, dur,
 	return c
 }
 
-// cachedDurations is sampleDurations and floodConstants through durCache.
+// cachedDurations is sampleDurations and its flood constants through durCache.
 func cachedDurations(s *Scenario, seed uint64, n int) *durEntry {
 	build := func() *durEntry {
 		e := &durEntry{ds: sampleDurations(s, seed, n)}
-		e.flood = floodConstants(&e.ds, seed)
+		e.flood.init(&e.ds, seed)
 		return e
 	}
 	if !keyable(s.Function.Duration, s.Function.InitDuration) {

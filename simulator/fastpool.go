@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -697,14 +698,16 @@ func calibrateFor(ctx context.Context, s *Scenario, seed uint64, es float64) *le
 // many environments (less than E[INIT] + E[duration]: the first
 // environments freed already serve arrivals warm).
 func floodPerRate(ds *durStats) float64 {
-	return floodFluid(ds).kappa
+	k, _, _, _ := floodFluid(ds)
+	return k
 }
 
 // floodConst are a duration sample's flood constants (per unit of
-// arrival rate, from an empty pool).
+// arrival rate, from an empty pool). γ is raced only when a run first
+// needs it (most floods at high rates are the scaling budget's, which do
+// not use it); init before use, and do not copy.
 type floodConst struct {
 	kappa  float64 // environments per req/s: the fluid pool (floodPerRate)
-	gamma  float64 // the overshoot of the pool over the fluid's, per ∛environment (floodExcess)
 	settle float64 // s until the fluid pool is within 0.1 % of κ
 	// The mean time, s from the rate's jump, at which the fluid pool
 	// reaches a flood's level (birth) and at which the busy count leaves
@@ -712,18 +715,29 @@ type floodConst struct {
 	// the flood settles to: where in its slot a flood's levels are born,
 	// and where, T later, they are reclaimed (levelPool.step).
 	birth, death float64
+
+	ds        *durStats
+	seed      uint64
+	gammaOnce sync.Once
+	gamma     float64 // the overshoot of the pool over the fluid's, per ∛environment (floodExcess)
 }
 
-// floodConstants are the flood constants of a duration sample.
-func floodConstants(ds *durStats, seed uint64) floodConst {
-	f := floodFluid(ds)
-	f.gamma = floodExcess(ds, f.kappa, f.settle, seed)
-	return f
+// init computes the flood constants of the duration sample ds (kept: γ
+// is raced from it when first asked for).
+func (f *floodConst) init(ds *durStats, seed uint64) {
+	f.kappa, f.settle, f.birth, f.death = floodFluid(ds)
+	f.ds, f.seed = ds, seed
 }
 
-// floodFluid is the fluid race of a flood from an empty pool at rate 1
-// (floodPerRate) and its time constants.
-func floodFluid(ds *durStats) floodConst {
+// overshoot is γ (floodExcess), raced on the first call.
+func (f *floodConst) overshoot() float64 {
+	f.gammaOnce.Do(func() { f.gamma = floodExcess(f.ds, f.kappa, f.settle, f.seed) })
+	return f.gamma
+}
+
+// floodFluid is the fluid race of a flood from an empty pool at rate 1:
+// its pool (floodPerRate) and its time constants (floodConst).
+func floodFluid(ds *durStats) (kappa, settle, birth, death float64) {
 	h := 3 * (ds.warm[len(ds.warm)*999/1000] + ds.cold[len(ds.cold)*999/1000]) / 1e9 // s
 	const n = 4000
 	dt := h / n
@@ -751,16 +765,16 @@ func floodFluid(ds *durStats) floodConst {
 		}
 		pools[i], busies[i] = pool, busy
 	}
-	f := floodConst{kappa: pool}
+	kappa = pool
 	i := 0
 	for i < n-1 && pools[i] < 0.999*pool {
 		i++
 	}
-	f.settle = float64(i+1) * dt
+	settle = float64(i+1) * dt
 	// Births: the mean time of the pool's growth (mid-step).
 	prev := 0.0
 	for i, p := range pools {
-		f.birth += (float64(i) + 0.5) * dt * (p - prev) / pool
+		birth += (float64(i) + 0.5) * dt * (p - prev) / pool
 		prev = p
 	}
 	// Deaths: level k is last visited when the maximum of the busy count
@@ -770,14 +784,14 @@ func floodFluid(ds *durStats) floodConst {
 	last := sufMax
 	for i := n - 1; i >= 0; i-- {
 		if busies[i] > sufMax {
-			f.death += (float64(i) + 0.5) * dt * (busies[i] - sufMax)
+			death += (float64(i) + 0.5) * dt * (busies[i] - sufMax)
 			sufMax = busies[i]
 		}
 	}
 	if sufMax > last {
-		f.death /= sufMax - last
+		death /= sufMax - last
 	}
-	return f
+	return kappa, settle, birth, death
 }
 
 // startRun is the exact engine's run over the first seconds of the span

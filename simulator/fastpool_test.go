@@ -102,11 +102,11 @@ func TestFloodPerRateFixed(t *testing.T) {
 	// I + S at I + 2S to S at 2(I + S), leaving level k ∈ (S, I + S] at
 	// t = 2I + 3S − k. Over those levels (mean k = S + I/2) the mean last
 	// visit is 1.5·I + 2S = 0.475 s.
-	f := floodFluid(&ds)
+	_, _, birth, death := floodFluid(&ds)
 	for _, c := range []struct {
 		name      string
 		got, want float64
-	}{{"birth", f.birth, 0.15}, {"death", f.death, 0.475}} {
+	}{{"birth", birth, 0.15}, {"death", death, 0.475}} {
 		if math.Abs(c.got-c.want)/c.want > 0.01 {
 			t.Errorf("flood %s %.4f s, want %.4g", c.name, c.got, c.want)
 		}

@@ -74,14 +74,16 @@
 //     the peak the drift passes through zero at a rate a ∝ r with noise
 //     variance ≈ 2r per s, and E[sup_s (σB(s) − a·s²/2)] ∝ σ^(4/3)·a^(−1/3) ∝
 //     r^(1/3). A flood of excess x leaves κx + γ·∛(κx), γ measured once per
-//     duration sample by racing 1,000 floods of 50 environments arrival by
-//     arrival (≈ 1 for the validation set's durations: the exact floods of
-//     100–10,000 req/s above the fluid by 0.6–1.4·∛(κr) ± 0.2–0.45, i.e.
-//     1.7 % at 2,500 req/s; the raced ones 1.0–1.1·∛(κr) ± 0.05); left out
-//     where κ < 2·E[S] (no peak: the levels' excursions are the overshoot)
-//     and for evenly spaced arrivals. A flood the scaling budget (a token bucket, scaling_rate per 10 s) or the
-//     concurrency cap bounds is raced in the fluid at its own rate, pool,
-//     budget and cap, and its unserved arrivals are throttles.
+//     duration sample, when a run first needs it, by racing 1,000 floods of
+//     50 environments arrival by arrival (≈ 1 for the validation set's
+//     durations: the exact floods of 100–10,000 req/s are above the fluid
+//     by 0.6–1.4·∛(κr) ± 0.2–0.45, 1.7 % at 2,500 req/s; the raced ones by
+//     1.0–1.1·∛(κr) ± 0.05); left out where κ < 2·E[S] (no peak: the
+//     levels' excursions are the overshoot) and for evenly spaced
+//     arrivals. A flood the scaling budget (a token bucket, scaling_rate
+//     per 10 s) or the concurrency cap bounds is raced in the fluid at its
+//     own rate, pool, budget and cap, and its unserved arrivals are
+//     throttles.
 //   - The first seconds (30 s, or 10·(E[I] + E[S]), at most ≈ 5·10⁶
 //     arrivals) run the exact engine: the filling of the empty pool, where
 //     the scaling budget and the INIT flood race arrival by arrival, is
