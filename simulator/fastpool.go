@@ -609,24 +609,27 @@ func (p *levelPool) step(m, flood float64) (cold, envs, rise, fall float64) {
 			prevS = math.Max(prevS, satC) // (a flood's satF stays)
 		}
 		certain := i <= ksPrev || n < p.det[i]
-		if x := old + prevS/2; !certain && x < 50 && c > 0 {
-			// A first visit at a uniform point of this slot finds the
-			// level unvisited for T if the w−1 slots before were empty and
-			// so was, on average, half of the slot n−w.
-			cold += bf * math.Exp(-x) * oneMinusExp(c)
-		}
-		if d := c - prevS; (d > 1 || d < -1) && old < 8 && !certain && n-1 >= p.det[i] {
+		if x := old + prevS/2; !certain && x < 50 {
+			if c > 0 {
+				// A first visit at a uniform point of this slot finds the
+				// level unvisited for T if the w−1 slots before were empty
+				// and so was, on average, half of the slot n−w.
+				cold += bf * math.Exp(-x) * oneMinusExp(c)
+			}
 			// Not a level alive throughout (certain now and in the last
-			// slot): its mean over the slot (see above).
-			switch x := bf * math.Exp(-old); {
-			case c == satF:
-				rise += x * math.Exp(-prevS) * (0.5 - p.floodBirth)
-			case prevS == satF:
-				rise += x * floodGone(c, p.floodDeath)
-			case d > 0:
-				rise += x * math.Exp(-prevS) * slotShape(d)
-			default:
-				fall += x * math.Exp(-c) * slotShape(-d)
+			// slot): its mean over the slot (see above; old < 8 implies
+			// x < 50, prevS ≤ satF).
+			if d := c - prevS; old < 8 && math.Abs(d) > 1 && n-1 >= p.det[i] {
+				switch y := bf * math.Exp(-old); {
+				case c == satF:
+					rise += y * math.Exp(-prevS) * (0.5 - p.floodBirth)
+				case prevS == satF:
+					rise += y * floodGone(c, p.floodDeath)
+				case d > 0:
+					rise += y * math.Exp(-prevS) * slotShape(d)
+				default:
+					fall += y * math.Exp(-c) * slotShape(-d)
+				}
 			}
 		}
 		p.sum[i] = old + c
