@@ -78,6 +78,47 @@ type funcAcc struct {
 	hasMin   bool
 	concEvts int
 	concLost bool
+
+	// seen holds a 64-bit hash of every REPORT record with a request id
+	// (the id, its time and its numbers; see recordHash), so that a record
+	// read twice — the same log given twice, exports whose time ranges
+	// overlap — is found (Duplicates) instead of billed twice. An
+	// asynchronous invocation's retries share the request id but not the
+	// time and durations. 8 bytes per invocation, up to maxSeen.
+	seen     []uint64
+	seenLost bool
+}
+
+// maxSeen caps the REPORT hashes a function keeps for finding records
+// read twice (200 MB); beyond it the check covers the first maxSeen.
+const maxSeen = 25_000_000
+
+// recordHash is FNV-1a over a REPORT's request id, time and numbers.
+func recordHash(r *report) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for _, c := range r.RequestID {
+		h = (h ^ uint64(c)) * prime
+	}
+	for _, v := range [...]int64{r.TimeMs, r.DurationUs, r.BilledMs, r.MemorySizeMB, r.MaxMemoryMB, r.InitDurationUs, r.RestoreUs} {
+		for k := 0; k < 64; k += 8 {
+			h = (h ^ uint64(v>>k)&0xff) * prime
+		}
+	}
+	return h
+}
+
+// duplicates returns how many of a's REPORT records were read more than
+// once (sorting the hashes; called once, at the end).
+func (a *funcAcc) duplicates() int64 {
+	slices.Sort(a.seen)
+	var n int64
+	for i := 1; i < len(a.seen); i++ {
+		if a.seen[i] == a.seen[i-1] {
+			n++
+		}
+	}
+	return n
 }
 
 type minuteAcc struct {
@@ -150,6 +191,13 @@ func ceilMs(us int64) int64 { return (us + 999) / 1000 }
 
 func (a *funcAcc) add(r *report) {
 	a.invocations++
+	if r.RequestID != nil {
+		if len(a.seen) < maxSeen {
+			a.seen = append(a.seen, recordHash(r))
+		} else {
+			a.seenLost = true
+		}
+	}
 	if r.NoStatus {
 		a.noStatus++
 	}

@@ -305,9 +305,10 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	var win, month []Item
 	var winAt, monthAt []billGroup
 	var averaged, measuredLogs, givenLogs, noLogs []string
+	labels := d.Labels()
 	for i := range d.Functions {
 		f := &d.Functions[i]
-		fq := fmt.Sprintf("functions[%s]", f.Name)
+		fq := fmt.Sprintf("functions[%s]", labels[i])
 		fb := DatasetFunctionBill{Name: f.Name, Incomplete: f.Incomplete(), Missing: f.BillMissing()}
 		if len(fb.Missing) > 0 {
 			db.Functions = append(db.Functions, fb)
@@ -319,11 +320,11 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		}
 		switch {
 		case f.Summary.LogBytes > 0:
-			measuredLogs = append(measuredLogs, f.Name)
+			measuredLogs = append(measuredLogs, labels[i])
 		case opt.LogBytesPerRequest > 0:
-			givenLogs = append(givenLogs, f.Name)
+			givenLogs = append(givenLogs, labels[i])
 		case f.Summary.Invocations > 0:
-			noLogs = append(noLogs, f.Name)
+			noLogs = append(noLogs, labels[i])
 		}
 		g := billGroup{account: f.Account, region: f.Region}
 		if g.region == "" {
@@ -334,7 +335,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		}
 		fb.MemoryChanged = len(items) > 1
 		if f.Unknown("memory_mb") && len(f.Summary.ByMemory) == 0 && f.Summary.Invocations > 0 {
-			db.Warnings = append(db.Warnings, fmt.Sprintf("%s: the memory size is not known; billed at Lambda's default %d MB (pass --memory to import or collect)", f.Name, items[0].Function.MemoryMB))
+			db.Warnings = append(db.Warnings, fmt.Sprintf("%s: the memory size is not known; billed at Lambda's default %d MB (pass --memory to import or collect)", labels[i], items[0].Function.MemoryMB))
 		}
 		if r := f.Summary.Restores; r > 0 {
 			as.Add(Assumption{Field: fq + ".snapstart", Value: fmt.Sprintf("%d restores, cache and restore charges not billed", r),
