@@ -271,3 +271,18 @@ func TestImportOverlapRefused(t *testing.T) {
 		t.Errorf("a retried invocation: %d invocations, %d ms; want 2, 190", s.Invocations, s.BilledDurationMs)
 	}
 }
+
+// Logs and get-metric-data carry no ephemeral storage size and no
+// provisioned concurrency, both billed: an import bills neither and says
+// so (before: Lambda's 512 MB and none, silently).
+func TestImportUnconfiguredBilling(t *testing.T) {
+	log := writeTemp(t, "orders.log", "2026-11-02T10:00:30.000Z REPORT RequestId: 3f0b4c1e-6a55-4d8e-9d0b-1a2b3c4d5e6f\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 70 MB\t\n")
+	d, _, err := ImportFiles([]string{log}, ImportOptions{Architecture: pricing.ARM64, Timeout: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := d.Functions[0]
+	if !f.Unknown("ephemeral_storage_mb") || !f.Unknown("provisioned_concurrency") || !hasAssumption(d, "ephemeral_storage_mb, provisioned_concurrency", "the bill of orders has no ephemeral storage above 512 MB and no provisioned concurrency") {
+		t.Errorf("config_unknown %v, assumptions %+v", f.ConfigUnknown, d.Assumptions)
+	}
+}

@@ -92,7 +92,10 @@ type Importer struct {
 	// notes are what the import assumed about its inputs (the time zone
 	// of a console export).
 	notes pricing.Assumptions
-	stats ImportStats
+	// unconfigured are the functions whose ephemeral storage and
+	// provisioned concurrency no input gave (all of an import's).
+	unconfigured []string
+	stats        ImportStats
 
 	totalBytes, nextProgress int64
 	// doneBytes is counted by the file's reader, which may run on the
@@ -416,6 +419,11 @@ func (im *Importer) Dataset() *pricing.Dataset {
 			d.Assumptions.Add(x)
 		}
 	}
+	if len(im.unconfigured) > 0 {
+		d.Assumptions.Add(pricing.Assumption{Field: "ephemeral_storage_mb, provisioned_concurrency", Value: "512 MB, none",
+			Why: fmt.Sprintf("Lambda's defaults: logs and get-metric-data carry neither, so the bill of %s has no ephemeral storage above 512 MB and no provisioned concurrency (listed in config_unknown); collect reads both from the function's configuration", strings.Join(im.unconfigured, ", "))})
+		im.unconfigured = nil
+	}
 	for _, x := range im.notes {
 		d.Assumptions.Add(x)
 	}
@@ -477,6 +485,12 @@ func (im *Importer) configure(f *pricing.DatasetFunction, memKnown, timeoutKnown
 		f.Timeout = def.Timeout
 		unknown("timeout", def.Timeout.String(), "Lambda's default: the records do not carry the timeout; pass --timeout")
 	}
+	// Billed configuration no record carries: ephemeral storage above
+	// 512 MB is billed per GB-s, provisioned concurrency per hour (and its
+	// invocations at its own duration rate). Logs and get-metric-data say
+	// nothing of either, so the bill has neither, and says so.
+	f.ConfigUnknown = append(f.ConfigUnknown, "ephemeral_storage_mb", "provisioned_concurrency")
+	im.unconfigured = append(im.unconfigured, f.Name)
 }
 
 // mergeFunctions adds metric-derived functions to log-derived ones; a
