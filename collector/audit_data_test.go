@@ -286,3 +286,18 @@ func TestImportUnconfiguredBilling(t *testing.T) {
 		t.Errorf("config_unknown %v, assumptions %+v", f.ConfigUnknown, d.Assumptions)
 	}
 }
+
+// A REPORT without a date (serverless logs print none) whose Billed
+// Duration leaves out its INIT (4 ms for 3.17 + 150.01 ms) is not known to
+// be from before 2025-08-01: the assumption says it is undated (before,
+// "logs before 2025-08-01"), and its ⌈150.01⌉ = 151 ms are unbilled INIT.
+func TestImportUndatedUnbilledInit(t *testing.T) {
+	log := writeTemp(t, "api.log", "REPORT RequestId: 0f1e2d3c-0000-4000-8000-000000000001\tDuration: 3.17 ms\tBilled Duration: 4 ms\tMemory Size: 1024 MB\tMax Memory Used: 66 MB\tInit Duration: 150.01 ms\t\n")
+	d, _, err := ImportFiles([]string{log}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Functions[0].Summary.InitUnbilledMs != 151 || !hasAssumption(d, "functions[api].summary.init_unbilled_ms", "1 of them in lines without a date") || hasAssumption(d, "functions[api].summary.init_unbilled_ms", "logs before 2025-08-01") {
+		t.Errorf("init unbilled %d, assumptions %+v", d.Functions[0].Summary.InitUnbilledMs, d.Assumptions)
+	}
+}
