@@ -178,5 +178,11 @@ func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region
 			e.Assumptions.Add(a)
 		}
 	}
+	if override && e.Region != region {
+		// The code's own regions win over the one given: say where the
+		// rows are priced, not only the region asked for.
+		e.Assumptions.Add(pricing.Assumption{Field: "region", Value: region,
+			Why: fmt.Sprintf("given (--region, $LAMBDACOST_REGION or a check config's region:), but the code names the region of its functions: each is priced in its own (%s); the region given prices only functions whose code names none", e.Region)})
+	}
 	return e, nil
 }
