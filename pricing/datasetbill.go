@@ -421,6 +421,11 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		}
 	}
 
+	if len(measuredLogs) > 0 && opt.LogsField == "" {
+		// The log bytes a dataset measured: an error about them names
+		// the dataset's field, not --log-bytes, which was not given.
+		opt.LogsField = fmt.Sprintf("functions[%s].summary.log_bytes", measuredLogs[0])
+	}
 	var err error
 	if db.Window, err = t.groupedBill(region, win, winAt, opt); err != nil {
 		return nil, err

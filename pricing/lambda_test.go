@@ -413,3 +413,42 @@ func TestMergeKeepsEveryService(t *testing.T) {
 		t.Error(p, err)
 	}
 }
+
+// A bill whose invoked functions have no log bytes says their logs are not
+// priced (a missing logs line is not a zero); when some functions have
+// logs, it names the others; a function never invoked needs no logs.
+func TestLogsNotPricedAssumption(t *testing.T) {
+	fn := func(name string, req, logBytes int64) Item {
+		return Item{Function: FunctionConfig{Name: name, MemoryMB: 128}, Usage: BilledUsage{Requests: req, OnDemandMs: req * 100, LogBytes: logBytes}}
+	}
+	for _, tc := range []struct {
+		name  string
+		items []Item
+		want  string // "" = no such assumption
+	}{
+		{"one function, no logs", []Item{fn("a", 1000, 0)}, "the function's logs are not in the bill"},
+		{"two, none with logs", []Item{fn("a", 1000, 0), fn("b", 1000, 0)}, "the functions' logs are not in the bill"},
+		{"two, one with logs", []Item{fn("a", 1000, 2048), fn("b", 1000, 0)}, "the logs of b are not in the bill"},
+		{"all with logs", []Item{fn("a", 1000, 2048)}, ""},
+		{"not invoked", []Item{fn("a", 0, 0)}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := Embedded().LambdaBill("us-east-1", tc.items, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got *Assumption
+			for i, a := range b.Assumptions {
+				if a.Field == "logs" && a.Value == "not priced" {
+					got = &b.Assumptions[i]
+				}
+			}
+			switch {
+			case tc.want == "" && got != nil:
+				t.Errorf("unexpected %v", *got)
+			case tc.want != "" && (got == nil || !strings.Contains(got.Why, tc.want)):
+				t.Errorf("logs assumption %v, want one saying %q", got, tc.want)
+			}
+		})
+	}
+}

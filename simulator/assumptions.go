@@ -49,7 +49,7 @@ func MonthlyAssumptions(s *Scenario, r *Result) pricing.Assumptions {
 	}
 	if lb := s.Billing.LogBytesPerRequest; lb > 0 {
 		as.Add(pricing.Assumption{Field: "billing.log_bytes_per_request", Value: lb.String() + " bytes",
-			Why: "every invocation is taken to write this much to CloudWatch Logs (its own lines and Lambda's START/END/REPORT lines), billed as log ingestion on both bills"})
+			Why: "every invocation is taken to write this much to CloudWatch Logs (its own lines and Lambda's START/END/REPORT lines), billed as log ingestion on both bills over the Lambda-log volume tiers, counting only this function's logs; CloudWatch's 5 GB monthly free tier (shared by all logs of the account: ingestion, archive storage and Logs Insights scans) is not applied, with or without billing.free_tier; storage after ingestion is not priced"})
 	} else {
 		as.Add(pricing.Assumption{Field: "logs", Value: "not priced",
 			Why: "the scenario gives no billing.log_bytes_per_request: the CloudWatch Logs ingestion of the function's logs is not in the bill"})

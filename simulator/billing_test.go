@@ -185,3 +185,30 @@ func TestFreeTierMonthsListed(t *testing.T) {
 		})
 	}
 }
+
+// The log bytes' assumption says what the logs line leaves out:
+// CloudWatch's 5 GB monthly free tier (the account's, shared by all its
+// logs: ingestion, archive storage and Logs Insights scans) is not applied
+// even with billing.free_tier (which is Lambda's), and storage is not
+// priced.
+func TestLogBytesAssumptionStatesFreeTier(t *testing.T) {
+	for _, free := range []string{"false", "true"} {
+		s := parse(t, "region: us-east-1\nduration: 1h\nfunction: {memory_mb: 128, duration: 10ms}\ntraffic: {arrivals: even, start_rate: 1}\nbilling: {log_bytes_per_request: 1KB, free_tier: "+free+"}\n")
+		r, err := Run(context.Background(), s, Options{Prices: pricing.Embedded()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, a := range MonthlyAssumptions(s, r) {
+			if a.Field == "billing.log_bytes_per_request" {
+				found = true
+				if !strings.Contains(a.Why, "5 GB monthly free tier") || !strings.Contains(a.Why, "is not applied") || !strings.Contains(a.Why, "storage after ingestion is not priced") {
+					t.Errorf("free_tier %s: %q does not say the CloudWatch free tier is not applied", free, a.Why)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("free_tier %s: no billing.log_bytes_per_request assumption", free)
+		}
+	}
+}

@@ -389,6 +389,9 @@ func compareRun(o *CompareOptions) error {
 		// A scenario's billing: and compare: sections choose what no flag
 		// chose.
 		billing := simulator.CompareBillingAssumptions(in.Options, func(string) bool { return true })
+		if a, ok := simulator.CompareLogsNotPriced(in); ok {
+			billing.Add(a)
+		}
 		if o.scenario != nil {
 			if billing, err = o.scenario.ApplyCompareSections(prices, &in, o.changed); err != nil {
 				return err

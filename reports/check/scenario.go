@@ -1,6 +1,7 @@
 package check
 
 import (
+	"cmp"
 	"context"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -21,7 +22,15 @@ func (e env) scenario(ctx context.Context, c *Check) (values, error) {
 	if s.Region == "" {
 		opt.Region = e.region
 	}
+	fromFlag := s.Billing.LogBytesPerRequest == 0 && e.around.LogBytesPerRequest > 0
 	notApplied := e.billScenario(s)
+	if region := cmp.Or(s.Region, e.region); fromFlag && region != "" {
+		// The log bytes are --log-bytes', not the scenario's: an error
+		// names the flag the user gave.
+		if _, err := e.prices.LogsFor(region); err != nil {
+			return values{}, pricing.Inputf("--log-bytes", "%s: CloudWatch Logs prices for %s are not known (see README, Prices not known): the logs of scenario %s cannot be priced there", c.Name, region, c.File)
+		}
+	}
 	res, err := simulator.Run(ctx, s, opt)
 	if err != nil {
 		if pricing.IsInput(err) {
