@@ -1,6 +1,7 @@
 package infra
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -413,6 +414,24 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 	}
 	if err := pricing.Errors(errs); err != nil {
 		return nil, err
+	}
+	if opt.Bill.FreeTier {
+		// The free tier is one account's, shared by its regions: one
+		// bill per region would give it to each.
+		var regions []string
+		for _, o := range append(append([]owned(nil), known...), archOnly...) {
+			if r := cmp.Or(fns[o.fn].Region, opt.Region); !slices.Contains(regions, r) {
+				regions = append(regions, r)
+			}
+		}
+		if len(regions) > 1 {
+			sort.Strings(regions)
+			return nil, pricing.Inputf("free tier", "the functions run in %d regions (%s); the free tier is one account's, shared by its regions, so it cannot be given to each: price them without it", len(regions), strings.Join(regions, ", "))
+		}
+		if len(known) > 0 && len(archOnly) > 0 {
+			ps.assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "also given to the functions of unknown architecture",
+				Why: "the functions whose architecture is known only after apply are priced on each architecture in a bill of their own, which gets the whole free tier too: their range is low by up to the free tier's worth"})
+		}
 	}
 	// bill prices a group in one bill per region (tiers aggregate per
 	// region and architecture), each function its share.

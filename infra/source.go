@@ -1,7 +1,6 @@
 package infra
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -169,11 +168,6 @@ func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region
 	src, err := s.usage(ctx, p, prices, region)
 	if err != nil {
 		return nil, err
-	}
-	if bill.LogsField == "" {
-		// The logs' volume comes from the usage (a log group's ingested
-		// GB, log_bytes_per_request) or the dataset, never --log-bytes.
-		bill.LogsField = cmp.Or(s.Usage, s.Dataset)
 	}
 	e, err := Price(p, src, Options{Prices: prices, Region: region, Bill: bill})
 	if err != nil {

@@ -467,3 +467,30 @@ func TestTerraformHeaderRegion(t *testing.T) {
 		})
 	}
 }
+
+// The free tier is one account's, shared by its regions: a plan whose
+// functions run in af-south-1 and us-east-1 billed one bill per region
+// would give each region the whole 1M requests and 400,000 GB-s (2M and
+// 800,000 here), so --free-tier is refused, naming the regions; in one
+// region it applies once: 1M × 1 s × 1 GB = 1,000,000 GB-s − 400,000 =
+// 600,000 × $0.0000166667 = $10.00002, requests all free.
+func TestTerraformFreeTierOneAccount(t *testing.T) {
+	two := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function.b","mode":"managed","type":"aws_lambda_function","name":"b","change":{"actions":["create"],"before":null,"after":{"function_name":"b","memory_size":1024,"region":"af-south-1"},"after_unknown":{}}},
+	 {"address":"aws_lambda_function.c","mode":"managed","type":"aws_lambda_function","name":"c","change":{"actions":["create"],"before":null,"after":{"function_name":"c","memory_size":1024,"region":"us-east-1"},"after_unknown":{}}}]}`
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"))
+	p, err := ParseTerraformPlan("plan.json", []byte(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1", Bill: pricing.Options{FreeTier: true}})
+	if err == nil || !strings.Contains(err.Error(), "af-south-1, us-east-1") {
+		t.Errorf("two regions with the free tier: err = %v, want a refusal naming both", err)
+	}
+	p.Head = p.Head[1:]
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1", Bill: pricing.Options{FreeTier: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "one region", e.Totals.Head, d2("10.00002"))
+}
