@@ -452,3 +452,20 @@ func TestLogsNotPricedAssumption(t *testing.T) {
 		})
 	}
 }
+
+// The mean month of a span weights each month's bill by the part of the
+// span it covers: a whole month (2,628,000 s) billed $3 and half a month
+// (1,314,000 s, already projected to a month) billed $6 give
+// 3 × 2/3 + 6 × 1/3 = $4, with the requests lines merged:
+// (15M × 2/3 + 30M × 1/3) = 20M requests at $0.20 per million.
+func TestMeanMonthCost(t *testing.T) {
+	line := func(req int64) Cost {
+		var c Cost
+		c.Add(NewLine(LineRequests, "requests", decimal.NewFromInt(req), decimal.RequireFromString("0.0000002")))
+		return c
+	}
+	got := MeanMonthCost([]MonthCost{{Cost: line(15_000_000), Seconds: 2_628_000}, {Cost: line(30_000_000), Seconds: 1_314_000}})
+	if got.Total.Round(12).String() != "4" || len(got.Lines) != 1 || got.Lines[0].Quantity.Round(9).String() != "20000000" {
+		t.Errorf("mean month = %s, %+v; want $4 and 20M requests", got.Total, got.Lines)
+	}
+}

@@ -474,7 +474,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	st.InitMs = r64(tot.cold * (ds.coldMs - ds.warmMs))
 	mspan := time.Duration(measured * 1e9)
 	u := usage(s, st, mspan)
-	cst, err := price(s, prices, region, u, mspan)
+	cst, err := price(s, prices, region, u, mspan, nil)
 	if err != nil {
 		return nil, err
 	}
