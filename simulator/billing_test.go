@@ -282,3 +282,23 @@ func TestFreeTierPerMonthOfSpan(t *testing.T) {
 		t.Errorf("repriced monthly = %.10f, want 0.280907008", rr.MonthlyCostUSD)
 	}
 }
+
+// A month no arrival reaches (the traffic stops within the first month)
+// is still a month of its own, with no usage: 0.2 req/s (even) for
+// 729 h 59 min 59 s, ramping to 0 over the last second (0.1 more
+// expected), then nothing for 730 h, bills 0.2 × 2,627,999 + 0.1 ≈
+// 525,600 requests in month 0 and none in month 1 — not one 1,460-hour
+// piece. With the free tier both months are free: $0 (≈105,120 GB-s and
+// ≈525,600 requests are under 400,000 and 1M).
+func TestMonthWithoutArrivals(t *testing.T) {
+	s := parse(t, "region: us-east-1\nduration: 1460h\nfunction: {memory_mb: 1024, architecture: x86_64, duration: {distribution: fixed, value: 200ms}}\n"+
+		"traffic: {arrivals: even, start_rate: 0.2, stages: [{duration: 729h59m59s, target: 0.2}, {duration: 1s, target: 0}, {duration: 730h, target: 0}]}\nbilling: {free_tier: true}\n")
+	r := run(t, s, Options{})
+	if len(r.Months) != 2 || r.Months[1].Usage.Requests != 0 || r.Months[0].Usage.Requests < 525_599 || r.Months[0].Usage.Requests > 525_600 ||
+		r.Months[1].Seconds != pricing.SecondsPerMonth || r.Months[0].Seconds != pricing.SecondsPerMonth {
+		t.Fatalf("months = %+v, want two 730-hour months, the second without requests", r.Months)
+	}
+	if r.MonthlyCostUSD != 0 {
+		t.Errorf("monthly = %v, want 0 (both months under the free tier)", r.MonthlyCostUSD)
+	}
+}

@@ -558,8 +558,14 @@ func (r *replica) monthPieces(s *Scenario) []pricing.MonthUsage {
 		}})
 		from, prev = to, cur
 	}
-	for k, m := range r.marks {
-		if at := int64(k+1) * monthNs; at > start && at < r.span {
+	for k := 0; int64(k+1)*monthNs < r.span; k++ {
+		// A boundary no arrival reached (no traffic after it) has the
+		// final counters: nothing was invoked after the last arrival.
+		m := r.st
+		if k < len(r.marks) {
+			m = r.marks[k]
+		}
+		if at := int64(k+1) * monthNs; at > start {
 			piece(at, m)
 		}
 	}
