@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
 )
 
 // Source names the infrastructure code and the usage to price: the inputs
@@ -176,6 +177,11 @@ func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region
 	if du, ok := src.(*DatasetUsage); ok {
 		for _, a := range du.Assumptions {
 			e.Assumptions.Add(a)
+		}
+		if bill.FreeTier {
+			// A window of several months holds only its totals: the free
+			// tier goes to the average month, which is said.
+			e.Assumptions = fleet.DatasetFreeTier(e.Assumptions, du.Window)
 		}
 	}
 	if override && e.Region != region {

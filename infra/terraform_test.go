@@ -2,6 +2,7 @@ package infra
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -493,4 +494,41 @@ func TestTerraformFreeTierOneAccount(t *testing.T) {
 		t.Fatal(err)
 	}
 	eq(t, "one region", e.Totals.Head, d2("10.00002"))
+}
+
+// A dataset's window of two 730-hour months (1,460 h) holds only its
+// totals: with --free-tier the estimate takes the free tier off the
+// average month and says so; over one month (730 h) it says nothing more.
+func TestDatasetFreeTierLongWindowSaid(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/iac/dataset-730h.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		end  string
+		said bool
+	}{{"2027-01-01T20:00:00Z", true}, {"2026-12-01T10:00:00Z", false}} {
+		d["end"] = tc.end
+		b, _ := json.Marshal(d)
+		ds := filepath.Join(dir, "d.json")
+		if err := os.WriteFile(ds, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e, err := Source{Terraform: "../testdata/iac/plan.json", Dataset: ds}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{FreeTier: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		said := false
+		for _, a := range e.Assumptions {
+			said = said || a.Field == "free_tier" && a.Value == "off the window's average month"
+		}
+		if said != tc.said {
+			t.Errorf("end %s: said %v, want %v (%v)", tc.end, said, tc.said, e.Assumptions)
+		}
+	}
 }

@@ -48,7 +48,7 @@ func MonthlyAssumptions(s *Scenario, r *Result) pricing.Assumptions {
 			// allowance is taken off the average month, which is not the
 			// average of the months' bills when a month uses less than
 			// the allowance.
-			why += fmt.Sprintf("; the span is %.4g months and this engine (%s) does not split its usage by month, so the allowance is taken once off its average month, not off each month: where traffic differs between months (monthly_growth, stages) and a month uses less than the allowance, the mean of the months' bills is higher than this (the exact engine bills each month)", months, r.Mode)
+			why += fmt.Sprintf("; the span is %.4g months and this engine (%s) does not split its usage by month, so the allowance is taken once off its average month, not off each month: where traffic differs between months (monthly_growth, stages) and a month uses less than the allowance, the mean of the months' bills is higher than this (the exact and fast engines bill each month)", months, r.Mode)
 		}
 		as.Add(pricing.Assumption{Field: "billing.free_tier", Value: value, Why: why})
 	} else {

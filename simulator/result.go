@@ -104,7 +104,7 @@ type Result struct {
 	MonthlyCostUSD           float64             `json:"monthly_cost_usd"` // the span's usage projected to a 730-hour month
 	MonthlyCost              pricing.Cost        `json:"monthly_cost"`
 	// Months is the billed usage of each 730-hour month of a span longer
-	// than a month (exact engine): each is billed on its own — Lambda's
+	// than a month (exact and fast engines): each is billed on its own — Lambda's
 	// free tier and tiers are monthly — and MonthlyCost is the mean of
 	// their bills. Empty when the span is one month or less, or when the
 	// engine does not split its usage (the month is then the span's
