@@ -107,3 +107,16 @@ func TestSimulationCostChartSaysFreeTier(t *testing.T) {
 		}
 	}
 }
+
+// The dataset page's monthly fact says whether its bill has the free tier
+// (a bill priced with it said "no free tier").
+func TestDatasetPageSaysFreeTier(t *testing.T) {
+	r := testDatasetReport(t)
+	for _, free := range []bool{false, true} {
+		r.Bill.Monthly.FreeTier = free
+		want := map[bool]string{false: "730-hour month, no free tier", true: "730-hour month, free tier applied"}[free]
+		if got := DatasetPage(r).Facts[0].Detail; got != want {
+			t.Errorf("free %v: %q, want %q", free, got, want)
+		}
+	}
+}
