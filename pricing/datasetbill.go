@@ -281,7 +281,13 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	}
 	db.Region = region
 	if opt.FreeTier {
-		as.Add(Assumption{Field: "free_tier", Value: "applied", Why: "the account's whole monthly free tier is given to these functions"})
+		why := "the account's whole monthly free tier is given to these functions"
+		if months := d.Span().Seconds() / SecondsPerMonth; months > 1 {
+			// A dataset holds window totals, not the usage of each
+			// calendar month: the allowance cannot be given month by month.
+			why += fmt.Sprintf("; the window covers %.3g 730-hour months but the dataset holds only its totals, so the allowance is taken once off the average month (and once off the window's own bill), not off each calendar month as AWS gives it: where the months' traffic differs and a month uses less than the allowance, the mean of the months' bills is higher than this", months)
+		}
+		as.Add(Assumption{Field: "free_tier", Value: "applied", Why: why})
 	} else {
 		as.Add(Assumption{Field: "free_tier", Value: "not applied", Why: "a dataset is usually a slice of an account, whose free tier other functions may use"})
 	}
@@ -422,6 +428,11 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		}
 	}
 
+	if len(measuredLogs) > 0 && opt.LogsField == "" {
+		// The log bytes a dataset measured: an error about them names
+		// the dataset's field, not --log-bytes, which was not given.
+		opt.LogsField = fmt.Sprintf("functions[%s].summary.log_bytes", measuredLogs[0])
+	}
 	var err error
 	if db.Window, err = t.groupedBill(region, win, winAt, opt); err != nil {
 		return nil, err

@@ -307,8 +307,11 @@ func DatasetPage(r *DatasetReport) *Page {
 		when = fmt.Sprintf(" · %s to %s", d.Start.UTC().Format("2006-01-02 15:04"), d.End.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	monthDetail := "730-hour month, no free tier"
-	if r.Bill.Monthly == nil {
+	switch {
+	case r.Bill.Monthly == nil:
 		monthDetail = r.Bill.NoMonthly
+	case r.Bill.Monthly.FreeTier:
+		monthDetail = "730-hour month, free tier applied"
 	}
 	p := &Page{
 		Title:    fmt.Sprintf("Lambda usage and cost · %s · %s", Count(len(d.Functions), "function"), r.Bill.Region),
