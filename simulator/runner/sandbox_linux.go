@@ -654,7 +654,7 @@ func (b *envBox) userDB() error {
 			host = append(host, '\n')
 		}
 		src := filepath.Join(dir, f.name)
-		if err := os.WriteFile(src, append(host, f.line+"\n"...), 0o644); err != nil {
+		if err := writeSandboxFile(src, append(host, f.line+"\n"...), 0o644); err != nil {
 			return err
 		}
 		if err := unix.Mount(src, target, "", unix.MS_BIND, ""); err != nil {
@@ -665,4 +665,10 @@ func (b *envBox) userDB() error {
 		}
 	}
 	return nil
+}
+
+// writeSandboxFile writes a file of the sandbox's /var while it is still
+// writable (it is remounted read-only afterwards).
+func writeSandboxFile(name string, data []byte, perm os.FileMode) error {
+	return os.WriteFile(name, data, perm)
 }
