@@ -259,11 +259,27 @@ func (e env) dataset(c *Check) (values, error) {
 		}
 	}
 
-	v.set(Throttles, float64(thr))
-	if inv+thr > 0 {
-		v.set(ThrottleRate, float64(thr)/float64(inv+thr))
-	} else {
-		v.missing[ThrottleRate] = "the dataset has no invocations"
+	// Lambda writes no log line for a throttled request (it is refused
+	// before any environment runs it), so a function read from logs alone
+	// has no throttle count, not 0: only the Throttles metric (collect, or
+	// get-metric-data JSON imported with the logs) gives one.
+	var unmeasured []string
+	for i := range fns {
+		if !throttlesMeasured(d.Source, &fns[i]) {
+			unmeasured = append(unmeasured, fns[i].Name)
+		}
+	}
+	switch {
+	case len(unmeasured) > 0:
+		why := fmt.Sprintf("the dataset has no throttle count for %s: it was read from Lambda's logs, which do not record throttled requests (they never reach the function); collect from CloudWatch, or import the function's Throttles metric (get-metric-data JSON) with its logs", strings.Join(unmeasured, ", "))
+		v.missing[Throttles], v.missing[ThrottleRate] = why, why
+	default:
+		v.set(Throttles, float64(thr))
+		if inv+thr > 0 {
+			v.set(ThrottleRate, float64(thr)/float64(inv+thr))
+		} else {
+			v.missing[ThrottleRate] = "the dataset has no invocations"
+		}
 	}
 	noColdData := d.Source == "cloudwatch" && cold == 0
 	for _, f := range fns {
@@ -311,6 +327,17 @@ func (e env) dataset(c *Check) (values, error) {
 		v.set(PeakConcurrency, peak)
 	}
 	return v, nil
+}
+
+// throttlesMeasured reports whether f's throttle count was measured: a
+// dataset from CloudWatch metrics has it; one read from logs has it only
+// for a function whose Throttles metric was imported with its logs (a
+// throttles series, or a count above 0, which logs cannot give).
+func throttlesMeasured(source string, f *pricing.DatasetFunction) bool {
+	if source != "logs" {
+		return true
+	}
+	return f.Summary.Throttles > 0 || (f.Series != nil && f.Series.Throttles != nil)
 }
 
 // infra prices a Terraform plan or templates: monthly_cost_usd is the
