@@ -124,6 +124,9 @@ type TuneResult struct {
 	TieRule             string          `json:"tie_rule"`
 	Results             []TunePoint     `json:"results"`
 	Recommendation      *Recommendation `json:"recommendation"`
+	// Assumptions lists what the sweep's costs and recommendation assume
+	// (the cold-start share, the free tier, modelled durations).
+	Assumptions pricing.Assumptions `json:"assumptions"`
 	// Partial marks a sweep that was interrupted (Ctrl-C) before every
 	// memory size was measured: Results holds only the sizes done, and
 	// readers (plan --tune, report) refuse or warn rather than take it as a
