@@ -1225,6 +1225,11 @@ func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summar
 	}
 	if err == nil {
 		s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD = &c, &per, &million
+		s.Assumptions.Add(pricing.Assumption{Field: "cold_start_rate",
+			Value: fmt.Sprintf("%s (%d of %d invocations)", strconv.FormatFloat(float64(usage.ColdStarts)/float64(usage.Requests), 'g', 4, 64), usage.ColdStarts, usage.Requests),
+			Why:   "cost_per_invocation_usd and cost_per_million_usd price the run's own mix: each cold start bills its INIT (since August 2025), so a million invocations are priced with this share of cold starts, one per environment the run started; in production INITs are typically under 1 % of invocations (AWS): tune --cold-start-rate or estimate --cold-start-rate prices another share"})
+		s.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied",
+			Why: "the run is priced at list prices: the monthly free tier is the account's, not one function's"})
 	} else {
 		s.Assumptions.Add(pricing.Assumption{Field: "cost", Value: "unknown", Why: "the measured invocations could not be priced: " + err.Error()})
 	}

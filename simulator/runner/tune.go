@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -198,6 +199,15 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 	if rate != nil {
 		out.ColdStartRate, out.ColdStartRateSource = *rate, "--cold-start-rate"
 	}
+	out.Assumptions = pricing.Assumptions{}
+	rateWhy := "1/--count, the measured mix (each size's first invocation is its one cold start)"
+	if rate != nil {
+		rateWhy = "--cold-start-rate"
+	}
+	out.Assumptions.Add(pricing.Assumption{Field: "cold_start_rate", Value: strconv.FormatFloat(out.ColdStartRate, 'g', 4, 64),
+		Why: rateWhy + ": every size's cost per invocation and per million is weighted by this share of cold starts, each billing its INIT (since August 2025); in production INITs are typically under 1 % of invocations (AWS)"})
+	out.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied",
+		Why: "costs are at list prices: the monthly free tier is the account's, not one function's"})
 	prices := cfg.Prices
 	if prices == nil {
 		prices = pricing.Embedded()
@@ -232,6 +242,8 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 	out.Basis = "measured"
 	if out.CPUModel == CPUModelUnrestricted {
 		out.Basis = "modelled"
+		out.Assumptions.Add(pricing.Assumption{Field: "basis", Value: "modelled",
+			Why: "Lambda's CPU share was not enforced (no cgroups: --isolation none, or the machine does not allow them; see each run's isolation_note): durations, costs and the recommendation come from the modelled durations (the measured CPU time stretched to the memory size's vCPU share), not measured ones"})
 	}
 	out.Recommendation = recommend(out.Results, strategy)
 	return out, nil
