@@ -72,6 +72,7 @@ type call struct {
 	response []byte
 	respLen  int  // bytes of the response or error payload (also when response is discarded)
 	funcErr  bool // the function reported an error via /error
+	streamed bool // the response was streamed (Response-Mode: streaming)
 
 	// The invoke phase (invoke_phase.go): it ends when the runtime calls
 	// GET /next again, not at the response.

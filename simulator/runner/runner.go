@@ -154,10 +154,13 @@ type Invocation struct {
 	SuppressedInit bool `json:"suppressed_init,omitempty"`
 	// MemoryExceeded: the peak exceeded the memory size (Lambda would have
 	// killed the function); with cgroups it was killed.
-	MemoryExceeded bool            `json:"memory_exceeded,omitempty"`
-	Response       json.RawMessage `json:"response,omitempty"`
-	Error          *FunctionError  `json:"error,omitempty"`
-	Start          time.Time       `json:"start"`
+	MemoryExceeded bool `json:"memory_exceeded,omitempty"`
+	// StreamedResponseBytes is the size of a streamed response (Lambda
+	// bills its bytes beyond the first 6 MB).
+	StreamedResponseBytes int64           `json:"streamed_response_bytes,omitempty"`
+	Response              json.RawMessage `json:"response,omitempty"`
+	Error                 *FunctionError  `json:"error,omitempty"`
+	Start                 time.Time       `json:"start"`
 }
 
 // FunctionError is the error an invocation returned.
