@@ -958,7 +958,7 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 	e.mu.Lock()
 	dur := c.end.Sub(c.start) + c.pre
 	status, errType, errMsg, funcErr, failure := c.status, c.errType, c.errMsg, c.funcErr, c.failure
-	resp, respLen := c.response, c.respLen
+	resp, respLen, streamBytes := c.response, c.respLen, c.streamBytes
 	cpuStart := c.cpuStart
 	cpu1, cpuOK := c.cpuEnd, c.cpuEndOK
 	ph, respEnd := c.phase, c.end
@@ -982,6 +982,7 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 	inv := Invocation{
 		RequestID: c.id, Status: status, Cold: cold, Environment: e.id,
 		DurationMs: ms(dur), MaxMemoryUsedMB: mem, Start: c.start,
+		StreamedResponseBytes: streamBytes,
 	}
 	if post >= postResponseReport || ph.timedOut || ph.exited {
 		inv.PostResponseMs = ms(post)
@@ -1154,6 +1155,8 @@ func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summar
 		s.MaxMemoryUsedMB = max(s.MaxMemoryUsedMB, inv.MaxMemoryUsedMB)
 		usage.Requests++
 		usage.OnDemandMs += inv.BilledDurationMs
+		// Each streamed response's bytes beyond its first 6 MB are billed.
+		usage.StreamedBytes += max(inv.StreamedResponseBytes-int64(pricing.FreeStreamedBytesPerResponse), 0)
 		if inv.InitStatus != "" {
 			// INIT failed: no handler ran, the whole billed time is INIT.
 			usage.ColdStarts++
@@ -1213,17 +1216,36 @@ func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summar
 	// A pricing failure (no price for the region or a dimension) leaves
 	// the cost null and says why: never a silently missing number.
 	c, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, usage)
-	if err != nil && usage.LogBytes > 0 {
-		// Lambda priced without the logs (CloudWatch Logs prices are not
-		// known everywhere Lambda's are): the cost says so, the bytes
-		// stay measured.
-		bare := usage
-		bare.LogBytes = 0
-		if c2, per2, million2, err2 := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, bare); err2 == nil {
-			s.Assumptions.Add(pricing.Assumption{Field: "logs", Value: "not priced",
-				Why: "the run's log bytes (log_bytes) are measured, but " + err.Error() + ": the cost leaves them out"})
+	if err != nil && (usage.LogBytes > 0 || usage.StreamedBytes > 0) {
+		// Lambda priced without what the region has no price for
+		// (CloudWatch Logs, response streaming): the cost says so, the
+		// bytes stay measured. Logs alone first, then streaming, then both.
+		for _, d := range []struct{ logs, streamed bool }{{true, false}, {false, true}, {true, true}} {
+			if (d.logs && usage.LogBytes == 0) || (d.streamed && usage.StreamedBytes == 0) {
+				continue
+			}
+			bare := usage
+			if d.logs {
+				bare.LogBytes = 0
+			}
+			if d.streamed {
+				bare.StreamedBytes = 0
+			}
+			c2, per2, million2, err2 := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, bare)
+			if err2 != nil {
+				continue
+			}
+			if d.logs {
+				s.Assumptions.Add(pricing.Assumption{Field: "logs", Value: "not priced",
+					Why: "the run's log bytes (log_bytes) are measured, but " + err.Error() + ": the cost leaves them out"})
+			}
+			if d.streamed {
+				s.Assumptions.Add(pricing.Assumption{Field: "streaming", Value: "not priced",
+					Why: fmt.Sprintf("the run streamed %d bytes beyond the first 6 MB of its responses (streamed_response_bytes), billed by Lambda, but %s: the cost leaves them out", usage.StreamedBytes, err.Error())})
+			}
 			c, per, million, err = c2, per2, million2, nil
-			usage.LogBytes = 0 // for the modelled cost too
+			usage = bare // for the modelled cost too
+			break
 		}
 	}
 	if err == nil {
@@ -1237,7 +1259,7 @@ func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summar
 		s.Assumptions.Add(pricing.Assumption{Field: "cost", Value: "unknown", Why: "the measured invocations could not be priced: " + err.Error()})
 	}
 	if modelled {
-		mUsage.Requests, mUsage.LogBytes = usage.Requests, usage.LogBytes
+		mUsage.Requests, mUsage.LogBytes, mUsage.StreamedBytes = usage.Requests, usage.LogBytes, usage.StreamedBytes
 		if _, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, mUsage); err == nil {
 			s.ModelledCostPerInvocationUSD, s.ModelledCostPerMillionUSD = &per, &million
 		} else {
@@ -1265,7 +1287,7 @@ func PriceUsage(prices *pricing.PriceTable, region string, fn pricing.FunctionCo
 	scale := func(v int64) int64 {
 		return int64(math.Round(float64(v) * million / float64(u.Requests)))
 	}
-	mu := pricing.BilledUsage{Requests: million, OnDemandMs: scale(u.OnDemandMs), InitMs: scale(u.InitMs), ColdStarts: scale(u.ColdStarts), LogBytes: scale(u.LogBytes)}
+	mu := pricing.BilledUsage{Requests: million, OnDemandMs: scale(u.OnDemandMs), InitMs: scale(u.InitMs), ColdStarts: scale(u.ColdStarts), LogBytes: scale(u.LogBytes), StreamedBytes: scale(u.StreamedBytes)}
 	mb, err := prices.LambdaBill(region, []pricing.Item{{Function: fn, Usage: mu}}, pricing.Options{})
 	if err != nil {
 		return pricing.Cost{}, 0, 0, err

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"testing"
@@ -73,5 +74,58 @@ func TestRunPricesStreamedBytes(t *testing.T) {
 	}
 	if want := decimal.RequireFromString("0.000015625"); !found || !got.Equal(want) {
 		t.Errorf("streaming line %v (found %v), want $%s; lines %+v", got, found, want, s.Cost.Lines)
+	}
+	// A million invocations of this mix (half of them streaming 8 MiB):
+	// requests $0.20; duration 10 ms each = 10,000 s × 0.125 GB = 1,250
+	// GB-s × $0.0000166667 = $0.020833375; streamed 500,000 × 2 MiB =
+	// 976.5625 GB × $0.008 = $7.8125. Total $8.033333375.
+	if s.CostPerMillionUSD == nil || math.Abs(*s.CostPerMillionUSD-8.033333375) > 1e-9 {
+		t.Errorf("cost per million %v, want $8.033333375", s.CostPerMillionUSD)
+	}
+}
+
+// tune's costs per size include the streamed bytes too: a size whose 2
+// invocations streamed 8 MiB each (billed: 2 MiB each) costs per million,
+// besides requests and duration, 1,000,000 × 2 MiB = 1,953.125 GB ×
+// $0.008 = $15.625 of streaming.
+func TestTunePricesStreamedBytes(t *testing.T) {
+	fn := pricing.FunctionConfig{MemoryMB: 128}.WithDefaults()
+	res := &Result{Function: fn, CPUModel: CPUModelCgroup, Invocations: []Invocation{
+		{Status: "success", Cold: true, DurationMs: 10, BilledDurationMs: 30, InitDurationMs: 20, StreamedResponseBytes: 8 << 20},
+		{Status: "success", DurationMs: 10, BilledDurationMs: 10, StreamedResponseBytes: 8 << 20},
+	}}
+	res.Summary = summarize(Config{Prices: pricing.Embedded(), Region: "us-east-1", Function: fn}, res.Invocations, false, logCount{})
+	with := TunePoint{CostBasis: "measured"}
+	with.price(pricing.Embedded(), "us-east-1", res, 0.5)
+	for i := range res.Invocations {
+		res.Invocations[i].StreamedResponseBytes = 0
+	}
+	res.Summary = summarize(Config{Prices: pricing.Embedded(), Region: "us-east-1", Function: fn}, res.Invocations, false, logCount{})
+	without := TunePoint{CostBasis: "measured"}
+	without.price(pricing.Embedded(), "us-east-1", res, 0.5)
+	if d := with.CostPerMillionUSD - without.CostPerMillionUSD; math.Abs(d-15.625) > 1e-9 {
+		t.Errorf("streaming adds $%v per million, want $15.625 (%v vs %v)", d, with.CostPerMillionUSD, without.CostPerMillionUSD)
+	}
+}
+
+// Where the price table has no response-streaming price (every region but
+// us-east-1: README, "Prices not known"), the run is priced without its
+// streamed bytes and says so (streaming: not priced), rather than have no
+// cost at all or a silent one: eu-west-1, 2 invocations of 10 ms at
+// 128 MB = 2 × $0.0000002 + 0.0025 GB-s × $0.0000166667 =
+// $0.00000044166675.
+func TestRunStreamedBytesNotPriced(t *testing.T) {
+	cfg := Config{Prices: pricing.Embedded(), Region: "eu-west-1",
+		Function: pricing.FunctionConfig{MemoryMB: 128}.WithDefaults()}
+	invs := []Invocation{
+		{Status: "success", DurationMs: 10, BilledDurationMs: 10, StreamedResponseBytes: 8 << 20},
+		{Status: "success", DurationMs: 10, BilledDurationMs: 10},
+	}
+	s := summarize(cfg, invs, false, logCount{})
+	if s.Cost == nil || !s.Cost.Total.Equal(decimal.RequireFromString("0.00000044166675")) {
+		t.Fatalf("cost %+v, want $0.00000044166675; assumptions %+v", s.Cost, s.Assumptions)
+	}
+	if a := assumption(t, s.Assumptions, "streaming"); a.Value != "not priced" || !strings.Contains(a.Why, "2097152 bytes") {
+		t.Errorf("streaming assumption %+v", a)
 	}
 }

@@ -232,6 +232,12 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 		p := point(m, res, err)
 		if res != nil && p.Run != nil {
 			p.price(prices, out.Region, res, out.ColdStartRate)
+			// What a size's cost leaves out, the sweep's costs leave out.
+			for _, a := range res.Summary.Assumptions {
+				if (a.Field == "logs" || a.Field == "streaming") && a.Value == "not priced" {
+					out.Assumptions.Add(pricing.Assumption{Field: a.Field, Value: a.Value, Why: fmt.Sprintf("at %d MB (and so at every size measured alike): %s", m, a.Why)})
+				}
+			}
 		}
 		out.Results = append(out.Results, p)
 		if res != nil {
