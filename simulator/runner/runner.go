@@ -1189,6 +1189,10 @@ func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summar
 			mUsage.OnDemandMs += *inv.ModelledBilledDurationMs
 		}
 	}
+	if s.Invocations > 0 {
+		s.Assumptions.Add(pricing.Assumption{Field: "max_memory_used_mb", Value: "the function's process memory",
+			Why: "Lambda's REPORT reads more for the same code: a hello-world aws-lambda-go handler measures 9 MB in this runner and 17 MB on Lambda (maxday/lambda-perf, provided.al2023 at 128 MB, daily runs of July–August 2026), as Lambda counts memory outside the function's processes; leave that margin when choosing a memory size from it"})
+	}
 	s.DurationMs, s.WarmDurationMs, s.ColdDurationMs = Summarize(all), Summarize(warm), Summarize(cold)
 	s.InitDurationMs, s.CPUTimeMs = Summarize(init), Summarize(cpu)
 	if lc.events > 0 {
