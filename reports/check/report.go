@@ -218,6 +218,10 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 			}
 			cr.Thresholds = append(cr.Thresholds, tr)
 		}
+		if opt.Baseline != nil && opt.Baseline.PricesDate != "" && opt.Baseline.PricesDate != opt.Prices.Date && base[c.Name] != nil {
+			cr.Assumptions.Add(pricing.Assumption{Field: "baseline.prices_date", Value: opt.Baseline.PricesDate + " (this run: " + opt.Prices.Date + ")",
+				Why: bpath + " was priced with other prices than this run: the increases and the diff against it include the prices' own change, not only the change under review; regenerate the baseline with this lambdacost and price table"})
+		}
 		r.Summary.Thresholds += len(cr.Thresholds)
 		if !cr.Passed {
 			r.Summary.FailedChecks++
