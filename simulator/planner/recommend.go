@@ -406,10 +406,8 @@ func RecommendTune(tr *runner.TuneResult, current int, monthlyRequests int64) []
 	// ones when the CPU share was not enforced (the measured ones ran at
 	// the machine's whole CPU whatever the memory size).
 	p99 := func(p runner.TunePoint) float64 {
-		if m := p.ModelledDurationMs; m != nil && (m.N > 0 || m.P99 > 0) {
-			return m.P99
-		}
-		return p.DurationMs.P99
+		d, _ := p.BasisDurations()
+		return d.P99
 	}
 	cheap, fast := pts[0], pts[0]
 	for _, p := range pts[1:] {

@@ -90,6 +90,23 @@ type TunePoint struct {
 	Run *Result `json:"run,omitempty"`
 }
 
+// BasisDurations are the warm duration and INIT percentiles the sweep's
+// costs and recommendation use: the modelled ones when the CPU share was
+// not enforced (the measured ones then ran at the machine's whole CPU,
+// whatever the memory size), else the measured ones. Readers of a tune
+// result (plan --tune, estimate --tune, a scenario's empirical duration)
+// take these.
+func (p TunePoint) BasisDurations() (dur, init Percentiles) {
+	dur, init = p.DurationMs, p.InitDurationMs
+	if m := p.ModelledDurationMs; m != nil && (m.N > 0 || m.P50 > 0) {
+		dur = *m
+	}
+	if m := p.ModelledInitDurationMs; m != nil && (m.N > 0 || m.P50 > 0) {
+		init = *m
+	}
+	return dur, init
+}
+
 // Recommendation is the chosen memory size.
 type Recommendation struct {
 	MemoryMB          int     `json:"memory_mb"`
