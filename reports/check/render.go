@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -102,11 +103,40 @@ func thresholdValue(t ThresholdResult) string {
 		return FormatValue(t.Metric, t.Value) + " (incomplete data)"
 	}
 	s := FormatValue(t.Metric, t.Value)
+	if e, err := ParseExpr(t.Metric, t.Expression); err == nil && t.Value != e.Value && s == FormatValue(t.Metric, e.Value) {
+		// Rounded, the value would read as the bound itself, whichever
+		// side of it it is: shown with the digits that decide.
+		s = exactValue(t.Metric, t.Value)
+	}
 	if t.Before != nil && t.After != nil {
 		base, _, _ := ParseMetric(t.Metric)
 		s += fmt.Sprintf(" (%s → %s)", FormatValue(base, *t.Before), FormatValue(base, *t.After))
 	}
 	return s
+}
+
+// exactValue renders a metric value with up to 10 significant digits, in
+// the unit FormatValue uses.
+func exactValue(key string, v float64) string {
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 10, 64) }
+	base, inc, _ := ParseMetric(key)
+	if inc {
+		sign := ""
+		if v > 0 {
+			sign = "+"
+		}
+		return sign + g(v) + "%"
+	}
+	m, _ := metricInfo(base)
+	switch m.unit {
+	case metricUnitUSD, metricUnitPerMil:
+		return "$" + g(v)
+	case metricUnitRate:
+		return g(v*100) + "%"
+	case metricUnitMs:
+		return g(v) + " ms"
+	}
+	return g(v)
 }
 
 // diffGrid renders the diff; in Markdown (a PR comment) only the rows that
