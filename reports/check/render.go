@@ -58,7 +58,7 @@ func Grids(r *Report) []reports.Grid {
 	gs := []reports.Grid{g}
 	for _, c := range r.Checks {
 		if c.Incomplete != "" {
-			gs = append(gs, reports.Grid{Title: c.Name + ": INCOMPLETE DATA", Header: []string{"Why every threshold of this check failed"}, Rows: [][]string{{c.Incomplete}}})
+			gs = append(gs, reports.Grid{Title: c.Name + ": INCOMPLETE DATA", Header: []string{"Why its thresholds failed (all of them on incomplete data of this run; the increases on an incomplete baseline)"}, Rows: [][]string{{c.Incomplete}}})
 		}
 	}
 	for _, c := range r.Checks {

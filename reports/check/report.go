@@ -49,8 +49,9 @@ type CheckResult struct {
 	Metrics    map[string]float64 `json:"metrics"`
 	Cost       *pricing.Cost      `json:"monthly_cost,omitempty"` // the month's cost lines
 	Thresholds []ThresholdResult  `json:"thresholds"`
-	// Incomplete says which values the source's data lacks; every
-	// threshold of the check then fails.
+	// Incomplete says which values the source's data lacks (every
+	// threshold of the check then fails), or that the baseline's were
+	// (its increase thresholds then fail).
 	Incomplete string `json:"incomplete,omitempty"`
 	// Assumptions lists the values the metrics depend on that were not
 	// measured (defaults, the window → month extrapolation, …).
@@ -212,6 +213,9 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 				errs = append(errs, err)
 				continue
 			}
+			if tr.Incomplete && v.incomplete == "" && cr.Incomplete == "" {
+				cr.Incomplete = bpath + " measured this check on incomplete data (" + base[c.Name].Incomplete + "): an increase against it cannot pass"
+			}
 			if !tr.Passed {
 				cr.Passed = false
 				r.Summary.FailedThresholds++
@@ -282,6 +286,12 @@ func evaluate(c *Check, t Threshold, v values, base map[string]*CheckResult, bpa
 		return tr, pricing.Inputf(t.Pos, "%s: threshold %s cannot be evaluated: %s has no %s for check %q", c.Name, t, bpath, t.Base, c.Name)
 	}
 	tr.Before, tr.After = &before, &after
+	if bc.Incomplete != "" {
+		// The baseline's value was measured on data not all collected: no
+		// increase against it can pass (nor be trusted to fail).
+		tr.Value, tr.Incomplete = math.NaN(), true
+		return tr, nil
+	}
 	tr.Value = increasePct(before, after)
 	tr.Passed = t.Expr.Holds(tr.Value)
 	return tr, nil
