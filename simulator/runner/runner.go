@@ -183,6 +183,17 @@ type Percentiles struct {
 	Mean float64 `json:"mean"`
 }
 
+// MarshalJSON writes a sample without values (no warm invocation in a
+// run of one, no INIT in a sweep's failed size) as null: nothing missing
+// is shown as 0 ms. Null reads back as the empty sample.
+func (p Percentiles) MarshalJSON() ([]byte, error) {
+	if p == (Percentiles{}) {
+		return []byte("null"), nil
+	}
+	type plain Percentiles
+	return json.Marshal(plain(p))
+}
+
 // Summary aggregates a run.
 type Summary struct {
 	Invocations  int `json:"invocations"`
