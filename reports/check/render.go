@@ -185,8 +185,17 @@ func diffGrid(d *Diff, md bool) (reports.Grid, int) {
 		}
 		g.Rows = append(g.Rows, []string{name(row.Check), Label(row.Metric), before, after, change, pct})
 	}
-	g.Footer = []string{"Total monthly cost", "", reports.USDf(d.MonthlyCostBefore), reports.USDf(d.MonthlyCostAfter),
-		FormatChange(MonthlyCostUSD, d.MonthlyCostAfter-d.MonthlyCostBefore), FormatPct(increasePct(d.MonthlyCostBefore, d.MonthlyCostAfter))}
+	total := func(v *float64) string {
+		if v == nil {
+			return "unknown"
+		}
+		return reports.USDf(*v)
+	}
+	g.Footer = []string{"Total monthly cost", "", total(d.MonthlyCostBefore), total(d.MonthlyCostAfter), "", ""}
+	if d.MonthlyCostBefore != nil && d.MonthlyCostAfter != nil {
+		g.Footer[4] = FormatChange(MonthlyCostUSD, *d.MonthlyCostAfter-*d.MonthlyCostBefore)
+		g.Footer[5] = FormatPct(increasePct(*d.MonthlyCostBefore, *d.MonthlyCostAfter))
+	}
 	return g, unchanged
 }
 
@@ -200,8 +209,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	} else {
 		fmt.Fprintf(&b, "## ❌ lambdacost check failed\n\n%d of %s failed in %d of %s.\n\n", r.Summary.FailedThresholds, plural(r.Summary.Thresholds, "threshold"), r.Summary.FailedChecks, plural(r.Summary.Checks, "check"))
 	}
-	if d := r.Diff; d != nil {
-		change := d.MonthlyCostAfter - d.MonthlyCostBefore
+	if d := r.Diff; d != nil && (d.MonthlyCostBefore == nil || d.MonthlyCostAfter == nil) {
+		fmt.Fprintf(&b, "Monthly cost: not compared, the cost of %s is not known.\n\n", mdEscape(strings.Join(d.MonthlyCostUnknown, ", ")))
+	} else if d != nil {
+		before, after := *d.MonthlyCostBefore, *d.MonthlyCostAfter
+		change := after - before
 		verb := "is unchanged at"
 		switch {
 		case change > 0.005:
@@ -210,10 +222,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			verb = "decreases by"
 		}
 		if verb == "is unchanged at" {
-			fmt.Fprintf(&b, "Monthly cost %s **%s**.\n\n", verb, reports.USDf(d.MonthlyCostAfter))
+			fmt.Fprintf(&b, "Monthly cost %s **%s**.\n\n", verb, reports.USDf(after))
 		} else {
 			fmt.Fprintf(&b, "Monthly cost %s **%s (%s)**: %s → %s.\n\n", verb, strings.TrimLeft(FormatChange(MonthlyCostUSD, change), "+-"),
-				FormatPct(increasePct(d.MonthlyCostBefore, d.MonthlyCostAfter)), reports.USDf(d.MonthlyCostBefore), reports.USDf(d.MonthlyCostAfter))
+				FormatPct(increasePct(before, after)), reports.USDf(before), reports.USDf(after))
 		}
 	}
 

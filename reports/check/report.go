@@ -322,9 +322,11 @@ type Diff struct {
 	Added   []string `json:"added_checks"`
 	Removed []string `json:"removed_checks"`
 	// MonthlyCostBefore/After are the total monthly cost of all checks in
-	// the baseline and now.
-	MonthlyCostBefore float64 `json:"monthly_cost_before_usd"`
-	MonthlyCostAfter  float64 `json:"monthly_cost_after_usd"`
+	// the baseline and now: null when a check's cost on that side is not
+	// known (MonthlyCostUnknown names it), never the sum of the others.
+	MonthlyCostBefore  *float64 `json:"monthly_cost_before_usd"`
+	MonthlyCostAfter   *float64 `json:"monthly_cost_after_usd"`
+	MonthlyCostUnknown []string `json:"monthly_cost_unknown,omitempty"`
 }
 
 // DiffRow is one metric of one check before and after. Before is nil for a
@@ -349,15 +351,22 @@ func diff(path string, old, cur *Report) *Diff {
 	}
 	curNames := map[string]bool{}
 	var before, after []pricing.Cost
+	beforeKnown, afterKnown := true, true
 	for _, c := range old.Checks {
-		if c.Cost != nil {
+		if c.Cost != nil && c.Incomplete == "" {
 			before = append(before, *c.Cost)
+		} else {
+			beforeKnown = false
+			d.MonthlyCostUnknown = append(d.MonthlyCostUnknown, c.Name+" (baseline)")
 		}
 	}
 	for _, c := range cur.Checks {
 		curNames[c.Name] = true
-		if c.Cost != nil {
+		if c.Cost != nil && c.Incomplete == "" {
 			after = append(after, *c.Cost)
+		} else {
+			afterKnown = false
+			d.MonthlyCostUnknown = append(d.MonthlyCostUnknown, c.Name)
 		}
 		o := oldBy[c.Name]
 		if o == nil {
@@ -392,8 +401,12 @@ func diff(path string, old, cur *Report) *Diff {
 			}
 		}
 	}
-	d.MonthlyCostBefore = pricing.Sum(before...).TotalUSD()
-	d.MonthlyCostAfter = pricing.Sum(after...).TotalUSD()
+	if beforeKnown {
+		d.MonthlyCostBefore = ptr(pricing.Sum(before...).TotalUSD())
+	}
+	if afterKnown {
+		d.MonthlyCostAfter = ptr(pricing.Sum(after...).TotalUSD())
+	}
 	return d
 }
 
