@@ -305,7 +305,7 @@ func TestRunBaseline(t *testing.T) {
 	}
 	before := dec(checkout2M) + dec(ordersMonthly) + dec(legacyCronMonthly)
 	after := dec(checkout3M) + dec(ordersMonthly) + dec(thumbnailMonthly)
-	if !near(d.MonthlyCostBefore, before) || !near(d.MonthlyCostAfter, after) {
+	if d.MonthlyCostBefore == nil || d.MonthlyCostAfter == nil || !near(*d.MonthlyCostBefore, before) || !near(*d.MonthlyCostAfter, after) {
 		t.Errorf("totals %v → %v, want %v → %v", d.MonthlyCostBefore, d.MonthlyCostAfter, before, after)
 	}
 	first := d.Rows[0]
