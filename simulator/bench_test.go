@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -244,4 +245,43 @@ func compareReleasePaths(t *testing.T, yaml string) {
 	if arrivals == 0 {
 		t.Fatal("nothing simulated")
 	}
+}
+
+// BenchmarkCalibrateLevels is the fast mode's level calibration (the
+// busy-count run of calibrateLevels) on the validation set's steady
+// 1k req/s case (log-normal p50 60 ms / p99 300 ms, mean busy ≈ 76,
+// 30-s keep-alive); one op = one simulated arrival.
+func BenchmarkCalibrateLevels(b *testing.B) {
+	s, err := ParseScenario("bench.yaml", []byte(`
+duration: 1h
+function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
+keep_alive: {idle_timeout: 30s}
+traffic: {start_rate: 1000}
+`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	const rate, idle = 1000.0, 30.0
+	dur := idle + 10 + float64(max(b.N, 1000))/rate // the counting starts after idle + 10 s
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu0 := processCPU()
+	c := calibrateLevels(context.Background(), s, 1, rate, dur, 1.5, idle)
+	cpu := processCPU() - cpu0
+	b.StopTimer()
+	if c == nil && b.N >= 1e6 {
+		b.Fatal("no calibration")
+	}
+	// CPU time of the process (the calibration may use more than one
+	// goroutine): robust to other processes sharing the cores.
+	b.ReportMetric(float64(cpu)/(rate*dur), "cpu-ns/arrival")
+}
+
+// processCPU is the CPU time used by the whole process.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
