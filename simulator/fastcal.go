@@ -36,15 +36,16 @@ const durTableBits = 13
 // durTable draws durations by inversion, d = min(Q(U), timeout) with U
 // uniform on [0, 1) and Q the distribution's quantile function, which has
 // the distribution's own law (the timeout cap included: min is applied to
-// every draw, as the engine applies it to every sample). Q is tabulated at
-// the N = 2¹³ points i/N; within a bin where Q is smooth the draw
+// every draw, as the engine applies it to every sample). Q is tabulated
+// at the N = 2¹³ points i/N; within a bin where Q is smooth the draw
 // interpolates linearly between the bin's ends, and the bins where that
-// could be off by more than 10⁻⁶ of the value (+ 2 ns: Q is in whole ns) — the chord checked against
-// Q at the bin's quarter points, e.g. the far tails of a log-normal — and
-// the bin that holds the timeout are drawn with Q(U) itself. Distributions
-// whose Q is not smooth (empirical, CDF points, unknown types) are drawn
-// with Q(U) everywhere: exact inversion. One 64-bit random number per
-// draw, no exp, no log for ≈ 97 % of a log-normal's draws.
+// could be off by more than 10⁻⁶ of the value (+ 2 ns: Q is in whole ns)
+// — the chord checked against Q at the bin's quarter points, e.g. the far
+// tails of a log-normal — and the bin that holds the timeout are drawn
+// with Q(U) itself. Distributions whose Q is not smooth (empirical, CDF
+// points, the piecewise quantile fit, unknown types) are drawn with Q(U)
+// everywhere: exact inversion. One 64-bit random number per draw, and no
+// exp or log for ≈ 96 % of a log-normal's draws.
 type durTable struct {
 	d   Distribution
 	cap float64 // s, the timeout
@@ -60,7 +61,7 @@ type durBin struct{ lo, slope float64 }
 // everywhere between them).
 func smoothQuantile(d Distribution) bool {
 	switch d.(type) {
-	case Fixed, Exponential, Uniform, LogNormal, *QuantileFit:
+	case Fixed, Exponential, Uniform, LogNormal:
 		return true
 	}
 	return false
