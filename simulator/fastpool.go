@@ -33,7 +33,7 @@ type levelCal struct {
 	reliableZ    float64
 	counts       []int64
 	// ln G ≈ qa + qb·z + qc·z² above zPeak (weighted least squares on the
-	// levels with at least 10 visits), when quad is set.
+	// levels with at least 10·calLonger visits), when quad is set.
 	quad       bool
 	qa, qb, qc float64
 	zPeak      float64
@@ -93,7 +93,11 @@ func buildLevelCal(ncl, ncold []int64, m, rate, dur, g0, idle float64) *levelCal
 	for i, n := range ncl {
 		k := float64(i + 1)
 		c.coldT += float64(ncold[i]) / dur
-		if n < 10 || i < peak {
+		// The levels fitted are chosen by their rate, at least 10 visits
+		// per calibration length before calLonger (and the table's, 30):
+		// by count, a longer run would fit further into the tail, and the
+		// quadratic's extrapolation — its bias — would move with the length.
+		if n < 10*calLonger || i < peak {
 			continue
 		}
 		y := float64(n) / dur
@@ -119,7 +123,7 @@ func buildLevelCal(ncl, ncold []int64, m, rate, dur, g0, idle float64) *levelCal
 			}
 			zp *= z
 		}
-		if n < 30 {
+		if n < 30*calLonger {
 			continue
 		}
 		zs = append(zs, z)
