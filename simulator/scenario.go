@@ -324,7 +324,8 @@ func (c ConcurrencySpec) Cap() int {
 // what is simulated, only how its usage is priced.
 type BillingSpec struct {
 	// FreeTier applies Lambda's monthly free tier (1M requests, 400,000
-	// GB-s of on-demand duration) to the monthly projection; the bill of
+	// GB-s of on-demand duration) to the monthly projection — to each
+	// month of a span longer than a month (Result.Months); the bill of
 	// the simulated span never gets it (the allowance is per month).
 	FreeTier bool `yaml:"free_tier" json:"free_tier"`
 	// ComputeSavingsPlan is a Compute Savings Plan discount (a fraction in
