@@ -46,15 +46,17 @@ type funcAcc struct {
 	initUnbilledMs   int64 // INIT of cold starts whose Billed Duration excluded it
 	initUnbilledN    int64
 	initUnbilledLate int64 // of them, REPORTs dated on or after 2025-08-01
-	initFailures     int64 // INIT_REPORT with Phase: init and a failed status
-	initFailBilledMs int64 // their INIT, billed (on or after 2025-08-01)
-	initFailUndated  int64 // of them, lines without a time (taken as billed)
-	initRetries      int64 // INIT_REPORT with Phase: invoke (in the next Duration)
-	restoreLines     int64 // RESTORE_REPORT lines / platform.restoreReport records
-	restoreAdded     int64 // REPORTs whose Billed Duration left out the Billed Restore Duration
-	noStatus         int64 // invocations read from Logs Insights fields: status unknown
-	noMaxMem         int64 // of them, without @maxMemoryUsed
-	restoreFailures  int64
+	// of them, REPORTs without a time (serverless logs, console copies)
+	initUnbilledUndated int64
+	initFailures        int64 // INIT_REPORT with Phase: init and a failed status
+	initFailBilledMs    int64 // their INIT, billed (on or after 2025-08-01)
+	initFailUndated     int64 // of them, lines without a time (taken as billed)
+	initRetries         int64 // INIT_REPORT with Phase: invoke (in the next Duration)
+	restoreLines        int64 // RESTORE_REPORT lines / platform.restoreReport records
+	restoreAdded        int64 // REPORTs whose Billed Duration left out the Billed Restore Duration
+	noStatus            int64 // invocations read from Logs Insights fields: status unknown
+	noMaxMem            int64 // of them, without @maxMemoryUsed
+	restoreFailures     int64
 
 	// Timeouts by request id: REPORTs with Status: timeout and the
 	// "Task timed out" lines (old-format REPORTs have no Status); the union
@@ -78,6 +80,47 @@ type funcAcc struct {
 	hasMin   bool
 	concEvts int
 	concLost bool
+
+	// seen holds a 64-bit hash of every REPORT record with a request id
+	// (the id, its time and its numbers; see recordHash), so that a record
+	// read twice — the same log given twice, exports whose time ranges
+	// overlap — is found (Duplicates) instead of billed twice. An
+	// asynchronous invocation's retries share the request id but not the
+	// time and durations. 8 bytes per invocation, up to maxSeen.
+	seen     []uint64
+	seenLost bool
+}
+
+// maxSeen caps the REPORT hashes a function keeps for finding records
+// read twice (200 MB); beyond it the check covers the first maxSeen.
+const maxSeen = 25_000_000
+
+// recordHash is FNV-1a over a REPORT's request id, time and numbers.
+func recordHash(r *report) uint64 {
+	const prime = 1099511628211
+	h := uint64(14695981039346656037)
+	for _, c := range r.RequestID {
+		h = (h ^ uint64(c)) * prime
+	}
+	for _, v := range [...]int64{r.TimeMs, r.DurationUs, r.BilledMs, r.MemorySizeMB, r.MaxMemoryMB, r.InitDurationUs, r.RestoreUs} {
+		for k := 0; k < 64; k += 8 {
+			h = (h ^ uint64(v>>k)&0xff) * prime
+		}
+	}
+	return h
+}
+
+// duplicates returns how many of a's REPORT records were read more than
+// once (sorting the hashes; called once, at the end).
+func (a *funcAcc) duplicates() int64 {
+	slices.Sort(a.seen)
+	var n int64
+	for i := 1; i < len(a.seen); i++ {
+		if a.seen[i] == a.seen[i-1] {
+			n++
+		}
+	}
+	return n
 }
 
 type minuteAcc struct {
@@ -150,6 +193,13 @@ func ceilMs(us int64) int64 { return (us + 999) / 1000 }
 
 func (a *funcAcc) add(r *report) {
 	a.invocations++
+	if r.RequestID != nil {
+		if len(a.seen) < maxSeen {
+			a.seen = append(a.seen, recordHash(r))
+		} else {
+			a.seenLost = true
+		}
+	}
 	if r.NoStatus {
 		a.noStatus++
 	}
@@ -218,8 +268,11 @@ func (a *funcAcc) add(r *report) {
 			} else {
 				a.initUnbilledMs += ceilMs(r.InitDurationUs)
 				a.initUnbilledN++
-				if r.TimeMs >= initBillingChange {
+				switch {
+				case r.TimeMs >= initBillingChange:
 					a.initUnbilledLate++
+				case r.TimeMs == 0:
+					a.initUnbilledUndated++
 				}
 			}
 		}
@@ -401,8 +454,12 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 	}
 	if a.initUnbilledN > 0 {
 		why := fmt.Sprintf("%d INIT phase(s) were not in Billed Duration (logs before 2025-08-01, when AWS did not bill INIT on managed runtimes); at today's rules they are billed", a.initUnbilledN)
-		if a.initUnbilledLate > 0 {
+		switch {
+		case a.initUnbilledLate > 0:
 			why = fmt.Sprintf("%d INIT phase(s) were not in their REPORT's Billed Duration, %d of them dated on or after 2025-08-01 (when AWS started billing INIT on managed runtimes, but some REPORT lines still show only the invocation's duration); at today's rules they are billed", a.initUnbilledN, a.initUnbilledLate)
+		case a.initUnbilledUndated > 0:
+			// No date: not known to be from before the change.
+			why = fmt.Sprintf("%d INIT phase(s) were not in their REPORT's Billed Duration, %d of them in lines without a date (AWS did not bill INIT on managed runtimes before 2025-08-01, and some later REPORT lines still show only the invocation's duration); at today's rules they are billed", a.initUnbilledN, a.initUnbilledUndated)
 		}
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.init_unbilled_ms", a.name), Value: fmt.Sprintf("%d ms", a.initUnbilledMs), Why: why})
 	}

@@ -259,21 +259,32 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 	for i := range d.AccountConcurrency {
 		d.AccountConcurrency[i].Account = c.Account
 	}
-	if !o.Logs {
-		withInsights := 0
-		for _, f := range fns {
-			if f.Insights {
-				withInsights++
+	withInsights := 0
+	insights := map[string]bool{}
+	for _, f := range fns {
+		if f.Insights {
+			withInsights++
+			insights[f.Config.Name] = true
+		}
+	}
+	// Without Lambda Insights, only the function's REPORT records (--logs,
+	// below: mergeLogs, mergeInsights) measure them: null, not 0.
+	for i := range d.Functions {
+		if f := &d.Functions[i]; !insights[f.Name] {
+			for _, p := range logMeasured {
+				f.MarkNotMeasured(p)
 			}
 		}
+	}
+	if !o.Logs {
 		why := "CloudWatch's AWS/Lambda metrics have no INIT duration and no cold-start count (Duration excludes INIT): "
 		switch {
 		case withInsights == len(fns):
 			why += "every function has Lambda Insights, whose init_duration gives them"
 		case withInsights > 0:
-			why += fmt.Sprintf("%d of %d functions have Lambda Insights, whose init_duration gives them; for the others they are not estimated (0): collect --logs measures them", withInsights, len(fns))
+			why += fmt.Sprintf("%d of %d functions have Lambda Insights, whose init_duration gives them; for the others they are not measured (null, listed in each function's not_measured), so their INIT is not in the bill: collect --logs measures them", withInsights, len(fns))
 		default:
-			why += "they are not estimated (0), so INIT is not in the bill; collect --logs measures them"
+			why += "they are not measured (null, listed in each function's not_measured), so INIT is not in the bill; collect --logs measures them"
 		}
 		d.Assumptions.Add(pricing.Assumption{Field: "summary.cold_starts", Value: "from Lambda Insights or not measured", Why: why})
 	}
@@ -286,6 +297,10 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 	st.GetMetricDataCalls = int(c.calls.Load())
 	return d, st, nil
 }
+
+// logMeasured are the summary values CloudWatch's AWS/Lambda metrics do
+// not have: Lambda Insights or the function's REPORT records measure them.
+var logMeasured = []string{"summary.cold_starts", "summary.init_duration_ms", "summary.max_memory_used_mb"}
 
 // functions resolves the functions to collect with their configuration.
 func (c *Collector) functions(ctx context.Context, o CollectOptions, st *CollectStats) ([]FunctionInfo, []string, error) {

@@ -92,7 +92,10 @@ type Importer struct {
 	// notes are what the import assumed about its inputs (the time zone
 	// of a console export).
 	notes pricing.Assumptions
-	stats ImportStats
+	// unconfigured are the functions whose ephemeral storage and
+	// provisioned concurrency no input gave (all of an import's).
+	unconfigured []string
+	stats        ImportStats
 
 	totalBytes, nextProgress int64
 	// doneBytes is counted by the file's reader, which may run on the
@@ -153,7 +156,49 @@ func ImportFiles(paths []string, opts ImportOptions) (*pricing.Dataset, ImportSt
 	if err := im.NoRecords(paths); err != nil {
 		return nil, im.stats, err
 	}
+	if err := im.MetricPeriodKnown(paths); err != nil {
+		return nil, im.stats, err
+	}
+	if err := im.Duplicates(paths); err != nil {
+		return nil, im.stats, err
+	}
 	return im.Dataset(), im.stats, nil
+}
+
+// Duplicates returns an *pricing.InputError when some REPORT record was
+// read more than once (the same request id, time and numbers): the inputs
+// overlap (one log given twice, an export and a download of the same
+// hours), and every such record would be billed twice.
+func (im *Importer) Duplicates(paths []string) error {
+	var msgs []string
+	for _, name := range im.order {
+		a := im.funcs[name]
+		if n := a.duplicates(); n > 0 {
+			msgs = append(msgs, fmt.Sprintf("%s: %d of its %d REPORT records appear more than once (same request id, time and durations)", name, n, a.invocations))
+		}
+		if a.seenLost {
+			im.notes = append(im.notes, pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.invocations", name), Value: fmt.Sprintf("%d REPORT records", a.invocations),
+				Why: fmt.Sprintf("records read twice were looked for among the first %d only", maxSeen)})
+		}
+	}
+	if len(msgs) == 0 {
+		return nil
+	}
+	return pricing.Inputf(strings.Join(paths, ", "), "%s: the inputs overlap (the same log given twice, or exports whose time ranges overlap) and would be billed twice; give each record once", strings.Join(msgs, "; "))
+}
+
+// MetricPeriodKnown returns an *pricing.InputError when get-metric-data
+// results were read whose period cannot be told: get-metric-data JSON
+// carries neither the query's period nor its window, so both come from
+// the gaps between timestamps, and results of one datapoint each (a
+// --period as long as the window) have none. Taking a minute for it would
+// put a fortnight's invocations into one minute and multiply the month's
+// projection by the window's minutes.
+func (im *Importer) MetricPeriodKnown(paths []string) error {
+	if im.metrics.period > 0 || !im.metrics.hasUsablePoints() || im.metrics.inferPeriod() > 0 {
+		return nil
+	}
+	return pricing.Inputf(strings.Join(paths, ", "), "every get-metric-data result holds at most one datapoint, so their period and the window their counts cover cannot be told (get-metric-data JSON carries neither): run get-metric-data again with a --period shorter than the window (60 for up to 15 days, 3600 for longer)")
 }
 
 func unwrapPath(err error) error {
@@ -334,11 +379,17 @@ func (im *Importer) Dataset() *pricing.Dataset {
 		if x, ok := im.logs[name].logBytes(&f); ok {
 			d.Assumptions.Add(x)
 		}
+		// A throttled request runs no code and writes no log line.
+		f.MarkNotMeasured("summary.throttles")
 		fromLogs[name] = true
 		d.Functions = append(d.Functions, f)
 	}
 	if len(im.metrics.results) > 0 {
 		md := im.metrics.dataset(im.opts.Region)
+		if !md.Start.IsZero() {
+			d.Assumptions.Add(pricing.Assumption{Field: "window", Value: md.Start.Format(time.RFC3339) + " – " + md.End.Format(time.RFC3339),
+				Why: fmt.Sprintf("the get-metric-data results' window: from their first datapoint to the end of their last %d s period (the smallest gap between datapoints); get-metric-data JSON carries neither the query's window nor its period, and CloudWatch omits periods without invocations, so quiet periods at either end of the query are not counted in it", im.metrics.period)})
+		}
 		if len(d.Functions) == 0 {
 			d.Source = "cloudwatch"
 			d.Start, d.End = md.Start, md.End
@@ -353,6 +404,7 @@ func (im *Importer) Dataset() *pricing.Dataset {
 		}
 		for i := range md.Functions {
 			f := &md.Functions[i]
+			im.metrics.markNotQueried(f)
 			if fromLogs[f.Name] {
 				continue
 			}
@@ -366,6 +418,11 @@ func (im *Importer) Dataset() *pricing.Dataset {
 		for _, x := range im.metricNotes {
 			d.Assumptions.Add(x)
 		}
+	}
+	if len(im.unconfigured) > 0 {
+		d.Assumptions.Add(pricing.Assumption{Field: "ephemeral_storage_mb, provisioned_concurrency", Value: "512 MB, none",
+			Why: fmt.Sprintf("Lambda's defaults: logs and get-metric-data carry neither, so the bill of %s has no ephemeral storage above 512 MB and no provisioned concurrency (listed in config_unknown); collect reads both from the function's configuration", strings.Join(im.unconfigured, ", "))})
+		im.unconfigured = nil
 	}
 	for _, x := range im.notes {
 		d.Assumptions.Add(x)
@@ -428,6 +485,12 @@ func (im *Importer) configure(f *pricing.DatasetFunction, memKnown, timeoutKnown
 		f.Timeout = def.Timeout
 		unknown("timeout", def.Timeout.String(), "Lambda's default: the records do not carry the timeout; pass --timeout")
 	}
+	// Billed configuration no record carries: ephemeral storage above
+	// 512 MB is billed per GB-s, provisioned concurrency per hour (and its
+	// invocations at its own duration rate). Logs and get-metric-data say
+	// nothing of either, so the bill has neither, and says so.
+	f.ConfigUnknown = append(f.ConfigUnknown, "ephemeral_storage_mb", "provisioned_concurrency")
+	im.unconfigured = append(im.unconfigured, f.Name)
 }
 
 // mergeFunctions adds metric-derived functions to log-derived ones; a
@@ -449,7 +512,9 @@ func mergeFunctions(logs, metrics []pricing.DatasetFunction) []pricing.DatasetFu
 					}
 				}
 			}
-			if logs[i].Summary.Throttles == 0 {
+			if !logs[i].Measured("summary.throttles") && (m.Measured("summary.throttles") || slices.Contains(m.Missing, "summary.throttles")) {
+				// The metrics' Throttles stand for the logs' (which have none).
+				logs[i].MarkMeasured("summary.throttles")
 				logs[i].Summary.Throttles = m.Summary.Throttles
 				if slices.Contains(m.Missing, "summary.throttles") {
 					logs[i].Missing = append(logs[i].Missing, "summary.throttles")

@@ -159,7 +159,9 @@ func golden(t *testing.T, path string, d *pricing.Dataset) {
 }
 
 // Gzip is detected by its magic bytes, whatever the file is called, and
-// several files add up.
+// several files add up: the gzipped one is the same log a day later, its
+// undated REPORT another request (a log given twice is refused:
+// TestImportOverlapRefused).
 func TestImportGzipAndSeveralFiles(t *testing.T) {
 	plain, err := os.ReadFile(corpus("checkout-api.log"))
 	if err != nil {
@@ -169,7 +171,8 @@ func TestImportGzipAndSeveralFiles(t *testing.T) {
 	gz := filepath.Join(dir, "checkout-api.log") // no .gz: detection by content
 	var b bytes.Buffer
 	zw := gzip.NewWriter(&b)
-	zw.Write(plain)
+	next := bytes.ReplaceAll(plain, []byte("2026-11-02"), []byte("2026-11-03"))
+	zw.Write(bytes.ReplaceAll(next, []byte("000000000007"), []byte("000000000017"))) // the one undated REPORT
 	zw.Close()
 	if err := os.WriteFile(gz, b.Bytes(), 0o644); err != nil {
 		t.Fatal(err)

@@ -458,9 +458,28 @@ func num(s string) int64 {
 	return int64(f + 0.5)
 }
 
+// sizes returns a's split by memory size, smallest first.
+func (a *insAcc) sizes() []pricing.MemoryUsage {
+	keys := make([]int64, 0, len(a.byMem))
+	for k := range a.byMem {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	out := make([]pricing.MemoryUsage, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, *a.byMem[k])
+	}
+	return out
+}
+
 // mergeInsights folds one function's Logs Insights statistics into its
 // metric summary and returns the problems.
 func mergeInsights(f *pricing.DatasetFunction, a *insAcc, as *pricing.Assumptions) []string {
+	if a.n > 0 {
+		for _, p := range logMeasured {
+			f.MarkMeasured(p)
+		}
+	}
 	s := &f.Summary
 	s.ColdStarts = a.cold
 	if a.cold > 0 {
@@ -471,7 +490,11 @@ func mergeInsights(f *pricing.DatasetFunction, a *insAcc, as *pricing.Assumption
 	s.Timeouts = max(a.tmo, a.tmoLines)
 	s.MaxMemoryUsedMB = max(s.MaxMemoryUsedMB, int(a.usedMB))
 	if a.n != s.Invocations {
-		return []string{fmt.Sprintf("logs: %s: %d REPORT records for %d invocations counted by CloudWatch; billed duration estimated from averages, cold starts are a lower bound", f.Name, a.n, s.Invocations)}
+		x, scaled := scaledByMemory(f, a.sizes(), a.n)
+		if scaled {
+			as.Add(x)
+		}
+		return []string{mismatch(f.Name, a.n, s.Invocations, scaled)}
 	}
 	s.BilledDurationMs = a.billed
 	s.InitUnbilledMs = a.initUnbilledMs

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -197,6 +198,11 @@ func mergeLogs(f *pricing.DatasetFunction, r logsResult) ([]string, pricing.Assu
 			as.Add(a)
 		}
 	}
+	if r.acc.invocations > 0 {
+		for _, p := range logMeasured {
+			f.MarkMeasured(p)
+		}
+	}
 	s := &f.Summary
 	s.ColdStarts = lf.Summary.ColdStarts
 	s.Restores = lf.Summary.Restores
@@ -210,5 +216,74 @@ func mergeLogs(f *pricing.DatasetFunction, r logsResult) ([]string, pricing.Assu
 		s.InitUnbilledMs = lf.Summary.InitUnbilledMs
 		return nil, as
 	}
-	return []string{fmt.Sprintf("logs: %s: %d REPORT records for %d invocations counted by CloudWatch; billed duration estimated from averages, cold starts are a lower bound", f.Name, r.acc.invocations, s.Invocations)}, as
+	x, scaled := scaledByMemory(f, lf.Summary.ByMemory, r.acc.invocations)
+	if scaled {
+		as.Add(x)
+	}
+	return []string{mismatch(f.Name, r.acc.invocations, s.Invocations, scaled)}, as
+}
+
+// mismatch says that a function's REPORT records (n) and CloudWatch's
+// invocations (m) differ, and how it is billed then.
+func mismatch(name string, n, m int64, scaled bool) string {
+	how := "billed duration estimated from averages"
+	if scaled {
+		how = "billed duration from the records' split by memory size, scaled to CloudWatch's count"
+	}
+	return fmt.Sprintf("logs: %s: %d REPORT records for %d invocations counted by CloudWatch; %s, cold starts are a lower bound", name, n, m, how)
+}
+
+// scaledByMemory: when the REPORT records (n of them) do not match
+// CloudWatch's invocation count (records at the window's edges: CloudWatch
+// counts an invocation when it starts, Lambda writes its REPORT when it
+// ends; logs kept for less than the window; a capped read) their billed
+// duration is not the window's, and the function is billed from
+// CloudWatch's averages at its configured memory size. If the records
+// show other memory sizes than that (the memory changed within the
+// window), billing every invocation at the configured size would be wrong
+// by the ratio of the sizes: the records' split by size is kept instead,
+// scaled to CloudWatch's count (each size's invocations, cold starts and
+// billed ms × m/n, rounded, the last size taking the remainder), and
+// the returned assumption says so.
+func scaledByMemory(f *pricing.DatasetFunction, byMem []pricing.MemoryUsage, n int64) (pricing.Assumption, bool) {
+	s := &f.Summary
+	m := s.Invocations
+	if n <= 0 || m <= 0 || len(byMem) == 0 || len(byMem) == 1 && byMem[0].MemoryMB == f.MemoryMB {
+		return pricing.Assumption{}, false
+	}
+	out := make([]pricing.MemoryUsage, len(byMem))
+	var inv, cold, billed, initB int64
+	var sizes []string
+	scale := func(v int64) int64 { return int64(math.Round(float64(v) * float64(m) / float64(n))) }
+	var tot pricing.MemoryUsage
+	for _, u := range byMem {
+		tot.Invocations += u.Invocations
+		tot.ColdStarts += u.ColdStarts
+		tot.BilledDurationMs += u.BilledDurationMs
+		tot.InitBilledMs += u.InitBilledMs
+	}
+	for i, u := range byMem {
+		sizes = append(sizes, fmt.Sprintf("%d MB: %d", u.MemoryMB, u.Invocations))
+		out[i] = pricing.MemoryUsage{MemoryMB: u.MemoryMB, Invocations: scale(u.Invocations), ColdStarts: scale(u.ColdStarts),
+			BilledDurationMs: scale(u.BilledDurationMs), InitBilledMs: scale(u.InitBilledMs)}
+		if i == len(byMem)-1 {
+			out[i].Invocations = m - inv
+			out[i].ColdStarts = scale(tot.ColdStarts) - cold
+			out[i].BilledDurationMs = scale(tot.BilledDurationMs) - billed
+			out[i].InitBilledMs = scale(tot.InitBilledMs) - initB
+		}
+		inv += out[i].Invocations
+		cold += out[i].ColdStarts
+		billed += out[i].BilledDurationMs
+		initB += out[i].InitBilledMs
+	}
+	s.ByMemory = out
+	s.BilledDurationMs = billed
+	var mbMs int64
+	for _, u := range out {
+		mbMs += u.BilledDurationMs * int64(u.MemoryMB)
+	}
+	s.BilledGBSeconds = float64(mbMs) / (1024 * 1000)
+	return pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.by_memory", f.Name), Value: fmt.Sprintf("the REPORT records' split × %d/%d", m, n),
+		Why: fmt.Sprintf("CloudWatch counted %d invocations, the logs %d REPORT records (invocations at the window's edges, logs kept for less than the window, or a capped read), and the records show memory sizes the configuration (%d MB) does not (%s): each size's invocations, cold starts and billed ms are the records' scaled to CloudWatch's count, not every invocation billed at %d MB", m, n, f.MemoryMB, strings.Join(sizes, ", "), f.MemoryMB)}, true
 }

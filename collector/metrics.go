@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -199,6 +200,76 @@ func (s *metricSeries) inferPeriod() int64 {
 	return p
 }
 
+// inferPeriod is the period of get-metric-data JSON, which does not carry
+// it: the smallest gap between timestamps of any series (CloudWatch omits
+// zero datapoints, so a single series may show only multiples of it); 0
+// when no series has two datapoints.
+func (m *metricSet) inferPeriod() int64 {
+	var period int64
+	for _, fn := range m.order {
+		for k, s := range m.results[fn] {
+			if p := s.inferPeriod(); !k.Whole && p > 0 && (period == 0 || p < period) {
+				period = p
+			}
+		}
+	}
+	return period
+}
+
+// markNotQueried lists in f.NotMeasured the summary values that an
+// imported get-metric-data export did not query at all (no result for
+// their metric, not even an empty one): its errors, throttles, cold
+// starts (Lambda Insights init_duration) and memory used are then not
+// known, not zero. A function with invocations but no Duration Average
+// has no duration to bill: listed in f.Missing, so that its bill is not
+// made of the requests alone.
+func (m *metricSet) markNotQueried(f *pricing.DatasetFunction) {
+	rs := m.results[f.Name]
+	has := func(metric, stat string) bool {
+		_, per := rs[metricKey{metric, stat, false}]
+		_, whole := rs[metricKey{metric, stat, true}]
+		return per || whole
+	}
+	if !has(mErrors, "Sum") {
+		f.MarkNotMeasured("summary.errors")
+	}
+	if !has(mThrottles, "Sum") {
+		f.MarkNotMeasured("summary.throttles")
+	}
+	if !has(mInitDuration, "SampleCount") {
+		f.MarkNotMeasured("summary.cold_starts")
+		f.MarkNotMeasured("summary.init_duration_ms")
+	}
+	if !has(mUsedMemoryMax, "Maximum") {
+		f.MarkNotMeasured("summary.max_memory_used_mb")
+	}
+	if f.Summary.Invocations > 0 && !has(mDuration, "Average") {
+		for _, p := range []string{"summary.duration_ms.avg", "summary.billed_gb_seconds"} {
+			if !slices.Contains(f.Missing, p) {
+				f.Missing = append(f.Missing, p)
+			}
+		}
+		f.Summary.DurationMs.Avg = 0
+	}
+}
+
+// hasUsablePoints reports whether some per-period series has a datapoint
+// that the dataset will use (its status is not PartialData or an error).
+func (m *metricSet) hasUsablePoints() bool {
+	for fn, byKey := range m.results {
+		for k, s := range byKey {
+			if k.Whole || len(s.ts) == 0 || m.missing[fn][k] {
+				continue
+			}
+			if st := m.status[fn][k]; st != nil && (st.failed != "" || st.partial != "") {
+				continue
+			}
+			return true
+		}
+	}
+	return false
+}
+
 // dataset builds one dataset function per function that has results.
 //
 // Summary rules: counts (Invocations, Errors, Throttles) are the sums of
@@ -225,16 +296,7 @@ func (m *metricSet) dataset(region string) *pricing.Dataset {
 		}
 	}
 	if m.period == 0 {
-		// get-metric-data JSON carries no period: the smallest gap between
-		// timestamps of any series (CloudWatch omits zero datapoints, so a
-		// single series may show only multiples of it).
-		for _, fn := range m.order {
-			for k, s := range m.results[fn] {
-				if p := s.inferPeriod(); !k.Whole && p > 0 && (m.period == 0 || p < m.period) {
-					m.period = p
-				}
-			}
-		}
+		m.period = m.inferPeriod()
 	}
 	names := append([]string(nil), m.order...)
 	sort.Strings(names)
@@ -353,8 +415,14 @@ func (m *metricSet) function(fn string, minT int64) pricing.DatasetFunction {
 				Invocations:    grid(inv),
 				DurationAvgMs:  grid(series(mDuration, "Average")),
 				ConcurrencyMax: grid(series(mConcurrent, "Maximum")),
-				Errors:         grid(series(mErrors, "Sum")),
-				Throttles:      grid(series(mThrottles, "Sum")),
+			}
+			// A metric not queried at all (an imported export without
+			// it) has no series, not one of zeros.
+			if x := series(mErrors, "Sum"); x != nil {
+				f.Series.Errors = grid(x)
+			}
+			if x := series(mThrottles, "Sum"); x != nil {
+				f.Series.Throttles = grid(x)
 			}
 			if pc := series(mPCExecutions, "Maximum"); pc != nil {
 				f.Series.ProvisionedConcurrentExecutions = grid(pc)

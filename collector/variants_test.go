@@ -376,13 +376,14 @@ func TestImportVariantDetails(t *testing.T) {
 	}
 	// Managed Instances without --memory: memory, architecture and
 	// timeout are unknown and listed; with the flags they are not.
+	// Ephemeral storage and provisioned concurrency are never in logs.
 	d = imp("managed.log", ImportOptions{})
 	f := d.Functions[0]
-	if f.MemoryMB != 128 || len(f.ConfigUnknown) != 3 || !hasAssumption(d, "functions[managed].memory_mb", "pass --memory") || !hasAssumption(d, "functions[managed].compute", "Managed Instances") {
+	if f.MemoryMB != 128 || len(f.ConfigUnknown) != 5 || !hasAssumption(d, "functions[managed].memory_mb", "pass --memory") || !hasAssumption(d, "functions[managed].compute", "Managed Instances") {
 		t.Errorf("managed: %+v %+v", f, d.Assumptions)
 	}
 	d = imp("managed.log", ImportOptions{MemoryMB: 2048, Architecture: pricing.ARM64, Timeout: 30 * time.Second})
-	if f := d.Functions[0]; f.MemoryMB != 2048 || f.Architecture != pricing.ARM64 || time.Duration(f.Timeout) != 30*time.Second || len(f.ConfigUnknown) != 0 {
+	if f := d.Functions[0]; f.MemoryMB != 2048 || f.Architecture != pricing.ARM64 || time.Duration(f.Timeout) != 30*time.Second || !slices.Equal(f.ConfigUnknown, []string{"ephemeral_storage_mb", "provisioned_concurrency"}) {
 		t.Errorf("managed with flags: %+v", f)
 	}
 }

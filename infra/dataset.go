@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/simulator"
@@ -22,6 +23,8 @@ type DatasetUsage struct {
 	// Assumptions are the projection's (the window scaled to a month, the
 	// functions left out and why).
 	Assumptions pricing.Assumptions
+	// Window is the dataset's time window (0: none).
+	Window time.Duration
 	// Tunes, when set, give each side's duration and INIT at its memory.
 	Tunes *Tunes
 	// sim replays the dataset's traffic for the functions whose
@@ -100,7 +103,7 @@ func NewDatasetUsage(path string, d *pricing.Dataset) (*DatasetUsage, error) {
 	if err != nil {
 		return nil, err
 	}
-	du := &DatasetUsage{Path: path, byName: map[string]pricing.UsageEntry{}, peak: map[string]float64{}, Assumptions: as}
+	du := &DatasetUsage{Path: path, byName: map[string]pricing.UsageEntry{}, peak: map[string]float64{}, Assumptions: as, Window: d.Span()}
 	for _, e := range uf.Functions {
 		du.byName[e.Name] = e
 	}

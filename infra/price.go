@@ -1,8 +1,10 @@
 package infra
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -27,10 +29,12 @@ const (
 // before (base) and after (head), and the difference. It is the result of
 // `estimate --terraform/--template` (its JSON form) and a check source.
 type Estimate struct {
-	Kind       Kind   `json:"kind"`
-	Path       string `json:"path"`
-	BasePath   string `json:"base_path,omitempty"`
-	HasBase    bool   `json:"has_base"`
+	Kind     Kind   `json:"kind"`
+	Path     string `json:"path"`
+	BasePath string `json:"base_path,omitempty"`
+	HasBase  bool   `json:"has_base"`
+	// Region is the region, or the regions (sorted, comma-separated),
+	// the rows are priced in: each function's own, else the one given.
 	Region     string `json:"region"`
 	PricesDate string `json:"prices_date"`
 	// Functions lists the changed, added and removed functions first
@@ -300,6 +304,7 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 		e.Totals.IncreasePct = &v
 	}
 	e.Totals.Complete = complete
+	e.Region = pricedRegions(e.Functions, opt.Region)
 	e.Assumptions.Add(pricing.Assumption{Field: "month", Value: fmt.Sprintf("%d h", pricing.HoursPerMonth), Why: "usage is per month, as the usage source gives it"})
 	if ts, ok := src.(interface{ TimesPerSide() bool }); !ok || !ts.TimesPerSide() {
 		e.Assumptions.Add(pricing.Assumption{Field: "duration", Value: "the same on both sides", Why: "the usage prices base and head alike: a memory or architecture change that makes the handler faster or slower is not modelled"})
@@ -409,6 +414,24 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 	}
 	if err := pricing.Errors(errs); err != nil {
 		return nil, err
+	}
+	if opt.Bill.FreeTier {
+		// The free tier is one account's, shared by its regions: one
+		// bill per region would give it to each.
+		var regions []string
+		for _, o := range append(append([]owned(nil), known...), archOnly...) {
+			if r := cmp.Or(fns[o.fn].Region, opt.Region); !slices.Contains(regions, r) {
+				regions = append(regions, r)
+			}
+		}
+		if len(regions) > 1 {
+			sort.Strings(regions)
+			return nil, pricing.Inputf("free tier", "the functions run in %d regions (%s); the free tier is one account's, shared by its regions, so it cannot be given to each: price them without it", len(regions), strings.Join(regions, ", "))
+		}
+		if len(known) > 0 && len(archOnly) > 0 {
+			ps.assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "also given to the functions of unknown architecture",
+				Why: "the functions whose architecture is known only after apply are priced on each architecture in a bill of their own, which gets the whole free tier too: their range is low by up to the free tier's worth"})
+		}
 	}
 	// bill prices a group in one bill per region (tiers aggregate per
 	// region and architecture), each function its share.
@@ -646,4 +669,31 @@ func shown(f *Function) pricing.FunctionConfig {
 		c.Timeout = 0
 	}
 	return c
+}
+
+// pricedRegions is the region, or the regions (sorted, comma-separated),
+// the functions' sides are priced in: each side's own region (the code
+// names it), else fallback; a side whose region is known only after apply
+// counts none. With no side at all it is fallback.
+func pricedRegions(fs []FunctionDiff, fallback string) string {
+	var out []string
+	for _, f := range fs {
+		for _, s := range []*Side{f.Base, f.Head} {
+			if s == nil || slices.Contains(s.Unknown, AttrRegion) {
+				continue
+			}
+			r := s.Region
+			if r == "" {
+				r = fallback
+			}
+			if !slices.Contains(out, r) {
+				out = append(out, r)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return fallback
+	}
+	sort.Strings(out)
+	return strings.Join(out, ", ")
 }

@@ -252,8 +252,12 @@ func (su *ScenarioUsage) simulate(s *simulator.Scenario, f *Function, arch prici
 		return simulated{err: err}
 	}
 	month := planner.MonthlyUsage(&sc, res)
+	if len(res.Months) > 1 {
+		as.Add(pricing.Assumption{Field: f.Address + ".month", Value: "the simulation's average month",
+			Why: fmt.Sprintf("the scenario spans %d 730-hour months; the estimate bills the average month of the simulation once (with the other functions, which share the tiers), so the free tier (--free-tier) and the tiers apply to that average month, not to each month as AWS applies them: where the months' traffic differs and a month uses less than the free tier, the mean of the months' bills is higher (lambdacost simulate bills each month)", len(res.Months))})
+	}
 	for _, a := range simulator.MonthlyAssumptions(&sc, res) {
-		if a.Field == "free_tier" || a.Field == "function.provisioned_concurrency" {
+		if a.Field == "free_tier" || a.Field == "billing.free_tier" || a.Field == "function.provisioned_concurrency" || a.Field == "month" && len(res.Months) > 1 {
 			continue // the estimate states its own
 		}
 		a.Field = f.Address + "." + a.Field

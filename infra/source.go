@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
 )
 
 // Source names the infrastructure code and the usage to price: the inputs
@@ -177,6 +178,17 @@ func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region
 		for _, a := range du.Assumptions {
 			e.Assumptions.Add(a)
 		}
+		if bill.FreeTier {
+			// A window of several months holds only its totals: the free
+			// tier goes to the average month, which is said.
+			e.Assumptions = fleet.DatasetFreeTier(e.Assumptions, du.Window)
+		}
+	}
+	if override && e.Region != region {
+		// The code's own regions win over the one given: say where the
+		// rows are priced, not only the region asked for.
+		e.Assumptions.Add(pricing.Assumption{Field: "region", Value: region,
+			Why: fmt.Sprintf("given (--region, $LAMBDACOST_REGION or a check config's region:), but the code names the region of its functions: each is priced in its own (%s); the region given prices only functions whose code names none", e.Region)})
 	}
 	return e, nil
 }

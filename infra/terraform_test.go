@@ -1,9 +1,12 @@
 package infra
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -404,4 +407,128 @@ func TestDatasetUsagePerSide(t *testing.T) {
 	}
 	eq(t, "base", e.Totals.Base, d2("39.41690575"))
 	eq(t, "head", e.Totals.Head, d2("117.334196"))
+}
+
+// The estimate's region (its header) is where its rows are priced: each
+// function's own region when the code names it, else the region given.
+// --region eu-west-1 on a plan whose functions all name theirs (a by its
+// provider alias af-south-1, b by its region argument af-south-1, c by the
+// default provider us-east-1) prices nothing in eu-west-1: the header
+// says "af-south-1, us-east-1" and an assumption says the region given
+// was not used. A plan that names no region is priced in the one given.
+func TestTerraformHeaderRegion(t *testing.T) {
+	named := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":1024},"after_unknown":{}}},
+	 {"address":"aws_lambda_function.b","mode":"managed","type":"aws_lambda_function","name":"b","change":{"actions":["create"],"before":null,"after":{"function_name":"b","memory_size":1024,"region":"af-south-1"},"after_unknown":{}}},
+	 {"address":"aws_lambda_function.c","mode":"managed","type":"aws_lambda_function","name":"c","change":{"actions":["create"],"before":null,"after":{"function_name":"c","memory_size":1024},"after_unknown":{}}}],
+	 "configuration":{"provider_config":{"aws":{"name":"aws","expressions":{"region":{"constant_value":"us-east-1"}}},"aws.cpt":{"name":"aws","alias":"cpt","expressions":{"region":{"constant_value":"af-south-1"}}}},
+	  "root_module":{"resources":[
+	   {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","provider_config_key":"aws.cpt","expressions":{"memory_size":{"constant_value":1024}}},
+	   {"address":"aws_lambda_function.b","mode":"managed","type":"aws_lambda_function","name":"b","provider_config_key":"aws","expressions":{"region":{"constant_value":"af-south-1"}}},
+	   {"address":"aws_lambda_function.c","mode":"managed","type":"aws_lambda_function","name":"c","provider_config_key":"aws","expressions":{}}]}}}`
+	unnamed := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":1024},"after_unknown":{}}}]}`
+	dir := t.TempDir()
+	usage := filepath.Join(dir, "u.yml")
+	if err := os.WriteFile(usage, []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, plan string
+		override   bool
+		want       string
+		note       bool // the region given is named as not used
+	}{
+		{"named, --region given", named, true, "af-south-1, us-east-1", true},
+		{"named, no --region", named, false, "af-south-1, us-east-1", false},
+		{"unnamed, --region given", unnamed, true, "eu-west-1", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			plan := filepath.Join(dir, "plan.json")
+			if err := os.WriteFile(plan, []byte(tc.plan), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			e, err := Source{Terraform: plan, Usage: usage}.Estimate(context.Background(), pricing.Embedded(), "eu-west-1", tc.override, pricing.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Region != tc.want {
+				t.Errorf("region %q, want %q", e.Region, tc.want)
+			}
+			var a pricing.Assumption
+			ok := false
+			for _, x := range e.Assumptions {
+				if x.Field == "region" {
+					a, ok = x, true
+				}
+			}
+			if ok != tc.note || (ok && (a.Value != "eu-west-1" || !strings.Contains(a.Why, "af-south-1, us-east-1"))) {
+				t.Errorf("region assumption %+v (present %v, want %v)", a, ok, tc.note)
+			}
+		})
+	}
+}
+
+// The free tier is one account's, shared by its regions: a plan whose
+// functions run in af-south-1 and us-east-1 billed one bill per region
+// would give each region the whole 1M requests and 400,000 GB-s (2M and
+// 800,000 here), so --free-tier is refused, naming the regions; in one
+// region it applies once: 1M × 1 s × 1 GB = 1,000,000 GB-s − 400,000 =
+// 600,000 × $0.0000166667 = $10.00002, requests all free.
+func TestTerraformFreeTierOneAccount(t *testing.T) {
+	two := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function.b","mode":"managed","type":"aws_lambda_function","name":"b","change":{"actions":["create"],"before":null,"after":{"function_name":"b","memory_size":1024,"region":"af-south-1"},"after_unknown":{}}},
+	 {"address":"aws_lambda_function.c","mode":"managed","type":"aws_lambda_function","name":"c","change":{"actions":["create"],"before":null,"after":{"function_name":"c","memory_size":1024,"region":"us-east-1"},"after_unknown":{}}}]}`
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"))
+	p, err := ParseTerraformPlan("plan.json", []byte(two))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1", Bill: pricing.Options{FreeTier: true}})
+	if err == nil || !strings.Contains(err.Error(), "af-south-1, us-east-1") {
+		t.Errorf("two regions with the free tier: err = %v, want a refusal naming both", err)
+	}
+	p.Head = p.Head[1:]
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1", Bill: pricing.Options{FreeTier: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "one region", e.Totals.Head, d2("10.00002"))
+}
+
+// A dataset's window of two 730-hour months (1,460 h) holds only its
+// totals: with --free-tier the estimate takes the free tier off the
+// average month and says so; over one month (730 h) it says nothing more.
+func TestDatasetFreeTierLongWindowSaid(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/iac/dataset-730h.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d map[string]any
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		end  string
+		said bool
+	}{{"2027-01-01T20:00:00Z", true}, {"2026-12-01T10:00:00Z", false}} {
+		d["end"] = tc.end
+		b, _ := json.Marshal(d)
+		ds := filepath.Join(dir, "d.json")
+		if err := os.WriteFile(ds, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		e, err := Source{Terraform: "../testdata/iac/plan.json", Dataset: ds}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{FreeTier: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		said := false
+		for _, a := range e.Assumptions {
+			said = said || a.Field == "free_tier" && a.Value == "off the window's average month"
+		}
+		if said != tc.said {
+			t.Errorf("end %s: said %v, want %v (%v)", tc.end, said, tc.said, e.Assumptions)
+		}
+	}
 }

@@ -99,6 +99,9 @@ func (t *Tunes) times(f *Function) (tt tunedTimes, ok bool, why string) {
 	}
 	for _, p := range x.tr.Results {
 		if p.MemoryMB == f.Config.MemoryMB {
+			// The durations the sweep's costs use (modelled ones without
+			// cgroups), in the point's measured fields for what reads them.
+			p.DurationMs, p.InitDurationMs = p.BasisDurations()
 			tt = tunedTimes{path: x.path, point: p, hasInit: p.InitDurationMs.Mean > 0}
 			if a := x.tr.Architecture; a != "" && !f.IsUnknown(AttrArchitecture) && a != f.Config.Architecture {
 				tt.archNote = fmt.Sprintf("; the tune ran on %s, the function is %s", a, f.Config.Architecture)

@@ -1,6 +1,8 @@
 package pricing
 
 import (
+	"cmp"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -160,7 +162,7 @@ func (t *PriceTable) aroundLambda(region string, reg *LambdaRegion, fbs []Functi
 	if anyLogs {
 		lp, err := t.LogsFor(region)
 		if err != nil {
-			return Inputf("--log-bytes", "CloudWatch Logs prices for %s are not known (see README, Prices not known); the logs line cannot be priced there", region)
+			return Inputf(cmp.Or(opt.LogsField, "--log-bytes"), "CloudWatch Logs prices for %s are not known (see README, Prices not known); the logs line cannot be priced there", region)
 		}
 		logTiers = lp.LambdaStandard
 		bounds := make([]Tier, len(logTiers))

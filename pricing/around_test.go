@@ -149,7 +149,7 @@ func TestComputeSavingsPlanDiscountsDurationAndPCOnly(t *testing.T) {
 	if !b.Cost.Total.Equal(d("26.8419811712")) {
 		t.Errorf("total = %s", b.Cost.Total)
 	}
-	if len(b.Assumptions) != 1 || b.Assumptions[0].Field != "compute_savings_plan" {
+	if len(b.Assumptions) != 2 || b.Assumptions[0].Field != "compute_savings_plan" || b.Assumptions[1].Field != "logs" {
 		t.Errorf("assumptions %v", b.Assumptions)
 	}
 	if _, err := Embedded().LambdaBill("us-east-1", nil, Options{ComputeSavingsPlan: d("1")}); err == nil {

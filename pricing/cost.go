@@ -142,3 +142,40 @@ func (c Cost) Scale(f decimal.Decimal) Cost {
 
 // RoundCents rounds an amount half-up to cents, as AWS prints its examples.
 func RoundCents(d decimal.Decimal) decimal.Decimal { return d.Round(2) }
+
+// MonthUsage is the billed usage of one 730-hour month of a span longer
+// than a month: the month starting StartS seconds into the span, of which
+// Seconds were measured (a whole month, or the part the span leaves).
+type MonthUsage struct {
+	StartS  float64     `json:"start_s"`
+	Seconds float64     `json:"seconds"`
+	Usage   BilledUsage `json:"billed_usage"`
+}
+
+// MonthCost is the bill of one month of a span longer than a month and
+// how many seconds of the span it covers.
+type MonthCost struct {
+	Cost    Cost
+	Seconds float64
+}
+
+// MeanMonthCost is the mean month of a span billed month by month: each
+// month's bill weighted by the share of the span it covers (equal weights
+// for whole months), lines merged as Sum merges them. Lambda's free tier
+// and its duration and log tiers are monthly, so a span's months billed
+// on their own can cost more than its average month billed once: a month
+// below the free tier wastes part of it.
+func MeanMonthCost(months []MonthCost) Cost {
+	total := 0.0
+	for _, m := range months {
+		total += m.Seconds
+	}
+	if total <= 0 {
+		return Cost{}
+	}
+	parts := make([]Cost, len(months))
+	for i, m := range months {
+		parts[i] = m.Cost.Scale(decimal.NewFromFloat(m.Seconds).DivRound(decimal.NewFromFloat(total), 24))
+	}
+	return Sum(parts...)
+}

@@ -8,6 +8,8 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -72,10 +74,49 @@ type DatasetFunction struct {
 	// collected: they are written as null, never as zero, and a function
 	// with any is incomplete.
 	Missing []string `json:"missing,omitempty"`
+	// NotMeasured lists the summary values (JSON paths such as
+	// "summary.throttles") that the function's source does not measure at
+	// all: logs carry no throttles (a throttled request runs no code and
+	// writes no line), CloudWatch's AWS/Lambda metrics no cold starts or
+	// memory used (without Lambda Insights or --logs), a get-metric-data
+	// export only the metrics it queried. They are written as null, never
+	// as zero, and every total or threshold over them says so; unlike
+	// Missing, they do not make the collection incomplete.
+	NotMeasured []string `json:"not_measured,omitempty"`
 }
 
 // Incomplete reports whether some of f's values were not collected.
 func (f *DatasetFunction) Incomplete() bool { return len(f.Missing) > 0 }
+
+// Measured reports whether f's source measured the value at path (a JSON
+// path such as "summary.cold_starts"): false when path, or an object
+// holding it, is listed in NotMeasured.
+func (f *DatasetFunction) Measured(path string) bool {
+	for _, m := range f.NotMeasured {
+		if m == path || strings.HasPrefix(path, m+".") {
+			return false
+		}
+	}
+	return true
+}
+
+// MarkMeasured removes path from f.NotMeasured: a later source (a log
+// read after the metrics) measured it.
+func (f *DatasetFunction) MarkMeasured(path string) {
+	f.NotMeasured = slices.DeleteFunc(f.NotMeasured, func(p string) bool { return p == path })
+	if len(f.NotMeasured) == 0 {
+		f.NotMeasured = nil
+	}
+}
+
+// MarkNotMeasured adds path to f.NotMeasured unless it is there already
+// or listed in f.Missing (a value that failed to arrive says so).
+func (f *DatasetFunction) MarkNotMeasured(path string) {
+	if slices.Contains(f.NotMeasured, path) || slices.Contains(f.Missing, path) {
+		return
+	}
+	f.NotMeasured = append(f.NotMeasured, path)
+}
 
 // Unknown reports whether the configuration field (a JSON name such as
 // "memory_mb") was not known to the dataset's producer.
@@ -190,6 +231,32 @@ type Series struct {
 	// (DatasetFunction.ProvisionedUse). 0 where CloudWatch published no
 	// value (no provisioned invocations in the period).
 	ProvisionedConcurrencyUtilization []float64 `json:"provisioned_concurrency_utilization,omitempty"`
+}
+
+// Labels names d's functions for people, in order: each one's name, or
+// REGION/NAME when another function of d (a merged dataset) has the same
+// name, or ACCOUNT/REGION/NAME when one has the same name and Region too
+// — the forms check's function: takes.
+func (d *Dataset) Labels() []string {
+	names, regions := map[string]int{}, map[[2]string]int{}
+	for i := range d.Functions {
+		f := &d.Functions[i]
+		names[f.Name]++
+		regions[[2]string{f.Region, f.Name}]++
+	}
+	out := make([]string, len(d.Functions))
+	for i := range d.Functions {
+		f := &d.Functions[i]
+		switch {
+		case regions[[2]string{f.Region, f.Name}] > 1:
+			out[i] = f.Account + "/" + f.Region + "/" + f.Name
+		case names[f.Name] > 1:
+			out[i] = f.Region + "/" + f.Name
+		default:
+			out[i] = f.Name
+		}
+	}
+	return out
 }
 
 // Span returns the dataset window.

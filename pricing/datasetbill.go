@@ -281,7 +281,13 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	}
 	db.Region = region
 	if opt.FreeTier {
-		as.Add(Assumption{Field: "free_tier", Value: "applied", Why: "the account's whole monthly free tier is given to these functions"})
+		why := "the account's whole monthly free tier is given to these functions"
+		if months := d.Span().Seconds() / SecondsPerMonth; months > 1 {
+			// A dataset holds window totals, not the usage of each
+			// calendar month: the allowance cannot be given month by month.
+			why += fmt.Sprintf("; the window covers %.3g 730-hour months but the dataset holds only its totals, so the allowance is taken once off the average month (and once off the window's own bill), not off each calendar month as AWS gives it: where the months' traffic differs and a month uses less than the allowance, the mean of the months' bills is higher than this", months)
+		}
+		as.Add(Assumption{Field: "free_tier", Value: "applied", Why: why})
 	} else {
 		as.Add(Assumption{Field: "free_tier", Value: "not applied", Why: "a dataset is usually a slice of an account, whose free tier other functions may use"})
 	}
@@ -305,9 +311,10 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 	var win, month []Item
 	var winAt, monthAt []billGroup
 	var averaged, measuredLogs, givenLogs, noLogs []string
+	labels := d.Labels()
 	for i := range d.Functions {
 		f := &d.Functions[i]
-		fq := fmt.Sprintf("functions[%s]", f.Name)
+		fq := fmt.Sprintf("functions[%s]", labels[i])
 		fb := DatasetFunctionBill{Name: f.Name, Incomplete: f.Incomplete(), Missing: f.BillMissing()}
 		if len(fb.Missing) > 0 {
 			db.Functions = append(db.Functions, fb)
@@ -319,11 +326,11 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		}
 		switch {
 		case f.Summary.LogBytes > 0:
-			measuredLogs = append(measuredLogs, f.Name)
+			measuredLogs = append(measuredLogs, labels[i])
 		case opt.LogBytesPerRequest > 0:
-			givenLogs = append(givenLogs, f.Name)
+			givenLogs = append(givenLogs, labels[i])
 		case f.Summary.Invocations > 0:
-			noLogs = append(noLogs, f.Name)
+			noLogs = append(noLogs, labels[i])
 		}
 		g := billGroup{account: f.Account, region: f.Region}
 		if g.region == "" {
@@ -334,7 +341,7 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		}
 		fb.MemoryChanged = len(items) > 1
 		if f.Unknown("memory_mb") && len(f.Summary.ByMemory) == 0 && f.Summary.Invocations > 0 {
-			db.Warnings = append(db.Warnings, fmt.Sprintf("%s: the memory size is not known; billed at Lambda's default %d MB (pass --memory to import or collect)", f.Name, items[0].Function.MemoryMB))
+			db.Warnings = append(db.Warnings, fmt.Sprintf("%s: the memory size is not known; billed at Lambda's default %d MB (pass --memory to import or collect)", labels[i], items[0].Function.MemoryMB))
 		}
 		if r := f.Summary.Restores; r > 0 {
 			as.Add(Assumption{Field: fq + ".snapstart", Value: fmt.Sprintf("%d restores, cache and restore charges not billed", r),
@@ -421,6 +428,11 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		}
 	}
 
+	if len(measuredLogs) > 0 && opt.LogsField == "" {
+		// The log bytes a dataset measured: an error about them names
+		// the dataset's field, not --log-bytes, which was not given.
+		opt.LogsField = fmt.Sprintf("functions[%s].summary.log_bytes", measuredLogs[0])
+	}
 	var err error
 	if db.Window, err = t.groupedBill(region, win, winAt, opt); err != nil {
 		return nil, err

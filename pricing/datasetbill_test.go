@@ -169,3 +169,30 @@ func TestDatasetBillPCFromPeak(t *testing.T) {
 		t.Errorf("peak > PC: %+v", u)
 	}
 }
+
+// A dataset holds window totals, not each calendar month's usage: over a
+// 1,460-hour window (two 730-hour months) the free tier can only be taken
+// off the average month, and the assumption says so instead of implying a
+// per-month allowance; a one-month window says nothing of the kind.
+func TestDatasetBillFreeTierLongWindowSaid(t *testing.T) {
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	fn := DatasetFunction{FunctionConfig: FunctionConfig{Name: "f", MemoryMB: 1024, Architecture: X86_64},
+		Summary: FunctionSummary{Invocations: 2_628_000, BilledDurationMs: 2_628_000 * 200}}
+	for _, tc := range []struct {
+		hours int
+		said  bool
+	}{{1460, true}, {730, false}} {
+		d := &Dataset{Version: 1, Region: "us-east-1", Start: start, End: start.Add(time.Duration(tc.hours) * time.Hour), Functions: []DatasetFunction{fn}}
+		db, err := Embedded().DatasetBill(d, "", Options{FreeTier: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		said := false
+		for _, a := range db.Assumptions {
+			said = said || a.Field == "free_tier" && strings.Contains(a.Why, "covers 2 730-hour months") && strings.Contains(a.Why, "taken once off the average month")
+		}
+		if said != tc.said {
+			t.Errorf("%d h: the free tier's assumption says it is taken off the average month: %v, want %v (%v)", tc.hours, said, tc.said, db.Assumptions)
+		}
+	}
+}

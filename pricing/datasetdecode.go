@@ -93,7 +93,11 @@ func decodeFunction(dec *json.Decoder) (DatasetFunction, error) {
 		return f, fmt.Errorf("function %q: the key %q appears twice in one object (one of its values would be ignored)", f.Name, dupKey)
 	}
 	// The listed paths must hold null (or be absent).
-	for _, path := range f.Missing {
+	for i, path := range slices.Concat(f.Missing, f.NotMeasured) {
+		list := "missing"
+		if i >= len(f.Missing) {
+			list = "not_measured"
+		}
 		ps := strings.Split(path, ".")
 		v, ok := lookup(small, ps)
 		switch {
@@ -103,11 +107,11 @@ func decodeFunction(dec *json.Decoder) (DatasetFunction, error) {
 			v, ok = join(seriesRaw), true
 		}
 		if ok && !bytes.Equal(v, jsonNull) {
-			return f, fmt.Errorf("function %q: %s is listed in \"missing\" but holds the value %s", f.Name, path, v)
+			return f, fmt.Errorf("function %q: %s is listed in %q but holds the value %s", f.Name, path, list, v)
 		}
 	}
 	for _, n := range nulls {
-		if !slices.Contains(f.Missing, n) {
+		if !slices.Contains(f.Missing, n) && f.Measured(n) {
 			f.Missing = append(f.Missing, n)
 		}
 	}

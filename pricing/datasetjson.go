@@ -21,19 +21,20 @@ import (
 
 var jsonNull = []byte("null")
 
-// MarshalJSON writes f with every value listed in f.Missing as null.
+// MarshalJSON writes f with every value listed in f.Missing or
+// f.NotMeasured as null.
 func (f DatasetFunction) MarshalJSON() ([]byte, error) {
 	type plain DatasetFunction
 	b, err := json.Marshal(plain(f))
-	if err != nil || len(f.Missing) == 0 {
+	if err != nil || len(f.Missing)+len(f.NotMeasured) == 0 {
 		return b, err
 	}
-	paths := make([][]string, len(f.Missing))
-	for i, p := range f.Missing {
-		paths[i] = strings.Split(p, ".")
+	var paths [][]string
+	for _, p := range slices.Concat(f.Missing, f.NotMeasured) {
+		paths = append(paths, strings.Split(p, "."))
 	}
 	if b, err = setNulls(b, paths); err != nil {
-		return nil, fmt.Errorf("function %s: missing %q: %w", f.Name, f.Missing, err)
+		return nil, fmt.Errorf("function %s: missing %q, not measured %q: %w", f.Name, f.Missing, f.NotMeasured, err)
 	}
 	return b, nil
 }

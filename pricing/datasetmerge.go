@@ -3,6 +3,7 @@ package pricing
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -67,7 +68,14 @@ func MergeDatasets(in []NamedDataset) (*Dataset, []string, error) {
 		}
 		for _, a := range d.Assumptions {
 			if len(in) > 1 {
+				// Each file's own: the same field and value in two files
+				// (fn's memory assumed 128 MB in eu-west-1 and in
+				// us-west-2) are two assumptions, not one.
 				a.Why = d.Name + ": " + a.Why
+				if !slices.Contains(out.Assumptions, a) {
+					out.Assumptions = append(out.Assumptions, a)
+				}
+				continue
 			}
 			out.Assumptions.Add(a)
 		}

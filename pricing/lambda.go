@@ -3,6 +3,7 @@ package pricing
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/shopspring/decimal"
 )
@@ -37,6 +38,11 @@ type Options struct {
 	// the internet.
 	LogBytesPerRequest         ByteSize
 	TransferOutBytesPerRequest ByteSize
+	// LogsField is what an error about the logs (no CloudWatch Logs
+	// prices in the region) names: where the log bytes came from, as the
+	// user gave them (a usage file, a dataset's summary.log_bytes);
+	// "--log-bytes" when empty.
+	LogsField string
 }
 
 // Bill is the Lambda bill for a set of functions in one region. Duration
@@ -317,6 +323,9 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 	if err := t.aroundLambda(region, reg, fbs, opt, bill); err != nil {
 		return nil, err
 	}
+	if a, ok := logsNotPriced(fbs); ok {
+		bill.Assumptions.Add(a)
+	}
 	bill.Functions = fbs
 	costs := make([]Cost, len(fbs))
 	for i := range fbs {
@@ -324,6 +333,38 @@ func (t *PriceTable) LambdaBill(region string, items []Item, opt Options) (*Bill
 	}
 	bill.Cost = Sum(costs...)
 	return bill, nil
+}
+
+// logsNotPriced is the assumption a bill lists when functions that were
+// invoked have no log bytes: their CloudWatch Logs ingestion is not in the
+// bill, which a zero would not say. It names them when others have logs.
+func logsNotPriced(fbs []FunctionBill) (Assumption, bool) {
+	var without []string
+	any := false
+	for i, fb := range fbs {
+		if fb.Usage.LogBytes > 0 {
+			any = true
+			continue
+		}
+		if fb.Usage.Requests > 0 {
+			name := fb.Function.Name
+			if name == "" {
+				name = fmt.Sprintf("functions[%d]", i)
+			}
+			without = append(without, name)
+		}
+	}
+	if len(without) == 0 {
+		return Assumption{}, false
+	}
+	who := "the functions' logs are"
+	if any {
+		who = "the logs of " + strings.Join(without, ", ") + " are"
+	} else if len(fbs) == 1 {
+		who = "the function's logs are"
+	}
+	return Assumption{Field: "logs", Value: "not priced",
+		Why: "no log volume was given (log bytes per invocation, a dataset's measured log bytes or a log group's ingested GB): " + who + " not in the bill (CloudWatch Logs ingestion)"}, true
 }
 
 // finiteNonNeg reports whether every v is a finite number ≥ 0.

@@ -413,3 +413,59 @@ func TestMergeKeepsEveryService(t *testing.T) {
 		t.Error(p, err)
 	}
 }
+
+// A bill whose invoked functions have no log bytes says their logs are not
+// priced (a missing logs line is not a zero); when some functions have
+// logs, it names the others; a function never invoked needs no logs.
+func TestLogsNotPricedAssumption(t *testing.T) {
+	fn := func(name string, req, logBytes int64) Item {
+		return Item{Function: FunctionConfig{Name: name, MemoryMB: 128}, Usage: BilledUsage{Requests: req, OnDemandMs: req * 100, LogBytes: logBytes}}
+	}
+	for _, tc := range []struct {
+		name  string
+		items []Item
+		want  string // "" = no such assumption
+	}{
+		{"one function, no logs", []Item{fn("a", 1000, 0)}, "the function's logs are not in the bill"},
+		{"two, none with logs", []Item{fn("a", 1000, 0), fn("b", 1000, 0)}, "the functions' logs are not in the bill"},
+		{"two, one with logs", []Item{fn("a", 1000, 2048), fn("b", 1000, 0)}, "the logs of b are not in the bill"},
+		{"all with logs", []Item{fn("a", 1000, 2048)}, ""},
+		{"not invoked", []Item{fn("a", 0, 0)}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := Embedded().LambdaBill("us-east-1", tc.items, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got *Assumption
+			for i, a := range b.Assumptions {
+				if a.Field == "logs" && a.Value == "not priced" {
+					got = &b.Assumptions[i]
+				}
+			}
+			switch {
+			case tc.want == "" && got != nil:
+				t.Errorf("unexpected %v", *got)
+			case tc.want != "" && (got == nil || !strings.Contains(got.Why, tc.want)):
+				t.Errorf("logs assumption %v, want one saying %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// The mean month of a span weights each month's bill by the part of the
+// span it covers: a whole month (2,628,000 s) billed $3 and half a month
+// (1,314,000 s, already projected to a month) billed $6 give
+// 3 × 2/3 + 6 × 1/3 = $4, with the requests lines merged:
+// (15M × 2/3 + 30M × 1/3) = 20M requests at $0.20 per million.
+func TestMeanMonthCost(t *testing.T) {
+	line := func(req int64) Cost {
+		var c Cost
+		c.Add(NewLine(LineRequests, "requests", decimal.NewFromInt(req), decimal.RequireFromString("0.0000002")))
+		return c
+	}
+	got := MeanMonthCost([]MonthCost{{Cost: line(15_000_000), Seconds: 2_628_000}, {Cost: line(30_000_000), Seconds: 1_314_000}})
+	if got.Total.Round(12).String() != "4" || len(got.Lines) != 1 || got.Lines[0].Quantity.Round(9).String() != "20000000" {
+		t.Errorf("mean month = %s, %+v; want $4 and 20M requests", got.Total, got.Lines)
+	}
+}

@@ -189,6 +189,6 @@ func (t *PriceTable) LMIBill(region string, u LMIUsage) (*LMIBill, error) {
 			Why: fmt.Sprintf("the instance rate is on-demand × (1 − discount) = $%s/h unrounded; AWS's published Savings Plan rates are rounded (give --ec2-rate for the exact rate)", rate)})
 	}
 	b.Assumptions.Add(Assumption{Field: "lmi.other_charges", Value: "not included",
-		Why: "the instances' EBS root volumes, data transfer and NAT/VPC endpoints are billed at standard rates outside this bill"})
+		Why: "the instances' EBS root volumes, data transfer, NAT/VPC endpoints and the CloudWatch Logs ingestion of the function's logs are billed at standard rates outside this bill"})
 	return b, nil
 }

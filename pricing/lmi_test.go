@@ -124,3 +124,22 @@ func TestLMIInstanceFamily(t *testing.T) {
 		}
 	}
 }
+
+// A Managed Instances bill has no logs line: its function's logs go to
+// CloudWatch Logs like any Lambda function's, so the charges it leaves out
+// name them (not a silent zero).
+func TestLMIBillSaysLogsNotIncluded(t *testing.T) {
+	b, err := Embedded().LMIBill("us-east-1", LMIUsage{Requests: 100_000_000, InstanceType: "m7g.xlarge", InstanceHours: decimal.NewFromInt(2000)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range b.Assumptions {
+		if a.Field == "lmi.other_charges" {
+			if !strings.Contains(a.Why, "CloudWatch Logs") {
+				t.Errorf("other charges %q do not name the logs", a.Why)
+			}
+			return
+		}
+	}
+	t.Error("no lmi.other_charges assumption")
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -27,6 +28,8 @@ type DatasetReport struct {
 	// order lists function indexes by monthly cost (window cost without a
 	// window), most expensive first, unbilled functions last.
 	order []int
+	// labels names the functions for people (pricing.Dataset.Labels).
+	labels []string
 }
 
 // NewDatasetReport prices every function of d in d's region.
@@ -43,7 +46,7 @@ func NewDatasetReportWith(d *pricing.Dataset, prices *pricing.PriceTable, opt pr
 	if err != nil {
 		return nil, err
 	}
-	r := &DatasetReport{Dataset: d, Bill: db, PriceDate: prices.Date}
+	r := &DatasetReport{Dataset: d, Bill: db, PriceDate: prices.Date, labels: d.Labels()}
 	r.order = make([]int, len(d.Functions))
 	for i := range r.order {
 		r.order[i] = i
@@ -122,11 +125,14 @@ func (r *DatasetReport) memoryText(i int) string {
 
 // nameText marks incomplete functions in the name column.
 func (r *DatasetReport) nameText(i int) string {
-	f := r.Bill.Functions[i]
-	if f.Incomplete {
-		return f.Name + " [incomplete]"
+	name := r.Dataset.Functions[i].Name
+	if i < len(r.labels) {
+		name = r.labels[i] // REGION/NAME when a merged dataset has the name twice
 	}
-	return f.Name
+	if r.Bill.Functions[i].Incomplete {
+		return name + " [incomplete]"
+	}
+	return name
 }
 
 // Warnings returns what a reader must not miss: the bill's warnings and
@@ -227,7 +233,7 @@ func DatasetGrids(r *DatasetReport) []Grid {
 		})
 	}
 	g.Footer = []string{"Total (" + Count(len(d.Functions), "function") + ")", "", "", Num(decimal.NewFromInt(inv), 0),
-		Num(decimal.NewFromInt(errs), 0), pct(rate(cold, inv)), "", "", Num(gbs, 1), r.totalText(false), r.totalText(true)}
+		r.total(errs, "summary.errors"), r.coldTotal(cold, inv), "", "", Num(gbs, 1), r.totalText(false), r.totalText(true)}
 	out := []Grid{g}
 	if w := r.Warnings(); len(w) > 0 {
 		wg := Grid{Title: "Warnings", Header: []string{"Warning"}}
@@ -241,12 +247,33 @@ func DatasetGrids(r *DatasetReport) []Grid {
 
 // missing reports whether the function's value at path was not collected.
 func (r *DatasetReport) missing(i int, path string) bool {
+	if !r.Dataset.Functions[i].Measured(path) {
+		return true // its source does not measure it (not_measured)
+	}
 	for _, m := range r.Dataset.Functions[i].Missing {
 		if m == path || strings.HasPrefix(path, m+".") {
 			return true
 		}
 	}
 	return false
+}
+
+// total formats the total of a summary count, or "n/a" when some
+// function's source does not measure it (the total would count it as 0).
+func (r *DatasetReport) total(v int64, path string) string {
+	if !allMeasured(r.Dataset.Functions, path) {
+		return "n/a"
+	}
+	return Num(decimal.NewFromInt(v), 0)
+}
+
+// coldTotal formats the cold-start rate of all functions, or "n/a" when
+// some function's cold starts are not measured.
+func (r *DatasetReport) coldTotal(cold, inv int64) string {
+	if !allMeasured(r.Dataset.Functions, "summary.cold_starts") {
+		return "n/a"
+	}
+	return pct(rate(cold, inv))
 }
 
 // count formats a summary count, or "n/a" when it was not collected.
@@ -280,8 +307,11 @@ func DatasetPage(r *DatasetReport) *Page {
 		when = fmt.Sprintf(" · %s to %s", d.Start.UTC().Format("2006-01-02 15:04"), d.End.UTC().Format("2006-01-02 15:04 UTC"))
 	}
 	monthDetail := "730-hour month, no free tier"
-	if r.Bill.Monthly == nil {
+	switch {
+	case r.Bill.Monthly == nil:
 		monthDetail = r.Bill.NoMonthly
+	case r.Bill.Monthly.FreeTier:
+		monthDetail = "730-hour month, free tier applied"
 	}
 	p := &Page{
 		Title:    fmt.Sprintf("Lambda usage and cost · %s · %s", Count(len(d.Functions), "function"), r.Bill.Region),
@@ -289,8 +319,8 @@ func DatasetPage(r *DatasetReport) *Page {
 		Facts: []Fact{
 			{Label: "Projected cost per month", Value: r.totalText(true), Detail: monthDetail},
 			{Label: "Cost in the window", Value: r.totalText(false), Detail: r.span()},
-			{Label: "Invocations", Value: Num(decimal.NewFromInt(inv), 0), Detail: fmt.Sprintf("%s errors · %s throttles", Num(decimal.NewFromInt(errs), 0), Num(decimal.NewFromInt(thr), 0))},
-			{Label: "Cold-start rate", Value: pct(rate(cold, inv)), Detail: Num(decimal.NewFromInt(cold), 0) + " cold starts"},
+			{Label: "Invocations", Value: Num(decimal.NewFromInt(inv), 0), Detail: fmt.Sprintf("%s errors · %s throttles", r.total(errs, "summary.errors"), r.total(thr, "summary.throttles"))},
+			{Label: "Cold-start rate", Value: r.coldTotal(cold, inv), Detail: r.total(cold, "summary.cold_starts") + " cold starts"},
 		},
 		Warnings:    r.Warnings(),
 		Assumptions: r.Bill.Assumptions,
@@ -385,14 +415,14 @@ func datasetTable(r *DatasetReport) HTMLTable {
 			NumCell(r.coldText(i), cr),
 			NumCell(msText(s.DurationMs.P50), s.DurationMs.P50), NumCell(msText(s.DurationMs.P90), s.DurationMs.P90),
 			NumCell(msText(s.DurationMs.P99), s.DurationMs.P99),
-			NumCell(fmt.Sprint(s.MaxMemoryUsedMB), float64(s.MaxMemoryUsedMB)),
+			NumCell(r.count(i, "summary.max_memory_used_mb", int64(s.MaxMemoryUsedMB)), float64(s.MaxMemoryUsedMB)),
 			NumCell(Num(fb.WindowGBSeconds, 1), fb.WindowGBSeconds.InexactFloat64()),
 		})
 	}
 	t.Footer = []Cell{TextCell(fmt.Sprintf("Total (%d)", len(d.Functions))), {}, {},
 		NumCell(r.totalText(true), 0), NumCell(r.totalText(false), 0),
-		NumCell(Num(decimal.NewFromInt(inv), 0), 0), NumCell(Num(decimal.NewFromInt(errs), 0), 0), NumCell(Num(decimal.NewFromInt(thr), 0), 0),
-		NumCell(pct(rate(cold, inv)), 0), {}, {}, {}, {}, NumCell(Num(gbs, 1), 0)}
+		NumCell(Num(decimal.NewFromInt(inv), 0), 0), NumCell(r.total(errs, "summary.errors"), 0), NumCell(r.total(thr, "summary.throttles"), 0),
+		NumCell(r.coldTotal(cold, inv), 0), {}, {}, {}, {}, NumCell(Num(gbs, 1), 0)}
 	return t
 }
 
@@ -545,9 +575,12 @@ type DatasetReportJSON struct {
 
 // DatasetFunctionJSON is one function of DatasetReportJSON.
 type DatasetFunctionJSON struct {
-	Name          string   `json:"name"`
-	Incomplete    bool     `json:"incomplete,omitempty"`
-	Missing       []string `json:"missing,omitempty"`
+	Name       string   `json:"name"`
+	Incomplete bool     `json:"incomplete,omitempty"`
+	Missing    []string `json:"missing,omitempty"`
+	// NotMeasured lists the summary values the function's source does
+	// not measure (null in Summary; pricing.DatasetFunction.NotMeasured).
+	NotMeasured   []string `json:"not_measured,omitempty"`
 	MemorySizesMB []int    `json:"memory_sizes_mb,omitempty"`
 	MemoryChanged bool     `json:"memory_changed,omitempty"`
 	// Summary is the dataset's summary, with the values that were not
@@ -596,7 +629,7 @@ func (r *DatasetReport) JSON() DatasetReportJSON {
 	}
 	for _, i := range r.order {
 		fb := db.Functions[i]
-		fj := DatasetFunctionJSON{Name: fb.Name, Incomplete: fb.Incomplete, Missing: d.Functions[i].Missing,
+		fj := DatasetFunctionJSON{Name: fb.Name, Incomplete: fb.Incomplete, Missing: d.Functions[i].Missing, NotMeasured: d.Functions[i].NotMeasured,
 			MemorySizesMB: fb.MemorySizes, MemoryChanged: fb.MemoryChanged, Summary: summaryJSON(&d.Functions[i])}
 		if fb.Billed() {
 			fj.Window = costJSON(fb.Window, fb.WindowUsage, db.Window, fb.WindowItems)
@@ -609,18 +642,18 @@ func (r *DatasetReport) JSON() DatasetReportJSON {
 	return out
 }
 
-// summaryJSON writes f's summary with every value listed in f.Missing
-// ("summary.invocations", "summary.duration_ms") as null.
+// summaryJSON writes f's summary with every value listed in f.Missing or
+// f.NotMeasured ("summary.invocations", "summary.duration_ms") as null.
 func summaryJSON(f *pricing.DatasetFunction) json.RawMessage {
 	b, err := json.Marshal(f.Summary)
-	if err != nil || len(f.Missing) == 0 {
+	if err != nil || len(f.Missing)+len(f.NotMeasured) == 0 {
 		return b
 	}
 	var m map[string]any
 	if json.Unmarshal(b, &m) != nil {
 		return b
 	}
-	for _, p := range f.Missing {
+	for _, p := range slices.Concat(f.Missing, f.NotMeasured) {
 		path, ok := strings.CutPrefix(p, "summary.")
 		if !ok {
 			continue

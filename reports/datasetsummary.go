@@ -32,7 +32,8 @@ func DatasetSummaryGrid(d *pricing.Dataset) Grid {
 		return Numf(v, 2)
 	}
 	incomplete := 0
-	for _, fn := range d.Functions {
+	labels := d.Labels()
+	for i, fn := range d.Functions {
 		s := fn.Summary
 		mem := "–"
 		if s.MaxMemoryUsedMB > 0 {
@@ -45,7 +46,7 @@ func DatasetSummaryGrid(d *pricing.Dataset) Grid {
 		if fn.Unknown("architecture") {
 			arch += " (assumed)"
 		}
-		row := []string{fn.Name, memMB, arch,
+		row := []string{labels[i], memMB, arch,
 			Numf(float64(s.Invocations), 0), Numf(float64(s.Errors), 0), Numf(float64(s.Throttles), 0),
 			Numf(float64(s.ColdStarts), 0), ms(s.DurationMs.P50), ms(s.DurationMs.P99),
 			ms(s.DurationMs.Max), mem, Numf(s.BilledGBSeconds, 3)}
@@ -60,6 +61,11 @@ func DatasetSummaryGrid(d *pricing.Dataset) Grid {
 				}
 			}
 		}
+		for col, path := range map[int]string{4: "summary.errors", 5: "summary.throttles", 6: "summary.cold_starts", 10: "summary.max_memory_used_mb"} {
+			if !fn.Measured(path) {
+				row[col] = "n/a" // the source does not measure it (not_measured)
+			}
+		}
 		g.Rows = append(g.Rows, row)
 		inv += s.Invocations
 		errs += s.Errors
@@ -69,8 +75,25 @@ func DatasetSummaryGrid(d *pricing.Dataset) Grid {
 	}
 	g.Footer = []string{"Total", "", "", Numf(float64(inv), 0), Numf(float64(errs), 0), Numf(float64(thr), 0),
 		Numf(float64(cold), 0), "", "", "", "", Numf(gbs, 3)}
+	for col, path := range map[int]string{4: "summary.errors", 5: "summary.throttles", 6: "summary.cold_starts"} {
+		if !allMeasured(d.Functions, path) {
+			g.Footer[col] = "n/a"
+		}
+	}
 	if incomplete > 0 {
 		g.Footer[0] = fmt.Sprintf("Total of what arrived (%d incomplete)", incomplete)
 	}
 	return g
+}
+
+// allMeasured reports whether every function's source measured the value
+// at path: a total over functions some of which do not measure it would
+// count them as zero.
+func allMeasured(fns []pricing.DatasetFunction, path string) bool {
+	for i := range fns {
+		if !fns[i].Measured(path) {
+			return false
+		}
+	}
+	return true
 }

@@ -1,7 +1,9 @@
 package reports
 
 import (
+	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -69,5 +71,52 @@ func TestLMISimulationGrids(t *testing.T) {
 	csv := LMISimulationGrids("m7g.xlarge", r, b, true)
 	if len(csv) != 4 || !reflect.DeepEqual(csv[3].Rows, [][]string{{"60", "10", "9.5", "3", "3", "0.5", "0.5", "0"}}) {
 		t.Errorf("CSV timeline %+v", csv[len(csv)-1])
+	}
+}
+
+// The cost chart's subtitle says what the monthly bill is: it said "no
+// free tier" even when the scenario's billing.free_tier applied it, and a
+// span billed month by month is the mean of its months' bills.
+func TestSimulationCostChartSaysFreeTier(t *testing.T) {
+	months := []pricing.MonthUsage{{Seconds: pricing.SecondsPerMonth}, {StartS: pricing.SecondsPerMonth, Seconds: pricing.SecondsPerMonth}}
+	for _, tc := range []struct {
+		free   bool
+		months []pricing.MonthUsage
+		want   string
+	}{
+		{false, nil, "730-hour projection, no free tier"},
+		{true, nil, "730-hour projection, free tier applied"},
+		{true, months, "mean of 2 730-hour months, free tier in each month"},
+	} {
+		s := &simulator.Scenario{Billing: simulator.BillingSpec{FreeTier: tc.free}}
+		p := SimulationPage(&simulator.Result{Region: "us-east-1", Months: tc.months, MonthlyCost: pricing.Cost{}}, s)
+		found := false
+		for _, sec := range p.Sections {
+			for _, c := range sec.Charts {
+				if c.ID == "cost-breakdown" {
+					b, err := json.Marshal(c.Option)
+					if err != nil {
+						t.Fatal(err)
+					}
+					found = strings.Contains(string(b), tc.want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("free %v, %d months: the cost chart does not say %q", tc.free, len(tc.months), tc.want)
+		}
+	}
+}
+
+// The dataset page's monthly fact says whether its bill has the free tier
+// (a bill priced with it said "no free tier").
+func TestDatasetPageSaysFreeTier(t *testing.T) {
+	r := testDatasetReport(t)
+	for _, free := range []bool{false, true} {
+		r.Bill.Monthly.FreeTier = free
+		want := map[bool]string{false: "730-hour month, no free tier", true: "730-hour month, free tier applied"}[free]
+		if got := DatasetPage(r).Facts[0].Detail; got != want {
+			t.Errorf("free %v: %q, want %q", free, got, want)
+		}
 	}
 }

@@ -110,7 +110,7 @@ func SimulationGrids(r *simulator.Result) []Grid {
 		}
 		g.Rows = append(g.Rows, row)
 	}
-	grids := []Grid{g, linesGrid("Monthly bill (730-hour projection, "+r.Region+")", r.MonthlyCost.Lines, r.MonthlyCost.Total)}
+	grids := []Grid{g, linesGrid("Monthly bill ("+monthLabel(r)+", "+r.Region+")", r.MonthlyCost.Lines, r.MonthlyCost.Total)}
 	if r.Retries > 0 || r.DroppedEvents > 0 || r.PendingRetries > 0 {
 		grids = append(grids, asyncGrid(r))
 	}
@@ -171,13 +171,13 @@ func SimulationPage(r *simulator.Result, s *simulator.Scenario) *Page {
 		Title: "Latency and cost",
 		Charts: []Chart{
 			latencyPercentileChart("latency-percentiles", r, true),
-			costBreakdownChart("cost-breakdown", "Monthly cost by component", "730-hour projection, no free tier", r.MonthlyCost, true),
+			costBreakdownChart("cost-breakdown", "Monthly cost by component", monthLabel(r)+", "+freeTierLabel(r, s), r.MonthlyCost, true),
 		},
 	})
 	summary := TableFromGrid(SimulationGrids(r)[0])
 	summary.Title = "Summary"
 	summary.Half = true
-	lines := TableFromGrid(linesGrid("Monthly bill (730-hour projection)", r.MonthlyCost.Lines, r.MonthlyCost.Total))
+	lines := TableFromGrid(linesGrid("Monthly bill ("+monthLabel(r)+")", r.MonthlyCost.Lines, r.MonthlyCost.Total))
 	tables := []HTMLTable{summary}
 	if s != nil {
 		sc := scenarioTable(s)
@@ -412,4 +412,25 @@ func DecodeSimulationResult(data []byte) (*simulator.Result, error) {
 		r.MonthlyCost.Total = decimal.NewFromFloat(r.MonthlyCostUSD)
 	}
 	return &r, nil
+}
+
+// monthLabel says what a simulation's monthly bill is: the span projected
+// to a 730-hour month, or the mean of its months' bills (Result.Months).
+func monthLabel(r *simulator.Result) string {
+	if len(r.Months) > 1 {
+		return fmt.Sprintf("mean of %d 730-hour months", len(r.Months))
+	}
+	return "730-hour projection"
+}
+
+// freeTierLabel says whether the monthly bill has the free tier (the
+// scenario's billing.free_tier), per month when it is billed by month.
+func freeTierLabel(r *simulator.Result, s *simulator.Scenario) string {
+	switch {
+	case s == nil || !s.Billing.FreeTier:
+		return "no free tier"
+	case len(r.Months) > 1:
+		return "free tier in each month"
+	}
+	return "free tier applied"
 }

@@ -68,7 +68,7 @@ func TuneGrids(r *runner.TuneResult) []Grid {
 			}
 		}
 	}
-	return []Grid{g}
+	return append([]Grid{g}, AssumptionsGrid(r.Assumptions)...)
 }
 
 // TunePage builds the HTML page of a memory sweep.

@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -244,4 +245,54 @@ func compareReleasePaths(t *testing.T, yaml string) {
 	if arrivals == 0 {
 		t.Fatal("nothing simulated")
 	}
+}
+
+// BenchmarkCalibrateLevels is the fast mode's level calibration (the
+// busy-count run of calibrateLevels) with log-normal p50 60 ms / p99
+// 300 ms durations (mean 76 ms); one op = one simulated arrival. "1k-30s":
+// the validation set's steady 1k req/s case (mean busy ≈ 76, 30-s
+// keep-alive: calibrated at its own rate); "263-10m": the what-if page's
+// month at 1k req/s (10-min keep-alive: calibrated at 263 req/s, mean busy
+// 20).
+func BenchmarkCalibrateLevels(b *testing.B) {
+	for _, c := range []struct {
+		name           string
+		rate, idle, g0 float64
+	}{
+		{"1k-30s", 1000, 30, 1.52},
+		{"263-10m", 263, 600, 1.52},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			s, err := ParseScenario("bench.yaml", []byte(`
+duration: 1h
+function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
+traffic: {start_rate: 1000}
+`))
+			if err != nil {
+				b.Fatal(err)
+			}
+			dur := c.idle + 10 + float64(max(b.N, 1000))/c.rate // the counting starts after idle + 10 s
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := processCPU()
+			cal := calibrateLevels(context.Background(), s, 1, c.rate, dur, c.g0, c.idle)
+			cpu := processCPU() - cpu0
+			b.StopTimer()
+			if cal == nil && b.N >= 1e6 {
+				b.Fatal("no calibration")
+			}
+			// CPU time of the process (the calibration may use more than
+			// one goroutine): robust to other processes sharing the cores.
+			b.ReportMetric(float64(cpu)/(c.rate*dur), "cpu-ns/arrival")
+		})
+	}
+}
+
+// processCPU is the CPU time used by the whole process.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -170,7 +170,24 @@ func (s *Scenario) ApplyCompareSections(t *pricing.PriceTable, in *fleet.Input, 
 	if err := c.Apply(t, in); err != nil {
 		return nil, err
 	}
-	return CompareBillingAssumptions(in.Options, given), nil
+	as := CompareBillingAssumptions(in.Options, given)
+	if a, ok := CompareLogsNotPriced(*in); ok {
+		as.Add(a)
+	}
+	return as, nil
+}
+
+// CompareLogsNotPriced is the assumption a comparison lists when its
+// Lambda side has no log volume (none measured, no --log-bytes, no
+// billing.log_bytes_per_request): the CloudWatch Logs ingestion of the
+// function's logs is not in the Lambda cost, which a missing line would
+// not say.
+func CompareLogsNotPriced(in fleet.Input) (pricing.Assumption, bool) {
+	if in.Usage.LogBytes > 0 || in.Options.LogBytesPerRequest > 0 {
+		return pricing.Assumption{}, false
+	}
+	return pricing.Assumption{Field: "logs", Value: "not priced",
+		Why: "no log bytes per invocation were given (--log-bytes, or a scenario's billing.log_bytes_per_request) nor measured: the CloudWatch Logs ingestion of the function's logs is not in the Lambda cost (nor the fleets' logs in theirs)"}, true
 }
 
 // CompareBillingAssumptions lists what a comparison's Lambda bill assumes

@@ -5,6 +5,8 @@ import (
 	"math/bits"
 	"math/rand/v2"
 	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 // The model, per arrival at time t (one event per invocation; everything
@@ -163,8 +165,15 @@ type replica struct {
 	sched      []provStep
 	schedI     int
 	nextSched  int64 // the next step's at; MaxInt64 when none is left
-	nextStop   int64 // min(nextB, nextSched): the loop's one check
+	nextStop   int64 // min(nextB, nextSched, nextMonth): the loop's one check
 	provRetire int
+
+	// marks are the counters at each 730-hour month boundary of the span
+	// (cumulative, warm-up included: marks[k] at (k+1) months), nextMonth
+	// the next boundary (MaxInt64 when the span is one month or less):
+	// the monthly bill prices each month on its own (monthPieces).
+	marks     []rawStats
+	nextMonth int64
 }
 
 // rawStats are the exact counters of one replica.
@@ -245,7 +254,11 @@ func newReplica(s *Scenario, seed uint64, stream uint64, bw int64) *replica {
 	nb := int((r.span + bw - 1) / bw)
 	r.buckets = make([]bucketStats, nb+1)
 	r.nextB = bw
-	r.nextStop = min(r.nextB, r.nextSched)
+	r.nextMonth = math.MaxInt64
+	if r.span > monthNs {
+		r.nextMonth = monthNs
+	}
+	r.nextStop = min(r.nextB, r.nextSched, r.nextMonth)
 	r.provIdle = r.prov
 	r.busyQ = newWheel(s.PeakRate(), float64(s.Function.Duration.Mean()+s.Function.InitDuration.Mean()))
 	r.due = make([]busyEnt, 0, 64)
@@ -519,7 +532,57 @@ func (r *replica) schedStop(t int64) {
 		r.release(t)
 		r.provSchedule(t)
 	}
-	r.nextStop = min(r.nextB, r.nextSched)
+	r.nextStop = min(r.nextB, r.nextSched, r.nextMonth)
+}
+
+// monthNs is a 730-hour month in ns.
+const monthNs = int64(pricing.SecondsPerMonth) * int64(time.Second)
+
+// monthPieces splits the replica's measured usage at the 730-hour month
+// boundaries of the span: one MonthUsage per month it covers (the first
+// and the last may be parts of a month). nil when the measured span lies
+// within one month.
+func (r *replica) monthPieces(s *Scenario) []pricing.MonthUsage {
+	start := int64(0)
+	var base rawStats
+	if r.warmB > 0 && r.snap != nil {
+		start, base = int64(r.warmB)*r.bw, *r.snap
+	}
+	var out []pricing.MonthUsage
+	from, prev := start, base
+	piece := func(to int64, cur rawStats) {
+		out = append(out, pricing.MonthUsage{StartS: float64(from) / 1e9, Seconds: float64(to-from) / 1e9, Usage: pricing.BilledUsage{
+			Requests: cur.Invocations - prev.Invocations, OnDemandMs: cur.OnDemandMs - prev.OnDemandMs, InitMs: cur.InitMs - prev.InitMs,
+			ColdStarts: cur.Cold - prev.Cold, ProvisionedMs: cur.ProvisionedMs - prev.ProvisionedMs,
+			ProvisionedEnvSeconds: s.Concurrency.ProvisionedEnvSeconds(time.Duration(from), time.Duration(to)),
+		}})
+		from, prev = to, cur
+	}
+	for k := 0; int64(k+1)*monthNs < r.span; k++ {
+		// A boundary no arrival reached (no traffic after it) has the
+		// final counters: nothing was invoked after the last arrival.
+		m := r.st
+		if k < len(r.marks) {
+			m = r.marks[k]
+		}
+		if at := int64(k+1) * monthNs; at > start {
+			piece(at, m)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	piece(r.span, r.st)
+	return out
+}
+
+// markMonths records the counters at every month boundary at or before t
+// (the arrival at t, not yet processed, belongs to the next month).
+func (r *replica) markMonths(t int64) {
+	for t >= r.nextMonth {
+		r.marks = append(r.marks, r.st)
+		r.nextMonth += monthNs
+	}
 }
 
 // provStep is a scheduled provisioned level from at (ns).
@@ -693,6 +756,11 @@ func (r *replica) run(tick func(simNs int64) bool) bool {
 				} else {
 					r.crossBuckets(t)
 				}
+			}
+			if t >= r.nextMonth {
+				st.Arrivals, st.Invocations, st.OnDemandMs, st.Peak = arrivals, invocations, onDemandMs, peak
+				st.BusyNs, st.BusyNsUnclipped = busyNs, busyNsU
+				r.markMonths(t)
 			}
 			r.schedStop(t)
 		}

@@ -20,13 +20,14 @@ import (
 // mean live environments, billed GB-s, cost, throttles and p99 latency,
 // rounded up. Where the exact side is the mean of replicas, differences
 // within two of its standard errors are not held against the mode. It is
-// measured with the default seed (the largest, 3.0 %, is the diurnal
-// case's cold starts against 8 exact replicas). The fast mode's first
+// measured with the default seed (the largest, 2.95 %, is the 30-s steady
+// case's cold starts against 32 exact replicas). The fast mode's first
 // seconds are the mean of up to 8 exact starts, but its calibration is
-// one seeded busy-count run whose sampling error (≈ 2 % of the cold
-// starts, SD) it carries: on the set's hour-long cases with a few hundred
-// cold starts single runs with seeds 1–12 were up to 5 % from the exact
-// mean (BENCHMARKS.md, "the exact start averaged over 8 runs").
+// one seeded busy-count run (two streams, ≈ 2·10⁷ arrivals) whose
+// sampling error it carries, and its model a bias: on the set's
+// hour-long cases with a few hundred cold starts the mean over fast seeds
+// 1–12 was 1–2.6 % below the exact mean, single runs SD 0.6–2.6 %, up to
+// 6.8 % from it (BENCHMARKS.md, "a cheaper, longer level calibration").
 const FastValidatedErrorPct = 3.0
 
 // FastModeNote is what a fast-mode result says about itself.
@@ -209,6 +210,24 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		arr, rateThr, thr, inv, cold, envS, busyS, deaths, lifeS, prov float64
 		peak                                                           float64
 	}
+	// The billed counters month by month (730-hour months from the span's
+	// start; steps are whole seconds, so none straddles a boundary): the
+	// monthly bill prices each month on its own (fastMonths).
+	var months []fastMonth
+	addMonth := func(t0, dt, inv, cold, prov float64) {
+		if span <= time.Duration(monthNs) {
+			return
+		}
+		k := int(t0 / pricing.SecondsPerMonth)
+		for len(months) <= k {
+			months = append(months, fastMonth{})
+		}
+		m := &months[k]
+		m.dt += dt
+		m.inv += inv
+		m.cold += cold
+		m.prov += prov
+	}
 	// One slot of steps, booked when the pool model has stepped.
 	type stepRec struct {
 		t0, dt, a, rth, adm, m, thrB float64
@@ -316,9 +335,12 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 			tot.envS += (prov + e) * r.dt
 			tot.busyS += busy * r.dt
 			tot.peak = math.Max(tot.peak, math.Min(capC, r.m))
+			pv := 0.0
 			if prov > 0 && r.m > 0 {
-				tot.prov += inv * math.Min(1, prov/r.m)
+				pv = inv * math.Min(1, prov/r.m)
+				tot.prov += pv
 			}
+			addMonth(r.t0, r.dt, inv, cs, pv)
 		}
 		if sinv > 0 {
 			pc = math.Min(1, grant/sinv)
@@ -370,6 +392,12 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		tot.deaths += d
 		tot.lifeS += d * idle
 		measured += fn
+		for k := int64(k0); k < int64(k0+n); {
+			e := min(int64(k0+n), (k/pricing.SecondsPerMonth+1)*pricing.SecondsPerMonth)
+			c := float64(e - k)
+			addMonth(float64(k), c, c*last.inv, c*last.cs, c*last.prov)
+			k = e
+		}
 		bwS := int64(bw / time.Second)
 		for k := int64(k0); k < int64(k0+n); {
 			b := k / bwS
@@ -399,6 +427,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		st := h.st
 		tot.arr, tot.inv, tot.cold = st.arr, st.inv, st.cold
 		tot.thr, tot.rateThr, tot.prov = st.thr, st.rateThr, st.prov
+		addMonth(0, tw.Seconds(), st.inv, st.cold, st.prov)
 		tot.envS = st.envNs/1e9 + prov*tw.Seconds()
 		tot.busyS = st.busyNs / 1e9
 		tot.peak = st.peak
@@ -495,7 +524,8 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	st.InitMs = r64(tot.cold * (ds.coldMs - ds.warmMs))
 	mspan := time.Duration(measured * 1e9)
 	u := usage(s, st, mspan)
-	cst, err := price(s, prices, region, u, mspan)
+	monthly := fastMonths(s, months, ds, float64(warmB)*bw.Seconds())
+	cst, err := price(s, prices, region, u, mspan, monthly)
 	if err != nil {
 		return nil, err
 	}
@@ -519,7 +549,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		EnvironmentsCreated: st.EnvsCreated, MeanEnvironmentLifetimeS: lifetime(tot.lifeS, tot.deaths),
 		Utilization: ratio(meanConc, meanEnv), LatencyMs: lat,
 		BilledGBSeconds: cst.gbs, Usage: u, CostUSD: cst.span.TotalUSD(), Cost: cst.span,
-		MonthlyCostUSD: cst.month.TotalUSD(), MonthlyCost: cst.month,
+		MonthlyCostUSD: cst.month.TotalUSD(), MonthlyCost: cst.month, Months: monthly,
 		CostPerMillionUSD: ratio(cst.span.TotalUSD(), float64(st.Invocations)) * 1e6,
 		BucketSeconds:     bw.Seconds(), Timeline: timeline, Analytic: analytic,
 	}
@@ -620,4 +650,32 @@ func (c *segCursor) constantUntil(t, rate float64) (end float64) {
 		end = h.End
 	}
 	return end
+}
+
+// fastMonth is the fast mode's billed counters of one 730-hour month.
+type fastMonth struct{ dt, inv, cold, prov float64 }
+
+// fastMonths turns the fast mode's monthly counters into the months of
+// the measured span (from start, the end of a discarded warm-up), billed
+// as the whole span's counters are (fastRun's st); nil for one month.
+func fastMonths(s *Scenario, months []fastMonth, ds durStats, start float64) []pricing.MonthUsage {
+	r64 := func(x float64) int64 { return int64(math.Round(x)) }
+	var out []pricing.MonthUsage
+	for k, m := range months {
+		if m.dt <= 0 {
+			continue
+		}
+		from := math.Max(float64(k)*pricing.SecondsPerMonth, start)
+		to := from + m.dt
+		out = append(out, pricing.MonthUsage{StartS: from, Seconds: m.dt, Usage: pricing.BilledUsage{
+			Requests: r64(m.inv), ColdStarts: r64(m.cold), ProvisionedMs: r64(m.prov * ds.warmMs),
+			OnDemandMs:            r64(math.Max(0, m.inv-m.cold-m.prov)*ds.warmMs + m.cold*ds.coldMs),
+			InitMs:                r64(m.cold * (ds.coldMs - ds.warmMs)),
+			ProvisionedEnvSeconds: s.Concurrency.ProvisionedEnvSeconds(time.Duration(from*1e9), time.Duration(to*1e9)),
+		}})
+	}
+	if len(out) < 2 {
+		return nil
+	}
+	return out
 }

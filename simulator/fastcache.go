@@ -9,7 +9,7 @@ import (
 )
 
 // The fast mode's inputs that take the longest to build — the level
-// calibration (an M/G/∞ run of up to ≈ 1.2·10⁷ arrivals) and the
+// calibration (an M/G/∞ run of up to ≈ 2.4·10⁷ arrivals) and the
 // duration sample with its flood constant — depend on few of a
 // scenario's fields: the duration distribution, the timeout, the idle
 // timeout, the calibration's rate and length, and the seed (the INIT

@@ -35,7 +35,7 @@ type levelCal struct {
 	reliableZ    float64
 	counts       []int64
 	// ln G ≈ qa + qb·z + qc·z² above zPeak (weighted least squares on the
-	// levels with at least 10 visits), when quad is set.
+	// levels with at least 10·calLonger visits), when quad is set.
 	quad       bool
 	qa, qb, qc float64
 	zPeak      float64
@@ -76,94 +76,6 @@ func (c *levelCal) g(z float64) float64 {
 	return math.Exp(c.lnG[i]*(1-f) + c.lnG[i+1]*f)
 }
 
-// calibrateLevels simulates the busy count of an M/G/∞ system (Poisson
-// arrivals at rate, the scenario's durations) for dur seconds and measures
-// G per level.
-func calibrateLevels(ctx context.Context, s *Scenario, seed uint64, rate, dur, g0, idle float64) *levelCal {
-	rng := rand.New(rand.NewPCG(seed, 1<<60))
-	timeout := s.Function.Timeout.D()
-	if timeout <= 0 {
-		timeout = 15 * time.Minute
-	}
-	var ends []float64 // min-heap
-	push := func(x float64) {
-		ends = append(ends, x)
-		i := len(ends) - 1
-		for i > 0 {
-			p := (i - 1) / 2
-			if ends[p] <= ends[i] {
-				break
-			}
-			ends[p], ends[i] = ends[i], ends[p]
-			i = p
-		}
-	}
-	pop := func() {
-		n := len(ends) - 1
-		ends[0] = ends[n]
-		ends = ends[:n]
-		i := 0
-		for {
-			l := 2*i + 1
-			if l >= n {
-				break
-			}
-			if r := l + 1; r < n && ends[r] < ends[l] {
-				l = r
-			}
-			if ends[i] <= ends[l] {
-				break
-			}
-			ends[i], ends[l] = ends[l], ends[i]
-			i = l
-		}
-	}
-	var lastDown []float64
-	var ncl, ncold []int64
-	warm := idle + 10
-	t := 0.0
-	busy := 0
-	var sumS float64
-	var nS int64
-	for n := 0; ; n++ {
-		if n&0xffff == 0 && ctx.Err() != nil {
-			return nil
-		}
-		t += rng.ExpFloat64() / rate
-		if t >= dur {
-			break
-		}
-		for len(ends) > 0 && ends[0] <= t {
-			lastDown[busy-1] = ends[0] // level busy left
-			busy--
-			pop()
-		}
-		busy++
-		if busy > len(lastDown) {
-			lastDown = append(lastDown, 0)
-			ncl = append(ncl, 0)
-			ncold = append(ncold, 0)
-		}
-		d := s.Function.Duration.Sample(rng)
-		if d >= timeout {
-			d = timeout
-		}
-		sumS += d.Seconds()
-		nS++
-		push(t + d.Seconds())
-		if t > warm {
-			gap := t - lastDown[busy-1]
-			if gap > g0 {
-				ncl[busy-1]++
-			}
-			if gap > idle {
-				ncold[busy-1]++
-			}
-		}
-	}
-	return buildLevelCal(ncl, ncold, rate*sumS/float64(nS), rate, dur-warm, g0, idle)
-}
-
 // buildLevelCal turns the counts per level (index k−1 for level k) of a
 // calibration run into the table of ln G over z.
 func buildLevelCal(ncl, ncold []int64, m, rate, dur, g0, idle float64) *levelCal {
@@ -183,7 +95,11 @@ func buildLevelCal(ncl, ncold []int64, m, rate, dur, g0, idle float64) *levelCal
 	for i, n := range ncl {
 		k := float64(i + 1)
 		c.coldT += float64(ncold[i]) / dur
-		if n < 10 || i < peak {
+		// The levels fitted are chosen by their rate, at least 10 visits
+		// per calibration length before calLonger (and the table's, 30):
+		// by count, a longer run would fit further into the tail, and the
+		// quadratic's extrapolation — its bias — would move with the length.
+		if n < 10*calLonger || i < peak {
 			continue
 		}
 		y := float64(n) / dur
@@ -209,7 +125,7 @@ func buildLevelCal(ncl, ncold []int64, m, rate, dur, g0, idle float64) *levelCal
 			}
 			zp *= z
 		}
-		if n < 30 {
+		if n < 30*calLonger {
 			continue
 		}
 		zs = append(zs, z)
@@ -672,10 +588,11 @@ func (p *levelPool) skip(n int) {
 // calibrateFor runs the level calibration for a scenario: a busy-count
 // simulation long enough (60 idle timeouts, at least 30 min) to count the
 // excursions to the levels whose cluster rate is about 1/T, at the mean
-// rate or, if that would take more than ≈ 6·10⁶ arrivals, at a lower rate
-// that still gives a mean busy count of about 20 or more (G is a function
-// of the level's z, whatever the rate: see zLevel), in at most ≈ 1.2·10⁷
-// arrivals. A cancelled ctx stops it (nil; the caller returns ctx.Err()).
+// rate or, if that would take more than calArrivals, at a lower rate that
+// still gives a mean busy count of about 20 or more (G is a function of
+// the level's z, whatever the rate: see zLevel), in at most calMaxArrivals
+// unless a low rate needs calArrivals; then calLonger times as long. A
+// cancelled ctx stops it (nil; the caller returns ctx.Err()).
 func calibrateFor(ctx context.Context, s *Scenario, seed uint64, es float64) *levelCal {
 	idle := s.KeepAlive.IdleTimeout.Mean().Seconds()
 	mean := s.ExpectedRequests() / s.Span().Seconds()
@@ -683,12 +600,12 @@ func calibrateFor(ctx context.Context, s *Scenario, seed uint64, es float64) *le
 		return nil
 	}
 	dur := math.Max(60*idle, 1800)
-	rate := math.Min(mean, math.Max(6e6/dur, 20/es))
-	if rate*dur > 1.2e7 {
-		dur = math.Max(20*idle, 1.2e7/rate)
+	rate := math.Min(mean, math.Max(calArrivals/dur, 20/es))
+	if rate*dur > calMaxArrivals {
+		dur = math.Max(20*idle, calMaxArrivals/rate)
 	}
 	// A low mean rate: as many arrivals as the budget gives.
-	dur = math.Max(dur, 6e6/rate)
+	dur = math.Max(dur, calArrivals/rate) * calLonger
 	g0 := math.Min(math.Max(1.5, 20*es), idle/10)
 	return cachedCalibration(ctx, s, seed, rate, dur, g0, idle)
 }

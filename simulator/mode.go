@@ -38,7 +38,7 @@ func EstimateExact(s *Scenario, runs, workers int) time.Duration {
 
 // Planning figures of the fast mode on one core (BENCHMARKS.md, "Fast
 // mode", the year at 10k req/s after bulk booking: ≈ 8.6 s of CPU):
-// its calibration (≈ 10⁷ arrivals of a busy-count run at ≈ 100 ns,
+// its calibration (≈ 2·10⁷ arrivals of a busy-count run at ≈ 50 ns,
 // none when cached), ≈ 50 ns per one-second step, ≈ 2.4 µs per pool
 // slot (the idle timeout ÷ 40), and nothing for a constant-rate stretch
 // once the pool has settled (two idle timeouts into it: bulk booking).

@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
 )
 
 // Tests for the gaps a mutation run found (issue 25): each expectation is
@@ -332,5 +337,245 @@ traffic: {arrivals: even, start_rate: 1}
 		if runs > 1 && !bytes.Contains(b, []byte(`"mean_environment_lifetime_s_p95":null`)) {
 			t.Errorf("runs %d: JSON lacks a null band", runs)
 		}
+	}
+}
+
+// TestApplyCompareSections: compare on a scenario takes each billing: and
+// compare: choice unless compare's own flag for it was given, and names
+// every billing choice by where it came from. The scenario chooses a free
+// tier, a 17 % discount, 2KB = 2 × 1024 = 2,048 log bytes, m7g.large, a
+// 1 vCPU / 2 GB task and m7g.xlarge for Managed Instances; the input
+// holds what the given flags set (a flag not given leaves its zero).
+func TestApplyCompareSections(t *testing.T) {
+	s := parse(t, compareHead+`billing: {free_tier: true, compute_savings_plan: 0.17, log_bytes_per_request: 2KB}
+compare:
+  instance_types: [m7g.large]
+  fargate_task: 1vCPU:2GB
+  lmi_instance_types: [m7g.xlarge]
+`)
+	fromFile := fleet.Input{Region: "us-east-1", InstanceTypes: []string{"m7g.large"}, FargateTask: fleet.FargateTask{VCPU: 1, MemoryGB: 2},
+		LMIInstanceTypes: []string{"m7g.xlarge"}, Options: fleet.Options{FreeTier: true, LambdaDiscount: 0.17, LogBytesPerRequest: 2048}}
+	fileAs := []string{"billing.free_tier=applied to the Lambda side", "billing.compute_savings_plan=17 % off Lambda", "billing.log_bytes_per_request=2048 bytes"}
+	flags := func(names ...string) func(string) bool {
+		return func(n string) bool {
+			for _, x := range names {
+				if x == n {
+					return true
+				}
+			}
+			return false
+		}
+	}
+	with := func(f func(*fleet.Input)) fleet.Input {
+		in := fromFile
+		f(&in)
+		return in
+	}
+	for _, tc := range []struct {
+		name  string
+		given func(string) bool
+		in    fleet.Input // what the given flags set
+		want  fleet.Input
+		as    []string
+	}{
+		{"no flag: every choice from the file", nil, fleet.Input{Region: "us-east-1"}, fromFile, fileAs},
+		// Every flag given: the input stays as the flags made it; the
+		// free tier (--free-tier=false) is not used, so not listed; 0.3 →
+		// 30 %.
+		{"every flag wins", flags("free-tier", "lambda-discount", "log-bytes", "instance-type", "fargate-task", "lmi-instance-type", "no-lmi"),
+			fleet.Input{Region: "us-east-1", InstanceTypes: []string{"c7g.large"}, FargateTask: fleet.FargateTask{VCPU: 0.5, MemoryGB: 1}, NoLMI: true,
+				Options: fleet.Options{LambdaDiscount: 0.3, LogBytesPerRequest: 512}},
+			fleet.Input{Region: "us-east-1", InstanceTypes: []string{"c7g.large"}, FargateTask: fleet.FargateTask{VCPU: 0.5, MemoryGB: 1}, NoLMI: true,
+				Options: fleet.Options{LambdaDiscount: 0.3, LogBytesPerRequest: 512}},
+			[]string{"--lambda-discount=30 % off Lambda", "--log-bytes=512 bytes"}},
+		// --free-tier=false alone: no free tier; the rest from the file.
+		{"--free-tier=false", flags("free-tier"), fleet.Input{Region: "us-east-1"},
+			with(func(in *fleet.Input) { in.Options.FreeTier = false }), fileAs[1:]},
+		// --free-tier alone: named by the flag; the discount and the log
+		// bytes still by the file's keys.
+		{"--free-tier", flags("free-tier"), fleet.Input{Region: "us-east-1", Options: fleet.Options{FreeTier: true}}, fromFile,
+			[]string{"--free-tier=applied to the Lambda side", fileAs[1], fileAs[2]}},
+		// --lambda-discount 0.3 alone: 30 % named by the flag, the rest by the file.
+		{"--lambda-discount", flags("lambda-discount"), fleet.Input{Region: "us-east-1", Options: fleet.Options{LambdaDiscount: 0.3}},
+			with(func(in *fleet.Input) { in.Options.LambdaDiscount = 0.3 }), []string{fileAs[0], "--lambda-discount=30 % off Lambda", fileAs[2]}},
+		// --no-lmi alone leaves Managed Instances out: the file's
+		// lmi_instance_types are not taken with it.
+		{"--no-lmi", flags("no-lmi"), fleet.Input{Region: "us-east-1", NoLMI: true},
+			with(func(in *fleet.Input) { in.LMIInstanceTypes, in.NoLMI = nil, true }), fileAs},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := tc.in
+			as, err := s.ApplyCompareSections(pricing.Embedded(), &in, tc.given)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(in, tc.want) {
+				t.Errorf("input = %+v\nwant    %+v", in, tc.want)
+			}
+			var got []string
+			for _, a := range as {
+				got = append(got, a.Field+"="+a.Value)
+			}
+			if !reflect.DeepEqual(got, tc.as) {
+				t.Errorf("assumptions %q, want %q", got, tc.as)
+			}
+		})
+	}
+}
+
+// TestRegionPrecedence: a simulation is priced in the region given
+// (--region), else the scenario's, else us-east-1 — Run and Reprice alike.
+func TestRegionPrecedence(t *testing.T) {
+	const body = "duration: 10s\nfunction: {memory_mb: 128, duration: 10ms}\ntraffic: {arrivals: even, start_rate: 1}\n"
+	eu := parse(t, "region: eu-west-1\n"+body)
+	none := parse(t, body)
+	for _, tc := range []struct {
+		name   string
+		s      *Scenario
+		region string
+		want   string
+	}{
+		{"given wins over the scenario's", eu, "us-east-1", "us-east-1"},
+		{"the scenario's", eu, "", "eu-west-1"},
+		{"neither", none, "", "us-east-1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, tc.s, Options{Region: tc.region})
+			if r.Region != tc.want {
+				t.Errorf("Run: region %q, want %q", r.Region, tc.want)
+			}
+			rp, err := Reprice(tc.s, r, nil, tc.region)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rp.Region != tc.want {
+				t.Errorf("Reprice: region %q, want %q", rp.Region, tc.want)
+			}
+		})
+	}
+}
+
+// TestProvisionedStepInForceAtItsTime: a step's level holds from its `at`
+// (inclusive). Schedule 0 → 1 at 1 h: over [1 h, 2 h) the mean level is 1
+// and 1 × 3,600 s are billed (a multiple of 5 minutes); over [0, 2 h) the
+// mean is ½.
+func TestProvisionedStepInForceAtItsTime(t *testing.T) {
+	c := parse(t, "duration: 2h\nfunction: {memory_mb: 128, duration: 10ms}\nconcurrency: {provisioned_schedule: [{at: 1h, level: 1}]}\ntraffic: {start_rate: 1}\n").Concurrency
+	if got := c.ProvisionedLevel(time.Hour); got != 1 {
+		t.Errorf("level at 1h = %d, want 1", got)
+	}
+	if got := c.MeanProvisioned(time.Hour, 2*time.Hour); got != 1 {
+		t.Errorf("mean over [1h, 2h) = %v, want 1", got)
+	}
+	if got := c.ProvisionedEnvSeconds(time.Hour, 2*time.Hour); got != 3600 {
+		t.Errorf("env-seconds over [1h, 2h) = %d, want 3600", got)
+	}
+	if got := c.MeanProvisioned(0, 2*time.Hour); got != 0.5 {
+		t.Errorf("mean over [0, 2h) = %v, want 0.5", got)
+	}
+}
+
+// TestProvisionedScheduleFiveMinutes: AWS bills provisioned concurrency
+// "rounded up to the nearest 5 minutes"; each interval at one level is
+// rounded on its own. Level 1 for [0, 7 min) → 10 min = 600 s × 1; level
+// 2 for [7, 20 min) = 13 min → 15 min = 900 s × 2 = 1,800; total 2,400
+// (not 7 × 60 + 2 × 13 × 60 = 1,980 to the second).
+func TestProvisionedScheduleFiveMinutes(t *testing.T) {
+	s := parse(t, "duration: 20m\nfunction: {memory_mb: 128, duration: 10ms}\nconcurrency: {provisioned: 1, provisioned_schedule: [{at: 7m, level: 2}]}\ntraffic: {arrivals: even, start_rate: 1}\n")
+	if got := s.Concurrency.ProvisionedEnvSeconds(0, s.Span()); got != 2400 {
+		t.Errorf("ProvisionedEnvSeconds = %d, want 2400", got)
+	}
+	if r := run(t, s, Options{}); r.Usage.ProvisionedEnvSeconds != 2400 {
+		t.Errorf("the run's provisioned env-seconds = %d, want 2400", r.Usage.ProvisionedEnvSeconds)
+	}
+}
+
+// TestProvisionedScheduleKeepsRetiringEnvironment: a decrease while the
+// provisioned environment is busy retires it when its invocation ends; an
+// increase before then keeps it instead of starting another. Provisioned
+// 1; one 5-minute invocation arrives at 25 s (even arrivals: 0.02 req/s
+// for 50 s puts Λ = ½ at 25 s) on the provisioned environment, busy to
+// 325 s; the level goes to 0 at 1 min and back to 1 at 2 min; the second
+// arrival, at 150 s (0.02 req/s over [125 s, 175 s): Λ = 1½), finds the one
+// provisioned environment busy: it is an on-demand cold start. So 2
+// invocations, 1 provisioned, 1 cold.
+func TestProvisionedScheduleKeepsRetiringEnvironment(t *testing.T) {
+	r := run(t, parse(t, `
+function: {memory_mb: 128, timeout: 900s, duration: 5m}
+concurrency: {provisioned: 1, provisioned_schedule: [{at: 1m, level: 0}, {at: 2m, level: 1}]}
+traffic:
+  arrivals: even
+  start_rate: 0.02
+  stages: [{duration: 50s, target: 0.02}, {duration: 0s, target: 0}, {duration: 75s, target: 0},
+    {duration: 0s, target: 0.02}, {duration: 50s, target: 0.02}, {duration: 0s, target: 0}, {duration: 425s, target: 0}]
+`), Options{})
+	if r.Invocations != 2 || r.ProvisionedInvocations != 1 || r.ColdStarts != 1 {
+		t.Errorf("invocations %d, provisioned %d, cold %d; want 2, 1, 1", r.Invocations, r.ProvisionedInvocations, r.ColdStarts)
+	}
+}
+
+// EstimateExact: one run cannot be split over two workers. 1,000 req/s
+// for 1 h = 3.6·10⁶ requests × 165 ns = 594 ms whatever the workers.
+func TestEstimateExactMoreWorkersThanRuns(t *testing.T) {
+	s := parse(t, "duration: 1h\nfunction: {memory_mb: 128, duration: 10ms}\ntraffic: {start_rate: 1000}\n")
+	if got := EstimateExact(s, 1, 2); got != 594*time.Millisecond {
+		t.Errorf("EstimateExact(1 run, 2 workers) = %s, want 594ms", got)
+	}
+}
+
+// The fast mode starts from an empty pool: initial_environments need the
+// exact engine (refused by --mode fast, exact under auto however long).
+func TestFastRefusesInitialEnvironments(t *testing.T) {
+	s := parse(t, "duration: 1h\nfunction: {memory_mb: 128, duration: 10ms}\nconcurrency: {initial_environments: 5}\ntraffic: {start_rate: 1000}\n")
+	if err := FastRefusal(s); err == nil || !strings.Contains(err.Error(), "initial_environments") {
+		t.Errorf("FastRefusal = %v, want a refusal naming initial_environments", err)
+	}
+	if m, err := chooseMode(s, Options{Mode: ModeAuto, Runs: 1, Workers: 1, AutoThreshold: time.Millisecond}); err != nil || m != ModeExact {
+		t.Errorf("auto: %q, %v; want exact", m, err)
+	}
+}
+
+// TestRateQuotaFixedWindows: the invocation-rate quota counts requests in
+// fixed one-second windows from t = 0. Even arrivals at 40 req/s over
+// [0.5 s, 1.5 s): the n-th at 0.5 + (n − ½)/40 s, 20 in each of the
+// windows [0, 1) and [1, 2). Reserved 1 makes the sync quota 10 × 1 =
+// 10 req/s: 10 run in each window, 20 are rate throttles. (Each 10 ms
+// invocation ends 15 ms before the next arrival: no concurrency throttle.)
+// Async has no per-environment quota; account_limit 1 makes its quota
+// 10 × 1 = 10 req/s over the events admitted: the same 20 and 20.
+func TestRateQuotaFixedWindows(t *testing.T) {
+	const traffic = `  arrivals: even
+  start_rate: 0
+  stages: [{duration: 500ms, target: 0}, {duration: 0s, target: 40}, {duration: 1s, target: 40}, {duration: 0s, target: 0}, {duration: 500ms, target: 0}]
+`
+	for _, tc := range []struct{ name, yaml string }{
+		{"sync, reserved 1", "function: {memory_mb: 128, duration: 10ms}\nconcurrency: {reserved: 1}\ntraffic:\n" + traffic},
+		{"async, account limit 1", "function: {memory_mb: 128, duration: 10ms}\nconcurrency: {account_limit: 1}\ntraffic:\n  invocation: async\n" + traffic},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := run(t, parse(t, tc.yaml), Options{})
+			if r.Arrivals != 40 || r.Invocations != 20 || r.RateThrottles != 20 || r.ConcurrencyThrottles != 0 {
+				t.Errorf("arrivals/invocations/rate/concurrency throttles = %d/%d/%d/%d, want 40/20/20/0",
+					r.Arrivals, r.Invocations, r.RateThrottles, r.ConcurrencyThrottles)
+			}
+		})
+	}
+}
+
+// TestAsyncErrorRetryTimes: a failed async event is retried 1 minute after
+// its first failure and 2 minutes after its second (AWS). One event at
+// 0.5 s that always times out (2 s > the 1 s timeout): fails at 1.5 s,
+// retried at 61.5 s, fails at 62.5 s, retried at 182.5 s — after the
+// 150 s span: 2 invocations and errors, 2 retries scheduled, 1 still
+// pending, none dropped.
+func TestAsyncErrorRetryTimes(t *testing.T) {
+	r := run(t, parse(t, `
+duration: 150s
+function: {memory_mb: 128, timeout: 1s, duration: 2s}
+traffic: {arrivals: even, invocation: async, start_rate: 1, stages: [{duration: 1s, target: 1}, {duration: 0s, target: 0}, {duration: 149s, target: 0}]}
+`), Options{})
+	got := []int64{r.Invocations, r.Errors, r.Retries, r.PendingRetries, r.DroppedEvents}
+	if want := []int64{2, 2, 2, 1, 0}; !reflect.DeepEqual(got, want) {
+		t.Errorf("invocations/errors/retries/pending/dropped = %v, want %v", got, want)
 	}
 }

@@ -29,7 +29,7 @@ func Reprice(s *Scenario, r *Result, prices *pricing.PriceTable, region string) 
 	if r.Mode == ModeFast {
 		spanS = time.Duration(r.SimulatedSeconds * 1e9).Seconds()
 	}
-	c, err := priceS(s, prices, region, r.Usage, spanS)
+	c, err := priceS(s, prices, region, r.Usage, spanS, r.Months)
 	if err != nil {
 		return nil, err
 	}

@@ -103,10 +103,17 @@ type Result struct {
 	Cost                     pricing.Cost        `json:"cost"`
 	MonthlyCostUSD           float64             `json:"monthly_cost_usd"` // the span's usage projected to a 730-hour month
 	MonthlyCost              pricing.Cost        `json:"monthly_cost"`
-	CostPerMillionUSD        float64             `json:"cost_per_million_usd"` // per million accepted invocations
-	BucketSeconds            float64             `json:"bucket_s"`
-	Timeline                 []Bucket            `json:"timeline"`
-	Analytic                 *AnalyticResult     `json:"analytic,omitempty"`
+	// Months is the billed usage of each 730-hour month of a span longer
+	// than a month (exact and fast engines): each is billed on its own — Lambda's
+	// free tier and tiers are monthly — and MonthlyCost is the mean of
+	// their bills. Empty when the span is one month or less, or when the
+	// engine does not split its usage (the month is then the span's
+	// average, as the assumptions say).
+	Months            []pricing.MonthUsage `json:"months,omitempty"`
+	CostPerMillionUSD float64              `json:"cost_per_million_usd"` // per million accepted invocations
+	BucketSeconds     float64              `json:"bucket_s"`
+	Timeline          []Bucket             `json:"timeline"`
+	Analytic          *AnalyticResult      `json:"analytic,omitempty"`
 	// DurationFit is how well the duration distribution fitted to a
 	// dataset's statistics matches them.
 	DurationFit *FitReport `json:"duration_fit,omitempty"`

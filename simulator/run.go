@@ -82,6 +82,7 @@ type replicaOut struct {
 	err      error
 	measured int64 // ns of the span in the statistics (span − warm-up, or reached if partial)
 	partial  bool
+	months   []pricing.MonthUsage // the measured usage month by month (nil: one month or less)
 }
 
 // warmupBuckets is the number of whole timeline buckets DiscardWarmup covers.
@@ -355,12 +356,15 @@ type costs struct {
 	gbs         float64
 }
 
-func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, span time.Duration) (costs, error) {
-	return priceS(s, prices, region, u, span.Seconds())
+func price(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, span time.Duration, months []pricing.MonthUsage) (costs, error) {
+	return priceS(s, prices, region, u, span.Seconds(), months)
 }
 
 // priceS is price for a span given in seconds (Reprice's, from a Result).
-func priceS(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, spanS float64) (costs, error) {
+// With months (a span longer than a month, split by the engine) the
+// monthly bill is the mean of the months' bills, each month billed on its
+// own (monthsCost); else the span's usage projected to a month.
+func priceS(s *Scenario, prices *pricing.PriceTable, region string, u pricing.BilledUsage, spanS float64, months []pricing.MonthUsage) (costs, error) {
 	fc := s.Function.FunctionConfig
 	if s.Billing.LogBytesPerRequest > 0 {
 		if _, err := prices.LogsFor(region); err != nil {
@@ -383,8 +387,37 @@ func priceS(s *Scenario, prices *pricing.PriceTable, region string, u pricing.Bi
 	if err != nil {
 		return costs{}, err
 	}
+	month := m.Cost
+	if len(months) > 1 {
+		if month, err = monthsCost(s, prices, region, months); err != nil {
+			return costs{}, err
+		}
+	}
 	gbs := pricing.GBSeconds(u.OnDemandMs+u.ProvisionedMs, fc.MemoryMB).InexactFloat64()
-	return costs{span: b.Cost, month: m.Cost, gbs: gbs}, nil
+	return costs{span: b.Cost, month: month, gbs: gbs}, nil
+}
+
+// monthsCost is the monthly bill of a span longer than a month: every
+// month billed on its own (its usage projected to a whole month when the
+// span covers part of it, as a span shorter than a month is), with the
+// free tier and the tiers of a month each, and the mean of those bills
+// weighted by how much of the span each month covers
+// (pricing.MeanMonthCost).
+func monthsCost(s *Scenario, prices *pricing.PriceTable, region string, months []pricing.MonthUsage) (pricing.Cost, error) {
+	fc := s.Function.FunctionConfig
+	parts := make([]pricing.MonthCost, len(months))
+	for i, m := range projectMonths(s, months) {
+		mu, err := s.Billing.withLogs(m.Usage)
+		if err != nil {
+			return pricing.Cost{}, err
+		}
+		b, err := prices.LambdaBill(region, []pricing.Item{{Function: fc, Usage: mu}}, s.Billing.Options(true))
+		if err != nil {
+			return pricing.Cost{}, err
+		}
+		parts[i] = pricing.MonthCost{Cost: b.Cost, Seconds: m.Seconds}
+	}
+	return pricing.MeanMonthCost(parts), nil
 }
 
 func ratio(a, b float64) float64 {
@@ -428,7 +461,8 @@ func summarise(s *Scenario, rp *replica, prices *pricing.PriceTable, region stri
 	}
 	prov := c.MeanProvisioned(time.Duration(rp.span-measured), time.Duration(rp.span))
 	u := usage(s, st, time.Duration(measured))
-	cst, err := price(s, prices, region, u, time.Duration(measured))
+	o.months = rp.monthPieces(s)
+	cst, err := price(s, prices, region, u, time.Duration(measured), o.months)
 	if err != nil {
 		o.err = err
 		return o
@@ -458,11 +492,16 @@ type aggregate struct {
 	runs     int
 	n        int
 	measured int64
-	partial  bool
-	st       rawStats
-	hist     *Histogram
-	timeline []Bucket
-	metrics  map[string][]float64
+	// months sums the replicas' usage month by month; monthsOff: their
+	// months differ (an interrupted replica), so the month is the span's
+	// average.
+	months    []pricing.MonthUsage
+	monthsOff bool
+	partial   bool
+	st        rawStats
+	hist      *Histogram
+	timeline  []Bucket
+	metrics   map[string][]float64
 }
 
 func newAggregate(runs int) *aggregate {
@@ -494,6 +533,20 @@ func (a *aggregate) add(o *replicaOut) {
 	s.Dropped += t.Dropped
 	s.PendingRetries += t.PendingRetries
 	s.RateThrottles += t.RateThrottles
+	switch {
+	case a.n == 1:
+		a.months = append([]pricing.MonthUsage(nil), o.months...)
+	case len(o.months) != len(a.months):
+		a.monthsOff = true
+	default:
+		for i, m := range o.months {
+			x := &a.months[i]
+			if x.Seconds != m.Seconds {
+				a.monthsOff = true
+			}
+			x.Usage = addBilled(x.Usage, m.Usage)
+		}
+	}
 	a.hist.Merge(o.hist)
 	if a.timeline == nil {
 		a.timeline = make([]Bucket, len(o.timeline))
@@ -531,7 +584,17 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 	}
 	span := time.Duration(a.measured)
 	u := usage(s, st, span)
-	c, err := price(s, prices, region, u, span)
+	var months []pricing.MonthUsage
+	if !a.monthsOff {
+		for _, m := range a.months {
+			mu := m.Usage
+			mu.Requests, mu.OnDemandMs, mu.InitMs = meanInt(mu.Requests, n), meanInt(mu.OnDemandMs, n), meanInt(mu.InitMs, n)
+			mu.ColdStarts, mu.ProvisionedMs = meanInt(mu.ColdStarts, n), meanInt(mu.ProvisionedMs, n)
+			m.Usage = mu
+			months = append(months, m)
+		}
+	}
+	c, err := price(s, prices, region, u, span, months)
 	if err != nil {
 		return nil, err
 	}
@@ -555,7 +618,7 @@ func (a *aggregate) result(s *Scenario, prices *pricing.PriceTable, region strin
 		LatencyMs: Latency{P50: ms(a.hist.Quantile(0.5)), P90: ms(a.hist.Quantile(0.9)), P99: ms(a.hist.Quantile(0.99)),
 			Max: ms(a.hist.Max()), Mean: ratio(a.st.BusyNsUnclipped, float64(a.st.Invocations)) / 1e6},
 		BilledGBSeconds: c.gbs, Usage: u,
-		CostUSD: c.span.TotalUSD(), Cost: c.span, MonthlyCostUSD: c.month.TotalUSD(), MonthlyCost: c.month,
+		CostUSD: c.span.TotalUSD(), Cost: c.span, MonthlyCostUSD: c.month.TotalUSD(), MonthlyCost: c.month, Months: months,
 		CostPerMillionUSD: ratio(c.span.TotalUSD(), float64(st.Invocations)) * 1e6,
 		BucketSeconds:     bw.Seconds(),
 		Timeline:          a.timeline,
@@ -622,4 +685,36 @@ func pricesFor(s *Scenario, prices *pricing.PriceTable, region string) (*pricing
 		return nil, "", err
 	}
 	return prices, region, nil
+}
+
+// MonthlyUsages are a result's months (Result.Months) each projected to a
+// whole 730-hour month as the monthly bill projects them (a part-month
+// scaled up; provisioned concurrency enabled all month unless a schedule
+// repeats): what a comparison bills month by month
+// (fleet.LambdaMonthsCost). nil when the result has no months.
+func MonthlyUsages(s *Scenario, r *Result) []pricing.MonthUsage {
+	if len(r.Months) < 2 {
+		return nil
+	}
+	return projectMonths(s, r.Months)
+}
+
+func projectMonths(s *Scenario, months []pricing.MonthUsage) []pricing.MonthUsage {
+	out := make([]pricing.MonthUsage, len(months))
+	for i, m := range months {
+		out[i] = m
+		out[i].Usage = monthlyS(s, m.Usage, m.Seconds)
+	}
+	return out
+}
+
+// addBilled adds the counters a replica's month carries (provisioned
+// environment seconds are the schedule's, the same in every replica).
+func addBilled(a, b pricing.BilledUsage) pricing.BilledUsage {
+	a.Requests += b.Requests
+	a.OnDemandMs += b.OnDemandMs
+	a.InitMs += b.InitMs
+	a.ColdStarts += b.ColdStarts
+	a.ProvisionedMs += b.ProvisionedMs
+	return a
 }

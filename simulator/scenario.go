@@ -58,11 +58,30 @@
 //     hardly on m (the normalised busy count converges to a Gaussian
 //     process whose covariance depends on the durations only). It is
 //     measured once per run by a busy-count simulation (Poisson arrivals,
-//     the scenario's durations, ≈ 6·10⁶–1.2·10⁷ arrivals, ≥ 20 mean busy,
-//     ≥ 60 T): for each level, the visits that start after at least g0
-//     below it, n_k, give G_k from n_k/D = G_k·e^(−G_k·g0); ln G is fitted
-//     as a quadratic in z (weighted by n_k). The run states the simulation's
-//     counted steady cold-start rate next to the fit's Σ_k G_k·e^(−G_k·T).
+//     the scenario's durations, ≈ 1.2·10⁷–2.4·10⁷ arrivals, ≥ 20 mean
+//     busy, ≥ 120 T and ≥ 1 h): for each level, the visits that start
+//     after at least g0 below it, n_k, give G_k from n_k/D =
+//     G_k·e^(−G_k·g0); ln G is fitted as a quadratic in z (weighted by
+//     n_k). The run states the simulation's counted steady cold-start rate
+//     next to the fit's Σ_k G_k·e^(−G_k·T). Its counts are a sample (n_k
+//     is Poisson-like, a few hundred clusters at the levels that set the
+//     cold starts), so its length sets the fast mode's main sampling
+//     error, and its loop is kept cheap per arrival so that it can be
+//     long. Durations are drawn by inversion, min(Q(U), timeout) with U
+//     uniform and Q the distribution's quantile function — the
+//     distribution's own law, the timeout cap included — from a table of
+//     Q at 2¹³ equally likely points, interpolated linearly within a bin
+//     where that is within 10⁻⁶ of Q (+ 2 ns) and computed from Q itself
+//     in the other bins (a log-normal's far tails, the timeout's bin;
+//     every bin of an empirical, CDF or quantile-fit distribution, whose Q
+//     has steps or corners). Departures wait in a calendar queue (buckets
+//     of a quarter of the mean inter-arrival time, each sorted, in a ring
+//     of ≥ 8 mean durations: O(1) per arrival instead of a heap's
+//     O(log m)) and leave in time order. The run is two independent
+//     streams of the seed on two goroutines, each warmed up for T + 10 s
+//     before it counts, their counts and lengths added: each estimates the
+//     same stationary rates, so the sum is an estimate from the summed
+//     length, in half the wall time.
 //   - Floods: when the rate jumps past what the live pool serves warm
 //     ((prov + pool)/E[S] per s), the arrivals that find no idle
 //     environment start one and hold it for INIT + duration, until freed
@@ -334,7 +353,8 @@ func (c ConcurrencySpec) Cap() int {
 // what is simulated, only how its usage is priced.
 type BillingSpec struct {
 	// FreeTier applies Lambda's monthly free tier (1M requests, 400,000
-	// GB-s of on-demand duration) to the monthly projection; the bill of
+	// GB-s of on-demand duration) to the monthly projection — to each
+	// month of a span longer than a month (Result.Months); the bill of
 	// the simulated span never gets it (the allowance is per month).
 	FreeTier bool `yaml:"free_tier" json:"free_tier"`
 	// ComputeSavingsPlan is a Compute Savings Plan discount (a fraction in

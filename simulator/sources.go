@@ -297,7 +297,8 @@ func contains(xs []string, s string) bool {
 //   - text: one duration per line (Go syntax or milliseconds; # comments);
 //   - a `lambdacost run -o json` result: warm durations from successful
 //     warm invocations, INIT durations from cold ones (kind);
-//   - a `lambdacost tune -o json` result: the entry for memoryMB, as a
+//   - a `lambdacost tune -o json` result: the entry for memoryMB (its
+//     modelled durations when it has them: a sweep without cgroups), as a
 //     QuantileFit keeping its mean, p50, p90 and p99 (a log-normal through
 //     p50 and p99 when the mean is missing);
 //   - a dataset (collect/import): the function's duration statistics
@@ -361,11 +362,14 @@ type runnerFile struct {
 
 type tuneFile struct {
 	Results []struct {
-		MemoryMB   int `json:"memory_mb"`
-		DurationMs struct {
-			P50, P90, P99, Mean float64
-		} `json:"duration_ms"`
+		MemoryMB   int       `json:"memory_mb"`
+		DurationMs tuneDurs  `json:"duration_ms"`
+		Modelled   *tuneDurs `json:"modelled_duration_ms"`
 	} `json:"results"`
+}
+
+type tuneDurs struct {
+	P50, P90, P99, Mean float64
 }
 
 func msDur(ms float64) time.Duration {
@@ -416,7 +420,13 @@ func jsonDistribution(path string, data []byte, kind Kind, memoryMB int, functio
 		var have []string
 		for _, r := range tf.Results {
 			if r.MemoryMB == memoryMB {
+				// The durations the sweep's costs use: the modelled ones
+				// when the CPU share was not enforced (runner.TunePoint's
+				// BasisDurations).
 				d := r.DurationMs
+				if r.Modelled != nil && r.Modelled.P50 > 0 {
+					d = *r.Modelled
+				}
 				if d.Mean > 0 && d.P50 > 0 && d.P99 >= d.P50 {
 					// Keep the tune result's mean, p50, p90 and p99 (it has no max).
 					if fit, err := FitQuantiles(FitTarget{Mean: msDur(d.Mean), P50: msDur(d.P50), P90: msDur(d.P90), P99: msDur(d.P99)},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -65,6 +66,8 @@ type CompareOptions struct {
 	// scenario is the scenario compared (nil for a dataset or flags): its
 	// billing: and compare: sections choose what no flag chose.
 	scenario *simulator.Scenario
+	// datasetSpan is the window of a --dataset (compareInputs sets it).
+	datasetSpan time.Duration
 }
 
 // NewCmdCompare builds `compare`. runF replaces the run function in tests.
@@ -306,6 +309,7 @@ func (o *CompareOptions) compareInputs(prices *pricing.PriceTable) ([]fleet.Inpu
 			return nil, nil, err
 		}
 		o.assumptions = append(o.assumptions, di.Assumptions...)
+		o.datasetSpan = d.Span()
 		return di.Inputs, di.Notes, nil
 	default:
 		a, err := pricing.ParseArchitecture(o.Arch)
@@ -389,6 +393,9 @@ func compareRun(o *CompareOptions) error {
 		// A scenario's billing: and compare: sections choose what no flag
 		// chose.
 		billing := simulator.CompareBillingAssumptions(in.Options, func(string) bool { return true })
+		if a, ok := simulator.CompareLogsNotPriced(in); ok {
+			billing.Add(a)
+		}
 		if o.scenario != nil {
 			if billing, err = o.scenario.ApplyCompareSections(prices, &in, o.changed); err != nil {
 				return err
@@ -404,6 +411,9 @@ func compareRun(o *CompareOptions) error {
 		}
 		for _, a := range billing {
 			r.Assumptions.Add(a)
+		}
+		if in.Options.FreeTier && o.Dataset != "" {
+			r.Assumptions = fleet.DatasetFreeTier(r.Assumptions, o.datasetSpan)
 		}
 		r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 		results = append(results, r)

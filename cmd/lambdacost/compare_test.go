@@ -360,11 +360,12 @@ func TestCompareScenarioBilling(t *testing.T) {
 	if !bytes.Equal(withSection, withFlags) {
 		t.Errorf("the billing section differs from the flags:\n%.500s\n%.500s", withSection, withFlags)
 	}
-	// Both are listed: 0.17 = 17 %.
-	if want := []string{"billing.free_tier=applied to the Lambda side", "billing.compute_savings_plan=17 % off Lambda"}; !reflect.DeepEqual(sectionAssumed, want) {
+	// Both are listed: 0.17 = 17 %; neither gives log bytes, so both say
+	// the logs are not priced.
+	if want := []string{"billing.free_tier=applied to the Lambda side", "billing.compute_savings_plan=17 % off Lambda", "logs=not priced"}; !reflect.DeepEqual(sectionAssumed, want) {
 		t.Errorf("the section's assumptions = %q, want %q", sectionAssumed, want)
 	}
-	if want := []string{"--free-tier=applied to the Lambda side", "--lambda-discount=17 % off Lambda"}; !reflect.DeepEqual(flagsAssumed, want) {
+	if want := []string{"--free-tier=applied to the Lambda side", "--lambda-discount=17 % off Lambda", "logs=not priced"}; !reflect.DeepEqual(flagsAssumed, want) {
 		t.Errorf("the flags' assumptions = %q, want %q", flagsAssumed, want)
 	}
 	plain := run(src)

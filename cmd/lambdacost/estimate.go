@@ -189,8 +189,12 @@ func estimateRun(o *EstimateOptions) error {
 		}
 	}
 	opts := func() pricing.Options {
+		logs := ""
+		if o.UsageFile != "" {
+			logs = o.UsageFile + " (log_bytes_per_request)"
+		}
 		return pricing.Options{FreeTier: freeTier, StreamingFreeTierUsed: o.StreamingFreeTierUsed, APIGateway: strings.ToLower(o.APIGateway),
-			ComputeSavingsPlan: decimal.NewFromFloat(o.SavingsPlan)}
+			ComputeSavingsPlan: decimal.NewFromFloat(o.SavingsPlan), LogsField: logs}
 	}
 	var items []pricing.Item
 	multi := false

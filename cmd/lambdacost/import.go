@@ -120,6 +120,15 @@ func importRun(o *ImportOptions) error {
 	if err != nil {
 		return err
 	}
+	// Logs and get-metric-data do not say which Region they come from;
+	// the dataset is priced in the one resolved here, and says so.
+	var ras pricing.Assumptions
+	regionAssumption(f, o.changed, &ras)
+	for _, a := range ras {
+		a.Field = "region"
+		a.Why = "logs and get-metric-data do not say which Region they come from: " + a.Why
+		d.Assumptions = append(pricing.Assumptions{a}, d.Assumptions...)
+	}
 	writeProblems(f, d.Problems)
 	if st.Malformed > 0 {
 		if st.MetricResults == 0 {

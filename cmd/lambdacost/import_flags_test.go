@@ -10,7 +10,9 @@ import (
 
 // A metrics-only import has no memory size: without --memory the dataset
 // says so (and stderr names the flag); with --memory/--arch/--timeout the
-// configuration is the one given. Inputs without any record exit 2.
+// configuration is the one given (ephemeral storage and provisioned
+// concurrency stay unknown: no flag, log or metric gives them). Inputs
+// without any record exit 2.
 func TestImportConfigFlags(t *testing.T) {
 	m := filepath.Join("..", "..", "testdata", "cloudwatch", "default-labels-ids.json")
 	out, errOut, code := runCLI(t, nil, "import", m, "--function", "api", "-o", "json")
@@ -26,12 +28,12 @@ func TestImportConfigFlags(t *testing.T) {
 		} `json:"functions"`
 		Assumptions []struct{ Field, Value, Why string } `json:"assumptions"`
 	}
-	if err := json.Unmarshal(resultOf(t, out), &d); err != nil || len(d.Functions) != 1 || strings.Join(d.Functions[0].ConfigUnknown, ",") != "memory_mb,architecture,timeout" || len(d.Assumptions) < 3 {
+	if err := json.Unmarshal(resultOf(t, out), &d); err != nil || len(d.Functions) != 1 || strings.Join(d.Functions[0].ConfigUnknown, ",") != "memory_mb,architecture,timeout,ephemeral_storage_mb,provisioned_concurrency" || len(d.Assumptions) < 3 {
 		t.Errorf("%v %+v", err, d)
 	}
 	out, errOut, code = runCLI(t, nil, "import", m, "--function", "api", "--memory", "1024", "--arch", "arm64", "--timeout", "30s", "-o", "json")
 	d.Functions = nil
-	if err := json.Unmarshal(resultOf(t, out), &d); code != 0 || err != nil || d.Functions[0].MemoryMB != 1024 || d.Functions[0].Architecture != "arm64" || d.Functions[0].Timeout != "30s" || len(d.Functions[0].ConfigUnknown) != 0 {
+	if err := json.Unmarshal(resultOf(t, out), &d); code != 0 || err != nil || d.Functions[0].MemoryMB != 1024 || d.Functions[0].Architecture != "arm64" || d.Functions[0].Timeout != "30s" || strings.Join(d.Functions[0].ConfigUnknown, ",") != "ephemeral_storage_mb,provisioned_concurrency" {
 		t.Errorf("flags: exit %d %v %+v\n%s", code, err, d.Functions, errOut)
 	}
 	if _, errOut, code = runCLI(t, nil, "import", m, "--memory", "100000"); code != 2 || !strings.Contains(errOut, "--memory") {

@@ -84,3 +84,19 @@ func TestConcurrent(t *testing.T) {
 		t.Errorf("len %d > size 4", c.Len())
 	}
 }
+
+// A Size below 1 holds one entry (the documented "at least 1"): the
+// second Put evicts the first.
+func TestSizeAtLeastOne(t *testing.T) {
+	for _, size := range []int{0, -3} {
+		c := &Cache[int, string]{Size: size}
+		c.Put(1, "a")
+		c.Put(2, "b")
+		if _, ok := c.Get(1); ok {
+			t.Errorf("Size %d: 1 kept after a second Put", size)
+		}
+		if v, ok := c.Get(2); !ok || v != "b" || c.Len() != 1 {
+			t.Errorf("Size %d: Get(2) = %q, %t; len %d; want b, true, 1", size, v, ok, c.Len())
+		}
+	}
+}

@@ -23,6 +23,11 @@ type Input struct {
 	// Workload.MonthlyRequests (from the simulator or a dataset). Zero:
 	// derived from the workload (every request Duration, rounded up to the ms).
 	Usage pricing.BilledUsage
+	// Months is the usage month by month (each projected to a whole
+	// month) of a simulated span longer than a month: the Lambda side
+	// bills each month on its own and takes their mean (LambdaMonthsCost);
+	// nil: Usage is billed as one month.
+	Months []pricing.MonthUsage
 	// Workload is the traffic and per-request needs on a server.
 	Workload Workload
 	// InstanceTypes are the EC2 candidates; empty means every
@@ -242,7 +247,7 @@ func Compare(t *pricing.PriceTable, in Input) (*Result, error) {
 		}
 		f := fc
 		f.Architecture = a
-		c, err := LambdaCost(t, in.Region, f, base, v, in.Options)
+		c, err := LambdaMonthsCost(t, in.Region, f, base, in.Months, v, in.Options)
 		if err == nil {
 			memo[key{a, v}] = c
 		}

@@ -226,6 +226,29 @@ func FargateCost(t *pricing.PriceTable, region string, task FargateTask, a prici
 	return sz, c, nil
 }
 
+// LambdaMonthsCost is LambdaCost for a span longer than a month whose
+// usage is known month by month (months: each month's usage projected to
+// a whole month, and the seconds of the span it covers): every month is
+// scaled to the volume as base is (volume ÷ base's requests) and billed on
+// its own — Lambda's free tier and tiers are monthly — and the result is
+// the mean of the months' bills (pricing.MeanMonthCost). With fewer than
+// two months it is LambdaCost of base.
+func LambdaMonthsCost(t *pricing.PriceTable, region string, fc pricing.FunctionConfig, base pricing.BilledUsage, months []pricing.MonthUsage, volume float64, o Options) (pricing.Cost, error) {
+	if len(months) < 2 || base.Requests <= 0 {
+		return LambdaCost(t, region, fc, base, volume, o)
+	}
+	f := volume / float64(base.Requests)
+	parts := make([]pricing.MonthCost, len(months))
+	for i, m := range months {
+		c, err := LambdaCost(t, region, fc, m.Usage, float64(m.Usage.Requests)*f, o)
+		if err != nil {
+			return pricing.Cost{}, err
+		}
+		parts[i] = pricing.MonthCost{Cost: c, Seconds: m.Seconds}
+	}
+	return pricing.MeanMonthCost(parts), nil
+}
+
 // LambdaCost prices a month of the function at a monthly volume. base is
 // the function's billed usage for one month at its observed volume; every
 // per-request quantity (requests, billed ms including INIT, cold starts,

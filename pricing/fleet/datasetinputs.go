@@ -2,7 +2,9 @@ package fleet
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
 )
@@ -93,4 +95,21 @@ func DatasetInputs(prices *pricing.PriceTable, d *pricing.Dataset, source, regio
 		return out, pricing.Inputf(source, "no function with invocations to compare")
 	}
 	return out, nil
+}
+
+// DatasetFreeTier is what a dataset comparison assumes when its Lambda
+// side gets the free tier (--free-tier): the dataset's bill said
+// "free_tier: not applied" (it prices none), which no longer holds, and a
+// window longer than a 730-hour month holds only its totals, so the free
+// tier is taken once off the average month, not off each calendar month
+// as AWS gives it — said, not silent.
+func DatasetFreeTier(as pricing.Assumptions, window time.Duration) pricing.Assumptions {
+	out := slices.DeleteFunc(append(pricing.Assumptions(nil), as...), func(a pricing.Assumption) bool {
+		return a.Field == "free_tier" && a.Value == "not applied"
+	})
+	if months := window.Seconds() / pricing.SecondsPerMonth; months > 1 {
+		out.Add(pricing.Assumption{Field: "free_tier", Value: "off the window's average month",
+			Why: fmt.Sprintf("the dataset's window covers %.3g 730-hour months but holds only its totals, so Lambda's free tier is taken once off the average month, not off each calendar month as AWS gives it: where the months' traffic differs and a month uses less than the free tier, the mean of the months' bills is higher", months)})
+	}
+	return out
 }

@@ -93,3 +93,30 @@ func TestDatasetInputs(t *testing.T) {
 		})
 	}
 }
+
+// A dataset comparison whose Lambda side gets the free tier no longer
+// lists the dataset bill's "free_tier: not applied" beside "--free-tier:
+// applied" (a contradiction); over a 1,460-hour window (two 730-hour
+// months of totals) it says the free tier is taken off the average month;
+// over one hour it says nothing more.
+func TestDatasetFreeTier(t *testing.T) {
+	in := pricing.Assumptions{{Field: "free_tier", Value: "not applied"}, {Field: "month", Value: "730 h"}}
+	for _, tc := range []struct {
+		window time.Duration
+		want   []string
+	}{
+		{time.Hour, []string{"month=730 h"}},
+		{1460 * time.Hour, []string{"month=730 h", "free_tier=off the window's average month"}},
+	} {
+		var got []string
+		for _, a := range DatasetFreeTier(in, tc.window) {
+			got = append(got, a.Field+"="+a.Value)
+		}
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("%s: %q, want %q", tc.window, got, tc.want)
+		}
+	}
+	if len(in) != 2 {
+		t.Errorf("the input was modified: %v", in)
+	}
+}

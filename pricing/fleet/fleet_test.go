@@ -507,3 +507,43 @@ func TestSavingWithinFreeTier(t *testing.T) {
 		t.Errorf("saving = %+v (percent %v), want 0 with a null percentage", s, s.Percent)
 	}
 }
+
+// A span of two 730-hour months billed month by month with the free tier
+// (1M requests, 400,000 GB-s a month): 0.2 req/s then 0.8 req/s, 200 ms at
+// 1024 MB (0.2 GB-s an invocation), us-east-1 x86_64.
+//
+//	at the observed volume (the average month, 1,314,000 requests):
+//	  month 0: 525,600 requests, 105,120 GB-s: under the free tier, $0
+//	  month 1: 2,102,400 requests, 420,480 GB-s: 1,102,400 × $0.0000002 =
+//	           $0.22048 + 20,480 × $0.0000166667 = $0.341334016
+//	  mean: $0.280907008 (the average month once: 314,000 × $0.0000002 = $0.0628)
+//	at twice the volume every month doubles:
+//	  month 0: 1,051,200 requests: 51,200 × $0.0000002 = $0.01024; 210,240 GB-s free
+//	  month 1: 4,204,800 requests: 3,204,800 × $0.0000002 = $0.64096;
+//	           840,960 − 400,000 = 440,960 GB-s × $0.0000166667 = $7.349348032
+//	  mean: (0.01024 + 7.990308032) / 2 = $4.000274016
+func TestLambdaMonthsCostFreeTierPerMonth(t *testing.T) {
+	fc := pricing.FunctionConfig{MemoryMB: 1024}
+	months := []pricing.MonthUsage{
+		{Seconds: pricing.SecondsPerMonth, Usage: pricing.BilledUsage{Requests: 525_600, OnDemandMs: 525_600 * 200}},
+		{StartS: pricing.SecondsPerMonth, Seconds: pricing.SecondsPerMonth, Usage: pricing.BilledUsage{Requests: 2_102_400, OnDemandMs: 2_102_400 * 200}},
+	}
+	base := pricing.BilledUsage{Requests: 1_314_000, OnDemandMs: 1_314_000 * 200}
+	for _, tc := range []struct {
+		volume float64
+		want   string
+	}{{1_314_000, "0.280907008"}, {2_628_000, "4.000274016"}} {
+		c, err := LambdaMonthsCost(prices, "us-east-1", fc, base, months, tc.volume, Options{FreeTier: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Total.Equal(dec(tc.want)) {
+			t.Errorf("volume %g: total = %s, want %s", tc.volume, c.Total, tc.want)
+		}
+	}
+	// One month (or none) is LambdaCost of the average: $0.0628.
+	c, err := LambdaMonthsCost(prices, "us-east-1", fc, base, months[:1], 1_314_000, Options{FreeTier: true})
+	if err != nil || !c.Total.Equal(dec("0.0628")) {
+		t.Errorf("one month: %v %v, want 0.0628", c.Total, err)
+	}
+}

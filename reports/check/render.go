@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -57,7 +58,7 @@ func Grids(r *Report) []reports.Grid {
 	gs := []reports.Grid{g}
 	for _, c := range r.Checks {
 		if c.Incomplete != "" {
-			gs = append(gs, reports.Grid{Title: c.Name + ": INCOMPLETE DATA", Header: []string{"Why every threshold of this check failed"}, Rows: [][]string{{c.Incomplete}}})
+			gs = append(gs, reports.Grid{Title: c.Name + ": INCOMPLETE DATA", Header: []string{"Why its thresholds failed (all of them on incomplete data of this run; the increases on an incomplete baseline)"}, Rows: [][]string{{c.Incomplete}}})
 		}
 	}
 	for _, c := range r.Checks {
@@ -102,11 +103,40 @@ func thresholdValue(t ThresholdResult) string {
 		return FormatValue(t.Metric, t.Value) + " (incomplete data)"
 	}
 	s := FormatValue(t.Metric, t.Value)
+	if e, err := ParseExpr(t.Metric, t.Expression); err == nil && t.Value != e.Value && s == FormatValue(t.Metric, e.Value) {
+		// Rounded, the value would read as the bound itself, whichever
+		// side of it it is: shown with the digits that decide.
+		s = exactValue(t.Metric, t.Value)
+	}
 	if t.Before != nil && t.After != nil {
 		base, _, _ := ParseMetric(t.Metric)
 		s += fmt.Sprintf(" (%s → %s)", FormatValue(base, *t.Before), FormatValue(base, *t.After))
 	}
 	return s
+}
+
+// exactValue renders a metric value with up to 10 significant digits, in
+// the unit FormatValue uses.
+func exactValue(key string, v float64) string {
+	g := func(x float64) string { return strconv.FormatFloat(x, 'g', 10, 64) }
+	base, inc, _ := ParseMetric(key)
+	if inc {
+		sign := ""
+		if v > 0 {
+			sign = "+"
+		}
+		return sign + g(v) + "%"
+	}
+	m, _ := metricInfo(base)
+	switch m.unit {
+	case metricUnitUSD, metricUnitPerMil:
+		return "$" + g(v)
+	case metricUnitRate:
+		return g(v*100) + "%"
+	case metricUnitMs:
+		return g(v) + " ms"
+	}
+	return g(v)
 }
 
 // diffGrid renders the diff; in Markdown (a PR comment) only the rows that
@@ -155,8 +185,17 @@ func diffGrid(d *Diff, md bool) (reports.Grid, int) {
 		}
 		g.Rows = append(g.Rows, []string{name(row.Check), Label(row.Metric), before, after, change, pct})
 	}
-	g.Footer = []string{"Total monthly cost", "", reports.USDf(d.MonthlyCostBefore), reports.USDf(d.MonthlyCostAfter),
-		FormatChange(MonthlyCostUSD, d.MonthlyCostAfter-d.MonthlyCostBefore), FormatPct(increasePct(d.MonthlyCostBefore, d.MonthlyCostAfter))}
+	total := func(v *float64) string {
+		if v == nil {
+			return "unknown"
+		}
+		return reports.USDf(*v)
+	}
+	g.Footer = []string{"Total monthly cost", "", total(d.MonthlyCostBefore), total(d.MonthlyCostAfter), "", ""}
+	if d.MonthlyCostBefore != nil && d.MonthlyCostAfter != nil {
+		g.Footer[4] = FormatChange(MonthlyCostUSD, *d.MonthlyCostAfter-*d.MonthlyCostBefore)
+		g.Footer[5] = FormatPct(increasePct(*d.MonthlyCostBefore, *d.MonthlyCostAfter))
+	}
 	return g, unchanged
 }
 
@@ -170,8 +209,11 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 	} else {
 		fmt.Fprintf(&b, "## ❌ lambdacost check failed\n\n%d of %s failed in %d of %s.\n\n", r.Summary.FailedThresholds, plural(r.Summary.Thresholds, "threshold"), r.Summary.FailedChecks, plural(r.Summary.Checks, "check"))
 	}
-	if d := r.Diff; d != nil {
-		change := d.MonthlyCostAfter - d.MonthlyCostBefore
+	if d := r.Diff; d != nil && (d.MonthlyCostBefore == nil || d.MonthlyCostAfter == nil) {
+		fmt.Fprintf(&b, "Monthly cost: not compared, the cost of %s is not known.\n\n", mdEscape(strings.Join(d.MonthlyCostUnknown, ", ")))
+	} else if d != nil {
+		before, after := *d.MonthlyCostBefore, *d.MonthlyCostAfter
+		change := after - before
 		verb := "is unchanged at"
 		switch {
 		case change > 0.005:
@@ -180,10 +222,10 @@ func WriteMarkdown(w io.Writer, r *Report) error {
 			verb = "decreases by"
 		}
 		if verb == "is unchanged at" {
-			fmt.Fprintf(&b, "Monthly cost %s **%s**.\n\n", verb, reports.USDf(d.MonthlyCostAfter))
+			fmt.Fprintf(&b, "Monthly cost %s **%s**.\n\n", verb, reports.USDf(after))
 		} else {
 			fmt.Fprintf(&b, "Monthly cost %s **%s (%s)**: %s → %s.\n\n", verb, strings.TrimLeft(FormatChange(MonthlyCostUSD, change), "+-"),
-				FormatPct(increasePct(d.MonthlyCostBefore, d.MonthlyCostAfter)), reports.USDf(d.MonthlyCostBefore), reports.USDf(d.MonthlyCostAfter))
+				FormatPct(increasePct(before, after)), reports.USDf(before), reports.USDf(after))
 		}
 	}
 

@@ -49,8 +49,9 @@ type CheckResult struct {
 	Metrics    map[string]float64 `json:"metrics"`
 	Cost       *pricing.Cost      `json:"monthly_cost,omitempty"` // the month's cost lines
 	Thresholds []ThresholdResult  `json:"thresholds"`
-	// Incomplete says which values the source's data lacks; every
-	// threshold of the check then fails.
+	// Incomplete says which values the source's data lacks (every
+	// threshold of the check then fails), or that the baseline's were
+	// (its increase thresholds then fail).
 	Incomplete string `json:"incomplete,omitempty"`
 	// Assumptions lists the values the metrics depend on that were not
 	// measured (defaults, the window → month extrapolation, …).
@@ -212,11 +213,18 @@ func Run(ctx context.Context, cfg *Config, opt Options) (*Report, error) {
 				errs = append(errs, err)
 				continue
 			}
+			if tr.Incomplete && v.incomplete == "" && cr.Incomplete == "" {
+				cr.Incomplete = bpath + " measured this check on incomplete data (" + base[c.Name].Incomplete + "): an increase against it cannot pass"
+			}
 			if !tr.Passed {
 				cr.Passed = false
 				r.Summary.FailedThresholds++
 			}
 			cr.Thresholds = append(cr.Thresholds, tr)
+		}
+		if opt.Baseline != nil && opt.Baseline.PricesDate != "" && opt.Baseline.PricesDate != opt.Prices.Date && base[c.Name] != nil {
+			cr.Assumptions.Add(pricing.Assumption{Field: "baseline.prices_date", Value: opt.Baseline.PricesDate + " (this run: " + opt.Prices.Date + ")",
+				Why: bpath + " was priced with other prices than this run: the increases and the diff against it include the prices' own change, not only the change under review; regenerate the baseline with this lambdacost and price table"})
 		}
 		r.Summary.Thresholds += len(cr.Thresholds)
 		if !cr.Passed {
@@ -278,6 +286,12 @@ func evaluate(c *Check, t Threshold, v values, base map[string]*CheckResult, bpa
 		return tr, pricing.Inputf(t.Pos, "%s: threshold %s cannot be evaluated: %s has no %s for check %q", c.Name, t, bpath, t.Base, c.Name)
 	}
 	tr.Before, tr.After = &before, &after
+	if bc.Incomplete != "" {
+		// The baseline's value was measured on data not all collected: no
+		// increase against it can pass (nor be trusted to fail).
+		tr.Value, tr.Incomplete = math.NaN(), true
+		return tr, nil
+	}
 	tr.Value = increasePct(before, after)
 	tr.Passed = t.Expr.Holds(tr.Value)
 	return tr, nil
@@ -308,9 +322,11 @@ type Diff struct {
 	Added   []string `json:"added_checks"`
 	Removed []string `json:"removed_checks"`
 	// MonthlyCostBefore/After are the total monthly cost of all checks in
-	// the baseline and now.
-	MonthlyCostBefore float64 `json:"monthly_cost_before_usd"`
-	MonthlyCostAfter  float64 `json:"monthly_cost_after_usd"`
+	// the baseline and now: null when a check's cost on that side is not
+	// known (MonthlyCostUnknown names it), never the sum of the others.
+	MonthlyCostBefore  *float64 `json:"monthly_cost_before_usd"`
+	MonthlyCostAfter   *float64 `json:"monthly_cost_after_usd"`
+	MonthlyCostUnknown []string `json:"monthly_cost_unknown,omitempty"`
 }
 
 // DiffRow is one metric of one check before and after. Before is nil for a
@@ -335,15 +351,22 @@ func diff(path string, old, cur *Report) *Diff {
 	}
 	curNames := map[string]bool{}
 	var before, after []pricing.Cost
+	beforeKnown, afterKnown := true, true
 	for _, c := range old.Checks {
-		if c.Cost != nil {
+		if c.Cost != nil && c.Incomplete == "" {
 			before = append(before, *c.Cost)
+		} else {
+			beforeKnown = false
+			d.MonthlyCostUnknown = append(d.MonthlyCostUnknown, c.Name+" (baseline)")
 		}
 	}
 	for _, c := range cur.Checks {
 		curNames[c.Name] = true
-		if c.Cost != nil {
+		if c.Cost != nil && c.Incomplete == "" {
 			after = append(after, *c.Cost)
+		} else {
+			afterKnown = false
+			d.MonthlyCostUnknown = append(d.MonthlyCostUnknown, c.Name)
 		}
 		o := oldBy[c.Name]
 		if o == nil {
@@ -378,8 +401,12 @@ func diff(path string, old, cur *Report) *Diff {
 			}
 		}
 	}
-	d.MonthlyCostBefore = pricing.Sum(before...).TotalUSD()
-	d.MonthlyCostAfter = pricing.Sum(after...).TotalUSD()
+	if beforeKnown {
+		d.MonthlyCostBefore = ptr(pricing.Sum(before...).TotalUSD())
+	}
+	if afterKnown {
+		d.MonthlyCostAfter = ptr(pricing.Sum(after...).TotalUSD())
+	}
 	return d
 }
 

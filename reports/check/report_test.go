@@ -305,7 +305,7 @@ func TestRunBaseline(t *testing.T) {
 	}
 	before := dec(checkout2M) + dec(ordersMonthly) + dec(legacyCronMonthly)
 	after := dec(checkout3M) + dec(ordersMonthly) + dec(thumbnailMonthly)
-	if !near(d.MonthlyCostBefore, before) || !near(d.MonthlyCostAfter, after) {
+	if d.MonthlyCostBefore == nil || d.MonthlyCostAfter == nil || !near(*d.MonthlyCostBefore, before) || !near(*d.MonthlyCostAfter, after) {
 		t.Errorf("totals %v → %v, want %v → %v", d.MonthlyCostBefore, d.MonthlyCostAfter, before, after)
 	}
 	first := d.Rows[0]
@@ -571,12 +571,12 @@ func TestRunScenarioBillOptions(t *testing.T) {
 				logs := req.Mul(decimal.NewFromInt(1024)).Div(decimal.NewFromInt(1 << 30)).Mul(d("0.5"))
 				return req.Mul(d("0.0000002")).Add(gbs.Mul(d("0.0000133334")).Mul(d("0.83"))).Add(logs)
 			},
-			[]string{"billing.compute_savings_plan", "billing.log_bytes_per_request", "--api-gateway"}},
+			[]string{"--savings-plan", "--log-bytes", "--api-gateway"}},
 		{"free tier", Options{FreeTier: true},
 			func(req, gbs decimal.Decimal) decimal.Decimal {
 				return req.Sub(d("1000000")).Mul(d("0.0000002")).Add(gbs.Sub(d("400000")).Mul(d("0.0000133334")))
 			},
-			[]string{"billing.free_tier"}},
+			[]string{"free_tier"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := writeConfig(t, `
@@ -668,5 +668,37 @@ checks:
 				t.Errorf("the flag's log bytes are listed although the entry's were used: %+v", c.Assumptions)
 			}
 		})
+	}
+}
+
+// The billing options the check gives a scenario's bill are named as the
+// user gave them (--free-tier, --savings-plan, --log-bytes), not as the
+// scenario's billing: keys, which the scenario file does not set.
+func TestScenarioBillingNamedAsGiven(t *testing.T) {
+	p := writeConfig(t, `
+checks:
+  - name: steady
+    scenario: scenarios/steady.yaml
+    thresholds:
+      monthly_cost_usd: ["< 1000"]
+`)
+	abs, _ := filepath.Abs(filepath.Join(testdata, "scenarios"))
+	if err := os.Symlink(abs, filepath.Join(filepath.Dir(p), "scenarios")); err != nil {
+		t.Fatal(err)
+	}
+	r := mustRun(t, p, Options{FreeTier: true, Bill: pricing.Options{ComputeSavingsPlan: decimal.RequireFromString("0.17"), LogBytesPerRequest: 1024}})
+	fields := map[string]bool{}
+	for _, a := range r.Checks[0].Assumptions {
+		fields[a.Field] = true
+	}
+	for _, want := range []string{"free_tier", "--savings-plan", "--log-bytes"} {
+		if !fields[want] {
+			t.Errorf("no %s assumption: %v", want, r.Checks[0].Assumptions)
+		}
+	}
+	for _, not := range []string{"billing.free_tier", "billing.compute_savings_plan", "billing.log_bytes_per_request"} {
+		if fields[not] {
+			t.Errorf("%s is named although the scenario does not set it: %v", not, r.Checks[0].Assumptions)
+		}
 	}
 }

@@ -1,7 +1,9 @@
 package check
 
 import (
+	"cmp"
 	"context"
+	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/simulator"
@@ -21,7 +23,16 @@ func (e env) scenario(ctx context.Context, c *Check) (values, error) {
 	if s.Region == "" {
 		opt.Region = e.region
 	}
+	fromFlag := s.Billing.LogBytesPerRequest == 0 && e.around.LogBytesPerRequest > 0
+	own := s.Billing
 	notApplied := e.billScenario(s)
+	if region := cmp.Or(s.Region, e.region); fromFlag && region != "" {
+		// The log bytes are --log-bytes', not the scenario's: an error
+		// names the flag the user gave.
+		if _, err := e.prices.LogsFor(region); err != nil {
+			return values{}, pricing.Inputf("--log-bytes", "%s: CloudWatch Logs prices for %s are not known (see README, Prices not known): the logs of scenario %s cannot be priced there", c.Name, region, c.File)
+		}
+	}
 	res, err := simulator.Run(ctx, s, opt)
 	if err != nil {
 		if pricing.IsInput(err) {
@@ -37,6 +48,17 @@ func (e env) scenario(ctx context.Context, c *Check) (values, error) {
 		v.assumptions.Add(a)
 	}
 	for _, a := range simulator.MonthlyAssumptions(s, res) {
+		// What the check gave the scenario's bill is named as the user
+		// gave it (a flag or the config), not as the scenario's key.
+		switch {
+		case a.Field == "billing.free_tier" && !own.FreeTier:
+			a.Field = "free_tier"
+			a.Why = strings.Replace(a.Why, "the scenario gives", "the check gives (--free-tier or the config's free_tier: true)", 1)
+		case a.Field == "billing.compute_savings_plan" && e.around.ComputeSavingsPlan.IsPositive():
+			a.Field = "--savings-plan"
+		case a.Field == "billing.log_bytes_per_request" && fromFlag:
+			a.Field = "--log-bytes"
+		}
 		v.assumptions.Add(a)
 	}
 	cost := res.MonthlyCost

@@ -259,10 +259,30 @@ func (e env) dataset(c *Check) (values, error) {
 		}
 	}
 
-	v.set(Throttles, float64(thr))
-	if inv+thr > 0 {
+	// A value some function's source does not measure (logs carry no
+	// throttles; CloudWatch metrics no cold starts without Lambda Insights)
+	// is not known: counted as 0 it would pass any threshold.
+	notMeasured := func(path string) string {
+		var names []string
+		for _, f := range fns {
+			if !f.Measured(path) {
+				names = append(names, f.Name)
+			}
+		}
+		if len(names) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("the dataset's source does not measure %s for %s (listed in not_measured)", strings.TrimPrefix(path, "summary."), strings.Join(names, ", "))
+	}
+	switch why := notMeasured("summary.throttles"); {
+	case why != "":
+		why += " (logs carry none: a throttled request writes no line); CloudWatch's Throttles metric counts them (collect, or import get-metric-data with Throttles)"
+		v.missing[Throttles], v.missing[ThrottleRate] = why, why
+	case inv+thr > 0:
+		v.set(Throttles, float64(thr))
 		v.set(ThrottleRate, float64(thr)/float64(inv+thr))
-	} else {
+	default:
+		v.set(Throttles, float64(thr))
 		v.missing[ThrottleRate] = "the dataset has no invocations"
 	}
 	noColdData := d.Source == "cloudwatch" && cold == 0
@@ -271,7 +291,9 @@ func (e env) dataset(c *Check) (values, error) {
 			noColdData = false
 		}
 	}
-	switch {
+	switch why := notMeasured("summary.cold_starts"); {
+	case why != "":
+		v.missing[ColdStartRate] = why + ": CloudWatch's AWS/Lambda metrics have no cold-start count; collect with --logs or Lambda Insights, or import the function's logs"
 	case inv == 0:
 		v.missing[ColdStartRate] = "the dataset has no invocations"
 	case noColdData:

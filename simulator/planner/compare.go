@@ -48,7 +48,7 @@ func ScenarioInput(ctx context.Context, s *simulator.Scenario, opt simulator.Opt
 	if region == "" {
 		region = res.Region
 	}
-	return fleet.Input{Region: region, Name: s.Name, Function: fc, Usage: month, Workload: w}, res, nil
+	return fleet.Input{Region: region, Name: s.Name, Function: fc, Usage: month, Months: simulator.MonthlyUsages(s, res), Workload: w}, res, nil
 }
 
 // sizingPeak is the rate a fleet is sized for: the scenario's offered

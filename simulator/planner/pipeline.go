@@ -39,13 +39,9 @@ func MeasuredSize(op string, t *runner.TuneResult) (*Measured, error) {
 			m.Point = p
 		}
 	}
-	m.DurationMs, m.InitMs = m.Point.DurationMs, m.Point.InitDurationMs.P50
-	if m.Point.ModelledDurationMs != nil {
-		m.DurationMs = *m.Point.ModelledDurationMs
-	}
-	if m.Point.ModelledInitDurationMs != nil {
-		m.InitMs = m.Point.ModelledInitDurationMs.P50
-	}
+	var init runner.Percentiles
+	m.DurationMs, init = m.Point.BasisDurations()
+	m.InitMs = init.P50
 	return &m, nil
 }
 

@@ -402,12 +402,19 @@ func DecodeTuneResult(path string, r io.Reader) (*runner.TuneResult, error) {
 func RecommendTune(tr *runner.TuneResult, current int, monthlyRequests int64) []Recommendation {
 	name := tr.Function
 	pts := tr.Results
+	// The durations the sweep's costs were computed from: the modelled
+	// ones when the CPU share was not enforced (the measured ones ran at
+	// the machine's whole CPU whatever the memory size).
+	p99 := func(p runner.TunePoint) float64 {
+		d, _ := p.BasisDurations()
+		return d.P99
+	}
 	cheap, fast := pts[0], pts[0]
 	for _, p := range pts[1:] {
 		if p.CostPerMillionUSD < cheap.CostPerMillionUSD {
 			cheap = p
 		}
-		if p.DurationMs.P99 < fast.DurationMs.P99 {
+		if p99(p) < p99(fast) {
 			fast = p
 		}
 	}
@@ -431,17 +438,17 @@ func RecommendTune(tr *runner.TuneResult, current int, monthlyRequests int64) []
 	r := Recommendation{Function: name, Kind: KindMemory, Severity: Info, Suggested: fmt.Sprint(cheap.MemoryMB)}
 	if cur != nil && cur.MemoryMB != cheap.MemoryMB {
 		save := per(*cur) - per(cheap)
-		r.Message = fmt.Sprintf("%d MB is the cheapest size measured: $%.4f instead of $%.4f %s at %d MB (p99 %s instead of %s)", cheap.MemoryMB, per(cheap), per(*cur), unit, cur.MemoryMB, msDur(cheap.DurationMs.P99), msDur(cur.DurationMs.P99))
+		r.Message = fmt.Sprintf("%d MB is the cheapest size measured: $%.4f instead of $%.4f %s at %d MB (p99 %s instead of %s)", cheap.MemoryMB, per(cheap), per(*cur), unit, cur.MemoryMB, msDur(p99(cheap)), msDur(p99(*cur)))
 		if monthlyRequests > 0 {
 			r.MonthlySavingsUSD = save
 		}
 	} else {
-		r.Message = fmt.Sprintf("%d MB is the cheapest size measured: $%.4f %s (p99 %s)", cheap.MemoryMB, per(cheap), unit, msDur(cheap.DurationMs.P99))
+		r.Message = fmt.Sprintf("%d MB is the cheapest size measured: $%.4f %s (p99 %s)", cheap.MemoryMB, per(cheap), unit, msDur(p99(cheap)))
 	}
 	out = append(out, r)
 	if fast.MemoryMB != cheap.MemoryMB {
 		out = append(out, Recommendation{Function: name, Kind: KindMemory, Severity: Info, Suggested: fmt.Sprint(fast.MemoryMB),
-			Message: fmt.Sprintf("%d MB is the fastest (p99 %s vs %s) for $%.4f %s, %.0f%% more than the cheapest", fast.MemoryMB, msDur(fast.DurationMs.P99), msDur(cheap.DurationMs.P99), per(fast), unit, 100*(per(fast)/per(cheap)-1))})
+			Message: fmt.Sprintf("%d MB is the fastest (p99 %s vs %s) for $%.4f %s, %.0f%% more than the cheapest", fast.MemoryMB, msDur(p99(fast)), msDur(p99(cheap)), per(fast), unit, 100*(per(fast)/per(cheap)-1))})
 	}
 	if tr.Basis == "modelled" {
 		for i := range out {

@@ -100,6 +100,9 @@ type apiConn struct {
 
 	close bool // close the connection after this response
 	dead  bool // a write failed
+	// pace, when set, holds the body being read to Lambda's streaming
+	// bandwidth (lambdaenv.go).
+	pace *streamPacer
 	// lingering: the connection ends on a broken request; close it
 	// gracefully.
 	lingering bool
@@ -481,7 +484,7 @@ func (c *apiConn) readBody(limit int64, buf []byte) ([]byte, error) {
 			return nil, errTooLarge
 		}
 		buf = grow(buf, int(n))
-		m, err := io.ReadFull(c.br, buf[len(buf):len(buf)+int(n)])
+		m, err := c.readFull(buf[len(buf):len(buf)+int(n)], 0)
 		c.req.remaining -= int64(m)
 		buf = buf[:len(buf)+m]
 		if err != nil {
@@ -517,7 +520,7 @@ func (c *apiConn) readBody(limit int64, buf []byte) ([]byte, error) {
 			}
 		} else {
 			buf = grow(buf, int(size))
-			m, err := io.ReadFull(c.br, buf[len(buf):len(buf)+int(size)])
+			m, err := c.readFull(buf[len(buf):len(buf)+int(size)], total)
 			buf = buf[:len(buf)+m]
 			if err != nil {
 				c.close = true
@@ -534,6 +537,27 @@ func (c *apiConn) readBody(limit int64, buf []byte) ([]byte, error) {
 		return nil, errTooLarge
 	}
 	return buf, nil
+}
+
+// readFull reads len(p) bytes of a body of which before bytes were read
+// already; with c.pace set, in pieces, each waiting for the streaming
+// bandwidth.
+func (c *apiConn) readFull(p []byte, before int64) (int, error) {
+	if c.pace == nil {
+		return io.ReadFull(c.br, p)
+	}
+	n := 0
+	for n < len(p) {
+		if err := c.pace.wait(before + int64(n)); err != nil {
+			return n, err
+		}
+		m, err := io.ReadFull(c.br, p[n:min(len(p), n+streamPiece)])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // bodyErr words an early end of the body.

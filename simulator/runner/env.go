@@ -72,6 +72,10 @@ type call struct {
 	response []byte
 	respLen  int  // bytes of the response or error payload (also when response is discarded)
 	funcErr  bool // the function reported an error via /error
+	streamed bool // the response was streamed (Response-Mode: streaming)
+	// streamBytes is how many bytes were streamed (also when the stream
+	// then failed: they were sent, and billed).
+	streamBytes int64
 
 	// The invoke phase (invoke_phase.go): it ends when the runtime calls
 	// GET /next again, not at the response.
@@ -434,12 +438,15 @@ func (e *env) handleResult(c *apiConn, id string, isError bool) {
 		}
 	}
 	limit := int64(MaxPayloadBytes)
-	if !isError && strings.EqualFold(c.req.responseMode, "streaming") {
+	streamed := !isError && strings.EqualFold(c.req.responseMode, "streaming")
+	if streamed {
 		limit = MaxStreamingBytes
+		c.pace = &streamPacer{start: time.Now(), closing: e.closing}
 	}
 	buf := bodyPool.Get().(*[]byte)
 	defer bodyPool.Put(buf)
 	body, err := c.readBody(limit, (*buf)[:0])
+	c.pace = nil
 	if cap(body) <= maxPooledBody {
 		*buf = body[:0]
 	}
@@ -505,7 +512,10 @@ func (e *env) handleResult(c *apiConn, id string, isError bool) {
 	// runtime often takes this CPU; waking the invoker after it measured
 	// 40–130 µs later).
 	e.finish(cl, now, func(c *call) {
-		c.status, c.response, c.respLen = "success", kept, len(body)
+		c.status, c.response, c.respLen, c.streamed = "success", kept, len(body), streamed
+		if streamed {
+			c.streamBytes = int64(len(body))
+		}
 		c.cpuEnd, c.cpuEndOK = cpuEnd, cpuOK
 		if set != nil {
 			set(c)

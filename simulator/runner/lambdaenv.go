@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"strings"
+	"time"
 )
 
 // lambdaLibraryPath is LD_LIBRARY_PATH as Lambda sets it,
@@ -37,10 +39,51 @@ func compactJSON(doc []byte) []byte {
 // Response streaming limits: a streamed response may be up to 200 MB
 // ("response streaming functions can return payloads up to 200 MB,
 // compared to the 6 MB maximum for buffered responses", AWS Lambda
-// developer guide, since 2025-07-31); beyond its first 6 MB Lambda streams
-// at most 2 MB/s (not modelled in durations: the runner measures the
-// function, not the client's download).
+// developer guide, since 2025-07-31).
 const MaxStreamingBytes = 200 << 20
+
+// Lambda's streaming bandwidth: "the first 6 MB of your function's
+// response has uncapped bandwidth. After this initial burst, Lambda
+// streams at a maximum rate of 2 MBps" (AWS Lambda developer guide; the
+// RIE's ResponseBandwidthBurstSize 6 MiB and ResponseBandwidthRate
+// 2 MiB/s). The runner reads a streamed response no faster, so that the
+// function's writes wait as they do on Lambda and its duration (and bill)
+// includes the time the stream takes.
+const (
+	StreamBurstBytes      = 6 << 20
+	StreamRateBytesPerSec = 2 << 20
+	streamPiece           = 64 << 10 // read between two waits
+)
+
+// streamPacer holds a streamed response to Lambda's bandwidth from start
+// (the response's header read): byte n may be read once
+// start + (n − StreamBurstBytes) / StreamRateBytesPerSec has passed.
+type streamPacer struct {
+	start   time.Time
+	closing <-chan struct{} // the environment ends: stop waiting
+}
+
+var errStreamAbandoned = errors.New("the environment ended while the response was streaming")
+
+// wait returns once the bytes after the first n may be read.
+func (p *streamPacer) wait(n int64) error {
+	over := n - StreamBurstBytes
+	if over < 0 {
+		return nil
+	}
+	d := time.Until(p.start.Add(time.Duration(float64(over) / StreamRateBytesPerSec * float64(time.Second))))
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-p.closing:
+		return errStreamAbandoned
+	}
+}
 
 // streamError decodes a failed stream's Lambda-Runtime-Function-Error-Body
 // trailer: base64 of the error JSON ({"errorMessage","errorType"}). It

@@ -154,10 +154,13 @@ type Invocation struct {
 	SuppressedInit bool `json:"suppressed_init,omitempty"`
 	// MemoryExceeded: the peak exceeded the memory size (Lambda would have
 	// killed the function); with cgroups it was killed.
-	MemoryExceeded bool            `json:"memory_exceeded,omitempty"`
-	Response       json.RawMessage `json:"response,omitempty"`
-	Error          *FunctionError  `json:"error,omitempty"`
-	Start          time.Time       `json:"start"`
+	MemoryExceeded bool `json:"memory_exceeded,omitempty"`
+	// StreamedResponseBytes is the size of a streamed response (Lambda
+	// bills its bytes beyond the first 6 MB).
+	StreamedResponseBytes int64           `json:"streamed_response_bytes,omitempty"`
+	Response              json.RawMessage `json:"response,omitempty"`
+	Error                 *FunctionError  `json:"error,omitempty"`
+	Start                 time.Time       `json:"start"`
 }
 
 // FunctionError is the error an invocation returned.
@@ -178,6 +181,17 @@ type Percentiles struct {
 	P99  float64 `json:"p99"`
 	Max  float64 `json:"max"`
 	Mean float64 `json:"mean"`
+}
+
+// MarshalJSON writes a sample without values (no warm invocation in a
+// run of one, no INIT in a sweep's failed size) as null: nothing missing
+// is shown as 0 ms. Null reads back as the empty sample.
+func (p Percentiles) MarshalJSON() ([]byte, error) {
+	if p == (Percentiles{}) {
+		return []byte("null"), nil
+	}
+	type plain Percentiles
+	return json.Marshal(plain(p))
 }
 
 // Summary aggregates a run.
@@ -955,7 +969,7 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 	e.mu.Lock()
 	dur := c.end.Sub(c.start) + c.pre
 	status, errType, errMsg, funcErr, failure := c.status, c.errType, c.errMsg, c.funcErr, c.failure
-	resp, respLen := c.response, c.respLen
+	resp, respLen, streamBytes := c.response, c.respLen, c.streamBytes
 	cpuStart := c.cpuStart
 	cpu1, cpuOK := c.cpuEnd, c.cpuEndOK
 	ph, respEnd := c.phase, c.end
@@ -979,6 +993,7 @@ func (r *runner) record(e *env, c *call, cold bool, initDur, initCPU time.Durati
 	inv := Invocation{
 		RequestID: c.id, Status: status, Cold: cold, Environment: e.id,
 		DurationMs: ms(dur), MaxMemoryUsedMB: mem, Start: c.start,
+		StreamedResponseBytes: streamBytes,
 	}
 	if post >= postResponseReport || ph.timedOut || ph.exited {
 		inv.PostResponseMs = ms(post)
@@ -1151,6 +1166,8 @@ func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summar
 		s.MaxMemoryUsedMB = max(s.MaxMemoryUsedMB, inv.MaxMemoryUsedMB)
 		usage.Requests++
 		usage.OnDemandMs += inv.BilledDurationMs
+		// Each streamed response's bytes beyond its first 6 MB are billed.
+		usage.StreamedBytes += max(inv.StreamedResponseBytes-int64(pricing.FreeStreamedBytesPerResponse), 0)
 		if inv.InitStatus != "" {
 			// INIT failed: no handler ran, the whole billed time is INIT.
 			usage.ColdStarts++
@@ -1183,6 +1200,10 @@ func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summar
 			mUsage.OnDemandMs += *inv.ModelledBilledDurationMs
 		}
 	}
+	if s.Invocations > 0 {
+		s.Assumptions.Add(pricing.Assumption{Field: "max_memory_used_mb", Value: "the function's process memory",
+			Why: "Lambda's REPORT reads more for the same code: a hello-world aws-lambda-go handler measures 9 MB in this runner and 17 MB on Lambda (maxday/lambda-perf, provided.al2023 at 128 MB, daily runs of July–August 2026), as Lambda counts memory outside the function's processes; leave that margin when choosing a memory size from it"})
+	}
 	s.DurationMs, s.WarmDurationMs, s.ColdDurationMs = Summarize(all), Summarize(warm), Summarize(cold)
 	s.InitDurationMs, s.CPUTimeMs = Summarize(init), Summarize(cpu)
 	if lc.events > 0 {
@@ -1210,26 +1231,50 @@ func summarize(cfg Config, invs []Invocation, modelled bool, lc logCount) Summar
 	// A pricing failure (no price for the region or a dimension) leaves
 	// the cost null and says why: never a silently missing number.
 	c, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, usage)
-	if err != nil && usage.LogBytes > 0 {
-		// Lambda priced without the logs (CloudWatch Logs prices are not
-		// known everywhere Lambda's are): the cost says so, the bytes
-		// stay measured.
-		bare := usage
-		bare.LogBytes = 0
-		if c2, per2, million2, err2 := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, bare); err2 == nil {
-			s.Assumptions.Add(pricing.Assumption{Field: "logs", Value: "not priced",
-				Why: "the run's log bytes (log_bytes) are measured, but " + err.Error() + ": the cost leaves them out"})
+	if err != nil && (usage.LogBytes > 0 || usage.StreamedBytes > 0) {
+		// Lambda priced without what the region has no price for
+		// (CloudWatch Logs, response streaming): the cost says so, the
+		// bytes stay measured. Logs alone first, then streaming, then both.
+		for _, d := range []struct{ logs, streamed bool }{{true, false}, {false, true}, {true, true}} {
+			if (d.logs && usage.LogBytes == 0) || (d.streamed && usage.StreamedBytes == 0) {
+				continue
+			}
+			bare := usage
+			if d.logs {
+				bare.LogBytes = 0
+			}
+			if d.streamed {
+				bare.StreamedBytes = 0
+			}
+			c2, per2, million2, err2 := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, bare)
+			if err2 != nil {
+				continue
+			}
+			if d.logs {
+				s.Assumptions.Add(pricing.Assumption{Field: "logs", Value: "not priced",
+					Why: "the run's log bytes (log_bytes) are measured, but " + err.Error() + ": the cost leaves them out"})
+			}
+			if d.streamed {
+				s.Assumptions.Add(pricing.Assumption{Field: "streaming", Value: "not priced",
+					Why: fmt.Sprintf("the run streamed %d bytes beyond the first 6 MB of its responses (streamed_response_bytes), billed by Lambda, but %s: the cost leaves them out", usage.StreamedBytes, err.Error())})
+			}
 			c, per, million, err = c2, per2, million2, nil
-			usage.LogBytes = 0 // for the modelled cost too
+			usage = bare // for the modelled cost too
+			break
 		}
 	}
 	if err == nil {
 		s.Cost, s.CostPerInvocationUSD, s.CostPerMillionUSD = &c, &per, &million
+		s.Assumptions.Add(pricing.Assumption{Field: "cold_start_rate",
+			Value: fmt.Sprintf("%s (%d of %d invocations)", strconv.FormatFloat(float64(usage.ColdStarts)/float64(usage.Requests), 'g', 4, 64), usage.ColdStarts, usage.Requests),
+			Why:   "cost_per_invocation_usd and cost_per_million_usd price the run's own mix: each cold start bills its INIT (since August 2025), so a million invocations are priced with this share of cold starts, one per environment the run started; in production INITs are typically under 1 % of invocations (AWS): tune --cold-start-rate or estimate --cold-start-rate prices another share"})
+		s.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied",
+			Why: "the run is priced at list prices: the monthly free tier is the account's, not one function's"})
 	} else {
 		s.Assumptions.Add(pricing.Assumption{Field: "cost", Value: "unknown", Why: "the measured invocations could not be priced: " + err.Error()})
 	}
 	if modelled {
-		mUsage.Requests, mUsage.LogBytes = usage.Requests, usage.LogBytes
+		mUsage.Requests, mUsage.LogBytes, mUsage.StreamedBytes = usage.Requests, usage.LogBytes, usage.StreamedBytes
 		if _, per, million, err := PriceUsage(cfg.Prices, cfg.Region, cfg.Function, mUsage); err == nil {
 			s.ModelledCostPerInvocationUSD, s.ModelledCostPerMillionUSD = &per, &million
 		} else {
@@ -1257,7 +1302,7 @@ func PriceUsage(prices *pricing.PriceTable, region string, fn pricing.FunctionCo
 	scale := func(v int64) int64 {
 		return int64(math.Round(float64(v) * million / float64(u.Requests)))
 	}
-	mu := pricing.BilledUsage{Requests: million, OnDemandMs: scale(u.OnDemandMs), InitMs: scale(u.InitMs), ColdStarts: scale(u.ColdStarts), LogBytes: scale(u.LogBytes)}
+	mu := pricing.BilledUsage{Requests: million, OnDemandMs: scale(u.OnDemandMs), InitMs: scale(u.InitMs), ColdStarts: scale(u.ColdStarts), LogBytes: scale(u.LogBytes), StreamedBytes: scale(u.StreamedBytes)}
 	mb, err := prices.LambdaBill(region, []pricing.Item{{Function: fn, Usage: mu}}, pricing.Options{})
 	if err != nil {
 		return pricing.Cost{}, 0, 0, err

@@ -654,7 +654,7 @@ func (b *envBox) userDB() error {
 			host = append(host, '\n')
 		}
 		src := filepath.Join(dir, f.name)
-		if err := os.WriteFile(src, append(host, f.line+"\n"...), 0o644); err != nil {
+		if err := writeSandboxFile(src, append(host, f.line+"\n"...), 0o644); err != nil {
 			return err
 		}
 		if err := unix.Mount(src, target, "", unix.MS_BIND, ""); err != nil {
@@ -665,4 +665,18 @@ func (b *envBox) userDB() error {
 		}
 	}
 	return nil
+}
+
+// writeSandboxFile writes a file of the sandbox's /var while it is still
+// writable (it is remounted read-only afterwards), holding off every fork
+// of this process meanwhile (syscall.ForkLock, which os/exec takes for
+// writing around each fork): a child forked by another goroutine (another
+// environment's bootstrap or mkfs.ext4, at concurrency 2 or more) holds a
+// copy of the runner's descriptors until it execs, and a copy of this
+// file, open for writing, would make the read-only remount fail with
+// EBUSY.
+func writeSandboxFile(name string, data []byte, perm os.FileMode) error {
+	syscall.ForkLock.RLock()
+	defer syscall.ForkLock.RUnlock()
+	return os.WriteFile(name, data, perm)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -89,6 +90,23 @@ type TunePoint struct {
 	Run *Result `json:"run,omitempty"`
 }
 
+// BasisDurations are the warm duration and INIT percentiles the sweep's
+// costs and recommendation use: the modelled ones when the CPU share was
+// not enforced (the measured ones then ran at the machine's whole CPU,
+// whatever the memory size), else the measured ones. Readers of a tune
+// result (plan --tune, estimate --tune, a scenario's empirical duration)
+// take these.
+func (p TunePoint) BasisDurations() (dur, init Percentiles) {
+	dur, init = p.DurationMs, p.InitDurationMs
+	if m := p.ModelledDurationMs; m != nil && (m.N > 0 || m.P50 > 0) {
+		dur = *m
+	}
+	if m := p.ModelledInitDurationMs; m != nil && (m.N > 0 || m.P50 > 0) {
+		init = *m
+	}
+	return dur, init
+}
+
 // Recommendation is the chosen memory size.
 type Recommendation struct {
 	MemoryMB          int     `json:"memory_mb"`
@@ -124,6 +142,9 @@ type TuneResult struct {
 	TieRule             string          `json:"tie_rule"`
 	Results             []TunePoint     `json:"results"`
 	Recommendation      *Recommendation `json:"recommendation"`
+	// Assumptions lists what the sweep's costs and recommendation assume
+	// (the cold-start share, the free tier, modelled durations).
+	Assumptions pricing.Assumptions `json:"assumptions"`
 	// Partial marks a sweep that was interrupted (Ctrl-C) before every
 	// memory size was measured: Results holds only the sizes done, and
 	// readers (plan --tune, report) refuse or warn rather than take it as a
@@ -195,6 +216,15 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 	if rate != nil {
 		out.ColdStartRate, out.ColdStartRateSource = *rate, "--cold-start-rate"
 	}
+	out.Assumptions = pricing.Assumptions{}
+	rateWhy := "1/--count, the measured mix (each size's first invocation is its one cold start)"
+	if rate != nil {
+		rateWhy = "--cold-start-rate"
+	}
+	out.Assumptions.Add(pricing.Assumption{Field: "cold_start_rate", Value: strconv.FormatFloat(out.ColdStartRate, 'g', 4, 64),
+		Why: rateWhy + ": every size's cost per invocation and per million is weighted by this share of cold starts, each billing its INIT (since August 2025); in production INITs are typically under 1 % of invocations (AWS)"})
+	out.Assumptions.Add(pricing.Assumption{Field: "free_tier", Value: "not applied",
+		Why: "costs are at list prices: the monthly free tier is the account's, not one function's"})
 	prices := cfg.Prices
 	if prices == nil {
 		prices = pricing.Embedded()
@@ -219,6 +249,12 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 		p := point(m, res, err)
 		if res != nil && p.Run != nil {
 			p.price(prices, out.Region, res, out.ColdStartRate)
+			// What a size's cost leaves out, the sweep's costs leave out.
+			for _, a := range res.Summary.Assumptions {
+				if (a.Field == "logs" || a.Field == "streaming") && a.Value == "not priced" {
+					out.Assumptions.Add(pricing.Assumption{Field: a.Field, Value: a.Value, Why: fmt.Sprintf("at %d MB (and so at every size measured alike): %s", m, a.Why)})
+				}
+			}
 		}
 		out.Results = append(out.Results, p)
 		if res != nil {
@@ -229,6 +265,8 @@ func Tune(ctx context.Context, cfg Config, memories []int, count int, strategy S
 	out.Basis = "measured"
 	if out.CPUModel == CPUModelUnrestricted {
 		out.Basis = "modelled"
+		out.Assumptions.Add(pricing.Assumption{Field: "basis", Value: "modelled",
+			Why: "Lambda's CPU share was not enforced (no cgroups: --isolation none, or the machine does not allow them; see each run's isolation_note): durations, costs and the recommendation come from the modelled durations (the measured CPU time stretched to the memory size's vCPU share), not measured ones"})
 	}
 	out.Recommendation = recommend(out.Results, strategy)
 	return out, nil

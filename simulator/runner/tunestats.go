@@ -103,7 +103,7 @@ func mean(xs []float64) float64 {
 // Each invocation writes logBytes of logs (the run's average). It returns
 // the cost per million and the cost of one more billed ms per invocation
 // (for mapping intervals).
-func mixCost(prices *pricing.PriceTable, region string, fn pricing.FunctionConfig, m mix, rate, logBytes float64) (perMillion, perMs float64, err error) {
+func mixCost(prices *pricing.PriceTable, region string, fn pricing.FunctionConfig, m mix, rate, logBytes, streamedBytes float64) (perMillion, perMs float64, err error) {
 	warm, cold, initMs := mean(m.warmBilled), mean(m.coldBilled), mean(m.coldInit)
 	if len(m.warmBilled) == 0 {
 		warm = cold - initMs
@@ -118,6 +118,8 @@ func mixCost(prices *pricing.PriceTable, region string, fn pricing.FunctionConfi
 		InitMs:     int64(math.Round(million * rate * initMs)),
 		ColdStarts: int64(math.Round(million * rate)),
 		LogBytes:   int64(math.Round(million * logBytes)),
+		// Billed streamed bytes (beyond 6 MB per response), per invocation.
+		StreamedBytes: int64(math.Round(million * streamedBytes)),
 	}
 	_, _, c0, err := PriceUsage(prices, region, fn, u)
 	if err != nil {
@@ -208,19 +210,36 @@ func (p *TunePoint) price(prices *pricing.PriceTable, region string, res *Result
 	if lb := res.Summary.LogBytesPerInvocation; lb != nil {
 		logBytes = *lb
 	}
-	perMillion, perMs, err := mixCost(prices, region, res.Function, m, rate, logBytes)
-	if err != nil && logBytes > 0 {
-		// No CloudWatch Logs prices for the region: as the run's summary
-		// does, Lambda alone (its assumptions say the logs are not priced).
-		logBytes = 0
-		perMillion, perMs, err = mixCost(prices, region, res.Function, m, rate, logBytes)
+	// The billed streamed bytes (beyond 6 MB per response) do not depend
+	// on the cold-start share: their average per invocation.
+	var streamed float64
+	if n := res.Summary.Usage.Requests; n > 0 {
+		streamed = float64(res.Summary.Usage.StreamedBytes) / float64(n)
+	}
+	perMillion, perMs, err := mixCost(prices, region, res.Function, m, rate, logBytes, streamed)
+	if err != nil && (logBytes > 0 || streamed > 0) {
+		// No CloudWatch Logs or response streaming prices for the region:
+		// left out as the run's summary leaves them (its assumptions say
+		// which are not priced).
+		noLogs, noStream := false, false
+		for _, a := range res.Summary.Assumptions {
+			noLogs = noLogs || (a.Field == "logs" && a.Value == "not priced")
+			noStream = noStream || (a.Field == "streaming" && a.Value == "not priced")
+		}
+		if noLogs {
+			logBytes = 0
+		}
+		if noStream {
+			streamed = 0
+		}
+		perMillion, perMs, err = mixCost(prices, region, res.Function, m, rate, logBytes, streamed)
 	}
 	if err != nil {
 		return
 	}
 	p.CostPerMillionUSD, p.CostPerInvocationUSD = perMillion, perMillion/1e6
 	if modelled {
-		if measured, _, err := mixCost(prices, region, res.Function, splitMix(res, false), rate, logBytes); err == nil {
+		if measured, _, err := mixCost(prices, region, res.Function, splitMix(res, false), rate, logBytes, streamed); err == nil {
 			p.MeasuredCostPerMillionUSD = &measured
 		}
 	}

@@ -9,7 +9,12 @@
 // with `go test -overlay`, so an interrupted run leaves nothing behind and
 // several runs may share a checkout.
 //
-//	go run ./tools/mutate [-list tools/mutate/mutants.txt] [-pkg pricing] [-id pricing-03] [-v]
+//	go run ./tools/mutate [-list tools/mutate/mutants.txt] [-pkg pricing] [-id pricing-03] [-run REGEXP] [-v]
+//
+// -run passes a test filter to go test: it confirms quickly that given
+// tests kill a mutant (a package whose tests take minutes). A mutant killed
+// under a filter is killed by the whole package; one that survives a
+// filter says nothing, so kill rates are measured without it.
 //
 // A mutant marked "equivalent" in the list (with the reason) cannot change
 // behaviour; it is expected to survive, is left out of the kill rate, and
@@ -48,6 +53,7 @@ func main() {
 	only := flag.String("id", "", "run only this mutant")
 	verbose := flag.Bool("v", false, "print the test output of survivors")
 	timeout := flag.Duration("timeout", 5*time.Minute, "go test -timeout per mutant")
+	run := flag.String("run", "", "go test -run `REGEXP`: only these tests (to confirm that they kill a mutant; not for kill rates)")
 	flag.Parse()
 
 	ms, err := parseList(*list)
@@ -84,7 +90,7 @@ func main() {
 			byPkg[pkg] = t
 		}
 		if _, done := baselineOK[pkg]; !done {
-			out, ok := goTest(pkg, "", *timeout)
+			out, ok := goTest(pkg, "", *run, *timeout)
 			baselineOK[pkg] = ok
 			if !ok {
 				fmt.Fprintf(os.Stderr, "mutate: the tests of ./%s fail without any mutant; fix them first\n%s\n", pkg, out)
@@ -119,7 +125,7 @@ func main() {
 			os.Exit(2)
 		}
 		start := time.Now()
-		out, ok := goTest(pkg, ov, *timeout)
+		out, ok := goTest(pkg, ov, *run, *timeout)
 		el := time.Since(start).Round(100 * time.Millisecond)
 		switch {
 		case !ok && (strings.Contains(out, "[build failed]") || strings.Contains(out, "[setup failed]")):
@@ -151,6 +157,9 @@ func main() {
 	}
 	sort.Strings(names)
 	fmt.Println()
+	if *run != "" {
+		fmt.Printf("only the tests matching -run %q were run: a survivor here may still be killed by the package's other tests; measure kill rates without -run\n", *run)
+	}
 	fmt.Println("kill rate = killed / (killed + survived); equivalent mutants (which cannot change behaviour) are left out")
 	fmt.Println("package               mutants  killed  survived  equivalent  stale  no-build  kill rate")
 	for _, p := range names {
@@ -172,12 +181,15 @@ func main() {
 	}
 }
 
-// goTest runs the package's tests (with the overlay when given) and says
-// whether they passed.
-func goTest(pkg, overlay string, timeout time.Duration) (string, bool) {
+// goTest runs the package's tests (with the overlay when given; only those
+// matching run when it is not empty) and says whether they passed.
+func goTest(pkg, overlay, run string, timeout time.Duration) (string, bool) {
 	args := []string{"test", "-count=1", "-timeout=" + timeout.String()}
 	if overlay != "" {
 		args = append(args, "-overlay="+overlay)
+	}
+	if run != "" {
+		args = append(args, "-run="+run)
 	}
 	args = append(args, "./"+pkg+"/")
 	cmd := exec.Command("go", args...)
