@@ -548,10 +548,13 @@ func (c *apiConn) readFull(p []byte, before int64) (int, error) {
 	}
 	n := 0
 	for n < len(p) {
-		if err := c.pace.wait(before + int64(n)); err != nil {
+		// A piece is read once its last byte may be: waiting only for its
+		// first byte let 8 MiB through in 0.97 s, not Lambda's 1 s.
+		end := min(len(p), n+streamPiece)
+		if err := c.pace.wait(before + int64(end)); err != nil {
 			return n, err
 		}
-		m, err := io.ReadFull(c.br, p[n:min(len(p), n+streamPiece)])
+		m, err := io.ReadFull(c.br, p[n:end])
 		n += m
 		if err != nil {
 			return n, err

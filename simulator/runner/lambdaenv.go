@@ -65,7 +65,7 @@ type streamPacer struct {
 
 var errStreamAbandoned = errors.New("the environment ended while the response was streaming")
 
-// wait returns once the bytes after the first n may be read.
+// wait returns once the first n bytes of the response may have been read.
 func (p *streamPacer) wait(n int64) error {
 	over := n - StreamBurstBytes
 	if over < 0 {
