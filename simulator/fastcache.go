@@ -11,11 +11,10 @@ import (
 // The fast mode's inputs that take the longest to build — the level
 // calibration (an M/G/∞ run of up to ≈ 2.4·10⁷ arrivals) and the
 // duration sample with its flood constant — depend on few of a
-// scenario's fields: the duration distribution, the timeout, the idle
-// timeout, the calibration's rate and length, and the seed (the INIT
-// distribution too, for the sample). A what-if that changes memory,
-// architecture, region, prices or, above the calibration's rate, the
-// traffic finds them here. Each is a pure function of its key, built
+// scenario's fields: the duration and INIT distributions, the timeout,
+// the idle timeout, the calibration's rate and length, and the seed. A
+// what-if that changes memory, architecture, region, prices or, above
+// the calibration's rate, the traffic finds them here. Each is a pure function of its key, built
 // from the scenario's own values (no pointer identity but that of
 // non-comparable distributions, which then only match themselves), so a
 // result is the same whether an entry was cached or not.
@@ -28,7 +27,7 @@ const (
 )
 
 type calKey struct {
-	dur                  Distribution
+	dur, init            Distribution
 	timeout              time.Duration
 	seed                 uint64
 	rate, span, g0, idle float64
@@ -65,10 +64,10 @@ func keyable(ds ...Distribution) bool {
 
 // cachedCalibration is calibrateLevels through calCache.
 func cachedCalibration(ctx context.Context, s *Scenario, seed uint64, rate, dur, g0, idle float64) *levelCal {
-	if !keyable(s.Function.Duration) {
+	if !keyable(s.Function.Duration, s.Function.InitDuration) {
 		return calibrateLevels(ctx, s, seed, rate, dur, g0, idle)
 	}
-	k := calKey{dur: s.Function.Duration, timeout: s.Function.Timeout.D(), seed: seed, rate: rate, span: dur, g0: g0, idle: idle}
+	k := calKey{dur: s.Function.Duration, init: s.Function.InitDuration, timeout: s.Function.Timeout.D(), seed: seed, rate: rate, span: dur, g0: g0, idle: idle}
 	if c, ok := calCache.Get(k); ok {
 		return c
 	}

@@ -137,7 +137,7 @@ func calibrateLevels(ctx context.Context, s *Scenario, seed uint64, rate, dur, g
 		go func() {
 			defer wg.Done()
 			p := &parts[j]
-			p.ncl, p.ncold, p.sumS, p.nS, p.ok = calStream(ctx, tab, seed, uint64(j), rate, warm, warm+count, g0, idle)
+			p.ncl, p.ncold, p.sumS, p.nS, p.ok = calStream(ctx, tab, s.Function.InitDuration, seed, uint64(j), rate, warm, warm+count, g0, idle)
 		}()
 	}
 	wg.Wait()
@@ -167,8 +167,11 @@ func calibrateLevels(ctx context.Context, s *Scenario, seed uint64, rate, dur, g
 // calStream is one stream of the calibration run: arrivals until end s,
 // counted after warm s. ncl[k−1] counts the arrivals that lift the busy
 // count to k after at least g0 s below it, ncold[k−1] after more than
-// idle s; sumS and nS are the durations drawn. ok is false if ctx was
-// cancelled.
+// idle s — the cold starts, which hold their environment for INIT (init,
+// nil for none) + duration, as in the engine; sumS and nS are the
+// durations drawn (without INIT: the busy count's mean m, by which
+// levels are mapped to z, is the fast loop's, of warm durations). ok is
+// false if ctx was cancelled.
 //
 // The departures wait in a calendar queue: buckets of a quarter of the
 // mean inter-arrival time (1/(4·rate); 1/rate measured ≈ 10 % slower) in a
@@ -180,7 +183,7 @@ func calibrateLevels(ctx context.Context, s *Scenario, seed uint64, rate, dur, g
 // level was left. With at most about one entry per bucket a push and a pop are
 // O(1) (the binary heap it replaced was O(log m)); the loop is written
 // out here, in locals, because it is the calibration's cost.
-func calStream(ctx context.Context, tab *durTable, seed, stream uint64, rate, warm, end, g0, idle float64) (ncl, ncold []int64, sumS float64, nS int64, ok bool) {
+func calStream(ctx context.Context, tab *durTable, init Distribution, seed, stream uint64, rate, warm, end, g0, idle float64) (ncl, ncold []int64, sumS float64, nS int64, ok bool) {
 	rng := rand.New(rand.NewPCG(seed, 1<<60+stream))
 	mean := math.Max(math.Min(tab.d.Mean().Seconds(), tab.cap), 1e-9)
 	per := 4 * rate // buckets per s
@@ -239,10 +242,15 @@ func calStream(ctx context.Context, tab *durTable, seed, stream uint64, rate, wa
 			ncl = append(ncl, 0)
 			ncold = append(ncold, 0)
 		}
+		gap := t - lastDown[busy-1]
 		d := tab.draw(rng)
 		sumS += d
 		nS++
 		x := t + d
+		if gap > idle && init != nil {
+			// A cold start: its environment is busy for INIT + duration.
+			x += init.Sample(rng).Seconds()
+		}
 		var j int32
 		if free >= 0 {
 			j = free
@@ -259,7 +267,6 @@ func calStream(ctx context.Context, tab *durTable, seed, stream uint64, rate, wa
 		nodes[j] = node{t: x, b: b, next: *hp}
 		*hp = j
 		if t > warm {
-			gap := t - lastDown[busy-1]
 			if gap > g0 {
 				ncl[busy-1]++
 			}

@@ -109,16 +109,17 @@ func TestCalStreamMatchesAHeap(t *testing.T) {
 	ln1, _ := LogNormalP50P99(60*time.Millisecond, 300*time.Millisecond)
 	ln2, _ := LogNormalP50P99(10*time.Millisecond, 5*time.Second)
 	for _, tc := range []struct {
-		d             Distribution
+		d, init       Distribution
 		timeout       time.Duration
 		rate, g0, idl float64
 	}{
-		{ln1, 15 * time.Minute, 1000, 1.5, 30},
-		{ln2, time.Minute, 200, 1.5, 10},
+		{ln1, nil, 15 * time.Minute, 1000, 1.5, 30},
+		{ln2, nil, time.Minute, 200, 1.5, 10},
+		{ln1, Fixed{Value: 250 * time.Millisecond}, 15 * time.Minute, 1000, 1.5, 30},
 	} {
 		tab := newDurTable(tc.d, tc.timeout)
-		ncl, ncold, sumS, nS, ok := calStream(context.Background(), tab, 9, 1, tc.rate, tc.idl+10, 600, tc.g0, tc.idl)
-		rcl, rcold, rsum, rn := heapStream(tab, 9, 1, tc.rate, tc.idl+10, 600, tc.g0, tc.idl)
+		ncl, ncold, sumS, nS, ok := calStream(context.Background(), tab, tc.init, 9, 1, tc.rate, tc.idl+10, 600, tc.g0, tc.idl)
+		rcl, rcold, rsum, rn := heapStream(tab, tc.init, 9, 1, tc.rate, tc.idl+10, 600, tc.g0, tc.idl)
 		if !ok || nS != rn || sumS != rsum || len(ncl) != len(rcl) {
 			t.Fatalf("%v: %d arrivals, %d levels; the heap: %d, %d", tc.d, nS, len(ncl), rn, len(rcl))
 		}
@@ -136,7 +137,7 @@ func TestCalStreamMatchesAHeap(t *testing.T) {
 }
 
 // heapStream is calStream with the departures in a binary min-heap.
-func heapStream(tab *durTable, seed, stream uint64, rate, warm, end, g0, idle float64) (ncl, ncold []int64, sumS float64, nS int64) {
+func heapStream(tab *durTable, init Distribution, seed, stream uint64, rate, warm, end, g0, idle float64) (ncl, ncold []int64, sumS float64, nS int64) {
 	rng := rand.New(rand.NewPCG(seed, 1<<60+stream))
 	var h []float64
 	var lastDown []float64
@@ -172,9 +173,13 @@ func heapStream(tab *durTable, seed, stream uint64, rate, warm, end, g0, idle fl
 		if busy > len(lastDown) {
 			lastDown, ncl, ncold = append(lastDown, 0), append(ncl, 0), append(ncold, 0)
 		}
+		cold := t-lastDown[busy-1] > idle
 		d := tab.draw(rng)
 		sumS += d
 		nS++
+		if cold && init != nil {
+			d += init.Sample(rng).Seconds()
+		}
 		h = append(h, t+d)
 		for i := len(h) - 1; i > 0; {
 			p := (i - 1) / 2
@@ -193,6 +198,39 @@ func heapStream(tab *durTable, seed, stream uint64, rate, warm, end, g0, idle fl
 			} else if gap > idle {
 				ncold[busy-1]++
 			}
+		}
+	}
+}
+
+// TestCalStreamHoldsINIT: a cold start's environment is busy for INIT +
+// duration, in the calibration as in the engine. With an idle timeout and
+// g0 of 0 every arrival is cold and counted at the level it lifts the
+// busy count to, so the counts are the busy count each arrival finds
+// (plus one); by PASTA that is, on average, the M/G/∞ mean λ·E[hold]:
+// 100 req/s × (50 ms + 250 ms) = 30 with INIT, 100 × 50 ms = 5 without.
+// The count seen is Poisson(30), SD √30 ≈ 5.5, over 59,000 arrivals that
+// are correlated over ≈ 0.3 s (30 arrivals): SE ≈ 5.5/√(59,000/30) ≈
+// 0.12, so ±1 is 8 SE; the two means are 25 apart.
+func TestCalStreamHoldsINIT(t *testing.T) {
+	tab := newDurTable(Fixed{Value: 50 * time.Millisecond}, time.Minute)
+	for _, tc := range []struct {
+		init Distribution
+		want float64
+	}{
+		{Fixed{Value: 250 * time.Millisecond}, 30},
+		{nil, 5},
+	} {
+		_, ncold, _, _, ok := calStream(context.Background(), tab, tc.init, 3, 0, 100, 10, 600, 0, 0)
+		var n, sum float64
+		for i, c := range ncold {
+			n += float64(c)
+			sum += float64(i) * float64(c) // level i+1: i found busy
+		}
+		if !ok || n < 50000 {
+			t.Fatalf("init %v: %.0f arrivals counted", tc.init, n)
+		}
+		if got := sum / n; math.Abs(got-tc.want) > 1 {
+			t.Errorf("init %v: arrivals found %.2f busy on average, want %.0f ± 1", tc.init, got, tc.want)
 		}
 	}
 }

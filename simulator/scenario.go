@@ -59,7 +59,11 @@
 //     process whose covariance depends on the durations only). It is
 //     measured once per run by a busy-count simulation (Poisson arrivals,
 //     the scenario's durations, ≈ 1.2·10⁷–2.4·10⁷ arrivals, ≥ 20 mean
-//     busy, ≥ 120 T and ≥ 1 h): for each level, the visits that start
+//     busy, ≥ 120 T and ≥ 1 h; an arrival that lifts the count to a level
+//     not reached for T is a cold start and holds its environment for
+//     INIT + duration, as in the engine — the longer hold makes the next
+//     level's visit likelier, and leaving it out put the steady cold
+//     starts ≈ 2.5 % low): for each level, the visits that start
 //     after at least g0 below it, n_k, give G_k from n_k/D =
 //     G_k·e^(−G_k·g0); ln G is fitted as a quadratic in z (weighted by
 //     n_k). The run states the simulation's counted steady cold-start rate
