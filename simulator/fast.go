@@ -20,15 +20,17 @@ import (
 // mean live environments, billed GB-s, cost, throttles and p99 latency,
 // rounded up. Where the exact side is the mean of replicas, differences
 // within two of its standard errors are not held against the mode. It is
-// measured with the default seed (the largest, 2.95 %, is the 30-s steady
-// case's cold starts against 32 exact replicas). The fast mode's first
+// measured with the default seed (the largest, 3.87 %, is the week at 1k
+// req/s's cold starts, 3,341 against 3,216.6 ± 21.3 over 8 exact replicas,
+// whose fast seeds 1–8 average 3,255.5, +1.2 %, SD 1.9 %; next, 2.95 %, the
+// 30-s steady case's against 32). The fast mode's first
 // seconds are the mean of up to 8 exact starts, but its calibration is
 // one seeded busy-count run (two streams, ≈ 2·10⁷ arrivals) whose
 // sampling error it carries, and its model a bias: on the set's
 // hour-long cases with a few hundred cold starts the mean over fast seeds
 // 1–12 was 1–2.6 % below the exact mean, single runs SD 0.6–2.6 %, up to
 // 6.8 % from it (BENCHMARKS.md, "a cheaper, longer level calibration").
-const FastValidatedErrorPct = 3.0
+const FastValidatedErrorPct = 4.0
 
 // FastModeNote is what a fast-mode result says about itself.
 const FastModeNote = "fast mode: invocations aggregated in 1-s steps, the pool kept level by level (an environment per busy-count level, " +
