@@ -649,15 +649,7 @@ func (r *tfReader) provisioned(jp, addr, module string, v, unknown map[string]an
 			r.errorf(jp+".provisioned_concurrent_executions", "%s: must be at least 1", addr)
 		}
 	}
-	if e, ok := expr["function_name"].(map[string]any); ok {
-		if refs, ok := e["references"].([]any); ok {
-			for _, x := range refs {
-				if s, ok := x.(string); ok {
-					p.refs = append(p.refs, s)
-				}
-			}
-		}
-	}
+	p.refs = references(expr, "function_name")
 	return p, len(r.errs) == n
 }
 
@@ -679,16 +671,22 @@ func (r *tfReader) scaling(jp, addr, module string, v, unknown map[string]any, e
 			r.errorf(jp+".function_scaling_config[0].min_execution_environments", "%s: %d is outside Lambda's 0–15000", addr, p.minEnv)
 		}
 	}
-	if e, ok := expr["function_name"].(map[string]any); ok {
-		if refs, ok := e["references"].([]any); ok {
-			for _, x := range refs {
-				if s, ok := x.(string); ok {
-					p.refs = append(p.refs, s)
-				}
-			}
+	p.refs = references(expr, "function_name")
+	return p, len(r.errs) == n
+}
+
+// references lists the addresses the plan's configuration expression of
+// attr refers to (configuration.…expressions[attr].references).
+func references(expr map[string]any, attr string) []string {
+	e, _ := expr[attr].(map[string]any)
+	refs, _ := e["references"].([]any)
+	var out []string
+	for _, x := range refs {
+		if s, ok := x.(string); ok {
+			out = append(out, s)
 		}
 	}
-	return p, len(r.errs) == n
+	return out
 }
 
 // link attaches provisioned-concurrency configurations to their functions:
