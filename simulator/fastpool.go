@@ -773,13 +773,8 @@ func exactStarts(ctx context.Context, s *Scenario, seed uint64, tw, bw time.Dura
 		a.arr, a.inv, a.cold, a.thr, a.rateThr = a.arr+b.arr, a.inv+b.inv, a.cold+b.cold, a.thr+b.thr, a.rateThr+b.rateThr
 		a.prov, a.envNs, a.busyNs, a.peak = a.prov+b.prov, a.envNs+b.envNs, a.busyNs+b.busyNs, a.peak+b.peak
 		a.deaths, a.lifeNs = a.deaths+b.deaths, a.lifeNs+b.lifeNs
-		for j, x := range h.timeline {
-			t := &o.timeline[j]
-			t.Arrivals += x.Arrivals
-			t.ColdStarts += x.ColdStarts
-			t.Throttles += x.Throttles
-			t.ConcurrencyMax += x.ConcurrencyMax
-			t.Environments += x.Environments
+		for j := range h.timeline {
+			o.timeline[j].add(&h.timeline[j])
 		}
 		for len(o.alive) < len(h.alive) {
 			o.alive = append(o.alive, 0)

@@ -31,6 +31,16 @@ type Bucket struct {
 	Environments   float64 `json:"environments"`    // live environments, time average in the bucket
 }
 
+// add adds x's figures (not its start) to b: the sum over replicas, whose
+// means are taken by dividing afterwards.
+func (b *Bucket) add(x *Bucket) {
+	b.Arrivals += x.Arrivals
+	b.ColdStarts += x.ColdStarts
+	b.Throttles += x.Throttles
+	b.ConcurrencyMax += x.ConcurrencyMax
+	b.Environments += x.Environments
+}
+
 // Band summarises one metric across Monte Carlo replicas.
 type Band struct {
 	P5   float64 `json:"p5"`

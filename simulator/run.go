@@ -554,13 +554,8 @@ func (a *aggregate) add(o *replicaOut) {
 			a.timeline[i].TS = o.timeline[i].TS
 		}
 	}
-	for i, b := range o.timeline {
-		x := &a.timeline[i]
-		x.Arrivals += b.Arrivals
-		x.ColdStarts += b.ColdStarts
-		x.Throttles += b.Throttles
-		x.ConcurrencyMax += b.ConcurrencyMax
-		x.Environments += b.Environments
+	for i := range o.timeline {
+		a.timeline[i].add(&o.timeline[i])
 	}
 	for k, v := range o.metrics {
 		a.metrics[k] = append(a.metrics[k], v)
