@@ -144,6 +144,12 @@ func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions, ave
 		u := f.BilledUsage()
 		if s.BilledDurationMs == 0 && s.Invocations > 0 {
 			*averaged = append(*averaged, f.Name)
+			if !f.Measured("summary.cold_starts") || !f.Measured("summary.init_duration_ms") {
+				// Averages bill INIT as cold starts × mean INIT: neither
+				// measured, the bill has none (not a measured zero).
+				as.Add(Assumption{Field: fq + ".init", Value: "not billed",
+					Why: "the dataset's source does not measure cold starts or INIT (not_measured: CloudWatch's AWS/Lambda metrics without Lambda Insights, a get-metric-data export without init_duration), so the bill has no INIT, which Lambda bills since 2025-08-01: it is low by every cold start's INIT; collect --logs, Lambda Insights or the function's logs measure them"})
+			}
 		}
 		items = append(items, Item{Function: fc, Usage: u})
 		for _, field := range []string{"memory_mb", "architecture"} {
