@@ -1,0 +1,65 @@
+package infra
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// TestScenarioMonthByMonth prices testdata/iac/plan-pc.json ("orders",
+// 1024 MB x86_64; the head adds a provisioned-concurrency config of 1)
+// with a scenario of two 730-hour months (2,628,000 s each): 0.2 req/s
+// of even arrivals growing 300 % a month, 200 ms (0.2 GB-s) each, no
+// INIT, with the free tier. Every month is billed on its own with its
+// free tier (1M requests, 400,000 GB-s; never on provisioned charges) and
+// the monthly figure is the mean of the two (us-east-1 x86_64: $0.20 per
+// million requests, $0.0000166667 per GB-s on demand, $0.0000097222 per
+// provisioned GB-s, $0.0000041667 per provisioned-concurrency GB-s).
+//
+// Base, on demand (TestFreeTierPerMonthOfSpan's figures):
+//
+//	month 0: 525,600 requests, 105,120 GB-s: under the free tier, $0
+//	month 1: 2,102,400 requests → 1,102,400 × $0.0000002 = $0.22048;
+//	         420,480 GB-s → 20,480 × $0.0000166667 = $0.341334016
+//	mean: $0.280907008 (the average month billed once, as before:
+//	1,314,000 − 1M = 314,000 requests = $0.0628, 262,800 GB-s free)
+//
+// Head, every invocation on the provisioned environment (200 ms every
+// 5 s, then 1.25 s: never two at once):
+//
+//	month 0: requests free; 105,120 × $0.0000097222 = $1.021997664;
+//	         1 × 1 GB × 2,628,000 s × $0.0000041667 = $10.9500876
+//	month 1: $0.22048 + 420,480 × $0.0000097222 = $4.087990656 + $10.9500876
+//	mean: (11.972085264 + 15.258558256) / 2 = $13.61532176
+func TestScenarioMonthByMonth(t *testing.T) {
+	dir := t.TempDir()
+	sc := filepath.Join(dir, "orders.yaml")
+	if err := os.WriteFile(sc, []byte("name: orders-growing\nregion: us-east-1\nduration: 1460h\n"+
+		"function: {name: orders, memory_mb: 1024, architecture: x86_64, duration: {distribution: fixed, value: 200ms}}\n"+
+		"traffic: {arrivals: even, start_rate: 0.2, monthly_growth: 3}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e, err := Source{Terraform: "../testdata/iac/plan-pc.json", Scenarios: []string{sc}}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{FreeTier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := findFn(t, e, "aws_lambda_function.orders")
+	eq(t, "base", sideTotal(t, f.Base), d("0.280907008"))
+	eq(t, "head", sideTotal(t, f.Head), d("13.61532176"))
+	var month *pricing.Assumption
+	for i, a := range e.Assumptions {
+		if a.Field == "aws_lambda_function.orders.month" {
+			month = &e.Assumptions[i]
+		}
+		if strings.Contains(a.Why, "average month") {
+			t.Errorf("an average month is still stated: %+v", a)
+		}
+	}
+	if month == nil || month.Value != "the mean of 2 months' bills" {
+		t.Errorf("month assumption = %+v", month)
+	}
+}
