@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -518,7 +519,11 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 				continue
 			}
 			simulated = append(simulated, fns[o.fn].Address)
-			spans = append(spans, fmt.Sprintf("%s: %d", fns[o.fn].Address, len(o.months)))
+			var span float64
+			for _, x := range o.seconds {
+				span += x
+			}
+			spans = append(spans, fmt.Sprintf("%s: %s h", fns[o.fn].Address, strconv.FormatFloat(span/3600, 'f', -1, 64)))
 			if seconds == nil {
 				seconds = o.seconds
 			} else if !slices.Equal(seconds, o.seconds) {

@@ -63,3 +63,39 @@ func TestScenarioMonthByMonth(t *testing.T) {
 		t.Errorf("month assumption = %+v", month)
 	}
 }
+
+// Two functions whose scenarios span different months (2 and 1.5
+// 730-hour months): no month is the same month of both, so each is billed
+// on its simulation's average month, and the assumptions say so for both,
+// naming the spans.
+func TestScenarioMonthsDifferentSpans(t *testing.T) {
+	dir := t.TempDir()
+	var scs []string
+	for _, s := range []struct{ name, span string }{{"audit", "1460h"}, {"billing", "1095h"}} {
+		p := filepath.Join(dir, s.name+".yaml")
+		if err := os.WriteFile(p, []byte("name: "+s.name+"\nregion: us-east-1\nduration: "+s.span+"\n"+
+			"function: {name: "+s.name+", memory_mb: 128, architecture: x86_64, duration: {distribution: fixed, value: 100ms}}\n"+
+			"traffic: {arrivals: even, start_rate: 0.05}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		scs = append(scs, p)
+	}
+	e, err := Source{Terraform: "../testdata/iac/plan-logs.json", Scenarios: scs}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{FreeTier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, addr := range []string{"aws_lambda_function.audit", "aws_lambda_function.billing"} {
+		found := false
+		for _, a := range e.Assumptions {
+			if a.Field == addr+".month" {
+				found = a.Value == "the simulation's average month" && strings.Contains(a.Why, "aws_lambda_function.audit: 1460 h") && strings.Contains(a.Why, "aws_lambda_function.billing: 1095 h")
+				if !found {
+					t.Errorf("%s: %+v", addr, a)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: no month assumption in %v", addr, e.Assumptions)
+		}
+	}
+}
