@@ -87,10 +87,31 @@ func (d *Dataset) MonthFactors(f *DatasetFunction) (seconds, req, ms []float64, 
 
 // ScaleMonth is Scale with one factor for the counts and the bytes (req)
 // and one for the milliseconds (ms): a month's share of a window's usage
-// (Dataset.MonthFactors).
+// (Dataset.MonthFactors). Provisioned environment seconds, the
+// configuration's rather than the traffic's, are the same every month.
 func (b BilledUsage) ScaleMonth(req, ms float64) BilledUsage {
 	out := b.Scale(req)
 	r := func(v int64) int64 { return int64(math.Round(float64(v) * ms)) }
 	out.OnDemandMs, out.InitMs, out.ProvisionedMs = r(b.OnDemandMs), r(b.InitMs), r(b.ProvisionedMs)
+	out.ProvisionedEnvSeconds = b.ProvisionedEnvSeconds
+	return out
+}
+
+// MonthUsages are f's monthly usage u (projected from the whole window)
+// month by month (MonthFactors), each projected to a whole month, with
+// the seconds of the window each covers: what a comparison bills month by
+// month. nil when the window is a month or less or f's series cannot
+// split it.
+func (d *Dataset) MonthUsages(f *DatasetFunction, u BilledUsage) []MonthUsage {
+	seconds, req, ms, ok := d.MonthFactors(f)
+	if !ok {
+		return nil
+	}
+	out := make([]MonthUsage, len(seconds))
+	at := 0.0
+	for m := range seconds {
+		out[m] = MonthUsage{StartS: at, Seconds: seconds[m], Usage: u.ScaleMonth(req[m], ms[m])}
+		at += seconds[m]
+	}
 	return out
 }
