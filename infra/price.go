@@ -535,14 +535,14 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 		}
 		if !same {
 			for _, a := range simulated {
-				ps.assumptions.Add(pricing.Assumption{Field: a + ".month", Value: "the simulation's average month",
-					Why: fmt.Sprintf("the simulated functions' scenarios span different 730-hour months (%s), so no month is the same month for all of them: each is billed on its simulation's average month (with the other functions, which share the tiers), so the free tier (--free-tier) and the tiers apply to that average month, not to each month as AWS applies them; where the months' traffic differs and a month uses less than the free tier, the mean of the months' bills is higher (lambdacost simulate bills each month)", strings.Join(spans, "; "))})
+				ps.assumptions.Add(pricing.Assumption{Field: a + ".month", Value: "the average month",
+					Why: fmt.Sprintf("the functions' usages (simulated scenarios, a dataset's window) span different 730-hour months (%s), so no month is the same month for all of them: each is billed on its average month (with the other functions, which share the tiers), so the free tier (--free-tier) and the tiers apply to that average month, not to each month as AWS applies them; where the months' traffic differs and a month uses less than the free tier, the mean of the months' bills is higher (lambdacost simulate bills each month)", strings.Join(spans, "; "))})
 			}
 			return billMonth(group, arch, -1)
 		}
 		for _, a := range simulated {
 			ps.assumptions.Add(pricing.Assumption{Field: a + ".month", Value: fmt.Sprintf("the mean of %d months' bills", len(seconds)),
-				Why: fmt.Sprintf("the scenario spans %d 730-hour months (from its start; a part-month is scaled to a month): each month is billed on its own, with the other functions (which share the tiers) and their own usage in it, the free tier (when given) and the tiers applied to each month as AWS applies them; the monthly figure is the mean of the months' bills, weighted by how much of the span each covers, as simulate bills them", len(seconds))})
+				Why: fmt.Sprintf("the usage spans %d 730-hour months (a scenario's simulation, or a dataset's window split by its series; from the start, a part-month scaled to a month): each month is billed on its own, with the other functions (which share the tiers) and their own usage in it, the free tier (when given) and the tiers applied to each month as AWS applies them; the monthly figure is the mean of the months' bills, weighted by how much of the span each covers, as simulate bills them", len(seconds))})
 		}
 		monthly := make([][]pricing.MonthCost, len(group))
 		for m := range seconds {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
 )
@@ -88,7 +89,7 @@ func TestScenarioMonthsDifferentSpans(t *testing.T) {
 		found := false
 		for _, a := range e.Assumptions {
 			if a.Field == addr+".month" {
-				found = a.Value == "the simulation's average month" && strings.Contains(a.Why, "aws_lambda_function.audit: 1460 h") && strings.Contains(a.Why, "aws_lambda_function.billing: 1095 h")
+				found = a.Value == "the average month" && strings.Contains(a.Why, "aws_lambda_function.audit: 1460 h") && strings.Contains(a.Why, "aws_lambda_function.billing: 1095 h")
 				if !found {
 					t.Errorf("%s: %+v", addr, a)
 				}
@@ -97,5 +98,51 @@ func TestScenarioMonthsDifferentSpans(t *testing.T) {
 		if !found {
 			t.Errorf("%s: no month assumption in %v", addr, e.Assumptions)
 		}
+	}
+}
+
+// estimate --terraform --dataset over a 1,460-hour window whose series has
+// one point per 730-hour month (525,600 then 2,102,400 invocations of
+// 200 ms, no cold start) bills each month on its own with the free tier
+// (1M requests, 400,000 GB-s; $0.20 per million, $0.0000166667 per GB-s,
+// us-east-1 x86_64). testdata/iac/plan-memory.json takes checkout-api
+// 512 → 2048 MB (the dataset's times on both sides):
+//
+//	base, 0.1 GB-s each: month 0 free (52,560 GB-s); month 1 1,102,400
+//	      requests = $0.22048, 210,240 GB-s free: mean $0.11024
+//	head, 0.4 GB-s each: month 0 free (210,240 GB-s); month 1 $0.22048 +
+//	      440,960 GB-s × $0.0000166667 = $7.349548032: mean $3.784914016
+//
+// (the average month, as before: 314,000 requests = $0.0628 on both
+// sides, and 131,400 or 525,600 GB-s: base $0.0628, head $0.0628 +
+// 125,600 × $0.0000166667 = $2.15613752).
+func TestDatasetMonthByMonth(t *testing.T) {
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	ds := &pricing.Dataset{Source: "logs", Region: "us-east-1", Start: start, End: start.Add(1460 * time.Hour), Functions: []pricing.DatasetFunction{{
+		FunctionConfig: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64, Timeout: pricing.Duration(30 * time.Second)},
+		Summary:        pricing.FunctionSummary{Invocations: 2_628_000, BilledDurationMs: 2_628_000 * 200, DurationMs: pricing.DurationSet{Avg: 200, P50: 200, P90: 200, P99: 200, Max: 200}},
+		Series:         &pricing.Series{PeriodS: 2_628_000, Start: start, Invocations: []float64{525_600, 2_102_400}, DurationAvgMs: []float64{200, 200}, ConcurrencyMax: []float64{1, 1}}}}}
+	path := filepath.Join(t.TempDir(), "d.json")
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pricing.WriteDataset(fh, ds); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	e, err := Source{Terraform: "../testdata/iac/plan-memory.json", Dataset: path}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{FreeTier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := findFn(t, e, "aws_lambda_function.api")
+	eq(t, "base", sideTotal(t, f.Base), d("0.11024"))
+	eq(t, "head", sideTotal(t, f.Head), d("3.784914016"))
+	said := map[string]string{}
+	for _, a := range e.Assumptions {
+		said[a.Field] += a.Value + ";"
+	}
+	if said["aws_lambda_function.api.month"] != "the mean of 2 months' bills;" || !strings.Contains(said["free_tier"], "applied to each month of the window;") || strings.Contains(said["free_tier"], "average") {
+		t.Errorf("assumptions: month %q, free tier %q", said["aws_lambda_function.api.month"], said["free_tier"])
 	}
 }
