@@ -32,6 +32,10 @@ type DatasetBill struct {
 	NoMonthly string
 	// Factor is the window → month scale (0 without a window).
 	Factor float64
+	// Months is how many 730-hour months of a window longer than a month
+	// were billed one by one, Monthly's costs the mean of their bills (0:
+	// Monthly is the window projected to one month).
+	Months int
 	// Functions follow the dataset's order.
 	Functions []DatasetFunctionBill
 	// Assumptions lists every value the bill depends on that was not
@@ -563,6 +567,7 @@ func (t *PriceTable) billByMonth(db *DatasetBill, region string, month []Item, a
 			items[j] = append(items[j], MonthCost{Cost: b.Functions[j].Cost, Seconds: seconds[m]})
 		}
 	}
+	db.Months = len(seconds)
 	db.Monthly.Cost = MeanMonthCost(total)
 	for j := range month {
 		db.Monthly.Functions[j].Cost = MeanMonthCost(items[j])

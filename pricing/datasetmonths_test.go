@@ -89,7 +89,7 @@ func TestDatasetBillMonthByMonth(t *testing.T) {
 			t.Errorf("%s: monthly $%s (function $%s), want $%s", tc.name, got, db.Functions[0].Monthly.Total, tc.want)
 		}
 		a, ok := findAssumption(db.Assumptions, "months")
-		if ok != tc.months || ok && a.Value != "the mean of 2 months' bills" {
+		if ok != tc.months || ok && a.Value != "the mean of 2 months' bills" || tc.months != (db.Months == 2) {
 			t.Errorf("%s: months assumption %v %+v", tc.name, ok, a)
 		}
 		if ft, _ := findAssumption(db.Assumptions, "free_tier"); tc.freeTier && strings.Contains(ft.Why, "average month") == tc.months {
