@@ -373,9 +373,10 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 	type owned struct {
 		fn    int
 		items []pricing.Item
-		// months, for a simulation longer than a month, are its items
-		// month by month (FunctionUsage.Months), seconds what of the
-		// span each covers.
+		// months, for usage longer than a month (a simulation, a
+		// dataset's window split by its series), are its items month by
+		// month (FunctionUsage.Months), seconds what of the span each
+		// covers.
 		months  [][]pricing.Item
 		seconds []float64
 	}
@@ -506,8 +507,8 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 		}
 		return costs, nil
 	}
-	// bill prices a group month by month when some of its functions were
-	// simulated over more than a month (billMonth for each month, every
+	// bill prices a group month by month when some of its functions'
+	// usage is known month by month over more than a month (billMonth for each month, every
 	// function's cost the mean of its months': pricing.MeanMonthCost),
 	// else as one month.
 	bill := func(group []owned, arch pricing.Architecture) ([]pricing.Cost, error) {

@@ -171,7 +171,7 @@ func RecommendDatasetFull(t *pricing.PriceTable, d *pricing.Dataset, o Recommend
 // measure, what the advice does without it: none of its rules reads a
 // value that is not measured as 0.
 var notMeasuredAdvice = []struct{ path, instead string }{
-	{"summary.throttles", "no throttle advice (logs carry no throttles: CloudWatch's Throttles metric counts them)"},
+	{"summary.throttles", "no throttle advice (CloudWatch's Throttles metric counts them; logs carry none)"},
 	{"summary.errors", "no error-rate advice"},
 	{"summary.cold_starts", "no cold-start advice, and the bill has no INIT for averages (collect --logs, Lambda Insights or the function's logs measure them)"},
 	{"summary.max_memory_used_mb", "no memory advice, and an always-on fleet or LMI gives each in-flight request the configured memory"},
