@@ -45,7 +45,12 @@ func (d *Dataset) FormatVersion() int {
 // not read, given as soon as the version is read (before any function, so
 // a newer format's new keys are not reported as unknown fields).
 func unsupportedVersion(path string, v any) error {
-	if n, ok := v.(float64); ok && n > DatasetVersion && n == math.Trunc(n) {
+	n, ok := v.(float64)
+	if !ok {
+		b, _ := json.Marshal(v)
+		return Inputf(path, "dataset version %s is not a number (this build reads versions 1 to %d)", b, DatasetVersion)
+	}
+	if n > DatasetVersion && n == math.Trunc(n) {
 		return Inputf(path, "dataset version %v was written by a newer lambdacost: this build reads versions 1 to %d; upgrade lambdacost", v, DatasetVersion)
 	}
 	return Inputf(path, "dataset version %v is not supported (this build reads versions 1 to %d)", v, DatasetVersion)

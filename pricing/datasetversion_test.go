@@ -71,6 +71,7 @@ func TestDecodeDatasetVersions(t *testing.T) {
 		{"3", versionFn, "dataset version 3 was written by a newer lambdacost"},
 		{"0", versionFn, "dataset version 0 is not supported (this build reads versions 1 to 2)"},
 		{"1.5", versionFn, "dataset version 1.5 is not supported"},
+		{`"2"`, versionFn, `dataset version "2" is not a number (this build reads versions 1 to 2)`},
 	} {
 		_, err := DecodeDataset("v.json", strings.NewReader(ds(tc.version, tc.fn)))
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "v.json") {
