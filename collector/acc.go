@@ -465,17 +465,33 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 	}
 	if a.noStatus > 0 {
 		// Logs Insights REPORT fields carry no Status: errors and timeouts
-		// of those invocations are unknown, never zero.
-		f.Missing = append(f.Missing, "summary.errors", "summary.timeouts", "series.errors")
+		// of those invocations are unknown, never zero. When no record
+		// carried a status, the source cannot measure them at all (not
+		// measured, as logs' throttles: the function is not incomplete);
+		// when some did, the count is partial (missing: incomplete).
+		status := []string{"summary.errors", "summary.timeouts", "series.errors"}
+		value := "unknown"
+		if a.noStatus == a.invocations {
+			for _, p := range status {
+				f.MarkNotMeasured(p)
+			}
+			value = "not measured"
+		} else {
+			f.Missing = append(f.Missing, status...)
+		}
 		f.Summary.Errors, f.Summary.Timeouts = 0, 0
-		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: "unknown",
-			Why: fmt.Sprintf("%d invocation(s) were read from Logs Insights' REPORT fields (@duration, @billedDuration…), which do not carry the Status of a timeout or an error: query @message too", a.noStatus)})
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: value,
+			Why: fmt.Sprintf("%d of %d invocation(s) were read from Logs Insights' REPORT fields (@duration, @billedDuration…), which do not carry the Status of a timeout or an error: query @message too", a.noStatus, a.invocations)})
 	}
 	if a.noMaxMem > 0 {
+		value := fmt.Sprintf("unknown for %d invocation(s)", a.noMaxMem)
 		if a.noMaxMem == a.invocations {
-			f.Missing = append(f.Missing, "summary.max_memory_used_mb")
+			// A query without @maxMemoryUsed did not measure it (as an
+			// export without the metric), not failed to collect it.
+			f.MarkNotMeasured("summary.max_memory_used_mb")
+			value = "not measured"
 		}
-		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.max_memory_used_mb", a.name), Value: fmt.Sprintf("unknown for %d invocation(s)", a.noMaxMem),
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.max_memory_used_mb", a.name), Value: value,
 			Why: "the Logs Insights results have no @maxMemoryUsed: query it too"})
 	}
 	if a.restoreAdded > 0 {

@@ -44,7 +44,7 @@ func TestImportCorpus(t *testing.T) {
 	if st.Reports != 12 || st.Malformed != 4 || st.Lines != 19+12 || st.Files != 2 {
 		t.Errorf("stats = %+v, want 12 reports, 4 malformed, 31 lines, 2 files", st)
 	}
-	if d.Source != "logs" || d.Region != "eu-west-1" || d.Version != 1 {
+	if d.Source != "logs" || d.Region != "eu-west-1" || d.Version != pricing.DatasetVersion {
 		t.Errorf("header = %q %q %d", d.Source, d.Region, d.Version)
 	}
 	if len(d.Functions) != 3 {

@@ -347,10 +347,26 @@ func TestImportVariantDetails(t *testing.T) {
 		t.Errorf("undated INIT: %+v", d.Assumptions)
 	}
 	// Logs Insights REPORT fields carry no Status: errors and timeouts are
-	// unknown (null), never 0, and said so.
+	// unknown (null), never 0, and said so. With no row carrying
+	// @message, the source cannot measure them at all: not measured (as
+	// logs' throttles), which does not make the function incomplete.
 	d = imp("insights-fields.json", ImportOptions{})
-	if f := d.Functions[0]; !slices.Contains(f.Missing, "summary.errors") || !slices.Contains(f.Missing, "summary.timeouts") || !hasAssumption(d, "functions[insights-fields].summary.errors", "query @message too") {
-		t.Errorf("insights fields: missing %q, %+v", f.Missing, d.Assumptions)
+	if f := d.Functions[0]; f.Measured("summary.errors") || f.Measured("summary.timeouts") || f.Measured("series.errors") || f.Incomplete() || !hasAssumption(d, "functions[insights-fields].summary.errors", "2 of 2 invocation(s) were read from Logs Insights' REPORT fields") {
+		t.Errorf("insights fields: missing %q, not measured %q, %+v", f.Missing, f.NotMeasured, d.Assumptions)
+	}
+	// One row with @message (Status: error), one of fields only: the
+	// error count 1 is a part of the errors, the other row's status is
+	// unknown: missing (a partial count is not a measurement), not "not
+	// measured" (the source measured the first row's).
+	d = imp("insights-fields-mixed.json", ImportOptions{})
+	if f := d.Functions[0]; !f.Measured("summary.errors") || !slices.Contains(f.Missing, "summary.errors") || !slices.Contains(f.Missing, "summary.timeouts") || f.Summary.Errors != 0 || f.Summary.Invocations != 2 {
+		t.Errorf("insights fields mixed: missing %q, not measured %q, errors %d, invocations %d", f.Missing, f.NotMeasured, f.Summary.Errors, f.Summary.Invocations)
+	}
+	// Rows queried without @maxMemoryUsed: the memory used is not
+	// measured (null), not missing, and the function stays complete.
+	d = imp("insights-fields-nomem.json", ImportOptions{})
+	if f := d.Functions[0]; f.Measured("summary.max_memory_used_mb") || slices.Contains(f.Missing, "summary.max_memory_used_mb") || f.Incomplete() || !hasAssumption(d, "functions[insights-fields-nomem].summary.max_memory_used_mb", "query it too") {
+		t.Errorf("insights fields without memory: missing %q, not measured %q, %+v", f.Missing, f.NotMeasured, d.Assumptions)
 	}
 	if d := imp("insights-sci.json", ImportOptions{}); d.Functions[0].MemoryMB != 128 {
 		t.Errorf("insights sci: memory %d", d.Functions[0].MemoryMB)

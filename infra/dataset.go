@@ -27,6 +27,11 @@ type DatasetUsage struct {
 	Window time.Duration
 	// Tunes, when set, give each side's duration and INIT at its memory.
 	Tunes *Tunes
+	// months are each function's month factors over a window longer than
+	// a month (pricing.Dataset.MonthFactors), by name; byMonth is set when
+	// every function the usage file has got them.
+	months  map[string][3][]float64
+	byMonth bool
 	// sim replays the dataset's traffic for the functions whose
 	// provisioned concurrency the change adds, removes or resizes
 	// (Simulate); simWhy says why a function's traffic cannot be replayed.
@@ -93,6 +98,11 @@ func pcChanged(p *Plan) []string {
 	return out
 }
 
+// ByMonth reports whether the dataset's window is longer than a month and
+// every function's series splits it, so that each month is billed on its
+// own (FunctionUsage.Months).
+func (du *DatasetUsage) ByMonth() bool { return du.byMonth }
+
 // TimesPerSide reports whether each side's times are its own (a tune
 // result gives them).
 func (du *DatasetUsage) TimesPerSide() bool { return du.Tunes != nil }
@@ -103,12 +113,21 @@ func NewDatasetUsage(path string, d *pricing.Dataset) (*DatasetUsage, error) {
 	if err != nil {
 		return nil, err
 	}
-	du := &DatasetUsage{Path: path, byName: map[string]pricing.UsageEntry{}, peak: map[string]float64{}, Assumptions: as, Window: d.Span()}
+	du := &DatasetUsage{Path: path, byName: map[string]pricing.UsageEntry{}, peak: map[string]float64{}, Assumptions: as, Window: d.Span(),
+		months: map[string][3][]float64{}}
 	for _, e := range uf.Functions {
 		du.byName[e.Name] = e
 	}
+	du.byMonth = d.WindowMonths() != nil
 	for i := range d.Functions {
 		f := &d.Functions[i]
+		if _, ok := du.byName[f.Name]; ok && du.byMonth {
+			if sec, req, ms, ok := d.MonthFactors(f); ok {
+				du.months[f.Name] = [3][]float64{sec, req, ms}
+			} else {
+				du.byMonth = false
+			}
+		}
 		p := f.Summary.ConcurrencyMax
 		if f.Series != nil {
 			for _, x := range f.Series.ConcurrencyMax {
@@ -164,6 +183,15 @@ func (du *DatasetUsage) Usage(f *Function) FunctionUsage {
 		fu.Assumptions.Add(pricing.Assumption{Field: f.Address + ".duration", Value: "the dataset's", Why: tuneWhy})
 	}
 	fu.OnDemand = u
+	if mf, ok := du.months[f.Config.Name]; ok && du.byMonth {
+		// The window's months, split by the function's series: billed
+		// one by one (priceSide), as the dataset's bill is.
+		at := 0.0
+		for m, sec := range mf[0] {
+			fu.Months = append(fu.Months, pricing.MonthUsage{StartS: at, Seconds: sec, Usage: u.Billed(0).ScaleMonth(mf[1][m], mf[2][m])})
+			at += sec
+		}
+	}
 	peak := du.peak[f.Config.Name]
 	for i, p := range f.Provisioned {
 		pu := ProvisionedUsage{Hours: pricing.HoursPerMonth}
@@ -174,7 +202,7 @@ func (du *DatasetUsage) Usage(f *Function) FunctionUsage {
 			// with at least as many as the observed peak, none spill over
 			// to on-demand environments, so none start cold.
 			pu.Requests, pu.Duration = u.Requests, u.Duration
-			fu.OnDemand = pricing.Usage{}
+			fu.OnDemand, fu.Months = pricing.Usage{}, nil
 			fu.Assumptions.Add(pricing.Assumption{Field: p.Address, Value: "serves every invocation, no cold starts",
 				Why: fmt.Sprintf("its %d environments cover the dataset's peak concurrency of %g (invocations through its qualifier %s)", p.Concurrency, peak, p.Qualifier)})
 		case i == 0:

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -372,6 +373,12 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 	type owned struct {
 		fn    int
 		items []pricing.Item
+		// months, for usage longer than a month (a simulation, a
+		// dataset's window split by its series), are its items month by
+		// month (FunctionUsage.Months), seconds what of the span each
+		// covers.
+		months  [][]pricing.Item
+		seconds []float64
 	}
 	var known, archOnly []owned
 	var errs []error
@@ -405,11 +412,26 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 			errs = append(errs, err)
 			continue
 		}
+		o := owned{fn: i, items: items}
+		if len(u.Months) > 1 {
+			for _, m := range u.Months {
+				mu := u
+				b := m.Usage
+				mu.Billed, mu.Months = &b, nil
+				mi, err := itemsOf(f, mu)
+				if err != nil {
+					errs = append(errs, err)
+					break
+				}
+				o.months = append(o.months, mi)
+				o.seconds = append(o.seconds, m.Seconds)
+			}
+		}
 		switch priced := costUnknowns(f); {
 		case len(priced) == 0:
-			known = append(known, owned{i, items})
+			known = append(known, o)
 		case len(priced) == 1 && priced[0] == AttrArchitecture:
-			archOnly = append(archOnly, owned{i, items})
+			archOnly = append(archOnly, o)
 		}
 	}
 	if err := pricing.Errors(errs); err != nil {
@@ -433,9 +455,11 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 				Why: "the functions whose architecture is known only after apply are priced on each architecture in a bill of their own, which gets the whole free tier too: their range is low by up to the free tier's worth"})
 		}
 	}
-	// bill prices a group in one bill per region (tiers aggregate per
-	// region and architecture), each function its share.
-	bill := func(group []owned, arch pricing.Architecture) ([]pricing.Cost, error) {
+	// billMonth prices a group in one bill per region (tiers aggregate
+	// per region and architecture), each function its share: month m of
+	// the functions simulated month by month (their usage in every month
+	// for the others), or, for m < 0, every function's one month.
+	billMonth := func(group []owned, arch pricing.Architecture, month int) ([]pricing.Cost, error) {
 		costs := make([]pricing.Cost, len(group))
 		var regions []string
 		byRegion := map[string][]int{}
@@ -453,7 +477,11 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 			var items []pricing.Item
 			var owner []int
 			for _, k := range byRegion[reg] {
-				for _, it := range group[k].items {
+				its := group[k].items
+				if month >= 0 && group[k].months != nil {
+					its = group[k].months[month]
+				}
+				for _, it := range its {
 					if arch != "" {
 						it.Function.Architecture = arch
 					}
@@ -476,6 +504,60 @@ func priceSide(fns []Function, usage func(*Function) FunctionUsage, opt Options)
 				k := owner[j]
 				costs[k] = pricing.Sum(costs[k], fb.Cost)
 			}
+		}
+		return costs, nil
+	}
+	// bill prices a group month by month when some of its functions'
+	// usage is known month by month over more than a month (billMonth for each month, every
+	// function's cost the mean of its months': pricing.MeanMonthCost),
+	// else as one month.
+	bill := func(group []owned, arch pricing.Architecture) ([]pricing.Cost, error) {
+		var seconds []float64
+		var spans, simulated []string
+		same := true
+		for _, o := range group {
+			if o.months == nil {
+				continue
+			}
+			simulated = append(simulated, fns[o.fn].Address)
+			var span float64
+			for _, x := range o.seconds {
+				span += x
+			}
+			spans = append(spans, fmt.Sprintf("%s: %s h", fns[o.fn].Address, strconv.FormatFloat(span/3600, 'f', -1, 64)))
+			if seconds == nil {
+				seconds = o.seconds
+			} else if !slices.Equal(seconds, o.seconds) {
+				same = false
+			}
+		}
+		if seconds == nil {
+			return billMonth(group, arch, -1)
+		}
+		if !same {
+			for _, a := range simulated {
+				ps.assumptions.Add(pricing.Assumption{Field: a + ".month", Value: "the average month",
+					Why: fmt.Sprintf("the functions' usages (simulated scenarios, a dataset's window) span different 730-hour months (%s), so no month is the same month for all of them: each is billed on its average month (with the other functions, which share the tiers), so the free tier (--free-tier) and the tiers apply to that average month, not to each month as AWS applies them; where the months' traffic differs and a month uses less than the free tier, the mean of the months' bills is higher (lambdacost simulate bills each month)", strings.Join(spans, "; "))})
+			}
+			return billMonth(group, arch, -1)
+		}
+		for _, a := range simulated {
+			ps.assumptions.Add(pricing.Assumption{Field: a + ".month", Value: fmt.Sprintf("the mean of %d months' bills", len(seconds)),
+				Why: fmt.Sprintf("the usage spans %d 730-hour months (a scenario's simulation, or a dataset's window split by its series; from the start, a part-month scaled to a month): each month is billed on its own, with the other functions (which share the tiers) and their own usage in it, the free tier (when given) and the tiers applied to each month as AWS applies them; the monthly figure is the mean of the months' bills, weighted by how much of the span each covers, as simulate bills them", len(seconds))})
+		}
+		monthly := make([][]pricing.MonthCost, len(group))
+		for m := range seconds {
+			costs, err := billMonth(group, arch, m)
+			if err != nil {
+				return nil, err
+			}
+			for k, c := range costs {
+				monthly[k] = append(monthly[k], pricing.MonthCost{Cost: c, Seconds: seconds[m]})
+			}
+		}
+		costs := make([]pricing.Cost, len(group))
+		for k := range group {
+			costs[k] = pricing.MeanMonthCost(monthly[k])
 		}
 		return costs, nil
 	}

@@ -34,6 +34,7 @@ type ScenarioUsage struct {
 
 type simulated struct {
 	billed  pricing.BilledUsage
+	months  []pricing.MonthUsage
 	res     *simulator.Result
 	as      pricing.Assumptions
 	missing string
@@ -180,6 +181,7 @@ func (su *ScenarioUsage) Usage(f *Function) FunctionUsage {
 	}
 	b := out.billed
 	fu.Billed = &b
+	fu.Months = out.months
 	fu.Sim = &Simulation{ColdStarts: b.ColdStarts, PeakConcurrency: out.res.PeakConcurrency, ColdStartRate: out.res.ColdStartRate,
 		ProvisionedShare: ratio(out.res.ProvisionedInvocations, out.res.Invocations), Throttles: out.res.Throttles, Mode: out.res.Mode}
 	return fu
@@ -252,13 +254,9 @@ func (su *ScenarioUsage) simulate(s *simulator.Scenario, f *Function, arch prici
 		return simulated{err: err}
 	}
 	month := planner.MonthlyUsage(&sc, res)
-	if len(res.Months) > 1 {
-		as.Add(pricing.Assumption{Field: f.Address + ".month", Value: "the simulation's average month",
-			Why: fmt.Sprintf("the scenario spans %d 730-hour months; the estimate bills the average month of the simulation once (with the other functions, which share the tiers), so the free tier (--free-tier) and the tiers apply to that average month, not to each month as AWS applies them: where the months' traffic differs and a month uses less than the free tier, the mean of the months' bills is higher (lambdacost simulate bills each month)", len(res.Months))})
-	}
 	for _, a := range simulator.MonthlyAssumptions(&sc, res) {
 		if a.Field == "free_tier" || a.Field == "billing.free_tier" || a.Field == "function.provisioned_concurrency" || a.Field == "month" && len(res.Months) > 1 {
-			continue // the estimate states its own
+			continue // the estimate states its own (the months: priceSide)
 		}
 		a.Field = f.Address + "." + a.Field
 		as.Add(a)
@@ -280,5 +278,5 @@ func (su *ScenarioUsage) simulate(s *simulator.Scenario, f *Function, arch prici
 		a.Field = f.Address + "." + a.Field
 		as.Add(a)
 	}
-	return simulated{billed: month, res: res, as: as}
+	return simulated{billed: month, months: simulator.MonthlyUsages(&sc, res), res: res, as: as}
 }

@@ -181,7 +181,7 @@ func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region
 		if bill.FreeTier {
 			// A window of several months holds only its totals: the free
 			// tier goes to the average month, which is said.
-			e.Assumptions = fleet.DatasetFreeTier(e.Assumptions, du.Window)
+			e.Assumptions = fleet.DatasetFreeTier(e.Assumptions, du.Window, du.ByMonth())
 		}
 	}
 	if override && e.Region != region {

@@ -37,6 +37,13 @@ type FunctionUsage struct {
 	// hours). OnDemand is then unused, and Provisioned entries not
 	// Simulated bill their hours only.
 	Billed *pricing.BilledUsage
+	// Months, when the simulation behind Billed spans more than a 730-hour
+	// month, is its usage month by month, each projected to a whole month
+	// (simulator.MonthlyUsages) with the seconds of the span it covers:
+	// the estimate bills each month on its own (its free tier and tiers)
+	// and takes the mean (pricing.MeanMonthCost). nil: Billed is every
+	// month's.
+	Months []pricing.MonthUsage
 	// Sim summarises the simulation behind Billed.
 	Sim *Simulation
 	// Err is a failure to produce the usage that is not missing data (a

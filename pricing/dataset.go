@@ -13,8 +13,48 @@ import (
 	"time"
 )
 
-// DatasetVersion is the version of the dataset format this build writes.
-const DatasetVersion = 1
+// DatasetVersion is the newest version of the dataset format: this build
+// reads versions 1 to DatasetVersion and writes the lowest that holds the
+// dataset (FormatVersion), so that an older lambdacost still reads every
+// dataset it can understand.
+//
+//   - 1: the original format.
+//   - 2: functions may list not_measured (values their source cannot
+//     measure, written as null). A version-1 reader refuses the key
+//     ("unknown field \"not_measured\""), so a dataset that has it is
+//     written as version 2. Builds of 2026-12 (before this version)
+//     wrote not_measured under version 1: such files are still read.
+const DatasetVersion = 2
+
+// datasetVersionNotMeasured is the first version whose functions may list
+// not_measured.
+const datasetVersionNotMeasured = 2
+
+// FormatVersion is the lowest dataset format version that holds d: 2 when
+// a function lists not_measured, else 1.
+func (d *Dataset) FormatVersion() int {
+	for i := range d.Functions {
+		if len(d.Functions[i].NotMeasured) > 0 {
+			return datasetVersionNotMeasured
+		}
+	}
+	return 1
+}
+
+// unsupportedVersion is the error for a dataset version this build does
+// not read, given as soon as the version is read (before any function, so
+// a newer format's new keys are not reported as unknown fields).
+func unsupportedVersion(path string, v any) error {
+	n, ok := v.(float64)
+	if !ok {
+		b, _ := json.Marshal(v)
+		return Inputf(path, "dataset version %s is not a number (this build reads versions 1 to %d)", b, DatasetVersion)
+	}
+	if n > DatasetVersion && n == math.Trunc(n) {
+		return Inputf(path, "dataset version %v was written by a newer lambdacost: this build reads versions 1 to %d; upgrade lambdacost", v, DatasetVersion)
+	}
+	return Inputf(path, "dataset version %v is not supported (this build reads versions 1 to %d)", v, DatasetVersion)
+}
 
 // Dataset is what lambdacost knows about real functions over a time window:
 // written by `collect` (CloudWatch) and `import` (logs), read by `report`,
@@ -335,8 +375,8 @@ func (b BilledUsage) Scale(k float64) BilledUsage {
 // Validate checks a dataset read from path and returns every problem.
 func (d *Dataset) Validate(path string) []error {
 	var errs []error
-	if d.Version != DatasetVersion {
-		errs = append(errs, Inputf(path, "dataset version %d is not supported (this build reads version %d)", d.Version, DatasetVersion))
+	if d.Version < 1 || d.Version > DatasetVersion {
+		errs = append(errs, unsupportedVersion(path, float64(d.Version)))
 	}
 	if !d.End.IsZero() && d.End.Before(d.Start) {
 		errs = append(errs, Inputf(path, "dataset end %s is before its start %s", d.End, d.Start))
@@ -401,11 +441,10 @@ func DecodeDataset(path string, r io.Reader) (*Dataset, error) {
 
 // WriteDataset writes d as indented JSON (one space per level, as
 // json.Encoder with SetIndent("", " ") writes it), one function at a time:
-// a 100 MB dataset is never held as text in memory.
+// a 100 MB dataset is never held as text in memory. Its version is the
+// lowest that holds it (FormatVersion), whatever d.Version said.
 func WriteDataset(w io.Writer, d *Dataset) error {
-	if d.Version == 0 {
-		d.Version = DatasetVersion
-	}
+	d.Version = d.FormatVersion()
 	head := *d
 	head.Functions = nil
 	hb, err := json.MarshalIndent(&head, "", " ")

@@ -32,6 +32,10 @@ type DatasetBill struct {
 	NoMonthly string
 	// Factor is the window → month scale (0 without a window).
 	Factor float64
+	// Months is how many 730-hour months of a window longer than a month
+	// were billed one by one, Monthly's costs the mean of their bills (0:
+	// Monthly is the window projected to one month).
+	Months int
 	// Functions follow the dataset's order.
 	Functions []DatasetFunctionBill
 	// Assumptions lists every value the bill depends on that was not
@@ -144,6 +148,12 @@ func windowItems(d *Dataset, f *DatasetFunction, fq string, as *Assumptions, ave
 		u := f.BilledUsage()
 		if s.BilledDurationMs == 0 && s.Invocations > 0 {
 			*averaged = append(*averaged, f.Name)
+			if !f.Measured("summary.cold_starts") || !f.Measured("summary.init_duration_ms") {
+				// Averages bill INIT as cold starts × mean INIT: neither
+				// measured, the bill has none (not a measured zero).
+				as.Add(Assumption{Field: fq + ".init", Value: "not billed",
+					Why: "the dataset's source does not measure cold starts or INIT (not_measured: CloudWatch's AWS/Lambda metrics without Lambda Insights, a get-metric-data export without init_duration), so the bill has no INIT, which Lambda bills since 2025-08-01: it is low by every cold start's INIT; collect --logs, Lambda Insights or the function's logs measure them"})
+			}
 		}
 		items = append(items, Item{Function: fc, Usage: u})
 		for _, field := range []string{"memory_mb", "architecture"} {
@@ -280,12 +290,33 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		as.Add(Assumption{Field: "region", Value: region, Why: "neither the dataset nor the command names a region; pass --region"})
 	}
 	db.Region = region
+	// A window longer than a month is billed month by month when every
+	// billed function's series splits its usage by month (MonthFactors);
+	// a function of totals only leaves the average month.
+	seconds := d.WindowMonths()
+	var totalsOnly []string
+	if seconds != nil {
+		labels := d.Labels()
+		for i := range d.Functions {
+			f := &d.Functions[i]
+			if len(f.BillMissing()) > 0 {
+				continue
+			}
+			if _, _, _, ok := d.MonthFactors(f); !ok {
+				totalsOnly = append(totalsOnly, labels[i])
+			}
+		}
+	}
+	byMonth := seconds != nil && len(totalsOnly) == 0
 	if opt.FreeTier {
 		why := "the account's whole monthly free tier is given to these functions"
-		if months := d.Span().Seconds() / SecondsPerMonth; months > 1 {
+		switch months := d.Span().Seconds() / SecondsPerMonth; {
+		case byMonth:
+			why += fmt.Sprintf("; the window covers %.3g 730-hour months and each month gets its own allowance, as AWS gives it per month (the window's own bill gets one)", months)
+		case months > 1:
 			// A dataset holds window totals, not the usage of each
 			// calendar month: the allowance cannot be given month by month.
-			why += fmt.Sprintf("; the window covers %.3g 730-hour months but the dataset holds only its totals, so the allowance is taken once off the average month (and once off the window's own bill), not off each calendar month as AWS gives it: where the months' traffic differs and a month uses less than the allowance, the mean of the months' bills is higher than this", months)
+			why += fmt.Sprintf("; the window covers %.3g 730-hour months but the dataset holds only its totals for %s (no series), so the allowance is taken once off the average month (and once off the window's own bill), not off each calendar month as AWS gives it: where the months' traffic differs and a month uses less than the allowance, the mean of the months' bills is higher than this", months, strings.Join(totalsOnly, ", "))
 		}
 		as.Add(Assumption{Field: "free_tier", Value: "applied", Why: why})
 	} else {
@@ -310,6 +341,9 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 
 	var win, month []Item
 	var winAt, monthAt []billGroup
+	// monthShare[j] are month[j]'s factors per month of the window
+	// (MonthFactors; nil: the same every month, provisioned concurrency).
+	var monthShare [][2][]float64
 	var averaged, measuredLogs, givenLogs, noLogs []string
 	labels := d.Labels()
 	for i := range d.Functions {
@@ -380,6 +414,20 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 				}
 				mItems[k] = Item{Function: it.Function, Usage: it.Usage.Scale(factor)}
 			}
+			share := [2][]float64{}
+			if byMonth {
+				_, share[0], share[1], _ = d.MonthFactors(f)
+				for m := range seconds {
+					for _, it := range mItems {
+						if k := math.Max(share[0][m], share[1][m]); !it.Usage.ScaleFits(k) {
+							return nil, Inputf(fq, "projecting month %d of the %s window ×%s to a 730-hour month exceeds the largest volume lambdacost can bill exactly", m+1, humanWindow(span), fmtFactor(k))
+						}
+					}
+				}
+			}
+			for range mItems {
+				monthShare = append(monthShare, share)
+			}
 			if ms := f.Summary.InitUnbilledMs; ms > 0 {
 				addUnbilledInit(mItems, int64(math.Round(float64(ms)*factor)))
 				as.Add(Assumption{Field: fq + ".init_unbilled_ms", Value: fmt.Sprintf("%d ms", ms),
@@ -388,8 +436,10 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 			switch pu.Source {
 			case PCFromSeries:
 				mItems = append(mItems, pcItem(int64(math.Round(float64(pu.EnvSeconds)*factor))))
+				monthShare = append(monthShare, [2][]float64{})
 			case PCFromConfiguration:
 				mItems = append(mItems, pcItem(int64(pu.Configured)*SecondsPerMonth))
+				monthShare = append(monthShare, [2][]float64{})
 			}
 			for _, it := range mItems {
 				fb.MonthlyItems = append(fb.MonthlyItems, len(month))
@@ -441,6 +491,11 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 		if db.Monthly, err = t.groupedBill(region, month, monthAt, opt); err != nil {
 			return nil, err
 		}
+		if byMonth {
+			if err := t.billByMonth(db, region, month, monthAt, monthShare, seconds, opt); err != nil {
+				return nil, err
+			}
+		}
 	}
 	// What the bills themselves assumed (the logs' tiers, a Savings Plan).
 	for _, b := range []*Bill{db.Window, db.Monthly} {
@@ -482,6 +537,45 @@ func (t *PriceTable) DatasetBill(d *Dataset, region string, opt Options) (*Datas
 }
 
 func addUsage(a, b BilledUsage) BilledUsage { return a.Add(b) }
+
+// billByMonth replaces the costs of db.Monthly (the average month of a
+// window longer than a month) with the mean of the window's months'
+// bills (MeanMonthCost): each month's items are month's, each scaled by
+// its share of that month (share[j]: MonthFactors; nil: the same every
+// month), billed on their own with the month's free tier and tiers. The
+// monthly usage stays the average month's.
+func (t *PriceTable) billByMonth(db *DatasetBill, region string, month []Item, at []billGroup, share [][2][]float64, seconds []float64, opt Options) error {
+	total := make([]MonthCost, len(seconds))
+	items := make([][]MonthCost, len(month))
+	for m := range seconds {
+		mi := make([]Item, len(month))
+		for j, it := range month {
+			mi[j] = it
+			if share[j][0] != nil {
+				mi[j].Usage = it.Usage.ScaleMonth(share[j][0][m], share[j][1][m])
+			}
+		}
+		b, err := t.groupedBill(region, mi, at, opt)
+		if err != nil {
+			return err
+		}
+		for _, a := range b.Assumptions {
+			db.Monthly.Assumptions.Add(a)
+		}
+		total[m] = MonthCost{Cost: b.Cost, Seconds: seconds[m]}
+		for j := range month {
+			items[j] = append(items[j], MonthCost{Cost: b.Functions[j].Cost, Seconds: seconds[m]})
+		}
+	}
+	db.Months = len(seconds)
+	db.Monthly.Cost = MeanMonthCost(total)
+	for j := range month {
+		db.Monthly.Functions[j].Cost = MeanMonthCost(items[j])
+	}
+	db.Assumptions.Add(Assumption{Field: "months", Value: fmt.Sprintf("the mean of %d months' bills", len(seconds)),
+		Why: fmt.Sprintf("the window covers %d 730-hour months from its start (a part-month projected to a month, as a shorter window is): each function's series splits its usage by month (its invocations for requests, cold starts and bytes; invocations × the period's mean duration for milliseconds), each month is billed on its own with its free tier (when given) and tiers, and the monthly figures are the mean of the months' bills, weighted by the seconds each covers (as simulate bills a span); provisioned concurrency is the same every month", len(seconds))})
+	return nil
+}
 
 // Incomplete counts the functions with values not collected, and those of
 // them that could not be billed at all.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 )
 
 // decodeDatasetStream decodes a dataset one function at a time, so that
@@ -134,6 +135,17 @@ func decodeDatasetMembers(path string, r io.Reader, dec *json.Decoder, first *st
 				return fail(err)
 			}
 			rest[key] = raw
+			if key == "version" {
+				// Checked at once: a newer format's functions may hold
+				// keys this build does not know, and the version is the
+				// clearer error (WriteDataset writes it first).
+				var v any
+				if json.Unmarshal(raw, &v) == nil {
+					if n, ok := v.(float64); !ok || n < 1 || n > DatasetVersion || n != math.Trunc(n) {
+						return nil, nil, unsupportedVersion(path, v)
+					}
+				}
+			}
 			continue
 		}
 		t, err := dec.Token()

@@ -37,7 +37,12 @@ func UsageFileFromDataset(d *Dataset) (*UsageFile, Assumptions, error) {
 		e := UsageEntry{FunctionConfig: f.FunctionConfig}
 		e.Requests = int64(math.Round(float64(s.Invocations) * k))
 		e.Duration = Duration(time.Duration(math.Round(s.DurationMs.Avg * float64(time.Millisecond))))
-		if s.Invocations > 0 && s.ColdStarts > 0 {
+		if s.Invocations > 0 && (!f.Measured("summary.cold_starts") || !f.Measured("summary.init_duration_ms")) {
+			// Not measured is not "no cold starts": say the file leaves
+			// INIT out rather than write a rate of 0 as if observed.
+			as.Add(Assumption{Field: "functions[" + f.Name + "].cold_start_rate", Value: "not measured",
+				Why: "the dataset's source does not measure cold starts or INIT (not_measured): the function has no cold_start_rate, so its INIT (billed since 2025-08-01) is not priced; add cold_start_rate and init_duration if you know them"})
+		} else if s.Invocations > 0 && s.ColdStarts > 0 {
 			e.ColdStartRate = float64(s.ColdStarts) / float64(s.Invocations)
 			e.InitDuration = Duration(time.Duration(math.Round(s.InitDurationMs.Avg * float64(time.Millisecond))))
 		}

@@ -310,6 +310,10 @@ func DatasetPage(r *DatasetReport) *Page {
 	switch {
 	case r.Bill.Monthly == nil:
 		monthDetail = r.Bill.NoMonthly
+	case r.Bill.Months > 1 && r.Bill.Monthly.FreeTier:
+		monthDetail = fmt.Sprintf("mean of %d 730-hour months, free tier in each month", r.Bill.Months)
+	case r.Bill.Months > 1:
+		monthDetail = fmt.Sprintf("mean of %d 730-hour months, no free tier", r.Bill.Months)
 	case r.Bill.Monthly.FreeTier:
 		monthDetail = "730-hour month, free tier applied"
 	}

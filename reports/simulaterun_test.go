@@ -119,4 +119,14 @@ func TestDatasetPageSaysFreeTier(t *testing.T) {
 			t.Errorf("free %v: %q, want %q", free, got, want)
 		}
 	}
+	// A window billed month by month (pricing.DatasetBill.Months) says
+	// the monthly figure is the mean of its months'.
+	r.Bill.Months = 2
+	for _, free := range []bool{false, true} {
+		r.Bill.Monthly.FreeTier = free
+		want := map[bool]string{false: "mean of 2 730-hour months, no free tier", true: "mean of 2 730-hour months, free tier in each month"}[free]
+		if got := DatasetPage(r).Facts[0].Detail; got != want {
+			t.Errorf("free %v, 2 months: %q, want %q", free, got, want)
+		}
+	}
 }

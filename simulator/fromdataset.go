@@ -54,6 +54,9 @@ func ScenarioFromDataset(path, function string) ([]byte, error) {
 	if fn.Series == nil || len(fn.Series.Invocations) == 0 {
 		return nil, pricing.Inputf(path, "function %q has no invocation series to replay", fn.Name)
 	}
+	if !fn.Measured("summary.init_duration_ms") {
+		return nil, pricing.Inputf(path, "function %q: the dataset's source does not measure INIT (not_measured), so its cold starts cannot be replayed; write a scenario with function.init_duration instead, or collect with --logs", fn.Name)
+	}
 	if fn.Summary.InitDurationMs.Avg <= 0 {
 		return nil, pricing.Inputf(path, "function %q has no INIT durations in the dataset; write a scenario with function.init_duration instead", fn.Name)
 	}

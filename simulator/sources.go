@@ -450,6 +450,9 @@ func jsonDistribution(path string, data []byte, kind Kind, memoryMB int, functio
 		}
 		if kind == KindInit {
 			s := f.Summary.InitDurationMs
+			if !f.Measured("summary.init_duration_ms") {
+				return nil, pricing.Inputf(path, "function %q: the dataset's source does not measure INIT (not_measured)", f.Name)
+			}
 			if s.Avg <= 0 {
 				return nil, pricing.Inputf(path, "function %q has no INIT durations in the dataset", f.Name)
 			}

@@ -413,7 +413,7 @@ func compareRun(o *CompareOptions) error {
 			r.Assumptions.Add(a)
 		}
 		if in.Options.FreeTier && o.Dataset != "" {
-			r.Assumptions = fleet.DatasetFreeTier(r.Assumptions, o.datasetSpan)
+			r.Assumptions = fleet.DatasetFreeTier(r.Assumptions, o.datasetSpan, len(in.Months) > 1)
 		}
 		r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 		results = append(results, r)

@@ -30,6 +30,11 @@ type Input struct {
 	Months []pricing.MonthUsage
 	// Workload is the traffic and per-request needs on a server.
 	Workload Workload
+	// MemoryNotMeasured says that the dataset's source does not measure
+	// the memory the function used, so Workload.MemoryPerRequestMB is its
+	// configured memory (DefaultMemoryPerRequestMB), not a measurement
+	// (PerRequest.AssumedNotes says so).
+	MemoryNotMeasured bool
 	// InstanceTypes are the EC2 candidates; empty means every
 	// non-burstable type priced in the region. The cheapest is chosen.
 	InstanceTypes []string

@@ -67,6 +67,9 @@ func DatasetInputs(prices *pricing.PriceTable, d *pricing.Dataset, source, regio
 			continue
 		}
 		in.Usage = db.MonthlyUsageAt(i, in.Function.WithDefaults().MemoryMB)
+		// A window longer than a month that its series split: the
+		// Lambda side bills each month on its own, as the dataset's bill.
+		in.Months = d.MonthUsages(fn, in.Usage)
 		if fb.MemoryChanged {
 			n = append(n, fmt.Sprintf("memory changed during the window (%v MB): Lambda is billed at each size, shown as the equivalent GB-s at %d MB", fb.MemorySizes, in.Function.WithDefaults().MemoryMB))
 		}
@@ -100,14 +103,19 @@ func DatasetInputs(prices *pricing.PriceTable, d *pricing.Dataset, source, regio
 // DatasetFreeTier is what a dataset comparison assumes when its Lambda
 // side gets the free tier (--free-tier): the dataset's bill said
 // "free_tier: not applied" (it prices none), which no longer holds, and a
-// window longer than a 730-hour month holds only its totals, so the free
-// tier is taken once off the average month, not off each calendar month
-// as AWS gives it — said, not silent.
-func DatasetFreeTier(as pricing.Assumptions, window time.Duration) pricing.Assumptions {
+// window longer than a 730-hour month gets it month by month when its
+// series split it (byMonth: Input.Months), else it holds only its totals,
+// so the free tier is taken once off the average month, not off each
+// calendar month as AWS gives it — said, not silent.
+func DatasetFreeTier(as pricing.Assumptions, window time.Duration, byMonth bool) pricing.Assumptions {
 	out := slices.DeleteFunc(append(pricing.Assumptions(nil), as...), func(a pricing.Assumption) bool {
 		return a.Field == "free_tier" && a.Value == "not applied"
 	})
-	if months := window.Seconds() / pricing.SecondsPerMonth; months > 1 {
+	switch months := window.Seconds() / pricing.SecondsPerMonth; {
+	case months > 1 && byMonth:
+		out.Add(pricing.Assumption{Field: "free_tier", Value: "applied to each month of the window",
+			Why: fmt.Sprintf("the dataset's window covers %.3g 730-hour months, which its series split: Lambda's free tier is given to each month's bill, as AWS gives it, and the monthly Lambda bill is the mean of the months'", months)})
+	case months > 1:
 		out.Add(pricing.Assumption{Field: "free_tier", Value: "off the window's average month",
 			Why: fmt.Sprintf("the dataset's window covers %.3g 730-hour months but holds only its totals, so Lambda's free tier is taken once off the average month, not off each calendar month as AWS gives it: where the months' traffic differs and a month uses less than the free tier, the mean of the months' bills is higher", months)})
 	}

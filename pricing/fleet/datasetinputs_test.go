@@ -109,7 +109,7 @@ func TestDatasetFreeTier(t *testing.T) {
 		{1460 * time.Hour, []string{"month=730 h", "free_tier=off the window's average month"}},
 	} {
 		var got []string
-		for _, a := range DatasetFreeTier(in, tc.window) {
+		for _, a := range DatasetFreeTier(in, tc.window, false) {
 			got = append(got, a.Field+"="+a.Value)
 		}
 		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
@@ -118,5 +118,38 @@ func TestDatasetFreeTier(t *testing.T) {
 	}
 	if len(in) != 2 {
 		t.Errorf("the input was modified: %v", in)
+	}
+}
+
+// A 1,460-hour dataset whose series has one point per 730-hour month
+// (525,600 and 2,102,400 invocations of 200 ms at 1024 MB, x86_64,
+// us-east-1) is compared month by month: with the free tier, month 0 is
+// free and month 1 is 1,102,400 × $0.0000002 + 20,480 GB-s ×
+// $0.0000166667 = $0.561814016, a mean of $0.280907008 (the average month
+// billed once, as before: 314,000 requests = $0.0628). The months carry
+// the requests the series give each, projected to a whole month.
+func TestDatasetInputsMonthByMonth(t *testing.T) {
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	d := &pricing.Dataset{Version: 1, Region: "us-east-1", Start: start, End: start.Add(1460 * time.Hour), Functions: []pricing.DatasetFunction{{
+		FunctionConfig: pricing.FunctionConfig{Name: "f", MemoryMB: 1024, Architecture: pricing.X86_64},
+		Summary:        pricing.FunctionSummary{Invocations: 2_628_000, BilledDurationMs: 2_628_000 * 200, DurationMs: pricing.DurationSet{Avg: 200}},
+		Series:         &pricing.Series{PeriodS: 2_628_000, Start: start, Invocations: []float64{525_600, 2_102_400}, DurationAvgMs: []float64{200, 200}, ConcurrencyMax: []float64{1, 1}}}}}
+	set, err := DatasetInputs(pricing.Embedded(), d, "d.json", "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := set.Inputs[0]
+	if len(in.Months) != 2 || in.Months[0].Usage.Requests != 525_600 || in.Months[1].Usage.Requests != 2_102_400 || in.Months[1].StartS != 2_628_000 {
+		t.Fatalf("months %+v", in.Months)
+	}
+	in.Options.FreeTier = true
+	in.InstanceTypes = []string{"m7g.large"}
+	in.NoLMI = true
+	r, err := Compare(pricing.Embedded(), in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := r.Lambda.Arch(pricing.X86_64).Total.String(); got != "0.280907008" {
+		t.Errorf("Lambda x86_64 $%s a month, want $0.280907008", got)
 	}
 }

@@ -41,6 +41,7 @@ func DatasetInput(d *pricing.Dataset, f *pricing.DatasetFunction, region string)
 		CPUFraction:        DefaultCPUFraction(fc.MemoryMB),
 		MemoryPerRequestMB: DefaultMemoryPerRequestMB(fc, f.Summary.MaxMemoryUsedMB),
 	}
+	memoryNotMeasured := !f.Measured("summary.max_memory_used_mb")
 	if s := f.Series; s != nil && s.PeriodS > 0 && len(s.Invocations) > 0 {
 		w.ProfileInterval = time.Duration(s.PeriodS) * time.Second
 		w.Profile = make([]float64, len(s.Invocations))
@@ -59,5 +60,5 @@ func DatasetInput(d *pricing.Dataset, f *pricing.DatasetFunction, region string)
 	if region == "" {
 		region = d.Region
 	}
-	return Input{Region: region, Name: f.Name, Function: fc, Usage: u, Workload: w}, notes
+	return Input{Region: region, Name: f.Name, Function: fc, Usage: u, Workload: w, MemoryNotMeasured: memoryNotMeasured}, notes
 }

@@ -67,12 +67,17 @@ func (p PerRequest) Apply(in *Input) []string {
 }
 
 // AssumedNotes are the notes of result r of input in for the needs p did
-// not give: the CPU share assumed from Lambda's vCPU share, and (when LMI
-// was compared) the memory per request assumed as on a server.
+// not give: the CPU share assumed from Lambda's vCPU share, the configured
+// memory given to a request where the dataset does not measure the memory
+// used, and (when LMI was compared) the memory per request assumed as on a
+// server.
 func (p PerRequest) AssumedNotes(in Input, r *Result) []string {
 	var notes []string
 	if p.CPUFraction == nil && p.CPUTime == 0 {
 		notes = append(notes, fmt.Sprintf("CPU per request assumed %.3g of the duration (Lambda's vCPU share at %d MB); measure it (lambdacost run) and pass --cpu-fraction", in.Workload.CPUFraction, in.Function.WithDefaults().MemoryMB))
+	}
+	if in.MemoryNotMeasured && p.MemoryPerRequestMB == nil {
+		notes = append(notes, fmt.Sprintf("memory per request: the dataset's source does not measure the memory used (not_measured), so each in-flight request is given the function's configured %.0f MB on a server; pass --memory-per-request", in.Workload.MemoryPerRequestMB))
 	}
 	if r.LMI != nil && p.MemoryPerRequestMB == nil {
 		notes = append(notes, fmt.Sprintf("LMI: each in-flight request is assumed to need %.0f MB, as on a server; a multi-concurrent runtime (Node.js, Java, .NET) shares memory between requests, so pass --memory-per-request for a fairer LMI sizing", in.Workload.MemoryPerRequestMB))

@@ -82,3 +82,34 @@ func TestPerRequest(t *testing.T) {
 		})
 	}
 }
+
+// A dataset whose source does not measure memory used (CloudWatch without
+// Lambda Insights) gives each request the configured 1,024 MB on a server,
+// and the comparison says so unless --memory-per-request gives it; a
+// measured 300 MB is used as is, with no such note.
+func TestDatasetMemoryNotMeasured(t *testing.T) {
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	d := &pricing.Dataset{Version: 2, Source: "cloudwatch", Region: "us-east-1", Start: start, End: start.Add(73 * time.Hour)}
+	f := pricing.DatasetFunction{FunctionConfig: pricing.FunctionConfig{Name: "cw", MemoryMB: 1024, Architecture: pricing.X86_64},
+		Summary:     pricing.FunctionSummary{Invocations: 1000, DurationMs: pricing.DurationSet{Avg: 100}},
+		NotMeasured: []string{"summary.max_memory_used_mb"}}
+	const note = "memory per request: the dataset's source does not measure the memory used (not_measured), so each in-flight request is given the function's configured 1024 MB"
+	in, _ := DatasetInput(d, &f, "")
+	if !in.MemoryNotMeasured || in.Workload.MemoryPerRequestMB != 1024 {
+		t.Fatalf("not measured %v, memory per request %v MB", in.MemoryNotMeasured, in.Workload.MemoryPerRequestMB)
+	}
+	if notes := strings.Join((PerRequest{}).AssumedNotes(in, &Result{}), "\n"); !strings.Contains(notes, note) {
+		t.Errorf("notes %q lack %q", notes, note)
+	}
+	mem := 256.0
+	given := PerRequest{MemoryPerRequestMB: &mem}
+	given.Apply(&in)
+	if notes := strings.Join(given.AssumedNotes(in, &Result{}), "\n"); strings.Contains(notes, "not_measured") {
+		t.Errorf("--memory-per-request given, yet: %q", notes)
+	}
+	f.NotMeasured, f.Summary.MaxMemoryUsedMB = nil, 300
+	in, _ = DatasetInput(d, &f, "")
+	if in.MemoryNotMeasured || in.Workload.MemoryPerRequestMB != 300 || strings.Contains(strings.Join((PerRequest{}).AssumedNotes(in, &Result{}), "\n"), "not_measured") {
+		t.Errorf("measured 300 MB: not measured %v, memory per request %v MB", in.MemoryNotMeasured, in.Workload.MemoryPerRequestMB)
+	}
+}

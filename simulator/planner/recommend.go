@@ -144,6 +144,12 @@ func RecommendDatasetFull(t *pricing.PriceTable, d *pricing.Dataset, o Recommend
 	}
 	for i := range d.Functions {
 		f := &d.Functions[i]
+		for _, nm := range notMeasuredAdvice {
+			if !f.Measured(nm.path) && f.Summary.Invocations > 0 {
+				out.Assumptions.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].%s", f.Name, nm.path), Value: "not measured",
+					Why: "the dataset's source does not measure it (not_measured): " + nm.instead})
+			}
+		}
 		if f.Unknown("timeout") {
 			out.Assumptions.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", f.Name), Value: "unknown",
 				Why: "not in the dataset: no timeout advice (collect the function configuration or import logs with --timeout)"})
@@ -159,6 +165,16 @@ func RecommendDatasetFull(t *pricing.PriceTable, d *pricing.Dataset, o Recommend
 	}
 	sortRecommendations(out.Recommendations)
 	return out, nil
+}
+
+// notMeasuredAdvice is, for each value a dataset's source may not
+// measure, what the advice does without it: none of its rules reads a
+// value that is not measured as 0.
+var notMeasuredAdvice = []struct{ path, instead string }{
+	{"summary.throttles", "no throttle advice (CloudWatch's Throttles metric counts them; logs carry none)"},
+	{"summary.errors", "no error-rate advice"},
+	{"summary.cold_starts", "no cold-start advice, and the bill has no INIT for averages (collect --logs, Lambda Insights or the function's logs measure them)"},
+	{"summary.max_memory_used_mb", "no memory advice, and an always-on fleet or LMI gives each in-flight request the configured memory"},
 }
 
 func sortRecommendations(rs []Recommendation) {
@@ -204,7 +220,7 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.Da
 	for _, m := range fb.MemorySizes {
 		limit = max(limit, m)
 	}
-	if used := s.MaxMemoryUsedMB; used > 0 && used >= limit && !f.Unknown("memory_mb") && limit < pricing.MaxMemoryMB {
+	if used := s.MaxMemoryUsedMB; used > 0 && f.Measured("summary.max_memory_used_mb") && used >= limit && !f.Unknown("memory_mb") && limit < pricing.MaxMemoryMB {
 		mb := min(pricing.MaxMemoryMB, int(math.Ceil(float64(limit)*memoryHeadroom/memoryGranularityM))*memoryGranularityM)
 		add(KindMemoryLimit, Warning, fmt.Sprint(mb), decimal.Zero, "used %d of %d MB, all of its memory: invocations may fail with Runtime.OutOfMemory; raise memory to about %d MB and measure (lambdacost tune)", used, limit, mb)
 	}
@@ -232,7 +248,7 @@ func recommendFunction(t *pricing.PriceTable, d *pricing.Dataset, db *pricing.Da
 	}
 
 	// Memory.
-	if used := s.MaxMemoryUsedMB; used > 0 && !f.Unknown("memory_mb") && !fb.MemoryChanged && float64(used) < underusedMemory*float64(fc.MemoryMB) && fc.MemoryMB > pricing.MinMemoryMB {
+	if used := s.MaxMemoryUsedMB; used > 0 && f.Measured("summary.max_memory_used_mb") && !f.Unknown("memory_mb") && !fb.MemoryChanged && float64(used) < underusedMemory*float64(fc.MemoryMB) && fc.MemoryMB > pricing.MinMemoryMB {
 		mb := int(math.Ceil(float64(used)*memoryHeadroom/memoryGranularityM)) * memoryGranularityM
 		mb = max(pricing.MinMemoryMB, mb)
 		if mb < fc.MemoryMB {
@@ -319,13 +335,13 @@ func reliability(f *pricing.DatasetFunction, fc pricing.FunctionConfig, s pricin
 	}
 
 	// Throttles, errors, cold starts.
-	if s.Throttles > 0 {
+	if s.Throttles > 0 && f.Measured("summary.throttles") {
 		add(KindThrottles, Warning, "", decimal.Zero, "%d requests were throttled (%.2f%% of %d): raise reserved concurrency or the account limit, or add provisioned concurrency for the peaks", s.Throttles, 100*ratio(s.Throttles, s.Invocations+s.Throttles), s.Invocations+s.Throttles)
 	}
-	if s.Invocations > 0 && ratio(s.Errors, s.Invocations) > errorRateWarning {
+	if s.Invocations > 0 && f.Measured("summary.errors") && ratio(s.Errors, s.Invocations) > errorRateWarning {
 		add(KindErrors, Warning, "", decimal.Zero, "%.2f%% of invocations failed (%d): failed invocations are billed too", 100*ratio(s.Errors, s.Invocations), s.Errors)
 	}
-	if s.Invocations > 0 && ratio(s.ColdStarts, s.Invocations) > coldStartRateHint {
+	if s.Invocations > 0 && f.Measured("summary.cold_starts") && ratio(s.ColdStarts, s.Invocations) > coldStartRateHint {
 		add(KindColdStarts, Info, "", decimal.Zero, "%.2f%% of invocations were cold (INIT %s on average, billed): find the cheapest provisioned concurrency for a target with lambdacost plan", 100*ratio(s.ColdStarts, s.Invocations), msDur(s.InitDurationMs.Avg))
 	}
 

@@ -91,3 +91,50 @@ func TestRecommendArchitectureExactBill(t *testing.T) {
 		t.Errorf("architecture saving %+v, want $0.0499995", a)
 	}
 }
+
+// TestRecommendNotMeasured: a function read from logs (throttles not
+// measured) and one from CloudWatch metrics without Lambda Insights (cold
+// starts, INIT and memory used not measured). Their nulls are read as 0,
+// so no rule fires on them; each value the advice could not use is listed
+// as not measured with what the advice did instead (before, nothing said
+// that "no throttle advice" meant "throttles unknown").
+func TestRecommendNotMeasured(t *testing.T) {
+	const ds = `{"version":2,"source":"cloudwatch","region":"us-east-1","start":"2026-11-01T00:00:00Z","end":"2026-11-02T00:00:00Z","functions":[
+ {"name":"logs","memory_mb":512,"architecture":"arm64","timeout":"30s","summary":{"invocations":1000,"errors":0,"throttles":null,"cold_starts":1,
+  "duration_ms":{"avg":50,"p50":50,"p90":50,"p99":50,"max":50},"init_duration_ms":{"avg":100,"p99":100},"max_memory_used_mb":300,
+  "billed_duration_ms":50100,"billed_gb_seconds":25.05},"not_measured":["summary.throttles"]},
+ {"name":"cw","memory_mb":512,"architecture":"arm64","timeout":"30s","summary":{"invocations":1000,"errors":0,"throttles":0,"cold_starts":null,
+  "duration_ms":{"avg":50,"p50":50,"p90":50,"p99":50,"max":50},"init_duration_ms":null,"max_memory_used_mb":null,"billed_gb_seconds":25},
+  "not_measured":["summary.cold_starts","summary.init_duration_ms","summary.max_memory_used_mb"]}]}`
+	d, err := pricing.DecodeDataset("ds.json", strings.NewReader(ds))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := RecommendDatasetFull(pricing.Embedded(), d, RecommendOptions{NoLMI: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, a := range r.Assumptions {
+		if a.Value == "not measured" {
+			got[a.Field] = a.Why
+		}
+	}
+	for field, why := range map[string]string{
+		"functions[logs].summary.throttles":        "no throttle advice",
+		"functions[cw].summary.cold_starts":        "no cold-start advice",
+		"functions[cw].summary.max_memory_used_mb": "no memory advice",
+	} {
+		if !strings.Contains(got[field], why) {
+			t.Errorf("%s: %q, want %q (all: %v)", field, got[field], why, got)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("not measured: %v, want the 3 above", got)
+	}
+	for _, rec := range r.Recommendations {
+		if rec.Function == "cw" && (rec.Kind == KindMemory || rec.Kind == KindColdStarts) || rec.Kind == KindThrottles {
+			t.Errorf("advice on a value not measured: %+v", rec)
+		}
+	}
+}
