@@ -70,6 +70,10 @@ type funcAcc struct {
 	errorIDs     map[string]struct{}
 	crashLineIDs map[string]int64 // → minute of the line (Unix minutes; 0 = unknown)
 	maxTimeoutUs int64            // the largest "Task timed out after N seconds"
+	// maxTimeoutReportUs is the longest Duration of a REPORT with Status:
+	// timeout: Lambda writes the timeout itself there ("Duration: 900000.00
+	// ms … Status: timeout" for a 15-minute timeout).
+	maxTimeoutReportUs int64
 
 	// per-minute series, sparse: only minutes with records are held.
 	minutes  map[int64]*minuteAcc
@@ -210,6 +214,9 @@ func (a *funcAcc) add(r *report) {
 	case statusTimeout:
 		a.timeouts++
 		a.errors++
+		if !r.Managed && r.DurationUs > a.maxTimeoutReportUs {
+			a.maxTimeoutReportUs = r.DurationUs
+		}
 		if r.RequestID != nil {
 			if a.timeoutIDs == nil {
 				a.timeoutIDs = map[string]struct{}{}
@@ -397,6 +404,11 @@ func (a *funcAcc) crashesFromLines() (n int64, minutes []int64) {
 }
 
 // hasRecords: anything was read for the function.
+// timeoutUs is the timeout the records tell (µs; 0 when none does): the
+// longest "Task timed out after N seconds" line or timed-out REPORT's
+// Duration.
+func (a *funcAcc) timeoutUs() int64 { return max(a.maxTimeoutUs, a.maxTimeoutReportUs) }
+
 func (a *funcAcc) hasRecords() bool {
 	return a.invocations > 0 || a.initFailures > 0 || a.restoreLines > 0 || a.anonTimeouts > 0 || len(a.lineTimeoutIDs) > 0 || a.initRetries > 0 || len(a.crashLineIDs) > 0
 }
@@ -430,11 +442,12 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 			InitUnbilledMs:   a.initUnbilledMs,
 		},
 	}
-	if a.maxTimeoutUs > 0 {
+	if tUs := a.timeoutUs(); tUs > 0 {
 		// Lambda's timeout is a whole number of seconds; the line tells
 		// when the invocation was stopped, a little after it ("Task timed
-		// out after 6.01 seconds" for a 6 s timeout).
-		f.Timeout = pricing.Duration(time.Duration(max(1, (a.maxTimeoutUs+500_000)/1_000_000)) * time.Second)
+		// out after 6.01 seconds" for a 6 s timeout), a timed-out REPORT's
+		// Duration is the timeout.
+		f.Timeout = pricing.Duration(time.Duration(max(1, (tUs+500_000)/1_000_000)) * time.Second)
 	}
 	if len(a.byMem) > 0 {
 		keys := slices.Sorted(maps.Keys(a.byMem))
@@ -490,9 +503,13 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].compute", a.name), Value: "Lambda Managed Instances",
 			Why: fmt.Sprintf("%d REPORT(s) without Billed Duration or Memory Size: duration is not billed per ms; the instances' cost is not in the logs", a.managed)})
 	}
-	if a.maxTimeoutUs > 0 {
+	switch {
+	case a.maxTimeoutUs > 0 && a.maxTimeoutUs >= a.maxTimeoutReportUs:
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", a.name), Value: f.Timeout.String(),
 			Why: fmt.Sprintf("from the logs' \"Task timed out after N seconds\" lines (the longest, %.2f s, to the whole second)", float64(a.maxTimeoutUs)/1e6)})
+	case a.maxTimeoutReportUs > 0:
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", a.name), Value: f.Timeout.String(),
+			Why: fmt.Sprintf("from the Duration of the REPORTs with Status: timeout, which is the timeout (the longest, %.2f ms, to the whole second)", float64(a.maxTimeoutReportUs)/1e3)})
 	}
 	if a.hasMin {
 		s, note := a.series()

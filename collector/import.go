@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -370,7 +371,7 @@ func (im *Importer) Dataset() *pricing.Dataset {
 			d.Assumptions.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].lambda_edge", name), Value: "true",
 				Why: "its log group /aws/lambda/" + name + " is a Lambda@Edge function's (Region prefix, then the name): priced at Lambda@Edge rates"})
 		}
-		im.configure(&f, a.memMB > 0, a.maxTimeoutUs > 0, d)
+		im.configure(&f, a.memMB > 0, a.timeoutUs() > 0, d)
 		if a.memMB == 0 {
 			// Only records without a memory size (failed INITs): billed at
 			// the memory given or assumed.
@@ -481,6 +482,12 @@ func (im *Importer) configure(f *pricing.DatasetFunction, memKnown, timeoutKnown
 	case im.opts.Timeout > 0:
 		f.Timeout = pricing.Duration(im.opts.Timeout)
 	case timeoutKnown:
+	case f.Summary.DurationMs.Max > float64(def.Timeout.D()/time.Millisecond):
+		// Lambda's default would have stopped the longest invocation: the
+		// timeout is at least that long (whole seconds), not the default.
+		least := time.Duration(math.Ceil(f.Summary.DurationMs.Max/1000)) * time.Second
+		f.Timeout = pricing.Duration(min(least, pricing.MaxTimeout))
+		unknown("timeout", "at least "+f.Timeout.String(), fmt.Sprintf("the records do not carry the timeout, and the longest invocation ran %.2f ms, longer than Lambda's default %s: the timeout is at least that, to the whole second; pass --timeout", f.Summary.DurationMs.Max, def.Timeout))
 	default:
 		f.Timeout = def.Timeout
 		unknown("timeout", def.Timeout.String(), "Lambda's default: the records do not carry the timeout; pass --timeout")

@@ -1,0 +1,63 @@
+package collector
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
+)
+
+// real is a fixture copied from public Lambda output (sources in
+// testdata/logs/real/README.md).
+func real(name string) string { return filepath.Join("..", "testdata", "logs", "real", name) }
+
+// A REPORT with Status: timeout carries the timeout as its Duration (AWS's
+// lifecycle page: the REPORT of a timed-out invocation has Duration = the
+// timeout); a log of such lines alone (filtered to REPORT lines, no "Task
+// timed out" line) tells the timeout, and a log whose invocations ran
+// longer than Lambda's 3 s default never claims the default.
+func TestImportRealTimeouts(t *testing.T) {
+	for _, c := range []struct {
+		file     string
+		timeout  time.Duration
+		unknown  bool   // timeout listed in config_unknown
+		value    string // the timeout assumption's value
+		billed   int64
+		timeouts int64
+	}{
+		// Two 15-minute timeouts: Duration 900000.00 ms each → 900 s;
+		// billed 2 × 900000.
+		{file: "timeout-15m.log", timeout: 900 * time.Second, value: "15m0s", billed: 1_800_000, timeouts: 2},
+		// "Billed Duration: 300000 ms Memory Size" (a space, not a tab):
+		// 300000.00 ms → 300 s.
+		{file: "timeout-5m-space.log", timeout: 300 * time.Second, value: "5m0s", billed: 300_000, timeouts: 1},
+		// An out-of-memory error after 376256.59 ms, no timeout said: the
+		// timeout is at least ⌈376.25659 s⌉ = 377 s = 6m17s, not the 3 s
+		// default, and stays unknown.
+		{file: "oom-10239.log", timeout: 377 * time.Second, unknown: true, value: "at least 6m17s", billed: 376_257},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			d, _, err := ImportFiles([]string{real(c.file)}, ImportOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := d.Functions[0]
+			if f.Timeout.D() != c.timeout || f.Unknown("timeout") != c.unknown {
+				t.Errorf("timeout = %s (unknown %v), want %s (unknown %v)", f.Timeout, f.Unknown("timeout"), c.timeout, c.unknown)
+			}
+			if f.Summary.BilledDurationMs != c.billed || f.Summary.Timeouts != c.timeouts {
+				t.Errorf("billed %d ms, %d timeouts; want %d, %d", f.Summary.BilledDurationMs, f.Summary.Timeouts, c.billed, c.timeouts)
+			}
+			i := slices.IndexFunc(d.Assumptions, func(a pricing.Assumption) bool { return a.Field == "functions["+f.Name+"].timeout" })
+			if i < 0 || d.Assumptions[i].Value != c.value {
+				t.Errorf("timeout assumption = %+v, want value %q", d.Assumptions, c.value)
+			}
+			if c.unknown && !strings.Contains(d.Assumptions[i].Why, "376256.59 ms") {
+				t.Errorf("why = %q, want the longest invocation named", d.Assumptions[i].Why)
+			}
+		})
+	}
+}
