@@ -38,6 +38,9 @@ type source struct {
 	// logCur counts the log events of logCurName (logbytes.go).
 	logCur     *logBytesAcc
 	logCurName string
+	// emulated: a REPORT of the Runtime Interface Emulator was refused;
+	// its later REPORTs with Max Memory Used = Memory Size are too.
+	emulated bool
 }
 
 // mdTable is the state of a Markdown table being read: the CloudWatch
@@ -272,9 +275,17 @@ func (s *source) message(msg []byte, timeMs int64, group string, where func() st
 			var ue *unsupportedError
 			if errors.As(err, &ue) {
 				s.refuse(where(), ue)
+				s.emulated = s.emulated || ue == errEmulator
 				return
 			}
 			s.bad(where(), err.Error())
+			return
+		}
+		if s.emulated && r.Kind == kindReport && !r.Managed && r.MaxMemoryMB == r.MemorySizeMB {
+			// The emulator's warm invocations after its cold one: the same
+			// unmeasured Max Memory Used = Memory Size, without the
+			// Init Duration that told the first.
+			s.refuse(where(), errEmulator)
 			return
 		}
 		if r.TimeMs == 0 {

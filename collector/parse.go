@@ -111,6 +111,17 @@ var errWebFunctions = &unsupportedError{
 	Hint:   "Web Functions are billed by requests, active CPU time and memory over each environment's life, which lambdacost does not model",
 }
 
+// errEmulator is a REPORT line printed by the Lambda Runtime Interface
+// Emulator (sam local invoke / start-api, the aws-lambda-rie binary in a
+// container image): it puts Init Duration first, where Lambda writes it
+// after Max Memory Used. Its numbers are not Lambda's: the emulator times
+// only the start of INIT (the real INIT lands in the first Duration) and
+// prints Max Memory Used = Memory Size (it does not measure memory).
+var errEmulator = &unsupportedError{
+	Format: "the output of the Lambda Runtime Interface Emulator (sam local, aws-lambda-rie: a REPORT with Init Duration before Duration), whose Init Duration and Max Memory Used are not measured (Max Memory Used = Memory Size)",
+	Hint:   "import the function's CloudWatch logs, or measure it locally with lambdacost run",
+}
+
 // parseEvent is the one entry point for a CloudWatch Logs event message,
 // whatever carried it (a line of an exported file, FilterLogEvents,
 // get-log-events or filter-log-events JSON, a subscription or Firehose
@@ -551,6 +562,11 @@ func parseFields(s []byte, r *report, isReport bool) error {
 			r.MaxMemoryMB, err = parseInt(val)
 			have |= hMax
 		case "Init Duration":
+			if isReport && have&hDur == 0 {
+				// Lambda writes Init Duration after Max Memory Used; only
+				// the emulator writes it first.
+				return errEmulator
+			}
 			r.InitDurationUs, err = parseMicros(val)
 			// "Init Duration: 0.00 ms" is not a cold start: REPORT lines
 			// rebuilt from the Logs API by some forwarders (Datadog's

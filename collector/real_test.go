@@ -1,6 +1,8 @@
 package collector
 
 import (
+	"errors"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -59,5 +61,38 @@ func TestImportRealTimeouts(t *testing.T) {
 				t.Errorf("why = %q, want the longest invocation named", d.Assumptions[i].Why)
 			}
 		})
+	}
+}
+
+// The Runtime Interface Emulator's REPORT lines (sam local, aws-lambda-rie)
+// look like Lambda's but carry numbers it did not measure: Init Duration
+// 0.02–0.45 ms for the start of INIT only, Max Memory Used = Memory Size.
+// They are refused by name, the warm line after a cold one too; a file of
+// nothing else has no records (exit 2).
+func TestImportRealEmulatorRefused(t *testing.T) {
+	for _, c := range []struct {
+		file  string
+		count int
+	}{
+		// A cold REPORT (Init Duration first) and a warm one (39.90 ms,
+		// Max Memory Used 3008 = Memory Size 3008).
+		{"rie-warm.log", 2},
+		// Three cold REPORTs, one of them missing the tab before Memory
+		// Size: refused as the emulator's, not listed as malformed.
+		{"sam-local.log", 3},
+	} {
+		_, _, err := ImportFiles([]string{real(c.file)}, ImportOptions{})
+		var ie *pricing.InputError
+		want := fmt.Sprintf("%d record(s) (first at %s:3) are the output of the Lambda Runtime Interface Emulator", c.count, real(c.file))
+		if !errors.As(err, &ie) || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "malformed") {
+			t.Errorf("%s: %v, want an input error with %q", c.file, err, want)
+		}
+	}
+	// Lambda's own REPORT with Max Memory Used = Memory Size (an OOM) is
+	// read: only a file that had the emulator's cold line loses its warm
+	// lines.
+	d, _, err := ImportFiles([]string{real("oom-10239.log")}, ImportOptions{})
+	if err != nil || d.Functions[0].Summary.Invocations != 1 || len(d.Problems) != 0 {
+		t.Errorf("oom-10239.log: %v, problems %q", err, d.Problems)
 	}
 }
