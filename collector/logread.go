@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -491,6 +492,18 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 					}
 				}
 			}
+			if bytes.HasPrefix(line, liveTailLine) {
+				// A Live Tail session update printed as one JSON line.
+				var u struct {
+					Update *liveTailUpdate `json:"sessionUpdate"`
+				}
+				if err := json.Unmarshal(line, &u); err != nil || u.Update == nil {
+					s.bad(at(lineNo)(), fmt.Sprintf("a Live Tail session update that is not valid JSON: %v", err))
+				} else {
+					s.liveTail(*u.Update, at(lineNo)()+" sessionUpdate")
+				}
+				goto next
+			}
 			if len(line) > 0 && line[0] == '{' && bytes.Contains(line, []byte(`"message"`)) && hasRecordMarker(line) {
 				// A log event as JSON on one line (jq -c '.events[]'):
 				// the record is inside its escaped "message".
@@ -639,7 +652,7 @@ func cliOutputFormat(head []byte) *unsupportedError {
 // ("results", "statistics", "status", "encryptionKey").
 var jsonDocKeys = []string{"events", "nextToken", "searchedLogStreams", "nextForwardToken", "nextBackwardToken", "logStreamName", "eventId", "ingestionTime",
 	"messageType", "owner", "logGroup", "logStream", "subscriptionFilters", "logEvents", "awslogs",
-	"results", "statistics", "status", "encryptionKey", "queryLanguage"}
+	"results", "statistics", "status", "encryptionKey", "queryLanguage", "sessionStart", "sessionUpdate"}
 
 // isJSONDoc: the input is a JSON document of one of those kinds, or a
 // JSON array (Logs Insights console export, a list of events).
@@ -708,6 +721,7 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	group := ""
 	other := map[string]json.RawMessage{}
 	control := false
+	known := false    // a key of a document lambdacost reads
 	var results int64 // rows of a Logs Insights "results" list
 	haveResults := false
 	for dec.More() {
@@ -716,7 +730,16 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 			return fail(err)
 		}
 		key, _ := t.(string)
+		if slices.Contains(jsonDocKeys, key) {
+			known = true
+		}
 		switch key {
+		case "sessionUpdate":
+			var u liveTailUpdate
+			if err := dec.Decode(&u); err != nil {
+				return fail(err)
+			}
+			s.liveTail(u, where+" sessionUpdate")
 		case "events", "logEvents", "results":
 			if control {
 				var skip json.RawMessage
@@ -790,8 +813,66 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	}
 	if len(other) > 0 && (other["type"] != nil || other["_aws"] != nil || other["message"] != nil || other["@message"] != nil) {
 		s.element(other, nil, where, group)
+	} else if !known {
+		// Not one of the documents read (get-log-events, filter-log-events,
+		// subscription, Firehose, Logs Insights, Live Tail): refused by
+		// name, never skipped unseen.
+		s.im.stats.Lines++
+		s.refuse(strings.TrimSuffix(where, ":"), errNotEvent)
 	}
 	return true
+}
+
+// errNotEvent is a JSON object none of whose keys is a log event's or a
+// document's lambdacost reads.
+var errNotEvent = &unsupportedError{Format: "a JSON object that is not a Lambda log event", Hint: "give CloudWatch Logs events (message, timestamp), Lambda log lines or Logs Insights results with @message"}
+
+// liveTailUpdate is a CloudWatch Logs Live Tail session update
+// (StartLiveTail's LiveTailSessionUpdate, as SDKs and the CLI print it:
+// {"sessionUpdate":{"sessionMetadata":{"sampled":…},"sessionResults":[…]}}).
+type liveTailUpdate struct {
+	SessionMetadata struct {
+		Sampled bool `json:"sampled"`
+	} `json:"sessionMetadata"`
+	SessionResults []struct {
+		LogGroupIdentifier string          `json:"logGroupIdentifier"`
+		LogStreamName      string          `json:"logStreamName"`
+		Message            string          `json:"message"`
+		Timestamp          json.RawMessage `json:"timestamp"`
+	} `json:"sessionResults"`
+}
+
+// errLiveTailSampled is a Live Tail update whose events CloudWatch sampled:
+// above 500 events a second it keeps 500 and drops the rest, so its
+// REPORT lines are a part of the invocations only.
+var errLiveTailSampled = &unsupportedError{
+	Format: "a Live Tail update whose events CloudWatch sampled (sessionMetadata.sampled: true; above 500 events a second the rest are dropped), so its REPORT lines are a part of the invocations only",
+	Hint:   "export the window's events with `aws logs filter-log-events` or read them with `collect --logs`",
+}
+
+// liveTailLine starts a Live Tail session update printed on one line.
+var liveTailLine = []byte(`{"sessionUpdate"`)
+
+// liveTail reads one Live Tail session update's events.
+func (s *source) liveTail(u liveTailUpdate, where string) {
+	if u.SessionMetadata.Sampled {
+		s.im.stats.Lines += int64(len(u.SessionResults))
+		s.refuse(where, errLiveTailSampled)
+		return
+	}
+	for i, ev := range u.SessionResults {
+		s.im.stats.Lines++
+		s.im.stats.Bytes += int64(len(ev.Message))
+		g := functionOfGroup(strings.TrimSuffix(ev.LogGroupIdentifier, ":*"))
+		if g == "" {
+			g = functionOfStream(ev.LogStreamName)
+		}
+		w := fmt.Sprintf("%s.sessionResults[%d]", where, i)
+		// A session may filter events (a pattern): its events are not
+		// known to be the function's whole log.
+		s.logPartial(g)
+		s.message([]byte(ev.Message), eventTime(ev.Timestamp), g, func() string { return w })
+	}
 }
 
 // insightsComplete checks a get-query-results document: a query that did
@@ -924,7 +1005,7 @@ func (s *source) element(m map[string]json.RawMessage, raw []byte, where, group 
 		s.message(raw, 0, group, w)
 		return
 	}
-	s.refuse(where, &unsupportedError{Format: "a JSON object that is not a Lambda log event", Hint: "give CloudWatch Logs events (message, timestamp), Lambda log lines or Logs Insights results with @message"})
+	s.refuse(where, errNotEvent)
 }
 
 func stringMap(m map[string]json.RawMessage) map[string]string {

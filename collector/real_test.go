@@ -3,6 +3,7 @@ package collector
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -94,5 +95,62 @@ func TestImportRealEmulatorRefused(t *testing.T) {
 	d, _, err := ImportFiles([]string{real("oom-10239.log")}, ImportOptions{})
 	if err != nil || d.Functions[0].Summary.Invocations != 1 || len(d.Problems) != 0 {
 		t.Errorf("oom-10239.log: %v, problems %q", err, d.Problems)
+	}
+}
+
+// Live Tail updates (StartLiveTail's sessionUpdate) are read: 154 + 610
+// ms, two SnapStart restores (Billed Duration = ⌈Duration⌉ + Billed
+// Restore Duration: 128 + 26, 307 + 303, nothing added); the sampled
+// update (CloudWatch dropped events above 500 a second) is refused by
+// name, its timeout not counted.
+func TestImportLiveTail(t *testing.T) {
+	d, _, err := ImportFiles([]string{real("livetail.jsonl")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := findFn(t, d, "orders")
+	s := f.Summary
+	if s.Invocations != 2 || s.BilledDurationMs != 764 || s.ColdStarts != 2 || s.Restores != 2 || s.Timeouts != 0 {
+		t.Errorf("summary %+v, want 2 invocations, 764 ms, 2 restores, no timeout", s)
+	}
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "1 record(s) (first at ../testdata/logs/real/livetail.jsonl: document 4: sessionUpdate) are a Live Tail update whose events CloudWatch sampled") {
+		t.Errorf("problems %q", d.Problems)
+	}
+
+	// The same update as a line after a text REPORT (the file is read as
+	// lines): read too. 5 + 154 + 610 ms.
+	dir := t.TempDir()
+	lines, err := os.ReadFile(real("livetail.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	update := strings.Split(string(lines), "\n")[1]
+	p := filepath.Join(dir, "orders.log")
+	text := "REPORT RequestId: 8f5a2c1e-1111-4a0b-9c3d-00000000000a\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 2048 MB\tMax Memory Used: 60 MB\t\n"
+	if err := os.WriteFile(p, []byte(text+update+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, _, err = ImportFiles([]string{p}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := findFn(t, d, "orders").Summary; s.Invocations != 3 || s.BilledDurationMs != 769 {
+		t.Errorf("as lines: %+v, want 3 invocations, 769 ms", s)
+	}
+}
+
+// A JSON document of a kind lambdacost does not read (here a function's
+// configuration after filter-log-events output) is refused by name; the
+// events before it are read (one 900 s timeout).
+func TestImportUnknownDocumentRefused(t *testing.T) {
+	d, _, err := ImportFiles([]string{real("config-after-events.json")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := d.Functions[0].Summary; s.Invocations != 1 || s.BilledDurationMs != 900_000 {
+		t.Errorf("summary %+v", s)
+	}
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "config-after-events.json: document 2) are a JSON object that is not a Lambda log event") {
+		t.Errorf("problems %q", d.Problems)
 	}
 }

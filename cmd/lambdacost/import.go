@@ -41,10 +41,12 @@ exported log files (text REPORT / INIT_REPORT / RESTORE_REPORT / timeout / crash
 platform.* records, pretty-printed or not, mixed, plain or gzip, UTF-8 or UTF-16), 'aws logs tail',
 'sam logs' and 'serverless logs' (coloured or not), the JSON and text output of
 'aws logs filter-log-events' / 'get-log-events', CloudWatch Logs subscription and Firehose
-payloads, Logs Insights results (JSON, CSV or Markdown, with @message or the REPORT fields) and
-'aws cloudwatch get-metric-data' JSON; and writes a dataset for report, simulate, compare and check.
-Known formats it does not read (Lambda Insights EMF events, Lambda Web Functions events, Logs
-Insights stats results, --output table/yaml) are refused by name, and so is text other than
+payloads, Logs Insights results (JSON, CSV or Markdown, with @message or the REPORT fields), Live
+Tail session updates and 'aws cloudwatch get-metric-data' JSON; and writes a dataset for report,
+simulate, compare and check. Known formats it does not read (Lambda Insights EMF events, Lambda
+Web Functions events, Logs Insights stats results, sampled Live Tail updates, the Runtime
+Interface Emulator's REPORT lines from sam local, other JSON documents, --output table/yaml) are
+refused by name, and so is text other than
 times, streams and log groups before a record (an application's line quoting one). No record at
 all exits 2.
 
