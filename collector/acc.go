@@ -55,6 +55,7 @@ type funcAcc struct {
 	restoreLines        int64 // RESTORE_REPORT lines / platform.restoreReport records
 	restoreAdded        int64 // REPORTs whose Billed Duration left out the Billed Restore Duration
 	noStatus            int64 // invocations read from Logs Insights fields: status unknown
+	rebuilt             int64 // REPORTs rebuilt by the Datadog extension: status unknown
 	noMaxMem            int64 // of them, without @maxMemoryUsed
 	restoreFailures     int64
 
@@ -206,6 +207,9 @@ func (a *funcAcc) add(r *report) {
 	}
 	if r.NoStatus {
 		a.noStatus++
+	}
+	if r.Rebuilt {
+		a.rebuilt++
 	}
 	if r.NoMaxMem {
 		a.noMaxMem++
@@ -483,6 +487,17 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		f.Summary.Errors, f.Summary.Timeouts = 0, 0
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: "unknown",
 			Why: fmt.Sprintf("%d invocation(s) were read from Logs Insights' REPORT fields (@duration, @billedDuration…), which do not carry the Status of a timeout or an error: query @message too", a.noStatus)})
+	}
+	if a.rebuilt > 0 {
+		// The Datadog extension's REPORT lines drop Status (it writes
+		// timeouts and errors on its END line instead) and SnapStart's
+		// Restore Duration: errors and timeouts are unknown, never zero.
+		if a.noStatus == 0 {
+			f.Missing = append(f.Missing, "summary.errors", "summary.timeouts", "series.errors")
+			f.Summary.Errors, f.Summary.Timeouts = 0, 0
+		}
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: "unknown",
+			Why: fmt.Sprintf("%d REPORT line(s) were rebuilt by the Datadog Lambda extension (Runtime Duration, Post Runtime Duration), which drops Lambda's Status of a timeout or an error and SnapStart's Restore Duration: errors, timeouts and SnapStart restores of those invocations are not known; import the function's CloudWatch log group", a.rebuilt)})
 	}
 	if a.noMaxMem > 0 {
 		if a.noMaxMem == a.invocations {

@@ -48,6 +48,11 @@ type report struct {
 	// @message says nothing of the invocation's status (timeout, error),
 	// or was queried without @maxMemoryUsed.
 	NoStatus, NoMaxMem bool
+	// Rebuilt: a REPORT the Datadog Lambda extension wrote from the
+	// Telemetry API (its "Runtime Duration" / "Post Runtime Duration"
+	// fields): Lambda's numbers, but without Status (timeouts and errors)
+	// or SnapStart's Restore Duration.
+	Rebuilt bool
 }
 
 // kind is what a parsed record is.
@@ -120,6 +125,15 @@ var errWebFunctions = &unsupportedError{
 var errEmulator = &unsupportedError{
 	Format: "the output of the Lambda Runtime Interface Emulator (sam local, aws-lambda-rie: a REPORT with Init Duration before Duration), whose Init Duration and Max Memory Used are not measured (Max Memory Used = Memory Size)",
 	Hint:   "import the function's CloudWatch logs, or measure it locally with lambdacost run",
+}
+
+// errDatadogManaged is the REPORT line the Datadog Lambda extension writes
+// for a Lambda Managed Instances invocation ("REPORT RequestId: ID Runtime
+// Duration: N ms", then perhaps "Task timed out after …" or "Task
+// failed: …"): not Lambda's REPORT, and without its Duration.
+var errDatadogManaged = &unsupportedError{
+	Format: "a REPORT line rebuilt by the Datadog Lambda extension for Lambda Managed Instances (\"Runtime Duration\" only, no Duration)",
+	Hint:   "import the function's CloudWatch log group /aws/lambda/NAME",
 }
 
 // parseEvent is the one entry point for a CloudWatch Logs event message,
@@ -535,6 +549,10 @@ func parseFields(s []byte, r *report, isReport bool) error {
 		}
 		c := bytes.IndexByte(s, ':')
 		if c < 0 {
+			if r.Rebuilt && have&hDur == 0 {
+				// "… Runtime Duration: 30000.00 ms Task timed out after …"
+				return errDatadogManaged
+			}
 			return fmt.Errorf("%s field %q has no value (a truncated or altered line?)", kindName(r.Kind), trunc(s))
 		}
 		key := bytes.TrimRight(s[:c], " \t")
@@ -577,6 +595,8 @@ func parseFields(s []byte, r *report, isReport bool) error {
 			r.Restored = isReport
 		case "Billed Restore Duration":
 			r.BilledRestoreMs, err = parseInt(val)
+		case "Runtime Duration", "Post Runtime Duration":
+			r.Rebuilt = isReport
 		case "Status":
 			r.Status = parseStatus(val)
 		case "Phase":
@@ -593,6 +613,8 @@ func parseFields(s []byte, r *report, isReport bool) error {
 		return nil
 	}
 	switch {
+	case have&hDur == 0 && r.Rebuilt:
+		return errDatadogManaged
 	case have&hDur == 0:
 		return fmt.Errorf("REPORT line lacks Duration")
 	case have&(hBilled|hMem) == 0:

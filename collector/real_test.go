@@ -154,3 +154,31 @@ func TestImportUnknownDocumentRefused(t *testing.T) {
 		t.Errorf("problems %q", d.Problems)
 	}
 }
+
+// REPORT lines rebuilt by the Datadog Lambda extension carry Lambda's
+// numbers but not its Status: 12 + 5000 ms billed, one cold start whose
+// INIT (⌈174.06⌉ = 175 ms, 2024) was not billed; errors and timeouts are
+// unknown (listed missing), not 0 and not 1 from the END line alone. The
+// Managed Instances line ("Runtime Duration" only) is refused by name.
+func TestImportDatadogRebuiltReports(t *testing.T) {
+	d, _, err := ImportFiles([]string{real("datadog-rebuilt.log")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := d.Functions[0]
+	s := f.Summary
+	if s.Invocations != 2 || s.BilledDurationMs != 5012 || s.ColdStarts != 1 || s.InitUnbilledMs != 175 || s.Errors != 0 || s.Timeouts != 0 {
+		t.Errorf("summary %+v", s)
+	}
+	for _, m := range []string{"summary.errors", "summary.timeouts"} {
+		if !slices.Contains(f.Missing, m) {
+			t.Errorf("missing %q, want %s listed", f.Missing, m)
+		}
+	}
+	if !hasAssumption(d, "functions[datadog-rebuilt].summary.errors", "rebuilt by the Datadog Lambda extension") {
+		t.Errorf("assumptions %v", d.Assumptions)
+	}
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "datadog-rebuilt.log:5) are a REPORT line rebuilt by the Datadog Lambda extension for Lambda Managed Instances") {
+		t.Errorf("problems %q", d.Problems)
+	}
+}

@@ -45,8 +45,8 @@ payloads, Logs Insights results (JSON, CSV or Markdown, with @message or the REP
 Tail session updates and 'aws cloudwatch get-metric-data' JSON; and writes a dataset for report,
 simulate, compare and check. Known formats it does not read (Lambda Insights EMF events, Lambda
 Web Functions events, Logs Insights stats results, sampled Live Tail updates, the Runtime
-Interface Emulator's REPORT lines from sam local, other JSON documents, --output table/yaml) are
-refused by name, and so is text other than
+Interface Emulator's REPORT lines from sam local, the Datadog extension's Managed Instances REPORT
+lines, other JSON documents, --output table/yaml) are refused by name, and so is text other than
 times, streams and log groups before a record (an application's line quoting one). No record at
 all exits 2.
 
