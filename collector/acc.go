@@ -408,6 +408,19 @@ func (a *funcAcc) crashesFromLines() (n int64, minutes []int64) {
 }
 
 // hasRecords: anything was read for the function.
+// errorsNote says that the errors counted from the logs are a lower bound
+// (import only: collect takes errors from the Errors metric).
+func (a *funcAcc) errorsNote(errors int64) (pricing.Assumption, bool) {
+	if a.invocations == 0 || a.noStatus > 0 || a.rebuilt > 0 {
+		return pricing.Assumption{}, false // none, or already unknown
+	}
+	// Lambda writes an error Status on a REPORT only when the runtime
+	// failed; an error the handler throws or returns leaves none (a
+	// Node.js "Invoke Error" line, then a REPORT without Status).
+	return pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: fmt.Sprintf("%d (timeouts and runtime failures only)", errors),
+		Why: "a REPORT carries Status: error or timeout only when the runtime failed (a timeout, a crash, out of memory); an error the handler throws or returns (Node.js's \"Invoke Error\", Python's \"[ERROR] … Traceback\") leaves its REPORT without a Status and is not counted: the CloudWatch Errors metric (collect, get-metric-data) counts those too"}, true
+}
+
 // timeoutUs is the timeout the records tell (µs; 0 when none does): the
 // longest "Task timed out after N seconds" line or timed-out REPORT's
 // Duration.

@@ -39,6 +39,9 @@ type source struct {
 	// logCur counts the log events of logCurName (logbytes.go).
 	logCur     *logBytesAcc
 	logCurName string
+	// fix, when set, amends each record read before it is added (what its
+	// carrier says of it: an invoke's FunctionError).
+	fix func(*report)
 	// emulated: a REPORT of the Runtime Interface Emulator was refused;
 	// its later REPORTs with Max Memory Used = Memory Size are too.
 	emulated bool
@@ -291,6 +294,9 @@ func (s *source) message(msg []byte, timeMs int64, group string, where func() st
 		}
 		if r.TimeMs == 0 {
 			r.TimeMs = timeMs
+		}
+		if s.fix != nil {
+			s.fix(r)
 		}
 		s.add(r, group)
 	})
@@ -652,7 +658,8 @@ func cliOutputFormat(head []byte) *unsupportedError {
 // ("results", "statistics", "status", "encryptionKey").
 var jsonDocKeys = []string{"events", "nextToken", "searchedLogStreams", "nextForwardToken", "nextBackwardToken", "logStreamName", "eventId", "ingestionTime",
 	"messageType", "owner", "logGroup", "logStream", "subscriptionFilters", "logEvents", "awslogs",
-	"results", "statistics", "status", "encryptionKey", "queryLanguage", "sessionStart", "sessionUpdate"}
+	"results", "statistics", "status", "encryptionKey", "queryLanguage", "sessionStart", "sessionUpdate",
+	"StatusCode", "FunctionError", "LogResult", "ExecutedVersion", "ResponseMetadata"}
 
 // isJSONDoc: the input is a JSON document of one of those kinds, or a
 // JSON array (Logs Insights console export, a list of events).
@@ -721,7 +728,10 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	group := ""
 	other := map[string]json.RawMessage{}
 	control := false
-	known := false    // a key of a document lambdacost reads
+	known := false // a key of a document lambdacost reads
+	// aws lambda invoke --log-type Tail: the log's last 4 KB, base64.
+	var logResult, functionError string
+	haveLogResult := false
 	var results int64 // rows of a Logs Insights "results" list
 	haveResults := false
 	for dec.More() {
@@ -734,6 +744,16 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 			known = true
 		}
 		switch key {
+		case "LogResult", "FunctionError":
+			var v string
+			if err := dec.Decode(&v); err != nil {
+				return fail(err)
+			}
+			if key == "LogResult" {
+				logResult, haveLogResult = v, true
+			} else {
+				functionError = v
+			}
 		case "sessionUpdate":
 			var u liveTailUpdate
 			if err := dec.Decode(&u); err != nil {
@@ -802,6 +822,9 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	if haveResults {
 		s.insightsComplete(other, results, where)
 	}
+	if haveLogResult {
+		s.invokeTail(logResult, functionError, strings.TrimSuffix(where, ":")+" LogResult")
+	}
 	for _, k := range []string{"nextToken", "NextToken"} {
 		// filter-log-events output carries a token only when more events
 		// remain (the CLI pages through them unless --max-items or
@@ -848,6 +871,27 @@ type liveTailUpdate struct {
 var errLiveTailSampled = &unsupportedError{
 	Format: "a Live Tail update whose events CloudWatch sampled (sessionMetadata.sampled: true; above 500 events a second the rest are dropped), so its REPORT lines are a part of the invocations only",
 	Hint:   "export the window's events with `aws logs filter-log-events` or read them with `collect --logs`",
+}
+
+// invokeTail reads the LogResult of `aws lambda invoke --log-type Tail`:
+// base64 of the last 4 KB of the invocation's log, which end with its
+// REPORT. A FunctionError ("Unhandled": the handler failed) is an error
+// that the REPORT's Status does not carry.
+func (s *source) invokeTail(b64, functionError, where string) {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		s.bad(where, fmt.Sprintf("not base64: %v", err))
+		return
+	}
+	s.im.stats.Lines++
+	s.logPartial("")
+	s.fix = func(r *report) {
+		if functionError != "" && r.Kind == kindReport && r.Status == statusSuccess {
+			r.Status = statusError
+		}
+	}
+	s.message(raw, 0, "", func() string { return where })
+	s.fix = nil
 }
 
 // liveTailLine starts a Live Tail session update printed on one line.

@@ -182,3 +182,54 @@ func TestImportDatadogRebuiltReports(t *testing.T) {
 		t.Errorf("problems %q", d.Problems)
 	}
 }
+
+// A Node.js handler that throws: the runtime logs "Invoke Error" and the
+// REPORT has no Status, so the logs count 0 errors; the dataset says the
+// count is of timeouts and runtime failures only, not that none failed.
+func TestImportHandlerErrorsNotInReports(t *testing.T) {
+	d, _, err := ImportFiles([]string{real("node-invoke-error.log")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := d.Functions[0].Summary; s.Invocations != 1 || s.Errors != 0 || s.BilledDurationMs != 918 {
+		t.Errorf("summary %+v", s)
+	}
+	if !hasAssumption(d, "functions[node-invoke-error].summary.errors", "0 (timeouts and runtime failures only)") {
+		t.Errorf("assumptions %v", d.Assumptions)
+	}
+}
+
+// `aws lambda invoke --log-type Tail` (and `sam remote invoke --output
+// json`) print the invocation's last 4 KB of log as LogResult (base64),
+// which ends with its REPORT; FunctionError says the handler failed,
+// which the REPORT does not.
+func TestImportInvokeLogResult(t *testing.T) {
+	for _, c := range []struct {
+		file                         string
+		billed, cold, errs, unbilled int64
+	}{
+		// 2016: "Billed Duration: 200 ms " (100 ms rounding, a space
+		// before the tab); LogResult before StatusCode.
+		{"invoke-tail-2016.json", 200, 0, 0, 0},
+		// Duration 13.40, billed 14: the INIT of 121.80 ms was not
+		// billed (⌈121.80⌉ = 122 ms unbilled).
+		{"invoke-tail.json", 14, 1, 0, 122},
+		// The same REPORT in ResponseMetadata's x-amz-log-result header
+		// is not read twice: 9 ms.
+		{"sam-remote-invoke.json", 9, 0, 0, 0},
+		// FunctionError "Unhandled" with the Node.js "Invoke Error" log:
+		// one error although its REPORT has no Status; 918 ms, INIT
+		// ⌈189.88⌉ = 190 ms unbilled.
+		{"invoke-unhandled.json", 918, 1, 1, 190},
+	} {
+		d, _, err := ImportFiles([]string{real(c.file)}, ImportOptions{})
+		if err != nil {
+			t.Errorf("%s: %v", c.file, err)
+			continue
+		}
+		s := d.Functions[0].Summary
+		if s.Invocations != 1 || s.BilledDurationMs != c.billed || s.ColdStarts != c.cold || s.Errors != c.errs || s.InitUnbilledMs != c.unbilled || len(d.Problems) != 0 {
+			t.Errorf("%s: %+v, problems %q; want 1 invocation, %d ms, %d cold, %d errors, %d ms INIT unbilled", c.file, s, d.Problems, c.billed, c.cold, c.errs, c.unbilled)
+		}
+	}
+}

@@ -42,7 +42,8 @@ platform.* records, pretty-printed or not, mixed, plain or gzip, UTF-8 or UTF-16
 'sam logs' and 'serverless logs' (coloured or not), the JSON and text output of
 'aws logs filter-log-events' / 'get-log-events', CloudWatch Logs subscription and Firehose
 payloads, Logs Insights results (JSON, CSV or Markdown, with @message or the REPORT fields), Live
-Tail session updates and 'aws cloudwatch get-metric-data' JSON; and writes a dataset for report,
+Tail session updates, 'aws lambda invoke --log-type Tail' output (its LogResult) and
+'aws cloudwatch get-metric-data' JSON; and writes a dataset for report,
 simulate, compare and check. Known formats it does not read (Lambda Insights EMF events, Lambda
 Web Functions events, Logs Insights stats results, sampled Live Tail updates, the Runtime
 Interface Emulator's REPORT lines from sam local, the Datadog extension's Managed Instances REPORT
