@@ -42,6 +42,11 @@ type source struct {
 	// fix, when set, amends each record read before it is added (what its
 	// carrier says of it: an invoke's FunctionError).
 	fix func(*report)
+	// dropped sums the platform.logsDropped records read (droppedN of
+	// them, the first at droppedAt).
+	dropped   droppedError
+	droppedN  int
+	droppedAt string
 	// emulated: a REPORT of the Runtime Interface Emulator was refused;
 	// its later REPORTs with Max Memory Used = Memory Size are too.
 	emulated bool
@@ -250,6 +255,10 @@ func (s *source) refuse(where string, e *unsupportedError) {
 // and every refused format, by name.
 func (s *source) finish() {
 	s.im.stats.Malformed += s.malformed
+	if s.droppedN > 0 {
+		s.im.problem(fmt.Sprintf("%s: %d platform.logsDropped record(s) (first at %s): Lambda dropped %d records (%d bytes) before they reached this capture, so invocations, cold starts and billed duration are a lower bound (read the function's CloudWatch log group instead)",
+			s.name, s.droppedN, s.droppedAt, s.dropped.Records, s.dropped.Bytes))
+	}
 	if s.malformed > int64(s.listed) {
 		s.im.problem(fmt.Sprintf("%s: %d malformed records in all (first %d listed)", s.name, s.malformed, s.listed))
 	}
@@ -280,6 +289,16 @@ func (s *source) message(msg []byte, timeMs int64, group string, where func() st
 			if errors.As(err, &ue) {
 				s.refuse(where(), ue)
 				s.emulated = s.emulated || ue == errEmulator
+				return
+			}
+			var de *droppedError
+			if errors.As(err, &de) {
+				if s.droppedN == 0 {
+					s.droppedAt = where()
+				}
+				s.droppedN++
+				s.dropped.Records += de.Records
+				s.dropped.Bytes += de.Bytes
 				return
 			}
 			s.bad(where(), err.Error())

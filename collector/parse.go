@@ -136,6 +136,31 @@ var errDatadogManaged = &unsupportedError{
 	Hint:   "import the function's CloudWatch log group /aws/lambda/NAME",
 }
 
+// droppedError is a Telemetry API platform.logsDropped record: Lambda
+// dropped records before they reached the capture (an extension slower
+// than the function's log), REPORTs among them perhaps.
+type droppedError struct {
+	Records, Bytes int64
+}
+
+func (e *droppedError) Error() string {
+	return fmt.Sprintf("platform.logsDropped: %d records (%d bytes) dropped", e.Records, e.Bytes)
+}
+
+// parseDropped reads a platform.logsDropped record's counts.
+func parseDropped(obj []byte) error {
+	var rec struct {
+		Record struct {
+			DroppedRecords int64 `json:"droppedRecords"`
+			DroppedBytes   int64 `json:"droppedBytes"`
+		} `json:"record"`
+	}
+	if err := json.Unmarshal(bytes.TrimRight(obj, " \t\r\n"), &rec); err != nil {
+		return fmt.Errorf("platform.logsDropped record: %v", err)
+	}
+	return &droppedError{Records: rec.Record.DroppedRecords, Bytes: rec.Record.DroppedBytes}
+}
+
 // parseEvent is the one entry point for a CloudWatch Logs event message,
 // whatever carried it (a line of an exported file, FilterLogEvents,
 // get-log-events or filter-log-events JSON, a subscription or Firehose
@@ -213,6 +238,8 @@ func parseLine(line []byte, r *report) error {
 				return parsePlatformJSON(obj, r)
 			case bytes.HasPrefix(t, []byte(`invokeReport"`)), bytes.HasPrefix(t, []byte(`invokeSummary"`)), bytes.HasPrefix(t, []byte(`requestComplete"`)):
 				return errWebFunctions
+			case bytes.HasPrefix(t, []byte(`logsDropped"`)):
+				return parseDropped(obj)
 			case bytes.Contains(t, jsonMarker):
 				// Another platform record first, then a report (several
 				// records on one line): read, or refused as malformed.

@@ -233,3 +233,20 @@ func TestImportInvokeLogResult(t *testing.T) {
 		}
 	}
 }
+
+// A Telemetry API capture whose platform.logsDropped record says Lambda
+// dropped 123 records (12345 bytes) before the capture: its one REPORT
+// (538 ms) is read, and the dataset lists the drop, with the counts, as a
+// problem.
+func TestImportTelemetryLogsDropped(t *testing.T) {
+	d, _, err := ImportFiles([]string{real("telemetry-dropped.json")}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := d.Functions[0].Summary; s.Invocations != 1 || s.BilledDurationMs != 538 {
+		t.Errorf("summary %+v", s)
+	}
+	if len(d.Problems) != 1 || !strings.Contains(d.Problems[0], "1 platform.logsDropped record(s)") || !strings.Contains(d.Problems[0], "dropped 123 records (12345 bytes)") {
+		t.Errorf("problems %q", d.Problems)
+	}
+}
