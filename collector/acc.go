@@ -56,8 +56,12 @@ type funcAcc struct {
 	restoreAdded        int64 // REPORTs whose Billed Duration left out the Billed Restore Duration
 	noStatus            int64 // invocations read from Logs Insights fields: status unknown
 	rebuilt             int64 // REPORTs rebuilt by the Datadog extension: status unknown
-	noMaxMem            int64 // of them, without @maxMemoryUsed
-	restoreFailures     int64
+	// Successful INITs reported on their own: text INIT_REPORT lines (only
+	// with provisioned concurrency or SnapStart), and JSON initReports of
+	// those two initialization types.
+	initOKText, initProvisioned, initSnapStart int64
+	noMaxMem                                   int64 // of them, without @maxMemoryUsed
+	restoreFailures                            int64
 
 	// Timeouts by request id: REPORTs with Status: timeout and the
 	// "Task timed out" lines (old-format REPORTs have no Status); the union
@@ -148,7 +152,18 @@ func (a *funcAcc) record(r *report) {
 			return
 		}
 		if r.Status == statusSuccess {
-			return // a successful INIT: its REPORT carries Init Duration
+			// A successful INIT: an on-demand one's REPORT carries Init
+			// Duration. Lambda writes a text INIT_REPORT for it only with
+			// provisioned concurrency or SnapStart; JSON says which.
+			switch r.InitType {
+			case "provisioned-concurrency":
+				a.initProvisioned++
+			case "snap-start":
+				a.initSnapStart++
+			case "":
+				a.initOKText++
+			}
+			return
 		}
 		a.initFailures++
 		ms := ceilMs(r.InitDurationUs)
@@ -419,6 +434,31 @@ func (a *funcAcc) errorsNote(errors int64) (pricing.Assumption, bool) {
 	// Node.js "Invoke Error" line, then a REPORT without Status).
 	return pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: fmt.Sprintf("%d (timeouts and runtime failures only)", errors),
 		Why: "a REPORT carries Status: error or timeout only when the runtime failed (a timeout, a crash, out of memory); an error the handler throws or returns (Node.js's \"Invoke Error\", Python's \"[ERROR] … Traceback\") leaves its REPORT without a Status and is not counted: the CloudWatch Errors metric (collect, get-metric-data) counts those too"}, true
+}
+
+// configNote says what the records tell of provisioned concurrency or
+// SnapStart, which the import's bill leaves out (import only: collect
+// reads both from the configuration).
+func (a *funcAcc) configNote() (pricing.Assumption, bool) {
+	var what, why string
+	switch {
+	case a.initProvisioned > 0 && a.initSnapStart > 0:
+		what = "provisioned concurrency and SnapStart"
+		why = fmt.Sprintf("%d platform.initReport record(s) of initializationType provisioned-concurrency and %d of snap-start", a.initProvisioned, a.initSnapStart)
+	case a.initProvisioned > 0:
+		what = "provisioned concurrency"
+		why = fmt.Sprintf("%d platform.initReport record(s) of initializationType provisioned-concurrency", a.initProvisioned)
+	case a.initSnapStart > 0:
+		what = "SnapStart"
+		why = fmt.Sprintf("%d platform.initReport record(s) of initializationType snap-start", a.initSnapStart)
+	case a.initOKText > 0:
+		what = "provisioned concurrency or SnapStart"
+		why = fmt.Sprintf("%d INIT_REPORT line(s) of successful INITs, which Lambda writes only for provisioned concurrency or SnapStart", a.initOKText)
+	default:
+		return pricing.Assumption{}, false
+	}
+	return pricing.Assumption{Field: fmt.Sprintf("functions[%s].provisioned_concurrency", a.name), Value: "in use, not priced (" + what + ")",
+		Why: why + ": its charges (provisioned concurrency by the hour, SnapStart's cache and restores) are in no log and not in this bill; collect reads the configuration, estimate prices them (--provisioned-concurrency, --snapstart-hours)"}, true
 }
 
 // timeoutUs is the timeout the records tell (µs; 0 when none does): the

@@ -367,6 +367,9 @@ func (im *Importer) Dataset() *pricing.Dataset {
 		if x, ok := a.errorsNote(f.Summary.Errors); ok {
 			d.Assumptions.Add(x)
 		}
+		if x, ok := a.configNote(); ok {
+			d.Assumptions.Add(x)
+		}
 		if a.fromGroup && isEdgeName(name) {
 			// Lambda@Edge logs to /aws/lambda/us-east-1.NAME in every Region
 			// it runs in; a function's own name cannot hold a '.'.

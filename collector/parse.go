@@ -48,6 +48,8 @@ type report struct {
 	// @message says nothing of the invocation's status (timeout, error),
 	// or was queried without @maxMemoryUsed.
 	NoStatus, NoMaxMem bool
+	// InitType is a JSON initReport's initializationType ("" in text).
+	InitType string
 	// Rebuilt: a REPORT the Datadog Lambda extension wrote from the
 	// Telemetry API (its "Runtime Duration" / "Post Runtime Duration"
 	// fields): Lambda's numbers, but without Status (timeouts and errors)
@@ -696,7 +698,10 @@ type platformRecord struct {
 		RequestID string `json:"requestId"`
 		Status    string `json:"status"`
 		Phase     string `json:"phase"`
-		Metrics   *struct {
+		// InitializationType: on-demand, provisioned-concurrency,
+		// snap-start (platform.initStart / initReport).
+		InitializationType string `json:"initializationType"`
+		Metrics            *struct {
 			DurationMs              *json.Number `json:"durationMs"`
 			BilledDurationMs        *json.Number `json:"billedDurationMs"`
 			MemorySizeMB            *json.Number `json:"memorySizeMB"`
@@ -728,6 +733,7 @@ func parsePlatformJSON(obj []byte, r *report) error {
 	}
 	r.Status = parseStatus([]byte(rec.Record.Status))
 	r.Phase = []byte(rec.Record.Phase)
+	r.InitType = rec.Record.InitializationType
 	if m := rec.Record.Metrics; m != nil && m.DurationMs != nil {
 		us, err := parseMicros([]byte(*m.DurationMs))
 		if err != nil {

@@ -250,3 +250,45 @@ func TestImportTelemetryLogsDropped(t *testing.T) {
 		t.Errorf("problems %q", d.Problems)
 	}
 }
+
+// Lambda writes a text INIT_REPORT for a successful INIT only with
+// provisioned concurrency or SnapStart (AWS's execution environment
+// lifecycle page: "If the Init phase is successful, Lambda doesn't emit the
+// INIT_REPORT log unless SnapStart or provisioned concurrency is
+// enabled"), and a JSON platform.initReport names its initializationType:
+// the import says the function uses one of them, whose charges its bill
+// leaves out. An on-demand JSON initReport (always written in JSON format)
+// says nothing of it. The INIT lines are in AWS's documented formats; the
+// REPORT is a 2021 public capture of a provisioned function.
+func TestImportInitReportsTellProvisioning(t *testing.T) {
+	report := "REPORT RequestId: 3c0d1c43-4dc3-4059-9e51-203ed4387756\tDuration: 492.12 ms\tBilled Duration: 493 ms\tMemory Size: 256 MB\tMax Memory Used: 101 MB\t\n"
+	initJSON := func(typ string) string {
+		return `{"time":"2024-05-20T16:29:45.007Z","type":"platform.initReport","record":{"initializationType":"` + typ + `","phase":"init","status":"success","metrics":{"durationMs":173.778}}}` + "\n"
+	}
+	for _, c := range []struct {
+		name, init, value string
+	}{
+		{"text", "INIT_REPORT Init Duration: 4831.59 ms\tPhase: init\tStatus: success\n", "in use, not priced (provisioned concurrency or SnapStart)"},
+		{"text-bare", "INIT_REPORT Init Duration: 4831.59 ms\n", "in use, not priced (provisioned concurrency or SnapStart)"},
+		{"json-pc", initJSON("provisioned-concurrency"), "in use, not priced (provisioned concurrency)"},
+		{"json-snap", initJSON("snap-start"), "in use, not priced (SnapStart)"},
+		{"json-on-demand", initJSON("on-demand"), ""},
+	} {
+		p := filepath.Join(t.TempDir(), "fn.log")
+		if err := os.WriteFile(p, []byte(c.init+report), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d, _, err := ImportFiles([]string{p}, ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The successful INIT is not billed as on-demand: 493 ms.
+		if s := d.Functions[0].Summary; s.BilledDurationMs != 493 || s.ColdStarts != 0 {
+			t.Errorf("%s: %+v", c.name, s)
+		}
+		got := hasAssumption(d, "functions[fn].provisioned_concurrency", "in use")
+		if c.value == "" && got || c.value != "" && !hasAssumption(d, "functions[fn].provisioned_concurrency", c.value) {
+			t.Errorf("%s: assumptions %v, want %q", c.name, d.Assumptions, c.value)
+		}
+	}
+}
