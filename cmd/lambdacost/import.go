@@ -163,7 +163,7 @@ func writeProblems(f *Factory, problems []string) {
 
 // writeDataset writes d to path (when given; atomically, see package
 // outfile) and prints it: the dataset
-// JSON with -o json, else a summary table.
+// JSON with -o json, else a summary table and the assumptions table.
 func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dataset) error {
 	if path != "" {
 		if err := outfile.Write("--out-file", path, func(w io.Writer) error { return pricing.WriteDataset(w, d) }); err != nil {
@@ -174,7 +174,8 @@ func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dat
 	if format == reports.JSON {
 		return pricing.WriteDataset(f.IO.Out, d)
 	}
-	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.DatasetSummaryGrid(d))
+	// The summary, then what the dataset assumed (never only in its JSON).
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), append([]reports.Grid{reports.DatasetSummaryGrid(d)}, reports.AssumptionsGrid(d.Assumptions)...)...)
 }
 
 // readCounts says what an import read: log lines, metric results or both.
