@@ -486,6 +486,13 @@ func (im *Importer) configure(f *pricing.DatasetFunction, memKnown, timeoutKnown
 	}
 	switch {
 	case im.opts.Timeout > 0:
+		// The flag is used; records that contradict it are listed.
+		switch maxMs := f.Summary.DurationMs.Max; {
+		case timeoutKnown && f.Timeout.D() != im.opts.Timeout:
+			im.problem(fmt.Sprintf("%s: --timeout %s used, but its timed-out invocations in the records say %s", f.Name, im.opts.Timeout, f.Timeout))
+		case maxMs > float64(im.opts.Timeout)/float64(time.Millisecond):
+			im.problem(fmt.Sprintf("%s: --timeout %s used, but its longest invocation in the records ran %.2f ms, which that timeout would have stopped", f.Name, im.opts.Timeout, maxMs))
+		}
 		f.Timeout = pricing.Duration(im.opts.Timeout)
 	case timeoutKnown:
 	case f.Summary.DurationMs.Max > float64(def.Timeout.D()/time.Millisecond):

@@ -292,3 +292,32 @@ func TestImportInitReportsTellProvisioning(t *testing.T) {
 		}
 	}
 }
+
+// --timeout is used as given, but records that contradict it are listed:
+// the 15-minute timeouts of timeout-15m.log (Duration 900000.00 ms with
+// Status: timeout) against --timeout 30s, and the 376256.59 ms run of
+// oom-10239.log against --timeout 5m (300000 ms < 376256.59 ms). A
+// --timeout the records agree with lists nothing.
+func TestImportTimeoutFlagContradicted(t *testing.T) {
+	for _, c := range []struct {
+		file    string
+		timeout time.Duration
+		problem string
+	}{
+		{"timeout-15m.log", 30 * time.Second, "timeout-15m: --timeout 30s used, but its timed-out invocations in the records say 15m0s"},
+		{"oom-10239.log", 5 * time.Minute, "oom-10239: --timeout 5m0s used, but its longest invocation in the records ran 376256.59 ms"},
+		{"timeout-15m.log", 15 * time.Minute, ""},
+	} {
+		d, _, err := ImportFiles([]string{real(c.file)}, ImportOptions{Timeout: c.timeout})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f := d.Functions[0]; f.Timeout.D() != c.timeout {
+			t.Errorf("%s: timeout %s, want the flag's %s", c.file, f.Timeout, c.timeout)
+		}
+		got := strings.Join(d.Problems, "\n")
+		if c.problem == "" && got != "" || !strings.Contains(got, c.problem) {
+			t.Errorf("%s --timeout %s: problems %q, want %q", c.file, c.timeout, got, c.problem)
+		}
+	}
+}
