@@ -55,8 +55,13 @@ type funcAcc struct {
 	restoreLines        int64 // RESTORE_REPORT lines / platform.restoreReport records
 	restoreAdded        int64 // REPORTs whose Billed Duration left out the Billed Restore Duration
 	noStatus            int64 // invocations read from Logs Insights fields: status unknown
-	noMaxMem            int64 // of them, without @maxMemoryUsed
-	restoreFailures     int64
+	rebuilt             int64 // REPORTs rebuilt by the Datadog extension: status unknown
+	// Successful INITs reported on their own: text INIT_REPORT lines (only
+	// with provisioned concurrency or SnapStart), and JSON initReports of
+	// those two initialization types.
+	initOKText, initProvisioned, initSnapStart int64
+	noMaxMem                                   int64 // of them, without @maxMemoryUsed
+	restoreFailures                            int64
 
 	// Timeouts by request id: REPORTs with Status: timeout and the
 	// "Task timed out" lines (old-format REPORTs have no Status); the union
@@ -70,6 +75,10 @@ type funcAcc struct {
 	errorIDs     map[string]struct{}
 	crashLineIDs map[string]int64 // → minute of the line (Unix minutes; 0 = unknown)
 	maxTimeoutUs int64            // the largest "Task timed out after N seconds"
+	// maxTimeoutReportUs is the longest Duration of a REPORT with Status:
+	// timeout: Lambda writes the timeout itself there ("Duration: 900000.00
+	// ms … Status: timeout" for a 15-minute timeout).
+	maxTimeoutReportUs int64
 
 	// per-minute series, sparse: only minutes with records are held.
 	minutes  map[int64]*minuteAcc
@@ -143,7 +152,18 @@ func (a *funcAcc) record(r *report) {
 			return
 		}
 		if r.Status == statusSuccess {
-			return // a successful INIT: its REPORT carries Init Duration
+			// A successful INIT: an on-demand one's REPORT carries Init
+			// Duration. Lambda writes a text INIT_REPORT for it only with
+			// provisioned concurrency or SnapStart; JSON says which.
+			switch r.InitType {
+			case "provisioned-concurrency":
+				a.initProvisioned++
+			case "snap-start":
+				a.initSnapStart++
+			case "":
+				a.initOKText++
+			}
+			return
 		}
 		a.initFailures++
 		ms := ceilMs(r.InitDurationUs)
@@ -203,6 +223,9 @@ func (a *funcAcc) add(r *report) {
 	if r.NoStatus {
 		a.noStatus++
 	}
+	if r.Rebuilt {
+		a.rebuilt++
+	}
 	if r.NoMaxMem {
 		a.noMaxMem++
 	}
@@ -210,6 +233,9 @@ func (a *funcAcc) add(r *report) {
 	case statusTimeout:
 		a.timeouts++
 		a.errors++
+		if !r.Managed && r.DurationUs > a.maxTimeoutReportUs {
+			a.maxTimeoutReportUs = r.DurationUs
+		}
 		if r.RequestID != nil {
 			if a.timeoutIDs == nil {
 				a.timeoutIDs = map[string]struct{}{}
@@ -397,6 +423,49 @@ func (a *funcAcc) crashesFromLines() (n int64, minutes []int64) {
 }
 
 // hasRecords: anything was read for the function.
+// errorsNote says that the errors counted from the logs are a lower bound
+// (import only: collect takes errors from the Errors metric).
+func (a *funcAcc) errorsNote(errors int64) (pricing.Assumption, bool) {
+	if a.invocations == 0 || a.noStatus > 0 || a.rebuilt > 0 {
+		return pricing.Assumption{}, false // none, or already unknown
+	}
+	// Lambda writes an error Status on a REPORT only when the runtime
+	// failed; an error the handler throws or returns leaves none (a
+	// Node.js "Invoke Error" line, then a REPORT without Status).
+	return pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: fmt.Sprintf("%d (timeouts and runtime failures only)", errors),
+		Why: "a REPORT carries Status: error or timeout only when the runtime failed (a timeout, a crash, out of memory); an error the handler throws or returns (Node.js's \"Invoke Error\", Python's \"[ERROR] … Traceback\") leaves its REPORT without a Status and is not counted: the CloudWatch Errors metric (collect, get-metric-data) counts those too"}, true
+}
+
+// configNote says what the records tell of provisioned concurrency or
+// SnapStart, which the import's bill leaves out (import only: collect
+// reads both from the configuration).
+func (a *funcAcc) configNote() (pricing.Assumption, bool) {
+	var what, why string
+	switch {
+	case a.initProvisioned > 0 && a.initSnapStart > 0:
+		what = "provisioned concurrency and SnapStart"
+		why = fmt.Sprintf("%d platform.initReport record(s) of initializationType provisioned-concurrency and %d of snap-start", a.initProvisioned, a.initSnapStart)
+	case a.initProvisioned > 0:
+		what = "provisioned concurrency"
+		why = fmt.Sprintf("%d platform.initReport record(s) of initializationType provisioned-concurrency", a.initProvisioned)
+	case a.initSnapStart > 0:
+		what = "SnapStart"
+		why = fmt.Sprintf("%d platform.initReport record(s) of initializationType snap-start", a.initSnapStart)
+	case a.initOKText > 0:
+		what = "provisioned concurrency or SnapStart"
+		why = fmt.Sprintf("%d INIT_REPORT line(s) of successful INITs, which Lambda writes only for provisioned concurrency or SnapStart", a.initOKText)
+	default:
+		return pricing.Assumption{}, false
+	}
+	return pricing.Assumption{Field: fmt.Sprintf("functions[%s].provisioned_concurrency", a.name), Value: "in use, not priced (" + what + ")",
+		Why: why + ": its charges (provisioned concurrency by the hour, SnapStart's cache and restores) are in no log and not in this bill; collect reads the configuration, estimate prices them (--provisioned-concurrency, --snapstart-hours)"}, true
+}
+
+// timeoutUs is the timeout the records tell (µs; 0 when none does): the
+// longest "Task timed out after N seconds" line or timed-out REPORT's
+// Duration.
+func (a *funcAcc) timeoutUs() int64 { return max(a.maxTimeoutUs, a.maxTimeoutReportUs) }
+
 func (a *funcAcc) hasRecords() bool {
 	return a.invocations > 0 || a.initFailures > 0 || a.restoreLines > 0 || a.anonTimeouts > 0 || len(a.lineTimeoutIDs) > 0 || a.initRetries > 0 || len(a.crashLineIDs) > 0
 }
@@ -430,11 +499,12 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 			InitUnbilledMs:   a.initUnbilledMs,
 		},
 	}
-	if a.maxTimeoutUs > 0 {
+	if tUs := a.timeoutUs(); tUs > 0 {
 		// Lambda's timeout is a whole number of seconds; the line tells
 		// when the invocation was stopped, a little after it ("Task timed
-		// out after 6.01 seconds" for a 6 s timeout).
-		f.Timeout = pricing.Duration(time.Duration(max(1, (a.maxTimeoutUs+500_000)/1_000_000)) * time.Second)
+		// out after 6.01 seconds" for a 6 s timeout), a timed-out REPORT's
+		// Duration is the timeout.
+		f.Timeout = pricing.Duration(time.Duration(max(1, (tUs+500_000)/1_000_000)) * time.Second)
 	}
 	if len(a.byMem) > 0 {
 		keys := slices.Sorted(maps.Keys(a.byMem))
@@ -483,6 +553,17 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: value,
 			Why: fmt.Sprintf("%d of %d invocation(s) were read from Logs Insights' REPORT fields (@duration, @billedDuration…), which do not carry the Status of a timeout or an error: query @message too", a.noStatus, a.invocations)})
 	}
+	if a.rebuilt > 0 {
+		// The Datadog extension's REPORT lines drop Status (it writes
+		// timeouts and errors on its END line instead) and SnapStart's
+		// Restore Duration: errors and timeouts are unknown, never zero.
+		if a.noStatus == 0 {
+			f.Missing = append(f.Missing, "summary.errors", "summary.timeouts", "series.errors")
+			f.Summary.Errors, f.Summary.Timeouts = 0, 0
+		}
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].summary.errors", a.name), Value: "unknown",
+			Why: fmt.Sprintf("%d REPORT line(s) were rebuilt by the Datadog Lambda extension (Runtime Duration, Post Runtime Duration), which drops Lambda's Status of a timeout or an error and SnapStart's Restore Duration: errors, timeouts and SnapStart restores of those invocations are not known; import the function's CloudWatch log group", a.rebuilt)})
+	}
 	if a.noMaxMem > 0 {
 		value := fmt.Sprintf("unknown for %d invocation(s)", a.noMaxMem)
 		if a.noMaxMem == a.invocations {
@@ -506,9 +587,13 @@ func (a *funcAcc) dataset() (pricing.DatasetFunction, pricing.Assumptions) {
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].compute", a.name), Value: "Lambda Managed Instances",
 			Why: fmt.Sprintf("%d REPORT(s) without Billed Duration or Memory Size: duration is not billed per ms; the instances' cost is not in the logs", a.managed)})
 	}
-	if a.maxTimeoutUs > 0 {
+	switch {
+	case a.maxTimeoutUs > 0 && a.maxTimeoutUs >= a.maxTimeoutReportUs:
 		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", a.name), Value: f.Timeout.String(),
 			Why: fmt.Sprintf("from the logs' \"Task timed out after N seconds\" lines (the longest, %.2f s, to the whole second)", float64(a.maxTimeoutUs)/1e6)})
+	case a.maxTimeoutReportUs > 0:
+		as.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].timeout", a.name), Value: f.Timeout.String(),
+			Why: fmt.Sprintf("from the Duration of the REPORTs with Status: timeout, which is the timeout (the longest, %.2f ms, to the whole second)", float64(a.maxTimeoutReportUs)/1e3)})
 	}
 	if a.hasMin {
 		s, note := a.series()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -363,6 +364,12 @@ func (im *Importer) Dataset() *pricing.Dataset {
 		for _, x := range as {
 			d.Assumptions.Add(x)
 		}
+		if x, ok := a.errorsNote(f.Summary.Errors); ok {
+			d.Assumptions.Add(x)
+		}
+		if x, ok := a.configNote(); ok {
+			d.Assumptions.Add(x)
+		}
 		if a.fromGroup && isEdgeName(name) {
 			// Lambda@Edge logs to /aws/lambda/us-east-1.NAME in every Region
 			// it runs in; a function's own name cannot hold a '.'.
@@ -370,7 +377,7 @@ func (im *Importer) Dataset() *pricing.Dataset {
 			d.Assumptions.Add(pricing.Assumption{Field: fmt.Sprintf("functions[%s].lambda_edge", name), Value: "true",
 				Why: "its log group /aws/lambda/" + name + " is a Lambda@Edge function's (Region prefix, then the name): priced at Lambda@Edge rates"})
 		}
-		im.configure(&f, a.memMB > 0, a.maxTimeoutUs > 0, d)
+		im.configure(&f, a.memMB > 0, a.timeoutUs() > 0, d)
 		if a.memMB == 0 {
 			// Only records without a memory size (failed INITs): billed at
 			// the memory given or assumed.
@@ -479,8 +486,21 @@ func (im *Importer) configure(f *pricing.DatasetFunction, memKnown, timeoutKnown
 	}
 	switch {
 	case im.opts.Timeout > 0:
+		// The flag is used; records that contradict it are listed.
+		switch maxMs := f.Summary.DurationMs.Max; {
+		case timeoutKnown && f.Timeout.D() != im.opts.Timeout:
+			im.problem(fmt.Sprintf("%s: --timeout %s used, but its timed-out invocations in the records say %s", f.Name, im.opts.Timeout, f.Timeout))
+		case maxMs > float64(im.opts.Timeout)/float64(time.Millisecond):
+			im.problem(fmt.Sprintf("%s: --timeout %s used, but its longest invocation in the records ran %.2f ms, which that timeout would have stopped", f.Name, im.opts.Timeout, maxMs))
+		}
 		f.Timeout = pricing.Duration(im.opts.Timeout)
 	case timeoutKnown:
+	case f.Summary.DurationMs.Max > float64(def.Timeout.D()/time.Millisecond):
+		// Lambda's default would have stopped the longest invocation: the
+		// timeout is at least that long (whole seconds), not the default.
+		least := time.Duration(math.Ceil(f.Summary.DurationMs.Max/1000)) * time.Second
+		f.Timeout = pricing.Duration(min(least, pricing.MaxTimeout))
+		unknown("timeout", "at least "+f.Timeout.String(), fmt.Sprintf("the records do not carry the timeout, and the longest invocation ran %.2f ms, longer than Lambda's default %s: the timeout is at least that, to the whole second; pass --timeout", f.Summary.DurationMs.Max, def.Timeout))
 	default:
 		f.Timeout = def.Timeout
 		unknown("timeout", def.Timeout.String(), "Lambda's default: the records do not carry the timeout; pass --timeout")

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -38,6 +39,17 @@ type source struct {
 	// logCur counts the log events of logCurName (logbytes.go).
 	logCur     *logBytesAcc
 	logCurName string
+	// fix, when set, amends each record read before it is added (what its
+	// carrier says of it: an invoke's FunctionError).
+	fix func(*report)
+	// dropped sums the platform.logsDropped records read (droppedN of
+	// them, the first at droppedAt).
+	dropped   droppedError
+	droppedN  int
+	droppedAt string
+	// emulated: a REPORT of the Runtime Interface Emulator was refused;
+	// its later REPORTs with Max Memory Used = Memory Size are too.
+	emulated bool
 }
 
 // mdTable is the state of a Markdown table being read: the CloudWatch
@@ -243,6 +255,10 @@ func (s *source) refuse(where string, e *unsupportedError) {
 // and every refused format, by name.
 func (s *source) finish() {
 	s.im.stats.Malformed += s.malformed
+	if s.droppedN > 0 {
+		s.im.problem(fmt.Sprintf("%s: %d platform.logsDropped record(s) (first at %s): Lambda dropped %d records (%d bytes) before they reached this capture, so invocations, cold starts and billed duration are a lower bound (read the function's CloudWatch log group instead)",
+			s.name, s.droppedN, s.droppedAt, s.dropped.Records, s.dropped.Bytes))
+	}
 	if s.malformed > int64(s.listed) {
 		s.im.problem(fmt.Sprintf("%s: %d malformed records in all (first %d listed)", s.name, s.malformed, s.listed))
 	}
@@ -272,13 +288,34 @@ func (s *source) message(msg []byte, timeMs int64, group string, where func() st
 			var ue *unsupportedError
 			if errors.As(err, &ue) {
 				s.refuse(where(), ue)
+				s.emulated = s.emulated || ue == errEmulator
+				return
+			}
+			var de *droppedError
+			if errors.As(err, &de) {
+				if s.droppedN == 0 {
+					s.droppedAt = where()
+				}
+				s.droppedN++
+				s.dropped.Records += de.Records
+				s.dropped.Bytes += de.Bytes
 				return
 			}
 			s.bad(where(), err.Error())
 			return
 		}
+		if s.emulated && r.Kind == kindReport && !r.Managed && r.MaxMemoryMB == r.MemorySizeMB {
+			// The emulator's warm invocations after its cold one: the same
+			// unmeasured Max Memory Used = Memory Size, without the
+			// Init Duration that told the first.
+			s.refuse(where(), errEmulator)
+			return
+		}
 		if r.TimeMs == 0 {
 			r.TimeMs = timeMs
+		}
+		if s.fix != nil {
+			s.fix(r)
 		}
 		s.add(r, group)
 	})
@@ -480,6 +517,18 @@ func (im *Importer) readLogs(s *source, lr *bufio.Reader) {
 					}
 				}
 			}
+			if bytes.HasPrefix(line, liveTailLine) {
+				// A Live Tail session update printed as one JSON line.
+				var u struct {
+					Update *liveTailUpdate `json:"sessionUpdate"`
+				}
+				if err := json.Unmarshal(line, &u); err != nil || u.Update == nil {
+					s.bad(at(lineNo)(), fmt.Sprintf("a Live Tail session update that is not valid JSON: %v", err))
+				} else {
+					s.liveTail(*u.Update, at(lineNo)()+" sessionUpdate")
+				}
+				goto next
+			}
 			if len(line) > 0 && line[0] == '{' && bytes.Contains(line, []byte(`"message"`)) && hasRecordMarker(line) {
 				// A log event as JSON on one line (jq -c '.events[]'):
 				// the record is inside its escaped "message".
@@ -628,7 +677,8 @@ func cliOutputFormat(head []byte) *unsupportedError {
 // ("results", "statistics", "status", "encryptionKey").
 var jsonDocKeys = []string{"events", "nextToken", "searchedLogStreams", "nextForwardToken", "nextBackwardToken", "logStreamName", "eventId", "ingestionTime",
 	"messageType", "owner", "logGroup", "logStream", "subscriptionFilters", "logEvents", "awslogs",
-	"results", "statistics", "status", "encryptionKey", "queryLanguage"}
+	"results", "statistics", "status", "encryptionKey", "queryLanguage", "sessionStart", "sessionUpdate",
+	"StatusCode", "FunctionError", "LogResult", "ExecutedVersion", "ResponseMetadata"}
 
 // isJSONDoc: the input is a JSON document of one of those kinds, or a
 // JSON array (Logs Insights console export, a list of events).
@@ -697,6 +747,10 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	group := ""
 	other := map[string]json.RawMessage{}
 	control := false
+	known := false // a key of a document lambdacost reads
+	// aws lambda invoke --log-type Tail: the log's last 4 KB, base64.
+	var logResult, functionError string
+	haveLogResult := false
 	var results int64 // rows of a Logs Insights "results" list
 	haveResults := false
 	for dec.More() {
@@ -705,7 +759,26 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 			return fail(err)
 		}
 		key, _ := t.(string)
+		if slices.Contains(jsonDocKeys, key) {
+			known = true
+		}
 		switch key {
+		case "LogResult", "FunctionError":
+			var v string
+			if err := dec.Decode(&v); err != nil {
+				return fail(err)
+			}
+			if key == "LogResult" {
+				logResult, haveLogResult = v, true
+			} else {
+				functionError = v
+			}
+		case "sessionUpdate":
+			var u liveTailUpdate
+			if err := dec.Decode(&u); err != nil {
+				return fail(err)
+			}
+			s.liveTail(u, where+" sessionUpdate")
 		case "events", "logEvents", "results":
 			if control {
 				var skip json.RawMessage
@@ -768,6 +841,9 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	if haveResults {
 		s.insightsComplete(other, results, where)
 	}
+	if haveLogResult {
+		s.invokeTail(logResult, functionError, strings.TrimSuffix(where, ":")+" LogResult")
+	}
 	for _, k := range []string{"nextToken", "NextToken"} {
 		// filter-log-events output carries a token only when more events
 		// remain (the CLI pages through them unless --max-items or
@@ -779,8 +855,87 @@ func (s *source) object(dec *json.Decoder, where string) bool {
 	}
 	if len(other) > 0 && (other["type"] != nil || other["_aws"] != nil || other["message"] != nil || other["@message"] != nil) {
 		s.element(other, nil, where, group)
+	} else if !known {
+		// Not one of the documents read (get-log-events, filter-log-events,
+		// subscription, Firehose, Logs Insights, Live Tail): refused by
+		// name, never skipped unseen.
+		s.im.stats.Lines++
+		s.refuse(strings.TrimSuffix(where, ":"), errNotEvent)
 	}
 	return true
+}
+
+// errNotEvent is a JSON object none of whose keys is a log event's or a
+// document's lambdacost reads.
+var errNotEvent = &unsupportedError{Format: "a JSON object that is not a Lambda log event", Hint: "give CloudWatch Logs events (message, timestamp), Lambda log lines or Logs Insights results with @message"}
+
+// liveTailUpdate is a CloudWatch Logs Live Tail session update
+// (StartLiveTail's LiveTailSessionUpdate, as SDKs and the CLI print it:
+// {"sessionUpdate":{"sessionMetadata":{"sampled":…},"sessionResults":[…]}}).
+type liveTailUpdate struct {
+	SessionMetadata struct {
+		Sampled bool `json:"sampled"`
+	} `json:"sessionMetadata"`
+	SessionResults []struct {
+		LogGroupIdentifier string          `json:"logGroupIdentifier"`
+		LogStreamName      string          `json:"logStreamName"`
+		Message            string          `json:"message"`
+		Timestamp          json.RawMessage `json:"timestamp"`
+	} `json:"sessionResults"`
+}
+
+// errLiveTailSampled is a Live Tail update whose events CloudWatch sampled:
+// above 500 events a second it keeps 500 and drops the rest, so its
+// REPORT lines are a part of the invocations only.
+var errLiveTailSampled = &unsupportedError{
+	Format: "a Live Tail update whose events CloudWatch sampled (sessionMetadata.sampled: true; above 500 events a second the rest are dropped), so its REPORT lines are a part of the invocations only",
+	Hint:   "export the window's events with `aws logs filter-log-events` or read them with `collect --logs`",
+}
+
+// invokeTail reads the LogResult of `aws lambda invoke --log-type Tail`:
+// base64 of the last 4 KB of the invocation's log, which end with its
+// REPORT. A FunctionError ("Unhandled": the handler failed) is an error
+// that the REPORT's Status does not carry.
+func (s *source) invokeTail(b64, functionError, where string) {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		s.bad(where, fmt.Sprintf("not base64: %v", err))
+		return
+	}
+	s.im.stats.Lines++
+	s.logPartial("")
+	s.fix = func(r *report) {
+		if functionError != "" && r.Kind == kindReport && r.Status == statusSuccess {
+			r.Status = statusError
+		}
+	}
+	s.message(raw, 0, "", func() string { return where })
+	s.fix = nil
+}
+
+// liveTailLine starts a Live Tail session update printed on one line.
+var liveTailLine = []byte(`{"sessionUpdate"`)
+
+// liveTail reads one Live Tail session update's events.
+func (s *source) liveTail(u liveTailUpdate, where string) {
+	if u.SessionMetadata.Sampled {
+		s.im.stats.Lines += int64(len(u.SessionResults))
+		s.refuse(where, errLiveTailSampled)
+		return
+	}
+	for i, ev := range u.SessionResults {
+		s.im.stats.Lines++
+		s.im.stats.Bytes += int64(len(ev.Message))
+		g := functionOfGroup(strings.TrimSuffix(ev.LogGroupIdentifier, ":*"))
+		if g == "" {
+			g = functionOfStream(ev.LogStreamName)
+		}
+		w := fmt.Sprintf("%s.sessionResults[%d]", where, i)
+		// A session may filter events (a pattern): its events are not
+		// known to be the function's whole log.
+		s.logPartial(g)
+		s.message([]byte(ev.Message), eventTime(ev.Timestamp), g, func() string { return w })
+	}
 }
 
 // insightsComplete checks a get-query-results document: a query that did
@@ -913,7 +1068,7 @@ func (s *source) element(m map[string]json.RawMessage, raw []byte, where, group 
 		s.message(raw, 0, group, w)
 		return
 	}
-	s.refuse(where, &unsupportedError{Format: "a JSON object that is not a Lambda log event", Hint: "give CloudWatch Logs events (message, timestamp), Lambda log lines or Logs Insights results with @message"})
+	s.refuse(where, errNotEvent)
 }
 
 func stringMap(m map[string]json.RawMessage) map[string]string {

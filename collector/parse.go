@@ -48,6 +48,13 @@ type report struct {
 	// @message says nothing of the invocation's status (timeout, error),
 	// or was queried without @maxMemoryUsed.
 	NoStatus, NoMaxMem bool
+	// InitType is a JSON initReport's initializationType ("" in text).
+	InitType string
+	// Rebuilt: a REPORT the Datadog Lambda extension wrote from the
+	// Telemetry API (its "Runtime Duration" / "Post Runtime Duration"
+	// fields): Lambda's numbers, but without Status (timeouts and errors)
+	// or SnapStart's Restore Duration.
+	Rebuilt bool
 }
 
 // kind is what a parsed record is.
@@ -109,6 +116,51 @@ var errInsightsEMF = &unsupportedError{
 var errWebFunctions = &unsupportedError{
 	Format: "a Lambda Web Functions system event (platform.invokeReport, platform.invokeSummary, platform.requestComplete, or a platform.* record in their timestamp/level envelope, from /aws/lambda/web/NAME)",
 	Hint:   "Web Functions are billed by requests, active CPU time and memory over each environment's life, which lambdacost does not model",
+}
+
+// errEmulator is a REPORT line printed by the Lambda Runtime Interface
+// Emulator (sam local invoke / start-api, the aws-lambda-rie binary in a
+// container image): it puts Init Duration first, where Lambda writes it
+// after Max Memory Used. Its numbers are not Lambda's: the emulator times
+// only the start of INIT (the real INIT lands in the first Duration) and
+// prints Max Memory Used = Memory Size (it does not measure memory).
+var errEmulator = &unsupportedError{
+	Format: "the output of the Lambda Runtime Interface Emulator (sam local, aws-lambda-rie: a REPORT with Init Duration before Duration), whose Init Duration and Max Memory Used are not measured (Max Memory Used = Memory Size)",
+	Hint:   "import the function's CloudWatch logs, or measure it locally with lambdacost run",
+}
+
+// errDatadogManaged is the REPORT line the Datadog Lambda extension writes
+// for a Lambda Managed Instances invocation ("REPORT RequestId: ID Runtime
+// Duration: N ms", then perhaps "Task timed out after …" or "Task
+// failed: …"): not Lambda's REPORT, and without its Duration.
+var errDatadogManaged = &unsupportedError{
+	Format: "a REPORT line rebuilt by the Datadog Lambda extension for Lambda Managed Instances (\"Runtime Duration\" only, no Duration)",
+	Hint:   "import the function's CloudWatch log group /aws/lambda/NAME",
+}
+
+// droppedError is a Telemetry API platform.logsDropped record: Lambda
+// dropped records before they reached the capture (an extension slower
+// than the function's log), REPORTs among them perhaps.
+type droppedError struct {
+	Records, Bytes int64
+}
+
+func (e *droppedError) Error() string {
+	return fmt.Sprintf("platform.logsDropped: %d records (%d bytes) dropped", e.Records, e.Bytes)
+}
+
+// parseDropped reads a platform.logsDropped record's counts.
+func parseDropped(obj []byte) error {
+	var rec struct {
+		Record struct {
+			DroppedRecords int64 `json:"droppedRecords"`
+			DroppedBytes   int64 `json:"droppedBytes"`
+		} `json:"record"`
+	}
+	if err := json.Unmarshal(bytes.TrimRight(obj, " \t\r\n"), &rec); err != nil {
+		return fmt.Errorf("platform.logsDropped record: %v", err)
+	}
+	return &droppedError{Records: rec.Record.DroppedRecords, Bytes: rec.Record.DroppedBytes}
 }
 
 // parseEvent is the one entry point for a CloudWatch Logs event message,
@@ -188,6 +240,8 @@ func parseLine(line []byte, r *report) error {
 				return parsePlatformJSON(obj, r)
 			case bytes.HasPrefix(t, []byte(`invokeReport"`)), bytes.HasPrefix(t, []byte(`invokeSummary"`)), bytes.HasPrefix(t, []byte(`requestComplete"`)):
 				return errWebFunctions
+			case bytes.HasPrefix(t, []byte(`logsDropped"`)):
+				return parseDropped(obj)
 			case bytes.Contains(t, jsonMarker):
 				// Another platform record first, then a report (several
 				// records on one line): read, or refused as malformed.
@@ -524,6 +578,10 @@ func parseFields(s []byte, r *report, isReport bool) error {
 		}
 		c := bytes.IndexByte(s, ':')
 		if c < 0 {
+			if r.Rebuilt && have&hDur == 0 {
+				// "… Runtime Duration: 30000.00 ms Task timed out after …"
+				return errDatadogManaged
+			}
 			return fmt.Errorf("%s field %q has no value (a truncated or altered line?)", kindName(r.Kind), trunc(s))
 		}
 		key := bytes.TrimRight(s[:c], " \t")
@@ -551,6 +609,11 @@ func parseFields(s []byte, r *report, isReport bool) error {
 			r.MaxMemoryMB, err = parseInt(val)
 			have |= hMax
 		case "Init Duration":
+			if isReport && have&hDur == 0 {
+				// Lambda writes Init Duration after Max Memory Used; only
+				// the emulator writes it first.
+				return errEmulator
+			}
 			r.InitDurationUs, err = parseMicros(val)
 			// "Init Duration: 0.00 ms" is not a cold start: REPORT lines
 			// rebuilt from the Logs API by some forwarders (Datadog's
@@ -561,6 +624,8 @@ func parseFields(s []byte, r *report, isReport bool) error {
 			r.Restored = isReport
 		case "Billed Restore Duration":
 			r.BilledRestoreMs, err = parseInt(val)
+		case "Runtime Duration", "Post Runtime Duration":
+			r.Rebuilt = isReport
 		case "Status":
 			r.Status = parseStatus(val)
 		case "Phase":
@@ -577,6 +642,8 @@ func parseFields(s []byte, r *report, isReport bool) error {
 		return nil
 	}
 	switch {
+	case have&hDur == 0 && r.Rebuilt:
+		return errDatadogManaged
 	case have&hDur == 0:
 		return fmt.Errorf("REPORT line lacks Duration")
 	case have&(hBilled|hMem) == 0:
@@ -631,7 +698,10 @@ type platformRecord struct {
 		RequestID string `json:"requestId"`
 		Status    string `json:"status"`
 		Phase     string `json:"phase"`
-		Metrics   *struct {
+		// InitializationType: on-demand, provisioned-concurrency,
+		// snap-start (platform.initStart / initReport).
+		InitializationType string `json:"initializationType"`
+		Metrics            *struct {
 			DurationMs              *json.Number `json:"durationMs"`
 			BilledDurationMs        *json.Number `json:"billedDurationMs"`
 			MemorySizeMB            *json.Number `json:"memorySizeMB"`
@@ -663,6 +733,7 @@ func parsePlatformJSON(obj []byte, r *report) error {
 	}
 	r.Status = parseStatus([]byte(rec.Record.Status))
 	r.Phase = []byte(rec.Record.Phase)
+	r.InitType = rec.Record.InitializationType
 	if m := rec.Record.Metrics; m != nil && m.DurationMs != nil {
 		us, err := parseMicros([]byte(*m.DurationMs))
 		if err != nil {

@@ -41,10 +41,13 @@ exported log files (text REPORT / INIT_REPORT / RESTORE_REPORT / timeout / crash
 platform.* records, pretty-printed or not, mixed, plain or gzip, UTF-8 or UTF-16), 'aws logs tail',
 'sam logs' and 'serverless logs' (coloured or not), the JSON and text output of
 'aws logs filter-log-events' / 'get-log-events', CloudWatch Logs subscription and Firehose
-payloads, Logs Insights results (JSON, CSV or Markdown, with @message or the REPORT fields) and
-'aws cloudwatch get-metric-data' JSON; and writes a dataset for report, simulate, compare and check.
-Known formats it does not read (Lambda Insights EMF events, Lambda Web Functions events, Logs
-Insights stats results, --output table/yaml) are refused by name, and so is text other than
+payloads, Logs Insights results (JSON, CSV or Markdown, with @message or the REPORT fields), Live
+Tail session updates, 'aws lambda invoke --log-type Tail' output (its LogResult) and
+'aws cloudwatch get-metric-data' JSON; and writes a dataset for report,
+simulate, compare and check. Known formats it does not read (Lambda Insights EMF events, Lambda
+Web Functions events, Logs Insights stats results, sampled Live Tail updates, the Runtime
+Interface Emulator's REPORT lines from sam local, the Datadog extension's Managed Instances REPORT
+lines, other JSON documents, --output table/yaml) are refused by name, and so is text other than
 times, streams and log groups before a record (an application's line quoting one). No record at
 all exits 2.
 
@@ -160,7 +163,7 @@ func writeProblems(f *Factory, problems []string) {
 
 // writeDataset writes d to path (when given; atomically, see package
 // outfile) and prints it: the dataset
-// JSON with -o json, else a summary table.
+// JSON with -o json, else a summary table and the assumptions table.
 func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dataset) error {
 	if path != "" {
 		if err := outfile.Write("--out-file", path, func(w io.Writer) error { return pricing.WriteDataset(w, d) }); err != nil {
@@ -171,7 +174,8 @@ func writeDataset(f *Factory, format reports.Format, path string, d *pricing.Dat
 	if format == reports.JSON {
 		return pricing.WriteDataset(f.IO.Out, d)
 	}
-	return reports.WriteGrids(f.IO.Out, format, f.Style(), reports.DatasetSummaryGrid(d))
+	// The summary, then what the dataset assumed (never only in its JSON).
+	return reports.WriteGrids(f.IO.Out, format, f.Style(), append([]reports.Grid{reports.DatasetSummaryGrid(d)}, reports.AssumptionsGrid(d.Assumptions)...)...)
 }
 
 // readCounts says what an import read: log lines, metric results or both.

@@ -73,3 +73,19 @@ func runCLIWithStdin(t *testing.T, in io.Reader, args ...string) (stdout, stderr
 	code = Main(context.Background(), args, streams)
 	return out.String(), errOut.String(), code
 }
+
+// import's table output ends with the dataset's assumptions, not only its
+// JSON: a log whose handler errors leave no Status says so in the table
+// (the REPORT of testdata/logs/real/node-invoke-error.log, 0 errors
+// counted), and the INIT its Billed Duration left out (⌈189.88⌉ = 190 ms).
+func TestImportTableListsAssumptions(t *testing.T) {
+	out, errOut, code := runCLI(t, nil, "import", filepath.Join("..", "..", "testdata", "logs", "real", "node-invoke-error.log"), "--arch", "arm64", "--timeout", "3s", "--region", "us-east-1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"Assumptions", "functions[node-invoke-error].summary.errors", "0 (timeouts and runtime failures only)", "functions[node-invoke-error].summary.init_unbilled_ms", "190 ms"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table output lacks %q:\n%s", want, out)
+		}
+	}
+}

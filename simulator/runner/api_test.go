@@ -485,3 +485,38 @@ func FuzzRuntimeAPIRequest(f *testing.F) {
 func traceID(t time.Time) string {
 	return string(appendTraceID(make([]byte, 0, 64), t))
 }
+
+// A runtime that registers itself as an extension (the Lambda Web
+// Adapter's register_default_extension: POST /2020-01-01/extension/register
+// with Lambda-Extension-Name and {"events":[]}) or subscribes to the
+// Telemetry API gets a 404 naming the API, and the run's notes say the
+// extension's time and memory were not measured — never a silent 404.
+func TestUnservedAPIsAreNoted(t *testing.T) {
+	e := newTestEnv(t)
+	for range 2 {
+		w := do(t, e, "POST", "/2020-01-01/extension/register", `{ "events": [] }`, map[string]string{"Lambda-Extension-Name": "lambda-adapter"})
+		if w.Code != 404 || !strings.Contains(apiError(t, w).Message, "the Extensions API is not served") {
+			t.Errorf("register: %d %s", w.Code, w.Body)
+		}
+	}
+	if w := do(t, e, "PUT", "/2022-07-01/telemetry", `{"schemaVersion":"2022-12-13"}`, nil); w.Code != 404 {
+		t.Errorf("telemetry: %d %s", w.Code, w.Body)
+	}
+	// Any other path is only unknown, not noted.
+	if w := do(t, e, "GET", "/2018-06-01/other", "", nil); w.Code != 404 {
+		t.Errorf("other: %d", w.Code)
+	}
+	notes := strings.Join(e.r.notes(nil), "\n")
+	for _, want := range []string{
+		"the Extensions API (POST /2020-01-01/extension/register) ×2",
+		"the Telemetry API (PUT /2022-07-01/telemetry) ×1",
+		"are not measured",
+	} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes %q lack %q", notes, want)
+		}
+	}
+	if strings.Contains(notes, "/2018-06-01/other") {
+		t.Errorf("notes %q name an unknown path", notes)
+	}
+}

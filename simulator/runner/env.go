@@ -262,11 +262,46 @@ func (r *runner) startEnv(id int) (*env, error) {
 	return e, nil
 }
 
+// unservedAPI names the Lambda API a path belongs to when it is one the
+// runner does not serve: the Extensions API (an extension, or a runtime
+// that registers itself as one, as the Lambda Web Adapter does), the Logs
+// and the Telemetry API; "" otherwise.
+func unservedAPI(path string) string {
+	switch {
+	case strings.HasPrefix(path, "/2020-01-01/extension/"):
+		return "the Extensions API"
+	case strings.HasPrefix(path, "/2020-08-15/logs"):
+		return "the Logs API"
+	case strings.HasPrefix(path, "/2022-07-01/telemetry"):
+		return "the Telemetry API"
+	}
+	return ""
+}
+
+// noteUnserved counts a call to an API the runner does not serve.
+func (r *runner) noteUnserved(call string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.unserved == nil {
+		r.unserved = map[string]int{}
+	}
+	r.unserved[call]++
+}
+
 // route serves one request of the Runtime API.
 func (e *env) route(c *apiConn) {
 	path, method := c.req.path, c.req.method
 	p, ok := strings.CutPrefix(path, apiPrefix)
 	if !ok {
+		if api := unservedAPI(path); api != "" {
+			e.r.noteUnserved(api + " (" + method + " " + path + ")")
+			// Drain the body so the connection stays usable.
+			if c.discardBody() != nil {
+				return
+			}
+			c.writeError(http.StatusNotFound, "InvalidPath", api+" is not served by lambdacost run: "+path)
+			return
+		}
 		c.writeError(http.StatusNotFound, "InvalidPath", "unknown path "+path)
 		return
 	}

@@ -304,6 +304,9 @@ type runner struct {
 	live    map[*env]struct{}
 	nextEnv int
 	pgids   []int // every process group started, for the orphan check
+	// unserved counts the function's calls to Lambda APIs the runner does
+	// not serve (Extensions, Logs, Telemetry), by "METHOD path".
+	unserved map[string]int
 
 	stopJanitor chan struct{}
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -45,6 +46,17 @@ func (r *runner) notes(invs []Invocation) []string {
 			n++
 			post += inv.PostResponseMs
 		}
+	}
+	r.mu.Lock()
+	calls := make([]string, 0, len(r.unserved))
+	for k, v := range r.unserved {
+		calls = append(calls, fmt.Sprintf("%s ×%d", k, v))
+	}
+	r.mu.Unlock()
+	if len(calls) > 0 {
+		sort.Strings(calls)
+		out = append(out, "the function called Lambda APIs lambdacost run does not serve (answered 404): "+strings.Join(calls, ", ")+
+			"; an extension's own INIT, invoke and shutdown time and memory, which Lambda bills within the function's, are not measured, and what the function does when the call fails (the Lambda Web Adapter registers itself as an extension) is not what it does on Lambda")
 	}
 	if n > 0 {
 		out = append(out, fmt.Sprintf("%d invocation(s) kept working after posting their response (%.2f ms in all, post_response_ms): billed, because Lambda's invoke phase ends only when the runtime calls /next for the next event (and the timeout bounds it)", n, post))
