@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -220,8 +221,14 @@ type levelPool struct {
 	ring      []float64
 	sum       []float64
 	lw        []int // last slot written, −1 never
-	det       []int // the bin is alive for certain before this slot (hand-off from an exact run)
+	det       []int // the bin may be alive from the hand-off (of exact runs) before this slot
 	detTop    int   // highest bin with det in the future, −1 none
+	// The nK exact starts handed over: in start k, bin i is alive from
+	// the hand-off through the slots before detK[i·nK + k] and for the
+	// fraction detU[i·nK + k] of that slot (handQ).
+	detK      []int
+	detU      []float64
+	nK        int
 	iSat, iHi int
 	maxBin    int // the last bin below the concurrency cap
 	// With a maximum lifetime (in slots, 0 = none): the slot a surely
@@ -524,13 +531,29 @@ func (p *levelPool) step(m, flood float64) (cold, envs, rise, fall float64) {
 		if i <= ksW {
 			prevS = math.Max(prevS, satC) // (a flood's satF stays)
 		}
-		certain := i <= ksPrev || n < p.det[i]
+		// Alive from the hand-off: at the slot's end (q), over the slot
+		// (qm, its mean), and the slot's mean less the straight line
+		// between its ends for the starts whose level dies within it (dq).
+		q, qm, dq, all := 0.0, 0.0, 0.0, false
+		if n < p.det[i] {
+			q, qm, dq, all = p.handQ(i, n)
+		}
+		certain := i <= ksPrev || all
 		if x := old + prevS/2; !certain && x < 50 {
 			if c > 0 {
 				// A first visit at a uniform point of this slot finds the
 				// level unvisited for T if the w−1 slots before were empty
-				// and so was, on average, half of the slot n−w.
-				cold += bf * math.Exp(-x) * oneMinusExp(c)
+				// and so was, on average, half of the slot n−w — and
+				// finds it dead if it is not alive from the hand-off.
+				cold += bf * (1 - qm) * math.Exp(-x) * oneMinusExp(c)
+			}
+			if dq != 0 {
+				// A hand-off level dying within the slot, unless visited.
+				if y := bf * dq * math.Exp(-old-c); y > 0 {
+					fall += y
+				} else {
+					rise += y
+				}
 			}
 			// Not a level alive throughout (certain now and in the last
 			// slot): its mean over the slot (see above; old < 8 implies
@@ -557,10 +580,32 @@ func (p *levelPool) step(m, flood float64) (cold, envs, rise, fall float64) {
 		if certain || i <= sat || p.sum[i] > 50 {
 			envs += bf
 		} else {
-			envs += bf * -math.Expm1(-p.sum[i])
+			envs += bf * (q + (1-q)*-math.Expm1(-p.sum[i]))
 		}
 	}
 	return cold, envs, rise, fall
+}
+
+// handQ is the probability that bin i is alive from the hand-off at the
+// end of slot n (n < det[i]; the fraction of the exact starts in which it
+// still is) and its mean over the slot, and dq, the mean less the
+// straight line between the slot's ends for the starts in which it dies
+// within the slot (alive for the fraction u of it: u − ½ each); all when
+// it is alive through the slot in every start.
+func (p *levelPool) handQ(i, n int) (q, qm, dq float64, all bool) {
+	d := p.detK[i*p.nK : (i+1)*p.nK]
+	u := p.detU[i*p.nK : (i+1)*p.nK]
+	for k, dk := range d {
+		switch {
+		case n < dk:
+			q++
+		case n == dk:
+			qm += u[k]
+			dq += u[k] - 0.5
+		}
+	}
+	f := 1 / float64(p.nK)
+	return q * f, (q + qm) * f, dq * f, q == float64(p.nK)
 }
 
 // stationary reports whether the last 2w + 1 steps had the same inputs:
@@ -725,7 +770,9 @@ type startRun struct {
 	// after the hand-off, ns: the idle timeout if it is busy at the
 	// hand-off, its environment's deadline − hand-off if it is idle, 0 if
 	// it has no environment.
-	alive  []float64
+	alive []float64
+	// runs holds each start's alive (exactStarts; nil for one start).
+	runs   [][]float64
 	envs   float64 // live on-demand environments at the hand-off
 	tokens float64 // scaling budget left, environments
 }
@@ -768,8 +815,10 @@ func exactStarts(ctx context.Context, s *Scenario, seed uint64, tw, bw time.Dura
 		h := exactStart(ctx, s, seed, i, tw, bw, cv)
 		if o == nil {
 			o = h
+			o.runs = [][]float64{slices.Clone(h.alive)}
 			continue
 		}
+		o.runs = append(o.runs, h.alive)
 		a, b := &o.st, &h.st
 		a.arr, a.inv, a.cold, a.thr, a.rateThr = a.arr+b.arr, a.inv+b.inv, a.cold+b.cold, a.thr+b.thr, a.rateThr+b.rateThr
 		a.prov, a.envNs, a.busyNs, a.peak = a.prov+b.prov, a.envNs+b.envNs, a.busyNs+b.busyNs, a.peak+b.peak
@@ -787,6 +836,9 @@ func exactStarts(ctx context.Context, s *Scenario, seed uint64, tw, bw time.Dura
 		o.tokens += h.tokens
 	}
 	if o == nil || done == 1 {
+		if o != nil {
+			o.runs = nil
+		}
 		return o
 	}
 	f := 1 / float64(done)
@@ -970,8 +1022,14 @@ func newStartCV(ds *durStats, s *Scenario, tw time.Duration, lam func(float64) f
 }
 
 // handOff makes the pool model continue from the exact starts' state at
-// the hand-off: each bin is alive for certain for its middle level's
-// mean time alive (startRun.alive), then kept by the level law.
+// the hand-off: each bin is alive, in as many of the starts as its middle
+// level is, for as long as it is there (startRun.runs; with one start, for
+// certain for that time), and besides kept by the level law. (Each level
+// alive for certain for its mean time over the starts had the same
+// integral but the wrong shape: the top of the largest start's pool alive
+// at once, then shrinking — 329 environments against the exact 312.7 in
+// the spike case's first minute — and, by convexity, fewer cold starts at
+// levels a start may or may not hold.)
 func (p *levelPool) handOff(h *startRun) {
 	nOD := len(h.alive)
 	if nOD == 0 {
@@ -980,9 +1038,30 @@ func (p *levelPool) handOff(h *startRun) {
 	nBins := (nOD + p.b - 1) / p.b
 	p.grow(nBins - 1)
 	slotNs := p.slot * 1e9
+	runs := h.runs
+	if len(runs) == 0 {
+		runs = [][]float64{h.alive}
+	}
+	p.nK = len(runs)
+	p.detK = make([]int, nBins*p.nK)
+	p.detU = make([]float64, nBins*p.nK)
+	for i := range p.detK {
+		p.detK[i] = -1 // no such level in that start
+	}
 	for i := 0; i < nBins; i++ {
 		j := min(nOD, i*p.b+(p.b+1)/2)
-		d := int(math.Round(h.alive[j-1] / slotNs))
+		d := 0
+		for k, a := range runs {
+			if j <= len(a) {
+				x := a[j-1] / slotNs
+				f := math.Floor(x)
+				p.detK[i*p.nK+k], p.detU[i*p.nK+k] = int(f), x-f
+				if x > f {
+					f++
+				}
+				d = max(d, int(f))
+			}
+		}
 		p.det[i] = d
 		if d > 0 {
 			p.detTop = max(p.detTop, i)

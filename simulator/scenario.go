@@ -113,9 +113,12 @@
 //     the exact engine's. It runs n times — the streams 0…n−1 of the seed,
 //     i.e. the first seconds of the replicas `--runs n` would run, n = 8
 //     or fewer so that they hold at most 1.5·10⁶ arrivals together — and
-//     hands over their mean: totals, timeline, and per pool level the
-//     mean time its environment stays alive (the busy ones a full idle
-//     timeout, the idle ones until their reclaim deadline). One start is
+//     hands over their mean: totals, timeline, and per pool level how
+//     long its environment stays alive in each start (the busy ones a
+//     full idle timeout, the idle ones until their reclaim deadline): the
+//     level is alive from the hand-off with the probability that it still
+//     is in a start, its death placed within its slot, and besides kept
+//     by the level law. One start is
 //     one sample of the flood (its cold starts vary by about their square
 //     root), which on an hour with a few hundred cold starts was most of
 //     a fast run's distance from the exact engine's expectation; the mean
