@@ -12,13 +12,14 @@ import (
 // a flood from empty, κ·λ (floodPerRate, a second fluid on another grid:
 // within 1 %). X = Σ w(tᵢ) over a start's arrivals has mean Σ w·E[arrivals]
 // by Campbell's theorem, so the corrected cold starts, cold − (X − E[X]),
-// have the exact engine's mean: over 96 starts the paired difference
-// raw − corrected is within 3 of its standard errors of 0. And X tracks
-// the flood's Poisson noise: 512 starts of this case gave SDs of 17.0 raw
-// and 8.5 corrected (ratio 0.50; groups of 48 starts 0.35–0.76). Weights
-// that missed the arrivals (another stream, a shifted bucket) would add
-// noise of their own, SD ≈ 17 (ratio ≈ √2); the test asks for < 0.85. The run itself is the same counted finer: the same arrivals and
-// pool, the timeline's cold starts summing to the total.
+// have the exact engine's mean: over 96 starts (10 s each: the flood is
+// over in ≈ 3 s) the paired difference raw − corrected is within 3 of its
+// standard errors of 0. And X tracks the flood's Poisson noise: 512 starts
+// of 30 s gave SDs of 17.0 raw and 8.5 corrected (ratio 0.50; groups of
+// 48 starts 0.35–0.76). Weights that missed the arrivals (another stream,
+// a shifted bucket) would add noise of their own, SD ≈ 17 (ratio ≈ √2);
+// the test asks for < 0.85. The run itself is the same counted finer: the
+// same arrivals and pool, the timeline's cold starts summing to the total.
 func TestStartControlVariate(t *testing.T) {
 	s := parse(t, `
 duration: 1m
@@ -30,7 +31,7 @@ traffic: {start_rate: 1000, stages: [{duration: 1m, target: 1000}]}
 	ds := sampleDurations(s, 1, fastDurationSample)
 	const rate = 1000.0
 	lam := func(t float64) float64 { return rate * t }
-	tw := 30 * time.Second
+	tw := 10 * time.Second
 	cv := newStartCV(&ds, s, tw, lam)
 	if cv == nil {
 		t.Fatal("no control variate for an unbounded flood (κ·λ ≈ 305 environments, budget 1,000)")
@@ -134,10 +135,10 @@ traffic: {start_rate: 0, stages: [{duration: 0s, target: 3000}, {duration: 1m, t
 // level law's steady pool (≈ 114 environments): within 1 %.
 func TestFastHandOffKeepsThePool(t *testing.T) {
 	s := parse(t, `
-duration: 4m
+duration: 130s
 function: {memory_mb: 512, duration: {distribution: lognormal, p50: 60ms, p99: 300ms}, init_duration: 250ms}
 keep_alive: {idle_timeout: 2m}
-traffic: {start_rate: 1000, stages: [{duration: 4m, target: 1000}]}
+traffic: {start_rate: 1000, stages: [{duration: 130s, target: 1000}]}
 `)
 	s.Path = "testdata/x.yaml"
 	seed := uint64(1)
