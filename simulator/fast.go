@@ -420,7 +420,7 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 	// over from their state.
 	k0 := 0
 	if tw := startWindow(s, ds, sl, lam); warmB == 0 && tw > 0 {
-		h := exactStarts(ctx, s, seed, tw, bw, startRuns(lam(tw.Seconds())))
+		h := exactStarts(ctx, s, seed, tw, bw, startRuns(lam(tw.Seconds())), newStartCV(&ds, s, tw, lam))
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
