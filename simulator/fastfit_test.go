@@ -94,7 +94,7 @@ func TestLevelFitRecoversTheLaw(t *testing.T) {
 // the Taylor remainder of ln z, h³/(3ξ³) for some ξ between z₀ and z₀ + h
 // — below h³/(3·z₀³)·(1 + 3h/z₀) here — and zero for the polynomial part.
 func TestLevelCalLocal(t *testing.T) {
-	c := &levelCal{quad: true, qa: 1.1, qb: -0.1, qc: -0.5, zPeak: 2}
+	c := &levelCal{quad: true, lnz: true, qa: 1.1, qb: -0.1, qc: -0.5, zPeak: 2}
 	for _, z0 := range []float64{2.2, 3.5, 5} {
 		slope, curv := c.local(z0)
 		for _, h := range []float64{0.01, 0.05, 0.2} {
@@ -104,5 +104,32 @@ func TestLevelCalLocal(t *testing.T) {
 				t.Errorf("z0 %v h %v: remainder %.3g > %.3g", z0, h, got, bound)
 			}
 		}
+	}
+}
+
+// Below a calibration mean of zExactFrom the fit is a free quadratic of
+// ln G in the Wilson–Hilferty z, which the pool uses at the same mean
+// (a calibration that low runs at the scenario's own): counts from a law
+// ln G = a + b·z + c·z² in that z at m = 5 give back a, b and c.
+func TestLevelFitLowMeanQuadratic(t *testing.T) {
+	const a, b, cc = 2.0, -0.3, -0.6
+	const m, dur, g0 = 5.0, 1e12, 2.0
+	var ncl, ncold []int64
+	for k := 1.0; k < 40; k++ {
+		z := zLevel(k, m)
+		n := 0.0
+		if z >= 1.5 {
+			g := math.Exp(a + b*z + cc*z*z)
+			n = dur * g * math.Exp(-g*g0)
+		}
+		ncl = append(ncl, int64(math.Round(n)))
+		ncold = append(ncold, 0)
+	}
+	c := buildLevelCal(ncl, ncold, m, 50, dur, g0, 60)
+	if c == nil || !c.quad || c.lnz {
+		t.Fatalf("want the free quadratic: %+v", c)
+	}
+	if math.Abs(c.qa-a) > 1e-4 || math.Abs(c.qb-b) > 1e-4 || math.Abs(c.qc-cc) > 1e-4 {
+		t.Errorf("fit %.6f + %.6f·z + %.6f·z², law %v + %v·z + %v·z²", c.qa, c.qb, c.qc, a, b, cc)
 	}
 }

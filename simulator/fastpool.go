@@ -35,12 +35,14 @@ type levelCal struct {
 	idle         float64
 	reliableZ    float64
 	counts       []int64
-	// ln G ≈ ln z + qa + qb·z + qc·z², qc = −½ (a Gaussian process's
-	// excursion-cluster rate, see buildLevelCal), above zPeak (qa and qb by
-	// weighted least squares on the levels with at least 10·calLonger
-	// visits), when quad is set. z is the exact normal score (zExact) at
-	// the calibration's mean; the pool evaluates G at its own levels' z.
-	quad       bool
+	// When quad is set, above zPeak (by weighted least squares on the
+	// levels with at least 10·calLonger visits): with lnz, ln G ≈ ln z +
+	// qa + qb·z + qc·z², qc = −½ (a Gaussian process's excursion-cluster
+	// rate, see buildLevelCal), z the exact normal score (zExact) at the
+	// calibration's mean; without (a calibration mean below zExactFrom),
+	// ln G ≈ qa + qb·z + qc·z² in the Wilson–Hilferty z. The pool
+	// evaluates G at its own levels' Wilson–Hilferty z.
+	quad, lnz  bool
 	qa, qb, qc float64
 	zPeak      float64
 }
@@ -54,7 +56,13 @@ func (c *levelCal) g(z float64) float64 {
 	// (surely alive): a rate a little above the calibration's moves the
 	// lowest levels' z down a little.
 	if c.quad {
-		if z < c.zPeak-1 || z <= 0 {
+		if z < c.zPeak-1 {
+			return math.Inf(1)
+		}
+		if !c.lnz {
+			return math.Exp(c.qa + z*(c.qb+z*c.qc))
+		}
+		if z <= 0 {
 			return math.Inf(1)
 		}
 		return z * math.Exp(c.qa+z*(c.qb+z*c.qc))
@@ -85,6 +93,9 @@ func (c *levelCal) g(z float64) float64 {
 // ln z ≈ ln z₀ + (z − z₀)/z₀ − (z − z₀)²/(2z₀²)), for the pool's
 // recursion over the few bins between two exact evaluations.
 func (c *levelCal) local(z float64) (slope, curv float64) {
+	if !c.lnz {
+		return c.qb + 2*c.qc*z, c.qc
+	}
 	return c.qb + 2*c.qc*z + 1/z, c.qc - 1/(2*z*z)
 }
 
@@ -110,9 +121,7 @@ func (c *levelCal) local(z float64) (slope, curv float64) {
 func buildLevelCal(ncl, ncold []int64, m, rate, dur, g0, idle float64) *levelCal {
 	c := &levelCal{g0: g0, m: m, rate: rate, dur: dur, idle: idle, counts: ncl}
 	var zs, lg []float64
-	var s [3]float64 // Σw·z^i, i = 0…2
-	nq := 0          // levels in the fit
-	var sy [2]float64
+	var fz, fy, fw []float64 // the levels fitted: z, ln G, weight
 	// Below the level where long gaps are most frequent the count is
 	// mostly above the level: G is not a cluster rate there (+Inf).
 	peak := 0
@@ -141,30 +150,68 @@ func buildLevelCal(ncl, ncold []int64, m, rate, dur, g0, idle float64) *levelCal
 			gk = y * math.Exp(gk*g0)
 		}
 		z := zCal(k, m)
-		if len(zs) == 0 {
+		if len(fz) == 0 {
 			c.zPeak = z
 		}
-		w := float64(n)
-		nq++
-		// ln G − ln z + z²/2 = qa + qb·z, weighted least squares.
-		r := math.Log(gk) - math.Log(z) + z*z/2
-		s[0] += w
-		s[1] += w * z
-		s[2] += w * z * z
-		sy[0] += w * r
-		sy[1] += w * z * r
+		fz, fy, fw = append(fz, z), append(fy, math.Log(gk)), append(fw, float64(n))
 		if n < 30*calLonger {
 			continue
 		}
 		zs = append(zs, z)
 		lg = append(lg, math.Log(gk))
 	}
-	if d := s[0]*s[2] - s[1]*s[1]; d > 0 {
-		qa := (sy[0]*s[2] - sy[1]*s[1]) / d
-		qb := (s[0]*sy[1] - s[1]*sy[0]) / d
-		// G must fall with z from the first level fitted on.
-		if c.zPeak > 0 && qb-c.zPeak+1/c.zPeak < 0 {
-			c.quad, c.qa, c.qb, c.qc = true, qa, qb, -0.5
+	nq := len(fz) // levels in the fit
+	if m >= zExactFrom {
+		// ln G − ln z + z²/2 = qa + qb·z, weighted least squares.
+		var s [3]float64 // Σw·z^i
+		var sy [2]float64
+		for i, z := range fz {
+			w, r := fw[i], fy[i]-math.Log(z)+z*z/2
+			s[0] += w
+			s[1] += w * z
+			s[2] += w * z * z
+			sy[0] += w * r
+			sy[1] += w * z * r
+		}
+		if d := s[0]*s[2] - s[1]*s[1]; d > 0 {
+			qa := (sy[0]*s[2] - sy[1]*s[1]) / d
+			qb := (s[0]*sy[1] - s[1]*sy[0]) / d
+			// G must fall with z from the first level fitted on.
+			if c.zPeak > 0 && qb-c.zPeak+1/c.zPeak < 0 {
+				c.quad, c.lnz, c.qa, c.qb, c.qc = true, true, qa, qb, -0.5
+			}
+		}
+	} else {
+		// A free quadratic in the Wilson–Hilferty z (see zExactFrom).
+		var s [5]float64 // Σw·z^i
+		var sy [3]float64
+		for i, z := range fz {
+			zp := 1.0
+			for j := range s {
+				s[j] += fw[i] * zp
+				if j < 3 {
+					sy[j] += fw[i] * zp * fy[i]
+				}
+				zp *= z
+			}
+		}
+		// The normal equations (Cramer's rule).
+		det3 := func(a [3][3]float64) float64 {
+			return a[0][0]*(a[1][1]*a[2][2]-a[1][2]*a[2][1]) - a[0][1]*(a[1][0]*a[2][2]-a[1][2]*a[2][0]) + a[0][2]*(a[1][0]*a[2][1]-a[1][1]*a[2][0])
+		}
+		mat := [3][3]float64{{s[0], s[1], s[2]}, {s[1], s[2], s[3]}, {s[2], s[3], s[4]}}
+		if d := det3(mat); d != 0 {
+			var q [3]float64
+			for col := 0; col < 3; col++ {
+				mc := mat
+				for row := 0; row < 3; row++ {
+					mc[row][col] = sy[row]
+				}
+				q[col] = det3(mc) / d
+			}
+			if q[2] < 0 && q[1]+2*q[2]*c.zPeak < 0 {
+				c.quad, c.qa, c.qb, c.qc = true, q[0], q[1], q[2]
+			}
 		}
 	}
 	if nq < 6 {
@@ -1143,14 +1190,15 @@ func floodSample(ds *durStats, r, horizon float64, n int, seed uint64) float64 {
 }
 
 // zExactFrom is the calibration's mean busy count from which its levels'
-// z is the exact score (zExact) rather than the Wilson–Hilferty one
-// (zLevel), which the pool uses at its own mean. From a mean of 10 on, the
-// pool's Wilson–Hilferty z is within 0.04 of the exact score up to z = 4.6
-// (0.018 at a mean of 20, 0.004 at 100), where the calibration's own fit
-// in it was distorted (see buildLevelCal); below, the two differ more
-// (0.1 at a mean of 1) than a fit in either suffers, and a calibration
-// that low runs at the scenario's own mean, where the pool meets the same
-// distortion: both sides keep the Wilson–Hilferty z.
+// z is the exact score (zExact) and its fit the two-parameter form (see
+// buildLevelCal); below, it keeps the Wilson–Hilferty z (zLevel) and a
+// free quadratic in it. The pool uses the Wilson–Hilferty z at its own
+// mean: from a mean of 10 on that is within 0.04 of the exact score up to
+// z = 4.6 (0.018 at 20, 0.004 at 100), while a calibration's fit in it was
+// distorted by the difference (a curvature of −0.013 at 20); below, the
+// two differ more (0.05 at a mean of 5, 0.1 at 1), and a calibration that
+// low runs at the scenario's own mean, where the pool's z has the same
+// distortion, which a free quadratic in it absorbs.
 const zExactFrom = 10
 
 // zCal is the z of level k in a calibration of mean busy count m.
