@@ -49,7 +49,7 @@ func TestZExactPoissonTail(t *testing.T) {
 // (With the Wilson–Hilferty z in place of the exact score, at m = 20 the
 // levels' z are 0.005–0.022 low between z = 2.8 and 4.6: a quadratic
 // fitted there and used at m = 100, where the offset is a quarter of that,
-// put the steady cold starts at a 10-minute keep-alive 1.2 % low.)
+// put the steady cold starts at a 10-minute keep-alive 1.1 % low.)
 func TestLevelFitRecoversTheLaw(t *testing.T) {
 	const a, b = 1.2, -0.07
 	const m, dur, g0, idle = 20.0, 1e12, 2.0, 600.0

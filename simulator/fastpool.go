@@ -113,11 +113,13 @@ func (c *levelCal) local(z float64) (slope, curv float64) {
 // steady cold rate varied by 2.9 % (SD) between seeds, this form's by
 // 0.7 %. The levels' z is the exact score of the Poisson tail (zExact):
 // at the calibration's mean busy count of ≈ 20 the Wilson–Hilferty z is
-// 0.005–0.022 low between z = 2.8 and 4.6, a curvature of −0.013 that a
-// free quadratic took for G's and carried to the pool's larger means,
-// where the offset is a quarter of that (steady cold starts 1.2 % low at
-// a mean of 100 and a 10-min keep-alive); fitted in the exact z, 80
-// calibrations pooled leave a curvature of −0.002 ± 0.007 beyond −½.
+// 0.005–0.022 low between z = 2.8 and 4.6: 32 calibrations of the week
+// case pooled (80 of its lengths) show a curvature of −0.018 ± 0.007
+// beyond −½ in that z and −0.002 ± 0.007 in the exact one. A free
+// quadratic took the approximation's curvature for G's and carried it to
+// the pool's larger means, where the offset is a quarter of that: steady
+// cold starts 1.1 % low at a mean of 100 and a 10-min keep-alive, against
+// a calibration at that mean.
 func buildLevelCal(ncl, ncold []int64, m, rate, dur, g0, idle float64) *levelCal {
 	c := &levelCal{g0: g0, m: m, rate: rate, dur: dur, idle: idle, counts: ncl}
 	var zs, lg []float64
@@ -1195,7 +1197,7 @@ func floodSample(ds *durStats, r, horizon float64, n int, seed uint64) float64 {
 // free quadratic in it. The pool uses the Wilson–Hilferty z at its own
 // mean: from a mean of 10 on that is within 0.04 of the exact score up to
 // z = 4.6 (0.018 at 20, 0.004 at 100), while a calibration's fit in it was
-// distorted by the difference (a curvature of −0.013 at 20); below, the
+// distorted by the difference (a curvature of −0.018 at 20); below, the
 // two differ more (0.05 at a mean of 5, 0.1 at 1), and a calibration that
 // low runs at the scenario's own mean, where the pool's z has the same
 // distortion, which a free quadratic in it absorbs.
