@@ -82,6 +82,11 @@ func TestLevelFitRecoversTheLaw(t *testing.T) {
 	if math.Abs(c.predT-want)/want > 1e-4 {
 		t.Errorf("predicted steady cold rate %.8g/s, the law's %.8g/s", c.predT, want)
 	}
+	// A level whose tail underflows (zExact = +Inf: P(N ≥ 400) at m = 20
+	// is below 10⁻³⁰⁸) is never reached: G = 0, not z·e^(−z²/2) = ∞·0.
+	if z := zExact(400, m); !math.IsInf(z, 1) || c.g(z) != 0 {
+		t.Errorf("zExact(400, 20) = %v, G there %v; want +Inf and 0", z, c.g(z))
+	}
 	for _, z := range []float64{2.5, 3.3, 4.2, 5.5} {
 		if got := c.g(z); math.Abs(got-law(z))/law(z) > 1e-4 {
 			t.Errorf("g(%v) = %.6g, law %.6g", z, got, law(z))

@@ -62,8 +62,11 @@ func (c *levelCal) g(z float64) float64 {
 		if !c.lnz {
 			return math.Exp(c.qa + z*(c.qb+z*c.qc))
 		}
-		if z <= 0 {
+		switch {
+		case z <= 0:
 			return math.Inf(1)
+		case math.IsInf(z, 1):
+			return 0 // a level beyond any the count reaches (zExact of a tail below 10⁻³⁰⁸)
 		}
 		return z * math.Exp(c.qa+z*(c.qb+z*c.qc))
 	}
