@@ -487,7 +487,7 @@ func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map
 			}
 		}
 	}
-	r.managedInstances(&f, v, unknown, expr)
+	r.managedInstances(jp, &f, v, unknown, expr)
 	// Logs: logging_config's format and log group (Lambda's defaults Text
 	// and /aws/lambda/<name> when the configuration does not set them).
 	switch {
@@ -522,7 +522,7 @@ func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map
 // managedInstances reads a function's capacity_provider_config: the
 // capacity provider (its ARN, or the configuration's reference to an
 // aws_lambda_capacity_provider) and the environment settings.
-func (r *tfReader) managedInstances(f *Function, v, unknown, expr map[string]any) {
+func (r *tfReader) managedInstances(jp string, f *Function, v, unknown, expr map[string]any) {
 	cfg, ok := firstBlock(v["capacity_provider_config"])
 	if !ok {
 		return
@@ -533,11 +533,21 @@ func (r *tfReader) managedInstances(f *Function, v, unknown, expr map[string]any
 	}
 	m := &ManagedInstances{}
 	m.Provider, _ = lmi["capacity_provider_arn"].(string)
-	if x, ok := lmi["execution_environment_memory_gib_per_vcpu"].(float64); ok {
-		m.MemoryGiBPerVCPU = x
+	// The plan is decoded with UseNumber: numbers are json.Number (a
+	// float64 assertion never matched, so a set ratio or concurrency was
+	// silently AWS's default).
+	bp := jp + ".capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0]."
+	if x := lmi["execution_environment_memory_gib_per_vcpu"]; x != nil {
+		num, ok := x.(json.Number)
+		g, err := num.Float64()
+		if !ok || err != nil {
+			r.errorf(bp+"execution_environment_memory_gib_per_vcpu", "want a number, got %s", describe(x))
+		} else {
+			m.MemoryGiBPerVCPU = g
+		}
 	}
-	if x, ok := lmi["per_execution_environment_max_concurrency"].(float64); ok {
-		m.MaxConcurrency = int(x)
+	if x := lmi["per_execution_environment_max_concurrency"]; x != nil {
+		m.MaxConcurrency = r.intAttr(bp+"per_execution_environment_max_concurrency", x)
 	}
 	m.Runtime, _ = v["runtime"].(string)
 	// The reference, from the configuration's nested blocks.
