@@ -266,6 +266,10 @@ type Plan struct {
 	// Region is the region the code deploys to, when it says (a Terraform
 	// provider's region); empty otherwise.
 	Region string `json:"region,omitempty"`
+	// RegionUnresolved says which provider regions the reader could not
+	// resolve (an expression other than a constant or a root variable):
+	// the functions of those providers are priced in the estimate's region.
+	RegionUnresolved []string `json:"-"`
 	// Notes are facts about the code that the bill does not include
 	// (resources lambdacost does not price, unlinked configurations).
 	Notes []string `json:"notes,omitempty"`

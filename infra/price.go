@@ -47,6 +47,9 @@ type Estimate struct {
 	// Notes are what the bill does not include (resources not priced,
 	// unlinked configurations, SnapStart).
 	Notes []string `json:"notes,omitempty"`
+	// RegionFallback is true when some function, whose code names no
+	// region, is priced in the estimate's region without --region.
+	RegionFallback bool `json:"-"`
 }
 
 // FunctionDiff is one function before and after.

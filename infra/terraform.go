@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -48,6 +49,10 @@ type tfPlan struct {
 	Configuration    *tfConfig       `json:"configuration"`
 	PlannedValues    json.RawMessage `json:"planned_values"`
 	Values           json.RawMessage `json:"values"` // a state, not a plan
+	// Variables are the root module's input variables' values.
+	Variables map[string]struct {
+		Value any `json:"value"`
+	} `json:"variables"`
 }
 
 type tfChange struct {
@@ -87,8 +92,9 @@ type tfStateResource struct {
 
 type tfConfig struct {
 	ProviderConfig map[string]struct {
-		Name        string         `json:"name"`
-		Expressions map[string]any `json:"expressions"`
+		Name          string         `json:"name"`
+		ModuleAddress string         `json:"module_address"`
+		Expressions   map[string]any `json:"expressions"`
 	} `json:"provider_config"`
 	RootModule tfConfigModule `json:"root_module"`
 }
@@ -397,10 +403,32 @@ func (r *tfReader) providerRegionOf(key string) string {
 	if !ok {
 		return ""
 	}
-	if e, ok := pc.Expressions["region"].(map[string]any); ok {
-		if s, ok := e["constant_value"].(string); ok {
-			return s
+	e, ok := pc.Expressions["region"].(map[string]any)
+	if !ok {
+		return ""
+	}
+	if s, ok := e["constant_value"].(string); ok {
+		return s
+	}
+	// region = var.NAME in the root module's provider block: the plan
+	// carries the root variables' values (`variables`).
+	refs := references(pc.Expressions, "region")
+	if len(refs) == 1 && !strings.Contains(key, ":") && pc.ModuleAddress == "" {
+		if name, ok := strings.CutPrefix(refs[0], "var."); ok {
+			if v, ok := r.plan.Variables[name]; ok {
+				if s, ok := v.Value.(string); ok && s != "" {
+					return s
+				}
+			}
 		}
+	}
+	what := "an expression"
+	if len(refs) > 0 {
+		what = strings.Join(refs, ", ")
+	}
+	note := fmt.Sprintf("provider %s: region = %s, which the plan does not resolve to a value", key, what)
+	if !slices.Contains(r.out.RegionUnresolved, note) {
+		r.out.RegionUnresolved = append(r.out.RegionUnresolved, note)
 	}
 	return ""
 }

@@ -532,3 +532,79 @@ func TestDatasetFreeTierLongWindowSaid(t *testing.T) {
 		}
 	}
 }
+
+// The most common provider block, `provider "aws" { region = var.region }`
+// (AWS provider v5: the resources carry no region attribute), names the
+// region through a root variable, whose value the plan carries under
+// `variables`. region = "af-south-1": 1M × 1 s × 1 GB = 1,000,000 GB-s ×
+// $0.0000221 = $22.1 + 1M × $0.27/M = $22.37 (it was priced at the
+// estimate's us-east-1: $16.6667 + $0.20 = $16.8667, without a word). A
+// region the plan cannot resolve (a local value) is priced in the
+// estimate's region, and an assumption names the expression and the
+// function: never the estimate's region silently.
+func TestTerraformProviderRegionVariable(t *testing.T) {
+	plan := func(region string) string {
+		return `{"format_version":"1.2","variables":{"region":{"value":"af-south-1"}},"resource_changes":[
+	 {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","provider_name":"registry.terraform.io/hashicorp/aws","change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":1024},"after_unknown":{}}}],
+	 "configuration":{"provider_config":{"aws":{"name":"aws","full_name":"registry.terraform.io/hashicorp/aws","expressions":{"region":` + region + `}}},
+	  "root_module":{"resources":[
+	   {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","provider_config_key":"aws","expressions":{"memory_size":{"constant_value":1024}}}],
+	   "variables":{"region":{}}}}}`
+	}
+	dir := t.TempDir()
+	usage := filepath.Join(dir, "u.yml")
+	if err := os.WriteFile(usage, []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, expr, region, total string
+		assumed                   string // in the region assumption's why; "" none
+	}{
+		{"var.region", `{"references":["var.region"]}`, "af-south-1", "22.37", ""},
+		{"local.region", `{"references":["local.region"]}`, "us-east-1", "16.8667", "provider aws: region = local.region"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "plan.json")
+			if err := os.WriteFile(path, []byte(plan(tc.expr)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			e, err := Source{Terraform: path, Usage: usage}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Region != tc.region {
+				t.Errorf("region %q, want %q", e.Region, tc.region)
+			}
+			eq(t, "head", e.Totals.Head, d2(tc.total))
+			var why string
+			for _, a := range e.Assumptions {
+				if a.Field == "region" {
+					why = a.Why
+				}
+			}
+			if tc.assumed == "" && why != "" || !strings.Contains(why, tc.assumed) || tc.assumed != "" && (!strings.Contains(why, "aws_lambda_function.a") || !e.RegionFallback) {
+				t.Errorf("region assumption %q (fallback %v), want one with %q", why, e.RegionFallback, tc.assumed)
+			}
+		})
+	}
+}
+
+// A template never names the region it is deployed to: without --region
+// its functions are priced in the estimate's region, and that is listed.
+func TestTemplateRegionAssumed(t *testing.T) {
+	for _, override := range []bool{false, true} {
+		e, err := Source{Template: "../testdata/iac/template.yaml", Usage: "../testdata/iac/template-usage.yml"}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", override, pricing.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var why string
+		for _, a := range e.Assumptions {
+			if a.Field == "region" {
+				why = a.Why
+			}
+		}
+		if override != (why == "") || override == e.RegionFallback {
+			t.Errorf("--region given %v: region assumption %q, fallback %v", override, why, e.RegionFallback)
+		}
+	}
+}
