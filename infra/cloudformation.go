@@ -167,6 +167,12 @@ func (t *cfnTemplate) read() {
 	other := map[string]int{}
 	logGroups := map[string]*yaml.Node{}
 	var providers []capacityProvider
+	// Scalable targets are read once every function is: they refer to them.
+	type resource struct {
+		id    string
+		props *yaml.Node
+	}
+	var targets []resource
 	for i := 0; i+1 < len(res.Content); i += 2 {
 		id, r := res.Content[i].Value, res.Content[i+1]
 		if strings.HasPrefix(id, "Fn::ForEach::") {
@@ -192,6 +198,8 @@ func (t *cfnTemplate) read() {
 		switch typ.Value {
 		case cfnCapProvider:
 			providers = append(providers, t.capacityProvider(id, props))
+		case "AWS::ApplicationAutoScaling::ScalableTarget":
+			targets = append(targets, resource{id, props})
 		case "AWS::Logs::LogGroup":
 			if props == nil {
 				props = &yaml.Node{Kind: yaml.MappingNode}
@@ -256,6 +264,15 @@ func (t *cfnTemplate) read() {
 			t.fns[idx].unknown(AttrProvisioned)
 		}
 	}
+	var sts []scalingTarget
+	for _, x := range targets {
+		if st, ok := t.scalingTarget(x.id, x.props); ok {
+			sts = append(sts, st)
+		}
+	}
+	for _, n := range linkScalingTargets(t.fns, sts, "template") {
+		t.notes = append(t.notes, strings.Replace(n, " (template)", "", 1))
+	}
 	var types []string
 	for k := range other {
 		types = append(types, k)
@@ -267,6 +284,72 @@ func (t *cfnTemplate) read() {
 		}
 	}
 }
+
+// scalingTarget reads an AWS::ApplicationAutoScaling::ScalableTarget that
+// scales provisioned concurrency (ScalableDimension
+// lambda:function:ProvisionedConcurrency): its function is the first
+// function of the template its ResourceId refers to (!Sub
+// function:${Fn}:live, !Join with !Ref Fn), else the name the ResourceId
+// evaluates to.
+func (t *cfnTemplate) scalingTarget(id string, props *yaml.Node) (scalingTarget, bool) {
+	if props == nil {
+		return scalingTarget{}, false
+	}
+	if d := get(props, "ScalableDimension"); d == nil || t.eval(d).s != pcDimension {
+		return scalingTarget{}, false
+	}
+	st := scalingTarget{address: id, min: -1, max: -1}
+	for _, c := range []struct {
+		key string
+		to  *int
+	}{{"MinCapacity", &st.min}, {"MaxCapacity", &st.max}} {
+		if n := get(props, c.key); n != nil {
+			if v := t.eval(n); v.unknown == "" && !v.none {
+				if x, err := strconv.Atoi(v.s); err == nil {
+					*c.to = x
+				}
+			}
+		}
+	}
+	rid := get(props, "ResourceId")
+	if rid == nil {
+		return st, true
+	}
+	fns := map[string]bool{}
+	for _, f := range t.fns {
+		fns[f.Address] = true
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if st.function != "" || n == nil {
+			return
+		}
+		if n.Kind == yaml.ScalarNode {
+			cands := []string{n.Value}
+			for _, m := range subRefRe.FindAllStringSubmatch(n.Value, -1) {
+				cands = append(cands, m[1])
+			}
+			for _, c := range cands {
+				c, _, _ = strings.Cut(c, ".")
+				if fns[c] {
+					st.function = c
+					return
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(rid)
+	if v := t.eval(rid); v.unknown == "" && !v.none {
+		st.resourceID = v.s
+	}
+	return st, true
+}
+
+// subRefRe finds the ${Name} references of a Fn::Sub string.
+var subRefRe = regexp.MustCompile(`\$\{([A-Za-z0-9.:]+)\}`)
 
 // functionRef resolves an alias's or version's FunctionName to a logical id
 // (!Ref Fn, !GetAtt Fn.Arn) or a literal function name.

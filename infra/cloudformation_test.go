@@ -1,6 +1,8 @@
 package infra
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -206,5 +208,62 @@ Resources:
 	}
 	if len(b.Provisioned) != 1 || b.Provisioned[0].Address != "BAliasprod" || b.Provisioned[0].Concurrency != 7 {
 		t.Errorf("B: %+v", b)
+	}
+}
+
+// TestTemplateProvisionedAutoScaling: AWS's SAM pattern for scaling
+// provisioned concurrency, an AWS::ApplicationAutoScaling::ScalableTarget
+// with ResourceId !Sub function:${Fn}:live (the function has no
+// FunctionName, so only the reference names it) and the JSON form with
+// Fn::Join and Ref. The bill takes the configured 10 on live all month,
+// and says that a scaling target moves it between 10 and 100 (it was
+// silent).
+func TestTemplateProvisionedAutoScaling(t *testing.T) {
+	for name, rid := range map[string]string{
+		"sub":  `!Sub function:${Checkout}:live`,
+		"join": `{"Fn::Join": [":", ["function", {"Ref": "Checkout"}, "live"]]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			tpl := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Checkout:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      MemorySize: 1024
+      AutoPublishAlias: live
+      ProvisionedConcurrencyConfig:
+        ProvisionedConcurrentExecutions: 10
+  CheckoutScaling:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    DependsOn: CheckoutAliaslive
+    Properties:
+      MinCapacity: 10
+      MaxCapacity: 100
+      ResourceId: ` + rid + `
+      ScalableDimension: lambda:function:ProvisionedConcurrency
+      ServiceNamespace: lambda
+`
+			dir := t.TempDir()
+			path := filepath.Join(dir, "template.yaml")
+			usage := filepath.Join(dir, "usage.yml")
+			if err := os.WriteFile(path, []byte(tpl), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(usage, []byte("version: 0.1\nresource_usage:\n  Checkout:\n    monthly_requests: 1000000\n    request_duration_ms: 100\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			e := priceTemplates(t, path, "", usage, TemplateOptions{Region: "us-east-1"})
+			var got pricing.Assumption
+			for _, a := range e.Assumptions {
+				if a.Field == "Checkout.provisioned_concurrency" {
+					got = a
+				}
+			}
+			if got.Value != "10 on live all month" || !strings.Contains(got.Why, "CheckoutScaling scales it between 10 and 100 environments") {
+				t.Errorf("assumption %+v", got)
+			}
+		})
 	}
 }

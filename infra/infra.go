@@ -395,3 +395,68 @@ func regionOr(r string) string {
 	}
 	return r
 }
+
+// pcDimension is the Application Auto Scaling dimension of a Lambda
+// alias's or version's provisioned concurrency.
+const pcDimension = "lambda:function:ProvisionedConcurrency"
+
+// scalingTarget is an Application Auto Scaling target of a function's
+// provisioned concurrency: resource ID "function:NAME:QUALIFIER", its
+// minimum and maximum capacity (-1 when not known).
+type scalingTarget struct {
+	address    string
+	resourceID string
+	// function is the function's address when the code links the target
+	// to it by reference (a template's !Ref or ${Function}); else the
+	// resource ID's name is matched.
+	function string
+	min, max int
+}
+
+// linkScalingTargets states, for each function whose provisioned
+// concurrency an Application Auto Scaling target scales, that the bill
+// takes the configured level all month (the level the scaling gives over
+// the month is not in the code): an assumption of that function, never a
+// silent constant. A target whose function is not found is a note.
+func linkScalingTargets(fns []Function, targets []scalingTarget, side string) []string {
+	var notes []string
+	for _, st := range targets {
+		name, qual := "", ""
+		if rest, ok := strings.CutPrefix(st.resourceID, "function:"); ok {
+			name, qual, _ = strings.Cut(rest, ":")
+		}
+		idx := -1
+		for i := range fns {
+			if st.function != "" && fns[i].Address == st.function || st.function == "" && name != "" && fns[i].Config.Name == name {
+				idx = i
+				break
+			}
+		}
+		bounds := "between min_capacity and max_capacity"
+		if st.min >= 0 && st.max >= 0 {
+			bounds = fmt.Sprintf("between %d and %d environments", st.min, st.max)
+		}
+		if idx < 0 {
+			what := st.resourceID
+			if what == "" {
+				what = "(known after apply)"
+			}
+			notes = append(notes, fmt.Sprintf("%s (%s) scales the provisioned concurrency of %s %s, a function not found in the code: its scaling is not priced", st.address, side, what, bounds))
+			continue
+		}
+		f := &fns[idx]
+		level := "no provisioned concurrency configuration"
+		for _, p := range f.Provisioned {
+			if qual == "" || p.Qualifier == "" || p.Qualifier == qual {
+				level = fmt.Sprintf("%d all month", p.Concurrency)
+				if p.Qualifier != "" {
+					level = fmt.Sprintf("%d on %s all month", p.Concurrency, p.Qualifier)
+				}
+				break
+			}
+		}
+		f.Defaults.Add(pricing.Assumption{Field: f.Address + ".provisioned_concurrency", Value: level,
+			Why: fmt.Sprintf("%s scales it %s (Application Auto Scaling): the level over the month is not in the code, so the bill takes the configured level (and the usage's hours); a level that rises or falls bills more or less", st.address, bounds)})
+	}
+	return notes
+}

@@ -27,6 +27,10 @@ const (
 	// tfScaling is a Managed Instances function's scaling configuration
 	// (function_scaling_config: min/max_execution_environments).
 	tfScaling = "aws_lambda_function_scaling_config"
+	// tfAutoScalingTarget is an Application Auto Scaling target; with
+	// scalable_dimension lambda:function:ProvisionedConcurrency it scales
+	// a function's provisioned concurrency.
+	tfAutoScalingTarget = "aws_appautoscaling_target"
 )
 
 // billable are Lambda resource types that can add to the bill but that
@@ -200,12 +204,27 @@ func (r *tfReader) read() {
 	var baseLG, headLG []logGroup
 	var baseCP, headCP []capacityProvider
 	other := map[string]int{}
+	var baseAS, headAS []scalingTarget
 	for i, rc := range r.plan.ResourceChanges {
 		jp := fmt.Sprintf("resource_changes[%d]", i)
 		if rc.Mode == "data" {
 			continue
 		}
 		seen[rc.Address] = true
+		if rc.Type == tfAutoScalingTarget {
+			acts := rc.Change.Actions
+			if b := rc.Change.Before; b != nil {
+				if st, ok := tfScalingTarget(rc.Address, b, nil); ok {
+					baseAS = append(baseAS, st)
+				}
+			}
+			if a := rc.Change.After; a != nil && !(containsStr(acts, "delete") && !containsStr(acts, "create")) && !containsStr(acts, "forget") {
+				if st, ok := tfScalingTarget(rc.Address, a, rc.Change.AfterUnknown); ok {
+					headAS = append(headAS, st)
+				}
+			}
+			continue
+		}
 		if rc.Type == tfCapProvider {
 			acts := rc.Change.Actions
 			if b := rc.Change.Before; b != nil {
@@ -319,6 +338,10 @@ func (r *tfReader) read() {
 			case tfCapProvider:
 				c := tfCapacityProvider(res.Address, res.Values, nil)
 				baseCP, headCP = append(baseCP, c), append(headCP, c)
+			case tfAutoScalingTarget:
+				if st, ok := tfScalingTarget(res.Address, res.Values, nil); ok {
+					baseAS, headAS = append(baseAS, st), append(headAS, st)
+				}
 			}
 		})
 	}
@@ -328,6 +351,8 @@ func (r *tfReader) read() {
 	linkLMI(r.out.Head, headCP, r.lmiRefs)
 	r.link(r.out.Base, basePC, "base")
 	r.link(r.out.Head, headPC, "head")
+	r.out.Notes = append(r.out.Notes, linkScalingTargets(r.out.Base, baseAS, "base")...)
+	r.out.Notes = append(r.out.Notes, linkScalingTargets(r.out.Head, headAS, "head")...)
 	var types []string
 	for t := range other {
 		types = append(types, t)
@@ -945,4 +970,27 @@ func posOf(path string, data []byte, off int64) string {
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
 	col := int(off) - bytes.LastIndexByte(data[:off], '\n')
 	return fmt.Sprintf("%s:%d:%d", path, line, col)
+}
+
+// tfScalingTarget reads an aws_appautoscaling_target that scales a
+// function's provisioned concurrency (false for any other target).
+func tfScalingTarget(addr string, v, unknown map[string]any) (scalingTarget, bool) {
+	if d, _ := v["scalable_dimension"].(string); d != pcDimension {
+		return scalingTarget{}, false
+	}
+	st := scalingTarget{address: addr, min: -1, max: -1}
+	if !isUnknown(unknown, "resource_id") {
+		st.resourceID, _ = v["resource_id"].(string)
+	}
+	for _, c := range []struct {
+		key string
+		to  *int
+	}{{"min_capacity", &st.min}, {"max_capacity", &st.max}} {
+		if num, ok := v[c.key].(json.Number); ok && !isUnknown(unknown, c.key) {
+			if x, err := num.Int64(); err == nil {
+				*c.to = int(x)
+			}
+		}
+	}
+	return st, true
 }

@@ -608,3 +608,52 @@ func TestTemplateRegionAssumed(t *testing.T) {
 		}
 	}
 }
+
+// An aws_appautoscaling_target on lambda:function:ProvisionedConcurrency
+// scales a function's provisioned concurrency between its min and max
+// capacity: the level over the month is in no plan, so pricing the
+// configured provisioned_concurrent_executions all month is an
+// assumption, said with the target and its bounds (it was silent); a
+// target whose function is not in the plan is a note.
+func TestTerraformProvisionedAutoScaling(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-pc.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	target := func(addr, id string) map[string]any {
+		return map[string]any{"address": addr, "mode": "managed", "type": "aws_appautoscaling_target", "name": "t",
+			"change": map[string]any{"actions": []any{"create"}, "before": nil, "after_unknown": map[string]any{"arn": true, "id": true},
+				"after": map[string]any{"resource_id": id, "scalable_dimension": "lambda:function:ProvisionedConcurrency", "service_namespace": "lambda", "min_capacity": 1, "max_capacity": 20}}}
+	}
+	raw["resource_changes"] = append(raw["resource_changes"].([]any), target("aws_appautoscaling_target.orders", "function:orders:live"), target("aws_appautoscaling_target.other", "function:elsewhere:live"))
+	mod, _ := json.Marshal(raw)
+	p, err := ParseTerraformPlan("plan-pc.json", mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 100\n"))
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got pricing.Assumption
+	for _, a := range e.Assumptions {
+		if a.Field == "aws_lambda_function.orders.provisioned_concurrency" {
+			got = a
+		}
+	}
+	if got.Value != "1 on live all month" || !strings.Contains(got.Why, "aws_appautoscaling_target.orders scales it between 1 and 20 environments") {
+		t.Errorf("assumption %+v", got)
+	}
+	note := false
+	for _, n := range e.Notes {
+		note = note || strings.Contains(n, "aws_appautoscaling_target.other (head) scales the provisioned concurrency of function:elsewhere:live between 1 and 20 environments, a function not found")
+	}
+	if !note {
+		t.Errorf("notes %q", e.Notes)
+	}
+}
