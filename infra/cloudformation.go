@@ -525,7 +525,11 @@ func (t *cfnTemplate) function(id, typ string, props *yaml.Node, sam bool) *Func
 	if n := t.prop(props, "SnapStart", sam); n != nil {
 		if on := get(n, "ApplyOn"); on != nil {
 			if v := t.eval(on); v.unknown == "" && v.s != "None" {
-				f.Notes = append(f.Notes, "SnapStart is on ("+v.s+"): its cache and restore charges need snapstart_hours and snapstart_restores (a lambdacost usage file); they are not included")
+				runtime := ""
+				if rn := t.prop(props, "Runtime", sam); rn != nil {
+					runtime = t.eval(rn).s
+				}
+				f.Notes = append(f.Notes, snapStartNote(v.s, runtime))
 			}
 		}
 	}

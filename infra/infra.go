@@ -460,3 +460,15 @@ func linkScalingTargets(fns []Function, targets []scalingTarget, side string) []
 	}
 	return notes
 }
+
+// snapStartNote says what SnapStart (on apply) adds to a function of
+// runtime: nothing on a Java managed runtime ("SnapStart pricing does not
+// apply to supported Java managed runtimes", AWS's pricing page); a cache
+// and restore charge on the others (Python, .NET), which the code's usage
+// does not give.
+func snapStartNote(on, runtime string) string {
+	if strings.HasPrefix(runtime, "java") {
+		return "SnapStart is on (" + on + "), on " + runtime + ": no cache or restore charge (SnapStart pricing does not apply to Java managed runtimes)"
+	}
+	return "SnapStart is on (" + on + "): its cache and restore charges need snapstart_hours and snapstart_restores (`lambdacost estimate --usage`); they are not included"
+}

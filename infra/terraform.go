@@ -536,7 +536,8 @@ func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map
 	if ss, ok := v["snap_start"].([]any); ok && len(ss) > 0 {
 		if m, ok := ss[0].(map[string]any); ok {
 			if on, _ := m["apply_on"].(string); on != "" && on != "None" {
-				f.Notes = append(f.Notes, "SnapStart is on ("+on+"): its cache and restore charges need snapstart_hours and snapstart_restores (a lambdacost usage file); they are not included")
+				runtime, _ := v["runtime"].(string)
+				f.Notes = append(f.Notes, snapStartNote(on, runtime))
 			}
 		}
 	}

@@ -657,3 +657,25 @@ func TestTerraformProvisionedAutoScaling(t *testing.T) {
 		t.Errorf("notes %q", e.Notes)
 	}
 }
+
+// SnapStart's cache and restore charges do not apply to Java managed
+// runtimes (AWS's pricing page: "SnapStart pricing does not apply to
+// supported Java managed runtimes"), only to Python and .NET: a Java
+// function's note said its charges were left out of the bill.
+func TestTerraformSnapStartNote(t *testing.T) {
+	for runtime, want := range map[string]string{
+		"java21":     "on java21: no cache or restore charge",
+		"python3.12": "its cache and restore charges need snapstart_hours",
+	} {
+		plan := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["create"],"before":null,
+	  "after":{"function_name":"a","memory_size":1024,"runtime":"` + runtime + `","snap_start":[{"apply_on":"PublishedVersions"}]},"after_unknown":{}}}]}`
+		p, err := ParseTerraformPlan("plan.json", []byte(plan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := p.Head[0].Notes; len(n) != 1 || !strings.Contains(n[0], want) {
+			t.Errorf("%s: notes %q, want one with %q", runtime, n, want)
+		}
+	}
+}
