@@ -198,6 +198,12 @@ func (t *cfnTemplate) read() {
 		switch typ.Value {
 		case cfnCapProvider:
 			providers = append(providers, t.capacityProvider(id, props))
+		case "AWS::Lambda::Url":
+			if props != nil {
+				if m := get(props, "InvokeMode"); m != nil && t.eval(m).s == "RESPONSE_STREAM" {
+					t.notes = append(t.notes, streamingNote(id, t.functionRef(get(props, "TargetFunctionArn"))))
+				}
+			}
 		case "AWS::ApplicationAutoScaling::ScalableTarget":
 			targets = append(targets, resource{id, props})
 		case "AWS::Logs::LogGroup":

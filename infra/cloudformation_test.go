@@ -267,3 +267,30 @@ Resources:
 		})
 	}
 }
+
+// A function URL that streams (InvokeMode RESPONSE_STREAM) can add the
+// response-streaming charge, which no usage key of the code gives: it is
+// named in the notes, for templates (AWS::Lambda::Url) and plans
+// (aws_lambda_function_url), never left out silently.
+func TestFunctionURLStreamingNoted(t *testing.T) {
+	tpl := "Resources:\n  D:\n    Type: AWS::Lambda::Function\n    Properties:\n      MemorySize: 1024\n  DUrl:\n    Type: AWS::Lambda::Url\n    Properties:\n      AuthType: NONE\n      InvokeMode: RESPONSE_STREAM\n      TargetFunctionArn: !GetAtt D.Arn\n"
+	path := filepath.Join(t.TempDir(), "t.yaml")
+	if err := os.WriteFile(path, []byte(tpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadTemplatePlan(path, "", TemplateOptions{Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function_url.d","mode":"managed","type":"aws_lambda_function_url","name":"d","change":{"actions":["create"],"before":null,"after":{"function_name":"d","invoke_mode":"RESPONSE_STREAM","authorization_type":"NONE"},"after_unknown":{}}}]}`
+	tp, err := ParseTerraformPlan("plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, notes := range map[string][]string{"template": p.Notes, "plan": tp.Notes} {
+		if len(notes) != 1 || !strings.Contains(notes[0], "streams the responses of") || !strings.Contains(notes[0], "beyond its first 6 MB") {
+			t.Errorf("%s notes %q", what, notes)
+		}
+	}
+}

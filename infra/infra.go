@@ -472,3 +472,13 @@ func snapStartNote(on, runtime string) string {
 	}
 	return "SnapStart is on (" + on + "): its cache and restore charges need snapstart_hours and snapstart_restores (`lambdacost estimate --usage`); they are not included"
 }
+
+// streamingNote says that a function URL streaming its responses can add
+// the response-streaming charge (bytes beyond each response's first 6 MB),
+// which the code's usage does not give.
+func streamingNote(url, function string) string {
+	if function == "" {
+		function = "its function"
+	}
+	return url + " streams the responses of " + function + " (RESPONSE_STREAM): the bytes of each response beyond its first 6 MB are billed per GB, not included (`lambdacost estimate --streamed-bytes-per-request` prices them)"
+}

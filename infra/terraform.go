@@ -246,6 +246,15 @@ func (r *tfReader) read() {
 			}
 			continue
 		}
+		if rc.Type == "aws_lambda_function_url" {
+			if a := rc.Change.After; a != nil && !containsStr(rc.Change.Actions, "delete") {
+				if m, _ := a["invoke_mode"].(string); m == "RESPONSE_STREAM" {
+					fn, _ := a["function_name"].(string)
+					r.out.Notes = append(r.out.Notes, streamingNote(rc.Address, fn))
+				}
+			}
+			continue
+		}
 		if rc.Type != tfFunction && rc.Type != tfProvisioned && rc.Type != tfScaling {
 			if billable[rc.Type] {
 				other[rc.Type]++
