@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/simulator/planner"
 )
 
@@ -295,5 +296,24 @@ func TestPlanPage(t *testing.T) {
 		if len(s.Charts) > 0 {
 			t.Error("a plan with no curve has a chart")
 		}
+	}
+}
+
+// TestPlanAssumptionsShown: a plan's assumptions (its simulations' and its
+// Managed Instances option's) are on its page and in its table output, as
+// in its JSON; the page and the tables listed none.
+func TestPlanAssumptionsShown(t *testing.T) {
+	p := handPlan()
+	p.Assumptions = pricing.Assumptions{{Field: "month", Value: "730 h", Why: "WARNING: the simulated 10m0s is scaled ×4380 <b>"}}
+	html := renderString(t, PlanPage(p))
+	if !strings.Contains(html, "<code>month</code> = 730 h · WARNING: the simulated 10m0s is scaled ×4380 &lt;b&gt;") {
+		t.Error("the page does not list the plan's assumptions (escaped)")
+	}
+	var b strings.Builder
+	if err := WritePlan(&b, Markdown, Style{}, p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "| month | 730 h | WARNING: the simulated 10m0s is scaled ×4380") {
+		t.Errorf("the markdown does not list the plan's assumptions:\n%s", b.String())
 	}
 }

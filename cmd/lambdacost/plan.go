@@ -209,6 +209,9 @@ func planRun(o *PlanOptions) error {
 		if err != nil {
 			return err
 		}
+		if s.Region == "" {
+			regionAssumption(f, o.changed, &plan.Assumptions)
+		}
 		if o.HTML != "" {
 			render := func(w io.Writer, opts ...reports.HTMLOption) error { return reports.WritePlanHTML(w, plan, opts...) }
 			if err := writeHTML(f, o.HTML, o.Assets, render); err != nil {
