@@ -415,7 +415,7 @@ func compareRun(o *CompareOptions) error {
 		if in.Options.FreeTier && o.Dataset != "" {
 			r.Assumptions = fleet.DatasetFreeTier(r.Assumptions, o.datasetSpan)
 		}
-		for _, a := range fleetAssumptions(in, o.changed) {
+		for _, a := range simulator.CompareFleetAssumptions(in, o.changed) {
 			r.Assumptions.Add(a)
 		}
 		r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
@@ -439,40 +439,4 @@ func writeCompareHTML(f *Factory, path, assets string, rs []*fleet.Result) error
 		}
 		return reports.WriteComparisonsHTML(w, rs, opts...)
 	})
-}
-
-// fleetAssumptions lists the choices the EC2 and Fargate bills rest on that
-// the user did not make (flag defaults): the utilisation servers are sized
-// to, the smallest fleet, the sizing for the peak, on-demand prices, the
-// EBS volume and the load balancer's connections. They were in no output.
-func fleetAssumptions(in fleet.Input, changed func(string) bool) pricing.Assumptions {
-	var as pricing.Assumptions
-	o := in.Options.Scaling.WithDefaults()
-	flagDefault(changed, &as, "target-utilization", fmt.Sprintf("%g %%", o.TargetUtilization*100),
-		"not given: each EC2 instance and Fargate task is planned to use at most this share of its vCPUs and memory (headroom for bursts); pass --target-utilization")
-	flagDefault(changed, &as, "min-instances", fmt.Sprint(o.MinInstances),
-		"not given: the smallest EC2 fleet and Fargate service, for availability; pass --min-instances")
-	if !o.Autoscale {
-		flagDefault(changed, &as, "autoscale", "off: sized for the peak all month",
-			"not given: the fleet runs at its peak size every hour (an upper bound for traffic that varies); pass --autoscale with a traffic profile")
-	}
-	if in.Options.EC2Discount == 0 {
-		flagDefault(changed, &as, "ec2-discount", "0 (on-demand)",
-			"not given: EC2 instance-hours at on-demand Linux prices, no Savings Plan, reserved instance or Spot; pass --ec2-discount")
-	}
-	if in.Options.FargateDiscount == 0 {
-		flagDefault(changed, &as, "fargate-discount", "0 (on-demand)",
-			"not given: Fargate at on-demand prices, no Savings Plan or Spot; pass --fargate-discount")
-	}
-	if in.Options.EBSGB > 0 {
-		flagDefault(changed, &as, "ebs-gb", fmt.Sprintf("%d GB gp3 per instance", in.Options.EBSGB),
-			"not given: an OS disk per EC2 instance (Fargate's 20 GB of task storage is included in its price); pass --ebs-gb")
-	}
-	if !in.Options.NoLoadBalancer {
-		flagDefault(changed, &as, "requests-per-connection", fmt.Sprint(in.Workload.RequestsPerConnection),
-			"not given: every request opens a new connection to the Application Load Balancer (its LCUs count new connections, active connections and bytes); pass --requests-per-connection")
-		flagDefault(changed, &as, "bytes-per-request", fmt.Sprintf("%g", in.Workload.BytesPerRequest),
-			"not given: request + response bytes through the load balancer; pass --bytes-per-request")
-	}
-	return as
 }
