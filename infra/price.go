@@ -110,9 +110,19 @@ type Range struct {
 type Totals struct {
 	BaseUSD float64 `json:"base_usd"`
 	HeadUSD float64 `json:"head_usd"`
+	// DiffUSD is head − base over the functions whose cost is known on
+	// both sides (a side a function does not have costs nothing): a
+	// function whose head (or base) is unknown or a range is in neither
+	// side of it, so that its known base never reads as a saving. When
+	// Complete it is HeadUSD − BaseUSD.
 	DiffUSD float64 `json:"diff_usd"`
-	// IncreasePct is (head − base) ÷ base × 100; absent when base is 0.
+	// IncreasePct is DiffUSD ÷ the base of those same functions × 100;
+	// absent when that base is 0.
 	IncreasePct *float64 `json:"increase_pct,omitempty"`
+	// DiffRange is DiffUSD with the functions whose only unknown is their
+	// head's architecture (Ranged) added at their cheapest and dearest;
+	// absent when there are none.
+	DiffRange *Range `json:"diff_range,omitempty"`
 	// HeadRange is the head total with the functions whose only unknown is
 	// their architecture (Ranged) priced on each: the known subtotal plus
 	// each one's cheapest and dearest. Functions in Unknown are in neither.
@@ -207,6 +217,10 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 	complete := true
 	var rangeLo, rangeHi decimal.Decimal
 	hasRange := false
+	// diff and cmpBase are over the functions known on both sides;
+	// diffLo/diffHi add the ranged ones' ends.
+	var diff, cmpBase, diffLo, diffHi decimal.Decimal
+	hasDiffRange := false
 	for _, a := range order {
 		bf, bs := base.find(a)
 		hf, hs := head.find(a)
@@ -255,6 +269,10 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 			d.Diff = hc.Sub(bc)
 			v := d.Diff.InexactFloat64()
 			d.DiffUSD = &v
+			diff, cmpBase = diff.Add(d.Diff), cmpBase.Add(bc)
+		} else if bok && hs != nil && hs.Range != nil {
+			diffLo, diffHi = diffLo.Add(hs.Range.Min.Sub(bc)), diffHi.Add(hs.Range.Max.Sub(bc))
+			hasDiffRange = true
 		}
 		if bok {
 			e.Totals.Base = e.Totals.Base.Add(bc)
@@ -300,10 +318,13 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 		}
 		return a.Diff.Abs().GreaterThan(b.Diff.Abs())
 	})
-	e.Totals.Diff = e.Totals.Head.Sub(e.Totals.Base)
+	e.Totals.Diff = diff
+	if hasDiffRange {
+		e.Totals.DiffRange = newRange(diff.Add(diffLo), diff.Add(diffHi))
+	}
 	e.Totals.BaseUSD, e.Totals.HeadUSD, e.Totals.DiffUSD = e.Totals.Base.InexactFloat64(), e.Totals.Head.InexactFloat64(), e.Totals.Diff.InexactFloat64()
-	if !e.Totals.Base.IsZero() {
-		v := e.Totals.Diff.Div(e.Totals.Base).Mul(decimal.NewFromInt(100)).InexactFloat64()
+	if !cmpBase.IsZero() {
+		v := e.Totals.Diff.Div(cmpBase).Mul(decimal.NewFromInt(100)).InexactFloat64()
 		e.Totals.IncreasePct = &v
 	}
 	e.Totals.Complete = complete

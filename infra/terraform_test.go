@@ -679,3 +679,45 @@ func TestTerraformSnapStartNote(t *testing.T) {
 		}
 	}
 }
+
+// The total change compares like with like: a function whose head is
+// unknown (memory known after apply) is in neither side of the diff, so
+// its known base is not read as a saving. 1M requests of 1 s a month each,
+// us-east-1 x86_64 ($0.0000166667/GB-s, $0.20/M), arm64 $0.0000133334:
+//
+//	a: 512 MB → unknown      base 500,000 GB-s → $8.33335 + $0.2 = $8.53335
+//	b: added, 1024 MB        1,000,000 GB-s → $16.6667 + $0.2 = $16.8667
+//	c: unchanged, 1024 MB    $16.8667 both sides, diff 0
+//	d: added, architecture unknown, 1024 MB: x86 $16.8667, arm64
+//	   $13.3334 + $0.2 = $13.5334
+//
+// diff = b + c = $16.8667 (it was the known head $33.7334 − the base
+// $25.40005 = $8.33335, a's base taken as a saving); increase = 16.8667 /
+// c's base 16.8667 = 100 %; with d: $30.4001 to $33.7334.
+func TestTotalsDiffLikeForLike(t *testing.T) {
+	fn := func(addr string, mb int) Function {
+		return Function{Address: addr, Type: tfFunction, Config: pricing.FunctionConfig{Name: addr, MemoryMB: mb, Architecture: pricing.X86_64}}
+	}
+	a, c := fn("a", 512), fn("c", 1024)
+	aHead := fn("a", 512)
+	aHead.Unknown = []string{AttrMemory}
+	d := fn("d", 1024)
+	d.Unknown = []string{AttrArchitecture}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"))
+	e, err := Price(&Plan{Kind: Terraform, HasBase: true, Base: []Function{a, c}, Head: []Function{aHead, fn("b", 1024), c, d}}, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "base", e.Totals.Base, d2("25.40005"))
+	eq(t, "head (known subtotal)", e.Totals.Head, d2("33.7334"))
+	eq(t, "diff", e.Totals.Diff, d2("16.8667"))
+	if p := e.Totals.IncreasePct; p == nil || *p != 100 {
+		t.Errorf("increase %v, want 100", p)
+	}
+	if r := e.Totals.DiffRange; r == nil {
+		t.Fatal("no diff range")
+	} else {
+		eq(t, "diff lowest", r.Min, d2("30.4001"))
+		eq(t, "diff highest", r.Max, d2("33.7334"))
+	}
+}
