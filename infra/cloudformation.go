@@ -668,6 +668,11 @@ func (t *cfnTemplate) capacityProvider(id string, props *yaml.Node) capacityProv
 	if ir == nil {
 		return c
 	}
+	if a := get(ir, "Architectures"); a != nil {
+		if v := t.eval(a); v.unknown == "" && len(v.list) == 1 && v.list[0].unknown == "" {
+			c.arch = v.list[0].s
+		}
+	}
 	n := get(ir, "AllowedInstanceTypes")
 	if n == nil {
 		return c

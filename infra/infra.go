@@ -112,6 +112,9 @@ type ManagedInstances struct {
 	MinEnvironments int `json:"min_execution_environments,omitempty"`
 	// Runtime picks the default maximum concurrency per vCPU.
 	Runtime string `json:"runtime,omitempty"`
+	// providerArch is the provider's instance_requirements architecture
+	// ("" when not set): its one allowed type must be of it.
+	providerArch string
 }
 
 func lmiString(m *ManagedInstances) string {
@@ -133,6 +136,9 @@ type capacityProvider struct {
 	// after apply.
 	maxVCPU        int
 	maxVCPUUnknown bool
+	// arch is instance_requirements' architectures (one; "" when not
+	// set: x86_64, or arm64 only where the instance types say so).
+	arch string
 }
 
 // linkLMI gives each Managed Instances function its provider's instance
@@ -163,6 +169,7 @@ func linkLMI(fns []Function, providers []capacityProvider, refs map[string]strin
 			}
 		default:
 			m.Provider, m.InstanceType, m.Why = p.address, p.instanceTypes[0], ""
+			m.providerArch = p.arch
 		}
 		if p != nil {
 			m.MaxVCPU = p.maxVCPU

@@ -250,3 +250,36 @@ func TestTerraformManagedInstancesEnvironmentSettings(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestManagedInstancesArchitectureMismatch: a capacity provider runs only
+// instances of its instance requirements' one architecture (the API's
+// InstanceRequirements.Architectures); plan-lmi.json's provider is arm64,
+// and allowing only m7i.large (x86_64) there is a configuration AWS does
+// not run, refused by name — it was priced as if the m7i.large ran
+// ($255.86 a month).
+func TestManagedInstancesArchitectureMismatch(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-lmi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	cp := raw["resource_changes"].([]any)[0].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)
+	ir := cp["instance_requirements"].([]any)[0].(map[string]any)
+	if a := ir["architectures"].([]any); len(a) != 1 || a[0] != "arm64" {
+		t.Fatalf("fixture architectures %v", a)
+	}
+	ir["allowed_instance_types"] = []any{"m7i.large"}
+	mod, _ := json.Marshal(raw)
+	p, err := ParseTerraformPlan("plan-lmi.json", mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ReadUsageFile("../testdata/iac/usage-lmi.yml")
+	_, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err == nil || !pricing.IsInput(err) || !strings.Contains(err.Error(), "allows only m7i.large, a x86_64 type, but its instance requirements' architecture is arm64") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -622,6 +622,18 @@ func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.A
 		as.Add(pricing.Assumption{Field: f.Address + ".min_execution_environments", Value: fmt.Sprint(m.MinEnvironments),
 			Why: "the function's scaling configuration: at least this many execution environments all month (AWS's default is 3)"})
 	}
+	if m.providerArch != "" {
+		// A capacity provider runs instances of its one architecture
+		// (InstanceRequirements.Architectures): a type of the other is
+		// a configuration AWS refuses, not a bill.
+		it, err := opt.Prices.LMIInstance(region, m.InstanceType)
+		if err != nil {
+			return pricing.Cost{}, nil, err
+		}
+		if string(it.Architecture) != m.providerArch {
+			return pricing.Cost{}, nil, pricing.Inputf(f.Address, "Lambda Managed Instances: the capacity provider %s allows only %s, a %s type, but its instance requirements' architecture is %s", m.Provider, m.InstanceType, it.Architecture, m.providerArch)
+		}
+	}
 	est, err := fleet.EstimateLMI(opt.Prices, region, req)
 	if err == nil && m.MaxVCPU > 0 {
 		// The capacity provider never runs more than max_vcpu_count vCPUs:

@@ -679,6 +679,9 @@ func tfCapacityProvider(addr string, v, unknown map[string]any) capacityProvider
 		return c
 	}
 	if ir, ok := firstBlock(v["instance_requirements"]); ok {
+		if archs, _ := ir["architectures"].([]any); len(archs) == 1 {
+			c.arch, _ = archs[0].(string)
+		}
 		types, _ := ir["allowed_instance_types"].([]any)
 		for _, t := range types {
 			if s, ok := t.(string); ok {
