@@ -305,6 +305,25 @@ func PlanAssumptions(p *planner.Plan) pricing.Assumptions {
 	return as
 }
 
+// RecommendationsAssumptions are a dataset's recommendations' assumptions
+// and those of the Managed Instances options priced for its functions
+// (the JSON lists both; the tables and the page listed only the first).
+func RecommendationsAssumptions(rr *planner.DatasetRecommendations) pricing.Assumptions {
+	var as pricing.Assumptions
+	for _, a := range rr.Assumptions {
+		as.Add(a)
+	}
+	for _, o := range rr.LMI {
+		for _, a := range o.Assumptions {
+			as.Add(a)
+		}
+		for _, a := range o.LMI.Assumptions {
+			as.Add(a)
+		}
+	}
+	return as
+}
+
 // WritePlanHTML writes the HTML report of a provisioned-concurrency plan.
 func WritePlanHTML(w io.Writer, p *planner.Plan, opts ...HTMLOption) error {
 	return PlanPage(p).Render(w, opts...)

@@ -317,3 +317,21 @@ func TestPlanAssumptionsShown(t *testing.T) {
 		t.Errorf("the markdown does not list the plan's assumptions:\n%s", b.String())
 	}
 }
+
+// TestRecommendationsAssumptionsLMI: the Managed Instances options of a
+// dataset's recommendations carry their own assumptions (the 50 % target,
+// the default concurrency...), which the tables and the page now list
+// with the recommendations' own, once each.
+func TestRecommendationsAssumptionsLMI(t *testing.T) {
+	rr := &planner.DatasetRecommendations{Assumptions: pricing.Assumptions{{Field: "month", Value: "730 h"}}}
+	o := planner.LMIOption{Assumptions: pricing.Assumptions{{Field: "lmi.scale_out_lag", Value: "5m0s"}}}
+	o.LMI.Assumptions = pricing.Assumptions{{Field: "lmi.target_cpu", Value: "50%"}, {Field: "month", Value: "730 h"}}
+	rr.LMI = []planner.LMIOption{o, o}
+	var got []string
+	for _, a := range RecommendationsAssumptions(rr) {
+		got = append(got, a.Field+"="+a.Value)
+	}
+	if want := []string{"month=730 h", "lmi.scale_out_lag=5m0s", "lmi.target_cpu=50%"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("assumptions %q, want %q", got, want)
+	}
+}
