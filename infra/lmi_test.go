@@ -283,3 +283,24 @@ func TestManagedInstancesArchitectureMismatch(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestManagedInstancesSmallMemory: a Managed Instances function of 1024
+// MB at AWS's default 2 GiB per vCPU would have a 0.5-vCPU environment,
+// below LMI's 1 vCPU and 2 GB: refused naming the function's memory_size
+// (it named --lmi-env-vcpu, a flag of estimate --lmi the user never gave).
+func TestManagedInstancesSmallMemory(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-lmi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := strings.Replace(string(data), `"memory_size": 2048`, `"memory_size": 1024`, -1)
+	p, err := ParseTerraformPlan("plan-lmi.json", []byte(mod))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ReadUsageFile("../testdata/iac/usage-lmi.yml")
+	_, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err == nil || !strings.Contains(err.Error(), "aws_lambda_function.worker.memory_size: Lambda Managed Instances: 1024 MB at 2 GiB per vCPU is an execution environment of 0.5 vCPU") || strings.Contains(err.Error(), "--lmi-env-vcpu") {
+		t.Errorf("err = %v", err)
+	}
+}

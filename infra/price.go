@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -592,6 +593,13 @@ func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.A
 	ratio := m.MemoryGiBPerVCPU
 	if ratio == 0 {
 		ratio = 2 // AWS's default ExecutionEnvironmentMemoryGiBPerVCpu
+	}
+	// The environment's vCPUs are the function's memory at its GiB per
+	// vCPU: a whole number from 1 to 16 (AWS: at least 1 vCPU and 2 GB).
+	// Said in the code's terms, not as a flag the user did not give.
+	if v := float64(f.Config.MemoryMB) / 1024 / ratio; v != math.Trunc(v) || v < 1 || v > 16 {
+		return pricing.Cost{}, nil, pricing.Inputf(f.Address+".memory_size", "Lambda Managed Instances: %d MB at %g GiB per vCPU is an execution environment of %g vCPU; it must be a whole number of vCPUs from 1 to 16 (memory a multiple of %g MB, at least %g MB)",
+			f.Config.MemoryMB, ratio, v, ratio*1024, ratio*1024)
 	}
 	req := fleet.LMIRequest{InstanceType: m.InstanceType, Requests: u.OnDemand.Requests, Runtime: m.Runtime,
 		EnvVCPU: float64(f.Config.MemoryMB) / 1024 / ratio, MemoryGiBPerVCPU: ratio, MaxConcurrency: m.MaxConcurrency,
