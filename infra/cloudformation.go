@@ -321,9 +321,15 @@ func (t *cfnTemplate) scalingTarget(id string, props *yaml.Node) (scalingTarget,
 	if rid == nil {
 		return st, true
 	}
-	fns := map[string]bool{}
+	// A logical id names the function itself, or one of its aliases or
+	// versions with provisioned concurrency (CDK's alias.addAutoScaling
+	// splits the alias's ARN).
+	fns := map[string]string{}
 	for _, f := range t.fns {
-		fns[f.Address] = true
+		fns[f.Address] = f.Address
+		for _, p := range f.Provisioned {
+			fns[p.Address] = f.Address
+		}
 	}
 	var walk func(n *yaml.Node)
 	walk = func(n *yaml.Node) {
@@ -337,8 +343,8 @@ func (t *cfnTemplate) scalingTarget(id string, props *yaml.Node) (scalingTarget,
 			}
 			for _, c := range cands {
 				c, _, _ = strings.Cut(c, ".")
-				if fns[c] {
-					st.function = c
+				if fn, ok := fns[c]; ok {
+					st.function = fn
 					return
 				}
 			}

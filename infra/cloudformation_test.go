@@ -222,6 +222,9 @@ func TestTemplateProvisionedAutoScaling(t *testing.T) {
 	for name, rid := range map[string]string{
 		"sub":  `!Sub function:${Checkout}:live`,
 		"join": `{"Fn::Join": [":", ["function", {"Ref": "Checkout"}, "live"]]}`,
+		// CDK's alias.addAutoScaling: the function's name split out of
+		// the alias's ARN (SAM's alias is CheckoutAliaslive).
+		"alias": `{"Fn::Join": ["", ["function:", {"Fn::Select": [6, {"Fn::Split": [":", {"Ref": "CheckoutAliaslive"}]}]}, ":live"]]}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			tpl := `Transform: AWS::Serverless-2016-10-31
