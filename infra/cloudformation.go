@@ -57,7 +57,12 @@ func ReadTemplate(path string, opt TemplateOptions) ([]Function, []string, error
 func ParseTemplate(path string, data []byte, opt TemplateOptions) ([]Function, []string, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, pricing.Inputf(path, "not a valid YAML or JSON template: %v", err)
+		// path:line (yaml.v3's) and what it found.
+		yerr := pricing.YAMLError(path, err)
+		if ie, ok := yerr.(*pricing.InputError); ok {
+			ie.Msg = "not a valid YAML or JSON template: " + ie.Msg
+		}
+		return nil, nil, yerr
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, nil, pricing.Inputf(path, "not a CloudFormation template (want a mapping with Resources:)")

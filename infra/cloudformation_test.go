@@ -136,7 +136,7 @@ func TestCDKTemplatePriced(t *testing.T) {
 func TestTemplateBadInput(t *testing.T) {
 	for _, tc := range []struct{ name, data, want string }{
 		{"no resources", "AWSTemplateFormatVersion: '2010-09-09'\n", "no Resources"},
-		{"yaml", "Resources:\n  A: [\n", "not a valid YAML or JSON template"},
+		{"yaml", "Resources:\n  A: [\n", "t.yaml:2: not a valid YAML or JSON template"}, // the line the unclosed list opens
 		{"globals list", "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Architectures: [arm64]\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Architectures: [x86_64]\n",
 			"t.yaml:9: F: Architectures (Globals' list followed by the function's, as SAM merges lists) has 2 entries"},
 		{"memory", "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      MemorySize: lots\n", `t.yaml:5: F.MemorySize: want a whole number, got "lots"`},

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"regexp"
@@ -968,6 +969,8 @@ func jsonErr(path string, data []byte, err error) error {
 		return pricing.Inputf(posOf(path, data, se.Offset-1), "not valid JSON: %v", err)
 	case errors.As(err, &te):
 		return pricing.Inputf(posOf(path, data, te.Offset)+": "+te.Field, "want %s, got a JSON %s", te.Type, te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return pricing.Inputf(posOf(path, data, int64(len(data))), "not valid JSON: the file ends inside its JSON value (cut short?)")
 	}
 	return pricing.Inputf(path, "not valid JSON: %v", err)
 }

@@ -193,6 +193,8 @@ func TestTerraformPlanBadInput(t *testing.T) {
 		name, data, want string
 	}{
 		{"syntax", "{\n \"format_version\": \"1.2\",\n \"resource_changes\": [\n}", "plan.json:4:1: not valid JSON"},
+		// A file cut short (a download interrupted): where it ends, not a bare "unexpected EOF".
+		{"truncated", "{\n \"format_version\": \"1.2\",\n \"resource_changes\": [", "plan.json:3:23: not valid JSON: the file ends inside its JSON value"},
 		{"state", `{"format_version":"1.0","values":{"root_module":{}}}`, "a Terraform state, not a plan"},
 		{"not a plan", `{"foo":1}`, "no format_version"},
 		{"major", `{"format_version":"2.0","resource_changes":[]}`, "format 2.0 is not supported"},
