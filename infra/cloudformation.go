@@ -539,6 +539,14 @@ func (t *cfnTemplate) function(id, typ string, props *yaml.Node, sam bool) *Func
 	} else {
 		f.Defaults.Add(pricing.Assumption{Field: id + ".Architectures", Value: "x86_64", Why: "not set: Lambda's default"})
 	}
+	if sam {
+		// SAM's FunctionUrlConfig makes an AWS::Lambda::Url for the function.
+		if u := t.prop(props, "FunctionUrlConfig", sam); u != nil {
+			if m := get(u, "InvokeMode"); m != nil && t.eval(m).s == "RESPONSE_STREAM" {
+				f.Notes = append(f.Notes, streamingNote("its FunctionUrlConfig", "the function"))
+			}
+		}
+	}
 	if n := t.prop(props, "SnapStart", sam); n != nil {
 		if on := get(n, "ApplyOn"); on != nil {
 			if v := t.eval(on); v.unknown == "" && v.s != "None" {

@@ -273,8 +273,9 @@ Resources:
 
 // A function URL that streams (InvokeMode RESPONSE_STREAM) can add the
 // response-streaming charge, which no usage key of the code gives: it is
-// named in the notes, for templates (AWS::Lambda::Url) and plans
-// (aws_lambda_function_url), never left out silently.
+// named in the notes, for templates (AWS::Lambda::Url, SAM's
+// FunctionUrlConfig) and plans (aws_lambda_function_url), never left out
+// silently.
 func TestFunctionURLStreamingNoted(t *testing.T) {
 	tpl := "Resources:\n  D:\n    Type: AWS::Lambda::Function\n    Properties:\n      MemorySize: 1024\n  DUrl:\n    Type: AWS::Lambda::Url\n    Properties:\n      AuthType: NONE\n      InvokeMode: RESPONSE_STREAM\n      TargetFunctionArn: !GetAtt D.Arn\n"
 	path := filepath.Join(t.TempDir(), "t.yaml")
@@ -291,7 +292,12 @@ func TestFunctionURLStreamingNoted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for what, notes := range map[string][]string{"template": p.Notes, "plan": tp.Notes} {
+	sam := "Transform: AWS::Serverless-2016-10-31\nResources:\n  D:\n    Type: AWS::Serverless::Function\n    Properties:\n      MemorySize: 1024\n      FunctionUrlConfig:\n        AuthType: NONE\n        InvokeMode: RESPONSE_STREAM\n"
+	fns, _, err := ParseTemplate("sam.yaml", []byte(sam), TemplateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, notes := range map[string][]string{"template": p.Notes, "plan": tp.Notes, "SAM FunctionUrlConfig": fns[0].Notes} {
 		if len(notes) != 1 || !strings.Contains(notes[0], "streams the responses of") || !strings.Contains(notes[0], "beyond its first 6 MB") {
 			t.Errorf("%s notes %q", what, notes)
 		}

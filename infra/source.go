@@ -212,7 +212,7 @@ func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region
 			e.RegionFallback = true
 		}
 		e.Assumptions.Add(pricing.Assumption{Field: "region", Value: region,
-			Why: fmt.Sprintf("%s (%s): priced in %s; pass --region to choose", what, strings.Join(names, ", "), where)})
+			Why: fmt.Sprintf("%s (%s): priced in %s; pass --region (a check config: region:) to choose", what, strings.Join(names, ", "), where)})
 	}
 	if override && e.Region != region {
 		// The code's own regions win over the one given: say where the
