@@ -130,10 +130,20 @@ func (t *cfnTemplate) read() {
 		return
 	}
 	if tr := get(t.root, "Transform"); tr != nil {
-		t.sam = tr.Value == samTransform
-		for _, c := range tr.Content {
-			if c.Value == samTransform {
+		names := []*yaml.Node{tr}
+		if tr.Kind == yaml.SequenceNode {
+			names = tr.Content
+		}
+		for _, c := range names {
+			switch c.Value {
+			case samTransform:
 				t.sam = true
+			case "AWS::LanguageExtensions":
+				// Fn::ForEach is noted where it is met.
+			default:
+				// A macro rewrites the template before CloudFormation
+				// deploys it: what it adds or changes is not seen here.
+				t.notes = append(t.notes, fmt.Sprintf("Transform %s (line %d) is not run: the template is priced as written, without the resources the macro adds or the properties it changes", c.Value, c.Line))
 			}
 		}
 	}

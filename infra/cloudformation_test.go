@@ -303,3 +303,20 @@ func TestFunctionURLStreamingNoted(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateMacroNoted: a macro in Transform (besides SAM's and
+// AWS::LanguageExtensions) rewrites the template before deployment, so
+// what is priced may not be what is deployed: said in the notes (it was
+// ignored silently).
+func TestTemplateMacroNoted(t *testing.T) {
+	for _, tr := range []string{"[AWS::Serverless-2016-10-31, CompanyMacro]", "CompanyMacro"} {
+		tpl := "Transform: " + tr + "\nResources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      MemorySize: 1024\n"
+		_, notes, err := ParseTemplate("t.yaml", []byte(tpl), TemplateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) != 1 || !strings.HasPrefix(notes[0], "Transform CompanyMacro (line 1) is not run") {
+			t.Errorf("Transform: %s: notes %q", tr, notes)
+		}
+	}
+}
