@@ -249,6 +249,10 @@ func (t *cfnTemplate) read() {
 				p.Qualifier = "version " + id
 			}
 			links = append(links, link{fnNode: get(props, "FunctionName"), pc: p, pcNode: pcc, res: id})
+		case "AWS::CloudFormation::Stack", "AWS::Serverless::Application":
+			// Its functions are in another template (a CDK NestedStack's
+			// cdk.out/*.nested.template.json, a SAR application).
+			t.notes = append(t.notes, fmt.Sprintf("%s (%s) is a nested stack: the functions of its template are not priced here (price that template with its own --template)", id, typ.Value))
 		default:
 			if strings.HasPrefix(typ.Value, "AWS::Lambda::") || strings.HasPrefix(typ.Value, "AWS::Serverless::CapacityProvider") {
 				other[typ.Value]++

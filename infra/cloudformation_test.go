@@ -320,3 +320,17 @@ func TestTemplateMacroNoted(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateNestedStackNoted: a nested stack's functions are in another
+// template (CDK writes a NestedStack to cdk.out/*.nested.template.json):
+// named in the notes, not left out silently.
+func TestTemplateNestedStackNoted(t *testing.T) {
+	tpl := "Resources:\n  Workers:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://example.com/workers.json\n  Sar:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: {ApplicationId: arn:aws:serverlessrepo:us-east-1:1:applications/x, SemanticVersion: 1.0.0}\n"
+	_, notes, err := ParseTemplate("t.yaml", []byte(tpl), TemplateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 2 || !strings.HasPrefix(notes[0], "Workers (AWS::CloudFormation::Stack) is a nested stack") || !strings.HasPrefix(notes[1], "Sar (AWS::Serverless::Application) is a nested stack") {
+		t.Errorf("notes %q", notes)
+	}
+}
