@@ -304,3 +304,20 @@ func TestManagedInstancesSmallMemory(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// TestManagedInstancesCPUTimeHint: the CPU-bound assumption of a Managed
+// Instances function priced from code points at what the user can do
+// (estimate --lmi --cpu-time), not at a cpu_time key the infracost usage
+// file does not have.
+func TestManagedInstancesCPUTimeHint(t *testing.T) {
+	e := priceFixture(t, "../testdata/iac/plan-lmi.json", "../testdata/iac/usage-lmi.yml")
+	for _, a := range e.Assumptions {
+		if a.Field == "aws_lambda_function.worker.cpu_time" {
+			if strings.Contains(a.Why, "give cpu_time") || !strings.Contains(a.Why, "estimate --lmi --cpu-time") {
+				t.Errorf("cpu_time: %q", a.Why)
+			}
+			return
+		}
+	}
+	t.Errorf("no cpu_time assumption in %+v", e.Assumptions)
+}

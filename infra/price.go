@@ -674,6 +674,11 @@ func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.A
 		return pricing.Cost{}, nil, err
 	}
 	for _, a := range est.Assumptions {
+		if a.Field == "cpu_time" {
+			// estimate --lmi's hint names its own flag and usage key; the
+			// code's usage (infracost's keys) has no CPU time.
+			a.Why = "CPU time per request is in no usage key of the code: every request is assumed CPU-bound (the most instances, an upper bound); measure it with lambdacost run and price the function with lambdacost estimate --lmi --cpu-time"
+		}
 		a.Field = f.Address + "." + a.Field
 		as.Add(a)
 	}
