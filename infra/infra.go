@@ -453,8 +453,21 @@ func linkScalingTargets(fns []Function, targets []scalingTarget, side string) []
 		}
 		f := &fns[idx]
 		level := "no provisioned concurrency configuration"
-		for _, p := range f.Provisioned {
+		clamped := ""
+		for i, p := range f.Provisioned {
 			if qual == "" || p.Qualifier == "" || p.Qualifier == qual {
+				// Registering the target moves the current level into
+				// [min, max] (Application Auto Scaling's
+				// RegisterScalableTarget): a configured level outside it
+				// is never what runs.
+				if !p.Unknown && st.min >= 0 && st.max >= st.min && (p.Concurrency < st.min || p.Concurrency > st.max) {
+					to := min(max(p.Concurrency, st.min), st.max)
+					clamped = fmt.Sprintf("; the configured %d is outside [%d, %d], and registering the target moves it to %d", p.Concurrency, st.min, st.max, to)
+					pcs := append([]Provisioned(nil), f.Provisioned...) // base and head may share one
+					pcs[i].Concurrency = to
+					f.Provisioned = pcs
+					p = pcs[i]
+				}
 				level = fmt.Sprintf("%d all month", p.Concurrency)
 				if p.Qualifier != "" {
 					level = fmt.Sprintf("%d on %s all month", p.Concurrency, p.Qualifier)
@@ -463,7 +476,7 @@ func linkScalingTargets(fns []Function, targets []scalingTarget, side string) []
 			}
 		}
 		f.Defaults.Add(pricing.Assumption{Field: f.Address + ".provisioned_concurrency", Value: level,
-			Why: fmt.Sprintf("%s scales it %s (Application Auto Scaling): the level over the month is not in the code, so the bill takes the configured level (and the usage's hours); a level that rises or falls bills more or less", st.address, bounds)})
+			Why: fmt.Sprintf("%s scales it %s (Application Auto Scaling): the level over the month is not in the code, so the bill takes the configured level (and the usage's hours)%s; a level that rises or falls bills more or less", st.address, bounds, clamped)})
 	}
 	return notes
 }

@@ -658,6 +658,34 @@ func TestTerraformProvisionedAutoScaling(t *testing.T) {
 	if !note {
 		t.Errorf("notes %q", e.Notes)
 	}
+
+	// A target whose min_capacity 5 is above the configured 1: registering
+	// it moves the level into [5, 20] (RegisterScalableTarget), so 5 run.
+	// orders, 1024 MB x86_64, 1M requests of 100 ms (the default usage):
+	//   provisioned 5 × 1 GB × 2,628,000 s = 13,140,000 GB-s × $0.0000041667 = $54.750438
+	//   on demand 100,000 GB-s × $0.0000166667 = $1.66667 + requests $0.20
+	//   → $56.617108 (at the configured 1 it was $10.9500876 + $1.86667 = $12.8167576)
+	var raw2 map[string]any
+	if err := json.Unmarshal(data, &raw2); err != nil {
+		t.Fatal(err)
+	}
+	tg := target("aws_appautoscaling_target.orders", "function:orders:live")
+	tg["change"].(map[string]any)["after"].(map[string]any)["min_capacity"] = 5
+	raw2["resource_changes"] = append(raw2["resource_changes"].([]any), tg)
+	mod, _ = json.Marshal(raw2)
+	if p, err = ParseTerraformPlan("plan-pc.json", mod); err != nil {
+		t.Fatal(err)
+	}
+	if e, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"}); err != nil {
+		t.Fatal(err)
+	}
+	f := findFn(t, e, "aws_lambda_function.orders")
+	eq(t, "head at min_capacity 5", sideTotal(t, f.Head), d2("56.617108"))
+	for _, a := range e.Assumptions {
+		if a.Field == "aws_lambda_function.orders.provisioned_concurrency" && (a.Value != "5 on live all month" || !strings.Contains(a.Why, "the configured 1 is outside [5, 20], and registering the target moves it to 5")) {
+			t.Errorf("assumption %+v", a)
+		}
+	}
 }
 
 // SnapStart's cache and restore charges do not apply to Java managed
