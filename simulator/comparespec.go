@@ -273,6 +273,12 @@ func CompareFleetAssumptions(in fleet.Input, flag func(name string) bool) pricin
 		add("fargate-discount", "0 (on-demand)",
 			"not given: Fargate at on-demand prices, no Savings Plan or Spot; pass --fargate-discount")
 	}
+	add("memory-per-request", fmt.Sprintf("%.0f MB", in.Workload.MemoryPerRequestMB),
+		"not given: each in-flight request holds this much of a server's or task's memory (the measured maximum when known, else the function's memory), so memory can limit a server before its CPU; pass --memory-per-request")
+	if in.FargateTask == (fleet.FargateTask{}) {
+		add("fargate-task", "1 vCPU with 2 GB, larger if one request needs it",
+			"not given: Fargate's smallest 1-vCPU task; pass --fargate-task")
+	}
 	if in.Options.EBSGB > 0 {
 		add("ebs-gb", fmt.Sprintf("%d GB gp3 per instance", in.Options.EBSGB),
 			"not given: an OS disk per EC2 instance (Fargate's 20 GB of task storage is included in its price); pass --ebs-gb")
