@@ -494,7 +494,7 @@ func TestCompareFleetAssumptions(t *testing.T) {
 	for field, want := range map[string]string{
 		"--target-utilization": "60 %", "--min-instances": "2", "--autoscale": "off: sized for the peak all month",
 		"--ec2-discount": "0 (on-demand)", "--fargate-discount": "0 (on-demand)", "--ebs-gb": "20 GB gp3 per instance",
-		"--fargate-task": "1 vCPU with 2 GB, larger if one request needs it",
+		"--fargate-task":            "1 vCPU with 2 GB, larger if one request needs it",
 		"--requests-per-connection": "1", "--bytes-per-request": "10240",
 	} {
 		if got[field] != want {
