@@ -774,21 +774,25 @@ func (f *floodConst) overshoot() float64 {
 	return f.gamma
 }
 
+// completionHist is the share of the durations xs (ns) that complete in
+// each of the fluid race's n steps of dt seconds: step j ≥ 1 (an arrival
+// completes in a later step than its own), the longest in step n.
+func completionHist(xs []float64, n int, dt float64) []float64 {
+	p := make([]float64, n+1)
+	for _, x := range xs {
+		j := min(n, max(1, int(x/1e9/dt+0.5)))
+		p[j] += 1 / float64(len(xs))
+	}
+	return p
+}
+
 // floodFluid is the fluid race of a flood from an empty pool at rate 1:
 // its pool (floodPerRate) and its time constants (floodConst).
 func floodFluid(ds *durStats) (kappa, settle, birth, death float64) {
 	h := 3 * (ds.warm[len(ds.warm)*999/1000] + ds.cold[len(ds.cold)*999/1000]) / 1e9 // s
 	const n = 4000
 	dt := h / n
-	hist := func(xs []float64) []float64 {
-		p := make([]float64, n+1)
-		for _, x := range xs {
-			j := min(n, max(1, int(x/1e9/dt+0.5))) // completes in a later step
-			p[j] += 1 / float64(len(xs))
-		}
-		return p
-	}
-	hw, hc := hist(ds.warm), hist(ds.cold)
+	hw, hc := completionHist(ds.warm, n, dt), completionHist(ds.cold, n, dt)
 	comp := make([]float64, 2*n+2)
 	pools := make([]float64, n)
 	busies := make([]float64, n)
@@ -1048,15 +1052,7 @@ func newStartCV(ds *durStats, s *Scenario, tw time.Duration, lam func(float64) f
 	nF := int(math.Ceil(h / fw.Seconds()))
 	dt := fw.Seconds() / float64(m)
 	n := nF * m
-	hist := func(xs []float64) []float64 {
-		p := make([]float64, n+1)
-		for _, x := range xs {
-			j := min(n, max(1, int(x/1e9/dt+0.5))) // completes in a later step
-			p[j] += 1 / float64(len(xs))
-		}
-		return p
-	}
-	hw, hc := hist(ds.warm), hist(ds.cold)
+	hw, hc := completionHist(ds.warm, n, dt), completionHist(ds.cold, n, dt)
 	comp := make([]float64, 2*n+2)
 	capC, scal, rateL := float64(c.Cap()), float64(c.ScalingRate), float64(c.RateLimit(s.Traffic.Invocation))
 	pool, busy, tok := float64(c.Provisioned), 0.0, scal
