@@ -252,6 +252,8 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		ok                                                  bool
 		a, rth, thr, inv, cs, env, busy, peak, prov, deaths float64
 	}
+	var rk *raceKernel // floodRace's kernel, made at the first race
+	raced := 0         // races since the context was last looked at
 	book := func() {
 		tok0, pc0, env0 := tok, pc, prevEnv
 		var sdt, sm, sadm float64
@@ -279,7 +281,11 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 				if prevEnv+want > capC-prov {
 					capFlood = true
 				}
-				started, thr := floodRace(&ds, sadm/sdt, prov+prevEnv, math.Min(prov+prevEnv, sm/sdt), capC, tok, scal, scal/10)
+				if rk == nil {
+					rk = newRaceKernel(&ds)
+				}
+				raced++
+				started, thr := floodRace(&ds, rk, sadm/sdt, prov+prevEnv, math.Min(prov+prevEnv, sm/sdt), capC, tok, scal, scal/10)
 				flood, raceThr = prevEnv+started, thr
 				tok = math.Max(0, tok-started)
 			}
@@ -475,7 +481,8 @@ func runFast(ctx context.Context, s *Scenario, opt Options, prices *pricing.Pric
 		}
 		t1 := math.Min(t0+fastStep.Seconds(), span.Seconds())
 		dt := t1 - t0
-		if k&0xffff == 0 {
+		if k&0xffff == 0 || raced >= 8 { // a race is ≈ 10⁵ operations
+			raced = 0
 			if ctx.Err() != nil {
 				partial = true
 				break

@@ -1153,6 +1153,41 @@ func startWindow(s *Scenario, ds durStats, slot int, lam func(float64) float64) 
 	return time.Duration(w) * time.Second
 }
 
+// raceKernel is what floodRace needs of the duration sample, computed
+// once per run: the step, the horizon, the completion shares of warm and
+// cold durations (completionHist) and, for the busy environments a race
+// starts with, the share of warm durations still running at each step.
+// It also keeps the last race's inputs and results: in a stretch held at
+// the cap every slot races the same flood (same rate, full pool, full
+// budget), which is then not raced again.
+type raceKernel struct {
+	long, dt   float64
+	n, hb      int
+	hw, hc     []float64
+	tail       []float64 // tail[j] = Σ_{k ≥ j} hw[k]
+	comp       []float64 // completions per step, reused
+	memoOK     bool
+	memoIn     [7]float64
+	memoOut    [2]float64
+	races, hit int // races run and answered from the memo (for tests)
+}
+
+func newRaceKernel(ds *durStats) *raceKernel {
+	long := (ds.warm[len(ds.warm)*999/1000] + ds.cold[len(ds.cold)*999/1000]) / 1e9
+	dt := math.Max(1e-4, long/200)
+	span := math.Min(60, 20*long+2)
+	k := &raceKernel{long: long, dt: dt, n: int(span / dt), hb: int(3*long/dt) + 2}
+	k.hw, k.hc = completionHist(ds.warm, k.hb, dt), completionHist(ds.cold, k.hb, dt)
+	k.tail = make([]float64, k.hb+1)
+	for j := 1; j <= k.hb; j++ {
+		for i := j; i <= k.hb; i++ { // summed upward, as each race summed it
+			k.tail[j] += k.hw[i]
+		}
+	}
+	k.comp = make([]float64, k.n+k.hb+2)
+	return k
+}
+
 // floodRace is the fluid race of a flood that the scaling budget or the
 // concurrency cap bounds: arrivals at rate r meet a pool of pool0
 // environments (provisioned included; busy0 of them busy, finishing at
@@ -1162,31 +1197,21 @@ func startWindow(s *Scenario, ds durStats, slot int, lam func(float64) float64) 
 // It returns the environments started and the arrivals throttled until
 // the race settles (no cold start and no throttle for 2 s after the
 // longest INIT + duration of the sample, or 60 s).
-func floodRace(ds *durStats, r, pool0, busy0, capC, tok, tokCap, refill float64) (started, throttled float64) {
-	long := (ds.warm[len(ds.warm)*999/1000] + ds.cold[len(ds.cold)*999/1000]) / 1e9
-	dt := math.Max(1e-4, long/200)
-	span := math.Min(60, 20*long+2)
-	n := int(span / dt)
-	hb := int(3*long/dt) + 2 // completion horizon, steps
-	hist := func(xs []float64) []float64 {
-		p := make([]float64, hb+1)
-		for _, x := range xs {
-			j := min(hb, max(1, int(x/1e9/dt+0.5)))
-			p[j] += 1 / float64(len(xs))
-		}
-		return p
+func floodRace(ds *durStats, k *raceKernel, r, pool0, busy0, capC, tok, tokCap, refill float64) (started, throttled float64) {
+	in := [7]float64{r, pool0, busy0, capC, tok, tokCap, refill}
+	if k.memoOK && in == k.memoIn {
+		k.hit++
+		return k.memoOut[0], k.memoOut[1]
 	}
-	hw, hc := hist(ds.warm), hist(ds.cold)
-	comp := make([]float64, n+hb+2)
+	k.races++
+	dt, n, hb, hw, hc := k.dt, k.n, k.hb, k.hw, k.hc
+	comp := k.comp
+	clear(comp)
 	// The busy environments finish at the rate busy0/E[S] at first,
 	// spread like the residual of an equilibrium duration.
 	if busy0 > 0 {
 		for j := 1; j <= hb && j < len(comp); j++ {
-			tail := 0.0
-			for k := j; k <= hb; k++ {
-				tail += hw[k]
-			}
-			comp[j] += busy0 * tail * dt / math.Max(ds.es, 1e-9)
+			comp[j] += busy0 * k.tail[j] * dt / math.Max(ds.es, 1e-9)
 		}
 	}
 	pool, busy := pool0, busy0
@@ -1209,10 +1234,11 @@ func floodRace(ds *durStats, r, pool0, busy0, capC, tok, tokCap, refill float64)
 		}
 		if cold+thr > 1e-9*a {
 			quiet = 0
-		} else if quiet += dt; quiet > 2+long {
+		} else if quiet += dt; quiet > 2+k.long {
 			break
 		}
 	}
+	k.memoOK, k.memoIn, k.memoOut = true, in, [2]float64{started, throttled}
 	return started, throttled
 }
 
