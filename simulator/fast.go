@@ -67,7 +67,7 @@ type durStats struct {
 // then the distribution's own to within ≈ 10⁻⁵ (the spread of Q within
 // one stratum, not across the whole distribution): a plain sample of
 // 400,000 log-normal (σ = 0.69) durations has a mean ±0.12 % off, and the
-// cap's Erlang B, B(λ·E[S], c), moves ≈ 18 % per 1 % of E[S] at 1.8k
+// cap's Erlang B, B(λ·E[S], c), moves ≈ 20 % per 1 % of E[S] at 1.8k
 // req/s against 200, so the seed alone moved that case's throttles by
 // an SD of 3 % where the exact engine's own runs differ by 1.4 %
 // (BENCHMARKS.md, "the duration sample's noise in the cap's throttles").
