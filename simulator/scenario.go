@@ -142,11 +142,20 @@
 //     start is left as it ran.
 //   - Cap: M/G/c/c is insensitive to the duration distribution, so the
 //     blocked fraction is Erlang B(m, c); no level above the cap exists.
+//     B is steep near the cap: its elasticity in the offered load m is
+//     c − m(1 − B) (≈ 20 at 1.8k req/s × 102 ms against 200), so m's
+//     E[S] must be the distribution's, not a sample's (see Billing).
 //   - Maximum lifetime: a level surely alive for a whole lifetime is
 //     started again (one cold start per bin) at its end.
 //   - Billing: invocations × E[billed ms of a warm invocation] + cold
 //     starts × (E[billed ms of INIT + duration] − E[warm]); latency
 //     quantiles from the mixture (1 − p)·warm + p·cold of 400,000 draws.
+//     The draws are stratified (a Latin hypercube: the i-th duration is
+//     Q((i + U)/n), the INITs likewise with their strata shuffled), so
+//     the moments are the distribution's own to ≈ 10⁻⁵ and not a seed's
+//     sample (a plain 400,000-draw mean of a σ = 0.69 log-normal is ±0.12
+//     %, which the cap's Erlang B turned into a 3 % SD of the throttles
+//     over seeds where the exact engine's runs differ by 1.2–1.4 %).
 //   - Stationary stretches: when the rate has been constant for two idle
 //     timeouts (and no flood, hand-off or lifetime is pending), every
 //     level's window holds the same slot values and each further slot
