@@ -1,10 +1,14 @@
 package infra
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 // The header's regions (pricedRegions) count a side only where its region
@@ -62,4 +66,46 @@ func TestTemplateManagedInstancesMemoryPerVCPU(t *testing.T) {
 		t.Fatalf("managed instances %+v", f.Head.ManagedInstances)
 	}
 	eq(t, "head", sideTotal(t, f.Head), d("276.0128"))
+}
+
+// A dataset month's milliseconds are split by invocations × the month's
+// mean duration, not by invocations (infra-15). TestDatasetMonthByMonth's
+// window (1,460 h, one series point per 730-hour month, checkout-api 512
+// → 2048 MB by testdata/iac/plan-memory.json, free tier) with 525,600
+// invocations of 400 ms, then 2,102,400 of 100 ms: 210,240,000 ms in
+// each month, a mean of 420,480,000 / 2,628,000 = 160 ms. The average
+// month: 1,314,000 requests of 160 ms = 210,240,000 ms. Month by month:
+// requests × 0.2 × 2 = 525,600 and × 0.8 × 2 = 2,102,400; ms × 0.5 × 2 =
+// 210,240,000 in each.
+//
+//	base (0.5 GB): 105,120 GB-s a month, free; month 1's 1,102,400
+//	      requests over the free million = $0.22048: mean $0.11024
+//	head (2 GB): 420,480 GB-s a month, 20,480 over the free 400,000 =
+//	      $0.341334016 each month; + $0.22048 in month 1: mean
+//	      (0.341334016 + 0.561814016) / 2 = $0.451574016
+//
+// Split by invocations, head's month 0 (168,192 GB-s) would be free and
+// month 1 (672,768 GB-s) $4.546 more.
+func TestDatasetMonthByMonthDurations(t *testing.T) {
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	ds := &pricing.Dataset{Source: "logs", Region: "us-east-1", Start: start, End: start.Add(1460 * time.Hour), Functions: []pricing.DatasetFunction{{
+		FunctionConfig: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64, Timeout: pricing.Duration(30 * time.Second)},
+		Summary:        pricing.FunctionSummary{Invocations: 2_628_000, BilledDurationMs: 420_480_000, DurationMs: pricing.DurationSet{Avg: 160, P50: 100, P90: 400, P99: 400, Max: 400}},
+		Series:         &pricing.Series{PeriodS: 2_628_000, Start: start, Invocations: []float64{525_600, 2_102_400}, DurationAvgMs: []float64{400, 100}, ConcurrencyMax: []float64{1, 1}}}}}
+	path := filepath.Join(t.TempDir(), "d.json")
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pricing.WriteDataset(fh, ds); err != nil {
+		t.Fatal(err)
+	}
+	fh.Close()
+	e, err := Source{Terraform: "../testdata/iac/plan-memory.json", Dataset: path}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{FreeTier: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := findFn(t, e, "aws_lambda_function.api")
+	eq(t, "base", sideTotal(t, f.Base), d("0.11024"))
+	eq(t, "head", sideTotal(t, f.Head), d("0.451574016"))
 }
