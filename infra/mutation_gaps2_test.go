@@ -109,3 +109,36 @@ func TestDatasetMonthByMonthDurations(t *testing.T) {
 	eq(t, "base", sideTotal(t, f.Base), d("0.11024"))
 	eq(t, "head", sideTotal(t, f.Head), d("0.451574016"))
 }
+
+// Provisioned environments that cover a dataset's peak serve every
+// invocation in every month: the months' on-demand usage goes with the
+// average month's (infra-16). TestDatasetMonthByMonthDurations' dataset
+// (1,460 h, peak concurrency 1; a month of 1,314,000 requests of 160 ms
+// at 512 MB = 105,120 GB-s), no free tier, us-east-1 x86_64:
+//
+//	base, on demand: $0.2628 + 105,120 × $0.0000166667 = $1.752003504
+//	      → $2.014803504
+//	head, 20 provisioned (≥ the peak of 1): 20 × 0.5 GB × 2,628,000 s =
+//	      26,280,000 GB-s × $0.0000041667 = $109.500876, the invocations'
+//	      105,120 GB-s × $0.0000097222 = $1.021997664, requests $0.2628 →
+//	      $110.785673664 (no on-demand duration)
+func TestDatasetMonthsProvisionedCoversPeak(t *testing.T) {
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	ds := &pricing.Dataset{Version: 1, Source: "logs", Region: "us-east-1", Start: start, End: start.Add(1460 * time.Hour), Functions: []pricing.DatasetFunction{{
+		FunctionConfig: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64, Timeout: pricing.Duration(30 * time.Second)},
+		Summary:        pricing.FunctionSummary{Invocations: 2_628_000, BilledDurationMs: 420_480_000, DurationMs: pricing.DurationSet{Avg: 160, P50: 100, P90: 400, P99: 400, Max: 400}},
+		Series:         &pricing.Series{PeriodS: 2_628_000, Start: start, Invocations: []float64{525_600, 2_102_400}, DurationAvgMs: []float64{400, 100}, ConcurrencyMax: []float64{1, 1}}}}}
+	du, err := NewDatasetUsage("d.json", ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn := Function{Address: "aws_lambda_function.api", Type: tfFunction, Config: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64}}
+	head := fn
+	head.Provisioned = []Provisioned{{Address: "aws_lambda_provisioned_concurrency_config.live", Qualifier: "live", Concurrency: 20}}
+	e, err := Price(&Plan{Kind: Terraform, HasBase: true, Base: []Function{fn}, Head: []Function{head}}, du, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "base", e.Totals.Base, d("2.014803504"))
+	eq(t, "head", e.Totals.Head, d("110.785673664"))
+}
