@@ -1,6 +1,9 @@
 package collector
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // An export that queried init_duration's SampleCount (the cold starts)
 // but not its Average (the INIT time) measures the cold starts, 1 + 2 =
@@ -24,5 +27,19 @@ func TestImportMetricsInitAverageNotQueried(t *testing.T) {
 	}
 	if orders.Measured("summary.init_duration_ms") {
 		t.Errorf("the INIT mean, not queried, taken as measured (%v ms; not_measured %v)", orders.Summary.InitDurationMs.Avg, orders.NotMeasured)
+	}
+}
+
+// A timed-out REPORT's Duration is the timeout, a whole number of seconds,
+// taken to the nearest second (collector-40): a Duration of 2999.98 ms
+// (billed 3000 ms) is a 3 s timeout, not 2 s (rounded down).
+func TestImportTimeoutReportNearestSecond(t *testing.T) {
+	log := writeTemp(t, "fn.log", "REPORT RequestId: 069c8528-5926-43e2-a016-66ceeb943a46\tDuration: 2999.98 ms\tBilled Duration: 3000 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\tStatus: timeout\n")
+	d, _, err := ImportFiles([]string{log}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f := d.Functions[0]; f.Timeout.D() != 3*time.Second {
+		t.Errorf("timeout %s, want 3s", f.Timeout)
 	}
 }
