@@ -94,3 +94,23 @@ func TestDatasetBillMonthsDurationsDiffer(t *testing.T) {
 		t.Errorf("monthly $%s (function $%s), want $0.11024", got, db.Functions[0].Monthly.Total)
 	}
 }
+
+// MarkNotMeasured does not list a value that is in Missing (pricing-40):
+// it failed to arrive, which Missing says (the function is incomplete);
+// listing it in not_measured too would say the source cannot measure it
+// and make the dataset version 2, which version-1 builds refuse, for a
+// value that version 1 holds. A value not in Missing is listed once.
+func TestMarkNotMeasuredKeepsMissing(t *testing.T) {
+	f := DatasetFunction{Missing: []string{"summary.throttles"}}
+	f.MarkNotMeasured("summary.throttles")
+	f.MarkNotMeasured("summary.cold_starts")
+	f.MarkNotMeasured("summary.cold_starts")
+	if len(f.NotMeasured) != 1 || f.NotMeasured[0] != "summary.cold_starts" {
+		t.Errorf("not_measured %v, want [summary.cold_starts]", f.NotMeasured)
+	}
+	g := DatasetFunction{Missing: []string{"summary.throttles"}}
+	g.MarkNotMeasured("summary.throttles")
+	if d := (&Dataset{Functions: []DatasetFunction{g}}); d.FormatVersion() != 1 {
+		t.Errorf("format version %d, want 1", d.FormatVersion())
+	}
+}
