@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -112,5 +113,34 @@ func TestMarkNotMeasuredKeepsMissing(t *testing.T) {
 	g.MarkNotMeasured("summary.throttles")
 	if d := (&Dataset{Functions: []DatasetFunction{g}}); d.FormatVersion() != 1 {
 		t.Errorf("format version %d, want 1", d.FormatVersion())
+	}
+}
+
+// A value listed in not_measured that holds a number is refused naming
+// the list it is in (pricing-45): with nothing in missing, the first
+// not_measured path is index 0 of the two lists joined, = len(missing),
+// and belongs to "not_measured".
+func TestDecodeNotMeasuredHoldingValue(t *testing.T) {
+	in := `{"version":2,"source":"logs","start":"2026-01-01T00:00:00Z","end":"2026-01-02T00:00:00Z","functions":[{"name":"a","memory_mb":128,"summary":{"invocations":7,"throttles":5},"not_measured":["summary.throttles"]}]}`
+	_, err := DecodeDataset("nm.json", strings.NewReader(in))
+	if !IsInput(err) || !strings.Contains(err.Error(), `summary.throttles is listed in "not_measured" but holds the value 5`) {
+		t.Errorf("contradiction: %v", err)
+	}
+}
+
+// An averaged bill whose source measured INIT but not the cold starts
+// has no INIT either (cold starts × mean INIT, with the count unknown),
+// and says so (pricing-46): notMeasuredDataset's cw with only
+// summary.cold_starts not measured.
+func TestDatasetBillColdStartsAloneNotMeasured(t *testing.T) {
+	d := notMeasuredDataset()
+	d.Functions[0].NotMeasured = []string{"summary.cold_starts"}
+	d.Functions[0].Summary.InitDurationMs = InitSet{Avg: 200, P99: 200}
+	db, err := Embedded().DatasetBill(d, "", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, ok := findAssumption(db.Assumptions, "functions[cw].init"); !ok || a.Value != "not billed" {
+		t.Errorf("cw: no 'INIT not billed' assumption in %v", db.Assumptions)
 	}
 }
