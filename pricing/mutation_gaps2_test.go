@@ -144,3 +144,21 @@ func TestDatasetBillColdStartsAloneNotMeasured(t *testing.T) {
 		t.Errorf("cw: no 'INIT not billed' assumption in %v", db.Assumptions)
 	}
 }
+
+// Log bytes a dataset measured, in a region whose CloudWatch Logs prices
+// are not known (only us-east-1's are: README, Prices not known), are
+// refused naming the dataset's field, not --log-bytes, which was not
+// given (pricing-51).
+func TestDatasetBillLogsErrorNamesField(t *testing.T) {
+	if _, err := Embedded().LogsFor("eu-west-1"); err == nil {
+		t.Skip("the table now knows eu-west-1's CloudWatch Logs prices")
+	}
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC)
+	d := &Dataset{Version: 1, Region: "eu-west-1", Start: start, End: start.Add(730 * time.Hour), Functions: []DatasetFunction{{
+		FunctionConfig: FunctionConfig{Name: "f", MemoryMB: 1024, Architecture: X86_64},
+		Summary:        FunctionSummary{Invocations: 1000, BilledDurationMs: 100_000, LogBytes: 123_456}}}}
+	_, err := Embedded().DatasetBill(d, "", Options{})
+	if !IsInput(err) || !strings.Contains(err.Error(), "functions[f].summary.log_bytes") || strings.Contains(err.Error(), "--log-bytes") {
+		t.Errorf("err = %v, want an input error naming functions[f].summary.log_bytes", err)
+	}
+}
