@@ -162,3 +162,21 @@ func TestDatasetBillLogsErrorNamesField(t *testing.T) {
 		t.Errorf("err = %v, want an input error naming functions[f].summary.log_bytes", err)
 	}
 }
+
+// Measured: a path is not measured when it, or an object holding it, is
+// listed (pricing-39). "series" listed covers series.errors; a listed
+// member, summary.init_duration_ms, covers its own members (….avg) but
+// not the object holding it (summary), nor a key that only starts with
+// the same letters (summary.init_duration).
+func TestMeasuredObjects(t *testing.T) {
+	f := DatasetFunction{NotMeasured: []string{"series", "summary.init_duration_ms"}}
+	for path, want := range map[string]bool{
+		"series": false, "series.errors": false,
+		"summary.init_duration_ms": false, "summary.init_duration_ms.avg": false,
+		"summary": true, "summary.init_duration": true, "summary.errors": true,
+	} {
+		if got := f.Measured(path); got != want {
+			t.Errorf("Measured(%q) = %v, want %v", path, got, want)
+		}
+	}
+}

@@ -62,3 +62,31 @@ func TestDiffTotalWithIncompleteBaseline(t *testing.T) {
 		t.Errorf("unknown %q, want orders-worker (baseline) first", d.MonthlyCostUnknown)
 	}
 }
+
+// The diff's total after is not known when a check's cost is not known
+// in this run, whatever the others' (check-15: their sum shown): the
+// baseline of testdata/base.yaml against itself with orders-worker's
+// cost unknown now. The total before, every check's cost known, is the
+// sum of the baseline's costs.
+func TestDiffTotalAfterUnknown(t *testing.T) {
+	old := baselineOf(t, filepath.Join(testdata, "base.yaml"))
+	cur := baselineOf(t, filepath.Join(testdata, "base.yaml"))
+	if cur.Checks[1].Name != "orders-worker" {
+		t.Fatalf("second check %s", cur.Checks[1].Name)
+	}
+	cur.Checks[1].Cost = nil
+	d := diff("base.json", old, cur)
+	if d.MonthlyCostAfter != nil {
+		t.Errorf("total after %v, want null: orders-worker's cost is not known", *d.MonthlyCostAfter)
+	}
+	var before float64
+	for _, c := range old.Checks {
+		before += c.Cost.TotalUSD()
+	}
+	if d.MonthlyCostBefore == nil || !near(*d.MonthlyCostBefore, before) {
+		t.Errorf("total before %v, want %v", d.MonthlyCostBefore, before)
+	}
+	if strings.Join(d.MonthlyCostUnknown, ",") != "orders-worker" {
+		t.Errorf("unknown %q", d.MonthlyCostUnknown)
+	}
+}
