@@ -57,7 +57,12 @@ func ReadTemplate(path string, opt TemplateOptions) ([]Function, []string, error
 func ParseTemplate(path string, data []byte, opt TemplateOptions) ([]Function, []string, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, nil, pricing.Inputf(path, "not a valid YAML or JSON template: %v", err)
+		// path:line (yaml.v3's) and what it found.
+		yerr := pricing.YAMLError(path, err)
+		if ie, ok := yerr.(*pricing.InputError); ok {
+			ie.Msg = "not a valid YAML or JSON template: " + ie.Msg
+		}
+		return nil, nil, yerr
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, nil, pricing.Inputf(path, "not a CloudFormation template (want a mapping with Resources:)")
@@ -125,10 +130,20 @@ func (t *cfnTemplate) read() {
 		return
 	}
 	if tr := get(t.root, "Transform"); tr != nil {
-		t.sam = tr.Value == samTransform
-		for _, c := range tr.Content {
-			if c.Value == samTransform {
+		names := []*yaml.Node{tr}
+		if tr.Kind == yaml.SequenceNode {
+			names = tr.Content
+		}
+		for _, c := range names {
+			switch c.Value {
+			case samTransform:
 				t.sam = true
+			case "AWS::LanguageExtensions":
+				// Fn::ForEach is noted where it is met.
+			default:
+				// A macro rewrites the template before CloudFormation
+				// deploys it: what it adds or changes is not seen here.
+				t.notes = append(t.notes, fmt.Sprintf("Transform %s (line %d) is not run: the template is priced as written, without the resources the macro adds or the properties it changes", c.Value, c.Line))
 			}
 		}
 	}
@@ -167,6 +182,12 @@ func (t *cfnTemplate) read() {
 	other := map[string]int{}
 	logGroups := map[string]*yaml.Node{}
 	var providers []capacityProvider
+	// Scalable targets are read once every function is: they refer to them.
+	type resource struct {
+		id    string
+		props *yaml.Node
+	}
+	var targets []resource
 	for i := 0; i+1 < len(res.Content); i += 2 {
 		id, r := res.Content[i].Value, res.Content[i+1]
 		if strings.HasPrefix(id, "Fn::ForEach::") {
@@ -192,6 +213,14 @@ func (t *cfnTemplate) read() {
 		switch typ.Value {
 		case cfnCapProvider:
 			providers = append(providers, t.capacityProvider(id, props))
+		case "AWS::Lambda::Url":
+			if props != nil {
+				if m := get(props, "InvokeMode"); m != nil && t.eval(m).s == "RESPONSE_STREAM" {
+					t.notes = append(t.notes, streamingNote(id, t.functionRef(get(props, "TargetFunctionArn"))))
+				}
+			}
+		case "AWS::ApplicationAutoScaling::ScalableTarget":
+			targets = append(targets, resource{id, props})
 		case "AWS::Logs::LogGroup":
 			if props == nil {
 				props = &yaml.Node{Kind: yaml.MappingNode}
@@ -220,6 +249,10 @@ func (t *cfnTemplate) read() {
 				p.Qualifier = "version " + id
 			}
 			links = append(links, link{fnNode: get(props, "FunctionName"), pc: p, pcNode: pcc, res: id})
+		case "AWS::CloudFormation::Stack", "AWS::Serverless::Application":
+			// Its functions are in another template (a CDK NestedStack's
+			// cdk.out/*.nested.template.json, a SAR application).
+			t.notes = append(t.notes, fmt.Sprintf("%s (%s) is a nested stack: the functions of its template are not priced here (price that template with its own --template)", id, typ.Value))
 		default:
 			if strings.HasPrefix(typ.Value, "AWS::Lambda::") || strings.HasPrefix(typ.Value, "AWS::Serverless::CapacityProvider") {
 				other[typ.Value]++
@@ -256,6 +289,15 @@ func (t *cfnTemplate) read() {
 			t.fns[idx].unknown(AttrProvisioned)
 		}
 	}
+	var sts []scalingTarget
+	for _, x := range targets {
+		if st, ok := t.scalingTarget(x.id, x.props); ok {
+			sts = append(sts, st)
+		}
+	}
+	for _, n := range linkScalingTargets(t.fns, sts, "template") {
+		t.notes = append(t.notes, strings.Replace(n, " (template)", "", 1))
+	}
 	var types []string
 	for k := range other {
 		types = append(types, k)
@@ -267,6 +309,78 @@ func (t *cfnTemplate) read() {
 		}
 	}
 }
+
+// scalingTarget reads an AWS::ApplicationAutoScaling::ScalableTarget that
+// scales provisioned concurrency (ScalableDimension
+// lambda:function:ProvisionedConcurrency): its function is the first
+// function of the template its ResourceId refers to (!Sub
+// function:${Fn}:live, !Join with !Ref Fn), else the name the ResourceId
+// evaluates to.
+func (t *cfnTemplate) scalingTarget(id string, props *yaml.Node) (scalingTarget, bool) {
+	if props == nil {
+		return scalingTarget{}, false
+	}
+	if d := get(props, "ScalableDimension"); d == nil || t.eval(d).s != pcDimension {
+		return scalingTarget{}, false
+	}
+	st := scalingTarget{address: id, min: -1, max: -1}
+	for _, c := range []struct {
+		key string
+		to  *int
+	}{{"MinCapacity", &st.min}, {"MaxCapacity", &st.max}} {
+		if n := get(props, c.key); n != nil {
+			if v := t.eval(n); v.unknown == "" && !v.none {
+				if x, err := strconv.Atoi(v.s); err == nil {
+					*c.to = x
+				}
+			}
+		}
+	}
+	rid := get(props, "ResourceId")
+	if rid == nil {
+		return st, true
+	}
+	// A logical id names the function itself, or one of its aliases or
+	// versions with provisioned concurrency (CDK's alias.addAutoScaling
+	// splits the alias's ARN).
+	fns := map[string]string{}
+	for _, f := range t.fns {
+		fns[f.Address] = f.Address
+		for _, p := range f.Provisioned {
+			fns[p.Address] = f.Address
+		}
+	}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if st.function != "" || n == nil {
+			return
+		}
+		if n.Kind == yaml.ScalarNode {
+			cands := []string{n.Value}
+			for _, m := range subRefRe.FindAllStringSubmatch(n.Value, -1) {
+				cands = append(cands, m[1])
+			}
+			for _, c := range cands {
+				c, _, _ = strings.Cut(c, ".")
+				if fn, ok := fns[c]; ok {
+					st.function = fn
+					return
+				}
+			}
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(rid)
+	if v := t.eval(rid); v.unknown == "" && !v.none {
+		st.resourceID = v.s
+	}
+	return st, true
+}
+
+// subRefRe finds the ${Name} references of a Fn::Sub string.
+var subRefRe = regexp.MustCompile(`\$\{([A-Za-z0-9.:]+)\}`)
 
 // functionRef resolves an alias's or version's FunctionName to a logical id
 // (!Ref Fn, !GetAtt Fn.Arn) or a literal function name.
@@ -439,10 +553,22 @@ func (t *cfnTemplate) function(id, typ string, props *yaml.Node, sam bool) *Func
 	} else {
 		f.Defaults.Add(pricing.Assumption{Field: id + ".Architectures", Value: "x86_64", Why: "not set: Lambda's default"})
 	}
+	if sam {
+		// SAM's FunctionUrlConfig makes an AWS::Lambda::Url for the function.
+		if u := t.prop(props, "FunctionUrlConfig", sam); u != nil {
+			if m := get(u, "InvokeMode"); m != nil && t.eval(m).s == "RESPONSE_STREAM" {
+				f.Notes = append(f.Notes, streamingNote("its FunctionUrlConfig", "the function"))
+			}
+		}
+	}
 	if n := t.prop(props, "SnapStart", sam); n != nil {
 		if on := get(n, "ApplyOn"); on != nil {
 			if v := t.eval(on); v.unknown == "" && v.s != "None" {
-				f.Notes = append(f.Notes, "SnapStart is on ("+v.s+"): its cache and restore charges need snapstart_hours and snapstart_restores (a lambdacost usage file); they are not included")
+				runtime := ""
+				if rn := t.prop(props, "Runtime", sam); rn != nil {
+					runtime = t.eval(rn).s
+				}
+				f.Notes = append(f.Notes, snapStartNote(v.s, runtime))
 			}
 		}
 	}
@@ -574,6 +700,11 @@ func (t *cfnTemplate) capacityProvider(id string, props *yaml.Node) capacityProv
 	ir := get(props, "InstanceRequirements")
 	if ir == nil {
 		return c
+	}
+	if a := get(ir, "Architectures"); a != nil {
+		if v := t.eval(a); v.unknown == "" && len(v.list) == 1 && v.list[0].unknown == "" {
+			c.arch = v.list[0].s
+		}
 	}
 	n := get(ir, "AllowedInstanceTypes")
 	if n == nil {

@@ -1,6 +1,8 @@
 package infra
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -134,7 +136,7 @@ func TestCDKTemplatePriced(t *testing.T) {
 func TestTemplateBadInput(t *testing.T) {
 	for _, tc := range []struct{ name, data, want string }{
 		{"no resources", "AWSTemplateFormatVersion: '2010-09-09'\n", "no Resources"},
-		{"yaml", "Resources:\n  A: [\n", "not a valid YAML or JSON template"},
+		{"yaml", "Resources:\n  A: [\n", "t.yaml:2: not a valid YAML or JSON template"}, // the line the unclosed list opens
 		{"globals list", "Transform: AWS::Serverless-2016-10-31\nGlobals:\n  Function:\n    Architectures: [arm64]\nResources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      Architectures: [x86_64]\n",
 			"t.yaml:9: F: Architectures (Globals' list followed by the function's, as SAM merges lists) has 2 entries"},
 		{"memory", "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      MemorySize: lots\n", `t.yaml:5: F.MemorySize: want a whole number, got "lots"`},
@@ -206,5 +208,129 @@ Resources:
 	}
 	if len(b.Provisioned) != 1 || b.Provisioned[0].Address != "BAliasprod" || b.Provisioned[0].Concurrency != 7 {
 		t.Errorf("B: %+v", b)
+	}
+}
+
+// TestTemplateProvisionedAutoScaling: AWS's SAM pattern for scaling
+// provisioned concurrency, an AWS::ApplicationAutoScaling::ScalableTarget
+// with ResourceId !Sub function:${Fn}:live (the function has no
+// FunctionName, so only the reference names it) and the JSON form with
+// Fn::Join and Ref. The bill takes the configured 10 on live all month,
+// and says that a scaling target moves it between 10 and 100 (it was
+// silent).
+func TestTemplateProvisionedAutoScaling(t *testing.T) {
+	for name, rid := range map[string]string{
+		"sub":  `!Sub function:${Checkout}:live`,
+		"join": `{"Fn::Join": [":", ["function", {"Ref": "Checkout"}, "live"]]}`,
+		// CDK's alias.addAutoScaling: the function's name split out of
+		// the alias's ARN (SAM's alias is CheckoutAliaslive).
+		"alias": `{"Fn::Join": ["", ["function:", {"Fn::Select": [6, {"Fn::Split": [":", {"Ref": "CheckoutAliaslive"}]}]}, ":live"]]}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			tpl := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Checkout:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      MemorySize: 1024
+      AutoPublishAlias: live
+      ProvisionedConcurrencyConfig:
+        ProvisionedConcurrentExecutions: 10
+  CheckoutScaling:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    DependsOn: CheckoutAliaslive
+    Properties:
+      MinCapacity: 10
+      MaxCapacity: 100
+      ResourceId: ` + rid + `
+      ScalableDimension: lambda:function:ProvisionedConcurrency
+      ServiceNamespace: lambda
+`
+			dir := t.TempDir()
+			path := filepath.Join(dir, "template.yaml")
+			usage := filepath.Join(dir, "usage.yml")
+			if err := os.WriteFile(path, []byte(tpl), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(usage, []byte("version: 0.1\nresource_usage:\n  Checkout:\n    monthly_requests: 1000000\n    request_duration_ms: 100\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			e := priceTemplates(t, path, "", usage, TemplateOptions{Region: "us-east-1"})
+			var got pricing.Assumption
+			for _, a := range e.Assumptions {
+				if a.Field == "Checkout.provisioned_concurrency" {
+					got = a
+				}
+			}
+			if got.Value != "10 on live all month" || !strings.Contains(got.Why, "CheckoutScaling scales it between 10 and 100 environments") {
+				t.Errorf("assumption %+v", got)
+			}
+		})
+	}
+}
+
+// A function URL that streams (InvokeMode RESPONSE_STREAM) can add the
+// response-streaming charge, which no usage key of the code gives: it is
+// named in the notes, for templates (AWS::Lambda::Url, SAM's
+// FunctionUrlConfig) and plans (aws_lambda_function_url), never left out
+// silently.
+func TestFunctionURLStreamingNoted(t *testing.T) {
+	tpl := "Resources:\n  D:\n    Type: AWS::Lambda::Function\n    Properties:\n      MemorySize: 1024\n  DUrl:\n    Type: AWS::Lambda::Url\n    Properties:\n      AuthType: NONE\n      InvokeMode: RESPONSE_STREAM\n      TargetFunctionArn: !GetAtt D.Arn\n"
+	path := filepath.Join(t.TempDir(), "t.yaml")
+	if err := os.WriteFile(path, []byte(tpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadTemplatePlan(path, "", TemplateOptions{Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function_url.d","mode":"managed","type":"aws_lambda_function_url","name":"d","change":{"actions":["create"],"before":null,"after":{"function_name":"d","invoke_mode":"RESPONSE_STREAM","authorization_type":"NONE"},"after_unknown":{}}}]}`
+	tp, err := ParseTerraformPlan("plan.json", []byte(plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sam := "Transform: AWS::Serverless-2016-10-31\nResources:\n  D:\n    Type: AWS::Serverless::Function\n    Properties:\n      MemorySize: 1024\n      FunctionUrlConfig:\n        AuthType: NONE\n        InvokeMode: RESPONSE_STREAM\n"
+	fns, _, err := ParseTemplate("sam.yaml", []byte(sam), TemplateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, notes := range map[string][]string{"template": p.Notes, "plan": tp.Notes, "SAM FunctionUrlConfig": fns[0].Notes} {
+		if len(notes) != 1 || !strings.Contains(notes[0], "streams the responses of") || !strings.Contains(notes[0], "beyond its first 6 MB") {
+			t.Errorf("%s notes %q", what, notes)
+		}
+	}
+}
+
+// TestTemplateMacroNoted: a macro in Transform (besides SAM's and
+// AWS::LanguageExtensions) rewrites the template before deployment, so
+// what is priced may not be what is deployed: said in the notes (it was
+// ignored silently).
+func TestTemplateMacroNoted(t *testing.T) {
+	for _, tr := range []string{"[AWS::Serverless-2016-10-31, CompanyMacro]", "CompanyMacro"} {
+		tpl := "Transform: " + tr + "\nResources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      MemorySize: 1024\n"
+		_, notes, err := ParseTemplate("t.yaml", []byte(tpl), TemplateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(notes) != 1 || !strings.HasPrefix(notes[0], "Transform CompanyMacro (line 1) is not run") {
+			t.Errorf("Transform: %s: notes %q", tr, notes)
+		}
+	}
+}
+
+// TestTemplateNestedStackNoted: a nested stack's functions are in another
+// template (CDK writes a NestedStack to cdk.out/*.nested.template.json):
+// named in the notes, not left out silently.
+func TestTemplateNestedStackNoted(t *testing.T) {
+	tpl := "Resources:\n  Workers:\n    Type: AWS::CloudFormation::Stack\n    Properties:\n      TemplateURL: https://example.com/workers.json\n  Sar:\n    Type: AWS::Serverless::Application\n    Properties:\n      Location: {ApplicationId: arn:aws:serverlessrepo:us-east-1:1:applications/x, SemanticVersion: 1.0.0}\n"
+	_, notes, err := ParseTemplate("t.yaml", []byte(tpl), TemplateOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(notes) != 2 || !strings.HasPrefix(notes[0], "Workers (AWS::CloudFormation::Stack) is a nested stack") || !strings.HasPrefix(notes[1], "Sar (AWS::Serverless::Application) is a nested stack") {
+		t.Errorf("notes %q", notes)
 	}
 }

@@ -112,6 +112,9 @@ type ManagedInstances struct {
 	MinEnvironments int `json:"min_execution_environments,omitempty"`
 	// Runtime picks the default maximum concurrency per vCPU.
 	Runtime string `json:"runtime,omitempty"`
+	// providerArch is the provider's instance_requirements architecture
+	// ("" when not set): its one allowed type must be of it.
+	providerArch string
 }
 
 func lmiString(m *ManagedInstances) string {
@@ -133,6 +136,9 @@ type capacityProvider struct {
 	// after apply.
 	maxVCPU        int
 	maxVCPUUnknown bool
+	// arch is instance_requirements' architectures (one; "" when not
+	// set: x86_64, or arm64 only where the instance types say so).
+	arch string
 }
 
 // linkLMI gives each Managed Instances function its provider's instance
@@ -163,6 +169,7 @@ func linkLMI(fns []Function, providers []capacityProvider, refs map[string]strin
 			}
 		default:
 			m.Provider, m.InstanceType, m.Why = p.address, p.instanceTypes[0], ""
+			m.providerArch = p.arch
 		}
 		if p != nil {
 			m.MaxVCPU = p.maxVCPU
@@ -266,6 +273,10 @@ type Plan struct {
 	// Region is the region the code deploys to, when it says (a Terraform
 	// provider's region); empty otherwise.
 	Region string `json:"region,omitempty"`
+	// RegionUnresolved says which provider regions the reader could not
+	// resolve (an expression other than a constant or a root variable):
+	// the functions of those providers are priced in the estimate's region.
+	RegionUnresolved []string `json:"-"`
 	// Notes are facts about the code that the bill does not include
 	// (resources lambdacost does not price, unlinked configurations).
 	Notes []string `json:"notes,omitempty"`
@@ -390,4 +401,104 @@ func regionOr(r string) string {
 		return "(the estimate's)"
 	}
 	return r
+}
+
+// pcDimension is the Application Auto Scaling dimension of a Lambda
+// alias's or version's provisioned concurrency.
+const pcDimension = "lambda:function:ProvisionedConcurrency"
+
+// scalingTarget is an Application Auto Scaling target of a function's
+// provisioned concurrency: resource ID "function:NAME:QUALIFIER", its
+// minimum and maximum capacity (-1 when not known).
+type scalingTarget struct {
+	address    string
+	resourceID string
+	// function is the function's address when the code links the target
+	// to it by reference (a template's !Ref or ${Function}); else the
+	// resource ID's name is matched.
+	function string
+	min, max int
+}
+
+// linkScalingTargets states, for each function whose provisioned
+// concurrency an Application Auto Scaling target scales, that the bill
+// takes the configured level all month (the level the scaling gives over
+// the month is not in the code): an assumption of that function, never a
+// silent constant. A target whose function is not found is a note.
+func linkScalingTargets(fns []Function, targets []scalingTarget, side string) []string {
+	var notes []string
+	for _, st := range targets {
+		name, qual := "", ""
+		if rest, ok := strings.CutPrefix(st.resourceID, "function:"); ok {
+			name, qual, _ = strings.Cut(rest, ":")
+		}
+		idx := -1
+		for i := range fns {
+			if st.function != "" && fns[i].Address == st.function || st.function == "" && name != "" && fns[i].Config.Name == name {
+				idx = i
+				break
+			}
+		}
+		bounds := "between min_capacity and max_capacity"
+		if st.min >= 0 && st.max >= 0 {
+			bounds = fmt.Sprintf("between %d and %d environments", st.min, st.max)
+		}
+		if idx < 0 {
+			what := st.resourceID
+			if what == "" {
+				what = "(known after apply)"
+			}
+			notes = append(notes, fmt.Sprintf("%s (%s) scales the provisioned concurrency of %s %s, a function not found in the code: its scaling is not priced", st.address, side, what, bounds))
+			continue
+		}
+		f := &fns[idx]
+		level := "no provisioned concurrency configuration"
+		clamped := ""
+		for i, p := range f.Provisioned {
+			if qual == "" || p.Qualifier == "" || p.Qualifier == qual {
+				// Registering the target moves the current level into
+				// [min, max] (Application Auto Scaling's
+				// RegisterScalableTarget): a configured level outside it
+				// is never what runs.
+				if !p.Unknown && st.min >= 0 && st.max >= st.min && (p.Concurrency < st.min || p.Concurrency > st.max) {
+					to := min(max(p.Concurrency, st.min), st.max)
+					clamped = fmt.Sprintf("; the configured %d is outside [%d, %d], and registering the target moves it to %d", p.Concurrency, st.min, st.max, to)
+					pcs := append([]Provisioned(nil), f.Provisioned...) // base and head may share one
+					pcs[i].Concurrency = to
+					f.Provisioned = pcs
+					p = pcs[i]
+				}
+				level = fmt.Sprintf("%d all month", p.Concurrency)
+				if p.Qualifier != "" {
+					level = fmt.Sprintf("%d on %s all month", p.Concurrency, p.Qualifier)
+				}
+				break
+			}
+		}
+		f.Defaults.Add(pricing.Assumption{Field: f.Address + ".provisioned_concurrency", Value: level,
+			Why: fmt.Sprintf("%s scales it %s (Application Auto Scaling): the level over the month is not in the code, so the bill takes the configured level (and the usage's hours)%s; a level that rises or falls bills more or less", st.address, bounds, clamped)})
+	}
+	return notes
+}
+
+// snapStartNote says what SnapStart (on apply) adds to a function of
+// runtime: nothing on a Java managed runtime ("SnapStart pricing does not
+// apply to supported Java managed runtimes", AWS's pricing page); a cache
+// and restore charge on the others (Python, .NET), which the code's usage
+// does not give.
+func snapStartNote(on, runtime string) string {
+	if strings.HasPrefix(runtime, "java") {
+		return "SnapStart is on (" + on + "), on " + runtime + ": no cache or restore charge (SnapStart pricing does not apply to Java managed runtimes)"
+	}
+	return "SnapStart is on (" + on + "): its cache and restore charges need snapstart_hours and snapstart_restores (`lambdacost estimate --usage`); they are not included"
+}
+
+// streamingNote says that a function URL streaming its responses can add
+// the response-streaming charge (bytes beyond each response's first 6 MB),
+// which the code's usage does not give.
+func streamingNote(url, function string) string {
+	if function == "" {
+		function = "its function"
+	}
+	return url + " streams the responses of " + function + " (RESPONSE_STREAM): the bytes of each response beyond its first 6 MB are billed per GB, not included (`lambdacost estimate --streamed-bytes-per-request` prices them)"
 }

@@ -178,3 +178,146 @@ func TestWhyManagedInstancesScaling(t *testing.T) {
 		}
 	}
 }
+
+// TestTerraformManagedInstancesEnvironmentSettings: the function's own
+// execution_environment_memory_gib_per_vcpu and
+// per_execution_environment_max_concurrency are read from the plan (they
+// are JSON numbers; the reader took them as absent, so AWS's default 2
+// GiB per vCPU sized the environments). plan-lmi.json with the function at
+// 8192 MB and 8 GiB per vCPU, max concurrency 4, on m7g.xlarge (4 vCPU, 16
+// GiB, $0.1632/h; the provider's max_vcpu_count raised from 64 to 400 so
+// that it does not bind), 1,000M requests of 100 ms:
+//
+//	environment: 8192 MB / 8 GiB per vCPU = 1 vCPU, 8 GiB
+//	rate 1e9 / 2,628,000 s = 380.518 req/s; at the 50 % target a CPU-bound
+//	100 ms request gives 1 × 0.5 / 0.1 = 5 req/s per environment (the
+//	concurrency 4 allows 4 / 0.1 = 40) → ceil(76.10) = 77 environments;
+//	per instance min(4 / 1, 16 / 8) = 2 → ceil(77 / 2) = 39 instances
+//	39 × 730 h = 28,470 h × $0.1632 = $4,646.304, the fee 28,470 ×
+//	$0.02448 = $696.9456, requests 1,000 × $0.20 = $200 → $5,543.2496.
+//
+// (At AWS's default 2 GiB per vCPU the environment would be 4 vCPU: 20
+// of them, one per instance, $2,940.128 — the old, wrong figure.)
+func TestTerraformManagedInstancesEnvironmentSettings(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-lmi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	for _, rc := range raw["resource_changes"].([]any) {
+		c := rc.(map[string]any)
+		after := c["change"].(map[string]any)["after"].(map[string]any)
+		switch c["type"] {
+		case "aws_lambda_capacity_provider":
+			after["instance_requirements"].([]any)[0].(map[string]any)["allowed_instance_types"] = []any{"m7g.xlarge"}
+			after["capacity_provider_scaling_config"].([]any)[0].(map[string]any)["max_vcpu_count"] = 400
+		case "aws_lambda_function":
+			after["memory_size"] = 8192
+			lmi := after["capacity_provider_config"].([]any)[0].(map[string]any)["lambda_managed_instances_capacity_provider_config"].([]any)[0].(map[string]any)
+			lmi["execution_environment_memory_gib_per_vcpu"] = 8
+			lmi["per_execution_environment_max_concurrency"] = 4
+		}
+	}
+	mod, _ := json.Marshal(raw)
+	p, err := ParseTerraformPlan("plan-lmi.json", mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	usage := t.TempDir() + "/usage.yml"
+	if err := os.WriteFile(usage, []byte("version: 0.1\nresource_usage:\n  aws_lambda_function.worker:\n    monthly_requests: 1000000000\n    request_duration_ms: 100\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	u, err := ReadUsageFile(usage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := findFn(t, e, "aws_lambda_function.worker")
+	if m := f.Head.ManagedInstances; m == nil || m.MemoryGiBPerVCPU != 8 || m.MaxConcurrency != 4 {
+		t.Fatalf("managed instances %+v", f.Head.ManagedInstances)
+	}
+	eq(t, "head", sideTotal(t, f.Head), d("5543.2496"))
+
+	// A value that is not a number is refused at its JSON path.
+	bad := strings.Replace(string(mod), `"per_execution_environment_max_concurrency":4`, `"per_execution_environment_max_concurrency":"many"`, 1)
+	if _, err := ParseTerraformPlan("plan-lmi.json", []byte(bad)); err == nil || !strings.Contains(err.Error(), "lambda_managed_instances_capacity_provider_config[0].per_execution_environment_max_concurrency: want a whole number") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestManagedInstancesArchitectureMismatch: a capacity provider runs only
+// instances of its instance requirements' one architecture (the API's
+// InstanceRequirements.Architectures); plan-lmi.json's provider is arm64,
+// and allowing only m7i.large (x86_64) there is a configuration AWS does
+// not run, refused by name — it was priced as if the m7i.large ran
+// ($255.86 a month).
+func TestManagedInstancesArchitectureMismatch(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-lmi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	cp := raw["resource_changes"].([]any)[0].(map[string]any)["change"].(map[string]any)["after"].(map[string]any)
+	ir := cp["instance_requirements"].([]any)[0].(map[string]any)
+	if a := ir["architectures"].([]any); len(a) != 1 || a[0] != "arm64" {
+		t.Fatalf("fixture architectures %v", a)
+	}
+	ir["allowed_instance_types"] = []any{"m7i.large"}
+	mod, _ := json.Marshal(raw)
+	p, err := ParseTerraformPlan("plan-lmi.json", mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ReadUsageFile("../testdata/iac/usage-lmi.yml")
+	_, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err == nil || !pricing.IsInput(err) || !strings.Contains(err.Error(), "allows only m7i.large, a x86_64 type, but its instance requirements' architecture is arm64") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestManagedInstancesSmallMemory: a Managed Instances function of 1024
+// MB at AWS's default 2 GiB per vCPU would have a 0.5-vCPU environment,
+// below LMI's 1 vCPU and 2 GB: refused naming the function's memory_size
+// (it named --lmi-env-vcpu, a flag of estimate --lmi the user never gave).
+func TestManagedInstancesSmallMemory(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-lmi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := strings.Replace(string(data), `"memory_size": 2048`, `"memory_size": 1024`, -1)
+	p, err := ParseTerraformPlan("plan-lmi.json", []byte(mod))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ReadUsageFile("../testdata/iac/usage-lmi.yml")
+	_, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err == nil || !strings.Contains(err.Error(), "aws_lambda_function.worker.memory_size: Lambda Managed Instances: 1024 MB at 2 GiB per vCPU is an execution environment of 0.5 vCPU") || strings.Contains(err.Error(), "--lmi-env-vcpu") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// TestManagedInstancesCPUTimeHint: the CPU-bound assumption of a Managed
+// Instances function priced from code points at what the user can do
+// (estimate --lmi --cpu-time), not at a cpu_time key the infracost usage
+// file does not have.
+func TestManagedInstancesCPUTimeHint(t *testing.T) {
+	e := priceFixture(t, "../testdata/iac/plan-lmi.json", "../testdata/iac/usage-lmi.yml")
+	for _, a := range e.Assumptions {
+		if a.Field == "aws_lambda_function.worker.cpu_time" {
+			if strings.Contains(a.Why, "give cpu_time") || !strings.Contains(a.Why, "estimate --lmi --cpu-time") {
+				t.Errorf("cpu_time: %q", a.Why)
+			}
+			return
+		}
+	}
+	t.Errorf("no cpu_time assumption in %+v", e.Assumptions)
+}

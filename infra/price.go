@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strconv"
@@ -48,6 +49,9 @@ type Estimate struct {
 	// Notes are what the bill does not include (resources not priced,
 	// unlinked configurations, SnapStart).
 	Notes []string `json:"notes,omitempty"`
+	// RegionFallback is true when some function, whose code names no
+	// region, is priced in the estimate's region without --region.
+	RegionFallback bool `json:"-"`
 }
 
 // FunctionDiff is one function before and after.
@@ -108,9 +112,19 @@ type Range struct {
 type Totals struct {
 	BaseUSD float64 `json:"base_usd"`
 	HeadUSD float64 `json:"head_usd"`
+	// DiffUSD is head − base over the functions whose cost is known on
+	// both sides (a side a function does not have costs nothing): a
+	// function whose head (or base) is unknown or a range is in neither
+	// side of it, so that its known base never reads as a saving. When
+	// Complete it is HeadUSD − BaseUSD.
 	DiffUSD float64 `json:"diff_usd"`
-	// IncreasePct is (head − base) ÷ base × 100; absent when base is 0.
+	// IncreasePct is DiffUSD ÷ the base of those same functions × 100;
+	// absent when that base is 0.
 	IncreasePct *float64 `json:"increase_pct,omitempty"`
+	// DiffRange is DiffUSD with the functions whose only unknown is their
+	// head's architecture (Ranged) added at their cheapest and dearest;
+	// absent when there are none.
+	DiffRange *Range `json:"diff_range,omitempty"`
 	// HeadRange is the head total with the functions whose only unknown is
 	// their architecture (Ranged) priced on each: the known subtotal plus
 	// each one's cheapest and dearest. Functions in Unknown are in neither.
@@ -205,6 +219,10 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 	complete := true
 	var rangeLo, rangeHi decimal.Decimal
 	hasRange := false
+	// diff and cmpBase are over the functions known on both sides;
+	// diffLo/diffHi add the ranged ones' ends.
+	var diff, cmpBase, diffLo, diffHi decimal.Decimal
+	hasDiffRange := false
 	for _, a := range order {
 		bf, bs := base.find(a)
 		hf, hs := head.find(a)
@@ -253,6 +271,10 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 			d.Diff = hc.Sub(bc)
 			v := d.Diff.InexactFloat64()
 			d.DiffUSD = &v
+			diff, cmpBase = diff.Add(d.Diff), cmpBase.Add(bc)
+		} else if bok && hs != nil && hs.Range != nil {
+			diffLo, diffHi = diffLo.Add(hs.Range.Min.Sub(bc)), diffHi.Add(hs.Range.Max.Sub(bc))
+			hasDiffRange = true
 		}
 		if bok {
 			e.Totals.Base = e.Totals.Base.Add(bc)
@@ -298,10 +320,13 @@ func Price(p *Plan, src UsageSource, opt Options) (*Estimate, error) {
 		}
 		return a.Diff.Abs().GreaterThan(b.Diff.Abs())
 	})
-	e.Totals.Diff = e.Totals.Head.Sub(e.Totals.Base)
+	e.Totals.Diff = diff
+	if hasDiffRange {
+		e.Totals.DiffRange = newRange(diff.Add(diffLo), diff.Add(diffHi))
+	}
 	e.Totals.BaseUSD, e.Totals.HeadUSD, e.Totals.DiffUSD = e.Totals.Base.InexactFloat64(), e.Totals.Head.InexactFloat64(), e.Totals.Diff.InexactFloat64()
-	if !e.Totals.Base.IsZero() {
-		v := e.Totals.Diff.Div(e.Totals.Base).Mul(decimal.NewFromInt(100)).InexactFloat64()
+	if !cmpBase.IsZero() {
+		v := e.Totals.Diff.Div(cmpBase).Mul(decimal.NewFromInt(100)).InexactFloat64()
 		e.Totals.IncreasePct = &v
 	}
 	e.Totals.Complete = complete
@@ -651,6 +676,13 @@ func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.A
 	if ratio == 0 {
 		ratio = 2 // AWS's default ExecutionEnvironmentMemoryGiBPerVCpu
 	}
+	// The environment's vCPUs are the function's memory at its GiB per
+	// vCPU: a whole number from 1 to 16 (AWS: at least 1 vCPU and 2 GB).
+	// Said in the code's terms, not as a flag the user did not give.
+	if v := float64(f.Config.MemoryMB) / 1024 / ratio; v != math.Trunc(v) || v < 1 || v > 16 {
+		return pricing.Cost{}, nil, pricing.Inputf(f.Address+".memory_size", "Lambda Managed Instances: %d MB at %g GiB per vCPU is an execution environment of %g vCPU; it must be a whole number of vCPUs from 1 to 16 (memory a multiple of %g MB, at least %g MB)",
+			f.Config.MemoryMB, ratio, v, ratio*1024, ratio*1024)
+	}
 	req := fleet.LMIRequest{InstanceType: m.InstanceType, Requests: u.OnDemand.Requests, Runtime: m.Runtime,
 		EnvVCPU: float64(f.Config.MemoryMB) / 1024 / ratio, MemoryGiBPerVCPU: ratio, MaxConcurrency: m.MaxConcurrency,
 		MinEnvironments: m.MinEnvironments}
@@ -679,6 +711,18 @@ func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.A
 	if m.MinEnvironments != 0 && req.Instances == 0 {
 		as.Add(pricing.Assumption{Field: f.Address + ".min_execution_environments", Value: fmt.Sprint(m.MinEnvironments),
 			Why: "the function's scaling configuration: at least this many execution environments all month (AWS's default is 3)"})
+	}
+	if m.providerArch != "" {
+		// A capacity provider runs instances of its one architecture
+		// (InstanceRequirements.Architectures): a type of the other is
+		// a configuration AWS refuses, not a bill.
+		it, err := opt.Prices.LMIInstance(region, m.InstanceType)
+		if err != nil {
+			return pricing.Cost{}, nil, err
+		}
+		if string(it.Architecture) != m.providerArch {
+			return pricing.Cost{}, nil, pricing.Inputf(f.Address, "Lambda Managed Instances: the capacity provider %s allows only %s, a %s type, but its instance requirements' architecture is %s", m.Provider, m.InstanceType, it.Architecture, m.providerArch)
+		}
 	}
 	est, err := fleet.EstimateLMI(opt.Prices, region, req)
 	if err == nil && m.MaxVCPU > 0 {
@@ -712,6 +756,11 @@ func lmiCost(f *Function, u FunctionUsage, opt Options) (pricing.Cost, pricing.A
 		return pricing.Cost{}, nil, err
 	}
 	for _, a := range est.Assumptions {
+		if a.Field == "cpu_time" {
+			// estimate --lmi's hint names its own flag and usage key; the
+			// code's usage (infracost's keys) has no CPU time.
+			a.Why = "CPU time per request is in no usage key of the code: every request is assumed CPU-bound (the most instances, an upper bound); measure it with lambdacost run and price the function with lambdacost estimate --lmi --cpu-time"
+		}
 		a.Field = f.Address + "." + a.Field
 		as.Add(a)
 	}

@@ -3,6 +3,7 @@ package infra
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/lambdacost/lambdacost/pricing"
@@ -160,7 +161,11 @@ func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region
 	if err != nil {
 		return nil, err
 	}
+	// fromCode: the region is the Terraform configuration's default aws
+	// provider's (a template's Region is the one it was read with).
+	fromCode := false
 	if p.Region != "" && !override {
+		fromCode = p.Kind == Terraform && p.Region != region
 		region = p.Region
 	}
 	if region == "" {
@@ -184,6 +189,31 @@ func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region
 			e.Assumptions = fleet.DatasetFreeTier(e.Assumptions, du.Window, du.ByMonth())
 		}
 	}
+	if fb := fallbackRegionFunctions(e.Functions); len(fb) > 0 && !override {
+		// Nothing in the code names these functions' region: never the
+		// estimate's region silently.
+		what := "the code does not name their region"
+		if p.Kind == CloudFormation {
+			what = "a template does not name the region it is deployed to"
+		}
+		if len(p.RegionUnresolved) > 0 {
+			what = strings.Join(p.RegionUnresolved, "; ")
+		}
+		names := fb
+		if len(names) > 3 {
+			names = append(names[:3:3], fmt.Sprintf("%d more", len(fb)-3))
+		}
+		where := "the estimate's region"
+		if fromCode || p.Kind == Terraform && p.Region == region {
+			// A resource no longer in the configuration (removed) has no
+			// provider configuration to read.
+			where = "the default aws provider's region"
+		} else {
+			e.RegionFallback = true
+		}
+		e.Assumptions.Add(pricing.Assumption{Field: "region", Value: region,
+			Why: fmt.Sprintf("%s (%s): priced in %s; pass --region (a check config: region:) to choose", what, strings.Join(names, ", "), where)})
+	}
 	if override && e.Region != region {
 		// The code's own regions win over the one given: say where the
 		// rows are priced, not only the region asked for.
@@ -191,4 +221,20 @@ func (s Source) Estimate(ctx context.Context, prices *pricing.PriceTable, region
 			Why: fmt.Sprintf("given (--region, $LAMBDACOST_REGION or a check config's region:), but the code names the region of its functions: each is priced in its own (%s); the region given prices only functions whose code names none", e.Region)})
 	}
 	return e, nil
+}
+
+// fallbackRegionFunctions lists the functions with a side priced in the
+// estimate's region because the code names none for it (a region known
+// only after apply is unknown, not a fallback).
+func fallbackRegionFunctions(fs []FunctionDiff) []string {
+	var out []string
+	for _, f := range fs {
+		for _, s := range []*Side{f.Base, f.Head} {
+			if s != nil && s.Region == "" && !slices.Contains(s.Unknown, AttrRegion) {
+				out = append(out, f.Address)
+				break
+			}
+		}
+	}
+	return out
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -26,6 +28,10 @@ const (
 	// tfScaling is a Managed Instances function's scaling configuration
 	// (function_scaling_config: min/max_execution_environments).
 	tfScaling = "aws_lambda_function_scaling_config"
+	// tfAutoScalingTarget is an Application Auto Scaling target; with
+	// scalable_dimension lambda:function:ProvisionedConcurrency it scales
+	// a function's provisioned concurrency.
+	tfAutoScalingTarget = "aws_appautoscaling_target"
 )
 
 // billable are Lambda resource types that can add to the bill but that
@@ -48,6 +54,10 @@ type tfPlan struct {
 	Configuration    *tfConfig       `json:"configuration"`
 	PlannedValues    json.RawMessage `json:"planned_values"`
 	Values           json.RawMessage `json:"values"` // a state, not a plan
+	// Variables are the root module's input variables' values.
+	Variables map[string]struct {
+		Value any `json:"value"`
+	} `json:"variables"`
 }
 
 type tfChange struct {
@@ -87,8 +97,9 @@ type tfStateResource struct {
 
 type tfConfig struct {
 	ProviderConfig map[string]struct {
-		Name        string         `json:"name"`
-		Expressions map[string]any `json:"expressions"`
+		Name          string         `json:"name"`
+		ModuleAddress string         `json:"module_address"`
+		Expressions   map[string]any `json:"expressions"`
 	} `json:"provider_config"`
 	RootModule tfConfigModule `json:"root_module"`
 }
@@ -194,12 +205,27 @@ func (r *tfReader) read() {
 	var baseLG, headLG []logGroup
 	var baseCP, headCP []capacityProvider
 	other := map[string]int{}
+	var baseAS, headAS []scalingTarget
 	for i, rc := range r.plan.ResourceChanges {
 		jp := fmt.Sprintf("resource_changes[%d]", i)
 		if rc.Mode == "data" {
 			continue
 		}
 		seen[rc.Address] = true
+		if rc.Type == tfAutoScalingTarget {
+			acts := rc.Change.Actions
+			if b := rc.Change.Before; b != nil {
+				if st, ok := tfScalingTarget(rc.Address, b, nil); ok {
+					baseAS = append(baseAS, st)
+				}
+			}
+			if a := rc.Change.After; a != nil && !(containsStr(acts, "delete") && !containsStr(acts, "create")) && !containsStr(acts, "forget") {
+				if st, ok := tfScalingTarget(rc.Address, a, rc.Change.AfterUnknown); ok {
+					headAS = append(headAS, st)
+				}
+			}
+			continue
+		}
 		if rc.Type == tfCapProvider {
 			acts := rc.Change.Actions
 			if b := rc.Change.Before; b != nil {
@@ -218,6 +244,15 @@ func (r *tfReader) read() {
 			if a := rc.Change.After; a != nil && !(containsStr(acts, "delete") && !containsStr(acts, "create")) && !containsStr(acts, "forget") {
 				expr, _ := r.configResource(rc.ModuleAddress, rc.Type, rc.Name)
 				headLG = append(headLG, tfLogGroupOf(rc.Address, a, rc.Change.AfterUnknown, expr))
+			}
+			continue
+		}
+		if rc.Type == "aws_lambda_function_url" {
+			if a := rc.Change.After; a != nil && !containsStr(rc.Change.Actions, "delete") {
+				if m, _ := a["invoke_mode"].(string); m == "RESPONSE_STREAM" {
+					fn, _ := a["function_name"].(string)
+					r.out.Notes = append(r.out.Notes, streamingNote(rc.Address, fn))
+				}
 			}
 			continue
 		}
@@ -313,6 +348,10 @@ func (r *tfReader) read() {
 			case tfCapProvider:
 				c := tfCapacityProvider(res.Address, res.Values, nil)
 				baseCP, headCP = append(baseCP, c), append(headCP, c)
+			case tfAutoScalingTarget:
+				if st, ok := tfScalingTarget(res.Address, res.Values, nil); ok {
+					baseAS, headAS = append(baseAS, st), append(headAS, st)
+				}
 			}
 		})
 	}
@@ -322,6 +361,8 @@ func (r *tfReader) read() {
 	linkLMI(r.out.Head, headCP, r.lmiRefs)
 	r.link(r.out.Base, basePC, "base")
 	r.link(r.out.Head, headPC, "head")
+	r.out.Notes = append(r.out.Notes, linkScalingTargets(r.out.Base, baseAS, "base")...)
+	r.out.Notes = append(r.out.Notes, linkScalingTargets(r.out.Head, headAS, "head")...)
 	var types []string
 	for t := range other {
 		types = append(types, t)
@@ -397,10 +438,32 @@ func (r *tfReader) providerRegionOf(key string) string {
 	if !ok {
 		return ""
 	}
-	if e, ok := pc.Expressions["region"].(map[string]any); ok {
-		if s, ok := e["constant_value"].(string); ok {
-			return s
+	e, ok := pc.Expressions["region"].(map[string]any)
+	if !ok {
+		return ""
+	}
+	if s, ok := e["constant_value"].(string); ok {
+		return s
+	}
+	// region = var.NAME in the root module's provider block: the plan
+	// carries the root variables' values (`variables`).
+	refs := references(pc.Expressions, "region")
+	if len(refs) == 1 && !strings.Contains(key, ":") && pc.ModuleAddress == "" {
+		if name, ok := strings.CutPrefix(refs[0], "var."); ok {
+			if v, ok := r.plan.Variables[name]; ok {
+				if s, ok := v.Value.(string); ok && s != "" {
+					return s
+				}
+			}
 		}
+	}
+	what := "an expression"
+	if len(refs) > 0 {
+		what = strings.Join(refs, ", ")
+	}
+	note := fmt.Sprintf("provider %s: region = %s, which the plan does not resolve to a value", key, what)
+	if !slices.Contains(r.out.RegionUnresolved, note) {
+		r.out.RegionUnresolved = append(r.out.RegionUnresolved, note)
 	}
 	return ""
 }
@@ -483,11 +546,12 @@ func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map
 	if ss, ok := v["snap_start"].([]any); ok && len(ss) > 0 {
 		if m, ok := ss[0].(map[string]any); ok {
 			if on, _ := m["apply_on"].(string); on != "" && on != "None" {
-				f.Notes = append(f.Notes, "SnapStart is on ("+on+"): its cache and restore charges need snapstart_hours and snapstart_restores (a lambdacost usage file); they are not included")
+				runtime, _ := v["runtime"].(string)
+				f.Notes = append(f.Notes, snapStartNote(on, runtime))
 			}
 		}
 	}
-	r.managedInstances(&f, v, unknown, expr)
+	r.managedInstances(jp, &f, v, unknown, expr)
 	// Logs: logging_config's format and log group (Lambda's defaults Text
 	// and /aws/lambda/<name> when the configuration does not set them).
 	switch {
@@ -522,7 +586,7 @@ func (r *tfReader) function(jp, addr string, v, unknown map[string]any, expr map
 // managedInstances reads a function's capacity_provider_config: the
 // capacity provider (its ARN, or the configuration's reference to an
 // aws_lambda_capacity_provider) and the environment settings.
-func (r *tfReader) managedInstances(f *Function, v, unknown, expr map[string]any) {
+func (r *tfReader) managedInstances(jp string, f *Function, v, unknown, expr map[string]any) {
 	cfg, ok := firstBlock(v["capacity_provider_config"])
 	if !ok {
 		return
@@ -533,11 +597,21 @@ func (r *tfReader) managedInstances(f *Function, v, unknown, expr map[string]any
 	}
 	m := &ManagedInstances{}
 	m.Provider, _ = lmi["capacity_provider_arn"].(string)
-	if x, ok := lmi["execution_environment_memory_gib_per_vcpu"].(float64); ok {
-		m.MemoryGiBPerVCPU = x
+	// The plan is decoded with UseNumber: numbers are json.Number (a
+	// float64 assertion never matched, so a set ratio or concurrency was
+	// silently AWS's default).
+	bp := jp + ".capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0]."
+	if x := lmi["execution_environment_memory_gib_per_vcpu"]; x != nil {
+		num, ok := x.(json.Number)
+		g, err := num.Float64()
+		if !ok || err != nil {
+			r.errorf(bp+"execution_environment_memory_gib_per_vcpu", "want a number, got %s", describe(x))
+		} else {
+			m.MemoryGiBPerVCPU = g
+		}
 	}
-	if x, ok := lmi["per_execution_environment_max_concurrency"].(float64); ok {
-		m.MaxConcurrency = int(x)
+	if x := lmi["per_execution_environment_max_concurrency"]; x != nil {
+		m.MaxConcurrency = r.intAttr(bp+"per_execution_environment_max_concurrency", x)
 	}
 	m.Runtime, _ = v["runtime"].(string)
 	// The reference, from the configuration's nested blocks.
@@ -606,6 +680,9 @@ func tfCapacityProvider(addr string, v, unknown map[string]any) capacityProvider
 		return c
 	}
 	if ir, ok := firstBlock(v["instance_requirements"]); ok {
+		if archs, _ := ir["architectures"].([]any); len(archs) == 1 {
+			c.arch, _ = archs[0].(string)
+		}
 		types, _ := ir["allowed_instance_types"].([]any)
 		for _, t := range types {
 			if s, ok := t.(string); ok {
@@ -892,6 +969,8 @@ func jsonErr(path string, data []byte, err error) error {
 		return pricing.Inputf(posOf(path, data, se.Offset-1), "not valid JSON: %v", err)
 	case errors.As(err, &te):
 		return pricing.Inputf(posOf(path, data, te.Offset)+": "+te.Field, "want %s, got a JSON %s", te.Type, te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return pricing.Inputf(posOf(path, data, int64(len(data))), "not valid JSON: the file ends inside its JSON value (cut short?)")
 	}
 	return pricing.Inputf(path, "not valid JSON: %v", err)
 }
@@ -907,4 +986,27 @@ func posOf(path string, data []byte, off int64) string {
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
 	col := int(off) - bytes.LastIndexByte(data[:off], '\n')
 	return fmt.Sprintf("%s:%d:%d", path, line, col)
+}
+
+// tfScalingTarget reads an aws_appautoscaling_target that scales a
+// function's provisioned concurrency (false for any other target).
+func tfScalingTarget(addr string, v, unknown map[string]any) (scalingTarget, bool) {
+	if d, _ := v["scalable_dimension"].(string); d != pcDimension {
+		return scalingTarget{}, false
+	}
+	st := scalingTarget{address: addr, min: -1, max: -1}
+	if !isUnknown(unknown, "resource_id") {
+		st.resourceID, _ = v["resource_id"].(string)
+	}
+	for _, c := range []struct {
+		key string
+		to  *int
+	}{{"min_capacity", &st.min}, {"max_capacity", &st.max}} {
+		if num, ok := v[c.key].(json.Number); ok && !isUnknown(unknown, c.key) {
+			if x, err := num.Int64(); err == nil {
+				*c.to = int(x)
+			}
+		}
+	}
+	return st, true
 }

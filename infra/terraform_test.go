@@ -193,6 +193,8 @@ func TestTerraformPlanBadInput(t *testing.T) {
 		name, data, want string
 	}{
 		{"syntax", "{\n \"format_version\": \"1.2\",\n \"resource_changes\": [\n}", "plan.json:4:1: not valid JSON"},
+		// A file cut short (a download interrupted): where it ends, not a bare "unexpected EOF".
+		{"truncated", "{\n \"format_version\": \"1.2\",\n \"resource_changes\": [", "plan.json:3:23: not valid JSON: the file ends inside its JSON value"},
 		{"state", `{"format_version":"1.0","values":{"root_module":{}}}`, "a Terraform state, not a plan"},
 		{"not a plan", `{"foo":1}`, "no format_version"},
 		{"major", `{"format_version":"2.0","resource_changes":[]}`, "format 2.0 is not supported"},
@@ -530,5 +532,222 @@ func TestDatasetFreeTierLongWindowSaid(t *testing.T) {
 		if said != tc.said {
 			t.Errorf("end %s: said %v, want %v (%v)", tc.end, said, tc.said, e.Assumptions)
 		}
+	}
+}
+
+// The most common provider block, `provider "aws" { region = var.region }`
+// (AWS provider v5: the resources carry no region attribute), names the
+// region through a root variable, whose value the plan carries under
+// `variables`. region = "af-south-1": 1M × 1 s × 1 GB = 1,000,000 GB-s ×
+// $0.0000221 = $22.1 + 1M × $0.27/M = $22.37 (it was priced at the
+// estimate's us-east-1: $16.6667 + $0.20 = $16.8667, without a word). A
+// region the plan cannot resolve (a local value) is priced in the
+// estimate's region, and an assumption names the expression and the
+// function: never the estimate's region silently.
+func TestTerraformProviderRegionVariable(t *testing.T) {
+	plan := func(region string) string {
+		return `{"format_version":"1.2","variables":{"region":{"value":"af-south-1"}},"resource_changes":[
+	 {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","provider_name":"registry.terraform.io/hashicorp/aws","change":{"actions":["create"],"before":null,"after":{"function_name":"a","memory_size":1024},"after_unknown":{}}}],
+	 "configuration":{"provider_config":{"aws":{"name":"aws","full_name":"registry.terraform.io/hashicorp/aws","expressions":{"region":` + region + `}}},
+	  "root_module":{"resources":[
+	   {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","provider_config_key":"aws","expressions":{"memory_size":{"constant_value":1024}}}],
+	   "variables":{"region":{}}}}}`
+	}
+	dir := t.TempDir()
+	usage := filepath.Join(dir, "u.yml")
+	if err := os.WriteFile(usage, []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, expr, region, total string
+		assumed                   string // in the region assumption's why; "" none
+	}{
+		{"var.region", `{"references":["var.region"]}`, "af-south-1", "22.37", ""},
+		{"local.region", `{"references":["local.region"]}`, "us-east-1", "16.8667", "provider aws: region = local.region"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(dir, "plan.json")
+			if err := os.WriteFile(path, []byte(plan(tc.expr)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			e, err := Source{Terraform: path, Usage: usage}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Region != tc.region {
+				t.Errorf("region %q, want %q", e.Region, tc.region)
+			}
+			eq(t, "head", e.Totals.Head, d2(tc.total))
+			var why string
+			for _, a := range e.Assumptions {
+				if a.Field == "region" {
+					why = a.Why
+				}
+			}
+			if tc.assumed == "" && why != "" || !strings.Contains(why, tc.assumed) || tc.assumed != "" && (!strings.Contains(why, "aws_lambda_function.a") || !e.RegionFallback) {
+				t.Errorf("region assumption %q (fallback %v), want one with %q", why, e.RegionFallback, tc.assumed)
+			}
+		})
+	}
+}
+
+// A template never names the region it is deployed to: without --region
+// its functions are priced in the estimate's region, and that is listed.
+func TestTemplateRegionAssumed(t *testing.T) {
+	for _, override := range []bool{false, true} {
+		e, err := Source{Template: "../testdata/iac/template.yaml", Usage: "../testdata/iac/template-usage.yml"}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", override, pricing.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var why string
+		for _, a := range e.Assumptions {
+			if a.Field == "region" {
+				why = a.Why
+			}
+		}
+		if override != (why == "") || override == e.RegionFallback {
+			t.Errorf("--region given %v: region assumption %q, fallback %v", override, why, e.RegionFallback)
+		}
+	}
+}
+
+// An aws_appautoscaling_target on lambda:function:ProvisionedConcurrency
+// scales a function's provisioned concurrency between its min and max
+// capacity: the level over the month is in no plan, so pricing the
+// configured provisioned_concurrent_executions all month is an
+// assumption, said with the target and its bounds (it was silent); a
+// target whose function is not in the plan is a note.
+func TestTerraformProvisionedAutoScaling(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-pc.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		t.Fatal(err)
+	}
+	target := func(addr, id string) map[string]any {
+		return map[string]any{"address": addr, "mode": "managed", "type": "aws_appautoscaling_target", "name": "t",
+			"change": map[string]any{"actions": []any{"create"}, "before": nil, "after_unknown": map[string]any{"arn": true, "id": true},
+				"after": map[string]any{"resource_id": id, "scalable_dimension": "lambda:function:ProvisionedConcurrency", "service_namespace": "lambda", "min_capacity": 1, "max_capacity": 20}}}
+	}
+	raw["resource_changes"] = append(raw["resource_changes"].([]any), target("aws_appautoscaling_target.orders", "function:orders:live"), target("aws_appautoscaling_target.other", "function:elsewhere:live"))
+	mod, _ := json.Marshal(raw)
+	p, err := ParseTerraformPlan("plan-pc.json", mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 100\n"))
+	e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got pricing.Assumption
+	for _, a := range e.Assumptions {
+		if a.Field == "aws_lambda_function.orders.provisioned_concurrency" {
+			got = a
+		}
+	}
+	if got.Value != "1 on live all month" || !strings.Contains(got.Why, "aws_appautoscaling_target.orders scales it between 1 and 20 environments") {
+		t.Errorf("assumption %+v", got)
+	}
+	note := false
+	for _, n := range e.Notes {
+		note = note || strings.Contains(n, "aws_appautoscaling_target.other (head) scales the provisioned concurrency of function:elsewhere:live between 1 and 20 environments, a function not found")
+	}
+	if !note {
+		t.Errorf("notes %q", e.Notes)
+	}
+
+	// A target whose min_capacity 5 is above the configured 1: registering
+	// it moves the level into [5, 20] (RegisterScalableTarget), so 5 run.
+	// orders, 1024 MB x86_64, 1M requests of 100 ms (the default usage):
+	//   provisioned 5 × 1 GB × 2,628,000 s = 13,140,000 GB-s × $0.0000041667 = $54.750438
+	//   on demand 100,000 GB-s × $0.0000166667 = $1.66667 + requests $0.20
+	//   → $56.617108 (at the configured 1 it was $10.9500876 + $1.86667 = $12.8167576)
+	var raw2 map[string]any
+	if err := json.Unmarshal(data, &raw2); err != nil {
+		t.Fatal(err)
+	}
+	tg := target("aws_appautoscaling_target.orders", "function:orders:live")
+	tg["change"].(map[string]any)["after"].(map[string]any)["min_capacity"] = 5
+	raw2["resource_changes"] = append(raw2["resource_changes"].([]any), tg)
+	mod, _ = json.Marshal(raw2)
+	if p, err = ParseTerraformPlan("plan-pc.json", mod); err != nil {
+		t.Fatal(err)
+	}
+	if e, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"}); err != nil {
+		t.Fatal(err)
+	}
+	f := findFn(t, e, "aws_lambda_function.orders")
+	eq(t, "head at min_capacity 5", sideTotal(t, f.Head), d2("56.617108"))
+	for _, a := range e.Assumptions {
+		if a.Field == "aws_lambda_function.orders.provisioned_concurrency" && (a.Value != "5 on live all month" || !strings.Contains(a.Why, "the configured 1 is outside [5, 20], and registering the target moves it to 5")) {
+			t.Errorf("assumption %+v", a)
+		}
+	}
+}
+
+// SnapStart's cache and restore charges do not apply to Java managed
+// runtimes (AWS's pricing page: "SnapStart pricing does not apply to
+// supported Java managed runtimes"), only to Python and .NET: a Java
+// function's note said its charges were left out of the bill.
+func TestTerraformSnapStartNote(t *testing.T) {
+	for runtime, want := range map[string]string{
+		"java21":     "on java21: no cache or restore charge",
+		"python3.12": "its cache and restore charges need snapstart_hours",
+	} {
+		plan := `{"format_version":"1.2","resource_changes":[
+	 {"address":"aws_lambda_function.a","mode":"managed","type":"aws_lambda_function","name":"a","change":{"actions":["create"],"before":null,
+	  "after":{"function_name":"a","memory_size":1024,"runtime":"` + runtime + `","snap_start":[{"apply_on":"PublishedVersions"}]},"after_unknown":{}}}]}`
+		p, err := ParseTerraformPlan("plan.json", []byte(plan))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := p.Head[0].Notes; len(n) != 1 || !strings.Contains(n[0], want) {
+			t.Errorf("%s: notes %q, want one with %q", runtime, n, want)
+		}
+	}
+}
+
+// The total change compares like with like: a function whose head is
+// unknown (memory known after apply) is in neither side of the diff, so
+// its known base is not read as a saving. 1M requests of 1 s a month each,
+// us-east-1 x86_64 ($0.0000166667/GB-s, $0.20/M), arm64 $0.0000133334:
+//
+//	a: 512 MB → unknown      base 500,000 GB-s → $8.33335 + $0.2 = $8.53335
+//	b: added, 1024 MB        1,000,000 GB-s → $16.6667 + $0.2 = $16.8667
+//	c: unchanged, 1024 MB    $16.8667 both sides, diff 0
+//	d: added, architecture unknown, 1024 MB: x86 $16.8667, arm64
+//	   $13.3334 + $0.2 = $13.5334
+//
+// diff = b + c = $16.8667 (it was the known head $33.7334 − the base
+// $25.40005 = $8.33335, a's base taken as a saving); increase = 16.8667 /
+// c's base 16.8667 = 100 %; with d: $30.4001 to $33.7334.
+func TestTotalsDiffLikeForLike(t *testing.T) {
+	fn := func(addr string, mb int) Function {
+		return Function{Address: addr, Type: tfFunction, Config: pricing.FunctionConfig{Name: addr, MemoryMB: mb, Architecture: pricing.X86_64}}
+	}
+	a, c := fn("a", 512), fn("c", 1024)
+	aHead := fn("a", 512)
+	aHead.Unknown = []string{AttrMemory}
+	d := fn("d", 1024)
+	d.Unknown = []string{AttrArchitecture}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 1000\n"))
+	e, err := Price(&Plan{Kind: Terraform, HasBase: true, Base: []Function{a, c}, Head: []Function{aHead, fn("b", 1024), c, d}}, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eq(t, "base", e.Totals.Base, d2("25.40005"))
+	eq(t, "head (known subtotal)", e.Totals.Head, d2("33.7334"))
+	eq(t, "diff", e.Totals.Diff, d2("16.8667"))
+	if p := e.Totals.IncreasePct; p == nil || *p != 100 {
+		t.Errorf("increase %v, want 100", p)
+	}
+	if r := e.Totals.DiffRange; r == nil {
+		t.Fatal("no diff range")
+	} else {
+		eq(t, "diff lowest", r.Min, d2("30.4001"))
+		eq(t, "diff highest", r.Max, d2("33.7334"))
 	}
 }

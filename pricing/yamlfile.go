@@ -130,6 +130,10 @@ func DecodeYAML(path string, data []byte, v any) (*yaml.Node, error) {
 
 var lineRe = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 
+// YAMLError turns an error of yaml.v3 reading the file at path into one
+// *InputError per problem, each naming path:line when yaml.v3 gives it.
+func YAMLError(path string, err error) error { return yamlError(path, err) }
+
 // yamlError turns yaml.v3 errors into one *InputError per problem.
 func yamlError(path string, err error) error {
 	var te *yaml.TypeError

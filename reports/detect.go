@@ -39,6 +39,11 @@ func DetectKind(data []byte) (Kind, error) {
 			return k, nil
 		case "estimates":
 			return KindEstimate, nil
+		case "infra_estimate", "lmi_estimate", "plan", "recommendations", "check", "run", "prices", "demo":
+			// A result report has no reader for: say which, not that it
+			// is none of the kinds (an infrastructure estimate is an
+			// estimate result too).
+			return "", fmt.Errorf("a %q result of `lambdacost %s` is not read by report; that command writes its tables (-o) and its page (--html)", env.Kind, env.Command)
 		}
 		data = inner
 	}

@@ -168,7 +168,11 @@ func InfraCSVGrids(e *infra.Estimate) []Grid {
 	if !e.Totals.Complete {
 		label = "Total (known subtotal)"
 	}
-	g.Footer = []string{label, "", USD(e.Totals.Base), USD(lo), USD(hi), signedUSD(lo.Sub(e.Totals.Base)), signedUSD(hi.Sub(e.Totals.Base)), increaseText(e.Totals)}
+	dlo, dhi := e.Totals.Diff, e.Totals.Diff
+	if r := e.Totals.DiffRange; r != nil {
+		dlo, dhi = r.Min, r.Max
+	}
+	g.Footer = []string{label, "", USD(e.Totals.Base), USD(lo), USD(hi), signedUSD(dlo), signedUSD(dhi), increaseText(e.Totals)}
 	return infraGrids(e, g)
 }
 
@@ -193,8 +197,12 @@ func diffRange(f infra.FunctionDiff) (lo, hi decimal.Decimal, ok bool) {
 func infraGrids(e *infra.Estimate, g Grid) []Grid {
 	grids := []Grid{g}
 	t := Grid{Title: "Totals", Header: []string{"", "Per month"}, AlignRight: map[int]bool{1: true}}
+	diffLabel := "Diff"
+	if len(e.Totals.Unknown) > 0 || len(e.Totals.Ranged) > 0 {
+		diffLabel = "Diff (functions known on both sides)"
+	}
 	t.Rows = append(t.Rows, []string{"Base", USD(e.Totals.Base)}, []string{"Head (known subtotal)", USD(e.Totals.Head)},
-		[]string{"Diff", signedUSD(e.Totals.Diff)})
+		[]string{diffLabel, signedUSD(e.Totals.Diff)})
 	// One value per cell, so that CSV cells are numbers.
 	if p := e.Totals.IncreasePct; p != nil {
 		t.Rows = append(t.Rows, []string{"Change %", strconv.FormatFloat(*p, 'f', 1, 64)})
@@ -202,6 +210,10 @@ func infraGrids(e *infra.Estimate, g Grid) []Grid {
 	if r := e.Totals.HeadRange; r != nil {
 		t.Rows = append(t.Rows, []string{"Head lowest (architectures unknown)", USD(r.Min)},
 			[]string{"Head highest (architectures unknown)", USD(r.Max)})
+	}
+	if r := e.Totals.DiffRange; r != nil {
+		t.Rows = append(t.Rows, []string{"Diff lowest (architectures unknown)", signedUSD(r.Min)},
+			[]string{"Diff highest (architectures unknown)", signedUSD(r.Max)})
 	}
 	for _, u := range e.Totals.Ranged {
 		t.Rows = append(t.Rows, []string{"Ranged (architecture unknown)", u})
@@ -224,12 +236,41 @@ func infraGrids(e *infra.Estimate, g Grid) []Grid {
 	return grids
 }
 
+// changeText is the total change: one amount, or the range the functions
+// of unknown architecture span, and the number of functions whose cost is
+// unknown and so in neither (their known side is left out too, never read
+// as a saving or an increase).
+func changeText(t infra.Totals) string {
+	s := signedUSD(t.Diff) + "/month"
+	if r := t.DiffRange; r != nil {
+		s = signedUSD(r.Min) + " to " + signedUSD(r.Max) + "/month"
+	}
+	if n := unknownFunctions(t); n > 0 {
+		s += fmt.Sprintf(", without %d function(s) of unknown cost", n)
+	}
+	return s
+}
+
+// unknownFunctions counts the functions with a side of unknown cost (an
+// entry of Totals.Unknown is "ADDRESS (side: …)").
+func unknownFunctions(t infra.Totals) int {
+	seen := map[string]bool{}
+	for _, u := range t.Unknown {
+		a, _, _ := strings.Cut(u, " (")
+		seen[a] = true
+	}
+	return len(seen)
+}
+
 func increaseText(t infra.Totals) string {
 	if t.IncreasePct == nil {
 		if t.Diff.IsZero() {
 			return ""
 		}
 		return "(new)"
+	}
+	if t.DiffRange != nil || len(t.Unknown) > 0 {
+		return fmt.Sprintf("(%+.1f%% on the functions known on both sides)", *t.IncreasePct)
 	}
 	return fmt.Sprintf("(%+.1f%%)", *t.IncreasePct)
 }
@@ -242,7 +283,7 @@ func WriteInfraSummary(w io.Writer, e *infra.Estimate, title string) error {
 	if title != "" {
 		title = escapeMarkdown(title) + ": "
 	}
-	fmt.Fprintf(&b, "### %sLambda cost change: %s/month %s\n\n", title, signedUSD(e.Totals.Diff), increaseText(e.Totals))
+	fmt.Fprintf(&b, "### %sLambda cost change: %s %s\n\n", title, changeText(e.Totals), increaseText(e.Totals))
 	fmt.Fprintf(&b, "%s → %s per month", USD(e.Totals.Base), USD(e.Totals.Head))
 	if !e.Totals.Complete {
 		b.WriteString(" (known subtotal)")
@@ -286,7 +327,7 @@ func InfraPage(e *infra.Estimate) *Page {
 		Facts: []Fact{
 			{Label: "Base per month", Value: USD(e.Totals.Base)},
 			{Label: "Head per month", Value: USD(e.Totals.Head), Detail: map[bool]string{true: "all functions", false: "known subtotal"}[e.Totals.Complete]},
-			{Label: "Change", Value: signedUSD(e.Totals.Diff), Detail: increaseText(e.Totals)},
+			{Label: "Change", Value: changeText(e.Totals), Detail: increaseText(e.Totals)},
 		},
 		Assumptions: e.Assumptions,
 		Notes:       e.Notes,

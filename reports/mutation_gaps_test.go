@@ -3,6 +3,7 @@ package reports
 import (
 	"math"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/lambdacost/lambdacost/infra"
@@ -41,7 +42,8 @@ func TestComparePageLMIFactOrder(t *testing.T) {
 // Base $10.00; head $13.7334 to $17.0712 (the two architectures' bills;
 // any two figures do): head lowest $13.73, head highest $17.07;
 // diff lowest 13.7334 − 10 = +$3.73, diff highest 17.0712 − 10 = +$7.07.
-// The footer's totals are the same single function's.
+// The footer's totals are the same single function's (its head is in the
+// head range, not the known subtotal).
 func TestInfraCSVRangedCells(t *testing.T) {
 	d := decimal.RequireFromString
 	rng := &infra.Range{Min: d("13.7334"), Max: d("17.0712")}
@@ -49,7 +51,9 @@ func TestInfraCSVRangedCells(t *testing.T) {
 		Functions: []infra.FunctionDiff{{Address: "aws_lambda_function.thumbnail", Change: infra.Changed,
 			Base: &infra.Side{Cost: &pricing.Cost{Total: d("10")}},
 			Head: &infra.Side{Range: rng}}},
-		Totals: infra.Totals{Base: d("10"), Head: d("13.7334"), HeadRange: rng},
+		// As infra.Price totals it: the function is ranged, so it is in no
+		// known subtotal and in the diff range at 13.7334 − 10 and 17.0712 − 10.
+		Totals: infra.Totals{Base: d("10"), HeadRange: rng, DiffRange: &infra.Range{Min: d("3.7334"), Max: d("7.0712")}},
 	}
 	g := InfraCSVGrids(e)[0]
 	if len(g.Rows) != 1 {
@@ -92,5 +96,29 @@ func TestDatasetReportWithLogBytes(t *testing.T) {
 	want := 105000.0 * 1024 / (1 << 30) * 0.5
 	if got := logs.Cost.InexactFloat64(); math.Abs(got-want) > 1e-12 {
 		t.Errorf("logs line $%s, want $%.12f", logs.Cost, want)
+	}
+}
+
+// TestInfraSummaryHeadlineIncomplete: the pull-request headline gives the
+// change of the functions known on both sides, the range the functions of
+// unknown architecture span and how many functions have an unknown cost
+// (it printed the known head subtotal − the whole base, +$8.33 in
+// infra's TestTotalsDiffLikeForLike, with no word of what it left out).
+// Totals as infra.Price gives them there: diff $16.8667 (+100 % of the
+// $16.8667 base it covers), with d $30.4001 to $33.7334, a unknown.
+func TestInfraSummaryHeadlineIncomplete(t *testing.T) {
+	d := decimal.RequireFromString
+	pct := 100.0
+	e := &infra.Estimate{Region: "us-east-1", Path: "plan.json", HasBase: true,
+		Totals: infra.Totals{Base: d("25.40005"), Head: d("33.7334"), Diff: d("16.8667"), IncreasePct: &pct,
+			DiffRange: &infra.Range{Min: d("30.4001"), Max: d("33.7334")},
+			Unknown:   []string{"a (head: memory_size known after apply)"}}}
+	var b strings.Builder
+	if err := WriteInfraSummary(&b, e, ""); err != nil {
+		t.Fatal(err)
+	}
+	want := "### Lambda cost change: +$30.40 to +$33.73/month, without 1 function(s) of unknown cost (+100.0% on the functions known on both sides)\n"
+	if got, _, _ := strings.Cut(b.String(), "\n"); got+"\n" != want {
+		t.Errorf("headline %q, want %q", got, want)
 	}
 }

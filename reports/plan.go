@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/simulator/planner"
 )
 
@@ -111,7 +112,7 @@ func savingFact(v float64) Fact {
 // cold-start rate and/or p99 latency the target constrains, the current and
 // best levels and the target marked), and the tables of PlanGrids.
 func PlanPage(p *planner.Plan) *Page {
-	page := &Page{Title: planTitle(p), Subtitle: "target: " + PlanTargetText(p) + " · " + p.Region, Notes: p.Notes}
+	page := &Page{Title: planTitle(p), Subtitle: "target: " + PlanTargetText(p) + " · " + p.Region, Notes: p.Notes, Assumptions: PlanAssumptions(p)}
 	page.Facts = append(page.Facts, Fact{Label: "Current", Value: USD(p.Current.Total), Detail: fmt.Sprintf("%d provisioned, per month", p.Current.Provisioned)})
 	if p.Best != nil {
 		page.Facts = append(page.Facts,
@@ -284,6 +285,43 @@ func niceCeil(v float64) float64 {
 		}
 	}
 	return 10 * e
+}
+
+// PlanAssumptions are a plan's assumptions: its simulations' and, when
+// Managed Instances were priced, theirs (the JSON lists both too).
+func PlanAssumptions(p *planner.Plan) pricing.Assumptions {
+	var as pricing.Assumptions
+	for _, a := range p.Assumptions {
+		as.Add(a)
+	}
+	if p.LMI != nil {
+		for _, a := range p.LMI.Assumptions {
+			as.Add(a)
+		}
+		for _, a := range p.LMI.LMI.Assumptions {
+			as.Add(a)
+		}
+	}
+	return as
+}
+
+// RecommendationsAssumptions are a dataset's recommendations' assumptions
+// and those of the Managed Instances options priced for its functions
+// (the JSON lists both; the tables and the page listed only the first).
+func RecommendationsAssumptions(rr *planner.DatasetRecommendations) pricing.Assumptions {
+	var as pricing.Assumptions
+	for _, a := range rr.Assumptions {
+		as.Add(a)
+	}
+	for _, o := range rr.LMI {
+		for _, a := range o.Assumptions {
+			as.Add(a)
+		}
+		for _, a := range o.LMI.Assumptions {
+			as.Add(a)
+		}
+	}
+	return as
 }
 
 // WritePlanHTML writes the HTML report of a provisioned-concurrency plan.

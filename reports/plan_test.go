@@ -9,6 +9,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/simulator/planner"
 )
 
@@ -295,5 +296,42 @@ func TestPlanPage(t *testing.T) {
 		if len(s.Charts) > 0 {
 			t.Error("a plan with no curve has a chart")
 		}
+	}
+}
+
+// TestPlanAssumptionsShown: a plan's assumptions (its simulations' and its
+// Managed Instances option's) are on its page and in its table output, as
+// in its JSON; the page and the tables listed none.
+func TestPlanAssumptionsShown(t *testing.T) {
+	p := handPlan()
+	p.Assumptions = pricing.Assumptions{{Field: "month", Value: "730 h", Why: "WARNING: the simulated 10m0s is scaled ×4380 <b>"}}
+	html := renderString(t, PlanPage(p))
+	if !strings.Contains(html, "<code>month</code> = 730 h · WARNING: the simulated 10m0s is scaled ×4380 &lt;b&gt;") {
+		t.Error("the page does not list the plan's assumptions (escaped)")
+	}
+	var b strings.Builder
+	if err := WritePlan(&b, Markdown, Style{}, p); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "| month | 730 h | WARNING: the simulated 10m0s is scaled ×4380") {
+		t.Errorf("the markdown does not list the plan's assumptions:\n%s", b.String())
+	}
+}
+
+// TestRecommendationsAssumptionsLMI: the Managed Instances options of a
+// dataset's recommendations carry their own assumptions (the 50 % target,
+// the default concurrency...), which the tables and the page now list
+// with the recommendations' own, once each.
+func TestRecommendationsAssumptionsLMI(t *testing.T) {
+	rr := &planner.DatasetRecommendations{Assumptions: pricing.Assumptions{{Field: "month", Value: "730 h"}}}
+	o := planner.LMIOption{Assumptions: pricing.Assumptions{{Field: "lmi.scale_out_lag", Value: "5m0s"}}}
+	o.LMI.Assumptions = pricing.Assumptions{{Field: "lmi.target_cpu", Value: "50%"}, {Field: "month", Value: "730 h"}}
+	rr.LMI = []planner.LMIOption{o, o}
+	var got []string
+	for _, a := range RecommendationsAssumptions(rr) {
+		got = append(got, a.Field+"="+a.Value)
+	}
+	if want := []string{"month=730 h", "lmi.scale_out_lag=5m0s", "lmi.target_cpu=50%"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("assumptions %q, want %q", got, want)
 	}
 }

@@ -15,7 +15,7 @@ func WritePlan(w io.Writer, format Format, st Style, plan *planner.Plan) error {
 	case CSV:
 		return WriteGrids(w, format, st, PlanCurveCSV(plan))
 	}
-	if err := WriteGrids(w, format, st, PlanGrids(plan)...); err != nil {
+	if err := WriteGrids(w, format, st, append(PlanGrids(plan), AssumptionsGrid(PlanAssumptions(plan))...)...); err != nil {
 		return err
 	}
 	return WriteNotes(w, format, st.Width, plan.Notes)

@@ -48,10 +48,27 @@ func simMetrics(r *simulator.Result) []simMetric {
 		simMetric{"Cost per million invocations", "cost_per_million_usd", r.CostPerMillionUSD, "usd"},
 		simMetric{"Cost per month (730 h projection)", "monthly_cost_usd", r.MonthlyCostUSD, "usd"},
 	)
+	// Per-invocation values without an invocation, and the throttle rate
+	// without a request: not defined (null in the JSON), never 0.
+	for i := range m {
+		switch m[i].key {
+		case "cold_start_rate", "cost_per_million_usd", "latency_ms.p50", "latency_ms.p90", "latency_ms.p99", "latency_ms.max":
+			if r.Invocations == 0 {
+				m[i].v = math.NaN()
+			}
+		case "throttle_rate":
+			if r.Arrivals == 0 {
+				m[i].v = math.NaN()
+			}
+		}
+	}
 	return m
 }
 
 func (m simMetric) text(v float64) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
 	switch m.kind {
 	case "n":
 		return Numf(v, 0)
@@ -159,6 +176,19 @@ func SimulationPage(r *simulator.Result, s *simulator.Scenario) *Page {
 			{Label: "Peak concurrency", Value: Numf(float64(r.PeakConcurrency), 0), Detail: Numf(r.MeanEnvironments, 1) + " environments on average"},
 			{Label: "Latency p99", Value: Numf(r.LatencyMs.P99, 0) + " ms", Detail: "p50 " + Numf(r.LatencyMs.P50, 0) + " ms, INIT included"},
 		},
+	}
+	// Nothing per invocation is defined without one, nor a throttle rate
+	// without a request (null in the JSON).
+	for i := range p.Facts {
+		f := &p.Facts[i]
+		switch {
+		case r.Invocations == 0 && f.Label == "Cost per month":
+			f.Detail = "no invocation accepted"
+		case r.Invocations == 0 && (f.Label == "Cold-start rate" || f.Label == "Latency p99"):
+			f.Value, f.Detail = "n/a", "no invocation accepted"
+		case r.Arrivals == 0 && f.Label == "Throttled":
+			f.Detail = "no request offered"
+		}
 	}
 	if len(r.Timeline) > 0 {
 		p.Sections = append(p.Sections, Section{

@@ -239,3 +239,55 @@ func LogBytesAssumption(lb pricing.ByteSize, flag bool) *pricing.Assumption {
 	return &pricing.Assumption{Field: field, Value: lb.String() + " bytes",
 		Why: "every Lambda invocation whose logs were not measured writes this much to CloudWatch Logs (a logs line on the Lambda side); the fleets' logs are not priced"}
 }
+
+// CompareFleetAssumptions lists the choices the EC2 and Fargate bills of a
+// comparison rest on that the user did not make (flag reports whether a
+// flag was given; nil: none was): the utilisation servers are sized to,
+// the smallest fleet, the sizing for the peak, on-demand prices, the EBS
+// volume and the load balancer's connections. compare and serve's
+// comparison list them.
+func CompareFleetAssumptions(in fleet.Input, flag func(name string) bool) pricing.Assumptions {
+	if flag == nil {
+		flag = func(string) bool { return false }
+	}
+	var as pricing.Assumptions
+	add := func(name, value, why string) {
+		if !flag(name) {
+			as.Add(pricing.Assumption{Field: "--" + name, Value: value, Why: why})
+		}
+	}
+	o := in.Options.Scaling.WithDefaults()
+	add("target-utilization", fmt.Sprintf("%g %%", o.TargetUtilization*100),
+		"not given: each EC2 instance and Fargate task is planned to use at most this share of its vCPUs and memory (headroom for bursts); pass --target-utilization")
+	add("min-instances", fmt.Sprint(o.MinInstances),
+		"not given: the smallest EC2 fleet and Fargate service, for availability; pass --min-instances")
+	if !o.Autoscale {
+		add("autoscale", "off: sized for the peak all month",
+			"not given: the fleet runs at its peak size every hour (an upper bound for traffic that varies); pass --autoscale with a traffic profile")
+	}
+	if in.Options.EC2Discount == 0 {
+		add("ec2-discount", "0 (on-demand)",
+			"not given: EC2 instance-hours at on-demand Linux prices, no Savings Plan, reserved instance or Spot; pass --ec2-discount")
+	}
+	if in.Options.FargateDiscount == 0 {
+		add("fargate-discount", "0 (on-demand)",
+			"not given: Fargate at on-demand prices, no Savings Plan or Spot; pass --fargate-discount")
+	}
+	add("memory-per-request", fmt.Sprintf("%.0f MB", in.Workload.MemoryPerRequestMB),
+		"not given: each in-flight request holds this much of a server's or task's memory (the measured maximum when known, else the function's memory), so memory can limit a server before its CPU; pass --memory-per-request")
+	if in.FargateTask == (fleet.FargateTask{}) {
+		add("fargate-task", "1 vCPU with 2 GB, larger if one request needs it",
+			"not given: Fargate's smallest 1-vCPU task; pass --fargate-task")
+	}
+	if in.Options.EBSGB > 0 {
+		add("ebs-gb", fmt.Sprintf("%d GB gp3 per instance", in.Options.EBSGB),
+			"not given: an OS disk per EC2 instance (Fargate's 20 GB of task storage is included in its price); pass --ebs-gb")
+	}
+	if !in.Options.NoLoadBalancer {
+		add("requests-per-connection", fmt.Sprint(in.Workload.RequestsPerConnection),
+			"not given: every request opens a new connection to the Application Load Balancer (its LCUs count new connections, active connections and bytes); pass --requests-per-connection")
+		add("bytes-per-request", fmt.Sprintf("%g", in.Workload.BytesPerRequest),
+			"not given: request + response bytes through the load balancer; pass --bytes-per-request")
+	}
+	return as
+}

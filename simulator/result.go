@@ -145,17 +145,38 @@ var bandKeys = []string{
 
 // MarshalJSON writes the fields in declaration order, each banded metric
 // followed by its `_p5` and `_p95` siblings when Bands is set.
+//
+// With no invocation accepted, the values per invocation (the cold-start
+// rate, the latencies, the cost per million) are not defined, nor the
+// throttle rate without a request: null, never a 0 that reads as measured.
 func (r Result) MarshalJSON() ([]byte, error) {
 	var b bytes.Buffer
-	if err := writeOrdered(&b, reflect.ValueOf(r), r.Bands, ""); err != nil {
+	var undefined map[string]bool
+	if r.Invocations == 0 {
+		undefined = perInvocation
+	}
+	if r.Arrivals == 0 {
+		undefined = map[string]bool{"throttle_rate": true}
+		for k := range perInvocation {
+			undefined[k] = true
+		}
+	}
+	if err := writeOrdered(&b, reflect.ValueOf(r), r.Bands, "", undefined); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
+// perInvocation are the JSON keys of a Result that are per accepted
+// invocation: undefined without one.
+var perInvocation = map[string]bool{
+	"cold_start_rate": true, "cost_per_million_usd": true,
+	"latency_ms.p50": true, "latency_ms.p90": true, "latency_ms.p99": true, "latency_ms.max": true, "latency_ms.mean": true,
+}
+
 var jsonNull = []byte("null")
 
-func writeOrdered(b *bytes.Buffer, v reflect.Value, bands map[string]Band, prefix string) error {
+func writeOrdered(b *bytes.Buffer, v reflect.Value, bands map[string]Band, prefix string, undefined map[string]bool) error {
 	t := v.Type()
 	b.WriteByte('{')
 	first := true
@@ -177,11 +198,11 @@ func writeOrdered(b *bytes.Buffer, v reflect.Value, bands map[string]Band, prefi
 		key, _ := json.Marshal(name)
 		b.Write(key)
 		b.WriteByte(':')
-		if fv.Type() == reflect.TypeOf(Latency{}) && len(bands) > 0 {
-			if err := writeOrdered(b, fv, bands, prefix+name+"."); err != nil {
+		if fv.Type() == reflect.TypeOf(Latency{}) && (len(bands) > 0 || len(undefined) > 0) {
+			if err := writeOrdered(b, fv, bands, prefix+name+".", undefined); err != nil {
 				return err
 			}
-		} else if fv.Kind() == reflect.Float64 && math.IsNaN(fv.Float()) {
+		} else if fv.Kind() == reflect.Float64 && (math.IsNaN(fv.Float()) || undefined[prefix+name]) {
 			b.Write(jsonNull)
 		} else {
 			val, err := json.Marshal(fv.Interface())

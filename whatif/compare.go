@@ -68,6 +68,9 @@ func Compare(ctx context.Context, s *simulator.Scenario, prices *pricing.PriceTa
 	for _, a := range billing {
 		r.Assumptions.Add(a)
 	}
+	for _, a := range simulator.CompareFleetAssumptions(in, nil) {
+		r.Assumptions.Add(a)
+	}
 	r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 	var buf bytes.Buffer
 	if err := reports.WriteJSON(&buf, r); err != nil {

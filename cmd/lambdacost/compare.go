@@ -415,6 +415,9 @@ func compareRun(o *CompareOptions) error {
 		if in.Options.FreeTier && o.Dataset != "" {
 			r.Assumptions = fleet.DatasetFreeTier(r.Assumptions, o.datasetSpan, len(in.Months) > 1)
 		}
+		for _, a := range simulator.CompareFleetAssumptions(in, o.changed) {
+			r.Assumptions.Add(a)
+		}
 		r.Notes = append(r.Notes, pr.AssumedNotes(in, r)...)
 		results = append(results, r)
 	}

@@ -361,11 +361,15 @@ func TestCompareScenarioBilling(t *testing.T) {
 		t.Errorf("the billing section differs from the flags:\n%.500s\n%.500s", withSection, withFlags)
 	}
 	// Both are listed: 0.17 = 17 %; neither gives log bytes, so both say
-	// the logs are not priced.
-	if want := []string{"billing.free_tier=applied to the Lambda side", "billing.compute_savings_plan=17 % off Lambda", "logs=not priced"}; !reflect.DeepEqual(sectionAssumed, want) {
+	// the logs are not priced; then the fleets' defaults.
+	// spike.yaml's function has 512 MB and no measured memory.
+	fleetDefaults := []string{"--target-utilization=60 %", "--min-instances=2", "--autoscale=off: sized for the peak all month", "--ec2-discount=0 (on-demand)",
+		"--fargate-discount=0 (on-demand)", "--memory-per-request=512 MB", "--fargate-task=1 vCPU with 2 GB, larger if one request needs it",
+		"--ebs-gb=20 GB gp3 per instance", "--requests-per-connection=1", "--bytes-per-request=10240"}
+	if want := append([]string{"billing.free_tier=applied to the Lambda side", "billing.compute_savings_plan=17 % off Lambda", "logs=not priced"}, fleetDefaults...); !reflect.DeepEqual(sectionAssumed, want) {
 		t.Errorf("the section's assumptions = %q, want %q", sectionAssumed, want)
 	}
-	if want := []string{"--free-tier=applied to the Lambda side", "--lambda-discount=17 % off Lambda", "logs=not priced"}; !reflect.DeepEqual(flagsAssumed, want) {
+	if want := append([]string{"--free-tier=applied to the Lambda side", "--lambda-discount=17 % off Lambda", "logs=not priced"}, fleetDefaults...); !reflect.DeepEqual(flagsAssumed, want) {
 		t.Errorf("the flags' assumptions = %q, want %q", flagsAssumed, want)
 	}
 	plain := run(src)
@@ -457,5 +461,54 @@ func TestCompareScenarioLogs(t *testing.T) {
 	withSection, withFlag, plain := lambdaMonth(logged), lambdaMonth(src, "--log-bytes", "2KB"), lambdaMonth(src)
 	if withSection != s.MonthlyCostUSD || withFlag != withSection || !(withSection > plain) {
 		t.Errorf("Lambda month: billing section %v, --log-bytes %v, simulate %v, without logs %v", withSection, withFlag, s.MonthlyCostUSD, plain)
+	}
+}
+
+// TestCompareFleetAssumptions: the EC2 and Fargate bills rest on choices
+// the user may not have made — the 60 % utilisation servers are sized to,
+// the smallest fleet of 2, the peak size all month, on-demand prices, a
+// 20 GB gp3 volume per instance, a new load-balancer connection per
+// request of 10,240 bytes, Fargate's 1 vCPU / 2 GB task, the memory each
+// in-flight request holds — and each default is listed (none was); a
+// choice given on the command line is not.
+func TestCompareFleetAssumptions(t *testing.T) {
+	t.Parallel()
+	fields := func(args ...string) map[string]string {
+		out, errOut, code := runCLI(t, nil, append(append(append([]string{}, compareFlags...), "--no-lmi", "-o", "json"), args...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var env struct {
+			Assumptions []struct{ Field, Value string } `json:"assumptions"`
+		}
+		if err := json.Unmarshal([]byte(out), &env); err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for _, a := range env.Assumptions {
+			m[a.Field] = a.Value
+		}
+		return m
+	}
+	got := fields()
+	for field, want := range map[string]string{
+		"--target-utilization": "60 %", "--min-instances": "2", "--autoscale": "off: sized for the peak all month",
+		"--ec2-discount": "0 (on-demand)", "--fargate-discount": "0 (on-demand)", "--ebs-gb": "20 GB gp3 per instance",
+		"--fargate-task":            "1 vCPU with 2 GB, larger if one request needs it",
+		"--requests-per-connection": "1", "--bytes-per-request": "10240",
+	} {
+		if got[field] != want {
+			t.Errorf("%s = %q, want %q", field, got[field], want)
+		}
+	}
+	// compareFlags give --memory-per-request 128: not assumed.
+	if v, ok := got["--memory-per-request"]; ok {
+		t.Errorf("--memory-per-request given, still listed as assumed: %q", v)
+	}
+	got = fields("--target-utilization", "0.5", "--min-instances", "3", "--ec2-discount", "0.3", "--fargate-discount", "0.2", "--ebs-gb", "0", "--no-load-balancer", "--fargate-task", "1vCPU:2GB")
+	for _, field := range []string{"--target-utilization", "--min-instances", "--ec2-discount", "--fargate-discount", "--ebs-gb", "--requests-per-connection", "--bytes-per-request", "--fargate-task"} {
+		if v, ok := got[field]; ok {
+			t.Errorf("%s given, still listed as assumed: %q", field, v)
+		}
 	}
 }

@@ -98,6 +98,11 @@ func estimateInfraRun(o *EstimateOptions) error {
 	if err != nil {
 		return err
 	}
+	if e.RegionFallback {
+		// Say where the estimate's region came from ($AWS_REGION, a
+		// profile, the default).
+		regionAssumption(f, o.changed, &e.Assumptions)
+	}
 	if o.HTML != "" {
 		if err := writeHTML(f, o.HTML, o.Assets, func(w io.Writer, opts ...reports.HTMLOption) error {
 			return reports.WriteInfraHTML(w, e, opts...)

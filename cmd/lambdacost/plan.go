@@ -209,6 +209,9 @@ func planRun(o *PlanOptions) error {
 		if err != nil {
 			return err
 		}
+		if s.Region == "" {
+			regionAssumption(f, o.changed, &plan.Assumptions)
+		}
 		if o.HTML != "" {
 			render := func(w io.Writer, opts ...reports.HTMLOption) error { return reports.WritePlanHTML(w, plan, opts...) }
 			if err := writeHTML(f, o.HTML, o.Assets, render); err != nil {
@@ -239,7 +242,7 @@ func planRun(o *PlanOptions) error {
 		title := "Recommendations · " + o.Dataset
 		if o.HTML != "" {
 			page := reports.RecommendationsPage(title, rr.Recommendations)
-			page.Warnings, page.Assumptions = rr.Warnings, rr.Assumptions
+			page.Warnings, page.Assumptions = rr.Warnings, reports.RecommendationsAssumptions(rr)
 			if err := writeHTML(f, o.HTML, o.Assets, page.Render); err != nil {
 				return err
 			}
@@ -247,7 +250,7 @@ func planRun(o *PlanOptions) error {
 		if format == reports.JSON {
 			return reports.WriteJSON(f.IO.Out, rr)
 		}
-		grids := append([]reports.Grid{reports.RecommendationsGrid(title, rr.Recommendations)}, reports.AssumptionsGrid(rr.Assumptions)...)
+		grids := append([]reports.Grid{reports.RecommendationsGrid(title, rr.Recommendations)}, reports.AssumptionsGrid(reports.RecommendationsAssumptions(rr))...)
 		return reports.WriteGrids(f.IO.Out, format, f.Style(), grids...)
 
 	default:

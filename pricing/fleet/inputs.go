@@ -57,6 +57,19 @@ func DatasetInput(d *pricing.Dataset, f *pricing.DatasetFunction, region string)
 		// mean when the window is not a whole number of periods.
 		w.PeakRPS = w.MeanRPS()
 	}
+	if s := f.Series; s != nil && s.PeriodS > 0 && len(s.Invocations) > 0 {
+		// The fleet is sized for the busiest period's mean rate: what
+		// happens within a period is not in the series.
+		note := fmt.Sprintf("%s: the peak rate %.3g req/s is the busiest %d-second period's average; bursts within a period are not seen", f.Name, w.PeakRPS, s.PeriodS)
+		peakConc := 0.0
+		for _, c := range s.ConcurrencyMax {
+			peakConc = math.Max(peakConc, c)
+		}
+		if little := w.PeakRPS * w.Duration.Seconds(); peakConc > 0 && peakConc > little {
+			note += fmt.Sprintf(" (the dataset's peak concurrency was %.0f; this rate × the mean duration is %.2g in flight)", peakConc, little)
+		}
+		notes = append(notes, note)
+	}
 	if region == "" {
 		region = d.Region
 	}

@@ -70,8 +70,15 @@ func TestDatasetInput(t *testing.T) {
 	if w.CPUFraction != 1 || w.MemoryPerRequestMB != 300 || w.ProfileInterval != 10*time.Minute || len(w.Profile) != 6 || w.Profile[0] != 50 {
 		t.Errorf("assumptions = %+v", w)
 	}
-	if in.Region != "us-east-1" || in.Name != "api" || len(notes) != 0 {
+	// The one note says what the peak is: the busiest 600-s period's mean.
+	if in.Region != "us-east-1" || in.Name != "api" || len(notes) != 1 || notes[0] != "api: the peak rate 200 req/s is the busiest 600-second period's average; bursts within a period are not seen" {
 		t.Errorf("input = %+v, notes %v", in, notes)
+	}
+	// A measured peak concurrency above what the peak rate gives in flight
+	// (200 req/s × 50 ms = 10) is said: 25 were in flight at once.
+	d.Functions[0].Series.ConcurrencyMax = []float64{5, 5, 8, 25, 9, 9}
+	if _, notes = DatasetInput(d, &d.Functions[0], ""); len(notes) != 1 || !strings.HasSuffix(notes[0], "(the dataset's peak concurrency was 25; this rate × the mean duration is 10 in flight)") {
+		t.Errorf("notes %v", notes)
 	}
 	d.Functions[0].Series = nil
 	in, notes = DatasetInput(d, &d.Functions[0], "eu-west-1")

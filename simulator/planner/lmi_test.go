@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
+	"github.com/lambdacost/lambdacost/pricing/fleet"
 	"github.com/lambdacost/lambdacost/simulator"
 )
 
@@ -159,5 +160,34 @@ func TestPlanLMI(t *testing.T) {
 		if tr := lo.ThrottleRisk; tr == nil || tr.Level != c.level {
 			t.Errorf("%s: throttle risk %+v, want %s", c.s.Name, tr, c.level)
 		}
+	}
+}
+
+// TestRecommendAlwaysOnAssumptions: lmiDataset's steady 100 req/s of
+// 200 ms at 1 GB costs $928.56 a month on Lambda (TestRecommendLMI), more
+// than an always-on fleet, so always_on is advised; the fleet's price
+// rests on compare's defaults (60 % utilisation, at least 2 servers,
+// sized for the peak, on-demand, 20 GB gp3, an ALB), now listed (they
+// were not).
+func TestRecommendAlwaysOnAssumptions(t *testing.T) {
+	r, err := RecommendDatasetFull(pricing.Embedded(), lmiDataset(false), RecommendOptions{Compare: fleet.Options{EBSGB: 20}, NoLMI: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	advised := false
+	for _, rec := range r.Recommendations {
+		advised = advised || rec.Kind == KindAlwaysOn
+	}
+	if !advised {
+		t.Fatalf("no always_on advice: %+v", r.Recommendations)
+	}
+	var got pricing.Assumption
+	for _, a := range r.Assumptions {
+		if a.Field == "always_on" {
+			got = a
+		}
+	}
+	if !strings.Contains(got.Why, "planned to 60 % of their vCPUs and memory, at least 2, sized for the peak all month, on-demand prices") || !strings.Contains(got.Why, "20 GB gp3") {
+		t.Errorf("always_on assumption %+v", got)
 	}
 }

@@ -266,3 +266,28 @@ func TestCompareScenario(t *testing.T) {
 }
 
 func fleetInput(types ...string) fleet.Input { return fleet.Input{InstanceTypes: types} }
+
+// TestPlanProvisionedAssumptions: a plan prices each level by projecting
+// the simulated span to a month, like simulate, and says so (it listed
+// none of its simulations' assumptions). The steady scenario simulates 10
+// minutes: 2,628,000 s / 600 s = ×4380, under a day, so a warning; no
+// billing section: free tier not applied, logs not priced; each level is
+// provisioned all month.
+func TestPlanProvisionedAssumptions(t *testing.T) {
+	plan, err := PlanProvisioned(context.Background(), loadSteady(t), PlanOptions{Workers: 2, MaxLevel: 2, NoLMI: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]pricing.Assumption{}
+	for _, a := range plan.Assumptions {
+		got[a.Field] = a
+	}
+	if m := got["month"]; m.Value != "730 h" || !strings.Contains(m.Why, "WARNING: the simulated 10m0s is scaled ×4380 to a 730-hour month") {
+		t.Errorf("month %+v", m)
+	}
+	for field, value := range map[string]string{"free_tier": "not applied", "logs": "not priced", "provisioned_concurrency": "each level all month"} {
+		if got[field].Value != value {
+			t.Errorf("%s = %+v, want %q", field, got[field], value)
+		}
+	}
+}

@@ -58,6 +58,10 @@ type Point struct {
 	MonthlyCost     pricing.Cost    `json:"monthly_cost"`
 	Total           decimal.Decimal `json:"-"`
 	MeetsTarget     bool            `json:"meets_target"`
+	// assumptions are the simulation's (the month's projection, the free
+	// tier, logs, the region, the durations' fit): the plan lists the
+	// current level's.
+	assumptions pricing.Assumptions
 }
 
 // Evaluator simulates one level. PlanProvisioned uses the simulator; tests
@@ -107,6 +111,10 @@ type Plan struct {
 	// LMI cannot run it (Notes say why).
 	LMI   *LMIOption `json:"lmi,omitempty"`
 	Notes []string   `json:"notes,omitempty"`
+	// Assumptions are what every level's simulation assumed (those of the
+	// current level's run: the levels differ only in provisioned
+	// concurrency), e.g. a short span projected to a 730-hour month.
+	Assumptions pricing.Assumptions `json:"assumptions,omitempty"`
 }
 
 // SimulatorEvaluator evaluates levels by simulating s with that many
@@ -129,6 +137,7 @@ func SimulatorEvaluator(s *simulator.Scenario, opt simulator.Options) Evaluator 
 			Provisioned: pc, ColdStartRate: r.ColdStartRate, ColdStarts: r.ColdStarts, Throttles: r.Throttles,
 			LatencyP99Ms: r.LatencyMs.P99, Spillover: r.SpilloverInvocations, PeakConcurrency: r.PeakConcurrency,
 			MonthlyCostUSD: r.MonthlyCost.TotalUSD(), MonthlyCost: r.MonthlyCost, Total: r.MonthlyCost.Total,
+			assumptions: append(append(pricing.Assumptions{}, r.Assumptions...), simulator.MonthlyAssumptions(s, r)...),
 		}, nil
 	}
 }
@@ -157,6 +166,9 @@ func PlanProvisioned(ctx context.Context, s *simulator.Scenario, o PlanOptions) 
 		return nil, err
 	}
 	plan.Scenario = s.Name
+	plan.Assumptions = plan.Current.assumptions
+	plan.Assumptions.Add(pricing.Assumption{Field: "provisioned_concurrency", Value: "each level all month",
+		Why: "every level considered is configured for the whole month and simulated with the scenario's arrivals; the other assumptions are the current level's simulation's"})
 	plan.Region = o.Sim.Region
 	if plan.Region == "" {
 		plan.Region = s.Region

@@ -163,6 +163,15 @@ func RecommendDatasetFull(t *pricing.PriceTable, d *pricing.Dataset, o Recommend
 			out.LMI = append(out.LMI, *lo)
 		}
 	}
+	for _, r := range out.Recommendations {
+		if r.Kind == KindAlwaysOn {
+			sc := o.Compare.Scaling.WithDefaults()
+			out.Assumptions.Add(pricing.Assumption{Field: "always_on", Value: "compare's defaults",
+				Why: fmt.Sprintf("the always-on fleet is priced as `lambdacost compare --dataset` prices it by default: servers planned to %g %% of their vCPUs and memory, at least %d, sized for the peak all month, on-demand prices (no Savings Plan, reserved instance or Spot), %d GB gp3 per EC2 instance, behind an Application Load Balancer with a new connection per request; run compare --dataset to change them",
+					sc.TargetUtilization*100, sc.MinInstances, o.Compare.EBSGB)})
+			break
+		}
+	}
 	sortRecommendations(out.Recommendations)
 	return out, nil
 }

@@ -33,8 +33,9 @@
     return (neg ? "-$" : "$") + group(p[0]) + "." + p[1];
   }
   function count(x) { return group(String(Math.round(x))); }
-  function pct(x) { return x === 0 ? "0 %" : (x * 100).toPrecision(3) + " %"; }
-  function ms(x) { return (x >= 100 ? x.toFixed(0) : x.toPrecision(3)) + " ms"; }
+  // null: not defined (no invocation), never shown as 0.
+  function pct(x) { return x === null ? "n/a" : x === 0 ? "0 %" : (x * 100).toPrecision(3) + " %"; }
+  function ms(x) { return x === null ? "n/a" : (x >= 100 ? x.toFixed(0) : x.toPrecision(3)) + " ms"; }
 
   // The session's changes: only the inputs that differ from the scenario.
   function currentSet() {
@@ -207,7 +208,7 @@
     var bill = $("bill");
     bill.textContent = usd(r.monthly_cost_usd);
     bill.setAttribute("data-value", String(r.monthly_cost_usd));
-    setText("bill-detail", usd(r.cost_usd) + " for the simulated " + (r.simulated_seconds / 3600).toPrecision(3) + " h · " + usd(r.cost_per_million_usd) + " per million");
+    setText("bill-detail", usd(r.cost_usd) + " for the simulated " + (r.simulated_seconds / 3600).toPrecision(3) + " h · " + (r.cost_per_million_usd === null ? "no invocation" : usd(r.cost_per_million_usd) + " per million"));
     var cold = $("cold-rate");
     cold.textContent = pct(r.cold_start_rate);
     cold.setAttribute("data-value", String(r.cold_start_rate));
