@@ -2,6 +2,8 @@ package infra
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -141,4 +143,59 @@ func TestDatasetMonthsProvisionedCoversPeak(t *testing.T) {
 	}
 	eq(t, "base", e.Totals.Base, d("2.014803504"))
 	eq(t, "head", e.Totals.Head, d("110.785673664"))
+}
+
+// A provisioned level outside its scaling target's [min_capacity,
+// max_capacity] is priced at the bound registering the target moves it to
+// (RegisterScalableTarget), above the max as below the min, and at a
+// target whose min and max are equal (infra-19, -20, -21; the existing
+// test had only a level below the min). testdata/iac/plan-pc.json's
+// orders (1024 MB x86_64, provisioned on live) with 1M requests of 100 ms
+// (on demand: 100,000 GB-s × $0.0000166667 = $1.66667 + requests $0.20 =
+// $1.86667), us-east-1, provisioned at $0.0000041667 per GB-s over
+// 2,628,000 s:
+//
+//	configured 30, target [1, 20] → 20: 52,560,000 GB-s = $219.001752
+//	      → $220.868422 (at 30: $328.502628 + $1.86667)
+//	configured 1, target [3, 3] → 3: 7,884,000 GB-s = $32.8502628
+//	      → $34.7169328 (at 1: $12.8167576)
+func TestTerraformAutoScalingBounds(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-pc.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ParseUsageFile("u.yml", []byte("version: 0.1\nresource_type_default_usage:\n  aws_lambda_function:\n    monthly_requests: 1000000\n    request_duration_ms: 100\n"))
+	for _, tc := range []struct {
+		configured, min, max int
+		want                 string
+	}{{30, 1, 20, "220.868422"}, {1, 3, 3, "34.7169328"}} {
+		var raw map[string]any
+		if err := json.Unmarshal(data, &raw); err != nil {
+			t.Fatal(err)
+		}
+		set := false
+		for _, rc := range raw["resource_changes"].([]any) {
+			rc := rc.(map[string]any)
+			if rc["type"] == "aws_lambda_provisioned_concurrency_config" {
+				rc["change"].(map[string]any)["after"].(map[string]any)["provisioned_concurrent_executions"] = tc.configured
+				set = true
+			}
+		}
+		if !set {
+			t.Fatal("fixture changed: no provisioned concurrency config")
+		}
+		raw["resource_changes"] = append(raw["resource_changes"].([]any), map[string]any{"address": "aws_appautoscaling_target.orders", "mode": "managed", "type": "aws_appautoscaling_target", "name": "orders",
+			"change": map[string]any{"actions": []any{"create"}, "before": nil, "after_unknown": map[string]any{"arn": true, "id": true},
+				"after": map[string]any{"resource_id": "function:orders:live", "scalable_dimension": "lambda:function:ProvisionedConcurrency", "service_namespace": "lambda", "min_capacity": tc.min, "max_capacity": tc.max}}})
+		mod, _ := json.Marshal(raw)
+		p, err := ParseTerraformPlan("plan-pc.json", mod)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		eq(t, fmt.Sprintf("configured %d, target [%d, %d]", tc.configured, tc.min, tc.max), sideTotal(t, findFn(t, e, "aws_lambda_function.orders").Head), d(tc.want))
+	}
 }
