@@ -199,3 +199,90 @@ func TestTerraformAutoScalingBounds(t *testing.T) {
 		eq(t, fmt.Sprintf("configured %d, target [%d, %d]", tc.configured, tc.min, tc.max), sideTotal(t, findFn(t, e, "aws_lambda_function.orders").Head), d(tc.want))
 	}
 }
+
+// An LMI environment must be a whole number of vCPUs, above 1 as below it
+// (infra-24): 3072 MB at AWS's default 2 GiB per vCPU is 3072 / 1024 / 2
+// = 1.5 vCPU, refused naming the function's memory_size
+// (TestManagedInstancesSmallMemory has 1024 MB, 0.5 vCPU, which the lower
+// bound refuses too).
+func TestManagedInstancesFractionalVCPU(t *testing.T) {
+	data, err := os.ReadFile("../testdata/iac/plan-lmi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mod := strings.Replace(string(data), `"memory_size": 2048`, `"memory_size": 3072`, -1)
+	if mod == string(data) {
+		t.Fatal("fixture changed: no memory_size 2048")
+	}
+	p, err := ParseTerraformPlan("plan-lmi.json", []byte(mod))
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := ReadUsageFile("../testdata/iac/usage-lmi.yml")
+	_, err = Price(p, u, Options{Prices: pricing.Embedded(), Region: "us-east-1"})
+	if err == nil || !strings.Contains(err.Error(), "aws_lambda_function.worker.memory_size: Lambda Managed Instances: 3072 MB at 2 GiB per vCPU is an execution environment of 1.5 vCPU") {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// A scalable target of another service (a DynamoDB table's read capacity)
+// is not a function's provisioned concurrency: it is neither linked to a
+// function nor noted as scaling one that is not found (infra-30: any
+// ScalableDimension taken as lambda:function:ProvisionedConcurrency).
+func TestTemplateOtherScalableTargetIgnored(t *testing.T) {
+	tpl := `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Checkout:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      MemorySize: 1024
+      AutoPublishAlias: live
+      ProvisionedConcurrencyConfig:
+        ProvisionedConcurrentExecutions: 10
+  TableScaling:
+    Type: AWS::ApplicationAutoScaling::ScalableTarget
+    Properties:
+      MinCapacity: 5
+      MaxCapacity: 50
+      ResourceId: table/orders
+      ScalableDimension: dynamodb:table:ReadCapacityUnits
+      ServiceNamespace: dynamodb
+`
+	dir := t.TempDir()
+	path := filepath.Join(dir, "template.yaml")
+	usage := filepath.Join(dir, "usage.yml")
+	if err := os.WriteFile(path, []byte(tpl), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(usage, []byte("version: 0.1\nresource_usage:\n  Checkout:\n    monthly_requests: 1000000\n    request_duration_ms: 100\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := priceTemplates(t, path, "", usage, TemplateOptions{Region: "us-east-1"})
+	for _, n := range e.Notes {
+		if strings.Contains(n, "TableScaling") {
+			t.Errorf("note %q", n)
+		}
+	}
+	for _, a := range e.Assumptions {
+		if strings.Contains(a.Why, "TableScaling") {
+			t.Errorf("assumption %+v", a)
+		}
+	}
+}
+
+// The functions said to be priced in the fallback region are those whose
+// code names no region (a), not one whose region is known only after
+// apply (b: unknown, said as such) nor one that names its own (c)
+// (infra-29).
+func TestFallbackRegionFunctions(t *testing.T) {
+	fs := []FunctionDiff{
+		{Address: "a", Head: &Side{}},
+		{Address: "b", Head: &Side{Unknown: []string{AttrRegion}}},
+		{Address: "c", Base: &Side{Region: "eu-west-1"}, Head: &Side{Region: "eu-west-1"}},
+	}
+	if got := fallbackRegionFunctions(fs); len(got) != 1 || got[0] != "a" {
+		t.Errorf("%q, want [a]", got)
+	}
+}
