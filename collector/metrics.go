@@ -239,6 +239,10 @@ func (m *metricSet) markNotQueried(f *pricing.DatasetFunction) {
 	if !has(mInitDuration, "SampleCount") {
 		f.MarkNotMeasured("summary.cold_starts")
 		f.MarkNotMeasured("summary.init_duration_ms")
+	} else if !has(mInitDuration, "Average") {
+		// The cold starts counted, their INIT not: its mean is not
+		// known, not 0 ms (their INIT billed as nothing).
+		f.MarkNotMeasured("summary.init_duration_ms")
 	}
 	if !has(mUsedMemoryMax, "Maximum") {
 		f.MarkNotMeasured("summary.max_memory_used_mb")
