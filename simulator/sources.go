@@ -548,6 +548,9 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 	var times []float64
 	var errs []error
 	line := 0
+	// Spreadsheets (Excel's "CSV UTF-8") start the file with a byte-order mark.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	header := true // the first row may be a header
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line++
@@ -563,15 +566,24 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 		}
 		ts, cs = strings.TrimSpace(ts), strings.TrimSpace(cs)
 		c, cerr := strconv.ParseFloat(cs, 64)
-		if cerr != nil && len(times) == 0 && len(errs) == 0 {
-			continue // a header row
-		}
+		first := header
+		header = false
 		var t float64
 		if tt, err := time.Parse(time.RFC3339, ts); err == nil {
 			t = float64(tt.UnixNano()) / 1e9
 		} else if v, err := strconv.ParseFloat(ts, 64); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
 			t = v
+			if v >= maxTraceSeconds {
+				// Grafana, CloudWatch's API and most JavaScript tools
+				// export epoch milliseconds: read as seconds they would
+				// stretch every period 1,000 times.
+				errs = append(errs, pricing.Inputf(at, "timestamp %s read as seconds is after the year 5000: milliseconds since the epoch? give seconds (%.10g) or RFC 3339", ts, v/1000))
+				continue
+			}
 		} else {
+			if first {
+				continue // a header row: its first field is not a time
+			}
 			errs = append(errs, pricing.Inputf(at, "timestamp %q is neither RFC 3339 nor seconds", ts))
 			continue
 		}
@@ -615,6 +627,11 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 	}
 	return counts, widths, filled, nil
 }
+
+// maxTraceSeconds bounds a trace's numeric timestamps: 1e11 seconds after
+// the epoch is the year 5138, while epoch milliseconds of today are about
+// 1.8e12, so a larger value is refused as milliseconds, not read as seconds.
+const maxTraceSeconds = 1e11
 
 // isDatasetTrace reports whether a trace file is a JSON dataset (not a CSV).
 func isDatasetTrace(path string) bool {
