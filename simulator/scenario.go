@@ -654,6 +654,14 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 	}
 	if fc.Timeout.D() <= 0 && fc.Timeout != 0 {
 		p.errf(p.at("function", "timeout"), "function.timeout must be positive")
+	} else if t := fc.Timeout.D(); t > 0 && t < time.Second {
+		// Lambda's Timeout is whole seconds, 1 to 900 (API reference,
+		// FunctionConfiguration.Timeout): SAM, CloudFormation, Terraform and
+		// the CLI write it as a bare number of seconds, which a scenario
+		// reads as milliseconds, so "timeout: 30" would time out every
+		// invocation at 30 ms.
+		p.errf(p.at("function", "timeout"), "function.timeout %s is below Lambda's minimum of 1s (Lambda's timeout is whole seconds, 1 to 900; a bare number here is milliseconds: if %g meant seconds, write %gs)",
+			fc.Timeout, t.Seconds()*1000, t.Seconds()*1000)
 	}
 
 	// Concurrency (concurrency.* wins; function.reserved/provisioned_concurrency also accepted).

@@ -128,6 +128,18 @@ function: {memory_mb: 128, timeout: 1000s, duration: 901s}
 traffic: {start_rate: 1}
 `, []string{"test.yaml:2: function.timeout: timeout 16m40s is outside Lambda's range (0, 15m]",
 			"test.yaml:2: function.duration 15m1s is beyond the maximum 15m0s"}},
+		// Lambda's Timeout is whole seconds from 1 to 900 (Lambda API
+		// reference, FunctionConfiguration.Timeout: "Minimum value of 1");
+		// "timeout: 30" as SAM and Terraform write it is 30 ms here, which
+		// no Lambda function can have: every 100-ms invocation would time
+		// out at 30 ms. Refused with the line, saying what 30 meant.
+		{"timeout below Lambda's 1 s minimum", `
+function:
+  memory_mb: 128
+  timeout: 30
+  duration: 100ms
+traffic: {start_rate: 1}
+`, []string{"test.yaml:4: function.timeout 30ms is below Lambda's minimum of 1s (Lambda's timeout is whole seconds, 1 to 900; a bare number here is milliseconds: if 30 meant seconds, write 30s)"}},
 		{"no traffic", `
 function: {memory_mb: 128, duration: 10ms}
 traffic: {start_rate: 0, stages: [{duration: 1m, target: 0}]}
