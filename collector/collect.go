@@ -194,6 +194,9 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 		}
 		defer func() { cp.finish(false) }() // finish(true) below removes it when complete
 		w = Window{Start: h.Start, End: h.End, Period: time.Duration(h.PeriodS) * time.Second}
+		if err := CheckRetention(now(), w); err != nil {
+			return nil, st, err
+		}
 		switch {
 		case c.Region == "":
 			c.Region = h.Region

@@ -395,11 +395,32 @@ func TestChooseWindow(t *testing.T) {
 		err           string
 	}{
 		{14 * day, 0, time.Minute, 20160, ""},
-		{15 * day, 0, time.Minute, 21600, ""},
+		// The age that counts is the start's (GetMetricData: "Start time
+		// between 15 and 63 days ago - Use a multiple of 300 seconds", else
+		// no data points), plus RetentionMargin (1 h) for the collection's
+		// own time. At 12:34:56 a 15-day window at 1 min would start at
+		// 12:34:00 15 days earlier, 15 d 56 s ago: past 15 days, so 5 min,
+		// ending 12:30:00, 15 × 288 = 4,320 points (it was 1 min, 21,600
+		// points that CloudWatch returns empty).
+		{15 * day, 0, 5 * time.Minute, 4320, ""},
+		// 14 d 23 h: 14 d 23 h 0 min 56 s + 1 h > 15 d → 5 min: 14 d 23 h
+		// from 12:30:00, 4,308 points; 14 d 22 h 59 min: 14 d 22 h 59 min
+		// 56 s + 1 h ≤ 15 d → 1 min, 14 × 1,440 + 22 × 60 + 59 = 21,539
+		// points.
+		{15*day - time.Hour, 0, 5 * time.Minute, 4308, ""},
+		{15*day - time.Hour - time.Minute, 0, time.Minute, 21539, ""},
+		{15 * day, time.Minute, 0, 0, "--period"},
 		{16 * day, 0, 5 * time.Minute, 4608, ""},
-		{63 * day, 0, 5 * time.Minute, 18144, ""},
+		// 63 days at 5 min would start 63 d 4 min 56 s ago: past 63 days,
+		// so 1 h: 63 × 24 = 1,512 points (it was 5 min, 18,144 points).
+		{63 * day, 0, time.Hour, 1512, ""},
+		{62 * day, 0, 5 * time.Minute, 62 * 288, ""},
 		{90 * day, 0, time.Hour, 2160, ""},
-		{455 * day, 0, time.Hour, 10920, ""},
+		// 455 days at 1 h would start 455 d 34 min 56 s ago, past the
+		// 455 days CloudWatch keeps hourly data: refused; 454 days is
+		// 454 × 24 = 10,896 points.
+		{455 * day, 0, 0, 0, "--since"},
+		{454 * day, 0, time.Hour, 10896, ""},
 		{456 * day, 0, 0, 0, "--since"},
 		{14 * day, 5 * time.Minute, 5 * time.Minute, 4032, ""},
 		{30 * day, time.Minute, 0, 0, "--period"},
@@ -415,7 +436,11 @@ func TestChooseWindow(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || w.Period != tc.wantPeriod || w.Points() != tc.wantPoints || w.End.After(now) || w.End.Unix()%int64(w.Period/time.Second) != 0 || w.Start.Unix()%int64(w.Period/time.Second) != 0 {
+		if err != nil {
+			t.Errorf("since %s: %v", tc.since, err)
+			continue
+		}
+		if w.Period != tc.wantPeriod || w.Points() != tc.wantPoints || w.End.After(now) || w.End.Unix()%int64(w.Period/time.Second) != 0 || w.Start.Unix()%int64(w.Period/time.Second) != 0 {
 			t.Errorf("since %s: %+v (%d points), %v; want period %s, %d points", tc.since, w, w.Points(), err, tc.wantPeriod, tc.wantPoints)
 		}
 	}
