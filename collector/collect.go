@@ -262,6 +262,13 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 	for i := range d.AccountConcurrency {
 		d.AccountConcurrency[i].Account = c.Account
 	}
+	// CloudWatch has no datapoint for a period without invocations (Lambda
+	// publishes Invocations only when there were some): such a period is
+	// read as none. The window is within the retention of its period
+	// (ChooseWindow, CheckRetention), so an absent datapoint is not data
+	// CloudWatch has aged out.
+	d.Assumptions.Add(pricing.Assumption{Field: "series.invocations", Value: "0 where CloudWatch has no datapoint",
+		Why: fmt.Sprintf("AWS/Lambda publishes Invocations, Errors and Throttles only for periods in which there were some: a %s period without a datapoint is read as none; the window starts within the %s retention of %s data, so no datapoint is missing for age, and a query that failed or came back PartialData is listed in the function's missing, not read as 0", w.Period, retentionOf(w.Period), w.Period)})
 	withInsights := 0
 	insights := map[string]bool{}
 	for _, f := range fns {

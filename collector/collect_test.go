@@ -515,3 +515,18 @@ func TestLimiter(t *testing.T) {
 		t.Errorf("unlimited: %v", err)
 	}
 }
+
+// What an absent datapoint means is said: AWS/Lambda publishes Invocations
+// only for periods with invocations (the stub emits no Errors zeros, as
+// CloudWatch does), so a period without one is read as none, and a 1-day
+// window at 1 min is within the 15 days CloudWatch keeps 1-minute data.
+func TestCollectSaysAbsentDatapointsAreNone(t *testing.T) {
+	d, _, err := stubCollector(newStub(t, 2)).Collect(context.Background(), CollectOptions{All: true, Since: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(d.Assumptions, func(a pricing.Assumption) bool { return a.Field == "series.invocations" })
+	if i < 0 || d.Assumptions[i].Value != "0 where CloudWatch has no datapoint" || !strings.Contains(d.Assumptions[i].Why, "within the 15d retention of 1m0s data") {
+		t.Errorf("assumptions %+v", d.Assumptions)
+	}
+}

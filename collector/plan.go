@@ -92,6 +92,18 @@ func ChooseWindow(now time.Time, since, period time.Duration) (Window, error) {
 	return w, nil
 }
 
+// retentionOf is how long CloudWatch keeps datapoints of period p (p a
+// multiple of 60 s), in days.
+func retentionOf(p time.Duration) string {
+	var keep time.Duration
+	for _, r := range retention {
+		if p%r.period == 0 {
+			keep = max(keep, r.keep)
+		}
+	}
+	return fmtDays(keep)
+}
+
 // RetentionMargin is how much older than at planning the window's start
 // may be when its last GetMetricData call is made: a collection of
 // thousands of functions, paced under the account's quotas, takes minutes,
@@ -112,14 +124,8 @@ func CheckRetention(now time.Time, w Window) error {
 			return nil
 		}
 	}
-	var keep time.Duration
-	for _, r := range retention {
-		if w.Period%r.period == 0 {
-			keep = max(keep, r.keep)
-		}
-	}
 	return pricing.Inputf("--resume", "the checkpoint's window starts %s ago (%s), but CloudWatch keeps %s datapoints only %s: they would come back empty, as if there were no invocations; start the collection again without --resume",
-		now.Sub(w.Start).Round(time.Minute), w.Start.Format(time.RFC3339), w.Period, fmtDays(keep))
+		now.Sub(w.Start).Round(time.Minute), w.Start.Format(time.RFC3339), w.Period, retentionOf(w.Period))
 }
 
 func fmtDays(d time.Duration) string {
