@@ -341,6 +341,17 @@ func (c *Collector) functions(ctx context.Context, o CollectOptions, st *Collect
 				continue
 			}
 			seen[name] = true
+			fn, qualifier, region := splitFunctionRef(name)
+			if qualifier != "" {
+				// CloudWatch's FunctionName dimension sums every version
+				// and alias; the configuration would be the qualifier's.
+				errs = append(errs, pricing.Inputf("--function", "%q names a version or alias (%s): collect reads a function's metrics over all its versions and aliases (CloudWatch's FunctionName dimension), so give the function, %q", name, qualifier, fn))
+				continue
+			}
+			if region != "" && c.Region != "" && region != c.Region {
+				errs = append(errs, pricing.Inputf("--function", "%q is a function of region %s, but the collection is of %s: give --region %s (or --regions)", name, region, c.Region, region))
+				continue
+			}
 			out, err := c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
 			st.LambdaCalls++
 			var nf *lambdatypes.ResourceNotFoundException
@@ -398,6 +409,26 @@ func (c *Collector) functions(ctx context.Context, o CollectOptions, st *Collect
 		}
 	}
 	return fns, problems, nil
+}
+
+// splitFunctionRef reads the forms Lambda accepts as a function name —
+// NAME, NAME:QUALIFIER, ACCOUNT:function:NAME[:QUALIFIER] and
+// arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER] — into the
+// name, the version or alias (if any) and the ARN's region (if any).
+// Function names cannot contain ':'.
+func splitFunctionRef(ref string) (name, qualifier, region string) {
+	parts := strings.Split(ref, ":")
+	switch {
+	case len(parts) >= 7 && parts[0] == "arn" && parts[5] == "function":
+		region, parts = parts[3], parts[6:]
+	case len(parts) >= 3 && parts[1] == "function":
+		parts = parts[2:]
+	}
+	name = parts[0]
+	if len(parts) > 1 {
+		qualifier = strings.Join(parts[1:], ":")
+	}
+	return name, qualifier, region
 }
 
 func functionInfo(f lambdatypes.FunctionConfiguration) FunctionInfo {

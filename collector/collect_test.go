@@ -530,3 +530,36 @@ func TestCollectSaysAbsentDatapointsAreNone(t *testing.T) {
 		t.Errorf("assumptions %+v", d.Assumptions)
 	}
 }
+
+// --function with a version or alias: CloudWatch's FunctionName dimension
+// (the one collect queries) sums every version and alias of the function
+// (Lambda's metrics documentation: Resource is the dimension of a version
+// or alias), so "fn-001:live" would have been collected as the whole
+// function with the alias's configuration; it is refused by name, as is
+// an ARN of another region than the collection's (its metrics are not in
+// this region's CloudWatch). A plain ARN is the function.
+func TestCollectFunctionRefs(t *testing.T) {
+	for _, c := range []struct{ ref, want string }{
+		{"fn-001:live", `--function: "fn-001:live" names a version or alias (live)`},
+		{"arn:aws:lambda:us-east-1:123456789012:function:fn-001:7", `names a version or alias (7)`},
+		{"123456789012:function:fn-001:$LATEST", `names a version or alias ($LATEST)`},
+		{"arn:aws:lambda:eu-west-1:123456789012:function:fn-001", `is a function of region eu-west-1, but the collection is of us-east-1`},
+	} {
+		s := newStub(t, 2)
+		_, _, err := stubCollector(s).Collect(context.Background(), CollectOptions{Functions: []string{c.ref}, Since: day})
+		if !pricing.IsInput(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want an input error with %q", c.ref, err, c.want)
+		}
+		if n := s.Calls("GetFunctionConfiguration") + s.Calls("GetMetricData"); n != 0 {
+			t.Errorf("%s: %d calls made", c.ref, n)
+		}
+	}
+	d, _, err := stubCollector(newStub(t, 2)).Collect(context.Background(), CollectOptions{Functions: []string{"arn:aws:lambda:us-east-1:123456789012:function:fn-001"}, Since: day})
+	if err != nil || len(d.Functions) != 1 || d.Functions[0].Name != "fn-001" {
+		t.Fatalf("by ARN: %v", err)
+	}
+	// fn-001 invokes 1 + 1 mod 3 = 2 times a minute: 2 × 1,440 in a day.
+	if got := d.Functions[0].Summary.Invocations; got != 2880 {
+		t.Errorf("invocations %d, want 2880", got)
+	}
+}

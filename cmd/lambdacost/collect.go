@@ -106,7 +106,7 @@ written, then collect exits 3 naming the accounts missing, or 0 with --allow-par
 		},
 	}
 	fs := cmd.Flags()
-	namesFlag(fs, &o.Functions, "function", "function name", "functions to collect, by name or ARN")
+	namesFlag(fs, &o.Functions, "function", "function name", "functions to collect, by name or ARN (not a version or alias: the metrics are the whole function's)")
 	fs.BoolVar(&o.All, "all", false, "every function in the region")
 	fs.StringVar(&o.Since, "since", "14d", "how far back: days (14d) or a Go duration (36h)")
 	fs.StringVar(&o.Period, "period", "auto", "datapoint period (1m, 5m, 1h); auto = the finest CloudWatch keeps for --since")
