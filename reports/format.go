@@ -295,6 +295,27 @@ func writeCSV(w io.Writer, g Grid) error {
 	return err
 }
 
+// termSafe replaces the control characters of a cell from data (a
+// function or file name) with U+FFFD, keeping tabs and newlines: CSV goes
+// to stdout, often a terminal, where ESC sequences would retitle the
+// window, clear the screen or move the cursor, and a CR would overwrite
+// the start of the line with what follows it.
+func termSafe(c string) string {
+	if strings.IndexFunc(c, isTermControl) < 0 {
+		return c
+	}
+	return strings.Map(func(r rune) rune {
+		if isTermControl(r) {
+			return '\uFFFD'
+		}
+		return r
+	}, c)
+}
+
+func isTermControl(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n') || (r >= 0x7f && r <= 0x9f)
+}
+
 // SafeCSVCell neutralises a cell that a spreadsheet would evaluate.
 func SafeCSVCell(c string) string {
 	if c == "" {
@@ -317,7 +338,7 @@ func csvCell(c string) string {
 	if formattedNumber.MatchString(c) {
 		c = strings.NewReplacer("$", "", ",", "", "+", "").Replace(c) // "+$1.50" (a change) is 1.50
 	}
-	c = SafeCSVCell(c)
+	c = SafeCSVCell(termSafe(c))
 	if strings.ContainsAny(c, ",\"\r\n") {
 		return `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
 	}

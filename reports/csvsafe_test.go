@@ -1,0 +1,35 @@
+package reports
+
+import (
+	"bytes"
+	"testing"
+)
+
+// Cells from data, as -o csv writes them. Formulas (OWASP's CSV injection
+// list: a leading = + - @ tab or CR) are prefixed with ' unless the cell is
+// a number; control characters (ESC sequences that retitle or clear the
+// terminal the CSV is printed to, a CR that overwrites the line) become
+// U+FFFD, while tabs and newlines stay (quoted, as RFC 4180 allows).
+func TestCSVCellsFromData(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"=HYPERLINK(\"http://x\")", `"'=HYPERLINK(""http://x"")"`},
+		{"+cmd", "'+cmd"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"-1.5", "-1.5"},
+		{"$1,234.50", "1234.50"},
+		{"evil\x1b]0;pwned\x07\x1b[2Jname", "evil\uFFFD]0;pwned\uFFFD\uFFFD[2Jname"},
+		{"api\rfake", "api\uFFFDfake"},
+		{"\u009b31m", "\uFFFD31m"},
+		{"two\nlines", "\"two\nlines\""},
+		{"\r=1+1", "\uFFFD=1+1"},
+	} {
+		var b bytes.Buffer
+		if err := writeCSV(&b, Grid{Header: []string{"h"}, Rows: [][]string{{c.in}}}); err != nil {
+			t.Fatal(err)
+		}
+		if got, want := b.String(), "h\r\n"+c.want+"\r\n"; got != want {
+			t.Errorf("%q: wrote %q, want %q", c.in, got, want)
+		}
+	}
+}
