@@ -286,6 +286,12 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 			}
 		}
 	}
+	if !o.Logs && len(fns) > 0 {
+		// The metrics carry no memory size: the configuration read now is
+		// applied to the whole window.
+		d.Assumptions.Add(pricing.Assumption{Field: "functions.memory_mb", Value: "each function's configuration at collection, for the whole window",
+			Why: "CloudWatch's AWS/Lambda metrics do not carry the memory size or architecture, and the FunctionName dimension sums every version and alias: GB-s are the window's durations × the memory configured now (of $LATEST), so a change within the window, or published versions of another size still serving traffic, is billed at today's size; collect --logs reads each invocation's Memory Size from its REPORT line"})
+	}
 	if !o.Logs {
 		why := "CloudWatch's AWS/Lambda metrics have no INIT duration and no cold-start count (Duration excludes INIT): "
 		switch {

@@ -529,6 +529,13 @@ func TestCollectSaysAbsentDatapointsAreNone(t *testing.T) {
 	if i < 0 || d.Assumptions[i].Value != "0 where CloudWatch has no datapoint" || !strings.Contains(d.Assumptions[i].Why, "within the 15d retention of 1m0s data") {
 		t.Errorf("assumptions %+v", d.Assumptions)
 	}
+	// The metrics carry no memory size (a version of another size, a change
+	// within the window): today's configuration is said to be applied.
+	if !slices.ContainsFunc(d.Assumptions, func(a pricing.Assumption) bool {
+		return a.Field == "functions.memory_mb" && strings.Contains(a.Why, "collect --logs reads each invocation's Memory Size")
+	}) {
+		t.Errorf("the memory size's assumption is missing: %+v", d.Assumptions)
+	}
 }
 
 // --function with a version or alias: CloudWatch's FunctionName dimension
