@@ -433,3 +433,48 @@ func TestTraceCSVAsExported(t *testing.T) {
 		})
 	}
 }
+
+// What a scenario leaves out is listed with the value simulated: Lambda's
+// defaults (128 MB, x86_64, a 3 s timeout: the Lambda developer guide's
+// function configuration defaults), the default Regional quota of 1,000
+// concurrent executions and scaling of 1,000 environments per 10 s, the
+// measured 10-minute keep-alive, no INIT, Poisson arrivals. A scenario
+// that gives them all lists none of them.
+func TestScenarioDefaultsAreListed(t *testing.T) {
+	want := map[string]string{
+		"function.memory_mb": "128 MB", "function.architecture": "x86_64", "function.timeout": "3s",
+		"function.init_duration": "0s", "keep_alive.idle_timeout": "10m0s",
+		"concurrency.account_limit": "1000", "concurrency.scaling_rate": "1000 per 10 s", "traffic.arrivals": "poisson",
+	}
+	r := run(t, parse(t, `
+duration: 10s
+function: {duration: 10ms}
+traffic: {start_rate: 1}
+`), Options{})
+	got := map[string]string{}
+	for _, a := range r.Assumptions {
+		if _, ok := want[a.Field]; ok {
+			got[a.Field] = a.Value
+			if !strings.HasPrefix(a.Why, "not given: ") {
+				t.Errorf("%s: why %q does not say it was not given", a.Field, a.Why)
+			}
+		}
+	}
+	for f, v := range want {
+		if got[f] != v {
+			t.Errorf("%s = %q, want %q listed (assumptions %v)", f, got[f], v, r.Assumptions)
+		}
+	}
+	r = run(t, parse(t, `
+duration: 10s
+function: {memory_mb: 512, architecture: arm64, timeout: 10s, duration: 10ms, init_duration: 200ms}
+keep_alive: {idle_timeout: 5m}
+concurrency: {account_limit: 1000, scaling_rate: 1000}
+traffic: {start_rate: 1, arrivals: even}
+`), Options{})
+	for _, a := range r.Assumptions {
+		if _, ok := want[a.Field]; ok {
+			t.Errorf("given, yet listed as a default: %+v", a)
+		}
+	}
+}

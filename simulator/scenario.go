@@ -219,6 +219,9 @@ type Scenario struct {
 
 	// Path is the file the scenario was read from ("" if built in code).
 	Path string
+	// Defaults lists what the scenario file left out and the simulation
+	// takes Lambda's (or the measured) default for; every result lists it.
+	Defaults pricing.Assumptions
 }
 
 // FunctionSpec is the simulated function: its configuration (memory,
@@ -639,6 +642,7 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 
 	// Function.
 	fc := f.Function.FunctionConfig
+	p.defaults(s, f)
 	if fc.Architecture != "" {
 		if a, err := pricing.ParseArchitecture(string(fc.Architecture)); err == nil {
 			fc.Architecture = a
@@ -759,6 +763,40 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 	s.Billing = p.billing(f.Billing)
 	s.Compare = p.compareSpec(f.Compare)
 	return s
+}
+
+// defaults lists what the file leaves out that changes the simulation or
+// its bill, with the value taken (Lambda's documented defaults, the
+// Regional quotas, the measured keep-alive).
+func (p *parser) defaults(s *Scenario, f *scenarioFile) {
+	add := func(field, value, why string) {
+		s.Defaults.Add(pricing.Assumption{Field: field, Value: value, Why: "not given: " + why})
+	}
+	fc := f.Function.FunctionConfig
+	if fc.MemoryMB == 0 {
+		add("function.memory_mb", fmt.Sprintf("%d MB", pricing.MinMemoryMB), "Lambda's default memory size (duration is billed per GB-s of it)")
+	}
+	if fc.Architecture == "" {
+		add("function.architecture", string(pricing.X86_64), "Lambda's default architecture, priced as such (arm64's GB-s is 20 % cheaper)")
+	}
+	if fc.Timeout == 0 {
+		add("function.timeout", pricing.Duration(pricing.DefaultTimeout).String(), "Lambda's default timeout: a longer invocation is stopped, counted as an error and billed up to it")
+	}
+	if f.Function.InitDuration.Kind == 0 {
+		add("function.init_duration", "0s", "cold starts add no INIT time to latency, concurrency or the bill (Lambda bills INIT since August 2025): measure it with lambdacost run or collect --logs")
+	}
+	if f.KeepAlive.IdleTimeout.Kind == 0 {
+		add("keep_alive.idle_timeout", DefaultIdleTimeout.String(), "the keep-alive measured on AWS (AWS does not document it): an environment idle this long is reclaimed")
+	}
+	if f.Concurrency.AccountLimit == nil {
+		add("concurrency.account_limit", fmt.Sprint(pricing.DefaultAccountLimit), "the default Regional concurrency quota")
+	}
+	if f.Concurrency.ScalingRate == nil {
+		add("concurrency.scaling_rate", fmt.Sprintf("%d per 10 s", pricing.DefaultScalingRate), "Lambda's documented scaling rate: new environments per function per 10 seconds")
+	}
+	if f.Traffic.Arrivals == "" {
+		add("traffic.arrivals", Poisson, "requests arrive as a Poisson process around the given rate (arrivals: even spaces them evenly)")
+	}
 }
 
 // MaxMonthlyGrowth bounds traffic.monthly_growth (10 = ×11 a month).
