@@ -409,7 +409,12 @@ func TestTraceCSVAsExported(t *testing.T) {
 		// 180 requests over 33 h 20 min instead of 2 min.
 		{"epoch milliseconds", "1767225600000,60\n1767225660000,120\n", 0, 0, "t.csv:1: timestamp 1767225600000 read as seconds is after the year 5000: milliseconds since the epoch? give seconds (1767225600) or RFC 3339"},
 		{"epoch seconds", "1767225600,60\n1767225660,120\n", 2 * time.Minute, 180, ""},
-		{"duplicate row", "2026-01-01T00:00:00Z,60\n2026-01-01T00:00:00Z,60\n", 0, 0, "t.csv:2: timestamps must increase"},
+		{"duplicate row", "2026-01-01T00:00:00Z,60\n2026-01-01T00:00:00Z,60\n", 0, 0, "t.csv:2: timestamps must increase (the same time as the row before: a duplicate row?)"},
+		// get-metric-data's default order is newest first.
+		{"newest first", "2026-01-01T00:01:00Z,120\n2026-01-01T00:00:00Z,60\n", 0, 0, "t.csv:2: timestamps must increase (newest first? sort the rows oldest first"},
+		// One row has no step to the next: its count was taken as a
+		// minute's (60 requests at 1 req/s), but it could be an hour's.
+		{"one row", "2026-01-01T00:00:00Z,60\n", 0, 0, "t.csv: the trace has one row"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			dir := t.TempDir()

@@ -592,7 +592,15 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 			continue
 		}
 		if n := len(times); n > 0 && t <= times[n-1] {
-			errs = append(errs, pricing.Inputf(at, "timestamps must increase"))
+			msg := "timestamps must increase"
+			switch {
+			case t == times[n-1]:
+				msg += " (the same time as the row before: a duplicate row?)"
+			case n == 1 && len(errs) == 0:
+				// aws cloudwatch get-metric-data's default ScanBy.
+				msg += " (newest first? sort the rows oldest first: get-metric-data returns TimestampDescending unless --scan-by TimestampAscending)"
+			}
+			errs = append(errs, pricing.Inputf(at, "%s", msg))
 			continue
 		}
 		times = append(times, t)
@@ -607,7 +615,12 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 	if len(counts) == 0 {
 		return nil, nil, 0, pricing.Inputf(path, "the trace has no rows (expected timestamp,count)")
 	}
-	period := 60.0 // a single row: one minute, CloudWatch's usual period
+	if len(counts) == 1 {
+		// A row's period is the step to the next one: a lone row's count
+		// could be a minute's or an hour's.
+		return nil, nil, 0, pricing.Inputf(path, "the trace has one row: how long its count lasts (the period, the step between rows) cannot be told; give two rows or more")
+	}
+	var period float64
 	for i := 1; i < len(times); i++ {
 		if d := times[i] - times[i-1]; i == 1 || d < period {
 			period = d
