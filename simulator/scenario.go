@@ -974,7 +974,7 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 	case tf.Diurnal != nil:
 		d := tf.Diurnal
 		if badRate(d.Mean) {
-			p.errf(p.at("traffic", "diurnal", "mean"), "traffic.diurnal.mean must be a non-negative rate")
+			p.errf(p.at("traffic", "diurnal", "mean"), "traffic.diurnal.mean must be a non-negative rate of at most %g req/s", maxRate)
 			ok = false
 		}
 		if !(d.Amplitude >= 0) || d.Amplitude > d.Mean {
@@ -1008,13 +1008,13 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		}
 	default:
 		if badRate(t.StartRate) {
-			p.errf(p.at("traffic", "start_rate"), "traffic.start_rate must be a non-negative rate (req/s)")
+			p.errf(p.at("traffic", "start_rate"), "traffic.start_rate must be a non-negative rate of at most %g req/s", maxRate)
 			ok = false
 		}
 		total := time.Duration(0)
 		for i, st := range tf.Stages {
 			if badRate(st.Target) {
-				p.errf(p.at("traffic", "stages", fmt.Sprint(i), "target"), "traffic.stages[%d].target must be a non-negative rate (req/s)", i)
+				p.errf(p.at("traffic", "stages", fmt.Sprint(i), "target"), "traffic.stages[%d].target must be a non-negative rate of at most %g req/s", i, maxRate)
 				ok = false
 			}
 			if st.Duration < 0 {

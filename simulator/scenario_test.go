@@ -120,9 +120,15 @@ traffic:
 			"test.yaml:4: function.memory_mb: memory 64 MB is outside Lambda's range 128–10240 MB",
 			"test.yaml:6: function.duration: p99 100ms is below p50 200ms",
 			"test.yaml:7: function.init_duration 20s is beyond the maximum 10s",
-			"test.yaml:9: traffic.start_rate must be a non-negative rate (req/s)",
-			"test.yaml:11: traffic.stages[0].target must be a non-negative rate (req/s)",
+			"test.yaml:9: traffic.start_rate must be a non-negative rate of at most 1e+09 req/s",
+			"test.yaml:11: traffic.stages[0].target must be a non-negative rate of at most 1e+09 req/s",
 		}},
+		// 1e12 req/s is non-negative: the message said only that; it names
+		// the bound now (1e9 req/s).
+		{"rate beyond the bound", `
+function: {memory_mb: 128, duration: 10ms}
+traffic: {start_rate: 1e12}
+`, []string{"test.yaml:3: traffic.start_rate must be a non-negative rate of at most 1e+09 req/s"}},
 		{"durations beyond 900 s", `
 function: {memory_mb: 128, timeout: 1000s, duration: 901s}
 traffic: {start_rate: 1}
