@@ -2,6 +2,7 @@ package reports
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 )
 
@@ -30,6 +31,37 @@ func TestCSVCellsFromData(t *testing.T) {
 		}
 		if got, want := b.String(), "h\r\n"+c.want+"\r\n"; got != want {
 			t.Errorf("%q: wrote %q, want %q", c.in, got, want)
+		}
+	}
+}
+
+// The same cells in a terminal table and in Markdown: nothing that drives
+// the terminal is printed (the name was printed raw before).
+func TestTableCellsFromData(t *testing.T) {
+	g := Grid{Title: "fn \x1b]0;t\x07", Header: []string{"Function"}, Rows: [][]string{{"evil\x1b[2J\x1b]0;pwned\x07\rx"}}, Footer: []string{"\x1b[31mtotal"}}
+	for _, f := range []Format{Table, Markdown} {
+		for _, color := range []bool{false, true} {
+			var b bytes.Buffer
+			if err := WriteGrids(&b, f, Style{Color: color}, g); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			if color && f == Table {
+				// go-pretty's own colours for the title: the data's ESC
+				// sequences are what must be gone, so look for them.
+				for _, seq := range []string{"\x1b[2J", "\x1b]0;", "\x07", "\r", "\x1b[31mtotal"} {
+					if strings.Contains(out, seq) {
+						t.Errorf("%s colour: %q printed: %q", f, seq, out)
+					}
+				}
+				continue
+			}
+			if strings.ContainsAny(out, "\x1b\x07\r") {
+				t.Errorf("%s: control characters printed: %q", f, out)
+			}
+			if !strings.Contains(out, "evil\uFFFD[2J\uFFFD]0;pwned\uFFFD\uFFFDx") {
+				t.Errorf("%s: the name is not shown with its controls replaced: %q", f, out)
+			}
 		}
 	}
 }
