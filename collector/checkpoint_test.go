@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lambdacost/lambdacost/pricing"
 )
@@ -84,5 +85,43 @@ func TestCollectResumeAfterTheStubDies(t *testing.T) {
 	// Nothing left to resume.
 	if _, _, err := stubCollector(s2).Collect(context.Background(), CollectOptions{All: true, Checkpoint: cpPath, Resume: true}); !pricing.IsInput(err) || !strings.Contains(err.Error(), "no checkpoint") {
 		t.Errorf("resume without a checkpoint: %v", err)
+	}
+}
+
+// A checkpoint resumed after its window's start has aged past what
+// CloudWatch keeps at its period is refused: a 1-day window at 1 min
+// (stubNow's day) resumed 15 days later starts 16 days ago, and
+// GetMetricData returns no 1-minute datapoint older than 15 days (its API
+// reference: "Start time between 15 and 63 days ago - Use a multiple of
+// 300 seconds ... or no data points in that time range is returned"): the
+// calls still to make would read as minutes without invocations.
+func TestResumeRefusesAWindowPastRetention(t *testing.T) {
+	cpPath := filepath.Join(t.TempDir(), "c.json.checkpoint")
+	s1 := newStub(t, 40)
+	c1 := stubCollector(s1)
+	c1.Concurrency = 1
+	c1.Progress = func(p Progress) {
+		if p.Phase == "metrics" && p.Done == 1 {
+			s1.Close()
+		}
+	}
+	if _, st, err := c1.Collect(context.Background(), CollectOptions{All: true, Since: day, Checkpoint: cpPath}); err != nil || st.Failed == 0 {
+		t.Fatalf("failed %d, %v", st.Failed, err)
+	}
+	s2 := newStub(t, 40)
+	c2 := stubCollector(s2)
+	c2.Now = func() time.Time { return stubNow.Add(15 * day) }
+	_, _, err := c2.Collect(context.Background(), CollectOptions{All: true, Checkpoint: cpPath, Resume: true})
+	if !pricing.IsInput(err) || !strings.Contains(err.Error(), "--resume") || !strings.Contains(err.Error(), "CloudWatch keeps 1m0s datapoints only 15d") {
+		t.Fatalf("resume 15 days later: %v", err)
+	}
+	if n := s2.Calls("GetMetricData"); n != 0 {
+		t.Errorf("%d GetMetricData calls made for a window CloudWatch no longer keeps", n)
+	}
+	// The next day it still keeps them (1 d + 1 min + 1 h margin ≤ 15 d).
+	c3 := stubCollector(newStub(t, 40))
+	c3.Now = func() time.Time { return stubNow.Add(day) }
+	if _, _, err := c3.Collect(context.Background(), CollectOptions{All: true, Checkpoint: cpPath, Resume: true}); err != nil {
+		t.Errorf("resume a day later: %v", err)
 	}
 }

@@ -194,6 +194,9 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 		}
 		defer func() { cp.finish(false) }() // finish(true) below removes it when complete
 		w = Window{Start: h.Start, End: h.End, Period: time.Duration(h.PeriodS) * time.Second}
+		if err := CheckRetention(now(), w); err != nil {
+			return nil, st, err
+		}
 		switch {
 		case c.Region == "":
 			c.Region = h.Region
@@ -259,6 +262,13 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 	for i := range d.AccountConcurrency {
 		d.AccountConcurrency[i].Account = c.Account
 	}
+	// CloudWatch has no datapoint for a period without invocations (Lambda
+	// publishes Invocations only when there were some): such a period is
+	// read as none. The window is within the retention of its period
+	// (ChooseWindow, CheckRetention), so an absent datapoint is not data
+	// CloudWatch has aged out.
+	d.Assumptions.Add(pricing.Assumption{Field: "series.invocations", Value: "0 where CloudWatch has no datapoint",
+		Why: fmt.Sprintf("AWS/Lambda publishes Invocations, Errors and Throttles only for periods in which there were some: a %s period without a datapoint is read as none; the window starts within the %s retention of %s data, so no datapoint is missing for age, and a query that failed or came back PartialData is listed in the function's missing, not read as 0", w.Period, retentionOf(w.Period), w.Period)})
 	withInsights := 0
 	insights := map[string]bool{}
 	for _, f := range fns {
@@ -275,6 +285,12 @@ func (c *Collector) Collect(ctx context.Context, o CollectOptions) (*pricing.Dat
 				f.MarkNotMeasured(p)
 			}
 		}
+	}
+	if !o.Logs && len(fns) > 0 {
+		// The metrics carry no memory size: the configuration read now is
+		// applied to the whole window.
+		d.Assumptions.Add(pricing.Assumption{Field: "functions.memory_mb", Value: "each function's configuration at collection, for the whole window",
+			Why: "CloudWatch's AWS/Lambda metrics do not carry the memory size or architecture, and the FunctionName dimension sums every version and alias: GB-s are the window's durations × the memory configured now (of $LATEST), so a change within the window, or published versions of another size still serving traffic, is billed at today's size; collect --logs reads each invocation's Memory Size from its REPORT line"})
 	}
 	if !o.Logs {
 		why := "CloudWatch's AWS/Lambda metrics have no INIT duration and no cold-start count (Duration excludes INIT): "
@@ -331,6 +347,17 @@ func (c *Collector) functions(ctx context.Context, o CollectOptions, st *Collect
 				continue
 			}
 			seen[name] = true
+			fn, qualifier, region := splitFunctionRef(name)
+			if qualifier != "" {
+				// CloudWatch's FunctionName dimension sums every version
+				// and alias; the configuration would be the qualifier's.
+				errs = append(errs, pricing.Inputf("--function", "%q names a version or alias (%s): collect reads a function's metrics over all its versions and aliases (CloudWatch's FunctionName dimension), so give the function, %q", name, qualifier, fn))
+				continue
+			}
+			if region != "" && c.Region != "" && region != c.Region {
+				errs = append(errs, pricing.Inputf("--function", "%q is a function of region %s, but the collection is of %s: give --region %s (or --regions)", name, region, c.Region, region))
+				continue
+			}
 			out, err := c.Lambda.GetFunctionConfiguration(ctx, &lambda.GetFunctionConfigurationInput{FunctionName: aws.String(name)})
 			st.LambdaCalls++
 			var nf *lambdatypes.ResourceNotFoundException
@@ -388,6 +415,26 @@ func (c *Collector) functions(ctx context.Context, o CollectOptions, st *Collect
 		}
 	}
 	return fns, problems, nil
+}
+
+// splitFunctionRef reads the forms Lambda accepts as a function name —
+// NAME, NAME:QUALIFIER, ACCOUNT:function:NAME[:QUALIFIER] and
+// arn:PARTITION:lambda:REGION:ACCOUNT:function:NAME[:QUALIFIER] — into the
+// name, the version or alias (if any) and the ARN's region (if any).
+// Function names cannot contain ':'.
+func splitFunctionRef(ref string) (name, qualifier, region string) {
+	parts := strings.Split(ref, ":")
+	switch {
+	case len(parts) >= 7 && parts[0] == "arn" && parts[5] == "function":
+		region, parts = parts[3], parts[6:]
+	case len(parts) >= 3 && parts[1] == "function":
+		parts = parts[2:]
+	}
+	name = parts[0]
+	if len(parts) > 1 {
+		qualifier = strings.Join(parts[1:], ":")
+	}
+	return name, qualifier, region
 }
 
 func functionInfo(f lambdatypes.FunctionConfiguration) FunctionInfo {

@@ -395,11 +395,32 @@ func TestChooseWindow(t *testing.T) {
 		err           string
 	}{
 		{14 * day, 0, time.Minute, 20160, ""},
-		{15 * day, 0, time.Minute, 21600, ""},
+		// The age that counts is the start's (GetMetricData: "Start time
+		// between 15 and 63 days ago - Use a multiple of 300 seconds", else
+		// no data points), plus RetentionMargin (1 h) for the collection's
+		// own time. At 12:34:56 a 15-day window at 1 min would start at
+		// 12:34:00 15 days earlier, 15 d 56 s ago: past 15 days, so 5 min,
+		// ending 12:30:00, 15 × 288 = 4,320 points (it was 1 min, 21,600
+		// points that CloudWatch returns empty).
+		{15 * day, 0, 5 * time.Minute, 4320, ""},
+		// 14 d 23 h: 14 d 23 h 0 min 56 s + 1 h > 15 d → 5 min: 14 d 23 h
+		// from 12:30:00, 4,308 points; 14 d 22 h 59 min: 14 d 22 h 59 min
+		// 56 s + 1 h ≤ 15 d → 1 min, 14 × 1,440 + 22 × 60 + 59 = 21,539
+		// points.
+		{15*day - time.Hour, 0, 5 * time.Minute, 4308, ""},
+		{15*day - time.Hour - time.Minute, 0, time.Minute, 21539, ""},
+		{15 * day, time.Minute, 0, 0, "--period"},
 		{16 * day, 0, 5 * time.Minute, 4608, ""},
-		{63 * day, 0, 5 * time.Minute, 18144, ""},
+		// 63 days at 5 min would start 63 d 4 min 56 s ago: past 63 days,
+		// so 1 h: 63 × 24 = 1,512 points (it was 5 min, 18,144 points).
+		{63 * day, 0, time.Hour, 1512, ""},
+		{62 * day, 0, 5 * time.Minute, 62 * 288, ""},
 		{90 * day, 0, time.Hour, 2160, ""},
-		{455 * day, 0, time.Hour, 10920, ""},
+		// 455 days at 1 h would start 455 d 34 min 56 s ago, past the
+		// 455 days CloudWatch keeps hourly data: refused; 454 days is
+		// 454 × 24 = 10,896 points.
+		{455 * day, 0, 0, 0, "--since"},
+		{454 * day, 0, time.Hour, 10896, ""},
 		{456 * day, 0, 0, 0, "--since"},
 		{14 * day, 5 * time.Minute, 5 * time.Minute, 4032, ""},
 		{30 * day, time.Minute, 0, 0, "--period"},
@@ -415,7 +436,11 @@ func TestChooseWindow(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || w.Period != tc.wantPeriod || w.Points() != tc.wantPoints || w.End.After(now) || w.End.Unix()%int64(w.Period/time.Second) != 0 || w.Start.Unix()%int64(w.Period/time.Second) != 0 {
+		if err != nil {
+			t.Errorf("since %s: %v", tc.since, err)
+			continue
+		}
+		if w.Period != tc.wantPeriod || w.Points() != tc.wantPoints || w.End.After(now) || w.End.Unix()%int64(w.Period/time.Second) != 0 || w.Start.Unix()%int64(w.Period/time.Second) != 0 {
 			t.Errorf("since %s: %+v (%d points), %v; want period %s, %d points", tc.since, w, w.Points(), err, tc.wantPeriod, tc.wantPoints)
 		}
 	}
@@ -488,5 +513,60 @@ func TestLimiter(t *testing.T) {
 	}
 	if err := newLimiter(-1).wait(context.Background()); err != nil {
 		t.Errorf("unlimited: %v", err)
+	}
+}
+
+// What an absent datapoint means is said: AWS/Lambda publishes Invocations
+// only for periods with invocations (the stub emits no Errors zeros, as
+// CloudWatch does), so a period without one is read as none, and a 1-day
+// window at 1 min is within the 15 days CloudWatch keeps 1-minute data.
+func TestCollectSaysAbsentDatapointsAreNone(t *testing.T) {
+	d, _, err := stubCollector(newStub(t, 2)).Collect(context.Background(), CollectOptions{All: true, Since: day})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(d.Assumptions, func(a pricing.Assumption) bool { return a.Field == "series.invocations" })
+	if i < 0 || d.Assumptions[i].Value != "0 where CloudWatch has no datapoint" || !strings.Contains(d.Assumptions[i].Why, "within the 15d retention of 1m0s data") {
+		t.Errorf("assumptions %+v", d.Assumptions)
+	}
+	// The metrics carry no memory size (a version of another size, a change
+	// within the window): today's configuration is said to be applied.
+	if !slices.ContainsFunc(d.Assumptions, func(a pricing.Assumption) bool {
+		return a.Field == "functions.memory_mb" && strings.Contains(a.Why, "collect --logs reads each invocation's Memory Size")
+	}) {
+		t.Errorf("the memory size's assumption is missing: %+v", d.Assumptions)
+	}
+}
+
+// --function with a version or alias: CloudWatch's FunctionName dimension
+// (the one collect queries) sums every version and alias of the function
+// (Lambda's metrics documentation: Resource is the dimension of a version
+// or alias), so "fn-001:live" would have been collected as the whole
+// function with the alias's configuration; it is refused by name, as is
+// an ARN of another region than the collection's (its metrics are not in
+// this region's CloudWatch). A plain ARN is the function.
+func TestCollectFunctionRefs(t *testing.T) {
+	for _, c := range []struct{ ref, want string }{
+		{"fn-001:live", `--function: "fn-001:live" names a version or alias (live)`},
+		{"arn:aws:lambda:us-east-1:123456789012:function:fn-001:7", `names a version or alias (7)`},
+		{"123456789012:function:fn-001:$LATEST", `names a version or alias ($LATEST)`},
+		{"arn:aws:lambda:eu-west-1:123456789012:function:fn-001", `is a function of region eu-west-1, but the collection is of us-east-1`},
+	} {
+		s := newStub(t, 2)
+		_, _, err := stubCollector(s).Collect(context.Background(), CollectOptions{Functions: []string{c.ref}, Since: day})
+		if !pricing.IsInput(err) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want an input error with %q", c.ref, err, c.want)
+		}
+		if n := s.Calls("GetFunctionConfiguration") + s.Calls("GetMetricData"); n != 0 {
+			t.Errorf("%s: %d calls made", c.ref, n)
+		}
+	}
+	d, _, err := stubCollector(newStub(t, 2)).Collect(context.Background(), CollectOptions{Functions: []string{"arn:aws:lambda:us-east-1:123456789012:function:fn-001"}, Since: day})
+	if err != nil || len(d.Functions) != 1 || d.Functions[0].Name != "fn-001" {
+		t.Fatalf("by ARN: %v", err)
+	}
+	// fn-001 invokes 1 + 1 mod 3 = 2 times a minute: 2 × 1,440 in a day.
+	if got := d.Functions[0].Summary.Invocations; got != 2880 {
+		t.Errorf("invocations %d, want 2880", got)
 	}
 }

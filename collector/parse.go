@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 )
 
 // report is one record Lambda writes to CloudWatch Logs that lambdacost
@@ -422,7 +424,7 @@ func checkPrefix(p []byte, marker string) error {
 			if hasLevel(rest) {
 				return errNotReport
 			}
-			return fmt.Errorf("text %q before %q is not a timestamp, log stream or log group (an application's log line quoting a record?); not counted", trunc(tok), marker)
+			return fmt.Errorf("text %s before %q is not a timestamp, log stream or log group (an application's log line quoting a record?); not counted", shownWord(tok), marker)
 		}
 	}
 	return nil
@@ -1109,6 +1111,25 @@ func daysFromCivil(y, m, d int) int {
 	doy := (153*mp+2)/5 + d - 1
 	doe := yoe*365 + yoe/4 - yoe/100 + doy
 	return era*146097 + doe - 719468
+}
+
+// shownWord quotes an application's text in a message only when it is a
+// short plain word ("forwarding", "[INFO]"): anything else may be data the
+// application logged — a secret key (40 characters), a presigned URL, a
+// token — and messages go to stderr and into the dataset's problems, so it
+// is described by its length only.
+func shownWord(b []byte) string {
+	plain := len(b) <= 16
+	for _, c := range b {
+		if !plain {
+			break
+		}
+		plain = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.[]()", c) >= 0
+	}
+	if plain {
+		return strconv.Quote(string(b))
+	}
+	return fmt.Sprintf("of %d bytes (not shown: it may be data)", len(b))
 }
 
 func trunc(b []byte) string {

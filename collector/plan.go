@@ -43,16 +43,28 @@ func (w Window) Points() int {
 
 // ChooseWindow picks the window ending at the last complete period before
 // now and reaching back since, with the finest period CloudWatch keeps for
-// data that old (1 min up to 15 days, 5 min up to 63 days, 1 h up to 455
-// days) — or period when given, which must be a multiple of 60 s and not
-// finer than retention allows. Errors name the flag.
+// data as old as the window's start (1 min up to 15 days, 5 min up to 63
+// days, 1 h up to 455 days, less RetentionMargin for the collection's own
+// time) — or period when given, which must be a
+// multiple of 60 s and not finer than retention allows. The age that
+// counts is the start's, not since: the end is the last complete period,
+// so a 15-day window that does not end on the current minute starts more
+// than 15 days ago, where GetMetricData returns no datapoint at a 1-minute
+// period (its API reference: "Start time between 15 and 63 days ago - Use
+// a multiple of 300 seconds", "or no data points in that time range is
+// returned"). Errors name the flag.
 func ChooseWindow(now time.Time, since, period time.Duration) (Window, error) {
 	if since <= 0 {
 		return Window{}, pricing.Inputf("--since", "must be positive (e.g. 14d, 36h)")
 	}
+	// window is the one of period p: its end the last complete period.
+	window := func(p time.Duration) Window {
+		end := now.UTC().Truncate(p)
+		return Window{Start: end.Add(-since).Truncate(p), End: end, Period: p}
+	}
 	var finest time.Duration
 	for _, r := range retention {
-		if since <= r.keep {
+		if now.Sub(window(r.period).Start)+RetentionMargin <= r.keep {
 			finest = r.period
 			break
 		}
@@ -66,19 +78,54 @@ func ChooseWindow(now time.Time, since, period time.Duration) (Window, error) {
 			return Window{}, pricing.Inputf("--period", "%s is not a multiple of 60s (Lambda metrics are per minute)", period)
 		}
 		if period < finest {
-			return Window{}, pricing.Inputf("--period", "CloudWatch keeps %s data only at %s or coarser (retention: 1m for 15 days, 5m for 63 days, 1h for 455 days)", fmtDays(since), finest)
+			return Window{}, pricing.Inputf("--period", "CloudWatch keeps %s data only at %s or coarser (retention: 1m for 15 days, 5m for 63 days, 1h for 455 days, counted from the window's start)", fmtDays(since), finest)
 		}
 		if period%finest != 0 {
 			return Window{}, pricing.Inputf("--period", "%s must be a multiple of %s for data %s old", period, finest, fmtDays(since))
 		}
 		p = period
 	}
-	end := now.UTC().Truncate(p)
-	start := end.Add(-since).Truncate(p)
-	if since < p || !start.Before(end) {
+	w := window(p)
+	if since < p || !w.Start.Before(w.End) {
 		return Window{}, pricing.Inputf("--since", "%s is shorter than one period (%s)", since, p)
 	}
-	return Window{Start: start, End: end, Period: p}, nil
+	return w, nil
+}
+
+// retentionOf is how long CloudWatch keeps datapoints of period p (p a
+// multiple of 60 s), in days.
+func retentionOf(p time.Duration) string {
+	var keep time.Duration
+	for _, r := range retention {
+		if p%r.period == 0 {
+			keep = max(keep, r.keep)
+		}
+	}
+	return fmtDays(keep)
+}
+
+// RetentionMargin is how much older than at planning the window's start
+// may be when its last GetMetricData call is made: a collection of
+// thousands of functions, paced under the account's quotas, takes minutes,
+// and a window planned at the edge of a retention would lose its first
+// minutes on the later calls.
+const RetentionMargin = time.Hour
+
+// CheckRetention refuses a window whose start has grown older than
+// CloudWatch keeps data at its period (a checkpoint resumed days later):
+// GetMetricData would return no datapoint there, and the missing minutes
+// would read as no invocations.
+func CheckRetention(now time.Time, w Window) error {
+	for _, r := range retention {
+		if w.Period%r.period != 0 {
+			continue
+		}
+		if age := now.Sub(w.Start); age+RetentionMargin <= r.keep {
+			return nil
+		}
+	}
+	return pricing.Inputf("--resume", "the checkpoint's window starts %s ago (%s), but CloudWatch keeps %s datapoints only %s: they would come back empty, as if there were no invocations; start the collection again without --resume",
+		now.Sub(w.Start).Round(time.Minute), w.Start.Format(time.RFC3339), w.Period, retentionOf(w.Period))
 }
 
 func fmtDays(d time.Duration) string {

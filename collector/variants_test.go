@@ -4,7 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -585,5 +587,34 @@ func TestSnapStartRestoreNotInBilled(t *testing.T) {
 	// 11 < ⌈10.20⌉ + 120 − 1: 11 + 120 = 131 ms.
 	if s := d.Functions[0].Summary; s.BilledDurationMs != 131 || !hasAssumption(d, "functions[added].summary.billed_duration_ms", "Billed Restore Duration was added") {
 		t.Errorf("%+v %+v", s, d.Assumptions)
+	}
+}
+
+// An application's line quoting a record is reported with its line, but
+// its text is shown only when it is a short plain word: a secret key (40
+// characters, as AWS's documentation's example key) or a presigned URL
+// logged before "REPORT RequestId:" went into stderr and the dataset's
+// problems, 40 characters of it.
+func TestQuotedRecordTextNotEchoed(t *testing.T) {
+	rest := "REPORT RequestId: 9f5a0c1e-1111-2222-3333-444455556666\tDuration: 12.50 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n"
+	log := "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY " + rest +
+		"https://b.s3.amazonaws.com/k?X-Amz-Signature=abcdef0123 " + rest
+	path := filepath.Join(t.TempDir(), "app.log")
+	if err := os.WriteFile(path, []byte(log), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d, _, err := ImportFiles([]string{path}, ImportOptions{Function: "f"})
+	all := fmt.Sprint(err)
+	if d != nil {
+		all += strings.Join(d.Problems, "\n")
+	}
+	for _, secret := range []string{"wJalr", "Signature", "AWS_SECRET"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("%q echoed: %s", secret, all)
+		}
+	}
+	// "AWS_SECRET_ACCESS_KEY=" + the 40-character key is 62 bytes.
+	if !strings.Contains(all, "app.log:1: text of 62 bytes (not shown: it may be data) before \"REPORT RequestId:\"") {
+		t.Errorf("the line is not reported: %s", all)
 	}
 }

@@ -204,6 +204,9 @@ func (su *ScenarioUsage) simulate(s *simulator.Scenario, f *Function, arch prici
 	fc.ProvisionedConcurrency = pc
 	fc = fc.WithDefaults()
 	sc.Function.FunctionConfig = fc
+	// The configuration is the infrastructure code's, not the scenario
+	// file's defaults.
+	sc.Defaults = sc.Defaults.Without("function.memory_mb", "function.architecture", "function.timeout")
 	sc.Concurrency.Provisioned = pc
 	sc.Concurrency.Reserved = fc.ReservedConcurrency
 	if c := sc.Concurrency.Reserved; c > sc.Concurrency.AccountLimit {
@@ -238,6 +241,7 @@ func (su *ScenarioUsage) simulate(s *simulator.Scenario, f *Function, arch prici
 				}
 			}
 			sc.Function.InitDuration = id
+			sc.Defaults = sc.Defaults.Without("function.init_duration")
 			init = fmt.Sprintf("INIT mean %s", msDuration(ip.Mean).D())
 		}
 		as.Add(pricing.Assumption{Field: f.Address + ".duration@" + fmt.Sprint(fc.MemoryMB), Value: fmt.Sprintf("tune %s at %d MB: duration mean %s, %s", tt.path, fc.MemoryMB, msDuration(tt.point.DurationMs.Mean).D(), init),

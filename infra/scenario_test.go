@@ -69,6 +69,19 @@ func TestScenarioProvisionedConcurrency(t *testing.T) {
 			t.Errorf("a scenario states its times per function; got the global %+v", a)
 		}
 	}
+	// The simulated function's configuration is the plan's: the scenario
+	// file gives no timeout, yet its default (3 s) is not listed as
+	// simulated; what it leaves out of the traffic is (account_limit).
+	limit := false
+	for _, a := range e.Assumptions {
+		if strings.HasSuffix(a.Field, ".function.timeout") && strings.HasPrefix(a.Why, "not given") {
+			t.Errorf("the scenario's default listed for the plan's function: %+v", a)
+		}
+		limit = limit || strings.HasSuffix(a.Field, ".concurrency.account_limit")
+	}
+	if !limit {
+		t.Errorf("the scenario's default account limit is not listed: %+v", e.Assumptions)
+	}
 }
 
 // TestScenarioTunedMemory prices testdata/iac/plan-memory.json

@@ -1,6 +1,9 @@
 package pricing
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Assumption is a value an output's numbers depend on that was not measured
 // or given by the user: a default (memory 128 MB, a 730-hour month), an
@@ -39,4 +42,16 @@ func (as *Assumptions) Add(a Assumption) {
 		}
 	}
 	*as = append(*as, a)
+}
+
+// Without returns the assumptions whose field is none of fields (a new
+// list; as is unchanged).
+func (as Assumptions) Without(fields ...string) Assumptions {
+	var out Assumptions
+	for _, a := range as {
+		if !slices.Contains(fields, a.Field) {
+			out = append(out, a)
+		}
+	}
+	return out
 }

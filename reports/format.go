@@ -16,6 +16,8 @@ import (
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/shopspring/decimal"
+
+	"github.com/lambdacost/lambdacost/internal/termsafe"
 )
 
 // Format is an output format of the -o/--output flag.
@@ -57,6 +59,29 @@ type Grid struct {
 	AlignRight map[int]bool
 }
 
+// termSafe returns a copy of g whose strings have their control
+// characters replaced (termsafe.String).
+func (g Grid) termSafe() Grid {
+	row := func(r []string) []string {
+		if r == nil {
+			return nil
+		}
+		out := make([]string, len(r))
+		for i, c := range r {
+			out[i] = termsafe.String(c)
+		}
+		return out
+	}
+	g.Title = termsafe.String(g.Title)
+	g.Header, g.Footer = row(g.Header), row(g.Footer)
+	rows := make([][]string, len(g.Rows))
+	for i, r := range g.Rows {
+		rows[i] = row(r)
+	}
+	g.Rows = rows
+	return g
+}
+
 // Style controls terminal rendering.
 type Style struct {
 	// Color enables ANSI colours and box drawing (a TTY); otherwise plain text.
@@ -92,6 +117,9 @@ func WriteGrids(w io.Writer, f Format, st Style, grids ...Grid) error {
 }
 
 func writeGrid(w io.Writer, f Format, st Style, g Grid) error {
+	// Cells come from data (function names, log groups, file names): none
+	// may drive the terminal the table is printed to.
+	g = g.termSafe()
 	switch f {
 	case CSV:
 		return writeCSV(w, g)
@@ -317,7 +345,7 @@ func csvCell(c string) string {
 	if formattedNumber.MatchString(c) {
 		c = strings.NewReplacer("$", "", ",", "", "+", "").Replace(c) // "+$1.50" (a change) is 1.50
 	}
-	c = SafeCSVCell(c)
+	c = SafeCSVCell(termsafe.String(c))
 	if strings.ContainsAny(c, ",\"\r\n") {
 		return `"` + strings.ReplaceAll(c, `"`, `""`) + `"`
 	}

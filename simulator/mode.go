@@ -134,6 +134,9 @@ func (r *Result) describe(s *Scenario, mode string, opt Options) {
 	}
 	why += "; counted in fixed one-second windows over accepted requests (AWS does not document the window: assumed); rate throttles are final"
 	as.Add(pricing.Assumption{Field: "invocation_rate_quota", Value: fmt.Sprintf("%d requests/s", lim), Why: why})
+	for _, a := range s.Defaults {
+		as.Add(a)
+	}
 	if len(c.ProvisionedSchedule) > 0 {
 		as.Add(pricing.Assumption{Field: "concurrency.provisioned_schedule", Value: fmt.Sprintf("%d steps", len(c.ProvisionedSchedule)),
 			Why: "a scheduled increase adds provisioned environments ready at the step (the schedule is assumed to lead the traffic by their INIT, which is not billed or counted); a decrease removes idle ones at once and busy ones when their invocation ends; each interval at one level is billed rounded up to 5 minutes"})

@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/stat"
+
+	"github.com/lambdacost/lambdacost/pricing"
 )
 
 // Lambda's invocation-rate quota, by hand: 50,000 req/s (even arrivals) of
@@ -378,5 +381,105 @@ traffic: {arrivals: even, start_rate: 500}
 	}
 	if want := int64(math.Ceil(500*res.SimulatedSeconds+0.5)) - 1; res.Arrivals != want {
 		t.Errorf("arrivals %d over %v s, want %d", res.Arrivals, res.SimulatedSeconds, want)
+	}
+}
+
+// CSV traces as users export them. Each case's expectation is read off the
+// rows by hand: a trace of rows one minute apart spans one minute per row
+// and offers the sum of its counts.
+func TestTraceCSVAsExported(t *testing.T) {
+	for _, c := range []struct {
+		name, csv string
+		span      time.Duration
+		requests  float64
+		err       string // the error, file:line included, when refused
+	}{
+		// Excel's "CSV UTF-8" starts with a byte-order mark; no header:
+		// two rows of 60 and 120 → 2 min, 180 requests.
+		{"BOM, no header", "\uFEFF2026-01-01T00:00:00Z,60\r\n2026-01-01T00:01:00Z,120\r\n", 2 * time.Minute, 180, ""},
+		{"BOM and header", "\uFEFFtimestamp,count\r\n2026-01-01T00:00:00Z,60\r\n2026-01-01T00:01:00Z,120\r\n", 2 * time.Minute, 180, ""},
+		// Offsets: 01:00+01:00 is 00:00Z, so the rows are a minute apart.
+		{"time zones", "time,requests\n2026-01-01T01:00:00+01:00,60\n2026-01-01T00:01:00Z,120\n", 2 * time.Minute, 180, ""},
+		// A first data row whose count is empty is an error on line 2,
+		// not a second header to skip (which dropped its minute and
+		// started the trace a minute late).
+		{"empty first count", "timestamp,count\n2026-01-01T00:00:00Z,\n2026-01-01T00:01:00Z,120\n", 0, 0, `t.csv:2: count "" must be a non-negative number`},
+		{"thousands separator", "2026-01-01T00:00:00Z,1 200\n2026-01-01T00:01:00Z,120\n", 0, 0, `t.csv:1: count "1 200" must be a non-negative number`},
+		// Epoch milliseconds read as seconds made a 1-minute step 60,000 s:
+		// 180 requests over 33 h 20 min instead of 2 min.
+		{"epoch milliseconds", "1767225600000,60\n1767225660000,120\n", 0, 0, "t.csv:1: timestamp 1767225600000 read as seconds is after the year 5000: milliseconds since the epoch? give seconds (1767225600) or RFC 3339"},
+		{"epoch seconds", "1767225600,60\n1767225660,120\n", 2 * time.Minute, 180, ""},
+		{"duplicate row", "2026-01-01T00:00:00Z,60\n2026-01-01T00:00:00Z,60\n", 0, 0, "t.csv:2: timestamps must increase (the same time as the row before: a duplicate row?)"},
+		// get-metric-data's default order is newest first.
+		{"newest first", "2026-01-01T00:01:00Z,120\n2026-01-01T00:00:00Z,60\n", 0, 0, "t.csv:2: timestamps must increase (newest first? sort the rows oldest first"},
+		// One row has no step to the next: its count was taken as a
+		// minute's (60 requests at 1 req/s), but it could be an hour's.
+		{"one row", "2026-01-01T00:00:00Z,60\n", 0, 0, "t.csv: the trace has one row"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "t.csv"), []byte(c.csv), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, err := ParseScenario(filepath.Join(dir, "s.yaml"), []byte("function: {memory_mb: 128, duration: 10ms}\ntraffic: {trace: t.csv, arrivals: even}\n"))
+			if c.err != "" {
+				var ie *pricing.InputError
+				if err == nil || !errors.As(err, &ie) || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("err = %v, want an input error containing %q", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Span() != c.span || s.ExpectedRequests() != c.requests {
+				t.Errorf("span %s, requests %v; want %s, %v", s.Span(), s.ExpectedRequests(), c.span, c.requests)
+			}
+		})
+	}
+}
+
+// What a scenario leaves out is listed with the value simulated: Lambda's
+// defaults (128 MB, x86_64, a 3 s timeout: the Lambda developer guide's
+// function configuration defaults), the default Regional quota of 1,000
+// concurrent executions and scaling of 1,000 environments per 10 s, the
+// measured 10-minute keep-alive, no INIT, Poisson arrivals. A scenario
+// that gives them all lists none of them.
+func TestScenarioDefaultsAreListed(t *testing.T) {
+	want := map[string]string{
+		"function.memory_mb": "128 MB", "function.architecture": "x86_64", "function.timeout": "3s",
+		"function.init_duration": "0s", "keep_alive.idle_timeout": "10m0s",
+		"concurrency.account_limit": "1000", "concurrency.scaling_rate": "1000 per 10 s", "traffic.arrivals": "poisson",
+	}
+	r := run(t, parse(t, `
+duration: 10s
+function: {duration: 10ms}
+traffic: {start_rate: 1}
+`), Options{})
+	got := map[string]string{}
+	for _, a := range r.Assumptions {
+		if _, ok := want[a.Field]; ok {
+			got[a.Field] = a.Value
+			if !strings.HasPrefix(a.Why, "not given: ") {
+				t.Errorf("%s: why %q does not say it was not given", a.Field, a.Why)
+			}
+		}
+	}
+	for f, v := range want {
+		if got[f] != v {
+			t.Errorf("%s = %q, want %q listed (assumptions %v)", f, got[f], v, r.Assumptions)
+		}
+	}
+	r = run(t, parse(t, `
+duration: 10s
+function: {memory_mb: 512, architecture: arm64, timeout: 10s, duration: 10ms, init_duration: 200ms}
+keep_alive: {idle_timeout: 5m}
+concurrency: {account_limit: 1000, scaling_rate: 1000}
+traffic: {start_rate: 1, arrivals: even}
+`), Options{})
+	for _, a := range r.Assumptions {
+		if _, ok := want[a.Field]; ok {
+			t.Errorf("given, yet listed as a default: %+v", a)
+		}
 	}
 }

@@ -248,6 +248,9 @@ type Scenario struct {
 
 	// Path is the file the scenario was read from ("" if built in code).
 	Path string
+	// Defaults lists what the scenario file left out and the simulation
+	// takes Lambda's (or the measured) default for; every result lists it.
+	Defaults pricing.Assumptions
 }
 
 // FunctionSpec is the simulated function: its configuration (memory,
@@ -668,6 +671,7 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 
 	// Function.
 	fc := f.Function.FunctionConfig
+	p.defaults(s, f)
 	if fc.Architecture != "" {
 		if a, err := pricing.ParseArchitecture(string(fc.Architecture)); err == nil {
 			fc.Architecture = a
@@ -683,6 +687,14 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 	}
 	if fc.Timeout.D() <= 0 && fc.Timeout != 0 {
 		p.errf(p.at("function", "timeout"), "function.timeout must be positive")
+	} else if t := fc.Timeout.D(); t > 0 && t < time.Second {
+		// Lambda's Timeout is whole seconds, 1 to 900 (API reference,
+		// FunctionConfiguration.Timeout): SAM, CloudFormation, Terraform and
+		// the CLI write it as a bare number of seconds, which a scenario
+		// reads as milliseconds, so "timeout: 30" would time out every
+		// invocation at 30 ms.
+		p.errf(p.at("function", "timeout"), "function.timeout %s is below Lambda's minimum of 1s (Lambda's timeout is whole seconds, 1 to 900; a bare number here is milliseconds: if %g meant seconds, write %gs)",
+			fc.Timeout, t.Seconds()*1000, t.Seconds()*1000)
 	}
 
 	// Concurrency (concurrency.* wins; function.reserved/provisioned_concurrency also accepted).
@@ -780,6 +792,40 @@ func (p *parser) build(f *scenarioFile) *Scenario {
 	s.Billing = p.billing(f.Billing)
 	s.Compare = p.compareSpec(f.Compare)
 	return s
+}
+
+// defaults lists what the file leaves out that changes the simulation or
+// its bill, with the value taken (Lambda's documented defaults, the
+// Regional quotas, the measured keep-alive).
+func (p *parser) defaults(s *Scenario, f *scenarioFile) {
+	add := func(field, value, why string) {
+		s.Defaults.Add(pricing.Assumption{Field: field, Value: value, Why: "not given: " + why})
+	}
+	fc := f.Function.FunctionConfig
+	if fc.MemoryMB == 0 {
+		add("function.memory_mb", fmt.Sprintf("%d MB", pricing.MinMemoryMB), "Lambda's default memory size (duration is billed per GB-s of it)")
+	}
+	if fc.Architecture == "" {
+		add("function.architecture", string(pricing.X86_64), "Lambda's default architecture, priced as such (arm64's GB-s is 20 % cheaper)")
+	}
+	if fc.Timeout == 0 {
+		add("function.timeout", pricing.Duration(pricing.DefaultTimeout).String(), "Lambda's default timeout: a longer invocation is stopped, counted as an error and billed up to it")
+	}
+	if f.Function.InitDuration.Kind == 0 {
+		add("function.init_duration", "0s", "cold starts add no INIT time to latency, concurrency or the bill (Lambda bills INIT since August 2025): measure it with lambdacost run or collect --logs")
+	}
+	if f.KeepAlive.IdleTimeout.Kind == 0 {
+		add("keep_alive.idle_timeout", DefaultIdleTimeout.String(), "the keep-alive measured on AWS (AWS does not document it): an environment idle this long is reclaimed")
+	}
+	if f.Concurrency.AccountLimit == nil {
+		add("concurrency.account_limit", fmt.Sprint(pricing.DefaultAccountLimit), "the default Regional concurrency quota")
+	}
+	if f.Concurrency.ScalingRate == nil {
+		add("concurrency.scaling_rate", fmt.Sprintf("%d per 10 s", pricing.DefaultScalingRate), "Lambda's documented scaling rate: new environments per function per 10 seconds")
+	}
+	if f.Traffic.Arrivals == "" {
+		add("traffic.arrivals", Poisson, "requests arrive as a Poisson process around the given rate (arrivals: even spaces them evenly)")
+	}
 }
 
 // MaxMonthlyGrowth bounds traffic.monthly_growth (10 = ×11 a month).
@@ -957,7 +1003,7 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 	case tf.Diurnal != nil:
 		d := tf.Diurnal
 		if badRate(d.Mean) {
-			p.errf(p.at("traffic", "diurnal", "mean"), "traffic.diurnal.mean must be a non-negative rate")
+			p.errf(p.at("traffic", "diurnal", "mean"), "traffic.diurnal.mean must be a non-negative rate of at most %g req/s", maxRate)
 			ok = false
 		}
 		if !(d.Amplitude >= 0) || d.Amplitude > d.Mean {
@@ -991,13 +1037,13 @@ func (p *parser) traffic(s *Scenario, f *scenarioFile) {
 		}
 	default:
 		if badRate(t.StartRate) {
-			p.errf(p.at("traffic", "start_rate"), "traffic.start_rate must be a non-negative rate (req/s)")
+			p.errf(p.at("traffic", "start_rate"), "traffic.start_rate must be a non-negative rate of at most %g req/s", maxRate)
 			ok = false
 		}
 		total := time.Duration(0)
 		for i, st := range tf.Stages {
 			if badRate(st.Target) {
-				p.errf(p.at("traffic", "stages", fmt.Sprint(i), "target"), "traffic.stages[%d].target must be a non-negative rate (req/s)", i)
+				p.errf(p.at("traffic", "stages", fmt.Sprint(i), "target"), "traffic.stages[%d].target must be a non-negative rate of at most %g req/s", i, maxRate)
 				ok = false
 			}
 			if st.Duration < 0 {

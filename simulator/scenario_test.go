@@ -120,14 +120,32 @@ traffic:
 			"test.yaml:4: function.memory_mb: memory 64 MB is outside Lambda's range 128–10240 MB",
 			"test.yaml:6: function.duration: p99 100ms is below p50 200ms",
 			"test.yaml:7: function.init_duration 20s is beyond the maximum 10s",
-			"test.yaml:9: traffic.start_rate must be a non-negative rate (req/s)",
-			"test.yaml:11: traffic.stages[0].target must be a non-negative rate (req/s)",
+			"test.yaml:9: traffic.start_rate must be a non-negative rate of at most 1e+09 req/s",
+			"test.yaml:11: traffic.stages[0].target must be a non-negative rate of at most 1e+09 req/s",
 		}},
+		// 1e12 req/s is non-negative: the message said only that; it names
+		// the bound now (1e9 req/s).
+		{"rate beyond the bound", `
+function: {memory_mb: 128, duration: 10ms}
+traffic: {start_rate: 1e12}
+`, []string{"test.yaml:3: traffic.start_rate must be a non-negative rate of at most 1e+09 req/s"}},
 		{"durations beyond 900 s", `
 function: {memory_mb: 128, timeout: 1000s, duration: 901s}
 traffic: {start_rate: 1}
 `, []string{"test.yaml:2: function.timeout: timeout 16m40s is outside Lambda's range (0, 15m]",
 			"test.yaml:2: function.duration 15m1s is beyond the maximum 15m0s"}},
+		// Lambda's Timeout is whole seconds from 1 to 900 (Lambda API
+		// reference, FunctionConfiguration.Timeout: "Minimum value of 1");
+		// "timeout: 30" as SAM and Terraform write it is 30 ms here, which
+		// no Lambda function can have: every 100-ms invocation would time
+		// out at 30 ms. Refused with the line, saying what 30 meant.
+		{"timeout below Lambda's 1 s minimum", `
+function:
+  memory_mb: 128
+  timeout: 30
+  duration: 100ms
+traffic: {start_rate: 1}
+`, []string{"test.yaml:4: function.timeout 30ms is below Lambda's minimum of 1s (Lambda's timeout is whole seconds, 1 to 900; a bare number here is milliseconds: if 30 meant seconds, write 30s)"}},
 		{"no traffic", `
 function: {memory_mb: 128, duration: 10ms}
 traffic: {start_rate: 0, stages: [{duration: 1m, target: 0}]}

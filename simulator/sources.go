@@ -548,6 +548,9 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 	var times []float64
 	var errs []error
 	line := 0
+	// Spreadsheets (Excel's "CSV UTF-8") start the file with a byte-order mark.
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	header := true // the first row may be a header
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line++
@@ -563,15 +566,24 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 		}
 		ts, cs = strings.TrimSpace(ts), strings.TrimSpace(cs)
 		c, cerr := strconv.ParseFloat(cs, 64)
-		if cerr != nil && len(times) == 0 && len(errs) == 0 {
-			continue // a header row
-		}
+		first := header
+		header = false
 		var t float64
 		if tt, err := time.Parse(time.RFC3339, ts); err == nil {
 			t = float64(tt.UnixNano()) / 1e9
 		} else if v, err := strconv.ParseFloat(ts, 64); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
 			t = v
+			if v >= maxTraceSeconds {
+				// Grafana, CloudWatch's API and most JavaScript tools
+				// export epoch milliseconds: read as seconds they would
+				// stretch every period 1,000 times.
+				errs = append(errs, pricing.Inputf(at, "timestamp %s read as seconds is after the year 5000: milliseconds since the epoch? give seconds (%.10g) or RFC 3339", ts, v/1000))
+				continue
+			}
 		} else {
+			if first {
+				continue // a header row: its first field is not a time
+			}
 			errs = append(errs, pricing.Inputf(at, "timestamp %q is neither RFC 3339 nor seconds", ts))
 			continue
 		}
@@ -580,7 +592,15 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 			continue
 		}
 		if n := len(times); n > 0 && t <= times[n-1] {
-			errs = append(errs, pricing.Inputf(at, "timestamps must increase"))
+			msg := "timestamps must increase"
+			switch {
+			case t == times[n-1]:
+				msg += " (the same time as the row before: a duplicate row?)"
+			case n == 1 && len(errs) == 0:
+				// aws cloudwatch get-metric-data's default ScanBy.
+				msg += " (newest first? sort the rows oldest first: get-metric-data returns TimestampDescending unless --scan-by TimestampAscending)"
+			}
+			errs = append(errs, pricing.Inputf(at, "%s", msg))
 			continue
 		}
 		times = append(times, t)
@@ -595,7 +615,12 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 	if len(counts) == 0 {
 		return nil, nil, 0, pricing.Inputf(path, "the trace has no rows (expected timestamp,count)")
 	}
-	period := 60.0 // a single row: one minute, CloudWatch's usual period
+	if len(counts) == 1 {
+		// A row's period is the step to the next one: a lone row's count
+		// could be a minute's or an hour's.
+		return nil, nil, 0, pricing.Inputf(path, "the trace has one row: how long its count lasts (the period, the step between rows) cannot be told; give two rows or more")
+	}
+	var period float64
 	for i := 1; i < len(times); i++ {
 		if d := times[i] - times[i-1]; i == 1 || d < period {
 			period = d
@@ -615,6 +640,11 @@ func loadTrace(path, function, src string) (counts, widths []float64, filled int
 	}
 	return counts, widths, filled, nil
 }
+
+// maxTraceSeconds bounds a trace's numeric timestamps: 1e11 seconds after
+// the epoch is the year 5138, while epoch milliseconds of today are about
+// 1.8e12, so a larger value is refused as milliseconds, not read as seconds.
+const maxTraceSeconds = 1e11
 
 // isDatasetTrace reports whether a trace file is a JSON dataset (not a CSV).
 func isDatasetTrace(path string) bool {

@@ -62,7 +62,9 @@ Credentials and region come from the standard AWS chain (environment, profiles, 
 standard endpoint variables (AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_CLOUDWATCH, _LAMBDA,
 _CLOUDWATCH_LOGS) are honoured. Queries are packed into as few GetMetricData calls as the API's
 limits allow (500 queries, 100,800 datapoints per call), at the finest period CloudWatch keeps
-for the window (1m up to 15 days, 5m up to 63 days, 1h up to 455 days).
+for data as old as the window's start (1m up to 15 days, 5m up to 63 days, 1h up to 455 days, less
+an hour for the collection's own time: GetMetricData returns nothing at a finer period, which
+would read as no invocations; --resume refuses a checkpoint whose window has since aged past it).
 
 --logs also reads the REPORT lines from CloudWatch Logs for cold starts, INIT durations, memory
 used and the exact billed duration. By default (--logs-mode insights) CloudWatch Logs Insights
@@ -104,7 +106,7 @@ written, then collect exits 3 naming the accounts missing, or 0 with --allow-par
 		},
 	}
 	fs := cmd.Flags()
-	namesFlag(fs, &o.Functions, "function", "function name", "functions to collect, by name or ARN")
+	namesFlag(fs, &o.Functions, "function", "function name", "functions to collect, by name or ARN (not a version or alias: the metrics are the whole function's)")
 	fs.BoolVar(&o.All, "all", false, "every function in the region")
 	fs.StringVar(&o.Since, "since", "14d", "how far back: days (14d) or a Go duration (36h)")
 	fs.StringVar(&o.Period, "period", "auto", "datapoint period (1m, 5m, 1h); auto = the finest CloudWatch keeps for --since")

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/lambdacost/lambdacost/internal/termsafe"
 	"github.com/lambdacost/lambdacost/pricing"
 	"github.com/lambdacost/lambdacost/reports"
 )
@@ -198,6 +199,11 @@ func (e *ExitError) Error() string { return fmt.Sprintf("exit status %d", e.Code
 // reported as an internal error without a stack trace unless
 // LAMBDACOST_DEBUG is set.
 func Main(ctx context.Context, args []string, streams *IO) (code int) {
+	// Warnings and errors quote data (function names, log lines, file
+	// names): nothing in them may drive the terminal.
+	safe := *streams
+	safe.ErrOut = termsafe.Writer(streams.ErrOut)
+	streams = &safe
 	wrapped, env := withEnvelope(streams)
 	f := &Factory{IO: wrapped, envelope: env}
 	defer func() {

@@ -599,7 +599,12 @@ func (s *Stub) serveLambda(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(p, "/2015-03-31/functions/") && strings.HasSuffix(p, "/configuration"):
 		s.count("GetFunctionConfiguration")
 		name, _ := url.PathUnescape(strings.TrimSuffix(strings.TrimPrefix(p, "/2015-03-31/functions/"), "/configuration"))
-		i := fnIndex(name)
+		// Lambda accepts the function's ARN as its name, and a version or
+		// alias after it (NAME:QUALIFIER: that version's configuration,
+		// whose FunctionName is the function's).
+		ref := strings.TrimPrefix(strings.TrimPrefix(name, "arn:aws:lambda:us-east-1:123456789012:function:"), "123456789012:function:")
+		ref, _, _ = strings.Cut(ref, ":")
+		i := fnIndex(ref)
 		if i < 0 || i >= s.n {
 			notFound(name)
 			return
