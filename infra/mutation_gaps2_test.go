@@ -94,15 +94,7 @@ func TestDatasetMonthByMonthDurations(t *testing.T) {
 		FunctionConfig: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64, Timeout: pricing.Duration(30 * time.Second)},
 		Summary:        pricing.FunctionSummary{Invocations: 2_628_000, BilledDurationMs: 420_480_000, DurationMs: pricing.DurationSet{Avg: 160, P50: 100, P90: 400, P99: 400, Max: 400}},
 		Series:         &pricing.Series{PeriodS: 2_628_000, Start: start, Invocations: []float64{525_600, 2_102_400}, DurationAvgMs: []float64{400, 100}, ConcurrencyMax: []float64{1, 1}}}}}
-	path := filepath.Join(t.TempDir(), "d.json")
-	fh, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pricing.WriteDataset(fh, ds); err != nil {
-		t.Fatal(err)
-	}
-	fh.Close()
+	path := writeDatasetFile(t, ds)
 	e, err := Source{Terraform: "../testdata/iac/plan-memory.json", Dataset: path}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{FreeTier: true})
 	if err != nil {
 		t.Fatal(err)

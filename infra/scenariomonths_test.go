@@ -122,15 +122,7 @@ func TestDatasetMonthByMonth(t *testing.T) {
 		FunctionConfig: pricing.FunctionConfig{Name: "checkout-api", MemoryMB: 512, Architecture: pricing.X86_64, Timeout: pricing.Duration(30 * time.Second)},
 		Summary:        pricing.FunctionSummary{Invocations: 2_628_000, BilledDurationMs: 2_628_000 * 200, DurationMs: pricing.DurationSet{Avg: 200, P50: 200, P90: 200, P99: 200, Max: 200}},
 		Series:         &pricing.Series{PeriodS: 2_628_000, Start: start, Invocations: []float64{525_600, 2_102_400}, DurationAvgMs: []float64{200, 200}, ConcurrencyMax: []float64{1, 1}}}}}
-	path := filepath.Join(t.TempDir(), "d.json")
-	fh, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := pricing.WriteDataset(fh, ds); err != nil {
-		t.Fatal(err)
-	}
-	fh.Close()
+	path := writeDatasetFile(t, ds)
 	e, err := Source{Terraform: "../testdata/iac/plan-memory.json", Dataset: path}.Estimate(context.Background(), pricing.Embedded(), "us-east-1", false, pricing.Options{FreeTier: true})
 	if err != nil {
 		t.Fatal(err)
@@ -145,4 +137,19 @@ func TestDatasetMonthByMonth(t *testing.T) {
 	if said["aws_lambda_function.api.month"] != "the mean of 2 months' bills;" || !strings.Contains(said["free_tier"], "applied to each month of the window;") || strings.Contains(said["free_tier"], "average") {
 		t.Errorf("assumptions: month %q, free tier %q", said["aws_lambda_function.api.month"], said["free_tier"])
 	}
+}
+
+// writeDatasetFile writes ds to a dataset file in the test's directory.
+func writeDatasetFile(t *testing.T, ds *pricing.Dataset) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "d.json")
+	fh, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	if err := pricing.WriteDataset(fh, ds); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
